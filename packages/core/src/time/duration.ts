@@ -1,0 +1,51 @@
+/**
+ * A span of time in milliseconds, as Spark's `org.apache.spark.streaming.Duration`.
+ * Immutable; arithmetic returns new values.
+ *
+ * @example
+ * ```ts
+ * import { Seconds } from '@kindling/core';
+ * Seconds(5).times(2).toString(); // '10000 ms'
+ * ```
+ */
+export class Duration {
+  constructor(readonly milliseconds: number) {
+    if (!Number.isFinite(milliseconds)) throw new RangeError(`Duration must be a finite number of milliseconds, got ${milliseconds}`);
+  }
+  plus(that: Duration): Duration { return new Duration(this.milliseconds + that.milliseconds); }
+  minus(that: Duration): Duration { return new Duration(this.milliseconds - that.milliseconds); }
+  times(n: number): Duration { return new Duration(this.milliseconds * n); }
+  /** How many times `that` fits into this duration (a plain number, like Scala's `/`). */
+  div(that: Duration): number { return this.milliseconds / that.milliseconds; }
+  /** True when this duration is a whole multiple of `that`. */
+  isMultipleOf(that: Duration): boolean {
+    return that.milliseconds !== 0 && this.milliseconds % that.milliseconds === 0;
+  }
+  isZero(): boolean { return this.milliseconds === 0; }
+  lessThan(that: Duration): boolean { return this.milliseconds < that.milliseconds; }
+  lessEq(that: Duration): boolean { return this.milliseconds <= that.milliseconds; }
+  greaterThan(that: Duration): boolean { return this.milliseconds > that.milliseconds; }
+  greaterEq(that: Duration): boolean { return this.milliseconds >= that.milliseconds; }
+  equals(that: unknown): boolean { return that instanceof Duration && that.milliseconds === this.milliseconds; }
+  hashCode(): number { return this.milliseconds | 0; }
+  min(that: Duration): Duration { return this.milliseconds <= that.milliseconds ? this : that; }
+  max(that: Duration): Duration { return this.milliseconds >= that.milliseconds ? this : that; }
+  /** Seconds as a fractional number. */
+  toSeconds(): number { return this.milliseconds / 1000; }
+  toString(): string { return `${this.milliseconds} ms`; }
+  /** Spark's `prettyPrint`: `5 s`, `2 min`, `150 ms`. */
+  prettyPrint(): string {
+    const ms = this.milliseconds;
+    if (ms % 3_600_000 === 0 && ms !== 0) return `${ms / 3_600_000} h`;
+    if (ms % 60_000 === 0 && ms !== 0) return `${ms / 60_000} min`;
+    if (ms % 1000 === 0 && ms !== 0) return `${ms / 1000} s`;
+    return `${ms} ms`;
+  }
+}
+
+/** A `Duration` of `n` milliseconds. */
+export function Milliseconds(n: number): Duration { return new Duration(n); }
+/** A `Duration` of `n` seconds. */
+export function Seconds(n: number): Duration { return new Duration(n * 1000); }
+/** A `Duration` of `n` minutes. */
+export function Minutes(n: number): Duration { return new Duration(n * 60_000); }
