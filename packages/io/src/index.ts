@@ -1,1 +1,9 @@
-export {};
+export { listInputFilesSync, listDirectoryInputFilesSync, InputPathNotFoundError } from './fs/list-input-files.ts';
+export { isHiddenName } from './fs/hidden-name.ts';
+export { readTextLinesSync } from './fs/read-text-lines.ts';
+export { splitLines } from './fs/split-lines.ts';
+export { LineDecoder } from './fs/line-decoder.ts';
+export { writeFolderAtomically, type WriteFolderOptions } from './fs/write-folder-atomically.ts';
+export { atomicWriteFile, atomicWriteFileSync } from './fs/atomic-write-file.ts';
+export { encodeValues, decodeValues, VALUE_CODEC_VERSION, MAX_DEPTH } from './codec/value-codec.ts';
+export { CodecError } from './codec/codec-error.ts';

@@ -1,0 +1,61 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { fsyncDir, fsyncDirSync } from './fsync-dir.ts';
+import { hiddenSiblingName } from './temp-name.ts';
+
+/**
+ * Replaces the file at `path` with `data` so that a reader (or a process restarted after a
+ * crash) sees either the old content or the new one, never a mix or a truncated file: the
+ * data goes to a hidden temporary sibling, is fsynced, renamed over `path`, and the directory
+ * entry is fsynced. Parent directories are created. Used for metadata checkpoints.
+ */
+export async function atomicWriteFile(path: string, data: Uint8Array | string): Promise<void> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
+  const tmp = join(dir, hiddenSiblingName(basename(path), 'tmp'));
+  try {
+    const handle = await open(tmp, 'w');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw new Error(`Could not write ${path} atomically: ${(err as Error).message}. Check that its directory is writable and the disk is not full.`, { cause: err });
+  }
+  await fsyncDir(dir);
+}
+
+/**
+ * Synchronous {@link atomicWriteFile}, for shutdown hooks where the event loop may not run
+ * again.
+ */
+export function atomicWriteFileSync(path: string, data: Uint8Array | string): void {
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, hiddenSiblingName(basename(path), 'tmp'));
+  try {
+    const fd = openSync(tmp, 'w');
+    try {
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+      let off = 0;
+      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (err) {
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // the original error is the one to report
+    }
+    throw new Error(`Could not write ${path} atomically: ${(err as Error).message}. Check that its directory is writable and the disk is not full.`, { cause: err });
+  }
+  fsyncDirSync(dir);
+}

@@ -1,0 +1,88 @@
+import { readdirSync, statSync, type Stats } from 'node:fs';
+import { basename, join } from 'node:path';
+import fg from 'fast-glob';
+import { isHiddenName } from './hidden-name.ts';
+
+/** Thrown by {@link listInputFilesSync} when a plain (non-glob) input path does not exist. */
+export class InputPathNotFoundError extends Error {
+  override readonly name = 'InputPathNotFoundError';
+  constructor(
+    /** The path as given. */
+    readonly path: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `Input path does not exist: ${path}. Check the path (relative paths resolve against ${process.cwd()}), ` +
+        `or pass a glob pattern if matching nothing is acceptable.`,
+      options,
+    );
+  }
+}
+
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The input files of a directory, as Spark reads a folder written by `saveAsTextFile`: its
+ * `part-*` files sorted by name when there are any, otherwise all its files whose names do
+ * not start with `.` or `_`, sorted. Sub-directories are not descended into.
+ */
+export function listDirectoryInputFilesSync(dir: string): string[] {
+  const parts: string[] = [];
+  const others: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const name = entry.name;
+    if (isHiddenName(name)) continue;
+    const full = join(dir, name);
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) isFile = statOrUndefined(full)?.isFile() ?? false;
+    if (!isFile) continue;
+    (name.startsWith('part-') ? parts : others).push(full);
+  }
+  const chosen = parts.length > 0 ? parts : others;
+  return chosen.sort(byName);
+}
+
+/**
+ * Resolves what `sc.textFile(pathOrGlob)` reads, in order:
+ *
+ * - an existing file: itself;
+ * - an existing directory: {@link listDirectoryInputFilesSync};
+ * - a fast-glob pattern (`out/output-*.txt`, `logs/**\/*.csv`): the matches sorted by path,
+ *   hidden names (`.`/`_`) left out as Hadoop does, each matched directory expanded in place
+ *   as above; `[]` when nothing matches.
+ *
+ * A path that exists is taken literally even if it contains glob characters.
+ *
+ * @throws {InputPathNotFoundError} when a plain (non-glob) path does not exist.
+ */
+export function listInputFilesSync(pathOrGlob: string): string[] {
+  const st = statOrUndefined(pathOrGlob);
+  if (st !== undefined) {
+    return st.isDirectory() ? listDirectoryInputFilesSync(pathOrGlob) : [pathOrGlob];
+  }
+  if (!fg.isDynamicPattern(pathOrGlob)) throw new InputPathNotFoundError(pathOrGlob);
+  const matches = fg
+    .sync(pathOrGlob, { onlyFiles: false, markDirectories: true, dot: false, unique: true })
+    .map((m) => (m.endsWith('/') ? { path: m.slice(0, -1), isDir: true } : { path: m, isDir: false }))
+    .sort((a, b) => byName(a.path, b.path));
+  const out: string[] = [];
+  for (const { path, isDir } of matches) {
+    if (isHiddenName(basename(path))) continue;
+    if (isDir) {
+      for (const f of listDirectoryInputFilesSync(path)) out.push(f);
+    } else {
+      out.push(path);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,16 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * A hidden sibling name for `base` (starts with `.`, so input listings and directory streams
+ * ignore it): `.<base>.<kind>-<pid>-<random>`.
+ *
+ * @internal
+ */
+export function hiddenSiblingName(base: string, kind: 'tmp' | 'old'): string {
+  return `.${base}.${kind}-${process.pid}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Whether `name` is a hidden sibling of `base` made by {@link hiddenSiblingName}. @internal */
+export function isHiddenSiblingOf(name: string, base: string): boolean {
+  return name.startsWith(`.${base}.tmp-`) || name.startsWith(`.${base}.old-`);
+}

@@ -1,0 +1,81 @@
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { fsyncDir } from './fsync-dir.ts';
+import { hiddenSiblingName, isHiddenSiblingOf } from './temp-name.ts';
+
+/** Options of {@link writeFolderAtomically}. */
+export interface WriteFolderOptions {
+  /** Prefix of the part file names; default `'part-'` (giving `part-00000`, `part-00001`, ...). */
+  partPrefix?: string;
+}
+
+async function writeFile(path: string, data: string | Uint8Array): Promise<void> {
+  const handle = await open(path, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Writes a batch folder as Spark's `saveAsTextFile` lays it out, atomically and idempotently.
+ *
+ * One file per element of `parts` (`part-00000`, `part-00001`, ...; a string is written as
+ * is, in UTF-8), then an empty `_SUCCESS` last, all into a hidden temporary sibling folder
+ * (its name starts with `.`, so listings and directory streams ignore it). Each file and the
+ * folder are fsynced, then the folder is renamed to `dir`.
+ *
+ * If `dir` already exists (a batch re-run after a crash) it is replaced: the old folder is
+ * renamed aside to a hidden sibling, the new one renamed in, and the old one deleted. A reader
+ * therefore sees the old complete folder, then (for the instant between two renames) no
+ * folder, then the new complete folder; never a half-written one. Hidden siblings left behind
+ * by a crash of an earlier write of the same `dir` are removed.
+ */
+export async function writeFolderAtomically(
+  dir: string,
+  parts: readonly (string | Uint8Array)[],
+  opts: WriteFolderOptions = {},
+): Promise<void> {
+  const prefix = opts.partPrefix ?? 'part-';
+  const parent = dirname(dir);
+  const base = basename(dir);
+  const tmp = join(parent, hiddenSiblingName(base, 'tmp'));
+  let old: string | undefined;
+  try {
+    await mkdir(parent, { recursive: true });
+    for (const name of await readdir(parent)) {
+      if (isHiddenSiblingOf(name, base)) await rm(join(parent, name), { recursive: true, force: true });
+    }
+    await mkdir(tmp);
+    for (let i = 0; i < parts.length; i++) {
+      await writeFile(join(tmp, `${prefix}${String(i).padStart(5, '0')}`), parts[i]!);
+    }
+    await writeFile(join(tmp, '_SUCCESS'), '');
+    await fsyncDir(tmp);
+    if (await exists(dir)) {
+      old = join(parent, hiddenSiblingName(base, 'old'));
+      await rename(dir, old);
+    }
+    await rename(tmp, dir);
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    if (old !== undefined && !(await exists(dir))) await rename(old, dir).catch(() => undefined);
+    throw new Error(
+      `Could not write output folder ${dir}: ${(err as Error).message}. Check that ${parent} is writable and the disk is not full; re-running the batch rewrites the folder.`,
+      { cause: err },
+    );
+  }
+  await fsyncDir(parent);
+  if (old !== undefined) await rm(old, { recursive: true, force: true });
+}
