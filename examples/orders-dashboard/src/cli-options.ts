@@ -1,0 +1,110 @@
+import { parseArgs } from 'node:util';
+
+/** How the per-client volumes are kept: the book's `updateStateByKey` or `mapWithState`. */
+export type StateMode = 'updateStateByKey' | 'mapWithState';
+
+/** The dashboard's command line, parsed. */
+export interface DashboardOptions {
+  /** Orders file to feed; undefined: generate one. */
+  input: string | undefined;
+  linesPerFile: number;
+  /** Feed interval in ms. */
+  every: number;
+  /** Batch interval in ms. */
+  batch: number;
+  /** Folder for the batch output folders `output-<ms>.txt`; undefined: `<work>/output`. */
+  out: string | undefined;
+  /** Folder for generated data, staging, input and checkpoints; undefined: a fresh temp folder. */
+  work: string | undefined;
+  state: StateMode;
+  port: number;
+  ui: boolean;
+  replay: boolean;
+  /** Generated orders (when no `--input`). */
+  orders: number;
+  seed: number;
+  help: boolean;
+}
+
+export const USAGE = `Usage: pnpm dashboard [options]
+
+The stock-order dashboard of "Spark in Action" (chapter 6) on Kindling: a feeder moves pieces of
+an orders file into an input folder, a 5 s batch stream counts buys and sells, keeps each
+client's volume, ranks the top 5 clients and the top 5 stocks of the last hour, writes every
+batch to a folder and shows it live at http://127.0.0.1:<port>.
+
+  --input FILE          orders file to feed (default: generate one with the seeded generator)
+  --lines-per-file N    lines per piece fed to the stream (default 10000)
+  --every MS            move one piece into the input folder every MS ms (default 3000;
+                        with --replay default 0: as fast as batches run)
+  --batch MS            batch interval (default 5000)
+  --out DIR             batch folders DIR/output-<ms>.txt (default <work>/output)
+  --work DIR            folder for generated data, staging, input, checkpoint (default: new temp dir)
+  --state MODE          updateStateByKey (default) or mapWithState
+  --port N              web page port on 127.0.0.1 (default 4040; 0 picks a free one)
+  --no-ui               no web page
+  --replay              deterministic run on a manual clock: each piece is exactly one batch;
+                        exits 0 when every piece is processed
+  --orders N            how many orders to generate without --input (default 500000)
+  --seed N              generator seed (default 42)
+  -h, --help            this text
+`;
+
+function positiveInt(name: string, value: string | undefined, fallback: number, allowZero = false): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) {
+    throw new Error(`--${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${JSON.stringify(value)}. See --help.`);
+  }
+  return n;
+}
+
+/** Parses the dashboard's flags; throws an error that names the bad flag and says what to do. */
+export function parseDashboardArgs(argv: readonly string[]): DashboardOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: false,
+      strict: true,
+      options: {
+        input: { type: 'string' },
+        'lines-per-file': { type: 'string' },
+        every: { type: 'string' },
+        batch: { type: 'string' },
+        out: { type: 'string' },
+        work: { type: 'string' },
+        state: { type: 'string' },
+        port: { type: 'string' },
+        'no-ui': { type: 'boolean' },
+        replay: { type: 'boolean' },
+        orders: { type: 'string' },
+        seed: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new Error(`${(e as Error).message}. See --help.`, { cause: e });
+  }
+  const v = parsed.values;
+  const state = v.state ?? 'updateStateByKey';
+  if (state !== 'updateStateByKey' && state !== 'mapWithState') {
+    throw new Error(`--state must be updateStateByKey or mapWithState, got ${JSON.stringify(state)}`);
+  }
+  return {
+    input: v.input,
+    linesPerFile: positiveInt('lines-per-file', v['lines-per-file'], 10_000),
+    // A replay runs as fast as it can unless asked to pace itself.
+    every: positiveInt('every', v.every, v.replay ? 0 : 3000, true),
+    batch: positiveInt('batch', v.batch, 5000),
+    out: v.out,
+    work: v.work,
+    state,
+    port: positiveInt('port', v.port, 4040, true),
+    ui: !v['no-ui'],
+    replay: v.replay ?? false,
+    orders: positiveInt('orders', v.orders, 500_000),
+    seed: positiveInt('seed', v.seed, 42, true),
+    help: v.help ?? false,
+  };
+}

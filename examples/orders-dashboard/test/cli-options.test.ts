@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { parseDashboardArgs } from '../src/cli-options.ts';
+
+describe('parseDashboardArgs', () => {
+  it('has the documented defaults', () => {
+    const o = parseDashboardArgs([]);
+    expect(o).toMatchObject({
+      input: undefined, linesPerFile: 10_000, every: 3000, batch: 5000, out: undefined,
+      state: 'updateStateByKey', port: 4040, ui: true, replay: false, orders: 500_000, seed: 42,
+    });
+  });
+
+  it('reads every flag', () => {
+    const o = parseDashboardArgs([
+      '--input', 'o.txt', '--lines-per-file', '500', '--every', '250', '--batch', '1000', '--out', 'out',
+      '--state', 'mapWithState', '--port', '0', '--no-ui', '--replay', '--orders', '1000', '--seed', '3', '--work', 'w',
+    ]);
+    expect(o).toMatchObject({
+      input: 'o.txt', linesPerFile: 500, every: 250, batch: 1000, out: 'out', state: 'mapWithState',
+      port: 0, ui: false, replay: true, orders: 1000, seed: 3, work: 'w',
+    });
+  });
+
+  it('paces a replay only when asked', () => {
+    expect(parseDashboardArgs(['--replay']).every).toBe(0);
+    expect(parseDashboardArgs(['--replay', '--every', '100']).every).toBe(100);
+  });
+
+  it('names the bad flag', () => {
+    expect(() => parseDashboardArgs(['--state', 'reduce'])).toThrow('--state must be updateStateByKey or mapWithState, got "reduce"');
+    expect(() => parseDashboardArgs(['--batch', '0'])).toThrow('--batch must be a positive integer, got "0"');
+    expect(() => parseDashboardArgs(['--lines-per-file', 'ten'])).toThrow('--lines-per-file must be a positive integer');
+    expect(() => parseDashboardArgs(['--colour'])).toThrow(/--colour.*See --help/);
+  });
+});
