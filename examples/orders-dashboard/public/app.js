@@ -65,11 +65,23 @@ function renderKpis() {
   $('kpi-delay').textContent = last ? `scheduling delay ${ms(last.schedulingDelayMs)}` : '';
 }
 
-function niceMax(v) {
-  if (v <= 0) return 1;
-  const p = 10 ** Math.floor(Math.log10(v));
-  for (const f of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (f * p >= v) return f * p;
+// A step of 1, 2 or 5 times a power of ten that cuts `span` into about `parts` pieces.
+function niceStep(span, parts) {
+  const raw = Math.max(span / parts, 1e-9);
+  const p = 10 ** Math.floor(Math.log10(raw));
+  for (const f of [1, 2, 2.5, 5, 10]) if (f * p >= raw) return f * p;
   return 10 * p;
+}
+
+// Buys and sells run close to each other (about half each), so the axis hugs the data
+// instead of starting at zero: the gap between the lines is what the eye should see.
+function yDomain(values) {
+  let lo = Math.min(...values);
+  let hi = Math.max(...values);
+  if (hi === lo) { lo -= 1; hi += 1; }
+  const pad = (hi - lo) * 0.15;
+  const step = niceStep(hi - lo + 2 * pad, 4);
+  return { lo: Math.max(0, Math.floor((lo - pad) / step) * step), hi: Math.ceil((hi + pad) / step) * step, step };
 }
 
 function renderChart() {
@@ -82,32 +94,67 @@ function renderChart() {
   chart.setAttribute('preserveAspectRatio', 'xMidYMid meet');
   chart.replaceChildren();
   if (!bs.length) return;
-  const padL = 56, padR = 16, padT = 12, padB = 28;
-  const maxV = niceMax(Math.max(...bs.map((b) => Math.max(b.buys, b.sells))) * 1.08);
-  const minV = 0;
+  const padL = 56, padR = 64, padT = 12, padB = 28;
+  const { lo, hi, step } = yDomain(bs.flatMap((b) => [b.buys, b.sells]));
   const x = (i) => padL + (bs.length === 1 ? (W - padL - padR) / 2 : (i * (W - padL - padR)) / (bs.length - 1));
-  const y = (v) => padT + (1 - (v - minV) / (maxV - minV)) * (H - padT - padB);
-  for (let k = 0; k <= 4; k++) {
-    const v = minV + ((maxV - minV) * k) / 4;
-    chart.append(svg('line', { class: 'grid', x1: padL, x2: W - padR, y1: y(v), y2: y(v) }));
-    chart.append(svg('text', { class: 'axis', x: padL - 8, y: y(v) + 4, 'text-anchor': 'end' }, compact.format(v)));
+  const y = (v) => padT + (1 - (v - lo) / (hi - lo)) * (H - padT - padB);
+  const defs = svg('defs');
+  for (const cls of ['buy', 'sell']) {
+    const g = svg('linearGradient', { id: `fade-${cls}`, x1: 0, x2: 0, y1: 0, y2: 1 });
+    g.append(svg('stop', { offset: '0%', class: `stop-${cls}`, 'stop-opacity': 0.28 }));
+    g.append(svg('stop', { offset: '100%', class: `stop-${cls}`, 'stop-opacity': 0 }));
+    defs.append(g);
   }
-  const ticks = Math.min(bs.length, Math.max(2, Math.floor((W - padL - padR) / 110)));
+  chart.append(defs);
+  for (let v = lo; v <= hi + step / 2; v += step) {
+    chart.append(svg('line', { class: 'grid', x1: padL, x2: W - padR, y1: y(v), y2: y(v) }));
+    chart.append(svg('text', { class: 'axis', x: padL - 8, y: y(v) + 4, 'text-anchor': 'end' }, nf.format(Math.round(v))));
+  }
+  const ticks = Math.min(bs.length, Math.max(2, Math.floor((W - padL - padR) / 120)));
   for (let k = 0; k < ticks; k++) {
     const i = ticks === 1 ? 0 : Math.round((k * (bs.length - 1)) / (ticks - 1));
-    chart.append(svg('text', { class: 'axis', x: x(i), y: H - 8, 'text-anchor': k === 0 && bs.length > 1 ? 'start' : k === ticks - 1 && bs.length > 1 ? 'end' : 'middle' }, batchLabel(bs[i].time)));
+    const anchor = bs.length === 1 ? 'middle' : k === 0 ? 'start' : k === ticks - 1 ? 'end' : 'middle';
+    chart.append(svg('text', { class: 'axis', x: x(i), y: H - 8, 'text-anchor': anchor }, batchLabel(bs[i].time)));
   }
   for (const [key, cls] of [['sells', 'sell'], ['buys', 'buy']]) {
     const pts = bs.map((b, i) => `${x(i).toFixed(1)},${y(b[key]).toFixed(1)}`);
     if (bs.length > 1) {
-      chart.append(svg('path', { class: `area-${cls}`, d: `M${x(0)},${y(minV)} L${pts.join(' L')} L${x(bs.length - 1)},${y(minV)} Z` }));
+      chart.append(svg('path', { fill: `url(#fade-${cls})`, d: `M${x(0)},${y(lo)} L${pts.join(' L')} L${x(bs.length - 1)},${y(lo)} Z` }));
     }
     chart.append(svg('path', { class: `line-${cls}`, d: `M${pts.join(' L')}` }));
     const last = bs[bs.length - 1];
-    chart.append(svg('circle', { class: `pt-${cls}`, cx: x(bs.length - 1), cy: y(last[key]), r: 3.5 }));
-    const title = svg('title', {}, `${cls === 'buy' ? 'Buys' : 'Sells'} at ${batchLabel(last.time)}: ${nf.format(last[key])}`);
-    chart.lastChild.append(title);
+    const dot = svg('circle', { class: `pt-${cls}`, cx: x(bs.length - 1), cy: y(last[key]), r: 4 });
+    dot.append(svg('title', {}, `${cls === 'buy' ? 'Buys' : 'Sells'} at ${batchLabel(last.time)}: ${nf.format(last[key])}`));
+    chart.append(dot);
+    const other = key === 'buys' ? last.sells : last.buys;
+    const dy = last[key] >= other ? -6 : 14;
+    chart.append(svg('text', { class: `end-label ${cls}`, x: x(bs.length - 1) + 8, y: y(last[key]) + dy + 4 }, nf.format(last[key])));
   }
+}
+
+// Processing time per batch as small bars, the scheduling delay stacked on top in a lighter tone.
+function renderTimings() {
+  const box = $('timings');
+  const bs = state.batches.slice(-60);
+  const W = Math.max(200, box.clientWidth || 500);
+  const H = 90;
+  box.setAttribute('viewBox', `0 0 ${W} ${H}`);
+  box.replaceChildren();
+  if (!bs.length) return;
+  const max = Math.max(1, ...bs.map((b) => (b.processingMs ?? 0) + (b.schedulingDelayMs ?? 0)));
+  const bw = W / 60;
+  bs.forEach((b, i) => {
+    const p = b.processingMs ?? 0;
+    const d = b.schedulingDelayMs ?? 0;
+    const hp = (p / max) * (H - 14);
+    const hd = (d / max) * (H - 14);
+    const x0 = W - (bs.length - i) * bw + 1;
+    const bar = svg('rect', { class: 'tbar', x: x0, y: H - hp, width: Math.max(1, bw - 2), height: hp, rx: 1.5 });
+    bar.append(svg('title', {}, `${batchLabel(b.time)}: processing ${ms(p)}, scheduling delay ${ms(d)}`));
+    box.append(bar);
+    if (hd > 0.5) box.append(svg('rect', { class: 'tdelay', x: x0, y: H - hp - hd, width: Math.max(1, bw - 2), height: hd, rx: 1.5 }));
+  });
+  box.append(svg('text', { class: 'axis', x: 2, y: 10 }, `max ${ms(max)}`));
 }
 
 function renderRanking(sectionId, entries, time, format) {
@@ -133,7 +180,7 @@ function renderRanking(sectionId, entries, time, format) {
 function renderStats() {
   const body = $('stats-body');
   body.replaceChildren();
-  const rows = state.batches.slice(-8).reverse();
+  const rows = state.batches.slice(-7).reverse();
   rows.forEach((b, i) => {
     const tr = el('tr', i === 0 ? { class: 'fresh' } : {});
     tr.append(el('td', {}, batchLabel(b.time)));
@@ -158,6 +205,7 @@ function renderAll() {
   renderStatus();
   renderKpis();
   renderChart();
+  renderTimings();
   renderStats();
   renderLast();
 }
@@ -176,6 +224,7 @@ function connect() {
     if (state.batches.length > 720) state.batches.shift();
     renderKpis();
     renderChart();
+    renderTimings();
     renderStats();
     renderLast();
   });
@@ -192,5 +241,5 @@ function connect() {
   });
 }
 
-window.addEventListener('resize', () => renderChart());
+window.addEventListener('resize', () => { renderChart(); renderTimings(); });
 connect();
