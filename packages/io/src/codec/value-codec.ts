@@ -311,6 +311,11 @@ export function encodeValues(values: readonly unknown[]): Uint8Array {
   return w.buf.subarray(0, w.pos);
 }
 
+const SHORT_STRING = 32;
+const STRING_CACHE_MASK = 4095;
+/** Decoded short ASCII strings by hash slot; strings are immutable, so sharing is safe. */
+const stringCache = new Array<string | undefined>(STRING_CACHE_MASK + 1);
+
 class Reader {
   readonly buf: Buffer;
   readonly view: DataView;
@@ -371,17 +376,33 @@ class Reader {
     const buf = this.buf;
     const start = this.pos;
     const end = start + len;
-    if (len < 24) {
-      let s = '';
+    if (len <= SHORT_STRING) {
+      // Short ASCII strings (keys, words) repeat a lot: look them up in a small cache by a
+      // hash of their bytes instead of allocating a new string each time.
+      let h = len;
       let i = start;
       for (; i < end; i++) {
         const c = buf[i]!;
         if (c >= 0x80) break;
-        s += String.fromCharCode(c);
+        h = (Math.imul(h, 31) + c) | 0;
       }
       if (i === end) {
         this.pos = end;
-        return s;
+        const slot = (h ^ (h >>> 13)) & STRING_CACHE_MASK;
+        const cached = stringCache[slot];
+        if (cached !== undefined && cached.length === len) {
+          let same = true;
+          for (let j = 0; j < len; j++) {
+            if (cached.charCodeAt(j) !== buf[start + j]) {
+              same = false;
+              break;
+            }
+          }
+          if (same) return cached;
+        }
+        const fresh = buf.toString('latin1', start, end);
+        stringCache[slot] = fresh;
+        return fresh;
       }
     }
     this.pos = end;

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { LineDecoder } from '../src/index.ts';
+
+function decodeChunks(chunks: Uint8Array[]): string[] {
+  const d = new LineDecoder();
+  const out: string[] = [];
+  for (const c of chunks) out.push(...d.push(c));
+  out.push(...d.end());
+  return out;
+}
+
+const bytes = (s: string) => Buffer.from(s, 'utf8');
+
+describe('LineDecoder', () => {
+  it('returns complete lines only, keeping the partial line for the next chunk', () => {
+    const d = new LineDecoder();
+    expect(d.push(bytes('hel'))).toEqual([]);
+    expect(d.push(bytes('lo\nwor'))).toEqual(['hello']);
+    expect(d.push(bytes('ld\n'))).toEqual(['world']);
+    expect(d.end()).toEqual([]);
+  });
+
+  it('flushes a final line without newline on end()', () => {
+    const d = new LineDecoder();
+    expect(d.push(bytes('a\nlast'))).toEqual(['a']);
+    expect(d.end()).toEqual(['last']);
+  });
+
+  it('joins a multi-byte character split across chunks', () => {
+    const euro = bytes('\u20ac'); // 3 bytes
+    const d = new LineDecoder();
+    expect(d.push(Buffer.concat([bytes('price '), euro.subarray(0, 1)]))).toEqual([]);
+    expect(d.push(euro.subarray(1, 2))).toEqual([]);
+    expect(d.push(Buffer.concat([euro.subarray(2), bytes('5\n')]))).toEqual(['price \u20ac5']);
+  });
+
+  it('treats CRLF split between chunks as one line end', () => {
+    const d = new LineDecoder();
+    expect(d.push(bytes('a\r'))).toEqual(['a']);
+    expect(d.push(bytes('\nb\r'))).toEqual(['b']);
+    expect(d.push(bytes('\n'))).toEqual([]);
+    expect(d.push(bytes('\n'))).toEqual(['']);
+    expect(d.end()).toEqual([]);
+  });
+
+  it('treats a lone CR as a line end, like BufferedReader.readLine', () => {
+    expect(decodeChunks([bytes('a\rb\rc')])).toEqual(['a', 'b', 'c']);
+  });
+
+  it('replaces invalid bytes and a cut-off final character with U+FFFD', () => {
+    expect(decodeChunks([Buffer.from([0x61, 0xff, 0x0a]), Buffer.from([0xe2, 0x82])])).toEqual(['a\ufffd', '\ufffd']);
+  });
+
+  it('gives the same lines for every way of cutting the bytes in two or three', () => {
+    const text = 'caf\u00e9\r\n\u{1f525} fire\n\nx\ry\r\n\u20ac';
+    const expected = ['caf\u00e9', '\u{1f525} fire', '', 'x', 'y', '\u20ac'];
+    const all = bytes(text);
+    for (let i = 0; i <= all.length; i++) {
+      expect(decodeChunks([all.subarray(0, i), all.subarray(i)])).toEqual(expected);
+      for (let j = i; j <= all.length; j++) {
+        expect(decodeChunks([all.subarray(0, i), all.subarray(i, j), all.subarray(j)])).toEqual(expected);
+      }
+    }
+    expect(decodeChunks(Array.from(all, (b) => Uint8Array.of(b)))).toEqual(expected);
+  });
+
+  it('reset() drops partial data', () => {
+    const d = new LineDecoder();
+    d.push(bytes('partial\r'));
+    d.push(Buffer.from([0xe2]));
+    d.reset();
+    expect(d.push(bytes('\nnext\n'))).toEqual(['', 'next']);
+  });
+});
