@@ -3,3 +3,42 @@ export { Time } from './time/time.ts';
 export type { Clock } from './time/clock.ts';
 export { SystemClock } from './time/clock.ts';
 export { ManualClock } from './time/manual-clock.ts';
+
+export {
+  RDD,
+  type PairRDD,
+  MapPartitionsRDD,
+  ShuffledRDD,
+  CoGroupedRDD,
+  UnionRDD,
+  PartitionerAwareUnionRDD,
+  CoalescedRDD,
+  CartesianRDD,
+  ZippedWithIndexRDD,
+  RangePartitioner,
+  ParallelCollectionRDD,
+  EmptyRDD,
+  TextFileRDD,
+  ObjectFileRDD,
+  ReliableCheckpointRDD,
+  SparkContext,
+} from './internal.ts';
+export { SparkConf } from './spark-conf.ts';
+export { Partitioner, HashPartitioner, defaultPartitioner, type NumPartitionsOrPartitioner } from './rdd/partitioner.ts';
+export { Dependency, NarrowDependency, OneToOneDependency, RangeDependency, FunctionNarrowDependency, ShuffleDependency } from './rdd/dependency.ts';
+export type { Aggregator } from './rdd/aggregator.ts';
+export { RDDComputeError } from './rdd/rdd-compute-error.ts';
+export type { TaskContext } from './scheduler/task-context.ts';
+export type { Task } from './scheduler/task.ts';
+export type { TaskScheduler } from './scheduler/task-scheduler.ts';
+export { LocalTaskScheduler } from './scheduler/local-task-scheduler.ts';
+export type { JobListener, JobStartEvent, JobEndEvent } from './scheduler/job-listener.ts';
+export { StorageLevel } from './storage/storage-level.ts';
+export { Broadcast } from './broadcast/broadcast.ts';
+export { LongAccumulator } from './broadcast/long-accumulator.ts';
+export { formatElement } from './util/format-element.ts';
+export { KeyMap } from './util/key-map.ts';
+export { KeySet } from './util/key-set.ts';
+export { hashCode, keyEquals, stringHashCode, numberHashCode, nonNegativeMod, isPrimitiveKey } from './util/hash-code.ts';
+export { naturalOrdering, reverseOrdering, type Ordering } from './util/ordering.ts';
+export { combineValuesByKey, combineCombinersByKey } from './rdd/combine.ts';

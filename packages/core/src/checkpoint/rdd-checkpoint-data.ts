@@ -1,0 +1,59 @@
+import { join } from 'node:path';
+import { encodeValues, writeFolderAtomically } from '@kindling/io';
+import { rddClasses } from '../rdd/registry.ts';
+import { ReliableCheckpointRDD } from './reliable-checkpoint-rdd.ts';
+import type { RDD } from '../rdd/rdd.ts';
+
+/**
+ * The checkpoint state of one RDD marked by `rdd.checkpoint()`. While a job computes the RDD,
+ * its partitions are captured here; after the job, missing ones are computed, everything is
+ * written under `<checkpointDir>/rdd-<id>/part-xxxxx`, and the RDD's lineage is cut.
+ * @internal
+ */
+export class RDDCheckpointData<T> {
+  private pending: (readonly T[] | undefined)[] = [];
+  private inProgress = false;
+  checkpointRDD: ReliableCheckpointRDD<T> | undefined;
+
+  constructor(private readonly rdd: RDD<T>) {}
+
+  /** True while the RDD still waits for its checkpoint to be written. */
+  get isPending(): boolean { return this.checkpointRDD === undefined && !this.inProgress; }
+
+  capture(split: number, data: readonly T[]): void {
+    if (this.checkpointRDD === undefined) this.pending[split] = data;
+  }
+
+  /** Writes the checkpoint and cuts the lineage (called after a job that used the RDD). */
+  async doCheckpoint(): Promise<void> {
+    if (this.checkpointRDD !== undefined || this.inProgress) return;
+    this.inProgress = true;
+    try {
+      const rdd = this.rdd;
+      const sc = rdd.context;
+      const n = rdd.getNumPartitions();
+      const missing: number[] = [];
+      for (let i = 0; i < n; i++) if (this.pending[i] === undefined) missing.push(i);
+      if (missing.length > 0) {
+        const computed = await sc.runJob(rdd, (d) => d, missing, 'checkpoint');
+        missing.forEach((p, i) => { this.pending[p] = computed[i]; });
+      }
+      const dir = sc.getCheckpointDir();
+      if (dir === undefined) throw new Error(`Checkpoint directory has not been set: call sc.setCheckpointDir(dir) before checkpointing ${rdd.toString()}`);
+      const path = join(dir, `rdd-${rdd.id}`);
+      const parts: Uint8Array[] = [];
+      for (let i = 0; i < n; i++) parts.push(encodeValues(this.pending[i]!));
+      try {
+        await writeFolderAtomically(path, parts);
+      } catch (e) {
+        throw new Error(`Could not write the checkpoint of ${rdd.toString()} to ${path}: ${(e as Error).message}. Check that the checkpoint directory is writable.`, { cause: e });
+      }
+      this.checkpointRDD = new ReliableCheckpointRDD<T>(sc, path, n, rdd.partitioner);
+      this.pending = [];
+      rdd.markCheckpointed();
+    } finally {
+      this.inProgress = false;
+    }
+  }
+}
+rddClasses.RDDCheckpointData = RDDCheckpointData;

@@ -1,0 +1,704 @@
+import type { SparkContext } from '../spark-context.ts';
+import type { TaskContext } from '../scheduler/task-context.ts';
+import type { RDDCheckpointData } from '../checkpoint/rdd-checkpoint-data.ts';
+import { StorageLevel } from '../storage/storage-level.ts';
+import { Dependency, OneToOneDependency, ShuffleDependency } from './dependency.ts';
+import type { Partitioner, NumPartitionsOrPartitioner } from './partitioner.ts';
+import { HashPartitioner } from './partitioner.ts';
+import { rddClasses } from './registry.ts';
+import { naturalOrdering, reverseOrdering, type Ordering } from '../util/ordering.ts';
+import { cloneZero } from '../util/clone-zero.ts';
+import { XorShiftRandom, randomSeed } from '../util/xor-shift-random.ts';
+import { filterKernel, flatMapKernel, mapKernel, toArray } from './kernels.ts';
+import { invariant } from '../util/invariant.ts';
+import { byteswap32 } from '../util/hash-code.ts';
+
+let nextRddId = 0;
+
+/**
+ * A Resilient Distributed Dataset: an immutable, lazily evaluated, partitioned collection
+ * that remembers how it was derived (its lineage), as Spark's `RDD`.
+ *
+ * Transformations (`map`, `filter`, `reduceByKey`, ...) return new RDDs and run nothing;
+ * actions (`collect`, `count`, `saveAsTextFile`, ...) are async and run a job: the scheduler
+ * splits the lineage into stages at shuffles and runs one synchronous task per partition.
+ * Pair operations exist on every RDD but only type-check on RDDs of `[K, V]` tuples.
+ *
+ * ## Writing a subclass
+ * Pass `(sc, dependencies)` to `super`, implement `getPartitions()` and a synchronous
+ * `compute(split, ctx)` that returns the partition as an array (fresh, or shared and never
+ * mutated). Read parents only through `ctx.parent(depIndex, parentSplit)` (narrow
+ * dependencies) and `ctx.shuffleRead(depIndex, split)` (shuffle dependencies): the engine
+ * evaluates them beforehand without recursion. Override `partitioner` when the output is
+ * partitioned by key. Persistence, checkpointing and `toDebugString` come from this class.
+ *
+ * @example
+ * ```ts
+ * const counts = sc.textFile('in/*.txt')
+ *   .flatMap((line) => line.split(' '))
+ *   .map((w) => [w, 1] as [string, number])
+ *   .reduceByKey((a, b) => a + b);
+ * console.log(await counts.collect());
+ * ```
+ */
+export abstract class RDD<T> {
+  /** A unique id within the process. */
+  readonly id: number = nextRddId++;
+  /** The operation that created this RDD (`map`, `reduceByKey`, ...), for `toDebugString`. */
+  scope: string;
+  private deps: Dependency[] | undefined;
+  private numPartitionsMemo: number | undefined;
+  private storageLevel: StorageLevel = StorageLevel.NONE;
+  private rddName: string | undefined;
+  /** @internal */
+  checkpointData: RDDCheckpointData<T> | undefined;
+
+  constructor(
+    /** The SparkContext this RDD belongs to. */
+    readonly context: SparkContext,
+    dependencies: Dependency[],
+    scope?: string,
+  ) {
+    this.deps = dependencies;
+    this.scope = scope ?? this.constructor.name;
+  }
+
+  // ---------------------------------------------------------------- subclass contract
+
+  /** The number of partitions (indices `0..n-1`). Called once; the base memoises it. */
+  protected abstract getPartitions(): number;
+
+  /**
+   * Computes partition `split`, synchronously, from the parent data in `ctx`.
+   * Returns a fresh array or a shared one that nobody mutates.
+   */
+  abstract compute(split: number, ctx: TaskContext): readonly T[];
+
+  /** How this RDD's keys are partitioned, when it is a pair RDD partitioned by key. */
+  get partitioner(): Partitioner | undefined { return undefined; }
+
+  /**
+   * Async preparation before a job that evaluates this RDD (`zipWithIndex` counts its
+   * parent's partitions here). Called by the scheduler; may run jobs of its own.
+   * @internal
+   */
+  prepareForJob?(): Promise<void>;
+
+  /** Drops references to parents after a checkpoint; subclasses holding parents override it. */
+  protected clearDependencies(): void { this.deps = []; }
+
+  // ---------------------------------------------------------------- lineage
+
+  /** The SparkContext this RDD belongs to (same as `context`). */
+  get sparkContext(): SparkContext { return this.context; }
+
+  /**
+   * The lineage edges to the parents. After a checkpoint, a single one-to-one dependency on
+   * the checkpoint files.
+   */
+  get dependencies(): readonly Dependency[] {
+    const cp = this.checkpointData?.checkpointRDD;
+    if (cp !== undefined) return cp.asDependencies;
+    return this.deps ?? [];
+  }
+
+  /** The number of partitions. */
+  getNumPartitions(): number {
+    const cp = this.checkpointData?.checkpointRDD;
+    if (cp !== undefined) return cp.getNumPartitions();
+    if (this.numPartitionsMemo === undefined) {
+      this.memoizeAncestorPartitionCounts();
+      this.numPartitionsMemo = this.getPartitions();
+    }
+    return this.numPartitionsMemo;
+  }
+
+  /**
+   * Subclasses compute their partition count from their parents'; memoising the ancestors
+   * deepest-first keeps that from recursing through a 10,000-deep lineage.
+   */
+  private memoizeAncestorPartitionCounts(): void {
+    const needs = (r: RDD<unknown>): boolean => r.numPartitionsMemo === undefined && r.checkpointData?.checkpointRDD === undefined;
+    const stack: { rdd: RDD<unknown>; next: number }[] = [{ rdd: this as RDD<unknown>, next: 0 }];
+    const seen = new Set<RDD<unknown>>([this as RDD<unknown>]);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const deps = top.rdd.dependencies;
+      if (top.next < deps.length) {
+        const p = deps[top.next++]!.rdd;
+        if (!seen.has(p) && needs(p)) {
+          seen.add(p);
+          stack.push({ rdd: p, next: 0 });
+        }
+        continue;
+      }
+      stack.pop();
+      if (top.rdd !== (this as RDD<unknown>) && needs(top.rdd)) top.rdd.numPartitionsMemo = top.rdd.getPartitions();
+    }
+  }
+
+  /** The partition indices `[0, 1, .., n-1]`. */
+  get partitions(): number[] { return Array.from({ length: this.getNumPartitions() }, (_, i) => i); }
+
+  /** The user-given name, if any. */
+  get name(): string | undefined { return this.rddName; }
+
+  /** Names this RDD (shown in `toDebugString` and in errors). */
+  setName(name: string): this {
+    this.rddName = name;
+    return this;
+  }
+
+  /**
+   * Computes a partition, from the checkpoint files when the RDD has been checkpointed.
+   * @internal
+   */
+  computeOrReadCheckpoint(split: number, ctx: TaskContext): readonly T[] {
+    if (this.checkpointData?.checkpointRDD !== undefined) return ctx.parent<T>(0, split);
+    return this.compute(split, ctx);
+  }
+
+  /** The persisted partition, if this RDD is persisted and the block is stored. @internal */
+  getStoredPartition(split: number): readonly T[] | undefined {
+    if (this.storageLevel === StorageLevel.NONE) return undefined;
+    return this.context.blockManager.get(this.id, split) as readonly T[] | undefined;
+  }
+
+  /** Stores a freshly computed partition (persistence, pending checkpoint). @internal */
+  onPartitionComputed(split: number, data: readonly T[]): void {
+    if (this.storageLevel !== StorageLevel.NONE) this.context.blockManager.put(this.id, split, data);
+    this.checkpointData?.capture(split, data);
+  }
+
+  /** Detaches the parents once the checkpoint RDD replaced them. @internal */
+  markCheckpointed(): void {
+    this.clearDependencies();
+    this.deps = [];
+  }
+
+  /** `ClassName[id]`, with the name in front if set, and the creating operation. */
+  toString(): string {
+    return `${this.rddName !== undefined ? this.rddName + ' ' : ''}${this.constructor.name}[${this.id}] at ${this.scope}`;
+  }
+
+  /**
+   * The lineage, one RDD a line, as Spark prints it: `(n)` partition counts, `+-` where a
+   * shuffle starts a new stage, `|` for narrow parents, and the storage level in brackets.
+   * Walks iteratively, so a 10,000-deep lineage prints without overflowing the stack.
+   */
+  toDebugString(): string {
+    const lines: string[] = [];
+    type Item = { rdd: RDD<unknown>; prefix: string; shuffle: boolean; last: boolean; first: boolean };
+    const stack: Item[] = [{ rdd: this as RDD<unknown>, prefix: '', shuffle: false, last: false, first: true }];
+    while (stack.length > 0) {
+      const it = stack.pop()!;
+      const self = `${it.rdd.toString()} [${it.rdd.storageLevel.description()}]`;
+      let childPrefix: string;
+      if (it.first || it.shuffle) {
+        const countStr = `(${it.rdd.getNumPartitions()})`;
+        const offset = Math.floor((countStr.length - 1) / 2);
+        const bar = ' '.repeat(offset) + '|' + ' '.repeat(countStr.length - offset);
+        if (it.first) {
+          lines.push(`${countStr} ${self}`);
+          childPrefix = bar;
+        } else {
+          const thisPrefix = it.prefix.replace(/\|\s+$/, '');
+          lines.push(`${thisPrefix}+-${countStr} ${self}`);
+          childPrefix = thisPrefix + (it.last ? '  ' : '| ') + bar;
+        }
+      } else {
+        lines.push(it.prefix + self);
+        childPrefix = it.prefix;
+      }
+      const deps = it.rdd.dependencies;
+      for (let i = deps.length - 1; i >= 0; i--) {
+        const d = deps[i]!;
+        stack.push({ rdd: d.rdd, prefix: childPrefix, shuffle: d instanceof ShuffleDependency, last: i === deps.length - 1, first: false });
+      }
+    }
+    return lines.join('\n');
+  }
+
+  // ---------------------------------------------------------------- persistence & checkpoint
+
+  /**
+   * Keeps computed partitions in memory for later jobs (every level is served from memory
+   * in a local context). The level cannot be changed once set, as in Spark.
+   */
+  persist(level: StorageLevel = StorageLevel.MEMORY_ONLY): this {
+    if (this.storageLevel !== StorageLevel.NONE && level !== this.storageLevel) {
+      throw new Error(
+        `Cannot change the storage level of ${this.toString()} from ${this.storageLevel} to ${level}: call unpersist() first`,
+      );
+    }
+    if (level === StorageLevel.NONE) return this;
+    this.storageLevel = level;
+    this.context.registerPersistentRDD(this as RDD<unknown>);
+    return this;
+  }
+
+  /** `persist(StorageLevel.MEMORY_ONLY)`. */
+  cache(): this { return this.persist(); }
+
+  /** Forgets the persisted partitions and the storage level. */
+  unpersist(_blocking = false): this {
+    this.context.unregisterPersistentRDD(this.id);
+    this.storageLevel = StorageLevel.NONE;
+    return this;
+  }
+
+  /** The storage level set by `persist`, `StorageLevel.NONE` if none. */
+  getStorageLevel(): StorageLevel { return this.storageLevel; }
+
+  /**
+   * Marks this RDD for checkpointing: after the next action that computes it, its partitions
+   * are written under the context's checkpoint directory and its lineage is cut (its
+   * dependencies become the checkpoint files, its ancestors become unreachable). Needs
+   * `sc.setCheckpointDir(dir)` first.
+   */
+  checkpoint(): void {
+    invariant(
+      this.context.getCheckpointDir() !== undefined,
+      `Checkpoint directory has not been set in the SparkContext: call sc.setCheckpointDir(dir) before checkpointing ${this.toString()}`,
+    );
+    if (this.checkpointData === undefined) this.checkpointData = new rddClasses.RDDCheckpointData<T>(this);
+  }
+
+  /** True once the checkpoint has been written and the lineage cut. */
+  get isCheckpointed(): boolean { return this.checkpointData?.checkpointRDD !== undefined; }
+
+  /** The directory holding this RDD's checkpoint files, once written. */
+  getCheckpointFile(): string | undefined { return this.checkpointData?.checkpointRDD?.checkpointPath; }
+
+  // ---------------------------------------------------------------- transformations
+
+  /** Applies `f` to every element. */
+  map<U>(f: (t: T) => U): RDD<U> {
+    return new rddClasses.MapPartitionsRDD<U, T>(this, mapKernel(f), false, 'map');
+  }
+
+  /** Applies `f` to every element and flattens the iterables it returns. */
+  flatMap<U>(f: (t: T) => Iterable<U>): RDD<U> {
+    return new rddClasses.MapPartitionsRDD<U, T>(this, flatMapKernel(f), false, 'flatMap');
+  }
+
+  /** Keeps the elements for which `f` is true (keeps the partitioner). */
+  filter(f: (t: T) => boolean): RDD<T> {
+    return new rddClasses.MapPartitionsRDD<T, T>(this, filterKernel(f), true, 'filter');
+  }
+
+  /**
+   * Applies `f` to each whole partition (an array; do not mutate it). Set
+   * `preservesPartitioning` when `f` keeps keys where they are, to keep the partitioner.
+   */
+  mapPartitions<U>(f: (it: Iterable<T>) => Iterable<U>, preservesPartitioning = false): RDD<U> {
+    return new rddClasses.MapPartitionsRDD<U, T>(this, (_, data) => toArray(f(data)), preservesPartitioning, 'mapPartitions');
+  }
+
+  /** Like `mapPartitions`, also passing the partition index. */
+  mapPartitionsWithIndex<U>(f: (index: number, it: Iterable<T>) => Iterable<U>, preservesPartitioning = false): RDD<U> {
+    return new rddClasses.MapPartitionsRDD<U, T>(this, (split, data) => toArray(f(split, data)), preservesPartitioning, 'mapPartitionsWithIndex');
+  }
+
+  /** Each partition as one array element. */
+  glom(): RDD<T[]> {
+    return new rddClasses.MapPartitionsRDD<T[], T>(this, (_, data) => [data.slice()], false, 'glom');
+  }
+
+  /** Pairs each element with `f(element)` as its key: `[f(t), t]`. */
+  keyBy<K>(f: (t: T) => K): RDD<[K, T]> {
+    return new rddClasses.MapPartitionsRDD<[K, T], T>(this, mapKernel((t: T) => [f(t), t] as [K, T]), false, 'keyBy');
+  }
+
+  /** The elements of both RDDs (duplicates kept), as `sc.union([this, other])`. */
+  union(other: RDD<T>): RDD<T> { return this.context.union([this, other]); }
+
+  /** The distinct elements (compared by value). */
+  distinct(numPartitions?: number): RDD<T> {
+    const n = numPartitions ?? this.getNumPartitions();
+    const p = this.partitioner;
+    if (p !== undefined && n === this.getNumPartitions()) {
+      // Already partitioned: equal elements (keys included) are co-located; dedupe in place.
+      return this.mapPartitions((it) => rddClasses.pair.distinctKernel(it), true);
+    }
+    return this.map((x) => [x, undefined] as [T, undefined])
+      .reduceByKey((a) => a, n)
+      .map((kv) => kv[0])
+      .withScope('distinct');
+  }
+
+  /** The elements present in both RDDs, without duplicates. */
+  intersection(other: RDD<T>, numPartitions?: NumPartitionsOrPartitioner): RDD<T> {
+    return this.map((v) => [v, undefined] as [T, undefined])
+      .cogroup(other.map((v) => [v, undefined] as [T, undefined]), numPartitions)
+      .filter((kv) => kv[1][0].length > 0 && kv[1][1].length > 0)
+      .keys()
+      .withScope('intersection');
+  }
+
+  /** The elements of this RDD not in `other` (duplicates of kept elements stay). */
+  subtract(other: RDD<T>, numPartitions?: NumPartitionsOrPartitioner): RDD<T> {
+    const p = numPartitions ?? this.partitioner ?? new HashPartitioner(this.getNumPartitions());
+    return this.map((v) => [v, undefined] as [T, undefined])
+      .cogroup(other.map((v) => [v, undefined] as [T, undefined]), p)
+      .flatMap((kv) => (kv[1][1].length === 0 ? kv[1][0].map(() => kv[0]) : []))
+      .withScope('subtract');
+  }
+
+  /** All pairs `[a, b]` of an element of this RDD and one of `other`. */
+  cartesian<U>(other: RDD<U>): RDD<[T, U]> {
+    return new rddClasses.CartesianRDD<T, U>(this.context, this, other);
+  }
+
+  /**
+   * Sorts by `f(element)`, range-partitioning by key (bounds sampled from the data when the
+   * job runs) so that `collect()` is globally sorted and partition i holds smaller keys than
+   * partition i+1.
+   */
+  sortBy<K>(f: (t: T) => K, ascending = true, numPartitions?: number, ordering: Ordering<K> = naturalOrdering): RDD<T> {
+    return this.keyBy(f).sortByKey(ascending, numPartitions ?? this.getNumPartitions(), ordering).values().withScope('sortBy');
+  }
+
+  /**
+   * Pairs each element with its index in the RDD's order (partition by partition). The
+   * partition sizes are counted when the first job runs, not at construction.
+   */
+  zipWithIndex(): RDD<[T, number]> {
+    return new rddClasses.ZippedWithIndexRDD<T>(this);
+  }
+
+  /** Exactly `numPartitions` partitions, by a shuffle that spreads elements evenly. */
+  repartition(numPartitions: number): RDD<T> { return this.coalesce(numPartitions, true).withScope('repartition'); }
+
+  /**
+   * Fewer partitions without a shuffle (neighbouring partitions merged; asking for more
+   * keeps the current number), or exactly `numPartitions` with `shuffle = true`.
+   */
+  coalesce(numPartitions: number, shuffle = false): RDD<T> {
+    invariant(Number.isInteger(numPartitions) && numPartitions > 0, `Number of partitions (${numPartitions}) must be positive for coalesce/repartition`);
+    if (!shuffle) return new rddClasses.CoalescedRDD<T>(this, numPartitions);
+    // Round-robin from a per-partition start so elements spread evenly, as Spark does.
+    const withPos = this.mapPartitionsWithIndex((index, it) => {
+      let position = byteswap32(index) % numPartitions;
+      if (position < 0) position += numPartitions;
+      const data = it as readonly T[];
+      const out = new Array<[number, T]>(data.length);
+      for (let i = 0; i < data.length; i++) {
+        position++;
+        out[i] = [position, data[i]!];
+      }
+      return out;
+    });
+    const shuffled = new rddClasses.ShuffledRDD<number, T, T>(withPos, new HashPartitioner(numPartitions));
+    return shuffled.values().withScope('coalesce');
+  }
+
+  /**
+   * A random sample: each element kept with probability `fraction` (without replacement), or
+   * kept a Poisson(`fraction`) number of times (with replacement). Deterministic per `seed`.
+   */
+  sample(withReplacement: boolean, fraction: number, seed: number = randomSeed()): RDD<T> {
+    invariant(fraction >= 0, `Negative fraction value: ${fraction}; sample needs a fraction >= 0`);
+    if (!withReplacement) invariant(fraction <= 1, `Fraction ${fraction} must be in [0, 1] when sampling without replacement`);
+    return this.mapPartitionsWithIndex((index, it) => {
+      const rng = new XorShiftRandom(seed + index);
+      const data = it as readonly T[];
+      const out: T[] = [];
+      if (withReplacement) {
+        for (let i = 0; i < data.length; i++) for (let c = rng.nextPoisson(fraction); c > 0; c--) out.push(data[i]!);
+      } else {
+        for (let i = 0; i < data.length; i++) if (rng.nextDouble() < fraction) out.push(data[i]!);
+      }
+      return out;
+    }, true).withScope('sample');
+  }
+
+  // ---------------------------------------------------------------- pair transformations
+
+  /** Merges the values of each key with an associative, commutative `f` (combining map-side). */
+  reduceByKey<K, V>(this: RDD<[K, V]>, f: (a: V, b: V) => V, numPartitions?: NumPartitionsOrPartitioner): RDD<[K, V]> {
+    return rddClasses.pair.combineByKey(this, (v: V) => v, f, f, numPartitions, true, 'reduceByKey');
+  }
+
+  /** Groups the values of each key into an array. */
+  groupByKey<K, V>(this: RDD<[K, V]>, numPartitions?: NumPartitionsOrPartitioner): RDD<[K, V[]]> {
+    return rddClasses.pair.groupByKey(this, numPartitions);
+  }
+
+  /** Spark's generic per-key aggregation. Keeps the partitioner if already partitioned alike. */
+  combineByKey<K, V, C>(
+    this: RDD<[K, V]>,
+    createCombiner: (v: V) => C,
+    mergeValue: (c: C, v: V) => C,
+    mergeCombiners: (c1: C, c2: C) => C,
+    numPartitions?: NumPartitionsOrPartitioner,
+  ): RDD<[K, C]> {
+    return rddClasses.pair.combineByKey(this, createCombiner, mergeValue, mergeCombiners, numPartitions, true, 'combineByKey');
+  }
+
+  /** Aggregates each key's values from a (copied) `zeroValue` with `seqOp`, merging with `combOp`. */
+  aggregateByKey<K, V, U>(
+    this: RDD<[K, V]>,
+    zeroValue: U,
+    seqOp: (u: U, v: V) => U,
+    combOp: (a: U, b: U) => U,
+    numPartitions?: NumPartitionsOrPartitioner,
+  ): RDD<[K, U]> {
+    return rddClasses.pair.combineByKey(this, (v: V) => seqOp(cloneZero(zeroValue), v), seqOp, combOp, numPartitions, true, 'aggregateByKey');
+  }
+
+  /** Folds each key's values from a (copied) `zeroValue` with `f`. */
+  foldByKey<K, V>(this: RDD<[K, V]>, zeroValue: V, f: (a: V, b: V) => V, numPartitions?: NumPartitionsOrPartitioner): RDD<[K, V]> {
+    return rddClasses.pair.combineByKey(this, (v: V) => f(cloneZero(zeroValue), v), f, f, numPartitions, true, 'foldByKey');
+  }
+
+  /** Applies `f` to each value, keeping keys and the partitioner. */
+  mapValues<K, V, U>(this: RDD<[K, V]>, f: (v: V) => U): RDD<[K, U]> {
+    return new rddClasses.MapPartitionsRDD<[K, U], [K, V]>(this, mapKernel((kv: [K, V]) => [kv[0], f(kv[1])] as [K, U]), true, 'mapValues');
+  }
+
+  /** Applies `f` to each value and pairs the key with every element it returns; keeps the partitioner. */
+  flatMapValues<K, V, U>(this: RDD<[K, V]>, f: (v: V) => Iterable<U>): RDD<[K, U]> {
+    return new rddClasses.MapPartitionsRDD<[K, U], [K, V]>(this, rddClasses.pair.flatMapValuesKernel(f), true, 'flatMapValues');
+  }
+
+  /** The keys. */
+  keys<K, V>(this: RDD<[K, V]>): RDD<K> {
+    return new rddClasses.MapPartitionsRDD<K, [K, V]>(this, mapKernel((kv: [K, V]) => kv[0]), false, 'keys');
+  }
+
+  /** The values. */
+  values<K, V>(this: RDD<[K, V]>): RDD<V> {
+    return new rddClasses.MapPartitionsRDD<V, [K, V]>(this, mapKernel((kv: [K, V]) => kv[1]), false, 'values');
+  }
+
+  /** For each key, the values of this RDD and of `other`: `[k, [vs, ws]]`. Up to three others. */
+  cogroup<K, V, W>(this: RDD<[K, V]>, other: RDD<[K, W]>, numPartitions?: NumPartitionsOrPartitioner): RDD<[K, [V[], W[]]]>;
+  cogroup<K, V, W1, W2>(
+    this: RDD<[K, V]>,
+    other1: RDD<[K, W1]>,
+    other2: RDD<[K, W2]>,
+    numPartitions?: NumPartitionsOrPartitioner,
+  ): RDD<[K, [V[], W1[], W2[]]]>;
+  cogroup<K, V, W1, W2, W3>(
+    this: RDD<[K, V]>,
+    other1: RDD<[K, W1]>,
+    other2: RDD<[K, W2]>,
+    other3: RDD<[K, W3]>,
+    numPartitions?: NumPartitionsOrPartitioner,
+  ): RDD<[K, [V[], W1[], W2[], W3[]]]>;
+  cogroup<K>(this: RDD<[K, unknown]>, ...args: (RDD<[K, unknown]> | NumPartitionsOrPartitioner)[]): RDD<[K, unknown[][]]> {
+    const others = args.filter((a): a is RDD<[K, unknown]> => a instanceof RDD);
+    const last = args.length > others.length ? (args[args.length - 1] as NumPartitionsOrPartitioner) : undefined;
+    return rddClasses.pair.cogroup(this, others, last);
+  }
+
+  /** Inner join by key: `[k, [v, w]]` for every pair of matching values. */
+  join<K, V, W>(this: RDD<[K, V]>, other: RDD<[K, W]>, numPartitions?: NumPartitionsOrPartitioner): RDD<[K, [V, W]]> {
+    return rddClasses.pair.join(this, other, numPartitions, 'inner') as RDD<[K, [V, W]]>;
+  }
+
+  /** Every value of this RDD with each matching value of `other`, or `undefined` when none. */
+  leftOuterJoin<K, V, W>(this: RDD<[K, V]>, other: RDD<[K, W]>, numPartitions?: NumPartitionsOrPartitioner): RDD<[K, [V, W | undefined]]> {
+    return rddClasses.pair.join(this, other, numPartitions, 'left') as RDD<[K, [V, W | undefined]]>;
+  }
+
+  /** Every value of `other` with each matching value of this RDD, or `undefined` when none. */
+  rightOuterJoin<K, V, W>(this: RDD<[K, V]>, other: RDD<[K, W]>, numPartitions?: NumPartitionsOrPartitioner): RDD<[K, [V | undefined, W]]> {
+    return rddClasses.pair.join(this, other, numPartitions, 'right') as RDD<[K, [V | undefined, W]]>;
+  }
+
+  /** Both outer joins: a missing side is `undefined`. */
+  fullOuterJoin<K, V, W>(
+    this: RDD<[K, V]>,
+    other: RDD<[K, W]>,
+    numPartitions?: NumPartitionsOrPartitioner,
+  ): RDD<[K, [V | undefined, W | undefined]]> {
+    return rddClasses.pair.join(this, other, numPartitions, 'full') as RDD<[K, [V | undefined, W | undefined]]>;
+  }
+
+  /** Repartitions by `partitioner` (no shuffle when already partitioned by an equal one). */
+  partitionBy<K, V>(this: RDD<[K, V]>, partitioner: Partitioner): RDD<[K, V]> {
+    if (partitioner.equals(this.partitioner)) return this;
+    return new rddClasses.ShuffledRDD<K, V, V>(this, partitioner, undefined, false, undefined, 'partitionBy');
+  }
+
+  /** Sorts by key with range partitioning (see `sortBy`). */
+  sortByKey<K, V>(this: RDD<[K, V]>, ascending = true, numPartitions?: number, ordering: Ordering<K> = naturalOrdering): RDD<[K, V]> {
+    const n = numPartitions ?? this.getNumPartitions();
+    const part = new rddClasses.RangePartitioner<K>(n, this, ascending, ordering);
+    return new rddClasses.ShuffledRDD<K, V, V>(this, part, undefined, false, ascending ? ordering : reverseOrdering(ordering), 'sortByKey');
+  }
+
+  // ---------------------------------------------------------------- actions
+
+  /** All elements, partition by partition. */
+  async collect(): Promise<T[]> {
+    const parts = await this.context.runJob(this, (data: readonly T[]) => data, undefined, 'collect');
+    return ([] as T[]).concat(...(parts as T[][]));
+  }
+
+  /** The number of elements. */
+  async count(): Promise<number> {
+    const counts = await this.context.runJob(this, (data) => data.length, undefined, 'count');
+    let n = 0;
+    for (const c of counts) n += c;
+    return n;
+  }
+
+  /**
+   * The first `num` elements, scanning one partition first and then more at a time, as
+   * Spark's `take`.
+   */
+  async take(num: number): Promise<T[]> {
+    const out: T[] = [];
+    const total = this.getNumPartitions();
+    if (num <= 0 || total === 0) return out;
+    let scanned = 0;
+    while (out.length < num && scanned < total) {
+      let toTry = 1;
+      if (scanned > 0) {
+        toTry = out.length === 0
+          ? scanned * 4
+          : Math.min(Math.max(Math.ceil((1.5 * num * scanned) / out.length) - scanned, 1), scanned * 4);
+      }
+      const parts = Array.from({ length: Math.min(toTry, total - scanned) }, (_, i) => scanned + i);
+      const left = num - out.length;
+      const res = await this.context.runJob(this, (data: readonly T[]) => data.slice(0, left), parts, 'take');
+      for (const r of res) for (const x of r) if (out.length < num) out.push(x);
+      scanned += parts.length;
+    }
+    return out;
+  }
+
+  /** The first element; throws on an empty RDD. */
+  async first(): Promise<T> {
+    const xs = await this.take(1);
+    if (xs.length === 0) throw new Error(`first() on an empty collection: ${this.toString()} has no elements; check isEmpty() first`);
+    return xs[0]!;
+  }
+
+  /** The `num` largest elements, largest first (by `ordering`, natural by default). */
+  top(num: number, ordering: Ordering<T> = naturalOrdering): Promise<T[]> {
+    return this.takeOrdered(num, reverseOrdering(ordering));
+  }
+
+  /** The `num` smallest elements, smallest first (by `ordering`, natural by default). */
+  async takeOrdered(num: number, ordering: Ordering<T> = naturalOrdering): Promise<T[]> {
+    if (num <= 0) return [];
+    const parts = await this.context.runJob(this, (data: readonly T[]) => data.slice().sort(ordering).slice(0, num), undefined, 'takeOrdered');
+    return ([] as T[]).concat(...parts).sort(ordering).slice(0, num);
+  }
+
+  /** Reduces the elements with an associative, commutative `f`; throws on an empty RDD. */
+  async reduce(f: (a: T, b: T) => T): Promise<T> {
+    const parts = await this.context.runJob(this, (data: readonly T[]) => {
+      if (data.length === 0) return [] as T[];
+      let acc = data[0] as T;
+      for (let i = 1; i < data.length; i++) acc = f(acc, data[i]!);
+      return [acc];
+    }, undefined, 'reduce');
+    let has = false;
+    let acc: T | undefined;
+    for (const p of parts) {
+      if (p.length === 0) continue;
+      acc = has ? f(acc as T, p[0]!) : p[0]!;
+      has = true;
+    }
+    if (!has) throw new Error(`reduce() on an empty collection: ${this.toString()} has no elements; use fold() with a zero value instead`);
+    return acc as T;
+  }
+
+  /** Folds each partition from a copy of `zeroValue`, then the partition results likewise. */
+  async fold(zeroValue: T, f: (a: T, b: T) => T): Promise<T> {
+    const parts = await this.context.runJob(this, (data: readonly T[]) => {
+      let acc = cloneZero(zeroValue);
+      for (let i = 0; i < data.length; i++) acc = f(acc, data[i]!);
+      return acc;
+    }, undefined, 'fold');
+    let acc = cloneZero(zeroValue);
+    for (const p of parts) acc = f(acc, p);
+    return acc;
+  }
+
+  /** Aggregates each partition with `seqOp` from a copy of `zeroValue`, merging with `combOp`. */
+  async aggregate<U>(zeroValue: U, seqOp: (u: U, t: T) => U, combOp: (a: U, b: U) => U): Promise<U> {
+    const parts = await this.context.runJob(this, (data: readonly T[]) => {
+      let acc = cloneZero(zeroValue);
+      for (let i = 0; i < data.length; i++) acc = seqOp(acc, data[i]!);
+      return acc;
+    }, undefined, 'aggregate');
+    let acc = cloneZero(zeroValue);
+    for (const p of parts) acc = combOp(acc, p);
+    return acc;
+  }
+
+  /** Runs `f` on every element (in the tasks). */
+  async foreach(f: (t: T) => void): Promise<void> {
+    await this.context.runJob(this, (data: readonly T[]) => {
+      for (let i = 0; i < data.length; i++) f(data[i]!);
+    }, undefined, 'foreach');
+  }
+
+  /** Runs `f` on every partition (an array; do not mutate it). */
+  async foreachPartition(f: (it: Iterable<T>) => void): Promise<void> {
+    await this.context.runJob(this, (data: readonly T[]) => { f(data); }, undefined, 'foreachPartition');
+  }
+
+  /** How many times each distinct element occurs. */
+  async countByValue(): Promise<Map<T, number>> {
+    return this.map((x) => [x, undefined] as [T, undefined]).countByKey();
+  }
+
+  /** True when the RDD has no elements (looks at as few partitions as it can). */
+  async isEmpty(): Promise<boolean> {
+    return this.getNumPartitions() === 0 || (await this.take(1)).length === 0;
+  }
+
+  /**
+   * Writes one text file per partition (`part-00000`, ..., then `_SUCCESS`) into `path`,
+   * each element on a line as `formatElement` prints it. The folder appears atomically and
+   * a rerun replaces it.
+   */
+  async saveAsTextFile(path: string): Promise<void> {
+    await rddClasses.pair.saveAsTextFile(this as RDD<unknown>, path);
+  }
+
+  /** Writes the elements with the value codec, one file per partition; read back with `sc.objectFile`. */
+  async saveAsObjectFile(path: string): Promise<void> {
+    await rddClasses.pair.saveAsObjectFile(this as RDD<unknown>, path);
+  }
+
+  // ---------------------------------------------------------------- pair actions
+
+  /** The number of elements per key. */
+  async countByKey<K, V>(this: RDD<[K, V]>): Promise<Map<K, number>> {
+    const counts = await this.mapValues(() => 1).reduceByKey((a, b) => a + b).collect();
+    return new Map(counts);
+  }
+
+  /** The pairs as a Map (a later value wins for a repeated key). */
+  async collectAsMap<K, V>(this: RDD<[K, V]>): Promise<Map<K, V>> {
+    return new Map(await this.collect());
+  }
+
+  /** The values of `key` (compared by value), scanning only its partition when partitioned. */
+  lookup<K, V>(this: RDD<[K, V]>, key: K): Promise<V[]> {
+    return rddClasses.pair.lookup(this, key);
+  }
+
+  // ---------------------------------------------------------------- internal helpers
+
+  /** Sets the creating operation's name (for `toDebugString`); returns this. @internal */
+  withScope(scope: string): this {
+    this.scope = scope;
+    return this;
+  }
+
+  /** A one-to-one dependency on this RDD. @internal */
+  oneToOne(): OneToOneDependency<T> { return new OneToOneDependency(this); }
+}
+
+/** An RDD of `[key, value]` pairs. */
+export type PairRDD<K, V> = RDD<[K, V]>;
+

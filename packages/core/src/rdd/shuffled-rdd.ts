@@ -1,0 +1,52 @@
+import { RDD } from './rdd.ts';
+import { ShuffleDependency } from './dependency.ts';
+import { rddClasses } from './registry.ts';
+import { combineCombinersByKey, combineValuesByKey } from './combine.ts';
+import type { Aggregator } from './aggregator.ts';
+import type { Partitioner } from './partitioner.ts';
+import type { TaskContext } from '../scheduler/task-context.ts';
+import type { Ordering } from '../util/ordering.ts';
+
+/**
+ * The reduce side of a shuffle: partition r gathers what every map partition sent to r, then
+ * combines by key with the aggregator (if any) and sorts by key (if an ordering is set).
+ */
+export class ShuffledRDD<K, V, C> extends RDD<[K, C]> {
+  private readonly part: Partitioner;
+
+  constructor(
+    prev: RDD<[K, V]>,
+    partitioner: Partitioner,
+    readonly aggregator?: Aggregator<V, C>,
+    readonly mapSideCombine = false,
+    readonly keyOrdering?: Ordering<K>,
+    scope = 'partitionBy',
+  ) {
+    super(prev.context, [new ShuffleDependency<K, V, C>(prev, partitioner, aggregator, mapSideCombine, keyOrdering)], scope);
+    this.part = partitioner;
+  }
+
+  override get partitioner(): Partitioner { return this.part; }
+
+  protected getPartitions(): number { return this.part.numPartitions; }
+
+  compute(split: number, ctx: TaskContext): readonly [K, C][] {
+    let out: [K, C][];
+    if (this.aggregator !== undefined) {
+      if (this.mapSideCombine) {
+        out = combineCombinersByKey(ctx.shuffleRead<[K, C]>(0, split), this.aggregator.mergeCombiners);
+      } else {
+        const blocks = ctx.shuffleRead<[K, V]>(0, split);
+        out = combineValuesByKey(blocks.length === 1 ? blocks[0]! : ([] as [K, V][]).concat(...blocks), this.aggregator);
+      }
+    } else {
+      const blocks = ctx.shuffleRead<[K, C]>(0, split);
+      if (blocks.length === 1 && this.keyOrdering === undefined) return blocks[0]!;
+      out = ([] as [K, C][]).concat(...blocks);
+    }
+    const ord = this.keyOrdering;
+    if (ord !== undefined) out.sort((a, b) => ord(a[0], b[0]));
+    return out;
+  }
+}
+rddClasses.ShuffledRDD = ShuffledRDD;

@@ -1,0 +1,194 @@
+import { ShuffleDependency } from '../rdd/dependency.ts';
+import { RDDComputeError } from '../rdd/rdd-compute-error.ts';
+import { PartitionEvaluator } from './partition-evaluator.ts';
+import { writeShuffleBuckets } from './shuffle-writer.ts';
+import type { RDD } from '../rdd/rdd.ts';
+import type { Task } from './task.ts';
+import type { TaskContext } from './task-context.ts';
+import type { TaskScheduler } from './task-scheduler.ts';
+import type { JobListener } from './job-listener.ts';
+import type { BlockManager } from '../storage/block-manager.ts';
+
+interface MissingShuffle {
+  dep: ShuffleDependency;
+  /** The RDD reading the shuffle (named in errors: its functions run on the map side). */
+  child: RDD<unknown>;
+}
+
+/**
+ * Turns a job into stages, as Spark's `DAGScheduler`: walks the lineage from the final RDD
+ * (iteratively), finds the shuffle dependencies whose map outputs are missing, runs their map
+ * stages parents-first, then the result stage, one task per partition. Shuffle outputs kept by
+ * their dependency and fully persisted RDDs are not recomputed. After the job, RDDs marked for
+ * checkpointing are written and their lineage cut.
+ * @internal
+ */
+export class DAGScheduler {
+  private nextJobId = 0;
+  private nextStageId = 0;
+  readonly listeners: JobListener[] = [];
+
+  constructor(private readonly taskScheduler: TaskScheduler, private readonly blockManager: BlockManager) {}
+
+  async runJob<T, U>(
+    rdd: RDD<T>,
+    func: (data: readonly T[], ctx: TaskContext) => U,
+    partitions: readonly number[],
+    callSite: string,
+  ): Promise<U[]> {
+    const jobId = this.nextJobId++;
+    const root = rdd as RDD<unknown>;
+    for (const l of this.listeners) l.onJobStart?.({ jobId, rdd: root, callSite, time: Date.now() });
+    let shuffleStagesRun = 0;
+    try {
+      await this.prepare(root);
+      for (const { dep, child } of this.missingShuffles(root)) {
+        if (dep.isAvailable) continue;
+        await this.runShuffleMapStage(jobId, dep, child);
+        shuffleStagesRun++;
+      }
+      const stageId = this.nextStageId++;
+      const tasks: Task<U>[] = partitions.map((p) => ({
+        jobId,
+        stageId,
+        partitionId: p,
+        run: () => {
+          const ev = new PartitionEvaluator(jobId, stageId, p);
+          const data = ev.evaluate(rdd, p);
+          try {
+            return func(data, ev);
+          } catch (e) {
+            throw new RDDComputeError(rdd.toString(), p, `run ${callSite} on`, e);
+          }
+        },
+      }));
+      const results = await this.taskScheduler.runTasks(tasks);
+      await this.checkpointMarked(root);
+      for (const l of this.listeners) l.onJobEnd?.({ jobId, callSite, time: Date.now(), shuffleStagesRun });
+      return results;
+    } catch (error) {
+      for (const l of this.listeners) l.onJobEnd?.({ jobId, callSite, time: Date.now(), shuffleStagesRun, error });
+      throw error;
+    }
+  }
+
+  /** Lineage walk that stops at available shuffles and fully persisted RDDs. */
+  private *walk(root: RDD<unknown>): Generator<RDD<unknown>> {
+    const seen = new Set<RDD<unknown>>([root]);
+    const stack: RDD<unknown>[] = [root];
+    while (stack.length > 0) {
+      const r = stack.pop()!;
+      yield r;
+      if (this.isFullyStored(r)) continue;
+      for (const d of r.dependencies) {
+        if (d instanceof ShuffleDependency && d.isAvailable) continue;
+        if (!seen.has(d.rdd)) {
+          seen.add(d.rdd);
+          stack.push(d.rdd);
+        }
+      }
+    }
+  }
+
+  private isFullyStored(r: RDD<unknown>): boolean {
+    return r.getStorageLevel().isValid && this.blockManager.hasAll(r.id, r.getNumPartitions());
+  }
+
+  /** Runs the async preparations (range bounds, zipWithIndex offsets) the lineage needs. */
+  private async prepare(root: RDD<unknown>): Promise<void> {
+    const todo: (() => Promise<void>)[] = [];
+    for (const r of this.walk(root)) {
+      if (r.prepareForJob) todo.push(() => r.prepareForJob!());
+      for (const d of r.dependencies) {
+        if (d instanceof ShuffleDependency && !d.isAvailable && d.partitioner.prepare) {
+          const p = d.partitioner;
+          todo.push(() => p.prepare!());
+        }
+      }
+    }
+    // Deepest first: a preparation's own job then finds its ancestors already prepared.
+    for (let i = todo.length - 1; i >= 0; i--) await todo[i]!();
+  }
+
+  /** The missing shuffles, each after every shuffle it depends on (iterative post-order). */
+  private missingShuffles(root: RDD<unknown>): MissingShuffle[] {
+    const order: MissingShuffle[] = [];
+    const seen = new Set<RDD<unknown>>([root]);
+    const stack: { rdd: RDD<unknown>; next: number; children: RDD<unknown>[] }[] = [];
+    const open = (r: RDD<unknown>): void => {
+      const children: RDD<unknown>[] = [];
+      if (!this.isFullyStored(r)) {
+        for (const d of r.dependencies) {
+          if (d instanceof ShuffleDependency && d.isAvailable) continue;
+          children.push(d.rdd);
+        }
+      }
+      stack.push({ rdd: r, next: 0, children });
+    };
+    open(root);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (top.next < top.children.length) {
+        const c = top.children[top.next++]!;
+        if (!seen.has(c)) {
+          seen.add(c);
+          open(c);
+        }
+        continue;
+      }
+      stack.pop();
+      if (this.isFullyStored(top.rdd)) continue;
+      for (const d of top.rdd.dependencies) {
+        if (d instanceof ShuffleDependency && !d.isAvailable) order.push({ dep: d, child: top.rdd });
+      }
+    }
+    return order;
+  }
+
+  private async runShuffleMapStage(jobId: number, dep: ShuffleDependency, child: RDD<unknown>): Promise<void> {
+    const stageId = this.nextStageId++;
+    const n = dep.rdd.getNumPartitions();
+    const outputs: unknown[][][] = [];
+    const tasks: Task<void>[] = [];
+    for (let m = 0; m < n; m++) {
+      tasks.push({
+        jobId,
+        stageId,
+        partitionId: m,
+        run: () => {
+          const ev = new PartitionEvaluator(jobId, stageId, m);
+          const data = ev.evaluate(dep.rdd, m) as readonly (readonly [unknown, unknown])[];
+          try {
+            outputs[m] = writeShuffleBuckets(dep, data);
+          } catch (e) {
+            throw new RDDComputeError(child.toString(), m, 'shuffle (map side of) map partition', e);
+          }
+        },
+      });
+    }
+    await this.taskScheduler.runTasks(tasks);
+    dep.mapOutputs = outputs;
+  }
+
+  /** Writes the checkpoints of the marked RDDs this job computed (nearest marked ones only). */
+  private async checkpointMarked(root: RDD<unknown>): Promise<void> {
+    const marked: RDD<unknown>[] = [];
+    const seen = new Set<RDD<unknown>>([root]);
+    const stack: RDD<unknown>[] = [root];
+    while (stack.length > 0) {
+      const r = stack.pop()!;
+      const cd = r.checkpointData;
+      if (cd !== undefined) {
+        if (cd.isPending) marked.push(r);
+        continue;
+      }
+      for (const d of r.dependencies) {
+        if (!seen.has(d.rdd)) {
+          seen.add(d.rdd);
+          stack.push(d.rdd);
+        }
+      }
+    }
+    for (const r of marked) await r.checkpointData!.doCheckpoint();
+  }
+}

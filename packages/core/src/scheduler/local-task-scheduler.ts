@@ -1,0 +1,31 @@
+import type { Task } from './task.ts';
+import type { TaskScheduler } from './task-scheduler.ts';
+
+const YIELD_AFTER_MS = 4;
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Runs tasks one after another in the main thread. Between tasks it yields to the event loop
+ * once a few milliseconds have passed since the last yield, so sockets and timers stay
+ * alive during long jobs while short jobs pay nothing.
+ */
+export class LocalTaskScheduler implements TaskScheduler {
+  private lastYield = performance.now();
+
+  async runTasks<R>(tasks: readonly Task<R>[]): Promise<R[]> {
+    const results = new Array<R>(tasks.length);
+    for (let i = 0; i < tasks.length; i++) {
+      if (performance.now() - this.lastYield >= YIELD_AFTER_MS) {
+        await yieldToEventLoop();
+        this.lastYield = performance.now();
+      }
+      results[i] = tasks[i]!.run();
+    }
+    return results;
+  }
+
+  stop(): void {}
+}

@@ -1,0 +1,124 @@
+import { NarrowDependency, ShuffleDependency } from '../rdd/dependency.ts';
+import { RDDComputeError } from '../rdd/rdd-compute-error.ts';
+import type { RDD } from '../rdd/rdd.ts';
+import type { TaskContext } from './task-context.ts';
+
+// Memo keys pack (rdd id, partition) into one number.
+const SPLIT_BITS = 2 ** 21;
+
+function memoKey(rdd: RDD<unknown>, split: number): number { return rdd.id * SPLIT_BITS + split; }
+
+interface Frame {
+  rdd: RDD<unknown>;
+  split: number;
+  /** Memo keys of the parent partitions this frame reads; set when expanded. */
+  parents: number[] | undefined;
+}
+
+/**
+ * Evaluates one partition of an RDD and, first, every narrow ancestor partition it needs,
+ * with an explicit stack instead of recursion (a 10,000-deep lineage needs 10,000 frames of
+ * an array, not of the call stack). Parent partitions are memoised for the task and released
+ * as soon as every child that asked for them has been computed, so a long chain holds only a
+ * couple of partitions at a time. Persisted partitions are read from the block store and
+ * newly computed ones stored; shuffle reads come from map outputs computed beforehand.
+ * @internal
+ */
+export class PartitionEvaluator implements TaskContext {
+  private readonly memo = new Map<number, readonly unknown[]>();
+  private readonly refs = new Map<number, number>();
+  private current: RDD<unknown> | undefined;
+
+  constructor(readonly jobId: number, readonly stageId: number, readonly partitionId: number) {}
+
+  parent<P = unknown>(depIndex: number, parentSplit: number): readonly P[] {
+    const rdd = this.current!;
+    const dep = rdd.dependencies[depIndex];
+    if (dep === undefined) throw new Error(`${rdd.toString()} asked for dependency ${depIndex} but has ${rdd.dependencies.length}`);
+    const data = this.memo.get(memoKey(dep.rdd, parentSplit));
+    if (data === undefined) {
+      throw new Error(
+        `${rdd.toString()} read partition ${parentSplit} of ${dep.rdd.toString()}, which its dependency ${depIndex} does not list: ` +
+          'make NarrowDependency.getParents return every parent partition that compute reads',
+      );
+    }
+    return data as readonly P[];
+  }
+
+  shuffleRead<R = unknown>(depIndex: number, split: number): readonly (readonly R[])[] {
+    const rdd = this.current!;
+    const dep = rdd.dependencies[depIndex];
+    if (!(dep instanceof ShuffleDependency)) throw new Error(`${rdd.toString()} read shuffle blocks from dependency ${depIndex}, which is not a ShuffleDependency`);
+    const outputs = dep.mapOutputs;
+    const n = dep.rdd.getNumPartitions();
+    const blocks = new Array<readonly R[]>(n);
+    for (let m = 0; m < n; m++) {
+      const out = outputs[m];
+      if (out === undefined) throw new Error(`Shuffle ${dep.shuffleId} output of map partition ${m} is missing (internal scheduler error)`);
+      blocks[m] = out[split] as readonly R[];
+    }
+    return blocks;
+  }
+
+  /** Evaluates partition `split` of `root`. */
+  evaluate<T>(root: RDD<T>, split: number): readonly T[] {
+    const stack: Frame[] = [{ rdd: root as RDD<unknown>, split, parents: undefined }];
+    const memo = this.memo;
+    const refs = this.refs;
+    while (stack.length > 0) {
+      const f = stack[stack.length - 1]!;
+      const key = memoKey(f.rdd, f.split);
+      if (memo.has(key)) {
+        stack.pop();
+        continue;
+      }
+      if (f.parents === undefined) {
+        const stored = f.rdd.getStoredPartition(f.split);
+        if (stored !== undefined) {
+          memo.set(key, stored);
+          stack.pop();
+          continue;
+        }
+        const parents: number[] = [];
+        f.parents = parents;
+        let pushed = false;
+        const deps = f.rdd.dependencies;
+        for (let d = 0; d < deps.length; d++) {
+          const dep = deps[d]!;
+          if (!(dep instanceof NarrowDependency)) continue;
+          for (const ps of dep.getParents(f.split)) {
+            const pk = memoKey(dep.rdd, ps);
+            parents.push(pk);
+            refs.set(pk, (refs.get(pk) ?? 0) + 1);
+            if (!memo.has(pk)) {
+              stack.push({ rdd: dep.rdd, split: ps, parents: undefined });
+              pushed = true;
+            }
+          }
+        }
+        if (pushed) continue;
+      }
+      this.current = f.rdd;
+      let data: readonly unknown[];
+      try {
+        data = f.rdd.computeOrReadCheckpoint(f.split, this);
+      } catch (e) {
+        if (e instanceof RDDComputeError) throw e;
+        throw new RDDComputeError(f.rdd.toString(), f.split, 'compute', e);
+      } finally {
+        this.current = undefined;
+      }
+      f.rdd.onPartitionComputed(f.split, data);
+      memo.set(key, data);
+      stack.pop();
+      for (const pk of f.parents) {
+        const r = refs.get(pk)! - 1;
+        if (r === 0) {
+          refs.delete(pk);
+          memo.delete(pk);
+        } else refs.set(pk, r);
+      }
+    }
+    return memo.get(memoKey(root as RDD<unknown>, split)) as readonly T[];
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * A unit of work for a `TaskScheduler`: computes one partition of a stage, synchronously.
+ * A result task returns the action's value for its partition; a shuffle map task writes its
+ * map output and returns nothing.
+ */
+export interface Task<R> {
+  readonly jobId: number;
+  readonly stageId: number;
+  readonly partitionId: number;
+  /** Runs the task; throws when it fails. */
+  run(): R;
+}

@@ -1,0 +1,81 @@
+/**
+ * Configuration for a Kindling application, as Spark's `SparkConf`: string key/value pairs
+ * with chainable setters.
+ *
+ * @example
+ * ```ts
+ * const conf = new SparkConf().setMaster('local[2]').setAppName('Orders');
+ * ```
+ */
+export class SparkConf {
+  private readonly settings = new Map<string, string>();
+
+  /** Sets a key; returns this for chaining. */
+  set(key: string, value: string | number | boolean): this {
+    this.settings.set(key, String(value));
+    return this;
+  }
+
+  /** `spark.master`: `local`, `local[N]` or `local[*]`. */
+  setMaster(master: string): this { return this.set('spark.master', master); }
+
+  /** `spark.app.name`. */
+  setAppName(name: string): this { return this.set('spark.app.name', name); }
+
+  /** Sets several keys at once. */
+  setAll(entries: Iterable<readonly [string, string]>): this {
+    for (const [k, v] of entries) this.set(k, v);
+    return this;
+  }
+
+  /** Sets a key only when it is not set yet. */
+  setIfMissing(key: string, value: string | number | boolean): this {
+    if (!this.settings.has(key)) this.set(key, value);
+    return this;
+  }
+
+  /** The value of `key`; `defaultValue` when unset; throws naming the key when neither. */
+  get(key: string, defaultValue?: string): string {
+    const v = this.settings.get(key);
+    if (v !== undefined) return v;
+    if (defaultValue !== undefined) return defaultValue;
+    throw new Error(`No value for configuration key ${key}: set it with conf.set('${key}', value)`);
+  }
+
+  /** The value of `key`, or undefined. */
+  getOption(key: string): string | undefined { return this.settings.get(key); }
+
+  getInt(key: string, defaultValue: number): number {
+    const v = this.settings.get(key);
+    if (v === undefined) return defaultValue;
+    const n = Number(v);
+    if (!Number.isInteger(n)) throw new Error(`Configuration key ${key} must be an integer, got '${v}'`);
+    return n;
+  }
+
+  getBoolean(key: string, defaultValue: boolean): boolean {
+    const v = this.settings.get(key);
+    if (v === undefined) return defaultValue;
+    if (v === 'true' || v === 'false') return v === 'true';
+    throw new Error(`Configuration key ${key} must be true or false, got '${v}'`);
+  }
+
+  contains(key: string): boolean { return this.settings.has(key); }
+
+  remove(key: string): this {
+    this.settings.delete(key);
+    return this;
+  }
+
+  /** All settings as `[key, value]` pairs, sorted by key. */
+  getAll(): [string, string][] { return [...this.settings.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)); }
+
+  /** A copy of this configuration. */
+  clone(): SparkConf { return new SparkConf().setAll(this.settings); }
+
+  /** `spark.app.name`, or undefined. */
+  getAppId(): string | undefined { return this.settings.get('spark.app.name'); }
+
+  /** One `key=value` per line, as Spark's `toDebugString`. */
+  toDebugString(): string { return this.getAll().map(([k, v]) => `${k}=${v}`).join('\n'); }
+}

@@ -1,0 +1,268 @@
+import { mkdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { SparkConf } from './spark-conf.ts';
+import { BlockManager } from './storage/block-manager.ts';
+import { DAGScheduler } from './scheduler/dag-scheduler.ts';
+import { LocalTaskScheduler } from './scheduler/local-task-scheduler.ts';
+import { ParallelCollectionRDD, sliceCollection } from './rdd/parallel-collection-rdd.ts';
+import { EmptyRDD } from './rdd/empty-rdd.ts';
+import { UnionRDD } from './rdd/union-rdd.ts';
+import { PartitionerAwareUnionRDD } from './rdd/partitioner-aware-union-rdd.ts';
+import { ObjectFileRDD, TextFileRDD } from './rdd/text-file-rdd.ts';
+import { Broadcast } from './broadcast/broadcast.ts';
+import { LongAccumulator } from './broadcast/long-accumulator.ts';
+import type { RDD } from './rdd/rdd.ts';
+import type { TaskContext } from './scheduler/task-context.ts';
+import type { TaskScheduler } from './scheduler/task-scheduler.ts';
+import type { JobListener } from './scheduler/job-listener.ts';
+
+/** Parses `local`, `local[N]`, `local[*]` (and `local[N, maxFailures]`) into a thread count. */
+export function parseMaster(master: string): number {
+  if (master === 'local') return 1;
+  const m = /^local\[\s*(\*|\d+)\s*(?:,\s*\d+\s*)?\]$/.exec(master);
+  if (m) {
+    const n = m[1] === '*' ? availableParallelism() : Number(m[1]);
+    if (n < 1) throw new Error(`Asked to run locally with ${n} threads in master URL '${master}': use local[N] with N >= 1`);
+    return n;
+  }
+  throw new Error(`Could not parse Master URL: '${master}'. Kindling runs in one process: use 'local', 'local[N]' or 'local[*]'`);
+}
+
+let activeContext: SparkContext | undefined;
+
+/**
+ * The entry point of a Kindling application, as Spark's `SparkContext`: creates RDDs
+ * (`parallelize`, `textFile`, ...), runs jobs, holds the persisted partitions and the
+ * checkpoint directory. One context may be active per process, as in Spark; `stop()` it
+ * before creating another.
+ *
+ * @example
+ * ```ts
+ * const sc = new SparkContext(new SparkConf().setMaster('local[2]').setAppName('WordCount'));
+ * const n = await sc.parallelize([1, 2, 3]).map((x) => x * 2).count();
+ * sc.stop();
+ * ```
+ */
+export class SparkContext {
+  /** The threads the master asks for (`local[N]` -> N); sets `defaultParallelism`. */
+  readonly master: string;
+  readonly appName: string;
+  readonly startTime = Date.now();
+  /** @internal */
+  readonly blockManager = new BlockManager();
+  private readonly conf: SparkConf;
+  private readonly localThreads: number;
+  private readonly taskScheduler: TaskScheduler;
+  private readonly dagScheduler: DAGScheduler;
+  private readonly persistentRdds = new Map<number, RDD<unknown>>();
+  private checkpointDir: string | undefined;
+  private isStopped = false;
+
+  constructor(conf: SparkConf);
+  constructor(master: string, appName: string, conf?: SparkConf);
+  constructor(confOrMaster: SparkConf | string, appName?: string, conf?: SparkConf) {
+    const c = typeof confOrMaster === 'string' ? (conf ?? new SparkConf()).clone().setMaster(confOrMaster).setAppName(appName ?? '') : confOrMaster.clone();
+    if (!c.contains('spark.master')) throw new Error('A master URL must be set in your configuration: conf.setMaster(\'local[2]\')');
+    if (!c.contains('spark.app.name') || c.get('spark.app.name') === '') {
+      throw new Error('An application name must be set in your configuration: conf.setAppName(\'MyApp\')');
+    }
+    if (activeContext !== undefined && !activeContext.isStopped) {
+      throw new Error(
+        `Only one SparkContext should be running in this process (the running one is '${activeContext.appName}'): ` +
+          'call stop() on it first, or use SparkContext.getOrCreate()',
+      );
+    }
+    this.conf = c;
+    this.master = c.get('spark.master');
+    this.appName = c.get('spark.app.name');
+    this.localThreads = parseMaster(this.master);
+    this.taskScheduler = new LocalTaskScheduler();
+    this.dagScheduler = new DAGScheduler(this.taskScheduler, this.blockManager);
+    activeContext = this;
+  }
+
+  /** The running context, or a new one from `conf`. */
+  static getOrCreate(conf?: SparkConf): SparkContext {
+    if (activeContext !== undefined && !activeContext.isStopped) return activeContext;
+    return new SparkContext(conf ?? new SparkConf());
+  }
+
+  /** The running context, if any. */
+  static getActive(): SparkContext | undefined {
+    return activeContext !== undefined && !activeContext.isStopped ? activeContext : undefined;
+  }
+
+  /** A copy of the configuration. */
+  getConf(): SparkConf { return this.conf.clone(); }
+
+  /** `spark.default.parallelism` when set, else the master's thread count. */
+  get defaultParallelism(): number { return this.conf.getInt('spark.default.parallelism', this.localThreads); }
+
+  /** `min(defaultParallelism, 2)`, the default `minPartitions` of `textFile`. */
+  get defaultMinPartitions(): number { return Math.min(this.defaultParallelism, 2); }
+
+  /** True once `stop()` was called. */
+  get stopped(): boolean { return this.isStopped; }
+
+  /** Spark's application id: here `local-<startTime>`. */
+  get applicationId(): string { return `local-${this.startTime}`; }
+
+  // ------------------------------------------------------------------ creating RDDs
+
+  /** Distributes a local array: `numSlices` partitions (default `defaultParallelism`), sliced like Spark. */
+  parallelize<T>(data: readonly T[], numSlices: number = this.defaultParallelism): RDD<T> {
+    this.assertRunning();
+    return new ParallelCollectionRDD<T>(this, sliceCollection(data, numSlices));
+  }
+
+  /** Same as `parallelize` (Spark's `makeRDD`). */
+  makeRDD<T>(data: readonly T[], numSlices: number = this.defaultParallelism): RDD<T> { return this.parallelize(data, numSlices); }
+
+  /**
+   * An RDD with exactly these partitions (copied), e.g. receiver blocks becoming the
+   * partitions of a streaming batch.
+   */
+  parallelizePartitions<T>(parts: readonly (readonly T[])[]): RDD<T> {
+    this.assertRunning();
+    return new ParallelCollectionRDD<T>(this, parts.map((p) => p.slice()), 'parallelizePartitions');
+  }
+
+  /** The integers `start, start+step, ...` below `end` (Spark's `sc.range`). */
+  range(start: number, end: number, step = 1, numSlices: number = this.defaultParallelism): RDD<number> {
+    if (step === 0) throw new RangeError('range step cannot be 0');
+    const xs: number[] = [];
+    for (let x = start; step > 0 ? x < end : x > end; x += step) xs.push(x);
+    return this.parallelize(xs, numSlices).withScope('range');
+  }
+
+  /** An RDD with no partitions. */
+  emptyRDD<T>(): RDD<T> {
+    this.assertRunning();
+    return new EmptyRDD<T>(this);
+  }
+
+  /**
+   * The union of several RDDs. When they all share one partitioner the result keeps it
+   * (partition i is the union of every partition i), otherwise partitions are concatenated.
+   */
+  union<T>(rdds: readonly RDD<T>[]): RDD<T> {
+    this.assertRunning();
+    const nonEmpty = rdds.filter((r) => r.getNumPartitions() > 0);
+    const p = nonEmpty[0]?.partitioner;
+    if (nonEmpty.length > 0 && p !== undefined && nonEmpty.every((r) => p.equals(r.partitioner))) {
+      return new PartitionerAwareUnionRDD<T>(this, nonEmpty);
+    }
+    return new UnionRDD<T>(this, rdds);
+  }
+
+  /**
+   * The lines of a file, of a directory's `part-*` files (or all its visible files), or of
+   * the files a glob matches (`'out/output*'` reads every folder `saveAsTextFiles` wrote).
+   * At least one partition per file, more when `minPartitions` asks. Listing happens at the
+   * first job: a missing plain path then fails naming it; a glob matching nothing is an
+   * empty RDD and a warning.
+   */
+  textFile(pathOrGlob: string, minPartitions: number = this.defaultMinPartitions): RDD<string> {
+    this.assertRunning();
+    return new TextFileRDD(this, pathOrGlob, minPartitions);
+  }
+
+  /** The values written by `saveAsObjectFile` (a folder, or a glob of folders). */
+  objectFile<T>(pathOrGlob: string, _minPartitions?: number): RDD<T> {
+    this.assertRunning();
+    return new ObjectFileRDD<T>(this, pathOrGlob);
+  }
+
+  // ------------------------------------------------------------------ shared variables
+
+  /** A read-only value for tasks (see {@link Broadcast}). */
+  broadcast<T>(value: T): Broadcast<T> {
+    this.assertRunning();
+    return new Broadcast(value);
+  }
+
+  /** A sum/count accumulator (see {@link LongAccumulator}). */
+  longAccumulator(name?: string): LongAccumulator { return new LongAccumulator(name); }
+
+  // ------------------------------------------------------------------ checkpoints & persistence
+
+  /**
+   * Where `rdd.checkpoint()` writes: a fresh `<dir>/<uuid>` folder for this application,
+   * created now.
+   */
+  setCheckpointDir(directory: string): void {
+    const dir = join(resolve(directory), randomUUID());
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (e) {
+      throw new Error(`Could not create checkpoint directory ${dir}: ${(e as Error).message}. Pass a writable directory to setCheckpointDir`, { cause: e });
+    }
+    this.checkpointDir = dir;
+  }
+
+  /** The checkpoint folder of this application (`<dir>/<uuid>`), if set. */
+  getCheckpointDir(): string | undefined { return this.checkpointDir; }
+
+  /** The persisted RDDs by id. */
+  getPersistentRDDs(): Map<number, RDD<unknown>> { return new Map(this.persistentRdds); }
+
+  /** @internal */
+  registerPersistentRDD(rdd: RDD<unknown>): void { this.persistentRdds.set(rdd.id, rdd); }
+
+  /** @internal */
+  unregisterPersistentRDD(rddId: number): void {
+    this.persistentRdds.delete(rddId);
+    this.blockManager.removeRdd(rddId);
+  }
+
+  // ------------------------------------------------------------------ jobs
+
+  /**
+   * Runs `func` on the given partitions of `rdd` (all by default) and returns one result per
+   * partition, in order. Every action is built on this.
+   */
+  async runJob<T, U>(
+    rdd: RDD<T>,
+    func: (data: readonly T[], ctx: TaskContext) => U,
+    partitions?: readonly number[],
+    callSite = 'runJob',
+  ): Promise<U[]> {
+    this.assertRunning();
+    if (rdd.context !== this) throw new Error(`${rdd.toString()} belongs to another SparkContext; create RDDs from the context that runs them`);
+    const n = rdd.getNumPartitions();
+    const parts = partitions ?? Array.from({ length: n }, (_, i) => i);
+    for (const p of parts) {
+      if (!(Number.isInteger(p) && p >= 0 && p < n)) throw new RangeError(`Attempting to access a non-existent partition: ${p}. ${rdd.toString()} has ${n} partitions`);
+    }
+    return this.dagScheduler.runJob(rdd, func, parts, callSite);
+  }
+
+  /** Registers hooks called when jobs start and end. */
+  addJobListener(listener: JobListener): void { this.dagScheduler.listeners.push(listener); }
+
+  removeJobListener(listener: JobListener): void {
+    const i = this.dagScheduler.listeners.indexOf(listener);
+    if (i >= 0) this.dagScheduler.listeners.splice(i, 1);
+  }
+
+  /** Kept for ported code; Kindling logs only warnings. */
+  setLogLevel(_level: string): void {}
+
+  /** Stops the context: frees persisted partitions; every later use throws. Idempotent. */
+  stop(): void {
+    if (this.isStopped) return;
+    this.isStopped = true;
+    this.blockManager.clear();
+    this.persistentRdds.clear();
+    this.taskScheduler.stop();
+    if (activeContext === this) activeContext = undefined;
+  }
+
+  private assertRunning(): void {
+    if (this.isStopped) {
+      throw new Error(`Cannot call methods on a stopped SparkContext ('${this.appName}'): create a new SparkContext`);
+    }
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * The in-memory store of persisted RDD partitions, one per SparkContext. Blocks are the
+ * partition arrays themselves (read-only by contract), keyed by RDD id and partition.
+ * @internal
+ */
+export class BlockManager {
+  private readonly rdds = new Map<number, (readonly unknown[] | undefined)[]>();
+
+  get(rddId: number, split: number): readonly unknown[] | undefined {
+    return this.rdds.get(rddId)?.[split];
+  }
+
+  put(rddId: number, split: number, data: readonly unknown[]): void {
+    let parts = this.rdds.get(rddId);
+    if (parts === undefined) {
+      parts = [];
+      this.rdds.set(rddId, parts);
+    }
+    parts[split] = data;
+  }
+
+  /** True when every one of the RDD's `numPartitions` partitions is stored. */
+  hasAll(rddId: number, numPartitions: number): boolean {
+    const parts = this.rdds.get(rddId);
+    if (parts === undefined) return numPartitions === 0;
+    for (let i = 0; i < numPartitions; i++) if (parts[i] === undefined) return false;
+    return true;
+  }
+
+  /** Number of stored partitions of an RDD. */
+  count(rddId: number): number {
+    const parts = this.rdds.get(rddId);
+    if (!parts) return 0;
+    let n = 0;
+    for (const p of parts) if (p !== undefined) n++;
+    return n;
+  }
+
+  removeRdd(rddId: number): void { this.rdds.delete(rddId); }
+
+  clear(): void { this.rdds.clear(); }
+}
