@@ -1,0 +1,590 @@
+import { rmSync } from 'node:fs';
+import { Duration, Seconds, StorageLevel, Time, formatElement } from '@kindling/core';
+import type { Partitioner, RDD } from '@kindling/core';
+import type { StreamingContext } from '../streaming-context.ts';
+import { dstreamClasses } from './registry.ts';
+import { toPartitionStateUpdate } from '../state/update-state-partition.ts';
+import type { StateSpec } from '../state/state-spec.ts';
+import type { MapWithStateDStream } from '../state/map-with-state-dstream.ts';
+
+/** A function that runs once per batch on the batch's RDD; the batch waits for a returned Promise. */
+export type ForeachRDDFunction<T> = (rdd: RDD<T>, time: Time) => void | Promise<void>;
+
+/**
+ * A discretized stream: a sequence of RDDs, one per batch interval, as Spark's `DStream`.
+ *
+ * A DStream is three things: its {@link DStream.dependencies} (parent streams), its
+ * {@link DStream.slideDuration} (how often it generates an RDD) and
+ * {@link DStream.compute} (the RDD for one batch time). Everything else lives here, once:
+ * generating at most one RDD per valid batch time (memoised in `generatedRDDs`), persisting
+ * and checkpoint-marking it as configured, and forgetting RDDs older than the remember
+ * duration so that retained RDDs stay bounded.
+ *
+ * Subclasses implement `dependencies` and `slideDuration` as getters (they are read only
+ * after construction) and `compute`. Operators are one-line factories below.
+ *
+ * @example
+ * ```ts
+ * const counts = lines
+ *   .flatMap((l) => l.split(' '))
+ *   .map((w) => [w, 1] as [string, number])
+ *   .reduceByKey((a, b) => a + b);
+ * counts.print();
+ * ```
+ */
+export abstract class DStream<T> {
+  /** The stream's RDD per batch time (ms), kept for `rememberDuration`. @internal */
+  readonly generatedRDDs = new Map<number, RDD<T>>();
+  /** The time before the first batch; set when the context starts. */
+  zeroTime: Time | undefined;
+  /** How long generated RDDs are kept; set at start (see `initialize`). */
+  rememberDuration: Duration | undefined;
+  /** The level applied to every generated RDD (`NONE`: not persisted). */
+  storageLevel: StorageLevel = StorageLevel.NONE;
+  /** Generated RDDs at `zeroTime + k * checkpointDuration` are checkpointed. */
+  checkpointDuration: Duration | undefined;
+  /**
+   * Set by stateful subclasses: the stream must be checkpointed (its lineage would otherwise
+   * grow without bound); it gets Spark's default interval at start.
+   */
+  protected mustCheckpoint = false;
+  /** Position of this stream in its graph, in creation order. */
+  readonly position: number;
+  private customName: string | undefined;
+  /** Checkpoint folders of generated RDDs, by batch time (ms). */
+  private readonly checkpointFiles = new Map<number, string>();
+
+  constructor(readonly ssc: StreamingContext) {
+    ssc.assertCanAddStreams();
+    this.position = ssc.graph.nextStreamPosition();
+  }
+
+  /** The parent streams. */
+  abstract get dependencies(): readonly DStream<unknown>[];
+  /** The interval at which this stream generates an RDD. */
+  abstract get slideDuration(): Duration;
+  /**
+   * The RDD for `validTime`, or `undefined` for "no RDD this batch" (which is not an empty
+   * RDD). Called at most once per time, by `getOrCompute`.
+   */
+  abstract compute(validTime: Time): RDD<T> | undefined;
+
+  /** The streaming context this stream belongs to. */
+  get context(): StreamingContext { return this.ssc; }
+
+  /** How long the parents must remember their RDDs for this stream; windows extend it. */
+  get parentRememberDuration(): Duration | undefined { return this.rememberDuration; }
+
+  /** True once the context has started (the zero time is set). */
+  get isInitialized(): boolean { return this.zeroTime !== undefined; }
+
+  /**
+   * The stream's stable id: operator name and position in the graph (`MappedDStream#3`)
+   * unless set with `name(newName)`/`setName`. Used in errors, listeners and checkpoints.
+   * With an argument, sets the name and returns the stream.
+   */
+  name(): string;
+  name(newName: string): this;
+  name(newName?: string): string | this {
+    if (newName === undefined) return this.customName ?? `${this.constructor.name}#${this.position}`;
+    return this.setName(newName);
+  }
+
+  /** Sets the stable id returned by `name()`; names must be unique within a context. */
+  setName(newName: string): this {
+    if (newName.length === 0) throw new Error(`${this.name()}: a DStream name must not be empty`);
+    this.customName = newName;
+    return this;
+  }
+
+  toString(): string { return this.name(); }
+
+  // --- generation ---
+
+  /** True when `time` is a batch time of this stream: after `zeroTime`, on the slide. */
+  isTimeValid(time: Time): boolean {
+    if (this.zeroTime === undefined) {
+      throw new Error(`${this.name()} has not been initialized: RDDs exist only after StreamingContext.start().`);
+    }
+    if (time.lessEq(this.zeroTime)) return false;
+    return time.minus(this.zeroTime).isMultipleOf(this.slideDuration);
+  }
+
+  /**
+   * The RDD for `time`: the remembered one, or a new one from `compute` (persisted and
+   * checkpoint-marked as configured). `undefined` when `time` is not a batch time of this
+   * stream or `compute` gave no RDD.
+   */
+  getOrCompute(time: Time): RDD<T> | undefined {
+    const known = this.generatedRDDs.get(time.milliseconds);
+    if (known !== undefined) return known;
+    if (!this.isTimeValid(time)) return undefined;
+    const rdd = this.compute(time);
+    if (rdd === undefined) return undefined;
+    if (this.storageLevel !== StorageLevel.NONE) rdd.persist(this.storageLevel);
+    if (this.checkpointDuration !== undefined && time.minus(this.zeroTime!).isMultipleOf(this.checkpointDuration)) rdd.checkpoint();
+    this.generatedRDDs.set(time.milliseconds, rdd);
+    return rdd;
+  }
+
+  /**
+   * The RDDs of every batch time in `[fromTime, toTime]` (bounds inclusive, aligned down to the
+   * slide), generated on demand. Only after the context started.
+   */
+  slice(fromTime: Time, toTime: Time): RDD<T>[] {
+    if (this.zeroTime === undefined) {
+      throw new Error(`${this.name()}.slice(${fromTime}, ${toTime}) called before the context started: call it after StreamingContext.start().`);
+    }
+    const zero = this.zeroTime;
+    const align = (t: Time): Time => (t.minus(zero).isMultipleOf(this.slideDuration) ? t : t.floor(this.slideDuration, zero));
+    const out: RDD<T>[] = [];
+    const from = align(fromTime);
+    const to = align(toTime);
+    if (to.lessThan(from)) return out;
+    for (const t of from.to(to, this.slideDuration)) {
+      if (t.lessThan(zero)) continue;
+      const rdd = this.getOrCompute(t);
+      if (rdd !== undefined) out.push(rdd);
+    }
+    return out;
+  }
+
+  // --- lifecycle, called by the graph ---
+
+  /**
+   * Sets the zero time, the default checkpoint interval (streams that must checkpoint:
+   * the smallest multiple of the slide >= 10 s) and the minimum remember duration, then
+   * initialises the parents. @internal
+   */
+  initialize(time: Time): void {
+    if (this.zeroTime !== undefined && !this.zeroTime.equals(time)) {
+      throw new Error(`${this.name()} was already initialized with zero time ${this.zeroTime}, cannot initialize it again with ${time}.`);
+    }
+    this.zeroTime = time;
+    if (this.mustCheckpoint && this.checkpointDuration === undefined) {
+      this.checkpointDuration = this.slideDuration.times(Math.ceil(Seconds(10).div(this.slideDuration)));
+    }
+    let minRemember = this.slideDuration;
+    // Twice the checkpoint interval, so that the latest checkpointed RDD is never forgotten.
+    if (this.checkpointDuration !== undefined && minRemember.lessEq(this.checkpointDuration)) minRemember = this.checkpointDuration.times(2);
+    if (this.rememberDuration === undefined || this.rememberDuration.lessThan(minRemember)) this.rememberDuration = minRemember;
+    for (const parent of this.dependencies) parent.initialize(time);
+  }
+
+  /** Makes this stream (and, through `parentRememberDuration`, its parents) remember at least `duration`. @internal */
+  remember(duration: Duration | undefined): void {
+    if (duration !== undefined && (this.rememberDuration === undefined || duration.greaterThan(this.rememberDuration))) {
+      this.rememberDuration = duration;
+    }
+    for (const parent of this.dependencies) parent.remember(this.parentRememberDuration);
+  }
+
+  /** Checks the configuration once the graph is initialised; messages say how to fix it. @internal */
+  validateAtStart(): void {
+    const batch = this.ssc.graph.batchDuration;
+    const slide = this.slideDuration;
+    if (!slide.isMultipleOf(batch)) {
+      throw new Error(`The slide duration of ${this.name()} (${slide}) is not a multiple of the batch duration (${batch}): use window and slide durations that are multiples of ${batch}.`);
+    }
+    if (this.rememberDuration === undefined) throw new Error(`The remember duration of ${this.name()} is not set: this is a bug in its initialize().`);
+    if (this.mustCheckpoint && this.checkpointDuration === undefined) {
+      throw new Error(`The checkpoint interval for ${this.name()} has not been set: use DStream.checkpoint(interval) to set it.`);
+    }
+    const cp = this.checkpointDuration;
+    if (cp !== undefined) {
+      if (this.ssc.checkpointDir === undefined) {
+        throw new Error(`${this.name()} must be checkpointed (${this.mustCheckpoint ? 'it keeps state across batches' : `checkpoint(${cp}) was called`}) but the checkpoint directory has not been set: call ssc.checkpoint(directory) before start().`);
+      }
+      if (cp.lessThan(slide) || !cp.isMultipleOf(slide)) {
+        throw new Error(`The checkpoint interval of ${this.name()} (${cp}) must be a multiple of its slide duration (${slide}), at least ${slide}: pass such a duration to checkpoint().`);
+      }
+      if (!this.rememberDuration.greaterThan(cp)) {
+        throw new Error(`The remember duration of ${this.name()} (${this.rememberDuration}) must be greater than its checkpoint interval (${cp}): call ssc.remember() with a longer duration.`);
+      }
+    }
+    for (const parent of this.dependencies) parent.validateAtStart();
+  }
+
+  /**
+   * Forgets (and unpersists) generated RDDs at or before `time - rememberDuration`, deletes
+   * checkpoint folders no retained RDD needs any more, then does the same in the parents.
+   * @internal
+   */
+  clearMetadata(time: Time): void {
+    const remember = this.rememberDuration ?? this.slideDuration;
+    const threshold = time.milliseconds - remember.milliseconds;
+    for (const [t, rdd] of this.generatedRDDs) {
+      if (t > threshold) continue;
+      this.generatedRDDs.delete(t);
+      if (this.storageLevel !== StorageLevel.NONE) rdd.unpersist();
+    }
+    this.updateCheckpointFiles();
+    for (const parent of this.dependencies) parent.clearMetadata(time);
+  }
+
+  /**
+   * Keeps the checkpoint folder of the latest checkpointed RDD; deletes older ones once their
+   * RDD has been forgotten (a newer checkpoint then cuts every retained lineage), so disk use
+   * stays bounded (Spark's `DStreamCheckpointData`).
+   */
+  private updateCheckpointFiles(): void {
+    if (this.checkpointDuration === undefined) return;
+    for (const [t, rdd] of this.generatedRDDs) {
+      if (this.checkpointFiles.has(t) || !rdd.isCheckpointed) continue;
+      const file = rdd.getCheckpointFile();
+      if (file !== undefined) this.checkpointFiles.set(t, file);
+    }
+    let latest = Number.NEGATIVE_INFINITY;
+    for (const t of this.checkpointFiles.keys()) latest = Math.max(latest, t);
+    for (const [t, file] of this.checkpointFiles) {
+      if (t >= latest || this.generatedRDDs.has(t)) continue;
+      rmSync(file, { recursive: true, force: true });
+      this.checkpointFiles.delete(t);
+    }
+  }
+
+  /** Checkpoint folders this stream still keeps, by batch time (ms). */
+  get checkpointFilesByTime(): ReadonlyMap<number, string> { return this.checkpointFiles; }
+
+  // --- persistence and checkpointing ---
+
+  /** Persists every generated RDD at `level` (default `MEMORY_ONLY_SER`, as Spark). Before start only. */
+  persist(level: StorageLevel = StorageLevel.MEMORY_ONLY_SER): this {
+    if (this.isInitialized) throw new Error(`Cannot change the storage level of ${this.name()} after the StreamingContext has started: call persist() before start().`);
+    this.storageLevel = level;
+    return this;
+  }
+
+  /** `persist()` at the default level. */
+  cache(): this { return this.persist(); }
+
+  /**
+   * Checkpoints the generated RDDs every `interval` (a multiple of the slide), which cuts their
+   * lineage. Needs `ssc.checkpoint(dir)`. Before start only.
+   */
+  checkpoint(interval: Duration): this {
+    if (this.isInitialized) throw new Error(`Cannot change the checkpoint interval of ${this.name()} after the StreamingContext has started: call checkpoint() before start().`);
+    this.persist();
+    this.checkpointDuration = interval;
+    return this;
+  }
+
+  // --- transformations ---
+
+  /** Applies `f` to every element. */
+  map<U>(f: (t: T) => U): DStream<U> { return new dstreamClasses.MappedDStream(this, f); }
+
+  /** Applies `f` to every element and flattens the returned iterables. */
+  flatMap<U>(f: (t: T) => Iterable<U>): DStream<U> { return new dstreamClasses.FlatMappedDStream(this, f); }
+
+  /** Keeps the elements for which `f` is true. */
+  filter(f: (t: T) => boolean): DStream<T> { return new dstreamClasses.FilteredDStream(this, f); }
+
+  /** Each RDD's partitions as arrays: one element per partition. */
+  glom(): DStream<T[]> { return new dstreamClasses.GlommedDStream(this); }
+
+  /** Applies `f` to each partition (an array) of each RDD. */
+  mapPartitions<U>(f: (part: Iterable<T>) => Iterable<U>, preservePartitioning = false): DStream<U> {
+    return new dstreamClasses.MapPartitionedDStream(this, f, preservePartitioning);
+  }
+
+  /** Each RDD reshuffled into `numPartitions` partitions. */
+  repartition(numPartitions: number): DStream<T> { return this.transform((rdd) => rdd.repartition(numPartitions)); }
+
+  /** Both streams' elements, batch by batch (same slide duration). */
+  union(that: DStream<T>): DStream<T> { return new dstreamClasses.UnionDStream<T>([this, that]); }
+
+  /** One element per batch: the number of elements of the batch (0 for an empty batch). */
+  count(): DStream<number> {
+    return this.mapPartitions<number>(countPartition)
+      .transform((rdd) => rdd.union(rdd.context.parallelize([0], 1)))
+      .reduce(add);
+  }
+
+  /** `[value, count]` pairs for each distinct value of each batch. */
+  countByValue(numPartitions?: number): DStream<[T, number]> {
+    return this.map((x) => [x, 1] as [T, number]).reduceByKey(add, numPartitions);
+  }
+
+  /** One element per non-empty batch: its elements reduced with `f`. */
+  reduce(f: (a: T, b: T) => T): DStream<T> {
+    return this.map((x) => [0, x] as [number, T]).reduceByKey(f, 1).map(second);
+  }
+
+  /** Applies an RDD-to-RDD function to every batch; returning `null`/`undefined` fails the batch. */
+  transform<U>(f: (rdd: RDD<T>, time: Time) => RDD<U>): DStream<U> {
+    return new dstreamClasses.TransformedDStream<U>([this], (rdds, time) => f(rdds[0] as RDD<T>, time));
+  }
+
+  /** Applies a function to this stream's and `other`'s RDDs of each batch. */
+  transformWith<U, V>(other: DStream<U>, f: (rdd1: RDD<T>, rdd2: RDD<U>, time: Time) => RDD<V>): DStream<V> {
+    return new dstreamClasses.TransformedDStream<V>([this, other], (rdds, time) => f(rdds[0] as RDD<T>, rdds[1] as RDD<U>, time));
+  }
+
+  // --- window operations ---
+
+  /**
+   * At every multiple of `slideDuration` (default: this stream's slide), the elements of this
+   * stream's batches in `(t - windowDuration, t]`. Both durations must be multiples of this
+   * stream's slide. Early windows are partial.
+   */
+  window(windowDuration: Duration, slideDuration: Duration = this.slideDuration): DStream<T> {
+    return new dstreamClasses.WindowedDStream(this, windowDuration, slideDuration);
+  }
+
+  /**
+   * The number of elements in each window, computed incrementally (count in, count out), so
+   * it needs `ssc.checkpoint(dir)`. Emits nothing until the first element arrives, then a
+   * count for every window, `0` included (as Spark).
+   */
+  countByWindow(windowDuration: Duration, slideDuration: Duration = this.slideDuration): DStream<number> {
+    return this.map(one).reduceByWindow(add, subtract, windowDuration, slideDuration);
+  }
+
+  /**
+   * Each window's elements reduced with `f`; with `invF` (which undoes `f`: `invF(f(a, b), b)
+   * = a`) the reduction is incremental and needs `ssc.checkpoint(dir)`. Without `invF`,
+   * empty windows emit nothing.
+   */
+  reduceByWindow(f: (a: T, b: T) => T, windowDuration: Duration, slideDuration?: Duration): DStream<T>;
+  reduceByWindow(f: (a: T, b: T) => T, invF: (a: T, b: T) => T, windowDuration: Duration, slideDuration?: Duration): DStream<T>;
+  reduceByWindow(f: (a: T, b: T) => T, a2: Duration | ((a: T, b: T) => T), a3?: Duration, a4?: Duration): DStream<T> {
+    if (typeof a2 === 'function') {
+      return this.map((x) => [1, x] as [number, T])
+        .reduceByKeyAndWindow(f, a2, a3!, a4 ?? this.slideDuration, 1)
+        .map(second);
+    }
+    return this.reduce(f).window(a2, a3 ?? this.slideDuration).reduce(f);
+  }
+
+  /**
+   * `[value, count]` for each distinct value of each window, computed incrementally (needs
+   * `ssc.checkpoint(dir)`); values whose count drops to 0 are dropped.
+   */
+  countByValueAndWindow(windowDuration: Duration, slideDuration: Duration = this.slideDuration, numPartitions?: number): DStream<[T, number]> {
+    return this.map((x) => [x, 1] as [T, number]).reduceByKeyAndWindow(add, subtract, windowDuration, slideDuration, numPartitions, nonZeroCount);
+  }
+
+  /** The values of each key over each window, as an array (oldest batch first). */
+  groupByKeyAndWindow<K, V>(this: DStream<[K, V]>, windowDuration: Duration, slideDuration?: Duration, partitions?: number | Partitioner): DStream<[K, V[]]> {
+    const p = this.partitionerFor(partitions);
+    return this.groupByKey(p)
+      .window(windowDuration, slideDuration ?? this.slideDuration)
+      .combineByKey(copyValues<V>, appendValues<V>, appendValues<V>, p);
+  }
+
+  /**
+   * Each key's values over each window merged with `f`. With an inverse `invF`, incremental:
+   * the previous window's value, minus (`invF`) what left, plus what entered, at a cost that
+   * does not depend on the window length; keys stay at their "zero" value unless `filterFunc`
+   * drops them; needs `ssc.checkpoint(dir)`.
+   */
+  reduceByKeyAndWindow<K, V>(this: DStream<[K, V]>, f: (a: V, b: V) => V, windowDuration: Duration, slideDuration?: Duration, partitions?: number | Partitioner): DStream<[K, V]>;
+  reduceByKeyAndWindow<K, V>(
+    this: DStream<[K, V]>,
+    f: (a: V, b: V) => V,
+    invF: (a: V, b: V) => V,
+    windowDuration: Duration,
+    slideDuration?: Duration,
+    partitions?: number | Partitioner,
+    filterFunc?: (kv: [K, V]) => boolean,
+  ): DStream<[K, V]>;
+  reduceByKeyAndWindow<K, V>(
+    this: DStream<[K, V]>,
+    f: (a: V, b: V) => V,
+    a2: Duration | ((a: V, b: V) => V),
+    a3?: Duration | number | Partitioner,
+    a4?: Duration | number | Partitioner,
+    a5?: number | Partitioner,
+    filterFunc?: (kv: [K, V]) => boolean,
+  ): DStream<[K, V]> {
+    if (typeof a2 === 'function') {
+      const slide = (a4 as Duration | undefined) ?? this.slideDuration;
+      return new dstreamClasses.ReducedWindowedDStream<K, V>(this, f, a2, filterFunc, a3 as Duration, slide, this.partitionerFor(a5));
+    }
+    const p = this.partitionerFor(a4 as number | Partitioner | undefined);
+    return this.reduceByKey(f, p).window(a2, (a3 as Duration | undefined) ?? this.slideDuration).reduceByKey(f, p);
+  }
+
+  // --- pair operations (Spark's PairDStreamFunctions) ---
+
+  /** Merges the values of each key with `f` in each batch. */
+  reduceByKey<K, V>(this: DStream<[K, V]>, f: (a: V, b: V) => V, partitions?: number | Partitioner): DStream<[K, V]> {
+    return this.combineByKey((v: V) => v, f, f, partitions);
+  }
+
+  /** The values of each key of each batch, as an array. */
+  groupByKey<K, V>(this: DStream<[K, V]>, partitions?: number | Partitioner): DStream<[K, V[]]> {
+    return this.transform((rdd) => rdd.groupByKey(this.partitionerFor(partitions)));
+  }
+
+  /** Spark's `combineByKey` on every batch. */
+  combineByKey<K, V, C>(
+    this: DStream<[K, V]>,
+    createCombiner: (v: V) => C,
+    mergeValue: (c: C, v: V) => C,
+    mergeCombiners: (a: C, b: C) => C,
+    partitions?: number | Partitioner,
+  ): DStream<[K, C]> {
+    return new dstreamClasses.ShuffledDStream<K, V, C>(this, createCombiner, mergeValue, mergeCombiners, this.partitionerFor(partitions));
+  }
+
+  /** Applies `f` to every value, keeping keys (and the partitioning). */
+  mapValues<K, V, U>(this: DStream<[K, V]>, f: (v: V) => U): DStream<[K, U]> { return new dstreamClasses.MappedValuesDStream(this, f); }
+
+  /** Applies `f` to every value and flattens, keeping keys. */
+  flatMapValues<K, V, U>(this: DStream<[K, V]>, f: (v: V) => Iterable<U>): DStream<[K, U]> {
+    return new dstreamClasses.FlatMappedValuesDStream(this, f);
+  }
+
+  /** Inner join of each batch's RDDs on the key. */
+  join<K, V, W>(this: DStream<[K, V]>, other: DStream<[K, W]>, partitions?: number | Partitioner): DStream<[K, [V, W]]> {
+    const p = this.partitionerFor(partitions);
+    return this.transformWith(other, (a, b) => a.join(b, p));
+  }
+
+  /** Left outer join of each batch's RDDs: `[k, [v, w | undefined]]`. */
+  leftOuterJoin<K, V, W>(this: DStream<[K, V]>, other: DStream<[K, W]>, partitions?: number | Partitioner): DStream<[K, [V, W | undefined]]> {
+    const p = this.partitionerFor(partitions);
+    return this.transformWith(other, (a, b) => a.leftOuterJoin(b, p));
+  }
+
+  /** Right outer join of each batch's RDDs: `[k, [v | undefined, w]]`. */
+  rightOuterJoin<K, V, W>(this: DStream<[K, V]>, other: DStream<[K, W]>, partitions?: number | Partitioner): DStream<[K, [V | undefined, W]]> {
+    const p = this.partitionerFor(partitions);
+    return this.transformWith(other, (a, b) => a.rightOuterJoin(b, p));
+  }
+
+  /** Full outer join of each batch's RDDs: `[k, [v | undefined, w | undefined]]`. */
+  fullOuterJoin<K, V, W>(this: DStream<[K, V]>, other: DStream<[K, W]>, partitions?: number | Partitioner): DStream<[K, [V | undefined, W | undefined]]> {
+    const p = this.partitionerFor(partitions);
+    return this.transformWith(other, (a, b) => a.fullOuterJoin(b, p));
+  }
+
+  /** For each key of either batch, its values in this and in `other`. */
+  cogroup<K, V, W>(this: DStream<[K, V]>, other: DStream<[K, W]>, partitions?: number | Partitioner): DStream<[K, [V[], W[]]]> {
+    const p = this.partitionerFor(partitions);
+    return this.transformWith(other, (a, b) => a.cogroup(b, p));
+  }
+
+  // --- state operations ---
+
+  /**
+   * Keeps a state per key across batches. Every batch, the function is called for every key
+   * that has state or new values (keys without new values get `[]`), even when this stream has
+   * no RDD for the batch. The form is told by the function's arity (don't give parameters
+   * default values): `(values, state)`, `(time, key, values, state)` (both: return
+   * `undefined` or `null` to remove the key) or `(rows)` over `[key, values, state]` rows,
+   * returning the `[key, state]` pairs to keep. Needs `ssc.checkpoint(dir)`.
+   *
+   * @example
+   * ```ts
+   * const totals = pairs.updateStateByKey((values: number[], total: number | undefined) =>
+   *   values.reduce((a, b) => a + b, total ?? 0));
+   * ```
+   */
+  updateStateByKey<K, V, S>(
+    this: DStream<[K, V]>,
+    fn: (rows: Iterable<[K, V[], S | undefined]>) => Iterable<[K, S]>,
+    partitions?: number | Partitioner,
+    initialRDD?: RDD<[K, S]>,
+  ): DStream<[K, S]>;
+  updateStateByKey<K, V, S>(
+    this: DStream<[K, V]>,
+    fn: (values: V[], state: S | undefined) => S | undefined | null,
+    partitions?: number | Partitioner,
+    initialRDD?: RDD<[K, S]>,
+  ): DStream<[K, S]>;
+  updateStateByKey<K, V, S>(
+    this: DStream<[K, V]>,
+    fn: (time: Time, key: K, values: V[], state: S | undefined) => S | undefined | null,
+    partitions?: number | Partitioner,
+    initialRDD?: RDD<[K, S]>,
+  ): DStream<[K, S]>;
+  updateStateByKey<K, V, S>(
+    this: DStream<[K, V]>,
+    fn: (...args: never[]) => unknown,
+    partitions?: number | Partitioner,
+    initialRDD?: RDD<[K, S]>,
+  ): DStream<[K, S]> {
+    const update = toPartitionStateUpdate<K, V, S>(fn, `updateStateByKey on ${this.name()}`);
+    return new dstreamClasses.StateDStream<K, V, S>(this, update, this.partitionerFor(partitions), initialRDD, fn.length !== 1);
+  }
+
+  /**
+   * Calls the spec's function once per record, in data order, with the key's {@link State},
+   * and emits what it returns; `stateSnapshots()` on the result gives the whole state after
+   * each batch. Needs `ssc.checkpoint(dir)`.
+   */
+  mapWithState<K, V, S, M>(this: DStream<[K, V]>, spec: StateSpec<K, V, S, M>): MapWithStateDStream<K, V, S, M> {
+    return new dstreamClasses.MapWithStateDStream<K, V, S, M>(this, spec);
+  }
+
+  // --- output operations ---
+
+  /**
+   * Runs `f` on every batch's RDD (an output operation). The batch waits for a returned
+   * Promise; a throw or rejection fails the batch and stops the context.
+   */
+  foreachRDD(f: ForeachRDDFunction<T>): void {
+    new dstreamClasses.ForEachDStream(this, f, 'foreachRDD').register();
+  }
+
+  /**
+   * Prints the first `num` elements of every batch under Spark's header, through the
+   * context's console writer (`ssc.setConsoleWriter`).
+   */
+  print(num = 10, format: (x: T) => string = formatElement): void {
+    const write = (line: string): void => this.ssc.consoleWriter(line);
+    new dstreamClasses.ForEachDStream(
+      this,
+      async (rdd, time) => {
+        const first = await rdd.take(num + 1);
+        write('-------------------------------------------');
+        write(`Time: ${time}`);
+        write('-------------------------------------------');
+        for (let i = 0; i < first.length && i < num; i++) write(format(first[i] as T));
+        if (first.length > num) write('...');
+        write('');
+      },
+      'print',
+    ).register();
+  }
+
+  /** Writes every batch as a text folder `prefix-<time ms>[.suffix]` (one line per element). */
+  saveAsTextFiles(prefix: string, suffix?: string): void {
+    new dstreamClasses.ForEachDStream(this, (rdd, time) => rdd.saveAsTextFile(batchFileName(prefix, suffix, time)), 'saveAsTextFiles').register();
+  }
+
+  /** Writes every batch as an object-file folder `prefix-<time ms>[.suffix]`. */
+  saveAsObjectFiles(prefix: string, suffix?: string): void {
+    new dstreamClasses.ForEachDStream(this, (rdd, time) => rdd.saveAsObjectFile(batchFileName(prefix, suffix, time)), 'saveAsObjectFiles').register();
+  }
+
+  /** The partitioner for a pair operation's optional argument (Spark: hash, default parallelism). @internal */
+  partitionerFor(partitions: number | Partitioner | undefined): Partitioner {
+    return this.ssc.partitionerFor(partitions);
+  }
+}
+
+/** Spark's `rddToFileName`: `prefix-<ms>` or `prefix-<ms>.suffix`. */
+export function batchFileName(prefix: string, suffix: string | undefined, time: Time): string {
+  return suffix === undefined || suffix === '' ? `${prefix}-${time.milliseconds}` : `${prefix}-${time.milliseconds}.${suffix}`;
+}
+
+function countPartition<T>(part: Iterable<T>): number[] {
+  if (Array.isArray(part)) return [part.length];
+  let n = 0;
+  for (const _ of part) n++;
+  return [n];
+}
+function add(a: number, b: number): number { return a + b; }
+function subtract(a: number, b: number): number { return a - b; }
+function one(): number { return 1; }
+function nonZeroCount<T>(kv: [T, number]): boolean { return kv[1] !== 0; }
+function copyValues<V>(vs: V[]): V[] { return vs.slice(); }
+function appendValues<V>(buf: V[], vs: V[]): V[] {
+  for (let i = 0; i < vs.length; i++) buf.push(vs[i]!);
+  return buf;
+}
+function second<K, V>(kv: [K, V]): V { return kv[1]; }

@@ -1,0 +1,12 @@
+import type { Duration, RDD, Time } from '@kindling/core';
+import { DStream } from './dstream.ts';
+import { dstreamClasses } from './registry.ts';
+
+/** `parent.filter(f)`: the elements of each batch for which `f` holds. */
+export class FilteredDStream<T> extends DStream<T> {
+  constructor(private readonly parent: DStream<T>, private readonly f: (t: T) => boolean) { super(parent.ssc); }
+  get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
+  get slideDuration(): Duration { return this.parent.slideDuration; }
+  compute(validTime: Time): RDD<T> | undefined { return this.parent.getOrCompute(validTime)?.filter(this.f); }
+}
+dstreamClasses.FilteredDStream = FilteredDStream;

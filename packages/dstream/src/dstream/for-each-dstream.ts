@@ -1,0 +1,42 @@
+import type { Duration, RDD, Time } from '@kindling/core';
+import type { Job } from '../scheduler/job.ts';
+import { DStream, type ForeachRDDFunction } from './dstream.ts';
+import { dstreamClasses } from './registry.ts';
+
+/**
+ * An output operation (`foreachRDD`, `print`, `saveAsTextFiles`, ...): each batch, a job that
+ * runs the function on the parent's RDD. No job for a batch where the parent has no RDD.
+ */
+export class ForEachDStream<T> extends DStream<void> {
+  /** Position among the context's output operations, set by `register()`. */
+  outputOpId = -1;
+
+  constructor(
+    private readonly parent: DStream<T>,
+    private readonly f: ForeachRDDFunction<T>,
+    /** The operation's name in listeners and errors: `print`, `foreachRDD`, ... */
+    readonly opName: string,
+  ) { super(parent.ssc); }
+
+  get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
+  get slideDuration(): Duration { return this.parent.slideDuration; }
+  compute(): RDD<void> | undefined { return undefined; }
+
+  /** e.g. `print on MappedDStream#3`. */
+  get description(): string { return `${this.opName} on ${this.parent.name()}`; }
+
+  /** Adds this output operation to the graph. @internal */
+  register(): this {
+    this.outputOpId = this.ssc.graph.addOutputStream(this as ForEachDStream<unknown>);
+    return this;
+  }
+
+  /** The job for `time`, or undefined when the parent has no RDD then. @internal */
+  generateJob(time: Time): Job | undefined {
+    const rdd = this.parent.getOrCompute(time);
+    if (rdd === undefined) return undefined;
+    const f = this.f;
+    return { time, outputOpId: this.outputOpId, name: this.opName, description: this.description, rdd: rdd as RDD<unknown>, run: () => f(rdd, time) };
+  }
+}
+dstreamClasses.ForEachDStream = ForEachDStream;

@@ -1,0 +1,12 @@
+import type { Duration, RDD, Time } from '@kindling/core';
+import { DStream } from './dstream.ts';
+import { dstreamClasses } from './registry.ts';
+
+/** `parent.glom()`: one array per partition of each batch. */
+export class GlommedDStream<T> extends DStream<T[]> {
+  constructor(private readonly parent: DStream<T>) { super(parent.ssc); }
+  get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
+  get slideDuration(): Duration { return this.parent.slideDuration; }
+  compute(validTime: Time): RDD<T[]> | undefined { return this.parent.getOrCompute(validTime)?.glom(); }
+}
+dstreamClasses.GlommedDStream = GlommedDStream;

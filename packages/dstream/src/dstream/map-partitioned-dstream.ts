@@ -1,0 +1,18 @@
+import type { Duration, RDD, Time } from '@kindling/core';
+import { DStream } from './dstream.ts';
+import { dstreamClasses } from './registry.ts';
+
+/** `parent.mapPartitions(f)`: `f` applied to every partition of each batch. */
+export class MapPartitionedDStream<T, U> extends DStream<U> {
+  constructor(
+    private readonly parent: DStream<T>,
+    private readonly f: (part: Iterable<T>) => Iterable<U>,
+    private readonly preservePartitioning: boolean,
+  ) { super(parent.ssc); }
+  get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
+  get slideDuration(): Duration { return this.parent.slideDuration; }
+  compute(validTime: Time): RDD<U> | undefined {
+    return this.parent.getOrCompute(validTime)?.mapPartitions(this.f, this.preservePartitioning);
+  }
+}
+dstreamClasses.MapPartitionedDStream = MapPartitionedDStream;

@@ -1,0 +1,42 @@
+import type { Duration, RDD, Time } from '@kindling/core';
+import { DStream } from './dstream.ts';
+import { dstreamClasses } from './registry.ts';
+
+/**
+ * `transform`/`transformWith`/`ssc.transform`: a function of the parents' RDDs of each batch.
+ * A missing parent RDD, or a function returning `null`/`undefined`, fails the batch.
+ */
+export class TransformedDStream<U> extends DStream<U> {
+  constructor(
+    private readonly parents: readonly DStream<unknown>[],
+    private readonly f: (rdds: RDD<unknown>[], time: Time) => RDD<U>,
+  ) {
+    const first = parents[0];
+    if (first === undefined) throw new Error('transform needs at least one parent DStream');
+    super(first.ssc);
+    for (const p of parents) {
+      if (p.ssc !== first.ssc) throw new Error(`${p.name()} belongs to another StreamingContext than ${first.name()}: transform only streams of one context.`);
+      if (!p.slideDuration.equals(first.slideDuration)) {
+        throw new Error(`Cannot transform streams with different slide durations: ${first.name()} slides every ${first.slideDuration}, ${p.name()} every ${p.slideDuration}. Window them to a common slide first.`);
+      }
+    }
+  }
+  get dependencies(): readonly DStream<unknown>[] { return this.parents; }
+  get slideDuration(): Duration { return this.parents[0]!.slideDuration; }
+  compute(validTime: Time): RDD<U> | undefined {
+    const rdds: RDD<unknown>[] = [];
+    for (const p of this.parents) {
+      const rdd = p.getOrCompute(validTime);
+      if (rdd === undefined) {
+        throw new Error(`${this.name()}: parent ${p.name()} generated no RDD for batch ${validTime}, so the transform cannot run. An input stream whose compute() returns undefined must return an empty RDD instead when it feeds transform/union.`);
+      }
+      rdds.push(rdd);
+    }
+    const out = (this.f as (rdds: RDD<unknown>[], time: Time) => RDD<U> | null | undefined)(rdds, validTime);
+    if (out === undefined || out === null) {
+      throw new Error(`${this.name()}: the transform function returned ${out} for batch ${validTime}; return an RDD (sc.emptyRDD() for no elements).`);
+    }
+    return out;
+  }
+}
+dstreamClasses.TransformedDStream = TransformedDStream;

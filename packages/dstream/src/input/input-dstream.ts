@@ -1,0 +1,84 @@
+import type { Duration, Time } from '@kindling/core';
+import { DStream } from '../dstream/dstream.ts';
+import type { StreamingContext } from '../streaming-context.ts';
+
+/**
+ * The base of every source, as Spark's `InputDStream`: `super(ssc)` registers the stream with
+ * the graph. A subclass implements `start()` and `stop()` (either may return a Promise; the
+ * context awaits it) and a synchronous `compute(validTime)` returning the batch's RDD, or
+ * `undefined` for "no RDD this batch" (not the same as an empty RDD: `union`/`transform` over
+ * a missing parent fail the batch).
+ *
+ * Optional protocol:
+ * - `hasPendingInput()` tells `ssc.processAllAvailable()` whether there is input not yet
+ *   assigned to a batch.
+ * - `reportInputInfo(time, numRecords)` from `compute` fills `BatchInfo.numRecords`.
+ * - `assignInput(time, description)` / `assignedInput(time)`: a replayable description of what
+ *   each batch read (file names, offset ranges). `compute(time)` should consult
+ *   `assignedInput(time)` first and otherwise assign new input; checkpoint recovery restores
+ *   the ledger with `restoreAssignedInputs`, so a recovered batch reads the same input.
+ *   Sources that do this set `isReplayable` to true.
+ *
+ * @example
+ * ```ts
+ * class CounterInputDStream extends InputDStream<number> {
+ *   private next = 0;
+ *   start() {}
+ *   stop() {}
+ *   compute(time: Time) {
+ *     const xs = [this.next++, this.next++];
+ *     this.reportInputInfo(time, xs.length);
+ *     return this.context.sparkContext.parallelize(xs);
+ *   }
+ * }
+ * ```
+ */
+export abstract class InputDStream<T, D = unknown> extends DStream<T> {
+  /** Numeric id of this input (Spark's input stream id), as in `BatchInfo.streamIdToInputInfo`. */
+  readonly id: number;
+  private readonly assignments = new Map<number, D>();
+
+  constructor(ssc: StreamingContext) {
+    super(ssc);
+    this.id = ssc.graph.addInputStream(this);
+  }
+
+  /** Starts the source (open sockets, watch directories); awaited by `ssc.start()`. */
+  abstract start(): void | Promise<void>;
+  /** Stops the source; awaited by `ssc.stop()`. */
+  abstract stop(): void | Promise<void>;
+
+  /** True while the source has input not yet assigned to a batch (for `processAllAvailable`). */
+  hasPendingInput?(): boolean;
+
+  /** True when batches can be replayed from `assignedInputs()` after recovery. */
+  get isReplayable(): boolean { return false; }
+
+  get dependencies(): readonly DStream<unknown>[] { return []; }
+  get slideDuration(): Duration { return this.ssc.graph.batchDuration; }
+
+  /** Reports how many records this input fed into batch `time` (call once from `compute`). */
+  protected reportInputInfo(time: Time, numRecords: number, metadata: Record<string, unknown> = {}): void {
+    this.ssc.scheduler.inputInfoTracker.reportInfo(time, { inputStreamId: this.id, numRecords, metadata });
+  }
+
+  /** Records what batch `time` reads, as a replayable description. */
+  protected assignInput(time: Time, description: D): void { this.assignments.set(time.milliseconds, description); }
+
+  /** What batch `time` was assigned, if anything (after recovery: the restored assignment). */
+  protected assignedInput(time: Time): D | undefined { return this.assignments.get(time.milliseconds); }
+
+  /** Every retained assignment, by batch time (ms); for metadata checkpoints. */
+  assignedInputs(): ReadonlyMap<number, D> { return this.assignments; }
+
+  /** Restores assignments from a checkpoint before the recovered context starts. */
+  restoreAssignedInputs(entries: Iterable<readonly [number, D]>): void {
+    for (const [t, d] of entries) this.assignments.set(t, d);
+  }
+
+  override clearMetadata(time: Time): void {
+    super.clearMetadata(time);
+    const threshold = time.milliseconds - (this.rememberDuration ?? this.slideDuration).milliseconds;
+    for (const t of this.assignments.keys()) if (t <= threshold) this.assignments.delete(t);
+  }
+}

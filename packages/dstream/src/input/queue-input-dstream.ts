@@ -1,0 +1,43 @@
+import type { RDD, Time } from '@kindling/core';
+import { dstreamClasses } from '../dstream/registry.ts';
+import type { StreamingContext } from '../streaming-context.ts';
+import { InputDStream } from './input-dstream.ts';
+
+/**
+ * `ssc.queueStream(queue, oneAtATime, defaultRDD)`: each batch takes the front item of `queue`
+ * (or, with `oneAtATime = false`, all of it, as one union). Items are RDDs or plain arrays;
+ * items pushed while running are picked up. An empty queue gives `defaultRDD`, or an empty
+ * RDD. The queue's contents are not checkpointed, so a graph with a queue stream cannot be
+ * recovered.
+ */
+export class QueueInputDStream<T> extends InputDStream<T> {
+  constructor(
+    ssc: StreamingContext,
+    private readonly queue: (RDD<T> | readonly T[])[],
+    private readonly oneAtATime: boolean,
+    private readonly defaultRDD: RDD<T> | undefined,
+  ) { super(ssc); }
+
+  start(): void {}
+  stop(): void {}
+
+  override hasPendingInput(): boolean { return this.queue.length > 0; }
+
+  compute(validTime: Time): RDD<T> | undefined {
+    const taken = this.oneAtATime ? this.queue.splice(0, this.queue.length > 0 ? 1 : 0) : this.queue.splice(0, this.queue.length);
+    const sc = this.ssc.sparkContext;
+    let known = 0;
+    const rdds = taken.map((item) => {
+      if (Array.isArray(item)) {
+        known += item.length;
+        return sc.parallelize(item as T[]);
+      }
+      return item as RDD<T>;
+    });
+    if (taken.some((item) => Array.isArray(item))) this.reportInputInfo(validTime, known);
+    if (rdds.length === 1) return rdds[0];
+    if (rdds.length > 1) return sc.union(rdds);
+    return this.defaultRDD ?? sc.emptyRDD<T>();
+  }
+}
+dstreamClasses.QueueInputDStream = QueueInputDStream;

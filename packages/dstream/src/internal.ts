@@ -1,0 +1,33 @@
+// Load order for the registry pattern (docs/architecture.md): the base class first, then every
+// subclass (each registers itself in dstream/registry.ts), then what builds on them.
+export * from './dstream/dstream.ts';
+export * from './dstream/mapped-dstream.ts';
+export * from './dstream/flat-mapped-dstream.ts';
+export * from './dstream/filtered-dstream.ts';
+export * from './dstream/glommed-dstream.ts';
+export * from './dstream/map-partitioned-dstream.ts';
+export * from './dstream/mapped-values-dstream.ts';
+export * from './dstream/flat-mapped-values-dstream.ts';
+export * from './dstream/shuffled-dstream.ts';
+export * from './dstream/transformed-dstream.ts';
+export * from './dstream/union-dstream.ts';
+export * from './dstream/for-each-dstream.ts';
+// --- window DStreams ---
+export * from './dstream/windowed-dstream.ts';
+export * from './dstream/reduced-windowed-dstream.ts';
+// --- state DStreams ---
+export * from './state/state.ts';
+export * from './state/state-spec.ts';
+export * from './state/state-dstream.ts';
+export * from './state/internal-map-with-state-dstream.ts';
+export * from './state/map-with-state-dstream.ts';
+export * from './dstream/dstream-graph.ts';
+export * from './input/input-dstream.ts';
+export * from './input/queue-input-dstream.ts';
+// --- sources and receivers ---
+export * from './scheduler/batch-info.ts';
+export * from './scheduler/output-operation-info.ts';
+export * from './scheduler/stream-input-info.ts';
+export * from './scheduler/streaming-listener.ts';
+export * from './scheduler/batch-failed-error.ts';
+export * from './streaming-context.ts';

@@ -1,0 +1,105 @@
+import { ManualClock, StorageLevel, Time, type Clock, type Duration } from '@kindling/core';
+import type { DStreamGraph } from '../dstream/dstream-graph.ts';
+import { BatchFailedError } from './batch-failed-error.ts';
+import type { InputInfoTracker } from './input-info-tracker.ts';
+import type { Job } from './job.ts';
+import { JobSet } from './job-set.ts';
+import type { JobScheduler } from './job-scheduler.ts';
+import { planSharedRDDs } from './shared-rdd-planner.ts';
+
+/**
+ * Turns time into batches (Spark's `JobGenerator`): at every batch time it generates the
+ * jobs of every output operation and queues them with the scheduler, never skipping a time.
+ * The first batch is the start time rounded up to the next multiple of the batch duration.
+ * With a `ManualClock` it also drives `advance(ms)`: every batch due by the new time is
+ * generated at once and `advance` resolves when they have all run.
+ * @internal
+ */
+export class JobGenerator {
+  private nextTime = 0;
+  private stopped = false;
+  private started = false;
+  /** Called after a batch's jobs ran (or failed) and its metadata was cleared. */
+  readonly batchCompletionHooks: ((jobSet: JobSet) => void)[] = [];
+
+  constructor(
+    private readonly graph: DStreamGraph,
+    private readonly clock: Clock,
+    private readonly scheduler: () => JobScheduler,
+    private readonly inputInfoTracker: InputInfoTracker,
+  ) {}
+
+  private get period(): Duration { return this.graph.batchDuration; }
+
+  /** The time of the next batch to generate. */
+  get nextBatchTime(): Time { return new Time(this.nextTime); }
+
+  /**
+   * Initialises the graph for the first batch after the clock's current time and starts the
+   * input streams; then the timer loop runs. Validation errors throw from here.
+   */
+  async start(): Promise<void> {
+    const period = this.period.milliseconds;
+    const first = (Math.floor(this.clock.getTimeMillis() / period) + 1) * period;
+    this.graph.initialize(new Time(first - period), new Time(first));
+    this.nextTime = first;
+    await this.graph.startInputs();
+    this.started = true;
+    if (this.clock instanceof ManualClock) this.clock.setAdvanceHook((t) => this.onAdvance(t));
+    void this.loop();
+  }
+
+  /** Stops generating batches. */
+  stop(): void {
+    this.stopped = true;
+    if (this.clock instanceof ManualClock) this.clock.setAdvanceHook(undefined);
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      await this.clock.waitTillTime(this.nextTime);
+      if (this.stopped) return;
+      this.generateUpTo(this.clock.getTimeMillis());
+    }
+  }
+
+  private onAdvance(now: number): Promise<void> {
+    this.generateUpTo(now);
+    return this.scheduler().waitForBatchesUpTo(now);
+  }
+
+  /** Generates every batch due by `now`, in time order. */
+  generateUpTo(now: number): void {
+    while (this.started && !this.stopped && this.nextTime <= now) {
+      const time = new Time(this.nextTime);
+      this.nextTime += this.period.milliseconds;
+      this.generateJobs(time);
+    }
+  }
+
+  private generateJobs(time: Time): void {
+    const jobs: Job[] = [];
+    for (const out of this.graph.outputStreams) {
+      try {
+        const job = out.generateJob(time);
+        if (job !== undefined) jobs.push(job);
+      } catch (e) {
+        // Generating the RDDs failed (a transform returned undefined, a parent had no RDD for a
+        // union...): the batch fails when this output's turn comes, after the earlier outputs.
+        const error = new BatchFailedError(time, out.outputOpId, out.description, e, 'generate');
+        jobs.push({ time, outputOpId: out.outputOpId, name: out.opName, description: out.description, rdd: undefined, run: () => { throw error; } });
+      }
+    }
+    const shared = planSharedRDDs(jobs.map((j) => j.rdd));
+    for (const rdd of shared) rdd.persist(StorageLevel.MEMORY_ONLY);
+    this.scheduler().submitJobSet(new JobSet(time, jobs, this.inputInfoTracker.getInfo(time), shared));
+  }
+
+  /** After a batch: release its shared RDDs, forget old RDDs, run the completion hooks. */
+  onBatchCompletion(jobSet: JobSet): void {
+    for (const rdd of jobSet.sharedRDDs) rdd.unpersist();
+    this.graph.clearMetadata(jobSet.time);
+    this.inputInfoTracker.cleanup(jobSet.time.plus(this.period));
+    for (const hook of this.batchCompletionHooks) hook(jobSet);
+  }
+}

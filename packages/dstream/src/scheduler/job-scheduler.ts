@@ -1,0 +1,147 @@
+import { BatchFailedError } from './batch-failed-error.ts';
+import type { JobSet } from './job-set.ts';
+import type { StreamingListenerBus } from './streaming-listener-bus.ts';
+
+interface Waiter { time: number; resolve: () => void; reject: (e: Error) => void }
+
+/**
+ * Runs batches one at a time in time order, each batch's output operations one after another
+ * in registration order (Spark's `JobScheduler` with `concurrentJobs = 1`). Batches that fall
+ * behind wait in the queue; none is skipped. The first failure stops the scheduler and is
+ * reported to `onError` (the context stops itself).
+ * @internal
+ */
+export class JobScheduler {
+  private readonly queue: JobSet[] = [];
+  private current: JobSet | undefined;
+  private running = false;
+  private drained: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private waiters: Waiter[] = [];
+  /** The error that failed a batch, once one has. */
+  failure: Error | undefined;
+
+  constructor(
+    private readonly bus: StreamingListenerBus,
+    private readonly onBatchDone: (jobSet: JobSet) => void,
+    private readonly onError: (error: Error) => void,
+  ) {}
+
+  submitJobSet(jobSet: JobSet): void {
+    if (this.stopped) return;
+    // Spark posts nothing for a batch without jobs (every output's parent had no RDD).
+    if (jobSet.jobs.length > 0) this.bus.post('onBatchSubmitted', { batchInfo: jobSet.toBatchInfo() });
+    this.queue.push(jobSet);
+    if (!this.running) {
+      this.running = true;
+      this.drained = this.drain();
+    }
+  }
+
+  /** Batches queued or running. */
+  get pendingBatches(): number { return this.queue.length + (this.current ? 1 : 0); }
+
+  /**
+   * Resolves once no batch with time <= `time` is queued or running; rejects if a batch failed.
+   */
+  waitForBatchesUpTo(time: number): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.isDoneUpTo(time)) return Promise.resolve();
+    return new Promise((resolve, reject) => this.waiters.push({ time, resolve, reject }));
+  }
+
+  /** Resolves when the queue is empty and nothing runs. */
+  whenIdle(): Promise<void> { return this.waitForBatchesUpTo(Number.POSITIVE_INFINITY); }
+
+  /**
+   * Stops the scheduler. Graceful: every queued batch runs first. Otherwise queued batches are
+   * dropped and the running batch stops after its current output operation.
+   */
+  async stop(graceful: boolean): Promise<void> {
+    if (graceful) {
+      await this.drained;
+      this.stopped = true;
+    } else {
+      this.stopped = true;
+      this.queue.length = 0;
+      await this.drained;
+    }
+    this.settleWaiters(true);
+  }
+
+  private isDoneUpTo(time: number): boolean {
+    if (this.current && this.current.time.milliseconds <= time) return false;
+    for (const js of this.queue) if (js.time.milliseconds <= time) return false;
+    return true;
+  }
+
+  private settleWaiters(all = false): void {
+    if (this.waiters.length === 0) return;
+    const keep: Waiter[] = [];
+    for (const w of this.waiters) {
+      if (this.failure) w.reject(this.failure);
+      else if (all || this.isDoneUpTo(w.time)) w.resolve();
+      else keep.push(w);
+    }
+    this.waiters = keep;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0 && !this.stopped) {
+        const jobSet = this.queue.shift()!;
+        this.current = jobSet;
+        try {
+          await this.runJobSet(jobSet);
+        } finally {
+          this.current = undefined;
+        }
+        if (this.failure) break;
+        this.settleWaiters();
+      }
+    } finally {
+      this.running = false;
+      this.settleWaiters();
+    }
+  }
+
+  private async runJobSet(jobSet: JobSet): Promise<void> {
+    let error: Error | undefined;
+    if (jobSet.jobs.length > 0) {
+      jobSet.processingStartTime = Date.now();
+      this.bus.post('onBatchStarted', { batchInfo: jobSet.toBatchInfo() });
+      for (const job of jobSet.jobs) {
+        this.bus.post('onOutputOperationStarted', { outputOperationInfo: jobSet.markOpStarted(job) });
+        let failureReason: string | undefined;
+        try {
+          await job.run();
+        } catch (e) {
+          error = e instanceof BatchFailedError ? e : new BatchFailedError(job.time, job.outputOpId, job.description, e);
+          failureReason = describe(e);
+        }
+        this.bus.post('onOutputOperationCompleted', { outputOperationInfo: jobSet.markOpCompleted(job, failureReason) });
+        if (error || this.stopped) break;
+      }
+      jobSet.processingEndTime = Date.now();
+      this.bus.post('onBatchCompleted', { batchInfo: jobSet.toBatchInfo() });
+    }
+    try {
+      this.onBatchDone(jobSet);
+    } catch (e) {
+      error ??= new BatchFailedError(jobSet.time, -1, 'cleaning up after the batch', e);
+    }
+    if (error) {
+      this.failure = error;
+      this.stopped = true;
+      this.queue.length = 0;
+      this.settleWaiters();
+      this.onError(error);
+    }
+  }
+}
+
+function describe(e: unknown): string {
+  if (e instanceof BatchFailedError && e.cause !== undefined) return describe(e.cause);
+  if (e instanceof Error) return e.stack ?? `${e.name}: ${e.message}`;
+  return String(e);
+}

@@ -1,0 +1,61 @@
+import { StorageLevel, type RDD } from '@kindling/core';
+
+/**
+ * Finds the RDDs of one batch that its output operations would compute more than once, and
+ * that are therefore worth keeping (persisting) for the duration of the batch. Spark
+ * recomputes them per output unless the user calls `cache()`.
+ *
+ * Each RDD's demand is the number of times it would be computed: one per output consuming it,
+ * plus, per child, the child's effective demand. Walking children before parents, an RDD with
+ * demand >= 2 is persisted, after which it is computed once, so its parents see demand 1.
+ * RDDs already persisted or checkpointed are computed at most once anyway and end the walk.
+ * Iterative (no recursion), so deep lineages are fine.
+ * @internal
+ */
+export function planSharedRDDs(outputRDDs: readonly (RDD<unknown> | undefined)[]): RDD<unknown>[] {
+  const roots = outputRDDs.filter((r): r is RDD<unknown> => r !== undefined);
+  if (roots.length < 2) return [];
+  const stops = (rdd: RDD<unknown>): boolean => rdd.getStorageLevel() !== StorageLevel.NONE || rdd.isCheckpointed;
+
+  // Topological order (children before parents) by iterative post-order DFS, reversed.
+  const postOrder: RDD<unknown>[] = [];
+  const visited = new Set<RDD<unknown>>();
+  for (const root of roots) {
+    if (visited.has(root)) continue;
+    visited.add(root);
+    const stack: { rdd: RDD<unknown>; next: number }[] = [{ rdd: root, next: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const deps = stops(top.rdd) ? [] : top.rdd.dependencies;
+      if (top.next < deps.length) {
+        const parent = deps[top.next++]!.rdd as RDD<unknown>;
+        if (!visited.has(parent)) {
+          visited.add(parent);
+          stack.push({ rdd: parent, next: 0 });
+        }
+      } else {
+        stack.pop();
+        postOrder.push(top.rdd);
+      }
+    }
+  }
+
+  const demand = new Map<RDD<unknown>, number>();
+  for (const root of roots) demand.set(root, (demand.get(root) ?? 0) + 1);
+  const shared: RDD<unknown>[] = [];
+  for (let i = postOrder.length - 1; i >= 0; i--) {
+    const rdd = postOrder[i]!;
+    const d = demand.get(rdd) ?? 0;
+    if (stops(rdd)) continue;
+    let effective = d;
+    if (d >= 2) {
+      shared.push(rdd);
+      effective = 1;
+    }
+    for (const dep of rdd.dependencies) {
+      const parent = dep.rdd as RDD<unknown>;
+      demand.set(parent, (demand.get(parent) ?? 0) + effective);
+    }
+  }
+  return shared;
+}

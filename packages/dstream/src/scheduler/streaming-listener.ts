@@ -1,0 +1,62 @@
+import type { BatchInfo } from './batch-info.ts';
+import type { OutputOperationInfo } from './output-operation-info.ts';
+
+/** Posted once, when `StreamingContext.start()` has started the context. */
+export interface StreamingListenerStreamingStarted { readonly time: number }
+/** A batch's jobs were generated and queued. */
+export interface StreamingListenerBatchSubmitted { readonly batchInfo: BatchInfo }
+/** A batch's first output operation is about to run. */
+export interface StreamingListenerBatchStarted { readonly batchInfo: BatchInfo }
+/** A batch finished (all its output operations ran, or one failed). */
+export interface StreamingListenerBatchCompleted { readonly batchInfo: BatchInfo }
+export interface StreamingListenerOutputOperationStarted { readonly outputOperationInfo: OutputOperationInfo }
+export interface StreamingListenerOutputOperationCompleted { readonly outputOperationInfo: OutputOperationInfo }
+
+/** A receiver's state, as Spark's `ReceiverInfo` (posted by receiver input streams). */
+export interface ReceiverInfo {
+  readonly streamId: number;
+  readonly name: string;
+  readonly active: boolean;
+  readonly location: string;
+  readonly executorId: string;
+  readonly lastErrorMessage: string;
+  readonly lastError: string;
+  readonly lastErrorTime: number;
+}
+export interface StreamingListenerReceiverStarted { readonly receiverInfo: ReceiverInfo }
+export interface StreamingListenerReceiverError { readonly receiverInfo: ReceiverInfo }
+export interface StreamingListenerReceiverStopped { readonly receiverInfo: ReceiverInfo }
+
+/**
+ * Callbacks on the progress of a `StreamingContext`, as Spark's `StreamingListener`; implement
+ * any subset and pass it to `ssc.addStreamingListener`. Callbacks run synchronously on the
+ * engine's loop, in event order; keep them short. An exception in a callback is reported as a
+ * process warning and does not affect the stream.
+ *
+ * For one batch the order is: batch submitted, batch started, then for each output
+ * operation started/completed, then batch completed.
+ */
+export interface StreamingListener {
+  onStreamingStarted?(event: StreamingListenerStreamingStarted): void;
+  onBatchSubmitted?(event: StreamingListenerBatchSubmitted): void;
+  onBatchStarted?(event: StreamingListenerBatchStarted): void;
+  onBatchCompleted?(event: StreamingListenerBatchCompleted): void;
+  onOutputOperationStarted?(event: StreamingListenerOutputOperationStarted): void;
+  onOutputOperationCompleted?(event: StreamingListenerOutputOperationCompleted): void;
+  onReceiverStarted?(event: StreamingListenerReceiverStarted): void;
+  onReceiverError?(event: StreamingListenerReceiverError): void;
+  onReceiverStopped?(event: StreamingListenerReceiverStopped): void;
+}
+
+/** The events, keyed by the callback that receives them. */
+export interface StreamingListenerEvents {
+  onStreamingStarted: StreamingListenerStreamingStarted;
+  onBatchSubmitted: StreamingListenerBatchSubmitted;
+  onBatchStarted: StreamingListenerBatchStarted;
+  onBatchCompleted: StreamingListenerBatchCompleted;
+  onOutputOperationStarted: StreamingListenerOutputOperationStarted;
+  onOutputOperationCompleted: StreamingListenerOutputOperationCompleted;
+  onReceiverStarted: StreamingListenerReceiverStarted;
+  onReceiverError: StreamingListenerReceiverError;
+  onReceiverStopped: StreamingListenerReceiverStopped;
+}

@@ -1,0 +1,266 @@
+import { HashPartitioner, ManualClock, Partitioner, SparkContext, SystemClock } from '@kindling/core';
+import type { Clock, Duration, RDD, SparkConf, Time } from '@kindling/core';
+import type { Observable } from 'rxjs';
+import type { DStream } from './dstream/dstream.ts';
+import { DStreamGraph } from './dstream/dstream-graph.ts';
+import { dstreamClasses } from './dstream/registry.ts';
+import type { BatchInfo } from './scheduler/batch-info.ts';
+import { InputInfoTracker } from './scheduler/input-info-tracker.ts';
+import { JobGenerator } from './scheduler/job-generator.ts';
+import { JobScheduler } from './scheduler/job-scheduler.ts';
+import type { StreamingListener } from './scheduler/streaming-listener.ts';
+import { StreamingListenerBus } from './scheduler/streaming-listener-bus.ts';
+
+/** Spark's `StreamingContextState`. */
+export type StreamingContextState = 'INITIALIZED' | 'ACTIVE' | 'STOPPED';
+
+/** The engine's moving parts, for input streams, receivers and checkpointing. @internal */
+export interface StreamingScheduler {
+  readonly inputInfoTracker: InputInfoTracker;
+  readonly listenerBus: StreamingListenerBus;
+  readonly jobScheduler: JobScheduler;
+  readonly jobGenerator: JobGenerator;
+}
+
+const MANUAL_CLOCKS = new Set(['manual', 'org.apache.spark.util.ManualClock']);
+const SYSTEM_CLOCKS = new Set(['system', 'org.apache.spark.util.SystemClock']);
+
+/**
+ * The entry point of a streaming application, as Spark's `StreamingContext`: it turns time
+ * into a sequence of batches of `batchDuration` and runs the graph of DStreams built on it.
+ *
+ * Lifecycle (as Spark): streams and output operations are created while `INITIALIZED`;
+ * `start()` validates the whole graph and makes the context `ACTIVE`; `stop()` makes it
+ * `STOPPED` for good. One context may be active per process.
+ *
+ * @example
+ * ```ts
+ * const conf = new SparkConf().setMaster('local[2]').setAppName('WordCount');
+ * const ssc = new StreamingContext(conf, Seconds(1));
+ * ssc.queueStream([['a b', 'b']]).flatMap((l) => l.split(' '))
+ *   .map((w) => [w, 1] as [string, number]).reduceByKey((a, b) => a + b).print();
+ * await ssc.start();
+ * await ssc.awaitTerminationOrTimeout(5000);
+ * await ssc.stop();
+ * ```
+ */
+export class StreamingContext {
+  private static active: StreamingContext | undefined;
+
+  readonly sparkContext: SparkContext;
+  readonly graph: DStreamGraph;
+  /** The clock batches follow (`spark.streaming.clock`: `system` by default, or `manual`). */
+  readonly clock: Clock;
+  /** @internal */
+  readonly scheduler: StreamingScheduler;
+  /** Set by `checkpoint(dir)`. */
+  checkpointDir: string | undefined;
+  /** Where `print()` writes, one line per call. */
+  consoleWriter: (line: string) => void = (line) => console.log(line);
+
+  private state: StreamingContextState = 'INITIALIZED';
+  private terminationError: Error | undefined;
+  private stopping: Promise<void> | undefined;
+  private resolveTerminated!: () => void;
+  private readonly terminated = new Promise<void>((resolve) => { this.resolveTerminated = resolve; });
+
+  /**
+   * @param confOrContext a `SparkConf` (a `SparkContext` is created from it) or an existing
+   *   `SparkContext`.
+   * @param batchDuration the batch interval.
+   */
+  constructor(confOrContext: SparkConf | SparkContext, batchDuration: Duration) {
+    if (batchDuration === undefined || !(batchDuration.milliseconds > 0)) {
+      throw new Error(`The batch duration must be a positive Duration, got ${String(batchDuration)}: pass e.g. Seconds(1).`);
+    }
+    this.sparkContext = confOrContext instanceof SparkContext ? confOrContext : new SparkContext(confOrContext);
+    this.clock = clockFromConf(this.sparkContext.getConf().get('spark.streaming.clock', 'system'));
+    this.graph = new DStreamGraph(batchDuration);
+    const inputInfoTracker = new InputInfoTracker();
+    const listenerBus = new StreamingListenerBus();
+    const jobGenerator: JobGenerator = new JobGenerator(this.graph, this.clock, () => jobScheduler, inputInfoTracker);
+    const jobScheduler: JobScheduler = new JobScheduler(listenerBus, (js) => jobGenerator.onBatchCompletion(js), (e) => this.stopOnError(e));
+    this.scheduler = { inputInfoTracker, listenerBus, jobScheduler, jobGenerator };
+  }
+
+  /** The context started in this process and not yet stopped, if any. */
+  static getActive(): StreamingContext | undefined { return StreamingContext.active; }
+
+  /** `INITIALIZED`, `ACTIVE` or `STOPPED`. */
+  getState(): StreamingContextState { return this.state; }
+
+  /** The batch interval. */
+  get batchDuration(): Duration { return this.graph.batchDuration; }
+
+  /** Throws unless streams and output operations may still be added. @internal */
+  assertCanAddStreams(): void {
+    if (this.state === 'ACTIVE') throw new Error('Adding new inputs, transformations, and output operations after starting a context is not supported: build the whole graph before ssc.start().');
+    if (this.state === 'STOPPED') throw new Error('Adding new inputs, transformations, and output operations after stopping a context is not supported: create a new StreamingContext.');
+  }
+
+  /** Makes every stream remember its RDDs for at least `duration` (e.g. to query them). */
+  remember(duration: Duration): void { this.graph.remember(duration); }
+
+  /** Sets the checkpoint directory (required by stateful streams). Synchronous. */
+  checkpoint(directory: string): void {
+    this.sparkContext.setCheckpointDir(directory);
+    this.checkpointDir = directory;
+  }
+
+  /** Routes `print()` output, e.g. to capture it in tests. */
+  setConsoleWriter(writer: (line: string) => void): void { this.consoleWriter = writer; }
+
+  addStreamingListener(listener: StreamingListener): void { this.scheduler.listenerBus.addListener(listener); }
+  removeStreamingListener(listener: StreamingListener): void { this.scheduler.listenerBus.removeListener(listener); }
+
+  /** Completed batches (including failed ones), for dashboards. Completes on stop. */
+  get batches$(): Observable<BatchInfo> { return this.scheduler.listenerBus.batches$; }
+
+  // --- inputs and graph-level operations ---
+
+  /**
+   * A stream over a queue of RDDs or arrays, consumed from the front: one item per batch
+   * (or everything queued, with `oneAtATime = false`); `defaultRDD` (or an empty RDD) when the
+   * queue is empty. Items pushed while running are picked up.
+   */
+  queueStream<T>(queue: (RDD<T> | readonly T[])[], oneAtATime = true, defaultRDD?: RDD<T>): DStream<T> {
+    return new dstreamClasses.QueueInputDStream<T>(this, queue, oneAtATime, defaultRDD);
+  }
+
+  /** The elements of all `streams`, batch by batch (same slide duration). */
+  union<T>(streams: readonly DStream<T>[]): DStream<T> { return new dstreamClasses.UnionDStream<T>(streams); }
+
+  /** A function of the RDDs of all `streams` of each batch. */
+  transform<T>(streams: readonly DStream<unknown>[], f: (rdds: RDD<unknown>[], time: Time) => RDD<T>): DStream<T> {
+    return new dstreamClasses.TransformedDStream<T>(streams, f);
+  }
+
+  /** A pair operation's partitioner: the given one, or hash over `n` (default parallelism). @internal */
+  partitionerFor(partitions: number | Partitioner | undefined): Partitioner {
+    if (partitions instanceof Partitioner) return partitions;
+    return new HashPartitioner(partitions ?? this.sparkContext.defaultParallelism);
+  }
+
+  // --- lifecycle ---
+
+  /**
+   * Validates the graph, starts the input streams and the batch timer. Throws (and leaves the
+   * context `STOPPED`) when the graph is invalid; throws if another context is active or this
+   * one was stopped. Starting an active context does nothing.
+   */
+  async start(): Promise<void> {
+    if (this.state === 'ACTIVE') {
+      process.emitWarning('StreamingContext has already been started', 'KindlingStreamWarning');
+      return;
+    }
+    if (this.state === 'STOPPED') throw new Error('StreamingContext has already been stopped and cannot be restarted: create a new StreamingContext.');
+    const other = StreamingContext.active;
+    if (other !== undefined && other !== this) {
+      throw new Error('Only one StreamingContext may be active in this process: stop the running one (ssc.stop()) before starting another.');
+    }
+    StreamingContext.active = this;
+    try {
+      this.graph.validate();
+      await this.scheduler.jobGenerator.start();
+    } catch (e) {
+      this.scheduler.jobGenerator.stop();
+      this.state = 'STOPPED';
+      StreamingContext.active = undefined;
+      this.scheduler.listenerBus.stop();
+      this.resolveTerminated();
+      throw e;
+    }
+    this.state = 'ACTIVE';
+    this.scheduler.listenerBus.post('onStreamingStarted', { time: Date.now() });
+  }
+
+  /**
+   * Stops the context (for good): no new batches; with `stopGracefully` the queued batches
+   * finish first, otherwise they are dropped and the running one stops after its current output
+   * operation. Stops the input streams and, with `stopSparkContext`, the SparkContext.
+   */
+  async stop(stopSparkContext = this.sparkContext.getConf().get('spark.streaming.stopSparkContextByDefault', 'true') !== 'false', stopGracefully = false): Promise<void> {
+    if (this.stopping) return this.stopping;
+    if (this.state === 'STOPPED') {
+      if (stopSparkContext) this.sparkContext.stop();
+      return;
+    }
+    this.stopping = this.doStop(stopSparkContext, stopGracefully);
+    return this.stopping;
+  }
+
+  private async doStop(stopSparkContext: boolean, stopGracefully: boolean): Promise<void> {
+    const wasActive = this.state === 'ACTIVE';
+    try {
+      if (wasActive) {
+        this.scheduler.jobGenerator.stop();
+        await this.scheduler.jobScheduler.stop(stopGracefully);
+        await this.graph.stopInputs();
+      }
+    } finally {
+      this.state = 'STOPPED';
+      if (StreamingContext.active === this) StreamingContext.active = undefined;
+      this.scheduler.listenerBus.stop();
+      if (stopSparkContext) this.sparkContext.stop();
+      this.resolveTerminated();
+    }
+  }
+
+  private stopOnError(error: Error): void {
+    this.terminationError ??= error;
+    void this.stop().catch((e: unknown) => {
+      process.emitWarning(`Stopping the StreamingContext after a failed batch also failed: ${e instanceof Error ? e.message : String(e)}`, 'KindlingStreamWarning');
+    });
+  }
+
+  /** Resolves when the context stops; rejects with the error that stopped it, if one did. */
+  async awaitTermination(): Promise<void> {
+    await this.terminated;
+    if (this.terminationError) throw this.terminationError;
+  }
+
+  /**
+   * Waits at most `timeoutMs`: true if the context stopped by then, false otherwise; rejects
+   * with the error that stopped it, if one did.
+   */
+  async awaitTerminationOrTimeout(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), Math.max(0, timeoutMs)); });
+    try {
+      const stopped = await Promise.race([this.terminated.then(() => true), timedOut]);
+      if (stopped && this.terminationError) throw this.terminationError;
+      return stopped;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Runs batches until no input stream reports pending input (`InputDStream.hasPendingInput`)
+   * and every batch that read it has completed: a backfill / run-once trigger. With a manual
+   * clock it advances the clock one batch at a time; with the system clock it waits for the
+   * timer. Rejects if a batch fails.
+   */
+  async processAllAvailable(): Promise<void> {
+    if (this.state !== 'ACTIVE') throw new Error(`processAllAvailable() needs an active context (state: ${this.state}): call it after ssc.start().`);
+    const pending = (): boolean => this.graph.inputStreams.some((s) => s.hasPendingInput?.() === true);
+    const jobs = this.scheduler.jobScheduler;
+    while (pending() && this.state === 'ACTIVE') {
+      if (this.clock instanceof ManualClock) {
+        const next = this.scheduler.jobGenerator.nextBatchTime.milliseconds;
+        await this.clock.advance(Math.max(0, next - this.clock.getTimeMillis()));
+      } else {
+        await new Promise((r) => setTimeout(r, Math.min(50, this.batchDuration.milliseconds)));
+      }
+      if (jobs.failure) throw jobs.failure;
+    }
+    await jobs.whenIdle();
+    if (this.terminationError) throw this.terminationError;
+  }
+}
+
+function clockFromConf(name: string): Clock {
+  if (MANUAL_CLOCKS.has(name)) return new ManualClock();
+  if (SYSTEM_CLOCKS.has(name)) return new SystemClock();
+  throw new Error(`Unknown spark.streaming.clock '${name}': use 'system' (default) or 'manual' (also 'org.apache.spark.util.ManualClock').`);
+}

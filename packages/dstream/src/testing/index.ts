@@ -1,0 +1,3 @@
+export { runStreamingTest, runStreamingTest2 } from './run-streaming-test.ts';
+export type { StreamingTest, StreamingTest2, StreamingTestOptions } from './run-streaming-test.ts';
+export { TestInputDStream } from './test-input-dstream.ts';
