@@ -7,3 +7,13 @@ export { writeFolderAtomically, type WriteFolderOptions } from './fs/write-folde
 export { atomicWriteFile, atomicWriteFileSync } from './fs/atomic-write-file.ts';
 export { encodeValues, decodeValues, VALUE_CODEC_VERSION, MAX_DEPTH } from './codec/value-codec.ts';
 export { CodecError } from './codec/codec-error.ts';
+export { readBinaryRecordsSync, BinaryRecordLengthError } from './fs/read-binary-records.ts';
+export { FileLedger, type FileLedgerSnapshot, type LedgerEntry } from './fs/file-ledger.ts';
+export {
+  DirectoryScanner,
+  ScanFilterError,
+  type DirectoryScannerOptions,
+  type FoundFile,
+  type ScanProblem,
+  type ScanResult,
+} from './fs/directory-scanner.ts';
