@@ -1,0 +1,59 @@
+import { HashPartitioner, StorageLevel } from '@kindling/core';
+import type { Duration, Partitioner, RDD, Time } from '@kindling/core';
+import { DStream } from '../dstream/dstream.ts';
+import { dstreamClasses } from '../dstream/registry.ts';
+import type { MapWithStateRecord } from './map-with-state-record.ts';
+import { MapWithStateRDD } from './map-with-state-rdd.ts';
+import type { StateSpec } from './state-spec.ts';
+
+/** Spark's default checkpoint interval for `mapWithState`, in batches. */
+const DEFAULT_CHECKPOINT_BATCHES = 10;
+
+/**
+ * The state behind `mapWithState`: one {@link MapWithStateRecord} per partition per batch,
+ * each built from the previous batch's record and the batch's records, partitioned alike.
+ *
+ * ```
+ *   record(t) = prev record(t - batch)  (or the initial state at the first batch)
+ *               + parent(t).partitionBy(p), one call per record, then the timeouts
+ * ```
+ * A batch without a parent RDD still advances (timeouts still fire). Records chain, so the
+ * stream must be checkpointed (default: every 10 batches, as Spark).
+ * @internal
+ */
+export class InternalMapWithStateDStream<K, V, S, M> extends DStream<MapWithStateRecord<K, S, M>> {
+  readonly partitioner: Partitioner;
+
+  constructor(private readonly parent: DStream<[K, V]>, private readonly spec: StateSpec<K, V, S, M>) {
+    super(parent.ssc);
+    this.partitioner = spec.getPartitioner() ?? new HashPartitioner(parent.ssc.sparkContext.defaultParallelism);
+    this.mustCheckpoint = true;
+    this.storageLevel = StorageLevel.MEMORY_ONLY;
+  }
+
+  get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
+  get slideDuration(): Duration { return this.parent.slideDuration; }
+
+  override initialize(time: Time): void {
+    if (this.checkpointDuration === undefined) this.checkpointDuration = this.slideDuration.times(DEFAULT_CHECKPOINT_BATCHES);
+    super.initialize(time);
+  }
+
+  compute(validTime: Time): RDD<MapWithStateRecord<K, S, M>> | undefined {
+    const previous = this.getOrCompute(validTime.minus(this.slideDuration));
+    const data = this.parent.getOrCompute(validTime);
+    const timeout = this.spec.getTimeoutInterval();
+    return new MapWithStateRDD<K, V, S, M>({
+      sc: this.ssc.sparkContext,
+      previous,
+      initialState: previous === undefined ? this.spec.getInitialStateRDD() : undefined,
+      data,
+      partitioner: this.partitioner,
+      mapping: this.spec.getFunction(),
+      batchTime: validTime,
+      timeoutThreshold: timeout === undefined ? undefined : validTime.milliseconds - timeout.milliseconds,
+      streamName: this.name(),
+    });
+  }
+}
+dstreamClasses.InternalMapWithStateDStream = InternalMapWithStateDStream;

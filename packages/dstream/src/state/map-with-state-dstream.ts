@@ -1,0 +1,60 @@
+import type { Duration, RDD, Time } from '@kindling/core';
+import { DStream } from '../dstream/dstream.ts';
+import { dstreamClasses } from '../dstream/registry.ts';
+import { stateMapOf } from './map-with-state-record.ts';
+import type { MapWithStateRecord } from './map-with-state-record.ts';
+import type { InternalMapWithStateDStream } from './internal-map-with-state-dstream.ts';
+import type { StateSpec } from './state-spec.ts';
+
+/**
+ * What `mapWithState` returns: the values the mapping function returned, batch by batch,
+ * plus {@link stateSnapshots}, the full keyed state after each batch. As Spark's
+ * `MapWithStateDStream`.
+ *
+ * @example
+ * ```ts
+ * const sessions = events.mapWithState(StateSpec.function(trackSession).timeout(Minutes(30)));
+ * sessions.print();
+ * sessions.stateSnapshots().foreachRDD(async (rdd) => console.log(await rdd.count(), 'open sessions'));
+ * ```
+ */
+export class MapWithStateDStream<K, V, S, M> extends DStream<M> {
+  private readonly internal: InternalMapWithStateDStream<K, V, S, M>;
+
+  /** @internal Use `stream.mapWithState(spec)`. */
+  constructor(parent: DStream<[K, V]>, spec: StateSpec<K, V, S, M>) {
+    super(parent.ssc);
+    this.internal = new dstreamClasses.InternalMapWithStateDStream(parent, spec);
+  }
+
+  get dependencies(): readonly DStream<unknown>[] { return [this.internal]; }
+  get slideDuration(): Duration { return this.internal.slideDuration; }
+
+  compute(validTime: Time): RDD<M> | undefined {
+    return this.internal.getOrCompute(validTime)?.mapPartitions(mappedDataOf<K, S, M>, true);
+  }
+
+  /** A stream of the whole state after each batch, as `[key, state]` pairs. */
+  stateSnapshots(): DStream<[K, S]> {
+    return this.internal.mapPartitions(snapshotOf<K, S, M>, true);
+  }
+
+  /** Checkpoints the state stream (not this one, which is cheap to recompute from it). */
+  override checkpoint(interval: Duration): this {
+    this.internal.checkpoint(interval);
+    return this;
+  }
+}
+dstreamClasses.MapWithStateDStream = MapWithStateDStream;
+
+function mappedDataOf<K, S, M>(records: Iterable<MapWithStateRecord<K, S, M>>): M[] {
+  const out: M[] = [];
+  for (const r of records) for (let i = 0; i < r.mappedData.length; i++) out.push(r.mappedData[i]!);
+  return out;
+}
+
+function snapshotOf<K, S, M>(records: Iterable<MapWithStateRecord<K, S, M>>): [K, S][] {
+  const out: [K, S][] = [];
+  for (const r of records) for (const e of stateMapOf(r, false).entries()) out.push([e.key, e.state]);
+  return out;
+}

@@ -1,0 +1,52 @@
+import { StorageLevel } from '@kindling/core';
+import type { Duration, Partitioner, RDD, Time } from '@kindling/core';
+import { DStream } from '../dstream/dstream.ts';
+import { dstreamClasses } from '../dstream/registry.ts';
+import type { PartitionStateUpdate } from './update-state-partition.ts';
+import { UpdateStateRDD } from './update-state-rdd.ts';
+
+/**
+ * `updateStateByKey`: each batch's state is the previous batch's state updated with the
+ * batch's values, key by key.
+ *
+ * ```
+ *   state(t) = update( state(t - batch) ⋈ groupByKey(parent(t)) )
+ *
+ *   no previous state, no parent RDD  -> no RDD (nothing to do yet)
+ *   no previous state, parent RDD     -> update(initial state ⋈ new values)
+ *   previous state,    no parent RDD  -> update(previous state ⋈ nothing): keys get []
+ *   previous state,    parent RDD     -> update(previous state ⋈ new values)
+ * ```
+ * Every key with state or new values is passed to the function once per batch, so a batch
+ * costs O(state); state RDDs chain, so the stream must be checkpointed (default: every
+ * multiple of the batch >= 10 s).
+ */
+export class StateDStream<K, V, S> extends DStream<[K, S]> {
+  constructor(
+    private readonly parent: DStream<[K, V]>,
+    private readonly update: PartitionStateUpdate<K, V, S>,
+    private readonly partitioner: Partitioner,
+    private readonly initialRDD: RDD<[K, S]> | undefined,
+    /** False for the one-parameter form, whose function may emit keys of other partitions. */
+    private readonly preservePartitioning: boolean,
+  ) {
+    super(parent.ssc);
+    this.mustCheckpoint = true;
+    this.storageLevel = StorageLevel.MEMORY_ONLY_SER;
+  }
+
+  get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
+  get slideDuration(): Duration { return this.parent.slideDuration; }
+
+  compute(validTime: Time): RDD<[K, S]> | undefined {
+    const previous = this.getOrCompute(validTime.minus(this.slideDuration));
+    const parentRDD = this.parent.getOrCompute(validTime);
+    if (previous === undefined && parentRDD === undefined) return undefined;
+    const prevState = previous ?? this.initialRDD;
+    const grouped = parentRDD?.groupByKey(this.partitioner);
+    return new UpdateStateRDD<K, V, S>(
+      this.ssc.sparkContext, prevState, grouped, this.update, validTime, this.partitioner, this.preservePartitioning, this.name(),
+    );
+  }
+}
+dstreamClasses.StateDStream = StateDStream;

@@ -1,0 +1,96 @@
+import { KeyMap } from '@kindling/core';
+import type { Time } from '@kindling/core';
+
+/** A row handed to the one-parameter `updateStateByKey` function: key, new values, old state. */
+export type StateUpdateRow<K, V, S> = [K, V[], S | undefined];
+
+/** The normalised update: every form of `updateStateByKey` becomes this. @internal */
+export type PartitionStateUpdate<K, V, S> = (rows: StateUpdateRow<K, V, S>[], time: Time) => Iterable<[K, S]>;
+
+/**
+ * Normalises the user's `updateStateByKey` function by its arity (API.md "State"):
+ * `(values, state)`, `(time, key, values, state)` or `(rows)`. For the first two, a result of
+ * `undefined` or `null` removes the key.
+ * @internal
+ */
+export function toPartitionStateUpdate<K, V, S>(fn: (...args: never[]) => unknown, where: string): PartitionStateUpdate<K, V, S> {
+  switch (fn.length) {
+    case 2: {
+      const f = fn as unknown as (values: V[], state: S | undefined) => S | undefined | null;
+      return (rows) => {
+        const out: [K, S][] = [];
+        for (let i = 0; i < rows.length; i++) {
+          const r = rows[i]!;
+          const s = f(r[1], r[2]);
+          if (s !== undefined && s !== null) out.push([r[0], s]);
+        }
+        return out;
+      };
+    }
+    case 4: {
+      const f = fn as unknown as (time: Time, key: K, values: V[], state: S | undefined) => S | undefined | null;
+      return (rows, time) => {
+        const out: [K, S][] = [];
+        for (let i = 0; i < rows.length; i++) {
+          const r = rows[i]!;
+          const s = f(time, r[0], r[1], r[2]);
+          if (s !== undefined && s !== null) out.push([r[0], s]);
+        }
+        return out;
+      };
+    }
+    case 1: {
+      const f = fn as unknown as (rows: Iterable<StateUpdateRow<K, V, S>>) => Iterable<[K, S]>;
+      return (rows) => {
+        const out = f(rows);
+        if (out === undefined || out === null || typeof (out as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+          throw new TypeError(`${where}: the one-parameter update function must return an Iterable of [key, state] pairs, got ${String(out)}`);
+        }
+        return out;
+      };
+    }
+    default:
+      throw new TypeError(
+        `${where}: updateStateByKey needs a function of 2 parameters (values, state), 4 (time, key, values, state) ` +
+          `or 1 (rows); this one declares ${fn.length}. Parameters with default values and rest parameters do not count: declare them plainly.`,
+      );
+  }
+}
+
+/**
+ * One partition of the next state: every key that has state or new values gets one row, keys
+ * with state first (in state order) then new keys (in data order); keys without new values
+ * get `[]`. Neither input array is modified.
+ * @internal
+ */
+export function updateStatePartition<K, V, S>(
+  prevState: readonly (readonly [K, S])[],
+  grouped: readonly (readonly [K, V[]])[],
+  update: PartitionStateUpdate<K, V, S>,
+  time: Time,
+): [K, S][] {
+  const rows: StateUpdateRow<K, V, S>[] = new Array(prevState.length);
+  let newByKey: KeyMap<K, V[]> | undefined;
+  if (grouped.length > 0) {
+    newByKey = new KeyMap<K, V[]>();
+    for (let i = 0; i < grouped.length; i++) newByKey.set(grouped[i]![0], grouped[i]![1]);
+  }
+  for (let i = 0; i < prevState.length; i++) {
+    const [k, s] = prevState[i]!;
+    let vs: V[] | undefined;
+    if (newByKey !== undefined) {
+      vs = newByKey.get(k);
+      if (vs !== undefined) newByKey.delete(k);
+    }
+    rows[i] = [k, vs ?? [], s];
+  }
+  if (newByKey !== undefined && newByKey.size > 0) {
+    for (let i = 0; i < grouped.length; i++) {
+      const k = grouped[i]![0];
+      const vs = newByKey.get(k);
+      if (vs !== undefined) rows.push([k, vs, undefined]);
+    }
+  }
+  const out = update(rows, time);
+  return Array.isArray(out) ? (out as [K, S][]) : [...out];
+}

@@ -1,0 +1,210 @@
+/**
+ * updateStateByKey, as the state cases of Spark's BasicOperationsSuite: input batches ->
+ * expected states, worked out by hand. Batches are 1 s apart; input batch i (0-based) is the
+ * RDD at (i + 1) * 1000 ms.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Duration, HashPartitioner, SparkConf } from '@kindling/core';
+import type { Time } from '@kindling/core';
+import type { RDD } from '@kindling/core';
+import { runStreamingTest } from '../src/testing/index.ts';
+import { StateSpec, StreamingContext } from '../src/index.ts';
+import type { DStream } from '../src/index.ts';
+
+type KV = [string, number];
+
+const dirs: string[] = [];
+function checkpointDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'kindling-state-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+
+function sorted<T>(batches: T[][]): T[][] {
+  return batches.map((b) => [...b].sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : JSON.stringify(x) > JSON.stringify(y) ? 1 : 0)));
+}
+
+const words = (batches: (string[] | undefined)[]): (KV[] | undefined)[] => batches.map((b) => b?.map((w) => [w, 1] as KV));
+const total = (values: number[], state: number | undefined): number => values.reduce((a, b) => a + b, state ?? 0);
+const sum2 = (a: number, b: number): number => a + b;
+const diff2 = (a: number, b: number): number => a - b;
+
+describe('updateStateByKey', () => {
+  it('(values, state): running totals; keys without new values keep their state', async () => {
+    const out = await runStreamingTest({
+      input: words([['a'], ['a', 'b'], ['a', 'b', 'c'], ['a', 'b'], ['a'], []]),
+      operation: (s: DStream<KV>) => s.updateStateByKey(total),
+      checkpointDir: checkpointDir(),
+    });
+    expect(sorted(out)).toEqual([
+      [['a', 1]],
+      [['a', 2], ['b', 1]],
+      [['a', 3], ['b', 2], ['c', 1]],
+      [['a', 4], ['b', 3], ['c', 1]],
+      [['a', 5], ['b', 3], ['c', 1]],
+      [['a', 5], ['b', 3], ['c', 1]],
+    ]);
+  });
+
+  it('calls the function for every key with state, with [] when it has no new values', async () => {
+    const calls: string[] = [];
+    await runStreamingTest({
+      input: words([['a'], ['b'], []]),
+      operation: (s: DStream<KV>) => s.updateStateByKey((values: number[], state: number | undefined) => {
+        calls.push(`${values.length}:${state ?? '-'}`);
+        return total(values, state);
+      }, 1),
+      checkpointDir: checkpointDir(),
+      numPartitions: 1,
+    });
+    // batch 1: a new; batch 2: a (no values, state 1), b new; batch 3: a and b without values
+    expect(calls).toEqual(['1:-', '0:1', '1:-', '0:1', '0:1']);
+  });
+
+  it('returning undefined or null removes the key', async () => {
+    const out = await runStreamingTest({
+      input: words([['a'], ['a', 'b'], ['b'], [], ['a']]),
+      operation: (s: DStream<KV>) => s.updateStateByKey((values: number[], state: number | undefined) =>
+        values.length === 0 ? (state === 2 ? null : undefined) : total(values, state)),
+      checkpointDir: checkpointDir(),
+    });
+    // batch 3: a has no values -> removed; batch 4: b (2) has none -> removed (null); batch 5: a starts over
+    expect(sorted(out)).toEqual([[['a', 1]], [['a', 2], ['b', 1]], [['b', 2]], [], [['a', 1]]]);
+  });
+
+  it('(time, key, values, state): sees the batch time and the key', async () => {
+    const out = await runStreamingTest({
+      input: words([['a'], ['a', 'b']]),
+      operation: (s: DStream<KV>) => s.updateStateByKey((time: Time, key: string, values: number[], state: string | undefined) =>
+        `${state ?? ''}${key}${values.length}@${time.milliseconds / 1000};`),
+      checkpointDir: checkpointDir(),
+    });
+    expect(sorted(out)).toEqual([[['a', 'a1@1;']], [['a', 'a1@1;a1@2;'], ['b', 'b1@2;']]]);
+  });
+
+  it('(rows): one call per partition over [key, values, state] rows; keys not returned are dropped', async () => {
+    const out = await runStreamingTest({
+      input: words([['a', 'drop'], ['a']]),
+      operation: (s: DStream<KV>) => s.updateStateByKey((rows: Iterable<[string, number[], number | undefined]>) => {
+        const next: [string, number][] = [];
+        for (const [k, vs, st] of rows) if (k !== 'drop') next.push([k, total(vs, st)]);
+        return next;
+      }),
+      checkpointDir: checkpointDir(),
+    });
+    expect(sorted(out)).toEqual([[['a', 1]], [['a', 2]]]);
+  });
+
+  it('starts from an initial RDD', async () => {
+    const out = await runStreamingTest({
+      input: words([['a'], ['b'], []]),
+      operation: (s: DStream<KV>) => {
+        const initial = s.context.sparkContext.parallelize<KV>([['a', 10], ['z', 5]], 2);
+        return s.updateStateByKey(total, undefined, initial);
+      },
+      checkpointDir: checkpointDir(),
+    });
+    expect(sorted(out)).toEqual([
+      [['a', 11], ['z', 5]],
+      [['a', 11], ['b', 1], ['z', 5]],
+      [['a', 11], ['b', 1], ['z', 5]],
+    ]);
+  });
+
+  it('advances the state when the parent has no RDD for a batch', async () => {
+    const seen: string[] = [];
+    const out = await runStreamingTest({
+      input: words([['a'], undefined, ['a']]),
+      operation: (s: DStream<KV>) => s.updateStateByKey((time: Time, key: string, values: number[], state: number | undefined) => {
+        seen.push(`${time.milliseconds}:${key}:${values.length}`);
+        return total(values, state);
+      }),
+      checkpointDir: checkpointDir(),
+    });
+    expect(sorted(out)).toEqual([[['a', 1]], [['a', 1]], [['a', 2]]]);
+    expect(seen).toEqual(['1000:a:1', '2000:a:0', '3000:a:1']);
+  });
+
+  it('has no RDD while there is neither state nor input', async () => {
+    const out = await runStreamingTest({
+      input: words([undefined, undefined, ['a']]),
+      operation: (s: DStream<KV>) => s.updateStateByKey(total),
+      checkpointDir: checkpointDir(),
+    });
+    expect(out).toEqual([[['a', 1]]]);
+  });
+
+  it('partitions the state with numPartitions or a Partitioner', async () => {
+    const count = (rdd: RDD<unknown>): RDD<number> => rdd.context.parallelize([rdd.getNumPartitions()], 1);
+    const byNumber = await runStreamingTest({
+      input: words([['a'], ['b']]),
+      operation: (s: DStream<KV>) => s.updateStateByKey(total, 3).transform(count),
+      checkpointDir: checkpointDir(),
+    });
+    const byPartitioner = await runStreamingTest({
+      input: words([['a'], ['b']]),
+      operation: (s: DStream<KV>) => s.updateStateByKey(total, new HashPartitioner(4)).transform(count),
+      checkpointDir: checkpointDir(),
+    });
+    expect(byNumber).toEqual([[3], [3]]);
+    expect(byPartitioner).toEqual([[4], [4]]);
+  });
+
+  it('compares tuple keys by value', async () => {
+    const out = await runStreamingTest({
+      input: [[[['x', 1], 1]], [[['x', 1], 2], [['x', 2], 5]]] as [[string, number], number][][],
+      operation: (s: DStream<[[string, number], number]>) => s.updateStateByKey(total),
+      checkpointDir: checkpointDir(),
+    });
+    expect(sorted(out)).toEqual([[[['x', 1], 1]], [[['x', 1], 3], [['x', 2], 5]]]);
+  });
+
+  it('rejects a function of another arity, saying which are accepted', async () => {
+    await expect(runStreamingTest({
+      input: words([['a']]),
+      operation: (s: DStream<KV>) => s.updateStateByKey(((a: number[], b: number | undefined, c: unknown) => (c ? b : a.length)) as never),
+      checkpointDir: checkpointDir(),
+    })).rejects.toThrow(/2 parameters.*4.*1.*declares 3/);
+  });
+
+  it('needs a checkpoint directory', async () => {
+    await expect(runStreamingTest({ input: words([['a']]), operation: (s: DStream<KV>) => s.updateStateByKey(total) }))
+      .rejects.toThrow(/checkpoint/);
+  });
+});
+
+describe('default checkpoint intervals', () => {
+  async function intervalsWith(batchMs: number): Promise<{ state: number; window: number; mapWithState: number; checkpointed: number }> {
+    const conf = new SparkConf().setMaster('local[1]').setAppName('cp').set('spark.streaming.clock', 'manual');
+    const ssc = new StreamingContext(conf, new Duration(batchMs));
+    try {
+      ssc.checkpoint(checkpointDir());
+      const input = ssc.queueStream<KV>([], true);
+      const state = input.updateStateByKey(total);
+      const window = input.reduceByKeyAndWindow(sum2, diff2, new Duration(batchMs * 4));
+      const mapped = input.mapWithState(StateSpec.function((_k: string, v: number | undefined, _s: unknown) => v));
+      const checkpointed = input.updateStateByKey(total).checkpoint(new Duration(batchMs * 3));
+      for (const s of [state, window, mapped, checkpointed]) s.foreachRDD(() => {});
+      await ssc.start();
+      const internal = mapped.dependencies[0]!;
+      return {
+        state: state.checkpointDuration!.milliseconds,
+        window: window.checkpointDuration!.milliseconds,
+        mapWithState: internal.checkpointDuration!.milliseconds,
+        checkpointed: checkpointed.checkpointDuration!.milliseconds,
+      };
+    } finally {
+      await ssc.stop(true, false);
+    }
+  }
+
+  it('updateStateByKey and inverse windows: the smallest multiple of the batch >= 10 s; mapWithState: 10 batches', async () => {
+    expect(await intervalsWith(1000)).toEqual({ state: 10_000, window: 10_000, mapWithState: 10_000, checkpointed: 3000 });
+    expect(await intervalsWith(3000)).toEqual({ state: 12_000, window: 12_000, mapWithState: 30_000, checkpointed: 9000 });
+    expect(await intervalsWith(250)).toEqual({ state: 10_000, window: 10_000, mapWithState: 2500, checkpointed: 750 });
+  });
+});

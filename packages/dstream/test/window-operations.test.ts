@@ -1,0 +1,318 @@
+/**
+ * Window operations, as Spark's WindowOperationsSuite: input batches -> expected outputs,
+ * worked out by hand. Batches are 1 s apart; input batch i (0-based) is the RDD at
+ * (i + 1) * 1000 ms, so a window at t covers the batches in (t - window, t].
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HashPartitioner, Milliseconds, Seconds } from '@kindling/core';
+import type { Duration } from '@kindling/core';
+import { runStreamingTest } from '../src/testing/index.ts';
+import type { DStream } from '../src/index.ts';
+
+type KV = [string, number];
+
+const dirs: string[] = [];
+function checkpointDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'kindling-window-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+
+/** Order within a batch depends on partitioning: compare batches as sorted lists. */
+function sorted<T>(batches: T[][]): T[][] {
+  return batches.map((b) => [...b].sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : JSON.stringify(x) > JSON.stringify(y) ? 1 : 0)));
+}
+
+function windowOf(input: number[][], win: Duration, slide: Duration, numBatches = input.length): Promise<number[][]> {
+  return runStreamingTest({ input, operation: (s: DStream<number>) => s.window(win, slide), numBatches }).then(sorted);
+}
+
+const sum = (a: number, b: number): number => a + b;
+const diff = (a: number, b: number): number => a - b;
+
+// a in every batch, b in the middle, c once per half: keys enter and leave a 2 s window
+const bigInput: KV[][] = [
+  [['a', 1]],
+  [['a', 1], ['b', 1]],
+  [['a', 1], ['b', 1], ['c', 1]],
+  [['a', 1], ['b', 1]],
+  [['a', 1]],
+  [],
+  [['a', 1]],
+  [['a', 1], ['b', 1]],
+  [['a', 1], ['b', 1], ['c', 1]],
+  [['a', 1], ['b', 1]],
+  [['a', 1]],
+  [],
+];
+// 2 s window, sliding 1 s: the sum of each key over batches t-1 and t; keys absent from both are absent
+const bigSums: KV[][] = [
+  [['a', 1]],
+  [['a', 2], ['b', 1]],
+  [['a', 2], ['b', 2], ['c', 1]],
+  [['a', 2], ['b', 2], ['c', 1]],
+  [['a', 2], ['b', 1]],
+  [['a', 1]],
+  [['a', 1]],
+  [['a', 2], ['b', 1]],
+  [['a', 2], ['b', 2], ['c', 1]],
+  [['a', 2], ['b', 2], ['c', 1]],
+  [['a', 2], ['b', 1]],
+  [['a', 1]],
+];
+// the same with an inverse function and no filter: once seen, a key stays, at 0 when its values left
+const bigSumsKeepingKeys: KV[][] = [
+  [['a', 1]],
+  [['a', 2], ['b', 1]],
+  [['a', 2], ['b', 2], ['c', 1]],
+  [['a', 2], ['b', 2], ['c', 1]],
+  [['a', 2], ['b', 1], ['c', 0]],
+  [['a', 1], ['b', 0], ['c', 0]],
+  [['a', 1], ['b', 0], ['c', 0]],
+  [['a', 2], ['b', 1], ['c', 0]],
+  [['a', 2], ['b', 2], ['c', 1]],
+  [['a', 2], ['b', 2], ['c', 1]],
+  [['a', 2], ['b', 1], ['c', 0]],
+  [['a', 1], ['b', 0], ['c', 0]],
+];
+
+// a gets 1..6 in batches 1..6, then two empty batches
+const largerSlideInput: KV[][] = [[['a', 1]], [['a', 2]], [['a', 3]], [['a', 4]], [['a', 5]], [['a', 6]], [], []];
+// window 4 s sliding 2 s, emitted at 2, 4, 6, 8 s: 1+2, 1+2+3+4, 3+4+5+6, 5+6
+const largerSlideSums: KV[][] = [[['a', 3]], [['a', 10]], [['a', 18]], [['a', 11]]];
+
+describe('window', () => {
+  it('basic window (2 s, sliding 1 s): each batch with the one before', async () => {
+    expect(await windowOf([[0], [1], [2], [3], [4], [5]], Seconds(2), Seconds(1)))
+      .toEqual([[0], [0, 1], [1, 2], [2, 3], [3, 4], [4, 5]]);
+  });
+
+  it('tumbling window (2 s, sliding 2 s)', async () => {
+    expect(await windowOf([[0], [1], [2], [3], [4], [5]], Seconds(2), Seconds(2))).toEqual([[0, 1], [2, 3], [4, 5]]);
+  });
+
+  it('larger window (4 s, sliding 2 s): partial at the start, then 4 batches, then the tail', async () => {
+    expect(await windowOf([[0], [1], [2], [3], [4], [5]], Seconds(4), Seconds(2), 8))
+      .toEqual([[0, 1], [0, 1, 2, 3], [2, 3, 4, 5], [4, 5]]);
+  });
+
+  it('non-overlapping window (2 s, sliding 3 s): batches 1 and 4 belong to no window', async () => {
+    expect(await windowOf([[0], [1], [2], [3], [4], [5]], Seconds(2), Seconds(3))).toEqual([[1, 2], [4, 5]]);
+  });
+
+  it('default slide is the parent slide', async () => {
+    const out = await runStreamingTest({ input: [[1], [2], [3]], operation: (s: DStream<number>) => s.window(Seconds(2)) });
+    expect(sorted(out)).toEqual([[1], [1, 2], [2, 3]]);
+  });
+
+  it('a batch whose parent has no RDD contributes nothing', async () => {
+    const out = await runStreamingTest({ input: [[1], undefined, [3], undefined, undefined], operation: (s: DStream<number>) => s.window(Seconds(2)) });
+    expect(sorted(out)).toEqual([[1], [1], [3], [3], []]);
+  });
+
+  it('window of a window', async () => {
+    // inner 2 s: {1}, {1,2}, {2,3}, {3,4}; outer 2 s over those: union of two consecutive inner windows
+    const out = await runStreamingTest({ input: [[1], [2], [3], [4]], operation: (s: DStream<number>) => s.window(Seconds(2)).window(Seconds(2)) });
+    expect(sorted(out)).toEqual([[1], [1, 1, 2], [1, 2, 2, 3], [2, 3, 3, 4]]);
+  });
+
+  it('rejects durations that are not multiples of the parent slide, naming both', async () => {
+    await expect(runStreamingTest({ input: [[1]], operation: (s: DStream<number>) => s.window(Milliseconds(1500)) }))
+      .rejects.toThrow(/window duration \(1500 ms\).*slide duration \(1000 ms\)/);
+    await expect(runStreamingTest({ input: [[1]], operation: (s: DStream<number>) => s.window(Seconds(2), Milliseconds(500)) }))
+      .rejects.toThrow(/slide duration \(500 ms\).*\(1000 ms\)/);
+  });
+});
+
+describe('reduceByKeyAndWindow', () => {
+  const naive = (input: KV[][], win = Seconds(2), slide = Seconds(1), numBatches?: number): Promise<KV[][]> =>
+    runStreamingTest({ input, operation: (s: DStream<KV>) => s.reduceByKeyAndWindow(sum, win, slide), numBatches }).then(sorted);
+
+  it('reduces within a batch', async () => {
+    expect(await naive([[['a', 1], ['a', 3]]])).toEqual([[['a', 4]]]);
+  });
+
+  it('adds a new value of a key already in the window, and new keys', async () => {
+    expect(await naive([[['a', 1]], [['a', 1], ['b', 1]]])).toEqual([[['a', 1]], [['a', 2], ['b', 1]]]);
+  });
+
+  it('drops a key once its values left the window', async () => {
+    expect(await naive([[['a', 1]], [['a', 1]], [], []])).toEqual([[['a', 1]], [['a', 2]], [['a', 1]], []]);
+  });
+
+  it('slide larger than the batch', async () => {
+    expect(await naive(largerSlideInput, Seconds(4), Seconds(2))).toEqual(largerSlideSums);
+  });
+
+  it('big test', async () => {
+    expect(await naive(bigInput)).toEqual(bigSums);
+  });
+
+  it('uses the given number of partitions', async () => {
+    const out = await runStreamingTest({
+      input: [[['a', 1]], [['b', 1]]],
+      operation: (s: DStream<KV>) => s.reduceByKeyAndWindow(sum, Seconds(2), undefined, 3).transform((rdd) => rdd.context.parallelize([rdd.getNumPartitions()], 1)),
+    });
+    expect(out).toEqual([[3], [3]]);
+  });
+});
+
+describe('reduceByKeyAndWindow with an inverse function', () => {
+  const inverse = (input: (KV[] | undefined)[], win = Seconds(2), slide = Seconds(1), numBatches?: number, filter?: (kv: KV) => boolean): Promise<KV[][]> =>
+    runStreamingTest({
+      input,
+      operation: (s: DStream<KV>) => s.reduceByKeyAndWindow(sum, diff, win, slide, undefined, filter),
+      numBatches,
+      checkpointDir: checkpointDir(),
+    }).then(sorted);
+
+  it('reduces within a batch', async () => {
+    expect(await inverse([[['a', 1], ['a', 3]]])).toEqual([[['a', 4]]]);
+  });
+
+  it('adds a new value of a key already in the window, and new keys', async () => {
+    expect(await inverse([[['a', 1]], [['a', 1], ['b', 1]]])).toEqual([[['a', 1]], [['a', 2], ['b', 1]]]);
+  });
+
+  it('keeps a key at 0 once its values left the window', async () => {
+    expect(await inverse([[['a', 1]], [['a', 1]], [], []])).toEqual([[['a', 1]], [['a', 2]], [['a', 1]], [['a', 0]]]);
+  });
+
+  it('slide larger than the batch', async () => {
+    expect(await inverse(largerSlideInput, Seconds(4), Seconds(2))).toEqual(largerSlideSums);
+  });
+
+  it('big test: keys stay at their zero value', async () => {
+    expect(await inverse(bigInput)).toEqual(bigSumsKeepingKeys);
+  });
+
+  it('big test with a filter dropping zeros: same as the naive reduction', async () => {
+    expect(await inverse(bigInput, Seconds(2), Seconds(1), undefined, (kv) => kv[1] !== 0)).toEqual(bigSums);
+  });
+
+  it('long window: a key leaves exactly windowDuration after it entered', async () => {
+    // window 5 s: a=1 at t=1 is in the windows at t=1..5 and leaves at t=6
+    const input: KV[][] = [[['a', 1]], [['b', 2]], [], [], [], [], []];
+    expect(await inverse(input, Seconds(5))).toEqual([
+      [['a', 1]], [['a', 1], ['b', 2]], [['a', 1], ['b', 2]], [['a', 1], ['b', 2]], [['a', 1], ['b', 2]], [['a', 0], ['b', 2]], [['a', 0], ['b', 0]],
+    ]);
+  });
+
+  it('a batch whose parent has no RDD contributes nothing', async () => {
+    // t=1 a1; t=2 (no RDD) a1; t=3: a1 left, a2 entered -> 2; t=4: nothing entered (no RDD), nothing left (t=2 had none) -> 2; t=5: a2 left -> 0
+    expect(await inverse([[['a', 1]], undefined, [['a', 2]], undefined, []])).toEqual([[['a', 1]], [['a', 1]], [['a', 2]], [['a', 2]], [['a', 0]]]);
+  });
+
+  it('a key the filter dropped can come back', async () => {
+    // t=1 a1; t=2 a1 (c... none); t=3: a left -> 0, dropped; t=4: a3 enters again -> 3
+    expect(await inverse([[['a', 1]], [], [], [['a', 3]]], Seconds(2), Seconds(1), undefined, (kv) => kv[1] !== 0))
+      .toEqual([[['a', 1]], [['a', 1]], [], [['a', 3]]]);
+  });
+
+  it('uses the given partitioner', async () => {
+    const out = await runStreamingTest({
+      input: [[['a', 1]], [['b', 1]]],
+      operation: (s: DStream<KV>) => s.reduceByKeyAndWindow(sum, diff, Seconds(2), Seconds(1), new HashPartitioner(3))
+        .transform((rdd) => rdd.context.parallelize([rdd.getNumPartitions()], 1)),
+      checkpointDir: checkpointDir(),
+    });
+    expect(out).toEqual([[3], [3]]);
+  });
+
+  it('needs a checkpoint directory', async () => {
+    await expect(runStreamingTest({ input: [[['a', 1]]], operation: (s: DStream<KV>) => s.reduceByKeyAndWindow(sum, diff, Seconds(2)) }))
+      .rejects.toThrow(/checkpoint/);
+  });
+});
+
+describe('groupByKeyAndWindow', () => {
+  it('big test: values of each key over the window', async () => {
+    const out = await runStreamingTest({
+      input: bigInput,
+      operation: (s: DStream<KV>) => s.groupByKeyAndWindow(Seconds(2), Seconds(1)).mapValues((vs) => vs.length),
+    });
+    // every value is 1, so the number of values is the windowed sum
+    expect(sorted(out)).toEqual(bigSums);
+  });
+
+  it('keeps the batches in time order', async () => {
+    const out = await runStreamingTest({
+      input: [[['k', 1]], [['k', 2]], [['k', 3]]],
+      operation: (s: DStream<KV>) => s.groupByKeyAndWindow(Seconds(3), undefined, 1),
+      numPartitions: 1,
+    });
+    expect(out).toEqual([[['k', [1]]], [['k', [1, 2]]], [['k', [1, 2, 3]]]]);
+  });
+
+  it('does not change the grouped batches it reads (shared by several windows)', async () => {
+    const out = await runStreamingTest({
+      input: [[['k', 1]], [['k', 2]], [['k', 3]], [['k', 4]]],
+      operation: (s: DStream<KV>) => s.groupByKeyAndWindow(Seconds(2), undefined, 1),
+      numPartitions: 1,
+    });
+    expect(out).toEqual([[['k', [1]]], [['k', [1, 2]]], [['k', [2, 3]]], [['k', [3, 4]]]]);
+  });
+});
+
+describe('countByWindow', () => {
+  it('counts the elements of each window', async () => {
+    const out = await runStreamingTest({
+      input: [[1], [1], [1, 2], [0], [], []],
+      operation: (s: DStream<number>) => s.countByWindow(Seconds(2), Seconds(1)),
+      checkpointDir: checkpointDir(),
+    });
+    expect(out).toEqual([[1], [2], [3], [3], [1], [0]]);
+  });
+
+  it('emits nothing before the first element, then counts down to 0 (as Spark)', async () => {
+    const out = await runStreamingTest({
+      input: [[], ['x'], [], [], []],
+      operation: (s: DStream<string>) => s.countByWindow(Seconds(2), Seconds(1)),
+      checkpointDir: checkpointDir(),
+    });
+    expect(out).toEqual([[], [1], [1], [0], [0]]);
+  });
+});
+
+describe('countByValueAndWindow', () => {
+  it('counts each value over the window and drops values whose count fell to 0', async () => {
+    const out = await runStreamingTest({
+      input: [['a'], ['b', 'b'], ['a', 'b'], [], []],
+      operation: (s: DStream<string>) => s.countByValueAndWindow(Seconds(2), Seconds(1)),
+      checkpointDir: checkpointDir(),
+    });
+    expect(sorted(out)).toEqual([[['a', 1]], [['a', 1], ['b', 2]], [['a', 1], ['b', 3]], [['a', 1], ['b', 1]], []]);
+  });
+});
+
+describe('reduceByWindow', () => {
+  it('without inverse: empty windows emit nothing', async () => {
+    const out = await runStreamingTest({
+      input: [[1, 2], [3], [], [4], [], []],
+      operation: (s: DStream<number>) => s.reduceByWindow(sum, Seconds(2), Seconds(1)),
+    });
+    expect(out).toEqual([[3], [6], [3], [4], [4], []]);
+  });
+
+  it('with inverse: incremental, 0 once everything left', async () => {
+    const out = await runStreamingTest({
+      input: [[1, 2], [3], [], [4], [], []],
+      operation: (s: DStream<number>) => s.reduceByWindow(sum, diff, Seconds(2), Seconds(1)),
+      checkpointDir: checkpointDir(),
+    });
+    expect(out).toEqual([[3], [6], [3], [4], [4], [0]]);
+  });
+
+  it('slide larger than the batch', async () => {
+    // window 3 s sliding 2 s at t=2: 1+2; t=4: 2+3+4; t=6: 4+5+6
+    const input = [[1], [2], [3], [4], [5], [6]];
+    const naive = await runStreamingTest({ input, operation: (s: DStream<number>) => s.reduceByWindow(sum, Seconds(3), Seconds(2)) });
+    const inv = await runStreamingTest({ input, operation: (s: DStream<number>) => s.reduceByWindow(sum, diff, Seconds(3), Seconds(2)), checkpointDir: checkpointDir() });
+    expect(naive).toEqual([[3], [9], [15]]);
+    expect(inv).toEqual([[3], [9], [15]]);
+  });
+});
