@@ -22,6 +22,8 @@ export {
   ObjectFileRDD,
   ReliableCheckpointRDD,
   SparkContext,
+  parseMaster,
+  sliceCollection,
 } from './internal.ts';
 export { SparkConf } from './spark-conf.ts';
 export { Partitioner, HashPartitioner, defaultPartitioner, type NumPartitionsOrPartitioner } from './rdd/partitioner.ts';

@@ -144,7 +144,7 @@ export function isPrimitiveKey(k: unknown): boolean {
 /** `x mod n` in `[0, n)`, as Spark's `Utils.nonNegativeMod`. */
 export function nonNegativeMod(x: number, n: number): number {
   const r = x % n;
-  return r < 0 ? r + n : r;
+  return r < 0 ? r + n : r + 0; // + 0 turns -0 into 0
 }
 
 /** Scala's `hashing.byteswap32`: a cheap integer scrambler (used to seed round-robin starts). */
