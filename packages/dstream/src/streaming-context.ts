@@ -73,8 +73,10 @@ export class StreamingContext {
     if (batchDuration === undefined || !(batchDuration.milliseconds > 0)) {
       throw new Error(`The batch duration must be a positive Duration, got ${String(batchDuration)}: pass e.g. Seconds(1).`);
     }
+    const conf = confOrContext instanceof SparkContext ? confOrContext.getConf() : confOrContext;
+    // Read the clock before creating a SparkContext, so that a bad setting leaks none.
+    this.clock = clockFromConf(conf.get('spark.streaming.clock', 'system'));
     this.sparkContext = confOrContext instanceof SparkContext ? confOrContext : new SparkContext(confOrContext);
-    this.clock = clockFromConf(this.sparkContext.getConf().get('spark.streaming.clock', 'system'));
     this.graph = new DStreamGraph(batchDuration);
     const inputInfoTracker = new InputInfoTracker();
     const listenerBus = new StreamingListenerBus();

@@ -181,6 +181,8 @@ export abstract class DStream<T> {
 
   /** Checks the configuration once the graph is initialised; messages say how to fix it. @internal */
   validateAtStart(): void {
+    // Parents first, so that an error names the stream that introduced the problem.
+    for (const parent of this.dependencies) parent.validateAtStart();
     const batch = this.ssc.graph.batchDuration;
     const slide = this.slideDuration;
     if (!slide.isMultipleOf(batch)) {
@@ -202,7 +204,6 @@ export abstract class DStream<T> {
         throw new Error(`The remember duration of ${this.name()} (${this.rememberDuration}) must be greater than its checkpoint interval (${cp}): call ssc.remember() with a longer duration.`);
       }
     }
-    for (const parent of this.dependencies) parent.validateAtStart();
   }
 
   /**
