@@ -17,3 +17,13 @@ export {
   type ScanProblem,
   type ScanResult,
 } from './fs/directory-scanner.ts';
+export {
+  socketDecoded,
+  socketLines,
+  socketStream,
+  SocketConverterError,
+  type ChunkDecoder,
+  type ReconnectOptions,
+  type SocketEvent,
+  type SocketSourceOptions,
+} from './net/socket-source.ts';
