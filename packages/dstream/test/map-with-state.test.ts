@@ -1,0 +1,269 @@
+/**
+ * mapWithState, as Spark's MapWithStateSuite: input batches -> expected mapped values and
+ * state snapshots, worked out by hand. Batches are 1 s apart; input batch i (0-based) is the
+ * RDD at (i + 1) * 1000 ms.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HashPartitioner, Seconds } from '@kindling/core';
+import type { Time } from '@kindling/core';
+import { runStreamingTest } from '../src/testing/index.ts';
+import { StateSpec } from '../src/index.ts';
+import type { DStream, State } from '../src/index.ts';
+
+type KV = [string, number];
+
+const dirs: string[] = [];
+function checkpointDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'kindling-mws-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+
+function sorted<T>(batches: T[][]): T[][] {
+  return batches.map((b) => [...b].sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : JSON.stringify(x) > JSON.stringify(y) ? 1 : 0)));
+}
+const words = (batches: (string[] | undefined)[]): (KV[] | undefined)[] => batches.map((b) => b?.map((w) => [w, 1] as KV));
+
+/** The messages of an error and its causes, outermost first. */
+function chain(e: unknown): string {
+  const parts: string[] = [];
+  for (let c: unknown = e; c instanceof Error; c = c.cause) parts.push(c.message);
+  return parts.join(' <- ');
+}
+
+/** Running count per key; returns [key, count]. */
+const countSpec = (): StateSpec<string, number, number, KV> =>
+  StateSpec.function((key: string, value: number | undefined, state: State<number>) => {
+    const sum = (value ?? 0) + (state.getOption() ?? 0);
+    state.update(sum);
+    return [key, sum] as KV;
+  });
+
+const wordInput = words([['a'], ['a', 'b'], ['a', 'b', 'c'], ['a', 'b'], ['a'], []]);
+
+describe('mapWithState', () => {
+  it('emits what the function returns, one call per record', async () => {
+    const out = await runStreamingTest({
+      input: wordInput,
+      operation: (s: DStream<KV>) => s.mapWithState(countSpec()),
+      checkpointDir: checkpointDir(),
+    });
+    expect(sorted(out)).toEqual([
+      [['a', 1]],
+      [['a', 2], ['b', 1]],
+      [['a', 3], ['b', 2], ['c', 1]],
+      [['a', 4], ['b', 3]],
+      [['a', 5]],
+      [],
+    ]);
+  });
+
+  it('stateSnapshots: the whole state after each batch', async () => {
+    const out = await runStreamingTest({
+      input: wordInput,
+      operation: (s: DStream<KV>) => s.mapWithState(countSpec()).stateSnapshots(),
+      checkpointDir: checkpointDir(),
+    });
+    expect(sorted(out)).toEqual([
+      [['a', 1]],
+      [['a', 2], ['b', 1]],
+      [['a', 3], ['b', 2], ['c', 1]],
+      [['a', 4], ['b', 3], ['c', 1]],
+      [['a', 5], ['b', 3], ['c', 1]],
+      [['a', 5], ['b', 3], ['c', 1]],
+    ]);
+  });
+
+  it('calls the function in data order, each call seeing the updates of the earlier ones', async () => {
+    const out = await runStreamingTest({
+      input: [[['k', 1], ['k', 2], ['k', 3]], [['k', 4]]] as KV[][],
+      operation: (s: DStream<KV>) => s.mapWithState(StateSpec.function((_k: string, v: number | undefined, st: State<number[]>) => {
+        const seen = [...(st.getOption() ?? []), v!];
+        st.update(seen);
+        return seen.join(',');
+      }).numPartitions(1)),
+      checkpointDir: checkpointDir(),
+    });
+    expect(out).toEqual([['1', '1,2', '1,2,3'], ['1,2,3,4']]);
+  });
+
+  it('three-parameter function: undefined results are emitted too', async () => {
+    const out = await runStreamingTest({
+      input: words([['a', 'b']]),
+      operation: (s: DStream<KV>) => s.mapWithState(StateSpec.function((k: string, _v: number | undefined, _s: State<number>) => (k === 'a' ? 'A' : undefined))),
+      checkpointDir: checkpointDir(),
+    });
+    expect(out.map((b) => b.length)).toEqual([2]);
+    expect(out[0]).toContain('A');
+    expect(out[0]).toContain(undefined);
+  });
+
+  it('four-parameter function: sees the batch time; only defined results are emitted', async () => {
+    const out = await runStreamingTest({
+      input: words([['a', 'b'], ['a']]),
+      operation: (s: DStream<KV>) => s.mapWithState(StateSpec.function((time: Time, k: string, _v: number | undefined, _s: State<number>) =>
+        (k === 'a' ? `${k}@${time.milliseconds}` : undefined))),
+      checkpointDir: checkpointDir(),
+    });
+    expect(out).toEqual([['a@1000'], ['a@2000']]);
+  });
+
+  it('remove() drops the key; its next record starts from no state', async () => {
+    const spec = StateSpec.function((key: string, value: number | undefined, state: State<number>) => {
+      if (value === 0) { state.remove(); return [key, -1] as KV; }
+      const sum = value! + (state.getOption() ?? 0);
+      state.update(sum);
+      return [key, sum] as KV;
+    });
+    const input: KV[][] = [[['a', 5], ['b', 1]], [['a', 0]], [['a', 2]]];
+    const mapped = await runStreamingTest({ input, operation: (s: DStream<KV>) => s.mapWithState(spec), checkpointDir: checkpointDir() });
+    const snaps = await runStreamingTest({ input, operation: (s: DStream<KV>) => s.mapWithState(spec).stateSnapshots(), checkpointDir: checkpointDir() });
+    expect(sorted(mapped)).toEqual([[['a', 5], ['b', 1]], [['a', -1]], [['a', 2]]]);
+    expect(sorted(snaps)).toEqual([[['a', 5], ['b', 1]], [['b', 1]], [['a', 2], ['b', 1]]]);
+  });
+
+  it('a function that does not update leaves the state as it was', async () => {
+    const out = await runStreamingTest({
+      input: [[['a', 1]], [['a', 100]]] as KV[][],
+      operation: (s: DStream<KV>) => s.mapWithState(StateSpec.function((_k: string, v: number | undefined, st: State<number>) => {
+        if (!st.exists()) st.update(v!);
+        return st.get();
+      })).stateSnapshots(),
+      checkpointDir: checkpointDir(),
+    });
+    expect(out).toEqual([[['a', 1]], [['a', 1]]]);
+  });
+
+  it('update after remove fails the batch, naming the stream, the batch and the cause', async () => {
+    const err = await runStreamingTest({
+      input: words([['a']]),
+      operation: (s: DStream<KV>) => s.mapWithState(StateSpec.function((_k: string, _v: number | undefined, st: State<number>) => {
+        st.remove();
+        st.update(1);
+        return 0;
+      })),
+      checkpointDir: checkpointDir(),
+    }).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(chain(err)).toMatch(/MapWithState.*1000 ms/);
+    expect(chain(err)).toMatch(/Cannot update the state after it has been removed/);
+  });
+
+  it('starts from the initial state', async () => {
+    const out = await runStreamingTest({
+      input: words([['a'], ['b']]),
+      operation: (s: DStream<KV>) => {
+        const initial = s.context.sparkContext.parallelize<KV>([['a', 10], ['z', 5]], 2);
+        return s.mapWithState(countSpec().initialState(initial)).stateSnapshots();
+      },
+      checkpointDir: checkpointDir(),
+    });
+    expect(sorted(out)).toEqual([[['a', 11], ['z', 5]], [['a', 11], ['b', 1], ['z', 5]]]);
+  });
+
+  it('advances when the parent has no RDD for a batch', async () => {
+    const out = await runStreamingTest({
+      input: [[['a', 1]], undefined, [['a', 1]]] as (KV[] | undefined)[],
+      operation: (s: DStream<KV>) => s.mapWithState(countSpec()).stateSnapshots(),
+      checkpointDir: checkpointDir(),
+    });
+    expect(sorted(out)).toEqual([[['a', 1]], [['a', 1]], [['a', 2]]]);
+  });
+
+  it('partitions the state with numPartitions or a partitioner', async () => {
+    const parts = (spec: StateSpec<string, number, number, KV>): Promise<number[][]> => runStreamingTest({
+      input: words([['a', 'b']]),
+      operation: (s: DStream<KV>) => s.mapWithState(spec).transform((rdd) => rdd.context.parallelize([rdd.getNumPartitions()], 1)),
+      checkpointDir: checkpointDir(),
+    });
+    expect(await parts(countSpec().numPartitions(3))).toEqual([[3]]);
+    expect(await parts(countSpec().partitioner(new HashPartitioner(5)))).toEqual([[5]]);
+  });
+
+  it('compares tuple keys by value', async () => {
+    type TK = [[string, number], number];
+    const out = await runStreamingTest({
+      input: [[[['x', 1], 1]], [[['x', 1], 1]]] as TK[][],
+      operation: (s: DStream<TK>) => s.mapWithState(StateSpec.function((_k: [string, number], v: number | undefined, st: State<number>) => {
+        st.update((st.getOption() ?? 0) + v!);
+        return st.get();
+      })),
+      checkpointDir: checkpointDir(),
+    });
+    expect(out).toEqual([[1], [2]]);
+  });
+
+  it('needs a checkpoint directory', async () => {
+    await expect(runStreamingTest({ input: wordInput, operation: (s: DStream<KV>) => s.mapWithState(countSpec()) })).rejects.toThrow(/checkpoint/);
+  });
+});
+
+describe('mapWithState timeouts', () => {
+  /** Emits `key=sum` on data and `key timed out (sum)` on the timeout call. */
+  const timeoutSpec = (idle = Seconds(2)): StateSpec<string, number, number, string> =>
+    StateSpec.function((key: string, value: number | undefined, state: State<number>) => {
+      if (state.isTimingOut()) {
+        expect(value).toBeUndefined();
+        expect(() => state.update(0)).toThrow(/timing out/);
+        expect(() => state.remove()).toThrow(/timing out/);
+        return `${key} timed out (${state.get()})`;
+      }
+      if (value! > 0) state.update((state.getOption() ?? 0) + value!);
+      return `${key}=${state.getOption() ?? 'none'}`;
+    }).timeout(idle);
+
+  it('fires in the first batch after the key has been idle for the timeout, then the key is gone', async () => {
+    // a written at 1 s, b at 2 s; timeout 2 s: a is idle for more than 2 s at 4 s, b at 5 s.
+    // (The default checkpoint interval is 10 batches: Spark would wait until 10 s.)
+    const input = [[['a', 1]], [['b', 1]], [], [], [], []] as KV[][];
+    const mapped = await runStreamingTest({ input, operation: (s: DStream<KV>) => s.mapWithState(timeoutSpec()), checkpointDir: checkpointDir() });
+    const snaps = await runStreamingTest({ input, operation: (s: DStream<KV>) => s.mapWithState(timeoutSpec()).stateSnapshots(), checkpointDir: checkpointDir() });
+    expect(mapped).toEqual([['a=1'], ['b=1'], [], ['a timed out (1)'], ['b timed out (1)'], []]);
+    expect(sorted(snaps)).toEqual([[['a', 1]], [['a', 1], ['b', 1]], [['a', 1], ['b', 1]], [['b', 1]], [], []]);
+  });
+
+  it('any record for a key with state resets its idle time, even without an update', async () => {
+    // a written at 1 s, touched (value 0, no update) at 2 s: times out at 5 s, not 4 s
+    const input = [[['a', 1]], [['a', 0]], [], [], [], []] as KV[][];
+    const mapped = await runStreamingTest({ input, operation: (s: DStream<KV>) => s.mapWithState(timeoutSpec()), checkpointDir: checkpointDir() });
+    expect(mapped).toEqual([['a=1'], ['a=1'], [], [], ['a timed out (1)'], []]);
+  });
+
+  it('a key that comes back after timing out starts over', async () => {
+    const input = [[['a', 1]], [], [], [['a', 5]]] as KV[][];
+    // idle 1 s: a (1 s) times out at 3 s; at 4 s it is new again
+    const mapped = await runStreamingTest({ input, operation: (s: DStream<KV>) => s.mapWithState(timeoutSpec(Seconds(1))), checkpointDir: checkpointDir() });
+    expect(mapped).toEqual([['a=1'], [], ['a timed out (1)'], ['a=5']]);
+  });
+
+  it('fires in batches whose parent has no RDD', async () => {
+    const input = [[['a', 1]], undefined, undefined] as (KV[] | undefined)[];
+    const mapped = await runStreamingTest({ input, operation: (s: DStream<KV>) => s.mapWithState(timeoutSpec(Seconds(1))), checkpointDir: checkpointDir() });
+    expect(mapped).toEqual([['a=1'], [], ['a timed out (1)']]);
+  });
+
+  it('initial state is stamped with the first batch time', async () => {
+    const out = await runStreamingTest({
+      input: [[['a', 1]], [['a', 1]], [['a', 1]], [['a', 1]]] as KV[][],
+      operation: (s: DStream<KV>) => s.mapWithState(timeoutSpec().initialState(s.context.sparkContext.parallelize<KV>([['z', 7]], 1))),
+      checkpointDir: checkpointDir(),
+    });
+    // z stamped at 1 s: idle for more than 2 s at 4 s
+    expect(sorted(out)).toEqual([['a=1'], ['a=2'], ['a=3'], ['a=4', 'z timed out (7)']]);
+  });
+});
+
+describe('StateSpec', () => {
+  it('rejects functions of other arities, saying which are accepted', () => {
+    expect(() => StateSpec.function(((a: string, b: number) => a + b) as never)).toThrow(/3 parameters.*4.*declares 2/);
+  });
+
+  it('rejects bad numPartitions and timeouts', () => {
+    expect(() => countSpec().numPartitions(0)).toThrow(/positive integer/);
+    expect(() => countSpec().timeout(Seconds(0))).toThrow(/positive Duration/);
+  });
+});
