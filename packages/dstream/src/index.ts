@@ -1,6 +1,7 @@
 export { DStream, batchFileName } from './internal.ts';
 export type { ForeachRDDFunction } from './internal.ts';
 export { InputDStream } from './internal.ts';
+export { State, StateSpec, MapWithStateDStream } from './internal.ts';
 export { StreamingContext } from './internal.ts';
 export type { StreamingContextState } from './internal.ts';
 export { DStreamGraph } from './internal.ts';
