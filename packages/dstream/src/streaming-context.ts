@@ -182,8 +182,9 @@ export class StreamingContext {
    * operation. Stops the input streams and, with `stopSparkContext`, the SparkContext.
    */
   async stop(stopSparkContext = this.sparkContext.getConf().get('spark.streaming.stopSparkContextByDefault', 'true') !== 'false', stopGracefully = false): Promise<void> {
-    if (this.stopping) return this.stopping;
-    if (this.state === 'STOPPED') {
+    if (this.stopping || this.state === 'STOPPED') {
+      await this.stopping;
+      // As Spark: stop(false) then stop(true) still stops the SparkContext.
       if (stopSparkContext) this.sparkContext.stop();
       return;
     }

@@ -408,6 +408,20 @@ describe('StreamingContext', () => {
       return done;
     }
 
+    it('an output operation may stop its own context', async () => {
+      const ssc = manualContext();
+      const ran: number[] = [];
+      new CountingInputDStream(ssc).foreachRDD(async (_rdd, time) => {
+        ran.push(time.milliseconds);
+        if (time.milliseconds === 2000) await ssc.stop(false);
+      });
+      await ssc.start();
+      await clockOf(ssc).advance(4000);
+      await ssc.awaitTermination();
+      expect(ran).toEqual([1000, 2000]);
+      expect(ssc.getState()).toBe('STOPPED');
+    });
+
     it('graceful stop lets queued batches finish', async () => {
       expect(await queuedBatches(true)).toEqual(['1000', '2000', '3000']);
     });

@@ -309,7 +309,11 @@ export abstract class DStream<T> {
 
   /** One element per non-empty batch: its elements reduced with `f`. */
   reduce(f: (a: T, b: T) => T): DStream<T> {
-    return this.map((x) => [0, x] as [number, T]).reduceByKey(f, 1).map(second);
+    // Spark maps every element to a pair and reduces by key into one partition; reducing each
+    // partition locally first, then the (few) partial results in one, gives the same result
+    // without a tuple per element.
+    const local = (part: Iterable<T>): T[] => reducePartition(part, f);
+    return this.mapPartitions(local).transform((rdd) => rdd.coalesce(1)).mapPartitions(local);
   }
 
   /** Applies an RDD-to-RDD function to every batch; returning `null`/`undefined` fails the batch. */
@@ -578,6 +582,15 @@ function countPartition<T>(part: Iterable<T>): number[] {
   let n = 0;
   for (const _ of part) n++;
   return [n];
+}
+function reducePartition<T>(part: Iterable<T>, f: (a: T, b: T) => T): T[] {
+  let acc: T | undefined;
+  let any = false;
+  for (const x of part) {
+    acc = any ? f(acc as T, x) : x;
+    any = true;
+  }
+  return any ? [acc as T] : [];
 }
 function add(a: number, b: number): number { return a + b; }
 function subtract(a: number, b: number): number { return a - b; }

@@ -1,8 +1,12 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { BatchFailedError } from './batch-failed-error.ts';
 import type { JobSet } from './job-set.ts';
 import type { StreamingListenerBus } from './streaming-listener-bus.ts';
 
 interface Waiter { time: number; resolve: () => void; reject: (e: Error) => void }
+
+/** Set while an output operation runs, so that `ssc.stop()` called from one does not wait for itself. */
+const insideOutputOperation = new AsyncLocalStorage<boolean>();
 
 /**
  * Runs batches one at a time in time order, each batch's output operations one after another
@@ -58,6 +62,16 @@ export class JobScheduler {
    * dropped and the running batch stops after its current output operation.
    */
   async stop(graceful: boolean): Promise<void> {
+    if (JobScheduler.isInsideOutputOperation()) {
+      // Called from an output operation: waiting for the running batch would wait for itself.
+      // Graceful: the queue still drains, then stops; otherwise nothing new starts.
+      if (graceful) void this.drained.then(() => { this.stopped = true; this.settleWaiters(true); });
+      else {
+        this.stopped = true;
+        this.queue.length = 0;
+      }
+      return;
+    }
     if (graceful) {
       await this.drained;
       this.stopped = true;
@@ -68,6 +82,9 @@ export class JobScheduler {
     }
     this.settleWaiters(true);
   }
+
+  /** True when called (synchronously or asynchronously) from a running output operation. */
+  static isInsideOutputOperation(): boolean { return insideOutputOperation.getStore() === true; }
 
   private isDoneUpTo(time: number): boolean {
     if (this.current && this.current.time.milliseconds <= time) return false;
@@ -114,7 +131,7 @@ export class JobScheduler {
         this.bus.post('onOutputOperationStarted', { outputOperationInfo: jobSet.markOpStarted(job) });
         let failureReason: string | undefined;
         try {
-          await job.run();
+          await insideOutputOperation.run(true, job.run);
         } catch (e) {
           error = e instanceof BatchFailedError ? e : new BatchFailedError(job.time, job.outputOpId, job.description, e);
           failureReason = describe(e);
