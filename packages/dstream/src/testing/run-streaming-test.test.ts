@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { Milliseconds } from '@kindling/core';
+import { StreamingContext } from '../index.ts';
+import { runStreamingTest, runStreamingTest2 } from './index.ts';
+
+describe('runStreamingTest', () => {
+  it('runs the documented example', async () => {
+    const out = await runStreamingTest({
+      input: [['a', 'b', 'a'], ['b'], []],
+      operation: (s) => s.map((w) => [w, 1] as [string, number]).reduceByKey((a, b) => a + b),
+      numPartitions: 1,
+    });
+    // Two reduce partitions (local[2]); 'b' (hash 98) lands in partition 0, 'a' (97) in 1.
+    expect(out).toEqual([[['b', 1], ['a', 2]], [['b', 1]], []]);
+  });
+
+  it('runs more batches than inputs (empty ones) and honours the batch duration', async () => {
+    const out = await runStreamingTest({
+      input: [[1]],
+      batchDuration: Milliseconds(250),
+      numBatches: 3,
+      operation: (s) => s.transform((rdd, time) => rdd.map(() => time.milliseconds)),
+    });
+    expect(out).toEqual([[250], [], []]);
+  });
+
+  it('slices each input batch into numPartitions', async () => {
+    const out = await runStreamingTest({ input: [[1, 2, 3, 4, 5, 6]], numPartitions: 3, operation: (s) => s.glom() });
+    expect(out).toEqual([[[1, 2], [3, 4], [5, 6]]]);
+  });
+
+  it('runs two inputs', async () => {
+    const out = await runStreamingTest2({ input1: [[1], [2]], input2: [[10], [20]], operation: (a, b) => a.union(b) });
+    expect(out).toEqual([[1, 10], [2, 20]]);
+  });
+
+  it('stops its context even when the pipeline fails', async () => {
+    await expect(runStreamingTest({ input: [[1]], operation: (s) => s.map((): number => { throw new Error('nope'); }) })).rejects.toThrow(/Batch 1000 ms failed/);
+    expect(StreamingContext.getActive()).toBeUndefined();
+  });
+});
