@@ -27,3 +27,11 @@ export {
   type SocketEvent,
   type SocketSourceOptions,
 } from './net/socket-source.ts';
+export {
+  WriteAheadLog,
+  WAL_FORMAT_VERSION,
+  type WalProblem,
+  type WalRecord,
+  type WalRecordHandle,
+  type WriteAheadLogOptions,
+} from './wal/write-ahead-log.ts';
