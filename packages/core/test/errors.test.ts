@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { RDDComputeError } from '../src/index.ts';
+import { useSparkContext } from './helpers.ts';
+
+async function failure(p: Promise<unknown>): Promise<RDDComputeError> {
+  try {
+    await p;
+  } catch (e) {
+    return e as RDDComputeError;
+  }
+  throw new Error('expected the action to fail');
+}
+
+describe('error messages', () => {
+  const ctx = useSparkContext();
+
+  it('a throwing map function names the RDD, the partition and the cause', async () => {
+    const boom = new Error('bad record 3');
+    const rdd = ctx.sc.parallelize([1, 2, 3, 4], 2).map((x) => { if (x === 3) throw boom; return x; }).setName('parsed');
+    const e = await failure(rdd.collect());
+    expect(e).toBeInstanceOf(RDDComputeError);
+    expect(e.cause).toBe(boom);
+    expect(e.partition).toBe(1);
+    expect(e.message).toContain(`parsed MapPartitionsRDD[${rdd.id}] at map`);
+    expect(e.message).toContain('partition 1');
+    expect(e.message).toContain('bad record 3');
+  });
+
+  it('a throwing reduce function fails the shuffle naming the reducing RDD', async () => {
+    const rdd = ctx.sc.parallelize<[string, number]>([['a', 1], ['a', 2]], 1).reduceByKey(() => { throw new TypeError('no'); });
+    const e = await failure(rdd.collect());
+    expect(e.message).toContain(`ShuffledRDD[${rdd.id}] at reduceByKey`);
+    expect(e.cause).toBeInstanceOf(TypeError);
+  });
+
+  it('a throwing foreach names the action', async () => {
+    const rdd = ctx.sc.parallelize([1], 1);
+    const e = await failure(rdd.foreach(() => { throw new Error('sink down'); }));
+    expect(e.message).toMatch(/run foreach on partition 0 of ParallelCollectionRDD/);
+    expect((e.cause as Error).message).toBe('sink down');
+  });
+
+  it('the context survives a failed job', async () => {
+    await failure(ctx.sc.parallelize([1], 1).map(() => { throw new Error('x'); }).count());
+    expect(await ctx.sc.parallelize([1, 2], 2).count()).toBe(2);
+  });
+});

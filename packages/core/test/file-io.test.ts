@@ -1,0 +1,72 @@
+import { describe, expect, it, vi } from 'vitest';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { useSparkContext, useTempDir } from './helpers.ts';
+
+describe('textFile / saveAsTextFile / objectFile', () => {
+  const ctx = useSparkContext();
+  const tmp = useTempDir();
+
+  it('saveAsTextFile writes part files and _SUCCESS, one element a line, formatted like Scala', async () => {
+    const out = join(tmp.dir, 'out');
+    await ctx.sc.parallelize<[string, number[]]>([['a', [1, 2]], ['b', []]], 2).saveAsTextFile(out);
+    expect(readdirSync(out).sort()).toEqual(['_SUCCESS', 'part-00000', 'part-00001']);
+    expect(readFileSync(join(out, 'part-00000'), 'utf8')).toBe('(a,(1,2))\n');
+    expect(readFileSync(join(out, 'part-00001'), 'utf8')).toBe('(b,())\n');
+    // a rerun replaces the folder
+    await ctx.sc.parallelize(['x'], 1).saveAsTextFile(out);
+    expect(readdirSync(out).sort()).toEqual(['_SUCCESS', 'part-00000']);
+    expect(readFileSync(join(out, 'part-00000'), 'utf8')).toBe('x\n');
+  });
+
+  it("round-trips through textFile('dir/out*') over several output folders", async () => {
+    await ctx.sc.parallelize(['l1', 'l2', 'l3'], 2).saveAsTextFile(join(tmp.dir, 'output-1000'));
+    await ctx.sc.parallelize(['l4'], 3).saveAsTextFile(join(tmp.dir, 'output-2000'));
+    const back = ctx.sc.textFile(join(tmp.dir, 'output*'));
+    expect((await back.collect()).sort()).toEqual(['l1', 'l2', 'l3', 'l4']);
+    // a directory reads its part files in order
+    expect(await ctx.sc.textFile(join(tmp.dir, 'output-1000')).collect()).toEqual(['l1', 'l2', 'l3']);
+  });
+
+  it('reads plain files: one partition per file at least, lines with CRLF and no final newline', async () => {
+    const d = join(tmp.dir, 'in');
+    mkdirSync(d);
+    writeFileSync(join(d, 'a.txt'), 'one\r\ntwo\nthree');
+    writeFileSync(join(d, 'b.txt'), '');
+    writeFileSync(join(d, '.hidden'), 'no');
+    const rdd = ctx.sc.textFile(d, 1);
+    expect(rdd.getNumPartitions()).toBe(2);
+    expect(await rdd.collect()).toEqual(['one', 'two', 'three']);
+    expect(await ctx.sc.textFile(join(d, 'a.txt')).collect()).toEqual(['one', 'two', 'three']);
+  });
+
+  it('splits a file into more partitions when minPartitions asks', async () => {
+    const f = join(tmp.dir, 'big.txt');
+    writeFileSync(f, Array.from({ length: 100 }, (_, i) => `line ${i}`).join('\n') + '\n');
+    const rdd = ctx.sc.textFile(f, 4);
+    expect(rdd.getNumPartitions()).toBeGreaterThanOrEqual(4);
+    expect(await rdd.collect()).toEqual(Array.from({ length: 100 }, (_, i) => `line ${i}`));
+  });
+
+  it('a missing plain path fails naming the path; a glob matching nothing is empty with a warning', async () => {
+    const missing = join(tmp.dir, 'nope');
+    await expect(ctx.sc.textFile(missing).count()).rejects.toThrow(missing);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      expect(await ctx.sc.textFile(join(tmp.dir, 'nothing-*')).collect()).toEqual([]);
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('nothing-*'));
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('saveAsObjectFile round-trips JS values through objectFile', async () => {
+    const values = [1, 'two', [3, 'x'], { a: 1, b: [true] }, new Map([['k', 1]]), new Set([1, 2]), new Date(1000), 10n, undefined, NaN, -0];
+    const out = join(tmp.dir, 'obj');
+    await ctx.sc.parallelize(values, 3).saveAsObjectFile(out);
+    expect(readdirSync(out).sort()).toEqual(['_SUCCESS', 'part-00000', 'part-00001', 'part-00002']);
+    const back = await ctx.sc.objectFile<unknown>(out).collect();
+    expect(back).toEqual(values);
+    expect(Object.is(back[10], -0)).toBe(true);
+  });
+});
