@@ -548,3 +548,30 @@ describe('StreamingContext', () => {
     });
   });
 });
+
+describe('JobGenerator recovery entry point', () => {
+  it('replays the given batches first, then continues on the recovered grid', async () => {
+    const ssc = manualContext();
+    const input = new CountingInputDStream(ssc);
+    const ran: number[] = [];
+    input.foreachRDD((_rdd, time) => { ran.push(time.milliseconds); });
+    clockOf(ssc).setTime(4500);
+    ssc.scheduler.jobGenerator.recovery = { zeroTime: new Time(0), replayTimes: [new Time(3000), new Time(4000)] };
+    await ssc.start();
+    await clockOf(ssc).advance(0);
+    expect(ran).toEqual([3000, 4000]);
+    await clockOf(ssc).advance(1000);
+    expect(ran).toEqual([3000, 4000, 5000]);
+    expect(input.zeroTime).toEqual(new Time(0));
+  });
+
+  it('runs the batch-generated hooks once per batch, in time order', async () => {
+    const ssc = manualContext();
+    new CountingInputDStream(ssc).foreachRDD(() => {});
+    const generated: number[] = [];
+    ssc.scheduler.jobGenerator.batchGeneratedHooks.push((js) => generated.push(js.time.milliseconds));
+    await ssc.start();
+    await clockOf(ssc).advance(3000);
+    expect(generated).toEqual([1000, 2000, 3000]);
+  });
+});

@@ -21,6 +21,17 @@ export class JobGenerator {
   private started = false;
   /** Called after a batch's jobs ran (or failed) and its metadata was cleared. */
   readonly batchCompletionHooks: ((jobSet: JobSet) => void)[] = [];
+  /**
+   * Called right after a batch's jobs were generated and queued (Spark writes its metadata
+   * checkpoint here: the graph's state and each input's assignment for the batch).
+   */
+  readonly batchGeneratedHooks: ((jobSet: JobSet) => void)[] = [];
+  /**
+   * Set by checkpoint recovery before `start()`: the zero time of the recovered graph and the
+   * batches to run again first (those pending at the checkpoint plus those missed while down),
+   * in time order. Later batches continue on the recovered zero time's grid.
+   */
+  recovery: { zeroTime: Time; replayTimes: readonly Time[] } | undefined;
 
   constructor(
     private readonly graph: DStreamGraph,
@@ -40,11 +51,21 @@ export class JobGenerator {
    */
   async start(): Promise<void> {
     const period = this.period.milliseconds;
-    const first = (Math.floor(this.clock.getTimeMillis() / period) + 1) * period;
-    this.graph.initialize(new Time(first - period), new Time(first));
-    this.nextTime = first;
+    const recovery = this.recovery;
+    if (recovery === undefined) {
+      const first = (Math.floor(this.clock.getTimeMillis() / period) + 1) * period;
+      this.graph.initialize(new Time(first - period), new Time(first));
+      this.nextTime = first;
+    } else {
+      const zero = recovery.zeroTime.milliseconds;
+      const now = this.clock.getTimeMillis();
+      const next = zero + (Math.floor((now - zero) / period) + 1) * period;
+      this.graph.initialize(recovery.zeroTime, recovery.replayTimes[0] ?? new Time(next));
+      this.nextTime = next;
+    }
     await this.graph.startInputs();
     this.started = true;
+    for (const t of recovery?.replayTimes ?? []) if (t.milliseconds < this.nextTime) this.generateJobs(t);
     if (this.clock instanceof ManualClock) this.clock.setAdvanceHook((t) => this.onAdvance(t));
     void this.loop();
   }
@@ -92,7 +113,9 @@ export class JobGenerator {
     }
     const shared = planSharedRDDs(jobs.map((j) => j.rdd));
     for (const rdd of shared) rdd.persist(StorageLevel.MEMORY_ONLY);
-    this.scheduler().submitJobSet(new JobSet(time, jobs, this.inputInfoTracker.getInfo(time), shared));
+    const jobSet = new JobSet(time, jobs, this.inputInfoTracker.getInfo(time), shared);
+    this.scheduler().submitJobSet(jobSet);
+    for (const hook of this.batchGeneratedHooks) hook(jobSet);
   }
 
   /** After a batch: release its shared RDDs, forget old RDDs, run the completion hooks. */
