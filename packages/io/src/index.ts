@@ -1,6 +1,7 @@
 export { listInputFilesSync, listDirectoryInputFilesSync, InputPathNotFoundError } from './fs/list-input-files.ts';
 export { isHiddenName } from './fs/hidden-name.ts';
 export { readTextLinesSync } from './fs/read-text-lines.ts';
+export { readTextLineRangeSync } from './fs/read-text-line-range.ts';
 export { splitLines } from './fs/split-lines.ts';
 export { LineDecoder } from './fs/line-decoder.ts';
 export { writeFolderAtomically, type WriteFolderOptions } from './fs/write-folder-atomically.ts';
