@@ -88,6 +88,11 @@ export class StreamingContext {
   /** The context started in this process and not yet stopped, if any. */
   static getActive(): StreamingContext | undefined { return StreamingContext.active; }
 
+  /** The active context, or a new one from `create()` (not started). */
+  static getActiveOrCreate(create: () => StreamingContext): StreamingContext {
+    return StreamingContext.active ?? create();
+  }
+
   /** `INITIALIZED`, `ACTIVE` or `STOPPED`. */
   getState(): StreamingContextState { return this.state; }
 

@@ -137,6 +137,35 @@ describe('StreamingContext', () => {
       await expect(ssc.start()).rejects.toThrow('StreamingContext has already been stopped and cannot be restarted: create a new StreamingContext.');
     });
 
+    it('stop() stops the SparkContext by default', async () => {
+      const ssc = manualContext();
+      new CountingInputDStream(ssc).foreachRDD(() => {});
+      await ssc.start();
+      await ssc.stop();
+      expect(() => ssc.sparkContext.parallelize([1])).toThrow();
+    });
+
+    it('spark.streaming.stopSparkContextByDefault = false keeps it running', async () => {
+      const ssc = track(new StreamingContext(conf().set('spark.streaming.stopSparkContextByDefault', 'false'), Seconds(1)));
+      new CountingInputDStream(ssc).foreachRDD(() => {});
+      await ssc.start();
+      await ssc.stop();
+      expect(await ssc.sparkContext.parallelize([1, 2]).count()).toBe(2);
+      await ssc.stop(true);
+      expect(() => ssc.sparkContext.parallelize([1])).toThrow();
+    });
+
+    it('getActive and getActiveOrCreate', async () => {
+      expect(StreamingContext.getActive()).toBeUndefined();
+      let created = 0;
+      const make = (): StreamingContext => { created++; const c = manualContext(); new CountingInputDStream(c).foreachRDD(() => {}); return c; };
+      const ssc = StreamingContext.getActiveOrCreate(make);
+      expect(created).toBe(1);
+      await ssc.start();
+      expect(StreamingContext.getActiveOrCreate(make)).toBe(ssc);
+      expect(created).toBe(1);
+    });
+
     it('stop(false) keeps the SparkContext running', async () => {
       const ssc = manualContext();
       new CountingInputDStream(ssc).foreachRDD(() => {});
@@ -356,6 +385,18 @@ describe('StreamingContext', () => {
       expect(ran).toEqual([1000, 2000]); // batch 3000 was generated on time but never ran
     });
 
+    it('an error while generating the batch (a throwing transform) fails it too', async () => {
+      const ssc = manualContext();
+      class TestError extends Error {}
+      const cause = new TestError('error in transform');
+      new CountingInputDStream(ssc).transform((): RDD<number> => { throw cause; }).foreachRDD(() => {});
+      await ssc.start();
+      const err = await clockOf(ssc).advance(1000).then(() => undefined, (e: unknown) => e as BatchFailedError);
+      expect(err?.message).toBe('Batch 1000 ms failed in output operation #0 (foreachRDD on TransformedDStream#1) while generating its RDDs: error in transform. The StreamingContext has been stopped; fix the cause and start a new context.');
+      expect(err?.cause).toBe(cause);
+      await expect(ssc.awaitTerminationOrTimeout(5000)).rejects.toBe(err);
+    });
+
     it('a rejected Promise from foreachRDD fails the batch too', async () => {
       const ssc = manualContext();
       new CountingInputDStream(ssc).foreachRDD(async () => { throw new TypeError('bad row'); });
@@ -377,6 +418,14 @@ describe('StreamingContext', () => {
   });
 
   describe('awaitTermination', () => {
+    it('resolves at once after stop', async () => {
+      const ssc = manualContext();
+      new CountingInputDStream(ssc).foreachRDD(() => {});
+      await ssc.start();
+      await ssc.stop();
+      await ssc.awaitTermination();
+    });
+
     it('awaitTerminationOrTimeout is false on timeout, true once stopped', async () => {
       const ssc = manualContext();
       new CountingInputDStream(ssc).foreachRDD(() => {});
