@@ -1,0 +1,22 @@
+/**
+ * `pnpm bench`: every workload on every system, each in its own process, side by side on the
+ * same generated data; prints the table and writes bench/results.json. Flags: `--help`.
+ */
+import { writeFileSync } from 'node:fs';
+import { parseOptions } from './src/harness/options.ts';
+import { runSuite } from './src/harness/suite.ts';
+import { formatTables } from './src/harness/table.ts';
+
+let cli;
+try {
+  cli = parseOptions(process.argv.slice(2));
+} catch (e) {
+  console.error((e as Error).message);
+  process.exit(2);
+}
+const suite = await runSuite(cli, (line) => console.error(line));
+writeFileSync(cli.out, JSON.stringify(suite, null, 2) + '\n');
+console.log(formatTables(suite));
+const disagreements = suite.rows.filter((r) => r.agrees === false);
+for (const r of disagreements) console.error(`\n${r.workload}/${r.system} does not produce the hand loop's result: ${r.disagreement}`);
+if (disagreements.length > 0) process.exitCode = 1;

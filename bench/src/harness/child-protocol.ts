@@ -1,0 +1,59 @@
+import type { BenchOptions, InputScope, SystemName } from './workload.ts';
+
+/** What the suite asks one child process to do. */
+export interface ChildRequest {
+  workload: string;
+  system: SystemName;
+  scope: InputScope;
+  /** `verify` runs once and reports the output's digest; `measure` also times the runs. */
+  mode: 'verify' | 'measure';
+  options: BenchOptions;
+  /** Where the child writes its {@link ChildResult} (JSON). */
+  resultFile: string;
+  /** Where the child writes its canonical outputs (JSON), for locating a disagreement. */
+  outputsFile: string;
+}
+
+/** What one child reports back. */
+export interface ChildResult {
+  workload: string;
+  system: SystemName;
+  scope: InputScope;
+  /** Set when the system could not run here (it failed to load, or threw): the reason. */
+  error?: string;
+  records: number;
+  batches: number;
+  digest: string;
+  runsMs: number[];
+  medianMs: number;
+  recordsPerSec: number;
+  peakHeapBytes: number;
+}
+
+/** Result of the latency search for one system. */
+export interface LatencyResult {
+  system: SystemName;
+  error?: string;
+  rate: number;
+  trials: LatencyTrial[];
+  /** The smallest interval sustained (ms), or undefined when none was. */
+  bestIntervalMs?: number;
+  p99Ms?: number;
+  peakHeapBytes: number;
+}
+
+/** One trial of the latency search: a batch interval held for a few seconds at the offered rate. */
+export interface LatencyTrial {
+  intervalMs: number;
+  batches: number;
+  records: number;
+  /** Records processed per second of wall time over the trial. */
+  achievedRate: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxSchedulingDelayMs: number;
+  /** Mean scheduling delay of the last quarter of the batches, in ms. */
+  tailSchedulingDelayMs: number;
+  sustained: boolean;
+  reason?: string;
+}

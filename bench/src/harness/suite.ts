@@ -1,0 +1,132 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ChildRequest, ChildResult, LatencyResult } from './child-protocol.ts';
+import type { CliOptions } from './options.ts';
+import { spawnChild } from './spawn-child.ts';
+import type { BenchOptions, SystemName } from './workload.ts';
+import { THROUGHPUT_WORKLOADS, loadWorkload } from '../workloads/registry.ts';
+
+const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
+const LATENCY_CHILD = fileURLToPath(new URL('../workloads/latency/latency-child.ts', import.meta.url));
+
+/** One row of the table: a system on a workload. */
+export interface Row extends ChildResult {
+  /** records/s over the hand loop's records/s (same workload, same run). */
+  ratioToHand: number;
+  /** Whether its output equals the hand loop's on the same input (undefined: not compared). */
+  agrees: boolean | undefined;
+  /** Where the outputs first differ, when they do. */
+  disagreement?: string;
+}
+
+/** Everything one `pnpm bench` run measured. */
+export interface SuiteResult {
+  machine: { cpus: number; cpuModel: string; node: string; platform: string; loadAverage: number[] };
+  startedAt: string;
+  options: BenchOptions;
+  rows: Row[];
+  latency: LatencyResult[];
+}
+
+function firstDifference(fileA: string, fileB: string): string {
+  try {
+    const a = JSON.parse(readFileSync(fileA, 'utf8')) as { outputs: unknown[]; extra: unknown };
+    const b = JSON.parse(readFileSync(fileB, 'utf8')) as { outputs: unknown[]; extra: unknown };
+    const n = Math.max(a.outputs.length, b.outputs.length);
+    for (let i = 0; i < n; i++) {
+      const x = JSON.stringify(a.outputs[i] ?? null);
+      const y = JSON.stringify(b.outputs[i] ?? null);
+      if (x !== y) return `batch ${i}: hand ${x.slice(0, 300)} vs ${y.slice(0, 300)}`;
+    }
+    const x = JSON.stringify(a.extra ?? null);
+    const y = JSON.stringify(b.extra ?? null);
+    if (x !== y) {
+      let i = 0;
+      while (i < x.length && x[i] === y[i]) i++;
+      return `written output differs at char ${i}: hand ...${x.slice(Math.max(0, i - 80), i + 200)} vs ...${y.slice(Math.max(0, i - 80), i + 200)}`;
+    }
+    return `${a.outputs.length} vs ${b.outputs.length} batches`;
+  } catch (e) {
+    return `cannot compare: ${String(e)}`;
+  }
+}
+
+/** Runs every selected workload on every selected system, each in its own process. */
+export async function runSuite(cli: CliOptions, log: (line: string) => void): Promise<SuiteResult> {
+  const workDir = mkdtempSync(join(tmpdir(), 'kindling-bench-'));
+  const options: BenchOptions = { ...cli.bench, workDir };
+  if (cli.profileDir) mkdirSync(cli.profileDir, { recursive: true });
+  const timeoutMs = options.smoke ? 120_000 : 600_000;
+  const suite: SuiteResult = {
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}`, loadAverage: [] },
+    startedAt: new Date().toISOString(),
+    options,
+    rows: [],
+    latency: [],
+  };
+  const { loadavg } = await import('node:os');
+  suite.machine.loadAverage = loadavg();
+  const selected = (name: string): boolean => cli.only === undefined || cli.only.includes(name.split(':')[0]!);
+  const names: string[] = [...THROUGHPUT_WORKLOADS];
+  // The inverse window again at a third of the length: its cost should not depend on it.
+  names.splice(names.indexOf('wordcount-inv') + 1, 0, `wordcount-inv:${Math.max(1, Math.round(options.window / 3))}`);
+
+  let seq = 0;
+  const runChild = async (workload: string, system: SystemName, scope: 'full' | 'beam', mode: 'verify' | 'measure'): Promise<ChildResult & { outputsFile: string }> => {
+    const id = `${seq++}-${workload.replace(':', '_')}-${system}-${scope}`;
+    const request: ChildRequest = {
+      workload, system, scope, mode, options,
+      resultFile: join(workDir, `${id}.result.json`),
+      outputsFile: join(workDir, `${id}.outputs.json`),
+    };
+    const run = await spawnChild<ChildResult>(CHILD, JSON.stringify(request), request.resultFile, timeoutMs, cli.profileDir);
+    const result = run.result ?? {
+      workload, system, scope, error: run.failure, records: 0, batches: 0, digest: '', runsMs: [], medianMs: Number.NaN, recordsPerSec: Number.NaN, peakHeapBytes: 0,
+    };
+    return { ...result, outputsFile: request.outputsFile };
+  };
+
+  for (const name of names.filter(selected)) {
+    const workload = await loadWorkload(name);
+    await workload.setup?.(options);
+    const systems = cli.systems.filter((s) => workload.systems[s] !== undefined && !(name.includes(':') && s === 'beam'));
+    if (!systems.includes('hand')) systems.unshift('hand');
+    log(`${name}: ${systems.join(', ')}`);
+    const hand = await runChild(name, 'hand', 'full', 'measure');
+    let handBeam: (ChildResult & { outputsFile: string }) | undefined;
+    for (const system of systems) {
+      const result = system === 'hand' ? hand : await runChild(name, system, system === 'beam' ? 'beam' : 'full', 'measure');
+      let reference = hand;
+      if (system === 'beam' && !result.error) {
+        handBeam ??= await runChild(name, 'hand', 'beam', 'verify');
+        reference = handBeam;
+      }
+      const compared = !result.error && !reference.error;
+      const agrees = compared ? result.digest === reference.digest : undefined;
+      const row: Row = {
+        ...result,
+        ratioToHand: result.recordsPerSec / hand.recordsPerSec,
+        agrees,
+        ...(agrees === false ? { disagreement: firstDifference(reference.outputsFile, result.outputsFile) } : {}),
+      };
+      delete (row as Partial<typeof result>).outputsFile;
+      suite.rows.push(row);
+      log(`  ${system.padEnd(8)} ${result.error ? `unavailable: ${result.error.split('\n')[0]}` : `${Math.round(result.recordsPerSec).toLocaleString('en-US')} records/s, ${agrees ? 'agrees' : agrees === false ? 'DISAGREES' : 'not compared'}`}`);
+    }
+  }
+
+  if (selected('latency')) {
+    log(`latency: ${cli.systems.filter((s) => s !== 'beam').join(', ')}`);
+    for (const system of cli.systems.filter((s) => s !== 'beam')) {
+      const resultFile = join(workDir, `${seq++}-latency-${system}.result.json`);
+      const run = await spawnChild<LatencyResult>(LATENCY_CHILD, JSON.stringify({ system, options, resultFile }), resultFile, timeoutMs, cli.profileDir);
+      const result = run.result ?? { system, error: run.failure, rate: options.latencyRate, trials: [], peakHeapBytes: 0 };
+      suite.latency.push(result);
+      log(`  ${system.padEnd(8)} ${result.error ? `unavailable: ${result.error.split('\n')[0]}` : result.bestIntervalMs !== undefined ? `${result.bestIntervalMs} ms batches, p99 ${result.p99Ms?.toFixed(1)} ms` : 'no interval sustained'}`);
+    }
+  }
+  rmSync(workDir, { recursive: true, force: true });
+  return suite;
+}

@@ -1,0 +1,40 @@
+import type { SuiteResult } from './suite.ts';
+
+function pad(cells: string[][], rightAlign: boolean[]): string {
+  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
+  const line = (r: string[]): string => `| ${r.map((c, i) => (rightAlign[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (rightAlign[i] ? `${'-'.repeat(w + 1)}:` : `${'-'.repeat(w + 2)}`)).join('|')}|`;
+  return [line(cells[0]!), rule, ...cells.slice(1).map(line)].join('\n');
+}
+
+const mb = (bytes: number): string => (bytes > 0 ? `${(bytes / 2 ** 20).toFixed(0)} MB` : '-');
+const num = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-');
+
+/** The results as Markdown tables (throughput, then latency), as printed and pasted into BENCHMARKS.md. */
+export function formatTables(suite: SuiteResult): string {
+  const header = ['workload', 'system', 'records', 'records/s (median)', 'x hand', 'peak heap', 'same result'];
+  const rows = suite.rows.map((r) => [
+    r.workload,
+    r.system,
+    num(r.records),
+    r.error ? 'unavailable' : num(r.recordsPerSec),
+    r.error ? '-' : `${r.ratioToHand.toFixed(2)}x`,
+    mb(r.peakHeapBytes),
+    r.error ? `- (${r.error.split('\n')[0]!.slice(0, 90)})` : r.agrees === undefined ? 'not compared' : r.agrees ? (r.scope === 'beam' ? 'yes (Beam input)' : 'yes') : 'NO',
+  ]);
+  const parts = [pad([header, ...rows], [false, false, true, true, true, true, false])];
+  if (suite.latency.length > 0) {
+    const lh = ['latency', 'offered records/s', 'smallest sustained batch', 'p99 end-to-end', 'trials (interval: achieved records/s, p99, tail sched. delay)'];
+    const lrows = suite.latency.map((l) => [
+      l.system,
+      num(l.rate),
+      l.error ? 'unavailable' : l.bestIntervalMs !== undefined ? `${l.bestIntervalMs} ms` : 'none',
+      l.p99Ms !== undefined ? `${l.p99Ms.toFixed(1)} ms` : '-',
+      l.error ? l.error.split('\n')[0]!.slice(0, 90) : l.trials.map((t) => `${t.intervalMs}: ${num(t.achievedRate)}, ${t.p99Ms.toFixed(0)}, ${t.tailSchedulingDelayMs.toFixed(0)}${t.sustained ? '' : ' x'}`).join('; '),
+    ]);
+    parts.push(pad([lh, ...lrows], [false, true, true, true, false]));
+  }
+  const m = suite.machine;
+  parts.push(`Machine: ${m.cpus} cores (${m.cpuModel}), Node ${m.node}, ${m.platform}, load average at start ${m.loadAverage.map((x) => x.toFixed(2)).join(' ')}; ${suite.startedAt}.`);
+  return parts.join('\n\n');
+}
