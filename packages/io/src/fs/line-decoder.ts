@@ -20,15 +20,12 @@ export class LineDecoder {
 
   /** Decodes `chunk` and returns the lines it completes (possibly none). */
   push(chunk: Uint8Array): string[] {
-    const out: string[] = [];
-    this.#take(this.#utf8.write(chunk as Buffer), out);
-    return out;
+    return this.#take(this.#utf8.write(chunk as Buffer));
   }
 
   /** Flushes: returns the final unterminated line, if any (and U+FFFD for a cut-off character). */
   end(): string[] {
-    const out: string[] = [];
-    this.#take(this.#utf8.end(), out);
+    const out = this.#take(this.#utf8.end());
     if (this.#carry.length > 0) out.push(this.#carry);
     this.#carry = '';
     this.#skipLF = false;
@@ -42,17 +39,20 @@ export class LineDecoder {
     this.#skipLF = false;
   }
 
-  #take(decoded: string, out: string[]): void {
-    if (decoded.length === 0) return;
-    let start = 0;
+  #take(decoded: string): string[] {
+    if (decoded.length === 0) return [];
     if (this.#skipLF) {
+      // The previous chunk ended with \r: a \n right after it completes that CRLF.
       this.#skipLF = false;
-      if (decoded.charCodeAt(0) === 10) start = 1;
+      if (decoded.charCodeAt(0) === 10) {
+        if (decoded.length === 1) return [];
+        decoded = decoded.slice(1);
+      }
     }
-    const text = this.#carry.length > 0 ? this.#carry + decoded.slice(start) : decoded;
-    if (this.#carry.length > 0) start = 0;
-    const rest = splitCompleteLines(text, start, out);
-    this.#carry = rest < text.length ? text.slice(rest) : '';
-    this.#skipLF = text.length > 0 && text.charCodeAt(text.length - 1) === 13;
+    const text = this.#carry.length > 0 ? this.#carry + decoded : decoded;
+    const { lines, rest } = splitCompleteLines(text);
+    this.#carry = rest;
+    this.#skipLF = text.charCodeAt(text.length - 1) === 13;
+    return lines;
   }
 }

@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { splitLines } from './split-lines.ts';
 
-const decoder = new TextDecoder('utf-8', { fatal: false });
-
 /**
  * Reads a whole text file as lines, as Spark's `textFile` does.
  *
@@ -17,5 +15,7 @@ const decoder = new TextDecoder('utf-8', { fatal: false });
 export function readTextLinesSync(path: string): string[] {
   const bytes = readFileSync(path);
   if (bytes.length === 0) return [];
-  return splitLines(decoder.decode(bytes));
+  // Buffer's UTF-8 decoding replaces invalid sequences with U+FFFD, as the WHATWG decoder does.
+  const text = bytes.toString('utf8');
+  return splitLines(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
 }
