@@ -171,6 +171,8 @@ export class StreamingContext {
       await this.scheduler.jobGenerator.start();
     } catch (e) {
       this.scheduler.jobGenerator.stop();
+      // Inputs that did start (the failure may come from another one) are stopped again.
+      await this.graph.stopInputs().catch(() => {});
       this.state = 'STOPPED';
       StreamingContext.active = undefined;
       this.scheduler.listenerBus.stop();

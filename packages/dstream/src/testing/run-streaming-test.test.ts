@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Milliseconds } from '@kindling/core';
+import { Milliseconds, SparkConf } from '@kindling/core';
 import { StreamingContext } from '../index.ts';
-import { runStreamingTest, runStreamingTest2 } from './index.ts';
+import { TestInputDStream, runStreamingTest, runStreamingTest2 } from './index.ts';
 
 describe('runStreamingTest', () => {
   it('runs the documented example', async () => {
@@ -32,6 +32,23 @@ describe('runStreamingTest', () => {
   it('runs two inputs', async () => {
     const out = await runStreamingTest2({ input1: [[1], [2]], input2: [[10], [20]], operation: (a, b) => a.union(b) });
     expect(out).toEqual([[1, 10], [2, 20]]);
+  });
+
+  it('TestInputDStream reports pending input, so processAllAvailable drains it', async () => {
+    const ssc = new StreamingContext(new SparkConf().setMaster('local[2]').setAppName('t').set('spark.streaming.clock', 'manual'), Milliseconds(100));
+    try {
+      const out: number[][] = [];
+      const input = new TestInputDStream(ssc, [[1], [2, 3], undefined, [4]], 1);
+      input.foreachRDD(async (rdd) => { out.push(await rdd.collect()); });
+      await ssc.start();
+      expect(input.hasPendingInput()).toBe(true);
+      await ssc.processAllAvailable();
+      expect(input.hasPendingInput()).toBe(false);
+      expect(out).toEqual([[1], [2, 3], [4]]);
+      expect(ssc.clock.getTimeMillis()).toBe(400);
+    } finally {
+      await ssc.stop();
+    }
   });
 
   it('stops its context even when the pipeline fails', async () => {

@@ -14,11 +14,18 @@ export class TestInputDStream<T> extends InputDStream<T> {
     private readonly numPartitions: number,
   ) { super(ssc); }
 
+  /** Input batches handed out so far (for `processAllAvailable`). */
+  private consumed = 0;
+
   start(): void {}
   stop(): void {}
 
+  /** True until every input batch has been handed to a batch. */
+  override hasPendingInput(): boolean { return this.consumed < this.input.length; }
+
   compute(validTime: Time): RDD<T> | undefined {
     const index = validTime.minus(this.zeroTime!).div(this.slideDuration) - 1;
+    this.consumed = Math.max(this.consumed, index + 1);
     const selected = index < this.input.length ? this.input[index] : [];
     if (selected === undefined) return undefined;
     this.reportInputInfo(validTime, selected.length);
