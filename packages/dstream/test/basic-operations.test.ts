@@ -416,6 +416,27 @@ describe('BasicOperations', () => {
       expect([...input.generatedRDDs.keys()]).toEqual([8000]);
     });
 
+    it('map and window: windows extend their parents\' remember durations (Spark\'s cleanup test)', async () => {
+      const ssc = manualContext();
+      ssc.remember(Seconds(3));
+      const input = new ScriptedInputDStream(ssc, range(0, 9).map((x) => [x, x + 1]));
+      const mapped = input.map((x) => [x % 10, 1] as [number, number]);
+      const window1 = mapped.window(Seconds(2), Seconds(1));
+      const window2 = window1.window(Seconds(4), Seconds(2));
+      const outputs: number[] = [];
+      window2.foreachRDD((_rdd, time) => { outputs.push(time.milliseconds); });
+      await ssc.start();
+      await (ssc.clock as ManualClock).advance(10_000);
+      expect(outputs).toEqual([2000, 4000, 6000, 8000, 10_000]);
+      expect(window2.rememberDuration).toEqual(Seconds(3));
+      expect(window1.rememberDuration).toEqual(Seconds(7));
+      expect(mapped.rememberDuration).toEqual(Seconds(9));
+      // At 10 s, each keeps what is younger than its remember duration.
+      expect([...window2.generatedRDDs.keys()].sort((a, b) => a - b)).toEqual([8000, 10_000]);
+      expect([...window1.generatedRDDs.keys()].sort((a, b) => a - b)).toEqual(range(4, 10).map((s) => s * 1000));
+      expect([...mapped.generatedRDDs.keys()].sort((a, b) => a - b)).toEqual(range(2, 10).map((s) => s * 1000));
+    });
+
     it('ssc.remember extends what every stream keeps', async () => {
       const ssc = manualContext();
       ssc.remember(Seconds(3));
