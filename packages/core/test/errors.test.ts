@@ -40,6 +40,17 @@ describe('error messages', () => {
     expect((e.cause as Error).message).toBe('sink down');
   });
 
+  it('names the failing RDD inside a chain of narrow operators (fused or not)', async () => {
+    const base = ctx.sc.parallelize([1, 2, 3], 1);
+    const bad = base.map((x) => x + 1).filter((x) => { if (x === 3) throw new Error('filter broke'); return true; });
+    const chain = bad.map((x) => x * 2).map((x) => [x, 1] as [number, number]);
+    for (const action of [chain.collect(), chain.reduceByKey((a, b) => a + b).collect(), chain.groupByKey().collect()]) {
+      const e = await failure(action);
+      expect(e.message).toContain(`MapPartitionsRDD[${bad.id}] at filter`);
+      expect((e.cause as Error).message).toBe('filter broke');
+    }
+  });
+
   it('the context survives a failed job', async () => {
     await failure(ctx.sc.parallelize([1], 1).map(() => { throw new Error('x'); }).count());
     expect(await ctx.sc.parallelize([1, 2], 2).count()).toBe(2);

@@ -59,3 +59,34 @@ function toPairs<K, C>(prim: Map<K, C>, other: KeyMap<K, C> | undefined): [K, C]
   if (other) other.forEach((v, k) => { out[i++] = [k, v]; });
   return out;
 }
+
+/**
+ * Streaming form of {@link combineValuesByKey}: records are inserted one by one (from a
+ * fused chain of narrow operators) and never stored.
+ */
+export class MapSideCombiner<K, V, C> {
+  private readonly prim = new Map<K, C>();
+  private other: KeyMap<K, C> | undefined;
+  /** Inserts one `[key, value]` record (bound: pass it around as a function). */
+  readonly insert: (r: readonly [K, V]) => void;
+
+  constructor(agg: Aggregator<V, C>) {
+    const prim = this.prim;
+    const create = agg.createCombiner;
+    const merge = agg.mergeValue;
+    this.insert = (r) => {
+      const k = r[0];
+      if (k === null || typeof k !== 'object') {
+        const c = prim.get(k);
+        if (c === undefined && !prim.has(k)) prim.set(k, create(r[1]));
+        else prim.set(k, merge(c as C, r[1]));
+      } else {
+        const other = (this.other ??= new KeyMap<K, C>());
+        if (other.has(k)) other.set(k, merge(other.get(k) as C, r[1]));
+        else other.set(k, create(r[1]));
+      }
+    };
+  }
+
+  result(): [K, C][] { return toPairs(this.prim, this.other); }
+}

@@ -4,13 +4,14 @@ import { rddClasses } from './registry.ts';
 import type { Partitioner } from './partitioner.ts';
 import type { TaskContext } from '../scheduler/task-context.ts';
 import type { PartitionKernel } from './kernels.ts';
+import type { RecordOp, FusibleRDD } from './record-pipeline.ts';
 
 /**
  * Applies a kernel to each parent partition: the RDD behind `map`, `flatMap`, `filter`,
  * `mapPartitions`, `mapValues`, ... Keeps the parent's partitioner when
  * `preservesPartitioning`.
  */
-export class MapPartitionsRDD<U, T> extends RDD<U> {
+export class MapPartitionsRDD<U, T> extends RDD<U> implements FusibleRDD {
   private readonly part: Partitioner | undefined;
 
   constructor(
@@ -18,6 +19,8 @@ export class MapPartitionsRDD<U, T> extends RDD<U> {
     private readonly kernel: PartitionKernel<T, U>,
     preservesPartitioning = false,
     scope = 'mapPartitions',
+    /** The per-record form of `kernel`, when it has one (lets the engine fuse chains). @internal */
+    readonly recordOp?: RecordOp,
   ) {
     super(prev.context, [new OneToOneDependency(prev)], scope);
     this.part = preservesPartitioning ? prev.partitioner : undefined;

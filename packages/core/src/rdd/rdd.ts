@@ -274,17 +274,17 @@ export abstract class RDD<T> {
 
   /** Applies `f` to every element. */
   map<U>(f: (t: T) => U): RDD<U> {
-    return new rddClasses.MapPartitionsRDD<U, T>(this, mapKernel(f), false, 'map');
+    return new rddClasses.MapPartitionsRDD<U, T>(this, mapKernel(f), false, 'map', { kind: 'map', f: f as (x: unknown) => unknown });
   }
 
   /** Applies `f` to every element and flattens the iterables it returns. */
   flatMap<U>(f: (t: T) => Iterable<U>): RDD<U> {
-    return new rddClasses.MapPartitionsRDD<U, T>(this, flatMapKernel(f), false, 'flatMap');
+    return new rddClasses.MapPartitionsRDD<U, T>(this, flatMapKernel(f), false, 'flatMap', { kind: 'flatMap', f: f as (x: unknown) => Iterable<unknown> });
   }
 
   /** Keeps the elements for which `f` is true (keeps the partitioner). */
   filter(f: (t: T) => boolean): RDD<T> {
-    return new rddClasses.MapPartitionsRDD<T, T>(this, filterKernel(f), true, 'filter');
+    return new rddClasses.MapPartitionsRDD<T, T>(this, filterKernel(f), true, 'filter', { kind: 'filter', f: f as (x: unknown) => boolean });
   }
 
   /**
@@ -307,7 +307,8 @@ export abstract class RDD<T> {
 
   /** Pairs each element with `f(element)` as its key: `[f(t), t]`. */
   keyBy<K>(f: (t: T) => K): RDD<[K, T]> {
-    return new rddClasses.MapPartitionsRDD<[K, T], T>(this, mapKernel((t: T) => [f(t), t] as [K, T]), false, 'keyBy');
+    const g = (t: T) => [f(t), t] as [K, T];
+    return new rddClasses.MapPartitionsRDD<[K, T], T>(this, mapKernel(g), false, 'keyBy', { kind: 'map', f: g as (x: unknown) => unknown });
   }
 
   /** The elements of both RDDs (duplicates kept), as `sc.union([this, other])`. */
@@ -454,7 +455,8 @@ export abstract class RDD<T> {
 
   /** Applies `f` to each value, keeping keys and the partitioner. */
   mapValues<K, V, U>(this: RDD<[K, V]>, f: (v: V) => U): RDD<[K, U]> {
-    return new rddClasses.MapPartitionsRDD<[K, U], [K, V]>(this, mapKernel((kv: [K, V]) => [kv[0], f(kv[1])] as [K, U]), true, 'mapValues');
+    const g = (kv: [K, V]) => [kv[0], f(kv[1])] as [K, U];
+    return new rddClasses.MapPartitionsRDD<[K, U], [K, V]>(this, mapKernel(g), true, 'mapValues', { kind: 'map', f: g as (x: unknown) => unknown });
   }
 
   /** Applies `f` to each value and pairs the key with every element it returns; keeps the partitioner. */
@@ -464,12 +466,14 @@ export abstract class RDD<T> {
 
   /** The keys. */
   keys<K, V>(this: RDD<[K, V]>): RDD<K> {
-    return new rddClasses.MapPartitionsRDD<K, [K, V]>(this, mapKernel((kv: [K, V]) => kv[0]), false, 'keys');
+    const g = (kv: [K, V]) => kv[0];
+    return new rddClasses.MapPartitionsRDD<K, [K, V]>(this, mapKernel(g), false, 'keys', { kind: 'map', f: g as (x: unknown) => unknown });
   }
 
   /** The values. */
   values<K, V>(this: RDD<[K, V]>): RDD<V> {
-    return new rddClasses.MapPartitionsRDD<V, [K, V]>(this, mapKernel((kv: [K, V]) => kv[1]), false, 'values');
+    const g = (kv: [K, V]) => kv[1];
+    return new rddClasses.MapPartitionsRDD<V, [K, V]>(this, mapKernel(g), false, 'values', { kind: 'map', f: g as (x: unknown) => unknown });
   }
 
   /** For each key, the values of this RDD and of `other`: `[k, [vs, ws]]`. Up to three others. */

@@ -1,7 +1,7 @@
 import { ShuffleDependency } from '../rdd/dependency.ts';
 import { RDDComputeError } from '../rdd/rdd-compute-error.ts';
 import { PartitionEvaluator } from './partition-evaluator.ts';
-import { writeShuffleBuckets } from './shuffle-writer.ts';
+import { runShuffleMapTask } from './shuffle-writer.ts';
 import type { RDD } from '../rdd/rdd.ts';
 import type { Task } from './task.ts';
 import type { TaskContext } from './task-context.ts';
@@ -157,10 +157,10 @@ export class DAGScheduler {
         partitionId: m,
         run: () => {
           const ev = new PartitionEvaluator(jobId, stageId, m);
-          const data = ev.evaluate(dep.rdd, m) as readonly (readonly [unknown, unknown])[];
           try {
-            outputs[m] = writeShuffleBuckets(dep, data);
+            outputs[m] = runShuffleMapTask(dep, m, ev);
           } catch (e) {
+            if (e instanceof RDDComputeError) throw e;
             throw new RDDComputeError(child.toString(), m, 'shuffle (map side of) map partition', e);
           }
         },

@@ -1,5 +1,6 @@
 import { NarrowDependency, ShuffleDependency } from '../rdd/dependency.ts';
 import { RDDComputeError } from '../rdd/rdd-compute-error.ts';
+import { composeOps, fusedChain, pushAll, type FusedChain } from '../rdd/record-pipeline.ts';
 import type { RDD } from '../rdd/rdd.ts';
 import type { TaskContext } from './task-context.ts';
 
@@ -13,6 +14,15 @@ interface Frame {
   split: number;
   /** Memo keys of the parent partitions this frame reads; set when expanded. */
   parents: number[] | undefined;
+  /** Set when this partition is computed by a fused chain of narrow operators. */
+  fused: FusedChain | undefined;
+}
+
+/** A fused chain for `rdd` when it and its parent are both per-record operators. */
+function chainFor(rdd: RDD<unknown>): FusedChain | undefined {
+  if ((rdd as { recordOp?: unknown }).recordOp === undefined) return undefined;
+  const chain = fusedChain(rdd);
+  return chain.ops.length >= 2 && chain.ops[chain.ops.length - 1]!.rdd === rdd ? chain : undefined;
 }
 
 /**
@@ -62,7 +72,7 @@ export class PartitionEvaluator implements TaskContext {
 
   /** Evaluates partition `split` of `root`. */
   evaluate<T>(root: RDD<T>, split: number): readonly T[] {
-    const stack: Frame[] = [{ rdd: root as RDD<unknown>, split, parents: undefined }];
+    const stack: Frame[] = [{ rdd: root as RDD<unknown>, split, parents: undefined, fused: undefined }];
     const memo = this.memo;
     const refs = this.refs;
     while (stack.length > 0) {
@@ -82,7 +92,18 @@ export class PartitionEvaluator implements TaskContext {
         const parents: number[] = [];
         f.parents = parents;
         let pushed = false;
-        const deps = f.rdd.dependencies;
+        f.fused = chainFor(f.rdd);
+        if (f.fused !== undefined) {
+          const base = f.fused.base;
+          const pk = memoKey(base, f.split);
+          parents.push(pk);
+          refs.set(pk, (refs.get(pk) ?? 0) + 1);
+          if (!memo.has(pk)) {
+            stack.push({ rdd: base, split: f.split, parents: undefined, fused: undefined });
+            continue;
+          }
+        }
+        const deps = f.fused === undefined ? f.rdd.dependencies : [];
         for (let d = 0; d < deps.length; d++) {
           const dep = deps[d]!;
           if (!(dep instanceof NarrowDependency)) continue;
@@ -91,7 +112,7 @@ export class PartitionEvaluator implements TaskContext {
             parents.push(pk);
             refs.set(pk, (refs.get(pk) ?? 0) + 1);
             if (!memo.has(pk)) {
-              stack.push({ rdd: dep.rdd, split: ps, parents: undefined });
+              stack.push({ rdd: dep.rdd, split: ps, parents: undefined, fused: undefined });
               pushed = true;
             }
           }
@@ -101,7 +122,13 @@ export class PartitionEvaluator implements TaskContext {
       this.current = f.rdd;
       let data: readonly unknown[];
       try {
-        data = f.rdd.computeOrReadCheckpoint(f.split, this);
+        if (f.fused !== undefined) {
+          const out: unknown[] = [];
+          pushAll(memo.get(memoKey(f.fused.base, f.split))!, composeOps(f.fused, f.split, (x) => { out.push(x); }));
+          data = out;
+        } else {
+          data = f.rdd.computeOrReadCheckpoint(f.split, this);
+        }
       } catch (e) {
         if (e instanceof RDDComputeError) throw e;
         throw new RDDComputeError(f.rdd.toString(), f.split, 'compute', e);

@@ -1,13 +1,38 @@
-import { combineValuesByKey } from '../rdd/combine.ts';
+import { combineValuesByKey, MapSideCombiner } from '../rdd/combine.ts';
+import { composeOps, fusedChain, pushAll } from '../rdd/record-pipeline.ts';
 import type { ShuffleDependency } from '../rdd/dependency.ts';
+import type { PartitionEvaluator } from './partition-evaluator.ts';
 
 /**
- * The map side of a shuffle for one map partition: combine by key if the dependency asks for
- * it, then bucket the records by the partitioner. Returns one array per reduce partition.
+ * The map side of a shuffle for one map partition: evaluate the map-side RDD (pushing
+ * records through a fused chain of narrow operators straight into the combiner when it can),
+ * combine by key if the dependency asks for it, then bucket by the partitioner. Returns one
+ * array per reduce partition.
  * @internal
  */
-export function writeShuffleBuckets<K, V, C>(dep: ShuffleDependency<K, V, C>, data: readonly (readonly [K, V])[]): unknown[][] {
-  const records: readonly (readonly [K, unknown])[] = dep.mapSideCombine ? combineValuesByKey(data, dep.aggregator!) : data;
+export function runShuffleMapTask(dep: ShuffleDependency, m: number, ev: PartitionEvaluator): unknown[][] {
+  const chain = fusedChain(dep.rdd);
+  const base = ev.evaluate(chain.base, m);
+  let records: readonly (readonly [unknown, unknown])[];
+  if (dep.mapSideCombine) {
+    if (chain.ops.length === 0) {
+      records = combineValuesByKey(base as readonly (readonly [unknown, unknown])[], dep.aggregator!);
+    } else {
+      const combiner = new MapSideCombiner(dep.aggregator!);
+      pushAll(base, composeOps(chain, m, combiner.insert as (x: unknown) => void));
+      records = combiner.result();
+    }
+  } else if (chain.ops.length === 0) {
+    records = base as readonly (readonly [unknown, unknown])[];
+  } else {
+    const out: (readonly [unknown, unknown])[] = [];
+    pushAll(base, composeOps(chain, m, (x) => { out.push(x as readonly [unknown, unknown]); }));
+    records = out;
+  }
+  return bucketRecords(dep, records);
+}
+
+function bucketRecords(dep: ShuffleDependency, records: readonly (readonly [unknown, unknown])[]): unknown[][] {
   const part = dep.partitioner;
   const n = part.numPartitions;
   if (n === 1) return [records as unknown[]];
