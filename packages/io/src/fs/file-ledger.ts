@@ -49,6 +49,7 @@ export class FileLedger {
     return this.#entries.size;
   }
 
+  /** The entry of `path`, if the ledger has one. */
   get(path: string): LedgerEntry | undefined {
     return this.#entries.get(path);
   }
@@ -58,10 +59,12 @@ export class FileLedger {
     return this.#entries.get(path)?.state === 'seen';
   }
 
+  /** Records `path` as taken (or set aside at start): it will not be returned again while it stays. */
   markSeen(path: string, mtimeMs: number, size: number): void {
     this.#entries.set(path, { state: 'seen', mtimeMs, size });
   }
 
+  /** Records an observation of a new file that is not ready yet (for the stable-size rule). */
   markPending(path: string, mtimeMs: number, size: number): void {
     this.#entries.set(path, { state: 'pending', mtimeMs, size });
   }
