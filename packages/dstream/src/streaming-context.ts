@@ -55,6 +55,8 @@ export class StreamingContext {
   readonly scheduler: StreamingScheduler;
   /** Set by `checkpoint(dir)`. */
   checkpointDir: string | undefined;
+  /** `spark.streaming.unpersist` (default true): unpersist persisted RDDs when streams forget them. */
+  readonly unpersistForgottenRDDs: boolean;
   /** Where `print()` writes, one line per call. */
   consoleWriter: (line: string) => void = (line) => console.log(line);
 
@@ -77,6 +79,7 @@ export class StreamingContext {
     // Read the clock before creating a SparkContext, so that a bad setting leaks none.
     this.clock = clockFromConf(conf.get('spark.streaming.clock', 'system'));
     this.sparkContext = confOrContext instanceof SparkContext ? confOrContext : new SparkContext(confOrContext);
+    this.unpersistForgottenRDDs = conf.get('spark.streaming.unpersist', 'true') !== 'false';
     this.graph = new DStreamGraph(batchDuration);
     const inputInfoTracker = new InputInfoTracker();
     const listenerBus = new StreamingListenerBus();

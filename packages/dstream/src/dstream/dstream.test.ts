@@ -90,6 +90,19 @@ describe('DStream base', () => {
     expect(mapped.generatedRDDs.get(2000)!.getStorageLevel()).toBe(StorageLevel.MEMORY_ONLY);
   });
 
+  it('spark.streaming.unpersist = false keeps forgotten RDDs persisted', async () => {
+    const ssc = new StreamingContext(new SparkConf().setMaster('local[2]').setAppName('dstream').set('spark.streaming.clock', 'manual').set('spark.streaming.unpersist', 'false'), Seconds(1));
+    contexts.push(ssc);
+    const mapped = new TickInputDStream(ssc).map((x) => x).cache();
+    mapped.foreachRDD(async (rdd) => { await rdd.collect(); });
+    await ssc.start();
+    await (ssc.clock as ManualClock).advance(1000);
+    const first = mapped.generatedRDDs.get(1000)!;
+    await (ssc.clock as ManualClock).advance(1000);
+    expect(mapped.generatedRDDs.has(1000)).toBe(false);
+    expect(first.getStorageLevel()).toBe(StorageLevel.MEMORY_ONLY_SER);
+  });
+
   it('cache() persists at Spark\'s DStream default level', () => {
     const ssc = manualContext();
     expect(new TickInputDStream(ssc).cache().storageLevel).toBe(StorageLevel.MEMORY_ONLY_SER);

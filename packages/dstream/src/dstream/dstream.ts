@@ -51,6 +51,9 @@ export abstract class DStream<T> {
   /** Position of this stream in its graph, in creation order. */
   readonly position: number;
   private customName: string | undefined;
+  /** The latest batch time generated so far, and whether an earlier one was generated after it. */
+  private latestGeneratedTime = Number.NEGATIVE_INFINITY;
+  private generatedOutOfOrder = false;
   /** Checkpoint folders of generated RDDs, by batch time (ms). */
   private readonly checkpointFiles = new Map<number, string>();
 
@@ -123,6 +126,8 @@ export abstract class DStream<T> {
     if (rdd === undefined) return undefined;
     if (this.storageLevel !== StorageLevel.NONE) rdd.persist(this.storageLevel);
     if (this.checkpointDuration !== undefined && time.minus(this.zeroTime!).isMultipleOf(this.checkpointDuration)) rdd.checkpoint();
+    if (time.milliseconds < this.latestGeneratedTime) this.generatedOutOfOrder = true;
+    else this.latestGeneratedTime = time.milliseconds;
     this.generatedRDDs.set(time.milliseconds, rdd);
     return rdd;
   }
@@ -214,13 +219,24 @@ export abstract class DStream<T> {
   clearMetadata(time: Time): void {
     const remember = this.rememberDuration ?? this.slideDuration;
     const threshold = time.milliseconds - remember.milliseconds;
+    if (this.generatedOutOfOrder) this.sortGeneratedRDDs();
+    // In time order, so the scan stops at the first RDD to keep: a window that remembers
+    // thousands of batches costs no more per batch than one that remembers two.
     for (const [t, rdd] of this.generatedRDDs) {
-      if (t > threshold) continue;
+      if (t > threshold) break;
       this.generatedRDDs.delete(t);
-      if (this.storageLevel !== StorageLevel.NONE) rdd.unpersist();
+      if (this.storageLevel !== StorageLevel.NONE && this.ssc.unpersistForgottenRDDs) rdd.unpersist();
     }
     this.updateCheckpointFiles();
     for (const parent of this.dependencies) parent.clearMetadata(time);
+  }
+
+  /** Restores time order after an older batch was generated late (`slice`, a previous window). */
+  private sortGeneratedRDDs(): void {
+    const entries = [...this.generatedRDDs].sort((a, b) => a[0] - b[0]);
+    this.generatedRDDs.clear();
+    for (const [t, rdd] of entries) this.generatedRDDs.set(t, rdd);
+    this.generatedOutOfOrder = false;
   }
 
   /**
