@@ -18,8 +18,8 @@ describe('actions', () => {
     expect(seen).toEqual([0]);
     seen.length = 0;
     expect(await rdd.take(25)).toEqual(Array.from({ length: 25 }, (_, i) => i));
-    // first partition gives 10 of 25; then ceil(1.5*25*1/10)-1 = 3 more partitions
-    expect(seen).toEqual([0, 1, 2, 3]);
+    // first partition gives 10 of 25; then floor(1.5*25*1/10) - 1 = 2 more partitions
+    expect(seen).toEqual([0, 1, 2]);
     expect(await rdd.take(0)).toEqual([]);
     expect(await rdd.take(1000)).toHaveLength(100);
     // empty leading partitions: keeps scanning, growing by 4x

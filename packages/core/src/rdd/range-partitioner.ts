@@ -100,7 +100,7 @@ function determineBounds<K>(candidates: [K, number][], partitions: number, ord: 
   for (let i = 0; i < candidates.length && bounds.length < partitions - 1; i++) {
     const [key, weight] = candidates[i]!;
     cum += weight;
-    if (cum >= target) {
+    if (cum > target) {
       if (!hasPrev || ord(key, prev as K) > 0) {
         bounds.push(key);
         target += step;

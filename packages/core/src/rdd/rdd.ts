@@ -564,7 +564,7 @@ export abstract class RDD<T> {
       if (scanned > 0) {
         toTry = out.length === 0
           ? scanned * 4
-          : Math.min(Math.max(Math.ceil((1.5 * num * scanned) / out.length) - scanned, 1), scanned * 4);
+          : Math.min(Math.max(Math.floor((1.5 * num * scanned) / out.length) - scanned, 1), scanned * 4);
       }
       const parts = Array.from({ length: Math.min(toTry, total - scanned) }, (_, i) => scanned + i);
       const left = num - out.length;
