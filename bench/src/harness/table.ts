@@ -22,7 +22,7 @@ export function formatTables(suite: SuiteResult): string {
     mb(r.peakHeapBytes),
     r.error ? `- (${r.error.split('\n')[0]!.slice(0, 90)})` : r.agrees === undefined ? 'not compared' : r.agrees ? (r.scope === 'beam' ? 'yes (Beam input)' : 'yes') : 'NO',
   ]);
-  const parts = [pad([header, ...rows], [false, false, true, true, true, true, false])];
+  const parts = rows.length > 0 ? [pad([header, ...rows], [false, false, true, true, true, true, false])] : [];
   if (suite.latency.length > 0) {
     const lh = ['latency', 'offered records/s', 'smallest sustained batch', 'p99 end-to-end', 'trials (interval: achieved records/s, p99, tail sched. delay)'];
     const lrows = suite.latency.map((l) => [

@@ -1,0 +1,61 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { SuiteResult } from './src/harness/suite.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'kindling-bench-smoke-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function runBench(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'bench/run-all.ts', ...args], { cwd: root, maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+// Keeps the benchmark scripts working: every workload on tiny data, every system. Speed is
+// never asserted; only that the scripts run, print the table, and that every system that ran
+// produced the hand loop's result on the same input.
+describe('pnpm bench --smoke', () => {
+  it('runs every workload on every system and the results agree', async () => {
+    const out = join(dir, 'results.json');
+    const { code, stdout, stderr } = await runBench(['--smoke', '--out', out]);
+    const suite = JSON.parse(readFileSync(out, 'utf8')) as SuiteResult;
+
+    const workloads = new Set(suite.rows.map((r) => r.workload));
+    for (const w of ['orders', 'wordcount', 'wordcount-inv', 'grep', 'topk']) expect(workloads).toContain(w);
+    expect(stdout).toContain('| workload');
+    expect(stdout).toContain('| latency');
+
+    // The baseline and RxJS need no engine: they always run and always agree.
+    for (const r of suite.rows.filter((r) => r.system === 'hand' || r.system === 'rxjs')) {
+      expect(r.error, `${r.workload}/${r.system}`).toBeUndefined();
+      expect(r.agrees, `${r.workload}/${r.system}`).toBe(true);
+      expect(r.records).toBeGreaterThan(0);
+      expect(r.runsMs.length).toBe(1);
+    }
+    // Kindling and Beam may be reported unavailable (with the reason), but never wrong.
+    for (const r of suite.rows) {
+      if (r.error) expect(r.error.length, `${r.workload}/${r.system}`).toBeGreaterThan(0);
+      else expect(r.agrees, `${r.workload}/${r.system}: ${r.disagreement ?? ''}`).toBe(true);
+    }
+    expect(code, stderr).toBe(0);
+
+    for (const l of suite.latency.filter((l) => l.system === 'hand')) {
+      expect(l.error).toBeUndefined();
+      expect(l.trials.length).toBeGreaterThan(0);
+    }
+  }, 600_000);
+
+  it('rejects an unknown flag with the usage', async () => {
+    const { code, stderr } = await runBench(['--no-such-flag', '1']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('unknown flag --no-such-flag');
+    expect(stderr).toContain('pnpm bench [flags]');
+  });
+});
