@@ -38,12 +38,13 @@ describe('writeFolderAtomically', () => {
 
   it('cleans hidden siblings left by a crashed earlier write of the same folder', async () => {
     const d = tempDir();
-    mkdirSync(join(d, '.out.tmp-123-abcd'));
-    writeFileSync(join(d, '.out.tmp-123-abcd', 'part-00000'), 'half');
-    mkdirSync(join(d, '.out.old-123-abcd'));
-    mkdirSync(join(d, '.other.tmp-1-a'));
+    mkdirSync(join(d, '.out.tmp-123-abcd0123'));
+    writeFileSync(join(d, '.out.tmp-123-abcd0123', 'part-00000'), 'half');
+    mkdirSync(join(d, '.out.old-123-abcd0123'));
+    mkdirSync(join(d, '.other.tmp-1-abcd0123'));
+    mkdirSync(join(d, '.out.tmp-x.tmp-1-abcd0123')); // belongs to a folder named "out.tmp-x"
     await writeFolderAtomically(join(d, 'out'), ['x']);
-    expect(readdirSync(d).sort()).toEqual(['.other.tmp-1-a', 'out']);
+    expect(readdirSync(d).sort()).toEqual(['.other.tmp-1-abcd0123', '.out.tmp-x.tmp-1-abcd0123', 'out']);
   });
 
   it('never lets a concurrent reader see a folder without _SUCCESS or with mixed parts', async () => {

@@ -261,6 +261,13 @@ export class DirectoryScanner {
 
   #stat(path: string, out: Map<string, FoundFile>, problems: ScanProblem[]): void {
     if (out.has(path)) return;
+    const known = this.ledger.get(path);
+    if (known?.state === 'seen') {
+      // Already taken: being listed is all that matters (it keeps the entry), so a large
+      // directory costs one stat per new file per scan, not one per file.
+      out.set(path, { path, mtimeMs: known.mtimeMs, size: known.size });
+      return;
+    }
     try {
       const st = statSync(path);
       if (!st.isFile()) return; // a symlink to a directory, a socket, ...

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 /**
  * A hidden sibling name for `base` (starts with `.`, so input listings and directory streams
- * ignore it): `.<base>.<kind>-<pid>-<random>`.
+ * ignore it): `.<base>.<kind>-<pid>-<8 hex digits>`.
  *
  * @internal
  */
@@ -12,5 +12,7 @@ export function hiddenSiblingName(base: string, kind: 'tmp' | 'old'): string {
 
 /** Whether `name` is a hidden sibling of `base` made by {@link hiddenSiblingName}. @internal */
 export function isHiddenSiblingOf(name: string, base: string): boolean {
-  return name.startsWith(`.${base}.tmp-`) || name.startsWith(`.${base}.old-`);
+  const prefix = `.${base}.`;
+  if (!name.startsWith(prefix)) return false;
+  return /^(?:tmp|old)-\d+-[0-9a-f]{8}$/.test(name.slice(prefix.length));
 }
