@@ -3,7 +3,7 @@ export type { ForeachRDDFunction } from './internal.ts';
 export { InputDStream } from './internal.ts';
 export { State, StateSpec, MapWithStateDStream } from './internal.ts';
 export { StreamingContext } from './internal.ts';
-export type { StreamingContextState } from './internal.ts';
+export type { StreamingContextState, RDDsOf } from './internal.ts';
 export { DStreamGraph } from './internal.ts';
 export { BatchInfo, OutputOperationInfo, BatchFailedError } from './internal.ts';
 export type {

@@ -11,6 +11,9 @@ import { JobScheduler } from './scheduler/job-scheduler.ts';
 import type { StreamingListener } from './scheduler/streaming-listener.ts';
 import { StreamingListenerBus } from './scheduler/streaming-listener-bus.ts';
 
+/** The RDD types of a tuple of streams: `[DStream<A>, DStream<B>]` -> `[RDD<A>, RDD<B>]`. */
+export type RDDsOf<S extends readonly DStream<unknown>[]> = { -readonly [I in keyof S]: S[I] extends DStream<infer E> ? RDD<E> : never };
+
 /** Spark's `StreamingContextState`. */
 export type StreamingContextState = 'INITIALIZED' | 'ACTIVE' | 'STOPPED';
 
@@ -140,9 +143,12 @@ export class StreamingContext {
   /** The elements of all `streams`, batch by batch (same slide duration). */
   union<T>(streams: readonly DStream<T>[]): DStream<T> { return new dstreamClasses.UnionDStream<T>(streams); }
 
-  /** A function of the RDDs of all `streams` of each batch. */
-  transform<T>(streams: readonly DStream<unknown>[], f: (rdds: RDD<unknown>[], time: Time) => RDD<T>): DStream<T> {
-    return new dstreamClasses.TransformedDStream<T>(streams, f);
+  /**
+   * A function of the RDDs of all `streams` of each batch; `rdds` is typed element-wise after
+   * `streams` (`[DStream<A>, DStream<B>]` gives `[RDD<A>, RDD<B>]`).
+   */
+  transform<S extends readonly DStream<unknown>[], T>(streams: readonly [...S], f: (rdds: RDDsOf<S>, time: Time) => RDD<T>): DStream<T> {
+    return new dstreamClasses.TransformedDStream<T>(streams, f as unknown as (rdds: RDD<unknown>[], time: Time) => RDD<T>);
   }
 
   /** A pair operation's partitioner: the given one, or hash over `n` (default parallelism). @internal */

@@ -185,7 +185,7 @@ describe('BasicOperations', () => {
   it('StreamingContext.transform', async () => {
     const out = await runStreamingTest({
       input: [range(1, 4), range(5, 8)],
-      operation: (s) => s.context.transform([s, s.map((x) => x + 1), s.map((x) => x + 2)], (rdds) => (rdds[0] as RDD<number>).union(rdds[1] as RDD<number>).union(rdds[2] as RDD<number>)),
+      operation: (s) => s.context.transform([s, s.map((x) => x + 1), s.map((x) => x + 2)], ([a, b, c]) => a.union(b).union(c)),
     });
     expect(out).toEqual([[...range(1, 4), ...range(2, 5), ...range(3, 6)], [...range(5, 8), ...range(6, 9), ...range(7, 10)]]);
   });

@@ -18,6 +18,14 @@ describe('DStream types', () => {
     expectTypeOf(words.transformWith(pairs, (a, b) => a.union(b.keys()))).toEqualTypeOf<DStream<string>>();
     expectTypeOf(words.slice).returns.toEqualTypeOf<RDD<string>[]>();
     expectTypeOf(ssc.queueStream([[1, 2]])).toEqualTypeOf<DStream<number>>();
+    expectTypeOf(ssc.union([words, words])).toEqualTypeOf<DStream<string>>();
+    const t = ssc.transform([words, pairs], ([w, p], time) => {
+      expectTypeOf(w).toEqualTypeOf<RDD<string>>();
+      expectTypeOf(p).toEqualTypeOf<RDD<[string, number]>>();
+      expectTypeOf(time.milliseconds).toEqualTypeOf<number>();
+      return w.union(p.keys());
+    });
+    expectTypeOf(t).toEqualTypeOf<DStream<string>>();
   });
 
   it('pair operations only compile on pairs', () => {
