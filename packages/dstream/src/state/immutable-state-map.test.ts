@@ -7,7 +7,7 @@ const contents = <K, S>(m: ImmutableStateMap<K, S>): [K, S, number][] =>
 
 describe('ImmutableStateMap', () => {
   it('puts, gets, updates and removes', () => {
-    const m = ImmutableStateMap.empty<string, number>();
+    const m = ImmutableStateMap.empty<string, number>(true);
     expect(m.size).toBe(0);
     expect(m.get('a')).toBeUndefined();
     m.put('a', 1, 100);
@@ -15,7 +15,7 @@ describe('ImmutableStateMap', () => {
     m.put('a', 3, 200);
     expect(m.size).toBe(2);
     expect(m.get('a')).toBe(3);
-    expect(m.getEntry('a')).toEqual({ key: 'a', state: 3, updateTime: 200 });
+    expect({ ...m.getEntry('a') }).toEqual({ key: 'a', state: 3, updateTime: 200 });
     m.remove('b');
     m.remove('missing');
     expect(m.size).toBe(1);
@@ -23,7 +23,7 @@ describe('ImmutableStateMap', () => {
   });
 
   it('never changes a version after its copy was taken', () => {
-    const v1 = ImmutableStateMap.empty<string, number>();
+    const v1 = ImmutableStateMap.empty<string, number>(true);
     v1.put('a', 1, 1);
     v1.put('b', 1, 1);
     const v2 = v1.copy();
@@ -34,6 +34,18 @@ describe('ImmutableStateMap', () => {
     expect(contents(v2).sort()).toEqual([['a', 2, 2], ['c', 2, 2]]);
     expect(() => v1.put('x', 0, 0)).toThrow(/read-only/);
     expect(() => v1.remove('a')).toThrow(/read-only/);
+  });
+
+  it('without tracked update times: same contents, times unknown (NaN), states may be undefined', () => {
+    const m = ImmutableStateMap.empty<string, number | undefined>();
+    m.put('a', 1, 100);
+    m.put('u', undefined, 100);
+    expect(m.get('a')).toBe(1);
+    expect(m.has('u')).toBe(true);
+    expect(m.has('x')).toBe(false);
+    expect(m.getEntry('u')?.state).toBeUndefined();
+    expect(m.getEntry('x')).toBeUndefined();
+    expect(contents(m).sort()).toEqual([['a', 1, Number.NaN], ['u', undefined, Number.NaN]]);
   });
 
   it('lets one version have two independent children (a batch re-run)', () => {

@@ -2,6 +2,14 @@ import { Map as IMap } from 'immutable';
 import type { StateEntry, StateMap } from './state-map.ts';
 import { toValueKey } from './state-key.ts';
 
+/** A stored entry, for maps that need the original key (composite keys) or update times. */
+class BoxedEntry<K, S> implements StateEntry<K, S> {
+  constructor(readonly key: K, readonly state: S, readonly updateTime: number) {}
+}
+
+/** `get` answer for an absent key (a state may itself be `undefined`). */
+const ABSENT: unique symbol = Symbol('absent');
+
 /** Keys written at one batch time, oldest batch first; only the version that made it appends. */
 interface TimeBucket<K> {
   readonly time: number;
@@ -34,39 +42,59 @@ interface TimeBucket<K> {
  * @internal
  */
 export class ImmutableStateMap<K, S> implements StateMap<K, S> {
-  private map: IMap<unknown, StateEntry<K, S>>;
+  /**
+   * Value per key: the bare state when the key is primitive (or compares by its own
+   * `equals`) and update times are not tracked, else a {@link BoxedEntry}. Half the objects
+   * on a large state's heap, which is what garbage collection pays for.
+   */
+  private map: IMap<unknown, unknown>;
   private frozen = false;
   private buckets: TimeBucket<K>[] | undefined;
 
-  private constructor(map: IMap<unknown, StateEntry<K, S>>, buckets: TimeBucket<K>[] | undefined) {
+  private constructor(map: IMap<unknown, unknown>, buckets: TimeBucket<K>[] | undefined) {
     this.map = map;
     this.buckets = buckets;
   }
 
   /** An empty map; `trackUpdateTimes` enables {@link removeIdle} (needed for timeouts only). */
   static empty<K, S>(trackUpdateTimes = false): ImmutableStateMap<K, S> {
-    return new ImmutableStateMap<K, S>(IMap<unknown, StateEntry<K, S>>().asMutable(), trackUpdateTimes ? [] : undefined);
+    return new ImmutableStateMap<K, S>(IMap<unknown, unknown>().asMutable(), trackUpdateTimes ? [] : undefined);
   }
 
   /** A map holding `entries` (in any time order), e.g. restored from a checkpoint. */
   static fromEntries<K, S>(entries: Iterable<StateEntry<K, S>>, trackUpdateTimes = false): ImmutableStateMap<K, S> {
     const m = ImmutableStateMap.empty<K, S>(trackUpdateTimes);
-    const sorted = [...entries].sort((a, b) => a.updateTime - b.updateTime);
-    for (let i = 0; i < sorted.length; i++) m.put(sorted[i]!.key, sorted[i]!.state, sorted[i]!.updateTime);
+    // time order only matters for the timeout buckets
+    const list = trackUpdateTimes ? [...entries].sort((a, b) => a.updateTime - b.updateTime) : entries;
+    for (const e of list) m.put(e.key, e.state, e.updateTime);
     return m;
   }
 
   get size(): number { return this.map.size; }
 
-  get(key: K): S | undefined { return this.map.get(toValueKey(key))?.state; }
+  get(key: K): S | undefined {
+    const v = this.map.get(toValueKey(key), ABSENT);
+    if (v === ABSENT) return undefined;
+    return v instanceof BoxedEntry ? (v.state as S) : (v as S);
+  }
 
-  getEntry(key: K): StateEntry<K, S> | undefined { return this.map.get(toValueKey(key)); }
+  has(key: K): boolean { return this.map.has(toValueKey(key)); }
 
-  entries(): IterableIterator<StateEntry<K, S>> { return this.map.values(); }
+  getEntry(key: K): StateEntry<K, S> | undefined {
+    const vk = toValueKey(key);
+    const v = this.map.get(vk, ABSENT);
+    if (v === ABSENT) return undefined;
+    return v instanceof BoxedEntry ? (v as BoxedEntry<K, S>) : new BoxedEntry(vk as K, v as S, Number.NaN);
+  }
+
+  *entries(): IterableIterator<StateEntry<K, S>> {
+    for (const [vk, v] of this.map.entries()) yield v instanceof BoxedEntry ? (v as BoxedEntry<K, S>) : new BoxedEntry(vk as K, v as S, Number.NaN);
+  }
 
   put(key: K, state: S, updateTime: number): void {
     this.checkWritable();
-    this.map = this.map.set(toValueKey(key), { key, state, updateTime });
+    const vk = toValueKey(key);
+    this.map = this.map.set(vk, this.buckets !== undefined || vk !== key ? new BoxedEntry(key, state, updateTime) : state);
     if (this.buckets) this.recordWrite(key, updateTime);
   }
 
@@ -85,7 +113,7 @@ export class ImmutableStateMap<K, S> implements StateMap<K, S> {
       const { time, keys } = buckets[i]!;
       for (let j = 0; j < keys.length; j++) {
         const vk = toValueKey(keys[j]);
-        const e = this.map.get(vk);
+        const e = this.map.get(vk) as BoxedEntry<K, S> | undefined;
         // Written again later (or removed): this bucket no longer speaks for the key.
         if (e === undefined || e.updateTime !== time) continue;
         expired.push(e);

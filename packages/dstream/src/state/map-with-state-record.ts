@@ -89,9 +89,10 @@ export function updateMapWithStateRecord<K, V, S, M>(
   const stampAll = timeoutThreshold !== undefined;
   for (let i = 0; i < data.length; i++) {
     const key = data[i]![0];
-    const entry = stateMap.getEntry(key);
-    if (entry === undefined) state.wrap(false, undefined);
-    else state.wrap(true, entry.state);
+    const current = stateMap.get(key);
+    // one lookup in the common case; `has` only to tell "no state" from a state of undefined
+    if (current !== undefined) state.wrap(true, current);
+    else state.wrap(stateMap.has(key), undefined);
     const out = call(batchTime, key, data[i]![1], state);
     if (state.isRemoved()) stateMap.remove(key);
     else if (state.isUpdated() || (stampAll && state.exists())) stateMap.put(key, state.get(), now);

@@ -1,6 +1,7 @@
 /**
  * One key's state inside a {@link StateMap}: the user's state and the batch time (ms) at which
- * it was last written, which is what idle timeouts are measured from.
+ * it was last written, which is what idle timeouts are measured from (`NaN` in maps that do
+ * not track update times).
  */
 export interface StateEntry<K, S> {
   readonly key: K;
@@ -23,6 +24,7 @@ export interface StateMap<K, S> {
   /** Number of keys with state. */
   readonly size: number;
   get(key: K): S | undefined;
+  has(key: K): boolean;
   /** The entry for `key` (state and last update time), or undefined when it has no state. */
   getEntry(key: K): StateEntry<K, S> | undefined;
   /** Every entry, in no particular order. */
