@@ -56,7 +56,14 @@ export class SparkContext {
   private readonly localThreads: number;
   private readonly taskScheduler: TaskScheduler;
   private readonly dagScheduler: DAGScheduler;
-  private readonly persistentRdds = new Map<number, RDD<unknown>>();
+  // Weak, as Spark's: a persisted RDD nobody references any more is collected, and then its
+  // blocks are dropped (Spark's ContextCleaner), so a long-running stream that forgets to
+  // unpersist does not leak its batches.
+  private readonly persistentRdds = new Map<number, WeakRef<RDD<unknown>>>();
+  private readonly cleaner = new FinalizationRegistry<number>((rddId) => {
+    this.persistentRdds.delete(rddId);
+    this.blockManager.removeRdd(rddId);
+  });
   private checkpointDir: string | undefined;
   private isStopped = false;
 
@@ -206,15 +213,27 @@ export class SparkContext {
   getCheckpointDir(): string | undefined { return this.checkpointDir; }
 
   /** The persisted RDDs by id. */
-  getPersistentRDDs(): Map<number, RDD<unknown>> { return new Map(this.persistentRdds); }
+  getPersistentRDDs(): Map<number, RDD<unknown>> {
+    const out = new Map<number, RDD<unknown>>();
+    for (const [id, ref] of this.persistentRdds) {
+      const r = ref.deref();
+      if (r !== undefined) out.set(id, r);
+    }
+    return out;
+  }
 
   /** @internal */
-  registerPersistentRDD(rdd: RDD<unknown>): void { this.persistentRdds.set(rdd.id, rdd); }
+  registerPersistentRDD(rdd: RDD<unknown>): void {
+    if (this.persistentRdds.has(rdd.id)) return;
+    this.persistentRdds.set(rdd.id, new WeakRef(rdd));
+    this.cleaner.register(rdd, rdd.id, rdd);
+  }
 
   /** @internal */
-  unregisterPersistentRDD(rddId: number): void {
-    this.persistentRdds.delete(rddId);
-    this.blockManager.removeRdd(rddId);
+  unregisterPersistentRDD(rdd: RDD<unknown>): void {
+    this.persistentRdds.delete(rdd.id);
+    this.cleaner.unregister(rdd);
+    this.blockManager.removeRdd(rdd.id);
   }
 
   // ------------------------------------------------------------------ jobs

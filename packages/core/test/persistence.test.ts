@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { StorageLevel } from '../src/index.ts';
 import { useSparkContext } from './helpers.ts';
 
@@ -41,6 +43,24 @@ describe('persist / cache / unpersist', () => {
     const rdd = ctx.sc.parallelize([1]).persist(StorageLevel.MEMORY_ONLY);
     expect(rdd.persist(StorageLevel.MEMORY_ONLY)).toBe(rdd);
     expect(() => rdd.persist(StorageLevel.DISK_ONLY)).toThrow(/Cannot change the storage level/);
+  });
+
+  it('drops the blocks of a persisted RDD once nothing references it (as Spark\'s ContextCleaner)', async () => {
+    setFlagsFromString('--expose_gc');
+    const gc = runInNewContext('gc') as () => void;
+    let id = -1;
+    await (async () => {
+      const rdd = ctx.sc.parallelize(Array.from({ length: 1000 }, (_, i) => i), 2).map((x) => x + 1).cache();
+      id = rdd.id;
+      await rdd.count();
+    })();
+    expect(ctx.sc.blockManager.count(id)).toBe(2);
+    for (let i = 0; i < 50 && ctx.sc.blockManager.count(id) > 0; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(ctx.sc.blockManager.count(id)).toBe(0);
+    expect(ctx.sc.getPersistentRDDs().has(id)).toBe(false);
   });
 
   it('StorageLevel descriptions', () => {

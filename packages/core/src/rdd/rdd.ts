@@ -242,7 +242,7 @@ export abstract class RDD<T> {
 
   /** Forgets the persisted partitions and the storage level. */
   unpersist(_blocking = false): this {
-    this.context.unregisterPersistentRDD(this.id);
+    this.context.unregisterPersistentRDD(this as RDD<unknown>);
     this.storageLevel = StorageLevel.NONE;
     return this;
   }
