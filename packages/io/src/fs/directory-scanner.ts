@@ -153,7 +153,7 @@ export class DirectoryScanner {
       log(`${this.#source}: cannot be listed at start (${problems[0]?.reason ?? 'unknown'}); every file that appears in it will be read`);
       return 0;
     }
-    for (const f of present.values()) this.ledger.markSeen(f.path, f.mtimeMs, f.size);
+    for (const f of present.values()) if (f !== undefined) this.ledger.markSeen(f.path, f.mtimeMs, f.size);
     log(
       `${this.#source}: ignoring ${present.size} file(s) already present at start (newFilesOnly); ` +
         `only files that appear from now on will be read`,
@@ -175,8 +175,8 @@ export class DirectoryScanner {
     const ready: FoundFile[] = [];
     let notReady = 0;
     for (const f of present.values()) {
+      if (f === undefined) continue; // seen
       const entry = this.ledger.get(f.path);
-      if (entry?.state === 'seen') continue;
       if (filter !== undefined) {
         let keep: boolean;
         try {
@@ -214,9 +214,12 @@ export class DirectoryScanner {
     if (cb !== undefined) for (const p of problems) cb(p);
   }
 
-  /** Present input files by path, or undefined when the source itself cannot be listed. */
-  #list(problems: ScanProblem[]): Map<string, FoundFile> | undefined {
-    const out = new Map<string, FoundFile>();
+  /**
+   * Present input files by path (`undefined` for files the ledger has already seen: they are
+   * not stat'ed), or undefined when the source itself cannot be listed.
+   */
+  #list(problems: ScanProblem[]): Map<string, FoundFile | undefined> | undefined {
+    const out = new Map<string, FoundFile | undefined>();
     if (!this.#isGlob) {
       return this.#listDir(this.#source, out, problems, true) ? out : undefined;
     }
@@ -239,7 +242,7 @@ export class DirectoryScanner {
     return out;
   }
 
-  #listDir(dir: string, out: Map<string, FoundFile>, problems: ScanProblem[], isSource: boolean): boolean {
+  #listDir(dir: string, out: Map<string, FoundFile | undefined>, problems: ScanProblem[], isSource: boolean): boolean {
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -252,20 +255,20 @@ export class DirectoryScanner {
       });
       return false;
     }
+    const prefix = join(dir, '/'); // normalised once: prefix + name === join(dir, name)
     for (const e of entries) {
       if (isHiddenName(e.name) || e.isDirectory()) continue;
-      this.#stat(join(dir, e.name), out, problems);
+      this.#stat(prefix + e.name, out, problems);
     }
     return true;
   }
 
-  #stat(path: string, out: Map<string, FoundFile>, problems: ScanProblem[]): void {
+  #stat(path: string, out: Map<string, FoundFile | undefined>, problems: ScanProblem[]): void {
     if (out.has(path)) return;
-    const known = this.ledger.get(path);
-    if (known?.state === 'seen') {
+    if (this.ledger.isSeen(path)) {
       // Already taken: being listed is all that matters (it keeps the entry), so a large
       // directory costs one stat per new file per scan, not one per file.
-      out.set(path, { path, mtimeMs: known.mtimeMs, size: known.size });
+      out.set(path, undefined);
       return;
     }
     try {
