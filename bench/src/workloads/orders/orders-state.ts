@@ -22,7 +22,8 @@ export function aggregateOrders(orders: Iterable<Order>): OrdersBatch {
   return batch;
 }
 
-function top5<K>(m: Map<K, number>): K[] {
+/** The 5 keys with the largest values, largest first; ties by key. */
+export function top5<K>(m: Map<K, number>): K[] {
   return [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, 5).map((e) => e[0]);
 }
 

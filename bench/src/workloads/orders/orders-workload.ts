@@ -50,5 +50,6 @@ export const ordersWorkload: Workload<OrdersInput> = {
     hand: async () => (await import('./orders-hand.ts')).ordersHand,
     rxjs: async () => (await import('./orders-rxjs.ts')).ordersRxjs,
     kindling: async () => (await import('./orders-kindling.ts')).ordersKindling,
+    beam: async () => (await import('./orders-beam.ts')).ordersBeam,
   },
 };
