@@ -1,10 +1,42 @@
 export { DStream, batchFileName } from './internal.ts';
 export type { ForeachRDDFunction } from './internal.ts';
 export { InputDStream } from './internal.ts';
+export {
+  FileInputDStream,
+  ReceiverInputDStream,
+  SocketInputDStream,
+  Receiver,
+  ObservableReceiver,
+  SocketReceiver,
+  RateLimiter,
+  PIDRateEstimator,
+  RateController,
+  InMemoryBlockStore,
+  ReceivedBlockTracker,
+} from './internal.ts';
+export type {
+  BatchInputDescription,
+  FileBatchInput,
+  FileInputEntry,
+  BlockBatchInput,
+  ReceivedBlockInfo,
+  OffsetRange,
+  OffsetRangeBatchInput,
+  FileStreamOptions,
+  FileInputProblem,
+  FileInputStreamState,
+  FileRecordReader,
+  ReceivedBlockStore,
+  ReceiverStreamOptions,
+  SocketReceiverOptions,
+  SaveBatchOptions,
+} from './internal.ts';
 export { State, StateSpec, MapWithStateDStream } from './internal.ts';
 export { StreamingContext } from './internal.ts';
 export type { StreamingContextState, RDDsOf } from './internal.ts';
 export { DStreamGraph } from './internal.ts';
+export { IncompatibleCheckpointError, CorruptCheckpointError, CHECKPOINT_FORMAT_VERSION } from './internal.ts';
+export type { CheckpointableInput, MetadataCheckpoint } from './internal.ts';
 export { BatchInfo, OutputOperationInfo, BatchFailedError } from './internal.ts';
 export type {
   StreamInputInfo,

@@ -25,9 +25,28 @@ export * from './dstream/dstream-graph.ts';
 export * from './input/input-dstream.ts';
 export * from './input/queue-input-dstream.ts';
 // --- sources and receivers ---
+export * from './input/batch-input-description.ts';
+export * from './input/file-input-dstream.ts';
+export * from './receiver/rate-limiter.ts';
+export * from './receiver/pid-rate-estimator.ts';
+export * from './receiver/rate-controller.ts';
+export * from './receiver/block-generator.ts';
+export * from './receiver/received-block-store.ts';
+export * from './receiver/received-block-tracker.ts';
+export * from './receiver/receiver.ts';
+export * from './receiver/receiver-supervisor.ts';
+export * from './receiver/socket-receiver.ts';
+export * from './receiver/observable-receiver.ts';
+export * from './input/receiver-input-dstream.ts';
+export * from './input/socket-input-dstream.ts';
+export * from './output/batch-output.ts';
 export * from './scheduler/batch-info.ts';
 export * from './scheduler/output-operation-info.ts';
 export * from './scheduler/stream-input-info.ts';
 export * from './scheduler/streaming-listener.ts';
 export * from './scheduler/batch-failed-error.ts';
 export * from './streaming-context.ts';
+// --- fault tolerance ---
+export * from './checkpoint/metadata-checkpoint.ts';
+export * from './checkpoint/incompatible-checkpoint-error.ts';
+export * from './checkpoint/checkpointable-input.ts';

@@ -1,5 +1,6 @@
 import { HashPartitioner, ManualClock, Partitioner, SparkContext, SystemClock } from '@kindling/core';
-import type { Clock, Duration, RDD, SparkConf, Time } from '@kindling/core';
+import type { Clock, Duration, RDD, SparkConf, StorageLevel, Time } from '@kindling/core';
+import { LineDecoder, readBinaryRecordsSync, type ChunkDecoder } from '@kindling/io';
 import type { Observable } from 'rxjs';
 import type { DStream } from './dstream/dstream.ts';
 import { DStreamGraph } from './dstream/dstream-graph.ts';
@@ -10,6 +11,11 @@ import { JobGenerator } from './scheduler/job-generator.ts';
 import { JobScheduler } from './scheduler/job-scheduler.ts';
 import type { StreamingListener } from './scheduler/streaming-listener.ts';
 import { StreamingListenerBus } from './scheduler/streaming-listener-bus.ts';
+import type { FileInputDStream, FileStreamOptions } from './input/file-input-dstream.ts';
+import type { ReceiverInputDStream } from './input/receiver-input-dstream.ts';
+import { ObservableReceiver } from './receiver/observable-receiver.ts';
+import type { Receiver } from './receiver/receiver.ts';
+import type { SocketReceiverOptions } from './receiver/socket-receiver.ts';
 
 /** The RDD types of a tuple of streams: `[DStream<A>, DStream<B>]` -> `[RDD<A>, RDD<B>]`. */
 export type RDDsOf<S extends readonly DStream<unknown>[]> = { -readonly [I in keyof S]: S[I] extends DStream<infer E> ? RDD<E> : never };
@@ -138,6 +144,74 @@ export class StreamingContext {
    */
   queueStream<T>(queue: (RDD<T> | readonly T[])[], oneAtATime = true, defaultRDD?: RDD<T>): DStream<T> {
     return new dstreamClasses.QueueInputDStream<T>(this, queue, oneAtATime, defaultRDD);
+  }
+
+  /**
+   * The lines of the text files that appear in `directory` (Spark's `textFileStream`): see
+   * {@link StreamingContext.fileStream}, with the default options.
+   */
+  textFileStream(directory: string): FileInputDStream<string> {
+    return new dstreamClasses.FileInputDStream<string>(this, directory, {}, undefined, true, 'textFileStream');
+  }
+
+  /**
+   * The lines of the files that appear in `directory` (or match a fast-glob pattern): each
+   * batch reads the files new since the previous batch, oldest modification time first, one
+   * partition per file. Files present at start are ignored unless `newFilesOnly: false`; a
+   * file moved in later is read exactly once whatever its modification time. Names starting
+   * with `.` or `_` are ignored. See {@link FileStreamOptions} (`filter`, `maxFilesPerBatch`,
+   * `minFileAgeMs`, ...). Unlike Spark's `fileStream[K, V, F]`, records are the lines.
+   */
+  fileStream(directory: string, options: FileStreamOptions = {}): FileInputDStream<string> {
+    return new dstreamClasses.FileInputDStream<string>(this, directory, options);
+  }
+
+  /**
+   * Fixed-length records (`Uint8Array`s of `recordLength` bytes) of the files that appear in
+   * `directory`. A file whose length is not a multiple of `recordLength` fails the batch (as
+   * in Spark) with an error naming the file and both numbers.
+   */
+  binaryRecordsStream(directory: string, recordLength: number, options: FileStreamOptions = {}): FileInputDStream<Uint8Array> {
+    if (!Number.isInteger(recordLength) || recordLength <= 0) {
+      throw new RangeError(`binaryRecordsStream(${directory}): recordLength must be a positive integer, got ${recordLength}`);
+    }
+    return new dstreamClasses.FileInputDStream<Uint8Array>(this, directory, options, (path) => readBinaryRecordsSync(path, recordLength), false, 'binaryRecordsStream');
+  }
+
+  /** A stream fed by a user {@link Receiver} (run in-process from `start()`). */
+  receiverStream<T>(receiver: Receiver<T>): ReceiverInputDStream<T> {
+    return new dstreamClasses.ReceiverInputDStream<T>(this, receiver);
+  }
+
+  /** A stream of the values of an RxJS Observable, received as by a receiver (blocks, rate limits). */
+  observableStream<T>(source: Observable<T>, storageLevel?: StorageLevel): ReceiverInputDStream<T> {
+    return new dstreamClasses.ReceiverInputDStream<T>(this, new ObservableReceiver<T>(source, storageLevel), 'observableStream');
+  }
+
+  /**
+   * UTF-8 lines read from a TCP server at `hostname:port` (Spark's `socketTextStream`; e.g.
+   * `nc -lk 9999`): connects as a client, reconnects with back-off (logging each attempt), never
+   * stops the context for a connection error. `storageLevel` is accepted for Spark
+   * compatibility.
+   */
+  socketTextStream(hostname: string, port: number, storageLevel?: StorageLevel, options?: SocketReceiverOptions): ReceiverInputDStream<string> {
+    return new dstreamClasses.SocketInputDStream<string>(this, hostname, port, () => new LineDecoder(), storageLevel, options);
+  }
+
+  /**
+   * Records converted from the bytes of a TCP connection (Spark's `socketStream`). `converter`
+   * is either a function of each received chunk (stateless: chunk boundaries are where TCP put
+   * them) or `{ newDecoder }`, a stateful {@link ChunkDecoder} per connection.
+   */
+  socketStream<T>(
+    hostname: string,
+    port: number,
+    converter: ((chunk: Buffer) => Iterable<T>) | { newDecoder: () => ChunkDecoder<T> },
+    storageLevel?: StorageLevel,
+    options?: SocketReceiverOptions,
+  ): ReceiverInputDStream<T> {
+    const newDecoder = typeof converter === 'function' ? (): ChunkDecoder<T> => ({ push: converter, end: () => [] }) : converter.newDecoder;
+    return new dstreamClasses.SocketInputDStream<T>(this, hostname, port, newDecoder, storageLevel, options);
   }
 
   /** The elements of all `streams`, batch by batch (same slide duration). */

@@ -6,6 +6,7 @@ import { dstreamClasses } from './registry.ts';
 import { toPartitionStateUpdate } from '../state/update-state-partition.ts';
 import type { StateSpec } from '../state/state-spec.ts';
 import type { MapWithStateDStream } from '../state/map-with-state-dstream.ts';
+import { saveBatch, shouldSkipEmptyBatches, type SaveBatchOptions } from '../output/batch-output.ts';
 
 /** A function that runs once per batch on the batch's RDD; the batch waits for a returned Promise. */
 export type ForeachRDDFunction<T> = (rdd: RDD<T>, time: Time) => void | Promise<void>;
@@ -572,14 +573,23 @@ export abstract class DStream<T> {
     ).register();
   }
 
-  /** Writes every batch as a text folder `prefix-<time ms>[.suffix]` (one line per element). */
-  saveAsTextFiles(prefix: string, suffix?: string): void {
-    new dstreamClasses.ForEachDStream(this, (rdd, time) => rdd.saveAsTextFile(batchFileName(prefix, suffix, time)), 'saveAsTextFiles').register();
+  /**
+   * Writes every batch as a text folder `prefix-<time ms>[.suffix]` (one line per element),
+   * atomically: `part-NNNNN` files and `_SUCCESS` appear together, and a re-run batch replaces
+   * its folder. `options.skipEmptyBatches` (or `spark.kindling.output.skipEmptyBatches`)
+   * writes no folder for an empty batch.
+   */
+  saveAsTextFiles(prefix: string, suffix?: string, options?: SaveBatchOptions): void {
+    new dstreamClasses.ForEachDStream(this, async (rdd, time) => {
+      await saveBatch(rdd as RDD<unknown>, batchFileName(prefix, suffix, time), 'text', shouldSkipEmptyBatches(rdd as RDD<unknown>, options));
+    }, 'saveAsTextFiles').register();
   }
 
-  /** Writes every batch as an object-file folder `prefix-<time ms>[.suffix]`. */
-  saveAsObjectFiles(prefix: string, suffix?: string): void {
-    new dstreamClasses.ForEachDStream(this, (rdd, time) => rdd.saveAsObjectFile(batchFileName(prefix, suffix, time)), 'saveAsObjectFiles').register();
+  /** Writes every batch as an object-file folder `prefix-<time ms>[.suffix]`, as {@link DStream.saveAsTextFiles}. */
+  saveAsObjectFiles(prefix: string, suffix?: string, options?: SaveBatchOptions): void {
+    new dstreamClasses.ForEachDStream(this, async (rdd, time) => {
+      await saveBatch(rdd as RDD<unknown>, batchFileName(prefix, suffix, time), 'object', shouldSkipEmptyBatches(rdd as RDD<unknown>, options));
+    }, 'saveAsObjectFiles').register();
   }
 
   /** The partitioner for a pair operation's optional argument (Spark: hash, default parallelism). @internal */

@@ -13,6 +13,9 @@ import type { ShuffledDStream } from './shuffled-dstream.ts';
 import type { TransformedDStream } from './transformed-dstream.ts';
 import type { UnionDStream } from './union-dstream.ts';
 import type { QueueInputDStream } from '../input/queue-input-dstream.ts';
+import type { FileInputDStream } from '../input/file-input-dstream.ts';
+import type { ReceiverInputDStream } from '../input/receiver-input-dstream.ts';
+import type { SocketInputDStream } from '../input/socket-input-dstream.ts';
 import type { WindowedDStream } from './windowed-dstream.ts';
 import type { ReducedWindowedDStream } from './reduced-windowed-dstream.ts';
 import type { StateDStream } from '../state/state-dstream.ts';
@@ -33,6 +36,10 @@ export const dstreamClasses = {} as {
   TransformedDStream: typeof TransformedDStream;
   UnionDStream: typeof UnionDStream;
   QueueInputDStream: typeof QueueInputDStream;
+  // --- sources and receivers ---
+  FileInputDStream: typeof FileInputDStream;
+  ReceiverInputDStream: typeof ReceiverInputDStream;
+  SocketInputDStream: typeof SocketInputDStream;
   // --- window classes ---
   WindowedDStream: typeof WindowedDStream;
   ReducedWindowedDStream: typeof ReducedWindowedDStream;

@@ -1,0 +1,156 @@
+import { ParallelCollectionRDD, type RDD, type Time } from '@kindling/core';
+import { dstreamClasses } from '../dstream/registry.ts';
+import { confNumber, confTimeMs } from '../receiver/conf-values.ts';
+import { PIDRateEstimator } from '../receiver/pid-rate-estimator.ts';
+import { RateController } from '../receiver/rate-controller.ts';
+import { RateLimiter } from '../receiver/rate-limiter.ts';
+import { InMemoryBlockStore, type ReceivedBlockStore } from '../receiver/received-block-store.ts';
+import { ReceivedBlockTracker } from '../receiver/received-block-tracker.ts';
+import type { Receiver } from '../receiver/receiver.ts';
+import { ReceiverSupervisor } from '../receiver/receiver-supervisor.ts';
+import type { StreamingContext } from '../streaming-context.ts';
+import type { BlockBatchInput } from './batch-input-description.ts';
+import { InputDStream } from './input-dstream.ts';
+
+
+/** Options of receiver streams beyond the configuration. */
+export interface ReceiverStreamOptions {
+  /** Log lines (start, stop, restarts, connection attempts). Default `console.info`. */
+  log?: (message: string) => void;
+}
+
+/**
+ * A stream fed by a {@link Receiver} (Spark's `ReceiverInputDStream`, for
+ * `ssc.receiverStream`, `socketTextStream`, `socketStream`, `observableStream`).
+ *
+ * The receiver runs in-process under a supervisor from `ssc.start()`. What it stores is cut
+ * into blocks every `spark.streaming.blockInterval` (default `200ms`); batch `t` takes every
+ * block received in `(t - batchDuration, t]` (the block being built is cut at `t`) and its RDD
+ * has one partition per block, in arrival order; `BatchInfo.numRecords` counts them.
+ *
+ * Configuration (read at start): `spark.streaming.receiver.maxRate` (records/s, default
+ * unlimited), `spark.streaming.backpressure.enabled` (a {@link PIDRateEstimator} adapts the
+ * rate to how fast batches are processed), `spark.streaming.backpressure.initialRate` (the
+ * rate before the first estimate, with backpressure), `spark.streaming.receiverRestartDelay`
+ * (default `2s`). Rate limits are lossless (see {@link Receiver.paused$}).
+ *
+ * Durability hook: each block goes through {@link ReceiverInputDStream.blockStore} (in memory
+ * by default) before any batch can take it, and each batch's block list is recorded
+ * (`assignedInputs()`). A replayed batch whose blocks the store no longer has (in-memory
+ * store after a restart) reads the blocks it still has and logs the missing ones, as Spark
+ * does without a write-ahead log.
+ */
+export class ReceiverInputDStream<T> extends InputDStream<T, BlockBatchInput> {
+  /** The stream's block bookkeeping; its `store` is the durability hook. */
+  readonly tracker: ReceivedBlockTracker;
+  #supervisor: ReceiverSupervisor<T> | undefined;
+  #rateController: RateController | undefined;
+  #limiter: RateLimiter | undefined;
+
+  constructor(
+    ssc: StreamingContext,
+    readonly receiver: Receiver<T>,
+    private readonly opName = 'receiverStream',
+    private readonly options: ReceiverStreamOptions = {},
+  ) {
+    super(ssc);
+    this.tracker = new ReceivedBlockTracker(this.id, new InMemoryBlockStore(), (info, e) => {
+      this.#supervisor?.reportError(`Could not store block ${info.blockId} (${info.numRecords} records); they are lost`, e);
+    });
+  }
+
+  /** Where block data is kept until its batches are forgotten (replace before start for durability). */
+  get blockStore(): ReceivedBlockStore { return this.tracker.store; }
+  set blockStore(store: ReceivedBlockStore) {
+    if (this.#supervisor !== undefined) throw new Error(`${this.name()}: set blockStore before the context starts.`);
+    this.tracker.store = store;
+  }
+
+  /** The receiver's current rate limit in records/s (`Infinity` when unlimited); undefined before start. */
+  get rateLimit(): number | undefined { return this.#limiter?.rate; }
+
+  /** The backpressure controller, when `spark.streaming.backpressure.enabled`. */
+  get rateController(): RateController | undefined { return this.#rateController; }
+
+  start(): Promise<void> {
+    const conf = this.ssc.sparkContext.getConf();
+    const blockIntervalMs = confTimeMs(conf, 'spark.streaming.blockInterval', 200);
+    const maxRate = confNumber(conf, 'spark.streaming.receiver.maxRate', Number.POSITIVE_INFINITY);
+    const backpressure = conf.getBoolean('spark.streaming.backpressure.enabled', false);
+    const initialRate = backpressure ? confNumber(conf, 'spark.streaming.backpressure.initialRate', maxRate) : maxRate;
+    this.#limiter = new RateLimiter(initialRate, maxRate, blockIntervalMs);
+    const log = (m: string): void => this.log(m);
+    const bus = this.ssc.scheduler.listenerBus;
+    this.#supervisor = new ReceiverSupervisor<T>(this.receiver, {
+      streamId: this.id,
+      name: this.name(),
+      blockIntervalMs,
+      limiter: this.#limiter,
+      restartDelayMs: confTimeMs(conf, 'spark.streaming.receiverRestartDelay', 2000),
+      tracker: this.tracker,
+      post: (kind, event) => bus.post(kind, event),
+      log,
+    });
+    if (backpressure) {
+      const limiter = this.#limiter;
+      this.#rateController = new RateController(this.id, PIDRateEstimator.fromConf(conf, this.ssc.batchDuration.milliseconds), (rate) => limiter.updateRate(rate));
+      bus.addListener(this.#rateController);
+    }
+    return this.#supervisor.start();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#rateController !== undefined) this.ssc.scheduler.listenerBus.removeListener(this.#rateController);
+    await this.#supervisor?.stop(`Stopped by the StreamingContext`);
+  }
+
+  /** True while records or blocks wait for a batch. */
+  override hasPendingInput(): boolean {
+    return (this.#supervisor?.generator.pendingRecords ?? 0) > 0 || this.tracker.pendingBlocks > 0;
+  }
+
+  override get isReplayable(): boolean { return true; }
+
+  compute(validTime: Time): RDD<T> | undefined {
+    let input = this.assignedInput(validTime);
+    if (input === undefined) {
+      // Blocks received up to now belong to this batch: cut the one being built.
+      this.#supervisor?.generator.flush();
+      input = { kind: 'blocks', blocks: this.tracker.allocate() };
+      this.assignInput(validTime, input);
+    }
+    const parts: (readonly T[])[] = [];
+    const missing: string[] = [];
+    let numRecords = 0;
+    for (const block of input.blocks) {
+      const records = this.tracker.store.get(block.blockId);
+      if (records === undefined) {
+        missing.push(block.blockId);
+        continue;
+      }
+      parts.push(records as readonly T[]);
+      numRecords += records.length;
+    }
+    if (missing.length > 0) {
+      this.log(
+        `${this.name()}: batch ${validTime}: ${missing.length} block(s) could not be recovered (${missing.join(', ')}): received data lives in memory ` +
+          'unless a durable block store (write-ahead log) is configured; the batch goes on without them.',
+      );
+    }
+    this.reportInputInfo(validTime, numRecords, { blocks: input.blocks.length, missingBlocks: missing });
+    return new ParallelCollectionRDD<T>(this.ssc.sparkContext, parts, `${this.opName} ${this.name()} @ ${validTime}`);
+  }
+
+  private log(message: string): void {
+    (this.options.log ?? ((m: string) => console.info(m)))(message);
+  }
+
+  override clearMetadata(time: Time): void {
+    const threshold = time.milliseconds - (this.rememberDuration ?? this.slideDuration).milliseconds;
+    const dropped: string[] = [];
+    for (const [t, input] of this.assignedInputs()) if (t <= threshold) for (const b of input.blocks) dropped.push(b.blockId);
+    super.clearMetadata(time);
+    if (dropped.length > 0) this.tracker.store.remove(dropped);
+  }
+}
+dstreamClasses.ReceiverInputDStream = ReceiverInputDStream;

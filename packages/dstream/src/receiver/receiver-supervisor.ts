@@ -1,0 +1,153 @@
+import type { ReceiverInfo, StreamingListenerEvents } from '../scheduler/streaming-listener.ts';
+import { BlockGenerator } from './block-generator.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+import type { ReceivedBlockTracker } from './received-block-tracker.ts';
+import type { Receiver } from './receiver.ts';
+
+type State = 'initialized' | 'started' | 'stopped';
+
+/** What a supervisor needs from its stream and context. @internal */
+export interface ReceiverSupervisorOptions {
+  readonly streamId: number;
+  /** Name in events and logs (the stream's name). */
+  readonly name: string;
+  readonly blockIntervalMs: number;
+  readonly limiter: RateLimiter;
+  readonly restartDelayMs: number;
+  readonly tracker: ReceivedBlockTracker;
+  readonly post: <K extends 'onReceiverStarted' | 'onReceiverError' | 'onReceiverStopped'>(kind: K, event: StreamingListenerEvents[K]) => void;
+  readonly log: (message: string) => void;
+}
+
+function errorText(error: unknown): string {
+  if (error === undefined) return '';
+  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+/**
+ * Runs one {@link Receiver} in-process (Spark's `ReceiverSupervisorImpl`): starts and stops it,
+ * restarts it on request after a delay, cuts what it stores into blocks (a
+ * {@link BlockGenerator} with the stream's rate limiter) and hands the blocks to the stream's
+ * {@link ReceivedBlockTracker}. Posts `onReceiverStarted/Error/Stopped`.
+ * @internal
+ */
+export class ReceiverSupervisor<T> {
+  readonly generator: BlockGenerator<T>;
+  #state: State = 'initialized';
+  #final = false;
+  #restartTimer: NodeJS.Timeout | undefined;
+  #restarting = false;
+  #lastError = { message: '', error: '', time: -1 };
+  #stopping: Promise<void> | undefined;
+  #warnedLate = false;
+
+  constructor(
+    readonly receiver: Receiver<T>,
+    private readonly opts: ReceiverSupervisorOptions,
+  ) {
+    this.generator = new BlockGenerator<T>(opts.blockIntervalMs, opts.limiter, (records) => opts.tracker.add(records));
+    receiver.attachSupervisor(this);
+  }
+
+  get streamId(): number { return this.opts.streamId; }
+  get throttled$() { return this.generator.throttled$; }
+  isReceiverStarted(): boolean { return this.#state === 'started'; }
+  isReceiverStopped(): boolean { return this.#state !== 'started'; }
+
+  /** Starts the block generator and the receiver. A receiver whose `onStart` throws is restarted. */
+  async start(): Promise<void> {
+    this.generator.start();
+    await this.#startReceiver();
+  }
+
+  pushSingle(record: T): void {
+    if (this.#final) return this.#late();
+    this.generator.add(record);
+  }
+
+  pushBlock(records: readonly T[]): void {
+    if (this.#final) return this.#late();
+    this.generator.addBlock(records);
+  }
+
+  reportError(message: string, error?: unknown): void {
+    this.#lastError = { message, error: errorText(error), time: Date.now() };
+    this.opts.log(`${this.opts.name}: receiver error: ${message}${error instanceof Error ? ` (${error.message})` : ''}`);
+    this.opts.post('onReceiverError', { receiverInfo: this.#info(true) });
+  }
+
+  /** Stops the receiver, then starts it again after `delayMs`; ignored once stopped for good or while a restart is pending. */
+  restartReceiver(message: string, error?: unknown, delayMs = this.opts.restartDelayMs): void {
+    if (this.#final || this.#restarting) return;
+    this.#restarting = true;
+    this.opts.log(`${this.opts.name}: restarting receiver in ${delayMs} ms: ${message}${error instanceof Error ? ` (${error.message})` : ''}`);
+    void this.#stopReceiver(`Restarting receiver: ${message}`, error).then(() => {
+      if (this.#final) return;
+      this.#restartTimer = setTimeout(() => {
+        this.#restartTimer = undefined;
+        this.#restarting = false;
+        if (!this.#final) void this.#startReceiver();
+      }, delayMs);
+    });
+  }
+
+  /** Stops the receiver for good and flushes the last block. Idempotent. */
+  stop(message: string, error?: unknown): Promise<void> {
+    if (this.#stopping !== undefined) return this.#stopping;
+    this.#final = true;
+    if (this.#restartTimer !== undefined) clearTimeout(this.#restartTimer);
+    this.#restartTimer = undefined;
+    this.#stopping = (this.#state === 'started' ? this.#stopReceiver(message, error) : Promise.resolve()).then(() => this.generator.stop());
+    return this.#stopping;
+  }
+
+  async #startReceiver(): Promise<void> {
+    this.#state = 'started';
+    try {
+      await this.receiver.onStart();
+    } catch (e) {
+      this.restartReceiver(`Error starting receiver ${this.opts.name}`, e);
+      return;
+    }
+    if (this.#state !== 'started') return; // stopped or restarted from inside onStart
+    this.opts.log(`${this.opts.name}: receiver started`);
+    this.opts.post('onReceiverStarted', { receiverInfo: this.#info(true) });
+  }
+
+  async #stopReceiver(message: string, error: unknown): Promise<void> {
+    if (this.#state !== 'started') return;
+    this.#state = 'stopped';
+    try {
+      await this.receiver.onStop();
+    } catch (e) {
+      this.opts.log(`${this.opts.name}: receiver onStop threw (ignored): ${e instanceof Error ? e.message : String(e)}`);
+    }
+    this.opts.log(`${this.opts.name}: receiver stopped: ${message}`);
+    if (error !== undefined) {
+      this.#lastError = { message, error: errorText(error), time: Date.now() };
+      this.opts.post('onReceiverError', { receiverInfo: this.#info(false) });
+    } else {
+      this.opts.post('onReceiverStopped', { receiverInfo: this.#info(false) });
+    }
+  }
+
+  #late(): void {
+    if (this.#warnedLate) return;
+    this.#warnedLate = true;
+    process.emitWarning(`${this.opts.name}: a record was stored after the receiver was stopped for good; it was ignored. Check isStopped() before store().`, 'KindlingReceiverWarning');
+  }
+
+  #info(active: boolean): ReceiverInfo {
+    return {
+      streamId: this.opts.streamId,
+      name: this.opts.name,
+      active,
+      location: 'localhost',
+      executorId: 'driver',
+      lastErrorMessage: this.#lastError.message,
+      lastError: this.#lastError.error,
+      lastErrorTime: this.#lastError.time,
+    };
+  }
+}
