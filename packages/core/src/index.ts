@@ -37,7 +37,7 @@ export { LocalTaskScheduler } from './scheduler/local-task-scheduler.ts';
 export type { JobListener, JobStartEvent, JobEndEvent } from './scheduler/job-listener.ts';
 export { StorageLevel } from './storage/storage-level.ts';
 export { Broadcast } from './broadcast/broadcast.ts';
-export { LongAccumulator } from './broadcast/long-accumulator.ts';
+export { LongAccumulator } from './util/long-accumulator.ts';
 export { formatElement } from './util/format-element.ts';
 export { KeyMap } from './util/key-map.ts';
 export { KeySet } from './util/key-set.ts';

@@ -12,7 +12,7 @@ import { UnionRDD } from './rdd/union-rdd.ts';
 import { PartitionerAwareUnionRDD } from './rdd/partitioner-aware-union-rdd.ts';
 import { ObjectFileRDD, TextFileRDD } from './rdd/text-file-rdd.ts';
 import { Broadcast } from './broadcast/broadcast.ts';
-import { LongAccumulator } from './broadcast/long-accumulator.ts';
+import { LongAccumulator } from './util/long-accumulator.ts';
 import type { RDD } from './rdd/rdd.ts';
 import type { TaskContext } from './scheduler/task-context.ts';
 import type { TaskScheduler } from './scheduler/task-scheduler.ts';

@@ -51,6 +51,11 @@ describe('error messages', () => {
     }
   });
 
+  it('rejects async functions in foreach, which would run detached from the job', async () => {
+    const e = await failure(ctx.sc.parallelize([1], 1).foreach(async () => {}));
+    expect((e.cause as Error).message).toMatch(/returned a Promise, but tasks run synchronously/);
+  });
+
   it('the context survives a failed job', async () => {
     await failure(ctx.sc.parallelize([1], 1).map(() => { throw new Error('x'); }).count());
     expect(await ctx.sc.parallelize([1, 2], 2).count()).toBe(2);

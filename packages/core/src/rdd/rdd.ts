@@ -640,13 +640,13 @@ export abstract class RDD<T> {
   /** Runs `f` on every element (in the tasks). */
   async foreach(f: (t: T) => void): Promise<void> {
     await this.context.runJob(this, (data: readonly T[]) => {
-      for (let i = 0; i < data.length; i++) f(data[i]!);
+      for (let i = 0; i < data.length; i++) rejectAsync(f(data[i]!), 'foreach');
     }, undefined, 'foreach');
   }
 
   /** Runs `f` on every partition (an array; do not mutate it). */
   async foreachPartition(f: (it: Iterable<T>) => void): Promise<void> {
-    await this.context.runJob(this, (data: readonly T[]) => { f(data); }, undefined, 'foreachPartition');
+    await this.context.runJob(this, (data: readonly T[]) => { rejectAsync(f(data), 'foreachPartition'); }, undefined, 'foreachPartition');
   }
 
   /** How many times each distinct element occurs. */
@@ -701,6 +701,16 @@ export abstract class RDD<T> {
 
   /** A one-to-one dependency on this RDD. @internal */
   oneToOne(): OneToOneDependency<T> { return new OneToOneDependency(this); }
+}
+
+/** Tasks are synchronous: a function that returns a Promise would run detached from the job. */
+function rejectAsync(result: unknown, action: string): void {
+  if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
+    (result as Promise<unknown>).then(undefined, () => {});
+    throw new Error(
+      `The function passed to ${action} returned a Promise, but tasks run synchronously: make it synchronous, or collect() the data and await your async work in the driver (in a stream, inside foreachRDD)`,
+    );
+  }
 }
 
 /** An RDD of `[key, value]` pairs. */

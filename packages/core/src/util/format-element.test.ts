@@ -30,5 +30,8 @@ describe('formatElement', () => {
     class Order { toString() { return 'Order(1)'; } }
     expect(formatElement(new Order())).toBe('Order(1)');
     expect(formatElement({ a: 1, b: ['x', 2] })).toBe('{a: 1, b: (x,2)}');
+    class Click { constructor(readonly user: string, readonly n: number) {} }
+    expect(formatElement(new Click('u1', 3))).toBe('Click(u1,3)');
+    expect(formatElement(['k', new Click('u2', 0)])).toBe('(k,Click(u2,0))');
   });
 });

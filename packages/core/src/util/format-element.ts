@@ -36,8 +36,8 @@ function isPlainObject(x: object): boolean {
  *   `Set` prints `Set(..)`; native `Map`/`Set` print the same way;
  * - strings raw, numbers and bigints as JS prints them, booleans `true`/`false`;
  * - `undefined` (Scala's `None`) prints `None`, `null` prints `null`;
- * - objects with their own `toString` use it; plain objects print `{k: v, ...}` with
- *   formatted values.
+ * - objects with their own `toString` use it; other class instances print like a Scala case
+ *   class, `Order(1,true)` (their own fields in order); plain objects print `{k: v, ...}`.
  *
  * @example
  * ```ts
@@ -65,6 +65,12 @@ export function formatElement(x: unknown): string {
     const parts: string[] = [];
     for (const k of Object.keys(obj)) parts.push(`${k}: ${formatElement((obj as Record<string, unknown>)[k])}`);
     return `{${parts.join(', ')}}`;
+  }
+  if (obj.toString === Object.prototype.toString && !(obj instanceof Date)) {
+    // A class instance without its own toString prints like a Scala case class.
+    const fields: string[] = [];
+    for (const v of Object.values(obj)) fields.push(formatElement(v));
+    return `${obj.constructor?.name ?? 'Object'}(${fields.join(',')})`;
   }
   return String(x);
 }
