@@ -112,13 +112,17 @@ describe('DirectoryScanner', () => {
     expect(names(s.scan())).toEqual(['new.txt']);
   });
 
-  it('applies the filter', () => {
+  it('applies the filter, also to the count of files set aside at start', () => {
     const d = tempDir();
-    const s = new DirectoryScanner(d, { ...quiet, filter: (p) => p.endsWith('.csv') });
-    s.start();
+    put(join(d, 'old.csv'), 100);
+    put(join(d, 'old.json'), 100);
+    const logs: string[] = [];
+    const s = new DirectoryScanner(d, { log: (m) => logs.push(m), filter: (p) => p.endsWith('.csv') });
+    expect(s.start()).toBe(1);
     put(join(d, 'a.csv'), 100);
     put(join(d, 'b.json'), 100);
     expect(names(s.scan())).toEqual(['a.csv']);
+    expect(s.ledger.size).toBe(2); // old.csv and a.csv; the json files are not input at all
   });
 
   it('bounds a batch with maxFilesPerBatch, oldest first, the rest pending for later scans', () => {

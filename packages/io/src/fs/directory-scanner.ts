@@ -170,22 +170,13 @@ export class DirectoryScanner {
     if (present === undefined) return { files: [], problems, pending: 0 };
     this.ledger.retainOnly(present);
 
-    const { filter, minFileAgeMs, requireStableSize, maxFilesPerBatch } = this.#opts;
+    const { minFileAgeMs, requireStableSize, maxFilesPerBatch } = this.#opts;
     const now = minFileAgeMs !== undefined ? (this.#opts.now ?? Date.now)() : 0;
     const ready: FoundFile[] = [];
     let notReady = 0;
     for (const f of present.values()) {
       if (f === undefined) continue; // seen
       const entry = this.ledger.get(f.path);
-      if (filter !== undefined) {
-        let keep: boolean;
-        try {
-          keep = filter(f.path);
-        } catch (err) {
-          throw new ScanFilterError(`The file filter of ${this.#source} threw on ${f.path}: ${(err as Error)?.message ?? String(err)}. Fix the filter function.`, { cause: err });
-        }
-        if (!keep) continue;
-      }
       let isReady = true;
       if (minFileAgeMs !== undefined && now - f.mtimeMs < minFileAgeMs) isReady = false;
       if (requireStableSize === true) {
@@ -270,6 +261,16 @@ export class DirectoryScanner {
       // directory costs one stat per new file per scan, not one per file.
       out.set(path, undefined);
       return;
+    }
+    const filter = this.#opts.filter;
+    if (filter !== undefined) {
+      let keep: boolean;
+      try {
+        keep = filter(path);
+      } catch (err) {
+        throw new ScanFilterError(`The file filter of ${this.#source} threw on ${path}: ${(err as Error)?.message ?? String(err)}. Fix the filter function.`, { cause: err });
+      }
+      if (!keep) return; // not input: neither stat'ed nor recorded
     }
     try {
       const st = statSync(path);
