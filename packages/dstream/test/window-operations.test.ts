@@ -316,3 +316,18 @@ describe('reduceByWindow', () => {
     expect(inv).toEqual([[3], [9], [15]]);
   });
 });
+
+describe('errors in window functions', () => {
+  it('name the stream and the batch, with the cause', async () => {
+    const err = await runStreamingTest({
+      input: [[['a', 1]], [['a', 2]]] as KV[][],
+      operation: (s: DStream<KV>) => s.reduceByKeyAndWindow(sum, () => { throw new Error('no inverse today'); }, Seconds(1), Seconds(1)).setName('sums'),
+      checkpointDir: checkpointDir(),
+    }).then(() => undefined, (e: unknown) => e);
+    const messages: string[] = [];
+    for (let c: unknown = err; c instanceof Error; c = c.cause) messages.push(c.message);
+    // batch 2: a=1 leaves the 1 s window, so the inverse function runs
+    expect(messages.join(' <- ')).toMatch(/sums: .*reduceByKeyAndWindow failed at batch 2000 ms/);
+    expect(messages.at(-1)).toBe('no inverse today');
+  });
+});

@@ -1,5 +1,5 @@
 import { OneToOneDependency, RDD } from '@kindling/core';
-import type { Partitioner, SparkContext, TaskContext } from '@kindling/core';
+import type { Partitioner, SparkContext, TaskContext, Time } from '@kindling/core';
 import { reduceWindowPartition } from './reduce-window-partition.ts';
 
 /**
@@ -24,6 +24,8 @@ export class ReducedWindowRDD<K, V> extends RDD<[K, V]> {
     private readonly reduceFn: (a: V, b: V) => V,
     private readonly invReduceFn: (a: V, b: V) => V,
     private readonly filterFn: ((kv: [K, V]) => boolean) | undefined,
+    private readonly streamName: string,
+    private readonly time: Time,
   ) {
     // Anything not partitioned like the window (say, a previous window restored from a
     // checkpoint without its partitioner) is repartitioned first, so the merge stays narrow.
@@ -49,6 +51,13 @@ export class ReducedWindowRDD<K, V> extends RDD<[K, V]> {
     for (let i = 0; i < this.numLeft; i++) left.push(ctx.parent<[K, V]>(dep++, split));
     const entered: (readonly [K, V][])[] = [];
     for (let i = 0; i < this.numEntered; i++) entered.push(ctx.parent<[K, V]>(dep++, split));
-    return reduceWindowPartition(previous, left, entered, this.reduceFn, this.invReduceFn, this.filterFn);
+    try {
+      return reduceWindowPartition(previous, left, entered, this.reduceFn, this.invReduceFn, this.filterFn);
+    } catch (e) {
+      throw new Error(
+        `${this.streamName}: a reduce, inverse reduce or filter function of reduceByKeyAndWindow failed at batch ${this.time} (partition ${split}): ${(e as Error)?.message ?? String(e)}`,
+        { cause: e },
+      );
+    }
   }
 }

@@ -62,7 +62,7 @@ export class ReducedWindowedDStream<K, V> extends DStream<[K, V]> {
     const left = this.reduced.slice(previousBegin, currentBegin.minus(batch));
     const entered = this.reduced.slice(previousEnd.plus(batch), validTime);
     const previous = this.getOrCompute(previousEnd);
-    return new ReducedWindowRDD(this.ssc.sparkContext, previous, left, entered, this.partitioner, this.reduceFunc, this.invReduceFunc, this.filterFunc);
+    return new ReducedWindowRDD(this.ssc.sparkContext, previous, left, entered, this.partitioner, this.reduceFunc, this.invReduceFunc, this.filterFunc, this.name(), validTime);
   }
 }
 dstreamClasses.ReducedWindowedDStream = ReducedWindowedDStream;
