@@ -240,6 +240,17 @@ describe('StreamingContext', () => {
       }
     });
 
+    it('remember is set once, before start (as Spark)', async () => {
+      const ssc = manualContext();
+      ssc.remember(Seconds(5));
+      expect(() => ssc.remember(Seconds(6))).toThrow('Remember duration already set as 5000 ms. Cannot set it again');
+      await ssc.stop();
+      const other = manualContext();
+      new CountingInputDStream(other).foreachRDD(() => {});
+      await other.start();
+      expect(() => other.remember(Seconds(6))).toThrow(/call it before start\(\)/);
+    });
+
     it('stream names are unique ids', async () => {
       const ssc = manualContext();
       const input = new CountingInputDStream(ssc).setName('orders');

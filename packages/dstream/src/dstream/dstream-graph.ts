@@ -35,10 +35,12 @@ export class DStreamGraph {
     return this.outputStreams.length - 1;
   }
 
+  /** As Spark: set once, before start. */
   remember(duration: Duration): void {
-    if (this.rememberDuration !== undefined && !this.rememberDuration.equals(duration)) {
-      process.emitWarning(`remember duration changed from ${this.rememberDuration} to ${duration}`, 'KindlingStreamWarning');
+    if (this.rememberDuration !== undefined) {
+      throw new Error(`Remember duration already set as ${this.rememberDuration}. Cannot set it again: call ssc.remember() once, with the longest duration you need.`);
     }
+    if (this.zeroTime !== undefined) throw new Error('ssc.remember() after start() has no effect: call it before start().');
     this.rememberDuration = duration;
   }
 
