@@ -1,0 +1,257 @@
+// Issue #4 item 3: the Receiver contract, blocks and partitions, restarts and events, the
+// block-store hook, and Observable streams.
+import { afterEach, describe, expect, it } from 'vitest';
+import { Observable, Subject } from 'rxjs';
+import { InMemoryBlockStore, Receiver, type ReceivedBlockInfo, type ReceiverInfo } from '../src/index.ts';
+import { InputTestKit, batchInfos, clockOf, collectPartitions, eventually, flat } from './support/input-test-kit.ts';
+
+const kit = new InputTestKit();
+afterEach(() => kit.cleanup());
+// A block interval long enough that only batch boundaries cut blocks in these tests.
+const noTicks = { 'spark.streaming.blockInterval': '1h', 'spark.streaming.receiverRestartDelay': '10ms' };
+
+/** A receiver the test drives by hand, recording its lifecycle. */
+class ManualReceiver<T> extends Receiver<T> {
+  events: string[] = [];
+  failStarts = 0;
+  onStart(): void {
+    this.events.push('start');
+    if (this.failStarts > 0) {
+      this.failStarts--;
+      throw new Error('cannot open the source');
+    }
+  }
+  onStop(): void { this.events.push('stop'); }
+}
+
+function receiverEvents(ssc: ReturnType<InputTestKit['context']>): [string, ReceiverInfo][] {
+  const events: [string, ReceiverInfo][] = [];
+  ssc.addStreamingListener({
+    onReceiverStarted: (e) => events.push(['started', e.receiverInfo]),
+    onReceiverError: (e) => events.push(['error', e.receiverInfo]),
+    onReceiverStopped: (e) => events.push(['stopped', e.receiverInfo]),
+  });
+  return events;
+}
+
+describe('receiverStream', () => {
+  it('puts what was stored in (t - batch, t] into batch t, one partition per block, and counts it', async () => {
+    const ssc = kit.context(noTicks);
+    const r = new ManualReceiver<string>();
+    const stream = ssc.receiverStream(r);
+    const out = collectPartitions(stream);
+    const infos = batchInfos(ssc);
+    await ssc.start();
+    expect(r.isStarted()).toBe(true);
+    r.store('a');
+    r.store('b');
+    await clockOf(ssc).advance(1000);
+    r.store(['c', 'd']); // an array is a block of its own
+    r.store(['e']);
+    r.store('f');
+    await clockOf(ssc).advance(1000);
+    await clockOf(ssc).advance(1000);
+    expect(out.get(1000)).toEqual([['a', 'b']]);
+    expect(out.get(2000)).toEqual([['c', 'd'], ['e'], ['f']]);
+    expect(out.get(3000)).toEqual([]);
+    expect(infos.map((i) => i.numRecords)).toEqual([2, 4, 0]);
+    // The replayable description of each batch: its blocks, in order.
+    const blocks = stream.assignedInputs().get(3000);
+    expect(blocks).toEqual({ kind: 'blocks', blocks: [] });
+  });
+
+  it('cuts blocks every spark.streaming.blockInterval', async () => {
+    const ssc = kit.context({ 'spark.streaming.blockInterval': '20ms' });
+    const r = new ManualReceiver<number>();
+    const out = collectPartitions(ssc.receiverStream(r));
+    await ssc.start();
+    r.store(1);
+    await new Promise((res) => setTimeout(res, 80));
+    r.store(2);
+    await new Promise((res) => setTimeout(res, 80));
+    r.store(3);
+    await clockOf(ssc).advance(1000);
+    // 1 and 2 were cut by the timer into their own blocks, 3 by the batch boundary.
+    expect(out.get(1000)).toEqual([[1], [2], [3]]);
+  });
+
+  it('storeItem stores an array as one record', async () => {
+    const ssc = kit.context(noTicks);
+    const r = new ManualReceiver<number[]>();
+    const out = collectPartitions(ssc.receiverStream(r));
+    await ssc.start();
+    r.storeItem([1, 2]);
+    r.storeItem([3]);
+    await clockOf(ssc).advance(1000);
+    expect(out.get(1000)).toEqual([[[1, 2], [3]]]);
+  });
+
+  it('restart stops then starts the receiver again after the delay, posting error then started; data stored meanwhile is kept', async () => {
+    const ssc = kit.context(noTicks);
+    const events = receiverEvents(ssc);
+    const r = new ManualReceiver<string>();
+    const out = collectPartitions(ssc.receiverStream(r).setName('manual'));
+    await ssc.start();
+    r.store('before');
+    r.restart('source hiccup', new Error('boom'));
+    await eventually(() => r.events.length === 3, () => r.events.join(','));
+    expect(r.events).toEqual(['start', 'stop', 'start']);
+    r.store('after');
+    await clockOf(ssc).advance(1000);
+    expect(flat(out)).toEqual(['before', 'after']);
+    expect(events.map((e) => e[0])).toEqual(['started', 'error', 'started']);
+    expect(events[1]![1].lastErrorMessage).toContain('source hiccup');
+    expect(events[1]![1].lastError).toContain('boom');
+    expect(events[1]![1].name).toBe('manual');
+    expect(events[1]![1].active).toBe(false);
+  });
+
+  it('an onStart that throws restarts the receiver (the context keeps running)', async () => {
+    const ssc = kit.context(noTicks);
+    const events = receiverEvents(ssc);
+    const r = new ManualReceiver<string>();
+    r.failStarts = 2;
+    collectPartitions(ssc.receiverStream(r));
+    await ssc.start();
+    await eventually(() => r.isStarted() && r.events.length >= 5, () => r.events.join(','));
+    expect(r.events).toEqual(['start', 'stop', 'start', 'stop', 'start']);
+    expect(events.map((e) => e[0])).toEqual(['error', 'error', 'started']);
+    expect(events[0]![1].lastError).toContain('cannot open the source');
+    expect(ssc.getState()).toBe('ACTIVE');
+  });
+
+  it('stop(message) stops the receiver for good; the context goes on with empty batches', async () => {
+    const ssc = kit.context(noTicks);
+    const events = receiverEvents(ssc);
+    const r = new ManualReceiver<string>();
+    const out = collectPartitions(ssc.receiverStream(r));
+    await ssc.start();
+    r.store('last');
+    r.stop('no more input');
+    await eventually(() => r.isStopped(), () => r.events.join(','));
+    await clockOf(ssc).advance(1000);
+    await clockOf(ssc).advance(1000);
+    expect(out.get(1000)).toEqual([['last']]);
+    expect(out.get(2000)).toEqual([]);
+    expect(events.map((e) => e[0])).toEqual(['started', 'stopped']);
+    expect(ssc.getState()).toBe('ACTIVE');
+  });
+
+  it('stopping the context stops the receiver (onStop once) and posts onReceiverStopped', async () => {
+    const ssc = kit.context(noTicks);
+    const events = receiverEvents(ssc);
+    const r = new ManualReceiver<string>();
+    collectPartitions(ssc.receiverStream(r));
+    await ssc.start();
+    await ssc.stop();
+    expect(r.events).toEqual(['start', 'stop']);
+    expect(events.map((e) => e[0])).toEqual(['started', 'stopped']);
+  });
+
+  it('reportError informs listeners without stopping', async () => {
+    const ssc = kit.context(noTicks);
+    const events = receiverEvents(ssc);
+    const r = new ManualReceiver<string>();
+    collectPartitions(ssc.receiverStream(r));
+    await ssc.start();
+    r.reportError('a record was malformed', new Error('bad record'));
+    expect(events.map((e) => e[0])).toEqual(['started', 'error']);
+    expect(events[1]![1].active).toBe(true);
+    expect(r.isStarted()).toBe(true);
+  });
+
+  it('store before the stream starts is an error that says what to do', () => {
+    const r = new ManualReceiver<string>();
+    expect(() => r.store('x')).toThrow(/before the receiver was started: pass it to ssc.receiverStream/);
+  });
+
+  it('one receiver instance cannot feed two streams', async () => {
+    const ssc = kit.context(noTicks);
+    const r = new ManualReceiver<string>();
+    collectPartitions(ssc.receiverStream(r));
+    collectPartitions(ssc.receiverStream(r));
+    await expect(ssc.start()).rejects.toThrow(/one receiver instance per receiverStream/);
+  });
+
+  it('every block goes through the block store hook before a batch can take it; forgotten batches remove their blocks', async () => {
+    const ssc = kit.context(noTicks);
+    const r = new ManualReceiver<string>();
+    const stream = ssc.receiverStream(r);
+    const put: ReceivedBlockInfo[] = [];
+    const removed: string[] = [];
+    let release: (() => void) | undefined;
+    class SlowStore extends InMemoryBlockStore {
+      override put(info: ReceivedBlockInfo, records: readonly unknown[]): Promise<void> {
+        put.push(info);
+        super.put(info, records);
+        return new Promise((res) => { release = res; });
+      }
+      override remove(ids: readonly string[]): void {
+        removed.push(...ids);
+        super.remove(ids);
+      }
+    }
+    const store = new SlowStore();
+    stream.blockStore = store;
+    const out = collectPartitions(stream);
+    await ssc.start();
+    r.store(['x', 'y']);
+    await clockOf(ssc).advance(1000); // the block is not stored yet: not in this batch
+    release!();
+    await new Promise((res) => setImmediate(res));
+    await clockOf(ssc).advance(1000);
+    await clockOf(ssc).advance(1000);
+    await clockOf(ssc).advance(1000);
+    expect(out.get(1000)).toEqual([]);
+    expect(out.get(2000)).toEqual([['x', 'y']]);
+    expect(put.map((b) => [b.blockId, b.numRecords])).toEqual([['input-0-0', 2]]);
+    expect(removed).toEqual(['input-0-0']);
+    expect(store.size).toBe(0);
+  });
+
+  it('a replayed batch whose blocks are gone (no durable store) reads what is left and logs the rest', async () => {
+    const logs: string[] = [];
+    const ssc = kit.context(noTicks);
+    const r = new ManualReceiver<string>();
+    const stream = ssc.receiverStream(r);
+    (stream as unknown as { options: { log: (m: string) => void } }).options.log = (m) => logs.push(m);
+    stream.restoreAssignedInputs([[1000, { kind: 'blocks', blocks: [{ blockId: 'input-0-99', streamId: 0, numRecords: 3, createdAtMs: 0 }] }]]);
+    const out = collectPartitions(stream);
+    await ssc.start();
+    await clockOf(ssc).advance(1000);
+    expect(out.get(1000)).toEqual([]);
+    expect(logs.some((l) => l.includes('input-0-99') && l.includes('write-ahead log'))).toBe(true);
+  });
+});
+
+describe('observableStream', () => {
+  it('stores every value of an Observable; an error restarts (resubscribes) the receiver', async () => {
+    const ssc = kit.context(noTicks);
+    // First subscription: 1, 2, then an error when the test says so; second: 3.
+    const fail = new Subject<void>();
+    let subscriptions = 0;
+    const obs = new Observable<number>((sub) => {
+      subscriptions++;
+      if (subscriptions === 1) {
+        sub.next(1);
+        sub.next(2);
+        const s = fail.subscribe(() => sub.error(new Error('upstream failed')));
+        return () => s.unsubscribe();
+      }
+      sub.next(3);
+      return undefined;
+    });
+    const events = receiverEvents(ssc);
+    const out = collectPartitions(ssc.observableStream(obs));
+    await ssc.start();
+    await clockOf(ssc).advance(1000);
+    fail.next();
+    await eventually(() => events.filter((e) => e[0] === 'started').length === 2, () => JSON.stringify(events.map((e) => e[0])));
+    await clockOf(ssc).advance(1000);
+    expect(subscriptions).toBe(2);
+    expect(out.get(1000)).toEqual([[1, 2]]);
+    expect(out.get(2000)).toEqual([[3]]);
+    expect(events.map((e) => e[0])).toEqual(['started', 'error', 'started']);
+    expect(events[1]![1].lastError).toContain('upstream failed');
+  });
+});
