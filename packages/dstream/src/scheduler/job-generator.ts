@@ -1,4 +1,4 @@
-import { ManualClock, StorageLevel, Time, type Clock, type Duration } from '@kindling/core';
+import { ManualClock, StorageLevel, Time, type Clock, type Duration, type RDD } from '@kindling/core';
 import type { DStreamGraph } from '../dstream/dstream-graph.ts';
 import { BatchFailedError } from './batch-failed-error.ts';
 import type { InputInfoTracker } from './input-info-tracker.ts';
@@ -67,7 +67,9 @@ export class JobGenerator {
     this.started = true;
     for (const t of recovery?.replayTimes ?? []) if (t.milliseconds < this.nextTime) this.generateJobs(t);
     if (this.clock instanceof ManualClock) this.clock.setAdvanceHook((t) => this.onAdvance(t));
-    void this.loop();
+    this.loop().catch((e: unknown) => {
+      process.emitWarning(`The batch timer stopped on an unexpected error: ${e instanceof Error ? e.stack : String(e)}`, 'KindlingStreamWarning');
+    });
   }
 
   /** Stops generating batches. */
@@ -111,8 +113,17 @@ export class JobGenerator {
         jobs.push({ time, outputOpId: out.outputOpId, name: out.opName, description: out.description, rdd: undefined, run: () => { throw error; } });
       }
     }
-    const shared = planSharedRDDs(jobs.map((j) => j.rdd));
-    for (const rdd of shared) rdd.persist(StorageLevel.MEMORY_ONLY);
+    let shared: RDD<unknown>[] = [];
+    try {
+      shared = planSharedRDDs(jobs.map((j) => j.rdd));
+      for (const rdd of shared) rdd.persist(StorageLevel.MEMORY_ONLY);
+    } catch (e) {
+      // Sharing is an optimisation: if it fails (e.g. an RDD persisted elsewhere at another
+      // level), the batch still runs, recomputing what several outputs share.
+      for (const rdd of shared) if (rdd.getStorageLevel() === StorageLevel.MEMORY_ONLY) rdd.unpersist();
+      shared = [];
+      process.emitWarning(`Batch ${time}: could not keep the RDDs its outputs share (${e instanceof Error ? e.message : String(e)}); they will be recomputed per output`, 'KindlingStreamWarning');
+    }
     const jobSet = new JobSet(time, jobs, this.inputInfoTracker.getInfo(time), shared);
     this.scheduler().submitJobSet(jobSet);
     for (const hook of this.batchGeneratedHooks) hook(jobSet);
