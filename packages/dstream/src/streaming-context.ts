@@ -11,6 +11,9 @@ import { JobGenerator } from './scheduler/job-generator.ts';
 import { JobScheduler } from './scheduler/job-scheduler.ts';
 import type { StreamingListener } from './scheduler/streaming-listener.ts';
 import { StreamingListenerBus } from './scheduler/streaming-listener-bus.ts';
+import { getOrCreateFromCheckpoint, metadataCheckpointerOf, startMetadataCheckpointing } from './checkpoint/checkpoint-recovery.ts';
+import { installShutdownHook } from './checkpoint/shutdown-hook.ts';
+import { stopReceiversAndDrain } from './checkpoint/graceful-stop.ts';
 import type { FileInputDStream, FileStreamOptions } from './input/file-input-dstream.ts';
 import type { ReceiverInputDStream } from './input/receiver-input-dstream.ts';
 import { ObservableReceiver } from './receiver/observable-receiver.ts';
@@ -70,6 +73,7 @@ export class StreamingContext {
   consoleWriter: (line: string) => void = (line) => console.log(line);
 
   private state: StreamingContextState = 'INITIALIZED';
+  private removeShutdownHook: (() => void) | undefined;
   private terminationError: Error | undefined;
   private stopping: Promise<void> | undefined;
   private resolveTerminated!: () => void;
@@ -103,6 +107,36 @@ export class StreamingContext {
   /** The active context, or a new one from `create()` (not started). */
   static getActiveOrCreate(create: () => StreamingContext): StreamingContext {
     return StreamingContext.active ?? create();
+  }
+
+  /**
+   * Recovers a context from the metadata checkpoints in `checkpointDir`, or creates one.
+   *
+   * Without a checkpoint there, returns `create()` (with `checkpointDir` as its checkpoint
+   * directory if `create` set none). With one, `create()` is still called: the graph is
+   * always built by the current code (checkpoints hold data only, never functions), so a
+   * redeployed program with changed functions, new stateless branches or new outputs recovers.
+   * Then every stream's data is restored by stable id (checkpointed state, each input's
+   * position and per-batch input), and `start()` first re-runs the batches that were generated
+   * but not completed, with the same inputs, then continues. A graph that cannot continue (a
+   * stateful stream vanished, durations changed) fails with an `IncompatibleCheckpointError`
+   * listing the differences.
+   *
+   * Unlike Spark's, this returns a Promise (`create` may be async too): recovery reads files.
+   *
+   * @example
+   * ```ts
+   * const ssc = await StreamingContext.getOrCreate('/data/checkpoint', () => {
+   *   const ssc = new StreamingContext(conf, Seconds(1));
+   *   ssc.checkpoint('/data/checkpoint');
+   *   ssc.textFileStream('/data/in').map(...).updateStateByKey(...).saveAsTextFiles('/data/out/counts');
+   *   return ssc;
+   * });
+   * await ssc.start();
+   * ```
+   */
+  static getOrCreate(checkpointDir: string, create: () => StreamingContext | Promise<StreamingContext>): Promise<StreamingContext> {
+    return getOrCreateFromCheckpoint(checkpointDir, create);
   }
 
   /** `INITIALIZED`, `ACTIVE` or `STOPPED`. */
@@ -251,6 +285,7 @@ export class StreamingContext {
     StreamingContext.active = this;
     try {
       this.graph.validate();
+      await startMetadataCheckpointing(this);
       await this.scheduler.jobGenerator.start();
     } catch (e) {
       this.scheduler.jobGenerator.stop();
@@ -263,6 +298,7 @@ export class StreamingContext {
       throw e;
     }
     this.state = 'ACTIVE';
+    if (this.sparkContext.getConf().get('spark.streaming.stopGracefullyOnShutdown', 'false') === 'true') this.removeShutdownHook = installShutdownHook(this);
     this.scheduler.listenerBus.post('onStreamingStarted', { time: Date.now() });
   }
 
@@ -286,11 +322,16 @@ export class StreamingContext {
     const wasActive = this.state === 'ACTIVE';
     try {
       if (wasActive) {
+        if (stopGracefully) await stopReceiversAndDrain(this);
         this.scheduler.jobGenerator.stop();
         await this.scheduler.jobScheduler.stop(stopGracefully);
         await this.graph.stopInputs();
+        // A graceful stop leaves nothing pending: its last checkpoint says so.
+        const checkpointer = metadataCheckpointerOf(this);
+        if (checkpointer !== undefined) await (stopGracefully ? checkpointer.writeFinal() : checkpointer.close());
       }
     } finally {
+      this.removeShutdownHook?.();
       this.state = 'STOPPED';
       if (StreamingContext.active === this) StreamingContext.active = undefined;
       this.scheduler.listenerBus.stop();

@@ -1,0 +1,182 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { HashPartitioner, ManualClock, ReliableCheckpointRDD, Time } from '@kindling/core';
+import type { RDD } from '@kindling/core';
+import type { StreamingContext } from '../streaming-context.ts';
+import { isCheckpointableInput } from './checkpointable-input.ts';
+import { CheckpointStore } from './checkpoint-store.ts';
+import type { StoredCheckpoint } from './checkpoint-store.ts';
+import { inputKeys, matchGraph } from './graph-shape.ts';
+import { IncompatibleCheckpointError } from './incompatible-checkpoint-error.ts';
+import { decodeCheckpoint } from './metadata-checkpoint.ts';
+import type { CheckpointedRDDDescriptor, MetadataCheckpoint } from './metadata-checkpoint.ts';
+import { MetadataCheckpointer } from './metadata-checkpointer.ts';
+import type { InputDStream } from '../input/input-dstream.ts';
+import { isReceiverInput, isWalInputPosition, WriteAheadLogBlockStore } from './write-ahead-log-block-store.ts';
+import type { BlockBatchLike } from './write-ahead-log-block-store.ts';
+import type { RecoveredCheckpointInfo } from './metadata-checkpointer.ts';
+
+const recovered = new WeakMap<StreamingContext, RecoveredCheckpointInfo & { checkpoint: StoredCheckpoint }>();
+const checkpointers = new WeakMap<StreamingContext, MetadataCheckpointer>();
+
+/** The metadata checkpointer of a started context with a checkpoint directory. @internal */
+export function metadataCheckpointerOf(ssc: StreamingContext): MetadataCheckpointer | undefined { return checkpointers.get(ssc); }
+
+/** The checkpoint a context was recovered from, if any. */
+export function recoveredCheckpointOf(ssc: StreamingContext): StoredCheckpoint | undefined { return recovered.get(ssc)?.checkpoint; }
+
+/**
+ * Installs metadata checkpointing on a context that is starting (called by `start()` when a
+ * checkpoint directory is set). @internal
+ */
+export async function startMetadataCheckpointing(ssc: StreamingContext): Promise<MetadataCheckpointer | undefined> {
+  const dir = ssc.checkpointDir;
+  if (dir === undefined) {
+    if (ssc.sparkContext.getConf().get('spark.streaming.receiver.writeAheadLog.enable', 'false') === 'true' && ssc.graph.inputStreams.some(isReceiverInput)) {
+      throw new Error('Cannot enable the receiver write-ahead log (spark.streaming.receiver.writeAheadLog.enable) without a checkpoint directory: call ssc.checkpoint(directory) before start().');
+    }
+    return undefined;
+  }
+  const existing = checkpointers.get(ssc);
+  if (existing !== undefined) return existing;
+  const cp = new MetadataCheckpointer(ssc, dir, recovered.get(ssc));
+  checkpointers.set(ssc, cp);
+  await cp.openWriteAheadLogs();
+  cp.install();
+  return cp;
+}
+
+/**
+ * `StreamingContext.getOrCreate`: with no metadata checkpoint in `checkpointDir`, returns
+ * `create()`; otherwise calls `create()` too (the user's current code builds the graph), then
+ * matches the checkpoint's streams to it, restores their data and arranges for the batches
+ * that were generated but not completed (and those missed while down) to run first.
+ */
+export async function getOrCreateFromCheckpoint(checkpointDir: string, create: () => StreamingContext | Promise<StreamingContext>): Promise<StreamingContext> {
+  const store = new CheckpointStore(checkpointDir);
+  const files = store.list();
+  if (files.length === 0) {
+    const ssc = await create();
+    if (ssc.checkpointDir === undefined) ssc.checkpoint(checkpointDir);
+    return ssc;
+  }
+  const stored = newestUsable(store);
+  const ssc = await create();
+  try {
+    await restore(ssc, stored, checkpointDir);
+  } catch (e) {
+    // Leave the process free to build another context (e.g. to start fresh).
+    await ssc.stop(true).catch(() => undefined);
+    throw e;
+  }
+  return ssc;
+}
+
+/** The newest checkpoint that decodes and whose RDD checkpoint folders all exist. */
+function newestUsable(store: CheckpointStore): StoredCheckpoint {
+  const warn = (m: string): void => process.emitWarning(m, 'KindlingCheckpointWarning');
+  for (const stored of store.readNewestFirst(warn)) {
+    const missing = stored.checkpoint.streams.filter((s) => s.checkpointedRDD !== undefined && !existsSync(s.checkpointedRDD.path)).map((s) => `${s.id}: ${s.checkpointedRDD!.path}`);
+    if (missing.length === 0) return stored;
+    warn(`Metadata checkpoint ${stored.file} refers to checkpointed state that no longer exists (${missing.join('; ')}). Falling back to the previous checkpoint.`);
+  }
+  throw new Error(`The checkpoint directory ${store.checkpointDir} has metadata checkpoint files but none is usable (see the warnings above). Restore the directory from a backup, or delete it to start fresh (its state is then lost).`);
+}
+
+async function restore(ssc: StreamingContext, stored: StoredCheckpoint, checkpointDir: string): Promise<void> {
+  const cp = stored.checkpoint;
+  const graph = ssc.graph;
+  const queues = graph.inputStreams.filter((s) => s.constructor.name === 'QueueInputDStream');
+  if (queues.length > 0) {
+    throw new Error(`Cannot recover from checkpoint ${stored.file}: the program uses a queue stream (${queues.map((q) => q.name()).join(', ')}), whose contents are not checkpointed. Use a replayable source (files, a receiver with the write-ahead log), or delete the checkpoint directory to start fresh.`);
+  }
+  const match = matchGraph(cp, graph);
+  if (match.differences.length > 0) throw new IncompatibleCheckpointError(stored.file, match.differences);
+  if (ssc.checkpointDir === undefined) ssc.checkpoint(checkpointDir);
+  const sc = ssc.sparkContext;
+
+  const restoredRDDs = new Map<string, CheckpointedRDDDescriptor>();
+  for (const [stream, old] of match.streams) {
+    const d = old.checkpointedRDD;
+    if (d === undefined) continue;
+    const partitioner = d.partitioner?.kind === 'hash' ? new HashPartitioner(d.partitioner.numPartitions) : undefined;
+    const rdd = new ReliableCheckpointRDD<unknown>(sc, d.path, d.numPartitions, partitioner);
+    (stream.generatedRDDs as Map<number, RDD<unknown>>).set(d.time, rdd);
+    restoredRDDs.set(stream.name(), d);
+  }
+
+  const period = cp.batchDurationMs;
+  const latest = typeof cp.latestGeneratedTime === 'number' ? cp.latestGeneratedTime : cp.zeroTimeMs;
+  const walStores = new Map<InputDStream<unknown>, WriteAheadLogBlockStore>();
+  const oldInputs = new Map(cp.inputs.map((i) => [i.structuralKey, i]));
+  for (const [input, key] of inputKeys(graph)) {
+    const old = oldInputs.get(key);
+    if (old === undefined) continue;
+    const position = old.position;
+    if (isWalInputPosition(position) && isReceiverInput(input)) {
+      // Blocks of the checkpoint's batches and those received after the last allocated one
+      // come back from the log; the latter go to the first batch after the checkpoint.
+      const qualify = (id: string): string => (id.includes('/') ? id : `${position.run}/${id}`);
+      const assignments = old.assignments.map(([t, b]) => [t, { kind: 'blocks', blocks: (b as BlockBatchLike).blocks.map((x) => ({ ...x, blockId: qualify(x.blockId) })) }] as const);
+      const referenced = new Set<string>();
+      for (const [, b] of assignments) for (const x of b.blocks) referenced.add(x.blockId);
+      const blocks = await WriteAheadLogBlockStore.recover(checkpointDir, position, referenced, input.id);
+      const missing = [...referenced].filter((id) => !blocks.blocks.has(id));
+      if (missing.length > 0) {
+        process.emitWarning(`Receiver write-ahead log ${blocks.dir} lacks ${missing.length} block(s) of checkpointed batches (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}); those batches are recomputed without them.`, 'KindlingCheckpointWarning');
+      }
+      const restoredAssignments: (readonly [number, unknown])[] = [...assignments];
+      if (blocks.unallocated.length > 0) restoredAssignments.push([latest + period, { kind: 'blocks', blocks: blocks.unallocated.map((u) => u.info) }]);
+      input.restoreAssignedInputs(restoredAssignments as [number, never][]);
+      walStores.set(input, new WriteAheadLogBlockStore(blocks.dir, blocks.relDir, blocks));
+      continue;
+    }
+    input.restoreAssignedInputs(old.assignments);
+    if (position !== undefined && position !== null) {
+      if (isCheckpointableInput(input)) input.restoreState(position);
+    }
+  }
+
+  const clock = ssc.clock;
+  if (clock instanceof ManualClock) {
+    // As Spark: a manual clock resumes at the last checkpointed batch time.
+    if (clock.getTimeMillis() < latest) clock.setTime(latest);
+  }
+  const replay = new Set<number>(cp.pendingTimes);
+  // Batches missed while the application was down run too, each with what arrived by then.
+  const now = clock.getTimeMillis();
+  for (let t = latest + period; t <= now; t += period) replay.add(t);
+  const replayTimes = [...replay].sort((a, b) => a - b).map((t) => new Time(t));
+  ssc.scheduler.jobGenerator.recovery = { zeroTime: new Time(cp.zeroTimeMs), replayTimes };
+
+  recovered.set(ssc, {
+    checkpoint: stored,
+    pendingTimes: [...replay].sort((a, b) => a - b),
+    latestGeneratedTime: Math.max(latest, replayTimes.at(-1)?.milliseconds ?? latest),
+    referencedAppDirs: referencedAppDirs(new CheckpointStore(checkpointDir)),
+    restoredRDDs,
+    walStores,
+  });
+  if (match.notes.length > 0 && process.env.KINDLING_CHECKPOINT_DEBUG === '1') {
+    console.info(`Recovered from ${stored.file}:\n${match.notes.map((n) => `  - ${n}`).join('\n')}`);
+  }
+}
+
+/** The RDD checkpoint folders (`<dir>/<uuid>`) any retained metadata checkpoint refers to. */
+function referencedAppDirs(store: CheckpointStore): Set<string> {
+  const out = new Set<string>();
+  for (const { file } of store.list()) {
+    let cp: MetadataCheckpoint;
+    try {
+      cp = decodeCheckpoint(readFileSync(file), file);
+    } catch {
+      continue;
+    }
+    for (const s of cp.streams) if (s.checkpointedRDD !== undefined) out.add(resolve(dirname(s.checkpointedRDD.path)));
+    if (cp.rddCheckpointDir !== undefined) out.add(resolve(cp.rddCheckpointDir));
+  }
+  return out;
+}
+
+/** `<dir>/metadata`: where metadata checkpoints live. */
+export function metadataDirOf(checkpointDir: string): string { return join(checkpointDir, 'metadata'); }

@@ -1,0 +1,103 @@
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { atomicWriteFile, atomicWriteFileSync } from '@kindling/io';
+import { decodeCheckpoint, encodeCheckpoint } from './metadata-checkpoint.ts';
+import type { MetadataCheckpoint } from './metadata-checkpoint.ts';
+
+const FILE_RE = /^checkpoint-(\d{12})$/;
+
+/** How many metadata checkpoints are kept by default (older ones are deleted after a write). */
+export const DEFAULT_RETAINED_CHECKPOINTS = 10;
+
+/** A checkpoint read back, with the file it came from. */
+export interface StoredCheckpoint {
+  readonly file: string;
+  readonly checkpoint: MetadataCheckpoint;
+}
+
+/**
+ * The metadata checkpoint files of a checkpoint directory: `<dir>/metadata/checkpoint-<seq>`,
+ * each written atomically (temp file, fsync, rename, directory fsync), the newest
+ * `retain` kept. Reading falls back from a corrupt or truncated newest file to the previous
+ * one, with a warning naming the file.
+ */
+export class CheckpointStore {
+  readonly metadataDir: string;
+
+  constructor(readonly checkpointDir: string, private readonly retain = DEFAULT_RETAINED_CHECKPOINTS) {
+    this.metadataDir = join(checkpointDir, 'metadata');
+  }
+
+  /** Checkpoint files, oldest first, with their sequence numbers. */
+  list(): { seq: number; file: string }[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.metadataDir);
+    } catch {
+      return [];
+    }
+    const out: { seq: number; file: string }[] = [];
+    for (const name of names) {
+      const m = FILE_RE.exec(name);
+      if (m !== null) out.push({ seq: Number(m[1]), file: join(this.metadataDir, name) });
+    }
+    return out.sort((a, b) => a.seq - b.seq);
+  }
+
+  /** The sequence number the next write should use. */
+  nextSequence(): number {
+    const files = this.list();
+    return files.length === 0 ? 1 : files[files.length - 1]!.seq + 1;
+  }
+
+  fileFor(seq: number): string { return join(this.metadataDir, `checkpoint-${String(seq).padStart(12, '0')}`); }
+
+  /** Writes `cp` atomically and deletes checkpoints beyond the newest `retain`. */
+  async write(cp: MetadataCheckpoint): Promise<string> {
+    const file = this.fileFor(cp.sequence);
+    await atomicWriteFile(file, encodeCheckpoint(cp));
+    this.prune();
+    return file;
+  }
+
+  /** Synchronous {@link write}, for a final checkpoint from a signal handler. */
+  writeSync(cp: MetadataCheckpoint): string {
+    const file = this.fileFor(cp.sequence);
+    atomicWriteFileSync(file, encodeCheckpoint(cp));
+    this.prune();
+    return file;
+  }
+
+  private prune(): void {
+    const files = this.list();
+    for (let i = 0; i < files.length - this.retain; i++) rmSync(files[i]!.file, { force: true });
+  }
+
+  /**
+   * Every checkpoint that can be decoded, newest first. Files that cannot be read or decoded
+   * are reported through `warn` (naming the file and why) and skipped.
+   */
+  *readNewestFirst(warn: (message: string) => void = defaultWarn): Generator<StoredCheckpoint> {
+    const files = this.list().reverse();
+    for (const { file } of files) {
+      let checkpoint: MetadataCheckpoint;
+      try {
+        checkpoint = decodeCheckpoint(readFileSync(file), file);
+      } catch (e) {
+        warn(`${(e as Error).message} Falling back to the previous checkpoint.`);
+        continue;
+      }
+      yield { file, checkpoint };
+    }
+  }
+
+  /** The newest usable checkpoint (see {@link readNewestFirst}), or undefined if none. */
+  readLatest(warn: (message: string) => void = defaultWarn): StoredCheckpoint | undefined {
+    for (const stored of this.readNewestFirst(warn)) return stored;
+    return undefined;
+  }
+}
+
+function defaultWarn(message: string): void {
+  process.emitWarning(message, 'KindlingCheckpointWarning');
+}

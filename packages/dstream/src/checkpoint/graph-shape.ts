@@ -1,0 +1,177 @@
+import { HashPartitioner } from '@kindling/core';
+import type { Duration, RDD } from '@kindling/core';
+import type { DStream } from '../dstream/dstream.ts';
+import type { DStreamGraph } from '../dstream/dstream-graph.ts';
+import { dstreamClasses } from '../dstream/registry.ts';
+import type { InputDStream } from '../input/input-dstream.ts';
+import type { CheckpointedRDDDescriptor, MetadataCheckpoint, OutputDescriptor, PartitionerDescriptor, StreamDescriptor } from './metadata-checkpoint.ts';
+
+/** The graph as data: what a checkpoint records about each stream and output. */
+export interface GraphShape {
+  readonly batchDurationMs: number;
+  readonly streams: readonly StreamDescriptor[];
+  readonly outputs: readonly OutputDescriptor[];
+}
+
+/** True for streams whose RDDs carry state from one batch to the next. */
+export function isStatefulStream(s: DStream<unknown>): boolean {
+  return s instanceof dstreamClasses.StateDStream || s instanceof dstreamClasses.ReducedWindowedDStream || s instanceof dstreamClasses.InternalMapWithStateDStream;
+}
+
+/** Whether `name()` is a custom name rather than the positional `<Kind>#<position>`. */
+export function hasCustomName(s: DStream<unknown>): boolean {
+  return s.name() !== `${s.constructor.name}#${s.position}`;
+}
+
+function windowOf(s: DStream<unknown>): Duration | undefined {
+  const w = (s as { windowDuration?: unknown }).windowDuration;
+  return w !== undefined && typeof (w as Duration).milliseconds === 'number' ? (w as Duration) : undefined;
+}
+
+export function describePartitioner(rdd: RDD<unknown>): PartitionerDescriptor | undefined {
+  const p = rdd.partitioner;
+  if (p === undefined) return undefined;
+  return { kind: p instanceof HashPartitioner ? 'hash' : 'other', numPartitions: p.numPartitions };
+}
+
+/** The stream's latest checkpointed RDD, as data, if it has one. */
+function latestCheckpointedRDD(s: DStream<unknown>): CheckpointedRDDDescriptor | undefined {
+  let latest = Number.NEGATIVE_INFINITY;
+  let path: string | undefined;
+  for (const [t, file] of s.checkpointFilesByTime) {
+    if (t > latest) {
+      latest = t;
+      path = file;
+    }
+  }
+  if (path === undefined) return undefined;
+  const rdd = s.generatedRDDs.get(latest);
+  // The latest checkpointed RDD is always remembered (remember >= 2 checkpoint intervals).
+  if (rdd === undefined) return undefined;
+  return { time: latest, path, numPartitions: rdd.getNumPartitions(), partitioner: describePartitioner(rdd) };
+}
+
+/**
+ * Keys that identify streams across program versions without depending on creation order: a
+ * named stream is its name; an input is its kind and rank among inputs of that kind; any
+ * other stream is its kind over its parents' keys. Identical siblings get `~1`, `~2`, ... in
+ * creation order. So adding a branch or an output elsewhere in the program leaves the keys of
+ * existing streams unchanged, where positional ids (`MappedDStream#3`) would shift.
+ */
+export function structuralKeys(graph: DStreamGraph): Map<DStream<unknown>, string> {
+  const streams = graph.allStreams().sort((a, b) => a.position - b.position);
+  const keys = new Map<DStream<unknown>, string>();
+  const inputRank = new Map<string, number>();
+  const used = new Map<string, number>();
+  const keyOf = (s: DStream<unknown>): string => {
+    const known = keys.get(s);
+    if (known !== undefined) return known;
+    let base: string;
+    if (hasCustomName(s)) base = `name:${s.name()}`;
+    else if (s.dependencies.length === 0) {
+      const rank = inputRank.get(s.constructor.name) ?? 0;
+      inputRank.set(s.constructor.name, rank + 1);
+      base = `${s.constructor.name}@${rank}`;
+    } else base = `${s.constructor.name}(${s.dependencies.map(keyOf).join(',')})`;
+    const n = used.get(base) ?? 0;
+    used.set(base, n + 1);
+    const key = n === 0 ? base : `${base}~${n}`;
+    keys.set(s, key);
+    return key;
+  };
+  // Parents before children: positions are creation order, and a parent is created first.
+  for (const s of streams) keyOf(s);
+  return keys;
+}
+
+/** Describes the graph (streams by stable id, outputs) for a checkpoint or a comparison. */
+export function describeGraph(graph: DStreamGraph): GraphShape {
+  const keys = structuralKeys(graph);
+  const streams: StreamDescriptor[] = [];
+  for (const [s, structuralKey] of keys) {
+    const stateful = isStatefulStream(s);
+    streams.push({
+      id: s.name(),
+      named: hasCustomName(s),
+      structuralKey,
+      kind: s.constructor.name,
+      parents: s.dependencies.map((d) => d.name()),
+      slideMs: s.slideDuration.milliseconds,
+      windowMs: windowOf(s)?.milliseconds,
+      checkpointMs: s.checkpointDuration?.milliseconds,
+      stateful,
+      checkpointedRDD: s.checkpointDuration === undefined ? undefined : latestCheckpointedRDD(s),
+    });
+  }
+  const outputs = graph.outputStreams.map((o) => ({ outputOpId: o.outputOpId, opName: o.opName, parent: o.dependencies[0]!.name() }));
+  return { batchDurationMs: graph.batchDuration.milliseconds, streams, outputs };
+}
+
+/** How the streams of a checkpoint map onto the streams of the current program. */
+export interface GraphMatch {
+  /** Current stream -> its descriptor in the checkpoint. */
+  readonly streams: Map<DStream<unknown>, StreamDescriptor>;
+  /** What makes the checkpoint unusable with the current program (empty: compatible). */
+  readonly differences: string[];
+  /** Compatible changes, for the log. */
+  readonly notes: string[];
+}
+
+/**
+ * Matches the checkpoint's streams to the current graph's (by custom name, else by structural
+ * key) and lists incompatibilities: batch duration changed; a stateful stream of the
+ * checkpoint has no counterpart; a matched stateful or windowed stream changed kind, slide,
+ * window or checkpoint interval. New stateless streams, changed functions and new outputs are
+ * compatible.
+ */
+export function matchGraph(cp: MetadataCheckpoint, graph: DStreamGraph): GraphMatch {
+  const differences: string[] = [];
+  const notes: string[] = [];
+  if (cp.batchDurationMs !== graph.batchDuration.milliseconds) {
+    differences.push(`the batch duration changed from ${cp.batchDurationMs} ms to ${graph.batchDuration.milliseconds} ms`);
+  }
+  const keys = structuralKeys(graph);
+  const byKey = new Map<string, DStream<unknown>>();
+  for (const [s, k] of keys) byKey.set(k, s);
+  const streams = new Map<DStream<unknown>, StreamDescriptor>();
+  for (const old of cp.streams) {
+    const current = byKey.get(old.structuralKey);
+    if (current === undefined) {
+      if (old.stateful) {
+        differences.push(`stateful stream '${old.id}' (${old.kind}${old.named ? '' : ` over ${old.parents.join(', ') || 'no parent'}`}) is not in the new program`);
+      } else if (old.windowMs !== undefined) {
+        notes.push(`windowed stream '${old.id}' is not in the new program`);
+      }
+      continue;
+    }
+    streams.set(current, old);
+    if (!(old.stateful || old.windowMs !== undefined)) continue;
+    const now = describeOne(current);
+    if (now.kind !== old.kind) differences.push(`stream '${old.id}' was a ${old.kind}, it is now a ${now.kind} ('${current.name()}')`);
+    if (now.slideMs !== old.slideMs) differences.push(`the slide duration of '${old.id}' changed from ${old.slideMs} ms to ${now.slideMs} ms`);
+    if (now.windowMs !== old.windowMs) differences.push(`the window duration of '${old.id}' changed from ${String(old.windowMs)} ms to ${String(now.windowMs)} ms`);
+    if (old.stateful && now.checkpointMs !== undefined && old.checkpointMs !== undefined && now.checkpointMs !== old.checkpointMs) {
+      differences.push(`the checkpoint interval of '${old.id}' changed from ${old.checkpointMs} ms to ${now.checkpointMs} ms`);
+    }
+  }
+  const matched = new Set(streams.keys());
+  for (const s of keys.keys()) {
+    if (!matched.has(s)) notes.push(`'${s.name()}' is new (starts without checkpointed data)`);
+  }
+  return { streams, differences, notes };
+}
+
+function describeOne(s: DStream<unknown>): { kind: string; slideMs: number; windowMs: number | undefined; checkpointMs: number | undefined } {
+  return { kind: s.constructor.name, slideMs: s.slideDuration.milliseconds, windowMs: windowOf(s)?.milliseconds, checkpointMs: s.checkpointDuration?.milliseconds };
+}
+
+/** The input streams of the graph, by the same structural keys. */
+export function inputKeys(graph: DStreamGraph): Map<InputDStream<unknown>, string> {
+  const keys = structuralKeys(graph);
+  const out = new Map<InputDStream<unknown>, string>();
+  for (const input of graph.inputStreams) {
+    const k = keys.get(input);
+    if (k !== undefined) out.set(input, k);
+  }
+  return out;
+}

@@ -1,0 +1,146 @@
+import { crc32 } from 'node:zlib';
+
+/**
+ * Version of the metadata checkpoint encoding (see docs/checkpoint-format.md). Bumped on any
+ * change a reader of the previous version could misread; readers refuse other versions with
+ * an error that says what to do.
+ */
+export const CHECKPOINT_FORMAT_VERSION = 1;
+
+/** The first token of every metadata checkpoint file. */
+export const CHECKPOINT_MAGIC = 'KINDLING-CHECKPOINT';
+
+/** A partitioner as data: only hash partitioners are rebuilt; others become a reshuffle. */
+export interface PartitionerDescriptor {
+  readonly kind: 'hash' | 'other';
+  readonly numPartitions: number;
+}
+
+/** A checkpointed RDD of a stream: the folder written by core's RDD checkpoint. */
+export interface CheckpointedRDDDescriptor {
+  /** Batch time (ms) of the RDD. */
+  readonly time: number;
+  /** The folder holding `part-00000`, ... */
+  readonly path: string;
+  readonly numPartitions: number;
+  readonly partitioner: PartitionerDescriptor | undefined;
+}
+
+/** One DStream of the graph, by stable id. */
+export interface StreamDescriptor {
+  /** The stable id: `name()` (a custom name, or `<Kind>#<position>`). */
+  readonly id: string;
+  /** Whether `id` is a custom name given with `name()`/`setName()`. */
+  readonly named: boolean;
+  /** Identity independent of creation order: kind and parents' keys (or the custom name). */
+  readonly structuralKey: string;
+  /** The operator kind (class name): `MappedDStream`, `StateDStream`, ... */
+  readonly kind: string;
+  readonly parents: readonly string[];
+  readonly slideMs: number;
+  /** Window length, for windowed streams. */
+  readonly windowMs: number | undefined;
+  readonly checkpointMs: number | undefined;
+  /** True for streams whose RDDs carry state from batch to batch. */
+  readonly stateful: boolean;
+  /** The latest checkpointed RDD (stateful streams, or streams with `checkpoint(interval)`). */
+  readonly checkpointedRDD: CheckpointedRDDDescriptor | undefined;
+}
+
+/** One input stream's position. */
+export interface InputDescriptor {
+  /** Stable id of the input DStream. */
+  readonly id: string;
+  /** As {@link StreamDescriptor.structuralKey}. */
+  readonly structuralKey: string;
+  readonly inputId: number;
+  readonly kind: string;
+  /** Whether batches can be replayed from `assignments` (files, offsets, blocks). */
+  readonly replayable: boolean;
+  /** Per batch time (ms), the replayable description of what the batch read. */
+  readonly assignments: readonly (readonly [number, unknown])[];
+  /** The source's own resumable position (e.g. a file ledger), JSON data. */
+  readonly position: unknown;
+}
+
+/** An output operation. */
+export interface OutputDescriptor {
+  readonly outputOpId: number;
+  readonly opName: string;
+  readonly parent: string;
+}
+
+/**
+ * What Kindling writes at every batch to resume after a crash: data only, never code.
+ * The user's current code rebuilds the graph; this restores its data by stable id.
+ */
+export interface MetadataCheckpoint {
+  readonly version: number;
+  /** Ever-increasing write number (continues across restarts); orders checkpoint files. */
+  readonly sequence: number;
+  /** Why it was written: after a batch's jobs were generated, after it completed, or at stop. */
+  readonly reason: 'generated' | 'completed' | 'final';
+  /** The batch time the write is about (ms). */
+  readonly batchTime: number;
+  /** The latest batch time generated so far (ms): a manual clock resumes from here. */
+  readonly latestGeneratedTime: number;
+  /** Wall-clock time of the write (epoch ms), informational. */
+  readonly writtenAt: number;
+  readonly batchDurationMs: number;
+  readonly zeroTimeMs: number;
+  /** Batches generated and not completed, in time order: re-run on recovery. */
+  readonly pendingTimes: readonly number[];
+  readonly streams: readonly StreamDescriptor[];
+  readonly inputs: readonly InputDescriptor[];
+  readonly outputs: readonly OutputDescriptor[];
+  /** The checkpoint sub-folder (`<dir>/<uuid>`) where this application wrote RDD checkpoints. */
+  readonly rddCheckpointDir: string | undefined;
+}
+
+/** A checkpoint file that cannot be used: truncated, corrupt, or of another version. */
+export class CorruptCheckpointError extends Error {
+  override readonly name = 'CorruptCheckpointError';
+  constructor(readonly file: string, reason: string, options?: { cause?: unknown }) {
+    super(`Metadata checkpoint ${file} is unusable: ${reason}.`, options);
+  }
+}
+
+/**
+ * Encodes a checkpoint: one header line `KINDLING-CHECKPOINT <version> <byte length> <crc32
+ * hex>` then the JSON body (UTF-8). The length and CRC make a truncated or damaged file
+ * detectable before any of it is trusted.
+ */
+export function encodeCheckpoint(cp: MetadataCheckpoint): Buffer {
+  const body = Buffer.from(JSON.stringify(cp), 'utf8');
+  const header = `${CHECKPOINT_MAGIC} ${CHECKPOINT_FORMAT_VERSION} ${body.length} ${crc32(body).toString(16).padStart(8, '0')}\n`;
+  return Buffer.concat([Buffer.from(header, 'utf8'), body]);
+}
+
+/** Decodes {@link encodeCheckpoint}'s bytes; throws {@link CorruptCheckpointError} naming `file`. */
+export function decodeCheckpoint(bytes: Uint8Array, file: string): MetadataCheckpoint {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const nl = buf.indexOf(0x0a);
+  if (nl < 0 || nl > 200) throw new CorruptCheckpointError(file, 'no header line (truncated or not a checkpoint)');
+  const fields = buf.subarray(0, nl).toString('utf8').split(' ');
+  if (fields.length !== 4 || fields[0] !== CHECKPOINT_MAGIC) throw new CorruptCheckpointError(file, 'bad header (not a Kindling metadata checkpoint)');
+  const version = Number(fields[1]);
+  if (version !== CHECKPOINT_FORMAT_VERSION) {
+    throw new CorruptCheckpointError(file, `format version ${fields[1]} is not supported by this Kindling (it reads version ${CHECKPOINT_FORMAT_VERSION}); recover with the Kindling version that wrote it, or delete the checkpoint directory to start fresh`);
+  }
+  const length = Number(fields[2]);
+  const body = buf.subarray(nl + 1);
+  if (body.length !== length) throw new CorruptCheckpointError(file, `body has ${body.length} bytes, header says ${length} (truncated or appended to)`);
+  const crc = crc32(body).toString(16).padStart(8, '0');
+  if (crc !== fields[3]) throw new CorruptCheckpointError(file, `checksum mismatch (${crc}, header says ${fields[3]})`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch (e) {
+    throw new CorruptCheckpointError(file, 'body is not valid JSON', { cause: e });
+  }
+  const cp = parsed as Partial<MetadataCheckpoint>;
+  if (typeof cp !== 'object' || cp === null || cp.version !== CHECKPOINT_FORMAT_VERSION || !Array.isArray(cp.streams) || !Array.isArray(cp.inputs) || !Array.isArray(cp.pendingTimes)) {
+    throw new CorruptCheckpointError(file, 'body lacks required fields');
+  }
+  return cp as MetadataCheckpoint;
+}

@@ -1,0 +1,300 @@
+import { readdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { StreamingContext } from '../streaming-context.ts';
+import type { JobSet } from '../scheduler/job-set.ts';
+import { isCheckpointableInput } from './checkpointable-input.ts';
+import { CheckpointStore } from './checkpoint-store.ts';
+import { describeGraph, inputKeys } from './graph-shape.ts';
+import type { InputDStream } from '../input/input-dstream.ts';
+import { isReceiverInput, newWalDir, WriteAheadLogBlockStore } from './write-ahead-log-block-store.ts';
+import type { BlockBatchLike, WalInputPosition } from './write-ahead-log-block-store.ts';
+import { CHECKPOINT_FORMAT_VERSION } from './metadata-checkpoint.ts';
+import type { CheckpointedRDDDescriptor, InputDescriptor, MetadataCheckpoint, StreamDescriptor } from './metadata-checkpoint.ts';
+
+const APP_DIR_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** What recovery hands to the checkpointer of the recovered context. */
+export interface RecoveredCheckpointInfo {
+  /** Batches still to complete (pending at the checkpoint, plus missed ones). */
+  readonly pendingTimes: readonly number[];
+  readonly latestGeneratedTime: number;
+  /** RDD checkpoint folders (`<dir>/<uuid>`) that retained checkpoint files still reference. */
+  readonly referencedAppDirs: ReadonlySet<string>;
+  /** Checkpointed RDDs restored into streams, by current stream id: still the latest until replaced. */
+  readonly restoredRDDs: ReadonlyMap<string, CheckpointedRDDDescriptor>;
+  /** Write-ahead logs read back for receiver streams, to continue. */
+  readonly walStores: ReadonlyMap<InputDStream<unknown>, WriteAheadLogBlockStore>;
+}
+
+/**
+ * Writes a metadata checkpoint twice per batch, as Spark: right after the batch's jobs are
+ * generated (so a crash during the batch re-runs it with the same inputs) and after it
+ * completes (so it is not re-run). Each checkpoint is captured synchronously at that instant
+ * (a consistent snapshot: batches, input positions, checkpointed state) and written in the
+ * background, in order; when writes fall behind, only the newest waiting one is written.
+ *
+ * After a completed batch's checkpoint is on disk, the `afterCompletedCheckpoint` callbacks
+ * run (the receiver write-ahead log drops blocks of completed batches there), and RDD
+ * checkpoint folders of earlier runs that no retained metadata checkpoint references are
+ * deleted.
+ */
+export class MetadataCheckpointer {
+  readonly store: CheckpointStore;
+  private sequence: number;
+  private readonly pending = new Set<number>();
+  private latestGenerated = Number.NEGATIVE_INFINITY;
+  private writing: Promise<void> | undefined;
+  private waiting: MetadataCheckpoint | undefined;
+  private readonly referencedBySeq = new Map<number, Set<string>>();
+  private readonly completedWaiters: ((cp: MetadataCheckpoint) => void | Promise<void>)[] = [];
+  private closed = false;
+  private readonly restored = new Map<string, CheckpointedRDDDescriptor>();
+  /** The receiver write-ahead logs, by input stream. */
+  readonly walStores = new Map<InputDStream<unknown>, WriteAheadLogBlockStore>();
+  private readonly walCleanThresholds = new Map<WriteAheadLogBlockStore, number>();
+  /** Set after the first write failure (reported once as a warning). */
+  writeError: Error | undefined;
+  /** Files written so far by this process (for tests and tools). */
+  writes = 0;
+
+  constructor(private readonly ssc: StreamingContext, checkpointDir: string, recovered?: RecoveredCheckpointInfo) {
+    this.store = new CheckpointStore(checkpointDir);
+    this.sequence = this.store.nextSequence();
+    if (recovered !== undefined) {
+      for (const t of recovered.pendingTimes) this.pending.add(t);
+      this.latestGenerated = recovered.latestGeneratedTime;
+      this.referencedBySeq.set(0, new Set(recovered.referencedAppDirs));
+      for (const [id, d] of recovered.restoredRDDs) this.restored.set(id, d);
+      for (const [input, store] of recovered.walStores) this.walStores.set(input, store);
+    }
+  }
+
+  /**
+   * With `spark.streaming.receiver.writeAheadLog.enable`, gives every receiver stream a
+   * write-ahead-log block store (the recovered one, or a new log) and opens it; blocks whose
+   * batches are completed and checkpointed are deleted from the log after later checkpoints.
+   */
+  async openWriteAheadLogs(): Promise<void> {
+    const conf = this.ssc.sparkContext.getConf();
+    if (conf.get('spark.streaming.receiver.writeAheadLog.enable', 'false') !== 'true') return;
+    const rollingMs = Number(conf.get('spark.streaming.receiver.writeAheadLog.rollingIntervalSecs', '60')) * 1000;
+    for (const input of this.ssc.graph.inputStreams) {
+      if (!isReceiverInput(input)) continue;
+      let store = this.walStores.get(input);
+      if (store === undefined) {
+        const rel = newWalDir();
+        store = new WriteAheadLogBlockStore(join(this.store.checkpointDir, rel), rel);
+        this.walStores.set(input, store);
+      }
+      await store.open(rollingMs);
+      input.blockStore = store;
+    }
+    if (this.walStores.size > 0) this.onCompletedCheckpoint((cp) => this.cleanWriteAheadLogs(cp));
+  }
+
+  /**
+   * Deletes log segments older than every block a retained batch of the *previous* completed
+   * checkpoint uses (one checkpoint behind, so falling back to the previous checkpoint still
+   * finds its blocks). Retained batches include completed ones within the remember duration:
+   * recomputing state from its last checkpoint may need their blocks.
+   */
+  private async cleanWriteAheadLogs(cp: MetadataCheckpoint): Promise<void> {
+    for (const [input, store] of this.walStores) {
+      const d = cp.inputs.find((i) => i.inputId === input.id);
+      if (d === undefined) continue;
+      let min = Number.POSITIVE_INFINITY;
+      for (const [, batch] of d.assignments) for (const b of (batch as BlockBatchLike).blocks) min = Math.min(min, b.createdAtMs);
+      const previous = this.walCleanThresholds.get(store);
+      if (min !== Number.POSITIVE_INFINITY) this.walCleanThresholds.set(store, Math.max(previous ?? min, min));
+      if (previous !== undefined) await store.clean(previous);
+    }
+  }
+
+  /** Hooks into the job generator. */
+  install(): void {
+    const gen = this.ssc.scheduler.jobGenerator;
+    gen.batchGeneratedHooks.push((js) => this.onBatchGenerated(js));
+    gen.batchCompletionHooks.push((js) => this.onBatchCompleted(js));
+  }
+
+  /** Runs `f` after every checkpoint written for a completed batch is on disk. */
+  onCompletedCheckpoint(f: (cp: MetadataCheckpoint) => void | Promise<void>): void { this.completedWaiters.push(f); }
+
+  /** Batch times generated and not completed. */
+  get pendingTimes(): number[] { return [...this.pending].sort((a, b) => a - b); }
+
+  private onBatchGenerated(js: JobSet): void {
+    const t = js.time.milliseconds;
+    this.pending.add(t);
+    this.latestGenerated = Math.max(this.latestGenerated, t);
+    this.enqueue(this.capture('generated', t));
+  }
+
+  private onBatchCompleted(js: JobSet): void {
+    // A batch whose outputs did not all run to success stays pending: recovery re-runs it.
+    for (const job of js.jobs) {
+      const info = js.toBatchInfo().outputOperationInfos.get(job.outputOpId);
+      if (info === undefined || info.endTime === undefined || info.failureReason !== undefined) return;
+    }
+    this.pending.delete(js.time.milliseconds);
+    this.enqueue(this.capture('completed', js.time.milliseconds));
+  }
+
+  /** The checkpoint of this instant. */
+  capture(reason: MetadataCheckpoint['reason'], batchTime: number): MetadataCheckpoint {
+    const graph = this.ssc.graph;
+    const shape = describeGraph(graph);
+    const keys = inputKeys(graph);
+    const inputs: InputDescriptor[] = graph.inputStreams.map((input) => {
+      const wal = this.walStores.get(input);
+      let assignments = [...input.assignedInputs()].sort((a, b) => a[0] - b[0]);
+      let position = isCheckpointableInput(input) ? input.snapshotState() : undefined;
+      if (wal !== undefined) {
+        assignments = assignments.map(([t, batch]) => [t, this.qualifyBlocks(wal, batch as BlockBatchLike)]);
+        const walPosition: WalInputPosition = { kind: 'receiver-wal', dir: wal.relDir, run: wal.run, maxAllocatedOrd: wal.maxAllocatedOrd };
+        position = walPosition;
+      }
+      return {
+        id: input.name(),
+        structuralKey: keys.get(input) ?? input.name(),
+        inputId: input.id,
+        kind: input.constructor.name,
+        replayable: input.isReplayable,
+        assignments,
+        position,
+      };
+    });
+    return {
+      version: CHECKPOINT_FORMAT_VERSION,
+      sequence: this.sequence++,
+      reason,
+      batchTime,
+      latestGeneratedTime: this.latestGenerated,
+      writtenAt: Date.now(),
+      batchDurationMs: shape.batchDurationMs,
+      zeroTimeMs: graph.zeroTime?.milliseconds ?? 0,
+      pendingTimes: this.pendingTimes,
+      streams: shape.streams.map((s) => this.withRestored(s)),
+      inputs,
+      outputs: shape.outputs,
+      rddCheckpointDir: this.ssc.sparkContext.getCheckpointDir(),
+    };
+  }
+
+  /** Block ids qualified with their run; tracks the highest log ordinal given to a batch. */
+  private qualifyBlocks(wal: WriteAheadLogBlockStore, batch: BlockBatchLike): BlockBatchLike {
+    const blocks = batch.blocks.map((b) => {
+      const ord = wal.ordOf(b.blockId);
+      if (ord !== undefined && ord > wal.maxAllocatedOrd) wal.maxAllocatedOrd = ord;
+      return { ...b, blockId: wal.qualify(b.blockId) };
+    });
+    return { kind: 'blocks', blocks };
+  }
+
+  /** A restored checkpoint stays a stream's latest until the stream writes a newer one. */
+  private withRestored(s: StreamDescriptor): StreamDescriptor {
+    const restored = this.restored.get(s.id);
+    if (restored === undefined) return s;
+    if (s.checkpointedRDD !== undefined && s.checkpointedRDD.time >= restored.time) {
+      this.restored.delete(s.id);
+      return s;
+    }
+    return { ...s, checkpointedRDD: restored };
+  }
+
+  private enqueue(cp: MetadataCheckpoint): void {
+    if (this.closed) return;
+    if (this.writing !== undefined) {
+      // Coalesce: a newer snapshot supersedes one that has not started writing. A completed
+      // checkpoint's callbacks still run, after the newer one (which includes its effect).
+      this.waiting = this.waiting?.reason === 'completed' && cp.reason !== 'completed' ? { ...cp, reason: 'completed' } : cp;
+      return;
+    }
+    this.writing = this.writeLoop(cp);
+  }
+
+  private async writeLoop(first: MetadataCheckpoint): Promise<void> {
+    let cp: MetadataCheckpoint | undefined = first;
+    while (cp !== undefined) {
+      await this.writeOne(cp, false);
+      cp = this.waiting;
+      this.waiting = undefined;
+    }
+    this.writing = undefined;
+  }
+
+  private async writeOne(cp: MetadataCheckpoint, sync: boolean): Promise<void> {
+    try {
+      if (sync) this.store.writeSync(cp);
+      else await this.store.write(cp);
+      this.writes++;
+    } catch (e) {
+      if (this.writeError === undefined) {
+        this.writeError = e as Error;
+        process.emitWarning(`Could not write the metadata checkpoint for batch ${cp.batchTime} ms in ${this.store.metadataDir}: ${(e as Error).message}. Recovery would resume from an older checkpoint; check that the checkpoint directory is writable.`, 'KindlingCheckpointWarning');
+      }
+      return;
+    }
+    this.track(cp);
+    if (cp.reason === 'completed' || cp.reason === 'final') {
+      for (const f of this.completedWaiters) {
+        try {
+          await f(cp);
+        } catch (e) {
+          process.emitWarning(`Cleaning up after the checkpoint of batch ${cp.batchTime} ms failed: ${(e as Error).message}`, 'KindlingCheckpointWarning');
+        }
+      }
+    }
+  }
+
+  /** Remembers which RDD checkpoint folders the retained checkpoints use; deletes the others of earlier runs. */
+  private track(cp: MetadataCheckpoint): void {
+    const dirs = new Set<string>();
+    for (const s of cp.streams) if (s.checkpointedRDD !== undefined) dirs.add(dirname(s.checkpointedRDD.path));
+    this.referencedBySeq.set(cp.sequence, dirs);
+    const retainedFrom = cp.sequence - 10;
+    for (const seq of [...this.referencedBySeq.keys()]) if (seq !== 0 && seq <= retainedFrom) this.referencedBySeq.delete(seq);
+    // The recovered run's references stay until ten checkpoints of this run replaced them.
+    if (this.writes >= 10) this.referencedBySeq.delete(0);
+    const keep = new Set<string>();
+    for (const set of this.referencedBySeq.values()) for (const d of set) keep.add(d);
+    const current = this.ssc.sparkContext.getCheckpointDir();
+    if (current === undefined) return;
+    const root = dirname(current);
+    let names: string[];
+    try {
+      names = readdirSync(root);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (!APP_DIR_RE.test(name) || name === basename(current)) continue;
+      const dir = join(root, name);
+      if (!keep.has(dir)) rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Resolves when every captured checkpoint is on disk. */
+  async flush(): Promise<void> {
+    while (this.writing !== undefined) await this.writing;
+  }
+
+  /**
+   * Writes a last checkpoint (after a graceful stop) and stops writing. Synchronous when
+   * `sync` (from a shutdown hook).
+   */
+  async writeFinal(): Promise<void> {
+    await this.flush();
+    const cp = this.capture('final', this.latestGenerated);
+    await this.writeOne(cp, false);
+    this.closed = true;
+    for (const store of this.walStores.values()) await store.close();
+  }
+
+  /** Stops writing (a non-graceful stop): what was captured is still flushed. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+    for (const store of this.walStores.values()) await store.close();
+  }
+}

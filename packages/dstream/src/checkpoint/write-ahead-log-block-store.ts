@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { decodeValues, encodeValues, WriteAheadLog } from '@kindling/io';
+import type { InputDStream } from '../input/input-dstream.ts';
+
+/** A received block's bookkeeping (structurally the sources' `ReceivedBlockInfo`). */
+export interface BlockInfoLike {
+  readonly blockId: string;
+  readonly streamId: number;
+  readonly numRecords: number;
+  readonly createdAtMs: number;
+}
+
+/** One batch's blocks (structurally the sources' `BlockBatchInput`). */
+export interface BlockBatchLike {
+  readonly kind: 'blocks';
+  readonly blocks: readonly BlockInfoLike[];
+}
+
+/** Where a receiver stream keeps block data (structurally the sources' `ReceivedBlockStore`). */
+export interface BlockStoreLike {
+  put(info: BlockInfoLike, records: readonly unknown[]): void | Promise<void>;
+  get(blockId: string): readonly unknown[] | undefined;
+  remove(blockIds: readonly string[]): void;
+}
+
+/** A receiver input stream, as far as the write-ahead log needs it. */
+export type ReceiverInputLike = InputDStream<unknown, BlockBatchLike> & { blockStore: BlockStoreLike };
+
+/** Whether `input` is a receiver stream (it has a replaceable block store). */
+export function isReceiverInput(input: InputDStream<unknown>): input is ReceiverInputLike {
+  return 'blockStore' in input && 'tracker' in input;
+}
+
+/** A receiver stream's position in a metadata checkpoint when it writes ahead. */
+export interface WalInputPosition {
+  readonly kind: 'receiver-wal';
+  /** The log's folder, relative to the checkpoint directory. */
+  readonly dir: string;
+  /** The run (process) whose unqualified block ids the checkpoint's assignments use. */
+  readonly run: string;
+  /** Blocks of the log with a higher ordinal had not been given to a batch yet. */
+  readonly maxAllocatedOrd: number;
+}
+
+export function isWalInputPosition(x: unknown): x is WalInputPosition {
+  return typeof x === 'object' && x !== null && (x as WalInputPosition).kind === 'receiver-wal';
+}
+
+interface StoredBlock {
+  readonly ord: number;
+  readonly createdAtMs: number;
+  readonly records: readonly unknown[];
+}
+
+/** What recovery read back from a log. */
+export interface RecoveredBlocks {
+  readonly dir: string;
+  readonly relDir: string;
+  /** Blocks by qualified id (`<run>/<blockId>`). */
+  readonly blocks: Map<string, StoredBlock>;
+  /** Qualified ids of blocks not given to any batch before the crash, in arrival order. */
+  readonly unallocated: { id: string; info: BlockInfoLike }[];
+  readonly nextOrd: number;
+  readonly maxAllocatedOrd: number;
+}
+
+/**
+ * The receiver write-ahead log (`spark.streaming.receiver.writeAheadLog.enable`): a
+ * `ReceivedBlockStore` that appends every block to a {@link WriteAheadLog} under the
+ * checkpoint directory (`receivedData/<uuid>/`) and resolves `put` only once the block is on
+ * disk, so a block counts as received (and can be given to a batch) only when it would
+ * survive a crash. Data is also kept in memory for the batches of this run.
+ *
+ * Records are `[qualifiedId, ordinal, numRecords, createdAtMs, records]` in the value codec,
+ * with the block's creation time as the log record time. Block ids restart in every run, so
+ * the log and checkpoints qualify them with a per-run id (`<run>/input-0-7`).
+ */
+export class WriteAheadLogBlockStore implements BlockStoreLike {
+  readonly run = randomUUID().slice(0, 8);
+  private wal: WriteAheadLog | undefined;
+  private readonly blocks = new Map<string, StoredBlock>();
+  private nextOrd: number;
+  /** Highest ordinal given to a batch so far (updated by the checkpointer). */
+  maxAllocatedOrd: number;
+  /** Blocks appended by this run. */
+  appended = 0;
+
+  constructor(readonly dir: string, readonly relDir: string, recovered?: RecoveredBlocks) {
+    this.nextOrd = recovered?.nextOrd ?? 0;
+    this.maxAllocatedOrd = recovered?.maxAllocatedOrd ?? -1;
+    if (recovered !== undefined) for (const [id, b] of recovered.blocks) this.blocks.set(id, b);
+  }
+
+  /** Opens the log (before the receiver starts). */
+  async open(rollingIntervalMs: number): Promise<void> {
+    this.wal ??= await WriteAheadLog.open(this.dir, { rollingIntervalMs });
+  }
+
+  qualify(blockId: string): string { return blockId.includes('/') ? blockId : `${this.run}/${blockId}`; }
+
+  ordOf(blockId: string): number | undefined { return this.blocks.get(blockId)?.ord; }
+
+  async put(info: BlockInfoLike, records: readonly unknown[]): Promise<void> {
+    const wal = this.wal;
+    if (wal === undefined) throw new Error(`The receiver write-ahead log in ${this.dir} is not open: it opens when the context starts.`);
+    const ord = this.nextOrd++;
+    const payload = encodeValues([this.qualify(info.blockId), ord, info.numRecords, info.createdAtMs, records as unknown[]]);
+    await wal.append(payload, info.createdAtMs);
+    this.appended++;
+    this.blocks.set(info.blockId, { ord, createdAtMs: info.createdAtMs, records });
+  }
+
+  get(blockId: string): readonly unknown[] | undefined { return this.blocks.get(blockId)?.records; }
+
+  remove(blockIds: readonly string[]): void {
+    for (const id of blockIds) this.blocks.delete(id);
+  }
+
+  /** Deletes log segments whose blocks were all created before `threshTime`. */
+  async clean(threshTime: number): Promise<number> { return this.wal === undefined ? 0 : this.wal.clean(threshTime); }
+
+  async close(): Promise<void> { await this.wal?.close(); }
+
+  /** The log's segment files (for tests and tools). */
+  get segmentNames(): string[] { return this.wal?.segmentNames ?? []; }
+
+  /**
+   * Reads a log back after a crash: keeps the blocks that `referenced` (qualified ids of the
+   * restored batches' blocks) names, and those appended after `maxAllocatedOrd` (received but
+   * not given to a batch), which the recovered stream gives to its first new batch.
+   */
+  static async recover(checkpointDir: string, position: WalInputPosition, referenced: ReadonlySet<string>, streamId: number): Promise<RecoveredBlocks> {
+    const dir = join(checkpointDir, position.dir);
+    const wal = await WriteAheadLog.open(dir);
+    const records = await wal.readAll();
+    await wal.close();
+    const blocks = new Map<string, StoredBlock>();
+    const unallocated: { id: string; info: BlockInfoLike }[] = [];
+    let nextOrd = 0;
+    for (const r of records) {
+      const [id, ord, numRecords, createdAtMs, data] = decodeValues(r.data) as [string, number, number, number, unknown[]];
+      nextOrd = Math.max(nextOrd, ord + 1);
+      if (ord > position.maxAllocatedOrd) {
+        blocks.set(id, { ord, createdAtMs, records: data });
+        unallocated.push({ id, info: { blockId: id, streamId, numRecords, createdAtMs } });
+      } else if (referenced.has(id)) {
+        blocks.set(id, { ord, createdAtMs, records: data });
+      }
+    }
+    return { dir, relDir: position.dir, blocks, unallocated, nextOrd, maxAllocatedOrd: position.maxAllocatedOrd };
+  }
+}
+
+/** A fresh log folder name under the checkpoint directory. */
+export function newWalDir(): string { return join('receivedData', randomUUID()); }
