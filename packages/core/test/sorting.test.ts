@@ -53,5 +53,8 @@ describe('sorting', () => {
     expect(await rdd.top(0)).toEqual([]);
     expect(await ctx.sc.parallelize(['b', 'a', 'c'], 2).top(5)).toEqual(['c', 'b', 'a']);
     expect(await ctx.sc.parallelize<[number, string]>([[1, 'b'], [1, 'a'], [0, 'z']], 2).takeOrdered(2)).toEqual([[0, 'z'], [1, 'a']]);
+    // Option ordering: None first
+    expect(await ctx.sc.parallelize([2, undefined, 1], 2).takeOrdered(2)).toEqual([undefined, 1]);
+    expect(await ctx.sc.parallelize([2, undefined, 1], 2).top(2)).toEqual([2, 1]);
   });
 });

@@ -6,7 +6,7 @@ import { Dependency, OneToOneDependency, ShuffleDependency } from './dependency.
 import type { Partitioner, NumPartitionsOrPartitioner } from './partitioner.ts';
 import { HashPartitioner } from './partitioner.ts';
 import { rddClasses } from './registry.ts';
-import { naturalOrdering, reverseOrdering, type Ordering } from '../util/ordering.ts';
+import { naturalOrdering, reverseOrdering, sortedCopy, type Ordering } from '../util/ordering.ts';
 import { cloneZero } from '../util/clone-zero.ts';
 import { XorShiftRandom, randomSeed } from '../util/xor-shift-random.ts';
 import { filterKernel, flatMapKernel, mapKernel, toArray } from './kernels.ts';
@@ -590,8 +590,8 @@ export abstract class RDD<T> {
   /** The `num` smallest elements, smallest first (by `ordering`, natural by default). */
   async takeOrdered(num: number, ordering: Ordering<T> = naturalOrdering): Promise<T[]> {
     if (num <= 0) return [];
-    const parts = await this.context.runJob(this, (data: readonly T[]) => data.slice().sort(ordering).slice(0, num), undefined, 'takeOrdered');
-    return ([] as T[]).concat(...parts).sort(ordering).slice(0, num);
+    const parts = await this.context.runJob(this, (data: readonly T[]) => sortedCopy(data, ordering).slice(0, num), undefined, 'takeOrdered');
+    return sortedCopy(([] as T[]).concat(...parts), ordering).slice(0, num);
   }
 
   /** Reduces the elements with an associative, commutative `f`; throws on an empty RDD. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { naturalOrdering, reverseOrdering } from './ordering.ts';
+import { naturalOrdering, reverseOrdering, sortedCopy } from './ordering.ts';
 
 describe('naturalOrdering', () => {
   it('orders numbers numerically with NaN last', () => {
@@ -20,5 +20,9 @@ describe('naturalOrdering', () => {
   });
   it('throws a clear error for unorderable objects', () => {
     expect(() => naturalOrdering({ a: 1 }, { a: 2 })).toThrow(/No natural ordering/);
+  });
+  it('sortedCopy places undefined (None) where the ordering says', () => {
+    expect(sortedCopy([3, undefined, 1], naturalOrdering)).toEqual([undefined, 1, 3]);
+    expect(sortedCopy([3, undefined, 1], reverseOrdering(naturalOrdering))).toEqual([3, 1, undefined]);
   });
 });

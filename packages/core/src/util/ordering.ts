@@ -69,3 +69,22 @@ export function naturalOrdering(a: unknown, b: unknown): number {
 export function reverseOrdering<T>(ord: Ordering<T>): Ordering<T> {
   return (a, b) => ord(b, a);
 }
+
+/**
+ * A sorted copy of `xs`. Unlike `Array.prototype.sort`, which always moves `undefined` to the
+ * end without asking the comparator, `undefined` (Scala's `None`) lands where `ord` puts it
+ * (first with the natural ordering).
+ */
+export function sortedCopy<T>(xs: readonly T[], ord: Ordering<T>): T[] {
+  const defined: T[] = [];
+  let undefs = 0;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i];
+    if (x === undefined) undefs++;
+    else defined.push(x as T);
+  }
+  defined.sort(ord);
+  if (undefs === 0) return defined;
+  const nones = new Array<T>(undefs).fill(undefined as T);
+  return defined.length === 0 || ord(undefined as T, defined[0]!) <= 0 ? nones.concat(defined) : defined.concat(nones);
+}
