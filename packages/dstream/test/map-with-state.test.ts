@@ -3,7 +3,7 @@
  * state snapshots, worked out by hand. Batches are 1 s apart; input batch i (0-based) is the
  * RDD at (i + 1) * 1000 ms.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -199,6 +199,22 @@ describe('mapWithState', () => {
 
   it('needs a checkpoint directory', async () => {
     await expect(runStreamingTest({ input: wordInput, operation: (s: DStream<KV>) => s.mapWithState(countSpec()) })).rejects.toThrow(/checkpoint/);
+  });
+
+  it('carries the state across checkpoints (every 10 batches by default, here every 3)', async () => {
+    // key k(i mod 3) gets 1 in batch i: after 25 batches k1 has 9 (batches 1, 4, .., 25),
+    // k2 8 (2, 5, .., 23), k0 8 (3, 6, .., 24); after 10 batches k1 4, k2 3, k0 3
+    const input = Array.from({ length: 25 }, (_, i) => [[`k${(i + 1) % 3}`, 1]] as KV[]);
+    const dir = checkpointDir();
+    const snaps = await runStreamingTest({
+      input,
+      operation: (s: DStream<KV>) => s.mapWithState(countSpec()).checkpoint(Seconds(3)).stateSnapshots(),
+      checkpointDir: dir,
+    });
+    expect(sorted(snaps)[24]).toEqual([['k0', 8], ['k1', 9], ['k2', 8]]);
+    expect(sorted(snaps)[9]).toEqual([['k0', 3], ['k1', 4], ['k2', 3]]);
+    const folders = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isDirectory() && e.name.startsWith('rdd-'));
+    expect(folders.length).toBeGreaterThan(0);
   });
 });
 

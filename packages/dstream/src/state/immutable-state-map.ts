@@ -91,6 +91,13 @@ export class ImmutableStateMap<K, S> implements StateMap<K, S> {
     for (const [vk, v] of this.map.entries()) yield v instanceof BoxedEntry ? (v as BoxedEntry<K, S>) : new BoxedEntry(vk as K, v as S, Number.NaN);
   }
 
+  forEach(f: (key: K, state: S, updateTime: number) => void): void {
+    this.map.forEach((v, vk) => {
+      if (v instanceof BoxedEntry) f(v.key as K, v.state as S, v.updateTime);
+      else f(vk as K, v as S, Number.NaN);
+    });
+  }
+
   put(key: K, state: S, updateTime: number): void {
     this.checkWritable();
     const vk = toValueKey(key);

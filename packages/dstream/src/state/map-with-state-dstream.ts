@@ -55,6 +55,6 @@ function mappedDataOf<K, S, M>(records: Iterable<MapWithStateRecord<K, S, M>>): 
 
 function snapshotOf<K, S, M>(records: Iterable<MapWithStateRecord<K, S, M>>): [K, S][] {
   const out: [K, S][] = [];
-  for (const r of records) for (const e of stateMapOf(r, false).entries()) out.push([e.key, e.state]);
+  for (const r of records) stateMapOf(r, false).forEach((k, s) => { out.push([k, s]); });
   return out;
 }

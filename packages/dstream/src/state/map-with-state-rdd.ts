@@ -49,7 +49,8 @@ export class MapWithStateRDD<K, V, S, M> extends RDD<MapWithStateRecord<K, S, M>
         prevKind = 'records';
       } else {
         // Partitioned differently (restored from a checkpoint, say): move the entries over.
-        const entries = o.previous.flatMap((r) => [...stateMapOf(r, false).entries()].map((e) => [e.key, e] as [K, unknown]));
+        const track = o.timeoutThreshold !== undefined;
+        const entries = o.previous.flatMap((r) => [...stateMapOf(r, track).entries()].map((e) => [e.key, e] as [K, unknown]));
         deps.push(new OneToOneDependency(entries.partitionBy(p)));
         prevKind = 'pairs';
       }

@@ -1,5 +1,5 @@
 import type { Time } from '@kindling/core';
-import type { StateMap } from './state-map.ts';
+import type { StateEntry, StateMap } from './state-map.ts';
 import { ImmutableStateMap } from './immutable-state-map.ts';
 import { StateImpl } from './state.ts';
 
@@ -13,24 +13,37 @@ export interface MapWithStateRecord<K, S, M> {
   readonly mappedData: M[];
 }
 
-/** A state entry as stored in a checkpoint file: `[key, state, updateTime]`. */
-type StoredEntry<K, S> = [K, S, number];
+/**
+ * A state map as stored in a checkpoint file: keys and states side by side, update times only
+ * when they are tracked (timeouts). Columns keep a million-key state to two flat arrays.
+ */
+interface StoredState<K, S> {
+  keys: K[];
+  states: S[];
+  times: number[] | undefined;
+}
 
 /**
  * A record whose state map survives a checkpoint: the map itself is a hidden property (the
- * value codec stores plain data only), and an enumerable getter hands the codec the entries
- * as `[key, state, updateTime]` triples when, and only when, the record is written.
+ * value codec stores plain data only), and an enumerable getter hands the codec the state as
+ * columns when, and only when, the record is written.
  * @internal
  */
-export function makeMapWithStateRecord<K, S, M>(stateMap: StateMap<K, S>, mappedData: M[]): MapWithStateRecord<K, S, M> {
+export function makeMapWithStateRecord<K, S, M>(stateMap: StateMap<K, S>, mappedData: M[], trackUpdateTimes: boolean): MapWithStateRecord<K, S, M> {
   const record = { mappedData } as { mappedData: M[]; stateMap: StateMap<K, S> };
   Object.defineProperty(record, 'stateMap', { value: stateMap, enumerable: false });
-  Object.defineProperty(record, 'stateEntries', {
+  Object.defineProperty(record, 'storedState', {
     enumerable: true,
-    get(): StoredEntry<K, S>[] {
-      const out: StoredEntry<K, S>[] = [];
-      for (const e of stateMap.entries()) out.push([e.key, e.state, e.updateTime]);
-      return out;
+    get(): StoredState<K, S> {
+      const keys: K[] = [];
+      const states: S[] = [];
+      const times: number[] | undefined = trackUpdateTimes ? [] : undefined;
+      stateMap.forEach((k, s, t) => {
+        keys.push(k);
+        states.push(s);
+        times?.push(t);
+      });
+      return { keys, states, times };
     },
   });
   return record;
@@ -38,13 +51,18 @@ export function makeMapWithStateRecord<K, S, M>(stateMap: StateMap<K, S>, mapped
 
 /**
  * The state map of a record: the live one, or (for a record read back from a checkpoint
- * file) one rebuilt from its stored entries.
+ * file) one rebuilt from its stored columns.
  * @internal
  */
 export function stateMapOf<K, S, M>(record: MapWithStateRecord<K, S, M>, trackUpdateTimes: boolean): StateMap<K, S> {
   if (record.stateMap !== undefined) return record.stateMap;
-  const stored = (record as unknown as { stateEntries?: StoredEntry<K, S>[] }).stateEntries ?? [];
-  const entries = stored.map(([key, state, updateTime]) => ({ key, state, updateTime }));
+  const stored = (record as unknown as { storedState?: StoredState<K, S> }).storedState;
+  const entries: StateEntry<K, S>[] = [];
+  if (stored !== undefined) {
+    for (let i = 0; i < stored.keys.length; i++) {
+      entries.push({ key: stored.keys[i]!, state: stored.states[i]!, updateTime: stored.times?.[i] ?? Number.NaN });
+    }
+  }
   return ImmutableStateMap.fromEntries(entries, trackUpdateTimes);
 }
 
@@ -107,5 +125,5 @@ export function updateMapWithStateRecord<K, V, S, M>(
       if (emitAll || out !== undefined) mappedData.push(out as M);
     }
   }
-  return makeMapWithStateRecord(stateMap, mappedData);
+  return makeMapWithStateRecord(stateMap, mappedData, timeoutThreshold !== undefined);
 }

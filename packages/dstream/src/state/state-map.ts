@@ -29,6 +29,8 @@ export interface StateMap<K, S> {
   getEntry(key: K): StateEntry<K, S> | undefined;
   /** Every entry, in no particular order. */
   entries(): IterableIterator<StateEntry<K, S>>;
+  /** Calls `f` on every entry, in no particular order (faster than `entries()`, no allocation). */
+  forEach(f: (key: K, state: S, updateTime: number) => void): void;
   put(key: K, state: S, updateTime: number): void;
   remove(key: K): void;
   /**
