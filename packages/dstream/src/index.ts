@@ -9,6 +9,7 @@ export {
   ObservableReceiver,
   SocketReceiver,
   RateLimiter,
+  BlockGenerator,
   PIDRateEstimator,
   RateController,
   InMemoryBlockStore,
