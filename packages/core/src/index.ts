@@ -15,6 +15,7 @@ export {
   CoalescedRDD,
   CartesianRDD,
   ZippedWithIndexRDD,
+  ZippedPartitionsRDD,
   RangePartitioner,
   ParallelCollectionRDD,
   EmptyRDD,

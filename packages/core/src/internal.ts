@@ -9,6 +9,7 @@ export { PartitionerAwareUnionRDD } from './rdd/partitioner-aware-union-rdd.ts';
 export { CoalescedRDD } from './rdd/coalesced-rdd.ts';
 export { CartesianRDD } from './rdd/cartesian-rdd.ts';
 export { ZippedWithIndexRDD } from './rdd/zipped-with-index-rdd.ts';
+export { ZippedPartitionsRDD } from './rdd/zipped-partitions-rdd.ts';
 export { RangePartitioner } from './rdd/range-partitioner.ts';
 export { ParallelCollectionRDD, sliceCollection } from './rdd/parallel-collection-rdd.ts';
 export { EmptyRDD } from './rdd/empty-rdd.ts';

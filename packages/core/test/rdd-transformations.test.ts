@@ -122,4 +122,13 @@ describe('narrow transformations', () => {
     expect(p.mapPartitions((it) => it, true).partitioner).toBe(p.partitioner);
     expect(p.mapPartitions((it) => it).partitioner).toBeUndefined();
   });
+
+  it('zip and zipPartitions pair up partitions of equal counts', async () => {
+    const a = ctx.sc.parallelize([1, 2, 3, 4], 2);
+    const b = ctx.sc.parallelize(['a', 'b', 'c', 'd'], 2);
+    expect(await a.zip(b).collect()).toEqual([[1, 'a'], [2, 'b'], [3, 'c'], [4, 'd']]);
+    expect(await a.zipPartitions(b, (xs, ys) => [[...xs].length + [...ys].length]).collect()).toEqual([4, 4]);
+    expect(() => a.zip(ctx.sc.parallelize([1], 1))).toThrow(/unequal numbers of partitions/);
+    await expect(a.zip(ctx.sc.parallelize(['x', 'y', 'z', 'w', 'v'], 2)).collect()).rejects.toThrow(/same number of elements/);
+  });
 });

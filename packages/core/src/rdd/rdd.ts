@@ -368,6 +368,34 @@ export abstract class RDD<T> {
     return new rddClasses.ZippedWithIndexRDD<T>(this);
   }
 
+  /**
+   * Applies `f` to partition i of this RDD and partition i of `other` (which must have as many
+   * partitions). Set `preservesPartitioning` to keep this RDD's partitioner.
+   */
+  zipPartitions<U, V>(other: RDD<U>, f: (a: Iterable<T>, b: Iterable<U>) => Iterable<V>, preservesPartitioning = false): RDD<V> {
+    return new rddClasses.ZippedPartitionsRDD<V>(
+      this.context,
+      [this as RDD<unknown>, other as RDD<unknown>],
+      (parts) => f(parts[0] as readonly T[], parts[1] as readonly U[]),
+      preservesPartitioning,
+    );
+  }
+
+  /**
+   * Pairs the i-th element of this RDD with the i-th of `other`; both need the same number of
+   * partitions and the same number of elements in each partition.
+   */
+  zip<U>(other: RDD<U>): RDD<[T, U]> {
+    return new rddClasses.ZippedPartitionsRDD<[T, U]>(this.context, [this as RDD<unknown>, other as RDD<unknown>], (parts) => {
+      const a = parts[0] as readonly T[];
+      const b = parts[1] as readonly U[];
+      if (a.length !== b.length) throw new Error(`Can only zip RDDs with the same number of elements in each partition (got ${a.length} and ${b.length})`);
+      const out = new Array<[T, U]>(a.length);
+      for (let i = 0; i < a.length; i++) out[i] = [a[i]!, b[i]!];
+      return out;
+    }, false, 'zip');
+  }
+
   /** Exactly `numPartitions` partitions, by a shuffle that spreads elements evenly. */
   repartition(numPartitions: number): RDD<T> { return this.coalesce(numPartitions, true).withScope('repartition'); }
 

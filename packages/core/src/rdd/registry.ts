@@ -8,6 +8,7 @@ import type { PartitionerAwareUnionRDD } from './partitioner-aware-union-rdd.ts'
 import type { CoalescedRDD } from './coalesced-rdd.ts';
 import type { CartesianRDD } from './cartesian-rdd.ts';
 import type { ZippedWithIndexRDD } from './zipped-with-index-rdd.ts';
+import type { ZippedPartitionsRDD } from './zipped-partitions-rdd.ts';
 import type { RangePartitioner } from './range-partitioner.ts';
 import type { RDDCheckpointData } from '../checkpoint/rdd-checkpoint-data.ts';
 import type * as PairFunctions from './pair-functions.ts';
@@ -22,6 +23,7 @@ export const rddClasses = {} as {
   CoalescedRDD: typeof CoalescedRDD;
   CartesianRDD: typeof CartesianRDD;
   ZippedWithIndexRDD: typeof ZippedWithIndexRDD;
+  ZippedPartitionsRDD: typeof ZippedPartitionsRDD;
   RangePartitioner: typeof RangePartitioner;
   RDDCheckpointData: typeof RDDCheckpointData;
   pair: typeof PairFunctions;
