@@ -11,14 +11,14 @@ import { JobGenerator } from './scheduler/job-generator.ts';
 import { JobScheduler } from './scheduler/job-scheduler.ts';
 import type { StreamingListener } from './scheduler/streaming-listener.ts';
 import { StreamingListenerBus } from './scheduler/streaming-listener-bus.ts';
-import { getOrCreateFromCheckpoint, metadataCheckpointerOf, startMetadataCheckpointing } from './checkpoint/checkpoint-recovery.ts';
-import { installShutdownHook } from './checkpoint/shutdown-hook.ts';
-import { stopReceiversAndDrain } from './checkpoint/graceful-stop.ts';
 import type { FileInputDStream, FileStreamOptions } from './input/file-input-dstream.ts';
 import type { ReceiverInputDStream } from './input/receiver-input-dstream.ts';
 import { ObservableReceiver } from './receiver/observable-receiver.ts';
 import type { Receiver } from './receiver/receiver.ts';
 import type { SocketReceiverOptions } from './receiver/socket-receiver.ts';
+import { getOrCreateFromCheckpoint, metadataCheckpointerOf, startMetadataCheckpointing } from './checkpoint/checkpoint-recovery.ts';
+import { installShutdownHook } from './checkpoint/shutdown-hook.ts';
+import { stopReceiversAndDrain } from './checkpoint/graceful-stop.ts';
 
 /** The RDD types of a tuple of streams: `[DStream<A>, DStream<B>]` -> `[RDD<A>, RDD<B>]`. */
 export type RDDsOf<S extends readonly DStream<unknown>[]> = { -readonly [I in keyof S]: S[I] extends DStream<infer E> ? RDD<E> : never };
@@ -324,7 +324,7 @@ export class StreamingContext {
       if (wasActive) {
         if (stopGracefully) await stopReceiversAndDrain(this);
         this.scheduler.jobGenerator.stop();
-        await this.scheduler.jobScheduler.stop(stopGracefully);
+        await this.scheduler.jobScheduler.stop(stopGracefully, stopGracefully ? this.gracefulStopTimeoutMs() : 2000);
         await this.graph.stopInputs();
         // A graceful stop leaves nothing pending: its last checkpoint says so.
         const checkpointer = metadataCheckpointerOf(this);
@@ -340,7 +340,22 @@ export class StreamingContext {
     }
   }
 
+  /** `spark.streaming.gracefulStopTimeout` (ms, or e.g. `30s`, `2min`); default 10 batches, as Spark. */
+  private gracefulStopTimeoutMs(): number {
+    const raw = this.sparkContext.getConf().getOption('spark.streaming.gracefulStopTimeout');
+    if (raw === undefined) return this.batchDuration.milliseconds * 10;
+    const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|min|m|h)?\s*$/.exec(raw);
+    if (m === null) throw new Error(`spark.streaming.gracefulStopTimeout must be a duration such as 30000, 30s or 2min, got '${raw}'`);
+    const unit = { ms: 1, s: 1000, min: 60_000, m: 60_000, h: 3_600_000 }[(m[2] ?? 'ms') as 'ms'];
+    return Number(m[1]) * unit;
+  }
+
   private stopOnError(error: Error): void {
+    if (this.state === 'STOPPED') {
+      // A batch the stop stopped waiting for failed afterwards: the context already terminated.
+      process.emitWarning(`After the StreamingContext stopped: ${error.message}`, 'KindlingStreamWarning');
+      return;
+    }
     this.terminationError ??= error;
     void this.stop().catch((e: unknown) => {
       process.emitWarning(`Stopping the StreamingContext after a failed batch also failed: ${e instanceof Error ? e.message : String(e)}`, 'KindlingStreamWarning');

@@ -482,6 +482,24 @@ describe('StreamingContext', () => {
       expect(ssc.getState()).toBe('STOPPED');
     });
 
+    it('graceful stop gives up waiting after spark.streaming.gracefulStopTimeout', async () => {
+      const ssc = track(new StreamingContext(conf().set('spark.streaming.gracefulStopTimeout', '50ms'), Seconds(1)));
+      const g = gate();
+      const done: number[] = [];
+      new CountingInputDStream(ssc).foreachRDD(async (_rdd, time) => { if (time.milliseconds === 1000) await g.wait(); done.push(time.milliseconds); });
+      await ssc.start();
+      void clockOf(ssc).advance(2000);
+      await new Promise((r) => setTimeout(r, 10));
+      const started = Date.now();
+      await ssc.stop(true, true);
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(ssc.getState()).toBe('STOPPED');
+      expect(done).toEqual([]);
+      g.open();
+      await new Promise((r) => setTimeout(r, 10));
+      expect(done).toEqual([1000]); // the stuck operation finished in the background; 2000 never ran
+    });
+
     it('graceful stop lets queued batches finish', async () => {
       expect(await queuedBatches(true)).toEqual(['1000', '2000', '3000']);
     });

@@ -61,7 +61,7 @@ export class JobScheduler {
    * Stops the scheduler. Graceful: every queued batch runs first. Otherwise queued batches are
    * dropped and the running batch stops after its current output operation.
    */
-  async stop(graceful: boolean): Promise<void> {
+  async stop(graceful: boolean, timeoutMs = graceful ? 3_600_000 : 2000): Promise<void> {
     if (JobScheduler.isInsideOutputOperation()) {
       // Called from an output operation: waiting for the running batch would wait for itself.
       // Graceful: the queue still drains, then stops; otherwise nothing new starts.
@@ -72,13 +72,20 @@ export class JobScheduler {
       }
       return;
     }
-    if (graceful) {
-      await this.drained;
-      this.stopped = true;
-    } else {
+    if (!graceful) {
       this.stopped = true;
       this.queue.length = 0;
-      await this.drained;
+    }
+    // An operation cannot be interrupted: after the timeout, stop waiting for it (as Spark
+    // stops waiting for its job threads) and let it finish in the background.
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(true), timeoutMs); });
+    const late = await Promise.race([this.drained.then(() => false), timedOut]);
+    clearTimeout(timer);
+    this.stopped = true;
+    this.queue.length = 0;
+    if (late) {
+      process.emitWarning(`Stopping the StreamingContext: ${graceful ? 'queued batches' : 'the running output operation'} did not finish within ${timeoutMs} ms; stopped waiting for ${this.current ? `batch ${this.current.time}` : 'it'}.`, 'KindlingStreamWarning');
     }
     this.settleWaiters(true);
   }
@@ -145,7 +152,8 @@ export class JobScheduler {
     try {
       this.onBatchDone(jobSet);
     } catch (e) {
-      error ??= new BatchFailedError(jobSet.time, -1, 'cleaning up after the batch', e);
+      // After a stop that stopped waiting for this batch, cleanup may meet a stopped context.
+      if (!this.stopped) error ??= new BatchFailedError(jobSet.time, -1, 'cleaning up after the batch', e);
     }
     if (error) {
       this.failure = error;
