@@ -11,9 +11,7 @@ export class InputInfoTracker {
   reportInfo(batchTime: Time, info: StreamInputInfo): void {
     let infos = this.byBatch.get(batchTime.milliseconds);
     if (infos === undefined) this.byBatch.set(batchTime.milliseconds, (infos = new Map()));
-    if (infos.has(info.inputStreamId)) {
-      throw new Error(`Input stream ${info.inputStreamId} reported its input info twice for batch ${batchTime}; report once per compute(time).`);
-    }
+    // A batch recomputed on demand (slice of a forgotten time) reports again: the last one wins.
     infos.set(info.inputStreamId, info);
   }
 
