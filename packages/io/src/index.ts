@@ -36,3 +36,6 @@ export {
   type WalRecordHandle,
   type WriteAheadLogOptions,
 } from './wal/write-ahead-log.ts';
+export { AtomicWriteError } from './fs/atomic-write-error.ts';
+export { LedgerSnapshotError } from './fs/ledger-snapshot-error.ts';
+export { WriteAheadLogError } from './wal/write-ahead-log-error.ts';

@@ -1,7 +1,7 @@
 import { mkdirSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DirectoryScanner, FileLedger, type ScanProblem, type ScanResult } from '../src/index.ts';
+import { DirectoryScanner, FileLedger, LedgerSnapshotError, type ScanProblem, type ScanResult } from '../src/index.ts';
 import { useTempDirs } from './temp-dir.ts';
 
 const tempDir = useTempDirs();
@@ -282,5 +282,6 @@ describe('FileLedger', () => {
     expect(() => FileLedger.fromJSON({ version: 2, started: true, seen: [], pending: [] })).toThrow(/unsupported version 2/);
     expect(() => FileLedger.fromJSON({ version: 1, started: true, seen: [['a', 'b', 1]], pending: [] })).toThrow(/malformed seen entry/);
     expect(() => FileLedger.fromJSON('nope')).toThrow(/Not a file ledger snapshot/);
+    expect(() => FileLedger.fromJSON(undefined)).toThrow(LedgerSnapshotError);
   });
 });

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { WriteAheadLog, type WalProblem, type WalRecord } from '../src/index.ts';
+import { WriteAheadLog, WriteAheadLogError, type WalProblem, type WalRecord } from '../src/index.ts';
 import { useTempDirs } from './temp-dir.ts';
 
 const tempDir = useTempDirs();
@@ -147,5 +147,6 @@ describe('WriteAheadLog', () => {
     await wal.close();
     await wal.close();
     await expect(wal.append(text('x'), 1)).rejects.toThrow(/is closed/);
+    await expect(wal.readAll()).rejects.toBeInstanceOf(WriteAheadLogError);
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { atomicWriteFile, atomicWriteFileSync, listInputFilesSync, readTextLinesSync, writeFolderAtomically } from '../src/index.ts';
+import { AtomicWriteError, atomicWriteFile, atomicWriteFileSync, listInputFilesSync, readTextLinesSync, writeFolderAtomically } from '../src/index.ts';
 import { useTempDirs } from './temp-dir.ts';
 
 const tempDir = useTempDirs();
@@ -81,6 +81,7 @@ describe('writeFolderAtomically', () => {
     writeFileSync(join(d, 'file'), '');
     const out = join(d, 'file', 'out');
     await expect(writeFolderAtomically(out, ['x'])).rejects.toThrow(out);
+    await expect(writeFolderAtomically(out, ['x'])).rejects.toBeInstanceOf(AtomicWriteError);
   });
 });
 

@@ -3,6 +3,7 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fsyncDir, fsyncDirSync } from './fsync-dir.ts';
 import { hiddenSiblingName } from './temp-name.ts';
+import { AtomicWriteError } from './atomic-write-error.ts';
 
 /**
  * Replaces the file at `path` with `data` so that a reader (or a process restarted after a
@@ -25,7 +26,7 @@ export async function atomicWriteFile(path: string, data: Uint8Array | string): 
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => undefined);
-    throw new Error(`Could not write ${path} atomically: ${(err as Error).message}. Check that its directory is writable and the disk is not full.`, { cause: err });
+    throw new AtomicWriteError(path, `Could not write ${path} atomically: ${(err as Error).message}. Check that its directory is writable and the disk is not full.`, { cause: err });
   }
   await fsyncDir(dir);
 }
@@ -55,7 +56,7 @@ export function atomicWriteFileSync(path: string, data: Uint8Array | string): vo
     } catch {
       // the original error is the one to report
     }
-    throw new Error(`Could not write ${path} atomically: ${(err as Error).message}. Check that its directory is writable and the disk is not full.`, { cause: err });
+    throw new AtomicWriteError(path, `Could not write ${path} atomically: ${(err as Error).message}. Check that its directory is writable and the disk is not full.`, { cause: err });
   }
   fsyncDirSync(dir);
 }

@@ -1,3 +1,5 @@
+import { LedgerSnapshotError } from './ledger-snapshot-error.ts';
+
 /** What the ledger knows about one file. */
 export interface LedgerEntry {
   /** `seen`: returned by a scan, or present when the stream started (never returned again).
@@ -96,11 +98,11 @@ export class FileLedger {
 
   /**
    * Rebuilds a ledger from {@link FileLedger.toJSON} output (also after a JSON round trip).
-   * @throws Error naming what is wrong when `json` is not a ledger snapshot of a known version.
+   * @throws {LedgerSnapshotError} naming what is wrong when `json` is not a ledger snapshot of a known version.
    */
   static fromJSON(json: unknown): FileLedger {
     const bad = (why: string): never => {
-      throw new Error(`Not a file ledger snapshot: ${why}. The checkpoint is damaged or from an incompatible version; start the stream without it.`);
+      throw new LedgerSnapshotError(`Not a file ledger snapshot: ${why}. The checkpoint is damaged or from an incompatible version; start the stream without it.`);
     };
     if (typeof json !== 'object' || json === null) bad('not an object');
     const snap = json as Partial<FileLedgerSnapshot>;

@@ -2,6 +2,7 @@ import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fsyncDir } from './fsync-dir.ts';
 import { hiddenSiblingName, isHiddenSiblingOf } from './temp-name.ts';
+import { AtomicWriteError } from './atomic-write-error.ts';
 
 /** Options of {@link writeFolderAtomically}. */
 export interface WriteFolderOptions {
@@ -71,7 +72,8 @@ export async function writeFolderAtomically(
   } catch (err) {
     await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
     if (old !== undefined && !(await exists(dir))) await rename(old, dir).catch(() => undefined);
-    throw new Error(
+    throw new AtomicWriteError(
+      dir,
       `Could not write output folder ${dir}: ${(err as Error).message}. Check that ${parent} is writable and the disk is not full; re-running the batch rewrites the folder.`,
       { cause: err },
     );

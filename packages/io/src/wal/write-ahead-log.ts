@@ -2,6 +2,7 @@ import { crc32 } from 'node:zlib';
 import { mkdir, open, readdir, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fsyncDir } from '../fs/fsync-dir.ts';
+import { WriteAheadLogError } from './write-ahead-log-error.ts';
 
 /**
  * # On-disk format, version 1
@@ -173,7 +174,7 @@ export class WriteAheadLog {
         const frame = Buffer.alloc(FRAME_HEADER + handle.length);
         const { bytesRead } = await fh.read(frame, 0, frame.length, handle.offset);
         if (bytesRead !== frame.length || frame.readUInt32LE(0) !== handle.length || frame.readUInt32LE(4) !== frameCrc(frame, handle.length)) {
-          throw new Error(`Write-ahead log record at ${this.dir}/${handle.segment}:${handle.offset} is missing or corrupt; the block cannot be recovered from the log.`);
+          throw new WriteAheadLogError(`Write-ahead log record at ${this.dir}/${handle.segment}:${handle.offset} is missing or corrupt; the block cannot be recovered from the log.`);
         }
         return new Uint8Array(frame.buffer, frame.byteOffset + FRAME_HEADER, handle.length);
       } finally {
@@ -227,7 +228,7 @@ export class WriteAheadLog {
 
   #enqueue<R>(op: () => Promise<R>, evenIfClosed = false): Promise<R> {
     const run = async (): Promise<R> => {
-      if (this.#closed && !evenIfClosed) throw new Error(`Write-ahead log ${this.dir} is closed; open it again to use it.`);
+      if (this.#closed && !evenIfClosed) throw new WriteAheadLogError(`Write-ahead log ${this.dir} is closed; open it again to use it.`);
       return op();
     };
     const result = this.#queue.then(run, run);
@@ -244,7 +245,7 @@ export class WriteAheadLog {
       await handle.write(SEGMENT_HEADER, 0, SEGMENT_HEADER.length, 0);
       if (this.#fsync) await handle.sync();
     } catch (err) {
-      throw new Error(`Could not create write-ahead log segment ${path}: ${(err as Error).message}. Check that the checkpoint directory is writable.`, { cause: err });
+      throw new WriteAheadLogError(`Could not create write-ahead log segment ${path}: ${(err as Error).message}. Check that the checkpoint directory is writable.`, { cause: err });
     }
     if (this.#fsync) await fsyncDir(this.dir);
     this.#segments.push(info);
