@@ -1,0 +1,128 @@
+/**
+ * The program of "Spark in Action" chapter 6 (the stock-order stream), ported line by line.
+ * The comments beside each statement give the Scala it ports, written from the book's
+ * semantics; compare them side by side.
+ */
+import { List } from 'immutable';
+import { Minutes, StateSpec } from '@kindling/dstream';
+import type { DStream, State, StreamingContext } from '@kindling/dstream';
+import { parseOrder } from './order.ts';
+import type { Order } from './order.ts';
+import type { StateMode } from './cli-options.ts';
+
+/** A line of the batch output: `('BUYS', List('5020'))` prints as `(BUYS,List(5020))`. */
+export type OutputLine = [string, List<string>];
+
+/** Where the pipeline reads and writes. */
+export interface OrdersPipelineConfig {
+  /** The folder the feeder moves order files into. */
+  inputDir: string;
+  /** Batch folders are `<outputPrefix>-<batch ms>.txt`. */
+  outputPrefix: string;
+  /** Checkpoint folder (the stateful streams need one). */
+  checkpointDir: string;
+  /** `updateStateByKey` (the book's first version) or `mapWithState` (its second). */
+  state: StateMode;
+}
+
+/** Every named stream of the listing, for callers that want to tap one (the web page does). */
+export interface OrdersPipeline {
+  orders: DStream<Order>;
+  numPerType: DStream<[boolean, number]>;
+  amountPerClient: DStream<[number, number]>;
+  amountState: DStream<[number, number]>;
+  top5clients: DStream<[number, number]>;
+  buySellList: DStream<OutputLine>;
+  top5clList: DStream<OutputLine>;
+  stocksPerWindow: DStream<[string, number]>;
+  topStocks: DStream<OutputLine>;
+  finalStream: DStream<OutputLine>;
+}
+
+/**
+ * The book's `mapWithState` function: adds this batch's amount to the client's running total
+ * and emits `(clientId, total)`.
+ */
+export function updateAmountState(clientId: number, amount: number | undefined, state: State<number>): [number, number] {
+  let total = amount ?? 0;                                  // var total = amount.getOrElse(0.toDouble)
+  if (state.exists()) total += state.get();                 // if (state.exists()) total += state.get()
+  state.update(total);                                      // state.update(total)
+  return [clientId, total];                                 // Some((clientId, total))
+}
+
+function sum(xs: readonly number[]): number {
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += xs[i]!;
+  return s;
+}
+
+/**
+ * Builds the chapter's streams on `ssc` (a 5 s batch context in the book) and registers the
+ * output operation. Start the context afterwards.
+ */
+export function ordersPipeline(ssc: StreamingContext, config: OrdersPipelineConfig): OrdersPipeline {
+  const filestream = ssc.textFileStream(config.inputDir);  // val filestream = ssc.textFileStream("/home/spark/ch06input")
+
+  const orders = filestream.flatMap(parseOrder);            // val orders = filestream.flatMap(line => { ...parse, or println("Wrong line format ...") and List() })
+
+  const numPerType = orders                                 // val numPerType = orders
+    .map((o) => [o.buy, 1] as [boolean, number])            //   .map(o => (o.buy, 1L))
+    .reduceByKey((c1, c2) => c1 + c2);                      //   .reduceByKey((c1, c2) => c1 + c2)
+
+  const amountPerClient = orders                            // val amountPerClient = orders
+    .map((o) => [o.clientId, o.amount * o.price] as [number, number]); // .map(o => (o.clientId, o.amount * o.price))
+
+  const amountState: DStream<[number, number]> = config.state === 'mapWithState'
+    ? amountPerClient                                       // val amountState = amountPerClient
+      .mapWithState(StateSpec.function(updateAmountState))  //   .mapWithState(StateSpec.function(updateAmountState))
+      .stateSnapshots()                                     //   .stateSnapshots()
+    : amountPerClient.updateStateByKey(                     // val amountState = amountPerClient.updateStateByKey(
+      (vals: number[], totalOpt: number | undefined) =>     //   (vals, totalOpt: Option[Double]) => totalOpt match {
+        totalOpt !== undefined                              //     case Some(total) => Some(vals.sum + total)
+          ? sum(vals) + totalOpt                            //     case None => Some(vals.sum)
+          : sum(vals));                                     //   })
+
+  const top5clients = amountState.transform((rdd) => rdd    // val top5clients = amountState.transform(_
+    .sortBy((x) => x[1], false)                             //   .sortBy(_._2, false)
+    .map((x) => x[0])                                       //   .map(_._1)
+    .zipWithIndex()                                         //   .zipWithIndex
+    .filter((x) => x[1] < 5));                              //   .filter(x => x._2 < 5))
+
+  const buySellList = numPerType.map((t): OutputLine =>     // val buySellList = numPerType.map(t =>
+    t[0]                                                    //   if (t._1)
+      ? ['BUYS', List([t[1].toString()])]                   //     ("BUYS", List(t._2.toString))
+      : ['SELLS', List([t[1].toString()])]);                //   else ("SELLS", List(t._2.toString)))
+
+  const top5clList = top5clients                            // val top5clList = top5clients
+    .repartition(1)                                         //   .repartition(1)
+    .map((x) => x[0].toString())                            //   .map(x => x._1.toString)
+    .glom()                                                 //   .glom()
+    .map((arr): OutputLine => ['TOP5CLIENTS', List(arr)]);  //   .map(arr => ("TOP5CLIENTS", arr.toList))
+
+  const stocksPerWindow = orders                            // val stocksPerWindow = orders
+    .map((x) => [x.symbol, x.amount] as [string, number])   //   .map(x => (x.symbol, x.amount))
+    .reduceByKeyAndWindow((a1, a2) => a1 + a2, Minutes(60)); //  .reduceByKeyAndWindow((a1: Int, a2: Int) => a1 + a2, Minutes(60))
+
+  const topStocks = stocksPerWindow.transform((rdd) => rdd  // val topStocks = stocksPerWindow.transform(_
+    .sortBy((x) => x[1], false)                             //   .sortBy(_._2, false)
+    .map((x) => x[0])                                       //   .map(_._1)
+    .zipWithIndex()                                         //   .zipWithIndex
+    .filter((x) => x[1] < 5))                               //   .filter(x => x._2 < 5))
+    .repartition(1)                                         //   .repartition(1)
+    .map((x) => x[0].toString())                            //   .map(x => x._1.toString)
+    .glom()                                                 //   .glom()
+    .map((arr): OutputLine => ['TOP5STOCKS', List(arr)]);   //   .map(arr => ("TOP5STOCKS", arr.toList))
+
+  const finalStream = buySellList                           // val finalStream = buySellList
+    .union(top5clList)                                      //   .union(top5clList)
+    .union(topStocks);                                      //   .union(topStocks)
+
+  finalStream.repartition(1)                                // finalStream.repartition(1)
+    .saveAsTextFiles(config.outputPrefix, 'txt');           //   .saveAsTextFiles("/home/spark/ch06output/output", "txt")
+
+  // The book sets the checkpoint folder on the SparkContext (sc.setCheckpointDir); the
+  // contract asks the StreamingContext for it, which sets the SparkContext's too.
+  ssc.checkpoint(config.checkpointDir);                     // sc.setCheckpointDir("/home/spark/checkpoint")
+
+  return { orders, numPerType, amountPerClient, amountState, top5clients, buySellList, top5clList, stocksPerWindow, topStocks, finalStream };
+}

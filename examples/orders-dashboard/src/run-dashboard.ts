@@ -1,0 +1,257 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { List } from 'immutable';
+import { SparkConf, formatElement } from '@kindling/core';
+import { Milliseconds, StreamingContext } from '@kindling/dstream';
+import type { ManualClock } from '@kindling/dstream';
+import type { DashboardOptions } from './cli-options.ts';
+import { writeOrdersFile } from './order-generator.ts';
+import { feedFiles, moveIntoFolder, splitOrdersFile, ttyProgress } from './feeder.ts';
+import type { FeedFile, FeedProgress } from './feeder.ts';
+import { ordersPipeline } from './pipeline.ts';
+import type { OutputLine } from './pipeline.ts';
+import { DashboardModel } from './batch-view.ts';
+import type { BatchView, FeedStatus, RankedEntry } from './batch-view.ts';
+import { DashboardServer } from './dashboard-server.ts';
+
+/** Where a run keeps its files. */
+export interface DashboardPaths {
+  work: string;
+  input: string;
+  staging: string;
+  checkpoint: string;
+  /** Batch folders are `<outputPrefix>-<ms>.txt`. */
+  outputPrefix: string;
+  ordersFile: string;
+}
+
+/** What a finished replay reports. */
+export interface ReplaySummary {
+  files: number;
+  orders: number;
+  batches: number;
+  /** Wall time from the context's start to the last batch's end. */
+  elapsedMs: number;
+}
+
+/** Lines the run prints (stdout) and errors (stderr); tests pass their own. */
+export interface DashboardIo {
+  log: (line: string) => void;
+  error: (line: string) => void;
+  progress: (p: FeedProgress) => void;
+}
+
+const defaultIo: DashboardIo = {
+  log: (line) => console.log(line),
+  error: (line) => console.error(line),
+  progress: ttyProgress(process.stderr),
+};
+
+/** A running dashboard: wait for it with `done`, end it with `stop()`. */
+export interface DashboardRun {
+  readonly paths: DashboardPaths;
+  /** The page's URL, when the UI is on. */
+  readonly url: string | undefined;
+  readonly ssc: StreamingContext;
+  /** Resolves when the run ends: after the last batch in a replay, after `stop()` otherwise. */
+  readonly done: Promise<ReplaySummary | undefined>;
+  stop(): Promise<void>;
+}
+
+async function preparePaths(options: DashboardOptions): Promise<DashboardPaths> {
+  const work = options.work !== undefined ? resolve(options.work) : await mkdtemp(join(tmpdir(), 'kindling-orders-'));
+  const paths: DashboardPaths = {
+    work,
+    input: join(work, 'input'),
+    staging: join(work, 'staging'),
+    checkpoint: join(work, 'checkpoint'),
+    outputPrefix: join(options.out !== undefined ? resolve(options.out) : join(work, 'output'), 'output'),
+    ordersFile: options.input !== undefined ? resolve(options.input) : join(work, 'orders.txt'),
+  };
+  // These three belong to the run: start them empty so a reused --work folder replays the same.
+  for (const dir of [paths.input, paths.staging, paths.checkpoint]) {
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+  }
+  await mkdir(join(paths.outputPrefix, '..'), { recursive: true });
+  return paths;
+}
+
+function ranked(names: readonly string[], values: ReadonlyMap<string, number>): RankedEntry[] {
+  return names.map((name, i) => ({ rank: i + 1, name, value: values.get(name) ?? Number.NaN }));
+}
+
+/**
+ * Runs the orders dashboard: generates or reads the orders file, cuts it into pieces, starts the
+ * chapter's pipeline, the feeder and (unless `--no-ui`) the web page. In `--replay` the clock is
+ * manual and each piece is exactly one batch; `done` resolves with a summary after the last.
+ */
+export async function runDashboard(options: DashboardOptions, io: DashboardIo = defaultIo): Promise<DashboardRun> {
+  const paths = await preparePaths(options);
+  if (options.input === undefined) {
+    io.log(`Generating ${options.orders.toLocaleString('en-US')} orders (seed ${options.seed}) into ${paths.ordersFile}`);
+    await writeOrdersFile(paths.ordersFile, { count: options.orders, seed: options.seed });
+  }
+  const files = await splitOrdersFile(paths.ordersFile, paths.staging, options.linesPerFile);
+  const linesTotal = files.reduce((n, f) => n + f.lines, 0);
+
+  const model = new DashboardModel('Kindling · stock orders', options.batch, options.state, options.replay);
+  const server = options.ui ? new DashboardServer(model) : undefined;
+  const setStatus = (status: FeedStatus): void => {
+    model.status = status;
+    server?.publish('status', status);
+  };
+  setStatus({ filesMoved: 0, filesTotal: files.length, linesMoved: 0, linesTotal, phase: 'starting' });
+
+  let conf = new SparkConf().setMaster('local[2]').setAppName('Orders dashboard');
+  if (options.replay) conf = conf.set('spark.streaming.clock', 'manual');
+  const ssc = new StreamingContext(conf, Milliseconds(options.batch));
+  const pipeline = ordersPipeline(ssc, {
+    inputDir: paths.input,
+    outputPrefix: paths.outputPrefix,
+    checkpointDir: paths.checkpoint,
+    state: options.state,
+  });
+
+  // The page's taps, registered after the book's output so each batch is written first.
+  // finalStream is read twice per batch (saved, then shown): cache it rather than recompute.
+  const views = new Map<number, BatchView>();
+  const pending = new Map<number, { lines?: OutputLine[]; volumes?: Map<string, number>; shares?: Map<string, number> }>();
+  const entry = (ms: number) => {
+    let e = pending.get(ms);
+    if (!e) pending.set(ms, (e = {}));
+    return e;
+  };
+  pipeline.finalStream.cache();
+  // Three branches read `orders` in every batch; cached, each line is parsed (and a malformed
+  // one reported) once per batch rather than once per branch. (The book does not cache it.)
+  pipeline.orders.cache();
+  pipeline.finalStream.foreachRDD(async (rdd, time) => { entry(time.milliseconds).lines = await rdd.collect(); });
+  pipeline.amountState.foreachRDD(async (rdd, time) => {
+    const volumes = new Map<string, number>();
+    for (const [client, volume] of await rdd.collect()) volumes.set(String(client), volume);
+    entry(time.milliseconds).volumes = volumes;
+  });
+  pipeline.stocksPerWindow.foreachRDD(async (rdd, time) => {
+    entry(time.milliseconds).shares = new Map(await rdd.collect());
+    // The last output of the batch: the view is complete, publish it.
+    const ms = time.milliseconds;
+    const e = pending.get(ms)!;
+    pending.delete(ms);
+    const lines = e.lines ?? [];
+    const find = (label: string): List<string> | undefined => lines.find((l) => l[0] === label)?.[1];
+    const view: BatchView = {
+      time: ms,
+      buys: Number(find('BUYS')?.get(0) ?? 0),
+      sells: Number(find('SELLS')?.get(0) ?? 0),
+      topClients: ranked(find('TOP5CLIENTS')?.toArray() ?? [], e.volumes ?? new Map()),
+      topStocks: ranked(find('TOP5STOCKS')?.toArray() ?? [], e.shares ?? new Map()),
+      lines: lines.map((l) => formatElement(l)),
+      records: undefined,
+      processingMs: undefined,
+      schedulingDelayMs: undefined,
+      totalDelayMs: undefined,
+    };
+    views.set(ms, view);
+  });
+  // The listener's figures arrive once the batch has completed; merge and push then.
+  let batchesDone = 0;
+  ssc.addStreamingListener({
+    onBatchCompleted: ({ batchInfo }) => {
+      const ms = batchInfo.batchTime.milliseconds;
+      const view = views.get(ms);
+      views.delete(ms);
+      batchesDone++;
+      if (!view) return;
+      const full: BatchView = {
+        ...view,
+        records: batchInfo.numRecords,
+        processingMs: batchInfo.processingDelay ?? undefined,
+        schedulingDelayMs: batchInfo.schedulingDelay ?? undefined,
+        totalDelayMs: batchInfo.totalDelay ?? undefined,
+      };
+      model.addBatch(full);
+      server?.publish('batch', full);
+      if (!server) io.log(`batch ${ms} ms: ${full.buys} buys, ${full.sells} sells; top clients ${full.topClients.map((c) => c.name).join(', ')}; top stocks ${full.topStocks.map((s) => s.name).join(', ')}`);
+    },
+  });
+
+  const url = server ? await server.listen(options.port) : undefined;
+  if (url) io.log(`Dashboard: ${url}`);
+  io.log(`Work folder: ${paths.work} (batch output: ${paths.outputPrefix}-<ms>.txt)`);
+
+  const abort = new AbortController();
+  const progress = (p: FeedProgress): void => {
+    io.progress(p);
+    setStatus({ filesMoved: p.filesMoved, filesTotal: p.filesTotal, linesMoved: p.linesMoved, linesTotal: p.linesTotal, phase: p.filesMoved === p.filesTotal ? 'fed' : 'feeding' });
+  };
+
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    abort.abort();
+    try {
+      if (ssc.getState() === 'ACTIVE') await ssc.stop(true, true);
+    } finally {
+      setStatus({ ...model.status, phase: 'finished' });
+      await server?.close();
+    }
+  };
+
+  await ssc.start();
+
+  let done: Promise<ReplaySummary | undefined>;
+  if (options.replay) {
+    done = (async () => {
+      try {
+        const elapsedMs = await replay(ssc, files, options, paths.input, progress, abort.signal);
+        return { files: files.length, orders: linesTotal, batches: batchesDone, elapsedMs };
+      } finally {
+        await stop();
+      }
+    })();
+  } else {
+    void feedFiles(files, paths.input, { everyMs: options.every, onProgress: progress, signal: abort.signal })
+      .then(() => { if (!stopped) io.log(`All ${files.length} files fed; the stream keeps running. Ctrl-C to stop.`); })
+      .catch((e: unknown) => io.error(`The feeder stopped: ${(e as Error).message}`));
+    done = (async () => {
+      try {
+        await ssc.awaitTermination();
+      } finally {
+        await stop();
+      }
+      return undefined;
+    })();
+  }
+  return { paths, url, ssc, done, stop };
+}
+
+/**
+ * Each piece is exactly one batch: stamp it with a time inside the coming batch, move it into
+ * the input folder, advance the manual clock by one batch (which resolves once the batch has run
+ * its outputs). Paced by `--every` when given, so a person (or a browser test) can watch.
+ */
+async function replay(
+  ssc: StreamingContext,
+  files: readonly FeedFile[],
+  options: DashboardOptions,
+  inputDir: string,
+  progress: (p: FeedProgress) => void,
+  signal: AbortSignal,
+): Promise<number> {
+  const clock = ssc.clock as ManualClock;
+  const started = performance.now();
+  let linesMoved = 0;
+  const linesTotal = files.reduce((n, f) => n + f.lines, 0);
+  for (let i = 0; i < files.length && !signal.aborted; i++) {
+    const file = files[i]!;
+    await moveIntoFolder(file, inputDir, clock.getTimeMillis() + Math.floor(options.batch / 2));
+    linesMoved += file.lines;
+    progress({ filesMoved: i + 1, filesTotal: files.length, linesMoved, linesTotal, last: file });
+    await clock.advance(options.batch);
+    if (options.every > 0 && i < files.length - 1) await new Promise((r) => setTimeout(r, options.every));
+  }
+  return performance.now() - started;
+}

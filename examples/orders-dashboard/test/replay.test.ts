@@ -1,0 +1,105 @@
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateOrderLines } from '../src/order-generator.ts';
+import { expectedBatches, parseOutputLine, top5Mismatch, unambiguousTop5 } from './support/reference.ts';
+import { REPO_ROOT, batchLines, runCli } from './support/run-cli.ts';
+
+// 6 pieces of 2,000 orders, with three malformed lines planted in the third piece.
+const PIECE = 2000;
+const BAD = ['2026-01-05 09:30:00,x,12,IBM,10,5.00,B', '2026-01-05 09:30:00,4001,12,IBM,10,5.00,Z', 'garbage'];
+
+describe('--replay over generated orders', () => {
+  let dir: string;
+  let chunks: string[][];
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'orders-replay-'));
+    const lines = [...generateOrderLines({ count: 6 * PIECE - BAD.length, seed: 2024 })];
+    lines.splice(2 * PIECE + 100, 0, ...BAD);
+    chunks = [];
+    for (let i = 0; i < lines.length; i += PIECE) chunks.push(lines.slice(i, i + PIECE));
+    await writeFile(join(dir, 'orders.txt'), lines.join('\n') + '\n');
+  });
+  afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+
+  for (const state of ['updateStateByKey', 'mapWithState'] as const) {
+    it(`writes, batch by batch, what a plain loop computes (--state ${state})`, async () => {
+      const out = join(dir, `out-${state}`);
+      const { stdout } = await runCli([
+        '--replay', '--no-ui', '--input', join(dir, 'orders.txt'), '--lines-per-file', String(PIECE),
+        '--batch', '5000', '--out', out, '--work', join(dir, `work-${state}`), '--state', state,
+      ]);
+      const expected = expectedBatches(chunks, 720);
+      expect(expected[2]!.malformed).toEqual(BAD);
+      // every malformed line was reported as the book does, and dropped
+      for (const bad of BAD) expect(stdout).toContain(`): ${bad}`);
+      expect(stdout.match(/^Wrong line format \(/gm)).toHaveLength(BAD.length);
+
+      const folders = (await readdir(out)).filter((n) => n.startsWith('output-')).sort();
+      expect(folders).toEqual(expected.map((_, i) => `output-${(i + 1) * 5000}.txt`).sort());
+      for (let i = 0; i < expected.length; i++) {
+        const e = expected[i]!;
+        const lines = await batchLines(out, (i + 1) * 5000);
+        const byLabel = new Map(lines.map((l) => parseOutputLine(l)));
+        expect(lines).toHaveLength(4);
+        expect(lines).toContain(`(BUYS,List(${e.buys}))`);
+        expect(lines).toContain(`(SELLS,List(${e.sells}))`);
+        const clients = byLabel.get('TOP5CLIENTS')!;
+        const stocks = byLabel.get('TOP5STOCKS')!;
+        expect(top5Mismatch(clients, e.clientVolumes), `batch ${i + 1} clients`).toBeUndefined();
+        expect(top5Mismatch(stocks, e.stockShares), `batch ${i + 1} stocks`).toBeUndefined();
+        // where the reference has no ties the lines are exactly determined
+        const c = unambiguousTop5(e.clientVolumes);
+        if (c) expect(lines).toContain(`(TOP5CLIENTS,List(${c.join(', ')}))`);
+        const s = unambiguousTop5(e.stockShares);
+        if (s) expect(lines).toContain(`(TOP5STOCKS,List(${s.join(', ')}))`);
+      }
+      expect(stdout).toMatch(/Replayed 6 files \(12,000 orders\) in 6 batches/);
+    }, 120_000);
+  }
+});
+
+describe('--replay over the book\'s 500,000 orders', () => {
+  const BOOK = join(REPO_ROOT, '../shared/data/orders/orders.txt');
+  let dir: string;
+  beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'orders-book-')); });
+  afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+
+  it('adds up to the file\'s buys and sells, and ends on its top 5 clients', async () => {
+    const text = await readFile(BOOK, 'utf8').catch((e: unknown) => {
+      throw new Error(`The book's orders are expected at ${BOOK} (../shared/data/orders/orders.txt from the repository root)`, { cause: e });
+    });
+    const all = text.split('\n').filter((l) => l !== '');
+    const chunks: string[][] = [];
+    for (let i = 0; i < all.length; i += 10_000) chunks.push(all.slice(i, i + 10_000));
+    // plain loop over the whole file
+    let buys = 0;
+    let sells = 0;
+    const volume = new Map<string, number>();
+    for (const line of all) {
+      const f = line.split(',');
+      if (f[6] === 'B') buys++; else sells++;
+      volume.set(f[2]!, (volume.get(f[2]!) ?? 0) + Number(f[4]) * Number(f[5]));
+    }
+
+    const out = join(dir, 'out');
+    const { stdout } = await runCli(['--replay', '--no-ui', '--input', BOOK, '--out', out, '--work', join(dir, 'work')]);
+    let gotBuys = 0;
+    let gotSells = 0;
+    let lastClients: string[] = [];
+    for (let i = 1; i <= chunks.length; i++) {
+      const byLabel = new Map((await batchLines(out, i * 5000)).map((l) => parseOutputLine(l)));
+      gotBuys += Number(byLabel.get('BUYS')?.[0] ?? 0);
+      gotSells += Number(byLabel.get('SELLS')?.[0] ?? 0);
+      lastClients = byLabel.get('TOP5CLIENTS') ?? [];
+    }
+    expect([gotBuys, gotSells]).toEqual([buys, sells]);
+    expect(top5Mismatch(lastClients, volume)).toBeUndefined();
+    const exact = unambiguousTop5(volume);
+    if (exact) expect(lastClients).toEqual(exact);
+    const m = /Replayed 50 files \(500,000 orders\) in 50 batches in ([\d.]+) s/.exec(stdout);
+    expect(m, stdout).not.toBeNull();
+    console.log(`book replay: 500,000 orders in ${m![1]} s`);
+  }, 600_000);
+});
