@@ -59,26 +59,38 @@ function draw(cdf: Float64Array, u: number): number {
 }
 
 /**
- * `count` records of exactly {@link RECORD_BYTES} characters: Zipf-drawn words separated by
- * single spaces, the last word cut to fit. Tokenise with {@link splitWords}.
+ * `count` records of exactly {@link RECORD_BYTES} characters: whole words separated by single
+ * spaces, Zipf-drawn while there is room for any word, and the last one or two drawn among the
+ * words of the length that fills the record exactly (so every token is a vocabulary word).
+ * Tokenise with {@link splitWords}.
  */
 export function generateTextRecords(options: TextRecordOptions): string[] {
   const words = vocabulary(options.vocabulary ?? 10_000, options.seed);
   const cdf = zipfCdf(words.length);
+  const byLength: string[][] = [];
+  for (const w of words) (byLength[w.length] ??= []).push(w);
   const rnd = new SeededRandom(options.seed);
+  // Frequent words of an exact length: the first few of that length in rank order.
+  const ofLength = (n: number): string => {
+    const list = byLength[n]!;
+    return list[rnd.int(0, Math.min(list.length, 50) - 1)]!;
+  };
   const out = new Array<string>(options.count);
   const parts: string[] = [];
   for (let i = 0; i < options.count; i++) {
     parts.length = 0;
-    let len = -1;
-    while (len < RECORD_BYTES - 1) {
-      const w = words[draw(cdf, rnd.next())]!;
+    let len = 0;
+    for (;;) {
+      const room = RECORD_BYTES - len - (len > 0 ? 1 : 0);
+      if (room <= 0) break;
+      // Any word (2..9 letters) leaves room for at least a 2-letter one; 10 or 11 take a
+      // 4-letter word first; 2..9 are filled exactly.
+      const w = room >= 12 ? words[draw(cdf, rnd.next())]! : room >= 10 ? ofLength(4) : ofLength(room);
       parts.push(w);
-      len += w.length + 1;
+      len += w.length + (len > 0 ? 1 : 0);
     }
-    const line = parts.join(' ');
     // Flat (not sliced or concatenated) strings, as a file reader would produce.
-    out[i] = flat(line.length > RECORD_BYTES ? line.slice(0, RECORD_BYTES) : line.padEnd(RECORD_BYTES, 'z'));
+    out[i] = flat(parts.join(' '));
   }
   return out;
 }

@@ -9,10 +9,10 @@ export const USAGE = `pnpm bench [flags]
   --runs N                timed runs per system (default 5)         --warmups N (default 1)
   --seed N                data seed (default 42)
   --orders-files N        orders: files = batches (default 100)     --orders-lines N (default 10000)
-  --text-batches N        text workloads: 1 s batches (default 40)  --text-records N per batch (default 10000)
+  --text-batches N        text workloads: 1 s batches (default 40)  --text-records N per batch (default 5000)
   --window N              window in batches (default 30)            --vocabulary N words (default 10000)
   --pattern S             grep pattern (default "the")              --top-k N (default 10)
-  --beam-max-records N    Beam runs on the first batches within N records (default 40000)
+  --beam-max-records N    Beam runs on the first batches within N records (default 20000)
   --latency-rate N        offered records/s (default 100000)        --latency-seconds N per trial (default 4)
   --latency-intervals a,b batch intervals tried, ms (default 1000,500,200,100,50,20,10)
   --profile DIR           write a --cpu-prof profile of every child process to DIR
@@ -44,8 +44,8 @@ export function parseOptions(argv: readonly string[]): CliOptions {
       }
     : {
         smoke, runs: 5, warmups: 1, seed: 42,
-        ordersFiles: 100, ordersLines: 10_000, textBatches: 40, textRecords: 10_000, window: 30, vocabulary: 10_000,
-        pattern: 'the', topK: 10, beamMaxRecords: 40_000,
+        ordersFiles: 100, ordersLines: 10_000, textBatches: 40, textRecords: 5_000, window: 30, vocabulary: 10_000,
+        pattern: 'the', topK: 10, beamMaxRecords: 20_000,
         latencyRate: 100_000, latencySeconds: 4, latencyIntervals: [1000, 500, 200, 100, 50, 20, 10],
       };
   let only: string[] | undefined;
