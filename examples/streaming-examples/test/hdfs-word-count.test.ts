@@ -1,0 +1,48 @@
+import { mkdir, mkdtemp, rename, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SparkConf } from '@kindling/core';
+import type { ManualClock, StreamingContext } from '@kindling/dstream';
+import { hdfsWordCount } from '../src/hdfs-word-count.ts';
+import { capture, pairs, printedBatches } from './support/printed.ts';
+
+describe('HdfsWordCount', () => {
+  let ssc: StreamingContext | undefined;
+  let dir: string | undefined;
+  afterEach(async () => {
+    await ssc?.stop(); // also after a failed start, which leaves the SparkContext running
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('counts the words of each new file, in the batch that finds it', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hdfs-wc-'));
+    const input = join(dir, 'in');
+    await mkdir(input);
+    ssc = hdfsWordCount([input], new SparkConf().setMaster('local[2]').set('spark.streaming.clock', 'manual'));
+    const out = capture(ssc);
+    const clock = ssc.clock as ManualClock;
+    await ssc.start();
+
+    // Files are written elsewhere and moved in whole, stamped inside the batch that reads them
+    // (as Spark's own file stream tests do with a manual clock).
+    const drop = async (name: string, text: string, mtimeMs: number): Promise<void> => {
+      await writeFile(join(dir!, name), text);
+      await utimes(join(dir!, name), mtimeMs / 1000, mtimeMs / 1000);
+      await rename(join(dir!, name), join(input, name));
+    };
+    await drop('a.txt', 'to be or not to be\nthat is the question\n', 1000);
+    await clock.advance(2000);
+    await drop('b.txt', 'be quick\n', 3000);
+    await clock.advance(2000);
+    await clock.advance(2000);
+
+    const batches = printedBatches(out);
+    expect(batches.map((b) => b.time)).toEqual(['2000 ms', '4000 ms', '6000 ms']);
+    expect(new Map(pairs(batches[0]!.lines))).toEqual(new Map([
+      ['to', 2], ['be', 2], ['or', 1], ['not', 1], ['that', 1], ['is', 1], ['the', 1], ['question', 1],
+    ]));
+    expect(new Map(pairs(batches[1]!.lines))).toEqual(new Map([['be', 1], ['quick', 1]]));
+    expect(batches[2]!.lines).toEqual([]); // no new file: an empty batch
+  });
+});
