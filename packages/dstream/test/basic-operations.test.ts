@@ -266,6 +266,23 @@ describe('BasicOperations', () => {
     await expect(run).rejects.toThrow(/parent TestInputDStream#0 generated no RDD for batch 1000 ms, so the transform cannot run/);
   });
 
+  it('transformWith over a missing parent RDD fails the batch', async () => {
+    const run = runStreamingTest2({
+      input1: [['a', 'b'], ['a', ''], [''], undefined],
+      input2: [['a', 'b'], ['b', ''], [], undefined],
+      operation: (s1, s2) => s1.transformWith(s2, (r1, r2) => r1.union(r2)),
+    });
+    await expect(run).rejects.toThrow(/^Batch 4000 ms failed in output operation #0 \(foreachRDD on TransformedDStream#2\) while generating its RDDs: TransformedDStream#2: parent TestInputDStream#0 generated no RDD for batch 4000 ms/);
+  });
+
+  it('StreamingContext.transform over a missing parent RDD fails the batch', async () => {
+    const run = runStreamingTest({
+      input: [range(1, 4), undefined],
+      operation: (s) => s.context.transform([s, s.map((x) => x + 4)], ([a, b]) => a.union(b)),
+    });
+    await expect(run).rejects.toThrow(/^Batch 2000 ms failed .*parent TestInputDStream#0 generated no RDD for batch 2000 ms/);
+  });
+
   it('slice', async () => {
     const ssc = manualContext();
     const stream = new ScriptedInputDStream(ssc, [[1], [2], [3], [4]]);
