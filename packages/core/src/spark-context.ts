@@ -46,8 +46,9 @@ let activeContext: SparkContext | undefined;
  * ```
  */
 export class SparkContext {
-  /** The threads the master asks for (`local[N]` -> N); sets `defaultParallelism`. */
+  /** The master URL (`local`, `local[N]`, `local[*]`); its thread count sets `defaultParallelism`. */
   readonly master: string;
+  /** `spark.app.name`. */
   readonly appName: string;
   readonly startTime = Date.now();
   /** @internal */
