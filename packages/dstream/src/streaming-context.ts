@@ -12,7 +12,7 @@ import { JobScheduler } from './scheduler/job-scheduler.ts';
 import type { StreamingListener } from './scheduler/streaming-listener.ts';
 import { StreamingListenerBus } from './scheduler/streaming-listener-bus.ts';
 import type { FileInputDStream, FileStreamOptions } from './input/file-input-dstream.ts';
-import type { ReceiverInputDStream } from './input/receiver-input-dstream.ts';
+import type { ReceiverInputDStream, ReceiverStreamOptions } from './input/receiver-input-dstream.ts';
 import { ObservableReceiver } from './receiver/observable-receiver.ts';
 import type { Receiver } from './receiver/receiver.ts';
 import type { SocketReceiverOptions } from './receiver/socket-receiver.ts';
@@ -212,14 +212,17 @@ export class StreamingContext {
     return new dstreamClasses.FileInputDStream<Uint8Array>(this, directory, options, (path) => readBinaryRecordsSync(path, recordLength), false, 'binaryRecordsStream');
   }
 
-  /** A stream fed by a user {@link Receiver} (run in-process from `start()`). */
-  receiverStream<T>(receiver: Receiver<T>): ReceiverInputDStream<T> {
-    return new dstreamClasses.ReceiverInputDStream<T>(this, receiver);
+  /**
+   * A stream fed by a user {@link Receiver} (run in-process from `start()`). `options.log`
+   * receives the supervisor's log lines (default `console.info`).
+   */
+  receiverStream<T>(receiver: Receiver<T>, options?: ReceiverStreamOptions): ReceiverInputDStream<T> {
+    return new dstreamClasses.ReceiverInputDStream<T>(this, receiver, 'receiverStream', options);
   }
 
   /** A stream of the values of an RxJS Observable, received as by a receiver (blocks, rate limits). */
-  observableStream<T>(source: Observable<T>, storageLevel?: StorageLevel): ReceiverInputDStream<T> {
-    return new dstreamClasses.ReceiverInputDStream<T>(this, new ObservableReceiver<T>(source, storageLevel), 'observableStream');
+  observableStream<T>(source: Observable<T>, storageLevel?: StorageLevel, options?: ReceiverStreamOptions): ReceiverInputDStream<T> {
+    return new dstreamClasses.ReceiverInputDStream<T>(this, new ObservableReceiver<T>(source, storageLevel), 'observableStream', options);
   }
 
   /**

@@ -8,6 +8,7 @@ import { InputTestKit, batchInfos, clockOf, collectPartitions, eventually, flat 
 const kit = new InputTestKit();
 afterEach(() => kit.cleanup());
 // A block interval long enough that only batch boundaries cut blocks in these tests.
+const quiet = (): void => undefined;
 const noTicks = { 'spark.streaming.blockInterval': '1h', 'spark.streaming.receiverRestartDelay': '10ms' };
 
 /** A receiver the test drives by hand, recording its lifecycle. */
@@ -38,7 +39,7 @@ describe('receiverStream', () => {
   it('puts what was stored in (t - batch, t] into batch t, one partition per block, and counts it', async () => {
     const ssc = kit.context(noTicks);
     const r = new ManualReceiver<string>();
-    const stream = ssc.receiverStream(r);
+    const stream = ssc.receiverStream(r, { log: quiet });
     const out = collectPartitions(stream);
     const infos = batchInfos(ssc);
     await ssc.start();
@@ -63,7 +64,7 @@ describe('receiverStream', () => {
   it('cuts blocks every spark.streaming.blockInterval', async () => {
     const ssc = kit.context({ 'spark.streaming.blockInterval': '20ms' });
     const r = new ManualReceiver<number>();
-    const out = collectPartitions(ssc.receiverStream(r));
+    const out = collectPartitions(ssc.receiverStream(r, { log: quiet }));
     await ssc.start();
     r.store(1);
     await new Promise((res) => setTimeout(res, 80));
@@ -78,7 +79,7 @@ describe('receiverStream', () => {
   it('storeItem stores an array as one record', async () => {
     const ssc = kit.context(noTicks);
     const r = new ManualReceiver<number[]>();
-    const out = collectPartitions(ssc.receiverStream(r));
+    const out = collectPartitions(ssc.receiverStream(r, { log: quiet }));
     await ssc.start();
     r.storeItem([1, 2]);
     r.storeItem([3]);
@@ -90,7 +91,7 @@ describe('receiverStream', () => {
     const ssc = kit.context(noTicks);
     const events = receiverEvents(ssc);
     const r = new ManualReceiver<string>();
-    const out = collectPartitions(ssc.receiverStream(r).setName('manual'));
+    const out = collectPartitions(ssc.receiverStream(r, { log: quiet }).setName('manual'));
     await ssc.start();
     r.store('before');
     r.restart('source hiccup', new Error('boom'));
@@ -111,7 +112,7 @@ describe('receiverStream', () => {
     const events = receiverEvents(ssc);
     const r = new ManualReceiver<string>();
     r.failStarts = 2;
-    collectPartitions(ssc.receiverStream(r));
+    collectPartitions(ssc.receiverStream(r, { log: quiet }));
     await ssc.start();
     await eventually(() => r.isStarted() && r.events.length >= 5, () => r.events.join(','));
     expect(r.events).toEqual(['start', 'stop', 'start', 'stop', 'start']);
@@ -124,7 +125,7 @@ describe('receiverStream', () => {
     const ssc = kit.context(noTicks);
     const events = receiverEvents(ssc);
     const r = new ManualReceiver<string>();
-    const out = collectPartitions(ssc.receiverStream(r));
+    const out = collectPartitions(ssc.receiverStream(r, { log: quiet }));
     await ssc.start();
     r.store('last');
     r.stop('no more input');
@@ -141,7 +142,7 @@ describe('receiverStream', () => {
     const ssc = kit.context(noTicks);
     const events = receiverEvents(ssc);
     const r = new ManualReceiver<string>();
-    collectPartitions(ssc.receiverStream(r));
+    collectPartitions(ssc.receiverStream(r, { log: quiet }));
     await ssc.start();
     await ssc.stop();
     expect(r.events).toEqual(['start', 'stop']);
@@ -152,7 +153,7 @@ describe('receiverStream', () => {
     const ssc = kit.context(noTicks);
     const events = receiverEvents(ssc);
     const r = new ManualReceiver<string>();
-    collectPartitions(ssc.receiverStream(r));
+    collectPartitions(ssc.receiverStream(r, { log: quiet }));
     await ssc.start();
     r.reportError('a record was malformed', new Error('bad record'));
     expect(events.map((e) => e[0])).toEqual(['started', 'error']);
@@ -168,15 +169,15 @@ describe('receiverStream', () => {
   it('one receiver instance cannot feed two streams', async () => {
     const ssc = kit.context(noTicks);
     const r = new ManualReceiver<string>();
-    collectPartitions(ssc.receiverStream(r));
-    collectPartitions(ssc.receiverStream(r));
+    collectPartitions(ssc.receiverStream(r, { log: quiet }));
+    collectPartitions(ssc.receiverStream(r, { log: quiet }));
     await expect(ssc.start()).rejects.toThrow(/one receiver instance per receiverStream/);
   });
 
   it('every block goes through the block store hook before a batch can take it; forgotten batches remove their blocks', async () => {
     const ssc = kit.context(noTicks);
     const r = new ManualReceiver<string>();
-    const stream = ssc.receiverStream(r);
+    const stream = ssc.receiverStream(r, { log: quiet });
     const put: ReceivedBlockInfo[] = [];
     const removed: string[] = [];
     let release: (() => void) | undefined;
@@ -213,7 +214,7 @@ describe('receiverStream', () => {
     const logs: string[] = [];
     const ssc = kit.context(noTicks);
     const r = new ManualReceiver<string>();
-    const stream = ssc.receiverStream(r);
+    const stream = ssc.receiverStream(r, { log: quiet });
     (stream as unknown as { options: { log: (m: string) => void } }).options.log = (m) => logs.push(m);
     stream.restoreAssignedInputs([[1000, { kind: 'blocks', blocks: [{ blockId: 'input-0-99', streamId: 0, numRecords: 3, createdAtMs: 0 }] }]]);
     const out = collectPartitions(stream);
@@ -242,7 +243,7 @@ describe('observableStream', () => {
       return undefined;
     });
     const events = receiverEvents(ssc);
-    const out = collectPartitions(ssc.observableStream(obs));
+    const out = collectPartitions(ssc.observableStream(obs, undefined, { log: quiet }));
     await ssc.start();
     await clockOf(ssc).advance(1000);
     fail.next();
