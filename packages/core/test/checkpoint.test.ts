@@ -74,4 +74,26 @@ describe('checkpoint', () => {
     expect(countShuffles(r)).toBe(0);
     expect(existsSync(r.getCheckpointFile()!)).toBe(true);
   });
+
+  it('checkpoints an RDD computed inside a shuffle map stage, once', async () => {
+    ctx.sc.setCheckpointDir(tmp.dir);
+    let calls = 0;
+    const marked = ctx.sc.parallelize([1, 2, 3, 4], 2).map((x) => { calls++; return [x % 2, x] as [number, number]; });
+    marked.checkpoint();
+    const sums = marked.map((kv) => kv).reduceByKey((a, b) => a + b);
+    expect(new Map(await sums.collect())).toEqual(new Map([[0, 6], [1, 4]]));
+    expect(marked.isCheckpointed).toBe(true);
+    expect(calls).toBe(4);
+    expect(await marked.collect()).toEqual([[1, 1], [0, 2], [1, 3], [0, 4]]);
+    expect(calls).toBe(4);
+  });
+
+  it('a cached RDD in the middle of a chain is neither recomputed nor fused through', async () => {
+    let calls = 0;
+    const cached = ctx.sc.parallelize([1, 2, 3], 1).map((x) => { calls++; return x; }).cache();
+    const out = cached.map((x) => x * 2).filter((x) => x > 2);
+    expect(await out.collect()).toEqual([4, 6]);
+    expect(await out.map((x) => [x, 1] as [number, number]).reduceByKey((a, b) => a + b).count()).toBe(2);
+    expect(calls).toBe(3);
+  });
 });

@@ -69,4 +69,12 @@ describe('textFile / saveAsTextFile / objectFile', () => {
     expect(back).toEqual(values);
     expect(Object.is(back[10], -0)).toBe(true);
   });
+
+  it('objectFile reads a glob of folders', async () => {
+    await ctx.sc.parallelize([1, 2], 2).saveAsObjectFile(join(tmp.dir, 'objs-1'));
+    await ctx.sc.parallelize([3], 1).saveAsObjectFile(join(tmp.dir, 'objs-2'));
+    const rdd = ctx.sc.objectFile<number>(join(tmp.dir, 'objs-*'));
+    expect(rdd.getNumPartitions()).toBe(3);
+    expect((await rdd.collect()).sort()).toEqual([1, 2, 3]);
+  });
 });
