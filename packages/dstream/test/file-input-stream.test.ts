@@ -61,6 +61,21 @@ describe('textFileStream / fileStream', () => {
     expect(flat(out)).toEqual(['yes']);
   });
 
+  it('reads sub-directories when a glob pattern says so (and still no hidden names)', async () => {
+    const dir = kit.tempDir();
+    mkdirSync(join(dir, 'day1'));
+    mkdirSync(join(dir, '_tmp'));
+    const ssc = kit.context();
+    const out = collectPartitions(ssc.fileStream(`${dir}/*/*.csv`, quiet));
+    await ssc.start();
+    writeFileSync(join(dir, 'day1', 'a.csv'), 'in day1\n');
+    writeFileSync(join(dir, 'day1', 'a.txt'), 'not csv\n');
+    writeFileSync(join(dir, '_tmp', 'b.csv'), 'hidden dir\n');
+    writeFileSync(join(dir, 'top.csv'), 'top level\n');
+    await clockOf(ssc).advance(1000);
+    expect(flat(out)).toEqual(['in day1']);
+  });
+
   it('gives one partition per file, oldest modification time first', async () => {
     const dir = kit.tempDir();
     const ssc = kit.context();
