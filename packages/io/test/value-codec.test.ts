@@ -20,6 +20,10 @@ describe('value codec', () => {
     expect(roundTrip(strings)).toEqual(strings);
   });
 
+  it('turns a lone UTF-16 surrogate into U+FFFD, as UTF-8 and JSON do', () => {
+    expect(roundTrip(['a\ud800b', '\udc00'])).toEqual(['a\ufffdb', '\ufffd']);
+  });
+
   it('round-trips bigint of any size and sign', () => {
     const values = [0n, 1n, -1n, 2n ** 64n, -(2n ** 200n) + 7n];
     expect(roundTrip(values)).toEqual(values);

@@ -320,6 +320,7 @@ class Reader {
   readonly buf: Buffer;
   readonly view: DataView;
   pos = 0;
+  depth = 0;
   readonly end: number;
 
   constructor(bytes: Uint8Array) {
@@ -409,36 +410,8 @@ class Reader {
     return buf.toString('utf8', start, end);
   }
 
-  value(): unknown {
-    const tag = this.byte();
-    if (tag >= T_SMALL_INT) return tag - T_SMALL_INT;
+  container(tag: number): unknown {
     switch (tag) {
-      case T_UNDEFINED:
-        return undefined;
-      case T_NULL:
-        // The house rule is no null in our code; user data may hold null and must round-trip.
-        return null;
-      case T_FALSE:
-        return false;
-      case T_TRUE:
-        return true;
-      case T_INT: {
-        const u = this.varint();
-        if (u > 0xffffffff) this.corrupt('integer out of range');
-        return (u >>> 1) ^ -(u & 1);
-      }
-      case T_FLOAT:
-        return this.float();
-      case T_STRING:
-        return this.string();
-      case T_BIGINT: {
-        const s = this.string();
-        const neg = s.startsWith('-');
-        const hex = neg ? s.slice(1) : s;
-        if (!/^[0-9a-f]+$/.test(hex)) this.corrupt('invalid bigint text');
-        const b = BigInt(`0x${hex}`);
-        return neg ? -b : b;
-      }
       case T_ARRAY: {
         const n = this.length();
         const out = new Array<unknown>(n);
@@ -474,6 +447,48 @@ class Reader {
         const out = new Set<unknown>();
         for (let i = 0; i < n; i++) out.add(this.value());
         return out;
+      }
+      default:
+        return this.corrupt(`unknown type tag 0x${tag.toString(16).padStart(2, '0')}`);
+    }
+  }
+
+  value(): unknown {
+    const tag = this.byte();
+    if (tag >= T_SMALL_INT) return tag - T_SMALL_INT;
+    if (tag >= T_ARRAY && tag <= T_SET) {
+      // Containers: bound the nesting so damaged data cannot overflow the stack.
+      if (++this.depth > MAX_DEPTH) this.corrupt(`nesting deeper than ${MAX_DEPTH} levels`);
+      const v = this.container(tag);
+      this.depth--;
+      return v;
+    }
+    switch (tag) {
+      case T_UNDEFINED:
+        return undefined;
+      case T_NULL:
+        // The house rule is no null in our code; user data may hold null and must round-trip.
+        return null;
+      case T_FALSE:
+        return false;
+      case T_TRUE:
+        return true;
+      case T_INT: {
+        const u = this.varint();
+        if (u > 0xffffffff) this.corrupt('integer out of range');
+        return (u >>> 1) ^ -(u & 1);
+      }
+      case T_FLOAT:
+        return this.float();
+      case T_STRING:
+        return this.string();
+      case T_BIGINT: {
+        const s = this.string();
+        const neg = s.startsWith('-');
+        const hex = neg ? s.slice(1) : s;
+        if (!/^[0-9a-f]+$/.test(hex)) this.corrupt('invalid bigint text');
+        const b = BigInt(`0x${hex}`);
+        return neg ? -b : b;
       }
       case T_DATE:
         return new Date(this.float());
