@@ -45,3 +45,5 @@ export { KeySet } from './util/key-set.ts';
 export { hashCode, keyEquals, stringHashCode, numberHashCode, nonNegativeMod, isPrimitiveKey } from './util/hash-code.ts';
 export { naturalOrdering, reverseOrdering, type Ordering } from './util/ordering.ts';
 export { combineValuesByKey, combineCombinersByKey } from './rdd/combine.ts';
+export type { PartitionKernel } from './rdd/kernels.ts';
+export type { RecordOp, FusibleRDD } from './rdd/record-pipeline.ts';

@@ -13,7 +13,7 @@ export type RecordOp =
   | { readonly kind: 'filter'; readonly f: (x: unknown) => boolean }
   | { readonly kind: 'flatMap'; readonly f: (x: unknown) => Iterable<unknown> };
 
-/** A fusible RDD exposes its per-record op. @internal */
+/** An RDD whose partitions are a per-record op applied to its first parent's (fusible). */
 export interface FusibleRDD {
   readonly recordOp?: RecordOp | undefined;
 }
