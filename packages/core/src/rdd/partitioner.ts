@@ -23,8 +23,8 @@ export abstract class Partitioner {
 
 /**
  * Partitions keys by their Java-compatible hash code modulo `numPartitions` (see
- * `hashCode`), so string, integer and boolean keys land where Spark puts them. `undefined`
- * and `null` keys go to partition 0.
+ * `hashCode`), so string, integer and boolean keys, and tuples of them (Scala 2.12 tuple
+ * hashing), land where Spark puts them. `undefined` and `null` keys go to partition 0.
  */
 export class HashPartitioner extends Partitioner {
   constructor(readonly numPartitions: number) {

@@ -34,6 +34,14 @@ describe('Java-compatible hash codes', () => {
     expect(hashCode(10n)).toBe(10);
   });
 
+  it("hashes tuples as Scala 2.12's Tuple.hashCode (MurmurHash3 productHash)", () => {
+    // Expected values computed with an independent implementation of Scala's
+    // MurmurHash3.productHash (seed 0xcafebabe, mix per element's ##, finalize with arity).
+    expect(hashCode(['a', 1])).toBe(128003929);
+    expect(hashCode([1, 2])).toBe(1411956066);
+    expect(hashCode(['k', 'v'])).toBe(914401976);
+  });
+
   it('gives equal keys equal hashes', () => {
     expect(hashCode(['a', 1])).toBe(hashCode(['a', 1]));
     expect(hashCode({ x: 1, y: 'b' })).toBe(hashCode({ y: 'b', x: 1 }));
