@@ -61,6 +61,20 @@ describe('receiverStream', () => {
     expect(blocks).toEqual({ kind: 'blocks', blocks: [] });
   });
 
+  it('processAllAvailable runs batches until what was stored is in a batch', async () => {
+    const ssc = kit.context(noTicks);
+    const r = new ManualReceiver<string>();
+    const stream = ssc.receiverStream(r, { log: quiet });
+    const out = collectPartitions(stream);
+    await ssc.start();
+    r.store('x');
+    r.store(['y', 'z']);
+    expect(stream.hasPendingInput()).toBe(true);
+    await ssc.processAllAvailable();
+    expect(flat(out)).toEqual(['x', 'y', 'z']);
+    expect(stream.hasPendingInput()).toBe(false);
+  });
+
   it('cuts blocks every spark.streaming.blockInterval', async () => {
     const ssc = kit.context({ 'spark.streaming.blockInterval': '20ms' });
     const r = new ManualReceiver<number>();
