@@ -27,6 +27,8 @@ describe('pair methods type-check only on pair RDDs', () => {
     nums.mapValues((v: number) => v);
     // @ts-expect-error sortByKey needs RDD<[K, V]>
     nums.sortByKey();
+    // @ts-expect-error sum needs RDD<number>
+    pairs.sum();
   });
 
   it('actions are async', () => {

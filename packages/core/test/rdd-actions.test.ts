@@ -71,4 +71,15 @@ describe('actions', () => {
     expect(await ctx.sc.runJob(rdd, (d) => d.length * 10, [1, 3])).toEqual([10, 10]);
     await expect(ctx.sc.runJob(rdd, (d) => d, [4])).rejects.toThrow(/non-existent partition: 4/);
   });
+
+  it('max, min, sum and mean', async () => {
+    const rdd = ctx.sc.parallelize([3, 9, 1, 5], 3);
+    expect(await rdd.max()).toBe(9);
+    expect(await rdd.min()).toBe(1);
+    expect(await rdd.sum()).toBe(18);
+    expect(await rdd.mean()).toBe(4.5);
+    expect(await ctx.sc.parallelize(['b', 'c', 'a'], 2).max()).toBe('c');
+    expect(await ctx.sc.parallelize<number>([], 2).sum()).toBe(0);
+    await expect(ctx.sc.parallelize<number>([], 2).max()).rejects.toThrow(/empty collection/);
+  });
 });

@@ -622,6 +622,27 @@ export abstract class RDD<T> {
     return sortedCopy(([] as T[]).concat(...parts), ordering).slice(0, num);
   }
 
+  /** The largest element (by `ordering`, natural by default); throws on an empty RDD. */
+  max(ordering: Ordering<T> = naturalOrdering): Promise<T> {
+    return this.reduce((a, b) => (ordering(a, b) >= 0 ? a : b));
+  }
+
+  /** The smallest element (by `ordering`, natural by default); throws on an empty RDD. */
+  min(ordering: Ordering<T> = naturalOrdering): Promise<T> {
+    return this.reduce((a, b) => (ordering(a, b) <= 0 ? a : b));
+  }
+
+  /** The sum of a numeric RDD (0 when empty), as Spark's `DoubleRDDFunctions.sum`. */
+  sum(this: RDD<number>): Promise<number> {
+    return this.fold(0, (a, b) => a + b);
+  }
+
+  /** The mean of a numeric RDD (NaN when empty). */
+  async mean(this: RDD<number>): Promise<number> {
+    const [s, n] = await this.aggregate([0, 0] as [number, number], (acc, x) => { acc[0] += x; acc[1]++; return acc; }, (a, b) => [a[0] + b[0], a[1] + b[1]] as [number, number]);
+    return s / n;
+  }
+
   /** Reduces the elements with an associative, commutative `f`; throws on an empty RDD. */
   async reduce(f: (a: T, b: T) => T): Promise<T> {
     const parts = await this.context.runJob(this, (data: readonly T[]) => {
