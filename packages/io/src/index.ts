@@ -6,6 +6,7 @@ export { splitLines } from './fs/split-lines.ts';
 export { LineDecoder } from './fs/line-decoder.ts';
 export { writeFolderAtomically, type WriteFolderOptions } from './fs/write-folder-atomically.ts';
 export { atomicWriteFile, atomicWriteFileSync } from './fs/atomic-write-file.ts';
+export { removeStaleTempSiblings } from './fs/remove-stale-temp-siblings.ts';
 export { encodeValues, decodeValues, VALUE_CODEC_VERSION, MAX_DEPTH } from './codec/value-codec.ts';
 export { CodecError } from './codec/codec-error.ts';
 export { readBinaryRecordsSync, BinaryRecordLengthError } from './fs/read-binary-records.ts';

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AtomicWriteError, atomicWriteFile, atomicWriteFileSync, listInputFilesSync, readTextLinesSync, writeFolderAtomically } from '../src/index.ts';
+import { AtomicWriteError, atomicWriteFile, atomicWriteFileSync, removeStaleTempSiblings, listInputFilesSync, readTextLinesSync, writeFolderAtomically } from '../src/index.ts';
 import { useTempDirs } from './temp-dir.ts';
 
 const tempDir = useTempDirs();
@@ -106,5 +106,22 @@ describe('atomicWriteFile', () => {
     await expect(atomicWriteFile(p, 'x')).rejects.toThrow(p);
     expect(() => atomicWriteFileSync(p, 'x')).toThrow(p);
     expect(readdirSync(d)).toEqual(['is-a-dir']);
+  });
+});
+
+describe('removeStaleTempSiblings', () => {
+  it('removes hidden temporaries of dead processes only, and nothing else', async () => {
+    const d = tempDir();
+    // a pid far above any real one: its process cannot be alive
+    const dead = 2 ** 22 + 12345;
+    mkdirSync(join(d, `.output-1000.txt.tmp-${dead}-0123abcd`));
+    writeFileSync(join(d, `.checkpoint-5000.tmp-${dead}-89abcdef`), 'half');
+    mkdirSync(join(d, `.output-2000.txt.old-${dead}-00000000`));
+    writeFileSync(join(d, `.checkpoint-6000.tmp-${process.pid}-89abcdef`), 'ours, in flight');
+    writeFileSync(join(d, '.hidden-user-file'), '');
+    writeFileSync(join(d, 'checkpoint-4000'), '');
+    expect(await removeStaleTempSiblings(d)).toBe(3);
+    expect(readdirSync(d).sort()).toEqual([`.checkpoint-6000.tmp-${process.pid}-89abcdef`, '.hidden-user-file', 'checkpoint-4000']);
+    expect(await removeStaleTempSiblings(join(d, 'missing'))).toBe(0);
   });
 });

@@ -16,3 +16,11 @@ export function isHiddenSiblingOf(name: string, base: string): boolean {
   if (!name.startsWith(prefix)) return false;
   return /^(?:tmp|old)-\d+-[0-9a-f]{8}$/.test(name.slice(prefix.length));
 }
+
+const ANY_SIBLING = /^\..+\.(?:tmp|old)-(\d+)-[0-9a-f]{8}$/;
+
+/** The pid that made a hidden sibling name, or undefined when `name` is not one. @internal */
+export function hiddenSiblingPid(name: string): number | undefined {
+  const m = ANY_SIBLING.exec(name);
+  return m === null ? undefined : Number(m[1]);
+}
