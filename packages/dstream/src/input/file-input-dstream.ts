@@ -74,7 +74,8 @@ function errorCode(err: unknown): string | undefined {
  * Files are read when the batch is generated, so the batch's record count is known
  * (`BatchInfo.numRecords`) and an unreadable file (no permission, vanished between listing
  * and reading) is reported with its path and the batch time and skipped, never stopping the
- * stream. A file whose *content* is invalid for the reader (a binary file whose length is not
+ * stream. The records stay in memory while the batch's RDD is remembered (one batch, or
+ * a window's length). A file whose *content* is invalid for the reader (a binary file whose length is not
  * a multiple of the record length) fails the batch, as in Spark.
  *
  * Replayable: each batch's file list is recorded (`assignedInputs()`) before it is read, and
