@@ -270,3 +270,26 @@ describe('observableStream', () => {
     expect(events[1]![1].lastError).toContain('upstream failed');
   });
 });
+
+describe('stopReceiving (the graceful-stop hook)', () => {
+  it('stops the receiver and leaves what it stored for the next batches', async () => {
+    const ssc = kit.context({ 'spark.streaming.blockInterval': '1h' });
+    class Stored extends Receiver<string> {
+      stops = 0;
+      onStart(): void { this.store('a'); }
+      onStop(): void { this.stops++; }
+    }
+    const r = new Stored();
+    const stream = ssc.receiverStream(r, { log: () => undefined });
+    const out = collectPartitions(stream);
+    await ssc.start();
+    r.store('b');
+    await stream.stopReceiving();
+    expect(r.isStopped()).toBe(true);
+    expect(stream.hasPendingInput()).toBe(true);
+    await ssc.processAllAvailable();
+    expect(flat(out)).toEqual(['a', 'b']);
+    await ssc.stop();
+    expect(r.stops).toBe(1);
+  });
+});

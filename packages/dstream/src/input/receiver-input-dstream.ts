@@ -101,7 +101,16 @@ export class ReceiverInputDStream<T> extends InputDStream<T, BlockBatchInput> {
 
   async stop(): Promise<void> {
     if (this.#rateController !== undefined) this.ssc.scheduler.listenerBus.removeListener(this.#rateController);
-    await this.#supervisor?.stop(`Stopped by the StreamingContext`);
+    await this.stopReceiving();
+  }
+
+  /**
+   * Stops the receiver for good and cuts what it stored into a last block, while batches can
+   * still take it: for a graceful stop, call this, then let batches run until
+   * `hasPendingInput()` is false (Spark's "process all received data"). Idempotent.
+   */
+  stopReceiving(): Promise<void> {
+    return this.#supervisor?.stop('Stopped by the StreamingContext') ?? Promise.resolve();
   }
 
   /** True while records or blocks wait for a batch. */
