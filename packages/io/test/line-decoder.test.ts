@@ -64,6 +64,16 @@ describe('LineDecoder', () => {
     expect(decodeChunks(Array.from(all, (b) => Uint8Array.of(b)))).toEqual(expected);
   });
 
+  it('assembles a long line from many small chunks', () => {
+    const d = new LineDecoder();
+    const piece = Buffer.from('0123456789'.repeat(100));
+    const out: string[] = [];
+    for (let i = 0; i < 5000; i++) out.push(...d.push(piece));
+    out.push(...d.push(Buffer.from('\nshort\n')));
+    expect(out.map((l) => l.length)).toEqual([5_000_000, 5]);
+    expect(out[0]!.slice(0, 12)).toBe('012345678901');
+  });
+
   it('reset() drops partial data', () => {
     const d = new LineDecoder();
     d.push(bytes('partial\r'));

@@ -49,6 +49,12 @@ export class LineDecoder {
         decoded = decoded.slice(1);
       }
     }
+    if (decoded.indexOf('\n') === -1 && decoded.indexOf('\r') === -1) {
+      // No line ends here: just extend the partial line (a long line arriving in many chunks
+      // must not be rescanned from its start at every chunk).
+      this.#carry += decoded;
+      return [];
+    }
     const text = this.#carry.length > 0 ? this.#carry + decoded : decoded;
     const { lines, rest } = splitCompleteLines(text);
     this.#carry = rest;
