@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWriteFile, atomicWriteFileSync } from '@kindling/io';
 import { decodeCheckpoint, encodeCheckpoint } from './metadata-checkpoint.ts';
@@ -52,10 +53,29 @@ export class CheckpointStore {
 
   fileFor(seq: number): string { return join(this.metadataDir, `checkpoint-${String(seq).padStart(12, '0')}`); }
 
-  /** Writes `cp` atomically and deletes checkpoints beyond the newest `retain`. */
-  async write(cp: MetadataCheckpoint): Promise<string> {
+  /**
+   * Writes `cp` atomically and deletes checkpoints beyond the newest `retain`. `durable`
+   * (default): temp file fsynced, renamed, directory fsynced, so it survives a power loss.
+   * Otherwise temp file and rename only: it survives the process being killed (the data is in
+   * the OS's cache) and a power loss leaves the previous checkpoint, or a damaged file that
+   * reading skips.
+   */
+  async write(cp: MetadataCheckpoint, durable = true): Promise<string> {
     const file = this.fileFor(cp.sequence);
-    await atomicWriteFile(file, encodeCheckpoint(cp));
+    const bytes = encodeCheckpoint(cp);
+    if (durable) await atomicWriteFile(file, bytes);
+    else {
+      const tmp = join(this.metadataDir, `.checkpoint-${cp.sequence}.tmp-${process.pid}`);
+      try {
+        await writeFile(tmp, bytes);
+        await rename(tmp, file);
+      } catch (e) {
+        rmSync(tmp, { force: true });
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+        // The folder does not exist yet: the first write creates it durably.
+        await atomicWriteFile(file, bytes);
+      }
+    }
     this.prune();
     return file;
   }

@@ -11,6 +11,14 @@ import type { BlockBatchLike, WalInputPosition } from './write-ahead-log-block-s
 import { CHECKPOINT_FORMAT_VERSION } from './metadata-checkpoint.ts';
 import type { CheckpointedRDDDescriptor, InputDescriptor, MetadataCheckpoint, StreamDescriptor } from './metadata-checkpoint.ts';
 
+interface QueuedWrite {
+  readonly cp: MetadataCheckpoint;
+  /** fsync file and folder (survives a power cut), or only rename (survives the process being killed). */
+  readonly durable: boolean;
+  /** Run the completed-checkpoint callbacks (write-ahead log cleaning) after it. */
+  readonly completion: boolean;
+}
+
 const APP_DIR_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** What recovery hands to the checkpointer of the recovered context. */
@@ -44,7 +52,9 @@ export class MetadataCheckpointer {
   private readonly pending = new Set<number>();
   private latestGenerated = Number.NEGATIVE_INFINITY;
   private writing: Promise<void> | undefined;
-  private waiting: MetadataCheckpoint | undefined;
+  private waiting: QueuedWrite | undefined;
+  /** A completed batch's checkpoint, written on the next turn unless a newer capture supersedes it. */
+  private deferredCompleted: MetadataCheckpoint | undefined;
   private readonly referencedBySeq = new Map<number, Set<string>>();
   private readonly completedWaiters: ((cp: MetadataCheckpoint) => void | Promise<void>)[] = [];
   private closed = false;
@@ -52,6 +62,11 @@ export class MetadataCheckpointer {
   /** The receiver write-ahead logs, by input stream. */
   readonly walStores = new Map<InputDStream<unknown>, WriteAheadLogBlockStore>();
   private readonly walCleanThresholds = new Map<WriteAheadLogBlockStore, number>();
+  /** Per pending batch, the sequence of the previous batch's "generated" checkpoint; the highest one on disk. */
+  private readonly previousGeneratedSeq = new Map<number, number>();
+  private lastGeneratedSeq = 0;
+  private durableSeq = 0;
+  private durableWaiters: { seq: number; resolve: () => void }[] = [];
   /** Set after the first write failure (reported once as a warning). */
   writeError: Error | undefined;
   /** Files written so far by this process (for tests and tools). */
@@ -115,6 +130,36 @@ export class MetadataCheckpointer {
     const gen = this.ssc.scheduler.jobGenerator;
     gen.batchGeneratedHooks.push((js) => this.onBatchGenerated(js));
     gen.batchCompletionHooks.push((js) => this.onBatchCompleted(js));
+    this.ssc.scheduler.jobScheduler.beforeBatch = (js) => this.whenGeneratedCheckpointWritten(js.time.milliseconds);
+  }
+
+  /**
+   * Resolves once the "generated" checkpoint of the batch before `time` (or a later
+   * checkpoint) is on disk, or could not be written (that is warned about; processing goes
+   * on). The job scheduler waits for it before running batch `time`'s outputs. So whenever a
+   * batch's output exists, recovery knows every earlier batch with its input: the batch is
+   * either re-run with the same input (its own "generated" checkpoint made it) or generated
+   * again right after them, taking the input it had (plus what arrived since) and replacing
+   * its folders; no later batch can have output yet. Waiting for the previous batch's
+   * checkpoint rather than this one's lets the write overlap the previous batch's processing.
+   */
+  async whenGeneratedCheckpointWritten(time: number): Promise<void> {
+    // The scheduler may ask before the generated hook ran (same synchronous turn): let it run.
+    await undefined;
+    const seq = this.previousGeneratedSeq.get(time);
+    if (seq === undefined || seq <= this.durableSeq || this.closed) return;
+    await new Promise<void>((resolve) => this.durableWaiters.push({ seq, resolve }));
+  }
+
+  private markDurable(seq: number): void {
+    if (seq > this.durableSeq) this.durableSeq = seq;
+    if (this.durableWaiters.length === 0) return;
+    const keep: { seq: number; resolve: () => void }[] = [];
+    for (const w of this.durableWaiters) {
+      if (w.seq <= this.durableSeq || this.closed) w.resolve();
+      else keep.push(w);
+    }
+    this.durableWaiters = keep;
   }
 
   /** Runs `f` after every checkpoint written for a completed batch is on disk. */
@@ -127,7 +172,13 @@ export class MetadataCheckpointer {
     const t = js.time.milliseconds;
     this.pending.add(t);
     this.latestGenerated = Math.max(this.latestGenerated, t);
-    this.enqueue(this.capture('generated', t));
+    const cp = this.capture('generated', t);
+    this.previousGeneratedSeq.set(t, this.lastGeneratedSeq);
+    this.lastGeneratedSeq = cp.sequence;
+    // It supersedes a completed batch's checkpoint not written yet (it includes the completion).
+    const completion = this.deferredCompleted !== undefined;
+    this.deferredCompleted = undefined;
+    this.enqueue({ cp, durable: true, completion });
   }
 
   private onBatchCompleted(js: JobSet): void {
@@ -137,7 +188,16 @@ export class MetadataCheckpointer {
       if (info === undefined || info.endTime === undefined || info.failureReason !== undefined) return;
     }
     this.pending.delete(js.time.milliseconds);
-    this.enqueue(this.capture('completed', js.time.milliseconds));
+    this.previousGeneratedSeq.delete(js.time.milliseconds);
+    const cp = this.capture('completed', js.time.milliseconds);
+    // Deferred one turn: when the next batch is generated right away (a backlog, a manual
+    // clock), its checkpoint carries the completion and one write per batch suffices.
+    this.deferredCompleted = cp;
+    setImmediate(() => {
+      if (this.deferredCompleted !== cp) return;
+      this.deferredCompleted = undefined;
+      this.enqueue({ cp, durable: false, completion: true });
+    });
   }
 
   /** The checkpoint of this instant. */
@@ -202,33 +262,39 @@ export class MetadataCheckpointer {
     return { ...s, checkpointedRDD: restored };
   }
 
-  private enqueue(cp: MetadataCheckpoint): void {
+  private enqueue(w: QueuedWrite): void {
     if (this.closed) return;
     if (this.writing !== undefined) {
-      // Coalesce: a newer snapshot supersedes one that has not started writing. A completed
-      // checkpoint's callbacks still run, after the newer one (which includes its effect).
-      this.waiting = this.waiting?.reason === 'completed' && cp.reason !== 'completed' ? { ...cp, reason: 'completed' } : cp;
+      // Coalesce: a newer snapshot supersedes one that has not started writing (it includes
+      // its effect), keeping the stronger durability and the completion callbacks.
+      const prev = this.waiting;
+      this.waiting = prev === undefined ? w : { cp: w.cp, durable: prev.durable || w.durable, completion: prev.completion || w.completion };
       return;
     }
-    this.writing = this.writeLoop(cp);
+    this.writing = this.writeLoop(w);
   }
 
-  private async writeLoop(first: MetadataCheckpoint): Promise<void> {
-    let cp: MetadataCheckpoint | undefined = first;
-    while (cp !== undefined) {
-      await this.writeOne(cp, false);
-      cp = this.waiting;
+  private async writeLoop(first: QueuedWrite): Promise<void> {
+    let w: QueuedWrite | undefined = first;
+    while (w !== undefined) {
+      await this.writeOne(w.cp, w.durable, w.completion);
+      w = this.waiting;
       this.waiting = undefined;
     }
     this.writing = undefined;
   }
 
-  private async writeOne(cp: MetadataCheckpoint, sync: boolean): Promise<void> {
+  /**
+   * Writes one checkpoint. A "completed" one alone is not fsynced: losing it to a power cut
+   * only means the batch runs again (outputs are idempotent). The others are durable.
+   */
+  private async writeOne(cp: MetadataCheckpoint, durable: boolean, completion: boolean): Promise<void> {
     try {
-      if (sync) this.store.writeSync(cp);
-      else await this.store.write(cp);
+      await this.store.write(cp, durable);
       this.writes++;
+      this.markDurable(cp.sequence);
     } catch (e) {
+      this.markDurable(cp.sequence);
       if (this.writeError === undefined) {
         this.writeError = e as Error;
         process.emitWarning(`Could not write the metadata checkpoint for batch ${cp.batchTime} ms in ${this.store.metadataDir}: ${(e as Error).message}. Recovery would resume from an older checkpoint; check that the checkpoint directory is writable.`, 'KindlingCheckpointWarning');
@@ -236,7 +302,7 @@ export class MetadataCheckpointer {
       return;
     }
     this.track(cp);
-    if (cp.reason === 'completed' || cp.reason === 'final') {
+    if (completion) {
       for (const f of this.completedWaiters) {
         try {
           await f(cp);
@@ -276,6 +342,11 @@ export class MetadataCheckpointer {
 
   /** Resolves when every captured checkpoint is on disk. */
   async flush(): Promise<void> {
+    if (this.deferredCompleted !== undefined) {
+      const cp = this.deferredCompleted;
+      this.deferredCompleted = undefined;
+      this.enqueue({ cp, durable: false, completion: true });
+    }
     while (this.writing !== undefined) await this.writing;
   }
 
@@ -286,8 +357,9 @@ export class MetadataCheckpointer {
   async writeFinal(): Promise<void> {
     await this.flush();
     const cp = this.capture('final', this.latestGenerated);
-    await this.writeOne(cp, false);
+    await this.writeOne(cp, true, true);
     this.closed = true;
+    this.markDurable(this.durableSeq);
     for (const store of this.walStores.values()) await store.close();
   }
 
@@ -295,6 +367,7 @@ export class MetadataCheckpointer {
   async close(): Promise<void> {
     await this.flush();
     this.closed = true;
+    this.markDurable(this.durableSeq);
     for (const store of this.walStores.values()) await store.close();
   }
 }

@@ -24,6 +24,12 @@ export class JobScheduler {
   private waiters: Waiter[] = [];
   /** The error that failed a batch, once one has. */
   failure: Error | undefined;
+  /**
+   * Awaited before a batch's output operations run. Metadata checkpointing waits here until
+   * the batch's "generated" checkpoint is on disk, so that no output is written for a batch
+   * that recovery would re-run with other input.
+   */
+  beforeBatch: ((jobSet: JobSet) => Promise<void> | void) | undefined;
 
   constructor(
     private readonly bus: StreamingListenerBus,
@@ -132,6 +138,7 @@ export class JobScheduler {
   private async runJobSet(jobSet: JobSet): Promise<void> {
     let error: Error | undefined;
     if (jobSet.jobs.length > 0) {
+      if (this.beforeBatch !== undefined) await this.beforeBatch(jobSet);
       jobSet.processingStartTime = Date.now();
       this.bus.post('onBatchStarted', { batchInfo: jobSet.toBatchInfo() });
       for (const job of jobSet.jobs) {
