@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readTextLinesSync, splitLines } from '../src/index.ts';
+import { decodeLines } from '../src/fs/read-text-lines.ts';
 import { useTempDirs } from './temp-dir.ts';
 
 const tempDir = useTempDirs();
@@ -60,5 +61,16 @@ describe('splitLines', () => {
     expect(splitLines('x')).toEqual(['x']);
     expect(splitLines('x\r\n')).toEqual(['x']);
     expect(splitLines('x\r\ny\rz\n')).toEqual(['x', 'y', 'z']);
+  });
+});
+
+describe('decodeLines in slices (how files too big for one JS string are read)', () => {
+  it('gives the same lines whatever the slice size, with CRLF, CR, multi-byte text and a BOM', () => {
+    const text = '\ufefffirst \u20ac\r\n\nx\ry\r\ncaf\u00e9\n\u{1f525}\nno newline at end';
+    const expected = ['first \u20ac', '', 'x', 'y', 'caf\u00e9', '\u{1f525}', 'no newline at end'];
+    const bytes = Buffer.from(text, 'utf8');
+    for (let slice = 1; slice <= bytes.length + 1; slice++) {
+      expect(decodeLines(bytes, slice), `slice ${slice}`).toEqual(expected);
+    }
   });
 });
