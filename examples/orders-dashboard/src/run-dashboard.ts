@@ -10,6 +10,7 @@ import { writeOrdersFile } from './order-generator.ts';
 import { feedFiles, moveIntoFolder, splitOrdersFile, ttyProgress } from './feeder.ts';
 import type { FeedFile, FeedProgress } from './feeder.ts';
 import { ordersPipeline } from './pipeline.ts';
+import { setWrongLineReporter } from './order.ts';
 import type { OutputLine } from './pipeline.ts';
 import { DashboardModel } from './batch-view.ts';
 import type { BatchView, FeedStatus, RankedEntry } from './batch-view.ts';
@@ -124,9 +125,16 @@ export async function runDashboard(options: DashboardOptions, io: DashboardIo = 
     return e;
   };
   pipeline.finalStream.cache();
-  // Three branches read `orders` in every batch; cached, each line is parsed (and a malformed
-  // one reported) once per batch rather than once per branch. (The book does not cache it.)
-  pipeline.orders.cache();
+  // Three branches read `orders` in every batch, so each line is parsed three times, and a
+  // malformed one would be reported three times (in Spark too). Caching `orders` would parse
+  // once but keep an hour of orders in memory (the window remembers its ancestors that long),
+  // so instead the report is deduplicated within a batch.
+  const reportedThisBatch = new Set<string>();
+  const previousReporter = setWrongLineReporter((message) => {
+    if (reportedThisBatch.has(message)) return;
+    reportedThisBatch.add(message);
+    io.log(message);
+  });
   pipeline.finalStream.foreachRDD(async (rdd, time) => { entry(time.milliseconds).lines = await rdd.collect(); });
   pipeline.amountState.foreachRDD(async (rdd, time) => {
     const volumes = new Map<string, number>();
@@ -163,6 +171,7 @@ export async function runDashboard(options: DashboardOptions, io: DashboardIo = 
       const view = views.get(ms);
       views.delete(ms);
       batchesDone++;
+      reportedThisBatch.clear();
       if (!view) return;
       const full: BatchView = {
         ...view,
@@ -195,6 +204,7 @@ export async function runDashboard(options: DashboardOptions, io: DashboardIo = 
     try {
       if (ssc.getState() === 'ACTIVE') await ssc.stop(true, true);
     } finally {
+      setWrongLineReporter(previousReporter);
       setStatus({ ...model.status, phase: 'finished' });
       await server?.close();
     }
