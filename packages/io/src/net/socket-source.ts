@@ -95,6 +95,15 @@ export function socketDecoded<T>(host: string, port: number, newDecoder: () => C
     const holding = () => heldFrom < held.length;
 
     const emit = (items: Iterable<T>) => {
+      if (Array.isArray(items)) {
+        // The common case (line decoding): an indexed loop, checking the pause per item.
+        const arr = items as T[];
+        const n = arr.length;
+        let i = 0;
+        if (!holding()) for (; i < n && !paused && !closed; i++) subscriber.next(arr[i]!);
+        for (; i < n; i++) held.push(arr[i]!);
+        return;
+      }
       for (const item of items) {
         if (paused || closed || holding()) held.push(item);
         else subscriber.next(item);
