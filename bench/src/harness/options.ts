@@ -12,7 +12,8 @@ export const USAGE = `pnpm bench [flags]
   --text-batches N        text workloads: 1 s batches (default 40)  --text-records N per batch (default 5000)
   --window N              window in batches (default 30)            --vocabulary N words (default 10000)
   --pattern S             grep pattern (default "the")              --top-k N (default 10)
-  --beam-max-records N    Beam runs on the first batches within N records (default 20000)
+  --beam-max-records N    Beam's text input: the first batches within N records (default 10000)
+  --beam-max-orders N     Beam's orders input: the first files within N lines (default 100000)
   --latency-rate N        offered records/s (default 100000)        --latency-seconds N per trial (default 4)
   --latency-intervals a,b batch intervals tried, ms (default 1000,500,200,100,50,20,10)
   --profile DIR           write a --cpu-prof profile of every child process to DIR
@@ -39,13 +40,13 @@ export function parseOptions(argv: readonly string[]): CliOptions {
     ? {
         smoke, runs: 1, warmups: 1, seed: 42,
         ordersFiles: 5, ordersLines: 400, textBatches: 6, textRecords: 300, window: 3, vocabulary: 2000,
-        pattern: 'the', topK: 10, beamMaxRecords: 900,
+        pattern: 'the', topK: 10, beamMaxRecords: 900, beamMaxOrders: 800,
         latencyRate: 2000, latencySeconds: 1, latencyIntervals: [200, 100],
       }
     : {
         smoke, runs: 5, warmups: 1, seed: 42,
         ordersFiles: 100, ordersLines: 10_000, textBatches: 40, textRecords: 5_000, window: 30, vocabulary: 10_000,
-        pattern: 'the', topK: 10, beamMaxRecords: 20_000,
+        pattern: 'the', topK: 10, beamMaxRecords: 10_000, beamMaxOrders: 100_000,
         latencyRate: 100_000, latencySeconds: 4, latencyIntervals: [1000, 500, 200, 100, 50, 20, 10],
       };
   let only: string[] | undefined;
@@ -79,6 +80,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
       case 'pattern': bench.pattern = value; break;
       case 'top-k': bench.topK = Math.max(1, int(name, value)); break;
       case 'beam-max-records': bench.beamMaxRecords = int(name, value); break;
+      case 'beam-max-orders': bench.beamMaxOrders = int(name, value); break;
       case 'latency-rate': bench.latencyRate = int(name, value); break;
       case 'latency-seconds': bench.latencySeconds = Math.max(1, int(name, value)); break;
       case 'latency-intervals': bench.latencyIntervals = value.split(',').map((v) => int(name, v)).sort((a, b) => b - a); break;

@@ -23,8 +23,10 @@ export interface BenchOptions {
   pattern: string;
   /** TopKCount: how many words. */
   topK: number;
-  /** Beam runs on the first batches holding at most this many records (it is far slower). */
+  /** Beam runs on the first text batches holding at most this many records (it is far slower). */
   beamMaxRecords: number;
+  /** Beam runs on the first order files holding at most this many lines. */
+  beamMaxOrders: number;
   /** Latency: offered load, seconds per trial, and the batch intervals tried (ms), longest first. */
   latencyRate: number;
   latencySeconds: number;

@@ -32,11 +32,11 @@ async function main(system: SystemName, options: BenchOptions): Promise<LatencyR
   const sampler = new HeapSampler();
   try {
     // Warm-up: one second at the longest interval, not reported.
-    await trial({ pool, rate: options.latencyRate, intervalMs: options.latencyIntervals[0]!, seconds: 1 });
+    await trial({ pool, pattern: options.pattern, rate: options.latencyRate, intervalMs: options.latencyIntervals[0]!, seconds: 1 });
     sampler.start();
     let failures = 0;
     for (const intervalMs of options.latencyIntervals) {
-      const t = await trial({ pool, rate: options.latencyRate, intervalMs, seconds: options.latencySeconds });
+      const t = await trial({ pool, pattern: options.pattern, rate: options.latencyRate, intervalMs, seconds: options.latencySeconds });
       result.trials.push(t);
       if (t.sustained) {
         failures = 0;

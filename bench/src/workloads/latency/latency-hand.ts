@@ -1,5 +1,4 @@
 import type { LatencyTrial } from '../../harness/child-protocol.ts';
-import { countWords } from '../text/window-counts.ts';
 import { LatencyRecorder } from './latency-recorder.ts';
 import { graceMs } from './latency-trial.ts';
 import type { TrialParams } from './latency-trial.ts';
@@ -7,14 +6,14 @@ import { RateProducer } from './rate-producer.ts';
 
 /**
  * The hand-written baseline: records appended to an array; a timer aligned to the batch
- * interval takes the array and counts its words.
+ * interval takes the array and counts the records that contain the pattern.
  */
 export async function handTrial(p: TrialParams): Promise<LatencyTrial> {
   let buffer: string[] = [];
   const producer = new RateProducer(p.pool, p.rate, (r) => buffer.push(r));
   const recorder = new LatencyRecorder(producer);
   let processed = 0;
-  let distinct = 0;
+  let matches = 0;
   const t0 = performance.now();
   const endAt = t0 + p.seconds * 1000 + graceMs(p.intervalMs);
   producer.start(p.seconds);
@@ -26,7 +25,7 @@ export async function handTrial(p: TrialParams): Promise<LatencyTrial> {
         const start = performance.now();
         const batch = buffer;
         buffer = [];
-        distinct += countWords(batch).size;
+        for (let i = 0; i < batch.length; i++) if (batch[i]!.includes(p.pattern)) matches++;
         processed += batch.length;
         recorder.batchDone(processed, Math.max(0, start - scheduled));
         k++;
@@ -37,6 +36,6 @@ export async function handTrial(p: TrialParams): Promise<LatencyTrial> {
     next();
   });
   producer.stop();
-  if (distinct < 0) throw new Error('unreachable');
+  if (matches < 0) throw new Error('unreachable');
   return recorder.summary(p.intervalMs, p.seconds);
 }

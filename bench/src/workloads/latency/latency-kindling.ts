@@ -2,7 +2,6 @@ import { SparkConf } from '@kindling/core';
 import type { RDD, Time } from '@kindling/core';
 import { InputDStream, Milliseconds, StreamingContext } from '@kindling/dstream';
 import type { LatencyTrial } from '../../harness/child-protocol.ts';
-import { splitWords } from '../../data/text-records.ts';
 import { LatencyRecorder } from './latency-recorder.ts';
 import { graceMs, sleep } from './latency-trial.ts';
 import type { TrialParams } from './latency-trial.ts';
@@ -31,8 +30,8 @@ class OfferedInputDStream extends InputDStream<string> {
 }
 
 /**
- * Kindling on the real clock: batches of `intervalMs`, each counting its words with
- * `flatMap(split).map((w, 1)).reduceByKey(_ + _)` and an output operation (`count`).
+ * Kindling on the real clock: batches of `intervalMs`, each running Grep
+ * (`filter(_.contains(pattern)).count()`) and collecting the count in its output operation.
  */
 export async function kindlingTrial(p: TrialParams): Promise<LatencyTrial> {
   const conf = new SparkConf().setMaster('local[1]').setAppName('bench-latency');
@@ -40,10 +39,10 @@ export async function kindlingTrial(p: TrialParams): Promise<LatencyTrial> {
   const input = new OfferedInputDStream(ssc);
   const producer = new RateProducer(p.pool, p.rate, (r) => input.buffer.push(r));
   const recorder = new LatencyRecorder(producer);
-  input.flatMap(splitWords).map((w) => [w, 1] as [string, number]).reduceByKey((a, b) => a + b)
+  input.filter((line) => line.includes(p.pattern)).count()
     .foreachRDD(async (rdd, time) => {
       const schedulingDelay = Date.now() - time.milliseconds;
-      await rdd.count();
+      await rdd.collect();
       recorder.batchDone(input.takenBy.get(time.milliseconds) ?? 0, schedulingDelay);
       input.takenBy.delete(time.milliseconds);
     });

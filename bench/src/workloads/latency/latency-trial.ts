@@ -1,6 +1,8 @@
 /** One latency trial: hold `intervalMs` batches for `seconds` at `rate` records/s over `pool`. */
 export interface TrialParams {
   pool: readonly string[];
+  /** Each batch counts the records containing it (Grep: light work, so the trial measures the batching). */
+  pattern: string;
   rate: number;
   intervalMs: number;
   seconds: number;

@@ -26,7 +26,7 @@ export const ordersWorkload: Workload<OrdersInput> = {
   },
   async prepare(options: BenchOptions, scope: InputScope) {
     const files = scope === 'beam'
-      ? Math.max(1, Math.min(options.ordersFiles, Math.floor(options.beamMaxRecords / options.ordersLines)))
+      ? Math.max(1, Math.min(options.ordersFiles, Math.floor(options.beamMaxOrders / options.ordersLines)))
       : options.ordersFiles;
     return {
       files: Array.from({ length: files }, (_, i) => ordersFileName(inputDir(options), i)),
