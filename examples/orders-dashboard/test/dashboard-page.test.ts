@@ -73,7 +73,10 @@ describe('the dashboard page during a run', () => {
     expect(shown.clients).toHaveLength(5);
 
     await mkdir(join(REPO_ROOT, '.tmp'), { recursive: true });
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: SCREENSHOT.replace(/\.png$/, '-dark.png'), fullPage: true });
 
     // The run still ends on its own with exit code 0.
     expect(await run.exit).toBe(0);
