@@ -89,6 +89,26 @@ describe('listInputFilesSync', () => {
     expect(() => listInputFilesSync(missing)).toThrow(missing);
   });
 
+  it('reads a comma-separated list of paths in the order given, as Hadoop does', () => {
+    const d = tempDir();
+    const b = touch(join(d, 'b.txt'));
+    const a = touch(join(d, 'a.txt'));
+    mkdirSync(join(d, 'out'));
+    touch(join(d, 'out', 'part-00000'));
+    touch(join(d, 'x.log'));
+    touch(join(d, 'y.log'));
+    expect(listInputFilesSync(`${b},${a}, ${join(d, 'out')},${join(d, '{x,y}.log')}`)).toEqual([
+      b, a, join(d, 'out', 'part-00000'), join(d, 'x.log'), join(d, 'y.log'),
+    ]);
+    expect(() => listInputFilesSync(`${a},${join(d, 'missing.txt')}`)).toThrow(join(d, 'missing.txt'));
+  });
+
+  it('takes an existing path with a comma literally', () => {
+    const d = tempDir();
+    const f = touch(join(d, 'a,b.txt'));
+    expect(listInputFilesSync(f)).toEqual([f]);
+  });
+
   it('takes an existing path literally even when it contains glob characters', () => {
     const d = tempDir();
     const f = touch(join(d, 'data[1].txt'));

@@ -61,11 +61,42 @@ export function listDirectoryInputFilesSync(dir: string): string[] {
  *   hidden names (`.`/`_`) left out as Hadoop does, each matched directory expanded in place
  *   as above; `[]` when nothing matches.
  *
- * A path that exists is taken literally even if it contains glob characters.
+ * A path that exists is taken literally even if it contains glob characters. Otherwise, as in
+ * Hadoop, a comma-separated list (`a.txt,logs/*.log`; commas inside `{a,b}` braces do not
+ * separate) lists each entry in turn, in the order given.
  *
  * @throws {InputPathNotFoundError} when a plain (non-glob) path does not exist.
  */
 export function listInputFilesSync(pathOrGlob: string): string[] {
+  if (statOrUndefined(pathOrGlob) === undefined) {
+    const pieces = splitTopLevelCommas(pathOrGlob);
+    if (pieces.length > 1) return pieces.flatMap((p) => listOneInputSync(p));
+  }
+  return listOneInputSync(pathOrGlob);
+}
+
+/**
+ * Splits Hadoop's comma-separated input path list (`a.txt,logs/*.txt`), leaving commas inside
+ * glob braces (`{a,b}`) alone. Empty pieces are dropped.
+ */
+function splitTopLevelCommas(paths: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < paths.length; i++) {
+    const c = paths[i];
+    if (c === '{') depth++;
+    else if (c === '}' && depth > 0) depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(paths.slice(from, i));
+      from = i + 1;
+    }
+  }
+  out.push(paths.slice(from));
+  return out.map((p) => p.trim()).filter((p) => p.length > 0);
+}
+
+function listOneInputSync(pathOrGlob: string): string[] {
   const st = statOrUndefined(pathOrGlob);
   if (st !== undefined) {
     return st.isDirectory() ? listDirectoryInputFilesSync(pathOrGlob) : [pathOrGlob];
