@@ -48,6 +48,13 @@ describe('planSharedRDDs', () => {
     expect(ids(planSharedRDDs([u, x]))).toEqual([x.id, p.id]);
   });
 
+  it('persists the fork point of a single output whose branches meet again after shuffles', () => {
+    const parsed = context().parallelize([1, 2, 3, 4], 2).map((v) => [v % 2, v] as [number, number]);
+    const sums = parsed.reduceByKey((a, b) => a + b);
+    const counts = parsed.mapValues(() => 1).reduceByKey((a, b) => a + b);
+    expect(ids(planSharedRDDs([sums.union(counts)]))).toEqual([parsed.id]);
+  });
+
   it('does not walk past an RDD the user already cached', () => {
     const a = context().parallelize([1, 2]).map((x) => x + 1).cache();
     expect(planSharedRDDs([a.map((x) => x), a.map((x) => x)])).toEqual([]);

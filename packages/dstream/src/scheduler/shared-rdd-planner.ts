@@ -9,12 +9,15 @@ import { StorageLevel, type RDD } from '@kindling/core';
  * plus, per child, the child's effective demand. Walking children before parents, an RDD with
  * demand >= 2 is persisted, after which it is computed once, so its parents see demand 1.
  * RDDs already persisted or checkpointed are computed at most once anyway and end the walk.
+ * A single output counts too: a lineage that forks and meets again across shuffles (the
+ * book's `orders` feeding three reduceByKey branches unioned into one save) would compute
+ * the fork point once per branch.
  * Iterative (no recursion), so deep lineages are fine.
  * @internal
  */
 export function planSharedRDDs(outputRDDs: readonly (RDD<unknown> | undefined)[]): RDD<unknown>[] {
   const roots = outputRDDs.filter((r): r is RDD<unknown> => r !== undefined);
-  if (roots.length < 2) return [];
+  if (roots.length === 0) return [];
   const stops = (rdd: RDD<unknown>): boolean => rdd.getStorageLevel() !== StorageLevel.NONE || rdd.isCheckpointed;
 
   // Topological order (children before parents) by iterative post-order DFS, reversed.
