@@ -6,7 +6,7 @@ import type { StreamingContext } from '../streaming-context.ts';
 import { isCheckpointableInput } from './checkpointable-input.ts';
 import { CheckpointStore } from './checkpoint-store.ts';
 import type { StoredCheckpoint } from './checkpoint-store.ts';
-import { inputKeys, matchGraph } from './graph-shape.ts';
+import { hasCustomName, inputKeys, matchGraph } from './graph-shape.ts';
 import { IncompatibleCheckpointError } from './incompatible-checkpoint-error.ts';
 import { decodeCheckpoint } from './metadata-checkpoint.ts';
 import type { CheckpointedRDDDescriptor, MetadataCheckpoint } from './metadata-checkpoint.ts';
@@ -109,8 +109,9 @@ async function restore(ssc: StreamingContext, stored: StoredCheckpoint, checkpoi
   const latest = typeof cp.latestGeneratedTime === 'number' ? cp.latestGeneratedTime : cp.zeroTimeMs;
   const walStores = new Map<InputDStream<unknown>, WriteAheadLogBlockStore>();
   const oldInputs = new Map(cp.inputs.map((i) => [i.structuralKey, i]));
+  const oldInputsById = new Map(cp.inputs.map((i) => [i.id, i]));
   for (const [input, key] of inputKeys(graph)) {
-    const old = oldInputs.get(key);
+    const old = (hasCustomName(input) ? oldInputsById.get(input.name()) : undefined) ?? oldInputs.get(key);
     if (old === undefined) continue;
     const position = old.position;
     if (isWalInputPosition(position) && isReceiverInput(input)) {

@@ -133,9 +133,19 @@ export function matchGraph(cp: MetadataCheckpoint, graph: DStreamGraph): GraphMa
   const keys = structuralKeys(graph);
   const byKey = new Map<string, DStream<unknown>>();
   for (const [s, k] of keys) byKey.set(k, s);
+  // A stream named after an old stream's id (`.name('StateDStream#4')`) takes its place.
+  const byOldId = new Map<string, DStream<unknown>>();
+  for (const s of keys.keys()) if (hasCustomName(s)) byOldId.set(s.name(), s);
+  const taken = new Set<DStream<unknown>>();
   const streams = new Map<DStream<unknown>, StreamDescriptor>();
   for (const old of cp.streams) {
-    const current = byKey.get(old.structuralKey);
+    let current = byOldId.get(old.id);
+    if (current === undefined) {
+      const candidate = byKey.get(old.structuralKey);
+      if (candidate !== undefined && !(hasCustomName(candidate) && cp.streams.some((o) => o.id === candidate.name()))) current = candidate;
+    }
+    if (current !== undefined && taken.has(current)) current = undefined;
+    if (current !== undefined) taken.add(current);
     if (current === undefined) {
       if (old.stateful) {
         differences.push(`stateful stream '${old.id}' (${old.kind}${old.named ? '' : ` over ${old.parents.join(', ') || 'no parent'}`}) is not in the new program`);

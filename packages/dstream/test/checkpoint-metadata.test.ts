@@ -1,0 +1,210 @@
+// Metadata checkpoints in one process: the encoding, the store's retention and fallback, and
+// getOrCreate's restore and compatibility rules (stable ids, structural matching, .name()).
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Seconds, SparkConf } from '@kindling/core';
+import type { ManualClock } from '@kindling/core';
+import { IncompatibleCheckpointError, State, StateSpec, StreamingContext } from '../src/index.ts';
+import type { DStream } from '../src/index.ts';
+import { CheckpointStore } from '../src/checkpoint/checkpoint-store.ts';
+import { CHECKPOINT_FORMAT_VERSION, CorruptCheckpointError, decodeCheckpoint, encodeCheckpoint } from '../src/internal.ts';
+import type { MetadataCheckpoint } from '../src/internal.ts';
+import { TestInputDStream } from '../src/testing/index.ts';
+
+type KV = [string, number];
+const root = mkdtempSync(join(tmpdir(), 'kindling-checkpoint-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let dirs = 0;
+const freshDir = (): string => join(root, `cp-${++dirs}`);
+
+function sampleCheckpoint(sequence: number): MetadataCheckpoint {
+  return {
+    version: CHECKPOINT_FORMAT_VERSION, sequence, reason: 'generated', batchTime: sequence * 1000, latestGeneratedTime: sequence * 1000,
+    writtenAt: 0, batchDurationMs: 1000, zeroTimeMs: 0, pendingTimes: [sequence * 1000], streams: [], outputs: [], rddCheckpointDir: undefined,
+    inputs: [{ id: 'FileInputDStream#0', structuralKey: 'FileInputDStream@0', inputId: 0, kind: 'FileInputDStream', replayable: true, assignments: [[1000, { kind: 'files', files: [] }]], position: { ledger: ['a'] } }],
+  };
+}
+
+describe('metadata checkpoint encoding', () => {
+  it('round-trips a checkpoint through its header-checked JSON encoding', () => {
+    const cp = sampleCheckpoint(7);
+    const bytes = encodeCheckpoint(cp);
+    expect(bytes.subarray(0, 22).toString()).toBe(`KINDLING-CHECKPOINT ${CHECKPOINT_FORMAT_VERSION} `);
+    expect(decodeCheckpoint(bytes, 'f')).toEqual(cp);
+  });
+
+  it('rejects a truncated file, garbage, a flipped byte and another version, naming the file', () => {
+    const bytes = encodeCheckpoint(sampleCheckpoint(1));
+    expect(() => decodeCheckpoint(bytes.subarray(0, bytes.length - 5), '/x/checkpoint-1')).toThrow(/\/x\/checkpoint-1 is unusable: body has \d+ bytes, header says/);
+    expect(() => decodeCheckpoint(Buffer.from('\u0000garbage'.repeat(30)), 'g')).toThrow(CorruptCheckpointError);
+    const flipped = Buffer.from(bytes);
+    flipped[flipped.length - 3] ^= 0x01;
+    expect(() => decodeCheckpoint(flipped, 'f')).toThrow(/checksum mismatch/);
+    const v2 = Buffer.from(bytes.toString('utf8').replace(`KINDLING-CHECKPOINT ${CHECKPOINT_FORMAT_VERSION} `, 'KINDLING-CHECKPOINT 99 '));
+    expect(() => decodeCheckpoint(v2, 'v')).toThrow(/format version 99 is not supported.*delete the checkpoint directory to start fresh/);
+  });
+});
+
+describe('CheckpointStore', () => {
+  it('keeps the newest 10 checkpoints and reads the newest', async () => {
+    const store = new CheckpointStore(freshDir());
+    for (let i = 1; i <= 13; i++) await store.write(sampleCheckpoint(i), i % 2 === 0);
+    expect(store.list().map((f) => f.seq)).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    expect(store.nextSequence()).toBe(14);
+    expect(store.readLatest()?.checkpoint.sequence).toBe(13);
+    // no temporary files are left behind
+    expect(readdirSync(store.metadataDir).filter((n) => n.startsWith('.'))).toEqual([]);
+  });
+
+  it('falls back past damaged newest files with a warning naming each', async () => {
+    const store = new CheckpointStore(freshDir());
+    for (let i = 1; i <= 3; i++) await store.write(sampleCheckpoint(i));
+    const [, second, third] = store.list();
+    writeFileSync(third!.file, readFileSync(third!.file).subarray(0, 40));
+    writeFileSync(second!.file, 'not a checkpoint');
+    const warnings: string[] = [];
+    expect(store.readLatest((w) => warnings.push(w))?.checkpoint.sequence).toBe(1);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain(third!.file);
+    expect(warnings[1]).toContain(second!.file);
+  });
+});
+
+// --- getOrCreate in one process, on a manual clock ---
+
+/** Per output, per batch time: the sorted collected elements. */
+type Outputs = Map<string, Map<number, string>>;
+
+interface Program {
+  /** Values of input A (feeding the states) for batch `i` (1-based). */
+  inputA: (i: number) => KV[];
+  /** Inserts an unrelated stateless branch before the state streams (shifts positional ids). */
+  extraBranchFirst?: boolean;
+  /** Leaves out updateStateByKey. */
+  withoutTotals?: boolean;
+  /** Names the totals stream. */
+  totalsName?: string;
+}
+
+const BATCHES = 10;
+const inputB = Array.from({ length: BATCHES + 5 }, (_, i) => [[`w${i % 3}`, i + 1] as KV]);
+const goodA = (i: number): KV[] => [['a', 1], ['b', i], [`k${i % 4}`, 2]];
+
+function build(dir: string, p: Program, outputs: Outputs): StreamingContext {
+  const conf = new SparkConf().setMaster('local[2]').setAppName('checkpoint-metadata').set('spark.streaming.clock', 'manual');
+  const ssc = new StreamingContext(conf, Seconds(1));
+  ssc.checkpoint(dir);
+  const record = (name: string, s: DStream<unknown>): void => s.foreachRDD(async (rdd, time) => {
+    let m = outputs.get(name);
+    if (m === undefined) outputs.set(name, (m = new Map()));
+    m.set(time.milliseconds, JSON.stringify((await rdd.collect()).map((x) => JSON.stringify(x)).sort()));
+  });
+  const a = new TestInputDStream<KV>(ssc, Array.from({ length: BATCHES + 5 }, (_, i) => p.inputA(i + 1)), 2);
+  const b = new TestInputDStream<KV>(ssc, inputB, 2);
+  if (p.extraBranchFirst === true) record('extra', a.filter((kv) => kv[0] === 'a').map((kv) => kv[1]));
+  if (p.withoutTotals !== true) {
+    const totals = a.updateStateByKey((vs: number[], s: number | undefined) => vs.reduce((x, y) => x + y, s ?? 0)).checkpoint(Seconds(2));
+    if (p.totalsName !== undefined) totals.name(p.totalsName);
+    record('totals', totals);
+  }
+  const sessions = a.mapWithState(StateSpec.function((k: string, v: number | undefined, st: State<number>) => {
+    const n = (st.getOption() ?? 0) + (v ?? 0);
+    st.update(n);
+    return [k, n] as KV;
+  })).checkpoint(Seconds(2));
+  record('snapshots', sessions.stateSnapshots());
+  record('window', b.reduceByKeyAndWindow((x, y) => x + y, (x, y) => x - y, Seconds(3), Seconds(1)));
+  return ssc;
+}
+
+/** Runs batches up to `until` (ms) with getOrCreate, then stops (every batch completed). */
+async function runTo(dir: string, p: Program, until: number, outputs: Outputs): Promise<number> {
+  let created = 0;
+  const ssc = await StreamingContext.getOrCreate(dir, () => { created++; return build(dir, p, outputs); });
+  expect(created).toBe(1);
+  await ssc.start();
+  const clock = ssc.clock as ManualClock;
+  const startedAt = clock.getTimeMillis();
+  while (clock.getTimeMillis() < until) await clock.advance(1000);
+  await ssc.stop(true, false);
+  return startedAt;
+}
+
+describe('StreamingContext.getOrCreate in one process', () => {
+  let reference: Outputs;
+
+  it('without a checkpoint calls create once and sets the checkpoint directory', async () => {
+    reference = new Map();
+    const dir = freshDir();
+    const started = await runTo(dir, { inputA: goodA }, BATCHES * 1000, reference);
+    expect(started).toBe(0);
+    // hand-checked: totals after 10 batches: a = 10, b = 1 + ... + 10 = 55, k0..k3 = 2 per batch with i % 4
+    expect(reference.get('totals')!.get(10_000)).toBe(JSON.stringify(['["a",10]', '["b",55]', '["k0",4]', '["k1",6]', '["k2",6]', '["k3",4]'].sort()));
+    expect(reference.get('snapshots')!.get(10_000)).toBe(reference.get('totals')!.get(10_000));
+    expect(readdirSync(join(dir, 'metadata')).length).toBeGreaterThan(0);
+  });
+
+  it('restores state from its checkpoint files: the first 6 batches of input are not read again', async () => {
+    const dir = freshDir();
+    const outputs: Outputs = new Map();
+    await runTo(dir, { inputA: goodA }, 6000, outputs);
+    // The recovered program would compute wrong totals if it recomputed them from its input.
+    const poisoned = (i: number): KV[] => (i <= 6 ? [['poison', 1000]] : goodA(i));
+    const resumedAt = await runTo(dir, { inputA: poisoned }, BATCHES * 1000, outputs);
+    expect(resumedAt).toBe(6000);
+    for (const name of ['totals', 'snapshots', 'window']) {
+      for (let t = 1000; t <= BATCHES * 1000; t += 1000) expect(outputs.get(name)!.get(t), `${name} at ${t}`).toBe(reference.get(name)!.get(t));
+    }
+  });
+
+  it('matches streams by structure: a new branch created first shifts positional ids but recovers', async () => {
+    const dir = freshDir();
+    const outputs: Outputs = new Map();
+    await runTo(dir, { inputA: goodA }, 5000, outputs);
+    await runTo(dir, { inputA: goodA, extraBranchFirst: true }, BATCHES * 1000, outputs);
+    for (let t = 6000; t <= BATCHES * 1000; t += 1000) expect(outputs.get('totals')!.get(t)).toBe(reference.get('totals')!.get(t));
+    expect(outputs.get('extra')!.get(10_000)).toBe(JSON.stringify(['1']));
+  });
+
+  it('refuses a program whose stateful stream vanished, lists it, and leaves the process free to start fresh', async () => {
+    const dir = freshDir();
+    const outputs: Outputs = new Map();
+    await runTo(dir, { inputA: goodA }, 4000, outputs);
+    const error = await StreamingContext.getOrCreate(dir, () => build(dir, { inputA: goodA, withoutTotals: true }, new Map())).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IncompatibleCheckpointError);
+    const differences = (error as IncompatibleCheckpointError).differences;
+    expect(differences).toHaveLength(1);
+    expect(differences[0]).toMatch(/^stateful stream 'StateDStream#\d+' \(StateDStream over TestInputDStream#0\) is not in the new program$/);
+    // The failed attempt released its contexts: a fresh one can run.
+    await runTo(freshDir(), { inputA: goodA }, 1000, new Map());
+  });
+
+  it("accepts .name('<old id>') to map a stream to its old id", async () => {
+    const dir = freshDir();
+    const outputs: Outputs = new Map();
+    await runTo(dir, { inputA: goodA }, 5000, outputs);
+    const cp = new CheckpointStore(dir).readLatest()!.checkpoint;
+    const oldId = cp.streams.find((s) => s.kind === 'StateDStream')!.id;
+    await runTo(dir, { inputA: goodA, extraBranchFirst: true, totalsName: oldId }, BATCHES * 1000, outputs);
+    expect(outputs.get('totals')!.get(10_000)).toBe(reference.get('totals')!.get(10_000));
+  });
+
+  it('refuses a changed batch duration and a queue stream, saying what to do', async () => {
+    const dir = freshDir();
+    await runTo(dir, { inputA: goodA }, 2000, new Map());
+    const other = await StreamingContext.getOrCreate(dir, () => {
+      const ssc = new StreamingContext(new SparkConf().setMaster('local[1]').setAppName('x').set('spark.streaming.clock', 'manual'), Seconds(2));
+      new TestInputDStream<KV>(ssc, [], 1).print();
+      return ssc;
+    }).catch((e: unknown) => e as Error);
+    expect((other as IncompatibleCheckpointError).differences).toContain('the batch duration changed from 1000 ms to 2000 ms');
+    const queue = await StreamingContext.getOrCreate(dir, () => {
+      const ssc = new StreamingContext(new SparkConf().setMaster('local[1]').setAppName('x').set('spark.streaming.clock', 'manual'), Seconds(1));
+      ssc.queueStream<number>([[1]]).print();
+      return ssc;
+    }).catch((e: unknown) => e as Error);
+    expect((queue as Error).message).toMatch(/uses a queue stream \(QueueInputDStream#\d+\), whose contents are not checkpointed.*delete the checkpoint directory/);
+  });
+});
