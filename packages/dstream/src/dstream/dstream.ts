@@ -547,6 +547,21 @@ export abstract class DStream<T> {
   /**
    * Runs `f` on every batch's RDD (an output operation). The batch waits for a returned
    * Promise; a throw or rejection fails the batch and stops the context.
+   *
+   * Exactly-once with checkpoint recovery: after a crash, a batch whose outputs may have run
+   * is run again (with the same input when its metadata checkpoint was written). Make the sink
+   * idempotent with `time`: write one file or folder named after `time.milliseconds` and
+   * replace it atomically (as `saveAsTextFiles` does), or upsert rows keyed by
+   * `(time, partition, key)`, or record `time` in the same transaction as the data and skip
+   * batches already recorded. See docs/checkpoint-format.md.
+   *
+   * @example
+   * ```ts
+   * counts.foreachRDD(async (rdd, time) => {
+   *   const rows = await rdd.collect();
+   *   await atomicWriteFile(`/data/out/counts-${time.milliseconds}.json`, JSON.stringify(rows));
+   * });
+   * ```
    */
   foreachRDD(f: ForeachRDDFunction<T>): void {
     new dstreamClasses.ForEachDStream(this, f, 'foreachRDD').register();
