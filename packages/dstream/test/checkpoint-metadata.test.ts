@@ -208,3 +208,36 @@ describe('StreamingContext.getOrCreate in one process', () => {
     expect((queue as Error).message).toMatch(/uses a queue stream \(QueueInputDStream#\d+\), whose contents are not checkpointed.*delete the checkpoint directory/);
   });
 });
+
+describe('graceful stop with a receiver, on a manual clock', () => {
+  it('stops the receiver, advances the clock until every received record is in a batch, and processes them all', async () => {
+    const { Subject } = await import('rxjs');
+    const conf = new SparkConf().setMaster('local[2]').setAppName('graceful').set('spark.streaming.clock', 'manual').set('spark.streaming.blockInterval', '10s');
+    const ssc = new StreamingContext(conf, Seconds(1));
+    const subject = new Subject<number>();
+    const seen: number[] = [];
+    ssc.observableStream(subject).foreachRDD(async (rdd) => { seen.push(...(await rdd.collect())); });
+    await ssc.start();
+    const clock = ssc.clock as ManualClock;
+    await clock.advance(1000);
+    for (let i = 0; i < 1000; i++) subject.next(i);
+    // With a 10 s block interval nothing has been cut into a block yet: all of it is in flight.
+    expect(seen).toHaveLength(0);
+    await ssc.stop(true, true);
+    expect(seen).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    expect(clock.getTimeMillis()).toBeGreaterThan(1000);
+  });
+
+  it('without a graceful stop, records still in flight are not processed (what graceful stop adds)', async () => {
+    const { Subject } = await import('rxjs');
+    const conf = new SparkConf().setMaster('local[2]').setAppName('graceful').set('spark.streaming.clock', 'manual').set('spark.streaming.blockInterval', '10s');
+    const ssc = new StreamingContext(conf, Seconds(1));
+    const subject = new Subject<number>();
+    const seen: number[] = [];
+    ssc.observableStream(subject).foreachRDD(async (rdd) => { seen.push(...(await rdd.collect())); });
+    await ssc.start();
+    for (let i = 0; i < 10; i++) subject.next(i);
+    await ssc.stop(true, false);
+    expect(seen).toEqual([]);
+  });
+});
