@@ -58,6 +58,14 @@ describe('CheckpointStore', () => {
     expect(readdirSync(store.metadataDir).filter((n) => n.startsWith('.'))).toEqual([]);
   });
 
+  it('removes temporary files a killed writer left', async () => {
+    const store = new CheckpointStore(freshDir());
+    await store.write(sampleCheckpoint(1));
+    writeFileSync(join(store.metadataDir, '.checkpoint-000000000002.tmp-123-abcdef01'), 'half');
+    store.removeTemporaryFiles();
+    expect(readdirSync(store.metadataDir)).toEqual(['checkpoint-000000000001']);
+  });
+
   it('falls back past damaged newest files with a warning naming each', async () => {
     const store = new CheckpointStore(freshDir());
     for (let i = 1; i <= 3; i++) await store.write(sampleCheckpoint(i));
@@ -239,5 +247,35 @@ describe('graceful stop with a receiver, on a manual clock', () => {
     for (let i = 0; i < 10; i++) subject.next(i);
     await ssc.stop(true, false);
     expect(seen).toEqual([]);
+  });
+});
+
+describe('WriteAheadLogBlockStore', () => {
+  it('recovers the blocks of checkpointed batches and those never given to a batch, without id clashes across runs', async () => {
+    const { WriteAheadLogBlockStore } = await import('../src/checkpoint/write-ahead-log-block-store.ts');
+    const dir = freshDir();
+    const rel = join('receivedData', 'test');
+    const info = (i: number) => ({ blockId: `input-0-${i}`, streamId: 0, numRecords: 2, createdAtMs: 1000 + i });
+    const first = new WriteAheadLogBlockStore(join(dir, rel), rel);
+    await first.open(60_000);
+    for (let i = 0; i < 5; i++) await first.put(info(i), [i, i]);
+    expect(first.get('input-0-3')).toEqual([3, 3]);
+    await first.close();
+    // The checkpoint: blocks 0..2 were given to batches; its retained batches use 1 and 2.
+    const run = first.run;
+    const position = { kind: 'receiver-wal' as const, dir: rel, run, maxAllocatedOrd: 2 };
+    const recovered = await WriteAheadLogBlockStore.recover(dir, position, new Set([`${run}/input-0-1`, `${run}/input-0-2`]), 0);
+    expect([...recovered.blocks.keys()]).toEqual([1, 2, 3, 4].map((i) => `${run}/input-0-${i}`));
+    expect(recovered.unallocated.map((u) => u.id)).toEqual([`${run}/input-0-3`, `${run}/input-0-4`]);
+    expect(recovered.nextOrd).toBe(5);
+    const second = new WriteAheadLogBlockStore(recovered.dir, recovered.relDir, recovered);
+    await second.open(60_000);
+    expect(second.get(`${run}/input-0-3`)).toEqual([3, 3]);
+    // The new run numbers its blocks from 0 again: qualified ids keep them apart.
+    await second.put(info(3), ['new']);
+    expect(second.get('input-0-3')).toEqual(['new']);
+    expect(second.get(`${run}/input-0-3`)).toEqual([3, 3]);
+    expect(second.ordOf('input-0-3')).toBe(5);
+    await second.close();
   });
 });

@@ -88,6 +88,17 @@ export class CheckpointStore {
     return file;
   }
 
+  /** Deletes temporary files a killed writer left behind (before this process writes). */
+  removeTemporaryFiles(): void {
+    let names: string[];
+    try {
+      names = readdirSync(this.metadataDir);
+    } catch {
+      return;
+    }
+    for (const name of names) if (name.startsWith('.checkpoint-')) rmSync(join(this.metadataDir, name), { force: true });
+  }
+
   private prune(): void {
     const files = this.list();
     for (let i = 0; i < files.length - this.retain; i++) rmSync(files[i]!.file, { force: true });

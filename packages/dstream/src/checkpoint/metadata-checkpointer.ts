@@ -74,6 +74,7 @@ export class MetadataCheckpointer {
 
   constructor(private readonly ssc: StreamingContext, checkpointDir: string, recovered?: RecoveredCheckpointInfo) {
     this.store = new CheckpointStore(checkpointDir);
+    this.store.removeTemporaryFiles();
     this.sequence = this.store.nextSequence();
     if (recovered !== undefined) {
       for (const t of recovered.pendingTimes) this.pending.add(t);
