@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runChild, seededRandom } from './support/child-process.ts';
+import { runChild, seededRandom, startChild } from './support/child-process.ts';
 import type { KillPhase, PipelineArgs } from './support/recovery-pipeline.ts';
 
 const SCRIPT = 'packages/dstream/test/support/recovery-pipeline.ts';
@@ -61,6 +61,14 @@ function readOutputs(outDir: string): Map<string, string> {
     out.set(name, files.filter((f) => f.startsWith('part-')).map((f) => readFileSync(join(dir, f), 'utf8')).join(''));
   }
   return out;
+}
+
+async function until(cond: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }
 
 function dirsFor(name: string): Pick<PipelineArgs, 'feedDir' | 'inputDir' | 'checkpointDir' | 'outDir' | 'batches'> {
@@ -122,6 +130,31 @@ describe('SIGKILL at five seeded random points, restarted with getOrCreate each 
     expect(last.stdout, last.stderr).toContain('done');
     // Every restart resumed from a checkpoint, not from scratch.
     expect(starts.slice(1).every((s) => Number(s) > 0)).toBe(true);
+    const outputs = readOutputs(dirs.outDir);
+    expect([...outputs.keys()]).toEqual([...reference.keys()]);
+    for (const [name, content] of reference) expect(outputs.get(name), name).toBe(content);
+  }, 120_000);
+});
+
+describe('SIGKILL from outside at five seeded random instants', () => {
+  it('leaves the same output folders as the uninterrupted run, whatever was being written', async () => {
+    const rnd = seededRandom(11);
+    const dirs = dirsFor('random-instants');
+    const args = { ...dirs, variant: 'v1', slowMs: 25 } satisfies PipelineArgs;
+    let kills = 0;
+    for (let i = 0; i < 5; i++) {
+      const child = startChild(SCRIPT, args);
+      await until(() => /started at \d+/.test(child.output()));
+      const delay = Math.floor(rnd() * 150);
+      await new Promise((r) => setTimeout(r, delay));
+      child.child.kill('SIGKILL');
+      const run = await child.done;
+      if (run.signal === 'SIGKILL') kills++;
+      else expect(run.stdout, run.stderr).toContain('done');
+    }
+    const last = await runChild(SCRIPT, args);
+    expect(last.stdout, last.stderr).toContain('done');
+    expect(kills).toBeGreaterThanOrEqual(3);
     const outputs = readOutputs(dirs.outDir);
     expect([...outputs.keys()]).toEqual([...reference.keys()]);
     for (const [name, content] of reference) expect(outputs.get(name), name).toBe(content);

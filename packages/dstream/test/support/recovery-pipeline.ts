@@ -28,6 +28,8 @@ export interface PipelineArgs {
   killAt?: { time: number; phase: KillPhase };
   /** Stop after feeding this many batches without stopping the context (then wait for a signal). */
   feedOnly?: number;
+  /** Sleep this long in an output of every batch (widens the window for kills from outside). */
+  slowMs?: number;
   /** Enable spark.streaming.stopGracefullyOnShutdown. */
   gracefulOnShutdown?: boolean;
 }
@@ -49,6 +51,7 @@ function create(): StreamingContext {
   totals.transform((rdd) => rdd.sortByKey(true, 1)).saveAsTextFiles(join(args.outDir, 'totals'));
   // The worst moment: one output of the batch written, the next not.
   totals.foreachRDD(async (_rdd, time) => {
+    if (args.slowMs !== undefined) await new Promise((r) => setTimeout(r, args.slowMs));
     killIf(time.milliseconds, 'mid-output');
     if (args.killAt?.phase === 'mid-output-checkpointed' && args.killAt.time === time.milliseconds) {
       await new Promise((r) => setTimeout(r, 200));
