@@ -37,7 +37,7 @@ export { StreamingContext } from './internal.ts';
 export type { StreamingContextState, RDDsOf } from './internal.ts';
 export { DStreamGraph } from './internal.ts';
 export { IncompatibleCheckpointError, CorruptCheckpointError, CHECKPOINT_FORMAT_VERSION } from './internal.ts';
-export type { CheckpointableInput, MetadataCheckpoint } from './internal.ts';
+export type { CheckpointableInput, CheckpointRecoveryInfo, MetadataCheckpoint } from './internal.ts';
 export { BatchInfo, OutputOperationInfo, BatchFailedError } from './internal.ts';
 export type {
   StreamInputInfo,

@@ -50,3 +50,4 @@ export * from './streaming-context.ts';
 export * from './checkpoint/metadata-checkpoint.ts';
 export * from './checkpoint/incompatible-checkpoint-error.ts';
 export * from './checkpoint/checkpointable-input.ts';
+export type { CheckpointRecoveryInfo } from './checkpoint/checkpoint-recovery.ts';

@@ -17,6 +17,7 @@ import { ObservableReceiver } from './receiver/observable-receiver.ts';
 import type { Receiver } from './receiver/receiver.ts';
 import type { SocketReceiverOptions } from './receiver/socket-receiver.ts';
 import { getOrCreateFromCheckpoint, metadataCheckpointerOf, startMetadataCheckpointing } from './checkpoint/checkpoint-recovery.ts';
+import type { CheckpointRecoveryInfo } from './checkpoint/checkpoint-recovery.ts';
 import { installShutdownHook } from './checkpoint/shutdown-hook.ts';
 import { stopReceiversAndDrain } from './checkpoint/graceful-stop.ts';
 
@@ -123,6 +124,8 @@ export class StreamingContext {
    * listing the differences.
    *
    * Unlike Spark's, this returns a Promise (`create` may be async too): recovery reads files.
+   * `create` receives a {@link CheckpointRecoveryInfo} when recovering and nothing on a fresh
+   * start (where Spark would not call it at all).
    *
    * @example
    * ```ts
@@ -135,7 +138,7 @@ export class StreamingContext {
    * await ssc.start();
    * ```
    */
-  static getOrCreate(checkpointDir: string, create: () => StreamingContext | Promise<StreamingContext>): Promise<StreamingContext> {
+  static getOrCreate(checkpointDir: string, create: (recovery?: CheckpointRecoveryInfo) => StreamingContext | Promise<StreamingContext>): Promise<StreamingContext> {
     return getOrCreateFromCheckpoint(checkpointDir, create);
   }
 

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Seconds, SparkConf } from '@kindling/core';
 import type { ManualClock } from '@kindling/core';
 import { IncompatibleCheckpointError, State, StateSpec, StreamingContext } from '../src/index.ts';
-import type { DStream } from '../src/index.ts';
+import type { CheckpointRecoveryInfo, DStream } from '../src/index.ts';
 import { CheckpointStore } from '../src/checkpoint/checkpoint-store.ts';
 import { CHECKPOINT_FORMAT_VERSION, CorruptCheckpointError, decodeCheckpoint, encodeCheckpoint } from '../src/internal.ts';
 import type { MetadataCheckpoint } from '../src/internal.ts';
@@ -130,8 +130,11 @@ function build(dir: string, p: Program, outputs: Outputs): StreamingContext {
 /** Runs batches up to `until` (ms) with getOrCreate, then stops (every batch completed). */
 async function runTo(dir: string, p: Program, until: number, outputs: Outputs): Promise<number> {
   let created = 0;
-  const ssc = await StreamingContext.getOrCreate(dir, () => { created++; return build(dir, p, outputs); });
+  let recovering: CheckpointRecoveryInfo | undefined;
+  const ssc = await StreamingContext.getOrCreate(dir, (info) => { created++; recovering = info; return build(dir, p, outputs); });
   expect(created).toBe(1);
+  // The factory learns whether it recovers, and from where.
+  if (recovering !== undefined) expect(recovering.checkpointFile).toContain(join(dir, 'metadata', 'checkpoint-'));
   await ssc.start();
   const clock = ssc.clock as ManualClock;
   const startedAt = clock.getTimeMillis();
@@ -146,6 +149,10 @@ describe('StreamingContext.getOrCreate in one process', () => {
   it('without a checkpoint calls create once and sets the checkpoint directory', async () => {
     reference = new Map();
     const dir = freshDir();
+    let info: CheckpointRecoveryInfo | undefined | 'not called' = 'not called';
+    const first = await StreamingContext.getOrCreate(dir, (i) => { info = i; return build(dir, { inputA: goodA }, new Map()); });
+    expect(info).toBeUndefined();
+    await first.stop(true);
     const started = await runTo(dir, { inputA: goodA }, BATCHES * 1000, reference);
     expect(started).toBe(0);
     // hand-checked: totals after 10 batches: a = 10, b = 1 + ... + 10 = 55, k0..k3 = 2 per batch with i % 4

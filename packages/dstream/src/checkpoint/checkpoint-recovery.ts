@@ -16,6 +16,19 @@ import { isReceiverInput, isWalInputPosition, WriteAheadLogBlockStore } from './
 import type { BlockBatchLike } from './write-ahead-log-block-store.ts';
 import type { RecoveredCheckpointInfo } from './metadata-checkpointer.ts';
 
+/**
+ * What `StreamingContext.getOrCreate` passes to its factory when it recovers (nothing on a
+ * fresh start), e.g. to print Spark's "Creating new context" only when there is no checkpoint.
+ */
+export interface CheckpointRecoveryInfo {
+  /** The metadata checkpoint file recovery uses. */
+  readonly checkpointFile: string;
+  /** The latest batch generated before the stop or crash. */
+  readonly latestBatchTime: Time;
+  /** Batches generated and not completed: they run again first. */
+  readonly pendingBatches: readonly Time[];
+}
+
 const recovered = new WeakMap<StreamingContext, RecoveredCheckpointInfo & { checkpoint: StoredCheckpoint }>();
 const checkpointers = new WeakMap<StreamingContext, MetadataCheckpointer>();
 
@@ -52,7 +65,7 @@ export async function startMetadataCheckpointing(ssc: StreamingContext): Promise
  * matches the checkpoint's streams to it, restores their data and arranges for the batches
  * that were generated but not completed (and those missed while down) to run first.
  */
-export async function getOrCreateFromCheckpoint(checkpointDir: string, create: () => StreamingContext | Promise<StreamingContext>): Promise<StreamingContext> {
+export async function getOrCreateFromCheckpoint(checkpointDir: string, create: (recovery?: CheckpointRecoveryInfo) => StreamingContext | Promise<StreamingContext>): Promise<StreamingContext> {
   const store = new CheckpointStore(checkpointDir);
   const files = store.list();
   if (files.length === 0) {
@@ -61,7 +74,7 @@ export async function getOrCreateFromCheckpoint(checkpointDir: string, create: (
     return ssc;
   }
   const stored = newestUsable(store);
-  const ssc = await create();
+  const ssc = await create({ checkpointFile: stored.file, latestBatchTime: new Time(stored.checkpoint.latestGeneratedTime), pendingBatches: stored.checkpoint.pendingTimes.map((t) => new Time(t)) });
   try {
     await restore(ssc, stored, checkpointDir);
   } catch (e) {
