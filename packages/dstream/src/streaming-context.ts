@@ -328,7 +328,7 @@ export class StreamingContext {
     const wasActive = this.state === 'ACTIVE';
     try {
       if (wasActive) {
-        if (stopGracefully) await stopReceiversAndDrain(this);
+        if (stopGracefully) await stopReceiversAndDrain(this, this.gracefulStopTimeoutMs());
         this.scheduler.jobGenerator.stop();
         await this.scheduler.jobScheduler.stop(stopGracefully, stopGracefully ? this.gracefulStopTimeoutMs() : 2000);
         await this.graph.stopInputs();

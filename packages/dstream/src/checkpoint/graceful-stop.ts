@@ -12,8 +12,9 @@ import { isReceiverInput } from './write-ahead-log-block-store.ts';
  * With a `ManualClock` the clock is advanced batch by batch (nothing else would move it).
  * From inside an output operation, nothing waits (the running batch would wait for itself):
  * blocks not yet in a batch stay in the write-ahead log, if there is one, for the next run.
+ * Gives up (with a warning) after `timeoutMs` (`spark.streaming.gracefulStopTimeout`).
  */
-export async function stopReceiversAndDrain(ssc: StreamingContext): Promise<void> {
+export async function stopReceiversAndDrain(ssc: StreamingContext, timeoutMs: number): Promise<void> {
   const receivers = ssc.graph.inputStreams.filter(isReceiverInput);
   if (receivers.length === 0) return;
   await Promise.all(receivers.map((r) => r.stop()));
@@ -21,7 +22,12 @@ export async function stopReceiversAndDrain(ssc: StreamingContext): Promise<void
   const gen = ssc.scheduler.jobGenerator;
   const jobs = ssc.scheduler.jobScheduler;
   const batchMs = ssc.batchDuration.milliseconds;
+  const deadline = Date.now() + timeoutMs;
   while (receivers.some((r) => r.hasPendingInput?.() === true) && jobs.failure === undefined) {
+    if (Date.now() > deadline) {
+      process.emitWarning(`Graceful stop: received data was still waiting for a batch after ${timeoutMs} ms (spark.streaming.gracefulStopTimeout); stopping without it${ssc.checkpointDir === undefined ? '' : ' (with the receiver write-ahead log, the next run recovers it)'}.`, 'KindlingStreamWarning');
+      return;
+    }
     const clock = ssc.clock;
     if (clock instanceof ManualClock) await clock.advance(Math.max(0, gen.nextBatchTime.milliseconds - clock.getTimeMillis()));
     else await new Promise((r) => setTimeout(r, Math.min(50, batchMs)));
