@@ -113,7 +113,7 @@ export async function runSuite(cli: CliOptions, log: (line: string) => void): Pr
       };
       delete (row as Partial<typeof result>).outputsFile;
       suite.rows.push(row);
-      log(`  ${system.padEnd(8)} ${result.error ? `unavailable: ${result.error.split('\n')[0]}` : `${Math.round(result.recordsPerSec).toLocaleString('en-US')} records/s, ${agrees ? 'agrees' : agrees === false ? 'DISAGREES' : 'not compared'}`}`);
+      log(`  ${system.padEnd(15)} ${result.error ? `unavailable: ${result.error.split('\n')[0]}` : `${Math.round(result.recordsPerSec).toLocaleString('en-US')} records/s, ${agrees ? 'agrees' : agrees === false ? 'DISAGREES' : 'not compared'}`}`);
     }
   }
 
@@ -124,7 +124,7 @@ export async function runSuite(cli: CliOptions, log: (line: string) => void): Pr
       const run = await spawnChild<LatencyResult>(LATENCY_CHILD, JSON.stringify({ system, options, resultFile }), resultFile, timeoutMs, cli.profileDir);
       const result = run.result ?? { system, error: run.failure, rate: options.latencyRate, trials: [], peakHeapBytes: 0 };
       suite.latency.push(result);
-      log(`  ${system.padEnd(8)} ${result.error ? `unavailable: ${result.error.split('\n')[0]}` : result.bestIntervalMs !== undefined ? `${result.bestIntervalMs} ms batches, p99 ${result.p99Ms?.toFixed(1)} ms` : 'no interval sustained'}`);
+      log(`  ${system.padEnd(15)} ${result.error ? `unavailable: ${result.error.split('\n')[0]}` : result.bestIntervalMs !== undefined ? `${result.bestIntervalMs} ms batches, p99 ${result.p99Ms?.toFixed(1)} ms` : 'no interval sustained'}`);
     }
   }
   rmSync(workDir, { recursive: true, force: true });

@@ -49,7 +49,8 @@ export const ordersWorkload: Workload<OrdersInput> = {
   systems: {
     hand: async () => (await import('./orders-hand.ts')).ordersHand,
     rxjs: async () => (await import('./orders-rxjs.ts')).ordersRxjs,
-    kindling: async () => (await import('./orders-kindling.ts')).ordersKindling,
+    kindling: async () => (await import('./orders-kindling.ts')).ordersKindling(false),
+    'kindling-cached': async () => (await import('./orders-kindling.ts')).ordersKindling(true),
     beam: async () => (await import('./orders-beam.ts')).ordersBeam,
   },
 };
