@@ -43,6 +43,18 @@ function manualConf(): SparkConf {
   return new SparkConf().setMaster('local[2]').setAppName('recovery-bench').set('spark.streaming.clock', 'manual');
 }
 
+const firstBatches = new Map<number, KV[]>();
+/** The input of batch 1, built once per size (so getOrCreate's timing is not about building it). */
+function firstBatch(keys: number): KV[] {
+  let first = firstBatches.get(keys);
+  if (first === undefined) {
+    first = new Array<KV>(keys);
+    for (let i = 0; i < keys; i++) first[i] = [i, 1];
+    firstBatches.set(keys, first);
+  }
+  return first;
+}
+
 /**
  * Batch 1 brings `keys` distinct keys; batch 2 touches 1,000 of them. `onState` sees each
  * batch's state RDD.
@@ -50,8 +62,7 @@ function manualConf(): SparkConf {
 function stateProgram(dir: string, keys: number, checkpointEveryBatch: boolean, onState: (rdd: RDD<KV>) => void = () => {}): StreamingContext {
   const ssc = new StreamingContext(manualConf(), Seconds(1));
   ssc.checkpoint(dir);
-  const first: KV[] = new Array(keys);
-  for (let i = 0; i < keys; i++) first[i] = [i, 1];
+  const first = firstBatch(keys);
   const touch: KV[] = Array.from({ length: 1000 }, (_, i) => [i * 7, 1] as KV);
   const input = new TestInputDStream<KV>(ssc, [first, touch, touch, touch], 2);
   const state = input.updateStateByKey((vs: number[], s: number | undefined) => (vs.length === 0 ? s : vs.reduce((a, b) => a + b, s ?? 0)));

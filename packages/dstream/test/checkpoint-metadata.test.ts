@@ -1,6 +1,7 @@
 // Metadata checkpoints in one process: the encoding, the store's retention and fallback, and
 // getOrCreate's restore and compatibility rules (stable ids, structural matching, .name()).
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -204,6 +205,20 @@ describe('StreamingContext.getOrCreate in one process', () => {
     const oldId = cp.streams.find((s) => s.kind === 'StateDStream')!.id;
     await runTo(dir, { inputA: goodA, extraBranchFirst: true, totalsName: oldId }, BATCHES * 1000, outputs);
     expect(outputs.get('totals')!.get(10_000)).toBe(reference.get('totals')!.get(10_000));
+  });
+
+  it("deletes an earlier run's RDD checkpoint folder once no kept checkpoint needs it, never a folder it did not write", async () => {
+    const dir = freshDir();
+    const mine = join(dir, randomUUID());
+    mkdirSync(mine, { recursive: true });
+    writeFileSync(join(mine, 'data'), 'the application\'s own');
+    await runTo(dir, { inputA: goodA }, 4000, new Map());
+    const firstRun = new CheckpointStore(dir).readLatest()!.checkpoint.rddCheckpointDir!;
+    expect(existsSync(firstRun)).toBe(true);
+    const outputs: Outputs = new Map();
+    await runTo(dir, { inputA: goodA }, 14_000, outputs);
+    expect(existsSync(firstRun)).toBe(false);
+    expect(readFileSync(join(mine, 'data'), 'utf8')).toBe("the application's own");
   });
 
   it('refuses a changed batch duration and a queue stream, saying what to do', async () => {

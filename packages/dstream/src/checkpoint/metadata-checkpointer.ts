@@ -1,9 +1,9 @@
-import { readdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { StreamingContext } from '../streaming-context.ts';
 import type { JobSet } from '../scheduler/job-set.ts';
 import { isCheckpointableInput } from './checkpointable-input.ts';
-import { CheckpointStore } from './checkpoint-store.ts';
+import { CheckpointStore, DEFAULT_RETAINED_CHECKPOINTS } from './checkpoint-store.ts';
 import { describeGraph, inputKeys } from './graph-shape.ts';
 import type { InputDStream } from '../input/input-dstream.ts';
 import { isReceiverInput, newWalDir, WriteAheadLogBlockStore } from './write-ahead-log-block-store.ts';
@@ -59,6 +59,8 @@ export class MetadataCheckpointer {
   private readonly completedWaiters: ((cp: MetadataCheckpoint) => void | Promise<void>)[] = [];
   private closed = false;
   private readonly restored = new Map<string, CheckpointedRDDDescriptor>();
+  /** RDD checkpoint folders of this and earlier runs that metadata checkpoints named. */
+  private readonly knownAppDirs = new Set<string>();
   /** The receiver write-ahead logs, by input stream. */
   readonly walStores = new Map<InputDStream<unknown>, WriteAheadLogBlockStore>();
   private readonly walCleanThresholds = new Map<WriteAheadLogBlockStore, number>();
@@ -80,6 +82,7 @@ export class MetadataCheckpointer {
       for (const t of recovered.pendingTimes) this.pending.add(t);
       this.latestGenerated = recovered.latestGeneratedTime;
       this.referencedBySeq.set(0, new Set(recovered.referencedAppDirs));
+      for (const d of recovered.referencedAppDirs) this.knownAppDirs.add(d);
       for (const [id, d] of recovered.restoredRDDs) this.restored.set(id, d);
       for (const [input, store] of recovered.walStores) this.walStores.set(input, store);
     }
@@ -314,30 +317,28 @@ export class MetadataCheckpointer {
     }
   }
 
-  /** Remembers which RDD checkpoint folders the retained checkpoints use; deletes the others of earlier runs. */
+  /**
+   * Remembers which RDD checkpoint folders (`<dir>/<uuid>`) the retained checkpoints use, and
+   * deletes those of earlier runs that no retained checkpoint uses any more. Only folders that
+   * some metadata checkpoint named are ever deleted: a folder the application made itself
+   * (`sc.setCheckpointDir` for its own RDDs) is left alone.
+   */
   private track(cp: MetadataCheckpoint): void {
     const dirs = new Set<string>();
     for (const s of cp.streams) if (s.checkpointedRDD !== undefined) dirs.add(dirname(s.checkpointedRDD.path));
+    for (const d of dirs) this.knownAppDirs.add(d);
     this.referencedBySeq.set(cp.sequence, dirs);
-    const retainedFrom = cp.sequence - 10;
+    const retainedFrom = cp.sequence - DEFAULT_RETAINED_CHECKPOINTS;
     for (const seq of [...this.referencedBySeq.keys()]) if (seq !== 0 && seq <= retainedFrom) this.referencedBySeq.delete(seq);
-    // The recovered run's references stay until ten checkpoints of this run replaced them.
-    if (this.writes >= 10) this.referencedBySeq.delete(0);
+    // The recovered run's references stay until this run wrote as many checkpoints as are kept.
+    if (this.writes >= DEFAULT_RETAINED_CHECKPOINTS) this.referencedBySeq.delete(0);
     const keep = new Set<string>();
     for (const set of this.referencedBySeq.values()) for (const d of set) keep.add(d);
     const current = this.ssc.sparkContext.getCheckpointDir();
-    if (current === undefined) return;
-    const root = dirname(current);
-    let names: string[];
-    try {
-      names = readdirSync(root);
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      if (!APP_DIR_RE.test(name) || name === basename(current)) continue;
-      const dir = join(root, name);
-      if (!keep.has(dir)) rmSync(dir, { recursive: true, force: true });
+    for (const dir of this.knownAppDirs) {
+      if (keep.has(dir) || dir === current || !APP_DIR_RE.test(basename(dir))) continue;
+      rmSync(dir, { recursive: true, force: true });
+      this.knownAppDirs.delete(dir);
     }
   }
 
