@@ -118,8 +118,10 @@ export async function runSuite(cli: CliOptions, log: (line: string) => void): Pr
   }
 
   if (selected('latency')) {
-    log(`latency: ${cli.systems.filter((s) => s !== 'beam').join(', ')}`);
-    for (const system of cli.systems.filter((s) => s !== 'beam')) {
+    // Beam's direct runner is batch-only; kindling-cached differs from kindling on orders only.
+    const latencySystems = cli.systems.filter((s) => s !== 'beam' && s !== 'kindling-cached');
+    log(`latency: ${latencySystems.join(', ')}`);
+    for (const system of latencySystems) {
       const resultFile = join(workDir, `${seq++}-latency-${system}.result.json`);
       const run = await spawnChild<LatencyResult>(LATENCY_CHILD, JSON.stringify({ system, options, resultFile }), resultFile, timeoutMs, cli.profileDir);
       const result = run.result ?? { system, error: run.failure, rate: options.latencyRate, trials: [], peakHeapBytes: 0 };
