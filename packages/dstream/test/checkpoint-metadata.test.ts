@@ -95,6 +95,8 @@ interface Program {
   withoutTotals?: boolean;
   /** Names the totals stream. */
   totalsName?: string;
+  /** The totals' state becomes `{ total }` (a changed state type). */
+  totalsAsObject?: boolean;
 }
 
 const BATCHES = 10;
@@ -114,7 +116,9 @@ function build(dir: string, p: Program, outputs: Outputs): StreamingContext {
   const b = new TestInputDStream<KV>(ssc, inputB, 2);
   if (p.extraBranchFirst === true) record('extra', a.filter((kv) => kv[0] === 'a').map((kv) => kv[1]));
   if (p.withoutTotals !== true) {
-    const totals = a.updateStateByKey((vs: number[], s: number | undefined) => vs.reduce((x, y) => x + y, s ?? 0)).checkpoint(Seconds(2));
+    const totals = p.totalsAsObject === true
+      ? a.updateStateByKey((vs: number[], s: { total: number } | undefined) => ({ total: vs.reduce((x, y) => x + y, typeof s === 'number' ? s : (s?.total ?? 0)) })).checkpoint(Seconds(2))
+      : a.updateStateByKey((vs: number[], s: number | undefined) => vs.reduce((x, y) => x + y, s ?? 0)).checkpoint(Seconds(2));
     if (p.totalsName !== undefined) totals.name(p.totalsName);
     record('totals', totals);
   }
@@ -221,6 +225,27 @@ describe('StreamingContext.getOrCreate in one process', () => {
     expect(readFileSync(join(mine, 'data'), 'utf8')).toBe("the application's own");
   });
 
+  it('records the key/state shape and warns when a recovered program produces another one', async () => {
+    const dir = freshDir();
+    await runTo(dir, { inputA: goodA }, 4000, new Map());
+    const cp = new CheckpointStore(dir).readLatest()!.checkpoint;
+    const totals = cp.streams.find((s) => s.kind === 'StateDStream')!;
+    expect(totals.stateShape).toBe('[string, number]');
+    expect(cp.streams.find((s) => s.kind === 'MappedDStream')?.stateShape).toBeUndefined();
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => { warnings.push(w.message); };
+    process.on('warning', onWarning);
+    try {
+      await runTo(dir, { inputA: goodA, totalsAsObject: true }, 7000, new Map());
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((w) => w.includes('key/state'))).toEqual([
+      `The key/state of '${totals.id}' had the shape [string, number] in the checkpoint it was recovered from, and the new program produces [string, {total}]: the new code may misread the recovered state. If the state type changed on purpose, start fresh (delete the checkpoint directory) or convert old states in the update function.`,
+    ]);
+  });
+
   it('refuses a changed batch duration and a queue stream, saying what to do', async () => {
     const dir = freshDir();
     await runTo(dir, { inputA: goodA }, 2000, new Map());
@@ -246,7 +271,7 @@ describe('graceful stop with a receiver, on a manual clock', () => {
     const ssc = new StreamingContext(conf, Seconds(1));
     const subject = new Subject<number>();
     const seen: number[] = [];
-    ssc.observableStream(subject).foreachRDD(async (rdd) => { seen.push(...(await rdd.collect())); });
+    ssc.observableStream(subject, undefined, { log: () => {} }).foreachRDD(async (rdd) => { seen.push(...(await rdd.collect())); });
     await ssc.start();
     const clock = ssc.clock as ManualClock;
     await clock.advance(1000);
@@ -264,7 +289,7 @@ describe('graceful stop with a receiver, on a manual clock', () => {
     const ssc = new StreamingContext(conf, Seconds(1));
     const subject = new Subject<number>();
     const seen: number[] = [];
-    ssc.observableStream(subject).foreachRDD(async (rdd) => { seen.push(...(await rdd.collect())); });
+    ssc.observableStream(subject, undefined, { log: () => {} }).foreachRDD(async (rdd) => { seen.push(...(await rdd.collect())); });
     await ssc.start();
     for (let i = 0; i < 10; i++) subject.next(i);
     await ssc.stop(true, false);

@@ -109,7 +109,9 @@ async function restore(ssc: StreamingContext, stored: StoredCheckpoint, checkpoi
   const sc = ssc.sparkContext;
 
   const restoredRDDs = new Map<string, CheckpointedRDDDescriptor>();
+  const expectedStateShapes = new Map<string, string>();
   for (const [stream, old] of match.streams) {
+    if (old.stateShape !== undefined && old.stateShape !== null) expectedStateShapes.set(stream.name(), old.stateShape);
     const d = old.checkpointedRDD;
     if (d === undefined) continue;
     const partitioner = d.partitioner?.kind === 'hash' ? new HashPartitioner(d.partitioner.numPartitions) : undefined;
@@ -169,6 +171,7 @@ async function restore(ssc: StreamingContext, stored: StoredCheckpoint, checkpoi
     latestGeneratedTime: Math.max(latest, replayTimes.at(-1)?.milliseconds ?? latest),
     referencedAppDirs: referencedAppDirs(new CheckpointStore(checkpointDir)),
     restoredRDDs,
+    expectedStateShapes,
     walStores,
   });
   if (match.notes.length > 0 && process.env.KINDLING_CHECKPOINT_DEBUG === '1') {

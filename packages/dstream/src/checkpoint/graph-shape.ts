@@ -4,6 +4,7 @@ import type { DStream } from '../dstream/dstream.ts';
 import type { DStreamGraph } from '../dstream/dstream-graph.ts';
 import { dstreamClasses } from '../dstream/registry.ts';
 import type { InputDStream } from '../input/input-dstream.ts';
+import { sampleElementShape } from './value-shape.ts';
 import type { CheckpointedRDDDescriptor, MetadataCheckpoint, OutputDescriptor, PartitionerDescriptor, StreamDescriptor } from './metadata-checkpoint.ts';
 
 /** The graph as data: what a checkpoint records about each stream and output. */
@@ -84,12 +85,20 @@ export function structuralKeys(graph: DStreamGraph): Map<DStream<unknown>, strin
   return keys;
 }
 
-/** Describes the graph (streams by stable id, outputs) for a checkpoint or a comparison. */
-export function describeGraph(graph: DStreamGraph): GraphShape {
+/**
+ * Describes the graph (streams by stable id, outputs) for a checkpoint or a comparison.
+ * `stateShapes` caches the state shapes sampled so far, by stream id (sampled once known).
+ */
+export function describeGraph(graph: DStreamGraph, stateShapes?: Map<string, string>): GraphShape {
   const keys = structuralKeys(graph);
   const streams: StreamDescriptor[] = [];
   for (const [s, structuralKey] of keys) {
     const stateful = isStatefulStream(s);
+    let stateShape = stateful ? stateShapes?.get(s.name()) : undefined;
+    if (stateful && stateShape === undefined) {
+      stateShape = sampleElementShape(s);
+      if (stateShape !== undefined) stateShapes?.set(s.name(), stateShape);
+    }
     streams.push({
       id: s.name(),
       named: hasCustomName(s),
@@ -101,6 +110,7 @@ export function describeGraph(graph: DStreamGraph): GraphShape {
       checkpointMs: s.checkpointDuration?.milliseconds,
       stateful,
       checkpointedRDD: s.checkpointDuration === undefined ? undefined : latestCheckpointedRDD(s),
+      stateShape,
     });
   }
   const outputs = graph.outputStreams.map((o) => ({ outputOpId: o.outputOpId, opName: o.opName, parent: o.dependencies[0]!.name() }));

@@ -45,6 +45,11 @@ export interface StreamDescriptor {
   readonly stateful: boolean;
   /** The latest checkpointed RDD (stateful streams, or streams with `checkpoint(interval)`). */
   readonly checkpointedRDD: CheckpointedRDDDescriptor | undefined;
+  /**
+   * Stateful streams: the shape of a sample element (key and state), e.g. `[string, number]`,
+   * when known (see `shapeOf`). Optional: absent in checkpoints that did not know it.
+   */
+  readonly stateShape?: string | undefined;
 }
 
 /** One input stream's position. */

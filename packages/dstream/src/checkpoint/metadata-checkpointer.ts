@@ -28,6 +28,8 @@ export interface RecoveredCheckpointInfo {
   readonly latestGeneratedTime: number;
   /** RDD checkpoint folders (`<dir>/<uuid>`) that retained checkpoint files still reference. */
   readonly referencedAppDirs: ReadonlySet<string>;
+  /** State shapes the checkpoint recorded, by current stream id: checked against the new program's. */
+  readonly expectedStateShapes: ReadonlyMap<string, string>;
   /** Checkpointed RDDs restored into streams, by current stream id: still the latest until replaced. */
   readonly restoredRDDs: ReadonlyMap<string, CheckpointedRDDDescriptor>;
   /** Write-ahead logs read back for receiver streams, to continue. */
@@ -59,6 +61,9 @@ export class MetadataCheckpointer {
   private readonly completedWaiters: ((cp: MetadataCheckpoint) => void | Promise<void>)[] = [];
   private closed = false;
   private readonly restored = new Map<string, CheckpointedRDDDescriptor>();
+  /** State shapes sampled so far, by stream id; and those a recovered checkpoint recorded. */
+  private readonly stateShapes = new Map<string, string>();
+  private readonly expectedStateShapes = new Map<string, string>();
   /** RDD checkpoint folders of this and earlier runs that metadata checkpoints named. */
   private readonly knownAppDirs = new Set<string>();
   /** The receiver write-ahead logs, by input stream. */
@@ -84,6 +89,7 @@ export class MetadataCheckpointer {
       this.referencedBySeq.set(0, new Set(recovered.referencedAppDirs));
       for (const d of recovered.referencedAppDirs) this.knownAppDirs.add(d);
       for (const [id, d] of recovered.restoredRDDs) this.restored.set(id, d);
+      for (const [id, shape] of recovered.expectedStateShapes) this.expectedStateShapes.set(id, shape);
       for (const [input, store] of recovered.walStores) this.walStores.set(input, store);
     }
   }
@@ -207,7 +213,8 @@ export class MetadataCheckpointer {
   /** The checkpoint of this instant. */
   capture(reason: MetadataCheckpoint['reason'], batchTime: number): MetadataCheckpoint {
     const graph = this.ssc.graph;
-    const shape = describeGraph(graph);
+    const shape = describeGraph(graph, this.stateShapes);
+    if (this.expectedStateShapes.size > 0) this.checkStateShapes();
     const keys = inputKeys(graph);
     const inputs: InputDescriptor[] = graph.inputStreams.map((input) => {
       const wal = this.walStores.get(input);
@@ -243,6 +250,21 @@ export class MetadataCheckpointer {
       outputs: shape.outputs,
       rddCheckpointDir: this.ssc.sparkContext.getCheckpointDir(),
     };
+  }
+
+  /**
+   * Where known, warns when a recovered stateful stream's key/state shape differs from the
+   * one its checkpoint recorded (types are erased at run time: this samples one element).
+   */
+  private checkStateShapes(): void {
+    for (const [id, expected] of this.expectedStateShapes) {
+      const now = this.stateShapes.get(id);
+      if (now === undefined) continue;
+      this.expectedStateShapes.delete(id);
+      if (now !== expected) {
+        process.emitWarning(`The key/state of '${id}' had the shape ${expected} in the checkpoint it was recovered from, and the new program produces ${now}: the new code may misread the recovered state. If the state type changed on purpose, start fresh (delete the checkpoint directory) or convert old states in the update function.`, 'KindlingCheckpointWarning');
+      }
+    }
   }
 
   /** Block ids qualified with their run; tracks the highest log ordinal given to a batch. */
