@@ -225,6 +225,29 @@ describe('StreamingContext.getOrCreate in one process', () => {
     expect(readFileSync(join(mine, 'data'), 'utf8')).toBe("the application's own");
   });
 
+  it('falls back to an older checkpoint when the state files the newest refers to are damaged', async () => {
+    const dir = freshDir();
+    await runTo(dir, { inputA: goodA }, 6000, new Map());
+    const newest = new CheckpointStore(dir).readLatest()!.checkpoint;
+    const state = newest.streams.find((s) => s.kind === 'StateDStream')!.checkpointedRDD!;
+    expect(state.time).toBe(6000);
+    rmSync(join(state.path, 'part-00001'));
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => { warnings.push(w.message); };
+    process.on('warning', onWarning);
+    const outputs: Outputs = new Map();
+    try {
+      // The previous checkpoint (batch 6 generated, state of batch 4) re-runs batch 6.
+      await runTo(dir, { inputA: goodA }, BATCHES * 1000, outputs);
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.some((w) => w.includes('refers to checkpointed state that no longer exists') && w.includes(state.path))).toBe(true);
+    for (const name of ['totals', 'snapshots', 'window']) {
+      for (let t = 6000; t <= BATCHES * 1000; t += 1000) expect(outputs.get(name)!.get(t), `${name} at ${t}`).toBe(reference.get(name)!.get(t));
+    }
+  });
+
   it('records the key/state shape and warns when a recovered program produces another one', async () => {
     const dir = freshDir();
     await runTo(dir, { inputA: goodA }, 4000, new Map());

@@ -85,11 +85,17 @@ export async function getOrCreateFromCheckpoint(checkpointDir: string, create: (
   return ssc;
 }
 
+/** Whether every part file of a checkpointed RDD is there. */
+function checkpointFilesExist(d: CheckpointedRDDDescriptor): boolean {
+  for (let i = 0; i < d.numPartitions; i++) if (!existsSync(join(d.path, `part-${String(i).padStart(5, '0')}`))) return false;
+  return true;
+}
+
 /** The newest checkpoint that decodes and whose RDD checkpoint folders all exist. */
 function newestUsable(store: CheckpointStore): StoredCheckpoint {
   const warn = (m: string): void => process.emitWarning(m, 'KindlingCheckpointWarning');
   for (const stored of store.readNewestFirst(warn)) {
-    const missing = stored.checkpoint.streams.filter((s) => s.checkpointedRDD !== undefined && !existsSync(s.checkpointedRDD.path)).map((s) => `${s.id}: ${s.checkpointedRDD!.path}`);
+    const missing = stored.checkpoint.streams.filter((s) => s.checkpointedRDD !== undefined && !checkpointFilesExist(s.checkpointedRDD)).map((s) => `${s.id}: ${s.checkpointedRDD!.path}`);
     if (missing.length === 0) return stored;
     warn(`Metadata checkpoint ${stored.file} refers to checkpointed state that no longer exists (${missing.join('; ')}). Falling back to the previous checkpoint.`);
   }
