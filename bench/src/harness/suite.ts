@@ -28,6 +28,8 @@ export interface SuiteResult {
   options: BenchOptions;
   rows: Row[];
   latency: LatencyResult[];
+  /** Wall time of each workload, all its systems and processes included (ms). */
+  wallMs: Record<string, number>;
 }
 
 function firstDifference(fileA: string, fileB: string): string {
@@ -65,6 +67,7 @@ export async function runSuite(cli: CliOptions, log: (line: string) => void): Pr
     options,
     rows: [],
     latency: [],
+    wallMs: {},
   };
   const { loadavg } = await import('node:os');
   suite.machine.loadAverage = loadavg();
@@ -89,6 +92,7 @@ export async function runSuite(cli: CliOptions, log: (line: string) => void): Pr
   };
 
   for (const name of names.filter(selected)) {
+    const started = performance.now();
     const workload = await loadWorkload(name);
     await workload.setup?.(options);
     const systems = cli.systems.filter((s) => workload.systems[s] !== undefined && !(name.includes(':') && s === 'beam'));
@@ -115,9 +119,12 @@ export async function runSuite(cli: CliOptions, log: (line: string) => void): Pr
       suite.rows.push(row);
       log(`  ${system.padEnd(15)} ${result.error ? `unavailable: ${result.error.split('\n')[0]}` : `${Math.round(result.recordsPerSec).toLocaleString('en-US')} records/s, ${agrees ? 'agrees' : agrees === false ? 'DISAGREES' : 'not compared'}`}`);
     }
+    suite.wallMs[name] = performance.now() - started;
+    log(`  (${(suite.wallMs[name] / 1000).toFixed(0)} s)`);
   }
 
   if (selected('latency')) {
+    const started = performance.now();
     // Beam's direct runner is batch-only; kindling-cached differs from kindling on orders only.
     const latencySystems = cli.systems.filter((s) => s !== 'beam' && s !== 'kindling-cached');
     log(`latency: ${latencySystems.join(', ')}`);
@@ -128,6 +135,8 @@ export async function runSuite(cli: CliOptions, log: (line: string) => void): Pr
       suite.latency.push(result);
       log(`  ${system.padEnd(15)} ${result.error ? `unavailable: ${result.error.split('\n')[0]}` : result.bestIntervalMs !== undefined ? `${result.bestIntervalMs} ms batches, p99 ${result.p99Ms?.toFixed(1)} ms` : 'no interval sustained'}`);
     }
+    suite.wallMs.latency = performance.now() - started;
+    log(`  (${(suite.wallMs.latency / 1000).toFixed(0)} s)`);
   }
   rmSync(workDir, { recursive: true, force: true });
   return suite;
