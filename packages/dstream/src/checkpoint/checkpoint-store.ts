@@ -76,7 +76,7 @@ export class CheckpointStore {
         await atomicWriteFile(file, bytes);
       }
     }
-    this.prune();
+    this.prune(cp.sequence);
     return file;
   }
 
@@ -84,7 +84,7 @@ export class CheckpointStore {
   writeSync(cp: MetadataCheckpoint): string {
     const file = this.fileFor(cp.sequence);
     atomicWriteFileSync(file, encodeCheckpoint(cp));
-    this.prune();
+    this.prune(cp.sequence);
     return file;
   }
 
@@ -99,9 +99,13 @@ export class CheckpointStore {
     for (const name of names) if (name.startsWith('.checkpoint-')) rmSync(join(this.metadataDir, name), { force: true });
   }
 
-  private prune(): void {
-    const files = this.list();
-    for (let i = 0; i < files.length - this.retain; i++) rmSync(files[i]!.file, { force: true });
+  /** Sequence numbers of the files on disk, oldest first (listed once, then kept up to date). */
+  private known: number[] | undefined;
+
+  private prune(written: number): void {
+    this.known ??= this.list().map((f) => f.seq).filter((seq) => seq !== written);
+    this.known.push(written);
+    while (this.known.length > this.retain) rmSync(this.fileFor(this.known.shift()!), { force: true });
   }
 
   /**

@@ -60,6 +60,17 @@ function latestCheckpointedRDD(s: DStream<unknown>): CheckpointedRDDDescriptor |
  * existing streams unchanged, where positional ids (`MappedDStream#3`) would shift.
  */
 export function structuralKeys(graph: DStreamGraph): Map<DStream<unknown>, string> {
+  // A started graph no longer changes: its keys are computed once.
+  const cached = startedGraphKeys.get(graph);
+  if (cached !== undefined) return cached;
+  const keys = computeStructuralKeys(graph);
+  if (graph.zeroTime !== undefined) startedGraphKeys.set(graph, keys);
+  return keys;
+}
+
+const startedGraphKeys = new WeakMap<DStreamGraph, Map<DStream<unknown>, string>>();
+
+function computeStructuralKeys(graph: DStreamGraph): Map<DStream<unknown>, string> {
   const streams = graph.allStreams().sort((a, b) => a.position - b.position);
   const keys = new Map<DStream<unknown>, string>();
   const inputRank = new Map<string, number>();
