@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildRequest, ChildResult, LatencyResult } from './child-protocol.ts';
@@ -62,15 +62,13 @@ export async function runSuite(cli: CliOptions, log: (line: string) => void): Pr
   if (cli.profileDir) mkdirSync(cli.profileDir, { recursive: true });
   const timeoutMs = options.smoke ? 120_000 : 600_000;
   const suite: SuiteResult = {
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}`, loadAverage: [] },
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}`, loadAverage: loadavg() },
     startedAt: new Date().toISOString(),
     options,
     rows: [],
     latency: [],
     wallMs: {},
   };
-  const { loadavg } = await import('node:os');
-  suite.machine.loadAverage = loadavg();
   const selected = (name: string): boolean => cli.only === undefined || cli.only.includes(name.split(':')[0]!);
   const names: string[] = [...THROUGHPUT_WORKLOADS];
   // The inverse window again at a third of the length: its cost should not depend on it.
