@@ -55,9 +55,20 @@ describe('planSharedRDDs', () => {
     expect(ids(planSharedRDDs([sums.union(counts)]))).toEqual([parsed.id]);
   });
 
-  it('does not walk past an RDD the user already cached', () => {
-    const a = context().parallelize([1, 2]).map((x) => x + 1).cache();
-    expect(planSharedRDDs([a.map((x) => x), a.map((x) => x)])).toEqual([]);
+  it('does not walk past an RDD already cached in memory', async () => {
+    const a = context().parallelize([1, 2]).map((x) => x + 1);
+    const b = a.map((x) => x * 2).cache();
+    await b.count();
+    expect(planSharedRDDs([b.map((x) => x), b.map((x) => x), a.map((x) => x)])).toEqual([]);
+  });
+
+  it('walks through a persisted RDD not computed yet, which needs its parents once', () => {
+    // A window persists its parent; the batch's fresh parent RDD is still to be computed.
+    const parsed = context().parallelize([1, 2, 3], 2).map((v) => [v % 2, v] as [number, number]);
+    const windowParent = parsed.reduceByKey((a, b) => a + b).persist();
+    const counts = parsed.mapValues(() => 1).reduceByKey((a, b) => a + b);
+    expect(ids(planSharedRDDs([windowParent.union(counts)]))).toEqual([parsed.id]);
+    expect(ids(planSharedRDDs([windowParent.map((x) => x), windowParent.map((x) => x)]))).toEqual([]);
   });
 
   it('handles deep lineages without recursion', () => {

@@ -8,7 +8,9 @@ import { StorageLevel, type RDD } from '@kindling/core';
  * Each RDD's demand is the number of times it would be computed: one per output consuming it,
  * plus, per child, the child's effective demand. Walking children before parents, an RDD with
  * demand >= 2 is persisted, after which it is computed once, so its parents see demand 1.
- * RDDs already persisted or checkpointed are computed at most once anyway and end the walk.
+ * RDDs already materialised (checkpointed, or persisted with every partition in memory) are
+ * not computed again and end the walk. An RDD persisted but not computed yet (a window's
+ * parent of this batch) is computed once, so it passes a demand of 1 to its parents.
  * A single output counts too: a lineage that forks and meets again across shuffles (the
  * book's `orders` feeding three reduceByKey branches unioned into one save) would compute
  * the fork point once per branch.
@@ -18,7 +20,9 @@ import { StorageLevel, type RDD } from '@kindling/core';
 export function planSharedRDDs(outputRDDs: readonly (RDD<unknown> | undefined)[]): RDD<unknown>[] {
   const roots = outputRDDs.filter((r): r is RDD<unknown> => r !== undefined);
   if (roots.length === 0) return [];
-  const stops = (rdd: RDD<unknown>): boolean => rdd.getStorageLevel() !== StorageLevel.NONE || rdd.isCheckpointed;
+  const persisted = (rdd: RDD<unknown>): boolean => rdd.getStorageLevel() !== StorageLevel.NONE;
+  const stops = (rdd: RDD<unknown>): boolean =>
+    rdd.isCheckpointed || (persisted(rdd) && rdd.context.blockManager.hasAll(rdd.id, rdd.getNumPartitions()));
 
   // Topological order (children before parents) by iterative post-order DFS, reversed.
   const postOrder: RDD<unknown>[] = [];
@@ -51,7 +55,9 @@ export function planSharedRDDs(outputRDDs: readonly (RDD<unknown> | undefined)[]
     const d = demand.get(rdd) ?? 0;
     if (stops(rdd)) continue;
     let effective = d;
-    if (d >= 2) {
+    if (persisted(rdd)) {
+      effective = Math.min(d, 1);
+    } else if (d >= 2) {
       shared.push(rdd);
       effective = 1;
     }
