@@ -33,6 +33,13 @@ describe('DirectoryScanner', () => {
     expect(logs).toHaveLength(1);
   });
 
+  it('says nothing at start when no file is present', () => {
+    const logs: string[] = [];
+    const s = new DirectoryScanner(tempDir(), { log: (m) => logs.push(m) });
+    expect(s.start()).toBe(0);
+    expect(logs).toEqual([]);
+  });
+
   it('reads a file moved in with an old modification time (the mv case Spark misses)', () => {
     const d = tempDir();
     const staging = tempDir();

@@ -154,7 +154,8 @@ export class DirectoryScanner {
       return 0;
     }
     for (const f of present.values()) if (f !== undefined) this.ledger.markSeen(f.path, f.mtimeMs, f.size);
-    log(
+    // Said once, and only when something is set aside: an empty folder needs no warning.
+    if (present.size > 0) log(
       `${this.#source}: ignoring ${present.size} file(s) already present at start (newFilesOnly); ` +
         `only files that appear from now on will be read`,
     );
