@@ -5,6 +5,7 @@ import type { StreamingContext } from '../streaming-context.ts';
 import { dstreamClasses } from './registry.ts';
 import { toPartitionStateUpdate } from '../state/update-state-partition.ts';
 import type { StateSpec } from '../state/state-spec.ts';
+import type { State } from '../state/state.ts';
 import type { MapWithStateDStream } from '../state/map-with-state-dstream.ts';
 import { saveBatch, shouldSkipEmptyBatches, type SaveBatchOptions } from '../output/batch-output.ts';
 
@@ -600,7 +601,7 @@ export abstract class DStream<T> {
     }, 'saveAsTextFiles').register();
   }
 
-  /** Writes every batch as an object-file folder `prefix-<time ms>[.suffix]`, as {@link DStream.saveAsTextFiles}. */
+  /** Writes every batch as an object-file folder `prefix-<time ms>[.suffix]`, as {@link saveAsTextFiles}. */
   saveAsObjectFiles(prefix: string, suffix?: string, options?: SaveBatchOptions): void {
     new dstreamClasses.ForEachDStream(this, async (rdd, time) => {
       await saveBatch(rdd as RDD<unknown>, batchFileName(prefix, suffix, time), 'object', shouldSkipEmptyBatches(rdd as RDD<unknown>, options));
