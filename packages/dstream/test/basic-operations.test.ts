@@ -1,12 +1,38 @@
 // Spark's BasicOperationsSuite, re-derived: every non-window, non-state operation with input
 // batches and the outputs worked out by hand from Spark's documented semantics.
+//
+// Port table (Spark test -> ours; "ports/" = the 'BasicOperationsSuite ports' block at the end,
+// which uses Spark's exact inputs where the first tests chose others):
+//   map, flatMap, filter, glom                  -> same names (ordered, 2 input partitions)
+//   mapPartitions                                -> mapPartitions; ports/mapPartitions
+//   repartition (more/fewer partitions)          -> same names
+//   groupByKey, reduceByKey, reduce, count       -> same names (+ reduce of an empty batch)
+//   countByValue, mapValues, flatMapValues       -> same names
+//   union, StreamingContext.union, transform     -> same names (ordered)
+//   union with input stream return None          -> ports/union with input stream return None
+//   transform with NULL                          -> transform with a function returning undefined fails the batch
+//   transform with input stream return None      -> ports/transform with input stream return None
+//   transformWith                                -> ports/transformWith
+//   transformWith with input stream return None  -> transformWith over a missing parent RDD fails the batch
+//   StreamingContext.transform                   -> ports/StreamingContext.transform (ordered)
+//   StreamingContext.transform ... return None   -> ports/StreamingContext.transform with input stream return None
+//   cogroup                                      -> cogroup
+//   join, leftOuterJoin, rightOuterJoin,
+//   fullOuterJoin                                -> ports/<same names>
+//   slice                                        -> slice
+//   slice - has not been initialized             -> slice before start is an error
+//   rdd cleanup - map and window                 -> rdd cleanup/map and window: ...
+//   updateStateByKey (5 cases),
+//   rdd cleanup - updateStateByKey               -> not here: state operations (test/state-operations.test.ts, audit B)
+//   rdd cleanup - input blocks and persisted RDDs -> rdd cleanup/persisted RDDs are unpersisted once forgotten (...)
+//                                                   (without a receiver: BlockRDDs belong to the receiver suites)
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HashPartitioner, ManualClock, SparkConf } from '@kindling/core';
+import { HashPartitioner, ManualClock, SparkConf, StorageLevel } from '@kindling/core';
 import type { RDD } from '@kindling/core';
-import { DStream, InputDStream, Seconds, StreamingContext, Time } from '../src/index.ts';
+import { DStream, InputDStream, Seconds, StreamingContext, Time, batchFileName } from '../src/index.ts';
 import { runStreamingTest, runStreamingTest2 } from '../src/testing/index.ts';
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -304,7 +330,7 @@ describe('BasicOperations', () => {
   it('slice before start is an error', () => {
     const ssc = manualContext();
     const stream = new ScriptedInputDStream(ssc, [[1]]);
-    expect(() => stream.slice(new Time(0), new Time(1000))).toThrow(/called before the context started/);
+    expect(() => stream.slice(new Time(0), new Time(1000))).toThrow(/^ScriptedInputDStream#0 has not been initialized: slice\(0 ms, 1000 ms\) was called before the context started/);
   });
 
   describe('queueStream', () => {
@@ -392,6 +418,15 @@ describe('BasicOperations', () => {
       }
     });
 
+    it('batch folder names follow Spark\'s rddToFileName (empty prefix or suffix left out)', () => {
+      const t = new Time(1000);
+      expect(batchFileName('out/counts', 'txt', t)).toBe('out/counts-1000.txt');
+      expect(batchFileName('out/counts', undefined, t)).toBe('out/counts-1000');
+      expect(batchFileName('out/counts', '', t)).toBe('out/counts-1000');
+      expect(batchFileName('', 'txt', t)).toBe('1000.txt');
+      expect(batchFileName('', '', t)).toBe('1000');
+    });
+
     it('saveAsObjectFiles writes one folder per batch that reads back', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'kindling-save-'));
       try {
@@ -454,6 +489,23 @@ describe('BasicOperations', () => {
       expect([...mapped.generatedRDDs.keys()].sort((a, b) => a - b)).toEqual(range(2, 10).map((s) => s * 1000));
     });
 
+    it('persisted RDDs are unpersisted once forgotten (Spark\'s input blocks and persisted RDDs cleanup test, without a receiver)', async () => {
+      const ssc = manualContext();
+      const input = new ScriptedInputDStream(ssc, range(1, 6).map((x) => [String(x)]));
+      const mapped = input.map((x) => `${x}.`).persist();
+      const seen = new Map<number, RDD<string>>();
+      const out: string[][] = [];
+      mapped.foreachRDD(async (rdd, time) => { seen.set(time.milliseconds, rdd); out.push(await rdd.collect()); });
+      await ssc.start();
+      await (ssc.clock as ManualClock).advance(6000);
+      expect(out).toEqual(range(1, 6).map((x) => [`${x}.`]));
+      const persisted = ssc.sparkContext.getPersistentRDDs();
+      // the latest batch's RDD is still remembered and persisted; the first one was forgotten and unpersisted
+      expect(persisted.has(seen.get(6000)!.id)).toBe(true);
+      expect(persisted.has(seen.get(1000)!.id)).toBe(false);
+      expect(seen.get(1000)!.getStorageLevel()).toEqual(StorageLevel.NONE);
+    });
+
     it('ssc.remember extends what every stream keeps', async () => {
       const ssc = manualContext();
       ssc.remember(Seconds(3));
@@ -466,5 +518,79 @@ describe('BasicOperations', () => {
       expect([...mapped.generatedRDDs.keys()]).toEqual([6000, 7000, 8000]);
       expect([...input.generatedRDDs.keys()]).toEqual([6000, 7000, 8000]);
     });
+  });
+});
+
+/**
+ * Spark's BasicOperationsSuite cases whose inputs differ from the re-derived tests above,
+ * ported with Spark's exact inputs, batch counts and comparison mode (ordered where Spark's
+ * test is ordered: the output is the partitions' contents concatenated in partition order).
+ */
+describe('BasicOperationsSuite ports', () => {
+  // Spark's join-family inputs: both sides see a and b in batch 1, "" in batch 2
+  const in1 = [['a', 'b'], ['a', ''], [''], []];
+  const in2 = [['a', 'b'], ['b', ''], [], ['']];
+  const sides = (s1: DStream<string>, s2: DStream<string>) => [s1.map((x) => [x, 1] as [string, number]), s2.map((x) => [x, 'x'] as [string, string])] as const;
+
+  it('transformWith', async () => {
+    const out = await runStreamingTest2({ input1: in1, input2: in2, operation: (a, b) => { const [p, q] = sides(a, b); return p.transformWith(q, (r1, r2) => r1.join(r2)); } });
+    expect(sorted(out)).toEqual([[['a', [1, 'x']], ['b', [1, 'x']]], [['', [1, 'x']]], [], []]);
+  });
+
+  it('join', async () => {
+    const out = await runStreamingTest2({ input1: in1, input2: in2, operation: (a, b) => { const [p, q] = sides(a, b); return p.join(q); } });
+    expect(sorted(out)).toEqual([[['a', [1, 'x']], ['b', [1, 'x']]], [['', [1, 'x']]], [], []]);
+  });
+
+  it('leftOuterJoin', async () => {
+    const out = await runStreamingTest2({ input1: in1, input2: in2, operation: (a, b) => { const [p, q] = sides(a, b); return p.leftOuterJoin(q); } });
+    expect(sorted(out)).toEqual([[['a', [1, 'x']], ['b', [1, 'x']]], [['', [1, 'x']], ['a', [1, undefined]]], [['', [1, undefined]]], []]);
+  });
+
+  it('rightOuterJoin', async () => {
+    const out = await runStreamingTest2({ input1: in1, input2: in2, operation: (a, b) => { const [p, q] = sides(a, b); return p.rightOuterJoin(q); } });
+    expect(sorted(out)).toEqual([[['a', [1, 'x']], ['b', [1, 'x']]], [['', [1, 'x']], ['b', [undefined, 'x']]], [], [['', [undefined, 'x']]]]);
+  });
+
+  it('fullOuterJoin', async () => {
+    const out = await runStreamingTest2({ input1: in1, input2: in2, operation: (a, b) => { const [p, q] = sides(a, b); return p.fullOuterJoin(q); } });
+    expect(sorted(out)).toEqual([
+      [['a', [1, 'x']], ['b', [1, 'x']]],
+      [['', [1, 'x']], ['a', [1, undefined]], ['b', [undefined, 'x']]],
+      [['', [1, undefined]]],
+      [['', [undefined, 'x']]],
+    ]);
+  });
+
+  it('union with input stream return None', async () => {
+    const run = runStreamingTest({ input: [range(1, 4), range(101, 104), range(201, 204), undefined], operation: (s) => s.union(s.map((x) => x + 4)) });
+    await expect(run).rejects.toThrow(/Batch 4000 ms failed.*generated no RDD for batch 4000 ms/);
+  });
+
+  it('transform with input stream return None', async () => {
+    const run = runStreamingTest({ input: [range(1, 4), range(5, 8), undefined], operation: (s) => s.transform((rdd) => rdd.map(String)) });
+    await expect(run).rejects.toThrow(/Batch 3000 ms failed.*generated no RDD for batch 3000 ms/);
+  });
+
+  it('StreamingContext.transform (the union of three streams\' RDDs, in order)', async () => {
+    const out = await runStreamingTest({
+      input: [range(1, 4), range(101, 104), range(201, 204)],
+      operation: (s) => s.context.transform([s, s.map((x) => x + 4), s.map((x) => x + 8)], (rdds) => rdds[0].context.union([...rdds])),
+    });
+    // partitions in order: s's two, then s+4's two, then s+8's two
+    expect(out).toEqual([range(1, 12), range(101, 112), range(201, 212)]);
+  });
+
+  it('StreamingContext.transform with input stream return None', async () => {
+    const run = runStreamingTest({
+      input: [range(1, 4), range(101, 104), range(201, 204), undefined],
+      operation: (s) => s.context.transform([s, s.map((x) => x + 4), s.map((x) => x + 8)], (rdds) => rdds[0].context.union([...rdds])),
+    });
+    await expect(run).rejects.toThrow(/Batch 4000 ms failed.*generated no RDD for batch 4000 ms/);
+  });
+
+  it('mapPartitions (Spark compares as sets; the partition order holds too)', async () => {
+    const out = await runStreamingTest({ input: [range(1, 4), range(5, 8), range(9, 12)], operation: (s) => s.mapPartitions((it) => { let t = 0; for (const x of it) t += x; return [t]; }) });
+    expect(out).toEqual([[3, 7], [11, 15], [19, 23]]);
   });
 });

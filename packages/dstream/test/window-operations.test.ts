@@ -2,6 +2,19 @@
  * Window operations, as Spark's WindowOperationsSuite: input batches -> expected outputs,
  * worked out by hand. Batches are 1 s apart; input batch i (0-based) is the RDD at
  * (i + 1) * 1000 ms, so a window at t covers the batches in (t - window, t].
+ *
+ * Port table (Spark's WindowOperationsSuite -> ours; every Spark case is also ported with its
+ * exact inputs, batch count and operation in the 'WindowOperationsSuite ports' block at the end,
+ * under Spark's own test name):
+ *   window - basic / tumbling / larger / non-overlapping window   -> window/*, ports/window - *
+ *   reduceByKeyAndWindow - basic reduction, key already in window and new value added into
+ *     window, new key added into window, key removed from window, larger slide time, big test
+ *                                                                 -> reduceByKeyAndWindow/*, ports/*
+ *   reduceByKeyAndWindow with inverse function - (the same six)   -> reduceByKeyAndWindow with an inverse function/*,
+ *                                                                    ports/* (with .checkpoint(Seconds(100)) as Spark)
+ *   reduceByKeyAndWindow with inverse and filter functions - big test
+ *                                                                 -> ports/* (with .persist().checkpoint(Seconds(100)))
+ *   groupByKeyAndWindow, countByWindow, countByValueAndWindow     -> same names, ports/*
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -329,5 +342,102 @@ describe('errors in window functions', () => {
     // batch 2: a=1 leaves the 1 s window, so the inverse function runs
     expect(messages.join(' <- ')).toMatch(/sums: .*reduceByKeyAndWindow failed at batch 2000 ms/);
     expect(messages.at(-1)).toBe('no inverse today');
+  });
+});
+
+/**
+ * Spark's WindowOperationsSuite, case by case: the same inputs, the same number of batches
+ * (expected outputs x slide / batch), the same operation, compared as Spark compares them
+ * (all of that suite's cases use sets; `sorted` keeps duplicates, so it is stricter).
+ */
+describe('WindowOperationsSuite ports', () => {
+  const batchesFor = (outputs: number, slide: Duration): number => outputs * slide.div(Seconds(1));
+
+  describe('window', () => {
+    const input = [[0], [1], [2], [3], [4], [5]];
+    const cases: [string, number[][], Duration, Duration][] = [
+      // window (t-2, t] every second: each batch with the one before (partial at the start)
+      ['basic window', [[0], [0, 1], [1, 2], [2, 3], [3, 4], [4, 5]], Seconds(2), Seconds(1)],
+      ['tumbling window', [[0, 1], [2, 3], [4, 5]], Seconds(2), Seconds(2)],
+      // at 2 s the window (-2, 2] holds batches 1-2 only; at 8 s, (4, 8] holds 5-6 and two empty batches
+      ['larger window', [[0, 1], [0, 1, 2, 3], [2, 3, 4, 5], [4, 5]], Seconds(4), Seconds(2)],
+      // at 3 s: (1, 3] = batches 2-3; at 6 s: (4, 6] = batches 5-6
+      ['non-overlapping window', [[1, 2], [4, 5]], Seconds(2), Seconds(3)],
+    ];
+    for (const [name, expected, win, slide] of cases) {
+      it(`window - ${name}`, async () => {
+        expect(await windowOf(input, win, slide, batchesFor(expected.length, slide))).toEqual(expected);
+      });
+    }
+  });
+
+  const reduceCases: [string, KV[][], KV[][], KV[][] | undefined, Duration, Duration][] = [
+    ['basic reduction', [[['a', 1], ['a', 3]]], [[['a', 4]]], undefined, Seconds(2), Seconds(1)],
+    ['key already in window and new value added into window', [[['a', 1]], [['a', 1]]], [[['a', 1]], [['a', 2]]], undefined, Seconds(2), Seconds(1)],
+    ['new key added into window', [[['a', 1]], [['a', 1], ['b', 1]]], [[['a', 1]], [['a', 2], ['b', 1]]], undefined, Seconds(2), Seconds(1)],
+    // naive: a key with no value in the window is absent; with an inverse it stays at 0
+    ['key removed from window', [[['a', 1]], [['a', 1]], [], []], [[['a', 1]], [['a', 2]], [['a', 1]], []], [[['a', 1]], [['a', 2]], [['a', 1]], [['a', 0]]], Seconds(2), Seconds(1)],
+    ['larger slide time', largerSlideInput, largerSlideSums, undefined, Seconds(4), Seconds(2)],
+    ['big test', bigInput, bigSums, bigSumsKeepingKeys, Seconds(2), Seconds(1)],
+  ];
+  for (const [name, input, naiveOut, inverseOut, win, slide] of reduceCases) {
+    it(`reduceByKeyAndWindow - ${name}`, async () => {
+      const out = await runStreamingTest({ input, operation: (s: DStream<KV>) => s.reduceByKeyAndWindow(sum, win, slide), numBatches: batchesFor(naiveOut.length, slide) });
+      expect(sorted(out)).toEqual(naiveOut);
+    });
+    it(`reduceByKeyAndWindow with inverse function - ${name}`, async () => {
+      const expected = inverseOut ?? naiveOut;
+      const out = await runStreamingTest({
+        input,
+        // a long checkpoint interval, as Spark's test, so RDD checkpointing plays no part
+        operation: (s: DStream<KV>) => s.reduceByKeyAndWindow(sum, diff, win, slide).checkpoint(Seconds(100)),
+        numBatches: batchesFor(expected.length, slide),
+        checkpointDir: checkpointDir(),
+      });
+      expect(sorted(out)).toEqual(expected);
+    });
+  }
+
+  it('reduceByKeyAndWindow with inverse and filter functions - big test', async () => {
+    const out = await runStreamingTest({
+      input: bigInput,
+      operation: (s: DStream<KV>) => s.reduceByKeyAndWindow(sum, diff, Seconds(2), Seconds(1), undefined, (kv) => kv[1] !== 0).persist().checkpoint(Seconds(100)),
+      numBatches: bigSums.length,
+      checkpointDir: checkpointDir(),
+    });
+    expect(sorted(out)).toEqual(bigSums);
+  });
+
+  it('groupByKeyAndWindow', async () => {
+    const out = await runStreamingTest({
+      input: bigInput,
+      operation: (s: DStream<KV>) => s.groupByKeyAndWindow(Seconds(2), Seconds(1)),
+      numBatches: bigSums.length,
+      checkpointDir: checkpointDir(),
+    });
+    // every value is 1: each key's values are as many 1s as its windowed sum
+    expect(sorted(out)).toEqual(bigSums.map((batch) => batch.map(([k, n]) => [k, Array.from({ length: n }, () => 1)])));
+  });
+
+  it('countByWindow', async () => {
+    const out = await runStreamingTest({
+      input: [[1], [1], [1, 2], [0], [], []],
+      operation: (s: DStream<number>) => s.countByWindow(Seconds(2), Seconds(1)),
+      numBatches: 6,
+      checkpointDir: checkpointDir(),
+    });
+    // window sizes: 1, 1+1, 1+2, 2+1, 1+0, 0+0
+    expect(out).toEqual([[1], [2], [3], [3], [1], [0]]);
+  });
+
+  it('countByValueAndWindow', async () => {
+    const out = await runStreamingTest({
+      input: [['a'], ['b', 'b'], ['a', 'b']],
+      operation: (s: DStream<string>) => s.countByValueAndWindow(Seconds(2), Seconds(1)),
+      numBatches: 3,
+      checkpointDir: checkpointDir(),
+    });
+    // t=1: {a}; t=2: {a, b, b}; t=3: {b, b, a, b}
+    expect(sorted(out)).toEqual([[['a', 1]], [['a', 1], ['b', 2]], [['a', 1], ['b', 3]]]);
   });
 });

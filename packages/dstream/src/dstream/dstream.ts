@@ -140,7 +140,7 @@ export abstract class DStream<T> {
    */
   slice(fromTime: Time, toTime: Time): RDD<T>[] {
     if (this.zeroTime === undefined) {
-      throw new Error(`${this.name()}.slice(${fromTime}, ${toTime}) called before the context started: call it after StreamingContext.start().`);
+      throw new Error(`${this.name()} has not been initialized: slice(${fromTime}, ${toTime}) was called before the context started; call it after StreamingContext.start().`);
     }
     const zero = this.zeroTime;
     const align = (t: Time): Time => (t.minus(zero).isMultipleOf(this.slideDuration) ? t : t.floor(this.slideDuration, zero));
@@ -614,9 +614,13 @@ export abstract class DStream<T> {
   }
 }
 
-/** Spark's `rddToFileName`: `prefix-<ms>` or `prefix-<ms>.suffix`. */
+/**
+ * Spark's `rddToFileName`: `prefix-<ms>`, with `.suffix` when the suffix is not empty; an
+ * empty prefix gives just `<ms>` (no leading dash), as Spark's.
+ */
 export function batchFileName(prefix: string, suffix: string | undefined, time: Time): string {
-  return suffix === undefined || suffix === '' ? `${prefix}-${time.milliseconds}` : `${prefix}-${time.milliseconds}.${suffix}`;
+  const base = prefix === '' ? String(time.milliseconds) : `${prefix}-${time.milliseconds}`;
+  return suffix === undefined || suffix === '' ? base : `${base}.${suffix}`;
 }
 
 function countPartition<T>(part: Iterable<T>): number[] {
