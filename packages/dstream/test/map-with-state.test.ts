@@ -7,10 +7,10 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HashPartitioner, Seconds } from '@kindling/core';
+import { Duration, HashPartitioner, Seconds, SparkConf } from '@kindling/core';
 import type { Time } from '@kindling/core';
 import { runStreamingTest } from '../src/testing/index.ts';
-import { StateSpec } from '../src/index.ts';
+import { StateSpec, StreamingContext } from '../src/index.ts';
 import type { DStream, State } from '../src/index.ts';
 
 type KV = [string, number];
@@ -281,5 +281,166 @@ describe('StateSpec', () => {
   it('rejects bad numPartitions and timeouts', () => {
     expect(() => countSpec().numPartitions(0)).toThrow(/positive integer/);
     expect(() => countSpec().timeout(Seconds(0))).toThrow(/positive Duration/);
+  });
+});
+
+/**
+ * Ports of Spark's MapWithStateSuite, with the same inputs and per-batch expectations
+ * (re-derived by hand below). Spark compares each batch as a set; so do we (`asSets`).
+ *
+ * | Spark test (MapWithStateSuite)                                       | here                                  |
+ * |----------------------------------------------------------------------|---------------------------------------|
+ * | state - get, exists, update, remove                                  | src/state/state.test.ts               |
+ * | mapWithState - basic operations with simple API                      | 'basic operations with simple API'    |
+ * | mapWithState - basic operations with advanced API                    | 'basic operations with advanced API'  |
+ * | mapWithState - type inferencing and class tags                       | test/window-state.test-d.ts (types)   |
+ * | mapWithState - states as mapped data                                 | 'states as mapped data'               |
+ * | mapWithState - initial states, with nothing returned as from mapping | 'initial states, nothing returned'    |
+ * | mapWithState - state removing                                        | 'state removing'                      |
+ * | mapWithState - state timing out                                      | 'state timing out'                    |
+ * | mapWithState - checkpoint durations                                  | 'checkpoint durations'                |
+ * | mapWithState - driver failure recovery                               | 'carries the state across checkpoints' above, test/checkpoint-recovery.test.ts |
+ */
+describe("Spark's MapWithStateSuite", () => {
+  const asSets = <T>(batches: T[][]): string[][] => batches.map((b) => b.map((x) => JSON.stringify(x)).sort());
+  // Spark's input: the words of each batch, each mapped to (word, 1); the first batch is empty.
+  const input = words([[], ['a'], ['a', 'b'], ['a', 'b', 'c'], ['a', 'b'], ['a'], []]);
+  // running count per key after each batch
+  const runningCounts: KV[][] = [
+    [],
+    [['a', 1]],
+    [['a', 2], ['b', 1]],
+    [['a', 3], ['b', 2], ['c', 1]],
+    [['a', 4], ['b', 3], ['c', 1]],
+    [['a', 5], ['b', 3], ['c', 1]],
+    [['a', 5], ['b', 3], ['c', 1]],
+  ];
+
+  async function outputsAndSnapshots<M>(spec: StateSpec<string, number, number, M>, batches = input, numBatches?: number): Promise<[M[][], KV[][]]> {
+    const both = await runStreamingTest({
+      input: batches,
+      operation: (s: DStream<KV>) => {
+        const mapped = s.mapWithState(spec);
+        // one output carrying both streams per batch, as Spark's two output streams would
+        return mapped.transformWith(mapped.stateSnapshots(), (m, st) =>
+          m.map((x) => ['out', x] as ['out' | 'state', unknown]).union(st.map((x) => ['state', x] as ['out' | 'state', unknown])));
+      },
+      checkpointDir: checkpointDir(),
+      master: 'local',
+      numBatches,
+    });
+    return [
+      both.map((b) => b.filter((x) => x[0] === 'out').map((x) => x[1] as M)),
+      both.map((b) => b.filter((x) => x[0] === 'state').map((x) => x[1] as KV)),
+    ];
+  }
+
+  it('basic operations with simple API: emits the updated count', async () => {
+    const [out, states] = await outputsAndSnapshots(StateSpec.function((_k: string, v: number | undefined, st: State<number>) => {
+      const sum = (v ?? 0) + (st.getOption() ?? 0);
+      st.update(sum);
+      return sum;
+    }));
+    expect(asSets(out)).toEqual(asSets([[], [1], [2, 1], [3, 2, 1], [4, 3], [5], []]));
+    expect(asSets(states)).toEqual(asSets(runningCounts));
+  });
+
+  it('basic operations with advanced API: a four-parameter function emitting key*2', async () => {
+    const [out, states] = await outputsAndSnapshots(StateSpec.function((_t: Time, k: string, v: number | undefined, st: State<number>) => {
+      st.update((v ?? 0) + (st.getOption() ?? 0));
+      return k + k;
+    }));
+    expect(asSets(out)).toEqual(asSets([[], ['aa'], ['aa', 'bb'], ['aa', 'bb', 'cc'], ['aa', 'bb'], ['aa'], []]));
+    expect(asSets(states)).toEqual(asSets(runningCounts));
+  });
+
+  it('states as mapped data', async () => {
+    const [out, states] = await outputsAndSnapshots(StateSpec.function((_t: Time, k: string, v: number | undefined, st: State<number>) => {
+      const sum = (v ?? 0) + (st.getOption() ?? 0);
+      st.update(sum);
+      return [k, sum] as KV;
+    }));
+    expect(asSets(out)).toEqual(asSets([[], [['a', 1]], [['a', 2], ['b', 1]], [['a', 3], ['b', 2], ['c', 1]], [['a', 4], ['b', 3]], [['a', 5]], []]));
+    expect(asSets(states)).toEqual(asSets(runningCounts));
+  });
+
+  it('initial states, nothing returned: the initial state is the first snapshot', async () => {
+    let sc: import('@kindling/core').SparkContext | undefined;
+    const spec = (): StateSpec<string, number, number, never> => StateSpec.function((_t: Time, _k: string, v: number | undefined, st: State<number>) => {
+      st.update((v ?? 0) + (st.getOption() ?? 0));
+      return undefined as never;
+    });
+    const both = await runStreamingTest({
+      input,
+      operation: (s: DStream<KV>) => {
+        sc = s.context.sparkContext;
+        const mapped = s.mapWithState(spec().initialState(sc.parallelize<KV>([['a', 5], ['b', 10], ['c', -20], ['d', 0]])));
+        return mapped.transformWith(mapped.stateSnapshots(), (m, st) => m.map((x) => ['out', x] as [string, unknown]).union(st.map((x) => ['state', x] as [string, unknown])));
+      },
+      checkpointDir: checkpointDir(),
+      master: 'local',
+    });
+    expect(both.map((b) => b.filter((x) => x[0] === 'out'))).toEqual([[], [], [], [], [], [], []]);
+    // a +1 in batches 2..6, b +1 in 3..5, c +1 in 4
+    expect(asSets(both.map((b) => b.filter((x) => x[0] === 'state').map((x) => x[1])))).toEqual(asSets([
+      [['a', 5], ['b', 10], ['c', -20], ['d', 0]],
+      [['a', 6], ['b', 10], ['c', -20], ['d', 0]],
+      [['a', 7], ['b', 11], ['c', -20], ['d', 0]],
+      [['a', 8], ['b', 12], ['c', -19], ['d', 0]],
+      [['a', 9], ['b', 13], ['c', -19], ['d', 0]],
+      [['a', 10], ['b', 13], ['c', -19], ['d', 0]],
+      [['a', 10], ['b', 13], ['c', -19], ['d', 0]],
+    ]));
+  });
+
+  it('state removing: a key with state is removed (and emitted), one without gets its value', async () => {
+    const removing = words([[], ['a'], ['a', 'b'], ['a', 'b', 'c'], ['a', 'b', 'c'], ['a', 'b'], ['a'], []]);
+    const [out, states] = await outputsAndSnapshots(StateSpec.function((_t: Time, k: string, v: number | undefined, st: State<number>) => {
+      if (st.exists()) { st.remove(); return k; }
+      st.update(v!);
+      return undefined;
+    }).numPartitions(1), removing);
+    // batch 3: a removed, b set; 4: b removed, a and c set; 5: a, c removed, b set; 6: b removed, a set; 7: a removed
+    expect(asSets(out)).toEqual(asSets([[], [], ['a'], ['b'], ['a', 'c'], ['b'], ['a'], []]));
+    expect(asSets(states)).toEqual(asSets([[], [['a', 1]], [['b', 1]], [['a', 1], ['c', 1]], [['b', 1]], [['a', 1]], [], []]));
+  });
+
+  it('state timing out: b and c are emitted once each as they time out, a stays', async () => {
+    const timingOut = words([['a', 'b', 'c'], ['a', 'b'], ['a'], [], [], ['a'], ...Array.from({ length: 20 }, () => ['a'])]);
+    const [out, states] = await outputsAndSnapshots(StateSpec.function((_t: Time, k: string, v: number | undefined, st: State<number>) => {
+      if (v !== undefined) st.update(1);
+      return st.isTimingOut() ? k : undefined;
+    }).timeout(Seconds(3)), timingOut, 20);
+    // Spark's assertions
+    expect(out.flat().sort()).toEqual(['b', 'c']);
+    expect(states.some((s) => JSON.stringify([...s].sort()) === JSON.stringify([['a', 1], ['b', 1], ['c', 1]]))).toBe(true);
+    expect(states[19]).toEqual([['a', 1]]);
+    // and the batches (Kindling looks for idle keys every batch; Spark only on checkpoint
+    // batches, every 10 here): c, last seen at 1 s, is idle for more than 3 s at 5 s; b (2 s) at 6 s
+    expect(out.slice(0, 7)).toEqual([[], [], [], [], ['c'], ['b'], []]);
+  });
+
+  it('checkpoint durations: 10 batches by default; an explicit one goes to the state stream', async () => {
+    async function durations(batch: number, explicit?: number): Promise<[number | undefined, number | undefined]> {
+      const conf = new SparkConf().setMaster('local[2]').setAppName('cp').set('spark.streaming.clock', 'manual');
+      const ssc = new StreamingContext(conf, new Duration(batch));
+      try {
+        const mapped = ssc.queueStream<number>([]).map((x) => [x, 1] as [number, number])
+          .mapWithState(StateSpec.function((_k: number, _v: number | undefined, _s: State<number>) => 0));
+        if (explicit !== undefined) mapped.checkpoint(new Duration(explicit));
+        mapped.foreachRDD(() => {});
+        ssc.checkpoint(checkpointDir());
+        await ssc.start();
+        return [mapped.checkpointDuration?.milliseconds, mapped.dependencies[0]!.checkpointDuration?.milliseconds];
+      } finally {
+        await ssc.stop(true, false);
+      }
+    }
+    expect(await durations(100)).toEqual([undefined, 1000]);
+    expect(await durations(1000)).toEqual([undefined, 10_000]);
+    expect(await durations(10_000)).toEqual([undefined, 100_000]);
+    expect(await durations(100, 2000)).toEqual([undefined, 2000]);
+    expect(await durations(1000, 2000)).toEqual([undefined, 2000]);
+    expect(await durations(10_000, 20_000)).toEqual([undefined, 20_000]);
   });
 });
