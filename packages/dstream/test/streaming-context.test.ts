@@ -426,6 +426,17 @@ describe('StreamingContext', () => {
       while (cause instanceof Error) { messages.push(cause.message); cause = cause.cause; }
       expect(messages[messages.length - 1]).toBe('parse error');
     });
+
+    it('awaitTermination with error in task: the message carries the task\'s error (Spark checks "map task"), one full stop before the advice', async () => {
+      const ssc = manualContext();
+      new CountingInputDStream(ssc).map((): number => { throw new Error('error in map task'); }).foreachRDD(async (rdd) => { await rdd.count(); });
+      await ssc.start();
+      await clockOf(ssc).advance(1000).catch(() => undefined);
+      const err = await ssc.awaitTerminationOrTimeout(5000).then(() => undefined, (e: unknown) => e as Error);
+      expect(err?.message).toContain('map task');
+      expect(err?.message).not.toContain('..');
+      expect(err?.message).toMatch(/\. The StreamingContext has been stopped; fix the cause and start a new context\.$/);
+    });
   });
 
   describe('awaitTermination', () => {

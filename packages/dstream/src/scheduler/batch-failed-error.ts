@@ -16,7 +16,8 @@ export class BatchFailedError extends Error {
     cause: unknown,
     phase: 'run' | 'generate' = 'run',
   ) {
-    const why = cause instanceof Error ? cause.message : String(cause);
+    // A cause message that ends in a full stop does not get a second one.
+    const why = (cause instanceof Error ? cause.message : String(cause)).replace(/\.$/, '');
     super(
       `Batch ${batchTime} failed in output operation #${outputOpId} (${outputOperation})` +
         (phase === 'generate' ? ' while generating its RDDs' : '') +
