@@ -524,14 +524,36 @@ export abstract class DStream<T> {
     partitions?: number | Partitioner,
     initialRDD?: RDD<[K, S]>,
   ): DStream<[K, S]>;
+  /**
+   * Scala's forms with `rememberPartitioner` (rows or `(time, key, values, state)` function):
+   * whether the state RDDs keep `partitions`' partitioner (true by default for the
+   * `(time, key, values, state)` form, false for the rows form, whose function may move keys).
+   */
+  updateStateByKey<K, V, S>(
+    this: DStream<[K, V]>,
+    fn: (rows: Iterable<[K, V[], S | undefined]>) => Iterable<[K, S]>,
+    partitions: number | Partitioner | undefined,
+    rememberPartitioner: boolean,
+    initialRDD?: RDD<[K, S]>,
+  ): DStream<[K, S]>;
+  updateStateByKey<K, V, S>(
+    this: DStream<[K, V]>,
+    fn: (time: Time, key: K, values: V[], state: S | undefined) => S | undefined | null,
+    partitions: number | Partitioner | undefined,
+    rememberPartitioner: boolean,
+    initialRDD?: RDD<[K, S]>,
+  ): DStream<[K, S]>;
   updateStateByKey<K, V, S>(
     this: DStream<[K, V]>,
     fn: (...args: never[]) => unknown,
     partitions?: number | Partitioner,
+    initialOrRemember?: RDD<[K, S]> | boolean,
     initialRDD?: RDD<[K, S]>,
   ): DStream<[K, S]> {
     const update = toPartitionStateUpdate<K, V, S>(fn, `updateStateByKey on ${this.name()}`);
-    return new dstreamClasses.StateDStream<K, V, S>(this, update, this.partitionerFor(partitions), initialRDD, fn.length !== 1);
+    const remember = typeof initialOrRemember === 'boolean' ? initialOrRemember : fn.length !== 1;
+    const initial = typeof initialOrRemember === 'boolean' ? initialRDD : initialOrRemember;
+    return new dstreamClasses.StateDStream<K, V, S>(this, update, this.partitionerFor(partitions), initial, remember);
   }
 
   /**

@@ -44,8 +44,11 @@ export class StateDStream<K, V, S> extends DStream<[K, S]> {
     if (previous === undefined && parentRDD === undefined) return undefined;
     const prevState = previous ?? this.initialRDD;
     const grouped = parentRDD?.groupByKey(this.partitioner);
+    // Spark cogroups the state with the batch (one row per key, the first state) when the
+    // parent has an RDD; only an initial RDD or the rows form's output can repeat a key.
+    const dedupe = parentRDD !== undefined && (previous === undefined ? this.initialRDD !== undefined : this.update.keysMayRepeat === true);
     return new UpdateStateRDD<K, V, S>(
-      this.ssc.sparkContext, prevState, grouped, this.update, validTime, this.partitioner, this.preservePartitioning, this.name(),
+      this.ssc.sparkContext, prevState, grouped, this.update, validTime, this.partitioner, this.preservePartitioning, this.name(), dedupe,
     );
   }
 }

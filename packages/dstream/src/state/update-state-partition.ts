@@ -4,8 +4,12 @@ import type { Time } from '@kindling/core';
 /** A row handed to the one-parameter `updateStateByKey` function: key, new values, old state. */
 export type StateUpdateRow<K, V, S> = [K, V[], S | undefined];
 
-/** The normalised update: every form of `updateStateByKey` becomes this. @internal */
-export type PartitionStateUpdate<K, V, S> = (rows: StateUpdateRow<K, V, S>[], time: Time) => Iterable<[K, S]>;
+/**
+ * The normalised update: every form of `updateStateByKey` becomes this. `keysMayRepeat` is set
+ * for the rows form, whose function may return a key more than once.
+ * @internal
+ */
+export type PartitionStateUpdate<K, V, S> = ((rows: StateUpdateRow<K, V, S>[], time: Time) => Iterable<[K, S]>) & { readonly keysMayRepeat?: boolean };
 
 /**
  * Normalises the user's `updateStateByKey` function by its arity (API.md "State"):
@@ -41,13 +45,14 @@ export function toPartitionStateUpdate<K, V, S>(fn: (...args: never[]) => unknow
     }
     case 1: {
       const f = fn as unknown as (rows: Iterable<StateUpdateRow<K, V, S>>) => Iterable<[K, S]>;
-      return (rows) => {
+      const update = (rows: StateUpdateRow<K, V, S>[]): Iterable<[K, S]> => {
         const out = f(rows);
         if (out === undefined || out === null || typeof (out as Iterable<unknown>)[Symbol.iterator] !== 'function') {
           throw new TypeError(`${where}: the one-parameter update function must return an Iterable of [key, state] pairs, got ${String(out)}`);
         }
         return out;
       };
+      return Object.assign(update, { keysMayRepeat: true });
     }
     default:
       throw new TypeError(
@@ -61,6 +66,10 @@ export function toPartitionStateUpdate<K, V, S>(fn: (...args: never[]) => unknow
  * One partition of the next state: every key that has state or new values gets one row, keys
  * with state first (in state order) then new keys (in data order); keys without new values
  * get `[]`. Neither input array is modified.
+ *
+ * `dedupePrevious`: the previous state may hold a key twice (an initial RDD, or the rows form's
+ * output); only its first state counts, as Spark's cogroup of the state with the batch keeps
+ * one row per key and takes the first state (`headOption`).
  * @internal
  */
 export function updateStatePartition<K, V, S>(
@@ -68,21 +77,28 @@ export function updateStatePartition<K, V, S>(
   grouped: readonly (readonly [K, V[]])[],
   update: PartitionStateUpdate<K, V, S>,
   time: Time,
+  dedupePrevious = false,
 ): [K, S][] {
-  const rows: StateUpdateRow<K, V, S>[] = new Array(prevState.length);
+  const rows: StateUpdateRow<K, V, S>[] = dedupePrevious ? [] : new Array(prevState.length);
   let newByKey: KeyMap<K, V[]> | undefined;
   if (grouped.length > 0) {
     newByKey = new KeyMap<K, V[]>();
     for (let i = 0; i < grouped.length; i++) newByKey.set(grouped[i]![0], grouped[i]![1]);
   }
+  const seen = dedupePrevious ? new KeyMap<K, true>() : undefined;
   for (let i = 0; i < prevState.length; i++) {
     const [k, s] = prevState[i]!;
+    if (seen !== undefined) {
+      if (seen.has(k)) continue;
+      seen.set(k, true);
+    }
     let vs: V[] | undefined;
     if (newByKey !== undefined) {
       vs = newByKey.get(k);
       if (vs !== undefined) newByKey.delete(k);
     }
-    rows[i] = [k, vs ?? [], s];
+    if (seen !== undefined) rows.push([k, vs ?? [], s]);
+    else rows[i] = [k, vs ?? [], s];
   }
   if (newByKey !== undefined && newByKey.size > 0) {
     for (let i = 0; i < grouped.length; i++) {

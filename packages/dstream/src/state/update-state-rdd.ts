@@ -25,6 +25,8 @@ export class UpdateStateRDD<K, V, S> extends RDD<[K, S]> {
     private readonly keyPartitioner: Partitioner,
     private readonly preservePartitioning: boolean,
     private readonly streamName: string,
+    /** The previous state may hold a key twice: keep its first state (see updateStatePartition). */
+    private readonly dedupePrevious = false,
   ) {
     const deps: OneToOneDependency<unknown>[] = [];
     if (previous !== undefined) deps.push(new OneToOneDependency(previous.partitionBy(keyPartitioner)));
@@ -43,7 +45,7 @@ export class UpdateStateRDD<K, V, S> extends RDD<[K, S]> {
     const previous = this.hasPrevious ? ctx.parent<[K, S]>(dep++, split) : [];
     const grouped = this.hasValues ? ctx.parent<[K, V[]]>(dep++, split) : [];
     try {
-      return updateStatePartition(previous, grouped, this.update, this.time);
+      return updateStatePartition(previous, grouped, this.update, this.time, this.dedupePrevious);
     } catch (e) {
       throw new Error(`${this.streamName}: the updateStateByKey function failed at batch ${this.time} (partition ${split}): ${(e as Error)?.message ?? String(e)}`, { cause: e });
     }
