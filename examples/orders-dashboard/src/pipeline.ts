@@ -82,6 +82,11 @@ export function ordersPipeline(ssc: StreamingContext, config: OrdersPipelineConf
           ? sum(vals) + totalOpt                            //     case None => Some(vals.sum)
           : sum(vals));                                     //   })
 
+  // Ties: sortBy is a stable sort of each range partition in the order its records arrive
+  // (the state RDD's partitions in order, then their order within each), as Spark's reduce-side
+  // sort is in local mode. The state's order within a partition is not Spark's (Spark iterates
+  // its hash maps), so equal volumes may be listed in another order than Spark would list them.
+  // The book's 500,000 orders have no such tie in any batch (test/replay.test.ts checks it).
   const top5clients = amountState.transform((rdd) => rdd    // val top5clients = amountState.transform(_
     .sortBy((x) => x[1], false)                             //   .sortBy(_._2, false)
     .map((x) => x[0])                                       //   .map(_._1)
