@@ -26,6 +26,18 @@ describe('formatElement', () => {
     expect(formatElement(null)).toBe('null');
     expect(formatElement(12n)).toBe('12');
   });
+  it('prints doubles as JS does (API.md), not as Scala: a whole double has no .0', () => {
+    // Scala would print 12.0, -0.0 and 1.0E21 for these Doubles; API.md says "numbers as JS
+    // prints them", so an amount * price total of 12 dollars prints 12
+    expect(formatElement(12.0)).toBe('12');
+    expect(formatElement([34, 710 * 51.0])).toBe('(34,36210)');
+    expect(formatElement(-0)).toBe('0');
+    expect(formatElement(1e21)).toBe('1e+21');
+    expect(formatElement(0.1 + 0.2)).toBe('0.30000000000000004');
+    expect(formatElement(Number.NaN)).toBe('NaN');
+    expect(formatElement(Number.POSITIVE_INFINITY)).toBe('Infinity');
+    expect(formatElement(List([1.5, 2]))).toBe('List(1.5, 2)');
+  });
   it('uses an own toString, and prints plain objects field by field', () => {
     class Order { toString() { return 'Order(1)'; } }
     expect(formatElement(new Order())).toBe('Order(1)');
