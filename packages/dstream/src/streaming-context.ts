@@ -53,7 +53,7 @@ const SYSTEM_CLOCKS = new Set(['system', 'org.apache.spark.util.SystemClock']);
  * ssc.queueStream([['a b', 'b']]).flatMap((l) => l.split(' '))
  *   .map((w) => [w, 1] as [string, number]).reduceByKey((a, b) => a + b).print();
  * await ssc.start();
- * await ssc.awaitTerminationOrTimeout(5000);
+ * await ssc.awaitTerminationOrTimeout(2000); // a batch or two
  * await ssc.stop();
  * ```
  */
@@ -129,13 +129,24 @@ export class StreamingContext {
    *
    * @example
    * ```ts
-   * const ssc = await StreamingContext.getOrCreate('/data/checkpoint', () => {
+   * import { mkdirSync, writeFileSync } from 'node:fs';
+   * const conf = new SparkConf().setMaster('local[2]').setAppName('RecoverableWordCount');
+   * mkdirSync('in');
+   * const ssc = await StreamingContext.getOrCreate('checkpoint', (recovery) => {
+   *   if (recovery === undefined) console.log('Creating new context');
    *   const ssc = new StreamingContext(conf, Seconds(1));
-   *   ssc.checkpoint('/data/checkpoint');
-   *   ssc.textFileStream('/data/in').map(...).updateStateByKey(...).saveAsTextFiles('/data/out/counts');
+   *   ssc.checkpoint('checkpoint');
+   *   ssc.textFileStream('in')
+   *     .flatMap((line) => line.split(' '))
+   *     .map((w) => [w, 1] as [string, number])
+   *     .updateStateByKey((values: number[], total: number | undefined) => values.reduce((a, b) => a + b, total ?? 0))
+   *     .saveAsTextFiles('out/counts');
    *   return ssc;
    * });
    * await ssc.start();
+   * writeFileSync('in/hamlet.txt', 'to be or not to be\n'); // files moved in after start are new
+   * await ssc.awaitTerminationOrTimeout(2500);
+   * await ssc.stop();
    * ```
    */
   static getOrCreate(checkpointDir: string, create: (recovery?: CheckpointRecoveryInfo) => StreamingContext | Promise<StreamingContext>): Promise<StreamingContext> {

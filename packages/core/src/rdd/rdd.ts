@@ -34,11 +34,18 @@ let nextRddId = 0;
  *
  * @example
  * ```ts
+ * import assert from 'node:assert/strict';
+ * import { mkdirSync, writeFileSync } from 'node:fs';
+ * mkdirSync('in');
+ * writeFileSync('in/hamlet.txt', 'to be or\nnot to be\n');
+ * const sc = new SparkContext(new SparkConf().setMaster('local[2]').setAppName('WordCount'));
  * const counts = sc.textFile('in/*.txt')
  *   .flatMap((line) => line.split(' '))
  *   .map((w) => [w, 1] as [string, number])
  *   .reduceByKey((a, b) => a + b);
- * console.log(await counts.collect());
+ * const pairs = await counts.collect(); // in partition order
+ * assert.deepEqual(pairs.sort(), [['be', 2], ['not', 1], ['or', 1], ['to', 2]]);
+ * sc.stop();
  * ```
  */
 export abstract class RDD<T> {

@@ -4,8 +4,9 @@
  *
  * @example
  * ```ts
+ * import assert from 'node:assert/strict';
  * import { Seconds } from '@kindling/core';
- * Seconds(5).times(2).toString(); // '10000 ms'
+ * assert.equal(Seconds(5).times(2).toString(), '10000 ms');
  * ```
  */
 export class Duration {

@@ -41,7 +41,9 @@ function isPlainObject(x: object): boolean {
  *
  * @example
  * ```ts
- * formatElement(['TOP5CLIENTS', List([34, 69, 92])]); // '(TOP5CLIENTS,List(34, 69, 92))'
+ * import assert from 'node:assert/strict';
+ * import { List } from 'immutable';
+ * assert.equal(formatElement(['TOP5CLIENTS', List([34, 69, 92])]), '(TOP5CLIENTS,List(34, 69, 92))');
  * ```
  */
 export function formatElement(x: unknown): string {

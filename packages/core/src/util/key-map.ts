@@ -7,9 +7,10 @@ import { hashCode, keyEquals } from './hash-code.ts';
  *
  * @example
  * ```ts
+ * import assert from 'node:assert/strict';
  * const m = new KeyMap<[string, number], number>();
  * m.set(['a', 1], 10);
- * m.get(['a', 1]); // 10
+ * assert.equal(m.get(['a', 1]), 10); // another array, equal element-wise
  * ```
  */
 export class KeyMap<K, V> {

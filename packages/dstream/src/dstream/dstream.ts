@@ -27,11 +27,16 @@ export type ForeachRDDFunction<T> = (rdd: RDD<T>, time: Time) => void | Promise<
  *
  * @example
  * ```ts
+ * const ssc = new StreamingContext(new SparkConf().setMaster('local[2]').setAppName('WordCount'), Seconds(1));
+ * const lines = ssc.queueStream([['to be or not to be']]);
  * const counts = lines
  *   .flatMap((l) => l.split(' '))
  *   .map((w) => [w, 1] as [string, number])
  *   .reduceByKey((a, b) => a + b);
  * counts.print();
+ * await ssc.start();
+ * await ssc.processAllAvailable(); // until the queue is drained
+ * await ssc.stop();
  * ```
  */
 export abstract class DStream<T> {
@@ -502,8 +507,15 @@ export abstract class DStream<T> {
    *
    * @example
    * ```ts
-   * const totals = pairs.updateStateByKey((values: number[], total: number | undefined) =>
-   *   values.reduce((a, b) => a + b, total ?? 0));
+   * import assert from 'node:assert/strict';
+   * import { runStreamingTest } from '@kindling/dstream/testing';
+   * const out = await runStreamingTest({
+   *   input: [[['a', 1], ['b', 2]], [['a', 3]], []] as [string, number][][],
+   *   operation: (pairs) => pairs.updateStateByKey((values: number[], total: number | undefined) =>
+   *     values.reduce((a, b) => a + b, total ?? 0)),
+   *   checkpointDir: 'checkpoint',
+   * });
+   * assert.deepEqual(out.map((batch) => batch.sort()), [[['a', 1], ['b', 2]], [['a', 4], ['b', 2]], [['a', 4], ['b', 2]]]);
    * ```
    */
   updateStateByKey<K, V, S>(
@@ -580,10 +592,15 @@ export abstract class DStream<T> {
    *
    * @example
    * ```ts
+   * const ssc = new StreamingContext(new SparkConf().setMaster('local[2]').setAppName('Sink'), Seconds(1));
+   * const counts = ssc.queueStream([['a', 'b', 'a']]).countByValue();
    * counts.foreachRDD(async (rdd, time) => {
    *   const rows = await rdd.collect();
-   *   await atomicWriteFile(`/data/out/counts-${time.milliseconds}.json`, JSON.stringify(rows));
+   *   await atomicWriteFile(`out/counts-${time.milliseconds}.json`, JSON.stringify(rows));
    * });
+   * await ssc.start();
+   * await ssc.processAllAvailable();
+   * await ssc.stop();
    * ```
    */
   foreachRDD(f: ForeachRDDFunction<T>): void {

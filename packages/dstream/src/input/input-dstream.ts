@@ -21,6 +21,7 @@ import type { StreamingContext } from '../streaming-context.ts';
  *
  * @example
  * ```ts
+ * import assert from 'node:assert/strict';
  * class CounterInputDStream extends InputDStream<number> {
  *   private next = 0;
  *   start() {}
@@ -31,6 +32,15 @@ import type { StreamingContext } from '../streaming-context.ts';
  *     return this.context.sparkContext.parallelize(xs);
  *   }
  * }
+ *
+ * const conf = new SparkConf().setMaster('local[2]').setAppName('Counter').set('spark.streaming.clock', 'manual');
+ * const ssc = new StreamingContext(conf, Seconds(1));
+ * const batches: number[][] = [];
+ * new CounterInputDStream(ssc).foreachRDD(async (rdd) => { batches.push(await rdd.collect()); });
+ * await ssc.start();
+ * await (ssc.clock as ManualClock).advance(2000); // runs the batches of 1000 and 2000 ms
+ * await ssc.stop();
+ * assert.deepEqual(batches, [[0, 1], [2, 3]]);
  * ```
  */
 export abstract class InputDStream<T, D = unknown> extends DStream<T> {

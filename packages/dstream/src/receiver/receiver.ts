@@ -31,7 +31,12 @@ import type { ReceiverSupervisor } from './receiver-supervisor.ts';
  *   onStart() { let i = 0; this.timer = setInterval(() => this.store(i++), 10); }
  *   onStop() { clearInterval(this.timer); }
  * }
+ * const ssc = new StreamingContext(new SparkConf().setMaster('local[2]').setAppName('Ticks'), Seconds(1));
  * const ticks = ssc.receiverStream(new TickReceiver());
+ * ticks.count().print();
+ * await ssc.start();
+ * await ssc.awaitTerminationOrTimeout(2500);
+ * await ssc.stop();
  * ```
  */
 export abstract class Receiver<T> {

@@ -9,7 +9,9 @@ export interface StreamingListenerBatchSubmitted { readonly batchInfo: BatchInfo
 export interface StreamingListenerBatchStarted { readonly batchInfo: BatchInfo }
 /** A batch finished (all its output operations ran, or one failed). */
 export interface StreamingListenerBatchCompleted { readonly batchInfo: BatchInfo }
+/** One output operation of a batch is about to run. */
 export interface StreamingListenerOutputOperationStarted { readonly outputOperationInfo: OutputOperationInfo }
+/** One output operation of a batch finished; its `failureReason` is set when it failed. */
 export interface StreamingListenerOutputOperationCompleted { readonly outputOperationInfo: OutputOperationInfo }
 
 /** A receiver's state, as Spark's `ReceiverInfo` (posted by receiver input streams). */
@@ -23,8 +25,11 @@ export interface ReceiverInfo {
   readonly lastError: string;
   readonly lastErrorTime: number;
 }
+/** A receiver started (also after a restart). */
 export interface StreamingListenerReceiverStarted { readonly receiverInfo: ReceiverInfo }
+/** A receiver reported an error, or stopped because of one (`receiverInfo.active` tells which). */
 export interface StreamingListenerReceiverError { readonly receiverInfo: ReceiverInfo }
+/** A receiver stopped without an error (for good, or to restart). */
 export interface StreamingListenerReceiverStopped { readonly receiverInfo: ReceiverInfo }
 
 /**

@@ -13,9 +13,22 @@ import type { StateSpec } from './state-spec.ts';
  *
  * @example
  * ```ts
+ * // Events per user session; a session ends after 30 idle minutes.
+ * function trackSession(user: string, event: string | undefined, state: State<number>): [string, number] {
+ *   if (state.isTimingOut()) return [user, state.get()]; // the session's final count
+ *   const events = (state.getOption() ?? 0) + 1;
+ *   state.update(events);
+ *   return [user, events];
+ * }
+ * const ssc = new StreamingContext(new SparkConf().setMaster('local[2]').setAppName('Sessions'), Seconds(1));
+ * ssc.checkpoint('checkpoint');
+ * const events = ssc.queueStream([[['ann', 'click'], ['bob', 'view']], [['ann', 'buy']]] as [string, string][][]);
  * const sessions = events.mapWithState(StateSpec.function(trackSession).timeout(Minutes(30)));
  * sessions.print();
  * sessions.stateSnapshots().foreachRDD(async (rdd) => console.log(await rdd.count(), 'open sessions'));
+ * await ssc.start();
+ * await ssc.processAllAvailable();
+ * await ssc.stop();
  * ```
  */
 export class MapWithStateDStream<K, V, S, M> extends DStream<M> {

@@ -17,12 +17,20 @@ import type { MappingFunction } from './map-with-state-record.ts';
  *
  * @example
  * ```ts
+ * import assert from 'node:assert/strict';
+ * import { runStreamingTest } from '@kindling/dstream/testing';
  * const spec = StateSpec.function((word: string, one: number | undefined, state: State<number>) => {
  *   const sum = (one ?? 0) + (state.getOption() ?? 0);
  *   state.update(sum);
  *   return [word, sum] as [string, number];
  * }).numPartitions(4).timeout(Minutes(30));
- * const counts = pairs.mapWithState(spec);
+ * const out = await runStreamingTest({
+ *   input: [['a', 'b', 'a'], ['a']],
+ *   operation: (words) => words.map((w) => [w, 1] as [string, number]).mapWithState(spec),
+ *   checkpointDir: 'checkpoint',
+ * });
+ * // a running count per word, batch by batch (within a batch, in partition order)
+ * assert.deepEqual(out.map((batch) => batch.sort()), [[['a', 1], ['a', 2], ['b', 1]], [['a', 3]]]);
  * ```
  */
 export class StateSpec<K, V, S, M> {

@@ -41,15 +41,16 @@ export interface StreamingTest2<T1, T2, U> extends StreamingTestOptions {
  *
  * @example
  * ```ts
+ * import assert from 'node:assert/strict';
  * import { runStreamingTest } from '@kindling/dstream/testing';
  * const out = await runStreamingTest({
  *   input: [['a', 'b', 'a'], ['b'], []],
  *   operation: (s) => s.map((w) => [w, 1] as [string, number]).reduceByKey((a, b) => a + b),
  *   numPartitions: 1,
  * });
- * // out: [[['b', 1], ['a', 2]], [['b', 1]], []]
  * // Order within a batch is partition order: with local[2], reduceByKey hashes into two
  * // partitions and 'b' (hash 98) lands in partition 0, 'a' (97) in partition 1.
+ * assert.deepEqual(out, [[['b', 1], ['a', 2]], [['b', 1]], []]);
  * ```
  */
 export function runStreamingTest<T, U>(test: StreamingTest<T, U>): Promise<U[][]> {
