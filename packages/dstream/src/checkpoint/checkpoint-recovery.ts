@@ -165,9 +165,12 @@ async function restore(ssc: StreamingContext, stored: StoredCheckpoint, checkpoi
     if (clock.getTimeMillis() < latest) clock.setTime(latest);
   }
   const replay = new Set<number>(cp.pendingTimes);
-  // Batches missed while the application was down run too, each with what arrived by then.
+  // As Spark (JobGenerator.restart: checkpointTime.until(restartTime)), the checkpoint's own
+  // batch runs again, completed or not, with the input it had; then the batches missed while
+  // down, each with what arrived by then. Outputs are idempotent per batch time, so a re-run
+  // replaces what the batch wrote.
   const now = clock.getTimeMillis();
-  for (let t = latest + period; t <= now; t += period) replay.add(t);
+  for (let t = latest > cp.zeroTimeMs ? latest : latest + period; t <= now; t += period) replay.add(t);
   const replayTimes = [...replay].sort((a, b) => a - b).map((t) => new Time(t));
   ssc.scheduler.jobGenerator.recovery = { zeroTime: new Time(cp.zeroTimeMs), replayTimes };
 
