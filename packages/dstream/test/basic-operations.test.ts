@@ -275,6 +275,21 @@ describe('BasicOperations', () => {
     expect(out).toEqual([[10], [30]]);
   });
 
+  it('reduce and groupByKey over a batch without an RDD have no RDD either (Spark defines both with combineByKey)', async () => {
+    // the collecting output skips batch 2, which has no RDD
+    const reduced = await runStreamingTest({ input: [[1, 2], undefined, [3, 4]], operation: (s) => s.reduce((a, b) => a + b) });
+    expect(reduced).toEqual([[3], [7]]);
+    const grouped = await runStreamingTest({ input: [['a', 'a'], undefined, ['b']], operation: (s) => s.map((x) => [x, 1] as [string, number]).groupByKey() });
+    expect(grouped).toEqual([[['a', [1, 1]]], [['b', [1]]]]);
+    const counted = await runStreamingTest({ input: [['a', 'b', 'a'], undefined, ['b']], operation: (s) => s.countByValue() });
+    expect(sorted(counted)).toEqual([[['a', 2], ['b', 1]], [['b', 1]]]);
+  });
+
+  it('count and repartition over a batch without an RDD fail it (Spark defines both with transform)', async () => {
+    await expect(runStreamingTest({ input: [[1], undefined], operation: (s) => s.count() })).rejects.toThrow(/^Batch 2000 ms failed .*generated no RDD for batch 2000 ms/);
+    await expect(runStreamingTest({ input: [[1], undefined], operation: (s) => s.repartition(3) })).rejects.toThrow(/^Batch 2000 ms failed .*generated no RDD for batch 2000 ms/);
+  });
+
   it('union over a missing parent RDD fails the batch with a clear error', async () => {
     const ssc = manualContext();
     const a = new ScriptedInputDStream(ssc, [[1], undefined]);

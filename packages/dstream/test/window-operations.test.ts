@@ -127,6 +127,12 @@ describe('window', () => {
     expect(sorted(out)).toEqual([[1], [1], [3], [3], []]);
   });
 
+  it('keeps time order, then partition order (the union of the window\'s RDDs)', async () => {
+    const input = [[0, 10], [1, 11], [2, 12], [3, 13]];
+    const out = await runStreamingTest({ input, operation: (s: DStream<number>) => s.window(Seconds(2), Seconds(1)) });
+    expect(out).toEqual([[0, 10], [0, 10, 1, 11], [1, 11, 2, 12], [2, 12, 3, 13]]);
+  });
+
   it('window of a window', async () => {
     // inner 2 s: {1}, {1,2}, {2,3}, {3,4}; outer 2 s over those: union of two consecutive inner windows
     const out = await runStreamingTest({ input: [[1], [2], [3], [4]], operation: (s: DStream<number>) => s.window(Seconds(2)).window(Seconds(2)) });
@@ -268,6 +274,26 @@ describe('groupByKeyAndWindow', () => {
       numPartitions: 1,
     });
     expect(out).toEqual([[['k', [1]]], [['k', [1, 2]]], [['k', [2, 3]]], [['k', [3, 4]]]]);
+  });
+});
+
+describe('windows over batches without an RDD', () => {
+  // batch 2 has no RDD: every window over it sees the other batches only, as Spark's slice skips it
+  const input: (KV[] | undefined)[] = [[['a', 1], ['b', 2]], undefined, [['a', 3]], [['b', 4]]];
+
+  it('groupByKeyAndWindow', async () => {
+    const out = await runStreamingTest({ input, operation: (s: DStream<KV>) => s.groupByKeyAndWindow(Seconds(2), Seconds(1)) });
+    expect(sorted(out)).toEqual([[['a', [1]], ['b', [2]]], [['a', [1]], ['b', [2]]], [['a', [3]]], [['a', [3]], ['b', [4]]]]);
+  });
+
+  it('reduceByWindow without an inverse', async () => {
+    const out = await runStreamingTest({ input: [[1, 2], undefined, [4], [8]], operation: (s: DStream<number>) => s.reduceByWindow(sum, Seconds(2), Seconds(1)) });
+    expect(out).toEqual([[3], [3], [4], [12]]);
+  });
+
+  it('reduceByKeyAndWindow without an inverse', async () => {
+    const out = await runStreamingTest({ input, operation: (s: DStream<KV>) => s.reduceByKeyAndWindow(sum, Seconds(2), Seconds(1)) });
+    expect(sorted(out)).toEqual([[['a', 1], ['b', 2]], [['a', 1], ['b', 2]], [['a', 3]], [['a', 3], ['b', 4]]]);
   });
 });
 

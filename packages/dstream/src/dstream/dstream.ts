@@ -336,7 +336,9 @@ export abstract class DStream<T> {
     // partition locally first, then the (few) partial results in one, gives the same result
     // without a tuple per element.
     const local = (part: Iterable<T>): T[] => reducePartition(part, f);
-    return this.mapPartitions(local).transform((rdd) => rdd.coalesce(1)).mapPartitions(local);
+    // A batch without an RDD has no result (Spark's reduceByKey passes it on), not a failure.
+    const one = new dstreamClasses.TransformedDStream<T>([this.mapPartitions(local)], (rdds) => (rdds[0] as RDD<T>).coalesce(1), true);
+    return one.mapPartitions(local);
   }
 
   /** Applies an RDD-to-RDD function to every batch; returning `null`/`undefined` fails the batch. */
@@ -443,7 +445,9 @@ export abstract class DStream<T> {
 
   /** The values of each key of each batch, as an array. */
   groupByKey<K, V>(this: DStream<[K, V]>, partitions?: number | Partitioner): DStream<[K, V[]]> {
-    return this.transform((rdd) => rdd.groupByKey(this.partitionerFor(partitions)));
+    // Spark's groupByKey is a combineByKey: a batch without an RDD has none here either.
+    const p = this.partitionerFor(partitions);
+    return new dstreamClasses.TransformedDStream<[K, V[]]>([this], (rdds) => (rdds[0] as RDD<[K, V]>).groupByKey(p), true);
   }
 
   /** Spark's `combineByKey` on every batch. */

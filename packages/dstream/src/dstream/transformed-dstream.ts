@@ -5,11 +5,17 @@ import { dstreamClasses } from './registry.ts';
 /**
  * `transform`/`transformWith`/`ssc.transform`: a function of the parents' RDDs of each batch.
  * A missing parent RDD, or a function returning `null`/`undefined`, fails the batch.
+ *
+ * Built-in operators that Spark defines without `transform` (`reduce` and `groupByKey` are a
+ * `combineByKey` there) pass `skipMissingParent`: a batch whose parent has no RDD then has
+ * none here either, as a `ShuffledDStream` in Spark, instead of failing.
  */
 export class TransformedDStream<U> extends DStream<U> {
   constructor(
     private readonly parents: readonly DStream<unknown>[],
     private readonly f: (rdds: RDD<unknown>[], time: Time) => RDD<U>,
+    /** @internal No RDD (instead of a failed batch) when a parent has none. */
+    private readonly skipMissingParent = false,
   ) {
     const first = parents[0];
     if (first === undefined) throw new Error('transform needs at least one parent DStream');
@@ -28,6 +34,7 @@ export class TransformedDStream<U> extends DStream<U> {
     for (const p of this.parents) {
       const rdd = p.getOrCompute(validTime);
       if (rdd === undefined) {
+        if (this.skipMissingParent) return undefined;
         throw new Error(`${this.name()}: parent ${p.name()} generated no RDD for batch ${validTime}, so the transform cannot run. An input stream whose compute() returns undefined must return an empty RDD instead when it feeds transform/union.`);
       }
       rdds.push(rdd);
