@@ -1,8 +1,11 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock, SparkConf, Seconds } from '@kindling/core';
+import { StreamingContext } from '@kindling/dstream';
 import { generateOrderLines } from '../src/order-generator.ts';
+import { ordersPipeline } from '../src/pipeline.ts';
 import { expectedBatches, parseOutputLine, top5Mismatch, unambiguousTop5 } from './support/reference.ts';
 import { REPO_ROOT, batchLines, runCli } from './support/run-cli.ts';
 
@@ -126,5 +129,39 @@ describe('--replay over the book\'s 500,000 orders', () => {
       expect(m, stdout).not.toBeNull();
       console.log(`book replay (${state}): 500,000 orders in ${m![1]} s`);
     }, 600_000);
+  }
+});
+
+describe('batches without a new file', () => {
+  let dir: string;
+  beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'orders-empty-')); });
+  afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+
+  for (const state of ['updateStateByKey', 'mapWithState'] as const) {
+    it(`write a folder with the state's and the window's top 5 and no BUYS/SELLS line, as Spark (--state ${state})`, async () => {
+      const root = join(dir, state);
+      const input = join(root, 'in');
+      const out = join(root, 'out');
+      await mkdir(input, { recursive: true });
+      const ssc = new StreamingContext(new SparkConf().setMaster('local[2]').setAppName('empty').set('spark.streaming.clock', 'manual'), Seconds(5));
+      ordersPipeline(ssc, { inputDir: input, outputPrefix: join(out, 'output'), checkpointDir: join(root, 'cp'), state });
+      await ssc.start();
+      const clock = ssc.clock as ManualClock;
+      try {
+        await clock.advance(5000);
+        // client 80 buys 710 x 51 = 36,210; client 70 sells 158 x 8 = 1,264
+        await writeFile(join(root, 'piece.tmp'), '2016-03-22 20:25:28,1,80,EPE,710,51.00,B\n2016-03-22 20:25:28,2,70,NFLX,158,8.00,S\n');
+        await rename(join(root, 'piece.tmp'), join(input, 'ordersaa.txt'));
+        await clock.advance(5000);
+        await clock.advance(5000);
+      } finally {
+        await ssc.stop(true, false);
+      }
+      // glom of an empty state/window RDD repartitioned to one partition is one empty list
+      expect(await readFile(join(out, 'output-5000.txt', 'part-00000'), 'utf8')).toBe('(TOP5CLIENTS,List())\n(TOP5STOCKS,List())\n');
+      expect((await batchLines(out, 10_000)).sort()).toEqual(['(BUYS,List(1))', '(SELLS,List(1))', '(TOP5CLIENTS,List(80, 70))', '(TOP5STOCKS,List(EPE, NFLX))']);
+      expect(await readFile(join(out, 'output-15000.txt', 'part-00000'), 'utf8')).toBe('(TOP5CLIENTS,List(80, 70))\n(TOP5STOCKS,List(EPE, NFLX))\n');
+      expect((await readdir(join(out, 'output-15000.txt'))).sort()).toEqual(['_SUCCESS', 'part-00000']);
+    });
   }
 });
