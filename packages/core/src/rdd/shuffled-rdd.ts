@@ -1,7 +1,7 @@
 import { RDD } from './rdd.ts';
 import { ShuffleDependency } from './dependency.ts';
 import { rddClasses } from './registry.ts';
-import { combineCombinersByKey, combineValuesByKey } from './combine.ts';
+import { combineCombinersByKey, combineValuesByKeyOf } from './combine.ts';
 import type { Aggregator } from './aggregator.ts';
 import type { Partitioner } from './partitioner.ts';
 import type { TaskContext } from '../scheduler/task-context.ts';
@@ -36,8 +36,7 @@ export class ShuffledRDD<K, V, C> extends RDD<[K, C]> {
       if (this.mapSideCombine) {
         out = combineCombinersByKey(ctx.shuffleRead<[K, C]>(0, split), this.aggregator.mergeCombiners);
       } else {
-        const blocks = ctx.shuffleRead<[K, V]>(0, split);
-        out = combineValuesByKey(blocks.length === 1 ? blocks[0]! : ([] as [K, V][]).concat(...blocks), this.aggregator);
+        out = combineValuesByKeyOf(ctx.shuffleRead<[K, V]>(0, split), this.aggregator);
       }
     } else {
       const blocks = ctx.shuffleRead<[K, C]>(0, split);
