@@ -8,6 +8,7 @@
  * | queue input stream - oneAtATime = true            | 'queue input stream - oneAtATime = true'                   |
  * | queue input stream - oneAtATime = false           | 'queue input stream - oneAtATime = false'                  |
  * | (QueueInputDStream's defaultRDD)                  | 'queue input stream - defaultRDD'                          |
+ * | binary records stream                             | 'binary records stream' (differs for a rewritten file, see there) |
  * | file input stream - newFilesOnly = true           | 'file input stream - newFilesOnly = true'                  |
  * | file input stream - newFilesOnly = false          | 'file input stream - newFilesOnly = false'                 |
  * | file input stream - wildcard                      | file-input-stream.test.ts 'reads sub-directories when a glob pattern says so' |
@@ -104,6 +105,30 @@ describe("Spark's InputStreamsSuite: file streams", () => {
 
   it('file input stream - newFilesOnly = false', async () => {
     expect(new Set(await testFileStream(false))).toEqual(new Set(['0', '1', '2', '3', '4', '5']));
+  });
+
+  it('binary records stream: records of each new file; a file present at start and rewritten later stays set aside', async () => {
+    // Spark's test: file "0" exists before start; then files "0" (rewritten), "1", "2" with
+    // bytes 1..5 (+ i) appear one per batch. Spark reads the rewritten "0" (its new mtime is
+    // after the start), so its batches are [1..5], [2..6], [3..7]. Kindling's ledger decides
+    // "new" by name and does not stat files it set aside, so the rewritten "0" is not read.
+    const dir = kit.tempDir();
+    writeFileSync(join(dir, '0'), '0\n');
+    utimesSync(join(dir, '0'), new Date(10_000), new Date(10_000));
+    const ssc = kit.context({}, 'manual', Seconds(2));
+    clockOf(ssc).setTime(12_000);
+    const out: number[][] = [];
+    ssc.binaryRecordsStream(dir, 1).foreachRDD(async (rdd) => { out.push((await rdd.collect()).flatMap((r) => [...r])); });
+    await ssc.start();
+    await clockOf(ssc).advance(1000);
+    const input = [1, 2, 3, 4, 5];
+    for (let i = 0; i < 3; i++) {
+      writeFileSync(join(dir, String(i)), Uint8Array.from(input.map((b) => b + i)));
+      const t = new Date(clockOf(ssc).getTimeMillis());
+      utimesSync(join(dir, String(i)), t, t);
+      await clockOf(ssc).advance(2000);
+    }
+    expect(out).toEqual([[], [2, 3, 4, 5, 6], [3, 4, 5, 6, 7]]);
   });
 
   it('a directory renamed under a glob: every file in it is new (Spark skips the one older than its remember window)', async () => {
