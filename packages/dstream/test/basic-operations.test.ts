@@ -604,6 +604,13 @@ describe('BasicOperationsSuite ports', () => {
     await expect(run).rejects.toThrow(/Batch 4000 ms failed.*generated no RDD for batch 4000 ms/);
   });
 
+  it('a fused map/filter/flatMap chain keeps the partition order (Spark\'s ordered comparison)', async () => {
+    // partitions [1, 2] [3, 4] -> doubled [2, 4] [6, 8] -> not multiples of 3: [2, 4] [8] -> each with its negation
+    const out = await runStreamingTest({ input: [range(1, 4), range(5, 8)], operation: (s) => s.map((x) => x * 2).filter((x) => x % 3 !== 0).flatMap((x) => [x, -x]) });
+    // second batch: [5, 6] [7, 8] -> [10, 12] [14, 16] -> [10] [14, 16]
+    expect(out).toEqual([[2, -2, 4, -4, 8, -8], [10, -10, 14, -14, 16, -16]]);
+  });
+
   it('mapPartitions (Spark compares as sets; the partition order holds too)', async () => {
     const out = await runStreamingTest({ input: [range(1, 4), range(5, 8), range(9, 12)], operation: (s) => s.mapPartitions((it) => { let t = 0; for (const x of it) t += x; return [t]; }) });
     expect(out).toEqual([[3, 7], [11, 15], [19, 23]]);
