@@ -155,6 +155,15 @@ describe('StreamingContext', () => {
       expect(() => ssc.sparkContext.parallelize([1])).toThrow();
     });
 
+    it('stop(true) after stop(false) still stops the SparkContext (as Spark)', async () => {
+      const ssc = manualContext();
+      new CountingInputDStream(ssc).foreachRDD(() => {});
+      await ssc.stop(false);
+      expect(await ssc.sparkContext.parallelize([1, 2, 3]).count()).toBe(3);
+      await ssc.stop(true);
+      expect(() => ssc.sparkContext.parallelize([1])).toThrow();
+    });
+
     it('getActive and getActiveOrCreate', async () => {
       expect(StreamingContext.getActive()).toBeUndefined();
       let created = 0;
@@ -196,6 +205,19 @@ describe('StreamingContext', () => {
       expect(() => new CountingInputDStream(ssc)).toThrow(/after starting a context is not supported/);
       await ssc.stop();
       expect(() => input.filter(() => true)).toThrow('Adding new inputs, transformations, and output operations after stopping a context is not supported');
+    });
+
+    it('an input stream no output uses does not break the batches (Spark\'s "Creating an InputDStream but not using it should not crash")', async () => {
+      const ssc = manualContext();
+      const unused = new CountingInputDStream(ssc);
+      const used = new CountingInputDStream(ssc);
+      const seen: number[][] = [];
+      used.foreachRDD(async (rdd) => { seen.push(await rdd.collect()); });
+      await ssc.start();
+      await clockOf(ssc).advance(3000);
+      expect(await ssc.awaitTerminationOrTimeout(1)).toBe(false);
+      expect(seen).toEqual([[1], [2], [3]]);
+      expect(unused.computed).toEqual([]);
     });
 
     it('persist and checkpoint cannot change after start', async () => {
