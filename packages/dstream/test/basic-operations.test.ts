@@ -604,6 +604,16 @@ describe('BasicOperationsSuite ports', () => {
     await expect(run).rejects.toThrow(/Batch 4000 ms failed.*generated no RDD for batch 4000 ms/);
   });
 
+  it('join pairs each left value with each right value, left-major; cogroup keeps values in arrival order', async () => {
+    // one key, so one output partition: values arrive in input-partition order ([1] then [2] on the left)
+    const input1 = [[['k', 1], ['k', 2]]] as [string, number][][];
+    const input2 = [[['k', 10], ['k', 20]]] as [string, number][][];
+    const joined = await runStreamingTest2({ input1, input2, operation: (a, b) => a.join(b) });
+    expect(joined).toEqual([[['k', [1, 10]], ['k', [1, 20]], ['k', [2, 10]], ['k', [2, 20]]]]);
+    const grouped = await runStreamingTest2({ input1, input2, operation: (a, b) => a.cogroup(b) });
+    expect(grouped).toEqual([[['k', [[1, 2], [10, 20]]]]]);
+  });
+
   it('a fused map/filter/flatMap chain keeps the partition order (Spark\'s ordered comparison)', async () => {
     // partitions [1, 2] [3, 4] -> doubled [2, 4] [6, 8] -> not multiples of 3: [2, 4] [8] -> each with its negation
     const out = await runStreamingTest({ input: [range(1, 4), range(5, 8)], operation: (s) => s.map((x) => x * 2).filter((x) => x % 3 !== 0).flatMap((x) => [x, -x]) });
