@@ -6,7 +6,8 @@ import { Dependency, OneToOneDependency, ShuffleDependency } from './dependency.
 import type { Partitioner, NumPartitionsOrPartitioner } from './partitioner.ts';
 import { HashPartitioner } from './partitioner.ts';
 import { rddClasses } from './registry.ts';
-import { naturalOrdering, reverseOrdering, sortedCopy, type Ordering } from '../util/ordering.ts';
+import { naturalOrdering, reverseOrdering, type Ordering } from '../util/ordering.ts';
+import { smallestK } from '../util/smallest-k.ts';
 import { cloneZero } from '../util/clone-zero.ts';
 import { XorShiftRandom, randomSeed } from '../util/xor-shift-random.ts';
 import { filterKernel, flatMapKernel, mapKernel, toArray } from './kernels.ts';
@@ -625,8 +626,8 @@ export abstract class RDD<T> {
   /** The `num` smallest elements, smallest first (by `ordering`, natural by default). */
   async takeOrdered(num: number, ordering: Ordering<T> = naturalOrdering): Promise<T[]> {
     if (num <= 0) return [];
-    const parts = await this.context.runJob(this, (data: readonly T[]) => sortedCopy(data, ordering).slice(0, num), undefined, 'takeOrdered');
-    return sortedCopy(([] as T[]).concat(...parts), ordering).slice(0, num);
+    const parts = await this.context.runJob(this, (data: readonly T[]) => smallestK(data, num, ordering), undefined, 'takeOrdered');
+    return smallestK(([] as T[]).concat(...parts), num, ordering);
   }
 
   /** The largest element (by `ordering`, natural by default); throws on an empty RDD. */
