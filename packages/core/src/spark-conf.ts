@@ -45,6 +45,7 @@ export class SparkConf {
   /** The value of `key`, or undefined. */
   getOption(key: string): string | undefined { return this.settings.get(key); }
 
+  /** The value of `key` as an integer, or `defaultValue` when unset; a value that is not an integer throws. */
   getInt(key: string, defaultValue: number): number {
     const v = this.settings.get(key);
     if (v === undefined) return defaultValue;
@@ -53,6 +54,7 @@ export class SparkConf {
     return n;
   }
 
+  /** The value of `key` as a boolean (`'true'` or `'false'`), or `defaultValue` when unset; another value throws. */
   getBoolean(key: string, defaultValue: boolean): boolean {
     const v = this.settings.get(key);
     if (v === undefined) return defaultValue;
@@ -60,8 +62,10 @@ export class SparkConf {
     throw new Error(`Configuration key ${key} must be true or false, got '${v}'`);
   }
 
+  /** True when `key` is set. */
   contains(key: string): boolean { return this.settings.has(key); }
 
+  /** Unsets `key`; returns this conf. */
   remove(key: string): this {
     this.settings.delete(key);
     return this;

@@ -50,6 +50,7 @@ export class SparkContext {
   readonly master: string;
   /** `spark.app.name`. */
   readonly appName: string;
+  /** When this context was created, in epoch milliseconds. */
   readonly startTime = Date.now();
   /** @internal */
   readonly blockManager = new BlockManager();
@@ -262,6 +263,7 @@ export class SparkContext {
   /** Registers hooks called when jobs start and end. */
   addJobListener(listener: JobListener): void { this.dagScheduler.listeners.push(listener); }
 
+  /** Removes hooks added with {@link addJobListener}. */
   removeJobListener(listener: JobListener): void {
     const i = this.dagScheduler.listeners.indexOf(listener);
     if (i >= 0) this.dagScheduler.listeners.splice(i, 1);

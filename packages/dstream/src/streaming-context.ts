@@ -60,7 +60,9 @@ const SYSTEM_CLOCKS = new Set(['system', 'org.apache.spark.util.SystemClock']);
 export class StreamingContext {
   private static active: StreamingContext | undefined;
 
+  /** The SparkContext this streaming context runs its batches' jobs on. */
   readonly sparkContext: SparkContext;
+  /** The streams and output operations of this context. */
   readonly graph: DStreamGraph;
   /** The clock batches follow (`spark.streaming.clock`: `system` by default, or `manual`). */
   readonly clock: Clock;
@@ -177,7 +179,9 @@ export class StreamingContext {
   /** Routes `print()` output, e.g. to capture it in tests. */
   setConsoleWriter(writer: (line: string) => void): void { this.consoleWriter = writer; }
 
+  /** Registers callbacks on the context's progress (any subset of {@link StreamingListener}'s). */
   addStreamingListener(listener: StreamingListener): void { this.scheduler.listenerBus.addListener(listener); }
+  /** Removes a listener added with {@link addStreamingListener}. */
   removeStreamingListener(listener: StreamingListener): void { this.scheduler.listenerBus.removeListener(listener); }
 
   /** Completed batches (including failed ones), for dashboards. Completes on stop. */

@@ -25,8 +25,9 @@ export class Time {
     const t = this.milliseconds - zero.milliseconds;
     return new Time(Math.floor(t / d.milliseconds) * d.milliseconds + zero.milliseconds);
   }
-  /** Times from `this` to `end` (inclusive when `inclusive`) stepping by `interval`. */
+  /** Times from `this` to `end`, `end` included, stepping by `interval`. */
   to(end: Time, interval: Duration): Time[] { return this.range(end, interval, true); }
+  /** Times from `this` to `end`, `end` excluded, stepping by `interval`. */
   until(end: Time, interval: Duration): Time[] { return this.range(end, interval, false); }
   min(t: Time): Time { return this.milliseconds <= t.milliseconds ? this : t; }
   max(t: Time): Time { return this.milliseconds >= t.milliseconds ? this : t; }
