@@ -40,6 +40,7 @@ function blocksIn(file: string, lines: readonly string[], firstLine: number): Do
     const fence = open[1]!;
     let end = i + 1;
     while (end < lines.length && !lines[end]!.trim().startsWith(fence)) end++;
+    if (end === lines.length) throw new Error(`${file}:${firstLine + i}: code fence ${fence} is never closed; close it (or, in prose, write the fence inside inline code).`);
     if (TS_LANGUAGES.has(open[2]!.toLowerCase())) {
       let previous = i - 1;
       while (previous >= 0 && lines[previous]!.trim() === '') previous--;
