@@ -8,9 +8,12 @@
  *
  * | Spark test                                              | here                                        |
  * |---------------------------------------------------------|---------------------------------------------|
+ * | CheckpointSuite: recovery with map and reduceByKey operations | 'recovery with map and reduceByKey operations' |
+ * | CheckpointSuite: recovery with invertible reduceByKeyAndWindow operation | 'recovery with invertible reduceByKeyAndWindow operation' |
  * | CheckpointSuite: recovery with updateStateByKey operation | 'recovery with updateStateByKey operation' |
+ * | CheckpointSuite: (spark.streaming.manualClock.jump in basic rdd checkpoints + dstream graph checkpoint recovery) | 'a manual clock jumps ...' |
  * | MapWithStateSuite: mapWithState - driver failure recovery | 'mapWithState - driver failure recovery'   |
- * | CheckpointSuite: recovery with map and reduceByKey / invertible reduceByKeyAndWindow, with file input stream | checkpoint-recovery.test.ts, checkpoint-metadata.test.ts (outputs equal an uninterrupted run's) |
+ * | CheckpointSuite: recovery with file input stream           | checkpoint-recovery.test.ts, checkpoint-metadata.test.ts (outputs equal an uninterrupted run's); differs: files that arrived while down all go to the first batch after the restart, where Spark spreads them over the missed batches by modification time |
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,17 +32,19 @@ afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, f
  * Runs `operation` over `input` for `initialNumBatches` batches, stops, recovers from the
  * checkpoint and runs the remaining batches; returns both runs' outputs (one array per batch).
  */
-async function testCheckpointedOperation<U, V>(input: U[][], operation: (s: DStream<U>) => DStream<V>, initialNumBatches: number, batch: Duration = Seconds(1)): Promise<[V[][], V[][]]> {
+async function testCheckpointedOperation<U, V>(input: U[][], operation: (s: DStream<U>) => DStream<V>, initialNumBatches: number, batch: Duration = Seconds(1), jumpMs = 0): Promise<[V[][], V[][]]> {
   const dir = mkdtempSync(join(tmpdir(), 'kindling-checkpoint-suite-'));
   dirs.push(dir);
   const runs: V[][][] = [];
   const create = (): StreamingContext => {
-    const ssc = new StreamingContext(new SparkConf().setMaster('local[2]').setAppName('CheckpointSuite').set('spark.streaming.clock', 'manual'), batch);
+    const conf = new SparkConf().setMaster('local[2]').setAppName('CheckpointSuite').set('spark.streaming.clock', 'manual');
+    if (runs.length > 1 && jumpMs > 0) conf.set('spark.streaming.manualClock.jump', String(jumpMs));
+    const ssc = new StreamingContext(conf, batch);
     ssc.checkpoint(dir);
     operation(new TestInputDStream<U>(ssc, input, 2)).foreachRDD(async (rdd) => { runs.at(-1)!.push(await rdd.collect()); });
     return ssc;
   };
-  for (const numBatches of [initialNumBatches, input.length - initialNumBatches]) {
+  for (const numBatches of [initialNumBatches, input.length - initialNumBatches - jumpMs / batch.milliseconds]) {
     runs.push([]);
     const ssc = await StreamingContext.getOrCreate(dir, create);
     await ssc.start();
@@ -52,6 +57,36 @@ async function testCheckpointedOperation<U, V>(input: U[][], operation: (s: DStr
 const asSets = <T>(batches: T[][]): string[][] => batches.map((b) => b.map((x) => JSON.stringify(x)).sort());
 
 describe("Spark's testCheckpointedOperation", () => {
+  it('recovery with map and reduceByKey operations', async () => {
+    const input = [['a', 'a', 'b'], ['', ''], [], ['a', 'a', 'b'], ['', ''], []];
+    const [before, after] = await testCheckpointedOperation(input, (s: DStream<string>) => s.map((x) => [x, 1] as [string, number]).reduceByKey((a, b) => a + b), 3);
+    expect(asSets(before)).toEqual(asSets([[['a', 2], ['b', 1]], [['', 2]], []]));
+    // batch 3 (empty) again, then 4..6
+    expect(asSets(after)).toEqual(asSets([[], [['a', 2], ['b', 1]], [['', 2]], []]));
+  });
+
+  it('recovery with invertible reduceByKeyAndWindow operation', async () => {
+    // one "a" per batch, a 4-batch window sliding by one: 1, 2, 3, then 4 from batch 4 on
+    const input = Array.from({ length: 10 }, () => ['a']);
+    const [before, after] = await testCheckpointedOperation(input, (s: DStream<string>) =>
+      s.map((x) => [x, 1] as [string, number])
+        .reduceByKeyAndWindow((a, b) => a + b, (a, b) => a - b, Seconds(4), Seconds(1))
+        .checkpoint(Seconds(2)), 7);
+    expect(before).toEqual([1, 2, 3, 4, 4, 4, 4].map((x) => [['a', x]]));
+    expect(after).toEqual([4, 4, 4, 4].map((x) => [['a', x]]));
+  });
+
+  it('a manual clock jumps by spark.streaming.manualClock.jump on recovery: the missed batches run at start', async () => {
+    const input = Array.from({ length: 10 }, () => ['a']);
+    const [before, after] = await testCheckpointedOperation(input, (s: DStream<string>) =>
+      s.map((x) => [x, 1] as [string, number])
+        .updateStateByKey((values: number[], state: number | undefined) => values.reduce((a, b) => a + b, state ?? 0))
+        .checkpoint(Seconds(2)), 3, Seconds(1), 2000);
+    expect(before).toEqual([1, 2, 3].map((x) => [['a', x]]));
+    // batch 3 again and the missed 4 and 5 as the context starts, then 6..10
+    expect(after).toEqual([3, 4, 5, 6, 7, 8, 9, 10].map((x) => [['a', x]]));
+  });
+
   it('recovery with updateStateByKey operation', async () => {
     // ten batches of "a": the count is the batch number; checkpointed every 2 batches
     const input = Array.from({ length: 10 }, () => ['a']);

@@ -161,8 +161,10 @@ async function restore(ssc: StreamingContext, stored: StoredCheckpoint, checkpoi
 
   const clock = ssc.clock;
   if (clock instanceof ManualClock) {
-    // As Spark: a manual clock resumes at the last checkpointed batch time.
-    if (clock.getTimeMillis() < latest) clock.setTime(latest);
+    // As Spark: a manual clock resumes at the last checkpointed batch time, plus
+    // spark.streaming.manualClock.jump (a test's way to say time passed while it was down).
+    const jump = ssc.sparkContext.getConf().getInt('spark.streaming.manualClock.jump', 0);
+    if (clock.getTimeMillis() < latest + jump) clock.setTime(latest + jump);
   }
   const replay = new Set<number>(cp.pendingTimes);
   // As Spark (JobGenerator.restart: checkpointTime.until(restartTime)), the checkpoint's own
