@@ -23,7 +23,7 @@ import type { RecoveredCheckpointInfo } from './metadata-checkpointer.ts';
 export interface CheckpointRecoveryInfo {
   /** The metadata checkpoint file recovery uses. */
   readonly checkpointFile: string;
-  /** The latest batch generated before the stop or crash. */
+  /** The latest batch generated before the stop or crash; it runs again, completed or not (as Spark). */
   readonly latestBatchTime: Time;
   /** Batches generated and not completed: they run again first. */
   readonly pendingBatches: readonly Time[];
