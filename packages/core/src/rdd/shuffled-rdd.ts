@@ -34,7 +34,15 @@ export class ShuffledRDD<K, V, C> extends RDD<[K, C]> {
     let out: [K, C][];
     if (this.aggregator !== undefined) {
       if (this.mapSideCombine) {
-        out = combineCombinersByKey(ctx.shuffleRead<[K, C]>(0, split), this.aggregator.mergeCombiners);
+        const blocks = ctx.shuffleRead<[K, C]>(0, split);
+        if (blocks.length === 1) {
+          // A single map partition's block already holds one pair per key (combined with the
+          // same key equality), so there is nothing to merge: share it (read-only), or sort a copy.
+          if (this.keyOrdering === undefined) return blocks[0]!;
+          out = blocks[0]!.slice();
+        } else {
+          out = combineCombinersByKey(blocks, this.aggregator.mergeCombiners);
+        }
       } else {
         out = combineValuesByKeyOf(ctx.shuffleRead<[K, V]>(0, split), this.aggregator);
       }
