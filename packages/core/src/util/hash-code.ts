@@ -56,6 +56,14 @@ function avalanche(h: number): number {
   return h | 0;
 }
 
+/**
+ * Guava's `murmur3_32().hashInt(h)` (seed 0): how Spark's `AppendOnlyMap` spreads a key's
+ * hash code over its slots, and so what decides the order its aggregations come out in.
+ */
+export function murmur3HashInt(h: number): number {
+  return avalanche(mix(0, h) ^ 4);
+}
+
 /** Hash of a tuple (array), element-wise, as Scala 2.12's `Tuple.hashCode`. */
 function tupleHashCode(xs: readonly unknown[]): number {
   if (xs.length === 0) return 0;
