@@ -45,5 +45,6 @@ export { KeySet } from './util/key-set.ts';
 export { hashCode, keyEquals, stringHashCode, numberHashCode, nonNegativeMod, isPrimitiveKey } from './util/hash-code.ts';
 export { naturalOrdering, reverseOrdering, type Ordering } from './util/ordering.ts';
 export { combineValuesByKey, combineCombinersByKey } from './rdd/combine.ts';
+export { appendOnlyMapOrder } from './util/append-only-map-order.ts';
 export type { PartitionKernel } from './rdd/kernels.ts';
 export type { RecordOp, FusibleRDD } from './rdd/record-pipeline.ts';

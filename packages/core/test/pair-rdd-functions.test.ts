@@ -110,3 +110,18 @@ describe('pair RDD functions', () => {
     expect(await p.lookup('zz')).toEqual([]);
   });
 });
+
+describe("reduce-side output order (Spark's AppendOnlyMap slots)", () => {
+  const ctx = useSparkContext('local[2]');
+
+  it('emits aggregated keys in the slot order Spark iterates, not first-seen order', async () => {
+    // Java hash codes: true 1231, false 1237; Guava murmur3 puts them in slots 51 and 3 of 64.
+    // With 2 partitions both land in partition 1 (1231 % 2 = 1237 % 2 = 1), so false comes first
+    // whichever key is seen first, as in every batch of the book's program on Spark.
+    const trueFirst = ctx.sc.parallelize([[true, 1], [false, 1], [true, 1]] as [boolean, number][], 2);
+    expect(await trueFirst.reduceByKey((a, b) => a + b).collect()).toEqual([[false, 1], [true, 2]]);
+    expect(await trueFirst.groupByKey().collect()).toEqual([[false, [1]], [true, [1, 1]]]);
+    const other = ctx.sc.parallelize([[true, 'y'], [false, 'x']] as [boolean, string][], 2);
+    expect(await trueFirst.join(other).collect()).toEqual([[false, [1, 'x']], [true, [1, 'y']], [true, [1, 'y']]]);
+  });
+});

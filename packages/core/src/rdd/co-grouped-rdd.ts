@@ -2,6 +2,7 @@ import { RDD } from './rdd.ts';
 import { OneToOneDependency, ShuffleDependency, type Dependency } from './dependency.ts';
 import { rddClasses } from './registry.ts';
 import { KeyMap } from '../util/key-map.ts';
+import { appendOnlyMapOrder } from '../util/append-only-map-order.ts';
 import type { Partitioner } from './partitioner.ts';
 import type { SparkContext } from '../spark-context.ts';
 import type { TaskContext } from '../scheduler/task-context.ts';
@@ -36,6 +37,9 @@ export class CoGroupedRDD<K> extends RDD<[K, unknown[][]]> {
 
   compute(split: number, ctx: TaskContext): readonly [K, unknown[][]][] {
     const n = this.narrow.length;
+    // Groups in the order their keys first arrive, then put in Spark's order (its cogroup map's
+    // slot order, see appendOnlyMapOrder) at the end.
+    const out: [K, unknown[][]][] = [];
     const prim = new Map<K, unknown[][]>();
     let other: KeyMap<K, unknown[][]> | undefined;
     const groupsOf = (k: K): unknown[][] => {
@@ -44,6 +48,7 @@ export class CoGroupedRDD<K> extends RDD<[K, unknown[][]]> {
         if (g === undefined) {
           g = Array.from({ length: n }, () => []);
           prim.set(k, g);
+          out.push([k, g]);
         }
         return g;
       }
@@ -52,6 +57,7 @@ export class CoGroupedRDD<K> extends RDD<[K, unknown[][]]> {
       if (g === undefined) {
         g = Array.from({ length: n }, () => []);
         other.set(k, g);
+        out.push([k, g]);
       }
       return g;
     };
@@ -64,10 +70,7 @@ export class CoGroupedRDD<K> extends RDD<[K, unknown[][]]> {
         }
       }
     }
-    const out: [K, unknown[][]][] = [];
-    for (const e of prim) out.push(e);
-    if (other) other.forEach((g, k) => { out.push([k, g]); });
-    return out;
+    return appendOnlyMapOrder(out, (e) => e[0]);
   }
 }
 rddClasses.CoGroupedRDD = CoGroupedRDD;

@@ -7,6 +7,7 @@ import { ShuffledRDD } from './shuffled-rdd.ts';
 import { CoGroupedRDD } from './co-grouped-rdd.ts';
 import { resolvePartitioner, type NumPartitionsOrPartitioner } from './partitioner.ts';
 import { combineValuesByKey } from './combine.ts';
+import { appendOnlyMapOrder } from '../util/append-only-map-order.ts';
 import { keyEquals } from '../util/hash-code.ts';
 import { KeySet } from '../util/key-set.ts';
 import { formatElement } from '../util/format-element.ts';
@@ -31,7 +32,8 @@ export function combineByKey<K, V, C>(
   const partitioner = resolvePartitioner(numPartitions, self as RDD<unknown>);
   const agg: Aggregator<V, C> = { createCombiner, mergeValue, mergeCombiners };
   if (partitioner.equals(self.partitioner)) {
-    return new MapPartitionsRDD<[K, C], [K, V]>(self, (_, data) => combineValuesByKey(data, agg), true, scope);
+    // Already partitioned: combine in place, in Spark's order (its aggregation map's slots).
+    return new MapPartitionsRDD<[K, C], [K, V]>(self, (_, data) => appendOnlyMapOrder(combineValuesByKey(data, agg), (e) => e[0]), true, scope);
   }
   return new ShuffledRDD<K, V, C>(self, partitioner, agg, mapSideCombine, undefined, scope);
 }

@@ -1,4 +1,4 @@
-import { KeyMap } from '@kindling/core';
+import { KeyMap, appendOnlyMapOrder } from '@kindling/core';
 
 /**
  * One partition of an incremental window reduce (Spark's `ReducedWindowedDStream` merge):
@@ -24,7 +24,10 @@ export function reduceWindowPartition<K, V>(
 ): [K, V][] {
   const leftByKey = foldBatches(left, reduce);
   const enteredByKey = foldBatches(entered, reduce);
-  const out: [K, V][] = [];
+  // Spark cogroups the previous window with the batches that left and entered, so the keys
+  // come out in its cogroup map's slot order (previous window's keys inserted first); the
+  // filter then keeps that order.
+  const merged: [K, V][] = [];
   for (let i = 0; i < previous.length; i++) {
     const k = previous[i]![0];
     let v = previous[i]![1];
@@ -39,17 +42,15 @@ export function reduceWindowPartition<K, V>(
         n.seen = true;
       }
     }
-    const kv: [K, V] = [k, v];
-    if (filter === undefined || filter(kv)) out.push(kv);
+    merged.push([k, v]);
   }
   if (enteredByKey !== undefined) {
     enteredByKey.forEach((n, k) => {
-      if (n.seen) return;
-      const kv: [K, V] = [k, n.value];
-      if (filter === undefined || filter(kv)) out.push(kv);
+      if (!n.seen) merged.push([k, n.value]);
     });
   }
-  return out;
+  const ordered = appendOnlyMapOrder(merged, (kv) => kv[0]);
+  return filter === undefined ? ordered : ordered.filter(filter);
 }
 
 interface Folded<V> { value: V; seen: boolean }

@@ -1,4 +1,4 @@
-import { KeyMap } from '@kindling/core';
+import { appendOnlyMapOrder, KeyMap } from '@kindling/core';
 import type { Time } from '@kindling/core';
 
 /** A row handed to the one-parameter `updateStateByKey` function: key, new values, old state. */
@@ -63,9 +63,11 @@ export function toPartitionStateUpdate<K, V, S>(fn: (...args: never[]) => unknow
 }
 
 /**
- * One partition of the next state: every key that has state or new values gets one row, keys
- * with state first (in state order) then new keys (in data order); keys without new values
- * get `[]`. Neither input array is modified.
+ * One partition of the next state: every key that has state or new values gets one row; keys
+ * without new values get `[]`. The rows come in Spark's order: it computes the next state from
+ * `parent.cogroup(prevState)`, whose map takes the batch's keys first (in data order), then
+ * the state's, and is read slot by slot (see `appendOnlyMapOrder`). Neither input array is
+ * modified.
  *
  * `dedupePrevious`: the previous state may hold a key twice (an initial RDD, or the rows form's
  * output); only its first state counts, as Spark's cogroup of the state with the batch keeps
@@ -79,11 +81,15 @@ export function updateStatePartition<K, V, S>(
   time: Time,
   dedupePrevious = false,
 ): [K, S][] {
-  const rows: StateUpdateRow<K, V, S>[] = dedupePrevious ? [] : new Array(prevState.length);
-  let newByKey: KeyMap<K, V[]> | undefined;
+  const rows: StateUpdateRow<K, V, S>[] = [];
+  let rowOfNewKey: KeyMap<K, StateUpdateRow<K, V, S>> | undefined;
   if (grouped.length > 0) {
-    newByKey = new KeyMap<K, V[]>();
-    for (let i = 0; i < grouped.length; i++) newByKey.set(grouped[i]![0], grouped[i]![1]);
+    rowOfNewKey = new KeyMap<K, StateUpdateRow<K, V, S>>();
+    for (let i = 0; i < grouped.length; i++) {
+      const row: StateUpdateRow<K, V, S> = [grouped[i]![0], grouped[i]![1], undefined];
+      rowOfNewKey.set(row[0], row);
+      rows.push(row);
+    }
   }
   const seen = dedupePrevious ? new KeyMap<K, true>() : undefined;
   for (let i = 0; i < prevState.length; i++) {
@@ -92,21 +98,11 @@ export function updateStatePartition<K, V, S>(
       if (seen.has(k)) continue;
       seen.set(k, true);
     }
-    let vs: V[] | undefined;
-    if (newByKey !== undefined) {
-      vs = newByKey.get(k);
-      if (vs !== undefined) newByKey.delete(k);
-    }
-    if (seen !== undefined) rows.push([k, vs ?? [], s]);
-    else rows[i] = [k, vs ?? [], s];
+    const row = rowOfNewKey?.get(k);
+    if (row !== undefined) row[2] = s;
+    else rows.push([k, [], s]);
   }
-  if (newByKey !== undefined && newByKey.size > 0) {
-    for (let i = 0; i < grouped.length; i++) {
-      const k = grouped[i]![0];
-      const vs = newByKey.get(k);
-      if (vs !== undefined) rows.push([k, vs, undefined]);
-    }
-  }
-  const out = update(rows, time);
+  const ordered = appendOnlyMapOrder(rows, (r) => r[0]);
+  const out = update(ordered, time);
   return Array.isArray(out) ? (out as [K, S][]) : [...out];
 }
