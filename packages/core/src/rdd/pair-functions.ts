@@ -97,7 +97,8 @@ export function flatMapValuesKernel<K, V, U>(f: (v: V) => Iterable<U>): Partitio
 }
 
 export function distinctKernel<T>(it: Iterable<T>): T[] {
-  return new KeySet(it).toArray();
+  // Spark dedupes a partitioned RDD through an AppendOnlyMap too: its slot order.
+  return appendOnlyMapOrder(new KeySet(it).toArray(), (x) => x);
 }
 
 export async function lookup<K, V>(self: RDD<[K, V]>, key: K): Promise<V[]> {
