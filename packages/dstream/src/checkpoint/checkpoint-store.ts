@@ -1,5 +1,4 @@
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { atomicWriteFile, atomicWriteFileSync } from '@kindling/io';
 import { decodeCheckpoint, encodeCheckpoint } from './metadata-checkpoint.ts';
@@ -67,8 +66,10 @@ export class CheckpointStore {
     else {
       const tmp = join(this.metadataDir, `.checkpoint-${cp.sequence}.tmp-${process.pid}`);
       try {
-        await writeFile(tmp, bytes);
-        await rename(tmp, file);
+        // Synchronous: page-cache work of microseconds, where two thread-pool round trips
+        // would each wait for an event-loop turn behind the next batch's computation.
+        writeFileSync(tmp, bytes);
+        renameSync(tmp, file);
       } catch (e) {
         rmSync(tmp, { force: true });
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
