@@ -32,12 +32,7 @@ export async function atomicWriteFile(path: string, data: Uint8Array | string): 
     }
     renameSync(tmp, path);
   } catch (err) {
-    try {
-      rmSync(tmp, { force: true });
-    } catch {
-      // the original error is the one to report
-    }
-    throw new AtomicWriteError(path, `Could not write ${path} atomically: ${(err as Error).message}. Check that its directory is writable and the disk is not full.`, { cause: err });
+    failAtomicWrite(path, tmp, err);
   }
   await fsyncDir(dir);
 }
@@ -67,12 +62,17 @@ export function atomicWriteFileSync(path: string, data: Uint8Array | string): vo
     }
     renameSync(tmp, path);
   } catch (err) {
-    try {
-      rmSync(tmp, { force: true });
-    } catch {
-      // the original error is the one to report
-    }
-    throw new AtomicWriteError(path, `Could not write ${path} atomically: ${(err as Error).message}. Check that its directory is writable and the disk is not full.`, { cause: err });
+    failAtomicWrite(path, tmp, err);
   }
   fsyncDirSync(dir);
+}
+
+/** Removes the temporary sibling of a failed atomic write and throws what went wrong. */
+function failAtomicWrite(path: string, tmp: string, err: unknown): never {
+  try {
+    rmSync(tmp, { force: true });
+  } catch {
+    // the original error is the one to report
+  }
+  throw new AtomicWriteError(path, `Could not write ${path} atomically: ${(err as Error).message}. Check that its directory is writable and the disk is not full.`, { cause: err });
 }
