@@ -3,30 +3,20 @@
  * state snapshots, worked out by hand. Batches are 1 s apart; input batch i (0-based) is the
  * RDD at (i + 1) * 1000 ms.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Duration, HashPartitioner, Seconds, SparkConf } from '@kindling/core';
 import type { Time } from '@kindling/core';
 import { runStreamingTest } from '../src/testing/index.ts';
 import { StateSpec, StreamingContext } from '../src/index.ts';
 import type { DStream, State } from '../src/index.ts';
+import { sorted, useCheckpointDirs, words } from './support/state-test-kit.ts';
 
 type KV = [string, number];
 
-const dirs: string[] = [];
-function checkpointDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'kindling-mws-'));
-  dirs.push(d);
-  return d;
-}
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+const checkpointDir = useCheckpointDirs('kindling-mws-');
 
-function sorted<T>(batches: T[][]): T[][] {
-  return batches.map((b) => [...b].sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : JSON.stringify(x) > JSON.stringify(y) ? 1 : 0)));
-}
-const words = (batches: (string[] | undefined)[]): (KV[] | undefined)[] => batches.map((b) => b?.map((w) => [w, 1] as KV));
 
 /** The messages of an error and its causes, outermost first. */
 function chain(e: unknown): string {

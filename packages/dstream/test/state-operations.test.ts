@@ -3,32 +3,20 @@
  * expected states, worked out by hand. Batches are 1 s apart; input batch i (0-based) is the
  * RDD at (i + 1) * 1000 ms.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Duration, HashPartitioner, Seconds, SparkConf } from '@kindling/core';
 import type { ManualClock, Time } from '@kindling/core';
 import type { RDD } from '@kindling/core';
 import { runStreamingTest } from '../src/testing/index.ts';
 import { StateSpec, StreamingContext } from '../src/index.ts';
 import type { DStream } from '../src/index.ts';
+import { sorted, useCheckpointDirs, words } from './support/state-test-kit.ts';
 
 type KV = [string, number];
 
-const dirs: string[] = [];
-function checkpointDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'kindling-state-'));
-  dirs.push(d);
-  return d;
-}
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+const checkpointDir = useCheckpointDirs('kindling-state-');
 
-function sorted<T>(batches: T[][]): T[][] {
-  return batches.map((b) => [...b].sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : JSON.stringify(x) > JSON.stringify(y) ? 1 : 0)));
-}
 
-const words = (batches: (string[] | undefined)[]): (KV[] | undefined)[] => batches.map((b) => b?.map((w) => [w, 1] as KV));
 const total = (values: number[], state: number | undefined): number => values.reduce((a, b) => a + b, state ?? 0);
 const sum2 = (a: number, b: number): number => a + b;
 const diff2 = (a: number, b: number): number => a - b;

@@ -16,29 +16,17 @@
  *                                                                 -> ports/* (with .persist().checkpoint(Seconds(100)))
  *   groupByKeyAndWindow, countByWindow, countByValueAndWindow     -> same names, ports/*
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HashPartitioner, Milliseconds, Seconds } from '@kindling/core';
 import type { Duration } from '@kindling/core';
 import { runStreamingTest } from '../src/testing/index.ts';
 import type { DStream } from '../src/index.ts';
+import { sorted, useCheckpointDirs } from './support/state-test-kit.ts';
 
 type KV = [string, number];
 
-const dirs: string[] = [];
-function checkpointDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'kindling-window-'));
-  dirs.push(d);
-  return d;
-}
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+const checkpointDir = useCheckpointDirs('kindling-window-');
 
-/** Order within a batch depends on partitioning: compare batches as sorted lists. */
-function sorted<T>(batches: T[][]): T[][] {
-  return batches.map((b) => [...b].sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : JSON.stringify(x) > JSON.stringify(y) ? 1 : 0)));
-}
 
 function windowOf(input: number[][], win: Duration, slide: Duration, numBatches = input.length): Promise<number[][]> {
   return runStreamingTest({ input, operation: (s: DStream<number>) => s.window(win, slide), numBatches }).then(sorted);
