@@ -48,3 +48,4 @@ export { combineValuesByKey, combineCombinersByKey } from './rdd/combine.ts';
 export { appendOnlyMapOrder } from './util/append-only-map-order.ts';
 export type { PartitionKernel } from './rdd/kernels.ts';
 export type { RecordOp, FusibleRDD } from './rdd/record-pipeline.ts';
+export { getLogger, setLogLevel, getLogLevel, setLogSink, parseLogLevel, StderrLogSink, type Logger, type LogSink, type LogLevel } from './util/logger.ts';

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SparkConf } from './spark-conf.ts';
+import { setLogLevel } from './util/logger.ts';
 import { BlockManager } from './storage/block-manager.ts';
 import { DAGScheduler } from './scheduler/dag-scheduler.ts';
 import { LocalTaskScheduler } from './scheduler/local-task-scheduler.ts';
@@ -269,8 +270,11 @@ export class SparkContext {
     if (i >= 0) this.dagScheduler.listeners.splice(i, 1);
   }
 
-  /** Kept for ported code; Kindling logs only warnings. */
-  setLogLevel(_level: string): void {}
+  /**
+   * Sets the engine's log level, as Spark's: `ERROR`, `WARN`, `INFO` or `DEBUG` (log4j's
+   * `FATAL`, `TRACE`, `ALL`, `OFF` are accepted too). The level is process-wide.
+   */
+  setLogLevel(level: string): void { setLogLevel(level); }
 
   /** Stops the context: frees persisted partitions; every later use throws. Idempotent. */
   stop(): void {
