@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { metadataCheckpointerOf } from '../checkpoint/checkpoint-recovery.ts';
 import type { StreamingContext } from '../streaming-context.ts';
 import type { BatchStatus, StreamingUIStore, UIBatch } from './streaming-ui-store.ts';
 import type { StreamingRestApi } from './streaming-rest-api.ts';
@@ -68,7 +70,18 @@ export function streamingPageData(ssc: StreamingContext, store: StreamingUIStore
     }),
     batches,
     graph: graphNodes(ssc),
+    checkpoint: lastCheckpoint(ssc),
   };
+}
+
+/** The last metadata checkpoint written (batch, time, size, duration), when checkpointing. */
+function lastCheckpoint(ssc: StreamingContext): unknown {
+  if (ssc.checkpointDir === undefined) return undefined;
+  const last = metadataCheckpointerOf(ssc)?.lastWritten;
+  if (last === undefined) return { dir: ssc.checkpointDir };
+  let bytes: number | undefined;
+  try { bytes = statSync(last.file).size; } catch { bytes = undefined; } // pruned since
+  return { dir: ssc.checkpointDir, batchTime: last.batchTime, writtenAt: last.writtenAt, durationMs: last.durationMs, bytes };
 }
 
 /** The batch page's extras beyond the REST API: input metadata and each operation's jobs. */
