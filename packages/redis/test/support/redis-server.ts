@@ -54,7 +54,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     let out = '';
     const onData = (d: Buffer): void => {
       out += d.toString('utf8');
-      if (out.includes('Ready to accept connections')) resolve();
+      if (/ready to accept connections/i.test(out)) resolve();
     };
     c.stdout!.on('data', onData);
     c.stderr!.on('data', onData);
