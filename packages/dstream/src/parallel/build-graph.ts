@@ -77,7 +77,8 @@ export async function buildGraphOn<R>(ssc: StreamingContext, module: URL | strin
   const gen = ssc.scheduler.jobGenerator;
   gen.jobSetCreatedHooks.push((jobSet) => pool.onJobSetCreated(ssc, jobSet));
   gen.batchCompletionHooks.push((jobSet) => pool.onBatchCompleted(jobSet.time.milliseconds));
-  ssc.sparkContext.setTaskScheduler(new WorkerTaskScheduler(pool.rpc, pool.registry, tracker.list, () => pool.awaitChecks(), () => pool.terminate()));
+  pool.taskScheduler = new WorkerTaskScheduler(pool.rpc, pool.registry, tracker.list, () => pool.awaitChecks(), () => pool.terminate());
+  ssc.sparkContext.setTaskScheduler(pool.taskScheduler);
   log.info(`${where}: the graph runs on ${threads} worker threads`);
   return result;
 }

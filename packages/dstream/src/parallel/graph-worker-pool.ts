@@ -1,5 +1,5 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { HashPartitioner, ReliableCheckpointRDD, ReplicatedRDDs, WorkerRpc, reviveError, type RDD, type SerializedError, type WorkerReply } from '@kindling/core';
+import { HashPartitioner, ReliableCheckpointRDD, ReplicatedRDDs, WorkerRpc, reviveError, type RDD, type SerializedError, type WorkerReply, type WorkerTaskScheduler } from '@kindling/core';
 import type { DStream } from '../dstream/dstream.ts';
 import type { DStreamGraph } from '../dstream/dstream-graph.ts';
 import type { JobSet } from '../scheduler/job-set.ts';
@@ -79,6 +79,8 @@ export class GraphWorkerPool {
   private readonly checks = new Set<Promise<void>>();
   private failure: Error | undefined;
   private stopping = false;
+  /** The scheduler running this pool's tasks, once installed. */
+  taskScheduler: WorkerTaskScheduler | undefined;
   private roots: DStream<unknown>[] | undefined;
   private readonly sentInputs = new Map<number, Set<number>>();
 
@@ -218,6 +220,9 @@ export class GraphWorkerPool {
   onBatchCompleted(time: number): void {
     for (let w = 0; w < this.workers.length; w++) this.rpc.post(w, { type: 'clear', time });
   }
+
+  /** Tasks run in each worker so far. */
+  tasksPerWorker(): number[] { return this.taskScheduler?.counts.perWorker.slice() ?? this.workers.map(() => 0); }
 
   /** Stops every worker thread. */
   terminate(): void {
