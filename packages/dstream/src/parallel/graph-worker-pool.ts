@@ -5,7 +5,7 @@ import type { DStreamGraph } from '../dstream/dstream-graph.ts';
 import type { JobSet } from '../scheduler/job-set.ts';
 import type { StreamingContext } from '../streaming-context.ts';
 import { GraphDivergenceError } from './graph-divergence-error.ts';
-import { WORKER_BOOTSTRAP, typeScriptLoaderFor, workerEntryUrl } from './worker-bootstrap.ts';
+import { WORKER_BOOTSTRAP, typeScriptLoaderFor, workerEntryUrl, workerExecArgv } from './worker-bootstrap.ts';
 
 /** What a graph worker thread gets at start. @internal */
 export interface GraphWorkerData {
@@ -103,7 +103,7 @@ export class GraphWorkerPool {
     for (let rank = 0; rank < n; rank++) {
       const kindling: GraphWorkerData = { rank, size: n, moduleUrl: o.moduleUrl.href, exportName: o.exportName, args: o.args, conf: o.conf, batchMs: o.batchMs, peers: peers[rank]! };
       const transferList = peers[rank]!.filter((p): p is MessagePort => p !== undefined);
-      workers.push(new Worker(WORKER_BOOTSTRAP, { eval: true, execArgv: [], workerData: { kindlingBoot: { entry: entry.href, tsLoader }, kindling }, transferList }));
+      workers.push(new Worker(WORKER_BOOTSTRAP, { eval: true, execArgv: workerExecArgv(), workerData: { kindlingBoot: { entry: entry.href, tsLoader }, kindling }, transferList }));
     }
     const rpc = new WorkerRpc(workers);
     const pool = new GraphWorkerPool(workers, rpc, new Set(o.streams));

@@ -26,6 +26,25 @@ export function workerEntryUrl(): URL {
 }
 
 /**
+ * The flags a graph worker starts with: the parent's `--conditions` (and the workspace's
+ * `kindling-source` condition when Kindling itself runs from its TypeScript sources, as under
+ * vitest, which resolves it without a flag), so that the worker resolves `@kindling/*` to
+ * the same files as the driver. Loader flags are not passed: the bootstrap registers tsx.
+ * @internal
+ */
+export function workerExecArgv(): string[] {
+  const out: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith('--conditions=') || a.startsWith('-C=')) out.push(a);
+    else if ((a === '--conditions' || a === '-C') && argv[i + 1] !== undefined) out.push(`--conditions=${argv[++i]}`);
+  }
+  if (TS.test(import.meta.url) && !out.includes('--conditions=kindling-source')) out.push('--conditions=kindling-source');
+  return out;
+}
+
+/**
  * The URL of tsx's ESM `register()` API when `urls` include TypeScript, resolved from
  * Kindling's package first, then from the graph module's folder, then from the working
  * directory; throws when TypeScript needs a loader and none is installed.
