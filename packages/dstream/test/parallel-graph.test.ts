@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock, SparkConf, Seconds, type WorkerTaskScheduler } from '@kindling/core';
+import { ManualClock, SparkConf, Seconds, setLogSink, type WorkerTaskScheduler } from '@kindling/core';
 import { StreamingContext } from '../src/index.ts';
 import { graphWorkerPoolOf } from '../src/parallel/build-graph.ts';
 import type { WordCountArgs, WordCountGraph } from './support/graphs/word-count-graph.ts';
@@ -122,4 +122,43 @@ describe('buildGraph with worker threads (local[N])', () => {
       await ssc.stop();
     }
   }, 60_000);
+
+  it('a graph built inline under local[N] runs on the main thread, with one warning saying how to go parallel', async () => {
+    const warnings: string[] = [];
+    setLogSink({ error: () => {}, warn: (m) => warnings.push(m), info: () => {}, debug: () => {} });
+    try {
+      const runInline = async (master: string): Promise<number[][]> => {
+        const ssc = new StreamingContext(conf(master), Seconds(1));
+        const out: number[][] = [];
+        try {
+          ssc.queueStream([[1, 2, 3]]).map((x) => x * 2).foreachRDD(async (rdd) => { out.push(await rdd.collect()); });
+          await ssc.start();
+          await (ssc.clock as ManualClock).advance(1000);
+          expect(graphWorkerPoolOf(ssc)).toBeUndefined();
+        } finally {
+          await ssc.stop();
+        }
+        return out;
+      };
+      expect(await runInline('local[1]')).toEqual([[2, 4, 6]]);
+      expect(warnings.filter((w) => w.includes('buildGraph'))).toEqual([]);
+      expect(await runInline('local[2]')).toEqual([[2, 4, 6]]);
+      expect(await runInline('local[*]')).toEqual([[2, 4, 6]]);
+      const parallel = warnings.filter((w) => w.includes('buildGraph'));
+      expect(parallel).toHaveLength(1);
+      expect(parallel[0]).toMatch(/local\[2\] asks for 2 threads, but this graph was built inline, so it runs on the main thread.*await ssc\.buildGraph\(new URL\('\.\/pipeline\.ts', import\.meta\.url\), 'build', args\)/);
+    } finally {
+      setLogSink(undefined);
+    }
+  });
+
+  it('buildGraph names the module and export it cannot use, and refuses arguments it cannot copy', async () => {
+    const ssc = new StreamingContext(conf('local[2]'), Seconds(1));
+    try {
+      await expect(ssc.buildGraph(graphs, 'noSuchExport', {})).rejects.toThrow(/word-count-graph\.ts, 'noSuchExport'\): the module has no exported function 'noSuchExport' \(exports: .*wordCount/);
+      await expect(ssc.buildGraph(graphs, 'wordCount', { f: () => 1 })).rejects.toThrow(/args must be structured-cloneable data/);
+    } finally {
+      await ssc.stop();
+    }
+  });
 });
