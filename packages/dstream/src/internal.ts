@@ -46,6 +46,7 @@ export * from './scheduler/output-operation-info.ts';
 export * from './scheduler/stream-input-info.ts';
 export * from './scheduler/streaming-listener.ts';
 export * from './scheduler/batch-failed-error.ts';
+export * from './streaming-conf.ts';
 export * from './streaming-context.ts';
 // --- fault tolerance ---
 export * from './checkpoint/metadata-checkpoint.ts';

@@ -20,6 +20,7 @@ import { getOrCreateFromCheckpoint, metadataCheckpointerOf, startMetadataCheckpo
 import type { CheckpointRecoveryInfo } from './checkpoint/checkpoint-recovery.ts';
 import { installShutdownHook } from './checkpoint/shutdown-hook.ts';
 import { stopReceiversAndDrain } from './checkpoint/graceful-stop.ts';
+import { StreamingConf } from './streaming-conf.ts';
 
 /** The RDD types of a tuple of streams: `[DStream<A>, DStream<B>]` -> `[RDD<A>, RDD<B>]`. */
 export type RDDsOf<S extends readonly DStream<unknown>[]> = { -readonly [I in keyof S]: S[I] extends DStream<infer E> ? RDD<E> : never };
@@ -64,6 +65,8 @@ export class StreamingContext {
   readonly sparkContext: SparkContext;
   /** The streams and output operations of this context. */
   readonly graph: DStreamGraph;
+  /** Every `spark.streaming.*` and `spark.kindling.*` setting, read once at construction. */
+  readonly streamingConf: StreamingConf;
   /** The clock batches follow (`spark.streaming.clock`: `system` by default, or `manual`). */
   readonly clock: Clock;
   /** @internal */
@@ -92,10 +95,11 @@ export class StreamingContext {
       throw new Error(`The batch duration must be a positive Duration, got ${String(batchDuration)}: pass e.g. Seconds(1).`);
     }
     const conf = confOrContext instanceof SparkContext ? confOrContext.getConf() : confOrContext;
-    // Read the clock before creating a SparkContext, so that a bad setting leaks none.
-    this.clock = clockFromConf(conf.get('spark.streaming.clock', 'system'));
+    // Read the settings before creating a SparkContext, so that a bad one leaks none.
+    this.streamingConf = new StreamingConf(conf, batchDuration.milliseconds);
+    this.clock = clockFromConf(this.streamingConf.clock);
     this.sparkContext = confOrContext instanceof SparkContext ? confOrContext : new SparkContext(confOrContext);
-    this.unpersistForgottenRDDs = conf.get('spark.streaming.unpersist', 'true') !== 'false';
+    this.unpersistForgottenRDDs = this.streamingConf.unpersist;
     this.graph = new DStreamGraph(batchDuration);
     const inputInfoTracker = new InputInfoTracker();
     const listenerBus = new StreamingListenerBus();
@@ -319,7 +323,7 @@ export class StreamingContext {
       throw e;
     }
     this.state = 'ACTIVE';
-    if (this.sparkContext.getConf().get('spark.streaming.stopGracefullyOnShutdown', 'false') === 'true') this.removeShutdownHook = installShutdownHook(this);
+    if (this.streamingConf.stopGracefullyOnShutdown) this.removeShutdownHook = installShutdownHook(this);
     this.scheduler.listenerBus.post('onStreamingStarted', { time: Date.now() });
   }
 
@@ -328,7 +332,7 @@ export class StreamingContext {
    * finish first, otherwise they are dropped and the running one stops after its current output
    * operation. Stops the input streams and, with `stopSparkContext`, the SparkContext.
    */
-  async stop(stopSparkContext = this.sparkContext.getConf().get('spark.streaming.stopSparkContextByDefault', 'true') !== 'false', stopGracefully = false): Promise<void> {
+  async stop(stopSparkContext = this.streamingConf.stopSparkContextByDefault, stopGracefully = false): Promise<void> {
     if (this.stopping || this.state === 'STOPPED') {
       await this.stopping;
       // As Spark: stop(false) then stop(true) still stops the SparkContext.
@@ -343,9 +347,9 @@ export class StreamingContext {
     const wasActive = this.state === 'ACTIVE';
     try {
       if (wasActive) {
-        if (stopGracefully) await stopReceiversAndDrain(this, this.gracefulStopTimeoutMs());
+        if (stopGracefully) await stopReceiversAndDrain(this, this.streamingConf.gracefulStopTimeoutMs);
         this.scheduler.jobGenerator.stop();
-        await this.scheduler.jobScheduler.stop(stopGracefully, stopGracefully ? this.gracefulStopTimeoutMs() : 2000);
+        await this.scheduler.jobScheduler.stop(stopGracefully, stopGracefully ? this.streamingConf.gracefulStopTimeoutMs : 2000);
         await this.graph.stopInputs();
         // A graceful stop leaves nothing pending: its last checkpoint says so.
         const checkpointer = metadataCheckpointerOf(this);
@@ -359,16 +363,6 @@ export class StreamingContext {
       if (stopSparkContext) this.sparkContext.stop();
       this.resolveTerminated();
     }
-  }
-
-  /** `spark.streaming.gracefulStopTimeout` (ms, or e.g. `30s`, `2min`); default 10 batches, as Spark. */
-  private gracefulStopTimeoutMs(): number {
-    const raw = this.sparkContext.getConf().getOption('spark.streaming.gracefulStopTimeout');
-    if (raw === undefined) return this.batchDuration.milliseconds * 10;
-    const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|min|m|h)?\s*$/.exec(raw);
-    if (m === null) throw new Error(`spark.streaming.gracefulStopTimeout must be a duration such as 30000, 30s or 2min, got '${raw}'`);
-    const unit = { ms: 1, s: 1000, min: 60_000, m: 60_000, h: 3_600_000 }[(m[2] ?? 'ms') as 'ms'];
-    return Number(m[1]) * unit;
   }
 
   private stopOnError(error: Error): void {
