@@ -60,7 +60,10 @@ export interface DirectoryScannerOptions {
   requireStableSize?: boolean;
   /** Clock for `minFileAgeMs`, epoch ms; default `Date.now`. */
   now?: () => number;
-  /** Informational log lines (the count of files set aside at start); default `console.info`. */
+  /**
+   * Informational log lines (the count of files set aside at start); default: a line on
+   * stderr (never stdout, which belongs to the program). `@kindling/dstream` passes its logger.
+   */
   log?: (message: string) => void;
   /** Called for every {@link ScanProblem} reported, in addition to returning it. */
   onProblem?: (problem: ScanProblem) => void;
@@ -165,7 +168,8 @@ export class DirectoryScanner {
     const present = this.#list(found);
     this.ledger.markStarted();
     this.#report(found);
-    const log = this.#opts.log ?? console.info;
+    const log = this.#opts.log ?? ((m: string) => { process.stderr.write(`${m}
+`); });
     if (present === undefined) {
       // Nothing can be present in a directory that is not there: whatever appears is new.
       log(`${this.#source}: cannot be listed at start (${found[0]?.reason ?? 'unknown'}); every file that appears in it will be read`);
