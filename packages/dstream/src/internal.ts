@@ -37,6 +37,7 @@ export * from './receiver/received-block-tracker.ts';
 export * from './receiver/receiver.ts';
 export * from './receiver/receiver-supervisor.ts';
 export * from './receiver/socket-receiver.ts';
+export * from './receiver/socket-text-decoder.ts';
 export * from './receiver/observable-receiver.ts';
 export * from './input/receiver-input-dstream.ts';
 export * from './input/socket-input-dstream.ts';

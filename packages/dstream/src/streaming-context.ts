@@ -1,6 +1,6 @@
 import { getLogger, HashPartitioner, ManualClock, Partitioner, SparkContext, SystemClock } from '@kindling/core';
 import type { Clock, Duration, RDD, SparkConf, StorageLevel, Time } from '@kindling/core';
-import { LineDecoder, readBinaryRecordsSync, type ChunkDecoder } from '@kindling/io';
+import { readBinaryRecordsSync, type ChunkDecoder, type ChunkDecoderContext } from '@kindling/io';
 import type { Observable } from 'rxjs';
 import type { DStream } from './dstream/dstream.ts';
 import { DStreamGraph } from './dstream/dstream-graph.ts';
@@ -16,6 +16,7 @@ import type { ReceiverInputDStream, ReceiverStreamOptions } from './input/receiv
 import { ObservableReceiver } from './receiver/observable-receiver.ts';
 import type { Receiver } from './receiver/receiver.ts';
 import type { SocketReceiverOptions } from './receiver/socket-receiver.ts';
+import { socketTextDecoder } from './receiver/socket-text-decoder.ts';
 import { getOrCreateFromCheckpoint, metadataCheckpointerOf, startMetadataCheckpointing } from './checkpoint/checkpoint-recovery.ts';
 import type { CheckpointRecoveryInfo } from './checkpoint/checkpoint-recovery.ts';
 import { installShutdownHook } from './checkpoint/shutdown-hook.ts';
@@ -252,11 +253,13 @@ export class StreamingContext {
   /**
    * UTF-8 lines read from a TCP server at `hostname:port` (Spark's `socketTextStream`; e.g.
    * `nc -lk 9999`): connects as a client, reconnects with back-off (logging each attempt), never
-   * stops the context for a connection error. `storageLevel` is accepted for Spark
-   * compatibility.
+   * stops the context for a connection error. A line longer than
+   * `spark.kindling.receiver.maxLineLength` (default `8m`, UTF-8 bytes) is dropped as it
+   * arrives and reported as a receiver error naming the server and the limit; the stream goes
+   * on. `storageLevel` is accepted for Spark compatibility.
    */
   socketTextStream(hostname: string, port: number, storageLevel?: StorageLevel, options?: SocketReceiverOptions): ReceiverInputDStream<string> {
-    return new dstreamClasses.SocketInputDStream<string>(this, hostname, port, () => new LineDecoder(), storageLevel, options);
+    return new dstreamClasses.SocketInputDStream<string>(this, hostname, port, socketTextDecoder(this.streamingConf.maxLineLength), storageLevel, options);
   }
 
   /**
@@ -267,7 +270,7 @@ export class StreamingContext {
   socketStream<T>(
     hostname: string,
     port: number,
-    converter: ((chunk: Buffer) => Iterable<T>) | { newDecoder: () => ChunkDecoder<T> },
+    converter: ((chunk: Buffer) => Iterable<T>) | { newDecoder: (context: ChunkDecoderContext) => ChunkDecoder<T> },
     storageLevel?: StorageLevel,
     options?: SocketReceiverOptions,
   ): ReceiverInputDStream<T> {
