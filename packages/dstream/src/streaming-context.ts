@@ -20,7 +20,8 @@ import { socketTextDecoder } from './receiver/socket-text-decoder.ts';
 import { getOrCreateFromCheckpoint, metadataCheckpointerOf, startMetadataCheckpointing } from './checkpoint/checkpoint-recovery.ts';
 import type { CheckpointRecoveryInfo } from './checkpoint/checkpoint-recovery.ts';
 import { installShutdownHook } from './checkpoint/shutdown-hook.ts';
-import { stopReceiversAndDrain } from './checkpoint/graceful-stop.ts';
+import { stopReceiversAndDrain } from './scheduler/graceful-stop.ts';
+import { runUntilDrained } from './scheduler/run-until-drained.ts';
 import { StreamingConf } from './streaming-conf.ts';
 
 const log = getLogger('StreamingContext');
@@ -414,17 +415,9 @@ export class StreamingContext {
    */
   async processAllAvailable(): Promise<void> {
     if (this.state !== 'ACTIVE') throw new Error(`processAllAvailable() needs an active context (state: ${this.state}): call it after ssc.start().`);
-    const pending = (): boolean => this.graph.inputStreams.some((s) => s.hasPendingInput?.() === true);
     const jobs = this.scheduler.jobScheduler;
-    while (pending() && this.state === 'ACTIVE') {
-      if (this.clock instanceof ManualClock) {
-        const next = this.scheduler.jobGenerator.nextBatchTime.milliseconds;
-        await this.clock.advance(Math.max(0, next - this.clock.getTimeMillis()));
-      } else {
-        await new Promise((r) => setTimeout(r, Math.min(50, this.batchDuration.milliseconds)));
-      }
-      if (jobs.failure) throw jobs.failure;
-    }
+    await runUntilDrained(this, this.graph.inputStreams, { keepGoing: () => this.state === 'ACTIVE' });
+    if (jobs.failure) throw jobs.failure;
     await jobs.whenIdle();
     if (this.terminationError) throw this.terminationError;
   }
