@@ -27,6 +27,7 @@ export {
   sliceCollection,
 } from './internal.ts';
 export { SparkConf } from './spark-conf.ts';
+export { IllegalConfigValueError } from './illegal-config-value-error.ts';
 export { Partitioner, HashPartitioner, defaultPartitioner, type NumPartitionsOrPartitioner } from './rdd/partitioner.ts';
 export { Dependency, NarrowDependency, OneToOneDependency, RangeDependency, FunctionNarrowDependency, ShuffleDependency } from './rdd/dependency.ts';
 export type { Aggregator } from './rdd/aggregator.ts';

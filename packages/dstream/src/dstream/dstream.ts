@@ -640,14 +640,14 @@ export abstract class DStream<T> {
    */
   saveAsTextFiles(prefix: string, suffix?: string, options?: SaveBatchOptions): void {
     new dstreamClasses.ForEachDStream(this, async (rdd, time) => {
-      await saveBatch(rdd as RDD<unknown>, batchFileName(prefix, suffix, time), 'text', shouldSkipEmptyBatches(rdd as RDD<unknown>, options));
+      await saveBatch(rdd as RDD<unknown>, batchFileName(prefix, suffix, time), 'text', shouldSkipEmptyBatches(this.ssc.streamingConf, options));
     }, 'saveAsTextFiles').register();
   }
 
   /** Writes every batch as an object-file folder `prefix-<time ms>[.suffix]`, as {@link saveAsTextFiles}. */
   saveAsObjectFiles(prefix: string, suffix?: string, options?: SaveBatchOptions): void {
     new dstreamClasses.ForEachDStream(this, async (rdd, time) => {
-      await saveBatch(rdd as RDD<unknown>, batchFileName(prefix, suffix, time), 'object', shouldSkipEmptyBatches(rdd as RDD<unknown>, options));
+      await saveBatch(rdd as RDD<unknown>, batchFileName(prefix, suffix, time), 'object', shouldSkipEmptyBatches(this.ssc.streamingConf, options));
     }, 'saveAsObjectFiles').register();
   }
 

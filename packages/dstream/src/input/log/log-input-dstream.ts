@@ -108,10 +108,10 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
     this.#partitions = await this.discoverPartitions();
     this.#current = await this.startingOffsets();
     log.info(`${this.name()} reads ${this.#partitions.map((tp, i) => `${topicPartitionKey(tp)}@${this.#current[i]}`).join(', ')} from ${this.source.location}`);
-    const conf = this.ssc.sparkContext.getConf();
+    const backpressure = this.ssc.streamingConf.backpressure;
     const bus = this.ssc.scheduler.listenerBus;
-    if (conf.getBoolean('spark.streaming.backpressure.enabled', false)) {
-      this.#rateController = new RateController(this.id, PIDRateEstimator.fromConf(conf, this.slideDuration.milliseconds), () => undefined);
+    if (backpressure.enabled) {
+      this.#rateController = new RateController(this.id, PIDRateEstimator.fromConf(backpressure, this.slideDuration.milliseconds), () => undefined);
       bus.addListener(this.#rateController);
     }
     this.#listener = { onBatchCompleted: (e) => this.onBatchCompleted(e) };
