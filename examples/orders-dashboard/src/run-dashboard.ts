@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { List } from 'immutable';
 import { SparkConf, formatElement } from '@kindling/core';
 import { Milliseconds, StreamingContext } from '@kindling/dstream';
@@ -27,6 +27,8 @@ export interface DashboardPaths {
   /** Batch folders are `<outputPrefix>-<ms>.txt`. */
   outputPrefix: string;
   ordersFile: string;
+  /** True when `work` is a temp folder of this run, removed when it ends (unless `--keep`). */
+  temporaryWork: boolean;
 }
 
 /** What a finished replay reports. */
@@ -71,6 +73,7 @@ async function preparePaths(options: DashboardOptions): Promise<DashboardPaths> 
     checkpoint: join(work, 'checkpoint'),
     outputPrefix: join(options.out !== undefined ? resolve(options.out) : join(work, 'output'), 'output'),
     ordersFile: options.input !== undefined ? resolve(options.input) : join(work, 'orders.txt'),
+    temporaryWork: options.work === undefined,
   };
   // These three belong to the run: start them empty so a reused --work folder replays the same.
   for (const dir of [paths.input, paths.staging, paths.checkpoint]) {
@@ -92,6 +95,32 @@ function ranked(names: readonly string[], values: ReadonlyMap<string, number>): 
  */
 export async function runDashboard(options: DashboardOptions, io: DashboardIo = defaultIo): Promise<DashboardRun> {
   const paths = await preparePaths(options);
+  try {
+    return await startDashboard(options, io, paths);
+  } catch (e) {
+    if (paths.temporaryWork && !options.keep) await rm(paths.work, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/**
+ * A temp work folder (no `--work`) is removed when the run ends, unless `--keep`: a
+ * 500,000-order run leaves tens of MB there. Says where the outputs are when they stay.
+ */
+async function removeTemporaryWork(options: DashboardOptions, io: DashboardIo, paths: DashboardPaths): Promise<void> {
+  const output = `${paths.outputPrefix}-<ms>.txt`;
+  if (!paths.temporaryWork || options.keep) {
+    io.log(`Outputs kept: ${output} (work folder ${paths.work})`);
+    return;
+  }
+  await rm(paths.work, { recursive: true, force: true });
+  const outputInWork = !relative(paths.work, paths.outputPrefix).startsWith('..');
+  io.log(outputInWork
+    ? `Removed the temporary work folder ${paths.work} (--keep or --work DIR keeps it and the output)`
+    : `Removed the temporary work folder ${paths.work}; outputs kept: ${output}`);
+}
+
+async function startDashboard(options: DashboardOptions, io: DashboardIo, paths: DashboardPaths): Promise<DashboardRun> {
   if (options.input === undefined) {
     io.log(`Generating ${options.orders.toLocaleString('en-US')} orders (seed ${options.seed}) into ${paths.ordersFile}`);
     await writeOrdersFile(paths.ordersFile, { count: options.orders, seed: options.seed });
@@ -206,7 +235,7 @@ export async function runDashboard(options: DashboardOptions, io: DashboardIo = 
 
   const url = server ? await server.listen(options.port) : undefined;
   if (url) io.log(`Dashboard: ${url}`);
-  io.log(`Work folder: ${paths.work} (batch output: ${paths.outputPrefix}-<ms>.txt)`);
+  io.log(`Work folder: ${paths.work}${paths.temporaryWork && !options.keep ? ' (removed on exit; --keep keeps it)' : ''} (batch output: ${paths.outputPrefix}-<ms>.txt)`);
 
   const abort = new AbortController();
   const progress = (p: FeedProgress): void => {
@@ -214,9 +243,12 @@ export async function runDashboard(options: DashboardOptions, io: DashboardIo = 
     setStatus({ filesMoved: p.filesMoved, filesTotal: p.filesTotal, linesMoved: p.linesMoved, linesTotal: p.linesTotal, phase: p.filesMoved === p.filesTotal ? 'fed' : 'feeding' });
   };
 
+  // One stop, however many ask for it (Ctrl-C, the end of a replay, the context ending): each
+  // caller waits for the whole of it, so the process exits only after the cleanup.
   let stopped = false;
-  const stop = async (): Promise<void> => {
-    if (stopped) return;
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => (stopping ??= stopOnce());
+  const stopOnce = async (): Promise<void> => {
     stopped = true;
     abort.abort();
     try {
@@ -226,6 +258,7 @@ export async function runDashboard(options: DashboardOptions, io: DashboardIo = 
       setStatus({ ...model.status, phase: 'finished' });
       await server?.close();
       await producer?.close();
+      await removeTemporaryWork(options, io, paths);
     }
   };
 
