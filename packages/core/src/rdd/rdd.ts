@@ -13,6 +13,7 @@ import { XorShiftRandom, randomSeed } from '../util/xor-shift-random.ts';
 import { filterKernel, flatMapKernel, mapKernel, toArray } from './kernels.ts';
 import { invariant } from '../util/invariant.ts';
 import { byteswap32 } from '../util/hash-code.ts';
+import { currentCallSite, type CallSite } from '../util/call-site.ts';
 
 let nextRddId = 0;
 
@@ -54,6 +55,12 @@ export abstract class RDD<T> {
   readonly id: number = nextRddId++;
   /** The operation that created this RDD (`map`, `reduceByKey`, ...), for `toDebugString`. */
   scope: string;
+  /**
+   * Where user code asked for this RDD, when a DStream generated it: the stream's creation
+   * site (`countByValueAndWindow at app.ts:42`), as Spark names a stream's RDDs. Errors
+   * computing the RDD name it.
+   */
+  readonly creationSite: CallSite | undefined = currentCallSite();
   private deps: Dependency[] | undefined;
   private numPartitionsMemo: number | undefined;
   private storageLevel: StorageLevel = StorageLevel.NONE;
@@ -182,6 +189,14 @@ export abstract class RDD<T> {
   markCheckpointed(): void {
     this.clearDependencies();
     this.deps = [];
+  }
+
+  /**
+   * `toString()` and, when known, the user's call that led to this RDD:
+   * `MapPartitionsRDD[27] at map (from countByValueAndWindow at app.ts:42)`. @internal
+   */
+  describeForError(): string {
+    return this.creationSite === undefined ? this.toString() : `${this.toString()} (from ${this.creationSite.shortForm})`;
   }
 
   /** `ClassName[id]`, with the name in front if set, and the creating operation. */
