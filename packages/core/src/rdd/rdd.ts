@@ -295,8 +295,15 @@ export abstract class RDD<T> {
 
   // ---------------------------------------------------------------- transformations
 
-  /** Applies `f` to every element. */
-  map<U>(f: (t: T) => U): RDD<U> {
+  // The `[unknown, unknown]` in the constraint makes TypeScript infer array literals as tuples
+  // (and widen their literals); `{} | null | undefined` admits every other result.
+  /**
+   * Applies `f` to every element. A function returning an array literal gives a tuple type,
+   * so `map((w) => [w, 1])` is an `RDD<[string, number]>` ready for the pair operators
+   * (no `as [string, number]` needed). An array built elsewhere and returned through a
+   * variable stays an array (`(string | number)[]`): annotate it (`const kv: [string, number]`).
+   */
+  map<U extends [unknown, unknown] | {} | null | undefined>(f: (t: T) => U): RDD<U> {
     return new rddClasses.MapPartitionsRDD<U, T>(this, mapKernel(f), false, 'map', { kind: 'map', f: f as (x: unknown) => unknown });
   }
 

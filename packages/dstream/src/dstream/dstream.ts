@@ -315,8 +315,15 @@ export abstract class DStream<T> {
 
   // --- transformations ---
 
-  /** Applies `f` to every element. */
-  map<U>(f: (t: T) => U): DStream<U> { return new dstreamClasses.MappedDStream(this, f); }
+  // The `[unknown, unknown]` in the constraint makes TypeScript infer array literals as tuples
+  // (and widen their literals); `{} | null | undefined` admits every other result.
+  /**
+   * Applies `f` to every element. A function returning an array literal gives a tuple type,
+   * so `map((w) => [w, 1])` is a `DStream<[string, number]>` ready for the pair operators
+   * (no `as [string, number]` needed). An array built elsewhere and returned through a
+   * variable stays an array (`(string | number)[]`): annotate it (`const kv: [string, number]`).
+   */
+  map<U extends [unknown, unknown] | {} | null | undefined>(f: (t: T) => U): DStream<U> { return new dstreamClasses.MappedDStream(this, f); }
 
   /** Applies `f` to every element and flattens the returned iterables. */
   flatMap<U>(f: (t: T) => Iterable<U>): DStream<U> { return new dstreamClasses.FlatMappedDStream(this, f); }
