@@ -1,3 +1,5 @@
 export { runStreamingTest, runStreamingTest2 } from './run-streaming-test.ts';
 export type { StreamingTest, StreamingTest2, StreamingTestOptions } from './run-streaming-test.ts';
 export { TestInputDStream } from './test-input-dstream.ts';
+export { waitForStoredRecords } from './wait-for-stored-records.ts';
+export type { WaitForStoredRecordsOptions } from './wait-for-stored-records.ts';
