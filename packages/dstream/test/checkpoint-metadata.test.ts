@@ -322,7 +322,7 @@ describe('graceful stop with a receiver, on a manual clock', () => {
 
 describe('WriteAheadLogBlockStore', () => {
   it('recovers the blocks of checkpointed batches and those never given to a batch, without id clashes across runs', async () => {
-    const { WriteAheadLogBlockStore } = await import('../src/checkpoint/write-ahead-log-block-store.ts');
+    const { WriteAheadLogBlockStore } = await import('../src/receiver/write-ahead-log-block-store.ts');
     const dir = freshDir();
     const rel = join('receivedData', 'test');
     const info = (i: number) => ({ blockId: `input-0-${i}`, streamId: 0, numRecords: 2, createdAtMs: 1000 + i });

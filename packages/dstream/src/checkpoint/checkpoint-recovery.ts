@@ -12,8 +12,9 @@ import { decodeCheckpoint } from './metadata-checkpoint.ts';
 import type { CheckpointedRDDDescriptor, MetadataCheckpoint } from './metadata-checkpoint.ts';
 import { MetadataCheckpointer } from './metadata-checkpointer.ts';
 import type { InputDStream } from '../input/input-dstream.ts';
-import { isReceiverInput, isWalInputPosition, WriteAheadLogBlockStore } from './write-ahead-log-block-store.ts';
-import type { BlockBatchLike } from './write-ahead-log-block-store.ts';
+import { ReceiverInputDStream } from '../input/receiver-input-dstream.ts';
+import type { BlockBatchInput } from '../input/batch-input-description.ts';
+import { isWalInputPosition, WriteAheadLogBlockStore } from '../receiver/write-ahead-log-block-store.ts';
 import type { RecoveredCheckpointInfo } from './metadata-checkpointer.ts';
 
 /**
@@ -45,7 +46,7 @@ export function recoveredCheckpointOf(ssc: StreamingContext): StoredCheckpoint |
 export async function startMetadataCheckpointing(ssc: StreamingContext): Promise<MetadataCheckpointer | undefined> {
   const dir = ssc.checkpointDir;
   if (dir === undefined) {
-    if (ssc.sparkContext.getConf().get('spark.streaming.receiver.writeAheadLog.enable', 'false') === 'true' && ssc.graph.inputStreams.some(isReceiverInput)) {
+    if (ssc.sparkContext.getConf().get('spark.streaming.receiver.writeAheadLog.enable', 'false') === 'true' && ssc.graph.inputStreams.some((s) => s instanceof ReceiverInputDStream)) {
       throw new Error('Cannot enable the receiver write-ahead log (spark.streaming.receiver.writeAheadLog.enable) without a checkpoint directory: call ssc.checkpoint(directory) before start().');
     }
     return undefined;
@@ -135,11 +136,11 @@ async function restore(ssc: StreamingContext, stored: StoredCheckpoint, checkpoi
     const old = (hasCustomName(input) ? oldInputsById.get(input.name()) : undefined) ?? oldInputs.get(key);
     if (old === undefined) continue;
     const position = old.position;
-    if (isWalInputPosition(position) && isReceiverInput(input)) {
+    if (isWalInputPosition(position) && input instanceof ReceiverInputDStream) {
       // Blocks of the checkpoint's batches and those received after the last allocated one
       // come back from the log; the latter go to the first batch after the checkpoint.
       const qualify = (id: string): string => (id.includes('/') ? id : `${position.run}/${id}`);
-      const assignments = old.assignments.map(([t, b]) => [t, { kind: 'blocks', blocks: (b as BlockBatchLike).blocks.map((x) => ({ ...x, blockId: qualify(x.blockId) })) }] as const);
+      const assignments = old.assignments.map(([t, b]) => [t, { kind: 'blocks', blocks: (b as BlockBatchInput).blocks.map((x) => ({ ...x, blockId: qualify(x.blockId) })) }] as const);
       const referenced = new Set<string>();
       for (const [, b] of assignments) for (const x of b.blocks) referenced.add(x.blockId);
       const blocks = await WriteAheadLogBlockStore.recover(checkpointDir, position, referenced, input.id);

@@ -1,7 +1,7 @@
 import { ManualClock } from '@kindling/core';
 import type { StreamingContext } from '../streaming-context.ts';
 import { JobScheduler } from '../scheduler/job-scheduler.ts';
-import { isReceiverInput } from './write-ahead-log-block-store.ts';
+import { ReceiverInputDStream } from '../input/receiver-input-dstream.ts';
 
 /**
  * The first half of a graceful stop (Spark's `ReceiverTracker.stop(graceful = true)` and
@@ -15,7 +15,7 @@ import { isReceiverInput } from './write-ahead-log-block-store.ts';
  * Gives up (with a warning) after `timeoutMs` (`spark.streaming.gracefulStopTimeout`).
  */
 export async function stopReceiversAndDrain(ssc: StreamingContext, timeoutMs: number): Promise<void> {
-  const receivers = ssc.graph.inputStreams.filter(isReceiverInput);
+  const receivers = ssc.graph.inputStreams.filter((s) => s instanceof ReceiverInputDStream);
   if (receivers.length === 0) return;
   await Promise.all(receivers.map((r) => r.stop()));
   if (JobScheduler.isInsideOutputOperation()) return;

@@ -6,8 +6,10 @@ import { isCheckpointableInput } from './checkpointable-input.ts';
 import { CheckpointStore, DEFAULT_RETAINED_CHECKPOINTS } from './checkpoint-store.ts';
 import { describeGraph, inputKeys } from './graph-shape.ts';
 import type { InputDStream } from '../input/input-dstream.ts';
-import { isReceiverInput, newWalDir, WriteAheadLogBlockStore } from './write-ahead-log-block-store.ts';
-import type { BlockBatchLike, WalInputPosition } from './write-ahead-log-block-store.ts';
+import { ReceiverInputDStream } from '../input/receiver-input-dstream.ts';
+import type { BlockBatchInput } from '../input/batch-input-description.ts';
+import { newWalDir, WriteAheadLogBlockStore } from '../receiver/write-ahead-log-block-store.ts';
+import type { WalInputPosition } from '../receiver/write-ahead-log-block-store.ts';
 import { CHECKPOINT_FORMAT_VERSION } from './metadata-checkpoint.ts';
 import type { CheckpointedRDDDescriptor, InputDescriptor, MetadataCheckpoint, StreamDescriptor } from './metadata-checkpoint.ts';
 
@@ -106,7 +108,7 @@ export class MetadataCheckpointer {
     if (conf.get('spark.streaming.receiver.writeAheadLog.enable', 'false') !== 'true') return;
     const rollingMs = Number(conf.get('spark.streaming.receiver.writeAheadLog.rollingIntervalSecs', '60')) * 1000;
     for (const input of this.ssc.graph.inputStreams) {
-      if (!isReceiverInput(input)) continue;
+      if (!(input instanceof ReceiverInputDStream)) continue;
       let store = this.walStores.get(input);
       if (store === undefined) {
         const rel = newWalDir();
@@ -130,7 +132,7 @@ export class MetadataCheckpointer {
       const d = cp.inputs.find((i) => i.inputId === input.id);
       if (d === undefined) continue;
       let min = Number.POSITIVE_INFINITY;
-      for (const [, batch] of d.assignments) for (const b of (batch as BlockBatchLike).blocks) min = Math.min(min, b.createdAtMs);
+      for (const [, batch] of d.assignments) for (const b of (batch as BlockBatchInput).blocks) min = Math.min(min, b.createdAtMs);
       const previous = this.walCleanThresholds.get(store);
       if (min !== Number.POSITIVE_INFINITY) this.walCleanThresholds.set(store, Math.max(previous ?? min, min));
       if (previous !== undefined) await store.clean(previous);
@@ -223,7 +225,7 @@ export class MetadataCheckpointer {
       let assignments = [...input.assignedInputs()].sort((a, b) => a[0] - b[0]);
       let position = isCheckpointableInput(input) ? input.snapshotState() : undefined;
       if (wal !== undefined) {
-        assignments = assignments.map(([t, batch]) => [t, this.qualifyBlocks(wal, batch as BlockBatchLike)]);
+        assignments = assignments.map(([t, batch]) => [t, this.qualifyBlocks(wal, batch as BlockBatchInput)]);
         const walPosition: WalInputPosition = { kind: 'receiver-wal', dir: wal.relDir, run: wal.run, maxAllocatedOrd: wal.maxAllocatedOrd };
         position = walPosition;
       }
@@ -270,7 +272,7 @@ export class MetadataCheckpointer {
   }
 
   /** Block ids qualified with their run; tracks the highest log ordinal given to a batch. */
-  private qualifyBlocks(wal: WriteAheadLogBlockStore, batch: BlockBatchLike): BlockBatchLike {
+  private qualifyBlocks(wal: WriteAheadLogBlockStore, batch: BlockBatchInput): BlockBatchInput {
     const blocks = batch.blocks.map((b) => {
       const ord = wal.ordOf(b.blockId);
       if (ord !== undefined && ord > wal.maxAllocatedOrd) wal.maxAllocatedOrd = ord;

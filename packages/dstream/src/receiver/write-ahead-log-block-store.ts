@@ -1,36 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { decodeValues, encodeValues, WriteAheadLog } from '@kindling/io';
-import type { InputDStream } from '../input/input-dstream.ts';
-
-/** A received block's bookkeeping (structurally the sources' `ReceivedBlockInfo`). */
-export interface BlockInfoLike {
-  readonly blockId: string;
-  readonly streamId: number;
-  readonly numRecords: number;
-  readonly createdAtMs: number;
-}
-
-/** One batch's blocks (structurally the sources' `BlockBatchInput`). */
-export interface BlockBatchLike {
-  readonly kind: 'blocks';
-  readonly blocks: readonly BlockInfoLike[];
-}
-
-/** Where a receiver stream keeps block data (structurally the sources' `ReceivedBlockStore`). */
-export interface BlockStoreLike {
-  put(info: BlockInfoLike, records: readonly unknown[]): void | Promise<void>;
-  get(blockId: string): readonly unknown[] | undefined;
-  remove(blockIds: readonly string[]): void;
-}
-
-/** A receiver input stream, as far as the write-ahead log needs it. */
-export type ReceiverInputLike = InputDStream<unknown, BlockBatchLike> & { blockStore: BlockStoreLike };
-
-/** Whether `input` is a receiver stream (it has a replaceable block store). */
-export function isReceiverInput(input: InputDStream<unknown>): input is ReceiverInputLike {
-  return 'blockStore' in input && 'tracker' in input;
-}
+import type { ReceivedBlockInfo } from './received-block-info.ts';
+import type { ReceivedBlockStore } from './received-block-store.ts';
 
 /** A receiver stream's position in a metadata checkpoint when it writes ahead. */
 export interface WalInputPosition {
@@ -60,7 +32,7 @@ export interface RecoveredBlocks {
   /** Blocks by qualified id (`<run>/<blockId>`). */
   readonly blocks: Map<string, StoredBlock>;
   /** Qualified ids of blocks not given to any batch before the crash, in arrival order. */
-  readonly unallocated: { id: string; info: BlockInfoLike }[];
+  readonly unallocated: { id: string; info: ReceivedBlockInfo }[];
   readonly nextOrd: number;
   readonly maxAllocatedOrd: number;
 }
@@ -76,7 +48,7 @@ export interface RecoveredBlocks {
  * with the block's creation time as the log record time. Block ids restart in every run, so
  * the log and checkpoints qualify them with a per-run id (`<run>/input-0-7`).
  */
-export class WriteAheadLogBlockStore implements BlockStoreLike {
+export class WriteAheadLogBlockStore implements ReceivedBlockStore {
   readonly run = randomUUID().slice(0, 8);
   private wal: WriteAheadLog | undefined;
   private readonly blocks = new Map<string, StoredBlock>();
@@ -101,7 +73,7 @@ export class WriteAheadLogBlockStore implements BlockStoreLike {
 
   ordOf(blockId: string): number | undefined { return this.blocks.get(blockId)?.ord; }
 
-  async put(info: BlockInfoLike, records: readonly unknown[]): Promise<void> {
+  async put(info: ReceivedBlockInfo, records: readonly unknown[]): Promise<void> {
     const wal = this.wal;
     if (wal === undefined) throw new Error(`The receiver write-ahead log in ${this.dir} is not open: it opens when the context starts.`);
     const ord = this.nextOrd++;
@@ -136,7 +108,7 @@ export class WriteAheadLogBlockStore implements BlockStoreLike {
     const records = await wal.readAll();
     await wal.close();
     const blocks = new Map<string, StoredBlock>();
-    const unallocated: { id: string; info: BlockInfoLike }[] = [];
+    const unallocated: { id: string; info: ReceivedBlockInfo }[] = [];
     let nextOrd = 0;
     for (const r of records) {
       const [id, ord, numRecords, createdAtMs, data] = decodeValues(r.data) as [string, number, number, number, unknown[]];
