@@ -107,6 +107,10 @@ export async function runDashboard(options: DashboardOptions, io: DashboardIo = 
 
   let conf = new SparkConf().setMaster('local[2]').setAppName('Orders dashboard');
   if (options.replay) conf = conf.set('spark.streaming.clock', 'manual');
+  // The Streaming UI (Spark's Streaming tab and REST API) serves beside the page, on the next
+  // free port after it (4041 when the page has 4040), also in replay; --no-ui turns both off.
+  conf = conf.set('spark.ui.enabled', String(options.ui));
+  if (options.port === 0) conf = conf.set('spark.ui.port', '0');
   const ssc = new StreamingContext(conf, Milliseconds(options.batch));
   const pipeline = ordersPipeline(ssc, {
     inputDir: paths.input,
@@ -193,7 +197,7 @@ export async function runDashboard(options: DashboardOptions, io: DashboardIo = 
   const abort = new AbortController();
   const progress = (p: FeedProgress): void => {
     io.progress(p);
-    setStatus({ filesMoved: p.filesMoved, filesTotal: p.filesTotal, linesMoved: p.linesMoved, linesTotal: p.linesTotal, phase: p.filesMoved === p.filesTotal ? 'fed' : 'feeding' });
+    setStatus({ ...model.status, filesMoved: p.filesMoved, filesTotal: p.filesTotal, linesMoved: p.linesMoved, linesTotal: p.linesTotal, phase: p.filesMoved === p.filesTotal ? 'fed' : 'feeding' });
   };
 
   let stopped = false;
@@ -205,12 +209,17 @@ export async function runDashboard(options: DashboardOptions, io: DashboardIo = 
       if (ssc.getState() === 'ACTIVE') await ssc.stop(true, true);
     } finally {
       setWrongLineReporter(previousReporter);
-      setStatus({ ...model.status, phase: 'finished' });
+      setStatus({ ...model.status, phase: 'finished', streamingUi: undefined });
       await server?.close();
     }
   };
 
   await ssc.start();
+  const streamingUi = ssc.sparkContext.uiWebUrl;
+  if (streamingUi !== undefined) {
+    io.log(`Streaming UI: ${streamingUi}/streaming/`);
+    setStatus({ ...model.status, streamingUi: `${streamingUi}/streaming/` });
+  }
 
   let done: Promise<ReplaySummary | undefined>;
   if (options.replay) {

@@ -56,6 +56,19 @@ describe('the dashboard page during a run', () => {
         output: document.querySelector('#out-lines')!.textContent ?? '',
       };
     });
+    // The page links to the run's Streaming UI, served beside it on its own port.
+    const uiLink = await page.evaluate(() => {
+      const a = document.querySelector('#streaming-ui');
+      return a && a.getAttribute('hidden') === null ? a.getAttribute('href') : null;
+    });
+    expect(uiLink).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/streaming\/$/);
+    expect(new URL(uiLink!).port).not.toBe(new URL(url).port);
+    expect(run.stdout()).toContain(`Streaming UI: ${uiLink}`);
+    const uiPage = await browser.newPage();
+    await uiPage.goto(uiLink!);
+    await uiPage.waitForFunction(() => Number(document.querySelector('body')?.getAttribute('data-loaded') ?? '0') >= 1, undefined, { timeout: 30_000 });
+    await uiPage.close();
+
     const shown = await read();
     expect(shown.stocksBatch).toBe(shown.batch);
     const lines = await batchLines(out, shown.batch);
