@@ -1,3 +1,4 @@
+import { getLogger } from '@kindling/core';
 import { rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { StreamingContext } from '../streaming-context.ts';
@@ -12,6 +13,8 @@ import { newWalDir, WriteAheadLogBlockStore } from '../receiver/write-ahead-log-
 import type { WalInputPosition } from '../receiver/write-ahead-log-block-store.ts';
 import { CHECKPOINT_FORMAT_VERSION } from './metadata-checkpoint.ts';
 import type { CheckpointedRDDDescriptor, InputDescriptor, MetadataCheckpoint, StreamDescriptor } from './metadata-checkpoint.ts';
+
+const log = getLogger('CheckpointWriter');
 
 interface QueuedWrite {
   readonly cp: MetadataCheckpoint;
@@ -266,7 +269,7 @@ export class MetadataCheckpointer {
       if (now === undefined) continue;
       this.expectedStateShapes.delete(id);
       if (now !== expected) {
-        process.emitWarning(`The key/state of '${id}' had the shape ${expected} in the checkpoint it was recovered from, and the new program produces ${now}: the new code may misread the recovered state. If the state type changed on purpose, start fresh (delete the checkpoint directory) or convert old states in the update function.`, 'KindlingCheckpointWarning');
+        log.warn(`The key/state of '${id}' had the shape ${expected} in the checkpoint it was recovered from, and the new program produces ${now}: the new code may misread the recovered state. If the state type changed on purpose, start fresh (delete the checkpoint directory) or convert old states in the update function.`);
       }
     }
   }
@@ -329,7 +332,7 @@ export class MetadataCheckpointer {
       this.markDurable(cp.sequence);
       if (this.writeError === undefined) {
         this.writeError = e as Error;
-        process.emitWarning(`Could not write the metadata checkpoint for batch ${cp.batchTime} ms in ${this.store.metadataDir}: ${(e as Error).message}. Recovery would resume from an older checkpoint; check that the checkpoint directory is writable.`, 'KindlingCheckpointWarning');
+        log.warn(`Could not write the metadata checkpoint for batch ${cp.batchTime} ms in ${this.store.metadataDir}: ${(e as Error).message}. Recovery would resume from an older checkpoint; check that the checkpoint directory is writable.`);
       }
       return;
     }
@@ -339,7 +342,7 @@ export class MetadataCheckpointer {
         try {
           await f(cp);
         } catch (e) {
-          process.emitWarning(`Cleaning up after the checkpoint of batch ${cp.batchTime} ms failed: ${(e as Error).message}`, 'KindlingCheckpointWarning');
+          log.warn(`Cleaning up after the checkpoint of batch ${cp.batchTime} ms failed: ${(e as Error).message}`);
         }
       }
     }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { decodeValues, encodeValues, WriteAheadLog } from '@kindling/io';
+import { getLogger } from '@kindling/core';
+import { decodeValues, encodeValues, WriteAheadLog, type WalProblem } from '@kindling/io';
 import type { ReceivedBlockInfo } from './received-block-info.ts';
 import type { ReceivedBlockStore } from './received-block-store.ts';
 
@@ -66,7 +67,7 @@ export class WriteAheadLogBlockStore implements ReceivedBlockStore {
 
   /** Opens the log (before the receiver starts). */
   async open(rollingIntervalMs: number): Promise<void> {
-    this.wal ??= await WriteAheadLog.open(this.dir, { rollingIntervalMs });
+    this.wal ??= await WriteAheadLog.open(this.dir, { rollingIntervalMs, onProblem: walProblemLogger(this.dir) });
   }
 
   qualify(blockId: string): string { return blockId.includes('/') ? blockId : `${this.run}/${blockId}`; }
@@ -104,7 +105,7 @@ export class WriteAheadLogBlockStore implements ReceivedBlockStore {
    */
   static async recover(checkpointDir: string, position: WalInputPosition, referenced: ReadonlySet<string>, streamId: number): Promise<RecoveredBlocks> {
     const dir = join(checkpointDir, position.dir);
-    const wal = await WriteAheadLog.open(dir);
+    const wal = await WriteAheadLog.open(dir, { onProblem: walProblemLogger(dir) });
     const records = await wal.readAll();
     await wal.close();
     const blocks = new Map<string, StoredBlock>();
@@ -122,6 +123,12 @@ export class WriteAheadLogBlockStore implements ReceivedBlockStore {
     }
     return { dir, relDir: position.dir, blocks, unallocated, nextOrd, maxAllocatedOrd: position.maxAllocatedOrd };
   }
+}
+
+/** A log's torn or corrupt tails, as warnings of the engine's logger (Spark's `FileBasedWriteAheadLog`). */
+function walProblemLogger(dir: string): (p: WalProblem) => void {
+  const log = getLogger('FileBasedWriteAheadLog');
+  return (p) => log.warn(`${dir}/${p.segment} at byte ${p.offset}: ${p.reason}; records after it in that segment are not recoverable`);
 }
 
 /** A fresh log folder name under the checkpoint directory. */

@@ -1,4 +1,4 @@
-import { ManualClock, StorageLevel, Time, type Clock, type Duration, type RDD } from '@kindling/core';
+import { getLogger, ManualClock, StorageLevel, Time, type Clock, type Duration, type RDD } from '@kindling/core';
 import type { DStreamGraph } from '../dstream/dstream-graph.ts';
 import { BatchFailedError } from './batch-failed-error.ts';
 import type { InputInfoTracker } from './input-info-tracker.ts';
@@ -6,6 +6,8 @@ import type { Job } from './job.ts';
 import { JobSet } from './job-set.ts';
 import type { JobScheduler } from './job-scheduler.ts';
 import { planSharedRDDs } from './shared-rdd-planner.ts';
+
+const log = getLogger('JobGenerator');
 
 /**
  * Turns time into batches (Spark's `JobGenerator`): at every batch time it generates the
@@ -68,7 +70,7 @@ export class JobGenerator {
     for (const t of recovery?.replayTimes ?? []) if (t.milliseconds < this.nextTime) this.generateJobs(t);
     if (this.clock instanceof ManualClock) this.clock.setAdvanceHook((t) => this.onAdvance(t));
     this.loop().catch((e: unknown) => {
-      process.emitWarning(`The batch timer stopped on an unexpected error: ${e instanceof Error ? e.stack : String(e)}`, 'KindlingStreamWarning');
+      log.error('The batch timer stopped on an unexpected error', e);
     });
   }
 
@@ -122,7 +124,7 @@ export class JobGenerator {
       // level), the batch still runs, recomputing what several outputs share.
       for (const rdd of shared) if (rdd.getStorageLevel() === StorageLevel.MEMORY_ONLY) rdd.unpersist();
       shared = [];
-      process.emitWarning(`Batch ${time}: could not keep the RDDs its outputs share (${e instanceof Error ? e.message : String(e)}); they will be recomputed per output`, 'KindlingStreamWarning');
+      log.warn(`Batch ${time}: could not keep the RDDs its outputs share (${e instanceof Error ? e.message : String(e)}); they will be recomputed per output`);
     }
     const jobSet = new JobSet(time, jobs, this.inputInfoTracker.getInfo(time), shared);
     this.scheduler().submitJobSet(jobSet);
