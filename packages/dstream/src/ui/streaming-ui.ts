@@ -100,7 +100,7 @@ export class StreamingUI {
       startTime: sc.startTime,
       sparkUser: safeUser(),
       appSparkVersion: PACKAGE_VERSION,
-    });
+    }, (opId) => callSiteOf(ssc.graph.outputStreams[opId]));
     this.server = new UIHttpServer((path, query) => this.route(path, query));
   }
 
@@ -171,6 +171,12 @@ async function file(path: string): Promise<UIResponse> {
   } catch {
     return json(404, { message: 'no such file' });
   }
+}
+
+/** A stream's creation site (where the user's code created it), when the stream records one. */
+function callSiteOf(stream: unknown): { shortForm: string; longForm: string } | undefined {
+  const site = (stream as { creationSite?: { shortForm?: unknown; longForm?: unknown } } | undefined)?.creationSite;
+  return typeof site?.shortForm === 'string' && typeof site.longForm === 'string' ? { shortForm: site.shortForm, longForm: site.longForm } : undefined;
 }
 
 function safeUser(): string {
