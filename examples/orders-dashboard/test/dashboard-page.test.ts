@@ -30,6 +30,9 @@ describe('the dashboard page during a run', () => {
 
   it('shows the top-5 tables that the batch folder holds, pushed as batches complete', async () => {
     const out = join(dir, 'out');
+    // The browser first: on a loaded machine its start takes longer than the whole run.
+    browser = await launchChromium(join(dir, 'profile'));
+    const page = await browser.newPage();
     // A paced replay: 6 batches of 5,000 generated orders, one every 1.5 s, page on a free port.
     run = startCli([
       '--replay', '--every', '1500', '--port', '0', '--orders', '30000', '--lines-per-file', '5000',
@@ -37,8 +40,6 @@ describe('the dashboard page during a run', () => {
     ]);
     const url = (await run.waitFor(/Dashboard: (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
 
-    browser = await launchChromium(join(dir, 'profile'));
-    const page = await browser.newPage();
     await page.goto(url);
     // Wait until at least two batches arrived, so that the page has followed a live update.
     await page.waitForFunction(() => {
