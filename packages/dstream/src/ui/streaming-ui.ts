@@ -8,6 +8,7 @@ import { getLogger, ManualClock } from '@kindling/core';
 import type { SparkConf } from '@kindling/core';
 import type { StreamingContext } from '../streaming-context.ts';
 import { dstreamClasses } from '../dstream/registry.ts';
+import { callSiteOf } from './call-site-of.ts';
 import { StreamingRestApi } from './streaming-rest-api.ts';
 import { StreamingUIStore } from './streaming-ui-store.ts';
 import { batchPageData, streamingPageData } from './streaming-page-data.ts';
@@ -172,12 +173,6 @@ async function file(path: string): Promise<UIResponse> {
   } catch {
     return json(404, { message: 'no such file' });
   }
-}
-
-/** A stream's creation site (where the user's code created it), when the stream records one. */
-function callSiteOf(stream: unknown): { shortForm: string; longForm: string } | undefined {
-  const site = (stream as { creationSite?: { shortForm?: unknown; longForm?: unknown } } | undefined)?.creationSite;
-  return typeof site?.shortForm === 'string' && typeof site.longForm === 'string' ? { shortForm: site.shortForm, longForm: site.longForm } : undefined;
 }
 
 function safeUser(): string {
