@@ -138,6 +138,10 @@ async function startDashboard(options: DashboardOptions, io: DashboardIo, paths:
 
   let conf = new SparkConf().setMaster('local[2]').setAppName('Orders dashboard');
   if (options.replay) conf = conf.set('spark.streaming.clock', 'manual');
+  // The Streaming UI (Spark's Streaming tab and REST API) serves beside the page, on the next
+  // free port after it (4041 when the page has 4040), also in replay; --no-ui turns both off.
+  conf = conf.set('spark.ui.enabled', String(options.ui));
+  if (options.port === 0) conf = conf.set('spark.ui.port', '0');
   const ssc = new StreamingContext(conf, Milliseconds(options.batch));
   // With --source, the feeder produces into a topic and the pipeline reads it (direct stream).
   let producer: RedisStreamsProducer | undefined;
@@ -240,7 +244,7 @@ async function startDashboard(options: DashboardOptions, io: DashboardIo, paths:
   const abort = new AbortController();
   const progress = (p: FeedProgress): void => {
     io.progress(p);
-    setStatus({ filesMoved: p.filesMoved, filesTotal: p.filesTotal, linesMoved: p.linesMoved, linesTotal: p.linesTotal, phase: p.filesMoved === p.filesTotal ? 'fed' : 'feeding' });
+    setStatus({ ...model.status, filesMoved: p.filesMoved, filesTotal: p.filesTotal, linesMoved: p.linesMoved, linesTotal: p.linesTotal, phase: p.filesMoved === p.filesTotal ? 'fed' : 'feeding' });
   };
 
   // One stop, however many ask for it (Ctrl-C, the end of a replay, the context ending): each
@@ -255,7 +259,7 @@ async function startDashboard(options: DashboardOptions, io: DashboardIo, paths:
       if (ssc.getState() === 'ACTIVE') await ssc.stop(true, true);
     } finally {
       setWrongLineReporter(previousReporter);
-      setStatus({ ...model.status, phase: 'finished' });
+      setStatus({ ...model.status, phase: 'finished', streamingUi: undefined });
       await server?.close();
       await producer?.close();
       await removeTemporaryWork(options, io, paths);
@@ -263,6 +267,11 @@ async function startDashboard(options: DashboardOptions, io: DashboardIo, paths:
   };
 
   await ssc.start();
+  const streamingUi = ssc.sparkContext.uiWebUrl;
+  if (streamingUi !== undefined) {
+    io.log(`Streaming UI: ${streamingUi}/streaming/`);
+    setStatus({ ...model.status, streamingUi: `${streamingUi}/streaming/` });
+  }
 
   let done: Promise<ReplaySummary | undefined>;
   if (options.replay) {
