@@ -9,7 +9,10 @@ import type { DashboardOptions } from './cli-options.ts';
 import { writeOrdersFile } from './order-generator.ts';
 import { feedFiles, moveIntoFolder, splitOrdersFile, ttyProgress } from './feeder.ts';
 import type { FeedFile, FeedProgress } from './feeder.ts';
-import { ordersPipeline } from './pipeline.ts';
+import type { OrdersPipeline, OrdersPipelineConfig } from './pipeline.ts';
+
+/** The graph module's extension: `.ts` from sources, `.js` when built. */
+const PIPELINE_EXT = /\.ts$/.test(import.meta.url) ? '.ts' : '.js';
 import { setWrongLineReporter } from './order.ts';
 import type { OutputLine } from './pipeline.ts';
 import { DashboardModel } from './batch-view.ts';
@@ -108,12 +111,9 @@ export async function runDashboard(options: DashboardOptions, io: DashboardIo = 
   let conf = new SparkConf().setMaster('local[2]').setAppName('Orders dashboard');
   if (options.replay) conf = conf.set('spark.streaming.clock', 'manual');
   const ssc = new StreamingContext(conf, Milliseconds(options.batch));
-  const pipeline = ordersPipeline(ssc, {
-    inputDir: paths.input,
-    outputPrefix: paths.outputPrefix,
-    checkpointDir: paths.checkpoint,
-    state: options.state,
-  });
+  // The graph module runs in every worker thread of local[2] (and on the main thread).
+  const config: OrdersPipelineConfig = { inputDir: paths.input, outputPrefix: paths.outputPrefix, checkpointDir: paths.checkpoint, state: options.state };
+  const pipeline = await ssc.buildGraph<OrdersPipeline>(new URL(`./pipeline${PIPELINE_EXT}`, import.meta.url), 'ordersPipeline', config);
 
   // The page's taps, registered after the book's output so each batch is written first.
   // finalStream is read twice per batch (saved, then shown): cache it rather than recompute.
