@@ -69,6 +69,7 @@ export class SparkContext {
   });
   private checkpointDir: string | undefined;
   private isStopped = false;
+  private webUrl: string | undefined;
 
   constructor(conf: SparkConf);
   constructor(master: string, appName: string, conf?: SparkConf);
@@ -121,6 +122,15 @@ export class SparkContext {
 
   /** Spark's application id: here `local-<startTime>`. */
   get applicationId(): string { return `local-${this.startTime}`; }
+
+  /**
+   * The web UI's URL (e.g. `http://127.0.0.1:4040`) while a `StreamingContext` on this context
+   * serves it (`spark.ui.enabled`); `undefined` otherwise, as Spark's `Option`.
+   */
+  get uiWebUrl(): string | undefined { return this.webUrl; }
+
+  /** Records (or clears, with `undefined`) the URL of the UI serving this context. @internal */
+  recordUiWebUrl(url: string | undefined): void { this.webUrl = url; }
 
   // ------------------------------------------------------------------ creating RDDs
 

@@ -20,6 +20,7 @@ import { getOrCreateFromCheckpoint, metadataCheckpointerOf, startMetadataCheckpo
 import type { CheckpointRecoveryInfo } from './checkpoint/checkpoint-recovery.ts';
 import { installShutdownHook } from './checkpoint/shutdown-hook.ts';
 import { stopReceiversAndDrain } from './checkpoint/graceful-stop.ts';
+import { StreamingUI } from './ui/streaming-ui.ts';
 import { buildGraphOn, warnIfSingleThreaded } from './parallel/build-graph.ts';
 
 const log = getLogger('StreamingContext');
@@ -79,6 +80,8 @@ export class StreamingContext {
   consoleWriter: (line: string) => void = (line) => console.log(line);
 
   private state: StreamingContextState = 'INITIALIZED';
+  private ui: StreamingUI | undefined;
+  private stoppingOnError = false;
   private removeShutdownHook: (() => void) | undefined;
   private terminationError: Error | undefined;
   private stopping: Promise<void> | undefined;
@@ -331,6 +334,7 @@ export class StreamingContext {
     warnIfSingleThreaded(this);
     try {
       this.graph.validate();
+      await this.startUI();
       await startMetadataCheckpointing(this);
       await this.scheduler.jobGenerator.start();
     } catch (e) {
@@ -340,6 +344,7 @@ export class StreamingContext {
       this.state = 'STOPPED';
       StreamingContext.active = undefined;
       this.scheduler.listenerBus.stop();
+      await this.stopUI();
       this.resolveTerminated();
       throw e;
     }
@@ -357,6 +362,8 @@ export class StreamingContext {
   async stop(stopSparkContext = this.sparkContext.getConf().get('spark.streaming.stopSparkContextByDefault', 'true') !== 'false', stopGracefully = false): Promise<void> {
     if (this.stopping || this.state === 'STOPPED') {
       await this.stopping;
+      // A UI kept up after a failed batch closes when the application stops the context.
+      await this.stopUI();
       // As Spark: stop(false) then stop(true) still stops the SparkContext.
       if (stopSparkContext) this.sparkContext.stop();
       return;
@@ -382,10 +389,36 @@ export class StreamingContext {
       this.state = 'STOPPED';
       if (StreamingContext.active === this) StreamingContext.active = undefined;
       this.scheduler.listenerBus.stop();
+      // After a failed batch the UI stays up (read-only, never keeping the process alive) so
+      // that the failure can be inspected, until the application calls stop() itself.
+      if (!this.stoppingOnError) await this.stopUI();
       if (stopSparkContext) this.sparkContext.stop();
       this.resolveTerminated();
       if (wasActive) log.info(`StreamingContext stopped${stopGracefully ? ' gracefully' : ''}`);
     }
+  }
+
+  /**
+   * Starts the web UI (Spark's Streaming tab and REST API) when `spark.ui.enabled`. A UI that
+   * cannot bind any port of its range is logged as a warning: the stream runs without it.
+   */
+  private async startUI(): Promise<void> {
+    const settings = StreamingUI.settingsFor(this);
+    if (!settings.enabled) return;
+    const ui = new StreamingUI(this, settings);
+    try {
+      await ui.start();
+      this.ui = ui;
+    } catch (e) {
+      await ui.stop();
+      getLogger('SparkUI').warn(`The web UI did not start; the application runs without it: ${(e as Error).message}`);
+    }
+  }
+
+  private async stopUI(): Promise<void> {
+    const ui = this.ui;
+    this.ui = undefined;
+    await ui?.stop();
   }
 
   /** `spark.streaming.gracefulStopTimeout` (ms, or e.g. `30s`, `2min`); default 10 batches, as Spark. */
@@ -405,6 +438,7 @@ export class StreamingContext {
       return;
     }
     this.terminationError ??= error;
+    this.stoppingOnError = true;
     void this.stop().catch((e: unknown) => {
       log.warn(`Stopping the StreamingContext after a failed batch also failed: ${e instanceof Error ? e.message : String(e)}`);
     });
