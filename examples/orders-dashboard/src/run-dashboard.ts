@@ -9,7 +9,10 @@ import type { DashboardOptions } from './cli-options.ts';
 import { writeOrdersFile } from './order-generator.ts';
 import { feedFiles, moveIntoFolder, splitOrdersFile, ttyProgress } from './feeder.ts';
 import type { FeedFile, FeedProgress } from './feeder.ts';
-import { ordersPipeline } from './pipeline.ts';
+import { ordersPipeline, type OrdersPipeline, type OrdersPipelineConfig } from './pipeline.ts';
+
+/** The graph module's extension: `.ts` from sources, `.js` when built. */
+const PIPELINE_EXT = /\.ts$/.test(import.meta.url) ? '.ts' : '.js';
 import { setWrongLineReporter } from './order.ts';
 import type { OutputLine } from './pipeline.ts';
 import { DashboardModel } from './batch-view.ts';
@@ -154,13 +157,18 @@ async function startDashboard(options: DashboardOptions, io: DashboardIo, paths:
     }
     producer = new RedisStreamsProducer({ url: options.source });
   }
-  const pipeline = ordersPipeline(ssc, {
+  const config: OrdersPipelineConfig = {
     inputDir: paths.input,
     outputPrefix: paths.outputPrefix,
     checkpointDir: paths.checkpoint,
     state: options.state,
     source: options.source === undefined ? undefined : { url: options.source, topic: options.topic, groupId: 'orders-dashboard' },
-  });
+  };
+  // Fed by files, the graph module runs in every worker thread of local[2] (and on the main
+  // thread); the Redis direct stream is not yet distributed, so that graph stays on one thread.
+  const pipeline = options.source === undefined
+    ? await ssc.buildGraph<OrdersPipeline>(new URL(`./pipeline${PIPELINE_EXT}`, import.meta.url), 'ordersPipeline', config)
+    : ordersPipeline(ssc, config);
   const feedOne = async (file: FeedFile, mtimeMs: number): Promise<void> => {
     if (producer !== undefined) await produceOrders(file, producer, options.topic);
     else await moveIntoFolder(file, paths.input, mtimeMs);
