@@ -21,6 +21,7 @@ import type { CheckpointRecoveryInfo } from './checkpoint/checkpoint-recovery.ts
 import { installShutdownHook } from './checkpoint/shutdown-hook.ts';
 import { stopReceiversAndDrain } from './checkpoint/graceful-stop.ts';
 import { StreamingUI } from './ui/streaming-ui.ts';
+import { buildGraphOn, warnIfSingleThreaded } from './parallel/build-graph.ts';
 
 const log = getLogger('StreamingContext');
 
@@ -158,6 +159,27 @@ export class StreamingContext {
    */
   static getOrCreate(checkpointDir: string, create: (recovery?: CheckpointRecoveryInfo) => StreamingContext | Promise<StreamingContext>): Promise<StreamingContext> {
     return getOrCreateFromCheckpoint(checkpointDir, create);
+  }
+
+  /**
+   * Builds the graph by calling `exportName(ssc, args)` from `module` (a URL, e.g.
+   * `new URL('./pipeline.ts', import.meta.url)`, or a path) and returns its result. Under
+   * `local[N]`/`local[*]` with N >= 2, N worker threads each import the same module and build
+   * the same graph (with a structured-clone copy of `args`), and the graph's tasks run in
+   * them: partitions are spread over the threads and shuffles exchanged between them, while
+   * the main thread keeps the clock, the inputs, the listeners and the output operations.
+   * With `local`/`local[1]` it simply calls the function. Call it before `start()`; see
+   * `docs/architecture.md` ("Worker threads") for what a graph module may and may not do.
+   *
+   * @example
+   * ```ts fragment: needs a graph module file next to the program
+   * const ssc = new StreamingContext(new SparkConf().setMaster('local[*]').setAppName('Orders'), Seconds(5));
+   * const pipeline = await ssc.buildGraph(new URL('./pipeline.ts', import.meta.url), 'ordersPipeline', { input: 'in' });
+   * await ssc.start();
+   * ```
+   */
+  buildGraph<R = unknown>(module: URL | string, exportName: string, args?: unknown): Promise<R> {
+    return buildGraphOn<R>(this, module, exportName, args);
   }
 
   /** `INITIALIZED`, `ACTIVE` or `STOPPED`. */
@@ -309,6 +331,7 @@ export class StreamingContext {
       throw new Error('Only one StreamingContext may be active in this process: stop the running one (ssc.stop()) before starting another.');
     }
     StreamingContext.active = this;
+    warnIfSingleThreaded(this);
     try {
       this.graph.validate();
       await this.startUI();

@@ -32,6 +32,11 @@ export class JobGenerator {
    */
   readonly batchGeneratedHooks: ((jobSet: JobSet) => void)[] = [];
   /**
+   * Called right after a batch's jobs were generated, before they are queued (so before any of
+   * them runs): the worker threads of a replicated graph learn of the batch here.
+   */
+  readonly jobSetCreatedHooks: ((jobSet: JobSet) => void)[] = [];
+  /**
    * Set by checkpoint recovery before `start()`: the zero time of the recovered graph and the
    * batches to run again first (those pending at the checkpoint plus those missed while down),
    * in time order. Later batches continue on the recovered zero time's grid.
@@ -160,6 +165,7 @@ export class JobGenerator {
       log.warn(`Batch ${time}: could not keep the RDDs its outputs share (${e instanceof Error ? e.message : String(e)}); they will be recomputed per output`);
     }
     const jobSet = new JobSet(time, jobs, this.inputInfoTracker.getInfo(time), shared);
+    for (const hook of this.jobSetCreatedHooks) hook(jobSet);
     this.scheduler().submitJobSet(jobSet);
     for (const hook of this.batchGeneratedHooks) hook(jobSet);
   }
