@@ -82,7 +82,13 @@ describe("Spark's REST API on a manual-clock run", () => {
     expect(stats.startTime).toMatch(GMT_DATE);
 
     const ops = (await get(`${base}/batches/1000/operations`)).body;
-    expect(ops.map((o: any) => [o.outputOpId, o.name])).toEqual([[0, 'foreachRDD'], [1, 'foreachRDD']]);
+    // As Spark: the name is the call site's short form, the description its long form (the stack).
+    expect(ops.map((o: any) => o.outputOpId)).toEqual([0, 1]);
+    for (const o of ops) {
+      expect(o.name).toMatch(/^foreachRDD at streaming-ui-rest\.test\.ts:\d+$/);
+      expect(o.description).toContain('streaming-ui-rest.test.ts');
+    }
+    expect(ops[0].name).not.toBe(ops[1].name);
     expect(ops[0].jobIds).toHaveLength(1); // the count
     expect(ops[1].jobIds).toEqual([]);
     expect(ops[0].startTime).toMatch(GMT_DATE);

@@ -8,7 +8,6 @@ import { getLogger, ManualClock } from '@kindling/core';
 import type { SparkConf } from '@kindling/core';
 import type { StreamingContext } from '../streaming-context.ts';
 import { dstreamClasses } from '../dstream/registry.ts';
-import { callSiteOf } from './call-site-of.ts';
 import { StreamingRestApi } from './streaming-rest-api.ts';
 import { StreamingUIStore } from './streaming-ui-store.ts';
 import { batchPageData, streamingPageData } from './streaming-page-data.ts';
@@ -101,7 +100,7 @@ export class StreamingUI {
       startTime: sc.startTime,
       sparkUser: safeUser(),
       appSparkVersion: PACKAGE_VERSION,
-    }, (opId) => callSiteOf(ssc.graph.outputStreams[opId]));
+    }, (opId) => ssc.graph.outputStreams[opId]?.creationSite);
     this.server = new UIHttpServer((path, query) => this.route(path, query));
   }
 
