@@ -14,11 +14,13 @@ export interface ChildRun<R> {
 /**
  * Runs `script` (a .ts file) in a fresh Node process through tsx, with `arg` as its only
  * argument, and reads the JSON it writes to `resultFile`. Kills the child (only it) after
- * `timeoutMs`.
+ * `timeoutMs`. With `profileDir`, writes a CPU profile there (named `profileName`.cpuprofile when
+ * given).
  */
-export function spawnChild<R>(script: string, arg: string, resultFile: string, timeoutMs: number, profileDir?: string): Promise<ChildRun<R>> {
+export function spawnChild<R>(script: string, arg: string, resultFile: string, timeoutMs: number, profileDir?: string, profileName?: string): Promise<ChildRun<R>> {
   const flags = ['--import', 'tsx', '--expose-gc', '--max-old-space-size=4096'];
   if (profileDir) flags.push('--cpu-prof', '--cpu-prof-dir', profileDir);
+  if (profileDir && profileName) flags.push('--cpu-prof-name', `${profileName}.cpuprofile`);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...flags, script, arg], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
