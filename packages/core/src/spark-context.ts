@@ -57,7 +57,7 @@ export class SparkContext {
   readonly blockManager = new BlockManager();
   private readonly conf: SparkConf;
   private readonly localThreads: number;
-  private readonly taskScheduler: TaskScheduler;
+  private taskScheduler: TaskScheduler;
   private readonly dagScheduler: DAGScheduler;
   // Weak, as Spark's: a persisted RDD nobody references any more is collected, and then its
   // blocks are dropped (Spark's ContextCleaner), so a long-running stream that forgets to
@@ -69,6 +69,7 @@ export class SparkContext {
   });
   private checkpointDir: string | undefined;
   private isStopped = false;
+  private webUrl: string | undefined;
 
   constructor(conf: SparkConf);
   constructor(master: string, appName: string, conf?: SparkConf);
@@ -84,6 +85,9 @@ export class SparkContext {
           'call stop() on it first, or use SparkContext.getOrCreate()',
       );
     }
+    // As Spark 3.5's spark.log.level: the level in force from the context's creation on.
+    const logLevel = c.getOption('spark.log.level');
+    if (logLevel !== undefined) setLogLevel(logLevel);
     this.conf = c;
     this.master = c.get('spark.master');
     this.appName = c.get('spark.app.name');
@@ -118,6 +122,15 @@ export class SparkContext {
 
   /** Spark's application id: here `local-<startTime>`. */
   get applicationId(): string { return `local-${this.startTime}`; }
+
+  /**
+   * The web UI's URL (e.g. `http://127.0.0.1:4040`) while a `StreamingContext` on this context
+   * serves it (`spark.ui.enabled`); `undefined` otherwise, as Spark's `Option`.
+   */
+  get uiWebUrl(): string | undefined { return this.webUrl; }
+
+  /** Records (or clears, with `undefined`) the URL of the UI serving this context. @internal */
+  recordUiWebUrl(url: string | undefined): void { this.webUrl = url; }
 
   // ------------------------------------------------------------------ creating RDDs
 
@@ -261,6 +274,16 @@ export class SparkContext {
     return this.dagScheduler.runJob(rdd, func, parts, callSite);
   }
 
+  /**
+   * Replaces the task scheduler (the previous one is stopped): the streaming layer installs
+   * the worker-thread scheduler for `local[N]` with a replicated graph. @internal
+   */
+  setTaskScheduler(taskScheduler: TaskScheduler): void {
+    this.taskScheduler.stop();
+    this.taskScheduler = taskScheduler;
+    this.dagScheduler.setTaskScheduler(taskScheduler);
+  }
+
   /** Registers hooks called when jobs start and end. */
   addJobListener(listener: JobListener): void { this.dagScheduler.listeners.push(listener); }
 
@@ -272,7 +295,8 @@ export class SparkContext {
 
   /**
    * Sets the engine's log level, as Spark's: `ERROR`, `WARN`, `INFO` or `DEBUG` (log4j's
-   * `FATAL`, `TRACE`, `ALL`, `OFF` are accepted too). The level is process-wide.
+   * `FATAL`, `TRACE`, `ALL`, `OFF` are accepted too). The level is process-wide. Setting
+   * `spark.log.level` in the conf does the same when the context is created, as in Spark.
    */
   setLogLevel(level: string): void { setLogLevel(level); }
 

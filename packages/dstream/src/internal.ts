@@ -25,6 +25,7 @@ export * from './dstream/dstream-graph.ts';
 export * from './input/input-dstream.ts';
 export * from './input/queue-input-dstream.ts';
 // --- sources and receivers ---
+export * from './receiver/received-block-info.ts';
 export * from './input/batch-input-description.ts';
 export * from './input/file-input-dstream.ts';
 export * from './receiver/rate-limiter.ts';
@@ -39,6 +40,19 @@ export * from './receiver/socket-receiver.ts';
 export * from './receiver/observable-receiver.ts';
 export * from './input/receiver-input-dstream.ts';
 export * from './input/socket-input-dstream.ts';
+// --- partitioned logs (direct streams) ---
+export * from './input/log/topic-partition.ts';
+export * from './input/log/offset-range.ts';
+export * from './input/log/has-offset-ranges.ts';
+export * from './input/log/can-commit-offsets.ts';
+export * from './input/log/offset-out-of-range-error.ts';
+export * from './input/log/log-source.ts';
+export * from './input/log/consumer-strategy.ts';
+export * from './input/log/location-strategy.ts';
+export * from './input/log/per-partition-config.ts';
+export * from './input/log/max-messages-per-partition.ts';
+export * from './input/log/log-rdd.ts';
+export * from './input/log/log-input-dstream.ts';
 export * from './output/batch-output.ts';
 export * from './scheduler/batch-info.ts';
 export * from './scheduler/output-operation-info.ts';

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Seconds, SparkConf } from '@kindling/core';
+import { Seconds, setLogSink, SparkConf } from '@kindling/core';
 import type { ManualClock } from '@kindling/core';
 import { IncompatibleCheckpointError, State, StateSpec, StreamingContext } from '../src/index.ts';
 import type { CheckpointRecoveryInfo, DStream } from '../src/index.ts';
@@ -233,14 +233,14 @@ describe('StreamingContext.getOrCreate in one process', () => {
     expect(state.time).toBe(6000);
     rmSync(join(state.path, 'part-00001'));
     const warnings: string[] = [];
-    const onWarning = (w: Error): void => { warnings.push(w.message); };
-    process.on('warning', onWarning);
+    const ignore = (): void => {};
+    setLogSink({ error: ignore, warn: (m) => warnings.push(m), info: ignore, debug: ignore });
     const outputs: Outputs = new Map();
     try {
       // The previous checkpoint (batch 6 generated, state of batch 4) re-runs batch 6.
       await runTo(dir, { inputA: goodA }, BATCHES * 1000, outputs);
     } finally {
-      process.off('warning', onWarning);
+      setLogSink(undefined);
     }
     expect(warnings.some((w) => w.includes('refers to checkpointed state that no longer exists') && w.includes(state.path))).toBe(true);
     for (const name of ['totals', 'snapshots', 'window']) {
@@ -256,16 +256,15 @@ describe('StreamingContext.getOrCreate in one process', () => {
     expect(totals.stateShape).toBe('[string, number]');
     expect(cp.streams.find((s) => s.kind === 'MappedDStream')?.stateShape).toBeUndefined();
     const warnings: string[] = [];
-    const onWarning = (w: Error): void => { warnings.push(w.message); };
-    process.on('warning', onWarning);
+    const ignore = (): void => {};
+    setLogSink({ error: ignore, warn: (m) => warnings.push(m), info: ignore, debug: ignore });
     try {
       await runTo(dir, { inputA: goodA, totalsAsObject: true }, 7000, new Map());
-      await new Promise((r) => setImmediate(r));
     } finally {
-      process.off('warning', onWarning);
+      setLogSink(undefined);
     }
     expect(warnings.filter((w) => w.includes('key/state'))).toEqual([
-      `The key/state of '${totals.id}' had the shape [string, number] in the checkpoint it was recovered from, and the new program produces [string, {total}]: the new code may misread the recovered state. If the state type changed on purpose, start fresh (delete the checkpoint directory) or convert old states in the update function.`,
+      `CheckpointWriter: The key/state of '${totals.id}' had the shape [string, number] in the checkpoint it was recovered from, and the new program produces [string, {total}]: the new code may misread the recovered state. If the state type changed on purpose, start fresh (delete the checkpoint directory) or convert old states in the update function.`,
     ]);
   });
 
@@ -322,7 +321,7 @@ describe('graceful stop with a receiver, on a manual clock', () => {
 
 describe('WriteAheadLogBlockStore', () => {
   it('recovers the blocks of checkpointed batches and those never given to a batch, without id clashes across runs', async () => {
-    const { WriteAheadLogBlockStore } = await import('../src/checkpoint/write-ahead-log-block-store.ts');
+    const { WriteAheadLogBlockStore } = await import('../src/receiver/write-ahead-log-block-store.ts');
     const dir = freshDir();
     const rel = join('receivedData', 'test');
     const info = (i: number) => ({ blockId: `input-0-${i}`, streamId: 0, numRecords: 2, createdAtMs: 1000 + i });

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { HashPartitioner, ManualClock, ReliableCheckpointRDD, Time } from '@kindling/core';
+import { getLogger, HashPartitioner, ManualClock, ReliableCheckpointRDD, Time } from '@kindling/core';
 import type { RDD } from '@kindling/core';
 import type { StreamingContext } from '../streaming-context.ts';
 import { isCheckpointableInput } from './checkpointable-input.ts';
@@ -12,9 +12,13 @@ import { decodeCheckpoint } from './metadata-checkpoint.ts';
 import type { CheckpointedRDDDescriptor, MetadataCheckpoint } from './metadata-checkpoint.ts';
 import { MetadataCheckpointer } from './metadata-checkpointer.ts';
 import type { InputDStream } from '../input/input-dstream.ts';
-import { isReceiverInput, isWalInputPosition, WriteAheadLogBlockStore } from './write-ahead-log-block-store.ts';
-import type { BlockBatchLike } from './write-ahead-log-block-store.ts';
+import { ReceiverInputDStream } from '../input/receiver-input-dstream.ts';
+import type { BlockBatchInput } from '../input/batch-input-description.ts';
+import { isWalInputPosition, WriteAheadLogBlockStore } from '../receiver/write-ahead-log-block-store.ts';
 import type { RecoveredCheckpointInfo } from './metadata-checkpointer.ts';
+
+// Spark's CheckpointReader logs what it read and what it falls back from.
+const log = getLogger('CheckpointReader');
 
 /**
  * What `StreamingContext.getOrCreate` passes to its factory when it recovers (nothing on a
@@ -45,7 +49,7 @@ export function recoveredCheckpointOf(ssc: StreamingContext): StoredCheckpoint |
 export async function startMetadataCheckpointing(ssc: StreamingContext): Promise<MetadataCheckpointer | undefined> {
   const dir = ssc.checkpointDir;
   if (dir === undefined) {
-    if (ssc.sparkContext.getConf().get('spark.streaming.receiver.writeAheadLog.enable', 'false') === 'true' && ssc.graph.inputStreams.some(isReceiverInput)) {
+    if (ssc.sparkContext.getConf().get('spark.streaming.receiver.writeAheadLog.enable', 'false') === 'true' && ssc.graph.inputStreams.some((s) => s instanceof ReceiverInputDStream)) {
       throw new Error('Cannot enable the receiver write-ahead log (spark.streaming.receiver.writeAheadLog.enable) without a checkpoint directory: call ssc.checkpoint(directory) before start().');
     }
     return undefined;
@@ -93,7 +97,7 @@ function checkpointFilesExist(d: CheckpointedRDDDescriptor): boolean {
 
 /** The newest checkpoint that decodes and whose RDD checkpoint folders all exist. */
 function newestUsable(store: CheckpointStore): StoredCheckpoint {
-  const warn = (m: string): void => process.emitWarning(m, 'KindlingCheckpointWarning');
+  const warn = (m: string): void => log.warn(m);
   for (const stored of store.readNewestFirst(warn)) {
     const missing = stored.checkpoint.streams.filter((s) => s.checkpointedRDD !== undefined && !checkpointFilesExist(s.checkpointedRDD)).map((s) => `${s.id}: ${s.checkpointedRDD!.path}`);
     if (missing.length === 0) return stored;
@@ -135,17 +139,17 @@ async function restore(ssc: StreamingContext, stored: StoredCheckpoint, checkpoi
     const old = (hasCustomName(input) ? oldInputsById.get(input.name()) : undefined) ?? oldInputs.get(key);
     if (old === undefined) continue;
     const position = old.position;
-    if (isWalInputPosition(position) && isReceiverInput(input)) {
+    if (isWalInputPosition(position) && input instanceof ReceiverInputDStream) {
       // Blocks of the checkpoint's batches and those received after the last allocated one
       // come back from the log; the latter go to the first batch after the checkpoint.
       const qualify = (id: string): string => (id.includes('/') ? id : `${position.run}/${id}`);
-      const assignments = old.assignments.map(([t, b]) => [t, { kind: 'blocks', blocks: (b as BlockBatchLike).blocks.map((x) => ({ ...x, blockId: qualify(x.blockId) })) }] as const);
+      const assignments = old.assignments.map(([t, b]) => [t, { kind: 'blocks', blocks: (b as BlockBatchInput).blocks.map((x) => ({ ...x, blockId: qualify(x.blockId) })) }] as const);
       const referenced = new Set<string>();
       for (const [, b] of assignments) for (const x of b.blocks) referenced.add(x.blockId);
       const blocks = await WriteAheadLogBlockStore.recover(checkpointDir, position, referenced, input.id);
       const missing = [...referenced].filter((id) => !blocks.blocks.has(id));
       if (missing.length > 0) {
-        process.emitWarning(`Receiver write-ahead log ${blocks.dir} lacks ${missing.length} block(s) of checkpointed batches (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}); those batches are recomputed without them.`, 'KindlingCheckpointWarning');
+        log.warn(`Receiver write-ahead log ${blocks.dir} lacks ${missing.length} block(s) of checkpointed batches (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}); those batches are recomputed without them.`);
       }
       const restoredAssignments: (readonly [number, unknown])[] = [...assignments];
       if (blocks.unallocated.length > 0) restoredAssignments.push([latest + period, { kind: 'blocks', blocks: blocks.unallocated.map((u) => u.info) }]);
@@ -185,8 +189,9 @@ async function restore(ssc: StreamingContext, stored: StoredCheckpoint, checkpoi
     expectedStateShapes,
     walStores,
   });
-  if (match.notes.length > 0 && process.env.KINDLING_CHECKPOINT_DEBUG === '1') {
-    console.info(`Recovered from ${stored.file}:\n${match.notes.map((n) => `  - ${n}`).join('\n')}`);
+  log.info(`Recovered from ${stored.file} (batch ${latest} ms); ${replayTimes.length} batch(es) to run again or catch up`);
+  if (match.notes.length > 0 && log.isDebugEnabled()) {
+    log.debug(`How the program's graph matched the checkpoint's:\n${match.notes.map((n) => `  - ${n}`).join('\n')}`);
   }
 }
 

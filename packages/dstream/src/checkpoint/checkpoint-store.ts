@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { getLogger } from '@kindling/core';
 import { atomicWriteFile, atomicWriteFileSync } from '@kindling/io';
 import { decodeCheckpoint, encodeCheckpoint } from './metadata-checkpoint.ts';
 import type { MetadataCheckpoint } from './metadata-checkpoint.ts';
@@ -135,5 +136,5 @@ export class CheckpointStore {
 }
 
 function defaultWarn(message: string): void {
-  process.emitWarning(message, 'KindlingCheckpointWarning');
+  getLogger('CheckpointReader').warn(message);
 }

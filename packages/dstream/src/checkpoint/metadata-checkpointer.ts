@@ -1,3 +1,4 @@
+import { getLogger } from '@kindling/core';
 import { rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { StreamingContext } from '../streaming-context.ts';
@@ -6,10 +7,14 @@ import { isCheckpointableInput } from './checkpointable-input.ts';
 import { CheckpointStore, DEFAULT_RETAINED_CHECKPOINTS } from './checkpoint-store.ts';
 import { describeGraph, inputKeys } from './graph-shape.ts';
 import type { InputDStream } from '../input/input-dstream.ts';
-import { isReceiverInput, newWalDir, WriteAheadLogBlockStore } from './write-ahead-log-block-store.ts';
-import type { BlockBatchLike, WalInputPosition } from './write-ahead-log-block-store.ts';
+import { ReceiverInputDStream } from '../input/receiver-input-dstream.ts';
+import type { BlockBatchInput } from '../input/batch-input-description.ts';
+import { newWalDir, WriteAheadLogBlockStore } from '../receiver/write-ahead-log-block-store.ts';
+import type { WalInputPosition } from '../receiver/write-ahead-log-block-store.ts';
 import { CHECKPOINT_FORMAT_VERSION } from './metadata-checkpoint.ts';
 import type { CheckpointedRDDDescriptor, InputDescriptor, MetadataCheckpoint, StreamDescriptor } from './metadata-checkpoint.ts';
+
+const log = getLogger('CheckpointWriter');
 
 interface QueuedWrite {
   readonly cp: MetadataCheckpoint;
@@ -78,6 +83,8 @@ export class MetadataCheckpointer {
   writeError: Error | undefined;
   /** Files written so far by this process (for tests and tools). */
   writes = 0;
+  /** The last checkpoint written: its batch, when, how long the write took and its file (for the UI). */
+  lastWritten: { batchTime: number; writtenAt: number; durationMs: number; file: string } | undefined;
 
   constructor(private readonly ssc: StreamingContext, checkpointDir: string, recovered?: RecoveredCheckpointInfo) {
     this.store = new CheckpointStore(checkpointDir);
@@ -104,7 +111,7 @@ export class MetadataCheckpointer {
     if (conf.get('spark.streaming.receiver.writeAheadLog.enable', 'false') !== 'true') return;
     const rollingMs = Number(conf.get('spark.streaming.receiver.writeAheadLog.rollingIntervalSecs', '60')) * 1000;
     for (const input of this.ssc.graph.inputStreams) {
-      if (!isReceiverInput(input)) continue;
+      if (!(input instanceof ReceiverInputDStream)) continue;
       let store = this.walStores.get(input);
       if (store === undefined) {
         const rel = newWalDir();
@@ -128,7 +135,7 @@ export class MetadataCheckpointer {
       const d = cp.inputs.find((i) => i.inputId === input.id);
       if (d === undefined) continue;
       let min = Number.POSITIVE_INFINITY;
-      for (const [, batch] of d.assignments) for (const b of (batch as BlockBatchLike).blocks) min = Math.min(min, b.createdAtMs);
+      for (const [, batch] of d.assignments) for (const b of (batch as BlockBatchInput).blocks) min = Math.min(min, b.createdAtMs);
       const previous = this.walCleanThresholds.get(store);
       if (min !== Number.POSITIVE_INFINITY) this.walCleanThresholds.set(store, Math.max(previous ?? min, min));
       if (previous !== undefined) await store.clean(previous);
@@ -221,7 +228,7 @@ export class MetadataCheckpointer {
       let assignments = [...input.assignedInputs()].sort((a, b) => a[0] - b[0]);
       let position = isCheckpointableInput(input) ? input.snapshotState() : undefined;
       if (wal !== undefined) {
-        assignments = assignments.map(([t, batch]) => [t, this.qualifyBlocks(wal, batch as BlockBatchLike)]);
+        assignments = assignments.map(([t, batch]) => [t, this.qualifyBlocks(wal, batch as BlockBatchInput)]);
         const walPosition: WalInputPosition = { kind: 'receiver-wal', dir: wal.relDir, run: wal.run, maxAllocatedOrd: wal.maxAllocatedOrd };
         position = walPosition;
       }
@@ -262,13 +269,13 @@ export class MetadataCheckpointer {
       if (now === undefined) continue;
       this.expectedStateShapes.delete(id);
       if (now !== expected) {
-        process.emitWarning(`The key/state of '${id}' had the shape ${expected} in the checkpoint it was recovered from, and the new program produces ${now}: the new code may misread the recovered state. If the state type changed on purpose, start fresh (delete the checkpoint directory) or convert old states in the update function.`, 'KindlingCheckpointWarning');
+        log.warn(`The key/state of '${id}' had the shape ${expected} in the checkpoint it was recovered from, and the new program produces ${now}: the new code may misread the recovered state. If the state type changed on purpose, start fresh (delete the checkpoint directory) or convert old states in the update function.`);
       }
     }
   }
 
   /** Block ids qualified with their run; tracks the highest log ordinal given to a batch. */
-  private qualifyBlocks(wal: WriteAheadLogBlockStore, batch: BlockBatchLike): BlockBatchLike {
+  private qualifyBlocks(wal: WriteAheadLogBlockStore, batch: BlockBatchInput): BlockBatchInput {
     const blocks = batch.blocks.map((b) => {
       const ord = wal.ordOf(b.blockId);
       if (ord !== undefined && ord > wal.maxAllocatedOrd) wal.maxAllocatedOrd = ord;
@@ -316,14 +323,16 @@ export class MetadataCheckpointer {
    */
   private async writeOne(cp: MetadataCheckpoint, durable: boolean, completion: boolean): Promise<void> {
     try {
-      await this.store.write(cp, durable);
+      const started = Date.now();
+      const file = await this.store.write(cp, durable);
+      this.lastWritten = { batchTime: cp.batchTime, writtenAt: Date.now(), durationMs: Date.now() - started, file };
       this.writes++;
       this.markDurable(cp.sequence);
     } catch (e) {
       this.markDurable(cp.sequence);
       if (this.writeError === undefined) {
         this.writeError = e as Error;
-        process.emitWarning(`Could not write the metadata checkpoint for batch ${cp.batchTime} ms in ${this.store.metadataDir}: ${(e as Error).message}. Recovery would resume from an older checkpoint; check that the checkpoint directory is writable.`, 'KindlingCheckpointWarning');
+        log.warn(`Could not write the metadata checkpoint for batch ${cp.batchTime} ms in ${this.store.metadataDir}: ${(e as Error).message}. Recovery would resume from an older checkpoint; check that the checkpoint directory is writable.`);
       }
       return;
     }
@@ -333,7 +342,7 @@ export class MetadataCheckpointer {
         try {
           await f(cp);
         } catch (e) {
-          process.emitWarning(`Cleaning up after the checkpoint of batch ${cp.batchTime} ms failed: ${(e as Error).message}`, 'KindlingCheckpointWarning');
+          log.warn(`Cleaning up after the checkpoint of batch ${cp.batchTime} ms failed: ${(e as Error).message}`);
         }
       }
     }

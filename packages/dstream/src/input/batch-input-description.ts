@@ -1,3 +1,5 @@
+import type { ReceivedBlockInfo } from '../receiver/received-block-info.ts';
+
 /**
  * What one input stream read for one batch, as plain JSON data: the replayable description
  * the metadata checkpoint stores with each batch, so that a recovered batch reads exactly the
@@ -27,24 +29,17 @@ export interface FileBatchInput {
   readonly files: readonly FileInputEntry[];
 }
 
-/** A block of records received by a receiver (Spark's `ReceivedBlockInfo`, without the data). */
-export interface ReceivedBlockInfo {
-  /** `input-<streamId>-<sequence>`, unique within a context run. */
-  readonly blockId: string;
-  readonly streamId: number;
-  readonly numRecords: number;
-  /** When the block was cut (wall clock, epoch ms). */
-  readonly createdAtMs: number;
-}
-
 /** The receiver blocks of one batch, in the order they were received. */
 export interface BlockBatchInput {
   readonly kind: 'blocks';
   readonly blocks: readonly ReceivedBlockInfo[];
 }
 
-/** One topic partition's slice of a batch: offsets `fromOffset` (inclusive) to `untilOffset` (exclusive). */
-export interface OffsetRange {
+/**
+ * One topic partition's slice of a batch, as plain data: offsets `fromOffset` (inclusive) to
+ * `untilOffset` (exclusive). The `OffsetRange` class has this shape (and Spark's methods).
+ */
+export interface OffsetRangeDescription {
   readonly topic: string;
   readonly partition: number;
   readonly fromOffset: number;
@@ -54,5 +49,5 @@ export interface OffsetRange {
 /** The offset ranges of one batch of a partitioned log source (one RDD partition per range). */
 export interface OffsetRangeBatchInput {
   readonly kind: 'offsets';
-  readonly ranges: readonly OffsetRange[];
+  readonly ranges: readonly OffsetRangeDescription[];
 }
