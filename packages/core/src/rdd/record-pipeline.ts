@@ -139,7 +139,7 @@ export function compiledChain(ops: readonly RecordOp[]): CompiledChain {
 export function chainFailure(chain: FusedChain, split: number): ChainFailure {
   return (k, e) => {
     if (e instanceof RDDComputeError) throw e;
-    throw new RDDComputeError(chain.ops[k]!.rdd.toString(), split, 'compute', e);
+    throw new RDDComputeError(chain.ops[k]!.rdd.describeForError(), split, 'compute', e);
   };
 }
 
