@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -14,9 +15,11 @@ export interface ChildRun<R> {
 /**
  * Runs `script` (a .ts file) in a fresh Node process through tsx, with `arg` as its only
  * argument, and reads the JSON it writes to `resultFile`. Kills the child (only it) after
- * `timeoutMs`.
+ * `timeoutMs`. With `profileDir`, writes a CPU profile there; with `profileName` too, the main
+ * thread's is renamed `<profileName>.cpuprofile` (tsx's loader thread writes its own, renamed
+ * `<profileName>.thread-<n>.cpuprofile`).
  */
-export function spawnChild<R>(script: string, arg: string, resultFile: string, timeoutMs: number, profileDir?: string): Promise<ChildRun<R>> {
+export function spawnChild<R>(script: string, arg: string, resultFile: string, timeoutMs: number, profileDir?: string, profileName?: string): Promise<ChildRun<R>> {
   const flags = ['--conditions=kindling-source', '--import', 'tsx', '--expose-gc', '--max-old-space-size=4096'];
   if (profileDir) flags.push('--cpu-prof', '--cpu-prof-dir', profileDir);
   return new Promise((resolve) => {
@@ -27,8 +30,10 @@ export function spawnChild<R>(script: string, arg: string, resultFile: string, t
     child.stderr.on('data', keep);
     let timedOut = false;
     const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs);
+    const before = profileDir && profileName ? new Set(readdirSync(profileDir)) : undefined;
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      if (before !== undefined) nameProfiles(profileDir!, before, profileName!);
       if (existsSync(resultFile)) {
         resolve({ result: JSON.parse(readFileSync(resultFile, 'utf8')) as R });
         return;
@@ -37,4 +42,13 @@ export function spawnChild<R>(script: string, arg: string, resultFile: string, t
       resolve({ result: undefined, failure: `${why}; last output:\n${output.trim()}` });
     });
   });
+}
+
+/** Node names profiles `CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile`: give the new ones `name`. */
+function nameProfiles(dir: string, before: Set<string>, name: string): void {
+  for (const file of readdirSync(dir)) {
+    if (before.has(file) || !file.startsWith('CPU.') || !file.endsWith('.cpuprofile')) continue;
+    const thread = file.split('.')[4];
+    renameSync(join(dir, file), join(dir, thread === '0' ? `${name}.cpuprofile` : `${name}.thread-${thread}.cpuprofile`));
+  }
 }

@@ -82,7 +82,7 @@ export async function runSuite(cli: CliOptions, log: (line: string) => void): Pr
       resultFile: join(workDir, `${id}.result.json`),
       outputsFile: join(workDir, `${id}.outputs.json`),
     };
-    const run = await spawnChild<ChildResult>(CHILD, JSON.stringify(request), request.resultFile, timeoutMs, cli.profileDir);
+    const run = await spawnChild<ChildResult>(CHILD, JSON.stringify(request), request.resultFile, timeoutMs, cli.profileDir, id);
     const result = run.result ?? {
       workload, system, scope, error: run.failure, records: 0, batches: 0, digest: '', runsMs: [], medianMs: Number.NaN, recordsPerSec: Number.NaN, peakHeapBytes: 0,
     };
@@ -128,7 +128,7 @@ export async function runSuite(cli: CliOptions, log: (line: string) => void): Pr
     log(`latency: ${latencySystems.join(', ')}`);
     for (const system of latencySystems) {
       const resultFile = join(workDir, `${seq++}-latency-${system}.result.json`);
-      const run = await spawnChild<LatencyResult>(LATENCY_CHILD, JSON.stringify({ system, options, resultFile }), resultFile, timeoutMs, cli.profileDir);
+      const run = await spawnChild<LatencyResult>(LATENCY_CHILD, JSON.stringify({ system, options, resultFile }), resultFile, timeoutMs, cli.profileDir, `${seq - 1}-latency-${system}`);
       const result = run.result ?? { system, error: run.failure, rate: options.latencyRate, trials: [], peakHeapBytes: 0 };
       suite.latency.push(result);
       log(`  ${system.padEnd(15)} ${result.error ? `unavailable: ${result.error.split('\n')[0]}` : result.bestIntervalMs !== undefined ? `${result.bestIntervalMs} ms batches, p99 ${result.p99Ms?.toFixed(1)} ms` : 'no interval sustained'}`);

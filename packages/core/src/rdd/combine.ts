@@ -1,8 +1,13 @@
 import { KeyMap } from '../util/key-map.ts';
 import type { Aggregator } from './aggregator.ts';
+import { compiledCombine } from './compiled-combine.ts';
+import type { ChainFailure } from './record-pipeline.ts';
+
+const rethrow: ChainFailure = (_op, e) => { throw e; };
 
 // The per-key combining loops of shuffles. Primitive keys go straight to a native Map;
-// only arrays/objects pay for hashing by value.
+// only arrays/objects pay for hashing by value. Values are combined by a loop compiled per
+// aggregator (compiled-combine.ts); MapSideCombiner is the same loop taking records one by one.
 //
 // The maps hold each key's output pair itself and the loops update its combiner in place:
 // a key already seen costs one hash lookup (not a get and a set), and the output array is
@@ -16,10 +21,7 @@ function newPair<K, C>(k: K, c: C): [K, C] {
 
 /** Combines `[key, value]` records into `[key, combiner]` pairs, one per distinct key. */
 export function combineValuesByKey<K, V, C>(records: readonly (readonly [K, V])[], agg: Aggregator<V, C>): [K, C][] {
-  const c = new MapSideCombiner<K, V, C>(agg);
-  const insert = c.insert;
-  for (let i = 0; i < records.length; i++) insert(records[i]!);
-  return c.result();
+  return compiledCombine([], agg as Aggregator<unknown, unknown>)([records], rethrow) as [K, C][];
 }
 
 /**
@@ -27,13 +29,7 @@ export function combineValuesByKey<K, V, C>(records: readonly (readonly [K, V])[
  * concatenated (without building the concatenation).
  */
 export function combineValuesByKeyOf<K, V, C>(blocks: readonly (readonly (readonly [K, V])[])[], agg: Aggregator<V, C>): [K, C][] {
-  const c = new MapSideCombiner<K, V, C>(agg);
-  const insert = c.insert;
-  for (let b = 0; b < blocks.length; b++) {
-    const records = blocks[b]!;
-    for (let i = 0; i < records.length; i++) insert(records[i]!);
-  }
-  return c.result();
+  return compiledCombine([], agg as Aggregator<unknown, unknown>)(blocks, rethrow) as [K, C][];
 }
 
 /** Merges blocks of `[key, combiner]` pairs (from the map side) into one pair per key. */

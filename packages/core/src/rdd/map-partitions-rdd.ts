@@ -4,25 +4,30 @@ import { rddClasses } from './registry.ts';
 import type { Partitioner } from './partitioner.ts';
 import type { TaskContext } from '../scheduler/task-context.ts';
 import type { PartitionKernel } from './kernels.ts';
+import { recordOpKernel } from './record-pipeline.ts';
 import type { RecordOp, FusibleRDD } from './record-pipeline.ts';
 
 /**
  * Applies a kernel to each parent partition: the RDD behind `map`, `flatMap`, `filter`,
  * `mapPartitions`, `mapValues`, ... Keeps the parent's partitioner when
- * `preservesPartitioning`.
+ * `preservesPartitioning`. A per-record operator passes only its `recordOp` (kernel
+ * `undefined`): its kernel is derived from it, so the operation has one definition.
  */
 export class MapPartitionsRDD<U, T> extends RDD<U> implements FusibleRDD {
   private readonly part: Partitioner | undefined;
+  private readonly kernel: PartitionKernel<T, U>;
 
   constructor(
     prev: RDD<T>,
-    private readonly kernel: PartitionKernel<T, U>,
+    kernel: PartitionKernel<T, U> | undefined,
     preservesPartitioning = false,
     scope = 'mapPartitions',
     /** The per-record form of `kernel`, when it has one (lets the engine fuse chains). @internal */
     readonly recordOp?: RecordOp,
   ) {
     super(prev.context, [new OneToOneDependency(prev)], scope);
+    if (kernel === undefined && recordOp === undefined) throw new Error(`${scope}: a MapPartitionsRDD needs a kernel or a record op`);
+    this.kernel = kernel ?? (recordOpKernel(recordOp!) as PartitionKernel<T, U>);
     this.part = preservesPartitioning ? prev.partitioner : undefined;
   }
 

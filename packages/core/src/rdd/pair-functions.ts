@@ -38,13 +38,18 @@ export function combineByKey<K, V, C>(
   return new ShuffledRDD<K, V, C>(self, partitioner, agg, mapSideCombine, undefined, scope);
 }
 
+// groupByKey's aggregator, one for every call (combining loops are compiled per aggregator).
+const groupCreate = (v: unknown): unknown[] => [v];
+const groupMerge = (c: unknown[], v: unknown): unknown[] => { c.push(v); return c; };
+const groupMergeCombiners = (a: unknown[], b: unknown[]): unknown[] => { for (const x of b) a.push(x); return a; };
+
 export function groupByKey<K, V>(self: RDD<[K, V]>, numPartitions: NumPartitionsOrPartitioner): RDD<[K, V[]]> {
   // No map-side combine: it would not shrink the data, only copy it into arrays.
   return combineByKey<K, V, V[]>(
     self,
-    (v) => [v],
-    (c, v) => { c.push(v); return c; },
-    (a, b) => { for (const x of b) a.push(x); return a; },
+    groupCreate as (v: V) => V[],
+    groupMerge as (c: V[], v: V) => V[],
+    groupMergeCombiners as (a: V[], b: V[]) => V[],
     numPartitions,
     false,
     'groupByKey',

@@ -10,12 +10,27 @@ import { naturalOrdering, reverseOrdering, type Ordering } from '../util/orderin
 import { smallestK } from '../util/smallest-k.ts';
 import { cloneZero } from '../util/clone-zero.ts';
 import { XorShiftRandom, randomSeed } from '../util/xor-shift-random.ts';
-import { filterKernel, flatMapKernel, mapKernel, toArray } from './kernels.ts';
+import { toArray } from './kernels.ts';
 import { invariant } from '../util/invariant.ts';
 import { byteswap32 } from '../util/hash-code.ts';
 import { currentCallSite, type CallSite } from '../util/call-site.ts';
 
 let nextRddId = 0;
+
+// The record functions the pair operators wrap around the user's: one wrapper per user
+// function (not per RDD), so that every batch's RDD of a stream reuses the same compiled
+// record loop (see record-pipeline.ts).
+const keyByWrappers = new WeakMap<object, (x: unknown) => unknown>();
+const mapValuesWrappers = new WeakMap<object, (x: unknown) => unknown>();
+const identity = (v: unknown): unknown => v;
+const keyOf = (kv: unknown): unknown => (kv as [unknown, unknown])[0];
+const valueOf = (kv: unknown): unknown => (kv as [unknown, unknown])[1];
+
+function memoWrap<G>(wrappers: WeakMap<object, (x: unknown) => unknown>, f: object, make: G): (x: unknown) => unknown {
+  let g = wrappers.get(f);
+  if (g === undefined) wrappers.set(f, g = make as unknown as (x: unknown) => unknown);
+  return g;
+}
 
 /**
  * A Resilient Distributed Dataset: an immutable, lazily evaluated, partitioned collection
@@ -304,17 +319,17 @@ export abstract class RDD<T> {
    * variable stays an array (`(string | number)[]`): annotate it (`const kv: [string, number]`).
    */
   map<U extends [unknown, unknown] | {} | null | undefined>(f: (t: T) => U): RDD<U> {
-    return new rddClasses.MapPartitionsRDD<U, T>(this, mapKernel(f), false, 'map', { kind: 'map', f: f as (x: unknown) => unknown });
+    return new rddClasses.MapPartitionsRDD<U, T>(this, undefined, false, 'map', { kind: 'map', f: f as (x: unknown) => unknown });
   }
 
   /** Applies `f` to every element and flattens the iterables it returns. */
   flatMap<U>(f: (t: T) => Iterable<U>): RDD<U> {
-    return new rddClasses.MapPartitionsRDD<U, T>(this, flatMapKernel(f), false, 'flatMap', { kind: 'flatMap', f: f as (x: unknown) => Iterable<unknown> });
+    return new rddClasses.MapPartitionsRDD<U, T>(this, undefined, false, 'flatMap', { kind: 'flatMap', f: f as (x: unknown) => Iterable<unknown> });
   }
 
   /** Keeps the elements for which `f` is true (keeps the partitioner). */
   filter(f: (t: T) => boolean): RDD<T> {
-    return new rddClasses.MapPartitionsRDD<T, T>(this, filterKernel(f), true, 'filter', { kind: 'filter', f: f as (x: unknown) => boolean });
+    return new rddClasses.MapPartitionsRDD<T, T>(this, undefined, true, 'filter', { kind: 'filter', f: f as (x: unknown) => boolean });
   }
 
   /**
@@ -337,8 +352,8 @@ export abstract class RDD<T> {
 
   /** Pairs each element with `f(element)` as its key: `[f(t), t]`. */
   keyBy<K>(f: (t: T) => K): RDD<[K, T]> {
-    const g = (t: T) => [f(t), t] as [K, T];
-    return new rddClasses.MapPartitionsRDD<[K, T], T>(this, mapKernel(g), false, 'keyBy', { kind: 'map', f: g as (x: unknown) => unknown });
+    const g = memoWrap(keyByWrappers, f, (t: T) => [f(t), t] as [K, T]);
+    return new rddClasses.MapPartitionsRDD<[K, T], T>(this, undefined, false, 'keyBy', { kind: 'map', f: g });
   }
 
   /** The elements of both RDDs (duplicates kept), as `sc.union([this, other])`. */
@@ -476,7 +491,7 @@ export abstract class RDD<T> {
 
   /** Merges the values of each key with an associative, commutative `f` (combining map-side). */
   reduceByKey<K, V>(this: RDD<[K, V]>, f: (a: V, b: V) => V, numPartitions?: NumPartitionsOrPartitioner): RDD<[K, V]> {
-    return rddClasses.pair.combineByKey(this, (v: V) => v, f, f, numPartitions, true, 'reduceByKey');
+    return rddClasses.pair.combineByKey(this, identity as (v: V) => V, f, f, numPartitions, true, 'reduceByKey');
   }
 
   /** Groups the values of each key into an array. */
@@ -513,8 +528,8 @@ export abstract class RDD<T> {
 
   /** Applies `f` to each value, keeping keys and the partitioner. */
   mapValues<K, V, U>(this: RDD<[K, V]>, f: (v: V) => U): RDD<[K, U]> {
-    const g = (kv: [K, V]) => [kv[0], f(kv[1])] as [K, U];
-    return new rddClasses.MapPartitionsRDD<[K, U], [K, V]>(this, mapKernel(g), true, 'mapValues', { kind: 'map', f: g as (x: unknown) => unknown });
+    const g = memoWrap(mapValuesWrappers, f, (kv: [K, V]) => [kv[0], f(kv[1])] as [K, U]);
+    return new rddClasses.MapPartitionsRDD<[K, U], [K, V]>(this, undefined, true, 'mapValues', { kind: 'map', f: g });
   }
 
   /** Applies `f` to each value and pairs the key with every element it returns; keeps the partitioner. */
@@ -524,14 +539,12 @@ export abstract class RDD<T> {
 
   /** The keys. */
   keys<K, V>(this: RDD<[K, V]>): RDD<K> {
-    const g = (kv: [K, V]) => kv[0];
-    return new rddClasses.MapPartitionsRDD<K, [K, V]>(this, mapKernel(g), false, 'keys', { kind: 'map', f: g as (x: unknown) => unknown });
+    return new rddClasses.MapPartitionsRDD<K, [K, V]>(this, undefined, false, 'keys', { kind: 'map', f: keyOf });
   }
 
   /** The values. */
   values<K, V>(this: RDD<[K, V]>): RDD<V> {
-    const g = (kv: [K, V]) => kv[1];
-    return new rddClasses.MapPartitionsRDD<V, [K, V]>(this, mapKernel(g), false, 'values', { kind: 'map', f: g as (x: unknown) => unknown });
+    return new rddClasses.MapPartitionsRDD<V, [K, V]>(this, undefined, false, 'values', { kind: 'map', f: valueOf });
   }
 
   /** For each key, the values of this RDD and of `other`: `[k, [vs, ws]]`. Up to three others. */

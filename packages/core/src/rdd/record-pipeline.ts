@@ -52,48 +52,112 @@ export function fusedChain(top: RDD<unknown>, maxOps = MAX_FUSED_OPS): FusedChai
   return { base: r, ops };
 }
 
+/** Throws the error of op `op` of a chain (never returns). */
+export type ChainFailure = (op: number, error: unknown) => never;
+
 /**
- * Composes the chain into one push function ending in `sink`. Errors thrown by a user
- * function are reported against the RDD that owns it.
+ * A chain of record ops compiled into one loop: `collect` returns the output records as a new
+ * array. Errors thrown by op `k`'s function go to `fail(k, error)`.
  * @internal
  */
-export function composeOps(chain: FusedChain, split: number, sink: (x: unknown) => void): (x: unknown) => void {
-  let next = sink;
-  for (let i = chain.ops.length - 1; i >= 0; i--) {
-    const { op, rdd } = chain.ops[i]!;
-    const downstream = next;
-    const fail = (e: unknown): never => {
-      if (e instanceof RDDComputeError) throw e;
-      throw new RDDComputeError(rdd.describeForError(), split, 'compute', e);
-    };
-    if (op.kind === 'map') {
-      const f = op.f;
-      next = (x) => {
-        let y: unknown;
-        try { y = f(x); } catch (e) { fail(e); }
-        downstream(y);
-      };
-    } else if (op.kind === 'filter') {
-      const f = op.f;
-      next = (x) => {
-        let keep: boolean;
-        try { keep = f(x); } catch (e) { return fail(e); }
-        if (keep) downstream(x);
-      };
-    } else {
-      const f = op.f;
-      next = (x) => {
-        let ys: Iterable<unknown>;
-        try { ys = f(x); } catch (e) { return fail(e); }
-        if (Array.isArray(ys)) for (let j = 0; j < ys.length; j++) downstream(ys[j]);
-        else for (const y of ys) downstream(y);
-      };
-    }
-  }
-  return next;
+export interface CompiledChain {
+  readonly collect: (data: readonly unknown[], fail: ChainFailure) => unknown[];
 }
 
-/** Pushes every element of `data` through `push`. @internal */
-export function pushAll(data: readonly unknown[], push: (x: unknown) => void): void {
-  for (let i = 0; i < data.length; i++) push(data[i]);
+// Why generated code: a loop that calls the user's functions through shared closures (one
+// kernel or composed push function for every map in the program) has one call site for all of
+// them, which V8 sees as megamorphic and never inlines; the user's function then runs as a call
+// per record, and each op's output crosses a closure boundary. One loop compiled per distinct
+// chain of functions keeps every call site monomorphic, as in a hand-written loop, so V8 can
+// inline the user's functions into it. Chains are cached by their functions' identities: a
+// DStream hands the same functions to each batch's RDDs, so each batch reuses warm code.
+let compiledSeq = 0;
+const compiledByLastFn = new WeakMap<object, { ops: readonly RecordOp[]; chain: CompiledChain }[]>();
+
+/** Flat-maps nested deeper than this loop with for-of only (no array fast path), bounding the code size. */
+const MAX_UNROLLED_FLATMAPS = 2;
+
+/**
+ * The source of the loop body applying `ops[k..]` to the record in variable `x`, ending in
+ * `terminal(variable)`; op k's function is `f<k>` and its errors go to `fail(k, e)`.
+ * @internal
+ */
+export function recordLoopBody(ops: readonly RecordOp[], k: number, x: string, flatMaps: number, terminal: (v: string) => string): string {
+  if (k === ops.length) return terminal(x);
+  const op = ops[k]!;
+  const y = `x${k + 1}`;
+  if (op.kind === 'map') {
+    return `let ${y}; try { ${y} = f${k}(${x}); } catch (e) { fail(${k}, e); }\n${recordLoopBody(ops, k + 1, y, flatMaps, terminal)}`;
+  }
+  if (op.kind === 'filter') {
+    return `let p${k}; try { p${k} = f${k}(${x}); } catch (e) { fail(${k}, e); }\nif (p${k}) {\n${recordLoopBody(ops, k + 1, x, flatMaps, terminal)}\n}`;
+  }
+  const rest = recordLoopBody(ops, k + 1, y, flatMaps + 1, terminal);
+  const call = `let ys${k}; try { ys${k} = f${k}(${x}); } catch (e) { fail(${k}, e); }\n`;
+  if (flatMaps >= MAX_UNROLLED_FLATMAPS) return `${call}for (const ${y} of ys${k}) {\n${rest}\n}`;
+  return `${call}if (Array.isArray(ys${k})) {\nfor (let j${k} = 0; j${k} < ys${k}.length; j${k}++) {\nconst ${y} = ys${k}[j${k}];\n${rest}\n}\n} else {\nfor (const ${y} of ys${k}) {\n${rest}\n}\n}`;
+}
+
+function compile(ops: readonly RecordOp[]): CompiledChain {
+  const names = ops.map((_, k) => `f${k}`);
+  const id = compiledSeq++;
+  const allMaps = ops.every((op) => op.kind === 'map');
+  // A unique comment gives each chain its own compiled function (V8 caches by source text).
+  const src = `"use strict"; /* kindling record chain ${id} */
+return {
+  collect(data, fail) {
+    const n = data.length;
+    const out = ${allMaps ? 'new Array(n)' : '[]'};
+    for (let i = 0; i < n; i++) {
+      const x0 = data[i];
+      ${recordLoopBody(ops, 0, 'x0', 0, (v) => (allMaps ? `out[i] = ${v};` : `out.push(${v});`))}
+    }
+    return out;
+  },
+};`;
+  const factory = new Function(...names, src) as (...fns: unknown[]) => CompiledChain;
+  return factory(...ops.map((op) => op.f));
+}
+
+/** The compiled loop of `ops` (cached by the ops' kinds and functions). @internal */
+export function compiledChain(ops: readonly RecordOp[]): CompiledChain {
+  const last = ops[ops.length - 1]!.f;
+  let entries = compiledByLastFn.get(last);
+  if (entries === undefined) compiledByLastFn.set(last, entries = []);
+  for (const e of entries) {
+    if (e.ops.length !== ops.length) continue;
+    let same = true;
+    for (let k = 0; k < ops.length && same; k++) same = e.ops[k]!.f === ops[k]!.f && e.ops[k]!.kind === ops[k]!.kind;
+    if (same) return e.chain;
+  }
+  const chain = compile(ops);
+  entries.push({ ops: ops.slice(), chain });
+  return chain;
+}
+
+/** The failure handler of a fused chain's task: the error names the RDD that owns the op. @internal */
+export function chainFailure(chain: FusedChain, split: number): ChainFailure {
+  return (k, e) => {
+    if (e instanceof RDDComputeError) throw e;
+    throw new RDDComputeError(chain.ops[k]!.rdd.describeForError(), split, 'compute', e);
+  };
+}
+
+/** The chain's output partition for base partition `data`. @internal */
+export function collectChain(chain: FusedChain, split: number, data: readonly unknown[]): unknown[] {
+  if (chain.ops.length === 0) return data.slice();
+  return compiledChain(chain.ops.map((o) => o.op)).collect(data, chainFailure(chain, split));
+}
+
+/**
+ * The partition kernel of one record op (a lone `map`, `filter` or `flatMap` RDD, or one that
+ * cannot be fused because it is persisted): the same compiled loop as a fused chain of one op,
+ * so each narrow operator has a single definition. Errors are thrown as they come; the engine
+ * names the RDD.
+ * @internal
+ */
+export function recordOpKernel(op: RecordOp): (split: number, data: readonly unknown[]) => unknown[] {
+  const chain = compiledChain([op]);
+  const rethrow: ChainFailure = (_k, e) => { throw e; };
+  return (_split, data) => chain.collect(data, rethrow);
 }

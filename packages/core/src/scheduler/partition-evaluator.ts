@@ -1,6 +1,6 @@
 import { NarrowDependency, ShuffleDependency } from '../rdd/dependency.ts';
 import { RDDComputeError } from '../rdd/rdd-compute-error.ts';
-import { composeOps, fusedChain, pushAll, type FusedChain } from '../rdd/record-pipeline.ts';
+import { collectChain, fusedChain, type FusedChain } from '../rdd/record-pipeline.ts';
 import type { RDD } from '../rdd/rdd.ts';
 import type { TaskContext } from './task-context.ts';
 
@@ -126,9 +126,7 @@ export class PartitionEvaluator implements TaskContext {
       let data: readonly unknown[];
       try {
         if (f.fused !== undefined) {
-          const out: unknown[] = [];
-          pushAll(memo.get(memoKey(f.fused.base, f.split))!, composeOps(f.fused, f.split, (x) => { out.push(x); }));
-          data = out;
+          data = collectChain(f.fused, f.split, memo.get(memoKey(f.fused.base, f.split))!);
         } else {
           data = f.rdd.computeOrReadCheckpoint(f.split, this);
         }

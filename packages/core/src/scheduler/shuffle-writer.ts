@@ -1,5 +1,6 @@
-import { combineValuesByKey, MapSideCombiner } from '../rdd/combine.ts';
-import { composeOps, fusedChain, pushAll } from '../rdd/record-pipeline.ts';
+import { compiledCombine } from '../rdd/compiled-combine.ts';
+import { chainFailure, collectChain, fusedChain } from '../rdd/record-pipeline.ts';
+import type { Aggregator } from '../rdd/aggregator.ts';
 import type { ShuffleDependency } from '../rdd/dependency.ts';
 import type { PartitionEvaluator } from './partition-evaluator.ts';
 
@@ -15,19 +16,13 @@ export function runShuffleMapTask(dep: ShuffleDependency, m: number, ev: Partiti
   const base = ev.evaluate(chain.base, m);
   let records: readonly (readonly [unknown, unknown])[];
   if (dep.mapSideCombine) {
-    if (chain.ops.length === 0) {
-      records = combineValuesByKey(base as readonly (readonly [unknown, unknown])[], dep.aggregator!);
-    } else {
-      const combiner = new MapSideCombiner(dep.aggregator!);
-      pushAll(base, composeOps(chain, m, combiner.insert as (x: unknown) => void));
-      records = combiner.result();
-    }
+    // One compiled loop: the chain's ops, then the combining, per record.
+    const combine = compiledCombine(chain.ops.map((o) => o.op), dep.aggregator as Aggregator<unknown, unknown>);
+    records = combine([base], chainFailure(chain, m));
   } else if (chain.ops.length === 0) {
     records = base as readonly (readonly [unknown, unknown])[];
   } else {
-    const out: (readonly [unknown, unknown])[] = [];
-    pushAll(base, composeOps(chain, m, (x) => { out.push(x as readonly [unknown, unknown]); }));
-    records = out;
+    records = collectChain(chain, m, base) as (readonly [unknown, unknown])[];
   }
   return bucketRecords(dep, records);
 }
