@@ -9,7 +9,10 @@ import type { DashboardOptions } from './cli-options.ts';
 import { writeOrdersFile } from './order-generator.ts';
 import { feedFiles, moveIntoFolder, splitOrdersFile, ttyProgress } from './feeder.ts';
 import type { FeedFile, FeedProgress } from './feeder.ts';
-import { ordersPipeline } from './pipeline.ts';
+import { ordersPipeline, type OrdersPipeline, type OrdersPipelineConfig } from './pipeline.ts';
+
+/** The graph module's extension: `.ts` from sources, `.js` when built. */
+const PIPELINE_EXT = /\.ts$/.test(import.meta.url) ? '.ts' : '.js';
 import { setWrongLineReporter } from './order.ts';
 import type { OutputLine } from './pipeline.ts';
 import { DashboardModel } from './batch-view.ts';
@@ -138,6 +141,10 @@ async function startDashboard(options: DashboardOptions, io: DashboardIo, paths:
 
   let conf = new SparkConf().setMaster('local[2]').setAppName('Orders dashboard');
   if (options.replay) conf = conf.set('spark.streaming.clock', 'manual');
+  // The Streaming UI (Spark's Streaming tab and REST API) serves beside the page, on the next
+  // free port after it (4041 when the page has 4040), also in replay; --no-ui turns both off.
+  conf = conf.set('spark.ui.enabled', String(options.ui));
+  if (options.port === 0) conf = conf.set('spark.ui.port', '0');
   const ssc = new StreamingContext(conf, Milliseconds(options.batch));
   // With --source, the feeder produces into a topic and the pipeline reads it (direct stream).
   let producer: RedisStreamsProducer | undefined;
@@ -150,13 +157,18 @@ async function startDashboard(options: DashboardOptions, io: DashboardIo, paths:
     }
     producer = new RedisStreamsProducer({ url: options.source });
   }
-  const pipeline = ordersPipeline(ssc, {
+  const config: OrdersPipelineConfig = {
     inputDir: paths.input,
     outputPrefix: paths.outputPrefix,
     checkpointDir: paths.checkpoint,
     state: options.state,
     source: options.source === undefined ? undefined : { url: options.source, topic: options.topic, groupId: 'orders-dashboard' },
-  });
+  };
+  // Fed by files, the graph module runs in every worker thread of local[2] (and on the main
+  // thread); the Redis direct stream is not yet distributed, so that graph stays on one thread.
+  const pipeline = options.source === undefined
+    ? await ssc.buildGraph<OrdersPipeline>(new URL(`./pipeline${PIPELINE_EXT}`, import.meta.url), 'ordersPipeline', config)
+    : ordersPipeline(ssc, config);
   const feedOne = async (file: FeedFile, mtimeMs: number): Promise<void> => {
     if (producer !== undefined) await produceOrders(file, producer, options.topic);
     else await moveIntoFolder(file, paths.input, mtimeMs);
@@ -240,7 +252,7 @@ async function startDashboard(options: DashboardOptions, io: DashboardIo, paths:
   const abort = new AbortController();
   const progress = (p: FeedProgress): void => {
     io.progress(p);
-    setStatus({ filesMoved: p.filesMoved, filesTotal: p.filesTotal, linesMoved: p.linesMoved, linesTotal: p.linesTotal, phase: p.filesMoved === p.filesTotal ? 'fed' : 'feeding' });
+    setStatus({ ...model.status, filesMoved: p.filesMoved, filesTotal: p.filesTotal, linesMoved: p.linesMoved, linesTotal: p.linesTotal, phase: p.filesMoved === p.filesTotal ? 'fed' : 'feeding' });
   };
 
   // One stop, however many ask for it (Ctrl-C, the end of a replay, the context ending): each
@@ -255,7 +267,7 @@ async function startDashboard(options: DashboardOptions, io: DashboardIo, paths:
       if (ssc.getState() === 'ACTIVE') await ssc.stop(true, true);
     } finally {
       setWrongLineReporter(previousReporter);
-      setStatus({ ...model.status, phase: 'finished' });
+      setStatus({ ...model.status, phase: 'finished', streamingUi: undefined });
       await server?.close();
       await producer?.close();
       await removeTemporaryWork(options, io, paths);
@@ -263,6 +275,11 @@ async function startDashboard(options: DashboardOptions, io: DashboardIo, paths:
   };
 
   await ssc.start();
+  const streamingUi = ssc.sparkContext.uiWebUrl;
+  if (streamingUi !== undefined) {
+    io.log(`Streaming UI: ${streamingUi}/streaming/`);
+    setStatus({ ...model.status, streamingUi: `${streamingUi}/streaming/` });
+  }
 
   let done: Promise<ReplaySummary | undefined>;
   if (options.replay) {

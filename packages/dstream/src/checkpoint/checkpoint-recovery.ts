@@ -49,7 +49,7 @@ export function recoveredCheckpointOf(ssc: StreamingContext): StoredCheckpoint |
 export async function startMetadataCheckpointing(ssc: StreamingContext): Promise<MetadataCheckpointer | undefined> {
   const dir = ssc.checkpointDir;
   if (dir === undefined) {
-    if (ssc.sparkContext.getConf().get('spark.streaming.receiver.writeAheadLog.enable', 'false') === 'true' && ssc.graph.inputStreams.some((s) => s instanceof ReceiverInputDStream)) {
+    if (ssc.streamingConf.writeAheadLogEnabled && ssc.graph.inputStreams.some((s) => s instanceof ReceiverInputDStream)) {
       throw new Error('Cannot enable the receiver write-ahead log (spark.streaming.receiver.writeAheadLog.enable) without a checkpoint directory: call ssc.checkpoint(directory) before start().');
     }
     return undefined;
@@ -167,7 +167,7 @@ async function restore(ssc: StreamingContext, stored: StoredCheckpoint, checkpoi
   if (clock instanceof ManualClock) {
     // As Spark: a manual clock resumes at the last checkpointed batch time, plus
     // spark.streaming.manualClock.jump (a test's way to say time passed while it was down).
-    const jump = ssc.sparkContext.getConf().getInt('spark.streaming.manualClock.jump', 0);
+    const jump = ssc.streamingConf.manualClockJumpMs;
     if (clock.getTimeMillis() < latest + jump) clock.setTime(latest + jump);
   }
   const replay = new Set<number>(cp.pendingTimes);

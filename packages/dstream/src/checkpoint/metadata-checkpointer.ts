@@ -107,9 +107,9 @@ export class MetadataCheckpointer {
    * batches are completed and checkpointed are deleted from the log after later checkpoints.
    */
   async openWriteAheadLogs(): Promise<void> {
-    const conf = this.ssc.sparkContext.getConf();
-    if (conf.get('spark.streaming.receiver.writeAheadLog.enable', 'false') !== 'true') return;
-    const rollingMs = Number(conf.get('spark.streaming.receiver.writeAheadLog.rollingIntervalSecs', '60')) * 1000;
+    const conf = this.ssc.streamingConf;
+    if (!conf.writeAheadLogEnabled) return;
+    const rollingMs = conf.writeAheadLogRollingIntervalMs;
     for (const input of this.ssc.graph.inputStreams) {
       if (!(input instanceof ReceiverInputDStream)) continue;
       let store = this.walStores.get(input);
