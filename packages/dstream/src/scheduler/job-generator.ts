@@ -1,5 +1,6 @@
 import { getLogger, ManualClock, StorageLevel, Time, type Clock, type Duration, type RDD } from '@kindling/core';
 import type { DStreamGraph } from '../dstream/dstream-graph.ts';
+import type { InputDStream } from '../input/input-dstream.ts';
 import { BatchFailedError } from './batch-failed-error.ts';
 import type { InputInfoTracker } from './input-info-tracker.ts';
 import type { Job } from './job.ts';
@@ -21,6 +22,8 @@ export class JobGenerator {
   private nextTime = 0;
   private stopped = false;
   private started = false;
+  /** The batches being generated after their inputs' asynchronous preparation (in order). */
+  private generating: Promise<void> = Promise.resolve();
   /** Called after a batch's jobs ran (or failed) and its metadata was cleared. */
   readonly batchCompletionHooks: ((jobSet: JobSet) => void)[] = [];
   /**
@@ -28,6 +31,11 @@ export class JobGenerator {
    * checkpoint here: the graph's state and each input's assignment for the batch).
    */
   readonly batchGeneratedHooks: ((jobSet: JobSet) => void)[] = [];
+  /**
+   * Called right after a batch's jobs were generated, before they are queued (so before any of
+   * them runs): the worker threads of a replicated graph learn of the batch here.
+   */
+  readonly jobSetCreatedHooks: ((jobSet: JobSet) => void)[] = [];
   /**
    * Set by checkpoint recovery before `start()`: the zero time of the recovered graph and the
    * batches to run again first (those pending at the checkpoint plus those missed while down),
@@ -67,7 +75,12 @@ export class JobGenerator {
     }
     await this.graph.startInputs();
     this.started = true;
-    for (const t of recovery?.replayTimes ?? []) if (t.milliseconds < this.nextTime) this.generateJobs(t);
+    const preparing = this.graph.inputStreams.filter((s) => s.prepareBatch !== undefined);
+    for (const t of recovery?.replayTimes ?? []) {
+      if (t.milliseconds >= this.nextTime) continue;
+      if (preparing.length > 0) await this.prepareInputs(preparing, t);
+      this.generateJobs(t);
+    }
     if (this.clock instanceof ManualClock) this.clock.setAdvanceHook((t) => this.onAdvance(t));
     this.loop().catch((e: unknown) => {
       log.error('The batch timer stopped on an unexpected error', e);
@@ -84,22 +97,47 @@ export class JobGenerator {
     while (!this.stopped) {
       await this.clock.waitTillTime(this.nextTime);
       if (this.stopped) return;
-      this.generateUpTo(this.clock.getTimeMillis());
+      await this.generateUpTo(this.clock.getTimeMillis());
     }
   }
 
-  private onAdvance(now: number): Promise<void> {
-    this.generateUpTo(now);
+  private async onAdvance(now: number): Promise<void> {
+    await this.generateUpTo(now);
     return this.scheduler().waitForBatchesUpTo(now);
   }
 
-  /** Generates every batch due by `now`, in time order. */
-  generateUpTo(now: number): void {
-    while (this.started && !this.stopped && this.nextTime <= now) {
-      const time = new Time(this.nextTime);
-      this.nextTime += this.period.milliseconds;
-      this.generateJobs(time);
+  /**
+   * Generates every batch due by `now`, in time order. Synchronous unless an input stream
+   * has a `prepareBatch` step: then each batch awaits its inputs' preparation first, and
+   * concurrent calls queue behind each other so that batches stay in order.
+   */
+  generateUpTo(now: number): void | Promise<void> {
+    const preparing = this.graph.inputStreams.filter((s) => s.prepareBatch !== undefined);
+    if (preparing.length === 0) {
+      while (this.started && !this.stopped && this.nextTime <= now) {
+        const time = new Time(this.nextTime);
+        this.nextTime += this.period.milliseconds;
+        this.generateJobs(time);
+      }
+      return;
     }
+    this.generating = this.generating.then(async () => {
+      while (this.started && !this.stopped && this.nextTime <= now) {
+        const time = new Time(this.nextTime);
+        this.nextTime += this.period.milliseconds;
+        await this.prepareInputs(preparing, time);
+        if (this.stopped) return;
+        this.generateJobs(time);
+      }
+    });
+    return this.generating;
+  }
+
+  /** Awaits the inputs' `prepareBatch(time)`; a failure is the input's to handle in `compute`. */
+  private async prepareInputs(inputs: readonly InputDStream<unknown>[], time: Time): Promise<void> {
+    await Promise.all(inputs.map((s) => s.prepareBatch!(time).catch((e: unknown) => {
+      log.warn(`Batch ${time}: ${s.name()} could not prepare (${e instanceof Error ? e.message : String(e)}); generating the batch anyway`);
+    })));
   }
 
   private generateJobs(time: Time): void {
@@ -127,6 +165,7 @@ export class JobGenerator {
       log.warn(`Batch ${time}: could not keep the RDDs its outputs share (${e instanceof Error ? e.message : String(e)}); they will be recomputed per output`);
     }
     const jobSet = new JobSet(time, jobs, this.inputInfoTracker.getInfo(time), shared);
+    for (const hook of this.jobSetCreatedHooks) hook(jobSet);
     this.scheduler().submitJobSet(jobSet);
     for (const hook of this.batchGeneratedHooks) hook(jobSet);
   }
