@@ -1,10 +1,13 @@
 import { IllegalConfigValueError } from './illegal-config-value-error.ts';
 import { BYTE_STRING_SYNTAX, byteStringAsBytes } from './util/byte-string.ts';
 import { TIME_STRING_SYNTAX, timeStringAsMs } from './util/time-string.ts';
+import { launchConf } from './submit/launch-conf.ts';
 
 /**
  * Configuration for a Kindling application, as Spark's `SparkConf`: string key/value pairs
- * with chainable setters.
+ * with chainable setters. `new SparkConf()` starts from the `spark.*` settings the application
+ * was launched with (`kindling-submit --master local[4] --conf key=value app.js`, as Spark's
+ * system properties); what the code sets afterwards wins. `new SparkConf(false)` ignores them.
  *
  * @example
  * ```ts
@@ -13,6 +16,11 @@ import { TIME_STRING_SYNTAX, timeStringAsMs } from './util/time-string.ts';
  */
 export class SparkConf {
   private readonly settings = new Map<string, string>();
+
+  /** With `loadDefaults` (the default), starts from the launch's `spark.*` settings. */
+  constructor(loadDefaults = true) {
+    if (loadDefaults) for (const [k, v] of launchConf()) this.settings.set(k, v);
+  }
 
   /** Sets a key; returns this for chaining. */
   set(key: string, value: string | number | boolean): this {
@@ -116,7 +124,7 @@ export class SparkConf {
   getAll(): [string, string][] { return [...this.settings.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)); }
 
   /** A copy of this configuration. */
-  clone(): SparkConf { return new SparkConf().setAll(this.settings); }
+  clone(): SparkConf { return new SparkConf(false).setAll(this.settings); }
 
   /** `spark.app.name`, or undefined. */
   getAppId(): string | undefined { return this.settings.get('spark.app.name'); }

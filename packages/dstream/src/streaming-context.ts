@@ -324,9 +324,10 @@ export class StreamingContext {
   // --- lifecycle ---
 
   /**
-   * Validates the graph, starts the input streams and the batch timer. Throws (and leaves the
-   * context `STOPPED`) when the graph is invalid; throws if another context is active or this
-   * one was stopped. Starting an active context does nothing.
+   * Validates the graph, starts the web UI (when `spark.ui.enabled`: Spark's Streaming tab
+   * and REST API, its URL in `sparkContext.uiWebUrl`), the input streams and the batch timer.
+   * Throws (and leaves the context `STOPPED`) when the graph is invalid; throws if another
+   * context is active or this one was stopped. Starting an active context does nothing.
    */
   async start(): Promise<void> {
     if (this.state === 'ACTIVE') {

@@ -118,6 +118,13 @@ export class ReceiverInputDStream<T> extends InputDStream<T, BlockBatchInput> {
     return this.#supervisor?.stop('Stopped by the StreamingContext') ?? Promise.resolve();
   }
 
+  /**
+   * Cuts what the receiver stored since the last block into a block now, as a batch does
+   * (`waitForStoredRecords` of the test kit, so a long block interval does not hold records back).
+   * @internal
+   */
+  cutBlock(): void { this.#supervisor?.generator.flush(); }
+
   /** True while records or blocks wait for a batch. */
   override hasPendingInput(): boolean {
     return (this.#supervisor?.generator.pendingRecords ?? 0) > 0 || this.tracker.pendingBlocks > 0;

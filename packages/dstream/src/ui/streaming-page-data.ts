@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { metadataCheckpointerOf } from '../checkpoint/checkpoint-recovery.ts';
 import type { StreamingContext } from '../streaming-context.ts';
+import { callSiteOf } from './call-site-of.ts';
 import type { BatchStatus, StreamingUIStore, UIBatch } from './streaming-ui-store.ts';
 import type { StreamingRestApi } from './streaming-rest-api.ts';
 
@@ -35,6 +36,8 @@ export interface PageGraphNode {
   state: boolean;
   shuffle: boolean;
   slideMs: number;
+  /** Where the user's code created it, e.g. `map at app.ts:12`. */
+  site: string | undefined;
 }
 
 /**
@@ -135,6 +138,7 @@ function graphNodes(ssc: StreamingContext): PageGraphNode[] {
       state: /State/.test(kind),
       shuffle: /Shuffled|ReducedWindowed|State|Cogroup/.test(kind),
       slideMs: s.slideDuration.milliseconds,
+      site: callSiteOf(s)?.shortForm,
     };
   });
 }

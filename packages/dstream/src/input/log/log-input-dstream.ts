@@ -76,11 +76,11 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
     this.#ppc = perPartitionConfig ?? new DefaultPerPartitionConfig(ssc.sparkContext.getConf());
     const reset = consumerStrategy.param('auto.offset.reset', 'latest');
     if (!['earliest', 'latest', 'none'].includes(reset)) {
-      throw new Error(`${this.describe()}: auto.offset.reset must be 'earliest', 'latest' or 'none', got '${reset}'.`);
+      throw new Error(`${this.sourceLabel()}: auto.offset.reset must be 'earliest', 'latest' or 'none', got '${reset}'.`);
     }
     const outOfRange = consumerStrategy.param('kindling.offsets.outOfRange', 'fail');
     if (outOfRange !== 'fail' && outOfRange !== 'reset') {
-      throw new Error(`${this.describe()}: kindling.offsets.outOfRange must be 'fail' or 'reset', got '${outOfRange}'.`);
+      throw new Error(`${this.sourceLabel()}: kindling.offsets.outOfRange must be 'fail' or 'reset', got '${outOfRange}'.`);
     }
   }
 
@@ -97,7 +97,7 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
 
   private get autoCommit(): boolean { return this.consumerStrategy.param('enable.auto.commit', 'false') === 'true'; }
 
-  private describe(): string { return `${this.constructor.name}(${this.consumerStrategy} at ${this.source.location})`; }
+  private sourceLabel(): string { return `${this.name()}(${this.consumerStrategy} at ${this.source.location})`; }
 
   async start(): Promise<void> {
     try {
