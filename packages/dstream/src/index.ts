@@ -36,8 +36,8 @@ export { State, StateSpec, MapWithStateDStream } from './internal.ts';
 export { StreamingContext } from './internal.ts';
 export type { StreamingContextState, RDDsOf } from './internal.ts';
 export { DStreamGraph } from './internal.ts';
-export { IncompatibleCheckpointError, CorruptCheckpointError, CHECKPOINT_FORMAT_VERSION } from './internal.ts';
-export type { CheckpointableInput, CheckpointRecoveryInfo, MetadataCheckpoint } from './internal.ts';
+export { IncompatibleCheckpointError, CorruptCheckpointError, CheckpointDirectoryLockedError, CHECKPOINT_FORMAT_VERSION } from './internal.ts';
+export type { CheckpointableInput, CheckpointRecoveryInfo, CheckpointLockHolder, MetadataCheckpoint } from './internal.ts';
 export { BatchInfo, OutputOperationInfo, BatchFailedError } from './internal.ts';
 export type {
   StreamInputInfo,

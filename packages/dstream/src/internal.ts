@@ -48,6 +48,8 @@ export * from './scheduler/batch-failed-error.ts';
 export * from './streaming-context.ts';
 // --- fault tolerance ---
 export * from './checkpoint/metadata-checkpoint.ts';
+export * from './checkpoint/checkpoint-validation.ts';
+export * from './checkpoint/checkpoint-directory-locked-error.ts';
 export * from './checkpoint/incompatible-checkpoint-error.ts';
 export * from './checkpoint/checkpointable-input.ts';
 export type { CheckpointRecoveryInfo } from './checkpoint/checkpoint-recovery.ts';

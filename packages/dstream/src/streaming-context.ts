@@ -16,8 +16,11 @@ import type { ReceiverInputDStream, ReceiverStreamOptions } from './input/receiv
 import { ObservableReceiver } from './receiver/observable-receiver.ts';
 import type { Receiver } from './receiver/receiver.ts';
 import type { SocketReceiverOptions } from './receiver/socket-receiver.ts';
-import { getOrCreateFromCheckpoint, metadataCheckpointerOf, startMetadataCheckpointing } from './checkpoint/checkpoint-recovery.ts';
+import { recoverOrCreate } from './checkpoint/checkpoint-recovery.ts';
 import type { CheckpointRecoveryInfo } from './checkpoint/checkpoint-recovery.ts';
+import { CheckpointSession } from './checkpoint/checkpoint-session.ts';
+import type { CheckpointWriter } from './checkpoint/checkpoint-writer.ts';
+import type { RecoveryPlan } from './checkpoint/recovery-plan.ts';
 import { installShutdownHook } from './checkpoint/shutdown-hook.ts';
 import { stopReceiversAndDrain } from './checkpoint/graceful-stop.ts';
 
@@ -76,6 +79,10 @@ export class StreamingContext {
   consoleWriter: (line: string) => void = (line) => console.log(line);
 
   private state: StreamingContextState = 'INITIALIZED';
+  /** Set by `getOrCreate` when it recovered this context: where and how it resumes. */
+  private recoveryPlan: RecoveryPlan | undefined;
+  /** Checkpointing from start() to stop(), with a checkpoint directory. */
+  private checkpointSession: CheckpointSession | undefined;
   private removeShutdownHook: (() => void) | undefined;
   private terminationError: Error | undefined;
   private stopping: Promise<void> | undefined;
@@ -151,9 +158,14 @@ export class StreamingContext {
    * await ssc.stop();
    * ```
    */
-  static getOrCreate(checkpointDir: string, create: (recovery?: CheckpointRecoveryInfo) => StreamingContext | Promise<StreamingContext>): Promise<StreamingContext> {
-    return getOrCreateFromCheckpoint(checkpointDir, create);
+  static async getOrCreate(checkpointDir: string, create: (recovery?: CheckpointRecoveryInfo) => StreamingContext | Promise<StreamingContext>): Promise<StreamingContext> {
+    const { ssc, plan } = await recoverOrCreate(checkpointDir, create);
+    ssc.recoveryPlan = plan;
+    return ssc;
   }
+
+  /** The metadata checkpoint writer of a started context with a checkpoint directory. @internal */
+  get checkpointWriter(): CheckpointWriter | undefined { return this.checkpointSession?.writer; }
 
   /** `INITIALIZED`, `ACTIVE` or `STOPPED`. */
   getState(): StreamingContextState { return this.state; }
@@ -306,10 +318,11 @@ export class StreamingContext {
     StreamingContext.active = this;
     try {
       this.graph.validate();
-      await startMetadataCheckpointing(this);
-      await this.scheduler.jobGenerator.start();
+      this.checkpointSession = await CheckpointSession.start(this, this.recoveryPlan);
+      await this.scheduler.jobGenerator.start(this.recoveryPlan?.generator, this.checkpointSession?.writer);
     } catch (e) {
       this.scheduler.jobGenerator.stop();
+      await this.checkpointSession?.finish(false).catch(() => {});
       // Inputs that did start (the failure may come from another one) are stopped again.
       await this.graph.stopInputs().catch(() => {});
       this.state = 'STOPPED';
@@ -348,8 +361,7 @@ export class StreamingContext {
         await this.scheduler.jobScheduler.stop(stopGracefully, stopGracefully ? this.gracefulStopTimeoutMs() : 2000);
         await this.graph.stopInputs();
         // A graceful stop leaves nothing pending: its last checkpoint says so.
-        const checkpointer = metadataCheckpointerOf(this);
-        if (checkpointer !== undefined) await (stopGracefully ? checkpointer.writeFinal() : checkpointer.close());
+        await this.checkpointSession?.finish(stopGracefully);
       }
     } finally {
       this.removeShutdownHook?.();

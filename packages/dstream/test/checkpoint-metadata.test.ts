@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Seconds, SparkConf } from '@kindling/core';
+import { Seconds, SparkConf, setLogSink } from '@kindling/core';
 import type { ManualClock } from '@kindling/core';
 import { IncompatibleCheckpointError, State, StateSpec, StreamingContext } from '../src/index.ts';
 import type { CheckpointRecoveryInfo, DStream } from '../src/index.ts';
@@ -217,7 +217,7 @@ describe('StreamingContext.getOrCreate in one process', () => {
     mkdirSync(mine, { recursive: true });
     writeFileSync(join(mine, 'data'), 'the application\'s own');
     await runTo(dir, { inputA: goodA }, 4000, new Map());
-    const firstRun = new CheckpointStore(dir).readLatest()!.checkpoint.rddCheckpointDir!;
+    const firstRun = join(dir, new CheckpointStore(dir).readLatest()!.checkpoint.rddCheckpointDir!);
     expect(existsSync(firstRun)).toBe(true);
     const outputs: Outputs = new Map();
     await runTo(dir, { inputA: goodA }, 14_000, outputs);
@@ -231,18 +231,17 @@ describe('StreamingContext.getOrCreate in one process', () => {
     const newest = new CheckpointStore(dir).readLatest()!.checkpoint;
     const state = newest.streams.find((s) => s.kind === 'StateDStream')!.checkpointedRDD!;
     expect(state.time).toBe(6000);
-    rmSync(join(state.path, 'part-00001'));
+    rmSync(join(dir, state.path, 'part-00001'));
     const warnings: string[] = [];
-    const onWarning = (w: Error): void => { warnings.push(w.message); };
-    process.on('warning', onWarning);
+    setLogSink({ error: () => {}, warn: (m) => warnings.push(m), info: () => {}, debug: () => {} });
     const outputs: Outputs = new Map();
     try {
       // The previous checkpoint (batch 6 generated, state of batch 4) re-runs batch 6.
       await runTo(dir, { inputA: goodA }, BATCHES * 1000, outputs);
     } finally {
-      process.off('warning', onWarning);
+      setLogSink(undefined);
     }
-    expect(warnings.some((w) => w.includes('refers to checkpointed state that no longer exists') && w.includes(state.path))).toBe(true);
+    expect(warnings.some((w) => w.includes('refers to checkpointed state that no longer exists') && w.includes(join(dir, state.path, 'part-00001')))).toBe(true);
     for (const name of ['totals', 'snapshots', 'window']) {
       for (let t = 6000; t <= BATCHES * 1000; t += 1000) expect(outputs.get(name)!.get(t), `${name} at ${t}`).toBe(reference.get(name)!.get(t));
     }
@@ -256,16 +255,15 @@ describe('StreamingContext.getOrCreate in one process', () => {
     expect(totals.stateShape).toBe('[string, number]');
     expect(cp.streams.find((s) => s.kind === 'MappedDStream')?.stateShape).toBeUndefined();
     const warnings: string[] = [];
-    const onWarning = (w: Error): void => { warnings.push(w.message); };
-    process.on('warning', onWarning);
+    setLogSink({ error: () => {}, warn: (m) => warnings.push(m), info: () => {}, debug: () => {} });
     try {
       await runTo(dir, { inputA: goodA, totalsAsObject: true }, 7000, new Map());
       await new Promise((r) => setImmediate(r));
     } finally {
-      process.off('warning', onWarning);
+      setLogSink(undefined);
     }
     expect(warnings.filter((w) => w.includes('key/state'))).toEqual([
-      `The key/state of '${totals.id}' had the shape [string, number] in the checkpoint it was recovered from, and the new program produces [string, {total}]: the new code may misread the recovered state. If the state type changed on purpose, start fresh (delete the checkpoint directory) or convert old states in the update function.`,
+      `CheckpointWriter: The key/state of '${totals.id}' had the shape [string, number] in the checkpoint it was recovered from, and the new program produces [string, {total}]: the new code may misread the recovered state. If the state type changed on purpose, start fresh (delete the checkpoint directory) or convert old states in the update function.`,
     ]);
   });
 
