@@ -283,3 +283,41 @@ describe('defect 4: a checkpoint body with a valid CRC is validated field by fie
     expect(existsSync(dir)).toBe(true);
   }, 120_000);
 });
+
+describe('the checkpoint directory after a run', () => {
+  it('holds only the files docs/checkpoint-format.md lists (state and write-ahead log on, stopped gracefully)', async () => {
+    const { Subject } = await import('rxjs');
+    const dir = freshDir();
+    const subject = new Subject<KV>();
+    const ssc = new StreamingContext(new SparkConf().setMaster('local[2]').setAppName('layout').set('spark.streaming.clock', 'manual').set('spark.streaming.receiver.writeAheadLog.enable', 'true').set('spark.streaming.blockInterval', '50ms'), Seconds(1));
+    ssc.checkpoint(dir);
+    const input = new TestInputDStream<KV>(ssc, Array.from({ length: 10 }, (_, i) => inputOf(i + 1)), 2);
+    const received = ssc.observableStream(subject, undefined, { log: () => {} });
+    input.union(received).updateStateByKey((vs: number[], s: number | undefined) => vs.reduce((x, y) => x + y, s ?? 0)).checkpoint(Seconds(2)).foreachRDD(async (rdd) => { await rdd.count(); });
+    await ssc.start();
+    expect(existsSync(join(dir, 'lock'))).toBe(true);
+    for (let i = 0; i < 6; i++) {
+      subject.next(['r', i]);
+      await new Promise((r) => setTimeout(r, 80));
+      await (ssc.clock as ManualClock).advance(1000);
+    }
+    await ssc.stop(true, true);
+    // The layout block of docs/checkpoint-format.md, as patterns.
+    const doc = readFileSync(join(import.meta.dirname, '../../../docs/checkpoint-format.md'), 'utf8');
+    const layout = /## The checkpoint directory[\s\S]*?```\n([\s\S]*?)```/.exec(doc)![1]!;
+    const documented: [string, RegExp][] = [
+      ['metadata/checkpoint-000000000042', /^metadata\/checkpoint-\d{12}$/],
+      ['<uuid>/rdd-<id>/part-00000', /^[0-9a-f-]{36}\/rdd-\d+\/part-\d{5}$/],
+      ['<uuid>/rdd-<id>/_SUCCESS', /^[0-9a-f-]{36}\/rdd-\d+\/_SUCCESS$/],
+      ['receivedData/<uuid>/log-00000001', /^receivedData\/[0-9a-f-]{36}\/log-\d{8}$/],
+    ];
+    for (const [example] of documented) expect(layout).toContain(example);
+    const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length + 1));
+    const unexplained = files.filter((f) => !documented.some(([, re]) => re.test(f)));
+    expect(unexplained).toEqual([]);
+    expect(files.some((f) => f.startsWith('receivedData/'))).toBe(true);
+    expect(files.some((f) => f.endsWith('/_SUCCESS'))).toBe(true);
+    // The lock is gone after the stop.
+    expect(existsSync(join(dir, 'lock'))).toBe(false);
+  });
+});
