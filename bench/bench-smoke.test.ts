@@ -12,7 +12,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function runBench(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'bench/run-all.ts', ...args], { cwd: root, maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
+    execFile(process.execPath, ['--conditions=kindling-source', '--import', 'tsx', 'bench/run-all.ts', ...args], { cwd: root, maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
     });
   });

@@ -1,7 +1,7 @@
 /**
  * One system on one workload, in its own process (one core, a clean heap): builds the input,
  * runs once to verify (the warm-up), then times `runs` runs and writes a {@link ChildResult}.
- * Usage (the suite does this): `node --import tsx bench/src/harness/child.ts '<request json>'`.
+ * Usage (the suite does this): `node --conditions=kindling-source --import tsx bench/src/harness/child.ts '<request json>'`.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

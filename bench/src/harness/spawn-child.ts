@@ -17,7 +17,7 @@ export interface ChildRun<R> {
  * `timeoutMs`.
  */
 export function spawnChild<R>(script: string, arg: string, resultFile: string, timeoutMs: number, profileDir?: string): Promise<ChildRun<R>> {
-  const flags = ['--import', 'tsx', '--expose-gc', '--max-old-space-size=4096'];
+  const flags = ['--conditions=kindling-source', '--import', 'tsx', '--expose-gc', '--max-old-space-size=4096'];
   if (profileDir) flags.push('--cpu-prof', '--cpu-prof-dir', profileDir);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...flags, script, arg], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -84,6 +84,9 @@ export class SparkContext {
           'call stop() on it first, or use SparkContext.getOrCreate()',
       );
     }
+    // As Spark 3.5's spark.log.level: the level in force from the context's creation on.
+    const logLevel = c.getOption('spark.log.level');
+    if (logLevel !== undefined) setLogLevel(logLevel);
     this.conf = c;
     this.master = c.get('spark.master');
     this.appName = c.get('spark.app.name');
@@ -272,7 +275,8 @@ export class SparkContext {
 
   /**
    * Sets the engine's log level, as Spark's: `ERROR`, `WARN`, `INFO` or `DEBUG` (log4j's
-   * `FATAL`, `TRACE`, `ALL`, `OFF` are accepted too). The level is process-wide.
+   * `FATAL`, `TRACE`, `ALL`, `OFF` are accepted too). The level is process-wide. Setting
+   * `spark.log.level` in the conf does the same when the context is created, as in Spark.
    */
   setLogLevel(level: string): void { setLogLevel(level); }
 

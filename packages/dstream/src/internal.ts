@@ -25,6 +25,7 @@ export * from './dstream/dstream-graph.ts';
 export * from './input/input-dstream.ts';
 export * from './input/queue-input-dstream.ts';
 // --- sources and receivers ---
+export * from './receiver/received-block-info.ts';
 export * from './input/batch-input-description.ts';
 export * from './input/file-input-dstream.ts';
 export * from './receiver/rate-limiter.ts';

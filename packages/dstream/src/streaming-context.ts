@@ -1,4 +1,4 @@
-import { HashPartitioner, ManualClock, Partitioner, SparkContext, SystemClock } from '@kindling/core';
+import { getLogger, HashPartitioner, ManualClock, Partitioner, SparkContext, SystemClock } from '@kindling/core';
 import type { Clock, Duration, RDD, SparkConf, StorageLevel, Time } from '@kindling/core';
 import { LineDecoder, readBinaryRecordsSync, type ChunkDecoder } from '@kindling/io';
 import type { Observable } from 'rxjs';
@@ -23,6 +23,8 @@ import type { CheckpointWriter } from './checkpoint/checkpoint-writer.ts';
 import type { RecoveryPlan } from './checkpoint/recovery-plan.ts';
 import { installShutdownHook } from './checkpoint/shutdown-hook.ts';
 import { stopReceiversAndDrain } from './checkpoint/graceful-stop.ts';
+
+const log = getLogger('StreamingContext');
 
 /** The RDD types of a tuple of streams: `[DStream<A>, DStream<B>]` -> `[RDD<A>, RDD<B>]`. */
 export type RDDsOf<S extends readonly DStream<unknown>[]> = { -readonly [I in keyof S]: S[I] extends DStream<infer E> ? RDD<E> : never };
@@ -244,7 +246,7 @@ export class StreamingContext {
 
   /**
    * A stream fed by a user {@link Receiver} (run in-process from `start()`). `options.log`
-   * receives the supervisor's log lines (default `console.info`).
+   * receives the supervisor's log lines (default: the engine's logger, component `ReceiverSupervisor`).
    */
   receiverStream<T>(receiver: Receiver<T>, options?: ReceiverStreamOptions): ReceiverInputDStream<T> {
     return new dstreamClasses.ReceiverInputDStream<T>(this, receiver, 'receiverStream', options);
@@ -307,7 +309,7 @@ export class StreamingContext {
    */
   async start(): Promise<void> {
     if (this.state === 'ACTIVE') {
-      process.emitWarning('StreamingContext has already been started', 'KindlingStreamWarning');
+      log.warn('StreamingContext has already been started');
       return;
     }
     if (this.state === 'STOPPED') throw new Error('StreamingContext has already been stopped and cannot be restarted: create a new StreamingContext.');
@@ -334,6 +336,7 @@ export class StreamingContext {
     this.state = 'ACTIVE';
     if (this.sparkContext.getConf().get('spark.streaming.stopGracefullyOnShutdown', 'false') === 'true') this.removeShutdownHook = installShutdownHook(this);
     this.scheduler.listenerBus.post('onStreamingStarted', { time: Date.now() });
+    log.info('StreamingContext started');
   }
 
   /**
@@ -370,6 +373,7 @@ export class StreamingContext {
       this.scheduler.listenerBus.stop();
       if (stopSparkContext) this.sparkContext.stop();
       this.resolveTerminated();
+      if (wasActive) log.info(`StreamingContext stopped${stopGracefully ? ' gracefully' : ''}`);
     }
   }
 
@@ -386,12 +390,12 @@ export class StreamingContext {
   private stopOnError(error: Error): void {
     if (this.state === 'STOPPED') {
       // A batch the stop stopped waiting for failed afterwards: the context already terminated.
-      process.emitWarning(`After the StreamingContext stopped: ${error.message}`, 'KindlingStreamWarning');
+      log.warn(`After the StreamingContext stopped: ${error.message}`);
       return;
     }
     this.terminationError ??= error;
     void this.stop().catch((e: unknown) => {
-      process.emitWarning(`Stopping the StreamingContext after a failed batch also failed: ${e instanceof Error ? e.message : String(e)}`, 'KindlingStreamWarning');
+      log.warn(`Stopping the StreamingContext after a failed batch also failed: ${e instanceof Error ? e.message : String(e)}`);
     });
   }
 

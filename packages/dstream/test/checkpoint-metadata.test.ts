@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Seconds, SparkConf, setLogSink } from '@kindling/core';
+import { Seconds, setLogSink, SparkConf } from '@kindling/core';
 import type { ManualClock } from '@kindling/core';
 import { IncompatibleCheckpointError, State, StateSpec, StreamingContext } from '../src/index.ts';
 import type { CheckpointRecoveryInfo, DStream } from '../src/index.ts';
@@ -262,7 +262,8 @@ describe('StreamingContext.getOrCreate in one process', () => {
     expect(state.time).toBe(6000);
     rmSync(join(dir, state.path, 'part-00001'));
     const warnings: string[] = [];
-    setLogSink({ error: () => {}, warn: (m) => warnings.push(m), info: () => {}, debug: () => {} });
+    const ignore = (): void => {};
+    setLogSink({ error: ignore, warn: (m) => warnings.push(m), info: ignore, debug: ignore });
     const outputs: Outputs = new Map();
     try {
       // The previous checkpoint (batch 6 generated, state of batch 4) re-runs batch 6.
@@ -284,10 +285,10 @@ describe('StreamingContext.getOrCreate in one process', () => {
     expect(totals.stateShape).toBe('[string, number]');
     expect(cp.streams.find((s) => s.kind === 'MappedDStream')?.stateShape).toBeUndefined();
     const warnings: string[] = [];
-    setLogSink({ error: () => {}, warn: (m) => warnings.push(m), info: () => {}, debug: () => {} });
+    const ignore = (): void => {};
+    setLogSink({ error: ignore, warn: (m) => warnings.push(m), info: ignore, debug: ignore });
     try {
       await runTo(dir, { inputA: goodA, totalsAsObject: true }, 7000, new Map());
-      await new Promise((r) => setImmediate(r));
     } finally {
       setLogSink(undefined);
     }
@@ -349,7 +350,7 @@ describe('graceful stop with a receiver, on a manual clock', () => {
 
 describe('WriteAheadLogBlockStore', () => {
   it('recovers the blocks of checkpointed batches and those never given to a batch, without id clashes across runs', async () => {
-    const { WriteAheadLogBlockStore } = await import('../src/checkpoint/write-ahead-log-block-store.ts');
+    const { WriteAheadLogBlockStore } = await import('../src/receiver/write-ahead-log-block-store.ts');
     const dir = freshDir();
     const rel = join('receivedData', 'test');
     const info = (i: number) => ({ blockId: `input-0-${i}`, streamId: 0, numRecords: 2, createdAtMs: 1000 + i });

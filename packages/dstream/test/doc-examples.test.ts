@@ -69,7 +69,7 @@ async function run(path: string): Promise<{ code: number | null; signal: string 
 
 function runOne(path: string): Promise<{ code: number | null; signal: string | null; output: string }> {
   const cwd = mkdtempSync(join(tmpdir(), 'kindling-doc-example-'));
-  const child = spawn(process.execPath, ['--import', pathToFileURL(tsxLoader).href, path], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--conditions=kindling-source', '--import', pathToFileURL(tsxLoader).href, path], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d: Buffer) => { output += d.toString('utf8'); });
   child.stderr.on('data', (d: Buffer) => { output += d.toString('utf8'); });

@@ -1,5 +1,5 @@
 // Issue #4 item 1-2: file streams against real files in temp directories, on the manual clock.
-import { mkdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readTextLinesSync } from '@kindling/io';
@@ -175,12 +175,41 @@ describe('textFileStream / fileStream', () => {
     expect(seen('gone.txt')).toHaveLength(1);
     expect(seen('gone.txt')[0]![0]).toBe(1000);
     expect(seen('gone.txt')[0]![1]).toContain('ENOENT');
-    // The dangling link stays in the directory, so every batch reports it.
-    expect(seen('dangling.txt').map((p) => p[0])).toEqual([1000, 2000]);
+    // The dangling link stays in the directory: reported once, not every batch (issue 10).
+    expect(seen('dangling.txt')).toEqual([[1000, `is a symbolic link to a missing target (${join(dir, 'nowhere')})`]]);
     expect(ssc.getState()).toBe('ACTIVE');
     expect(infos[0]!.numRecords).toBe(1);
     const meta = infos[0]!.streamIdToInputInfo.get(stream.id)!.metadata as { problems: { path: string }[] };
     expect(meta.problems.map((p) => p.path).sort()).toEqual([join(dir, 'dangling.txt'), join(dir, 'gone.txt')]);
+  });
+
+  // Issue 10, defect 5: the probes "renamed over an already-read name", "deleted and re-created
+  // between two scans" and "lines appended after it was read are dropped" (silently).
+  it('reads a file renamed over a name it already read and one re-created under it; reports an appended file once', async () => {
+    const dir = kit.tempDir();
+    const staging = kit.tempDir('kindling-staging-');
+    const problems: FileInputProblem[] = [];
+    const ssc = kit.context();
+    const out = collectPartitions(ssc.fileStream(dir, { onProblem: (p) => problems.push(p), ...quiet }));
+    await ssc.start();
+    moveIn(staging, dir, 'orders.txt', 'o1\n');
+    writeFileSync(join(dir, 'again.txt'), 'a1\n');
+    writeFileSync(join(dir, 'log.txt'), 'l1\n');
+    await clockOf(ssc).advance(1000);
+    moveIn(staging, dir, 'orders.txt', 'o2\n'); // same size, atomic replace
+    rmSync(join(dir, 'again.txt'));
+    writeFileSync(join(dir, 'again.txt'), 'a2\n');
+    appendFileSync(join(dir, 'log.txt'), 'l2\n');
+    await clockOf(ssc).advance(1000);
+    appendFileSync(join(dir, 'log.txt'), 'l3\n');
+    await clockOf(ssc).advance(1000);
+
+    expect([...out.get(1000)!.flat()].sort()).toEqual(['a1', 'l1', 'o1']);
+    expect([...out.get(2000)!.flat()].sort()).toEqual(['a2', 'o2']);
+    expect(out.get(3000)).toEqual([]);
+    expect(problems.map((p) => [p.path, p.batchTime.milliseconds])).toEqual([[join(dir, 'log.txt'), 2000]]);
+    expect(problems[0]!.reason).toMatch(/^changed after it was taken \(size 3 -> 6 bytes, modified .*\): the change is not read/);
+    expect(ssc.getState()).toBe('ACTIVE');
   });
 
   it('skips a file that vanished between listing and reading, reporting it with the batch time', async () => {

@@ -10,7 +10,8 @@ export { removeStaleTempSiblings } from './fs/remove-stale-temp-siblings.ts';
 export { encodeValues, decodeValues, VALUE_CODEC_VERSION, MAX_DEPTH } from './codec/value-codec.ts';
 export { CodecError } from './codec/codec-error.ts';
 export { readBinaryRecordsSync, BinaryRecordLengthError } from './fs/read-binary-records.ts';
-export { FileLedger, type FileLedgerSnapshot, type LedgerEntry } from './fs/file-ledger.ts';
+export { FileLedger, type FileLedgerSnapshot, type LedgerEntry, type LedgerSnapshotEntry } from './fs/file-ledger.ts';
+export { fileIdentity, type IdentityStats } from './fs/file-identity.ts';
 export {
   DirectoryScanner,
   ScanFilterError,

@@ -20,7 +20,7 @@ function seededDelays(seed: number, n: number, min: number, max: number): number
 }
 
 function startChild(script: string, args: string[]): { child: ChildProcess; lines: string[]; waitFor(pred: (lines: string[]) => boolean): Promise<void> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'fixtures', script), ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--conditions=kindling-source', '--import', 'tsx', join(here, 'fixtures', script), ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
   const lines: string[] = [];
   let carry = '';
   const waiters: (() => void)[] = [];

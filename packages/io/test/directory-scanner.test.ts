@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, linkSync, mkdirSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DirectoryScanner, FileLedger, LedgerSnapshotError, type ScanProblem, type ScanResult } from '../src/index.ts';
@@ -196,15 +196,14 @@ describe('DirectoryScanner', () => {
     const s = new DirectoryScanner(d, quiet);
     s.start();
     put(join(d, 'good.txt'), 100);
-    // A dangling symlink lists fine but cannot be stat-ed, like a file that vanished between
-    // the listing and the stat.
+    // A dangling symlink lists fine but cannot be stat-ed.
     symlinkSync(join(d, 'does-not-exist'), join(d, 'vanished.txt'));
     const seen: ScanProblem[] = [];
     const s2 = new DirectoryScanner(d, { ...quiet, ledger: s.snapshot(), onProblem: (p) => seen.push(p) });
     const r = s2.scan();
     expect(names(r)).toEqual(['good.txt']);
     expect(r.problems.map((p) => p.path)).toEqual([join(d, 'vanished.txt')]);
-    expect(r.problems[0]!.reason).toContain('vanished');
+    expect(r.problems[0]!.reason).toContain('symbolic link to a missing target');
     expect(seen).toEqual(r.problems);
   });
 
@@ -218,6 +217,124 @@ describe('DirectoryScanner', () => {
 
   it('rejects a maxFilesPerBatch that is not a positive integer', () => {
     expect(() => new DirectoryScanner(tempDir(), { maxFilesPerBatch: 0 })).toThrow(/positive integer/);
+  });
+});
+
+describe('DirectoryScanner: file identity (issue 10, defect 5)', () => {
+  // Probe: "a file renamed over an already-read name is never read".
+  it('reads a file renamed over the name of a file it already read', () => {
+    const d = tempDir();
+    const staging = tempDir();
+    const s = new DirectoryScanner(d, quiet);
+    s.start();
+    put(join(d, 'orders.txt'), 100, 'first\n');
+    expect(names(s.scan())).toEqual(['orders.txt']);
+    // The producer's atomic replace: write elsewhere, rename over the old name (same mtime, same size).
+    put(join(staging, 'orders.txt'), 100, 'other\n');
+    renameSync(join(staging, 'orders.txt'), join(d, 'orders.txt'));
+    const r = s.scan();
+    expect(names(r)).toEqual(['orders.txt']);
+    expect(r.problems).toEqual([]);
+    expect(names(s.scan())).toEqual([]);
+  });
+
+  // Probe: "deleted and recreated between two scans is never read" (ext4 reuses the inode number at once).
+  it('reads a file deleted and re-created under the same name between two scans', () => {
+    const d = tempDir();
+    const s = new DirectoryScanner(d, quiet);
+    s.start();
+    put(join(d, 'again.txt'), 100, 'one\n');
+    expect(names(s.scan())).toEqual(['again.txt']);
+    unlinkSync(join(d, 'again.txt'));
+    put(join(d, 'again.txt'), 100, 'two\n');
+    const r = s.scan();
+    expect(names(r)).toEqual(['again.txt']);
+    expect(r.problems).toEqual([]);
+  });
+
+  // Probe: "lines appended to a file after it was read are dropped" (silently).
+  it('reports a file that grows after it was read once, naming it, and does not read it again', () => {
+    const d = tempDir();
+    const seen: ScanProblem[] = [];
+    const s = new DirectoryScanner(d, { ...quiet, onProblem: (p) => seen.push(p) });
+    s.start();
+    const p = put(join(d, 'log.txt'), 100, 'a\n');
+    expect(names(s.scan())).toEqual(['log.txt']);
+    appendFileSync(p, 'b\n');
+    const r = s.scan();
+    expect(r.files).toEqual([]);
+    expect(r.problems.map((x) => x.path)).toEqual([p]);
+    expect(r.problems[0]!.reason).toMatch(/changed after it was taken \(size 2 -> 4 bytes/);
+    expect(r.problems[0]!.reason).toContain('move it in');
+    expect(seen).toEqual(r.problems);
+    appendFileSync(p, 'c\n');
+    expect(s.scan()).toEqual({ files: [], problems: [], pending: 0 });
+    expect(seen).toHaveLength(1);
+  });
+
+  it('reports a file rewritten in place (same size, new mtime) or truncated after it was read', () => {
+    const d = tempDir();
+    const s = new DirectoryScanner(d, quiet);
+    s.start();
+    const a = put(join(d, 'a.txt'), 100, 'aaaa\n');
+    const b = put(join(d, 'b.txt'), 100, 'bbbb\n');
+    expect(names(s.scan())).toEqual(['a.txt', 'b.txt']);
+    put(a, 200, 'AAAA\n');
+    truncateSync(b, 1);
+    const r = s.scan();
+    expect(r.files).toEqual([]);
+    expect(r.problems.map((x) => [x.path, /changed after it was taken/.test(x.reason)])).toEqual([[a, true], [b, true]]);
+  });
+
+  it('does not read again a file it already read that was renamed inside the directory', () => {
+    const d = tempDir();
+    const s = new DirectoryScanner(d, quiet);
+    s.start();
+    put(join(d, 'app.log'), 100, 'x\n');
+    expect(names(s.scan())).toEqual(['app.log']);
+    renameSync(join(d, 'app.log'), join(d, 'app.log.1'));
+    put(join(d, 'app.log'), 200, 'y\n');
+    const r = s.scan();
+    expect(names(r)).toEqual(['app.log']);
+    expect(r.problems).toEqual([]);
+    expect(s.ledger.entries().map(([p]) => p)).toEqual([join(d, 'app.log'), join(d, 'app.log.1')]);
+  });
+
+  // Probe: "a broken symlink is reported every batch".
+  it('reports a broken symbolic link once while it stays, and again if it comes back after being fixed', () => {
+    const d = tempDir();
+    const elsewhere = tempDir();
+    const seen: ScanProblem[] = [];
+    const s = new DirectoryScanner(d, { ...quiet, onProblem: (p) => seen.push(p) });
+    s.start();
+    const link = join(d, 'dangling.txt');
+    const target = join(elsewhere, 'target.txt');
+    symlinkSync(target, link);
+    const r = s.scan();
+    expect(r.problems.map((p) => p.path)).toEqual([link]);
+    expect(r.problems[0]!.reason).toBe(`is a symbolic link to a missing target (${target})`);
+    expect(s.scan().problems).toEqual([]);
+    expect(s.scan().problems).toEqual([]);
+    expect(seen).toHaveLength(1);
+    // Fixed: the link now names a file, which is new; then broken again.
+    put(target, 100, 'z\n');
+    expect(names(s.scan())).toEqual(['dangling.txt']);
+    rmSync(target);
+    expect(s.scan().problems.map((p) => p.path)).toEqual([link]);
+    expect(seen).toHaveLength(2);
+  });
+
+  it('reads a new file once when it appears under two names at once (hard links), recording both', () => {
+    const d = tempDir();
+    const staging = tempDir();
+    const s = new DirectoryScanner(d, quiet);
+    s.start();
+    const src = put(join(staging, 'x.txt'), 100, 'x\n');
+    linkSync(src, join(d, 'x.txt'));
+    linkSync(src, join(d, 'y.txt'));
+    expect(names(s.scan())).toEqual(['x.txt']);
+    expect(s.ledger.size).toBe(2);
+    expect(names(s.scan())).toEqual([]);
   });
 });
 
@@ -244,19 +361,60 @@ describe('FileLedger', () => {
     expect(names(s2.scan())).toEqual([]);
   });
 
-  it('stores seen and pending entries as plain data', () => {
+  it('stores seen and pending entries as plain data, with each file\'s identity', () => {
     const d = tempDir();
     const s = new DirectoryScanner(d, { ...quiet, requireStableSize: true });
     put(join(d, 'x.txt'), 100, 'abc');
     s.start();
     put(join(d, 'y.txt'), 200, 'hello');
     s.scan();
+    // Identity as the scanner defines it: inode number and birth time (this file system has both).
+    const idOf = (name: string) => {
+      const st = statSync(join(d, name));
+      expect(st.birthtimeMs).toBeGreaterThan(0);
+      return `${st.ino}@${st.birthtimeMs}`;
+    };
     expect(s.snapshot()).toEqual({
-      version: 1,
+      version: 2,
       started: true,
-      seen: [[join(d, 'x.txt'), 100_000, 3]],
-      pending: [[join(d, 'y.txt'), 200_000, 5]],
+      seen: [[join(d, 'x.txt'), 100_000, 3, idOf('x.txt')]],
+      changed: [],
+      pending: [[join(d, 'y.txt'), 200_000, 5, idOf('y.txt')]],
     });
+  });
+
+  it('keeps identities through a JSON round trip: a file replaced while down is read after the restart', () => {
+    const d = tempDir();
+    const staging = tempDir();
+    const s1 = new DirectoryScanner(d, quiet);
+    s1.start();
+    put(join(d, 'kept.txt'), 100, 'k\n');
+    put(join(d, 'replaced.txt'), 100, 'r\n');
+    expect(names(s1.scan())).toEqual(['kept.txt', 'replaced.txt']);
+    const json = JSON.parse(JSON.stringify(s1.snapshot())) as unknown;
+    renameSync(put(join(staging, 'replaced.txt'), 100, 'R\n'), join(d, 'replaced.txt'));
+    const s2 = new DirectoryScanner(d, { ...quiet, ledger: FileLedger.fromJSON(json) });
+    const r = s2.scan();
+    expect(names(r)).toEqual(['replaced.txt']);
+    expect(r.problems).toEqual([]);
+  });
+
+  it('reads a version 1 snapshot (no identities): adopts the identity of unchanged files, reports changed ones', () => {
+    const d = tempDir();
+    const a = put(join(d, 'a.txt'), 100, 'a\n');
+    const b = put(join(d, 'b.txt'), 100, 'b\n');
+    const v1 = { version: 1, started: true, seen: [[a, 100_000, 2], [b, 100_000, 2]], pending: [] };
+    appendFileSync(b, 'more\n');
+    const s = new DirectoryScanner(d, { ...quiet, ledger: FileLedger.fromJSON(v1) });
+    const r = s.scan();
+    expect(r.files).toEqual([]);
+    expect(r.problems.map((p) => p.path)).toEqual([b]);
+    expect(r.problems[0]!.reason).toContain('changed after it was taken (size 2 -> 7 bytes');
+    expect(s.ledger.get(a)).toEqual({ state: 'seen', mtimeMs: 100_000, size: 2, id: `${statSync(a).ino}@${statSync(a).birthtimeMs}` });
+    // Now known by identity: a replacement of a.txt is read.
+    rmSync(a);
+    put(a, 100, 'A\n');
+    expect(names(s.scan())).toEqual(['a.txt']);
   });
 
   it('drops entries of files that left the directory, so it stays bounded', () => {
@@ -286,8 +444,10 @@ describe('FileLedger', () => {
   });
 
   it('rejects a snapshot that is not a ledger', () => {
-    expect(() => FileLedger.fromJSON({ version: 2, started: true, seen: [], pending: [] })).toThrow(/unsupported version 2/);
+    expect(() => FileLedger.fromJSON({ version: 3, started: true, seen: [], changed: [], pending: [] })).toThrow(/unsupported version 3/);
     expect(() => FileLedger.fromJSON({ version: 1, started: true, seen: [['a', 'b', 1]], pending: [] })).toThrow(/malformed seen entry/);
+    expect(() => FileLedger.fromJSON({ version: 2, started: true, seen: [['a', 1, 1]], changed: [], pending: [] })).toThrow(/malformed seen entry/);
+    expect(() => FileLedger.fromJSON({ version: 2, started: true, seen: [], pending: [] })).toThrow(/missing fields/);
     expect(() => FileLedger.fromJSON('nope')).toThrow(/Not a file ledger snapshot/);
     expect(() => FileLedger.fromJSON(undefined)).toThrow(LedgerSnapshotError);
   });

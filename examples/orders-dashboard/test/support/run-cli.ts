@@ -18,9 +18,9 @@ export interface CliRun {
   waitFor: (re: RegExp, timeoutMs?: number) => Promise<RegExpExecArray>;
 }
 
-/** Starts `tsx examples/orders-dashboard/src/main.ts <args>` from the repo root. */
+/** Starts `tsx --conditions=kindling-source examples/orders-dashboard/src/main.ts <args>` from the repo root. */
 export function startCli(args: readonly string[]): CliRun {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--conditions=kindling-source', '--import', 'tsx', MAIN, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const watchers: { re: RegExp; resolve: (m: RegExpExecArray) => void }[] = [];

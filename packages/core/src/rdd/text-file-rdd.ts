@@ -2,6 +2,7 @@ import { statSync, readFileSync } from 'node:fs';
 import { decodeValues, listInputFilesSync, readTextLinesSync } from '@kindling/io';
 import { RDD } from './rdd.ts';
 import type { SparkContext } from '../spark-context.ts';
+import { getLogger } from '../util/logger.ts';
 
 interface FileSplit {
   readonly file: string;
@@ -55,7 +56,7 @@ export class TextFileRDD extends RDD<string> {
   private getSplits(): FileSplit[] {
     if (this.splits === undefined) {
       const files = listInputFilesSync(this.path);
-      if (files.length === 0) console.warn(`textFile: no input files match ${this.path}; the RDD is empty`);
+      if (files.length === 0) getLogger('TextFileRDD').warn(`textFile: no input files match ${this.path}; the RDD is empty`);
       this.splits = planSplits(files, this.minPartitions);
     }
     return this.splits;
@@ -84,7 +85,7 @@ export class ObjectFileRDD<T> extends RDD<T> {
   private getFiles(): string[] {
     if (this.files === undefined) {
       this.files = listInputFilesSync(this.path);
-      if (this.files.length === 0) console.warn(`objectFile: no input files match ${this.path}; the RDD is empty`);
+      if (this.files.length === 0) getLogger('ObjectFileRDD').warn(`objectFile: no input files match ${this.path}; the RDD is empty`);
     }
     return this.files;
   }

@@ -16,7 +16,34 @@
 /** The levels, most severe first, as Spark's `setLogLevel` accepts them. */
 export type LogLevel = 'ERROR' | 'WARN' | 'INFO' | 'DEBUG';
 
-/** Where log lines go: any object with these four methods (pino, winston and `console` fit). */
+/**
+ * Where log lines go: any object with these four methods, given to {@link setLogSink}. A
+ * pino or winston logger fits as it is (both have `error`/`warn`/`info`/`debug` taking a
+ * message), and so does a test's collector. A custom sink receives `Component: message`
+ * (no time or level: the sink records those itself); the level filter still applies.
+ *
+ * ```ts fragment: needs pino or winston installed in your project
+ * import pino from 'pino';
+ * setLogSink(pino({ level: 'debug' }));          // pino: JSON lines on stdout or a transport
+ *
+ * import winston from 'winston';
+ * setLogSink(winston.createLogger({ level: 'debug', transports: [new winston.transports.Console()] }));
+ * ```
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert';
+ * const lines: string[] = [];
+ * const keep = (m: string): void => { lines.push(m); };
+ * setLogSink({ error: keep, warn: keep, info: keep, debug: keep });
+ * setLogLevel('WARN');
+ * getLogger('JobScheduler').info('dropped: below WARN');
+ * getLogger('JobScheduler').warn('kept');
+ * setLogSink(undefined); // back to stderr
+ * setLogLevel('INFO');
+ * assert.deepStrictEqual(lines, ['JobScheduler: kept']);
+ * ```
+ */
 export interface LogSink {
   error(message: string): void;
   warn(message: string): void;

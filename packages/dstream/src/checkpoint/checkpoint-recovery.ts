@@ -11,10 +11,12 @@ import { IncompatibleCheckpointError } from './incompatible-checkpoint-error.ts'
 import type { CheckpointedRDDDescriptor, InputDescriptor, MetadataCheckpoint } from './metadata-checkpoint.ts';
 import type { RecoveryPlan } from './recovery-plan.ts';
 import type { InputDStream } from '../input/input-dstream.ts';
-import { isReceiverInput, isWalInputPosition, WriteAheadLogBlockStore } from './write-ahead-log-block-store.ts';
-import type { BlockBatchLike } from './write-ahead-log-block-store.ts';
+import { ReceiverInputDStream } from '../input/receiver-input-dstream.ts';
+import type { BlockBatchInput } from '../input/batch-input-description.ts';
+import { isWalInputPosition, WriteAheadLogBlockStore } from '../receiver/write-ahead-log-block-store.ts';
 
-const log = getLogger('CheckpointRecovery');
+// Spark's CheckpointReader logs what it read and what it falls back from.
+const log = getLogger('CheckpointReader');
 
 /**
  * What `StreamingContext.getOrCreate` passes to its factory when it recovers (nothing on a
@@ -149,7 +151,7 @@ function matchInputs(ssc: StreamingContext, cp: MetadataCheckpoint): Map<InputDS
 /** Why the checkpoint's inputs cannot be restored into the program's (e.g. a file outside the directory). */
 function inputProblem(ssc: StreamingContext, cp: MetadataCheckpoint): string | undefined {
   for (const [input, old] of matchInputs(ssc, cp)) {
-    if (isWalInputPosition(old.position) && isReceiverInput(input)) continue;
+    if (isWalInputPosition(old.position) && input instanceof ReceiverInputDStream) continue;
     for (const [t, description] of old.assignments) {
       const problem = input.checkRestoredInput(description);
       if (problem !== undefined) return `the input of batch ${t} ms: ${problem}`;
@@ -180,11 +182,11 @@ async function restore(ssc: StreamingContext, stored: StoredCheckpoint, checkpoi
   const walStores = new Map<InputDStream<unknown>, WriteAheadLogBlockStore>();
   for (const [input, old] of matchInputs(ssc, cp)) {
     const position = old.position;
-    if (isWalInputPosition(position) && isReceiverInput(input)) {
+    if (isWalInputPosition(position) && input instanceof ReceiverInputDStream) {
       // Blocks of the checkpoint's batches and those received after the last allocated one
       // come back from the log; the latter go to the first batch after the checkpoint.
       const qualify = (id: string): string => (id.includes('/') ? id : `${position.run}/${id}`);
-      const assignments = old.assignments.map(([t, b]) => [t, { kind: 'blocks', blocks: (b as BlockBatchLike).blocks.map((x) => ({ ...x, blockId: qualify(x.blockId) })) }] as const);
+      const assignments = old.assignments.map(([t, b]) => [t, { kind: 'blocks', blocks: (b as BlockBatchInput).blocks.map((x) => ({ ...x, blockId: qualify(x.blockId) })) }] as const);
       const referenced = new Set<string>();
       for (const [, b] of assignments) for (const x of b.blocks) referenced.add(x.blockId);
       const blocks = await WriteAheadLogBlockStore.recover(checkpointDir, position, referenced, input.id);
@@ -216,7 +218,8 @@ async function restore(ssc: StreamingContext, stored: StoredCheckpoint, checkpoi
   const replay = new Set<number>(cp.pendingTimes);
   if (latest > cp.zeroTimeMs) replay.add(latest);
   const pendingTimes = [...replay].sort((a, b) => a - b);
-  if (match.notes.length > 0 && log.isDebugEnabled()) log.debug(`Recovered from ${stored.file}:\n${match.notes.map((n) => `  - ${n}`).join('\n')}`);
+  log.info(`Recovered from ${stored.file} (batch ${latest} ms); ${pendingTimes.length} batch(es) to run again, then those missed while down`);
+  if (match.notes.length > 0 && log.isDebugEnabled()) log.debug(`How the program's graph matched the checkpoint's:\n${match.notes.map((n) => `  - ${n}`).join('\n')}`);
   const references = referencedOnDisk(store);
   return {
     checkpointDir,

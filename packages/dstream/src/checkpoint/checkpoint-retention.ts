@@ -5,7 +5,8 @@ import type { InputDStream } from '../input/input-dstream.ts';
 import { DEFAULT_RETAINED_CHECKPOINTS } from './checkpoint-store.ts';
 import type { MetadataCheckpoint } from './metadata-checkpoint.ts';
 import type { RecoveryPlan } from './recovery-plan.ts';
-import type { BlockBatchLike, WriteAheadLogBlockStore } from './write-ahead-log-block-store.ts';
+import type { BlockBatchInput } from '../input/batch-input-description.ts';
+import type { WriteAheadLogBlockStore } from '../receiver/write-ahead-log-block-store.ts';
 
 /** A run folder's name: `sc.setCheckpointDir` makes one `<uuid>` per application run. */
 const RUN_FOLDER_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -81,7 +82,7 @@ export class CheckpointRetention {
       const d = cp.inputs.find((i) => i.inputId === input.id);
       if (d === undefined) continue;
       let min = Number.POSITIVE_INFINITY;
-      for (const [, batch] of d.assignments) for (const b of (batch as BlockBatchLike).blocks) min = Math.min(min, b.createdAtMs);
+      for (const [, batch] of d.assignments) for (const b of (batch as BlockBatchInput).blocks) min = Math.min(min, b.createdAtMs);
       const previous = this.walCleanThresholds.get(store);
       if (min !== Number.POSITIVE_INFINITY) this.walCleanThresholds.set(store, Math.max(previous ?? min, min));
       if (previous !== undefined) await store.clean(previous);

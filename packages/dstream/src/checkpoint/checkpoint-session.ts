@@ -6,7 +6,8 @@ import { CheckpointRetention } from './checkpoint-retention.ts';
 import { CheckpointStore } from './checkpoint-store.ts';
 import { CheckpointWriter } from './checkpoint-writer.ts';
 import type { RecoveryPlan } from './recovery-plan.ts';
-import { isReceiverInput, newWalDir, WriteAheadLogBlockStore } from './write-ahead-log-block-store.ts';
+import { ReceiverInputDStream } from '../input/receiver-input-dstream.ts';
+import { newWalDir, WriteAheadLogBlockStore } from '../receiver/write-ahead-log-block-store.ts';
 
 /**
  * A started context's checkpointing, from `start()` to `stop()`: the directory's lock, the
@@ -32,7 +33,7 @@ export class CheckpointSession {
     const walEnabled = conf.get('spark.streaming.receiver.writeAheadLog.enable', 'false') === 'true';
     const dir = ssc.checkpointDir === undefined ? undefined : resolve(ssc.checkpointDir);
     if (dir === undefined) {
-      if (walEnabled && ssc.graph.inputStreams.some(isReceiverInput)) {
+      if (walEnabled && ssc.graph.inputStreams.some((s) => s instanceof ReceiverInputDStream)) {
         throw new Error('Cannot enable the receiver write-ahead log (spark.streaming.receiver.writeAheadLog.enable) without a checkpoint directory: call ssc.checkpoint(directory) before start().');
       }
       return undefined;
@@ -45,7 +46,7 @@ export class CheckpointSession {
       if (walEnabled) {
         const rollingMs = Number(conf.get('spark.streaming.receiver.writeAheadLog.rollingIntervalSecs', '60')) * 1000;
         for (const input of ssc.graph.inputStreams) {
-          if (!isReceiverInput(input)) continue;
+          if (!(input instanceof ReceiverInputDStream)) continue;
           let wal = walStores.get(input);
           if (wal === undefined) {
             const rel = newWalDir();

@@ -138,6 +138,7 @@ export class CheckpointStore {
   }
 }
 
-const log = getLogger('CheckpointStore');
+// Spark's CheckpointReader logs what it read and what it falls back from.
+const log = getLogger('CheckpointReader');
 
 function defaultWarn(message: string): void { log.warn(message); }

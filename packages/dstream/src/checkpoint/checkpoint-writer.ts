@@ -10,7 +10,8 @@ import type { CheckpointRetention } from './checkpoint-retention.ts';
 import { relativeInside } from './dstream-checkpoint-data.ts';
 import { describeGraph, inputKeys, structuralKeys } from './graph-shape.ts';
 import type { RecoveryPlan } from './recovery-plan.ts';
-import type { BlockBatchLike, WalInputPosition, WriteAheadLogBlockStore } from './write-ahead-log-block-store.ts';
+import type { BlockBatchInput } from '../input/batch-input-description.ts';
+import type { WalInputPosition, WriteAheadLogBlockStore } from '../receiver/write-ahead-log-block-store.ts';
 import { CHECKPOINT_FORMAT_VERSION } from './metadata-checkpoint.ts';
 import type { InputDescriptor, MetadataCheckpoint } from './metadata-checkpoint.ts';
 
@@ -150,7 +151,7 @@ export class CheckpointWriter implements BatchCheckpointing {
       let assignments = [...input.assignedInputs()].sort((a, b) => a[0] - b[0]);
       let position = isCheckpointableInput(input) ? input.snapshotState() : undefined;
       if (wal !== undefined) {
-        assignments = assignments.map(([t, batch]) => [t, this.qualifyBlocks(wal, batch as BlockBatchLike)]);
+        assignments = assignments.map(([t, batch]) => [t, this.qualifyBlocks(wal, batch as BlockBatchInput)]);
         const walPosition: WalInputPosition = { kind: 'receiver-wal', dir: wal.relDir, run: wal.run, maxAllocatedOrd: wal.maxAllocatedOrd };
         position = walPosition;
       }
@@ -199,7 +200,7 @@ export class CheckpointWriter implements BatchCheckpointing {
   }
 
   /** Block ids qualified with their run; tracks the highest log ordinal given to a batch. */
-  private qualifyBlocks(wal: WriteAheadLogBlockStore, batch: BlockBatchLike): BlockBatchLike {
+  private qualifyBlocks(wal: WriteAheadLogBlockStore, batch: BlockBatchInput): BlockBatchInput {
     const blocks = batch.blocks.map((b) => {
       const ord = wal.ordOf(b.blockId);
       if (ord !== undefined && ord > wal.maxAllocatedOrd) wal.maxAllocatedOrd = ord;

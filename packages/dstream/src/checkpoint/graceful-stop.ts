@@ -1,7 +1,9 @@
-import { ManualClock } from '@kindling/core';
+import { getLogger, ManualClock } from '@kindling/core';
 import type { StreamingContext } from '../streaming-context.ts';
 import { JobScheduler } from '../scheduler/job-scheduler.ts';
-import { isReceiverInput } from './write-ahead-log-block-store.ts';
+import { ReceiverInputDStream } from '../input/receiver-input-dstream.ts';
+
+const log = getLogger('ReceiverTracker');
 
 /**
  * The first half of a graceful stop (Spark's `ReceiverTracker.stop(graceful = true)` and
@@ -15,7 +17,7 @@ import { isReceiverInput } from './write-ahead-log-block-store.ts';
  * Gives up (with a warning) after `timeoutMs` (`spark.streaming.gracefulStopTimeout`).
  */
 export async function stopReceiversAndDrain(ssc: StreamingContext, timeoutMs: number): Promise<void> {
-  const receivers = ssc.graph.inputStreams.filter(isReceiverInput);
+  const receivers = ssc.graph.inputStreams.filter((s) => s instanceof ReceiverInputDStream);
   if (receivers.length === 0) return;
   await Promise.all(receivers.map((r) => r.stop()));
   if (JobScheduler.isInsideOutputOperation()) return;
@@ -25,7 +27,7 @@ export async function stopReceiversAndDrain(ssc: StreamingContext, timeoutMs: nu
   const deadline = Date.now() + timeoutMs;
   while (receivers.some((r) => r.hasPendingInput?.() === true) && jobs.failure === undefined) {
     if (Date.now() > deadline) {
-      process.emitWarning(`Graceful stop: received data was still waiting for a batch after ${timeoutMs} ms (spark.streaming.gracefulStopTimeout); stopping without it${ssc.checkpointDir === undefined ? '' : ' (with the receiver write-ahead log, the next run recovers it)'}.`, 'KindlingStreamWarning');
+      log.warn(`Graceful stop: received data was still waiting for a batch after ${timeoutMs} ms (spark.streaming.gracefulStopTimeout); stopping without it${ssc.checkpointDir === undefined ? '' : ' (with the receiver write-ahead log, the next run recovers it)'}.`);
       return;
     }
     const clock = ssc.clock;

@@ -1,7 +1,7 @@
 import type { InputDStream } from '../input/input-dstream.ts';
 import type { GeneratorRecovery } from '../scheduler/batch-checkpointing.ts';
 import type { MetadataCheckpoint } from './metadata-checkpoint.ts';
-import type { WriteAheadLogBlockStore } from './write-ahead-log-block-store.ts';
+import type { WriteAheadLogBlockStore } from '../receiver/write-ahead-log-block-store.ts';
 
 /**
  * What `StreamingContext.getOrCreate` decided when it recovered a context from a checkpoint:

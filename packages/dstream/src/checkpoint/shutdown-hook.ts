@@ -1,4 +1,7 @@
+import { getLogger } from '@kindling/core';
 import type { StreamingContext } from '../streaming-context.ts';
+
+const log = getLogger('StreamingContext');
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
@@ -18,7 +21,7 @@ export function installShutdownHook(ssc: StreamingContext): () => void {
     ssc.stop(undefined, true).then(
       () => reraise(signal),
       (e: unknown) => {
-        process.emitWarning(`Graceful stop on ${signal} failed: ${e instanceof Error ? e.message : String(e)}`, 'KindlingStreamWarning');
+        log.warn(`Graceful stop on ${signal} failed: ${e instanceof Error ? e.message : String(e)}`);
         reraise(signal);
       },
     );

@@ -1,3 +1,5 @@
+import type { ReceivedBlockInfo } from '../receiver/received-block-info.ts';
+
 /**
  * What one input stream read for one batch, as plain JSON data: the replayable description
  * the metadata checkpoint stores with each batch, so that a recovered batch reads exactly the
@@ -25,16 +27,6 @@ export interface FileInputEntry {
 export interface FileBatchInput {
   readonly kind: 'files';
   readonly files: readonly FileInputEntry[];
-}
-
-/** A block of records received by a receiver (Spark's `ReceivedBlockInfo`, without the data). */
-export interface ReceivedBlockInfo {
-  /** `input-<streamId>-<sequence>`, unique within a context run. */
-  readonly blockId: string;
-  readonly streamId: number;
-  readonly numRecords: number;
-  /** When the block was cut (wall clock, epoch ms). */
-  readonly createdAtMs: number;
 }
 
 /** The receiver blocks of one batch, in the order they were received. */

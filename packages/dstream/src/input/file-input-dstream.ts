@@ -1,10 +1,12 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { ParallelCollectionRDD, type RDD, type Time } from '@kindling/core';
+import { getLogger, ParallelCollectionRDD, type RDD, type Time } from '@kindling/core';
 import { DirectoryScanner, FileLedger, readTextLinesSync, type FileLedgerSnapshot, type ScanProblem } from '@kindling/io';
 import { dstreamClasses } from '../dstream/registry.ts';
 import type { StreamingContext } from '../streaming-context.ts';
 import type { FileBatchInput, FileInputEntry } from './batch-input-description.ts';
 import { InputDStream } from './input-dstream.ts';
+
+const log = getLogger('FileInputDStream');
 
 /** A file a file stream could not read (or list) for a batch; the stream goes on without it. */
 export interface FileInputProblem {
@@ -34,11 +36,11 @@ export interface FileStreamOptions {
   requireStableSize?: boolean;
   /** A file bigger than this (bytes) is read as several partitions. Default 32 MiB. */
   maxPartitionBytes?: number;
-  /** Informational log lines (files set aside at start). Default `console.info`. */
+  /** Informational log lines (files set aside at start). Default: the `FileInputDStream` logger at INFO. */
   log?: (message: string) => void;
   /**
    * Called for every file that could not be listed or read, with the batch time; the file is
-   * skipped. Default: a `console.warn` line. Problems also appear in the batch's
+   * skipped. Default: a WARN line of the `FileInputDStream` logger. Problems also appear in the batch's
    * `StreamInputInfo.metadata.problems`.
    */
   onProblem?: (problem: FileInputProblem) => void;
@@ -118,7 +120,7 @@ export class FileInputDStream<T> extends InputDStream<T, FileBatchInput> {
         maxFilesPerBatch: o.maxFilesPerBatch,
         minFileAgeMs: o.minFileAgeMs,
         requireStableSize: o.requireStableSize,
-        log: o.log ?? ((m) => console.info(`${this.opName}: ${m}`)),
+        log: o.log ?? ((m) => log.info(`${this.opName}: ${m}`)),
         ledger: this.#restoredLedger,
       });
     }
@@ -221,7 +223,7 @@ export class FileInputDStream<T> extends InputDStream<T, FileBatchInput> {
 
   private reportProblem(p: FileInputProblem): void {
     if (this.options.onProblem !== undefined) this.options.onProblem(p);
-    else console.warn(`${this.opName}(${this.directory}): batch ${p.batchTime}: skipping ${p.path}: ${p.reason}`);
+    else log.warn(`${this.opName}(${this.directory}): batch ${p.batchTime}: skipping ${p.path}: ${p.reason}`);
   }
 }
 dstreamClasses.FileInputDStream = FileInputDStream;

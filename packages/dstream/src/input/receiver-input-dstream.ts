@@ -1,4 +1,4 @@
-import { ParallelCollectionRDD, type RDD, type Time } from '@kindling/core';
+import { getLogger, ParallelCollectionRDD, type RDD, type Time } from '@kindling/core';
 import { dstreamClasses } from '../dstream/registry.ts';
 import { confNumber, confTimeMs } from '../receiver/conf-values.ts';
 import { PIDRateEstimator } from '../receiver/pid-rate-estimator.ts';
@@ -12,10 +12,15 @@ import type { StreamingContext } from '../streaming-context.ts';
 import type { BlockBatchInput } from './batch-input-description.ts';
 import { InputDStream } from './input-dstream.ts';
 
+const supervisorLog = getLogger('ReceiverSupervisor');
+const streamLog = getLogger('ReceiverInputDStream');
 
 /** Options of receiver streams beyond the configuration. */
 export interface ReceiverStreamOptions {
-  /** Log lines (start, stop, restarts, connection attempts). Default `console.info`. */
+  /**
+   * Log lines (start, stop, restarts, connection attempts), all to this one function. Default:
+   * the engine's logger (`ReceiverSupervisor`, `SocketReceiver`, ...), errors and restarts at WARN.
+   */
   log?: (message: string) => void;
 }
 
@@ -80,7 +85,8 @@ export class ReceiverInputDStream<T> extends InputDStream<T, BlockBatchInput> {
     const backpressure = conf.getBoolean('spark.streaming.backpressure.enabled', false);
     const initialRate = backpressure ? confNumber(conf, 'spark.streaming.backpressure.initialRate', maxRate) : maxRate;
     this.#limiter = new RateLimiter(initialRate, maxRate, blockIntervalMs);
-    const log = (m: string): void => this.log(m);
+    const own = this.options.log;
+    const log = own === undefined ? supervisorLog : { info: own, warn: own };
     const bus = this.ssc.scheduler.listenerBus;
     this.#supervisor = new ReceiverSupervisor<T>(this.receiver, {
       streamId: this.id,
@@ -142,17 +148,13 @@ export class ReceiverInputDStream<T> extends InputDStream<T, BlockBatchInput> {
       numRecords += records.length;
     }
     if (missing.length > 0) {
-      this.log(
+      (this.options.log ?? ((m: string) => streamLog.warn(m)))(
         `${this.name()}: batch ${validTime}: ${missing.length} block(s) could not be recovered (${missing.join(', ')}): received data lives in memory ` +
           'unless a durable block store (write-ahead log) is configured; the batch goes on without them.',
       );
     }
     this.reportInputInfo(validTime, numRecords, { blocks: input.blocks.length, missingBlocks: missing });
     return new ParallelCollectionRDD<T>(this.ssc.sparkContext, parts, `${this.opName} ${this.name()} @ ${validTime}`);
-  }
-
-  private log(message: string): void {
-    (this.options.log ?? ((m: string) => console.info(m)))(message);
   }
 
   override clearMetadata(time: Time): void {

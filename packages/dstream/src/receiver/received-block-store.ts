@@ -1,10 +1,11 @@
-import type { ReceivedBlockInfo } from '../input/batch-input-description.ts';
+import type { ReceivedBlockInfo } from './received-block-info.ts';
 
 /**
  * Where a receiver stream keeps the data of its blocks until the batches that read them are
  * forgotten: the hook for durability. The default, {@link InMemoryBlockStore}, keeps them in
- * memory. A write-ahead-log store (the checkpoint work) implements `put` by appending the
- * block to the log before resolving, and `get` by reading it back after a restart.
+ * memory. The receiver write-ahead log (`WriteAheadLogBlockStore`, with
+ * `spark.streaming.receiver.writeAheadLog.enable`) implements `put` by appending the block to
+ * the log before resolving, and is read back by checkpoint recovery after a restart.
  *
  * A block becomes available to batches only after `put` has returned (or its Promise has
  * resolved), so a batch never reads a block that is not stored yet.

@@ -1,4 +1,4 @@
-import type { ReceivedBlockInfo } from '../input/batch-input-description.ts';
+import type { ReceivedBlockInfo } from './received-block-info.ts';
 import type { ReceivedBlockStore } from './received-block-store.ts';
 
 /**

@@ -16,7 +16,8 @@ export interface ReceiverSupervisorOptions {
   readonly restartDelayMs: number;
   readonly tracker: ReceivedBlockTracker;
   readonly post: <K extends 'onReceiverStarted' | 'onReceiverError' | 'onReceiverStopped'>(kind: K, event: StreamingListenerEvents[K]) => void;
-  readonly log: (message: string) => void;
+  /** Where start/stop lines (info) and errors/restarts (warn) go. */
+  readonly log: { info(message: string): void; warn(message: string): void };
 }
 
 function errorText(error: unknown): string {
@@ -73,7 +74,7 @@ export class ReceiverSupervisor<T> {
 
   reportError(message: string, error?: unknown): void {
     this.#lastError = { message, error: errorText(error), time: Date.now() };
-    this.opts.log(`${this.opts.name}: receiver error: ${message}${error instanceof Error ? ` (${error.message})` : ''}`);
+    this.opts.log.warn(`${this.opts.name}: receiver error: ${message}${error instanceof Error ? ` (${error.message})` : ''}`);
     this.opts.post('onReceiverError', { receiverInfo: this.#info(true) });
   }
 
@@ -81,7 +82,7 @@ export class ReceiverSupervisor<T> {
   restartReceiver(message: string, error?: unknown, delayMs = this.opts.restartDelayMs): void {
     if (this.#final || this.#restarting) return;
     this.#restarting = true;
-    this.opts.log(`${this.opts.name}: restarting receiver in ${delayMs} ms: ${message}${error instanceof Error ? ` (${error.message})` : ''}`);
+    this.opts.log.warn(`${this.opts.name}: restarting receiver in ${delayMs} ms: ${message}${error instanceof Error ? ` (${error.message})` : ''}`);
     void this.#stopReceiver(`Restarting receiver: ${message}`, error).then(() => {
       if (this.#final) return;
       this.#restartTimer = setTimeout(() => {
@@ -111,7 +112,7 @@ export class ReceiverSupervisor<T> {
       return;
     }
     if (this.#state !== 'started') return; // stopped or restarted from inside onStart
-    this.opts.log(`${this.opts.name}: receiver started`);
+    this.opts.log.info(`${this.opts.name}: receiver started`);
     this.opts.post('onReceiverStarted', { receiverInfo: this.#info(true) });
   }
 
@@ -121,9 +122,9 @@ export class ReceiverSupervisor<T> {
     try {
       await this.receiver.onStop();
     } catch (e) {
-      this.opts.log(`${this.opts.name}: receiver onStop threw (ignored): ${e instanceof Error ? e.message : String(e)}`);
+      this.opts.log.warn(`${this.opts.name}: receiver onStop threw (ignored): ${e instanceof Error ? e.message : String(e)}`);
     }
-    this.opts.log(`${this.opts.name}: receiver stopped: ${message}`);
+    this.opts.log.info(`${this.opts.name}: receiver stopped: ${message}`);
     if (error !== undefined) {
       this.#lastError = { message, error: errorText(error), time: Date.now() };
       this.opts.post('onReceiverError', { receiverInfo: this.#info(false) });
@@ -135,7 +136,7 @@ export class ReceiverSupervisor<T> {
   #late(): void {
     if (this.#warnedLate) return;
     this.#warnedLate = true;
-    process.emitWarning(`${this.opts.name}: a record was stored after the receiver was stopped for good; it was ignored. Check isStopped() before store().`, 'KindlingReceiverWarning');
+    this.opts.log.warn(`${this.opts.name}: a record was stored after the receiver was stopped for good; it was ignored. Check isStopped() before store().`);
   }
 
   #info(active: boolean): ReceiverInfo {

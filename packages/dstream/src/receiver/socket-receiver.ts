@@ -1,13 +1,18 @@
-import { StorageLevel } from '@kindling/core';
+import { getLogger, StorageLevel } from '@kindling/core';
 import { socketDecoded, type ChunkDecoder, type ReconnectOptions, type SocketEvent } from '@kindling/io';
 import type { Subscription } from 'rxjs';
 import { Receiver } from './receiver.ts';
+
+const logger = getLogger('SocketReceiver');
 
 /** Options of socket streams. */
 export interface SocketReceiverOptions {
   /** Back-off between connection attempts (default: 200 ms doubling up to 5 s). */
   reconnect?: ReconnectOptions;
-  /** Log lines: each connection attempt, failure and disconnection. Default `console.info`. */
+  /**
+   * Log lines: each connection attempt, failure and disconnection, all to this one function.
+   * Default: the engine's `SocketReceiver` logger (failures at WARN).
+   */
   log?: (message: string) => void;
 }
 
@@ -54,7 +59,9 @@ export class SocketReceiver<T> extends Receiver<T> {
   }
 
   #onEvent(e: SocketEvent): void {
-    const log = this.options.log ?? ((m: string) => console.info(m));
+    const own = this.options.log;
+    const log = own ?? ((m: string) => logger.info(m));
+    const warn = own ?? ((m: string) => logger.warn(m));
     const where = `${e.host}:${e.port}`;
     switch (e.type) {
       case 'connecting':
@@ -64,11 +71,11 @@ export class SocketReceiver<T> extends Receiver<T> {
         log(`socket receiver: connected to ${where}`);
         break;
       case 'connect-failed':
-        log(`socket receiver: could not connect to ${where} (attempt ${e.attempt}: ${describe(e.error)}); retrying in ${e.retryInMs} ms`);
+        warn(`socket receiver: could not connect to ${where} (attempt ${e.attempt}: ${describe(e.error)}); retrying in ${e.retryInMs} ms`);
         this.reportError(`Error connecting to ${where}`, e.error);
         break;
       case 'disconnected':
-        log(`socket receiver: connection to ${where} ended (${describe(e.error)}); reconnecting in ${e.retryInMs} ms`);
+        warn(`socket receiver: connection to ${where} ended (${describe(e.error)}); reconnecting in ${e.retryInMs} ms`);
         this.reportError(`Connection to ${where} ended`, e.error);
         break;
     }

@@ -82,7 +82,7 @@ export class JobGenerator {
     this.generateUpTo(this.catchUpUntil);
     if (this.clock instanceof ManualClock) this.clock.setAdvanceHook((t) => this.onAdvance(t));
     this.loop().catch((e: unknown) => {
-      process.emitWarning(`The batch timer stopped on an unexpected error: ${e instanceof Error ? e.stack : String(e)}`, 'KindlingStreamWarning');
+      log.error('The batch timer stopped on an unexpected error', e);
     });
   }
 
@@ -162,7 +162,7 @@ export class JobGenerator {
       // level), the batch still runs, recomputing what several outputs share.
       for (const rdd of shared) if (rdd.getStorageLevel() === StorageLevel.MEMORY_ONLY) rdd.unpersist();
       shared = [];
-      process.emitWarning(`Batch ${time}: could not keep the RDDs its outputs share (${e instanceof Error ? e.message : String(e)}); they will be recomputed per output`, 'KindlingStreamWarning');
+      log.warn(`Batch ${time}: could not keep the RDDs its outputs share (${e instanceof Error ? e.message : String(e)}); they will be recomputed per output`);
     }
     const jobSet = new JobSet(time, jobs, this.inputInfoTracker.getInfo(time), shared);
     // Captured before the batch is queued: its "generated" checkpoint is what its outputs wait for.

@@ -1,8 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { getLogger } from '@kindling/core';
 import { BatchFailedError } from './batch-failed-error.ts';
 import type { BatchCheckpointing } from './batch-checkpointing.ts';
 import type { JobSet } from './job-set.ts';
 import type { StreamingListenerBus } from './streaming-listener-bus.ts';
+
+const log = getLogger('JobScheduler');
 
 interface Waiter { time: number; resolve: () => void; reject: (e: Error) => void }
 
@@ -97,7 +100,7 @@ export class JobScheduler {
     this.queue.length = 0;
     this.gates.clear();
     if (late) {
-      process.emitWarning(`Stopping the StreamingContext: ${graceful ? 'queued batches' : 'the running output operation'} did not finish within ${timeoutMs} ms; stopped waiting for ${this.current ? `batch ${this.current.time}` : 'it'}.`, 'KindlingStreamWarning');
+      log.warn(`Stopping the StreamingContext: ${graceful ? 'queued batches' : 'the running output operation'} did not finish within ${timeoutMs} ms; stopped waiting for ${this.current ? `batch ${this.current.time}` : 'it'}.`);
     }
     this.settleWaiters(true);
   }
@@ -164,6 +167,11 @@ export class JobScheduler {
       }
       jobSet.processingEndTime = Date.now();
       this.bus.post('onBatchCompleted', { batchInfo: jobSet.toBatchInfo() });
+      // Spark says this at INFO for every batch; here DEBUG, so that INFO stays quiet while running.
+      if (log.isDebugEnabled()) {
+        const info = jobSet.toBatchInfo();
+        log.debug(`Total delay: ${info.totalDelay ?? '?'} ms for time ${jobSet.time} (execution: ${info.processingDelay ?? '?'} ms, ${jobSet.jobs.length} output operation(s))`);
+      }
     }
     try {
       this.onBatchDone(jobSet);
@@ -172,6 +180,8 @@ export class JobScheduler {
       if (!this.stopped) error ??= new BatchFailedError(jobSet.time, -1, 'cleaning up after the batch', e);
     }
     if (error) {
+      // As Spark's "Error running job": said here once, whether or not the program awaits termination.
+      log.error(error.message);
       this.failure = error;
       this.stopped = true;
       this.queue.length = 0;

@@ -1,10 +1,13 @@
+import { getLogger } from '@kindling/core';
 import { Subject, type Observable } from 'rxjs';
 import type { BatchInfo } from './batch-info.ts';
 import type { StreamingListener, StreamingListenerEvents } from './streaming-listener.ts';
 
+const log = getLogger('StreamingListenerBus');
+
 /**
  * Delivers events to the registered listeners, in order, and completed batches to
- * `batches$`. A listener that throws is reported as a process warning and otherwise ignored,
+ * `batches$`. A listener that throws is reported as a warning of the engine's logger and otherwise ignored,
  * as Spark's listener bus does.
  */
 export class StreamingListenerBus {
@@ -27,14 +30,14 @@ export class StreamingListenerBus {
       try {
         callback.call(listener, event);
       } catch (e) {
-        process.emitWarning(`StreamingListener.${kind} threw and was ignored: ${e instanceof Error ? e.message : String(e)}`, 'KindlingListenerWarning');
+        log.warn(`StreamingListener.${kind} threw and was ignored: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
     if (kind === 'onBatchCompleted') {
       try {
         this.completed.next((event as StreamingListenerEvents['onBatchCompleted']).batchInfo);
       } catch (e) {
-        process.emitWarning(`A batches$ subscriber threw and was ignored: ${e instanceof Error ? e.message : String(e)}`, 'KindlingListenerWarning');
+        log.warn(`A batches$ subscriber threw and was ignored: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Milliseconds, SparkConf } from '@kindling/core';
-import { StreamingContext } from '../index.ts';
+import { getLogLevel, Milliseconds, setLogLevel, setLogSink, SparkConf } from '@kindling/core';
+import { StreamingContext, type DStream } from '../index.ts';
 import { TestInputDStream, runStreamingTest, runStreamingTest2 } from './index.ts';
 
 describe('runStreamingTest', () => {
@@ -54,5 +54,24 @@ describe('runStreamingTest', () => {
   it('stops its context even when the pipeline fails', async () => {
     await expect(runStreamingTest({ input: [[1]], operation: (s) => s.map((): number => { throw new Error('nope'); }) })).rejects.toThrow(/Batch 1000 ms failed/);
     expect(StreamingContext.getActive()).toBeUndefined();
+  });
+
+  it('logs at the level in force by default, at `logLevel` when given, and restores the level after', async () => {
+    const lines: string[] = [];
+    const keep = (m: string): void => { lines.push(m); };
+    setLogSink({ error: keep, warn: keep, info: keep, debug: keep });
+    try {
+      setLogLevel('INFO');
+      const test = { input: [['a']], operation: (s: DStream<string>) => s };
+      expect(await runStreamingTest(test)).toEqual([['a']]);
+      expect(lines).toEqual(['StreamingContext: StreamingContext started', 'StreamingContext: StreamingContext stopped']);
+      lines.length = 0;
+      expect(await runStreamingTest({ ...test, logLevel: 'WARN' })).toEqual([['a']]);
+      expect(lines).toEqual([]);
+      expect(getLogLevel()).toBe('INFO');
+    } finally {
+      setLogSink(undefined);
+      setLogLevel('INFO');
+    }
   });
 });

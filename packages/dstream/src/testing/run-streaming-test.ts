@@ -1,5 +1,5 @@
-import { ManualClock, SparkConf } from '@kindling/core';
-import type { Duration } from '@kindling/core';
+import { getLogLevel, ManualClock, setLogLevel, SparkConf } from '@kindling/core';
+import type { Duration, LogLevel } from '@kindling/core';
 import { Seconds } from '@kindling/core';
 import type { DStream } from '../internal.ts';
 import { StreamingContext } from '../internal.ts';
@@ -17,6 +17,15 @@ export interface StreamingTestOptions {
   master?: string;
   /** A checkpoint directory, for stateful operations. */
   checkpointDir?: string;
+  /**
+   * The engine's log level while this test runs (`'WARN'` quiets the context's start/stop
+   * lines); the previous level is restored afterwards. Default: left as it is (INFO unless
+   * the program or a test setup file set another). The kit does not lower it on its own: the
+   * level is process-wide, and a warning (a file set aside, a recovered state whose shape
+   * changed) is often what a test is about. To quiet a whole suite, call `setLogLevel('WARN')`
+   * in a test setup file.
+   */
+  logLevel?: LogLevel;
 }
 
 /** A pipeline over one test input. */
@@ -66,6 +75,8 @@ export function runStreamingTest2<T1, T2, U>(test: StreamingTest2<T1, T2, U>): P
 async function runWith<U>(options: StreamingTestOptions, inputBatches: number, build: (ssc: StreamingContext, numPartitions: number) => DStream<U>): Promise<U[][]> {
   const batch = options.batchDuration ?? Seconds(1);
   const conf = new SparkConf().setMaster(options.master ?? 'local[2]').setAppName('kindling-streaming-test').set('spark.streaming.clock', 'manual');
+  const previousLevel = getLogLevel();
+  if (options.logLevel !== undefined) setLogLevel(options.logLevel);
   const ssc = new StreamingContext(conf, batch);
   const outputs: U[][] = [];
   try {
@@ -78,6 +89,7 @@ async function runWith<U>(options: StreamingTestOptions, inputBatches: number, b
     for (let i = 0; i < numBatches; i++) await clock.advance(batch.milliseconds);
   } finally {
     await ssc.stop(true, false);
+    setLogLevel(previousLevel);
   }
   return outputs;
 }

@@ -20,9 +20,9 @@ export interface RunningChild {
   readonly done: Promise<ChildResult>;
 }
 
-/** Starts `node --import tsx <script> <JSON args>` from the repository root. */
+/** Starts `node --conditions=kindling-source --import tsx <script> <JSON args>` from the repository root (the sources, not dist/). */
 export function startChild(script: string, args: unknown, timeoutMs = 60_000): RunningChild {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(args)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--conditions=kindling-source', '--import', 'tsx', script, JSON.stringify(args)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => { stdout += d.toString('utf8'); });

@@ -34,11 +34,12 @@ export function publicEntryPoints(): EntryPoint[] {
   for (const dir of readdirSync(join(repoRoot, 'packages')).sort()) {
     const pkg = JSON.parse(readFileSync(join(repoRoot, 'packages', dir, 'package.json'), 'utf8')) as {
       name: string;
-      exports: Record<string, { types?: string; default?: string } | string>;
+      exports: Record<string, { 'kindling-source'?: string; types?: string; default?: string } | string>;
     };
     for (const [subpath, target] of Object.entries(pkg.exports)) {
-      const path = typeof target === 'string' ? target : (target.types ?? target.default);
-      if (path === undefined) throw new Error(`${pkg.name}: export "${subpath}" has neither "types" nor "default"; give it one.`);
+      // The source the workspace runs (the `kindling-source` condition), not the built file.
+      const path = typeof target === 'string' ? target : (target['kindling-source'] ?? target.types ?? target.default);
+      if (path === undefined) throw new Error(`${pkg.name}: export "${subpath}" has no "kindling-source", "types" or "default" target; give it one.`);
       entries.push({ specifier: pkg.name + subpath.slice(1), file: join(repoRoot, 'packages', dir, path) });
     }
   }

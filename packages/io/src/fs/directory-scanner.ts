@@ -1,7 +1,8 @@
-import { readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import fg from 'fast-glob';
-import { FileLedger, type FileLedgerSnapshot } from './file-ledger.ts';
+import { fileIdentity } from './file-identity.ts';
+import { FileLedger, type FileLedgerSnapshot, type LedgerEntry } from './file-ledger.ts';
 import { isHiddenName } from './hidden-name.ts';
 
 /** A file found by a scan, with what `stat` said when it was listed. */
@@ -11,9 +12,14 @@ export interface FoundFile {
   readonly mtimeMs: number;
   /** Size in bytes. */
   readonly size: number;
+  /** The file's identity (inode number and birth time, see the scanner), `''` when the file system has none. */
+  readonly id: string;
 }
 
-/** A path the scan could not use (vanished between listing and `stat`, no permission, ...). */
+/**
+ * A path the scan could not use (vanished between listing and `stat`, no permission, a broken
+ * symbolic link, ...), or a file that changed after it was taken.
+ */
 export interface ScanProblem {
   readonly path: string;
   /** Human-readable cause, e.g. `"vanished between listing and stat (ENOENT)"`. */
@@ -26,7 +32,11 @@ export interface ScanProblem {
 export interface ScanResult {
   /** New, ready files, oldest modification time first (ties by path), at most `maxFilesPerBatch`. */
   readonly files: FoundFile[];
-  /** Paths that could not be listed or stat'ed this time; also passed to `onProblem`. */
+  /**
+   * Problems found by this scan and not by the previous one (a problem that persists is
+   * reported once); also passed to `onProblem`. A source that cannot be listed is reported by
+   * every scan.
+   */
   readonly problems: ScanProblem[];
   /** New files left for later scans: over `maxFilesPerBatch`, or not ready yet. */
   readonly pending: number;
@@ -50,9 +60,12 @@ export interface DirectoryScannerOptions {
   requireStableSize?: boolean;
   /** Clock for `minFileAgeMs`, epoch ms; default `Date.now`. */
   now?: () => number;
-  /** Informational log lines (the count of files set aside at start); default `console.info`. */
+  /**
+   * Informational log lines (the count of files set aside at start); default: a line on
+   * stderr (never stdout, which belongs to the program). `@kindling/dstream` passes its logger.
+   */
   log?: (message: string) => void;
-  /** Called for every {@link ScanProblem}, in addition to returning it. */
+  /** Called for every {@link ScanProblem} reported, in addition to returning it. */
   onProblem?: (problem: ScanProblem) => void;
   /** A ledger to resume from (from a checkpoint). */
   ledger?: FileLedger | FileLedgerSnapshot;
@@ -98,12 +111,18 @@ function staticBase(pattern: string): string {
  *   files already present and logs their count once; they are never returned. Every file
  *   that appears later is returned exactly once, even when moved in with an old mtime.
  * - Readiness for writers that write in place: `minFileAgeMs` and/or `requireStableSize`.
- * - Bounded: ledger entries of files that left the directory are dropped at each scan. A file
- *   that is deleted and later re-created under the same name counts as new again; a file
- *   rewritten in place after it was returned is not returned again (write elsewhere, then
- *   `mv` it in).
+ * - Bounded: ledger entries of files that left the directory are dropped at each scan.
+ * - Files are known by identity as well as by name ({@link FoundFile.id}: inode number and
+ *   birth time). A file renamed over a name already taken, or deleted and re-created under it,
+ *   is a new file and is returned. A file already taken that shows up under another name
+ *   (renamed inside the directory, a hard link) is not returned again. A file that changes
+ *   after it was taken (grows, is rewritten or truncated in place) is not returned again
+ *   either, but reported once as a {@link ScanProblem} naming it: as in Spark, files must be
+ *   written elsewhere and moved in when complete (or use `minFileAgeMs`/`requireStableSize`).
+ * - Every scan stats every input file (as Spark lists the status of every file each batch).
  * - Never throws for the file system: a directory that cannot be listed or a file that
- *   vanished or cannot be stat'ed becomes a {@link ScanProblem} (path + reason).
+ *   vanished, cannot be stat'ed or is a broken symbolic link becomes a {@link ScanProblem}
+ *   (path + reason), reported once while it persists (again if it clears and comes back).
  *
  * The returned file list is the replayable description of a batch's input: store it with the
  * batch in the checkpoint alongside {@link DirectoryScanner.snapshot}.
@@ -113,6 +132,8 @@ export class DirectoryScanner {
   readonly #source: string;
   readonly #isGlob: boolean;
   readonly #opts: DirectoryScannerOptions;
+  /** Per-file problems the previous scan reported (path -> reason): not reported again while they persist. */
+  #reported = new Map<string, string>();
 
   constructor(dirOrGlob: string, opts: DirectoryScannerOptions = {}) {
     this.#source = dirOrGlob;
@@ -143,17 +164,18 @@ export class DirectoryScanner {
       this.ledger.markStarted();
       return 0;
     }
-    const problems: ScanProblem[] = [];
-    const present = this.#list(problems);
-    this.#report(problems);
+    const found: ScanProblem[] = [];
+    const present = this.#list(found);
     this.ledger.markStarted();
-    const log = this.#opts.log ?? console.info;
+    this.#report(found);
+    const log = this.#opts.log ?? ((m: string) => { process.stderr.write(`${m}
+`); });
     if (present === undefined) {
       // Nothing can be present in a directory that is not there: whatever appears is new.
-      log(`${this.#source}: cannot be listed at start (${problems[0]?.reason ?? 'unknown'}); every file that appears in it will be read`);
+      log(`${this.#source}: cannot be listed at start (${found[0]?.reason ?? 'unknown'}); every file that appears in it will be read`);
       return 0;
     }
-    for (const f of present.values()) if (f !== undefined) this.ledger.markSeen(f.path, f.mtimeMs, f.size);
+    for (const f of present.values()) this.ledger.markSeen(f.path, f.mtimeMs, f.size, f.id);
     // Said once, and only when something is set aside: an empty folder needs no warning.
     if (present.size > 0) log(
       `${this.#source}: ignoring ${present.size} file(s) already present at start (newFilesOnly); ` +
@@ -165,25 +187,46 @@ export class DirectoryScanner {
   /** Lists the source and returns the new, ready files (see the class description). */
   scan(): ScanResult {
     if (!this.ledger.started) this.start();
-    const problems: ScanProblem[] = [];
-    const present = this.#list(problems);
-    this.#report(problems);
-    if (present === undefined) return { files: [], problems, pending: 0 };
-    this.ledger.retainOnly(present);
+    const found: ScanProblem[] = [];
+    const present = this.#list(found);
+    if (present === undefined) return { files: [], problems: this.#report(found), pending: 0 };
+    const ledger = this.ledger;
+    // Taken files by identity as they were before this scan (a swap of two names stays right).
+    const taken = ledger.takenByIdentity();
+    const candidates: FoundFile[] = [];
+    for (const f of present.values()) {
+      const e = ledger.get(f.path);
+      if (e !== undefined && e.state !== 'pending' && (e.id === f.id || e.id === '')) {
+        // The file taken under this name (or an entry without identity: same name, same file).
+        if (e.id === '' && f.id !== '' && e.size === f.size && e.mtimeMs === f.mtimeMs) ledger.markSeen(f.path, f.mtimeMs, f.size, f.id);
+        else this.#checkUnchanged(e, f, found);
+        continue;
+      }
+      const other = f.id === '' ? undefined : taken.get(f.id);
+      if (other !== undefined) {
+        // A file already taken, under another name (renamed inside the directory, a hard link).
+        ledger.markSeen(f.path, other.mtimeMs, other.size, f.id);
+        if (other.state === 'changed') ledger.markChanged(f.path, f.mtimeMs, f.size, f.id);
+        else this.#checkUnchanged(ledger.get(f.path)!, f, found);
+        continue;
+      }
+      // New: never seen, pending, or another file under a taken name (renamed over it, re-created).
+      candidates.push(f);
+    }
+    ledger.retainOnly(present);
 
     const { minFileAgeMs, requireStableSize, maxFilesPerBatch } = this.#opts;
     const now = minFileAgeMs !== undefined ? (this.#opts.now ?? Date.now)() : 0;
     const ready: FoundFile[] = [];
     let notReady = 0;
-    for (const f of present.values()) {
-      if (f === undefined) continue; // seen
-      const entry = this.ledger.get(f.path);
+    for (const f of candidates) {
       let isReady = true;
       if (minFileAgeMs !== undefined && now - f.mtimeMs < minFileAgeMs) isReady = false;
       if (requireStableSize === true) {
-        const stable = entry !== undefined && entry.size === f.size && entry.mtimeMs === f.mtimeMs;
+        const entry = ledger.get(f.path);
+        const stable = entry !== undefined && entry.state === 'pending' && entry.id === f.id && entry.size === f.size && entry.mtimeMs === f.mtimeMs;
         if (!stable) {
-          this.ledger.markPending(f.path, f.mtimeMs, f.size);
+          ledger.markPending(f.path, f.mtimeMs, f.size, f.id);
           isReady = false;
         }
       }
@@ -191,9 +234,36 @@ export class DirectoryScanner {
       else notReady++;
     }
     ready.sort(byAgeThenPath);
-    const files = maxFilesPerBatch !== undefined && ready.length > maxFilesPerBatch ? ready.slice(0, maxFilesPerBatch) : ready;
-    for (const f of files) this.ledger.markSeen(f.path, f.mtimeMs, f.size);
-    return { files, problems, pending: notReady + ready.length - files.length };
+    const files: FoundFile[] = [];
+    const takenNow = new Set<string>();
+    let left = 0;
+    for (const f of ready) {
+      if (f.id !== '' && takenNow.has(f.id)) {
+        // One new file under two names (hard links): taken once.
+        ledger.markSeen(f.path, f.mtimeMs, f.size, f.id);
+        continue;
+      }
+      if (maxFilesPerBatch !== undefined && files.length >= maxFilesPerBatch) {
+        left++;
+        continue;
+      }
+      files.push(f);
+      ledger.markSeen(f.path, f.mtimeMs, f.size, f.id);
+      if (f.id !== '') takenNow.add(f.id);
+    }
+    return { files, problems: this.#report(found), pending: notReady + left };
+  }
+
+  /** Reports (once) a taken file whose size or mtime is no longer what it was when taken. */
+  #checkUnchanged(e: LedgerEntry, f: FoundFile, found: ScanProblem[]): void {
+    if (e.state !== 'seen' || (e.size === f.size && e.mtimeMs === f.mtimeMs)) return;
+    this.ledger.markChanged(f.path, f.mtimeMs, f.size, f.id);
+    found.push({
+      path: f.path,
+      reason:
+        `changed after it was taken (size ${e.size} -> ${f.size} bytes, modified ${new Date(f.mtimeMs).toISOString()}): the change is not read. ` +
+        'A file stream takes each file once, when it appears: write a file elsewhere and move it in (rename) when it is complete',
+    });
   }
 
   /** The ledger's JSON-compatible snapshot, for the checkpoint. */
@@ -201,17 +271,30 @@ export class DirectoryScanner {
     return this.ledger.toJSON();
   }
 
-  #report(problems: readonly ScanProblem[]): void {
+  /**
+   * Passes on the problems not reported by the previous scan (a problem of the source itself
+   * always), and returns them.
+   */
+  #report(found: readonly ScanProblem[]): ScanProblem[] {
+    const fresh: ScanProblem[] = [];
+    const now = new Map<string, string>();
+    for (const p of found) {
+      if (p.path === this.#source) {
+        fresh.push(p);
+        continue;
+      }
+      now.set(p.path, p.reason);
+      if (this.#reported.get(p.path) !== p.reason) fresh.push(p);
+    }
+    this.#reported = now;
     const cb = this.#opts.onProblem;
-    if (cb !== undefined) for (const p of problems) cb(p);
+    if (cb !== undefined) for (const p of fresh) cb(p);
+    return fresh;
   }
 
-  /**
-   * Present input files by path (`undefined` for files the ledger has already seen: they are
-   * not stat'ed), or undefined when the source itself cannot be listed.
-   */
-  #list(problems: ScanProblem[]): Map<string, FoundFile | undefined> | undefined {
-    const out = new Map<string, FoundFile | undefined>();
+  /** Present input files by path, or undefined when the source itself cannot be listed. */
+  #list(problems: ScanProblem[]): Map<string, FoundFile> | undefined {
+    const out = new Map<string, FoundFile>();
     if (!this.#isGlob) {
       return this.#listDir(this.#source, out, problems, true) ? out : undefined;
     }
@@ -234,7 +317,7 @@ export class DirectoryScanner {
     return out;
   }
 
-  #listDir(dir: string, out: Map<string, FoundFile | undefined>, problems: ScanProblem[], isSource: boolean): boolean {
+  #listDir(dir: string, out: Map<string, FoundFile>, problems: ScanProblem[], isSource: boolean): boolean {
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -255,16 +338,11 @@ export class DirectoryScanner {
     return true;
   }
 
-  #stat(path: string, out: Map<string, FoundFile | undefined>, problems: ScanProblem[]): void {
+  #stat(path: string, out: Map<string, FoundFile>, problems: ScanProblem[]): void {
     if (out.has(path)) return;
-    if (this.ledger.isSeen(path)) {
-      // Already taken: being listed is all that matters (it keeps the entry), so a large
-      // directory costs one stat per new file per scan, not one per file.
-      out.set(path, undefined);
-      return;
-    }
     const filter = this.#opts.filter;
-    if (filter !== undefined) {
+    // A path the ledger knows passed the filter already.
+    if (filter !== undefined && this.ledger.get(path) === undefined) {
       let keep: boolean;
       try {
         keep = filter(path);
@@ -276,14 +354,20 @@ export class DirectoryScanner {
     try {
       const st = statSync(path);
       if (!st.isFile()) return; // a symlink to a directory, a socket, ...
-      out.set(path, { path, mtimeMs: st.mtimeMs, size: st.size });
+      out.set(path, { path, mtimeMs: st.mtimeMs, size: st.size, id: fileIdentity(st) });
     } catch (err) {
       const code = errorCode(err);
-      problems.push({
-        path,
-        reason: code === 'ENOENT' ? 'vanished between listing and stat (ENOENT)' : `cannot be stat'ed (${code})`,
-        error: err,
-      });
+      problems.push({ path, reason: code === 'ENOENT' ? vanishedOrBrokenLink(path) : `cannot be stat'ed (${code})`, error: err });
     }
   }
+}
+
+/** Why a listed path could not be stat'ed with ENOENT: a broken symbolic link, or it vanished. */
+function vanishedOrBrokenLink(path: string): string {
+  try {
+    if (lstatSync(path).isSymbolicLink()) return `is a symbolic link to a missing target (${readlinkSync(path)})`;
+  } catch {
+    // gone altogether
+  }
+  return 'vanished between listing and stat (ENOENT)';
 }

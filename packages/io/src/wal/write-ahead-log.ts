@@ -55,7 +55,7 @@ export interface WriteAheadLogOptions {
   maxSegmentBytes?: number;
   /** Start a new segment once its records span this much time (record times). Default 60 000, as Spark. */
   rollingIntervalMs?: number;
-  /** Called for each torn/corrupt tail met by a read. Default: `console.warn`. */
+  /** Called for each torn/corrupt tail met by a read. Default: a `console.warn` line (stderr); `@kindling/dstream` passes its logger. */
   onProblem?: (problem: WalProblem) => void;
 }
 

@@ -1,36 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { decodeValues, encodeValues, WriteAheadLog } from '@kindling/io';
-import type { InputDStream } from '../input/input-dstream.ts';
-
-/** A received block's bookkeeping (structurally the sources' `ReceivedBlockInfo`). */
-export interface BlockInfoLike {
-  readonly blockId: string;
-  readonly streamId: number;
-  readonly numRecords: number;
-  readonly createdAtMs: number;
-}
-
-/** One batch's blocks (structurally the sources' `BlockBatchInput`). */
-export interface BlockBatchLike {
-  readonly kind: 'blocks';
-  readonly blocks: readonly BlockInfoLike[];
-}
-
-/** Where a receiver stream keeps block data (structurally the sources' `ReceivedBlockStore`). */
-export interface BlockStoreLike {
-  put(info: BlockInfoLike, records: readonly unknown[]): void | Promise<void>;
-  get(blockId: string): readonly unknown[] | undefined;
-  remove(blockIds: readonly string[]): void;
-}
-
-/** A receiver input stream, as far as the write-ahead log needs it. */
-export type ReceiverInputLike = InputDStream<unknown, BlockBatchLike> & { blockStore: BlockStoreLike };
-
-/** Whether `input` is a receiver stream (it has a replaceable block store). */
-export function isReceiverInput(input: InputDStream<unknown>): input is ReceiverInputLike {
-  return 'blockStore' in input && 'tracker' in input;
-}
+import { getLogger } from '@kindling/core';
+import { decodeValues, encodeValues, WriteAheadLog, type WalProblem } from '@kindling/io';
+import type { ReceivedBlockInfo } from './received-block-info.ts';
+import type { ReceivedBlockStore } from './received-block-store.ts';
 
 /** A receiver stream's position in a metadata checkpoint when it writes ahead. */
 export interface WalInputPosition {
@@ -60,7 +33,7 @@ export interface RecoveredBlocks {
   /** Blocks by qualified id (`<run>/<blockId>`). */
   readonly blocks: Map<string, StoredBlock>;
   /** Qualified ids of blocks not given to any batch before the crash, in arrival order. */
-  readonly unallocated: { id: string; info: BlockInfoLike }[];
+  readonly unallocated: { id: string; info: ReceivedBlockInfo }[];
   readonly nextOrd: number;
   readonly maxAllocatedOrd: number;
 }
@@ -76,7 +49,7 @@ export interface RecoveredBlocks {
  * with the block's creation time as the log record time. Block ids restart in every run, so
  * the log and checkpoints qualify them with a per-run id (`<run>/input-0-7`).
  */
-export class WriteAheadLogBlockStore implements BlockStoreLike {
+export class WriteAheadLogBlockStore implements ReceivedBlockStore {
   readonly run = randomUUID().slice(0, 8);
   private wal: WriteAheadLog | undefined;
   private readonly blocks = new Map<string, StoredBlock>();
@@ -94,14 +67,14 @@ export class WriteAheadLogBlockStore implements BlockStoreLike {
 
   /** Opens the log (before the receiver starts). */
   async open(rollingIntervalMs: number): Promise<void> {
-    this.wal ??= await WriteAheadLog.open(this.dir, { rollingIntervalMs });
+    this.wal ??= await WriteAheadLog.open(this.dir, { rollingIntervalMs, onProblem: walProblemLogger(this.dir) });
   }
 
   qualify(blockId: string): string { return blockId.includes('/') ? blockId : `${this.run}/${blockId}`; }
 
   ordOf(blockId: string): number | undefined { return this.blocks.get(blockId)?.ord; }
 
-  async put(info: BlockInfoLike, records: readonly unknown[]): Promise<void> {
+  async put(info: ReceivedBlockInfo, records: readonly unknown[]): Promise<void> {
     const wal = this.wal;
     if (wal === undefined) throw new Error(`The receiver write-ahead log in ${this.dir} is not open: it opens when the context starts.`);
     const ord = this.nextOrd++;
@@ -132,11 +105,11 @@ export class WriteAheadLogBlockStore implements BlockStoreLike {
    */
   static async recover(checkpointDir: string, position: WalInputPosition, referenced: ReadonlySet<string>, streamId: number): Promise<RecoveredBlocks> {
     const dir = join(checkpointDir, position.dir);
-    const wal = await WriteAheadLog.open(dir);
+    const wal = await WriteAheadLog.open(dir, { onProblem: walProblemLogger(dir) });
     const records = await wal.readAll();
     await wal.close();
     const blocks = new Map<string, StoredBlock>();
-    const unallocated: { id: string; info: BlockInfoLike }[] = [];
+    const unallocated: { id: string; info: ReceivedBlockInfo }[] = [];
     let nextOrd = 0;
     for (const r of records) {
       const [id, ord, numRecords, createdAtMs, data] = decodeValues(r.data) as [string, number, number, number, unknown[]];
@@ -150,6 +123,12 @@ export class WriteAheadLogBlockStore implements BlockStoreLike {
     }
     return { dir, relDir: position.dir, blocks, unallocated, nextOrd, maxAllocatedOrd: position.maxAllocatedOrd };
   }
+}
+
+/** A log's torn or corrupt tails, as warnings of the engine's logger (Spark's `FileBasedWriteAheadLog`). */
+function walProblemLogger(dir: string): (p: WalProblem) => void {
+  const log = getLogger('FileBasedWriteAheadLog');
+  return (p) => log.warn(`${dir}/${p.segment} at byte ${p.offset}: ${p.reason}; records after it in that segment are not recoverable`);
 }
 
 /** A fresh log folder name under the checkpoint directory. */
