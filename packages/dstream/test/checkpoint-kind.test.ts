@@ -21,7 +21,7 @@ it('a checkpoint written by the plain build is recovered by a minified build of 
   const bundle = join(root, 'program.min.mjs');
   await esbuild.build({
     entryPoints: [join(repoRoot, 'packages/dstream/test/support/kind-program.ts')],
-    bundle: true, minify: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'error',
+    bundle: true, minify: true, platform: 'node', conditions: ['kindling-source'], format: 'esm', target: 'node20', outfile: bundle, logLevel: 'error',
     // CommonJS dependencies bundled into an ES module need a require.
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });

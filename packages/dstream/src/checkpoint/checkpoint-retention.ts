@@ -9,7 +9,7 @@ import type { BlockBatchInput } from '../input/batch-input-description.ts';
 import type { WriteAheadLogBlockStore } from '../receiver/write-ahead-log-block-store.ts';
 
 /** A run folder's name: `sc.setCheckpointDir` makes one `<uuid>` per application run. */
-const RUN_FOLDER_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const RUN_FOLDER_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * What is deleted from a checkpoint directory, and when: all of it, in one place. Only

@@ -1,8 +1,10 @@
+import { readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { removeStaleTempSiblings } from '@kindling/io';
 import type { StreamingContext } from '../streaming-context.ts';
 import type { InputDStream } from '../input/input-dstream.ts';
 import { CheckpointLock } from './checkpoint-lock.ts';
-import { CheckpointRetention } from './checkpoint-retention.ts';
+import { CheckpointRetention, RUN_FOLDER_RE } from './checkpoint-retention.ts';
 import { CheckpointStore } from './checkpoint-store.ts';
 import { CheckpointWriter } from './checkpoint-writer.ts';
 import type { RecoveryPlan } from './recovery-plan.ts';
@@ -42,6 +44,10 @@ export class CheckpointSession {
     try {
       const store = new CheckpointStore(dir);
       store.removeTemporaryFiles();
+      // Half-written RDD checkpoint folders of killed runs (hidden siblings in run folders).
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        if (e.isDirectory() && RUN_FOLDER_RE.test(e.name)) await removeStaleTempSiblings(join(dir, e.name));
+      }
       const walStores = new Map<InputDStream<unknown>, WriteAheadLogBlockStore>(plan?.walStores ?? []);
       if (walEnabled) {
         const rollingMs = Number(conf.get('spark.streaming.receiver.writeAheadLog.rollingIntervalSecs', '60')) * 1000;

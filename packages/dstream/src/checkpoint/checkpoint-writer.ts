@@ -199,14 +199,9 @@ export class CheckpointWriter implements BatchCheckpointing {
     }
   }
 
-  /** Block ids qualified with their run; tracks the highest log ordinal given to a batch. */
+  /** Block ids qualified with their run; the log tracks the highest ordinal given to a batch. */
   private qualifyBlocks(wal: WriteAheadLogBlockStore, batch: BlockBatchInput): BlockBatchInput {
-    const blocks = batch.blocks.map((b) => {
-      const ord = wal.ordOf(b.blockId);
-      if (ord !== undefined && ord > wal.maxAllocatedOrd) wal.maxAllocatedOrd = ord;
-      return { ...b, blockId: wal.qualify(b.blockId) };
-    });
-    return { kind: 'blocks', blocks };
+    return { kind: 'blocks', blocks: batch.blocks.map((b) => ({ ...b, blockId: wal.noteAllocated(b.blockId) })) };
   }
 
   private enqueue(w: QueuedWrite): void {
