@@ -84,7 +84,11 @@ export class CheckpointWriter implements BatchCheckpointing {
     this.pending.add(t);
     this.latestGenerated = Math.max(this.latestGenerated, t);
     const cp = this.capture('generated', t);
-    this.previousGeneratedSeq.set(t, this.lastGeneratedSeq);
+    // The first batch of a run waits for its own "generated" checkpoint: with none of an
+    // earlier batch written by this run, a crash right after its output would restart
+    // without knowing the batch (a fresh start sets its input files aside) and replace that
+    // output with an empty one.
+    this.previousGeneratedSeq.set(t, this.lastGeneratedSeq === 0 ? cp.sequence : this.lastGeneratedSeq);
     this.lastGeneratedSeq = cp.sequence;
     // It supersedes a completed batch's checkpoint not written yet (it includes the completion).
     const completion = this.deferredCompleted !== undefined;
@@ -112,8 +116,8 @@ export class CheckpointWriter implements BatchCheckpointing {
   }
 
   /**
-   * Resolves once the "generated" checkpoint of the batch before `time` (or a later
-   * checkpoint) is on disk, or could not be written (that is warned about; processing goes
+   * Resolves once the "generated" checkpoint of the batch before `time` (for the first batch
+   * of a run: its own), or a later checkpoint, is on disk, or could not be written (that is warned about; processing goes
    * on). So whenever a batch's output exists, recovery knows every earlier batch with its
    * input: the batch is either re-run with the same input (its own "generated" checkpoint
    * made it) or generated again right after them, taking the input it had (plus what arrived
