@@ -56,4 +56,8 @@ export interface LatencyTrial {
   tailSchedulingDelayMs: number;
   sustained: boolean;
   reason?: string;
+  /** Records the system counted as containing the pattern, over the batches it finished. */
+  matches: number;
+  /** The same count computed by the harness from the records those batches held. */
+  expectedMatches: number;
 }

@@ -4,11 +4,13 @@ import type { BenchOptions, SystemName } from './workload.ts';
 /** Flags of `pnpm bench` (all optional). */
 export const USAGE = `pnpm bench [flags]
   --smoke                 tiny data, one timed run (the CI smoke test)
-  --only a,b              workloads: orders, wordcount, wordcount-inv, grep, topk, latency
+  --only a,b              workloads: orders-book, orders-small, orders, wordcount, wordcount-inv, grep, topk, latency
   --systems a,b           systems: hand, rxjs, kindling, beam (default all)
   --runs N                timed runs per system (default 5)         --warmups N (default 1)
   --seed N                data seed (default 42)
   --orders-files N        orders: files = batches (default 100)     --orders-lines N (default 10000)
+  --book-files N          orders-book: batches of the book's data (default 50)   --book-lines N (default 10000)
+  --small-files N         orders-small: batches (default 100)        --small-lines N (default 1000)
   --text-batches N        text workloads: 1 s batches (default 40)  --text-records N per batch (default 5000)
   --window N              window in batches (default 30)            --vocabulary N words (default 10000)
   --pattern S             grep pattern (default "the")              --top-k N (default 10)
@@ -39,13 +41,13 @@ export function parseOptions(argv: readonly string[]): CliOptions {
   const bench: Omit<BenchOptions, 'workDir'> = smoke
     ? {
         smoke, runs: 1, warmups: 1, seed: 42,
-        ordersFiles: 5, ordersLines: 400, textBatches: 6, textRecords: 300, window: 3, vocabulary: 2000,
+        ordersFiles: 5, ordersLines: 400, bookFiles: 3, bookLines: 2000, smallFiles: 5, smallLines: 200, textBatches: 6, textRecords: 300, window: 3, vocabulary: 2000,
         pattern: 'the', topK: 10, beamMaxRecords: 900, beamMaxOrders: 800,
         latencyRate: 2000, latencySeconds: 1, latencyIntervals: [200, 100],
       }
     : {
         smoke, runs: 5, warmups: 1, seed: 42,
-        ordersFiles: 100, ordersLines: 10_000, textBatches: 40, textRecords: 5_000, window: 30, vocabulary: 10_000,
+        ordersFiles: 100, ordersLines: 10_000, bookFiles: 50, bookLines: 10_000, smallFiles: 100, smallLines: 1_000, textBatches: 40, textRecords: 5_000, window: 30, vocabulary: 10_000,
         pattern: 'the', topK: 10, beamMaxRecords: 10_000, beamMaxOrders: 100_000,
         latencyRate: 100_000, latencySeconds: 4, latencyIntervals: [1000, 500, 200, 100, 50, 20, 10],
       };
@@ -73,6 +75,10 @@ export function parseOptions(argv: readonly string[]): CliOptions {
       case 'seed': bench.seed = int(name, value); break;
       case 'orders-files': bench.ordersFiles = int(name, value); break;
       case 'orders-lines': bench.ordersLines = int(name, value); break;
+      case 'book-files': bench.bookFiles = Math.max(1, int(name, value)); break;
+      case 'book-lines': bench.bookLines = Math.max(1, int(name, value)); break;
+      case 'small-files': bench.smallFiles = Math.max(1, int(name, value)); break;
+      case 'small-lines': bench.smallLines = Math.max(1, int(name, value)); break;
       case 'text-batches': bench.textBatches = int(name, value); break;
       case 'text-records': bench.textRecords = int(name, value); break;
       case 'window': bench.window = Math.max(1, int(name, value)); break;

@@ -18,6 +18,11 @@ export interface BenchOptions {
   /** Orders dashboard: files (= batches) and lines per file. */
   ordersFiles: number;
   ordersLines: number;
+  /** The book's program on the book's data: batches (files) and lines per batch, for `orders-book` and `orders-small`. */
+  bookFiles: number;
+  bookLines: number;
+  smallFiles: number;
+  smallLines: number;
   /** Text workloads: batches, records per batch, window length in batches. */
   textBatches: number;
   textRecords: number;

@@ -1,7 +1,7 @@
 import type { Workload } from '../harness/workload.ts';
 
 /** The throughput workloads, in the order the suite runs them. */
-export const THROUGHPUT_WORKLOADS = ['orders', 'wordcount', 'wordcount-inv', 'grep', 'topk'] as const;
+export const THROUGHPUT_WORKLOADS = ['orders-book', 'orders-small', 'orders', 'wordcount', 'wordcount-inv', 'grep', 'topk'] as const;
 
 /**
  * Loads a throughput workload's definition by name. `name:N` is the workload with a window of N
@@ -21,6 +21,8 @@ export async function loadWorkload(name: string): Promise<Workload<unknown>> {
 
 async function loadBase(name: string): Promise<Workload<unknown>> {
   switch (name) {
+    case 'orders-book': return (await import('./orders-book/orders-book-workload.ts')).ordersBookWorkload(false) as Workload<unknown>;
+    case 'orders-small': return (await import('./orders-book/orders-book-workload.ts')).ordersBookWorkload(true) as Workload<unknown>;
     case 'orders': return (await import('./orders/orders-workload.ts')).ordersWorkload as Workload<unknown>;
     case 'wordcount': return (await import('./word-count/word-count-workload.ts')).wordCountWorkload(false) as Workload<unknown>;
     case 'wordcount-inv': return (await import('./word-count/word-count-workload.ts')).wordCountWorkload(true) as Workload<unknown>;

@@ -23,6 +23,12 @@ export interface DashboardOptions {
   /** Generated orders (when no `--input`). */
   orders: number;
   seed: number;
+  /** `redis://...`, `rediss://...` or `unix:///...`: feed a Redis Streams topic instead of a folder. */
+  source: string | undefined;
+  /** The topic with `--source` (default `orders`). */
+  topic: string;
+  /** Partitions of the topic when the dashboard creates it (default 4). */
+  partitions: number;
   help: boolean;
 }
 
@@ -47,6 +53,12 @@ batch to a folder and shows it live at http://127.0.0.1:<port>.
                         exits 0 when every piece is processed
   --orders N            how many orders to generate without --input (default 500000)
   --seed N              generator seed (default 42)
+  --source URL          read the orders from a Redis Streams topic (redis://host:port, rediss://...
+                        or unix:///path/redis.sock) instead of a folder: the feeder produces each
+                        piece into the topic, keyed by client id, and the pipeline reads it with
+                        createDirectStream (Spark's Kafka direct stream)
+  --topic NAME          the topic with --source (default orders; created when missing)
+  --partitions N        its partition count when created (default 4)
   -h, --help            this text
 `;
 
@@ -57,6 +69,12 @@ function positiveInt(name: string, value: string | undefined, fallback: number, 
     throw new Error(`--${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${JSON.stringify(value)}. See --help.`);
   }
   return n;
+}
+
+function sourceUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value === 'files') return undefined;
+  if (/^(rediss?:\/\/|unix:\/\/\/)/.test(value)) return value;
+  throw new Error(`--source must be a Redis URL (redis://host:port, rediss://host:port or unix:///path/redis.sock), got ${JSON.stringify(value)}. See --help.`);
 }
 
 /** Parses the dashboard's flags; throws an error that names the bad flag and says what to do. */
@@ -80,6 +98,9 @@ export function parseDashboardArgs(argv: readonly string[]): DashboardOptions {
         replay: { type: 'boolean' },
         orders: { type: 'string' },
         seed: { type: 'string' },
+        source: { type: 'string' },
+        topic: { type: 'string' },
+        partitions: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -105,6 +126,9 @@ export function parseDashboardArgs(argv: readonly string[]): DashboardOptions {
     replay: v.replay ?? false,
     orders: positiveInt('orders', v.orders, 500_000),
     seed: positiveInt('seed', v.seed, 42, true),
+    source: sourceUrl(v.source),
+    topic: v.topic ?? 'orders',
+    partitions: positiveInt('partitions', v.partitions, 4),
     help: v.help ?? false,
   };
 }

@@ -5,6 +5,7 @@
  */
 import { List } from 'immutable';
 import { Minutes, StateSpec } from '@kindling/dstream';
+import { ConsumerStrategies, LocationStrategies, RedisStreamsUtils } from '@kindling/redis';
 import type { DStream, State, StreamingContext } from '@kindling/dstream';
 import { parseOrder } from './order.ts';
 import type { Order } from './order.ts';
@@ -23,6 +24,16 @@ export interface OrdersPipelineConfig {
   checkpointDir: string;
   /** `updateStateByKey` (the book's first version) or `mapWithState` (its second). */
   state: StateMode;
+  /** Read the orders from this Redis Streams topic (one order line per record) instead of `inputDir`. */
+  source?: OrdersTopic;
+}
+
+/** A topic of order lines on Redis Streams (`--source`). */
+export interface OrdersTopic {
+  /** `redis://...`, `rediss://...` or `unix:///...`. */
+  url: string;
+  topic: string;
+  groupId: string;
 }
 
 /** Every named stream of the listing, for callers that want to tap one (the web page does). */
@@ -57,11 +68,25 @@ function sum(xs: readonly number[]): number {
 }
 
 /**
+ * The order lines of a topic, read with the direct stream API (Spark's Kafka integration, here
+ * on Redis Streams): from the topic's end at start (Kafka's default `auto.offset.reset`), so a
+ * feeder that starts after the context is read from its first record; offsets committed for
+ * the group after every batch.
+ */
+export function ordersTopicLines(ssc: StreamingContext, source: OrdersTopic): DStream<string> {
+  const params = { 'redis.url': source.url, 'group.id': source.groupId, 'auto.offset.reset': 'latest', 'enable.auto.commit': 'true' };
+  return RedisStreamsUtils.createDirectStream(ssc, LocationStrategies.PreferConsistent, ConsumerStrategies.Subscribe([source.topic], params))
+    .map((record) => record.value());
+}
+
+/**
  * Builds the chapter's streams on `ssc` (a 5 s batch context in the book) and registers the
  * output operation. Start the context afterwards.
  */
 export function ordersPipeline(ssc: StreamingContext, config: OrdersPipelineConfig): OrdersPipeline {
-  const filestream = ssc.textFileStream(config.inputDir);  // val filestream = ssc.textFileStream("/home/spark/ch06input")
+  const filestream = config.source === undefined
+    ? ssc.textFileStream(config.inputDir)                   // val filestream = ssc.textFileStream("/home/spark/ch06input")
+    : ordersTopicLines(ssc, config.source);                 // (or Kafka: KafkaUtils.createDirectStream(...).map(_.value))
 
   const orders = filestream.flatMap(parseOrder);            // val orders = filestream.flatMap(line => { ...parse, or println("Wrong line format ...") and List() })
 

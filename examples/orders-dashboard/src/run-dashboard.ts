@@ -15,6 +15,8 @@ import type { OutputLine } from './pipeline.ts';
 import { DashboardModel } from './batch-view.ts';
 import type { BatchView, FeedStatus, RankedEntry } from './batch-view.ts';
 import { DashboardServer } from './dashboard-server.ts';
+import { RedisStreamsAdmin, RedisStreamsProducer } from '@kindling/redis';
+import { feedTopic, produceOrders } from './topic-feeder.ts';
 
 /** Where a run keeps its files. */
 export interface DashboardPaths {
@@ -108,12 +110,28 @@ export async function runDashboard(options: DashboardOptions, io: DashboardIo = 
   let conf = new SparkConf().setMaster('local[2]').setAppName('Orders dashboard');
   if (options.replay) conf = conf.set('spark.streaming.clock', 'manual');
   const ssc = new StreamingContext(conf, Milliseconds(options.batch));
+  // With --source, the feeder produces into a topic and the pipeline reads it (direct stream).
+  let producer: RedisStreamsProducer | undefined;
+  if (options.source !== undefined) {
+    const admin = new RedisStreamsAdmin({ url: options.source });
+    try {
+      if (await admin.createTopic(options.topic, options.partitions)) io.log(`Created topic ${options.topic} (${options.partitions} partitions) at ${options.source}`);
+    } finally {
+      await admin.close();
+    }
+    producer = new RedisStreamsProducer({ url: options.source });
+  }
   const pipeline = ordersPipeline(ssc, {
     inputDir: paths.input,
     outputPrefix: paths.outputPrefix,
     checkpointDir: paths.checkpoint,
     state: options.state,
+    source: options.source === undefined ? undefined : { url: options.source, topic: options.topic, groupId: 'orders-dashboard' },
   });
+  const feedOne = async (file: FeedFile, mtimeMs: number): Promise<void> => {
+    if (producer !== undefined) await produceOrders(file, producer, options.topic);
+    else await moveIntoFolder(file, paths.input, mtimeMs);
+  };
 
   // The page's taps, registered after the book's output so each batch is written first.
   // finalStream is read twice per batch (saved, then shown): cache it rather than recompute.
@@ -207,6 +225,7 @@ export async function runDashboard(options: DashboardOptions, io: DashboardIo = 
       setWrongLineReporter(previousReporter);
       setStatus({ ...model.status, phase: 'finished' });
       await server?.close();
+      await producer?.close();
     }
   };
 
@@ -216,14 +235,17 @@ export async function runDashboard(options: DashboardOptions, io: DashboardIo = 
   if (options.replay) {
     done = (async () => {
       try {
-        const elapsedMs = await replay(ssc, files, options, paths.input, progress, abort.signal);
+        const elapsedMs = await replay(ssc, files, options, feedOne, progress, abort.signal);
         return { files: files.length, orders: linesTotal, batches: batchesDone, elapsedMs };
       } finally {
         await stop();
       }
     })();
   } else {
-    void feedFiles(files, paths.input, { everyMs: options.every, onProgress: progress, signal: abort.signal })
+    const feeding = producer !== undefined
+      ? feedTopic(files, producer, options.topic, { everyMs: options.every, onProgress: progress, signal: abort.signal })
+      : feedFiles(files, paths.input, { everyMs: options.every, onProgress: progress, signal: abort.signal });
+    void feeding
       .then(() => { if (!stopped) io.log(`All ${files.length} files fed; the stream keeps running. Ctrl-C to stop.`); })
       .catch((e: unknown) => io.error(`The feeder stopped: ${(e as Error).message}`));
     done = (async () => {
@@ -240,14 +262,15 @@ export async function runDashboard(options: DashboardOptions, io: DashboardIo = 
 
 /**
  * Each piece is exactly one batch: stamp it with a time inside the coming batch, move it into
- * the input folder, advance the manual clock by one batch (which resolves once the batch has run
- * its outputs). Paced by `--every` when given, so a person (or a browser test) can watch.
+ * the input folder (or produce it into the topic), advance the manual clock by one batch (which
+ * resolves once the batch has run its outputs). Paced by `--every` when given, so a person (or
+ * a browser test) can watch.
  */
 async function replay(
   ssc: StreamingContext,
   files: readonly FeedFile[],
   options: DashboardOptions,
-  inputDir: string,
+  feedOne: (file: FeedFile, mtimeMs: number) => Promise<void>,
   progress: (p: FeedProgress) => void,
   signal: AbortSignal,
 ): Promise<number> {
@@ -257,7 +280,7 @@ async function replay(
   const linesTotal = files.reduce((n, f) => n + f.lines, 0);
   for (let i = 0; i < files.length && !signal.aborted; i++) {
     const file = files[i]!;
-    await moveIntoFolder(file, inputDir, clock.getTimeMillis() + Math.floor(options.batch / 2));
+    await feedOne(file, clock.getTimeMillis() + Math.floor(options.batch / 2));
     linesMoved += file.lines;
     progress({ filesMoved: i + 1, filesTotal: files.length, linesMoved, linesTotal, last: file });
     await clock.advance(options.batch);

@@ -2,8 +2,8 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium } from 'playwright-core';
 import type { BrowserContext } from 'playwright-core';
+import { launchChromium } from '../../../packages/dstream/test/support/chromium.ts';
 import { parseOutputLine } from './support/reference.ts';
 import { REPO_ROOT, batchLines, startCli } from './support/run-cli.ts';
 import type { CliRun } from './support/run-cli.ts';
@@ -14,8 +14,6 @@ interface PageElement { textContent: string | null; getAttribute(name: string): 
 interface PageDocument { querySelector(sel: string): PageElement | null; querySelectorAll(sel: string): ArrayLike<PageElement> & Iterable<PageElement> }
 declare const document: PageDocument;
 
-// Debian's chromium (CI installs it with apt-get, as .ci/run does).
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const SCREENSHOT = join(REPO_ROOT, '.tmp', 'orders-dashboard.png');
 
 describe('the dashboard page during a run', () => {
@@ -39,12 +37,7 @@ describe('the dashboard page during a run', () => {
     ]);
     const url = (await run.waitFor(/Dashboard: (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
 
-    browser = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 960 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium(join(dir, 'profile'));
     const page = await browser.newPage();
     await page.goto(url);
     // Wait until at least two batches arrived, so that the page has followed a live update.

@@ -57,7 +57,7 @@ export class SparkContext {
   readonly blockManager = new BlockManager();
   private readonly conf: SparkConf;
   private readonly localThreads: number;
-  private readonly taskScheduler: TaskScheduler;
+  private taskScheduler: TaskScheduler;
   private readonly dagScheduler: DAGScheduler;
   // Weak, as Spark's: a persisted RDD nobody references any more is collected, and then its
   // blocks are dropped (Spark's ContextCleaner), so a long-running stream that forgets to
@@ -69,6 +69,7 @@ export class SparkContext {
   });
   private checkpointDir: string | undefined;
   private isStopped = false;
+  private webUrl: string | undefined;
 
   constructor(conf: SparkConf);
   constructor(master: string, appName: string, conf?: SparkConf);
@@ -121,6 +122,15 @@ export class SparkContext {
 
   /** Spark's application id: here `local-<startTime>`. */
   get applicationId(): string { return `local-${this.startTime}`; }
+
+  /**
+   * The web UI's URL (e.g. `http://127.0.0.1:4040`) while a `StreamingContext` on this context
+   * serves it (`spark.ui.enabled`); `undefined` otherwise, as Spark's `Option`.
+   */
+  get uiWebUrl(): string | undefined { return this.webUrl; }
+
+  /** Records (or clears, with `undefined`) the URL of the UI serving this context. @internal */
+  recordUiWebUrl(url: string | undefined): void { this.webUrl = url; }
 
   // ------------------------------------------------------------------ creating RDDs
 
@@ -262,6 +272,16 @@ export class SparkContext {
       if (!(Number.isInteger(p) && p >= 0 && p < n)) throw new RangeError(`Attempting to access a non-existent partition: ${p}. ${rdd.toString()} has ${n} partitions`);
     }
     return this.dagScheduler.runJob(rdd, func, parts, callSite);
+  }
+
+  /**
+   * Replaces the task scheduler (the previous one is stopped): the streaming layer installs
+   * the worker-thread scheduler for `local[N]` with a replicated graph. @internal
+   */
+  setTaskScheduler(taskScheduler: TaskScheduler): void {
+    this.taskScheduler.stop();
+    this.taskScheduler = taskScheduler;
+    this.dagScheduler.setTaskScheduler(taskScheduler);
   }
 
   /** Registers hooks called when jobs start and end. */

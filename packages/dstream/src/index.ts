@@ -21,7 +21,7 @@ export type {
   FileInputEntry,
   BlockBatchInput,
   ReceivedBlockInfo,
-  OffsetRange,
+  OffsetRangeDescription,
   OffsetRangeBatchInput,
   FileStreamOptions,
   FileInputProblem,
@@ -31,6 +31,36 @@ export type {
   ReceiverStreamOptions,
   SocketReceiverOptions,
   SaveBatchOptions,
+} from './internal.ts';
+export {
+  LogInputDStream,
+  LogRDD,
+  OffsetRange,
+  ConsumerStrategy,
+  ConsumerStrategies,
+  LocationStrategy,
+  LocationStrategies,
+  PerPartitionConfig,
+  DefaultPerPartitionConfig,
+  OffsetOutOfRangeError,
+  hasOffsetRanges,
+  topicPartitionKey,
+  maxMessagesPerPartition,
+  inputInfoDescription,
+} from './internal.ts';
+export type {
+  LogSource,
+  LogOffsetBounds,
+  LogCommitRequest,
+  LogParams,
+  StartingOffsets,
+  LogRDDOptions,
+  LogInputStreamState,
+  TopicPartition,
+  HasOffsetRanges,
+  CanCommitOffsets,
+  CommittedOffset,
+  OffsetCommitCallback,
 } from './internal.ts';
 export { State, StateSpec, MapWithStateDStream } from './internal.ts';
 export { StreamingContext } from './internal.ts';

@@ -23,6 +23,8 @@ import type { CheckpointWriter } from './checkpoint/checkpoint-writer.ts';
 import type { RecoveryPlan } from './checkpoint/recovery-plan.ts';
 import { installShutdownHook } from './checkpoint/shutdown-hook.ts';
 import { stopReceiversAndDrain } from './checkpoint/graceful-stop.ts';
+import { StreamingUI } from './ui/streaming-ui.ts';
+import { buildGraphOn, warnIfSingleThreaded } from './parallel/build-graph.ts';
 
 const log = getLogger('StreamingContext');
 
@@ -85,6 +87,8 @@ export class StreamingContext {
   private recoveryPlan: RecoveryPlan | undefined;
   /** Checkpointing from start() to stop(), with a checkpoint directory. */
   private checkpointSession: CheckpointSession | undefined;
+  private ui: StreamingUI | undefined;
+  private stoppingOnError = false;
   private removeShutdownHook: (() => void) | undefined;
   private terminationError: Error | undefined;
   private stopping: Promise<void> | undefined;
@@ -168,6 +172,27 @@ export class StreamingContext {
 
   /** The metadata checkpoint writer of a started context with a checkpoint directory. @internal */
   get checkpointWriter(): CheckpointWriter | undefined { return this.checkpointSession?.writer; }
+
+  /**
+   * Builds the graph by calling `exportName(ssc, args)` from `module` (a URL, e.g.
+   * `new URL('./pipeline.ts', import.meta.url)`, or a path) and returns its result. Under
+   * `local[N]`/`local[*]` with N >= 2, N worker threads each import the same module and build
+   * the same graph (with a structured-clone copy of `args`), and the graph's tasks run in
+   * them: partitions are spread over the threads and shuffles exchanged between them, while
+   * the main thread keeps the clock, the inputs, the listeners and the output operations.
+   * With `local`/`local[1]` it simply calls the function. Call it before `start()`; see
+   * `docs/architecture.md` ("Worker threads") for what a graph module may and may not do.
+   *
+   * @example
+   * ```ts fragment: needs a graph module file next to the program
+   * const ssc = new StreamingContext(new SparkConf().setMaster('local[*]').setAppName('Orders'), Seconds(5));
+   * const pipeline = await ssc.buildGraph(new URL('./pipeline.ts', import.meta.url), 'ordersPipeline', { input: 'in' });
+   * await ssc.start();
+   * ```
+   */
+  buildGraph<R = unknown>(module: URL | string, exportName: string, args?: unknown): Promise<R> {
+    return buildGraphOn<R>(this, module, exportName, args);
+  }
 
   /** `INITIALIZED`, `ACTIVE` or `STOPPED`. */
   getState(): StreamingContextState { return this.state; }
@@ -318,8 +343,10 @@ export class StreamingContext {
       throw new Error('Only one StreamingContext may be active in this process: stop the running one (ssc.stop()) before starting another.');
     }
     StreamingContext.active = this;
+    warnIfSingleThreaded(this);
     try {
       this.graph.validate();
+      await this.startUI();
       this.checkpointSession = await CheckpointSession.start(this, this.recoveryPlan);
       await this.scheduler.jobGenerator.start(this.recoveryPlan?.generator, this.checkpointSession?.writer);
     } catch (e) {
@@ -330,6 +357,7 @@ export class StreamingContext {
       this.state = 'STOPPED';
       StreamingContext.active = undefined;
       this.scheduler.listenerBus.stop();
+      await this.stopUI();
       this.resolveTerminated();
       throw e;
     }
@@ -347,6 +375,8 @@ export class StreamingContext {
   async stop(stopSparkContext = this.sparkContext.getConf().get('spark.streaming.stopSparkContextByDefault', 'true') !== 'false', stopGracefully = false): Promise<void> {
     if (this.stopping || this.state === 'STOPPED') {
       await this.stopping;
+      // A UI kept up after a failed batch closes when the application stops the context.
+      await this.stopUI();
       // As Spark: stop(false) then stop(true) still stops the SparkContext.
       if (stopSparkContext) this.sparkContext.stop();
       return;
@@ -371,10 +401,36 @@ export class StreamingContext {
       this.state = 'STOPPED';
       if (StreamingContext.active === this) StreamingContext.active = undefined;
       this.scheduler.listenerBus.stop();
+      // After a failed batch the UI stays up (read-only, never keeping the process alive) so
+      // that the failure can be inspected, until the application calls stop() itself.
+      if (!this.stoppingOnError) await this.stopUI();
       if (stopSparkContext) this.sparkContext.stop();
       this.resolveTerminated();
       if (wasActive) log.info(`StreamingContext stopped${stopGracefully ? ' gracefully' : ''}`);
     }
+  }
+
+  /**
+   * Starts the web UI (Spark's Streaming tab and REST API) when `spark.ui.enabled`. A UI that
+   * cannot bind any port of its range is logged as a warning: the stream runs without it.
+   */
+  private async startUI(): Promise<void> {
+    const settings = StreamingUI.settingsFor(this);
+    if (!settings.enabled) return;
+    const ui = new StreamingUI(this, settings);
+    try {
+      await ui.start();
+      this.ui = ui;
+    } catch (e) {
+      await ui.stop();
+      getLogger('SparkUI').warn(`The web UI did not start; the application runs without it: ${(e as Error).message}`);
+    }
+  }
+
+  private async stopUI(): Promise<void> {
+    const ui = this.ui;
+    this.ui = undefined;
+    await ui?.stop();
   }
 
   /** `spark.streaming.gracefulStopTimeout` (ms, or e.g. `30s`, `2min`); default 10 batches, as Spark. */
@@ -394,6 +450,7 @@ export class StreamingContext {
       return;
     }
     this.terminationError ??= error;
+    this.stoppingOnError = true;
     void this.stop().catch((e: unknown) => {
       log.warn(`Stopping the StreamingContext after a failed batch also failed: ${e instanceof Error ? e.message : String(e)}`);
     });

@@ -38,6 +38,10 @@ async function main(system: SystemName, options: BenchOptions): Promise<LatencyR
     for (const intervalMs of options.latencyIntervals) {
       const t = await trial({ pool, pattern: options.pattern, rate: options.latencyRate, intervalMs, seconds: options.latencySeconds });
       result.trials.push(t);
+      if (t.matches !== t.expectedMatches) {
+        result.error = `wrong result: the ${intervalMs} ms trial counted ${t.matches} records containing ${JSON.stringify(options.pattern)}, the records its batches held have ${t.expectedMatches}`;
+        break;
+      }
       if (t.sustained) {
         failures = 0;
         result.bestIntervalMs = intervalMs;

@@ -39,12 +39,12 @@ export async function kindlingTrial(p: TrialParams): Promise<LatencyTrial> {
   const ssc = new StreamingContext(conf, Milliseconds(p.intervalMs));
   const input = new OfferedInputDStream(ssc);
   const producer = new RateProducer(p.pool, p.rate, (r) => input.buffer.push(r));
-  const recorder = new LatencyRecorder(producer);
+  const recorder = new LatencyRecorder(producer, p.pattern);
   input.filter((line) => line.includes(p.pattern)).count()
     .foreachRDD(async (rdd, time) => {
       const schedulingDelay = Date.now() - time.milliseconds;
-      await rdd.collect();
-      recorder.batchDone(input.takenBy.get(time.milliseconds) ?? 0, schedulingDelay);
+      const counted = await rdd.collect();
+      recorder.batchDone(input.takenBy.get(time.milliseconds) ?? 0, schedulingDelay, counted[0] ?? 0);
       input.takenBy.delete(time.milliseconds);
     });
   await ssc.start();

@@ -12,14 +12,20 @@ export class LatencyRecorder {
   private readonly latencies: number[] = [];
   private readonly schedulingDelays: number[] = [];
   private processed = 0;
+  private matches = 0;
 
-  constructor(private readonly producer: RateProducer) {}
+  /** `pattern`: what every batch counts, to check the counts once the trial is over. */
+  constructor(private readonly producer: RateProducer, private readonly pattern: string) {}
 
-  /** A batch that started `schedulingDelayMs` late finished: records up to `processedTotal` are out. */
-  batchDone(processedTotal: number, schedulingDelayMs: number): void {
+  /**
+   * A batch that started `schedulingDelayMs` late finished: records up to `processedTotal` are
+   * out, and the system counted `matches` records containing the pattern among them.
+   */
+  batchDone(processedTotal: number, schedulingDelayMs: number, matches: number): void {
     const now = performance.now();
     for (let i = this.processed; i < processedTotal; i++) this.latencies.push(now - this.producer.dueTime(i));
     this.processed = processedTotal;
+    this.matches += matches;
     this.schedulingDelays.push(schedulingDelayMs);
   }
 
@@ -39,6 +45,8 @@ export class LatencyRecorder {
       maxSchedulingDelayMs: d.length > 0 ? Math.max(...d) : Number.NaN,
       tailSchedulingDelayMs: tailMean,
       sustained: true,
+      matches: this.matches,
+      expectedMatches: this.expectedMatches(),
     };
     if (this.processed < offered * 0.99) {
       trial.sustained = false;
@@ -48,5 +56,12 @@ export class LatencyRecorder {
       trial.reason = `scheduling delay over the last quarter ${tailMean.toFixed(1)} ms > ${intervalMs} ms batch`;
     }
     return trial;
+  }
+
+  /** Records among the first `processed` offered that contain the pattern, counted here (after the trial). */
+  private expectedMatches(): number {
+    let n = 0;
+    for (let i = 0; i < this.processed; i++) if (this.producer.record(i).includes(this.pattern)) n++;
+    return n;
   }
 }

@@ -13,7 +13,7 @@ import { RateProducer } from './rate-producer.ts';
 export async function rxjsTrial(p: TrialParams): Promise<LatencyTrial> {
   const records = new Subject<string>();
   const producer = new RateProducer(p.pool, p.rate, (r) => records.next(r));
-  const recorder = new LatencyRecorder(producer);
+  const recorder = new LatencyRecorder(producer, p.pattern);
   let processed = 0;
   // bufferTime's periodic timer is Node's setInterval, which re-arms from when its callback
   // ran: batch k is due one interval after batch k - 1 started, not at t0 + k intervals.
@@ -27,7 +27,7 @@ export async function rxjsTrial(p: TrialParams): Promise<LatencyTrial> {
       let matches = 0;
       for (let i = 0; i < batch.length; i++) if (batch[i]!.includes(p.pattern)) matches++;
       processed += batch.length;
-      recorder.batchDone(processed, Math.max(0, start - due));
+      recorder.batchDone(processed, Math.max(0, start - due), matches);
       return matches;
     }),
   ).subscribe();

@@ -42,6 +42,11 @@ export class RateProducer {
     return this.produced;
   }
 
+  /** Record `i` (0-based) of the offer. */
+  record(i: number): string {
+    return this.pool[i % this.pool.length]!;
+  }
+
   /** When record `i` (0-based) was due, on the `performance.now()` clock. */
   dueTime(i: number): number {
     return this.startMs + (i * 1000) / this.ratePerSec;

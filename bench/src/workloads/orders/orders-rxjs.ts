@@ -4,11 +4,12 @@ import { parseOrder } from '@kindling/example-orders-dashboard/src/order.ts';
 import type { SystemModule } from '../../harness/workload.ts';
 import { writeBatchFolder } from './batch-folder.ts';
 import type { OrdersInput } from './orders-input.ts';
-import { OrdersState, aggregateOrders } from './orders-state.ts';
+import { summaryLines } from './orders-state.ts';
+import { RxDashboard, rxTally } from './orders-rxjs-state.ts';
 
 /**
  * The orders dashboard in RxJS: the files' lines one by one, `bufferCount` into batches (one
- * file each), parse, `scan` the cumulative state, write each batch's folder.
+ * file each), parse, tally, `scan` the running state, write each batch's folder.
  */
 export const ordersRxjs: SystemModule<OrdersInput> = {
   run: (input, ctx) => new Promise<void>((resolve, reject) => {
@@ -16,8 +17,8 @@ export const ordersRxjs: SystemModule<OrdersInput> = {
     from(input.files).pipe(
       concatMap((path) => readFileSync(path, 'utf8').split('\n').filter((l) => l !== '')),
       bufferCount(input.linesPerFile),
-      map((lines) => aggregateOrders(lines.flatMap(parseOrder))),
-      scan((acc, b) => { acc.lines = acc.state.push(b); return acc; }, { state: new OrdersState(input.windowBatches), lines: [] as string[] }),
+      map((lines) => rxTally(lines.flatMap(parseOrder))),
+      scan((acc, t) => { acc.lines = summaryLines(acc.state.next(t)); return acc; }, { state: new RxDashboard(input.windowBatches), lines: [] as string[] }),
       tap((acc) => writeBatchFolder(ctx.outDir, (batch + 1) * 1000, acc.lines)),
     ).subscribe({ next: () => ctx.emit(batch++, 1), error: reject, complete: resolve });
   }),

@@ -41,8 +41,8 @@ export class OrdersState {
     this.ring = new Array(windowBatches);
   }
 
-  /** Folds in one batch and returns its output lines, formatted as the book's job prints them. */
-  push(batch: OrdersBatch): string[] {
+  /** Folds in one batch and returns what the dashboard shows for it. */
+  step(batch: OrdersBatch): OrdersSummary {
     for (const [client, v] of batch.volumeByClient) this.volumeByClient.set(client, (this.volumeByClient.get(client) ?? 0) + v);
     const slot = this.batches++ % this.ring.length;
     const leaving = this.batches > this.windowBatches ? this.ring[slot] : undefined;
@@ -55,11 +55,29 @@ export class OrdersState {
         else this.window.set(s, left);
       }
     }
-    const lines: string[] = [];
-    if (batch.buys > 0) lines.push(`(BUYS,List(${batch.buys}))`);
-    if (batch.sells > 0) lines.push(`(SELLS,List(${batch.sells}))`);
-    lines.push(`(TOP5CLIENTS,List(${top5(this.volumeByClient).join(', ')}))`);
-    lines.push(`(TOP5STOCKS,List(${top5(this.window).join(', ')}))`);
-    return lines;
+    return { buys: batch.buys, sells: batch.sells, topClients: top5(this.volumeByClient), topStocks: top5(this.window) };
   }
+
+  /** Folds in one batch and returns its output lines, formatted as the book's job prints them. */
+  push(batch: OrdersBatch): string[] {
+    return summaryLines(this.step(batch));
+  }
+}
+
+/** One batch of the dashboard: buys and sells of the batch, the top 5 clients and stocks so far. */
+export interface OrdersSummary {
+  buys: number;
+  sells: number;
+  topClients: number[];
+  topStocks: string[];
+}
+
+/** A summary as the lines of the book's batch folder (`(BUYS,List(5020))`, ...). */
+export function summaryLines(s: OrdersSummary): string[] {
+  const lines: string[] = [];
+  if (s.buys > 0) lines.push(`(BUYS,List(${s.buys}))`);
+  if (s.sells > 0) lines.push(`(SELLS,List(${s.sells}))`);
+  lines.push(`(TOP5CLIENTS,List(${s.topClients.join(', ')}))`);
+  lines.push(`(TOP5STOCKS,List(${s.topStocks.join(', ')}))`);
+  return lines;
 }

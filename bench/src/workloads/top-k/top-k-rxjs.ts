@@ -1,8 +1,7 @@
 import { bufferCount, from, map, scan } from 'rxjs';
 import type { SystemModule } from '../../harness/workload.ts';
 import type { TextInput } from '../text/text-input.ts';
-import { topK } from '../text/top-k.ts';
-import { WindowCounts, countWords } from '../text/window-counts.ts';
+import { RxWordWindow, rxCountWords, rxTopK } from '../text/rxjs-word-window.ts';
 
 /** TopKCount in RxJS: `bufferCount` into batches, `scan` the window counts, rank each. */
 export const topKRxjs: SystemModule<TextInput> = {
@@ -10,9 +9,9 @@ export const topKRxjs: SystemModule<TextInput> = {
     let batch = 0;
     from(input.records).pipe(
       bufferCount(input.perBatch),
-      map(countWords),
-      scan((window, counts) => { window.push(counts); return window; }, new WindowCounts(input.window, true)),
-      map((window) => topK(window.current(), input.topK)),
+      map(rxCountWords),
+      scan((acc, counts) => { acc.counts = acc.window.next(counts); return acc; }, { window: new RxWordWindow(input.window, true), counts: new Map<string, number>() }),
+      map((acc) => rxTopK(acc.counts, input.topK)),
     ).subscribe({ next: (top) => ctx.emit(batch++, top), error: reject, complete: resolve });
   }),
 };

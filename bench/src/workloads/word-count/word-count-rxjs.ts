@@ -1,7 +1,7 @@
 import { bufferCount, from, map, scan } from 'rxjs';
 import type { SystemModule } from '../../harness/workload.ts';
 import type { TextInput } from '../text/text-input.ts';
-import { WindowCounts, countWords } from '../text/window-counts.ts';
+import { RxWordWindow, rxCountWords } from '../text/rxjs-word-window.ts';
 
 /** WordCount in RxJS: records one by one, `bufferCount` into batches, `scan` the window. */
 export function wordCountRxjs(inverse: boolean): SystemModule<TextInput> {
@@ -9,12 +9,12 @@ export function wordCountRxjs(inverse: boolean): SystemModule<TextInput> {
     run: (input, ctx) => new Promise<void>((resolve, reject) => {
       from(input.records).pipe(
         bufferCount(input.perBatch),
-        map(countWords),
+        map(rxCountWords),
         scan((acc, counts) => {
           acc.batch++;
-          acc.counts = acc.window.push(counts);
+          acc.counts = acc.window.next(counts);
           return acc;
-        }, { window: new WindowCounts(input.window, inverse), batch: -1, counts: new Map<string, number>() }),
+        }, { window: new RxWordWindow(input.window, inverse), batch: -1, counts: new Map<string, number>() }),
       ).subscribe({ next: (s) => ctx.emit(s.batch, s.counts), error: reject, complete: resolve });
     }),
   };

@@ -4,6 +4,7 @@ import { PartitionEvaluator } from './partition-evaluator.ts';
 import { runShuffleMapTask } from './shuffle-writer.ts';
 import type { RDD } from '../rdd/rdd.ts';
 import type { Task } from './task.ts';
+import type { ResultStageSpec, StageSpec } from './stage-spec.ts';
 import type { TaskContext } from './task-context.ts';
 import type { TaskScheduler } from './task-scheduler.ts';
 import type { JobListener } from './job-listener.ts';
@@ -28,7 +29,10 @@ export class DAGScheduler {
   private nextStageId = 0;
   readonly listeners: JobListener[] = [];
 
-  constructor(private readonly taskScheduler: TaskScheduler, private readonly blockManager: BlockManager) {}
+  constructor(private taskScheduler: TaskScheduler, private readonly blockManager: BlockManager) {}
+
+  /** Replaces where tasks run (`local[N]` with a replicated graph: worker threads). */
+  setTaskScheduler(taskScheduler: TaskScheduler): void { this.taskScheduler = taskScheduler; }
 
   async runJob<T, U>(
     rdd: RDD<T>,
@@ -48,10 +52,12 @@ export class DAGScheduler {
         shuffleStagesRun++;
       }
       const stageId = this.nextStageId++;
+      const stage: StageSpec = { kind: 'result', rdd: root, func: func as unknown as ResultStageSpec['func'], callSite };
       const tasks: Task<U>[] = partitions.map((p) => ({
         jobId,
         stageId,
         partitionId: p,
+        stage,
         run: () => {
           const ev = new PartitionEvaluator(jobId, stageId, p);
           const data = ev.evaluate(rdd, p);
@@ -150,11 +156,13 @@ export class DAGScheduler {
     const n = dep.rdd.getNumPartitions();
     const outputs: unknown[][][] = [];
     const tasks: Task<void>[] = [];
+    const stage: StageSpec = { kind: 'shuffleMap', dep, child, outputs };
     for (let m = 0; m < n; m++) {
       tasks.push({
         jobId,
         stageId,
         partitionId: m,
+        stage,
         run: () => {
           const ev = new PartitionEvaluator(jobId, stageId, m);
           try {

@@ -70,6 +70,9 @@ export class PartitionEvaluator implements TaskContext {
     return blocks;
   }
 
+  /** A partition already available without computing it (persisted; subclasses add more). */
+  protected storedPartition(rdd: RDD<unknown>, split: number): readonly unknown[] | undefined { return rdd.getStoredPartition(split); }
+
   /** Evaluates partition `split` of `root`. */
   evaluate<T>(root: RDD<T>, split: number): readonly T[] {
     const stack: Frame[] = [{ rdd: root as RDD<unknown>, split, parents: undefined, fused: undefined }];
@@ -83,7 +86,7 @@ export class PartitionEvaluator implements TaskContext {
         continue;
       }
       if (f.parents === undefined) {
-        const stored = f.rdd.getStoredPartition(f.split);
+        const stored = this.storedPartition(f.rdd, f.split);
         if (stored !== undefined) {
           memo.set(key, stored);
           stack.pop();

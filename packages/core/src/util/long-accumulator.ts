@@ -28,6 +28,12 @@ export class LongAccumulator {
   get avg(): number { return this.total / this.n; }
 
   /** True when nothing was added since creation or the last reset. */
+  /** Adds a delta measured elsewhere (a worker thread's task): `sum` over `count` additions. @internal */
+  addDelta(sum: number, count: number): void {
+    this.total += sum;
+    this.n += count;
+  }
+
   isZero(): boolean { return this.total === 0 && this.n === 0; }
 
   reset(): void {

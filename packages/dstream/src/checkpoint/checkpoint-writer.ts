@@ -61,6 +61,8 @@ export class CheckpointWriter implements BatchCheckpointing {
   writeError: Error | undefined;
   /** Files written so far by this process (for tests and tools). */
   writes = 0;
+  /** The last checkpoint written: its batch, when, how long the write took and its file (for the UI). */
+  lastWritten: { batchTime: number; writtenAt: number; durationMs: number; file: string } | undefined;
 
   constructor(
     private readonly ssc: StreamingContext,
@@ -232,7 +234,9 @@ export class CheckpointWriter implements BatchCheckpointing {
 
   private async writeOne(cp: MetadataCheckpoint, durable: boolean, completion: boolean): Promise<void> {
     try {
-      await this.store.write(cp, durable);
+      const started = Date.now();
+      const file = await this.store.write(cp, durable);
+      this.lastWritten = { batchTime: cp.batchTime, writtenAt: Date.now(), durationMs: Date.now() - started, file };
       this.writes++;
       this.markDurable(cp.sequence);
     } catch (e) {

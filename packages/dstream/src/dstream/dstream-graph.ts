@@ -20,8 +20,14 @@ export class DStreamGraph {
 
   constructor(readonly batchDuration: Duration) {}
 
+  /** Every stream created on this context, in creation order (streams cannot be added after start). @internal */
+  readonly createdStreams: DStream<unknown>[] = [];
+
   /** @internal */
-  nextStreamPosition(): number { return this.positions++; }
+  nextStreamPosition(stream?: DStream<unknown>): number {
+    if (stream !== undefined) this.createdStreams.push(stream);
+    return this.positions++;
+  }
 
   /** Registers an input stream; returns its numeric id. @internal */
   addInputStream(stream: InputDStream<unknown>): number {

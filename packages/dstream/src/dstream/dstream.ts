@@ -73,7 +73,7 @@ export abstract class DStream<T> {
 
   constructor(readonly ssc: StreamingContext) {
     ssc.assertCanAddStreams();
-    this.position = ssc.graph.nextStreamPosition();
+    this.position = ssc.graph.nextStreamPosition(this as DStream<unknown>);
   }
 
   /** The parent streams. */

@@ -35,8 +35,11 @@ export interface BlockBatchInput {
   readonly blocks: readonly ReceivedBlockInfo[];
 }
 
-/** One topic partition's slice of a batch: offsets `fromOffset` (inclusive) to `untilOffset` (exclusive). */
-export interface OffsetRange {
+/**
+ * One topic partition's slice of a batch, as plain data: offsets `fromOffset` (inclusive) to
+ * `untilOffset` (exclusive). The `OffsetRange` class has this shape (and Spark's methods).
+ */
+export interface OffsetRangeDescription {
   readonly topic: string;
   readonly partition: number;
   readonly fromOffset: number;
@@ -46,5 +49,5 @@ export interface OffsetRange {
 /** The offset ranges of one batch of a partitioned log source (one RDD partition per range). */
 export interface OffsetRangeBatchInput {
   readonly kind: 'offsets';
-  readonly ranges: readonly OffsetRange[];
+  readonly ranges: readonly OffsetRangeDescription[];
 }

@@ -12,6 +12,8 @@ import type { StreamingContext } from '../streaming-context.ts';
  * Optional protocol:
  * - `hasPendingInput()` tells `ssc.processAllAvailable()` whether there is input not yet
  *   assigned to a batch.
+ * - `prepareBatch(time)`: asynchronous work a new batch needs before the synchronous
+ *   `compute(time)` (a log source asks the log where it ends); the job generator awaits it.
  * - `reportInputInfo(time, numRecords)` from `compute` fills `BatchInfo.numRecords`.
  * - `assignInput(time, description)` / `assignedInput(time)`: a replayable description of what
  *   each batch read (file names, offset ranges). `compute(time)` should consult
@@ -62,6 +64,14 @@ export abstract class InputDStream<T, D = unknown> extends DStream<T> {
 
   /** True while the source has input not yet assigned to a batch (for `processAllAvailable`). */
   hasPendingInput?(): boolean;
+
+  /**
+   * Asynchronous work before batch `validTime` is generated (e.g. asking a log for its end
+   * offsets), awaited by the job generator before it calls `compute(validTime)`. Batches are
+   * still generated one at a time, in time order. It should not reject: a source that cannot
+   * prepare lets `compute` decide (run empty, or fail the batch).
+   */
+  prepareBatch?(validTime: Time): Promise<void>;
 
   /** True when batches can be replayed from `assignedInputs()` after recovery. */
   get isReplayable(): boolean { return false; }

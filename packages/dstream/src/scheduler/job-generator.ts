@@ -6,6 +6,7 @@ import type { InputInfoTracker } from './input-info-tracker.ts';
 import type { Job } from './job.ts';
 import { JobSet } from './job-set.ts';
 import type { JobScheduler } from './job-scheduler.ts';
+import type { InputDStream } from '../input/input-dstream.ts';
 import { planSharedRDDs } from './shared-rdd-planner.ts';
 
 const log = getLogger('JobGenerator');
@@ -27,6 +28,17 @@ export class JobGenerator {
   private nextTime = 0;
   private stopped = false;
   private started = false;
+  /** The batches being generated after their inputs' asynchronous preparation (in order). */
+  private generating: Promise<void> = Promise.resolve();
+  /** Called after a batch's jobs ran (or failed) and its metadata was cleared. */
+  readonly batchCompletionHooks: ((jobSet: JobSet) => void)[] = [];
+  /** Called right after a batch's jobs were generated and queued. */
+  readonly batchGeneratedHooks: ((jobSet: JobSet) => void)[] = [];
+  /**
+   * Called right after a batch's jobs were generated, before they are queued (so before any of
+   * them runs): the worker threads of a replicated graph learn of the batch here.
+   */
+  readonly jobSetCreatedHooks: ((jobSet: JobSet) => void)[] = [];
   /** Metadata checkpointing, told of every generated and completed batch (given to `start`). */
   private checkpointing: BatchCheckpointing | undefined;
   /**
@@ -78,8 +90,13 @@ export class JobGenerator {
     }
     await this.graph.startInputs();
     this.started = true;
-    for (const t of recovery?.replayTimes ?? []) if (t.milliseconds < this.nextTime) this.generateJobs(t);
-    this.generateUpTo(this.catchUpUntil);
+    const preparing = this.graph.inputStreams.filter((s) => s.prepareBatch !== undefined);
+    for (const t of recovery?.replayTimes ?? []) {
+      if (t.milliseconds >= this.nextTime) continue;
+      if (preparing.length > 0) await this.prepareInputs(preparing, t);
+      this.generateJobs(t);
+    }
+    await this.generateUpTo(this.catchUpUntil);
     if (this.clock instanceof ManualClock) this.clock.setAdvanceHook((t) => this.onAdvance(t));
     this.loop().catch((e: unknown) => {
       log.error('The batch timer stopped on an unexpected error', e);
@@ -97,17 +114,17 @@ export class JobGenerator {
     while (!this.stopped) {
       await this.clock.waitTillTime(this.nextTime);
       if (this.stopped) return;
-      this.generateUpTo(this.clock.getTimeMillis());
+      await this.generateUpTo(this.clock.getTimeMillis());
       if (this.isCatchingUpFull()) await this.whenRoom();
     }
   }
 
   private async onAdvance(now: number): Promise<void> {
-    this.generateUpTo(now);
+    await this.generateUpTo(now);
     // Missed batches not generated yet are due by `now` too.
     while (!this.stopped && this.nextTime <= now) {
       await this.whenRoom();
-      this.generateUpTo(now);
+      await this.generateUpTo(now);
     }
     return this.scheduler().waitForBatchesUpTo(now);
   }
@@ -130,14 +147,37 @@ export class JobGenerator {
 
   /**
    * Generates every batch due by `now`, in time order; missed batches of a recovery only while
-   * fewer than {@link CATCH_UP_QUEUE_LIMIT} batches are queued.
+   * fewer than {@link CATCH_UP_QUEUE_LIMIT} batches are queued. Synchronous unless an input
+   * stream has a `prepareBatch` step: then each batch awaits its inputs' preparation first,
+   * and concurrent calls queue behind each other so that batches stay in order.
    */
-  generateUpTo(now: number): void {
-    while (this.started && !this.stopped && this.nextTime <= now && !this.isCatchingUpFull()) {
-      const time = new Time(this.nextTime);
-      this.nextTime += this.period.milliseconds;
-      this.generateJobs(time);
+  generateUpTo(now: number): void | Promise<void> {
+    const preparing = this.graph.inputStreams.filter((s) => s.prepareBatch !== undefined);
+    if (preparing.length === 0) {
+      while (this.started && !this.stopped && this.nextTime <= now && !this.isCatchingUpFull()) {
+        const time = new Time(this.nextTime);
+        this.nextTime += this.period.milliseconds;
+        this.generateJobs(time);
+      }
+      return;
     }
+    this.generating = this.generating.then(async () => {
+      while (this.started && !this.stopped && this.nextTime <= now && !this.isCatchingUpFull()) {
+        const time = new Time(this.nextTime);
+        this.nextTime += this.period.milliseconds;
+        await this.prepareInputs(preparing, time);
+        if (this.stopped) return;
+        this.generateJobs(time);
+      }
+    });
+    return this.generating;
+  }
+
+  /** Awaits the inputs' `prepareBatch(time)`; a failure is the input's to handle in `compute`. */
+  private async prepareInputs(inputs: readonly InputDStream<unknown>[], time: Time): Promise<void> {
+    await Promise.all(inputs.map((s) => s.prepareBatch!(time).catch((e: unknown) => {
+      log.warn(`Batch ${time}: ${s.name()} could not prepare (${e instanceof Error ? e.message : String(e)}); generating the batch anyway`);
+    })));
   }
 
   private generateJobs(time: Time): void {
@@ -165,9 +205,11 @@ export class JobGenerator {
       log.warn(`Batch ${time}: could not keep the RDDs its outputs share (${e instanceof Error ? e.message : String(e)}); they will be recomputed per output`);
     }
     const jobSet = new JobSet(time, jobs, this.inputInfoTracker.getInfo(time), shared);
+    for (const hook of this.jobSetCreatedHooks) hook(jobSet);
     // Captured before the batch is queued: its "generated" checkpoint is what its outputs wait for.
     this.checkpointing?.batchGenerated(jobSet);
     this.scheduler().submitJobSet(jobSet, this.checkpointing);
+    for (const hook of this.batchGeneratedHooks) hook(jobSet);
   }
 
   /** After a batch: release its shared RDDs, forget old RDDs, tell checkpointing, catch up. */
@@ -176,10 +218,14 @@ export class JobGenerator {
     this.graph.clearMetadata(jobSet.time);
     this.inputInfoTracker.cleanup(jobSet.time.plus(this.period));
     this.checkpointing?.batchCompleted(jobSet);
+    for (const hook of this.batchCompletionHooks) hook(jobSet);
     const t = jobSet.time.milliseconds;
     if (t <= this.catchUpUntil && this.catchUp.total > 0 && t >= this.catchUpUntil - (this.catchUp.total - 1) * this.period.milliseconds) this.logCatchUp(t);
     if (this.roomWaiters.length > 0) this.wakeRoomWaiters();
-    else if (this.nextTime <= this.catchUpUntil) this.generateUpTo(this.catchUpUntil);
+    else if (this.nextTime <= this.catchUpUntil) {
+      const generating = this.generateUpTo(this.catchUpUntil);
+      if (generating !== undefined) generating.catch((e: unknown) => log.error('Generating missed batches failed', e));
+    }
   }
 
   private logCatchUp(time: number): void {

@@ -4,6 +4,8 @@ import { Seconds } from '@kindling/core';
 import type { DStream } from '../internal.ts';
 import { StreamingContext } from '../internal.ts';
 import { TestInputDStream } from './test-input-dstream.ts';
+import type { TestGraphModule, TestGraphSpec } from './test-graph.ts';
+import { graphWorkerPoolOf } from '../parallel/build-graph.ts';
 
 /** Options shared by {@link runStreamingTest} and {@link runStreamingTest2}. */
 export interface StreamingTestOptions {
@@ -26,20 +28,44 @@ export interface StreamingTestOptions {
    * in a test setup file.
    */
   logLevel?: LogLevel;
+  /** More configuration, e.g. `{ 'spark.default.parallelism': 2 }`. */
+  conf?: Readonly<Record<string, string | number | boolean>>;
+  /**
+   * Called after the run with where it ran: with a `graph` under `local[N]`, the worker
+   * threads and the tasks each ran (so a test can check that it did not fall back to one thread).
+   */
+  report?: (report: StreamingTestReport) => void;
+}
+
+/** Where a test run's tasks ran. */
+export interface StreamingTestReport {
+  /** Worker threads that built the graph (0: the main thread ran everything). */
+  readonly workerThreads: number;
+  /** Tasks run in each worker thread. */
+  readonly tasksPerWorker: readonly number[];
 }
 
 /** A pipeline over one test input. */
 export interface StreamingTest<T, U> extends StreamingTestOptions {
   /** One array per batch; `undefined` for a batch whose input has no RDD. */
   input: readonly (readonly T[] | undefined)[];
-  operation: (stream: DStream<T>) => DStream<U>;
+  /** The pipeline, built inline (runs on the main thread). Give this or `graph`. */
+  operation?: (stream: DStream<T>) => DStream<U>;
+  /**
+   * The pipeline as a module export `(inputs, args) => DStream` (inputs: `[stream]`): with a
+   * `local[N]` master it runs in N worker threads, as `ssc.buildGraph` does.
+   */
+  graph?: TestGraphModule;
 }
 
 /** A pipeline over two test inputs. */
 export interface StreamingTest2<T1, T2, U> extends StreamingTestOptions {
   input1: readonly (readonly T1[] | undefined)[];
   input2: readonly (readonly T2[] | undefined)[];
-  operation: (s1: DStream<T1>, s2: DStream<T2>) => DStream<U>;
+  /** The pipeline, built inline. Give this or `graph`. */
+  operation?: (s1: DStream<T1>, s2: DStream<T2>) => DStream<U>;
+  /** The pipeline as a module export `(inputs, args) => DStream` (inputs: `[stream1, stream2]`). */
+  graph?: TestGraphModule;
 }
 
 /**
@@ -63,30 +89,49 @@ export interface StreamingTest2<T1, T2, U> extends StreamingTestOptions {
  * ```
  */
 export function runStreamingTest<T, U>(test: StreamingTest<T, U>): Promise<U[][]> {
-  return runWith(test, test.input.length, (ssc, n) => test.operation(new TestInputDStream<T>(ssc, test.input, n)));
+  return runWith(test, test.input.length, (ssc, n) => {
+    if (test.graph !== undefined) return buildFromModule<U>(ssc, test.graph, [test.input], n);
+    if (test.operation === undefined) throw new Error('runStreamingTest needs an operation or a graph module');
+    return test.operation(new TestInputDStream<T>(ssc, test.input, n));
+  });
 }
 
 /** {@link runStreamingTest} for an operation over two inputs (joins, cogroup, union...). */
 export function runStreamingTest2<T1, T2, U>(test: StreamingTest2<T1, T2, U>): Promise<U[][]> {
-  return runWith(test, Math.max(test.input1.length, test.input2.length), (ssc, n) =>
-    test.operation(new TestInputDStream<T1>(ssc, test.input1, n), new TestInputDStream<T2>(ssc, test.input2, n)));
+  return runWith(test, Math.max(test.input1.length, test.input2.length), (ssc, n) => {
+    if (test.graph !== undefined) return buildFromModule<U>(ssc, test.graph, [test.input1, test.input2], n);
+    if (test.operation === undefined) throw new Error('runStreamingTest2 needs an operation or a graph module');
+    return test.operation(new TestInputDStream<T1>(ssc, test.input1, n), new TestInputDStream<T2>(ssc, test.input2, n));
+  });
 }
 
-async function runWith<U>(options: StreamingTestOptions, inputBatches: number, build: (ssc: StreamingContext, numPartitions: number) => DStream<U>): Promise<U[][]> {
+function buildFromModule<U>(ssc: StreamingContext, graph: TestGraphModule, inputs: TestGraphSpec['inputs'], numPartitions: number): Promise<DStream<U>> {
+  const module = graph.module instanceof URL ? graph.module.href : graph.module;
+  const spec: TestGraphSpec = { inputs, numPartitions, module, exportName: graph.exportName, args: graph.args };
+  const ext = /\.ts$/.test(import.meta.url) ? '.ts' : '.js';
+  return ssc.buildGraph<DStream<U>>(new URL(`./test-graph${ext}`, import.meta.url), 'buildTestGraph', spec);
+}
+
+async function runWith<U>(options: StreamingTestOptions, inputBatches: number, build: (ssc: StreamingContext, numPartitions: number) => DStream<U> | Promise<DStream<U>>): Promise<U[][]> {
   const batch = options.batchDuration ?? Seconds(1);
   const conf = new SparkConf().setMaster(options.master ?? 'local[2]').setAppName('kindling-streaming-test').set('spark.streaming.clock', 'manual');
+  for (const [k, v] of Object.entries(options.conf ?? {})) conf.set(k, v);
   const previousLevel = getLogLevel();
   if (options.logLevel !== undefined) setLogLevel(options.logLevel);
   const ssc = new StreamingContext(conf, batch);
   const outputs: U[][] = [];
   try {
     if (options.checkpointDir !== undefined) ssc.checkpoint(options.checkpointDir);
-    const stream = build(ssc, options.numPartitions ?? 2);
+    const stream = await build(ssc, options.numPartitions ?? 2);
     stream.foreachRDD(async (rdd) => { outputs.push(await rdd.collect()); });
     await ssc.start();
     const clock = ssc.clock as ManualClock;
     const numBatches = options.numBatches ?? inputBatches;
     for (let i = 0; i < numBatches; i++) await clock.advance(batch.milliseconds);
+    if (options.report !== undefined) {
+      const pool = graphWorkerPoolOf(ssc);
+      options.report({ workerThreads: pool?.workers.length ?? 0, tasksPerWorker: pool?.tasksPerWorker() ?? [] });
+    }
   } finally {
     await ssc.stop(true, false);
     setLogLevel(previousLevel);

@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import { SparkConf } from '@kindling/core';
+import type { RDD } from '@kindling/core';
+import { Minutes, Seconds, StreamingContext } from '@kindling/dstream';
+import type { ManualClock } from '@kindling/dstream';
+import { parseOrder } from '@kindling/example-orders-dashboard/src/order.ts';
+import type { SystemModule } from '../../harness/workload.ts';
+import type { OrdersInput } from '../orders/orders-input.ts';
+import type { OrdersSummary } from '../orders/orders-state.ts';
+
+function sum(xs: readonly number[]): number {
+  let s = 0;
+  for (const x of xs) s += x;
+  return s;
+}
+
+/**
+ * The book's chapter 6 listing as a Spark user writes it: no `cache()`, each top 5 by `sortBy` +
+ * `zipWithIndex`, and its three branches collected by three output operations. Input: a
+ * `queueStream` of `sc.textFile` RDDs, one batch file per 1 s batch on a manual clock.
+ */
+export const ordersBookKindling: SystemModule<OrdersInput> = {
+  async run(input, ctx) {
+    const conf = new SparkConf().setMaster('local[1]').setAppName('bench-orders-book').set('spark.streaming.clock', 'manual');
+    const ssc = new StreamingContext(conf, Seconds(1));
+    const sc = ssc.sparkContext;
+    const queue: RDD<string>[] = [];
+
+    const orders = ssc.queueStream(queue).flatMap(parseOrder);
+    const numPerType = orders.map((o) => [o.buy, 1] as [boolean, number]).reduceByKey((c1, c2) => c1 + c2);
+    const amountPerClient = orders.map((o) => [o.clientId, o.amount * o.price] as [number, number]);
+    const amountState = amountPerClient.updateStateByKey((vals: number[], totalOpt: number | undefined) =>
+      totalOpt !== undefined ? sum(vals) + totalOpt : sum(vals));
+    const top5clients = amountState.transform((rdd) => rdd
+      .sortBy((x) => x[1], false)
+      .map((x) => x[0])
+      .zipWithIndex()
+      .filter((x) => x[1] < 5));
+    const stocksPerWindow = orders
+      .map((x) => [x.symbol, x.amount] as [string, number])
+      .reduceByKeyAndWindow((a1, a2) => a1 + a2, Minutes(60));
+    const topStocks = stocksPerWindow.transform((rdd) => rdd
+      .sortBy((x) => x[1], false)
+      .map((x) => x[0])
+      .zipWithIndex()
+      .filter((x) => x[1] < 5));
+
+    const summaries = new Map<number, OrdersSummary>();
+    const summary = (ms: number): OrdersSummary => {
+      let s = summaries.get(ms);
+      if (s === undefined) summaries.set(ms, s = { buys: 0, sells: 0, topClients: [], topStocks: [] });
+      return s;
+    };
+    numPerType.foreachRDD(async (rdd, time) => {
+      const s = summary(time.milliseconds);
+      for (const [buy, n] of await rdd.collect()) {
+        if (buy) s.buys = n;
+        else s.sells = n;
+      }
+    });
+    top5clients.foreachRDD(async (rdd, time) => {
+      summary(time.milliseconds).topClients = (await rdd.collect()).map((x) => x[0]);
+    });
+    topStocks.foreachRDD(async (rdd, time) => {
+      const s = summary(time.milliseconds);
+      s.topStocks = (await rdd.collect()).map((x) => x[0]);
+      summaries.delete(time.milliseconds);
+      ctx.emit(time.milliseconds / 1000 - 1, s);
+    });
+    ssc.checkpoint(join(ctx.outDir, 'checkpoint'));
+
+    await ssc.start();
+    try {
+      const clock = ssc.clock as ManualClock;
+      for (const file of input.files) {
+        queue.push(sc.textFile(file));
+        await clock.advance(1000);
+      }
+    } finally {
+      await ssc.stop(true, false);
+    }
+  },
+};

@@ -1,0 +1,266 @@
+import { NarrowDependency, ShuffleDependency } from '../rdd/dependency.ts';
+import { RDDComputeError } from '../rdd/rdd-compute-error.ts';
+import type { RDD } from '../rdd/rdd.ts';
+import type { LongAccumulator } from '../util/long-accumulator.ts';
+import { PartitionEvaluator } from './partition-evaluator.ts';
+import type { ReplicatedRDDs } from './replicated-rdds.ts';
+import { decodeBlock, encodeBlock, type EncodedBlock } from './shuffle-block-codec.ts';
+import { runShuffleMapTask } from './shuffle-writer.ts';
+import { serializeError } from './worker-errors.ts';
+import type { EvaluateRequest, PeerMessage, PreparedState, ShuffleMapRequest, TaskRequest, WorkerReply } from './worker-protocol.ts';
+
+/** A port to another worker thread (a `MessagePort`). @internal */
+export interface PeerPort {
+  postMessage(message: unknown, transfer?: readonly ArrayBuffer[]): void;
+}
+
+type BlocksMessage = Extract<PeerMessage, { type: 'blocks' }>;
+
+/**
+ * The task side of a worker thread of a replicated graph. It owns the partitions `p` with
+ * `p mod size === rank` (so one-to-one chains stay on one thread): it computes the partitions
+ * of replicated RDDs the driver asks for, and runs the map side of shuffles for the map
+ * partitions it owns, sending each reduce partition's block straight to that partition's
+ * owner (all-to-all over `MessagePort`s, columnar where it can). A reduce partition read by a
+ * thread that does not own it is fetched from its owner first.
+ * @internal
+ */
+export class WorkerExecutor {
+  private readonly received = new Map<string, BlocksMessage[]>();
+  private readonly receivedWaiters = new Map<string, () => void>();
+  private nextFetchId = 0;
+  private readonly fetches = new Map<number, { resolve: (b: readonly (EncodedBlock | undefined)[]) => void; reject: (e: Error) => void }>();
+  /** Tasks run so far (the driver's tests check that work really happened here). */
+  tasksRun = 0;
+
+  constructor(
+    readonly rank: number,
+    readonly size: number,
+    private readonly registry: ReplicatedRDDs,
+    private readonly peers: readonly (PeerPort | undefined)[],
+    private readonly accumulators: () => readonly LongAccumulator[],
+  ) {}
+
+  /** Runs a request from the driver; never throws (errors go into the reply). */
+  async handle(request: TaskRequest): Promise<{ reply: WorkerReply; transfer: ArrayBuffer[] }> {
+    const transfer: ArrayBuffer[] = [];
+    const before = this.tasksRun;
+    try {
+      const result = request.type === 'evaluate' ? await this.evaluate(request, transfer) : await this.shuffleMap(request, transfer);
+      return { reply: { type: 'reply', id: request.id, ok: true, result, accumulators: this.drainAccumulators(), tasks: this.tasksRun - before }, transfer };
+    } catch (e) {
+      return { reply: { type: 'reply', id: request.id, ok: false, error: serializeError(e), accumulators: this.drainAccumulators(), tasks: this.tasksRun - before }, transfer: [] };
+    }
+  }
+
+  /** Handles a message from worker `from`. */
+  onPeerMessage(message: PeerMessage): void {
+    if (message.type === 'blocks') {
+      let list = this.received.get(message.token);
+      if (list === undefined) this.received.set(message.token, (list = []));
+      list.push(message);
+      this.receivedWaiters.get(message.token)?.();
+    } else if (message.type === 'fetch') {
+      this.answerFetch(message);
+    } else {
+      const f = this.fetches.get(message.reqId);
+      if (f === undefined) return;
+      this.fetches.delete(message.reqId);
+      if (message.error !== undefined) f.reject(new Error(message.error));
+      else f.resolve(message.blocks ?? []);
+    }
+  }
+
+  private drainAccumulators(): [number, number, number][] {
+    const out: [number, number, number][] = [];
+    const accs = this.accumulators();
+    for (let i = 0; i < accs.length; i++) {
+      const a = accs[i]!;
+      if (a.isZero()) continue;
+      out.push([i, a.sum, a.count]);
+      a.reset();
+    }
+    return out;
+  }
+
+  private lookup(key: number, what: string): RDD<unknown> {
+    const rdd = this.registry.get(key);
+    if (rdd === undefined) throw new Error(`Worker ${this.rank} no longer holds replicated RDD ${key} (${what}): it was forgotten by its stream; keep it with ssc.remember() if output operations use it later`);
+    return rdd;
+  }
+
+  private applyPrepared(states: readonly PreparedState[]): void {
+    for (const s of states) {
+      // An RDD this worker already forgot is not computed here any more.
+      const rdd = this.registry.get(s.key);
+      if (rdd === undefined) continue;
+      const target = s.depIndex === undefined ? rdd : (rdd.dependencies[s.depIndex] as ShuffleDependency).partitioner;
+      (target as unknown as Record<string, unknown>)[s.field] = s.value;
+    }
+  }
+
+  private async evaluate(req: EvaluateRequest, transfer: ArrayBuffer[]): Promise<{ partitions: EncodedBlock[] }> {
+    this.applyPrepared(req.prepared);
+    const rdd = this.lookup(req.key, 'evaluate');
+    const partitions: EncodedBlock[] = [];
+    for (const p of req.partitions) {
+      await this.ensureShuffleBlocks(rdd, p);
+      const data = new PartitionEvaluator(req.jobId, req.stageId, p).evaluate(rdd, p);
+      this.tasksRun++;
+      partitions.push(encodeBlock(data, transfer));
+    }
+    return { partitions };
+  }
+
+  private async shuffleMap(req: ShuffleMapRequest, transfer: ArrayBuffer[]): Promise<undefined> {
+    const token = `${req.jobId}:${req.stageId}`;
+    const outgoing: { m: number; j: number; block: EncodedBlock }[][] = Array.from({ length: this.size }, () => []);
+    const buffers: ArrayBuffer[][] = Array.from({ length: this.size }, () => []);
+    let failure: unknown;
+    let dep: ShuffleDependency | undefined;
+    try {
+      this.applyPrepared(req.prepared);
+      const child = this.lookup(req.childKey, 'shuffle');
+      const d = child.dependencies[req.depIndex];
+      if (!(d instanceof ShuffleDependency)) throw new Error(`Worker ${this.rank}: dependency ${req.depIndex} of ${child.toString()} is not a shuffle (the replicated graphs differ)`);
+      dep = d;
+      const numReduce = d.partitioner.numPartitions;
+      for (const m of req.partitions) {
+        await this.ensureShuffleBlocks(d.rdd as RDD<unknown>, m);
+        let buckets: unknown[][];
+        try {
+          buckets = runShuffleMapTask(d, m, new PartitionEvaluator(req.jobId, req.stageId, m));
+        } catch (e) {
+          if (e instanceof RDDComputeError) throw e;
+          throw new RDDComputeError(child.toString(), m, 'shuffle (map side of) map partition', e);
+        }
+        this.tasksRun++;
+        const local = new Array<unknown[]>(numReduce);
+        for (let j = 0; j < numReduce; j++) {
+          const owner = j % this.size;
+          if (owner === this.rank) local[j] = buckets[j]!;
+          else outgoing[owner]!.push({ m, j, block: encodeBlock(buckets[j]!, buffers[owner]!) });
+        }
+        d.mapOutputs[m] = local;
+      }
+    } catch (e) {
+      failure = e;
+    }
+    // Every peer waits for one message from every worker per stage, failed or not.
+    for (let w = 0; w < this.size; w++) {
+      if (w === this.rank) continue;
+      const msg: PeerMessage = { type: 'blocks', token, from: this.rank, failed: failure !== undefined, blocks: failure === undefined ? outgoing[w]! : [] };
+      this.peers[w]!.postMessage(msg, failure === undefined ? buffers[w]! : []);
+    }
+    const messages = await this.receiveAll(token);
+    if (failure !== undefined) throw failure;
+    const failedPeer = messages.find((m) => m.failed);
+    if (failedPeer !== undefined) throw new PeerStageFailed(failedPeer.from);
+    const numReduce = dep!.partitioner.numPartitions;
+    for (const msg of messages) {
+      for (const { m, j, block } of msg.blocks) {
+        let out = dep!.mapOutputs[m];
+        if (out === undefined) dep!.mapOutputs[m] = out = new Array<unknown[]>(numReduce);
+        out[j] = decodeBlock(block);
+      }
+    }
+    void transfer;
+    return undefined;
+  }
+
+  private receiveAll(token: string): Promise<BlocksMessage[]> {
+    const expected = this.size - 1;
+    const done = (): BlocksMessage[] | undefined => {
+      const list = this.received.get(token) ?? [];
+      if (list.length < expected) return undefined;
+      this.received.delete(token);
+      this.receivedWaiters.delete(token);
+      return list;
+    };
+    const now = done();
+    if (now !== undefined) return Promise.resolve(now);
+    return new Promise((resolve) => {
+      this.receivedWaiters.set(token, () => {
+        const r = done();
+        if (r !== undefined) resolve(r);
+      });
+    });
+  }
+
+  /**
+   * Before computing partition `split` of `root`: every shuffle block its narrow lineage reads
+   * that this thread does not hold (a reduce partition owned by another worker) is fetched.
+   */
+  private async ensureShuffleBlocks(root: RDD<unknown>, split: number): Promise<void> {
+    const seen = new Set<string>();
+    const stack: [RDD<unknown>, number][] = [[root, split]];
+    while (stack.length > 0) {
+      const [rdd, s] = stack.pop()!;
+      const id = `${rdd.id}:${s}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      if (rdd.getStoredPartition(s) !== undefined) continue;
+      const deps = rdd.dependencies;
+      for (let d = 0; d < deps.length; d++) {
+        const dep = deps[d]!;
+        if (dep instanceof NarrowDependency) {
+          for (const ps of dep.getParents(s)) stack.push([dep.rdd as RDD<unknown>, ps]);
+        } else if (dep instanceof ShuffleDependency) {
+          await this.ensureReduceBlocks(rdd, d, dep, s);
+        }
+      }
+    }
+  }
+
+  private async ensureReduceBlocks(child: RDD<unknown>, depIndex: number, dep: ShuffleDependency, split: number): Promise<void> {
+    const numMap = dep.rdd.getNumPartitions();
+    let missing = false;
+    for (let m = 0; m < numMap && !missing; m++) if (dep.mapOutputs[m]?.[split] === undefined) missing = true;
+    if (!missing) return;
+    const owner = split % this.size;
+    const childKey = this.registry.keyOf(child);
+    if (owner === this.rank || childKey === undefined) {
+      throw new Error(`Worker ${this.rank}: the shuffle blocks of reduce partition ${split} of ${child.toString()} are missing (internal scheduler error: the map stage did not run in the workers)`);
+    }
+    const reqId = this.nextFetchId++;
+    const blocks = await new Promise<readonly (EncodedBlock | undefined)[]>((resolve, reject) => {
+      this.fetches.set(reqId, { resolve, reject });
+      const msg: PeerMessage = { type: 'fetch', reqId, from: this.rank, childKey, depIndex, split };
+      this.peers[owner]!.postMessage(msg);
+    });
+    for (let m = 0; m < numMap; m++) {
+      const b = blocks[m];
+      if (b === undefined) throw new Error(`Worker ${owner} has no shuffle block for map partition ${m}, reduce partition ${split} of ${child.toString()}`);
+      let out = dep.mapOutputs[m];
+      if (out === undefined) dep.mapOutputs[m] = out = new Array<unknown[]>(dep.partitioner.numPartitions);
+      out[split] = decodeBlock(b);
+    }
+  }
+
+  private answerFetch(req: Extract<PeerMessage, { type: 'fetch' }>): void {
+    const port = this.peers[req.from]!;
+    try {
+      const child = this.lookup(req.childKey, 'shuffle fetch');
+      const dep = child.dependencies[req.depIndex] as ShuffleDependency;
+      const transfer: ArrayBuffer[] = [];
+      const n = dep.rdd.getNumPartitions();
+      const blocks: (EncodedBlock | undefined)[] = [];
+      for (let m = 0; m < n; m++) {
+        const b = dep.mapOutputs[m]?.[req.split];
+        // Copy before encoding: the owner keeps its own records.
+        blocks.push(b === undefined ? undefined : encodeBlock(b, transfer));
+      }
+      const msg: PeerMessage = { type: 'fetched', reqId: req.reqId, blocks };
+      port.postMessage(msg, transfer);
+    } catch (e) {
+      const msg: PeerMessage = { type: 'fetched', reqId: req.reqId, error: e instanceof Error ? e.message : String(e) };
+      port.postMessage(msg);
+    }
+  }
+}
+
+/** A peer's map tasks failed; the driver reports that worker's own error. @internal */
+export class PeerStageFailed extends Error {
+  override readonly name = 'PeerStageFailed';
+  constructor(readonly peer: number) { super(`the map stage failed in worker ${peer}`); }
+}

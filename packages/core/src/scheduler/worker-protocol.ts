@@ -1,0 +1,81 @@
+import type { EncodedBlock } from './shuffle-block-codec.ts';
+
+/**
+ * Messages between the driver (main thread) and the worker threads of a replicated graph,
+ * and between workers. Plain data only: everything crosses threads by structured clone,
+ * typed arrays by transfer.
+ * @internal
+ */
+
+/** State the driver learned while preparing a job (range bounds, index offsets), replayed in workers. @internal */
+export interface PreparedState {
+  /** The RDD (by replicated key) that holds the state, or the child of the shuffle dependency. */
+  readonly key: number;
+  /** Set for a partitioner's state: the index of the shuffle dependency in the child's dependencies. */
+  readonly depIndex?: number;
+  readonly field: 'bounds' | 'startIndices';
+  readonly value: unknown;
+}
+
+/** Computes partitions of a replicated RDD and sends them back. @internal */
+export interface EvaluateRequest {
+  readonly type: 'evaluate';
+  readonly id: number;
+  readonly jobId: number;
+  readonly stageId: number;
+  readonly key: number;
+  readonly partitions: readonly number[];
+  readonly prepared: readonly PreparedState[];
+}
+
+/** Runs the map side of a shuffle for the given map partitions and exchanges the blocks. @internal */
+export interface ShuffleMapRequest {
+  readonly type: 'shuffleMap';
+  readonly id: number;
+  readonly jobId: number;
+  readonly stageId: number;
+  /** The RDD reading the shuffle, and the index of the shuffle dependency among its dependencies. */
+  readonly childKey: number;
+  readonly depIndex: number;
+  readonly partitions: readonly number[];
+  readonly prepared: readonly PreparedState[];
+}
+
+/** A task-running request. @internal */
+export type TaskRequest = EvaluateRequest | ShuffleMapRequest;
+
+/** An error from a worker, as data. @internal */
+export interface SerializedError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack: string | undefined;
+  /** Set when the error was an `RDDComputeError`. */
+  readonly rdd?: string;
+  readonly partition?: number;
+  readonly what?: string;
+  readonly cause?: SerializedError;
+}
+
+/** A worker's answer to a request with an `id`. @internal */
+export interface WorkerReply {
+  readonly type: 'reply';
+  readonly id: number;
+  readonly ok: boolean;
+  readonly result?: unknown;
+  readonly error?: SerializedError;
+  /** Accumulator deltas since the last reply: `[index, sum, count]`. */
+  readonly accumulators?: readonly (readonly [number, number, number])[];
+  /** Tasks run for this request. */
+  readonly tasks?: number;
+}
+
+/** The result of an evaluate request: the partitions, encoded, in request order. @internal */
+export interface EvaluateResult {
+  readonly partitions: readonly EncodedBlock[];
+}
+
+/** Messages between workers. @internal */
+export type PeerMessage =
+  | { readonly type: 'blocks'; readonly token: string; readonly from: number; readonly failed: boolean; readonly blocks: readonly { readonly m: number; readonly j: number; readonly block: EncodedBlock }[] }
+  | { readonly type: 'fetch'; readonly reqId: number; readonly from: number; readonly childKey: number; readonly depIndex: number; readonly split: number }
+  | { readonly type: 'fetched'; readonly reqId: number; readonly blocks?: readonly (EncodedBlock | undefined)[]; readonly error?: string };

@@ -1,0 +1,269 @@
+import { NarrowDependency, ShuffleDependency } from '../rdd/dependency.ts';
+import { RDDComputeError } from '../rdd/rdd-compute-error.ts';
+import type { RDD } from '../rdd/rdd.ts';
+import type { LongAccumulator } from '../util/long-accumulator.ts';
+import { LocalTaskScheduler } from './local-task-scheduler.ts';
+import { PartitionEvaluator } from './partition-evaluator.ts';
+import type { ReplicatedRDDs } from './replicated-rdds.ts';
+import { decodeBlock } from './shuffle-block-codec.ts';
+import { runShuffleMapTask } from './shuffle-writer.ts';
+import type { ResultStageSpec, ShuffleMapStageSpec } from './stage-spec.ts';
+import type { Task } from './task.ts';
+import type { TaskContext } from './task-context.ts';
+import type { TaskScheduler } from './task-scheduler.ts';
+import { reviveError } from './worker-errors.ts';
+import type { EvaluateResult, PreparedState, WorkerReply } from './worker-protocol.ts';
+import type { WorkerRpc } from './worker-rpc.ts';
+
+/** Counters of where tasks ran (for tests and the driver-overhead figures). @internal */
+export interface WorkerTaskCounts {
+  /** Tasks run in worker threads, per worker. */
+  readonly perWorker: number[];
+  /** Tasks run on the driver (RDDs created in output operations, and what they gathered). */
+  driver: number;
+  /** Stages sent to the workers. */
+  remoteStages: number;
+}
+
+/** The driver's partitions gathered from the workers, read before computing. */
+class GatheringEvaluator extends PartitionEvaluator {
+  constructor(private readonly gathered: ReadonlyMap<RDD<unknown>, readonly (readonly unknown[])[]>, jobId: number, stageId: number, partitionId: number) {
+    super(jobId, stageId, partitionId);
+  }
+
+  protected override storedPartition(rdd: RDD<unknown>, split: number): readonly unknown[] | undefined {
+    return this.gathered.get(rdd)?.[split] ?? rdd.getStoredPartition(split);
+  }
+}
+
+/**
+ * The driver side of `local[N]` with a replicated graph: a `TaskScheduler` that runs a stage
+ * in the worker threads when its RDD belongs to the replicated graph (the workers hold the
+ * same RDD under the same key), each worker computing the partitions it owns (`p mod N`).
+ * Shuffle map stages exchange their blocks between workers directly; result stages send the
+ * partitions back and the action's function runs here, in partition order, so every action
+ * behaves as on one thread. A stage whose RDD exists only on the driver (created inside an
+ * output operation, whose closures the workers do not have) runs here, after gathering the
+ * partitions of the nearest replicated RDDs it reads from the workers. Accumulator deltas come
+ * back with every reply and are added to the driver's accumulators.
+ * @internal
+ */
+export class WorkerTaskScheduler implements TaskScheduler {
+  private readonly local = new LocalTaskScheduler();
+  /** Where tasks ran. */
+  readonly counts: WorkerTaskCounts;
+
+  constructor(
+    private readonly rpc: WorkerRpc,
+    private readonly registry: ReplicatedRDDs,
+    /** The driver's accumulators created while building the graph, in creation order (as in every worker). */
+    private readonly accumulators: readonly LongAccumulator[],
+    /** Awaited before a stage goes to the workers (the batch's graph check). */
+    private readonly beforeRemoteStage: () => Promise<void>,
+    private readonly onStop: () => void,
+  ) {
+    this.counts = { perWorker: new Array<number>(rpc.size).fill(0), driver: 0, remoteStages: 0 };
+  }
+
+  async runTasks<R>(tasks: readonly Task<R>[]): Promise<R[]> {
+    const stage = tasks[0]?.stage;
+    if (stage === undefined) return this.runHere(tasks);
+    if (stage.kind === 'result') {
+      if (this.registry.keyOf(stage.rdd) !== undefined) return this.runResultStage(tasks, stage);
+      return this.runGathered(tasks, stage.rdd);
+    }
+    if (this.registry.keyOf(stage.child) !== undefined) {
+      await this.runShuffleMapStage(tasks, stage);
+      return new Array<R>(tasks.length);
+    }
+    return this.runGathered(tasks, stage.dep.rdd as RDD<unknown>);
+  }
+
+  stop(): void { this.onStop(); }
+
+  private async runHere<R>(tasks: readonly Task<R>[]): Promise<R[]> {
+    this.counts.driver += tasks.length;
+    return this.local.runTasks(tasks);
+  }
+
+  private merge(replies: readonly WorkerReply[], workers: readonly number[]): void {
+    for (let i = 0; i < replies.length; i++) {
+      const r = replies[i]!;
+      for (const [index, sum, count] of r.accumulators ?? []) this.accumulators[index]?.addDelta(sum, count);
+      this.counts.perWorker[workers[i]!]! += r.tasks ?? 0;
+    }
+    // The first worker's own error, not a peer's "a peer failed".
+    const failed = replies.map((r, i) => [r, workers[i]!] as const).filter(([r]) => !r.ok);
+    if (failed.length === 0) return;
+    const own = failed.find(([r]) => r.error?.name !== 'PeerStageFailed') ?? failed[0]!;
+    throw reviveError(own[0].error!, own[1]);
+  }
+
+  private async request(byWorker: Map<number, Record<string, unknown>>): Promise<{ replies: WorkerReply[]; workers: number[] }> {
+    await this.beforeRemoteStage();
+    this.counts.remoteStages++;
+    const workers = [...byWorker.keys()];
+    const settled = await Promise.allSettled(workers.map((w) => this.rpc.request(w, byWorker.get(w)!)));
+    const lost = settled.find((s) => s.status === 'rejected');
+    if (lost !== undefined) throw (lost as PromiseRejectedResult).reason;
+    const replies = settled.map((s) => (s as PromiseFulfilledResult<WorkerReply>).value);
+    this.merge(replies, workers);
+    return { replies, workers };
+  }
+
+  /** Partitions of a replicated RDD, computed by their owners, in the order asked. */
+  private async gather(rdd: RDD<unknown>, partitions: readonly number[], jobId: number, stageId: number): Promise<Map<number, unknown[]>> {
+    const key = this.registry.keyOf(rdd)!;
+    const byWorker = new Map<number, Record<string, unknown>>();
+    const prepared = this.preparedState(rdd);
+    const asked = new Map<number, number[]>();
+    for (const p of partitions) {
+      const w = p % this.rpc.size;
+      let list = asked.get(w);
+      if (list === undefined) asked.set(w, (list = []));
+      list.push(p);
+    }
+    for (const [w, ps] of asked) byWorker.set(w, { type: 'evaluate', jobId, stageId, key, partitions: ps, prepared });
+    const { replies, workers } = await this.request(byWorker);
+    const out = new Map<number, unknown[]>();
+    for (let i = 0; i < replies.length; i++) {
+      const ps = asked.get(workers[i]!)!;
+      const result = replies[i]!.result as EvaluateResult;
+      for (let k = 0; k < ps.length; k++) out.set(ps[k]!, decodeBlock(result.partitions[k]!));
+    }
+    return out;
+  }
+
+  private async runResultStage<R>(tasks: readonly Task<R>[], stage: ResultStageSpec): Promise<R[]> {
+    const { jobId, stageId } = tasks[0]!;
+    const data = await this.gather(stage.rdd, tasks.map((t) => t.partitionId), jobId, stageId);
+    const results = new Array<R>(tasks.length);
+    for (let i = 0; i < tasks.length; i++) {
+      const p = tasks[i]!.partitionId;
+      try {
+        results[i] = stage.func(data.get(p)!, resultContext(jobId, stageId, p)) as R;
+      } catch (e) {
+        throw new RDDComputeError(stage.rdd.toString(), p, `run ${stage.callSite} on`, e);
+      }
+    }
+    return results;
+  }
+
+  private async runShuffleMapStage<R>(tasks: readonly Task<R>[], stage: ShuffleMapStageSpec): Promise<void> {
+    const { jobId, stageId } = tasks[0]!;
+    const childKey = this.registry.keyOf(stage.child)!;
+    const depIndex = stage.child.dependencies.indexOf(stage.dep);
+    const prepared = this.preparedState(stage.child);
+    const byWorker = new Map<number, Record<string, unknown>>();
+    for (let w = 0; w < this.rpc.size; w++) {
+      const partitions = tasks.map((t) => t.partitionId).filter((m) => m % this.rpc.size === w);
+      byWorker.set(w, { type: 'shuffleMap', jobId, stageId, childKey, depIndex, partitions, prepared });
+    }
+    await this.request(byWorker);
+    // The blocks live in the workers; an empty array per map partition marks them available.
+    for (const t of tasks) stage.outputs[t.partitionId] = [];
+  }
+
+  /**
+   * A stage of RDDs that exist only here: gather the partitions of the nearest replicated
+   * RDDs its narrow lineage reads, then run the tasks here over them.
+   */
+  private async runGathered<R>(tasks: readonly Task<R>[], root: RDD<unknown>): Promise<R[]> {
+    const frontier = this.replicatedFrontier(root);
+    if (frontier.length === 0) return this.runHere(tasks);
+    const { jobId, stageId } = tasks[0]!;
+    const gathered = new Map<RDD<unknown>, (readonly unknown[])[]>();
+    for (const rdd of frontier) {
+      const n = rdd.getNumPartitions();
+      const parts = await this.gather(rdd, Array.from({ length: n }, (_, i) => i), jobId, stageId);
+      gathered.set(rdd, Array.from({ length: n }, (_, i) => parts.get(i)!));
+    }
+    const stage = tasks[0]!.stage!;
+    const rewritten: Task<R>[] = tasks.map((t) => ({
+      jobId: t.jobId,
+      stageId: t.stageId,
+      partitionId: t.partitionId,
+      run: (): R => {
+        const p = t.partitionId;
+        const ev = new GatheringEvaluator(gathered, t.jobId, t.stageId, p);
+        if (stage.kind === 'result') {
+          const data = ev.evaluate(stage.rdd, p);
+          try {
+            return stage.func(data, ev) as R;
+          } catch (e) {
+            throw new RDDComputeError(stage.rdd.toString(), p, `run ${stage.callSite} on`, e);
+          }
+        }
+        try {
+          stage.outputs[p] = runShuffleMapTask(stage.dep, p, ev);
+        } catch (e) {
+          if (e instanceof RDDComputeError) throw e;
+          throw new RDDComputeError(stage.child.toString(), p, 'shuffle (map side of) map partition', e);
+        }
+        return undefined as R;
+      },
+    }));
+    return this.runHere(rewritten);
+  }
+
+  /** The replicated RDDs reached from `root` through narrow dependencies of driver-only RDDs. */
+  private replicatedFrontier(root: RDD<unknown>): RDD<unknown>[] {
+    const out: RDD<unknown>[] = [];
+    const seen = new Set<RDD<unknown>>([root]);
+    const stack = [root];
+    while (stack.length > 0) {
+      const r = stack.pop()!;
+      if (this.registry.keyOf(r) !== undefined) {
+        out.push(r);
+        continue;
+      }
+      for (const d of r.dependencies) {
+        if (!(d instanceof NarrowDependency)) continue;
+        const parent = d.rdd as RDD<unknown>;
+        if (!seen.has(parent)) {
+          seen.add(parent);
+          stack.push(parent);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * What the driver's job preparation computed in the replicated lineage of `root` (a range
+   * partitioner's bounds, a zipWithIndex's offsets): the workers hold the same objects,
+   * unprepared, and get these values before computing.
+   */
+  private preparedState(root: RDD<unknown>): PreparedState[] {
+    const out: PreparedState[] = [];
+    const seen = new Set<RDD<unknown>>([root]);
+    const stack = [root];
+    while (stack.length > 0) {
+      const r = stack.pop()!;
+      const key = this.registry.keyOf(r);
+      if (key === undefined) continue;
+      const own = r as unknown as { startIndices?: unknown };
+      if (Array.isArray(own.startIndices)) out.push({ key, field: 'startIndices', value: own.startIndices });
+      const deps = r.dependencies;
+      for (let i = 0; i < deps.length; i++) {
+        const d = deps[i]!;
+        if (d instanceof ShuffleDependency) {
+          const bounds = (d.partitioner as unknown as { bounds?: unknown }).bounds;
+          if (d.partitioner.prepare !== undefined && Array.isArray(bounds)) out.push({ key, depIndex: i, field: 'bounds', value: bounds });
+          if (d.isAvailable) continue;
+        }
+        const parent = d.rdd as RDD<unknown>;
+        if (!seen.has(parent)) {
+          seen.add(parent);
+          stack.push(parent);
+        }
+      }
+    }
+    return out;
+  }
+}
+
+function resultContext(jobId: number, stageId: number, partitionId: number): TaskContext {
+  const unavailable = (): never => { throw new Error('An action function reads its partition through its data argument; parent partitions and shuffle blocks are not available to it'); };
+  return { jobId, stageId, partitionId, parent: unavailable, shuffleRead: unavailable };
+}

@@ -1,0 +1,332 @@
+import { getLogger, type RDD, type Time } from '@kindling/core';
+import { PIDRateEstimator } from '../../receiver/pid-rate-estimator.ts';
+import { RateController } from '../../receiver/rate-controller.ts';
+import type { StreamingListener, StreamingListenerBatchCompleted } from '../../scheduler/streaming-listener.ts';
+import type { StreamingContext } from '../../streaming-context.ts';
+import type { OffsetRangeBatchInput, OffsetRangeDescription } from '../batch-input-description.ts';
+import { InputDStream } from '../input-dstream.ts';
+import type { CanCommitOffsets, CommittedOffset, OffsetCommitCallback } from './can-commit-offsets.ts';
+import type { ConsumerStrategy } from './consumer-strategy.ts';
+import { LocationStrategies, type LocationStrategy } from './location-strategy.ts';
+import { LogRDD } from './log-rdd.ts';
+import type { LogOffsetBounds, LogSource } from './log-source.ts';
+import { maxMessagesPerPartition } from './max-messages-per-partition.ts';
+import { OffsetOutOfRangeError } from './offset-out-of-range-error.ts';
+import { OffsetRange } from './offset-range.ts';
+import { DefaultPerPartitionConfig, type PerPartitionConfig } from './per-partition-config.ts';
+import { topicPartitionKey, type TopicPartition } from './topic-partition.ts';
+
+const log = getLogger('LogInputDStream');
+
+/** A log stream's own position in a metadata checkpoint: the next offset of every partition. */
+export interface LogInputStreamState {
+  readonly version: 1;
+  /** `topic-partition` -> next offset to read. */
+  readonly next: Readonly<Record<string, number>>;
+}
+
+/**
+ * Spark's `DirectKafkaInputDStream`, for any partitioned log behind a {@link LogSource}: no
+ * receiver; each batch reads, per topic partition, the offsets from where the previous batch
+ * ended up to the log's end at batch time (limited by `spark.streaming.kafka.maxRatePerPartition`
+ * and, with `spark.streaming.backpressure.enabled`, by the PID estimate split over the
+ * partitions by lag). The batch's RDD is a {@link LogRDD}: one partition per range, records
+ * read when the batch runs.
+ *
+ * Exactly once with a checkpoint: each batch's ranges are its `{ kind: 'offsets', ranges }`
+ * description, recorded before it runs and checkpointed with the batch; the next offsets are
+ * the stream's checkpointed position. After a crash, `StreamingContext.getOrCreate` runs every
+ * unfinished batch again on exactly its recorded ranges, then goes on from where they ended.
+ *
+ * Commits to the consumer group (`group.id`): queued by {@link LogInputDStream.commitAsync}
+ * (Spark's `CanCommitOffsets`) and, with `enable.auto.commit` = `true`, every batch's ranges;
+ * either is written once the batch's outputs all succeeded, never before. Without a
+ * checkpoint, a restarted stream starts from the group's committed offsets.
+ *
+ * The log unreachable: at batch time, the batch runs empty (a warning names the location) and
+ * a later batch takes what arrived meanwhile; while a batch reads, it waits (retrying) until
+ * the log answers. Nothing is skipped either way.
+ */
+export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> implements CanCommitOffsets {
+  static override kind = 'LogInputDStream';
+  #partitions: TopicPartition[] = [];
+  #current: number[] = [];
+  #restored: Map<string, number> | undefined;
+  #bounds: { time: number; bounds: LogOffsetBounds[] | undefined } | undefined;
+  #lastLatest: number[] | undefined;
+  #rateController: RateController | undefined;
+  #listener: StreamingListener | undefined;
+  #abort = new AbortController();
+  #commitQueue: CommittedOffset[] = [];
+  #commitCallback: OffsetCommitCallback | undefined;
+  #autoCommits = new Map<number, readonly OffsetRangeDescription[]>();
+  #committing: Promise<void> = Promise.resolve();
+  #started = false;
+  readonly #ppc: PerPartitionConfig;
+
+  constructor(
+    ssc: StreamingContext,
+    /** The log. */
+    readonly source: LogSource<R>,
+    /** Which partitions, which group, where to start. */
+    readonly consumerStrategy: ConsumerStrategy,
+    readonly locationStrategy: LocationStrategy = LocationStrategies.PreferConsistent,
+    perPartitionConfig?: PerPartitionConfig,
+  ) {
+    super(ssc);
+    this.#ppc = perPartitionConfig ?? new DefaultPerPartitionConfig(ssc.sparkContext.getConf());
+    const reset = consumerStrategy.param('auto.offset.reset', 'latest');
+    if (!['earliest', 'latest', 'none'].includes(reset)) {
+      throw new Error(`${this.describe()}: auto.offset.reset must be 'earliest', 'latest' or 'none', got '${reset}'.`);
+    }
+    const outOfRange = consumerStrategy.param('kindling.offsets.outOfRange', 'fail');
+    if (outOfRange !== 'fail' && outOfRange !== 'reset') {
+      throw new Error(`${this.describe()}: kindling.offsets.outOfRange must be 'fail' or 'reset', got '${outOfRange}'.`);
+    }
+  }
+
+  override get isReplayable(): boolean { return true; }
+
+  /** The consumer group (`group.id`), if any. */
+  get groupId(): string | undefined { return this.consumerStrategy.param('group.id'); }
+
+  /** The topic partitions read (known once started), in RDD partition order. */
+  get partitions(): readonly TopicPartition[] { return this.#partitions; }
+
+  /** The backpressure controller, when `spark.streaming.backpressure.enabled`. */
+  get rateController(): RateController | undefined { return this.#rateController; }
+
+  private get autoCommit(): boolean { return this.consumerStrategy.param('enable.auto.commit', 'false') === 'true'; }
+
+  private describe(): string { return `${this.kind}(${this.consumerStrategy} at ${this.source.location})`; }
+
+  async start(): Promise<void> {
+    try {
+      await this.source.open();
+    } catch (e) {
+      throw new Error(`${this.name()}: cannot connect to ${this.source.location}: ${(e as Error)?.message ?? String(e)}. Start the server or fix the URL.`, { cause: e });
+    }
+    this.#partitions = await this.discoverPartitions();
+    this.#current = await this.startingOffsets();
+    log.info(`${this.name()} reads ${this.#partitions.map((tp, i) => `${topicPartitionKey(tp)}@${this.#current[i]}`).join(', ')} from ${this.source.location}`);
+    const conf = this.ssc.sparkContext.getConf();
+    const bus = this.ssc.scheduler.listenerBus;
+    if (conf.getBoolean('spark.streaming.backpressure.enabled', false)) {
+      this.#rateController = new RateController(this.id, PIDRateEstimator.fromConf(conf, this.slideDuration.milliseconds), () => undefined);
+      bus.addListener(this.#rateController);
+    }
+    this.#listener = { onBatchCompleted: (e) => this.onBatchCompleted(e) };
+    bus.addListener(this.#listener);
+    this.#started = true;
+  }
+
+  async stop(): Promise<void> {
+    const bus = this.ssc.scheduler.listenerBus;
+    if (this.#rateController !== undefined) bus.removeListener(this.#rateController);
+    if (this.#listener !== undefined) bus.removeListener(this.#listener);
+    this.#abort.abort();
+    if (this.#started) {
+      this.commitQueued();
+      await this.#committing;
+    }
+    this.#started = false;
+    await this.source.close();
+  }
+
+  /** True while the log has records past the stream's position (as of the last batch). */
+  override hasPendingInput(): boolean {
+    const latest = this.#lastLatest;
+    if (latest === undefined) return false;
+    for (let i = 0; i < latest.length; i++) if (latest[i]! > this.#current[i]!) return true;
+    return false;
+  }
+
+  /** Asks the log for its offsets before a new batch (awaited by the job generator). */
+  override async prepareBatch(validTime: Time): Promise<void> {
+    if (this.assignedInput(validTime) !== undefined || !this.#started) return;
+    const t = validTime.milliseconds;
+    try {
+      const bounds = await withTimeout(this.source.offsetBounds(this.#partitions), Math.max(1000, Math.min(this.slideDuration.milliseconds, 10_000)), this.source.location);
+      this.#bounds = { time: t, bounds };
+    } catch (e) {
+      log.warn(`${this.name()}: batch ${validTime} cannot reach ${this.source.location} (${(e as Error)?.message ?? String(e)}); it reads nothing from the log and a later batch takes what arrived meanwhile.`);
+      this.#bounds = { time: t, bounds: undefined };
+    }
+  }
+
+  compute(validTime: Time): RDD<R> | undefined {
+    let input = this.assignedInput(validTime);
+    if (input === undefined) {
+      input = { kind: 'offsets', ranges: this.nextRanges(validTime) };
+      // Recorded before anything reads it: a replayed batch reads exactly these ranges.
+      this.assignInput(validTime, input);
+      const untils = new Map(input.ranges.map((r) => [topicPartitionKey(r), r.untilOffset]));
+      this.#current = this.#partitions.map((tp, i) => untils.get(topicPartitionKey(tp)) ?? this.#current[i]!);
+      if (this.autoCommit) this.#autoCommits.set(validTime.milliseconds, input.ranges);
+      this.commitQueued();
+    }
+    const ranges = input.ranges.map((r) => OffsetRange.from(r));
+    const rdd = new LogRDD<R>(this.ssc.sparkContext, this.source, ranges, {
+      batchTime: validTime,
+      streamName: this.name(),
+      onMissing: this.consumerStrategy.param('kindling.offsets.outOfRange', 'fail') === 'reset' ? 'skip' : 'fail',
+      signal: this.#abort.signal,
+    });
+    this.reportInputInfo(validTime, rdd.numRecords, { offsets: input.ranges, description: inputInfoDescription(ranges) });
+    return rdd;
+  }
+
+  /** Queues offsets to commit for the group once the current batch succeeded (Spark's `commitAsync`). */
+  commitAsync(offsetRanges: readonly OffsetRangeDescription[], callback?: OffsetCommitCallback): void {
+    if (this.groupId === undefined) throw new Error(`${this.name()}: commitAsync needs a consumer group: set the parameter group.id.`);
+    if (callback !== undefined) this.#commitCallback = callback;
+    for (const r of offsetRanges) this.#commitQueue.push({ topic: r.topic, partition: r.partition, offset: r.untilOffset });
+  }
+
+  /** The stream's position for the metadata checkpoint: the next offset of every partition. */
+  snapshotState(): LogInputStreamState {
+    const next: Record<string, number> = {};
+    if (this.#started || this.#restored === undefined) this.#partitions.forEach((tp, i) => { next[topicPartitionKey(tp)] = this.#current[i]!; });
+    else for (const [k, v] of this.#restored) next[k] = v;
+    return { version: 1, next };
+  }
+
+  /** Restores {@link LogInputDStream.snapshotState} output before the context starts. */
+  restoreState(state: unknown): void {
+    if (this.#started) throw new Error(`${this.name()}: restoreState() must be called before the context starts.`);
+    const s = state as Partial<LogInputStreamState> | undefined;
+    if (s?.version !== 1 || typeof s.next !== 'object' || s.next === null) {
+      throw new Error(`${this.name()}: not a log stream state (version ${String(s?.version)}); the checkpoint is damaged or from an incompatible version.`);
+    }
+    const m = new Map<string, number>();
+    for (const [k, v] of Object.entries(s.next)) {
+      if (!Number.isSafeInteger(v) || v < 0) throw new Error(`${this.name()}: checkpointed offset of ${k} is not an offset (${String(v)}); the checkpoint is damaged.`);
+      m.set(k, v);
+    }
+    this.#restored = m;
+  }
+
+  private async discoverPartitions(): Promise<TopicPartition[]> {
+    const assigned = this.consumerStrategy.assignment;
+    if (assigned !== undefined) return [...assigned];
+    const out: TopicPartition[] = [];
+    for (const topic of this.consumerStrategy.topics ?? []) {
+      const n = await this.source.partitionsFor(topic);
+      if (n === 0) throw new Error(`${this.name()}: topic '${topic}' does not exist at ${this.source.location}. Create it first (e.g. RedisStreamsAdmin.createTopic('${topic}', numPartitions)).`);
+      for (let p = 0; p < n; p++) out.push({ topic, partition: p });
+    }
+    return out;
+  }
+
+  /** Checkpoint, then offsets given in code, then the group's commits, then auto.offset.reset. */
+  private async startingOffsets(): Promise<number[]> {
+    const tps = this.#partitions;
+    const given = new Map(this.consumerStrategy.offsets.map((o) => [topicPartitionKey(o), o.offset]));
+    const out: (number | undefined)[] = tps.map((tp) => this.#restored?.get(topicPartitionKey(tp)) ?? given.get(topicPartitionKey(tp)));
+    const group = this.groupId;
+    if (out.some((o) => o === undefined) && group !== undefined) {
+      const committed = await this.source.committed(group, tps);
+      for (let i = 0; i < tps.length; i++) out[i] ??= committed[i];
+    }
+    if (out.some((o) => o === undefined)) {
+      const reset = this.consumerStrategy.param('auto.offset.reset', 'latest');
+      const bounds = await this.source.offsetBounds(tps);
+      for (let i = 0; i < tps.length; i++) {
+        if (out[i] !== undefined) continue;
+        if (reset === 'none') throw new Error(`${this.name()}: no offset for ${topicPartitionKey(tps[i]!)} (none committed for group ${group ?? '(no group.id)'}) and auto.offset.reset is 'none'. Commit offsets, pass starting offsets, or set auto.offset.reset to 'earliest' or 'latest'.`);
+        out[i] = reset === 'earliest' ? bounds[i]!.earliest : bounds[i]!.latest;
+      }
+    }
+    return out as number[];
+  }
+
+  /** The ranges of a new batch: from the current offsets to the log's end, rate-limited. */
+  private nextRanges(validTime: Time): OffsetRange[] {
+    const tps = this.#partitions;
+    const current = this.#current;
+    const fresh = this.#bounds?.time === validTime.milliseconds ? this.#bounds.bounds : undefined;
+    if (fresh === undefined) return tps.map((tp, i) => new OffsetRange(tp.topic, tp.partition, current[i]!, current[i]!));
+    const from = current.slice();
+    const latest = fresh.map((b) => b.latest);
+    this.#lastLatest = latest;
+    const reset = this.consumerStrategy.param('kindling.offsets.outOfRange', 'fail') === 'reset';
+    for (let i = 0; i < tps.length; i++) {
+      const b = fresh[i]!;
+      if (from[i]! >= b.earliest && from[i]! <= b.latest) continue;
+      const tp = tps[i]!;
+      const e = new OffsetOutOfRangeError(tp.topic, tp.partition, from[i]!, Math.max(from[i]!, b.latest), b.earliest, b.latest, this.source.location, validTime, this.name());
+      if (!reset) throw e;
+      const to = this.consumerStrategy.param('auto.offset.reset', 'latest') === 'earliest' ? b.earliest : b.latest;
+      log.warn(`${e.message} Continuing at offset ${to} (auto.offset.reset).`);
+      from[i] = to;
+    }
+    const limits = maxMessagesPerPartition(
+      from, latest,
+      tps.map((tp) => this.#ppc.maxRatePerPartition(tp)),
+      tps.map((tp) => this.#ppc.minRatePerPartition(tp)),
+      this.#rateController === undefined ? undefined : (this.#rateController.latestRate ?? this.initialRate()),
+      this.slideDuration.milliseconds,
+    );
+    return tps.map((tp, i) => {
+      const until = limits === undefined ? latest[i]! : Math.min(from[i]! + limits[i]!, latest[i]!);
+      return new OffsetRange(tp.topic, tp.partition, from[i]!, Math.max(until, from[i]!));
+    });
+  }
+
+  private initialRate(): number | undefined {
+    const raw = this.ssc.sparkContext.getConf().getOption('spark.streaming.backpressure.initialRate');
+    return raw === undefined ? undefined : Number(raw);
+  }
+
+  private onBatchCompleted({ batchInfo }: StreamingListenerBatchCompleted): void {
+    for (const info of batchInfo.outputOperationInfos.values()) if (info.failureReason !== undefined) return;
+    const t = batchInfo.batchTime.milliseconds;
+    for (const [time, ranges] of this.#autoCommits) {
+      if (time > t) continue;
+      for (const r of ranges) this.#commitQueue.push({ topic: r.topic, partition: r.partition, offset: r.untilOffset });
+      this.#autoCommits.delete(time);
+    }
+    this.commitQueued();
+  }
+
+  /** Writes the queued commits (greatest offset per partition), one commit at a time, in order. */
+  private commitQueued(): void {
+    const group = this.groupId;
+    if (this.#commitQueue.length === 0 || group === undefined) return;
+    const byTp = new Map<string, CommittedOffset>();
+    for (const c of this.#commitQueue) {
+      const k = topicPartitionKey(c);
+      const prev = byTp.get(k);
+      if (prev === undefined || c.offset > prev.offset) byTp.set(k, c);
+    }
+    this.#commitQueue = [];
+    const offsets = [...byTp.values()];
+    const callback = this.#commitCallback;
+    this.#committing = this.#committing.then(async () => {
+      try {
+        await this.source.commit({ groupId: group, offsets });
+        callback?.(offsets, undefined);
+      } catch (e) {
+        const error = e instanceof Error ? e : new Error(String(e));
+        log.warn(`${this.name()}: committing offsets ${offsets.map((o) => `${topicPartitionKey(o)}@${o.offset}`).join(', ')} for group ${group} to ${this.source.location} failed; retried with the next commit: ${error.message}`);
+        // Retried with the next commit (the greatest offset per partition wins).
+        this.#commitQueue.push(...offsets);
+        callback?.(offsets, error);
+      }
+    });
+  }
+}
+
+/** Spark's input-info text: one line per non-empty range, most records first. */
+export function inputInfoDescription(ranges: readonly OffsetRange[]): string {
+  return ranges.filter((r) => r.fromOffset !== r.untilOffset)
+    .sort((a, b) => b.count() - a.count())
+    .map((r) => `topic: ${r.topic}\tpartition: ${r.partition}\toffsets: ${r.fromOffset} to ${r.untilOffset}\tcount: ${r.count()}`)
+    .join('\n');
+}
+
+function withTimeout<X>(p: Promise<X>, ms: number, location: string): Promise<X> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer from ${location} within ${ms} ms`)), ms); });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}

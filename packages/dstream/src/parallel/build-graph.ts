@@ -1,0 +1,100 @@
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { WorkerTaskScheduler, getLogger, parseMaster } from '@kindling/core';
+import type { StreamingContext } from '../streaming-context.ts';
+import { dstreamClasses } from '../dstream/registry.ts';
+import { trackAccumulators } from './accumulator-tracker.ts';
+import { GraphWorkerPool } from './graph-worker-pool.ts';
+import { workerThreadState } from './worker-thread-flag.ts';
+
+const log = getLogger('StreamingContext');
+const builtFromModule = new WeakSet<StreamingContext>();
+const pools = new WeakMap<StreamingContext, GraphWorkerPool>();
+let warnedInline = false;
+
+/** The worker threads of a context built with `buildGraph` under `local[N]`, if any. @internal */
+export function graphWorkerPoolOf(ssc: StreamingContext): GraphWorkerPool | undefined { return pools.get(ssc); }
+
+function toUrl(module: URL | string): URL {
+  if (module instanceof URL) return module;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(module) && !/^[a-z]:[\\/]/i.test(module)) return new URL(module);
+  return pathToFileURL(isAbsolute(module) ? module : resolve(module));
+}
+
+/**
+ * `ssc.buildGraph(module, exportName, args)`: imports `module`, calls its export
+ * `exportName(ssc, args)` to build the graph and returns what it returns. Under `local[N]`
+ * (N >= 2) it also starts N worker threads that each import the module and build the same
+ * graph with a structured-clone copy of `args`, and installs the scheduler that runs the
+ * graph's tasks in them.
+ * @internal
+ */
+export async function buildGraphOn<R>(ssc: StreamingContext, module: URL | string, exportName: string, args: unknown): Promise<R> {
+  const url = toUrl(module);
+  const where = `buildGraph(${url.href}, '${exportName}')`;
+  if (ssc.getState() !== 'INITIALIZED') throw new Error(`${where}: the graph must be built before ssc.start(), on a new StreamingContext.`);
+  const threads = parseMaster(ssc.sparkContext.master);
+  let copy: unknown;
+  try {
+    copy = structuredClone(args);
+  } catch (e) {
+    throw new Error(`${where}: args must be structured-cloneable data (every worker thread gets a copy): ${(e as Error).message}. Pass plain data (numbers, strings, arrays, plain objects, Map, Set, Date) and create functions and class instances inside the graph module.`, { cause: e });
+  }
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(url.href)) as Record<string, unknown>;
+  } catch (e) {
+    throw new Error(`${where}: could not import the graph module: ${(e as Error).message}`, { cause: e });
+  }
+  const build = mod[exportName];
+  if (typeof build !== 'function') {
+    throw new Error(`${where}: the module has no exported function '${exportName}' (exports: ${Object.keys(mod).join(', ') || 'none'}). Export a function (ssc, args) => ... that builds the graph.`);
+  }
+  builtFromModule.add(ssc);
+  const tracker = trackAccumulators(ssc.sparkContext);
+  let result: R;
+  try {
+    result = (await (build as (ssc: StreamingContext, args: unknown) => R | Promise<R>)(ssc, threads > 1 ? copy : args));
+  } finally {
+    tracker.stop();
+  }
+  if (threads <= 1 || workerThreadState.isGraphWorker) return result;
+  const receivers = ssc.graph.inputStreams.filter((s) => s instanceof dstreamClasses.ReceiverInputDStream);
+  if (receivers.length > 0) {
+    log.warn(`${where}: receiver streams (${receivers.map((r) => r.name()).join(', ')}) are not yet supported in worker threads; ${ssc.sparkContext.master} runs this graph on the main thread.`);
+    return result;
+  }
+  const pool = await GraphWorkerPool.start({
+    moduleUrl: url,
+    exportName,
+    args: copy,
+    threads,
+    conf: ssc.sparkContext.getConf().getAll(),
+    batchMs: ssc.batchDuration.milliseconds,
+    streams: ssc.graph.createdStreams.map((s) => s.name()),
+  });
+  pools.set(ssc, pool);
+  const gen = ssc.scheduler.jobGenerator;
+  gen.jobSetCreatedHooks.push((jobSet) => pool.onJobSetCreated(ssc, jobSet));
+  gen.batchCompletionHooks.push((jobSet) => pool.onBatchCompleted(jobSet.time.milliseconds));
+  pool.taskScheduler = new WorkerTaskScheduler(pool.rpc, pool.registry, tracker.list, () => pool.awaitChecks(), () => pool.terminate());
+  ssc.sparkContext.setTaskScheduler(pool.taskScheduler);
+  log.info(`${where}: the graph runs on ${threads} worker threads`);
+  return result;
+}
+
+/**
+ * At `start()`: a graph built inline under `local[N]` (N >= 2) runs on the main thread; say
+ * once how to use the N threads.
+ * @internal
+ */
+export function warnIfSingleThreaded(ssc: StreamingContext): void {
+  if (warnedInline || workerThreadState.isGraphWorker || builtFromModule.has(ssc)) return;
+  const threads = parseMaster(ssc.sparkContext.master);
+  if (threads <= 1) return;
+  warnedInline = true;
+  log.warn(
+    `Master ${ssc.sparkContext.master} asks for ${threads} threads, but this graph was built inline, so it runs on the main thread. ` +
+      "To use worker threads, build the graph in a module: export function build(ssc, args) { ... } and call await ssc.buildGraph(new URL('./pipeline.ts', import.meta.url), 'build', args) before ssc.start().",
+  );
+}

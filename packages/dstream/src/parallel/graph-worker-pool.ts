@@ -1,0 +1,264 @@
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { HashPartitioner, ReliableCheckpointRDD, ReplicatedRDDs, WorkerRpc, reviveError, type RDD, type SerializedError, type WorkerReply, type WorkerTaskScheduler } from '@kindling/core';
+import type { DStream } from '../dstream/dstream.ts';
+import type { DStreamGraph } from '../dstream/dstream-graph.ts';
+import type { JobSet } from '../scheduler/job-set.ts';
+import type { StreamingContext } from '../streaming-context.ts';
+import { GraphDivergenceError } from './graph-divergence-error.ts';
+import { WORKER_BOOTSTRAP, typeScriptLoaderFor, workerEntryUrl, workerExecArgv } from './worker-bootstrap.ts';
+
+/** What a graph worker thread gets at start. @internal */
+export interface GraphWorkerData {
+  readonly rank: number;
+  readonly size: number;
+  readonly moduleUrl: string;
+  readonly exportName: string;
+  readonly args: unknown;
+  readonly conf: readonly (readonly [string, string])[];
+  readonly batchMs: number;
+  readonly peers: readonly (MessagePort | undefined)[];
+}
+
+/** A stream's RDD restored from a checkpoint, as the workers rebuild it. @internal */
+export interface RestoredRDD {
+  readonly stream: string;
+  readonly time: number;
+  readonly path: string;
+  readonly numPartitions: number;
+  readonly hashPartitions: number | undefined;
+}
+
+/** The driver's message announcing a generated batch. @internal */
+export interface BatchMessage {
+  readonly type: 'batch';
+  readonly time: number;
+  readonly zeroTime: number;
+  readonly startTime: number;
+  /** `[input stream index, batch time, description]` of replayable inputs not sent before. */
+  readonly inputs: readonly (readonly [number, number, unknown])[];
+  /** `[root stream index, time]` of the root streams' RDDs generated since the last batch, in key order. */
+  readonly generated: readonly (readonly [number, number])[];
+  /** First batch only: the setup the workers copy. */
+  readonly setup?: BatchSetup;
+}
+
+/** What the workers copy from the driver before their first batch. @internal */
+export interface BatchSetup {
+  /**
+   * The graph's streams that the driver's output operations read (directly, or through
+   * streams built outside the graph module), by name: the workers generate their RDDs.
+   */
+  readonly roots: readonly string[];
+  /** Every graph stream's remember duration on the driver (outputs added outside the module may extend it). */
+  readonly remember: readonly (readonly [string, number])[];
+  /** The RDDs restored from a checkpoint. */
+  readonly restored: readonly RestoredRDD[];
+  readonly checkpointDir: string | undefined;
+}
+
+/** The RDD each stream generated for `time`. @internal */
+export function streamsByRDD(graph: DStreamGraph, time: number, only?: ReadonlySet<string>): Map<RDD<unknown>, string> {
+  const out = new Map<RDD<unknown>, string>();
+  for (const s of graph.createdStreams) {
+    if (only !== undefined && !only.has(s.name())) continue;
+    const r = s.generatedRDDs.get(time);
+    if (r !== undefined && !out.has(r)) out.set(r, s.name());
+  }
+  return out;
+}
+
+/**
+ * The driver's side of the worker threads of a replicated graph: starts them (each imports
+ * the graph module and builds the same graph), checks their graphs against the driver's,
+ * announces every generated batch (with its replayable input descriptions) and checks the
+ * fingerprint each worker sends back, and tells them when a batch completed.
+ * @internal
+ */
+export class GraphWorkerPool {
+  readonly registry = new ReplicatedRDDs();
+  private readonly checks = new Set<Promise<void>>();
+  private failure: Error | undefined;
+  private stopping = false;
+  /** The scheduler running this pool's tasks, once installed. */
+  taskScheduler: WorkerTaskScheduler | undefined;
+  private roots: DStream<unknown>[] | undefined;
+  private readonly sentInputs = new Map<number, Set<number>>();
+
+  private constructor(readonly workers: readonly Worker[], readonly rpc: WorkerRpc, private readonly graphStreams: ReadonlySet<string>) {}
+
+  /** Starts `threads` workers and waits until each has built its graph (checked against `streams`). */
+  static async start(o: { moduleUrl: URL; exportName: string; args: unknown; threads: number; conf: readonly (readonly [string, string])[]; batchMs: number; streams: readonly string[] }): Promise<GraphWorkerPool> {
+    const entry = workerEntryUrl();
+    const tsLoader = typeScriptLoaderFor([entry, o.moduleUrl]);
+    const n = o.threads;
+    const peers: (MessagePort | undefined)[][] = Array.from({ length: n }, () => new Array<MessagePort | undefined>(n).fill(undefined));
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        const ch = new MessageChannel();
+        peers[i]![j] = ch.port1;
+        peers[j]![i] = ch.port2;
+      }
+    }
+    const workers: Worker[] = [];
+    for (let rank = 0; rank < n; rank++) {
+      const kindling: GraphWorkerData = { rank, size: n, moduleUrl: o.moduleUrl.href, exportName: o.exportName, args: o.args, conf: o.conf, batchMs: o.batchMs, peers: peers[rank]! };
+      const transferList = peers[rank]!.filter((p): p is MessagePort => p !== undefined);
+      workers.push(new Worker(WORKER_BOOTSTRAP, { eval: true, execArgv: workerExecArgv(), workerData: { kindlingBoot: { entry: entry.href, tsLoader }, kindling }, transferList }));
+    }
+    const rpc = new WorkerRpc(workers);
+    const pool = new GraphWorkerPool(workers, rpc, new Set(o.streams));
+    try {
+      await Promise.all(workers.map((w, rank) => pool.awaitReady(w, rank, o.streams)));
+    } catch (e) {
+      pool.terminate();
+      throw e;
+    }
+    return pool;
+  }
+
+  private awaitReady(w: Worker, rank: number, streams: readonly string[]): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let ready = false;
+      w.on('message', (m: { type?: string; streams?: string[]; error?: SerializedError }) => {
+        if (this.rpc.onMessage(m)) return;
+        if (m.type === 'buildFailed') {
+          reject(new Error(`Worker thread ${rank} could not build the graph: ${m.error?.message}`, { cause: m.error === undefined ? undefined : reviveError(m.error, rank) }));
+        } else if (m.type === 'ready') {
+          ready = true;
+          const theirs = m.streams ?? [];
+          for (let i = 0; i < Math.max(theirs.length, streams.length); i++) {
+            if (theirs[i] !== streams[i]) {
+              reject(new GraphDivergenceError(undefined, streams[i] ?? theirs[i]!, rank, streams[i] ?? '(no stream)', theirs[i] ?? '(no stream)'));
+              return;
+            }
+          }
+          resolve();
+        }
+      });
+      w.on('error', (e) => {
+        if (!ready) reject(new Error(`Worker thread ${rank} failed while building the graph: ${e.message}`, { cause: e }));
+        this.rpc.workerLost(rank, `${e.name}: ${e.message}`);
+      });
+      w.on('exit', (code) => {
+        if (!ready) reject(new Error(`Worker thread ${rank} exited with code ${code} while building the graph`));
+        if (!this.stopping) this.rpc.workerLost(rank, `exited with code ${code}`);
+      });
+    });
+  }
+
+  /** Announces a generated batch to every worker and checks their fingerprints against the driver's. */
+  onJobSetCreated(ssc: StreamingContext, jobSet: JobSet): void {
+    const time = jobSet.time.milliseconds;
+    const graph = ssc.graph;
+    let setup: BatchSetup | undefined;
+    if (this.roots === undefined) {
+      this.roots = rootStreams(graph, this.graphStreams);
+      setup = {
+        roots: this.roots.map((r) => r.name()),
+        remember: graph.createdStreams.filter((s) => this.graphStreams.has(s.name())).map((s) => [s.name(), s.rememberDuration?.milliseconds ?? 0] as const),
+        restored: restoredRDDs(graph),
+        checkpointDir: ssc.checkpointDir,
+      };
+    }
+    const generated: [number, number][] = [];
+    const rdds: RDD<unknown>[] = [];
+    this.roots.forEach((stream, i) => {
+      for (const [t, rdd] of stream.generatedRDDs) {
+        if (this.registry.keyOf(rdd as RDD<unknown>) !== undefined) continue;
+        generated.push([i, t]);
+        rdds.push(rdd as RDD<unknown>);
+      }
+    });
+    const byRDD = streamsByRDD(graph, time, this.graphStreams);
+    const lines = this.registry.register(rdds, (r) => byRDD.get(r));
+    const inputs: [number, number, unknown][] = [];
+    graph.inputStreams.forEach((s, i) => {
+      let sent = this.sentInputs.get(i);
+      if (sent === undefined) this.sentInputs.set(i, (sent = new Set()));
+      for (const [t, d] of s.assignedInputs()) {
+        if (sent.has(t)) continue;
+        sent.add(t);
+        inputs.push([i, t, d]);
+      }
+      for (const t of sent) if (!s.assignedInputs().has(t)) sent.delete(t);
+    });
+    const message: BatchMessage = { type: 'batch', time, zeroTime: graph.zeroTime!.milliseconds, startTime: graph.startTime!.milliseconds, inputs, generated, setup };
+    for (let w = 0; w < this.workers.length; w++) {
+      const check = this.rpc.request(w, message as unknown as Record<string, unknown>).then((reply) => this.compare(jobSet, w, lines, reply));
+      const tracked: Promise<void> = check.then(
+        () => { this.checks.delete(tracked); },
+        (e: unknown) => {
+          this.failure ??= e as Error;
+          this.checks.delete(tracked);
+        },
+      );
+      this.checks.add(tracked);
+    }
+  }
+
+  private compare(jobSet: JobSet, worker: number, lines: readonly string[], reply: WorkerReply): void {
+    if (!reply.ok) {
+      throw new GraphDivergenceError(jobSet.time, '(generating the batch)', worker, 'generated its RDDs', `failed: ${reply.error?.message}`);
+    }
+    const theirs = (reply.result as { lines: string[] }).lines;
+    for (let i = 0; i < Math.max(theirs.length, lines.length); i++) {
+      if (theirs[i] === lines[i]) continue;
+      const ours = lines[i] ?? theirs[i]!;
+      const stream = ours.slice(ours.lastIndexOf('@') + 1);
+      throw new GraphDivergenceError(jobSet.time, stream, worker, lines[i] ?? '(no RDD)', theirs[i] ?? '(no RDD)');
+    }
+  }
+
+  /** Resolves once every announced batch was checked; throws the first divergence or loss. */
+  async awaitChecks(): Promise<void> {
+    if (this.checks.size > 0) await Promise.all([...this.checks]);
+    if (this.failure !== undefined) throw this.failure;
+    if (this.rpc.lostError !== undefined) throw this.rpc.lostError;
+  }
+
+  /** Tells the workers that batch `time` completed (they forget what the driver forgets). */
+  onBatchCompleted(time: number): void {
+    for (let w = 0; w < this.workers.length; w++) this.rpc.post(w, { type: 'clear', time });
+  }
+
+  /** Tasks run in each worker so far. */
+  tasksPerWorker(): number[] { return this.taskScheduler?.counts.perWorker.slice() ?? this.workers.map(() => 0); }
+
+  /** Stops every worker thread. */
+  terminate(): void {
+    this.stopping = true;
+    for (const w of this.workers) void w.terminate();
+  }
+}
+
+/**
+ * The graph module's streams the driver's outputs read: each output's parent if the module
+ * built it, else the nearest module-built ancestors of the streams built outside it.
+ */
+function rootStreams(graph: DStreamGraph, graphStreams: ReadonlySet<string>): DStream<unknown>[] {
+  const roots: DStream<unknown>[] = [];
+  const seen = new Set<DStream<unknown>>();
+  for (const out of graph.outputStreams) {
+    const stack: DStream<unknown>[] = [...out.dependencies].reverse();
+    while (stack.length > 0) {
+      const s = stack.pop()!;
+      if (seen.has(s)) continue;
+      seen.add(s);
+      if (graphStreams.has(s.name())) roots.push(s);
+      else for (let i = s.dependencies.length - 1; i >= 0; i--) stack.push(s.dependencies[i]!);
+    }
+  }
+  return roots;
+}
+
+function restoredRDDs(graph: DStreamGraph): RestoredRDD[] {
+  const out: RestoredRDD[] = [];
+  for (const s of graph.createdStreams) {
+    for (const [time, rdd] of s.generatedRDDs) {
+      if (!(rdd instanceof ReliableCheckpointRDD)) continue;
+      const p = rdd.partitioner;
+      out.push({ stream: s.name(), time, path: rdd.checkpointPath, numPartitions: rdd.getNumPartitions(), hashPartitions: p instanceof HashPartitioner ? p.numPartitions : undefined });
+    }
+  }
+  return out;
+}

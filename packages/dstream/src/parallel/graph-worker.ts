@@ -1,0 +1,98 @@
+// The entry module of a graph worker thread (started by GraphWorkerPool): builds the
+// replicated graph from the graph module, then generates every batch the driver announces
+// and runs the tasks the driver sends. Never imported by the driver.
+import { parentPort, workerData } from 'node:worker_threads';
+import { HashPartitioner, Milliseconds, ReliableCheckpointRDD, ReplicatedRDDs, SparkConf, StorageLevel, Time, WorkerExecutor, serializeError } from '@kindling/core';
+import type { PeerMessage, RDD, TaskRequest } from '@kindling/core';
+import { StreamingContext } from '../index.ts';
+import type { DStream } from '../index.ts';
+import { planSharedRDDs } from '../scheduler/shared-rdd-planner.ts';
+import { trackAccumulators } from './accumulator-tracker.ts';
+import type { BatchMessage, GraphWorkerData } from './graph-worker-pool.ts';
+import { streamsByRDD } from './graph-worker-pool.ts';
+import { workerThreadState } from './worker-thread-flag.ts';
+
+const data = (workerData as { kindling: GraphWorkerData }).kindling;
+const port = parentPort!;
+workerThreadState.isGraphWorker = true;
+
+async function main(): Promise<void> {
+  const ssc = new StreamingContext(new SparkConf().setAll(data.conf), Milliseconds(data.batchMs));
+  const tracker = trackAccumulators(ssc.sparkContext);
+  try {
+    const mod = (await import(data.moduleUrl)) as Record<string, unknown>;
+    await (mod[data.exportName] as (ssc: StreamingContext, args: unknown) => unknown)(ssc, data.args);
+  } finally {
+    tracker.stop();
+  }
+  const registry = new ReplicatedRDDs();
+  const executor = new WorkerExecutor(data.rank, data.size, registry, data.peers, () => tracker.list);
+  for (const p of data.peers) p?.on('message', (m: PeerMessage) => executor.onPeerMessage(m));
+  const shared = new Map<number, RDD<unknown>[]>();
+  let initialized = false;
+
+  let roots: DStream<unknown>[] = [];
+  const generate = (m: BatchMessage): string[] => {
+    const graph = ssc.graph;
+    if (m.setup !== undefined) {
+      const setup = m.setup;
+      if (setup.checkpointDir !== undefined && ssc.checkpointDir === undefined) ssc.checkpoint(setup.checkpointDir);
+      const byName = new Map(graph.createdStreams.map((s) => [s.name(), s]));
+      const named = (n: string): DStream<unknown> => {
+        const s = byName.get(n);
+        if (s === undefined) throw new Error(`worker ${data.rank} has no stream named ${n}`);
+        return s;
+      };
+      roots = setup.roots.map(named);
+      const zero = new Time(m.zeroTime);
+      for (const r of roots) r.initialize(zero);
+      graph.initialize(zero, new Time(m.startTime));
+      for (const [n, ms] of setup.remember) named(n).remember(Milliseconds(ms));
+      for (const r of setup.restored) {
+        const partitioner = r.hashPartitions === undefined ? undefined : new HashPartitioner(r.hashPartitions);
+        (named(r.stream).generatedRDDs as Map<number, RDD<unknown>>).set(r.time, new ReliableCheckpointRDD(ssc.sparkContext, r.path, r.numPartitions, partitioner));
+      }
+    }
+    for (const [i, t, d] of m.inputs) graph.inputStreams[i]!.restoreAssignedInputs([[t, d as never]]);
+    const rdds: RDD<unknown>[] = [];
+    for (const [i, t] of m.generated) {
+      const rdd = roots[i]!.getOrCompute(new Time(t));
+      if (rdd !== undefined) rdds.push(rdd as RDD<unknown>);
+    }
+    try {
+      const s = planSharedRDDs(rdds);
+      for (const rdd of s) rdd.persist(StorageLevel.MEMORY_ONLY);
+      shared.set(m.time, s);
+    } catch {
+      // Sharing is an optimisation, as on the driver.
+    }
+    const byRDD = streamsByRDD(graph, m.time);
+    return registry.register(rdds, (r) => byRDD.get(r));
+  };
+
+  const clear = (t: number): void => {
+    for (const rdd of shared.get(t) ?? []) rdd.unpersist();
+    shared.delete(t);
+    const time = new Time(t);
+    ssc.graph.clearMetadata(time);
+    for (const r of roots) r.clearMetadata(time);
+    ssc.scheduler.inputInfoTracker.cleanup(time.plus(ssc.batchDuration));
+  };
+
+  port.on('message', (m: { type: string; id?: number; time?: number }) => {
+    if (m.type === 'batch') {
+      try {
+        port.postMessage({ type: 'reply', id: m.id, ok: true, result: { lines: generate(m as unknown as BatchMessage) } });
+      } catch (e) {
+        port.postMessage({ type: 'reply', id: m.id, ok: false, error: serializeError(e) });
+      }
+    } else if (m.type === 'clear') {
+      clear(m.time!);
+    } else {
+      void executor.handle(m as TaskRequest).then(({ reply, transfer }) => port.postMessage(reply, transfer));
+    }
+  });
+  port.postMessage({ type: 'ready', streams: ssc.graph.createdStreams.map((s) => s.name()) });
+}
+
+main().catch((e: unknown) => port.postMessage({ type: 'buildFailed', error: serializeError(e) }));

@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock, SparkConf, Seconds, setLogSink, type WorkerTaskScheduler } from '@kindling/core';
+import { StreamingContext } from '../src/index.ts';
+import { graphWorkerPoolOf } from '../src/parallel/build-graph.ts';
+import type { WordCountArgs, WordCountGraph } from './support/graphs/word-count-graph.ts';
+import type { DStream } from '../src/index.ts';
+
+const graphs = new URL('./support/graphs/word-count-graph.ts', import.meta.url);
+
+const batches = [
+  ['a b a', 'c a', 'b b d', 'e'],
+  ['x y', 'x'],
+  [],
+  ['a a a a', 'z', 'a z', 'q r s t'],
+];
+
+// Outputs are compared between one thread and two workers with the same partitioning (as on
+// Spark, local[1] and local[2] differ in their default parallelism, hence in partition order).
+function conf(master: string): SparkConf {
+  return new SparkConf().setMaster(master).setAppName('parallel-graph').set('spark.streaming.clock', 'manual').set('spark.default.parallelism', 2);
+}
+
+/** Counts per batch computed in the test, sorted (the engine's order is checked separately). */
+function expectedCounts(): [string, number][][] {
+  return batches.map((b) => {
+    const m = new Map<string, number>();
+    for (const l of b) for (const w of l.split(' ')) m.set(w, (m.get(w) ?? 0) + 1);
+    return [...m].sort((x, y) => (x[0] < y[0] ? -1 : 1));
+  });
+}
+
+async function runWordCount(master: string): Promise<{ out: [string, number][][]; words: number; inWorkers: number; tasks: number[] | undefined; threads: number }> {
+  const ssc = new StreamingContext(conf(master), Seconds(1));
+  const out: [string, number][][] = [];
+  try {
+    const args: WordCountArgs = { batches, numPartitions: 3 };
+    const g = await ssc.buildGraph<WordCountGraph>(graphs, 'wordCount', args);
+    g.counts.foreachRDD(async (rdd) => { out.push(await rdd.collect()); });
+    await ssc.start();
+    for (let i = 0; i < batches.length; i++) await (ssc.clock as ManualClock).advance(1000);
+    const pool = graphWorkerPoolOf(ssc);
+    const scheduler = pool === undefined ? undefined : ((ssc.sparkContext as unknown as { taskScheduler: WorkerTaskScheduler }).taskScheduler);
+    return { out, words: g.words.value, inWorkers: g.inWorkers.value, tasks: scheduler?.counts.perWorker.slice(), threads: pool?.workers.length ?? 1 };
+  } finally {
+    await ssc.stop();
+  }
+}
+
+describe('buildGraph with worker threads (local[N])', () => {
+  it('local[2] runs the graph in two workers with the same output, in the same order, as local[1]', async () => {
+    const one = await runWordCount('local[1]');
+    const two = await runWordCount('local[2]');
+    expect(one.threads).toBe(1);
+    expect(two.threads).toBe(2);
+    expect(two.out).toEqual(one.out);
+    expect(one.out.map((b) => [...b].sort((x, y) => (x[0] < y[0] ? -1 : 1)))).toEqual(expectedCounts());
+    // Both workers ran tasks, and the map function really ran outside the main thread.
+    expect(two.tasks!.every((n) => n > 0)).toBe(true);
+    const totalWords = batches.flat().reduce((n, l) => n + l.split(' ').length, 0);
+    expect(one.words).toBe(totalWords);
+    expect(one.inWorkers).toBe(0);
+    // Accumulator deltas from the workers are merged on the driver.
+    expect(two.words).toBe(totalWords);
+    expect(two.inWorkers).toBe(totalWords);
+  }, 60_000);
+
+  it('an RDD created in an output operation runs on the driver over the workers\' partitions', async () => {
+    const ssc = new StreamingContext(conf('local[2]'), Seconds(1));
+    const seen: [string, number][][] = [];
+    try {
+      const g = await ssc.buildGraph<WordCountGraph>(graphs, 'wordCount', { batches, numPartitions: 2 });
+      g.counts.foreachRDD(async (rdd) => {
+        seen.push(await rdd.map(([w, n]) => [w.toUpperCase(), n * 10] as [string, number]).filter(([, n]) => n > 10).sortBy(([w]) => w).collect());
+      });
+      await ssc.start();
+      for (let i = 0; i < batches.length; i++) await (ssc.clock as ManualClock).advance(1000);
+    } finally {
+      await ssc.stop();
+    }
+    const expected = expectedCounts().map((b) => b.filter(([, n]) => n > 1).map(([w, n]) => [w.toUpperCase(), n * 10]));
+    expect(seen).toEqual(expected);
+  }, 60_000);
+
+  it('a worker whose graph differs fails the batch naming the stream', async () => {
+    const ssc = new StreamingContext(conf('local[2]'), Seconds(1));
+    try {
+      const s = await ssc.buildGraph<DStream<number>>(graphs, 'divergent', { batches, numPartitions: 2 });
+      s.foreachRDD(async (rdd) => { await rdd.collect(); });
+      await ssc.start();
+      await expect((ssc.clock as ManualClock).advance(1000)).rejects.toThrow(/Batch 1000 ms failed.*generated different RDDs for batch 1000 ms than the driver at stream TransformedDStream#1/s);
+    } finally {
+      await ssc.stop();
+    }
+  }, 60_000);
+
+  it('an error in a worker surfaces as the batch failure with the RDD, partition and original stack', async () => {
+    const ssc = new StreamingContext(conf('local[2]'), Seconds(1));
+    try {
+      const s = await ssc.buildGraph<DStream<number>>(graphs, 'failing', { batches: [['ok', 'boom', 'x', 'y']], numPartitions: 2 });
+      s.foreachRDD(async (rdd) => { await rdd.collect(); });
+      await ssc.start();
+      const err = await (ssc.clock as ManualClock).advance(1000).then(() => undefined, (e: unknown) => e as Error);
+      expect(err?.name).toBe('BatchFailedError');
+      expect(err?.message).toMatch(/Batch 1000 ms failed.*Failed to compute partition 0 of .*cannot handle boom/s);
+      const cause = (err!.cause as Error);
+      expect(cause.name).toBe('RDDComputeError');
+      expect((cause.cause as Error).stack).toMatch(/word-count-graph\.ts[\s\S]*in worker thread 0/);
+    } finally {
+      await ssc.stop();
+    }
+  }, 60_000);
+
+  it('a worker that dies fails its batch clearly', async () => {
+    const ssc = new StreamingContext(conf('local[2]'), Seconds(1));
+    try {
+      const s = await ssc.buildGraph<DStream<number>>(graphs, 'dying', { batches: [['a', 'b'], ['c', 'die']], numPartitions: 2 });
+      s.foreachRDD(async (rdd) => { await rdd.collect(); });
+      await ssc.start();
+      await (ssc.clock as ManualClock).advance(1000);
+      await expect((ssc.clock as ManualClock).advance(1000)).rejects.toThrow(/Batch 2000 ms failed.*Worker thread 1 was lost \(exited with code 3\)/s);
+    } finally {
+      await ssc.stop();
+    }
+  }, 60_000);
+
+  it('a graph built inline under local[N] runs on the main thread, with one warning saying how to go parallel', async () => {
+    const warnings: string[] = [];
+    setLogSink({ error: () => {}, warn: (m) => warnings.push(m), info: () => {}, debug: () => {} });
+    try {
+      const runInline = async (master: string): Promise<number[][]> => {
+        const ssc = new StreamingContext(conf(master), Seconds(1));
+        const out: number[][] = [];
+        try {
+          ssc.queueStream([[1, 2, 3]]).map((x) => x * 2).foreachRDD(async (rdd) => { out.push(await rdd.collect()); });
+          await ssc.start();
+          await (ssc.clock as ManualClock).advance(1000);
+          expect(graphWorkerPoolOf(ssc)).toBeUndefined();
+        } finally {
+          await ssc.stop();
+        }
+        return out;
+      };
+      expect(await runInline('local[1]')).toEqual([[2, 4, 6]]);
+      expect(warnings.filter((w) => w.includes('buildGraph'))).toEqual([]);
+      expect(await runInline('local[2]')).toEqual([[2, 4, 6]]);
+      expect(await runInline('local[*]')).toEqual([[2, 4, 6]]);
+      const parallel = warnings.filter((w) => w.includes('buildGraph'));
+      expect(parallel).toHaveLength(1);
+      expect(parallel[0]).toMatch(/local\[2\] asks for 2 threads, but this graph was built inline, so it runs on the main thread.*await ssc\.buildGraph\(new URL\('\.\/pipeline\.ts', import\.meta\.url\), 'build', args\)/);
+    } finally {
+      setLogSink(undefined);
+    }
+  });
+
+  it('buildGraph names the module and export it cannot use, and refuses arguments it cannot copy', async () => {
+    const ssc = new StreamingContext(conf('local[2]'), Seconds(1));
+    try {
+      await expect(ssc.buildGraph(graphs, 'noSuchExport', {})).rejects.toThrow(/word-count-graph\.ts, 'noSuchExport'\): the module has no exported function 'noSuchExport' \(exports: .*wordCount/);
+      await expect(ssc.buildGraph(graphs, 'wordCount', { f: () => 1 })).rejects.toThrow(/args must be structured-cloneable data/);
+    } finally {
+      await ssc.stop();
+    }
+  });
+});

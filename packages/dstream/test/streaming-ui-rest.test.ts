@@ -1,0 +1,209 @@
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock, Milliseconds, SparkConf, setLogSink } from '@kindling/core';
+import type { RDD } from '@kindling/core';
+import { StreamingContext } from '../src/index.ts';
+import { uiSettings } from '../src/ui/streaming-ui.ts';
+
+const GMT_DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}GMT$/;
+
+function conf(extra: Record<string, string> = {}): SparkConf {
+  const c = new SparkConf().setMaster('local[2]').setAppName('ui-rest').set('spark.streaming.clock', 'manual')
+    .set('spark.ui.enabled', 'true').set('spark.ui.port', '0');
+  for (const [k, v] of Object.entries(extra)) c.set(k, v);
+  return c;
+}
+
+async function get(url: string): Promise<{ status: number; body: any }> {
+  const res = await fetch(url);
+  return { status: res.status, body: await res.json() };
+}
+
+/** A raw request, so that the Host header and the method can be chosen. */
+function raw(url: string, host: string, method = 'GET'): Promise<number> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: u.hostname, port: u.port, path: u.pathname, method, headers: { host } }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+let ssc: StreamingContext | undefined;
+afterEach(async () => { await ssc?.stop(); ssc = undefined; });
+
+describe("Spark's REST API on a manual-clock run", () => {
+  it('reports statistics, batches, output operations and a failed batch as Spark does', async () => {
+    ssc = new StreamingContext(conf(), Milliseconds(1000));
+    const queue: (RDD<string> | string[])[] = [['a', 'b', 'c'], ['d', 'e'], ['f']];
+    const lines = ssc.queueStream(queue);
+    const counts: number[] = [];
+    lines.foreachRDD(async (rdd) => { counts.push(await rdd.count()); });
+    lines.foreachRDD((_rdd, time) => { if (time.milliseconds === 3000) throw new Error('boom at 3000'); });
+    await ssc.start();
+    const ui = ssc.sparkContext.uiWebUrl!;
+    expect(ui).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const clock = ssc.clock as ManualClock;
+    await clock.advance(2000);
+    expect(counts).toEqual([3, 2]);
+
+    const apps = await get(`${ui}/api/v1/applications`);
+    const appId = ssc.sparkContext.applicationId;
+    expect(apps.status).toBe(200);
+    expect(apps.body).toHaveLength(1);
+    expect(apps.body[0].id).toBe(appId);
+    expect(apps.body[0].name).toBe('ui-rest');
+    expect(apps.body[0].attempts[0].completed).toBe(false);
+    expect(apps.body[0].attempts[0].startTime).toMatch(GMT_DATE);
+    const base = `${ui}/api/v1/applications/${appId}/streaming`;
+
+    const batches = (await get(`${base}/batches`)).body;
+    expect(batches.map((b: any) => b.batchId)).toEqual([2000, 1000]);
+    expect(batches[0]).toMatchObject({
+      batchTime: '1970-01-01T00:00:02.000GMT', status: 'COMPLETED', batchDuration: 1000, inputSize: 2,
+      numActiveOutputOps: 0, numCompletedOutputOps: 2, numFailedOutputOps: 0, numTotalOutputOps: 2,
+    });
+    expect(batches[1].inputSize).toBe(3);
+    for (const b of batches) {
+      expect(b).not.toHaveProperty('firstFailureReason');
+      expect(b.totalDelay).toBe(b.schedulingDelay + b.processingTime);
+    }
+
+    const stats = (await get(`${base}/statistics`)).body;
+    const totals = batches.map((b: any) => b.totalDelay);
+    expect(stats).toMatchObject({
+      batchDuration: 1000, numReceivers: 0, numActiveReceivers: 0, numInactiveReceivers: 0,
+      numTotalCompletedBatches: 2, numRetainedCompletedBatches: 2, numActiveBatches: 0,
+      numProcessedRecords: 5, numReceivedRecords: 5, avgInputRate: (3 + 2) / 2, // records/s in 1 s batches
+      avgTotalDelay: Math.trunc((totals[0] + totals[1]) / 2),
+    });
+    expect(stats.startTime).toMatch(GMT_DATE);
+
+    const ops = (await get(`${base}/batches/1000/operations`)).body;
+    expect(ops.map((o: any) => [o.outputOpId, o.name])).toEqual([[0, 'foreachRDD'], [1, 'foreachRDD']]);
+    expect(ops[0].jobIds).toHaveLength(1); // the count
+    expect(ops[1].jobIds).toEqual([]);
+    expect(ops[0].startTime).toMatch(GMT_DATE);
+    expect(Date.parse(ops[0].endTime.replace('GMT', 'Z')) - Date.parse(ops[0].startTime.replace('GMT', 'Z'))).toBe(ops[0].duration);
+    expect((await get(`${base}/batches/1000/operations/1`)).body.outputOpId).toBe(1);
+    expect((await get(`${base}/batches/2000`)).body.batchId).toBe(2000);
+
+    // Every input stream is listed, receiver or not, with its rate per retained batch.
+    const receivers = (await get(`${base}/receivers`)).body;
+    expect(receivers).toHaveLength(1);
+    expect(receivers[0]).toMatchObject({ streamId: 0, eventRates: [[1000, 3], [2000, 2]], avgEventRate: 2.5 });
+    expect(receivers[0]).not.toHaveProperty('isActive');
+    expect((await get(`${base}/receivers/0`)).body.streamId).toBe(0);
+
+    expect((await get(`${base}/batches?status=QUEUED`)).body).toEqual([]);
+    expect((await get(`${base}/batches?status=PROCESSING&status=COMPLETED`)).body).toHaveLength(2);
+    expect((await get(`${base}/batches?status=DONE`)).status).toBe(400);
+
+    // Unknown ids: 404 with a JSON message.
+    expect(await get(`${base}/batches/999`)).toEqual({ status: 404, body: { message: 'unknown batch: 999' } });
+    expect(await get(`${base}/batches/1000/operations/7`)).toEqual({ status: 404, body: { message: 'unknown output operation: 7' } });
+    expect(await get(`${base}/receivers/3`)).toEqual({ status: 404, body: { message: 'unknown receiver: 3' } });
+    expect(await get(`${ui}/api/v1/applications/app-nope/streaming/statistics`)).toEqual({ status: 404, body: { message: 'no such app: app-nope' } });
+
+    // The third batch fails in its second output operation: the context stops itself, and the
+    // UI stays up until the application calls stop().
+    await expect(clock.advance(1000)).rejects.toThrow(/boom at 3000/);
+    await expect(ssc.awaitTermination()).rejects.toThrow(/boom at 3000/);
+    const failed = (await get(`${base}/batches/3000`)).body;
+    expect(failed).toMatchObject({ status: 'COMPLETED', inputSize: 1, numCompletedOutputOps: 1, numFailedOutputOps: 1, numTotalOutputOps: 2 });
+    expect(failed.firstFailureReason).toMatch(/^Error: boom at 3000/);
+    const failedOp = (await get(`${base}/batches/3000/operations/1`)).body;
+    expect(failedOp.failureReason).toBe(failed.firstFailureReason);
+    expect((await get(`${base}/statistics`)).body).toMatchObject({ numTotalCompletedBatches: 3, numProcessedRecords: 6 });
+
+    await ssc.stop();
+    await expect(fetch(`${ui}/api/v1/applications`)).rejects.toThrow();
+  });
+
+  it('refuses other Host headers and anything but GET/HEAD', async () => {
+    ssc = new StreamingContext(conf(), Milliseconds(1000));
+    ssc.queueStream<number>([]).foreachRDD(() => {});
+    await ssc.start();
+    const ui = ssc.sparkContext.uiWebUrl!;
+    const port = new URL(ui).port;
+    const path = `${ui}/api/v1/applications`;
+    expect(await raw(path, `127.0.0.1:${port}`)).toBe(200);
+    expect(await raw(path, `localhost:${port}`)).toBe(200);
+    expect(await raw(path, `evil.example:${port}`)).toBe(403);
+    expect(await raw(path, 'localhost')).toBe(403); // the port is part of the check
+    expect(await raw(path, `localhost:${Number(port) + 1}`)).toBe(403);
+    expect(await raw(path, `127.0.0.1:${port}`, 'POST')).toBe(405);
+    expect(await raw(path, `127.0.0.1:${port}`, 'DELETE')).toBe(405);
+    expect(await raw(`${ui}/static/..%2f..%2fpackage.json`, `127.0.0.1:${port}`)).toBe(404);
+  });
+
+  it('keeps spark.streaming.ui.retainedBatches completed batches over 10,000 batches', async () => {
+    ssc = new StreamingContext(conf({ 'spark.streaming.ui.retainedBatches': '50' }), Milliseconds(10));
+    const queue: string[][] = [];
+    for (let i = 0; i < 10_000; i++) queue.push(i % 7 === 0 ? ['x', 'y'] : ['x']);
+    let expectedRecords = 0;
+    for (const b of queue) expectedRecords += b.length;
+    ssc.queueStream(queue).foreachRDD(() => {});
+    await ssc.start();
+    await (ssc.clock as ManualClock).advance(10 * 10_000);
+    const ui = ssc.sparkContext.uiWebUrl!;
+    const base = `${ui}/api/v1/applications/${ssc.sparkContext.applicationId}/streaming`;
+    const stats = (await get(`${base}/statistics`)).body;
+    expect(stats).toMatchObject({ numTotalCompletedBatches: 10_000, numRetainedCompletedBatches: 50, numProcessedRecords: expectedRecords });
+    const batches = (await get(`${base}/batches`)).body;
+    expect(batches.map((b: any) => b.batchId)).toEqual(Array.from({ length: 50 }, (_, i) => 10 * (10_000 - i)));
+    expect((await get(`${base}/batches/${10 * 9_950}`)).status).toBe(404);
+    expect((await get(`${base}/receivers`)).body[0].eventRates).toHaveLength(50);
+    const page = (await get(`${ui}/streaming/data`)).body;
+    expect(page.batches).toHaveLength(50);
+  }, 120_000);
+});
+
+describe('UI settings and lifecycle', () => {
+  it("defaults as Spark's, off under the manual clock", () => {
+    const base = new SparkConf().setMaster('local').setAppName('s');
+    expect(uiSettings(base, false)).toEqual({ enabled: true, host: '127.0.0.1', port: 4040, maxRetries: 16, retainedBatches: 1000 });
+    expect(uiSettings(base, true).enabled).toBe(false);
+    expect(uiSettings(base.clone().set('spark.ui.enabled', 'true'), true).enabled).toBe(true);
+    expect(uiSettings(base.clone().set('spark.driver.bindAddress', '0.0.0.0'), false).host).toBe('0.0.0.0');
+    expect(uiSettings(base.clone().set('spark.driver.bindAddress', '0.0.0.0').set('spark.ui.host', '::1'), false).host).toBe('::1');
+    expect(() => uiSettings(base.clone().set('spark.ui.port', 'x'), false)).toThrow(/spark\.ui\.port/);
+    expect(() => uiSettings(base.clone().set('spark.ui.enabled', 'yes'), false)).toThrow(/spark\.ui\.enabled/);
+  });
+
+  it('is off under the manual clock unless set: no URL', async () => {
+    ssc = new StreamingContext(new SparkConf().setMaster('local').setAppName('m').set('spark.streaming.clock', 'manual'), Milliseconds(1000));
+    ssc.queueStream<number>([]).foreachRDD(() => {});
+    await ssc.start();
+    expect(ssc.sparkContext.uiWebUrl).toBeUndefined();
+  });
+
+  it('serves by default on the system clock, logs its URL at INFO, takes the next port when one is taken, and stop() closes it', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const taken = (blocker.address() as AddressInfo).port;
+    const lines: string[] = [];
+    setLogSink({ error: (m) => lines.push(`ERROR ${m}`), warn: (m) => lines.push(`WARN ${m}`), info: (m) => lines.push(`INFO ${m}`), debug: () => {} });
+    try {
+      ssc = new StreamingContext(new SparkConf().setMaster('local').setAppName('sys').set('spark.ui.port', String(taken)), Milliseconds(50));
+      ssc.queueStream<number>([]).foreachRDD(() => {});
+      await ssc.start();
+      const url = ssc.sparkContext.uiWebUrl!;
+      const port = Number(new URL(url).port);
+      expect(port).toBeGreaterThan(taken);
+      expect(port).toBeLessThanOrEqual(taken + 16);
+      expect(lines.some((l) => l.includes('INFO') && l.includes(url))).toBe(true);
+      expect((await fetch(`${url}/streaming/`)).status).toBe(200);
+      const sc = ssc.sparkContext;
+      await ssc.stop();
+      ssc = undefined;
+      expect(sc.uiWebUrl).toBeUndefined();
+      await expect(fetch(`${url}/streaming/`)).rejects.toThrow();
+    } finally {
+      setLogSink(undefined);
+      await new Promise<void>((r) => blocker.close(() => r()));
+    }
+  });
+});

@@ -1,0 +1,72 @@
+// The dual-master suite's graphs: one module per family of operations, each output a named
+// stream, built in the driver and (under local[N]) in every worker thread.
+import { Seconds } from '@kindling/core';
+import type { DStream, StreamingContext } from '../../../src/index.ts';
+import { StateSpec } from '../../../src/index.ts';
+import type { State } from '../../../src/index.ts';
+import { TestInputDStream } from '../../../src/testing/index.ts';
+
+export interface SuiteInput {
+  readonly nums: readonly (readonly number[])[];
+  readonly words: readonly (readonly string[])[];
+  readonly left: readonly (readonly [string, number][])[];
+  readonly right: readonly (readonly [string, string][])[];
+}
+
+const pairs = (s: DStream<string>): DStream<[string, number]> => s.map((w) => [w, 1] as [string, number]);
+
+/** Spark's BasicOperationsSuite operations, one output each. */
+export function basicOperations(ssc: StreamingContext, a: SuiteInput): Record<string, DStream<unknown>> {
+  const nums = new TestInputDStream<number>(ssc, a.nums, 2);
+  const words = new TestInputDStream<string>(ssc, a.words, 2);
+  const left = new TestInputDStream<[string, number]>(ssc, a.left as [string, number][][], 2);
+  const right = new TestInputDStream<[string, string]>(ssc, a.right as [string, string][][], 2);
+  return {
+    map: nums.map((x) => String(x)),
+    flatMap: nums.flatMap((x) => [x, x * 2]),
+    filter: nums.filter((x) => x % 2 === 0),
+    glom: nums.glom(),
+    mapPartitions: nums.mapPartitions((part) => { let sum = 0; for (const x of part) sum += x; return [sum]; }),
+    reduce: nums.reduce((x, y) => x + y),
+    count: nums.count(),
+    countByValue: nums.map((x) => x % 3).countByValue(),
+    reduceByKey: pairs(words).reduceByKey((x, y) => x + y),
+    groupByKey: pairs(words).groupByKey(),
+    combineByKey: left.combineByKey((v: number) => [v, 1] as [number, number], (c, v) => [c[0] + v, c[1] + 1] as [number, number], (x, y) => [x[0] + y[0], x[1] + y[1]] as [number, number]),
+    union: nums.union(nums.map((x) => x + 4)),
+    transform: nums.transform((rdd, time) => rdd.map((x) => [x, time.milliseconds] as [number, number])),
+    join: left.join(right),
+    leftOuterJoin: left.leftOuterJoin(right),
+    cogroup: left.cogroup(right),
+    sortByInTransform: pairs(words).reduceByKey((x, y) => x + y).transform((rdd) => rdd.sortBy(([w]) => w, false)),
+  };
+}
+
+/** Spark's WindowOperationsSuite operations. */
+export function windowOperations(ssc: StreamingContext, a: SuiteInput & { checkpointDir: string }): Record<string, DStream<unknown>> {
+  ssc.checkpoint(a.checkpointDir);
+  const nums = new TestInputDStream<number>(ssc, a.nums, 2);
+  const left = new TestInputDStream<[string, number]>(ssc, a.left as [string, number][][], 2);
+  return {
+    window: nums.window(Seconds(2), Seconds(1)),
+    tumbling: nums.window(Seconds(2), Seconds(2)),
+    reduceByKeyAndWindow: left.reduceByKeyAndWindow((x, y) => x + y, Seconds(2), Seconds(1)),
+    reduceByKeyAndWindowInverse: left.reduceByKeyAndWindow((x, y) => x + y, (x, y) => x - y, Seconds(3), Seconds(1)),
+    countByWindow: nums.countByWindow(Seconds(2), Seconds(1)),
+  };
+}
+
+/** Spark's stateful operations: updateStateByKey and mapWithState, checkpointed every 2 batches. */
+export function stateOperations(ssc: StreamingContext, a: SuiteInput & { checkpointDir: string }): Record<string, DStream<unknown>> {
+  ssc.checkpoint(a.checkpointDir);
+  const words = new TestInputDStream<string>(ssc, a.words, 2);
+  const totals = pairs(words).updateStateByKey((values: number[], total: number | undefined) => values.reduce((x, y) => x + y, total ?? 0));
+  totals.checkpoint(Seconds(2));
+  const spec = StateSpec.function((word: string, one: number | undefined, state: State<number>) => {
+    const n = (state.exists() ? state.get() : 0) + (one ?? 0);
+    state.update(n);
+    return [word, n] as [string, number];
+  });
+  const mapped = pairs(words).mapWithState(spec);
+  return { updateStateByKey: totals, mapWithState: mapped, snapshots: mapped.stateSnapshots() };
+}

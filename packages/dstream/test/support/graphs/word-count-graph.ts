@@ -1,0 +1,59 @@
+// Graph modules for the worker-thread tests: every thread imports this module and builds the
+// same graph. Outputs are collected on the driver (output operations run only there).
+import { isMainThread } from 'node:worker_threads';
+import type { LongAccumulator } from '@kindling/core';
+import type { DStream, StreamingContext } from '../../../src/index.ts';
+import { TestInputDStream } from '../../../src/testing/index.ts';
+
+export interface WordCountArgs {
+  readonly batches: readonly (readonly string[])[];
+  readonly numPartitions: number;
+}
+
+export interface WordCountGraph {
+  readonly counts: DStream<[string, number]>;
+  readonly lines: DStream<string>;
+  readonly words: LongAccumulator;
+  /** Records seen by map functions outside the main thread (counted in workers, merged on the driver). */
+  readonly inWorkers: LongAccumulator;
+}
+
+/** Lines -> words -> counts per batch, counting words in an accumulator. */
+export function wordCount(ssc: StreamingContext, args: WordCountArgs): WordCountGraph {
+  const words = ssc.sparkContext.longAccumulator('words');
+  const inWorkers = ssc.sparkContext.longAccumulator('inWorkers');
+  const lines = new TestInputDStream<string>(ssc, args.batches, args.numPartitions);
+  const counts = lines
+    .flatMap((l) => l.split(' '))
+    .map((w) => {
+      words.add(1);
+      if (!isMainThread) inWorkers.add(1);
+      return [w, 1] as [string, number];
+    })
+    .reduceByKey((a, b) => a + b);
+  return { counts, lines, words, inWorkers };
+}
+
+/** A graph whose structure depends on the thread: the workers must refuse it. */
+export function divergent(ssc: StreamingContext, args: WordCountArgs): DStream<number> {
+  const lines = new TestInputDStream<string>(ssc, args.batches, args.numPartitions);
+  return lines.transform((rdd) => (isMainThread ? rdd.map((l) => l.length) : rdd.map((l) => l.length).repartition(3)));
+}
+
+/** A map function that fails on one record. */
+export function failing(ssc: StreamingContext, args: WordCountArgs): DStream<number> {
+  const lines = new TestInputDStream<string>(ssc, args.batches, args.numPartitions);
+  return lines.map((l) => {
+    if (l === 'boom') throw new Error(`cannot handle ${l}`);
+    return l.length;
+  });
+}
+
+/** A map function that ends its worker thread. */
+export function dying(ssc: StreamingContext, args: WordCountArgs): DStream<number> {
+  const lines = new TestInputDStream<string>(ssc, args.batches, args.numPartitions);
+  return lines.map((l) => {
+    if (l === 'die' && !isMainThread) process.exit(3);
+    return l.length;
+  });
+}
