@@ -137,9 +137,10 @@ describe('defect 1: relocatable checkpoints', () => {
 describe('defect 2: one process per checkpoint folder', () => {
   it('probe "two processes on one dir": the second start() fails naming the folder and the holder; a dead holder\'s lock is taken over', async () => {
     const dir = freshDir();
-    const holder = startChild('packages/dstream/test/support/checkpoint-lock-holder.ts', { dir });
+    const holder = startChild('packages/dstream/test/support/checkpoint-lock-holder.ts', { dir }, 240_000);
     try {
-      const end = Date.now() + 30_000;
+      // A loaded machine can take a minute to start a tsx child.
+      const end = Date.now() + 120_000;
       while (!holder.output().includes('started')) {
         if (Date.now() > end) throw new Error(`the lock holder did not start: ${holder.output()}`);
         await new Promise((r) => setTimeout(r, 20));
@@ -161,7 +162,7 @@ describe('defect 2: one process per checkpoint folder', () => {
       holder.child.kill('SIGKILL');
       await holder.done.catch(() => undefined);
     }
-  }, 60_000);
+  }, 240_000);
 });
 
 describe('defect 3: checksummed state files', () => {
