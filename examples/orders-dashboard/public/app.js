@@ -46,6 +46,9 @@ function renderStatus() {
   const ratio = s.filesTotal ? s.filesMoved / s.filesTotal : 0;
   $('feed-bar').style.width = `${(ratio * 100).toFixed(1)}%`;
   $('feed-text').textContent = `${s.filesMoved}/${s.filesTotal} files · ${compact.format(s.linesMoved)} orders fed`;
+  const link = $('streaming-ui');
+  link.hidden = !s.streamingUi;
+  if (s.streamingUi) link.href = s.streamingUi;
 }
 
 function renderKpis() {

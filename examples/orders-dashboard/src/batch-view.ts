@@ -32,6 +32,8 @@ export interface FeedStatus {
   readonly linesTotal: number;
   /** `feeding`, `fed` (all moved, stream still running), `finished` (the run ended). */
   readonly phase: 'starting' | 'feeding' | 'fed' | 'finished';
+  /** The Streaming UI's page (Spark's Streaming tab) for this run, while it serves. */
+  readonly streamingUi?: string;
 }
 
 /** Everything the page needs on connect. */

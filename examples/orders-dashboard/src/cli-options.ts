@@ -16,6 +16,8 @@ export interface DashboardOptions {
   out: string | undefined;
   /** Folder for generated data, staging, input and checkpoints; undefined: a fresh temp folder. */
   work: string | undefined;
+  /** Keep the temp work folder on exit (a `--work` folder is always kept). */
+  keep: boolean;
   state: StateMode;
   port: number;
   ui: boolean;
@@ -45,7 +47,9 @@ batch to a folder and shows it live at http://127.0.0.1:<port>.
                         with --replay default 0: as fast as batches run)
   --batch MS            batch interval (default 5000)
   --out DIR             batch folders DIR/output-<ms>.txt (default <work>/output)
-  --work DIR            folder for generated data, staging, input, checkpoint (default: new temp dir)
+  --work DIR            folder for generated data, staging, input, checkpoint, kept on exit
+                        (default: a new temp folder, removed on exit)
+  --keep                keep the temp work folder (and the output in it) on exit
   --state MODE          updateStateByKey (default) or mapWithState
   --port N              web page port on 127.0.0.1 (default 4040; 0 picks a free one)
   --no-ui               no web page
@@ -92,6 +96,7 @@ export function parseDashboardArgs(argv: readonly string[]): DashboardOptions {
         batch: { type: 'string' },
         out: { type: 'string' },
         work: { type: 'string' },
+        keep: { type: 'boolean' },
         state: { type: 'string' },
         port: { type: 'string' },
         'no-ui': { type: 'boolean' },
@@ -120,6 +125,7 @@ export function parseDashboardArgs(argv: readonly string[]): DashboardOptions {
     batch: positiveInt('batch', v.batch, 5000),
     out: v.out,
     work: v.work,
+    keep: v.keep ?? false,
     state,
     port: positiveInt('port', v.port, 4040, true),
     ui: !v['no-ui'],

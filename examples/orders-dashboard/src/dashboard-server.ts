@@ -26,12 +26,17 @@ const TYPES: Record<string, string> = {
 /**
  * The dashboard's web server: serves its own page, script and style (no CDN: it works offline),
  * the model as JSON at `/api/snapshot`, and pushes every change as Server-Sent Events at
- * `/events` (`snapshot` on connect, then `batch` and `status`). Binds 127.0.0.1 only.
+ * `/events` (`snapshot` on connect, then `batch` and `status`). Binds 127.0.0.1 only, and
+ * answers only requests whose `Host` header is `127.0.0.1` or `localhost` with its port
+ * (403 otherwise): a page of another site that rebinds its DNS name to 127.0.0.1 cannot read
+ * the model.
  */
 export class DashboardServer {
   private readonly clients = new Set<ServerResponse>();
   private server: Server | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
+  /** `Host` header values served (lower case), set once the port is known. */
+  private allowedHosts: ReadonlySet<string> = new Set();
 
   constructor(private readonly model: DashboardModel) {}
 
@@ -58,6 +63,7 @@ export class DashboardServer {
     this.heartbeat = setInterval(() => { for (const c of this.clients) c.write(': keep-alive\n\n'); }, 15_000);
     this.heartbeat.unref();
     const address = server.address() as AddressInfo;
+    this.allowedHosts = new Set([`127.0.0.1:${address.port}`, `localhost:${address.port}`]);
     return `http://127.0.0.1:${address.port}`;
   }
 
@@ -80,6 +86,11 @@ export class DashboardServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const host = req.headers.host ?? '';
+    if (!this.allowedHosts.has(host.toLowerCase())) {
+      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end(`Host '${host}' refused: open the dashboard at ${[...this.allowedHosts].map((h) => `http://${h}/`).join(' or ')}`);
+      return;
+    }
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();

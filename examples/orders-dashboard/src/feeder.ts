@@ -137,8 +137,12 @@ export async function feedFiles(files: readonly FeedFile[], inputDir: string, op
     if (options.signal?.aborted) return;
     if (i > 0) {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, options.everyMs);
-        options.signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+        // The listener goes when the wait ends either way: one per file would pile up on a
+        // long run (MaxListenersExceededWarning).
+        const signal = options.signal;
+        const onAbort = (): void => { clearTimeout(timer); resolve(); };
+        const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, options.everyMs);
+        signal?.addEventListener('abort', onAbort, { once: true });
       });
       if (options.signal?.aborted) return;
     }

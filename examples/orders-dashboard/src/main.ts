@@ -18,12 +18,22 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const run = await runDashboard(options);
-  const onSignal = (): void => {
-    console.error('\nStopping (waiting for the batch in progress)...');
-    void run.stop();
+  // Ctrl-C stops after the batch in progress. pnpm passes the terminal's Ctrl-C on to the
+  // script a second time within milliseconds: one stop is enough. A Ctrl-C pressed again later
+  // gives up waiting.
+  let stopRequestedAt: number | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopRequestedAt === undefined) {
+      stopRequestedAt = Date.now();
+      console.error('\nStopping (waiting for the batch in progress; Ctrl-C again to quit at once)...');
+      void run.stop();
+    } else if (Date.now() - stopRequestedAt > 1000) {
+      console.error(`Quitting without waiting (${signal}).`);
+      process.exit(130);
+    }
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const summary = await run.done;
   if (summary) {
     const seconds = summary.elapsedMs / 1000;

@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { List } from 'immutable';
 import { SparkConf, formatElement } from '@kindling/core';
 import { Milliseconds, StreamingContext } from '@kindling/dstream';
@@ -9,7 +9,10 @@ import type { DashboardOptions } from './cli-options.ts';
 import { writeOrdersFile } from './order-generator.ts';
 import { feedFiles, moveIntoFolder, splitOrdersFile, ttyProgress } from './feeder.ts';
 import type { FeedFile, FeedProgress } from './feeder.ts';
-import { ordersPipeline } from './pipeline.ts';
+import { ordersPipeline, type OrdersPipeline, type OrdersPipelineConfig } from './pipeline.ts';
+
+/** The graph module's extension: `.ts` from sources, `.js` when built. */
+const PIPELINE_EXT = /\.ts$/.test(import.meta.url) ? '.ts' : '.js';
 import { setWrongLineReporter } from './order.ts';
 import type { OutputLine } from './pipeline.ts';
 import { DashboardModel } from './batch-view.ts';
@@ -27,6 +30,8 @@ export interface DashboardPaths {
   /** Batch folders are `<outputPrefix>-<ms>.txt`. */
   outputPrefix: string;
   ordersFile: string;
+  /** True when `work` is a temp folder of this run, removed when it ends (unless `--keep`). */
+  temporaryWork: boolean;
 }
 
 /** What a finished replay reports. */
@@ -71,6 +76,7 @@ async function preparePaths(options: DashboardOptions): Promise<DashboardPaths> 
     checkpoint: join(work, 'checkpoint'),
     outputPrefix: join(options.out !== undefined ? resolve(options.out) : join(work, 'output'), 'output'),
     ordersFile: options.input !== undefined ? resolve(options.input) : join(work, 'orders.txt'),
+    temporaryWork: options.work === undefined,
   };
   // These three belong to the run: start them empty so a reused --work folder replays the same.
   for (const dir of [paths.input, paths.staging, paths.checkpoint]) {
@@ -92,6 +98,32 @@ function ranked(names: readonly string[], values: ReadonlyMap<string, number>): 
  */
 export async function runDashboard(options: DashboardOptions, io: DashboardIo = defaultIo): Promise<DashboardRun> {
   const paths = await preparePaths(options);
+  try {
+    return await startDashboard(options, io, paths);
+  } catch (e) {
+    if (paths.temporaryWork && !options.keep) await rm(paths.work, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/**
+ * A temp work folder (no `--work`) is removed when the run ends, unless `--keep`: a
+ * 500,000-order run leaves tens of MB there. Says where the outputs are when they stay.
+ */
+async function removeTemporaryWork(options: DashboardOptions, io: DashboardIo, paths: DashboardPaths): Promise<void> {
+  const output = `${paths.outputPrefix}-<ms>.txt`;
+  if (!paths.temporaryWork || options.keep) {
+    io.log(`Outputs kept: ${output} (work folder ${paths.work})`);
+    return;
+  }
+  await rm(paths.work, { recursive: true, force: true });
+  const outputInWork = !relative(paths.work, paths.outputPrefix).startsWith('..');
+  io.log(outputInWork
+    ? `Removed the temporary work folder ${paths.work} (--keep or --work DIR keeps it and the output)`
+    : `Removed the temporary work folder ${paths.work}; outputs kept: ${output}`);
+}
+
+async function startDashboard(options: DashboardOptions, io: DashboardIo, paths: DashboardPaths): Promise<DashboardRun> {
   if (options.input === undefined) {
     io.log(`Generating ${options.orders.toLocaleString('en-US')} orders (seed ${options.seed}) into ${paths.ordersFile}`);
     await writeOrdersFile(paths.ordersFile, { count: options.orders, seed: options.seed });
@@ -109,6 +141,10 @@ export async function runDashboard(options: DashboardOptions, io: DashboardIo = 
 
   let conf = new SparkConf().setMaster('local[2]').setAppName('Orders dashboard');
   if (options.replay) conf = conf.set('spark.streaming.clock', 'manual');
+  // The Streaming UI (Spark's Streaming tab and REST API) serves beside the page, on the next
+  // free port after it (4041 when the page has 4040), also in replay; --no-ui turns both off.
+  conf = conf.set('spark.ui.enabled', String(options.ui));
+  if (options.port === 0) conf = conf.set('spark.ui.port', '0');
   const ssc = new StreamingContext(conf, Milliseconds(options.batch));
   // With --source, the feeder produces into a topic and the pipeline reads it (direct stream).
   let producer: RedisStreamsProducer | undefined;
@@ -121,13 +157,18 @@ export async function runDashboard(options: DashboardOptions, io: DashboardIo = 
     }
     producer = new RedisStreamsProducer({ url: options.source });
   }
-  const pipeline = ordersPipeline(ssc, {
+  const config: OrdersPipelineConfig = {
     inputDir: paths.input,
     outputPrefix: paths.outputPrefix,
     checkpointDir: paths.checkpoint,
     state: options.state,
     source: options.source === undefined ? undefined : { url: options.source, topic: options.topic, groupId: 'orders-dashboard' },
-  });
+  };
+  // Fed by files, the graph module runs in every worker thread of local[2] (and on the main
+  // thread); the Redis direct stream is not yet distributed, so that graph stays on one thread.
+  const pipeline = options.source === undefined
+    ? await ssc.buildGraph<OrdersPipeline>(new URL(`./pipeline${PIPELINE_EXT}`, import.meta.url), 'ordersPipeline', config)
+    : ordersPipeline(ssc, config);
   const feedOne = async (file: FeedFile, mtimeMs: number): Promise<void> => {
     if (producer !== undefined) await produceOrders(file, producer, options.topic);
     else await moveIntoFolder(file, paths.input, mtimeMs);
@@ -206,30 +247,39 @@ export async function runDashboard(options: DashboardOptions, io: DashboardIo = 
 
   const url = server ? await server.listen(options.port) : undefined;
   if (url) io.log(`Dashboard: ${url}`);
-  io.log(`Work folder: ${paths.work} (batch output: ${paths.outputPrefix}-<ms>.txt)`);
+  io.log(`Work folder: ${paths.work}${paths.temporaryWork && !options.keep ? ' (removed on exit; --keep keeps it)' : ''} (batch output: ${paths.outputPrefix}-<ms>.txt)`);
 
   const abort = new AbortController();
   const progress = (p: FeedProgress): void => {
     io.progress(p);
-    setStatus({ filesMoved: p.filesMoved, filesTotal: p.filesTotal, linesMoved: p.linesMoved, linesTotal: p.linesTotal, phase: p.filesMoved === p.filesTotal ? 'fed' : 'feeding' });
+    setStatus({ ...model.status, filesMoved: p.filesMoved, filesTotal: p.filesTotal, linesMoved: p.linesMoved, linesTotal: p.linesTotal, phase: p.filesMoved === p.filesTotal ? 'fed' : 'feeding' });
   };
 
+  // One stop, however many ask for it (Ctrl-C, the end of a replay, the context ending): each
+  // caller waits for the whole of it, so the process exits only after the cleanup.
   let stopped = false;
-  const stop = async (): Promise<void> => {
-    if (stopped) return;
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => (stopping ??= stopOnce());
+  const stopOnce = async (): Promise<void> => {
     stopped = true;
     abort.abort();
     try {
       if (ssc.getState() === 'ACTIVE') await ssc.stop(true, true);
     } finally {
       setWrongLineReporter(previousReporter);
-      setStatus({ ...model.status, phase: 'finished' });
+      setStatus({ ...model.status, phase: 'finished', streamingUi: undefined });
       await server?.close();
       await producer?.close();
+      await removeTemporaryWork(options, io, paths);
     }
   };
 
   await ssc.start();
+  const streamingUi = ssc.sparkContext.uiWebUrl;
+  if (streamingUi !== undefined) {
+    io.log(`Streaming UI: ${streamingUi}/streaming/`);
+    setStatus({ ...model.status, streamingUi: `${streamingUi}/streaming/` });
+  }
 
   let done: Promise<ReplaySummary | undefined>;
   if (options.replay) {

@@ -5,7 +5,7 @@ describe('parseDashboardArgs', () => {
   it('has the documented defaults', () => {
     const o = parseDashboardArgs([]);
     expect(o).toMatchObject({
-      input: undefined, linesPerFile: 10_000, every: 3000, batch: 5000, out: undefined,
+      input: undefined, linesPerFile: 10_000, every: 3000, batch: 5000, out: undefined, work: undefined, keep: false,
       state: 'updateStateByKey', port: 4040, ui: true, replay: false, orders: 500_000, seed: 42,
     });
   });
@@ -13,11 +13,11 @@ describe('parseDashboardArgs', () => {
   it('reads every flag', () => {
     const o = parseDashboardArgs([
       '--input', 'o.txt', '--lines-per-file', '500', '--every', '250', '--batch', '1000', '--out', 'out',
-      '--state', 'mapWithState', '--port', '0', '--no-ui', '--replay', '--orders', '1000', '--seed', '3', '--work', 'w',
+      '--state', 'mapWithState', '--port', '0', '--no-ui', '--replay', '--orders', '1000', '--seed', '3', '--work', 'w', '--keep',
     ]);
     expect(o).toMatchObject({
       input: 'o.txt', linesPerFile: 500, every: 250, batch: 1000, out: 'out', state: 'mapWithState',
-      port: 0, ui: false, replay: true, orders: 1000, seed: 3, work: 'w',
+      port: 0, ui: false, replay: true, orders: 1000, seed: 3, work: 'w', keep: true,
     });
   });
 

@@ -30,6 +30,9 @@ describe('the dashboard page during a run', () => {
 
   it('shows the top-5 tables that the batch folder holds, pushed as batches complete', async () => {
     const out = join(dir, 'out');
+    // The browser first: on a loaded machine its start takes longer than the whole run.
+    browser = await launchChromium(join(dir, 'profile'));
+    const page = await browser.newPage();
     // A paced replay: 6 batches of 5,000 generated orders, one every 1.5 s, page on a free port.
     run = startCli([
       '--replay', '--every', '1500', '--port', '0', '--orders', '30000', '--lines-per-file', '5000',
@@ -37,8 +40,6 @@ describe('the dashboard page during a run', () => {
     ]);
     const url = (await run.waitFor(/Dashboard: (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
 
-    browser = await launchChromium(join(dir, 'profile'));
-    const page = await browser.newPage();
     await page.goto(url);
     // Wait until at least two batches arrived, so that the page has followed a live update.
     await page.waitForFunction(() => {
@@ -56,6 +57,19 @@ describe('the dashboard page during a run', () => {
         output: document.querySelector('#out-lines')!.textContent ?? '',
       };
     });
+    // The page links to the run's Streaming UI, served beside it on its own port.
+    const uiLink = await page.evaluate(() => {
+      const a = document.querySelector('#streaming-ui');
+      return a && a.getAttribute('hidden') === null ? a.getAttribute('href') : null;
+    });
+    expect(uiLink).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/streaming\/$/);
+    expect(new URL(uiLink!).port).not.toBe(new URL(url).port);
+    expect(run.stdout()).toContain(`Streaming UI: ${uiLink}`);
+    const uiPage = await browser.newPage();
+    await uiPage.goto(uiLink!);
+    await uiPage.waitForFunction(() => Number(document.querySelector('body')?.getAttribute('data-loaded') ?? '0') >= 1, undefined, { timeout: 30_000 });
+    await uiPage.close();
+
     const shown = await read();
     expect(shown.stocksBatch).toBe(shown.batch);
     const lines = await batchLines(out, shown.batch);

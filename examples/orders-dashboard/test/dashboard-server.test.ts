@@ -4,9 +4,9 @@ import { DashboardModel } from '../src/batch-view.ts';
 import type { BatchView } from '../src/batch-view.ts';
 import { DashboardServer } from '../src/dashboard-server.ts';
 
-function get(url: string): Promise<{ status: number; type: string | undefined; body: string }> {
+function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; type: string | undefined; body: string }> {
   return new Promise((resolve, reject) => {
-    request(url, (res) => {
+    request(url, { headers }, (res) => {
       let body = '';
       res.setEncoding('utf8').on('data', (d: string) => { body += d; }).on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], body }));
     }).on('error', reject).end();
@@ -34,6 +34,26 @@ describe('DashboardServer', () => {
     expect((await get(`${url}/app.js`)).type).toContain('text/javascript');
     expect((await get(`${url}/style.css`)).type).toContain('text/css');
     expect((await get(`${url}/nope`)).status).toBe(404);
+  });
+
+  // Issue 10, defect 7 (probe: "the dashboard answers any Host header, so a DNS-rebinding page
+  // can read /api/snapshot and /events").
+  it('refuses requests whose Host is not 127.0.0.1 or localhost with its port (DNS rebinding)', async () => {
+    server = new DashboardServer(new DashboardModel('t', 5000, 'updateStateByKey', false));
+    const url = await server.listen(0);
+    const port = new URL(url).port;
+    for (const path of ['/api/snapshot', '/events', '/']) {
+      for (const host of ['evil.example', `evil.example:${port}`, '127.0.0.1', `localhost:${Number(port) + 1}`, `127.0.0.1.evil.example:${port}`]) {
+        const r = await get(`${url}${path}`, { host });
+        expect([path, host, r.status]).toEqual([path, host, 403]);
+        expect(r.body).not.toContain('"batches"');
+      }
+    }
+    expect((await get(`${url}/api/snapshot`, { host: `localhost:${port}` })).status).toBe(200);
+    expect((await get(`${url}/api/snapshot`, { host: `LOCALHOST:${port}` })).status).toBe(200);
+    expect((await get(`${url}/api/snapshot`, { host: `127.0.0.1:${port}` })).status).toBe(200);
+    const refused = await get(`${url}/api/snapshot`, { host: 'evil.example' });
+    expect(refused.body).toContain(`Host 'evil.example' refused`);
   });
 
   it('sends the snapshot on connect, then every published event', async () => {

@@ -1,4 +1,5 @@
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { getEventListeners } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -71,6 +72,29 @@ describe('feeder', () => {
     const abort = new AbortController();
     await feedFiles(files, join(dir, 'input'), { everyMs: 60_000, signal: abort.signal, onProgress: () => abort.abort() });
     expect(await readdir(join(dir, 'input'))).toEqual(['ordersaa.ordtmp']);
+  });
+
+  // Issue 10, defect 7 (probe: "the feeder adds an abort listener per fed file and never removes
+  // it: MaxListenersExceededWarning on long live runs").
+  it('leaves no abort listener behind per fed file: a long feed on one signal raises no MaxListenersExceededWarning', async () => {
+    await writeFile(join(dir, 'in.txt'), Array.from({ length: 30 }, (_, i) => String(i)).join('\n') + '\n');
+    const files = await splitOrdersFile(join(dir, 'in.txt'), join(dir, 'staging'), 1);
+    await mkdir(join(dir, 'input'));
+    const abort = new AbortController();
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): void => { warnings.push(w); };
+    process.on('warning', onWarning);
+    const listeners: number[] = [];
+    try {
+      await feedFiles(files, join(dir, 'input'), { everyMs: 0, signal: abort.signal, onProgress: () => listeners.push(getEventListeners(abort.signal, 'abort').length) });
+      // Warnings are emitted on the next tick.
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect((await readdir(join(dir, 'input'))).length).toBe(30);
+    expect(listeners).toEqual(Array.from({ length: 30 }, () => 0));
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
   });
 
   it('draws a progress bar', () => {

@@ -29,6 +29,7 @@ export {
   sliceCollection,
 } from './internal.ts';
 export { SparkConf } from './spark-conf.ts';
+export { IllegalConfigValueError } from './illegal-config-value-error.ts';
 export { Partitioner, HashPartitioner, defaultPartitioner, type NumPartitionsOrPartitioner } from './rdd/partitioner.ts';
 export { Dependency, NarrowDependency, OneToOneDependency, RangeDependency, FunctionNarrowDependency, ShuffleDependency } from './rdd/dependency.ts';
 export type { Aggregator } from './rdd/aggregator.ts';
@@ -60,3 +61,4 @@ export { appendOnlyMapOrder } from './util/append-only-map-order.ts';
 export type { PartitionKernel } from './rdd/kernels.ts';
 export type { RecordOp, FusibleRDD } from './rdd/record-pipeline.ts';
 export { getLogger, setLogLevel, getLogLevel, setLogSink, parseLogLevel, StderrLogSink, type Logger, type LogSink, type LogLevel } from './util/logger.ts';
+export { captureCallSite, withCallSite, currentCallSite, callSiteFromStack, type CallSite } from './util/call-site.ts';

@@ -1,6 +1,13 @@
+import { IllegalConfigValueError } from './illegal-config-value-error.ts';
+import { BYTE_STRING_SYNTAX, byteStringAsBytes } from './util/byte-string.ts';
+import { TIME_STRING_SYNTAX, timeStringAsMs } from './util/time-string.ts';
+import { launchConf } from './submit/launch-conf.ts';
+
 /**
  * Configuration for a Kindling application, as Spark's `SparkConf`: string key/value pairs
- * with chainable setters.
+ * with chainable setters. `new SparkConf()` starts from the `spark.*` settings the application
+ * was launched with (`kindling-submit --master local[4] --conf key=value app.js`, as Spark's
+ * system properties); what the code sets afterwards wins. `new SparkConf(false)` ignores them.
  *
  * @example
  * ```ts
@@ -9,6 +16,11 @@
  */
 export class SparkConf {
   private readonly settings = new Map<string, string>();
+
+  /** With `loadDefaults` (the default), starts from the launch's `spark.*` settings. */
+  constructor(loadDefaults = true) {
+    if (loadDefaults) for (const [k, v] of launchConf()) this.settings.set(k, v);
+  }
 
   /** Sets a key; returns this for chaining. */
   set(key: string, value: string | number | boolean): this {
@@ -62,6 +74,43 @@ export class SparkConf {
     throw new Error(`Configuration key ${key} must be true or false, got '${v}'`);
   }
 
+  /** The value of `key` as a number, or `defaultValue` when unset; a value that is not a finite number throws. */
+  getDouble(key: string, defaultValue: number): number {
+    const v = this.settings.get(key);
+    if (v === undefined) return defaultValue;
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n)) throw new IllegalConfigValueError(key, v, 'a number');
+    return n;
+  }
+
+  /**
+   * The value of `key` as a duration in milliseconds, as Spark's `getTimeAsMs`: a whole number
+   * with an optional unit (`us`, `ms`, `s`, `m`/`min`, `h`, `d`), no unit meaning
+   * milliseconds: `'200ms'`, `'30s'`, `'2min'`, `'5000'`. When unset, `defaultValue` is
+   * parsed the same way; with no default, an unset key throws.
+   * @throws {IllegalConfigValueError} naming the key when the value is not a duration.
+   */
+  getTimeAsMs(key: string, defaultValue?: string): number {
+    const v = defaultValue === undefined ? this.get(key) : this.get(key, defaultValue);
+    const ms = timeStringAsMs(v);
+    if (ms === undefined) throw new IllegalConfigValueError(key, v, `a duration: ${TIME_STRING_SYNTAX}`);
+    return ms;
+  }
+
+  /**
+   * The value of `key` as a size in bytes, as Spark's `getSizeAsBytes`: a whole number with an
+   * optional binary unit (`b`, `k`/`kb`, `m`/`mb`, `g`/`gb`, `t`/`tb`, `p`/`pb`), no unit
+   * meaning bytes: `'64k'` is 65,536. When unset, `defaultValue` (a size string, or a number of
+   * bytes) is used; with no default, an unset key throws.
+   * @throws {IllegalConfigValueError} naming the key when the value is not a size.
+   */
+  getSizeAsBytes(key: string, defaultValue?: string | number): number {
+    const v = defaultValue === undefined ? this.get(key) : this.get(key, String(defaultValue));
+    const bytes = byteStringAsBytes(v);
+    if (bytes === undefined) throw new IllegalConfigValueError(key, v, `a size: ${BYTE_STRING_SYNTAX}`);
+    return bytes;
+  }
+
   /** True when `key` is set. */
   contains(key: string): boolean { return this.settings.has(key); }
 
@@ -75,7 +124,7 @@ export class SparkConf {
   getAll(): [string, string][] { return [...this.settings.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)); }
 
   /** A copy of this configuration. */
-  clone(): SparkConf { return new SparkConf().setAll(this.settings); }
+  clone(): SparkConf { return new SparkConf(false).setAll(this.settings); }
 
   /** `spark.app.name`, or undefined. */
   getAppId(): string | undefined { return this.settings.get('spark.app.name'); }

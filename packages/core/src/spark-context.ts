@@ -75,7 +75,9 @@ export class SparkContext {
   constructor(master: string, appName: string, conf?: SparkConf);
   constructor(confOrMaster: SparkConf | string, appName?: string, conf?: SparkConf) {
     const c = typeof confOrMaster === 'string' ? (conf ?? new SparkConf()).clone().setMaster(confOrMaster).setAppName(appName ?? '') : confOrMaster.clone();
-    if (!c.contains('spark.master')) throw new Error('A master URL must be set in your configuration: conf.setMaster(\'local[2]\')');
+    if (!c.contains('spark.master')) {
+      throw new Error("A master URL must be set in your configuration: in code with conf.setMaster('local[2]'), or at launch with kindling-submit --master local[2] app.js");
+    }
     if (!c.contains('spark.app.name') || c.get('spark.app.name') === '') {
       throw new Error('An application name must be set in your configuration: conf.setAppName(\'MyApp\')');
     }

@@ -63,7 +63,8 @@ export type {
   OffsetCommitCallback,
 } from './internal.ts';
 export { State, StateSpec, MapWithStateDStream } from './internal.ts';
-export { StreamingContext } from './internal.ts';
+export { StreamingContext, StreamingConf, DEFAULT_MAX_LINE_LENGTH } from './internal.ts';
+export type { BackpressureConf } from './internal.ts';
 export type { StreamingContextState, RDDsOf } from './internal.ts';
 export { DStreamGraph } from './internal.ts';
 export { IncompatibleCheckpointError, CorruptCheckpointError, CheckpointDirectoryLockedError, CHECKPOINT_FORMAT_VERSION } from './internal.ts';

@@ -37,6 +37,7 @@ export * from './receiver/received-block-tracker.ts';
 export * from './receiver/receiver.ts';
 export * from './receiver/receiver-supervisor.ts';
 export * from './receiver/socket-receiver.ts';
+export * from './receiver/socket-text-decoder.ts';
 export * from './receiver/observable-receiver.ts';
 export * from './input/receiver-input-dstream.ts';
 export * from './input/socket-input-dstream.ts';
@@ -59,6 +60,7 @@ export * from './scheduler/output-operation-info.ts';
 export * from './scheduler/stream-input-info.ts';
 export * from './scheduler/streaming-listener.ts';
 export * from './scheduler/batch-failed-error.ts';
+export * from './streaming-conf.ts';
 export * from './streaming-context.ts';
 // --- fault tolerance ---
 export * from './checkpoint/metadata-checkpoint.ts';

@@ -1,6 +1,6 @@
 import { getLogger, HashPartitioner, ManualClock, Partitioner, SparkContext, SystemClock } from '@kindling/core';
 import type { Clock, Duration, RDD, SparkConf, StorageLevel, Time } from '@kindling/core';
-import { LineDecoder, readBinaryRecordsSync, type ChunkDecoder } from '@kindling/io';
+import { readBinaryRecordsSync, type ChunkDecoder, type ChunkDecoderContext } from '@kindling/io';
 import type { Observable } from 'rxjs';
 import type { DStream } from './dstream/dstream.ts';
 import { DStreamGraph } from './dstream/dstream-graph.ts';
@@ -17,12 +17,15 @@ import { ObservableReceiver } from './receiver/observable-receiver.ts';
 import type { Receiver } from './receiver/receiver.ts';
 import type { SocketReceiverOptions } from './receiver/socket-receiver.ts';
 import { recoverOrCreate } from './checkpoint/checkpoint-recovery.ts';
+import { socketTextDecoder } from './receiver/socket-text-decoder.ts';
 import type { CheckpointRecoveryInfo } from './checkpoint/checkpoint-recovery.ts';
 import { CheckpointSession } from './checkpoint/checkpoint-session.ts';
 import type { CheckpointWriter } from './checkpoint/checkpoint-writer.ts';
 import type { RecoveryPlan } from './checkpoint/recovery-plan.ts';
 import { installShutdownHook } from './checkpoint/shutdown-hook.ts';
-import { stopReceiversAndDrain } from './checkpoint/graceful-stop.ts';
+import { stopReceiversAndDrain } from './scheduler/graceful-stop.ts';
+import { runUntilDrained } from './scheduler/run-until-drained.ts';
+import { StreamingConf } from './streaming-conf.ts';
 import { StreamingUI } from './ui/streaming-ui.ts';
 import { buildGraphOn, warnIfSingleThreaded } from './parallel/build-graph.ts';
 
@@ -71,6 +74,8 @@ export class StreamingContext {
   readonly sparkContext: SparkContext;
   /** The streams and output operations of this context. */
   readonly graph: DStreamGraph;
+  /** Every `spark.streaming.*` and `spark.kindling.*` setting, read once at construction. */
+  readonly streamingConf: StreamingConf;
   /** The clock batches follow (`spark.streaming.clock`: `system` by default, or `manual`). */
   readonly clock: Clock;
   /** @internal */
@@ -105,10 +110,11 @@ export class StreamingContext {
       throw new Error(`The batch duration must be a positive Duration, got ${String(batchDuration)}: pass e.g. Seconds(1).`);
     }
     const conf = confOrContext instanceof SparkContext ? confOrContext.getConf() : confOrContext;
-    // Read the clock before creating a SparkContext, so that a bad setting leaks none.
-    this.clock = clockFromConf(conf.get('spark.streaming.clock', 'system'));
+    // Read the settings before creating a SparkContext, so that a bad one leaks none.
+    this.streamingConf = new StreamingConf(conf, batchDuration.milliseconds);
+    this.clock = clockFromConf(this.streamingConf.clock);
     this.sparkContext = confOrContext instanceof SparkContext ? confOrContext : new SparkContext(confOrContext);
-    this.unpersistForgottenRDDs = conf.get('spark.streaming.unpersist', 'true') !== 'false';
+    this.unpersistForgottenRDDs = this.streamingConf.unpersist;
     this.graph = new DStreamGraph(batchDuration);
     const inputInfoTracker = new InputInfoTracker();
     const listenerBus = new StreamingListenerBus();
@@ -285,11 +291,13 @@ export class StreamingContext {
   /**
    * UTF-8 lines read from a TCP server at `hostname:port` (Spark's `socketTextStream`; e.g.
    * `nc -lk 9999`): connects as a client, reconnects with back-off (logging each attempt), never
-   * stops the context for a connection error. `storageLevel` is accepted for Spark
-   * compatibility.
+   * stops the context for a connection error. A line longer than
+   * `spark.kindling.receiver.maxLineLength` (default `8m`, UTF-8 bytes) is dropped as it
+   * arrives and reported as a receiver error naming the server and the limit; the stream goes
+   * on. `storageLevel` is accepted for Spark compatibility.
    */
   socketTextStream(hostname: string, port: number, storageLevel?: StorageLevel, options?: SocketReceiverOptions): ReceiverInputDStream<string> {
-    return new dstreamClasses.SocketInputDStream<string>(this, hostname, port, () => new LineDecoder(), storageLevel, options);
+    return new dstreamClasses.SocketInputDStream<string>(this, hostname, port, socketTextDecoder(this.streamingConf.maxLineLength), storageLevel, options);
   }
 
   /**
@@ -300,7 +308,7 @@ export class StreamingContext {
   socketStream<T>(
     hostname: string,
     port: number,
-    converter: ((chunk: Buffer) => Iterable<T>) | { newDecoder: () => ChunkDecoder<T> },
+    converter: ((chunk: Buffer) => Iterable<T>) | { newDecoder: (context: ChunkDecoderContext) => ChunkDecoder<T> },
     storageLevel?: StorageLevel,
     options?: SocketReceiverOptions,
   ): ReceiverInputDStream<T> {
@@ -328,9 +336,10 @@ export class StreamingContext {
   // --- lifecycle ---
 
   /**
-   * Validates the graph, starts the input streams and the batch timer. Throws (and leaves the
-   * context `STOPPED`) when the graph is invalid; throws if another context is active or this
-   * one was stopped. Starting an active context does nothing.
+   * Validates the graph, starts the web UI (when `spark.ui.enabled`: Spark's Streaming tab
+   * and REST API, its URL in `sparkContext.uiWebUrl`), the input streams and the batch timer.
+   * Throws (and leaves the context `STOPPED`) when the graph is invalid; throws if another
+   * context is active or this one was stopped. Starting an active context does nothing.
    */
   async start(): Promise<void> {
     if (this.state === 'ACTIVE') {
@@ -362,7 +371,7 @@ export class StreamingContext {
       throw e;
     }
     this.state = 'ACTIVE';
-    if (this.sparkContext.getConf().get('spark.streaming.stopGracefullyOnShutdown', 'false') === 'true') this.removeShutdownHook = installShutdownHook(this);
+    if (this.streamingConf.stopGracefullyOnShutdown) this.removeShutdownHook = installShutdownHook(this);
     this.scheduler.listenerBus.post('onStreamingStarted', { time: Date.now() });
     log.info('StreamingContext started');
   }
@@ -372,7 +381,7 @@ export class StreamingContext {
    * finish first, otherwise they are dropped and the running one stops after its current output
    * operation. Stops the input streams and, with `stopSparkContext`, the SparkContext.
    */
-  async stop(stopSparkContext = this.sparkContext.getConf().get('spark.streaming.stopSparkContextByDefault', 'true') !== 'false', stopGracefully = false): Promise<void> {
+  async stop(stopSparkContext = this.streamingConf.stopSparkContextByDefault, stopGracefully = false): Promise<void> {
     if (this.stopping || this.state === 'STOPPED') {
       await this.stopping;
       // A UI kept up after a failed batch closes when the application stops the context.
@@ -389,9 +398,9 @@ export class StreamingContext {
     const wasActive = this.state === 'ACTIVE';
     try {
       if (wasActive) {
-        if (stopGracefully) await stopReceiversAndDrain(this, this.gracefulStopTimeoutMs());
+        if (stopGracefully) await stopReceiversAndDrain(this, this.streamingConf.gracefulStopTimeoutMs);
         this.scheduler.jobGenerator.stop();
-        await this.scheduler.jobScheduler.stop(stopGracefully, stopGracefully ? this.gracefulStopTimeoutMs() : 2000);
+        await this.scheduler.jobScheduler.stop(stopGracefully, stopGracefully ? this.streamingConf.gracefulStopTimeoutMs : 2000);
         await this.graph.stopInputs();
         // A graceful stop leaves nothing pending: its last checkpoint says so.
         await this.checkpointSession?.finish(stopGracefully);
@@ -431,16 +440,6 @@ export class StreamingContext {
     const ui = this.ui;
     this.ui = undefined;
     await ui?.stop();
-  }
-
-  /** `spark.streaming.gracefulStopTimeout` (ms, or e.g. `30s`, `2min`); default 10 batches, as Spark. */
-  private gracefulStopTimeoutMs(): number {
-    const raw = this.sparkContext.getConf().getOption('spark.streaming.gracefulStopTimeout');
-    if (raw === undefined) return this.batchDuration.milliseconds * 10;
-    const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|min|m|h)?\s*$/.exec(raw);
-    if (m === null) throw new Error(`spark.streaming.gracefulStopTimeout must be a duration such as 30000, 30s or 2min, got '${raw}'`);
-    const unit = { ms: 1, s: 1000, min: 60_000, m: 60_000, h: 3_600_000 }[(m[2] ?? 'ms') as 'ms'];
-    return Number(m[1]) * unit;
   }
 
   private stopOnError(error: Error): void {
@@ -486,17 +485,9 @@ export class StreamingContext {
    */
   async processAllAvailable(): Promise<void> {
     if (this.state !== 'ACTIVE') throw new Error(`processAllAvailable() needs an active context (state: ${this.state}): call it after ssc.start().`);
-    const pending = (): boolean => this.graph.inputStreams.some((s) => s.hasPendingInput?.() === true);
     const jobs = this.scheduler.jobScheduler;
-    while (pending() && this.state === 'ACTIVE') {
-      if (this.clock instanceof ManualClock) {
-        const next = this.scheduler.jobGenerator.nextBatchTime.milliseconds;
-        await this.clock.advance(Math.max(0, next - this.clock.getTimeMillis()));
-      } else {
-        await new Promise((r) => setTimeout(r, Math.min(50, this.batchDuration.milliseconds)));
-      }
-      if (jobs.failure) throw jobs.failure;
-    }
+    await runUntilDrained(this, this.graph.inputStreams, { keepGoing: () => this.state === 'ACTIVE' });
+    if (jobs.failure) throw jobs.failure;
     await jobs.whenIdle();
     if (this.terminationError) throw this.terminationError;
   }

@@ -409,7 +409,7 @@
       const { x, y } = pos.get(n.name);
       const classes = ['node', n.input ? 'input' : '', n.output ? 'output' : '', n.state ? 'state' : ''].filter(Boolean).join(' ');
       const g = svg('g', { class: classes, transform: `translate(${x},${y})`, 'data-name': n.name });
-      g.append(svg('title', {}, `${n.name} (${n.kind}), slide ${formatDuration(n.slideMs)}`));
+      g.append(svg('title', {}, `${n.name} (${n.kind}${n.site ? `, ${n.site}` : ''}), slide ${formatDuration(n.slideMs)}`));
       g.append(svg('rect', { width: W, height: H, rx: 5 }));
       const name = n.name.length > 25 ? `${n.name.slice(0, 24)}…` : n.name;
       g.append(svg('text', { x: 8, y: 17 }, name));

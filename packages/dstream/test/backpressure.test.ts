@@ -53,7 +53,7 @@ describe('PIDRateEstimator', () => {
     expect(() => new PIDRateEstimator(1000, -1)).toThrow(/proportional must be >= 0/);
     expect(() => new PIDRateEstimator(1000, 1, 0.2, 0, 0)).toThrow(/minRate must be > 0/);
     const ssc = kit.context({ 'spark.streaming.backpressure.pid.proportional': '0.5', 'spark.streaming.backpressure.pid.minRate': '7' });
-    const e = PIDRateEstimator.fromConf(ssc.sparkContext.getConf(), 1000);
+    const e = PIDRateEstimator.fromConf(ssc.streamingConf.backpressure, 1000);
     expect([e.proportional, e.integral, e.derivative, e.minRate]).toEqual([0.5, 0.2, 0, 7]);
   });
 });

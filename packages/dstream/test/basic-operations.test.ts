@@ -197,7 +197,7 @@ describe('BasicOperations', () => {
 
   it('transform with a function returning undefined fails the batch', async () => {
     const run = runStreamingTest({ input: [[1]], operation: (s) => s.transform(() => undefined as unknown as RDD<number>) });
-    await expect(run).rejects.toThrow(/Batch 1000 ms failed in output operation #0 \(foreachRDD on TransformedDStream#1\) while generating its RDDs: TransformedDStream#1: the transform function returned undefined for batch 1000 ms; return an RDD/);
+    await expect(run).rejects.toThrow(/Batch 1000 ms failed in output operation #0 \(runStreamingTest at basic-operations\.test\.ts:\d+\) while generating its RDDs: transform at basic-operations\.test\.ts:\d+: the transform function returned undefined for batch 1000 ms; return an RDD/);
   });
 
   it('transformWith', async () => {
@@ -299,13 +299,13 @@ describe('BasicOperations', () => {
     await ssc.start();
     const clock = ssc.clock as ManualClock;
     await clock.advance(1000);
-    await expect(clock.advance(1000)).rejects.toThrow(/Batch 2000 ms failed in output operation #0 \(foreachRDD on UnionDStream#2\) while generating its RDDs: UnionDStream#2: parent ScriptedInputDStream#0 generated no RDD for batch 2000 ms/);
+    await expect(clock.advance(1000)).rejects.toThrow(/Batch 2000 ms failed in output operation #0 \(foreachRDD at basic-operations\.test\.ts:\d+\) while generating its RDDs: union at basic-operations\.test\.ts:\d+: parent ScriptedInputDStream at basic-operations\.test\.ts:\d+ generated no RDD for batch 2000 ms/);
     await expect(ssc.awaitTermination()).rejects.toThrow(/Batch 2000 ms failed/);
   });
 
   it('transform over a missing parent RDD fails the batch with a clear error', async () => {
     const run = runStreamingTest({ input: [undefined], operation: (s) => s.transform((rdd) => rdd) });
-    await expect(run).rejects.toThrow(/parent TestInputDStream#0 generated no RDD for batch 1000 ms, so the transform cannot run/);
+    await expect(run).rejects.toThrow(/parent runStreamingTest at basic-operations\.test\.ts:\d+ generated no RDD for batch 1000 ms, so the transform cannot run/);
   });
 
   it('transformWith over a missing parent RDD fails the batch', async () => {
@@ -314,7 +314,7 @@ describe('BasicOperations', () => {
       input2: [['a', 'b'], ['b', ''], [], undefined],
       operation: (s1, s2) => s1.transformWith(s2, (r1, r2) => r1.union(r2)),
     });
-    await expect(run).rejects.toThrow(/^Batch 4000 ms failed in output operation #0 \(foreachRDD on TransformedDStream#2\) while generating its RDDs: TransformedDStream#2: parent TestInputDStream#0 generated no RDD for batch 4000 ms/);
+    await expect(run).rejects.toThrow(/^Batch 4000 ms failed in output operation #0 \(runStreamingTest2 at basic-operations\.test\.ts:\d+\) while generating its RDDs: transformWith at basic-operations\.test\.ts:\d+: parent runStreamingTest2 at basic-operations\.test\.ts:\d+ generated no RDD for batch 4000 ms/);
   });
 
   it('StreamingContext.transform over a missing parent RDD fails the batch', async () => {
@@ -322,7 +322,7 @@ describe('BasicOperations', () => {
       input: [range(1, 4), undefined],
       operation: (s) => s.context.transform([s, s.map((x) => x + 4)], ([a, b]) => a.union(b)),
     });
-    await expect(run).rejects.toThrow(/^Batch 2000 ms failed .*parent TestInputDStream#0 generated no RDD for batch 2000 ms/);
+    await expect(run).rejects.toThrow(/^Batch 2000 ms failed .*parent runStreamingTest at basic-operations\.test\.ts:\d+ generated no RDD for batch 2000 ms/);
   });
 
   it('slice', async () => {

@@ -40,6 +40,28 @@ describe('socketTextStream', () => {
     expect(logs.some((l) => l.includes(`connected to 127.0.0.1:${port}`))).toBe(true);
   });
 
+  // Issue 10, defect 6 (probe: "an endless socket line grows memory to V8's string limit, then
+  // blames a converter that does not exist").
+  it('drops a line longer than spark.kindling.receiver.maxLineLength, reports it as a receiver error naming host:port and the limit, and goes on', async () => {
+    const srv = server((socket) => {
+      void writeSlowly(socket, ['a\n', ...Array.from({ length: 30 }, () => Buffer.alloc(100_000, 0x78)), '\nb\n']);
+    });
+    const port = await srv.listen();
+    const ssc = kit.context({ 'spark.streaming.blockInterval': '1h', 'spark.kindling.receiver.maxLineLength': '64k' });
+    const errors: string[] = [];
+    ssc.addStreamingListener({ onReceiverError: (e) => errors.push(e.receiverInfo.lastErrorMessage) });
+    const logs: string[] = [];
+    const out = collectPartitions(ssc.socketTextStream('127.0.0.1', port, undefined, { ...fast, log: (m) => logs.push(m) }));
+    await ssc.start();
+    await runUntil(ssc, out, 2, () => `${flat(out).map((l) => l.slice(0, 20)).join(',')}\n${logs.join('\n')}`);
+    expect(flat(out)).toEqual(['a', 'b']);
+    expect(errors).toEqual([
+      `Data from 127.0.0.1:${port} dropped: a line of 3000000 bytes, longer than the limit of 65536 bytes, was dropped (spark.kindling.receiver.maxLineLength)`,
+    ]);
+    expect([...errors, ...logs].some((m) => /converter/i.test(m))).toBe(false);
+    expect(ssc.getState()).toBe('ACTIVE');
+  });
+
   it('connects to a server that starts late, logging each attempt, without stopping the context', async () => {
     const port = await freePort();
     const logs: string[] = [];

@@ -4,7 +4,7 @@ import type { AddressInfo, Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, Milliseconds, SparkConf, setLogSink } from '@kindling/core';
 import type { RDD } from '@kindling/core';
-import { StreamingContext } from '../src/index.ts';
+import { Receiver, StreamingContext } from '../src/index.ts';
 import { uiSettings } from '../src/ui/streaming-ui.ts';
 
 const GMT_DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}GMT$/;
@@ -159,6 +159,33 @@ describe("Spark's REST API on a manual-clock run", () => {
     const page = (await get(`${ui}/streaming/data`)).body;
     expect(page.batches).toHaveLength(50);
   }, 120_000);
+});
+
+/** Stores three records as one block when started, then reports an error without stopping. */
+class ThreeAndAnError extends Receiver<string> {
+  onStart(): void {
+    this.store(['r1', 'r2', 'r3']);
+    this.reportError('upstream hiccup', new Error('ECONNRESET'));
+  }
+  onStop(): void {}
+}
+
+describe("Spark's REST API for receivers", () => {
+  it('lists a receiver as active, with its location and last error', async () => {
+    ssc = new StreamingContext(conf(), Milliseconds(1000));
+    const received: string[] = [];
+    ssc.receiverStream(new ThreeAndAnError()).foreachRDD(async (rdd) => { received.push(...await rdd.collect()); });
+    await ssc.start();
+    await (ssc.clock as ManualClock).advance(1000);
+    expect(received).toEqual(['r1', 'r2', 'r3']);
+    const base = `${ssc.sparkContext.uiWebUrl!}/api/v1/applications/${ssc.sparkContext.applicationId}/streaming`;
+    const stats = (await get(`${base}/statistics`)).body;
+    expect(stats).toMatchObject({ numReceivers: 1, numActiveReceivers: 1, numInactiveReceivers: 0, numReceivedRecords: 3, numProcessedRecords: 3 });
+    const [r] = (await get(`${base}/receivers`)).body;
+    expect(r).toMatchObject({ streamId: 0, isActive: true, executorId: 'driver', executorHost: 'localhost', lastErrorMessage: 'upstream hiccup', eventRates: [[1000, 3]], avgEventRate: 3 });
+    expect(r.lastErrorTime).toMatch(GMT_DATE);
+    expect(r.lastError).toContain('ECONNRESET');
+  });
 });
 
 describe('UI settings and lifecycle', () => {

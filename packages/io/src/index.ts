@@ -3,7 +3,8 @@ export { isHiddenName } from './fs/hidden-name.ts';
 export { readTextLinesSync } from './fs/read-text-lines.ts';
 export { readTextLineRangeSync } from './fs/read-text-line-range.ts';
 export { splitLines } from './fs/split-lines.ts';
-export { LineDecoder } from './fs/line-decoder.ts';
+export { LineDecoder, type LineDecoderOptions } from './fs/line-decoder.ts';
+export { SocketDecodeError } from './net/socket-decode-error.ts';
 export { writeFolderAtomically, type WriteFolderOptions } from './fs/write-folder-atomically.ts';
 export { atomicWriteFile, atomicWriteFileSync } from './fs/atomic-write-file.ts';
 export { removeStaleTempSiblings } from './fs/remove-stale-temp-siblings.ts';
@@ -24,8 +25,11 @@ export {
   socketDecoded,
   socketLines,
   socketStream,
+  oversizedLineReason,
   SocketConverterError,
   type ChunkDecoder,
+  type ChunkDecoderContext,
+  type SocketLinesOptions,
   type ReconnectOptions,
   type SocketEvent,
   type SocketSourceOptions,

@@ -81,4 +81,62 @@ describe('LineDecoder', () => {
     d.reset();
     expect(d.push(bytes('\nnext\n'))).toEqual(['', 'next']);
   });
+
+  describe('maxLineLength (issue 10, defect 6: an endless line grew memory to V8\'s string limit)', () => {
+    const bounded = (max: number) => {
+      const dropped: number[] = [];
+      const d = new LineDecoder({ maxLineLength: max, onOversizedLine: (length) => dropped.push(length) });
+      return { d, dropped };
+    };
+
+    it('drops a line longer than the limit (in UTF-8 bytes), reports its length once, and goes on', () => {
+      const { d, dropped } = bounded(10);
+      expect(d.push(bytes('short\n0123456789\n0123456789x\nnext\n'))).toEqual(['short', '0123456789', 'next']);
+      expect(dropped).toEqual([11]);
+      // Bytes, not characters: 4 x '\u20ac' is 12 bytes.
+      expect(d.push(bytes('\u20ac\u20ac\u20ac\n\u20ac\u20ac\u20ac\u20ac\nok'))).toEqual(['\u20ac\u20ac\u20ac']);
+      expect(d.end()).toEqual(['ok']);
+      expect(dropped).toEqual([11, 12]);
+    });
+
+    it('never holds more than the limit while an endless line streams in, and counts all of it', () => {
+      const limit = 64 * 1024;
+      const { d, dropped } = bounded(limit);
+      const piece = Buffer.alloc(10_000, 0x61);
+      let maxHeld = 0;
+      for (let i = 0; i < 2000; i++) {
+        expect(d.push(piece)).toEqual([]);
+        maxHeld = Math.max(maxHeld, d.bufferedLength);
+      }
+      expect(maxHeld).toBeLessThanOrEqual(limit);
+      expect(d.push(bytes('tail\r'))).toEqual([]);
+      expect(d.push(bytes('\nafter\n'))).toEqual(['after']);
+      expect(dropped).toEqual([2000 * 10_000 + 4]);
+      expect(d.bufferedLength).toBe(0);
+    });
+
+    it('gives the same lines and drops for every way of cutting the bytes in two or three', () => {
+      const text = 'caf\u00e9\r\n0123456789abc\rxy\r\n\u20ac\u20ac\u20ac\u20ac\nend';
+      const all = bytes(text);
+      const run = (chunks: Uint8Array[]) => {
+        const { d, dropped } = bounded(8);
+        const out: string[] = [];
+        for (const c of chunks) out.push(...d.push(c));
+        out.push(...d.end());
+        return { out, dropped };
+      };
+      const expected = { out: ['caf\u00e9', 'xy', 'end'], dropped: [13, 12] };
+      for (let i = 0; i <= all.length; i++) {
+        expect(run([all.subarray(0, i), all.subarray(i)])).toEqual(expected);
+        for (let j = i; j <= all.length; j++) expect(run([all.subarray(0, i), all.subarray(i, j), all.subarray(j)])).toEqual(expected);
+      }
+    });
+
+    it('reports a line cut off by the end of the data that was over the limit', () => {
+      const { d, dropped } = bounded(4);
+      expect(d.push(bytes('ab\nabcdefgh'))).toEqual(['ab']);
+      expect(d.end()).toEqual([]);
+      expect(dropped).toEqual([8]);
+    });
+  });
 });

@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { BehaviorSubject, type Subscription } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { socketDecoded, socketLines, socketStream, SocketConverterError, type SocketEvent } from '../src/index.ts';
+import { LineDecoder, socketDecoded, socketLines, socketStream, SocketConverterError, SocketDecodeError, type SocketEvent } from '../src/index.ts';
 
 const fast = { initialDelayMs: 20, maxDelayMs: 100 };
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -277,5 +277,43 @@ describe('socketStream and socketDecoded', () => {
     expect(err).toBeInstanceOf(SocketConverterError);
     expect((err as Error).message).toContain(`127.0.0.1:${srv.port}`);
     expect((err as Error).cause).toEqual(new Error('bad record'));
+  });
+
+  // Issue 10, defect 6: an endless socket line grew to V8's string limit, then the error said
+  // "The converter ... threw ... Fix the converter function" although there is no converter.
+  it('drops a line over maxLineLength as it streams in, reports it naming host:port and the limit, and goes on', async () => {
+    const srv = await startServer();
+    const conn = srv.nextConnection();
+    const events: SocketEvent[] = [];
+    const { items } = collect<string>((next) => socketLines('127.0.0.1', srv.port, { maxLineLength: 1024, onEvent: (e) => events.push(e) }).subscribe(next));
+    const sock = await conn;
+    await writeApart(sock, 'before\n');
+    for (let i = 0; i < 50; i++) await new Promise<void>((resolve) => sock.write(Buffer.alloc(100_000, 0x78), () => resolve()));
+    await writeApart(sock, '\nafter\n');
+    await until(() => items.length === 2, 'the lines around the long one');
+    expect(items).toEqual(['before', 'after']);
+    const dropped = events.filter((e) => e.type === 'dropped');
+    expect(dropped).toEqual([{ type: 'dropped', host: '127.0.0.1', port: srv.port, reason: 'a line of 5000000 bytes, longer than the limit of 1024 bytes, was dropped' }]);
+  });
+
+  it('never says a converter threw when the built-in line decoder fails', async () => {
+    const srv = await startServer();
+    const conn = srv.nextConnection();
+    const error = new Promise<unknown>((resolve) => {
+      const sub = socketDecoded('127.0.0.1', srv.port, () => {
+        const d = new LineDecoder();
+        d.push = () => {
+          throw new RangeError('Invalid string length');
+        };
+        return d;
+      }).subscribe({ error: resolve });
+      cleanups.push(() => sub.unsubscribe());
+    });
+    (await conn).write('x\n');
+    const err = (await error) as Error;
+    expect(err).toBeInstanceOf(SocketDecodeError);
+    expect(err.message).toContain(`127.0.0.1:${srv.port}`);
+    expect(err.message).not.toMatch(/converter/i);
+    expect(err.message).toContain('UTF-8 line decoder');
   });
 });

@@ -127,6 +127,17 @@ describe('createDirectStream', () => {
     expect(ssc!.graph.inputStreams[0]!.hasPendingInput?.()).toBe(false);
   });
 
+  it('with backpressure, the first batch takes backpressure.initialRate split over the partitions by lag', async () => {
+    await admin.createTopic('pressured', 2);
+    await producer.send('pressured', [...Array.from({ length: 6 }, (_, i) => ({ value: `p0-${i}`, partition: 0 })), ...Array.from({ length: 2 }, (_, i) => ({ value: `p1-${i}`, partition: 1 }))]);
+    // 4 records/s over lags 6 and 2: 3 and 1 per 1 s batch (Spark's maxMessagesPerPartition).
+    const run = recordBatches('pressured', params(), { 'spark.streaming.backpressure.enabled': 'true', 'spark.streaming.backpressure.initialRate': '4' });
+    await ssc!.start();
+    await advance();
+    expect(run.seen[0]!.ranges).toEqual(['0:0-3', '1:0-1']);
+    expect(run.infos.get(1000)!.n).toBe(4);
+  });
+
   it('commitAsync commits after the batch, visible with XINFO GROUPS; a new stream of the group starts there', async () => {
     await admin.createTopic('commits', 2);
     await producer.send('commits', Array.from({ length: 6 }, (_, i) => ({ value: `c${i}`, partition: i % 2 })));

@@ -19,8 +19,13 @@ export interface CliRun {
 }
 
 /** Starts `tsx --conditions=kindling-source examples/orders-dashboard/src/main.ts <args>` from the repo root. */
-export function startCli(args: readonly string[]): CliRun {
-  const child = spawn(process.execPath, ['--conditions=kindling-source', '--import', 'tsx', MAIN, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = process.env): CliRun {
+  const child = spawn(process.execPath, ['--conditions=kindling-source', '--import', 'tsx', MAIN, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return watchCli(child);
+}
+
+/** Collects a started dashboard's output (`startCli`, or `pnpm dashboard` started by a test). */
+export function watchCli(child: ChildProcess): CliRun {
   let out = '';
   let err = '';
   const watchers: { re: RegExp; resolve: (m: RegExpExecArray) => void }[] = [];
@@ -49,8 +54,8 @@ export function startCli(args: readonly string[]): CliRun {
 }
 
 /** Runs the CLI to the end; throws with its output when the exit code is not 0. */
-export async function runCli(args: readonly string[]): Promise<{ stdout: string; stderr: string }> {
-  const run = startCli(args);
+export async function runCli(args: readonly string[], env?: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
+  const run = startCli(args, env);
   const code = await run.exit;
   if (code !== 0) throw new Error(`dashboard ${args.join(' ')} exited ${code}.\nstdout:\n${run.stdout()}\nstderr:\n${run.stderr()}`);
   return { stdout: run.stdout(), stderr: run.stderr() };

@@ -13,6 +13,7 @@ import { XorShiftRandom, randomSeed } from '../util/xor-shift-random.ts';
 import { filterKernel, flatMapKernel, mapKernel, toArray } from './kernels.ts';
 import { invariant } from '../util/invariant.ts';
 import { byteswap32 } from '../util/hash-code.ts';
+import { currentCallSite, type CallSite } from '../util/call-site.ts';
 
 let nextRddId = 0;
 
@@ -54,6 +55,12 @@ export abstract class RDD<T> {
   readonly id: number = nextRddId++;
   /** The operation that created this RDD (`map`, `reduceByKey`, ...), for `toDebugString`. */
   scope: string;
+  /**
+   * Where user code asked for this RDD, when a DStream generated it: the stream's creation
+   * site (`countByValueAndWindow at app.ts:42`), as Spark names a stream's RDDs. Errors
+   * computing the RDD name it.
+   */
+  readonly creationSite: CallSite | undefined = currentCallSite();
   private deps: Dependency[] | undefined;
   private numPartitionsMemo: number | undefined;
   private storageLevel: StorageLevel = StorageLevel.NONE;
@@ -184,6 +191,14 @@ export abstract class RDD<T> {
     this.deps = [];
   }
 
+  /**
+   * `toString()` and, when known, the user's call that led to this RDD:
+   * `MapPartitionsRDD[27] at map (from countByValueAndWindow at app.ts:42)`. @internal
+   */
+  describeForError(): string {
+    return this.creationSite === undefined ? this.toString() : `${this.toString()} (from ${this.creationSite.shortForm})`;
+  }
+
   /** `ClassName[id]`, with the name in front if set, and the creating operation. */
   toString(): string {
     return `${this.rddName !== undefined ? this.rddName + ' ' : ''}${this.constructor.name}[${this.id}] at ${this.scope}`;
@@ -280,8 +295,15 @@ export abstract class RDD<T> {
 
   // ---------------------------------------------------------------- transformations
 
-  /** Applies `f` to every element. */
-  map<U>(f: (t: T) => U): RDD<U> {
+  // The `[unknown, unknown]` in the constraint makes TypeScript infer array literals as tuples
+  // (and widen their literals); `{} | null | undefined` admits every other result.
+  /**
+   * Applies `f` to every element. A function returning an array literal gives a tuple type,
+   * so `map((w) => [w, 1])` is an `RDD<[string, number]>` ready for the pair operators
+   * (no `as [string, number]` needed). An array built elsewhere and returned through a
+   * variable stays an array (`(string | number)[]`): annotate it (`const kv: [string, number]`).
+   */
+  map<U extends [unknown, unknown] | {} | null | undefined>(f: (t: T) => U): RDD<U> {
     return new rddClasses.MapPartitionsRDD<U, T>(this, mapKernel(f), false, 'map', { kind: 'map', f: f as (x: unknown) => unknown });
   }
 

@@ -64,7 +64,7 @@ export function composeOps(chain: FusedChain, split: number, sink: (x: unknown) 
     const downstream = next;
     const fail = (e: unknown): never => {
       if (e instanceof RDDComputeError) throw e;
-      throw new RDDComputeError(rdd.toString(), split, 'compute', e);
+      throw new RDDComputeError(rdd.describeForError(), split, 'compute', e);
     };
     if (op.kind === 'map') {
       const f = op.f;

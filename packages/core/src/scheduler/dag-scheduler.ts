@@ -64,7 +64,7 @@ export class DAGScheduler {
           try {
             return func(data, ev);
           } catch (e) {
-            throw new RDDComputeError(rdd.toString(), p, `run ${callSite} on`, e);
+            throw new RDDComputeError(rdd.describeForError(), p, `run ${callSite} on`, e);
           }
         },
       }));
@@ -169,7 +169,7 @@ export class DAGScheduler {
             outputs[m] = runShuffleMapTask(dep, m, ev);
           } catch (e) {
             if (e instanceof RDDComputeError) throw e;
-            throw new RDDComputeError(child.toString(), m, 'shuffle (map side of) map partition', e);
+            throw new RDDComputeError(child.describeForError(), m, 'shuffle (map side of) map partition', e);
           }
         },
       });

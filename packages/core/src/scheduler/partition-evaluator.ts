@@ -134,7 +134,7 @@ export class PartitionEvaluator implements TaskContext {
         }
       } catch (e) {
         if (e instanceof RDDComputeError) throw e;
-        throw new RDDComputeError(f.rdd.toString(), f.split, 'compute', e);
+        throw new RDDComputeError(f.rdd.describeForError(), f.split, 'compute', e);
       } finally {
         this.current = undefined;
       }

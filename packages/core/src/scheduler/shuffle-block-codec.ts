@@ -1,3 +1,5 @@
+import { List, Map as IMap, OrderedMap, OrderedSet, Set as ISet, Stack, isImmutable, isList, isMap, isOrderedMap, isOrderedSet, isSet, isStack } from 'immutable';
+
 /**
  * The wire format of blocks of records sent between threads (shuffle blocks, partitions sent
  * to the driver). Objects are expensive to move between V8 isolates and bytes are not (the
@@ -10,22 +12,97 @@
 export type EncodedBlock =
   | { readonly kind: 'string-number'; readonly keys: string[]; readonly values: Float64Array }
   | { readonly kind: 'number-number'; readonly keys: Float64Array; readonly values: Float64Array }
-  | { readonly kind: 'records'; readonly records: readonly unknown[] };
+  | { readonly kind: 'records'; readonly records: readonly unknown[] }
+  | { readonly kind: 'immutable-records'; readonly records: readonly unknown[] };
+
+// Structured clone keeps plain data, Map, Set, Date, typed arrays, but turns class instances
+// into plain objects. Immutable.js collections (the book's records hold Lists) are therefore
+// sent tagged and rebuilt on the other side.
+const TAG = '__kindlingImmutable';
+type Tagged = { [TAG]: string; items: unknown[] };
+
+function containsImmutable(x: unknown, depth: number): boolean {
+  if (x === null || typeof x !== 'object') return false;
+  if (isImmutable(x)) return true;
+  if (depth > 6) return false;
+  if (Array.isArray(x)) {
+    for (let i = 0; i < x.length; i++) if (containsImmutable(x[i], depth + 1)) return true;
+    return false;
+  }
+  if (x instanceof Map) {
+    for (const [k, v] of x) if (containsImmutable(k, depth + 1) || containsImmutable(v, depth + 1)) return true;
+    return false;
+  }
+  if (x instanceof Set) {
+    for (const v of x) if (containsImmutable(v, depth + 1)) return true;
+    return false;
+  }
+  if (Object.getPrototypeOf(x) !== Object.prototype) return false;
+  for (const v of Object.values(x)) if (containsImmutable(v, depth + 1)) return true;
+  return false;
+}
+
+function toWire(x: unknown): unknown {
+  if (x === null || typeof x !== 'object') return x;
+  if (isImmutable(x)) {
+    const kind = isOrderedMap(x) ? 'OrderedMap' : isMap(x) ? 'Map' : isOrderedSet(x) ? 'OrderedSet' : isSet(x) ? 'Set' : isStack(x) ? 'Stack' : isList(x) ? 'List' : undefined;
+    if (kind === undefined) throw new Error(`Cannot send an Immutable.js ${x.constructor.name} between threads: use a List, Map, OrderedMap, Set, OrderedSet or Stack, or plain data`);
+    const items = kind.endsWith('Map') ? [...(x as IMap<unknown, unknown>).entries()].map(([k, v]) => [toWire(k), toWire(v)]) : [...(x as List<unknown>).values()].map(toWire);
+    return { [TAG]: kind, items } satisfies Tagged;
+  }
+  if (Array.isArray(x)) return x.map(toWire);
+  if (x instanceof Map) return new Map([...x].map(([k, v]) => [toWire(k), toWire(v)]));
+  if (x instanceof Set) return new Set([...x].map(toWire));
+  if (Object.getPrototypeOf(x) !== Object.prototype) return x;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(x)) out[k] = toWire(v);
+  return out;
+}
+
+function fromWire(x: unknown): unknown {
+  if (x === null || typeof x !== 'object') return x;
+  if (Array.isArray(x)) return x.map(fromWire);
+  if (x instanceof Map) return new Map([...x].map(([k, v]) => [fromWire(k), fromWire(v)]));
+  if (x instanceof Set) return new Set([...x].map(fromWire));
+  if (Object.getPrototypeOf(x) !== Object.prototype) return x;
+  const tag = (x as Partial<Tagged>)[TAG];
+  if (typeof tag === 'string') {
+    const items = (x as Tagged).items.map(fromWire);
+    switch (tag) {
+      case 'List': return List(items);
+      case 'Stack': return Stack(items);
+      case 'Set': return ISet(items);
+      case 'OrderedSet': return OrderedSet(items);
+      case 'Map': return IMap(items as [unknown, unknown][]);
+      default: return OrderedMap(items as [unknown, unknown][]);
+    }
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(x)) out[k] = fromWire(v);
+  return out;
+}
+
+function generic(records: readonly unknown[]): EncodedBlock {
+  for (let i = 0; i < records.length; i++) {
+    if (containsImmutable(records[i], 0)) return { kind: 'immutable-records', records: records.map(toWire) };
+  }
+  return { kind: 'records', records };
+}
 
 /** Encodes a block; pushes the buffers to transfer onto `transfer`. @internal */
 export function encodeBlock(records: readonly unknown[], transfer: ArrayBuffer[]): EncodedBlock {
   const n = records.length;
   if (n === 0) return { kind: 'records', records: [] };
   const first = records[0];
-  if (!Array.isArray(first) || first.length !== 2 || typeof first[1] !== 'number') return { kind: 'records', records };
+  if (!Array.isArray(first) || first.length !== 2 || typeof first[1] !== 'number') return generic(records);
   const keyKind = typeof first[0];
-  if (keyKind !== 'string' && keyKind !== 'number') return { kind: 'records', records };
+  if (keyKind !== 'string' && keyKind !== 'number') return generic(records);
   const values = new Float64Array(n);
   if (keyKind === 'string') {
     const keys = new Array<string>(n);
     for (let i = 0; i < n; i++) {
       const r = records[i] as unknown[];
-      if (!Array.isArray(r) || r.length !== 2 || typeof r[0] !== 'string' || typeof r[1] !== 'number') return { kind: 'records', records };
+      if (!Array.isArray(r) || r.length !== 2 || typeof r[0] !== 'string' || typeof r[1] !== 'number') return generic(records);
       keys[i] = r[0];
       values[i] = r[1];
     }
@@ -35,7 +112,7 @@ export function encodeBlock(records: readonly unknown[], transfer: ArrayBuffer[]
   const keys = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const r = records[i] as unknown[];
-    if (!Array.isArray(r) || r.length !== 2 || typeof r[0] !== 'number' || typeof r[1] !== 'number') return { kind: 'records', records };
+    if (!Array.isArray(r) || r.length !== 2 || typeof r[0] !== 'number' || typeof r[1] !== 'number') return generic(records);
     keys[i] = r[0];
     values[i] = r[1];
   }
@@ -46,6 +123,7 @@ export function encodeBlock(records: readonly unknown[], transfer: ArrayBuffer[]
 /** The records of an encoded block (fresh `[key, value]` arrays for columnar blocks). @internal */
 export function decodeBlock(block: EncodedBlock): unknown[] {
   if (block.kind === 'records') return block.records as unknown[];
+  if (block.kind === 'immutable-records') return block.records.map(fromWire);
   const { keys, values } = block;
   const n = values.length;
   const out = new Array<unknown>(n);

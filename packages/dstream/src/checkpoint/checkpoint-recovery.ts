@@ -208,7 +208,7 @@ async function restore(ssc: StreamingContext, stored: StoredCheckpoint, checkpoi
   if (clock instanceof ManualClock) {
     // As Spark: a manual clock resumes at the last checkpointed batch time, plus
     // spark.streaming.manualClock.jump (a test's way to say time passed while it was down).
-    const jump = ssc.sparkContext.getConf().getInt('spark.streaming.manualClock.jump', 0);
+    const jump = ssc.streamingConf.manualClockJumpMs;
     if (clock.getTimeMillis() < latest + jump) clock.setTime(latest + jump);
   }
   // As Spark (JobGenerator.restart: checkpointTime.until(restartTime)), the checkpoint's own

@@ -1,5 +1,5 @@
-import { Duration, Seconds, StorageLevel, Time, formatElement } from '@kindling/core';
-import type { Partitioner, RDD } from '@kindling/core';
+import { captureCallSite, Duration, Seconds, StorageLevel, Time, formatElement, withCallSite } from '@kindling/core';
+import type { CallSite, Partitioner, RDD } from '@kindling/core';
 import type { StreamingContext } from '../streaming-context.ts';
 import { dstreamClasses } from './registry.ts';
 import { DStreamCheckpointData } from '../checkpoint/dstream-checkpoint-data.ts';
@@ -64,6 +64,15 @@ export abstract class DStream<T> {
   protected mustCheckpoint = false;
   /** Position of this stream in its graph, in creation order. */
   readonly position: number;
+  /**
+   * Where the user's code created this stream (Spark's `DStream.creationSite`): the public
+   * operator called and the user's file and line, `countByValueAndWindow at pipeline.ts:42`
+   * as `shortForm`, the user's stack as `longForm`. A stream an operator builds inside (the
+   * `map` and `reduceByKeyAndWindow` of `countByValueAndWindow`) reports the operator the user
+   * called. Errors, listeners and the UI name streams by it; the RDDs a stream generates carry
+   * it too (`RDD.creationSite`).
+   */
+  readonly creationSite: CallSite;
   private customName: string | undefined;
   /** The latest batch time generated so far, and whether an earlier one was generated after it. */
   private latestGeneratedTime = Number.NEGATIVE_INFINITY;
@@ -74,6 +83,8 @@ export abstract class DStream<T> {
   constructor(readonly ssc: StreamingContext) {
     ssc.assertCanAddStreams();
     this.position = ssc.graph.nextStreamPosition(this as DStream<unknown>);
+    // Captured once per stream and formatted only when read.
+    this.creationSite = captureCallSite(this.constructor.name);
   }
 
   /** The parent streams. */
@@ -119,6 +130,14 @@ export abstract class DStream<T> {
 
   toString(): string { return this.name(); }
 
+  /**
+   * How messages name this stream for its user: its creation site, with its name when set
+   * (`countByValueAndWindow at pipeline.ts:42`, `'totals' (updateStateByKey at app.ts:30)`).
+   */
+  describe(): string {
+    return this.customName === undefined ? this.creationSite.shortForm : `'${this.customName}' (${this.creationSite.shortForm})`;
+  }
+
   // --- generation ---
 
   /** True when `time` is a batch time of this stream: after `zeroTime`, on the slide. */
@@ -139,7 +158,8 @@ export abstract class DStream<T> {
     const known = this.generatedRDDs.get(time.milliseconds);
     if (known !== undefined) return known;
     if (!this.isTimeValid(time)) return undefined;
-    const rdd = this.compute(time);
+    // As Spark's setCallSite around compute: the RDDs made here are named by this stream's site.
+    const rdd = withCallSite(this.creationSite, () => this.compute(time));
     if (rdd === undefined) return undefined;
     if (this.storageLevel !== StorageLevel.NONE) rdd.persist(this.storageLevel);
     if (this.checkpointDuration !== undefined && time.minus(this.zeroTime!).isMultipleOf(this.checkpointDuration)) rdd.checkpoint();
@@ -208,22 +228,22 @@ export abstract class DStream<T> {
     const batch = this.ssc.graph.batchDuration;
     const slide = this.slideDuration;
     if (!slide.isMultipleOf(batch)) {
-      throw new Error(`The slide duration of ${this.name()} (${slide}) is not a multiple of the batch duration (${batch}): use window and slide durations that are multiples of ${batch}.`);
+      throw new Error(`The slide duration of ${this.describe()} (${slide}) is not a multiple of the batch duration (${batch}): use window and slide durations that are multiples of ${batch}.`);
     }
     if (this.rememberDuration === undefined) throw new Error(`The remember duration of ${this.name()} is not set: this is a bug in its initialize().`);
     if (this.mustCheckpoint && this.checkpointDuration === undefined) {
-      throw new Error(`The checkpoint interval for ${this.name()} has not been set: use DStream.checkpoint(interval) to set it.`);
+      throw new Error(`The checkpoint interval for ${this.describe()} has not been set: use DStream.checkpoint(interval) to set it.`);
     }
     const cp = this.checkpointDuration;
     if (cp !== undefined) {
       if (this.ssc.checkpointDir === undefined) {
-        throw new Error(`${this.name()} must be checkpointed (${this.mustCheckpoint ? 'it keeps state across batches' : `checkpoint(${cp}) was called`}) but the checkpoint directory has not been set: call ssc.checkpoint(directory) before start().`);
+        throw new Error(`${this.describe()} must be checkpointed (${this.mustCheckpoint ? 'it keeps state across batches' : `checkpoint(${cp}) was called`}) but the checkpoint directory has not been set: call ssc.checkpoint(directory) before start().`);
       }
       if (cp.lessThan(slide) || !cp.isMultipleOf(slide)) {
-        throw new Error(`The checkpoint interval of ${this.name()} (${cp}) must be a multiple of its slide duration (${slide}), at least ${slide}: pass such a duration to checkpoint().`);
+        throw new Error(`The checkpoint interval of ${this.describe()} (${cp}) must be a multiple of its slide duration (${slide}), at least ${slide}: pass such a duration to checkpoint().`);
       }
       if (!this.rememberDuration.greaterThan(cp)) {
-        throw new Error(`The remember duration of ${this.name()} (${this.rememberDuration}) must be greater than its checkpoint interval (${cp}): call ssc.remember() with a longer duration.`);
+        throw new Error(`The remember duration of ${this.describe()} (${this.rememberDuration}) must be greater than its checkpoint interval (${cp}): call ssc.remember() with a longer duration.`);
       }
     }
   }
@@ -288,8 +308,15 @@ export abstract class DStream<T> {
 
   // --- transformations ---
 
-  /** Applies `f` to every element. */
-  map<U>(f: (t: T) => U): DStream<U> { return new dstreamClasses.MappedDStream(this, f); }
+  // The `[unknown, unknown]` in the constraint makes TypeScript infer array literals as tuples
+  // (and widen their literals); `{} | null | undefined` admits every other result.
+  /**
+   * Applies `f` to every element. A function returning an array literal gives a tuple type,
+   * so `map((w) => [w, 1])` is a `DStream<[string, number]>` ready for the pair operators
+   * (no `as [string, number]` needed). An array built elsewhere and returned through a
+   * variable stays an array (`(string | number)[]`): annotate it (`const kv: [string, number]`).
+   */
+  map<U extends [unknown, unknown] | {} | null | undefined>(f: (t: T) => U): DStream<U> { return new dstreamClasses.MappedDStream(this, f); }
 
   /** Applies `f` to every element and flattens the returned iterables. */
   flatMap<U>(f: (t: T) => Iterable<U>): DStream<U> { return new dstreamClasses.FlatMappedDStream(this, f); }
@@ -633,14 +660,14 @@ export abstract class DStream<T> {
    */
   saveAsTextFiles(prefix: string, suffix?: string, options?: SaveBatchOptions): void {
     new dstreamClasses.ForEachDStream(this, async (rdd, time) => {
-      await saveBatch(rdd as RDD<unknown>, batchFileName(prefix, suffix, time), 'text', shouldSkipEmptyBatches(rdd as RDD<unknown>, options));
+      await saveBatch(rdd as RDD<unknown>, batchFileName(prefix, suffix, time), 'text', shouldSkipEmptyBatches(this.ssc.streamingConf, options));
     }, 'saveAsTextFiles').register();
   }
 
   /** Writes every batch as an object-file folder `prefix-<time ms>[.suffix]`, as {@link saveAsTextFiles}. */
   saveAsObjectFiles(prefix: string, suffix?: string, options?: SaveBatchOptions): void {
     new dstreamClasses.ForEachDStream(this, async (rdd, time) => {
-      await saveBatch(rdd as RDD<unknown>, batchFileName(prefix, suffix, time), 'object', shouldSkipEmptyBatches(rdd as RDD<unknown>, options));
+      await saveBatch(rdd as RDD<unknown>, batchFileName(prefix, suffix, time), 'object', shouldSkipEmptyBatches(this.ssc.streamingConf, options));
     }, 'saveAsObjectFiles').register();
   }
 

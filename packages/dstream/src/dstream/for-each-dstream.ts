@@ -23,8 +23,8 @@ export class ForEachDStream<T> extends DStream<void> {
   get slideDuration(): Duration { return this.parent.slideDuration; }
   compute(): RDD<void> | undefined { return undefined; }
 
-  /** e.g. `print on MappedDStream#3`. */
-  get description(): string { return `${this.opName} on ${this.parent.name()}`; }
+  /** The operation the user called and where, e.g. `print at app.ts:31` (its creation site). */
+  get description(): string { return this.creationSite.shortForm; }
 
   /** Adds this output operation to the graph. @internal */
   register(): this {

@@ -37,7 +37,7 @@ export class ReducedWindowedDStream<K, V> extends DStream<[K, V]> {
     private readonly partitioner: Partitioner,
   ) {
     super(parent.ssc);
-    checkWindowDurations('reduceByKeyAndWindow', parent, windowDuration, slide);
+    checkWindowDurations(this, parent, windowDuration, slide);
     this.reduced = parent.reduceByKey(reduceFunc, partitioner);
     this.mustCheckpoint = true;
     this.storageLevel = StorageLevel.MEMORY_ONLY_SER;

@@ -36,13 +36,13 @@ export class TransformedDStream<U> extends DStream<U> {
       const rdd = p.getOrCompute(validTime);
       if (rdd === undefined) {
         if (this.skipMissingParent) return undefined;
-        throw new Error(`${this.name()}: parent ${p.name()} generated no RDD for batch ${validTime}, so the transform cannot run. An input stream whose compute() returns undefined must return an empty RDD instead when it feeds transform/union.`);
+        throw new Error(`${this.describe()}: parent ${p.describe()} generated no RDD for batch ${validTime}, so the transform cannot run. An input stream whose compute() returns undefined must return an empty RDD instead when it feeds transform/union.`);
       }
       rdds.push(rdd);
     }
     const out = (this.f as (rdds: RDD<unknown>[], time: Time) => RDD<U> | null | undefined)(rdds, validTime);
     if (out === undefined || out === null) {
-      throw new Error(`${this.name()}: the transform function returned ${out} for batch ${validTime}; return an RDD (sc.emptyRDD() for no elements).`);
+      throw new Error(`${this.describe()}: the transform function returned ${out} for batch ${validTime}; return an RDD (sc.emptyRDD() for no elements).`);
     }
     return out;
   }

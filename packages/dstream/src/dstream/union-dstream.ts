@@ -23,7 +23,7 @@ export class UnionDStream<T> extends DStream<T> {
     for (const p of this.parents) {
       const rdd = p.getOrCompute(validTime);
       if (rdd === undefined) {
-        throw new Error(`${this.name()}: parent ${p.name()} generated no RDD for batch ${validTime}, so the union cannot be formed. An input stream whose compute() returns undefined must return an empty RDD instead when it feeds union.`);
+        throw new Error(`${this.describe()}: parent ${p.describe()} generated no RDD for batch ${validTime}, so the union cannot be formed. An input stream whose compute() returns undefined must return an empty RDD instead when it feeds union.`);
       }
       rdds.push(rdd);
     }

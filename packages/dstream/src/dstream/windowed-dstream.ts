@@ -25,7 +25,7 @@ export class WindowedDStream<T> extends DStream<T> {
     private readonly slide: Duration,
   ) {
     super(parent.ssc);
-    checkWindowDurations('window', parent, windowDuration, slide);
+    checkWindowDurations(this, parent, windowDuration, slide);
     if (parent.storageLevel === StorageLevel.NONE) parent.persist(StorageLevel.MEMORY_ONLY_SER);
   }
 

@@ -1,6 +1,5 @@
 import { getLogger, ParallelCollectionRDD, type RDD, type Time } from '@kindling/core';
 import { dstreamClasses } from '../dstream/registry.ts';
-import { confNumber, confTimeMs } from '../receiver/conf-values.ts';
 import { PIDRateEstimator } from '../receiver/pid-rate-estimator.ts';
 import { RateController } from '../receiver/rate-controller.ts';
 import { RateLimiter } from '../receiver/rate-limiter.ts';
@@ -79,11 +78,11 @@ export class ReceiverInputDStream<T> extends InputDStream<T, BlockBatchInput> {
   get rateController(): RateController | undefined { return this.#rateController; }
 
   start(): Promise<void> {
-    const conf = this.ssc.sparkContext.getConf();
-    const blockIntervalMs = confTimeMs(conf, 'spark.streaming.blockInterval', 200);
-    const maxRate = confNumber(conf, 'spark.streaming.receiver.maxRate', Number.POSITIVE_INFINITY);
-    const backpressure = conf.getBoolean('spark.streaming.backpressure.enabled', false);
-    const initialRate = backpressure ? confNumber(conf, 'spark.streaming.backpressure.initialRate', maxRate) : maxRate;
+    const conf = this.ssc.streamingConf;
+    const blockIntervalMs = conf.blockIntervalMs;
+    const maxRate = conf.receiverMaxRate;
+    const backpressure = conf.backpressure.enabled;
+    const initialRate = backpressure ? conf.backpressure.initialRate : maxRate;
     this.#limiter = new RateLimiter(initialRate, maxRate, blockIntervalMs);
     const own = this.options.log;
     const log = own === undefined ? supervisorLog : { info: own, warn: own };
@@ -93,14 +92,14 @@ export class ReceiverInputDStream<T> extends InputDStream<T, BlockBatchInput> {
       name: this.name(),
       blockIntervalMs,
       limiter: this.#limiter,
-      restartDelayMs: confTimeMs(conf, 'spark.streaming.receiverRestartDelay', 2000),
+      restartDelayMs: conf.receiverRestartDelayMs,
       tracker: this.tracker,
       post: (kind, event) => bus.post(kind, event),
       log,
     });
     if (backpressure) {
       const limiter = this.#limiter;
-      this.#rateController = new RateController(this.id, PIDRateEstimator.fromConf(conf, this.ssc.batchDuration.milliseconds), (rate) => limiter.updateRate(rate));
+      this.#rateController = new RateController(this.id, PIDRateEstimator.fromConf(conf.backpressure, this.ssc.batchDuration.milliseconds), (rate) => limiter.updateRate(rate));
       bus.addListener(this.#rateController);
     }
     return this.#supervisor.start();
@@ -119,6 +118,13 @@ export class ReceiverInputDStream<T> extends InputDStream<T, BlockBatchInput> {
   stopReceiving(): Promise<void> {
     return this.#supervisor?.stop('Stopped by the StreamingContext') ?? Promise.resolve();
   }
+
+  /**
+   * Cuts what the receiver stored since the last block into a block now, as a batch does
+   * (`waitForStoredRecords` of the test kit, so a long block interval does not hold records back).
+   * @internal
+   */
+  cutBlock(): void { this.#supervisor?.generator.flush(); }
 
   /** True while records or blocks wait for a batch. */
   override hasPendingInput(): boolean {

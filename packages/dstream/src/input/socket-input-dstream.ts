@@ -1,5 +1,5 @@
 import type { StorageLevel } from '@kindling/core';
-import type { ChunkDecoder } from '@kindling/io';
+import type { ChunkDecoder, ChunkDecoderContext } from '@kindling/io';
 import { dstreamClasses } from '../dstream/registry.ts';
 import { SocketReceiver, type SocketReceiverOptions } from '../receiver/socket-receiver.ts';
 import type { StreamingContext } from '../streaming-context.ts';
@@ -16,7 +16,7 @@ export class SocketInputDStream<T> extends ReceiverInputDStream<T> {
     ssc: StreamingContext,
     readonly host: string,
     readonly port: number,
-    newDecoder: () => ChunkDecoder<T>,
+    newDecoder: (context: ChunkDecoderContext) => ChunkDecoder<T>,
     storageLevel?: StorageLevel,
     options: SocketReceiverOptions = {},
   ) {

@@ -1,5 +1,6 @@
 import { formatElement, type RDD } from '@kindling/core';
 import { encodeValues, writeFolderAtomically } from '@kindling/io';
+import type { StreamingConf } from '../streaming-conf.ts';
 
 /** Options of `saveAsTextFiles` / `saveAsObjectFiles`. */
 export interface SaveBatchOptions {
@@ -11,9 +12,9 @@ export interface SaveBatchOptions {
   skipEmptyBatches?: boolean;
 }
 
-/** Whether empty batches are skipped: the option, else `spark.kindling.output.skipEmptyBatches`. */
-export function shouldSkipEmptyBatches(rdd: RDD<unknown>, options: SaveBatchOptions | undefined): boolean {
-  return options?.skipEmptyBatches ?? rdd.context.getConf().getBoolean('spark.kindling.output.skipEmptyBatches', false);
+/** Whether empty batches are skipped: the option, else `spark.kindling.output.skipEmptyBatches` (`ssc.streamingConf`). */
+export function shouldSkipEmptyBatches(conf: StreamingConf, options: SaveBatchOptions | undefined): boolean {
+  return options?.skipEmptyBatches ?? conf.skipEmptyBatches;
 }
 
 /**

@@ -1,5 +1,4 @@
-import type { SparkConf } from '@kindling/core';
-import { confNumber } from './conf-values.ts';
+import type { BackpressureConf } from '../streaming-conf.ts';
 
 /**
  * Spark's `PIDRateEstimator`: a proportional-integral-derivative controller that estimates
@@ -39,18 +38,10 @@ export class PIDRateEstimator {
 
   /**
    * The estimator configured as Spark's: `spark.streaming.backpressure.pid.proportional` (1.0),
-   * `.integral` (0.2), `.derived` (0.0), `.minRate` (100).
+   * `.integral` (0.2), `.derived` (0.0), `.minRate` (100), from `ssc.streamingConf.backpressure`.
    */
-  static fromConf(conf: SparkConf, batchIntervalMillis: number): PIDRateEstimator {
-    const estimator = conf.get('spark.streaming.backpressure.rateEstimator', 'pid');
-    if (estimator !== 'pid') throw new Error(`Unknown spark.streaming.backpressure.rateEstimator '${estimator}': only 'pid' is available.`);
-    return new PIDRateEstimator(
-      batchIntervalMillis,
-      confNumber(conf, 'spark.streaming.backpressure.pid.proportional', 1.0),
-      confNumber(conf, 'spark.streaming.backpressure.pid.integral', 0.2),
-      confNumber(conf, 'spark.streaming.backpressure.pid.derived', 0.0),
-      confNumber(conf, 'spark.streaming.backpressure.pid.minRate', 100),
-    );
+  static fromConf(conf: BackpressureConf, batchIntervalMillis: number): PIDRateEstimator {
+    return new PIDRateEstimator(batchIntervalMillis, conf.proportional, conf.integral, conf.derived, conf.minRate);
   }
 
   /**

@@ -11,6 +11,7 @@ export class ReceivedBlockTracker {
   #unallocated: ReceivedBlockInfo[] = [];
   #sequence = 0;
   #storing = 0;
+  #storedRecords = 0;
 
   constructor(
     readonly streamId: number,
@@ -38,10 +39,11 @@ export class ReceivedBlockTracker {
     if (stored instanceof Promise) {
       this.#storing++;
       stored.then(
-        () => { this.#storing--; this.#unallocated.push(info); },
+        () => { this.#storing--; this.#storedRecords += info.numRecords; this.#unallocated.push(info); },
         (e: unknown) => { this.#storing--; this.onStoreError(info, e); },
       );
     } else {
+      this.#storedRecords += info.numRecords;
       this.#unallocated.push(info);
     }
   }
@@ -52,6 +54,9 @@ export class ReceivedBlockTracker {
     this.#unallocated = [];
     return blocks;
   }
+
+  /** Records in blocks the store holds, since the stream started (allocated or not). */
+  get storedRecords(): number { return this.#storedRecords; }
 
   /** Blocks stored (or being stored) and not yet allocated. */
   get pendingBlocks(): number { return this.#unallocated.length + this.#storing; }

@@ -1,5 +1,5 @@
 import { getLogger, StorageLevel } from '@kindling/core';
-import { socketDecoded, type ChunkDecoder, type ReconnectOptions, type SocketEvent } from '@kindling/io';
+import { socketDecoded, type ChunkDecoder, type ChunkDecoderContext, type ReconnectOptions, type SocketEvent } from '@kindling/io';
 import type { Subscription } from 'rxjs';
 import { Receiver } from './receiver.ts';
 
@@ -27,6 +27,9 @@ export interface SocketReceiverOptions {
  * - Lossless rate limiting: while {@link Receiver.paused$} is `true` the socket is not read, so
  *   TCP holds the sender back instead of records being dropped.
  * - A decoder (converter) that throws restarts the receiver with a fresh connection.
+ * - Data a decoder drops on purpose (a `socketTextStream` line longer than
+ *   `spark.kindling.receiver.maxLineLength`) is logged at WARN and reported as a receiver
+ *   error naming the server; receiving goes on.
  */
 export class SocketReceiver<T> extends Receiver<T> {
   #subscription: Subscription | undefined;
@@ -34,7 +37,7 @@ export class SocketReceiver<T> extends Receiver<T> {
   constructor(
     readonly host: string,
     readonly port: number,
-    private readonly newDecoder: () => ChunkDecoder<T>,
+    private readonly newDecoder: (context: ChunkDecoderContext) => ChunkDecoder<T>,
     storageLevel: StorageLevel = StorageLevel.MEMORY_AND_DISK_SER_2,
     private readonly options: SocketReceiverOptions = {},
   ) {
@@ -77,6 +80,10 @@ export class SocketReceiver<T> extends Receiver<T> {
       case 'disconnected':
         warn(`socket receiver: connection to ${where} ended (${describe(e.error)}); reconnecting in ${e.retryInMs} ms`);
         this.reportError(`Connection to ${where} ended`, e.error);
+        break;
+      case 'dropped':
+        warn(`socket receiver: ${where}: ${e.reason}; receiving goes on with the next record`);
+        this.reportError(`Data from ${where} dropped: ${e.reason}`, undefined);
         break;
     }
   }

@@ -11,7 +11,7 @@ export class BatchFailedError extends Error {
     readonly batchTime: Time,
     /** Position of the failed output operation in registration order. */
     readonly outputOpId: number,
-    /** e.g. `foreachRDD on MappedDStream#3`. */
+    /** The operation and where the user called it, e.g. `foreachRDD at app.ts:31`. */
     readonly outputOperation: string,
     cause: unknown,
     phase: 'run' | 'generate' = 'run',

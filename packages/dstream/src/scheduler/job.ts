@@ -11,7 +11,7 @@ export interface Job {
   readonly outputOpId: number;
   /** The operation: `print`, `foreachRDD`, ... */
   readonly name: string;
-  /** Which stream it runs on, e.g. `print on MappedDStream#3`. */
+  /** The operation and where the user called it (its creation site), e.g. `print at app.ts:31`. */
   readonly description: string;
   /** The RDD the operation consumes, used to find RDDs several outputs share. */
   readonly rdd: RDD<unknown> | undefined;

@@ -12,7 +12,7 @@ export class OutputOperationInfo {
     readonly id: number,
     /** The operation: `print`, `foreachRDD`, `saveAsTextFiles`, ... */
     readonly name: string,
-    /** Which stream it runs on, e.g. `print on MappedDStream#3`. */
+    /** The operation and where the user called it (its creation site), e.g. `print at app.ts:31`. */
     readonly description: string,
     readonly startTime: number | undefined,
     readonly endTime: number | undefined,

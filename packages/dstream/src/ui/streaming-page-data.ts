@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import type { StreamingContext } from '../streaming-context.ts';
+import { callSiteOf } from './call-site-of.ts';
 import type { BatchStatus, StreamingUIStore, UIBatch } from './streaming-ui-store.ts';
 import type { StreamingRestApi } from './streaming-rest-api.ts';
 
@@ -34,6 +35,8 @@ export interface PageGraphNode {
   state: boolean;
   shuffle: boolean;
   slideMs: number;
+  /** Where the user's code created it, e.g. `map at app.ts:12`. */
+  site: string | undefined;
 }
 
 /**
@@ -134,6 +137,7 @@ function graphNodes(ssc: StreamingContext): PageGraphNode[] {
       state: /State/.test(kind),
       shuffle: /Shuffled|ReducedWindowed|State|Cogroup/.test(kind),
       slideMs: s.slideDuration.milliseconds,
+      site: callSiteOf(s)?.shortForm,
     };
   });
 }

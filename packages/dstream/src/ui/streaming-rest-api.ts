@@ -33,7 +33,17 @@ export function sparkDate(ms: number): string {
  * give 404 with `{ "message": ... }`.
  */
 export class StreamingRestApi {
-  constructor(private readonly store: StreamingUIStore, private readonly app: UIApplication) {}
+  constructor(
+    private readonly store: StreamingUIStore,
+    private readonly app: UIApplication,
+    /**
+     * Where the user's code registered output operation `outputOpId` (Spark's call site: the
+     * REST `name` is its short form, e.g. `saveAsTextFiles at pipeline.ts:101`, and
+     * `description` its long form, the stack). Without one, the operation's own name and
+     * description are used.
+     */
+    private readonly callSite: (outputOpId: number) => { shortForm: string; longForm: string } | undefined = () => undefined,
+  ) {}
 
   /** `path` starts after `/api/v1` (e.g. `/applications`); `query` is the URL's search params. */
   handle(path: string, query: URLSearchParams): RestResponse {
@@ -187,16 +197,19 @@ export class StreamingRestApi {
 
   /** Spark's `OutputOperationInfo` list of a batch, by id. */
   outputOperations(b: UIBatch): OutputOperationJson[] {
-    return [...b.ops.values()].sort((x, y) => x.id - y.id).map((op) => ({
+    return [...b.ops.values()].sort((x, y) => x.id - y.id).map((op) => {
+      const site = this.callSite(op.id);
+      return {
       outputOpId: op.id,
-      name: op.name,
-      description: op.description,
+      name: site?.shortForm ?? op.name,
+      description: site?.longForm ?? op.description,
       startTime: op.startTime === undefined ? undefined : sparkDate(op.startTime),
       endTime: op.endTime === undefined ? undefined : sparkDate(op.endTime),
       duration: op.duration,
       failureReason: op.failureReason,
       jobIds: (b.jobs.get(op.id) ?? []).map((j) => j.jobId).sort((x, y) => x - y),
-    }));
+      };
+    });
   }
 }
 

@@ -8,6 +8,7 @@ import { getLogger, ManualClock } from '@kindling/core';
 import type { SparkConf } from '@kindling/core';
 import type { StreamingContext } from '../streaming-context.ts';
 import { dstreamClasses } from '../dstream/registry.ts';
+import { callSiteOf } from './call-site-of.ts';
 import { StreamingRestApi } from './streaming-rest-api.ts';
 import { StreamingUIStore } from './streaming-ui-store.ts';
 import { batchPageData, streamingPageData } from './streaming-page-data.ts';
@@ -100,7 +101,7 @@ export class StreamingUI {
       startTime: sc.startTime,
       sparkUser: safeUser(),
       appSparkVersion: PACKAGE_VERSION,
-    });
+    }, (opId) => callSiteOf(ssc.graph.outputStreams[opId]));
     this.server = new UIHttpServer((path, query) => this.route(path, query));
   }
 
@@ -140,7 +141,8 @@ export class StreamingUI {
     }
     if (path === '/' || path === '/streaming') return { status: 302, type: 'text/plain; charset=utf-8', body: 'see /streaming/', headers: { location: '/streaming/' } };
     if (path === '/streaming/batch') return { status: 302, type: 'text/plain; charset=utf-8', body: 'see /streaming/batch/', headers: { location: `/streaming/batch/?${query.toString()}` } };
-    if (path === '/streaming/data') return json(200, streamingPageData(this.ssc, this.store, this.api));
+    // The page's poll: compact, since it carries every retained batch each second.
+    if (path === '/streaming/data') return json(200, streamingPageData(this.ssc, this.store, this.api), false);
     if (path === '/streaming/batch/data') {
       const id = query.get('id') ?? '';
       const data = /^\d+$/.test(id) ? batchPageData(this.ssc, this.store, Number(id)) : undefined;
@@ -161,8 +163,8 @@ export class StreamingUI {
 
 const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-function json(status: number, body: unknown): UIResponse {
-  return { status, type: 'application/json; charset=utf-8', body: JSON.stringify(body, undefined, 2) };
+function json(status: number, body: unknown, pretty = true): UIResponse {
+  return { status, type: 'application/json; charset=utf-8', body: pretty ? JSON.stringify(body, undefined, 2) : JSON.stringify(body) };
 }
 
 async function file(path: string): Promise<UIResponse> {

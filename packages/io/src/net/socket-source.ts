@@ -1,6 +1,7 @@
 import { createConnection, type Socket } from 'node:net';
 import { Observable, type Subscription } from 'rxjs';
 import { LineDecoder } from '../fs/line-decoder.ts';
+import { SocketDecodeError } from './socket-decode-error.ts';
 
 /** Turns a connection's bytes into items; one instance per connection (it may keep state). */
 export interface ChunkDecoder<T> {
@@ -8,6 +9,23 @@ export interface ChunkDecoder<T> {
   push(chunk: Buffer): Iterable<T>;
   /** Items left when the connection ends (e.g. a final line without newline). */
   end(): Iterable<T>;
+  /**
+   * A built-in decoder's name, for error messages (`LineDecoder`: "UTF-8 line decoder").
+   * Leave it out in an application's own decoder: its failures are then reported as the
+   * converter's ({@link SocketConverterError}).
+   */
+  readonly name?: string;
+}
+
+/** What a decoder is given when its connection opens (`newDecoder(context)`). */
+export interface ChunkDecoderContext {
+  readonly host: string;
+  readonly port: number;
+  /**
+   * Reports data the decoder dropped on purpose (a line over the limit), as a `dropped`
+   * {@link SocketEvent}; the connection goes on.
+   */
+  reportDropped(reason: string): void;
 }
 
 /** Connection life-cycle events of a socket source, for logging and metrics. */
@@ -30,6 +48,14 @@ export type SocketEvent =
       readonly port: number;
       readonly error: unknown;
       readonly retryInMs: number;
+    }
+  | {
+      /** The decoder dropped data on purpose (e.g. a line over `maxLineLength`); the stream goes on. */
+      readonly type: 'dropped';
+      readonly host: string;
+      readonly port: number;
+      /** What was dropped and why, e.g. "a line of 5000000 bytes, longer than the limit of 1024 bytes, was dropped". */
+      readonly reason: string;
     };
 
 /** Reconnection back-off: `initialDelayMs`, times `factor` after each failed attempt, capped. */
@@ -55,6 +81,16 @@ export interface SocketSourceOptions {
   paused?: Observable<boolean>;
 }
 
+/** Options of {@link socketLines}. */
+export interface SocketLinesOptions extends SocketSourceOptions {
+  /**
+   * Longest line kept, in UTF-8 bytes. A longer line is dropped as it arrives (at most this
+   * many of its bytes are ever held) and reported as a `dropped` event; the lines after it
+   * are delivered. Default: no limit (a line is held whole, however long).
+   */
+  maxLineLength?: number;
+}
+
 /** Thrown into the Observable when the user's converter fails (connection errors never are). */
 export class SocketConverterError extends Error {
   override readonly name = 'SocketConverterError';
@@ -62,8 +98,8 @@ export class SocketConverterError extends Error {
 
 /**
  * A TCP client source, as Spark's socket receiver: connects to `host:port` (a server such
- * as `nc -lk 9999`), decodes what it receives with a fresh `newDecoder()` per connection, and
- * emits the items.
+ * as `nc -lk 9999`), decodes what it receives with a fresh `newDecoder(context)` per
+ * connection, and emits the items.
  *
  * - Connection errors never error the Observable: when the server is not there yet or the
  *   connection drops, it reconnects with exponential back-off (see {@link ReconnectOptions})
@@ -72,9 +108,12 @@ export class SocketConverterError extends Error {
  * - Lossless pause/resume through `opts.paused` (see {@link SocketSourceOptions.paused}).
  * - Cold: each subscription opens its own connection; unsubscribing closes it and stops
  *   reconnecting. It completes only by unsubscription.
- * - A converter that throws errors the Observable with a {@link SocketConverterError}.
+ * - A converter that throws errors the Observable with a {@link SocketConverterError}; a
+ *   built-in decoder (one with a `name`) that throws, with a {@link SocketDecodeError}.
+ * - A decoder may drop data on purpose and say so through its context
+ *   ({@link ChunkDecoderContext.reportDropped}): a `dropped` event, and the stream goes on.
  */
-export function socketDecoded<T>(host: string, port: number, newDecoder: () => ChunkDecoder<T>, opts: SocketSourceOptions = {}): Observable<T> {
+export function socketDecoded<T>(host: string, port: number, newDecoder: (context: ChunkDecoderContext) => ChunkDecoder<T>, opts: SocketSourceOptions = {}): Observable<T> {
   const initialDelay = opts.reconnect?.initialDelayMs ?? 200;
   const maxDelay = opts.reconnect?.maxDelayMs ?? 5000;
   const factor = opts.reconnect?.factor ?? 2;
@@ -118,11 +157,16 @@ export function socketDecoded<T>(host: string, port: number, newDecoder: () => C
       }
     };
 
-    const fail = (err: unknown) => {
+    const context: ChunkDecoderContext = { host, port, reportDropped: (reason) => onEvent({ type: 'dropped', host, port, reason }) };
+
+    const fail = (err: unknown, decoder: ChunkDecoder<T>) => {
       closed = true;
       socket?.destroy();
+      const why = (err as Error)?.message ?? String(err);
       subscriber.error(
-        new SocketConverterError(`The converter of the socket source ${host}:${port} threw: ${(err as Error)?.message ?? String(err)}. Fix the converter function.`, { cause: err }),
+        decoder.name === undefined
+          ? new SocketConverterError(`The converter of the socket source ${host}:${port} threw: ${why}. Fix the converter function.`, { cause: err })
+          : new SocketDecodeError(`Decoding the data of the socket source ${host}:${port} failed in the ${decoder.name}: ${why}. The connection is dropped; data it had not delivered is lost.`, { cause: err }),
       );
     };
 
@@ -131,7 +175,7 @@ export function socketDecoded<T>(host: string, port: number, newDecoder: () => C
       if (closed) return;
       attempt++;
       onEvent({ type: 'connecting', host, port, attempt });
-      const decoder = newDecoder();
+      const decoder = newDecoder(context);
       const s = createConnection({ host, port });
       socket = s;
       let connected = false;
@@ -147,7 +191,7 @@ export function socketDecoded<T>(host: string, port: number, newDecoder: () => C
         try {
           emit(decoder.push(chunk));
         } catch (err) {
-          fail(err);
+          fail(err, decoder);
           return;
         }
         if (paused || holding()) s.pause();
@@ -156,7 +200,7 @@ export function socketDecoded<T>(host: string, port: number, newDecoder: () => C
         try {
           emit(decoder.end());
         } catch (err) {
-          fail(err);
+          fail(err, decoder);
         }
       });
       s.on('error', (err) => {
@@ -202,10 +246,17 @@ export function socketDecoded<T>(host: string, port: number, newDecoder: () => C
 
 /**
  * `socketTextStream`'s client: UTF-8 lines (`\n`, `\r\n` or `\r`; split characters and
- * lines across TCP chunks joined; invalid bytes as U+FFFD). See {@link socketDecoded}.
+ * lines across TCP chunks joined; invalid bytes as U+FFFD), at most `maxLineLength` bytes
+ * each (see {@link SocketLinesOptions}). See {@link socketDecoded}.
  */
-export function socketLines(host: string, port: number, opts: SocketSourceOptions = {}): Observable<string> {
-  return socketDecoded(host, port, () => new LineDecoder(), opts);
+export function socketLines(host: string, port: number, opts: SocketLinesOptions = {}): Observable<string> {
+  const max = opts.maxLineLength;
+  return socketDecoded(host, port, (context) => new LineDecoder({ maxLineLength: max, onOversizedLine: (length) => context.reportDropped(oversizedLineReason(length, max!)) }), opts);
+}
+
+/** How a dropped over-long line is described: its length and the limit, in bytes. */
+export function oversizedLineReason(length: number, limit: number): string {
+  return `a line of ${length} bytes, longer than the limit of ${limit} bytes, was dropped`;
 }
 
 /**

@@ -77,11 +77,11 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
     this.#ppc = perPartitionConfig ?? new DefaultPerPartitionConfig(ssc.sparkContext.getConf());
     const reset = consumerStrategy.param('auto.offset.reset', 'latest');
     if (!['earliest', 'latest', 'none'].includes(reset)) {
-      throw new Error(`${this.describe()}: auto.offset.reset must be 'earliest', 'latest' or 'none', got '${reset}'.`);
+      throw new Error(`${this.sourceLabel()}: auto.offset.reset must be 'earliest', 'latest' or 'none', got '${reset}'.`);
     }
     const outOfRange = consumerStrategy.param('kindling.offsets.outOfRange', 'fail');
     if (outOfRange !== 'fail' && outOfRange !== 'reset') {
-      throw new Error(`${this.describe()}: kindling.offsets.outOfRange must be 'fail' or 'reset', got '${outOfRange}'.`);
+      throw new Error(`${this.sourceLabel()}: kindling.offsets.outOfRange must be 'fail' or 'reset', got '${outOfRange}'.`);
     }
   }
 
@@ -98,7 +98,7 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
 
   private get autoCommit(): boolean { return this.consumerStrategy.param('enable.auto.commit', 'false') === 'true'; }
 
-  private describe(): string { return `${this.kind}(${this.consumerStrategy} at ${this.source.location})`; }
+  private sourceLabel(): string { return `${this.name()}(${this.consumerStrategy} at ${this.source.location})`; }
 
   async start(): Promise<void> {
     try {
@@ -109,10 +109,10 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
     this.#partitions = await this.discoverPartitions();
     this.#current = await this.startingOffsets();
     log.info(`${this.name()} reads ${this.#partitions.map((tp, i) => `${topicPartitionKey(tp)}@${this.#current[i]}`).join(', ')} from ${this.source.location}`);
-    const conf = this.ssc.sparkContext.getConf();
+    const backpressure = this.ssc.streamingConf.backpressure;
     const bus = this.ssc.scheduler.listenerBus;
-    if (conf.getBoolean('spark.streaming.backpressure.enabled', false)) {
-      this.#rateController = new RateController(this.id, PIDRateEstimator.fromConf(conf, this.slideDuration.milliseconds), () => undefined);
+    if (backpressure.enabled) {
+      this.#rateController = new RateController(this.id, PIDRateEstimator.fromConf(backpressure, this.slideDuration.milliseconds), () => undefined);
       bus.addListener(this.#rateController);
     }
     this.#listener = { onBatchCompleted: (e) => this.onBatchCompleted(e) };

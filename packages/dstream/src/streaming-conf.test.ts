@@ -1,0 +1,71 @@
+import { IllegalConfigValueError, SparkConf } from '@kindling/core';
+import { describe, expect, it } from 'vitest';
+import { StreamingConf } from './streaming-conf.ts';
+
+const read = (settings: Record<string, string> = {}, batchMs = 1000) => new StreamingConf(new SparkConf().setAll(Object.entries(settings)), batchMs);
+
+describe('StreamingConf', () => {
+  it("has Spark's defaults (graceful stop timeout: 10 batches) and an 8 MiB maximum socket line", () => {
+    const c = read({}, 500);
+    expect(c).toMatchObject({
+      clock: 'system',
+      unpersist: true,
+      stopGracefullyOnShutdown: false,
+      stopSparkContextByDefault: true,
+      gracefulStopTimeoutMs: 5000,
+      blockIntervalMs: 200,
+      receiverMaxRate: Number.POSITIVE_INFINITY,
+      receiverRestartDelayMs: 2000,
+      writeAheadLogEnabled: false,
+      writeAheadLogRollingIntervalMs: 60_000,
+      manualClockJumpMs: 0,
+      maxLineLength: 8 * 1024 * 1024,
+      skipEmptyBatches: false,
+    });
+    expect(c.backpressure).toEqual({ enabled: false, initialRate: Number.POSITIVE_INFINITY, rateEstimator: 'pid', proportional: 1, integral: 0.2, derived: 0, minRate: 100 });
+  });
+
+  it('reads durations and sizes with units, and numbers', () => {
+    const c = read({
+      'spark.streaming.blockInterval': '1s',
+      'spark.streaming.gracefulStopTimeout': '2min',
+      'spark.streaming.receiverRestartDelay': '50',
+      'spark.streaming.receiver.maxRate': '2000',
+      'spark.streaming.backpressure.enabled': 'true',
+      'spark.streaming.backpressure.pid.minRate': '7',
+      'spark.streaming.receiver.writeAheadLog.rollingIntervalSecs': '2',
+      'spark.kindling.receiver.maxLineLength': '64k',
+      'spark.kindling.output.skipEmptyBatches': 'true',
+    });
+    expect([c.blockIntervalMs, c.gracefulStopTimeoutMs, c.receiverRestartDelayMs, c.receiverMaxRate]).toEqual([1000, 120_000, 50, 2000]);
+    expect([c.backpressure.enabled, c.backpressure.initialRate, c.backpressure.minRate]).toEqual([true, 2000, 7]);
+    expect([c.writeAheadLogRollingIntervalMs, c.maxLineLength, c.skipEmptyBatches]).toEqual([2000, 65_536, true]);
+  });
+
+  it('treats a receiver.maxRate that is not positive as unlimited, as Spark', () => {
+    expect(read({ 'spark.streaming.receiver.maxRate': '0' }).receiverMaxRate).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('fails on a malformed or out-of-range value, naming the key', () => {
+    const cases: [string, string, RegExp][] = [
+      ['spark.streaming.blockInterval', '1.5s', /expected a duration/],
+      ['spark.streaming.blockInterval', '0', /at least 1 ms/],
+      ['spark.kindling.receiver.maxLineLength', '0', /at least 1 byte/],
+      ['spark.kindling.receiver.maxLineLength', 'lots', /expected a size/],
+      ['spark.streaming.backpressure.pid.integral', 'high', /expected a number/],
+      ['spark.streaming.backpressure.rateEstimator', 'magic', /'pid'/],
+    ];
+    for (const [key, value, expected] of cases) {
+      let error: unknown;
+      try {
+        read({ [key]: value });
+      } catch (e) {
+        error = e;
+      }
+      expect(error, `${key}=${value}`).toBeInstanceOf(IllegalConfigValueError);
+      expect((error as Error).message).toContain(`${key} has an illegal value '${value}'`);
+      expect((error as Error).message).toMatch(expected);
+    }
+    expect(() => read({ 'spark.streaming.unpersist': 'yes' })).toThrow(/spark.streaming.unpersist must be true or false/);
+  });
+});

@@ -1,0 +1,109 @@
+import { IllegalConfigValueError, type SparkConf } from '@kindling/core';
+
+/** Settings of the backpressure rate estimator (`spark.streaming.backpressure.*`). */
+export interface BackpressureConf {
+  /** `spark.streaming.backpressure.enabled` (false). */
+  readonly enabled: boolean;
+  /** `spark.streaming.backpressure.initialRate`: records/s before the first estimate (default: `receiverMaxRate`). */
+  readonly initialRate: number;
+  /** `spark.streaming.backpressure.rateEstimator` (`pid`, the only one). */
+  readonly rateEstimator: 'pid';
+  /** `spark.streaming.backpressure.pid.proportional` (1.0). */
+  readonly proportional: number;
+  /** `spark.streaming.backpressure.pid.integral` (0.2). */
+  readonly integral: number;
+  /** `spark.streaming.backpressure.pid.derived` (0.0). */
+  readonly derived: number;
+  /** `spark.streaming.backpressure.pid.minRate` (100 records/s). */
+  readonly minRate: number;
+}
+
+/** The default of `spark.kindling.receiver.maxLineLength`: 8 MiB. */
+export const DEFAULT_MAX_LINE_LENGTH = 8 * 1024 * 1024;
+
+/**
+ * Every `spark.streaming.*` and `spark.kindling.*` setting of a streaming context, read and
+ * checked once, when the context is created (`ssc.streamingConf`): a bad value fails there,
+ * naming the key, instead of in the middle of a run. Durations take Spark's units
+ * (`SparkConf.getTimeAsMs`: `200ms`, `30s`, `2min`; a bare number is milliseconds), sizes
+ * Spark's binary units (`SparkConf.getSizeAsBytes`: `64k`, `8m`; a bare number is bytes).
+ *
+ * | key | default | |
+ * |---|---|---|
+ * | `spark.streaming.clock` | `system` | `manual` (or Spark's class names) for tests |
+ * | `spark.streaming.unpersist` | `true` | unpersist RDDs streams forget |
+ * | `spark.streaming.stopGracefullyOnShutdown` | `false` | SIGTERM/SIGINT stop gracefully |
+ * | `spark.streaming.stopSparkContextByDefault` | `true` | `stop()` stops the SparkContext |
+ * | `spark.streaming.gracefulStopTimeout` | 10 batches | how long a graceful stop waits for received data |
+ * | `spark.streaming.blockInterval` | `200ms` | receivers cut blocks this often |
+ * | `spark.streaming.receiver.maxRate` | unlimited | records/s per receiver |
+ * | `spark.streaming.receiverRestartDelay` | `2000` (ms) | before a receiver restarts |
+ * | `spark.streaming.backpressure.*` | see {@link BackpressureConf} | |
+ * | `spark.streaming.receiver.writeAheadLog.enable` | `false` | receiver write-ahead log |
+ * | `spark.streaming.receiver.writeAheadLog.rollingIntervalSecs` | `60` | log segment length |
+ * | `spark.streaming.manualClock.jump` | `0` (ms) | tests: time passed while down |
+ * | `spark.kindling.receiver.maxLineLength` | `8m` | longest socket text line, in UTF-8 bytes |
+ * | `spark.kindling.output.skipEmptyBatches` | `false` | `saveAs*Files` writes no folder for an empty batch |
+ */
+export class StreamingConf {
+  /** `spark.streaming.clock`, as given. */
+  readonly clock: string;
+  readonly unpersist: boolean;
+  readonly stopGracefullyOnShutdown: boolean;
+  readonly stopSparkContextByDefault: boolean;
+  /** `spark.streaming.gracefulStopTimeout` in ms (default: 10 batch durations, as Spark). */
+  readonly gracefulStopTimeoutMs: number;
+  readonly blockIntervalMs: number;
+  /** Records/s per receiver; `Infinity` when unlimited (unset, or not positive as in Spark). */
+  readonly receiverMaxRate: number;
+  readonly receiverRestartDelayMs: number;
+  readonly backpressure: BackpressureConf;
+  readonly writeAheadLogEnabled: boolean;
+  readonly writeAheadLogRollingIntervalMs: number;
+  readonly manualClockJumpMs: number;
+  /**
+   * `spark.kindling.receiver.maxLineLength`: a socket text line longer than this many UTF-8
+   * bytes is dropped while it streams in (never held whole) and reported as a receiver error
+   * naming the server and the limit; the stream goes on with the next line.
+   */
+  readonly maxLineLength: number;
+  readonly skipEmptyBatches: boolean;
+
+  /**
+   * @param conf the SparkContext's configuration.
+   * @param batchDurationMs the context's batch interval (defaults derived from it).
+   * @throws {IllegalConfigValueError} naming the key when a value is malformed or out of range.
+   */
+  constructor(conf: SparkConf, batchDurationMs: number) {
+    this.clock = conf.get('spark.streaming.clock', 'system');
+    this.unpersist = conf.getBoolean('spark.streaming.unpersist', true);
+    this.stopGracefullyOnShutdown = conf.getBoolean('spark.streaming.stopGracefullyOnShutdown', false);
+    this.stopSparkContextByDefault = conf.getBoolean('spark.streaming.stopSparkContextByDefault', true);
+    this.gracefulStopTimeoutMs = atLeast(conf, 'spark.streaming.gracefulStopTimeout', conf.getTimeAsMs('spark.streaming.gracefulStopTimeout', `${10 * batchDurationMs}ms`), 0, 'ms');
+    this.blockIntervalMs = atLeast(conf, 'spark.streaming.blockInterval', conf.getTimeAsMs('spark.streaming.blockInterval', '200ms'), 1, 'ms');
+    const maxRate = conf.getDouble('spark.streaming.receiver.maxRate', Number.POSITIVE_INFINITY);
+    this.receiverMaxRate = maxRate > 0 ? maxRate : Number.POSITIVE_INFINITY;
+    this.receiverRestartDelayMs = atLeast(conf, 'spark.streaming.receiverRestartDelay', conf.getTimeAsMs('spark.streaming.receiverRestartDelay', '2000'), 0, 'ms');
+    const estimator = conf.get('spark.streaming.backpressure.rateEstimator', 'pid');
+    if (estimator !== 'pid') throw new IllegalConfigValueError('spark.streaming.backpressure.rateEstimator', estimator, "'pid' (the only rate estimator)");
+    this.backpressure = {
+      enabled: conf.getBoolean('spark.streaming.backpressure.enabled', false),
+      initialRate: conf.getDouble('spark.streaming.backpressure.initialRate', this.receiverMaxRate),
+      rateEstimator: estimator,
+      proportional: conf.getDouble('spark.streaming.backpressure.pid.proportional', 1.0),
+      integral: conf.getDouble('spark.streaming.backpressure.pid.integral', 0.2),
+      derived: conf.getDouble('spark.streaming.backpressure.pid.derived', 0.0),
+      minRate: conf.getDouble('spark.streaming.backpressure.pid.minRate', 100),
+    };
+    this.writeAheadLogEnabled = conf.getBoolean('spark.streaming.receiver.writeAheadLog.enable', false);
+    this.writeAheadLogRollingIntervalMs = atLeast(conf, 'spark.streaming.receiver.writeAheadLog.rollingIntervalSecs', conf.getInt('spark.streaming.receiver.writeAheadLog.rollingIntervalSecs', 60), 1, 's') * 1000;
+    this.manualClockJumpMs = conf.getInt('spark.streaming.manualClock.jump', 0);
+    this.maxLineLength = atLeast(conf, 'spark.kindling.receiver.maxLineLength', conf.getSizeAsBytes('spark.kindling.receiver.maxLineLength', DEFAULT_MAX_LINE_LENGTH), 1, 'byte');
+    this.skipEmptyBatches = conf.getBoolean('spark.kindling.output.skipEmptyBatches', false);
+  }
+}
+
+function atLeast(conf: SparkConf, key: string, value: number, min: number, unit: string): number {
+  if (value < min) throw new IllegalConfigValueError(key, conf.getOption(key) ?? String(value), `at least ${min} ${unit}`);
+  return value;
+}

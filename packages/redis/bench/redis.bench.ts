@@ -1,0 +1,180 @@
+/**
+ * `pnpm bench:redis`: Redis Streams figures for issue 14 item 6, against a real redis-server
+ * started here on a Unix socket (no persistence).
+ *
+ * (read)     records/s through `RedisStreamsUtils.createDirectStream` -> `count` (one batch
+ *            reading the whole topic: offsets, chunked XRANGE per partition, ConsumerRecords,
+ *            the count job), timed from `advance()` to its resolution, vs a plain node-redis
+ *            loop over the same topic: `client.xRange(key, start, end, { COUNT })` in chunks of
+ *            10,000, the partitions read in parallel as Kindling reads them, counting entries;
+ *            and the tightest loop, the same XRANGEs through `sendCommand` (raw arrays).
+ * (produce)  records/s of `RedisStreamsProducer.send` (keyed, HashPartitioner) vs a plain
+ *            pipelined `XADD key 0-* ...` loop with the same fields and chunking.
+ *
+ * Data: the first N lines of `../shared/data/orders/orders.txt` (seeded lines of the same
+ * shape when absent), keyed by client id, on a 4-partition topic. Kindling and the baseline
+ * alternate; medians of the timed rounds after a warm-up. Ratios compare runs of one process.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
+import { SparkConf, setLogLevel, type ManualClock } from '@kindling/core';
+import { ConsumerStrategies, LocationStrategies, Seconds, StreamingContext } from '@kindling/dstream';
+import { createClient } from 'redis';
+import { RedisStreamsAdmin, RedisStreamsProducer, RedisStreamsUtils } from '../src/index.ts';
+import { startRedisServer } from '../test/support/redis-server.ts';
+
+const N = Number(process.argv.find((a) => a.startsWith('--records='))?.slice(10) ?? 200_000);
+const REPS = Number(process.argv.find((a) => a.startsWith('--reps='))?.slice(7) ?? 5);
+const PARTITIONS = 4;
+const CHUNK = 10_000;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function orderLines(): { lines: string[]; source: string } {
+  const shared = resolve(fileURLToPath(new URL('../../../', import.meta.url)), '../shared/data/orders/orders.txt');
+  if (existsSync(shared)) return { lines: readFileSync(shared, 'utf8').split('\n').filter((l) => l.length > 0).slice(0, N), source: shared };
+  const lines: string[] = [];
+  let seed = 42;
+  const next = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  for (let i = 1; i <= N; i++) lines.push(`2016-03-22 20:25:28,${i},${1 + next(101)},EPE,${1 + next(1001)},${1 + next(100)}.00,${next(2) === 0 ? 'B' : 'S'}`);
+  return { lines, source: 'seeded generator (shared orders.txt not found)' };
+}
+
+async function kindlingRead(url: string, topic: string): Promise<number> {
+  const conf = new SparkConf().setMaster('local[2]').setAppName('bench-redis').set('spark.streaming.clock', 'manual');
+  const ssc = new StreamingContext(conf, Seconds(1));
+  let counted = -1;
+  RedisStreamsUtils.createDirectStream(ssc, LocationStrategies.PreferConsistent,
+    ConsumerStrategies.Subscribe([topic], { 'redis.url': url, 'auto.offset.reset': 'earliest' }))
+    .count().foreachRDD(async (rdd) => { counted = (await rdd.collect())[0]!; });
+  await ssc.start();
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await (ssc.clock as ManualClock).advance(1000);
+  const ms = performance.now() - t0;
+  cpu.push(cpuMs(c0));
+  await ssc.stop(true);
+  if (counted !== N) throw new Error(`Kindling counted ${counted}, expected ${N}`);
+  return ms;
+}
+
+/** CPU time of this process (user + system) since `c0`, ms: the client's own cost, without the server's. */
+function cpuMs(c0: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(c0);
+  return (d.user + d.system) / 1000;
+}
+let cpu: number[] = [];
+
+/** The plain loop; `raw`: XRANGE through `sendCommand` (arrays, no reply objects), the tightest one. */
+async function plainRead(url: string, topic: string, raw = false): Promise<number> {
+  const client = createClient({ socket: { path: url.slice('unix://'.length), tls: false } });
+  await client.connect();
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const counts = await Promise.all(Array.from({ length: PARTITIONS }, async (_, p) => {
+    const key = `${topic}-${p}`;
+    let n = 0;
+    let start = '-';
+    for (;;) {
+      if (raw) {
+        const entries = await client.sendCommand(['XRANGE', key, start, '+', 'COUNT', String(CHUNK)]) as [string, string[]][];
+        n += entries.length;
+        if (entries.length < CHUNK) break;
+        start = `(${entries[entries.length - 1]![0]}`;
+      } else {
+        const entries = (await client.xRange(key, start, '+', { COUNT: CHUNK })) ?? [];
+        n += entries.length;
+        if (entries.length < CHUNK) break;
+        start = `(${entries[entries.length - 1]!.id}`;
+      }
+    }
+    return n;
+  }));
+  const ms = performance.now() - t0;
+  cpu.push(cpuMs(c0));
+  await client.close();
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (total !== N) throw new Error(`the plain loop counted ${total}, expected ${N}`);
+  return ms;
+}
+
+async function main(): Promise<void> {
+  setLogLevel('WARN');
+  const server = await startRedisServer();
+  const { lines, source } = orderLines();
+  const records = lines.map((l) => ({ key: l.split(',')[2]!, value: l }));
+  const admin = new RedisStreamsAdmin({ url: server.url });
+  const producer = new RedisStreamsProducer({ url: server.url });
+  const raw = createClient({ socket: { path: server.socketPath, tls: false } });
+  await raw.connect();
+  try {
+    console.log(`records: ${N} (${source}), ${PARTITIONS} partitions, ${REPS} timed rounds; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    // Produce: each round writes a fresh topic, alternately with the producer and a plain loop.
+    const prodK: number[] = [];
+    const prodB: number[] = [];
+    for (let r = 0; r <= REPS; r++) {
+      const tk = `produce-k-${r}`;
+      await admin.createTopic(tk, PARTITIONS);
+      let t0 = performance.now();
+      await producer.send(tk, records);
+      const k = performance.now() - t0;
+      const tb = `produce-b-${r}`;
+      t0 = performance.now();
+      for (let start = 0; start < records.length; start += 2000) {
+        const multi = raw.multi();
+        for (let i = start; i < Math.min(records.length, start + 2000); i++) {
+          const rec = records[i]!;
+          multi.addCommand(['XADD', `${tb}-${i % PARTITIONS}`, '0-*', 'k', rec.key, 'v', rec.value, 't', String(Date.now())]);
+        }
+        await multi.execAsPipeline();
+      }
+      const b = performance.now() - t0;
+      if (r > 0) { prodK.push(k); prodB.push(b); }
+      await admin.deleteTopic(tk);
+      await raw.sendCommand(['DEL', ...Array.from({ length: PARTITIONS }, (_, p) => `${tb}-${p}`)]);
+    }
+    // Read: one topic, read whole by each side in turn.
+    await admin.createTopic('read', PARTITIONS);
+    await producer.send('read', records);
+    const readK: number[] = [];
+    const readB: number[] = [];
+    const readR: number[] = [];
+    const cpuK: number[] = [];
+    const cpuB: number[] = [];
+    const cpuR: number[] = [];
+    for (let r = 0; r <= REPS; r++) {
+      cpu = [];
+      const k = await kindlingRead(server.url, 'read');
+      const b = await plainRead(server.url, 'read');
+      const raw = await plainRead(server.url, 'read', true);
+      if (r > 0) { readK.push(k); readB.push(b); readR.push(raw); cpuK.push(cpu[0]!); cpuB.push(cpu[1]!); cpuR.push(cpu[2]!); }
+    }
+    const rate = (ms: number): string => `${(N / (ms / 1000) / 1e6).toFixed(3)} M records/s (${ms.toFixed(0)} ms)`;
+    const mk = median(readK);
+    const mb = median(readB);
+    const mr = median(readR);
+    console.log(`read    createDirectStream -> count: ${rate(mk)} | plain node-redis XRANGE loop (client.xRange): ${rate(mb)} | ratio ${(mb / mk).toFixed(2)}`);
+    console.log(`        against the raw-reply loop (sendCommand XRANGE, no objects): ${rate(mr)} | ratio ${(mr / mk).toFixed(2)}`);
+    const ck = median(cpuK);
+    console.log(`        client CPU time (medians): Kindling ${ck.toFixed(0)} ms, xRange loop ${median(cpuB).toFixed(0)} ms (ratio ${(median(cpuB) / ck).toFixed(2)}), raw loop ${median(cpuR).toFixed(0)} ms (ratio ${(median(cpuR) / ck).toFixed(2)})`);
+    const pk = median(prodK);
+    const pb = median(prodB);
+    console.log(`produce RedisStreamsProducer.send:  ${rate(pk)} | plain pipelined XADD loop:    ${rate(pb)} | ratio ${(pb / pk).toFixed(2)}`);
+    console.log(`load average after: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  } finally {
+    await raw.close();
+    await producer.close();
+    await admin.close();
+    await server.dispose();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
