@@ -22,6 +22,8 @@ export {
   TextFileRDD,
   ObjectFileRDD,
   ReliableCheckpointRDD,
+  CorruptCheckpointPartError,
+  checkpointPartMismatch,
   SparkContext,
   parseMaster,
   sliceCollection,

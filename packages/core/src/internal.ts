@@ -15,6 +15,6 @@ export { ParallelCollectionRDD, sliceCollection } from './rdd/parallel-collectio
 export { EmptyRDD } from './rdd/empty-rdd.ts';
 export { TextFileRDD, ObjectFileRDD } from './rdd/text-file-rdd.ts';
 export { RDDCheckpointData } from './checkpoint/rdd-checkpoint-data.ts';
-export { ReliableCheckpointRDD } from './checkpoint/reliable-checkpoint-rdd.ts';
+export { ReliableCheckpointRDD, CorruptCheckpointPartError, checkpointPartMismatch } from './checkpoint/reliable-checkpoint-rdd.ts';
 import './rdd/pair-functions.ts';
 export { SparkContext, parseMaster } from './spark-context.ts';

@@ -22,7 +22,6 @@ import { Milliseconds, Seconds, SparkConf } from '@kindling/core';
 import type { ManualClock, RDD } from '@kindling/core';
 import { StreamingContext } from '../src/index.ts';
 import { TestInputDStream } from '../src/testing/index.ts';
-import { metadataCheckpointerOf } from '../src/checkpoint/checkpoint-recovery.ts';
 
 type KV = [number, number];
 const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -98,7 +97,7 @@ async function stateFigures(keys: number): Promise<Record<string, number>> {
       await state!.count();
       rddWrite.push(performance.now() - t0);
       bytes = dirSize(dir);
-      const checkpointer = metadataCheckpointerOf(ssc)!;
+      const checkpointer = ssc.checkpointWriter!;
       t0 = performance.now();
       await checkpointer.store.write(checkpointer.capture('generated', 1000));
       metadataWrite.push(performance.now() - t0);

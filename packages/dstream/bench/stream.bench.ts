@@ -92,6 +92,7 @@ async function run(options: {
 
 /** Test input whose batches are generated on demand (no 10,000-element array of batches). */
 class LazyInputDStream extends TestInputDStream<KV> {
+  static override kind = 'LazyInputDStream';
   constructor(ssc: StreamingContext, make: (i: number) => KV[] | undefined, numPartitions: number) {
     super(ssc, new Proxy([] as (KV[] | undefined)[], {
       get: (target, p) => (p === 'length' ? Number.MAX_SAFE_INTEGER : typeof p === 'string' && /^\d+$/.test(p) ? make(Number(p)) : Reflect.get(target, p)),

@@ -67,8 +67,8 @@ export { StreamingContext, StreamingConf, DEFAULT_MAX_LINE_LENGTH } from './inte
 export type { BackpressureConf } from './internal.ts';
 export type { StreamingContextState, RDDsOf } from './internal.ts';
 export { DStreamGraph } from './internal.ts';
-export { IncompatibleCheckpointError, CorruptCheckpointError, CHECKPOINT_FORMAT_VERSION } from './internal.ts';
-export type { CheckpointableInput, CheckpointRecoveryInfo, MetadataCheckpoint } from './internal.ts';
+export { IncompatibleCheckpointError, CorruptCheckpointError, CheckpointDirectoryLockedError, CHECKPOINT_FORMAT_VERSION } from './internal.ts';
+export type { CheckpointableInput, CheckpointRecoveryInfo, CheckpointLockHolder, MetadataCheckpoint } from './internal.ts';
 export { BatchInfo, OutputOperationInfo, BatchFailedError } from './internal.ts';
 export type {
   StreamInputInfo,

@@ -64,6 +64,8 @@ export * from './streaming-conf.ts';
 export * from './streaming-context.ts';
 // --- fault tolerance ---
 export * from './checkpoint/metadata-checkpoint.ts';
+export * from './checkpoint/checkpoint-validation.ts';
+export * from './checkpoint/checkpoint-directory-locked-error.ts';
 export * from './checkpoint/incompatible-checkpoint-error.ts';
 export * from './checkpoint/checkpointable-input.ts';
 export type { CheckpointRecoveryInfo } from './checkpoint/checkpoint-recovery.ts';

@@ -16,9 +16,12 @@ import type { ReceiverInputDStream, ReceiverStreamOptions } from './input/receiv
 import { ObservableReceiver } from './receiver/observable-receiver.ts';
 import type { Receiver } from './receiver/receiver.ts';
 import type { SocketReceiverOptions } from './receiver/socket-receiver.ts';
+import { recoverOrCreate } from './checkpoint/checkpoint-recovery.ts';
 import { socketTextDecoder } from './receiver/socket-text-decoder.ts';
-import { getOrCreateFromCheckpoint, metadataCheckpointerOf, startMetadataCheckpointing } from './checkpoint/checkpoint-recovery.ts';
 import type { CheckpointRecoveryInfo } from './checkpoint/checkpoint-recovery.ts';
+import { CheckpointSession } from './checkpoint/checkpoint-session.ts';
+import type { CheckpointWriter } from './checkpoint/checkpoint-writer.ts';
+import type { RecoveryPlan } from './checkpoint/recovery-plan.ts';
 import { installShutdownHook } from './checkpoint/shutdown-hook.ts';
 import { stopReceiversAndDrain } from './scheduler/graceful-stop.ts';
 import { runUntilDrained } from './scheduler/run-until-drained.ts';
@@ -85,6 +88,10 @@ export class StreamingContext {
   consoleWriter: (line: string) => void = (line) => console.log(line);
 
   private state: StreamingContextState = 'INITIALIZED';
+  /** Set by `getOrCreate` when it recovered this context: where and how it resumes. */
+  private recoveryPlan: RecoveryPlan | undefined;
+  /** Checkpointing from start() to stop(), with a checkpoint directory. */
+  private checkpointSession: CheckpointSession | undefined;
   private ui: StreamingUI | undefined;
   private stoppingOnError = false;
   private removeShutdownHook: (() => void) | undefined;
@@ -163,9 +170,14 @@ export class StreamingContext {
    * await ssc.stop();
    * ```
    */
-  static getOrCreate(checkpointDir: string, create: (recovery?: CheckpointRecoveryInfo) => StreamingContext | Promise<StreamingContext>): Promise<StreamingContext> {
-    return getOrCreateFromCheckpoint(checkpointDir, create);
+  static async getOrCreate(checkpointDir: string, create: (recovery?: CheckpointRecoveryInfo) => StreamingContext | Promise<StreamingContext>): Promise<StreamingContext> {
+    const { ssc, plan } = await recoverOrCreate(checkpointDir, create);
+    ssc.recoveryPlan = plan;
+    return ssc;
   }
+
+  /** The metadata checkpoint writer of a started context with a checkpoint directory. @internal */
+  get checkpointWriter(): CheckpointWriter | undefined { return this.checkpointSession?.writer; }
 
   /**
    * Builds the graph by calling `exportName(ssc, args)` from `module` (a URL, e.g.
@@ -344,10 +356,11 @@ export class StreamingContext {
     try {
       this.graph.validate();
       await this.startUI();
-      await startMetadataCheckpointing(this);
-      await this.scheduler.jobGenerator.start();
+      this.checkpointSession = await CheckpointSession.start(this, this.recoveryPlan);
+      await this.scheduler.jobGenerator.start(this.recoveryPlan?.generator, this.checkpointSession?.writer);
     } catch (e) {
       this.scheduler.jobGenerator.stop();
+      await this.checkpointSession?.finish(false).catch(() => {});
       // Inputs that did start (the failure may come from another one) are stopped again.
       await this.graph.stopInputs().catch(() => {});
       this.state = 'STOPPED';
@@ -390,8 +403,7 @@ export class StreamingContext {
         await this.scheduler.jobScheduler.stop(stopGracefully, stopGracefully ? this.streamingConf.gracefulStopTimeoutMs : 2000);
         await this.graph.stopInputs();
         // A graceful stop leaves nothing pending: its last checkpoint says so.
-        const checkpointer = metadataCheckpointerOf(this);
-        if (checkpointer !== undefined) await (stopGracefully ? checkpointer.writeFinal() : checkpointer.close());
+        await this.checkpointSession?.finish(stopGracefully);
       }
     } finally {
       this.removeShutdownHook?.();

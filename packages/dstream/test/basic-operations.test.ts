@@ -51,6 +51,7 @@ afterEach(async () => {
 
 /** An input stream returning `batches[i]` for batch i+1; `undefined` = no RDD. */
 class ScriptedInputDStream<T> extends InputDStream<T> {
+  static override kind = 'ScriptedInputDStream';
   constructor(ssc: StreamingContext, private readonly batches: (T[] | undefined)[]) { super(ssc); }
   start(): void {}
   stop(): void {}

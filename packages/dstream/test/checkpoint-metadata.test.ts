@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Seconds, setLogSink, SparkConf } from '@kindling/core';
 import type { ManualClock } from '@kindling/core';
@@ -45,6 +46,34 @@ describe('metadata checkpoint encoding', () => {
     expect(() => decodeCheckpoint(flipped, 'f')).toThrow(/checksum mismatch/);
     const v2 = Buffer.from(bytes.toString('utf8').replace(`KINDLING-CHECKPOINT ${CHECKPOINT_FORMAT_VERSION} `, 'KINDLING-CHECKPOINT 99 '));
     expect(() => decodeCheckpoint(v2, 'v')).toThrow(/format version 99 is not supported.*delete the checkpoint directory to start fresh/);
+  });
+});
+
+describe('format version 1 (before relative paths and part checksums)', () => {
+  /** A version 1 file as Kindling wrote it: absolute paths, no checksums, null before the first batch. */
+  function v1File(checkpointDir: string, statePath: string): { file: string; bytes: Buffer } {
+    const body = Buffer.from(JSON.stringify({
+      ...sampleCheckpoint(3), version: 1, rddCheckpointDir: join(checkpointDir, 'run'),
+      streams: [{ id: 'StateDStream#1', named: false, structuralKey: 'StateDStream(TestInputDStream@0)', kind: 'StateDStream', parents: ['TestInputDStream#0'], slideMs: 1000, checkpointMs: 2000, stateful: true,
+        checkpointedRDD: { time: 2000, path: statePath, numPartitions: 2, partitioner: { kind: 'hash', numPartitions: 2 } } }],
+    }));
+    const header = `KINDLING-CHECKPOINT 1 ${body.length} ${crc32(body).toString(16).padStart(8, '0')}\n`;
+    return { file: join(checkpointDir, 'metadata', 'checkpoint-000000000003'), bytes: Buffer.concat([Buffer.from(header), body]) };
+  }
+
+  it('is read: paths inside the directory become relative, parts are not checksum-verified', () => {
+    const dir = join(root, 'v1');
+    const { file, bytes } = v1File(dir, join(dir, 'run', 'rdd-7'));
+    const cp = decodeCheckpoint(bytes, file);
+    expect(cp.version).toBe(CHECKPOINT_FORMAT_VERSION);
+    expect(cp.rddCheckpointDir).toBe('run');
+    expect(cp.streams[0]!.checkpointedRDD).toEqual({ time: 2000, path: 'run/rdd-7', numPartitions: 2, partitioner: { kind: 'hash', numPartitions: 2 }, checksums: undefined });
+  });
+
+  it('is unusable when its absolute paths lie outside the directory it is read from (a copy), naming the field', () => {
+    const dir = join(root, 'v1-copy');
+    const { file, bytes } = v1File(dir, join(root, 'v1-original', 'run', 'rdd-7'));
+    expect(() => decodeCheckpoint(bytes, file)).toThrow(/checkpoint-000000000003 is unusable: invalid body: streams\[0\]\.checkpointedRDD\.path .* must be a path inside the checkpoint directory/);
   });
 });
 
@@ -217,7 +246,7 @@ describe('StreamingContext.getOrCreate in one process', () => {
     mkdirSync(mine, { recursive: true });
     writeFileSync(join(mine, 'data'), 'the application\'s own');
     await runTo(dir, { inputA: goodA }, 4000, new Map());
-    const firstRun = new CheckpointStore(dir).readLatest()!.checkpoint.rddCheckpointDir!;
+    const firstRun = join(dir, new CheckpointStore(dir).readLatest()!.checkpoint.rddCheckpointDir!);
     expect(existsSync(firstRun)).toBe(true);
     const outputs: Outputs = new Map();
     await runTo(dir, { inputA: goodA }, 14_000, outputs);
@@ -231,7 +260,7 @@ describe('StreamingContext.getOrCreate in one process', () => {
     const newest = new CheckpointStore(dir).readLatest()!.checkpoint;
     const state = newest.streams.find((s) => s.kind === 'StateDStream')!.checkpointedRDD!;
     expect(state.time).toBe(6000);
-    rmSync(join(state.path, 'part-00001'));
+    rmSync(join(dir, state.path, 'part-00001'));
     const warnings: string[] = [];
     const ignore = (): void => {};
     setLogSink({ error: ignore, warn: (m) => warnings.push(m), info: ignore, debug: ignore });
@@ -242,7 +271,7 @@ describe('StreamingContext.getOrCreate in one process', () => {
     } finally {
       setLogSink(undefined);
     }
-    expect(warnings.some((w) => w.includes('refers to checkpointed state that no longer exists') && w.includes(state.path))).toBe(true);
+    expect(warnings.some((w) => w.includes('refers to checkpointed state that no longer exists') && w.includes(join(dir, state.path, 'part-00001')))).toBe(true);
     for (const name of ['totals', 'snapshots', 'window']) {
       for (let t = 6000; t <= BATCHES * 1000; t += 1000) expect(outputs.get(name)!.get(t), `${name} at ${t}`).toBe(reference.get(name)!.get(t));
     }

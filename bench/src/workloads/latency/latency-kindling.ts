@@ -12,6 +12,7 @@ import { RateProducer } from './rate-producer.ts';
  * arrived since the last one, and remembers how many records had been taken in total.
  */
 class OfferedInputDStream extends InputDStream<string> {
+  static override kind = 'OfferedInputDStream';
   buffer: string[] = [];
   private taken = 0;
   readonly takenBy = new Map<number, number>();

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { encodeValues, writeFolderAtomically } from '@kindling/io';
 import { rddClasses } from '../rdd/registry.ts';
 import { ReliableCheckpointRDD } from './reliable-checkpoint-rdd.ts';
@@ -7,7 +8,8 @@ import type { RDD } from '../rdd/rdd.ts';
 /**
  * The checkpoint state of one RDD marked by `rdd.checkpoint()`. While a job computes the RDD,
  * its partitions are captured here; after the job, missing ones are computed, everything is
- * written under `<checkpointDir>/rdd-<id>/part-xxxxx`, and the RDD's lineage is cut.
+ * written under `<checkpointDir>/rdd-<id>/part-xxxxx`, and the RDD's lineage is cut. The
+ * CRC-32 of every part is kept with the checkpoint RDD, which verifies each part it reads.
  * @internal
  */
 export class RDDCheckpointData<T> {
@@ -42,13 +44,18 @@ export class RDDCheckpointData<T> {
       if (dir === undefined) throw new Error(`Checkpoint directory has not been set: call sc.setCheckpointDir(dir) before checkpointing ${rdd.toString()}`);
       const path = join(dir, `rdd-${rdd.id}`);
       const parts: Uint8Array[] = [];
-      for (let i = 0; i < n; i++) parts.push(encodeValues(this.pending[i]!));
+      const checksums: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const bytes = encodeValues(this.pending[i]!);
+        parts.push(bytes);
+        checksums.push(crc32(bytes));
+      }
       try {
         await writeFolderAtomically(path, parts);
       } catch (e) {
         throw new Error(`Could not write the checkpoint of ${rdd.toString()} to ${path}: ${(e as Error).message}. Check that the checkpoint directory is writable.`, { cause: e });
       }
-      this.checkpointRDD = new ReliableCheckpointRDD<T>(sc, path, n, rdd.partitioner);
+      this.checkpointRDD = new ReliableCheckpointRDD<T>(sc, path, n, rdd.partitioner, checksums);
       this.pending = [];
       rdd.markCheckpointed();
     } finally {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { decodeValues } from '@kindling/io';
 import { RDD } from '../rdd/rdd.ts';
 import { OneToOneDependency, type Dependency } from '../rdd/dependency.ts';
@@ -9,6 +10,26 @@ import type { SparkContext } from '../spark-context.ts';
 /** The file name of partition `i` in a checkpoint or object-file folder: `part-00042`. */
 export function partFileName(i: number): string {
   return `part-${String(i).padStart(5, '0')}`;
+}
+
+/**
+ * Why the bytes of checkpoint part `file` do not match the CRC-32 recorded when it was written
+ * (`undefined` when they do).
+ */
+export function checkpointPartMismatch(file: string, bytes: Uint8Array, expectedCrc32: number): string | undefined {
+  const actual = crc32(bytes);
+  if (actual === expectedCrc32) return undefined;
+  return `checkpoint file ${file} is damaged: its CRC-32 is ${hex(actual)} (${bytes.length} bytes), it was ${hex(expectedCrc32)} when written`;
+}
+
+function hex(n: number): string { return n.toString(16).padStart(8, '0'); }
+
+/** A checkpoint part file that is missing, unreadable, or not the bytes that were written. */
+export class CorruptCheckpointPartError extends Error {
+  override readonly name = 'CorruptCheckpointPartError';
+  constructor(readonly file: string, reason: string, options?: { cause?: unknown }) {
+    super(`${reason}. Recover from an older checkpoint (StreamingContext.getOrCreate falls back to one by itself) or restore the checkpoint directory from a backup.`, options);
+  }
 }
 
 /**
@@ -25,6 +46,8 @@ export class ReliableCheckpointRDD<T> extends RDD<T> {
     readonly checkpointPath: string,
     private readonly numParts: number,
     private readonly part: Partitioner | undefined,
+    /** The CRC-32 of every part file as written; each part read is checked against it. */
+    readonly partChecksums?: readonly number[],
   ) {
     super(sc, [], 'checkpoint');
     this.asDependencies = [new OneToOneDependency(this)];
@@ -40,7 +63,12 @@ export class ReliableCheckpointRDD<T> extends RDD<T> {
     try {
       bytes = readFileSync(file);
     } catch (e) {
-      throw new Error(`Checkpoint file ${file} is missing or unreadable: the checkpoint directory was changed or deleted while the RDD was in use`, { cause: e });
+      throw new CorruptCheckpointPartError(file, `Checkpoint file ${file} is missing or unreadable: the checkpoint directory was changed or deleted while the RDD was in use`, { cause: e });
+    }
+    const expected = this.partChecksums?.[split];
+    if (expected !== undefined) {
+      const mismatch = checkpointPartMismatch(file, bytes, expected);
+      if (mismatch !== undefined) throw new CorruptCheckpointPartError(file, mismatch);
     }
     return decodeValues(bytes) as T[];
   }

@@ -1,21 +1,19 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { getLogger, HashPartitioner, ManualClock, ReliableCheckpointRDD, Time } from '@kindling/core';
-import type { RDD } from '@kindling/core';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { checkpointPartMismatch, getLogger, ManualClock, Time } from '@kindling/core';
 import type { StreamingContext } from '../streaming-context.ts';
 import { isCheckpointableInput } from './checkpointable-input.ts';
 import { CheckpointStore } from './checkpoint-store.ts';
 import type { StoredCheckpoint } from './checkpoint-store.ts';
+import { checksumsFromHex } from './dstream-checkpoint-data.ts';
 import { hasCustomName, inputKeys, matchGraph } from './graph-shape.ts';
 import { IncompatibleCheckpointError } from './incompatible-checkpoint-error.ts';
-import { decodeCheckpoint } from './metadata-checkpoint.ts';
-import type { CheckpointedRDDDescriptor, MetadataCheckpoint } from './metadata-checkpoint.ts';
-import { MetadataCheckpointer } from './metadata-checkpointer.ts';
+import type { CheckpointedRDDDescriptor, InputDescriptor, MetadataCheckpoint } from './metadata-checkpoint.ts';
+import type { RecoveryPlan } from './recovery-plan.ts';
 import type { InputDStream } from '../input/input-dstream.ts';
 import { ReceiverInputDStream } from '../input/receiver-input-dstream.ts';
 import type { BlockBatchInput } from '../input/batch-input-description.ts';
 import { isWalInputPosition, WriteAheadLogBlockStore } from '../receiver/write-ahead-log-block-store.ts';
-import type { RecoveredCheckpointInfo } from './metadata-checkpointer.ts';
 
 // Spark's CheckpointReader logs what it read and what it falls back from.
 const log = getLogger('CheckpointReader');
@@ -33,111 +31,156 @@ export interface CheckpointRecoveryInfo {
   readonly pendingBatches: readonly Time[];
 }
 
-const recovered = new WeakMap<StreamingContext, RecoveredCheckpointInfo & { checkpoint: StoredCheckpoint }>();
-const checkpointers = new WeakMap<StreamingContext, MetadataCheckpointer>();
-
-/** The metadata checkpointer of a started context with a checkpoint directory. @internal */
-export function metadataCheckpointerOf(ssc: StreamingContext): MetadataCheckpointer | undefined { return checkpointers.get(ssc); }
-
-/** The checkpoint a context was recovered from, if any. */
-export function recoveredCheckpointOf(ssc: StreamingContext): StoredCheckpoint | undefined { return recovered.get(ssc)?.checkpoint; }
-
-/**
- * Installs metadata checkpointing on a context that is starting (called by `start()` when a
- * checkpoint directory is set). @internal
- */
-export async function startMetadataCheckpointing(ssc: StreamingContext): Promise<MetadataCheckpointer | undefined> {
-  const dir = ssc.checkpointDir;
-  if (dir === undefined) {
-    if (ssc.streamingConf.writeAheadLogEnabled && ssc.graph.inputStreams.some((s) => s instanceof ReceiverInputDStream)) {
-      throw new Error('Cannot enable the receiver write-ahead log (spark.streaming.receiver.writeAheadLog.enable) without a checkpoint directory: call ssc.checkpoint(directory) before start().');
-    }
-    return undefined;
-  }
-  const existing = checkpointers.get(ssc);
-  if (existing !== undefined) return existing;
-  const cp = new MetadataCheckpointer(ssc, dir, recovered.get(ssc));
-  checkpointers.set(ssc, cp);
-  await cp.openWriteAheadLogs();
-  cp.install();
-  return cp;
+/** What `getOrCreate` hands back: the context, and the plan to start it with (when recovered). */
+export interface Recovered {
+  readonly ssc: StreamingContext;
+  readonly plan: RecoveryPlan | undefined;
 }
 
 /**
  * `StreamingContext.getOrCreate`: with no metadata checkpoint in `checkpointDir`, returns
- * `create()`; otherwise calls `create()` too (the user's current code builds the graph), then
- * matches the checkpoint's streams to it, restores their data and arranges for the batches
- * that were generated but not completed (and those missed while down) to run first.
+ * `create()`; otherwise picks the newest usable checkpoint, calls `create()` too (the user's
+ * current code builds the graph), matches the checkpoint's streams to it, restores their data
+ * and returns the {@link RecoveryPlan} the context starts with.
+ *
+ * A checkpoint is usable when its file decodes and validates field by field, every part of
+ * the state it refers to is there with the checksum it was written with, and every input it
+ * restores is one the current program's input could have assigned (a file stream's files lie
+ * in its directory). Others are skipped with a warning naming the file and why.
  */
-export async function getOrCreateFromCheckpoint(checkpointDir: string, create: (recovery?: CheckpointRecoveryInfo) => StreamingContext | Promise<StreamingContext>): Promise<StreamingContext> {
-  const store = new CheckpointStore(checkpointDir);
-  const files = store.list();
-  if (files.length === 0) {
+export async function recoverOrCreate(checkpointDir: string, create: (recovery?: CheckpointRecoveryInfo) => StreamingContext | Promise<StreamingContext>): Promise<Recovered> {
+  const dir = resolve(checkpointDir);
+  const store = new CheckpointStore(dir);
+  if (store.list().length === 0) {
     const ssc = await create();
     if (ssc.checkpointDir === undefined) ssc.checkpoint(checkpointDir);
-    return ssc;
+    return { ssc, plan: undefined };
   }
-  const stored = newestUsable(store);
-  const ssc = await create({ checkpointFile: stored.file, latestBatchTime: new Time(stored.checkpoint.latestGeneratedTime), pendingBatches: stored.checkpoint.pendingTimes.map((t) => new Time(t)) });
+  const rejected: string[] = [];
+  const candidates = usableCandidates(store, rejected);
+  let next = candidates.next();
+  if (next.done === true) throw noneUsable(store, rejected);
+  let stored = next.value;
+  const cp0 = stored.checkpoint;
+  const ssc = await create({ checkpointFile: stored.file, latestBatchTime: new Time(cp0.latestGeneratedTime), pendingBatches: cp0.pendingTimes.map((t) => new Time(t)) });
   try {
-    await restore(ssc, stored, checkpointDir);
+    for (;;) {
+      const problem = inputProblem(ssc, stored.checkpoint);
+      if (problem === undefined) break;
+      const message = `Metadata checkpoint ${stored.file} is unusable: ${problem}. Falling back to the previous checkpoint.`;
+      log.warn(message);
+      rejected.push(message);
+      next = candidates.next();
+      if (next.done === true) throw noneUsable(store, rejected);
+      stored = next.value;
+    }
+    return { ssc, plan: await restore(ssc, stored, dir, store) };
   } catch (e) {
     // Leave the process free to build another context (e.g. to start fresh).
     await ssc.stop(true).catch(() => undefined);
     throw e;
   }
-  return ssc;
 }
 
-/** Whether every part file of a checkpointed RDD is there. */
-function checkpointFilesExist(d: CheckpointedRDDDescriptor): boolean {
-  for (let i = 0; i < d.numPartitions; i++) if (!existsSync(join(d.path, `part-${String(i).padStart(5, '0')}`))) return false;
-  return true;
+function noneUsable(store: CheckpointStore, rejected: readonly string[]): Error {
+  return new Error(
+    `The checkpoint directory ${store.checkpointDir} has metadata checkpoint files but none is usable:\n${rejected.map((r) => `  - ${r}`).join('\n')}\n` +
+      'Restore the directory from a backup, or delete it to start fresh (its state is then lost).',
+  );
 }
 
-/** The newest checkpoint that decodes and whose RDD checkpoint folders all exist. */
-function newestUsable(store: CheckpointStore): StoredCheckpoint {
-  const warn = (m: string): void => log.warn(m);
+/**
+ * Checkpoints that decode and validate and whose state files are intact, newest first; each
+ * skipped one is warned about and added to `rejected`.
+ */
+function* usableCandidates(store: CheckpointStore, rejected: string[]): Generator<StoredCheckpoint> {
+  const verified = new Map<string, string[]>();
+  const warn = (m: string): void => {
+    log.warn(m);
+    rejected.push(m);
+  };
   for (const stored of store.readNewestFirst(warn)) {
-    const missing = stored.checkpoint.streams.filter((s) => s.checkpointedRDD !== undefined && !checkpointFilesExist(s.checkpointedRDD)).map((s) => `${s.id}: ${s.checkpointedRDD!.path}`);
-    if (missing.length === 0) return stored;
-    warn(`Metadata checkpoint ${stored.file} refers to checkpointed state that no longer exists (${missing.join('; ')}). Falling back to the previous checkpoint.`);
+    const problems: string[] = [];
+    for (const s of stored.checkpoint.streams) {
+      const d = s.checkpointedRDD;
+      if (d === undefined) continue;
+      let found = verified.get(d.path);
+      if (found === undefined) verified.set(d.path, (found = partProblems(store.checkpointDir, d)));
+      for (const p of found) problems.push(`${s.id}: ${p}`);
+    }
+    if (problems.length === 0) {
+      yield stored;
+      continue;
+    }
+    warn(`Metadata checkpoint ${stored.file} refers to checkpointed state that no longer exists or is damaged (${problems.join('; ')}). Falling back to the previous checkpoint.`);
   }
-  throw new Error(`The checkpoint directory ${store.checkpointDir} has metadata checkpoint files but none is usable (see the warnings above). Restore the directory from a backup, or delete it to start fresh (its state is then lost).`);
 }
 
-async function restore(ssc: StreamingContext, stored: StoredCheckpoint, checkpointDir: string): Promise<void> {
+/** What is wrong with the part files of a checkpointed RDD (empty: nothing). */
+function partProblems(checkpointDir: string, d: CheckpointedRDDDescriptor): string[] {
+  const folder = join(checkpointDir, d.path);
+  const checksums = d.checksums === undefined ? undefined : checksumsFromHex(d.checksums);
+  const problems: string[] = [];
+  for (let i = 0; i < d.numPartitions; i++) {
+    const file = join(folder, `part-${String(i).padStart(5, '0')}`);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch {
+      problems.push(`${file} is missing`);
+      continue;
+    }
+    const mismatch = checksums === undefined ? undefined : checkpointPartMismatch(file, bytes, checksums[i]!);
+    if (mismatch !== undefined) problems.push(mismatch);
+  }
+  return problems;
+}
+
+/** The input of the program each old input descriptor restores into. */
+function matchInputs(ssc: StreamingContext, cp: MetadataCheckpoint): Map<InputDStream<unknown>, InputDescriptor> {
+  const byKey = new Map(cp.inputs.map((i) => [i.structuralKey, i]));
+  const byId = new Map(cp.inputs.map((i) => [i.id, i]));
+  const out = new Map<InputDStream<unknown>, InputDescriptor>();
+  for (const [input, key] of inputKeys(ssc.graph)) {
+    const old = (hasCustomName(input) ? byId.get(input.name()) : undefined) ?? byKey.get(key);
+    if (old !== undefined) out.set(input, old);
+  }
+  return out;
+}
+
+/** Why the checkpoint's inputs cannot be restored into the program's (e.g. a file outside the directory). */
+function inputProblem(ssc: StreamingContext, cp: MetadataCheckpoint): string | undefined {
+  for (const [input, old] of matchInputs(ssc, cp)) {
+    if (isWalInputPosition(old.position) && input instanceof ReceiverInputDStream) continue;
+    for (const [t, description] of old.assignments) {
+      const problem = input.checkRestoredInput(description);
+      if (problem !== undefined) return `the input of batch ${t} ms: ${problem}`;
+    }
+  }
+  return undefined;
+}
+
+async function restore(ssc: StreamingContext, stored: StoredCheckpoint, checkpointDir: string, store: CheckpointStore): Promise<RecoveryPlan> {
   const cp = stored.checkpoint;
   const graph = ssc.graph;
-  const queues = graph.inputStreams.filter((s) => s.constructor.name === 'QueueInputDStream');
+  const queues = graph.inputStreams.filter((s) => s.kind === 'QueueInputDStream');
   if (queues.length > 0) {
     throw new Error(`Cannot recover from checkpoint ${stored.file}: the program uses a queue stream (${queues.map((q) => q.name()).join(', ')}), whose contents are not checkpointed. Use a replayable source (files, a receiver with the write-ahead log), or delete the checkpoint directory to start fresh.`);
   }
   const match = matchGraph(cp, graph);
   if (match.differences.length > 0) throw new IncompatibleCheckpointError(stored.file, match.differences);
   if (ssc.checkpointDir === undefined) ssc.checkpoint(checkpointDir);
-  const sc = ssc.sparkContext;
 
-  const restoredRDDs = new Map<string, CheckpointedRDDDescriptor>();
   const expectedStateShapes = new Map<string, string>();
   for (const [stream, old] of match.streams) {
-    if (old.stateShape !== undefined && old.stateShape !== null) expectedStateShapes.set(stream.name(), old.stateShape);
-    const d = old.checkpointedRDD;
-    if (d === undefined) continue;
-    const partitioner = d.partitioner?.kind === 'hash' ? new HashPartitioner(d.partitioner.numPartitions) : undefined;
-    const rdd = new ReliableCheckpointRDD<unknown>(sc, d.path, d.numPartitions, partitioner);
-    (stream.generatedRDDs as Map<number, RDD<unknown>>).set(d.time, rdd);
-    restoredRDDs.set(stream.name(), d);
+    if (old.stateShape !== undefined) expectedStateShapes.set(stream.name(), old.stateShape);
+    if (old.checkpointedRDD !== undefined) stream.checkpointData.restore(old.checkpointedRDD, checkpointDir);
   }
 
   const period = cp.batchDurationMs;
-  const latest = typeof cp.latestGeneratedTime === 'number' ? cp.latestGeneratedTime : cp.zeroTimeMs;
+  const latest = cp.latestGeneratedTime;
   const walStores = new Map<InputDStream<unknown>, WriteAheadLogBlockStore>();
-  const oldInputs = new Map(cp.inputs.map((i) => [i.structuralKey, i]));
-  const oldInputsById = new Map(cp.inputs.map((i) => [i.id, i]));
-  for (const [input, key] of inputKeys(graph)) {
-    const old = (hasCustomName(input) ? oldInputsById.get(input.name()) : undefined) ?? oldInputs.get(key);
-    if (old === undefined) continue;
+  for (const [input, old] of matchInputs(ssc, cp)) {
     const position = old.position;
     if (isWalInputPosition(position) && input instanceof ReceiverInputDStream) {
       // Blocks of the checkpoint's batches and those received after the last allocated one
@@ -158,9 +201,7 @@ async function restore(ssc: StreamingContext, stored: StoredCheckpoint, checkpoi
       continue;
     }
     input.restoreAssignedInputs(old.assignments);
-    if (position !== undefined && position !== null) {
-      if (isCheckpointableInput(input)) input.restoreState(position);
-    }
+    if (position !== undefined && isCheckpointableInput(input)) input.restoreState(position);
   }
 
   const clock = ssc.clock;
@@ -170,45 +211,46 @@ async function restore(ssc: StreamingContext, stored: StoredCheckpoint, checkpoi
     const jump = ssc.streamingConf.manualClockJumpMs;
     if (clock.getTimeMillis() < latest + jump) clock.setTime(latest + jump);
   }
-  const replay = new Set<number>(cp.pendingTimes);
   // As Spark (JobGenerator.restart: checkpointTime.until(restartTime)), the checkpoint's own
   // batch runs again, completed or not, with the input it had; then the batches missed while
-  // down, each with what arrived by then. Outputs are idempotent per batch time, so a re-run
-  // replaces what the batch wrote.
-  const now = clock.getTimeMillis();
-  for (let t = latest > cp.zeroTimeMs ? latest : latest + period; t <= now; t += period) replay.add(t);
-  const replayTimes = [...replay].sort((a, b) => a - b).map((t) => new Time(t));
-  ssc.scheduler.jobGenerator.recovery = { zeroTime: new Time(cp.zeroTimeMs), replayTimes };
-
-  recovered.set(ssc, {
-    checkpoint: stored,
-    pendingTimes: [...replay].sort((a, b) => a - b),
-    latestGeneratedTime: Math.max(latest, replayTimes.at(-1)?.milliseconds ?? latest),
-    referencedAppDirs: referencedAppDirs(new CheckpointStore(checkpointDir)),
-    restoredRDDs,
+  // down, each with what arrived by then (the generator makes those lazily). Outputs are
+  // idempotent per batch time, so a re-run replaces what the batch wrote.
+  const replay = new Set<number>(cp.pendingTimes);
+  if (latest > cp.zeroTimeMs) replay.add(latest);
+  const pendingTimes = [...replay].sort((a, b) => a - b);
+  log.info(`Recovered from ${stored.file} (batch ${latest} ms); ${pendingTimes.length} batch(es) to run again, then those missed while down`);
+  if (match.notes.length > 0 && log.isDebugEnabled()) log.debug(`How the program's graph matched the checkpoint's:\n${match.notes.map((n) => `  - ${n}`).join('\n')}`);
+  const references = referencedOnDisk(store);
+  return {
+    checkpointDir,
+    checkpointFile: stored.file,
+    checkpoint: cp,
+    generator: { zeroTime: new Time(cp.zeroTimeMs), replayTimes: pendingTimes.map((t) => new Time(t)), resumeAt: latest + period },
+    pendingTimes,
+    latestGeneratedTime: latest,
     expectedStateShapes,
     walStores,
-  });
-  log.info(`Recovered from ${stored.file} (batch ${latest} ms); ${replayTimes.length} batch(es) to run again or catch up`);
-  if (match.notes.length > 0 && log.isDebugEnabled()) {
-    log.debug(`How the program's graph matched the checkpoint's:\n${match.notes.map((n) => `  - ${n}`).join('\n')}`);
-  }
+    referencedFolders: references.folders,
+    earlierRunFolders: references.runs,
+  };
 }
 
-/** The RDD checkpoint folders (`<dir>/<uuid>`) any retained metadata checkpoint refers to. */
-function referencedAppDirs(store: CheckpointStore): Set<string> {
-  const out = new Set<string>();
-  for (const { file } of store.list()) {
-    let cp: MetadataCheckpoint;
-    try {
-      cp = decodeCheckpoint(readFileSync(file), file);
-    } catch {
-      continue;
+/**
+ * The RDD checkpoint folders any metadata checkpoint on disk refers to (relative paths), and
+ * the run folders (`<uuid>`) they and the checkpoints' own run folders lie in.
+ */
+function referencedOnDisk(store: CheckpointStore): { folders: Set<string>; runs: Set<string> } {
+  const folders = new Set<string>();
+  const runs = new Set<string>();
+  for (const { checkpoint } of store.readNewestFirst(() => {})) {
+    for (const s of checkpoint.streams) {
+      if (s.checkpointedRDD === undefined) continue;
+      folders.add(s.checkpointedRDD.path);
+      runs.add(s.checkpointedRDD.path.split('/')[0]!);
     }
-    for (const s of cp.streams) if (s.checkpointedRDD !== undefined) out.add(resolve(dirname(s.checkpointedRDD.path)));
-    if (cp.rddCheckpointDir !== undefined) out.add(resolve(cp.rddCheckpointDir));
+    if (checkpoint.rddCheckpointDir !== undefined) runs.add(checkpoint.rddCheckpointDir.split('/')[0]!);
   }
-  return out;
+  return { folders, runs };
 }
 
 /** `<dir>/metadata`: where metadata checkpoints live. */

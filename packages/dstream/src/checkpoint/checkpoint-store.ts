@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { getLogger } from '@kindling/core';
 import { atomicWriteFile, atomicWriteFileSync } from '@kindling/io';
-import { decodeCheckpoint, encodeCheckpoint } from './metadata-checkpoint.ts';
+import { decodeCheckpoint } from './checkpoint-validation.ts';
+import { encodeCheckpoint } from './metadata-checkpoint.ts';
 import type { MetadataCheckpoint } from './metadata-checkpoint.ts';
 
 const FILE_RE = /^checkpoint-(\d{12})$/;
@@ -20,7 +21,8 @@ export interface StoredCheckpoint {
  * The metadata checkpoint files of a checkpoint directory: `<dir>/metadata/checkpoint-<seq>`,
  * each written atomically (temp file, fsync, rename, directory fsync), the newest
  * `retain` kept. Reading falls back from a corrupt or truncated newest file to the previous
- * one, with a warning naming the file.
+ * one, with a warning naming the file. A file is only ever read through
+ * `checkpoint-validation.ts`: its body is checked field by field before anything uses it.
  */
 export class CheckpointStore {
   readonly metadataDir: string;
@@ -111,8 +113,9 @@ export class CheckpointStore {
   }
 
   /**
-   * Every checkpoint that can be decoded, newest first. Files that cannot be read or decoded
-   * are reported through `warn` (naming the file and why) and skipped.
+   * Every checkpoint that can be decoded and whose body is valid, newest first. Files that
+   * cannot be read, decoded or validated are reported through `warn` (naming the file and
+   * why) and skipped.
    */
   *readNewestFirst(warn: (message: string) => void = defaultWarn): Generator<StoredCheckpoint> {
     const files = this.list().reverse();
@@ -135,6 +138,7 @@ export class CheckpointStore {
   }
 }
 
-function defaultWarn(message: string): void {
-  getLogger('CheckpointReader').warn(message);
-}
+// Spark's CheckpointReader logs what it read and what it falls back from.
+const log = getLogger('CheckpointReader');
+
+function defaultWarn(message: string): void { log.warn(message); }

@@ -1,11 +1,10 @@
-import { HashPartitioner } from '@kindling/core';
-import type { Duration, RDD } from '@kindling/core';
+import type { Duration } from '@kindling/core';
 import type { DStream } from '../dstream/dstream.ts';
 import type { DStreamGraph } from '../dstream/dstream-graph.ts';
 import { dstreamClasses } from '../dstream/registry.ts';
 import type { InputDStream } from '../input/input-dstream.ts';
 import { sampleElementShape } from './value-shape.ts';
-import type { CheckpointedRDDDescriptor, MetadataCheckpoint, OutputDescriptor, PartitionerDescriptor, StreamDescriptor } from './metadata-checkpoint.ts';
+import type { MetadataCheckpoint, OutputDescriptor, StreamDescriptor } from './metadata-checkpoint.ts';
 
 /** The graph as data: what a checkpoint records about each stream and output. */
 export interface GraphShape {
@@ -21,35 +20,12 @@ export function isStatefulStream(s: DStream<unknown>): boolean {
 
 /** Whether `name()` is a custom name rather than the positional `<Kind>#<position>`. */
 export function hasCustomName(s: DStream<unknown>): boolean {
-  return s.name() !== `${s.constructor.name}#${s.position}`;
+  return s.name() !== `${s.kind}#${s.position}`;
 }
 
 function windowOf(s: DStream<unknown>): Duration | undefined {
   const w = (s as { windowDuration?: unknown }).windowDuration;
   return w !== undefined && typeof (w as Duration).milliseconds === 'number' ? (w as Duration) : undefined;
-}
-
-export function describePartitioner(rdd: RDD<unknown>): PartitionerDescriptor | undefined {
-  const p = rdd.partitioner;
-  if (p === undefined) return undefined;
-  return { kind: p instanceof HashPartitioner ? 'hash' : 'other', numPartitions: p.numPartitions };
-}
-
-/** The stream's latest checkpointed RDD, as data, if it has one. */
-function latestCheckpointedRDD(s: DStream<unknown>): CheckpointedRDDDescriptor | undefined {
-  let latest = Number.NEGATIVE_INFINITY;
-  let path: string | undefined;
-  for (const [t, file] of s.checkpointFilesByTime) {
-    if (t > latest) {
-      latest = t;
-      path = file;
-    }
-  }
-  if (path === undefined) return undefined;
-  const rdd = s.generatedRDDs.get(latest);
-  // The latest checkpointed RDD is always remembered (remember >= 2 checkpoint intervals).
-  if (rdd === undefined) return undefined;
-  return { time: latest, path, numPartitions: rdd.getNumPartitions(), partitioner: describePartitioner(rdd) };
 }
 
 /**
@@ -60,17 +36,6 @@ function latestCheckpointedRDD(s: DStream<unknown>): CheckpointedRDDDescriptor |
  * existing streams unchanged, where positional ids (`MappedDStream#3`) would shift.
  */
 export function structuralKeys(graph: DStreamGraph): Map<DStream<unknown>, string> {
-  // A started graph no longer changes: its keys are computed once.
-  const cached = startedGraphKeys.get(graph);
-  if (cached !== undefined) return cached;
-  const keys = computeStructuralKeys(graph);
-  if (graph.zeroTime !== undefined) startedGraphKeys.set(graph, keys);
-  return keys;
-}
-
-const startedGraphKeys = new WeakMap<DStreamGraph, Map<DStream<unknown>, string>>();
-
-function computeStructuralKeys(graph: DStreamGraph): Map<DStream<unknown>, string> {
   const streams = graph.allStreams().sort((a, b) => a.position - b.position);
   const keys = new Map<DStream<unknown>, string>();
   const inputRank = new Map<string, number>();
@@ -81,10 +46,10 @@ function computeStructuralKeys(graph: DStreamGraph): Map<DStream<unknown>, strin
     let base: string;
     if (hasCustomName(s)) base = `name:${s.name()}`;
     else if (s.dependencies.length === 0) {
-      const rank = inputRank.get(s.constructor.name) ?? 0;
-      inputRank.set(s.constructor.name, rank + 1);
-      base = `${s.constructor.name}@${rank}`;
-    } else base = `${s.constructor.name}(${s.dependencies.map(keyOf).join(',')})`;
+      const rank = inputRank.get(s.kind) ?? 0;
+      inputRank.set(s.kind, rank + 1);
+      base = `${s.kind}@${rank}`;
+    } else base = `${s.kind}(${s.dependencies.map(keyOf).join(',')})`;
     const n = used.get(base) ?? 0;
     used.set(base, n + 1);
     const key = n === 0 ? base : `${base}~${n}`;
@@ -97,11 +62,11 @@ function computeStructuralKeys(graph: DStreamGraph): Map<DStream<unknown>, strin
 }
 
 /**
- * Describes the graph (streams by stable id, outputs) for a checkpoint or a comparison.
- * `stateShapes` caches the state shapes sampled so far, by stream id (sampled once known).
+ * Describes the graph (streams by stable id, outputs) for a checkpoint: `keys` are its
+ * {@link structuralKeys} (fixed once started), checkpointed RDD paths are made relative to
+ * `checkpointDir`, `stateShapes` caches the state shapes sampled so far, by stream id.
  */
-export function describeGraph(graph: DStreamGraph, stateShapes?: Map<string, string>): GraphShape {
-  const keys = structuralKeys(graph);
+export function describeGraph(graph: DStreamGraph, keys: ReadonlyMap<DStream<unknown>, string>, checkpointDir: string, stateShapes?: Map<string, string>): GraphShape {
   const streams: StreamDescriptor[] = [];
   for (const [s, structuralKey] of keys) {
     const stateful = isStatefulStream(s);
@@ -114,13 +79,13 @@ export function describeGraph(graph: DStreamGraph, stateShapes?: Map<string, str
       id: s.name(),
       named: hasCustomName(s),
       structuralKey,
-      kind: s.constructor.name,
+      kind: s.kind,
       parents: s.dependencies.map((d) => d.name()),
       slideMs: s.slideDuration.milliseconds,
       windowMs: windowOf(s)?.milliseconds,
       checkpointMs: s.checkpointDuration?.milliseconds,
       stateful,
-      checkpointedRDD: s.checkpointDuration === undefined ? undefined : latestCheckpointedRDD(s),
+      checkpointedRDD: s.checkpointDuration === undefined ? undefined : s.checkpointData.latest(checkpointDir),
       stateShape,
     });
   }
@@ -193,12 +158,11 @@ export function matchGraph(cp: MetadataCheckpoint, graph: DStreamGraph): GraphMa
 }
 
 function describeOne(s: DStream<unknown>): { kind: string; slideMs: number; windowMs: number | undefined; checkpointMs: number | undefined } {
-  return { kind: s.constructor.name, slideMs: s.slideDuration.milliseconds, windowMs: windowOf(s)?.milliseconds, checkpointMs: s.checkpointDuration?.milliseconds };
+  return { kind: s.kind, slideMs: s.slideDuration.milliseconds, windowMs: windowOf(s)?.milliseconds, checkpointMs: s.checkpointDuration?.milliseconds };
 }
 
 /** The input streams of the graph, by the same structural keys. */
-export function inputKeys(graph: DStreamGraph): Map<InputDStream<unknown>, string> {
-  const keys = structuralKeys(graph);
+export function inputKeys(graph: DStreamGraph, keys: ReadonlyMap<DStream<unknown>, string> = structuralKeys(graph)): Map<InputDStream<unknown>, string> {
   const out = new Map<InputDStream<unknown>, string>();
   for (const input of graph.inputStreams) {
     const k = keys.get(input);

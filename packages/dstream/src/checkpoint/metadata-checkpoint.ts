@@ -5,7 +5,13 @@ import { crc32 } from 'node:zlib';
  * change a reader of the previous version could misread; readers refuse other versions with
  * an error that says what to do.
  */
-export const CHECKPOINT_FORMAT_VERSION = 1;
+export const CHECKPOINT_FORMAT_VERSION = 2;
+
+/**
+ * Older versions this Kindling still reads: version 1 (absolute paths, no checksums on state
+ * part files) is converted on read when its paths lie inside the checkpoint directory.
+ */
+export const READABLE_CHECKPOINT_VERSIONS: readonly number[] = [1, CHECKPOINT_FORMAT_VERSION];
 
 /** The first token of every metadata checkpoint file. */
 export const CHECKPOINT_MAGIC = 'KINDLING-CHECKPOINT';
@@ -20,10 +26,18 @@ export interface PartitionerDescriptor {
 export interface CheckpointedRDDDescriptor {
   /** Batch time (ms) of the RDD. */
   readonly time: number;
-  /** The folder holding `part-00000`, ... */
+  /**
+   * The folder holding `part-00000`, ..., relative to the checkpoint directory
+   * (`<uuid>/rdd-<id>`), so that a moved or copied checkpoint directory reads its own files.
+   */
   readonly path: string;
   readonly numPartitions: number;
   readonly partitioner: PartitionerDescriptor | undefined;
+  /**
+   * CRC-32 of every part file as written (8 hex digits each), checked before recovery uses
+   * the checkpoint and again whenever a part is read. Absent only in version 1 checkpoints.
+   */
+  readonly checksums: readonly string[] | undefined;
 }
 
 /** One DStream of the graph, by stable id. */
@@ -34,7 +48,7 @@ export interface StreamDescriptor {
   readonly named: boolean;
   /** Identity independent of creation order: kind and parents' keys (or the custom name). */
   readonly structuralKey: string;
-  /** The operator kind (class name): `MappedDStream`, `StateDStream`, ... */
+  /** The operator kind each DStream class declares (`static kind`): `MappedDStream`, `StateDStream`, ... */
   readonly kind: string;
   readonly parents: readonly string[];
   readonly slideMs: number;
@@ -87,7 +101,7 @@ export interface MetadataCheckpoint {
   readonly reason: 'generated' | 'completed' | 'final';
   /** The batch time the write is about (ms). */
   readonly batchTime: number;
-  /** The latest batch time generated so far (ms): a manual clock resumes from here. */
+  /** The latest batch time generated so far (ms), `zeroTimeMs` before the first: a manual clock resumes from here. */
   readonly latestGeneratedTime: number;
   /** Wall-clock time of the write (epoch ms), informational. */
   readonly writtenAt: number;
@@ -98,7 +112,10 @@ export interface MetadataCheckpoint {
   readonly streams: readonly StreamDescriptor[];
   readonly inputs: readonly InputDescriptor[];
   readonly outputs: readonly OutputDescriptor[];
-  /** The checkpoint sub-folder (`<dir>/<uuid>`) where this application wrote RDD checkpoints. */
+  /**
+   * The sub-folder (`<uuid>`, relative to the checkpoint directory) where this run writes RDD
+   * checkpoints.
+   */
   readonly rddCheckpointDir: string | undefined;
 }
 
@@ -121,31 +138,29 @@ export function encodeCheckpoint(cp: MetadataCheckpoint): Buffer {
   return Buffer.concat([Buffer.from(header, 'utf8'), body]);
 }
 
-/** Decodes {@link encodeCheckpoint}'s bytes; throws {@link CorruptCheckpointError} naming `file`. */
-export function decodeCheckpoint(bytes: Uint8Array, file: string): MetadataCheckpoint {
+/**
+ * Checks {@link encodeCheckpoint}'s framing (header, version, length, CRC) and parses the JSON
+ * body, unvalidated: `checkpoint-validation.ts` checks it field by field. Throws
+ * {@link CorruptCheckpointError} naming `file`.
+ */
+export function decodeCheckpointFrame(bytes: Uint8Array, file: string): { version: number; body: unknown } {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const nl = buf.indexOf(0x0a);
   if (nl < 0 || nl > 200) throw new CorruptCheckpointError(file, 'no header line (truncated or not a checkpoint)');
   const fields = buf.subarray(0, nl).toString('utf8').split(' ');
   if (fields.length !== 4 || fields[0] !== CHECKPOINT_MAGIC) throw new CorruptCheckpointError(file, 'bad header (not a Kindling metadata checkpoint)');
   const version = Number(fields[1]);
-  if (version !== CHECKPOINT_FORMAT_VERSION) {
-    throw new CorruptCheckpointError(file, `format version ${fields[1]} is not supported by this Kindling (it reads version ${CHECKPOINT_FORMAT_VERSION}); recover with the Kindling version that wrote it, or delete the checkpoint directory to start fresh`);
+  if (!READABLE_CHECKPOINT_VERSIONS.includes(version)) {
+    throw new CorruptCheckpointError(file, `format version ${fields[1]} is not supported by this Kindling (it reads versions ${READABLE_CHECKPOINT_VERSIONS.join(' and ')}); recover with the Kindling version that wrote it, or delete the checkpoint directory to start fresh`);
   }
   const length = Number(fields[2]);
   const body = buf.subarray(nl + 1);
   if (body.length !== length) throw new CorruptCheckpointError(file, `body has ${body.length} bytes, header says ${length} (truncated or appended to)`);
   const crc = crc32(body).toString(16).padStart(8, '0');
   if (crc !== fields[3]) throw new CorruptCheckpointError(file, `checksum mismatch (${crc}, header says ${fields[3]})`);
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(body.toString('utf8'));
+    return { version, body: JSON.parse(body.toString('utf8')) };
   } catch (e) {
     throw new CorruptCheckpointError(file, 'body is not valid JSON', { cause: e });
   }
-  const cp = parsed as Partial<MetadataCheckpoint>;
-  if (typeof cp !== 'object' || cp === null || cp.version !== CHECKPOINT_FORMAT_VERSION || !Array.isArray(cp.streams) || !Array.isArray(cp.inputs) || !Array.isArray(cp.pendingTimes)) {
-    throw new CorruptCheckpointError(file, 'body lacks required fields');
-  }
-  return cp as MetadataCheckpoint;
 }

@@ -1,8 +1,8 @@
-import { rmSync } from 'node:fs';
 import { captureCallSite, Duration, Seconds, StorageLevel, Time, formatElement, withCallSite } from '@kindling/core';
 import type { CallSite, Partitioner, RDD } from '@kindling/core';
 import type { StreamingContext } from '../streaming-context.ts';
 import { dstreamClasses } from './registry.ts';
+import { DStreamCheckpointData } from '../checkpoint/dstream-checkpoint-data.ts';
 import { toPartitionStateUpdate } from '../state/update-state-partition.ts';
 import type { StateSpec } from '../state/state-spec.ts';
 import type { State } from '../state/state.ts';
@@ -40,6 +40,13 @@ export type ForeachRDDFunction<T> = (rdd: RDD<T>, time: Time) => void | Promise<
  * ```
  */
 export abstract class DStream<T> {
+  /**
+   * The operator's kind, declared as data by every DStream class (`static override kind =
+   * 'MappedDStream'`): it names the stream (`MappedDStream#3`), keys it structurally across
+   * program versions and is the checkpoint's `kind` field. Never the class's run-time name,
+   * which a minifier or a rename changes. A custom DStream class should declare its own.
+   */
+  static kind = 'DStream';
   /** The stream's RDD per batch time (ms), kept for `rememberDuration`. @internal */
   readonly generatedRDDs = new Map<number, RDD<T>>();
   /** The time before the first batch; set when the context starts. */
@@ -70,8 +77,8 @@ export abstract class DStream<T> {
   /** The latest batch time generated so far, and whether an earlier one was generated after it. */
   private latestGeneratedTime = Number.NEGATIVE_INFINITY;
   private generatedOutOfOrder = false;
-  /** Checkpoint folders of generated RDDs, by batch time (ms). */
-  private readonly checkpointFiles = new Map<number, string>();
+  /** What this stream checkpoints, restores and (through retention) deletes. @internal */
+  readonly checkpointData: DStreamCheckpointData = new DStreamCheckpointData(this);
 
   constructor(readonly ssc: StreamingContext) {
     ssc.assertCanAddStreams();
@@ -90,6 +97,9 @@ export abstract class DStream<T> {
    */
   abstract compute(validTime: Time): RDD<T> | undefined;
 
+  /** The kind its class declares (see {@link DStream.kind}). */
+  get kind(): string { return (this.constructor as typeof DStream).kind; }
+
   /** The streaming context this stream belongs to. */
   get context(): StreamingContext { return this.ssc; }
 
@@ -100,14 +110,14 @@ export abstract class DStream<T> {
   get isInitialized(): boolean { return this.zeroTime !== undefined; }
 
   /**
-   * The stream's stable id: operator name and position in the graph (`MappedDStream#3`)
+   * The stream's stable id: its kind and position in the graph (`MappedDStream#3`)
    * unless set with `name(newName)`/`setName`. Used in errors, listeners and checkpoints.
    * With an argument, sets the name and returns the stream.
    */
   name(): string;
   name(newName: string): this;
   name(newName?: string): string | this {
-    if (newName === undefined) return this.customName ?? `${this.constructor.name}#${this.position}`;
+    if (newName === undefined) return this.customName ?? `${this.kind}#${this.position}`;
     return this.setName(newName);
   }
 
@@ -239,8 +249,9 @@ export abstract class DStream<T> {
   }
 
   /**
-   * Forgets (and unpersists) generated RDDs at or before `time - rememberDuration`, deletes
-   * checkpoint folders no retained RDD needs any more, then does the same in the parents.
+   * Forgets (and unpersists) generated RDDs at or before `time - rememberDuration`, records
+   * newly written checkpoint folders (deleting them is retention's job), then does the same in
+   * the parents.
    * @internal
    */
   clearMetadata(time: Time): void {
@@ -254,7 +265,7 @@ export abstract class DStream<T> {
       this.generatedRDDs.delete(t);
       if (this.storageLevel !== StorageLevel.NONE && this.ssc.unpersistForgottenRDDs) rdd.unpersist();
     }
-    this.updateCheckpointFiles();
+    this.checkpointData.update();
     for (const parent of this.dependencies) parent.clearMetadata(time);
   }
 
@@ -266,29 +277,11 @@ export abstract class DStream<T> {
     this.generatedOutOfOrder = false;
   }
 
-  /**
-   * Keeps the checkpoint folder of the latest checkpointed RDD; deletes older ones once their
-   * RDD has been forgotten (a newer checkpoint then cuts every retained lineage), so disk use
-   * stays bounded (Spark's `DStreamCheckpointData`).
-   */
-  private updateCheckpointFiles(): void {
-    if (this.checkpointDuration === undefined) return;
-    for (const [t, rdd] of this.generatedRDDs) {
-      if (this.checkpointFiles.has(t) || !rdd.isCheckpointed) continue;
-      const file = rdd.getCheckpointFile();
-      if (file !== undefined) this.checkpointFiles.set(t, file);
-    }
-    let latest = Number.NEGATIVE_INFINITY;
-    for (const t of this.checkpointFiles.keys()) latest = Math.max(latest, t);
-    for (const [t, file] of this.checkpointFiles) {
-      if (t >= latest || this.generatedRDDs.has(t)) continue;
-      rmSync(file, { recursive: true, force: true });
-      this.checkpointFiles.delete(t);
-    }
+  /** Puts a recovered RDD back as this stream's RDD of batch `time` (before start). @internal */
+  restoreGeneratedRDD(time: number, rdd: RDD<T>): void {
+    if (this.isInitialized) throw new Error(`${this.name()}: a checkpointed RDD can only be restored before the context starts.`);
+    this.generatedRDDs.set(time, rdd);
   }
-
-  /** Checkpoint folders this stream still keeps, by batch time (ms). */
-  get checkpointFilesByTime(): ReadonlyMap<number, string> { return this.checkpointFiles; }
 
   // --- persistence and checkpointing ---
 

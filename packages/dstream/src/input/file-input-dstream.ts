@@ -1,3 +1,4 @@
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { getLogger, ParallelCollectionRDD, type RDD, type Time } from '@kindling/core';
 import { DirectoryScanner, FileLedger, readTextLinesSync, type FileLedgerSnapshot, type ScanProblem } from '@kindling/io';
 import { dstreamClasses } from '../dstream/registry.ts';
@@ -85,6 +86,7 @@ function errorCode(err: unknown): string | undefined {
  * through a metadata checkpoint (the `CheckpointableInput` protocol).
  */
 export class FileInputDStream<T> extends InputDStream<T, FileBatchInput> {
+  static override kind = 'FileInputDStream';
   #scanner: DirectoryScanner | undefined;
   #restoredLedger: FileLedger | undefined;
   #pending = 0;
@@ -131,6 +133,24 @@ export class FileInputDStream<T> extends InputDStream<T, FileBatchInput> {
   }
 
   stop(): void {}
+
+  /**
+   * A checkpointed file list is this stream's only if every file lies inside the watched
+   * directory (for a glob pattern: under its fixed leading folders): a checkpoint naming any
+   * other file is not read.
+   */
+  override checkRestoredInput(description: unknown): string | undefined {
+    const d = description as Partial<FileBatchInput> | undefined;
+    if (typeof d !== 'object' || d === null || d.kind !== 'files' || !Array.isArray(d.files)) return `${this.name()}: a file batch must be {kind: 'files', files: [...]}`;
+    const root = resolve(watchedRoot(this.directory));
+    for (const f of d.files as unknown[]) {
+      const path = (f as { path?: unknown } | null)?.path;
+      if (typeof path !== 'string') return `${this.name()}: a file entry has no path`;
+      const rel = relative(root, resolve(path));
+      if (rel === '' || rel.split(sep).includes('..') || isAbsolute(rel)) return `${this.name()}: ${path} is not inside the watched directory ${this.directory}`;
+    }
+    return undefined;
+  }
 
   /** True when the last scan left files for later batches (`maxFilesPerBatch`, readiness). */
   override hasPendingInput(): boolean { return this.#pending > 0; }
@@ -207,3 +227,14 @@ export class FileInputDStream<T> extends InputDStream<T, FileBatchInput> {
   }
 }
 dstreamClasses.FileInputDStream = FileInputDStream;
+
+/** The fixed leading folders of a fast-glob pattern (the directory itself when it has no glob characters). */
+function watchedRoot(pattern: string): string {
+  const parts = pattern.split('/');
+  const fixed: string[] = [];
+  for (const part of parts) {
+    if (/[*?[\]{}()!+@]/.test(part)) break;
+    fixed.push(part);
+  }
+  return fixed.length === 0 ? '.' : fixed.join('/') || '/';
+}

@@ -25,6 +25,7 @@ import type { StreamingContext } from '../streaming-context.ts';
  * ```ts
  * import assert from 'node:assert/strict';
  * class CounterInputDStream extends InputDStream<number> {
+ *   static override kind = 'CounterInputDStream'; // its stable id in names and checkpoints
  *   private next = 0;
  *   start() {}
  *   stop() {}
@@ -46,6 +47,7 @@ import type { StreamingContext } from '../streaming-context.ts';
  * ```
  */
 export abstract class InputDStream<T, D = unknown> extends DStream<T> {
+  static override kind = 'InputDStream';
   /** Numeric id of this input (Spark's input stream id), as in `BatchInfo.streamIdToInputInfo`. */
   readonly id: number;
   private readonly assignments = new Map<number, D>();
@@ -90,6 +92,13 @@ export abstract class InputDStream<T, D = unknown> extends DStream<T> {
 
   /** Every retained assignment, by batch time (ms); for metadata checkpoints. */
   assignedInputs(): ReadonlyMap<number, D> { return this.assignments; }
+
+  /**
+   * Why a description read back from a checkpoint cannot be one this stream assigned (e.g. a
+   * file outside its directory), or `undefined` when it can. Recovery treats a checkpoint
+   * with such a description as corrupt and falls back to an older one. Sources override it.
+   */
+  checkRestoredInput(_description: unknown): string | undefined { return undefined; }
 
   /** Restores assignments from a checkpoint before the recovered context starts. */
   restoreAssignedInputs(entries: Iterable<readonly [number, D]>): void {

@@ -11,6 +11,7 @@ import { InputDStream } from './input-dstream.ts';
  * recovered.
  */
 export class QueueInputDStream<T> extends InputDStream<T> {
+  static override kind = 'QueueInputDStream';
   constructor(
     ssc: StreamingContext,
     private readonly queue: (RDD<T> | readonly T[])[],

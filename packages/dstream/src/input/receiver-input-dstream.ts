@@ -45,6 +45,7 @@ export interface ReceiverStreamOptions {
  * does without a write-ahead log.
  */
 export class ReceiverInputDStream<T> extends InputDStream<T, BlockBatchInput> {
+  static override kind = 'ReceiverInputDStream';
   /** The stream's block bookkeeping; its `store` is the durability hook. */
   readonly tracker: ReceivedBlockTracker;
   #supervisor: ReceiverSupervisor<T> | undefined;

@@ -54,7 +54,7 @@ export class WriteAheadLogBlockStore implements ReceivedBlockStore {
   private wal: WriteAheadLog | undefined;
   private readonly blocks = new Map<string, StoredBlock>();
   private nextOrd: number;
-  /** Highest ordinal given to a batch so far (updated by the checkpointer). */
+  /** Highest ordinal given to a batch so far (see {@link WriteAheadLogBlockStore.noteAllocated}). */
   maxAllocatedOrd: number;
   /** Blocks appended by this run. */
   appended = 0;
@@ -73,6 +73,16 @@ export class WriteAheadLogBlockStore implements ReceivedBlockStore {
   qualify(blockId: string): string { return blockId.includes('/') ? blockId : `${this.run}/${blockId}`; }
 
   ordOf(blockId: string): number | undefined { return this.blocks.get(blockId)?.ord; }
+
+  /**
+   * Notes that block `blockId` is given to a batch a checkpoint records (raising
+   * `maxAllocatedOrd` to its ordinal) and returns its qualified id.
+   */
+  noteAllocated(blockId: string): string {
+    const ord = this.ordOf(blockId);
+    if (ord !== undefined && ord > this.maxAllocatedOrd) this.maxAllocatedOrd = ord;
+    return this.qualify(blockId);
+  }
 
   async put(info: ReceivedBlockInfo, records: readonly unknown[]): Promise<void> {
     const wal = this.wal;

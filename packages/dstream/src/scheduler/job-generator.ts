@@ -1,14 +1,20 @@
-import { getLogger, ManualClock, StorageLevel, Time, type Clock, type Duration, type RDD } from '@kindling/core';
+import { ManualClock, StorageLevel, Time, getLogger, type Clock, type Duration, type RDD } from '@kindling/core';
+import type { BatchCheckpointing, GeneratorRecovery } from './batch-checkpointing.ts';
 import type { DStreamGraph } from '../dstream/dstream-graph.ts';
-import type { InputDStream } from '../input/input-dstream.ts';
 import { BatchFailedError } from './batch-failed-error.ts';
 import type { InputInfoTracker } from './input-info-tracker.ts';
 import type { Job } from './job.ts';
 import { JobSet } from './job-set.ts';
 import type { JobScheduler } from './job-scheduler.ts';
+import type { InputDStream } from '../input/input-dstream.ts';
 import { planSharedRDDs } from './shared-rdd-planner.ts';
 
 const log = getLogger('JobGenerator');
+
+/** While catching up on missed batches, at most this many are queued at once. */
+export const CATCH_UP_QUEUE_LIMIT = 4;
+/** Catch-up progress is logged at most this often (ms). */
+const PROGRESS_EVERY_MS = 10_000;
 
 /**
  * Turns time into batches (Spark's `JobGenerator`): at every batch time it generates the
@@ -26,22 +32,24 @@ export class JobGenerator {
   private generating: Promise<void> = Promise.resolve();
   /** Called after a batch's jobs ran (or failed) and its metadata was cleared. */
   readonly batchCompletionHooks: ((jobSet: JobSet) => void)[] = [];
-  /**
-   * Called right after a batch's jobs were generated and queued (Spark writes its metadata
-   * checkpoint here: the graph's state and each input's assignment for the batch).
-   */
+  /** Called right after a batch's jobs were generated and queued. */
   readonly batchGeneratedHooks: ((jobSet: JobSet) => void)[] = [];
   /**
    * Called right after a batch's jobs were generated, before they are queued (so before any of
    * them runs): the worker threads of a replicated graph learn of the batch here.
    */
   readonly jobSetCreatedHooks: ((jobSet: JobSet) => void)[] = [];
+  /** Metadata checkpointing, told of every generated and completed batch (given to `start`). */
+  private checkpointing: BatchCheckpointing | undefined;
   /**
-   * Set by checkpoint recovery before `start()`: the zero time of the recovered graph and the
-   * batches to run again first (those pending at the checkpoint plus those missed while down),
-   * in time order. Later batches continue on the recovered zero time's grid.
+   * After a recovery, batches up to this time were missed while down: they are generated at
+   * most {@link CATCH_UP_QUEUE_LIMIT} queued at a time (lazily, so memory stays bounded
+   * whatever the downtime), the next ones as earlier ones complete.
    */
-  recovery: { zeroTime: Time; replayTimes: readonly Time[] } | undefined;
+  private catchUpUntil = Number.NEGATIVE_INFINITY;
+  private catchUp = { total: 0, done: 0, loggedAt: 0 };
+  /** Resolved when a batch completes or the generator stops (a catch-up waiting for room). */
+  private roomWaiters: (() => void)[] = [];
 
   constructor(
     private readonly graph: DStreamGraph,
@@ -56,22 +64,29 @@ export class JobGenerator {
   get nextBatchTime(): Time { return new Time(this.nextTime); }
 
   /**
-   * Initialises the graph for the first batch after the clock's current time and starts the
-   * input streams; then the timer loop runs. Validation errors throw from here.
+   * Initialises the graph for the first batch after the clock's current time (or, after a
+   * recovery, on the recovered grid) and starts the input streams; then the timer loop runs.
+   * Validation errors throw from here. `checkpointing` hears of every batch.
    */
-  async start(): Promise<void> {
+  async start(recovery?: GeneratorRecovery, checkpointing?: BatchCheckpointing): Promise<void> {
     const period = this.period.milliseconds;
-    const recovery = this.recovery;
+    this.checkpointing = checkpointing;
+    const now = this.clock.getTimeMillis();
     if (recovery === undefined) {
-      const first = (Math.floor(this.clock.getTimeMillis() / period) + 1) * period;
+      const first = (Math.floor(now / period) + 1) * period;
       this.graph.initialize(new Time(first - period), new Time(first));
       this.nextTime = first;
     } else {
       const zero = recovery.zeroTime.milliseconds;
-      const now = this.clock.getTimeMillis();
       const next = zero + (Math.floor((now - zero) / period) + 1) * period;
-      this.graph.initialize(recovery.zeroTime, recovery.replayTimes[0] ?? new Time(next));
-      this.nextTime = next;
+      this.nextTime = Math.min(recovery.resumeAt, next);
+      this.graph.initialize(recovery.zeroTime, recovery.replayTimes[0] ?? new Time(this.nextTime));
+      this.catchUpUntil = next - period;
+      const missed = Math.max(0, (this.catchUpUntil - this.nextTime) / period + 1);
+      this.catchUp = { total: missed, done: 0, loggedAt: Date.now() };
+      if (missed > 0) {
+        log.info(`${missed} missed batches (${this.nextTime} ms to ${this.catchUpUntil} ms, while the application was down) run after the ${recovery.replayTimes.length} recovered ones, ${CATCH_UP_QUEUE_LIMIT} queued at a time. See docs/checkpoint-format.md to skip the output of empty ones.`);
+      }
     }
     await this.graph.startInputs();
     this.started = true;
@@ -81,6 +96,7 @@ export class JobGenerator {
       if (preparing.length > 0) await this.prepareInputs(preparing, t);
       this.generateJobs(t);
     }
+    await this.generateUpTo(this.catchUpUntil);
     if (this.clock instanceof ManualClock) this.clock.setAdvanceHook((t) => this.onAdvance(t));
     this.loop().catch((e: unknown) => {
       log.error('The batch timer stopped on an unexpected error', e);
@@ -91,6 +107,7 @@ export class JobGenerator {
   stop(): void {
     this.stopped = true;
     if (this.clock instanceof ManualClock) this.clock.setAdvanceHook(undefined);
+    this.wakeRoomWaiters();
   }
 
   private async loop(): Promise<void> {
@@ -98,23 +115,46 @@ export class JobGenerator {
       await this.clock.waitTillTime(this.nextTime);
       if (this.stopped) return;
       await this.generateUpTo(this.clock.getTimeMillis());
+      if (this.isCatchingUpFull()) await this.whenRoom();
     }
   }
 
   private async onAdvance(now: number): Promise<void> {
     await this.generateUpTo(now);
+    // Missed batches not generated yet are due by `now` too.
+    while (!this.stopped && this.nextTime <= now) {
+      await this.whenRoom();
+      await this.generateUpTo(now);
+    }
     return this.scheduler().waitForBatchesUpTo(now);
   }
 
+  /** True while missed batches wait for room in the queue. */
+  private isCatchingUpFull(): boolean {
+    return this.nextTime <= this.catchUpUntil && this.scheduler().pendingBatches >= CATCH_UP_QUEUE_LIMIT;
+  }
+
+  private whenRoom(): Promise<void> {
+    if (this.stopped || this.scheduler().failure !== undefined) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  private wakeRoomWaiters(): void {
+    const waiters = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const w of waiters) w();
+  }
+
   /**
-   * Generates every batch due by `now`, in time order. Synchronous unless an input stream
-   * has a `prepareBatch` step: then each batch awaits its inputs' preparation first, and
-   * concurrent calls queue behind each other so that batches stay in order.
+   * Generates every batch due by `now`, in time order; missed batches of a recovery only while
+   * fewer than {@link CATCH_UP_QUEUE_LIMIT} batches are queued. Synchronous unless an input
+   * stream has a `prepareBatch` step: then each batch awaits its inputs' preparation first,
+   * and concurrent calls queue behind each other so that batches stay in order.
    */
   generateUpTo(now: number): void | Promise<void> {
     const preparing = this.graph.inputStreams.filter((s) => s.prepareBatch !== undefined);
     if (preparing.length === 0) {
-      while (this.started && !this.stopped && this.nextTime <= now) {
+      while (this.started && !this.stopped && this.nextTime <= now && !this.isCatchingUpFull()) {
         const time = new Time(this.nextTime);
         this.nextTime += this.period.milliseconds;
         this.generateJobs(time);
@@ -122,7 +162,7 @@ export class JobGenerator {
       return;
     }
     this.generating = this.generating.then(async () => {
-      while (this.started && !this.stopped && this.nextTime <= now) {
+      while (this.started && !this.stopped && this.nextTime <= now && !this.isCatchingUpFull()) {
         const time = new Time(this.nextTime);
         this.nextTime += this.period.milliseconds;
         await this.prepareInputs(preparing, time);
@@ -166,15 +206,36 @@ export class JobGenerator {
     }
     const jobSet = new JobSet(time, jobs, this.inputInfoTracker.getInfo(time), shared);
     for (const hook of this.jobSetCreatedHooks) hook(jobSet);
-    this.scheduler().submitJobSet(jobSet);
+    // Captured before the batch is queued: its "generated" checkpoint is what its outputs wait for.
+    this.checkpointing?.batchGenerated(jobSet);
+    this.scheduler().submitJobSet(jobSet, this.checkpointing);
     for (const hook of this.batchGeneratedHooks) hook(jobSet);
   }
 
-  /** After a batch: release its shared RDDs, forget old RDDs, run the completion hooks. */
+  /** After a batch: release its shared RDDs, forget old RDDs, tell checkpointing, catch up. */
   onBatchCompletion(jobSet: JobSet): void {
     for (const rdd of jobSet.sharedRDDs) rdd.unpersist();
     this.graph.clearMetadata(jobSet.time);
     this.inputInfoTracker.cleanup(jobSet.time.plus(this.period));
+    this.checkpointing?.batchCompleted(jobSet);
     for (const hook of this.batchCompletionHooks) hook(jobSet);
+    const t = jobSet.time.milliseconds;
+    if (t <= this.catchUpUntil && this.catchUp.total > 0 && t >= this.catchUpUntil - (this.catchUp.total - 1) * this.period.milliseconds) this.logCatchUp(t);
+    if (this.roomWaiters.length > 0) this.wakeRoomWaiters();
+    else if (this.nextTime <= this.catchUpUntil) {
+      const generating = this.generateUpTo(this.catchUpUntil);
+      if (generating !== undefined) generating.catch((e: unknown) => log.error('Generating missed batches failed', e));
+    }
+  }
+
+  private logCatchUp(time: number): void {
+    const c = this.catchUp;
+    c.done++;
+    const now = Date.now();
+    if (c.done === c.total) log.info(`Caught up: the ${c.total} missed batches ran (the last, ${time} ms).`);
+    else if (now - c.loggedAt >= PROGRESS_EVERY_MS) {
+      c.loggedAt = now;
+      log.info(`Catching up: ${c.done} of ${c.total} missed batches ran (up to ${time} ms).`);
+    }
   }
 }

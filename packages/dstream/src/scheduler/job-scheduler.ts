@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { getLogger } from '@kindling/core';
 import { BatchFailedError } from './batch-failed-error.ts';
+import type { BatchCheckpointing } from './batch-checkpointing.ts';
 import type { JobSet } from './job-set.ts';
 import type { StreamingListenerBus } from './streaming-listener-bus.ts';
 
@@ -28,11 +29,11 @@ export class JobScheduler {
   /** The error that failed a batch, once one has. */
   failure: Error | undefined;
   /**
-   * Awaited before a batch's output operations run. Metadata checkpointing waits here until
-   * the batch's "generated" checkpoint is on disk, so that no output is written for a batch
-   * that recovery would re-run with other input.
+   * Per queued batch, what its output operations wait for first (metadata checkpointing: the
+   * previous batch's "generated" checkpoint on disk, so that no output is written for a
+   * batch that recovery would re-run with other input).
    */
-  beforeBatch: ((jobSet: JobSet) => Promise<void> | void) | undefined;
+  private readonly gates = new Map<JobSet, BatchCheckpointing>();
 
   constructor(
     private readonly bus: StreamingListenerBus,
@@ -40,8 +41,10 @@ export class JobScheduler {
     private readonly onError: (error: Error) => void,
   ) {}
 
-  submitJobSet(jobSet: JobSet): void {
+  /** Queues a batch; with `checkpointing`, its outputs wait for {@link BatchCheckpointing.whenOutputsMayRun}. */
+  submitJobSet(jobSet: JobSet, checkpointing?: BatchCheckpointing): void {
     if (this.stopped) return;
+    if (checkpointing !== undefined) this.gates.set(jobSet, checkpointing);
     // Spark posts nothing for a batch without jobs (every output's parent had no RDD).
     if (jobSet.jobs.length > 0) this.bus.post('onBatchSubmitted', { batchInfo: jobSet.toBatchInfo() });
     this.queue.push(jobSet);
@@ -78,12 +81,14 @@ export class JobScheduler {
       else {
         this.stopped = true;
         this.queue.length = 0;
+        this.gates.clear();
       }
       return;
     }
     if (!graceful) {
       this.stopped = true;
       this.queue.length = 0;
+      this.gates.clear();
     }
     // An operation cannot be interrupted: after the timeout, stop waiting for it (as Spark
     // stops waiting for its job threads) and let it finish in the background.
@@ -93,6 +98,7 @@ export class JobScheduler {
     clearTimeout(timer);
     this.stopped = true;
     this.queue.length = 0;
+    this.gates.clear();
     if (late) {
       log.warn(`Stopping the StreamingContext: ${graceful ? 'queued batches' : 'the running output operation'} did not finish within ${timeoutMs} ms; stopped waiting for ${this.current ? `batch ${this.current.time}` : 'it'}.`);
     }
@@ -140,8 +146,11 @@ export class JobScheduler {
 
   private async runJobSet(jobSet: JobSet): Promise<void> {
     let error: Error | undefined;
+    // Taken out first: a dropped queue (stop, failure) must not keep batches alive here.
+    const gate = this.gates.get(jobSet);
+    this.gates.delete(jobSet);
     if (jobSet.jobs.length > 0) {
-      if (this.beforeBatch !== undefined) await this.beforeBatch(jobSet);
+      if (gate !== undefined) await gate.whenOutputsMayRun(jobSet.time.milliseconds);
       jobSet.processingStartTime = Date.now();
       this.bus.post('onBatchStarted', { batchInfo: jobSet.toBatchInfo() });
       for (const job of jobSet.jobs) {
@@ -176,6 +185,7 @@ export class JobScheduler {
       this.failure = error;
       this.stopped = true;
       this.queue.length = 0;
+      this.gates.clear();
       this.settleWaiters();
       this.onError(error);
     }

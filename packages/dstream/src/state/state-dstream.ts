@@ -22,6 +22,7 @@ import { UpdateStateRDD } from './update-state-rdd.ts';
  * multiple of the batch >= 10 s).
  */
 export class StateDStream<K, V, S> extends DStream<[K, S]> {
+  static override kind = 'StateDStream';
   constructor(
     private readonly parent: DStream<[K, V]>,
     private readonly update: PartitionStateUpdate<K, V, S>,

@@ -1,5 +1,4 @@
 import { statSync } from 'node:fs';
-import { metadataCheckpointerOf } from '../checkpoint/checkpoint-recovery.ts';
 import type { StreamingContext } from '../streaming-context.ts';
 import type { BatchStatus, StreamingUIStore, UIBatch } from './streaming-ui-store.ts';
 import type { StreamingRestApi } from './streaming-rest-api.ts';
@@ -79,7 +78,7 @@ export function streamingPageData(ssc: StreamingContext, store: StreamingUIStore
 /** The last metadata checkpoint written (batch, time, size, duration), when checkpointing. */
 function lastCheckpoint(ssc: StreamingContext): unknown {
   if (ssc.checkpointDir === undefined) return undefined;
-  const last = metadataCheckpointerOf(ssc)?.lastWritten;
+  const last = ssc.checkpointWriter?.lastWritten;
   if (last === undefined) return { dir: ssc.checkpointDir };
   let bytes: number | undefined;
   try { bytes = statSync(last.file).size; } catch { bytes = undefined; } // pruned since
@@ -125,7 +124,7 @@ function pageBatch(b: UIBatch, status: BatchStatus): PageBatch {
 function graphNodes(ssc: StreamingContext): PageGraphNode[] {
   const inputs = new Set<unknown>(ssc.graph.inputStreams);
   return ssc.graph.allStreams().map((s) => {
-    const kind = s.constructor.name;
+    const kind = s.kind;
     const opName = (s as { opName?: unknown }).opName;
     return {
       name: s.name(),

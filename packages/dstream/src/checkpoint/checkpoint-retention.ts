@@ -1,0 +1,91 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DStreamGraph } from '../dstream/dstream-graph.ts';
+import type { InputDStream } from '../input/input-dstream.ts';
+import { DEFAULT_RETAINED_CHECKPOINTS } from './checkpoint-store.ts';
+import type { MetadataCheckpoint } from './metadata-checkpoint.ts';
+import type { RecoveryPlan } from './recovery-plan.ts';
+import type { BlockBatchInput } from '../input/batch-input-description.ts';
+import type { WriteAheadLogBlockStore } from '../receiver/write-ahead-log-block-store.ts';
+
+/** A run folder's name: `sc.setCheckpointDir` makes one `<uuid>` per application run. */
+export const RUN_FOLDER_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * What is deleted from a checkpoint directory, and when: all of it, in one place. Only
+ * inside the directory this context checkpoints to, and only what that directory's own
+ * metadata checkpoints named (every path in a checkpoint is relative to its directory, so a
+ * copied directory's checkpoints name the copy's files, never the original's).
+ *
+ * - Metadata checkpoint files: the newest {@link DEFAULT_RETAINED_CHECKPOINTS} are kept (the
+ *   store deletes older ones as it writes).
+ * - RDD checkpoint folders of a stream (`<run>/rdd-<id>`): once the stream has a newer one,
+ *   the RDD is forgotten and no retained metadata checkpoint names the folder (so that falling
+ *   back to any retained checkpoint finds its state; each stream's
+ *   `DStreamCheckpointData` deletes them when told).
+ * - Run folders (`<uuid>`) of earlier runs: once no retained metadata checkpoint names
+ *   anything in them. A folder no checkpoint named (the application's own) is never deleted.
+ * - Receiver write-ahead log segments: older than every block the previous completed
+ *   checkpoint's batches use (one checkpoint behind, so falling back one still finds them).
+ */
+export class CheckpointRetention {
+  /** Per written checkpoint sequence (0: those on disk at recovery), the RDD folders it names. */
+  private readonly referencedBySeq = new Map<number, ReadonlySet<string>>();
+  /** Run folders of earlier runs that checkpoints named: deleted once unreferenced. */
+  private readonly earlierRuns = new Set<string>();
+  private readonly walCleanThresholds = new Map<WriteAheadLogBlockStore, number>();
+  private writes = 0;
+
+  constructor(
+    /** The checkpoint directory (absolute). */
+    private readonly checkpointDir: string,
+    private readonly graph: DStreamGraph,
+    /** This run's folder (`<uuid>`, relative): never deleted by this run. */
+    private readonly currentRun: string | undefined,
+    private readonly walStores: ReadonlyMap<InputDStream<unknown>, WriteAheadLogBlockStore>,
+    plan: RecoveryPlan | undefined,
+  ) {
+    if (plan !== undefined) {
+      this.referencedBySeq.set(0, plan.referencedFolders);
+      for (const r of plan.earlierRunFolders) if (r !== currentRun) this.earlierRuns.add(r);
+    }
+  }
+
+  /** After metadata checkpoint `cp` is on disk: deletes what no retained checkpoint needs. */
+  afterWrite(cp: MetadataCheckpoint): void {
+    this.writes++;
+    const folders = new Set<string>();
+    for (const s of cp.streams) if (s.checkpointedRDD !== undefined) folders.add(s.checkpointedRDD.path);
+    this.referencedBySeq.set(cp.sequence, folders);
+    const retainedFrom = cp.sequence - DEFAULT_RETAINED_CHECKPOINTS;
+    for (const seq of [...this.referencedBySeq.keys()]) if (seq !== 0 && seq <= retainedFrom) this.referencedBySeq.delete(seq);
+    // Those on disk at recovery stay referenced until this run wrote as many as are kept.
+    if (this.writes >= DEFAULT_RETAINED_CHECKPOINTS) this.referencedBySeq.delete(0);
+    const keep = new Set<string>();
+    for (const set of this.referencedBySeq.values()) for (const f of set) keep.add(f);
+    for (const s of this.graph.allStreams()) s.checkpointData.deleteUnreferenced(this.checkpointDir, keep);
+    for (const run of this.earlierRuns) {
+      if (!RUN_FOLDER_RE.test(run) || [...keep].some((f) => f.startsWith(`${run}/`))) continue;
+      rmSync(join(this.checkpointDir, run), { recursive: true, force: true });
+      this.earlierRuns.delete(run);
+    }
+  }
+
+  /**
+   * After a completed batch's checkpoint is on disk: deletes write-ahead log segments older
+   * than every block a retained batch of the *previous* completed checkpoint uses. Retained
+   * batches include completed ones within the remember duration: recomputing state from its
+   * last checkpoint may need their blocks.
+   */
+  async afterCompletedWrite(cp: MetadataCheckpoint): Promise<void> {
+    for (const [input, store] of this.walStores) {
+      const d = cp.inputs.find((i) => i.inputId === input.id);
+      if (d === undefined) continue;
+      let min = Number.POSITIVE_INFINITY;
+      for (const [, batch] of d.assignments) for (const b of (batch as BlockBatchInput).blocks) min = Math.min(min, b.createdAtMs);
+      const previous = this.walCleanThresholds.get(store);
+      if (min !== Number.POSITIVE_INFINITY) this.walCleanThresholds.set(store, Math.max(previous ?? min, min));
+      if (previous !== undefined) await store.clean(previous);
+    }
+  }
+}
