@@ -39,15 +39,19 @@ describe('engine logging in a program whose output is piped', () => {
     for (const line of lines) expect(line).toMatch(LOG4J_LINE);
     const parsed = lines.map((l) => { const m = LOG4J_LINE.exec(l)!; return { level: m[1], component: m[2], message: m[3]! }; });
     expect(parsed.map((p) => `${p.level} ${p.component}`)).toEqual([
+      'WARN StreamingContext',
       'INFO FileInputDStream',
       'INFO StreamingContext',
       'WARN TextFileRDD',
       'INFO StreamingContext',
     ]);
-    expect(parsed[0]!.message).toContain(`${join(dir, 'inbox')}: ignoring 2 file(s) already present at start`);
-    expect(parsed[1]!.message).toBe('StreamingContext started');
-    expect(parsed[2]!.message).toContain(join(dir, 'nothing-*'));
-    expect(parsed[3]!.message).toBe('StreamingContext stopped');
+    // local[2] with a graph built inline: the one warning that says how to go parallel
+    expect(parsed[0]!.message).toContain('built inline');
+    expect(parsed[0]!.message).toContain('ssc.buildGraph(');
+    expect(parsed[1]!.message).toContain(`${join(dir, 'inbox')}: ignoring 2 file(s) already present at start`);
+    expect(parsed[2]!.message).toBe('StreamingContext started');
+    expect(parsed[3]!.message).toContain(join(dir, 'nothing-*'));
+    expect(parsed[4]!.message).toBe('StreamingContext stopped');
   }, 60_000);
 
   it("sc.setLogLevel('ERROR') silences warnings and info; the program output is unchanged", async () => {
@@ -62,8 +66,9 @@ describe('engine logging in a program whose output is piped', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(programOutput);
     const lines = r.stderr.trimEnd().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(LOG4J_LINE);
-    expect(lines[0]).toContain(' WARN TextFileRDD: textFile: no input files match');
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(line).toMatch(LOG4J_LINE);
+    expect(lines[0]).toContain(' WARN StreamingContext: Master local[2] asks for 2 threads');
+    expect(lines[1]).toContain(' WARN TextFileRDD: textFile: no input files match');
   }, 60_000);
 });

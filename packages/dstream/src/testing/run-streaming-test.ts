@@ -1,5 +1,5 @@
-import { getLogLevel, ManualClock, setLogLevel, SparkConf } from '@kindling/core';
-import type { Duration, LogLevel } from '@kindling/core';
+import { captureCallSite, getLogLevel, ManualClock, setLogLevel, SparkConf, withCallSite } from '@kindling/core';
+import type { CallSite, Duration, LogLevel } from '@kindling/core';
 import { Seconds } from '@kindling/core';
 import type { DStream } from '../internal.ts';
 import { StreamingContext } from '../internal.ts';
@@ -89,7 +89,7 @@ export interface StreamingTest2<T1, T2, U> extends StreamingTestOptions {
  * ```
  */
 export function runStreamingTest<T, U>(test: StreamingTest<T, U>): Promise<U[][]> {
-  return runWith(test, test.input.length, (ssc, n) => {
+  return runWith(test, captureCallSite('runStreamingTest'), test.input.length, (ssc, n) => {
     if (test.graph !== undefined) return buildFromModule<U>(ssc, test.graph, [test.input], n);
     if (test.operation === undefined) throw new Error('runStreamingTest needs an operation or a graph module');
     return test.operation(new TestInputDStream<T>(ssc, test.input, n));
@@ -98,7 +98,7 @@ export function runStreamingTest<T, U>(test: StreamingTest<T, U>): Promise<U[][]
 
 /** {@link runStreamingTest} for an operation over two inputs (joins, cogroup, union...). */
 export function runStreamingTest2<T1, T2, U>(test: StreamingTest2<T1, T2, U>): Promise<U[][]> {
-  return runWith(test, Math.max(test.input1.length, test.input2.length), (ssc, n) => {
+  return runWith(test, captureCallSite('runStreamingTest2'), Math.max(test.input1.length, test.input2.length), (ssc, n) => {
     if (test.graph !== undefined) return buildFromModule<U>(ssc, test.graph, [test.input1, test.input2], n);
     if (test.operation === undefined) throw new Error('runStreamingTest2 needs an operation or a graph module');
     return test.operation(new TestInputDStream<T1>(ssc, test.input1, n), new TestInputDStream<T2>(ssc, test.input2, n));
@@ -112,7 +112,11 @@ function buildFromModule<U>(ssc: StreamingContext, graph: TestGraphModule, input
   return ssc.buildGraph<DStream<U>>(new URL(`./test-graph${ext}`, import.meta.url), 'buildTestGraph', spec);
 }
 
-async function runWith<U>(options: StreamingTestOptions, inputBatches: number, build: (ssc: StreamingContext, numPartitions: number) => DStream<U> | Promise<DStream<U>>): Promise<U[][]> {
+/**
+ * `site` is the user's call of the test kit, taken before any await (after one, the stack holds
+ * no user frame): the collecting output operation is named after it.
+ */
+async function runWith<U>(options: StreamingTestOptions, site: CallSite, inputBatches: number, build: (ssc: StreamingContext, numPartitions: number) => DStream<U> | Promise<DStream<U>>): Promise<U[][]> {
   const batch = options.batchDuration ?? Seconds(1);
   const conf = new SparkConf().setMaster(options.master ?? 'local[2]').setAppName('kindling-streaming-test').set('spark.streaming.clock', 'manual');
   for (const [k, v] of Object.entries(options.conf ?? {})) conf.set(k, v);
@@ -123,7 +127,7 @@ async function runWith<U>(options: StreamingTestOptions, inputBatches: number, b
   try {
     if (options.checkpointDir !== undefined) ssc.checkpoint(options.checkpointDir);
     const stream = await build(ssc, options.numPartitions ?? 2);
-    stream.foreachRDD(async (rdd) => { outputs.push(await rdd.collect()); });
+    withCallSite(site, () => stream.foreachRDD(async (rdd) => { outputs.push(await rdd.collect()); }));
     await ssc.start();
     const clock = ssc.clock as ManualClock;
     const numBatches = options.numBatches ?? inputBatches;

@@ -99,7 +99,7 @@ export class StreamingUI {
       name: sc.appName,
       startTime: sc.startTime,
       sparkUser: safeUser(),
-      appSparkVersion: PACKAGE_VERSION,
+      appSparkVersion: packageVersion(),
     }, (opId) => ssc.graph.outputStreams[opId]?.creationSite);
     this.server = new UIHttpServer((path, query) => this.route(path, query));
   }
@@ -160,7 +160,23 @@ export class StreamingUI {
   }
 }
 
-const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+let version: string | undefined;
+
+/**
+ * `@kindling/dstream`'s version, read when the REST API first asks: never at import, since a
+ * bundled program (esbuild, a minifier) has no package.json beside its modules; there it is
+ * `unknown` rather than a crash at load.
+ */
+function packageVersion(): string {
+  if (version === undefined) {
+    try {
+      version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    } catch {
+      version = 'unknown';
+    }
+  }
+  return version;
+}
 
 function json(status: number, body: unknown, pretty = true): UIResponse {
   return { status, type: 'application/json; charset=utf-8', body: pretty ? JSON.stringify(body, undefined, 2) : JSON.stringify(body) };
