@@ -130,7 +130,19 @@ export interface FeedOptions {
  * The book's feeder loop: moves the pieces into `inputDir` one every `everyMs` ms. Resolves
  * when all are moved (or the signal aborts).
  */
-export async function feedFiles(files: readonly FeedFile[], inputDir: string, options: FeedOptions): Promise<void> {
+export function feedFiles(files: readonly FeedFile[], inputDir: string, options: FeedOptions): Promise<void> {
+  return paceFeed(files, options, async (file) => {
+    await moveIntoFolder(file, inputDir);
+    return file.lines;
+  });
+}
+
+/**
+ * Delivers the pieces one every `everyMs` ms (the first at once) through `deliver`, which
+ * resolves with the number of lines it delivered, and reports progress after each. Stops
+ * between two deliveries when the signal aborts. Shared by the folder and topic feeders.
+ */
+export async function paceFeed(files: readonly FeedFile[], options: FeedOptions, deliver: (file: FeedFile) => Promise<number>): Promise<void> {
   const linesTotal = files.reduce((n, f) => n + f.lines, 0);
   let linesMoved = 0;
   for (let i = 0; i < files.length; i++) {
@@ -147,8 +159,7 @@ export async function feedFiles(files: readonly FeedFile[], inputDir: string, op
       if (options.signal?.aborted) return;
     }
     const file = files[i]!;
-    await moveIntoFolder(file, inputDir);
-    linesMoved += file.lines;
+    linesMoved += await deliver(file);
     options.onProgress?.({ filesMoved: i + 1, filesTotal: files.length, linesMoved, linesTotal, last: file });
   }
 }

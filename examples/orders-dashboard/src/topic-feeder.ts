@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { RedisStreamsProducer } from '@kindling/redis';
-import type { FeedFile, FeedProgress } from './feeder.ts';
+import { paceFeed, type FeedFile, type FeedOptions } from './feeder.ts';
 
 /** The client id of an order line (its third field), or undefined for a line without one. */
 export function clientIdOf(line: string): string | undefined {
@@ -27,29 +27,7 @@ export async function produceOrders(file: FeedFile, producer: RedisStreamsProduc
   return records.length;
 }
 
-/** What `feedTopic` needs: the pace, progress reports and a way to stop early. */
-export interface TopicFeedOptions {
-  everyMs: number;
-  onProgress?: (p: FeedProgress) => void;
-  signal?: AbortSignal;
-}
-
 /** Produces the pieces one every `everyMs` (the live dashboard's feeder, on a topic). */
-export async function feedTopic(files: readonly FeedFile[], producer: RedisStreamsProducer, topic: string, options: TopicFeedOptions): Promise<void> {
-  const linesTotal = files.reduce((n, f) => n + f.lines, 0);
-  let linesMoved = 0;
-  for (let i = 0; i < files.length; i++) {
-    if (options.signal?.aborted) return;
-    if (i > 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, options.everyMs);
-        function done(): void { clearTimeout(timer); options.signal?.removeEventListener('abort', done); resolve(); }
-        options.signal?.addEventListener('abort', done, { once: true });
-      });
-      if (options.signal?.aborted) return;
-    }
-    const file = files[i]!;
-    linesMoved += await produceOrders(file, producer, topic);
-    options.onProgress?.({ filesMoved: i + 1, filesTotal: files.length, linesMoved, linesTotal, last: file });
-  }
+export function feedTopic(files: readonly FeedFile[], producer: RedisStreamsProducer, topic: string, options: FeedOptions): Promise<void> {
+  return paceFeed(files, options, (file) => produceOrders(file, producer, topic));
 }
