@@ -4,7 +4,7 @@ import type { AddressInfo, Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, Milliseconds, SparkConf, setLogSink } from '@kindling/core';
 import type { RDD } from '@kindling/core';
-import { Receiver, StreamingContext } from '../src/index.ts';
+import { Receiver, StreamingContext, UIBindError } from '../src/index.ts';
 import { uiSettings } from '../src/ui/streaming-ui.ts';
 import { graphWorkerPoolOf } from '../src/parallel/build-graph.ts';
 import type { PageJob } from '../src/ui/streaming-page-data.ts';
@@ -329,6 +329,58 @@ describe('UI settings and lifecycle', () => {
     } finally {
       setLogSink(undefined);
       await new Promise<void>((r) => blocker.close(() => r()));
+    }
+  });
+
+  it('fails to start, as Spark, when every port from spark.ui.port to spark.ui.port + spark.port.maxRetries is taken', async () => {
+    // Three consecutive ports held by real sockets: find a free run of three and take it.
+    const blockers: Server[] = [];
+    const listen = (port: number): Promise<Server | undefined> => new Promise((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(undefined));
+      s.listen(port, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      for (let attempt = 0; attempt < 20 && blockers.length < 3; attempt++) {
+        for (const b of blockers.splice(0)) await new Promise<void>((r) => b.close(() => r()));
+        const first = await listen(0);
+        if (first === undefined) continue;
+        blockers.push(first);
+        const base = (first.address() as AddressInfo).port;
+        for (let i = 1; i < 3; i++) {
+          const next = base + i <= 65535 ? await listen(base + i) : undefined;
+          if (next === undefined) break;
+          blockers.push(next);
+        }
+      }
+      expect(blockers).toHaveLength(3);
+      const first = (blockers[0]!.address() as AddressInfo).port;
+      ssc = new StreamingContext(new SparkConf().setMaster('local').setAppName('no-port')
+        .set('spark.ui.port', String(first)).set('spark.port.maxRetries', '2'), Milliseconds(50));
+      const seen: number[] = [];
+      ssc.queueStream<number>([[1]]).foreachRDD(async (rdd) => { seen.push(...await rdd.collect()); });
+      const error = await ssc.start().then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(UIBindError);
+      const e = error as UIBindError;
+      expect([e.host, e.firstPort, e.lastPort]).toEqual(['127.0.0.1', first, first + 2]);
+      expect(e.message).toContain(`127.0.0.1, ports ${first}..${first + 2}`);
+      expect(e.message).toMatch(/spark\.ui\.port.*spark\.port\.maxRetries.*spark\.ui\.enabled=false/);
+      expect((e.cause as NodeJS.ErrnoException).code).toBe('EADDRINUSE');
+      // Nothing runs: the context is stopped, no UI URL, no batch, and another context may start.
+      expect(ssc.getState()).toBe('STOPPED');
+      expect(ssc.sparkContext.uiWebUrl).toBeUndefined();
+      expect(seen).toEqual([]);
+      // Once the ports are free, a new context on the same SparkContext starts with its UI.
+      for (const b of blockers.splice(0)) await new Promise<void>((r) => b.close(() => r()));
+      ssc = new StreamingContext(ssc.sparkContext, Milliseconds(50));
+      ssc.queueStream<number>([]).foreachRDD(() => {});
+      await ssc.start();
+      expect(ssc.getState()).toBe('ACTIVE');
+      const port = Number(new URL(ssc.sparkContext.uiWebUrl!).port);
+      expect(port).toBeGreaterThanOrEqual(first);
+      expect(port).toBeLessThanOrEqual(first + 2);
+    } finally {
+      for (const b of blockers) await new Promise<void>((r) => b.close(() => r()));
     }
   });
 });
