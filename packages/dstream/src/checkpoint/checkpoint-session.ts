@@ -1,10 +1,8 @@
-import { readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { removeStaleTempSiblings } from '@kindling/io';
 import type { StreamingContext } from '../streaming-context.ts';
 import type { InputDStream } from '../input/input-dstream.ts';
 import { CheckpointLock } from './checkpoint-lock.ts';
-import { CheckpointRetention, RUN_FOLDER_RE } from './checkpoint-retention.ts';
+import { CheckpointRetention } from './checkpoint-retention.ts';
 import { CheckpointStore } from './checkpoint-store.ts';
 import { CheckpointWriter } from './checkpoint-writer.ts';
 import type { RecoveryPlan } from './recovery-plan.ts';
@@ -43,11 +41,6 @@ export class CheckpointSession {
     const lock = CheckpointLock.acquire(dir);
     try {
       const store = new CheckpointStore(dir);
-      store.removeTemporaryFiles();
-      // Half-written RDD checkpoint folders of killed runs (hidden siblings in run folders).
-      for (const e of readdirSync(dir, { withFileTypes: true })) {
-        if (e.isDirectory() && RUN_FOLDER_RE.test(e.name)) await removeStaleTempSiblings(join(dir, e.name));
-      }
       const walStores = new Map<InputDStream<unknown>, WriteAheadLogBlockStore>(plan?.walStores ?? []);
       if (walEnabled) {
         const rollingMs = Number(conf.get('spark.streaming.receiver.writeAheadLog.rollingIntervalSecs', '60')) * 1000;
@@ -60,11 +53,12 @@ export class CheckpointSession {
             walStores.set(input, wal);
           }
           await wal.open(rollingMs);
-          input.blockStore = wal;
+          input.useBlockStore(wal);
         }
       }
       const runDir = ssc.sparkContext.getCheckpointDir();
-      const retention = new CheckpointRetention(dir, ssc.graph, runDir === undefined ? undefined : basename(runDir), walStores, plan);
+      const retention = new CheckpointRetention(store, ssc.graph, runDir === undefined ? undefined : basename(runDir), walStores, plan);
+      await retention.removeLeftovers();
       return new CheckpointSession(lock, new CheckpointWriter(ssc, store, retention, walStores, plan), walStores);
     } catch (e) {
       lock.release();
