@@ -29,8 +29,7 @@ export class CheckpointSession {
    * directory.
    */
   static async start(ssc: StreamingContext, plan: RecoveryPlan | undefined): Promise<CheckpointSession | undefined> {
-    const conf = ssc.sparkContext.getConf();
-    const walEnabled = conf.get('spark.streaming.receiver.writeAheadLog.enable', 'false') === 'true';
+    const walEnabled = ssc.streamingConf.writeAheadLogEnabled;
     const dir = ssc.checkpointDir === undefined ? undefined : resolve(ssc.checkpointDir);
     if (dir === undefined) {
       if (walEnabled && ssc.graph.inputStreams.some((s) => s instanceof ReceiverInputDStream)) {
@@ -43,7 +42,7 @@ export class CheckpointSession {
       const store = new CheckpointStore(dir);
       const walStores = new Map<InputDStream<unknown>, WriteAheadLogBlockStore>(plan?.walStores ?? []);
       if (walEnabled) {
-        const rollingMs = Number(conf.get('spark.streaming.receiver.writeAheadLog.rollingIntervalSecs', '60')) * 1000;
+        const rollingMs = ssc.streamingConf.writeAheadLogRollingIntervalMs;
         for (const input of ssc.graph.inputStreams) {
           if (!(input instanceof ReceiverInputDStream)) continue;
           let wal = walStores.get(input);
