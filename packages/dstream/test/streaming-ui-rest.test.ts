@@ -289,13 +289,13 @@ describe("Spark's REST API for receivers", () => {
 describe('UI settings and lifecycle', () => {
   it("defaults as Spark's, off under the manual clock", () => {
     const base = new SparkConf().setMaster('local').setAppName('s');
-    expect(uiSettings(base, false)).toEqual({ enabled: true, host: '127.0.0.1', port: 4040, maxRetries: 16, retainedBatches: 1000 });
-    expect(uiSettings(base, true).enabled).toBe(false);
-    expect(uiSettings(base.clone().set('spark.ui.enabled', 'true'), true).enabled).toBe(true);
-    expect(uiSettings(base.clone().set('spark.driver.bindAddress', '0.0.0.0'), false).host).toBe('0.0.0.0');
-    expect(uiSettings(base.clone().set('spark.driver.bindAddress', '0.0.0.0').set('spark.ui.host', '::1'), false).host).toBe('::1');
-    expect(() => uiSettings(base.clone().set('spark.ui.port', 'x'), false)).toThrow(/spark\.ui\.port/);
-    expect(() => uiSettings(base.clone().set('spark.ui.enabled', 'yes'), false)).toThrow(/spark\.ui\.enabled/);
+    expect(uiSettings(base, false, 1000)).toEqual({ enabled: true, host: '127.0.0.1', port: 4040, maxRetries: 16, retainedBatches: 1000 });
+    expect(uiSettings(base, true, 1000).enabled).toBe(false);
+    expect(uiSettings(base.clone().set('spark.ui.enabled', 'true'), true, 1000).enabled).toBe(true);
+    expect(uiSettings(base.clone().set('spark.driver.bindAddress', '0.0.0.0'), false, 1000).host).toBe('0.0.0.0');
+    expect(uiSettings(base.clone().set('spark.driver.bindAddress', '0.0.0.0').set('spark.ui.host', '::1'), false, 1000).host).toBe('::1');
+    expect(() => uiSettings(base.clone().set('spark.ui.port', 'x'), false, 1000)).toThrow(/spark\.ui\.port/);
+    expect(() => uiSettings(base.clone().set('spark.ui.enabled', 'yes'), false, 1000)).toThrow(/spark\.ui\.enabled/);
   });
 
   it('is off under the manual clock unless set: no URL', async () => {
