@@ -11,7 +11,7 @@ import { dstreamClasses } from './registry.ts';
  * none here either, as a `ShuffledDStream` in Spark, instead of failing.
  */
 export class TransformedDStream<U> extends DStream<U> {
-  static override kind = 'TransformedDStream';
+  static override kind = 'transform';
   constructor(
     private readonly parents: readonly DStream<unknown>[],
     private readonly f: (rdds: RDD<unknown>[], time: Time) => RDD<U>,
