@@ -5,6 +5,7 @@ import type { StreamingContext } from '../streaming-context.ts';
 import { dstreamClasses } from '../dstream/registry.ts';
 import { trackAccumulators } from './accumulator-tracker.ts';
 import { GraphWorkerPool } from './graph-worker-pool.ts';
+import { setInputOwnership } from './input-ownership.ts';
 import { workerThreadState } from './worker-thread-flag.ts';
 
 const log = getLogger('StreamingContext');
@@ -74,6 +75,8 @@ export async function buildGraphOn<R>(ssc: StreamingContext, module: URL | strin
     streams: ssc.graph.createdStreams.map((s) => s.name()),
   });
   pools.set(ssc, pool);
+  // The driver reads no file: each worker reads those of the partitions it owns.
+  setInputOwnership(ssc, { size: threads, rank: undefined });
   const gen = ssc.scheduler.jobGenerator;
   gen.jobSetCreatedHooks.push((jobSet) => pool.onJobSetCreated(ssc, jobSet));
   gen.batchCompletionHooks.push((jobSet) => pool.onBatchCompleted(jobSet.time.milliseconds));

@@ -9,7 +9,8 @@ import type { DStream } from '../index.ts';
 import { planSharedRDDs } from '../scheduler/shared-rdd-planner.ts';
 import { trackAccumulators } from './accumulator-tracker.ts';
 import type { BatchMessage, GraphWorkerData } from './graph-worker-pool.ts';
-import { lineageCounts, streamsByRDD } from './graph-worker-pool.ts';
+import { ownedInputInfos, threadStats, streamsByRDD, type BatchReply } from './graph-worker-pool.ts';
+import { setInputOwnership } from './input-ownership.ts';
 import { workerThreadState } from './worker-thread-flag.ts';
 
 const data = (workerData as { kindling: GraphWorkerData }).kindling;
@@ -18,6 +19,7 @@ workerThreadState.isGraphWorker = true;
 
 async function main(): Promise<void> {
   const ssc = new StreamingContext(new SparkConf().setAll(data.conf), Milliseconds(data.batchMs));
+  setInputOwnership(ssc, { size: data.size, rank: data.rank });
   const tracker = trackAccumulators(ssc.sparkContext);
   try {
     const mod = (await import(data.moduleUrl)) as Record<string, unknown>;
@@ -82,7 +84,9 @@ async function main(): Promise<void> {
   port.on('message', (m: { type: string; id?: number; time?: number }) => {
     if (m.type === 'batch') {
       try {
-        port.postMessage({ type: 'reply', id: m.id, ok: true, result: { lines: generate(m as unknown as BatchMessage) } });
+        const batch = m as unknown as BatchMessage;
+        const lines = generate(batch);
+        port.postMessage({ type: 'reply', id: m.id, ok: true, result: { lines, inputs: ownedInputInfos(ssc, batch.time) } satisfies BatchReply });
       } catch (e) {
         port.postMessage({ type: 'reply', id: m.id, ok: false, error: serializeError(e) });
       }
@@ -90,8 +94,8 @@ async function main(): Promise<void> {
       clear(m.time!);
     } else if (m.type === 'checkpointCommitted') {
       executor.onCheckpointCommitted(m as unknown as CheckpointCommitted);
-    } else if (m.type === 'lineage') {
-      port.postMessage({ type: 'reply', id: m.id, ok: true, result: lineageCounts(ssc.graph.createdStreams) });
+    } else if (m.type === 'stats') {
+      port.postMessage({ type: 'reply', id: m.id, ok: true, result: threadStats(ssc) });
     } else {
       void executor.handle(m as TaskRequest).then(({ reply, transfer }) => port.postMessage(reply, transfer));
     }
