@@ -1,5 +1,5 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { HashPartitioner, ReliableCheckpointRDD, ReplicatedRDDs, Time, WorkerRpc, reviveError, type RDD, type SerializedError, type WorkerReply, type WorkerTaskScheduler } from '@kindling/core';
+import { HashPartitioner, OwnedPartitionsRDD, ReliableCheckpointRDD, ReplicatedRDDs, Time, WorkerRpc, reviveError, type RDD, type SerializedError, type WorkerReply, type WorkerTaskScheduler } from '@kindling/core';
 import type { DStream } from '../dstream/dstream.ts';
 import type { DStreamGraph } from '../dstream/dstream-graph.ts';
 import type { JobSet } from '../scheduler/job-set.ts';
@@ -54,6 +54,11 @@ export interface BatchMessage {
   readonly generated: readonly (readonly [number, number])[];
   /** First batch only: the setup the workers copy. */
   readonly setup?: BatchSetup;
+  /**
+   * Receiver data: `[input stream index, batch time, partitions]` of the receiver streams' RDDs
+   * generated since the last batch, with only the partitions the addressed worker owns filled.
+   */
+  readonly blocks: readonly (readonly [number, number, readonly (readonly unknown[] | undefined)[]])[];
 }
 
 /**
@@ -124,6 +129,7 @@ export class GraphWorkerPool {
   taskScheduler: WorkerTaskScheduler | undefined;
   private roots: DStream<unknown>[] | undefined;
   private readonly sentInputs = new Map<number, Set<number>>();
+  private readonly sentBlocks = new Map<number, Set<number>>();
   private graph: DStreamGraph | undefined;
 
   private constructor(readonly workers: readonly Worker[], readonly rpc: WorkerRpc, private readonly graphStreams: ReadonlySet<string>) {}
@@ -225,8 +231,9 @@ export class GraphWorkerPool {
       }
       for (const t of sent) if (!s.assignedInputs().has(t)) sent.delete(t);
     });
-    const message: BatchMessage = { type: 'batch', time, zeroTime: graph.zeroTime!.milliseconds, startTime: graph.startTime!.milliseconds, inputs, generated, setup };
+    const blocks = this.receivedBlocks(graph);
     for (let w = 0; w < this.workers.length; w++) {
+      const message: BatchMessage = { type: 'batch', time, zeroTime: graph.zeroTime!.milliseconds, startTime: graph.startTime!.milliseconds, inputs, generated, setup, blocks: blocks[w]! };
       const check = this.rpc.request(w, message as unknown as Record<string, unknown>).then((reply) => this.compare(jobSet, w, lines, reply));
       const tracked: Promise<void> = check.then(
         () => { this.checks.delete(tracked); },
@@ -237,6 +244,33 @@ export class GraphWorkerPool {
       );
       this.checks.add(tracked);
     }
+  }
+
+  /**
+   * Per worker, the receiver blocks of the partitions it owns (partition `p` -> worker
+   * `p mod N`) of every receiver stream RDD generated since the last batch: the receivers run
+   * here, and each block goes to its owner only.
+   */
+  private receivedBlocks(graph: DStreamGraph): [number, number, (readonly unknown[] | undefined)[]][][] {
+    const n = this.workers.length;
+    const out: [number, number, (readonly unknown[] | undefined)[]][][] = Array.from({ length: n }, () => []);
+    graph.inputStreams.forEach((s, i) => {
+      if (!(s instanceof dstreamClasses.ReceiverInputDStream)) return;
+      let sent = this.sentBlocks.get(i);
+      if (sent === undefined) this.sentBlocks.set(i, (sent = new Set()));
+      for (const [t, rdd] of s.generatedRDDs) {
+        if (sent.has(t) || !(rdd instanceof OwnedPartitionsRDD)) continue;
+        sent.add(t);
+        const parts = rdd.getNumPartitions();
+        for (let w = 0; w < n; w++) {
+          const mine = new Array<readonly unknown[] | undefined>(parts).fill(undefined);
+          for (let p = w; p < parts; p += n) mine[p] = rdd.compute(p) as readonly unknown[];
+          out[w]!.push([i, t, mine]);
+        }
+      }
+      for (const t of sent) if (!s.generatedRDDs.has(t)) sent.delete(t);
+    });
+    return out;
   }
 
   private compare(jobSet: JobSet, worker: number, lines: readonly string[], reply: WorkerReply): void {

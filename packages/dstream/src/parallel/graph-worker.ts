@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { HashPartitioner, Milliseconds, ReliableCheckpointRDD, ReplicatedRDDs, SparkConf, StorageLevel, Time, WorkerExecutor, serializeError } from '@kindling/core';
 import type { CheckpointCommitted, PeerMessage, RDD, TaskRequest } from '@kindling/core';
 import { StreamingContext } from '../index.ts';
-import type { DStream } from '../index.ts';
+import type { DStream, ReceiverInputDStream } from '../index.ts';
 import { planSharedRDDs } from '../scheduler/shared-rdd-planner.ts';
 import { trackAccumulators } from './accumulator-tracker.ts';
 import type { BatchMessage, GraphWorkerData } from './graph-worker-pool.ts';
@@ -56,6 +56,7 @@ async function main(): Promise<void> {
       }
     }
     for (const [i, t, d] of m.inputs) graph.inputStreams[i]!.restoreAssignedInputs([[t, d as never]]);
+    for (const [i, t, parts] of m.blocks) (graph.inputStreams[i] as ReceiverInputDStream<unknown>).acceptBlocks(t, parts as (readonly unknown[] | undefined)[]);
     const rdds: RDD<unknown>[] = [];
     for (const [i, t] of m.generated) {
       const rdd = roots[i]!.getOrCompute(new Time(t));
