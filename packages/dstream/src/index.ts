@@ -48,6 +48,8 @@ export {
   maxMessagesPerPartition,
   inputInfoDescription,
 } from './internal.ts';
+export { ExchangeRDD, StaticPartitionOwnership, GroupPlanError, RepartitionWaitAbortedError } from './internal.ts';
+export type { RepartitionLog, RepartitionLogProvider, RepartitionBatch, PartitionOwnership, ExchangeRDDOptions } from './internal.ts';
 export type {
   LogSource,
   LogOffsetBounds,

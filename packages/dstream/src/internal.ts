@@ -54,6 +54,12 @@ export * from './input/log/per-partition-config.ts';
 export * from './input/log/max-messages-per-partition.ts';
 export * from './input/log/log-rdd.ts';
 export * from './input/log/log-input-dstream.ts';
+// --- several instances: repartition logs ---
+export * from './exchange/repartition-log.ts';
+export * from './exchange/partition-ownership.ts';
+export * from './exchange/repartition-wait-aborted-error.ts';
+export * from './exchange/group-plan-error.ts';
+export * from './exchange/exchange-rdd.ts';
 export * from './output/batch-output.ts';
 export * from './scheduler/batch-info.ts';
 export * from './scheduler/output-operation-info.ts';
