@@ -32,6 +32,7 @@ export class WorkerExecutor {
   private readonly fetches = new Map<number, { resolve: (b: readonly (EncodedBlock | undefined)[]) => void; reject: (e: Error) => void }>();
   /** Tasks run so far (the driver's tests check that work really happened here). */
   tasksRun = 0;
+  private readonly startedLoop = performance.eventLoopUtilization();
 
   constructor(
     readonly rank: number,
@@ -47,11 +48,14 @@ export class WorkerExecutor {
     const before = this.tasksRun;
     try {
       const result = request.type === 'evaluate' ? await this.evaluate(request, transfer) : await this.shuffleMap(request, transfer);
-      return { reply: { type: 'reply', id: request.id, ok: true, result, accumulators: this.drainAccumulators(), tasks: this.tasksRun - before }, transfer };
+      return { reply: { type: 'reply', id: request.id, ok: true, result, accumulators: this.drainAccumulators(), tasks: this.tasksRun - before, activeMs: this.activeMs() }, transfer };
     } catch (e) {
-      return { reply: { type: 'reply', id: request.id, ok: false, error: serializeError(e), accumulators: this.drainAccumulators(), tasks: this.tasksRun - before }, transfer: [] };
+      return { reply: { type: 'reply', id: request.id, ok: false, error: serializeError(e), accumulators: this.drainAccumulators(), tasks: this.tasksRun - before, activeMs: this.activeMs() }, transfer: [] };
     }
   }
+
+  /** Time this thread's event loop spent running code (not waiting) since this executor was created, in ms. */
+  private activeMs(): number { return performance.eventLoopUtilization(this.startedLoop).active; }
 
   /** Handles a message from worker `from`. */
   onPeerMessage(message: PeerMessage): void {

@@ -23,6 +23,11 @@ export interface WorkerTaskCounts {
   driver: number;
   /** Stages sent to the workers. */
   remoteStages: number;
+  /**
+   * Each worker thread's event-loop active time since it built its graph (ms), as of its latest reply:
+   * with the driver's own `performance.eventLoopUtilization()`, how busy each thread was.
+   */
+  readonly workerActiveMs: number[];
 }
 
 /** The driver's partitions gathered from the workers, read before computing. */
@@ -62,7 +67,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
     private readonly beforeRemoteStage: () => Promise<void>,
     private readonly onStop: () => void,
   ) {
-    this.counts = { perWorker: new Array<number>(rpc.size).fill(0), driver: 0, remoteStages: 0 };
+    this.counts = { perWorker: new Array<number>(rpc.size).fill(0), driver: 0, remoteStages: 0, workerActiveMs: new Array<number>(rpc.size).fill(0) };
   }
 
   async runTasks<R>(tasks: readonly Task<R>[]): Promise<R[]> {
@@ -91,6 +96,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
       const r = replies[i]!;
       for (const [index, sum, count] of r.accumulators ?? []) this.accumulators[index]?.addDelta(sum, count);
       this.counts.perWorker[workers[i]!]! += r.tasks ?? 0;
+      if (r.activeMs !== undefined) this.counts.workerActiveMs[workers[i]!] = r.activeMs;
     }
     // The first worker's own error, not a peer's "a peer failed".
     const failed = replies.map((r, i) => [r, workers[i]!] as const).filter(([r]) => !r.ok);
