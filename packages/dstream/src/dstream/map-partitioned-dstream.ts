@@ -8,7 +8,8 @@ export class MapPartitionedDStream<T, U> extends DStream<U> {
   constructor(
     private readonly parent: DStream<T>,
     private readonly f: (part: Iterable<T>) => Iterable<U>,
-    private readonly preservePartitioning: boolean,
+    /** Whether `f` keeps keys in their partitions. */
+    readonly preservePartitioning: boolean,
   ) { super(parent.ssc); }
   get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
   get slideDuration(): Duration { return this.parent.slideDuration; }

@@ -34,7 +34,8 @@ export class ReducedWindowedDStream<K, V> extends DStream<[K, V]> {
     private readonly filterFunc: ((kv: [K, V]) => boolean) | undefined,
     readonly windowDuration: Duration,
     private readonly slide: Duration,
-    private readonly partitioner: Partitioner,
+    /** Where keys live. */
+    readonly partitioner: Partitioner,
   ) {
     super(parent.ssc);
     checkWindowDurations(this, parent, windowDuration, slide);

@@ -1,5 +1,6 @@
 import { HashPartitioner, StorageLevel } from '@kindling/core';
 import type { Duration, Partitioner, RDD, Time } from '@kindling/core';
+import type { Exchange } from '../exchange/exchange.ts';
 import { DStream } from '../dstream/dstream.ts';
 import { dstreamClasses } from '../dstream/registry.ts';
 import type { MapWithStateRecord } from './map-with-state-record.ts';
@@ -32,6 +33,13 @@ export class InternalMapWithStateDStream<K, V, S, M> extends DStream<MapWithStat
     this.storageLevel = StorageLevel.MEMORY_ONLY;
   }
 
+  #exchange: Exchange | undefined;
+
+  /** Whether the spec gives an initial state RDD. @internal */
+  get hasInitialState(): boolean { return this.spec.getInitialStateRDD() !== undefined; }
+  /** Routes each batch's records through a repartition log (several instances; set by the group plan). @internal */
+  routeThrough(exchange: Exchange): void { this.#exchange = exchange; }
+
   get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
   get slideDuration(): Duration { return this.parent.slideDuration; }
 
@@ -42,7 +50,8 @@ export class InternalMapWithStateDStream<K, V, S, M> extends DStream<MapWithStat
 
   compute(validTime: Time): RDD<MapWithStateRecord<K, S, M>> | undefined {
     const previous = this.getOrCompute(validTime.minus(this.slideDuration));
-    const data = this.parent.getOrCompute(validTime);
+    const raw = this.parent.getOrCompute(validTime);
+    const data = raw !== undefined && this.#exchange !== undefined ? this.#exchange.rdd<[K, V]>(raw, validTime) : raw;
     const timeout = this.spec.getTimeoutInterval();
     return new MapWithStateRDD<K, V, S, M>({
       sc: this.ssc.sparkContext,
