@@ -21,7 +21,7 @@ export function wordCountKindling(inverse: boolean): SystemModule<TextInput> {
         : pairs.reduceByKeyAndWindow((a, b) => a + b, Seconds(input.window), Seconds(1));
       windowed.foreachRDD(async (rdd, time) => ctx.emit(time.milliseconds / 1000 - 1, await rdd.collect()));
       if (inverse) ssc.checkpoint(join(ctx.outDir, 'checkpoint'));
-      await runBatches(ssc, queue, input.batches);
+      await runBatches(ssc, queue, input.batches, ctx);
     },
   };
 }
