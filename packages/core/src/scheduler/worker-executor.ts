@@ -38,6 +38,7 @@ export class WorkerExecutor {
   tasksRun = 0;
   /** Checkpoint part files written so far. */
   checkpointPartsWritten = 0;
+  private readonly startedLoop = performance.eventLoopUtilization();
 
   constructor(
     readonly rank: number,
@@ -57,9 +58,9 @@ export class WorkerExecutor {
         request.type === 'evaluate' ? await this.evaluate(request, transfer)
         : request.type === 'shuffleMap' ? await this.shuffleMap(request, transfer)
         : await this.writeCheckpointParts(request);
-      return { reply: { type: 'reply', id: request.id, ok: true, result, accumulators: this.drainAccumulators(), tasks: this.tasksRun - before, checkpointParts: this.checkpointPartsWritten - partsBefore }, transfer };
+      return { reply: { type: 'reply', id: request.id, ok: true, result, accumulators: this.drainAccumulators(), tasks: this.tasksRun - before, checkpointParts: this.checkpointPartsWritten - partsBefore, activeMs: this.activeMs() }, transfer };
     } catch (e) {
-      return { reply: { type: 'reply', id: request.id, ok: false, error: serializeError(e), accumulators: this.drainAccumulators(), tasks: this.tasksRun - before, checkpointParts: this.checkpointPartsWritten - partsBefore }, transfer: [] };
+      return { reply: { type: 'reply', id: request.id, ok: false, error: serializeError(e), accumulators: this.drainAccumulators(), tasks: this.tasksRun - before, checkpointParts: this.checkpointPartsWritten - partsBefore, activeMs: this.activeMs() }, transfer: [] };
     }
   }
 
@@ -73,6 +74,9 @@ export class WorkerExecutor {
     const data = rdd.checkpointData ?? (rdd.checkpointData = new RDDCheckpointData(rdd));
     data.adopt(m.path, m.checksums);
   }
+
+  /** Time this thread's event loop spent running code (not waiting) since this executor was created, in ms. */
+  private activeMs(): number { return performance.eventLoopUtilization(this.startedLoop).active; }
 
   /** Handles a message from worker `from`. */
   onPeerMessage(message: PeerMessage): void {

@@ -97,6 +97,8 @@ export interface WorkerReply {
   readonly accumulators?: readonly (readonly [number, number, number])[];
   /** Tasks run for this request. */
   readonly tasks?: number;
+  /** The worker thread's event-loop active time since its executor was created (after it built the graph), in ms, when it replied. */
+  readonly activeMs?: number;
   /** Checkpoint part files written for this request. */
   readonly checkpointParts?: number;
 }
