@@ -47,6 +47,10 @@ export {
   topicPartitionKey,
   maxMessagesPerPartition,
   inputInfoDescription,
+  NotCoPartitionedError,
+  checkGroupGraph,
+  verifyKeyPlacement,
+  groupRuntimeOf,
 } from './internal.ts';
 export type {
   LogSource,
@@ -61,6 +65,16 @@ export type {
   CanCommitOffsets,
   CommittedOffset,
   OffsetCommitCallback,
+  PartitionOwnership,
+  GroupGrid,
+  PartitionBatch,
+  AcquiredPartition,
+  StateDelta,
+  PartitionCommit,
+  CommitOutcome,
+  GroupRuntime,
+  GroupBatchPlan,
+  OwnedPartitionBatch,
 } from './internal.ts';
 export { State, StateSpec, MapWithStateDStream } from './internal.ts';
 export { StreamingContext, StreamingConf, DEFAULT_MAX_LINE_LENGTH } from './internal.ts';

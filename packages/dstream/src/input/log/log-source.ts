@@ -1,5 +1,6 @@
 import type { OffsetRangeDescription } from '../batch-input-description.ts';
 import type { CommittedOffset } from './can-commit-offsets.ts';
+import type { PartitionOwnership } from './partition-ownership.ts';
 import type { TopicPartition } from './topic-partition.ts';
 
 /** What a log holds of one partition: offsets `[earliest, latest)`. */
@@ -50,4 +51,10 @@ export interface LogSource<R> {
   committed(groupId: string, partitions: readonly TopicPartition[]): Promise<(number | undefined)[]>;
   /** Commits a group's offsets (visible to the log's own tools, e.g. `XINFO GROUPS`). */
   commit(request: LogCommitRequest): Promise<void>;
+  /**
+   * Group mode (`spark.kindling.group.enabled`): the coordination of `groupId`'s instances in
+   * this log's store, called once the source is open. Absent when the adapter has no group
+   * mode (the stream then refuses to start in group mode).
+   */
+  ownership?(groupId: string): PartitionOwnership;
 }
