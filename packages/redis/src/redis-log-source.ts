@@ -1,8 +1,9 @@
-import type { LogCommitRequest, LogOffsetBounds, LogSource, OffsetRangeDescription, PartitionOwnership, TopicPartition } from '@kindling/dstream';
+import type { LogCommitRequest, LogOffsetBounds, LogSource, OffsetRangeDescription, PartitionLeases, RepartitionLog, TopicPartition } from '@kindling/dstream';
 import { ConsumerRecord } from './consumer-record.ts';
 import { closeRedis, connectRedis, isNoSuchKey, replyFields, type RedisClient } from './redis-connection.ts';
 import { commitGroupOffsets } from './redis-group-offsets.ts';
-import { RedisPartitionOwnership } from './redis-partition-ownership.ts';
+import { RedisPartitionLeases } from './redis-partition-leases.ts';
+import { RedisRepartitionLog } from './redis-repartition-log.ts';
 import { redactedUrl } from './redis-url.ts';
 import { entryId, offsetOfId, sequenceOfId, streamKey, TOPICS_KEY } from './topic-layout.ts';
 
@@ -105,9 +106,14 @@ export class RedisLogSource implements LogSource<ConsumerRecord> {
     return this.call(`Committing offsets of group ${request.groupId}`, () => commitGroupOffsets(this.client, request.groupId, request.offsets, this.#groups));
   }
 
-  /** Group mode's leases, epochs and fenced commits in this Redis (see `RedisPartitionOwnership`). */
-  ownership(groupId: string): PartitionOwnership {
-    return new RedisPartitionOwnership(() => this.client, groupId);
+  /** A repartition log on this server (streams `<name>-<j>`), sharing this source's connection. */
+  repartitionLog(name: string, partitions: number): RepartitionLog {
+    return new RedisRepartitionLog(() => this.client, name, partitions, this.location);
+  }
+
+  /** Group mode's leases, epochs and fenced commits in this Redis (see `RedisPartitionLeases`). */
+  ownership(groupId: string): PartitionLeases {
+    return new RedisPartitionLeases(() => this.client, groupId);
   }
 }
 

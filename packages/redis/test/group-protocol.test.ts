@@ -1,4 +1,4 @@
-// Group mode's protocol against a real Redis, step by step (RedisPartitionOwnership: the leases,
+// Group mode's protocol against a real Redis, step by step (RedisPartitionLeases: the leases,
 // epochs, descriptions and the fenced commit script), and what start() refuses: a batch
 // interval other than the group's, a graph that is not co-partitioned with the log, and keys
 // that are not where the producer put them.
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisLogSource, RedisStreamsAdmin, RedisStreamsProducer, RedisStreamsUtils, type ConsumerRecord } from '../src/index.ts';
 import { startChild } from '../../dstream/test/support/child-process.ts';
-import type { GroupPipelineArgs } from './support/group-pipeline.ts';
+import type { GroupPipelineArgs } from './support/lease-group-pipeline.ts';
 import { startRedisServer, type RedisServer } from './support/redis-server.ts';
 
 let server: RedisServer;
@@ -26,7 +26,7 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-describe('RedisPartitionOwnership', () => {
+describe('RedisPartitionLeases', () => {
   it('leases with epochs, fenced descriptions and the commit answers OK, ALREADY, FENCED, OFFSET_MISMATCH', async () => {
     const a = new RedisLogSource(server.url);
     const b = new RedisLogSource(server.url);
@@ -106,7 +106,7 @@ describe('start() in group mode', () => {
       url: server.url, topic: 'grid', group: 'grid-app', outDir: join(root, 'grid-out'), checkpointDir: join(root, 'grid-cp'),
       batchMs: 500, leaseMs: 3000, partitions: 4, slowMs: 0, stopFile: join(root, 'grid-stop'),
     };
-    const first = startChild('packages/redis/test/support/group-pipeline.ts', args, 180_000);
+    const first = startChild('packages/redis/test/support/lease-group-pipeline.ts', args, 180_000);
     const end = Date.now() + 120_000;
     while (!/started /.test(first.output())) {
       if (Date.now() > end) throw new Error(`the first instance did not start:\n${first.output()}`);

@@ -1,58 +1,75 @@
-// One instance of a group-mode application on Redis Streams, run as a child process by
-// group-mode.test.ts (several at once, in the style of the SIGKILL harness): it reads a
-// 4-partition topic of keyed records in group mode (spark.kindling.group.enabled) on the
-// system clock, and writes
-//   events-<t>/part-<p>  one line "<key> <id>" per record (stateless),
-//   totals-<t>/part-<p>  the running sum per key (updateStateByKey by the log's partitioner),
-// with a slow output between the two (so a kill from outside can land mid-batch). It prints
-// "output <t> <n>" when that slow output starts on a non-empty batch, "owned <t> <p,...>"
-// after each batch, and stops gracefully ("done") once the file args.stopFile exists.
-import { HashPartitioner, Milliseconds, SparkConf } from '@kindling/core';
-import { ConsumerStrategies, LocationStrategies, StreamingContext } from '@kindling/dstream';
-import { existsSync } from 'node:fs';
+// One instance of a re-keying application on Redis Streams, run as a child process by
+// repartition.test.ts: word counts per batch (reduceByKey into 3 partitions, not the topic's
+// 4), running totals (updateStateByKey into 2 partitions), word-length counts over a 3 s window
+// (reduceByKeyAndWindow with inverse), the number of words per batch (count(): a one-partition
+// stage) and the batch's top 3 words (repartition(1) then sortBy). With `instances` > 0 it
+// runs in group mode as instance `instance` of that many (a fixed split of the partitions);
+// with 0, alone. Each output writes what this instance computed, as JSON, to
+// `<outDir>/<output>-<batch ms>-<instance>.json`, on a manual clock of 1 s batches.
+import { ManualClock, SparkConf } from '@kindling/core';
+import { ConsumerStrategies, LocationStrategies, Seconds, StreamingContext, type DStream } from '@kindling/dstream';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RedisStreamsUtils, type ConsumerRecord } from '../../src/index.ts';
+import { RATE } from './group-feed.ts';
 
 export interface GroupPipelineArgs {
   url: string;
   topic: string;
-  group: string;
-  outDir: string;
   checkpointDir: string;
-  batchMs: number;
-  leaseMs: number;
-  partitions: number;
-  /** Sleep this long in the middle output of every non-empty batch. */
-  slowMs: number;
-  stopFile: string;
+  outDir: string;
+  batches: number;
+  instance: number;
+  /** 0: one instance, no group mode. */
+  instances: number;
+  appName: string;
 }
 
 const args = JSON.parse(process.argv[2]!) as GroupPipelineArgs;
+const add = (a: number, b: number): number => a + b;
+const sub = (a: number, b: number): number => a - b;
+
+function save<T>(stream: DStream<T>, name: string): void {
+  stream.foreachRDD(async (rdd, time) => {
+    const rows = await rdd.collect();
+    writeFileSync(join(args.outDir, `${name}-${time.milliseconds}-${args.instance}.json`), JSON.stringify(rows));
+  });
+}
 
 async function main(): Promise<void> {
-  const conf = new SparkConf().setMaster('local[2]').setAppName('group-mode')
-    .set('spark.kindling.group.enabled', 'true')
-    .set('spark.kindling.group.leaseTimeout', `${args.leaseMs}ms`);
-  const ssc = new StreamingContext(conf, Milliseconds(args.batchMs));
+  mkdirSync(args.outDir, { recursive: true });
+  const conf = new SparkConf().setMaster('local[2]').setAppName(args.appName)
+    .set('spark.streaming.clock', 'manual')
+    .set('spark.streaming.kafka.maxRatePerPartition', String(RATE));
+  if (args.instances > 0) {
+    conf.set('spark.kindling.group.enabled', 'true')
+      .set('spark.kindling.group.instances', String(args.instances))
+      .set('spark.kindling.group.instance', String(args.instance));
+  }
+  const ssc = new StreamingContext(conf, Seconds(1));
   ssc.checkpoint(args.checkpointDir);
-  const records = RedisStreamsUtils.createDirectStream(ssc, LocationStrategies.PreferConsistent,
-    ConsumerStrategies.Subscribe([args.topic], { 'redis.url': args.url, 'group.id': args.group, 'auto.offset.reset': 'earliest' }));
-  records.map((r: ConsumerRecord) => `${r.key()} ${r.value()}`).saveAsTextFiles(join(args.outDir, 'events'));
-  records.foreachRDD(async (rdd, time) => {
-    const n = await rdd.count();
-    if (n === 0) return;
-    process.stdout.write(`output ${time.milliseconds} ${n}\n`);
-    await new Promise((r) => setTimeout(r, args.slowMs));
+  const messages = RedisStreamsUtils.createDirectStream(ssc, LocationStrategies.PreferConsistent,
+    ConsumerStrategies.Subscribe([args.topic], { 'redis.url': args.url, 'group.id': args.appName, 'auto.offset.reset': 'earliest' }));
+  const words = messages.flatMap((r: ConsumerRecord) => r.value().split(' ')).setName('words');
+  const pairs = words.map((w) => [w, 1] as [string, number]).setName('pairs');
+  const counts = pairs.reduceByKey(add, 3).setName('counts');
+  const totals = pairs.updateStateByKey((values: number[], total: number | undefined) => values.reduce(add, total ?? 0), 2).setName('totals');
+  const lengths = words.map((w) => [w.length, 1] as [number, number]).setName('lengths')
+    .reduceByKeyAndWindow(add, sub, Seconds(3), Seconds(1), 2, (kv) => kv[1] !== 0).setName('lengthWindow');
+  const wordCount = words.count().setName('wordCount');
+  const top = counts.repartition(1).setName('countsInOne')
+    .transform((rdd) => rdd.sortBy((kv) => `${String(1e6 - kv[1]).padStart(8, '0')} ${kv[0]}`, true, 1)).setName('top');
+  save(counts, 'counts');
+  save(totals, 'totals');
+  save(lengths, 'lengths');
+  save(wordCount, 'count');
+  top.foreachRDD(async (rdd, time) => {
+    const first = await rdd.take(3);
+    writeFileSync(join(args.outDir, `top-${time.milliseconds}-${args.instance}.json`), JSON.stringify(first));
   });
-  const pairs = records.map((r: ConsumerRecord) => [r.key()!, Number(r.value()) % 10 + 1] as [string, number]);
-  const totals = pairs.updateStateByKey((values: number[], total: number | undefined) => values.reduce((a, b) => a + b, total ?? 0), new HashPartitioner(args.partitions));
-  totals.saveAsTextFiles(join(args.outDir, 'totals'));
-  ssc.addStreamingListener({
-    onBatchCompleted: (e) => process.stdout.write(`owned ${e.batchInfo.batchTime.milliseconds} ${records.ownedPartitions.join(',')}\n`),
-  });
+  const clock = ssc.clock as ManualClock;
   await ssc.start();
-  process.stdout.write(`started ${records.memberId}\n`);
-  while (!existsSync(args.stopFile)) await new Promise((r) => setTimeout(r, 100));
+  for (let k = 1; k <= args.batches; k++) await clock.advance(1000);
   await ssc.stop(true, true);
   process.stdout.write('done\n');
 }
