@@ -169,6 +169,7 @@ async function expectExactlyOnce(s: Scenario): Promise<void> {
     const where = new Map<string, string[]>();
     for (const [t, parts] of events.parts) for (const [p, text] of parts) for (const l of text.split('\n')) if (l !== '') where.set(l, [...(where.get(l) ?? []), `${t}/${p}`]);
     for (const [l, w] of where) if (w.length > 1) process.stderr.write(`DUP ${l} in ${w.join(' ')}\n`);
+    for (const c of children) process.stderr.write(`instance output:\n${c.output()}\n${stderrOf(c)}\n`);
   }
   expect(events.lines.slice().sort()).toEqual(want);
   expect(sorted(finalTotals(s.args.outDir))).toEqual(sorted(expectedTotals(s)));
