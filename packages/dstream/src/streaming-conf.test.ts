@@ -51,7 +51,7 @@ describe('StreamingConf', () => {
     expect([c.backpressure.enabled, c.backpressure.initialRate, c.backpressure.initialRateIfSet, c.backpressure.minRate]).toEqual([true, 300, 300, 7]);
     expect(c.logSourceRates).toEqual({ maxRatePerPartition: 40, minRatePerPartition: 0.5 });
     expect(c.uiRetainedBatches).toBe(25);
-    expect(c.group).toEqual({ enabled: true, instances: 3, instance: 2 });
+    expect(c.group).toEqual({ enabled: true, instances: 3, instance: 2, leaseTimeoutMs: 10_000 });
     expect([c.writeAheadLogRollingIntervalMs, c.maxLineLength, c.skipEmptyBatches]).toEqual([2000, 65_536, true]);
   });
 
