@@ -137,7 +137,7 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
     }
     this.#partitions = await this.discoverPartitions();
     // Lease group mode; a fixed split (spark.kindling.group.instances) is the group plan's (assignOwnership).
-    if (this.ssc.streamingConf.groupEnabled && this.ssc.sparkContext.getConf().getOption('spark.kindling.group.instances') === undefined) {
+    if (this.ssc.streamingConf.group.enabled && this.ssc.streamingConf.group.instances === undefined) {
       await this.startGroup();
       this.#started = true;
       return;
@@ -307,7 +307,7 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
       sc: this.ssc.sparkContext,
       topic: [...topics][0]!,
       numPartitions: n,
-      leaseMs: this.ssc.streamingConf.groupLeaseTimeoutMs,
+      leaseMs: this.ssc.streamingConf.group.leaseTimeoutMs,
       streamName: name,
       stateStreams: [...stateStreams].sort(),
       initialOffset: (p, bounds) => {
