@@ -74,6 +74,7 @@ export type {
   StateDelta,
   PartitionCommit,
   CommitOutcome,
+  DescribeOutcome,
   GroupRuntime,
   GroupBatchPlan,
   OwnedPartitionBatch,

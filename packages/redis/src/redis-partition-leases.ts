@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { AcquiredPartition, CommitOutcome, GroupGrid, PartitionBatch, PartitionCommit, PartitionLeases, TopicPartition } from '@kindling/dstream';
+import type { AcquiredPartition, CommitOutcome, DescribeOutcome, GroupGrid, PartitionBatch, PartitionCommit, PartitionLeases, TopicPartition } from '@kindling/dstream';
 import type { RedisClient } from './redis-connection.ts';
 import { commitGroupOffsets } from './redis-group-offsets.ts';
 
@@ -67,10 +67,20 @@ if cur and cur ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
 return 1`;
 
-/** KEYS: epoch, desc. ARGV: epoch, time, 'from:until'. The recorded range, or false when fenced. */
-const DESCRIBE = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return false end
-redis.call('HSETNX', KEYS[2], ARGV[2], ARGV[3])
-return redis.call('HGET', KEYS[2], ARGV[2])`;
+/**
+ * KEYS: epoch, desc, commit. ARGV: epoch, time, 'from:until'. {'RECORDED', range} (the range
+ * already recorded for that time, else the given one), {'FENCED'}, or {'STALE', after} when
+ * the time is not after the last committed batch and every recorded one (nothing recorded).
+ */
+const DESCRIBE = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {'FENCED'} end
+local cur = redis.call('HGET', KEYS[2], ARGV[2])
+if cur then return {'RECORDED', cur} end
+local time = tonumber(ARGV[2])
+local after = tonumber(redis.call('HGET', KEYS[3], 'batch') or '')
+for _, f in ipairs(redis.call('HKEYS', KEYS[2])) do local n = tonumber(f) if after == nil or n > after then after = n end end
+if after ~= nil and time <= after then return {'STALE', tostring(after)} end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+return {'RECORDED', ARGV[3]}`;
 
 /** KEYS: lease, epoch. ARGV: member, epoch. */
 const RELEASE = `if redis.call('GET', KEYS[2]) == ARGV[2] and redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
@@ -108,8 +118,10 @@ return {'OK', complete()}`;
 
 /**
  * Group mode on Redis ({@link PartitionLeases}): the keys of {@link groupKeys}, each step
- * one Lua script run with `EVAL` (atomic on the server, with the server's clock). The commit
- * refuses a stale epoch (`FENCED`), a gap or an overlap (`OFFSET_MISMATCH`), and answers
+ * one Lua script run with `EVAL` (atomic on the server, with the server's clock). Recording a
+ * batch refuses a stale epoch and a batch time not after the partition's last committed or
+ * recorded batch (`STALE`: an instance whose batch clock lags must not write records into an
+ * older folder than the one they belong to). The commit refuses a stale epoch (`FENCED`), a gap or an overlap (`OFFSET_MISMATCH`), and answers
  * `ALREADY` to the identical re-commit of a replayed batch; after it, the consumer group's
  * position (`XGROUP SETID`) follows for operators (not part of the atomic step).
  */
@@ -163,12 +175,15 @@ export class RedisPartitionLeases implements PartitionLeases {
     return Number(await this.eval(RENEW, [k.lease, k.epoch], [this.memberId, epoch, this.#leaseMs])) === 1;
   }
 
-  async describe(tp: TopicPartition, epoch: number, batch: PartitionBatch): Promise<PartitionBatch | undefined> {
+  async describe(tp: TopicPartition, epoch: number, batch: PartitionBatch): Promise<DescribeOutcome> {
     const k = this.#keys.partition(tp);
-    const r = await this.eval(DESCRIBE, [k.epoch, k.desc], [epoch, batch.time, `${batch.fromOffset}:${batch.untilOffset}`]);
-    if (r === null || r === undefined) return undefined;
-    const [from, until] = String(r).split(':').map(Number) as [number, number];
-    return { time: batch.time, fromOffset: from, untilOffset: until };
+    const r = await this.eval(DESCRIBE, [k.epoch, k.desc, k.commit], [epoch, batch.time, `${batch.fromOffset}:${batch.untilOffset}`]) as string[];
+    const status = String(r[0]);
+    if (status === 'FENCED') return { status };
+    if (status === 'STALE') return { status, after: Number(r[1]) };
+    if (status !== 'RECORDED') throw new Error(`unexpected describe reply ${JSON.stringify(r)}`);
+    const [from, until] = String(r[1]).split(':').map(Number) as [number, number];
+    return { status, batch: { time: batch.time, fromOffset: from, untilOffset: until } };
   }
 
   async loadState(tp: TopicPartition, stream: string): Promise<(readonly [string, string])[]> {

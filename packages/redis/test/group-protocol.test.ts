@@ -2,13 +2,17 @@
 // epochs, descriptions and the fenced commit script), and what start() refuses: a batch
 // interval other than the group's, a graph that is not co-partitioned with the log, and keys
 // that are not where the producer put them.
-import { HashPartitioner, Milliseconds, SparkConf } from '@kindling/core';
+import { HashPartitioner, Milliseconds, SparkConf, SparkContext } from '@kindling/core';
 import { ConsumerStrategies, LocationStrategies, NotCoPartitionedError, StreamingContext } from '@kindling/dstream';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisLogSource, RedisStreamsAdmin, RedisStreamsProducer, RedisStreamsUtils, type ConsumerRecord } from '../src/index.ts';
+import { createClient } from 'redis';
+import { groupKeys, RedisLogSource, RedisStreamsAdmin, RedisStreamsProducer, RedisStreamsUtils, type ConsumerRecord } from '../src/index.ts';
+import { redisClientOptions } from '../src/redis-url.ts';
+// The engine side of group mode (internal): driven batch by batch below, against a real Redis.
+import { GroupCoordinator } from '../../dstream/src/group/group-coordinator.ts';
 import { startChild } from '../../dstream/test/support/child-process.ts';
 import type { GroupPipelineArgs } from './support/lease-group-pipeline.ts';
 import { startRedisServer, type RedisServer } from './support/redis-server.ts';
@@ -45,15 +49,15 @@ describe('RedisPartitionLeases', () => {
       expect(first).toEqual({ epoch: 1, next: undefined, lastBatch: undefined, pending: [] });
       expect(await ob.acquire(tp), 'held by a live lease').toBeUndefined();
       // Recorded before outputs; a second description of the same batch returns the first.
-      expect(await oa.describe(tp, 1, { time: 1500, fromOffset: 0, untilOffset: 10 })).toEqual({ time: 1500, fromOffset: 0, untilOffset: 10 });
-      expect(await oa.describe(tp, 1, { time: 1500, fromOffset: 0, untilOffset: 12 })).toEqual({ time: 1500, fromOffset: 0, untilOffset: 10 });
+      expect(await oa.describe(tp, 1, { time: 1500, fromOffset: 0, untilOffset: 10 })).toEqual({ status: 'RECORDED', batch: { time: 1500, fromOffset: 0, untilOffset: 10 } });
+      expect(await oa.describe(tp, 1, { time: 1500, fromOffset: 0, untilOffset: 12 })).toEqual({ status: 'RECORDED', batch: { time: 1500, fromOffset: 0, untilOffset: 10 } });
       const state = [{ stream: 's', set: [['"k"', '3'] as const], removed: [] }];
       expect(await oa.commit({ ...tp, epoch: 1, time: 1500, fromOffset: 0, untilOffset: 10, state })).toEqual({ status: 'OK', completeUpTo: undefined });
       expect(await oa.commit({ ...tp, epoch: 1, time: 1500, fromOffset: 0, untilOffset: 10, state })).toEqual({ status: 'ALREADY', completeUpTo: undefined });
       expect(await oa.commit({ ...tp, epoch: 1, time: 2000, fromOffset: 12, untilOffset: 15, state: [] })).toEqual({ status: 'OFFSET_MISMATCH', expected: 10 });
       expect(await oa.commit({ ...tp, epoch: 1, time: 1500, fromOffset: 10, untilOffset: 15, state: [] }), 'a batch time that does not advance').toEqual({ status: 'OFFSET_MISMATCH', expected: 10 });
       // Batch 2000 recorded, then the owner goes silent: its lease expires, B takes over.
-      expect(await oa.describe(tp, 1, { time: 2000, fromOffset: 10, untilOffset: 14 })).toEqual({ time: 2000, fromOffset: 10, untilOffset: 14 });
+      expect(await oa.describe(tp, 1, { time: 2000, fromOffset: 10, untilOffset: 14 })).toEqual({ status: 'RECORDED', batch: { time: 2000, fromOffset: 10, untilOffset: 14 } });
       let taken;
       const end = Date.now() + 60_000;
       while ((taken = await ob.acquire(tp)) === undefined) {
@@ -64,7 +68,7 @@ describe('RedisPartitionLeases', () => {
       expect(await ob.loadState(tp, 's')).toEqual([['"k"', '3']]);
       // The former owner is fenced everywhere.
       expect(await oa.renew(tp, 1)).toBe(false);
-      expect(await oa.describe(tp, 1, { time: 2500, fromOffset: 14, untilOffset: 20 })).toBeUndefined();
+      expect(await oa.describe(tp, 1, { time: 2500, fromOffset: 14, untilOffset: 20 })).toEqual({ status: 'FENCED' });
       expect(await oa.commit({ ...tp, epoch: 1, time: 2000, fromOffset: 10, untilOffset: 14, state: [] })).toEqual({ status: 'FENCED', epoch: 2 });
       // The new owner re-runs the recorded batch and commits it; the state delta removes k.
       expect(await ob.commit({ ...tp, epoch: 2, time: 2000, fromOffset: 10, untilOffset: 14, state: [{ stream: 's', set: [['"j"', '1']], removed: ['"k"'] }] })).toEqual({ status: 'OK', completeUpTo: undefined });
@@ -82,6 +86,93 @@ describe('RedisPartitionLeases', () => {
       await b.close();
     }
   }, 120_000);
+
+  // The SIGSTOP race of group-mode.test.ts, step by step: a resumed instance generates the batch
+  // times it missed while paused, and its batch clock lags the group's. Taking a partition
+  // back then, it used to record a new batch at such a past time, write the records' part file
+  // into that older folder, have its commit refused (the time does not advance) and leave the
+  // copy behind, next to the one the next owner wrote in a current folder.
+  it('refuses to record a batch time that is not after the partition\'s last committed or recorded batch (STALE)', async () => {
+    const a = new RedisLogSource(server.url);
+    await a.open();
+    try {
+      const oa = a.ownership('stale');
+      await oa.join({ zeroTime: 400, batchMs: 400, partitions: ['t-0'] }, 5000);
+      const tp = { topic: 't', partition: 0 };
+      const { epoch } = (await oa.acquire(tp))!;
+      expect(await oa.describe(tp, epoch, { time: 2000, fromOffset: 0, untilOffset: 10 })).toEqual({ status: 'RECORDED', batch: { time: 2000, fromOffset: 0, untilOffset: 10 } });
+      expect(await oa.commit({ ...tp, epoch, time: 2000, fromOffset: 0, untilOffset: 10, state: [] })).toEqual({ status: 'OK', completeUpTo: 2000 });
+      // Not after the last commit: nothing recorded.
+      expect(await oa.describe(tp, epoch, { time: 2000, fromOffset: 10, untilOffset: 16 })).toEqual({ status: 'STALE', after: 2000 });
+      expect(await oa.describe(tp, epoch, { time: 1600, fromOffset: 10, untilOffset: 16 })).toEqual({ status: 'STALE', after: 2000 });
+      // Not after a recorded, uncommitted batch either (its range comes first in the log).
+      expect(await oa.describe(tp, epoch, { time: 2800, fromOffset: 10, untilOffset: 14 })).toEqual({ status: 'RECORDED', batch: { time: 2800, fromOffset: 10, untilOffset: 14 } });
+      expect(await oa.describe(tp, epoch, { time: 2400, fromOffset: 10, untilOffset: 16 })).toEqual({ status: 'STALE', after: 2800 });
+      // The recorded batch itself is still answered as recorded (a replay), and goes on after it.
+      expect(await oa.describe(tp, epoch, { time: 2800, fromOffset: 10, untilOffset: 20 })).toEqual({ status: 'RECORDED', batch: { time: 2800, fromOffset: 10, untilOffset: 14 } });
+      expect(await oa.describe(tp, epoch, { time: 3200, fromOffset: 14, untilOffset: 20 })).toEqual({ status: 'RECORDED', batch: { time: 3200, fromOffset: 14, untilOffset: 20 } });
+      // The epoch is checked first.
+      expect(await oa.describe(tp, epoch + 1, { time: 1600, fromOffset: 10, untilOffset: 16 })).toEqual({ status: 'FENCED' });
+      await oa.leave();
+    } finally {
+      await a.close();
+    }
+  }, 60_000);
+
+  it('a new owner whose batch clock lags the partition\'s batches re-runs the recorded one at its time and plans nothing new until its batches pass it', async () => {
+    const group = 'lagging';
+    const tp = { topic: 't', partition: 0 };
+    const grid = { zeroTime: 400, batchMs: 400, partitions: ['t-0'] };
+    const bounds = [{ earliest: 0, latest: 20 }];
+    const b = new RedisLogSource(server.url);
+    const a = new RedisLogSource(server.url);
+    const sc = new SparkContext(new SparkConf().setMaster('local[1]').setAppName('lagging-owner'));
+    const redis = createClient(redisClientOptions(server.url) as Parameters<typeof createClient>[0]);
+    await redis.connect();
+    await b.open();
+    await a.open();
+    try {
+      // B, in step with the clock: batch 2000 committed, batch 2400 recorded, then B is gone.
+      const ob = b.ownership(group);
+      await ob.join(grid, 5000);
+      const { epoch } = (await ob.acquire(tp))!;
+      await ob.describe(tp, epoch, { time: 2000, fromOffset: 0, untilOffset: 10 });
+      expect((await ob.commit({ ...tp, epoch, time: 2000, fromOffset: 0, untilOffset: 10, state: [] })).status).toBe('OK');
+      await ob.describe(tp, epoch, { time: 2400, fromOffset: 10, untilOffset: 14 });
+      await ob.release(tp, epoch);
+      await ob.leave();
+      // A takes the partition over while its own batches are still at 1200 ms (catching up).
+      const coordinator = new GroupCoordinator({
+        ownership: a.ownership(group), sc, topic: 't', numPartitions: 1, leaseMs: 5000, streamName: 'lagging stream',
+        stateStreams: [], initialOffset: () => 0, maxRecords: () => 1000,
+      });
+      await coordinator.join(grid);
+      const p1200 = await coordinator.prepare(1200, bounds);
+      expect(coordinator.ownedPartitions).toEqual([0]);
+      expect(p1200.owned.get(0)?.batch, 'the recorded batch re-runs at its own time').toEqual({ time: 2400, fromOffset: 10, untilOffset: 14 });
+      coordinator.batchDone(1200, true);
+      for (const t of [1600, 2000, 2400]) {
+        const plan = await coordinator.prepare(t, bounds);
+        expect(plan.owned.has(0), `batch ${t} ms is not after the partition's batch 2400 ms: nothing new for it`).toBe(false);
+        coordinator.batchDone(t, true);
+      }
+      // (2400 may still be there until the asynchronous commit of its re-run lands.)
+      const recorded = Object.keys(await redis.hGetAll(groupKeys(group).partition(tp).desc)).filter((t) => t !== '2400');
+      expect(recorded, 'no range recorded at a past batch time').toEqual([]);
+      const p2800 = await coordinator.prepare(2800, bounds);
+      expect(p2800.owned.get(0)?.batch).toEqual({ time: 2800, fromOffset: 14, untilOffset: 20 });
+      coordinator.batchDone(2800, true);
+      await coordinator.stop();
+      // Every record once, each range committed at a time after the one before.
+      const commit = await redis.hGetAll(groupKeys(group).partition(tp).commit);
+      expect({ next: commit.next, batch: commit.batch, from: commit.from }).toEqual({ next: '20', batch: '2800', from: '14' });
+    } finally {
+      await redis.quit().catch(() => undefined);
+      await a.close();
+      await b.close();
+      sc.stop();
+    }
+  }, 60_000);
 });
 
 function groupContext(batchMs: number): StreamingContext {

@@ -13,6 +13,15 @@ interface Owned {
   next: number;
   /** Recorded but uncommitted batches of a previous owner, re-run first. */
   readonly pending: PartitionBatch[];
+  /**
+   * New batches of the partition need a time after this one: its last committed batch, the
+   * previous owner's recorded batches, this instance's last recorded one. An instance whose
+   * batch clock lags (catching up after a pause, or a slow generator) plans nothing new for
+   * the partition until its batches pass it; otherwise it would put the next records into an
+   * earlier batch folder than their committed place (and the commit, refused, would leave that
+   * copy behind next to the one the next owner writes).
+   */
+  after: number;
   /** Over the fair share: planned no more, released once its planned batches are committed. */
   releasing: boolean;
   /** Last batch time (the engine's) whose plan includes the partition. */
@@ -143,17 +152,27 @@ export class GroupCoordinator implements GroupRuntime {
         if (o.releasing) continue;
         let batch = o.pending.shift();
         if (batch === undefined) {
+          if (time <= o.after) {
+            log.debug(`${this.#o.streamName}: batch ${time} ms plans nothing new for ${this.#o.topic}-${p}: the partition's batches went up to ${o.after} ms already.`);
+            continue;
+          }
           const latest = bounds?.[p]?.latest ?? o.next;
           batch = { time, fromOffset: o.next, untilOffset: Math.max(o.next, Math.min(latest, o.next + this.#o.maxRecords(p))) };
           if (batch.untilOffset > batch.fromOffset) {
             const recorded = await this.#o.ownership.describe(this.tp(p), o.epoch, batch);
-            if (recorded === undefined) {
+            if (recorded.status === 'FENCED') {
               this.drop(p, `recording batch ${time} was refused: another instance holds a newer epoch (fenced)`);
               continue;
             }
-            batch = recorded;
+            if (recorded.status === 'STALE') {
+              o.after = Math.max(o.after, recorded.after);
+              log.info(`${this.#o.streamName}: batch ${time} ms plans nothing new for ${this.#o.topic}-${p}: the partition has batches up to ${recorded.after} ms already (this instance's batches lag); it goes on with a later batch.`);
+              continue;
+            }
+            batch = recorded.batch;
           }
         }
+        o.after = Math.max(o.after, batch.time);
         o.next = batch.untilOffset;
         o.lastPlanned = time;
         owned.set(p, { epoch: o.epoch, batch });
@@ -196,7 +215,8 @@ export class GroupCoordinator implements GroupRuntime {
         if (m === undefined) restored.set(s, m = new Map());
         m.set(p, rows.map((r) => [JSON.parse(r[0]) as unknown, JSON.parse(r[1]) as unknown] as const));
       }
-      this.#owned.set(p, { epoch: a.epoch, next, pending: [...a.pending], releasing: false, lastPlanned: undefined, lastCommitted: undefined });
+      const after = Math.max(a.lastBatch ?? Number.NEGATIVE_INFINITY, ...a.pending.map((b) => b.time));
+      this.#owned.set(p, { epoch: a.epoch, next, pending: [...a.pending], after, releasing: false, lastPlanned: undefined, lastCommitted: undefined });
       have++;
       const replays = a.pending.length === 0 ? '' : `; re-runs ${a.pending.length} recorded uncommitted batch(es) (${a.pending.map((b) => `${b.time} ms: ${b.fromOffset} to ${b.untilOffset}`).join(', ')})`;
       log.info(`${this.#o.streamName}: member ${this.memberId} took partition ${this.#o.topic}-${p} at batch ${time} ms (epoch ${a.epoch}, from offset ${next}, last committed batch ${a.lastBatch ?? 'none'})${replays}.`);

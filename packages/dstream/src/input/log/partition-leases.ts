@@ -63,6 +63,19 @@ export type CommitOutcome =
   | { readonly status: 'OFFSET_MISMATCH'; readonly expected: number | undefined };
 
 /**
+ * The answer to {@link PartitionLeases.describe}: `RECORDED` with the range recorded for the
+ * batch (the given one, or the one recorded before for that time: a replay uses it);
+ * `FENCED` (another instance holds a newer epoch); `STALE` (the batch time is not after the
+ * partition's last committed batch or a later recorded one: a batch at that time would write
+ * its outputs into an older batch folder than the records' committed place, so nothing is
+ * recorded and the partition waits for a batch time after `after`).
+ */
+export type DescribeOutcome =
+  | { readonly status: 'RECORDED'; readonly batch: PartitionBatch }
+  | { readonly status: 'FENCED' }
+  | { readonly status: 'STALE'; readonly after: number };
+
+/**
  * Group mode's coordination, kept in the log's store (step B of the scale-out design; the
  * protocol is in `docs/log-sources.md`, "Group mode"): instances started with the same
  * `group.id` and `spark.kindling.group.enabled=true` share a topic's partitions. Each
@@ -90,11 +103,14 @@ export interface PartitionLeases {
   /** Extends the lease while `epoch` is still the partition's; false when it was lost (fenced). */
   renew(tp: TopicPartition, epoch: number): Promise<boolean>;
   /**
-   * Records batch `batch.time`'s range before any of its outputs run (fenced). Returns the
-   * range already recorded for that time (a replay uses it), the given one when newly
-   * recorded, or `undefined` when fenced.
+   * Records batch `batch.time`'s range before any of its outputs run (fenced). Answers the
+   * range already recorded for that time (a replay uses it) or the given one when newly
+   * recorded; `FENCED` when the epoch moved on; `STALE` when `batch.time` is not after the
+   * partition's last committed batch and every recorded one (an instance whose batch clock
+   * lags, e.g. catching up after a pause, must not put records into an earlier batch folder
+   * than the one they were, or will be, committed in).
    */
-  describe(tp: TopicPartition, epoch: number, batch: PartitionBatch): Promise<PartitionBatch | undefined>;
+  describe(tp: TopicPartition, epoch: number, batch: PartitionBatch): Promise<DescribeOutcome>;
   /** The state of one stateful stream for one partition, as committed: `[key, state]` JSON pairs. */
   loadState(tp: TopicPartition, stream: string): Promise<(readonly [string, string])[]>;
   /** The atomic, fenced commit of a partition's batch: state deltas, next offset, last batch. */
