@@ -154,6 +154,7 @@ describe('RedisPartitionLeases', () => {
       for (const t of [1600, 2000, 2400]) {
         const plan = await coordinator.prepare(t, bounds);
         expect(plan.owned.has(0), `batch ${t} ms is not after the partition's batch 2400 ms: nothing new for it`).toBe(false);
+        expect([...plan.held], 'still owned: its state carries over unchanged').toEqual([0]);
         coordinator.batchDone(t, true);
       }
       // (2400 may still be there until the asynchronous commit of its re-run lands.)
@@ -161,6 +162,7 @@ describe('RedisPartitionLeases', () => {
       expect(recorded, 'no range recorded at a past batch time').toEqual([]);
       const p2800 = await coordinator.prepare(2800, bounds);
       expect(p2800.owned.get(0)?.batch).toEqual({ time: 2800, fromOffset: 14, untilOffset: 20 });
+      expect(p2800.held.size).toBe(0);
       coordinator.batchDone(2800, true);
       await coordinator.stop();
       // Every record once, each range committed at a time after the one before.

@@ -180,7 +180,9 @@ export class GroupCoordinator implements GroupRuntime {
     } catch (e) {
       log.warn(`${this.#o.streamName}: batch ${time} ms could not coordinate with the group (${(e as Error)?.message ?? String(e)}); the partitions it could not plan are read later.`);
     }
-    const plan: GroupBatchPlan = { time, owned, restored };
+    const held = new Set<number>();
+    for (const [p, o] of this.#owned) if (!o.releasing && !owned.has(p)) held.add(p);
+    const plan: GroupBatchPlan = { time, owned, restored, held };
     this.#plans.set(time, plan);
     return plan;
   }

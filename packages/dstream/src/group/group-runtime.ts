@@ -24,6 +24,12 @@ export interface GroupBatchPlan {
   readonly owned: ReadonlyMap<number, OwnedPartitionBatch>;
   /** Stateful stream name -> partition -> the committed state restored for it (taken over in this batch). */
   readonly restored: ReadonlyMap<string, ReadonlyMap<number, readonly (readonly [unknown, unknown])[]>>;
+  /**
+   * Partitions this instance still owns but does not run in this batch (its batch time is not
+   * after the partition's batches yet, or the store could not be reached): no output, no
+   * commit, and their state carries over unchanged (the update function does not run for them).
+   */
+  readonly held: ReadonlySet<number>;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { GroupBatchPlan } from './group-runtime.ts';
  * The previous state of a stateful stream as group mode sees it in one batch: partition p is
  * the restored committed state when this instance has just taken p over, nothing when it does
  * not own p (a partition given up leaves no stale state behind), and the previous batch's
- * state otherwise.
+ * state otherwise (p run or held in this batch).
  * @internal
  */
 export class GroupStateRDD<K, S> extends RDD<[K, S]> {
@@ -30,7 +30,7 @@ export class GroupStateRDD<K, S> extends RDD<[K, S]> {
   compute(split: number, ctx: TaskContext): [K, S][] {
     const restored = this.plan.restored.get(this.stream)?.get(split);
     if (restored !== undefined) return restored.map((kv) => [kv[0] as K, kv[1] as S]);
-    if (!this.plan.owned.has(split) || !this.#hasPrevious) return [];
+    if ((!this.plan.owned.has(split) && !this.plan.held.has(split)) || !this.#hasPrevious) return [];
     return [...ctx.parent<[K, S]>(0, split)];
   }
 }

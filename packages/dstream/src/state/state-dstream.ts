@@ -6,6 +6,7 @@ import { dstreamClasses } from '../dstream/registry.ts';
 import { verifyKeyPlacement } from '../group/co-partitioning.ts';
 import { groupRuntimeOf } from '../group/group-runtime.ts';
 import { GroupStateRDD } from '../group/group-state-rdd.ts';
+import { GroupHeldStateRDD } from '../group/group-held-state-rdd.ts';
 import type { PartitionStateUpdate } from './update-state-partition.ts';
 import { UpdateStateRDD } from './update-state-rdd.ts';
 
@@ -86,9 +87,11 @@ export class StateDStream<K, V, S> extends DStream<[K, S]> {
     const previous = this.getOrCompute(validTime.minus(this.slideDuration)) ?? this.initialRDD;
     const prevState = new GroupStateRDD<K, S>(this.ssc.sparkContext, previous, plan, this.name(), this.partitioner);
     const grouped = verifyKeyPlacement(parentRDD, this.partitioner, this.describe(), validTime).groupByKey(this.partitioner);
-    const rdd = new UpdateStateRDD<K, V, S>(
+    const updated = new UpdateStateRDD<K, V, S>(
       this.ssc.sparkContext, prevState, grouped, this.update, validTime, this.partitioner, this.preservePartitioning, this.name(), this.update.keysMayRepeat === true,
     );
+    // Partitions held without running this batch keep their state as it was.
+    const rdd = plan.held.size === 0 ? updated : new GroupHeldStateRDD<K, S>(this.ssc.sparkContext, updated, prevState, plan, this.partitioner);
     group.captureState(this.name(), validTime.milliseconds, rdd as RDD<[unknown, unknown]>);
     return rdd;
   }
