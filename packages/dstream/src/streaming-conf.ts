@@ -23,6 +23,16 @@ export interface BackpressureConf {
   readonly initialRateIfSet: number | undefined;
 }
 
+/** Several instances sharing one job (`spark.kindling.group.*`, see docs/log-sources.md). */
+export interface GroupConf {
+  /** `spark.kindling.group.enabled` (false). */
+  readonly enabled: boolean;
+  /** `spark.kindling.group.instances`: how many instances split the partitions (unset: group leases assign them). */
+  readonly instances: number | undefined;
+  /** `spark.kindling.group.instance`: this instance's index, `0` to `instances - 1` (0). */
+  readonly instance: number;
+}
+
 /** The rate limits of log sources (`spark.streaming.kafka.*`, honoured by every log source). */
 export interface LogSourceRateConf {
   /** `spark.streaming.kafka.maxRatePerPartition`: records/s per partition (0: unlimited, the default). */
@@ -59,6 +69,7 @@ export const DEFAULT_MAX_LINE_LENGTH = 8 * 1024 * 1024;
  * | `spark.streaming.ui.retainedBatches` | `1000` | completed batches the web UI keeps |
  * | `spark.kindling.receiver.maxLineLength` | `8m` | longest socket text line, in UTF-8 bytes |
  * | `spark.kindling.output.skipEmptyBatches` | `false` | `saveAs*Files` writes no folder for an empty batch |
+ * | `spark.kindling.group.enabled`, `.instances`, `.instance` | `false`, unset, `0` | several instances share the job, see {@link GroupConf} |
  */
 export class StreamingConf {
   /** `spark.streaming.clock`, as given. */
@@ -86,6 +97,7 @@ export class StreamingConf {
    */
   readonly maxLineLength: number;
   readonly skipEmptyBatches: boolean;
+  readonly group: GroupConf;
 
   /**
    * @param conf the SparkContext's configuration.
@@ -124,6 +136,10 @@ export class StreamingConf {
     this.uiRetainedBatches = atLeast(conf, 'spark.streaming.ui.retainedBatches', conf.getInt('spark.streaming.ui.retainedBatches', 1000), 1, 'batch');
     this.maxLineLength = atLeast(conf, 'spark.kindling.receiver.maxLineLength', conf.getSizeAsBytes('spark.kindling.receiver.maxLineLength', DEFAULT_MAX_LINE_LENGTH), 1, 'byte');
     this.skipEmptyBatches = conf.getBoolean('spark.kindling.output.skipEmptyBatches', false);
+    const instances = conf.contains('spark.kindling.group.instances') ? atLeast(conf, 'spark.kindling.group.instances', conf.getInt('spark.kindling.group.instances', 1), 1, 'instance') : undefined;
+    const instance = atLeast(conf, 'spark.kindling.group.instance', conf.getInt('spark.kindling.group.instance', 0), 0, '(an index)');
+    if (instances !== undefined && instance >= instances) throw new IllegalConfigValueError('spark.kindling.group.instance', String(instance), `an index below spark.kindling.group.instances (${instances})`);
+    this.group = { enabled: conf.getBoolean('spark.kindling.group.enabled', false), instances, instance };
   }
 }
 

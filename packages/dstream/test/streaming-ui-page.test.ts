@@ -148,7 +148,7 @@ describe('the Streaming UI pages in Chromium', () => {
     expect(await page.evaluate(() => document.querySelector('#completed-title')!.textContent)).toBe(`Completed Batches (last ${BATCHES} out of ${BATCHES})`);
     // The graph drawing names the streams and marks the state.
     const graph = await page.evaluate(() => [...document.querySelectorAll('#graph g.node')].map((g) => g.getAttribute('data-name')));
-    expect(graph).toContain('QueueInputDStream#0');
+    expect(graph).toContain('queueStream#0');
     expect(await page.evaluate(() => document.querySelectorAll('#graph g.node.state').length)).toBe(1);
     expect(await page.evaluate(() => document.querySelector('#checkpoint')!.textContent)).toMatch(/Size: [\d,]+ bytes/);
 
@@ -202,7 +202,7 @@ describe('the Streaming UI pages in Chromium', () => {
       }));
       expect(shown.title).toMatch(/^Details of batch at \d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d$/);
       expect(shown.facts).toContain(`Input data size: ${sizes[BATCHES - 1]} records`);
-      expect(shown.inputs).toContain('QueueInputDStream#0 [0]');
+      expect(shown.inputs).toContain('queueStream#0 [0]');
       const op0 = shown.ops.filter((o) => o.op === '0');
       const op1 = shown.ops.filter((o) => o.op === '1');
       expect(op0[0]!.text).toContain('Succeeded');

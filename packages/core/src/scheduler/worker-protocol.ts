@@ -112,4 +112,6 @@ export interface EvaluateResult {
 export type PeerMessage =
   | { readonly type: 'blocks'; readonly token: string; readonly from: number; readonly failed: boolean; readonly blocks: readonly { readonly m: number; readonly j: number; readonly block: EncodedBlock }[] }
   | { readonly type: 'fetch'; readonly reqId: number; readonly from: number; readonly childKey: number; readonly depIndex: number; readonly split: number }
+  /** A partition of an input RDD held by its owner (an `OwnedPartitionsRDD`); answered by `fetched` with one block. */
+  | { readonly type: 'fetchInput'; readonly reqId: number; readonly from: number; readonly key: number; readonly split: number }
   | { readonly type: 'fetched'; readonly reqId: number; readonly blocks?: readonly (EncodedBlock | undefined)[]; readonly error?: string };

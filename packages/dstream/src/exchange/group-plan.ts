@@ -1,4 +1,4 @@
-import { getLogger, type Partitioner, type SparkConf, type Time } from '@kindling/core';
+import { getLogger, type Partitioner, type Time } from '@kindling/core';
 import type { DStream } from '../dstream/dstream.ts';
 import type { ForEachDStream } from '../dstream/for-each-dstream.ts';
 import type { MapPartitionedDStream } from '../dstream/map-partitioned-dstream.ts';
@@ -8,6 +8,7 @@ import type { TransformedDStream } from '../dstream/transformed-dstream.ts';
 import type { LogInputDStream } from '../input/log/log-input-dstream.ts';
 import type { InternalMapWithStateDStream } from '../state/internal-map-with-state-dstream.ts';
 import type { StateDStream } from '../state/state-dstream.ts';
+import type { GroupConf } from '../streaming-conf.ts';
 import { Exchange } from './exchange.ts';
 import { GroupPlanError } from './group-plan-error.ts';
 import { StaticPartitionOwnership, type PartitionOwnership } from './partition-ownership.ts';
@@ -41,22 +42,13 @@ export interface GroupPlan {
   close(): Promise<void>;
 }
 
-/** Whether `spark.kindling.group.enabled` is `true`. */
-export function isGroupMode(conf: SparkConf): boolean {
-  return conf.get('spark.kindling.group.enabled', 'false') === 'true';
-}
-
 /**
- * The fixed ownership of `spark.kindling.group.instances` / `spark.kindling.group.instance`,
- * or undefined when they are not set.
+ * The fixed ownership of `spark.kindling.group.instances` / `spark.kindling.group.instance`
+ * (read by `StreamingConf`), or undefined when they are not set.
  */
-export function staticOwnershipFromConf(conf: SparkConf): PartitionOwnership | undefined {
-  const n = conf.getOption('spark.kindling.group.instances');
-  if (n === undefined) return undefined;
-  return new StaticPartitionOwnership(Number(conf.get('spark.kindling.group.instance', '0')), Number(n));
+export function staticOwnership(group: GroupConf): PartitionOwnership | undefined {
+  return group.instances === undefined ? undefined : new StaticPartitionOwnership(group.instance, group.instances);
 }
-
-function kindOf(s: DStream<unknown>): string { return (s.constructor as { kind?: string }).kind ?? 'DStream'; }
 
 /**
  * Cuts the graph of a group-mode application into stages at `start()` (docs/log-sources.md,
@@ -106,10 +98,11 @@ export function planGroupStages(
     if (known !== undefined) return known;
     const parents = s.dependencies.map(place);
     const p0 = parents[0];
-    const kind = kindOf(s);
+    // The operator kind its class declares (`static kind`).
+    const kind = s.kind;
     let out: Placement;
     switch (kind) {
-      case 'LogInputDStream': {
+      case 'directStream': {
         const input = s as unknown as LogInputDStream<unknown>;
         const o = needOwnership(s);
         input.assignOwnership(o);
@@ -118,45 +111,45 @@ export function planGroupStages(
         out = { owns: (i, t) => input.ownsPartitionIndex(i, t), partitioner: undefined, single: false, origin: `the log partitions of ${s.name()}` };
         break;
       }
-      case 'FilteredDStream': case 'MappedValuesDStream': case 'FlatMappedValuesDStream':
+      case 'filter': case 'mapValues': case 'flatMapValues':
         out = p0!;
         break;
-      case 'MappedDStream': case 'FlatMappedDStream': case 'GlommedDStream':
+      case 'map': case 'flatMap': case 'glom':
         out = { ...p0!, partitioner: undefined };
         break;
-      case 'MapPartitionedDStream':
+      case 'mapPartitions':
         out = (s as unknown as MapPartitionedDStream<unknown, unknown>).preservePartitioning ? p0! : { ...p0!, partitioner: undefined };
         break;
-      case 'ShuffledDStream': {
+      case 'combineByKey': {
         const sh = s as unknown as ShuffledDStream<unknown, unknown, unknown>;
         out = keyed(s, p0!, sh.partitioner, 'the shuffle', (e) => sh.routeThrough(e));
         break;
       }
-      case 'StateDStream': {
+      case 'updateStateByKey': {
         const st = s as unknown as StateDStream<unknown, unknown, unknown>;
         if (st.hasInitialRDD) throw new GroupPlanError(s.name(), 'updateStateByKey with an initial RDD: every instance would load every key\'s initial state. Drop the initial RDD (seed the state from the log) or run one instance.');
         if (!st.preservesPartitioning) throw new GroupPlanError(s.name(), 'the rows form of updateStateByKey without rememberPartitioner may move keys between partitions, so a key\'s state would not stay with the instance owning it. Pass rememberPartitioner = true.');
         out = keyed(s, p0!, st.partitioner, 'updateStateByKey', (e) => st.routeThrough(e));
         break;
       }
-      case 'InternalMapWithStateDStream': {
+      case 'internalMapWithState': {
         const ms = s as unknown as InternalMapWithStateDStream<unknown, unknown, unknown, unknown>;
         if (ms.hasInitialState) throw new GroupPlanError(s.name(), 'mapWithState with an initial state RDD: every instance would load every key\'s initial state. Drop StateSpec.initialState or run one instance.');
         out = keyed(s, p0!, ms.partitioner, 'mapWithState', (e) => ms.routeThrough(e));
         out = { ...out, partitioner: undefined };
         break;
       }
-      case 'MapWithStateDStream':
+      case 'mapWithState':
         out = { ...p0!, partitioner: undefined };
         break;
-      case 'ReducedWindowedDStream':
+      case 'reduceByKeyAndWindow':
         out = { ...p0!, partitioner: (s as unknown as ReducedWindowedDStream<unknown, unknown>).partitioner };
         break;
-      case 'WindowedDStream':
+      case 'window':
         // Windows of one-partition stages, or of RDDs placed by one partitioner, stay aligned.
         out = p0!.single || p0!.partitioner !== undefined ? p0! : { owns: undefined, partitioner: undefined, single: false, origin: `window ${s.name()}` };
         break;
-      case 'TransformedDStream': {
+      case 'transform': {
         const tr = s as unknown as TransformedDStream<unknown>;
         const g = tr.grouping;
         if (parents.every((p) => p.single)) { out = p0!; break; }
@@ -179,7 +172,7 @@ export function planGroupStages(
         }
         break;
       }
-      case 'ForEachDStream': {
+      case 'foreachRDD': {
         const fe = s as unknown as ForEachDStream<unknown>;
         if (p0!.single) {
           const owns = p0!.owns!;

@@ -23,7 +23,7 @@ import { UpdateStateRDD } from './update-state-rdd.ts';
  * multiple of the batch >= 10 s).
  */
 export class StateDStream<K, V, S> extends DStream<[K, S]> {
-  static override kind = 'StateDStream';
+  static override kind = 'updateStateByKey';
   constructor(
     private readonly parent: DStream<[K, V]>,
     private readonly update: PartitionStateUpdate<K, V, S>,

@@ -49,7 +49,7 @@ export interface LogInputStreamState {
  * the log answers. Nothing is skipped either way.
  */
 export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> implements CanCommitOffsets {
-  static override kind = 'LogInputDStream';
+  static override kind = 'directStream';
   #partitions: TopicPartition[] = [];
   #current: number[] = [];
   #restored: Map<string, number> | undefined;
