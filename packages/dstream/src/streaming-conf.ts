@@ -31,6 +31,12 @@ export interface GroupConf {
   readonly instances: number | undefined;
   /** `spark.kindling.group.instance`: this instance's index, `0` to `instances - 1` (0). */
   readonly instance: number;
+  /**
+   * `spark.kindling.group.leaseTimeout` in ms (10s): how long a partition's lease and a member's
+   * heartbeat last without renewal (renewed every batch and every third of it); after it, a
+   * silent instance's partitions are taken over. At least 1 s.
+   */
+  readonly leaseTimeoutMs: number;
 }
 
 /** The rate limits of log sources (`spark.streaming.kafka.*`, honoured by every log source). */
@@ -70,6 +76,7 @@ export const DEFAULT_MAX_LINE_LENGTH = 8 * 1024 * 1024;
  * | `spark.kindling.receiver.maxLineLength` | `8m` | longest socket text line, in UTF-8 bytes |
  * | `spark.kindling.output.skipEmptyBatches` | `false` | `saveAs*Files` writes no folder for an empty batch |
  * | `spark.kindling.group.enabled`, `.instances`, `.instance` | `false`, unset, `0` | several instances share the job, see {@link GroupConf} |
+ * | `spark.kindling.group.leaseTimeout` | `10s` | group mode: a partition's lease (and a member's heartbeat) lasts this long without renewal |
  */
 export class StreamingConf {
   /** `spark.streaming.clock`, as given. */
@@ -139,7 +146,8 @@ export class StreamingConf {
     const instances = conf.contains('spark.kindling.group.instances') ? atLeast(conf, 'spark.kindling.group.instances', conf.getInt('spark.kindling.group.instances', 1), 1, 'instance') : undefined;
     const instance = atLeast(conf, 'spark.kindling.group.instance', conf.getInt('spark.kindling.group.instance', 0), 0, '(an index)');
     if (instances !== undefined && instance >= instances) throw new IllegalConfigValueError('spark.kindling.group.instance', String(instance), `an index below spark.kindling.group.instances (${instances})`);
-    this.group = { enabled: conf.getBoolean('spark.kindling.group.enabled', false), instances, instance };
+    const leaseTimeoutMs = atLeast(conf, 'spark.kindling.group.leaseTimeout', conf.getTimeAsMs('spark.kindling.group.leaseTimeout', '10s'), 1000, 'ms');
+    this.group = { enabled: conf.getBoolean('spark.kindling.group.enabled', false), instances, instance, leaseTimeoutMs };
   }
 }
 

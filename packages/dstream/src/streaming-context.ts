@@ -358,7 +358,9 @@ export class StreamingContext {
     try {
       this.graph.validate();
       const group = this.streamingConf.group;
-      if (group.enabled) this.groupPlan = planGroupStages(this.graph.outputStreams, this.sparkContext.appName, staticOwnership(group));
+      // A fixed split runs the repartition-log planner; lease group mode (no fixed split) is the log stream's own (co-partitioned graphs).
+      const ownership = staticOwnership(group);
+      if (group.enabled && ownership !== undefined) this.groupPlan = planGroupStages(this.graph.outputStreams, this.sparkContext.appName, ownership);
       await this.startUI();
       this.checkpointSession = await CheckpointSession.start(this, this.recoveryPlan);
       await this.scheduler.jobGenerator.start(this.recoveryPlan?.generator, this.checkpointSession?.writer);
