@@ -47,7 +47,7 @@ export { WorkerRpc, type WorkerPort } from './scheduler/worker-rpc.ts';
 export { WorkerLostError, serializeError, reviveError } from './scheduler/worker-errors.ts';
 export { encodeBlock, decodeBlock, type EncodedBlock } from './scheduler/shuffle-block-codec.ts';
 export type { TaskRequest, WorkerReply, PeerMessage, SerializedError } from './scheduler/worker-protocol.ts';
-export type { JobListener, JobStartEvent, JobEndEvent } from './scheduler/job-listener.ts';
+export type { JobListener, JobStartEvent, JobEndEvent, StageInfo, StageSubmittedEvent, StageCompletedEvent } from './scheduler/job-listener.ts';
 export { StorageLevel } from './storage/storage-level.ts';
 export { Broadcast } from './broadcast/broadcast.ts';
 export { LongAccumulator } from './util/long-accumulator.ts';

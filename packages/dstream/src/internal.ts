@@ -68,6 +68,7 @@ export * from './scheduler/streaming-listener.ts';
 export * from './scheduler/batch-failed-error.ts';
 export * from './streaming-conf.ts';
 export * from './streaming-context.ts';
+export { UIBindError } from './ui/ui-http-server.ts';
 // --- fault tolerance ---
 export * from './checkpoint/metadata-checkpoint.ts';
 export * from './checkpoint/checkpoint-validation.ts';

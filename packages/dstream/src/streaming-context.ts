@@ -428,8 +428,9 @@ export class StreamingContext {
   }
 
   /**
-   * Starts the web UI (Spark's Streaming tab and REST API) when `spark.ui.enabled`. A UI that
-   * cannot bind any port of its range is logged as a warning: the stream runs without it.
+   * Starts the web UI (Spark's Streaming tab and REST API) when `spark.ui.enabled`. As Spark's
+   * context, a UI that cannot bind any port of its range fails the start (`UIBindError`, naming
+   * the address, the ports and the settings to change).
    */
   private async startUI(): Promise<void> {
     const settings = StreamingUI.settingsFor(this);
@@ -437,11 +438,11 @@ export class StreamingContext {
     const ui = new StreamingUI(this, settings);
     try {
       await ui.start();
-      this.ui = ui;
     } catch (e) {
       await ui.stop();
-      getLogger('SparkUI').warn(`The web UI did not start; the application runs without it: ${(e as Error).message}`);
+      throw e;
     }
+    this.ui = ui;
   }
 
   private async stopUI(): Promise<void> {

@@ -11,6 +11,8 @@ import type { ManualClock } from '@kindling/core';
 import { IncompatibleCheckpointError, State, StateSpec, StreamingContext } from '../src/index.ts';
 import type { CheckpointRecoveryInfo, DStream } from '../src/index.ts';
 import { CheckpointStore } from '../src/checkpoint/checkpoint-store.ts';
+import { CheckpointRetention } from '../src/checkpoint/checkpoint-retention.ts';
+import { DStreamGraph } from '../src/dstream/dstream-graph.ts';
 import { CHECKPOINT_FORMAT_VERSION, CorruptCheckpointError, decodeCheckpoint, encodeCheckpoint } from '../src/internal.ts';
 import type { MetadataCheckpoint } from '../src/internal.ts';
 import { TestInputDStream } from '../src/testing/index.ts';
@@ -77,10 +79,20 @@ describe('format version 1 (before relative paths and part checksums)', () => {
   });
 });
 
-describe('CheckpointStore', () => {
-  it('keeps the newest 10 checkpoints and reads the newest', async () => {
+/** The retention of a context without streams, over `store`. */
+const retentionOf = (store: CheckpointStore): CheckpointRetention => new CheckpointRetention(store, new DStreamGraph(Seconds(1)), undefined, new Map(), undefined);
+
+describe('CheckpointStore and CheckpointRetention', () => {
+  it('the store only writes; retention keeps the newest 10 checkpoints; the newest is read', async () => {
     const store = new CheckpointStore(freshDir());
-    for (let i = 1; i <= 13; i++) await store.write(sampleCheckpoint(i), i % 2 === 0);
+    for (let i = 1; i <= 3; i++) await store.write(sampleCheckpoint(i));
+    expect(store.list().map((f) => f.seq)).toEqual([1, 2, 3]);
+    const retention = retentionOf(store);
+    for (let i = 4; i <= 13; i++) {
+      const cp = sampleCheckpoint(i);
+      await store.write(cp, i % 2 === 0);
+      retention.afterWrite(cp);
+    }
     expect(store.list().map((f) => f.seq)).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
     expect(store.nextSequence()).toBe(14);
     expect(store.readLatest()?.checkpoint.sequence).toBe(13);
@@ -88,11 +100,11 @@ describe('CheckpointStore', () => {
     expect(readdirSync(store.metadataDir).filter((n) => n.startsWith('.'))).toEqual([]);
   });
 
-  it('removes temporary files a killed writer left', async () => {
+  it('retention removes temporary files a killed writer left', async () => {
     const store = new CheckpointStore(freshDir());
     await store.write(sampleCheckpoint(1));
     writeFileSync(join(store.metadataDir, '.checkpoint-000000000002.tmp-123-abcdef01'), 'half');
-    store.removeTemporaryFiles();
+    await retentionOf(store).removeLeftovers();
     expect(readdirSync(store.metadataDir)).toEqual(['checkpoint-000000000001']);
   });
 

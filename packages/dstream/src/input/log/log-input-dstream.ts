@@ -76,7 +76,7 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
     perPartitionConfig?: PerPartitionConfig,
   ) {
     super(ssc);
-    this.#ppc = perPartitionConfig ?? new DefaultPerPartitionConfig(ssc.sparkContext.getConf());
+    this.#ppc = perPartitionConfig ?? new DefaultPerPartitionConfig(ssc.streamingConf.logSourceRates);
     const reset = consumerStrategy.param('auto.offset.reset', 'latest');
     if (!['earliest', 'latest', 'none'].includes(reset)) {
       throw new Error(`${this.sourceLabel()}: auto.offset.reset must be 'earliest', 'latest' or 'none', got '${reset}'.`);
@@ -283,7 +283,7 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
       from, latest,
       tps.map((tp) => this.#ppc.maxRatePerPartition(tp)),
       tps.map((tp) => this.#ppc.minRatePerPartition(tp)),
-      this.#rateController === undefined ? undefined : (this.#rateController.latestRate ?? this.initialRate()),
+      this.#rateController === undefined ? undefined : (this.#rateController.latestRate ?? this.ssc.streamingConf.backpressure.initialRateIfSet),
       this.slideDuration.milliseconds,
     );
     return tps.map((tp, i) => {
@@ -291,11 +291,6 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
       const until = limits === undefined ? latest[i]! : Math.min(from[i]! + limits[i]!, latest[i]!);
       return new OffsetRange(tp.topic, tp.partition, from[i]!, Math.max(until, from[i]!));
     });
-  }
-
-  private initialRate(): number | undefined {
-    const raw = this.ssc.sparkContext.getConf().getOption('spark.streaming.backpressure.initialRate');
-    return raw === undefined ? undefined : Number(raw);
   }
 
   private onBatchCompleted({ batchInfo }: StreamingListenerBatchCompleted): void {
