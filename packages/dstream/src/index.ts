@@ -49,7 +49,7 @@ export {
   inputInfoDescription,
 } from './internal.ts';
 export { ExchangeRDD, StaticPartitionOwnership, GroupPlanError, RepartitionWaitAbortedError } from './internal.ts';
-export type { RepartitionLog, RepartitionLogProvider, RepartitionBatch, PartitionOwnership, ExchangeRDDOptions } from './internal.ts';
+export type { RepartitionLog, RepartitionLogProvider, RepartitionBatch, PartitionOwnership, ExchangeRDDOptions, GroupAssignment } from './internal.ts';
 export type {
   LogSource,
   LogOffsetBounds,

@@ -60,6 +60,7 @@ export * from './exchange/partition-ownership.ts';
 export * from './exchange/repartition-wait-aborted-error.ts';
 export * from './exchange/group-plan-error.ts';
 export * from './exchange/exchange-rdd.ts';
+export type { GroupAssignment } from './exchange/group-plan.ts';
 export * from './output/batch-output.ts';
 export * from './scheduler/batch-info.ts';
 export * from './scheduler/output-operation-info.ts';

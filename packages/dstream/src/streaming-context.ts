@@ -28,7 +28,7 @@ import { runUntilDrained } from './scheduler/run-until-drained.ts';
 import { StreamingConf } from './streaming-conf.ts';
 import { StreamingUI } from './ui/streaming-ui.ts';
 import { buildGraphOn, warnIfSingleThreaded } from './parallel/build-graph.ts';
-import { isGroupMode, planGroupStages, staticOwnershipFromConf, type GroupPlan } from './exchange/group-plan.ts';
+import { isGroupMode, planGroupStages, staticOwnershipFromConf, type GroupAssignment, type GroupPlan } from './exchange/group-plan.ts';
 
 const log = getLogger('StreamingContext');
 
@@ -379,6 +379,15 @@ export class StreamingContext {
     if (this.streamingConf.stopGracefullyOnShutdown) this.removeShutdownHook = installShutdownHook(this);
     this.scheduler.listenerBus.post('onStreamingStarted', { time: Date.now() });
     log.info('StreamingContext started');
+  }
+
+  /**
+   * With several instances sharing the job (`spark.kindling.group.enabled`), which partitions of
+   * which logs (source topics, then repartition logs) this instance runs in batch `time`
+   * (default: the next batch); undefined otherwise or before `start()`.
+   */
+  groupAssignment(time: Time = this.scheduler.jobGenerator.nextBatchTime): GroupAssignment | undefined {
+    return this.groupPlan?.assignment(time);
   }
 
   /**

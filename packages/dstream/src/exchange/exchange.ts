@@ -20,10 +20,12 @@ export class Exchange {
     /** Keyed shuffles: the partitioner; none for one-partition stages and `repartition(n)`. */
     readonly partitioner: Partitioner | undefined,
     private readonly signal: AbortSignal,
+    /** The name ownership is asked under: the log's, or one shared by all one-partition stages. */
+    readonly ownerLog: string = log.name,
   ) {}
 
   /** Whether this instance runs partition `j` of the repartition log in batch `t`. */
-  ownsTarget(j: number, t: Time): boolean { return this.ownership.owns(this.log.name, j, t); }
+  ownsTarget(j: number, t: Time): boolean { return this.ownership.owns(this.ownerLog, j, t); }
 
   /** Batch `time` of the shuffle of `parent` (combined with `aggregator` when given). */
   rdd<T>(parent: RDD<unknown>, time: Time, aggregator?: Aggregator<unknown, unknown>): ExchangeRDD<T> {
