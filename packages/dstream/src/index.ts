@@ -47,9 +47,13 @@ export {
   topicPartitionKey,
   maxMessagesPerPartition,
   inputInfoDescription,
+  NotCoPartitionedError,
+  checkGroupGraph,
+  verifyKeyPlacement,
+  groupRuntimeOf,
 } from './internal.ts';
-export { ExchangeRDD, StaticPartitionOwnership, GroupPlanError, RepartitionWaitAbortedError } from './internal.ts';
-export type { RepartitionLog, RepartitionLogProvider, RepartitionBatch, PartitionOwnership, ExchangeRDDOptions, GroupAssignment } from './internal.ts';
+export { ExchangeRDD, StaticPartitionAssignment, GroupPlanError, RepartitionWaitAbortedError } from './internal.ts';
+export type { RepartitionLog, RepartitionLogProvider, RepartitionBatch, PartitionAssignment, ExchangeRDDOptions, GroupAssignment } from './internal.ts';
 export type {
   LogSource,
   LogOffsetBounds,
@@ -63,6 +67,16 @@ export type {
   CanCommitOffsets,
   CommittedOffset,
   OffsetCommitCallback,
+  PartitionOwnership,
+  GroupGrid,
+  PartitionBatch,
+  AcquiredPartition,
+  StateDelta,
+  PartitionCommit,
+  CommitOutcome,
+  GroupRuntime,
+  GroupBatchPlan,
+  OwnedPartitionBatch,
 } from './internal.ts';
 export { State, StateSpec, MapWithStateDStream } from './internal.ts';
 export { StreamingContext, StreamingConf, DEFAULT_MAX_LINE_LENGTH } from './internal.ts';

@@ -59,6 +59,8 @@ export const DEFAULT_MAX_LINE_LENGTH = 8 * 1024 * 1024;
  * | `spark.streaming.ui.retainedBatches` | `1000` | completed batches the web UI keeps |
  * | `spark.kindling.receiver.maxLineLength` | `8m` | longest socket text line, in UTF-8 bytes |
  * | `spark.kindling.output.skipEmptyBatches` | `false` | `saveAs*Files` writes no folder for an empty batch |
+ * | `spark.kindling.group.enabled` | `false` | group mode: instances with the same `group.id` share a log's partitions (docs/log-sources.md) |
+ * | `spark.kindling.group.leaseTimeout` | `10s` | group mode: a partition's lease (and a member's heartbeat) lasts this long without renewal |
  */
 export class StreamingConf {
   /** `spark.streaming.clock`, as given. */
@@ -86,6 +88,14 @@ export class StreamingConf {
    */
   readonly maxLineLength: number;
   readonly skipEmptyBatches: boolean;
+  /** `spark.kindling.group.enabled`: log streams with a `group.id` share the topic's partitions with the group's other instances. */
+  readonly groupEnabled: boolean;
+  /**
+   * `spark.kindling.group.leaseTimeout` in ms: how long a partition's lease and a member's
+   * heartbeat last without renewal (renewed every batch and every third of it); after it, a
+   * silent instance's partitions are taken over. At least 1 s.
+   */
+  readonly groupLeaseTimeoutMs: number;
 
   /**
    * @param conf the SparkContext's configuration.
@@ -124,6 +134,8 @@ export class StreamingConf {
     this.uiRetainedBatches = atLeast(conf, 'spark.streaming.ui.retainedBatches', conf.getInt('spark.streaming.ui.retainedBatches', 1000), 1, 'batch');
     this.maxLineLength = atLeast(conf, 'spark.kindling.receiver.maxLineLength', conf.getSizeAsBytes('spark.kindling.receiver.maxLineLength', DEFAULT_MAX_LINE_LENGTH), 1, 'byte');
     this.skipEmptyBatches = conf.getBoolean('spark.kindling.output.skipEmptyBatches', false);
+    this.groupEnabled = conf.getBoolean('spark.kindling.group.enabled', false);
+    this.groupLeaseTimeoutMs = atLeast(conf, 'spark.kindling.group.leaseTimeout', conf.getTimeAsMs('spark.kindling.group.leaseTimeout', '10s'), 1000, 'ms');
   }
 }
 

@@ -28,7 +28,7 @@ import { runUntilDrained } from './scheduler/run-until-drained.ts';
 import { StreamingConf } from './streaming-conf.ts';
 import { StreamingUI } from './ui/streaming-ui.ts';
 import { buildGraphOn, warnIfSingleThreaded } from './parallel/build-graph.ts';
-import { isGroupMode, planGroupStages, staticOwnershipFromConf, type GroupAssignment, type GroupPlan } from './exchange/group-plan.ts';
+import { isGroupMode, planGroupStages, staticAssignmentFromConf, type GroupAssignment, type GroupPlan } from './exchange/group-plan.ts';
 
 const log = getLogger('StreamingContext');
 
@@ -358,7 +358,10 @@ export class StreamingContext {
     try {
       this.graph.validate();
       const conf = this.sparkContext.getConf();
-      if (isGroupMode(conf)) this.groupPlan = planGroupStages(this.graph.outputStreams, this.sparkContext.appName, staticOwnershipFromConf(conf));
+      // Group mode with a fixed split routes re-keying through repartition logs; with leases
+      // (no split given) the log stream's coordinator runs co-partitioned graphs only.
+      const split = isGroupMode(conf) ? staticAssignmentFromConf(conf) : undefined;
+      if (split !== undefined) this.groupPlan = planGroupStages(this.graph.outputStreams, this.sparkContext.appName, split);
       await this.startUI();
       this.checkpointSession = await CheckpointSession.start(this, this.recoveryPlan);
       await this.scheduler.jobGenerator.start(this.recoveryPlan?.generator, this.checkpointSession?.writer);

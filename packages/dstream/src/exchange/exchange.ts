@@ -1,6 +1,6 @@
 import type { Aggregator, Partitioner, RDD, Time } from '@kindling/core';
 import { ExchangeRDD } from './exchange-rdd.ts';
-import type { PartitionOwnership } from './partition-ownership.ts';
+import type { PartitionAssignment } from './partition-assignment.ts';
 import type { RepartitionLog } from './repartition-log.ts';
 
 /**
@@ -16,7 +16,7 @@ export class Exchange {
     /** Whether this instance runs map partition `s` in batch `t` (its source's ownership). */
     readonly ownsSource: (s: number, t: Time) => boolean,
     /** Who runs the repartition log's partitions. */
-    readonly ownership: PartitionOwnership,
+    readonly ownership: PartitionAssignment,
     /** Keyed shuffles: the partitioner; none for one-partition stages and `repartition(n)`. */
     readonly partitioner: Partitioner | undefined,
     private readonly signal: AbortSignal,

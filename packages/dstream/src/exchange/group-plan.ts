@@ -10,7 +10,7 @@ import type { InternalMapWithStateDStream } from '../state/internal-map-with-sta
 import type { StateDStream } from '../state/state-dstream.ts';
 import { Exchange } from './exchange.ts';
 import { GroupPlanError } from './group-plan-error.ts';
-import { StaticPartitionOwnership, type PartitionOwnership } from './partition-ownership.ts';
+import { StaticPartitionAssignment, type PartitionAssignment } from './partition-assignment.ts';
 import type { RepartitionLog, RepartitionLogProvider } from './repartition-log.ts';
 
 const log = getLogger('GroupPlan');
@@ -31,7 +31,7 @@ interface Placement {
 
 /** Which partitions of which logs one instance runs in one batch (for the UI and logs). */
 export interface GroupAssignment {
-  /** This instance (`PartitionOwnership.instanceId`). */
+  /** This instance (`PartitionAssignment.instanceId`). */
   readonly instanceId: string;
   /** Per log (source topics first, then repartition logs): its partition count and the partitions this instance owns. */
   readonly logs: readonly { readonly log: string; readonly partitions: number; readonly owned: readonly number[] }[];
@@ -42,7 +42,7 @@ export interface GroupPlan {
   /** The repartition logs, in graph order. */
   readonly exchanges: readonly Exchange[];
   /** Who owns which partitions. */
-  readonly ownership: PartitionOwnership;
+  readonly ownership: PartitionAssignment;
   /** The partitions this instance runs in batch `time`. */
   assignment(time: Time): GroupAssignment;
   /** Stops reduce sides that wait for markers (their batches fail). */
@@ -60,10 +60,10 @@ export function isGroupMode(conf: SparkConf): boolean {
  * The fixed ownership of `spark.kindling.group.instances` / `spark.kindling.group.instance`,
  * or undefined when they are not set.
  */
-export function staticOwnershipFromConf(conf: SparkConf): PartitionOwnership | undefined {
+export function staticAssignmentFromConf(conf: SparkConf): PartitionAssignment | undefined {
   const n = conf.getOption('spark.kindling.group.instances');
   if (n === undefined) return undefined;
-  return new StaticPartitionOwnership(Number(conf.get('spark.kindling.group.instance', '0')), Number(n));
+  return new StaticPartitionAssignment(Number(conf.get('spark.kindling.group.instance', '0')), Number(n));
 }
 
 function kindOf(s: DStream<unknown>): string { return (s.constructor as { kind?: string }).kind ?? 'DStream'; }
@@ -84,16 +84,16 @@ function kindOf(s: DStream<unknown>): string { return (s.constructor as { kind?:
 export function planGroupStages(
   outputs: readonly ForEachDStream<unknown>[],
   appName: string,
-  ownership: PartitionOwnership | undefined,
+  ownership: PartitionAssignment | undefined,
 ): GroupPlan {
   const placements = new Map<DStream<unknown>, Placement>();
   const exchanges: Exchange[] = [];
   const inputs: LogInputDStream<unknown>[] = [];
   const abort = new AbortController();
   let provider: RepartitionLogProvider | undefined;
-  let owner: PartitionOwnership | undefined = ownership;
+  let owner: PartitionAssignment | undefined = ownership;
 
-  const needOwnership = (s: DStream<unknown>): PartitionOwnership => {
+  const needOwnership = (s: DStream<unknown>): PartitionAssignment => {
     if (owner === undefined) {
       throw new GroupPlanError(s.name(), 'no partition ownership: set spark.kindling.group.instances and spark.kindling.group.instance for a fixed split (group leases assign partitions when available).');
     }
@@ -125,7 +125,7 @@ export function planGroupStages(
       case 'LogInputDStream': {
         const input = s as unknown as LogInputDStream<unknown>;
         const o = needOwnership(s);
-        input.assignOwnership(o);
+        input.assignPartitions(o);
         inputs.push(input);
         const source = input.source as { repartitionLog?: unknown; location: string };
         if (typeof source.repartitionLog === 'function') provider ??= source as unknown as RepartitionLogProvider;
@@ -223,9 +223,9 @@ export function planGroupStages(
   for (const o of outputs) place(o as DStream<unknown>);
   return {
     exchanges,
-    ownership: owner ?? new StaticPartitionOwnership(0, 1),
+    ownership: owner ?? new StaticPartitionAssignment(0, 1),
     assignment(time: Time): GroupAssignment {
-      const o = owner ?? new StaticPartitionOwnership(0, 1);
+      const o = owner ?? new StaticPartitionAssignment(0, 1);
       const logs: { log: string; partitions: number; owned: number[] }[] = [];
       const topics = new Map<string, number>();
       for (const input of inputs) for (const tp of input.partitions) topics.set(tp.topic, Math.max(topics.get(tp.topic) ?? 0, tp.partition + 1));

@@ -1,6 +1,7 @@
 import type { OffsetRangeDescription } from '../batch-input-description.ts';
 import type { RepartitionLog } from '../../exchange/repartition-log.ts';
 import type { CommittedOffset } from './can-commit-offsets.ts';
+import type { PartitionOwnership } from './partition-ownership.ts';
 import type { TopicPartition } from './topic-partition.ts';
 
 /** What a log holds of one partition: offsets `[earliest, latest)`. */
@@ -57,4 +58,10 @@ export interface LogSource<R> {
    * `RepartitionLog`). A source without it cannot run re-keying graphs in group mode.
    */
   repartitionLog?(name: string, partitions: number): RepartitionLog;
+  /**
+   * Group mode (`spark.kindling.group.enabled`): the coordination of `groupId`'s instances in
+   * this log's store, called once the source is open. Absent when the adapter has no group
+   * mode (the stream then refuses to start in group mode).
+   */
+  ownership?(groupId: string): PartitionOwnership;
 }
