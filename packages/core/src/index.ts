@@ -36,7 +36,7 @@ export type { Aggregator } from './rdd/aggregator.ts';
 export { RDDComputeError } from './rdd/rdd-compute-error.ts';
 export type { TaskContext } from './scheduler/task-context.ts';
 export type { Task } from './scheduler/task.ts';
-export type { TaskScheduler } from './scheduler/task-scheduler.ts';
+export type { TaskScheduler, RemoteCheckpointWriter } from './scheduler/task-scheduler.ts';
 export { LocalTaskScheduler } from './scheduler/local-task-scheduler.ts';
 // The worker-thread runtime of local[N] with a replicated graph (used by @kindling/dstream).
 export type { StageSpec, ResultStageSpec, ShuffleMapStageSpec } from './scheduler/stage-spec.ts';
@@ -46,7 +46,7 @@ export { WorkerExecutor, type PeerPort } from './scheduler/worker-executor.ts';
 export { WorkerRpc, type WorkerPort } from './scheduler/worker-rpc.ts';
 export { WorkerLostError, serializeError, reviveError } from './scheduler/worker-errors.ts';
 export { encodeBlock, decodeBlock, type EncodedBlock } from './scheduler/shuffle-block-codec.ts';
-export type { TaskRequest, WorkerReply, PeerMessage, SerializedError } from './scheduler/worker-protocol.ts';
+export type { TaskRequest, WorkerReply, PeerMessage, SerializedError, CheckpointCommitted } from './scheduler/worker-protocol.ts';
 export type { JobListener, JobStartEvent, JobEndEvent, StageInfo, StageSubmittedEvent, StageCompletedEvent } from './scheduler/job-listener.ts';
 export { StorageLevel } from './storage/storage-level.ts';
 export { Broadcast } from './broadcast/broadcast.ts';

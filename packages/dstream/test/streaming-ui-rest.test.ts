@@ -383,4 +383,14 @@ describe('UI settings and lifecycle', () => {
       for (const b of blockers) await new Promise<void>((r) => b.close(() => r()));
     }
   });
+
+  it('fails to start naming spark.ui.host when the address is not one of this machine', async () => {
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): documentation only, never a local address.
+    ssc = new StreamingContext(new SparkConf().setMaster('local').setAppName('bad-host').set('spark.ui.host', '192.0.2.1').set('spark.ui.port', '0'), Milliseconds(50));
+    ssc.queueStream<number>([]).foreachRDD(() => {});
+    const error = await ssc.start().then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(UIBindError);
+    expect((error as Error).message).toMatch(/could not listen on 192\.0\.2\.1, port 0: .*Set spark\.ui\.host \(or spark\.driver\.bindAddress\).*spark\.ui\.enabled=false/);
+    expect(ssc.getState()).toBe('STOPPED');
+  });
 });

@@ -240,6 +240,6 @@ export class DAGScheduler {
         }
       }
     }
-    for (const r of marked) await r.checkpointData!.doCheckpoint();
+    for (const r of marked) await r.checkpointData!.doCheckpoint(this.taskScheduler.checkpointWriter?.(r));
   }
 }

@@ -44,11 +44,12 @@ export type ForeachRDDFunction<T> = (rdd: RDD<T>, time: Time) => void | Promise<
 export abstract class DStream<T> {
   /**
    * The operator's kind, declared as data by every DStream class (`static override kind =
-   * 'MappedDStream'`): it names the stream (`MappedDStream#3`), keys it structurally across
-   * program versions and is the checkpoint's `kind` field. Never the class's run-time name,
-   * which a minifier or a rename changes. A custom DStream class should declare its own.
+   * 'map'`: the operator that builds it, `updateStateByKey`, `window`, `fileStream`, ...): it
+   * names the stream (`map#3`), keys it structurally across program versions and is the
+   * checkpoint's `kind` field. Never the class's run-time name, which a minifier or a rename
+   * changes. A custom DStream class should declare its own.
    */
-  static kind = 'DStream';
+  static kind = 'dstream';
   /** The stream's RDD per batch time (ms), kept for `rememberDuration`. @internal */
   readonly generatedRDDs = new Map<number, RDD<T>>();
   /** The time before the first batch; set when the context starts. */
@@ -112,7 +113,7 @@ export abstract class DStream<T> {
   get isInitialized(): boolean { return this.zeroTime !== undefined; }
 
   /**
-   * The stream's stable id: its kind and position in the graph (`MappedDStream#3`)
+   * The stream's stable id: its kind and position in the graph (`map#3`)
    * unless set with `name(newName)`/`setName`. Used in errors, listeners and checkpoints.
    * With an argument, sets the name and returns the stream.
    */

@@ -9,7 +9,7 @@ import { dstreamClasses } from './registry.ts';
  * runs the function on the parent's RDD. No job for a batch where the parent has no RDD.
  */
 export class ForEachDStream<T> extends DStream<void> {
-  static override kind = 'ForEachDStream';
+  static override kind = 'foreachRDD';
   /** Position among the context's output operations, set by `register()`. */
   outputOpId = -1;
 

@@ -4,7 +4,7 @@ import { dstreamClasses } from './registry.ts';
 
 /** `parent.mapPartitions(f)`: `f` applied to every partition of each batch. */
 export class MapPartitionedDStream<T, U> extends DStream<U> {
-  static override kind = 'MapPartitionedDStream';
+  static override kind = 'mapPartitions';
   constructor(
     private readonly parent: DStream<T>,
     private readonly f: (part: Iterable<T>) => Iterable<U>,

@@ -24,7 +24,7 @@ import { ReducedWindowRDD } from './reduced-window-rdd.ts';
  * remembered for a window more than this stream.
  */
 export class ReducedWindowedDStream<K, V> extends DStream<[K, V]> {
-  static override kind = 'ReducedWindowedDStream';
+  static override kind = 'reduceByKeyAndWindow';
   private readonly reduced: DStream<[K, V]>;
 
   constructor(

@@ -7,7 +7,7 @@ import { groupRuntimeOf } from '../group/group-runtime.ts';
 
 /** `parent.combineByKey(...)` (and `reduceByKey`): each batch combined by key. */
 export class ShuffledDStream<K, V, C> extends DStream<[K, C]> {
-  static override kind = 'ShuffledDStream';
+  static override kind = 'combineByKey';
   constructor(
     private readonly parent: DStream<[K, V]>,
     private readonly createCombiner: (v: V) => C,

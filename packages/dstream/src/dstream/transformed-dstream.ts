@@ -26,7 +26,7 @@ export interface TransformGrouping {
 }
 
 export class TransformedDStream<U> extends DStream<U> {
-  static override kind = 'TransformedDStream';
+  static override kind = 'transform';
   constructor(
     private readonly parents: readonly DStream<unknown>[],
     private readonly f: (rdds: RDD<unknown>[], time: Time) => RDD<U>,

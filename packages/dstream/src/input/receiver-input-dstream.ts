@@ -47,7 +47,7 @@ export interface ReceiverStreamOptions {
  * write-ahead log.
  */
 export class ReceiverInputDStream<T> extends InputDStream<T, BlockBatchInput> {
-  static override kind = 'ReceiverInputDStream';
+  static override kind = 'receiverStream';
   #store: ReceivedBlockStore = new InMemoryBlockStore();
   #tracker: ReceivedBlockTracker | undefined;
   #supervisor: ReceiverSupervisor<T> | undefined;

@@ -23,7 +23,7 @@ const DEFAULT_CHECKPOINT_BATCHES = 10;
  * @internal
  */
 export class InternalMapWithStateDStream<K, V, S, M> extends DStream<MapWithStateRecord<K, S, M>> {
-  static override kind = 'InternalMapWithStateDStream';
+  static override kind = 'internalMapWithState';
   readonly partitioner: Partitioner;
 
   constructor(private readonly parent: DStream<[K, V]>, private readonly spec: StateSpec<K, V, S, M>) {

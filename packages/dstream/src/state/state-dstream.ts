@@ -31,7 +31,7 @@ import { UpdateStateRDD } from './update-state-rdd.ts';
  * state of each owned partition is committed with the partition's offsets.
  */
 export class StateDStream<K, V, S> extends DStream<[K, S]> {
-  static override kind = 'StateDStream';
+  static override kind = 'updateStateByKey';
   constructor(
     private readonly parent: DStream<[K, V]>,
     private readonly update: PartitionStateUpdate<K, V, S>,

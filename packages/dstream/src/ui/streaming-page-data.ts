@@ -24,7 +24,7 @@ export interface PageBatch {
 /** A node of the DStream graph drawing. */
 export interface PageGraphNode {
   name: string;
-  /** The class, e.g. `ShuffledDStream`. */
+  /** The operator kind its class declares, e.g. `combineByKey`. */
   kind: string;
   parents: string[];
   input: boolean;
@@ -190,9 +190,9 @@ function graphNodes(ssc: StreamingContext): PageGraphNode[] {
       parents: s.dependencies.map((d) => d.name()),
       input: inputs.has(s),
       output: typeof opName === 'string' ? opName : undefined,
-      window: /Window/.test(kind),
+      window: /^window$|Window/.test(kind),
       state: /State/.test(kind),
-      shuffle: /Shuffled|ReducedWindowed|State|Cogroup/.test(kind),
+      shuffle: /ByKey|Window|State|cogroup/.test(kind),
       slideMs: s.slideDuration.milliseconds,
       site: s.creationSite.shortForm,
     };

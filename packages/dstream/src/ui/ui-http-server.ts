@@ -29,7 +29,8 @@ export class UIBindError extends Error {
   ) {
     const ports = firstPort === lastPort ? `port ${firstPort}` : `ports ${firstPort}..${lastPort}`;
     const reason = cause instanceof Error ? cause.message : String(cause);
-    const hint = firstPort === 0
+    const taken = (cause as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE';
+    const hint = firstPort === 0 || !taken
       ? 'Set spark.ui.host (or spark.driver.bindAddress) to an address of this machine'
       : 'Set spark.ui.port to a free port (0 picks any) or increase spark.port.maxRetries';
     super(`The web UI (SparkUI) could not listen on ${host}, ${ports}: ${reason}. ${hint}, or set spark.ui.enabled=false to run without the UI.`, { cause });

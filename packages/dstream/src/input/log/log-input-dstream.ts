@@ -61,7 +61,7 @@ export interface LogInputStreamState {
  * recovery (positions and state live in the log's store). Protocol: `docs/log-sources.md`.
  */
 export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> implements CanCommitOffsets {
-  static override kind = 'LogInputDStream';
+  static override kind = 'directStream';
   #partitions: TopicPartition[] = [];
   #current: number[] = [];
   #restored: Map<string, number> | undefined;
