@@ -67,7 +67,7 @@ export type {
   CanCommitOffsets,
   CommittedOffset,
   OffsetCommitCallback,
-  PartitionOwnership,
+  PartitionLeases,
   GroupGrid,
   PartitionBatch,
   AcquiredPartition,

@@ -48,7 +48,7 @@ export * from './input/log/has-offset-ranges.ts';
 export * from './input/log/can-commit-offsets.ts';
 export * from './input/log/offset-out-of-range-error.ts';
 export * from './input/log/log-source.ts';
-export * from './input/log/partition-ownership.ts';
+export * from './input/log/partition-leases.ts';
 export * from './group/group-runtime.ts';
 export * from './group/not-co-partitioned-error.ts';
 export * from './group/co-partitioning.ts';

@@ -1,8 +1,8 @@
-import type { LogCommitRequest, LogOffsetBounds, LogSource, OffsetRangeDescription, PartitionOwnership, RepartitionLog, TopicPartition } from '@kindling/dstream';
+import type { LogCommitRequest, LogOffsetBounds, LogSource, OffsetRangeDescription, PartitionLeases, RepartitionLog, TopicPartition } from '@kindling/dstream';
 import { ConsumerRecord } from './consumer-record.ts';
 import { closeRedis, connectRedis, isNoSuchKey, replyFields, type RedisClient } from './redis-connection.ts';
 import { commitGroupOffsets } from './redis-group-offsets.ts';
-import { RedisPartitionOwnership } from './redis-partition-ownership.ts';
+import { RedisPartitionLeases } from './redis-partition-leases.ts';
 import { RedisRepartitionLog } from './redis-repartition-log.ts';
 import { redactedUrl } from './redis-url.ts';
 import { entryId, offsetOfId, sequenceOfId, streamKey, TOPICS_KEY } from './topic-layout.ts';
@@ -111,9 +111,9 @@ export class RedisLogSource implements LogSource<ConsumerRecord> {
     return new RedisRepartitionLog(() => this.client, name, partitions, this.location);
   }
 
-  /** Group mode's leases, epochs and fenced commits in this Redis (see `RedisPartitionOwnership`). */
-  ownership(groupId: string): PartitionOwnership {
-    return new RedisPartitionOwnership(() => this.client, groupId);
+  /** Group mode's leases, epochs and fenced commits in this Redis (see `RedisPartitionLeases`). */
+  ownership(groupId: string): PartitionLeases {
+    return new RedisPartitionLeases(() => this.client, groupId);
   }
 }
 

@@ -1,5 +1,5 @@
 // Group mode on a real Redis (issue 15, items 1-3, 5, 6): several instances of one application
-// (child processes, support/group-pipeline.ts) share a 4-partition topic. Whatever happens to
+// (child processes, support/lease-group-pipeline.ts) share a 4-partition topic. Whatever happens to
 // the instances (one SIGKILLed mid-batch, one started later, one paused with SIGSTOP until its
 // leases expired), the union of their batch folders holds every record exactly once and the
 // final state equals the sums worked out here from the input, as does a single instance's run.
@@ -14,10 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChild, type RunningChild } from '../../dstream/test/support/child-process.ts';
 import { groupKeys, RedisStreamsAdmin, RedisStreamsProducer } from '../src/index.ts';
 import { redisClientOptions } from '../src/redis-url.ts';
-import type { GroupPipelineArgs } from './support/group-pipeline.ts';
+import type { GroupPipelineArgs } from './support/lease-group-pipeline.ts';
 import { startRedisServer, type RedisServer } from './support/redis-server.ts';
 
-const SCRIPT = 'packages/redis/test/support/group-pipeline.ts';
+const SCRIPT = 'packages/redis/test/support/lease-group-pipeline.ts';
 const PARTITIONS = 4;
 const KEYS = ['apple', 'banana', 'cherry', 'date', 'elder', 'fig', 'grape', 'kiwi', 'lemon', 'mango', 'nut', 'olive'];
 const LONG = 120_000;

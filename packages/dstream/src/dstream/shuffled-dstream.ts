@@ -30,7 +30,7 @@ export class ShuffledDStream<K, V, C> extends DStream<[K, C]> {
       const agg = { createCombiner: this.createCombiner, mergeValue: this.mergeValue, mergeCombiners: this.mergeCombiners };
       return this.#exchange.rdd<[K, C]>(rdd, validTime, agg as never);
     }
-    // Group mode with leases: each key must already be in the log partition the shuffle sends it to.
+    // Lease group mode: each key must already be in the log partition the shuffle sends it to.
     const input = groupRuntimeOf(this.ssc) !== undefined ? verifyKeyPlacement(rdd, this.partitioner, this.describe(), validTime) : rdd;
     return input.combineByKey(this.createCombiner, this.mergeValue, this.mergeCombiners, this.partitioner);
   }

@@ -3,13 +3,10 @@ import type { DStream } from '../dstream/dstream.ts';
 import { NotCoPartitionedError } from './not-co-partitioned-error.ts';
 
 /** Streams that keep every record in the RDD partition it came from (partition i stays log partition i). */
-const PARTITION_LOCAL = new Set([
-  'MappedDStream', 'FilteredDStream', 'FlatMappedDStream', 'MappedValuesDStream', 'FlatMappedValuesDStream',
-  'MapPartitionedDStream', 'GlommedDStream', 'ForEachDStream',
-]);
+const PARTITION_LOCAL = new Set(['map', 'filter', 'flatMap', 'mapValues', 'flatMapValues', 'mapPartitions', 'glom', 'foreachRDD']);
 
 /** Streams that shuffle by a partitioner (checked: it must be the log's). */
-const KEYED = new Set(['ShuffledDStream', 'StateDStream']);
+const KEYED = new Set(['combineByKey', 'updateStateByKey']);
 
 /** A stream exposing the partitioner it shuffles by. */
 interface KeyedStream { readonly keyPartitioner: Partitioner }

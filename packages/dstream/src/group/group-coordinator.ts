@@ -1,6 +1,6 @@
 import { getLogger, type RDD, type SparkContext } from '@kindling/core';
 import type { LogOffsetBounds } from '../input/log/log-source.ts';
-import type { GroupGrid, PartitionBatch, PartitionOwnership, StateDelta } from '../input/log/partition-ownership.ts';
+import type { GroupGrid, PartitionBatch, PartitionLeases, StateDelta } from '../input/log/partition-leases.ts';
 import type { TopicPartition } from '../input/log/topic-partition.ts';
 import type { GroupBatchPlan, GroupRuntime, OwnedPartitionBatch } from './group-runtime.ts';
 
@@ -23,7 +23,7 @@ interface Owned {
 
 /** What the coordinator needs from the log stream. */
 export interface GroupCoordinatorOptions {
-  readonly ownership: PartitionOwnership;
+  readonly ownership: PartitionLeases;
   readonly sc: SparkContext;
   readonly topic: string;
   readonly numPartitions: number;

@@ -1,5 +1,5 @@
 import type { RDD } from '@kindling/core';
-import type { PartitionBatch } from '../input/log/partition-ownership.ts';
+import type { PartitionBatch } from '../input/log/partition-leases.ts';
 
 /** One owned partition's part of a batch in group mode. */
 export interface OwnedPartitionBatch {

@@ -295,7 +295,7 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
     checkGroupGraph(outputs, this as unknown as DStream<unknown>, n);
     const stateStreams = new Set<string>();
     const walk = (s: DStream<unknown>): void => {
-      if (s.kind === 'StateDStream') stateStreams.add(s.name());
+      if (s.kind === 'updateStateByKey') stateStreams.add(s.name());
       for (const d of s.dependencies) walk(d);
     };
     for (const o of outputs) walk(o);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { AcquiredPartition, CommitOutcome, GroupGrid, PartitionBatch, PartitionCommit, PartitionOwnership, TopicPartition } from '@kindling/dstream';
+import type { AcquiredPartition, CommitOutcome, GroupGrid, PartitionBatch, PartitionCommit, PartitionLeases, TopicPartition } from '@kindling/dstream';
 import type { RedisClient } from './redis-connection.ts';
 import { commitGroupOffsets } from './redis-group-offsets.ts';
 
@@ -107,13 +107,13 @@ redis.call('HSET', KEYS[4], ARGV[5], ARGV[2])
 return {'OK', complete()}`;
 
 /**
- * Group mode on Redis ({@link PartitionOwnership}): the keys of {@link groupKeys}, each step
+ * Group mode on Redis ({@link PartitionLeases}): the keys of {@link groupKeys}, each step
  * one Lua script run with `EVAL` (atomic on the server, with the server's clock). The commit
  * refuses a stale epoch (`FENCED`), a gap or an overlap (`OFFSET_MISMATCH`), and answers
  * `ALREADY` to the identical re-commit of a replayed batch; after it, the consumer group's
  * position (`XGROUP SETID`) follows for operators (not part of the atomic step).
  */
-export class RedisPartitionOwnership implements PartitionOwnership {
+export class RedisPartitionLeases implements PartitionLeases {
   readonly memberId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   readonly #keys: ReturnType<typeof groupKeys>;
   #leaseMs = 10_000;

@@ -2,7 +2,7 @@ import type { TopicPartition } from './topic-partition.ts';
 
 /**
  * What every instance of a group agrees on, stored once in the group's record by the first
- * instance that joins (see {@link PartitionOwnership.join}).
+ * instance that joins (see {@link PartitionLeases.join}).
  */
 export interface GroupGrid {
   /** The first batch time of the first instance (ms); every batch time is `zeroTime + k * batchMs`. */
@@ -20,7 +20,7 @@ export interface PartitionBatch {
   readonly untilOffset: number;
 }
 
-/** What a new owner learns when it takes a partition (see {@link PartitionOwnership.acquire}). */
+/** What a new owner learns when it takes a partition (see {@link PartitionLeases.acquire}). */
 export interface AcquiredPartition {
   /** The lease's epoch: greater than every earlier owner's. Commits carry it. */
   readonly epoch: number;
@@ -42,7 +42,7 @@ export interface StateDelta {
   readonly removed: readonly string[];
 }
 
-/** One fenced commit of one partition's batch (see {@link PartitionOwnership.commit}). */
+/** One fenced commit of one partition's batch (see {@link PartitionLeases.commit}). */
 export interface PartitionCommit extends TopicPartition, PartitionBatch {
   /** The epoch of the committer's lease. */
   readonly epoch: number;
@@ -75,7 +75,7 @@ export type CommitOutcome =
  * commits in Redis, every check in one Lua script). A Kafka adapter would map leases to the
  * consumer group's assignment and epochs to the group generation.
  */
-export interface PartitionOwnership {
+export interface PartitionLeases {
   /** This instance's member id (unique per process). */
   readonly memberId: string;
   /**
