@@ -28,7 +28,7 @@ import { runUntilDrained } from './scheduler/run-until-drained.ts';
 import { StreamingConf } from './streaming-conf.ts';
 import { StreamingUI } from './ui/streaming-ui.ts';
 import { buildGraphOn, warnIfSingleThreaded } from './parallel/build-graph.ts';
-import { isGroupMode, planGroupStages, staticAssignmentFromConf, type GroupAssignment, type GroupPlan } from './exchange/group-plan.ts';
+import { planGroupStages, staticAssignment, type GroupAssignment, type GroupPlan } from './exchange/group-plan.ts';
 
 const log = getLogger('StreamingContext');
 
@@ -357,11 +357,10 @@ export class StreamingContext {
     warnIfSingleThreaded(this);
     try {
       this.graph.validate();
-      const conf = this.sparkContext.getConf();
-      // Group mode with a fixed split routes re-keying through repartition logs; with leases
-      // (no split given) the log stream's coordinator runs co-partitioned graphs only.
-      const split = isGroupMode(conf) ? staticAssignmentFromConf(conf) : undefined;
-      if (split !== undefined) this.groupPlan = planGroupStages(this.graph.outputStreams, this.sparkContext.appName, split);
+      const group = this.streamingConf.group;
+      // A fixed split runs the repartition-log planner; lease group mode (no fixed split) is the log stream's own (co-partitioned graphs).
+      const split = staticAssignment(group);
+      if (group.enabled && split !== undefined) this.groupPlan = planGroupStages(this.graph.outputStreams, this.sparkContext.appName, split);
       await this.startUI();
       this.checkpointSession = await CheckpointSession.start(this, this.recoveryPlan);
       await this.scheduler.jobGenerator.start(this.recoveryPlan?.generator, this.checkpointSession?.writer);

@@ -136,8 +136,8 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
       throw new Error(`${this.name()}: cannot connect to ${this.source.location}: ${(e as Error)?.message ?? String(e)}. Start the server or fix the URL.`, { cause: e });
     }
     this.#partitions = await this.discoverPartitions();
-    // A fixed split (spark.kindling.group.instances) assigned partitions at start: no leases.
-    if (this.ssc.streamingConf.groupEnabled && this.#ownership === undefined) {
+    // Lease group mode; a fixed split (spark.kindling.group.instances) is the group plan's (assignOwnership).
+    if (this.ssc.streamingConf.group.enabled && this.ssc.streamingConf.group.instances === undefined) {
       await this.startGroup();
       this.#started = true;
       return;
@@ -307,7 +307,7 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
       sc: this.ssc.sparkContext,
       topic: [...topics][0]!,
       numPartitions: n,
-      leaseMs: this.ssc.streamingConf.groupLeaseTimeoutMs,
+      leaseMs: this.ssc.streamingConf.group.leaseTimeoutMs,
       streamName: name,
       stateStreams: [...stateStreams].sort(),
       initialOffset: (p, bounds) => {
