@@ -68,7 +68,8 @@ async function until(what: string, cond: () => boolean | Promise<boolean>, timeo
   const end = Date.now() + timeoutMs;
   while (!(await cond())) {
     if (Date.now() > end) {
-      if (process.env.GDEBUG) for (const c of children) process.stderr.write(`CHILD\n${c.output()}\n${stderrOf(c)}\n`);
+      // What the instances said, to diagnose the failure.
+      for (const c of children) process.stderr.write(`instance output:\n${c.output()}\n${stderrOf(c)}\n`);
       throw new Error(`timed out waiting for ${what}`);
     }
     await new Promise((r) => setTimeout(r, 50));
@@ -163,11 +164,12 @@ function sorted(m: Map<string, number>): [string, number][] { return [...m].sort
 async function expectExactlyOnce(s: Scenario): Promise<void> {
   const events = readFolders(s.args.outDir, 'events');
   const want = s.produced.map((r) => `${r.key} ${r.id}`).sort();
-  if (process.env.GDEBUG) {
+  if (events.lines.length !== want.length) {
+    // Where each duplicated record was written, to diagnose the failure.
     const where = new Map<string, string[]>();
     for (const [t, parts] of events.parts) for (const [p, text] of parts) for (const l of text.split('\n')) if (l !== '') where.set(l, [...(where.get(l) ?? []), `${t}/${p}`]);
     for (const [l, w] of where) if (w.length > 1) process.stderr.write(`DUP ${l} in ${w.join(' ')}\n`);
-    for (const c of children) process.stderr.write(`CHILD\n${c.output()}\n${stderrOf(c)}\n`);
+    for (const c of children) process.stderr.write(`instance output:\n${c.output()}\n${stderrOf(c)}\n`);
   }
   expect(events.lines.slice().sort()).toEqual(want);
   expect(sorted(finalTotals(s.args.outDir))).toEqual(sorted(expectedTotals(s)));
