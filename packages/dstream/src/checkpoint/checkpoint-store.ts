@@ -65,8 +65,15 @@ export class CheckpointStore {
   async write(cp: MetadataCheckpoint, durable = true): Promise<string> {
     const file = this.fileFor(cp.sequence);
     const bytes = encodeCheckpoint(cp);
-    if (durable) await atomicWriteFile(file, bytes);
-    else {
+    if (durable) {
+      // Older files beyond the newest `retain` go while the folder is fsynced, not on this thread.
+      const known = this.knownSequences(cp.sequence);
+      const excess = Math.max(0, known.length + 1 - this.retain);
+      await atomicWriteFile(file, bytes, { replaces: known.slice(0, excess).map((seq) => this.fileFor(seq)) });
+      known.splice(0, excess);
+      known.push(cp.sequence);
+      return file;
+    } else {
       const tmp = join(this.metadataDir, `.checkpoint-${cp.sequence}.tmp-${process.pid}`);
       try {
         // Synchronous: page-cache work of microseconds, where two thread-pool round trips
@@ -106,10 +113,14 @@ export class CheckpointStore {
   /** Sequence numbers of the files on disk, oldest first (listed once, then kept up to date). */
   private known: number[] | undefined;
 
+  private knownSequences(writing: number): number[] {
+    return (this.known ??= this.list().map((f) => f.seq).filter((seq) => seq !== writing));
+  }
+
   private prune(written: number): void {
-    this.known ??= this.list().map((f) => f.seq).filter((seq) => seq !== written);
-    this.known.push(written);
-    while (this.known.length > this.retain) rmSync(this.fileFor(this.known.shift()!), { force: true });
+    const known = this.knownSequences(written);
+    known.push(written);
+    while (known.length > this.retain) rmSync(this.fileFor(known.shift()!), { force: true });
   }
 
   /**
