@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useSparkContext } from './helpers.ts';
-import type { JobEndEvent, JobStartEvent } from '../src/index.ts';
+import type { JobEndEvent, JobStartEvent, StageInfo } from '../src/index.ts';
 
 describe('scheduler', () => {
   const ctx = useSparkContext();
@@ -18,6 +18,45 @@ describe('scheduler', () => {
     ctx.sc.removeJobListener(l);
     await r.count();
     expect(starts).toHaveLength(1);
+  });
+
+  it("reports each stage's id, job and task counts when submitted and completed, as Spark's listener", async () => {
+    const submitted: StageInfo[] = [];
+    const completed: StageInfo[] = [];
+    const jobs: number[] = [];
+    ctx.sc.addJobListener({
+      onJobStart: (e) => jobs.push(e.jobId),
+      onStageSubmitted: (e) => submitted.push(e.stageInfo),
+      onStageCompleted: (e) => completed.push(e.stageInfo),
+    });
+    const pairs = ctx.sc.parallelize<[number, number]>(Array.from({ length: 20 }, (_, i) => [i % 5, 1]), 4);
+    const sums = pairs.reduceByKey((a, b) => a + b, 3);
+    expect(await sums.count()).toBe(5);
+    // One job, two stages: the map side over the 4 input partitions, then the count over 3.
+    expect(jobs).toHaveLength(1);
+    expect(submitted.map((s) => [s.jobId, s.kind, s.numTasks, s.numCompletedTasks])).toEqual([[jobs[0], 'ShuffleMapStage', 4, 0], [jobs[0], 'ResultStage', 3, 0]]);
+    expect(completed.map((s) => [s.stageId, s.kind, s.numTasks, s.numCompletedTasks, s.numFailedTasks])).toEqual([
+      [submitted[0]!.stageId, 'ShuffleMapStage', 4, 4, 0],
+      [submitted[1]!.stageId, 'ResultStage', 3, 3, 0],
+    ]);
+    expect(submitted[1]!.stageId).toBeGreaterThan(submitted[0]!.stageId);
+    expect(submitted[1]!.name).toContain('count');
+    for (const s of completed) {
+      expect(s.failureReason).toBeUndefined();
+      expect(s.completionTime).toBeGreaterThanOrEqual(s.submissionTime);
+    }
+
+    // Again: the shuffle's map outputs are reused, so only a result stage runs (Spark skips the map stage).
+    expect(await sums.collect()).toHaveLength(5);
+    expect(jobs).toHaveLength(2);
+    expect(completed.slice(2).map((s) => [s.jobId, s.kind, s.numTasks, s.numCompletedTasks])).toEqual([[jobs[1], 'ResultStage', 3, 3]]);
+
+    // A task failing in the third of four partitions: the tasks before it completed (they run
+    // in partition order on this thread), one failed, the last never ran.
+    await expect(ctx.sc.parallelize([1, 2, 3, 4, 5, 6, 7, 8], 4).map((x) => { if (x === 5) throw new Error('five'); return x; }).collect()).rejects.toThrow(/five/);
+    const failed = completed[completed.length - 1]!;
+    expect([failed.jobId, failed.kind, failed.numTasks, failed.numCompletedTasks, failed.numFailedTasks]).toEqual([jobs[2], 'ResultStage', 4, 2, 1]);
+    expect(failed.failureReason).toContain('five');
   });
 
   it('keeps timers alive during a long job (yields between tasks)', async () => {

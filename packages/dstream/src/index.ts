@@ -48,6 +48,8 @@ export {
   maxMessagesPerPartition,
   inputInfoDescription,
 } from './internal.ts';
+export { ExchangeRDD, StaticPartitionOwnership, GroupPlanError, RepartitionWaitAbortedError } from './internal.ts';
+export type { RepartitionLog, RepartitionLogProvider, RepartitionBatch, PartitionOwnership, ExchangeRDDOptions } from './internal.ts';
 export type {
   LogSource,
   LogOffsetBounds,
@@ -64,10 +66,11 @@ export type {
 } from './internal.ts';
 export { State, StateSpec, MapWithStateDStream } from './internal.ts';
 export { StreamingContext, StreamingConf, DEFAULT_MAX_LINE_LENGTH } from './internal.ts';
-export type { BackpressureConf } from './internal.ts';
+export type { BackpressureConf, LogSourceRateConf } from './internal.ts';
 export type { StreamingContextState, RDDsOf } from './internal.ts';
 export { DStreamGraph } from './internal.ts';
 export { IncompatibleCheckpointError, CorruptCheckpointError, CheckpointDirectoryLockedError, CHECKPOINT_FORMAT_VERSION } from './internal.ts';
+export { UIBindError } from './internal.ts';
 export type { CheckpointableInput, CheckpointRecoveryInfo, CheckpointLockHolder, MetadataCheckpoint } from './internal.ts';
 export { BatchInfo, OutputOperationInfo, BatchFailedError } from './internal.ts';
 export type {

@@ -54,6 +54,12 @@ export * from './input/log/per-partition-config.ts';
 export * from './input/log/max-messages-per-partition.ts';
 export * from './input/log/log-rdd.ts';
 export * from './input/log/log-input-dstream.ts';
+// --- several instances: repartition logs ---
+export * from './exchange/repartition-log.ts';
+export * from './exchange/partition-ownership.ts';
+export * from './exchange/repartition-wait-aborted-error.ts';
+export * from './exchange/group-plan-error.ts';
+export * from './exchange/exchange-rdd.ts';
 export * from './output/batch-output.ts';
 export * from './scheduler/batch-info.ts';
 export * from './scheduler/output-operation-info.ts';
@@ -62,6 +68,7 @@ export * from './scheduler/streaming-listener.ts';
 export * from './scheduler/batch-failed-error.ts';
 export * from './streaming-conf.ts';
 export * from './streaming-context.ts';
+export { UIBindError } from './ui/ui-http-server.ts';
 // --- fault tolerance ---
 export * from './checkpoint/metadata-checkpoint.ts';
 export * from './checkpoint/checkpoint-validation.ts';

@@ -21,8 +21,10 @@ describe('StreamingConf', () => {
       manualClockJumpMs: 0,
       maxLineLength: 8 * 1024 * 1024,
       skipEmptyBatches: false,
+      uiRetainedBatches: 1000,
     });
-    expect(c.backpressure).toEqual({ enabled: false, initialRate: Number.POSITIVE_INFINITY, rateEstimator: 'pid', proportional: 1, integral: 0.2, derived: 0, minRate: 100 });
+    expect(c.backpressure).toEqual({ enabled: false, initialRate: Number.POSITIVE_INFINITY, rateEstimator: 'pid', proportional: 1, integral: 0.2, derived: 0, minRate: 100, initialRateIfSet: undefined });
+    expect(c.logSourceRates).toEqual({ maxRatePerPartition: 0, minRatePerPartition: 1 });
   });
 
   it('reads durations and sizes with units, and numbers', () => {
@@ -36,9 +38,15 @@ describe('StreamingConf', () => {
       'spark.streaming.receiver.writeAheadLog.rollingIntervalSecs': '2',
       'spark.kindling.receiver.maxLineLength': '64k',
       'spark.kindling.output.skipEmptyBatches': 'true',
+      'spark.streaming.backpressure.initialRate': '300',
+      'spark.streaming.kafka.maxRatePerPartition': '40',
+      'spark.streaming.kafka.minRatePerPartition': '0.5',
+      'spark.streaming.ui.retainedBatches': '25',
     });
     expect([c.blockIntervalMs, c.gracefulStopTimeoutMs, c.receiverRestartDelayMs, c.receiverMaxRate]).toEqual([1000, 120_000, 50, 2000]);
-    expect([c.backpressure.enabled, c.backpressure.initialRate, c.backpressure.minRate]).toEqual([true, 2000, 7]);
+    expect([c.backpressure.enabled, c.backpressure.initialRate, c.backpressure.initialRateIfSet, c.backpressure.minRate]).toEqual([true, 300, 300, 7]);
+    expect(c.logSourceRates).toEqual({ maxRatePerPartition: 40, minRatePerPartition: 0.5 });
+    expect(c.uiRetainedBatches).toBe(25);
     expect([c.writeAheadLogRollingIntervalMs, c.maxLineLength, c.skipEmptyBatches]).toEqual([2000, 65_536, true]);
   });
 
@@ -54,6 +62,9 @@ describe('StreamingConf', () => {
       ['spark.kindling.receiver.maxLineLength', 'lots', /expected a size/],
       ['spark.streaming.backpressure.pid.integral', 'high', /expected a number/],
       ['spark.streaming.backpressure.rateEstimator', 'magic', /'pid'/],
+      ['spark.streaming.kafka.maxRatePerPartition', '-1', /at least 0 record\/s/],
+      ['spark.streaming.kafka.minRatePerPartition', '0', /more than 0 record\/s/],
+      ['spark.streaming.ui.retainedBatches', '0', /at least 1 batch/],
     ];
     for (const [key, value, expected] of cases) {
       let error: unknown;

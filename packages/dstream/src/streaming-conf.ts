@@ -16,6 +16,19 @@ export interface BackpressureConf {
   readonly derived: number;
   /** `spark.streaming.backpressure.pid.minRate` (100 records/s). */
   readonly minRate: number;
+  /**
+   * `spark.streaming.backpressure.initialRate` as set (undefined when unset): log sources
+   * start unlimited without it, where receivers start at `receiverMaxRate`.
+   */
+  readonly initialRateIfSet: number | undefined;
+}
+
+/** The rate limits of log sources (`spark.streaming.kafka.*`, honoured by every log source). */
+export interface LogSourceRateConf {
+  /** `spark.streaming.kafka.maxRatePerPartition`: records/s per partition (0: unlimited, the default). */
+  readonly maxRatePerPartition: number;
+  /** `spark.streaming.kafka.minRatePerPartition`: records/s per partition a limited batch still takes (1). */
+  readonly minRatePerPartition: number;
 }
 
 /** The default of `spark.kindling.receiver.maxLineLength`: 8 MiB. */
@@ -42,6 +55,8 @@ export const DEFAULT_MAX_LINE_LENGTH = 8 * 1024 * 1024;
  * | `spark.streaming.receiver.writeAheadLog.enable` | `false` | receiver write-ahead log |
  * | `spark.streaming.receiver.writeAheadLog.rollingIntervalSecs` | `60` | log segment length |
  * | `spark.streaming.manualClock.jump` | `0` (ms) | tests: time passed while down |
+ * | `spark.streaming.kafka.maxRatePerPartition`, `minRatePerPartition` | `0` (unlimited), `1` | log source rates, see {@link LogSourceRateConf} |
+ * | `spark.streaming.ui.retainedBatches` | `1000` | completed batches the web UI keeps |
  * | `spark.kindling.receiver.maxLineLength` | `8m` | longest socket text line, in UTF-8 bytes |
  * | `spark.kindling.output.skipEmptyBatches` | `false` | `saveAs*Files` writes no folder for an empty batch |
  */
@@ -61,6 +76,9 @@ export class StreamingConf {
   readonly writeAheadLogEnabled: boolean;
   readonly writeAheadLogRollingIntervalMs: number;
   readonly manualClockJumpMs: number;
+  readonly logSourceRates: LogSourceRateConf;
+  /** `spark.streaming.ui.retainedBatches`: completed batches the web UI keeps. */
+  readonly uiRetainedBatches: number;
   /**
    * `spark.kindling.receiver.maxLineLength`: a socket text line longer than this many UTF-8
    * bytes is dropped while it streams in (never held whole) and reported as a receiver error
@@ -94,13 +112,24 @@ export class StreamingConf {
       integral: conf.getDouble('spark.streaming.backpressure.pid.integral', 0.2),
       derived: conf.getDouble('spark.streaming.backpressure.pid.derived', 0.0),
       minRate: conf.getDouble('spark.streaming.backpressure.pid.minRate', 100),
+      initialRateIfSet: conf.contains('spark.streaming.backpressure.initialRate') ? conf.getDouble('spark.streaming.backpressure.initialRate', 0) : undefined,
     };
     this.writeAheadLogEnabled = conf.getBoolean('spark.streaming.receiver.writeAheadLog.enable', false);
     this.writeAheadLogRollingIntervalMs = atLeast(conf, 'spark.streaming.receiver.writeAheadLog.rollingIntervalSecs', conf.getInt('spark.streaming.receiver.writeAheadLog.rollingIntervalSecs', 60), 1, 's') * 1000;
     this.manualClockJumpMs = conf.getInt('spark.streaming.manualClock.jump', 0);
+    this.logSourceRates = {
+      maxRatePerPartition: atLeast(conf, 'spark.streaming.kafka.maxRatePerPartition', conf.getDouble('spark.streaming.kafka.maxRatePerPartition', 0), 0, 'record/s'),
+      minRatePerPartition: above(conf, 'spark.streaming.kafka.minRatePerPartition', conf.getDouble('spark.streaming.kafka.minRatePerPartition', 1), 0, 'record/s'),
+    };
+    this.uiRetainedBatches = atLeast(conf, 'spark.streaming.ui.retainedBatches', conf.getInt('spark.streaming.ui.retainedBatches', 1000), 1, 'batch');
     this.maxLineLength = atLeast(conf, 'spark.kindling.receiver.maxLineLength', conf.getSizeAsBytes('spark.kindling.receiver.maxLineLength', DEFAULT_MAX_LINE_LENGTH), 1, 'byte');
     this.skipEmptyBatches = conf.getBoolean('spark.kindling.output.skipEmptyBatches', false);
   }
+}
+
+function above(conf: SparkConf, key: string, value: number, min: number, unit: string): number {
+  if (!(value > min)) throw new IllegalConfigValueError(key, conf.getOption(key) ?? String(value), `more than ${min} ${unit}`);
+  return value;
 }
 
 function atLeast(conf: SparkConf, key: string, value: number, min: number, unit: string): number {

@@ -28,6 +28,7 @@ import { runUntilDrained } from './scheduler/run-until-drained.ts';
 import { StreamingConf } from './streaming-conf.ts';
 import { StreamingUI } from './ui/streaming-ui.ts';
 import { buildGraphOn, warnIfSingleThreaded } from './parallel/build-graph.ts';
+import { isGroupMode, planGroupStages, staticOwnershipFromConf, type GroupPlan } from './exchange/group-plan.ts';
 
 const log = getLogger('StreamingContext');
 
@@ -92,6 +93,7 @@ export class StreamingContext {
   private recoveryPlan: RecoveryPlan | undefined;
   /** Checkpointing from start() to stop(), with a checkpoint directory. */
   private checkpointSession: CheckpointSession | undefined;
+  private groupPlan: GroupPlan | undefined;
   private ui: StreamingUI | undefined;
   private stoppingOnError = false;
   private removeShutdownHook: (() => void) | undefined;
@@ -355,6 +357,8 @@ export class StreamingContext {
     warnIfSingleThreaded(this);
     try {
       this.graph.validate();
+      const conf = this.sparkContext.getConf();
+      if (isGroupMode(conf)) this.groupPlan = planGroupStages(this.graph.outputStreams, this.sparkContext.appName, staticOwnershipFromConf(conf));
       await this.startUI();
       this.checkpointSession = await CheckpointSession.start(this, this.recoveryPlan);
       await this.scheduler.jobGenerator.start(this.recoveryPlan?.generator, this.checkpointSession?.writer);
@@ -363,6 +367,7 @@ export class StreamingContext {
       await this.checkpointSession?.finish(false).catch(() => {});
       // Inputs that did start (the failure may come from another one) are stopped again.
       await this.graph.stopInputs().catch(() => {});
+      await this.groupPlan?.close().catch(() => {});
       this.state = 'STOPPED';
       StreamingContext.active = undefined;
       this.scheduler.listenerBus.stop();
@@ -400,8 +405,11 @@ export class StreamingContext {
       if (wasActive) {
         if (stopGracefully) await stopReceiversAndDrain(this, this.streamingConf.gracefulStopTimeoutMs);
         this.scheduler.jobGenerator.stop();
+        // A batch waiting for another instance's markers would hold a non-graceful stop.
+        if (!stopGracefully) this.groupPlan?.abort();
         await this.scheduler.jobScheduler.stop(stopGracefully, stopGracefully ? this.streamingConf.gracefulStopTimeoutMs : 2000);
         await this.graph.stopInputs();
+        await this.groupPlan?.close();
         // A graceful stop leaves nothing pending: its last checkpoint says so.
         await this.checkpointSession?.finish(stopGracefully);
       }
@@ -420,8 +428,9 @@ export class StreamingContext {
   }
 
   /**
-   * Starts the web UI (Spark's Streaming tab and REST API) when `spark.ui.enabled`. A UI that
-   * cannot bind any port of its range is logged as a warning: the stream runs without it.
+   * Starts the web UI (Spark's Streaming tab and REST API) when `spark.ui.enabled`. As Spark's
+   * context, a UI that cannot bind any port of its range fails the start (`UIBindError`, naming
+   * the address, the ports and the settings to change).
    */
   private async startUI(): Promise<void> {
     const settings = StreamingUI.settingsFor(this);
@@ -429,11 +438,11 @@ export class StreamingContext {
     const ui = new StreamingUI(this, settings);
     try {
       await ui.start();
-      this.ui = ui;
     } catch (e) {
       await ui.stop();
-      getLogger('SparkUI').warn(`The web UI did not start; the application runs without it: ${(e as Error).message}`);
+      throw e;
     }
+    this.ui = ui;
   }
 
   private async stopUI(): Promise<void> {

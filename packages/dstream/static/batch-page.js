@@ -3,7 +3,7 @@
 'use strict';
 
 (() => {
-  const { el, formatDuration, formatDate, formatNumber, getJson, poll, failure } = KUI;
+  const { el, formatDuration, formatDate, formatNumber, getJson, poll, failure, progress } = KUI;
   const id = new URLSearchParams(location.search).get('id') ?? '';
 
   function metadataList(metadata) {
@@ -67,13 +67,18 @@
         el('td', { rowspan: span }, status),
       ];
       const errorCell = el('td', { rowspan: span, class: 'error-cell' }, op.failureReason === undefined ? '-' : failure(op.failureReason, true));
+      // Spark's job columns: id, duration, stages succeeded/total (failed ones noted), and a
+      // progress bar of the tasks of all its stages.
       const jobCells = (j) => [
-        el('td', {}, `${j.jobId}`, el('div', { class: 'avg' }, j.callSite)),
+        el('td', { class: 'job-id', 'data-job-id': j.jobId }, `${j.jobId}`, el('div', { class: 'avg' }, j.callSite)),
         el('td', {}, formatDuration(j.endTime === undefined ? undefined : j.endTime - j.startTime)),
-        el('td', {}, j.numStages === undefined ? 'running' : `${j.status === 'FAILED' ? j.numStages - 1 : j.numStages}/${j.numStages}${j.status === 'FAILED' ? ' (1 failed)' : ''}`),
+        el('td', { class: 'stages', 'data-value': `${j.numCompletedStages}/${j.numStages}` },
+          `${j.numCompletedStages}/${j.numStages}`, j.numFailedStages > 0 ? ` (${j.numFailedStages} failed)` : ''),
+        el('td', { class: 'tasks', 'data-value': `${j.numCompletedTasks}/${j.numTasks}` },
+          progress(j.numCompletedTasks, j.numTasks, j.numFailedTasks, j.numActiveTasks)),
       ];
       if (jobs.length === 0) {
-        rows.push(el('tr', { 'data-op': op.outputOpId, class: op.failureReason !== undefined ? 'failed' : undefined }, ...opCells, el('td', {}, '-'), el('td', {}, '-'), el('td', {}, '-'), errorCell));
+        rows.push(el('tr', { 'data-op': op.outputOpId, class: op.failureReason !== undefined ? 'failed' : undefined }, ...opCells, el('td', {}, '-'), el('td', {}, '-'), el('td', {}, '-'), el('td', {}, '-'), errorCell));
       } else {
         jobs.forEach((j, i) => rows.push(el('tr', { 'data-op': op.outputOpId, class: op.failureReason !== undefined ? 'failed' : undefined }, ...(i === 0 ? opCells : []), ...jobCells(j), ...(i === 0 ? [errorCell] : []))));
       }

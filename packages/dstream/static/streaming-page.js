@@ -17,6 +17,15 @@
     completed: { sortKey: 'id', desc: true, page: 0, pageSize: 25 },
   };
   let highlight = { id: undefined, until: 0 };
+  // A timeline and its histogram share one plot band, so the histogram's value axis lines up
+  // with the timeline's y-axis (as Spark draws them): the same height, the timeline's padding
+  // above its plot equal to the histogram's count axis there, and the histogram's padding below
+  // equal to the timeline's time axis.
+  const CHART_HEIGHT = 150;
+  const TOP_BAND = 34;
+  const BOTTOM_BAND = 30;
+  /** The largest bin count over every histogram (Spark's maxXForHistogram: one count scale). */
+  let histogramCountMax = 1;
   const tip = el('div', { class: 'chart-tip', hidden: true });
   document.body.append(tip);
 
@@ -70,18 +79,20 @@
     ];
     if (spec.interval) series.push({ stroke: c.interval, dash: [6, 4], width: 1.5, points: { show: false } });
     const u = new uPlot({
-      width, height: 140,
-      padding: [10, 28, 0, 0],
+      width, height: CHART_HEIGHT,
+      padding: [TOP_BAND, 28, 0, 0],
       legend: { show: false },
       cursor: { drag: { x: false, y: false }, points: { size: 8 } },
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, spec.yMax() || max || 1] } },
+      scales: { x: { time: true }, y: { range: () => valueRange(spec) } },
       axes: [
-        { stroke: c.muted, grid: { stroke: c.grid }, ticks: { stroke: c.grid }, space: 90,
+        { stroke: c.muted, grid: { stroke: c.grid }, ticks: { stroke: c.grid }, space: 90, size: BOTTOM_BAND,
           values: (_u, ticks) => ticks.map((t) => formatDate(t * 1000, data.statistics.batchDuration < 1000).slice(11)) },
         { stroke: c.muted, grid: { stroke: c.grid }, ticks: { stroke: c.grid }, size: 78, values: (_u, ticks) => ticks.map(spec.axis ?? spec.format) },
       ],
       series,
       hooks: {
+        // The range drawn, for checks (uPlot applies scales after setData returns).
+        setScale: [(u, key) => { if (key === 'y') container.setAttribute('data-y-range', `${u.scales.y.min},${u.scales.y.max}`); }],
         setCursor: [(u) => {
           const i = u.cursor.idx;
           const v = i === null || i === undefined ? null : u.data[1][i];
@@ -104,29 +115,53 @@
     return u;
   }
 
+  /** The value range of a metric row: its timeline's y-axis and its histogram's value axis. */
+  function valueRange(spec) { return [0, spec.yMax() || 1]; }
+
+  /**
+   * The histogram beside a timeline, rotated as Spark's: the value axis is vertical (uPlot's
+   * x scale with vertical orientation, over the timeline's y range, tick labels left to the
+   * timeline), bars are horizontal and the count of batches runs along the top ("#batches").
+   */
   function makeHistogram(container, spec, c) {
-    const width = Math.max(200, container.clientWidth - 8);
+    const width = Math.max(160, container.clientWidth - 8);
     return new uPlot({
-      width, height: 140,
+      width, height: CHART_HEIGHT,
+      padding: [0, 16, BOTTOM_BAND, 0],
       legend: { show: false },
       cursor: { drag: { x: false, y: false }, points: { show: false } },
-      scales: { x: { time: false, range: (_u) => [0, spec.xMax() || 1] }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+      scales: {
+        x: { time: false, ori: 1, dir: 1, range: () => valueRange(spec) },
+        y: { ori: 0, dir: 1, range: () => [0, histogramCountMax] },
+      },
       axes: [
-        { stroke: c.muted, grid: { show: false }, ticks: { stroke: c.grid }, space: 70, values: (_u, ticks) => ticks.map(spec.axis ?? spec.format) },
-        { stroke: c.muted, grid: { stroke: c.grid }, ticks: { stroke: c.grid }, size: 50, label: '#batches', labelSize: 18, labelFont: '12px system-ui' },
+        // The value axis: grid lines at the timeline's ticks, no labels (the timeline has them).
+        { side: 3, stroke: c.muted, grid: { stroke: c.grid }, ticks: { show: false }, size: 4, values: (_u, ticks) => ticks.map(() => '') },
+        // The count axis on top: short ticks and a small gap keep its values under the label.
+        { side: 0, stroke: c.muted, grid: { stroke: c.grid }, ticks: { stroke: c.grid, size: 3 }, gap: 2, size: TOP_BAND - 14, space: 30, font: '11px system-ui',
+          label: '#batches', labelSize: 14, labelFont: '11px system-ui', labelGap: 0,
+          values: (_u, ticks) => ticks.map((t) => (Number.isInteger(t) ? String(t) : '')) },
       ],
       series: [{}, { stroke: c.line, fill: c.fill, width: 1, paths: uPlot.paths.bars({ size: [0.92, Infinity], align: 0 }), points: { show: false } }],
       hooks: {
+        setScale: [(u, key) => {
+          if (key !== 'x') return;
+          const v = u.scales.x;
+          container.setAttribute('data-value-range', `${v.min},${v.max}`);
+          container.setAttribute('data-value-axis', v.ori === 1 ? 'vertical' : 'horizontal');
+        }],
         draw: [(u) => {
           const stable = spec.interval;
           if (!stable) return;
-          const x = u.valToPos(stable, 'x', true);
+          // A horizontal dashed line at the batch interval, labelled "stable" below it.
+          const y = u.valToPos(stable, 'x', true);
           const ctx = u.ctx;
           ctx.save();
           ctx.strokeStyle = c.interval; ctx.setLineDash([6, 4]); ctx.lineWidth = 1.5 * devicePixelRatio;
-          ctx.beginPath(); ctx.moveTo(x, u.bbox.top); ctx.lineTo(x, u.bbox.top + u.bbox.height); ctx.stroke();
+          ctx.beginPath(); ctx.moveTo(u.bbox.left, y); ctx.lineTo(u.bbox.left + u.bbox.width, y); ctx.stroke();
           ctx.fillStyle = c.interval; ctx.font = `${11 * devicePixelRatio}px system-ui`;
-          ctx.fillText('stable', x + 4 * devicePixelRatio, u.bbox.top + 12 * devicePixelRatio);
+          ctx.textAlign = 'right';
+          ctx.fillText('stable', u.bbox.left + u.bbox.width - 2 * devicePixelRatio, y + 13 * devicePixelRatio);
           ctx.restore();
         }],
         setCursor: [(u) => {
@@ -233,7 +268,7 @@
       const wasHidden = entry.tr.hidden;
       entry.tr.hidden = false; // measure widths while visible
       entry.timeline = makeTimeline(entry.tl, spec, c);
-      entry.histogram = makeHistogram(entry.hi, { ...spec, xMax: spec.yMax }, c);
+      entry.histogram = makeHistogram(entry.hi, spec, c);
       entry.tr.hidden = wasHidden;
     }
   }
@@ -247,9 +282,18 @@
     const s = data.statistics;
     document.getElementById('timelines-head').textContent =
       `Timelines (Last ${batches.length} batches, ${s.numActiveBatches} active, ${s.numRetainedCompletedBatches} completed)`;
+    const hists = new Map();
+    histogramCountMax = 1;
     for (const entry of charts.values()) {
       const { spec } = entry;
       const ys = seriesOf(batches, spec.pick);
+      const hist = histogram(ys, valueRange(spec)[1]);
+      hists.set(entry, { ys, hist });
+      for (const n of hist.counts) histogramCountMax = Math.max(histogramCountMax, n);
+    }
+    for (const entry of charts.values()) {
+      const { spec } = entry;
+      const { ys, hist } = hists.get(entry);
       const failed = batches.map((b, i) => (b.opsFailed > 0 ? (ys[i] ?? 0) : null));
       const series = [xs, ys, failed];
       if (spec.interval) series.push(batches.map(() => spec.interval));
@@ -257,9 +301,9 @@
       entry.timeline.setData(series);
       entry.tl.setAttribute('data-points', String(xs.length));
       entry.tl.setAttribute('data-failed', String(failed.filter((v) => v !== null).length));
-      const hist = histogram(ys.filter((v) => v !== null && (spec.key.startsWith('stream') || spec.key === 'input' || batches.length > 0)), spec.yMax());
       entry.histogram.hist = hist;
       entry.histogram.setData([hist.xs, hist.counts]);
+      entry.hi.setAttribute('data-batches', String(hist.n));
       const label = entry.tr.querySelector('td.label-cell');
       label.replaceWith(labelCell(spec));
     }

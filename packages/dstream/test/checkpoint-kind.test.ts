@@ -29,16 +29,16 @@ it('a checkpoint written by the plain build is recovered by a minified build of 
   const plain = await runChild('packages/dstream/test/support/kind-program.ts', { dir, until: 5000 });
   expect(plain.code, plain.stderr).toBe(0);
   const first = parse(plain.stdout);
-  expect(first).toMatchObject({ resumedAt: 0, id: 'StateDStream#2', total: { a: 5, b: 15 } });
+  expect(first).toMatchObject({ resumedAt: 0, id: 'updateStateByKey#2', total: { a: 5, b: 15 } });
 
   const minified = await runChild(bundle, { dir, until: 8000 });
   expect(minified.code, minified.stderr).toBe(0);
   const second = parse(minified.stdout);
   // Totals after batch 8: a = 8, b = 1 + ... + 8, with batches 1-5 restored from the checkpoint.
-  expect(second).toMatchObject({ resumedAt: 5000, id: 'StateDStream#2', total: { a: 8, b: 36 } });
+  expect(second).toMatchObject({ resumedAt: 5000, id: 'updateStateByKey#2', total: { a: 8, b: 36 } });
   // The minifier renamed the class; the declared kind is what names it and what the checkpoint records.
   expect(second.className).not.toBe('StateDStream');
-  expect([first.kind, second.kind]).toEqual(['StateDStream', 'StateDStream']);
+  expect([first.kind, second.kind]).toEqual(['updateStateByKey', 'updateStateByKey']);
   const cp = readdirSync(join(dir, 'metadata')).sort().at(-1)!;
-  expect(readFileSync(join(dir, 'metadata', cp), 'utf8')).toContain('"kind":"StateDStream"');
+  expect(readFileSync(join(dir, 'metadata', cp), 'utf8')).toContain('"kind":"updateStateByKey"');
 }, 120_000);

@@ -11,6 +11,8 @@ import type { ManualClock } from '@kindling/core';
 import { IncompatibleCheckpointError, State, StateSpec, StreamingContext } from '../src/index.ts';
 import type { CheckpointRecoveryInfo, DStream } from '../src/index.ts';
 import { CheckpointStore } from '../src/checkpoint/checkpoint-store.ts';
+import { CheckpointRetention } from '../src/checkpoint/checkpoint-retention.ts';
+import { DStreamGraph } from '../src/dstream/dstream-graph.ts';
 import { CHECKPOINT_FORMAT_VERSION, CorruptCheckpointError, decodeCheckpoint, encodeCheckpoint } from '../src/internal.ts';
 import type { MetadataCheckpoint } from '../src/internal.ts';
 import { TestInputDStream } from '../src/testing/index.ts';
@@ -25,7 +27,7 @@ function sampleCheckpoint(sequence: number): MetadataCheckpoint {
   return {
     version: CHECKPOINT_FORMAT_VERSION, sequence, reason: 'generated', batchTime: sequence * 1000, latestGeneratedTime: sequence * 1000,
     writtenAt: 0, batchDurationMs: 1000, zeroTimeMs: 0, pendingTimes: [sequence * 1000], streams: [], outputs: [], rddCheckpointDir: undefined,
-    inputs: [{ id: 'FileInputDStream#0', structuralKey: 'FileInputDStream@0', inputId: 0, kind: 'FileInputDStream', replayable: true, assignments: [[1000, { kind: 'files', files: [] }]], position: { ledger: ['a'] } }],
+    inputs: [{ id: 'fileStream#0', structuralKey: 'fileStream@0', inputId: 0, kind: 'fileStream', replayable: true, assignments: [[1000, { kind: 'files', files: [] }]], position: { ledger: ['a'] } }],
   };
 }
 
@@ -66,6 +68,8 @@ describe('format version 1 (before relative paths and part checksums)', () => {
     const { file, bytes } = v1File(dir, join(dir, 'run', 'rdd-7'));
     const cp = decodeCheckpoint(bytes, file);
     expect(cp.version).toBe(CHECKPOINT_FORMAT_VERSION);
+    // Its class-style kinds become operator kinds, in ids, parents and structural keys too.
+    expect(cp.streams[0]).toMatchObject({ id: 'updateStateByKey#1', kind: 'updateStateByKey', structuralKey: 'updateStateByKey(testInput@0)', parents: ['testInput#0'] });
     expect(cp.rddCheckpointDir).toBe('run');
     expect(cp.streams[0]!.checkpointedRDD).toEqual({ time: 2000, path: 'run/rdd-7', numPartitions: 2, partitioner: { kind: 'hash', numPartitions: 2 }, checksums: undefined });
   });
@@ -77,10 +81,49 @@ describe('format version 1 (before relative paths and part checksums)', () => {
   });
 });
 
-describe('CheckpointStore', () => {
-  it('keeps the newest 10 checkpoints and reads the newest', async () => {
+describe('format version 2 (class-style kinds)', () => {
+  it('is read in operator kinds: kinds, positional ids, parents, outputs and structural keys; custom names stay as they are', () => {
+    const stream = (id: string, named: boolean, structuralKey: string, kind: string, parents: string[], stateful = false) => ({ id, named, structuralKey, kind, parents, slideMs: 1000, stateful });
+    const body = Buffer.from(JSON.stringify({
+      ...sampleCheckpoint(4), version: 2,
+      inputs: [{ id: 'TestInputDStream#0', structuralKey: 'TestInputDStream@0', inputId: 0, kind: 'TestInputDStream', replayable: true, assignments: [] }],
+      streams: [
+        stream('TestInputDStream#0', false, 'TestInputDStream@0', 'TestInputDStream', []),
+        // A custom name that looks like a kind and a key: never rewritten.
+        stream('MappedDStream(odd)', true, 'name:MappedDStream(odd)', 'MappedDStream', ['TestInputDStream#0']),
+        stream('StateDStream#2', false, 'StateDStream(name:MappedDStream(odd))', 'StateDStream', ['MappedDStream(odd)'], true),
+        // A user's own class keeps its kind.
+        stream('CustomDStream#3', false, 'CustomDStream(StateDStream(name:MappedDStream(odd)))', 'CustomDStream', ['StateDStream#2']),
+      ],
+      outputs: [{ outputOpId: 0, opName: 'foreachRDD', parent: 'StateDStream#2' }],
+    }));
+    const header = `KINDLING-CHECKPOINT 2 ${body.length} ${crc32(body).toString(16).padStart(8, '0')}\n`;
+    const cp = decodeCheckpoint(Buffer.concat([Buffer.from(header), body]), join(root, 'v2', 'metadata', 'checkpoint-000000000004'));
+    expect(cp.streams.map((s) => [s.id, s.kind, s.structuralKey, s.parents])).toEqual([
+      ['testInput#0', 'testInput', 'testInput@0', []],
+      ['MappedDStream(odd)', 'map', 'name:MappedDStream(odd)', ['testInput#0']],
+      ['updateStateByKey#2', 'updateStateByKey', 'updateStateByKey(name:MappedDStream(odd))', ['MappedDStream(odd)']],
+      ['CustomDStream#3', 'CustomDStream', 'CustomDStream(updateStateByKey(name:MappedDStream(odd)))', ['updateStateByKey#2']],
+    ]);
+    expect(cp.inputs.map((i) => [i.id, i.kind, i.structuralKey])).toEqual([['testInput#0', 'testInput', 'testInput@0']]);
+    expect(cp.outputs[0]!.parent).toBe('updateStateByKey#2');
+  });
+});
+
+/** The retention of a context without streams, over `store`. */
+const retentionOf = (store: CheckpointStore): CheckpointRetention => new CheckpointRetention(store, new DStreamGraph(Seconds(1)), undefined, new Map(), undefined);
+
+describe('CheckpointStore and CheckpointRetention', () => {
+  it('the store only writes; retention keeps the newest 10 checkpoints; the newest is read', async () => {
     const store = new CheckpointStore(freshDir());
-    for (let i = 1; i <= 13; i++) await store.write(sampleCheckpoint(i), i % 2 === 0);
+    for (let i = 1; i <= 3; i++) await store.write(sampleCheckpoint(i));
+    expect(store.list().map((f) => f.seq)).toEqual([1, 2, 3]);
+    const retention = retentionOf(store);
+    for (let i = 4; i <= 13; i++) {
+      const cp = sampleCheckpoint(i);
+      await store.write(cp, i % 2 === 0);
+      retention.afterWrite(cp);
+    }
     expect(store.list().map((f) => f.seq)).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
     expect(store.nextSequence()).toBe(14);
     expect(store.readLatest()?.checkpoint.sequence).toBe(13);
@@ -88,11 +131,11 @@ describe('CheckpointStore', () => {
     expect(readdirSync(store.metadataDir).filter((n) => n.startsWith('.'))).toEqual([]);
   });
 
-  it('removes temporary files a killed writer left', async () => {
+  it('retention removes temporary files a killed writer left', async () => {
     const store = new CheckpointStore(freshDir());
     await store.write(sampleCheckpoint(1));
     writeFileSync(join(store.metadataDir, '.checkpoint-000000000002.tmp-123-abcdef01'), 'half');
-    store.removeTemporaryFiles();
+    await retentionOf(store).removeLeftovers();
     expect(readdirSync(store.metadataDir)).toEqual(['checkpoint-000000000001']);
   });
 
@@ -225,7 +268,7 @@ describe('StreamingContext.getOrCreate in one process', () => {
     expect(error).toBeInstanceOf(IncompatibleCheckpointError);
     const differences = (error as IncompatibleCheckpointError).differences;
     expect(differences).toHaveLength(1);
-    expect(differences[0]).toMatch(/^stateful stream 'StateDStream#\d+' \(StateDStream over TestInputDStream#0\) is not in the new program$/);
+    expect(differences[0]).toMatch(/^stateful stream 'updateStateByKey#\d+' \(updateStateByKey over testInput#0\) is not in the new program$/);
     // The failed attempt released its contexts: a fresh one can run.
     await runTo(freshDir(), { inputA: goodA }, 1000, new Map());
   });
@@ -235,7 +278,7 @@ describe('StreamingContext.getOrCreate in one process', () => {
     const outputs: Outputs = new Map();
     await runTo(dir, { inputA: goodA }, 5000, outputs);
     const cp = new CheckpointStore(dir).readLatest()!.checkpoint;
-    const oldId = cp.streams.find((s) => s.kind === 'StateDStream')!.id;
+    const oldId = cp.streams.find((s) => s.kind === 'updateStateByKey')!.id;
     await runTo(dir, { inputA: goodA, extraBranchFirst: true, totalsName: oldId }, BATCHES * 1000, outputs);
     expect(outputs.get('totals')!.get(10_000)).toBe(reference.get('totals')!.get(10_000));
   });
@@ -258,7 +301,7 @@ describe('StreamingContext.getOrCreate in one process', () => {
     const dir = freshDir();
     await runTo(dir, { inputA: goodA }, 6000, new Map());
     const newest = new CheckpointStore(dir).readLatest()!.checkpoint;
-    const state = newest.streams.find((s) => s.kind === 'StateDStream')!.checkpointedRDD!;
+    const state = newest.streams.find((s) => s.kind === 'updateStateByKey')!.checkpointedRDD!;
     expect(state.time).toBe(6000);
     rmSync(join(dir, state.path, 'part-00001'));
     const warnings: string[] = [];
@@ -281,9 +324,9 @@ describe('StreamingContext.getOrCreate in one process', () => {
     const dir = freshDir();
     await runTo(dir, { inputA: goodA }, 4000, new Map());
     const cp = new CheckpointStore(dir).readLatest()!.checkpoint;
-    const totals = cp.streams.find((s) => s.kind === 'StateDStream')!;
+    const totals = cp.streams.find((s) => s.kind === 'updateStateByKey')!;
     expect(totals.stateShape).toBe('[string, number]');
-    expect(cp.streams.find((s) => s.kind === 'MappedDStream')?.stateShape).toBeUndefined();
+    expect(cp.streams.find((s) => s.kind === 'map')?.stateShape).toBeUndefined();
     const warnings: string[] = [];
     const ignore = (): void => {};
     setLogSink({ error: ignore, warn: (m) => warnings.push(m), info: ignore, debug: ignore });
@@ -311,7 +354,7 @@ describe('StreamingContext.getOrCreate in one process', () => {
       ssc.queueStream<number>([[1]]).print();
       return ssc;
     }).catch((e: unknown) => e as Error);
-    expect((queue as Error).message).toMatch(/uses a queue stream \(QueueInputDStream#\d+\), whose contents are not checkpointed.*delete the checkpoint directory/);
+    expect((queue as Error).message).toMatch(/uses a queue stream \(queueStream#\d+\), whose contents are not checkpointed.*delete the checkpoint directory/);
   });
 });
 

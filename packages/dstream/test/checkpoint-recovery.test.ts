@@ -209,7 +209,7 @@ describe('upgrading the program between runs', () => {
     expect(crash.signal).toBe('SIGKILL');
     const run = await runChild(SCRIPT, { ...dirs, variant: 'incompatible' } satisfies PipelineArgs);
     expect(run.code).toBe(3);
-    expect(run.stdout).toMatch(/the window duration of 'ReducedWindowedDStream#\d+' changed from 4000 ms to 6000 ms/);
+    expect(run.stdout).toMatch(/the window duration of 'reduceByKeyAndWindow#\d+' changed from 4000 ms to 6000 ms/);
     expect(run.stdout).toContain('start fresh by deleting the checkpoint directory');
     expect(run.stdout).toContain(".name('<old id>')");
     // Nothing was written by the refused program.

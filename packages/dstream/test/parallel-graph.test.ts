@@ -87,7 +87,7 @@ describe('buildGraph with worker threads (local[N])', () => {
       const s = await ssc.buildGraph<DStream<number>>(graphs, 'divergent', { batches, numPartitions: 2 });
       s.foreachRDD(async (rdd) => { await rdd.collect(); });
       await ssc.start();
-      await expect((ssc.clock as ManualClock).advance(1000)).rejects.toThrow(/Batch 1000 ms failed.*generated different RDDs for batch 1000 ms than the driver at stream TransformedDStream#1/s);
+      await expect((ssc.clock as ManualClock).advance(1000)).rejects.toThrow(/Batch 1000 ms failed.*generated different RDDs for batch 1000 ms than the driver at stream transform#1/s);
     } finally {
       await ssc.stop();
     }

@@ -207,7 +207,7 @@ describe('receiverStream', () => {
       }
     }
     const store = new SlowStore();
-    stream.blockStore = store;
+    stream.useBlockStore(store);
     const out = collectPartitions(stream);
     await ssc.start();
     r.store(['x', 'y']);

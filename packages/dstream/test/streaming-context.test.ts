@@ -311,8 +311,8 @@ describe('StreamingContext', () => {
       const mapped = input.map((x) => x + 1);
       const filtered = mapped.filter((x) => x > 0);
       expect(input.name()).toBe('CountingInputDStream#0');
-      expect(mapped.name()).toBe('MappedDStream#1');
-      expect(filtered.name()).toBe('FilteredDStream#2');
+      expect(mapped.name()).toBe('map#1');
+      expect(filtered.name()).toBe('filter#2');
       expect(filtered.name('positives')).toBe(filtered);
       expect(filtered.name()).toBe('positives');
       expect(mapped.setName('plusOne').toString()).toBe('plusOne');

@@ -90,6 +90,39 @@ describe('the Streaming UI pages in Chromium', () => {
     expect(timelines.map((t) => t.id)).toEqual(['timeline-input', 'timeline-stream-0', 'timeline-scheduling', 'timeline-processing', 'timeline-total']);
     for (const t of timelines) expect(t).toEqual({ id: t.id, points: rest.length, failed: 1, canvas: true });
 
+    // Each histogram is rotated as Spark's: its value axis is vertical, over the same range as
+    // its timeline's y-axis, and its plot band has the same top and height on the screen, so a
+    // value sits at the same height in both; it counts every retained batch.
+    const rows2 = await page.evaluate(() => [...document.querySelectorAll('#stat-body tr.main')].map((tr) => {
+      const tl = tr.querySelector('td.timeline')!;
+      const hi = tr.querySelector('td.histogram')!;
+      return {
+        key: tr.getAttribute('data-chart'),
+        yRange: tl.getAttribute('data-y-range'),
+        valueRange: hi.getAttribute('data-value-range'),
+        axis: hi.getAttribute('data-value-axis'),
+        batches: Number(hi.getAttribute('data-batches')),
+      };
+    }));
+    expect(rows2.map((r) => r.key)).toEqual(['input', 'scheduling', 'processing', 'total']);
+    const inputMax = Math.max(...sizes) * 1.05; // records/s in 1 s batches, 5% headroom
+    for (const r of rows2) {
+      expect(r.axis).toBe('vertical');
+      expect(r.valueRange).toBe(r.yRange);
+      expect(r.batches).toBe(rest.length);
+    }
+    expect(rows2[0]!.yRange).toBe(`0,${inputMax}`);
+    // The three delays share one range, at least the batch interval.
+    expect(new Set(rows2.slice(1).map((r) => r.yRange)).size).toBe(1);
+    expect(Number(rows2[1]!.yRange!.split(',')[1])).toBeGreaterThanOrEqual(1000);
+    for (const key of ['input', 'scheduling', 'processing', 'total']) {
+      const t = (await (await page.$(`#timeline-${key} .u-over`))!.boundingBox())!;
+      const h = (await (await page.$(`#histogram-${key} .u-over`))!.boundingBox())!;
+      expect(Math.abs(h.y - t.y)).toBeLessThan(1);
+      expect(Math.abs(h.height - t.height)).toBeLessThan(1);
+      expect(h.x).toBeGreaterThan(t.x + t.width); // beside it, to the right
+    }
+
     const rows = await page.evaluate(() => [...document.querySelectorAll('#completed-batches tbody tr')].map((tr) => {
       const cells = [...tr.querySelectorAll('td')];
       return {
@@ -115,13 +148,15 @@ describe('the Streaming UI pages in Chromium', () => {
     expect(await page.evaluate(() => document.querySelector('#completed-title')!.textContent)).toBe(`Completed Batches (last ${BATCHES} out of ${BATCHES})`);
     // The graph drawing names the streams and marks the state.
     const graph = await page.evaluate(() => [...document.querySelectorAll('#graph g.node')].map((g) => g.getAttribute('data-name')));
-    expect(graph).toContain('QueueInputDStream#0');
+    expect(graph).toContain('queueStream#0');
     expect(await page.evaluate(() => document.querySelectorAll('#graph g.node.state').length)).toBe(1);
     expect(await page.evaluate(() => document.querySelector('#checkpoint')!.textContent)).toMatch(/Size: [\d,]+ bytes/);
 
     await page.screenshot({ path: join(SCREENSHOTS, 'streaming-light.png'), fullPage: true });
+    await page.locator('#stat-table').screenshot({ path: join(SCREENSHOTS, 'streaming-charts-light.png') });
     await openStreamingPage('dark');
     await page.screenshot({ path: join(SCREENSHOTS, 'streaming-dark.png'), fullPage: true });
+    await page.locator('#stat-table').screenshot({ path: join(SCREENSHOTS, 'streaming-charts-dark.png') });
   }, 60_000);
 
   it('sorts and pages the completed batches, and a click on a timeline point selects its batch', async () => {
@@ -141,7 +176,11 @@ describe('the Streaming UI pages in Chromium', () => {
     expect(await page.evaluate(() => Number(document.querySelector('#completed-batches tr.highlight')!.getAttribute('data-batch-id')))).toBe(FAILING);
   }, 60_000);
 
-  it('shows the failed batch with its output operations and the failure', async () => {
+  it('shows the failed batch with its output operations, their jobs, stages and tasks, and the failure', async () => {
+    const appId = (await (await fetch(`${ui}/api/v1/applications`)).json() as { id: string }[])[0]!.id;
+    const restOps = await (await fetch(`${ui}/api/v1/applications/${appId}/streaming/batches/${FAILING}/operations`)).json() as { outputOpId: number; jobIds: number[] }[];
+    expect(restOps.map((o) => o.outputOpId)).toEqual([0, 1]);
+    expect(restOps.every((o) => o.jobIds.length > 0)).toBe(true);
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await page.goto(`${ui}/streaming/batch/?id=${FAILING}`);
@@ -149,18 +188,42 @@ describe('the Streaming UI pages in Chromium', () => {
       const shown = await page.evaluate(() => ({
         title: document.querySelector('#title')!.textContent,
         facts: document.querySelector('#facts')!.textContent,
-        ops: [...document.querySelectorAll('#ops tbody tr')].map((tr) => ({ op: tr.getAttribute('data-op'), text: tr.textContent ?? '', images: tr.querySelectorAll('img').length })),
+        ops: [...document.querySelectorAll('#ops tbody tr')].map((tr) => ({
+          op: tr.getAttribute('data-op'),
+          text: tr.textContent ?? '',
+          images: tr.querySelectorAll('img').length,
+          job: tr.querySelector('td.job-id')?.getAttribute('data-job-id'),
+          stages: tr.querySelector('td.stages')?.getAttribute('data-value'),
+          stagesText: tr.querySelector('td.stages')?.textContent,
+          tasks: tr.querySelector('td.tasks')?.getAttribute('data-value'),
+          tasksText: tr.querySelector('td.tasks .progress')?.textContent,
+        })),
         inputs: document.querySelector('#inputs tbody')!.textContent,
       }));
       expect(shown.title).toMatch(/^Details of batch at \d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d$/);
       expect(shown.facts).toContain(`Input data size: ${sizes[BATCHES - 1]} records`);
-      expect(shown.inputs).toContain('QueueInputDStream#0 [0]');
+      expect(shown.inputs).toContain('queueStream#0 [0]');
       const op0 = shown.ops.filter((o) => o.op === '0');
       const op1 = shown.ops.filter((o) => o.op === '1');
       expect(op0[0]!.text).toContain('Succeeded');
       expect(op1[0]!.text).toContain('Failed');
       expect(op1[0]!.text).toContain(`boom at ${FAILING}: ${EVIL}`);
       expect(op1[0]!.images).toBe(0);
+      // One row per Spark job, with the real job ids of the REST API's output operations.
+      expect(op0.map((o) => Number(o.job))).toEqual(restOps[0]!.jobIds);
+      expect(op1.map((o) => Number(o.job))).toEqual(restOps[1]!.jobIds);
+      // reduceByKey over the queue's 2 partitions (local[2]) into 2: a map stage of 2 tasks and
+      // the collect's stage of 2.
+      expect(op0.map((o) => [o.stages, o.stagesText, o.tasks, o.tasksText])).toEqual([['2/2', '2/2', '4/4', '4/4']]);
+      // The state's count ran (the operation failed after it): every stage and task succeeded.
+      for (const o of op1) {
+        const [doneStages, stages] = o.stages!.split('/').map(Number);
+        const [doneTasks, tasks] = o.tasks!.split('/').map(Number);
+        expect(doneStages).toBe(stages);
+        expect(stages).toBeGreaterThan(0);
+        expect(doneTasks).toBe(tasks);
+        expect(tasks).toBeGreaterThanOrEqual(stages!);
+      }
       const failure = rest[0]!.firstFailureReason!;
       expect(failure).toContain(`boom at ${FAILING}`);
       await page.screenshot({ path: join(SCREENSHOTS, `batch-${scheme}.png`), fullPage: true });

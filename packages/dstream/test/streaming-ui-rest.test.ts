@@ -4,8 +4,11 @@ import type { AddressInfo, Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, Milliseconds, SparkConf, setLogSink } from '@kindling/core';
 import type { RDD } from '@kindling/core';
-import { Receiver, StreamingContext } from '../src/index.ts';
+import { Receiver, StreamingContext, UIBindError } from '../src/index.ts';
 import { uiSettings } from '../src/ui/streaming-ui.ts';
+import { graphWorkerPoolOf } from '../src/parallel/build-graph.ts';
+import type { PageJob } from '../src/ui/streaming-page-data.ts';
+import type { WordCountArgs, WordCountGraph } from './support/graphs/word-count-graph.ts';
 
 const GMT_DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}GMT$/;
 
@@ -167,6 +170,95 @@ describe("Spark's REST API on a manual-clock run", () => {
   }, 120_000);
 });
 
+/** The batch page's jobs per output operation (`/streaming/batch/data`). */
+async function pageJobs(ui: string, batchTime: number): Promise<Record<string, PageJob[]>> {
+  return (await get(`${ui}/streaming/batch/data?id=${batchTime}`)).body.jobs;
+}
+
+/** The fields of a job row the batch page shows: stages and tasks, succeeded / failed / total. */
+function counts(j: PageJob): unknown {
+  return { status: j.status, stages: [j.numCompletedStages, j.numFailedStages, j.numStages], tasks: [j.numCompletedTasks, j.numFailedTasks, j.numTasks], active: j.numActiveTasks };
+}
+
+describe('jobs, stages and tasks of each output operation', () => {
+  it('reports the real job ids, and per job its stages and tasks as the scheduler ran them', async () => {
+    ssc = new StreamingContext(conf(), Milliseconds(1000));
+    const sc = ssc.sparkContext;
+    const started: number[] = [];
+    sc.addJobListener({ onJobStart: (e) => { started.push(e.jobId); } });
+    // Four input partitions, one line each; the second batch's third line fails a map task.
+    const queue = [sc.parallelize(['a b', 'c a', 'b', 'd'], 4), sc.parallelize(['x', 'y', 'boom', 'z'], 4)];
+    const lines = ssc.queueStream(queue);
+    const sums: [string, number][][] = [];
+    lines.flatMap((l) => l.split(' ')).map((w) => [w, 1] as [string, number]).reduceByKey((a, b) => a + b, 3)
+      .foreachRDD(async (rdd) => { sums.push(await rdd.collect()); });
+    lines.foreachRDD(async (rdd) => {
+      await rdd.count();
+      await rdd.map((l) => { if (l === 'boom') throw new Error('cannot take boom'); return l; }).count();
+    });
+    await ssc.start();
+    const ui = sc.uiWebUrl!;
+    const clock = ssc.clock as ManualClock;
+    await clock.advance(1000);
+    expect(sums[0]!.sort()).toEqual([['a', 2], ['b', 2], ['c', 1], ['d', 1]]);
+    await expect(clock.advance(1000)).rejects.toThrow(/cannot take boom/);
+    await expect(ssc.awaitTermination()).rejects.toThrow(/cannot take boom/);
+
+    // Jobs in the order they ran: batch 1 (collect; count, count), batch 2 (collect; count, failing count).
+    expect(started).toHaveLength(6);
+    const [b1collect, b1count, b1map, b2collect, b2count, b2fail] = started;
+    const base = `${ui}/api/v1/applications/${sc.applicationId}/streaming/batches`;
+    const ops1 = (await get(`${base}/1000/operations`)).body;
+    const ops2 = (await get(`${base}/2000/operations`)).body;
+    expect(ops1.map((o: any) => o.jobIds)).toEqual([[b1collect], [b1count, b1map]]);
+    expect(ops2.map((o: any) => o.jobIds)).toEqual([[b2collect], [b2count, b2fail]]);
+    expect((await get(`${base}/2000/operations/1`)).body.jobIds).toEqual([b2count, b2fail]);
+
+    // reduceByKey(_, 3) over 4 partitions: a map stage of 4 tasks, then a result stage of 3.
+    const jobs1 = await pageJobs(ui, 1000);
+    expect(jobs1['0']!.map((j) => j.jobId)).toEqual([b1collect]);
+    expect(counts(jobs1['0']![0]!)).toEqual({ status: 'SUCCEEDED', stages: [2, 0, 2], tasks: [7, 0, 7], active: 0 });
+    expect(jobs1['0']![0]!.stageIds).toHaveLength(2);
+    expect(jobs1['0']![0]!.stageIds[1]).toBeGreaterThan(jobs1['0']![0]!.stageIds[0]!);
+    expect(jobs1['1']!.map(counts)).toEqual([
+      { status: 'SUCCEEDED', stages: [1, 0, 1], tasks: [4, 0, 4], active: 0 },
+      { status: 'SUCCEEDED', stages: [1, 0, 1], tasks: [4, 0, 4], active: 0 },
+    ]);
+    // The failing job: tasks run in partition order, so two completed before the third failed.
+    const jobs2 = await pageJobs(ui, 2000);
+    expect(jobs2['1']!.map((j) => j.jobId)).toEqual([b2count, b2fail]);
+    expect(counts(jobs2['1']![1]!)).toEqual({ status: 'FAILED', stages: [0, 1, 1], tasks: [2, 1, 4], active: 0 });
+    expect(jobs2['1']![1]!.error).toContain('cannot take boom');
+    // Stage ids are unique across the run.
+    const allStages = [...Object.values(jobs1), ...Object.values(jobs2)].flat().flatMap((j) => j.stageIds);
+    expect(new Set(allStages).size).toBe(allStages.length);
+  });
+
+  it('reports them too when the graph runs in worker threads (local[2] with buildGraph)', async () => {
+    ssc = new StreamingContext(conf({ 'spark.default.parallelism': '2' }), Milliseconds(1000));
+    const started: number[] = [];
+    ssc.sparkContext.addJobListener({ onJobStart: (e) => { started.push(e.jobId); } });
+    const args: WordCountArgs = { batches: [['a b a', 'c a', 'b b d'], ['x y', 'x', 'z']], numPartitions: 3 };
+    const g = await ssc.buildGraph<WordCountGraph>(new URL('./support/graphs/word-count-graph.ts', import.meta.url), 'wordCount', args);
+    const out: [string, number][][] = [];
+    g.counts.foreachRDD(async (rdd) => { out.push(await rdd.collect()); });
+    await ssc.start();
+    expect(graphWorkerPoolOf(ssc)?.workers.length).toBe(2);
+    await (ssc.clock as ManualClock).advance(2000);
+    expect(out[0]!.sort()).toEqual([['a', 3], ['b', 3], ['c', 1], ['d', 1]]);
+    expect(started).toHaveLength(2);
+    const ui = ssc.sparkContext.uiWebUrl!;
+    const base = `${ui}/api/v1/applications/${ssc.sparkContext.applicationId}/streaming/batches`;
+    expect((await get(`${base}/1000/operations/0`)).body.jobIds).toEqual([started[0]]);
+    expect((await get(`${base}/2000/operations/0`)).body.jobIds).toEqual([started[1]]);
+    // 3 input partitions on the map side, reduceByKey over the default parallelism (2).
+    for (const t of [1000, 2000]) {
+      const jobs = await pageJobs(ui, t);
+      expect(jobs['0']!.map(counts)).toEqual([{ status: 'SUCCEEDED', stages: [2, 0, 2], tasks: [5, 0, 5], active: 0 }]);
+    }
+  }, 60_000);
+});
+
 /** Stores three records as one block when started, then reports an error without stopping. */
 class ThreeAndAnError extends Receiver<string> {
   onStart(): void {
@@ -197,13 +289,13 @@ describe("Spark's REST API for receivers", () => {
 describe('UI settings and lifecycle', () => {
   it("defaults as Spark's, off under the manual clock", () => {
     const base = new SparkConf().setMaster('local').setAppName('s');
-    expect(uiSettings(base, false)).toEqual({ enabled: true, host: '127.0.0.1', port: 4040, maxRetries: 16, retainedBatches: 1000 });
-    expect(uiSettings(base, true).enabled).toBe(false);
-    expect(uiSettings(base.clone().set('spark.ui.enabled', 'true'), true).enabled).toBe(true);
-    expect(uiSettings(base.clone().set('spark.driver.bindAddress', '0.0.0.0'), false).host).toBe('0.0.0.0');
-    expect(uiSettings(base.clone().set('spark.driver.bindAddress', '0.0.0.0').set('spark.ui.host', '::1'), false).host).toBe('::1');
-    expect(() => uiSettings(base.clone().set('spark.ui.port', 'x'), false)).toThrow(/spark\.ui\.port/);
-    expect(() => uiSettings(base.clone().set('spark.ui.enabled', 'yes'), false)).toThrow(/spark\.ui\.enabled/);
+    expect(uiSettings(base, false, 1000)).toEqual({ enabled: true, host: '127.0.0.1', port: 4040, maxRetries: 16, retainedBatches: 1000 });
+    expect(uiSettings(base, true, 1000).enabled).toBe(false);
+    expect(uiSettings(base.clone().set('spark.ui.enabled', 'true'), true, 1000).enabled).toBe(true);
+    expect(uiSettings(base.clone().set('spark.driver.bindAddress', '0.0.0.0'), false, 1000).host).toBe('0.0.0.0');
+    expect(uiSettings(base.clone().set('spark.driver.bindAddress', '0.0.0.0').set('spark.ui.host', '::1'), false, 1000).host).toBe('::1');
+    expect(() => uiSettings(base.clone().set('spark.ui.port', 'x'), false, 1000)).toThrow(/spark\.ui\.port/);
+    expect(() => uiSettings(base.clone().set('spark.ui.enabled', 'yes'), false, 1000)).toThrow(/spark\.ui\.enabled/);
   });
 
   it('is off under the manual clock unless set: no URL', async () => {
@@ -238,5 +330,67 @@ describe('UI settings and lifecycle', () => {
       setLogSink(undefined);
       await new Promise<void>((r) => blocker.close(() => r()));
     }
+  });
+
+  it('fails to start, as Spark, when every port from spark.ui.port to spark.ui.port + spark.port.maxRetries is taken', async () => {
+    // Three consecutive ports held by real sockets: find a free run of three and take it.
+    const blockers: Server[] = [];
+    const listen = (port: number): Promise<Server | undefined> => new Promise((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(undefined));
+      s.listen(port, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      for (let attempt = 0; attempt < 20 && blockers.length < 3; attempt++) {
+        for (const b of blockers.splice(0)) await new Promise<void>((r) => b.close(() => r()));
+        const first = await listen(0);
+        if (first === undefined) continue;
+        blockers.push(first);
+        const base = (first.address() as AddressInfo).port;
+        for (let i = 1; i < 3; i++) {
+          const next = base + i <= 65535 ? await listen(base + i) : undefined;
+          if (next === undefined) break;
+          blockers.push(next);
+        }
+      }
+      expect(blockers).toHaveLength(3);
+      const first = (blockers[0]!.address() as AddressInfo).port;
+      ssc = new StreamingContext(new SparkConf().setMaster('local').setAppName('no-port')
+        .set('spark.ui.port', String(first)).set('spark.port.maxRetries', '2'), Milliseconds(50));
+      const seen: number[] = [];
+      ssc.queueStream<number>([[1]]).foreachRDD(async (rdd) => { seen.push(...await rdd.collect()); });
+      const error = await ssc.start().then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(UIBindError);
+      const e = error as UIBindError;
+      expect([e.host, e.firstPort, e.lastPort]).toEqual(['127.0.0.1', first, first + 2]);
+      expect(e.message).toContain(`127.0.0.1, ports ${first}..${first + 2}`);
+      expect(e.message).toMatch(/spark\.ui\.port.*spark\.port\.maxRetries.*spark\.ui\.enabled=false/);
+      expect((e.cause as NodeJS.ErrnoException).code).toBe('EADDRINUSE');
+      // Nothing runs: the context is stopped, no UI URL, no batch, and another context may start.
+      expect(ssc.getState()).toBe('STOPPED');
+      expect(ssc.sparkContext.uiWebUrl).toBeUndefined();
+      expect(seen).toEqual([]);
+      // Once the ports are free, a new context on the same SparkContext starts with its UI.
+      for (const b of blockers.splice(0)) await new Promise<void>((r) => b.close(() => r()));
+      ssc = new StreamingContext(ssc.sparkContext, Milliseconds(50));
+      ssc.queueStream<number>([]).foreachRDD(() => {});
+      await ssc.start();
+      expect(ssc.getState()).toBe('ACTIVE');
+      const port = Number(new URL(ssc.sparkContext.uiWebUrl!).port);
+      expect(port).toBeGreaterThanOrEqual(first);
+      expect(port).toBeLessThanOrEqual(first + 2);
+    } finally {
+      for (const b of blockers) await new Promise<void>((r) => b.close(() => r()));
+    }
+  });
+
+  it('fails to start naming spark.ui.host when the address is not one of this machine', async () => {
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): documentation only, never a local address.
+    ssc = new StreamingContext(new SparkConf().setMaster('local').setAppName('bad-host').set('spark.ui.host', '192.0.2.1').set('spark.ui.port', '0'), Milliseconds(50));
+    ssc.queueStream<number>([]).foreachRDD(() => {});
+    const error = await ssc.start().then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(UIBindError);
+    expect((error as Error).message).toMatch(/could not listen on 192\.0\.2\.1, port 0: .*Set spark\.ui\.host \(or spark\.driver\.bindAddress\).*spark\.ui\.enabled=false/);
+    expect(ssc.getState()).toBe('STOPPED');
   });
 });

@@ -1,6 +1,7 @@
-import type { CommittedOffset, LogCommitRequest, LogOffsetBounds, LogSource, OffsetRangeDescription, TopicPartition } from '@kindling/dstream';
+import type { CommittedOffset, LogCommitRequest, LogOffsetBounds, LogSource, OffsetRangeDescription, RepartitionLog, TopicPartition } from '@kindling/dstream';
 import { ConsumerRecord } from './consumer-record.ts';
 import { closeRedis, connectRedis, isNoSuchKey, replyFields, type RedisClient } from './redis-connection.ts';
+import { RedisRepartitionLog } from './redis-repartition-log.ts';
 import { redactedUrl } from './redis-url.ts';
 import { entryId, offsetOfId, sequenceOfId, streamKey, TOPICS_KEY } from './topic-layout.ts';
 
@@ -101,6 +102,11 @@ export class RedisLogSource implements LogSource<ConsumerRecord> {
 
   commit(request: LogCommitRequest): Promise<void> {
     return this.call(`Committing offsets of group ${request.groupId}`, () => commitGroupOffsets(this.client, request.groupId, request.offsets, this.#groups));
+  }
+
+  /** A repartition log on this server (streams `<name>-<j>`), sharing this source's connection. */
+  repartitionLog(name: string, partitions: number): RepartitionLog {
+    return new RedisRepartitionLog(() => this.client, name, partitions, this.location);
   }
 }
 

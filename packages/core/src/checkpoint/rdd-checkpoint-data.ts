@@ -1,15 +1,18 @@
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { encodeValues, writeFolderAtomically } from '@kindling/io';
+import { abandonStagedFolder, commitStagedFolder, encodeValues, stageFolder, writeFolderAtomically } from '@kindling/io';
 import { rddClasses } from '../rdd/registry.ts';
 import { ReliableCheckpointRDD } from './reliable-checkpoint-rdd.ts';
 import type { RDD } from '../rdd/rdd.ts';
+import type { RemoteCheckpointWriter } from '../scheduler/task-scheduler.ts';
 
 /**
  * The checkpoint state of one RDD marked by `rdd.checkpoint()`. While a job computes the RDD,
  * its partitions are captured here; after the job, missing ones are computed, everything is
  * written under `<checkpointDir>/rdd-<id>/part-xxxxx`, and the RDD's lineage is cut. The
  * CRC-32 of every part is kept with the checkpoint RDD, which verifies each part it reads.
+ * When the RDD's partitions live in worker threads (`local[N]`), the owners write their parts
+ * into one staged folder and the driver commits it; the data never comes to the driver.
  * @internal
  */
 export class RDDCheckpointData<T> {
@@ -26,11 +29,34 @@ export class RDDCheckpointData<T> {
     if (this.checkpointRDD === undefined) this.pending[split] = data;
   }
 
-  /** Writes the checkpoint and cuts the lineage (called after a job that used the RDD). */
-  async doCheckpoint(): Promise<void> {
+  /** A partition captured while a job computed it, not yet written. */
+  captured(split: number): readonly T[] | undefined { return this.pending[split]; }
+
+  /**
+   * Takes a checkpoint written elsewhere (by the threads owning the partitions) as this RDD's,
+   * and cuts the lineage: a worker thread's copy of an RDD the driver checkpointed.
+   */
+  adopt(path: string, checksums: readonly number[]): void {
+    if (this.checkpointRDD !== undefined) return;
+    const rdd = this.rdd;
+    this.checkpointRDD = new ReliableCheckpointRDD<T>(rdd.context, path, rdd.getNumPartitions(), rdd.partitioner, checksums);
+    this.pending = [];
+    rdd.markCheckpointed();
+  }
+
+  /**
+   * Writes the checkpoint and cuts the lineage (called after a job that used the RDD). With a
+   * `remote` writer the threads owning the partitions write them into a staged folder, which
+   * is committed here.
+   */
+  async doCheckpoint(remote?: RemoteCheckpointWriter): Promise<void> {
     if (this.checkpointRDD !== undefined || this.inProgress) return;
     this.inProgress = true;
     try {
+      if (remote !== undefined) {
+        await this.writeRemotely(remote);
+        return;
+      }
       const rdd = this.rdd;
       const sc = rdd.context;
       const n = rdd.getNumPartitions();
@@ -61,6 +87,42 @@ export class RDDCheckpointData<T> {
     } finally {
       this.inProgress = false;
     }
+  }
+
+  private async writeRemotely(remote: RemoteCheckpointWriter): Promise<void> {
+    const rdd = this.rdd;
+    const path = this.folder();
+    const failed = (e: unknown): Error => new Error(`Could not write the checkpoint of ${rdd.toString()} to ${path}: ${(e as Error).message}. Check that the checkpoint directory is writable.`, { cause: e });
+    let staging: string;
+    try {
+      staging = stageFolder(path);
+    } catch (e) {
+      throw failed(e);
+    }
+    let checksums: readonly number[];
+    try {
+      // The owners' errors (a partition that fails to compute, a lost worker) are theirs.
+      checksums = await remote.writeParts(staging);
+    } catch (e) {
+      abandonStagedFolder(staging);
+      throw e;
+    }
+    try {
+      await commitStagedFolder(staging, path);
+    } catch (e) {
+      abandonStagedFolder(staging);
+      throw failed(e);
+    }
+    this.checkpointRDD = new ReliableCheckpointRDD<T>(rdd.context, path, rdd.getNumPartitions(), rdd.partitioner, checksums);
+    this.pending = [];
+    rdd.markCheckpointed();
+    remote.committed(path, checksums);
+  }
+
+  private folder(): string {
+    const dir = this.rdd.context.getCheckpointDir();
+    if (dir === undefined) throw new Error(`Checkpoint directory has not been set: call sc.setCheckpointDir(dir) before checkpointing ${this.rdd.toString()}`);
+    return join(dir, `rdd-${this.rdd.id}`);
   }
 }
 rddClasses.RDDCheckpointData = RDDCheckpointData;

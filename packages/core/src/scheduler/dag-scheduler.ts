@@ -7,7 +7,7 @@ import type { Task } from './task.ts';
 import type { ResultStageSpec, StageSpec } from './stage-spec.ts';
 import type { TaskContext } from './task-context.ts';
 import type { TaskScheduler } from './task-scheduler.ts';
-import type { JobListener } from './job-listener.ts';
+import type { JobListener, StageInfo } from './job-listener.ts';
 import type { BlockManager } from '../storage/block-manager.ts';
 
 interface MissingShuffle {
@@ -53,6 +53,7 @@ export class DAGScheduler {
       }
       const stageId = this.nextStageId++;
       const stage: StageSpec = { kind: 'result', rdd: root, func: func as unknown as ResultStageSpec['func'], callSite };
+      const done = { tasks: 0 };
       const tasks: Task<U>[] = partitions.map((p) => ({
         jobId,
         stageId,
@@ -61,14 +62,19 @@ export class DAGScheduler {
         run: () => {
           const ev = new PartitionEvaluator(jobId, stageId, p);
           const data = ev.evaluate(rdd, p);
+          let result: U;
           try {
-            return func(data, ev);
+            result = func(data, ev);
           } catch (e) {
             throw new RDDComputeError(rdd.describeForError(), p, `run ${callSite} on`, e);
           }
+          done.tasks++;
+          return result;
         },
       }));
-      const results = await this.taskScheduler.runTasks(tasks);
+      const site = root.creationSite;
+      const name = site === undefined ? callSite : `${callSite} (from ${site.shortForm})`;
+      const results = await this.runStage(jobId, stageId, 'ResultStage', name, tasks, done);
       await this.checkpointMarked(root);
       for (const l of this.listeners) l.onJobEnd?.({ jobId, callSite, time: Date.now(), shuffleStagesRun });
       return results;
@@ -157,6 +163,7 @@ export class DAGScheduler {
     const outputs: unknown[][][] = [];
     const tasks: Task<void>[] = [];
     const stage: StageSpec = { kind: 'shuffleMap', dep, child, outputs };
+    const done = { tasks: 0 };
     for (let m = 0; m < n; m++) {
       tasks.push({
         jobId,
@@ -171,11 +178,47 @@ export class DAGScheduler {
             if (e instanceof RDDComputeError) throw e;
             throw new RDDComputeError(child.describeForError(), m, 'shuffle (map side of) map partition', e);
           }
+          done.tasks++;
         },
       });
     }
-    await this.taskScheduler.runTasks(tasks);
+    await this.runStage(jobId, stageId, 'ShuffleMapStage', dep.rdd.describeForError(), tasks, done);
     dep.mapOutputs = outputs;
+  }
+
+  /**
+   * Runs a stage's tasks between its submitted and completed events. `done.tasks` counts the
+   * tasks that ran to completion in this thread; a scheduler running them elsewhere (worker
+   * threads) reports only success or the first failure, so on success every task counts.
+   */
+  private async runStage<R>(
+    jobId: number,
+    stageId: number,
+    kind: StageInfo['kind'],
+    name: string,
+    tasks: readonly Task<R>[],
+    done: { tasks: number },
+  ): Promise<R[]> {
+    const listeners = this.listeners;
+    if (listeners.length === 0) return this.taskScheduler.runTasks(tasks);
+    const submitted: StageInfo = { stageId, jobId, kind, name, numTasks: tasks.length, numCompletedTasks: 0, numFailedTasks: 0, submissionTime: Date.now() };
+    for (const l of listeners) l.onStageSubmitted?.({ stageInfo: submitted });
+    try {
+      const results = await this.taskScheduler.runTasks(tasks);
+      const completed: StageInfo = { ...submitted, numCompletedTasks: tasks.length, completionTime: Date.now() };
+      for (const l of listeners) l.onStageCompleted?.({ stageInfo: completed });
+      return results;
+    } catch (e) {
+      const failed: StageInfo = {
+        ...submitted,
+        numCompletedTasks: Math.min(done.tasks, tasks.length - 1),
+        numFailedTasks: 1,
+        completionTime: Date.now(),
+        failureReason: e instanceof Error ? e.message : String(e),
+      };
+      for (const l of listeners) l.onStageCompleted?.({ stageInfo: failed });
+      throw e;
+    }
   }
 
   /** Writes the checkpoints of the marked RDDs this job computed (nearest marked ones only). */
@@ -197,6 +240,6 @@ export class DAGScheduler {
         }
       }
     }
-    for (const r of marked) await r.checkpointData!.doCheckpoint();
+    for (const r of marked) await r.checkpointData!.doCheckpoint(this.taskScheduler.checkpointWriter?.(r));
   }
 }

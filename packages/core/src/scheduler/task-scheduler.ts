@@ -1,4 +1,17 @@
+import type { RDD } from '../rdd/rdd.ts';
 import type { Task } from './task.ts';
+
+/**
+ * Writes the checkpoint of an RDD whose partitions live in other threads (the worker threads
+ * of `local[N]`), each part by the thread that owns it, so the data never comes to the driver.
+ * @internal
+ */
+export interface RemoteCheckpointWriter {
+  /** Writes every part file into the staging folder; returns each part's CRC-32, in partition order. */
+  writeParts(stagingDir: string): Promise<readonly number[]>;
+  /** The staging folder was committed as `path`: the owners cut their copies' lineage there too. */
+  committed(path: string, checksums: readonly number[]): void;
+}
 
 /**
  * The execution boundary: a stage's tasks go in, their results come out in the same order.
@@ -8,4 +21,9 @@ import type { Task } from './task.ts';
 export interface TaskScheduler {
   runTasks<R>(tasks: readonly Task<R>[]): Promise<R[]>;
   stop(): void;
+  /**
+   * When the partitions of `rdd` are computed elsewhere: who writes its checkpoint there.
+   * `undefined` (or no method): the driver computes and writes it.
+   */
+  checkpointWriter?(rdd: RDD<unknown>): RemoteCheckpointWriter | undefined;
 }

@@ -1,3 +1,6 @@
+import { crc32 } from 'node:zlib';
+import { encodeValues, stagedPartName, writeStagedFile } from '@kindling/io';
+import { RDDCheckpointData } from '../checkpoint/rdd-checkpoint-data.ts';
 import { NarrowDependency, ShuffleDependency } from '../rdd/dependency.ts';
 import { RDDComputeError } from '../rdd/rdd-compute-error.ts';
 import type { RDD } from '../rdd/rdd.ts';
@@ -7,7 +10,7 @@ import type { ReplicatedRDDs } from './replicated-rdds.ts';
 import { decodeBlock, encodeBlock, type EncodedBlock } from './shuffle-block-codec.ts';
 import { runShuffleMapTask } from './shuffle-writer.ts';
 import { serializeError } from './worker-errors.ts';
-import type { EvaluateRequest, PeerMessage, PreparedState, ShuffleMapRequest, TaskRequest, WorkerReply } from './worker-protocol.ts';
+import type { CheckpointCommitted, CheckpointPartsRequest, CheckpointPartsResult, EvaluateRequest, PeerMessage, PreparedState, ShuffleMapRequest, TaskRequest, WorkerReply } from './worker-protocol.ts';
 
 /** A port to another worker thread (a `MessagePort`). @internal */
 export interface PeerPort {
@@ -32,6 +35,8 @@ export class WorkerExecutor {
   private readonly fetches = new Map<number, { resolve: (b: readonly (EncodedBlock | undefined)[]) => void; reject: (e: Error) => void }>();
   /** Tasks run so far (the driver's tests check that work really happened here). */
   tasksRun = 0;
+  /** Checkpoint part files written so far. */
+  checkpointPartsWritten = 0;
 
   constructor(
     readonly rank: number,
@@ -45,12 +50,27 @@ export class WorkerExecutor {
   async handle(request: TaskRequest): Promise<{ reply: WorkerReply; transfer: ArrayBuffer[] }> {
     const transfer: ArrayBuffer[] = [];
     const before = this.tasksRun;
+    const partsBefore = this.checkpointPartsWritten;
     try {
-      const result = request.type === 'evaluate' ? await this.evaluate(request, transfer) : await this.shuffleMap(request, transfer);
-      return { reply: { type: 'reply', id: request.id, ok: true, result, accumulators: this.drainAccumulators(), tasks: this.tasksRun - before }, transfer };
+      const result =
+        request.type === 'evaluate' ? await this.evaluate(request, transfer)
+        : request.type === 'shuffleMap' ? await this.shuffleMap(request, transfer)
+        : await this.writeCheckpointParts(request);
+      return { reply: { type: 'reply', id: request.id, ok: true, result, accumulators: this.drainAccumulators(), tasks: this.tasksRun - before, checkpointParts: this.checkpointPartsWritten - partsBefore }, transfer };
     } catch (e) {
-      return { reply: { type: 'reply', id: request.id, ok: false, error: serializeError(e), accumulators: this.drainAccumulators(), tasks: this.tasksRun - before }, transfer: [] };
+      return { reply: { type: 'reply', id: request.id, ok: false, error: serializeError(e), accumulators: this.drainAccumulators(), tasks: this.tasksRun - before, checkpointParts: this.checkpointPartsWritten - partsBefore }, transfer: [] };
     }
+  }
+
+  /**
+   * The driver committed the checkpoint of a replicated RDD: this thread's copy reads it from
+   * there and drops its lineage (so state streams keep a bounded lineage in every worker).
+   */
+  onCheckpointCommitted(m: CheckpointCommitted): void {
+    const rdd = this.registry.get(m.key);
+    if (rdd === undefined) return;
+    const data = rdd.checkpointData ?? (rdd.checkpointData = new RDDCheckpointData(rdd));
+    data.adopt(m.path, m.checksums);
   }
 
   /** Handles a message from worker `from`. */
@@ -110,6 +130,26 @@ export class WorkerExecutor {
       partitions.push(encodeBlock(data, transfer));
     }
     return { partitions };
+  }
+
+  /** Writes the owned partitions' checkpoint parts: those captured by the job, else computed now. */
+  private async writeCheckpointParts(req: CheckpointPartsRequest): Promise<CheckpointPartsResult> {
+    this.applyPrepared(req.prepared);
+    const rdd = this.lookup(req.key, 'checkpoint');
+    const checksums: [number, number][] = [];
+    for (const p of req.partitions) {
+      let data = rdd.checkpointData?.captured(p) ?? rdd.getStoredPartition(p);
+      if (data === undefined) {
+        await this.ensureShuffleBlocks(rdd, p);
+        data = new PartitionEvaluator(-1, -1, p).evaluate(rdd, p);
+        this.tasksRun++;
+      }
+      const bytes = encodeValues(data);
+      await writeStagedFile(req.staging, stagedPartName(p), bytes);
+      checksums.push([p, crc32(bytes)]);
+      this.checkpointPartsWritten++;
+    }
+    return { checksums };
   }
 
   private async shuffleMap(req: ShuffleMapRequest, transfer: ArrayBuffer[]): Promise<undefined> {

@@ -41,8 +41,38 @@ export interface ShuffleMapRequest {
   readonly prepared: readonly PreparedState[];
 }
 
+/**
+ * Writes the checkpoint parts of the partitions a worker owns of a replicated RDD into the
+ * driver's staging folder (`part-xxxxx`, the value codec), from the partitions captured while
+ * the job computed them (computing any it did not). @internal
+ */
+export interface CheckpointPartsRequest {
+  readonly type: 'checkpointParts';
+  readonly id: number;
+  readonly key: number;
+  readonly staging: string;
+  readonly partitions: readonly number[];
+  readonly prepared: readonly PreparedState[];
+}
+
+/** The result of a checkpoint-parts request: `[partition, CRC-32]` of every part written. @internal */
+export interface CheckpointPartsResult {
+  readonly checksums: readonly (readonly [number, number])[];
+}
+
+/**
+ * Posted (no reply) once the driver committed a checkpoint folder: the worker's copy of the
+ * RDD reads its checkpoint from `path` from now on, and its lineage is cut there. @internal
+ */
+export interface CheckpointCommitted {
+  readonly type: 'checkpointCommitted';
+  readonly key: number;
+  readonly path: string;
+  readonly checksums: readonly number[];
+}
+
 /** A task-running request. @internal */
-export type TaskRequest = EvaluateRequest | ShuffleMapRequest;
+export type TaskRequest = EvaluateRequest | ShuffleMapRequest | CheckpointPartsRequest;
 
 /** An error from a worker, as data. @internal */
 export interface SerializedError {
@@ -67,6 +97,8 @@ export interface WorkerReply {
   readonly accumulators?: readonly (readonly [number, number, number])[];
   /** Tasks run for this request. */
   readonly tasks?: number;
+  /** Checkpoint part files written for this request. */
+  readonly checkpointParts?: number;
 }
 
 /** The result of an evaluate request: the partitions, encoded, in request order. @internal */

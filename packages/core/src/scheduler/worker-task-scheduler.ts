@@ -10,9 +10,9 @@ import { runShuffleMapTask } from './shuffle-writer.ts';
 import type { ResultStageSpec, ShuffleMapStageSpec } from './stage-spec.ts';
 import type { Task } from './task.ts';
 import type { TaskContext } from './task-context.ts';
-import type { TaskScheduler } from './task-scheduler.ts';
+import type { RemoteCheckpointWriter, TaskScheduler } from './task-scheduler.ts';
 import { reviveError } from './worker-errors.ts';
-import type { EvaluateResult, PreparedState, WorkerReply } from './worker-protocol.ts';
+import type { CheckpointPartsResult, EvaluateResult, PreparedState, WorkerReply } from './worker-protocol.ts';
 import type { WorkerRpc } from './worker-rpc.ts';
 
 /** Counters of where tasks ran (for tests and the driver-overhead figures). @internal */
@@ -23,6 +23,8 @@ export interface WorkerTaskCounts {
   driver: number;
   /** Stages sent to the workers. */
   remoteStages: number;
+  /** Checkpoint part files written by each worker (the partitions it owns). */
+  readonly checkpointParts: number[];
 }
 
 /** The driver's partitions gathered from the workers, read before computing. */
@@ -62,7 +64,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
     private readonly beforeRemoteStage: () => Promise<void>,
     private readonly onStop: () => void,
   ) {
-    this.counts = { perWorker: new Array<number>(rpc.size).fill(0), driver: 0, remoteStages: 0 };
+    this.counts = { perWorker: new Array<number>(rpc.size).fill(0), driver: 0, remoteStages: 0, checkpointParts: new Array<number>(rpc.size).fill(0) };
   }
 
   async runTasks<R>(tasks: readonly Task<R>[]): Promise<R[]> {
@@ -81,6 +83,43 @@ export class WorkerTaskScheduler implements TaskScheduler {
 
   stop(): void { this.onStop(); }
 
+  /**
+   * The checkpoint of a replicated RDD is written by the workers, each the parts of the
+   * partitions it owns (captured when the job computed them), into the staging folder the
+   * driver then commits; then every worker cuts its copy's lineage at the checkpoint, so
+   * state streams keep bounded lineages in the workers as on the driver.
+   */
+  checkpointWriter(rdd: RDD<unknown>): RemoteCheckpointWriter | undefined {
+    const key = this.registry.keyOf(rdd);
+    if (key === undefined) return undefined;
+    return {
+      writeParts: async (staging) => {
+        // A marked RDD the job did not reach through its shuffles (below a persisted RDD)
+        // gets its map outputs first, as Spark's checkpoint job would.
+        if (hasMissingShuffle(rdd)) await rdd.context.runJob(rdd, () => 0, rdd.partitions, 'checkpoint');
+        const n = rdd.getNumPartitions();
+        const prepared = this.preparedState(rdd);
+        const asked = new Map<number, number[]>();
+        for (let p = 0; p < n; p++) {
+          const w = p % this.rpc.size;
+          let list = asked.get(w);
+          if (list === undefined) asked.set(w, (list = []));
+          list.push(p);
+        }
+        const byWorker = new Map<number, Record<string, unknown>>();
+        for (const [w, partitions] of asked) byWorker.set(w, { type: 'checkpointParts', key, staging, partitions, prepared });
+        const { replies } = await this.request(byWorker);
+        const checksums = new Array<number>(n);
+        for (const r of replies) for (const [p, crc] of (r.result as CheckpointPartsResult).checksums) checksums[p] = crc;
+        for (let p = 0; p < n; p++) if (checksums[p] === undefined) throw new Error(`No worker wrote checkpoint part ${p} of ${rdd.toString()} (internal scheduler error)`);
+        return checksums;
+      },
+      committed: (path, checksums) => {
+        for (let w = 0; w < this.rpc.size; w++) this.rpc.post(w, { type: 'checkpointCommitted', key, path, checksums });
+      },
+    };
+  }
+
   private async runHere<R>(tasks: readonly Task<R>[]): Promise<R[]> {
     this.counts.driver += tasks.length;
     return this.local.runTasks(tasks);
@@ -91,6 +130,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
       const r = replies[i]!;
       for (const [index, sum, count] of r.accumulators ?? []) this.accumulators[index]?.addDelta(sum, count);
       this.counts.perWorker[workers[i]!]! += r.tasks ?? 0;
+      this.counts.checkpointParts[workers[i]!]! += r.checkpointParts ?? 0;
     }
     // The first worker's own error, not a peer's "a peer failed".
     const failed = replies.map((r, i) => [r, workers[i]!] as const).filter(([r]) => !r.ok);
@@ -266,4 +306,25 @@ export class WorkerTaskScheduler implements TaskScheduler {
 function resultContext(jobId: number, stageId: number, partitionId: number): TaskContext {
   const unavailable = (): never => { throw new Error('An action function reads its partition through its data argument; parent partitions and shuffle blocks are not available to it'); };
   return { jobId, stageId, partitionId, parent: unavailable, shuffleRead: unavailable };
+}
+
+/** Whether computing `rdd` needs a shuffle whose map outputs are not available. */
+function hasMissingShuffle(rdd: RDD<unknown>): boolean {
+  const seen = new Set<RDD<unknown>>([rdd]);
+  const stack = [rdd];
+  while (stack.length > 0) {
+    const r = stack.pop()!;
+    for (const d of r.dependencies) {
+      if (d instanceof ShuffleDependency) {
+        if (!d.isAvailable) return true;
+        continue;
+      }
+      const parent = d.rdd as RDD<unknown>;
+      if (!seen.has(parent)) {
+        seen.add(parent);
+        stack.push(parent);
+      }
+    }
+  }
+  return false;
 }

@@ -163,7 +163,7 @@ function inputProblem(ssc: StreamingContext, cp: MetadataCheckpoint): string | u
 async function restore(ssc: StreamingContext, stored: StoredCheckpoint, checkpointDir: string, store: CheckpointStore): Promise<RecoveryPlan> {
   const cp = stored.checkpoint;
   const graph = ssc.graph;
-  const queues = graph.inputStreams.filter((s) => s.kind === 'QueueInputDStream');
+  const queues = graph.inputStreams.filter((s) => s.kind === 'queueStream');
   if (queues.length > 0) {
     throw new Error(`Cannot recover from checkpoint ${stored.file}: the program uses a queue stream (${queues.map((q) => q.name()).join(', ')}), whose contents are not checkpointed. Use a replayable source (files, a receiver with the write-ahead log), or delete the checkpoint directory to start fresh.`);
   }

@@ -1,12 +1,16 @@
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { removeStaleTempSiblings } from '@kindling/io';
 import type { DStreamGraph } from '../dstream/dstream-graph.ts';
 import type { InputDStream } from '../input/input-dstream.ts';
-import { DEFAULT_RETAINED_CHECKPOINTS } from './checkpoint-store.ts';
+import type { CheckpointStore } from './checkpoint-store.ts';
 import type { MetadataCheckpoint } from './metadata-checkpoint.ts';
 import type { RecoveryPlan } from './recovery-plan.ts';
 import type { BlockBatchInput } from '../input/batch-input-description.ts';
 import type { WriteAheadLogBlockStore } from '../receiver/write-ahead-log-block-store.ts';
+
+/** How many metadata checkpoint files are kept (older ones are deleted after a write). */
+export const DEFAULT_RETAINED_CHECKPOINTS = 10;
 
 /** A run folder's name: `sc.setCheckpointDir` makes one `<uuid>` per application run. */
 export const RUN_FOLDER_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -17,8 +21,11 @@ export const RUN_FOLDER_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[
  * metadata checkpoints named (every path in a checkpoint is relative to its directory, so a
  * copied directory's checkpoints name the copy's files, never the original's).
  *
- * - Metadata checkpoint files: the newest {@link DEFAULT_RETAINED_CHECKPOINTS} are kept (the
- *   store deletes older ones as it writes).
+ * - Metadata checkpoint files (`metadata/checkpoint-<seq>`): the newest
+ *   {@link DEFAULT_RETAINED_CHECKPOINTS} are kept; older ones are deleted after each write.
+ * - Leftovers of a killed process, before this one writes: temporary metadata files
+ *   (`metadata/.checkpoint-*`) and half-written RDD checkpoint folders (hidden siblings in
+ *   run folders).
  * - RDD checkpoint folders of a stream (`<run>/rdd-<id>`): once the stream has a newer one,
  *   the RDD is forgotten and no retained metadata checkpoint names the folder (so that falling
  *   back to any retained checkpoint finds its state; each stream's
@@ -36,23 +43,51 @@ export class CheckpointRetention {
   private readonly walCleanThresholds = new Map<WriteAheadLogBlockStore, number>();
   private writes = 0;
 
+  /** The directory the store writes to (absolute). */
+  private readonly checkpointDir: string;
+  /** Sequence numbers of the metadata files on disk, oldest first (listed once, then kept up to date). */
+  private metadataFiles: number[] | undefined;
+
   constructor(
-    /** The checkpoint directory (absolute). */
-    private readonly checkpointDir: string,
+    /** The metadata checkpoint files whose old files this deletes. */
+    private readonly store: CheckpointStore,
     private readonly graph: DStreamGraph,
     /** This run's folder (`<uuid>`, relative): never deleted by this run. */
     private readonly currentRun: string | undefined,
     private readonly walStores: ReadonlyMap<InputDStream<unknown>, WriteAheadLogBlockStore>,
     plan: RecoveryPlan | undefined,
   ) {
+    this.checkpointDir = store.checkpointDir;
     if (plan !== undefined) {
       this.referencedBySeq.set(0, plan.referencedFolders);
       for (const r of plan.earlierRunFolders) if (r !== currentRun) this.earlierRuns.add(r);
     }
   }
 
-  /** After metadata checkpoint `cp` is on disk: deletes what no retained checkpoint needs. */
+  /**
+   * Before this process writes: deletes what a killed writer left half-written (temporary
+   * metadata files, hidden temporary RDD checkpoint folders in run folders).
+   */
+  async removeLeftovers(): Promise<void> {
+    for (const file of this.store.temporaryFiles()) rmSync(file, { force: true });
+    let entries;
+    try {
+      entries = readdirSync(this.checkpointDir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.isDirectory() && RUN_FOLDER_RE.test(e.name)) await removeStaleTempSiblings(join(this.checkpointDir, e.name));
+    }
+  }
+
+  /**
+   * After metadata checkpoint `cp` is on disk: deletes metadata checkpoint files beyond the
+   * newest {@link DEFAULT_RETAINED_CHECKPOINTS}, then the RDD checkpoint and run folders no
+   * retained checkpoint needs.
+   */
   afterWrite(cp: MetadataCheckpoint): void {
+    this.pruneMetadataFiles(cp.sequence);
     this.writes++;
     const folders = new Set<string>();
     for (const s of cp.streams) if (s.checkpointedRDD !== undefined) folders.add(s.checkpointedRDD.path);
@@ -69,6 +104,12 @@ export class CheckpointRetention {
       rmSync(join(this.checkpointDir, run), { recursive: true, force: true });
       this.earlierRuns.delete(run);
     }
+  }
+
+  private pruneMetadataFiles(written: number): void {
+    this.metadataFiles ??= this.store.list().map((f) => f.seq).filter((seq) => seq !== written);
+    this.metadataFiles.push(written);
+    while (this.metadataFiles.length > DEFAULT_RETAINED_CHECKPOINTS) rmSync(this.store.fileFor(this.metadataFiles.shift()!), { force: true });
   }
 
   /**

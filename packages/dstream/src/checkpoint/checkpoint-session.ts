@@ -1,10 +1,8 @@
-import { readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { removeStaleTempSiblings } from '@kindling/io';
 import type { StreamingContext } from '../streaming-context.ts';
 import type { InputDStream } from '../input/input-dstream.ts';
 import { CheckpointLock } from './checkpoint-lock.ts';
-import { CheckpointRetention, RUN_FOLDER_RE } from './checkpoint-retention.ts';
+import { CheckpointRetention } from './checkpoint-retention.ts';
 import { CheckpointStore } from './checkpoint-store.ts';
 import { CheckpointWriter } from './checkpoint-writer.ts';
 import type { RecoveryPlan } from './recovery-plan.ts';
@@ -31,8 +29,7 @@ export class CheckpointSession {
    * directory.
    */
   static async start(ssc: StreamingContext, plan: RecoveryPlan | undefined): Promise<CheckpointSession | undefined> {
-    const conf = ssc.sparkContext.getConf();
-    const walEnabled = conf.get('spark.streaming.receiver.writeAheadLog.enable', 'false') === 'true';
+    const walEnabled = ssc.streamingConf.writeAheadLogEnabled;
     const dir = ssc.checkpointDir === undefined ? undefined : resolve(ssc.checkpointDir);
     if (dir === undefined) {
       if (walEnabled && ssc.graph.inputStreams.some((s) => s instanceof ReceiverInputDStream)) {
@@ -43,14 +40,9 @@ export class CheckpointSession {
     const lock = CheckpointLock.acquire(dir);
     try {
       const store = new CheckpointStore(dir);
-      store.removeTemporaryFiles();
-      // Half-written RDD checkpoint folders of killed runs (hidden siblings in run folders).
-      for (const e of readdirSync(dir, { withFileTypes: true })) {
-        if (e.isDirectory() && RUN_FOLDER_RE.test(e.name)) await removeStaleTempSiblings(join(dir, e.name));
-      }
       const walStores = new Map<InputDStream<unknown>, WriteAheadLogBlockStore>(plan?.walStores ?? []);
       if (walEnabled) {
-        const rollingMs = Number(conf.get('spark.streaming.receiver.writeAheadLog.rollingIntervalSecs', '60')) * 1000;
+        const rollingMs = ssc.streamingConf.writeAheadLogRollingIntervalMs;
         for (const input of ssc.graph.inputStreams) {
           if (!(input instanceof ReceiverInputDStream)) continue;
           let wal = walStores.get(input);
@@ -60,11 +52,12 @@ export class CheckpointSession {
             walStores.set(input, wal);
           }
           await wal.open(rollingMs);
-          input.blockStore = wal;
+          input.useBlockStore(wal);
         }
       }
       const runDir = ssc.sparkContext.getCheckpointDir();
-      const retention = new CheckpointRetention(dir, ssc.graph, runDir === undefined ? undefined : basename(runDir), walStores, plan);
+      const retention = new CheckpointRetention(store, ssc.graph, runDir === undefined ? undefined : basename(runDir), walStores, plan);
+      await retention.removeLeftovers();
       return new CheckpointSession(lock, new CheckpointWriter(ssc, store, retention, walStores, plan), walStores);
     } catch (e) {
       lock.release();

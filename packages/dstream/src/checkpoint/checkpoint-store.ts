@@ -1,15 +1,12 @@
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getLogger } from '@kindling/core';
-import { atomicWriteFile, atomicWriteFileSync } from '@kindling/io';
+import { atomicWriteFile } from '@kindling/io';
 import { decodeCheckpoint } from './checkpoint-validation.ts';
 import { encodeCheckpoint } from './metadata-checkpoint.ts';
 import type { MetadataCheckpoint } from './metadata-checkpoint.ts';
 
 const FILE_RE = /^checkpoint-(\d{12})$/;
-
-/** How many metadata checkpoints are kept by default (older ones are deleted after a write). */
-export const DEFAULT_RETAINED_CHECKPOINTS = 10;
 
 /** A checkpoint read back, with the file it came from. */
 export interface StoredCheckpoint {
@@ -19,15 +16,16 @@ export interface StoredCheckpoint {
 
 /**
  * The metadata checkpoint files of a checkpoint directory: `<dir>/metadata/checkpoint-<seq>`,
- * each written atomically (temp file, fsync, rename, directory fsync), the newest
- * `retain` kept. Reading falls back from a corrupt or truncated newest file to the previous
- * one, with a warning naming the file. A file is only ever read through
- * `checkpoint-validation.ts`: its body is checked field by field before anything uses it.
+ * each written atomically (temp file, fsync, rename, directory fsync). Reading falls back from
+ * a corrupt or truncated newest file to the previous one, with a warning naming the file. A
+ * file is only ever read through `checkpoint-validation.ts`: its body is checked field by
+ * field before anything uses it. The store only reads and writes: which files are deleted,
+ * and when, is `CheckpointRetention`'s.
  */
 export class CheckpointStore {
   readonly metadataDir: string;
 
-  constructor(readonly checkpointDir: string, private readonly retain = DEFAULT_RETAINED_CHECKPOINTS) {
+  constructor(readonly checkpointDir: string) {
     this.metadataDir = join(checkpointDir, 'metadata');
   }
 
@@ -56,7 +54,7 @@ export class CheckpointStore {
   fileFor(seq: number): string { return join(this.metadataDir, `checkpoint-${String(seq).padStart(12, '0')}`); }
 
   /**
-   * Writes `cp` atomically and deletes checkpoints beyond the newest `retain`. `durable`
+   * Writes `cp` atomically. `durable`
    * (default): temp file fsynced, renamed, directory fsynced, so it survives a power loss.
    * Otherwise temp file and rename only: it survives the process being killed (the data is in
    * the OS's cache) and a power loss leaves the previous checkpoint, or a damaged file that
@@ -65,15 +63,8 @@ export class CheckpointStore {
   async write(cp: MetadataCheckpoint, durable = true): Promise<string> {
     const file = this.fileFor(cp.sequence);
     const bytes = encodeCheckpoint(cp);
-    if (durable) {
-      // Older files beyond the newest `retain` go while the folder is fsynced, not on this thread.
-      const known = this.knownSequences(cp.sequence);
-      const excess = Math.max(0, known.length + 1 - this.retain);
-      await atomicWriteFile(file, bytes, { replaces: known.slice(0, excess).map((seq) => this.fileFor(seq)) });
-      known.splice(0, excess);
-      known.push(cp.sequence);
-      return file;
-    } else {
+    if (durable) await atomicWriteFile(file, bytes);
+    else {
       const tmp = join(this.metadataDir, `.checkpoint-${cp.sequence}.tmp-${process.pid}`);
       try {
         // Synchronous: page-cache work of microseconds, where two thread-pool round trips
@@ -87,40 +78,18 @@ export class CheckpointStore {
         await atomicWriteFile(file, bytes);
       }
     }
-    this.prune(cp.sequence);
     return file;
   }
 
-  /** Synchronous {@link write}, for a final checkpoint from a signal handler. */
-  writeSync(cp: MetadataCheckpoint): string {
-    const file = this.fileFor(cp.sequence);
-    atomicWriteFileSync(file, encodeCheckpoint(cp));
-    this.prune(cp.sequence);
-    return file;
-  }
-
-  /** Deletes temporary files a killed writer left behind (before this process writes). */
-  removeTemporaryFiles(): void {
+  /** Temporary files in the metadata folder (a writer killed mid-write leaves them behind). */
+  temporaryFiles(): string[] {
     let names: string[];
     try {
       names = readdirSync(this.metadataDir);
     } catch {
-      return;
+      return [];
     }
-    for (const name of names) if (name.startsWith('.checkpoint-')) rmSync(join(this.metadataDir, name), { force: true });
-  }
-
-  /** Sequence numbers of the files on disk, oldest first (listed once, then kept up to date). */
-  private known: number[] | undefined;
-
-  private knownSequences(writing: number): number[] {
-    return (this.known ??= this.list().map((f) => f.seq).filter((seq) => seq !== writing));
-  }
-
-  private prune(written: number): void {
-    const known = this.knownSequences(written);
-    known.push(written);
-    while (known.length > this.retain) rmSync(this.fileFor(known.shift()!), { force: true });
+    return names.filter((name) => name.startsWith('.checkpoint-')).map((name) => join(this.metadataDir, name));
   }
 
   /**

@@ -1,4 +1,5 @@
 import { dirname, isAbsolute, relative, sep } from 'node:path';
+import { withOperatorKinds } from './legacy-kinds.ts';
 import { CHECKPOINT_FORMAT_VERSION, CorruptCheckpointError, decodeCheckpointFrame } from './metadata-checkpoint.ts';
 import type { CheckpointedRDDDescriptor, InputDescriptor, MetadataCheckpoint, OutputDescriptor, PartitionerDescriptor, StreamDescriptor } from './metadata-checkpoint.ts';
 
@@ -11,6 +12,9 @@ import type { CheckpointedRDDDescriptor, InputDescriptor, MetadataCheckpoint, Ou
  *
  * A version 1 body is converted: its absolute RDD checkpoint paths become relative to the
  * checkpoint directory (the folder above `metadata/`), and it is unusable if they lie outside.
+ * Version 1 and 2 bodies recorded class-style kinds (`StateDStream`): their kinds, ids and
+ * structural keys are converted to the operator kinds (`updateStateByKey`, see
+ * `legacy-kinds.ts`), so they match the streams of the current program.
  */
 export function decodeCheckpoint(bytes: Uint8Array, file: string): MetadataCheckpoint {
   const { version, body } = decodeCheckpointFrame(bytes, file);
@@ -92,7 +96,7 @@ function readCheckpoint(raw: unknown, version: number, checkpointDir: string): M
     if (ids.has(s.id)) fail('streams', `name the stream '${s.id}' twice`);
     ids.add(s.id);
   }
-  return {
+  const cp: MetadataCheckpoint = {
     version: CHECKPOINT_FORMAT_VERSION,
     sequence: int(b.sequence, 'sequence', 1),
     reason,
@@ -107,6 +111,7 @@ function readCheckpoint(raw: unknown, version: number, checkpointDir: string): M
     outputs: arr(b.outputs, 'outputs').map((x, i) => readOutput(x, `outputs[${i}]`)),
     rddCheckpointDir: optional(b.rddCheckpointDir, (v) => relativePath(v, 'rddCheckpointDir')),
   };
+  return version < 3 ? withOperatorKinds(cp) : cp;
 }
 
 /**

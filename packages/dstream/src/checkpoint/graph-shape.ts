@@ -33,7 +33,7 @@ function windowOf(s: DStream<unknown>): Duration | undefined {
  * named stream is its name; an input is its kind and rank among inputs of that kind; any
  * other stream is its kind over its parents' keys. Identical siblings get `~1`, `~2`, ... in
  * creation order. So adding a branch or an output elsewhere in the program leaves the keys of
- * existing streams unchanged, where positional ids (`MappedDStream#3`) would shift.
+ * existing streams unchanged, where positional ids (`map#3`) would shift.
  */
 export function structuralKeys(graph: DStreamGraph): Map<DStream<unknown>, string> {
   const streams = graph.allStreams().sort((a, b) => a.position - b.position);
@@ -119,7 +119,7 @@ export function matchGraph(cp: MetadataCheckpoint, graph: DStreamGraph): GraphMa
   const keys = structuralKeys(graph);
   const byKey = new Map<string, DStream<unknown>>();
   for (const [s, k] of keys) byKey.set(k, s);
-  // A stream named after an old stream's id (`.name('StateDStream#4')`) takes its place.
+  // A stream named after an old stream's id (`.name('updateStateByKey#4')`) takes its place.
   const byOldId = new Map<string, DStream<unknown>>();
   for (const s of keys.keys()) if (hasCustomName(s)) byOldId.set(s.name(), s);
   const taken = new Set<DStream<unknown>>();

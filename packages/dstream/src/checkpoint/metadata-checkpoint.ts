@@ -5,13 +5,15 @@ import { crc32 } from 'node:zlib';
  * change a reader of the previous version could misread; readers refuse other versions with
  * an error that says what to do.
  */
-export const CHECKPOINT_FORMAT_VERSION = 2;
+export const CHECKPOINT_FORMAT_VERSION = 3;
 
 /**
- * Older versions this Kindling still reads: version 1 (absolute paths, no checksums on state
- * part files) is converted on read when its paths lie inside the checkpoint directory.
+ * Older versions this Kindling still reads, converted on read: version 1 (absolute paths, no
+ * checksums on state part files) when its paths lie inside the checkpoint directory; versions
+ * 1 and 2 recorded class-style kinds (`StateDStream`), which become the operator kinds of
+ * version 3 (`updateStateByKey`).
  */
-export const READABLE_CHECKPOINT_VERSIONS: readonly number[] = [1, CHECKPOINT_FORMAT_VERSION];
+export const READABLE_CHECKPOINT_VERSIONS: readonly number[] = [1, 2, CHECKPOINT_FORMAT_VERSION];
 
 /** The first token of every metadata checkpoint file. */
 export const CHECKPOINT_MAGIC = 'KINDLING-CHECKPOINT';
@@ -42,13 +44,13 @@ export interface CheckpointedRDDDescriptor {
 
 /** One DStream of the graph, by stable id. */
 export interface StreamDescriptor {
-  /** The stable id: `name()` (a custom name, or `<Kind>#<position>`). */
+  /** The stable id: `name()` (a custom name, or `<kind>#<position>`). */
   readonly id: string;
   /** Whether `id` is a custom name given with `name()`/`setName()`. */
   readonly named: boolean;
   /** Identity independent of creation order: kind and parents' keys (or the custom name). */
   readonly structuralKey: string;
-  /** The operator kind each DStream class declares (`static kind`): `MappedDStream`, `StateDStream`, ... */
+  /** The operator kind each DStream class declares (`static kind`): `map`, `updateStateByKey`, ... (version 1 and 2: class-style, see `legacy-kinds.ts`). */
   readonly kind: string;
   readonly parents: readonly string[];
   readonly slideMs: number;
@@ -151,7 +153,7 @@ export function decodeCheckpointFrame(bytes: Uint8Array, file: string): { versio
   if (fields.length !== 4 || fields[0] !== CHECKPOINT_MAGIC) throw new CorruptCheckpointError(file, 'bad header (not a Kindling metadata checkpoint)');
   const version = Number(fields[1]);
   if (!READABLE_CHECKPOINT_VERSIONS.includes(version)) {
-    throw new CorruptCheckpointError(file, `format version ${fields[1]} is not supported by this Kindling (it reads versions ${READABLE_CHECKPOINT_VERSIONS.join(' and ')}); recover with the Kindling version that wrote it, or delete the checkpoint directory to start fresh`);
+    throw new CorruptCheckpointError(file, `format version ${fields[1]} is not supported by this Kindling (it reads versions ${READABLE_CHECKPOINT_VERSIONS.join(', ')}); recover with the Kindling version that wrote it, or delete the checkpoint directory to start fresh`);
   }
   const length = Number(fields[2]);
   const body = buf.subarray(nl + 1);

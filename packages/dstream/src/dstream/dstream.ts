@@ -42,11 +42,12 @@ export type ForeachRDDFunction<T> = (rdd: RDD<T>, time: Time) => void | Promise<
 export abstract class DStream<T> {
   /**
    * The operator's kind, declared as data by every DStream class (`static override kind =
-   * 'MappedDStream'`): it names the stream (`MappedDStream#3`), keys it structurally across
-   * program versions and is the checkpoint's `kind` field. Never the class's run-time name,
-   * which a minifier or a rename changes. A custom DStream class should declare its own.
+   * 'map'`: the operator that builds it, `updateStateByKey`, `window`, `fileStream`, ...): it
+   * names the stream (`map#3`), keys it structurally across program versions and is the
+   * checkpoint's `kind` field. Never the class's run-time name, which a minifier or a rename
+   * changes. A custom DStream class should declare its own.
    */
-  static kind = 'DStream';
+  static kind = 'dstream';
   /** The stream's RDD per batch time (ms), kept for `rememberDuration`. @internal */
   readonly generatedRDDs = new Map<number, RDD<T>>();
   /** The time before the first batch; set when the context starts. */
@@ -110,7 +111,7 @@ export abstract class DStream<T> {
   get isInitialized(): boolean { return this.zeroTime !== undefined; }
 
   /**
-   * The stream's stable id: its kind and position in the graph (`MappedDStream#3`)
+   * The stream's stable id: its kind and position in the graph (`map#3`)
    * unless set with `name(newName)`/`setName`. Used in errors, listeners and checkpoints.
    * With an argument, sets the name and returns the stream.
    */
@@ -333,16 +334,25 @@ export abstract class DStream<T> {
   }
 
   /** Each RDD reshuffled into `numPartitions` partitions. */
-  repartition(numPartitions: number): DStream<T> { return this.transform((rdd) => rdd.repartition(numPartitions)); }
+  repartition(numPartitions: number): DStream<T> {
+    return new dstreamClasses.TransformedDStream<T>([this], (rdds) => (rdds[0] as RDD<T>).repartition(numPartitions), false,
+      { what: `repartition(${numPartitions})`, partitions: numPartitions, afterRouting: identityRDD });
+  }
 
   /** Both streams' elements, batch by batch (same slide duration). */
   union(that: DStream<T>): DStream<T> { return new dstreamClasses.UnionDStream<T>([this, that]); }
 
   /** One element per batch: the number of elements of the batch (0 for an empty batch). */
   count(): DStream<number> {
-    return this.mapPartitions<number>(countPartition)
-      .transform((rdd) => rdd.union(rdd.context.parallelize([0], 1)))
-      .reduce(add);
+    // Partial counts, then one partition (a repartition log of one partition with several
+    // instances) where they are summed; the 0 makes an empty batch count 0.
+    const one = new dstreamClasses.TransformedDStream<number>(
+      [this.mapPartitions<number>(countPartition)],
+      (rdds) => { const rdd = rdds[0] as RDD<number>; return rdd.union(rdd.context.parallelize([0], 1)).coalesce(1); },
+      false,
+      { what: 'count', partitions: 1 },
+    );
+    return one.mapPartitions(sumPartition);
   }
 
   /** `[value, count]` pairs for each distinct value of each batch. */
@@ -357,7 +367,7 @@ export abstract class DStream<T> {
     // without a tuple per element.
     const local = (part: Iterable<T>): T[] => reducePartition(part, f);
     // A batch without an RDD has no result (Spark's reduceByKey passes it on), not a failure.
-    const one = new dstreamClasses.TransformedDStream<T>([this.mapPartitions(local)], (rdds) => (rdds[0] as RDD<T>).coalesce(1), true);
+    const one = new dstreamClasses.TransformedDStream<T>([this.mapPartitions(local)], (rdds) => (rdds[0] as RDD<T>).coalesce(1), true, { what: 'reduce', partitions: 1 });
     return one.mapPartitions(local);
   }
 
@@ -467,7 +477,7 @@ export abstract class DStream<T> {
   groupByKey<K, V>(this: DStream<[K, V]>, partitions?: number | Partitioner): DStream<[K, V[]]> {
     // Spark's groupByKey is a combineByKey: a batch without an RDD has none here either.
     const p = this.partitionerFor(partitions);
-    return new dstreamClasses.TransformedDStream<[K, V[]]>([this], (rdds) => (rdds[0] as RDD<[K, V]>).groupByKey(p), true);
+    return new dstreamClasses.TransformedDStream<[K, V[]]>([this], (rdds) => (rdds[0] as RDD<[K, V]>).groupByKey(p), true, { what: 'groupByKey', partitioner: p, partitions: p.numPartitions });
   }
 
   /** Spark's `combineByKey` on every batch. */
@@ -492,31 +502,31 @@ export abstract class DStream<T> {
   /** Inner join of each batch's RDDs on the key. */
   join<K, V, W>(this: DStream<[K, V]>, other: DStream<[K, W]>, partitions?: number | Partitioner): DStream<[K, [V, W]]> {
     const p = this.partitionerFor(partitions);
-    return this.transformWith(other, (a, b) => a.join(b, p));
+    return keyedTransformWith(this, other, 'join', p, (a, b) => a.join(b, p));
   }
 
   /** Left outer join of each batch's RDDs: `[k, [v, w | undefined]]`. */
   leftOuterJoin<K, V, W>(this: DStream<[K, V]>, other: DStream<[K, W]>, partitions?: number | Partitioner): DStream<[K, [V, W | undefined]]> {
     const p = this.partitionerFor(partitions);
-    return this.transformWith(other, (a, b) => a.leftOuterJoin(b, p));
+    return keyedTransformWith(this, other, 'leftOuterJoin', p, (a, b) => a.leftOuterJoin(b, p));
   }
 
   /** Right outer join of each batch's RDDs: `[k, [v | undefined, w]]`. */
   rightOuterJoin<K, V, W>(this: DStream<[K, V]>, other: DStream<[K, W]>, partitions?: number | Partitioner): DStream<[K, [V | undefined, W]]> {
     const p = this.partitionerFor(partitions);
-    return this.transformWith(other, (a, b) => a.rightOuterJoin(b, p));
+    return keyedTransformWith(this, other, 'rightOuterJoin', p, (a, b) => a.rightOuterJoin(b, p));
   }
 
   /** Full outer join of each batch's RDDs: `[k, [v | undefined, w | undefined]]`. */
   fullOuterJoin<K, V, W>(this: DStream<[K, V]>, other: DStream<[K, W]>, partitions?: number | Partitioner): DStream<[K, [V | undefined, W | undefined]]> {
     const p = this.partitionerFor(partitions);
-    return this.transformWith(other, (a, b) => a.fullOuterJoin(b, p));
+    return keyedTransformWith(this, other, 'fullOuterJoin', p, (a, b) => a.fullOuterJoin(b, p));
   }
 
   /** For each key of either batch, its values in this and in `other`. */
   cogroup<K, V, W>(this: DStream<[K, V]>, other: DStream<[K, W]>, partitions?: number | Partitioner): DStream<[K, [V[], W[]]]> {
     const p = this.partitionerFor(partitions);
-    return this.transformWith(other, (a, b) => a.cogroup(b, p));
+    return keyedTransformWith(this, other, 'cogroup', p, (a, b) => a.cogroup(b, p));
   }
 
   // --- state operations ---
@@ -686,6 +696,16 @@ export function batchFileName(prefix: string, suffix: string | undefined, time: 
   return suffix === undefined || suffix === '' ? base : `${base}.${suffix}`;
 }
 
+function identityRDD(rdd: RDD<unknown>): RDD<unknown> { return rdd; }
+function sumPartition(part: Iterable<number>): number[] {
+  let n = 0;
+  for (const x of part) n += x;
+  return [n];
+}
+/** `transformWith` for the keyed two-stream operators (their grouping names them in group mode). */
+function keyedTransformWith<A, B, V>(a: DStream<A>, b: DStream<B>, what: string, p: Partitioner, f: (a: RDD<A>, b: RDD<B>) => RDD<V>): DStream<V> {
+  return new dstreamClasses.TransformedDStream<V>([a, b], (rdds) => f(rdds[0] as RDD<A>, rdds[1] as RDD<B>), false, { what, partitioner: p, partitions: p.numPartitions });
+}
 function countPartition<T>(part: Iterable<T>): number[] {
   if (Array.isArray(part)) return [part.length];
   let n = 0;

@@ -4,7 +4,7 @@ import { dstreamClasses } from './registry.ts';
 
 /** `parent.filter(f)`: the elements of each batch for which `f` holds. */
 export class FilteredDStream<T> extends DStream<T> {
-  static override kind = 'FilteredDStream';
+  static override kind = 'filter';
   constructor(private readonly parent: DStream<T>, private readonly f: (t: T) => boolean) { super(parent.ssc); }
   get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
   get slideDuration(): Duration { return this.parent.slideDuration; }

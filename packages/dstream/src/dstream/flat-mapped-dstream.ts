@@ -4,7 +4,7 @@ import { dstreamClasses } from './registry.ts';
 
 /** `parent.flatMap(f)`: each batch's RDD flat-mapped with `f`. */
 export class FlatMappedDStream<T, U> extends DStream<U> {
-  static override kind = 'FlatMappedDStream';
+  static override kind = 'flatMap';
   constructor(private readonly parent: DStream<T>, private readonly f: (t: T) => Iterable<U>) { super(parent.ssc); }
   get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
   get slideDuration(): Duration { return this.parent.slideDuration; }

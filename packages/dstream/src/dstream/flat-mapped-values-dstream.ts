@@ -4,7 +4,7 @@ import { dstreamClasses } from './registry.ts';
 
 /** `parent.flatMapValues(f)`: one pair per value `f` returns, keys kept. */
 export class FlatMappedValuesDStream<K, V, U> extends DStream<[K, U]> {
-  static override kind = 'FlatMappedValuesDStream';
+  static override kind = 'flatMapValues';
   constructor(private readonly parent: DStream<[K, V]>, private readonly f: (v: V) => Iterable<U>) { super(parent.ssc); }
   get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
   get slideDuration(): Duration { return this.parent.slideDuration; }

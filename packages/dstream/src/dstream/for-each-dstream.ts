@@ -1,4 +1,5 @@
 import type { Duration, RDD, Time } from '@kindling/core';
+import { prepareExchanges } from '../exchange/prepare-exchanges.ts';
 import type { Job } from '../scheduler/job.ts';
 import { DStream, type ForeachRDDFunction } from './dstream.ts';
 import { dstreamClasses } from './registry.ts';
@@ -8,7 +9,7 @@ import { dstreamClasses } from './registry.ts';
  * runs the function on the parent's RDD. No job for a batch where the parent has no RDD.
  */
 export class ForEachDStream<T> extends DStream<void> {
-  static override kind = 'ForEachDStream';
+  static override kind = 'foreachRDD';
   /** Position among the context's output operations, set by `register()`. */
   outputOpId = -1;
 
@@ -22,6 +23,15 @@ export class ForEachDStream<T> extends DStream<void> {
   get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
   get slideDuration(): Duration { return this.parent.slideDuration; }
   compute(): RDD<void> | undefined { return undefined; }
+
+  #runsHere: ((time: Time) => boolean) | undefined;
+
+  /**
+   * Several instances: runs the function only in batches where `runsHere` holds (the owner of
+   * a one-partition stage); elsewhere the job only runs its share of the repartition map side.
+   * Set by the group plan. @internal
+   */
+  runOnlyWhere(runsHere: (time: Time) => boolean): void { this.#runsHere = runsHere; }
 
   /** The operation the user called and where, e.g. `print at app.ts:31` (its creation site). */
   get description(): string { return this.creationSite.shortForm; }
@@ -37,6 +47,9 @@ export class ForEachDStream<T> extends DStream<void> {
     const rdd = this.parent.getOrCompute(time);
     if (rdd === undefined) return undefined;
     const f = this.f;
+    if (this.#runsHere !== undefined && !this.#runsHere(time)) {
+      return { time, outputOpId: this.outputOpId, name: this.opName, description: this.description, rdd: rdd as RDD<unknown>, run: () => prepareExchanges(rdd as RDD<unknown>) };
+    }
     return { time, outputOpId: this.outputOpId, name: this.opName, description: this.description, rdd: rdd as RDD<unknown>, run: () => f(rdd, time) };
   }
 }

@@ -4,7 +4,7 @@ import { dstreamClasses } from './registry.ts';
 
 /** `parent.glom()`: one array per partition of each batch. */
 export class GlommedDStream<T> extends DStream<T[]> {
-  static override kind = 'GlommedDStream';
+  static override kind = 'glom';
   constructor(private readonly parent: DStream<T>) { super(parent.ssc); }
   get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
   get slideDuration(): Duration { return this.parent.slideDuration; }

@@ -4,11 +4,12 @@ import { dstreamClasses } from './registry.ts';
 
 /** `parent.mapPartitions(f)`: `f` applied to every partition of each batch. */
 export class MapPartitionedDStream<T, U> extends DStream<U> {
-  static override kind = 'MapPartitionedDStream';
+  static override kind = 'mapPartitions';
   constructor(
     private readonly parent: DStream<T>,
     private readonly f: (part: Iterable<T>) => Iterable<U>,
-    private readonly preservePartitioning: boolean,
+    /** Whether `f` keeps keys in their partitions. */
+    readonly preservePartitioning: boolean,
   ) { super(parent.ssc); }
   get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
   get slideDuration(): Duration { return this.parent.slideDuration; }

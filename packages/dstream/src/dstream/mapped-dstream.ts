@@ -4,7 +4,7 @@ import { dstreamClasses } from './registry.ts';
 
 /** `parent.map(f)`: each batch's RDD mapped with `f`. */
 export class MappedDStream<T, U> extends DStream<U> {
-  static override kind = 'MappedDStream';
+  static override kind = 'map';
   constructor(private readonly parent: DStream<T>, private readonly f: (t: T) => U) { super(parent.ssc); }
   get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
   get slideDuration(): Duration { return this.parent.slideDuration; }

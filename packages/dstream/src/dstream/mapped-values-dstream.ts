@@ -4,7 +4,7 @@ import { dstreamClasses } from './registry.ts';
 
 /** `parent.mapValues(f)`: values mapped, keys and partitioning kept. */
 export class MappedValuesDStream<K, V, U> extends DStream<[K, U]> {
-  static override kind = 'MappedValuesDStream';
+  static override kind = 'mapValues';
   constructor(private readonly parent: DStream<[K, V]>, private readonly f: (v: V) => U) { super(parent.ssc); }
   get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
   get slideDuration(): Duration { return this.parent.slideDuration; }

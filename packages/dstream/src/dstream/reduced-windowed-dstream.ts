@@ -24,7 +24,7 @@ import { ReducedWindowRDD } from './reduced-window-rdd.ts';
  * remembered for a window more than this stream.
  */
 export class ReducedWindowedDStream<K, V> extends DStream<[K, V]> {
-  static override kind = 'ReducedWindowedDStream';
+  static override kind = 'reduceByKeyAndWindow';
   private readonly reduced: DStream<[K, V]>;
 
   constructor(
@@ -34,7 +34,8 @@ export class ReducedWindowedDStream<K, V> extends DStream<[K, V]> {
     private readonly filterFunc: ((kv: [K, V]) => boolean) | undefined,
     readonly windowDuration: Duration,
     private readonly slide: Duration,
-    private readonly partitioner: Partitioner,
+    /** Where keys live. */
+    readonly partitioner: Partitioner,
   ) {
     super(parent.ssc);
     checkWindowDurations(this, parent, windowDuration, slide);

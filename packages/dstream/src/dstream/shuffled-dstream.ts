@@ -1,21 +1,32 @@
 import type { Duration, Partitioner, RDD, Time } from '@kindling/core';
+import type { Exchange } from '../exchange/exchange.ts';
 import { DStream } from './dstream.ts';
 import { dstreamClasses } from './registry.ts';
 
 /** `parent.combineByKey(...)` (and `reduceByKey`): each batch combined by key. */
 export class ShuffledDStream<K, V, C> extends DStream<[K, C]> {
-  static override kind = 'ShuffledDStream';
+  static override kind = 'combineByKey';
   constructor(
     private readonly parent: DStream<[K, V]>,
     private readonly createCombiner: (v: V) => C,
     private readonly mergeValue: (c: C, v: V) => C,
     private readonly mergeCombiners: (a: C, b: C) => C,
-    private readonly partitioner: Partitioner,
+    /** Where the combined records go. */
+    readonly partitioner: Partitioner,
   ) { super(parent.ssc); }
+  #exchange: Exchange | undefined;
+  /** Routes the shuffle through a repartition log (several instances; set by the group plan). @internal */
+  routeThrough(exchange: Exchange): void { this.#exchange = exchange; }
   get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
   get slideDuration(): Duration { return this.parent.slideDuration; }
   compute(validTime: Time): RDD<[K, C]> | undefined {
-    return this.parent.getOrCompute(validTime)?.combineByKey(this.createCombiner, this.mergeValue, this.mergeCombiners, this.partitioner);
+    const rdd = this.parent.getOrCompute(validTime);
+    if (rdd === undefined) return undefined;
+    if (this.#exchange !== undefined) {
+      const agg = { createCombiner: this.createCombiner, mergeValue: this.mergeValue, mergeCombiners: this.mergeCombiners };
+      return this.#exchange.rdd<[K, C]>(rdd, validTime, agg as never);
+    }
+    return rdd.combineByKey(this.createCombiner, this.mergeValue, this.mergeCombiners, this.partitioner);
   }
 }
 dstreamClasses.ShuffledDStream = ShuffledDStream;

@@ -1,4 +1,5 @@
-import type { Duration, RDD, Time } from '@kindling/core';
+import type { Duration, Partitioner, RDD, Time } from '@kindling/core';
+import type { Exchange } from '../exchange/exchange.ts';
 import { DStream } from './dstream.ts';
 import { dstreamClasses } from './registry.ts';
 
@@ -10,13 +11,29 @@ import { dstreamClasses } from './registry.ts';
  * `combineByKey` there) pass `skipMissingParent`: a batch whose parent has no RDD then has
  * none here either, as a `ShuffledDStream` in Spark, instead of failing.
  */
+/**
+ * How a built-in operator written as a transform runs when several instances share a job: its
+ * input goes through a repartition log, placed by `partitioner` (keyed operators) or spread
+ * over `partitions` partitions (whole-batch operators: 1 for `reduce`/`count`). @internal
+ */
+export interface TransformGrouping {
+  /** The operator, for messages (`groupByKey`, `join`, `reduce`, `repartition(4)`). */
+  readonly what: string;
+  readonly partitioner?: Partitioner;
+  readonly partitions: number;
+  /** What to apply to the routed RDD instead of the function (default: the function). */
+  readonly afterRouting?: (rdd: RDD<unknown>, time: Time) => RDD<unknown>;
+}
+
 export class TransformedDStream<U> extends DStream<U> {
-  static override kind = 'TransformedDStream';
+  static override kind = 'transform';
   constructor(
     private readonly parents: readonly DStream<unknown>[],
     private readonly f: (rdds: RDD<unknown>[], time: Time) => RDD<U>,
     /** @internal No RDD (instead of a failed batch) when a parent has none. */
     private readonly skipMissingParent = false,
+    /** @internal How the operator runs with several instances (built-in operators only). */
+    readonly grouping?: TransformGrouping,
   ) {
     const first = parents[0];
     if (first === undefined) throw new Error('transform needs at least one parent DStream');
@@ -28,6 +45,10 @@ export class TransformedDStream<U> extends DStream<U> {
       }
     }
   }
+  #exchange: Exchange | undefined;
+  /** Routes the (single) parent through a repartition log (several instances; set by the group plan). @internal */
+  routeThrough(exchange: Exchange): void { this.#exchange = exchange; }
+
   get dependencies(): readonly DStream<unknown>[] { return this.parents; }
   get slideDuration(): Duration { return this.parents[0]!.slideDuration; }
   compute(validTime: Time): RDD<U> | undefined {
@@ -39,6 +60,12 @@ export class TransformedDStream<U> extends DStream<U> {
         throw new Error(`${this.describe()}: parent ${p.describe()} generated no RDD for batch ${validTime}, so the transform cannot run. An input stream whose compute() returns undefined must return an empty RDD instead when it feeds transform/union.`);
       }
       rdds.push(rdd);
+    }
+    if (this.#exchange !== undefined) {
+      const routed = this.#exchange.rdd<unknown>(rdds[0]!, validTime);
+      const after = this.grouping?.afterRouting;
+      if (after !== undefined) return after(routed, validTime) as RDD<U>;
+      rdds[0] = routed;
     }
     const out = (this.f as (rdds: RDD<unknown>[], time: Time) => RDD<U> | null | undefined)(rdds, validTime);
     if (out === undefined || out === null) {

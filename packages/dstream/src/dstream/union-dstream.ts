@@ -4,7 +4,7 @@ import { dstreamClasses } from './registry.ts';
 
 /** `a.union(b)` / `ssc.union(streams)`: all parents' elements of each batch. */
 export class UnionDStream<T> extends DStream<T> {
-  static override kind = 'UnionDStream';
+  static override kind = 'union';
   constructor(private readonly parents: readonly DStream<T>[]) {
     const first = parents[0];
     if (first === undefined) throw new Error('union needs at least one DStream: pass a non-empty array');

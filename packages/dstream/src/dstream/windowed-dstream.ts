@@ -18,7 +18,7 @@ import { checkWindowDurations } from './window-durations.ts';
  * chose a level) and remembers `windowDuration` more than this stream needs.
  */
 export class WindowedDStream<T> extends DStream<T> {
-  static override kind = 'WindowedDStream';
+  static override kind = 'window';
   constructor(
     private readonly parent: DStream<T>,
     readonly windowDuration: Duration,

@@ -86,7 +86,7 @@ function errorCode(err: unknown): string | undefined {
  * through a metadata checkpoint (the `CheckpointableInput` protocol).
  */
 export class FileInputDStream<T> extends InputDStream<T, FileBatchInput> {
-  static override kind = 'FileInputDStream';
+  static override kind = 'fileStream';
   #scanner: DirectoryScanner | undefined;
   #restoredLedger: FileLedger | undefined;
   #pending = 0;

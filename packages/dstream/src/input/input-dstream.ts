@@ -25,7 +25,7 @@ import type { StreamingContext } from '../streaming-context.ts';
  * ```ts
  * import assert from 'node:assert/strict';
  * class CounterInputDStream extends InputDStream<number> {
- *   static override kind = 'CounterInputDStream'; // its stable id in names and checkpoints
+ *   static override kind = 'counter'; // its stable id in names and checkpoints
  *   private next = 0;
  *   start() {}
  *   stop() {}
@@ -47,7 +47,7 @@ import type { StreamingContext } from '../streaming-context.ts';
  * ```
  */
 export abstract class InputDStream<T, D = unknown> extends DStream<T> {
-  static override kind = 'InputDStream';
+  static override kind = 'input';
   /** Numeric id of this input (Spark's input stream id), as in `BatchInfo.streamIdToInputInfo`. */
   readonly id: number;
   private readonly assignments = new Map<number, D>();

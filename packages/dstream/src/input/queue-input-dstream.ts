@@ -11,7 +11,7 @@ import { InputDStream } from './input-dstream.ts';
  * recovered.
  */
 export class QueueInputDStream<T> extends InputDStream<T> {
-  static override kind = 'QueueInputDStream';
+  static override kind = 'queueStream';
   constructor(
     ssc: StreamingContext,
     private readonly queue: (RDD<T> | readonly T[])[],

@@ -38,16 +38,18 @@ export interface ReceiverStreamOptions {
  * rate before the first estimate, with backpressure), `spark.streaming.receiverRestartDelay`
  * (default `2s`). Rate limits are lossless (see {@link Receiver.paused$}).
  *
- * Durability hook: each block goes through {@link ReceiverInputDStream.blockStore} (in memory
- * by default) before any batch can take it, and each batch's block list is recorded
- * (`assignedInputs()`). A replayed batch whose blocks the store no longer has (in-memory
- * store after a restart) reads the blocks it still has and logs the missing ones, as Spark
- * does without a write-ahead log.
+ * Durability: each block goes through the stream's {@link ReceivedBlockStore} (in memory by
+ * default; the checkpoint session hands it the receiver write-ahead log through
+ * {@link ReceiverInputDStream.useBlockStore} when `spark.streaming.receiver.writeAheadLog.enable`)
+ * before any batch can take it, and each batch's block list is recorded (`assignedInputs()`).
+ * A replayed batch whose blocks the store no longer has (in-memory store after a restart)
+ * reads the blocks it still has and logs the missing ones, as Spark does without a
+ * write-ahead log.
  */
 export class ReceiverInputDStream<T> extends InputDStream<T, BlockBatchInput> {
-  static override kind = 'ReceiverInputDStream';
-  /** The stream's block bookkeeping; its `store` is the durability hook. */
-  readonly tracker: ReceivedBlockTracker;
+  static override kind = 'receiverStream';
+  #store: ReceivedBlockStore = new InMemoryBlockStore();
+  #tracker: ReceivedBlockTracker | undefined;
   #supervisor: ReceiverSupervisor<T> | undefined;
   #rateController: RateController | undefined;
   #limiter: RateLimiter | undefined;
@@ -59,17 +61,26 @@ export class ReceiverInputDStream<T> extends InputDStream<T, BlockBatchInput> {
     private readonly options: ReceiverStreamOptions = {},
   ) {
     super(ssc);
-    this.tracker = new ReceivedBlockTracker(this.id, new InMemoryBlockStore(), (info, e) => {
-      this.#supervisor?.reportError(`Could not store block ${info.blockId} (${info.numRecords} records); they are lost`, e);
-    });
   }
 
-  /** Where block data is kept until its batches are forgotten (replace before start for durability). */
-  get blockStore(): ReceivedBlockStore { return this.tracker.store; }
-  set blockStore(store: ReceivedBlockStore) {
-    if (this.#supervisor !== undefined) throw new Error(`${this.name()}: set blockStore before the context starts.`);
-    this.tracker.store = store;
+  /** Where block data is kept until its batches are forgotten (see {@link ReceiverInputDStream.useBlockStore}). */
+  get blockStore(): ReceivedBlockStore { return this.#store; }
+
+  /**
+   * Makes `store` the stream's block store, in place of the in-memory default: called before
+   * the context starts by whoever owns the store (the checkpoint session, with the receiver
+   * write-ahead log). Throws once the stream has started.
+   */
+  useBlockStore(store: ReceivedBlockStore): void {
+    if (this.#tracker !== undefined) throw new Error(`${this.name()}: the block store is chosen before the StreamingContext starts; call useBlockStore(store) before ssc.start().`);
+    this.#store = store;
   }
+
+  /**
+   * Records in blocks the block store holds since the stream started (0 before start).
+   * @internal
+   */
+  get storedRecords(): number { return this.#tracker?.storedRecords ?? 0; }
 
   /** The receiver's current rate limit in records/s (`Infinity` when unlimited); undefined before start. */
   get rateLimit(): number | undefined { return this.#limiter?.rate; }
@@ -78,6 +89,10 @@ export class ReceiverInputDStream<T> extends InputDStream<T, BlockBatchInput> {
   get rateController(): RateController | undefined { return this.#rateController; }
 
   start(): Promise<void> {
+    const tracker = new ReceivedBlockTracker(this.id, this.#store, (info, e) => {
+      this.#supervisor?.reportError(`Could not store block ${info.blockId} (${info.numRecords} records); they are lost`, e);
+    });
+    this.#tracker = tracker;
     const conf = this.ssc.streamingConf;
     const blockIntervalMs = conf.blockIntervalMs;
     const maxRate = conf.receiverMaxRate;
@@ -93,7 +108,7 @@ export class ReceiverInputDStream<T> extends InputDStream<T, BlockBatchInput> {
       blockIntervalMs,
       limiter: this.#limiter,
       restartDelayMs: conf.receiverRestartDelayMs,
-      tracker: this.tracker,
+      tracker,
       post: (kind, event) => bus.post(kind, event),
       log,
     });
@@ -128,7 +143,7 @@ export class ReceiverInputDStream<T> extends InputDStream<T, BlockBatchInput> {
 
   /** True while records or blocks wait for a batch. */
   override hasPendingInput(): boolean {
-    return (this.#supervisor?.generator.pendingRecords ?? 0) > 0 || this.tracker.pendingBlocks > 0;
+    return (this.#supervisor?.generator.pendingRecords ?? 0) > 0 || (this.#tracker?.pendingBlocks ?? 0) > 0;
   }
 
   override get isReplayable(): boolean { return true; }
@@ -138,14 +153,14 @@ export class ReceiverInputDStream<T> extends InputDStream<T, BlockBatchInput> {
     if (input === undefined) {
       // Blocks received up to now belong to this batch: cut the one being built.
       this.#supervisor?.generator.flush();
-      input = { kind: 'blocks', blocks: this.tracker.allocate() };
+      input = { kind: 'blocks', blocks: this.#tracker?.allocate() ?? [] };
       this.assignInput(validTime, input);
     }
     const parts: (readonly T[])[] = [];
     const missing: string[] = [];
     let numRecords = 0;
     for (const block of input.blocks) {
-      const records = this.tracker.store.get(block.blockId);
+      const records = this.#store.get(block.blockId);
       if (records === undefined) {
         missing.push(block.blockId);
         continue;
@@ -168,7 +183,7 @@ export class ReceiverInputDStream<T> extends InputDStream<T, BlockBatchInput> {
     const dropped: string[] = [];
     for (const [t, input] of this.assignedInputs()) if (t <= threshold) for (const b of input.blocks) dropped.push(b.blockId);
     super.clearMetadata(time);
-    if (dropped.length > 0) this.tracker.store.remove(dropped);
+    if (dropped.length > 0) this.#store.remove(dropped);
   }
 }
 dstreamClasses.ReceiverInputDStream = ReceiverInputDStream;

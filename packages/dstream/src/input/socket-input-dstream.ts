@@ -11,7 +11,7 @@ import { ReceiverInputDStream } from './receiver-input-dstream.ts';
  * reconnects with back-off and pauses reading under rate limits).
  */
 export class SocketInputDStream<T> extends ReceiverInputDStream<T> {
-  static override kind = 'SocketInputDStream';
+  static override kind = 'socketStream';
   constructor(
     ssc: StreamingContext,
     readonly host: string,

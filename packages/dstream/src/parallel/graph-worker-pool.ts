@@ -26,6 +26,18 @@ export interface RestoredRDD {
   readonly path: string;
   readonly numPartitions: number;
   readonly hashPartitions: number | undefined;
+  /** The CRC-32 of every part, as recorded in the checkpoint (each part read is verified). */
+  readonly checksums: readonly number[] | undefined;
+}
+
+/**
+ * How much lineage a thread holds: the distinct RDDs reachable through dependencies from the
+ * RDDs its streams still remember, and the longest dependency path among them. Checkpoints
+ * cut lineages, so both stay bounded however many batches ran. @internal
+ */
+export interface LineageCounts {
+  readonly rdds: number;
+  readonly depth: number;
 }
 
 /** The driver's message announcing a generated batch. @internal */
@@ -221,6 +233,12 @@ export class GraphWorkerPool {
     for (let w = 0; w < this.workers.length; w++) this.rpc.post(w, { type: 'clear', time });
   }
 
+  /** Each worker's {@link LineageCounts} (for tests: lineages stay bounded in the workers). */
+  async lineage(): Promise<LineageCounts[]> {
+    const replies = await Promise.all(this.workers.map((_, w) => this.rpc.request(w, { type: 'lineage' })));
+    return replies.map((r) => r.result as LineageCounts);
+  }
+
   /** Tasks run in each worker so far. */
   tasksPerWorker(): number[] { return this.taskScheduler?.counts.perWorker.slice() ?? this.workers.map(() => 0); }
 
@@ -257,8 +275,41 @@ function restoredRDDs(graph: DStreamGraph): RestoredRDD[] {
     for (const [time, rdd] of s.generatedRDDs) {
       if (!(rdd instanceof ReliableCheckpointRDD)) continue;
       const p = rdd.partitioner;
-      out.push({ stream: s.name(), time, path: rdd.checkpointPath, numPartitions: rdd.getNumPartitions(), hashPartitions: p instanceof HashPartitioner ? p.numPartitions : undefined });
+      out.push({ stream: s.name(), time, path: rdd.checkpointPath, numPartitions: rdd.getNumPartitions(), hashPartitions: p instanceof HashPartitioner ? p.numPartitions : undefined, checksums: rdd.partChecksums });
     }
   }
   return out;
+}
+
+/** The {@link LineageCounts} of the RDDs `streams` remember. @internal */
+export function lineageCounts(streams: readonly DStream<unknown>[]): LineageCounts {
+  const depthOf = new Map<RDD<unknown>, number>();
+  // Iterative post-order: a lineage may be thousands of RDDs deep.
+  const stack: { rdd: RDD<unknown>; next: number }[] = [];
+  let depth = 0;
+  for (const s of streams) {
+    for (const root of s.generatedRDDs.values()) {
+      if (depthOf.has(root as RDD<unknown>)) continue;
+      stack.push({ rdd: root as RDD<unknown>, next: 0 });
+      depthOf.set(root as RDD<unknown>, 0);
+      while (stack.length > 0) {
+        const top = stack[stack.length - 1]!;
+        const deps = top.rdd.dependencies;
+        if (top.next < deps.length) {
+          const parent = deps[top.next++]!.rdd as RDD<unknown>;
+          if (!depthOf.has(parent)) {
+            depthOf.set(parent, 0);
+            stack.push({ rdd: parent, next: 0 });
+          }
+          continue;
+        }
+        stack.pop();
+        let d = 1;
+        for (const dep of deps) d = Math.max(d, 1 + depthOf.get(dep.rdd as RDD<unknown>)!);
+        depthOf.set(top.rdd, d);
+        depth = Math.max(depth, d);
+      }
+    }
+  }
+  return { rdds: depthOf.size, depth };
 }

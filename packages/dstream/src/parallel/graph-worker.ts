@@ -3,13 +3,13 @@
 // and runs the tasks the driver sends. Never imported by the driver.
 import { parentPort, workerData } from 'node:worker_threads';
 import { HashPartitioner, Milliseconds, ReliableCheckpointRDD, ReplicatedRDDs, SparkConf, StorageLevel, Time, WorkerExecutor, serializeError } from '@kindling/core';
-import type { PeerMessage, RDD, TaskRequest } from '@kindling/core';
+import type { CheckpointCommitted, PeerMessage, RDD, TaskRequest } from '@kindling/core';
 import { StreamingContext } from '../index.ts';
 import type { DStream } from '../index.ts';
 import { planSharedRDDs } from '../scheduler/shared-rdd-planner.ts';
 import { trackAccumulators } from './accumulator-tracker.ts';
 import type { BatchMessage, GraphWorkerData } from './graph-worker-pool.ts';
-import { streamsByRDD } from './graph-worker-pool.ts';
+import { lineageCounts, streamsByRDD } from './graph-worker-pool.ts';
 import { workerThreadState } from './worker-thread-flag.ts';
 
 const data = (workerData as { kindling: GraphWorkerData }).kindling;
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
       for (const [n, ms] of setup.remember) named(n).remember(Milliseconds(ms));
       for (const r of setup.restored) {
         const partitioner = r.hashPartitions === undefined ? undefined : new HashPartitioner(r.hashPartitions);
-        (named(r.stream).generatedRDDs as Map<number, RDD<unknown>>).set(r.time, new ReliableCheckpointRDD(ssc.sparkContext, r.path, r.numPartitions, partitioner));
+        (named(r.stream).generatedRDDs as Map<number, RDD<unknown>>).set(r.time, new ReliableCheckpointRDD(ssc.sparkContext, r.path, r.numPartitions, partitioner, r.checksums));
       }
     }
     for (const [i, t, d] of m.inputs) graph.inputStreams[i]!.restoreAssignedInputs([[t, d as never]]);
@@ -88,6 +88,10 @@ async function main(): Promise<void> {
       }
     } else if (m.type === 'clear') {
       clear(m.time!);
+    } else if (m.type === 'checkpointCommitted') {
+      executor.onCheckpointCommitted(m as unknown as CheckpointCommitted);
+    } else if (m.type === 'lineage') {
+      port.postMessage({ type: 'reply', id: m.id, ok: true, result: lineageCounts(ssc.graph.createdStreams) });
     } else {
       void executor.handle(m as TaskRequest).then(({ reply, transfer }) => port.postMessage(reply, transfer));
     }

@@ -15,8 +15,8 @@ export class ReceivedBlockTracker {
 
   constructor(
     readonly streamId: number,
-    /** Where block data goes; replace before start to add durability. */
-    public store: ReceivedBlockStore,
+    /** Where block data goes (the stream's block store: in memory, or the write-ahead log). */
+    readonly store: ReceivedBlockStore,
     /** Called when the store fails to take a block (the block is then not given to any batch). */
     private readonly onStoreError: (info: ReceivedBlockInfo, error: unknown) => void,
   ) {}

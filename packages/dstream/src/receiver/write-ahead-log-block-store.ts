@@ -54,16 +54,20 @@ export class WriteAheadLogBlockStore implements ReceivedBlockStore {
   private wal: WriteAheadLog | undefined;
   private readonly blocks = new Map<string, StoredBlock>();
   private nextOrd: number;
-  /** Highest ordinal given to a batch so far (see {@link WriteAheadLogBlockStore.noteAllocated}). */
-  maxAllocatedOrd: number;
-  /** Blocks appended by this run. */
-  appended = 0;
+  #maxAllocatedOrd: number;
+  #appended = 0;
 
   constructor(readonly dir: string, readonly relDir: string, recovered?: RecoveredBlocks) {
     this.nextOrd = recovered?.nextOrd ?? 0;
-    this.maxAllocatedOrd = recovered?.maxAllocatedOrd ?? -1;
+    this.#maxAllocatedOrd = recovered?.maxAllocatedOrd ?? -1;
     if (recovered !== undefined) for (const [id, b] of recovered.blocks) this.blocks.set(id, b);
   }
+
+  /** Highest ordinal given to a batch so far (see {@link WriteAheadLogBlockStore.noteAllocated}). */
+  get maxAllocatedOrd(): number { return this.#maxAllocatedOrd; }
+
+  /** Blocks appended by this run. */
+  get appended(): number { return this.#appended; }
 
   /** Opens the log (before the receiver starts). */
   async open(rollingIntervalMs: number): Promise<void> {
@@ -80,7 +84,7 @@ export class WriteAheadLogBlockStore implements ReceivedBlockStore {
    */
   noteAllocated(blockId: string): string {
     const ord = this.ordOf(blockId);
-    if (ord !== undefined && ord > this.maxAllocatedOrd) this.maxAllocatedOrd = ord;
+    if (ord !== undefined && ord > this.#maxAllocatedOrd) this.#maxAllocatedOrd = ord;
     return this.qualify(blockId);
   }
 
@@ -90,7 +94,7 @@ export class WriteAheadLogBlockStore implements ReceivedBlockStore {
     const ord = this.nextOrd++;
     const payload = encodeValues([this.qualify(info.blockId), ord, info.numRecords, info.createdAtMs, records as unknown[]]);
     await wal.append(payload, info.createdAtMs);
-    this.appended++;
+    this.#appended++;
     this.blocks.set(info.blockId, { ord, createdAtMs: info.createdAtMs, records });
   }
 

@@ -1,5 +1,6 @@
 import { HashPartitioner, StorageLevel } from '@kindling/core';
 import type { Duration, Partitioner, RDD, Time } from '@kindling/core';
+import type { Exchange } from '../exchange/exchange.ts';
 import { DStream } from '../dstream/dstream.ts';
 import { dstreamClasses } from '../dstream/registry.ts';
 import type { MapWithStateRecord } from './map-with-state-record.ts';
@@ -22,7 +23,7 @@ const DEFAULT_CHECKPOINT_BATCHES = 10;
  * @internal
  */
 export class InternalMapWithStateDStream<K, V, S, M> extends DStream<MapWithStateRecord<K, S, M>> {
-  static override kind = 'InternalMapWithStateDStream';
+  static override kind = 'internalMapWithState';
   readonly partitioner: Partitioner;
 
   constructor(private readonly parent: DStream<[K, V]>, private readonly spec: StateSpec<K, V, S, M>) {
@@ -31,6 +32,13 @@ export class InternalMapWithStateDStream<K, V, S, M> extends DStream<MapWithStat
     this.mustCheckpoint = true;
     this.storageLevel = StorageLevel.MEMORY_ONLY;
   }
+
+  #exchange: Exchange | undefined;
+
+  /** Whether the spec gives an initial state RDD. @internal */
+  get hasInitialState(): boolean { return this.spec.getInitialStateRDD() !== undefined; }
+  /** Routes each batch's records through a repartition log (several instances; set by the group plan). @internal */
+  routeThrough(exchange: Exchange): void { this.#exchange = exchange; }
 
   get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
   get slideDuration(): Duration { return this.parent.slideDuration; }
@@ -42,7 +50,8 @@ export class InternalMapWithStateDStream<K, V, S, M> extends DStream<MapWithStat
 
   compute(validTime: Time): RDD<MapWithStateRecord<K, S, M>> | undefined {
     const previous = this.getOrCompute(validTime.minus(this.slideDuration));
-    const data = this.parent.getOrCompute(validTime);
+    const raw = this.parent.getOrCompute(validTime);
+    const data = raw !== undefined && this.#exchange !== undefined ? this.#exchange.rdd<[K, V]>(raw, validTime) : raw;
     const timeout = this.spec.getTimeoutInterval();
     return new MapWithStateRDD<K, V, S, M>({
       sc: this.ssc.sparkContext,

@@ -32,7 +32,7 @@ import type { StateSpec } from './state-spec.ts';
  * ```
  */
 export class MapWithStateDStream<K, V, S, M> extends DStream<M> {
-  static override kind = 'MapWithStateDStream';
+  static override kind = 'mapWithState';
   private readonly internal: InternalMapWithStateDStream<K, V, S, M>;
 
   /** @internal Use `stream.mapWithState(spec)`. */

@@ -1,5 +1,6 @@
 import { StorageLevel } from '@kindling/core';
 import type { Duration, Partitioner, RDD, Time } from '@kindling/core';
+import type { Exchange } from '../exchange/exchange.ts';
 import { DStream } from '../dstream/dstream.ts';
 import { dstreamClasses } from '../dstream/registry.ts';
 import type { PartitionStateUpdate } from './update-state-partition.ts';
@@ -22,11 +23,12 @@ import { UpdateStateRDD } from './update-state-rdd.ts';
  * multiple of the batch >= 10 s).
  */
 export class StateDStream<K, V, S> extends DStream<[K, S]> {
-  static override kind = 'StateDStream';
+  static override kind = 'updateStateByKey';
   constructor(
     private readonly parent: DStream<[K, V]>,
     private readonly update: PartitionStateUpdate<K, V, S>,
-    private readonly partitioner: Partitioner,
+    /** Where keys and their state live. */
+    readonly partitioner: Partitioner,
     private readonly initialRDD: RDD<[K, S]> | undefined,
     /** False for the one-parameter form, whose function may emit keys of other partitions. */
     private readonly preservePartitioning: boolean,
@@ -36,12 +38,23 @@ export class StateDStream<K, V, S> extends DStream<[K, S]> {
     this.storageLevel = StorageLevel.MEMORY_ONLY_SER;
   }
 
+  #exchange: Exchange | undefined;
+
+  /** Whether an initial state RDD was given. @internal */
+  get hasInitialRDD(): boolean { return this.initialRDD !== undefined; }
+  /** Whether the state RDDs keep the partitioner (keys never move between partitions). @internal */
+  get preservesPartitioning(): boolean { return this.preservePartitioning; }
+  /** Routes each batch's values through a repartition log (several instances; set by the group plan). @internal */
+  routeThrough(exchange: Exchange): void { this.#exchange = exchange; }
+
   get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
   get slideDuration(): Duration { return this.parent.slideDuration; }
 
   compute(validTime: Time): RDD<[K, S]> | undefined {
     const previous = this.getOrCompute(validTime.minus(this.slideDuration));
-    const parentRDD = this.parent.getOrCompute(validTime);
+    const raw = this.parent.getOrCompute(validTime);
+    // Routed: the values arrive placed by the partitioner, so groupByKey below stays local.
+    const parentRDD = raw !== undefined && this.#exchange !== undefined ? this.#exchange.rdd<[K, V]>(raw, validTime) : raw;
     if (previous === undefined && parentRDD === undefined) return undefined;
     const prevState = previous ?? this.initialRDD;
     const grouped = parentRDD?.groupByKey(this.partitioner);

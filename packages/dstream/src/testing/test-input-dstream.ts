@@ -8,7 +8,7 @@ import type { StreamingContext } from '../internal.ts';
  * batches after the end of `input` are empty.
  */
 export class TestInputDStream<T> extends InputDStream<T> {
-  static override kind = 'TestInputDStream';
+  static override kind = 'testInput';
   constructor(
     ssc: StreamingContext,
     private readonly input: readonly (readonly T[] | undefined)[],

@@ -51,7 +51,7 @@ export async function waitForStoredRecords(ssc: StreamingContext, n: number, opt
   const deadline = Date.now() + timeoutMs;
   const stored = (): number => {
     let total = 0;
-    for (const s of streams) total += s.tracker.storedRecords;
+    for (const s of streams) total += s.storedRecords;
     return total;
   };
   for (;;) {

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import type { StreamingContext } from '../streaming-context.ts';
-import type { BatchStatus, StreamingUIStore, UIBatch } from './streaming-ui-store.ts';
+import type { BatchStatus, StreamingUIStore, UIBatch, UIJob } from './streaming-ui-store.ts';
 import type { StreamingRestApi } from './streaming-rest-api.ts';
 
 /** One batch as the Streaming page draws and lists it (short keys: the page polls it). */
@@ -24,7 +24,7 @@ export interface PageBatch {
 /** A node of the DStream graph drawing. */
 export interface PageGraphNode {
   name: string;
-  /** The class, e.g. `ShuffledDStream`. */
+  /** The operator kind its class declares, e.g. `combineByKey`. */
   kind: string;
   parents: string[];
   input: boolean;
@@ -96,9 +96,67 @@ export function batchPageData(ssc: StreamingContext, store: StreamingUIStore, ba
     records: i.numRecords,
     metadata: i.metadata,
   }));
-  const jobs: Record<number, unknown[]> = {};
-  for (const [opId, list] of found.batch.jobs) jobs[opId] = list.map((j) => ({ ...j }));
+  const jobs: Record<number, PageJob[]> = {};
+  for (const [opId, list] of found.batch.jobs) jobs[opId] = list.map(pageJob);
   return { appId: ssc.sparkContext.applicationId, batchDuration: store.batchDuration, status: found.status, inputs, jobs };
+}
+
+/**
+ * One Spark job of an output operation as the batch page shows it (Spark's `BatchPage` job
+ * row): its stages and their tasks, summed over the stages it ran.
+ */
+export interface PageJob {
+  jobId: number;
+  callSite: string;
+  startTime: number;
+  endTime: number | undefined;
+  status: UIJob['status'];
+  error: string | undefined;
+  stageIds: number[];
+  numStages: number;
+  numCompletedStages: number;
+  numFailedStages: number;
+  numActiveStages: number;
+  numTasks: number;
+  numCompletedTasks: number;
+  numFailedTasks: number;
+  /** Tasks of stages still running that have not finished. */
+  numActiveTasks: number;
+}
+
+function pageJob(j: UIJob): PageJob {
+  let numCompletedStages = 0;
+  let numFailedStages = 0;
+  let numActiveStages = 0;
+  let numTasks = 0;
+  let numCompletedTasks = 0;
+  let numFailedTasks = 0;
+  let numActiveTasks = 0;
+  for (const s of j.stages) {
+    numTasks += s.numTasks;
+    numCompletedTasks += s.numCompletedTasks;
+    numFailedTasks += s.numFailedTasks;
+    if (s.completionTime === undefined) { numActiveStages++; numActiveTasks += s.numTasks - s.numCompletedTasks - s.numFailedTasks; }
+    else if (s.failureReason !== undefined) numFailedStages++;
+    else numCompletedStages++;
+  }
+  return {
+    jobId: j.jobId,
+    callSite: j.callSite,
+    startTime: j.startTime,
+    endTime: j.endTime,
+    status: j.status,
+    error: j.error,
+    stageIds: j.stages.map((s) => s.stageId),
+    numStages: j.stages.length,
+    numCompletedStages,
+    numFailedStages,
+    numActiveStages,
+    numTasks,
+    numCompletedTasks,
+    numFailedTasks,
+    numActiveTasks,
+  };
 }
 
 function pageBatch(b: UIBatch, status: BatchStatus): PageBatch {
@@ -132,9 +190,9 @@ function graphNodes(ssc: StreamingContext): PageGraphNode[] {
       parents: s.dependencies.map((d) => d.name()),
       input: inputs.has(s),
       output: typeof opName === 'string' ? opName : undefined,
-      window: /Window/.test(kind),
+      window: /^window$|Window/.test(kind),
       state: /State/.test(kind),
-      shuffle: /Shuffled|ReducedWindowed|State|Cogroup/.test(kind),
+      shuffle: /ByKey|Window|State|cogroup/.test(kind),
       slideMs: s.slideDuration.milliseconds,
       site: s.creationSite.shortForm,
     };

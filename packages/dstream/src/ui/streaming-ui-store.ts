@@ -1,4 +1,4 @@
-import type { JobEndEvent, JobListener, JobStartEvent } from '@kindling/core';
+import type { JobEndEvent, JobListener, JobStartEvent, StageCompletedEvent, StageInfo, StageSubmittedEvent } from '@kindling/core';
 import type { BatchInfo } from '../scheduler/batch-info.ts';
 import { JobScheduler } from '../scheduler/job-scheduler.ts';
 import type { OutputOperationInfo } from '../scheduler/output-operation-info.ts';
@@ -26,8 +26,12 @@ export interface UIJob {
   readonly callSite: string;
   readonly startTime: number;
   endTime: number | undefined;
-  /** Stages run: the result stage plus the shuffle map stages that were not reused. */
-  numStages: number | undefined;
+  /**
+   * The stages the job ran, in submission order, as the scheduler reported them: the shuffle
+   * map stages whose outputs were missing, then the result stage. Each is the latest
+   * `StageInfo` (submitted, then completed with its task counts).
+   */
+  readonly stages: StageInfo[];
   status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
   error: string | undefined;
 }
@@ -170,11 +174,12 @@ export class StreamingUIStore implements StreamingListener, JobListener {
     const current = this.currentOp;
     // Only jobs started from inside the running output operation belong to it.
     if (current === undefined || !JobScheduler.isInsideOutputOperation()) return;
-    const job: UIJob = { jobId: e.jobId, callSite: e.callSite, startTime: e.time, endTime: undefined, numStages: undefined, status: 'RUNNING', error: undefined };
+    const job: UIJob = { jobId: e.jobId, callSite: e.callSite, startTime: e.time, endTime: undefined, stages: [], status: 'RUNNING', error: undefined };
     let list = current.batch.jobs.get(current.opId);
     if (list === undefined) current.batch.jobs.set(current.opId, (list = []));
     list.push(job);
     this.activeJobs.set(e.jobId, job);
+    this.changes++;
   }
 
   onJobEnd(e: JobEndEvent): void {
@@ -182,9 +187,25 @@ export class StreamingUIStore implements StreamingListener, JobListener {
     if (job === undefined) return;
     this.activeJobs.delete(e.jobId);
     job.endTime = e.time;
-    job.numStages = e.shuffleStagesRun + 1;
     job.status = e.error === undefined ? 'SUCCEEDED' : 'FAILED';
     if (e.error !== undefined) job.error = e.error instanceof Error ? e.error.message : String(e.error);
+    this.changes++;
+  }
+
+  onStageSubmitted(e: StageSubmittedEvent): void {
+    const job = this.activeJobs.get(e.stageInfo.jobId);
+    if (job === undefined) return;
+    job.stages.push(e.stageInfo);
+    this.changes++;
+  }
+
+  onStageCompleted(e: StageCompletedEvent): void {
+    const job = this.activeJobs.get(e.stageInfo.jobId);
+    if (job === undefined) return;
+    const i = job.stages.findIndex((s) => s.stageId === e.stageInfo.stageId);
+    if (i >= 0) job.stages[i] = e.stageInfo;
+    else job.stages.push(e.stageInfo);
+    this.changes++;
   }
 
   // --- queries ---

@@ -52,9 +52,11 @@ export interface UISettings {
 /**
  * Reads `spark.ui.enabled` (default on, except under the manual clock, where tests run),
  * `spark.ui.host` / `spark.driver.bindAddress` (default 127.0.0.1), `spark.ui.port` (4040; 0
- * picks a free one), `spark.port.maxRetries` (16) and `spark.streaming.ui.retainedBatches` (1000).
+ * picks a free one) and `spark.port.maxRetries` (16); `retainedBatches` is
+ * `spark.streaming.ui.retainedBatches` (1000), read with the other streaming keys by
+ * `StreamingConf`.
  */
-export function uiSettings(conf: SparkConf, manualClock: boolean): UISettings {
+export function uiSettings(conf: SparkConf, manualClock: boolean, retainedBatches: number): UISettings {
   const int = (key: string, dflt: number, min: number): number => {
     const raw = conf.get(key, String(dflt));
     const n = Number(raw);
@@ -70,7 +72,7 @@ export function uiSettings(conf: SparkConf, manualClock: boolean): UISettings {
     host: conf.getOption('spark.ui.host') ?? conf.getOption('spark.driver.bindAddress') ?? '127.0.0.1',
     port: int('spark.ui.port', 4040, 0),
     maxRetries: int('spark.port.maxRetries', 16, 0),
-    retainedBatches: int('spark.streaming.ui.retainedBatches', 1000, 1),
+    retainedBatches,
   };
 }
 
@@ -106,7 +108,7 @@ export class StreamingUI {
 
   /** Whether a context with this configuration and clock serves a UI. */
   static settingsFor(ssc: StreamingContext): UISettings {
-    return uiSettings(ssc.sparkContext.getConf(), ssc.clock instanceof ManualClock);
+    return uiSettings(ssc.sparkContext.getConf(), ssc.clock instanceof ManualClock, ssc.streamingConf.uiRetainedBatches);
   }
 
   /** Subscribes the store (before the first event) and starts listening; logs the URL at INFO. */

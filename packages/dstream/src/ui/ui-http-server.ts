@@ -13,14 +13,27 @@ export interface UIResponse {
 /** Routes a GET request (path and query) to its answer. */
 export type UIRequestHandler = (path: string, query: URLSearchParams) => UIResponse | Promise<UIResponse>;
 
-/** The UI could not listen on any port of its range. */
+/**
+ * The UI could not listen on any port of its range (Spark's `BindException` from
+ * `startServiceOnPort`): `StreamingContext.start()` fails with it, as Spark's context does.
+ */
 export class UIBindError extends Error {
-  constructor(host: string, firstPort: number, attempts: number, cause: unknown) {
-    super(
-      `The web UI could not listen on ${host}, ports ${firstPort}..${firstPort + attempts - 1} (spark.ui.port and spark.port.maxRetries): ` +
-        `${(cause as Error).message}. Set spark.ui.port to a free port (0 picks any) or spark.ui.enabled=false.`,
-      { cause },
-    );
+  constructor(
+    /** The address it tried to bind (`spark.ui.host` / `spark.driver.bindAddress`). */
+    readonly host: string,
+    /** The first port tried (`spark.ui.port`; 0 for any free port). */
+    readonly firstPort: number,
+    /** The last port tried (`spark.ui.port + spark.port.maxRetries` when all were taken). */
+    readonly lastPort: number,
+    cause: unknown,
+  ) {
+    const ports = firstPort === lastPort ? `port ${firstPort}` : `ports ${firstPort}..${lastPort}`;
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    const taken = (cause as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE';
+    const hint = firstPort === 0 || !taken
+      ? 'Set spark.ui.host (or spark.driver.bindAddress) to an address of this machine'
+      : 'Set spark.ui.port to a free port (0 picks any) or increase spark.port.maxRetries';
+    super(`The web UI (SparkUI) could not listen on ${host}, ${ports}: ${reason}. ${hint}, or set spark.ui.enabled=false to run without the UI.`, { cause });
     this.name = 'UIBindError';
   }
 }
@@ -50,10 +63,12 @@ export class UIHttpServer {
   /** Listens; resolves with the port bound. */
   async listen(host: string, port: number, maxRetries: number): Promise<number> {
     let lastError: unknown;
+    let lastTried = port;
     const attempts = port === 0 ? 1 : maxRetries + 1;
     for (let i = 0; i < attempts; i++) {
       const candidate = port === 0 ? 0 : port + i;
       if (candidate > 65535) break;
+      lastTried = candidate;
       try {
         this.server = await this.tryListen(host, candidate);
         this.port = (this.server.address() as AddressInfo).port;
@@ -65,7 +80,7 @@ export class UIHttpServer {
         if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') break;
       }
     }
-    throw new UIBindError(host, port, attempts, lastError);
+    throw new UIBindError(host, port, lastTried, lastError);
   }
 
   /** Stops listening and drops open connections. */

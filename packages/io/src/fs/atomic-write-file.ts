@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, unlink, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fsyncDir, fsyncDirSync, fsyncFd } from './fsync-dir.ts';
 import { hiddenSiblingName } from './temp-name.ts';
@@ -9,12 +9,8 @@ import { AtomicWriteError } from './atomic-write-error.ts';
  * crash) sees either the old content or the new one, never a mix or a truncated file: the
  * data goes to a hidden temporary sibling, is fsynced, renamed over `path`, and the directory
  * entry is fsynced. Parent directories are created. Used for metadata checkpoints.
- *
- * `options.replaces`: files of the same folder that the new one supersedes (older
- * checkpoints), deleted once it is in place, on the thread pool while the folder is fsynced
- * (the caller's thread does not wait for the disk to unlink them); missing ones are fine.
  */
-export async function atomicWriteFile(path: string, data: Uint8Array | string, options?: { replaces?: readonly string[] }): Promise<void> {
+export async function atomicWriteFile(path: string, data: Uint8Array | string): Promise<void> {
   const dir = dirname(path);
   // Only the two fsyncs go to the thread pool (see fsyncFd): a metadata checkpoint every
   // batch took about ten round trips before.
@@ -38,18 +34,7 @@ export async function atomicWriteFile(path: string, data: Uint8Array | string, o
   } catch (err) {
     failAtomicWrite(path, tmp, err);
   }
-  const replaces = options?.replaces;
-  if (replaces === undefined || replaces.length === 0) {
-    await fsyncDir(dir);
-    return;
-  }
-  await Promise.all([fsyncDir(dir), ...replaces.map(unlinkIfPresent)]);
-}
-
-function unlinkIfPresent(file: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    unlink(file, (err) => (err && err.code !== 'ENOENT' ? reject(err) : resolve()));
-  });
+  await fsyncDir(dir);
 }
 
 /** Writes all of `data` at the file's position (writeSync may write less than asked). @internal */

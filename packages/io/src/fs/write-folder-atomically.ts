@@ -1,9 +1,6 @@
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { fsyncDir, fsyncFd } from './fsync-dir.ts';
-import { writeAll } from './atomic-write-file.ts';
-import { hiddenSiblingName, isHiddenSiblingOf } from './temp-name.ts';
+import { dirname } from 'node:path';
 import { AtomicWriteError } from './atomic-write-error.ts';
+import { abandonStagedFolder, commitStagedFolder, stageFolder, stagedPartName, writeStagedFile } from './staged-folder.ts';
 
 /** Options of {@link writeFolderAtomically}. */
 export interface WriteFolderOptions {
@@ -14,16 +11,6 @@ export interface WriteFolderOptions {
 // Directory and file operations are synchronous (page-cache work that returns in
 // microseconds); only the fsyncs, which wait for the disk, go to the thread pool (see
 // fsyncFd in fsync-dir.ts): a batch folder took about eighteen round trips before.
-
-async function writeFile(path: string, data: string | Uint8Array): Promise<void> {
-  const fd = openSync(path, 'w');
-  try {
-    writeAll(fd, data);
-    await fsyncFd(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /**
  * Writes a batch folder as Spark's `saveAsTextFile` lays it out, atomically and idempotently.
@@ -44,37 +31,17 @@ export async function writeFolderAtomically(
   parts: readonly (string | Uint8Array)[],
   opts: WriteFolderOptions = {},
 ): Promise<void> {
-  const prefix = opts.partPrefix ?? 'part-';
-  const parent = dirname(dir);
-  const base = basename(dir);
-  const tmp = join(parent, hiddenSiblingName(base, 'tmp'));
-  let old: string | undefined;
+  let staging: string | undefined;
   try {
-    mkdirSync(parent, { recursive: true });
-    for (const name of readdirSync(parent)) {
-      if (isHiddenSiblingOf(name, base)) rmSync(join(parent, name), { recursive: true, force: true });
-    }
-    mkdirSync(tmp);
-    for (let i = 0; i < parts.length; i++) {
-      await writeFile(join(tmp, `${prefix}${String(i).padStart(5, '0')}`), parts[i]!);
-    }
-    await writeFile(join(tmp, '_SUCCESS'), '');
-    await fsyncDir(tmp);
-    if (existsSync(dir)) {
-      old = join(parent, hiddenSiblingName(base, 'old'));
-      renameSync(dir, old);
-    }
-    renameSync(tmp, dir);
+    staging = stageFolder(dir);
+    for (let i = 0; i < parts.length; i++) await writeStagedFile(staging, stagedPartName(i, opts.partPrefix), parts[i]!);
+    await commitStagedFolder(staging, dir);
   } catch (err) {
-    // Best effort: the original error is the one to report.
-    try { rmSync(tmp, { recursive: true, force: true }); } catch { /* see above */ }
-    try { if (old !== undefined && !existsSync(dir)) renameSync(old, dir); } catch { /* see above */ }
+    if (staging !== undefined) abandonStagedFolder(staging);
     throw new AtomicWriteError(
       dir,
-      `Could not write output folder ${dir}: ${(err as Error).message}. Check that ${parent} is writable and the disk is not full; re-running the batch rewrites the folder.`,
+      `Could not write output folder ${dir}: ${(err as Error).message}. Check that ${dirname(dir)} is writable and the disk is not full; re-running the batch rewrites the folder.`,
       { cause: err },
     );
   }
-  await fsyncDir(parent);
-  if (old !== undefined) rmSync(old, { recursive: true, force: true });
 }

@@ -1,4 +1,5 @@
 import { getLogger, type RDD, type Time } from '@kindling/core';
+import type { PartitionOwnership } from '../../exchange/partition-ownership.ts';
 import { PIDRateEstimator } from '../../receiver/pid-rate-estimator.ts';
 import { RateController } from '../../receiver/rate-controller.ts';
 import type { StreamingListener, StreamingListenerBatchCompleted } from '../../scheduler/streaming-listener.ts';
@@ -48,7 +49,7 @@ export interface LogInputStreamState {
  * the log answers. Nothing is skipped either way.
  */
 export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> implements CanCommitOffsets {
-  static override kind = 'LogInputDStream';
+  static override kind = 'directStream';
   #partitions: TopicPartition[] = [];
   #current: number[] = [];
   #restored: Map<string, number> | undefined;
@@ -62,6 +63,7 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
   #autoCommits = new Map<number, readonly OffsetRangeDescription[]>();
   #committing: Promise<void> = Promise.resolve();
   #started = false;
+  #ownership: PartitionOwnership | undefined;
   readonly #ppc: PerPartitionConfig;
 
   constructor(
@@ -74,7 +76,7 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
     perPartitionConfig?: PerPartitionConfig,
   ) {
     super(ssc);
-    this.#ppc = perPartitionConfig ?? new DefaultPerPartitionConfig(ssc.sparkContext.getConf());
+    this.#ppc = perPartitionConfig ?? new DefaultPerPartitionConfig(ssc.streamingConf.logSourceRates);
     const reset = consumerStrategy.param('auto.offset.reset', 'latest');
     if (!['earliest', 'latest', 'none'].includes(reset)) {
       throw new Error(`${this.sourceLabel()}: auto.offset.reset must be 'earliest', 'latest' or 'none', got '${reset}'.`);
@@ -92,6 +94,20 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
 
   /** The topic partitions read (known once started), in RDD partition order. */
   get partitions(): readonly TopicPartition[] { return this.#partitions; }
+
+  /**
+   * Several instances share the job: from now on each batch reads only the partitions
+   * `ownership` gives this instance (the others get empty ranges, and their offsets are
+   * neither advanced nor committed here). Set by the group plan at start. @internal
+   */
+  assignOwnership(ownership: PartitionOwnership): void { this.#ownership = ownership; }
+
+  /** Whether this instance reads RDD partition `index` (topic partition `partitions[index]`) in batch `time`. */
+  ownsPartitionIndex(index: number, time: Time): boolean {
+    const tp = this.#partitions[index];
+    if (tp === undefined) return false;
+    return this.#ownership === undefined || this.#ownership.owns(tp.topic, tp.partition, time);
+  }
 
   /** The backpressure controller, when `spark.streaming.backpressure.enabled`. */
   get rateController(): RateController | undefined { return this.#rateController; }
@@ -162,7 +178,8 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
       this.assignInput(validTime, input);
       const untils = new Map(input.ranges.map((r) => [topicPartitionKey(r), r.untilOffset]));
       this.#current = this.#partitions.map((tp, i) => untils.get(topicPartitionKey(tp)) ?? this.#current[i]!);
-      if (this.autoCommit) this.#autoCommits.set(validTime.milliseconds, input.ranges);
+      // Only owned partitions: another instance commits the others.
+      if (this.autoCommit) this.#autoCommits.set(validTime.milliseconds, this.#ownership === undefined ? input.ranges : input.ranges.filter((r) => this.#ownership!.owns(r.topic, r.partition, validTime)));
       this.commitQueued();
     }
     const ranges = input.ranges.map((r) => OffsetRange.from(r));
@@ -250,8 +267,10 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
     const latest = fresh.map((b) => b.latest);
     this.#lastLatest = latest;
     const reset = this.consumerStrategy.param('kindling.offsets.outOfRange', 'fail') === 'reset';
+    const owned = tps.map((_, i) => this.ownsPartitionIndex(i, validTime));
     for (let i = 0; i < tps.length; i++) {
       const b = fresh[i]!;
+      if (!owned[i]) continue;
       if (from[i]! >= b.earliest && from[i]! <= b.latest) continue;
       const tp = tps[i]!;
       const e = new OffsetOutOfRangeError(tp.topic, tp.partition, from[i]!, Math.max(from[i]!, b.latest), b.earliest, b.latest, this.source.location, validTime, this.name());
@@ -264,18 +283,14 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
       from, latest,
       tps.map((tp) => this.#ppc.maxRatePerPartition(tp)),
       tps.map((tp) => this.#ppc.minRatePerPartition(tp)),
-      this.#rateController === undefined ? undefined : (this.#rateController.latestRate ?? this.initialRate()),
+      this.#rateController === undefined ? undefined : (this.#rateController.latestRate ?? this.ssc.streamingConf.backpressure.initialRateIfSet),
       this.slideDuration.milliseconds,
     );
     return tps.map((tp, i) => {
+      if (!owned[i]) return new OffsetRange(tp.topic, tp.partition, from[i]!, from[i]!);
       const until = limits === undefined ? latest[i]! : Math.min(from[i]! + limits[i]!, latest[i]!);
       return new OffsetRange(tp.topic, tp.partition, from[i]!, Math.max(until, from[i]!));
     });
-  }
-
-  private initialRate(): number | undefined {
-    const raw = this.ssc.sparkContext.getConf().getOption('spark.streaming.backpressure.initialRate');
-    return raw === undefined ? undefined : Number(raw);
   }
 
   private onBatchCompleted({ batchInfo }: StreamingListenerBatchCompleted): void {

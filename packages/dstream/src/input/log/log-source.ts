@@ -1,4 +1,5 @@
 import type { OffsetRangeDescription } from '../batch-input-description.ts';
+import type { RepartitionLog } from '../../exchange/repartition-log.ts';
 import type { CommittedOffset } from './can-commit-offsets.ts';
 import type { TopicPartition } from './topic-partition.ts';
 
@@ -50,4 +51,10 @@ export interface LogSource<R> {
   committed(groupId: string, partitions: readonly TopicPartition[]): Promise<(number | undefined)[]>;
   /** Commits a group's offsets (visible to the log's own tools, e.g. `XINFO GROUPS`). */
   commit(request: LogCommitRequest): Promise<void>;
+  /**
+   * Optional: the repartition log `name` of `partitions` partitions in the same store, for
+   * shuffles when several instances share a job (`spark.kindling.group.enabled`; see
+   * `RepartitionLog`). A source without it cannot run re-keying graphs in group mode.
+   */
+  repartitionLog?(name: string, partitions: number): RepartitionLog;
 }

@@ -1,11 +1,12 @@
-import type { SparkConf } from '@kindling/core';
+import type { LogSourceRateConf } from '../../streaming-conf.ts';
 import type { TopicPartition } from './topic-partition.ts';
 
 /**
  * Spark's `PerPartitionConfig`: the rate limits of each topic partition of a direct stream,
- * in records per second. Subclass it for per-partition limits; the default reads
+ * in records per second. Subclass it for per-partition limits; the default applies
  * `spark.streaming.kafka.maxRatePerPartition` (0 = unlimited) and
- * `spark.streaming.kafka.minRatePerPartition` (1), which every log source honours.
+ * `spark.streaming.kafka.minRatePerPartition` (1), which every log source honours (read by
+ * `ssc.streamingConf.logSourceRates`).
  */
 export abstract class PerPartitionConfig {
   /** At most this many records per second from `tp` (0: no limit). */
@@ -14,26 +15,20 @@ export abstract class PerPartitionConfig {
   minRatePerPartition(_tp: TopicPartition): number { return 1; }
 }
 
-/** The limits from the configuration (Spark's `DefaultPerPartitionConfig`). */
+/**
+ * The limits from the configuration (Spark's `DefaultPerPartitionConfig`): the same for every
+ * partition, from `ssc.streamingConf.logSourceRates`.
+ */
 export class DefaultPerPartitionConfig extends PerPartitionConfig {
   readonly maxRate: number;
   readonly minRate: number;
 
-  constructor(conf: SparkConf) {
+  constructor(rates: LogSourceRateConf) {
     super();
-    this.maxRate = nonNegative(conf, 'spark.streaming.kafka.maxRatePerPartition', 0);
-    this.minRate = nonNegative(conf, 'spark.streaming.kafka.minRatePerPartition', 1);
-    if (this.minRate <= 0) throw new RangeError(`spark.streaming.kafka.minRatePerPartition must be > 0, got ${this.minRate}.`);
+    this.maxRate = rates.maxRatePerPartition;
+    this.minRate = rates.minRatePerPartition;
   }
 
   maxRatePerPartition(): number { return this.maxRate; }
   override minRatePerPartition(): number { return this.minRate; }
-}
-
-function nonNegative(conf: SparkConf, key: string, fallback: number): number {
-  const raw = conf.getOption(key);
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || n < 0) throw new RangeError(`Configuration key ${key} must be a number >= 0 (records per second), got '${raw}'.`);
-  return n;
 }

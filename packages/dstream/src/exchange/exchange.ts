@@ -1,0 +1,41 @@
+import type { Aggregator, Partitioner, RDD, Time } from '@kindling/core';
+import { ExchangeRDD } from './exchange-rdd.ts';
+import type { PartitionOwnership } from './partition-ownership.ts';
+import type { RepartitionLog } from './repartition-log.ts';
+
+/**
+ * One shuffle of a graph run by several instances, routed through its repartition log (built
+ * by the group plan at `start()`): gives each batch's {@link ExchangeRDD}.
+ */
+export class Exchange {
+  constructor(
+    /** The log carrying the shuffle. */
+    readonly log: RepartitionLog,
+    /** The stream whose shuffle it is. */
+    readonly streamName: string,
+    /** Whether this instance runs map partition `s` in batch `t` (its source's ownership). */
+    readonly ownsSource: (s: number, t: Time) => boolean,
+    /** Who runs the repartition log's partitions. */
+    readonly ownership: PartitionOwnership,
+    /** Keyed shuffles: the partitioner; none for one-partition stages and `repartition(n)`. */
+    readonly partitioner: Partitioner | undefined,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  /** Whether this instance runs partition `j` of the repartition log in batch `t`. */
+  ownsTarget(j: number, t: Time): boolean { return this.ownership.owns(this.log.name, j, t); }
+
+  /** Batch `time` of the shuffle of `parent` (combined with `aggregator` when given). */
+  rdd<T>(parent: RDD<unknown>, time: Time, aggregator?: Aggregator<unknown, unknown>): ExchangeRDD<T> {
+    return new ExchangeRDD<T>(parent, {
+      log: this.log,
+      batchTime: time,
+      streamName: this.streamName,
+      partitioner: this.partitioner,
+      aggregator,
+      ownsSource: (s) => this.ownsSource(s, time),
+      ownsTarget: (j) => this.ownsTarget(j, time),
+      signal: this.signal,
+    });
+  }
+}

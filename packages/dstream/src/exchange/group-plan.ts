@@ -1,0 +1,219 @@
+import { getLogger, type Partitioner, type SparkConf, type Time } from '@kindling/core';
+import type { DStream } from '../dstream/dstream.ts';
+import type { ForEachDStream } from '../dstream/for-each-dstream.ts';
+import type { MapPartitionedDStream } from '../dstream/map-partitioned-dstream.ts';
+import type { ReducedWindowedDStream } from '../dstream/reduced-windowed-dstream.ts';
+import type { ShuffledDStream } from '../dstream/shuffled-dstream.ts';
+import type { TransformedDStream } from '../dstream/transformed-dstream.ts';
+import type { LogInputDStream } from '../input/log/log-input-dstream.ts';
+import type { InternalMapWithStateDStream } from '../state/internal-map-with-state-dstream.ts';
+import type { StateDStream } from '../state/state-dstream.ts';
+import { Exchange } from './exchange.ts';
+import { GroupPlanError } from './group-plan-error.ts';
+import { StaticPartitionOwnership, type PartitionOwnership } from './partition-ownership.ts';
+import type { RepartitionLog, RepartitionLogProvider } from './repartition-log.ts';
+
+const log = getLogger('GroupPlan');
+
+/**
+ * Where a stream's RDD partitions live when several instances share the job: `owns(i, t)`
+ * says whether this instance holds partition i of batch t (undefined: the partitions are not
+ * those of one log, e.g. after a `union` or a `transform`); `partitioner` is set when records
+ * are placed by key; `single` when the whole batch sits in one partition on one instance.
+ */
+interface Placement {
+  readonly owns: ((i: number, t: Time) => boolean) | undefined;
+  readonly partitioner: Partitioner | undefined;
+  readonly single: boolean;
+  /** What produced it, for messages. */
+  readonly origin: string;
+}
+
+/** What a plan built: the routed shuffles and how to release them. */
+export interface GroupPlan {
+  /** The repartition logs, in graph order. */
+  readonly exchanges: readonly Exchange[];
+  /** Who owns which partitions. */
+  readonly ownership: PartitionOwnership;
+  /** Stops reduce sides that wait for markers (their batches fail). */
+  abort(): void;
+  /** Aborts, then closes the repartition logs. */
+  close(): Promise<void>;
+}
+
+/** Whether `spark.kindling.group.enabled` is `true`. */
+export function isGroupMode(conf: SparkConf): boolean {
+  return conf.get('spark.kindling.group.enabled', 'false') === 'true';
+}
+
+/**
+ * The fixed ownership of `spark.kindling.group.instances` / `spark.kindling.group.instance`,
+ * or undefined when they are not set.
+ */
+export function staticOwnershipFromConf(conf: SparkConf): PartitionOwnership | undefined {
+  const n = conf.getOption('spark.kindling.group.instances');
+  if (n === undefined) return undefined;
+  return new StaticPartitionOwnership(Number(conf.get('spark.kindling.group.instance', '0')), Number(n));
+}
+
+function kindOf(s: DStream<unknown>): string { return (s.constructor as { kind?: string }).kind ?? 'DStream'; }
+
+/**
+ * Cuts the graph of a group-mode application into stages at `start()` (docs/log-sources.md,
+ * "Re-keying across instances"): a stage's partitions are the partitions of one log (a source
+ * topic, or a repartition log), owned by one instance each per batch. Narrow operators stay in
+ * their parent's stage; a keyed operator (`combineByKey`/`reduceByKey`, `groupByKey`,
+ * `updateStateByKey`, `mapWithState`, the windowed reductions) whose input is not already
+ * placed by an equal partitioner becomes a boundary and reads its input through the
+ * repartition log `<app>-<stream>-repartition`; whole-batch operators (`reduce`, `count`,
+ * `repartition(n)`) go through a log of n partitions; everything after a one-partition stage
+ * runs on its owner only (outputs too). Throws a {@link GroupPlanError} naming the stream when
+ * an operator cannot be placed that way.
+ */
+export function planGroupStages(
+  outputs: readonly ForEachDStream<unknown>[],
+  appName: string,
+  ownership: PartitionOwnership | undefined,
+): GroupPlan {
+  const placements = new Map<DStream<unknown>, Placement>();
+  const exchanges: Exchange[] = [];
+  const abort = new AbortController();
+  let provider: RepartitionLogProvider | undefined;
+  let owner: PartitionOwnership | undefined = ownership;
+
+  const needOwnership = (s: DStream<unknown>): PartitionOwnership => {
+    if (owner === undefined) {
+      throw new GroupPlanError(s.name(), 'no partition ownership: set spark.kindling.group.instances and spark.kindling.group.instance for a fixed split (group leases assign partitions when available).');
+    }
+    return owner;
+  };
+
+  const route = (s: DStream<unknown>, parent: Placement, partitions: number, partitioner: Partitioner | undefined, what: string): Exchange => {
+    if (parent.owns === undefined) {
+      throw new GroupPlanError(s.name(), `${what} needs its input routed through a repartition log, but its input comes from ${parent.origin}, whose RDD partitions are not the partitions of one log. Apply the ${what} before the union/window/transform, or key the data first.`);
+    }
+    if (provider === undefined) throw new GroupPlanError(s.name(), `${what} needs a repartition log, and the source's log offers none.`);
+    const name = `${appName}-${s.name()}-repartition`;
+    const rlog: RepartitionLog = provider.repartitionLog(name, partitions);
+    const e = new Exchange(rlog, s.name(), parent.owns, needOwnership(s), partitioner, abort.signal);
+    exchanges.push(e);
+    log.info(`${s.name()}: ${what} routed through repartition log ${name} (${partitions} partition(s)) at ${provider.location}`);
+    return e;
+  };
+
+  const place = (s: DStream<unknown>): Placement => {
+    const known = placements.get(s);
+    if (known !== undefined) return known;
+    const parents = s.dependencies.map(place);
+    const p0 = parents[0];
+    const kind = kindOf(s);
+    let out: Placement;
+    switch (kind) {
+      case 'LogInputDStream': {
+        const input = s as unknown as LogInputDStream<unknown>;
+        const o = needOwnership(s);
+        input.assignOwnership(o);
+        const source = input.source as { repartitionLog?: unknown; location: string };
+        if (typeof source.repartitionLog === 'function') provider ??= source as unknown as RepartitionLogProvider;
+        out = { owns: (i, t) => input.ownsPartitionIndex(i, t), partitioner: undefined, single: false, origin: `the log partitions of ${s.name()}` };
+        break;
+      }
+      case 'FilteredDStream': case 'MappedValuesDStream': case 'FlatMappedValuesDStream':
+        out = p0!;
+        break;
+      case 'MappedDStream': case 'FlatMappedDStream': case 'GlommedDStream':
+        out = { ...p0!, partitioner: undefined };
+        break;
+      case 'MapPartitionedDStream':
+        out = (s as unknown as MapPartitionedDStream<unknown, unknown>).preservePartitioning ? p0! : { ...p0!, partitioner: undefined };
+        break;
+      case 'ShuffledDStream': {
+        const sh = s as unknown as ShuffledDStream<unknown, unknown, unknown>;
+        out = keyed(s, p0!, sh.partitioner, 'the shuffle', (e) => sh.routeThrough(e));
+        break;
+      }
+      case 'StateDStream': {
+        const st = s as unknown as StateDStream<unknown, unknown, unknown>;
+        if (st.hasInitialRDD) throw new GroupPlanError(s.name(), 'updateStateByKey with an initial RDD: every instance would load every key\'s initial state. Drop the initial RDD (seed the state from the log) or run one instance.');
+        if (!st.preservesPartitioning) throw new GroupPlanError(s.name(), 'the rows form of updateStateByKey without rememberPartitioner may move keys between partitions, so a key\'s state would not stay with the instance owning it. Pass rememberPartitioner = true.');
+        out = keyed(s, p0!, st.partitioner, 'updateStateByKey', (e) => st.routeThrough(e));
+        break;
+      }
+      case 'InternalMapWithStateDStream': {
+        const ms = s as unknown as InternalMapWithStateDStream<unknown, unknown, unknown, unknown>;
+        if (ms.hasInitialState) throw new GroupPlanError(s.name(), 'mapWithState with an initial state RDD: every instance would load every key\'s initial state. Drop StateSpec.initialState or run one instance.');
+        out = keyed(s, p0!, ms.partitioner, 'mapWithState', (e) => ms.routeThrough(e));
+        out = { ...out, partitioner: undefined };
+        break;
+      }
+      case 'MapWithStateDStream':
+        out = { ...p0!, partitioner: undefined };
+        break;
+      case 'ReducedWindowedDStream':
+        out = { ...p0!, partitioner: (s as unknown as ReducedWindowedDStream<unknown, unknown>).partitioner };
+        break;
+      case 'WindowedDStream':
+        // Windows of one-partition stages, or of RDDs placed by one partitioner, stay aligned.
+        out = p0!.single || p0!.partitioner !== undefined ? p0! : { owns: undefined, partitioner: undefined, single: false, origin: `window ${s.name()}` };
+        break;
+      case 'TransformedDStream': {
+        const tr = s as unknown as TransformedDStream<unknown>;
+        const g = tr.grouping;
+        if (parents.every((p) => p.single)) { out = p0!; break; }
+        if (g === undefined) {
+          out = { owns: undefined, partitioner: undefined, single: false, origin: `transform ${s.name()}` };
+          if (parents.some((p) => p.owns !== undefined)) {
+            log.info(`${s.name()}: transform sees the partitions this instance owns (not the whole batch); route it after reduce/count/repartition(1) to see whole batches.`);
+          }
+          break;
+        }
+        if (parents.length !== 1) {
+          throw new GroupPlanError(s.name(), `${g.what} of two streams is not routed through repartition logs yet. Key both inputs by the same partitioner with reduceByKey/combineByKey first, or run one instance.`);
+        }
+        if (g.partitioner !== undefined) {
+          out = keyed(s, p0!, g.partitioner, g.what, (e) => tr.routeThrough(e));
+        } else {
+          const e = route(s, p0!, g.partitions, undefined, g.what);
+          tr.routeThrough(e);
+          out = { owns: (j, t) => e.ownsTarget(j, t), partitioner: undefined, single: g.partitions === 1, origin: `repartition log ${e.log.name}` };
+        }
+        break;
+      }
+      case 'ForEachDStream': {
+        const fe = s as unknown as ForEachDStream<unknown>;
+        if (p0!.single) {
+          const owns = p0!.owns!;
+          fe.runOnlyWhere((t) => owns(0, t));
+        }
+        out = p0!;
+        break;
+      }
+      default:
+        if (s.dependencies.length === 0) {
+          throw new GroupPlanError(s.name(), `group mode splits partitioned logs between instances; a ${kind} is not partitioned, so every instance would read it whole. Read a log (createDirectStream), or run one instance.`);
+        }
+        out = parents.length === 1 && p0!.single ? p0! : { owns: undefined, partitioner: undefined, single: false, origin: `${kind} ${s.name()}` };
+    }
+    placements.set(s, out);
+    return out;
+  };
+
+  const keyed = (s: DStream<unknown>, parent: Placement, p: Partitioner, what: string, apply: (e: Exchange) => void): Placement => {
+    if (parent.single) return { ...parent, partitioner: undefined };
+    if (parent.owns !== undefined && p.equals(parent.partitioner)) return { ...parent, partitioner: p };
+    const e = route(s, parent, p.numPartitions, p, what);
+    apply(e);
+    return { owns: (j, t) => e.ownsTarget(j, t), partitioner: p, single: p.numPartitions === 1, origin: `repartition log ${e.log.name}` };
+  };
+
+  for (const o of outputs) place(o as DStream<unknown>);
+  return {
+    exchanges,
+    ownership: owner ?? new StaticPartitionOwnership(0, 1),
+    abort(): void { abort.abort(); },
+    async close(): Promise<void> {
+      abort.abort();
+      await Promise.all(exchanges.map((e) => e.log.close().catch(() => undefined)));
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import type { Time } from '@kindling/core';
+
+/**
+ * Which partitions this instance processes when several instances share a job
+ * (`spark.kindling.group.enabled`): partitions of the source topics (`log` = topic name) and
+ * of the repartition logs (`log` = the repartition log's name) alike. Group mode's leases
+ * answer it per batch; {@link StaticPartitionOwnership} is a fixed split.
+ */
+export interface PartitionOwnership {
+  /** This instance, for messages and the UI (`host:pid`, or `2/3`). */
+  readonly instanceId: string;
+  /** Whether this instance processes partition `partition` of `log` in batch `time`. */
+  owns(log: string, partition: number, time: Time): boolean;
+}
+
+/**
+ * A fixed split of every log's partitions over `instances` instances: instance i owns the
+ * partitions p with `p % instances == i` (one-partition stages belong to instance 0), from
+ * `spark.kindling.group.instances` and `spark.kindling.group.instance`. Kafka's manual
+ * assignment, for fixed deployments and tests: nothing takes over a dead instance's partitions.
+ */
+export class StaticPartitionOwnership implements PartitionOwnership {
+  readonly instanceId: string;
+
+  constructor(readonly instance: number, readonly instances: number) {
+    if (!Number.isInteger(instances) || instances < 1) throw new Error(`spark.kindling.group.instances must be a positive integer, got ${instances}.`);
+    if (!Number.isInteger(instance) || instance < 0 || instance >= instances) {
+      throw new Error(`spark.kindling.group.instance must be an integer in [0, ${instances}), got ${instance}.`);
+    }
+    this.instanceId = `${instance}/${instances}`;
+  }
+
+  owns(_log: string, partition: number): boolean { return partition % this.instances === this.instance; }
+}

@@ -1,0 +1,54 @@
+/**
+ * What the owner of one repartition partition holds of one batch: either every source
+ * partition's block (in source order), or the list of source partitions whose end-of-batch
+ * marker has not arrived yet.
+ */
+export type RepartitionBatch =
+  | { readonly complete: true; readonly blocks: readonly (readonly unknown[])[] }
+  | { readonly complete: false; readonly missing: readonly number[] };
+
+/**
+ * A repartition log (Kafka Streams' `<application>-<name>-repartition` topic): the medium of
+ * one shuffle when several instances share a job (`spark.kindling.group.enabled`). It has a
+ * fixed number of partitions (the shuffle's partitioner); the map side of batch t on source
+ * partition s writes, to every partition j, the records bound for j tagged `(t, s)` and an
+ * end-of-batch marker `(t, s, count)`; the owner of partition j runs batch t's reduce side once
+ * it holds markers from every source partition. A replayed map side writes `(t, s)` again:
+ * readers keep the first complete copy and drop the others, so duplicates never count twice.
+ *
+ * Records are whatever the shuffle moves (`[key, value]` or `[key, combiner]` pairs); the
+ * adapter encodes them (`@kindling/redis`: Kindling's value codec in stream entries). See
+ * docs/log-sources.md, "Re-keying across instances".
+ */
+export interface RepartitionLog {
+  /** The log's name, e.g. `wordcount-counts-repartition` (adapters add their own prefix). */
+  readonly name: string;
+  /** Its partition count (the shuffle's partitioner's). */
+  readonly partitions: number;
+  /**
+   * Writes the map output of batch `batchTime` on source partition `source`: `blocks[j]` (may
+   * be empty) to partition j, then the marker `(batchTime, source, blocks[j].length)` to every
+   * partition. Writing the same `(batchTime, source)` twice is harmless (readers keep one copy).
+   */
+  writeMapOutput(batchTime: number, source: number, blocks: readonly (readonly unknown[])[]): Promise<void>;
+  /**
+   * Partition `partition`'s records of batch `batchTime` from source partitions `0 ..
+   * sources - 1`, when every marker is there; otherwise which markers are missing. Does not wait.
+   */
+  readBatch(partition: number, batchTime: number, sources: number): Promise<RepartitionBatch>;
+  /**
+   * Says that partition `partition` ran every batch up to `batchTime`: the log may drop them,
+   * and later copies of them (a replayed map side) are ignored.
+   */
+  release(partition: number, batchTime: number): Promise<void>;
+  /** Releases the log's connection, if it has its own. */
+  close(): Promise<void>;
+}
+
+/** What gives repartition logs: the store of the source's log (`LogSource.repartitionLog`). */
+export interface RepartitionLogProvider {
+  /** The repartition log `name` with `partitions` partitions (created on first write). */
+  repartitionLog(name: string, partitions: number): RepartitionLog;
+  /** Where the logs live, for messages. */
+  readonly location: string;
+}

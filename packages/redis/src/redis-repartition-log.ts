@@ -1,0 +1,177 @@
+import type { RepartitionBatch, RepartitionLog } from '@kindling/dstream';
+import { decodeValues, encodeValues } from '@kindling/io';
+import { RESP_TYPES } from 'redis';
+import type { RedisClient } from './redis-connection.ts';
+
+/** Records per data entry (a block larger than this is split over several entries). */
+const ENTRY_RECORDS = 4096;
+/** Entries per XRANGE call when scanning. */
+const SCAN_CHUNK = 1000;
+
+/** One `(batch, source)` copy being collected, by writer. */
+interface SourceCopy {
+  /** Data entries per writer id, in log order. */
+  readonly chunks: Map<string, Buffer[]>;
+  /** The first end-of-batch marker seen: which writer's copy counts, and its record count. */
+  done?: { readonly writer: string; readonly count: number };
+}
+
+/** What one owner of one partition has scanned of it. */
+interface PartitionScan {
+  lastId: string;
+  /** Batches below this were read: their entries are skipped. */
+  floor: number;
+  readonly batches: Map<number, Map<number, SourceCopy>>;
+  busy: Promise<unknown>;
+}
+
+/**
+ * A {@link RepartitionLog} on Redis Streams: partition j is the stream `<name>-<j>` (auto
+ * ids). The map output of `(t, s)` is one `MULTI`: for every partition, data entries `t s w
+ * m=d b=<records>` (records encoded with Kindling's value codec, at most 4096 per entry) and
+ * the marker `t s w m=e n=<count>`; `w` is a random id per write, so that a reader keeps the
+ * copy of the first marker it sees and drops every other copy of `(t, s)` (a replayed map side,
+ * or a write cut short on Redis Cluster, where one `MULTI` cannot span the partitions' slots).
+ * A reader scans its partition forward from where it stopped (`XRANGE` after the last id).
+ */
+export class RedisRepartitionLog implements RepartitionLog {
+  readonly #scans = new Map<number, PartitionScan>();
+
+  constructor(
+    private readonly client: () => RedisClient,
+    readonly name: string,
+    readonly partitions: number,
+    private readonly location: string,
+  ) {
+    if (!Number.isInteger(partitions) || partitions < 1) throw new Error(`Repartition log ${name}: needs a positive number of partitions, got ${partitions}.`);
+  }
+
+  /** The stream holding partition `j`. */
+  key(j: number): string { return `${this.name}-${j}`; }
+
+  async writeMapOutput(batchTime: number, source: number, blocks: readonly (readonly unknown[])[]): Promise<void> {
+    if (blocks.length !== this.partitions) throw new Error(`Repartition log ${this.name}: map output of batch ${batchTime}, source partition ${source} has ${blocks.length} blocks for ${this.partitions} partitions.`);
+    const writer = Math.random().toString(36).slice(2, 10);
+    const t = String(batchTime);
+    const s = String(source);
+    const multi = this.client().multi();
+    for (let j = 0; j < blocks.length; j++) {
+      const block = blocks[j]!;
+      for (let from = 0; from < block.length; from += ENTRY_RECORDS) {
+        const bytes = encodeValues(block.slice(from, from + ENTRY_RECORDS));
+        multi.addCommand(['XADD', this.key(j), '*', 't', t, 's', s, 'w', writer, 'm', 'd', 'b', Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]);
+      }
+    }
+    for (let j = 0; j < blocks.length; j++) multi.addCommand(['XADD', this.key(j), '*', 't', t, 's', s, 'w', writer, 'm', 'e', 'n', String(blocks[j]!.length)]);
+    try {
+      await multi.exec();
+    } catch (e) {
+      throw new Error(`Writing batch ${batchTime} of source partition ${source} to repartition log ${this.name} at ${this.location} failed: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+    }
+  }
+
+  readBatch(partition: number, batchTime: number, sources: number): Promise<RepartitionBatch> {
+    const scan = this.scanOf(partition);
+    const run = scan.busy.then(() => this.read(scan, partition, batchTime, sources));
+    scan.busy = run.catch(() => undefined);
+    return run;
+  }
+
+  async release(partition: number, batchTime: number): Promise<void> {
+    const scan = this.scanOf(partition);
+    if (batchTime + 1 > scan.floor) scan.floor = batchTime + 1;
+    for (const t of scan.batches.keys()) if (t < scan.floor) scan.batches.delete(t);
+  }
+
+  async close(): Promise<void> {
+    this.#scans.clear();
+  }
+
+  private scanOf(partition: number): PartitionScan {
+    if (!Number.isInteger(partition) || partition < 0 || partition >= this.partitions) {
+      throw new RangeError(`Repartition log ${this.name} has partitions 0 to ${this.partitions - 1}, not ${partition}.`);
+    }
+    let scan = this.#scans.get(partition);
+    if (scan === undefined) {
+      scan = { lastId: '0-0', floor: -Infinity, batches: new Map(), busy: Promise.resolve() };
+      this.#scans.set(partition, scan);
+    }
+    return scan;
+  }
+
+  private async read(scan: PartitionScan, partition: number, batchTime: number, sources: number): Promise<RepartitionBatch> {
+    await this.scanForward(scan, partition);
+    const copies = scan.batches.get(batchTime);
+    const missing: number[] = [];
+    for (let s = 0; s < sources; s++) if (copies?.get(s)?.done === undefined) missing.push(s);
+    if (missing.length > 0) return { complete: false, missing };
+    const blocks: unknown[][] = [];
+    for (let s = 0; s < sources; s++) {
+      const copy = copies!.get(s)!;
+      const { writer, count } = copy.done!;
+      const records: unknown[] = [];
+      for (const chunk of copy.chunks.get(writer) ?? []) {
+        const values = decodeValues(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        for (let i = 0; i < values.length; i++) records.push(values[i]);
+      }
+      if (records.length !== count) {
+        throw new Error(`Repartition log ${this.name} at ${this.location}: partition ${partition}, batch ${batchTime}, source partition ${s} has ${records.length} records but its end-of-batch marker says ${count}; entries of ${this.key(partition)} were deleted or written by something else. Delete the stream and run the batch again.`);
+      }
+      blocks.push(records);
+    }
+    return { complete: true, blocks };
+  }
+
+  /** Reads the partition's new entries into the scan's buffers. */
+  private async scanForward(scan: PartitionScan, partition: number): Promise<void> {
+    const key = this.key(partition);
+    const raw = this.client().withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer });
+    for (;;) {
+      let reply: [Buffer, Buffer[]][];
+      try {
+        reply = await raw.sendCommand(['XRANGE', key, `(${scan.lastId}`, '+', 'COUNT', String(SCAN_CHUNK)]) as unknown as [Buffer, Buffer[]][];
+      } catch (e) {
+        throw new Error(`Reading repartition log ${key} at ${this.location} failed: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+      }
+      for (const [id, fields] of reply) {
+        scan.lastId = id.toString();
+        this.take(scan, fields);
+      }
+      if (reply.length < SCAN_CHUNK) return;
+    }
+  }
+
+  private take(scan: PartitionScan, fields: Buffer[]): void {
+    let t = NaN;
+    let s = NaN;
+    let writer = '';
+    let kind = '';
+    let count = 0;
+    let body: Buffer | undefined;
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      const f = fields[i]!.toString();
+      const v = fields[i + 1]!;
+      if (f === 't') t = Number(v.toString());
+      else if (f === 's') s = Number(v.toString());
+      else if (f === 'w') writer = v.toString();
+      else if (f === 'm') kind = v.toString();
+      else if (f === 'n') count = Number(v.toString());
+      else if (f === 'b') body = v;
+    }
+    if (!Number.isFinite(t) || !Number.isInteger(s) || t < scan.floor) return;
+    let copies = scan.batches.get(t);
+    if (copies === undefined) scan.batches.set(t, copies = new Map());
+    let copy = copies.get(s);
+    if (copy === undefined) copies.set(s, copy = { chunks: new Map() });
+    if (copy.done !== undefined) return;
+    if (kind === 'd' && body !== undefined) {
+      let list = copy.chunks.get(writer);
+      if (list === undefined) copy.chunks.set(writer, list = []);
+      list.push(body);
+    } else if (kind === 'e') {
+      copy.done = { writer, count };
+      for (const w of [...copy.chunks.keys()]) if (w !== writer) copy.chunks.delete(w);
+    }
+  }
+}
+
