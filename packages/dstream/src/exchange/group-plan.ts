@@ -56,7 +56,7 @@ export function staticOwnershipFromConf(conf: SparkConf): PartitionOwnership | u
   return new StaticPartitionOwnership(Number(conf.get('spark.kindling.group.instance', '0')), Number(n));
 }
 
-function kindOf(s: DStream<unknown>): string { return (s.constructor as { kind?: string }).kind ?? 'DStream'; }
+function kindOf(s: DStream<unknown>): string { return (s.constructor as { kind?: string }).kind ?? 'dstream'; }
 
 /**
  * Cuts the graph of a group-mode application into stages at `start()` (docs/log-sources.md,
@@ -109,7 +109,7 @@ export function planGroupStages(
     const kind = kindOf(s);
     let out: Placement;
     switch (kind) {
-      case 'LogInputDStream': {
+      case 'directStream': {
         const input = s as unknown as LogInputDStream<unknown>;
         const o = needOwnership(s);
         input.assignOwnership(o);
@@ -118,45 +118,45 @@ export function planGroupStages(
         out = { owns: (i, t) => input.ownsPartitionIndex(i, t), partitioner: undefined, single: false, origin: `the log partitions of ${s.name()}` };
         break;
       }
-      case 'FilteredDStream': case 'MappedValuesDStream': case 'FlatMappedValuesDStream':
+      case 'filter': case 'mapValues': case 'flatMapValues':
         out = p0!;
         break;
-      case 'MappedDStream': case 'FlatMappedDStream': case 'GlommedDStream':
+      case 'map': case 'flatMap': case 'glom':
         out = { ...p0!, partitioner: undefined };
         break;
-      case 'MapPartitionedDStream':
+      case 'mapPartitions':
         out = (s as unknown as MapPartitionedDStream<unknown, unknown>).preservePartitioning ? p0! : { ...p0!, partitioner: undefined };
         break;
-      case 'ShuffledDStream': {
+      case 'combineByKey': {
         const sh = s as unknown as ShuffledDStream<unknown, unknown, unknown>;
         out = keyed(s, p0!, sh.partitioner, 'the shuffle', (e) => sh.routeThrough(e));
         break;
       }
-      case 'StateDStream': {
+      case 'updateStateByKey': {
         const st = s as unknown as StateDStream<unknown, unknown, unknown>;
         if (st.hasInitialRDD) throw new GroupPlanError(s.name(), 'updateStateByKey with an initial RDD: every instance would load every key\'s initial state. Drop the initial RDD (seed the state from the log) or run one instance.');
         if (!st.preservesPartitioning) throw new GroupPlanError(s.name(), 'the rows form of updateStateByKey without rememberPartitioner may move keys between partitions, so a key\'s state would not stay with the instance owning it. Pass rememberPartitioner = true.');
         out = keyed(s, p0!, st.partitioner, 'updateStateByKey', (e) => st.routeThrough(e));
         break;
       }
-      case 'InternalMapWithStateDStream': {
+      case 'internalMapWithState': {
         const ms = s as unknown as InternalMapWithStateDStream<unknown, unknown, unknown, unknown>;
         if (ms.hasInitialState) throw new GroupPlanError(s.name(), 'mapWithState with an initial state RDD: every instance would load every key\'s initial state. Drop StateSpec.initialState or run one instance.');
         out = keyed(s, p0!, ms.partitioner, 'mapWithState', (e) => ms.routeThrough(e));
         out = { ...out, partitioner: undefined };
         break;
       }
-      case 'MapWithStateDStream':
+      case 'mapWithState':
         out = { ...p0!, partitioner: undefined };
         break;
-      case 'ReducedWindowedDStream':
+      case 'reduceByKeyAndWindow':
         out = { ...p0!, partitioner: (s as unknown as ReducedWindowedDStream<unknown, unknown>).partitioner };
         break;
-      case 'WindowedDStream':
+      case 'window':
         // Windows of one-partition stages, or of RDDs placed by one partitioner, stay aligned.
         out = p0!.single || p0!.partitioner !== undefined ? p0! : { owns: undefined, partitioner: undefined, single: false, origin: `window ${s.name()}` };
         break;
-      case 'TransformedDStream': {
+      case 'transform': {
         const tr = s as unknown as TransformedDStream<unknown>;
         const g = tr.grouping;
         if (parents.every((p) => p.single)) { out = p0!; break; }
@@ -179,7 +179,7 @@ export function planGroupStages(
         }
         break;
       }
-      case 'ForEachDStream': {
+      case 'foreachRDD': {
         const fe = s as unknown as ForEachDStream<unknown>;
         if (p0!.single) {
           const owns = p0!.owns!;
