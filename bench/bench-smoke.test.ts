@@ -37,6 +37,10 @@ describe('pnpm bench --smoke', () => {
     for (const w of ['orders-book', 'orders-small', 'orders', 'wordcount', 'grep', 'topk']) {
       for (const s of ['hand', 'rxjs', 'kindling']) expect(suite.rows.some((r) => r.workload === w && r.system === s), `${w}/${s}`).toBe(true);
     }
+    // local[2] and local[4] (graphs built in worker threads) where the workload has a graph module.
+    for (const w of ['orders-book', 'orders', 'wordcount']) {
+      for (const s of ['kindling-2', 'kindling-4']) expect(suite.rows.some((r) => r.workload === w && r.system === s), `${w}/${s}`).toBe(true);
+    }
     for (const r of suite.rows) {
       expect(r.error, `${r.workload}/${r.system}`).toBeUndefined();
       expect(r.agrees, `${r.workload}/${r.system}: ${r.disagreement ?? ''}`).toBe(true);

@@ -28,6 +28,10 @@ export interface ChildResult {
   medianMs: number;
   recordsPerSec: number;
   peakHeapBytes: number;
+  /** Median time before `startTiming()` (worker threads starting and building the graph), not in `medianMs`; 0 when the system has none. */
+  setupMs?: number;
+  /** Medians of the figures the system recorded with `metric()` over the timed runs. */
+  metrics?: Record<string, number>;
 }
 
 /** Result of the latency search for one system. */

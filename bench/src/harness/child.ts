@@ -56,6 +56,8 @@ async function main(request: ChildRequest): Promise<ChildResult> {
   const verifyCtx: RunContext = {
     emit: (batch, value) => { outputs[batch] = workload.canonical(value); },
     outDir: freshDir(runRoot, 'verify'),
+    startTiming: () => {},
+    metric: () => {},
   };
   try {
     await module.run(input, verifyCtx);
@@ -70,9 +72,25 @@ async function main(request: ChildRequest): Promise<ChildResult> {
   if (request.mode === 'verify') return result;
 
   let sink = 0;
+  // A run is timed from its start, or from its call to startTiming() (setup before it is kept apart).
+  let t0 = 0;
+  let setupMs = 0;
+  const setups: number[] = [];
+  const metrics = new Map<string, number[]>();
   const timedCtx = (outDir: string, sampler?: HeapSampler): RunContext => ({
     emit: (_batch, value) => { sink += touch(value); sampler?.sample(); },
     outDir,
+    startTiming: () => {
+      const now = performance.now();
+      setupMs = now - t0;
+      t0 = now;
+    },
+    metric: (name, value) => {
+      if (sampler === undefined) return;
+      let list = metrics.get(name);
+      if (list === undefined) metrics.set(name, (list = []));
+      list.push(value);
+    },
   });
   try {
     for (let i = 1; i < options.warmups; i++) await module.run(input, timedCtx(freshDir(runRoot, 'warmup')));
@@ -81,9 +99,11 @@ async function main(request: ChildRequest): Promise<ChildResult> {
       const outDir = freshDir(runRoot, `run-${i}`);
       gc?.();
       sampler.start();
-      const t0 = performance.now();
+      setupMs = 0;
+      t0 = performance.now();
       await module.run(input, timedCtx(outDir, sampler));
       result.runsMs.push(performance.now() - t0);
+      setups.push(setupMs);
       result.peakHeapBytes = Math.max(result.peakHeapBytes, sampler.stop());
       rmSync(outDir, { recursive: true, force: true });
     }
@@ -93,6 +113,8 @@ async function main(request: ChildRequest): Promise<ChildResult> {
   }
   rmSync(runRoot, { recursive: true, force: true });
   result.medianMs = median(result.runsMs);
+  result.setupMs = median(setups);
+  if (metrics.size > 0) result.metrics = Object.fromEntries([...metrics].map(([k, v]) => [k, median(v)]));
   result.recordsPerSec = records / (result.medianMs / 1000);
   // Keeps the walked outputs observable, so no run's output can be optimised away.
   if (sink < 0) console.error('unreachable', sink);

@@ -5,7 +5,7 @@ import type { BenchOptions, SystemName } from './workload.ts';
 export const USAGE = `pnpm bench [flags]
   --smoke                 tiny data, one timed run (the CI smoke test)
   --only a,b              workloads: orders-book, orders-small, orders, wordcount, wordcount-inv, grep, topk, latency
-  --systems a,b           systems: hand, rxjs, kindling, beam (default all)
+  --systems a,b           systems: hand, rxjs, kindling, kindling-cached, kindling-2, kindling-4, beam (default all)
   --runs N                timed runs per system (default 5)         --warmups N (default 1)
   --seed N                data seed (default 42)
   --orders-files N        orders: files = batches (default 100)     --orders-lines N (default 10000)

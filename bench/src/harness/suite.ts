@@ -123,8 +123,9 @@ export async function runSuite(cli: CliOptions, log: (line: string) => void): Pr
 
   if (selected('latency')) {
     const started = performance.now();
-    // Beam's direct runner is batch-only; kindling-cached differs from kindling on orders only.
-    const latencySystems = cli.systems.filter((s) => s !== 'beam' && s !== 'kindling-cached');
+    // Beam's direct runner is batch-only; kindling-cached differs from kindling on orders only;
+    // the latency trial's input is the driver's own arrival buffer, which worker threads cannot read.
+    const latencySystems = cli.systems.filter((s) => s !== 'beam' && s !== 'kindling-cached' && s !== 'kindling-2' && s !== 'kindling-4');
     log(`latency: ${latencySystems.join(', ')}`);
     for (const system of latencySystems) {
       const resultFile = join(workDir, `${seq++}-latency-${system}.result.json`);

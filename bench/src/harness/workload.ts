@@ -2,8 +2,10 @@
  * The systems measured side by side; `hand` is the baseline every ratio is taken against.
  * `kindling-cached` is Kindling with one `cache()` a user would add (orders only: the book's
  * pipeline feeds its parsed orders to three shuffles, which recompute them without it).
+ * `kindling-2` and `kindling-4` are Kindling under `local[2]` and `local[4]`: the same
+ * pipeline built by `ssc.buildGraph` from a graph module, its tasks run on 2 or 4 worker threads.
  */
-export const SYSTEMS = ['hand', 'rxjs', 'kindling', 'kindling-cached', 'beam'] as const;
+export const SYSTEMS = ['hand', 'rxjs', 'kindling', 'kindling-cached', 'kindling-2', 'kindling-4', 'beam'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
 /** The full input, or the prefix Beam runs on. */
@@ -50,6 +52,15 @@ export interface RunContext {
   emit(batch: number, value: unknown): void;
   /** A fresh, empty folder this run may write its output to. */
   outDir: string;
+  /**
+   * Marks the start of the timed part of the run: what came before it (starting worker
+   * threads that each import the graph module and build the graph: a once-per-program cost, as
+   * starting a Spark cluster is) is reported apart as setup time. Runs that never call it are
+   * timed from their start.
+   */
+  startTiming(): void;
+  /** Records a figure of this run (e.g. the driver's ms per batch); the result keeps each one's median over the timed runs. */
+  metric(name: string, value: number): void;
 }
 
 /** One system's implementation of a throughput workload over input `I`. */

@@ -1,6 +1,9 @@
+import { readFileSync, readdirSync } from 'node:fs';
 import { SparkConf } from '@kindling/core';
 import { Seconds, StreamingContext } from '@kindling/dstream';
+import type { WorkerTaskCounts } from '@kindling/core';
 import type { ManualClock } from '@kindling/dstream';
+import type { RunContext } from '../harness/workload.ts';
 
 /**
  * A streaming context for throughput runs: one core (`local[1]`, as the targets are per core),
@@ -12,17 +15,119 @@ export function manualContext<T>(appName: string): { ssc: StreamingContext; queu
 }
 
 /**
- * Starts `ssc`, feeds one batch per second of manual time (each `advance` resolves once that
- * batch's outputs have run) and stops the context.
+ * A streaming context for the `kindling-N` systems: `local[N]` (the graph, built by
+ * `ssc.buildGraph` from a module, runs its tasks on N worker threads), 1 s batches on a manual
+ * clock.
  */
-export async function runBatches<T>(ssc: StreamingContext, queue: T[][], batches: readonly T[][]): Promise<void> {
+export function parallelContext(appName: string, threads: number): StreamingContext {
+  const conf = new SparkConf().setMaster(`local[${threads}]`).setAppName(appName).set('spark.streaming.clock', 'manual');
+  return new StreamingContext(conf, Seconds(1));
+}
+
+/** The worker threads of a `kindling-N` system. */
+export function threadsOf(system: string): number {
+  const n = Number(system.slice(system.lastIndexOf('-') + 1));
+  if (!Number.isInteger(n) || n < 2) throw new Error(`${system} names no thread count`);
+  return n;
+}
+
+/**
+ * Advances the manual clock one batch at a time until `batches` batches ran (the input of a
+ * `kindling-N` graph lives in its module, in every thread), then stops the context, recording
+ * the figures of {@link measureBatches}.
+ */
+export async function runClock(ssc: StreamingContext, batches: number, ctx: RunContext): Promise<void> {
   await ssc.start();
   try {
     const clock = ssc.clock as ManualClock;
+    const measure = measureBatches(ssc);
+    for (let b = 0; b < batches; b++) await clock.advance(1000);
+    measure(ctx, batches);
+  } finally {
+    await ssc.stop(true, false);
+  }
+}
+
+/**
+ * CPU time (user + system, ms) of this process's threads from `/proc` (Linux): the main
+ * thread's and all the others' (worker threads, and the GC and I/O helper threads every
+ * isolate uses). Undefined where `/proc` is not available.
+ */
+function threadCpuMs(): { main: number; others: number } | undefined {
+  try {
+    const tick = 10; // USER_HZ is 100 on Linux
+    let main = 0;
+    let others = 0;
+    for (const tid of readdirSync('/proc/self/task')) {
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      } catch {
+        continue; // the thread ended meanwhile
+      }
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ms = (Number(fields[11]) + Number(fields[12])) * tick;
+      if (Number(tid) === process.pid) main += ms;
+      else others += ms;
+    }
+    return { main, others };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts measuring a running context's threads; the returned function records, per batch
+ * over `batches` batches:
+ * - `driverCpuMsPerBatch`: CPU time of the driver (main) thread (batch generation, job
+ *   planning, messaging, gathering results, output operations), from `/proc` (Linux), which
+ *   a loaded machine does not inflate;
+ * - `otherCpuMsPerBatch`: CPU time of every other thread of the process (worker threads, GC
+ *   and I/O helpers);
+ * - `driverMsPerBatch`: the driver's event-loop active time (not waiting for I/O or messages;
+ *   includes the time the OS let another process run, so a loaded machine inflates it);
+ * - `wallMsPerBatch`; and under `local[N]`, `workerMsPerBatch` (each worker's mean event-loop
+ *   active time) and `remoteStagesPerBatch` (stages sent to the workers: one request and one
+ *   reply per worker each).
+ */
+export function measureBatches(ssc: StreamingContext): (ctx: RunContext, batches: number) => void {
+  const counts = (ssc.sparkContext as unknown as { taskScheduler: { counts?: WorkerTaskCounts } }).taskScheduler.counts;
+  const workersBefore = counts?.workerActiveMs.slice() ?? [];
+  const stagesBefore = counts?.remoteStages ?? 0;
+  const cpu = threadCpuMs();
+  const loop = performance.eventLoopUtilization();
+  return (ctx, batches) => {
+    const driver = performance.eventLoopUtilization(loop);
+    const cpuNow = threadCpuMs();
+    if (cpu !== undefined && cpuNow !== undefined) {
+      ctx.metric('driverCpuMsPerBatch', (cpuNow.main - cpu.main) / batches);
+      ctx.metric('otherCpuMsPerBatch', (cpuNow.others - cpu.others) / batches);
+    }
+    ctx.metric('driverMsPerBatch', driver.active / batches);
+    ctx.metric('wallMsPerBatch', (driver.active + driver.idle) / batches);
+    if (counts === undefined) return;
+    let workers = 0;
+    for (let w = 0; w < counts.workerActiveMs.length; w++) workers += counts.workerActiveMs[w]! - (workersBefore[w] ?? 0);
+    ctx.metric('workerMsPerBatch', workers / counts.workerActiveMs.length / batches);
+    ctx.metric('remoteStagesPerBatch', (counts.remoteStages - stagesBefore) / batches);
+  };
+}
+
+/**
+ * Starts `ssc`, feeds one batch per second of manual time (each `advance` resolves once that
+ * batch's outputs have run) and stops the context; with `ctx`, records the figures of
+ * {@link measureBatches}.
+ */
+export async function runBatches<T>(ssc: StreamingContext, queue: T[][], batches: readonly T[][], ctx?: RunContext): Promise<void> {
+  await ssc.start();
+  try {
+    const clock = ssc.clock as ManualClock;
+    const measure = measureBatches(ssc);
     for (const batch of batches) {
       queue.push(batch);
       await clock.advance(1000);
     }
+    if (ctx !== undefined) measure(ctx, batches.length);
   } finally {
     await ssc.stop(true, false);
   }

@@ -1,5 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 
 /**
  * A wrong command line. Spark's examples print their usage to stderr and exit 1;
@@ -22,6 +23,8 @@ export function intArg(value: string | undefined, name: string): number {
 }
 
 function isEntryPoint(moduleUrl: string): boolean {
+  // A worker thread of local[N] imports the example as its graph module: it builds, never runs.
+  if (!isMainThread) return false;
   const script = process.argv[1];
   if (!script) return false;
   try {
@@ -34,7 +37,8 @@ function isEntryPoint(moduleUrl: string): boolean {
 /**
  * Runs `main(args)` when the module at `moduleUrl` is the script node was started with (as
  * `tsx src/network-word-count.ts localhost 9999`), and does nothing when it is imported (as
- * tests do). A {@link UsageError} prints its message and exits 1, as Spark's examples do.
+ * tests do, and as the worker threads of `local[N]` do when the example is its own graph
+ * module). A {@link UsageError} prints its message and exits 1, as Spark's examples do.
  */
 export function runExample(moduleUrl: string, main: (args: string[]) => Promise<void>): void {
   if (!isEntryPoint(moduleUrl)) return;

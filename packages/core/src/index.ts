@@ -18,6 +18,7 @@ export {
   ZippedPartitionsRDD,
   RangePartitioner,
   ParallelCollectionRDD,
+  OwnedPartitionsRDD,
   EmptyRDD,
   TextFileRDD,
   ObjectFileRDD,

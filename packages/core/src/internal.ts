@@ -12,6 +12,7 @@ export { ZippedWithIndexRDD } from './rdd/zipped-with-index-rdd.ts';
 export { ZippedPartitionsRDD } from './rdd/zipped-partitions-rdd.ts';
 export { RangePartitioner } from './rdd/range-partitioner.ts';
 export { ParallelCollectionRDD, sliceCollection } from './rdd/parallel-collection-rdd.ts';
+export { OwnedPartitionsRDD } from './rdd/owned-partitions-rdd.ts';
 export { EmptyRDD } from './rdd/empty-rdd.ts';
 export { TextFileRDD, ObjectFileRDD } from './rdd/text-file-rdd.ts';
 export { RDDCheckpointData } from './checkpoint/rdd-checkpoint-data.ts';

@@ -47,6 +47,10 @@ export {
   topicPartitionKey,
   maxMessagesPerPartition,
   inputInfoDescription,
+  NotCoPartitionedError,
+  checkGroupGraph,
+  verifyKeyPlacement,
+  groupRuntimeOf,
 } from './internal.ts';
 export { ExchangeRDD, StaticPartitionOwnership, GroupPlanError, RepartitionWaitAbortedError } from './internal.ts';
 export type { RepartitionLog, RepartitionLogProvider, RepartitionBatch, PartitionOwnership, ExchangeRDDOptions } from './internal.ts';
@@ -63,10 +67,20 @@ export type {
   CanCommitOffsets,
   CommittedOffset,
   OffsetCommitCallback,
+  PartitionLeases,
+  GroupGrid,
+  PartitionBatch,
+  AcquiredPartition,
+  StateDelta,
+  PartitionCommit,
+  CommitOutcome,
+  GroupRuntime,
+  GroupBatchPlan,
+  OwnedPartitionBatch,
 } from './internal.ts';
 export { State, StateSpec, MapWithStateDStream } from './internal.ts';
 export { StreamingContext, StreamingConf, DEFAULT_MAX_LINE_LENGTH } from './internal.ts';
-export type { BackpressureConf, LogSourceRateConf } from './internal.ts';
+export type { BackpressureConf, GroupConf, LogSourceRateConf } from './internal.ts';
 export type { StreamingContextState, RDDsOf } from './internal.ts';
 export { DStreamGraph } from './internal.ts';
 export { IncompatibleCheckpointError, CorruptCheckpointError, CheckpointDirectoryLockedError, CHECKPOINT_FORMAT_VERSION } from './internal.ts';

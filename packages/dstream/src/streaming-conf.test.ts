@@ -22,6 +22,7 @@ describe('StreamingConf', () => {
       maxLineLength: 8 * 1024 * 1024,
       skipEmptyBatches: false,
       uiRetainedBatches: 1000,
+      group: { enabled: false, instances: undefined, instance: 0 },
     });
     expect(c.backpressure).toEqual({ enabled: false, initialRate: Number.POSITIVE_INFINITY, rateEstimator: 'pid', proportional: 1, integral: 0.2, derived: 0, minRate: 100, initialRateIfSet: undefined });
     expect(c.logSourceRates).toEqual({ maxRatePerPartition: 0, minRatePerPartition: 1 });
@@ -42,11 +43,16 @@ describe('StreamingConf', () => {
       'spark.streaming.kafka.maxRatePerPartition': '40',
       'spark.streaming.kafka.minRatePerPartition': '0.5',
       'spark.streaming.ui.retainedBatches': '25',
+      'spark.kindling.group.enabled': 'true',
+      'spark.kindling.group.instances': '3',
+      'spark.kindling.group.instance': '2',
+      'spark.kindling.group.leaseTimeout': '1500ms',
     });
     expect([c.blockIntervalMs, c.gracefulStopTimeoutMs, c.receiverRestartDelayMs, c.receiverMaxRate]).toEqual([1000, 120_000, 50, 2000]);
     expect([c.backpressure.enabled, c.backpressure.initialRate, c.backpressure.initialRateIfSet, c.backpressure.minRate]).toEqual([true, 300, 300, 7]);
     expect(c.logSourceRates).toEqual({ maxRatePerPartition: 40, minRatePerPartition: 0.5 });
     expect(c.uiRetainedBatches).toBe(25);
+    expect(c.group).toEqual({ enabled: true, instances: 3, instance: 2, leaseTimeoutMs: 1500 });
     expect([c.writeAheadLogRollingIntervalMs, c.maxLineLength, c.skipEmptyBatches]).toEqual([2000, 65_536, true]);
   });
 
@@ -65,6 +71,9 @@ describe('StreamingConf', () => {
       ['spark.streaming.kafka.maxRatePerPartition', '-1', /at least 0 record\/s/],
       ['spark.streaming.kafka.minRatePerPartition', '0', /more than 0 record\/s/],
       ['spark.streaming.ui.retainedBatches', '0', /at least 1 batch/],
+      ['spark.kindling.group.instances', '0', /at least 1 instance/],
+      ['spark.kindling.group.leaseTimeout', '500ms', /at least 1000 ms/],
+      ['spark.kindling.group.instance', '-1', /at least 0/],
     ];
     for (const [key, value, expected] of cases) {
       let error: unknown;
@@ -78,5 +87,6 @@ describe('StreamingConf', () => {
       expect((error as Error).message).toMatch(expected);
     }
     expect(() => read({ 'spark.streaming.unpersist': 'yes' })).toThrow(/spark.streaming.unpersist must be true or false/);
+    expect(() => read({ 'spark.kindling.group.instances': '2', 'spark.kindling.group.instance': '2' })).toThrow(/spark\.kindling\.group\.instance has an illegal value '2': expected an index below spark\.kindling\.group\.instances \(2\)/);
   });
 });

@@ -23,6 +23,22 @@ export interface BackpressureConf {
   readonly initialRateIfSet: number | undefined;
 }
 
+/** Several instances sharing one job (`spark.kindling.group.*`, see docs/log-sources.md). */
+export interface GroupConf {
+  /** `spark.kindling.group.enabled` (false). */
+  readonly enabled: boolean;
+  /** `spark.kindling.group.instances`: how many instances split the partitions (unset: group leases assign them). */
+  readonly instances: number | undefined;
+  /** `spark.kindling.group.instance`: this instance's index, `0` to `instances - 1` (0). */
+  readonly instance: number;
+  /**
+   * `spark.kindling.group.leaseTimeout` in ms (10s): how long a partition's lease and a member's
+   * heartbeat last without renewal (renewed every batch and every third of it); after it, a
+   * silent instance's partitions are taken over. At least 1 s.
+   */
+  readonly leaseTimeoutMs: number;
+}
+
 /** The rate limits of log sources (`spark.streaming.kafka.*`, honoured by every log source). */
 export interface LogSourceRateConf {
   /** `spark.streaming.kafka.maxRatePerPartition`: records/s per partition (0: unlimited, the default). */
@@ -59,6 +75,8 @@ export const DEFAULT_MAX_LINE_LENGTH = 8 * 1024 * 1024;
  * | `spark.streaming.ui.retainedBatches` | `1000` | completed batches the web UI keeps |
  * | `spark.kindling.receiver.maxLineLength` | `8m` | longest socket text line, in UTF-8 bytes |
  * | `spark.kindling.output.skipEmptyBatches` | `false` | `saveAs*Files` writes no folder for an empty batch |
+ * | `spark.kindling.group.enabled`, `.instances`, `.instance` | `false`, unset, `0` | several instances share the job, see {@link GroupConf} |
+ * | `spark.kindling.group.leaseTimeout` | `10s` | group mode: a partition's lease (and a member's heartbeat) lasts this long without renewal |
  */
 export class StreamingConf {
   /** `spark.streaming.clock`, as given. */
@@ -86,6 +104,7 @@ export class StreamingConf {
    */
   readonly maxLineLength: number;
   readonly skipEmptyBatches: boolean;
+  readonly group: GroupConf;
 
   /**
    * @param conf the SparkContext's configuration.
@@ -124,6 +143,11 @@ export class StreamingConf {
     this.uiRetainedBatches = atLeast(conf, 'spark.streaming.ui.retainedBatches', conf.getInt('spark.streaming.ui.retainedBatches', 1000), 1, 'batch');
     this.maxLineLength = atLeast(conf, 'spark.kindling.receiver.maxLineLength', conf.getSizeAsBytes('spark.kindling.receiver.maxLineLength', DEFAULT_MAX_LINE_LENGTH), 1, 'byte');
     this.skipEmptyBatches = conf.getBoolean('spark.kindling.output.skipEmptyBatches', false);
+    const instances = conf.contains('spark.kindling.group.instances') ? atLeast(conf, 'spark.kindling.group.instances', conf.getInt('spark.kindling.group.instances', 1), 1, 'instance') : undefined;
+    const instance = atLeast(conf, 'spark.kindling.group.instance', conf.getInt('spark.kindling.group.instance', 0), 0, '(an index)');
+    if (instances !== undefined && instance >= instances) throw new IllegalConfigValueError('spark.kindling.group.instance', String(instance), `an index below spark.kindling.group.instances (${instances})`);
+    const leaseTimeoutMs = atLeast(conf, 'spark.kindling.group.leaseTimeout', conf.getTimeAsMs('spark.kindling.group.leaseTimeout', '10s'), 1000, 'ms');
+    this.group = { enabled: conf.getBoolean('spark.kindling.group.enabled', false), instances, instance, leaseTimeoutMs };
   }
 }
 

@@ -28,7 +28,7 @@ import { runUntilDrained } from './scheduler/run-until-drained.ts';
 import { StreamingConf } from './streaming-conf.ts';
 import { StreamingUI } from './ui/streaming-ui.ts';
 import { buildGraphOn, warnIfSingleThreaded } from './parallel/build-graph.ts';
-import { isGroupMode, planGroupStages, staticOwnershipFromConf, type GroupPlan } from './exchange/group-plan.ts';
+import { planGroupStages, staticOwnership, type GroupPlan } from './exchange/group-plan.ts';
 
 const log = getLogger('StreamingContext');
 
@@ -357,8 +357,10 @@ export class StreamingContext {
     warnIfSingleThreaded(this);
     try {
       this.graph.validate();
-      const conf = this.sparkContext.getConf();
-      if (isGroupMode(conf)) this.groupPlan = planGroupStages(this.graph.outputStreams, this.sparkContext.appName, staticOwnershipFromConf(conf));
+      const group = this.streamingConf.group;
+      // A fixed split runs the repartition-log planner; lease group mode (no fixed split) is the log stream's own (co-partitioned graphs).
+      const ownership = staticOwnership(group);
+      if (group.enabled && ownership !== undefined) this.groupPlan = planGroupStages(this.graph.outputStreams, this.sparkContext.appName, ownership);
       await this.startUI();
       this.checkpointSession = await CheckpointSession.start(this, this.recoveryPlan);
       await this.scheduler.jobGenerator.start(this.recoveryPlan?.generator, this.checkpointSession?.writer);

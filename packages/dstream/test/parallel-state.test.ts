@@ -76,7 +76,7 @@ async function runAll(master: string): Promise<Run> {
       await (ssc.clock as ManualClock).advance(1000);
       if (i === 30 || i === BATCHES) {
         driverLineage.push(lineageCounts(ssc.graph.createdStreams));
-        if (pool !== undefined) workerLineage.push(await pool.lineage());
+        if (pool !== undefined) workerLineage.push((await pool.stats()).map((s) => s.lineage));
       }
     }
     const scheduler = pool === undefined ? undefined : (pool.taskScheduler as WorkerTaskScheduler);

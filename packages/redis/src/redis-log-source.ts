@@ -1,6 +1,8 @@
-import type { CommittedOffset, LogCommitRequest, LogOffsetBounds, LogSource, OffsetRangeDescription, RepartitionLog, TopicPartition } from '@kindling/dstream';
+import type { LogCommitRequest, LogOffsetBounds, LogSource, OffsetRangeDescription, PartitionLeases, RepartitionLog, TopicPartition } from '@kindling/dstream';
 import { ConsumerRecord } from './consumer-record.ts';
 import { closeRedis, connectRedis, isNoSuchKey, replyFields, type RedisClient } from './redis-connection.ts';
+import { commitGroupOffsets } from './redis-group-offsets.ts';
+import { RedisPartitionLeases } from './redis-partition-leases.ts';
 import { RedisRepartitionLog } from './redis-repartition-log.ts';
 import { redactedUrl } from './redis-url.ts';
 import { entryId, offsetOfId, sequenceOfId, streamKey, TOPICS_KEY } from './topic-layout.ts';
@@ -108,36 +110,10 @@ export class RedisLogSource implements LogSource<ConsumerRecord> {
   repartitionLog(name: string, partitions: number): RepartitionLog {
     return new RedisRepartitionLog(() => this.client, name, partitions, this.location);
   }
-}
 
-/**
- * Sets a group's position on each partition's stream (creating the group where missing), all
- * partitions in one MULTI. `known` caches the groups known to exist.
- */
-export async function commitGroupOffsets(client: RedisClient, groupId: string, offsets: readonly CommittedOffset[], known: Set<string>): Promise<void> {
-  for (const o of offsets) {
-    const key = streamKey(o.topic, o.partition);
-    if (known.has(`${key}\u0000${groupId}`)) continue;
-    try {
-      await client.sendCommand(['XGROUP', 'CREATE', key, groupId, `0-${o.offset}`, 'MKSTREAM', 'ENTRIESREAD', String(o.offset)]);
-    } catch (e) {
-      if (!/BUSYGROUP/.test((e as Error)?.message ?? '')) throw e;
-    }
-    known.add(`${key}\u0000${groupId}`);
-  }
-  const multi = client.multi();
-  for (const o of offsets) multi.addCommand(['XGROUP', 'SETID', streamKey(o.topic, o.partition), groupId, `0-${o.offset}`, 'ENTRIESREAD', String(o.offset)]);
-  let failed: unknown;
-  try {
-    const replies = await multi.exec() as unknown[];
-    failed = replies.find((r) => r instanceof Error);
-  } catch (e) {
-    failed = e;
-  }
-  if (failed !== undefined) {
-    // A stream deleted (and its group with it) since: create the groups again next time.
-    for (const o of offsets) known.delete(`${streamKey(o.topic, o.partition)}\u0000${groupId}`);
-    throw failed;
+  /** Group mode's leases, epochs and fenced commits in this Redis (see `RedisPartitionLeases`). */
+  ownership(groupId: string): PartitionLeases {
+    return new RedisPartitionLeases(() => this.client, groupId);
   }
 }
 

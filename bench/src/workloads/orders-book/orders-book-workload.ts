@@ -56,6 +56,8 @@ export function ordersBookWorkload(small: boolean): Workload<OrdersInput> {
       hand: async () => (await import('./orders-book-hand.ts')).ordersBookHand,
       rxjs: async () => (await import('./orders-book-rxjs.ts')).ordersBookRxjs,
       kindling: async () => (await import('./orders-book-kindling.ts')).ordersBookKindling,
+      'kindling-2': async () => (await import('./orders-book-kindling.ts')).ordersBookKindlingParallel(2),
+      'kindling-4': async () => (await import('./orders-book-kindling.ts')).ordersBookKindlingParallel(4),
     },
   };
 }

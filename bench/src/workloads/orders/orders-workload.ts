@@ -51,6 +51,8 @@ export const ordersWorkload: Workload<OrdersInput> = {
     rxjs: async () => (await import('./orders-rxjs.ts')).ordersRxjs,
     kindling: async () => (await import('./orders-kindling.ts')).ordersKindling(false),
     'kindling-cached': async () => (await import('./orders-kindling.ts')).ordersKindling(true),
+    'kindling-2': async () => (await import('./orders-kindling.ts')).ordersKindlingParallel(2),
+    'kindling-4': async () => (await import('./orders-kindling.ts')).ordersKindlingParallel(4),
     beam: async () => (await import('./orders-beam.ts')).ordersBeam,
   },
 };

@@ -18,6 +18,8 @@ export function wordCountWorkload(inverse: boolean): Workload<TextInput> {
       hand: async () => (await import('./word-count-hand.ts')).wordCountHand(inverse),
       rxjs: async () => (await import('./word-count-rxjs.ts')).wordCountRxjs(inverse),
       kindling: async () => (await import('./word-count-kindling.ts')).wordCountKindling(inverse),
+      'kindling-2': async () => (await import('./word-count-kindling.ts')).wordCountKindlingParallel(inverse, 2),
+      'kindling-4': async () => (await import('./word-count-kindling.ts')).wordCountKindlingParallel(inverse, 4),
       // Beam has no inverse-function variant: it runs the plain window once.
       ...(inverse ? {} : { beam: async () => (await import('./word-count-beam.ts')).wordCountBeam() }),
     },

@@ -2,6 +2,7 @@ import { crc32 } from 'node:zlib';
 import { encodeValues, stagedPartName, writeStagedFile } from '@kindling/io';
 import { RDDCheckpointData } from '../checkpoint/rdd-checkpoint-data.ts';
 import { NarrowDependency, ShuffleDependency } from '../rdd/dependency.ts';
+import { OwnedPartitionsRDD } from '../rdd/owned-partitions-rdd.ts';
 import { RDDComputeError } from '../rdd/rdd-compute-error.ts';
 import type { RDD } from '../rdd/rdd.ts';
 import type { LongAccumulator } from '../util/long-accumulator.ts';
@@ -37,6 +38,7 @@ export class WorkerExecutor {
   tasksRun = 0;
   /** Checkpoint part files written so far. */
   checkpointPartsWritten = 0;
+  private readonly startedLoop = performance.eventLoopUtilization();
 
   constructor(
     readonly rank: number,
@@ -56,9 +58,9 @@ export class WorkerExecutor {
         request.type === 'evaluate' ? await this.evaluate(request, transfer)
         : request.type === 'shuffleMap' ? await this.shuffleMap(request, transfer)
         : await this.writeCheckpointParts(request);
-      return { reply: { type: 'reply', id: request.id, ok: true, result, accumulators: this.drainAccumulators(), tasks: this.tasksRun - before, checkpointParts: this.checkpointPartsWritten - partsBefore }, transfer };
+      return { reply: { type: 'reply', id: request.id, ok: true, result, accumulators: this.drainAccumulators(), tasks: this.tasksRun - before, checkpointParts: this.checkpointPartsWritten - partsBefore, activeMs: this.activeMs() }, transfer };
     } catch (e) {
-      return { reply: { type: 'reply', id: request.id, ok: false, error: serializeError(e), accumulators: this.drainAccumulators(), tasks: this.tasksRun - before, checkpointParts: this.checkpointPartsWritten - partsBefore }, transfer: [] };
+      return { reply: { type: 'reply', id: request.id, ok: false, error: serializeError(e), accumulators: this.drainAccumulators(), tasks: this.tasksRun - before, checkpointParts: this.checkpointPartsWritten - partsBefore, activeMs: this.activeMs() }, transfer: [] };
     }
   }
 
@@ -73,6 +75,9 @@ export class WorkerExecutor {
     data.adopt(m.path, m.checksums);
   }
 
+  /** Time this thread's event loop spent running code (not waiting) since this executor was created, in ms. */
+  private activeMs(): number { return performance.eventLoopUtilization(this.startedLoop).active; }
+
   /** Handles a message from worker `from`. */
   onPeerMessage(message: PeerMessage): void {
     if (message.type === 'blocks') {
@@ -82,6 +87,8 @@ export class WorkerExecutor {
       this.receivedWaiters.get(message.token)?.();
     } else if (message.type === 'fetch') {
       this.answerFetch(message);
+    } else if (message.type === 'fetchInput') {
+      this.answerInputFetch(message);
     } else {
       const f = this.fetches.get(message.reqId);
       if (f === undefined) return;
@@ -240,6 +247,10 @@ export class WorkerExecutor {
       if (seen.has(id)) continue;
       seen.add(id);
       if (rdd.getStoredPartition(s) !== undefined) continue;
+      if (rdd instanceof OwnedPartitionsRDD && !rdd.isCheckpointed) {
+        if (!rdd.holds(s)) await this.fetchInput(rdd, s);
+        continue;
+      }
       const deps = rdd.dependencies;
       for (let d = 0; d < deps.length; d++) {
         const dep = deps[d]!;
@@ -274,6 +285,38 @@ export class WorkerExecutor {
       let out = dep.mapOutputs[m];
       if (out === undefined) dep.mapOutputs[m] = out = new Array<unknown[]>(dep.partitioner.numPartitions);
       out[split] = decodeBlock(b);
+    }
+  }
+
+  /** Fetches partition `split` of an input RDD from the worker that owns (read or received) it. */
+  private async fetchInput(rdd: OwnedPartitionsRDD<unknown>, split: number): Promise<void> {
+    const owner = split % this.size;
+    const key = this.registry.keyOf(rdd);
+    if (owner === this.rank || key === undefined) {
+      throw new Error(`Worker ${this.rank}: input partition ${split} of ${rdd.toString()} is missing (internal scheduler error: its owner did not generate it)`);
+    }
+    const reqId = this.nextFetchId++;
+    const blocks = await new Promise<readonly (EncodedBlock | undefined)[]>((resolve, reject) => {
+      this.fetches.set(reqId, { resolve, reject });
+      const msg: PeerMessage = { type: 'fetchInput', reqId, from: this.rank, key, split };
+      this.peers[owner]!.postMessage(msg);
+    });
+    const b = blocks[0];
+    if (b === undefined) throw new Error(`Worker ${owner} sent no data for input partition ${split} of ${rdd.toString()}`);
+    rdd.fill(split, decodeBlock(b));
+  }
+
+  private answerInputFetch(req: Extract<PeerMessage, { type: 'fetchInput' }>): void {
+    const port = this.peers[req.from]!;
+    try {
+      const rdd = this.lookup(req.key, 'input fetch');
+      if (!(rdd instanceof OwnedPartitionsRDD) || !rdd.holds(req.split)) throw new Error(`worker ${this.rank} does not hold input partition ${req.split} of ${rdd.toString()}`);
+      const transfer: ArrayBuffer[] = [];
+      const msg: PeerMessage = { type: 'fetched', reqId: req.reqId, blocks: [encodeBlock(rdd.compute(req.split), transfer)] };
+      port.postMessage(msg, transfer);
+    } catch (e) {
+      const msg: PeerMessage = { type: 'fetched', reqId: req.reqId, error: e instanceof Error ? e.message : String(e) };
+      port.postMessage(msg);
     }
   }
 

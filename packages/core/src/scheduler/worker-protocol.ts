@@ -97,6 +97,8 @@ export interface WorkerReply {
   readonly accumulators?: readonly (readonly [number, number, number])[];
   /** Tasks run for this request. */
   readonly tasks?: number;
+  /** The worker thread's event-loop active time since its executor was created (after it built the graph), in ms, when it replied. */
+  readonly activeMs?: number;
   /** Checkpoint part files written for this request. */
   readonly checkpointParts?: number;
 }
@@ -110,4 +112,6 @@ export interface EvaluateResult {
 export type PeerMessage =
   | { readonly type: 'blocks'; readonly token: string; readonly from: number; readonly failed: boolean; readonly blocks: readonly { readonly m: number; readonly j: number; readonly block: EncodedBlock }[] }
   | { readonly type: 'fetch'; readonly reqId: number; readonly from: number; readonly childKey: number; readonly depIndex: number; readonly split: number }
+  /** A partition of an input RDD held by its owner (an `OwnedPartitionsRDD`); answered by `fetched` with one block. */
+  | { readonly type: 'fetchInput'; readonly reqId: number; readonly from: number; readonly key: number; readonly split: number }
   | { readonly type: 'fetched'; readonly reqId: number; readonly blocks?: readonly (EncodedBlock | undefined)[]; readonly error?: string };

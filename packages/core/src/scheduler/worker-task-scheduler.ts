@@ -23,6 +23,11 @@ export interface WorkerTaskCounts {
   driver: number;
   /** Stages sent to the workers. */
   remoteStages: number;
+  /**
+   * Each worker thread's event-loop active time since it built its graph (ms), as of its latest reply:
+   * with the driver's own `performance.eventLoopUtilization()`, how busy each thread was.
+   */
+  readonly workerActiveMs: number[];
   /** Checkpoint part files written by each worker (the partitions it owns). */
   readonly checkpointParts: number[];
 }
@@ -64,7 +69,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
     private readonly beforeRemoteStage: () => Promise<void>,
     private readonly onStop: () => void,
   ) {
-    this.counts = { perWorker: new Array<number>(rpc.size).fill(0), driver: 0, remoteStages: 0, checkpointParts: new Array<number>(rpc.size).fill(0) };
+    this.counts = { perWorker: new Array<number>(rpc.size).fill(0), driver: 0, remoteStages: 0, checkpointParts: new Array<number>(rpc.size).fill(0), workerActiveMs: new Array<number>(rpc.size).fill(0) };
   }
 
   async runTasks<R>(tasks: readonly Task<R>[]): Promise<R[]> {
@@ -130,6 +135,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
       const r = replies[i]!;
       for (const [index, sum, count] of r.accumulators ?? []) this.accumulators[index]?.addDelta(sum, count);
       this.counts.perWorker[workers[i]!]! += r.tasks ?? 0;
+      if (r.activeMs !== undefined) this.counts.workerActiveMs[workers[i]!] = r.activeMs;
       this.counts.checkpointParts[workers[i]!]! += r.checkpointParts ?? 0;
     }
     // The first worker's own error, not a peer's "a peer failed".

@@ -8,6 +8,8 @@ import type { StateSpec } from '../state/state-spec.ts';
 import type { State } from '../state/state.ts';
 import type { MapWithStateDStream } from '../state/map-with-state-dstream.ts';
 import { saveBatch, shouldSkipEmptyBatches, type SaveBatchOptions } from '../output/batch-output.ts';
+import { groupRuntimeOf } from '../group/group-runtime.ts';
+import { markGroupFoldersComplete, saveGroupBatch } from '../group/group-batch-output.ts';
 
 /** A function that runs once per batch on the batch's RDD; the batch waits for a returned Promise. */
 export type ForeachRDDFunction<T> = (rdd: RDD<T>, time: Time) => void | Promise<void>;
@@ -624,6 +626,13 @@ export abstract class DStream<T> {
    * `(time, partition, key)`, or record `time` in the same transaction as the data and skip
    * batches already recorded. See docs/checkpoint-format.md.
    *
+   * In group mode (`spark.kindling.group.enabled`, several instances sharing a log's
+   * partitions, docs/log-sources.md) `f` runs in every instance and sees only what that
+   * instance owns: the RDD keeps one partition per log partition (partition i of a
+   * co-partitioned stream is log partition i) and the partitions owned by other instances are
+   * empty. A whole-RDD result (a count, a top-5) is therefore per instance; write per
+   * partition (`foreachPartition`, keyed by `(time, partition)`) to stay idempotent.
+   *
    * @example
    * ```ts
    * const ssc = new StreamingContext(new SparkConf().setMaster('local[2]').setAppName('Sink'), Seconds(1));
@@ -667,16 +676,25 @@ export abstract class DStream<T> {
    * atomically: `part-NNNNN` files and `_SUCCESS` appear together, and a re-run batch replaces
    * its folder. `options.skipEmptyBatches` (or `spark.kindling.output.skipEmptyBatches`)
    * writes no folder for an empty batch.
+   *
+   * In group mode each instance writes the file `part-<p>` of every log partition p it owns
+   * into the batch's folder (atomically, so a re-run batch rewrites the same file), and
+   * `_SUCCESS` appears once every partition of the group committed the batch, written by the
+   * instance whose commit completed it; `skipEmptyBatches` does not apply.
    */
   saveAsTextFiles(prefix: string, suffix?: string, options?: SaveBatchOptions): void {
+    const inGroup = groupBatchWriter(this.ssc, prefix, suffix, 'text');
     new dstreamClasses.ForEachDStream(this, async (rdd, time) => {
+      if (await inGroup(rdd as RDD<unknown>, time)) return;
       await saveBatch(rdd as RDD<unknown>, batchFileName(prefix, suffix, time), 'text', shouldSkipEmptyBatches(this.ssc.streamingConf, options));
     }, 'saveAsTextFiles').register();
   }
 
   /** Writes every batch as an object-file folder `prefix-<time ms>[.suffix]`, as {@link saveAsTextFiles}. */
   saveAsObjectFiles(prefix: string, suffix?: string, options?: SaveBatchOptions): void {
+    const inGroup = groupBatchWriter(this.ssc, prefix, suffix, 'object');
     new dstreamClasses.ForEachDStream(this, async (rdd, time) => {
+      if (await inGroup(rdd as RDD<unknown>, time)) return;
       await saveBatch(rdd as RDD<unknown>, batchFileName(prefix, suffix, time), 'object', shouldSkipEmptyBatches(this.ssc.streamingConf, options));
     }, 'saveAsObjectFiles').register();
   }
@@ -685,6 +703,26 @@ export abstract class DStream<T> {
   partitionerFor(partitions: number | Partitioner | undefined): Partitioner {
     return this.ssc.partitionerFor(partitions);
   }
+}
+
+/**
+ * Group mode's writer of an output's batch folders (a no-op returning false outside group
+ * mode): one `part-<p>` file per owned partition, `_SUCCESS` once the group committed the batch.
+ */
+function groupBatchWriter(ssc: object, prefix: string, suffix: string | undefined, format: 'text' | 'object'): (rdd: RDD<unknown>, time: Time) => Promise<boolean> {
+  const folderOf = (t: number): string => batchFileName(prefix, suffix, new Time(t));
+  let registered = false;
+  const marks = { doneUpTo: Number.NEGATIVE_INFINITY };
+  return async (rdd, time) => {
+    const group = groupRuntimeOf(ssc);
+    if (group === undefined) return false;
+    if (!registered) {
+      registered = true;
+      group.onBatchComplete((upTo) => markGroupFoldersComplete(upTo, prefix, suffix, marks));
+    }
+    await saveGroupBatch(group, rdd, time.milliseconds, folderOf, format);
+    return true;
+  };
 }
 
 /**

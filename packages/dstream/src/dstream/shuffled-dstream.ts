@@ -2,6 +2,8 @@ import type { Duration, Partitioner, RDD, Time } from '@kindling/core';
 import type { Exchange } from '../exchange/exchange.ts';
 import { DStream } from './dstream.ts';
 import { dstreamClasses } from './registry.ts';
+import { verifyKeyPlacement } from '../group/co-partitioning.ts';
+import { groupRuntimeOf } from '../group/group-runtime.ts';
 
 /** `parent.combineByKey(...)` (and `reduceByKey`): each batch combined by key. */
 export class ShuffledDStream<K, V, C> extends DStream<[K, C]> {
@@ -19,6 +21,8 @@ export class ShuffledDStream<K, V, C> extends DStream<[K, C]> {
   routeThrough(exchange: Exchange): void { this.#exchange = exchange; }
   get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
   get slideDuration(): Duration { return this.parent.slideDuration; }
+  /** The partitioner of the shuffle. */
+  get keyPartitioner(): Partitioner { return this.partitioner; }
   compute(validTime: Time): RDD<[K, C]> | undefined {
     const rdd = this.parent.getOrCompute(validTime);
     if (rdd === undefined) return undefined;
@@ -26,7 +30,9 @@ export class ShuffledDStream<K, V, C> extends DStream<[K, C]> {
       const agg = { createCombiner: this.createCombiner, mergeValue: this.mergeValue, mergeCombiners: this.mergeCombiners };
       return this.#exchange.rdd<[K, C]>(rdd, validTime, agg as never);
     }
-    return rdd.combineByKey(this.createCombiner, this.mergeValue, this.mergeCombiners, this.partitioner);
+    // Lease group mode: each key must already be in the log partition the shuffle sends it to.
+    const input = groupRuntimeOf(this.ssc) !== undefined ? verifyKeyPlacement(rdd, this.partitioner, this.describe(), validTime) : rdd;
+    return input.combineByKey(this.createCombiner, this.mergeValue, this.mergeCombiners, this.partitioner);
   }
 }
 dstreamClasses.ShuffledDStream = ShuffledDStream;

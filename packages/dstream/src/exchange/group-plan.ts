@@ -1,4 +1,4 @@
-import { getLogger, type Partitioner, type SparkConf, type Time } from '@kindling/core';
+import { getLogger, type Partitioner, type Time } from '@kindling/core';
 import type { DStream } from '../dstream/dstream.ts';
 import type { ForEachDStream } from '../dstream/for-each-dstream.ts';
 import type { MapPartitionedDStream } from '../dstream/map-partitioned-dstream.ts';
@@ -8,6 +8,7 @@ import type { TransformedDStream } from '../dstream/transformed-dstream.ts';
 import type { LogInputDStream } from '../input/log/log-input-dstream.ts';
 import type { InternalMapWithStateDStream } from '../state/internal-map-with-state-dstream.ts';
 import type { StateDStream } from '../state/state-dstream.ts';
+import type { GroupConf } from '../streaming-conf.ts';
 import { Exchange } from './exchange.ts';
 import { GroupPlanError } from './group-plan-error.ts';
 import { StaticPartitionOwnership, type PartitionOwnership } from './partition-ownership.ts';
@@ -41,22 +42,13 @@ export interface GroupPlan {
   close(): Promise<void>;
 }
 
-/** Whether `spark.kindling.group.enabled` is `true`. */
-export function isGroupMode(conf: SparkConf): boolean {
-  return conf.get('spark.kindling.group.enabled', 'false') === 'true';
-}
-
 /**
- * The fixed ownership of `spark.kindling.group.instances` / `spark.kindling.group.instance`,
- * or undefined when they are not set.
+ * The fixed ownership of `spark.kindling.group.instances` / `spark.kindling.group.instance`
+ * (read by `StreamingConf`), or undefined when they are not set.
  */
-export function staticOwnershipFromConf(conf: SparkConf): PartitionOwnership | undefined {
-  const n = conf.getOption('spark.kindling.group.instances');
-  if (n === undefined) return undefined;
-  return new StaticPartitionOwnership(Number(conf.get('spark.kindling.group.instance', '0')), Number(n));
+export function staticOwnership(group: GroupConf): PartitionOwnership | undefined {
+  return group.instances === undefined ? undefined : new StaticPartitionOwnership(group.instance, group.instances);
 }
-
-function kindOf(s: DStream<unknown>): string { return (s.constructor as { kind?: string }).kind ?? 'dstream'; }
 
 /**
  * Cuts the graph of a group-mode application into stages at `start()` (docs/log-sources.md,
@@ -106,7 +98,8 @@ export function planGroupStages(
     if (known !== undefined) return known;
     const parents = s.dependencies.map(place);
     const p0 = parents[0];
-    const kind = kindOf(s);
+    // The operator kind its class declares (`static kind`).
+    const kind = s.kind;
     let out: Placement;
     switch (kind) {
       case 'directStream': {

@@ -1,10 +1,11 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { getLogger, ParallelCollectionRDD, type RDD, type Time } from '@kindling/core';
+import { getLogger, OwnedPartitionsRDD, ParallelCollectionRDD, type RDD, type Time } from '@kindling/core';
 import { DirectoryScanner, FileLedger, readTextLinesSync, type FileLedgerSnapshot, type ScanProblem } from '@kindling/io';
 import { dstreamClasses } from '../dstream/registry.ts';
 import type { StreamingContext } from '../streaming-context.ts';
 import type { FileBatchInput, FileInputEntry } from './batch-input-description.ts';
 import { InputDStream } from './input-dstream.ts';
+import { inputOwnershipOf, type InputOwnership } from '../parallel/input-ownership.ts';
 
 const log = getLogger('FileInputDStream');
 
@@ -90,6 +91,8 @@ export class FileInputDStream<T> extends InputDStream<T, FileBatchInput> {
   #scanner: DirectoryScanner | undefined;
   #restoredLedger: FileLedger | undefined;
   #pending = 0;
+  /** What this thread has read so far: files, their bytes (as listed) and the records it kept. @internal */
+  readonly readStats = { files: 0, bytes: 0, records: 0 };
 
   constructor(
     ssc: StreamingContext,
@@ -166,6 +169,8 @@ export class FileInputDStream<T> extends InputDStream<T, FileBatchInput> {
       // Recorded before reading: a retry or a recovered batch reads the same list.
       this.assignInput(validTime, input);
     }
+    const owned = inputOwnershipOf(this.ssc);
+    if (owned !== undefined) return this.computeOwned(validTime, input, owned, problems);
     const parts: T[][] = [];
     const read: string[] = [];
     let numRecords = 0;
@@ -183,14 +188,77 @@ export class FileInputDStream<T> extends InputDStream<T, FileBatchInput> {
       }
       read.push(file.path);
       numRecords += records.length;
-      const max = this.options.maxPartitionBytes ?? DEFAULT_MAX_PARTITION_BYTES;
-      const n = this.splittable && file.size > max ? Math.ceil(file.size / max) : 1;
+      this.countRead(file, records.length);
+      const n = this.partsOf(file);
       if (n === 1) parts.push(records);
       else for (let i = 0; i < n; i++) parts.push(records.slice(Math.floor((i * records.length) / n), Math.floor(((i + 1) * records.length) / n)));
     }
     for (const p of problems) this.reportProblem(p);
     this.reportInputInfo(validTime, numRecords, { files: read, problems: problems.map((p) => ({ path: p.path, reason: p.reason })) });
     return new ParallelCollectionRDD<T>(this.ssc.sparkContext, parts, `${this.opName} ${this.directory} @ ${validTime}`);
+  }
+
+  /** How many partitions a file becomes (from its listed size, so every thread agrees). */
+  private partsOf(file: FileInputEntry): number {
+    const max = this.options.maxPartitionBytes ?? DEFAULT_MAX_PARTITION_BYTES;
+    return this.splittable && file.size > max ? Math.ceil(file.size / max) : 1;
+  }
+
+  private countRead(file: FileInputEntry, records: number): void {
+    this.readStats.files++;
+    this.readStats.bytes += file.size;
+    this.readStats.records += records;
+  }
+
+  /**
+   * Under worker threads: the same partitions in every thread (from the listed sizes), but a
+   * thread reads only the files of the partitions it owns (partition `p` belongs to worker
+   * `p mod N`); the driver reads none. A file that cannot be read becomes empty partitions
+   * (on one thread it gives none): the layout is fixed before reading. Each worker reports
+   * its records and problems for the batch; the driver adds them up (`BatchInfo.numRecords`).
+   */
+  private computeOwned(validTime: Time, input: FileBatchInput, o: InputOwnership, problems: FileInputProblem[]): RDD<T> {
+    const parts: (T[] | undefined)[] = [];
+    const read: string[] = [];
+    let numRecords = 0;
+    for (const file of input.files) {
+      const n = this.partsOf(file);
+      const first = parts.length;
+      let mine = false;
+      for (let i = 0; i < n && !mine; i++) mine = (first + i) % o.size === o.rank;
+      if (!mine) {
+        for (let i = 0; i < n; i++) parts.push(undefined);
+        continue;
+      }
+      let records: T[] = [];
+      try {
+        records = this.reader(file.path);
+        read.push(file.path);
+      } catch (err) {
+        const code = errorCode(err);
+        if (code === undefined) {
+          throw new Error(`${this.opName}(${this.directory}) could not use ${file.path} for batch ${validTime}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+        }
+        problems.push(this.problem({ path: file.path, reason: `cannot be read (${code})`, error: err }, validTime));
+      }
+      let kept = 0;
+      for (let i = 0; i < n; i++) {
+        if ((first + i) % o.size !== o.rank) {
+          parts.push(undefined);
+          continue;
+        }
+        // The same slices as on one thread: a split file is read whole by each owner of a slice.
+        const slice = n === 1 ? records : records.slice(Math.floor((i * records.length) / n), Math.floor(((i + 1) * records.length) / n));
+        kept += slice.length;
+        parts.push(slice);
+      }
+      if (read.at(-1) === file.path) this.countRead(file, kept);
+      numRecords += kept;
+    }
+    for (const p of problems) this.reportProblem(p);
+    const files = o.rank === undefined ? input.files.map((f) => f.path) : read;
+    this.reportInputInfo(validTime, numRecords, { files, problems: problems.map((p) => ({ path: p.path, reason: p.reason })) });
+    return new OwnedPartitionsRDD<T>(this.ssc.sparkContext, parts, `${this.opName} ${this.directory} @ ${validTime}`);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { getLogger, ParallelCollectionRDD, type RDD, type Time } from '@kindling/core';
+import { getLogger, OwnedPartitionsRDD, ParallelCollectionRDD, type RDD, type Time } from '@kindling/core';
 import { dstreamClasses } from '../dstream/registry.ts';
 import { PIDRateEstimator } from '../receiver/pid-rate-estimator.ts';
 import { RateController } from '../receiver/rate-controller.ts';
@@ -10,6 +10,7 @@ import { ReceiverSupervisor } from '../receiver/receiver-supervisor.ts';
 import type { StreamingContext } from '../streaming-context.ts';
 import type { BlockBatchInput } from './batch-input-description.ts';
 import { InputDStream } from './input-dstream.ts';
+import { inputOwnershipOf } from '../parallel/input-ownership.ts';
 
 const supervisorLog = getLogger('ReceiverSupervisor');
 const streamLog = getLogger('ReceiverInputDStream');
@@ -53,6 +54,8 @@ export class ReceiverInputDStream<T> extends InputDStream<T, BlockBatchInput> {
   #supervisor: ReceiverSupervisor<T> | undefined;
   #rateController: RateController | undefined;
   #limiter: RateLimiter | undefined;
+  /** In a worker thread: the blocks of the partitions it owns, sent by the driver, by batch time. */
+  readonly #sentBlocks = new Map<number, (readonly T[] | undefined)[]>();
 
   constructor(
     ssc: StreamingContext,
@@ -148,7 +151,20 @@ export class ReceiverInputDStream<T> extends InputDStream<T, BlockBatchInput> {
 
   override get isReplayable(): boolean { return true; }
 
+  /**
+   * In a worker thread (`local[N]` with a graph module): the driver's blocks for batch `time`,
+   * only the partitions this worker owns filled. The receiver runs on the driver only.
+   * @internal
+   */
+  acceptBlocks(time: number, parts: (readonly T[] | undefined)[]): void { this.#sentBlocks.set(time, parts); }
+
   compute(validTime: Time): RDD<T> | undefined {
+    const owned = inputOwnershipOf(this.ssc);
+    if (owned?.rank !== undefined) {
+      const sent = this.#sentBlocks.get(validTime.milliseconds);
+      if (sent === undefined) throw new Error(`${this.name()}: batch ${validTime}: worker thread ${owned.rank} got no blocks from the driver for this batch (internal error); the batch fails and runs again on recovery.`);
+      return new OwnedPartitionsRDD<T>(this.ssc.sparkContext, sent, `${this.opName} ${this.name()} @ ${validTime}`);
+    }
     let input = this.assignedInput(validTime);
     if (input === undefined) {
       // Blocks received up to now belong to this batch: cut the one being built.
@@ -175,11 +191,15 @@ export class ReceiverInputDStream<T> extends InputDStream<T, BlockBatchInput> {
       );
     }
     this.reportInputInfo(validTime, numRecords, { blocks: input.blocks.length, missingBlocks: missing });
-    return new ParallelCollectionRDD<T>(this.ssc.sparkContext, parts, `${this.opName} ${this.name()} @ ${validTime}`);
+    const scope = `${this.opName} ${this.name()} @ ${validTime}`;
+    // Under worker threads the driver holds every block and sends each partition to its owner.
+    if (owned !== undefined) return new OwnedPartitionsRDD<T>(this.ssc.sparkContext, parts, scope);
+    return new ParallelCollectionRDD<T>(this.ssc.sparkContext, parts, scope);
   }
 
   override clearMetadata(time: Time): void {
     const threshold = time.milliseconds - (this.rememberDuration ?? this.slideDuration).milliseconds;
+    for (const t of this.#sentBlocks.keys()) if (t <= threshold) this.#sentBlocks.delete(t);
     const dropped: string[] = [];
     for (const [t, input] of this.assignedInputs()) if (t <= threshold) for (const b of input.blocks) dropped.push(b.blockId);
     super.clearMetadata(time);

@@ -2,9 +2,9 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WorkerTaskScheduler, getLogger, parseMaster } from '@kindling/core';
 import type { StreamingContext } from '../streaming-context.ts';
-import { dstreamClasses } from '../dstream/registry.ts';
 import { trackAccumulators } from './accumulator-tracker.ts';
 import { GraphWorkerPool } from './graph-worker-pool.ts';
+import { setInputOwnership } from './input-ownership.ts';
 import { workerThreadState } from './worker-thread-flag.ts';
 
 const log = getLogger('StreamingContext');
@@ -59,11 +59,6 @@ export async function buildGraphOn<R>(ssc: StreamingContext, module: URL | strin
     tracker.stop();
   }
   if (threads <= 1 || workerThreadState.isGraphWorker) return result;
-  const receivers = ssc.graph.inputStreams.filter((s) => s instanceof dstreamClasses.ReceiverInputDStream);
-  if (receivers.length > 0) {
-    log.warn(`${where}: receiver streams (${receivers.map((r) => r.name()).join(', ')}) are not yet supported in worker threads; ${ssc.sparkContext.master} runs this graph on the main thread.`);
-    return result;
-  }
   const pool = await GraphWorkerPool.start({
     moduleUrl: url,
     exportName,
@@ -74,6 +69,8 @@ export async function buildGraphOn<R>(ssc: StreamingContext, module: URL | strin
     streams: ssc.graph.createdStreams.map((s) => s.name()),
   });
   pools.set(ssc, pool);
+  // The driver reads no file: each worker reads those of the partitions it owns.
+  setInputOwnership(ssc, { size: threads, rank: undefined });
   const gen = ssc.scheduler.jobGenerator;
   gen.jobSetCreatedHooks.push((jobSet) => pool.onJobSetCreated(ssc, jobSet));
   gen.batchCompletionHooks.push((jobSet) => pool.onBatchCompleted(jobSet.time.milliseconds));

@@ -1,8 +1,10 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { HashPartitioner, ReliableCheckpointRDD, ReplicatedRDDs, WorkerRpc, reviveError, type RDD, type SerializedError, type WorkerReply, type WorkerTaskScheduler } from '@kindling/core';
+import { HashPartitioner, OwnedPartitionsRDD, ReliableCheckpointRDD, ReplicatedRDDs, Time, WorkerRpc, reviveError, type RDD, type SerializedError, type WorkerReply, type WorkerTaskScheduler } from '@kindling/core';
 import type { DStream } from '../dstream/dstream.ts';
 import type { DStreamGraph } from '../dstream/dstream-graph.ts';
 import type { JobSet } from '../scheduler/job-set.ts';
+import type { StreamInputInfo } from '../scheduler/stream-input-info.ts';
+import { dstreamClasses } from '../dstream/registry.ts';
 import type { StreamingContext } from '../streaming-context.ts';
 import { GraphDivergenceError } from './graph-divergence-error.ts';
 import { WORKER_BOOTSTRAP, typeScriptLoaderFor, workerEntryUrl, workerExecArgv } from './worker-bootstrap.ts';
@@ -52,6 +54,38 @@ export interface BatchMessage {
   readonly generated: readonly (readonly [number, number])[];
   /** First batch only: the setup the workers copy. */
   readonly setup?: BatchSetup;
+  /**
+   * Receiver data: `[input stream index, batch time, partitions]` of the receiver streams' RDDs
+   * generated since the last batch, with only the partitions the addressed worker owns filled.
+   */
+  readonly blocks: readonly (readonly [number, number, readonly (readonly unknown[] | undefined)[]])[];
+}
+
+/**
+ * What a worker read for a batch from the inputs it reads itself (file streams: the files of
+ * the partitions it owns): `[input stream index, records, files read, problems]`. @internal
+ */
+export type OwnedInputInfo = readonly [number, number, readonly string[], readonly { readonly path: string; readonly reason: string }[]];
+
+/** A worker's answer to a batch message. @internal */
+export interface BatchReply {
+  /** The fingerprint of the RDDs it generated (one line per newly numbered RDD). */
+  readonly lines: readonly string[];
+  readonly inputs: readonly OwnedInputInfo[];
+}
+
+/** The {@link OwnedInputInfo}s a worker reports for batch `time`. @internal */
+export function ownedInputInfos(ssc: StreamingContext, time: number): OwnedInputInfo[] {
+  const out: OwnedInputInfo[] = [];
+  const infos = ssc.scheduler.inputInfoTracker.getInfo(new Time(time));
+  ssc.graph.inputStreams.forEach((s, i) => {
+    if (!(s instanceof dstreamClasses.FileInputDStream)) return;
+    const info = infos.get(s.id);
+    if (info === undefined) return;
+    const meta = info.metadata as { files?: string[]; problems?: { path: string; reason: string }[] };
+    out.push([i, info.numRecords, meta.files ?? [], meta.problems ?? []]);
+  });
+  return out;
 }
 
 /** What the workers copy from the driver before their first batch. @internal */
@@ -95,6 +129,8 @@ export class GraphWorkerPool {
   taskScheduler: WorkerTaskScheduler | undefined;
   private roots: DStream<unknown>[] | undefined;
   private readonly sentInputs = new Map<number, Set<number>>();
+  private readonly sentBlocks = new Map<number, Set<number>>();
+  private graph: DStreamGraph | undefined;
 
   private constructor(readonly workers: readonly Worker[], readonly rpc: WorkerRpc, private readonly graphStreams: ReadonlySet<string>) {}
 
@@ -162,6 +198,7 @@ export class GraphWorkerPool {
   onJobSetCreated(ssc: StreamingContext, jobSet: JobSet): void {
     const time = jobSet.time.milliseconds;
     const graph = ssc.graph;
+    this.graph = graph;
     let setup: BatchSetup | undefined;
     if (this.roots === undefined) {
       this.roots = rootStreams(graph, this.graphStreams);
@@ -194,8 +231,9 @@ export class GraphWorkerPool {
       }
       for (const t of sent) if (!s.assignedInputs().has(t)) sent.delete(t);
     });
-    const message: BatchMessage = { type: 'batch', time, zeroTime: graph.zeroTime!.milliseconds, startTime: graph.startTime!.milliseconds, inputs, generated, setup };
+    const blocks = this.receivedBlocks(graph);
     for (let w = 0; w < this.workers.length; w++) {
+      const message: BatchMessage = { type: 'batch', time, zeroTime: graph.zeroTime!.milliseconds, startTime: graph.startTime!.milliseconds, inputs, generated, setup, blocks: blocks[w]! };
       const check = this.rpc.request(w, message as unknown as Record<string, unknown>).then((reply) => this.compare(jobSet, w, lines, reply));
       const tracked: Promise<void> = check.then(
         () => { this.checks.delete(tracked); },
@@ -208,16 +246,65 @@ export class GraphWorkerPool {
     }
   }
 
+  /**
+   * Per worker, the receiver blocks of the partitions it owns (partition `p` -> worker
+   * `p mod N`) of every receiver stream RDD generated since the last batch: the receivers run
+   * here, and each block goes to its owner only.
+   */
+  private receivedBlocks(graph: DStreamGraph): [number, number, (readonly unknown[] | undefined)[]][][] {
+    const n = this.workers.length;
+    const out: [number, number, (readonly unknown[] | undefined)[]][][] = Array.from({ length: n }, () => []);
+    graph.inputStreams.forEach((s, i) => {
+      if (!(s instanceof dstreamClasses.ReceiverInputDStream)) return;
+      let sent = this.sentBlocks.get(i);
+      if (sent === undefined) this.sentBlocks.set(i, (sent = new Set()));
+      for (const [t, rdd] of s.generatedRDDs) {
+        if (sent.has(t) || !(rdd instanceof OwnedPartitionsRDD)) continue;
+        sent.add(t);
+        const parts = rdd.getNumPartitions();
+        for (let w = 0; w < n; w++) {
+          const mine = new Array<readonly unknown[] | undefined>(parts).fill(undefined);
+          for (let p = w; p < parts; p += n) mine[p] = rdd.compute(p) as readonly unknown[];
+          out[w]!.push([i, t, mine]);
+        }
+      }
+      for (const t of sent) if (!s.generatedRDDs.has(t)) sent.delete(t);
+    });
+    return out;
+  }
+
   private compare(jobSet: JobSet, worker: number, lines: readonly string[], reply: WorkerReply): void {
     if (!reply.ok) {
       throw new GraphDivergenceError(jobSet.time, '(generating the batch)', worker, 'generated its RDDs', `failed: ${reply.error?.message}`);
     }
-    const theirs = (reply.result as { lines: string[] }).lines;
+    const result = reply.result as BatchReply;
+    const theirs = result.lines;
     for (let i = 0; i < Math.max(theirs.length, lines.length); i++) {
       if (theirs[i] === lines[i]) continue;
       const ours = lines[i] ?? theirs[i]!;
       const stream = ours.slice(ours.lastIndexOf('@') + 1);
       throw new GraphDivergenceError(jobSet.time, stream, worker, lines[i] ?? '(no RDD)', theirs[i] ?? '(no RDD)');
+    }
+    this.addOwnedInputs(jobSet, result.inputs);
+  }
+
+  /**
+   * Adds what a worker read for the batch to its input infos (the driver read nothing):
+   * records add up; files a worker could not read move from `files` to `problems`.
+   */
+  private addOwnedInputs(jobSet: JobSet, inputs: readonly OwnedInputInfo[]): void {
+    if (inputs.length === 0 || this.graph === undefined) return;
+    const infos = jobSet.inputInfos as Map<number, StreamInputInfo>;
+    for (const [index, records, , problems] of inputs) {
+      const id = this.graph.inputStreams[index]!.id;
+      const cur = infos.get(id);
+      const meta = (cur?.metadata ?? {}) as { files?: string[]; problems?: { path: string; reason: string }[] };
+      const unreadable = new Set(problems.map((p) => p.path));
+      infos.set(id, {
+        inputStreamId: id,
+        numRecords: (cur?.numRecords ?? 0) + records,
+        metadata: { ...meta, files: (meta.files ?? []).filter((f) => !unreadable.has(f)), problems: [...(meta.problems ?? []), ...problems] },
+      });
     }
   }
 
@@ -233,10 +320,10 @@ export class GraphWorkerPool {
     for (let w = 0; w < this.workers.length; w++) this.rpc.post(w, { type: 'clear', time });
   }
 
-  /** Each worker's {@link LineageCounts} (for tests: lineages stay bounded in the workers). */
-  async lineage(): Promise<LineageCounts[]> {
-    const replies = await Promise.all(this.workers.map((_, w) => this.rpc.request(w, { type: 'lineage' })));
-    return replies.map((r) => r.result as LineageCounts);
+  /** Each worker's {@link ThreadStats} (for tests: bounded lineages, files read once). */
+  async stats(): Promise<ThreadStats[]> {
+    const replies = await Promise.all(this.workers.map((_, w) => this.rpc.request(w, { type: 'stats' })));
+    return replies.map((r) => r.result as ThreadStats);
   }
 
   /** Tasks run in each worker so far. */
@@ -279,6 +366,21 @@ function restoredRDDs(graph: DStreamGraph): RestoredRDD[] {
     }
   }
   return out;
+}
+
+/**
+ * What a thread holds and has read: its {@link LineageCounts}, and per file stream (in input
+ * stream order) the files, bytes and records it read. @internal
+ */
+export interface ThreadStats {
+  readonly lineage: LineageCounts;
+  readonly fileReads: readonly { readonly files: number; readonly bytes: number; readonly records: number }[];
+}
+
+/** This thread's {@link ThreadStats}. @internal */
+export function threadStats(ssc: StreamingContext): ThreadStats {
+  const fileReads = ssc.graph.inputStreams.filter((s) => s instanceof dstreamClasses.FileInputDStream).map((s) => ({ ...s.readStats }));
+  return { lineage: lineageCounts(ssc.graph.createdStreams), fileReads };
 }
 
 /** The {@link LineageCounts} of the RDDs `streams` remember. @internal */

@@ -5,11 +5,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { HashPartitioner, Milliseconds, ReliableCheckpointRDD, ReplicatedRDDs, SparkConf, StorageLevel, Time, WorkerExecutor, serializeError } from '@kindling/core';
 import type { CheckpointCommitted, PeerMessage, RDD, TaskRequest } from '@kindling/core';
 import { StreamingContext } from '../index.ts';
-import type { DStream } from '../index.ts';
+import type { DStream, ReceiverInputDStream } from '../index.ts';
 import { planSharedRDDs } from '../scheduler/shared-rdd-planner.ts';
 import { trackAccumulators } from './accumulator-tracker.ts';
 import type { BatchMessage, GraphWorkerData } from './graph-worker-pool.ts';
-import { lineageCounts, streamsByRDD } from './graph-worker-pool.ts';
+import { ownedInputInfos, threadStats, streamsByRDD, type BatchReply } from './graph-worker-pool.ts';
+import { setInputOwnership } from './input-ownership.ts';
 import { workerThreadState } from './worker-thread-flag.ts';
 
 const data = (workerData as { kindling: GraphWorkerData }).kindling;
@@ -18,6 +19,7 @@ workerThreadState.isGraphWorker = true;
 
 async function main(): Promise<void> {
   const ssc = new StreamingContext(new SparkConf().setAll(data.conf), Milliseconds(data.batchMs));
+  setInputOwnership(ssc, { size: data.size, rank: data.rank });
   const tracker = trackAccumulators(ssc.sparkContext);
   try {
     const mod = (await import(data.moduleUrl)) as Record<string, unknown>;
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
       }
     }
     for (const [i, t, d] of m.inputs) graph.inputStreams[i]!.restoreAssignedInputs([[t, d as never]]);
+    for (const [i, t, parts] of m.blocks) (graph.inputStreams[i] as ReceiverInputDStream<unknown>).acceptBlocks(t, parts as (readonly unknown[] | undefined)[]);
     const rdds: RDD<unknown>[] = [];
     for (const [i, t] of m.generated) {
       const rdd = roots[i]!.getOrCompute(new Time(t));
@@ -82,7 +85,9 @@ async function main(): Promise<void> {
   port.on('message', (m: { type: string; id?: number; time?: number }) => {
     if (m.type === 'batch') {
       try {
-        port.postMessage({ type: 'reply', id: m.id, ok: true, result: { lines: generate(m as unknown as BatchMessage) } });
+        const batch = m as unknown as BatchMessage;
+        const lines = generate(batch);
+        port.postMessage({ type: 'reply', id: m.id, ok: true, result: { lines, inputs: ownedInputInfos(ssc, batch.time) } satisfies BatchReply });
       } catch (e) {
         port.postMessage({ type: 'reply', id: m.id, ok: false, error: serializeError(e) });
       }
@@ -90,8 +95,8 @@ async function main(): Promise<void> {
       clear(m.time!);
     } else if (m.type === 'checkpointCommitted') {
       executor.onCheckpointCommitted(m as unknown as CheckpointCommitted);
-    } else if (m.type === 'lineage') {
-      port.postMessage({ type: 'reply', id: m.id, ok: true, result: lineageCounts(ssc.graph.createdStreams) });
+    } else if (m.type === 'stats') {
+      port.postMessage({ type: 'reply', id: m.id, ok: true, result: threadStats(ssc) });
     } else {
       void executor.handle(m as TaskRequest).then(({ reply, transfer }) => port.postMessage(reply, transfer));
     }

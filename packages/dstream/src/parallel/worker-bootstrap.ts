@@ -30,6 +30,8 @@ export function workerEntryUrl(): URL {
  * `kindling-source` condition when Kindling itself runs from its TypeScript sources, as under
  * vitest, which resolves it without a flag), so that the worker resolves `@kindling/*` to
  * the same files as the driver. Loader flags are not passed: the bootstrap registers tsx.
+ * `--cpu-prof` (with its folder and interval) is passed on, so that profiling a `local[N]`
+ * program writes one profile per worker thread beside the main thread's.
  * @internal
  */
 export function workerExecArgv(): string[] {
@@ -39,6 +41,9 @@ export function workerExecArgv(): string[] {
     const a = argv[i]!;
     if (a.startsWith('--conditions=') || a.startsWith('-C=')) out.push(a);
     else if ((a === '--conditions' || a === '-C') && argv[i + 1] !== undefined) out.push(`--conditions=${argv[++i]}`);
+    // A profiled program (node --cpu-prof) profiles its worker threads too.
+    else if (a === '--cpu-prof' || /^--cpu-prof-(dir|interval)=/.test(a)) out.push(a);
+    else if ((a === '--cpu-prof-dir' || a === '--cpu-prof-interval') && argv[i + 1] !== undefined) out.push(`${a}=${argv[++i]}`);
   }
   if (TS.test(import.meta.url) && !out.includes('--conditions=kindling-source')) out.push('--conditions=kindling-source');
   return out;

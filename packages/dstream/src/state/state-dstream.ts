@@ -3,6 +3,9 @@ import type { Duration, Partitioner, RDD, Time } from '@kindling/core';
 import type { Exchange } from '../exchange/exchange.ts';
 import { DStream } from '../dstream/dstream.ts';
 import { dstreamClasses } from '../dstream/registry.ts';
+import { verifyKeyPlacement } from '../group/co-partitioning.ts';
+import { groupRuntimeOf } from '../group/group-runtime.ts';
+import { GroupStateRDD } from '../group/group-state-rdd.ts';
 import type { PartitionStateUpdate } from './update-state-partition.ts';
 import { UpdateStateRDD } from './update-state-rdd.ts';
 
@@ -21,6 +24,11 @@ import { UpdateStateRDD } from './update-state-rdd.ts';
  * Every key with state or new values is passed to the function once per batch, so a batch
  * costs O(state); state RDDs chain, so the stream must be checkpointed (default: every
  * multiple of the batch >= 10 s).
+ *
+ * In group mode (`spark.kindling.group.enabled`) each instance keeps the state of the log
+ * partitions it owns: a partition taken over starts from the state committed with its last
+ * batch (restored from the log's store), a partition given up is dropped, and every batch's
+ * state of each owned partition is committed with the partition's offsets.
  */
 export class StateDStream<K, V, S> extends DStream<[K, S]> {
   static override kind = 'updateStateByKey';
@@ -49,8 +57,12 @@ export class StateDStream<K, V, S> extends DStream<[K, S]> {
 
   get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
   get slideDuration(): Duration { return this.parent.slideDuration; }
+  /** The partitioner the state is kept by. */
+  get keyPartitioner(): Partitioner { return this.partitioner; }
 
   compute(validTime: Time): RDD<[K, S]> | undefined {
+    const group = groupRuntimeOf(this.ssc);
+    if (group !== undefined) return this.computeInGroup(validTime, group);
     const previous = this.getOrCompute(validTime.minus(this.slideDuration));
     const raw = this.parent.getOrCompute(validTime);
     // Routed: the values arrive placed by the partitioner, so groupByKey below stays local.
@@ -64,6 +76,21 @@ export class StateDStream<K, V, S> extends DStream<[K, S]> {
     return new UpdateStateRDD<K, V, S>(
       this.ssc.sparkContext, prevState, grouped, this.update, validTime, this.partitioner, this.preservePartitioning, this.name(), dedupe,
     );
+  }
+
+  /** Group mode: the owned partitions' state, restored where just taken over, checked for key placement. */
+  private computeInGroup(validTime: Time, group: NonNullable<ReturnType<typeof groupRuntimeOf>>): RDD<[K, S]> | undefined {
+    const plan = group.plan(validTime.milliseconds);
+    const parentRDD = this.parent.getOrCompute(validTime);
+    if (plan === undefined || parentRDD === undefined) return undefined;
+    const previous = this.getOrCompute(validTime.minus(this.slideDuration)) ?? this.initialRDD;
+    const prevState = new GroupStateRDD<K, S>(this.ssc.sparkContext, previous, plan, this.name(), this.partitioner);
+    const grouped = verifyKeyPlacement(parentRDD, this.partitioner, this.describe(), validTime).groupByKey(this.partitioner);
+    const rdd = new UpdateStateRDD<K, V, S>(
+      this.ssc.sparkContext, prevState, grouped, this.update, validTime, this.partitioner, this.preservePartitioning, this.name(), this.update.keysMayRepeat === true,
+    );
+    group.captureState(this.name(), validTime.milliseconds, rdd as RDD<[unknown, unknown]>);
+    return rdd;
   }
 }
 dstreamClasses.StateDStream = StateDStream;

@@ -4,7 +4,7 @@
 //   -> saveAsTextFiles, on a manual clock (deterministic batch times), recovered with
 //   StreamingContext.getOrCreate on every start. It can kill itself with SIGKILL at a given
 //   point (batch time + phase) to simulate a crash at the worst moment.
-import { copyFileSync, existsSync, mkdirSync, renameSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManualClock, SparkConf } from '@kindling/core';
 import { IncompatibleCheckpointError, Seconds, StreamingContext } from '../../src/index.ts';
@@ -97,6 +97,11 @@ async function main(): Promise<void> {
     throw e;
   }
   const clock = ssc.clock as ManualClock;
+  // No checkpoint was recovered (a kill before the first one): files an earlier run moved in
+  // are older than this run, and a file stream started fresh ignores what is already there
+  // (Spark's newFilesOnly), so they are moved in again after the start, as a feeder would.
+  if (clock.getTimeMillis() === 0) rmSync(args.inputDir, { recursive: true, force: true });
+  mkdirSync(args.inputDir, { recursive: true });
   await ssc.start();
   process.stdout.write(`started at ${clock.getTimeMillis()}\n`);
   const last = args.feedOnly ?? args.batches;

@@ -16,6 +16,10 @@ import { OffsetOutOfRangeError } from './offset-out-of-range-error.ts';
 import { OffsetRange } from './offset-range.ts';
 import { DefaultPerPartitionConfig, type PerPartitionConfig } from './per-partition-config.ts';
 import { topicPartitionKey, type TopicPartition } from './topic-partition.ts';
+import { checkGroupGraph } from '../../group/co-partitioning.ts';
+import { GroupCoordinator } from '../../group/group-coordinator.ts';
+import { setGroupRuntime } from '../../group/group-runtime.ts';
+import type { DStream } from '../../dstream/dstream.ts';
 
 const log = getLogger('LogInputDStream');
 
@@ -47,6 +51,14 @@ export interface LogInputStreamState {
  * The log unreachable: at batch time, the batch runs empty (a warning names the location) and
  * a later batch takes what arrived meanwhile; while a batch reads, it waits (retrying) until
  * the log answers. Nothing is skipped either way.
+ *
+ * Group mode (`spark.kindling.group.enabled=true` and a `group.id`, with a source that has
+ * {@link LogSource.ownership}): instances of one program share the topic's partitions
+ * (leases with epochs, a shared batch grid, each partition's batch recorded before its
+ * outputs and committed with its state in one fenced, atomic step). The RDD still has one
+ * partition per log partition; the partitions this instance does not own in a batch are
+ * empty. Only co-partitioned graphs run (see `checkGroupGraph`); no metadata checkpoint
+ * recovery (positions and state live in the log's store). Protocol: `docs/log-sources.md`.
  */
 export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> implements CanCommitOffsets {
   static override kind = 'directStream';
@@ -63,6 +75,7 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
   #autoCommits = new Map<number, readonly OffsetRangeDescription[]>();
   #committing: Promise<void> = Promise.resolve();
   #started = false;
+  #group: GroupCoordinator | undefined;
   #ownership: PartitionOwnership | undefined;
   readonly #ppc: PerPartitionConfig;
 
@@ -123,6 +136,12 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
       throw new Error(`${this.name()}: cannot connect to ${this.source.location}: ${(e as Error)?.message ?? String(e)}. Start the server or fix the URL.`, { cause: e });
     }
     this.#partitions = await this.discoverPartitions();
+    // Lease group mode; a fixed split (spark.kindling.group.instances) is the group plan's (assignOwnership).
+    if (this.ssc.streamingConf.group.enabled && this.ssc.streamingConf.group.instances === undefined) {
+      await this.startGroup();
+      this.#started = true;
+      return;
+    }
     this.#current = await this.startingOffsets();
     log.info(`${this.name()} reads ${this.#partitions.map((tp, i) => `${topicPartitionKey(tp)}@${this.#current[i]}`).join(', ')} from ${this.source.location}`);
     const backpressure = this.ssc.streamingConf.backpressure;
@@ -138,6 +157,19 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
 
   async stop(): Promise<void> {
     const bus = this.ssc.scheduler.listenerBus;
+    const group = this.#group;
+    if (group !== undefined) {
+      if (this.#listener !== undefined) bus.removeListener(this.#listener);
+      this.#group = undefined;
+      this.#started = false;
+      try {
+        await group.stop();
+      } finally {
+        setGroupRuntime(this.ssc, undefined);
+        await this.source.close();
+      }
+      return;
+    }
     if (this.#rateController !== undefined) bus.removeListener(this.#rateController);
     if (this.#listener !== undefined) bus.removeListener(this.#listener);
     this.#abort.abort();
@@ -151,6 +183,7 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
 
   /** True while the log has records past the stream's position (as of the last batch). */
   override hasPendingInput(): boolean {
+    if (this.#group !== undefined) return this.#group.hasPendingInput(this.#bounds?.bounds);
     const latest = this.#lastLatest;
     if (latest === undefined) return false;
     for (let i = 0; i < latest.length; i++) if (latest[i]! > this.#current[i]!) return true;
@@ -168,11 +201,22 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
       log.warn(`${this.name()}: batch ${validTime} cannot reach ${this.source.location} (${(e as Error)?.message ?? String(e)}); it reads nothing from the log and a later batch takes what arrived meanwhile.`);
       this.#bounds = { time: t, bounds: undefined };
     }
+    if (this.#group !== undefined) await this.#group.prepare(t, this.#bounds.bounds);
   }
 
   compute(validTime: Time): RDD<R> | undefined {
     let input = this.assignedInput(validTime);
-    if (input === undefined) {
+    if (input === undefined && this.#group !== undefined) {
+      const plan = this.#group.plan(validTime.milliseconds);
+      input = {
+        kind: 'offsets',
+        ranges: this.#partitions.map((tp, i) => {
+          const b = plan?.owned.get(i)?.batch;
+          return b === undefined ? new OffsetRange(tp.topic, tp.partition, 0, 0) : new OffsetRange(tp.topic, tp.partition, b.fromOffset, b.untilOffset);
+        }),
+      };
+      this.assignInput(validTime, input);
+    } else if (input === undefined) {
       input = { kind: 'offsets', ranges: this.nextRanges(validTime) };
       // Recorded before anything reads it: a replayed batch reads exactly these ranges.
       this.assignInput(validTime, input);
@@ -235,6 +279,64 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
     return out;
   }
 
+  /** Group mode: checks the graph, joins the group on the shared batch grid, installs the runtime. */
+  private async startGroup(): Promise<void> {
+    const name = this.name();
+    const group = this.groupId;
+    const topics = new Set(this.#partitions.map((tp) => tp.topic));
+    if (group === undefined) throw new Error(`${name}: spark.kindling.group.enabled needs a consumer group: set the parameter group.id (every instance of the application uses the same).`);
+    if (this.source.ownership === undefined) throw new Error(`${name}: spark.kindling.group.enabled: the log at ${this.source.location} has no partition ownership (group mode needs an adapter that implements LogSource.ownership).`);
+    if (topics.size !== 1) throw new Error(`${name}: group mode reads exactly one topic (co-partitioned with the state), got ${[...topics].join(', ')}.`);
+    if (this.#restored !== undefined || this.assignedInputs().size > 0) {
+      throw new Error(`${name}: group mode keeps positions and state in the log's store, not in the metadata checkpoint: start with a new StreamingContext (ssc.checkpoint(dir) for RDD checkpoints is fine), not StreamingContext.getOrCreate.`);
+    }
+    const n = this.#partitions.length;
+    const outputs = this.ssc.graph.outputStreams as unknown as DStream<unknown>[];
+    checkGroupGraph(outputs, this as unknown as DStream<unknown>, n);
+    const stateStreams = new Set<string>();
+    const walk = (s: DStream<unknown>): void => {
+      if (s.kind === 'updateStateByKey') stateStreams.add(s.name());
+      for (const d of s.dependencies) walk(d);
+    };
+    for (const o of outputs) walk(o);
+    const reset = this.consumerStrategy.param('auto.offset.reset', 'latest');
+    const given = new Map(this.consumerStrategy.offsets.map((o) => [topicPartitionKey(o), o.offset]));
+    const batchMs = this.slideDuration.milliseconds;
+    const coordinator = new GroupCoordinator({
+      ownership: this.source.ownership(group),
+      sc: this.ssc.sparkContext,
+      topic: [...topics][0]!,
+      numPartitions: n,
+      leaseMs: this.ssc.streamingConf.group.leaseTimeoutMs,
+      streamName: name,
+      stateStreams: [...stateStreams].sort(),
+      initialOffset: (p, bounds) => {
+        const g = given.get(topicPartitionKey(this.#partitions[p]!));
+        if (g !== undefined) return g;
+        if (bounds === undefined) return undefined;
+        if (reset === 'none') throw new Error(`${name}: no committed offset for ${topicPartitionKey(this.#partitions[p]!)} in group ${group} and auto.offset.reset is 'none'.`);
+        return reset === 'earliest' ? bounds.earliest : bounds.latest;
+      },
+      maxRecords: (p) => {
+        const rate = this.#ppc.maxRatePerPartition(this.#partitions[p]!);
+        return rate > 0 ? Math.max(1, Math.floor(rate * batchMs / 1000)) : Number.POSITIVE_INFINITY;
+      },
+    });
+    const zero = this.zeroTime?.milliseconds ?? 0;
+    await coordinator.join({ zeroTime: zero, batchMs, partitions: this.#partitions.map(topicPartitionKey) });
+    this.#group = coordinator;
+    setGroupRuntime(this.ssc, coordinator);
+    this.#listener = { onBatchCompleted: (e) => this.onBatchCompleted(e) };
+    this.ssc.scheduler.listenerBus.addListener(this.#listener);
+    log.info(`${name} reads ${[...topics][0]} (${n} partitions) in group ${group} as member ${coordinator.memberId} from ${this.source.location}`);
+  }
+
+  /** Group mode: the partitions this instance owns now (empty otherwise). */
+  get ownedPartitions(): readonly number[] { return this.#group?.ownedPartitions ?? []; }
+
+  /** Group mode: this instance's member id (undefined otherwise). */
+  get memberId(): string | undefined { return this.#group?.memberId; }
+
   /** Checkpoint, then offsets given in code, then the group's commits, then auto.offset.reset. */
   private async startingOffsets(): Promise<number[]> {
     const tps = this.#partitions;
@@ -294,6 +396,12 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
   }
 
   private onBatchCompleted({ batchInfo }: StreamingListenerBatchCompleted): void {
+    if (this.#group !== undefined) {
+      let ok = true;
+      for (const info of batchInfo.outputOperationInfos.values()) if (info.failureReason !== undefined) ok = false;
+      this.#group.batchDone(batchInfo.batchTime.milliseconds, ok);
+      return;
+    }
     for (const info of batchInfo.outputOperationInfos.values()) if (info.failureReason !== undefined) return;
     const t = batchInfo.batchTime.milliseconds;
     for (const [time, ranges] of this.#autoCommits) {

@@ -1,6 +1,7 @@
 import type { OffsetRangeDescription } from '../batch-input-description.ts';
 import type { RepartitionLog } from '../../exchange/repartition-log.ts';
 import type { CommittedOffset } from './can-commit-offsets.ts';
+import type { PartitionLeases } from './partition-leases.ts';
 import type { TopicPartition } from './topic-partition.ts';
 
 /** What a log holds of one partition: offsets `[earliest, latest)`. */
@@ -51,6 +52,12 @@ export interface LogSource<R> {
   committed(groupId: string, partitions: readonly TopicPartition[]): Promise<(number | undefined)[]>;
   /** Commits a group's offsets (visible to the log's own tools, e.g. `XINFO GROUPS`). */
   commit(request: LogCommitRequest): Promise<void>;
+  /**
+   * Group mode (`spark.kindling.group.enabled`): the coordination of `groupId`'s instances in
+   * this log's store, called once the source is open. Absent when the adapter has no group
+   * mode (the stream then refuses to start in group mode).
+   */
+  ownership?(groupId: string): PartitionLeases;
   /**
    * Optional: the repartition log `name` of `partitions` partitions in the same store, for
    * shuffles when several instances share a job (`spark.kindling.group.enabled`; see

@@ -1,0 +1,82 @@
+import { HashPartitioner, type Partitioner, type RDD, type Time } from '@kindling/core';
+import type { DStream } from '../dstream/dstream.ts';
+import { NotCoPartitionedError } from './not-co-partitioned-error.ts';
+
+/** Streams that keep every record in the RDD partition it came from (partition i stays log partition i). */
+const PARTITION_LOCAL = new Set(['map', 'filter', 'flatMap', 'mapValues', 'flatMapValues', 'mapPartitions', 'glom', 'foreachRDD']);
+
+/** Streams that shuffle by a partitioner (checked: it must be the log's). */
+const KEYED = new Set(['combineByKey', 'updateStateByKey']);
+
+/** A stream exposing the partitioner it shuffles by. */
+interface KeyedStream { readonly keyPartitioner: Partitioner }
+
+/**
+ * Checks, when a group-mode application starts, that every stream between the log and the
+ * outputs computes from the partitions this instance owns without needing the others:
+ * partition-local operators (`map`, `filter`, `flatMap`, `mapValues`, `flatMapValues`,
+ * `mapPartitions`, `glom`, outputs), and shuffles/state (`reduceByKey`, `combineByKey`,
+ * `updateStateByKey`) by `HashPartitioner(numPartitions)` whose input comes from the log
+ * through partition-local operators only (each batch then checks that every key is in the
+ * partition the producer's `HashPartitioner` put it in, see {@link verifyKeyPlacement}).
+ * Anything else (windows, `mapWithState`, `transform`, `union`, `repartition`, joins, a
+ * shuffle by another partitioner) throws a {@link NotCoPartitionedError} naming the stream.
+ *
+ * This is the single place that decides what group mode can run; routing other shuffles
+ * through repartition logs (issue 15, item 4) extends it.
+ *
+ * @param outputs the context's output streams.
+ * @param source the log stream.
+ * @param numPartitions the topic's partitions.
+ */
+export function checkGroupGraph(outputs: readonly DStream<unknown>[], source: DStream<unknown>, numPartitions: number): void {
+  const log = new HashPartitioner(numPartitions);
+  const seen = new Set<DStream<unknown>>();
+  const visit = (s: DStream<unknown>): void => {
+    if (seen.has(s)) return;
+    seen.add(s);
+    if (s === source) return;
+    const kind = s.kind;
+    if (KEYED.has(kind)) {
+      const p = (s as unknown as KeyedStream).keyPartitioner;
+      if (!log.equals(p)) {
+        throw new NotCoPartitionedError(s.describe(), `it is partitioned by ${String(p)} with ${p.numPartitions} partitions, not by the log's HashPartitioner(${numPartitions}). Pass new HashPartitioner(${numPartitions}) (or ${numPartitions}) to the operation, and key it by the log record's key.`);
+      }
+      for (const d of s.dependencies) {
+        if (!reachesThroughLocal(d, source)) {
+          throw new NotCoPartitionedError(s.describe(), 'its input does not come from the log through partition-local operators only (map, filter, flatMap, mapValues...), so its keys cannot be checked against the log\'s partitions. Repartition logs for re-keying are not built yet (issue 15, item 4).');
+        }
+      }
+    } else if (!PARTITION_LOCAL.has(kind)) {
+      throw new NotCoPartitionedError(s.describe(), `${kind} needs records of partitions other instances own (or keeps time windows of them). Group mode runs partition-local operators and shuffles/state by the log's HashPartitioner(${numPartitions}) only; repartition logs for the rest are not built yet (issue 15, item 4).`);
+    }
+    for (const d of s.dependencies) visit(d);
+  };
+  for (const o of outputs) visit(o);
+}
+
+function reachesThroughLocal(s: DStream<unknown>, source: DStream<unknown>): boolean {
+  if (s === source) return true;
+  if (!PARTITION_LOCAL.has(s.kind)) return false;
+  return s.dependencies.length > 0 && s.dependencies.every((d) => reachesThroughLocal(d, source));
+}
+
+/**
+ * The input of a group-mode shuffle, checked record by record: partition i (log partition i)
+ * must hold only keys that `partitioner` (the log's `HashPartitioner(N)`) puts in partition i,
+ * i.e. keys the producer wrote to that partition. A key elsewhere fails the batch with a
+ * {@link NotCoPartitionedError} naming the stream, the key, both partitions and the batch.
+ */
+export function verifyKeyPlacement<K, V>(rdd: RDD<[K, V]>, partitioner: Partitioner, stream: string, time: Time): RDD<[K, V]> {
+  return rdd.mapPartitionsWithIndex((index, it) => {
+    const data: readonly [K, V][] = Array.isArray(it) ? it : [...it];
+    for (let i = 0; i < data.length; i++) {
+      const key = data[i]![0];
+      const p = partitioner.getPartition(key);
+      if (p !== index) {
+        throw new NotCoPartitionedError(stream, `at batch ${time}, key ${JSON.stringify(key)} came from log partition ${index} but ${String(partitioner)} puts it in partition ${p}: key the stream by the log record's key (as the producer partitioned it).`);
+      }
+    }
+    return data;
+  }, true);
+}

@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { formatElement, type RDD } from '@kindling/core';
+import { atomicWriteFile, encodeValues } from '@kindling/io';
+import type { GroupRuntime } from './group-runtime.ts';
+
+/** The `part-NNNNN` name of a partition's file, as Spark names them. */
+export function partFileName(partition: number): string { return `part-${String(partition).padStart(5, '0')}`; }
+
+/**
+ * `saveAsTextFiles` / `saveAsObjectFiles` in group mode, for one batch: each partition this
+ * instance owns is written as its own file `part-<p>` (atomically: a re-run writes the same
+ * file again) into the folder of the partition's batch time (the batch's, or the earlier time
+ * of a recorded batch it re-runs for a failed owner). `_SUCCESS` is written by
+ * {@link markGroupFoldersComplete} once every partition committed the batch.
+ */
+export async function saveGroupBatch(group: GroupRuntime, rdd: RDD<unknown>, time: number, folderOf: (time: number) => string, format: 'text' | 'object'): Promise<void> {
+  const plan = group.plan(time);
+  if (plan === undefined || plan.owned.size === 0) return;
+  const parts = [...plan.owned.keys()].sort((a, b) => a - b);
+  const contents = await rdd.context.runJob(rdd, (data): string | Uint8Array => {
+    if (format === 'object') return encodeValues(data);
+    let s = '';
+    for (let i = 0; i < data.length; i++) s += formatElement(data[i]) + '\n';
+    return s;
+  }, parts, format === 'text' ? 'saveAsTextFiles' : 'saveAsObjectFiles');
+  for (let i = 0; i < parts.length; i++) {
+    const folder = folderOf(plan.owned.get(parts[i]!)!.batch.time);
+    try {
+      await mkdir(folder, { recursive: true });
+      await atomicWriteFile(join(folder, partFileName(parts[i]!)), contents[i]!);
+    } catch (e) {
+      throw new Error(`Could not write partition ${parts[i]} of ${rdd.toString()} to ${folder}: ${(e as Error)?.message ?? String(e)}. Check that the folder is writable.`, { cause: e });
+    }
+  }
+}
+
+/**
+ * Writes `_SUCCESS` into every batch folder `prefix-<time>[.suffix]` whose time is at most
+ * `upTo` (every partition of the group committed that batch) and which lacks it.
+ * `state.doneUpTo` remembers how far it went.
+ */
+export async function markGroupFoldersComplete(upTo: number, prefix: string, suffix: string | undefined, state: { doneUpTo: number }): Promise<void> {
+  const dir = prefix === '' ? '.' : dirname(prefix);
+  const head = prefix === '' ? '' : `${basename(prefix)}-`;
+  const tail = suffix === undefined || suffix === '' ? '' : `.${suffix}`;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(head) || !name.endsWith(tail) || name.length <= head.length + tail.length) continue;
+    const digits = name.slice(head.length, name.length - tail.length);
+    if (!/^[0-9]+$/.test(digits)) continue;
+    const t = Number(digits);
+    if (t > upTo || t <= state.doneUpTo) continue;
+    const marker = join(dir, name, '_SUCCESS');
+    if (!existsSync(marker)) await atomicWriteFile(marker, '');
+  }
+  state.doneUpTo = upTo;
+}

@@ -1,0 +1,348 @@
+import { getLogger, type RDD, type SparkContext } from '@kindling/core';
+import type { LogOffsetBounds } from '../input/log/log-source.ts';
+import type { GroupGrid, PartitionBatch, PartitionLeases, StateDelta } from '../input/log/partition-leases.ts';
+import type { TopicPartition } from '../input/log/topic-partition.ts';
+import type { GroupBatchPlan, GroupRuntime, OwnedPartitionBatch } from './group-runtime.ts';
+
+const log = getLogger('GroupCoordinator');
+
+/** A partition this instance holds a lease on. */
+interface Owned {
+  readonly epoch: number;
+  /** Next offset to plan. */
+  next: number;
+  /** Recorded but uncommitted batches of a previous owner, re-run first. */
+  readonly pending: PartitionBatch[];
+  /** Over the fair share: planned no more, released once its planned batches are committed. */
+  releasing: boolean;
+  /** Last batch time (the engine's) whose plan includes the partition. */
+  lastPlanned: number | undefined;
+  /** Last batch time (the engine's) whose commit of the partition succeeded. */
+  lastCommitted: number | undefined;
+}
+
+/** What the coordinator needs from the log stream. */
+export interface GroupCoordinatorOptions {
+  readonly ownership: PartitionLeases;
+  readonly sc: SparkContext;
+  readonly topic: string;
+  readonly numPartitions: number;
+  readonly leaseMs: number;
+  /** The log stream's name, for messages. */
+  readonly streamName: string;
+  /** The stateful streams whose state lives with the partitions (their names). */
+  readonly stateStreams: readonly string[];
+  /** Where a partition without any commit starts (`undefined`: not known yet, e.g. the log unreachable). */
+  readonly initialOffset: (partition: number, bounds: LogOffsetBounds | undefined) => number | undefined;
+  /** The most records one batch may read from a partition. */
+  readonly maxRecords: (partition: number) => number;
+}
+
+/**
+ * The engine side of group mode (one per log stream): joins the group, keeps this instance's
+ * partitions (fair share by the live members, leases renewed every batch and every third of
+ * the lease time), plans each batch (per owned partition: a previous owner's uncommitted
+ * batch first, on its recorded range; else a new range recorded before any output), and
+ * commits each partition's batch with its state once the batch's outputs succeeded. See
+ * `docs/log-sources.md`, "Group mode".
+ * @internal
+ */
+export class GroupCoordinator implements GroupRuntime {
+  readonly numPartitions: number;
+  readonly #o: GroupCoordinatorOptions;
+  readonly #owned = new Map<number, Owned>();
+  readonly #plans = new Map<number, GroupBatchPlan>();
+  readonly #captured = new Map<number, Map<string, RDD<[unknown, unknown]>>>();
+  /** `stream \0 partition` -> the committed state (key JSON -> state JSON), to compute deltas. */
+  readonly #committedState = new Map<string, Map<string, string>>();
+  readonly #completeListeners: ((time: number) => Promise<void>)[] = [];
+  #completedUpTo = Number.NEGATIVE_INFINITY;
+  #grid: GroupGrid | undefined;
+  #chain: Promise<void> = Promise.resolve();
+  #timer: NodeJS.Timeout | undefined;
+  #members: string[] = [];
+  #stopped = false;
+
+  constructor(options: GroupCoordinatorOptions) {
+    this.#o = options;
+    this.numPartitions = options.numPartitions;
+  }
+
+  /** The member id of this instance. */
+  get memberId(): string { return this.#o.ownership.memberId; }
+
+  /** The partitions this instance owns now, sorted. */
+  get ownedPartitions(): number[] { return [...this.#owned.keys()].sort((a, b) => a - b); }
+
+  /** The live members as last seen (sorted ids). */
+  get members(): readonly string[] { return this.#members; }
+
+  private tp(p: number): TopicPartition { return { topic: this.#o.topic, partition: p }; }
+
+  /**
+   * Joins the group: stores the grid when first, else checks this instance against the stored
+   * one (same batch interval, same zero time modulo the interval, same partitions).
+   * @throws Error naming both values when they differ.
+   */
+  async join(grid: GroupGrid): Promise<void> {
+    const stored = await this.#o.ownership.join(grid, this.#o.leaseMs);
+    const name = this.#o.streamName;
+    if (stored.batchMs !== grid.batchMs) {
+      throw new Error(`${name}: the group's batch interval is ${stored.batchMs} ms but this instance's is ${grid.batchMs} ms; every instance of a group must use the same batch duration (batch t must mean the same thing everywhere).`);
+    }
+    if ((((grid.zeroTime - stored.zeroTime) % grid.batchMs) + grid.batchMs) % grid.batchMs !== 0) {
+      throw new Error(`${name}: this instance's batches (zero time ${grid.zeroTime} ms) are not on the group's grid (zero time ${stored.zeroTime} ms, every ${stored.batchMs} ms).`);
+    }
+    if (stored.partitions.join(',') !== grid.partitions.join(',')) {
+      throw new Error(`${name}: the group reads ${stored.partitions.join(', ')} but this instance reads ${grid.partitions.join(', ')}; every instance of a group must read the same topic partitions.`);
+    }
+    this.#grid = stored;
+    this.#members = await this.#o.ownership.heartbeat();
+    const every = Math.max(200, Math.floor(this.#o.leaseMs / 3));
+    this.#timer = setInterval(() => { this.renewAll().catch(() => undefined); }, every);
+    this.#timer.unref();
+    log.info(`${name}: member ${this.memberId} joined the group (batches every ${stored.batchMs} ms from ${stored.zeroTime} ms, ${this.numPartitions} partitions, lease ${this.#o.leaseMs} ms)`);
+  }
+
+  /** Heartbeat and lease renewal (every batch and on a timer). Drops the partitions whose lease was lost. */
+  private async renewAll(): Promise<void> {
+    if (this.#stopped) return;
+    this.#members = await this.#o.ownership.heartbeat();
+    for (const [p, o] of [...this.#owned]) {
+      const ok = await this.#o.ownership.renew(this.tp(p), o.epoch);
+      if (!ok && this.#owned.get(p) === o) this.drop(p, `its lease (epoch ${o.epoch}) was taken over by another instance`);
+    }
+  }
+
+  private drop(p: number, why: string): void {
+    this.#owned.delete(p);
+    for (const s of this.#o.stateStreams) this.#committedState.delete(`${s}\u0000${p}`);
+    log.warn(`${this.#o.streamName}: member ${this.memberId} dropped partition ${this.#o.topic}-${p}: ${why}.`);
+  }
+
+  /** This instance's fair share: the live members sorted, the first `N mod m` get one more. */
+  private fairShare(): number {
+    const members = this.#members.includes(this.memberId) ? this.#members : [...this.#members, this.memberId].sort();
+    const m = members.length;
+    const i = members.indexOf(this.memberId);
+    return Math.floor(this.numPartitions / m) + (i < this.numPartitions % m ? 1 : 0);
+  }
+
+  /**
+   * Plans batch `time` (before it is generated): heartbeat, renewals, rebalancing (taking free
+   * or expired partitions up to the fair share, restoring their state; giving up extras), then
+   * each owned partition's batch, recorded before any output runs.
+   */
+  async prepare(time: number, bounds: readonly LogOffsetBounds[] | undefined): Promise<GroupBatchPlan> {
+    const owned = new Map<number, OwnedPartitionBatch>();
+    const restored = new Map<string, Map<number, (readonly [unknown, unknown])[]>>();
+    try {
+      await this.renewAll();
+      await this.rebalance(time, bounds, restored);
+      for (const [p, o] of [...this.#owned]) {
+        if (o.releasing) continue;
+        let batch = o.pending.shift();
+        if (batch === undefined) {
+          const latest = bounds?.[p]?.latest ?? o.next;
+          batch = { time, fromOffset: o.next, untilOffset: Math.max(o.next, Math.min(latest, o.next + this.#o.maxRecords(p))) };
+          if (batch.untilOffset > batch.fromOffset) {
+            const recorded = await this.#o.ownership.describe(this.tp(p), o.epoch, batch);
+            if (recorded === undefined) {
+              this.drop(p, `recording batch ${time} was refused: another instance holds a newer epoch (fenced)`);
+              continue;
+            }
+            batch = recorded;
+          }
+        }
+        o.next = batch.untilOffset;
+        o.lastPlanned = time;
+        owned.set(p, { epoch: o.epoch, batch });
+      }
+    } catch (e) {
+      log.warn(`${this.#o.streamName}: batch ${time} ms could not coordinate with the group (${(e as Error)?.message ?? String(e)}); the partitions it could not plan are read later.`);
+    }
+    const plan: GroupBatchPlan = { time, owned, restored };
+    this.#plans.set(time, plan);
+    return plan;
+  }
+
+  private async rebalance(time: number, bounds: readonly LogOffsetBounds[] | undefined, restored: Map<string, Map<number, (readonly [unknown, unknown])[]>>): Promise<void> {
+    const target = this.fairShare();
+    const active = [...this.#owned].filter(([, o]) => !o.releasing).map(([p]) => p).sort((a, b) => b - a);
+    for (let i = 0; i < active.length - target; i++) {
+      const o = this.#owned.get(active[i]!)!;
+      o.releasing = true;
+      log.info(`${this.#o.streamName}: member ${this.memberId} gives up partition ${this.#o.topic}-${active[i]} (fair share ${target} of ${this.numPartitions} among ${this.#members.length} members) once its batches are committed.`);
+    }
+    for (const [p, o] of [...this.#owned]) {
+      if (o.releasing && (o.lastPlanned === undefined || (o.lastCommitted !== undefined && o.lastCommitted >= o.lastPlanned))) await this.release(p, o);
+    }
+    let have = Math.min(active.length, target);
+    const start = Math.max(0, this.#members.indexOf(this.memberId)) * Math.ceil(this.numPartitions / Math.max(1, this.#members.length));
+    for (let j = 0; j < this.numPartitions && have < target; j++) {
+      const p = (start + j) % this.numPartitions;
+      if (this.#owned.has(p)) continue;
+      const a = await this.#o.ownership.acquire(this.tp(p));
+      if (a === undefined) continue;
+      const next = a.next ?? this.#o.initialOffset(p, bounds?.[p]);
+      if (next === undefined) {
+        await this.#o.ownership.release(this.tp(p), a.epoch);
+        continue;
+      }
+      for (const s of this.#o.stateStreams) {
+        const rows = await this.#o.ownership.loadState(this.tp(p), s);
+        this.#committedState.set(`${s}\u0000${p}`, new Map(rows.map((r) => [r[0], r[1]])));
+        let m = restored.get(s);
+        if (m === undefined) restored.set(s, m = new Map());
+        m.set(p, rows.map((r) => [JSON.parse(r[0]) as unknown, JSON.parse(r[1]) as unknown] as const));
+      }
+      this.#owned.set(p, { epoch: a.epoch, next, pending: [...a.pending], releasing: false, lastPlanned: undefined, lastCommitted: undefined });
+      have++;
+      const replays = a.pending.length === 0 ? '' : `; re-runs ${a.pending.length} recorded uncommitted batch(es) (${a.pending.map((b) => `${b.time} ms: ${b.fromOffset} to ${b.untilOffset}`).join(', ')})`;
+      log.info(`${this.#o.streamName}: member ${this.memberId} took partition ${this.#o.topic}-${p} at batch ${time} ms (epoch ${a.epoch}, from offset ${next}, last committed batch ${a.lastBatch ?? 'none'})${replays}.`);
+    }
+  }
+
+  private async release(p: number, o: Owned): Promise<void> {
+    if (this.#owned.get(p) === o) this.#owned.delete(p);
+    for (const s of this.#o.stateStreams) this.#committedState.delete(`${s}\u0000${p}`);
+    try {
+      await this.#o.ownership.release(this.tp(p), o.epoch);
+      log.info(`${this.#o.streamName}: member ${this.memberId} released partition ${this.#o.topic}-${p}.`);
+    } catch (e) {
+      log.warn(`${this.#o.streamName}: releasing partition ${this.#o.topic}-${p} failed (${(e as Error)?.message ?? String(e)}); its lease expires instead.`);
+    }
+  }
+
+  plan(time: number): GroupBatchPlan | undefined { return this.#plans.get(time); }
+
+  captureState(stream: string, time: number, rdd: RDD<[unknown, unknown]>): void {
+    let m = this.#captured.get(time);
+    if (m === undefined) this.#captured.set(time, m = new Map());
+    m.set(stream, rdd);
+  }
+
+  onBatchComplete(complete: (time: number) => Promise<void>): void { this.#completeListeners.push(complete); }
+
+  /**
+   * After batch `time` ran: with `ok`, commits each planned partition (state deltas, next
+   * offset, batch time; fenced by the epoch), one batch after the other; without, gives the
+   * batch's partitions up (their recorded ranges are re-run by their next owner).
+   */
+  batchDone(time: number, ok: boolean): void {
+    const plan = this.#plans.get(time);
+    this.#plans.delete(time);
+    const captured = this.#captured.get(time);
+    this.#captured.delete(time);
+    if (plan === undefined) return;
+    const parts = [...plan.owned.keys()].sort((a, b) => a - b);
+    // Started now, while the batch's state RDDs are still cached.
+    const states = ok && captured !== undefined && parts.length > 0
+      ? [...captured].map(([stream, rdd]) => ({ stream, data: this.#o.sc.runJob(rdd, (d) => d, parts, 'group state commit') }))
+      : [];
+    for (const s of states) s.data.catch(() => undefined);
+    this.#chain = this.#chain.then(() => this.commitBatch(plan, parts, ok, states)).catch((e: unknown) => {
+      log.error(`${this.#o.streamName}: committing batch ${time} ms failed`, e);
+    });
+  }
+
+  private async commitBatch(plan: GroupBatchPlan, parts: number[], ok: boolean, states: { stream: string; data: Promise<(readonly (readonly [unknown, unknown])[])[]> }[]): Promise<void> {
+    const name = this.#o.streamName;
+    if (!ok) {
+      for (const p of parts) {
+        const o = this.#owned.get(p);
+        if (o !== undefined && o.epoch === plan.owned.get(p)!.epoch) {
+          log.warn(`${name}: batch ${plan.time} ms failed; member ${this.memberId} gives partition ${this.#o.topic}-${p} up so that its recorded range runs again.`);
+          await this.release(p, o);
+        }
+      }
+      return;
+    }
+    const data = await Promise.all(states.map(async (s) => ({ stream: s.stream, parts: await s.data })));
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i]!;
+      const planned = plan.owned.get(p)!;
+      const current = this.#owned.get(p);
+      // Still attempted when the lease was lost meanwhile: the store decides, by the epoch.
+      const o = current !== undefined && current.epoch === planned.epoch ? current : undefined;
+      if (o === undefined && planned.batch.untilOffset === planned.batch.fromOffset) continue;
+      const deltas: StateDelta[] = [];
+      const newStates: [string, Map<string, string>][] = [];
+      for (const d of data) {
+        const key = `${d.stream}\u0000${p}`;
+        const before = this.#committedState.get(key) ?? new Map<string, string>();
+        const after = new Map<string, string>();
+        const set: [string, string][] = [];
+        for (const [k, v] of d.parts[i]!) {
+          const ks = JSON.stringify(k);
+          const vs = JSON.stringify(v) ?? 'null';
+          after.set(ks, vs);
+          if (before.get(ks) !== vs) set.push([ks, vs]);
+        }
+        const removed: string[] = [];
+        for (const k of before.keys()) if (!after.has(k)) removed.push(k);
+        deltas.push({ stream: d.stream, set, removed });
+        newStates.push([key, after]);
+      }
+      let outcome;
+      try {
+        outcome = await this.#o.ownership.commit({ ...this.tp(p), epoch: planned.epoch, ...planned.batch, state: deltas });
+      } catch (e) {
+        log.warn(`${name}: committing batch ${planned.batch.time} ms of ${this.#o.topic}-${p} failed (${(e as Error)?.message ?? String(e)}); giving the partition up so that its recorded range runs again.`);
+        if (o !== undefined) await this.release(p, o);
+        continue;
+      }
+      if (outcome.status === 'FENCED') {
+        const why = `its late commit of batch ${planned.batch.time} ms (offsets ${planned.batch.fromOffset} to ${planned.batch.untilOffset}) was refused: FENCED, another instance took the partition over with epoch ${outcome.epoch} (this instance's epoch was ${planned.epoch})`;
+        if (o !== undefined) this.drop(p, why);
+        else log.warn(`${name}: member ${this.memberId}: partition ${this.#o.topic}-${p}: ${why}.`);
+        continue;
+      }
+      if (outcome.status === 'OFFSET_MISMATCH') {
+        log.error(`${name}: the commit of batch ${planned.batch.time} ms of ${this.#o.topic}-${p} (offsets ${planned.batch.fromOffset} to ${planned.batch.untilOffset}) was refused: OFFSET_MISMATCH, the committed next offset is ${outcome.expected ?? 'none'}; giving the partition up.`);
+        if (o !== undefined) await this.release(p, o);
+        continue;
+      }
+      if (o === undefined) continue;
+      for (const [k, m] of newStates) this.#committedState.set(k, m);
+      o.lastCommitted = plan.time;
+      if (o.releasing && o.lastPlanned !== undefined && o.lastPlanned <= plan.time) await this.release(p, o);
+      if (outcome.completeUpTo !== undefined) await this.notifyComplete(outcome.completeUpTo);
+    }
+  }
+
+  private async notifyComplete(upTo: number): Promise<void> {
+    if (upTo <= this.#completedUpTo) return;
+    this.#completedUpTo = upTo;
+    for (const l of this.#completeListeners) {
+      try {
+        await l(upTo);
+      } catch (e) {
+        log.warn(`${this.#o.streamName}: marking batches up to ${upTo} ms complete failed: ${(e as Error)?.message ?? String(e)}`);
+      }
+    }
+  }
+
+  /** True while an owned partition has records past its planned position. */
+  hasPendingInput(bounds: readonly LogOffsetBounds[] | undefined): boolean {
+    for (const [p, o] of this.#owned) if (o.pending.length > 0 || (bounds?.[p]?.latest ?? 0) > o.next) return true;
+    return false;
+  }
+
+  /** Waits for the commits, releases every lease and leaves the group. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    await this.#chain;
+    for (const [p, o] of [...this.#owned]) await this.release(p, o);
+    try {
+      await this.#o.ownership.leave();
+    } catch (e) {
+      log.warn(`${this.#o.streamName}: leaving the group failed (${(e as Error)?.message ?? String(e)}); the heartbeat expires instead.`);
+    }
+    log.info(`${this.#o.streamName}: member ${this.memberId} left the group.`);
+  }
+
+  /** The grid the group agreed on (after join). */
+  get grid(): GroupGrid | undefined { return this.#grid; }
+}

@@ -1,0 +1,106 @@
+import type { TopicPartition } from './topic-partition.ts';
+
+/**
+ * What every instance of a group agrees on, stored once in the group's record by the first
+ * instance that joins (see {@link PartitionLeases.join}).
+ */
+export interface GroupGrid {
+  /** The first batch time of the first instance (ms); every batch time is `zeroTime + k * batchMs`. */
+  readonly zeroTime: number;
+  /** The batch interval (ms). */
+  readonly batchMs: number;
+  /** The partitions of the group's topics, in RDD partition order (`topic-partition` keys). */
+  readonly partitions: readonly string[];
+}
+
+/** A recorded batch of one partition: its time and its offset range `[fromOffset, untilOffset)`. */
+export interface PartitionBatch {
+  readonly time: number;
+  readonly fromOffset: number;
+  readonly untilOffset: number;
+}
+
+/** What a new owner learns when it takes a partition (see {@link PartitionLeases.acquire}). */
+export interface AcquiredPartition {
+  /** The lease's epoch: greater than every earlier owner's. Commits carry it. */
+  readonly epoch: number;
+  /** The next offset to read: the last committed batch's `untilOffset`, or `undefined` when none. */
+  readonly next: number | undefined;
+  /** The last committed batch time, or `undefined` when none. */
+  readonly lastBatch: number | undefined;
+  /** Batches recorded after `lastBatch` but never committed, in time order: the new owner re-runs them on these ranges. */
+  readonly pending: readonly PartitionBatch[];
+}
+
+/** A change to one stateful stream's state of one partition: keys set and keys removed (JSON strings). */
+export interface StateDelta {
+  /** The stateful stream's name (`DStream.name()`), the same in every instance of the program. */
+  readonly stream: string;
+  /** `[key, state]` pairs written (both JSON). */
+  readonly set: readonly (readonly [string, string])[];
+  /** Keys removed (JSON). */
+  readonly removed: readonly string[];
+}
+
+/** One fenced commit of one partition's batch (see {@link PartitionLeases.commit}). */
+export interface PartitionCommit extends TopicPartition, PartitionBatch {
+  /** The epoch of the committer's lease. */
+  readonly epoch: number;
+  /** The partition's state deltas, one per stateful stream. */
+  readonly state: readonly StateDelta[];
+}
+
+/**
+ * The answer to a commit: `OK` (written), `ALREADY` (this exact batch was committed before: a
+ * replay), `FENCED` (another instance holds a newer epoch: the caller lost the partition),
+ * `OFFSET_MISMATCH` (the stored next offset is not the batch's `fromOffset`: a gap or an
+ * overlap; nothing written). `completeUpTo` (with OK and ALREADY): the greatest batch time every
+ * partition of the group has committed (batch folders up to it are complete).
+ */
+export type CommitOutcome =
+  | { readonly status: 'OK' | 'ALREADY'; readonly completeUpTo: number | undefined }
+  | { readonly status: 'FENCED'; readonly epoch: number }
+  | { readonly status: 'OFFSET_MISMATCH'; readonly expected: number | undefined };
+
+/**
+ * Group mode's coordination, kept in the log's store (step B of the scale-out design; the
+ * protocol is in `docs/log-sources.md`, "Group mode"): instances started with the same
+ * `group.id` and `spark.kindling.group.enabled=true` share a topic's partitions. Each
+ * partition has a lease with an epoch; an instance takes free or expired partitions up to
+ * its fair share, renews its leases every batch, and gives them up on a graceful stop. Every
+ * write that matters (a batch's recorded range, its commit) is fenced by the epoch, so an
+ * instance that lost its lease (paused, partitioned away) cannot change anything.
+ *
+ * `LogInputDStream` drives it; adapters implement it (`@kindling/redis`: leases, members and
+ * commits in Redis, every check in one Lua script). A Kafka adapter would map leases to the
+ * consumer group's assignment and epochs to the group generation.
+ */
+export interface PartitionLeases {
+  /** This instance's member id (unique per process). */
+  readonly memberId: string;
+  /**
+   * Registers this instance with a heartbeat valid for `leaseMs`, and creates the group's
+   * record when it does not exist (with `grid`) or returns the stored one.
+   */
+  join(grid: GroupGrid, leaseMs: number): Promise<GroupGrid>;
+  /** Renews this instance's heartbeat; returns the live members' ids, sorted. */
+  heartbeat(): Promise<string[]>;
+  /** Takes the partition if no live lease holds it; `undefined` when another instance holds it. */
+  acquire(tp: TopicPartition): Promise<AcquiredPartition | undefined>;
+  /** Extends the lease while `epoch` is still the partition's; false when it was lost (fenced). */
+  renew(tp: TopicPartition, epoch: number): Promise<boolean>;
+  /**
+   * Records batch `batch.time`'s range before any of its outputs run (fenced). Returns the
+   * range already recorded for that time (a replay uses it), the given one when newly
+   * recorded, or `undefined` when fenced.
+   */
+  describe(tp: TopicPartition, epoch: number, batch: PartitionBatch): Promise<PartitionBatch | undefined>;
+  /** The state of one stateful stream for one partition, as committed: `[key, state]` JSON pairs. */
+  loadState(tp: TopicPartition, stream: string): Promise<(readonly [string, string])[]>;
+  /** The atomic, fenced commit of a partition's batch: state deltas, next offset, last batch. */
+  commit(commit: PartitionCommit): Promise<CommitOutcome>;
+  /** Gives the partition up (only while `epoch` is still its epoch). */
+  release(tp: TopicPartition, epoch: number): Promise<void>;
+  /** Leaves the group (the heartbeat is removed). */
+  leave(): Promise<void>;
+}

@@ -1,0 +1,311 @@
+// Group mode on a real Redis (issue 15, items 1-3, 5, 6): several instances of one application
+// (child processes, support/lease-group-pipeline.ts) share a 4-partition topic. Whatever happens to
+// the instances (one SIGKILLed mid-batch, one started later, one paused with SIGSTOP until its
+// leases expired), the union of their batch folders holds every record exactly once and the
+// final state equals the sums worked out here from the input, as does a single instance's run.
+// Every wait is on a condition (the group's records in Redis, the children's output), with
+// generous timeouts: no timing assertion.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HashPartitioner } from '@kindling/core';
+import { createClient } from 'redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startChild, type RunningChild } from '../../dstream/test/support/child-process.ts';
+import { groupKeys, RedisStreamsAdmin, RedisStreamsProducer } from '../src/index.ts';
+import { redisClientOptions } from '../src/redis-url.ts';
+import type { GroupPipelineArgs } from './support/lease-group-pipeline.ts';
+import { startRedisServer, type RedisServer } from './support/redis-server.ts';
+
+const SCRIPT = 'packages/redis/test/support/lease-group-pipeline.ts';
+const PARTITIONS = 4;
+const KEYS = ['apple', 'banana', 'cherry', 'date', 'elder', 'fig', 'grape', 'kiwi', 'lemon', 'mango', 'nut', 'olive'];
+const LONG = 120_000;
+
+let root: string;
+let server: RedisServer;
+let redis: ReturnType<typeof createClient>;
+const children: RunningChild[] = [];
+
+interface Scenario {
+  readonly args: Omit<GroupPipelineArgs, 'stopFile'> & { stopFile: string };
+  produced: { key: string; id: number }[];
+  readonly producer: RedisStreamsProducer;
+}
+
+function scenario(name: string): Scenario {
+  const base = join(root, name);
+  return {
+    args: {
+      url: server.url, topic: name, group: `${name}-app`, outDir: join(base, 'out'), checkpointDir: join(base, 'cp'),
+      batchMs: 400, leaseMs: 2500, partitions: PARTITIONS, slowMs: 1500, stopFile: join(base, 'stop'),
+    },
+    produced: [],
+    producer: new RedisStreamsProducer({ url: server.url }),
+  };
+}
+
+function start(s: Scenario, label: string): RunningChild {
+  const c = startChild(SCRIPT, { ...s.args, checkpointDir: `${s.args.checkpointDir}-${label}` }, 240_000);
+  children.push(c);
+  stderrOf(c);
+  return c;
+}
+
+/** Produces `n` more keyed records (record id = running number), keyed round the KEYS. */
+async function produce(s: Scenario, n: number): Promise<void> {
+  const batch: { key: string; value: string }[] = [];
+  for (let i = 0; i < n; i++) {
+    const id = s.produced.length;
+    const key = KEYS[(id * 7 + Math.floor(id / 5)) % KEYS.length]!;
+    s.produced.push({ key, id });
+    batch.push({ key, value: String(id) });
+  }
+  await s.producer.send(s.args.topic, batch);
+}
+
+async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = LONG): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > end) {
+      // What the instances said, to diagnose the failure.
+      for (const c of children) process.stderr.write(`instance output:\n${c.output()}\n${stderrOf(c)}\n`);
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function partitionKey(s: Scenario, p: number): ReturnType<ReturnType<typeof groupKeys>['partition']> {
+  return groupKeys(s.args.group).partition({ topic: s.args.topic, partition: p });
+}
+
+/** The committed next offset of every partition (-1: none). */
+async function committedNext(s: Scenario): Promise<number[]> {
+  const out: number[] = [];
+  for (let p = 0; p < PARTITIONS; p++) {
+    const v = await redis.hGet(partitionKey(s, p).commit, 'next');
+    out.push(v === null || v === undefined ? -1 : Number(v));
+  }
+  return out;
+}
+
+/** Every produced record is committed (the sum of the committed offsets reached the topic's end). */
+async function allCommitted(s: Scenario): Promise<boolean> {
+  const next = await committedNext(s);
+  return next.every((n) => n >= 0) && next.reduce((a, b) => a + b, 0) === s.produced.length;
+}
+
+async function leaseOwners(s: Scenario): Promise<(string | null)[]> {
+  const out: (string | null)[] = [];
+  for (let p = 0; p < PARTITIONS; p++) out.push(await redis.get(partitionKey(s, p).lease));
+  return out;
+}
+
+function memberOf(c: RunningChild): string | undefined { return /started (\S+)/.exec(c.output())?.[1]; }
+
+async function stopAll(s: Scenario, running: RunningChild[]): Promise<void> {
+  writeFileSync(s.args.stopFile, '');
+  for (const c of running) {
+    const r = await c.done;
+    expect(r.stdout, r.stderr).toContain('done');
+  }
+}
+
+/** Each line of every `<name>-<t>` folder's part files (with the folder's time), and which folders have `_SUCCESS`. */
+function readFolders(outDir: string, name: string): { lines: string[]; parts: Map<number, Map<number, string>>; complete: Set<number> } {
+  const lines: string[] = [];
+  const parts = new Map<number, Map<number, string>>();
+  const complete = new Set<number>();
+  if (!existsSync(outDir)) return { lines, parts, complete };
+  for (const folder of readdirSync(outDir)) {
+    const m = new RegExp(`^${name}-(\\d+)$`).exec(folder);
+    if (m === null) continue;
+    const t = Number(m[1]);
+    const byPart = new Map<number, string>();
+    for (const f of readdirSync(join(outDir, folder))) {
+      if (f === '_SUCCESS') complete.add(t);
+      const pm = /^part-(\d+)$/.exec(f);
+      if (pm === null) continue;
+      const text = readFileSync(join(outDir, folder, f), 'utf8');
+      byPart.set(Number(pm[1]), text);
+      for (const line of text.split('\n')) if (line !== '') lines.push(line);
+    }
+    parts.set(t, byPart);
+  }
+  return { lines, parts, complete };
+}
+
+/** The final totals: per partition, its part file in the latest folder that has one. */
+function finalTotals(outDir: string): Map<string, number> {
+  const { parts } = readFolders(outDir, 'totals');
+  const times = [...parts.keys()].sort((a, b) => b - a);
+  const out = new Map<string, number>();
+  for (let p = 0; p < PARTITIONS; p++) {
+    const t = times.find((x) => parts.get(x)!.has(p));
+    if (t === undefined) continue;
+    for (const line of parts.get(t)!.get(p)!.split('\n')) {
+      const m = /^\((.+),(\d+)\)$/.exec(line);
+      if (m !== null) out.set(m[1]!, Number(m[2]));
+    }
+  }
+  return out;
+}
+
+function expectedTotals(s: Scenario): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const r of s.produced) m.set(r.key, (m.get(r.key) ?? 0) + (r.id % 10) + 1);
+  return m;
+}
+
+function sorted(m: Map<string, number>): [string, number][] { return [...m].sort((a, b) => (a[0] < b[0] ? -1 : 1)); }
+
+/** Every record exactly once in the events folders; final totals (folders and Redis) equal the sums of the input. */
+async function expectExactlyOnce(s: Scenario): Promise<void> {
+  const events = readFolders(s.args.outDir, 'events');
+  const want = s.produced.map((r) => `${r.key} ${r.id}`).sort();
+  if (events.lines.length !== want.length) {
+    // Where each duplicated record was written, to diagnose the failure.
+    const where = new Map<string, string[]>();
+    for (const [t, parts] of events.parts) for (const [p, text] of parts) for (const l of text.split('\n')) if (l !== '') where.set(l, [...(where.get(l) ?? []), `${t}/${p}`]);
+    for (const [l, w] of where) if (w.length > 1) process.stderr.write(`DUP ${l} in ${w.join(' ')}\n`);
+    for (const c of children) process.stderr.write(`instance output:\n${c.output()}\n${stderrOf(c)}\n`);
+  }
+  expect(events.lines.slice().sort()).toEqual(want);
+  expect(sorted(finalTotals(s.args.outDir))).toEqual(sorted(expectedTotals(s)));
+  // The state committed in Redis, per partition, is the same.
+  const hp = new HashPartitioner(PARTITIONS);
+  const fromRedis = new Map<string, number>();
+  for (let p = 0; p < PARTITIONS; p++) {
+    const prefix = partitionKey(s, p).state('');
+    const stateKeys = (await redis.keys('kindling:group:*')).filter((k) => k.startsWith(prefix));
+    expect(stateKeys.length, 'one stateful stream (none when no key of the input is in the partition)').toBeLessThanOrEqual(1);
+    const h = stateKeys.length === 0 ? {} : await redis.hGetAll(stateKeys[0]!);
+    for (const [k, v] of Object.entries(h)) {
+      const key = JSON.parse(k) as string;
+      expect(hp.getPartition(key), `${key} is kept with its log partition`).toBe(p);
+      fromRedis.set(key, JSON.parse(v) as number);
+    }
+  }
+  expect(sorted(fromRedis)).toEqual(sorted(expectedTotals(s)));
+  // Folders every partition committed have _SUCCESS (written by whoever committed last).
+  const progress = Object.values(await redis.hGetAll(groupKeys(s.args.group).progress)).map(Number);
+  expect(progress).toHaveLength(PARTITIONS);
+  const completeUpTo = Math.min(...progress);
+  for (const name of ['events', 'totals']) {
+    const f = readFolders(s.args.outDir, name);
+    for (const t of f.parts.keys()) if (t <= completeUpTo) expect(f.complete.has(t), `${name}-${t} has _SUCCESS`).toBe(true);
+  }
+}
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'kindling-group-'));
+  server = await startRedisServer();
+  redis = createClient(redisClientOptions(server.url) as Parameters<typeof createClient>[0]);
+  await redis.connect();
+}, 60_000);
+
+afterAll(async () => {
+  for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+  await Promise.allSettled(children.map((c) => c.done));
+  await redis?.quit().catch(() => undefined);
+  await server?.dispose();
+  rmSync(root, { recursive: true, force: true });
+}, 60_000);
+
+async function newTopic(s: Scenario): Promise<void> {
+  const admin = new RedisStreamsAdmin({ url: server.url });
+  await admin.createTopic(s.args.topic, PARTITIONS);
+  await admin.close();
+}
+
+describe('one instance in group mode (the reference)', () => {
+  it('owns every partition and processes every record once, state equal to the sums', async () => {
+    const s = scenario('single');
+    await newTopic(s);
+    await produce(s, 120);
+    const a = start(s, 'a');
+    await until('the single instance to commit everything', () => allCommitted(s));
+    await produce(s, 80);
+    await until('the single instance to commit the second round', () => allCommitted(s));
+    expect(new Set(await leaseOwners(s))).toEqual(new Set([memberOf(a)]));
+    await stopAll(s, [a]);
+    await expectExactlyOnce(s);
+    await s.producer.close();
+  }, 240_000);
+});
+
+describe('2 instances, one SIGKILLed mid-batch, a third started later', () => {
+  it('share the partitions, take the killed one\'s over, and write every record exactly once', async () => {
+    const s = scenario('kill');
+    await newTopic(s);
+    await produce(s, 60);
+    const a = start(s, 'a');
+    const b = start(s, 'b');
+    await until('both instances to own partitions', async () => {
+      const owners = await leaseOwners(s);
+      const ma = memberOf(a);
+      const mb = memberOf(b);
+      return ma !== undefined && mb !== undefined && owners.filter((o) => o === ma).length === 2 && owners.filter((o) => o === mb).length === 2;
+    });
+    await until('the first round to be committed', () => allCommitted(s));
+    const seen = (a.output().match(/output \d+/g) ?? []).length;
+    await produce(s, 60);
+    // A is in the middle of a non-empty batch: its records are read, nothing of it committed.
+    await until('A to start the slow output of a batch', () => (a.output().match(/output \d+/g) ?? []).length > seen);
+    a.child.kill('SIGKILL');
+    expect((await a.done).signal).toBe('SIGKILL');
+    await produce(s, 60);
+    await until('B to take every partition over and commit everything', async () => (await allCommitted(s)) && (await leaseOwners(s)).every((o) => o === memberOf(b)));
+    const c = start(s, 'c');
+    await until('C to get its share', async () => (await leaseOwners(s)).filter((o) => o !== null && o === memberOf(c)).length === 2);
+    await produce(s, 60);
+    await until('the last round to be committed', () => allCommitted(s));
+    await stopAll(s, [b, c]);
+    expect((await b.done).stderr + (await c.done).stderr).toMatch(/took partition kill-\d .*re-runs 1 recorded uncommitted batch/);
+    await expectExactlyOnce(s);
+    await s.producer.close();
+  }, 300_000);
+});
+
+describe('3 instances, one paused with SIGSTOP until its leases expired', () => {
+  it('fences the paused one when it resumes: its late commit is refused, it drops the partitions, nothing is duplicated', async () => {
+    const s = scenario('pause');
+    await newTopic(s);
+    await produce(s, 60);
+    const a = start(s, 'a');
+    const b = start(s, 'b');
+    const c = start(s, 'c');
+    stderrOf(a);
+    await until('the three instances to share the 4 partitions', async () => {
+      const owners = await leaseOwners(s);
+      const ms = [a, b, c].map(memberOf);
+      return ms.every((m) => m !== undefined && owners.includes(m)) && owners.every((o) => o !== null);
+    });
+    await until('the first round to be committed', () => allCommitted(s));
+    const seen = (a.output().match(/output \d+/g) ?? []).length;
+    await produce(s, 90);
+    await until('A to start the slow output of a batch', () => (a.output().match(/output \d+/g) ?? []).length > seen);
+    a.child.kill('SIGSTOP');
+    const ma = memberOf(a)!;
+    await until('B and C to take A\'s partitions over and commit everything', async () => (await allCommitted(s)) && !(await leaseOwners(s)).includes(ma));
+    a.child.kill('SIGCONT');
+    await until('A to report its late commit refused', () => /late commit of batch \d+ ms .* was refused: FENCED/.test(stderrOf(a)));
+    await produce(s, 60);
+    await until('the last round to be committed', () => allCommitted(s));
+    await stopAll(s, [a, b, c]);
+    await expectExactlyOnce(s);
+    await s.producer.close();
+  }, 300_000);
+});
+
+const stderrs = new WeakMap<RunningChild, { text: string }>();
+function stderrOf(c: RunningChild): string {
+  let s = stderrs.get(c);
+  if (s === undefined) {
+    const box = { text: '' };
+    c.child.stderr!.on('data', (d: Buffer) => { box.text += d.toString('utf8'); });
+    stderrs.set(c, s = box);
+  }
+  return s.text;
+}

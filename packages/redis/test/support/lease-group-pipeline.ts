@@ -1,0 +1,63 @@
+// One instance of a group-mode application on Redis Streams, run as a child process by
+// group-mode.test.ts (several at once, in the style of the SIGKILL harness): it reads a
+// 4-partition topic of keyed records in group mode (spark.kindling.group.enabled) on the
+// system clock, and writes
+//   events-<t>/part-<p>  one line "<key> <id>" per record (stateless),
+//   totals-<t>/part-<p>  the running sum per key (updateStateByKey by the log's partitioner),
+// with a slow output between the two (so a kill from outside can land mid-batch). It prints
+// "output <t> <n>" when that slow output starts on a non-empty batch, "owned <t> <p,...>"
+// after each batch, and stops gracefully ("done") once the file args.stopFile exists.
+import { HashPartitioner, Milliseconds, SparkConf } from '@kindling/core';
+import { ConsumerStrategies, LocationStrategies, StreamingContext } from '@kindling/dstream';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { RedisStreamsUtils, type ConsumerRecord } from '../../src/index.ts';
+
+export interface GroupPipelineArgs {
+  url: string;
+  topic: string;
+  group: string;
+  outDir: string;
+  checkpointDir: string;
+  batchMs: number;
+  leaseMs: number;
+  partitions: number;
+  /** Sleep this long in the middle output of every non-empty batch. */
+  slowMs: number;
+  stopFile: string;
+}
+
+const args = JSON.parse(process.argv[2]!) as GroupPipelineArgs;
+
+async function main(): Promise<void> {
+  const conf = new SparkConf().setMaster('local[2]').setAppName('group-mode')
+    .set('spark.kindling.group.enabled', 'true')
+    .set('spark.kindling.group.leaseTimeout', `${args.leaseMs}ms`);
+  const ssc = new StreamingContext(conf, Milliseconds(args.batchMs));
+  ssc.checkpoint(args.checkpointDir);
+  const records = RedisStreamsUtils.createDirectStream(ssc, LocationStrategies.PreferConsistent,
+    ConsumerStrategies.Subscribe([args.topic], { 'redis.url': args.url, 'group.id': args.group, 'auto.offset.reset': 'earliest' }));
+  records.map((r: ConsumerRecord) => `${r.key()} ${r.value()}`).saveAsTextFiles(join(args.outDir, 'events'));
+  records.foreachRDD(async (rdd, time) => {
+    const n = await rdd.count();
+    if (n === 0) return;
+    process.stdout.write(`output ${time.milliseconds} ${n}\n`);
+    await new Promise((r) => setTimeout(r, args.slowMs));
+  });
+  const pairs = records.map((r: ConsumerRecord) => [r.key()!, Number(r.value()) % 10 + 1] as [string, number]);
+  const totals = pairs.updateStateByKey((values: number[], total: number | undefined) => values.reduce((a, b) => a + b, total ?? 0), new HashPartitioner(args.partitions));
+  totals.saveAsTextFiles(join(args.outDir, 'totals'));
+  ssc.addStreamingListener({
+    onBatchCompleted: (e) => process.stdout.write(`owned ${e.batchInfo.batchTime.milliseconds} ${records.ownedPartitions.join(',')}\n`),
+  });
+  await ssc.start();
+  process.stdout.write(`started ${records.memberId}\n`);
+  while (!existsSync(args.stopFile)) await new Promise((r) => setTimeout(r, 100));
+  await ssc.stop(true, true);
+  process.stdout.write('done\n');
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});
