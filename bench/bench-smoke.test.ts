@@ -25,7 +25,8 @@ function runBench(args: string[]): Promise<{ code: number; stdout: string; stder
 describe('pnpm bench --smoke', () => {
   it('runs every workload on every system and the results agree', async () => {
     const out = join(dir, 'results.json');
-    const { code, stdout, stderr } = await runBench(['--smoke', '--out', out]);
+    // The local[N] systems start worker threads per run: they have their own test below.
+    const { code, stdout, stderr } = await runBench(['--smoke', '--out', out, '--systems', 'hand,rxjs,kindling,kindling-cached,beam']);
     const suite = JSON.parse(readFileSync(out, 'utf8')) as SuiteResult;
 
     const workloads = new Set(suite.rows.map((r) => r.workload));
@@ -36,10 +37,6 @@ describe('pnpm bench --smoke', () => {
     // Every system runs every workload it implements, and agrees with the hand loop.
     for (const w of ['orders-book', 'orders-small', 'orders', 'wordcount', 'grep', 'topk']) {
       for (const s of ['hand', 'rxjs', 'kindling']) expect(suite.rows.some((r) => r.workload === w && r.system === s), `${w}/${s}`).toBe(true);
-    }
-    // local[2] and local[4] (graphs built in worker threads) where the workload has a graph module.
-    for (const w of ['orders-book', 'orders', 'wordcount']) {
-      for (const s of ['kindling-2', 'kindling-4']) expect(suite.rows.some((r) => r.workload === w && r.system === s), `${w}/${s}`).toBe(true);
     }
     for (const r of suite.rows) {
       expect(r.error, `${r.workload}/${r.system}`).toBeUndefined();
@@ -60,6 +57,25 @@ describe('pnpm bench --smoke', () => {
       }
     }
   }, 600_000);
+
+  // kindling-4 (four workers starting per run) is left to `pnpm bench`: on a loaded 2-core CI
+  // machine its starts alone take minutes.
+  it('runs kindling-2 (graphs built in worker threads) and it agrees with the hand loop', async () => {
+    const out = join(dir, 'results-parallel.json');
+    const { code, stdout, stderr } = await runBench(['--smoke', '--only', 'wordcount,orders-book', '--systems', 'hand,kindling,kindling-2', '--out', out]);
+    const suite = JSON.parse(readFileSync(out, 'utf8')) as SuiteResult;
+    for (const w of ['wordcount', 'orders-book']) {
+      for (const s of ['kindling-2']) {
+        const row = suite.rows.find((r) => r.workload === w && r.system === s);
+        expect(row?.error, `${w}/${s}`).toBeUndefined();
+        expect(row?.agrees, `${w}/${s}: ${row?.disagreement ?? ''}`).toBe(true);
+        // Their tasks ran in the worker threads: remote stages were sent in every batch.
+        expect(row?.metrics?.remoteStagesPerBatch, `${w}/${s}`).toBeGreaterThan(0);
+      }
+    }
+    expect(stdout).toContain('local[N] against local[1]');
+    expect(code, stderr).toBe(0);
+  }, 900_000);
 
   it('rejects an unknown flag with the usage', async () => {
     const { code, stderr } = await runBench(['--no-such-flag', '1']);

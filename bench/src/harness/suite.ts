@@ -82,7 +82,9 @@ export async function runSuite(cli: CliOptions, log: (line: string) => void): Pr
       resultFile: join(workDir, `${id}.result.json`),
       outputsFile: join(workDir, `${id}.outputs.json`),
     };
-    const run = await spawnChild<ChildResult>(CHILD, JSON.stringify(request), request.resultFile, timeoutMs, cli.profileDir, id);
+    // local[N] systems start N worker threads per run (each loading the graph module): more time on a loaded machine.
+    const childTimeout = /^kindling-\d+$/.test(system) ? Math.max(timeoutMs, 300_000) : timeoutMs;
+    const run = await spawnChild<ChildResult>(CHILD, JSON.stringify(request), request.resultFile, childTimeout, cli.profileDir, id);
     const result = run.result ?? {
       workload, system, scope, error: run.failure, records: 0, batches: 0, digest: '', runsMs: [], medianMs: Number.NaN, recordsPerSec: Number.NaN, peakHeapBytes: 0,
     };

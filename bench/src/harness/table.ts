@@ -38,3 +38,33 @@ export function formatTables(suite: SuiteResult): string {
   parts.push(`Machine: ${m.cpus} cores (${m.cpuModel}), Node ${m.node}, ${m.platform}, load average at start ${m.loadAverage.map((x) => x.toFixed(2)).join(' ')}; ${suite.startedAt}.`);
   return parts.join('\n\n');
 }
+
+/**
+ * The `kindling-N` rows against `kindling` (`local[1]`) of the same workload and run: speed-up,
+ * the worker threads' start (setup, not timed) and the per-batch figures of
+ * `measureBatches` (driver CPU, other threads' CPU, remote stages). Empty when no `kindling-N`
+ * row was measured.
+ */
+export function formatScaling(suite: SuiteResult): string {
+  const header = ['workload', 'system', 'x kindling', 'x hand', 'driver CPU ms/batch', 'other threads CPU ms/batch', 'remote stages/batch', 'worker start (setup)'];
+  const rows: string[][] = [];
+  const fixed = (n: number | undefined, digits = 1): string => (n !== undefined && Number.isFinite(n) ? n.toFixed(digits) : '-');
+  for (const r of suite.rows) {
+    if (!r.system.startsWith('kindling')) continue;
+    const base = suite.rows.find((b) => b.workload === r.workload && b.system === 'kindling');
+    if (base === undefined || !suite.rows.some((b) => b.workload === r.workload && /^kindling-\d+$/.test(b.system))) continue;
+    if (r.system !== 'kindling' && !/^kindling-\d+$/.test(r.system)) continue;
+    const m = r.metrics ?? {};
+    rows.push([
+      r.workload,
+      r.system,
+      r.error || base.error ? '-' : `${(r.recordsPerSec / base.recordsPerSec).toFixed(2)}x`,
+      r.error ? '-' : `${r.ratioToHand.toFixed(2)}x`,
+      fixed(m.driverCpuMsPerBatch),
+      fixed(m.otherCpuMsPerBatch),
+      fixed(m.remoteStagesPerBatch),
+      r.setupMs ? `${(r.setupMs / 1000).toFixed(1)} s` : '-',
+    ]);
+  }
+  return rows.length === 0 ? '' : pad([header, ...rows], [false, false, true, true, true, true, true, true]);
+}

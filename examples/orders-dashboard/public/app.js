@@ -46,6 +46,12 @@ function renderStatus() {
   const ratio = s.filesTotal ? s.filesMoved / s.filesTotal : 0;
   $('feed-bar').style.width = `${(ratio * 100).toFixed(1)}%`;
   $('feed-text').textContent = `${s.filesMoved}/${s.filesTotal} files · ${compact.format(s.linesMoved)} orders fed`;
+  const parts = $('partitions');
+  parts.hidden = !s.group;
+  if (s.group) {
+    const owned = s.group.logs.map((l) => `${l.log}: ${l.owned.length ? l.owned.join(', ') : 'none'} of ${l.partitions}`).join(' · ');
+    parts.textContent = `group ${s.group.name} · instance ${s.group.instanceId} owns ${owned}`;
+  }
   const link = $('streaming-ui');
   link.hidden = !s.streamingUi;
   if (s.streamingUi) link.href = s.streamingUi;

@@ -34,6 +34,12 @@ export interface FeedStatus {
   readonly phase: 'starting' | 'feeding' | 'fed' | 'finished';
   /** The Streaming UI's page (Spark's Streaming tab) for this run, while it serves. */
   readonly streamingUi?: string;
+  /** With `--group`: this instance and the partitions of each log it owns. */
+  readonly group?: {
+    readonly name: string;
+    readonly instanceId: string;
+    readonly logs: readonly { readonly log: string; readonly partitions: number; readonly owned: readonly number[] }[];
+  };
 }
 
 /** Everything the page needs on connect. */

@@ -31,6 +31,10 @@ export interface DashboardOptions {
   topic: string;
   /** Partitions of the topic when the dashboard creates it (default 4). */
   partitions: number;
+  /** With `--source`: share the job with other instances started with the same group. */
+  group: string | undefined;
+  /** With `--group`: this instance's index and the instance count of a fixed split (`0/2`). */
+  instance: { index: number; count: number } | undefined;
   help: boolean;
 }
 
@@ -63,6 +67,13 @@ batch to a folder and shows it live at http://127.0.0.1:<port>.
                         createDirectStream (Spark's Kafka direct stream)
   --topic NAME          the topic with --source (default orders; created when missing)
   --partitions N        its partition count when created (default 4)
+  --group NAME          with --source: share the job with the other instances started with the
+                        same NAME (group mode: each reads part of the topic's partitions, the
+                        re-keying goes through repartition logs in Redis, and the instance owning
+                        the one-partition stage writes the batch folders); a new group reads the
+                        topic from its start. Instance 0 feeds the topic; in --replay the others
+                        wait for each piece before running its batch
+  --instance I/N        with --group: this is instance I of N (a fixed split of the partitions)
   -h, --help            this text
 `;
 
@@ -106,6 +117,8 @@ export function parseDashboardArgs(argv: readonly string[]): DashboardOptions {
         source: { type: 'string' },
         topic: { type: 'string' },
         partitions: { type: 'string' },
+        group: { type: 'string' },
+        instance: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -113,6 +126,17 @@ export function parseDashboardArgs(argv: readonly string[]): DashboardOptions {
     throw new Error(`${(e as Error).message}. See --help.`, { cause: e });
   }
   const v = parsed.values;
+  const source = sourceUrl(v.source);
+  if (v.group !== undefined && source === undefined) throw new Error('--group needs --source (several instances share a Redis Streams topic). See --help.');
+  if (v.instance !== undefined && v.group === undefined) throw new Error('--instance needs --group. See --help.');
+  let instance: DashboardOptions['instance'];
+  if (v.instance !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(v.instance);
+    if (m === null || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) throw new Error(`--instance must be I/N with 0 <= I < N (e.g. 0/2), got ${JSON.stringify(v.instance)}. See --help.`);
+    instance = { index: Number(m[1]), count: Number(m[2]) };
+  } else if (v.group !== undefined) {
+    throw new Error('--group needs --instance I/N (this build splits the partitions by a fixed rule: start each instance with its index). See --help.');
+  }
   const state = v.state ?? 'updateStateByKey';
   if (state !== 'updateStateByKey' && state !== 'mapWithState') {
     throw new Error(`--state must be updateStateByKey or mapWithState, got ${JSON.stringify(state)}`);
@@ -132,9 +156,11 @@ export function parseDashboardArgs(argv: readonly string[]): DashboardOptions {
     replay: v.replay ?? false,
     orders: positiveInt('orders', v.orders, 500_000),
     seed: positiveInt('seed', v.seed, 42, true),
-    source: sourceUrl(v.source),
+    source,
     topic: v.topic ?? 'orders',
     partitions: positiveInt('partitions', v.partitions, 4),
+    group: v.group,
+    instance,
     help: v.help ?? false,
   };
 }

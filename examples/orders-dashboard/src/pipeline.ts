@@ -26,6 +26,12 @@ export interface OrdersPipelineConfig {
   state: StateMode;
   /** Read the orders from this Redis Streams topic (one order line per record) instead of `inputDir`. */
   source?: OrdersTopic;
+  /**
+   * Several instances share the job (`--group`): the rankings and the final union need whole
+   * batches, so their inputs (plain pairs, before the `List` lines) go through `repartition(1)` first (a one-partition stage, owned by
+   * one instance); with one instance the listing is the book's, untouched.
+   */
+  group?: boolean;
 }
 
 /** A topic of order lines on Redis Streams (`--source`). */
@@ -38,6 +44,10 @@ export interface OrdersTopic {
 
 /** Every named stream of the listing, for callers that want to tap one (the web page does). */
 export interface OrdersPipeline {
+  /** With `group`: the whole state in one partition (what the page reads); else `amountState`. */
+  amountStateWhole: DStream<[number, number]>;
+  /** With `group`: the whole window in one partition (what the page reads); else `stocksPerWindow`. */
+  stocksPerWindowWhole: DStream<[string, number]>;
   orders: DStream<Order>;
   numPerType: DStream<[boolean, number]>;
   amountPerClient: DStream<[number, number]>;
@@ -71,10 +81,13 @@ function sum(xs: readonly number[]): number {
  * The order lines of a topic, read with the direct stream API (Spark's Kafka integration, here
  * on Redis Streams): from the topic's end at start (Kafka's default `auto.offset.reset`), so a
  * feeder that starts after the context is read from its first record; offsets committed for
- * the group after every batch.
+ * the group after every batch. With `group` (several instances), from the group's commits or,
+ * for a new group, from the topic's start.
  */
-export function ordersTopicLines(ssc: StreamingContext, source: OrdersTopic): DStream<string> {
-  const params = { 'redis.url': source.url, 'group.id': source.groupId, 'auto.offset.reset': 'latest', 'enable.auto.commit': 'true' };
+export function ordersTopicLines(ssc: StreamingContext, source: OrdersTopic, group = false): DStream<string> {
+  // A group's instances start at different moments: they start from the group's commits, or
+  // from the topic's start for a new group, so that all of them begin at the same offsets.
+  const params = { 'redis.url': source.url, 'group.id': source.groupId, 'auto.offset.reset': group ? 'earliest' : 'latest', 'enable.auto.commit': 'true' };
   return RedisStreamsUtils.createDirectStream(ssc, LocationStrategies.PreferConsistent, ConsumerStrategies.Subscribe([source.topic], params))
     .map((record) => record.value());
 }
@@ -86,7 +99,7 @@ export function ordersTopicLines(ssc: StreamingContext, source: OrdersTopic): DS
 export function ordersPipeline(ssc: StreamingContext, config: OrdersPipelineConfig): OrdersPipeline {
   const filestream = config.source === undefined
     ? ssc.textFileStream(config.inputDir)                   // val filestream = ssc.textFileStream("/home/spark/ch06input")
-    : ordersTopicLines(ssc, config.source);                 // (or Kafka: KafkaUtils.createDirectStream(...).map(_.value))
+    : ordersTopicLines(ssc, config.source, config.group);   // (or Kafka: KafkaUtils.createDirectStream(...).map(_.value))
 
   const orders = filestream.flatMap(parseOrder);            // val orders = filestream.flatMap(line => { ...parse, or println("Wrong line format ...") and List() })
 
@@ -112,13 +125,17 @@ export function ordersPipeline(ssc: StreamingContext, config: OrdersPipelineConf
   // sort is in local mode. The state's order within a partition is not Spark's (Spark iterates
   // its hash maps), so equal volumes may be listed in another order than Spark would list them.
   // The book's 500,000 orders have no such tie in any batch (test/replay.test.ts checks it).
-  const top5clients = amountState.transform((rdd) => rdd    // val top5clients = amountState.transform(_
+  // Group mode only: one partition holding the whole batch before each whole-batch ranking.
+  const whole = <T>(s: DStream<T>): DStream<T> => (config.group === true ? s.repartition(1) : s);
+  const amountStateWhole = whole(amountState);
+
+  const top5clients = amountStateWhole.transform((rdd) => rdd // val top5clients = amountState.transform(_
     .sortBy((x) => x[1], false)                             //   .sortBy(_._2, false)
     .map((x) => x[0])                                       //   .map(_._1)
     .zipWithIndex()                                         //   .zipWithIndex
     .filter((x) => x[1] < 5));                              //   .filter(x => x._2 < 5))
 
-  const buySellList = numPerType.map((t): OutputLine =>     // val buySellList = numPerType.map(t =>
+  const buySellList = whole(numPerType).map((t): OutputLine => // val buySellList = numPerType.map(t =>
     t[0]                                                    //   if (t._1)
       ? ['BUYS', List([t[1].toString()])]                   //     ("BUYS", List(t._2.toString))
       : ['SELLS', List([t[1].toString()])]);                //   else ("SELLS", List(t._2.toString)))
@@ -133,7 +150,8 @@ export function ordersPipeline(ssc: StreamingContext, config: OrdersPipelineConf
     .map((x) => [x.symbol, x.amount] as [string, number])   //   .map(x => (x.symbol, x.amount))
     .reduceByKeyAndWindow((a1, a2) => a1 + a2, Minutes(60)); //  .reduceByKeyAndWindow((a1: Int, a2: Int) => a1 + a2, Minutes(60))
 
-  const topStocks = stocksPerWindow.transform((rdd) => rdd  // val topStocks = stocksPerWindow.transform(_
+  const stocksPerWindowWhole = whole(stocksPerWindow);
+  const topStocks = stocksPerWindowWhole.transform((rdd) => rdd // val topStocks = stocksPerWindow.transform(_
     .sortBy((x) => x[1], false)                             //   .sortBy(_._2, false)
     .map((x) => x[0])                                       //   .map(_._1)
     .zipWithIndex()                                         //   .zipWithIndex
@@ -154,5 +172,5 @@ export function ordersPipeline(ssc: StreamingContext, config: OrdersPipelineConf
   // contract asks the StreamingContext for it, which sets the SparkContext's too.
   ssc.checkpoint(config.checkpointDir);                     // sc.setCheckpointDir("/home/spark/checkpoint")
 
-  return { orders, numPerType, amountPerClient, amountState, top5clients, buySellList, top5clList, stocksPerWindow, topStocks, finalStream };
+  return { amountStateWhole, stocksPerWindowWhole, orders, numPerType, amountPerClient, amountState, top5clients, buySellList, top5clList, stocksPerWindow, topStocks, finalStream };
 }

@@ -145,6 +145,14 @@ async function startDashboard(options: DashboardOptions, io: DashboardIo, paths:
   // free port after it (4041 when the page has 4040), also in replay; --no-ui turns both off.
   conf = conf.set('spark.ui.enabled', String(options.ui));
   if (options.port === 0) conf = conf.set('spark.ui.port', '0');
+  const grouped = options.group !== undefined && options.instance !== undefined;
+  if (grouped) {
+    conf = conf.set('spark.kindling.group.enabled', 'true')
+      .set('spark.kindling.group.instances', String(options.instance!.count))
+      .set('spark.kindling.group.instance', String(options.instance!.index));
+  }
+  // Instance 0 of a group feeds the topic; the others only read their partitions.
+  const feeds = !grouped || options.instance!.index === 0;
   const ssc = new StreamingContext(conf, Milliseconds(options.batch));
   // With --source, the feeder produces into a topic and the pipeline reads it (direct stream).
   let producer: RedisStreamsProducer | undefined;
@@ -162,14 +170,17 @@ async function startDashboard(options: DashboardOptions, io: DashboardIo, paths:
     outputPrefix: paths.outputPrefix,
     checkpointDir: paths.checkpoint,
     state: options.state,
-    source: options.source === undefined ? undefined : { url: options.source, topic: options.topic, groupId: 'orders-dashboard' },
+    source: options.source === undefined ? undefined : { url: options.source, topic: options.topic, groupId: options.group ?? 'orders-dashboard' },
+    group: grouped,
   };
   // Fed by files, the graph module runs in every worker thread of local[2] (and on the main
   // thread); the Redis direct stream is not yet distributed, so that graph stays on one thread.
   const pipeline = options.source === undefined
     ? await ssc.buildGraph<OrdersPipeline>(new URL(`./pipeline${PIPELINE_EXT}`, import.meta.url), 'ordersPipeline', config)
     : ordersPipeline(ssc, config);
+  const fedLines = files.map(((n) => (f: FeedFile) => (n += f.lines))(0));
   const feedOne = async (file: FeedFile, mtimeMs: number): Promise<void> => {
+    if (!feeds) return waitForPiece(options, fedLines[files.indexOf(file)]!, abort.signal);
     if (producer !== undefined) await produceOrders(file, producer, options.topic);
     else await moveIntoFolder(file, paths.input, mtimeMs);
   };
@@ -195,12 +206,12 @@ async function startDashboard(options: DashboardOptions, io: DashboardIo, paths:
     io.log(message);
   });
   pipeline.finalStream.foreachRDD(async (rdd, time) => { entry(time.milliseconds).lines = await rdd.collect(); });
-  pipeline.amountState.foreachRDD(async (rdd, time) => {
+  pipeline.amountStateWhole.foreachRDD(async (rdd, time) => {
     const volumes = new Map<string, number>();
     for (const [client, volume] of await rdd.collect()) volumes.set(String(client), volume);
     entry(time.milliseconds).volumes = volumes;
   });
-  pipeline.stocksPerWindow.foreachRDD(async (rdd, time) => {
+  pipeline.stocksPerWindowWhole.foreachRDD(async (rdd, time) => {
     entry(time.milliseconds).shares = new Map(await rdd.collect());
     // The last output of the batch: the view is complete, publish it.
     const ms = time.milliseconds;
@@ -245,11 +256,11 @@ async function startDashboard(options: DashboardOptions, io: DashboardIo, paths:
     },
   });
 
+  const abort = new AbortController();
   const url = server ? await server.listen(options.port) : undefined;
   if (url) io.log(`Dashboard: ${url}`);
   io.log(`Work folder: ${paths.work}${paths.temporaryWork && !options.keep ? ' (removed on exit; --keep keeps it)' : ''} (batch output: ${paths.outputPrefix}-<ms>.txt)`);
 
-  const abort = new AbortController();
   const progress = (p: FeedProgress): void => {
     io.progress(p);
     setStatus({ ...model.status, filesMoved: p.filesMoved, filesTotal: p.filesTotal, linesMoved: p.linesMoved, linesTotal: p.linesTotal, phase: p.filesMoved === p.filesTotal ? 'fed' : 'feeding' });
@@ -275,6 +286,11 @@ async function startDashboard(options: DashboardOptions, io: DashboardIo, paths:
   };
 
   await ssc.start();
+  if (grouped) {
+    const a = ssc.groupAssignment()!;
+    setStatus({ ...model.status, group: { name: options.group!, instanceId: a.instanceId, logs: a.logs } });
+    io.log(`Group ${options.group}: instance ${a.instanceId} owns ${a.logs.map((l) => `${l.log} [${l.owned.join(', ')}] of ${l.partitions}`).join('; ')}`);
+  }
   const streamingUi = ssc.sparkContext.uiWebUrl;
   if (streamingUi !== undefined) {
     io.log(`Streaming UI: ${streamingUi}/streaming/`);
@@ -292,11 +308,13 @@ async function startDashboard(options: DashboardOptions, io: DashboardIo, paths:
       }
     })();
   } else {
-    const feeding = producer !== undefined
+    const feeding = !feeds
+      ? Promise.resolve()
+      : producer !== undefined
       ? feedTopic(files, producer, options.topic, { everyMs: options.every, onProgress: progress, signal: abort.signal })
       : feedFiles(files, paths.input, { everyMs: options.every, onProgress: progress, signal: abort.signal });
     void feeding
-      .then(() => { if (!stopped) io.log(`All ${files.length} files fed; the stream keeps running. Ctrl-C to stop.`); })
+      .then(() => { if (!stopped && feeds) io.log(`All ${files.length} files fed; the stream keeps running. Ctrl-C to stop.`); })
       .catch((e: unknown) => io.error(`The feeder stopped: ${(e as Error).message}`));
     done = (async () => {
       try {
@@ -337,4 +355,24 @@ async function replay(
     if (options.every > 0 && i < files.length - 1) await new Promise((r) => setTimeout(r, options.every));
   }
   return performance.now() - started;
+}
+
+/**
+ * A group member that does not feed (`--group`, instance > 0) in `--replay`: waits until the
+ * topic holds `lines` records (instance 0 has produced every piece up to this one), so that its
+ * batch reads the same piece as instance 0's.
+ */
+async function waitForPiece(options: DashboardOptions, lines: number, signal: AbortSignal): Promise<void> {
+  const admin = new RedisStreamsAdmin({ url: options.source! });
+  try {
+    let wait = 10;
+    while (!signal.aborted) {
+      const d = await admin.describeTopic(options.topic);
+      if (d.partitions.reduce((n, p) => n + p.endOffset, 0) >= lines) return;
+      await new Promise((r) => setTimeout(r, wait));
+      wait = Math.min(wait * 2, 200);
+    }
+  } finally {
+    await admin.close();
+  }
 }

@@ -52,8 +52,8 @@ export {
   verifyKeyPlacement,
   groupRuntimeOf,
 } from './internal.ts';
-export { ExchangeRDD, StaticPartitionOwnership, GroupPlanError, RepartitionWaitAbortedError } from './internal.ts';
-export type { RepartitionLog, RepartitionLogProvider, RepartitionBatch, PartitionOwnership, ExchangeRDDOptions } from './internal.ts';
+export { ExchangeRDD, StaticPartitionAssignment, GroupPlanError, RepartitionWaitAbortedError } from './internal.ts';
+export type { RepartitionLog, RepartitionLogProvider, RepartitionBatch, PartitionAssignment, ExchangeRDDOptions, GroupAssignment } from './internal.ts';
 export type {
   LogSource,
   LogOffsetBounds,

@@ -60,10 +60,11 @@ export * from './input/log/log-rdd.ts';
 export * from './input/log/log-input-dstream.ts';
 // --- several instances: repartition logs ---
 export * from './exchange/repartition-log.ts';
-export * from './exchange/partition-ownership.ts';
+export * from './exchange/partition-assignment.ts';
 export * from './exchange/repartition-wait-aborted-error.ts';
 export * from './exchange/group-plan-error.ts';
 export * from './exchange/exchange-rdd.ts';
+export type { GroupAssignment } from './exchange/group-plan.ts';
 export * from './output/batch-output.ts';
 export * from './scheduler/batch-info.ts';
 export * from './scheduler/output-operation-info.ts';

@@ -28,7 +28,7 @@ import { runUntilDrained } from './scheduler/run-until-drained.ts';
 import { StreamingConf } from './streaming-conf.ts';
 import { StreamingUI } from './ui/streaming-ui.ts';
 import { buildGraphOn, warnIfSingleThreaded } from './parallel/build-graph.ts';
-import { planGroupStages, staticOwnership, type GroupPlan } from './exchange/group-plan.ts';
+import { planGroupStages, staticAssignment, type GroupAssignment, type GroupPlan } from './exchange/group-plan.ts';
 
 const log = getLogger('StreamingContext');
 
@@ -359,8 +359,8 @@ export class StreamingContext {
       this.graph.validate();
       const group = this.streamingConf.group;
       // A fixed split runs the repartition-log planner; lease group mode (no fixed split) is the log stream's own (co-partitioned graphs).
-      const ownership = staticOwnership(group);
-      if (group.enabled && ownership !== undefined) this.groupPlan = planGroupStages(this.graph.outputStreams, this.sparkContext.appName, ownership);
+      const split = staticAssignment(group);
+      if (group.enabled && split !== undefined) this.groupPlan = planGroupStages(this.graph.outputStreams, this.sparkContext.appName, split);
       await this.startUI();
       this.checkpointSession = await CheckpointSession.start(this, this.recoveryPlan);
       await this.scheduler.jobGenerator.start(this.recoveryPlan?.generator, this.checkpointSession?.writer);
@@ -381,6 +381,15 @@ export class StreamingContext {
     if (this.streamingConf.stopGracefullyOnShutdown) this.removeShutdownHook = installShutdownHook(this);
     this.scheduler.listenerBus.post('onStreamingStarted', { time: Date.now() });
     log.info('StreamingContext started');
+  }
+
+  /**
+   * With several instances sharing the job (`spark.kindling.group.enabled`), which partitions of
+   * which logs (source topics, then repartition logs) this instance runs in batch `time`
+   * (default: the next batch); undefined otherwise or before `start()`.
+   */
+  groupAssignment(time: Time = this.scheduler.jobGenerator.nextBatchTime): GroupAssignment | undefined {
+    return this.groupPlan?.assignment(time);
   }
 
   /**

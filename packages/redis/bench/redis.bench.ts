@@ -11,11 +11,20 @@
  * (produce)  records/s of `RedisStreamsProducer.send` (keyed, HashPartitioner) vs a plain
  *            pipelined `XADD key 0-* ...` loop with the same fields and chunking.
  *
+ * (group)    1, 2 and 3 instances (child processes, a fixed split) of a re-keying job (shares per
+ *            stock, reduceByKey into 4 partitions; volume per client, updateStateByKey; count())
+ *            over the same topic, all routed through repartition logs: records/s (all records /
+ *            the slowest instance's wall time) and the median per-batch delay (advance() to the
+ *            batch's completion, on a manual clock advanced as fast as batches run).
+ *
  * Data: the first N lines of `../shared/data/orders/orders.txt` (seeded lines of the same
  * shape when absent), keyed by client id, on a 4-partition topic. Kindling and the baseline
  * alternate; medians of the timed rounds after a warm-up. Ratios compare runs of one process.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
@@ -165,12 +174,46 @@ async function main(): Promise<void> {
     const pk = median(prodK);
     const pb = median(prodB);
     console.log(`produce RedisStreamsProducer.send:  ${rate(pk)} | plain pipelined XADD loop:    ${rate(pb)} | ratio ${(pb / pk).toFixed(2)}`);
+    await groupBench(server.url, N);
     console.log(`load average after: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   } finally {
     await raw.close();
     await producer.close();
     await admin.close();
     await server.dispose();
+  }
+}
+
+const GROUP_BATCHES = 10;
+
+/** Runs `instances` child instances of group-instance.ts over `topic`; resolves with their JSON lines. */
+function runInstances(url: string, topic: string, instances: number, rate: number, dir: string): Promise<{ records: number; elapsedMs: number; batchMs: number[] }[]> {
+  const script = fileURLToPath(new URL('./group-instance.ts', import.meta.url));
+  return Promise.all(Array.from({ length: instances }, (_, i) => new Promise<{ records: number; elapsedMs: number; batchMs: number[] }>((done, fail) => {
+    const args = { url, topic, instance: i, instances, batches: GROUP_BATCHES, rate, app: `bench-${instances}`, checkpointDir: join(dir, `ck-${instances}-${i}`) };
+    const child = spawn(process.execPath, ['--conditions=kindling-source', '--import', 'tsx', script, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+    child.on('exit', (code) => (code === 0 ? done(JSON.parse(out.trim().split('\n').pop()!)) : fail(new Error(`instance ${i}/${instances} exited ${code}: ${err}`))));
+  })));
+}
+
+/** The group section: the same topic read by 1, 2 and 3 instances in turn. */
+async function groupBench(url: string, n: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'kindling-group-bench-'));
+  try {
+    const rate = Math.ceil(n / PARTITIONS / GROUP_BATCHES);
+    for (const instances of [1, 2, 3]) {
+      const runs = await runInstances(url, 'read', instances, rate, dir);
+      const records = runs.reduce((s, r) => s + r.records, 0);
+      const wall = Math.max(...runs.map((r) => r.elapsedMs));
+      const delays = runs.flatMap((r) => r.batchMs);
+      console.log(`group   ${instances} instance(s): ${records} records in ${wall.toFixed(0)} ms = ${(records / (wall / 1000)).toFixed(0)} records/s; per-batch delay median ${median(delays).toFixed(0)} ms, max ${Math.max(...delays).toFixed(0)} ms (load ${loadavg()[0]!.toFixed(1)})`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -54,14 +54,22 @@ export class RedisRepartitionLog implements RepartitionLog {
     const writer = Math.random().toString(36).slice(2, 10);
     const t = String(batchTime);
     const s = String(source);
-    const multi = this.client().multi();
+    const entries: [number, Buffer][] = [];
     for (let j = 0; j < blocks.length; j++) {
       const block = blocks[j]!;
       for (let from = 0; from < block.length; from += ENTRY_RECORDS) {
-        const bytes = encodeValues(block.slice(from, from + ENTRY_RECORDS));
-        multi.addCommand(['XADD', this.key(j), '*', 't', t, 's', s, 'w', writer, 'm', 'd', 'b', Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]);
+        let bytes: Uint8Array;
+        try {
+          bytes = encodeValues(block.slice(from, from + ENTRY_RECORDS));
+        } catch (e) {
+          // Trying again cannot help: the engine fails the batch at once.
+          throw Object.assign(new Error(`the records of batch ${batchTime} from source partition ${source} cannot be stored in ${this.key(j)}: ${(e as Error)?.message ?? String(e)} Move plain data (arrays, objects, numbers, strings) through shuffles; build class instances after them.`, { cause: e }), { retriable: false });
+        }
+        entries.push([j, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]);
       }
     }
+    const multi = this.client().multi();
+    for (const [j, body] of entries) multi.addCommand(['XADD', this.key(j), '*', 't', t, 's', s, 'w', writer, 'm', 'd', 'b', body]);
     for (let j = 0; j < blocks.length; j++) multi.addCommand(['XADD', this.key(j), '*', 't', t, 's', s, 'w', writer, 'm', 'e', 'n', String(blocks[j]!.length)]);
     try {
       await multi.exec();

@@ -14,11 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runChild, startChild } from '../../dstream/test/support/child-process.ts';
 import { RedisLogSource, RedisStreamsAdmin, RedisStreamsProducer, RedisStreamsUtils, type ConsumerRecord } from '../src/index.ts';
 import { withRawClient } from './support/direct-stream-kit.ts';
-import { batchWords, GROUP_PARTITIONS, partitionLines } from './support/group-feed.ts';
-import type { GroupPipelineArgs } from './support/group-pipeline.ts';
+import { batchWords, GROUP_PARTITIONS, partitionLines } from './support/repartition-feed.ts';
+import type { GroupPipelineArgs } from './support/repartition-pipeline.ts';
 import { startRedisServer, type RedisServer } from './support/redis-server.ts';
 
-const SCRIPT = 'packages/redis/test/support/group-pipeline.ts';
+const SCRIPT = 'packages/redis/test/support/repartition-pipeline.ts';
 const BATCHES = 6;
 const TOPIC = 'words';
 const OUTPUTS = ['counts', 'totals', 'lengths', 'count', 'top'] as const;

@@ -1,6 +1,7 @@
 import { KeyMap } from '../util/key-map.ts';
 import type { Aggregator } from './aggregator.ts';
-import { recordLoopBody } from './record-pipeline.ts';
+import { CompiledLoopCache } from './compiled-loop-cache.ts';
+import { chainShape, recordLoopBody, shapeKinds } from './record-pipeline.ts';
 import type { ChainFailure, RecordOp } from './record-pipeline.ts';
 
 /**
@@ -15,11 +16,12 @@ export type CompiledCombine = (blocks: readonly (readonly unknown[])[], fail: Ch
 // (see record-pipeline.ts), a shared combining loop calls every shuffle's mergeValue from one
 // megamorphic call site, which V8 never inlines, while here `a + b` is inlined into the loop
 // and the record tuple built by the user's last map need not leave it. Cached by function
-// identities, so each batch of a stream reuses warm code.
+// identities, then source texts (see compiled-loop-cache.ts), so each batch of a stream
+// reuses warm code.
 let seq = 0;
-const cache = new WeakMap<object, { ops: readonly RecordOp[]; create: unknown; combine: CompiledCombine }[]>();
 
-function compile(ops: readonly RecordOp[], agg: Aggregator<unknown, unknown>): CompiledCombine {
+function compile(shape: string): (...fns: unknown[]) => CompiledCombine {
+  const ops = shapeKinds(shape);
   const names = ops.map((_, k) => `f${k}`);
   const insert = (r: string): string => `{
     const r = ${r};
@@ -55,21 +57,17 @@ return function combine(blocks, fail) {
   if (other !== undefined) other.forEach((e) => { out.push(e); });
   return out;
 };`;
-  const factory = new Function('KeyMap', 'create', 'merge', ...names, src) as (...args: unknown[]) => CompiledCombine;
-  return factory(KeyMap, agg.createCombiner, agg.mergeValue, ...ops.map((op) => op.f));
+  const factory = new Function('KeyMap', ...names, 'create', 'merge', src) as (...args: unknown[]) => CompiledCombine;
+  return (...fns) => factory(KeyMap, ...fns);
 }
 
-/** The compiled combining loop of `ops` then `agg` (cached by the functions' identities). @internal */
+const combines = new CompiledLoopCache<CompiledCombine>(compile);
+
+/** The compiled combining loop of `ops` then `agg` (cached by the functions' identities, then sources). @internal */
 export function compiledCombine(ops: readonly RecordOp[], agg: Aggregator<unknown, unknown>): CompiledCombine {
-  let entries = cache.get(agg.mergeValue);
-  if (entries === undefined) cache.set(agg.mergeValue, entries = []);
-  for (const e of entries) {
-    if (e.create !== agg.createCombiner || e.ops.length !== ops.length) continue;
-    let same = true;
-    for (let k = 0; k < ops.length && same; k++) same = e.ops[k]!.f === ops[k]!.f && e.ops[k]!.kind === ops[k]!.kind;
-    if (same) return e.combine;
-  }
-  const combine = compile(ops, agg);
-  entries.push({ ops: ops.slice(), create: agg.createCombiner, combine });
-  return combine;
+  const fns = new Array<unknown>(ops.length + 2);
+  for (let k = 0; k < ops.length; k++) fns[k] = ops[k]!.f;
+  fns[ops.length] = agg.createCombiner;
+  fns[ops.length + 1] = agg.mergeValue;
+  return combines.get(chainShape(ops), fns);
 }

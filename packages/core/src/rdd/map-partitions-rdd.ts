@@ -15,7 +15,8 @@ import type { RecordOp, FusibleRDD } from './record-pipeline.ts';
  */
 export class MapPartitionsRDD<U, T> extends RDD<U> implements FusibleRDD {
   private readonly part: Partitioner | undefined;
-  private readonly kernel: PartitionKernel<T, U>;
+  /** Derived from `recordOp` on first use (most record ops run fused, never through it). */
+  private kernel: PartitionKernel<T, U> | undefined;
 
   constructor(
     prev: RDD<T>,
@@ -27,7 +28,7 @@ export class MapPartitionsRDD<U, T> extends RDD<U> implements FusibleRDD {
   ) {
     super(prev.context, [new OneToOneDependency(prev)], scope);
     if (kernel === undefined && recordOp === undefined) throw new Error(`${scope}: a MapPartitionsRDD needs a kernel or a record op`);
-    this.kernel = kernel ?? (recordOpKernel(recordOp!) as PartitionKernel<T, U>);
+    this.kernel = kernel;
     this.part = preservesPartitioning ? prev.partitioner : undefined;
   }
 
@@ -36,7 +37,8 @@ export class MapPartitionsRDD<U, T> extends RDD<U> implements FusibleRDD {
   protected getPartitions(): number { return this.dependencies[0]!.rdd.getNumPartitions(); }
 
   compute(split: number, ctx: TaskContext): readonly U[] {
-    return this.kernel(split, ctx.parent<T>(0, split));
+    const kernel = (this.kernel ??= recordOpKernel(this.recordOp!) as PartitionKernel<T, U>);
+    return kernel(split, ctx.parent<T>(0, split));
   }
 }
 rddClasses.MapPartitionsRDD = MapPartitionsRDD;

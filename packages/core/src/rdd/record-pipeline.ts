@@ -1,5 +1,6 @@
 import { RDDComputeError } from './rdd-compute-error.ts';
 import type { RDD } from './rdd.ts';
+import { CompiledLoopCache } from './compiled-loop-cache.ts';
 
 /**
  * A per-record operation of a narrow transformation (`map`, `filter`, `flatMap`, and the pair
@@ -69,10 +70,10 @@ export interface CompiledChain {
 // them, which V8 sees as megamorphic and never inlines; the user's function then runs as a call
 // per record, and each op's output crosses a closure boundary. One loop compiled per distinct
 // chain of functions keeps every call site monomorphic, as in a hand-written loop, so V8 can
-// inline the user's functions into it. Chains are cached by their functions' identities: a
-// DStream hands the same functions to each batch's RDDs, so each batch reuses warm code.
+// inline the user's functions into it. Loops are cached by their functions' identities, then
+// by their source texts (see compiled-loop-cache.ts): each batch of a stream reuses warm code,
+// even when its functions are created anew per batch (inside `transform`).
 let compiledSeq = 0;
-const compiledByLastFn = new WeakMap<object, { ops: readonly RecordOp[]; chain: CompiledChain }[]>();
 
 /** Flat-maps nested deeper than this loop with for-of only (no array fast path), bounding the code size. */
 const MAX_UNROLLED_FLATMAPS = 2;
@@ -82,7 +83,7 @@ const MAX_UNROLLED_FLATMAPS = 2;
  * `terminal(variable)`; op k's function is `f<k>` and its errors go to `fail(k, e)`.
  * @internal
  */
-export function recordLoopBody(ops: readonly RecordOp[], k: number, x: string, flatMaps: number, terminal: (v: string) => string): string {
+export function recordLoopBody(ops: readonly Pick<RecordOp, 'kind'>[], k: number, x: string, flatMaps: number, terminal: (v: string) => string): string {
   if (k === ops.length) return terminal(x);
   const op = ops[k]!;
   const y = `x${k + 1}`;
@@ -98,7 +99,20 @@ export function recordLoopBody(ops: readonly RecordOp[], k: number, x: string, f
   return `${call}if (Array.isArray(ys${k})) {\nfor (let j${k} = 0; j${k} < ys${k}.length; j${k}++) {\nconst ${y} = ys${k}[j${k}];\n${rest}\n}\n} else {\nfor (const ${y} of ys${k}) {\n${rest}\n}\n}`;
 }
 
-function compile(ops: readonly RecordOp[]): CompiledChain {
+/** The op kinds of a chain's shape (`map,filter`), as {@link chainShape} wrote them. @internal */
+export function shapeKinds(shape: string): Pick<RecordOp, 'kind'>[] {
+  return shape === '' ? [] : shape.split(',').map((kind) => ({ kind: kind as RecordOp['kind'] }));
+}
+
+/** The shape of a chain: its op kinds in order. @internal */
+export function chainShape(ops: readonly RecordOp[]): string {
+  let shape = '';
+  for (let k = 0; k < ops.length; k++) shape += (k === 0 ? '' : ',') + ops[k]!.kind;
+  return shape;
+}
+
+function compileChain(shape: string): (...fns: unknown[]) => CompiledChain {
+  const ops = shapeKinds(shape);
   const names = ops.map((_, k) => `f${k}`);
   const id = compiledSeq++;
   const allMaps = ops.every((op) => op.kind === 'map');
@@ -115,25 +129,20 @@ return {
     return out;
   },
 };`;
-  const factory = new Function(...names, src) as (...fns: unknown[]) => CompiledChain;
-  return factory(...ops.map((op) => op.f));
+  return new Function(...names, src) as (...fns: unknown[]) => CompiledChain;
 }
+
+const chains = new CompiledLoopCache<CompiledChain>(compileChain);
 
 /** The compiled loop of `ops` (cached by the ops' kinds and functions). @internal */
 export function compiledChain(ops: readonly RecordOp[]): CompiledChain {
-  const last = ops[ops.length - 1]!.f;
-  let entries = compiledByLastFn.get(last);
-  if (entries === undefined) compiledByLastFn.set(last, entries = []);
-  for (const e of entries) {
-    if (e.ops.length !== ops.length) continue;
-    let same = true;
-    for (let k = 0; k < ops.length && same; k++) same = e.ops[k]!.f === ops[k]!.f && e.ops[k]!.kind === ops[k]!.kind;
-    if (same) return e.chain;
-  }
-  const chain = compile(ops);
-  entries.push({ ops: ops.slice(), chain });
-  return chain;
+  const fns = new Array<unknown>(ops.length);
+  for (let k = 0; k < ops.length; k++) fns[k] = ops[k]!.f;
+  return chains.get(chainShape(ops), fns);
 }
+
+/** How many record-chain loops have been compiled and are kept (for tests). @internal */
+export function compiledChainFactories(): number { return chains.compiledFactories; }
 
 /** The failure handler of a fused chain's task: the error names the RDD that owns the op. @internal */
 export function chainFailure(chain: FusedChain, split: number): ChainFailure {

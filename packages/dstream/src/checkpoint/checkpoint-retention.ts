@@ -84,10 +84,11 @@ export class CheckpointRetention {
   /**
    * After metadata checkpoint `cp` is on disk: deletes metadata checkpoint files beyond the
    * newest {@link DEFAULT_RETAINED_CHECKPOINTS}, then the RDD checkpoint and run folders no
-   * retained checkpoint needs.
+   * retained checkpoint needs. `deleteFiles` deletes the metadata files (by default here and
+   * now; the running context's writer unlinks them on the thread pool, off the batches' thread).
    */
-  afterWrite(cp: MetadataCheckpoint): void {
-    this.pruneMetadataFiles(cp.sequence);
+  afterWrite(cp: MetadataCheckpoint, deleteFiles: (files: string[]) => void = deleteNow): void {
+    this.pruneMetadataFiles(cp.sequence, deleteFiles);
     this.writes++;
     const folders = new Set<string>();
     for (const s of cp.streams) if (s.checkpointedRDD !== undefined) folders.add(s.checkpointedRDD.path);
@@ -106,10 +107,12 @@ export class CheckpointRetention {
     }
   }
 
-  private pruneMetadataFiles(written: number): void {
+  private pruneMetadataFiles(written: number, deleteFiles: (files: string[]) => void): void {
     this.metadataFiles ??= this.store.list().map((f) => f.seq).filter((seq) => seq !== written);
     this.metadataFiles.push(written);
-    while (this.metadataFiles.length > DEFAULT_RETAINED_CHECKPOINTS) rmSync(this.store.fileFor(this.metadataFiles.shift()!), { force: true });
+    const old: string[] = [];
+    while (this.metadataFiles.length > DEFAULT_RETAINED_CHECKPOINTS) old.push(this.store.fileFor(this.metadataFiles.shift()!));
+    if (old.length > 0) deleteFiles(old);
   }
 
   /**
@@ -129,4 +132,8 @@ export class CheckpointRetention {
       if (previous !== undefined) await store.clean(previous);
     }
   }
+}
+
+function deleteNow(files: string[]): void {
+  for (const file of files) rmSync(file, { force: true });
 }

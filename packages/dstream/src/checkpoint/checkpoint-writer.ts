@@ -1,3 +1,4 @@
+import { unlink } from 'node:fs/promises';
 import { getLogger } from '@kindling/core';
 import type { StreamingContext } from '../streaming-context.ts';
 import type { DStream } from '../dstream/dstream.ts';
@@ -47,6 +48,8 @@ export class CheckpointWriter implements BatchCheckpointing {
   /** A completed batch's checkpoint, written on the next turn unless a newer capture supersedes it. */
   private deferredCompleted: MetadataCheckpoint | undefined;
   private closed = false;
+  /** Settles when the metadata files being deleted in the background are gone. */
+  private deleting: Promise<void> = Promise.resolve();
   /** State shapes sampled so far, by stream id; and those a recovered checkpoint recorded. */
   private readonly stateShapes = new Map<string, string>();
   private readonly expectedStateShapes: Map<string, string>;
@@ -248,14 +251,26 @@ export class CheckpointWriter implements BatchCheckpointing {
       return;
     }
     try {
-      this.retention.afterWrite(cp);
+      this.retention.afterWrite(cp, this.unlinkInBackground);
       if (completion) await this.retention.afterCompletedWrite(cp);
     } catch (e) {
       log.warn(`Cleaning up after the checkpoint of batch ${cp.batchTime} ms failed: ${(e as Error).message}`);
     }
   }
 
-  /** Resolves when every captured checkpoint is on disk. */
+  /**
+   * Deletes superseded metadata files on the thread pool: an `unlinkSync` per checkpoint on
+   * the batches' thread waited for the disk (a third of the checkpointing cost of small
+   * batches). Deleting is cleanup: a file a crash leaves is deleted by the next run's writes.
+   */
+  private readonly unlinkInBackground = (files: string[]): void => {
+    const done = Promise.all(files.map((f) => unlink(f).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') log.warn(`Could not delete the old metadata checkpoint ${f}: ${e.message}`);
+    })));
+    this.deleting = Promise.all([this.deleting, done]).then(() => {});
+  };
+
+  /** Resolves when every captured checkpoint is on disk (and superseded files are deleted). */
   async flush(): Promise<void> {
     if (this.deferredCompleted !== undefined) {
       const cp = this.deferredCompleted;
@@ -263,6 +278,7 @@ export class CheckpointWriter implements BatchCheckpointing {
       this.enqueue({ cp, durable: false, completion: true });
     }
     while (this.writing !== undefined) await this.writing;
+    await this.deleting;
   }
 
   /** Writes a last checkpoint (after a graceful stop: nothing pending) and stops writing. */
@@ -270,6 +286,7 @@ export class CheckpointWriter implements BatchCheckpointing {
     await this.flush();
     const cp = this.capture('final', this.latestGenerated);
     await this.writeOne(cp, true, true);
+    await this.deleting;
     this.close();
   }
 

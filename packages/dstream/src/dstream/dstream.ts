@@ -346,15 +346,14 @@ export abstract class DStream<T> {
 
   /** One element per batch: the number of elements of the batch (0 for an empty batch). */
   count(): DStream<number> {
-    // Partial counts, then one partition (a repartition log of one partition with several
-    // instances) where they are summed; the 0 makes an empty batch count 0.
-    const one = new dstreamClasses.TransformedDStream<number>(
+    // The same streams as `transform(union [0]).reduce(add)` (checkpoints keep their shape); with
+    // several instances the partial counts go through a one-partition repartition log first.
+    return new dstreamClasses.TransformedDStream<number>(
       [this.mapPartitions<number>(countPartition)],
-      (rdds) => { const rdd = rdds[0] as RDD<number>; return rdd.union(rdd.context.parallelize([0], 1)).coalesce(1); },
+      (rdds) => { const rdd = rdds[0] as RDD<number>; return rdd.union(rdd.context.parallelize([0], 1)); },
       false,
       { what: 'count', partitions: 1 },
-    );
-    return one.mapPartitions(sumPartition);
+    ).reduce(add);
   }
 
   /** `[value, count]` pairs for each distinct value of each batch. */
@@ -735,11 +734,6 @@ export function batchFileName(prefix: string, suffix: string | undefined, time: 
 }
 
 function identityRDD(rdd: RDD<unknown>): RDD<unknown> { return rdd; }
-function sumPartition(part: Iterable<number>): number[] {
-  let n = 0;
-  for (const x of part) n += x;
-  return [n];
-}
 /** `transformWith` for the keyed two-stream operators (their grouping names them in group mode). */
 function keyedTransformWith<A, B, V>(a: DStream<A>, b: DStream<B>, what: string, p: Partitioner, f: (a: RDD<A>, b: RDD<B>) => RDD<V>): DStream<V> {
   return new dstreamClasses.TransformedDStream<V>([a, b], (rdds) => f(rdds[0] as RDD<A>, rdds[1] as RDD<B>), false, { what, partitioner: p, partitions: p.numPartitions });

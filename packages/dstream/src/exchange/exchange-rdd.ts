@@ -1,4 +1,4 @@
-import { combineCombinersByKey, combineValuesByKey, getLogger, RDD, type Aggregator, type Partitioner, type Time } from '@kindling/core';
+import { appendOnlyMapOrder, combineCombinersByKey, combineValuesByKey, getLogger, RDD, type Aggregator, type Partitioner, type Time } from '@kindling/core';
 import { RepartitionWaitAbortedError } from './repartition-wait-aborted-error.ts';
 import type { RepartitionLog } from './repartition-log.ts';
 
@@ -37,6 +37,9 @@ export interface ExchangeRDDOptions<V, C> {
  * in source order. Partition j of the RDD is that result on j's owner and empty elsewhere: an
  * instance never computes a partition from part of the batch.
  *
+ * The exchange starts when the RDD is created (at batch generation), so that every instance
+ * writes its map side of every shuffle of a batch whatever order its jobs run in.
+ *
  * Records are routed by the partitioner's `getPartition(key)`; without a partitioner (a
  * one-partition stage, `repartition(n)`), record i of source partition s goes to `(s + i) % n`.
  */
@@ -49,6 +52,15 @@ export class ExchangeRDD<T> extends RDD<T> {
     private readonly options: ExchangeRDDOptions<unknown, unknown>,
   ) {
     super(parent.context, [], `${options.streamName} via ${options.log.name} @ ${options.batchTime}`);
+    // Started as soon as the batch is generated, not when a job first needs it: instances run
+    // their output jobs in their own order, and an instance blocked in one shuffle's reduce side
+    // must already have written its map side of every other shuffle of the batch, or two
+    // instances could each wait for the other.
+    setImmediate(() => {
+      if (this.#data !== undefined || this.#preparing !== undefined || this.isCheckpointed) return;
+      this.#preparing = this.exchange();
+      this.#preparing.catch(() => undefined);
+    });
   }
 
   protected getPartitions(): number { return this.options.log.partitions; }
@@ -72,8 +84,12 @@ export class ExchangeRDD<T> extends RDD<T> {
 
   override prepareForJob(): Promise<void> {
     if (this.#data !== undefined || this.isCheckpointed) return Promise.resolve();
-    this.#preparing ??= this.exchange().finally(() => { this.#preparing = undefined; });
-    return this.#preparing;
+    const preparing = this.#preparing ??= this.exchange();
+    // A failed exchange is tried again by the next job that needs it.
+    return preparing.catch((e: unknown) => {
+      if (this.#preparing === preparing) this.#preparing = undefined;
+      throw e;
+    });
   }
 
   private async exchange(): Promise<void> {
@@ -103,7 +119,8 @@ export class ExchangeRDD<T> extends RDD<T> {
       const batch = await this.retrying(`read partition ${j}`, () => rlog.readBatch(j, batchTime.milliseconds, sources));
       if (batch.complete) {
         const agg = this.options.aggregator;
-        const out = agg === undefined ? concat(batch.blocks) : combineCombinersByKey(batch.blocks as (readonly [unknown, unknown])[][], agg.mergeCombiners);
+        // In a shuffle's reduce-side order (Spark's aggregation map's slots), as a local shuffle gives.
+        const out = agg === undefined ? concat(batch.blocks) : appendOnlyMapOrder(combineCombinersByKey(batch.blocks as (readonly [unknown, unknown])[][], agg.mergeCombiners), firstOf);
         await this.retrying(`release partition ${j}`, () => rlog.release(j, batchTime.milliseconds));
         return out as T[];
       }
@@ -125,6 +142,9 @@ export class ExchangeRDD<T> extends RDD<T> {
       try {
         return await f();
       } catch (e) {
+        if ((e as { retriable?: unknown } | undefined)?.retriable === false) {
+          throw new Error(`${streamName}: batch ${batchTime} cannot ${what} of ${rlog.name}: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+        }
         if (signal.aborted) throw new Error(`${streamName}: batch ${batchTime} could not ${what} of ${rlog.name} before the context stopped: ${(e as Error)?.message ?? String(e)}`, { cause: e });
         log.warn(`${streamName}: batch ${batchTime} cannot ${what} of ${rlog.name} (attempt ${attempt}, next in ${wait} ms): ${(e as Error)?.message ?? String(e)}`);
         await sleep(wait, signal);
@@ -147,6 +167,8 @@ function routeOf(partitioner: Partitioner | undefined, n: number): (r: unknown, 
   if (n === 1) return () => 0;
   return (_r, s, i) => (s + i) % n;
 }
+
+function firstOf(pair: readonly [unknown, unknown]): unknown { return pair[0]; }
 
 function concat(blocks: readonly (readonly unknown[])[]): unknown[] {
   const out: unknown[] = [];

@@ -1,6 +1,6 @@
 import type { Aggregator, Partitioner, RDD, Time } from '@kindling/core';
 import { ExchangeRDD } from './exchange-rdd.ts';
-import type { PartitionOwnership } from './partition-ownership.ts';
+import type { PartitionAssignment } from './partition-assignment.ts';
 import type { RepartitionLog } from './repartition-log.ts';
 
 /**
@@ -16,14 +16,16 @@ export class Exchange {
     /** Whether this instance runs map partition `s` in batch `t` (its source's ownership). */
     readonly ownsSource: (s: number, t: Time) => boolean,
     /** Who runs the repartition log's partitions. */
-    readonly ownership: PartitionOwnership,
+    readonly ownership: PartitionAssignment,
     /** Keyed shuffles: the partitioner; none for one-partition stages and `repartition(n)`. */
     readonly partitioner: Partitioner | undefined,
     private readonly signal: AbortSignal,
+    /** The name ownership is asked under: the log's, or one shared by all one-partition stages. */
+    readonly ownerLog: string = log.name,
   ) {}
 
   /** Whether this instance runs partition `j` of the repartition log in batch `t`. */
-  ownsTarget(j: number, t: Time): boolean { return this.ownership.owns(this.log.name, j, t); }
+  ownsTarget(j: number, t: Time): boolean { return this.ownership.owns(this.ownerLog, j, t); }
 
   /** Batch `time` of the shuffle of `parent` (combined with `aggregator` when given). */
   rdd<T>(parent: RDD<unknown>, time: Time, aggregator?: Aggregator<unknown, unknown>): ExchangeRDD<T> {

@@ -11,7 +11,7 @@ import type { StateDStream } from '../state/state-dstream.ts';
 import type { GroupConf } from '../streaming-conf.ts';
 import { Exchange } from './exchange.ts';
 import { GroupPlanError } from './group-plan-error.ts';
-import { StaticPartitionOwnership, type PartitionOwnership } from './partition-ownership.ts';
+import { StaticPartitionAssignment, type PartitionAssignment } from './partition-assignment.ts';
 import type { RepartitionLog, RepartitionLogProvider } from './repartition-log.ts';
 
 const log = getLogger('GroupPlan');
@@ -30,12 +30,22 @@ interface Placement {
   readonly origin: string;
 }
 
+/** Which partitions of which logs one instance runs in one batch (for the UI and logs). */
+export interface GroupAssignment {
+  /** This instance (`PartitionAssignment.instanceId`). */
+  readonly instanceId: string;
+  /** Per log (source topics first, then repartition logs): its partition count and the partitions this instance owns. */
+  readonly logs: readonly { readonly log: string; readonly partitions: number; readonly owned: readonly number[] }[];
+}
+
 /** What a plan built: the routed shuffles and how to release them. */
 export interface GroupPlan {
   /** The repartition logs, in graph order. */
   readonly exchanges: readonly Exchange[];
   /** Who owns which partitions. */
-  readonly ownership: PartitionOwnership;
+  readonly ownership: PartitionAssignment;
+  /** The partitions this instance runs in batch `time`. */
+  assignment(time: Time): GroupAssignment;
   /** Stops reduce sides that wait for markers (their batches fail). */
   abort(): void;
   /** Aborts, then closes the repartition logs. */
@@ -46,8 +56,8 @@ export interface GroupPlan {
  * The fixed ownership of `spark.kindling.group.instances` / `spark.kindling.group.instance`
  * (read by `StreamingConf`), or undefined when they are not set.
  */
-export function staticOwnership(group: GroupConf): PartitionOwnership | undefined {
-  return group.instances === undefined ? undefined : new StaticPartitionOwnership(group.instance, group.instances);
+export function staticAssignment(group: GroupConf): PartitionAssignment | undefined {
+  return group.instances === undefined ? undefined : new StaticPartitionAssignment(group.instance, group.instances);
 }
 
 /**
@@ -59,21 +69,23 @@ export function staticOwnership(group: GroupConf): PartitionOwnership | undefine
  * placed by an equal partitioner becomes a boundary and reads its input through the
  * repartition log `<app>-<stream>-repartition`; whole-batch operators (`reduce`, `count`,
  * `repartition(n)`) go through a log of n partitions; everything after a one-partition stage
- * runs on its owner only (outputs too). Throws a {@link GroupPlanError} naming the stream when
+ * runs on its owner only (outputs too). All one-partition stages have one owner per batch (the
+ * owner of partition 0 of `<app>-whole-batch`), so a union of them is whole too. Throws a {@link GroupPlanError} naming the stream when
  * an operator cannot be placed that way.
  */
 export function planGroupStages(
   outputs: readonly ForEachDStream<unknown>[],
   appName: string,
-  ownership: PartitionOwnership | undefined,
+  ownership: PartitionAssignment | undefined,
 ): GroupPlan {
   const placements = new Map<DStream<unknown>, Placement>();
   const exchanges: Exchange[] = [];
+  const inputs: LogInputDStream<unknown>[] = [];
   const abort = new AbortController();
   let provider: RepartitionLogProvider | undefined;
-  let owner: PartitionOwnership | undefined = ownership;
+  let owner: PartitionAssignment | undefined = ownership;
 
-  const needOwnership = (s: DStream<unknown>): PartitionOwnership => {
+  const needOwnership = (s: DStream<unknown>): PartitionAssignment => {
     if (owner === undefined) {
       throw new GroupPlanError(s.name(), 'no partition ownership: set spark.kindling.group.instances and spark.kindling.group.instance for a fixed split (group leases assign partitions when available).');
     }
@@ -87,7 +99,8 @@ export function planGroupStages(
     if (provider === undefined) throw new GroupPlanError(s.name(), `${what} needs a repartition log, and the source's log offers none.`);
     const name = `${appName}-${s.name()}-repartition`;
     const rlog: RepartitionLog = provider.repartitionLog(name, partitions);
-    const e = new Exchange(rlog, s.name(), parent.owns, needOwnership(s), partitioner, abort.signal);
+    // Every one-partition stage has one owner (per batch), so unions of them stay whole.
+    const e = new Exchange(rlog, s.name(), parent.owns, needOwnership(s), partitioner, abort.signal, partitions === 1 ? `${appName}-whole-batch` : name);
     exchanges.push(e);
     log.info(`${s.name()}: ${what} routed through repartition log ${name} (${partitions} partition(s)) at ${provider.location}`);
     return e;
@@ -105,7 +118,8 @@ export function planGroupStages(
       case 'directStream': {
         const input = s as unknown as LogInputDStream<unknown>;
         const o = needOwnership(s);
-        input.assignOwnership(o);
+        input.assignPartitions(o);
+        inputs.push(input);
         const source = input.source as { repartitionLog?: unknown; location: string };
         if (typeof source.repartitionLog === 'function') provider ??= source as unknown as RepartitionLogProvider;
         out = { owns: (i, t) => input.ownsPartitionIndex(i, t), partitioner: undefined, single: false, origin: `the log partitions of ${s.name()}` };
@@ -185,7 +199,7 @@ export function planGroupStages(
         if (s.dependencies.length === 0) {
           throw new GroupPlanError(s.name(), `group mode splits partitioned logs between instances; a ${kind} is not partitioned, so every instance would read it whole. Read a log (createDirectStream), or run one instance.`);
         }
-        out = parents.length === 1 && p0!.single ? p0! : { owns: undefined, partitioner: undefined, single: false, origin: `${kind} ${s.name()}` };
+        out = parents.length > 0 && parents.every((p) => p.single) ? p0! : { owns: undefined, partitioner: undefined, single: false, origin: `${kind} ${s.name()}` };
     }
     placements.set(s, out);
     return out;
@@ -202,7 +216,19 @@ export function planGroupStages(
   for (const o of outputs) place(o as DStream<unknown>);
   return {
     exchanges,
-    ownership: owner ?? new StaticPartitionOwnership(0, 1),
+    ownership: owner ?? new StaticPartitionAssignment(0, 1),
+    assignment(time: Time): GroupAssignment {
+      const o = owner ?? new StaticPartitionAssignment(0, 1);
+      const logs: { log: string; partitions: number; owned: number[] }[] = [];
+      const topics = new Map<string, number>();
+      for (const input of inputs) for (const tp of input.partitions) topics.set(tp.topic, Math.max(topics.get(tp.topic) ?? 0, tp.partition + 1));
+      for (const [topic, n] of topics) logs.push({ log: topic, partitions: n, owned: Array.from({ length: n }, (_, p) => p).filter((p) => o.owns(topic, p, time)) });
+      for (const e of exchanges) {
+        const n = e.log.partitions;
+        logs.push({ log: e.log.name, partitions: n, owned: Array.from({ length: n }, (_, j) => j).filter((j) => e.ownsTarget(j, time)) });
+      }
+      return { instanceId: o.instanceId, logs };
+    },
     abort(): void { abort.abort(); },
     async close(): Promise<void> {
       abort.abort();

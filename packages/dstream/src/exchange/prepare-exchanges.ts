@@ -17,5 +17,5 @@ export async function prepareExchanges(rdd: RDD<unknown>): Promise<void> {
     if (r instanceof ExchangeRDD) found.push(r);
     for (const d of r.dependencies) stack.push(d.rdd);
   }
-  for (const e of found) await e.prepareForJob();
+  await Promise.all(found.map((e) => e.prepareForJob()));
 }

@@ -17,7 +17,9 @@ export type RepartitionBatch =
  * readers keep the first complete copy and drop the others, so duplicates never count twice.
  *
  * Records are whatever the shuffle moves (`[key, value]` or `[key, combiner]` pairs); the
- * adapter encodes them (`@kindling/redis`: Kindling's value codec in stream entries). See
+ * adapter encodes them (`@kindling/redis`: Kindling's value codec in stream entries). Calls
+ * that fail because the log cannot be reached are retried by the engine; an error whose
+ * `retriable` property is `false` (records that cannot be encoded) fails the batch at once. See
  * docs/log-sources.md, "Re-keying across instances".
  */
 export interface RepartitionLog {

@@ -44,11 +44,11 @@ export function checkGroupGraph(outputs: readonly DStream<unknown>[], source: DS
       }
       for (const d of s.dependencies) {
         if (!reachesThroughLocal(d, source)) {
-          throw new NotCoPartitionedError(s.describe(), 'its input does not come from the log through partition-local operators only (map, filter, flatMap, mapValues...), so its keys cannot be checked against the log\'s partitions. Repartition logs for re-keying are not built yet (issue 15, item 4).');
+          throw new NotCoPartitionedError(s.describe(), 'its input does not come from the log through partition-local operators only (map, filter, flatMap, mapValues...), so its keys cannot be checked against the log\'s partitions. With leases, re-keying across instances is not routed yet; a fixed split (spark.kindling.group.instances and spark.kindling.group.instance) routes it through repartition logs.');
         }
       }
     } else if (!PARTITION_LOCAL.has(kind)) {
-      throw new NotCoPartitionedError(s.describe(), `${kind} needs records of partitions other instances own (or keeps time windows of them). Group mode runs partition-local operators and shuffles/state by the log's HashPartitioner(${numPartitions}) only; repartition logs for the rest are not built yet (issue 15, item 4).`);
+      throw new NotCoPartitionedError(s.describe(), `${kind} needs records of partitions other instances own (or keeps time windows of them). Group mode runs partition-local operators and shuffles/state by the log's HashPartitioner(${numPartitions}) only; with leases the rest is not routed yet; a fixed split (spark.kindling.group.instances and spark.kindling.group.instance) routes re-keying through repartition logs.`);
     }
     for (const d of s.dependencies) visit(d);
   };

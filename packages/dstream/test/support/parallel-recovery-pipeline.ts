@@ -3,9 +3,9 @@
 // local[2] (two worker threads): text files fed one per batch, on a manual clock, recovered
 // with StreamingContext.getOrCreate on every start. It kills itself with SIGKILL at a given
 // point, or loses a worker thread, to simulate crashes.
-import { copyFileSync, existsSync, mkdirSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { ManualClock, SparkConf } from '@kindling/core';
+import { feedInputFile, prepareInputDir } from './input-feeder.ts';
 import { Seconds, StreamingContext } from '../../src/index.ts';
 import { graphWorkerPoolOf } from '../../src/parallel/build-graph.ts';
 import { killIf, type RecoveryGraphArgs } from './graphs/recovery-graph.ts';
@@ -35,24 +35,15 @@ async function create(): Promise<StreamingContext> {
   return ssc;
 }
 
-/** Moves input file k into the input folder (atomically, once) before batch k. */
-function feed(k: number): void {
-  const name = `input-${String(k).padStart(4, '0')}.txt`;
-  const target = join(args.inputDir, name);
-  if (existsSync(target)) return;
-  const tmp = join(args.inputDir, `.${name}.tmp`);
-  copyFileSync(join(args.feedDir, name), tmp);
-  renameSync(tmp, target);
-}
-
 async function main(): Promise<void> {
   mkdirSync(args.inputDir, { recursive: true });
   const ssc = await StreamingContext.getOrCreate(args.checkpointDir, create);
   const clock = ssc.clock as ManualClock;
+  prepareInputDir(args.inputDir, clock.getTimeMillis() === 0);
   await ssc.start();
   process.stdout.write(`started at ${clock.getTimeMillis()} with ${graphWorkerPoolOf(ssc)?.workers.length ?? 0} worker threads\n`);
   for (let k = Math.floor(clock.getTimeMillis() / 1000) + 1; k <= args.batches; k++) {
-    feed(k);
+    feedInputFile(args.feedDir, args.inputDir, k);
     try {
       await clock.advance(1000);
     } catch (e) {

@@ -4,9 +4,10 @@
 //   -> saveAsTextFiles, on a manual clock (deterministic batch times), recovered with
 //   StreamingContext.getOrCreate on every start. It can kill itself with SIGKILL at a given
 //   point (batch time + phase) to simulate a crash at the worst moment.
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManualClock, SparkConf } from '@kindling/core';
+import { feedInputFile, prepareInputDir } from './input-feeder.ts';
 import { IncompatibleCheckpointError, Seconds, StreamingContext } from '../../src/index.ts';
 
 /**
@@ -74,16 +75,6 @@ function killIf(time: number, phase: string): void {
   if (args.killAt !== undefined && args.killAt.time === time && args.killAt.phase === phase) process.kill(process.pid, 'SIGKILL');
 }
 
-/** Moves input file k into the input folder (atomically, once) before batch k. */
-function feed(k: number): void {
-  const name = `input-${String(k).padStart(4, '0')}.txt`;
-  const target = join(args.inputDir, name);
-  if (existsSync(target)) return;
-  const tmp = join(args.inputDir, `.${name}.tmp`);
-  copyFileSync(join(args.feedDir, name), tmp);
-  renameSync(tmp, target);
-}
-
 async function main(): Promise<void> {
   mkdirSync(args.inputDir, { recursive: true });
   let ssc: StreamingContext;
@@ -97,16 +88,12 @@ async function main(): Promise<void> {
     throw e;
   }
   const clock = ssc.clock as ManualClock;
-  // No checkpoint was recovered (a kill before the first one): files an earlier run moved in
-  // are older than this run, and a file stream started fresh ignores what is already there
-  // (Spark's newFilesOnly), so they are moved in again after the start, as a feeder would.
-  if (clock.getTimeMillis() === 0) rmSync(args.inputDir, { recursive: true, force: true });
-  mkdirSync(args.inputDir, { recursive: true });
+  prepareInputDir(args.inputDir, clock.getTimeMillis() === 0);
   await ssc.start();
   process.stdout.write(`started at ${clock.getTimeMillis()}\n`);
   const last = args.feedOnly ?? args.batches;
   for (let k = Math.floor(clock.getTimeMillis() / 1000) + 1; k <= last; k++) {
-    feed(k);
+    feedInputFile(args.feedDir, args.inputDir, k);
     await clock.advance(1000);
   }
   if (args.feedOnly !== undefined) {

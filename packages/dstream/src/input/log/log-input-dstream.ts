@@ -1,5 +1,5 @@
 import { getLogger, type RDD, type Time } from '@kindling/core';
-import type { PartitionOwnership } from '../../exchange/partition-ownership.ts';
+import type { PartitionAssignment } from '../../exchange/partition-assignment.ts';
 import { PIDRateEstimator } from '../../receiver/pid-rate-estimator.ts';
 import { RateController } from '../../receiver/rate-controller.ts';
 import type { StreamingListener, StreamingListenerBatchCompleted } from '../../scheduler/streaming-listener.ts';
@@ -75,8 +75,8 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
   #autoCommits = new Map<number, readonly OffsetRangeDescription[]>();
   #committing: Promise<void> = Promise.resolve();
   #started = false;
+  #ownership: PartitionAssignment | undefined;
   #group: GroupCoordinator | undefined;
-  #ownership: PartitionOwnership | undefined;
   readonly #ppc: PerPartitionConfig;
 
   constructor(
@@ -113,7 +113,7 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
    * `ownership` gives this instance (the others get empty ranges, and their offsets are
    * neither advanced nor committed here). Set by the group plan at start. @internal
    */
-  assignOwnership(ownership: PartitionOwnership): void { this.#ownership = ownership; }
+  assignPartitions(ownership: PartitionAssignment): void { this.#ownership = ownership; }
 
   /** Whether this instance reads RDD partition `index` (topic partition `partitions[index]`) in batch `time`. */
   ownsPartitionIndex(index: number, time: Time): boolean {

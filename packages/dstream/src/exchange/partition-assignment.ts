@@ -4,9 +4,9 @@ import type { Time } from '@kindling/core';
  * Which partitions this instance processes when several instances share a job
  * (`spark.kindling.group.enabled`): partitions of the source topics (`log` = topic name) and
  * of the repartition logs (`log` = the repartition log's name) alike. Group mode's leases
- * answer it per batch; {@link StaticPartitionOwnership} is a fixed split.
+ * answer it per batch; {@link StaticPartitionAssignment} is a fixed split.
  */
-export interface PartitionOwnership {
+export interface PartitionAssignment {
   /** This instance, for messages and the UI (`host:pid`, or `2/3`). */
   readonly instanceId: string;
   /** Whether this instance processes partition `partition` of `log` in batch `time`. */
@@ -19,7 +19,7 @@ export interface PartitionOwnership {
  * `spark.kindling.group.instances` and `spark.kindling.group.instance`. Kafka's manual
  * assignment, for fixed deployments and tests: nothing takes over a dead instance's partitions.
  */
-export class StaticPartitionOwnership implements PartitionOwnership {
+export class StaticPartitionAssignment implements PartitionAssignment {
   readonly instanceId: string;
 
   constructor(readonly instance: number, readonly instances: number) {

@@ -11,7 +11,7 @@ import { ConsumerStrategies, LocationStrategies, Seconds, StreamingContext, type
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RedisStreamsUtils, type ConsumerRecord } from '../../src/index.ts';
-import { RATE } from './group-feed.ts';
+import { RATE } from './repartition-feed.ts';
 
 export interface GroupPipelineArgs {
   url: string;
