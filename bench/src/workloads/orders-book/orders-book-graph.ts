@@ -40,9 +40,13 @@ function sum(xs: readonly number[]): number {
   return s;
 }
 
-/** The book's chapter 6 listing over `args.files`, as `orders-book-kindling.ts` builds it. */
-export function ordersBookGraph(ssc: StreamingContext, args: OrdersBookGraphArgs): OrdersBookGraph {
-  const orders = new BatchFilesInputDStream(ssc, args.files).flatMap(parseOrder);
+/**
+ * The book's chapter 6 listing over a stream of order lines, as a Spark user writes it: no
+ * `cache()`, each top 5 by `sortBy` + `zipWithIndex`. Shared by `orders-book-kindling.ts` (a
+ * `queueStream` input) and the graph module below (batch files named up front).
+ */
+export function bookListing(lines: DStream<string>): OrdersBookGraph {
+  const orders = lines.flatMap(parseOrder);
   const numPerType = orders.map((o) => [o.buy, 1] as [boolean, number]).reduceByKey((c1, c2) => c1 + c2);
   const amountPerClient = orders.map((o) => [o.clientId, o.amount * o.price] as [number, number]);
   const amountState = amountPerClient.updateStateByKey((vals: number[], totalOpt: number | undefined) =>
@@ -60,6 +64,12 @@ export function ordersBookGraph(ssc: StreamingContext, args: OrdersBookGraphArgs
     .map((x) => x[0])
     .zipWithIndex()
     .filter((x) => x[1] < 5));
-  ssc.checkpoint(args.checkpointDir);
   return { numPerType, top5clients, topStocks };
+}
+
+/** The book's chapter 6 listing over `args.files`, as `orders-book-kindling.ts` builds it. */
+export function ordersBookGraph(ssc: StreamingContext, args: OrdersBookGraphArgs): OrdersBookGraph {
+  const graph = bookListing(new BatchFilesInputDStream(ssc, args.files));
+  ssc.checkpoint(args.checkpointDir);
+  return graph;
 }

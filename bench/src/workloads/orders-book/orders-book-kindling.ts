@@ -1,20 +1,14 @@
 import { join } from 'node:path';
 import { SparkConf } from '@kindling/core';
 import type { RDD } from '@kindling/core';
-import { Minutes, Seconds, StreamingContext } from '@kindling/dstream';
+import { Seconds, StreamingContext } from '@kindling/dstream';
 import type { DStream, ManualClock } from '@kindling/dstream';
-import { parseOrder } from '@kindling/example-orders-dashboard/src/order.ts';
 import type { RunContext, SystemModule } from '../../harness/workload.ts';
 import { measureBatches, parallelContext, runClock } from '../kindling-driver.ts';
+import { bookListing } from './orders-book-graph.ts';
 import type { OrdersBookGraph, OrdersBookGraphArgs } from './orders-book-graph.ts';
 import type { OrdersInput } from '../orders/orders-input.ts';
 import type { OrdersSummary } from '../orders/orders-state.ts';
-
-function sum(xs: readonly number[]): number {
-  let s = 0;
-  for (const x of xs) s += x;
-  return s;
-}
 
 /**
  * The book's chapter 6 listing as a Spark user writes it: no `cache()`, each top 5 by `sortBy` +
@@ -28,25 +22,7 @@ export const ordersBookKindling: SystemModule<OrdersInput> = {
     const sc = ssc.sparkContext;
     const queue: RDD<string>[] = [];
 
-    const orders = ssc.queueStream(queue).flatMap(parseOrder);
-    const numPerType = orders.map((o) => [o.buy, 1] as [boolean, number]).reduceByKey((c1, c2) => c1 + c2);
-    const amountPerClient = orders.map((o) => [o.clientId, o.amount * o.price] as [number, number]);
-    const amountState = amountPerClient.updateStateByKey((vals: number[], totalOpt: number | undefined) =>
-      totalOpt !== undefined ? sum(vals) + totalOpt : sum(vals));
-    const top5clients = amountState.transform((rdd) => rdd
-      .sortBy((x) => x[1], false)
-      .map((x) => x[0])
-      .zipWithIndex()
-      .filter((x) => x[1] < 5));
-    const stocksPerWindow = orders
-      .map((x) => [x.symbol, x.amount] as [string, number])
-      .reduceByKeyAndWindow((a1, a2) => a1 + a2, Minutes(60));
-    const topStocks = stocksPerWindow.transform((rdd) => rdd
-      .sortBy((x) => x[1], false)
-      .map((x) => x[0])
-      .zipWithIndex()
-      .filter((x) => x[1] < 5));
-
+    const { numPerType, top5clients, topStocks } = bookListing(ssc.queueStream(queue));
     emitSummaries(numPerType, top5clients, topStocks, ctx);
     ssc.checkpoint(join(ctx.outDir, 'checkpoint'));
 
