@@ -70,7 +70,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
     private readonly registry: ReplicatedRDDs,
     /** The driver's accumulators created while building the graph, in creation order (as in every worker). */
     private readonly accumulators: readonly LongAccumulator[],
-    /** Awaited before a stage goes to the workers (the batch's graph check). */
+    /** Awaited before a stage's replies are used (the batch's graph check). */
     private readonly beforeRemoteStage: () => Promise<void>,
     private readonly onStop: () => void,
   ) {
@@ -263,13 +263,19 @@ export class WorkerTaskScheduler implements TaskScheduler {
     throw reviveError(own[0].error!, own[1]);
   }
 
-  /** Sends one request to each worker (after the batch's graph check) and waits for every reply. */
+  /**
+   * Sends one request to each worker and waits for every reply. The batch's graph check is
+   * awaited after sending, not before: each worker checks its fingerprint against the
+   * driver's before it answers anything else (and refuses every request once it differs), so
+   * a divergence fails the stage with the check's error and no wrong data is computed.
+   */
   private async send(byWorker: Map<number, Record<string, unknown>>, stages: number): Promise<WorkerReply[]> {
-    await this.beforeRemoteStage();
     this.counts.remoteStages += stages;
     this.counts.requests++;
     const workers = [...byWorker.keys()];
-    const settled = await Promise.allSettled(workers.map((w) => this.rpc.request(w, byWorker.get(w)!)));
+    const sent = Promise.allSettled(workers.map((w) => this.rpc.request(w, byWorker.get(w)!)));
+    await this.beforeRemoteStage();
+    const settled = await sent;
     const lost = settled.find((s) => s.status === 'rejected');
     if (lost !== undefined) throw (lost as PromiseRejectedResult).reason;
     return settled.map((s) => (s as PromiseFulfilledResult<WorkerReply>).value);
