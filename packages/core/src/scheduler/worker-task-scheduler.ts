@@ -12,7 +12,7 @@ import type { Task } from './task.ts';
 import type { TaskContext } from './task-context.ts';
 import type { RemoteCheckpointWriter, TaskScheduler } from './task-scheduler.ts';
 import { reviveError } from './worker-errors.ts';
-import type { CheckpointPartsResult, EvaluateResult, JobResult, PreparedState, StageRequest, WorkerReply } from './worker-protocol.ts';
+import type { CheckpointPartsResult, EvaluateResult, JobResult, PreparedState, JobStage, WorkerReply } from './worker-protocol.ts';
 import type { WorkerRpc } from './worker-rpc.ts';
 
 /** Counters of where tasks ran (for tests and the driver-overhead figures). @internal */
@@ -128,7 +128,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
 
   private async runJobRemote(stages: readonly (readonly Task<unknown>[])[], specs: readonly StageSpec[]): Promise<({ ok: true; value: unknown[] } | { ok: false; error: unknown })[]> {
     const size = this.rpc.size;
-    const perWorker: StageRequest[][] = Array.from({ length: size }, () => []);
+    const perWorker: JobStage[][] = Array.from({ length: size }, () => []);
     const asked: number[][][] = Array.from({ length: size }, () => []);
     for (let i = 0; i < stages.length; i++) {
       const tasks = stages[i]!;
