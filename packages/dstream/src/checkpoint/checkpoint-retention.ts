@@ -29,7 +29,7 @@ export const RUN_FOLDER_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[
  * - RDD checkpoint folders of a stream (`<run>/rdd-<id>`): once the stream has a newer one,
  *   the RDD is forgotten and no retained metadata checkpoint names the folder (so that falling
  *   back to any retained checkpoint finds its state; each stream's
- *   `DStreamCheckpointData` deletes them when told).
+ *   `DStreamCheckpointData` names them when told).
  * - Run folders (`<uuid>`) of earlier runs: once no retained metadata checkpoint names
  *   anything in them. A folder no checkpoint named (the application's own) is never deleted.
  * - Receiver write-ahead log segments: older than every block the previous completed
@@ -84,11 +84,12 @@ export class CheckpointRetention {
   /**
    * After metadata checkpoint `cp` is on disk: deletes metadata checkpoint files beyond the
    * newest {@link DEFAULT_RETAINED_CHECKPOINTS}, then the RDD checkpoint and run folders no
-   * retained checkpoint needs. `deleteFiles` deletes the metadata files (by default here and
-   * now; the running context's writer unlinks them on the thread pool, off the batches' thread).
+   * retained checkpoint needs. `deletePaths` deletes them, files or folders (by default here
+   * and now; the running context's writer deletes them on the thread pool, off the batches'
+   * thread).
    */
-  afterWrite(cp: MetadataCheckpoint, deleteFiles: (files: string[]) => void = deleteNow): void {
-    this.pruneMetadataFiles(cp.sequence, deleteFiles);
+  afterWrite(cp: MetadataCheckpoint, deletePaths: (paths: string[]) => void = deleteNow): void {
+    this.pruneMetadataFiles(cp.sequence, deletePaths);
     this.writes++;
     const folders = new Set<string>();
     for (const s of cp.streams) if (s.checkpointedRDD !== undefined) folders.add(s.checkpointedRDD.path);
@@ -99,20 +100,22 @@ export class CheckpointRetention {
     if (this.writes >= DEFAULT_RETAINED_CHECKPOINTS) this.referencedBySeq.delete(0);
     const keep = new Set<string>();
     for (const set of this.referencedBySeq.values()) for (const f of set) keep.add(f);
-    for (const s of this.graph.allStreams()) s.checkpointData.deleteUnreferenced(this.checkpointDir, keep);
+    const superseded: string[] = [];
+    for (const s of this.graph.allStreams()) superseded.push(...s.checkpointData.forgetUnreferenced(this.checkpointDir, keep));
     for (const run of this.earlierRuns) {
       if (!RUN_FOLDER_RE.test(run) || [...keep].some((f) => f.startsWith(`${run}/`))) continue;
-      rmSync(join(this.checkpointDir, run), { recursive: true, force: true });
+      superseded.push(join(this.checkpointDir, run));
       this.earlierRuns.delete(run);
     }
+    if (superseded.length > 0) deletePaths(superseded);
   }
 
-  private pruneMetadataFiles(written: number, deleteFiles: (files: string[]) => void): void {
+  private pruneMetadataFiles(written: number, deletePaths: (paths: string[]) => void): void {
     this.metadataFiles ??= this.store.list().map((f) => f.seq).filter((seq) => seq !== written);
     this.metadataFiles.push(written);
     const old: string[] = [];
     while (this.metadataFiles.length > DEFAULT_RETAINED_CHECKPOINTS) old.push(this.store.fileFor(this.metadataFiles.shift()!));
-    if (old.length > 0) deleteFiles(old);
+    if (old.length > 0) deletePaths(old);
   }
 
   /**
@@ -134,6 +137,6 @@ export class CheckpointRetention {
   }
 }
 
-function deleteNow(files: string[]): void {
-  for (const file of files) rmSync(file, { force: true });
+function deleteNow(paths: string[]): void {
+  for (const path of paths) rmSync(path, { recursive: true, force: true });
 }
