@@ -84,11 +84,11 @@ export class CheckpointRetention {
   /**
    * After metadata checkpoint `cp` is on disk: deletes metadata checkpoint files beyond the
    * newest {@link DEFAULT_RETAINED_CHECKPOINTS}, then the RDD checkpoint and run folders no
-   * retained checkpoint needs. `deletePaths` deletes them, files or folders (by default here
-   * and now; the running context's writer deletes them on the thread pool, off the batches'
-   * thread).
+   * retained checkpoint needs. `deletePaths` deletes them: files, or folders with what they
+   * hold (by default here and now; the running context's writer deletes them on the thread
+   * pool, off the batches' thread).
    */
-  afterWrite(cp: MetadataCheckpoint, deletePaths: (paths: string[]) => void = deleteNow): void {
+  afterWrite(cp: MetadataCheckpoint, deletePaths: DeletePaths = deleteNow): void {
     this.pruneMetadataFiles(cp.sequence, deletePaths);
     this.writes++;
     const folders = new Set<string>();
@@ -107,15 +107,15 @@ export class CheckpointRetention {
       superseded.push(join(this.checkpointDir, run));
       this.earlierRuns.delete(run);
     }
-    if (superseded.length > 0) deletePaths(superseded);
+    if (superseded.length > 0) deletePaths(superseded, true);
   }
 
-  private pruneMetadataFiles(written: number, deletePaths: (paths: string[]) => void): void {
+  private pruneMetadataFiles(written: number, deletePaths: DeletePaths): void {
     this.metadataFiles ??= this.store.list().map((f) => f.seq).filter((seq) => seq !== written);
     this.metadataFiles.push(written);
     const old: string[] = [];
     while (this.metadataFiles.length > DEFAULT_RETAINED_CHECKPOINTS) old.push(this.store.fileFor(this.metadataFiles.shift()!));
-    if (old.length > 0) deletePaths(old);
+    if (old.length > 0) deletePaths(old, false);
   }
 
   /**
@@ -137,6 +137,9 @@ export class CheckpointRetention {
   }
 }
 
-function deleteNow(paths: string[]): void {
-  for (const path of paths) rmSync(path, { recursive: true, force: true });
+/** Deletes files (`folders` false) or folders with their contents; a path already gone is no error. */
+export type DeletePaths = (paths: string[], folders: boolean) => void;
+
+function deleteNow(paths: string[], folders: boolean): void {
+  for (const path of paths) rmSync(path, { recursive: folders, force: true });
 }
