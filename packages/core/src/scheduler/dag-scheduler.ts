@@ -44,11 +44,13 @@ export class DAGScheduler {
     const root = rdd as RDD<unknown>;
     for (const l of this.listeners) l.onJobStart?.({ jobId, rdd: root, callSite, time: Date.now() });
     let shuffleStagesRun = 0;
+    const ran = new Set<ShuffleDependency>();
     try {
       await this.prepare(root);
       for (const { dep, child } of this.missingShuffles(root)) {
         if (dep.isAvailable) continue;
         await this.runShuffleMapStage(jobId, dep, child);
+        ran.add(dep);
         shuffleStagesRun++;
       }
       const stageId = this.nextStageId++;
@@ -75,7 +77,7 @@ export class DAGScheduler {
       const site = root.creationSite;
       const name = site === undefined ? callSite : `${callSite} (from ${site.shortForm})`;
       const results = await this.runStage(jobId, stageId, 'ResultStage', name, tasks, done);
-      await this.checkpointMarked(root);
+      await this.checkpointMarked(root, ran);
       for (const l of this.listeners) l.onJobEnd?.({ jobId, callSite, time: Date.now(), shuffleStagesRun });
       return results;
     } catch (error) {
@@ -221,8 +223,14 @@ export class DAGScheduler {
     }
   }
 
-  /** Writes the checkpoints of the marked RDDs this job computed (nearest marked ones only). */
-  private async checkpointMarked(root: RDD<unknown>): Promise<void> {
+  /**
+   * Writes the checkpoints of the marked RDDs this job computed (nearest marked ones only).
+   * The walk does not cross shuffles that were available before the job (`ran`: those whose
+   * map stage this job ran): nothing behind them was computed by it. A streaming job's
+   * lineage reaches every batch of a window through such shuffles, so walking behind them
+   * visited every batch's lineage on every job.
+   */
+  private async checkpointMarked(root: RDD<unknown>, ran: ReadonlySet<ShuffleDependency>): Promise<void> {
     const marked: RDD<unknown>[] = [];
     const seen = new Set<RDD<unknown>>([root]);
     const stack: RDD<unknown>[] = [root];
@@ -234,6 +242,7 @@ export class DAGScheduler {
         continue;
       }
       for (const d of r.dependencies) {
+        if (d instanceof ShuffleDependency && d.isAvailable && !ran.has(d)) continue;
         if (!seen.has(d.rdd)) {
           seen.add(d.rdd);
           stack.push(d.rdd);
