@@ -86,16 +86,18 @@ export class CheckpointRetention {
    * newest {@link DEFAULT_RETAINED_CHECKPOINTS}, then the RDD checkpoint and run folders no
    * retained checkpoint needs. `deletePaths` deletes them: files, or folders with what they
    * hold (by default here and now; the running context's writer deletes them on the thread
-   * pool, off the batches' thread).
+   * pool, off the batches' thread). `keepFrom`: the newest checkpoint made durable (its file
+   * and what it names are kept even beyond the newest 10, for when the newer ones are not
+   * synced yet and a power loss damages them); 0 keeps nothing beyond.
    */
-  afterWrite(cp: MetadataCheckpoint, deletePaths: DeletePaths = deleteNow): void {
-    this.pruneMetadataFiles(cp.sequence, deletePaths);
+  afterWrite(cp: MetadataCheckpoint, deletePaths: DeletePaths = deleteNow, keepFrom = 0): void {
+    this.pruneMetadataFiles(cp.sequence, deletePaths, keepFrom);
     this.writes++;
     const folders = new Set<string>();
     for (const s of cp.streams) if (s.checkpointedRDD !== undefined) folders.add(s.checkpointedRDD.path);
     this.referencedBySeq.set(cp.sequence, folders);
     const retainedFrom = cp.sequence - DEFAULT_RETAINED_CHECKPOINTS;
-    for (const seq of [...this.referencedBySeq.keys()]) if (seq !== 0 && seq <= retainedFrom) this.referencedBySeq.delete(seq);
+    for (const seq of [...this.referencedBySeq.keys()]) if (seq !== 0 && seq <= retainedFrom && seq !== keepFrom) this.referencedBySeq.delete(seq);
     // Those on disk at recovery stay referenced until this run wrote as many as are kept.
     if (this.writes >= DEFAULT_RETAINED_CHECKPOINTS) this.referencedBySeq.delete(0);
     const keep = new Set<string>();
@@ -110,11 +112,20 @@ export class CheckpointRetention {
     if (superseded.length > 0) deletePaths(superseded, true);
   }
 
-  private pruneMetadataFiles(written: number, deletePaths: DeletePaths): void {
+  private pruneMetadataFiles(written: number, deletePaths: DeletePaths, keepFrom: number): void {
     this.metadataFiles ??= this.store.list().map((f) => f.seq).filter((seq) => seq !== written);
     this.metadataFiles.push(written);
     const old: string[] = [];
-    while (this.metadataFiles.length > DEFAULT_RETAINED_CHECKPOINTS) old.push(this.store.fileFor(this.metadataFiles.shift()!));
+    while (this.metadataFiles.length > DEFAULT_RETAINED_CHECKPOINTS) {
+      const seq = this.metadataFiles[0]!;
+      if (seq === keepFrom) {
+        // Kept (the newest durable one) while beyond the newest 10; deleted by a later write.
+        if (this.metadataFiles.length === DEFAULT_RETAINED_CHECKPOINTS + 1) break;
+        this.metadataFiles.splice(1, 1).forEach((s) => old.push(this.store.fileFor(s)));
+        continue;
+      }
+      old.push(this.store.fileFor(this.metadataFiles.shift()!));
+    }
     if (old.length > 0) deletePaths(old, false);
   }
 

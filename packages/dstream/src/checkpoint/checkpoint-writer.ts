@@ -62,6 +62,10 @@ export class CheckpointWriter implements BatchCheckpointing {
   /** State shapes sampled so far, by stream id; and those a recovered checkpoint recorded. */
   private readonly stateShapes = new Map<string, string>();
   private readonly expectedStateShapes: Map<string, string>;
+  /** Per generated batch, the deletions its outputs wait for. */
+  private readonly deletionsBefore = new Map<number, Promise<void>>();
+  /** The newest "generated" or final checkpoint synced (0: none yet): retention never deletes it or what it names. */
+  private syncedSeq = 0;
   /** The first batch of this run, and the sequence of its "generated" checkpoint (its outputs wait until it is durable). */
   private firstBatch: { time: number; seq: number } | undefined;
   private durableSeq = 0;
@@ -102,6 +106,9 @@ export class CheckpointWriter implements BatchCheckpointing {
     // restart without knowing the batch (a fresh start sets its input files aside) and
     // replace that output with an empty one.
     this.firstBatch ??= { time: t, seq: cp.sequence };
+    // Its outputs wait for the deletions retention started before this checkpoint (those of
+    // the previous batch's: they overlap that batch), so that what is on disk stays bounded.
+    this.deletionsBefore.set(t, this.deleting);
     // It supersedes a completed batch's checkpoint not written yet (it includes the completion).
     const completion = this.deferredCompleted !== undefined;
     this.deferredCompleted = undefined;
@@ -115,6 +122,7 @@ export class CheckpointWriter implements BatchCheckpointing {
       if (info === undefined || info.endTime === undefined || info.failureReason !== undefined) return;
     }
     this.pending.delete(js.time.milliseconds);
+    this.deletionsBefore.delete(js.time.milliseconds);
     const cp = this.capture('completed', js.time.milliseconds);
     // Deferred one turn: when the next batch is generated right away (a backlog, a manual
     // clock), its checkpoint carries the completion and one write per batch suffices.
@@ -137,6 +145,9 @@ export class CheckpointWriter implements BatchCheckpointing {
    * on).
    */
   async whenOutputsMayRun(time: number): Promise<void> {
+    const deletions = this.deletionsBefore.get(time);
+    this.deletionsBefore.delete(time);
+    if (deletions !== undefined) await deletions;
     const first = this.firstBatch;
     if (first === undefined || first.time !== time || first.seq <= this.durableSeq || this.closed) return;
     const seq = first.seq;
@@ -235,13 +246,18 @@ export class CheckpointWriter implements BatchCheckpointing {
     this.writes++;
     this.toSync.push({ cp, file, durable, completion });
     this.syncing ??= this.syncLoop();
+    try {
+      this.retention.afterWrite(cp, this.deleteInBackground, this.syncedSeq);
+    } catch (e) {
+      log.warn(`Cleaning up after the checkpoint of batch ${cp.batchTime} ms failed: ${(e as Error).message}`);
+    }
   }
 
   /**
    * Syncs what was put in place, in rounds: each round fsyncs the newest durable file of the
    * checkpoints waiting and the folder (which holds the renames of all of them; the older
    * files are superseded by the newest, and reading skips any a power loss damaged), then
-   * runs retention for each, in order.
+   * runs retention's completed-checkpoint work (write-ahead log cleaning) for each, in order.
    */
   private async syncLoop(): Promise<void> {
     while (this.toSync.length > 0) {
@@ -252,7 +268,10 @@ export class CheckpointWriter implements BatchCheckpointing {
       const last = round[round.length - 1]!;
       const started = performance.now();
       try {
-        if (newestDurable !== undefined) await this.store.sync(newestDurable.file);
+        if (newestDurable !== undefined) {
+          await this.store.sync(newestDurable.file);
+          this.syncedSeq = Math.max(this.syncedSeq, newestDurable.cp.sequence);
+        }
       } catch (e) {
         this.failed(newestDurable!.cp, e as Error);
       }
@@ -260,7 +279,6 @@ export class CheckpointWriter implements BatchCheckpointing {
       const lw = this.lastWritten;
       if (lw?.file === newestDurable?.file && lw !== undefined) this.lastWritten = { ...lw, durationMs: lw.durationMs + performance.now() - started };
       this.markDurable(last.cp.sequence);
-      for (const w of round) this.afterSync(w);
       for (const w of round) {
         if (!w.completion) continue;
         try {
@@ -271,14 +289,6 @@ export class CheckpointWriter implements BatchCheckpointing {
       }
     }
     this.syncing = undefined;
-  }
-
-  private afterSync(w: WrittenCheckpoint): void {
-    try {
-      this.retention.afterWrite(w.cp, this.deleteInBackground);
-    } catch (e) {
-      log.warn(`Cleaning up after the checkpoint of batch ${w.cp.batchTime} ms failed: ${(e as Error).message}`);
-    }
   }
 
   /** A checkpoint could not be written or synced: warned about once; nobody waits for it. */
