@@ -1,4 +1,5 @@
 import { IllegalConfigValueError, type SparkConf } from '@kindling/core';
+import { DEFAULT_STATE_SNAPSHOT_INTERVAL } from './input/log/partition-leases.ts';
 
 /** Settings of the backpressure rate estimator (`spark.streaming.backpressure.*`). */
 export interface BackpressureConf {
@@ -37,6 +38,13 @@ export interface GroupConf {
    * silent instance's partitions are taken over. At least 1 s.
    */
   readonly leaseTimeoutMs: number;
+  /**
+   * `spark.kindling.group.stateSnapshotInterval` (10): a partition's keyed state lives in the
+   * log's store as a snapshot plus the deltas of the commits after it; every this many deltas
+   * the commit folds them into the snapshot. Restoring costs the snapshot plus at most this
+   * many deltas. At least 1.
+   */
+  readonly stateSnapshotInterval: number;
 }
 
 /** The rate limits of log sources (`spark.streaming.kafka.*`, honoured by every log source). */
@@ -77,6 +85,7 @@ export const DEFAULT_MAX_LINE_LENGTH = 8 * 1024 * 1024;
  * | `spark.kindling.output.skipEmptyBatches` | `false` | `saveAs*Files` writes no folder for an empty batch |
  * | `spark.kindling.group.enabled`, `.instances`, `.instance` | `false`, unset, `0` | several instances share the job, see {@link GroupConf} |
  * | `spark.kindling.group.leaseTimeout` | `10s` | group mode: a partition's lease (and a member's heartbeat) lasts this long without renewal |
+ * | `spark.kindling.group.stateSnapshotInterval` | `10` | group mode: state deltas kept per partition before they are folded into its snapshot |
  */
 export class StreamingConf {
   /** `spark.streaming.clock`, as given. */
@@ -147,7 +156,8 @@ export class StreamingConf {
     const instance = atLeast(conf, 'spark.kindling.group.instance', conf.getInt('spark.kindling.group.instance', 0), 0, '(an index)');
     if (instances !== undefined && instance >= instances) throw new IllegalConfigValueError('spark.kindling.group.instance', String(instance), `an index below spark.kindling.group.instances (${instances})`);
     const leaseTimeoutMs = atLeast(conf, 'spark.kindling.group.leaseTimeout', conf.getTimeAsMs('spark.kindling.group.leaseTimeout', '10s'), 1000, 'ms');
-    this.group = { enabled: conf.getBoolean('spark.kindling.group.enabled', false), instances, instance, leaseTimeoutMs };
+    const stateSnapshotInterval = atLeast(conf, 'spark.kindling.group.stateSnapshotInterval', conf.getInt('spark.kindling.group.stateSnapshotInterval', DEFAULT_STATE_SNAPSHOT_INTERVAL), 1, 'delta');
+    this.group = { enabled: conf.getBoolean('spark.kindling.group.enabled', false), instances, instance, leaseTimeoutMs, stateSnapshotInterval };
   }
 }
 
