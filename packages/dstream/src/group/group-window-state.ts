@@ -18,6 +18,14 @@ export type GroupWindowEntry<V> = readonly [present: boolean, value: V, slices: 
  * not in the previous result (new, or dropped by `filter`) starts from its entered value; the
  * result is then filtered (a key the filter drops is out of the result). Slices are kept per key until they leave, whether or not the key is
  * in the result, and a key with no slice left and no result is forgotten.
+ *
+ * ```
+ *   one key, window = 3 batches of 100 ms, the partition's batch times:
+ *        100    200    300   (400, 500: nobody ran them)   600
+ *   ─────[3]────[1]────[2]──────────────────────────────────[4]───▶
+ *   at 300: value 6, slices 100:3 200:1 300:2
+ *   at 600: edge 300, so 100, 200 and 300 leave: 6 - 3 - 1 - 2 + 4 = 4, slices 600:4
+ * ```
  * @internal
  */
 export function advanceGroupWindow<K, V>(
