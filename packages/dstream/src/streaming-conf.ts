@@ -39,6 +39,13 @@ export interface GroupConf {
    */
   readonly leaseTimeoutMs: number;
   /**
+   * `spark.kindling.group.trimRepartitionLogs` (true): the owner of a repartition partition
+   * deletes the entries of a batch once that batch completed and left the stream's remember
+   * window (a recovery from the checkpoint no longer regenerates it). False keeps every entry
+   * (to inspect the logs, or to replay a run from scratch).
+   */
+  readonly trimRepartitionLogs: boolean;
+  /**
    * `spark.kindling.group.stateSnapshotInterval` (10): a partition's keyed state lives in the
    * log's store as a snapshot plus the deltas of the commits after it; every this many deltas
    * the commit folds them into the snapshot. Restoring costs the snapshot plus at most this
@@ -85,6 +92,7 @@ export const DEFAULT_MAX_LINE_LENGTH = 8 * 1024 * 1024;
  * | `spark.kindling.output.skipEmptyBatches` | `false` | `saveAs*Files` writes no folder for an empty batch |
  * | `spark.kindling.group.enabled`, `.instances`, `.instance` | `false`, unset, `0` | several instances share the job, see {@link GroupConf} |
  * | `spark.kindling.group.leaseTimeout` | `10s` | group mode: a partition's lease (and a member's heartbeat) lasts this long without renewal |
+ * | `spark.kindling.group.trimRepartitionLogs` | `true` | group mode: consumed repartition log entries are deleted once their batch is done for good |
  * | `spark.kindling.group.stateSnapshotInterval` | `10` | group mode: state deltas kept per partition before they are folded into its snapshot |
  */
 export class StreamingConf {
@@ -157,7 +165,10 @@ export class StreamingConf {
     if (instances !== undefined && instance >= instances) throw new IllegalConfigValueError('spark.kindling.group.instance', String(instance), `an index below spark.kindling.group.instances (${instances})`);
     const leaseTimeoutMs = atLeast(conf, 'spark.kindling.group.leaseTimeout', conf.getTimeAsMs('spark.kindling.group.leaseTimeout', '10s'), 1000, 'ms');
     const stateSnapshotInterval = atLeast(conf, 'spark.kindling.group.stateSnapshotInterval', conf.getInt('spark.kindling.group.stateSnapshotInterval', DEFAULT_STATE_SNAPSHOT_INTERVAL), 1, 'delta');
-    this.group = { enabled: conf.getBoolean('spark.kindling.group.enabled', false), instances, instance, leaseTimeoutMs, stateSnapshotInterval };
+    this.group = {
+      enabled: conf.getBoolean('spark.kindling.group.enabled', false), instances, instance, leaseTimeoutMs,
+      trimRepartitionLogs: conf.getBoolean('spark.kindling.group.trimRepartitionLogs', true), stateSnapshotInterval,
+    };
   }
 }
 
