@@ -9,6 +9,7 @@ export { SocketDecodeError } from './net/socket-decode-error.ts';
 export { writeFolderAtomically, type WriteFolderOptions } from './fs/write-folder-atomically.ts';
 export { stageFolder, stagedPartName, writeStagedFile, commitStagedFolder, abandonStagedFolder } from './fs/staged-folder.ts';
 export { atomicWriteFile, atomicWriteFileSync } from './fs/atomic-write-file.ts';
+export { syncWrittenFile } from './fs/sync-written-file.ts';
 export { removeStaleTempSiblings } from './fs/remove-stale-temp-siblings.ts';
 export { encodeValues, decodeValues, VALUE_CODEC_VERSION, MAX_DEPTH } from './codec/value-codec.ts';
 export { CodecError } from './codec/codec-error.ts';

@@ -72,9 +72,11 @@ export class DAGScheduler {
       // FetchFailed) re-runs only the others.
       const results = new Array<U>(partitions.length);
       const finished = new Array<boolean>(partitions.length).fill(false);
+      // The shuffles whose map stage this job ran (the checkpoint walk below stops at the others).
+      const ran = new Set<ShuffleDependency>();
       for (let attempt = 1; ; attempt++) {
         try {
-          shuffleStagesRun += await this.runStages(jobId, root, func, partitions, callSite, results, finished);
+          shuffleStagesRun += await this.runStages(jobId, root, func, partitions, callSite, results, finished, ran);
           break;
         } catch (e) {
           const missing = missingMapOutputIn(e);
@@ -82,7 +84,7 @@ export class DAGScheduler {
           log.info(`Job ${jobId} (${callSite}): ${missing.message.split(';')[0]}; re-running the map stage from lineage (attempt ${attempt + 1} of ${MAX_STAGE_ATTEMPTS})`);
         }
       }
-      await this.checkpointMarked(root);
+      await this.checkpointMarked(root, ran);
       for (const l of this.listeners) l.onJobEnd?.({ jobId, callSite, time: Date.now(), shuffleStagesRun });
       return results;
     } catch (error) {
@@ -115,6 +117,7 @@ export class DAGScheduler {
     callSite: string,
     results: U[],
     finished: boolean[],
+    ran: Set<ShuffleDependency>,
   ): Promise<number> {
     let shuffleStagesRun = 0;
     await this.prepare(root);
@@ -158,6 +161,7 @@ export class DAGScheduler {
       const m = maps[k]!;
       await this.runStage(jobId, m.stageId, 'ShuffleMapStage', m.name, m.tasks, m.done, submitted?.[k]);
       m.dep.mapOutputs = m.outputs;
+      ran.add(m.dep);
       shuffleStagesRun++;
     }
     const site = root.creationSite;
@@ -352,8 +356,14 @@ export class DAGScheduler {
     }
   }
 
-  /** Writes the checkpoints of the marked RDDs this job computed (nearest marked ones only). */
-  private async checkpointMarked(root: RDD<unknown>): Promise<void> {
+  /**
+   * Writes the checkpoints of the marked RDDs this job computed (nearest marked ones only).
+   * The walk does not cross shuffles that were available before the job (`ran`: those whose
+   * map stage this job ran): nothing behind them was computed by it. A streaming job's
+   * lineage reaches every batch of a window through such shuffles, so walking behind them
+   * visited every batch's lineage on every job.
+   */
+  private async checkpointMarked(root: RDD<unknown>, ran: ReadonlySet<ShuffleDependency>): Promise<void> {
     const marked: RDD<unknown>[] = [];
     const seen = new Set<RDD<unknown>>([root]);
     const stack: RDD<unknown>[] = [root];
@@ -365,6 +375,7 @@ export class DAGScheduler {
         continue;
       }
       for (const d of r.dependencies) {
+        if (d instanceof ShuffleDependency && d.isAvailable && !ran.has(d)) continue;
         if (!seen.has(d.rdd)) {
           seen.add(d.rdd);
           stack.push(d.rdd);
