@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runChild, seededRandom, startChild } from './support/child-process.ts';
+import { formatCounts, readOutputFolders } from './support/output-folders.ts';
 import type { KillPhase, PipelineArgs } from './support/recovery-pipeline.ts';
 
 const SCRIPT = 'packages/dstream/test/support/recovery-pipeline.ts';
@@ -45,24 +46,6 @@ function countWords(files: number[]): Map<string, number> {
   return m;
 }
 
-function formatCounts(m: Map<string, number>): string {
-  return [...m].filter(([, n]) => n !== 0).sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([w, n]) => `(${w},${n})\n`).join('');
-}
-
-/** Every visible output folder and the concatenation of its part files (hidden temp folders are not output). */
-function readOutputs(outDir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  if (!existsSync(outDir)) return out;
-  for (const name of readdirSync(outDir).sort()) {
-    if (name.startsWith('.')) continue;
-    const dir = join(outDir, name);
-    const files = readdirSync(dir).sort();
-    expect(files, `${name} is a complete folder`).toContain('_SUCCESS');
-    out.set(name, files.filter((f) => f.startsWith('part-')).map((f) => readFileSync(join(dir, f), 'utf8')).join(''));
-  }
-  return out;
-}
-
 async function until(cond: () => boolean, timeoutMs = 30_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!cond()) {
@@ -84,7 +67,7 @@ beforeAll(async () => {
   const run = await runChild(SCRIPT, { ...dirsFor('reference'), variant: 'v1' } satisfies PipelineArgs);
   expect(run.stderr).not.toMatch(/Error/);
   expect(run.stdout).toContain('done');
-  reference = readOutputs(dirsFor('reference').outDir);
+  reference = readOutputFolders(dirsFor('reference').outDir);
 }, 60_000);
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -130,7 +113,7 @@ describe('SIGKILL at five seeded random points, restarted with getOrCreate each 
     expect(last.stdout, last.stderr).toContain('done');
     // Every restart resumed from a checkpoint, not from scratch.
     expect(starts.slice(1).every((s) => Number(s) > 0)).toBe(true);
-    const outputs = readOutputs(dirs.outDir);
+    const outputs = readOutputFolders(dirs.outDir);
     expect([...outputs.keys()]).toEqual([...reference.keys()]);
     for (const [name, content] of reference) expect(outputs.get(name), name).toBe(content);
   }, 120_000);
@@ -155,7 +138,7 @@ describe('SIGKILL from outside at five seeded random instants', () => {
     const last = await runChild(SCRIPT, args);
     expect(last.stdout, last.stderr).toContain('done');
     expect(kills).toBeGreaterThanOrEqual(3);
-    const outputs = readOutputs(dirs.outDir);
+    const outputs = readOutputFolders(dirs.outDir);
     expect([...outputs.keys()]).toEqual([...reference.keys()]);
     for (const [name, content] of reference) expect(outputs.get(name), name).toBe(content);
   }, 120_000);
@@ -177,7 +160,7 @@ describe('a corrupt newest checkpoint', () => {
       expect(run.stderr).toContain(`Metadata checkpoint ${file} is unusable`);
       expect(run.stderr).toContain('Falling back to the previous checkpoint');
       expect(Number(/started at (\d+)/.exec(run.stdout)?.[1])).toBeGreaterThan(0);
-      const outputs = readOutputs(dirs.outDir);
+      const outputs = readOutputFolders(dirs.outDir);
       expect([...outputs.keys()]).toEqual([...reference.keys()]);
       for (const [name, content] of reference) expect(outputs.get(name), name).toBe(content);
     }, 60_000);
@@ -193,7 +176,7 @@ describe('upgrading the program between runs', () => {
     expect(run.stdout, run.stderr).toContain('done');
     const resumedAt = Number(/started at (\d+)/.exec(run.stdout)?.[1]);
     expect(resumedAt).toBeGreaterThan(0);
-    const outputs = readOutputs(dirs.outDir);
+    const outputs = readOutputFolders(dirs.outDir);
     // The v2 map (lower-casing) is the identity on this input: state and windows continue exactly.
     for (const [name, content] of reference) expect(outputs.get(name), name).toBe(content);
     // The new output runs from the first batch the new program ran (replayed ones included).
@@ -213,7 +196,7 @@ describe('upgrading the program between runs', () => {
     expect(run.stdout).toContain('start fresh by deleting the checkpoint directory');
     expect(run.stdout).toContain(".name('<old id>')");
     // Nothing was written by the refused program.
-    const outputs = readOutputs(dirs.outDir);
+    const outputs = readOutputFolders(dirs.outDir);
     expect(outputs.has('totals-6000')).toBe(false);
   }, 60_000);
 });

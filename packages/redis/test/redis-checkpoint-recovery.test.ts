@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runChild, seededRandom, startChild } from '../../dstream/test/support/child-process.ts';
+import { formatCounts, readOutputFolders } from '../../dstream/test/support/output-folders.ts';
 import { RedisStreamsAdmin } from '../src/index.ts';
 import { batchLines } from './support/recovery-feed.ts';
 import type { KillPhase, RedisPipelineArgs } from './support/redis-recovery-pipeline.ts';
@@ -24,23 +25,6 @@ function countWords(batches: number[]): Map<string, number> {
   const m = new Map<string, number>();
   for (const k of batches) for (const line of batchLines(k)) for (const w of line.split(' ')) m.set(w, (m.get(w) ?? 0) + 1);
   return m;
-}
-
-function formatCounts(m: Map<string, number>): string {
-  return [...m].filter(([, n]) => n !== 0).sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([w, n]) => `(${w},${n})\n`).join('');
-}
-
-function readOutputs(outDir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  if (!existsSync(outDir)) return out;
-  for (const name of readdirSync(outDir).sort()) {
-    if (name.startsWith('.')) continue;
-    const dir = join(outDir, name);
-    const files = readdirSync(dir).sort();
-    expect(files, `${name} is a complete folder`).toContain('_SUCCESS');
-    out.set(name, files.filter((f) => f.startsWith('part-')).map((f) => readFileSync(join(dir, f), 'utf8')).join(''));
-  }
-  return out;
 }
 
 function argsFor(name: string): RedisPipelineArgs {
@@ -74,7 +58,7 @@ beforeAll(async () => {
   server = await startRedisServer();
   const run = await runChild(SCRIPT, argsFor('reference'));
   expect(run.stdout, run.stderr).toContain('done');
-  reference = readOutputs(argsFor('reference').outDir);
+  reference = readOutputFolders(argsFor('reference').outDir);
 }, 60_000);
 
 afterAll(async () => {
@@ -118,7 +102,7 @@ describe('SIGKILL at five seeded batch phases, restarted with getOrCreate each t
     const last = await runChild(SCRIPT, args);
     expect(last.stdout, last.stderr).toContain('done');
     expect(starts.slice(1).every((s) => s > 0), `restarts resumed from checkpoints: ${starts.join(', ')}`).toBe(true);
-    const outputs = readOutputs(args.outDir);
+    const outputs = readOutputFolders(args.outDir);
     expect([...outputs.keys()]).toEqual([...reference.keys()]);
     for (const [name, content] of reference) expect(outputs.get(name), `${name} (kills: ${killed.join(', ')})`).toBe(content);
     await expectTopicComplete('crashes');
@@ -142,7 +126,7 @@ describe('SIGKILL from outside at five seeded random instants', () => {
     const last = await runChild(SCRIPT, args);
     expect(last.stdout, last.stderr).toContain('done');
     expect(kills).toBeGreaterThanOrEqual(3);
-    const outputs = readOutputs(args.outDir);
+    const outputs = readOutputFolders(args.outDir);
     expect([...outputs.keys()]).toEqual([...reference.keys()]);
     for (const [name, content] of reference) expect(outputs.get(name), name).toBe(content);
     await expectTopicComplete('random-instants');

@@ -12,6 +12,7 @@ import { StreamingRestApi } from './streaming-rest-api.ts';
 import { StreamingUIStore } from './streaming-ui-store.ts';
 import { batchPageData, streamingPageData } from './streaming-page-data.ts';
 import { UIHttpServer, type UIResponse } from './ui-http-server.ts';
+import { renderUIPage, type UIPage } from './ui-page.ts';
 
 /**
  * The page files (HTML, script, style). They live in the package's `static/` folder, two levels
@@ -26,9 +27,16 @@ const VENDOR: Record<string, string> = {
   'uPlot.min.css': require.resolve('uplot/dist/uPlot.min.css'),
 };
 
-const PAGES: Record<string, string> = {
-  '/streaming/': 'streaming.html',
-  '/streaming/batch/': 'batch.html',
+const PAGES: Record<string, UIPage> = {
+  '/streaming/': {
+    title: 'Streaming Statistics',
+    styles: ['/static/uPlot.min.css'],
+    libraries: ['/static/uPlot.iife.min.js'],
+    script: '/static/streaming-page.js',
+    liveTitle: 'Updates at most once a second',
+    main: 'streaming-main.html',
+  },
+  '/streaming/batch/': { title: 'Batch Details', styles: [], libraries: [], script: '/static/batch-page.js', main: 'batch-main.html' },
 };
 
 const TYPES: Record<string, string> = {
@@ -150,7 +158,7 @@ export class StreamingUI {
       return data === undefined ? json(404, { message: `unknown batch: ${id}` }) : json(200, data);
     }
     const page = PAGES[path];
-    if (page !== undefined) return file(join(UI_STATIC_DIR, page));
+    if (page !== undefined) return pageFile(page);
     if (path.startsWith('/static/')) {
       const name = path.slice('/static/'.length);
       const vendor = VENDOR[name];
@@ -182,6 +190,14 @@ function packageVersion(): string {
 
 function json(status: number, body: unknown, pretty = true): UIResponse {
   return { status, type: 'application/json; charset=utf-8', body: pretty ? JSON.stringify(body, undefined, 2) : JSON.stringify(body) };
+}
+
+async function pageFile(page: UIPage): Promise<UIResponse> {
+  try {
+    return { status: 200, type: TYPES['.html']!, body: renderUIPage(page, await readFile(join(UI_STATIC_DIR, page.main), 'utf8')) };
+  } catch {
+    return json(404, { message: 'no such file' });
+  }
 }
 
 async function file(path: string): Promise<UIResponse> {

@@ -19,3 +19,8 @@ export function readOutputFolders(outDir: string): Map<string, string> {
   }
   return out;
 }
+
+/** Word counts as a sorted `saveAsTextFiles` folder holds them (`(word,n)` lines), zeros left out: the known answer to compare a folder with. */
+export function formatCounts(m: ReadonlyMap<string, number>): string {
+  return [...m].filter(([, n]) => n !== 0).sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([w, n]) => `(${w},${n})\n`).join('');
+}

@@ -11,7 +11,8 @@ import { ManualClock, SparkConf } from '@kindling/core';
 import { Seconds, StreamingContext } from '../../src/index.ts';
 import { graphWorkerPoolOf } from '../../src/parallel/build-graph.ts';
 import { waitForStoredRecords } from '../../src/testing/index.ts';
-import { killIfAt, type WalGraphArgs } from './graphs/wal-graph.ts';
+import type { WalGraphArgs } from './graphs/wal-graph.ts';
+import { addKillPoints, killIfAt } from './kill-points.ts';
 
 export interface WalPipelineArgs extends WalGraphArgs {
   master: 'local[1]' | 'local[2]';
@@ -28,10 +29,7 @@ async function create(): Promise<StreamingContext> {
   const ssc = new StreamingContext(conf, Seconds(1));
   const { master: _m, ...graphArgs } = args;
   await ssc.buildGraph(graph, 'walGraph', graphArgs satisfies WalGraphArgs);
-  ssc.addStreamingListener({
-    onBatchSubmitted: (e) => killIfAt(args, e.batchInfo.batchTime.milliseconds, 'generated'),
-    onBatchCompleted: (e) => { process.stdout.write(`completed ${e.batchInfo.batchTime.milliseconds}\n`); },
-  });
+  addKillPoints(ssc, args.killAt);
   return ssc;
 }
 
@@ -46,7 +44,7 @@ async function main(): Promise<void> {
     await waitForStoredRecords(ssc, Number(n), { timeoutMs: 120_000 });
     const next = clock.getTimeMillis() + 1000;
     // Every record of the batch is in the write-ahead log; the batch is not generated yet.
-    killIfAt(args, next, 'stored');
+    killIfAt(args.killAt, next, 'stored');
     await clock.advance(1000);
     process.stdout.write(`ticked ${next}\n`);
   }

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManualClock, SparkConf } from '@kindling/core';
 import { feedInputFile, prepareInputDir } from './input-feeder.ts';
+import { addKillPoints, killIfAt } from './kill-points.ts';
 import { IncompatibleCheckpointError, Seconds, StreamingContext } from '../../src/index.ts';
 
 /**
@@ -53,26 +54,16 @@ function create(): StreamingContext {
   // The worst moment: one output of the batch written, the next not.
   totals.foreachRDD(async (_rdd, time) => {
     if (args.slowMs !== undefined) await new Promise((r) => setTimeout(r, args.slowMs));
-    killIf(time.milliseconds, 'mid-output');
+    killIfAt(args.killAt, time.milliseconds, 'mid-output');
     if (args.killAt?.phase === 'mid-output-checkpointed' && args.killAt.time === time.milliseconds) {
       await new Promise((r) => setTimeout(r, 200));
-      killIf(time.milliseconds, 'mid-output-checkpointed');
+      killIfAt(args.killAt, time.milliseconds, 'mid-output-checkpointed');
     }
   });
   windowed.transform((rdd) => rdd.sortByKey(true, 1)).saveAsTextFiles(join(args.outDir, 'window'));
   if (args.variant === 'v2') pairs.count().saveAsTextFiles(join(args.outDir, 'counts'));
-  ssc.addStreamingListener({
-    onBatchSubmitted: (e) => killIf(e.batchInfo.batchTime.milliseconds, 'generated'),
-    onBatchCompleted: (e) => {
-      process.stdout.write(`completed ${e.batchInfo.batchTime.milliseconds}\n`);
-      killIf(e.batchInfo.batchTime.milliseconds, 'completed');
-    },
-  });
+  addKillPoints(ssc, args.killAt);
   return ssc;
-}
-
-function killIf(time: number, phase: string): void {
-  if (args.killAt !== undefined && args.killAt.time === time && args.killAt.phase === phase) process.kill(process.pid, 'SIGKILL');
 }
 
 async function main(): Promise<void> {

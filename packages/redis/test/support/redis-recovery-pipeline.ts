@@ -11,6 +11,7 @@ import { ConsumerStrategies, LocationStrategies, Seconds, StreamingContext } fro
 import { join } from 'node:path';
 import { RedisStreamsAdmin, RedisStreamsProducer, RedisStreamsUtils, type ConsumerRecord } from '../../src/index.ts';
 import { batchLines, PARTITIONS } from './recovery-feed.ts';
+import { addKillPoints, killIfAt } from '../../../dstream/test/support/kill-points.ts';
 
 export type KillPhase = 'generated' | 'mid-output' | 'mid-output-checkpointed' | 'completed';
 
@@ -42,25 +43,15 @@ function create(): StreamingContext {
   totals.transform((rdd) => rdd.sortByKey(true, 1)).saveAsTextFiles(join(args.outDir, 'totals'));
   totals.foreachRDD(async (_rdd, time) => {
     if (args.slowMs !== undefined) await new Promise((r) => setTimeout(r, args.slowMs));
-    killIf(time.milliseconds, 'mid-output');
+    killIfAt(args.killAt, time.milliseconds, 'mid-output');
     if (args.killAt?.phase === 'mid-output-checkpointed' && args.killAt.time === time.milliseconds) {
       await new Promise((r) => setTimeout(r, 200));
-      killIf(time.milliseconds, 'mid-output-checkpointed');
+      killIfAt(args.killAt, time.milliseconds, 'mid-output-checkpointed');
     }
   });
   windowed.transform((rdd) => rdd.sortByKey(true, 1)).saveAsTextFiles(join(args.outDir, 'window'));
-  ssc.addStreamingListener({
-    onBatchSubmitted: (e) => killIf(e.batchInfo.batchTime.milliseconds, 'generated'),
-    onBatchCompleted: (e) => {
-      process.stdout.write(`completed ${e.batchInfo.batchTime.milliseconds}\n`);
-      killIf(e.batchInfo.batchTime.milliseconds, 'completed');
-    },
-  });
+  addKillPoints(ssc, args.killAt);
   return ssc;
-}
-
-function killIf(time: number, phase: string): void {
-  if (args.killAt !== undefined && args.killAt.time === time && args.killAt.phase === phase) process.kill(process.pid, 'SIGKILL');
 }
 
 /** Produces what each partition lacks of batches 1..k (so a restarted feeder never duplicates). */

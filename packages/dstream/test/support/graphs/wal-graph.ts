@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { Seconds } from '@kindling/core';
 import type { StreamingContext } from '../../../src/index.ts';
+import { killIfAt } from '../kill-points.ts';
 
 /** Where the process kills itself in batch `time`: its blocks stored, not yet generated; as it is submitted; between its two outputs. */
 export type WalKillPhase = 'stored' | 'generated' | 'mid-output';
@@ -17,11 +18,6 @@ export interface WalGraphArgs {
   killAt?: { time: number; phase: WalKillPhase };
 }
 
-/** SIGKILLs the whole process when `time`/`phase` is the kill point. */
-export function killIfAt(args: WalGraphArgs, time: number, phase: WalKillPhase): void {
-  if (args.killAt !== undefined && args.killAt.time === time && args.killAt.phase === phase) process.kill(process.pid, 'SIGKILL');
-}
-
 const add = (a: number, b: number): number => a + b;
 
 export function walGraph(ssc: StreamingContext, args: WalGraphArgs): void {
@@ -30,7 +26,7 @@ export function walGraph(ssc: StreamingContext, args: WalGraphArgs): void {
   // The batch's lines in arrival order (a part file per block)
   lines.saveAsTextFiles(join(args.outDir, 'lines'));
   // The worst moment: one output of the batch written, the next not.
-  lines.foreachRDD((_rdd, time) => killIfAt(args, time.milliseconds, 'mid-output'));
+  lines.foreachRDD((_rdd, time) => killIfAt(args.killAt, time.milliseconds, 'mid-output'));
   const pairs = lines.flatMap((l) => l.split(' ').slice(1)).map((w) => [w, 1] as [string, number]);
   const totals = pairs.updateStateByKey((values: number[], total: number | undefined) => values.reduce(add, total ?? 0)).checkpoint(Seconds(2));
   totals.transform((rdd) => rdd.sortByKey(true, 1)).saveAsTextFiles(join(args.outDir, 'totals'));
