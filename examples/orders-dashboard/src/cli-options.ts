@@ -35,6 +35,8 @@ export interface DashboardOptions {
   group: string | undefined;
   /** With `--group`: this instance's index and the instance count of a fixed split (`0/2`). */
   instance: { index: number; count: number } | undefined;
+  /** Spark's master: `local[*]` (default: a worker thread per core), `local[N]`, or `local` / `local[1]` (one thread). */
+  master: string;
   help: boolean;
 }
 
@@ -77,6 +79,8 @@ batch to a folder and shows it live at http://127.0.0.1:<port>.
                         Required: the dashboard's windowed stock totals cannot run under group
                         leases yet (a new owner of a partition would lack the window's earlier
                         batches), so its instances split the partitions by this fixed rule
+  --master M            local[*] (default: the pipeline module runs in a worker thread per
+                        core), local[N] (N threads) or local[1] (one thread, no workers)
   -h, --help            this text
 `;
 
@@ -122,6 +126,7 @@ export function parseDashboardArgs(argv: readonly string[]): DashboardOptions {
         partitions: { type: 'string' },
         group: { type: 'string' },
         instance: { type: 'string' },
+        master: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -139,6 +144,10 @@ export function parseDashboardArgs(argv: readonly string[]): DashboardOptions {
     instance = { index: Number(m[1]), count: Number(m[2]) };
   } else if (v.group !== undefined) {
     throw new Error('--group needs --instance I/N: the dashboard\'s windowed totals cannot run under group leases yet, so its instances split the partitions by a fixed rule (start each instance with its index). See --help.');
+  }
+  const master = v.master ?? 'local[*]';
+  if (!/^local(\[(\*|[1-9]\d*)\])?$/.test(master)) {
+    throw new Error(`--master must be local, local[N] (N >= 1) or local[*], got ${JSON.stringify(master)}. See --help.`);
   }
   const state = v.state ?? 'updateStateByKey';
   if (state !== 'updateStateByKey' && state !== 'mapWithState') {
@@ -164,6 +173,7 @@ export function parseDashboardArgs(argv: readonly string[]): DashboardOptions {
     partitions: positiveInt('partitions', v.partitions, 4),
     group: v.group,
     instance,
+    master,
     help: v.help ?? false,
   };
 }

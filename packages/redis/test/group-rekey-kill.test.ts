@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChild, type RunningChild } from '../../dstream/test/support/child-process.ts';
-import { groupKeys, RedisStreamsAdmin, RedisStreamsProducer } from '../src/index.ts';
+import { groupKeys, RedisLogSource, RedisStreamsAdmin, RedisStreamsProducer } from '../src/index.ts';
 import { redisClientOptions } from '../src/redis-url.ts';
 import type { GroupPipelineArgs } from './support/lease-group-pipeline.ts';
 import { startRedisServer, type RedisServer } from './support/redis-server.ts';
@@ -200,9 +200,15 @@ describe('a re-keyed graph on 2 instances under leases, one SIGKILLed mid-batch,
     expect(total).toBe(produced.length);
     // The final state, as committed in Redis with the repartition partitions, equals the sums.
     const state: [number, number][] = [];
-    for (let j = 0; j < 2; j++) {
-      const h = await redis.hGetAll(groupKeys(GROUP).partition({ topic: `${GROUP}-totals-repartition`, partition: j }).state('totals'));
-      for (const [k, v] of Object.entries(h)) state.push([JSON.parse(k) as number, JSON.parse(v) as number]);
+    const source = new RedisLogSource(server.url);
+    await source.open();
+    try {
+      for (let j = 0; j < 2; j++) {
+        // Snapshot plus deltas, as a new owner restores them.
+        for (const [k, v] of await source.ownership(GROUP).loadState({ topic: `${GROUP}-totals-repartition`, partition: j }, 'totals')) state.push([JSON.parse(k) as number, JSON.parse(v) as number]);
+      }
+    } finally {
+      await source.close();
     }
     expect(state.sort((x, y) => x[0] - y[0])).toEqual(expectedTotals());
     // And so do the last totals folders (per partition, the latest folder that has it).

@@ -50,7 +50,7 @@ export class Exchange {
     return {
       source(s) {
         const b = sourcePlan(t)?.owned.get(s);
-        return b === undefined ? undefined : { time: b.batch.time, previous: b.previous };
+        return b === undefined ? undefined : { time: b.batch.time, previous: b.previous ?? null };
       },
       target(j) {
         const b = runtime.plan(t)?.owned.get(j);

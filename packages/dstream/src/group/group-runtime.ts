@@ -13,9 +13,10 @@ export interface OwnedPartitionBatch {
   readonly batch: PartitionBatch;
   /**
    * The partition's batch before this one (`null`: none): the link a re-keyed graph's map side
-   * writes with its markers, so that readers know which batch times the partition skipped.
+   * writes with its markers, so that readers know which batch times the partition skipped
+   * (unset: none).
    */
-  readonly previous: number | null;
+  readonly previous?: number | null;
 }
 
 /**

@@ -21,9 +21,13 @@ import { GroupCoordinator } from '../../group/group-coordinator.ts';
 import { groupStagePlannerOf, setGroupRuntime } from '../../group/group-runtime.ts';
 import { GroupStages } from '../../group/group-stages.ts';
 import { NotCoPartitionedError } from '../../group/not-co-partitioned-error.ts';
+import { GroupPlanError } from '../../exchange/group-plan-error.ts';
 import type { DStream } from '../../dstream/dstream.ts';
 
 const log = getLogger('LogInputDStream');
+
+/** The streams whose keyed state group mode commits with each partition's offsets (see GroupRuntime.captureState). */
+const STATE_KINDS = new Set(['updateStateByKey', 'internalMapWithState', 'reduceByKeyAndWindow']);
 
 /** A log stream's own position in a metadata checkpoint: the next offset of every partition. */
 export interface LogInputStreamState {
@@ -308,15 +312,17 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
     // A co-partitioned graph runs locally; any other is routed through repartition logs owned by leases too.
     const planner = groupStagePlannerOf(this.ssc);
     let routed = false;
+    let refusal: NotCoPartitionedError | undefined;
     try {
       checkGroupGraph(outputs, this as unknown as DStream<unknown>, n);
     } catch (e) {
       if (!(e instanceof NotCoPartitionedError) || planner === undefined) throw e;
+      refusal = e;
       routed = true;
     }
     const stateStreams = new Set<string>();
     const walk = (s: DStream<unknown>): void => {
-      if (s.kind === 'updateStateByKey') stateStreams.add(s.name());
+      if (STATE_KINDS.has(s.kind)) stateStreams.add(s.name());
       for (const d of s.dependencies) walk(d);
     };
     for (const o of outputs) walk(o);
@@ -331,6 +337,7 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
       topic: [...topics][0]!,
       numPartitions: n,
       leaseMs: this.ssc.streamingConf.group.leaseTimeoutMs,
+      snapshotInterval: this.ssc.streamingConf.group.stateSnapshotInterval,
       streamName: name,
       // Routed, every state lives with a repartition log's partitions (registered by the plan).
       stateStreams: routed ? [] : [...stateStreams].sort(),
@@ -360,10 +367,17 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
         // Offsets of a repartition partition are batch times: nothing consumed yet is "up to 0".
         initialOffset: () => 0,
         maxRecords: () => Number.POSITIVE_INFINITY,
+        snapshotInterval: this.ssc.streamingConf.group.stateSnapshotInterval,
         completed: (upTo) => coordinator.notifyComplete(upTo),
         committed: (j, batch) => stages.committed(logName, j, batch.untilOffset),
       }));
-      planner!(stages);
+      try {
+        planner!(stages);
+      } catch (e) {
+        // Routing cannot run it either: the co-partitioning rules say what lease mode can keep, the routing's error why it cannot move it.
+        if (e instanceof GroupPlanError && refusal !== undefined) throw Object.assign(refusal, { cause: e });
+        throw e;
+      }
       this.#stages = stages;
       // Every partition of every log counts for a batch's completeness (folders' _SUCCESS).
       for (const st of stages.stages) for (let j = 0; j < st.coordinator.numPartitions; j++) gridPartitions.push(`${st.log}-${j}`);
