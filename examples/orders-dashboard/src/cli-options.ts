@@ -75,7 +75,10 @@ batch to a folder and shows it live at http://127.0.0.1:<port>.
                         the one-partition stage writes the batch folders); a new group reads the
                         topic from its start. Instance 0 feeds the topic; in --replay the others
                         wait for each piece before running its batch
-  --instance I/N        with --group: this is instance I of N (a fixed split of the partitions)
+  --instance I/N        with --group: this is instance I of N (a fixed split of the partitions).
+                        Required: the dashboard's windowed stock totals cannot run under group
+                        leases yet (a new owner of a partition would lack the window's earlier
+                        batches), so its instances split the partitions by this fixed rule
   --master M            local[*] (default: the pipeline module runs in a worker thread per
                         core), local[N] (N threads) or local[1] (one thread, no workers)
   -h, --help            this text
@@ -140,7 +143,7 @@ export function parseDashboardArgs(argv: readonly string[]): DashboardOptions {
     if (m === null || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) throw new Error(`--instance must be I/N with 0 <= I < N (e.g. 0/2), got ${JSON.stringify(v.instance)}. See --help.`);
     instance = { index: Number(m[1]), count: Number(m[2]) };
   } else if (v.group !== undefined) {
-    throw new Error('--group needs --instance I/N (this build splits the partitions by a fixed rule: start each instance with its index). See --help.');
+    throw new Error('--group needs --instance I/N: the dashboard\'s windowed totals cannot run under group leases yet, so its instances split the partitions by a fixed rule (start each instance with its index). See --help.');
   }
   const master = v.master ?? 'local[*]';
   if (!/^local(\[(\*|[1-9]\d*)\])?$/.test(master)) {

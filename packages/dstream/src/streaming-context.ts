@@ -29,6 +29,7 @@ import { StreamingConf } from './streaming-conf.ts';
 import { StreamingUI } from './ui/streaming-ui.ts';
 import { buildGraphOn, warnIfSingleThreaded } from './parallel/build-graph.ts';
 import { planGroupStages, staticAssignment, type GroupAssignment, type GroupPlan } from './exchange/group-plan.ts';
+import { setGroupStagePlanner } from './group/group-runtime.ts';
 
 const log = getLogger('StreamingContext');
 
@@ -362,6 +363,16 @@ export class StreamingContext {
       const group = this.streamingConf.group;
       // A fixed split runs the repartition-log planner; lease group mode (no fixed split) is the log stream's own (co-partitioned graphs).
       const split = staticAssignment(group);
+      if (group.enabled && split === undefined) {
+        // Lease mode: the log stream plans a re-keyed graph when it starts (it knows the partitions then).
+        setGroupStagePlanner(this, (stages) => {
+          const plan = planGroupStages(this.graph.outputStreams, this.sparkContext.appName, stages);
+          this.groupPlan = plan;
+          if (group.trimRepartitionLogs) {
+            for (const e of plan.exchanges) stages.onCommitted(e.ownerLog, (j, upTo) => e.log.trim(j, upTo).then(() => undefined));
+          }
+        });
+      }
       if (group.enabled && split !== undefined) {
         const plan = planGroupStages(this.graph.outputStreams, this.sparkContext.appName, split);
         this.groupPlan = plan;

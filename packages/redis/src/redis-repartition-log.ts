@@ -14,8 +14,11 @@ const DELETE_CHUNK = 1000;
 interface SourceCopy {
   /** Data entries per writer id, in log order. */
   readonly chunks: Map<string, Buffer[]>;
-  /** The first end-of-batch marker seen: which writer's copy counts, and its record count. */
-  done?: { readonly writer: string; readonly count: number };
+  /**
+   * The first end-of-batch marker seen: which writer's copy counts, its record count, and (with
+   * leases) the source partition's previous batch time (`null`: none; `undefined`: not given).
+   */
+  done?: { readonly writer: string; readonly count: number; readonly previous: number | null | undefined };
 }
 
 /** What one owner of one partition has scanned of it. */
@@ -57,7 +60,7 @@ export class RedisRepartitionLog implements RepartitionLog {
   /** The stream holding partition `j`. */
   key(j: number): string { return `${this.name}-${j}`; }
 
-  async writeMapOutput(batchTime: number, source: number, blocks: readonly (readonly unknown[])[]): Promise<void> {
+  async writeMapOutput(batchTime: number, source: number, blocks: readonly (readonly unknown[])[], previous?: number | null): Promise<void> {
     if (blocks.length !== this.partitions) throw new Error(`Repartition log ${this.name}: map output of batch ${batchTime}, source partition ${source} has ${blocks.length} blocks for ${this.partitions} partitions.`);
     const writer = Math.random().toString(36).slice(2, 10);
     const t = String(batchTime);
@@ -78,7 +81,8 @@ export class RedisRepartitionLog implements RepartitionLog {
     }
     const multi = this.client().multi();
     for (const [j, body] of entries) multi.addCommand(['XADD', this.key(j), '*', 't', t, 's', s, 'w', writer, 'm', 'd', 'b', body]);
-    for (let j = 0; j < blocks.length; j++) multi.addCommand(['XADD', this.key(j), '*', 't', t, 's', s, 'w', writer, 'm', 'e', 'n', String(blocks[j]!.length)]);
+    const link = previous === undefined ? [] : ['p', previous === null ? '' : String(previous)];
+    for (let j = 0; j < blocks.length; j++) multi.addCommand(['XADD', this.key(j), '*', 't', t, 's', s, 'w', writer, 'm', 'e', 'n', String(blocks[j]!.length), ...link]);
     try {
       await multi.exec();
     } catch (e) {
@@ -91,6 +95,58 @@ export class RedisRepartitionLog implements RepartitionLog {
     const run = scan.busy.then(() => this.read(scan, partition, batchTime, sources));
     scan.busy = run.catch(() => undefined);
     return run;
+  }
+
+  readRange(partition: number, after: number, upTo: number, sources: number): Promise<RepartitionBatch> {
+    const scan = this.scanOf(partition);
+    const run = scan.busy.then(async () => {
+      if (after < scan.floor - 1) {
+        // Taken back after another owner: batches this reader had let go of are wanted again.
+        scan.lastId = '0-0';
+        scan.floor = -Infinity;
+        scan.batches.clear();
+        scan.ids.clear();
+      }
+      await this.scanForward(scan, partition);
+      const missing: number[] = [];
+      const picked: [number, number][] = [];
+      for (let s = 0; s < sources; s++) {
+        const chain = this.chainOf(scan, s, after, upTo);
+        if (chain === undefined) missing.push(s);
+        else for (const t of chain) picked.push([t, s]);
+      }
+      if (missing.length > 0) return { complete: false as const, missing };
+      picked.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      const blocks: unknown[][] = [];
+      for (const [t, s] of picked) blocks.push(this.recordsOf(scan.batches.get(t)!.get(s)!, partition, t, s));
+      return { complete: true as const, blocks };
+    });
+    scan.busy = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Source `s`'s batch times in `(after, upTo]` (ascending), or `undefined` while its chain of
+   * markers is not known through `upTo`: no marker at `upTo` or later yet, or a link missing.
+   */
+  private chainOf(scan: PartitionScan, s: number, after: number, upTo: number): number[] | undefined {
+    let top: number | undefined;
+    for (const [t, copies] of scan.batches) {
+      if (t >= upTo && copies.get(s)?.done !== undefined && (top === undefined || t < top)) top = t;
+    }
+    if (top === undefined) return undefined;
+    const out: number[] = [];
+    let cur = top;
+    for (;;) {
+      if (cur <= upTo) out.push(cur);
+      const prev = scan.batches.get(cur)!.get(s)!.done!.previous;
+      if (prev === undefined) {
+        throw new Error(`Repartition log ${this.name} at ${this.location}: the marker of batch ${cur}, source partition ${s} has no link to the source's previous batch; it was written by an instance with a fixed split (spark.kindling.group.instances) while this one uses leases. Use one mode per application name.`);
+      }
+      if (prev === null || prev <= after) return out.reverse();
+      if (scan.batches.get(prev)?.get(s)?.done === undefined) return undefined;
+      cur = prev;
+    }
   }
 
   async release(partition: number, batchTime: number): Promise<void> {
@@ -149,20 +205,22 @@ export class RedisRepartitionLog implements RepartitionLog {
     for (let s = 0; s < sources; s++) if (copies?.get(s)?.done === undefined) missing.push(s);
     if (missing.length > 0) return { complete: false, missing };
     const blocks: unknown[][] = [];
-    for (let s = 0; s < sources; s++) {
-      const copy = copies!.get(s)!;
-      const { writer, count } = copy.done!;
-      const records: unknown[] = [];
-      for (const chunk of copy.chunks.get(writer) ?? []) {
-        const values = decodeValues(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-        for (let i = 0; i < values.length; i++) records.push(values[i]);
-      }
-      if (records.length !== count) {
-        throw new Error(`Repartition log ${this.name} at ${this.location}: partition ${partition}, batch ${batchTime}, source partition ${s} has ${records.length} records but its end-of-batch marker says ${count}; entries of ${this.key(partition)} were deleted or written by something else. Delete the stream and run the batch again.`);
-      }
-      blocks.push(records);
-    }
+    for (let s = 0; s < sources; s++) blocks.push(this.recordsOf(copies!.get(s)!, partition, batchTime, s));
     return { complete: true, blocks };
+  }
+
+  /** The records of the copy a `(batch, source)`'s first marker names, checked against its count. */
+  private recordsOf(copy: SourceCopy, partition: number, batchTime: number, s: number): unknown[] {
+    const { writer, count } = copy.done!;
+    const records: unknown[] = [];
+    for (const chunk of copy.chunks.get(writer) ?? []) {
+      const values = decodeValues(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      for (let i = 0; i < values.length; i++) records.push(values[i]);
+    }
+    if (records.length !== count) {
+      throw new Error(`Repartition log ${this.name} at ${this.location}: partition ${partition}, batch ${batchTime}, source partition ${s} has ${records.length} records but its end-of-batch marker says ${count}; entries of ${this.key(partition)} were deleted or written by something else. Delete the stream and run the batch again.`);
+    }
+    return records;
   }
 
   /** Reads the partition's new entries into the scan's buffers. */
@@ -190,6 +248,7 @@ export class RedisRepartitionLog implements RepartitionLog {
     let writer = '';
     let kind = '';
     let count = 0;
+    let previous: number | null | undefined;
     let body: Buffer | undefined;
     for (let i = 0; i + 1 < fields.length; i += 2) {
       const f = fields[i]!.toString();
@@ -200,6 +259,7 @@ export class RedisRepartitionLog implements RepartitionLog {
       else if (f === 'm') kind = v.toString();
       else if (f === 'n') count = Number(v.toString());
       else if (f === 'b') body = v;
+      else if (f === 'p') previous = v.length === 0 ? null : Number(v.toString());
     }
     if (!Number.isFinite(t) || !Number.isInteger(s)) return;
     if (t < scan.floor) {
@@ -219,7 +279,7 @@ export class RedisRepartitionLog implements RepartitionLog {
       if (list === undefined) copy.chunks.set(writer, list = []);
       list.push(body);
     } else if (kind === 'e') {
-      copy.done = { writer, count };
+      copy.done = { writer, count, previous };
       for (const w of [...copy.chunks.keys()]) if (w !== writer) copy.chunks.delete(w);
     }
   }

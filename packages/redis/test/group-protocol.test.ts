@@ -215,18 +215,23 @@ describe('start() in group mode', () => {
     expect(done.stdout, done.stderr).toContain('done');
   }, 180_000);
 
-  it('fails when a stateful stream is not partitioned like the log, naming the stream', async () => {
+  it('routes a stateful stream not partitioned like the log through a repartition log owned by leases', async () => {
     const admin = new RedisStreamsAdmin({ url: server.url });
     await admin.createTopic('copart', 4);
     await admin.close();
     const ssc = groupContext(500);
     const words = stream(ssc, 'copart', 'copart-app').map((r: ConsumerRecord) => [r.key()!, 1] as [string, number]);
     words.updateStateByKey((v: number[], s: number | undefined) => v.length + (s ?? 0), 2).setName('totals').foreachRDD(() => undefined);
-    const e = await ssc.start().then(() => undefined, (x: unknown) => x);
-    expect(e).toBeInstanceOf(NotCoPartitionedError);
-    expect((e as Error).message).toMatch(/'totals' .* is partitioned by HashPartitioner\(2\) .* not by the log's HashPartitioner\(4\)/);
-    await ssc.stop(false).catch(() => undefined);
-    await Promise.resolve(ssc.sparkContext.stop());
+    try {
+      await ssc.start();
+      // The state's 2 partitions are a repartition log's, owned by this (only) instance's leases.
+      const logs = ssc.groupAssignment()?.logs ?? [];
+      const routed = logs.find((l) => l.log.endsWith('-totals-repartition'));
+      expect(routed?.partitions).toBe(2);
+    } finally {
+      await ssc.stop(false).catch(() => undefined);
+      await Promise.resolve(ssc.sparkContext.stop());
+    }
   }, 120_000);
 
   it('refuses, naming the stream, what lease mode cannot keep with a partition: a state with an initial RDD, an inverse window sliding slower than the batches, countByWindow (one partition)', async () => {

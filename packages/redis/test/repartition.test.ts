@@ -207,6 +207,40 @@ describe('RedisRepartitionLog', () => {
   });
 });
 
+describe('RedisRepartitionLog under leases (readRange)', () => {
+  it('knows a source partition\'s batches through a time from the chain of its markers, and waits on a missing link', async () => {
+    const source = new RedisLogSource(server.url);
+    await source.open();
+    try {
+      const rlog = source.repartitionLog('chain-log', 1);
+      await rlog.writeMapOutput(1000, 0, [[['a', 1]]], null);
+      await rlog.writeMapOutput(1000, 1, [[['b', 1]]], null);
+      expect(await rlog.readRange(0, 0, 1000, 2)).toEqual({ complete: true, blocks: [[['a', 1]], [['b', 1]]] });
+      // Source 1 has no batch at 2000 (no owner then): until its next marker, nothing says so.
+      await rlog.writeMapOutput(2000, 0, [[['a', 2]]], 1000);
+      expect(await rlog.readRange(0, 1000, 2000, 2)).toEqual({ complete: false, missing: [1] });
+      // Its next batch (3000) links to 1000: it skipped 2000.
+      await rlog.writeMapOutput(3000, 1, [[['b', 3]]], 1000);
+      expect(await rlog.readRange(0, 1000, 2000, 2)).toEqual({ complete: true, blocks: [[['a', 2]]] });
+      // A range covering several source batches (a catch-up) takes each once, in time order.
+      await rlog.writeMapOutput(3000, 0, [[['a', 3]]], 2000);
+      await rlog.writeMapOutput(3000, 0, [[['a', 3]]], 2000);
+      await rlog.writeMapOutput(5000, 0, [[['a', 5]]], 4000);
+      await rlog.writeMapOutput(5000, 1, [[['b', 5]]], 3000);
+      // Source 0's link to 4000 is missing: its batch at 4000 has not been written yet.
+      expect(await rlog.readRange(0, 2000, 5000, 2)).toEqual({ complete: false, missing: [0] });
+      await rlog.writeMapOutput(4000, 0, [[['a', 4]]], 3000);
+      expect(await rlog.readRange(0, 2000, 5000, 2)).toEqual({ complete: true, blocks: [[['a', 3]], [['b', 3]], [['a', 4]], [['a', 5]], [['b', 5]]] });
+      // After release and trim, the consumed entries are gone from the stream.
+      await rlog.release(0, 5000);
+      expect(await rlog.trim(0, 5000)).toBeGreaterThan(0);
+      await withRawClient(server.url, async (c) => expect(Number(await c.sendCommand(['XLEN', 'chain-log-0']))).toBe(0));
+    } finally {
+      await source.close();
+    }
+  });
+});
+
 describe('graphs that cannot be routed fail at start, naming the stream', () => {
   async function startFails(build: (ssc: StreamingContext) => void): Promise<Error> {
     const conf = new SparkConf().setMaster('local[2]').setAppName('bad').set('spark.streaming.clock', 'manual')

@@ -1,5 +1,6 @@
 import { appendOnlyMapOrder, combineCombinersByKey, combineValuesByKey, getLogger, RDD, type Aggregator, type Partitioner, type Time } from '@kindling/core';
 import { RepartitionWaitAbortedError } from './repartition-wait-aborted-error.ts';
+import type { GroupRuntime } from '../group/group-runtime.ts';
 import type { RepartitionLog } from './repartition-log.ts';
 
 const log = getLogger('ExchangeRDD');
@@ -25,6 +26,22 @@ export interface ExchangeRDDOptions<V, C> {
   readonly ownsTarget: (j: number) => boolean;
   /** Aborted when the context stops: a reduce side waiting for markers gives up. */
   readonly signal: AbortSignal;
+  /** Group leases: each side's partition batches (else every side runs batch `batchTime`). */
+  readonly lease?: ExchangeLeaseBatch;
+}
+
+/**
+ * One batch of a shuffle under group leases: a source partition's batch has its own time (a
+ * new owner re-runs a failed owner's recorded batches at their times) and a link to its previous
+ * batch; a repartition partition's batch covers the source batches of a time range.
+ */
+export interface ExchangeLeaseBatch {
+  /** Source partition `s`'s batch in this engine batch (undefined: not run here). */
+  source(s: number): { readonly time: number; readonly previous: number | null } | undefined;
+  /** Repartition partition `j`'s batch: the source batches with times in `(after, upTo]` (undefined: not run here). */
+  target(j: number): { readonly after: number; readonly upTo: number } | undefined;
+  /** The runtime owning the log's partitions (their plans, commits and state), for the stage's outputs and state. */
+  readonly runtime: GroupRuntime;
 }
 
 /**
@@ -67,6 +84,9 @@ export class ExchangeRDD<T> extends RDD<T> {
 
   override get partitioner(): Partitioner | undefined { return this.options.partitioner; }
 
+  /** Under group leases: the runtime owning this log's partitions (undefined with a fixed split). */
+  get groupRuntime(): GroupRuntime | undefined { return this.options.lease?.runtime; }
+
   /** The repartition partitions this instance runs in this batch. */
   get ownedPartitions(): readonly number[] {
     const out: number[] = [];
@@ -102,8 +122,14 @@ export class ExchangeRDD<T> extends RDD<T> {
       const route = routeOf(this.options.partitioner, rlog.partitions);
       const agg = this.options.aggregator;
       const blocks = await parent.context.runJob(parent, (data, ctx) => mapSide(data, ctx.partitionId, route, rlog.partitions, agg), owned, `repartition ${rlog.name}`);
+      const lease = this.options.lease;
       for (let k = 0; k < owned.length; k++) {
-        await this.retrying(`write the map output of source partition ${owned[k]}`, () => rlog.writeMapOutput(batchTime.milliseconds, owned[k]!, blocks[k]!));
+        const s = owned[k]!;
+        // Under leases a source batch keeps its own time (a re-run of a failed owner's) and links to its previous one.
+        const sb = lease?.source(s);
+        await this.retrying(`write the map output of source partition ${s}`, () => sb === undefined
+          ? rlog.writeMapOutput(batchTime.milliseconds, s, blocks[k]!)
+          : rlog.writeMapOutput(sb.time, s, blocks[k]!, sb.previous));
       }
     }
     const data: (readonly T[])[] = [];
@@ -112,16 +138,20 @@ export class ExchangeRDD<T> extends RDD<T> {
   }
 
   private async reduceSide(j: number, sources: number): Promise<readonly T[]> {
-    const { log: rlog, batchTime, streamName, signal } = this.options;
+    const { log: rlog, batchTime, streamName, signal, lease } = this.options;
+    const range = lease?.target(j);
+    const upTo = range?.upTo ?? batchTime.milliseconds;
     let wait = 10;
     let warnedAt = Date.now();
     for (;;) {
-      const batch = await this.retrying(`read partition ${j}`, () => rlog.readBatch(j, batchTime.milliseconds, sources));
+      const batch = await this.retrying(`read partition ${j}`, () => range === undefined
+        ? rlog.readBatch(j, batchTime.milliseconds, sources)
+        : rlog.readRange(j, range.after, range.upTo, sources));
       if (batch.complete) {
         const agg = this.options.aggregator;
         // In a shuffle's reduce-side order (Spark's aggregation map's slots), as a local shuffle gives.
         const out = agg === undefined ? concat(batch.blocks) : appendOnlyMapOrder(combineCombinersByKey(batch.blocks as (readonly [unknown, unknown])[][], agg.mergeCombiners), firstOf);
-        await this.retrying(`release partition ${j}`, () => rlog.release(j, batchTime.milliseconds));
+        await this.retrying(`release partition ${j}`, () => rlog.release(j, upTo));
         return out as T[];
       }
       if (signal.aborted) throw new RepartitionWaitAbortedError(streamName, batchTime, rlog.name, j, batch.missing);

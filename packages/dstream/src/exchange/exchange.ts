@@ -1,5 +1,6 @@
 import type { Aggregator, Partitioner, RDD, Time } from '@kindling/core';
-import { ExchangeRDD } from './exchange-rdd.ts';
+import type { GroupBatchPlan, GroupRuntime } from '../group/group-runtime.ts';
+import { ExchangeRDD, type ExchangeLeaseBatch } from './exchange-rdd.ts';
 import type { PartitionAssignment } from './partition-assignment.ts';
 import type { RepartitionLog } from './repartition-log.ts';
 
@@ -22,6 +23,8 @@ export class Exchange {
     private readonly signal: AbortSignal,
     /** The name ownership is asked under: the log's, or one shared by all one-partition stages. */
     readonly ownerLog: string = log.name,
+    /** Group leases: the plans of the stage feeding the map side, and the runtime owning this log's partitions. */
+    readonly leases?: { readonly sourcePlan: (t: number) => GroupBatchPlan | undefined; readonly runtime: GroupRuntime },
   ) {}
 
   /** Whether this instance runs partition `j` of the repartition log in batch `t`. */
@@ -38,6 +41,22 @@ export class Exchange {
       ownsSource: (s) => this.ownsSource(s, time),
       ownsTarget: (j) => this.ownsTarget(j, time),
       signal: this.signal,
+      lease: this.leases === undefined ? undefined : this.leaseBatch(time.milliseconds),
     });
+  }
+
+  private leaseBatch(t: number): ExchangeLeaseBatch {
+    const { sourcePlan, runtime } = this.leases!;
+    return {
+      source(s) {
+        const b = sourcePlan(t)?.owned.get(s);
+        return b === undefined ? undefined : { time: b.batch.time, previous: b.previous ?? null };
+      },
+      target(j) {
+        const b = runtime.plan(t)?.owned.get(j);
+        return b === undefined ? undefined : { after: b.batch.fromOffset, upTo: b.batch.untilOffset };
+      },
+      runtime,
+    };
   }
 }

@@ -11,7 +11,7 @@ import type { StateDStream } from '../state/state-dstream.ts';
 import type { GroupConf } from '../streaming-conf.ts';
 import { Exchange } from './exchange.ts';
 import { GroupPlanError } from './group-plan-error.ts';
-import { StaticPartitionAssignment, type PartitionAssignment } from './partition-assignment.ts';
+import { isLeaseAssignment, StaticPartitionAssignment, type PartitionAssignment } from './partition-assignment.ts';
 import type { RepartitionLog, RepartitionLogProvider } from './repartition-log.ts';
 
 const log = getLogger('GroupPlan');
@@ -28,6 +28,8 @@ interface Placement {
   readonly single: boolean;
   /** What produced it, for messages. */
   readonly origin: string;
+  /** Under group leases: the log whose partitions these are (the topic, or a repartition log's owner name). */
+  readonly stage?: string;
 }
 
 /** Which partitions of which logs one instance runs in one batch (for the UI and logs). */
@@ -109,7 +111,15 @@ export function planGroupStages(
     const name = `${appName}-${s.name()}-repartition`;
     const rlog: RepartitionLog = provider.repartitionLog(name, partitions);
     // Every one-partition stage has one owner (per batch), so unions of them stay whole.
-    const e = new Exchange(rlog, s.name(), parent.owns, needOwnership(s), partitioner, abort.signal, partitions === 1 ? `${appName}-whole-batch` : name);
+    const ownerLog = partitions === 1 ? `${appName}-whole-batch` : name;
+    const o = needOwnership(s);
+    let leases: ConstructorParameters<typeof Exchange>[7];
+    if (isLeaseAssignment(o)) {
+      if (parent.stage === undefined) throw new GroupPlanError(s.name(), `${what} needs its input's partitions to be one log's under group leases, but its input comes from ${parent.origin}.`);
+      const from = o.runtimeOf(parent.stage, 0);
+      leases = { sourcePlan: (t) => from.plan(t), runtime: o.runtimeOf(ownerLog, partitions) };
+    }
+    const e = new Exchange(rlog, s.name(), parent.owns, o, partitioner, abort.signal, ownerLog, leases);
     exchanges.push(e);
     routedStreams.set(e, s);
     log.info(`${s.name()}: ${what} routed through repartition log ${name} (${partitions} partition(s)) at ${provider.location}`);
@@ -132,7 +142,7 @@ export function planGroupStages(
         inputs.push(input);
         const source = input.source as { repartitionLog?: unknown; location: string };
         if (typeof source.repartitionLog === 'function') provider ??= source as unknown as RepartitionLogProvider;
-        out = { owns: (i, t) => input.ownsPartitionIndex(i, t), partitioner: undefined, single: false, origin: `the log partitions of ${s.name()}` };
+        out = { owns: (i, t) => input.ownsPartitionIndex(i, t), partitioner: undefined, single: false, origin: `the log partitions of ${s.name()}`, stage: input.partitions[0]?.topic };
         break;
       }
       case 'filter': case 'mapValues': case 'flatMapValues':
@@ -154,9 +164,16 @@ export function planGroupStages(
         if (st.hasInitialRDD) throw new GroupPlanError(s.name(), 'updateStateByKey with an initial RDD: every instance would load every key\'s initial state. Drop the initial RDD (seed the state from the log) or run one instance.');
         if (!st.preservesPartitioning) throw new GroupPlanError(s.name(), 'the rows form of updateStateByKey without rememberPartitioner may move keys between partitions, so a key\'s state would not stay with the instance owning it. Pass rememberPartitioner = true.');
         out = keyed(s, p0!, st.partitioner, 'updateStateByKey', (e) => st.routeThrough(e));
+        if (isLeaseAssignment(owner)) {
+          // The state lives with the partitions of the stage it is placed on: restored and committed with them.
+          if (out.stage === undefined) throw new GroupPlanError(s.name(), `updateStateByKey under group leases needs its partitions to be one log's; its input comes from ${out.origin}.`);
+          owner.addStateStream(out.stage, s.name());
+          st.useGroupRuntime(owner.runtimeOf(out.stage, 0));
+        }
         break;
       }
       case 'internalMapWithState': {
+        if (isLeaseAssignment(owner)) throw new GroupPlanError(s.name(), 'mapWithState in a re-keyed graph under group leases is not supported yet (its state is not committed with the repartition partitions). Use updateStateByKey, or a fixed split (spark.kindling.group.instances).');
         const ms = s as unknown as InternalMapWithStateDStream<unknown, unknown, unknown, unknown>;
         if (ms.hasInitialState) throw new GroupPlanError(s.name(), 'mapWithState with an initial state RDD: every instance would load every key\'s initial state. Drop StateSpec.initialState or run one instance.');
         out = keyed(s, p0!, ms.partitioner, 'mapWithState', (e) => ms.routeThrough(e));
@@ -167,9 +184,11 @@ export function planGroupStages(
         out = { ...p0!, partitioner: undefined };
         break;
       case 'reduceByKeyAndWindow':
+        if (isLeaseAssignment(owner)) throw new GroupPlanError(s.name(), 'windows in a re-keyed graph under group leases are not supported yet (a new owner would not have the previous batches of the window). Use a fixed split (spark.kindling.group.instances), or updateStateByKey.');
         out = { ...p0!, partitioner: (s as unknown as ReducedWindowedDStream<unknown, unknown>).partitioner };
         break;
       case 'window':
+        if (isLeaseAssignment(owner)) throw new GroupPlanError(s.name(), 'windows in a re-keyed graph under group leases are not supported yet (a new owner would not have the previous batches of the window). Use a fixed split (spark.kindling.group.instances).');
         // Windows of one-partition stages, or of RDDs placed by one partitioner, stay aligned.
         out = p0!.single || p0!.partitioner !== undefined ? p0! : { owns: undefined, partitioner: undefined, single: false, origin: `window ${s.name()}` };
         break;
@@ -192,7 +211,7 @@ export function planGroupStages(
         } else {
           const e = route(s, p0!, g.partitions, undefined, g.what);
           tr.routeThrough(e);
-          out = { owns: (j, t) => e.ownsTarget(j, t), partitioner: undefined, single: g.partitions === 1, origin: `repartition log ${e.log.name}` };
+          out = { owns: (j, t) => e.ownsTarget(j, t), partitioner: undefined, single: g.partitions === 1, origin: `repartition log ${e.log.name}`, stage: e.ownerLog };
         }
         break;
       }
@@ -220,7 +239,7 @@ export function planGroupStages(
     if (parent.owns !== undefined && p.equals(parent.partitioner)) return { ...parent, partitioner: p };
     const e = route(s, parent, p.numPartitions, p, what);
     apply(e);
-    return { owns: (j, t) => e.ownsTarget(j, t), partitioner: p, single: p.numPartitions === 1, origin: `repartition log ${e.log.name}` };
+    return { owns: (j, t) => e.ownsTarget(j, t), partitioner: p, single: p.numPartitions === 1, origin: `repartition log ${e.log.name}`, stage: e.ownerLog };
   };
 
   for (const o of outputs) place(o as DStream<unknown>);

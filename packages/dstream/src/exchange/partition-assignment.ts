@@ -1,4 +1,5 @@
 import type { Time } from '@kindling/core';
+import type { GroupRuntime } from '../group/group-runtime.ts';
 
 /**
  * Which partitions this instance processes when several instances share a job
@@ -31,4 +32,23 @@ export class StaticPartitionAssignment implements PartitionAssignment {
   }
 
   owns(_log: string, partition: number): boolean { return partition % this.instances === this.instance; }
+}
+
+/**
+ * Group leases for a re-keyed graph: the source topic's partitions and every repartition log's
+ * partitions are owned by leases with epochs; each log has its runtime (its plans, fenced
+ * commits and state). `owns(log, p, t)` is whether `log`'s plan of batch t includes p.
+ */
+export interface LeaseAssignment extends PartitionAssignment {
+  /** The runtime of `log` (the source topic's, or a repartition log's, made on first ask with `partitions` partitions). */
+  runtimeOf(log: string, partitions: number): GroupRuntime;
+  /** The state of stateful stream `stream` lives with the partitions of `log` (restored and committed with them). */
+  addStateStream(log: string, stream: string): void;
+  /** Calls `f(partition, upTo)` after each fenced commit of a partition of `log` (its batches up to `upTo` are done for good). */
+  onCommitted(log: string, f: (partition: number, upTo: number) => Promise<void>): void;
+}
+
+/** Whether `a` is a {@link LeaseAssignment}. */
+export function isLeaseAssignment(a: PartitionAssignment | undefined): a is LeaseAssignment {
+  return a !== undefined && typeof (a as Partial<LeaseAssignment>).runtimeOf === 'function';
 }

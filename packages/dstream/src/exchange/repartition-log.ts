@@ -31,13 +31,24 @@ export interface RepartitionLog {
    * Writes the map output of batch `batchTime` on source partition `source`: `blocks[j]` (may
    * be empty) to partition j, then the marker `(batchTime, source, blocks[j].length)` to every
    * partition. Writing the same `(batchTime, source)` twice is harmless (readers keep one copy).
+   * With leases, `previous` is the source partition's batch before this one (`null`: none): a
+   * source partition's batch times skip the times it had no owner, and the marker's link to its
+   * previous batch tells readers which times it skipped (see {@link RepartitionLog.readRange}).
    */
-  writeMapOutput(batchTime: number, source: number, blocks: readonly (readonly unknown[])[]): Promise<void>;
+  writeMapOutput(batchTime: number, source: number, blocks: readonly (readonly unknown[])[], previous?: number | null): Promise<void>;
   /**
    * Partition `partition`'s records of batch `batchTime` from source partitions `0 ..
    * sources - 1`, when every marker is there; otherwise which markers are missing. Does not wait.
    */
   readBatch(partition: number, batchTime: number, sources: number): Promise<RepartitionBatch>;
+  /**
+   * With leases: partition `partition`'s records of every source batch whose time is in `(after,
+   * upTo]`, in time then source order, once each source partition's batches through `upTo` are
+   * known: a source's markers (written with `previous`) form a chain, and the chain is known
+   * through `upTo` when the source has a marker at `upTo` or later and every link down to
+   * `after` is there. Otherwise the sources whose chain is not known yet. Does not wait.
+   */
+  readRange(partition: number, after: number, upTo: number, sources: number): Promise<RepartitionBatch>;
   /**
    * Says that partition `partition` ran every batch up to `batchTime`: the log may drop them,
    * and later copies of them (a replayed map side) are ignored.

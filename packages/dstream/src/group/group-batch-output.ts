@@ -3,6 +3,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { formatElement, type RDD } from '@kindling/core';
 import { atomicWriteFile, encodeValues } from '@kindling/io';
+import { ExchangeRDD } from '../exchange/exchange-rdd.ts';
 import type { GroupRuntime } from './group-runtime.ts';
 
 /** The `part-NNNNN` name of a partition's file, as Spark names them. */
@@ -16,7 +17,8 @@ export function partFileName(partition: number): string { return `part-${String(
  * {@link markGroupFoldersComplete} once every partition committed the batch.
  */
 export async function saveGroupBatch(group: GroupRuntime, rdd: RDD<unknown>, time: number, folderOf: (time: number) => string, format: 'text' | 'object'): Promise<void> {
-  const plan = group.plan(time);
+  // After a repartition log (group leases, re-keyed graph), the RDD's partitions are that log's: its runtime plans them.
+  const plan = (stageRuntimeOf(rdd) ?? group).plan(time);
   if (plan === undefined || plan.owned.size === 0) return;
   const parts = [...plan.owned.keys()].sort((a, b) => a - b);
   const contents = await rdd.context.runJob(rdd, (data): string | Uint8Array => {
@@ -61,4 +63,27 @@ export async function markGroupFoldersComplete(upTo: number, prefix: string, suf
     if (!existsSync(marker)) await atomicWriteFile(marker, '');
   }
   state.doneUpTo = upTo;
+}
+
+/**
+ * Under group leases, the runtime owning the partitions of `rdd`: that of the nearest
+ * repartition log in its lineage (undefined when there is none: the source topic's partitions).
+ */
+export function stageRuntimeOf(rdd: RDD<unknown>): GroupRuntime | undefined {
+  const seen = new Set<RDD<unknown>>();
+  let level: RDD<unknown>[] = [rdd];
+  while (level.length > 0) {
+    const next: RDD<unknown>[] = [];
+    for (const r of level) {
+      if (seen.has(r)) continue;
+      seen.add(r);
+      if (r instanceof ExchangeRDD) {
+        const rt = r.groupRuntime;
+        if (rt !== undefined) return rt;
+      }
+      for (const d of r.dependencies) next.push(d.rdd);
+    }
+    level = next;
+  }
+  return undefined;
 }

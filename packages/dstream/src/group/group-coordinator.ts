@@ -24,6 +24,8 @@ interface Owned {
   after: number;
   /** Over the fair share: planned no more, released once its planned batches are committed. */
   releasing: boolean;
+  /** The time of the partition's last planned (or, at acquisition, committed) batch; `null`: none. */
+  previous: number | null;
   /** Last batch time (the engine's) whose plan includes the partition. */
   lastPlanned: number | undefined;
   /** Last batch time (the engine's) whose commit of the partition succeeded. */
@@ -45,6 +47,15 @@ export interface GroupCoordinatorOptions {
   readonly initialOffset: (partition: number, bounds: LogOffsetBounds | undefined) => number | undefined;
   /** The most records one batch may read from a partition. */
   readonly maxRecords: (partition: number) => number;
+  /**
+   * Records empty batches too (a re-keyed graph: every batch of a partition writes markers,
+   * and its chain of batch times must be the recorded one), not only those that read records.
+   */
+  readonly recordEmpty?: boolean;
+  /** Called after each successful commit of a partition's batch (`OK` or `ALREADY`), e.g. to trim what it consumed. */
+  readonly committed?: (partition: number, batch: PartitionBatch) => Promise<void>;
+  /** Called with every `completeUpTo` a commit answers (besides this coordinator's own listeners). */
+  readonly completed?: (upTo: number) => Promise<void>;
   /** Deltas of a partition's state the store keeps before folding them into its snapshot (`spark.kindling.group.stateSnapshotInterval`). */
   readonly snapshotInterval: number;
 }
@@ -160,7 +171,7 @@ export class GroupCoordinator implements GroupRuntime {
           }
           const latest = bounds?.[p]?.latest ?? o.next;
           batch = { time, fromOffset: o.next, untilOffset: Math.max(o.next, Math.min(latest, o.next + this.#o.maxRecords(p))) };
-          if (batch.untilOffset > batch.fromOffset) {
+          if (batch.untilOffset > batch.fromOffset || this.#o.recordEmpty === true) {
             const recorded = await this.#o.ownership.describe(this.tp(p), o.epoch, batch);
             if (recorded.status === 'FENCED') {
               this.drop(p, `recording batch ${time} was refused: another instance holds a newer epoch (fenced)`);
@@ -177,7 +188,8 @@ export class GroupCoordinator implements GroupRuntime {
         o.after = Math.max(o.after, batch.time);
         o.next = batch.untilOffset;
         o.lastPlanned = time;
-        owned.set(p, { epoch: o.epoch, batch });
+        owned.set(p, { epoch: o.epoch, batch, previous: o.previous });
+        o.previous = batch.time;
       }
     } catch (e) {
       log.warn(`${this.#o.streamName}: batch ${time} ms could not coordinate with the group (${(e as Error)?.message ?? String(e)}); the partitions it could not plan are read later.`);
@@ -222,7 +234,7 @@ export class GroupCoordinator implements GroupRuntime {
         m.set(p, rows.map((r) => [JSON.parse(r[0]) as unknown, JSON.parse(r[1]) as unknown] as const));
       }
       const after = Math.max(a.lastBatch ?? Number.NEGATIVE_INFINITY, ...a.pending.map((b) => b.time));
-      this.#owned.set(p, { epoch: a.epoch, next, pending: [...a.pending], after, releasing: false, lastPlanned: undefined, lastCommitted: undefined });
+      this.#owned.set(p, { epoch: a.epoch, next, pending: [...a.pending], after, previous: a.lastBatch ?? null, releasing: false, lastPlanned: undefined, lastCommitted: undefined });
       have++;
       const replays = a.pending.length === 0 ? '' : `; re-runs ${a.pending.length} recorded uncommitted batch(es) (${a.pending.map((b) => `${b.time} ms: ${b.fromOffset} to ${b.untilOffset}`).join(', ')})`;
       log.info(`${this.#o.streamName}: member ${this.memberId} took partition ${this.#o.topic}-${p} at batch ${time} ms (epoch ${a.epoch}, from offset ${next}, last committed batch ${a.lastBatch ?? 'none'}${sizes.length === 0 ? '' : `, state restored: ${sizes.join(', ')}`})${replays}.`);
@@ -329,6 +341,14 @@ export class GroupCoordinator implements GroupRuntime {
         if (o !== undefined) await this.release(p, o);
         continue;
       }
+      if (this.#o.committed !== undefined) {
+        try {
+          await this.#o.committed(p, planned.batch);
+        } catch (e) {
+          log.warn(`${name}: after the commit of batch ${planned.batch.time} ms of ${this.#o.topic}-${p}: ${(e as Error)?.message ?? String(e)}`);
+        }
+      }
+      if (outcome.completeUpTo !== undefined && this.#o.completed !== undefined) await this.#o.completed(outcome.completeUpTo).catch(() => undefined);
       if (o === undefined) continue;
       for (const [k, m] of newStates) this.#committedState.set(k, m);
       o.lastCommitted = plan.time;
@@ -337,7 +357,8 @@ export class GroupCoordinator implements GroupRuntime {
     }
   }
 
-  private async notifyComplete(upTo: number): Promise<void> {
+  /** Batches up to `upTo` are committed by every partition of the group: tells the registered outputs. */
+  async notifyComplete(upTo: number): Promise<void> {
     if (upTo <= this.#completedUpTo) return;
     this.#completedUpTo = upTo;
     for (const l of this.#completeListeners) {

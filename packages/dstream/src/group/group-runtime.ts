@@ -1,4 +1,5 @@
 import type { RDD } from '@kindling/core';
+import type { LeaseAssignment } from '../exchange/partition-assignment.ts';
 import type { PartitionBatch } from '../input/log/partition-leases.ts';
 
 /** One owned partition's part of a batch in group mode. */
@@ -10,6 +11,12 @@ export interface OwnedPartitionBatch {
    * re-runs a batch a failed owner recorded but never committed) and its offset range.
    */
   readonly batch: PartitionBatch;
+  /**
+   * The partition's batch before this one (`null`: none): the link a re-keyed graph's map side
+   * writes with its markers, so that readers know which batch times the partition skipped
+   * (unset: none).
+   */
+  readonly previous?: number | null;
 }
 
 /**
@@ -59,4 +66,18 @@ export function groupRuntimeOf(ssc: object): GroupRuntime | undefined { return r
 export function setGroupRuntime(ssc: object, runtime: GroupRuntime | undefined): void {
   if (runtime === undefined) runtimes.delete(ssc);
   else runtimes.set(ssc, runtime);
+}
+
+/** Plans a re-keyed graph under group leases (routes its shuffles through repartition logs); gives the logs' names and partition counts. */
+export type GroupStagePlanner = (stages: LeaseAssignment) => void;
+
+const planners = new WeakMap<object, GroupStagePlanner>();
+
+/** The context's planner of re-keyed graphs under group leases (installed at `start()`), if any. @internal */
+export function groupStagePlannerOf(ssc: object): GroupStagePlanner | undefined { return planners.get(ssc); }
+
+/** Installs (or removes) a context's planner of re-keyed graphs under group leases. @internal */
+export function setGroupStagePlanner(ssc: object, planner: GroupStagePlanner | undefined): void {
+  if (planner === undefined) planners.delete(ssc);
+  else planners.set(ssc, planner);
 }

@@ -4,7 +4,7 @@ import type { Exchange } from '../exchange/exchange.ts';
 import { DStream } from '../dstream/dstream.ts';
 import { dstreamClasses } from '../dstream/registry.ts';
 import { verifyKeyPlacement } from '../group/co-partitioning.ts';
-import { groupRuntimeOf } from '../group/group-runtime.ts';
+import { groupRuntimeOf, type GroupRuntime } from '../group/group-runtime.ts';
 import { GroupStateRDD } from '../group/group-state-rdd.ts';
 import { GroupHeldStateRDD } from '../group/group-held-state-rdd.ts';
 import type { PartitionStateUpdate } from './update-state-partition.ts';
@@ -48,6 +48,7 @@ export class StateDStream<K, V, S> extends DStream<[K, S]> {
   }
 
   #exchange: Exchange | undefined;
+  #groupRuntime: GroupRuntime | undefined;
 
   /** Whether an initial state RDD was given. @internal */
   get hasInitialRDD(): boolean { return this.initialRDD !== undefined; }
@@ -55,6 +56,8 @@ export class StateDStream<K, V, S> extends DStream<[K, S]> {
   get preservesPartitioning(): boolean { return this.preservePartitioning; }
   /** Routes each batch's values through a repartition log (several instances; set by the group plan). @internal */
   routeThrough(exchange: Exchange): void { this.#exchange = exchange; }
+  /** Group leases in a re-keyed graph: the runtime of the partitions the state lives with (set by the group plan). @internal */
+  useGroupRuntime(runtime: GroupRuntime): void { this.#groupRuntime = runtime; }
 
   get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
   get slideDuration(): Duration { return this.parent.slideDuration; }
@@ -62,7 +65,7 @@ export class StateDStream<K, V, S> extends DStream<[K, S]> {
   get keyPartitioner(): Partitioner { return this.partitioner; }
 
   compute(validTime: Time): RDD<[K, S]> | undefined {
-    const group = groupRuntimeOf(this.ssc);
+    const group = this.#groupRuntime ?? groupRuntimeOf(this.ssc);
     if (group !== undefined) return this.computeInGroup(validTime, group);
     const previous = this.getOrCompute(validTime.minus(this.slideDuration));
     const raw = this.parent.getOrCompute(validTime);
@@ -86,7 +89,9 @@ export class StateDStream<K, V, S> extends DStream<[K, S]> {
     if (plan === undefined || parentRDD === undefined) return undefined;
     const previous = this.getOrCompute(validTime.minus(this.slideDuration)) ?? this.initialRDD;
     const prevState = new GroupStateRDD<K, S>(this.ssc.sparkContext, previous, plan, this.name(), this.partitioner);
-    const grouped = verifyKeyPlacement(parentRDD, this.partitioner, this.describe(), validTime).groupByKey(this.partitioner);
+    // Routed through a repartition log, the values arrive placed by the partitioner; read from the log, each must already be where it belongs.
+    const placed = this.#exchange !== undefined ? this.#exchange.rdd<[K, V]>(parentRDD, validTime) : verifyKeyPlacement(parentRDD, this.partitioner, this.describe(), validTime);
+    const grouped = placed.groupByKey(this.partitioner);
     const updated = new UpdateStateRDD<K, V, S>(
       this.ssc.sparkContext, prevState, grouped, this.update, validTime, this.partitioner, this.preservePartitioning, this.name(), this.update.keysMayRepeat === true,
     );

@@ -18,7 +18,10 @@ import { DefaultPerPartitionConfig, type PerPartitionConfig } from './per-partit
 import { topicPartitionKey, type TopicPartition } from './topic-partition.ts';
 import { checkGroupGraph } from '../../group/co-partitioning.ts';
 import { GroupCoordinator } from '../../group/group-coordinator.ts';
-import { setGroupRuntime } from '../../group/group-runtime.ts';
+import { groupStagePlannerOf, setGroupRuntime } from '../../group/group-runtime.ts';
+import { GroupStages } from '../../group/group-stages.ts';
+import { NotCoPartitionedError } from '../../group/not-co-partitioned-error.ts';
+import { GroupPlanError } from '../../exchange/group-plan-error.ts';
 import type { DStream } from '../../dstream/dstream.ts';
 
 const log = getLogger('LogInputDStream');
@@ -80,6 +83,8 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
   #started = false;
   #ownership: PartitionAssignment | undefined;
   #group: GroupCoordinator | undefined;
+  /** Group leases in a re-keyed graph: the repartition logs' coordinators. */
+  #stages: GroupStages | undefined;
   readonly #ppc: PerPartitionConfig;
 
   constructor(
@@ -165,7 +170,10 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
       if (this.#listener !== undefined) bus.removeListener(this.#listener);
       this.#group = undefined;
       this.#started = false;
+      const stages = this.#stages?.stages ?? [];
+      this.#stages = undefined;
       try {
+        for (const st of stages) await st.coordinator.stop();
         await group.stop();
       } finally {
         setGroupRuntime(this.ssc, undefined);
@@ -204,7 +212,13 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
       log.warn(`${this.name()}: batch ${validTime} cannot reach ${this.source.location} (${(e as Error)?.message ?? String(e)}); it reads nothing from the log and a later batch takes what arrived meanwhile.`);
       this.#bounds = { time: t, bounds: undefined };
     }
-    if (this.#group !== undefined) await this.#group.prepare(t, this.#bounds.bounds);
+    if (this.#group !== undefined) {
+      await this.#group.prepare(t, this.#bounds.bounds);
+      // A repartition partition's batch covers the source batches up to this batch time.
+      for (const st of this.#stages?.stages ?? []) {
+        await st.coordinator.prepare(t, Array.from({ length: st.coordinator.numPartitions }, () => ({ earliest: 0, latest: t })));
+      }
+    }
   }
 
   compute(validTime: Time): RDD<R> | undefined {
@@ -295,7 +309,17 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
     }
     const n = this.#partitions.length;
     const outputs = this.ssc.graph.outputStreams as unknown as DStream<unknown>[];
-    checkGroupGraph(outputs, this as unknown as DStream<unknown>, n);
+    // A co-partitioned graph runs locally; any other is routed through repartition logs owned by leases too.
+    const planner = groupStagePlannerOf(this.ssc);
+    let routed = false;
+    let refusal: NotCoPartitionedError | undefined;
+    try {
+      checkGroupGraph(outputs, this as unknown as DStream<unknown>, n);
+    } catch (e) {
+      if (!(e instanceof NotCoPartitionedError) || planner === undefined) throw e;
+      refusal = e;
+      routed = true;
+    }
     const stateStreams = new Set<string>();
     const walk = (s: DStream<unknown>): void => {
       if (STATE_KINDS.has(s.kind)) stateStreams.add(s.name());
@@ -305,15 +329,18 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
     const reset = this.consumerStrategy.param('auto.offset.reset', 'latest');
     const given = new Map(this.consumerStrategy.offsets.map((o) => [topicPartitionKey(o), o.offset]));
     const batchMs = this.slideDuration.milliseconds;
+    const ownership = this.source.ownership(group);
     const coordinator = new GroupCoordinator({
-      ownership: this.source.ownership(group),
+      ownership,
+      recordEmpty: routed,
       sc: this.ssc.sparkContext,
       topic: [...topics][0]!,
       numPartitions: n,
       leaseMs: this.ssc.streamingConf.group.leaseTimeoutMs,
       snapshotInterval: this.ssc.streamingConf.group.stateSnapshotInterval,
       streamName: name,
-      stateStreams: [...stateStreams].sort(),
+      // Routed, every state lives with a repartition log's partitions (registered by the plan).
+      stateStreams: routed ? [] : [...stateStreams].sort(),
       initialOffset: (p, bounds) => {
         const g = given.get(topicPartitionKey(this.#partitions[p]!));
         if (g !== undefined) return g;
@@ -327,7 +354,37 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
       },
     });
     const zero = this.zeroTime?.milliseconds ?? 0;
-    await coordinator.join({ zeroTime: zero, batchMs, partitions: this.#partitions.map(topicPartitionKey) });
+    const gridPartitions = this.#partitions.map(topicPartitionKey);
+    if (routed) {
+      const stages: GroupStages = new GroupStages([...topics][0]!, coordinator, (logName, partitions, stateStreams): GroupCoordinator => new GroupCoordinator({
+        ownership,
+        sc: this.ssc.sparkContext,
+        topic: logName,
+        numPartitions: partitions,
+        leaseMs: this.ssc.streamingConf.group.leaseTimeoutMs,
+        streamName: `${name} via ${logName}`,
+        stateStreams,
+        // Offsets of a repartition partition are batch times: nothing consumed yet is "up to 0".
+        initialOffset: () => 0,
+        maxRecords: () => Number.POSITIVE_INFINITY,
+        snapshotInterval: this.ssc.streamingConf.group.stateSnapshotInterval,
+        completed: (upTo) => coordinator.notifyComplete(upTo),
+        committed: (j, batch) => stages.committed(logName, j, batch.untilOffset),
+      }));
+      try {
+        planner!(stages);
+      } catch (e) {
+        // Routing cannot run it either: the co-partitioning rules say what lease mode can keep, the routing's error why it cannot move it.
+        if (e instanceof GroupPlanError && refusal !== undefined) throw Object.assign(refusal, { cause: e });
+        throw e;
+      }
+      this.#stages = stages;
+      // Every partition of every log counts for a batch's completeness (folders' _SUCCESS).
+      for (const st of stages.stages) for (let j = 0; j < st.coordinator.numPartitions; j++) gridPartitions.push(`${st.log}-${j}`);
+    }
+    const grid = { zeroTime: zero, batchMs, partitions: gridPartitions };
+    await coordinator.join(grid);
+    for (const st of this.#stages?.stages ?? []) await st.coordinator.join(grid);
     this.#group = coordinator;
     setGroupRuntime(this.ssc, coordinator);
     this.#listener = { onBatchCompleted: (e) => this.onBatchCompleted(e) };
@@ -404,6 +461,7 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
       let ok = true;
       for (const info of batchInfo.outputOperationInfos.values()) if (info.failureReason !== undefined) ok = false;
       this.#group.batchDone(batchInfo.batchTime.milliseconds, ok);
+      for (const st of this.#stages?.stages ?? []) st.coordinator.batchDone(batchInfo.batchTime.milliseconds, ok);
       return;
     }
     for (const info of batchInfo.outputOperationInfos.values()) if (info.failureReason !== undefined) return;

@@ -1,0 +1,179 @@
+// Re-keying under group leases (issue 15): with spark.kindling.group.enabled and no fixed
+// split, a graph that re-keys (reduceByKey into 3 partitions of a 4-partition topic, a running
+// total by updateStateByKey into 2 partitions, a top 3 after repartition(1)) runs with the
+// repartition logs' partitions owned by leases like the topic's: each has an epoch, a commit
+// (its consumed batch times) and its state in Redis. In process, one instance on a manual
+// clock: the batch folders equal the answers worked out here, the state committed in Redis
+// equals the running totals, and graphs the leases cannot route yet fail at start.
+import { ManualClock, SparkConf } from '@kindling/core';
+import { ConsumerStrategies, GroupPlanError, LocationStrategies, NotCoPartitionedError, Seconds, StreamingContext } from '@kindling/dstream';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisLogSource, RedisStreamsAdmin, RedisStreamsProducer, RedisStreamsUtils, type ConsumerRecord } from '../src/index.ts';
+import { withRawClient } from './support/direct-stream-kit.ts';
+import { batchWords, GROUP_PARTITIONS, partitionLines, RATE } from './support/repartition-feed.ts';
+import { startRedisServer, type RedisServer } from './support/redis-server.ts';
+
+const BATCHES = 6;
+const TOPIC = 'rekey-words';
+
+let root: string;
+let server: RedisServer;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'kindling-group-rekey-'));
+  server = await startRedisServer();
+  const admin = new RedisStreamsAdmin({ url: server.url });
+  const producer = new RedisStreamsProducer({ url: server.url });
+  try {
+    await admin.createTopic(TOPIC, GROUP_PARTITIONS);
+    for (let p = 0; p < GROUP_PARTITIONS; p++) await producer.send(TOPIC, partitionLines(p, BATCHES).map((value) => ({ value, partition: p })));
+  } finally {
+    await producer.close();
+    await admin.close();
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await server?.dispose();
+  if (root !== undefined) rmSync(root, { recursive: true, force: true });
+});
+
+function leaseConf(app: string): SparkConf {
+  return new SparkConf().setMaster('local[2]').setAppName(app).set('spark.streaming.clock', 'manual')
+    .set('spark.streaming.kafka.maxRatePerPartition', String(RATE))
+    .set('spark.kindling.group.enabled', 'true');
+}
+
+function countBy(words: readonly string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const w of words) m.set(w, (m.get(w) ?? 0) + 1);
+  return m;
+}
+
+/** The `(word,n)` lines of every part file of folder `<prefix>-<t>`, sorted; undefined when the folder is missing. */
+function folderLines(prefix: string, t: number): string[] | undefined {
+  const dir = `${prefix}-${t}`;
+  if (!existsSync(dir)) return undefined;
+  const lines: string[] = [];
+  for (const f of readdirSync(dir)) if (f.startsWith('part-')) for (const l of readFileSync(join(dir, f), 'utf8').split('\n')) if (l !== '') lines.push(l);
+  return lines.sort();
+}
+
+/** An HGETALL reply (a flat array, or a map under RESP3) as a Map. */
+function hash(reply: unknown): Map<string, string> {
+  const m = new Map<string, string>();
+  if (Array.isArray(reply)) for (let i = 0; i + 1 < reply.length; i += 2) m.set(String(reply[i]), String(reply[i + 1]));
+  else for (const [k, v] of Object.entries(reply as Record<string, string>)) m.set(k, String(v));
+  return m;
+}
+
+function asLines(m: Map<string, number>): string[] {
+  return [...m].map(([w, n]) => `(${w},${n})`).sort();
+}
+
+describe('a re-keyed graph under group leases, one instance', () => {
+  const tops = new Map<number, [string, number][]>();
+  const out = (): string => join(root, 'solo');
+
+  beforeAll(async () => {
+    const ssc = new StreamingContext(leaseConf('rekey'), Seconds(1));
+    ssc.checkpoint(join(root, 'solo-checkpoint'));
+    const words = RedisStreamsUtils.createDirectStream(ssc, LocationStrategies.PreferConsistent,
+      ConsumerStrategies.Subscribe([TOPIC], { 'redis.url': server.url, 'group.id': 'rekey', 'auto.offset.reset': 'earliest' }))
+      .flatMap((r: ConsumerRecord) => r.value().split(' ')).setName('words');
+    const pairs = words.map((w) => [w, 1] as [string, number]).setName('pairs');
+    const counts = pairs.reduceByKey((a, b) => a + b, 3).setName('counts');
+    counts.saveAsTextFiles(join(out(), 'counts'));
+    pairs.updateStateByKey((values: number[], total: number | undefined) => values.reduce((a, b) => a + b, total ?? 0), 2).setName('totals')
+      .saveAsTextFiles(join(out(), 'totals'));
+    counts.repartition(1).setName('countsInOne')
+      .transform((rdd) => rdd.sortBy((kv) => `${String(1e6 - kv[1]).padStart(8, '0')} ${kv[0]}`, true, 1)).setName('top')
+      .foreachRDD(async (rdd, time) => { tops.set(time.milliseconds, await rdd.take(3)); });
+    const clock = ssc.clock as ManualClock;
+    await ssc.start();
+    try {
+      for (let k = 1; k <= BATCHES; k++) await clock.advance(1000);
+    } finally {
+      await ssc.stop(true, true);
+    }
+  }, 120_000);
+
+  it('writes each batch\'s word counts, running totals and top 3 as worked out from the input', () => {
+    const totals = new Map<string, number>();
+    for (let k = 1; k <= BATCHES; k++) {
+      const t = k * 1000;
+      const counts = countBy(batchWords(k, BATCHES));
+      for (const [w, n] of counts) totals.set(w, (totals.get(w) ?? 0) + n);
+      expect(folderLines(join(out(), 'counts'), t), `counts at ${t}`).toEqual(asLines(counts));
+      expect(folderLines(join(out(), 'totals'), t), `totals at ${t}`).toEqual(asLines(totals));
+      const top = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3);
+      expect(tops.get(t), `top at ${t}`).toEqual(top);
+    }
+  });
+
+  it('commits the repartition partitions with epochs and their consumed batch times, and the state with them', async () => {
+    const totals = new Map<string, number>();
+    for (let k = 1; k <= BATCHES; k++) for (const [w, n] of countBy(batchWords(k, BATCHES))) totals.set(w, (totals.get(w) ?? 0) + n);
+    await withRawClient(server.url, async (c) => {
+      for (let j = 0; j < 3; j++) {
+        const m = hash(await c.sendCommand(['HGETALL', `kindling:group:{rekey}:rekey-counts-repartition-${j}:commit`]));
+        expect(m.get('batch'), `partition ${j}`).toBe(String(BATCHES * 1000));
+        expect(m.get('next'), `partition ${j}`).toBe(String(BATCHES * 1000));
+        expect(Number(m.get('epoch'))).toBeGreaterThanOrEqual(1);
+      }
+    });
+    // The committed state (snapshot plus deltas), as a new owner restores it.
+    const state = new Map<string, number>();
+    const source = new RedisLogSource(server.url);
+    await source.open();
+    try {
+      for (let j = 0; j < 2; j++) {
+        for (const [k, v] of await source.ownership('rekey').loadState({ topic: 'rekey-totals-repartition', partition: j }, 'totals')) state.set(JSON.parse(k) as string, JSON.parse(v) as number);
+      }
+    } finally {
+      await source.close();
+    }
+    expect([...state].sort()).toEqual([...totals].sort());
+  });
+
+  it('trims the repartition logs after the fenced commits', async () => {
+    await withRawClient(server.url, async (c) => {
+      for (let j = 0; j < 3; j++) {
+        const entries = await c.sendCommand(['XRANGE', `rekey-counts-repartition-${j}`, '-', '+']) as [string, string[]][];
+        // Committed up to the last batch: nothing the partition consumed is left.
+        const times = entries.map((e) => Number(e[1][e[1].indexOf('t') + 1]));
+        expect(times.filter((t) => t <= BATCHES * 1000), `partition ${j}`).toEqual([]);
+      }
+    });
+  });
+});
+
+describe('graphs leases cannot route yet fail at start, naming the stream', () => {
+  async function startFails(build: (ssc: StreamingContext) => void): Promise<Error> {
+    const ssc = new StreamingContext(leaseConf(`bad-${Math.random().toString(36).slice(2)}`), Seconds(1));
+    build(ssc);
+    try {
+      await ssc.start();
+    } catch (e) {
+      return e as Error;
+    } finally {
+      await ssc.stop(true);
+    }
+    throw new Error('start() did not fail');
+  }
+  const direct = (ssc: StreamingContext) => RedisStreamsUtils.createDirectStream(ssc, LocationStrategies.PreferConsistent,
+    ConsumerStrategies.Subscribe([TOPIC], { 'redis.url': server.url, 'group.id': `bad-${Math.random()}`, 'auto.offset.reset': 'earliest' }));
+
+  it('a window after a re-keying (the co-partitioning error, caused by the routing\'s)', async () => {
+    const e = await startFails((ssc) => {
+      direct(ssc).map((r: ConsumerRecord) => [r.value().length, 1] as [number, number])
+        .reduceByKeyAndWindow((a, b) => a + b, Seconds(3), Seconds(1), 2).setName('lengthWindow').print();
+    });
+    expect(e).toBeInstanceOf(NotCoPartitionedError);
+    expect(e.cause).toBeInstanceOf(GroupPlanError);
+    expect((e.cause as Error).message).toMatch(/windows in a re-keyed graph under group leases/);
+  });
+});

@@ -1,0 +1,53 @@
+// One instance of a re-keying group-mode application on Redis Streams (leases, no fixed split),
+// run as a child process by group-rekey-kill.test.ts: it reads a 4-partition topic of records
+// keyed by name whose value is a running id, on the system clock, and writes
+//   events-<t>/part-<j>  one line "<bucket>:<id>,<id>..." per bucket (groupByKey on id % 7 into
+//                        3 partitions: a key other than the log's, routed through a repartition log),
+//   totals-<t>/part-<j>  the running sum of (id % 10 + 1) per bucket (updateStateByKey into 2 partitions),
+//   count-<t>/part-00000 the number of records of the batch (count(): a one-partition stage),
+// with a slow output on the source stage (so a kill from outside can land mid-batch). It prints
+// "output <t> <n>" when that slow output starts on a non-empty batch, and stops gracefully
+// ("done") once the file args.stopFile exists.
+import { Milliseconds, SparkConf } from '@kindling/core';
+import { ConsumerStrategies, LocationStrategies, StreamingContext } from '@kindling/dstream';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { RedisStreamsUtils, type ConsumerRecord } from '../../src/index.ts';
+import type { GroupPipelineArgs } from './lease-group-pipeline.ts';
+
+const args = JSON.parse(process.argv[2]!) as GroupPipelineArgs;
+
+async function main(): Promise<void> {
+  // The application's name prefixes its repartition logs: one per scenario (its group).
+  const conf = new SparkConf().setMaster('local[2]').setAppName(args.group)
+    .set('spark.kindling.group.enabled', 'true')
+    .set('spark.kindling.group.leaseTimeout', `${args.leaseMs}ms`);
+  const ssc = new StreamingContext(conf, Milliseconds(args.batchMs));
+  ssc.checkpoint(args.checkpointDir);
+  const records = RedisStreamsUtils.createDirectStream(ssc, LocationStrategies.PreferConsistent,
+    ConsumerStrategies.Subscribe([args.topic], { 'redis.url': args.url, 'group.id': args.group, 'auto.offset.reset': 'earliest' }));
+  const ids = records.map((r: ConsumerRecord) => [Number(r.value()) % 7, Number(r.value())] as [number, number]).setName('ids');
+  ids.groupByKey(3).setName('buckets')
+    .map(([bucket, vs]) => `${bucket}:${[...vs].join(',')}`)
+    .saveAsTextFiles(join(args.outDir, 'events'));
+  ids.mapValues((id) => (id % 10) + 1)
+    .updateStateByKey((values: number[], total: number | undefined) => values.reduce((a, b) => a + b, total ?? 0), 2).setName('totals')
+    .saveAsTextFiles(join(args.outDir, 'totals'));
+  records.count().setName('count').saveAsTextFiles(join(args.outDir, 'count'));
+  records.foreachRDD(async (rdd, time) => {
+    const n = await rdd.count();
+    if (n === 0) return;
+    process.stdout.write(`output ${time.milliseconds} ${n}\n`);
+    await new Promise((r) => setTimeout(r, args.slowMs));
+  });
+  await ssc.start();
+  process.stdout.write(`started ${records.memberId}\n`);
+  while (!existsSync(args.stopFile)) await new Promise((r) => setTimeout(r, 100));
+  await ssc.stop(true, true);
+  process.stdout.write('done\n');
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});
