@@ -35,6 +35,7 @@ export { Partitioner, HashPartitioner, defaultPartitioner, type NumPartitionsOrP
 export { Dependency, NarrowDependency, OneToOneDependency, RangeDependency, FunctionNarrowDependency, ShuffleDependency } from './rdd/dependency.ts';
 export type { Aggregator } from './rdd/aggregator.ts';
 export { RDDComputeError } from './rdd/rdd-compute-error.ts';
+export { MissingMapOutputError } from './scheduler/missing-map-output-error.ts';
 export type { TaskContext } from './scheduler/task-context.ts';
 export type { Task } from './scheduler/task.ts';
 export type { TaskScheduler, RemoteCheckpointWriter } from './scheduler/task-scheduler.ts';

@@ -247,6 +247,9 @@ export class SparkContext {
     this.cleaner.register(rdd, rdd.id, rdd);
   }
 
+  /** A partition of a persisted RDD was stored (the scheduler then releases the shuffles below it). @internal */
+  partitionStored(rdd: RDD<unknown>): void { this.dagScheduler.partitionStored(rdd); }
+
   /** @internal */
   unregisterPersistentRDD(rdd: RDD<unknown>): void {
     this.persistentRdds.delete(rdd.id);

@@ -37,6 +37,13 @@ export interface GroupConf {
    * silent instance's partitions are taken over. At least 1 s.
    */
   readonly leaseTimeoutMs: number;
+  /**
+   * `spark.kindling.group.trimRepartitionLogs` (true): the owner of a repartition partition
+   * deletes the entries of a batch once that batch completed and left the stream's remember
+   * window (a recovery from the checkpoint no longer regenerates it). False keeps every entry
+   * (to inspect the logs, or to replay a run from scratch).
+   */
+  readonly trimRepartitionLogs: boolean;
 }
 
 /** The rate limits of log sources (`spark.streaming.kafka.*`, honoured by every log source). */
@@ -77,6 +84,7 @@ export const DEFAULT_MAX_LINE_LENGTH = 8 * 1024 * 1024;
  * | `spark.kindling.output.skipEmptyBatches` | `false` | `saveAs*Files` writes no folder for an empty batch |
  * | `spark.kindling.group.enabled`, `.instances`, `.instance` | `false`, unset, `0` | several instances share the job, see {@link GroupConf} |
  * | `spark.kindling.group.leaseTimeout` | `10s` | group mode: a partition's lease (and a member's heartbeat) lasts this long without renewal |
+ * | `spark.kindling.group.trimRepartitionLogs` | `true` | group mode: consumed repartition log entries are deleted once their batch is done for good |
  */
 export class StreamingConf {
   /** `spark.streaming.clock`, as given. */
@@ -147,7 +155,10 @@ export class StreamingConf {
     const instance = atLeast(conf, 'spark.kindling.group.instance', conf.getInt('spark.kindling.group.instance', 0), 0, '(an index)');
     if (instances !== undefined && instance >= instances) throw new IllegalConfigValueError('spark.kindling.group.instance', String(instance), `an index below spark.kindling.group.instances (${instances})`);
     const leaseTimeoutMs = atLeast(conf, 'spark.kindling.group.leaseTimeout', conf.getTimeAsMs('spark.kindling.group.leaseTimeout', '10s'), 1000, 'ms');
-    this.group = { enabled: conf.getBoolean('spark.kindling.group.enabled', false), instances, instance, leaseTimeoutMs };
+    this.group = {
+      enabled: conf.getBoolean('spark.kindling.group.enabled', false), instances, instance, leaseTimeoutMs,
+      trimRepartitionLogs: conf.getBoolean('spark.kindling.group.trimRepartitionLogs', true),
+    };
   }
 }
 

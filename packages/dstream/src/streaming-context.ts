@@ -94,6 +94,8 @@ export class StreamingContext {
   /** Checkpointing from start() to stop(), with a checkpoint directory. */
   private checkpointSession: CheckpointSession | undefined;
   private groupPlan: GroupPlan | undefined;
+  /** Group mode: the repartition log trims queued by completed batches. */
+  private trimming: Promise<void> = Promise.resolve();
   private ui: StreamingUI | undefined;
   private stoppingOnError = false;
   private removeShutdownHook: (() => void) | undefined;
@@ -360,7 +362,14 @@ export class StreamingContext {
       const group = this.streamingConf.group;
       // A fixed split runs the repartition-log planner; lease group mode (no fixed split) is the log stream's own (co-partitioned graphs).
       const split = staticAssignment(group);
-      if (group.enabled && split !== undefined) this.groupPlan = planGroupStages(this.graph.outputStreams, this.sparkContext.appName, split);
+      if (group.enabled && split !== undefined) {
+        const plan = planGroupStages(this.graph.outputStreams, this.sparkContext.appName, split);
+        this.groupPlan = plan;
+        if (group.trimRepartitionLogs && plan.exchanges.length > 0) {
+          // One after the other; stop() waits for the last before closing the logs.
+          this.scheduler.listenerBus.addListener({ onBatchCompleted: (e) => { this.trimming = this.trimming.then(() => plan.batchCompleted(e.batchInfo.batchTime)); } });
+        }
+      }
       await this.startUI();
       this.checkpointSession = await CheckpointSession.start(this, this.recoveryPlan);
       await this.scheduler.jobGenerator.start(this.recoveryPlan?.generator, this.checkpointSession?.writer);
@@ -420,6 +429,7 @@ export class StreamingContext {
         if (!stopGracefully) this.groupPlan?.abort();
         await this.scheduler.jobScheduler.stop(stopGracefully, stopGracefully ? this.streamingConf.gracefulStopTimeoutMs : 2000);
         await this.graph.stopInputs();
+        await this.trimming;
         await this.groupPlan?.close();
         // A graceful stop leaves nothing pending: its last checkpoint says so.
         await this.checkpointSession?.finish(stopGracefully);

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Seconds, SparkConf } from '@kindling/core';
+import { Seconds, ShuffleDependency, SparkConf } from '@kindling/core';
 import type { ManualClock, RDD } from '@kindling/core';
 import { StreamingContext } from '../src/index.ts';
 import { TestInputDStream } from '../src/testing/index.ts';
@@ -109,4 +109,57 @@ describe('10,000 batches of state and an inverse window', () => {
     expect(samples.at(-1)!.retained).toBeLessThanOrEqual(first.retained);
     expect(samples.at(-1)!.files).toBeLessThanOrEqual(first.files);
   }, 300_000);
+});
+
+/** Records held in the map outputs of the shuffles below `rdds` (each shuffle counted once). */
+function retainedMapOutputRecords(rdds: Iterable<RDD<unknown>>): number {
+  const deps = new Set<ShuffleDependency>();
+  const seen = new Set<RDD<unknown>>();
+  const stack = [...rdds];
+  while (stack.length > 0) {
+    const r = stack.pop()!;
+    if (seen.has(r)) continue;
+    seen.add(r);
+    for (const d of r.dependencies) {
+      if (d instanceof ShuffleDependency) deps.add(d);
+      stack.push(d.rdd as RDD<unknown>);
+    }
+  }
+  let n = 0;
+  for (const d of deps) for (const out of d.mapOutputs) for (const block of out ?? []) n += block?.length ?? 0;
+  return n;
+}
+
+describe('updateStateByKey keeps no shuffled values of remembered batches', () => {
+  it('releases each batch shuffle once its state RDD is stored, and the state stays right', async () => {
+    const conf = new SparkConf().setMaster('local[1]').setAppName('state-shuffles').set('spark.streaming.clock', 'manual');
+    const ssc = new StreamingContext(conf, Seconds(1));
+    const batches = 25;
+    const perBatch = 40;
+    const input = Array.from({ length: batches }, (_, b) => Array.from({ length: perBatch }, (_, i) => [`k${(i * 3 + b) % 11}`, i] as KV));
+    const expected = new Map<string, number>();
+    for (const batch of input) for (const [k, v] of batch) expected.set(k, (expected.get(k) ?? 0) + v);
+    let lastState: KV[] = [];
+    let remembered = 0;
+    let retained = -1;
+    try {
+      ssc.checkpoint(mkdtempSync(join(dir, 'state-shuffles-')));
+      const stream = new TestInputDStream<KV>(ssc, input, 2);
+      const state = stream.updateStateByKey((vs: number[], s: number | undefined) => vs.reduce((a, b) => a + b, s ?? 0));
+      state.foreachRDD(async (rdd) => { lastState = await rdd.collect(); });
+      await ssc.start();
+      const clock = ssc.clock as ManualClock;
+      for (let b = 1; b <= batches; b++) await clock.advance(1000);
+      const rdds: RDD<unknown>[] = [];
+      for (const s of ssc.graph.allStreams()) for (const r of s.generatedRDDs.values()) rdds.push(r as RDD<unknown>);
+      remembered = rdds.length;
+      retained = retainedMapOutputRecords(rdds);
+    } finally {
+      await ssc.stop(true, false);
+    }
+    expect(lastState.sort()).toEqual([...expected].sort());
+    // the state stream remembers several batches (each read 40 shuffled pairs), yet none is held
+    expect(remembered).toBeGreaterThan(4);
+    expect(retained).toBe(0);
+  }, 60_000);
 });

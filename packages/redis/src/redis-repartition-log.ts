@@ -7,6 +7,8 @@ import type { RedisClient } from './redis-connection.ts';
 const ENTRY_RECORDS = 4096;
 /** Entries per XRANGE call when scanning. */
 const SCAN_CHUNK = 1000;
+/** Ids per XDEL call when trimming. */
+const DELETE_CHUNK = 1000;
 
 /** One `(batch, source)` copy being collected, by writer. */
 interface SourceCopy {
@@ -22,6 +24,10 @@ interface PartitionScan {
   /** Batches below this were read: their entries are skipped. */
   floor: number;
   readonly batches: Map<number, Map<number, SourceCopy>>;
+  /** The ids of the entries read, per batch time (every copy): what {@link RedisRepartitionLog.trim} deletes. */
+  readonly ids: Map<number, string[]>;
+  /** Ids of entries of batches already released (late copies of a replayed map side), deleted by the next trim. */
+  stale: string[];
   busy: Promise<unknown>;
 }
 
@@ -32,7 +38,9 @@ interface PartitionScan {
  * the marker `t s w m=e n=<count>`; `w` is a random id per write, so that a reader keeps the
  * copy of the first marker it sees and drops every other copy of `(t, s)` (a replayed map side,
  * or a write cut short on Redis Cluster, where one `MULTI` cannot span the partitions' slots).
- * A reader scans its partition forward from where it stopped (`XRANGE` after the last id).
+ * A reader scans its partition forward from where it stopped (`XRANGE` after the last id),
+ * remembering the ids it read per batch; `trim` deletes them (`XDEL`) once the engine says the
+ * batches are done for good.
  */
 export class RedisRepartitionLog implements RepartitionLog {
   readonly #scans = new Map<number, PartitionScan>();
@@ -91,6 +99,33 @@ export class RedisRepartitionLog implements RepartitionLog {
     for (const t of scan.batches.keys()) if (t < scan.floor) scan.batches.delete(t);
   }
 
+  trim(partition: number, upTo: number): Promise<number> {
+    const scan = this.scanOf(partition);
+    const run = scan.busy.then(async () => {
+      const doomed = scan.stale;
+      scan.stale = [];
+      for (const [t, ids] of scan.ids) {
+        if (t > upTo) continue;
+        for (let i = 0; i < ids.length; i++) doomed.push(ids[i]!);
+        scan.ids.delete(t);
+      }
+      const key = this.key(partition);
+      let deleted = 0;
+      for (let from = 0; from < doomed.length; from += DELETE_CHUNK) {
+        try {
+          deleted += Number(await this.client().sendCommand(['XDEL', key, ...doomed.slice(from, from + DELETE_CHUNK)]));
+        } catch (e) {
+          // Kept for the next trim: nothing is lost, the log is only longer for a while.
+          for (let i = from; i < doomed.length; i++) scan.stale.push(doomed[i]!);
+          throw new Error(`Trimming repartition log ${key} at ${this.location} failed: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+        }
+      }
+      return deleted;
+    });
+    scan.busy = run.catch(() => undefined);
+    return run;
+  }
+
   async close(): Promise<void> {
     this.#scans.clear();
   }
@@ -101,7 +136,7 @@ export class RedisRepartitionLog implements RepartitionLog {
     }
     let scan = this.#scans.get(partition);
     if (scan === undefined) {
-      scan = { lastId: '0-0', floor: -Infinity, batches: new Map(), busy: Promise.resolve() };
+      scan = { lastId: '0-0', floor: -Infinity, batches: new Map(), ids: new Map(), stale: [], busy: Promise.resolve() };
       this.#scans.set(partition, scan);
     }
     return scan;
@@ -143,13 +178,13 @@ export class RedisRepartitionLog implements RepartitionLog {
       }
       for (const [id, fields] of reply) {
         scan.lastId = id.toString();
-        this.take(scan, fields);
+        this.take(scan, scan.lastId, fields);
       }
       if (reply.length < SCAN_CHUNK) return;
     }
   }
 
-  private take(scan: PartitionScan, fields: Buffer[]): void {
+  private take(scan: PartitionScan, id: string, fields: Buffer[]): void {
     let t = NaN;
     let s = NaN;
     let writer = '';
@@ -166,7 +201,14 @@ export class RedisRepartitionLog implements RepartitionLog {
       else if (f === 'n') count = Number(v.toString());
       else if (f === 'b') body = v;
     }
-    if (!Number.isFinite(t) || !Number.isInteger(s) || t < scan.floor) return;
+    if (!Number.isFinite(t) || !Number.isInteger(s)) return;
+    if (t < scan.floor) {
+      scan.stale.push(id);
+      return;
+    }
+    let ids = scan.ids.get(t);
+    if (ids === undefined) scan.ids.set(t, ids = []);
+    ids.push(id);
     let copies = scan.batches.get(t);
     if (copies === undefined) scan.batches.set(t, copies = new Map());
     let copy = copies.get(s);

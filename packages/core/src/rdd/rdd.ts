@@ -196,7 +196,10 @@ export abstract class RDD<T> {
 
   /** Stores a freshly computed partition (persistence, pending checkpoint). @internal */
   onPartitionComputed(split: number, data: readonly T[]): void {
-    if (this.storageLevel !== StorageLevel.NONE) this.context.blockManager.put(this.id, split, data);
+    if (this.storageLevel !== StorageLevel.NONE) {
+      this.context.blockManager.put(this.id, split, data);
+      this.context.partitionStored(this as RDD<unknown>);
+    }
     this.checkpointData?.capture(split, data);
   }
 

@@ -9,6 +9,15 @@ import type { TaskContext } from './task-context.ts';
 import type { TaskScheduler } from './task-scheduler.ts';
 import type { JobListener, StageInfo } from './job-listener.ts';
 import type { BlockManager } from '../storage/block-manager.ts';
+import { missingMapOutputIn } from './missing-map-output-error.ts';
+import { getLogger } from '../util/logger.ts';
+
+const log = getLogger('DAGScheduler');
+
+/** Attempts of a job's stages when map outputs turn out missing (Spark's `spark.stage.maxConsecutiveAttempts`). */
+const MAX_STAGE_ATTEMPTS = 4;
+/** Fully stored RDDs whose shuffles wait for the running jobs to end before release. */
+const MAX_DEFERRED_RELEASES = 256;
 
 interface MissingShuffle {
   dep: ShuffleDependency;
@@ -27,6 +36,9 @@ interface MissingShuffle {
 export class DAGScheduler {
   private nextJobId = 0;
   private nextStageId = 0;
+  private activeJobs = 0;
+  /** Persisted RDDs that stored a partition during the running jobs. */
+  private readonly stored = new Set<RDD<unknown>>();
   readonly listeners: JobListener[] = [];
 
   constructor(private taskScheduler: TaskScheduler, private readonly blockManager: BlockManager) {}
@@ -44,45 +56,144 @@ export class DAGScheduler {
     const root = rdd as RDD<unknown>;
     for (const l of this.listeners) l.onJobStart?.({ jobId, rdd: root, callSite, time: Date.now() });
     let shuffleStagesRun = 0;
+    this.activeJobs++;
+    // The shuffles whose map stage this job ran (the post-job checkpoint walk crosses only those).
     const ran = new Set<ShuffleDependency>();
     try {
-      await this.prepare(root);
-      for (const { dep, child } of this.missingShuffles(root)) {
-        if (dep.isAvailable) continue;
-        await this.runShuffleMapStage(jobId, dep, child);
-        ran.add(dep);
-        shuffleStagesRun++;
+      // Results of the partitions done so far: a retry after a missing map output (Spark's
+      // FetchFailed) re-runs only the others.
+      const results = new Array<U>(partitions.length);
+      const finished = new Array<boolean>(partitions.length).fill(false);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          shuffleStagesRun += await this.runStages(jobId, root, func, partitions, callSite, results, finished, ran);
+          break;
+        } catch (e) {
+          const missing = missingMapOutputIn(e);
+          if (missing === undefined || attempt >= MAX_STAGE_ATTEMPTS) throw e;
+          log.info(`Job ${jobId} (${callSite}): ${missing.message.split(';')[0]}; re-running the map stage from lineage (attempt ${attempt + 1} of ${MAX_STAGE_ATTEMPTS})`);
+        }
       }
-      const stageId = this.nextStageId++;
-      const stage: StageSpec = { kind: 'result', rdd: root, func: func as unknown as ResultStageSpec['func'], callSite };
-      const done = { tasks: 0 };
-      const tasks: Task<U>[] = partitions.map((p) => ({
-        jobId,
-        stageId,
-        partitionId: p,
-        stage,
-        run: () => {
-          const ev = new PartitionEvaluator(jobId, stageId, p);
-          const data = ev.evaluate(rdd, p);
-          let result: U;
-          try {
-            result = func(data, ev);
-          } catch (e) {
-            throw new RDDComputeError(rdd.describeForError(), p, `run ${callSite} on`, e);
-          }
-          done.tasks++;
-          return result;
-        },
-      }));
-      const site = root.creationSite;
-      const name = site === undefined ? callSite : `${callSite} (from ${site.shortForm})`;
-      const results = await this.runStage(jobId, stageId, 'ResultStage', name, tasks, done);
       await this.checkpointMarked(root, ran);
       for (const l of this.listeners) l.onJobEnd?.({ jobId, callSite, time: Date.now(), shuffleStagesRun });
       return results;
     } catch (error) {
       for (const l of this.listeners) l.onJobEnd?.({ jobId, callSite, time: Date.now(), shuffleStagesRun, error });
       throw error;
+    } finally {
+      this.activeJobs--;
+      this.releaseCoveredShuffles();
+    }
+  }
+
+  /**
+   * Notes that a partition of a persisted RDD was stored: once the RDD is stored in full, the
+   * map outputs of the shuffles it was computed from are released at the end of the job
+   * (see {@link releaseCoveredShuffles}). @internal
+   */
+  partitionStored(rdd: RDD<unknown>): void {
+    if (this.activeJobs > 0) this.stored.add(rdd);
+  }
+
+  /**
+   * The map stages whose outputs are missing, then the result stage's unfinished partitions.
+   * Returns the number of map stages run.
+   */
+  private async runStages<T, U>(
+    jobId: number,
+    root: RDD<unknown>,
+    func: (data: readonly T[], ctx: TaskContext) => U,
+    partitions: readonly number[],
+    callSite: string,
+    results: U[],
+    finished: boolean[],
+    ran: Set<ShuffleDependency>,
+  ): Promise<number> {
+    let shuffleStagesRun = 0;
+    await this.prepare(root);
+    for (const { dep, child } of this.missingShuffles(root)) {
+      if (dep.isAvailable) continue;
+      await this.runShuffleMapStage(jobId, dep, child);
+      ran.add(dep);
+      shuffleStagesRun++;
+    }
+    const stageId = this.nextStageId++;
+    const stage: StageSpec = { kind: 'result', rdd: root, func: func as unknown as ResultStageSpec['func'], callSite };
+    const done = { tasks: 0 };
+    const indices: number[] = [];
+    for (let i = 0; i < partitions.length; i++) if (!finished[i]) indices.push(i);
+    const tasks: Task<U>[] = indices.map((i) => {
+      const p = partitions[i]!;
+      return {
+        jobId,
+        stageId,
+        partitionId: p,
+        stage,
+        run: () => {
+          const ev = new PartitionEvaluator(jobId, stageId, p);
+          const data = ev.evaluate(root as RDD<T>, p);
+          let result: U;
+          try {
+            result = func(data, ev);
+          } catch (e) {
+            throw new RDDComputeError(root.describeForError(), p, `run ${callSite} on`, e);
+          }
+          done.tasks++;
+          results[i] = result;
+          finished[i] = true;
+          return result;
+        },
+      };
+    });
+    const site = root.creationSite;
+    const name = site === undefined ? callSite : `${callSite} (from ${site.shortForm})`;
+    const out = await this.runStage(jobId, stageId, 'ResultStage', name, tasks, done);
+    // A scheduler running the tasks elsewhere (worker threads) returns the results instead.
+    for (let k = 0; k < indices.length; k++) {
+      const i = indices[k]!;
+      if (!finished[i]) {
+        results[i] = out[k]!;
+        finished[i] = true;
+      }
+    }
+    return shuffleStagesRun;
+  }
+
+  /**
+   * Releases the map outputs of the shuffles below every RDD stored in full during the jobs
+   * that just ended, once no job is running. Spark keeps shuffle files until the shuffle is
+   * garbage collected, but its scheduler re-runs a map stage whose outputs are missing; here
+   * the outputs are heap, and an RDD whose partitions are all persisted (or checkpointed) no
+   * longer needs them: `updateStateByKey`'s state RDDs, each kept for the stream's remember
+   * duration, would otherwise hold every batch's shuffled values as long. A later job that
+   * reads the shuffle again (the reader was unpersisted, or another RDD reads the same
+   * shuffle) re-runs its map stage from lineage, as Spark does after losing shuffle files.
+   */
+  private releaseCoveredShuffles(): void {
+    // Deferred while jobs overlap (one may be about to read them); bounded all the same, as
+    // a job that then finds them missing re-runs the map stage.
+    if (this.stored.size === 0 || (this.activeJobs > 0 && this.stored.size < MAX_DEFERRED_RELEASES)) return;
+    const roots = [...this.stored];
+    this.stored.clear();
+    const seen = new Set<RDD<unknown>>();
+    for (const top of roots) {
+      if (!this.isFullyStored(top) || seen.has(top)) continue;
+      seen.add(top);
+      const stack: RDD<unknown>[] = [top];
+      while (stack.length > 0) {
+        const r = stack.pop()!;
+        for (const d of r.dependencies) {
+          if (d instanceof ShuffleDependency) {
+            if (d.mapOutputs.length > 0) d.clearMapOutputs();
+            continue;
+          }
+          const parent = d.rdd as RDD<unknown>;
+          // A stored ancestor released its own shuffles when it was stored in full.
+          if (seen.has(parent) || this.isFullyStored(parent)) continue;
+          seen.add(parent);
+          stack.push(parent);
+        }
+      }
     }
   }
 

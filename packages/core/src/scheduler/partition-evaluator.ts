@@ -1,5 +1,6 @@
 import { NarrowDependency, ShuffleDependency } from '../rdd/dependency.ts';
 import { RDDComputeError } from '../rdd/rdd-compute-error.ts';
+import { MissingMapOutputError } from './missing-map-output-error.ts';
 import { collectChain, fusedChain, type FusedChain } from '../rdd/record-pipeline.ts';
 import type { RDD } from '../rdd/rdd.ts';
 import type { TaskContext } from './task-context.ts';
@@ -64,8 +65,9 @@ export class PartitionEvaluator implements TaskContext {
     const blocks = new Array<readonly R[]>(n);
     for (let m = 0; m < n; m++) {
       const out = outputs[m];
-      if (out === undefined) throw new Error(`Shuffle ${dep.shuffleId} output of map partition ${m} is missing (internal scheduler error)`);
-      blocks[m] = out[split] as readonly R[];
+      const block = out?.[split];
+      if (block === undefined) throw new MissingMapOutputError(rdd.describeForError(), dep.shuffleId, m, split);
+      blocks[m] = block as readonly R[];
     }
     return blocks;
   }

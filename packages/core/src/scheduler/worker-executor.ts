@@ -11,14 +11,12 @@ import type { ReplicatedRDDs } from './replicated-rdds.ts';
 import { decodeBlock, encodeBlock, type EncodedBlock } from './shuffle-block-codec.ts';
 import { runShuffleMapTask } from './shuffle-writer.ts';
 import { serializeError } from './worker-errors.ts';
-import type { CheckpointCommitted, CheckpointPartsRequest, CheckpointPartsResult, EvaluateRequest, PeerMessage, PreparedState, ShuffleMapRequest, TaskRequest, WorkerReply } from './worker-protocol.ts';
+import type { BlocksMessage, CheckpointCommitted, CheckpointPartsRequest, CheckpointPartsResult, EvaluateRequest, FetchedMessage, FetchInputMessage, FetchMessage, PeerMessage, PreparedState, ShuffleMapRequest, TaskRequest, WorkerReply } from './worker-protocol.ts';
 
 /** A port to another worker thread (a `MessagePort`). @internal */
 export interface PeerPort {
   postMessage(message: unknown, transfer?: readonly ArrayBuffer[]): void;
 }
-
-type BlocksMessage = Extract<PeerMessage, { type: 'blocks' }>;
 
 /**
  * The task side of a worker thread of a replicated graph. It owns the partitions `p` with
@@ -58,10 +56,15 @@ export class WorkerExecutor {
         request.type === 'evaluate' ? await this.evaluate(request, transfer)
         : request.type === 'shuffleMap' ? await this.shuffleMap(request, transfer)
         : await this.writeCheckpointParts(request);
-      return { reply: { type: 'reply', id: request.id, ok: true, result, accumulators: this.drainAccumulators(), tasks: this.tasksRun - before, checkpointParts: this.checkpointPartsWritten - partsBefore, activeMs: this.activeMs() }, transfer };
+      return { reply: this.reply(request.id, before, partsBefore, { ok: true, result }), transfer };
     } catch (e) {
-      return { reply: { type: 'reply', id: request.id, ok: false, error: serializeError(e), accumulators: this.drainAccumulators(), tasks: this.tasksRun - before, checkpointParts: this.checkpointPartsWritten - partsBefore, activeMs: this.activeMs() }, transfer: [] };
+      return { reply: this.reply(request.id, before, partsBefore, { ok: false, error: serializeError(e) }), transfer: [] };
     }
+  }
+
+  /** A reply with what the request did in this thread: accumulator deltas, tasks and checkpoint parts since the counts given, active time. */
+  private reply(id: number, tasksBefore: number, partsBefore: number, outcome: Pick<WorkerReply, 'ok' | 'result' | 'error'>): WorkerReply {
+    return { type: 'reply', id, ...outcome, accumulators: this.drainAccumulators(), tasks: this.tasksRun - tasksBefore, checkpointParts: this.checkpointPartsWritten - partsBefore, activeMs: this.activeMs() };
   }
 
   /**
@@ -196,7 +199,7 @@ export class WorkerExecutor {
     // Every peer waits for one message from every worker per stage, failed or not.
     for (let w = 0; w < this.size; w++) {
       if (w === this.rank) continue;
-      const msg: PeerMessage = { type: 'blocks', token, from: this.rank, failed: failure !== undefined, blocks: failure === undefined ? outgoing[w]! : [] };
+      const msg: BlocksMessage = { type: 'blocks', token, from: this.rank, failed: failure !== undefined, blocks: failure === undefined ? outgoing[w]! : [] };
       this.peers[w]!.postMessage(msg, failure === undefined ? buffers[w]! : []);
     }
     const messages = await this.receiveAll(token);
@@ -273,12 +276,7 @@ export class WorkerExecutor {
     if (owner === this.rank || childKey === undefined) {
       throw new Error(`Worker ${this.rank}: the shuffle blocks of reduce partition ${split} of ${child.toString()} are missing (internal scheduler error: the map stage did not run in the workers)`);
     }
-    const reqId = this.nextFetchId++;
-    const blocks = await new Promise<readonly (EncodedBlock | undefined)[]>((resolve, reject) => {
-      this.fetches.set(reqId, { resolve, reject });
-      const msg: PeerMessage = { type: 'fetch', reqId, from: this.rank, childKey, depIndex, split };
-      this.peers[owner]!.postMessage(msg);
-    });
+    const blocks = await this.askPeer(owner, (reqId): FetchMessage => ({ type: 'fetch', reqId, from: this.rank, childKey, depIndex, split }));
     for (let m = 0; m < numMap; m++) {
       const b = blocks[m];
       if (b === undefined) throw new Error(`Worker ${owner} has no shuffle block for map partition ${m}, reduce partition ${split} of ${child.toString()}`);
@@ -295,37 +293,46 @@ export class WorkerExecutor {
     if (owner === this.rank || key === undefined) {
       throw new Error(`Worker ${this.rank}: input partition ${split} of ${rdd.toString()} is missing (internal scheduler error: its owner did not generate it)`);
     }
-    const reqId = this.nextFetchId++;
-    const blocks = await new Promise<readonly (EncodedBlock | undefined)[]>((resolve, reject) => {
-      this.fetches.set(reqId, { resolve, reject });
-      const msg: PeerMessage = { type: 'fetchInput', reqId, from: this.rank, key, split };
-      this.peers[owner]!.postMessage(msg);
-    });
+    const blocks = await this.askPeer(owner, (reqId): FetchInputMessage => ({ type: 'fetchInput', reqId, from: this.rank, key, split }));
     const b = blocks[0];
     if (b === undefined) throw new Error(`Worker ${owner} sent no data for input partition ${split} of ${rdd.toString()}`);
     rdd.fill(split, decodeBlock(b));
   }
 
-  private answerInputFetch(req: Extract<PeerMessage, { type: 'fetchInput' }>): void {
+  /** Sends a fetch to worker `owner` and waits for its `fetched` answer (rejected with the owner's error). */
+  private askPeer(owner: number, message: (reqId: number) => FetchMessage | FetchInputMessage): Promise<readonly (EncodedBlock | undefined)[]> {
+    const reqId = this.nextFetchId++;
+    return new Promise((resolve, reject) => {
+      this.fetches.set(reqId, { resolve, reject });
+      this.peers[owner]!.postMessage(message(reqId));
+    });
+  }
+
+  /** Answers a peer's fetch with the blocks `encode` makes (transferring their buffers), or with its error's message. */
+  private answerPeer(req: FetchMessage | FetchInputMessage, encode: (transfer: ArrayBuffer[]) => (EncodedBlock | undefined)[]): void {
     const port = this.peers[req.from]!;
     try {
-      const rdd = this.lookup(req.key, 'input fetch');
-      if (!(rdd instanceof OwnedPartitionsRDD) || !rdd.holds(req.split)) throw new Error(`worker ${this.rank} does not hold input partition ${req.split} of ${rdd.toString()}`);
       const transfer: ArrayBuffer[] = [];
-      const msg: PeerMessage = { type: 'fetched', reqId: req.reqId, blocks: [encodeBlock(rdd.compute(req.split), transfer)] };
+      const msg: FetchedMessage = { type: 'fetched', reqId: req.reqId, blocks: encode(transfer) };
       port.postMessage(msg, transfer);
     } catch (e) {
-      const msg: PeerMessage = { type: 'fetched', reqId: req.reqId, error: e instanceof Error ? e.message : String(e) };
+      const msg: FetchedMessage = { type: 'fetched', reqId: req.reqId, error: e instanceof Error ? e.message : String(e) };
       port.postMessage(msg);
     }
   }
 
-  private answerFetch(req: Extract<PeerMessage, { type: 'fetch' }>): void {
-    const port = this.peers[req.from]!;
-    try {
+  private answerInputFetch(req: FetchInputMessage): void {
+    this.answerPeer(req, (transfer) => {
+      const rdd = this.lookup(req.key, 'input fetch');
+      if (!(rdd instanceof OwnedPartitionsRDD) || !rdd.holds(req.split)) throw new Error(`worker ${this.rank} does not hold input partition ${req.split} of ${rdd.toString()}`);
+      return [encodeBlock(rdd.compute(req.split), transfer)];
+    });
+  }
+
+  private answerFetch(req: FetchMessage): void {
+    this.answerPeer(req, (transfer) => {
       const child = this.lookup(req.childKey, 'shuffle fetch');
       const dep = child.dependencies[req.depIndex] as ShuffleDependency;
-      const transfer: ArrayBuffer[] = [];
       const n = dep.rdd.getNumPartitions();
       const blocks: (EncodedBlock | undefined)[] = [];
       for (let m = 0; m < n; m++) {
@@ -333,12 +340,8 @@ export class WorkerExecutor {
         // Copy before encoding: the owner keeps its own records.
         blocks.push(b === undefined ? undefined : encodeBlock(b, transfer));
       }
-      const msg: PeerMessage = { type: 'fetched', reqId: req.reqId, blocks };
-      port.postMessage(msg, transfer);
-    } catch (e) {
-      const msg: PeerMessage = { type: 'fetched', reqId: req.reqId, error: e instanceof Error ? e.message : String(e) };
-      port.postMessage(msg);
-    }
+      return blocks;
+    });
   }
 }
 

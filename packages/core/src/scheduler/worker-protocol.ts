@@ -17,28 +17,31 @@ export interface PreparedState {
   readonly value: unknown;
 }
 
-/** Computes partitions of a replicated RDD and sends them back. @internal */
-export interface EvaluateRequest {
-  readonly type: 'evaluate';
+/** What every task-running request carries: its reply id, the partitions to run and the driver's prepared state. @internal */
+export interface PartitionsRequest {
   readonly id: number;
-  readonly jobId: number;
-  readonly stageId: number;
-  readonly key: number;
   readonly partitions: readonly number[];
   readonly prepared: readonly PreparedState[];
 }
 
-/** Runs the map side of a shuffle for the given map partitions and exchanges the blocks. @internal */
-export interface ShuffleMapRequest {
-  readonly type: 'shuffleMap';
-  readonly id: number;
+/** A task-running request that belongs to a scheduler stage. @internal */
+export interface StageRequest extends PartitionsRequest {
   readonly jobId: number;
   readonly stageId: number;
+}
+
+/** Computes partitions of a replicated RDD and sends them back. @internal */
+export interface EvaluateRequest extends StageRequest {
+  readonly type: 'evaluate';
+  readonly key: number;
+}
+
+/** Runs the map side of a shuffle for the given map partitions and exchanges the blocks. @internal */
+export interface ShuffleMapRequest extends StageRequest {
+  readonly type: 'shuffleMap';
   /** The RDD reading the shuffle, and the index of the shuffle dependency among its dependencies. */
   readonly childKey: number;
   readonly depIndex: number;
-  readonly partitions: readonly number[];
-  readonly prepared: readonly PreparedState[];
 }
 
 /**
@@ -46,13 +49,10 @@ export interface ShuffleMapRequest {
  * driver's staging folder (`part-xxxxx`, the value codec), from the partitions captured while
  * the job computed them (computing any it did not). @internal
  */
-export interface CheckpointPartsRequest {
+export interface CheckpointPartsRequest extends PartitionsRequest {
   readonly type: 'checkpointParts';
-  readonly id: number;
   readonly key: number;
   readonly staging: string;
-  readonly partitions: readonly number[];
-  readonly prepared: readonly PreparedState[];
 }
 
 /** The result of a checkpoint-parts request: `[partition, CRC-32]` of every part written. @internal */
@@ -108,10 +108,41 @@ export interface EvaluateResult {
   readonly partitions: readonly EncodedBlock[];
 }
 
+/** A worker's map-side shuffle blocks for the reduce partitions the receiving worker owns (`m` map, `j` reduce partition). @internal */
+export interface BlocksMessage {
+  readonly type: 'blocks';
+  readonly token: string;
+  readonly from: number;
+  readonly failed: boolean;
+  readonly blocks: readonly { readonly m: number; readonly j: number; readonly block: EncodedBlock }[];
+}
+
+/** Asks the owner of reduce partition `split` of a shuffle for its blocks; answered by `fetched` with one block per map partition. @internal */
+export interface FetchMessage {
+  readonly type: 'fetch';
+  readonly reqId: number;
+  readonly from: number;
+  readonly childKey: number;
+  readonly depIndex: number;
+  readonly split: number;
+}
+
+/** Asks for a partition of an input RDD held by its owner (an `OwnedPartitionsRDD`); answered by `fetched` with one block. @internal */
+export interface FetchInputMessage {
+  readonly type: 'fetchInput';
+  readonly reqId: number;
+  readonly from: number;
+  readonly key: number;
+  readonly split: number;
+}
+
+/** The answer to `fetch` or `fetchInput`: the blocks, or the owner's error message. @internal */
+export interface FetchedMessage {
+  readonly type: 'fetched';
+  readonly reqId: number;
+  readonly blocks?: readonly (EncodedBlock | undefined)[];
+  readonly error?: string;
+}
+
 /** Messages between workers. @internal */
-export type PeerMessage =
-  | { readonly type: 'blocks'; readonly token: string; readonly from: number; readonly failed: boolean; readonly blocks: readonly { readonly m: number; readonly j: number; readonly block: EncodedBlock }[] }
-  | { readonly type: 'fetch'; readonly reqId: number; readonly from: number; readonly childKey: number; readonly depIndex: number; readonly split: number }
-  /** A partition of an input RDD held by its owner (an `OwnedPartitionsRDD`); answered by `fetched` with one block. */
-  | { readonly type: 'fetchInput'; readonly reqId: number; readonly from: number; readonly key: number; readonly split: number }
-  | { readonly type: 'fetched'; readonly reqId: number; readonly blocks?: readonly (EncodedBlock | undefined)[]; readonly error?: string };
+export type PeerMessage = BlocksMessage | FetchMessage | FetchInputMessage | FetchedMessage;

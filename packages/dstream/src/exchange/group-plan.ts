@@ -46,6 +46,13 @@ export interface GroupPlan {
   readonly ownership: PartitionAssignment;
   /** The partitions this instance runs in batch `time`. */
   assignment(time: Time): GroupAssignment;
+  /**
+   * Batch `time` completed: for every repartition partition this instance owned in it, deletes
+   * the entries of the batches that have left the routed stream's remember window (a recovery
+   * regenerates nothing older), see {@link RepartitionLog.trim}. Failures are logged; the next
+   * completed batch trims what is left.
+   */
+  batchCompleted(time: Time): Promise<void>;
   /** Stops reduce sides that wait for markers (their batches fail). */
   abort(): void;
   /** Aborts, then closes the repartition logs. */
@@ -80,6 +87,8 @@ export function planGroupStages(
 ): GroupPlan {
   const placements = new Map<DStream<unknown>, Placement>();
   const exchanges: Exchange[] = [];
+  /** The stream each exchange feeds (its remember duration bounds trimming). */
+  const routedStreams = new Map<Exchange, DStream<unknown>>();
   const inputs: LogInputDStream<unknown>[] = [];
   const abort = new AbortController();
   let provider: RepartitionLogProvider | undefined;
@@ -102,6 +111,7 @@ export function planGroupStages(
     // Every one-partition stage has one owner (per batch), so unions of them stay whole.
     const e = new Exchange(rlog, s.name(), parent.owns, needOwnership(s), partitioner, abort.signal, partitions === 1 ? `${appName}-whole-batch` : name);
     exchanges.push(e);
+    routedStreams.set(e, s);
     log.info(`${s.name()}: ${what} routed through repartition log ${name} (${partitions} partition(s)) at ${provider.location}`);
     return e;
   };
@@ -228,6 +238,23 @@ export function planGroupStages(
         logs.push({ log: e.log.name, partitions: n, owned: Array.from({ length: n }, (_, j) => j).filter((j) => e.ownsTarget(j, time)) });
       }
       return { instanceId: o.instanceId, logs };
+    },
+    async batchCompleted(time: Time): Promise<void> {
+      for (const e of exchanges) {
+        const s = routedStreams.get(e)!;
+        // The stream (and its window, if any) may regenerate RDDs back to its remember duration.
+        const keep = Math.max(s.rememberDuration?.milliseconds ?? 0, s.slideDuration.milliseconds);
+        const upTo = time.milliseconds - keep;
+        for (let j = 0; j < e.log.partitions; j++) {
+          if (!e.ownsTarget(j, time)) continue;
+          try {
+            const n = await e.log.trim(j, upTo);
+            if (n > 0) log.debug(`${e.streamName}: deleted ${n} entries of batches up to ${upTo} ms from ${e.log.name} partition ${j}`);
+          } catch (err) {
+            log.warn(`${e.streamName}: trimming ${e.log.name} partition ${j} after batch ${time} failed (${(err as Error)?.message ?? String(err)}); the next completed batch trims it.`);
+          }
+        }
+      }
     },
     abort(): void { abort.abort(); },
     async close(): Promise<void> {

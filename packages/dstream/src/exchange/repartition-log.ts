@@ -43,6 +43,14 @@ export interface RepartitionLog {
    * and later copies of them (a replayed map side) are ignored.
    */
   release(partition: number, batchTime: number): Promise<void>;
+  /**
+   * Deletes from partition `partition` the entries of every batch up to `upTo` that this reader
+   * has read (every copy of them, kept or dropped) and the late copies of batches it had already
+   * released; returns how many entries it deleted. The engine calls it once the batches that
+   * consumed them are done for good (completed; see docs/log-sources.md, "Trimming"), so that
+   * the log's length stays bounded instead of growing with every batch.
+   */
+  trim(partition: number, upTo: number): Promise<number>;
   /** Releases the log's connection, if it has its own. */
   close(): Promise<void>;
 }
