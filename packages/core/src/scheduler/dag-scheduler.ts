@@ -67,13 +67,13 @@ export class DAGScheduler {
     for (const l of this.listeners) l.onJobStart?.({ jobId, rdd: root, callSite, time: Date.now() });
     let shuffleStagesRun = 0;
     this.activeJobs++;
+    // The shuffles whose map stage this job ran (the post-job checkpoint walk crosses only those).
+    const ran = new Set<ShuffleDependency>();
     try {
       // Results of the partitions done so far: a retry after a missing map output (Spark's
       // FetchFailed) re-runs only the others.
       const results = new Array<U>(partitions.length);
       const finished = new Array<boolean>(partitions.length).fill(false);
-      // The shuffles whose map stage this job ran (the checkpoint walk below stops at the others).
-      const ran = new Set<ShuffleDependency>();
       for (let attempt = 1; ; attempt++) {
         try {
           shuffleStagesRun += await this.runStages(jobId, root, func, partitions, callSite, results, finished, ran);
