@@ -2,12 +2,14 @@ export { listInputFilesSync, listDirectoryInputFilesSync, InputPathNotFoundError
 export { isHiddenName } from './fs/hidden-name.ts';
 export { readTextLinesSync } from './fs/read-text-lines.ts';
 export { readTextLineRangeSync } from './fs/read-text-line-range.ts';
+export { readTextLineSliceSync } from './fs/read-text-line-slice.ts';
 export { splitLines } from './fs/split-lines.ts';
 export { LineDecoder, type LineDecoderOptions } from './fs/line-decoder.ts';
 export { SocketDecodeError } from './net/socket-decode-error.ts';
 export { writeFolderAtomically, type WriteFolderOptions } from './fs/write-folder-atomically.ts';
 export { stageFolder, stagedPartName, writeStagedFile, commitStagedFolder, abandonStagedFolder } from './fs/staged-folder.ts';
 export { atomicWriteFile, atomicWriteFileSync } from './fs/atomic-write-file.ts';
+export { syncWrittenFile } from './fs/sync-written-file.ts';
 export { removeStaleTempSiblings } from './fs/remove-stale-temp-siblings.ts';
 export { encodeValues, decodeValues, VALUE_CODEC_VERSION, MAX_DEPTH } from './codec/value-codec.ts';
 export { CodecError } from './codec/codec-error.ts';

@@ -29,7 +29,7 @@ export const RUN_FOLDER_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[
  * - RDD checkpoint folders of a stream (`<run>/rdd-<id>`): once the stream has a newer one,
  *   the RDD is forgotten and no retained metadata checkpoint names the folder (so that falling
  *   back to any retained checkpoint finds its state; each stream's
- *   `DStreamCheckpointData` deletes them when told).
+ *   `DStreamCheckpointData` names them when told).
  * - Run folders (`<uuid>`) of earlier runs: once no retained metadata checkpoint names
  *   anything in them. A folder no checkpoint named (the application's own) is never deleted.
  * - Receiver write-ahead log segments: older than every block the previous completed
@@ -84,35 +84,49 @@ export class CheckpointRetention {
   /**
    * After metadata checkpoint `cp` is on disk: deletes metadata checkpoint files beyond the
    * newest {@link DEFAULT_RETAINED_CHECKPOINTS}, then the RDD checkpoint and run folders no
-   * retained checkpoint needs. `deleteFiles` deletes the metadata files (by default here and
-   * now; the running context's writer unlinks them on the thread pool, off the batches' thread).
+   * retained checkpoint needs. `deletePaths` deletes them: files, or folders with what they
+   * hold (by default here and now; the running context's writer deletes them on the thread
+   * pool, off the batches' thread). `keepFrom`: the newest checkpoint made durable (its file
+   * and what it names are kept even beyond the newest 10, for when the newer ones are not
+   * synced yet and a power loss damages them); 0 keeps nothing beyond.
    */
-  afterWrite(cp: MetadataCheckpoint, deleteFiles: (files: string[]) => void = deleteNow): void {
-    this.pruneMetadataFiles(cp.sequence, deleteFiles);
+  afterWrite(cp: MetadataCheckpoint, deletePaths: DeletePaths = deleteNow, keepFrom = 0): void {
+    this.pruneMetadataFiles(cp.sequence, deletePaths, keepFrom);
     this.writes++;
     const folders = new Set<string>();
     for (const s of cp.streams) if (s.checkpointedRDD !== undefined) folders.add(s.checkpointedRDD.path);
     this.referencedBySeq.set(cp.sequence, folders);
     const retainedFrom = cp.sequence - DEFAULT_RETAINED_CHECKPOINTS;
-    for (const seq of [...this.referencedBySeq.keys()]) if (seq !== 0 && seq <= retainedFrom) this.referencedBySeq.delete(seq);
+    for (const seq of [...this.referencedBySeq.keys()]) if (seq !== 0 && seq <= retainedFrom && seq !== keepFrom) this.referencedBySeq.delete(seq);
     // Those on disk at recovery stay referenced until this run wrote as many as are kept.
     if (this.writes >= DEFAULT_RETAINED_CHECKPOINTS) this.referencedBySeq.delete(0);
     const keep = new Set<string>();
     for (const set of this.referencedBySeq.values()) for (const f of set) keep.add(f);
-    for (const s of this.graph.allStreams()) s.checkpointData.deleteUnreferenced(this.checkpointDir, keep);
+    const superseded: string[] = [];
+    for (const s of this.graph.allStreams()) superseded.push(...s.checkpointData.forgetUnreferenced(this.checkpointDir, keep));
     for (const run of this.earlierRuns) {
       if (!RUN_FOLDER_RE.test(run) || [...keep].some((f) => f.startsWith(`${run}/`))) continue;
-      rmSync(join(this.checkpointDir, run), { recursive: true, force: true });
+      superseded.push(join(this.checkpointDir, run));
       this.earlierRuns.delete(run);
     }
+    if (superseded.length > 0) deletePaths(superseded, true);
   }
 
-  private pruneMetadataFiles(written: number, deleteFiles: (files: string[]) => void): void {
+  private pruneMetadataFiles(written: number, deletePaths: DeletePaths, keepFrom: number): void {
     this.metadataFiles ??= this.store.list().map((f) => f.seq).filter((seq) => seq !== written);
     this.metadataFiles.push(written);
     const old: string[] = [];
-    while (this.metadataFiles.length > DEFAULT_RETAINED_CHECKPOINTS) old.push(this.store.fileFor(this.metadataFiles.shift()!));
-    if (old.length > 0) deleteFiles(old);
+    while (this.metadataFiles.length > DEFAULT_RETAINED_CHECKPOINTS) {
+      const seq = this.metadataFiles[0]!;
+      if (seq === keepFrom) {
+        // Kept (the newest durable one) while beyond the newest 10; deleted by a later write.
+        if (this.metadataFiles.length === DEFAULT_RETAINED_CHECKPOINTS + 1) break;
+        this.metadataFiles.splice(1, 1).forEach((s) => old.push(this.store.fileFor(s)));
+        continue;
+      }
+      old.push(this.store.fileFor(this.metadataFiles.shift()!));
+    }
+    if (old.length > 0) deletePaths(old, false);
   }
 
   /**
@@ -134,6 +148,9 @@ export class CheckpointRetention {
   }
 }
 
-function deleteNow(files: string[]): void {
-  for (const file of files) rmSync(file, { force: true });
+/** Deletes files (`folders` false) or folders with their contents; a path already gone is no error. */
+export type DeletePaths = (paths: string[], folders: boolean) => void;
+
+function deleteNow(paths: string[], folders: boolean): void {
+  for (const path of paths) rmSync(path, { recursive: folders, force: true });
 }

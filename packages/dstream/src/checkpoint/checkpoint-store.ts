@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getLogger } from '@kindling/core';
-import { atomicWriteFile } from '@kindling/io';
+import { atomicWriteFile, syncWrittenFile } from '@kindling/io';
 import { decodeCheckpoint } from './checkpoint-validation.ts';
 import { encodeCheckpoint } from './metadata-checkpoint.ts';
 import type { MetadataCheckpoint } from './metadata-checkpoint.ts';
@@ -16,7 +16,8 @@ export interface StoredCheckpoint {
 
 /**
  * The metadata checkpoint files of a checkpoint directory: `<dir>/metadata/checkpoint-<seq>`,
- * each written atomically (temp file, fsync, rename, directory fsync). Reading falls back from
+ * each written atomically: temp file and rename (in place at once), then file and directory
+ * fsynced (durable). Reading falls back from
  * a corrupt or truncated newest file to the previous one, with a warning naming the file. A
  * file is only ever read through `checkpoint-validation.ts`: its body is checked field by
  * field before anything uses it. The store only reads and writes: which files are deleted,
@@ -24,6 +25,8 @@ export interface StoredCheckpoint {
  */
 export class CheckpointStore {
   readonly metadataDir: string;
+  /** Set when {@link writeInPlace} created the metadata folder: the next sync fsyncs its entry too. */
+  private createdFolder = false;
 
   constructor(readonly checkpointDir: string) {
     this.metadataDir = join(checkpointDir, 'metadata');
@@ -56,29 +59,51 @@ export class CheckpointStore {
   /**
    * Writes `cp` atomically. `durable`
    * (default): temp file fsynced, renamed, directory fsynced, so it survives a power loss.
-   * Otherwise temp file and rename only: it survives the process being killed (the data is in
-   * the OS's cache) and a power loss leaves the previous checkpoint, or a damaged file that
-   * reading skips.
+   * Otherwise temp file and rename only ({@link writeInPlace}).
    */
   async write(cp: MetadataCheckpoint, durable = true): Promise<string> {
+    if (durable) {
+      const file = this.fileFor(cp.sequence);
+      await atomicWriteFile(file, encodeCheckpoint(cp));
+      return file;
+    }
+    return this.writeInPlace(cp);
+  }
+
+  /**
+   * Writes `cp` now, synchronously: a temporary file renamed to its name (page-cache work of
+   * microseconds). It survives the process being killed (the data is in the OS's cache);
+   * {@link sync} makes it survive a power loss too. Until then a power loss may leave the
+   * previous checkpoint, or a damaged file that reading skips (its checksum fails). Returns
+   * the file.
+   */
+  writeInPlace(cp: MetadataCheckpoint): string {
     const file = this.fileFor(cp.sequence);
     const bytes = encodeCheckpoint(cp);
-    if (durable) await atomicWriteFile(file, bytes);
-    else {
-      const tmp = join(this.metadataDir, `.checkpoint-${cp.sequence}.tmp-${process.pid}`);
-      try {
-        // Synchronous: page-cache work of microseconds, where two thread-pool round trips
-        // would each wait for an event-loop turn behind the next batch's computation.
-        writeFileSync(tmp, bytes);
-        renameSync(tmp, file);
-      } catch (e) {
-        rmSync(tmp, { force: true });
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-        // The folder does not exist yet: the first write creates it durably.
-        await atomicWriteFile(file, bytes);
-      }
+    const tmp = join(this.metadataDir, `.checkpoint-${cp.sequence}.tmp-${process.pid}`);
+    try {
+      writeFileSync(tmp, bytes);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      // The folder does not exist yet: created here, its entry fsynced by the next sync.
+      mkdirSync(this.metadataDir, { recursive: true });
+      this.createdFolder = true;
+      writeFileSync(tmp, bytes);
+    }
+    try {
+      renameSync(tmp, file);
+    } catch (e) {
+      rmSync(tmp, { force: true });
+      throw e;
     }
     return file;
+  }
+
+  /** Makes a file written by {@link writeInPlace} survive a power loss (file, then folder, fsynced on the thread pool). */
+  async sync(file: string): Promise<void> {
+    const alsoParent = this.createdFolder;
+    await syncWrittenFile(file, alsoParent);
+    if (alsoParent) this.createdFolder = false;
   }
 
   /** Temporary files in the metadata folder (a writer killed mid-write leaves them behind). */

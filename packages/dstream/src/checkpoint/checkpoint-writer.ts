@@ -1,4 +1,4 @@
-import { unlink } from 'node:fs/promises';
+import { rm, unlink } from 'node:fs/promises';
 import { getLogger } from '@kindling/core';
 import type { StreamingContext } from '../streaming-context.ts';
 import type { DStream } from '../dstream/dstream.ts';
@@ -7,7 +7,7 @@ import type { JobSet } from '../scheduler/job-set.ts';
 import type { InputDStream } from '../input/input-dstream.ts';
 import { isCheckpointableInput } from './checkpointable-input.ts';
 import type { CheckpointStore } from './checkpoint-store.ts';
-import type { CheckpointRetention } from './checkpoint-retention.ts';
+import type { CheckpointRetention, DeletePaths } from './checkpoint-retention.ts';
 import { relativeInside } from './dstream-checkpoint-data.ts';
 import { describeGraph, inputKeys, structuralKeys } from './graph-shape.ts';
 import type { RecoveryPlan } from './recovery-plan.ts';
@@ -18,8 +18,10 @@ import type { InputDescriptor, MetadataCheckpoint } from './metadata-checkpoint.
 
 const log = getLogger('CheckpointWriter');
 
-interface QueuedWrite {
+/** A checkpoint in place (renamed to its name), waiting for its fsyncs and retention. */
+interface WrittenCheckpoint {
   readonly cp: MetadataCheckpoint;
+  readonly file: string;
   /** fsync file and folder (survives a power cut), or only rename (survives the process being killed). */
   readonly durable: boolean;
   /** Run retention's completed-checkpoint work (write-ahead log cleaning) after it. */
@@ -30,11 +32,16 @@ interface QueuedWrite {
  * Writes a metadata checkpoint twice per batch, as Spark: right after the batch's jobs are
  * generated (so a crash during the batch re-runs it with the same inputs) and after it
  * completes (so it is not re-run). Each checkpoint is captured synchronously at that instant
- * (a consistent snapshot: batches, input positions, checkpointed state) and written in the
- * background, in order; when writes fall behind, only the newest waiting one is written.
+ * (a consistent snapshot: batches, input positions, checkpointed state) and put in place at
+ * once (temporary file and rename: page-cache work that survives the process being killed);
+ * the fsyncs that make it survive a power loss run in the background, in order, as Spark's
+ * single-thread `CheckpointWriter` does, and the next batch does not wait for them (only the
+ * first batch of a run does, see {@link whenOutputsMayRun}). When fsyncs fall behind, one
+ * round syncs the newest file and the folder for every checkpoint put in place meanwhile.
  * Durability: "generated" and final checkpoints are fsynced; a completed batch's alone is not
- * (losing it only re-runs an idempotent batch). After each write, {@link CheckpointRetention}
- * deletes what no retained checkpoint needs.
+ * (losing it only re-runs an idempotent batch). After each checkpoint is synced,
+ * {@link CheckpointRetention} deletes what no retained checkpoint needs, on the thread pool
+ * ({@link flush} waits for it).
  *
  * It is the context's {@link BatchCheckpointing}: the job generator tells it of every batch,
  * and the job scheduler waits on {@link CheckpointWriter.whenOutputsMayRun}.
@@ -43,19 +50,24 @@ export class CheckpointWriter implements BatchCheckpointing {
   private sequence: number;
   private readonly pending = new Set<number>();
   private latestGenerated: number;
-  private writing: Promise<void> | undefined;
-  private waiting: QueuedWrite | undefined;
+  /** Settles when every checkpoint in place is synced and retention ran for it. */
+  private syncing: Promise<void> | undefined;
+  /** Checkpoints in place, oldest first, not yet synced. */
+  private toSync: WrittenCheckpoint[] = [];
   /** A completed batch's checkpoint, written on the next turn unless a newer capture supersedes it. */
   private deferredCompleted: MetadataCheckpoint | undefined;
   private closed = false;
-  /** Settles when the metadata files being deleted in the background are gone. */
+  /** Settles when the metadata files and RDD folders being deleted in the background are gone. */
   private deleting: Promise<void> = Promise.resolve();
   /** State shapes sampled so far, by stream id; and those a recovered checkpoint recorded. */
   private readonly stateShapes = new Map<string, string>();
   private readonly expectedStateShapes: Map<string, string>;
-  /** Per pending batch, the sequence of the previous batch's "generated" checkpoint. */
-  private readonly previousGeneratedSeq = new Map<number, number>();
-  private lastGeneratedSeq = 0;
+  /** Per generated batch, the deletions its outputs wait for. */
+  private readonly deletionsBefore = new Map<number, Promise<void>>();
+  /** The newest "generated" or final checkpoint synced (0: none yet): retention never deletes it or what it names. */
+  private syncedSeq = 0;
+  /** The first batch of this run, and the sequence of its "generated" checkpoint (its outputs wait until it is durable). */
+  private firstBatch: { time: number; seq: number } | undefined;
   private durableSeq = 0;
   private durableWaiters: { seq: number; resolve: () => void }[] = [];
   /** The graph's structural keys (fixed once started), computed at the first capture. */
@@ -89,16 +101,18 @@ export class CheckpointWriter implements BatchCheckpointing {
     this.pending.add(t);
     this.latestGenerated = Math.max(this.latestGenerated, t);
     const cp = this.capture('generated', t);
-    // The first batch of a run waits for its own "generated" checkpoint: with none of an
-    // earlier batch written by this run, a crash right after its output would restart
-    // without knowing the batch (a fresh start sets its input files aside) and replace that
-    // output with an empty one.
-    this.previousGeneratedSeq.set(t, this.lastGeneratedSeq === 0 ? cp.sequence : this.lastGeneratedSeq);
-    this.lastGeneratedSeq = cp.sequence;
+    // The first batch of a run waits for its own "generated" checkpoint to be durable: with
+    // none of an earlier batch synced by this run, a power loss right after its output would
+    // restart without knowing the batch (a fresh start sets its input files aside) and
+    // replace that output with an empty one.
+    this.firstBatch ??= { time: t, seq: cp.sequence };
+    // Its outputs wait for the deletions retention started before this checkpoint (those of
+    // the previous batch's: they overlap that batch), so that what is on disk stays bounded.
+    this.deletionsBefore.set(t, this.deleting);
     // It supersedes a completed batch's checkpoint not written yet (it includes the completion).
     const completion = this.deferredCompleted !== undefined;
     this.deferredCompleted = undefined;
-    this.enqueue({ cp, durable: true, completion });
+    this.enqueue(cp, true, completion);
   }
 
   batchCompleted(js: JobSet): void {
@@ -108,7 +122,7 @@ export class CheckpointWriter implements BatchCheckpointing {
       if (info === undefined || info.endTime === undefined || info.failureReason !== undefined) return;
     }
     this.pending.delete(js.time.milliseconds);
-    this.previousGeneratedSeq.delete(js.time.milliseconds);
+    this.deletionsBefore.delete(js.time.milliseconds);
     const cp = this.capture('completed', js.time.milliseconds);
     // Deferred one turn: when the next batch is generated right away (a backlog, a manual
     // clock), its checkpoint carries the completion and one write per batch suffices.
@@ -116,23 +130,27 @@ export class CheckpointWriter implements BatchCheckpointing {
     setImmediate(() => {
       if (this.deferredCompleted !== cp) return;
       this.deferredCompleted = undefined;
-      this.enqueue({ cp, durable: false, completion: true });
+      this.enqueue(cp, false, true);
     });
   }
 
   /**
-   * Resolves once the "generated" checkpoint of the batch before `time` (for the first batch
-   * of a run: its own), or a later checkpoint, is on disk, or could not be written (that is warned about; processing goes
-   * on). So whenever a batch's output exists, recovery knows every earlier batch with its
-   * input: the batch is either re-run with the same input (its own "generated" checkpoint
-   * made it) or generated again right after them, taking the input it had (plus what arrived
-   * since) and replacing its folders; no later batch can have output yet. Waiting for the
-   * previous batch's checkpoint rather than this one's lets the write overlap the previous
-   * batch's processing.
+   * Resolves when batch `time`'s outputs may run. Its "generated" checkpoint was put in place
+   * when it was generated (synchronously, before its jobs were queued), so a process killed
+   * at any instant after that restarts knowing the batch and its input: it is re-run with
+   * the same input, and no output exists of a batch recovery would not know. The fsyncs that
+   * make it survive a power loss too are not waited for (as Spark's writer, they overlap the
+   * batches), except by the first batch of a run, which waits until its own checkpoint (or a
+   * later one) is durable, or could not be written (that is warned about; processing goes
+   * on).
    */
   async whenOutputsMayRun(time: number): Promise<void> {
-    const seq = this.previousGeneratedSeq.get(time);
-    if (seq === undefined || seq <= this.durableSeq || this.closed) return;
+    const deletions = this.deletionsBefore.get(time);
+    this.deletionsBefore.delete(time);
+    if (deletions !== undefined) await deletions;
+    const first = this.firstBatch;
+    if (first === undefined || first.time !== time || first.seq <= this.durableSeq || this.closed) return;
+    const seq = first.seq;
     await new Promise<void>((resolve) => this.durableWaiters.push({ seq, resolve }));
   }
 
@@ -213,80 +231,106 @@ export class CheckpointWriter implements BatchCheckpointing {
     return { kind: 'blocks', blocks: batch.blocks.map((b) => ({ ...b, blockId: wal.noteAllocated(b.blockId) })) };
   }
 
-  private enqueue(w: QueuedWrite): void {
+  /** Puts `cp` in place now and queues its fsyncs and retention. */
+  private enqueue(cp: MetadataCheckpoint, durable: boolean, completion: boolean): void {
     if (this.closed) return;
-    if (this.writing !== undefined) {
-      // Coalesce: a newer snapshot supersedes one that has not started writing (it includes
-      // its effect), keeping the stronger durability and the completion work.
-      const prev = this.waiting;
-      this.waiting = prev === undefined ? w : { cp: w.cp, durable: prev.durable || w.durable, completion: prev.completion || w.completion };
-      return;
-    }
-    this.writing = this.writeLoop(w);
-  }
-
-  private async writeLoop(first: QueuedWrite): Promise<void> {
-    let w: QueuedWrite | undefined = first;
-    while (w !== undefined) {
-      await this.writeOne(w.cp, w.durable, w.completion);
-      w = this.waiting;
-      this.waiting = undefined;
-    }
-    this.writing = undefined;
-  }
-
-  private async writeOne(cp: MetadataCheckpoint, durable: boolean, completion: boolean): Promise<void> {
+    const started = performance.now();
+    let file: string;
     try {
-      const started = Date.now();
-      const file = await this.store.write(cp, durable);
-      this.lastWritten = { batchTime: cp.batchTime, writtenAt: Date.now(), durationMs: Date.now() - started, file };
-      this.writes++;
-      this.markDurable(cp.sequence);
+      file = this.store.writeInPlace(cp);
     } catch (e) {
-      this.markDurable(cp.sequence);
-      if (this.writeError === undefined) {
-        this.writeError = e as Error;
-        log.warn(`Could not write the metadata checkpoint for batch ${cp.batchTime} ms in ${this.store.metadataDir}: ${(e as Error).message}. Recovery would resume from an older checkpoint; check that the checkpoint directory is writable.`);
-      }
+      this.failed(cp, e as Error);
       return;
     }
+    this.lastWritten = { batchTime: cp.batchTime, writtenAt: Date.now(), durationMs: performance.now() - started, file };
+    this.writes++;
+    this.toSync.push({ cp, file, durable, completion });
+    this.syncing ??= this.syncLoop();
     try {
-      this.retention.afterWrite(cp, this.unlinkInBackground);
-      if (completion) await this.retention.afterCompletedWrite(cp);
+      this.retention.afterWrite(cp, this.deleteInBackground, this.syncedSeq);
     } catch (e) {
       log.warn(`Cleaning up after the checkpoint of batch ${cp.batchTime} ms failed: ${(e as Error).message}`);
     }
   }
 
   /**
-   * Deletes superseded metadata files on the thread pool: an `unlinkSync` per checkpoint on
-   * the batches' thread waited for the disk (a third of the checkpointing cost of small
-   * batches). Deleting is cleanup: a file a crash leaves is deleted by the next run's writes.
+   * Syncs what was put in place, in rounds: each round fsyncs the newest durable file of the
+   * checkpoints waiting and the folder (which holds the renames of all of them; the older
+   * files are superseded by the newest, and reading skips any a power loss damaged), then
+   * runs retention's completed-checkpoint work (write-ahead log cleaning) for each, in order.
    */
-  private readonly unlinkInBackground = (files: string[]): void => {
-    const done = Promise.all(files.map((f) => unlink(f).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== 'ENOENT') log.warn(`Could not delete the old metadata checkpoint ${f}: ${e.message}`);
-    })));
+  private async syncLoop(): Promise<void> {
+    while (this.toSync.length > 0) {
+      const round = this.toSync;
+      this.toSync = [];
+      let newestDurable: WrittenCheckpoint | undefined;
+      for (const w of round) if (w.durable) newestDurable = w;
+      const last = round[round.length - 1]!;
+      const started = performance.now();
+      try {
+        if (newestDurable !== undefined) {
+          await this.store.sync(newestDurable.file);
+          this.syncedSeq = Math.max(this.syncedSeq, newestDurable.cp.sequence);
+        }
+      } catch (e) {
+        this.failed(newestDurable!.cp, e as Error);
+      }
+      // The UI's write duration includes the fsyncs of the file it shows.
+      const lw = this.lastWritten;
+      if (lw?.file === newestDurable?.file && lw !== undefined) this.lastWritten = { ...lw, durationMs: lw.durationMs + performance.now() - started };
+      this.markDurable(last.cp.sequence);
+      for (const w of round) {
+        if (!w.completion) continue;
+        try {
+          await this.retention.afterCompletedWrite(w.cp);
+        } catch (e) {
+          log.warn(`Cleaning up after the checkpoint of batch ${w.cp.batchTime} ms failed: ${(e as Error).message}`);
+        }
+      }
+    }
+    this.syncing = undefined;
+  }
+
+  /** A checkpoint could not be written or synced: warned about once; nobody waits for it. */
+  private failed(cp: MetadataCheckpoint, e: Error): void {
+    this.markDurable(cp.sequence);
+    if (this.writeError === undefined) {
+      this.writeError = e;
+      log.warn(`Could not write the metadata checkpoint for batch ${cp.batchTime} ms in ${this.store.metadataDir}: ${e.message}. Recovery would resume from an older checkpoint; check that the checkpoint directory is writable.`);
+    }
+  }
+
+  /**
+   * Deletes superseded metadata files and RDD checkpoint folders on the thread pool: an
+   * `unlinkSync`/`rmSync` per checkpoint on the batches' thread waited for the disk (a third
+   * of the checkpointing cost of small batches). Deleting is cleanup: what a crash leaves is
+   * deleted by the next run's retention.
+   */
+  private readonly deleteInBackground: DeletePaths = (paths, folders) => {
+    const warn = (p: string) => (e: NodeJS.ErrnoException): void => {
+      if (e.code !== 'ENOENT') log.warn(`Could not delete the superseded checkpoint ${folders ? 'folder' : 'file'} ${p}: ${e.message}`);
+    };
+    // A file by one unlink (rm would stat it first: two thread-pool round trips per file).
+    const done = Promise.all(paths.map((p) => (folders ? rm(p, { recursive: true, force: true }) : unlink(p)).catch(warn(p))));
     this.deleting = Promise.all([this.deleting, done]).then(() => {});
   };
 
-  /** Resolves when every captured checkpoint is on disk (and superseded files are deleted). */
+  /** Resolves when every captured checkpoint is on disk and synced (and superseded files are deleted). */
   async flush(): Promise<void> {
     if (this.deferredCompleted !== undefined) {
       const cp = this.deferredCompleted;
       this.deferredCompleted = undefined;
-      this.enqueue({ cp, durable: false, completion: true });
+      this.enqueue(cp, false, true);
     }
-    while (this.writing !== undefined) await this.writing;
+    while (this.syncing !== undefined) await this.syncing;
     await this.deleting;
   }
 
   /** Writes a last checkpoint (after a graceful stop: nothing pending) and stops writing. */
   async writeFinal(): Promise<void> {
     await this.flush();
-    const cp = this.capture('final', this.latestGenerated);
-    await this.writeOne(cp, true, true);
-    await this.deleting;
+    this.enqueue(this.capture('final', this.latestGenerated), true, true);
+    await this.flush();
     this.close();
   }
 

@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { HashPartitioner, ReliableCheckpointRDD } from '@kindling/core';
 import type { RDD } from '@kindling/core';
@@ -29,7 +28,7 @@ export function checksumsFromHex(hex: readonly string[]): number[] { return hex.
  * folders its checkpointed RDDs were written to, by batch time. The stream records them after
  * each batch ({@link update}); a metadata checkpoint records the latest ({@link latest});
  * recovery puts a checkpointed RDD back ({@link restore}); retention deletes folders that no
- * retained metadata checkpoint needs any more ({@link deleteUnreferenced}). The stream itself
+ * retained metadata checkpoint needs any more ({@link forgetUnreferenced}). The stream itself
  * deletes nothing.
  */
 export class DStreamCheckpointData {
@@ -91,25 +90,23 @@ export class DStreamCheckpointData {
   }
 
   /**
-   * Deletes the folders this stream no longer needs: older than its latest, their RDD
-   * forgotten (a newer checkpoint cuts every retained lineage), not referenced by any retained
-   * metadata checkpoint (`referenced`: paths relative to `checkpointDir`), and inside
-   * `checkpointDir`. Returns the deleted folders.
+   * Forgets the folders this stream no longer needs and returns those to delete (absolute):
+   * older than its latest, their RDD forgotten (a newer checkpoint cuts every retained
+   * lineage), not referenced by any retained metadata checkpoint (`referenced`: paths
+   * relative to `checkpointDir`), and inside `checkpointDir` (a folder outside it is
+   * forgotten, never deleted). Retention deletes them.
    */
-  deleteUnreferenced(checkpointDir: string, referenced: ReadonlySet<string>): string[] {
+  forgetUnreferenced(checkpointDir: string, referenced: ReadonlySet<string>): string[] {
     const latest = this.latestTime();
-    const deleted: string[] = [];
+    const toDelete: string[] = [];
     for (const [t, f] of this.folders) {
       if (t === latest || this.stream.generatedRDDs.has(t)) continue;
       const rel = relativeInside(checkpointDir, f.dir);
       if (rel !== undefined && referenced.has(rel)) continue;
       this.folders.delete(t);
-      // A folder outside the checkpoint directory is forgotten, never deleted.
-      if (rel === undefined) continue;
-      rmSync(join(checkpointDir, rel), { recursive: true, force: true });
-      deleted.push(f.dir);
+      if (rel !== undefined) toDelete.push(join(checkpointDir, rel));
     }
-    return deleted;
+    return toDelete;
   }
 }
 

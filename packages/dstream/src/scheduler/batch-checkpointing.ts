@@ -12,8 +12,9 @@ export interface BatchCheckpointing {
   /** A batch ran (or failed) and its metadata was cleared: capture the "completed" checkpoint. */
   batchCompleted(jobSet: JobSet): void;
   /**
-   * Resolves when batch `time`'s outputs may run: the previous batch's "generated"
-   * checkpoint is on disk, so that no output exists for a batch recovery would not know.
+   * Resolves when batch `time`'s outputs may run: its "generated" checkpoint is in place
+   * (fsynced too, for the first batch of a run), so that no output exists for a batch
+   * recovery would not know.
    */
   whenOutputsMayRun(time: number): Promise<void>;
 }

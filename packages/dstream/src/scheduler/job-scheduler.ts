@@ -29,9 +29,9 @@ export class JobScheduler {
   /** The error that failed a batch, once one has. */
   failure: Error | undefined;
   /**
-   * Per queued batch, what its output operations wait for first (metadata checkpointing: the
-   * previous batch's "generated" checkpoint on disk, so that no output is written for a
-   * batch that recovery would re-run with other input).
+   * Per queued batch, what its output operations wait for first (metadata checkpointing: for
+   * the first batch of a run, its "generated" checkpoint fsynced, so that no output is
+   * written for a batch that recovery would re-run with other input).
    */
   private readonly gates = new Map<JobSet, BatchCheckpointing>();
 
