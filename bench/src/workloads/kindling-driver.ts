@@ -87,13 +87,15 @@ function threadCpuMs(): { main: number; others: number } | undefined {
  * - `driverMsPerBatch`: the driver's event-loop active time (not waiting for I/O or messages;
  *   includes the time the OS let another process run, so a loaded machine inflates it);
  * - `wallMsPerBatch`; and under `local[N]`, `workerMsPerBatch` (each worker's mean event-loop
- *   active time) and `remoteStagesPerBatch` (stages sent to the workers: one request and one
- *   reply per worker each).
+ *   active time), `remoteStagesPerBatch` (stages run in the workers) and
+ *   `remoteRequestsPerBatch` (round trips: one request to each worker and one reply from each;
+ *   a job whose stages all run in the workers takes one, the batch's announcement another).
  */
 export function measureBatches(ssc: StreamingContext): (ctx: RunContext, batches: number) => void {
   const counts = (ssc.sparkContext as unknown as { taskScheduler: { counts?: WorkerTaskCounts } }).taskScheduler.counts;
   const workersBefore = counts?.workerActiveMs.slice() ?? [];
   const stagesBefore = counts?.remoteStages ?? 0;
+  const requestsBefore = counts?.requests ?? 0;
   const cpu = threadCpuMs();
   const loop = performance.eventLoopUtilization();
   return (ctx, batches) => {
@@ -110,6 +112,8 @@ export function measureBatches(ssc: StreamingContext): (ctx: RunContext, batches
     for (let w = 0; w < counts.workerActiveMs.length; w++) workers += counts.workerActiveMs[w]! - (workersBefore[w] ?? 0);
     ctx.metric('workerMsPerBatch', workers / counts.workerActiveMs.length / batches);
     ctx.metric('remoteStagesPerBatch', (counts.remoteStages - stagesBefore) / batches);
+    // Each batch's announcement to the workers is one more round trip.
+    ctx.metric('remoteRequestsPerBatch', (counts.requests - requestsBefore) / batches + 1);
   };
 }
 

@@ -35,6 +35,8 @@ export interface DashboardOptions {
   group: string | undefined;
   /** With `--group`: this instance's index and the instance count of a fixed split (`0/2`). */
   instance: { index: number; count: number } | undefined;
+  /** Spark's master: `local[*]` (default: a worker thread per core), `local[N]`, or `local` / `local[1]` (one thread). */
+  master: string;
   help: boolean;
 }
 
@@ -74,6 +76,8 @@ batch to a folder and shows it live at http://127.0.0.1:<port>.
                         topic from its start. Instance 0 feeds the topic; in --replay the others
                         wait for each piece before running its batch
   --instance I/N        with --group: this is instance I of N (a fixed split of the partitions)
+  --master M            local[*] (default: the pipeline module runs in a worker thread per
+                        core), local[N] (N threads) or local[1] (one thread, no workers)
   -h, --help            this text
 `;
 
@@ -119,6 +123,7 @@ export function parseDashboardArgs(argv: readonly string[]): DashboardOptions {
         partitions: { type: 'string' },
         group: { type: 'string' },
         instance: { type: 'string' },
+        master: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -136,6 +141,10 @@ export function parseDashboardArgs(argv: readonly string[]): DashboardOptions {
     instance = { index: Number(m[1]), count: Number(m[2]) };
   } else if (v.group !== undefined) {
     throw new Error('--group needs --instance I/N (this build splits the partitions by a fixed rule: start each instance with its index). See --help.');
+  }
+  const master = v.master ?? 'local[*]';
+  if (!/^local(\[(\*|[1-9]\d*)\])?$/.test(master)) {
+    throw new Error(`--master must be local, local[N] (N >= 1) or local[*], got ${JSON.stringify(master)}. See --help.`);
   }
   const state = v.state ?? 'updateStateByKey';
   if (state !== 'updateStateByKey' && state !== 'mapWithState') {
@@ -161,6 +170,7 @@ export function parseDashboardArgs(argv: readonly string[]): DashboardOptions {
     partitions: positiveInt('partitions', v.partitions, 4),
     group: v.group,
     instance,
+    master,
     help: v.help ?? false,
   };
 }

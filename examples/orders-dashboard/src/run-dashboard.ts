@@ -139,7 +139,7 @@ async function startDashboard(options: DashboardOptions, io: DashboardIo, paths:
   };
   setStatus({ filesMoved: 0, filesTotal: files.length, linesMoved: 0, linesTotal, phase: 'starting' });
 
-  let conf = new SparkConf().setMaster('local[2]').setAppName('Orders dashboard');
+  let conf = new SparkConf().setMaster(options.master).setAppName('Orders dashboard');
   if (options.replay) conf = conf.set('spark.streaming.clock', 'manual');
   // The Streaming UI (Spark's Streaming tab and REST API) serves beside the page, on the next
   // free port after it (4041 when the page has 4040), also in replay; --no-ui turns both off.
@@ -173,7 +173,7 @@ async function startDashboard(options: DashboardOptions, io: DashboardIo, paths:
     source: options.source === undefined ? undefined : { url: options.source, topic: options.topic, groupId: options.group ?? 'orders-dashboard' },
     group: grouped,
   };
-  // Fed by files, the graph module runs in every worker thread of local[2] (and on the main
+  // Fed by files, the graph module runs in every worker thread of local[*] (and on the main
   // thread); the Redis direct stream is not yet distributed, so that graph stays on one thread.
   const pipeline = options.source === undefined
     ? await ssc.buildGraph<OrdersPipeline>(new URL(`./pipeline${PIPELINE_EXT}`, import.meta.url), 'ordersPipeline', config)

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SparkConf } from '@kindling/core';
 import type { StreamingContext } from '@kindling/dstream';
 import { recoverableNetworkWordCount } from '../src/recoverable-network-word-count.ts';
-import { eventually } from './support/printed.ts';
+import { runOnOneAndTwo, type FedExample } from './support/fed-run.ts';
+import { eventually, wordCounts } from './support/printed.ts';
 import { startTextServer } from './support/text-server.ts';
 import type { TextServer } from './support/text-server.ts';
 
@@ -71,6 +72,44 @@ describe('RecoverableNetworkWordCount', () => {
     await eventually(() => printed2.includes('Dropped 1 word(s) totally'), () => printed2.join('\n'));
     expect(printed2).not.toContain('Dropped 4 word(s) totally');
   }, 60_000);
+
+  it('under local[2] counts in two worker threads, runs its output once on the main thread, and prints what local[1] prints', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'recoverable-wc-'));
+    const root = dir;
+    let runs = 0;
+    const example: FedExample = {
+      build: (port, conf, println) => {
+        const run = join(root, `run-${runs++}`);
+        return recoverableNetworkWordCount(['127.0.0.1', String(port), join(run, 'checkpoint'), join(run, 'out.txt')], conf, println);
+      },
+      batches: [['a hello world', 'b b hello'], ['c'], ['world d']],
+    };
+    const { one, two } = await runOnOneAndTwo(example);
+    // Known answers, computed here: per batch, the counts of the words not excluded (a, b, c),
+    // and the running total of the excluded ones (the accumulator, added to on the main thread)
+    const excluded = ['a', 'b', 'c'];
+    let dropped = 0;
+    const expected = example.batches.map((lines) => {
+      const counts = [...wordCounts(lines.join('\n'))];
+      dropped += counts.filter(([w]) => excluded.includes(w)).reduce((n, [, c]) => n + c, 0);
+      return { counts: counts.filter(([w]) => !excluded.includes(w)).sort(), dropped: `Dropped ${dropped} word(s) totally` };
+    });
+    const perBatch = (out: readonly string[]): { counts: [string, number][]; dropped: string }[] => {
+      const got: { counts: [string, number][]; dropped: string }[] = [];
+      for (let i = 0; i < out.length; i++) {
+        if (!out[i]!.startsWith('Counts at time ')) continue;
+        got.push({ counts: [...summed([out[i]!])].sort(), dropped: out[i + 1]! });
+      }
+      return got;
+    };
+    expect(one.out[0]).toBe('Creating new context');
+    expect(perBatch(one.out)).toEqual(expected);
+    expect(perBatch(two.out)).toEqual(perBatch(one.out));
+    // The times are the batches' own under both masters
+    const times = (out: readonly string[]): string[] => out.filter((l) => l.startsWith('Counts at time ')).map((l) => l.split(' ')[3]!);
+    expect(times(two.out)).toEqual(times(one.out));
+    expect(times(one.out)).toEqual(['1000', '2000', '3000']);
+  }, 120_000);
 });
 
 import { readFileSync } from 'node:fs';

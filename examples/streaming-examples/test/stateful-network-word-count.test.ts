@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SparkConf } from '@kindling/core';
 import type { StreamingContext } from '@kindling/dstream';
 import { statefulNetworkWordCount } from '../src/stateful-network-word-count.ts';
+import { runOnOneAndTwo, sortedBatches, type FedExample } from './support/fed-run.ts';
 import { capture, eventually, pairs, printedBatches } from './support/printed.ts';
 import { startTextServer } from './support/text-server.ts';
 import type { TextServer } from './support/text-server.ts';
@@ -22,7 +23,7 @@ describe('StatefulNetworkWordCount', () => {
   it('keeps running counts that start from the initial RDD (hello and world at 1)', async () => {
     dir = await mkdtemp(join(tmpdir(), 'stateful-wc-'));
     server = await startTextServer((socket) => socket.write('hello hello world\nfoo hello\n'));
-    ssc = statefulNetworkWordCount(['127.0.0.1', String(server.port)], new SparkConf().setMaster('local[2]'), dir);
+    ssc = await statefulNetworkWordCount(['127.0.0.1', String(server.port)], new SparkConf().setMaster('local[2]'), dir);
     const out = capture(ssc);
     await ssc.start();
     // hello: 1 (initial) + 3 = 4; world: 1 + 1 = 2; foo: 0 + 1 = 1. Whatever the batches the
@@ -44,4 +45,28 @@ describe('StatefulNetworkWordCount', () => {
       }
     }
   });
+
+  it('under local[2] keeps its state in two worker threads, which run the tasks, and prints what local[1] prints', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'stateful-wc-'));
+    const root = dir;
+    let runs = 0;
+    const example: FedExample = {
+      build: (port, conf) => statefulNetworkWordCount(['127.0.0.1', String(port)], conf, join(root, `run-${runs++}`)),
+      batches: [['hello hello world', 'foo'], ['foo bar'], [], ['hello', 'bar bar world']],
+    };
+    const { one, two } = await runOnOneAndTwo(example);
+    // Known answers, computed here: mapWithState emits one (word, running count) per word
+    // received, the count starting from the initial RDD's hello = 1, world = 1.
+    const running = new Map([['hello', 1], ['world', 1]]);
+    const expected = example.batches.map((lines, i) => {
+      const emitted: string[] = [];
+      for (const w of lines.flatMap((l) => l.split(' '))) {
+        running.set(w, (running.get(w) ?? 0) + 1);
+        emitted.push(`(${w},${running.get(w)})`);
+      }
+      return { time: `${(i + 1) * 1000} ms`, lines: emitted.sort() };
+    });
+    expect(sortedBatches(one.out)).toEqual(expected);
+    expect(sortedBatches(two.out)).toEqual(sortedBatches(one.out));
+  }, 120_000);
 });

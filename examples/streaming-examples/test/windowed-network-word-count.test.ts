@@ -5,8 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SparkConf } from '@kindling/core';
 import { Seconds, StreamingContext } from '@kindling/dstream';
 import type { ManualClock } from '@kindling/dstream';
-import { windowedWordCounts } from '../src/windowed-network-word-count.ts';
-import { capture, pairs, printedBatches } from './support/printed.ts';
+import { windowedNetworkWordCount, windowedWordCounts } from '../src/windowed-network-word-count.ts';
+import { runOnOneAndTwo, sortedBatches, type FedExample } from './support/fed-run.ts';
+import { capture, pairs, printedBatches, wordCounts } from './support/printed.ts';
 
 describe('WindowedNetworkWordCount (reduceByKeyAndWindow with an inverse)', () => {
   let ssc: StreamingContext | undefined;
@@ -38,4 +39,22 @@ describe('WindowedNetworkWordCount (reduceByKeyAndWindow with an inverse)', () =
       new Map(), // every count fell to 0 and was filtered out
     ]);
   });
+
+  it('over a socket under local[2] builds its graph in two worker threads, which run the tasks, and prints what local[1] prints', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'windowed-wc-'));
+    const root = dir;
+    let runs = 0;
+    const example: FedExample = {
+      build: (port, conf) => windowedNetworkWordCount(['127.0.0.1', String(port), '3', '1'], conf, join(root, `run-${runs++}`)),
+      batches: [['a b', 'a'], ['b c'], [], ['c c d'], [], [], []],
+    };
+    const { one, two } = await runOnOneAndTwo(example);
+    // Known answers, computed here: the counts of the last 3 batches' words, zeros left out
+    const expected = example.batches.map((_, i) => {
+      const window = example.batches.slice(Math.max(0, i - 2), i + 1).flat();
+      return { time: `${(i + 1) * 1000} ms`, lines: [...wordCounts(window.join('\n'))].map(([w, n]) => `(${w},${n})`).sort() };
+    });
+    expect(sortedBatches(one.out)).toEqual(expected);
+    expect(sortedBatches(two.out)).toEqual(sortedBatches(one.out));
+  }, 120_000);
 });

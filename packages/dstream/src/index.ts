@@ -80,7 +80,7 @@ export type {
   OwnedPartitionBatch,
 } from './internal.ts';
 export { State, StateSpec, MapWithStateDStream } from './internal.ts';
-export { StreamingContext, StreamingConf, DEFAULT_MAX_LINE_LENGTH } from './internal.ts';
+export { StreamingContext, StreamingConf, DEFAULT_MAX_LINE_LENGTH, DEFAULT_STATE_SNAPSHOT_INTERVAL } from './internal.ts';
 export type { BackpressureConf, GroupConf, LogSourceRateConf } from './internal.ts';
 export type { StreamingContextState, RDDsOf } from './internal.ts';
 export { DStreamGraph } from './internal.ts';

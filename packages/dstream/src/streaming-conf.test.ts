@@ -48,12 +48,13 @@ describe('StreamingConf', () => {
       'spark.kindling.group.instance': '2',
       'spark.kindling.group.leaseTimeout': '1500ms',
       'spark.kindling.group.trimRepartitionLogs': 'false',
+      'spark.kindling.group.stateSnapshotInterval': '4',
     });
     expect([c.blockIntervalMs, c.gracefulStopTimeoutMs, c.receiverRestartDelayMs, c.receiverMaxRate]).toEqual([1000, 120_000, 50, 2000]);
     expect([c.backpressure.enabled, c.backpressure.initialRate, c.backpressure.initialRateIfSet, c.backpressure.minRate]).toEqual([true, 300, 300, 7]);
     expect(c.logSourceRates).toEqual({ maxRatePerPartition: 40, minRatePerPartition: 0.5 });
     expect(c.uiRetainedBatches).toBe(25);
-    expect(c.group).toEqual({ enabled: true, instances: 3, instance: 2, leaseTimeoutMs: 1500, trimRepartitionLogs: false });
+    expect(c.group).toEqual({ enabled: true, instances: 3, instance: 2, leaseTimeoutMs: 1500, trimRepartitionLogs: false, stateSnapshotInterval: 4 });
     expect([c.writeAheadLogRollingIntervalMs, c.maxLineLength, c.skipEmptyBatches]).toEqual([2000, 65_536, true]);
   });
 
@@ -75,6 +76,7 @@ describe('StreamingConf', () => {
       ['spark.kindling.group.instances', '0', /at least 1 instance/],
       ['spark.kindling.group.leaseTimeout', '500ms', /at least 1000 ms/],
       ['spark.kindling.group.instance', '-1', /at least 0/],
+      ['spark.kindling.group.stateSnapshotInterval', '0', /at least 1 delta/],
     ];
     for (const [key, value, expected] of cases) {
       let error: unknown;

@@ -1,4 +1,5 @@
 import { IllegalConfigValueError, type SparkConf } from '@kindling/core';
+import { DEFAULT_STATE_SNAPSHOT_INTERVAL } from './input/log/partition-leases.ts';
 
 /** Settings of the backpressure rate estimator (`spark.streaming.backpressure.*`). */
 export interface BackpressureConf {
@@ -44,6 +45,13 @@ export interface GroupConf {
    * (to inspect the logs, or to replay a run from scratch).
    */
   readonly trimRepartitionLogs: boolean;
+  /**
+   * `spark.kindling.group.stateSnapshotInterval` (10): a partition's keyed state lives in the
+   * log's store as a snapshot plus the deltas of the commits after it; every this many deltas
+   * the commit folds them into the snapshot. Restoring costs the snapshot plus at most this
+   * many deltas. At least 1.
+   */
+  readonly stateSnapshotInterval: number;
 }
 
 /** The rate limits of log sources (`spark.streaming.kafka.*`, honoured by every log source). */
@@ -85,6 +93,7 @@ export const DEFAULT_MAX_LINE_LENGTH = 8 * 1024 * 1024;
  * | `spark.kindling.group.enabled`, `.instances`, `.instance` | `false`, unset, `0` | several instances share the job, see {@link GroupConf} |
  * | `spark.kindling.group.leaseTimeout` | `10s` | group mode: a partition's lease (and a member's heartbeat) lasts this long without renewal |
  * | `spark.kindling.group.trimRepartitionLogs` | `true` | group mode: consumed repartition log entries are deleted once their batch is done for good |
+ * | `spark.kindling.group.stateSnapshotInterval` | `10` | group mode: state deltas kept per partition before they are folded into its snapshot |
  */
 export class StreamingConf {
   /** `spark.streaming.clock`, as given. */
@@ -155,9 +164,10 @@ export class StreamingConf {
     const instance = atLeast(conf, 'spark.kindling.group.instance', conf.getInt('spark.kindling.group.instance', 0), 0, '(an index)');
     if (instances !== undefined && instance >= instances) throw new IllegalConfigValueError('spark.kindling.group.instance', String(instance), `an index below spark.kindling.group.instances (${instances})`);
     const leaseTimeoutMs = atLeast(conf, 'spark.kindling.group.leaseTimeout', conf.getTimeAsMs('spark.kindling.group.leaseTimeout', '10s'), 1000, 'ms');
+    const stateSnapshotInterval = atLeast(conf, 'spark.kindling.group.stateSnapshotInterval', conf.getInt('spark.kindling.group.stateSnapshotInterval', DEFAULT_STATE_SNAPSHOT_INTERVAL), 1, 'delta');
     this.group = {
       enabled: conf.getBoolean('spark.kindling.group.enabled', false), instances, instance, leaseTimeoutMs,
-      trimRepartitionLogs: conf.getBoolean('spark.kindling.group.trimRepartitionLogs', true),
+      trimRepartitionLogs: conf.getBoolean('spark.kindling.group.trimRepartitionLogs', true), stateSnapshotInterval,
     };
   }
 }

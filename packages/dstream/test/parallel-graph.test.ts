@@ -29,7 +29,7 @@ function expectedCounts(): [string, number][][] {
   });
 }
 
-async function runWordCount(master: string): Promise<{ out: [string, number][][]; words: number; inWorkers: number; tasks: number[] | undefined; threads: number }> {
+async function runWordCount(master: string): Promise<{ out: [string, number][][]; words: number; inWorkers: number; tasks: number[] | undefined; threads: number; stages: number; requests: number }> {
   const ssc = new StreamingContext(conf(master), Seconds(1));
   const out: [string, number][][] = [];
   try {
@@ -40,7 +40,7 @@ async function runWordCount(master: string): Promise<{ out: [string, number][][]
     for (let i = 0; i < batches.length; i++) await (ssc.clock as ManualClock).advance(1000);
     const pool = graphWorkerPoolOf(ssc);
     const scheduler = pool === undefined ? undefined : ((ssc.sparkContext as unknown as { taskScheduler: WorkerTaskScheduler }).taskScheduler);
-    return { out, words: g.words.value, inWorkers: g.inWorkers.value, tasks: scheduler?.counts.perWorker.slice(), threads: pool?.workers.length ?? 1 };
+    return { out, words: g.words.value, inWorkers: g.inWorkers.value, tasks: scheduler?.counts.perWorker.slice(), threads: pool?.workers.length ?? 1, stages: scheduler?.counts.remoteStages ?? 0, requests: scheduler?.counts.requests ?? 0 };
   } finally {
     await ssc.stop();
   }
@@ -56,6 +56,10 @@ describe('buildGraph with worker threads (local[N])', () => {
     expect(one.out.map((b) => [...b].sort((x, y) => (x[0] < y[0] ? -1 : 1)))).toEqual(expectedCounts());
     // Both workers ran tasks, and the map function really ran outside the main thread.
     expect(two.tasks!.every((n) => n > 0)).toBe(true);
+    // Each batch is one job (collect) of two stages (the reduceByKey's map side, then the
+    // result), sent to the workers together: one request per job, two stages.
+    expect(two.stages).toBe(2 * batches.length);
+    expect(two.requests).toBe(batches.length);
     const totalWords = batches.flat().reduce((n, l) => n + l.split(' ').length, 0);
     expect(one.words).toBe(totalWords);
     expect(one.inWorkers).toBe(0);
@@ -88,6 +92,10 @@ describe('buildGraph with worker threads (local[N])', () => {
       s.foreachRDD(async (rdd) => { await rdd.collect(); });
       await ssc.start();
       await expect((ssc.clock as ManualClock).advance(1000)).rejects.toThrow(/Batch 1000 ms failed.*generated different RDDs for batch 1000 ms than the driver at stream transform#1/s);
+      // The job's request went out before the workers' answers to the batch came back: each
+      // worker compared its fingerprint with the driver's itself and refused to compute.
+      expect(graphWorkerPoolOf(ssc)!.tasksPerWorker()).toEqual([0, 0]);
+      expect(graphWorkerPoolOf(ssc)!.taskScheduler!.counts.requests).toBeGreaterThan(0);
     } finally {
       await ssc.stop();
     }

@@ -4,11 +4,12 @@
 // generated, between its two outputs, after it completed) or loses a worker thread, and is
 // restarted with StreamingContext.getOrCreate each time. Its output folders must equal those
 // of an uninterrupted local[1] run, which must equal the answers worked out here.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runChild, seededRandom } from './support/child-process.ts';
+import { readOutputFolders } from './support/output-folders.ts';
 import type { ParallelKillPhase } from './support/graphs/recovery-graph.ts';
 import type { ParallelPipelineArgs } from './support/parallel-recovery-pipeline.ts';
 
@@ -47,26 +48,13 @@ function formatCounts(files: number[]): string {
   return [...m].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([w, n]) => `(${w},${n})\n`).join('');
 }
 
-function readOutputs(outDir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  if (!existsSync(outDir)) return out;
-  for (const name of readdirSync(outDir).sort()) {
-    if (name.startsWith('.')) continue;
-    const dir = join(outDir, name);
-    const files = readdirSync(dir).sort();
-    expect(files, `${name} is a complete folder`).toContain('_SUCCESS');
-    out.set(name, files.filter((f) => f.startsWith('part-')).map((f) => readFileSync(join(dir, f), 'utf8')).join(''));
-  }
-  return out;
-}
-
 function argsFor(name: string, master: ParallelPipelineArgs['master']): ParallelPipelineArgs {
   const base = join(root, name);
   return { feedDir, inputDir: join(base, 'in'), checkpointDir: join(base, 'checkpoint'), outDir: join(base, 'out'), batches: BATCHES, master };
 }
 
 function expectSameAsReference(outDir: string): void {
-  const outputs = readOutputs(outDir);
+  const outputs = readOutputFolders(outDir);
   expect([...outputs.keys()]).toEqual([...reference.keys()]);
   for (const [name, content] of reference) expect(outputs.get(name), name).toBe(content);
 }
@@ -79,7 +67,7 @@ beforeAll(async () => {
   const run = await runChild(SCRIPT, argsFor('reference', 'local[1]'), CHILD_TIMEOUT);
   expect(run.stdout, run.stderr).toContain('done');
   expect(run.stdout).toContain('with 0 worker threads');
-  reference = readOutputs(argsFor('reference', 'local[1]').outDir);
+  reference = readOutputFolders(argsFor('reference', 'local[1]').outDir);
 }, CHILD_TIMEOUT);
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { AcquiredPartition, CommitOutcome, DescribeOutcome, GroupGrid, PartitionBatch, PartitionCommit, PartitionLeases, TopicPartition } from '@kindling/dstream';
+import { DEFAULT_STATE_SNAPSHOT_INTERVAL } from '@kindling/dstream';
+import type { AcquiredPartition, CommitOutcome, DescribeOutcome, GroupGrid, PartitionBatch, PartitionCommit, PartitionLeases, StateDelta, TopicPartition } from '@kindling/dstream';
 import type { RedisClient } from './redis-connection.ts';
 import { commitGroupOffsets } from './redis-group-offsets.ts';
 
@@ -17,9 +18,10 @@ import { commitGroupOffsets } from './redis-group-offsets.ts';
  * | `kindling:group:{g}:<topic-p>:epoch` | integer | incremented by every acquisition |
  * | `kindling:group:{g}:<topic-p>:commit` | hash | `next`, `batch`, `from`, `epoch` of the last commit |
  * | `kindling:group:{g}:<topic-p>:desc` | hash | batch time -> `from:until`, recorded before outputs |
- * | `kindling:group:{g}:<topic-p>:state:<stream>` | hash | key JSON -> state JSON (the committed state) |
+ * | `kindling:group:{g}:<topic-p>:state:<stream>` | hash | key JSON -> state JSON: the stream's snapshot of the partition |
+ * | `kindling:group:{g}:<topic-p>:deltas:<stream>` | list | the deltas committed after the snapshot, oldest first (fewer than the snapshot interval) |
  */
-export function groupKeys(group: string): { record: string; members: string; progress: string; partition(tp: TopicPartition): { lease: string; epoch: string; commit: string; desc: string; state(stream: string): string } } {
+export function groupKeys(group: string): { record: string; members: string; progress: string; partition(tp: TopicPartition): { lease: string; epoch: string; commit: string; desc: string; state(stream: string): string; deltas(stream: string): string } } {
   const base = `kindling:group:{${group}}`;
   return {
     record: base,
@@ -27,7 +29,7 @@ export function groupKeys(group: string): { record: string; members: string; pro
     progress: `${base}:progress`,
     partition(tp) {
       const p = `${base}:${tp.topic}-${tp.partition}`;
-      return { lease: `${p}:lease`, epoch: `${p}:epoch`, commit: `${p}:commit`, desc: `${p}:desc`, state: (stream) => `${p}:state:${stream}` };
+      return { lease: `${p}:lease`, epoch: `${p}:epoch`, commit: `${p}:commit`, desc: `${p}:desc`, state: (stream) => `${p}:state:${stream}`, deltas: (stream) => `${p}:deltas:${stream}` };
     },
   };
 }
@@ -87,11 +89,28 @@ const RELEASE = `if redis.call('GET', KEYS[2]) == ARGV[2] and redis.call('GET', 
 return 1`;
 
 /**
- * The commit (the study's recipe, atomic): KEYS: epoch, commit, desc, progress, then one state
- * hash per stream. ARGV: epoch, time, from, until, partition key, partition count, then per
- * stream: #set, #removed, the set pairs, the removed keys.
+ * Applies every delta of a stream's list to its snapshot hash, in order, then drops the list
+ * (a delta is the JSON array `[#set, key, state, ..., removed key, ...]`, all JSON strings).
  */
-const COMMIT = `local e = redis.call('GET', KEYS[1])
+const FOLD = `local function fold(snap, deltas)
+  for _, d in ipairs(redis.call('LRANGE', deltas, 0, -1)) do
+    local a = cjson.decode(d)
+    local i = 2
+    for j = 1, a[1] do redis.call('HSET', snap, a[i], a[i + 1]) i = i + 2 end
+    while i <= #a do redis.call('HDEL', snap, a[i]) i = i + 1 end
+  end
+  redis.call('DEL', deltas)
+end`;
+
+/**
+ * The commit (the study's recipe, atomic): KEYS: epoch, commit, desc, progress, then per
+ * stream its snapshot hash and its delta list. ARGV: epoch, time, from, until, partition key,
+ * partition count, snapshot interval, then per stream the batch's delta ('' when the state did
+ * not change). A delta is appended to the stream's list; the list reaching the interval is
+ * folded into the snapshot.
+ */
+const COMMIT = `${FOLD}
+local e = redis.call('GET', KEYS[1])
 if e ~= ARGV[1] then return {'FENCED', e or '0'} end
 local time, from, untl = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local function complete()
@@ -104,17 +123,27 @@ local c = redis.call('HMGET', KEYS[2], 'next', 'batch', 'from')
 if c[2] and tonumber(c[2]) == time and tonumber(c[3]) == from and tonumber(c[1]) == untl then return {'ALREADY', complete()} end
 if c[1] and tonumber(c[1]) ~= from then return {'OFFSET_MISMATCH', c[1]} end
 if c[2] and tonumber(c[2]) >= time then return {'OFFSET_MISMATCH', c[1]} end
-local a = 7
-for k = 5, #KEYS do
-  local nset, ndel = tonumber(ARGV[a]), tonumber(ARGV[a + 1])
-  a = a + 2
-  for i = 1, nset do redis.call('HSET', KEYS[k], ARGV[a], ARGV[a + 1]) a = a + 2 end
-  for i = 1, ndel do redis.call('HDEL', KEYS[k], ARGV[a]) a = a + 1 end
+local interval = tonumber(ARGV[7])
+local a = 8
+for k = 5, #KEYS, 2 do
+  if ARGV[a] ~= '' and redis.call('RPUSH', KEYS[k + 1], ARGV[a]) >= interval then fold(KEYS[k], KEYS[k + 1]) end
+  a = a + 1
 end
 redis.call('HSET', KEYS[2], 'next', ARGV[4], 'batch', ARGV[2], 'from', ARGV[3], 'epoch', ARGV[1])
 for _, f in ipairs(redis.call('HKEYS', KEYS[3])) do if tonumber(f) <= time then redis.call('HDEL', KEYS[3], f) end end
 redis.call('HSET', KEYS[4], ARGV[5], ARGV[2])
 return {'OK', complete()}`;
+
+/** KEYS: a stream's snapshot hash and delta list. The two, read in one atomic step. */
+const LOAD_STATE = `return {redis.call('HGETALL', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1)}`;
+
+/** A state delta as stored in a delta list: `[#set, key, state, ..., removed key, ...]`. */
+function encodeDelta(d: StateDelta): string {
+  const a: (string | number)[] = [d.set.length];
+  for (const [k, v] of d.set) a.push(k, v);
+  for (const k of d.removed) a.push(k);
+  return JSON.stringify(a);
+}
 
 /**
  * Group mode on Redis ({@link PartitionLeases}): the keys of {@link groupKeys}, each step
@@ -123,7 +152,12 @@ return {'OK', complete()}`;
  * recorded batch (`STALE`: an instance whose batch clock lags must not write records into an
  * older folder than the one they belong to). The commit refuses a stale epoch (`FENCED`), a gap or an overlap (`OFFSET_MISMATCH`), and answers
  * `ALREADY` to the identical re-commit of a replayed batch; after it, the consumer group's
- * position (`XGROUP SETID`) follows for operators (not part of the atomic step).
+ * position (`XGROUP SETID`) follows for operators (not part of the atomic step). Each
+ * stateful stream's state of a partition is a snapshot hash plus a list of the deltas
+ * committed after it: the commit appends the batch's delta and, once the list holds
+ * `snapshotInterval` deltas, folds them into the snapshot and drops them, in the same script,
+ * so the keys and entries per partition stay bounded by the live state plus one interval of
+ * deltas, and restoring reads at most that.
  */
 export class RedisPartitionLeases implements PartitionLeases {
   readonly memberId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -187,21 +221,27 @@ export class RedisPartitionLeases implements PartitionLeases {
   }
 
   async loadState(tp: TopicPartition, stream: string): Promise<(readonly [string, string])[]> {
-    const r = await this.client().sendCommand(['HGETALL', this.#keys.partition(tp).state(stream)]) as string[] | Record<string, string>;
-    const out: [string, string][] = [];
-    if (Array.isArray(r)) for (let i = 0; i + 1 < r.length; i += 2) out.push([r[i]!, r[i + 1]!]);
-    else for (const [key, v] of Object.entries(r ?? {})) out.push([key, v]);
-    return out;
+    const k = this.#keys.partition(tp);
+    const r = await this.eval(LOAD_STATE, [k.state(stream), k.deltas(stream)], []) as [string[], string[]];
+    const state = new Map<string, string>();
+    const snap = r[0] ?? [];
+    for (let i = 0; i + 1 < snap.length; i += 2) state.set(snap[i]!, snap[i + 1]!);
+    for (const d of r[1] ?? []) {
+      const a = JSON.parse(d) as [number, ...string[]];
+      let i = 1;
+      for (let j = 0; j < a[0]; j++, i += 2) state.set(a[i] as string, a[i + 1] as string);
+      for (; i < a.length; i++) state.delete(a[i] as string);
+    }
+    return [...state];
   }
 
   async commit(c: PartitionCommit): Promise<CommitOutcome> {
     const k = this.#keys.partition(c);
-    const keys = [k.epoch, k.commit, k.desc, this.#keys.progress, ...c.state.map((s) => k.state(s.stream))];
-    const args: (string | number)[] = [c.epoch, c.time, c.fromOffset, c.untilOffset, `${c.topic}-${c.partition}`, this.#numPartitions];
+    const keys = [k.epoch, k.commit, k.desc, this.#keys.progress];
+    const args: (string | number)[] = [c.epoch, c.time, c.fromOffset, c.untilOffset, `${c.topic}-${c.partition}`, this.#numPartitions, c.snapshotInterval ?? DEFAULT_STATE_SNAPSHOT_INTERVAL];
     for (const s of c.state) {
-      args.push(s.set.length, s.removed.length);
-      for (const [key, v] of s.set) args.push(key, v);
-      for (const key of s.removed) args.push(key);
+      keys.push(k.state(s.stream), k.deltas(s.stream));
+      args.push(s.set.length === 0 && s.removed.length === 0 ? '' : encodeDelta(s));
     }
     const r = await this.eval(COMMIT, keys, args) as string[];
     const status = String(r[0]);

@@ -3,6 +3,9 @@
 // the instances (one SIGKILLed mid-batch, one started later, one paused with SIGSTOP until its
 // leases expired), the union of their batch folders holds every record exactly once and the
 // final state equals the sums worked out here from the input, as does a single instance's run.
+// The single-instance and kill scenarios also run mapWithState and an inverse window: every
+// record's running count once, every window file equal to the sums of its partition's events
+// inside the window, and the committed states (restored from snapshot plus deltas) equal to those.
 // Every wait is on a condition (the group's records in Redis, the children's output), with
 // generous timeouts: no timing assertion.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +15,7 @@ import { HashPartitioner } from '@kindling/core';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChild, type RunningChild } from '../../dstream/test/support/child-process.ts';
-import { groupKeys, RedisStreamsAdmin, RedisStreamsProducer } from '../src/index.ts';
+import { groupKeys, RedisLogSource, RedisStreamsAdmin, RedisStreamsProducer } from '../src/index.ts';
 import { redisClientOptions } from '../src/redis-url.ts';
 import type { GroupPipelineArgs } from './support/lease-group-pipeline.ts';
 import { startRedisServer, type RedisServer } from './support/redis-server.ts';
@@ -31,17 +34,22 @@ interface Scenario {
   readonly args: Omit<GroupPipelineArgs, 'stopFile'> & { stopFile: string };
   produced: { key: string; id: number }[];
   readonly producer: RedisStreamsProducer;
+  /** The sends, one after the other (the topic gets the records in `produced` order). */
+  sending: Promise<void>;
 }
 
-function scenario(name: string): Scenario {
+/** A scenario; `stateful`: the instances also run mapWithState and an inverse window of 15 batches. */
+function scenario(name: string, stateful = false): Scenario {
   const base = join(root, name);
   return {
     args: {
       url: server.url, topic: name, group: `${name}-app`, outDir: join(base, 'out'), checkpointDir: join(base, 'cp'),
       batchMs: 400, leaseMs: 2500, partitions: PARTITIONS, slowMs: 1500, stopFile: join(base, 'stop'),
+      ...(stateful ? { windowMs: 6000 } : {}),
     },
     produced: [],
     producer: new RedisStreamsProducer({ url: server.url }),
+    sending: Promise.resolve(),
   };
 }
 
@@ -61,7 +69,23 @@ async function produce(s: Scenario, n: number): Promise<void> {
     s.produced.push({ key, id });
     batch.push({ key, value: String(id) });
   }
-  await s.producer.send(s.args.topic, batch);
+  s.sending = s.sending.then(async () => { await s.producer.send(s.args.topic, batch); });
+  await s.sending;
+}
+
+/** Produces 3 records every 250 ms until the returned function is called (and awaited). */
+function trickle(s: Scenario): () => Promise<void> {
+  let on = true;
+  const loop = (async () => {
+    while (on) {
+      await produce(s, 3);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
+  return async () => {
+    on = false;
+    await loop;
+  };
 }
 
 async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = LONG): Promise<void> {
@@ -173,18 +197,18 @@ async function expectExactlyOnce(s: Scenario): Promise<void> {
   }
   expect(events.lines.slice().sort()).toEqual(want);
   expect(sorted(finalTotals(s.args.outDir))).toEqual(sorted(expectedTotals(s)));
-  // The state committed in Redis, per partition, is the same.
+  // The state committed in Redis (snapshot plus deltas), per partition, is the same.
   const hp = new HashPartitioner(PARTITIONS);
   const fromRedis = new Map<string, number>();
-  for (let p = 0; p < PARTITIONS; p++) {
-    const prefix = partitionKey(s, p).state('');
-    const stateKeys = (await redis.keys('kindling:group:*')).filter((k) => k.startsWith(prefix));
-    expect(stateKeys.length, 'one stateful stream (none when no key of the input is in the partition)').toBeLessThanOrEqual(1);
-    const h = stateKeys.length === 0 ? {} : await redis.hGetAll(stateKeys[0]!);
-    for (const [k, v] of Object.entries(h)) {
-      const key = JSON.parse(k) as string;
-      expect(hp.getPartition(key), `${key} is kept with its log partition`).toBe(p);
-      fromRedis.set(key, JSON.parse(v) as number);
+  const committed = await committedState(s);
+  for (const [p, streams] of committed) {
+    // Each stateful stream at most once (a state that emptied, as a window does once the input stops, leaves no keys).
+    const kinds = [...streams.keys()].map((n) => n.replace(/#.*$/, ''));
+    const allowed = s.args.windowMs === undefined ? ['updateStateByKey'] : ['internalMapWithState', 'reduceByKeyAndWindow', 'updateStateByKey'];
+    expect(kinds.filter((k) => allowed.includes(k)).sort(), 'the stateful streams').toEqual([...new Set(kinds)].sort());
+    for (const [name, rows] of streams) {
+      for (const [key] of rows) expect(hp.getPartition(key), `${key} of ${name} is kept with its log partition`).toBe(p);
+      if (name.startsWith('updateStateByKey')) for (const [key, v] of rows) fromRedis.set(key, v as number);
     }
   }
   expect(sorted(fromRedis)).toEqual(sorted(expectedTotals(s)));
@@ -192,10 +216,106 @@ async function expectExactlyOnce(s: Scenario): Promise<void> {
   const progress = Object.values(await redis.hGetAll(groupKeys(s.args.group).progress)).map(Number);
   expect(progress).toHaveLength(PARTITIONS);
   const completeUpTo = Math.min(...progress);
-  for (const name of ['events', 'totals']) {
+  for (const name of s.args.windowMs === undefined ? ['events', 'totals'] : ['events', 'totals', 'sessions', 'windows']) {
     const f = readFolders(s.args.outDir, name);
     for (const t of f.parts.keys()) if (t <= completeUpTo) expect(f.complete.has(t), `${name}-${t} has _SUCCESS`).toBe(true);
   }
+}
+
+/** Partition -> stateful stream name -> the committed state (snapshot plus deltas), keys and states parsed. */
+async function committedState(s: Scenario): Promise<Map<number, Map<string, [string, unknown][]>>> {
+  const out = new Map<number, Map<string, [string, unknown][]>>();
+  const source = new RedisLogSource(server.url);
+  await source.open();
+  try {
+    const store = source.ownership(s.args.group);
+    const all = await redis.keys('kindling:group:*');
+    for (let p = 0; p < PARTITIONS; p++) {
+      const streams = new Map<string, [string, unknown][]>();
+      const names = new Set<string>();
+      for (const pre of [partitionKey(s, p).state(''), partitionKey(s, p).deltas('')]) for (const k of all) if (k.startsWith(pre)) names.add(k.slice(pre.length));
+      for (const name of names) {
+        const rows = await store.loadState({ topic: s.args.topic, partition: p }, name);
+        streams.set(name, rows.map(([k, v]) => [JSON.parse(k) as string, JSON.parse(v) as unknown]));
+      }
+      out.set(p, streams);
+    }
+  } finally {
+    await source.close();
+  }
+  return out;
+}
+
+/**
+ * mapWithState and the inverse window (stateful scenarios), against answers worked out here:
+ * every record's sessions line once, with the key's running count in the input's order; each
+ * window file equal to the sums of the events folders of its partition inside the window; the
+ * committed mapWithState state (count and last update time) and window state equal to those.
+ */
+async function expectStateKinds(s: Scenario): Promise<void> {
+  const windowMs = s.args.windowMs!;
+  const running = new Map<string, number>();
+  const want = s.produced.map((r) => {
+    const n = (running.get(r.key) ?? 0) + 1;
+    running.set(r.key, n);
+    return `${r.key} ${r.id} ${n}`;
+  }).sort();
+  const sessions = readFolders(s.args.outDir, 'sessions');
+  expect(sessions.lines.slice().sort()).toEqual(want);
+  // The batch time each record's sessions line was written at (its key's last update time, for the last one).
+  const lastUpdate = new Map<string, number>();
+  for (const [t, parts] of sessions.parts) {
+    for (const text of parts.values()) {
+      for (const line of text.split('\n')) {
+        if (line === '') continue;
+        const [key, , n] = line.split(' ');
+        if (Number(n) === running.get(key!)) lastUpdate.set(key!, t);
+      }
+    }
+  }
+  // Per partition and batch time, each key's sum of values in the events folder.
+  const events = readFolders(s.args.outDir, 'events');
+  const sums = (p: number, upTo: number): string[] => {
+    const m = new Map<string, number>();
+    for (const [t, parts] of events.parts) {
+      if (t <= upTo - windowMs || t > upTo) continue;
+      for (const line of (parts.get(p) ?? '').split('\n')) {
+        if (line === '') continue;
+        const [key, id] = line.split(' ');
+        m.set(key!, (m.get(key!) ?? 0) + (Number(id) % 10) + 1);
+      }
+    }
+    return [...m].filter((kv) => kv[1] !== 0).map(([k, v]) => `(${k},${v})`).sort();
+  };
+  const windows = readFolders(s.args.outDir, 'windows');
+  let checked = 0;
+  for (const [t, parts] of windows.parts) {
+    for (const [p, text] of parts) {
+      expect(text.split('\n').filter((l) => l !== '').sort(), `windows-${t}/part-${p}`).toEqual(sums(p, t));
+      if (text !== '') checked++;
+    }
+  }
+  expect(checked, 'non-empty windows checked').toBeGreaterThan(4);
+  // The committed states.
+  const committed = await committedState(s);
+  const counts = new Map<string, number>();
+  for (let p = 0; p < PARTITIONS; p++) {
+    const streams = committed.get(p)!;
+    const lastBatch = Number(await redis.hGet(partitionKey(s, p).commit, 'batch'));
+    for (const [name, rows] of streams) {
+      if (name.startsWith('internalMapWithState')) {
+        for (const [key, v] of rows) {
+          const [count, updated] = v as [number, number];
+          counts.set(key, count);
+          expect(updated, `${key}'s update time is the batch of its last record`).toBe(lastUpdate.get(key));
+        }
+      } else if (name.startsWith('reduceByKeyAndWindow')) {
+        const present = rows.filter(([, e]) => (e as [boolean])[0]).map(([k, e]) => `(${k},${(e as [boolean, number])[1]})`).sort();
+        expect(present, `the window state of partition ${p} at its last batch ${lastBatch}`).toEqual(sums(p, lastBatch));
+      }
+    }
+  }
+  expect(sorted(counts)).toEqual(sorted(running));
 }
 
 beforeAll(async () => {
@@ -221,7 +341,7 @@ async function newTopic(s: Scenario): Promise<void> {
 
 describe('one instance in group mode (the reference)', () => {
   it('owns every partition and processes every record once, state equal to the sums', async () => {
-    const s = scenario('single');
+    const s = scenario('single', true);
     await newTopic(s);
     await produce(s, 120);
     const a = start(s, 'a');
@@ -231,13 +351,14 @@ describe('one instance in group mode (the reference)', () => {
     expect(new Set(await leaseOwners(s))).toEqual(new Set([memberOf(a)]));
     await stopAll(s, [a]);
     await expectExactlyOnce(s);
+    await expectStateKinds(s);
     await s.producer.close();
   }, 240_000);
 });
 
 describe('2 instances, one SIGKILLed mid-batch, a third started later', () => {
   it('share the partitions, take the killed one\'s over, and write every record exactly once', async () => {
-    const s = scenario('kill');
+    const s = scenario('kill', true);
     await newTopic(s);
     await produce(s, 60);
     const a = start(s, 'a');
@@ -250,20 +371,27 @@ describe('2 instances, one SIGKILLed mid-batch, a third started later', () => {
     });
     await until('the first round to be committed', () => allCommitted(s));
     const seen = (a.output().match(/output \d+/g) ?? []).length;
+    // Records keep coming until B has taken A's partitions: their windows then hold batches A read.
+    const stopTrickle = trickle(s);
     await produce(s, 60);
     // A is in the middle of a non-empty batch: its records are read, nothing of it committed.
     await until('A to start the slow output of a batch', () => (a.output().match(/output \d+/g) ?? []).length > seen);
     a.child.kill('SIGKILL');
     expect((await a.done).signal).toBe('SIGKILL');
+    await until('B to take every partition over', async () => (await leaseOwners(s)).every((o) => o === memberOf(b)));
+    await stopTrickle();
     await produce(s, 60);
-    await until('B to take every partition over and commit everything', async () => (await allCommitted(s)) && (await leaseOwners(s)).every((o) => o === memberOf(b)));
+    await until('B to commit everything', async () => (await allCommitted(s)) && (await leaseOwners(s)).every((o) => o === memberOf(b)));
     const c = start(s, 'c');
     await until('C to get its share', async () => (await leaseOwners(s)).filter((o) => o !== null && o === memberOf(c)).length === 2);
     await produce(s, 60);
     await until('the last round to be committed', () => allCommitted(s));
     await stopAll(s, [b, c]);
-    expect((await b.done).stderr + (await c.done).stderr).toMatch(/took partition kill-\d .*re-runs 1 recorded uncommitted batch/);
+    expect((await b.done).stderr + (await c.done).stderr).toMatch(/took partition kill-\d .*re-runs [1-9]\d* recorded uncommitted batch/);
     await expectExactlyOnce(s);
+    await expectStateKinds(s);
+    // The window's state moved with a partition while it still held batches A had read (B subtracted them when they left).
+    expect((await b.done).stderr).toMatch(/took partition kill-\d .*state restored: .*reduceByKeyAndWindow#\d+ [1-9]\d* keys/);
     await s.producer.close();
   }, 300_000);
 });

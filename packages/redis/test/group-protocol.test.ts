@@ -3,7 +3,7 @@
 // interval other than the group's, a graph that is not co-partitioned with the log, and keys
 // that are not where the producer put them.
 import { HashPartitioner, Milliseconds, SparkConf, SparkContext } from '@kindling/core';
-import { ConsumerStrategies, LocationStrategies, NotCoPartitionedError, StreamingContext } from '@kindling/dstream';
+import { ConsumerStrategies, LocationStrategies, NotCoPartitionedError, State, StateSpec, StreamingContext } from '@kindling/dstream';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,7 +144,7 @@ describe('RedisPartitionLeases', () => {
       // A takes the partition over while its own batches are still at 1200 ms (catching up).
       const coordinator = new GroupCoordinator({
         ownership: a.ownership(group), sc, topic: 't', numPartitions: 1, leaseMs: 5000, streamName: 'lagging stream',
-        stateStreams: [], initialOffset: () => 0, maxRecords: () => 1000,
+        stateStreams: [], initialOffset: () => 0, maxRecords: () => 1000, snapshotInterval: 10,
       });
       await coordinator.join(grid);
       const p1200 = await coordinator.prepare(1200, bounds);
@@ -227,6 +227,37 @@ describe('start() in group mode', () => {
     expect((e as Error).message).toMatch(/'totals' .* is partitioned by HashPartitioner\(2\) .* not by the log's HashPartitioner\(4\)/);
     await ssc.stop(false).catch(() => undefined);
     await Promise.resolve(ssc.sparkContext.stop());
+  }, 120_000);
+
+  it('refuses, naming the stream, what lease mode cannot keep with a partition: a state with an initial RDD, an inverse window sliding slower than the batches, countByWindow (one partition)', async () => {
+    const admin = new RedisStreamsAdmin({ url: server.url });
+    await admin.createTopic('refused', 4);
+    await admin.close();
+    const cases: [string, (ssc: StreamingContext) => void, RegExp][] = [
+      ['mapWithState with an initial state', (ssc) => {
+        const initial = ssc.sparkContext.parallelize([['a', 1]] as [string, number][]);
+        stream(ssc, 'refused', 'refused-app').map((r: ConsumerRecord) => [r.key()!, 1] as [string, number])
+          .mapWithState(StateSpec.function((_k: string, v: number | undefined, st: State<number>) => { st.update((st.getOption() ?? 0) + (v ?? 0)); }).initialState(initial).partitioner(new HashPartitioner(4)))
+          .setName('sessions').foreachRDD(() => undefined);
+      }, /initial state RDD would be loaded whole by every instance/],
+      ['an inverse window sliding every 2 batches', (ssc) => {
+        stream(ssc, 'refused', 'refused-app').map((r: ConsumerRecord) => [r.key()!, 1] as [string, number])
+          .reduceByKeyAndWindow((a: number, b: number) => a + b, (a: number, b: number) => a - b, Milliseconds(2000), Milliseconds(1000), 4)
+          .foreachRDD(() => undefined);
+      }, /reduceByKeyAndWindow.* slides every 1000 ms, not every batch \(500 ms\)/],
+      ['countByWindow', (ssc) => {
+        stream(ssc, 'refused', 'refused-app').countByWindow(Milliseconds(2000)).foreachRDD(() => undefined);
+      }, /countByWindow at .* is partitioned by HashPartitioner\(1\).* not by the log's HashPartitioner\(4\)\. It gathers every record in one partition/],
+    ];
+    for (const [what, build, expected] of cases) {
+      const ssc = groupContext(500);
+      build(ssc);
+      const e = await ssc.start().then(() => undefined, (x: unknown) => x);
+      expect(e, what).toBeInstanceOf(NotCoPartitionedError);
+      expect((e as Error).message, what).toMatch(expected);
+      await ssc.stop(false).catch(() => undefined);
+      await Promise.resolve(ssc.sparkContext.stop());
+    }
   }, 120_000);
 
   it('fails a batch whose keys are not in the log partition the producer put them in', async () => {

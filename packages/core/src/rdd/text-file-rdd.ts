@@ -1,5 +1,5 @@
 import { statSync, readFileSync } from 'node:fs';
-import { decodeValues, listInputFilesSync, readTextLinesSync } from '@kindling/io';
+import { decodeValues, listInputFilesSync, readTextLineSliceSync, readTextLinesSync } from '@kindling/io';
 import { RDD } from './rdd.ts';
 import type { SparkContext } from '../spark-context.ts';
 import { getLogger } from '../util/logger.ts';
@@ -66,11 +66,9 @@ export class TextFileRDD extends RDD<string> {
 
   compute(split: number): readonly string[] {
     const s = this.getSplits()[split]!;
-    const lines = readTextLinesSync(s.file);
-    if (s.of === 1) return lines;
-    const start = Math.floor((s.index * lines.length) / s.of);
-    const end = Math.floor(((s.index + 1) * lines.length) / s.of);
-    return lines.slice(start, end);
+    if (s.of === 1) return readTextLinesSync(s.file);
+    // Only this split's lines are decoded (a worker thread owning one split of a file).
+    return readTextLineSliceSync(s.file, s.index, s.of);
   }
 }
 

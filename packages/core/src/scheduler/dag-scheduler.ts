@@ -19,6 +19,16 @@ const MAX_STAGE_ATTEMPTS = 4;
 /** Fully stored RDDs whose shuffles wait for the running jobs to end before release. */
 const MAX_DEFERRED_RELEASES = 256;
 
+/** A shuffle map stage about to run: its tasks write `outputs`, which become the dependency's map outputs. */
+interface MapStage {
+  readonly stageId: number;
+  readonly dep: ShuffleDependency;
+  readonly outputs: unknown[][][];
+  readonly tasks: Task<void>[];
+  readonly done: { tasks: number };
+  readonly name: string;
+}
+
 interface MissingShuffle {
   dep: ShuffleDependency;
   /** The RDD reading the shuffle (named in errors: its functions run on the map side). */
@@ -64,6 +74,8 @@ export class DAGScheduler {
       // FetchFailed) re-runs only the others.
       const results = new Array<U>(partitions.length);
       const finished = new Array<boolean>(partitions.length).fill(false);
+      // The shuffles whose map stage this job ran (the checkpoint walk below stops at the others).
+      const ran = new Set<ShuffleDependency>();
       for (let attempt = 1; ; attempt++) {
         try {
           shuffleStagesRun += await this.runStages(jobId, root, func, partitions, callSite, results, finished, ran);
@@ -111,11 +123,9 @@ export class DAGScheduler {
   ): Promise<number> {
     let shuffleStagesRun = 0;
     await this.prepare(root);
+    const maps: MapStage[] = [];
     for (const { dep, child } of this.missingShuffles(root)) {
-      if (dep.isAvailable) continue;
-      await this.runShuffleMapStage(jobId, dep, child);
-      ran.add(dep);
-      shuffleStagesRun++;
+      if (!dep.isAvailable) maps.push(this.shuffleMapStage(jobId, dep, child));
     }
     const stageId = this.nextStageId++;
     const stage: StageSpec = { kind: 'result', rdd: root, func: func as unknown as ResultStageSpec['func'], callSite };
@@ -145,9 +155,20 @@ export class DAGScheduler {
         },
       };
     });
+    // A scheduler that can take the whole job at once (worker threads: one message per
+    // worker for all its stages) gets it here; the stages still complete in order below.
+    const submitted = this.taskScheduler.submitJob?.([...maps.map((m) => m.tasks), tasks]);
+    if (submitted !== undefined) for (const p of submitted) p.catch(() => undefined);
+    for (let k = 0; k < maps.length; k++) {
+      const m = maps[k]!;
+      await this.runStage(jobId, m.stageId, 'ShuffleMapStage', m.name, m.tasks, m.done, submitted?.[k]);
+      m.dep.mapOutputs = m.outputs;
+      ran.add(m.dep);
+      shuffleStagesRun++;
+    }
     const site = root.creationSite;
     const name = site === undefined ? callSite : `${callSite} (from ${site.shortForm})`;
-    const out = await this.runStage(jobId, stageId, 'ResultStage', name, tasks, done);
+    const out = (await this.runStage(jobId, stageId, 'ResultStage', name, tasks, done, submitted?.[maps.length])) as U[];
     // A scheduler running the tasks elsewhere (worker threads) returns the results instead.
     for (let k = 0; k < indices.length; k++) {
       const i = indices[k]!;
@@ -270,7 +291,8 @@ export class DAGScheduler {
     return order;
   }
 
-  private async runShuffleMapStage(jobId: number, dep: ShuffleDependency, child: RDD<unknown>): Promise<void> {
+  /** The tasks of the map side of `dep` (task `m` writes `outputs[m]`), not run yet. */
+  private shuffleMapStage(jobId: number, dep: ShuffleDependency, child: RDD<unknown>): MapStage {
     const stageId = this.nextStageId++;
     const n = dep.rdd.getNumPartitions();
     const outputs: unknown[][][] = [];
@@ -295,8 +317,7 @@ export class DAGScheduler {
         },
       });
     }
-    await this.runStage(jobId, stageId, 'ShuffleMapStage', dep.rdd.describeForError(), tasks, done);
-    dep.mapOutputs = outputs;
+    return { stageId, dep, outputs, tasks, done, name: dep.rdd.describeForError() };
   }
 
   /**
@@ -311,13 +332,16 @@ export class DAGScheduler {
     name: string,
     tasks: readonly Task<R>[],
     done: { tasks: number },
+    /** The stage's results when the task scheduler took the whole job already. */
+    pending?: Promise<unknown[]>,
   ): Promise<R[]> {
+    const run = (): Promise<R[]> => (pending as Promise<R[]> | undefined) ?? this.taskScheduler.runTasks(tasks);
     const listeners = this.listeners;
-    if (listeners.length === 0) return this.taskScheduler.runTasks(tasks);
+    if (listeners.length === 0) return run();
     const submitted: StageInfo = { stageId, jobId, kind, name, numTasks: tasks.length, numCompletedTasks: 0, numFailedTasks: 0, submissionTime: Date.now() };
     for (const l of listeners) l.onStageSubmitted?.({ stageInfo: submitted });
     try {
-      const results = await this.taskScheduler.runTasks(tasks);
+      const results = await run();
       const completed: StageInfo = { ...submitted, numCompletedTasks: tasks.length, completionTime: Date.now() };
       for (const l of listeners) l.onStageCompleted?.({ stageInfo: completed });
       return results;

@@ -11,12 +11,14 @@ function sendAndDecode(records: readonly unknown[]): { kind: string; out: unknow
 }
 
 describe('shuffle block codec', () => {
-  it('sends [string, number] pairs columnar, numbers in a transferred Float64Array', () => {
-    const pairs: [string, number][] = [['a', 1], ['b', -0.5], ['', 2 ** 53], ['é', Number.NaN]];
+  it('sends [string, number] pairs columnar: keys packed in one string, end offsets and numbers in transferred typed arrays', () => {
+    const pairs: [string, number][] = [['a', 1], ['b', -0.5], ['', 2 ** 53], ['é', Number.NaN], ['😀\ud800x', 3], ['a-key-longer-than-thirteen-characters', 4], ['', 0]];
     const r = sendAndDecode(pairs);
     expect(r.kind).toBe('string-number');
-    expect(r.transferred).toBe(1);
+    expect(r.transferred).toBe(2);
     expect(r.out).toEqual(pairs);
+    // Every key is its own [key, value] array, as the map side made them.
+    expect(new Set(r.out).size).toBe(pairs.length);
   });
 
   it('sends [number, number] pairs as two transferred typed arrays', () => {

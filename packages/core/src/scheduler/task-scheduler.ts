@@ -22,6 +22,14 @@ export interface TaskScheduler {
   runTasks<R>(tasks: readonly Task<R>[]): Promise<R[]>;
   stop(): void;
   /**
+   * Optionally takes a whole job at once: its stages' tasks in the order they must run
+   * (shuffle map stages parents first, the result stage last), each stage starting once the
+   * one before it succeeded. Returns each stage's results (a failed stage rejects, and so do
+   * the stages after it), or `undefined` to have the stages run one by one with
+   * {@link TaskScheduler.runTasks}. Lets a scheduler send a job's stages in one message.
+   */
+  submitJob?(stages: readonly (readonly Task<unknown>[])[]): readonly Promise<unknown[]>[] | undefined;
+  /**
    * When the partitions of `rdd` are computed elsewhere: who writes its checkpoint there.
    * `undefined` (or no method): the driver computes and writes it.
    */

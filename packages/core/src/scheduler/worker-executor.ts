@@ -11,7 +11,7 @@ import type { ReplicatedRDDs } from './replicated-rdds.ts';
 import { decodeBlock, encodeBlock, type EncodedBlock } from './shuffle-block-codec.ts';
 import { runShuffleMapTask } from './shuffle-writer.ts';
 import { serializeError } from './worker-errors.ts';
-import type { BlocksMessage, CheckpointCommitted, CheckpointPartsRequest, CheckpointPartsResult, EvaluateRequest, FetchedMessage, FetchInputMessage, FetchMessage, PeerMessage, PreparedState, ShuffleMapRequest, TaskRequest, WorkerReply } from './worker-protocol.ts';
+import type { BlocksMessage, CheckpointCommitted, CheckpointPartsRequest, CheckpointPartsResult, EvaluateRequest, FetchedMessage, FetchInputMessage, FetchMessage, JobRequest, JobResult, PeerMessage, PreparedState, ShuffleMapRequest, TaskRequest, WorkerReply } from './worker-protocol.ts';
 
 /** A port to another worker thread (a `MessagePort`). @internal */
 export interface PeerPort {
@@ -32,6 +32,13 @@ export class WorkerExecutor {
   private readonly receivedWaiters = new Map<string, () => void>();
   private nextFetchId = 0;
   private readonly fetches = new Map<number, { resolve: (b: readonly (EncodedBlock | undefined)[]) => void; reject: (e: Error) => void }>();
+  /**
+   * The shuffle map stages running here, by `childKey:depIndex`: a peer that finished such a
+   * stage (the driver sends a job's stages together, so it may move on to the next one first)
+   * can ask for a reduce partition owned here before this thread has stored the blocks it
+   * received; the answer waits for the stage.
+   */
+  private readonly mapStagesRunning = new Map<string, Promise<void>>();
   /** Tasks run so far (the driver's tests check that work really happened here). */
   tasksRun = 0;
   /** Checkpoint part files written so far. */
@@ -51,19 +58,32 @@ export class WorkerExecutor {
     const transfer: ArrayBuffer[] = [];
     const before = this.tasksRun;
     const partsBefore = this.checkpointPartsWritten;
+    const stage = { index: 0 };
     try {
       const result =
         request.type === 'evaluate' ? await this.evaluate(request, transfer)
-        : request.type === 'shuffleMap' ? await this.shuffleMap(request, transfer)
+        : request.type === 'shuffleMap' ? await this.shuffleMap(request)
+        : request.type === 'job' ? await this.runJob(request, transfer, stage)
         : await this.writeCheckpointParts(request);
       return { reply: this.reply(request.id, before, partsBefore, { ok: true, result }), transfer };
     } catch (e) {
-      return { reply: this.reply(request.id, before, partsBefore, { ok: false, error: serializeError(e) }), transfer: [] };
+      return { reply: this.reply(request.id, before, partsBefore, { ok: false, error: serializeError(e), failedStage: request.type === 'job' ? stage.index : undefined }), transfer: [] };
     }
   }
 
+  /** Runs a job's stages in order; `stage.index` is the stage running (the failed one, on a throw). */
+  private async runJob(req: JobRequest, transfer: ArrayBuffer[], stage: { index: number }): Promise<JobResult> {
+    const results: unknown[] = [];
+    for (let i = 0; i < req.stages.length; i++) {
+      stage.index = i;
+      const s = req.stages[i]!;
+      results.push(s.type === 'evaluate' ? await this.evaluate(s, transfer) : await this.shuffleMap(s));
+    }
+    return { results };
+  }
+
   /** A reply with what the request did in this thread: accumulator deltas, tasks and checkpoint parts since the counts given, active time. */
-  private reply(id: number, tasksBefore: number, partsBefore: number, outcome: Pick<WorkerReply, 'ok' | 'result' | 'error'>): WorkerReply {
+  private reply(id: number, tasksBefore: number, partsBefore: number, outcome: Pick<WorkerReply, 'ok' | 'result' | 'error' | 'failedStage'>): WorkerReply {
     return { type: 'reply', id, ...outcome, accumulators: this.drainAccumulators(), tasks: this.tasksRun - tasksBefore, checkpointParts: this.checkpointPartsWritten - partsBefore, activeMs: this.activeMs() };
   }
 
@@ -129,7 +149,7 @@ export class WorkerExecutor {
     }
   }
 
-  private async evaluate(req: EvaluateRequest, transfer: ArrayBuffer[]): Promise<{ partitions: EncodedBlock[] }> {
+  private async evaluate(req: Omit<EvaluateRequest, 'id'>, transfer: ArrayBuffer[]): Promise<{ partitions: EncodedBlock[] }> {
     this.applyPrepared(req.prepared);
     const rdd = this.lookup(req.key, 'evaluate');
     const partitions: EncodedBlock[] = [];
@@ -162,8 +182,20 @@ export class WorkerExecutor {
     return { checksums };
   }
 
-  private async shuffleMap(req: ShuffleMapRequest, transfer: ArrayBuffer[]): Promise<undefined> {
+  private async shuffleMap(req: Omit<ShuffleMapRequest, 'id'>): Promise<undefined> {
     const token = `${req.jobId}:${req.stageId}`;
+    const running = `${req.childKey}:${req.depIndex}`;
+    let stageDone!: () => void;
+    this.mapStagesRunning.set(running, new Promise<void>((resolve) => { stageDone = resolve; }));
+    try {
+      return await this.runShuffleMap(req, token);
+    } finally {
+      this.mapStagesRunning.delete(running);
+      stageDone();
+    }
+  }
+
+  private async runShuffleMap(req: Omit<ShuffleMapRequest, 'id'>, token: string): Promise<undefined> {
     const outgoing: { m: number; j: number; block: EncodedBlock }[][] = Array.from({ length: this.size }, () => []);
     const buffers: ArrayBuffer[][] = Array.from({ length: this.size }, () => []);
     let failure: unknown;
@@ -214,7 +246,6 @@ export class WorkerExecutor {
         out[j] = decodeBlock(block);
       }
     }
-    void transfer;
     return undefined;
   }
 
@@ -330,6 +361,11 @@ export class WorkerExecutor {
   }
 
   private answerFetch(req: FetchMessage): void {
+    const running = this.mapStagesRunning.get(`${req.childKey}:${req.depIndex}`);
+    if (running !== undefined) {
+      void running.then(() => this.answerFetch(req));
+      return;
+    }
     this.answerPeer(req, (transfer) => {
       const child = this.lookup(req.childKey, 'shuffle fetch');
       const dep = child.dependencies[req.depIndex] as ShuffleDependency;

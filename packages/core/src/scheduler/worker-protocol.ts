@@ -71,8 +71,29 @@ export interface CheckpointCommitted {
   readonly checksums: readonly number[];
 }
 
+/** One stage of a {@link JobRequest}: an evaluate or shuffle-map request without its own id. @internal */
+export type JobStage = Omit<EvaluateRequest, 'id'> | Omit<ShuffleMapRequest, 'id'>;
+
+/**
+ * All the stages of one job for one worker, in the order they run (shuffle map stages
+ * parents first, the result stage last), in one message: the worker runs them one after the
+ * other and answers once, so a job costs one round trip per worker instead of one per stage.
+ * The worker stops at the first stage that fails (its peers fail the same stage: they wait
+ * for its blocks) and says which in {@link WorkerReply.failedStage}. @internal
+ */
+export interface JobRequest {
+  readonly type: 'job';
+  readonly id: number;
+  readonly stages: readonly JobStage[];
+}
+
+/** The result of a job request: each stage's result (an {@link EvaluateResult} or nothing), in order. @internal */
+export interface JobResult {
+  readonly results: readonly unknown[];
+}
+
 /** A task-running request. @internal */
-export type TaskRequest = EvaluateRequest | ShuffleMapRequest | CheckpointPartsRequest;
+export type TaskRequest = EvaluateRequest | ShuffleMapRequest | CheckpointPartsRequest | JobRequest;
 
 /** An error from a worker, as data. @internal */
 export interface SerializedError {
@@ -101,6 +122,8 @@ export interface WorkerReply {
   readonly activeMs?: number;
   /** Checkpoint part files written for this request. */
   readonly checkpointParts?: number;
+  /** For a failed job request: the index of the stage that failed (the stages before it succeeded). */
+  readonly failedStage?: number;
 }
 
 /** The result of an evaluate request: the partitions, encoded, in request order. @internal */

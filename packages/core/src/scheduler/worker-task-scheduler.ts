@@ -7,12 +7,12 @@ import { PartitionEvaluator } from './partition-evaluator.ts';
 import type { ReplicatedRDDs } from './replicated-rdds.ts';
 import { decodeBlock } from './shuffle-block-codec.ts';
 import { runShuffleMapTask } from './shuffle-writer.ts';
-import type { ResultStageSpec, ShuffleMapStageSpec } from './stage-spec.ts';
+import type { ResultStageSpec, ShuffleMapStageSpec, StageSpec } from './stage-spec.ts';
 import type { Task } from './task.ts';
 import type { TaskContext } from './task-context.ts';
 import type { RemoteCheckpointWriter, TaskScheduler } from './task-scheduler.ts';
 import { reviveError } from './worker-errors.ts';
-import type { CheckpointPartsResult, EvaluateResult, PreparedState, WorkerReply } from './worker-protocol.ts';
+import type { CheckpointPartsResult, EvaluateResult, JobResult, PreparedState, JobStage, WorkerReply } from './worker-protocol.ts';
 import type { WorkerRpc } from './worker-rpc.ts';
 
 /** Counters of where tasks ran (for tests and the driver-overhead figures). @internal */
@@ -23,6 +23,11 @@ export interface WorkerTaskCounts {
   driver: number;
   /** Stages sent to the workers. */
   remoteStages: number;
+  /**
+   * Requests sent to the workers (one message to each worker and one reply from each): a job
+   * whose stages all run in the workers goes as one request, whatever its number of stages.
+   */
+  requests: number;
   /**
    * Each worker thread's event-loop active time since it built its graph (ms), as of its latest reply:
    * with the driver's own `performance.eventLoopUtilization()`, how busy each thread was.
@@ -65,11 +70,11 @@ export class WorkerTaskScheduler implements TaskScheduler {
     private readonly registry: ReplicatedRDDs,
     /** The driver's accumulators created while building the graph, in creation order (as in every worker). */
     private readonly accumulators: readonly LongAccumulator[],
-    /** Awaited before a stage goes to the workers (the batch's graph check). */
+    /** Awaited before a stage's replies are used (the batch's graph check). */
     private readonly beforeRemoteStage: () => Promise<void>,
     private readonly onStop: () => void,
   ) {
-    this.counts = { perWorker: new Array<number>(rpc.size).fill(0), driver: 0, remoteStages: 0, checkpointParts: new Array<number>(rpc.size).fill(0), workerActiveMs: new Array<number>(rpc.size).fill(0) };
+    this.counts = { perWorker: new Array<number>(rpc.size).fill(0), driver: 0, remoteStages: 0, requests: 0, checkpointParts: new Array<number>(rpc.size).fill(0), workerActiveMs: new Array<number>(rpc.size).fill(0) };
   }
 
   async runTasks<R>(tasks: readonly Task<R>[]): Promise<R[]> {
@@ -87,6 +92,114 @@ export class WorkerTaskScheduler implements TaskScheduler {
   }
 
   stop(): void { this.onStop(); }
+
+  /**
+   * A job whose stages all run in the workers goes to each worker as one message carrying
+   * every stage (shuffle map stages, then the result stage), and comes back as one reply: one
+   * round trip per job instead of one per stage. A job with a stage over RDDs that exist only
+   * here runs stage by stage.
+   */
+  submitJob(stages: readonly (readonly Task<unknown>[])[]): readonly Promise<unknown[]>[] | undefined {
+    const specs: StageSpec[] = [];
+    for (const tasks of stages) {
+      const spec = tasks[0]?.stage;
+      if (spec === undefined) return undefined;
+      if (this.registry.keyOf(spec.kind === 'result' ? spec.rdd : spec.child) === undefined) return undefined;
+      specs.push(spec);
+    }
+    const deferred = stages.map(() => {
+      let resolve!: (r: unknown[]) => void;
+      let reject!: (e: unknown) => void;
+      const promise = new Promise<unknown[]>((res, rej) => { resolve = res; reject = rej; });
+      return { promise, resolve, reject };
+    });
+    void this.runJobRemote(stages, specs).then(
+      (outcome) => {
+        for (let i = 0; i < deferred.length; i++) {
+          const o = outcome[i]!;
+          if (o.ok) deferred[i]!.resolve(o.value);
+          else deferred[i]!.reject(o.error);
+        }
+      },
+      (e: unknown) => { for (const d of deferred) d.reject(e); },
+    );
+    return deferred.map((d) => d.promise);
+  }
+
+  private async runJobRemote(stages: readonly (readonly Task<unknown>[])[], specs: readonly StageSpec[]): Promise<({ ok: true; value: unknown[] } | { ok: false; error: unknown })[]> {
+    const size = this.rpc.size;
+    const perWorker: JobStage[][] = Array.from({ length: size }, () => []);
+    const asked: number[][][] = Array.from({ length: size }, () => []);
+    for (let i = 0; i < stages.length; i++) {
+      const tasks = stages[i]!;
+      const spec = specs[i]!;
+      const { jobId, stageId } = tasks[0]!;
+      for (let w = 0; w < size; w++) {
+        const partitions = tasks.map((t) => t.partitionId).filter((p) => p % size === w);
+        asked[w]!.push(partitions);
+        if (spec.kind === 'result') {
+          perWorker[w]!.push({ type: 'evaluate', jobId, stageId, key: this.registry.keyOf(spec.rdd)!, partitions, prepared: this.preparedState(spec.rdd) });
+        } else {
+          perWorker[w]!.push({ type: 'shuffleMap', jobId, stageId, childKey: this.registry.keyOf(spec.child)!, depIndex: spec.child.dependencies.indexOf(spec.dep), partitions, prepared: this.preparedState(spec.child) });
+        }
+      }
+    }
+    const byWorker = new Map<number, Record<string, unknown>>();
+    for (let w = 0; w < size; w++) byWorker.set(w, { type: 'job', stages: perWorker[w]! });
+    const replies = await this.send(byWorker, stages.length);
+    this.account(replies, [...byWorker.keys()]);
+    // The first stage that failed anywhere; its error is the worker's own, not a peer's "a peer failed".
+    let failedAt = stages.length;
+    for (const r of replies) if (!r.ok) failedAt = Math.min(failedAt, r.failedStage ?? 0);
+    let failure: unknown;
+    if (failedAt < stages.length) {
+      const failed = replies.map((r, w) => [r, w] as const).filter(([r]) => !r.ok && (r.failedStage ?? 0) === failedAt);
+      const own = failed.find(([r]) => r.error?.name !== 'PeerStageFailed') ?? failed[0]!;
+      failure = reviveError(own[0].error!, own[1]);
+    }
+    const outcome: ({ ok: true; value: unknown[] } | { ok: false; error: unknown })[] = [];
+    for (let i = 0; i < stages.length; i++) {
+      if (i >= failedAt) {
+        outcome.push({ ok: false, error: failure });
+        continue;
+      }
+      const tasks = stages[i]!;
+      const spec = specs[i]!;
+      if (spec.kind === 'shuffleMap') {
+        // The blocks live in the workers; an empty array per map partition marks them available.
+        for (const t of tasks) spec.outputs[t.partitionId] = [];
+        outcome.push({ ok: true, value: new Array<unknown>(tasks.length) });
+        continue;
+      }
+      const data = new Map<number, unknown[]>();
+      for (let w = 0; w < size; w++) {
+        const ps = asked[w]![i]!;
+        const result = (replies[w]!.result as JobResult).results[i] as EvaluateResult;
+        for (let k = 0; k < ps.length; k++) data.set(ps[k]!, decodeBlock(result.partitions[k]!));
+      }
+      try {
+        outcome.push({ ok: true, value: this.applyResult(tasks, spec, data) });
+      } catch (e) {
+        outcome.push({ ok: false, error: e });
+      }
+    }
+    return outcome;
+  }
+
+  /** The action's function over each gathered partition, here, in task order. */
+  private applyResult<R>(tasks: readonly Task<R>[], stage: ResultStageSpec, data: ReadonlyMap<number, unknown[]>): R[] {
+    const { jobId, stageId } = tasks[0]!;
+    const results = new Array<R>(tasks.length);
+    for (let i = 0; i < tasks.length; i++) {
+      const p = tasks[i]!.partitionId;
+      try {
+        results[i] = stage.func(data.get(p)!, resultContext(jobId, stageId, p)) as R;
+      } catch (e) {
+        throw new RDDComputeError(stage.rdd.toString(), p, `run ${stage.callSite} on`, e);
+      }
+    }
+    return results;
+  }
 
   /**
    * The checkpoint of a replicated RDD is written by the workers, each the parts of the
@@ -130,7 +243,8 @@ export class WorkerTaskScheduler implements TaskScheduler {
     return this.local.runTasks(tasks);
   }
 
-  private merge(replies: readonly WorkerReply[], workers: readonly number[]): void {
+  /** Adds the replies' accumulator deltas and task counts. */
+  private account(replies: readonly WorkerReply[], workers: readonly number[]): void {
     for (let i = 0; i < replies.length; i++) {
       const r = replies[i]!;
       for (const [index, sum, count] of r.accumulators ?? []) this.accumulators[index]?.addDelta(sum, count);
@@ -138,6 +252,10 @@ export class WorkerTaskScheduler implements TaskScheduler {
       if (r.activeMs !== undefined) this.counts.workerActiveMs[workers[i]!] = r.activeMs;
       this.counts.checkpointParts[workers[i]!]! += r.checkpointParts ?? 0;
     }
+  }
+
+  private merge(replies: readonly WorkerReply[], workers: readonly number[]): void {
+    this.account(replies, workers);
     // The first worker's own error, not a peer's "a peer failed".
     const failed = replies.map((r, i) => [r, workers[i]!] as const).filter(([r]) => !r.ok);
     if (failed.length === 0) return;
@@ -145,14 +263,27 @@ export class WorkerTaskScheduler implements TaskScheduler {
     throw reviveError(own[0].error!, own[1]);
   }
 
-  private async request(byWorker: Map<number, Record<string, unknown>>): Promise<{ replies: WorkerReply[]; workers: number[] }> {
-    await this.beforeRemoteStage();
-    this.counts.remoteStages++;
+  /**
+   * Sends one request to each worker and waits for every reply. The batch's graph check is
+   * awaited after sending, not before: each worker checks its fingerprint against the
+   * driver's before it answers anything else (and refuses every request once it differs), so
+   * a divergence fails the stage with the check's error and no wrong data is computed.
+   */
+  private async send(byWorker: Map<number, Record<string, unknown>>, stages: number): Promise<WorkerReply[]> {
+    this.counts.remoteStages += stages;
+    this.counts.requests++;
     const workers = [...byWorker.keys()];
-    const settled = await Promise.allSettled(workers.map((w) => this.rpc.request(w, byWorker.get(w)!)));
+    const sent = Promise.allSettled(workers.map((w) => this.rpc.request(w, byWorker.get(w)!)));
+    await this.beforeRemoteStage();
+    const settled = await sent;
     const lost = settled.find((s) => s.status === 'rejected');
     if (lost !== undefined) throw (lost as PromiseRejectedResult).reason;
-    const replies = settled.map((s) => (s as PromiseFulfilledResult<WorkerReply>).value);
+    return settled.map((s) => (s as PromiseFulfilledResult<WorkerReply>).value);
+  }
+
+  private async request(byWorker: Map<number, Record<string, unknown>>): Promise<{ replies: WorkerReply[]; workers: number[] }> {
+    const replies = await this.send(byWorker, 1);
+    const workers = [...byWorker.keys()];
     this.merge(replies, workers);
     return { replies, workers };
   }
@@ -183,16 +314,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
   private async runResultStage<R>(tasks: readonly Task<R>[], stage: ResultStageSpec): Promise<R[]> {
     const { jobId, stageId } = tasks[0]!;
     const data = await this.gather(stage.rdd, tasks.map((t) => t.partitionId), jobId, stageId);
-    const results = new Array<R>(tasks.length);
-    for (let i = 0; i < tasks.length; i++) {
-      const p = tasks[i]!.partitionId;
-      try {
-        results[i] = stage.func(data.get(p)!, resultContext(jobId, stageId, p)) as R;
-      } catch (e) {
-        throw new RDDComputeError(stage.rdd.toString(), p, `run ${stage.callSite} on`, e);
-      }
-    }
-    return results;
+    return this.applyResult(tasks, stage, data);
   }
 
   private async runShuffleMapStage<R>(tasks: readonly Task<R>[], stage: ShuffleMapStageSpec): Promise<void> {

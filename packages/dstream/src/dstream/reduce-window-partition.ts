@@ -26,47 +26,63 @@ export function reduceWindowPartition<K, V>(
   const enteredByKey = foldBatches(entered, reduce);
   // Spark cogroups the previous window with the batches that left and entered, so the keys
   // come out in its cogroup map's slot order (previous window's keys inserted first); the
-  // filter then keeps that order.
-  const merged: [K, V][] = [];
+  // filter then keeps that order. A key of the previous window that neither left nor entered
+  // keeps its pair (partitions and their pairs are read-only), and an entered key merged into
+  // the previous window is deleted from its map, so what stays there is the new keys, in
+  // their first-seen order.
+  const merged: (readonly [K, V])[] = new Array(previous.length);
   for (let i = 0; i < previous.length; i++) {
-    const k = previous[i]![0];
-    let v = previous[i]![1];
+    const pair = previous[i]!;
+    const k = pair[0];
+    let v = pair[1];
+    let changed = false;
     if (leftByKey !== undefined) {
       const o = leftByKey.get(k);
-      if (o !== undefined) v = invReduce(v, o.value);
+      if (o !== undefined) {
+        v = invReduce(v, unwrap(o));
+        changed = true;
+      }
     }
     if (enteredByKey !== undefined) {
       const n = enteredByKey.get(k);
       if (n !== undefined) {
-        v = reduce(v, n.value);
-        n.seen = true;
+        v = reduce(v, unwrap(n));
+        changed = true;
+        enteredByKey.delete(k);
       }
     }
-    merged.push([k, v]);
+    merged[i] = changed ? [k, v] : pair;
   }
-  if (enteredByKey !== undefined) {
-    enteredByKey.forEach((n, k) => {
-      if (!n.seen) merged.push([k, n.value]);
-    });
-  }
-  const ordered = appendOnlyMapOrder(merged, (kv) => kv[0]);
+  if (enteredByKey !== undefined) enteredByKey.forEach((v, k) => { merged.push([k, unwrap(v)]); });
+  const ordered = appendOnlyMapOrder(merged, (kv) => kv[0]) as [K, V][];
   return filter === undefined ? ordered : ordered.filter(filter);
 }
 
-interface Folded<V> { value: V; seen: boolean }
+/** Stands for a value `undefined` in the folded maps, so that one `get` tells presence. */
+const UNDEFINED: unique symbol = Symbol('undefined value');
+type Stored<V> = V | typeof UNDEFINED;
+const wrap = <V>(v: V): Stored<V> => (v === undefined ? UNDEFINED : v);
+const unwrap = <V>(v: Stored<V>): V => (v === UNDEFINED ? (undefined as V) : (v as V));
 
-/** Reduces each key's values across batches (oldest first). Undefined when there are none. */
-function foldBatches<K, V>(batches: readonly (readonly (readonly [K, V])[])[], reduce: (a: V, b: V) => V): KeyMap<K, Folded<V>> | undefined {
-  let byKey: KeyMap<K, Folded<V>> | undefined;
+/**
+ * Reduces each key's values across batches (oldest first). Undefined when there are none.
+ * Values are stored as they are (no holder object per key); the first batch, which holds at
+ * most one value per key, is put in without looking its keys up.
+ */
+function foldBatches<K, V>(batches: readonly (readonly (readonly [K, V])[])[], reduce: (a: V, b: V) => V): KeyMap<K, Stored<V>> | undefined {
+  let byKey: KeyMap<K, Stored<V>> | undefined;
   for (let b = 0; b < batches.length; b++) {
     const batch = batches[b]!;
     if (batch.length === 0) continue;
-    byKey ??= new KeyMap<K, Folded<V>>();
+    if (byKey === undefined) {
+      byKey = new KeyMap<K, Stored<V>>();
+      for (let i = 0; i < batch.length; i++) byKey.set(batch[i]![0], wrap(batch[i]![1]));
+      continue;
+    }
     for (let i = 0; i < batch.length; i++) {
-      const [k, v] = batch[i]!;
-      const f = byKey.get(k);
-      if (f === undefined) byKey.set(k, { value: v, seen: false });
-      else f.value = reduce(f.value, v);
+      const kv = batch[i]!;
+      const f = byKey.get(kv[0]);
+      byKey.set(kv[0], wrap(f === undefined ? kv[1] : reduce(unwrap(f), kv[1])));
     }
   }
   return byKey;

@@ -4,6 +4,9 @@ import { DStream } from './dstream.ts';
 import { dstreamClasses } from './registry.ts';
 import { checkWindowDurations } from './window-durations.ts';
 import { ReducedWindowRDD } from './reduced-window-rdd.ts';
+import { groupRuntimeOf, type GroupRuntime } from '../group/group-runtime.ts';
+import { GroupWindowStateRDD, groupWindowPairs } from '../group/group-window-state-rdd.ts';
+import type { GroupWindowEntry } from '../group/group-window-state.ts';
 
 /**
  * `reduceByKeyAndWindow(reduce, invReduce, window, slide, partitions, filter)`: the window's
@@ -22,6 +25,12 @@ import { ReducedWindowRDD } from './reduced-window-rdd.ts';
  *
  * The per-batch reductions (`reduceByKey` with the same partitioner) are persisted and
  * remembered for a window more than this stream.
+ *
+ * In group mode (`spark.kindling.group.enabled`, slide = batch interval) each instance keeps
+ * the window of the log partitions it owns as a keyed state (window value plus the per-batch
+ * reductions still inside the window, see {@link GroupWindowStateRDD}), committed with each
+ * partition's offsets and restored by the partition's next owner, which can then subtract the
+ * batches that leave the window although another instance read them.
  */
 export class ReducedWindowedDStream<K, V> extends DStream<[K, V]> {
   static override kind = 'reduceByKeyAndWindow';
@@ -55,7 +64,15 @@ export class ReducedWindowedDStream<K, V> extends DStream<[K, V]> {
     return this;
   }
 
+  /** The partitioner the window is kept by. */
+  get keyPartitioner(): Partitioner { return this.partitioner; }
+
+  /** Group mode: the window state RDD of each recent batch (the stream's RDDs are views of them). */
+  readonly #groupStates = new Map<number, RDD<[K, GroupWindowEntry<V>]>>();
+
   compute(validTime: Time): RDD<[K, V]> | undefined {
+    const group = groupRuntimeOf(this.ssc);
+    if (group !== undefined) return this.computeInGroup(validTime, group);
     const batch = this.parent.slideDuration;
     // current window: (t - window, t] = [t - window + batch, t]; previous: the same, one slide earlier
     const currentBegin = validTime.minus(this.windowDuration).plus(batch);
@@ -65,6 +82,34 @@ export class ReducedWindowedDStream<K, V> extends DStream<[K, V]> {
     const entered = this.reduced.slice(previousEnd.plus(batch), validTime);
     const previous = this.getOrCompute(previousEnd);
     return new ReducedWindowRDD(this.ssc.sparkContext, previous, left, entered, this.partitioner, this.reduceFunc, this.invReduceFunc, this.filterFunc, this.name(), validTime);
+  }
+
+  /**
+   * Group mode (slide = batch, checked at start): the window advanced per owned partition at
+   * the partition's batch time; the state chain is persisted, checkpointed with this stream's
+   * RDDs (cutting its lineage), and forgotten a few batches later.
+   */
+  private computeInGroup(validTime: Time, group: GroupRuntime): RDD<[K, V]> | undefined {
+    const plan = group.plan(validTime.milliseconds);
+    const entered = this.reduced.getOrCompute(validTime);
+    if (plan === undefined || entered === undefined) return undefined;
+    const t = validTime.milliseconds;
+    const slide = this.slide.milliseconds;
+    const previous = this.#groupStates.get(t - slide);
+    const state = new GroupWindowStateRDD<K, V>(this.ssc.sparkContext, previous, entered, plan, this.name(), this.partitioner, {
+      reduce: this.reduceFunc, invReduce: this.invReduceFunc, filter: this.filterFunc as ((kv: [unknown, V]) => boolean) | undefined, windowMs: this.windowDuration.milliseconds,
+    });
+    state.persist(StorageLevel.MEMORY_ONLY);
+    if (this.checkpointDuration !== undefined && this.zeroTime !== undefined && validTime.minus(this.zeroTime).isMultipleOf(this.checkpointDuration)) state.checkpoint();
+    this.#groupStates.set(t, state);
+    for (const [old, rdd] of this.#groupStates) {
+      if (old < t - 3 * slide) {
+        this.#groupStates.delete(old);
+        rdd.unpersist();
+      }
+    }
+    group.captureState(this.name(), t, state as RDD<[unknown, unknown]>);
+    return state.mapPartitions(groupWindowPairs<K, V>, true);
   }
 }
 dstreamClasses.ReducedWindowedDStream = ReducedWindowedDStream;

@@ -3,24 +3,33 @@ import type { DStream } from '../dstream/dstream.ts';
 import { NotCoPartitionedError } from './not-co-partitioned-error.ts';
 
 /** Streams that keep every record in the RDD partition it came from (partition i stays log partition i). */
-const PARTITION_LOCAL = new Set(['map', 'filter', 'flatMap', 'mapValues', 'flatMapValues', 'mapPartitions', 'glom', 'foreachRDD']);
+const PARTITION_LOCAL = new Set(['map', 'filter', 'flatMap', 'mapValues', 'flatMapValues', 'mapPartitions', 'glom', 'foreachRDD', 'mapWithState']);
 
-/** Streams that shuffle by a partitioner (checked: it must be the log's). */
-const KEYED = new Set(['combineByKey', 'updateStateByKey']);
+/** Streams that shuffle by a partitioner (checked: it must be the log's) and read the log through partition-local operators. */
+const KEYED = new Set(['combineByKey', 'updateStateByKey', 'internalMapWithState']);
 
-/** A stream exposing the partitioner it shuffles by. */
-interface KeyedStream { readonly keyPartitioner: Partitioner }
+/** A stream exposing the partitioner it shuffles by (and, for the states, what group mode cannot restore). */
+interface KeyedStream {
+  readonly keyPartitioner: Partitioner;
+  readonly hasInitialRDD?: boolean;
+  readonly hasInitialState?: boolean;
+  readonly slideDuration: { readonly milliseconds: number };
+  readonly dependencies: readonly { readonly slideDuration: { readonly milliseconds: number } }[];
+}
 
 /**
  * Checks, when a group-mode application starts, that every stream between the log and the
  * outputs computes from the partitions this instance owns without needing the others:
  * partition-local operators (`map`, `filter`, `flatMap`, `mapValues`, `flatMapValues`,
  * `mapPartitions`, `glom`, outputs), and shuffles/state (`reduceByKey`, `combineByKey`,
- * `updateStateByKey`) by `HashPartitioner(numPartitions)` whose input comes from the log
- * through partition-local operators only (each batch then checks that every key is in the
- * partition the producer's `HashPartitioner` put it in, see {@link verifyKeyPlacement}).
- * Anything else (windows, `mapWithState`, `transform`, `union`, `repartition`, joins, a
- * shuffle by another partitioner) throws a {@link NotCoPartitionedError} naming the stream.
+ * `updateStateByKey`, `mapWithState`) by `HashPartitioner(numPartitions)` whose input comes
+ * from the log through partition-local operators only (each batch then checks that every key
+ * is in the partition the producer's `HashPartitioner` put it in, see
+ * {@link verifyKeyPlacement}), and `reduceByKeyAndWindow` with an inverse function (hence
+ * `countByValueAndWindow`) by that partitioner, sliding every batch, over such a shuffle.
+ * Anything else (windows without an inverse function, `countByWindow` (one partition),
+ * `transform`, `union`, `repartition`, joins, a shuffle by another partitioner, a state with
+ * an initial RDD) throws a {@link NotCoPartitionedError} naming the stream.
  *
  * This is the single place that decides what group mode can run; routing other shuffles
  * through repartition logs (issue 15, item 4) extends it.
@@ -37,11 +46,25 @@ export function checkGroupGraph(outputs: readonly DStream<unknown>[], source: DS
     seen.add(s);
     if (s === source) return;
     const kind = s.kind;
-    if (KEYED.has(kind)) {
-      const p = (s as unknown as KeyedStream).keyPartitioner;
+    const keyed = s as unknown as KeyedStream;
+    if (KEYED.has(kind) || kind === 'reduceByKeyAndWindow') {
+      const p = keyed.keyPartitioner;
       if (!log.equals(p)) {
-        throw new NotCoPartitionedError(s.describe(), `it is partitioned by ${String(p)} with ${p.numPartitions} partitions, not by the log's HashPartitioner(${numPartitions}). Pass new HashPartitioner(${numPartitions}) (or ${numPartitions}) to the operation, and key it by the log record's key.`);
+        const fix = p.numPartitions === 1 && numPartitions > 1
+          ? 'It gathers every record in one partition (as countByWindow and reduceByWindow do), which needs the partitions other instances own: with leases that is not routed yet; a fixed split (spark.kindling.group.instances and spark.kindling.group.instance) routes it through a repartition log, or run one instance.'
+          : `Pass new HashPartitioner(${numPartitions}) (or ${numPartitions}) to the operation, and key it by the log record's key.`;
+        throw new NotCoPartitionedError(s.describe(), `it is partitioned by ${String(p)} with ${p.numPartitions} partitions, not by the log's HashPartitioner(${numPartitions}). ${fix}`);
       }
+      if (keyed.hasInitialRDD === true || keyed.hasInitialState === true) {
+        throw new NotCoPartitionedError(s.describe(), 'its initial state RDD would be loaded whole by every instance, and group mode restores a partition\'s state from the log\'s store only. Drop the initial state (seed it from the log), or run one instance.');
+      }
+    }
+    if (kind === 'reduceByKeyAndWindow') {
+      const batch = keyed.dependencies[0]!.slideDuration.milliseconds;
+      if (keyed.slideDuration.milliseconds !== batch) {
+        throw new NotCoPartitionedError(s.describe(), `it slides every ${keyed.slideDuration.milliseconds} ms, not every batch (${batch} ms); in group mode an inverse window advances with each partition's batches. Slide it every batch (and keep the last result of each slide), or run one instance.`);
+      }
+    } else if (KEYED.has(kind)) {
       for (const d of s.dependencies) {
         if (!reachesThroughLocal(d, source)) {
           throw new NotCoPartitionedError(s.describe(), 'its input does not come from the log through partition-local operators only (map, filter, flatMap, mapValues...), so its keys cannot be checked against the log\'s partitions. With leases, re-keying across instances is not routed yet; a fixed split (spark.kindling.group.instances and spark.kindling.group.instance) routes it through repartition logs.');

@@ -45,6 +45,8 @@ export interface GroupCoordinatorOptions {
   readonly initialOffset: (partition: number, bounds: LogOffsetBounds | undefined) => number | undefined;
   /** The most records one batch may read from a partition. */
   readonly maxRecords: (partition: number) => number;
+  /** Deltas of a partition's state the store keeps before folding them into its snapshot (`spark.kindling.group.stateSnapshotInterval`). */
+  readonly snapshotInterval: number;
 }
 
 /**
@@ -210,8 +212,10 @@ export class GroupCoordinator implements GroupRuntime {
         await this.#o.ownership.release(this.tp(p), a.epoch);
         continue;
       }
+      const sizes: string[] = [];
       for (const s of this.#o.stateStreams) {
         const rows = await this.#o.ownership.loadState(this.tp(p), s);
+        sizes.push(`${s} ${rows.length} keys`);
         this.#committedState.set(`${s}\u0000${p}`, new Map(rows.map((r) => [r[0], r[1]])));
         let m = restored.get(s);
         if (m === undefined) restored.set(s, m = new Map());
@@ -221,7 +225,7 @@ export class GroupCoordinator implements GroupRuntime {
       this.#owned.set(p, { epoch: a.epoch, next, pending: [...a.pending], after, releasing: false, lastPlanned: undefined, lastCommitted: undefined });
       have++;
       const replays = a.pending.length === 0 ? '' : `; re-runs ${a.pending.length} recorded uncommitted batch(es) (${a.pending.map((b) => `${b.time} ms: ${b.fromOffset} to ${b.untilOffset}`).join(', ')})`;
-      log.info(`${this.#o.streamName}: member ${this.memberId} took partition ${this.#o.topic}-${p} at batch ${time} ms (epoch ${a.epoch}, from offset ${next}, last committed batch ${a.lastBatch ?? 'none'})${replays}.`);
+      log.info(`${this.#o.streamName}: member ${this.memberId} took partition ${this.#o.topic}-${p} at batch ${time} ms (epoch ${a.epoch}, from offset ${next}, last committed batch ${a.lastBatch ?? 'none'}${sizes.length === 0 ? '' : `, state restored: ${sizes.join(', ')}`})${replays}.`);
     }
   }
 
@@ -308,7 +312,7 @@ export class GroupCoordinator implements GroupRuntime {
       }
       let outcome;
       try {
-        outcome = await this.#o.ownership.commit({ ...this.tp(p), epoch: planned.epoch, ...planned.batch, state: deltas });
+        outcome = await this.#o.ownership.commit({ ...this.tp(p), epoch: planned.epoch, ...planned.batch, state: deltas, snapshotInterval: this.#o.snapshotInterval });
       } catch (e) {
         log.warn(`${name}: committing batch ${planned.batch.time} ms of ${this.#o.topic}-${p} failed (${(e as Error)?.message ?? String(e)}); giving the partition up so that its recorded range runs again.`);
         if (o !== undefined) await this.release(p, o);

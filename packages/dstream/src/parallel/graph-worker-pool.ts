@@ -59,6 +59,13 @@ export interface BatchMessage {
    * generated since the last batch, with only the partitions the addressed worker owns filled.
    */
   readonly blocks: readonly (readonly [number, number, readonly (readonly unknown[] | undefined)[]])[];
+  /**
+   * The driver's fingerprint of the RDDs it numbered for this batch (one line per RDD). The
+   * worker compares its own with it before it answers anything else: a worker whose lines
+   * differ refuses every task from then on, so the driver can send a job's stages right
+   * after the batch without waiting for the worker's answer, and no wrong data is computed.
+   */
+  readonly expect: readonly string[];
 }
 
 /**
@@ -69,8 +76,11 @@ export type OwnedInputInfo = readonly [number, number, readonly string[], readon
 
 /** A worker's answer to a batch message. @internal */
 export interface BatchReply {
-  /** The fingerprint of the RDDs it generated (one line per newly numbered RDD). */
-  readonly lines: readonly string[];
+  /**
+   * The fingerprint of the RDDs it generated (one line per newly numbered RDD) when it differs
+   * from the driver's ({@link BatchMessage.expect}); absent when they are equal.
+   */
+  readonly lines?: readonly string[];
   readonly inputs: readonly OwnedInputInfo[];
 }
 
@@ -233,7 +243,7 @@ export class GraphWorkerPool {
     });
     const blocks = this.receivedBlocks(graph);
     for (let w = 0; w < this.workers.length; w++) {
-      const message: BatchMessage = { type: 'batch', time, zeroTime: graph.zeroTime!.milliseconds, startTime: graph.startTime!.milliseconds, inputs, generated, setup, blocks: blocks[w]! };
+      const message: BatchMessage = { type: 'batch', time, zeroTime: graph.zeroTime!.milliseconds, startTime: graph.startTime!.milliseconds, inputs, generated, setup, blocks: blocks[w]!, expect: lines };
       const check = this.rpc.request(w, message as unknown as Record<string, unknown>).then((reply) => this.compare(jobSet, w, lines, reply));
       const tracked: Promise<void> = check.then(
         () => { this.checks.delete(tracked); },
@@ -279,11 +289,14 @@ export class GraphWorkerPool {
     }
     const result = reply.result as BatchReply;
     const theirs = result.lines;
-    for (let i = 0; i < Math.max(theirs.length, lines.length); i++) {
-      if (theirs[i] === lines[i]) continue;
-      const ours = lines[i] ?? theirs[i]!;
-      const stream = ours.slice(ours.lastIndexOf('@') + 1);
-      throw new GraphDivergenceError(jobSet.time, stream, worker, lines[i] ?? '(no RDD)', theirs[i] ?? '(no RDD)');
+    if (theirs !== undefined) {
+      for (let i = 0; i < Math.max(theirs.length, lines.length); i++) {
+        if (theirs[i] === lines[i]) continue;
+        const ours = lines[i] ?? theirs[i]!;
+        const stream = ours.slice(ours.lastIndexOf('@') + 1);
+        throw new GraphDivergenceError(jobSet.time, stream, worker, lines[i] ?? '(no RDD)', theirs[i] ?? '(no RDD)');
+      }
+      throw new GraphDivergenceError(jobSet.time, '(generating the batch)', worker, 'the same RDDs', 'reported a difference');
     }
     this.addOwnedInputs(jobSet, result.inputs);
   }

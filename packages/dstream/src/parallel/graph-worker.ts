@@ -82,13 +82,19 @@ async function main(): Promise<void> {
     ssc.scheduler.inputInfoTracker.cleanup(time.plus(ssc.batchDuration));
   };
 
+  // Set once this thread's RDDs differed from the driver's (or generating a batch failed):
+  // from then on it computes nothing, since its RDD numbers may name other RDDs than the driver's.
+  let diverged: string | undefined;
   port.on('message', (m: { type: string; id?: number; time?: number }) => {
     if (m.type === 'batch') {
       try {
         const batch = m as unknown as BatchMessage;
         const lines = generate(batch);
-        port.postMessage({ type: 'reply', id: m.id, ok: true, result: { lines, inputs: ownedInputInfos(ssc, batch.time) } satisfies BatchReply });
+        const same = lines.length === batch.expect.length && lines.every((l, i) => l === batch.expect[i]);
+        if (!same) diverged ??= `worker thread ${data.rank} generated different RDDs than the driver for batch ${batch.time} ms`;
+        port.postMessage({ type: 'reply', id: m.id, ok: true, result: { lines: same ? undefined : lines, inputs: ownedInputInfos(ssc, batch.time) } satisfies BatchReply });
       } catch (e) {
+        diverged ??= `worker thread ${data.rank} could not generate batch ${m.time} ms: ${e instanceof Error ? e.message : String(e)}`;
         port.postMessage({ type: 'reply', id: m.id, ok: false, error: serializeError(e) });
       }
     } else if (m.type === 'clear') {
@@ -97,6 +103,8 @@ async function main(): Promise<void> {
       executor.onCheckpointCommitted(m as unknown as CheckpointCommitted);
     } else if (m.type === 'stats') {
       port.postMessage({ type: 'reply', id: m.id, ok: true, result: threadStats(ssc) });
+    } else if (diverged !== undefined) {
+      port.postMessage({ type: 'reply', id: m.id, ok: false, error: serializeError(new Error(`Refusing ${m.type}: ${diverged}`)) });
     } else {
       void executor.handle(m as TaskRequest).then(({ reply, transfer }) => port.postMessage(reply, transfer));
     }

@@ -3,6 +3,9 @@ import type { Duration, Partitioner, RDD, Time } from '@kindling/core';
 import type { Exchange } from '../exchange/exchange.ts';
 import { DStream } from '../dstream/dstream.ts';
 import { dstreamClasses } from '../dstream/registry.ts';
+import { verifyKeyPlacement } from '../group/co-partitioning.ts';
+import { GroupMapWithStateRDD, storedMapStates } from '../group/group-map-with-state-rdd.ts';
+import { groupRuntimeOf, type GroupRuntime } from '../group/group-runtime.ts';
 import type { MapWithStateRecord } from './map-with-state-record.ts';
 import { MapWithStateRDD } from './map-with-state-rdd.ts';
 import type { StateSpec } from './state-spec.ts';
@@ -20,6 +23,10 @@ const DEFAULT_CHECKPOINT_BATCHES = 10;
  * ```
  * A batch without a parent RDD still advances (timeouts still fire). Records chain, so the
  * stream must be checkpointed (default: every 10 batches, as Spark).
+ *
+ * In group mode (`spark.kindling.group.enabled`) each instance keeps the state (and update
+ * times) of the log partitions it owns, committed with each partition's offsets and restored
+ * by the partition's next owner (see {@link GroupMapWithStateRDD}).
  * @internal
  */
 export class InternalMapWithStateDStream<K, V, S, M> extends DStream<MapWithStateRecord<K, S, M>> {
@@ -41,6 +48,8 @@ export class InternalMapWithStateDStream<K, V, S, M> extends DStream<MapWithStat
   routeThrough(exchange: Exchange): void { this.#exchange = exchange; }
 
   get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
+  /** The partitioner the state is kept by. */
+  get keyPartitioner(): Partitioner { return this.partitioner; }
   get slideDuration(): Duration { return this.parent.slideDuration; }
 
   override initialize(time: Time): void {
@@ -49,6 +58,8 @@ export class InternalMapWithStateDStream<K, V, S, M> extends DStream<MapWithStat
   }
 
   compute(validTime: Time): RDD<MapWithStateRecord<K, S, M>> | undefined {
+    const group = groupRuntimeOf(this.ssc);
+    if (group !== undefined) return this.computeInGroup(validTime, group);
     const previous = this.getOrCompute(validTime.minus(this.slideDuration));
     const raw = this.parent.getOrCompute(validTime);
     const data = raw !== undefined && this.#exchange !== undefined ? this.#exchange.rdd<[K, V]>(raw, validTime) : raw;
@@ -64,6 +75,20 @@ export class InternalMapWithStateDStream<K, V, S, M> extends DStream<MapWithStat
       timeoutThreshold: timeout === undefined ? undefined : validTime.milliseconds - timeout.milliseconds,
       streamName: this.name(),
     });
+  }
+
+  /** Group mode: the owned partitions' state, restored where just taken over, run at each partition's batch time. */
+  private computeInGroup(validTime: Time, group: GroupRuntime): RDD<MapWithStateRecord<K, S, M>> | undefined {
+    const plan = group.plan(validTime.milliseconds);
+    const raw = this.parent.getOrCompute(validTime);
+    if (plan === undefined || raw === undefined) return undefined;
+    const previous = this.getOrCompute(validTime.minus(this.slideDuration));
+    const data = verifyKeyPlacement(raw, this.partitioner, this.describe(), validTime);
+    const rdd = new GroupMapWithStateRDD<K, V, S, M>(
+      this.ssc.sparkContext, previous, data, plan, this.name(), this.partitioner, this.spec.getFunction(), this.spec.getTimeoutInterval()?.milliseconds,
+    );
+    group.captureState(this.name(), validTime.milliseconds, rdd.mapPartitions(storedMapStates<K, S, M>, true) as RDD<[unknown, unknown]>);
+    return rdd;
   }
 }
 dstreamClasses.InternalMapWithStateDStream = InternalMapWithStateDStream;

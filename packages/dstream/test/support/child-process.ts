@@ -20,9 +20,13 @@ export interface RunningChild {
   readonly done: Promise<ChildResult>;
 }
 
-/** Starts `node --conditions=kindling-source --import tsx <script> <JSON args>` from the repository root (the sources, not dist/). */
-export function startChild(script: string, args: unknown, timeoutMs = 60_000): RunningChild {
-  const child = spawn(process.execPath, ['--conditions=kindling-source', '--import', 'tsx', script, JSON.stringify(args)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts `node --conditions=kindling-source --import tsx <script> <JSON args>` from the
+ * repository root (the sources, not dist/). With `stdin`, the child's standard input is a pipe
+ * the test writes commands to (`child.stdin`).
+ */
+export function startChild(script: string, args: unknown, timeoutMs = 60_000, options: { stdin?: boolean } = {}): RunningChild {
+  const child = spawn(process.execPath, ['--conditions=kindling-source', '--import', 'tsx', script, JSON.stringify(args)], { cwd: repoRoot, stdio: [options.stdin === true ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => { stdout += d.toString('utf8'); });

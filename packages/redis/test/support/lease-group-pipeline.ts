@@ -4,11 +4,17 @@
 // system clock, and writes
 //   events-<t>/part-<p>  one line "<key> <id>" per record (stateless),
 //   totals-<t>/part-<p>  the running sum per key (updateStateByKey by the log's partitioner),
-// with a slow output between the two (so a kill from outside can land mid-batch). It prints
+// with a slow output between the two (so a kill from outside can land mid-batch). With
+// args.windowMs it also keeps the two other kinds of keyed state group mode commits:
+//   sessions-<t>/part-<p>  "<key> <id> <n>" per record, n = the key's running count (mapWithState,
+//                          with a timeout far beyond the run: update times are kept and restored),
+//   windows-<t>/part-<p>   the per-key sum over the window (reduceByKeyAndWindow with an inverse
+//                          function, sliding every batch, zero sums dropped).
+// It prints
 // "output <t> <n>" when that slow output starts on a non-empty batch, "owned <t> <p,...>"
 // after each batch, and stops gracefully ("done") once the file args.stopFile exists.
-import { HashPartitioner, Milliseconds, SparkConf } from '@kindling/core';
-import { ConsumerStrategies, LocationStrategies, StreamingContext } from '@kindling/dstream';
+import { HashPartitioner, Milliseconds, Minutes, SparkConf } from '@kindling/core';
+import { ConsumerStrategies, LocationStrategies, StateSpec, StreamingContext, type State } from '@kindling/dstream';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { RedisStreamsUtils, type ConsumerRecord } from '../../src/index.ts';
@@ -25,6 +31,8 @@ export interface GroupPipelineArgs {
   /** Sleep this long in the middle output of every non-empty batch. */
   slowMs: number;
   stopFile: string;
+  /** Also run mapWithState and an inverse window of this length (ms). */
+  windowMs?: number;
 }
 
 const args = JSON.parse(process.argv[2]!) as GroupPipelineArgs;
@@ -47,6 +55,18 @@ async function main(): Promise<void> {
   const pairs = records.map((r: ConsumerRecord) => [r.key()!, Number(r.value()) % 10 + 1] as [string, number]);
   const totals = pairs.updateStateByKey((values: number[], total: number | undefined) => values.reduce((a, b) => a + b, total ?? 0), new HashPartitioner(args.partitions));
   totals.saveAsTextFiles(join(args.outDir, 'totals'));
+  if (args.windowMs !== undefined) {
+    const counting = (key: string, id: string | undefined, state: State<number>): string => {
+      const n = (state.getOption() ?? 0) + 1;
+      state.update(n);
+      return `${key} ${id} ${n}`;
+    };
+    records.map((r: ConsumerRecord) => [r.key()!, r.value()!] as [string, string])
+      .mapWithState(StateSpec.function(counting).partitioner(new HashPartitioner(args.partitions)).timeout(Minutes(60)))
+      .saveAsTextFiles(join(args.outDir, 'sessions'));
+    pairs.reduceByKeyAndWindow((a: number, b: number) => a + b, (a: number, b: number) => a - b, Milliseconds(args.windowMs), Milliseconds(args.batchMs), args.partitions, (kv: [string, number]) => kv[1] !== 0)
+      .saveAsTextFiles(join(args.outDir, 'windows'));
+  }
   ssc.addStreamingListener({
     onBatchCompleted: (e) => process.stdout.write(`owned ${e.batchInfo.batchTime.milliseconds} ${records.ownedPartitions.join(',')}\n`),
   });

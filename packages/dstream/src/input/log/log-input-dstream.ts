@@ -23,6 +23,9 @@ import type { DStream } from '../../dstream/dstream.ts';
 
 const log = getLogger('LogInputDStream');
 
+/** The streams whose keyed state group mode commits with each partition's offsets (see GroupRuntime.captureState). */
+const STATE_KINDS = new Set(['updateStateByKey', 'internalMapWithState', 'reduceByKeyAndWindow']);
+
 /** A log stream's own position in a metadata checkpoint: the next offset of every partition. */
 export interface LogInputStreamState {
   readonly version: 1;
@@ -295,7 +298,7 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
     checkGroupGraph(outputs, this as unknown as DStream<unknown>, n);
     const stateStreams = new Set<string>();
     const walk = (s: DStream<unknown>): void => {
-      if (s.kind === 'updateStateByKey') stateStreams.add(s.name());
+      if (STATE_KINDS.has(s.kind)) stateStreams.add(s.name());
       for (const d of s.dependencies) walk(d);
     };
     for (const o of outputs) walk(o);
@@ -308,6 +311,7 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
       topic: [...topics][0]!,
       numPartitions: n,
       leaseMs: this.ssc.streamingConf.group.leaseTimeoutMs,
+      snapshotInterval: this.ssc.streamingConf.group.stateSnapshotInterval,
       streamName: name,
       stateStreams: [...stateStreams].sort(),
       initialOffset: (p, bounds) => {

@@ -42,12 +42,21 @@ export interface StateDelta {
   readonly removed: readonly string[];
 }
 
+/** `spark.kindling.group.stateSnapshotInterval`'s default: deltas kept per stream and partition before they are folded into its snapshot. */
+export const DEFAULT_STATE_SNAPSHOT_INTERVAL = 10;
+
 /** One fenced commit of one partition's batch (see {@link PartitionLeases.commit}). */
 export interface PartitionCommit extends TopicPartition, PartitionBatch {
   /** The epoch of the committer's lease. */
   readonly epoch: number;
   /** The partition's state deltas, one per stateful stream. */
   readonly state: readonly StateDelta[];
+  /**
+   * Every this many deltas of a stream's state (commits that changed it), the store folds them
+   * into the stream's snapshot of the partition and drops them, in the same atomic step
+   * (default {@link DEFAULT_STATE_SNAPSHOT_INTERVAL}; 1: the snapshot is updated by every commit).
+   */
+  readonly snapshotInterval?: number;
 }
 
 /**
@@ -111,7 +120,10 @@ export interface PartitionLeases {
    * than the one they were, or will be, committed in).
    */
   describe(tp: TopicPartition, epoch: number, batch: PartitionBatch): Promise<DescribeOutcome>;
-  /** The state of one stateful stream for one partition, as committed: `[key, state]` JSON pairs. */
+  /**
+   * The state of one stateful stream for one partition, as committed: `[key, state]` JSON
+   * pairs (the snapshot with the later deltas applied in order, read in one atomic step).
+   */
   loadState(tp: TopicPartition, stream: string): Promise<(readonly [string, string])[]>;
   /** The atomic, fenced commit of a partition's batch: state deltas, next offset, last batch. */
   commit(commit: PartitionCommit): Promise<CommitOutcome>;
