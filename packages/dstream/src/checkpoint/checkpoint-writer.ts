@@ -18,7 +18,7 @@ import type { InputDescriptor, MetadataCheckpoint } from './metadata-checkpoint.
 
 const log = getLogger('CheckpointWriter');
 
-/** A checkpoint in place (renamed to its name), waiting for its fsyncs and retention. */
+/** A checkpoint in place (renamed to its name), waiting for its fsyncs. */
 interface WrittenCheckpoint {
   readonly cp: MetadataCheckpoint;
   readonly file: string;
@@ -39,9 +39,10 @@ interface WrittenCheckpoint {
  * first batch of a run does, see {@link whenOutputsMayRun}). When fsyncs fall behind, one
  * round syncs the newest file and the folder for every checkpoint put in place meanwhile.
  * Durability: "generated" and final checkpoints are fsynced; a completed batch's alone is not
- * (losing it only re-runs an idempotent batch). After each checkpoint is synced,
- * {@link CheckpointRetention} deletes what no retained checkpoint needs, on the thread pool
- * ({@link flush} waits for it).
+ * (losing it only re-runs an idempotent batch). After each checkpoint is put in place,
+ * {@link CheckpointRetention} deletes what no retained checkpoint (nor the newest synced one)
+ * needs, on the thread pool: the next batch's outputs wait for those deletions (they overlap
+ * this batch), {@link flush} for all of them.
  *
  * It is the context's {@link BatchCheckpointing}: the job generator tells it of every batch,
  * and the job scheduler waits on {@link CheckpointWriter.whenOutputsMayRun}.
@@ -50,7 +51,7 @@ export class CheckpointWriter implements BatchCheckpointing {
   private sequence: number;
   private readonly pending = new Set<number>();
   private latestGenerated: number;
-  /** Settles when every checkpoint in place is synced and retention ran for it. */
+  /** Settles when every checkpoint in place is synced (and its write-ahead log cleaning ran). */
   private syncing: Promise<void> | undefined;
   /** Checkpoints in place, oldest first, not yet synced. */
   private toSync: WrittenCheckpoint[] = [];
