@@ -51,7 +51,7 @@ export function checkGroupGraph(outputs: readonly DStream<unknown>[], source: DS
       const p = keyed.keyPartitioner;
       if (!log.equals(p)) {
         const fix = p.numPartitions === 1 && numPartitions > 1
-          ? 'It gathers every record in one partition (as countByWindow and reduceByWindow do), which needs the partitions other instances own: with leases that is not routed yet; a fixed split (spark.kindling.group.instances and spark.kindling.group.instance) routes it through a repartition log, or run one instance.'
+          ? 'It gathers every record in one partition (as countByWindow and reduceByWindow do), which needs the partitions other instances own: with leases it goes through a repartition log when the graph can be cut into stages (the cause of this error, if set, says why it cannot); a fixed split (spark.kindling.group.instances and spark.kindling.group.instance) routes it through a repartition log, or run one instance.'
           : `Pass new HashPartitioner(${numPartitions}) (or ${numPartitions}) to the operation, and key it by the log record's key.`;
         throw new NotCoPartitionedError(s.describe(), `it is partitioned by ${String(p)} with ${p.numPartitions} partitions, not by the log's HashPartitioner(${numPartitions}). ${fix}`);
       }
@@ -67,11 +67,11 @@ export function checkGroupGraph(outputs: readonly DStream<unknown>[], source: DS
     } else if (KEYED.has(kind)) {
       for (const d of s.dependencies) {
         if (!reachesThroughLocal(d, source)) {
-          throw new NotCoPartitionedError(s.describe(), 'its input does not come from the log through partition-local operators only (map, filter, flatMap, mapValues...), so its keys cannot be checked against the log\'s partitions. With leases, re-keying across instances is not routed yet; a fixed split (spark.kindling.group.instances and spark.kindling.group.instance) routes it through repartition logs.');
+          throw new NotCoPartitionedError(s.describe(), 'its input does not come from the log through partition-local operators only (map, filter, flatMap, mapValues...), so its keys cannot be checked against the log\'s partitions. With leases, re-keying goes through repartition logs when the graph can be cut into stages (the cause of this error, if set, says why it cannot: windows and mapWithState after a re-keying are not routed under leases); a fixed split (spark.kindling.group.instances and spark.kindling.group.instance) routes them through repartition logs.');
         }
       }
     } else if (!PARTITION_LOCAL.has(kind)) {
-      throw new NotCoPartitionedError(s.describe(), `${kind} needs records of partitions other instances own (or keeps time windows of them). Group mode runs partition-local operators and shuffles/state by the log's HashPartitioner(${numPartitions}) only; with leases the rest is not routed yet; a fixed split (spark.kindling.group.instances and spark.kindling.group.instance) routes re-keying through repartition logs.`);
+      throw new NotCoPartitionedError(s.describe(), `${kind} needs records of partitions other instances own (or keeps time windows of them). Group mode runs partition-local operators and shuffles/state by the log's HashPartitioner(${numPartitions}) only; with leases the rest goes through repartition logs when the graph can be cut into stages (the cause of this error, if set, says why it cannot); a fixed split (spark.kindling.group.instances and spark.kindling.group.instance) routes re-keying through repartition logs.`);
     }
     for (const d of s.dependencies) visit(d);
   };
