@@ -7,14 +7,14 @@
 // equals the running totals, and graphs the leases cannot route yet fail at start.
 import { ManualClock, SparkConf } from '@kindling/core';
 import { ConsumerStrategies, GroupPlanError, LocationStrategies, NotCoPartitionedError, Seconds, StreamingContext } from '@kindling/dstream';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisLogSource, RedisStreamsAdmin, RedisStreamsProducer, RedisStreamsUtils, type ConsumerRecord } from '../src/index.ts';
+import { RedisLogSource, RedisStreamsUtils, type ConsumerRecord } from '../src/index.ts';
 import { withRawClient } from './support/direct-stream-kit.ts';
-import { batchWords, GROUP_PARTITIONS, partitionLines, RATE } from './support/repartition-feed.ts';
-import { startRedisServer, type RedisServer } from './support/redis-server.ts';
+import { batchWords, RATE } from './support/repartition-feed.ts';
+import type { RedisServer } from './support/redis-server.ts';
+import { disposeGroupTopic, seedGroupTopic } from './support/seeded-group-topic.ts';
 
 const BATCHES = 6;
 const TOPIC = 'rekey-words';
@@ -23,23 +23,10 @@ let root: string;
 let server: RedisServer;
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'kindling-group-rekey-'));
-  server = await startRedisServer();
-  const admin = new RedisStreamsAdmin({ url: server.url });
-  const producer = new RedisStreamsProducer({ url: server.url });
-  try {
-    await admin.createTopic(TOPIC, GROUP_PARTITIONS);
-    for (let p = 0; p < GROUP_PARTITIONS; p++) await producer.send(TOPIC, partitionLines(p, BATCHES).map((value) => ({ value, partition: p })));
-  } finally {
-    await producer.close();
-    await admin.close();
-  }
+  ({ root, server } = await seedGroupTopic('kindling-group-rekey-', TOPIC, BATCHES));
 }, 60_000);
 
-afterAll(async () => {
-  await server?.dispose();
-  if (root !== undefined) rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => disposeGroupTopic(root, server));
 
 function leaseConf(app: string): SparkConf {
   return new SparkConf().setMaster('local[2]').setAppName(app).set('spark.streaming.clock', 'manual')

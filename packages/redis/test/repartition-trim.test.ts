@@ -7,15 +7,14 @@
 // the same log growing with every batch. Both runs' counts equal the answers worked out here.
 import { SparkConf } from '@kindling/core';
 import { ConsumerStrategies, LocationStrategies, Seconds, StreamingContext } from '@kindling/dstream';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManualClock } from '@kindling/core';
-import { RedisStreamsAdmin, RedisStreamsProducer, RedisStreamsUtils, type ConsumerRecord } from '../src/index.ts';
+import { RedisStreamsUtils, type ConsumerRecord } from '../src/index.ts';
 import { withRawClient } from './support/direct-stream-kit.ts';
-import { batchWords, GROUP_PARTITIONS, partitionLines, RATE } from './support/repartition-feed.ts';
-import { startRedisServer, type RedisServer } from './support/redis-server.ts';
+import { batchWords, GROUP_PARTITIONS, RATE } from './support/repartition-feed.ts';
+import type { RedisServer } from './support/redis-server.ts';
+import { disposeGroupTopic, seedGroupTopic } from './support/seeded-group-topic.ts';
 
 const BATCHES = 30;
 const TOPIC = 'trim-words';
@@ -32,23 +31,10 @@ let root: string;
 let server: RedisServer;
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'kindling-repartition-trim-'));
-  server = await startRedisServer();
-  const admin = new RedisStreamsAdmin({ url: server.url });
-  const producer = new RedisStreamsProducer({ url: server.url });
-  try {
-    await admin.createTopic(TOPIC, GROUP_PARTITIONS);
-    for (let p = 0; p < GROUP_PARTITIONS; p++) await producer.send(TOPIC, partitionLines(p, BATCHES).map((value) => ({ value, partition: p })));
-  } finally {
-    await producer.close();
-    await admin.close();
-  }
+  ({ root, server } = await seedGroupTopic('kindling-repartition-trim-', TOPIC, BATCHES));
 }, 60_000);
 
-afterAll(async () => {
-  await server?.dispose();
-  if (root !== undefined) rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => disposeGroupTopic(root, server));
 
 function streamLengths(app: string): Promise<number[]> {
   return withRawClient(server.url, async (c) => {

@@ -7,16 +7,16 @@
 // second time) must not count anything twice, and graphs that cannot be routed fail at start.
 import { SparkConf } from '@kindling/core';
 import { ConsumerStrategies, GroupPlanError, LocationStrategies, Seconds, StreamingContext } from '@kindling/dstream';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runChild, startChild } from '../../dstream/test/support/child-process.ts';
-import { RedisLogSource, RedisStreamsAdmin, RedisStreamsProducer, RedisStreamsUtils, type ConsumerRecord } from '../src/index.ts';
+import { RedisLogSource, RedisStreamsUtils, type ConsumerRecord } from '../src/index.ts';
 import { withRawClient } from './support/direct-stream-kit.ts';
-import { batchWords, GROUP_PARTITIONS, partitionLines } from './support/repartition-feed.ts';
+import { batchWords, GROUP_PARTITIONS } from './support/repartition-feed.ts';
 import type { GroupPipelineArgs } from './support/repartition-pipeline.ts';
-import { startRedisServer, type RedisServer } from './support/redis-server.ts';
+import type { RedisServer } from './support/redis-server.ts';
+import { disposeGroupTopic, seedGroupTopic } from './support/seeded-group-topic.ts';
 
 const SCRIPT = 'packages/redis/test/support/repartition-pipeline.ts';
 const BATCHES = 6;
@@ -98,23 +98,10 @@ function merged(run: Map<string, Map<number, Map<number, Rows>>>, output: string
 }
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'kindling-repartition-'));
-  server = await startRedisServer();
-  const admin = new RedisStreamsAdmin({ url: server.url });
-  const producer = new RedisStreamsProducer({ url: server.url });
-  try {
-    await admin.createTopic(TOPIC, GROUP_PARTITIONS);
-    for (let p = 0; p < GROUP_PARTITIONS; p++) await producer.send(TOPIC, partitionLines(p, BATCHES).map((value) => ({ value, partition: p })));
-  } finally {
-    await producer.close();
-    await admin.close();
-  }
+  ({ root, server } = await seedGroupTopic('kindling-repartition-', TOPIC, BATCHES));
 }, 60_000);
 
-afterAll(async () => {
-  await server?.dispose();
-  if (root !== undefined) rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => disposeGroupTopic(root, server));
 
 describe('re-keying through repartition logs, 2 instances', () => {
   let solo: Map<string, Map<number, Map<number, Rows>>>;
