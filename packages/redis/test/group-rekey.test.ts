@@ -15,6 +15,7 @@ import { withRawClient } from './support/direct-stream-kit.ts';
 import { batchWords, RATE } from './support/repartition-feed.ts';
 import type { RedisServer } from './support/redis-server.ts';
 import { disposeGroupTopic, seedGroupTopic } from './support/seeded-group-topic.ts';
+import { startError } from './support/start-error.ts';
 
 const BATCHES = 6;
 const TOPIC = 'rekey-words';
@@ -140,16 +141,7 @@ describe('a re-keyed graph under group leases, one instance', () => {
 
 describe('graphs leases cannot route yet fail at start, naming the stream', () => {
   async function startFails(build: (ssc: StreamingContext) => void): Promise<Error> {
-    const ssc = new StreamingContext(leaseConf(`bad-${Math.random().toString(36).slice(2)}`), Seconds(1));
-    build(ssc);
-    try {
-      await ssc.start();
-    } catch (e) {
-      return e as Error;
-    } finally {
-      await ssc.stop(true);
-    }
-    throw new Error('start() did not fail');
+    return startError(new StreamingContext(leaseConf(`bad-${Math.random().toString(36).slice(2)}`), Seconds(1)), build);
   }
   const direct = (ssc: StreamingContext) => RedisStreamsUtils.createDirectStream(ssc, LocationStrategies.PreferConsistent,
     ConsumerStrategies.Subscribe([TOPIC], { 'redis.url': server.url, 'group.id': `bad-${Math.random()}`, 'auto.offset.reset': 'earliest' }));

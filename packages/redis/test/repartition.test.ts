@@ -17,6 +17,7 @@ import { batchWords, GROUP_PARTITIONS } from './support/repartition-feed.ts';
 import type { GroupPipelineArgs } from './support/repartition-pipeline.ts';
 import type { RedisServer } from './support/redis-server.ts';
 import { disposeGroupTopic, seedGroupTopic } from './support/seeded-group-topic.ts';
+import { startError } from './support/start-error.ts';
 
 const SCRIPT = 'packages/redis/test/support/repartition-pipeline.ts';
 const BATCHES = 6;
@@ -234,15 +235,7 @@ describe('graphs that cannot be routed fail at start, naming the stream', () => 
       .set('spark.kindling.group.enabled', 'true').set('spark.kindling.group.instances', '2').set('spark.kindling.group.instance', '0');
     const ssc = new StreamingContext(conf, Seconds(1));
     ssc.checkpoint(join(root, `bad-${Math.random().toString(36).slice(2)}`));
-    build(ssc);
-    try {
-      await ssc.start();
-    } catch (e) {
-      return e as Error;
-    } finally {
-      await ssc.stop(true);
-    }
-    throw new Error('start() did not fail');
+    return startError(ssc, build);
   }
   const direct = (ssc: StreamingContext) => RedisStreamsUtils.createDirectStream(ssc, LocationStrategies.PreferConsistent,
     ConsumerStrategies.Subscribe([TOPIC], { 'redis.url': server.url, 'auto.offset.reset': 'earliest' }));
