@@ -9,42 +9,20 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runChild, seededRandom, startChild } from './support/child-process.ts';
 import { formatCounts, readOutputFolders } from './support/output-folders.ts';
+import { countFileWords, writeWordFeed } from './support/word-feed.ts';
 import type { KillPhase, PipelineArgs } from './support/recovery-pipeline.ts';
 
 const SCRIPT = 'packages/dstream/test/support/recovery-pipeline.ts';
 const BATCHES = 16;
-const WORDS = ['apple', 'banana', 'cherry', 'date', 'elder', 'fig', 'grape', 'kiwi'];
 
 let root: string;
 let feedDir: string;
 /** The words of input file k (1-based). */
-const fileWords: string[][] = [];
+let fileWords: string[][] = [];
 /** Output folders of the uninterrupted run: folder name -> content of its part files. */
 let reference: Map<string, string>;
 
-function writeFeed(): void {
-  const rnd = seededRandom(2026);
-  for (let k = 1; k <= BATCHES; k++) {
-    const lines: string[] = [];
-    const words: string[] = [];
-    // Some batches lack some words, so windows see keys come and go.
-    const vocabulary = WORDS.slice(0, 3 + (k % 6));
-    for (let l = 0; l < 12; l++) {
-      const line: string[] = [];
-      for (let w = 0; w < 4; w++) line.push(vocabulary[Math.floor(rnd() * vocabulary.length)]!);
-      words.push(...line);
-      lines.push(line.join(' '));
-    }
-    fileWords[k] = words;
-    writeFileSync(join(feedDir, `input-${String(k).padStart(4, '0')}.txt`), `${lines.join('\n')}\n`);
-  }
-}
 
-function countWords(files: number[]): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const k of files) for (const w of fileWords[k]!) m.set(w, (m.get(w) ?? 0) + 1);
-  return m;
-}
 
 async function until(cond: () => boolean, timeoutMs = 30_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -63,7 +41,7 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'kindling-recovery-'));
   feedDir = join(root, 'feed');
   mkdirSync(feedDir);
-  writeFeed();
+  fileWords = writeWordFeed(feedDir, 2026, BATCHES, 12);
   const run = await runChild(SCRIPT, { ...dirsFor('reference'), variant: 'v1' } satisfies PipelineArgs);
   expect(run.stderr).not.toMatch(/Error/);
   expect(run.stdout).toContain('done');
@@ -76,14 +54,14 @@ describe('an uninterrupted run (the reference)', () => {
   it('writes the running totals of every batch', () => {
     for (let k = 1; k <= BATCHES; k++) {
       const files = Array.from({ length: k }, (_, i) => i + 1);
-      expect(reference.get(`totals-${k * 1000}`), `totals at batch ${k}`).toBe(formatCounts(countWords(files)));
+      expect(reference.get(`totals-${k * 1000}`), `totals at batch ${k}`).toBe(formatCounts(countFileWords(fileWords, files)));
     }
   });
 
   it('writes the 4 s window every 2 s, keys whose count fell to 0 filtered out', () => {
     for (let t = 2; t <= BATCHES; t += 2) {
       const files = [t - 3, t - 2, t - 1, t].filter((k) => k >= 1);
-      expect(reference.get(`window-${t * 1000}`), `window at ${t} s`).toBe(formatCounts(countWords(files)));
+      expect(reference.get(`window-${t * 1000}`), `window at ${t} s`).toBe(formatCounts(countFileWords(fileWords, files)));
     }
     expect([...reference.keys()].filter((n) => n.startsWith('window-'))).toHaveLength(BATCHES / 2);
   });

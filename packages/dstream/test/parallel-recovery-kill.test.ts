@@ -4,48 +4,32 @@
 // generated, between its two outputs, after it completed) or loses a worker thread, and is
 // restarted with StreamingContext.getOrCreate each time. Its output folders must equal those
 // of an uninterrupted local[1] run, which must equal the answers worked out here.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runChild, seededRandom } from './support/child-process.ts';
-import { readOutputFolders } from './support/output-folders.ts';
+import { formatCounts, readOutputFolders } from './support/output-folders.ts';
+import { countFileWords, writeWordFeed } from './support/word-feed.ts';
 import type { ParallelKillPhase } from './support/graphs/recovery-graph.ts';
 import type { ParallelPipelineArgs } from './support/parallel-recovery-pipeline.ts';
 
 const SCRIPT = 'packages/dstream/test/support/parallel-recovery-pipeline.ts';
 const BATCHES = 12;
-const WORDS = ['apple', 'banana', 'cherry', 'date', 'elder', 'fig', 'grape', 'kiwi'];
 // Generous: two worker threads start (and compile the graph module) in every child, and the
 // machine may be loaded.
 const CHILD_TIMEOUT = 180_000;
 
 let root: string;
 let feedDir: string;
-const fileWords: string[][] = [];
+let fileWords: string[][] = [];
 let reference: Map<string, string>;
 
-function writeFeed(): void {
-  const rnd = seededRandom(1606);
-  for (let k = 1; k <= BATCHES; k++) {
-    const lines: string[] = [];
-    const words: string[] = [];
-    const vocabulary = WORDS.slice(0, 3 + (k % 6));
-    for (let l = 0; l < 10; l++) {
-      const line: string[] = [];
-      for (let w = 0; w < 4; w++) line.push(vocabulary[Math.floor(rnd() * vocabulary.length)]!);
-      words.push(...line);
-      lines.push(line.join(' '));
-    }
-    fileWords[k] = words;
-    writeFileSync(join(feedDir, `input-${String(k).padStart(4, '0')}.txt`), `${lines.join('\n')}\n`);
-  }
-}
 
-function formatCounts(files: number[]): string {
-  const m = new Map<string, number>();
-  for (const k of files) for (const w of fileWords[k]!) m.set(w, (m.get(w) ?? 0) + 1);
-  return [...m].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([w, n]) => `(${w},${n})\n`).join('');
+
+/** The folder content of the word counts of `files`. */
+function countsOf(files: number[]): string {
+  return formatCounts(countFileWords(fileWords, files));
 }
 
 function argsFor(name: string, master: ParallelPipelineArgs['master']): ParallelPipelineArgs {
@@ -63,7 +47,7 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'kindling-parallel-recovery-'));
   feedDir = join(root, 'feed');
   mkdirSync(feedDir);
-  writeFeed();
+  fileWords = writeWordFeed(feedDir, 1606, BATCHES, 10);
   const run = await runChild(SCRIPT, argsFor('reference', 'local[1]'), CHILD_TIMEOUT);
   expect(run.stdout, run.stderr).toContain('done');
   expect(run.stdout).toContain('with 0 worker threads');
@@ -74,8 +58,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('the local[1] reference run', () => {
   it('writes the running totals of every batch and the 4 s window every 2 s', () => {
-    for (let k = 1; k <= BATCHES; k++) expect(reference.get(`totals-${k * 1000}`), `totals at ${k}`).toBe(formatCounts(Array.from({ length: k }, (_, i) => i + 1)));
-    for (let t = 2; t <= BATCHES; t += 2) expect(reference.get(`window-${t * 1000}`), `window at ${t}`).toBe(formatCounts([t - 3, t - 2, t - 1, t].filter((k) => k >= 1)));
+    for (let k = 1; k <= BATCHES; k++) expect(reference.get(`totals-${k * 1000}`), `totals at ${k}`).toBe(countsOf(Array.from({ length: k }, (_, i) => i + 1)));
+    for (let t = 2; t <= BATCHES; t += 2) expect(reference.get(`window-${t * 1000}`), `window at ${t}`).toBe(countsOf([t - 3, t - 2, t - 1, t].filter((k) => k >= 1)));
   });
 });
 
