@@ -15,9 +15,9 @@
 // after each batch, and stops gracefully ("done") once the file args.stopFile exists.
 import { HashPartitioner, Milliseconds, Minutes, SparkConf } from '@kindling/core';
 import { ConsumerStrategies, LocationStrategies, StateSpec, StreamingContext, type State } from '@kindling/dstream';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { RedisStreamsUtils, type ConsumerRecord } from '../../src/index.ts';
+import { runChildMain, runUntilStopFile } from './lease-child.ts';
 
 export interface GroupPipelineArgs {
   url: string;
@@ -70,14 +70,7 @@ async function main(): Promise<void> {
   ssc.addStreamingListener({
     onBatchCompleted: (e) => process.stdout.write(`owned ${e.batchInfo.batchTime.milliseconds} ${records.ownedPartitions.join(',')}\n`),
   });
-  await ssc.start();
-  process.stdout.write(`started ${records.memberId}\n`);
-  while (!existsSync(args.stopFile)) await new Promise((r) => setTimeout(r, 100));
-  await ssc.stop(true, true);
-  process.stdout.write('done\n');
+  await runUntilStopFile(ssc, () => records.memberId, args.stopFile);
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-  process.exit(1);
-});
+runChildMain(main);

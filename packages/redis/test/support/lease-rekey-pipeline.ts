@@ -10,10 +10,10 @@
 // ("done") once the file args.stopFile exists.
 import { Milliseconds, SparkConf } from '@kindling/core';
 import { ConsumerStrategies, LocationStrategies, StreamingContext } from '@kindling/dstream';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { RedisStreamsUtils, type ConsumerRecord } from '../../src/index.ts';
 import type { GroupPipelineArgs } from './lease-group-pipeline.ts';
+import { runChildMain, runUntilStopFile } from './lease-child.ts';
 
 const args = JSON.parse(process.argv[2]!) as GroupPipelineArgs;
 
@@ -40,14 +40,7 @@ async function main(): Promise<void> {
     process.stdout.write(`output ${time.milliseconds} ${n}\n`);
     await new Promise((r) => setTimeout(r, args.slowMs));
   });
-  await ssc.start();
-  process.stdout.write(`started ${records.memberId}\n`);
-  while (!existsSync(args.stopFile)) await new Promise((r) => setTimeout(r, 100));
-  await ssc.stop(true, true);
-  process.stdout.write('done\n');
+  await runUntilStopFile(ssc, () => records.memberId, args.stopFile);
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-  process.exit(1);
-});
+runChildMain(main);
