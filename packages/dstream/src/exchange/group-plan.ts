@@ -39,8 +39,12 @@ interface Placement {
 export interface GroupAssignment {
   /** This instance (`PartitionAssignment.instanceId`). */
   readonly instanceId: string;
-  /** Per log (source topics first, then repartition logs): its partition count and the partitions this instance owns. */
-  readonly logs: readonly { readonly log: string; readonly partitions: number; readonly owned: readonly number[] }[];
+  /**
+   * Per log (source topics first, then repartition logs): its partition count, the partitions
+   * this instance owns, and the name its ownership is kept under (`ownerLog`: the log's own, or
+   * `<app>-whole-batch`, shared by every one-partition stage).
+   */
+  readonly logs: readonly { readonly log: string; readonly ownerLog: string; readonly partitions: number; readonly owned: readonly number[] }[];
 }
 
 /** What a plan built: the routed shuffles and how to release them. */
@@ -284,13 +288,13 @@ export function planGroupStages(
     ownership: owner ?? new StaticPartitionAssignment(0, 1),
     assignment(time: Time): GroupAssignment {
       const o = owner ?? new StaticPartitionAssignment(0, 1);
-      const logs: { log: string; partitions: number; owned: number[] }[] = [];
+      const logs: { log: string; ownerLog: string; partitions: number; owned: number[] }[] = [];
       const topics = new Map<string, number>();
       for (const input of inputs) for (const tp of input.partitions) topics.set(tp.topic, Math.max(topics.get(tp.topic) ?? 0, tp.partition + 1));
-      for (const [topic, n] of topics) logs.push({ log: topic, partitions: n, owned: Array.from({ length: n }, (_, p) => p).filter((p) => o.owns(topic, p, time)) });
+      for (const [topic, n] of topics) logs.push({ log: topic, ownerLog: topic, partitions: n, owned: Array.from({ length: n }, (_, p) => p).filter((p) => o.owns(topic, p, time)) });
       for (const e of exchanges) {
         const n = e.log.partitions;
-        logs.push({ log: e.log.name, partitions: n, owned: Array.from({ length: n }, (_, j) => j).filter((j) => e.ownsTarget(j, time)) });
+        logs.push({ log: e.log.name, ownerLog: e.ownerLog, partitions: n, owned: Array.from({ length: n }, (_, j) => j).filter((j) => e.ownsTarget(j, time)) });
       }
       return { instanceId: o.instanceId, logs };
     },
