@@ -134,6 +134,21 @@ describe('a re-keyed graph under group leases, one instance', () => {
     expect([...state].sort()).toEqual([...totals].sort());
   });
 
+  it('keeps, on the log the window reads, the entries of the batches still inside the window, and trims the older ones', async () => {
+    await withRawClient(server.url, async (c) => {
+      // The window's own shuffle (the reduceByKey inside reduceByKeyAndWindow, unnamed: combineByKey#N), 3 partitions.
+      const keys = (await c.sendCommand(['KEYS', 'rekey-combineByKey*-repartition-*']) as string[]).filter((k) => !k.startsWith('rekey-counts'));
+      expect(keys.length, keys.join(', ')).toBe(3);
+      const times = new Set<number>();
+      for (const key of keys) {
+        for (const e of await c.sendCommand(['XRANGE', key, '-', '+']) as [string, string[]][]) times.add(Number(e[1][e[1].indexOf('t') + 1]));
+      }
+      // A new owner of a partition at the last batch would read (3000, 6000] again: all there.
+      for (const t of [4000, 5000, 6000]) expect(times.has(t), `batch ${t}`).toBe(true);
+      expect(times.has(1000), 'the first batch, out of every window since 4000').toBe(false);
+    });
+  });
+
   it('trims the repartition logs after the fenced commits', async () => {
     await withRawClient(server.url, async (c) => {
       for (let j = 0; j < 3; j++) {
