@@ -152,6 +152,10 @@ async function startDashboard(options: DashboardOptions, io: DashboardIo, paths:
   const leases = grouped && options.instance === undefined;
   if (grouped) conf = conf.set('spark.kindling.group.enabled', 'true');
   if (leases) conf = conf.set('spark.kindling.group.leaseTimeout', `${options.lease}ms`);
+  // A replay makes batches only as it feeds: a repartition partition left behind by a takeover
+  // must catch up in its next batch (its missed batches had no orders), not one batch time per
+  // batch, or the last pieces' batches would wait for batches that never come.
+  if (leases && options.replay) conf = conf.set('spark.kindling.group.catchUp', 'merge');
   else if (grouped) {
     conf = conf.set('spark.kindling.group.instances', String(options.instance!.count))
       .set('spark.kindling.group.instance', String(options.instance!.index));
@@ -411,8 +415,10 @@ function ownerLogs(logs: readonly { readonly ownerLog: string; readonly partitio
  * batch before the next piece, so that each piece is exactly one batch on every partition. While
  * it waits longer than a lease (an instance died), it advances the clocks by one more, empty,
  * batch: the survivors take the partitions over in it and re-run the dead one's recorded
- * batches. At the end it waits until every partition of every log committed the last batch,
- * then publishes the end. The others advance to the feeder's clock until the end.
+ * batches (a repartition partition left behind catches up in its next batch:
+ * `spark.kindling.group.catchUp=merge`). At the end it waits until every partition of every log
+ * committed the last batch, then publishes the end. The others advance to the feeder's clock
+ * until the end.
  */
 async function replayInGroup(
   ssc: StreamingContext,
