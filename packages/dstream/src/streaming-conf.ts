@@ -94,6 +94,7 @@ export const DEFAULT_MAX_LINE_LENGTH = 8 * 1024 * 1024;
  * | `spark.kindling.group.leaseTimeout` | `10s` | group mode: a partition's lease (and a member's heartbeat) lasts this long without renewal |
  * | `spark.kindling.group.trimRepartitionLogs` | `true` | group mode: consumed repartition log entries are deleted once their batch is done for good |
  * | `spark.kindling.group.stateSnapshotInterval` | `10` | group mode: state deltas kept per partition before they are folded into its snapshot |
+ * | `spark.kindling.workers.idleTimeout` | `60s` | `local[N]` with `buildGraph`: how long a worker thread stays warm for the next context after its context stopped (`0`: it ends at once) |
  */
 export class StreamingConf {
   /** `spark.streaming.clock`, as given. */
@@ -122,6 +123,12 @@ export class StreamingConf {
   readonly maxLineLength: number;
   readonly skipEmptyBatches: boolean;
   readonly group: GroupConf;
+  /**
+   * `spark.kindling.workers.idleTimeout` in ms (60s): under `local[N]` with `buildGraph`, the
+   * worker threads of a stopped context wait this long, warm, for the next context of the
+   * process, then end; 0 ends them when their context stops.
+   */
+  readonly workersIdleTimeoutMs: number;
 
   /**
    * @param conf the SparkContext's configuration.
@@ -169,6 +176,7 @@ export class StreamingConf {
       enabled: conf.getBoolean('spark.kindling.group.enabled', false), instances, instance, leaseTimeoutMs,
       trimRepartitionLogs: conf.getBoolean('spark.kindling.group.trimRepartitionLogs', true), stateSnapshotInterval,
     };
+    this.workersIdleTimeoutMs = atLeast(conf, 'spark.kindling.workers.idleTimeout', conf.getTimeAsMs('spark.kindling.workers.idleTimeout', '60s'), 0, 'ms');
   }
 }
 
