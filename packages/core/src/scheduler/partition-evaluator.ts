@@ -75,8 +75,11 @@ export class PartitionEvaluator implements TaskContext {
   /** A partition already available without computing it (persisted; subclasses add more). */
   protected storedPartition(rdd: RDD<unknown>, split: number): readonly unknown[] | undefined { return rdd.getStoredPartition(split); }
 
-  /** Evaluates partition `split` of `root`. */
-  evaluate<T>(root: RDD<T>, split: number): readonly T[] {
+  /**
+   * Evaluates partition `split` of `root`. With `storeRoot` false, a freshly computed root
+   * partition is not persisted (its readers all take it from this call).
+   */
+  evaluate<T>(root: RDD<T>, split: number, storeRoot = true): readonly T[] {
     const stack: Frame[] = [{ rdd: root as RDD<unknown>, split, parents: undefined, fused: undefined }];
     const memo = this.memo;
     const refs = this.refs;
@@ -138,7 +141,7 @@ export class PartitionEvaluator implements TaskContext {
       } finally {
         this.current = undefined;
       }
-      f.rdd.onPartitionComputed(f.split, data);
+      if (storeRoot || f.rdd !== root) f.rdd.onPartitionComputed(f.split, data);
       memo.set(key, data);
       stack.pop();
       for (const pk of f.parents) {
