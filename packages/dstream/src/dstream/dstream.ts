@@ -183,12 +183,13 @@ export abstract class DStream<T> {
     const zero = this.zeroTime;
     const align = (t: Time): Time => (t.minus(zero).isMultipleOf(this.slideDuration) ? t : t.floor(this.slideDuration, zero));
     const out: RDD<T>[] = [];
-    const from = align(fromTime);
-    const to = align(toTime);
-    if (to.lessThan(from)) return out;
-    for (const t of from.to(to, this.slideDuration)) {
-      if (t.lessThan(zero)) continue;
-      const rdd = this.getOrCompute(t);
+    const to = align(toTime).milliseconds;
+    // Times before the zero time have no RDD: a long window early in a stream (the book's
+    // 60 minutes in 1 s batches) starts at the zero time rather than stepping over 3,600 times.
+    const from = Math.max(align(fromTime).milliseconds, zero.milliseconds);
+    const step = this.slideDuration.milliseconds;
+    for (let t = from; t <= to; t += step) {
+      const rdd = this.getOrCompute(new Time(t));
       if (rdd !== undefined) out.push(rdd);
     }
     return out;
