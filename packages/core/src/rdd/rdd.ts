@@ -11,6 +11,7 @@ import { smallestK } from '../util/smallest-k.ts';
 import { cloneZero } from '../util/clone-zero.ts';
 import { XorShiftRandom, randomSeed } from '../util/xor-shift-random.ts';
 import { toArray } from './kernels.ts';
+import { countPartitionRecords } from './record-pipeline.ts';
 import { invariant } from '../util/invariant.ts';
 import { byteswap32 } from '../util/hash-code.ts';
 import { currentCallSite, type CallSite } from '../util/call-site.ts';
@@ -340,7 +341,9 @@ export abstract class RDD<T> {
    * `preservesPartitioning` when `f` keeps keys where they are, to keep the partitioner.
    */
   mapPartitions<U>(f: (it: Iterable<T>) => Iterable<U>, preservesPartitioning = false): RDD<U> {
-    return new rddClasses.MapPartitionsRDD<U, T>(this, (_, data) => toArray(f(data)), preservesPartitioning, 'mapPartitions');
+    // A count per partition (DStream.count): counted through the records' fused chain.
+    const counts = (f as unknown) === countPartitionRecords;
+    return new rddClasses.MapPartitionsRDD<U, T>(this, (_, data) => toArray(f(data)), preservesPartitioning, 'mapPartitions', undefined, counts);
   }
 
   /** Like `mapPartitions`, also passing the partition index. */

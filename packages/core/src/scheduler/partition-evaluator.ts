@@ -1,7 +1,7 @@
 import { NarrowDependency, ShuffleDependency } from '../rdd/dependency.ts';
 import { RDDComputeError } from '../rdd/rdd-compute-error.ts';
 import { MissingMapOutputError } from './missing-map-output-error.ts';
-import { collectChain, fusedChain, type FusedChain } from '../rdd/record-pipeline.ts';
+import { collectChain, countChain, fusedChain, type FusedChain, type RecordCountingRDD } from '../rdd/record-pipeline.ts';
 import type { RDD } from '../rdd/rdd.ts';
 import type { TaskContext } from './task-context.ts';
 
@@ -17,13 +17,25 @@ interface Frame {
   parents: number[] | undefined;
   /** Set when this partition is computed by a fused chain of narrow operators. */
   fused: FusedChain | undefined;
+  /** With `fused`: this partition is the number of records the chain outputs (a count). */
+  counting: boolean;
 }
 
-/** A fused chain for `rdd` when it and its parent are both per-record operators. */
-function chainFor(rdd: RDD<unknown>): FusedChain | undefined {
+/**
+ * A fused chain for `rdd` when it and its parent are both per-record operators; or, for an
+ * RDD counting its parent's records, the chain of per-record operators below it (counted,
+ * not materialised).
+ */
+function chainFor(rdd: RDD<unknown>): { chain: FusedChain; counting: boolean } | undefined {
+  if ((rdd as RecordCountingRDD).countsParentRecords === true) {
+    if (rdd.checkpointData?.checkpointRDD !== undefined) return undefined;
+    const parent = rdd.dependencies[0]!.rdd as RDD<unknown>;
+    const chain = fusedChain(parent);
+    return chain.ops.length >= 1 && chain.ops[chain.ops.length - 1]!.rdd === parent ? { chain, counting: true } : undefined;
+  }
   if ((rdd as { recordOp?: unknown }).recordOp === undefined) return undefined;
   const chain = fusedChain(rdd);
-  return chain.ops.length >= 2 && chain.ops[chain.ops.length - 1]!.rdd === rdd ? chain : undefined;
+  return chain.ops.length >= 2 && chain.ops[chain.ops.length - 1]!.rdd === rdd ? { chain, counting: false } : undefined;
 }
 
 /**
@@ -77,7 +89,7 @@ export class PartitionEvaluator implements TaskContext {
 
   /** Evaluates partition `split` of `root`. */
   evaluate<T>(root: RDD<T>, split: number): readonly T[] {
-    const stack: Frame[] = [{ rdd: root as RDD<unknown>, split, parents: undefined, fused: undefined }];
+    const stack: Frame[] = [{ rdd: root as RDD<unknown>, split, parents: undefined, fused: undefined, counting: false }];
     const memo = this.memo;
     const refs = this.refs;
     while (stack.length > 0) {
@@ -97,14 +109,16 @@ export class PartitionEvaluator implements TaskContext {
         const parents: number[] = [];
         f.parents = parents;
         let pushed = false;
-        f.fused = chainFor(f.rdd);
+        const fused = chainFor(f.rdd);
+        f.fused = fused?.chain;
+        f.counting = fused?.counting ?? false;
         if (f.fused !== undefined) {
           const base = f.fused.base;
           const pk = memoKey(base, f.split);
           parents.push(pk);
           refs.set(pk, (refs.get(pk) ?? 0) + 1);
           if (!memo.has(pk)) {
-            stack.push({ rdd: base, split: f.split, parents: undefined, fused: undefined });
+            stack.push({ rdd: base, split: f.split, parents: undefined, fused: undefined, counting: false });
             continue;
           }
         }
@@ -117,7 +131,7 @@ export class PartitionEvaluator implements TaskContext {
             parents.push(pk);
             refs.set(pk, (refs.get(pk) ?? 0) + 1);
             if (!memo.has(pk)) {
-              stack.push({ rdd: dep.rdd, split: ps, parents: undefined, fused: undefined });
+              stack.push({ rdd: dep.rdd, split: ps, parents: undefined, fused: undefined, counting: false });
               pushed = true;
             }
           }
@@ -128,7 +142,8 @@ export class PartitionEvaluator implements TaskContext {
       let data: readonly unknown[];
       try {
         if (f.fused !== undefined) {
-          data = collectChain(f.fused, f.split, memo.get(memoKey(f.fused.base, f.split))!);
+          const base = memo.get(memoKey(f.fused.base, f.split))!;
+          data = f.counting ? [countChain(f.fused, f.split, base)] : collectChain(f.fused, f.split, base);
         } else {
           data = f.rdd.computeOrReadCheckpoint(f.split, this);
         }
