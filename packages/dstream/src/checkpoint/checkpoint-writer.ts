@@ -19,22 +19,27 @@ import type { InputDescriptor, MetadataCheckpoint } from './metadata-checkpoint.
 const log = getLogger('CheckpointWriter');
 
 /**
- * The least time between the starts of two fsync rounds (ms), unless
- * {@link SYNC_ROUND_MAX_WAITING} checkpoints wait: checkpoints put in place meanwhile are
- * synced by one round. An fsync costs the process about as much CPU as a small batch (the
- * file's and its folder's: 0.3-0.7 ms on ext4), and a stream that runs batches back to back
- * (a backlog, catching up after recovery, a manual clock) synced one checkpoint per batch.
- * A power cut loses at most the checkpoints of the last interval (Spark, on a local file
- * system, fsyncs none). A flush, a stop and the first batch of a run do not wait.
+ * The least time between the starts of two fsync rounds (ms): checkpoints put in place
+ * meanwhile are synced by one round. An fsync costs the process about as much CPU as a small
+ * batch (the file's and its folder's: 0.3-0.7 ms on ext4), and a stream that runs batches
+ * back to back (a backlog, catching up after recovery, a manual clock) synced one checkpoint
+ * per batch. A power cut loses at most the checkpoints of the last interval (Spark, on a
+ * local file system, fsyncs none). A round starts at once, whatever the interval, when a
+ * flush or the first batch of a run waits, when {@link SYNC_ROUND_MAX_WAITING} checkpoints
+ * wait, or when one names other RDD checkpoint folders than the last synced one: retention
+ * keeps the newest synced checkpoint and the folders it names, so a synced checkpoint left
+ * behind would keep older folders on disk.
  */
 const SYNC_ROUND_INTERVAL_MS = 250;
-/**
- * A round starts at once when this many checkpoints wait for it, so that the newest synced
- * checkpoint stays among the newest 10 that retention keeps (`DEFAULT_RETAINED_CHECKPOINTS`)
- * (it keeps the synced one and what it names beyond them: a synced checkpoint far behind
- * would keep older RDD checkpoint folders on disk).
- */
-const SYNC_ROUND_MAX_WAITING = 5;
+/** See {@link SYNC_ROUND_INTERVAL_MS}: the newest synced metadata file stays among the 10 retained. */
+const SYNC_ROUND_MAX_WAITING = 8;
+
+/** The RDD checkpoint folders a checkpoint names, as one string (compared between checkpoints). */
+function foldersNamed(cp: MetadataCheckpoint): string {
+  let key = '';
+  for (const st of cp.streams) if (st.checkpointedRDD !== undefined) key += `${st.checkpointedRDD.path}\n`;
+  return key;
+}
 
 /** A checkpoint in place (renamed to its name), waiting for its fsyncs. */
 interface WrittenCheckpoint {
@@ -82,6 +87,8 @@ export class CheckpointWriter implements BatchCheckpointing {
   private wakeSyncLoop: (() => void) | undefined;
   /** Flushes waiting for the sync rounds: while any does, rounds follow each other at once. */
   private flushing = 0;
+  /** The RDD checkpoint folders the newest synced checkpoint names ({@link foldersNamed}). */
+  private syncedFolders = '';
   /** Settles when the metadata files and RDD folders being deleted in the background are gone. */
   private deleting: Promise<void> = Promise.resolve();
   /** State shapes sampled so far, by stream id; and those a recovered checkpoint recorded. */
@@ -272,7 +279,7 @@ export class CheckpointWriter implements BatchCheckpointing {
     this.lastWritten = { batchTime: cp.batchTime, writtenAt: Date.now(), durationMs: performance.now() - started, file };
     this.writes++;
     this.toSync.push({ cp, file, durable, completion });
-    if (this.toSync.length >= SYNC_ROUND_MAX_WAITING) this.wakeSyncLoop?.();
+    if (this.roundDueNow()) this.wakeSyncLoop?.();
     this.syncing ??= this.syncLoop();
     try {
       this.retention.afterWrite(cp, this.deleteInBackground, this.syncedSeq);
@@ -301,6 +308,7 @@ export class CheckpointWriter implements BatchCheckpointing {
         if (newestDurable !== undefined) {
           await this.store.sync(newestDurable.file);
           this.syncedSeq = Math.max(this.syncedSeq, newestDurable.cp.sequence);
+          this.syncedFolders = foldersNamed(newestDurable.cp);
         }
       } catch (e) {
         this.failed(newestDurable!.cp, e as Error);
@@ -321,13 +329,20 @@ export class CheckpointWriter implements BatchCheckpointing {
     this.syncing = undefined;
   }
 
+  /** Whether the next fsync round starts without waiting for the interval (see {@link SYNC_ROUND_INTERVAL_MS}). */
+  private roundDueNow(): boolean {
+    if (this.closed || this.flushing > 0 || this.durableWaiters.length > 0 || this.toSync.length >= SYNC_ROUND_MAX_WAITING) return true;
+    for (const w of this.toSync) if (w.durable && foldersNamed(w.cp) !== this.syncedFolders) return true;
+    return false;
+  }
+
   /**
    * Waits until {@link SYNC_ROUND_INTERVAL_MS} has passed since the last round started, unless
    * a flush or the first batch of the run waits for the checkpoints in place.
    */
   private async untilNextRound(): Promise<void> {
     const wait = this.lastRoundAt + SYNC_ROUND_INTERVAL_MS - performance.now();
-    if (wait <= 0 || this.closed || this.flushing > 0 || this.durableWaiters.length > 0 || this.toSync.length >= SYNC_ROUND_MAX_WAITING) return;
+    if (wait <= 0 || this.roundDueNow()) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.wakeSyncLoop = undefined;
