@@ -138,10 +138,20 @@ export abstract class RDD<T> {
     const cp = this.checkpointData?.checkpointRDD;
     if (cp !== undefined) return cp.getNumPartitions();
     if (this.numPartitionsMemo === undefined) {
-      this.memoizeAncestorPartitionCounts();
+      // Most RDDs are made over parents that know their count already (every batch's RDDs
+      // over the previous ones): no walk then.
+      if (!this.parentCountsKnown()) this.memoizeAncestorPartitionCounts();
       this.numPartitionsMemo = this.getPartitions();
     }
     return this.numPartitionsMemo;
+  }
+
+  private parentCountsKnown(): boolean {
+    for (const d of this.dependencies) {
+      const p = d.rdd as RDD<unknown>;
+      if (p.numPartitionsMemo === undefined && p.checkpointData?.checkpointRDD === undefined) return false;
+    }
+    return true;
   }
 
   /**
