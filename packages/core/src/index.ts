@@ -39,6 +39,7 @@ export { MissingMapOutputError } from './scheduler/missing-map-output-error.ts';
 export type { TaskContext } from './scheduler/task-context.ts';
 export type { Task } from './scheduler/task.ts';
 export type { TaskScheduler, RemoteCheckpointWriter } from './scheduler/task-scheduler.ts';
+export type { JobPreparation } from './scheduler/job-preparation.ts';
 export { LocalTaskScheduler } from './scheduler/local-task-scheduler.ts';
 // The worker-thread runtime of local[N] with a replicated graph (used by @kindling/dstream).
 export type { StageSpec, ResultStageSpec, ShuffleMapStageSpec } from './scheduler/stage-spec.ts';

@@ -9,6 +9,7 @@ import type { RDD } from '../rdd/rdd.ts';
 import type { Task } from './task.ts';
 import type { ResultStageSpec, StageSpec } from './stage-spec.ts';
 import type { TaskContext } from './task-context.ts';
+import type { JobPreparation } from './job-preparation.ts';
 import type { TaskScheduler } from './task-scheduler.ts';
 import type { JobListener, StageInfo } from './job-listener.ts';
 import type { BlockManager } from '../storage/block-manager.ts';
@@ -138,7 +139,11 @@ export class DAGScheduler {
     ran: Set<ShuffleDependency>,
   ): Promise<number> {
     let shuffleStagesRun = 0;
-    await this.prepare(root);
+    const preparations = this.preparations(root);
+    // A scheduler that computes the preparations between the job's own stages (worker threads)
+    // takes them with the job; otherwise each runs first, as a job of its own.
+    const inJob = preparations.length > 0 && (this.taskScheduler.preparesInJob?.(root, preparations) ?? false);
+    if (!inJob) for (const p of preparations) await p.run();
     const maps: MapStage[] = [];
     const grouped = new Set<ShuffleDependency>();
     for (const { dep, child } of this.missingShuffles(root)) {
@@ -177,7 +182,8 @@ export class DAGScheduler {
     });
     // A scheduler that can take the whole job at once (worker threads: one message per
     // worker for all its stages) gets it here; the stages still complete in order below.
-    const submitted = this.taskScheduler.submitJob?.([...maps.map((m) => m.tasks), tasks]);
+    const submitted = this.taskScheduler.submitJob?.([...maps.map((m) => m.tasks), tasks], inJob ? preparations : undefined);
+    if (inJob && submitted === undefined) throw new Error(`Job ${jobId} (${callSite}): the task scheduler took its preparations but not its stages (internal scheduler error)`);
     if (submitted !== undefined) for (const p of submitted) p.catch(() => undefined);
     try {
       for (let k = 0; k < maps.length; k++) {
@@ -268,20 +274,20 @@ export class DAGScheduler {
     return r.getStorageLevel().isValid && this.blockManager.hasAll(r.id, r.getNumPartitions());
   }
 
-  /** Runs the async preparations (range bounds, zipWithIndex offsets) the lineage needs. */
-  private async prepare(root: RDD<unknown>): Promise<void> {
-    const todo: (() => Promise<void>)[] = [];
+  /** The async preparations (range bounds, zipWithIndex offsets) the lineage needs, deepest first. */
+  private preparations(root: RDD<unknown>): JobPreparation[] {
+    const todo: JobPreparation[] = [];
     for (const r of this.walk(root)) {
-      if (r.prepareForJob) todo.push(() => r.prepareForJob!());
+      if (r.prepareForJob) todo.push({ kind: 'rdd', rdd: r, run: () => r.prepareForJob!() });
       for (const d of r.dependencies) {
         if (d instanceof ShuffleDependency && !d.isAvailable && d.partitioner.prepare) {
           const p = d.partitioner;
-          todo.push(() => p.prepare!());
+          todo.push({ kind: 'partitioner', dep: d, child: r, run: () => p.prepare!() });
         }
       }
     }
     // Deepest first: a preparation's own job then finds its ancestors already prepared.
-    for (let i = todo.length - 1; i >= 0; i--) await todo[i]!();
+    return todo.reverse();
   }
 
   /** The missing shuffles, each after every shuffle it depends on (iterative post-order). */

@@ -1,5 +1,6 @@
 import { appendOnlyMapOrder, combineCombinersByKey, combineValuesByKey, getLogger, RDD, type Aggregator, type Partitioner, type Time } from '@kindling/core';
 import { RepartitionWaitAbortedError } from './repartition-wait-aborted-error.ts';
+import { LeaseLostError } from '../group/lease-lost-error.ts';
 import type { GroupRuntime } from '../group/group-runtime.ts';
 import type { RepartitionLog } from './repartition-log.ts';
 
@@ -144,6 +145,8 @@ export class ExchangeRDD<T> extends RDD<T> {
     let wait = 10;
     let warnedAt = Date.now();
     for (;;) {
+      // Fenced meanwhile (a pause past the lease): the new owner runs the range, and may already have trimmed it.
+      if (lease !== undefined && !lease.runtime.holds(batchTime.milliseconds, j)) throw new LeaseLostError(streamName, batchTime, rlog.name, j);
       const batch = await this.retrying(`read partition ${j}`, () => range === undefined
         ? rlog.readBatch(j, batchTime.milliseconds, sources)
         : rlog.readRange(j, range.after, range.upTo, sources));
