@@ -57,7 +57,7 @@ describe('StreamingConf', () => {
     expect(c.logSourceRates).toEqual({ maxRatePerPartition: 40, minRatePerPartition: 0.5 });
     expect(c.uiRetainedBatches).toBe(25);
     expect(c.workersIdleTimeoutMs).toBe(300_000);
-    expect(c.group).toEqual({ enabled: true, instances: 3, instance: 2, leaseTimeoutMs: 1500, trimRepartitionLogs: false, stateSnapshotInterval: 4 });
+    expect(c.group).toEqual({ enabled: true, instances: 3, instance: 2, leaseTimeoutMs: 1500, trimRepartitionLogs: false, stateSnapshotInterval: 4, catchUp: 'batches' });
     expect([c.writeAheadLogRollingIntervalMs, c.maxLineLength, c.skipEmptyBatches]).toEqual([2000, 65_536, true]);
   });
 
