@@ -138,9 +138,20 @@ export class ExchangeRDD<T> extends RDD<T> {
     this.#data = data;
   }
 
-  private async reduceSide(j: number, sources: number): Promise<readonly T[]> {
+  /**
+   * Under group leases: partition `j`'s records of the source batches with times in `(after,
+   * upTo]`, read again from the repartition log and combined as this shuffle combines them
+   * (without releasing anything): what a window over this shuffle needs of the batches its
+   * instance did not run itself (a partition just taken over, see `WindowedDStream`). Waits,
+   * as the reduce side does, until the sources' markers through `upTo` are there.
+   */
+  readHistory(j: number, after: number, upTo: number): Promise<readonly T[]> {
+    return this.reduceSide(j, this.parent.getNumPartitions(), { after, upTo }, false);
+  }
+
+  private async reduceSide(j: number, sources: number, given?: { readonly after: number; readonly upTo: number }, release = true): Promise<readonly T[]> {
     const { log: rlog, batchTime, streamName, signal, lease } = this.options;
-    const range = lease?.target(j);
+    const range = given ?? lease?.target(j);
     const upTo = range?.upTo ?? batchTime.milliseconds;
     let wait = 10;
     let warnedAt = Date.now();
@@ -156,7 +167,7 @@ export class ExchangeRDD<T> extends RDD<T> {
         const out = agg === undefined ? concat(batch.blocks) : appendOnlyMapOrder(combineCombinersByKey(batch.blocks as (readonly [unknown, unknown])[][], agg.mergeCombiners), firstOf);
         // Under leases the partition's ranges are released once committed (in order): reduce sides
         // of later batches can complete first, and must not drop what an earlier one still waits for.
-        if (range === undefined) await this.retrying(`release partition ${j}`, () => rlog.release(j, upTo));
+        if (release && range === undefined) await this.retrying(`release partition ${j}`, () => rlog.release(j, upTo));
         return out as T[];
       }
       if (signal.aborted) throw new RepartitionWaitAbortedError(streamName, batchTime, rlog.name, j, batch.missing);
