@@ -100,13 +100,7 @@ export class RedisRepartitionLog implements RepartitionLog {
   readRange(partition: number, after: number, upTo: number, sources: number): Promise<RepartitionBatch> {
     const scan = this.scanOf(partition);
     const run = scan.busy.then(async () => {
-      if (after < scan.floor - 1) {
-        // Taken back after another owner: batches this reader had let go of are wanted again.
-        scan.lastId = '0-0';
-        scan.floor = -Infinity;
-        scan.batches.clear();
-        scan.ids.clear();
-      }
+      rewind(scan, after);
       await this.scanForward(scan, partition);
       const missing: number[] = [];
       const picked: [number, number][] = [];
@@ -120,6 +114,27 @@ export class RedisRepartitionLog implements RepartitionLog {
       const blocks: unknown[][] = [];
       for (const [t, s] of picked) blocks.push(this.recordsOf(scan.batches.get(t)!.get(s)!, partition, t, s));
       return { complete: true as const, blocks };
+    });
+    scan.busy = run.catch(() => undefined);
+    return run;
+  }
+
+  firstBatchAfter(partition: number, after: number): Promise<number | undefined> {
+    const scan = this.scanOf(partition);
+    const run = scan.busy.then(async () => {
+      rewind(scan, after);
+      await this.scanForward(scan, partition);
+      let first: number | undefined;
+      for (const [t, copies] of scan.batches) {
+        if (t <= after || (first !== undefined && t >= first)) continue;
+        for (const c of copies.values()) {
+          if (c.done !== undefined) {
+            first = t;
+            break;
+          }
+        }
+      }
+      return first;
     });
     scan.busy = run.catch(() => undefined);
     return run;
@@ -285,3 +300,11 @@ export class RedisRepartitionLog implements RepartitionLog {
   }
 }
 
+/** A reader taken back after another owner wants batches it had let go of again: it scans the partition from the start. */
+function rewind(scan: PartitionScan, after: number): void {
+  if (after >= scan.floor - 1) return;
+  scan.lastId = '0-0';
+  scan.floor = -Infinity;
+  scan.batches.clear();
+  scan.ids.clear();
+}

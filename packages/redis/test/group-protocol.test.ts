@@ -179,7 +179,7 @@ describe('RedisPartitionLeases', () => {
 
 describe('a repartition partition taken over behind the batches (its offsets are batch times)', () => {
   /** B commits (0, 2000] at 2000 and records (2000, 2400] at 2400, then is gone; A's coordinator of the log takes over at engine batch 4000. */
-  async function takeOver(group: string, stepMs: number | undefined): Promise<{ planned: (readonly [number, { time: number; fromOffset: number; untilOffset: number } | undefined])[]; holds: boolean[] }> {
+  async function takeOver(group: string, stepMs: number | undefined, firstSourceBatch?: (after: number) => number | undefined): Promise<{ planned: (readonly [number, { time: number; fromOffset: number; untilOffset: number } | undefined])[]; holds: boolean[] }> {
     const tp = { topic: 'app-words-repartition', partition: 0 };
     const grid = { zeroTime: 400, batchMs: 400, partitions: ['app-words-repartition-0'] };
     const b = new RedisLogSource(server.url);
@@ -201,6 +201,7 @@ describe('a repartition partition taken over behind the batches (its offsets are
         stateStreams: [], initialOffset: () => 0, maxRecords: () => Number.POSITIVE_INFINITY, snapshotInterval: 10, ...(stepMs === undefined ? {} : { stepMs }),
       });
       await coordinator.join(grid);
+      if (firstSourceBatch !== undefined) coordinator.addSourceBatchProbe(async (_j, after) => firstSourceBatch(after));
       const planned: (readonly [number, { time: number; fromOffset: number; untilOffset: number } | undefined])[] = [];
       const holds: boolean[] = [];
       for (const t of [4000, 4400, 4800, 5200, 5600, 6000]) {
@@ -215,12 +216,10 @@ describe('a repartition partition taken over behind the batches (its offsets are
       expect(last.owned.get(0)?.batch).toBeDefined();
       const redis = createClient(redisClientOptions(server.url) as Parameters<typeof createClient>[0]);
       await redis.connect();
-      await redis.del(groupKeys(group).partition(tp).lease);
+      // (What an acquisition after the lease expired writes: a new epoch and the new owner's lease.)
+      await redis.incr(groupKeys(group).partition(tp).epoch);
+      await redis.set(groupKeys(group).partition(tp).lease, 'another-member', { PX: 5000 });
       await redis.quit();
-      const c = new RedisLogSource(server.url);
-      await c.open();
-      expect(await c.ownership(group).acquire(tp)).toBeDefined();
-      await c.close();
       await coordinator.prepare(6800, [{ earliest: 0, latest: 6800 }]);
       holds.push(coordinator.holds(6400, 0));
       coordinator.batchDone(6400, true);
@@ -246,6 +245,18 @@ describe('a repartition partition taken over behind the batches (its offsets are
     ]);
     // Held while planned; not once another instance took the partition over.
     expect(holds).toEqual([true, true, true, true, true, true, false]);
+  }, 60_000);
+
+  it('skips the batch times at which no source partition had a batch (the markers say which come next)', async () => {
+    // Source batches at 2400, then none until 3600 (every source without an owner), then every batch time.
+    const sourceTimes = [2400, 3600, 4000, 4400, 4800, 5200, 5600, 6000];
+    const { planned } = await takeOver('skips', 400, (after) => sourceTimes.find((t) => t > after));
+    expect(planned.slice(0, 4)).toEqual([
+      [4000, { time: 2400, fromOffset: 2000, untilOffset: 2400 }],
+      [4400, { time: 3600, fromOffset: 2400, untilOffset: 3600 }], // 2800 and 3200 had no source batch
+      [4800, { time: 4000, fromOffset: 3600, untilOffset: 4000 }],
+      [5200, { time: 4400, fromOffset: 4000, untilOffset: 4400 }],
+    ]);
   }, 60_000);
 
   it('merges the batch times nobody ran into its next batch with catchUp = merge', async () => {

@@ -201,9 +201,12 @@ describe('RedisRepartitionLog under leases (readRange)', () => {
     await source.open();
     try {
       const rlog = source.repartitionLog('chain-log', 1);
+      expect(await rlog.firstBatchAfter(0, 0), 'no marker yet').toBeUndefined();
       await rlog.writeMapOutput(1000, 0, [[['a', 1]]], null);
       await rlog.writeMapOutput(1000, 1, [[['b', 1]]], null);
       expect(await rlog.readRange(0, 0, 1000, 2)).toEqual({ complete: true, blocks: [[['a', 1]], [['b', 1]]] });
+      expect(await rlog.firstBatchAfter(0, 0), 'the earliest source batch after 0').toBe(1000);
+      expect(await rlog.firstBatchAfter(0, 1000), 'none after 1000 yet').toBeUndefined();
       // Source 1 has no batch at 2000 (no owner then): until its next marker, nothing says so.
       await rlog.writeMapOutput(2000, 0, [[['a', 2]]], 1000);
       expect(await rlog.readRange(0, 1000, 2000, 2)).toEqual({ complete: false, missing: [1] });
@@ -215,6 +218,8 @@ describe('RedisRepartitionLog under leases (readRange)', () => {
       await rlog.writeMapOutput(3000, 0, [[['a', 3]]], 2000);
       await rlog.writeMapOutput(5000, 0, [[['a', 5]]], 4000);
       await rlog.writeMapOutput(5000, 1, [[['b', 5]]], 3000);
+      // No source has a marker at 4000 yet: the first batch time after 3000 the log knows is 5000.
+      expect(await rlog.firstBatchAfter(0, 3000)).toBe(5000);
       // Source 0's link to 4000 is missing: its batch at 4000 has not been written yet.
       expect(await rlog.readRange(0, 2000, 5000, 2)).toEqual({ complete: false, missing: [0] });
       await rlog.writeMapOutput(4000, 0, [[['a', 4]]], 3000);

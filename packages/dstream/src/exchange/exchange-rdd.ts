@@ -165,7 +165,9 @@ export class ExchangeRDD<T> extends RDD<T> {
         const agg = this.options.aggregator;
         // In a shuffle's reduce-side order (Spark's aggregation map's slots), as a local shuffle gives.
         const out = agg === undefined ? concat(batch.blocks) : appendOnlyMapOrder(combineCombinersByKey(batch.blocks as (readonly [unknown, unknown])[][], agg.mergeCombiners), firstOf);
-        if (release) await this.retrying(`release partition ${j}`, () => rlog.release(j, upTo));
+        // Under leases the partition's ranges are released once committed (in order): reduce sides
+        // of later batches can complete first, and must not drop what an earlier one still waits for.
+        if (release && range === undefined) await this.retrying(`release partition ${j}`, () => rlog.release(j, upTo));
         return out as T[];
       }
       if (signal.aborted) throw new RepartitionWaitAbortedError(streamName, batchTime, rlog.name, j, batch.missing);

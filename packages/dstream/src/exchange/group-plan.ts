@@ -139,6 +139,10 @@ export function planGroupStages(
       if (parent.stage === undefined) throw new GroupPlanError(s.name(), `${what} needs its input's partitions to be one log's under group leases, but its input comes from ${parent.origin}.`);
       const from = o.runtimeOf(parent.stage, 0);
       leases = { sourcePlan: (t) => from.plan(t), runtime: o.runtimeOf(ownerLog, partitions) };
+      // A partition behind the batches skips the batch times no source partition ran.
+      leases.runtime.addSourceBatchProbe((j, after) => rlog.firstBatchAfter(j, after));
+      // A partition's batches are released (later copies ignored, buffers dropped) once committed, in order.
+      o.onCommitted(ownerLog, (j, upTo) => rlog.release(j, upTo));
     }
     const e = new Exchange(rlog, s.name(), parent.owns, o, partitioner, abort.signal, ownerLog, leases);
     exchanges.push(e);

@@ -50,6 +50,14 @@ export interface RepartitionLog {
    */
   readRange(partition: number, after: number, upTo: number, sources: number): Promise<RepartitionBatch>;
   /**
+   * With leases: the earliest source batch time after `after` for which partition `partition`
+   * holds an end-of-batch marker (of any source partition), or `undefined` when it holds none
+   * yet. A partition behind the batches skips to it: the batch times before it had no source
+   * batch (every source partition was without an owner, or every instance was down). Does not
+   * wait.
+   */
+  firstBatchAfter(partition: number, after: number): Promise<number | undefined>;
+  /**
    * Says that partition `partition` ran every batch up to `batchTime`: the log may drop them,
    * and later copies of them (a replayed map side) are ignored.
    */

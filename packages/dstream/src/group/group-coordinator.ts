@@ -54,7 +54,10 @@ export interface GroupCoordinatorOptions {
    * partition is one step of the grid, `(next, next + stepMs]` at time `next + stepMs`, so a
    * partition that is behind (a new owner catching up on the batches nobody ran) runs each
    * missed source batch time as its own batch, at its own time, one per engine batch, instead
-   * of merging them. A partition never committed starts with `(0, t]`. Unset: a source topic.
+   * of merging them; batch times at which no source partition has a batch (their markers say
+   * so, see {@link GroupRuntime.addSourceBatchProbe}) are skipped. A partition never committed
+   * starts with the first source batch its log has a marker of (none yet: `(0, t]`). Unset: a
+   * source topic (or `spark.kindling.group.catchUp=merge`).
    */
   readonly stepMs?: number;
   /**
@@ -88,6 +91,8 @@ export class GroupCoordinator implements GroupRuntime {
   /** `stream \0 partition` -> the committed state (key JSON -> state JSON), to compute deltas. */
   readonly #committedState = new Map<string, Map<string, string>>();
   readonly #completeListeners: ((time: number) => Promise<void>)[] = [];
+  /** Repartition logs: where to find the next source batch time of a partition behind the batches. */
+  readonly #probes: ((partition: number, after: number) => Promise<number | undefined>)[] = [];
   #completedUpTo = Number.NEGATIVE_INFINITY;
   #grid: GroupGrid | undefined;
   #chain: Promise<void> = Promise.resolve();
@@ -177,7 +182,16 @@ export class GroupCoordinator implements GroupRuntime {
         if (batch === undefined) {
           const step = this.#o.stepMs;
           // A repartition partition's next step of the grid (its time), or the engine batch's time.
-          const own = step === undefined || o.next <= 0 ? time : Math.min(time, o.next + step);
+          let own = step === undefined ? time : Math.min(time, o.next + step);
+          if (step !== undefined && o.next <= 0) {
+            // Never committed: its first batch is the first source batch its log knows of, else everything up to now.
+            const first = this.#probes.length > 0 ? await this.firstSourceBatch(p, 0) : undefined;
+            own = first === undefined ? time : Math.min(first, time);
+          } else if (own < time && this.#probes.length > 0) {
+            // Behind: batch times at which no source partition has a batch are no batches; skip to the first one that is.
+            const first = await this.firstSourceBatch(p, o.next);
+            if (first !== undefined && first > own) own = Math.min(first, time);
+          }
           if (own <= o.after) {
             log.debug(`${this.#o.streamName}: batch ${time} ms plans nothing new for ${this.#o.topic}-${p}: the partition's batches went up to ${o.after} ms already.`);
             continue;
@@ -272,6 +286,23 @@ export class GroupCoordinator implements GroupRuntime {
   }
 
   plan(time: number): GroupBatchPlan | undefined { return this.#plans.get(time); }
+
+  addSourceBatchProbe(probe: (partition: number, after: number) => Promise<number | undefined>): void { this.#probes.push(probe); }
+
+  /** The earliest source batch time after `after` that partition `p`'s logs have a marker of (undefined: none yet, or a log not reachable). */
+  private async firstSourceBatch(p: number, after: number): Promise<number | undefined> {
+    let first: number | undefined;
+    for (const probe of this.#probes) {
+      try {
+        const t = await probe(p, after);
+        if (t !== undefined && (first === undefined || t < first)) first = t;
+      } catch (e) {
+        log.debug(`${this.#o.streamName}: looking for the next source batch of ${this.#o.topic}-${p} failed (${(e as Error)?.message ?? String(e)}); it goes on one batch time at a time.`);
+        return undefined;
+      }
+    }
+    return first;
+  }
 
   holds(time: number, partition: number): boolean {
     const planned = this.#plans.get(time)?.owned.get(partition);

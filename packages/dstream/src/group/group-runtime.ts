@@ -55,6 +55,13 @@ export interface GroupRuntime {
    * waiting for the batch gives up).
    */
   holds(time: number, partition: number): boolean;
+  /**
+   * A repartition log's runtime: registers where to find, for partition `partition`, the
+   * earliest source batch time after `after` that has an end-of-batch marker (one probe per log
+   * the runtime's partitions read). A partition behind the batches skips the batch times before
+   * it: no source partition had a batch then.
+   */
+  addSourceBatchProbe(probe: (partition: number, after: number) => Promise<number | undefined>): void;
   /** A stateful stream hands its RDD of batch `time`: its owned partitions are committed with the batch. */
   captureState(stream: string, time: number, rdd: RDD<[unknown, unknown]>): void;
   /**

@@ -12,7 +12,8 @@
 //   whole-<t>/part-00000 every id of the batch (repartition(1): a one-partition stage),
 //   top-<t>/part-00000   the 3 largest ids of the batch, largest first (sortBy after repartition(1)),
 // with a slow output on the source stage (so a kill from outside can land mid-batch). It prints
-// "output <t> <n>" when that slow output starts on a non-empty batch, and stops gracefully
+// "output <t> <n>" when that slow output starts on a non-empty batch, "submitted <t>" when a
+// batch is generated (planned and queued), and stops gracefully
 // ("done") once the file args.stopFile exists.
 import { Milliseconds, SparkConf } from '@kindling/core';
 import { ConsumerStrategies, LocationStrategies, StreamingContext } from '@kindling/dstream';
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
     process.stdout.write(`output ${time.milliseconds} ${n}\n`);
     await new Promise((r) => setTimeout(r, args.slowMs));
   });
+  ssc.addStreamingListener({ onBatchSubmitted: (e) => process.stdout.write(`submitted ${e.batchInfo.batchTime.milliseconds}\n`) });
   await runUntilStopFile(ssc, () => records.memberId, args.stopFile);
 }
 
