@@ -50,7 +50,9 @@ function renderStatus() {
   parts.hidden = !s.group;
   if (s.group) {
     const owned = s.group.logs.map((l) => `${l.log}: ${l.owned.length ? l.owned.join(', ') : 'none'} of ${l.partitions}`).join(' · ');
-    parts.textContent = `group ${s.group.name} · instance ${s.group.instanceId} owns ${owned}`;
+    // Under leases: every partition's owner (this instance, another member, or none while a lease is free).
+    const owners = s.group.logs.filter((l) => l.owners).map((l) => `${l.log}: ${l.owners.map((o, p) => `${p} ${o === s.group.instanceId ? 'this' : o ?? 'none'}`).join(', ')}`).join(' · ');
+    parts.textContent = `group ${s.group.name} · instance ${s.group.instanceId} owns ${owned}${owners ? ` · owners ${owners}` : ''}`;
   }
   const link = $('streaming-ui');
   link.hidden = !s.streamingUi;

@@ -34,11 +34,14 @@ export interface FeedStatus {
   readonly phase: 'starting' | 'feeding' | 'fed' | 'finished';
   /** The Streaming UI's page (Spark's Streaming tab) for this run, while it serves. */
   readonly streamingUi?: string;
-  /** With `--group`: this instance and the partitions of each log it owns. */
+  /**
+   * With `--group`: this instance and the partitions of each log it owns; under leases also
+   * each partition's owner (member id, `null`: none), updated after every batch.
+   */
   readonly group?: {
     readonly name: string;
     readonly instanceId: string;
-    readonly logs: readonly { readonly log: string; readonly partitions: number; readonly owned: readonly number[] }[];
+    readonly logs: readonly { readonly log: string; readonly partitions: number; readonly owned: readonly number[]; readonly owners?: readonly (string | null)[] }[];
   };
 }
 

@@ -33,8 +33,12 @@ export interface DashboardOptions {
   partitions: number;
   /** With `--source`: share the job with other instances started with the same group. */
   group: string | undefined;
-  /** With `--group`: this instance's index and the instance count of a fixed split (`0/2`). */
+  /** With `--group`: this instance's index and the instance count of a fixed split (`0/2`); none: leases. */
   instance: { index: number; count: number } | undefined;
+  /** With `--group` and leases: a partition's lease (and a member's heartbeat) in ms (`spark.kindling.group.leaseTimeout`, default 10000). */
+  lease: number;
+  /** With `--group`, leases and `--replay`: the feeder feeds no order before this many instances share the partitions (default 1). */
+  members: number;
   /** Spark's master: `local[*]` (default: a worker thread per core), `local[N]`, or `local` / `local[1]` (one thread). */
   master: string;
   help: boolean;
@@ -70,15 +74,19 @@ batch to a folder and shows it live at http://127.0.0.1:<port>.
   --topic NAME          the topic with --source (default orders; created when missing)
   --partitions N        its partition count when created (default 4)
   --group NAME          with --source: share the job with the other instances started with the
-                        same NAME (group mode: each reads part of the topic's partitions, the
-                        re-keying goes through repartition logs in Redis, and the instance owning
-                        the one-partition stage writes the batch folders); a new group reads the
-                        topic from its start. Instance 0 feeds the topic; in --replay the others
-                        wait for each piece before running its batch
-  --instance I/N        with --group: this is instance I of N (a fixed split of the partitions).
-                        Required: the dashboard's windowed stock totals cannot run under group
-                        leases yet (a new owner of a partition would lack the window's earlier
-                        batches), so its instances split the partitions by this fixed rule
+                        same NAME (group mode: the instances split the topic's partitions by
+                        leases in Redis, the re-keying goes through repartition logs whose
+                        partitions are leased too, and the instance owning the one-partition
+                        stage writes the batch folders; an instance that stops or dies has its
+                        partitions taken over once its leases expire); a new group reads the
+                        topic from its start. The first instance to claim it feeds the topic; in
+                        --replay it also sets the batch clock every instance follows
+  --lease MS            with --group: a partition's lease in ms (default 10000)
+  --members N           with --group and --replay: feed no order before N instances share the
+                        partitions (default 1)
+  --instance I/N        with --group: this is instance I of N (a fixed split of the partitions,
+                        no leases: nothing takes over a stopped instance's partitions). Instance
+                        0 feeds the topic; in --replay the others wait for each piece
   --master M            local[*] (default: the pipeline module runs in a worker thread per
                         core), local[N] (N threads) or local[1] (one thread, no workers)
   -h, --help            this text
@@ -126,6 +134,8 @@ export function parseDashboardArgs(argv: readonly string[]): DashboardOptions {
         partitions: { type: 'string' },
         group: { type: 'string' },
         instance: { type: 'string' },
+        lease: { type: 'string' },
+        members: { type: 'string' },
         master: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -142,8 +152,9 @@ export function parseDashboardArgs(argv: readonly string[]): DashboardOptions {
     const m = /^(\d+)\/(\d+)$/.exec(v.instance);
     if (m === null || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) throw new Error(`--instance must be I/N with 0 <= I < N (e.g. 0/2), got ${JSON.stringify(v.instance)}. See --help.`);
     instance = { index: Number(m[1]), count: Number(m[2]) };
-  } else if (v.group !== undefined) {
-    throw new Error('--group needs --instance I/N: the dashboard\'s windowed totals cannot run under group leases yet, so its instances split the partitions by a fixed rule (start each instance with its index). See --help.');
+  }
+  if ((v.lease !== undefined || v.members !== undefined) && (v.group === undefined || instance !== undefined)) {
+    throw new Error('--lease and --members need --group without --instance (leases). See --help.');
   }
   const master = v.master ?? 'local[*]';
   if (!/^local(\[(\*|[1-9]\d*)\])?$/.test(master)) {
@@ -173,6 +184,8 @@ export function parseDashboardArgs(argv: readonly string[]): DashboardOptions {
     partitions: positiveInt('partitions', v.partitions, 4),
     group: v.group,
     instance,
+    lease: positiveInt('lease', v.lease, 10_000),
+    members: positiveInt('members', v.members, 1),
     master,
     help: v.help ?? false,
   };

@@ -1,5 +1,5 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { List } from 'immutable';
 import { SparkConf, formatElement } from '@kindling/core';
@@ -20,6 +20,7 @@ import type { BatchView, FeedStatus, RankedEntry } from './batch-view.ts';
 import { DashboardServer } from './dashboard-server.ts';
 import { RedisStreamsAdmin, RedisStreamsProducer } from '@kindling/redis';
 import { feedTopic, produceOrders } from './topic-feeder.ts';
+import { GroupPace, type GroupLog } from './group-pace.ts';
 
 /** Where a run keeps its files. */
 export interface DashboardPaths {
@@ -139,20 +140,31 @@ async function startDashboard(options: DashboardOptions, io: DashboardIo, paths:
   };
   setStatus({ filesMoved: 0, filesTotal: files.length, linesMoved: 0, linesTotal, phase: 'starting' });
 
-  let conf = new SparkConf().setMaster(options.master).setAppName('Orders dashboard');
+  // The application's name prefixes its repartition logs: under leases one per group, so that groups sharing a Redis do not share logs.
+  let conf = new SparkConf().setMaster(options.master).setAppName(options.group !== undefined && options.instance === undefined ? `Orders dashboard ${options.group}` : 'Orders dashboard');
   if (options.replay) conf = conf.set('spark.streaming.clock', 'manual');
   // The Streaming UI (Spark's Streaming tab and REST API) serves beside the page, on the next
   // free port after it (4041 when the page has 4040), also in replay; --no-ui turns both off.
   conf = conf.set('spark.ui.enabled', String(options.ui));
   if (options.port === 0) conf = conf.set('spark.ui.port', '0');
-  const grouped = options.group !== undefined && options.instance !== undefined;
-  if (grouped) {
-    conf = conf.set('spark.kindling.group.enabled', 'true')
-      .set('spark.kindling.group.instances', String(options.instance!.count))
+  const grouped = options.group !== undefined;
+  // --group without --instance: partitions owned by leases (a fixed split with it).
+  const leases = grouped && options.instance === undefined;
+  if (grouped) conf = conf.set('spark.kindling.group.enabled', 'true');
+  if (leases) conf = conf.set('spark.kindling.group.leaseTimeout', `${options.lease}ms`);
+  // A replay makes batches only as it feeds: a repartition partition left behind by a takeover
+  // must catch up in its next batch (its missed batches had no orders), not one batch time per
+  // batch, or the last pieces' batches would wait for batches that never come.
+  if (leases && options.replay) conf = conf.set('spark.kindling.group.catchUp', 'merge');
+  else if (grouped) {
+    conf = conf.set('spark.kindling.group.instances', String(options.instance!.count))
       .set('spark.kindling.group.instance', String(options.instance!.index));
   }
-  // Instance 0 of a group feeds the topic; the others only read their partitions.
-  const feeds = !grouped || options.instance!.index === 0;
+  // Under leases the instance that claims the feeder's role feeds; in a fixed split instance 0.
+  // The others only read their partitions.
+  const pace = leases ? await GroupPace.connect(options.source!, options.group!) : undefined;
+  const feeds = !grouped || (pace !== undefined ? await pace.claimFeeder(`${hostname()}:${process.pid}`) : options.instance!.index === 0);
+  if (pace !== undefined) io.log(feeds ? `Group ${options.group}: this instance feeds the topic${options.replay ? ' and sets the batch clock' : ''}` : `Group ${options.group}: another instance feeds the topic${options.replay ? '; this one follows its batch clock' : ''}`);
   const ssc = new StreamingContext(conf, Milliseconds(options.batch));
   // With --source, the feeder produces into a topic and the pipeline reads it (direct stream).
   let producer: RedisStreamsProducer | undefined;
@@ -281,15 +293,38 @@ async function startDashboard(options: DashboardOptions, io: DashboardIo, paths:
       setStatus({ ...model.status, phase: 'finished', streamingUi: undefined });
       await server?.close();
       await producer?.close();
+      await pace?.close().catch(() => undefined);
       await removeTemporaryWork(options, io, paths);
     }
   };
 
   await ssc.start();
-  if (grouped) {
+  if (grouped && !leases) {
     const a = ssc.groupAssignment()!;
     setStatus({ ...model.status, group: { name: options.group!, instanceId: a.instanceId, logs: a.logs } });
     io.log(`Group ${options.group}: instance ${a.instanceId} owns ${a.logs.map((l) => `${l.log} [${l.owned.join(', ')}] of ${l.partitions}`).join('; ')}`);
+  }
+  // Under leases ownership moves (instances join, stop, die): shown as the leases in Redis say, after every batch.
+  let shownOwners = '';
+  let showing: Promise<void> = Promise.resolve();
+  const showOwners = (): void => {
+    if (pace === undefined) return;
+    showing = showing.then(async () => {
+      const a = ssc.groupAssignment()!;
+      const logs = ownerLogs(a.logs);
+      const owners = await pace.owners(logs);
+      const text = JSON.stringify(owners);
+      if (text === shownOwners) return;
+      shownOwners = text;
+      const me = a.instanceId;
+      const view = logs.map((l, i) => ({ log: l.log, partitions: l.partitions, owned: owners[i]!.flatMap((o, p) => (o === me ? [p] : [])), owners: owners[i]! }));
+      setStatus({ ...model.status, group: { name: options.group!, instanceId: me, logs: view } });
+      io.log(`Group ${options.group}: instance ${me} owns ${view.map((l) => `${l.log} [${l.owned.join(', ')}] of ${l.partitions}`).join('; ')} (owners: ${view.map((l) => `${l.log}: ${l.owners.map((o) => o ?? '-').join(' ')}`).join('; ')})`);
+    }).catch((e: unknown) => io.error(`Could not read the group's leases: ${(e as Error).message}`));
+  };
+  if (pace !== undefined) {
+    showOwners();
+    ssc.addStreamingListener({ onBatchCompleted: () => showOwners() });
   }
   const streamingUi = ssc.sparkContext.uiWebUrl;
   if (streamingUi !== undefined) {
@@ -301,7 +336,10 @@ async function startDashboard(options: DashboardOptions, io: DashboardIo, paths:
   if (options.replay) {
     done = (async () => {
       try {
-        const elapsedMs = await replay(ssc, files, options, feedOne, progress, abort.signal);
+        const elapsedMs = pace !== undefined
+          ? await replayInGroup(ssc, files, options, feeds ? feedOne : undefined, progress, abort.signal, pace)
+          : await replay(ssc, files, options, feedOne, progress, abort.signal);
+        await showing;
         return { files: files.length, orders: linesTotal, batches: batchesDone, elapsedMs };
       } finally {
         await stop();
@@ -354,6 +392,91 @@ async function replay(
     await clock.advance(options.batch);
     if (options.every > 0 && i < files.length - 1) await new Promise((r) => setTimeout(r, options.every));
   }
+  return performance.now() - started;
+}
+
+/** The logs whose partitions are leased (one-partition stages share one), named as their leases are. */
+function ownerLogs(logs: readonly { readonly ownerLog: string; readonly partitions: number }[]): GroupLog[] {
+  const out = new Map<string, number>();
+  for (const l of logs) out.set(l.ownerLog, Math.max(out.get(l.ownerLog) ?? 0, l.partitions));
+  return [...out].map(([log, partitions]) => ({ log, partitions }));
+}
+
+/**
+ * `--replay` under leases (`--group` without `--instance`): every instance's manual clock
+ * follows the feeder's (`GroupPace`), and a batch is never awaited before the next one is
+ * started: under leases a batch may wait for a later one (a partition without an owner in it
+ * says so with its next batch's marker, and a dead instance's partitions are taken over only
+ * by a new batch once its leases expire).
+ *
+ * The feeder (`feedOne` given) first runs empty batches until `--members` instances share every
+ * log's partitions, each its fair share; then for each piece: produces it, advances every clock
+ * by one batch (which reads it), and waits until every partition of the topic committed that
+ * batch before the next piece, so that each piece is exactly one batch on every partition. While
+ * it waits longer than a lease (an instance died), it advances the clocks by one more, empty,
+ * batch: the survivors take the partitions over in it and re-run the dead one's recorded
+ * batches (a repartition partition left behind catches up in its next batch:
+ * `spark.kindling.group.catchUp=merge`). At the end it waits until every partition of every log
+ * committed the last batch, then publishes the end. The others advance to the feeder's clock
+ * until the end.
+ */
+async function replayInGroup(
+  ssc: StreamingContext,
+  files: readonly FeedFile[],
+  options: DashboardOptions,
+  feedOne: ((file: FeedFile, mtimeMs: number) => Promise<void>) | undefined,
+  progress: (p: FeedProgress) => void,
+  signal: AbortSignal,
+  pace: GroupPace,
+): Promise<number> {
+  const clock = ssc.clock as ManualClock;
+  const started = performance.now();
+  const batch = options.batch;
+  const running: Promise<void>[] = [];
+  const step = (): void => { running.push(clock.advance(batch).catch(() => undefined)); };
+  const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+  if (feedOne === undefined) {
+    for (;;) {
+      if (signal.aborted) break;
+      const published = await pace.readClock();
+      while (published !== undefined && clock.getTimeMillis() < published.time) step();
+      if (published?.done === true) break;
+      await pause(20);
+    }
+  } else {
+    const logs = ownerLogs(ssc.groupAssignment()!.logs);
+    const topic = logs.slice(0, 1);
+    const tick = async (): Promise<number> => {
+      const t = clock.getTimeMillis() + batch;
+      await pace.publishClock(t);
+      step();
+      return t;
+    };
+    /** Waits until `logs` committed batch `t`, adding an empty batch every lease while they have not. */
+    const committed = async (of: readonly GroupLog[], t: number): Promise<void> => {
+      let since = Date.now();
+      while (!signal.aborted && !(await pace.committedThrough(of, t))) {
+        if (Date.now() - since > options.lease) {
+          await tick();
+          since = Date.now();
+        }
+        await pause(20);
+      }
+    };
+    while (!signal.aborted && !(await pace.settled(logs, options.members))) await committed(logs, await tick());
+    let linesMoved = 0;
+    const linesTotal = files.reduce((n, f) => n + f.lines, 0);
+    for (let i = 0; i < files.length && !signal.aborted; i++) {
+      const file = files[i]!;
+      await feedOne(file, clock.getTimeMillis() + Math.floor(batch / 2));
+      linesMoved += file.lines;
+      progress({ filesMoved: i + 1, filesTotal: files.length, linesMoved, linesTotal, last: file });
+      await committed(topic, await tick());
+    }
+    await committed(logs, clock.getTimeMillis());
+    await pace.publishClock(clock.getTimeMillis(), true);
+  }
+  await Promise.all(running);
   return performance.now() - started;
 }
 

@@ -59,9 +59,11 @@ describe('--group: two instances of the dashboard on one topic', () => {
     }
   }, 240_000);
 
-  it('refuses --group without --source or --instance, and a bad --instance', () => {
+  it('refuses --group without --source, a bad --instance, and lease flags with a fixed split', () => {
     expect(() => parseDashboardArgs(['--group', 'g'])).toThrow(/--group needs --source/);
-    expect(() => parseDashboardArgs(['--source', 'redis://127.0.0.1:1', '--group', 'g'])).toThrow(/--group needs --instance/);
+    expect(parseDashboardArgs(['--source', 'redis://127.0.0.1:1', '--group', 'g'])).toMatchObject({ group: 'g', instance: undefined, lease: 10_000, members: 1 });
+    expect(parseDashboardArgs(['--source', 'redis://127.0.0.1:1', '--group', 'g', '--lease', '3000', '--members', '2'])).toMatchObject({ lease: 3000, members: 2 });
+    expect(() => parseDashboardArgs(['--source', 'redis://127.0.0.1:1', '--group', 'g', '--instance', '0/2', '--members', '2'])).toThrow(/--lease and --members need --group without --instance/);
     expect(() => parseDashboardArgs(['--source', 'redis://127.0.0.1:1', '--group', 'g', '--instance', '2/2'])).toThrow(/--instance must be I\/N/);
     expect(parseDashboardArgs(['--source', 'redis://127.0.0.1:1', '--group', 'g', '--instance', '1/3']).instance).toEqual({ index: 1, count: 3 });
   });

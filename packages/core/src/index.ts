@@ -39,9 +39,11 @@ export { MissingMapOutputError } from './scheduler/missing-map-output-error.ts';
 export type { TaskContext } from './scheduler/task-context.ts';
 export type { Task } from './scheduler/task.ts';
 export type { TaskScheduler, RemoteCheckpointWriter } from './scheduler/task-scheduler.ts';
+export type { JobPreparation } from './scheduler/job-preparation.ts';
 export { LocalTaskScheduler } from './scheduler/local-task-scheduler.ts';
 // The worker-thread runtime of local[N] with a replicated graph (used by @kindling/dstream).
 export type { StageSpec, ResultStageSpec, ShuffleMapStageSpec } from './scheduler/stage-spec.ts';
+export { groupMapSides, releaseMapSideGroup, type MapSideGroup } from './scheduler/map-side-group.ts';
 export { ReplicatedRDDs } from './scheduler/replicated-rdds.ts';
 export { WorkerTaskScheduler, type WorkerTaskCounts } from './scheduler/worker-task-scheduler.ts';
 export { WorkerExecutor, type PeerPort } from './scheduler/worker-executor.ts';

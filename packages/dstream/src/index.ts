@@ -52,7 +52,7 @@ export {
   verifyKeyPlacement,
   groupRuntimeOf,
 } from './internal.ts';
-export { ExchangeRDD, StaticPartitionAssignment, GroupPlanError, RepartitionWaitAbortedError } from './internal.ts';
+export { ExchangeRDD, StaticPartitionAssignment, GroupPlanError, RepartitionWaitAbortedError, LeaseLostError } from './internal.ts';
 export type { RepartitionLog, RepartitionLogProvider, RepartitionBatch, PartitionAssignment, ExchangeRDDOptions, GroupAssignment } from './internal.ts';
 export type {
   LogSource,

@@ -51,6 +51,7 @@ export * from './input/log/log-source.ts';
 export * from './input/log/partition-leases.ts';
 export * from './group/group-runtime.ts';
 export * from './group/not-co-partitioned-error.ts';
+export * from './group/lease-lost-error.ts';
 export * from './group/co-partitioning.ts';
 export * from './input/log/consumer-strategy.ts';
 export * from './input/log/location-strategy.ts';

@@ -52,6 +52,14 @@ export interface GroupConf {
    * many deltas. At least 1.
    */
   readonly stateSnapshotInterval: number;
+  /**
+   * `spark.kindling.group.catchUp` (`batches`): how a repartition partition behind the batches
+   * (a new owner after a take-over) catches up on the batch times nobody ran: `batches` runs each
+   * at its own time on its own range, one per batch (every batch time stays one batch, as in a
+   * single run; the partition stays that many batches behind); `merge` runs them all in its
+   * next batch (caught up at once, but one batch then stands for several batch times).
+   */
+  readonly catchUp: 'batches' | 'merge';
 }
 
 /** The rate limits of log sources (`spark.streaming.kafka.*`, honoured by every log source). */
@@ -94,6 +102,8 @@ export const DEFAULT_MAX_LINE_LENGTH = 8 * 1024 * 1024;
  * | `spark.kindling.group.leaseTimeout` | `10s` | group mode: a partition's lease (and a member's heartbeat) lasts this long without renewal |
  * | `spark.kindling.group.trimRepartitionLogs` | `true` | group mode: consumed repartition log entries are deleted once their batch is done for good |
  * | `spark.kindling.group.stateSnapshotInterval` | `10` | group mode: state deltas kept per partition before they are folded into its snapshot |
+ * | `spark.kindling.group.catchUp` | `batches` | group leases: a repartition partition behind the batches runs each missed batch time on its own (`batches`) or all at once (`merge`) |
+ * | `spark.kindling.workers.idleTimeout` | `60s` | `local[N]` with `buildGraph`: how long a worker thread stays warm for the next context after its context stopped (`0`: it ends at once) |
  */
 export class StreamingConf {
   /** `spark.streaming.clock`, as given. */
@@ -122,6 +132,12 @@ export class StreamingConf {
   readonly maxLineLength: number;
   readonly skipEmptyBatches: boolean;
   readonly group: GroupConf;
+  /**
+   * `spark.kindling.workers.idleTimeout` in ms (60s): under `local[N]` with `buildGraph`, the
+   * worker threads of a stopped context wait this long, warm, for the next context of the
+   * process, then end; 0 ends them when their context stops.
+   */
+  readonly workersIdleTimeoutMs: number;
 
   /**
    * @param conf the SparkContext's configuration.
@@ -165,10 +181,13 @@ export class StreamingConf {
     if (instances !== undefined && instance >= instances) throw new IllegalConfigValueError('spark.kindling.group.instance', String(instance), `an index below spark.kindling.group.instances (${instances})`);
     const leaseTimeoutMs = atLeast(conf, 'spark.kindling.group.leaseTimeout', conf.getTimeAsMs('spark.kindling.group.leaseTimeout', '10s'), 1000, 'ms');
     const stateSnapshotInterval = atLeast(conf, 'spark.kindling.group.stateSnapshotInterval', conf.getInt('spark.kindling.group.stateSnapshotInterval', DEFAULT_STATE_SNAPSHOT_INTERVAL), 1, 'delta');
+    const catchUp = conf.get('spark.kindling.group.catchUp', 'batches');
+    if (catchUp !== 'batches' && catchUp !== 'merge') throw new IllegalConfigValueError('spark.kindling.group.catchUp', catchUp, "'batches' or 'merge'");
     this.group = {
       enabled: conf.getBoolean('spark.kindling.group.enabled', false), instances, instance, leaseTimeoutMs,
-      trimRepartitionLogs: conf.getBoolean('spark.kindling.group.trimRepartitionLogs', true), stateSnapshotInterval,
+      trimRepartitionLogs: conf.getBoolean('spark.kindling.group.trimRepartitionLogs', true), stateSnapshotInterval, catchUp,
     };
+    this.workersIdleTimeoutMs = atLeast(conf, 'spark.kindling.workers.idleTimeout', conf.getTimeAsMs('spark.kindling.workers.idleTimeout', '60s'), 0, 'ms');
   }
 }
 

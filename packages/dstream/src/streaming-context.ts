@@ -369,7 +369,8 @@ export class StreamingContext {
           const plan = planGroupStages(this.graph.outputStreams, this.sparkContext.appName, stages);
           this.groupPlan = plan;
           if (group.trimRepartitionLogs) {
-            for (const e of plan.exchanges) stages.onCommitted(e.ownerLog, (j, upTo) => e.log.trim(j, upTo).then(() => undefined));
+            // A window over a routed stream reads its entries again after a takeover: kept for the window's length.
+            for (const e of plan.exchanges) stages.onCommitted(e.ownerLog, (j, upTo) => e.log.trim(j, upTo - plan.leaseKeepMs(e)).then(() => undefined));
           }
         });
       }

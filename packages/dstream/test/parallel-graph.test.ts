@@ -68,6 +68,61 @@ describe('buildGraph with worker threads (local[N])', () => {
     expect(two.inWorkers).toBe(totalWords);
   }, 60_000);
 
+  it('a sort\'s range bounds and zipWithIndex\'s offsets are computed inside the job, with the same top N as local[1]', async () => {
+    const top = 3;
+    const runTop = async (master: string): Promise<{ out: [string, number][][]; requests: number; stages: number; jobs: number; tasks: number[] }> => {
+      const ssc = new StreamingContext(conf(master), Seconds(1));
+      const out: [string, number][][] = [];
+      let jobs = 0;
+      ssc.sparkContext.addJobListener({ onJobStart: () => { jobs++; } });
+      try {
+        const s = await ssc.buildGraph<DStream<[string, number]>>(graphs, 'topWords', { batches, numPartitions: 3, top });
+        s.foreachRDD(async (rdd) => { out.push(await rdd.collect()); });
+        await ssc.start();
+        for (let i = 0; i < batches.length; i++) await (ssc.clock as ManualClock).advance(1000);
+        const scheduler = graphWorkerPoolOf(ssc)?.taskScheduler;
+        return { out, requests: scheduler?.counts.requests ?? 0, stages: scheduler?.counts.remoteStages ?? 0, jobs, tasks: scheduler?.counts.perWorker.slice() ?? [] };
+      } finally {
+        await ssc.stop();
+      }
+    };
+    const one = await runTop('local[1]');
+    const two = await runTop('local[2]');
+    // The known answer: each batch's words by count, then word, both descending, ranked.
+    const expected = expectedCounts().map((b) => [...b]
+      .sort((x, y) => (y[1] - x[1]) || (x[0] < y[0] ? 1 : -1))
+      .slice(0, top)
+      .map(([w], i) => [w, i] as [string, number]));
+    expect(one.out).toEqual(expected);
+    expect(two.out).toEqual(expected);
+    expect(two.tasks).toHaveLength(2);
+    for (const n of two.tasks) expect(n).toBeGreaterThan(0);
+    // On one thread each batch runs three jobs: the sort's sampling, zipWithIndex's counting
+    // and the collect. In the workers the first two are steps of the collect's job: one job
+    // and one request per batch, with its two stages (the word count's map side, the sort's).
+    expect(one.jobs).toBe(3 * batches.length);
+    expect(two.jobs).toBe(batches.length);
+    expect(two.requests).toBe(batches.length);
+    expect(two.stages).toBe(3 * batches.length);
+  }, 60_000);
+
+  it('an error in a sort\'s range sampling in a worker fails the batch with the original error', async () => {
+    const ssc = new StreamingContext(conf('local[2]'), Seconds(1));
+    try {
+      const s = await ssc.buildGraph<DStream<[string, number]>>(graphs, 'failingSort', { batches: [['ok boom x y z']], numPartitions: 2 });
+      s.foreachRDD(async (rdd) => { await rdd.collect(); });
+      await ssc.start();
+      const err = await (ssc.clock as ManualClock).advance(1000).then(() => undefined, (e: unknown) => e as Error);
+      expect(err?.name).toBe('BatchFailedError');
+      expect(err?.message).toMatch(/Batch 1000 ms failed.*Failed to compute partition \d of .*cannot rank boom/s);
+      const cause = (err!.cause as Error);
+      expect(cause.name).toBe('RDDComputeError');
+      expect((cause.cause as Error).stack).toMatch(/word-count-graph\.ts[\s\S]*in worker thread \d/);
+    } finally {
+      await ssc.stop();
+    }
+  }, 60_000);
+
   it('an RDD created in an output operation runs on the driver over the workers\' partitions', async () => {
     const ssc = new StreamingContext(conf('local[2]'), Seconds(1));
     const seen: [string, number][][] = [];

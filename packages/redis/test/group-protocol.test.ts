@@ -177,6 +177,87 @@ describe('RedisPartitionLeases', () => {
   }, 60_000);
 });
 
+describe('a repartition partition taken over behind the batches (its offsets are batch times)', () => {
+  /** B commits (0, 2000] at 2000 and records (2000, 2400] at 2400, then is gone; A's coordinator of the log takes over at engine batch 4000. */
+  async function takeOver(group: string, stepMs: number | undefined): Promise<{ planned: (readonly [number, { time: number; fromOffset: number; untilOffset: number } | undefined])[]; holds: boolean[] }> {
+    const tp = { topic: 'app-words-repartition', partition: 0 };
+    const grid = { zeroTime: 400, batchMs: 400, partitions: ['app-words-repartition-0'] };
+    const b = new RedisLogSource(server.url);
+    const a = new RedisLogSource(server.url);
+    const sc = new SparkContext(new SparkConf().setMaster('local[1]').setAppName(group));
+    await b.open();
+    await a.open();
+    try {
+      const ob = b.ownership(group);
+      await ob.join(grid, 5000);
+      const { epoch } = (await ob.acquire(tp))!;
+      await ob.describe(tp, epoch, { time: 2000, fromOffset: 0, untilOffset: 2000 });
+      expect((await ob.commit({ ...tp, epoch, time: 2000, fromOffset: 0, untilOffset: 2000, state: [] })).status).toBe('OK');
+      await ob.describe(tp, epoch, { time: 2400, fromOffset: 2000, untilOffset: 2400 });
+      await ob.release(tp, epoch);
+      await ob.leave();
+      const coordinator = new GroupCoordinator({
+        ownership: a.ownership(group), sc, topic: tp.topic, numPartitions: 1, leaseMs: 5000, streamName: 'words via app-words-repartition',
+        stateStreams: [], initialOffset: () => 0, maxRecords: () => Number.POSITIVE_INFINITY, snapshotInterval: 10, ...(stepMs === undefined ? {} : { stepMs }),
+      });
+      await coordinator.join(grid);
+      const planned: (readonly [number, { time: number; fromOffset: number; untilOffset: number } | undefined])[] = [];
+      const holds: boolean[] = [];
+      for (const t of [4000, 4400, 4800, 5200, 5600, 6000]) {
+        // A repartition partition's batch covers the source batches up to the engine batch's time.
+        const plan = await coordinator.prepare(t, [{ earliest: 0, latest: t }]);
+        planned.push([t, plan.owned.get(0)?.batch]);
+        holds.push(coordinator.holds(t, 0));
+        coordinator.batchDone(t, true);
+      }
+      // Another instance takes the partition over (the lease gone, a new epoch): A learns it at its next batch.
+      const last = await coordinator.prepare(6400, [{ earliest: 0, latest: 6400 }]);
+      expect(last.owned.get(0)?.batch).toBeDefined();
+      const redis = createClient(redisClientOptions(server.url) as Parameters<typeof createClient>[0]);
+      await redis.connect();
+      await redis.del(groupKeys(group).partition(tp).lease);
+      await redis.quit();
+      const c = new RedisLogSource(server.url);
+      await c.open();
+      expect(await c.ownership(group).acquire(tp)).toBeDefined();
+      await c.close();
+      await coordinator.prepare(6800, [{ earliest: 0, latest: 6800 }]);
+      holds.push(coordinator.holds(6400, 0));
+      coordinator.batchDone(6400, true);
+      coordinator.batchDone(6800, true);
+      await coordinator.stop();
+      return { planned, holds };
+    } finally {
+      await a.close();
+      await b.close();
+      sc.stop();
+    }
+  }
+
+  it('catches up one batch time per batch, each at its own time on its own range (catchUp = batches)', async () => {
+    const { planned, holds } = await takeOver('steps', 400);
+    expect(planned).toEqual([
+      [4000, { time: 2400, fromOffset: 2000, untilOffset: 2400 }], // the recorded one, at its time
+      [4400, { time: 2800, fromOffset: 2400, untilOffset: 2800 }], // then every batch time nobody ran, one each
+      [4800, { time: 3200, fromOffset: 2800, untilOffset: 3200 }],
+      [5200, { time: 3600, fromOffset: 3200, untilOffset: 3600 }],
+      [5600, { time: 4000, fromOffset: 3600, untilOffset: 4000 }],
+      [6000, { time: 4400, fromOffset: 4000, untilOffset: 4400 }],
+    ]);
+    // Held while planned; not once another instance took the partition over.
+    expect(holds).toEqual([true, true, true, true, true, true, false]);
+  }, 60_000);
+
+  it('merges the batch times nobody ran into its next batch with catchUp = merge', async () => {
+    const { planned } = await takeOver('merged', undefined);
+    expect(planned.slice(0, 3)).toEqual([
+      [4000, { time: 2400, fromOffset: 2000, untilOffset: 2400 }],
+      [4400, { time: 4400, fromOffset: 2400, untilOffset: 4400 }],
+      [4800, { time: 4800, fromOffset: 4400, untilOffset: 4800 }],
+    ]);
+  }, 60_000);
+});
+
 function groupContext(batchMs: number): StreamingContext {
   const conf = new SparkConf().setMaster('local[2]').setAppName('group-start').set('spark.kindling.group.enabled', 'true').set('spark.kindling.group.leaseTimeout', '2s');
   const ssc = new StreamingContext(conf, Milliseconds(batchMs));

@@ -1,13 +1,22 @@
-// Re-keying under group leases with a kill (issue 15, item 6 for re-keyed graphs), on a real
-// Redis: 2 instances (child processes, support/lease-rekey-pipeline.ts) share a 4-partition
-// topic and a graph that re-keys (groupByKey and updateStateByKey on id % 7, a key other than
-// the log's, and count(), a one-partition stage). One is SIGKILLed mid-batch, a third starts
-// later. The union of the batch folders holds every record exactly once (events), the counts
-// add up to the input, and the final state (in Redis and in the last folders) equals the sums
-// worked out here. Every wait is on a condition, with generous timeouts: no timing assertion.
+// Re-keying under group leases with kills and pauses (issue 15, item 6 for re-keyed graphs), on
+// a real Redis: instances (child processes, support/lease-rekey-pipeline.ts) share a 4-partition
+// topic and a graph that re-keys (groupByKey and updateStateByKey on id % 7, a key other than the
+// log's) and has one-partition stages (count(), repartition(1), a top 3 after sortBy).
+//
+// Every folder is checked against answers worked out here from the source stage's own folders
+// (ids-<t>/part-<s>: what source partition s read in its batch at t), batch for batch: the
+// re-keyed events, the counts, the whole batch and its top 3 of time t hold exactly the records
+// of the source batches at t, and the running totals of time t hold the sums up to t with the
+// update function called once per batch time since the bucket's first record. A new owner
+// catching up on batches nobody ran must run each at its own time for these to hold (merged into
+// one batch, the folders of the missed times are missing and the call counts short). The union of
+// the folders and the final state (in Redis and in the last folders) equal a single instance's run
+// on the same input and the sums worked out here. Every wait is on a condition, with generous
+// timeouts: no timing assertion.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HashPartitioner } from '@kindling/core';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChild, type RunningChild } from '../../dstream/test/support/child-process.ts';
@@ -18,42 +27,64 @@ import { startRedisServer, type RedisServer } from './support/redis-server.ts';
 
 const SCRIPT = 'packages/redis/test/support/lease-rekey-pipeline.ts';
 const PARTITIONS = 4;
+const BATCH_MS = 400;
 const KEYS = ['apple', 'banana', 'cherry', 'date', 'elder', 'fig', 'grape', 'kiwi', 'lemon', 'mango', 'nut', 'olive'];
 const LONG = 150_000;
-const TOPIC = 'rekill';
-const GROUP = 'rekill-app';
-/** The repartition logs' owner names and partition counts (see the pipeline). */
-const STAGES: readonly [string, number][] = [[`${GROUP}-buckets-repartition`, 3], [`${GROUP}-totals-repartition`, 2], [`${GROUP}-whole-batch`, 1]];
 
 let root: string;
 let server: RedisServer;
 let redis: ReturnType<typeof createClient>;
 let producer: RedisStreamsProducer;
 const children: RunningChild[] = [];
-const produced: number[] = [];
-let args: GroupPipelineArgs;
 
-function start(label: string): RunningChild {
-  const c = startChild(SCRIPT, { ...args, checkpointDir: `${args.checkpointDir}-${label}` }, 300_000);
+/** One run of the application: its topic, group (= app name, prefixing its repartition logs), folders and input. */
+interface Scenario {
+  readonly args: GroupPipelineArgs;
+  readonly produced: number[];
+  /** The repartition logs' owner names and partition counts (see the pipeline). */
+  readonly stages: readonly [string, number][];
+}
+
+function scenario(name: string): Scenario {
+  const group = `${name}-app`;
+  return {
+    args: {
+      url: server.url, topic: name, group, outDir: join(root, name, 'out'), checkpointDir: join(root, name, 'cp'),
+      batchMs: BATCH_MS, leaseMs: 2500, partitions: PARTITIONS, slowMs: 1500, stopFile: join(root, name, 'stop'),
+    },
+    produced: [],
+    stages: [[`${group}-buckets-repartition`, 3], [`${group}-totals-repartition`, 2], [`${group}-whole-batch`, 1]],
+  };
+}
+
+async function newTopic(s: Scenario): Promise<void> {
+  const admin = new RedisStreamsAdmin({ url: server.url });
+  await admin.createTopic(s.args.topic, PARTITIONS);
+  await admin.close();
+}
+
+function start(s: Scenario, label: string): RunningChild {
+  const c = startChild(SCRIPT, { ...s.args, checkpointDir: `${s.args.checkpointDir}-${label}` }, 300_000);
   children.push(c);
+  stderrOf(c);
   return c;
 }
 
-async function produce(n: number): Promise<void> {
+async function produce(s: Scenario, n: number): Promise<void> {
   const batch: { key: string; value: string }[] = [];
   for (let i = 0; i < n; i++) {
-    const id = produced.length;
-    produced.push(id);
+    const id = s.produced.length;
+    s.produced.push(id);
     batch.push({ key: KEYS[(id * 7 + Math.floor(id / 5)) % KEYS.length]!, value: String(id) });
   }
-  await producer.send(TOPIC, batch);
+  await producer.send(s.args.topic, batch);
 }
 
 async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = LONG): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await cond())) {
     if (Date.now() > end) {
-      for (const c of children) process.stderr.write(`instance output:\n${c.output()}\n`);
+      for (const c of children) process.stderr.write(`instance output:\n${c.output()}\n${stderrOf(c)}\n`);
       throw new Error(`timed out waiting for ${what}`);
     }
     await new Promise((r) => setTimeout(r, 50));
@@ -62,57 +93,230 @@ async function until(what: string, cond: () => boolean | Promise<boolean>, timeo
 
 function memberOf(c: RunningChild): string | undefined { return /started (\S+)/.exec(c.output())?.[1]; }
 
-async function commitOf(log: string, p: number): Promise<{ next: number; batch: number } | undefined> {
-  const h = await redis.hGetAll(groupKeys(GROUP).partition({ topic: log, partition: p }).commit);
+function outputsOf(c: RunningChild): number { return (c.output().match(/output \d+/g) ?? []).length; }
+
+async function commitOf(s: Scenario, log: string, p: number): Promise<{ next: number; batch: number } | undefined> {
+  const h = await redis.hGetAll(groupKeys(s.args.group).partition({ topic: log, partition: p }).commit);
   return h.next === undefined ? undefined : { next: Number(h.next), batch: Number(h.batch) };
 }
 
-/** Every record committed on the source partitions, and every repartition partition committed up to their last batch. */
-async function allCommitted(): Promise<boolean> {
+/**
+ * Every record committed on the source partitions, and every repartition partition committed
+ * up to the last source batch that read records (a partition catching up runs one missed batch
+ * time per batch, so it may trail the sources' empty batches).
+ */
+async function allCommitted(s: Scenario): Promise<boolean> {
   let sum = 0;
-  let last = 0;
   for (let p = 0; p < PARTITIONS; p++) {
-    const c = await commitOf(TOPIC, p);
+    const c = await commitOf(s, s.args.topic, p);
     if (c === undefined) return false;
     sum += c.next;
-    last = Math.max(last, c.batch);
   }
-  if (sum !== produced.length) return false;
-  for (const [log, n] of STAGES) {
+  if (sum !== s.produced.length) return false;
+  const ids = folders(s, 'ids');
+  let last = 0;
+  for (const [t, parts] of ids) for (const lines of parts.values()) if (lines.length > 0) last = Math.max(last, t);
+  for (const [log, n] of s.stages) {
     for (let j = 0; j < n; j++) {
-      const c = await commitOf(log, j);
+      const c = await commitOf(s, log, j);
       if (c === undefined || c.next < last) return false;
     }
   }
   return true;
 }
 
-async function owners(log: string, n: number): Promise<(string | null)[]> {
+async function owners(s: Scenario, log: string, n: number): Promise<(string | null)[]> {
   const out: (string | null)[] = [];
-  for (let p = 0; p < n; p++) out.push(await redis.get(groupKeys(GROUP).partition({ topic: log, partition: p }).lease));
+  for (let p = 0; p < n; p++) out.push(await redis.get(groupKeys(s.args.group).partition({ topic: log, partition: p }).lease));
   return out;
 }
 
-/** The lines of every part file of the `<name>-<t>` folders, with each folder's parts. */
-function folders(name: string): Map<number, Map<string, string[]>> {
+/** Every lease of every log (source first), flattened. */
+async function allOwners(s: Scenario): Promise<(string | null)[]> {
+  const out = await owners(s, s.args.topic, PARTITIONS);
+  for (const [log, n] of s.stages) out.push(...await owners(s, log, n));
+  return out;
+}
+
+async function stopAll(s: Scenario, running: RunningChild[]): Promise<void> {
+  writeFileSync(s.args.stopFile, '');
+  for (const c of running) {
+    const r = await c.done;
+    expect(r.stdout, r.stderr).toContain('done');
+  }
+}
+
+/** The lines of every part file of the `<name>-<t>` folders, by time and part file. */
+function folders(s: Scenario, name: string): Map<number, Map<string, string[]>> {
   const out = new Map<number, Map<string, string[]>>();
-  for (const folder of existsSync(args.outDir) ? readdirSync(args.outDir) : []) {
+  const dir = s.args.outDir;
+  for (const folder of existsSync(dir) ? readdirSync(dir) : []) {
     const m = new RegExp(`^${name}-(\\d+)$`).exec(folder);
     if (m === null) continue;
     const parts = new Map<string, string[]>();
-    for (const f of readdirSync(join(args.outDir, folder))) {
+    for (const f of readdirSync(join(dir, folder))) {
       if (!f.startsWith('part-')) continue;
-      parts.set(f, readFileSync(join(args.outDir, folder, f), 'utf8').split('\n').filter((l) => l !== ''));
+      parts.set(f, readFileSync(join(dir, folder, f), 'utf8').split('\n').filter((l) => l !== ''));
     }
     out.set(Number(m[1]), parts);
   }
   return out;
 }
 
-function expectedTotals(): [number, number][] {
+function partName(j: number): string { return `part-${String(j).padStart(5, '0')}`; }
+
+const bucketOf = (id: number): number => id % 7;
+const weight = (id: number): number => (id % 10) + 1;
+
+/** The ids each source batch time read (every source partition's part file), checked to hold every record exactly once. */
+function sourceBatches(s: Scenario): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  const all: number[] = [];
+  for (const [t, parts] of folders(s, 'ids')) {
+    const ids: number[] = [];
+    for (const lines of parts.values()) for (const l of lines) ids.push(Number(l));
+    out.set(t, ids.sort((a, b) => a - b));
+    all.push(...ids);
+  }
+  expect(all.sort((a, b) => a - b), 'every record read exactly once by the source stage').toEqual(s.produced);
+  return out;
+}
+
+/** The final running totals worked out from the input: bucket -> sum. */
+function expectedSums(s: Scenario): [number, number][] {
   const m = new Map<number, number>();
-  for (const id of produced) m.set(id % 7, (m.get(id % 7) ?? 0) + (id % 10) + 1);
+  for (const id of s.produced) m.set(bucketOf(id), (m.get(bucketOf(id)) ?? 0) + weight(id));
   return [...m].sort((a, b) => a[0] - b[0]);
+}
+
+/**
+ * Checks every folder batch for batch against the source batches: events, count, whole and top
+ * hold exactly the records of the source batches of their time; every repartition partition has
+ * a folder at every batch time from its first to its last (each missed one run at its own time);
+ * the totals of time t are the sums up to t, with one update call per batch time since the
+ * bucket's first record. Returns the final [sum, calls] per bucket, as the last folders say.
+ */
+function expectBatchForBatch(s: Scenario): Map<number, [number, number]> {
+  const batches = sourceBatches(s);
+  const idsAt = (t: number): number[] => batches.get(t) ?? [];
+  const events = folders(s, 'events');
+  const buckets = new HashPartitioner(3);
+  const sums = new HashPartitioner(2);
+  // events-<t>: per bucket, the ids of the source batches at t, each bucket in its partition.
+  for (const [t, parts] of events) {
+    const want = new Map<number, number[]>();
+    for (const id of idsAt(t)) want.set(bucketOf(id), [...(want.get(bucketOf(id)) ?? []), id]);
+    const got = new Map<number, number[]>();
+    for (const [part, lines] of parts) {
+      for (const l of lines) {
+        const [bucket, list] = l.split(':') as [string, string];
+        expect(part, `bucket ${bucket} of events-${t} in its partition`).toBe(partName(buckets.getPartition(Number(bucket))));
+        got.set(Number(bucket), list.split(',').map(Number).sort((a, b) => a - b));
+      }
+    }
+    expect([...got].sort((a, b) => a[0] - b[0]), `events-${t}`).toEqual([...want].sort((a, b) => a[0] - b[0]));
+  }
+  for (const t of batches.keys()) if (idsAt(t).length > 0) expect(events.has(t), `events-${t} (source batches at ${t} read records)`).toBe(true);
+  // The one-partition stages: count, the whole batch and its top 3, written once by the stage's owner.
+  const count = folders(s, 'count');
+  const whole = folders(s, 'whole');
+  const top = folders(s, 'top');
+  for (const [name, f] of [['count', count], ['whole', whole], ['top', top]] as const) {
+    for (const [t, parts] of f) {
+      expect([...parts.keys()], `${name}-${t}`).toEqual(['part-00000']);
+      const ids = idsAt(t);
+      const lines = parts.get('part-00000')!;
+      if (name === 'count') expect(lines, `count-${t}`).toEqual([String(ids.length)]);
+      else if (name === 'whole') expect(lines.map(Number).sort((a, b) => a - b), `whole-${t}`).toEqual(ids);
+      else expect(lines.map(Number), `top-${t}`).toEqual(ids.slice().sort((a, b) => b - a).slice(0, 3));
+    }
+  }
+  for (const t of batches.keys()) if (idsAt(t).length > 0) for (const f of [count, whole, top]) expect(f.has(t), `the one-partition stage's folders at ${t}`).toBe(true);
+  // totals-<t>/part-<j>: every batch time from the partition's first folder to its last, sums and calls as a single run's.
+  const totals = folders(s, 'totals');
+  const first = new Map<number, number>();
+  for (const [t, ids] of [...batches].sort((a, b) => a[0] - b[0])) for (const id of ids) if (!first.has(bucketOf(id))) first.set(bucketOf(id), t);
+  const final = new Map<number, [number, number]>();
+  for (let j = 0; j < 2; j++) {
+    const times = [...totals].filter(([, parts]) => parts.has(partName(j))).map(([t]) => t).sort((a, b) => a - b);
+    expect(times.length, `totals folders of partition ${j}`).toBeGreaterThan(0);
+    const grid = Array.from({ length: (times.at(-1)! - times[0]!) / BATCH_MS + 1 }, (_, i) => times[0]! + i * BATCH_MS);
+    expect(times, `totals of partition ${j}: one folder per batch time, none merged`).toEqual(grid);
+    for (const t of times) {
+      const want: string[] = [];
+      for (const [bucket, t0] of first) {
+        if (t0 > t || sums.getPartition(bucket) !== j) continue;
+        let sum = 0;
+        for (const [u, ids] of batches) if (u <= t) for (const id of ids) if (bucketOf(id) === bucket) sum += weight(id);
+        want.push(`${bucket} ${sum} ${(t - t0) / BATCH_MS + 1}`);
+        if (t === times.at(-1)) final.set(bucket, [sum, (t - t0) / BATCH_MS + 1]);
+      }
+      expect(totals.get(t)!.get(partName(j))!.slice().sort(), `totals-${t}/${partName(j)}`).toEqual(want.sort());
+    }
+  }
+  return final;
+}
+
+/** The state committed in Redis with the totals' repartition partitions (snapshot plus deltas, as a new owner restores it). */
+async function committedTotals(s: Scenario): Promise<Map<number, [number, number]>> {
+  const state = new Map<number, [number, number]>();
+  const source = new RedisLogSource(server.url);
+  await source.open();
+  try {
+    for (let j = 0; j < 2; j++) {
+      for (const [k, v] of await source.ownership(s.args.group).loadState({ topic: `${s.args.group}-totals-repartition`, partition: j }, 'totals')) {
+        state.set(JSON.parse(k) as number, JSON.parse(v) as [number, number]);
+      }
+    }
+  } finally {
+    await source.close();
+  }
+  return state;
+}
+
+/** Batch for batch checks, the final state in Redis equal to the last folders, the sums equal to the input's. */
+async function expectCorrect(s: Scenario): Promise<Map<number, [number, number]>> {
+  const final = expectBatchForBatch(s);
+  const committed = await committedTotals(s);
+  expect([...committed].sort((a, b) => a[0] - b[0])).toEqual([...final].sort((a, b) => a[0] - b[0]));
+  expect([...committed].map(([k, [sum]]) => [k, sum]).sort((a, b) => a[0]! - b[0]!)).toEqual(expectedSums(s));
+  return committed;
+}
+
+/** The union of a scenario's records per output (re-keyed events, the whole batches), for comparing runs. */
+function unionOf(s: Scenario): { events: string[]; whole: number[]; count: number } {
+  const events: string[] = [];
+  for (const parts of folders(s, 'events').values()) for (const lines of parts.values()) for (const l of lines) for (const id of l.split(':')[1]!.split(',')) events.push(`${l.split(':')[0]} ${id}`);
+  const whole: number[] = [];
+  for (const parts of folders(s, 'whole').values()) for (const l of parts.get('part-00000') ?? []) whole.push(Number(l));
+  let count = 0;
+  for (const parts of folders(s, 'count').values()) for (const l of parts.get('part-00000') ?? []) count += Number(l);
+  return { events: events.sort(), whole: whole.sort((a, b) => a - b), count };
+}
+
+let single: { union: ReturnType<typeof unionOf>; sums: [number, number][] } | undefined;
+
+/** Runs the reference: one instance over `rounds` rounds of 60 records, on its own topic. */
+async function singleRun(rounds: number): Promise<NonNullable<typeof single>> {
+  if (single !== undefined) return single;
+  const s = scenario('single');
+  await newTopic(s);
+  const a = start(s, 'a');
+  for (let i = 0; i < rounds; i++) {
+    await produce(s, 60);
+    await until(`the single instance to commit round ${i + 1}`, () => allCommitted(s));
+  }
+  await stopAll(s, [a]);
+  const committed = await expectCorrect(s);
+  single = { union: unionOf(s), sums: [...committed].map(([k, [sum]]) => [k, sum] as [number, number]).sort((x, y) => x[0] - y[0]) };
+  return single;
+}
+
+/** The union of outputs and the final sums equal the single instance's. */
+async function expectLikeSingle(s: Scenario, committed: Map<number, [number, number]>): Promise<void> {
+  const ref = await singleRun(s.produced.length / 60);
+  expect(unionOf(s)).toEqual(ref.union);
+  expect([...committed].map(([k, [sum]]) => [k, sum] as [number, number]).sort((x, y) => x[0] - y[0])).toEqual(ref.sums);
 }
 
 beforeAll(async () => {
@@ -121,13 +325,6 @@ beforeAll(async () => {
   redis = createClient(redisClientOptions(server.url) as Parameters<typeof createClient>[0]);
   await redis.connect();
   producer = new RedisStreamsProducer({ url: server.url });
-  const admin = new RedisStreamsAdmin({ url: server.url });
-  await admin.createTopic(TOPIC, PARTITIONS);
-  await admin.close();
-  args = {
-    url: server.url, topic: TOPIC, group: GROUP, outDir: join(root, 'out'), checkpointDir: join(root, 'cp'),
-    batchMs: 400, leaseMs: 2500, partitions: PARTITIONS, slowMs: 1500, stopFile: join(root, 'stop'),
-  };
 }, 60_000);
 
 afterAll(async () => {
@@ -139,91 +336,110 @@ afterAll(async () => {
   if (root !== undefined) rmSync(root, { recursive: true, force: true });
 }, 60_000);
 
-describe('a re-keyed graph on 2 instances under leases, one SIGKILLed mid-batch, a third started later', () => {
-  it('takes the killed one\'s source and repartition partitions over and counts every record exactly once', async () => {
-    await produce(60);
-    const a = start('a');
-    const b = start('b');
-    await until('both instances to own source partitions', async () => {
-      const o = await owners(TOPIC, PARTITIONS);
-      const ma = memberOf(a);
-      const mb = memberOf(b);
-      return ma !== undefined && mb !== undefined && o.filter((x) => x === ma).length === 2 && o.filter((x) => x === mb).length === 2;
+describe('a re-keyed graph on 3 instances under leases, one SIGKILLed mid-batch, another started later', () => {
+  it('takes the killed one\'s source, repartition and one-partition-stage partitions over and equals a single run batch for batch', async () => {
+    const s = scenario('rekill');
+    await newTopic(s);
+    await produce(s, 60);
+    const a = start(s, 'a');
+    const b = start(s, 'b');
+    const c = start(s, 'c');
+    await until('the three instances to own source partitions', async () => {
+      const o = await owners(s, s.args.topic, PARTITIONS);
+      const ms = [a, b, c].map(memberOf);
+      return ms.every((m) => m !== undefined && o.includes(m)) && o.every((x) => x !== null);
     });
-    await until('the first round to be committed', allCommitted);
-    // Both own repartition partitions too (the first to start gives up its extras once the other is a member).
-    await until('both instances to own repartition partitions', async () => {
-      const stageOwners = (await Promise.all(STAGES.map(([log, n]) => owners(log, n)))).flat();
-      return stageOwners.includes(memberOf(a)!) && stageOwners.includes(memberOf(b)!);
-    });
-    const seen = (a.output().match(/output \d+/g) ?? []).length;
-    await produce(60);
-    await until('A to start the slow output of a batch', () => (a.output().match(/output \d+/g) ?? []).length > seen);
-    a.child.kill('SIGKILL');
-    expect((await a.done).signal).toBe('SIGKILL');
-    await produce(60);
-    await until('B to take every partition over and commit everything', async () => {
-      if (!(await allCommitted())) return false;
-      for (const [log, n] of [[TOPIC, PARTITIONS] as [string, number], ...STAGES]) if (!(await owners(log, n)).every((o) => o === memberOf(b))) return false;
+    await until('the first round to be committed', () => allCommitted(s));
+    // The victim owns partitions of every kind: the first member in id order gets a share of every log, the whole batch included.
+    let victim: RunningChild | undefined;
+    await until('one instance to own the one-partition stage and partitions of every other log', async () => {
+      const [whole] = await owners(s, `${s.args.group}-whole-batch`, 1);
+      victim = [a, b, c].find((x) => memberOf(x) === whole);
+      if (victim === undefined) return false;
+      const m = memberOf(victim)!;
+      for (const [log, n] of [[s.args.topic, PARTITIONS] as [string, number], ...s.stages]) if (!(await owners(s, log, n)).includes(m)) return false;
       return true;
     });
-    const c = start('c');
-    await until('C to get its share of the source', async () => (await owners(TOPIC, PARTITIONS)).filter((o) => o !== null && o === memberOf(c)).length === 2);
-    await produce(60);
-    await until('the last round to be committed', allCommitted);
-    writeFileSync(args.stopFile, '');
-    for (const x of [b, c]) {
-      const r = await x.done;
-      expect(r.stdout, r.stderr).toContain('done');
-    }
+    const seen = outputsOf(victim!);
+    await produce(s, 60);
+    await until('the victim to start the slow output of a batch', () => outputsOf(victim!) > seen);
+    victim!.child.kill('SIGKILL');
+    expect((await victim!.done).signal).toBe('SIGKILL');
+    const survivors = [a, b, c].filter((x) => x !== victim);
+    const gone = memberOf(victim!);
+    await produce(s, 60);
+    await until('the survivors to take every partition over and commit everything', async () => {
+      if (!(await allCommitted(s))) return false;
+      const o = await allOwners(s);
+      return o.every((x) => x !== null && x !== gone);
+    });
+    const d = start(s, 'd');
+    await until('the late instance to get its share of the source', async () => (await owners(s, s.args.topic, PARTITIONS)).some((o) => o !== null && o === memberOf(d)));
+    await produce(s, 60);
+    await until('the last round to be committed', () => allCommitted(s));
+    await stopAll(s, [...survivors, d]);
 
-    // Every record exactly once in the re-keyed events, each in its bucket.
-    const ids: number[] = [];
-    for (const parts of folders('events').values()) {
-      for (const lines of parts.values()) {
-        for (const l of lines) {
-          const [bucket, list] = l.split(':') as [string, string];
-          for (const id of list.split(',').map(Number)) {
-            expect(id % 7, `record ${id} in bucket ${bucket}`).toBe(Number(bucket));
-            ids.push(id);
-          }
-        }
-      }
-    }
-    expect(ids.sort((x, y) => x - y)).toEqual(produced);
-    // The one-partition stage's counts add up to the input (each batch folder written by its owner, once).
-    let total = 0;
-    for (const parts of folders('count').values()) {
-      expect([...parts.keys()]).toEqual(['part-00000']);
-      for (const l of parts.get('part-00000')!) total += Number(l);
-    }
-    expect(total).toBe(produced.length);
-    // The final state, as committed in Redis with the repartition partitions, equals the sums.
-    const state: [number, number][] = [];
-    const source = new RedisLogSource(server.url);
-    await source.open();
-    try {
-      for (let j = 0; j < 2; j++) {
-        // Snapshot plus deltas, as a new owner restores them.
-        for (const [k, v] of await source.ownership(GROUP).loadState({ topic: `${GROUP}-totals-repartition`, partition: j }, 'totals')) state.push([JSON.parse(k) as number, JSON.parse(v) as number]);
-      }
-    } finally {
-      await source.close();
-    }
-    expect(state.sort((x, y) => x[0] - y[0])).toEqual(expectedTotals());
-    // And so do the last totals folders (per partition, the latest folder that has it).
-    const totals = folders('totals');
-    const times = [...totals.keys()].sort((x, y) => y - x);
-    const last: [number, number][] = [];
-    for (const part of ['part-00000', 'part-00001']) {
-      const t = times.find((x) => totals.get(x)!.has(part))!;
-      for (const l of totals.get(t)!.get(part)!) {
-        const m = /^\((\d+),(\d+)\)$/.exec(l)!;
-        last.push([Number(m[1]), Number(m[2])]);
-      }
-    }
-    expect(last.sort((x, y) => x[0] - y[0])).toEqual(expectedTotals());
-    // The killed instance's recorded batches were re-run by their new owner.
-    expect((await b.done).stderr + (await c.done).stderr).toMatch(/took partition \S+ .*re-runs \d+ recorded uncommitted batch/);
-  }, 360_000);
+    const committed = await expectCorrect(s);
+    await expectLikeSingle(s, committed);
+    const stderr = (await Promise.all([...survivors, d].map((x) => x.done))).map((r) => r.stderr).join('\n');
+    // The killed instance's recorded batches were re-run by their new owners, on the source and on the stages.
+    expect(stderr).toMatch(new RegExp(`took partition ${s.args.topic}-\\d .*re-runs \\d+ recorded uncommitted batch`));
+    expect(stderr).toMatch(/took partition rekill-app-whole-batch-0 .*re-runs \d+ recorded uncommitted batch/);
+  }, 420_000);
 });
+
+describe('a re-keyed graph on 3 instances under leases, one paused with SIGSTOP until its leases expired', () => {
+  it('fences the paused one on every log when it resumes: its late commits are refused, it writes nothing wrong, outputs equal a single run', async () => {
+    const s = scenario('repause');
+    await newTopic(s);
+    await produce(s, 60);
+    const a = start(s, 'a');
+    const b = start(s, 'b');
+    const c = start(s, 'c');
+    await until('the three instances to own source partitions', async () => {
+      const o = await owners(s, s.args.topic, PARTITIONS);
+      const ms = [a, b, c].map(memberOf);
+      return ms.every((m) => m !== undefined && o.includes(m)) && o.every((x) => x !== null);
+    });
+    await until('the first round to be committed', () => allCommitted(s));
+    let victim: RunningChild | undefined;
+    await until('one instance to own the one-partition stage and partitions of every other log', async () => {
+      const [whole] = await owners(s, `${s.args.group}-whole-batch`, 1);
+      victim = [a, b, c].find((x) => memberOf(x) === whole);
+      if (victim === undefined) return false;
+      const m = memberOf(victim)!;
+      for (const [log, n] of [[s.args.topic, PARTITIONS] as [string, number], ...s.stages]) if (!(await owners(s, log, n)).includes(m)) return false;
+      return true;
+    });
+    const m = memberOf(victim!)!;
+    const seen = outputsOf(victim!);
+    await produce(s, 60);
+    await until('the victim to start the slow output of a batch', () => outputsOf(victim!) > seen);
+    victim!.child.kill('SIGSTOP');
+    await produce(s, 60);
+    await until('the others to take every lease of the paused one over and commit everything', async () => (await allCommitted(s)) && !(await allOwners(s)).includes(m));
+    victim!.child.kill('SIGCONT');
+    // Its late commits are refused on the source and on the one-partition stage (the batch it was in when paused).
+    await until('the resumed one to report its late commits refused', () => {
+      const err = stderrOf(victim!);
+      return new RegExp(`${s.args.topic}-\\d: its late commit of batch \\d+ ms .* was refused: FENCED`).test(err) && /repause-app-whole-batch-0: its late commit of batch \d+ ms .* was refused: FENCED/.test(err);
+    });
+    await produce(s, 60);
+    await until('the last round to be committed', () => allCommitted(s));
+    await stopAll(s, [a, b, c]);
+
+    const committed = await expectCorrect(s);
+    await expectLikeSingle(s, committed);
+  }, 420_000);
+});
+
+const stderrs = new WeakMap<RunningChild, { text: string }>();
+function stderrOf(c: RunningChild): string {
+  let box = stderrs.get(c);
+  if (box === undefined) {
+    const b = { text: '' };
+    c.child.stderr!.on('data', (d: Buffer) => { b.text += d.toString('utf8'); });
+    stderrs.set(c, box = b);
+  }
+  return box.text;
+}

@@ -3,8 +3,9 @@
 // total by updateStateByKey into 2 partitions, a top 3 after repartition(1)) runs with the
 // repartition logs' partitions owned by leases like the topic's: each has an epoch, a commit
 // (its consumed batch times) and its state in Redis. In process, one instance on a manual
-// clock: the batch folders equal the answers worked out here, the state committed in Redis
-// equals the running totals, and graphs the leases cannot route yet fail at start.
+// clock: the batch folders (word counts, running totals, a 3 s window without an inverse
+// function, a top 3) equal the answers worked out here, the state committed in Redis equals the
+// running totals, and graphs the leases cannot route yet fail at start.
 import { ManualClock, SparkConf } from '@kindling/core';
 import { ConsumerStrategies, GroupPlanError, LocationStrategies, NotCoPartitionedError, Seconds, StreamingContext } from '@kindling/dstream';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -77,6 +78,9 @@ describe('a re-keyed graph under group leases, one instance', () => {
     counts.saveAsTextFiles(join(out(), 'counts'));
     pairs.updateStateByKey((values: number[], total: number | undefined) => values.reduce((a, b) => a + b, total ?? 0), 2).setName('totals')
       .saveAsTextFiles(join(out(), 'totals'));
+    // The book's window: reduceByKey, then a window without an inverse function, then reduceByKey in place.
+    pairs.reduceByKeyAndWindow((a, b) => a + b, Seconds(3), Seconds(1), 3).setName('windowed')
+      .saveAsTextFiles(join(out(), 'windowed'));
     counts.repartition(1).setName('countsInOne')
       .transform((rdd) => rdd.sortBy((kv) => `${String(1e6 - kv[1]).padStart(8, '0')} ${kv[0]}`, true, 1)).setName('top')
       .foreachRDD(async (rdd, time) => { tops.set(time.milliseconds, await rdd.take(3)); });
@@ -99,6 +103,9 @@ describe('a re-keyed graph under group leases, one instance', () => {
       expect(folderLines(join(out(), 'totals'), t), `totals at ${t}`).toEqual(asLines(totals));
       const top = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3);
       expect(tops.get(t), `top at ${t}`).toEqual(top);
+      // The window holds the last 3 batches (fewer at the start).
+      const windowed = countBy(Array.from({ length: Math.min(k, 3) }, (_, i) => batchWords(k - i, BATCHES)).flat());
+      expect(folderLines(join(out(), 'windowed'), t), `window at ${t}`).toEqual(asLines(windowed));
     }
   });
 
@@ -127,6 +134,21 @@ describe('a re-keyed graph under group leases, one instance', () => {
     expect([...state].sort()).toEqual([...totals].sort());
   });
 
+  it('keeps, on the log the window reads, the entries of the batches still inside the window, and trims the older ones', async () => {
+    await withRawClient(server.url, async (c) => {
+      // The window's own shuffle (the reduceByKey inside reduceByKeyAndWindow, unnamed: combineByKey#N), 3 partitions.
+      const keys = (await c.sendCommand(['KEYS', 'rekey-combineByKey*-repartition-*']) as string[]).filter((k) => !k.startsWith('rekey-counts'));
+      expect(keys.length, keys.join(', ')).toBe(3);
+      const times = new Set<number>();
+      for (const key of keys) {
+        for (const e of await c.sendCommand(['XRANGE', key, '-', '+']) as [string, string[]][]) times.add(Number(e[1][e[1].indexOf('t') + 1]));
+      }
+      // A new owner of a partition at the last batch would read (3000, 6000] again: all there.
+      for (const t of [4000, 5000, 6000]) expect(times.has(t), `batch ${t}`).toBe(true);
+      expect(times.has(1000), 'the first batch, out of every window since 4000').toBe(false);
+    });
+  });
+
   it('trims the repartition logs after the fenced commits', async () => {
     await withRawClient(server.url, async (c) => {
       for (let j = 0; j < 3; j++) {
@@ -146,13 +168,22 @@ describe('graphs leases cannot route yet fail at start, naming the stream', () =
   const direct = (ssc: StreamingContext) => RedisStreamsUtils.createDirectStream(ssc, LocationStrategies.PreferConsistent,
     ConsumerStrategies.Subscribe([TOPIC], { 'redis.url': server.url, 'group.id': `bad-${Math.random()}`, 'auto.offset.reset': 'earliest' }));
 
-  it('a window after a re-keying (the co-partitioning error, caused by the routing\'s)', async () => {
+  it('a window after a re-keying that slides slower than the batches (the co-partitioning error, caused by the routing\'s)', async () => {
     const e = await startFails((ssc) => {
       direct(ssc).map((r: ConsumerRecord) => [r.value().length, 1] as [number, number])
-        .reduceByKeyAndWindow((a, b) => a + b, Seconds(3), Seconds(1), 2).setName('lengthWindow').print();
+        .reduceByKeyAndWindow((a, b) => a + b, Seconds(4), Seconds(2), 2).setName('lengthWindow').print();
     });
     expect(e).toBeInstanceOf(NotCoPartitionedError);
     expect(e.cause).toBeInstanceOf(GroupPlanError);
-    expect((e.cause as Error).message).toMatch(/windows in a re-keyed graph under group leases/);
+    expect((e.cause as Error).message).toMatch(/slides every 2000 ms, not every batch \(1000 ms\)/);
+  });
+
+  it('a window that does not read a re-keying\'s output directly', async () => {
+    const e = await startFails((ssc) => {
+      direct(ssc).map((r: ConsumerRecord) => [r.value().length, 1] as [number, number])
+        .reduceByKey((a, b) => a + b, 2).filter((kv) => kv[1] > 0).window(Seconds(3)).setName('filteredWindow').print();
+    });
+    expect(e).toBeInstanceOf(NotCoPartitionedError);
+    expect((e.cause as Error).message).toMatch(/filteredWindow.*must read the output of a re-keying shuffle directly/);
   });
 });

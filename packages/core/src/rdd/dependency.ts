@@ -2,6 +2,7 @@ import type { Aggregator } from './aggregator.ts';
 import type { Partitioner } from './partitioner.ts';
 import type { RDD } from './rdd.ts';
 import type { Ordering } from '../util/ordering.ts';
+import type { MapSideGroup } from '../scheduler/map-side-group.ts';
 
 /**
  * An edge of the lineage: how an RDD's partitions depend on those of `rdd`, as Spark's
@@ -54,6 +55,8 @@ export class ShuffleDependency<K = unknown, V = unknown, C = unknown> extends De
   readonly shuffleId = nextShuffleId++;
   /** `mapOutputs[m][r]`: the records map partition m sends to reduce partition r. @internal */
   mapOutputs: (unknown[][] | undefined)[] = [];
+  /** The shuffles whose map sides run in one pass with this one's (set for a batch's jobs). @internal */
+  mapSideGroup: MapSideGroup | undefined = undefined;
 
   constructor(
     rdd: RDD<[K, V]>,

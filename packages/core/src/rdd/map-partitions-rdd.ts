@@ -26,6 +26,11 @@ export class MapPartitionsRDD<U, T> extends RDD<U> implements FusibleRDD, Record
     /** The per-record form of `kernel`, when it has one (lets the engine fuse chains). @internal */
     readonly recordOp?: RecordOp,
     /**
+     * `kernel` over the parent partition given as blocks taken in order, as if concatenated:
+     * lets the engine hand over a union's parents' partitions without concatenating them. @internal
+     */
+    readonly blocksKernel?: (split: number, blocks: readonly (readonly T[])[]) => U[],
+    /**
      * True when `kernel` outputs one element, the number of records of the parent's partition:
      * the engine then counts what a fused chain below outputs instead of materialising it. @internal
      */

@@ -32,32 +32,51 @@ export class RangePartitioner<K> extends Partitioner {
   /** The upper bounds of partitions `0..n-2`, once sampled. */
   get rangeBounds(): readonly K[] | undefined { return this.bounds; }
 
+  /** The RDD whose keys the bounds are sampled from, until they are. @internal */
+  get sampledRDD(): RDD<[K, unknown]> | undefined { return this.bounds === undefined ? this.rdd : undefined; }
+
   override async prepare(): Promise<void> {
     if (this.bounds !== undefined) return;
     const rdd = this.rdd!;
+    const parents = rdd.getNumPartitions();
+    const samples = await rdd.context.runJob(rdd, (data, ctx) => this.samplePartition(data, ctx.partitionId, parents), undefined, 'sortByKey');
+    this.boundsFromSamples(samples);
+  }
+
+  /**
+   * The sample of one partition of {@link sampledRDD} (`parents` partitions in all): its size
+   * and a reservoir sample of its keys, deterministic per partition, so that any thread
+   * sampling the same partition gets the same keys. @internal
+   */
+  samplePartition(data: readonly [K, unknown][], partitionId: number, parents: number): PartitionSample<K> {
     const sampleSize = Math.min(20 * this.numPartitions, 1e6);
-    const parents = Math.max(rdd.getNumPartitions(), 1);
-    const perPartition = Math.ceil((3 * sampleSize) / parents);
-    const samples = await rdd.context.runJob(rdd, (data, ctx) => {
-      // Reservoir sampling of keys, deterministic per partition.
-      const rng = new XorShiftRandom(ctx.partitionId * 0x5bd1e995 + 17);
-      const res: K[] = [];
-      for (let i = 0; i < data.length; i++) {
-        if (i < perPartition) res.push(data[i]![0]);
-        else {
-          const j = rng.nextInt(i + 1);
-          if (j < perPartition) res[j] = data[i]![0];
-        }
+    const perPartition = Math.ceil((3 * sampleSize) / Math.max(parents, 1));
+    const rng = new XorShiftRandom(partitionId * 0x5bd1e995 + 17);
+    const res: K[] = [];
+    for (let i = 0; i < data.length; i++) {
+      if (i < perPartition) res.push(data[i]![0]);
+      else {
+        const j = rng.nextInt(i + 1);
+        if (j < perPartition) res[j] = data[i]![0];
       }
-      return { count: data.length, sample: res };
-    }, undefined, 'sortByKey');
+    }
+    return { count: data.length, sample: res };
+  }
+
+  /** Sets the bounds from the samples of every partition of {@link sampledRDD}, in partition order. @internal */
+  boundsFromSamples(samples: readonly PartitionSample<K>[]): void {
     const candidates: [K, number][] = [];
     for (const s of samples) {
       if (s.sample.length === 0) continue;
       const weight = s.count / s.sample.length;
       for (const k of s.sample) candidates.push([k, weight]);
     }
-    this.bounds = determineBounds(candidates, this.numPartitions, this.ordering);
+    this.adoptBounds(determineBounds(candidates, this.numPartitions, this.ordering));
+  }
+
+  /** Takes bounds computed from the same samples elsewhere (by the worker threads of `local[N]`). @internal */
+  adoptBounds(bounds: readonly K[]): void {
+    this.bounds = [...bounds];
     this.rdd = undefined;
   }
 
@@ -84,6 +103,12 @@ export class RangePartitioner<K> extends Partitioner {
   }
 
   override toString(): string { return `RangePartitioner(${this.numPartitions})`; }
+}
+
+/** One partition's size and sampled keys (see `RangePartitioner.samplePartition`). @internal */
+export interface PartitionSample<K> {
+  readonly count: number;
+  readonly sample: readonly K[];
 }
 
 /** Picks up to `partitions - 1` increasing bounds splitting the weighted sample evenly. */

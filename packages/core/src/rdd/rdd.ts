@@ -353,7 +353,7 @@ export abstract class RDD<T> {
   mapPartitions<U>(f: (it: Iterable<T>) => Iterable<U>, preservesPartitioning = false): RDD<U> {
     // A count per partition (DStream.count): counted through the records' fused chain.
     const counts = (f as unknown) === countPartitionRecords;
-    return new rddClasses.MapPartitionsRDD<U, T>(this, (_, data) => toArray(f(data)), preservesPartitioning, 'mapPartitions', undefined, counts);
+    return new rddClasses.MapPartitionsRDD<U, T>(this, (_, data) => toArray(f(data)), preservesPartitioning, 'mapPartitions', undefined, undefined, counts);
   }
 
   /** Like `mapPartitions`, also passing the partition index. */

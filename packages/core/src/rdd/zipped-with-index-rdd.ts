@@ -18,15 +18,20 @@ export class ZippedWithIndexRDD<T> extends RDD<[T, number]> {
   protected getPartitions(): number { return this.dependencies[0]!.rdd.getNumPartitions(); }
 
   override async prepareForJob(): Promise<void> {
-    if (this.startIndices !== undefined || this.isCheckpointed) return;
+    if (!this.needsOffsets) return;
     const prev = this.dependencies[0]!.rdd;
     const n = prev.getNumPartitions();
+    const ids = Array.from({ length: Math.max(n - 1, 0) }, (_, i) => i);
+    this.offsetsFromCounts(n > 1 ? await this.context.runJob(prev, (d) => d.length, ids, 'zipWithIndex') : []);
+  }
+
+  /** Whether the start index of each partition still has to be counted. @internal */
+  get needsOffsets(): boolean { return this.startIndices === undefined && !this.isCheckpointed; }
+
+  /** Sets the start indices from the sizes of the parent's partitions `0..n-2`, in order (counted here or by the worker threads of `local[N]`). @internal */
+  offsetsFromCounts(counts: readonly number[]): void {
     const starts = [0];
-    if (n > 1) {
-      const ids = Array.from({ length: n - 1 }, (_, i) => i);
-      const counts = await this.context.runJob(prev, (d) => d.length, ids, 'zipWithIndex');
-      for (const c of counts) starts.push(starts[starts.length - 1]! + c);
-    }
+    for (const c of counts) starts.push(starts[starts.length - 1]! + c);
     this.startIndices = starts;
   }
 

@@ -1,11 +1,15 @@
 import { ShuffleDependency } from '../rdd/dependency.ts';
 import { RDDComputeError } from '../rdd/rdd-compute-error.ts';
 import { PartitionEvaluator } from './partition-evaluator.ts';
-import { runShuffleMapTask } from './shuffle-writer.ts';
+import { mapSideOutput, runShuffleMapTask } from './shuffle-writer.ts';
+import { LocalTaskScheduler } from './local-task-scheduler.ts';
+import { fusedChain } from '../rdd/record-pipeline.ts';
+import type { MapSideGroup } from './map-side-group.ts';
 import type { RDD } from '../rdd/rdd.ts';
 import type { Task } from './task.ts';
 import type { ResultStageSpec, StageSpec } from './stage-spec.ts';
 import type { TaskContext } from './task-context.ts';
+import type { JobPreparation } from './job-preparation.ts';
 import type { TaskScheduler } from './task-scheduler.ts';
 import type { JobListener, StageInfo } from './job-listener.ts';
 import type { BlockManager } from '../storage/block-manager.ts';
@@ -27,6 +31,17 @@ interface MapStage {
   readonly tasks: Task<void>[];
   readonly done: { tasks: number };
   readonly name: string;
+  /** Other shuffles of `dep`'s map-side group whose outputs the same tasks compute. */
+  readonly siblings: readonly SiblingOutputs[];
+  /** The group, when the stage runs its siblings too. */
+  readonly group: MapSideGroup | undefined;
+}
+
+/** What a grouped map stage computes for one sibling shuffle; `failed` drops it. */
+interface SiblingOutputs {
+  readonly dep: ShuffleDependency;
+  readonly outputs: unknown[][][];
+  failed: boolean;
 }
 
 interface MissingShuffle {
@@ -49,6 +64,10 @@ export class DAGScheduler {
   private activeJobs = 0;
   /** Persisted RDDs that stored a partition during the running jobs. */
   private readonly stored = new Set<RDD<unknown>>();
+  /** Bases of map-side groups whose every shuffle ran: released as if stored in full. */
+  private readonly consumed = new Set<RDD<unknown>>();
+  /** Shuffles whose map side a running grouped stage computes as a sibling. */
+  private readonly computingAsSibling = new Set<ShuffleDependency>();
   readonly listeners: JobListener[] = [];
 
   constructor(private taskScheduler: TaskScheduler, private readonly blockManager: BlockManager) {}
@@ -120,10 +139,18 @@ export class DAGScheduler {
     ran: Set<ShuffleDependency>,
   ): Promise<number> {
     let shuffleStagesRun = 0;
-    await this.prepare(root);
+    const preparations = this.preparations(root);
+    // A scheduler that computes the preparations between the job's own stages (worker threads)
+    // takes them with the job; otherwise each runs first, as a job of its own.
+    const inJob = preparations.length > 0 && (this.taskScheduler.preparesInJob?.(root, preparations) ?? false);
+    if (!inJob) for (const p of preparations) await p.run();
     const maps: MapStage[] = [];
+    const grouped = new Set<ShuffleDependency>();
     for (const { dep, child } of this.missingShuffles(root)) {
-      if (!dep.isAvailable) maps.push(this.shuffleMapStage(jobId, dep, child));
+      if (dep.isAvailable || grouped.has(dep)) continue;
+      const stage = this.shuffleMapStage(jobId, dep, child);
+      for (const s of stage.siblings) grouped.add(s.dep);
+      maps.push(stage);
     }
     const stageId = this.nextStageId++;
     const stage: StageSpec = { kind: 'result', rdd: root, func: func as unknown as ResultStageSpec['func'], callSite };
@@ -155,14 +182,20 @@ export class DAGScheduler {
     });
     // A scheduler that can take the whole job at once (worker threads: one message per
     // worker for all its stages) gets it here; the stages still complete in order below.
-    const submitted = this.taskScheduler.submitJob?.([...maps.map((m) => m.tasks), tasks]);
+    const submitted = this.taskScheduler.submitJob?.([...maps.map((m) => m.tasks), tasks], inJob ? preparations : undefined);
+    if (inJob && submitted === undefined) throw new Error(`Job ${jobId} (${callSite}): the task scheduler took its preparations but not its stages (internal scheduler error)`);
     if (submitted !== undefined) for (const p of submitted) p.catch(() => undefined);
-    for (let k = 0; k < maps.length; k++) {
-      const m = maps[k]!;
-      await this.runStage(jobId, m.stageId, 'ShuffleMapStage', m.name, m.tasks, m.done, submitted?.[k]);
-      m.dep.mapOutputs = m.outputs;
-      ran.add(m.dep);
-      shuffleStagesRun++;
+    try {
+      for (let k = 0; k < maps.length; k++) {
+        const m = maps[k]!;
+        await this.runStage(jobId, m.stageId, 'ShuffleMapStage', m.name, m.tasks, m.done, submitted?.[k]);
+        m.dep.mapOutputs = m.outputs;
+        ran.add(m.dep);
+        shuffleStagesRun++;
+        this.completeSiblings(m, ran);
+      }
+    } finally {
+      for (const m of maps) for (const s of m.siblings) this.computingAsSibling.delete(s.dep);
     }
     const site = root.creationSite;
     const name = site === undefined ? callSite : `${callSite} (from ${site.shortForm})`;
@@ -191,12 +224,15 @@ export class DAGScheduler {
   private releaseCoveredShuffles(): void {
     // Deferred while jobs overlap (one may be about to read them); bounded all the same, as
     // a job that then finds them missing re-runs the map stage.
-    if (this.stored.size === 0 || (this.activeJobs > 0 && this.stored.size < MAX_DEFERRED_RELEASES)) return;
-    const roots = [...this.stored];
+    const pending = this.stored.size + this.consumed.size;
+    if (pending === 0 || (this.activeJobs > 0 && pending < MAX_DEFERRED_RELEASES)) return;
+    const roots = [...this.stored, ...this.consumed];
+    const consumed = new Set(this.consumed);
     this.stored.clear();
+    this.consumed.clear();
     const seen = new Set<RDD<unknown>>();
     for (const top of roots) {
-      if (!this.isFullyStored(top) || seen.has(top)) continue;
+      if (!(consumed.has(top) || this.isFullyStored(top)) || seen.has(top)) continue;
       seen.add(top);
       const stack: RDD<unknown>[] = [top];
       while (stack.length > 0) {
@@ -238,20 +274,20 @@ export class DAGScheduler {
     return r.getStorageLevel().isValid && this.blockManager.hasAll(r.id, r.getNumPartitions());
   }
 
-  /** Runs the async preparations (range bounds, zipWithIndex offsets) the lineage needs. */
-  private async prepare(root: RDD<unknown>): Promise<void> {
-    const todo: (() => Promise<void>)[] = [];
+  /** The async preparations (range bounds, zipWithIndex offsets) the lineage needs, deepest first. */
+  private preparations(root: RDD<unknown>): JobPreparation[] {
+    const todo: JobPreparation[] = [];
     for (const r of this.walk(root)) {
-      if (r.prepareForJob) todo.push(() => r.prepareForJob!());
+      if (r.prepareForJob) todo.push({ kind: 'rdd', rdd: r, run: () => r.prepareForJob!() });
       for (const d of r.dependencies) {
         if (d instanceof ShuffleDependency && !d.isAvailable && d.partitioner.prepare) {
           const p = d.partitioner;
-          todo.push(() => p.prepare!());
+          todo.push({ kind: 'partitioner', dep: d, child: r, run: () => p.prepare!() });
         }
       }
     }
     // Deepest first: a preparation's own job then finds its ancestors already prepared.
-    for (let i = todo.length - 1; i >= 0; i--) await todo[i]!();
+    return todo.reverse();
   }
 
   /** The missing shuffles, each after every shuffle it depends on (iterative post-order). */
@@ -289,7 +325,12 @@ export class DAGScheduler {
     return order;
   }
 
-  /** The tasks of the map side of `dep` (task `m` writes `outputs[m]`), not run yet. */
+  /**
+   * The tasks of the map side of `dep` (task `m` writes `outputs[m]`), not run yet. When
+   * `dep` is in a map-side group (see {@link MapSideGroup}) and tasks run in this thread, the
+   * same tasks compute the group's other unavailable map sides from one evaluation of the
+   * group's base partition, which is not stored.
+   */
   private shuffleMapStage(jobId: number, dep: ShuffleDependency, child: RDD<unknown>): MapStage {
     const stageId = this.nextStageId++;
     const n = dep.rdd.getNumPartitions();
@@ -297,6 +338,15 @@ export class DAGScheduler {
     const tasks: Task<void>[] = [];
     const stage: StageSpec = { kind: 'shuffleMap', dep, child, outputs };
     const done = { tasks: 0 };
+    const group = this.runnableGroup(dep);
+    const siblings: SiblingOutputs[] = [];
+    if (group !== undefined) {
+      for (const d of group.deps) {
+        if (d === dep || d.isAvailable || this.computingAsSibling.has(d)) continue;
+        this.computingAsSibling.add(d);
+        siblings.push({ dep: d, outputs: [], failed: false });
+      }
+    }
     for (let m = 0; m < n; m++) {
       tasks.push({
         jobId,
@@ -306,7 +356,8 @@ export class DAGScheduler {
         run: () => {
           const ev = new PartitionEvaluator(jobId, stageId, m);
           try {
-            outputs[m] = runShuffleMapTask(dep, m, ev);
+            if (siblings.length === 0) outputs[m] = runShuffleMapTask(dep, m, ev);
+            else this.runGroupedMapTask(dep, group!, siblings, m, ev, outputs);
           } catch (e) {
             if (e instanceof RDDComputeError) throw e;
             throw new RDDComputeError(child.describeForError(), m, 'shuffle (map side of) map partition', e);
@@ -315,7 +366,55 @@ export class DAGScheduler {
         },
       });
     }
-    return { stageId, dep, outputs, tasks, done, name: dep.rdd.describeForError() };
+    return { stageId, dep, outputs, tasks, done, name: dep.rdd.describeForError(), siblings, group: siblings.length > 0 ? group : undefined };
+  }
+
+  /** `dep`'s map-side group, when its map sides can run together here (tasks in this thread). */
+  private runnableGroup(dep: ShuffleDependency): MapSideGroup | undefined {
+    const group = dep.mapSideGroup;
+    if (group === undefined || !(this.taskScheduler instanceof LocalTaskScheduler)) return undefined;
+    // A base marked for checkpointing must see its partitions stored.
+    if (group.base.checkpointData !== undefined || fusedChain(dep.rdd).base !== group.base) return undefined;
+    return group;
+  }
+
+  /**
+   * One task of a grouped map stage: the base partition once, unstored, then `dep`'s map side
+   * (whose failure fails the task, as before) and each sibling's (whose failure only drops
+   * that sibling: its own job computes it again and fails there, as it would have).
+   */
+  private runGroupedMapTask(dep: ShuffleDependency, group: MapSideGroup, siblings: readonly SiblingOutputs[], m: number, ev: PartitionEvaluator, outputs: unknown[][][]): void {
+    const base = ev.evaluate(group.base, m, false);
+    outputs[m] = mapSideOutput(dep, fusedChain(dep.rdd), m, base);
+    for (const s of siblings) {
+      if (s.failed) continue;
+      try {
+        s.outputs[m] = mapSideOutput(s.dep, fusedChain(s.dep.rdd), m, base);
+      } catch (e) {
+        s.failed = true;
+        s.outputs.length = 0;
+        log.debug(`Map side of shuffle ${s.dep.shuffleId} failed beside shuffle ${dep.shuffleId}'s; it will run in its own job (${e instanceof Error ? e.message : String(e)})`);
+      }
+    }
+  }
+
+  /**
+   * After a grouped map stage: publishes the outputs of the siblings that ran in full, and,
+   * once every shuffle of the group is available, lets the shuffles below the group's base be
+   * released as if the base were stored in full (nothing reads it any more).
+   */
+  private completeSiblings(m: MapStage, ran: Set<ShuffleDependency>): void {
+    if (m.group === undefined) return;
+    const n = m.dep.rdd.getNumPartitions();
+    for (const s of m.siblings) {
+      if (s.failed || s.dep.isAvailable || s.outputs.length < n) continue;
+      let complete = true;
+      for (let i = 0; i < n; i++) if (s.outputs[i] === undefined) complete = false;
+      if (!complete) continue;
+      s.dep.mapOutputs = s.outputs;
+      ran.add(s.dep);
+    }
+    if (m.group.deps.every((d) => d.isAvailable)) this.consumed.add(m.group.base);
   }
 
   /**

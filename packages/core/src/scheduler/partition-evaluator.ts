@@ -19,6 +19,26 @@ interface Frame {
   fused: FusedChain | undefined;
   /** With `fused`: this partition is the number of records the chain outputs (a count). */
   counting: boolean;
+  /** Set when this partition combines the blocks of a union's parents (see {@link unionBlocksOf}). */
+  union: RDD<unknown> | undefined;
+}
+
+/** An RDD that can take its parent's partition as blocks (`MapPartitionsRDD.blocksKernel`). */
+interface BlocksReader {
+  readonly blocksKernel?: (split: number, blocks: readonly (readonly unknown[])[]) => unknown[];
+}
+
+/**
+ * The union whose parents' partitions `rdd` reads directly as blocks, instead of the union's
+ * concatenated partition (a window's per-batch partitions re-reduced on every slide), when
+ * `rdd` can and the union is neither kept nor checkpoint-marked.
+ */
+function unionBlocksOf(rdd: RDD<unknown>): RDD<unknown> | undefined {
+  if ((rdd as BlocksReader).blocksKernel === undefined) return undefined;
+  const union = rdd.dependencies[0]?.rdd as RDD<unknown> | undefined;
+  if (union === undefined || (union as { concatenatesParents?: boolean }).concatenatesParents !== true) return undefined;
+  if (union.getStorageLevel().isValid || union.checkpointData !== undefined) return undefined;
+  return union;
 }
 
 /**
@@ -87,9 +107,12 @@ export class PartitionEvaluator implements TaskContext {
   /** A partition already available without computing it (persisted; subclasses add more). */
   protected storedPartition(rdd: RDD<unknown>, split: number): readonly unknown[] | undefined { return rdd.getStoredPartition(split); }
 
-  /** Evaluates partition `split` of `root`. */
-  evaluate<T>(root: RDD<T>, split: number): readonly T[] {
-    const stack: Frame[] = [{ rdd: root as RDD<unknown>, split, parents: undefined, fused: undefined, counting: false }];
+  /**
+   * Evaluates partition `split` of `root`. With `storeRoot` false, a freshly computed root
+   * partition is not persisted (its readers all take it from this call).
+   */
+  evaluate<T>(root: RDD<T>, split: number, storeRoot = true): readonly T[] {
+    const stack: Frame[] = [{ rdd: root as RDD<unknown>, split, parents: undefined, fused: undefined, union: undefined, counting: false }];
     const memo = this.memo;
     const refs = this.refs;
     while (stack.length > 0) {
@@ -118,11 +141,12 @@ export class PartitionEvaluator implements TaskContext {
           parents.push(pk);
           refs.set(pk, (refs.get(pk) ?? 0) + 1);
           if (!memo.has(pk)) {
-            stack.push({ rdd: base, split: f.split, parents: undefined, fused: undefined, counting: false });
+            stack.push({ rdd: base, split: f.split, parents: undefined, fused: undefined, union: undefined, counting: false });
             continue;
           }
         }
-        const deps = f.fused === undefined ? f.rdd.dependencies : [];
+        if (f.fused === undefined) f.union = unionBlocksOf(f.rdd);
+        const deps = f.fused !== undefined ? [] : f.union !== undefined ? f.union.dependencies : f.rdd.dependencies;
         for (let d = 0; d < deps.length; d++) {
           const dep = deps[d]!;
           if (!(dep instanceof NarrowDependency)) continue;
@@ -131,7 +155,7 @@ export class PartitionEvaluator implements TaskContext {
             parents.push(pk);
             refs.set(pk, (refs.get(pk) ?? 0) + 1);
             if (!memo.has(pk)) {
-              stack.push({ rdd: dep.rdd, split: ps, parents: undefined, fused: undefined, counting: false });
+              stack.push({ rdd: dep.rdd, split: ps, parents: undefined, fused: undefined, union: undefined, counting: false });
               pushed = true;
             }
           }
@@ -144,6 +168,9 @@ export class PartitionEvaluator implements TaskContext {
         if (f.fused !== undefined) {
           const base = memo.get(memoKey(f.fused.base, f.split))!;
           data = f.counting ? [countChain(f.fused, f.split, base)] : collectChain(f.fused, f.split, base);
+        } else if (f.union !== undefined) {
+          const blocks = f.parents.map((pk) => memo.get(pk)!);
+          data = (f.rdd as BlocksReader).blocksKernel!(f.split, blocks);
         } else {
           data = f.rdd.computeOrReadCheckpoint(f.split, this);
         }
@@ -153,7 +180,7 @@ export class PartitionEvaluator implements TaskContext {
       } finally {
         this.current = undefined;
       }
-      f.rdd.onPartitionComputed(f.split, data);
+      if (storeRoot || f.rdd !== root) f.rdd.onPartitionComputed(f.split, data);
       memo.set(key, data);
       stack.pop();
       for (const pk of f.parents) {

@@ -2,6 +2,7 @@ import { compiledCombine } from '../rdd/compiled-combine.ts';
 import { chainFailure, collectChain, fusedChain } from '../rdd/record-pipeline.ts';
 import type { Aggregator } from '../rdd/aggregator.ts';
 import type { ShuffleDependency } from '../rdd/dependency.ts';
+import type { FusedChain } from '../rdd/record-pipeline.ts';
 import type { PartitionEvaluator } from './partition-evaluator.ts';
 
 /**
@@ -13,7 +14,15 @@ import type { PartitionEvaluator } from './partition-evaluator.ts';
  */
 export function runShuffleMapTask(dep: ShuffleDependency, m: number, ev: PartitionEvaluator): unknown[][] {
   const chain = fusedChain(dep.rdd);
-  const base = ev.evaluate(chain.base, m);
+  return mapSideOutput(dep, chain, m, ev.evaluate(chain.base, m));
+}
+
+/**
+ * The map output of `dep` for map partition `m`, given the partition `base` of its fused
+ * chain's base (evaluated by the caller, possibly once for several shuffles).
+ * @internal
+ */
+export function mapSideOutput(dep: ShuffleDependency, chain: FusedChain, m: number, base: readonly unknown[]): unknown[][] {
   let records: readonly (readonly [unknown, unknown])[];
   if (dep.mapSideCombine) {
     // One compiled loop: the chain's ops, then the combining, per record.

@@ -1,4 +1,5 @@
 import type { RDD } from '../rdd/rdd.ts';
+import type { JobPreparation } from './job-preparation.ts';
 import type { Task } from './task.ts';
 
 /**
@@ -27,8 +28,17 @@ export interface TaskScheduler {
    * one before it succeeded. Returns each stage's results (a failed stage rejects, and so do
    * the stages after it), or `undefined` to have the stages run one by one with
    * {@link TaskScheduler.runTasks}. Lets a scheduler send a job's stages in one message.
+   * `preparations` are set when {@link TaskScheduler.preparesInJob} took them: the scheduler
+   * computes each before the first stage that needs it, and must then take the job.
    */
-  submitJob?(stages: readonly (readonly Task<unknown>[])[]): readonly Promise<unknown[]>[] | undefined;
+  submitJob?(stages: readonly (readonly Task<unknown>[])[], preparations?: readonly JobPreparation[]): readonly Promise<unknown[]>[] | undefined;
+  /**
+   * Optionally takes the preparations of a job over `root` (range bounds, zipWithIndex offsets,
+   * deepest first) into the job itself, computing them between its stages where the data is,
+   * instead of the DAG scheduler running each as a job of its own first. Returns false to
+   * leave them to the DAG scheduler.
+   */
+  preparesInJob?(root: RDD<unknown>, preparations: readonly JobPreparation[]): boolean;
   /**
    * When the partitions of `rdd` are computed elsewhere: who writes its checkpoint there.
    * `undefined` (or no method): the driver computes and writes it.

@@ -11,7 +11,9 @@ import type { ReplicatedRDDs } from './replicated-rdds.ts';
 import { decodeBlock, encodeBlock, type EncodedBlock } from './shuffle-block-codec.ts';
 import { runShuffleMapTask } from './shuffle-writer.ts';
 import { serializeError } from './worker-errors.ts';
-import type { BlocksMessage, CheckpointCommitted, CheckpointPartsRequest, CheckpointPartsResult, EvaluateRequest, FetchedMessage, FetchInputMessage, FetchMessage, JobRequest, JobResult, PeerMessage, PreparedState, ShuffleMapRequest, TaskRequest, WorkerReply } from './worker-protocol.ts';
+import { RangePartitioner } from '../rdd/range-partitioner.ts';
+import { ZippedWithIndexRDD } from '../rdd/zipped-with-index-rdd.ts';
+import type { BlocksMessage, CheckpointCommitted, CheckpointPartsRequest, CheckpointPartsResult, EvaluateRequest, FetchedMessage, FetchInputMessage, FetchMessage, IndexOffsetsStep, JobRequest, JobResult, PeerMessage, PreparedResult, PreparedState, RangeBoundsStep, ShuffleMapRequest, TaskRequest, ValuesMessage, WorkerReply } from './worker-protocol.ts';
 
 /** A port to another worker thread (a `MessagePort`). @internal */
 export interface PeerPort {
@@ -28,7 +30,7 @@ export interface PeerPort {
  * @internal
  */
 export class WorkerExecutor {
-  private readonly received = new Map<string, BlocksMessage[]>();
+  private readonly received = new Map<string, (BlocksMessage | ValuesMessage)[]>();
   private readonly receivedWaiters = new Map<string, () => void>();
   private nextFetchId = 0;
   private readonly fetches = new Map<number, { resolve: (b: readonly (EncodedBlock | undefined)[]) => void; reject: (e: Error) => void }>();
@@ -77,7 +79,12 @@ export class WorkerExecutor {
     for (let i = 0; i < req.stages.length; i++) {
       stage.index = i;
       const s = req.stages[i]!;
-      results.push(s.type === 'evaluate' ? await this.evaluate(s, transfer) : await this.shuffleMap(s));
+      results.push(
+        s.type === 'evaluate' ? await this.evaluate(s, transfer)
+        : s.type === 'shuffleMap' ? await this.shuffleMap(s)
+        : s.type === 'rangeBounds' ? await this.rangeBounds(s, `prep:${s.jobId}:${i}`)
+        : await this.indexOffsets(s, `prep:${s.jobId}:${i}`),
+      );
     }
     return { results };
   }
@@ -103,7 +110,7 @@ export class WorkerExecutor {
 
   /** Handles a message from worker `from`. */
   onPeerMessage(message: PeerMessage): void {
-    if (message.type === 'blocks') {
+    if (message.type === 'blocks' || message.type === 'values') {
       let list = this.received.get(message.token);
       if (list === undefined) this.received.set(message.token, (list = []));
       list.push(message);
@@ -160,6 +167,65 @@ export class WorkerExecutor {
       partitions.push(encodeBlock(data, transfer));
     }
     return { partitions };
+  }
+
+  /**
+   * A sort's range bounds, inside the job: this thread samples the partitions of the source it
+   * owns, exchanges the samples with its peers, and every thread sets the same bounds from
+   * all of them in partition order (what the driver's sampling job computes on one thread).
+   */
+  private async rangeBounds(req: RangeBoundsStep, token: string): Promise<PreparedResult> {
+    const child = this.lookup(req.childKey, 'range bounds');
+    const partitioner = (child.dependencies[req.depIndex] as ShuffleDependency | undefined)?.partitioner;
+    if (!(partitioner instanceof RangePartitioner)) throw new Error(`Worker ${this.rank}: dependency ${req.depIndex} of ${child.toString()} is not range-partitioned (the replicated graphs differ)`);
+    const source = this.lookup(req.sourceKey, 'range bounds') as RDD<[unknown, unknown]>;
+    const samples = await this.perPartition(req, token, source, (data, p) => partitioner.samplePartition(data, p, req.sourcePartitions));
+    partitioner.boundsFromSamples(samples as Parameters<RangePartitioner<unknown>['boundsFromSamples']>[0]);
+    return { value: partitioner.rangeBounds! };
+  }
+
+  /** `zipWithIndex`'s partition offsets, inside the job: counts of the owned parent partitions, exchanged, then the same offsets everywhere. */
+  private async indexOffsets(req: IndexOffsetsStep, token: string): Promise<PreparedResult> {
+    const rdd = this.lookup(req.key, 'index offsets');
+    if (!(rdd instanceof ZippedWithIndexRDD)) throw new Error(`Worker ${this.rank}: ${rdd.toString()} is not a zipWithIndex RDD (the replicated graphs differ)`);
+    const counts = (await this.perPartition(req, token, rdd.dependencies[0]!.rdd as RDD<unknown>, (data) => data.length)) as number[];
+    rdd.offsetsFromCounts(counts);
+    return { value: counts };
+  }
+
+  /**
+   * `f` over each partition of `rdd` this thread was asked for, exchanged with every peer (one
+   * message each way, failed or not, as a shuffle's blocks); returns every thread's values in
+   * partition order.
+   */
+  private async perPartition<T>(req: Omit<RangeBoundsStep | IndexOffsetsStep, 'type'>, token: string, rdd: RDD<T>, f: (data: readonly T[], partition: number) => unknown): Promise<unknown[]> {
+    const own: [number, unknown][] = [];
+    let failure: unknown;
+    try {
+      this.applyPrepared(req.prepared);
+      for (const p of req.partitions) {
+        await this.ensureShuffleBlocks(rdd as RDD<unknown>, p);
+        const data = new PartitionEvaluator(req.jobId, req.stageId, p).evaluate(rdd, p);
+        this.tasksRun++;
+        own.push([p, f(data, p)]);
+      }
+    } catch (e) {
+      failure = e;
+    }
+    for (let w = 0; w < this.size; w++) {
+      if (w === this.rank) continue;
+      const msg: ValuesMessage = { type: 'values', token, from: this.rank, failed: failure !== undefined, values: failure === undefined ? own : [] };
+      this.peers[w]!.postMessage(msg);
+    }
+    const messages = await this.receiveAll(token);
+    if (failure !== undefined) throw failure;
+    const all = own.slice();
+    for (const m of messages) {
+      if (m.failed) throw new PeerStageFailed(m.from);
+      for (const v of (m as ValuesMessage).values) all.push([v[0], v[1]]);
+    }
+    all.sort((a, b) => a[0] - b[0]);
+    return all.map((v) => v[1]);
   }
 
   /** Writes the owned partitions' checkpoint parts: those captured by the job, else computed now. */
@@ -239,7 +305,7 @@ export class WorkerExecutor {
     const failedPeer = messages.find((m) => m.failed);
     if (failedPeer !== undefined) throw new PeerStageFailed(failedPeer.from);
     const numReduce = dep!.partitioner.numPartitions;
-    for (const msg of messages) {
+    for (const msg of messages as BlocksMessage[]) {
       for (const { m, j, block } of msg.blocks) {
         let out = dep!.mapOutputs[m];
         if (out === undefined) dep!.mapOutputs[m] = out = new Array<unknown[]>(numReduce);
@@ -249,9 +315,9 @@ export class WorkerExecutor {
     return undefined;
   }
 
-  private receiveAll(token: string): Promise<BlocksMessage[]> {
+  private receiveAll(token: string): Promise<(BlocksMessage | ValuesMessage)[]> {
     const expected = this.size - 1;
-    const done = (): BlocksMessage[] | undefined => {
+    const done = (): (BlocksMessage | ValuesMessage)[] | undefined => {
       const list = this.received.get(token) ?? [];
       if (list.length < expected) return undefined;
       this.received.delete(token);

@@ -71,8 +71,40 @@ export interface CheckpointCommitted {
   readonly checksums: readonly number[];
 }
 
-/** One stage of a {@link JobRequest}: an evaluate or shuffle-map request without its own id. @internal */
-export type JobStage = Omit<EvaluateRequest, 'id'> | Omit<ShuffleMapRequest, 'id'>;
+/**
+ * A preparation computed inside a job (see `JobPreparation`): the range bounds of the
+ * partitioner of `childKey`'s shuffle dependency `depIndex`, sampled from the replicated RDD
+ * `sourceKey`. Each worker samples the source partitions it owns (`partitions`), the workers
+ * exchange their samples, and each sets the same bounds; the reply carries them
+ * ({@link PreparedResult}). @internal
+ */
+export interface RangeBoundsStep extends Omit<StageRequest, 'id'> {
+  readonly type: 'rangeBounds';
+  readonly childKey: number;
+  readonly depIndex: number;
+  readonly sourceKey: number;
+  /** The number of partitions of the source (the sample size per partition depends on it). */
+  readonly sourcePartitions: number;
+}
+
+/**
+ * A preparation computed inside a job: the start indices of the `zipWithIndex` RDD `key`,
+ * from the sizes of its parent's partitions `0..n-2`. Each worker counts those it owns
+ * (`partitions`), the workers exchange the counts, and each sets the same offsets; the reply
+ * carries the counts ({@link PreparedResult}). @internal
+ */
+export interface IndexOffsetsStep extends Omit<StageRequest, 'id'> {
+  readonly type: 'indexOffsets';
+  readonly key: number;
+}
+
+/** The result of a preparation step: the bounds, or the counts of partitions `0..n-2`. @internal */
+export interface PreparedResult {
+  readonly value: readonly unknown[];
+}
+
+/** One step of a {@link JobRequest}: a stage (an evaluate or shuffle-map request without its own id) or a preparation. @internal */
+export type JobStage = Omit<EvaluateRequest, 'id'> | Omit<ShuffleMapRequest, 'id'> | RangeBoundsStep | IndexOffsetsStep;
 
 /**
  * All the stages of one job for one worker, in the order they run (shuffle map stages
@@ -167,5 +199,14 @@ export interface FetchedMessage {
   readonly error?: string;
 }
 
+/** A worker's per-partition values of a preparation step (samples or counts of the partitions it owns), sent to every peer. @internal */
+export interface ValuesMessage {
+  readonly type: 'values';
+  readonly token: string;
+  readonly from: number;
+  readonly failed: boolean;
+  readonly values: readonly (readonly [number, unknown])[];
+}
+
 /** Messages between workers. @internal */
-export type PeerMessage = BlocksMessage | FetchMessage | FetchInputMessage | FetchedMessage;
+export type PeerMessage = BlocksMessage | ValuesMessage | FetchMessage | FetchInputMessage | FetchedMessage;

@@ -2,6 +2,9 @@ import { NarrowDependency, ShuffleDependency } from '../rdd/dependency.ts';
 import { RDDComputeError } from '../rdd/rdd-compute-error.ts';
 import type { RDD } from '../rdd/rdd.ts';
 import type { LongAccumulator } from '../util/long-accumulator.ts';
+import { RangePartitioner } from '../rdd/range-partitioner.ts';
+import { ZippedWithIndexRDD } from '../rdd/zipped-with-index-rdd.ts';
+import type { JobPreparation } from './job-preparation.ts';
 import { LocalTaskScheduler } from './local-task-scheduler.ts';
 import { PartitionEvaluator } from './partition-evaluator.ts';
 import type { ReplicatedRDDs } from './replicated-rdds.ts';
@@ -12,7 +15,7 @@ import type { Task } from './task.ts';
 import type { TaskContext } from './task-context.ts';
 import type { RemoteCheckpointWriter, TaskScheduler } from './task-scheduler.ts';
 import { reviveError } from './worker-errors.ts';
-import type { CheckpointPartsResult, EvaluateResult, JobResult, PreparedState, JobStage, WorkerReply } from './worker-protocol.ts';
+import type { CheckpointPartsResult, EvaluateResult, JobResult, PreparedResult, PreparedState, JobStage, WorkerReply } from './worker-protocol.ts';
 import type { WorkerRpc } from './worker-rpc.ts';
 
 /** Counters of where tasks ran (for tests and the driver-overhead figures). @internal */
@@ -36,6 +39,11 @@ export interface WorkerTaskCounts {
   /** Checkpoint part files written by each worker (the partitions it owns). */
   readonly checkpointParts: number[];
 }
+
+/** A preparation the workers compute inside a job: a sort's range bounds, or zipWithIndex's offsets. */
+type InJobPreparation =
+  | { readonly kind: 'range'; readonly partitioner: RangePartitioner<unknown>; readonly dep: ShuffleDependency; readonly child: RDD<unknown>; readonly source: RDD<unknown> }
+  | { readonly kind: 'offsets'; readonly rdd: ZippedWithIndexRDD<unknown>; readonly prev: RDD<unknown> };
 
 /** The driver's partitions gathered from the workers, read before computing. */
 class GatheringEvaluator extends PartitionEvaluator {
@@ -99,7 +107,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
    * round trip per job instead of one per stage. A job with a stage over RDDs that exist only
    * here runs stage by stage.
    */
-  submitJob(stages: readonly (readonly Task<unknown>[])[]): readonly Promise<unknown[]>[] | undefined {
+  submitJob(stages: readonly (readonly Task<unknown>[])[], preparations?: readonly JobPreparation[]): readonly Promise<unknown[]>[] | undefined {
     const specs: StageSpec[] = [];
     for (const tasks of stages) {
       const spec = tasks[0]?.stage;
@@ -113,7 +121,13 @@ export class WorkerTaskScheduler implements TaskScheduler {
       const promise = new Promise<unknown[]>((res, rej) => { resolve = res; reject = rej; });
       return { promise, resolve, reject };
     });
-    void this.runJobRemote(stages, specs).then(
+    const preps: InJobPreparation[] = [];
+    for (const p of preparations ?? []) {
+      const prep = this.inJob(p);
+      if (prep === undefined) throw new Error(`${p.kind === 'rdd' ? p.rdd.toString() : p.child.toString()}: a preparation the workers cannot compute was handed to them (internal scheduler error)`);
+      if (prep !== 'done') preps.push(prep);
+    }
+    void this.runJobRemote(stages, specs, preps).then(
       (outcome) => {
         for (let i = 0; i < deferred.length; i++) {
           const o = outcome[i]!;
@@ -126,14 +140,117 @@ export class WorkerTaskScheduler implements TaskScheduler {
     return deferred.map((d) => d.promise);
   }
 
-  private async runJobRemote(stages: readonly (readonly Task<unknown>[])[], specs: readonly StageSpec[]): Promise<({ ok: true; value: unknown[] } | { ok: false; error: unknown })[]> {
+  /**
+   * Whether the workers compute every preparation of a job over `root` inside the job: sorts'
+   * range bounds and zipWithIndex offsets over replicated RDDs (each worker samples or counts
+   * the partitions it owns and the workers exchange the results, one message each way, instead
+   * of a job of its own that gathers those partitions to the driver).
+   */
+  preparesInJob(root: RDD<unknown>, preparations: readonly JobPreparation[]): boolean {
+    if (this.registry.keyOf(root) === undefined) return false;
+    for (const p of preparations) if (this.inJob(p) === undefined) return false;
+    return true;
+  }
+
+  /** What the workers compute for a preparation; `done` when there is nothing left to learn, undefined when they cannot. */
+  private inJob(p: JobPreparation): InJobPreparation | 'done' | undefined {
+    if (p.kind === 'rdd') {
+      if (!(p.rdd instanceof ZippedWithIndexRDD)) return undefined;
+      if (!p.rdd.needsOffsets) return 'done';
+      const prev = p.rdd.dependencies[0]!.rdd as RDD<unknown>;
+      if (this.registry.keyOf(p.rdd) === undefined || this.registry.keyOf(prev) === undefined) return undefined;
+      return { kind: 'offsets', rdd: p.rdd as ZippedWithIndexRDD<unknown>, prev };
+    }
+    const partitioner = p.dep.partitioner;
+    if (!(partitioner instanceof RangePartitioner)) return undefined;
+    const source = (partitioner as RangePartitioner<unknown>).sampledRDD as RDD<unknown> | undefined;
+    if (source === undefined) return 'done';
+    if (this.registry.keyOf(source) === undefined || this.registry.keyOf(p.child) === undefined) return undefined;
+    return { kind: 'range', partitioner: partitioner as RangePartitioner<unknown>, dep: p.dep, child: p.child, source };
+  }
+
+  /**
+   * The order of a job's steps: each stage (`number`: its index) after the preparations it
+   * needs (a map stage its range bounds; a stage, and a preparation, the offsets of the
+   * zipWithIndex RDDs in the lineage it computes), each preparation after those it needs.
+   * Stages keep their order (parents first), so a preparation comes after the map stages
+   * its own input needs.
+   */
+  private stepOrder(specs: readonly StageSpec[], preps: readonly InJobPreparation[]): (number | InJobPreparation)[] {
+    const offsets = new Map<RDD<unknown>, InJobPreparation>();
+    const ranges = new Map<ShuffleDependency, InJobPreparation>();
+    for (const p of preps) {
+      if (p.kind === 'offsets') offsets.set(p.rdd, p);
+      else ranges.set(p.dep, p);
+    }
+    const offsetsIn = (start: RDD<unknown>): InJobPreparation[] => {
+      const out: InJobPreparation[] = [];
+      const seen = new Set<RDD<unknown>>([start]);
+      const stack = [start];
+      while (stack.length > 0) {
+        const r = stack.pop()!;
+        const o = offsets.get(r);
+        if (o !== undefined) out.push(o);
+        for (const d of r.dependencies) {
+          if (!(d instanceof NarrowDependency) || seen.has(d.rdd)) continue;
+          seen.add(d.rdd);
+          stack.push(d.rdd);
+        }
+      }
+      return out;
+    };
+    const needs = (p: InJobPreparation): InJobPreparation[] => offsetsIn(p.kind === 'range' ? p.source : p.prev);
+    const order: (number | InJobPreparation)[] = [];
+    const placed = new Set<InJobPreparation>();
+    const place = (p: InJobPreparation): void => {
+      if (placed.has(p)) return;
+      placed.add(p);
+      for (const q of needs(p)) place(q);
+      order.push(p);
+    };
+    for (let i = 0; i < specs.length; i++) {
+      const spec = specs[i]!;
+      if (spec.kind === 'shuffleMap') {
+        for (const q of offsetsIn(spec.dep.rdd as RDD<unknown>)) place(q);
+        const r = ranges.get(spec.dep);
+        if (r !== undefined) place(r);
+      } else {
+        for (const q of offsetsIn(spec.rdd)) place(q);
+      }
+      // Anything no stage reads (not expected) still runs before the result stage.
+      if (i === specs.length - 1) for (const p of preps) place(p);
+      order.push(i);
+    }
+    return order;
+  }
+
+  private async runJobRemote(stages: readonly (readonly Task<unknown>[])[], specs: readonly StageSpec[], preps: readonly InJobPreparation[]): Promise<({ ok: true; value: unknown[] } | { ok: false; error: unknown })[]> {
     const size = this.rpc.size;
+    const order = this.stepOrder(specs, preps);
     const perWorker: JobStage[][] = Array.from({ length: size }, () => []);
     const asked: number[][][] = Array.from({ length: size }, () => []);
-    for (let i = 0; i < stages.length; i++) {
+    /** The step index of each stage. */
+    const stepOf = new Array<number>(stages.length);
+    for (let s = 0; s < order.length; s++) {
+      const step = order[s]!;
+      const i = typeof step === 'number' ? step : order.slice(s).find((x): x is number => typeof x === 'number')!;
+      const { jobId, stageId } = stages[i]![0]!;
+      if (typeof step !== 'number') {
+        const rdd = step.kind === 'range' ? step.source : step.prev;
+        const n = step.kind === 'range' ? rdd.getNumPartitions() : Math.max(rdd.getNumPartitions() - 1, 0);
+        const prepared = this.preparedState(rdd);
+        for (let w = 0; w < size; w++) {
+          const partitions: number[] = [];
+          for (let p = w; p < n; p += size) partitions.push(p);
+          perWorker[w]!.push(step.kind === 'range'
+            ? { type: 'rangeBounds', jobId, stageId, childKey: this.registry.keyOf(step.child)!, depIndex: step.child.dependencies.indexOf(step.dep), sourceKey: this.registry.keyOf(step.source)!, sourcePartitions: rdd.getNumPartitions(), partitions, prepared }
+            : { type: 'indexOffsets', jobId, stageId, key: this.registry.keyOf(step.rdd)!, partitions, prepared });
+        }
+        continue;
+      }
+      stepOf[i] = s;
       const tasks = stages[i]!;
       const spec = specs[i]!;
-      const { jobId, stageId } = tasks[0]!;
       for (let w = 0; w < size; w++) {
         const partitions = tasks.map((t) => t.partitionId).filter((p) => p % size === w);
         asked[w]!.push(partitions);
@@ -148,18 +265,27 @@ export class WorkerTaskScheduler implements TaskScheduler {
     for (let w = 0; w < size; w++) byWorker.set(w, { type: 'job', stages: perWorker[w]! });
     const replies = await this.send(byWorker, stages.length);
     this.account(replies, [...byWorker.keys()]);
-    // The first stage that failed anywhere; its error is the worker's own, not a peer's "a peer failed".
-    let failedAt = stages.length;
-    for (const r of replies) if (!r.ok) failedAt = Math.min(failedAt, r.failedStage ?? 0);
+    // The first step that failed anywhere; its error is the worker's own, not a peer's "a peer failed".
+    let failedStep = order.length;
+    for (const r of replies) if (!r.ok) failedStep = Math.min(failedStep, r.failedStage ?? 0);
     let failure: unknown;
-    if (failedAt < stages.length) {
-      const failed = replies.map((r, w) => [r, w] as const).filter(([r]) => !r.ok && (r.failedStage ?? 0) === failedAt);
+    if (failedStep < order.length) {
+      const failed = replies.map((r, w) => [r, w] as const).filter(([r]) => !r.ok && (r.failedStage ?? 0) === failedStep);
       const own = failed.find(([r]) => r.error?.name !== 'PeerStageFailed') ?? failed[0]!;
       failure = reviveError(own[0].error!, own[1]);
     }
+    // The preparations the workers computed (every worker the same values): the driver's objects learn them.
+    const answered = replies.find((r) => r.ok)?.result as JobResult | undefined;
+    for (let s = 0; s < failedStep && answered !== undefined; s++) {
+      const step = order[s]!;
+      if (typeof step === 'number') continue;
+      const value = (answered.results[s] as PreparedResult).value;
+      if (step.kind === 'range') step.partitioner.adoptBounds(value);
+      else step.rdd.offsetsFromCounts(value as number[]);
+    }
     const outcome: ({ ok: true; value: unknown[] } | { ok: false; error: unknown })[] = [];
     for (let i = 0; i < stages.length; i++) {
-      if (i >= failedAt) {
+      if (stepOf[i]! >= failedStep) {
         outcome.push({ ok: false, error: failure });
         continue;
       }
@@ -174,7 +300,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
       const data = new Map<number, unknown[]>();
       for (let w = 0; w < size; w++) {
         const ps = asked[w]![i]!;
-        const result = (replies[w]!.result as JobResult).results[i] as EvaluateResult;
+        const result = (replies[w]!.result as JobResult).results[stepOf[i]!] as EvaluateResult;
         for (let k = 0; k < ps.length; k++) data.set(ps[k]!, decodeBlock(result.partitions[k]!));
       }
       try {

@@ -1,5 +1,8 @@
 import { StorageLevel } from '@kindling/core';
 import type { Duration, RDD, Time } from '@kindling/core';
+import type { ExchangeRDD } from '../exchange/exchange-rdd.ts';
+import type { GroupRuntime } from '../group/group-runtime.ts';
+import { GroupWindowRDD, type GroupWindowPart } from '../group/group-window-rdd.ts';
 import { DStream } from './dstream.ts';
 import { dstreamClasses } from './registry.ts';
 import { checkWindowDurations } from './window-durations.ts';
@@ -16,6 +19,15 @@ import { checkWindowDurations } from './window-durations.ts';
  * ```
  * Each parent RDD is shared by several windows, so the parent is persisted (unless the user
  * chose a level) and remembers `windowDuration` more than this stream needs.
+ *
+ * Under group leases (`spark.kindling.group.enabled`, no fixed split) the parent must be read
+ * from a repartition log (the output of a re-keying, e.g. `reduceByKey(...).window(...)`):
+ * partition j of the window, on the instance running repartition partition j, holds the
+ * source batches with times in `(T - windowDuration, T]` (T: the partition's batch time). The
+ * batches it ran itself come from the parent's remembered RDDs; those it did not (it has just
+ * taken the partition over, or a catch-up batch straddles the window's edge) are read again
+ * from the repartition log, whose entries are kept for the window's length. See
+ * docs/log-sources.md, "Windows under leases".
  */
 export class WindowedDStream<T> extends DStream<T> {
   static override kind = 'window';
@@ -28,6 +40,15 @@ export class WindowedDStream<T> extends DStream<T> {
     checkWindowDurations(this, parent, windowDuration, slide);
     if (parent.storageLevel === StorageLevel.NONE) parent.persist(StorageLevel.MEMORY_ONLY_SER);
   }
+
+  /** Group leases: per repartition partition, the batches this instance ran that the window may still need. */
+  #group: GroupWindowState<T> | undefined;
+
+  /**
+   * Group leases: the parent is read from a repartition log whose partitions `runtime` owns
+   * (set by the group plan). @internal
+   */
+  useGroupRuntime(runtime: GroupRuntime): void { this.#group = { runtime, slices: new Map() }; }
 
   get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
   get slideDuration(): Duration { return this.slide; }
@@ -43,10 +64,77 @@ export class WindowedDStream<T> extends DStream<T> {
   }
 
   compute(validTime: Time): RDD<T> | undefined {
+    if (this.#group !== undefined) return this.computeInGroup(validTime, this.#group);
     const from = validTime.minus(this.windowDuration).plus(this.parent.slideDuration);
     const rdds = this.parent.slice(from, validTime);
     const sc = this.ssc.sparkContext;
     return rdds.length === 0 ? sc.emptyRDD<T>() : sc.union(rdds);
   }
+
+  /** Group leases: see the class comment. */
+  private computeInGroup(validTime: Time, group: GroupWindowState<T>): RDD<T> | undefined {
+    const plan = group.runtime.plan(validTime.milliseconds);
+    const current = this.parent.getOrCompute(validTime);
+    if (plan === undefined || current === undefined) return undefined;
+    const exchange = current as unknown as ExchangeRDD<T>;
+    if (typeof exchange.readHistory !== 'function') {
+      throw new Error(`${this.describe()}: under group leases a window must read the output of a re-keying (a repartition log) directly, but batch ${validTime} of its parent is ${current.toString()}.`);
+    }
+    const width = this.windowDuration.milliseconds;
+    const parents: RDD<T>[] = [];
+    const index = new Map<RDD<T>, number>();
+    const indexOf = (r: RDD<T>): number => {
+      let i = index.get(r);
+      if (i === undefined) {
+        i = parents.length;
+        parents.push(r);
+        index.set(r, i);
+      }
+      return i;
+    };
+    const parts: (GroupWindowPart | undefined)[] = [];
+    for (let j = 0; j < current.getNumPartitions(); j++) {
+      const owned = plan.owned.get(j);
+      if (owned === undefined) {
+        // Given up (or lost): its batches are another instance's now.
+        if (!plan.held.has(j)) group.slices.delete(j);
+        parts.push(undefined);
+        continue;
+      }
+      const { fromOffset: after, untilOffset: upTo } = owned.batch;
+      let slices = group.slices.get(j) ?? [];
+      // Not the batch after the last one this instance ran: what it holds is not contiguous.
+      if (slices.length > 0 && slices[slices.length - 1]!.upTo !== after) slices = [];
+      slices.push({ after, upTo, rdd: current });
+      const edge = upTo - width;
+      slices = slices.filter((s) => s.upTo > edge);
+      group.slices.set(j, slices);
+      // The oldest slice may start before the window (a catch-up batch merging several): read its part inside the window again.
+      let used = slices;
+      let historyTo = slices[0]!.after;
+      if (slices[0]!.after < edge) {
+        historyTo = slices[0]!.upTo;
+        used = slices.slice(1);
+      }
+      // A repartition partition's batches start after time 0: nothing is older.
+      const history = historyTo > edge && historyTo > 0 ? { after: edge, upTo: historyTo } : undefined;
+      parts.push({ history, slices: used.map((s) => indexOf(s.rdd)) });
+    }
+    return new GroupWindowRDD<T>(this.ssc.sparkContext, parents, parts, current.partitioner, (j, a, u) => exchange.readHistory(j, a, u), `window ${this.name()} @ ${validTime}`);
+  }
 }
+
+/** A window's own record under group leases: the stage's runtime, and per repartition partition the batches it ran. */
+interface GroupWindowState<T> {
+  readonly runtime: GroupRuntime;
+  readonly slices: Map<number, WindowSlice<T>[]>;
+}
+
+/** A batch of one repartition partition that a window under group leases ran itself: `(after, upTo]`, and the parent's RDD of it. */
+interface WindowSlice<T> {
+  readonly after: number;
+  readonly upTo: number;
+  readonly rdd: RDD<T>;
+}
+
 dstreamClasses.WindowedDStream = WindowedDStream;

@@ -1,5 +1,6 @@
 import { appendOnlyMapOrder, combineCombinersByKey, combineValuesByKey, getLogger, RDD, type Aggregator, type Partitioner, type Time } from '@kindling/core';
 import { RepartitionWaitAbortedError } from './repartition-wait-aborted-error.ts';
+import { LeaseLostError } from '../group/lease-lost-error.ts';
 import type { GroupRuntime } from '../group/group-runtime.ts';
 import type { RepartitionLog } from './repartition-log.ts';
 
@@ -137,13 +138,26 @@ export class ExchangeRDD<T> extends RDD<T> {
     this.#data = data;
   }
 
-  private async reduceSide(j: number, sources: number): Promise<readonly T[]> {
+  /**
+   * Under group leases: partition `j`'s records of the source batches with times in `(after,
+   * upTo]`, read again from the repartition log and combined as this shuffle combines them
+   * (without releasing anything): what a window over this shuffle needs of the batches its
+   * instance did not run itself (a partition just taken over, see `WindowedDStream`). Waits,
+   * as the reduce side does, until the sources' markers through `upTo` are there.
+   */
+  readHistory(j: number, after: number, upTo: number): Promise<readonly T[]> {
+    return this.reduceSide(j, this.parent.getNumPartitions(), { after, upTo }, false);
+  }
+
+  private async reduceSide(j: number, sources: number, given?: { readonly after: number; readonly upTo: number }, release = true): Promise<readonly T[]> {
     const { log: rlog, batchTime, streamName, signal, lease } = this.options;
-    const range = lease?.target(j);
+    const range = given ?? lease?.target(j);
     const upTo = range?.upTo ?? batchTime.milliseconds;
     let wait = 10;
     let warnedAt = Date.now();
     for (;;) {
+      // Fenced meanwhile (a pause past the lease): the new owner runs the range, and may already have trimmed it.
+      if (lease !== undefined && !lease.runtime.holds(batchTime.milliseconds, j)) throw new LeaseLostError(streamName, batchTime, rlog.name, j);
       const batch = await this.retrying(`read partition ${j}`, () => range === undefined
         ? rlog.readBatch(j, batchTime.milliseconds, sources)
         : rlog.readRange(j, range.after, range.upTo, sources));
@@ -151,7 +165,7 @@ export class ExchangeRDD<T> extends RDD<T> {
         const agg = this.options.aggregator;
         // In a shuffle's reduce-side order (Spark's aggregation map's slots), as a local shuffle gives.
         const out = agg === undefined ? concat(batch.blocks) : appendOnlyMapOrder(combineCombinersByKey(batch.blocks as (readonly [unknown, unknown])[][], agg.mergeCombiners), firstOf);
-        await this.retrying(`release partition ${j}`, () => rlog.release(j, upTo));
+        if (release) await this.retrying(`release partition ${j}`, () => rlog.release(j, upTo));
         return out as T[];
       }
       if (signal.aborted) throw new RepartitionWaitAbortedError(streamName, batchTime, rlog.name, j, batch.missing);

@@ -5,6 +5,7 @@ import type { MapPartitionedDStream } from '../dstream/map-partitioned-dstream.t
 import type { ReducedWindowedDStream } from '../dstream/reduced-windowed-dstream.ts';
 import type { ShuffledDStream } from '../dstream/shuffled-dstream.ts';
 import type { TransformedDStream } from '../dstream/transformed-dstream.ts';
+import type { WindowedDStream } from '../dstream/windowed-dstream.ts';
 import type { LogInputDStream } from '../input/log/log-input-dstream.ts';
 import type { InternalMapWithStateDStream } from '../state/internal-map-with-state-dstream.ts';
 import type { StateDStream } from '../state/state-dstream.ts';
@@ -30,14 +31,20 @@ interface Placement {
   readonly origin: string;
   /** Under group leases: the log whose partitions these are (the topic, or a repartition log's owner name). */
   readonly stage?: string;
+  /** The stream whose shuffle was routed through a repartition log to give these partitions (only on that stream's own placement). */
+  readonly routedBy?: { readonly stream: DStream<unknown>; readonly exchange: Exchange };
 }
 
 /** Which partitions of which logs one instance runs in one batch (for the UI and logs). */
 export interface GroupAssignment {
   /** This instance (`PartitionAssignment.instanceId`). */
   readonly instanceId: string;
-  /** Per log (source topics first, then repartition logs): its partition count and the partitions this instance owns. */
-  readonly logs: readonly { readonly log: string; readonly partitions: number; readonly owned: readonly number[] }[];
+  /**
+   * Per log (source topics first, then repartition logs): its partition count, the partitions
+   * this instance owns, and the name its ownership is kept under (`ownerLog`: the log's own, or
+   * `<app>-whole-batch`, shared by every one-partition stage).
+   */
+  readonly logs: readonly { readonly log: string; readonly ownerLog: string; readonly partitions: number; readonly owned: readonly number[] }[];
 }
 
 /** What a plan built: the routed shuffles and how to release them. */
@@ -55,6 +62,18 @@ export interface GroupPlan {
    * completed batch trims what is left.
    */
   batchCompleted(time: Time): Promise<void>;
+  /**
+   * How long (ms) the entries of `exchange`'s log must be kept after their batch: the routed
+   * stream may regenerate RDDs back to its remember duration, and a window over it (under
+   * leases) reads the batches still inside the window again when its partition changes owner.
+   */
+  keepMs(exchange: Exchange): number;
+  /**
+   * Under group leases: how long (ms) after a fenced commit the entries of `exchange`'s log
+   * must still be kept: the routed stream's remember duration when a window reads it again
+   * after a takeover, else 0 (deleted at once).
+   */
+  leaseKeepMs(exchange: Exchange): number;
   /** Stops reduce sides that wait for markers (their batches fail). */
   abort(): void;
   /** Aborts, then closes the repartition logs. */
@@ -91,6 +110,8 @@ export function planGroupStages(
   const exchanges: Exchange[] = [];
   /** The stream each exchange feeds (its remember duration bounds trimming). */
   const routedStreams = new Map<Exchange, DStream<unknown>>();
+  /** Under leases: the exchanges a window reads again after a takeover (their entries are kept for the window's length). */
+  const windowed = new Set<Exchange>();
   const inputs: LogInputDStream<unknown>[] = [];
   const abort = new AbortController();
   let provider: RepartitionLogProvider | undefined;
@@ -188,7 +209,20 @@ export function planGroupStages(
         out = { ...p0!, partitioner: (s as unknown as ReducedWindowedDStream<unknown, unknown>).partitioner };
         break;
       case 'window':
-        if (isLeaseAssignment(owner)) throw new GroupPlanError(s.name(), 'windows in a re-keyed graph under group leases are not supported yet (a new owner would not have the previous batches of the window). Use a fixed split (spark.kindling.group.instances).');
+        if (isLeaseAssignment(owner)) {
+          // A new owner of a repartition partition rebuilds the window from the log's entries, kept for the window's length.
+          const parent = s.dependencies[0]!;
+          if (parent.kind !== 'combineByKey' || p0!.routedBy?.stream !== parent || p0!.stage === undefined) {
+            throw new GroupPlanError(s.name(), `a window under group leases must read the output of a re-keying shuffle directly (e.g. reduceByKey(f, n).window(...)), so that a new owner of a partition can rebuild the window from the repartition log; its input comes from ${p0!.origin}${parent.kind === 'combineByKey' ? ' without a repartition log' : ` through ${parent.kind}`}. Window the shuffle's output, or use a fixed split (spark.kindling.group.instances).`);
+          }
+          if (!s.slideDuration.equals(parent.slideDuration)) {
+            throw new GroupPlanError(s.name(), `it slides every ${s.slideDuration.milliseconds} ms, not every batch (${parent.slideDuration.milliseconds} ms); under group leases a window advances with each repartition partition's batches. Slide it every batch, or use a fixed split (spark.kindling.group.instances).`);
+          }
+          (s as unknown as WindowedDStream<unknown>).useGroupRuntime(owner.runtimeOf(p0!.stage, 0));
+          windowed.add(p0!.routedBy.exchange);
+          out = { ...p0!, routedBy: undefined };
+          break;
+        }
         // Windows of one-partition stages, or of RDDs placed by one partitioner, stay aligned.
         out = p0!.single || p0!.partitioner !== undefined ? p0! : { owns: undefined, partitioner: undefined, single: false, origin: `window ${s.name()}` };
         break;
@@ -239,31 +273,36 @@ export function planGroupStages(
     if (parent.owns !== undefined && p.equals(parent.partitioner)) return { ...parent, partitioner: p };
     const e = route(s, parent, p.numPartitions, p, what);
     apply(e);
-    return { owns: (j, t) => e.ownsTarget(j, t), partitioner: p, single: p.numPartitions === 1, origin: `repartition log ${e.log.name}`, stage: e.ownerLog };
+    return { owns: (j, t) => e.ownsTarget(j, t), partitioner: p, single: p.numPartitions === 1, origin: `repartition log ${e.log.name}`, stage: e.ownerLog, routedBy: { stream: s, exchange: e } };
   };
 
   for (const o of outputs) place(o as DStream<unknown>);
+  const keepMs = (e: Exchange): number => {
+    const s = routedStreams.get(e);
+    if (s === undefined) return 0;
+    // The stream (and its window, if any) may regenerate RDDs back to its remember duration.
+    return Math.max(s.rememberDuration?.milliseconds ?? 0, s.slideDuration.milliseconds);
+  };
   return {
     exchanges,
     ownership: owner ?? new StaticPartitionAssignment(0, 1),
     assignment(time: Time): GroupAssignment {
       const o = owner ?? new StaticPartitionAssignment(0, 1);
-      const logs: { log: string; partitions: number; owned: number[] }[] = [];
+      const logs: { log: string; ownerLog: string; partitions: number; owned: number[] }[] = [];
       const topics = new Map<string, number>();
       for (const input of inputs) for (const tp of input.partitions) topics.set(tp.topic, Math.max(topics.get(tp.topic) ?? 0, tp.partition + 1));
-      for (const [topic, n] of topics) logs.push({ log: topic, partitions: n, owned: Array.from({ length: n }, (_, p) => p).filter((p) => o.owns(topic, p, time)) });
+      for (const [topic, n] of topics) logs.push({ log: topic, ownerLog: topic, partitions: n, owned: Array.from({ length: n }, (_, p) => p).filter((p) => o.owns(topic, p, time)) });
       for (const e of exchanges) {
         const n = e.log.partitions;
-        logs.push({ log: e.log.name, partitions: n, owned: Array.from({ length: n }, (_, j) => j).filter((j) => e.ownsTarget(j, time)) });
+        logs.push({ log: e.log.name, ownerLog: e.ownerLog, partitions: n, owned: Array.from({ length: n }, (_, j) => j).filter((j) => e.ownsTarget(j, time)) });
       }
       return { instanceId: o.instanceId, logs };
     },
+    keepMs,
+    leaseKeepMs: (e) => (windowed.has(e) ? keepMs(e) : 0),
     async batchCompleted(time: Time): Promise<void> {
       for (const e of exchanges) {
-        const s = routedStreams.get(e)!;
-        // The stream (and its window, if any) may regenerate RDDs back to its remember duration.
-        const keep = Math.max(s.rememberDuration?.milliseconds ?? 0, s.slideDuration.milliseconds);
-        const upTo = time.milliseconds - keep;
+        const upTo = time.milliseconds - keepMs(e);
         for (let j = 0; j < e.log.partitions; j++) {
           if (!e.ownsTarget(j, time)) continue;
           try {

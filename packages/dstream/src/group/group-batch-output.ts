@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { formatElement, type RDD } from '@kindling/core';
+import { formatElement, getLogger, type RDD } from '@kindling/core';
 import { atomicWriteFile, encodeValues } from '@kindling/io';
 import { ExchangeRDD } from '../exchange/exchange-rdd.ts';
 import type { GroupRuntime } from './group-runtime.ts';
+
+const log = getLogger('GroupBatchOutput');
 
 /** The `part-NNNNN` name of a partition's file, as Spark names them. */
 export function partFileName(partition: number): string { return `part-${String(partition).padStart(5, '0')}`; }
@@ -18,7 +20,8 @@ export function partFileName(partition: number): string { return `part-${String(
  */
 export async function saveGroupBatch(group: GroupRuntime, rdd: RDD<unknown>, time: number, folderOf: (time: number) => string, format: 'text' | 'object'): Promise<void> {
   // After a repartition log (group leases, re-keyed graph), the RDD's partitions are that log's: its runtime plans them.
-  const plan = (stageRuntimeOf(rdd) ?? group).plan(time);
+  const runtime = stageRuntimeOf(rdd) ?? group;
+  const plan = runtime.plan(time);
   if (plan === undefined || plan.owned.size === 0) return;
   const parts = [...plan.owned.keys()].sort((a, b) => a - b);
   const contents = await rdd.context.runJob(rdd, (data): string | Uint8Array => {
@@ -29,6 +32,11 @@ export async function saveGroupBatch(group: GroupRuntime, rdd: RDD<unknown>, tim
   }, parts, format === 'text' ? 'saveAsTextFiles' : 'saveAsObjectFiles');
   for (let i = 0; i < parts.length; i++) {
     const folder = folderOf(plan.owned.get(parts[i]!)!.batch.time);
+    // Taken over meanwhile (this instance was paused past its lease): the new owner writes it.
+    if (!runtime.holds(time, parts[i]!)) {
+      log.warn(`${rdd.toString()}: batch ${time} ms does not write partition ${parts[i]} into ${folder}: another instance took the partition over (this instance's lease expired); its new owner writes it.`);
+      continue;
+    }
     try {
       await mkdir(folder, { recursive: true });
       await atomicWriteFile(join(folder, partFileName(parts[i]!)), contents[i]!);

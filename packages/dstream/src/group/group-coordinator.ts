@@ -30,6 +30,8 @@ interface Owned {
   lastPlanned: number | undefined;
   /** Last batch time (the engine's) whose commit of the partition succeeded. */
   lastCommitted: number | undefined;
+  /** A repartition partition behind the batches: its lag was logged. */
+  lagNoted?: boolean;
 }
 
 /** What the coordinator needs from the log stream. */
@@ -47,6 +49,14 @@ export interface GroupCoordinatorOptions {
   readonly initialOffset: (partition: number, bounds: LogOffsetBounds | undefined) => number | undefined;
   /** The most records one batch may read from a partition. */
   readonly maxRecords: (partition: number) => number;
+  /**
+   * A repartition log's coordinator (its offsets are batch times): every new batch of a
+   * partition is one step of the grid, `(next, next + stepMs]` at time `next + stepMs`, so a
+   * partition that is behind (a new owner catching up on the batches nobody ran) runs each
+   * missed source batch time as its own batch, at its own time, one per engine batch, instead
+   * of merging them. A partition never committed starts with `(0, t]`. Unset: a source topic.
+   */
+  readonly stepMs?: number;
   /**
    * Records empty batches too (a re-keyed graph: every batch of a partition writes markers,
    * and its chain of batch times must be the recorded one), not only those that read records.
@@ -165,12 +175,21 @@ export class GroupCoordinator implements GroupRuntime {
         if (o.releasing) continue;
         let batch = o.pending.shift();
         if (batch === undefined) {
-          if (time <= o.after) {
+          const step = this.#o.stepMs;
+          // A repartition partition's next step of the grid (its time), or the engine batch's time.
+          const own = step === undefined || o.next <= 0 ? time : Math.min(time, o.next + step);
+          if (own <= o.after) {
             log.debug(`${this.#o.streamName}: batch ${time} ms plans nothing new for ${this.#o.topic}-${p}: the partition's batches went up to ${o.after} ms already.`);
             continue;
           }
           const latest = bounds?.[p]?.latest ?? o.next;
-          batch = { time, fromOffset: o.next, untilOffset: Math.max(o.next, Math.min(latest, o.next + this.#o.maxRecords(p))) };
+          batch = step === undefined
+            ? { time, fromOffset: o.next, untilOffset: Math.max(o.next, Math.min(latest, o.next + this.#o.maxRecords(p))) }
+            : { time: own, fromOffset: o.next, untilOffset: own };
+          if (own < time && o.lagNoted !== true) {
+            o.lagNoted = true;
+            log.info(`${this.#o.streamName}: ${this.#o.topic}-${p} is behind the batches (its next batch is ${own} ms at batch ${time} ms): it runs each missed batch at its own time, one per batch.`);
+          } else if (own === time) o.lagNoted = false;
           if (batch.untilOffset > batch.fromOffset || this.#o.recordEmpty === true) {
             const recorded = await this.#o.ownership.describe(this.tp(p), o.epoch, batch);
             if (recorded.status === 'FENCED') {
@@ -253,6 +272,11 @@ export class GroupCoordinator implements GroupRuntime {
   }
 
   plan(time: number): GroupBatchPlan | undefined { return this.#plans.get(time); }
+
+  holds(time: number, partition: number): boolean {
+    const planned = this.#plans.get(time)?.owned.get(partition);
+    return planned !== undefined && this.#owned.get(partition)?.epoch === planned.epoch;
+  }
 
   captureState(stream: string, time: number, rdd: RDD<[unknown, unknown]>): void {
     let m = this.#captured.get(time);

@@ -48,6 +48,13 @@ export interface GroupRuntime {
   readonly numPartitions: number;
   /** The batch's plan; `undefined` before the log stream generated it. */
   plan(time: number): GroupBatchPlan | undefined;
+  /**
+   * Whether this instance still holds the lease under which batch `time` planned `partition`
+   * (false once it learnt that another instance took the partition over, e.g. after a pause
+   * longer than the lease: its outputs of that batch are then not written, and a reduce side
+   * waiting for the batch gives up).
+   */
+  holds(time: number, partition: number): boolean;
   /** A stateful stream hands its RDD of batch `time`: its owned partitions are committed with the batch. */
   captureState(stream: string, time: number, rdd: RDD<[unknown, unknown]>): void;
   /**

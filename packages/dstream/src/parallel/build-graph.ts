@@ -24,9 +24,10 @@ function toUrl(module: URL | string): URL {
 /**
  * `ssc.buildGraph(module, exportName, args)`: imports `module`, calls its export
  * `exportName(ssc, args)` to build the graph and returns what it returns. Under `local[N]`
- * (N >= 2) it also starts N worker threads that each import the module and build the same
- * graph with a structured-clone copy of `args`, and installs the scheduler that runs the
- * graph's tasks in them.
+ * (N >= 2) it also takes N worker threads from the process's pool (threads an earlier context
+ * gave back, else new ones) that each import the module and build the same graph with a
+ * structured-clone copy of `args`, and installs the scheduler that runs the graph's tasks in
+ * them.
  * @internal
  */
 export async function buildGraphOn<R>(ssc: StreamingContext, module: URL | string, exportName: string, args: unknown): Promise<R> {
@@ -67,6 +68,7 @@ export async function buildGraphOn<R>(ssc: StreamingContext, module: URL | strin
     conf: ssc.sparkContext.getConf().getAll(),
     batchMs: ssc.batchDuration.milliseconds,
     streams: ssc.graph.createdStreams.map((s) => s.name()),
+    idleTimeoutMs: ssc.streamingConf.workersIdleTimeoutMs,
   });
   pools.set(ssc, pool);
   // The driver reads no file: each worker reads those of the partitions it owns.
@@ -76,7 +78,8 @@ export async function buildGraphOn<R>(ssc: StreamingContext, module: URL | strin
   gen.batchCompletionHooks.push((jobSet) => pool.onBatchCompleted(jobSet.time.milliseconds));
   pool.taskScheduler = new WorkerTaskScheduler(pool.rpc, pool.registry, tracker.list, () => pool.awaitChecks(), () => pool.terminate());
   ssc.sparkContext.setTaskScheduler(pool.taskScheduler);
-  log.info(`${where}: the graph runs on ${threads} worker threads`);
+  const warm = pool.threads.filter((t) => t.contexts > 1).length;
+  log.info(`${where}: the graph runs on ${threads} worker threads${warm > 0 ? ` (${warm} kept warm from an earlier context)` : ''}`);
   return result;
 }
 

@@ -1,4 +1,4 @@
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { HashPartitioner, OwnedPartitionsRDD, ReliableCheckpointRDD, ReplicatedRDDs, Time, WorkerRpc, reviveError, type RDD, type SerializedError, type WorkerReply, type WorkerTaskScheduler } from '@kindling/core';
 import type { DStream } from '../dstream/dstream.ts';
 import type { DStreamGraph } from '../dstream/dstream-graph.ts';
@@ -7,7 +7,8 @@ import type { StreamInputInfo } from '../scheduler/stream-input-info.ts';
 import { dstreamClasses } from '../dstream/registry.ts';
 import type { StreamingContext } from '../streaming-context.ts';
 import { GraphDivergenceError } from './graph-divergence-error.ts';
-import { WORKER_BOOTSTRAP, typeScriptLoaderFor, workerEntryUrl, workerExecArgv } from './worker-bootstrap.ts';
+import { typeScriptLoaderFor, workerEntryUrl, workerExecArgv } from './worker-bootstrap.ts';
+import { WorkerThreadPool, type PooledThread } from './worker-thread-pool.ts';
 
 /** What a graph worker thread gets at start. @internal */
 export interface GraphWorkerData {
@@ -19,6 +20,21 @@ export interface GraphWorkerData {
   readonly conf: readonly (readonly [string, string])[];
   readonly batchMs: number;
   readonly peers: readonly (MessagePort | undefined)[];
+}
+
+/**
+ * Posted on a pooled thread's own port to give it a context: it builds the graph and then talks
+ * to the driver over `control` only (transferred with the peers' ports). @internal
+ */
+export interface ContextMessage {
+  readonly type: 'context';
+  readonly kindling: GraphWorkerData;
+  readonly control: MessagePort;
+}
+
+/** Posted on a pooled thread's own port when its context is done: it drops the context and waits for the next. @internal */
+export interface ReleaseMessage {
+  readonly type: 'release';
 }
 
 /** A stream's RDD restored from a checkpoint, as the workers rebuild it. @internal */
@@ -124,17 +140,18 @@ export function streamsByRDD(graph: DStreamGraph, time: number, only?: ReadonlyS
 }
 
 /**
- * The driver's side of the worker threads of a replicated graph: starts them (each imports
- * the graph module and builds the same graph), checks their graphs against the driver's,
+ * The driver's side of the worker threads of a replicated graph, for one context: takes them
+ * from the process's {@link WorkerThreadPool} (each imports the graph module and builds the
+ * same graph), checks their graphs against the driver's,
  * announces every generated batch (with its replayable input descriptions) and checks the
- * fingerprint each worker sends back, and tells them when a batch completed.
+ * fingerprint each worker sends back, tells them when a batch completed, and gives them back
+ * to the pool when the context's SparkContext stops.
  * @internal
  */
 export class GraphWorkerPool {
   readonly registry = new ReplicatedRDDs();
   private readonly checks = new Set<Promise<void>>();
   private failure: Error | undefined;
-  private stopping = false;
   /** The scheduler running this pool's tasks, once installed. */
   taskScheduler: WorkerTaskScheduler | undefined;
   private roots: DStream<unknown>[] | undefined;
@@ -142,12 +159,23 @@ export class GraphWorkerPool {
   private readonly sentBlocks = new Map<number, Set<number>>();
   private graph: DStreamGraph | undefined;
 
-  private constructor(readonly workers: readonly Worker[], readonly rpc: WorkerRpc, private readonly graphStreams: ReadonlySet<string>) {}
+  private constructor(readonly threads: readonly PooledThread[], readonly rpc: WorkerRpc, private readonly controls: readonly MessagePort[], private readonly graphStreams: ReadonlySet<string>, private readonly idleTimeoutMs: number) {
+    this.workers = threads.map((t) => t.worker);
+  }
 
-  /** Starts `threads` workers and waits until each has built its graph (checked against `streams`). */
-  static async start(o: { moduleUrl: URL; exportName: string; args: unknown; threads: number; conf: readonly (readonly [string, string])[]; batchMs: number; streams: readonly string[] }): Promise<GraphWorkerPool> {
+  /** The worker threads, by rank. */
+  readonly workers: readonly Worker[];
+
+  /**
+   * Takes `threads` worker threads from the process's {@link WorkerThreadPool} (warm ones
+   * first), has each import the graph module and build the same graph, and waits until each has
+   * (checked against `streams`). Each thread talks to this context over its own control port
+   * and to its peers over ports made for this context, so nothing of an earlier context reaches
+   * this one.
+   */
+  static async start(o: { moduleUrl: URL; exportName: string; args: unknown; threads: number; conf: readonly (readonly [string, string])[]; batchMs: number; streams: readonly string[]; idleTimeoutMs: number }): Promise<GraphWorkerPool> {
     const entry = workerEntryUrl();
-    const tsLoader = typeScriptLoaderFor([entry, o.moduleUrl]);
+    const spec = { entry: entry.href, tsLoader: typeScriptLoaderFor([entry, o.moduleUrl]), execArgv: workerExecArgv() };
     const n = o.threads;
     const peers: (MessagePort | undefined)[][] = Array.from({ length: n }, () => new Array<MessagePort | undefined>(n).fill(undefined));
     for (let i = 0; i < n; i++) {
@@ -157,16 +185,49 @@ export class GraphWorkerPool {
         peers[j]![i] = ch.port2;
       }
     }
-    const workers: Worker[] = [];
+    const channels = Array.from({ length: n }, () => new MessageChannel());
+    const controls = channels.map((c) => c.port1);
+    const rpc = new WorkerRpc(controls);
+    const readiness = Array.from({ length: n }, () => {
+      let resolve!: (streams: readonly string[]) => void;
+      let reject!: (e: Error) => void;
+      const promise = new Promise<readonly string[]>((res, rej) => { resolve = res; reject = rej; });
+      return { promise, resolve, reject, ready: false };
+    });
+    let pool: GraphWorkerPool | undefined;
+    const threads = WorkerThreadPool.shared.acquire(n, spec, (rank) => ({
+      onMessage: (m) => {
+        const failed = m as { type?: string; error?: SerializedError };
+        if (failed.type === 'buildFailed') readiness[rank]!.reject(new Error(`Worker thread ${rank} could not build the graph: ${failed.error?.message}`, { cause: failed.error === undefined ? undefined : reviveError(failed.error, rank) }));
+      },
+      onError: (e) => {
+        if (!readiness[rank]!.ready) readiness[rank]!.reject(new Error(`Worker thread ${rank} failed while building the graph: ${e.message}`, { cause: e }));
+        rpc.workerLost(rank, `${e.name}: ${e.message}`);
+      },
+      onExit: (code) => {
+        if (!readiness[rank]!.ready) readiness[rank]!.reject(new Error(`Worker thread ${rank} exited with code ${code} while building the graph`));
+        if (pool?.released !== true) rpc.workerLost(rank, `exited with code ${code}`);
+      },
+    }));
+    pool = new GraphWorkerPool(threads, rpc, controls, new Set(o.streams), o.idleTimeoutMs);
     for (let rank = 0; rank < n; rank++) {
+      const r = readiness[rank]!;
+      controls[rank]!.on('message', (m: { type?: string; streams?: string[]; error?: SerializedError }) => {
+        if (rpc.onMessage(m)) return;
+        if (m.type === 'buildFailed') {
+          r.reject(new Error(`Worker thread ${rank} could not build the graph: ${m.error?.message}`, { cause: m.error === undefined ? undefined : reviveError(m.error, rank) }));
+        } else if (m.type === 'ready') {
+          r.ready = true;
+          r.resolve(m.streams ?? []);
+        }
+      });
       const kindling: GraphWorkerData = { rank, size: n, moduleUrl: o.moduleUrl.href, exportName: o.exportName, args: o.args, conf: o.conf, batchMs: o.batchMs, peers: peers[rank]! };
-      const transferList = peers[rank]!.filter((p): p is MessagePort => p !== undefined);
-      workers.push(new Worker(WORKER_BOOTSTRAP, { eval: true, execArgv: workerExecArgv(), workerData: { kindlingBoot: { entry: entry.href, tsLoader }, kindling }, transferList }));
+      const transferList = [channels[rank]!.port2, ...peers[rank]!.filter((p): p is MessagePort => p !== undefined)];
+      const message: ContextMessage = { type: 'context', kindling, control: channels[rank]!.port2 };
+      threads[rank]!.worker.postMessage(message, transferList);
     }
-    const rpc = new WorkerRpc(workers);
-    const pool = new GraphWorkerPool(workers, rpc, new Set(o.streams));
     try {
-      await Promise.all(workers.map((w, rank) => pool.awaitReady(w, rank, o.streams)));
+      await Promise.all(readiness.map(async (r, rank) => pool.checkStreams(rank, await r.promise, o.streams)));
     } catch (e) {
       pool.terminate();
       throw e;
@@ -174,34 +235,10 @@ export class GraphWorkerPool {
     return pool;
   }
 
-  private awaitReady(w: Worker, rank: number, streams: readonly string[]): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      let ready = false;
-      w.on('message', (m: { type?: string; streams?: string[]; error?: SerializedError }) => {
-        if (this.rpc.onMessage(m)) return;
-        if (m.type === 'buildFailed') {
-          reject(new Error(`Worker thread ${rank} could not build the graph: ${m.error?.message}`, { cause: m.error === undefined ? undefined : reviveError(m.error, rank) }));
-        } else if (m.type === 'ready') {
-          ready = true;
-          const theirs = m.streams ?? [];
-          for (let i = 0; i < Math.max(theirs.length, streams.length); i++) {
-            if (theirs[i] !== streams[i]) {
-              reject(new GraphDivergenceError(undefined, streams[i] ?? theirs[i]!, rank, streams[i] ?? '(no stream)', theirs[i] ?? '(no stream)'));
-              return;
-            }
-          }
-          resolve();
-        }
-      });
-      w.on('error', (e) => {
-        if (!ready) reject(new Error(`Worker thread ${rank} failed while building the graph: ${e.message}`, { cause: e }));
-        this.rpc.workerLost(rank, `${e.name}: ${e.message}`);
-      });
-      w.on('exit', (code) => {
-        if (!ready) reject(new Error(`Worker thread ${rank} exited with code ${code} while building the graph`));
-        if (!this.stopping) this.rpc.workerLost(rank, `exited with code ${code}`);
-      });
-    });
+  private checkStreams(rank: number, theirs: readonly string[], streams: readonly string[]): void {
+    for (let i = 0; i < Math.max(theirs.length, streams.length); i++) {
+      if (theirs[i] !== streams[i]) throw new GraphDivergenceError(undefined, streams[i] ?? theirs[i]!, rank, streams[i] ?? '(no stream)', theirs[i] ?? '(no stream)');
+    }
   }
 
   /** Announces a generated batch to every worker and checks their fingerprints against the driver's. */
@@ -342,10 +379,20 @@ export class GraphWorkerPool {
   /** Tasks run in each worker so far. */
   tasksPerWorker(): number[] { return this.taskScheduler?.counts.perWorker.slice() ?? this.workers.map(() => 0); }
 
-  /** Stops every worker thread. */
+  /** True once this context gave its threads back. */
+  private released = false;
+
+  /**
+   * The context is done with its threads: each drops everything of it (after the task it may be
+   * running) and goes back to the process's pool for the next context (see
+   * {@link WorkerThreadPool}); a thread that died is not given back.
+   */
   terminate(): void {
-    this.stopping = true;
-    for (const w of this.workers) void w.terminate();
+    if (this.released) return;
+    this.released = true;
+    for (const c of this.controls) c.close();
+    for (const t of this.threads) if (t.alive) t.worker.postMessage({ type: 'release' } satisfies ReleaseMessage);
+    WorkerThreadPool.shared.release(this.threads, this.idleTimeoutMs);
   }
 }
 

@@ -1,34 +1,62 @@
-// The entry module of a graph worker thread (started by GraphWorkerPool): builds the
-// replicated graph from the graph module, then generates every batch the driver announces
-// and runs the tasks the driver sends. Never imported by the driver.
-import { parentPort, workerData } from 'node:worker_threads';
+// The entry module of a graph worker thread (started by WorkerThreadPool). For each context the
+// driver gives it (one at a time; the thread outlives them, so its compiled code stays warm), it
+// builds the replicated graph from the graph module, then generates every batch the driver
+// announces and runs the tasks the driver sends, until the driver releases it. Never imported
+// by the driver.
+import { parentPort, type MessagePort } from 'node:worker_threads';
 import { HashPartitioner, Milliseconds, ReliableCheckpointRDD, ReplicatedRDDs, SparkConf, StorageLevel, Time, WorkerExecutor, serializeError } from '@kindling/core';
-import type { CheckpointCommitted, PeerMessage, RDD, TaskRequest } from '@kindling/core';
+import type { CheckpointCommitted, LongAccumulator, PeerMessage, RDD, TaskRequest } from '@kindling/core';
 import { StreamingContext } from '../index.ts';
 import type { DStream, ReceiverInputDStream } from '../index.ts';
 import { planSharedRDDs } from '../scheduler/shared-rdd-planner.ts';
 import { trackAccumulators } from './accumulator-tracker.ts';
-import type { BatchMessage, GraphWorkerData } from './graph-worker-pool.ts';
+import type { BatchMessage, ContextMessage, GraphWorkerData, ReleaseMessage } from './graph-worker-pool.ts';
 import { ownedInputInfos, threadStats, streamsByRDD, type BatchReply } from './graph-worker-pool.ts';
 import { setInputOwnership } from './input-ownership.ts';
 import { workerThreadState } from './worker-thread-flag.ts';
 
-const data = (workerData as { kindling: GraphWorkerData }).kindling;
-const port = parentPort!;
+const own = parentPort!;
 workerThreadState.isGraphWorker = true;
 
-async function main(): Promise<void> {
-  const ssc = new StreamingContext(new SparkConf().setAll(data.conf), Milliseconds(data.batchMs));
-  setInputOwnership(ssc, { size: data.size, rank: data.rank });
-  const tracker = trackAccumulators(ssc.sparkContext);
+/**
+ * Serves one context: builds its graph, answers its driver over `port` until released. Returns
+ * what drops the context (its SparkContext stopped, its ports closed, so that everything it
+ * held can be collected and the next context starts clean).
+ */
+async function serve(data: GraphWorkerData, port: MessagePort): Promise<() => void> {
+  const closePorts = (): void => {
+    port.close();
+    for (const p of data.peers) p?.close();
+  };
+  let ssc: StreamingContext | undefined;
   try {
-    const mod = (await import(data.moduleUrl)) as Record<string, unknown>;
-    await (mod[data.exportName] as (ssc: StreamingContext, args: unknown) => unknown)(ssc, data.args);
-  } finally {
-    tracker.stop();
+    ssc = new StreamingContext(new SparkConf().setAll(data.conf), Milliseconds(data.batchMs));
+    const built = ssc;
+    setInputOwnership(built, { size: data.size, rank: data.rank });
+    const tracker = trackAccumulators(built.sparkContext);
+    try {
+      const mod = (await import(data.moduleUrl)) as Record<string, unknown>;
+      await (mod[data.exportName] as (ssc: StreamingContext, args: unknown) => unknown)(built, data.args);
+    } finally {
+      tracker.stop();
+    }
+    listen(built, data, port, tracker.list);
+  } catch (e) {
+    port.postMessage({ type: 'buildFailed', error: serializeError(e) });
+    ssc?.sparkContext.stop();
+    closePorts();
+    return () => {};
   }
+  const sc = ssc.sparkContext;
+  return () => {
+    closePorts();
+    sc.stop();
+  };
+}
+
+function listen(ssc: StreamingContext, data: GraphWorkerData, port: MessagePort, accumulators: readonly LongAccumulator[]): void {
   const registry = new ReplicatedRDDs();
-  const executor = new WorkerExecutor(data.rank, data.size, registry, data.peers, () => tracker.list);
+  const executor = new WorkerExecutor(data.rank, data.size, registry, data.peers, () => accumulators);
   for (const p of data.peers) p?.on('message', (m: PeerMessage) => executor.onPeerMessage(m));
   const shared = new Map<number, RDD<unknown>[]>();
   let initialized = false;
@@ -112,4 +140,18 @@ async function main(): Promise<void> {
   port.postMessage({ type: 'ready', streams: ssc.graph.createdStreams.map((s) => s.name()) });
 }
 
-main().catch((e: unknown) => port.postMessage({ type: 'buildFailed', error: serializeError(e) }));
+// One context at a time, in the order the driver sent them: a release always follows its
+// context's build, and the next context is built only once the previous one was dropped.
+let queue: Promise<void> = Promise.resolve();
+let drop: (() => void) | undefined;
+own.on('message', (m: ContextMessage | ReleaseMessage) => {
+  queue = queue.then(async () => {
+    if (m.type === 'context') {
+      drop?.();
+      drop = await serve(m.kindling, m.control);
+    } else {
+      drop?.();
+      drop = undefined;
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { ManualClock, StorageLevel, Time, getLogger, type Clock, type Duration, type RDD } from '@kindling/core';
+import { ManualClock, StorageLevel, Time, getLogger, groupMapSides, releaseMapSideGroup, type Clock, type Duration, type MapSideGroup, type RDD } from '@kindling/core';
 import type { BatchCheckpointing, GeneratorRecovery } from './batch-checkpointing.ts';
 import type { DStreamGraph } from '../dstream/dstream-graph.ts';
 import { BatchFailedError } from './batch-failed-error.ts';
@@ -8,6 +8,7 @@ import { JobSet } from './job-set.ts';
 import type { JobScheduler } from './job-scheduler.ts';
 import type { InputDStream } from '../input/input-dstream.ts';
 import { planSharedRDDs } from './shared-rdd-planner.ts';
+import { planMapSideGroups } from './map-side-planner.ts';
 
 const log = getLogger('JobGenerator');
 
@@ -194,17 +195,27 @@ export class JobGenerator {
       }
     }
     let shared: RDD<unknown>[] = [];
+    const groups: MapSideGroup[] = [];
     try {
-      shared = planSharedRDDs(jobs.map((j) => j.rdd));
+      const roots = jobs.map((j) => j.rdd);
+      shared = planSharedRDDs(roots);
       for (const rdd of shared) rdd.persist(StorageLevel.MEMORY_ONLY);
+      // A shared RDD read only by shuffles' map sides: computed once for all of them, in one
+      // pass, rather than kept from the batch's first job to its last.
+      for (const g of planMapSideGroups(roots, shared)) {
+        const group = groupMapSides(g.base, g.deps);
+        if (group !== undefined) groups.push(group);
+      }
     } catch (e) {
       // Sharing is an optimisation: if it fails (e.g. an RDD persisted elsewhere at another
       // level), the batch still runs, recomputing what several outputs share.
       for (const rdd of shared) if (rdd.getStorageLevel() === StorageLevel.MEMORY_ONLY) rdd.unpersist();
+      for (const g of groups) releaseMapSideGroup(g);
       shared = [];
+      groups.length = 0;
       log.warn(`Batch ${time}: could not keep the RDDs its outputs share (${e instanceof Error ? e.message : String(e)}); they will be recomputed per output`);
     }
-    const jobSet = new JobSet(time, jobs, this.inputInfoTracker.getInfo(time), shared);
+    const jobSet = new JobSet(time, jobs, this.inputInfoTracker.getInfo(time), shared, groups);
     for (const hook of this.jobSetCreatedHooks) hook(jobSet);
     // Captured before the batch is queued: its "generated" checkpoint is what its outputs wait for.
     this.checkpointing?.batchGenerated(jobSet);
@@ -215,6 +226,7 @@ export class JobGenerator {
   /** After a batch: release its shared RDDs, forget old RDDs, tell checkpointing, catch up. */
   onBatchCompletion(jobSet: JobSet): void {
     for (const rdd of jobSet.sharedRDDs) rdd.unpersist();
+    for (const g of jobSet.mapSideGroups) releaseMapSideGroup(g);
     this.graph.clearMetadata(jobSet.time);
     this.inputInfoTracker.cleanup(jobSet.time.plus(this.period));
     this.checkpointing?.batchCompleted(jobSet);

@@ -1,4 +1,4 @@
-import type { RDD, Time } from '@kindling/core';
+import type { MapSideGroup, RDD, Time } from '@kindling/core';
 import { BatchInfo } from './batch-info.ts';
 import type { Job } from './job.ts';
 import { OutputOperationInfo } from './output-operation-info.ts';
@@ -20,6 +20,8 @@ export class JobSet {
     readonly inputInfos: ReadonlyMap<number, StreamInputInfo>,
     /** RDDs persisted for this batch only because several outputs share them. */
     readonly sharedRDDs: readonly RDD<unknown>[] = [],
+    /** Map sides run in one pass over a shared RDD's partition, for this batch only. */
+    readonly mapSideGroups: readonly MapSideGroup[] = [],
   ) {
     for (const job of jobs) this.ops.set(job.outputOpId, new OutputOperationInfo(time, job.outputOpId, job.name, job.description, undefined, undefined, undefined));
   }

@@ -1,10 +1,16 @@
 // One instance of a re-keying group-mode application on Redis Streams (leases, no fixed split),
 // run as a child process by group-rekey-kill.test.ts: it reads a 4-partition topic of records
 // keyed by name whose value is a running id, on the system clock, and writes
+//   ids-<t>/part-<s>     the ids of source partition s's batch at time t (the source stage: what
+//                        each source batch read, against which the test checks every other folder),
 //   events-<t>/part-<j>  one line "<bucket>:<id>,<id>..." per bucket (groupByKey on id % 7 into
 //                        3 partitions: a key other than the log's, routed through a repartition log),
-//   totals-<t>/part-<j>  the running sum of (id % 10 + 1) per bucket (updateStateByKey into 2 partitions),
+//   totals-<t>/part-<j>  "<bucket> <sum> <calls>" per bucket: the running sum of (id % 10 + 1) and
+//                        how many times the update function ran for the bucket (updateStateByKey
+//                        into 2 partitions; its state is [sum, calls]),
 //   count-<t>/part-00000 the number of records of the batch (count(): a one-partition stage),
+//   whole-<t>/part-00000 every id of the batch (repartition(1): a one-partition stage),
+//   top-<t>/part-00000   the 3 largest ids of the batch, largest first (sortBy after repartition(1)),
 // with a slow output on the source stage (so a kill from outside can land mid-batch). It prints
 // "output <t> <n>" when that slow output starts on a non-empty batch, and stops gracefully
 // ("done") once the file args.stopFile exists.
@@ -31,9 +37,15 @@ async function main(): Promise<void> {
     .map(([bucket, vs]) => `${bucket}:${[...vs].join(',')}`)
     .saveAsTextFiles(join(args.outDir, 'events'));
   ids.mapValues((id) => (id % 10) + 1)
-    .updateStateByKey((values: number[], total: number | undefined) => values.reduce((a, b) => a + b, total ?? 0), 2).setName('totals')
+    .updateStateByKey((values: number[], state: [number, number] | undefined): [number, number] => [values.reduce((a, b) => a + b, state?.[0] ?? 0), (state?.[1] ?? 0) + 1], 2).setName('totals')
+    .map(([bucket, [sum, calls]]) => `${bucket} ${sum} ${calls}`)
     .saveAsTextFiles(join(args.outDir, 'totals'));
   records.count().setName('count').saveAsTextFiles(join(args.outDir, 'count'));
+  records.map((r: ConsumerRecord) => r.value()).saveAsTextFiles(join(args.outDir, 'ids'));
+  const whole = ids.map(([, id]) => id).repartition(1).setName('whole');
+  whole.saveAsTextFiles(join(args.outDir, 'whole'));
+  whole.transform((rdd) => rdd.sortBy((id) => id, false, 1).mapPartitions((it) => [...it].slice(0, 3))).setName('top')
+    .saveAsTextFiles(join(args.outDir, 'top'));
   records.foreachRDD(async (rdd, time) => {
     const n = await rdd.count();
     if (n === 0) return;

@@ -367,6 +367,8 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
         // Offsets of a repartition partition are batch times: nothing consumed yet is "up to 0".
         initialOffset: () => 0,
         maxRecords: () => Number.POSITIVE_INFINITY,
+        // One source batch time per batch, each at its own time (a partition behind catches up step by step), unless merging is asked for.
+        stepMs: this.ssc.streamingConf.group.catchUp === 'batches' ? batchMs : undefined,
         snapshotInterval: this.ssc.streamingConf.group.stateSnapshotInterval,
         completed: (upTo) => coordinator.notifyComplete(upTo),
         committed: (j, batch) => stages.committed(logName, j, batch.untilOffset),

@@ -57,3 +57,24 @@ export function dying(ssc: StreamingContext, args: WordCountArgs): DStream<numbe
     return l.length;
   });
 }
+
+/**
+ * The book's top-N pattern over each batch's word counts: `sortBy` (count descending, then
+ * word descending: no ties) into 3 range partitions, `map` to the word, `zipWithIndex`, keep
+ * ranks below `top`. Each job over it needs the sort's range bounds and zipWithIndex's offsets.
+ */
+export function topWords(ssc: StreamingContext, args: WordCountArgs & { top: number }): DStream<[string, number]> {
+  return wordCount(ssc, args).counts.transform((rdd) => rdd
+    .sortBy(([w, n]) => `${String(n).padStart(4, '0')}:${w}`, false, 3)
+    .map(([w]) => w)
+    .zipWithIndex()
+    .filter(([, i]) => i < args.top));
+}
+
+/** A sort whose key function fails on one word (in the range sampling). */
+export function failingSort(ssc: StreamingContext, args: WordCountArgs): DStream<[string, number]> {
+  return wordCount(ssc, args).counts.transform((rdd) => rdd.sortBy(([w]) => {
+    if (w === 'boom') throw new Error(`cannot rank ${w}`);
+    return w;
+  }));
+}

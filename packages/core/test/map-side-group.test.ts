@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { RangePartitioner, StorageLevel, groupMapSides, naturalOrdering, releaseMapSideGroup, type ShuffleDependency, type RDD } from '../src/index.ts';
+import { sorted, useSparkContext } from './helpers.ts';
+
+function shuffleOf(rdd: RDD<unknown>): ShuffleDependency {
+  return rdd.dependencies[0] as ShuffleDependency;
+}
+
+/** Sums of `values` by `key`, computed here. */
+function sums<T, K>(xs: readonly T[], key: (x: T) => K, value: (x: T) => number): [K, number][] {
+  const m = new Map<K, number>();
+  for (const x of xs) m.set(key(x), (m.get(key(x)) ?? 0) + value(x));
+  return [...m];
+}
+
+describe('map sides grouped over one shared partition', () => {
+  const ctx = useSparkContext('local[1]');
+  const lines = Array.from({ length: 60 }, (_, i) => `${i % 5},${i % 3},${i}`);
+  const rows = lines.map((l) => l.split(',').map(Number) as [number, number, number]);
+
+  /** A parsed RDD persisted for the jobs (as a batch's shared RDD) and three shuffles over it. */
+  function program() {
+    let parses = 0;
+    const parsed = ctx.sc.parallelize(lines, 3).map((l) => { parses++; return l.split(',').map(Number) as [number, number, number]; });
+    parsed.persist(StorageLevel.MEMORY_ONLY);
+    const byA = parsed.map((r) => [r[0], r[2]] as [number, number]).reduceByKey((x, y) => x + y);
+    const byB = parsed.map((r) => [r[1], 1] as [number, number]).reduceByKey((x, y) => x + y, 2);
+    const grouped = parsed.filter((r) => r[2] % 2 === 0).map((r) => [r[1], r[2]] as [number, number]).groupByKey();
+    return { parsed, byA, byB, grouped, parses: () => parses };
+  }
+
+  it('one job computes every map side of the group from one evaluation, without storing the shared partition', async () => {
+    const p = program();
+    const group = groupMapSides(p.parsed, [shuffleOf(p.byA), shuffleOf(p.byB), shuffleOf(p.grouped)])!;
+    expect(group.deps.length).toBe(3);
+    const stages: number[] = [];
+    ctx.sc.addJobListener({ onJobEnd: (e) => { stages.push(e.shuffleStagesRun); } });
+
+    expect(sorted(await p.byA.collect())).toEqual(sorted(sums(rows, (r) => r[0], (r) => r[2])));
+    expect(p.parses()).toBe(60);
+    // The other two shuffles' outputs are there before their own jobs, and the parsed partitions were not kept.
+    expect(shuffleOf(p.byB).isAvailable).toBe(true);
+    expect(shuffleOf(p.grouped).isAvailable).toBe(true);
+    expect(ctx.sc.blockManager.count(p.parsed.id)).toBe(0);
+
+    expect(sorted(await p.byB.collect())).toEqual(sorted(sums(rows, (r) => r[1], () => 1)));
+    const even = rows.filter((r) => r[2] % 2 === 0);
+    const got = (await p.grouped.collect()).map(([k, vs]) => [k, [...vs].sort((a, b) => a - b)] as [number, number[]]);
+    const want = [...new Set(even.map((r) => r[1]))].map((k) => [k, even.filter((r) => r[1] === k).map((r) => r[2])] as [number, number[]]);
+    expect(sorted(got)).toEqual(sorted(want));
+    expect(p.parses()).toBe(60);
+    // Only the first job ran a map stage.
+    expect(stages).toEqual([1, 0, 0]);
+    releaseMapSideGroup(group);
+    expect(shuffleOf(p.byA).mapSideGroup).toBeUndefined();
+  });
+
+  it('a failing map side of another shuffle does not fail the job that ran it: its own job fails', async () => {
+    const p = program();
+    const boom = p.parsed.map((r): [number, number] => {
+      if (r[2] === 41) throw new Error('bad row 41');
+      return [r[0], 1];
+    }).reduceByKey((x, y) => x + y);
+    groupMapSides(p.parsed, [shuffleOf(p.byA), shuffleOf(boom)]);
+    expect(sorted(await p.byA.collect())).toEqual(sorted(sums(rows, (r) => r[0], (r) => r[2])));
+    expect(shuffleOf(boom).isAvailable).toBe(false);
+    await expect(boom.collect()).rejects.toThrow(/bad row 41/);
+  });
+
+  it('leaves out shuffles with a range partitioner and shuffles that do not read the base through record operators', () => {
+    const p = program();
+    const keyed = p.parsed.map((r) => [r[2], r[0]] as [number, number]);
+    const ranged = keyed.partitionBy(new RangePartitioner(2, keyed, true, naturalOrdering));
+    const other = ctx.sc.parallelize([[1, 1]] as [number, number][]).reduceByKey((x, y) => x + y);
+    expect(groupMapSides(p.parsed, [shuffleOf(p.byA), shuffleOf(ranged), shuffleOf(other)])).toBeUndefined();
+    expect(shuffleOf(p.byA).mapSideGroup).toBeUndefined();
+  });
+});
