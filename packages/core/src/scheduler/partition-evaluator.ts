@@ -17,10 +17,10 @@ interface Frame {
   parents: number[] | undefined;
   /** Set when this partition is computed by a fused chain of narrow operators. */
   fused: FusedChain | undefined;
-  /** With `fused`: this partition is the number of records the chain outputs (a count). */
-  counting: boolean;
   /** Set when this partition combines the blocks of a union's parents (see {@link unionBlocksOf}). */
   union: RDD<unknown> | undefined;
+  /** With `fused`: this partition is the number of records the chain outputs (a count). */
+  counting: boolean;
 }
 
 /** An RDD that can take its parent's partition as blocks (`MapPartitionsRDD.blocksKernel`). */
