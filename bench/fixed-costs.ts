@@ -18,7 +18,8 @@
  * round in one process, and a second table gives the median of the rounds' CPU ratios: on a
  * loaded machine the two see about the same load, where runs minutes apart do not.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import fs, { existsSync, writeFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -60,6 +61,27 @@ function parseArgs(argv: readonly string[]): Options {
   return o;
 }
 
+/**
+ * Counts fsync calls (each costs the process CPU in the kernel, and its wait shows as idle
+ * time): both engines' modules import `node:fs`, whose named exports follow these after
+ * `syncBuiltinESMExports`.
+ */
+function countFsyncs(): void {
+  const g = globalThis as { kindlingFixedCostsFsyncs?: number };
+  g.kindlingFixedCostsFsyncs = 0;
+  const fsync = fs.fsync;
+  const fsyncSync = fs.fsyncSync;
+  fs.fsync = ((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
+    g.kindlingFixedCostsFsyncs!++;
+    fsync(fd, cb);
+  }) as typeof fs.fsync;
+  fs.fsyncSync = (fd: number) => {
+    g.kindlingFixedCostsFsyncs!++;
+    fsyncSync(fd);
+  };
+  syncBuiltinESMExports();
+}
+
 /** One engine's copy of the shapes module (this checkout's, or another's with `--against`). */
 interface Engine {
   readonly label: string;
@@ -77,6 +99,7 @@ async function engines(against: string | undefined): Promise<Engine[]> {
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
+  countFsyncs();
   const all = await engines(o.against);
   const pick = (mod: typeof here): Shape[] => (o.only === undefined ? mod.shapes : mod.shapes.filter((s) => o.only!.includes(s.name)));
   const chosen = pick(here);
@@ -115,8 +138,8 @@ async function main(): Promise<void> {
   }
   const load1 = loadavg();
   console.log('');
-  console.log('| shape | CPU µs/batch (median) | min | wall µs/batch | first 10 batches CPU µs/batch | start+stop CPU µs | start+stop wall µs | jobs/batch | stages/batch | tasks/batch | jobs |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+  console.log('| shape | CPU µs/batch (median) | min | wall µs/batch | first 10 batches CPU µs/batch | start+stop CPU µs | start+stop wall µs | fsyncs/batch | jobs/batch | stages/batch | tasks/batch | jobs |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const s of chosen) {
     for (const e of all) {
       const key = s.name + e.label;
@@ -125,7 +148,7 @@ async function main(): Promise<void> {
       const cpu = xs.map((x) => x.cpuUs);
       const first = median(xs.map((x) => x.firstCpuUs));
       const w = work.get(key)!;
-      console.log(`| ${key} | ${median(cpu).toFixed(0)} | ${Math.min(...cpu).toFixed(0)} | ${median(xs.map((x) => x.wallUs)).toFixed(0)} | ${Number.isNaN(first) ? '-' : first.toFixed(0)} | ${median(xs.map((x) => x.lifeCpuUs)).toFixed(0)} | ${median(xs.map((x) => x.lifeWallUs)).toFixed(0)} | ${w.jobs.toFixed(1)} | ${w.stages.toFixed(1)} | ${w.tasks.toFixed(1)} | ${w.sites} |`);
+      console.log(`| ${key} | ${median(cpu).toFixed(0)} | ${Math.min(...cpu).toFixed(0)} | ${median(xs.map((x) => x.wallUs)).toFixed(0)} | ${Number.isNaN(first) ? '-' : first.toFixed(0)} | ${median(xs.map((x) => x.lifeCpuUs)).toFixed(0)} | ${median(xs.map((x) => x.lifeWallUs)).toFixed(0)} | ${median(xs.map((x) => x.fsyncs)).toFixed(2)} | ${w.jobs.toFixed(1)} | ${w.stages.toFixed(1)} | ${w.tasks.toFixed(1)} | ${w.sites} |`);
     }
   }
   if (o.against !== undefined) {

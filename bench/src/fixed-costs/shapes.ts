@@ -69,7 +69,7 @@ export const shapes: Shape[] = [
   },
   {
     name: 'count',
-    what: 'filter(...).count() + collect: grep (DStream.count goes through a shuffle)',
+    what: 'filter(...).count() + collect on 8 records: grep\'s program without its records',
     build(ssc) {
       const { stream, feed } = queued(ssc, LINES);
       let n = 0;
@@ -217,6 +217,13 @@ export interface Sample {
   lifeWallUs: number;
   /** CPU µs per batch of the context's first {@link FIRST_BATCHES} batches (NaN: fewer warm-up batches). */
   firstCpuUs: number;
+  /** fsync calls per batch (counted by the driver's hook on `node:fs`; 0 without it). */
+  fsyncs: number;
+}
+
+/** The fsync calls made so far, as `bench/fixed-costs.ts` counts them (0 when not counting). */
+function fsyncsSoFar(): number {
+  return (globalThis as { kindlingFixedCostsFsyncs?: number }).kindlingFixedCostsFsyncs ?? 0;
 }
 
 export const FIRST_BATCHES = 10;
@@ -237,7 +244,7 @@ export async function runOnce(shape: Shape, warmup: number, batches: number, lis
     }
     const wallUs = (performance.now() - t0) * 1000;
     const cpu = process.cpuUsage(cpu0);
-    return { cpuUs: (cpu.user + cpu.system) / batches, wallUs: wallUs / batches, lifeCpuUs: 0, lifeWallUs: 0, firstCpuUs: Number.NaN };
+    return { cpuUs: (cpu.user + cpu.system) / batches, wallUs: wallUs / batches, lifeCpuUs: 0, lifeWallUs: 0, firstCpuUs: Number.NaN, fsyncs: 0 };
   }
   const dir = mkdtempSync(join(tmpdir(), 'kindling-fixed-'));
   const life0 = process.cpuUsage();
@@ -264,6 +271,7 @@ export async function runOnce(shape: Shape, warmup: number, batches: number, lis
       }
     }
     if (listener !== undefined) (ssc.sparkContext as SparkContext).addJobListener(listener);
+    const fsyncs0 = fsyncsSoFar();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     for (let b = 0; b < batches; b++) {
@@ -273,7 +281,7 @@ export async function runOnce(shape: Shape, warmup: number, batches: number, lis
     const wallUs = (performance.now() - t0) * 1000;
     const cpu = process.cpuUsage(cpu0);
     if (listener !== undefined) (ssc.sparkContext as SparkContext).removeJobListener(listener);
-    measured = { cpuUs: (cpu.user + cpu.system) / batches, wallUs: wallUs / batches, lifeCpuUs: 0, lifeWallUs: 0, firstCpuUs: 0 };
+    measured = { cpuUs: (cpu.user + cpu.system) / batches, wallUs: wallUs / batches, lifeCpuUs: 0, lifeWallUs: 0, firstCpuUs: 0, fsyncs: (fsyncsSoFar() - fsyncs0) / batches };
   } finally {
     const stop0 = process.cpuUsage();
     const stopT0 = performance.now();
