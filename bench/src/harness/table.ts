@@ -42,11 +42,11 @@ export function formatTables(suite: SuiteResult): string {
 /**
  * The `kindling-N` rows against `kindling` (`local[1]`) of the same workload and run: speed-up,
  * the worker threads' start (setup, not timed) and the per-batch figures of
- * `measureBatches` (driver CPU, other threads' CPU, remote stages, round trips to the workers). Empty when no `kindling-N`
+ * `measureBatches` (driver CPU, other threads' CPU, the threads' run-queue wait, remote stages, round trips to the workers). Empty when no `kindling-N`
  * row was measured.
  */
 export function formatScaling(suite: SuiteResult): string {
-  const header = ['workload', 'system', 'x kindling', 'x hand', 'driver CPU ms/batch', 'other threads CPU ms/batch', 'remote stages/batch', 'round trips/batch', 'worker start (setup)'];
+  const header = ['workload', 'system', 'x kindling', 'x hand', 'driver CPU ms/batch', 'other threads CPU ms/batch', 'run-queue wait ms/batch', 'remote stages/batch', 'round trips/batch', 'worker start (setup)'];
   const rows: string[][] = [];
   const fixed = (n: number | undefined, digits = 1): string => (n !== undefined && Number.isFinite(n) ? n.toFixed(digits) : '-');
   for (const r of suite.rows) {
@@ -62,10 +62,11 @@ export function formatScaling(suite: SuiteResult): string {
       r.error ? '-' : `${r.ratioToHand.toFixed(2)}x`,
       fixed(m.driverCpuMsPerBatch),
       fixed(m.otherCpuMsPerBatch),
+      fixed(m.runQueueMsPerBatch),
       fixed(m.remoteStagesPerBatch),
       fixed(m.remoteRequestsPerBatch),
       r.setupMs ? `${(r.setupMs / 1000).toFixed(1)} s` : '-',
     ]);
   }
-  return rows.length === 0 ? '' : pad([header, ...rows], [false, false, true, true, true, true, true, true, true]);
+  return rows.length === 0 ? '' : pad([header, ...rows], [false, false, true, true, true, true, true, true, true, true]);
 }

@@ -51,13 +51,16 @@ export async function runClock(ssc: StreamingContext, batches: number, ctx: RunC
 /**
  * CPU time (user + system, ms) of this process's threads from `/proc` (Linux): the main
  * thread's and all the others' (worker threads, and the GC and I/O helper threads every
- * isolate uses). Undefined where `/proc` is not available.
+ * isolate uses); and `waiting`, the time all of them were ready to run but waited for a core
+ * (`schedstat`'s run-queue time): near 0 on a quiet machine, it is what other processes' load
+ * adds to a run. Undefined where `/proc` is not available.
  */
-function threadCpuMs(): { main: number; others: number } | undefined {
+function threadCpuMs(): { main: number; others: number; waiting: number } | undefined {
   try {
     const tick = 10; // USER_HZ is 100 on Linux
     let main = 0;
     let others = 0;
+    let waiting = 0;
     for (const tid of readdirSync('/proc/self/task')) {
       let stat: string;
       try {
@@ -65,12 +68,19 @@ function threadCpuMs(): { main: number; others: number } | undefined {
       } catch {
         continue; // the thread ended meanwhile
       }
+      try {
+        // "<ns on a core> <ns waiting on a run queue> <time slices>"; absent without schedstats.
+        const waited = Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[1]);
+        if (Number.isFinite(waited)) waiting += waited / 1e6;
+      } catch {
+        // no schedstats, or the thread ended
+      }
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const ms = (Number(fields[11]) + Number(fields[12])) * tick;
       if (Number(tid) === process.pid) main += ms;
       else others += ms;
     }
-    return { main, others };
+    return { main, others, waiting };
   } catch {
     return undefined;
   }
@@ -84,6 +94,8 @@ function threadCpuMs(): { main: number; others: number } | undefined {
  *   a loaded machine does not inflate;
  * - `otherCpuMsPerBatch`: CPU time of every other thread of the process (worker threads, GC
  *   and I/O helpers);
+ * - `runQueueMsPerBatch`: time the process's threads were ready to run but waited for a core
+ *   (other processes' load; each hand-over between threads under load pays it);
  * - `driverMsPerBatch`: the driver's event-loop active time (not waiting for I/O or messages;
  *   includes the time the OS let another process run, so a loaded machine inflates it);
  * - `wallMsPerBatch`; and under `local[N]`, `workerMsPerBatch` (each worker's mean event-loop
@@ -104,6 +116,7 @@ export function measureBatches(ssc: StreamingContext): (ctx: RunContext, batches
     if (cpu !== undefined && cpuNow !== undefined) {
       ctx.metric('driverCpuMsPerBatch', (cpuNow.main - cpu.main) / batches);
       ctx.metric('otherCpuMsPerBatch', (cpuNow.others - cpu.others) / batches);
+      ctx.metric('runQueueMsPerBatch', (cpuNow.waiting - cpu.waiting) / batches);
     }
     ctx.metric('driverMsPerBatch', driver.active / batches);
     ctx.metric('wallMsPerBatch', (driver.active + driver.idle) / batches);

@@ -1,6 +1,6 @@
 import { mkdtemp } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,7 +10,9 @@ import type { ManualClock } from '@kindling/dstream';
 import { PageView } from '../src/clickstream/page-view.ts';
 import { getNextClickEvent, pickFromDistribution, pages, startPageViewGenerator } from '../src/clickstream/page-view-generator.ts';
 import { javaFloatString, outputMetric, pageViewMetrics, pageViewStream } from '../src/clickstream/page-view-stream.ts';
+import { runOnOneAndTwo, sortedBatches, type FedExample } from './support/fed-run.ts';
 import { capture, eventually, pairs, printedBatches } from './support/printed.ts';
+import { tasksPerWorker } from './support/workers.ts';
 import type { Server } from 'node:net';
 
 const v = (url: string, status: number, zip: number, user: number): PageView => new PageView(url, status, zip, user);
@@ -29,7 +31,7 @@ async function runMetric(metric: string): Promise<string[]> {
     ssc.checkpoint(await mkdtemp(join(tmpdir(), 'pageviews-')));
     const pageViews = ssc.queueStream(BATCHES.map((b) => ssc.sparkContext.parallelize(b)));
     const out = capture(ssc);
-    outputMetric(metric, pageViews, pageViewMetrics(pageViews, ssc.sparkContext), (l) => out.push(l));
+    outputMetric(metric, pageViewMetrics(pageViews, ssc.sparkContext), (l) => out.push(l));
     await ssc.start();
     for (let i = 0; i < BATCHES.length; i++) await (ssc.clock as ManualClock).advance(1000);
     return out;
@@ -139,7 +141,7 @@ describe('PageViewStream metrics', () => {
     const ssc = new StreamingContext(new SparkConf().setMaster('local[2]').setAppName('test'), Seconds(1));
     try {
       const pageViews = ssc.queueStream<PageView>([]);
-      outputMetric('bounceRate', pageViews, pageViewMetrics(pageViews, ssc.sparkContext), (l) => said.push(l));
+      outputMetric('bounceRate', pageViewMetrics(pageViews, ssc.sparkContext), (l) => said.push(l));
     } finally {
       await ssc.stop();
     }
@@ -149,7 +151,7 @@ describe('PageViewStream metrics', () => {
   it('reads page views from the generator over a socket', async () => {
     const server = await startPageViewGenerator(0, 100, () => undefined);
     const port = (server.address() as { port: number }).port;
-    const ssc = pageViewStream(['pageCounts', '127.0.0.1', String(port)], new SparkConf().setMaster('local[2]'));
+    const ssc = await pageViewStream(['pageCounts', '127.0.0.1', String(port)], new SparkConf().setMaster('local[2]'));
     const out = capture(ssc);
     try {
       await ssc.start();
@@ -161,4 +163,45 @@ describe('PageViewStream metrics', () => {
       await new Promise((r) => server.close(() => r(undefined)));
     }
   }, 30_000);
+});
+
+describe('PageViewStream on worker threads (buildGraph)', () => {
+  /** The example fed BATCHES over its socket: one page view per line, as the generator sends them. */
+  const fed = (metric: string): FedExample => ({
+    build: (port, conf) => pageViewStream([metric, '127.0.0.1', String(port)], conf),
+    batches: BATCHES.map((b) => b.map((view) => view.toString().trimEnd())),
+  });
+
+  it('pageCounts: local[2] builds the graph in two workers, which run the tasks, and prints the counts local[1] prints', async () => {
+    const { one, two } = await runOnOneAndTwo(fed('pageCounts'));
+    // Known answers: each batch's views per URL, counted here
+    const expected = BATCHES.map((b) => {
+      const m = new Map<string, number>();
+      for (const view of b) m.set(view.url, (m.get(view.url) ?? 0) + 1);
+      return m;
+    });
+    expect(printedBatches(one.out).map((x) => new Map(pairs(x.lines)))).toEqual(expected);
+    expect(sortedBatches(two.out)).toEqual(sortedBatches(one.out));
+  }, 120_000);
+
+  it('popularUsersSeen: the join with the static dataset runs in the workers and prints the users local[1] prints', async () => {
+    const { one, two } = await runOnOneAndTwo(fed('popularUsersSeen'));
+    // Known answers: every view of a user of the dataset, by batch
+    const names = new Map([[1, 'Patrick Wendell'], [2, 'Reynold Xin'], [3, 'Matei Zaharia']]);
+    const expected = BATCHES.flatMap((b, i) => b.filter((view) => names.has(view.userID)).map((view) => `Saw user ${names.get(view.userID)} at time ${(i + 1) * 1000} ms`));
+    expect(expected).toHaveLength(4);
+    expect(one.out.slice().sort()).toEqual(expected.slice().sort());
+    expect(two.out.slice().sort()).toEqual(one.out.slice().sort());
+  }, 120_000);
+
+  it('defaults to every core (local[*]): one worker thread per core builds its graph', async () => {
+    const ssc = await pageViewStream(['pageCounts', '127.0.0.1', '9']);
+    try {
+      const cores = availableParallelism();
+      // local[1] (a one-core machine) keeps every task on the main thread
+      expect(tasksPerWorker(ssc)).toEqual(cores > 1 ? new Array<number>(cores).fill(0) : undefined);
+    } finally {
+      await ssc.stop();
+    }
+  }, 60_000);
 });

@@ -6,9 +6,14 @@
  * - `errorRatePerZipCode`: the share of non-200 statuses per zip code over the last 30 s
  *   (`window` + `groupByKey`), marked `**...**` above 5 %;
  * - `activeUserCount`: distinct users over the last 15 s (`window` + `groupByKey` + `count`);
- * - `popularUsersSeen`: users of a static dataset seen in the batch (a `foreachRDD` join).
+ * - `popularUsersSeen`: users of a static dataset seen in the batch (a join with it).
  *
  * Usage: `PageViewStream <metric> <host> <port>`, with `PageViewGenerator` running.
+ *
+ * It runs on every core (`local[*]`): this module is its own graph module, so every worker
+ * thread builds the same graph with {@link pageViewGraph}, the static dataset included (each
+ * thread makes the same `parallelize` RDD); the receiver runs on the main thread, and the
+ * chosen metric is printed there.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,7 +50,7 @@ export function javaFloatString(x: number): string {
 }
 
 /** The example's five analyses of `pageViews` (only the chosen one gets an output). */
-export function pageViewMetrics(pageViews: DStream<PageView>, sc: SparkContext) {
+export function pageViewMetrics(pageViews: DStream<PageView>, sc: SparkContext): PageViewMetrics {
   // Return a count of views per URL seen in each batch
   const pageCounts = pageViews.map((view) => view.url).countByValue();
 
@@ -76,16 +81,47 @@ export function pageViewMetrics(pageViews: DStream<PageView>, sc: SparkContext) 
     [2, 'Reynold Xin'],
     [3, 'Matei Zaharia'],
   ]);
-  return { pageCounts, slidingPageCounts, errorRatePerZipCode, activeUserCount, userList };
+
+  // The users of that dataset seen in each batch. Spark's example joins in `foreachRDD`; the
+  // join is the same in a `transform`, which puts it in the graph, so that under local[N] it
+  // runs in the worker threads (each has the same dataset) and only the names come back.
+  const usersSeen = pageViews.map((view) => [view.userID, 1] as [number, number])
+    .transform((rdd) => rdd.join(userList))
+    .map((x) => x[1][1]);
+  return { pageCounts, slidingPageCounts, errorRatePerZipCode, activeUserCount, userList, usersSeen };
+}
+
+/** The streams of {@link pageViewMetrics}, and the static dataset. */
+export interface PageViewMetrics {
+  readonly pageCounts: DStream<[string, number]>;
+  readonly slidingPageCounts: DStream<[string, number]>;
+  readonly errorRatePerZipCode: DStream<string>;
+  readonly activeUserCount: DStream<string>;
+  readonly userList: RDD<[number, string]>;
+  /** The names of the dataset's users seen in each batch, one per page view. */
+  readonly usersSeen: DStream<string>;
+}
+
+/** Where the example's receiver connects (plain data: every worker thread gets a copy). */
+export interface PageViewSource {
+  readonly host: string;
+  readonly port: number;
+}
+
+/**
+ * The example's graph, built in the driver and in every worker thread: page views received from
+ * `host:port` and their five analyses.
+ */
+export function pageViewGraph(ssc: StreamingContext, { host, port }: PageViewSource): PageViewMetrics & { pageViews: DStream<PageView> } {
+  // Create a ReceiverInputDStream on target host:port and convert each line to a PageView
+  const pageViews = ssc.socketTextStream(host, port)
+    .flatMap((line) => line.split('\n'))
+    .map((line) => PageView.fromString(line));
+  return { ...pageViewMetrics(pageViews, ssc.sparkContext), pageViews };
 }
 
 /** Registers the output of `metric` (Spark's `metric match { ... }`). */
-export function outputMetric(
-  metric: string,
-  pageViews: DStream<PageView>,
-  metrics: ReturnType<typeof pageViewMetrics>,
-  println: (line: string) => void,
-): void {
+export function outputMetric(metric: string, metrics: PageViewMetrics, println: (line: string) => void): void {
   switch (metric) {
     case 'pageCounts': metrics.pageCounts.print(); break;
     case 'slidingPageCounts': metrics.slidingPageCounts.print(); break;
@@ -93,11 +129,10 @@ export function outputMetric(
     case 'activeUserCount': metrics.activeUserCount.print(); break;
     case 'popularUsersSeen':
       // Look for users in our existing dataset and print it out if we have a match
-      pageViews.map((view) => [view.userID, 1] as [number, number])
-        .foreachRDD(async (rdd, time) => {
-          const users = await rdd.join(metrics.userList).map((x) => x[1][1]).take(10);
-          for (const u of users) println(`Saw user ${u} at time ${time}`);
-        });
+      metrics.usersSeen.foreachRDD(async (rdd, time) => {
+        const users = await rdd.take(10);
+        for (const u of users) println(`Saw user ${u} at time ${time}`);
+      });
       break;
     default: println(`Invalid metric entered: ${metric}`);
   }
@@ -106,12 +141,11 @@ export function outputMetric(
 export const USAGE = `Usage: PageViewStream <metric> <host> <port>
 <metric> must be one of pageCounts, slidingPageCounts, errorRatePerZipCode, activeUserCount, popularUsersSeen`;
 
-/** Builds the example on a new context (not started). */
-export function pageViewStream(args: readonly string[], conf = new SparkConf().setMaster('local[2]')): StreamingContext {
+/** Builds the example on a new context (not started). `conf` lets tests pick the master and the clock. */
+export async function pageViewStream(args: readonly string[], conf = new SparkConf().setMaster('local[*]')): Promise<StreamingContext> {
   requireArgs(args.length === 3, USAGE);
   const metric = args[0]!;
-  const host = args[1]!;
-  const port = intArg(args[2], 'port');
+  const source: PageViewSource = { host: args[1]!, port: intArg(args[2], 'port') };
 
   // Create the context
   const ssc = new StreamingContext(conf.setAppName('PageViewStream'), Seconds(1));
@@ -119,17 +153,14 @@ export function pageViewStream(args: readonly string[], conf = new SparkConf().s
   // which must checkpoint, so `slidingPageCounts` fails there at start for want of a folder.
   ssc.checkpoint(mkdtempSync(join(tmpdir(), 'page-view-stream-')));
 
-  // Create a ReceiverInputDStream on target host:port and convert each line to a PageView
-  const pageViews = ssc.socketTextStream(host, port)
-    .flatMap((line) => line.split('\n'))
-    .map((line) => PageView.fromString(line));
-
-  outputMetric(metric, pageViews, pageViewMetrics(pageViews, ssc.sparkContext), (line) => ssc.consoleWriter(line));
+  // The graph module is this module: every worker thread of local[*] builds the same graph
+  const metrics = await ssc.buildGraph<PageViewMetrics>(import.meta.url, 'pageViewGraph', source);
+  outputMetric(metric, metrics, (line) => ssc.consoleWriter(line));
   return ssc;
 }
 
 runExample(import.meta.url, async (args) => {
-  const ssc = pageViewStream(args);
+  const ssc = await pageViewStream(args);
   await ssc.start();
   await ssc.awaitTermination();
 });

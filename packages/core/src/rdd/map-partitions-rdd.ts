@@ -25,6 +25,11 @@ export class MapPartitionsRDD<U, T> extends RDD<U> implements FusibleRDD {
     scope = 'mapPartitions',
     /** The per-record form of `kernel`, when it has one (lets the engine fuse chains). @internal */
     readonly recordOp?: RecordOp,
+    /**
+     * `kernel` over the parent partition given as blocks taken in order, as if concatenated:
+     * lets the engine hand over a union's parents' partitions without concatenating them. @internal
+     */
+    readonly blocksKernel?: (split: number, blocks: readonly (readonly T[])[]) => U[],
   ) {
     super(prev.context, [new OneToOneDependency(prev)], scope);
     if (kernel === undefined && recordOp === undefined) throw new Error(`${scope}: a MapPartitionsRDD needs a kernel or a record op`);

@@ -6,7 +6,7 @@ import { MapPartitionsRDD } from './map-partitions-rdd.ts';
 import { ShuffledRDD } from './shuffled-rdd.ts';
 import { CoGroupedRDD } from './co-grouped-rdd.ts';
 import { resolvePartitioner, type NumPartitionsOrPartitioner } from './partitioner.ts';
-import { combineValuesByKey } from './combine.ts';
+import { combineValuesByKey, combineValuesByKeyOf } from './combine.ts';
 import { appendOnlyMapOrder } from '../util/append-only-map-order.ts';
 import { keyEquals } from '../util/hash-code.ts';
 import { KeySet } from '../util/key-set.ts';
@@ -33,7 +33,15 @@ export function combineByKey<K, V, C>(
   const agg: Aggregator<V, C> = { createCombiner, mergeValue, mergeCombiners };
   if (partitioner.equals(self.partitioner)) {
     // Already partitioned: combine in place, in Spark's order (its aggregation map's slots).
-    return new MapPartitionsRDD<[K, C], [K, V]>(self, (_, data) => appendOnlyMapOrder(combineValuesByKey(data, agg), (e) => e[0]), true, scope);
+    // Over a union of partitions (a window's batches), the same combining takes them as blocks.
+    return new MapPartitionsRDD<[K, C], [K, V]>(
+      self,
+      (_, data) => appendOnlyMapOrder(combineValuesByKey(data, agg), firstOf),
+      true,
+      scope,
+      undefined,
+      (_, blocks) => appendOnlyMapOrder(combineValuesByKeyOf(blocks, agg), firstOf),
+    );
   }
   return new ShuffledRDD<K, V, C>(self, partitioner, agg, mapSideCombine, undefined, scope);
 }
@@ -143,5 +151,7 @@ async function writeOutput(self: RDD<unknown>, path: string, parts: (string | Ui
     throw new Error(`Could not write the output of ${self.toString()} to ${path}: ${(e as Error).message ?? String(e)}. Check that the parent folder is writable.`, { cause: e });
   }
 }
+
+const firstOf = (e: readonly [unknown, unknown]): unknown => e[0];
 
 rddClasses.pair = { combineByKey, groupByKey, cogroup, join, flatMapValuesKernel, distinctKernel, lookup, saveAsTextFile, saveAsObjectFile };

@@ -13,6 +13,8 @@ const CONCAT_CHUNK = 1024;
  */
 export class PartitionerAwareUnionRDD<T> extends RDD<T> {
   private readonly part: Partitioner;
+  /** Its partition is its parents' partitions concatenated: a reader may take them as blocks. @internal */
+  readonly concatenatesParents = true;
 
   constructor(sc: SparkContext, rdds: readonly RDD<T>[]) {
     super(sc, rdds.map((r) => new OneToOneDependency(r)), 'union');

@@ -17,6 +17,26 @@ interface Frame {
   parents: number[] | undefined;
   /** Set when this partition is computed by a fused chain of narrow operators. */
   fused: FusedChain | undefined;
+  /** Set when this partition combines the blocks of a union's parents (see {@link unionBlocksOf}). */
+  union: RDD<unknown> | undefined;
+}
+
+/** An RDD that can take its parent's partition as blocks (`MapPartitionsRDD.blocksKernel`). */
+interface BlocksReader {
+  readonly blocksKernel?: (split: number, blocks: readonly (readonly unknown[])[]) => unknown[];
+}
+
+/**
+ * The union whose parents' partitions `rdd` reads directly as blocks, instead of the union's
+ * concatenated partition (a window's per-batch partitions re-reduced on every slide), when
+ * `rdd` can and the union is neither kept nor checkpoint-marked.
+ */
+function unionBlocksOf(rdd: RDD<unknown>): RDD<unknown> | undefined {
+  if ((rdd as BlocksReader).blocksKernel === undefined) return undefined;
+  const union = rdd.dependencies[0]?.rdd as RDD<unknown> | undefined;
+  if (union === undefined || (union as { concatenatesParents?: boolean }).concatenatesParents !== true) return undefined;
+  if (union.getStorageLevel().isValid || union.checkpointData !== undefined) return undefined;
+  return union;
 }
 
 /** A fused chain for `rdd` when it and its parent are both per-record operators. */
@@ -80,7 +100,7 @@ export class PartitionEvaluator implements TaskContext {
    * partition is not persisted (its readers all take it from this call).
    */
   evaluate<T>(root: RDD<T>, split: number, storeRoot = true): readonly T[] {
-    const stack: Frame[] = [{ rdd: root as RDD<unknown>, split, parents: undefined, fused: undefined }];
+    const stack: Frame[] = [{ rdd: root as RDD<unknown>, split, parents: undefined, fused: undefined, union: undefined }];
     const memo = this.memo;
     const refs = this.refs;
     while (stack.length > 0) {
@@ -107,11 +127,12 @@ export class PartitionEvaluator implements TaskContext {
           parents.push(pk);
           refs.set(pk, (refs.get(pk) ?? 0) + 1);
           if (!memo.has(pk)) {
-            stack.push({ rdd: base, split: f.split, parents: undefined, fused: undefined });
+            stack.push({ rdd: base, split: f.split, parents: undefined, fused: undefined, union: undefined });
             continue;
           }
         }
-        const deps = f.fused === undefined ? f.rdd.dependencies : [];
+        if (f.fused === undefined) f.union = unionBlocksOf(f.rdd);
+        const deps = f.fused !== undefined ? [] : f.union !== undefined ? f.union.dependencies : f.rdd.dependencies;
         for (let d = 0; d < deps.length; d++) {
           const dep = deps[d]!;
           if (!(dep instanceof NarrowDependency)) continue;
@@ -120,7 +141,7 @@ export class PartitionEvaluator implements TaskContext {
             parents.push(pk);
             refs.set(pk, (refs.get(pk) ?? 0) + 1);
             if (!memo.has(pk)) {
-              stack.push({ rdd: dep.rdd, split: ps, parents: undefined, fused: undefined });
+              stack.push({ rdd: dep.rdd, split: ps, parents: undefined, fused: undefined, union: undefined });
               pushed = true;
             }
           }
@@ -132,6 +153,9 @@ export class PartitionEvaluator implements TaskContext {
       try {
         if (f.fused !== undefined) {
           data = collectChain(f.fused, f.split, memo.get(memoKey(f.fused.base, f.split))!);
+        } else if (f.union !== undefined) {
+          const blocks = f.parents.map((pk) => memo.get(pk)!);
+          data = (f.rdd as BlocksReader).blocksKernel!(f.split, blocks);
         } else {
           data = f.rdd.computeOrReadCheckpoint(f.split, this);
         }
