@@ -63,6 +63,7 @@ export { naturalOrdering, reverseOrdering, type Ordering } from './util/ordering
 export { combineValuesByKey, combineCombinersByKey } from './rdd/combine.ts';
 export { appendOnlyMapOrder } from './util/append-only-map-order.ts';
 export type { PartitionKernel } from './rdd/kernels.ts';
-export type { RecordOp, FusibleRDD } from './rdd/record-pipeline.ts';
+export type { RecordOp, FusibleRDD, RecordCountingRDD } from './rdd/record-pipeline.ts';
+export { countPartitionRecords } from './rdd/record-pipeline.ts';
 export { getLogger, setLogLevel, getLogLevel, setLogSink, parseLogLevel, StderrLogSink, type Logger, type LogSink, type LogLevel } from './util/logger.ts';
 export { captureCallSite, withCallSite, currentCallSite, callSiteFromStack, type CallSite } from './util/call-site.ts';

@@ -5,7 +5,7 @@ import type { Partitioner } from './partitioner.ts';
 import type { TaskContext } from '../scheduler/task-context.ts';
 import type { PartitionKernel } from './kernels.ts';
 import { recordOpKernel } from './record-pipeline.ts';
-import type { RecordOp, FusibleRDD } from './record-pipeline.ts';
+import type { RecordOp, FusibleRDD, RecordCountingRDD } from './record-pipeline.ts';
 
 /**
  * Applies a kernel to each parent partition: the RDD behind `map`, `flatMap`, `filter`,
@@ -13,7 +13,7 @@ import type { RecordOp, FusibleRDD } from './record-pipeline.ts';
  * `preservesPartitioning`. A per-record operator passes only its `recordOp` (kernel
  * `undefined`): its kernel is derived from it, so the operation has one definition.
  */
-export class MapPartitionsRDD<U, T> extends RDD<U> implements FusibleRDD {
+export class MapPartitionsRDD<U, T> extends RDD<U> implements FusibleRDD, RecordCountingRDD {
   private readonly part: Partitioner | undefined;
   /** Derived from `recordOp` on first use (most record ops run fused, never through it). */
   private kernel: PartitionKernel<T, U> | undefined;
@@ -30,6 +30,11 @@ export class MapPartitionsRDD<U, T> extends RDD<U> implements FusibleRDD {
      * lets the engine hand over a union's parents' partitions without concatenating them. @internal
      */
     readonly blocksKernel?: (split: number, blocks: readonly (readonly T[])[]) => U[],
+    /**
+     * True when `kernel` outputs one element, the number of records of the parent's partition:
+     * the engine then counts what a fused chain below outputs instead of materialising it. @internal
+     */
+    readonly countsParentRecords = false,
   ) {
     super(prev.context, [new OneToOneDependency(prev)], scope);
     if (kernel === undefined && recordOp === undefined) throw new Error(`${scope}: a MapPartitionsRDD needs a kernel or a record op`);

@@ -11,6 +11,7 @@ import { smallestK } from '../util/smallest-k.ts';
 import { cloneZero } from '../util/clone-zero.ts';
 import { XorShiftRandom, randomSeed } from '../util/xor-shift-random.ts';
 import { toArray } from './kernels.ts';
+import { countPartitionRecords } from './record-pipeline.ts';
 import { invariant } from '../util/invariant.ts';
 import { byteswap32 } from '../util/hash-code.ts';
 import { currentCallSite, type CallSite } from '../util/call-site.ts';
@@ -137,10 +138,20 @@ export abstract class RDD<T> {
     const cp = this.checkpointData?.checkpointRDD;
     if (cp !== undefined) return cp.getNumPartitions();
     if (this.numPartitionsMemo === undefined) {
-      this.memoizeAncestorPartitionCounts();
+      // Most RDDs are made over parents that know their count already (every batch's RDDs
+      // over the previous ones): no walk then.
+      if (!this.parentCountsKnown()) this.memoizeAncestorPartitionCounts();
       this.numPartitionsMemo = this.getPartitions();
     }
     return this.numPartitionsMemo;
+  }
+
+  private parentCountsKnown(): boolean {
+    for (const d of this.dependencies) {
+      const p = d.rdd as RDD<unknown>;
+      if (p.numPartitionsMemo === undefined && p.checkpointData?.checkpointRDD === undefined) return false;
+    }
+    return true;
   }
 
   /**
@@ -340,7 +351,9 @@ export abstract class RDD<T> {
    * `preservesPartitioning` when `f` keeps keys where they are, to keep the partitioner.
    */
   mapPartitions<U>(f: (it: Iterable<T>) => Iterable<U>, preservesPartitioning = false): RDD<U> {
-    return new rddClasses.MapPartitionsRDD<U, T>(this, (_, data) => toArray(f(data)), preservesPartitioning, 'mapPartitions');
+    // A count per partition (DStream.count): counted through the records' fused chain.
+    const counts = (f as unknown) === countPartitionRecords;
+    return new rddClasses.MapPartitionsRDD<U, T>(this, (_, data) => toArray(f(data)), preservesPartitioning, 'mapPartitions', undefined, undefined, counts);
   }
 
   /** Like `mapPartitions`, also passing the partition index. */

@@ -58,11 +58,13 @@ export type ChainFailure = (op: number, error: unknown) => never;
 
 /**
  * A chain of record ops compiled into one loop: `collect` returns the output records as a new
- * array. Errors thrown by op `k`'s function go to `fail(k, error)`.
+ * array, `count` only how many there are (without materialising them). Errors thrown by op
+ * `k`'s function go to `fail(k, error)`.
  * @internal
  */
 export interface CompiledChain {
   readonly collect: (data: readonly unknown[], fail: ChainFailure) => unknown[];
+  readonly count: (data: readonly unknown[], fail: ChainFailure) => number;
 }
 
 // Why generated code: a loop that calls the user's functions through shared closures (one
@@ -128,6 +130,15 @@ return {
     }
     return out;
   },
+  count(data, fail) {
+    const n = data.length;
+    let out = 0;
+    for (let i = 0; i < n; i++) {
+      const x0 = data[i];
+      ${recordLoopBody(ops, 0, 'x0', 0, () => 'out++;')}
+    }
+    return out;
+  },
 };`;
   return new Function(...names, src) as (...fns: unknown[]) => CompiledChain;
 }
@@ -156,6 +167,31 @@ export function chainFailure(chain: FusedChain, split: number): ChainFailure {
 export function collectChain(chain: FusedChain, split: number, data: readonly unknown[]): unknown[] {
   if (chain.ops.length === 0) return data.slice();
   return compiledChain(chain.ops.map((o) => o.op)).collect(data, chainFailure(chain, split));
+}
+
+/** How many records the chain outputs for base partition `data` (none materialised). @internal */
+export function countChain(chain: FusedChain, split: number, data: readonly unknown[]): number {
+  if (chain.ops.length === 0) return data.length;
+  return compiledChain(chain.ops.map((o) => o.op)).count(data, chainFailure(chain, split));
+}
+
+/**
+ * The partition function of a count: one element, the partition's number of records. An RDD
+ * made by `mapPartitions` of this very function (as `DStream.count()` does) is evaluated by
+ * counting what the fused chain of record ops below it outputs, without materialising the
+ * records (a `filter(...).count()` allocates no array of the records kept).
+ * @internal
+ */
+export function countPartitionRecords<T>(part: Iterable<T>): number[] {
+  if (Array.isArray(part)) return [part.length];
+  let n = 0;
+  for (const _ of part) n++;
+  return [n];
+}
+
+/** An RDD whose one-element partitions count its first parent's records (see {@link countPartitionRecords}). @internal */
+export interface RecordCountingRDD {
+  readonly countsParentRecords?: boolean;
 }
 
 /**

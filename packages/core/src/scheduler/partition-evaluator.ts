@@ -1,7 +1,7 @@
 import { NarrowDependency, ShuffleDependency } from '../rdd/dependency.ts';
 import { RDDComputeError } from '../rdd/rdd-compute-error.ts';
 import { MissingMapOutputError } from './missing-map-output-error.ts';
-import { collectChain, fusedChain, type FusedChain } from '../rdd/record-pipeline.ts';
+import { collectChain, countChain, fusedChain, type FusedChain, type RecordCountingRDD } from '../rdd/record-pipeline.ts';
 import type { RDD } from '../rdd/rdd.ts';
 import type { TaskContext } from './task-context.ts';
 
@@ -19,6 +19,8 @@ interface Frame {
   fused: FusedChain | undefined;
   /** Set when this partition combines the blocks of a union's parents (see {@link unionBlocksOf}). */
   union: RDD<unknown> | undefined;
+  /** With `fused`: this partition is the number of records the chain outputs (a count). */
+  counting: boolean;
 }
 
 /** An RDD that can take its parent's partition as blocks (`MapPartitionsRDD.blocksKernel`). */
@@ -39,11 +41,21 @@ function unionBlocksOf(rdd: RDD<unknown>): RDD<unknown> | undefined {
   return union;
 }
 
-/** A fused chain for `rdd` when it and its parent are both per-record operators. */
-function chainFor(rdd: RDD<unknown>): FusedChain | undefined {
+/**
+ * A fused chain for `rdd` when it and its parent are both per-record operators; or, for an
+ * RDD counting its parent's records, the chain of per-record operators below it (counted,
+ * not materialised).
+ */
+function chainFor(rdd: RDD<unknown>): { chain: FusedChain; counting: boolean } | undefined {
+  if ((rdd as RecordCountingRDD).countsParentRecords === true) {
+    if (rdd.checkpointData?.checkpointRDD !== undefined) return undefined;
+    const parent = rdd.dependencies[0]!.rdd as RDD<unknown>;
+    const chain = fusedChain(parent);
+    return chain.ops.length >= 1 && chain.ops[chain.ops.length - 1]!.rdd === parent ? { chain, counting: true } : undefined;
+  }
   if ((rdd as { recordOp?: unknown }).recordOp === undefined) return undefined;
   const chain = fusedChain(rdd);
-  return chain.ops.length >= 2 && chain.ops[chain.ops.length - 1]!.rdd === rdd ? chain : undefined;
+  return chain.ops.length >= 2 && chain.ops[chain.ops.length - 1]!.rdd === rdd ? { chain, counting: false } : undefined;
 }
 
 /**
@@ -100,7 +112,7 @@ export class PartitionEvaluator implements TaskContext {
    * partition is not persisted (its readers all take it from this call).
    */
   evaluate<T>(root: RDD<T>, split: number, storeRoot = true): readonly T[] {
-    const stack: Frame[] = [{ rdd: root as RDD<unknown>, split, parents: undefined, fused: undefined, union: undefined }];
+    const stack: Frame[] = [{ rdd: root as RDD<unknown>, split, parents: undefined, fused: undefined, union: undefined, counting: false }];
     const memo = this.memo;
     const refs = this.refs;
     while (stack.length > 0) {
@@ -120,14 +132,16 @@ export class PartitionEvaluator implements TaskContext {
         const parents: number[] = [];
         f.parents = parents;
         let pushed = false;
-        f.fused = chainFor(f.rdd);
+        const fused = chainFor(f.rdd);
+        f.fused = fused?.chain;
+        f.counting = fused?.counting ?? false;
         if (f.fused !== undefined) {
           const base = f.fused.base;
           const pk = memoKey(base, f.split);
           parents.push(pk);
           refs.set(pk, (refs.get(pk) ?? 0) + 1);
           if (!memo.has(pk)) {
-            stack.push({ rdd: base, split: f.split, parents: undefined, fused: undefined, union: undefined });
+            stack.push({ rdd: base, split: f.split, parents: undefined, fused: undefined, union: undefined, counting: false });
             continue;
           }
         }
@@ -141,7 +155,7 @@ export class PartitionEvaluator implements TaskContext {
             parents.push(pk);
             refs.set(pk, (refs.get(pk) ?? 0) + 1);
             if (!memo.has(pk)) {
-              stack.push({ rdd: dep.rdd, split: ps, parents: undefined, fused: undefined, union: undefined });
+              stack.push({ rdd: dep.rdd, split: ps, parents: undefined, fused: undefined, union: undefined, counting: false });
               pushed = true;
             }
           }
@@ -152,7 +166,8 @@ export class PartitionEvaluator implements TaskContext {
       let data: readonly unknown[];
       try {
         if (f.fused !== undefined) {
-          data = collectChain(f.fused, f.split, memo.get(memoKey(f.fused.base, f.split))!);
+          const base = memo.get(memoKey(f.fused.base, f.split))!;
+          data = f.counting ? [countChain(f.fused, f.split, base)] : collectChain(f.fused, f.split, base);
         } else if (f.union !== undefined) {
           const blocks = f.parents.map((pk) => memo.get(pk)!);
           data = (f.rdd as BlocksReader).blocksKernel!(f.split, blocks);

@@ -1,4 +1,4 @@
-import { captureCallSite, Duration, Seconds, StorageLevel, Time, formatElement, withCallSite } from '@kindling/core';
+import { captureCallSite, countPartitionRecords, Duration, Seconds, StorageLevel, Time, formatElement, withCallSite } from '@kindling/core';
 import type { CallSite, Partitioner, RDD } from '@kindling/core';
 import type { StreamingContext } from '../streaming-context.ts';
 import { dstreamClasses } from './registry.ts';
@@ -183,12 +183,13 @@ export abstract class DStream<T> {
     const zero = this.zeroTime;
     const align = (t: Time): Time => (t.minus(zero).isMultipleOf(this.slideDuration) ? t : t.floor(this.slideDuration, zero));
     const out: RDD<T>[] = [];
-    const from = align(fromTime);
-    const to = align(toTime);
-    if (to.lessThan(from)) return out;
-    for (const t of from.to(to, this.slideDuration)) {
-      if (t.lessThan(zero)) continue;
-      const rdd = this.getOrCompute(t);
+    const to = align(toTime).milliseconds;
+    // Times before the zero time have no RDD: a long window early in a stream (the book's
+    // 60 minutes in 1 s batches) starts at the zero time rather than stepping over 3,600 times.
+    const from = Math.max(align(fromTime).milliseconds, zero.milliseconds);
+    const step = this.slideDuration.milliseconds;
+    for (let t = from; t <= to; t += step) {
+      const rdd = this.getOrCompute(new Time(t));
       if (rdd !== undefined) out.push(rdd);
     }
     return out;
@@ -349,7 +350,7 @@ export abstract class DStream<T> {
     // The same streams as `transform(union [0]).reduce(add)` (checkpoints keep their shape); with
     // several instances the partial counts go through a one-partition repartition log first.
     return new dstreamClasses.TransformedDStream<number>(
-      [this.mapPartitions<number>(countPartition)],
+      [this.mapPartitions<number>(countPartitionRecords)],
       (rdds) => { const rdd = rdds[0] as RDD<number>; return rdd.union(rdd.context.parallelize([0], 1)); },
       false,
       { what: 'count', partitions: 1 },
@@ -737,12 +738,6 @@ function identityRDD(rdd: RDD<unknown>): RDD<unknown> { return rdd; }
 /** `transformWith` for the keyed two-stream operators (their grouping names them in group mode). */
 function keyedTransformWith<A, B, V>(a: DStream<A>, b: DStream<B>, what: string, p: Partitioner, f: (a: RDD<A>, b: RDD<B>) => RDD<V>): DStream<V> {
   return new dstreamClasses.TransformedDStream<V>([a, b], (rdds) => f(rdds[0] as RDD<A>, rdds[1] as RDD<B>), false, { what, partitioner: p, partitions: p.numPartitions });
-}
-function countPartition<T>(part: Iterable<T>): number[] {
-  if (Array.isArray(part)) return [part.length];
-  let n = 0;
-  for (const _ of part) n++;
-  return [n];
 }
 function reducePartition<T>(part: Iterable<T>, f: (a: T, b: T) => T): T[] {
   let acc: T | undefined;
