@@ -36,12 +36,12 @@ export interface FeedStatus {
   readonly streamingUi?: string;
   /**
    * With `--group`: this instance and the partitions of each log it owns; under leases also
-   * each partition's owner (member id, `null`: none), updated after every batch.
+   * each partition's owner (member id; undefined, sent as JSON `null`: none), updated after every batch.
    */
   readonly group?: {
     readonly name: string;
     readonly instanceId: string;
-    readonly logs: readonly { readonly log: string; readonly partitions: number; readonly owned: readonly number[]; readonly owners?: readonly (string | null)[] }[];
+    readonly logs: readonly { readonly log: string; readonly partitions: number; readonly owned: readonly number[]; readonly owners?: readonly (string | undefined)[] }[];
   };
 }
 

@@ -108,12 +108,12 @@ export class GroupPace {
     return true;
   }
 
-  /** Per log, the member holding each partition's lease (`null`: none). */
-  async owners(logs: readonly GroupLog[]): Promise<(string | null)[][]> {
-    const out: (string | null)[][] = [];
+  /** Per log, the member holding each partition's lease (undefined: none). */
+  async owners(logs: readonly GroupLog[]): Promise<(string | undefined)[][]> {
+    const out: (string | undefined)[][] = [];
     for (const { log, partitions } of logs) {
-      const row: (string | null)[] = [];
-      for (let p = 0; p < partitions; p++) row.push(await this.#client.get(groupKeys(this.#group).partition({ topic: log, partition: p }).lease));
+      const row: (string | undefined)[] = [];
+      for (let p = 0; p < partitions; p++) row.push(await this.#client.get(groupKeys(this.#group).partition({ topic: log, partition: p }).lease) ?? undefined);
       out.push(row);
     }
     return out;

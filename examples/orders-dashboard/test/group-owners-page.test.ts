@@ -11,10 +11,10 @@ import { launchChromium } from '../../../packages/dstream/test/support/chromium.
 import { DashboardModel, type FeedStatus } from '../src/batch-view.ts';
 import { DashboardServer } from '../src/dashboard-server.ts';
 
-interface PageElement { textContent: string | null; getAttribute(name: string): string | null }
+interface PageElement { textContent: string | null }
 declare const document: { querySelector(sel: string): PageElement | null };
 
-const status = (owners: readonly (string | null)[][]): FeedStatus => ({
+const status = (owners: readonly (string | undefined)[][]): FeedStatus => ({
   filesMoved: 1, filesTotal: 4, linesMoved: 10, linesTotal: 40, phase: 'feeding',
   group: {
     name: 'orders',
@@ -49,7 +49,7 @@ describe('the page\'s partition owners under leases', () => {
     expect(await text()).toBe('group orders · instance host:1 owns orders: 0, 1 of 4 · app-combineByKey#4-repartition: 0 of 2 · app-whole-batch: none of 1'
       + ' · owners orders: 0 this, 1 this, 2 host:2, 3 host:2 · app-combineByKey#4-repartition: 0 this, 1 host:2 · app-whole-batch: 0 host:2');
     // host:2 died: its leases ran out (none), then this instance took everything over.
-    const expired = status([['host:1', 'host:1', null, null], ['host:1', null], [null]]);
+    const expired = status([['host:1', 'host:1', undefined, undefined], ['host:1', undefined], [undefined]]);
     model.status = expired;
     server.publish('status', expired);
     await page.waitForFunction(() => (document.querySelector('#partitions')?.textContent ?? '').includes('app-whole-batch: 0 none'), undefined, { timeout: 30_000 });
