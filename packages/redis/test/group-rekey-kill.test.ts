@@ -336,39 +336,48 @@ afterAll(async () => {
   if (root !== undefined) rmSync(root, { recursive: true, force: true });
 }, 60_000);
 
+/**
+ * Seeds the topic, starts a first instance alone (instances started together can put another's
+ * earlier first batch into a partition's first one, see docs/log-sources.md), then two more, and
+ * waits until one of them owns the one-partition stage and partitions of every other log: the
+ * victim. The first member in id order gets a share of every log, the whole batch included.
+ */
+async function threeInstancesAndVictim(s: Scenario): Promise<{ all: RunningChild[]; victim: RunningChild }> {
+  await newTopic(s);
+  await produce(s, 60);
+  const a = start(s, 'a');
+  await until('the first instance to commit the first round', () => allCommitted(s));
+  const b = start(s, 'b');
+  const c = start(s, 'c');
+  await until('the three instances to own source partitions', async () => {
+    const o = await owners(s, s.args.topic, PARTITIONS);
+    const ms = [a, b, c].map(memberOf);
+    return ms.every((m) => m !== undefined && o.includes(m)) && o.every((x) => x !== null);
+  });
+  await until('the first round to be committed', () => allCommitted(s));
+  let victim: RunningChild | undefined;
+  await until('one instance to own the one-partition stage and partitions of every other log', async () => {
+    const [whole] = await owners(s, `${s.args.group}-whole-batch`, 1);
+    victim = [a, b, c].find((x) => memberOf(x) === whole);
+    if (victim === undefined) return false;
+    const m = memberOf(victim)!;
+    for (const [log, n] of [[s.args.topic, PARTITIONS] as [string, number], ...s.stages]) if (!(await owners(s, log, n)).includes(m)) return false;
+    return true;
+  });
+  return { all: [a, b, c], victim: victim! };
+}
+
 describe('a re-keyed graph on 3 instances under leases, one SIGKILLed mid-batch, another started later', () => {
   it('takes the killed one\'s source, repartition and one-partition-stage partitions over and equals a single run batch for batch', async () => {
     const s = scenario('rekill');
-    await newTopic(s);
+    const { all: [a, b, c], victim } = await threeInstancesAndVictim(s);
+    const seen = outputsOf(victim);
     await produce(s, 60);
-    // The first instance alone first (instances started together can put another's earlier first batch into a partition's first one, see docs/log-sources.md).
-    const a = start(s, 'a');
-    await until('the first instance to commit the first round', () => allCommitted(s));
-    const b = start(s, 'b');
-    const c = start(s, 'c');
-    await until('the three instances to own source partitions', async () => {
-      const o = await owners(s, s.args.topic, PARTITIONS);
-      const ms = [a, b, c].map(memberOf);
-      return ms.every((m) => m !== undefined && o.includes(m)) && o.every((x) => x !== null);
-    });
-    await until('the first round to be committed', () => allCommitted(s));
-    // The victim owns partitions of every kind: the first member in id order gets a share of every log, the whole batch included.
-    let victim: RunningChild | undefined;
-    await until('one instance to own the one-partition stage and partitions of every other log', async () => {
-      const [whole] = await owners(s, `${s.args.group}-whole-batch`, 1);
-      victim = [a, b, c].find((x) => memberOf(x) === whole);
-      if (victim === undefined) return false;
-      const m = memberOf(victim)!;
-      for (const [log, n] of [[s.args.topic, PARTITIONS] as [string, number], ...s.stages]) if (!(await owners(s, log, n)).includes(m)) return false;
-      return true;
-    });
-    const seen = outputsOf(victim!);
-    await produce(s, 60);
-    await until('the victim to start the slow output of a batch', () => outputsOf(victim!) > seen);
-    victim!.child.kill('SIGKILL');
-    expect((await victim!.done).signal).toBe('SIGKILL');
+    await until('the victim to start the slow output of a batch', () => outputsOf(victim) > seen);
+    victim.child.kill('SIGKILL');
+    expect((await victim.done).signal).toBe('SIGKILL');
     const survivors = [a, b, c].filter((x) => x !== victim);
-    const gone = memberOf(victim!);
+    const gone = memberOf(victim);
     await produce(s, 60);
     await until('the survivors to take every partition over and commit everything', async () => {
       if (!(await allCommitted(s))) return false;
@@ -393,42 +402,21 @@ describe('a re-keyed graph on 3 instances under leases, one SIGKILLed mid-batch,
 describe('a re-keyed graph on 3 instances under leases, one paused with SIGSTOP until its leases expired', () => {
   it('fences the paused one on every log when it resumes: its late commits are refused, it writes nothing wrong, outputs equal a single run', async () => {
     const s = scenario('repause');
-    await newTopic(s);
+    const { all: [a, b, c], victim } = await threeInstancesAndVictim(s);
+    const m = memberOf(victim)!;
+    const seen = outputsOf(victim);
     await produce(s, 60);
-    // The first instance alone first (instances started together can put another's earlier first batch into a partition's first one, see docs/log-sources.md).
-    const a = start(s, 'a');
-    await until('the first instance to commit the first round', () => allCommitted(s));
-    const b = start(s, 'b');
-    const c = start(s, 'c');
-    await until('the three instances to own source partitions', async () => {
-      const o = await owners(s, s.args.topic, PARTITIONS);
-      const ms = [a, b, c].map(memberOf);
-      return ms.every((m) => m !== undefined && o.includes(m)) && o.every((x) => x !== null);
-    });
-    await until('the first round to be committed', () => allCommitted(s));
-    let victim: RunningChild | undefined;
-    await until('one instance to own the one-partition stage and partitions of every other log', async () => {
-      const [whole] = await owners(s, `${s.args.group}-whole-batch`, 1);
-      victim = [a, b, c].find((x) => memberOf(x) === whole);
-      if (victim === undefined) return false;
-      const m = memberOf(victim)!;
-      for (const [log, n] of [[s.args.topic, PARTITIONS] as [string, number], ...s.stages]) if (!(await owners(s, log, n)).includes(m)) return false;
-      return true;
-    });
-    const m = memberOf(victim!)!;
-    const seen = outputsOf(victim!);
-    await produce(s, 60);
-    await until('the victim to start the slow output of a batch', () => outputsOf(victim!) > seen);
+    await until('the victim to start the slow output of a batch', () => outputsOf(victim) > seen);
     // Paused with two more batches planned behind the slow one: when it resumes they run after its leases are gone.
-    const slow = Number(/output (\d+)/.exec(victim!.output().split('\n').filter((l) => l.startsWith('output ')).at(-1)!)![1]);
-    await until('the victim to plan two batches after the slow one', () => [...victim!.output().matchAll(/submitted (\d+)/g)].filter((x) => Number(x[1]) > slow).length >= 2);
-    victim!.child.kill('SIGSTOP');
+    const slow = Number(/output (\d+)/.exec(victim.output().split('\n').filter((l) => l.startsWith('output ')).at(-1)!)![1]);
+    await until('the victim to plan two batches after the slow one', () => [...victim.output().matchAll(/submitted (\d+)/g)].filter((x) => Number(x[1]) > slow).length >= 2);
+    victim.child.kill('SIGSTOP');
     await produce(s, 60);
     await until('the others to take every lease of the paused one over and commit everything', async () => (await allCommitted(s)) && !(await allOwners(s)).includes(m));
-    victim!.child.kill('SIGCONT');
+    victim.child.kill('SIGCONT');
     // Its late commits are refused on the source and on the one-partition stage (the batch it was in when paused).
     await until('the resumed one to report its late commits refused', () => {
-      const err = stderrOf(victim!);
+      const err = stderrOf(victim);
       return new RegExp(`${s.args.topic}-\\d: its late commit of batch \\d+ ms .* was refused: FENCED`).test(err) && /repause-app-whole-batch-0: its late commit of batch \d+ ms .* was refused: FENCED/.test(err);
     });
     await produce(s, 60);
