@@ -30,6 +30,24 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
+type Ownership = ReturnType<RedisLogSource['ownership']>;
+type BatchRange = { time: number; fromOffset: number; untilOffset: number };
+
+/** Another instance (`source`) owns `tp`, commits one batch, records the next, and is gone. */
+async function commitOneRecordOneAndLeave(
+  source: RedisLogSource, group: string, tp: { topic: string; partition: number },
+  grid: Parameters<Ownership['join']>[0], committed: BatchRange, recorded: BatchRange,
+): Promise<void> {
+  const ob = source.ownership(group);
+  await ob.join(grid, 5000);
+  const { epoch } = (await ob.acquire(tp))!;
+  await ob.describe(tp, epoch, committed);
+  expect((await ob.commit({ ...tp, epoch, ...committed, state: [] })).status).toBe('OK');
+  await ob.describe(tp, epoch, recorded);
+  await ob.release(tp, epoch);
+  await ob.leave();
+}
+
 describe('RedisPartitionLeases', () => {
   it('leases with epochs, fenced descriptions and the commit answers OK, ALREADY, FENCED, OFFSET_MISMATCH', async () => {
     const a = new RedisLogSource(server.url);
@@ -133,14 +151,7 @@ describe('RedisPartitionLeases', () => {
     await a.open();
     try {
       // B, in step with the clock: batch 2000 committed, batch 2400 recorded, then B is gone.
-      const ob = b.ownership(group);
-      await ob.join(grid, 5000);
-      const { epoch } = (await ob.acquire(tp))!;
-      await ob.describe(tp, epoch, { time: 2000, fromOffset: 0, untilOffset: 10 });
-      expect((await ob.commit({ ...tp, epoch, time: 2000, fromOffset: 0, untilOffset: 10, state: [] })).status).toBe('OK');
-      await ob.describe(tp, epoch, { time: 2400, fromOffset: 10, untilOffset: 14 });
-      await ob.release(tp, epoch);
-      await ob.leave();
+      await commitOneRecordOneAndLeave(b, group, tp, grid, { time: 2000, fromOffset: 0, untilOffset: 10 }, { time: 2400, fromOffset: 10, untilOffset: 14 });
       // A takes the partition over while its own batches are still at 1200 ms (catching up).
       const coordinator = new GroupCoordinator({
         ownership: a.ownership(group), sc, topic: 't', numPartitions: 1, leaseMs: 5000, streamName: 'lagging stream',
@@ -188,14 +199,7 @@ describe('a repartition partition taken over behind the batches (its offsets are
     await b.open();
     await a.open();
     try {
-      const ob = b.ownership(group);
-      await ob.join(grid, 5000);
-      const { epoch } = (await ob.acquire(tp))!;
-      await ob.describe(tp, epoch, { time: 2000, fromOffset: 0, untilOffset: 2000 });
-      expect((await ob.commit({ ...tp, epoch, time: 2000, fromOffset: 0, untilOffset: 2000, state: [] })).status).toBe('OK');
-      await ob.describe(tp, epoch, { time: 2400, fromOffset: 2000, untilOffset: 2400 });
-      await ob.release(tp, epoch);
-      await ob.leave();
+      await commitOneRecordOneAndLeave(b, group, tp, grid, { time: 2000, fromOffset: 0, untilOffset: 2000 }, { time: 2400, fromOffset: 2000, untilOffset: 2400 });
       const coordinator = new GroupCoordinator({
         ownership: a.ownership(group), sc, topic: tp.topic, numPartitions: 1, leaseMs: 5000, streamName: 'words via app-words-repartition',
         stateStreams: [], initialOffset: () => 0, maxRecords: () => Number.POSITIVE_INFINITY, snapshotInterval: 10, ...(stepMs === undefined ? {} : { stepMs }),
