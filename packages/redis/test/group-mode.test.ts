@@ -56,7 +56,6 @@ function scenario(name: string, stateful = false): Scenario {
 function start(s: Scenario, label: string): RunningChild {
   const c = startChild(SCRIPT, { ...s.args, checkpointDir: `${s.args.checkpointDir}-${label}` }, 240_000);
   children.push(c);
-  stderrOf(c);
   return c;
 }
 
@@ -93,7 +92,7 @@ async function until(what: string, cond: () => boolean | Promise<boolean>, timeo
   while (!(await cond())) {
     if (Date.now() > end) {
       // What the instances said, to diagnose the failure.
-      for (const c of children) process.stderr.write(`instance output:\n${c.output()}\n${stderrOf(c)}\n`);
+      for (const c of children) process.stderr.write(`instance output:\n${c.output()}\n${c.errors()}\n`);
       throw new Error(`timed out waiting for ${what}`);
     }
     await new Promise((r) => setTimeout(r, 50));
@@ -193,7 +192,7 @@ async function expectExactlyOnce(s: Scenario): Promise<void> {
     const where = new Map<string, string[]>();
     for (const [t, parts] of events.parts) for (const [p, text] of parts) for (const l of text.split('\n')) if (l !== '') where.set(l, [...(where.get(l) ?? []), `${t}/${p}`]);
     for (const [l, w] of where) if (w.length > 1) process.stderr.write(`DUP ${l} in ${w.join(' ')}\n`);
-    for (const c of children) process.stderr.write(`instance output:\n${c.output()}\n${stderrOf(c)}\n`);
+    for (const c of children) process.stderr.write(`instance output:\n${c.output()}\n${c.errors()}\n`);
   }
   expect(events.lines.slice().sort()).toEqual(want);
   expect(sorted(finalTotals(s.args.outDir))).toEqual(sorted(expectedTotals(s)));
@@ -404,7 +403,6 @@ describe('3 instances, one paused with SIGSTOP until its leases expired', () => 
     const a = start(s, 'a');
     const b = start(s, 'b');
     const c = start(s, 'c');
-    stderrOf(a);
     await until('the three instances to share the 4 partitions', async () => {
       const owners = await leaseOwners(s);
       const ms = [a, b, c].map(memberOf);
@@ -418,7 +416,7 @@ describe('3 instances, one paused with SIGSTOP until its leases expired', () => 
     const ma = memberOf(a)!;
     await until('B and C to take A\'s partitions over and commit everything', async () => (await allCommitted(s)) && !(await leaseOwners(s)).includes(ma));
     a.child.kill('SIGCONT');
-    await until('A to report its late commit refused', () => /late commit of batch \d+ ms .* was refused: FENCED/.test(stderrOf(a)));
+    await until('A to report its late commit refused', () => /late commit of batch \d+ ms .* was refused: FENCED/.test(a.errors()));
     await produce(s, 60);
     await until('the last round to be committed', () => allCommitted(s));
     await stopAll(s, [a, b, c]);
@@ -426,14 +424,3 @@ describe('3 instances, one paused with SIGSTOP until its leases expired', () => 
     await s.producer.close();
   }, 300_000);
 });
-
-const stderrs = new WeakMap<RunningChild, { text: string }>();
-function stderrOf(c: RunningChild): string {
-  let s = stderrs.get(c);
-  if (s === undefined) {
-    const box = { text: '' };
-    c.child.stderr!.on('data', (d: Buffer) => { box.text += d.toString('utf8'); });
-    stderrs.set(c, s = box);
-  }
-  return s.text;
-}

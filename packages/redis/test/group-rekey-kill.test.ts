@@ -66,7 +66,6 @@ async function newTopic(s: Scenario): Promise<void> {
 function start(s: Scenario, label: string): RunningChild {
   const c = startChild(SCRIPT, { ...s.args, checkpointDir: `${s.args.checkpointDir}-${label}` }, 300_000);
   children.push(c);
-  stderrOf(c);
   return c;
 }
 
@@ -84,7 +83,7 @@ async function until(what: string, cond: () => boolean | Promise<boolean>, timeo
   const end = Date.now() + timeoutMs;
   while (!(await cond())) {
     if (Date.now() > end) {
-      for (const c of children) process.stderr.write(`instance output:\n${c.output()}\n${stderrOf(c)}\n`);
+      for (const c of children) process.stderr.write(`instance output:\n${c.output()}\n${c.errors()}\n`);
       throw new Error(`timed out waiting for ${what}`);
     }
     await new Promise((r) => setTimeout(r, 50));
@@ -416,7 +415,7 @@ describe('a re-keyed graph on 3 instances under leases, one paused with SIGSTOP 
     victim.child.kill('SIGCONT');
     // Its late commits are refused on the source and on the one-partition stage (the batch it was in when paused).
     await until('the resumed one to report its late commits refused', () => {
-      const err = stderrOf(victim);
+      const err = victim.errors();
       return new RegExp(`${s.args.topic}-\\d: its late commit of batch \\d+ ms .* was refused: FENCED`).test(err) && /repause-app-whole-batch-0: its late commit of batch \d+ ms .* was refused: FENCED/.test(err);
     });
     await produce(s, 60);
@@ -427,14 +426,3 @@ describe('a re-keyed graph on 3 instances under leases, one paused with SIGSTOP 
     await expectLikeSingle(s, committed);
   }, 420_000);
 });
-
-const stderrs = new WeakMap<RunningChild, { text: string }>();
-function stderrOf(c: RunningChild): string {
-  let box = stderrs.get(c);
-  if (box === undefined) {
-    const b = { text: '' };
-    c.child.stderr!.on('data', (d: Buffer) => { b.text += d.toString('utf8'); });
-    stderrs.set(c, box = b);
-  }
-  return box.text;
-}

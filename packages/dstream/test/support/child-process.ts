@@ -13,10 +13,11 @@ export interface ChildResult {
   stderr: string;
 }
 
-/** A running child: its process, its output so far, and its end. */
+/** A running child: its process, its output and error output so far, and its end. */
 export interface RunningChild {
   readonly child: ChildProcess;
   readonly output: () => string;
+  readonly errors: () => string;
   readonly done: Promise<ChildResult>;
 }
 
@@ -42,7 +43,7 @@ export function startChild(script: string, args: unknown, timeoutMs = 60_000, op
       setImmediate(() => resolve({ code, signal, stdout, stderr }));
     });
   });
-  return { child, output: () => stdout, done };
+  return { child, output: () => stdout, errors: () => stderr, done };
 }
 
 /** Runs a child to its end. */
