@@ -5,6 +5,7 @@ import { NarrowDependency, ShuffleDependency } from '../rdd/dependency.ts';
 import { OwnedPartitionsRDD } from '../rdd/owned-partitions-rdd.ts';
 import { RDDComputeError } from '../rdd/rdd-compute-error.ts';
 import type { RDD } from '../rdd/rdd.ts';
+import type { PartitionData } from '../rdd/pair-columns.ts';
 import type { LongAccumulator } from '../util/long-accumulator.ts';
 import { PartitionEvaluator } from './partition-evaluator.ts';
 import type { ReplicatedRDDs } from './replicated-rdds.ts';
@@ -275,7 +276,7 @@ export class WorkerExecutor {
       const numReduce = d.partitioner.numPartitions;
       for (const m of req.partitions) {
         await this.ensureShuffleBlocks(d.rdd as RDD<unknown>, m);
-        let buckets: unknown[][];
+        let buckets: PartitionData[];
         try {
           buckets = runShuffleMapTask(d, m, new PartitionEvaluator(req.jobId, req.stageId, m));
         } catch (e) {
@@ -283,7 +284,7 @@ export class WorkerExecutor {
           throw new RDDComputeError(child.toString(), m, 'shuffle (map side of) map partition', e);
         }
         this.tasksRun++;
-        const local = new Array<unknown[]>(numReduce);
+        const local = new Array<PartitionData>(numReduce);
         for (let j = 0; j < numReduce; j++) {
           const owner = j % this.size;
           if (owner === this.rank) local[j] = buckets[j]!;
