@@ -4,6 +4,7 @@ import { DStream } from './dstream.ts';
 import { dstreamClasses } from './registry.ts';
 import { checkWindowDurations } from './window-durations.ts';
 import { ReducedWindowRDD } from './reduced-window-rdd.ts';
+import { markStageRuntime } from '../group/group-batch-output.ts';
 import { groupRuntimeOf, type GroupRuntime } from '../group/group-runtime.ts';
 import { GroupWindowStateRDD, groupWindowPairs } from '../group/group-window-state-rdd.ts';
 import type { GroupWindowEntry } from '../group/group-window-state.ts';
@@ -119,7 +120,10 @@ export class ReducedWindowedDStream<K, V> extends DStream<[K, V]> {
       }
     }
     group.captureState(this.name(), t, state as RDD<[unknown, unknown]>);
-    return state.mapPartitions(groupWindowPairs<K, V>, true);
+    markStageRuntime(state, group);
+    const pairs = state.mapPartitions(groupWindowPairs<K, V>, true);
+    markStageRuntime(pairs, group);
+    return pairs;
   }
 }
 dstreamClasses.ReducedWindowedDStream = ReducedWindowedDStream;

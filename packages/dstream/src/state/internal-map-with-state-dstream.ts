@@ -5,6 +5,7 @@ import { DStream } from '../dstream/dstream.ts';
 import { dstreamClasses } from '../dstream/registry.ts';
 import { verifyKeyPlacement } from '../group/co-partitioning.ts';
 import { GroupMapWithStateRDD, storedMapStates } from '../group/group-map-with-state-rdd.ts';
+import { markStageRuntime } from '../group/group-batch-output.ts';
 import { groupRuntimeOf, type GroupRuntime } from '../group/group-runtime.ts';
 import type { MapWithStateRecord } from './map-with-state-record.ts';
 import { MapWithStateRDD } from './map-with-state-rdd.ts';
@@ -95,6 +96,7 @@ export class InternalMapWithStateDStream<K, V, S, M> extends DStream<MapWithStat
       this.ssc.sparkContext, previous, data, plan, this.name(), this.partitioner, this.spec.getFunction(), this.spec.getTimeoutInterval()?.milliseconds,
     );
     group.captureState(this.name(), validTime.milliseconds, rdd.mapPartitions(storedMapStates<K, S, M>, true) as RDD<[unknown, unknown]>);
+    markStageRuntime(rdd, group);
     return rdd;
   }
 }
