@@ -52,7 +52,7 @@ export class WorkerExecutor {
    * with another shuffle of their map-side group (see {@link MapSideGroup}): shuffle -> map
    * partition -> one bucket per reduce partition. Taken by that shuffle's own map stage.
    */
-  private readonly aheadOutputs = new Map<ShuffleDependency, Map<number, unknown[][]>>();
+  private readonly aheadOutputs = new Map<ShuffleDependency, Map<number, PartitionData[]>>();
   /** Tasks run so far (the driver's tests check that work really happened here). */
   tasksRun = 0;
   /** Checkpoint part files written so far. */
@@ -342,7 +342,7 @@ export class WorkerExecutor {
    * instead of from the batch's first job to its last). A sibling that fails is left out: its
    * own stage computes it again and fails there, as it would have.
    */
-  private mapSideBuckets(dep: ShuffleDependency, m: number, ev: PartitionEvaluator): unknown[][] {
+  private mapSideBuckets(dep: ShuffleDependency, m: number, ev: PartitionEvaluator): PartitionData[] {
     const ahead = this.aheadOutputs.get(dep);
     const done = ahead?.get(m);
     if (done !== undefined) {
@@ -353,11 +353,11 @@ export class WorkerExecutor {
     }
     const group = dep.mapSideGroup;
     if (group === undefined || group.base.checkpointData !== undefined || fusedChain(dep.rdd).base !== group.base) return runShuffleMapTask(dep, m, ev);
-    const base = ev.evaluate(group.base, m, false);
+    const base = ev.evaluateData(group.base, m, false);
     const out = mapSideOutput(dep, fusedChain(dep.rdd), m, base);
     for (const s of group.deps) {
       if (s === dep || s.mapOutputs[m] !== undefined || this.aheadOutputs.get(s)?.has(m) === true) continue;
-      let buckets: unknown[][];
+      let buckets: PartitionData[];
       try {
         buckets = mapSideOutput(s, fusedChain(s.rdd), m, base);
       } catch (e) {
