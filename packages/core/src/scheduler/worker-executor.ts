@@ -353,7 +353,7 @@ export class WorkerExecutor {
     }
     const group = dep.mapSideGroup;
     if (group === undefined || group.base.checkpointData !== undefined || fusedChain(dep.rdd).base !== group.base) return runShuffleMapTask(dep, m, ev);
-    const base = ev.evaluate(group.base, m, false);
+    const base = ev.evaluateData(group.base, m, false);
     const out = mapSideOutput(dep, fusedChain(dep.rdd), m, base);
     for (const s of group.deps) {
       if (s === dep || s.mapOutputs[m] !== undefined || this.aheadOutputs.get(s)?.has(m) === true) continue;
