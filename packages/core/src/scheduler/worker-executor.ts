@@ -5,6 +5,7 @@ import { NarrowDependency, ShuffleDependency } from '../rdd/dependency.ts';
 import { OwnedPartitionsRDD } from '../rdd/owned-partitions-rdd.ts';
 import { RDDComputeError } from '../rdd/rdd-compute-error.ts';
 import type { RDD } from '../rdd/rdd.ts';
+import type { PartitionData } from '../rdd/pair-columns.ts';
 import type { LongAccumulator } from '../util/long-accumulator.ts';
 import { PartitionEvaluator } from './partition-evaluator.ts';
 import type { ReplicatedRDDs } from './replicated-rdds.ts';
@@ -51,7 +52,7 @@ export class WorkerExecutor {
    * with another shuffle of their map-side group (see {@link MapSideGroup}): shuffle -> map
    * partition -> one bucket per reduce partition. Taken by that shuffle's own map stage.
    */
-  private readonly aheadOutputs = new Map<ShuffleDependency, Map<number, unknown[][]>>();
+  private readonly aheadOutputs = new Map<ShuffleDependency, Map<number, PartitionData[]>>();
   /** Stored RDDs whose lineage {@link releaseCoveredShuffles} released. */
   private readonly releasedBelow = new WeakSet<RDD<unknown>>();
   /** Tasks run so far (the driver's tests check that work really happened here). */
@@ -296,7 +297,7 @@ export class WorkerExecutor {
       const numReduce = d.partitioner.numPartitions;
       for (const m of req.partitions) {
         await this.ensureShuffleBlocks(d.rdd as RDD<unknown>, m);
-        let buckets: unknown[][];
+        let buckets: PartitionData[];
         try {
           buckets = this.mapSideBuckets(d, m, new PartitionEvaluator(req.jobId, req.stageId, m));
         } catch (e) {
@@ -304,7 +305,7 @@ export class WorkerExecutor {
           throw new RDDComputeError(child.toString(), m, 'shuffle (map side of) map partition', e);
         }
         this.tasksRun++;
-        const local = new Array<unknown[]>(numReduce);
+        const local = new Array<PartitionData>(numReduce);
         for (let j = 0; j < numReduce; j++) {
           const owner = j % this.size;
           if (owner === this.rank) local[j] = buckets[j]!;
@@ -345,7 +346,7 @@ export class WorkerExecutor {
    * instead of from the batch's first job to its last). A sibling that fails is left out: its
    * own stage computes it again and fails there, as it would have.
    */
-  private mapSideBuckets(dep: ShuffleDependency, m: number, ev: PartitionEvaluator): unknown[][] {
+  private mapSideBuckets(dep: ShuffleDependency, m: number, ev: PartitionEvaluator): PartitionData[] {
     const ahead = this.aheadOutputs.get(dep);
     const done = ahead?.get(m);
     if (done !== undefined) {
@@ -360,7 +361,7 @@ export class WorkerExecutor {
     const out = mapSideOutput(dep, fusedChain(dep.rdd), m, base);
     for (const s of group.deps) {
       if (s === dep || s.mapOutputs[m] !== undefined || this.aheadOutputs.get(s)?.has(m) === true) continue;
-      let buckets: unknown[][];
+      let buckets: PartitionData[];
       try {
         buckets = mapSideOutput(s, fusedChain(s.rdd), m, base);
       } catch (e) {
