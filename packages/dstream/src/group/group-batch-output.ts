@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { formatElement, getLogger, type RDD } from '@kindling/core';
 import { atomicWriteFile, encodeValues } from '@kindling/io';
 import { ExchangeRDD } from '../exchange/exchange-rdd.ts';
-import type { GroupRuntime } from './group-runtime.ts';
+import { markedStageRuntime, type GroupRuntime } from './group-runtime.ts';
 
 const log = getLogger('GroupBatchOutput');
 
@@ -85,6 +85,8 @@ export function stageRuntimeOf(rdd: RDD<unknown>): GroupRuntime | undefined {
     for (const r of level) {
       if (seen.has(r)) continue;
       seen.add(r);
+      const marked = markedStageRuntime(r);
+      if (marked !== undefined) return marked;
       if (r instanceof ExchangeRDD) {
         const rt = r.groupRuntime;
         if (rt !== undefined) return rt;

@@ -62,6 +62,14 @@ export interface GroupRuntime {
    * it: no source partition had a batch then.
    */
   addSourceBatchProbe(probe: (partition: number, after: number) => Promise<number | undefined>): void;
+  /**
+   * The earliest batch time after `after` that some partition of this runtime's log has recorded
+   * and not committed yet (`undefined`: none, or the store cannot tell): a source batch whose
+   * markers may not be written yet. A repartition log's runtime probes its source log's with it
+   * (besides the markers), so that its first batch, or a skip, never steps over a source batch
+   * another instance has recorded but not mapped yet.
+   */
+  firstRecordedAfter(after: number): Promise<number | undefined>;
   /** A stateful stream hands its RDD of batch `time`: its owned partitions are committed with the batch. */
   captureState(stream: string, time: number, rdd: RDD<[unknown, unknown]>): void;
   /**
@@ -72,6 +80,18 @@ export interface GroupRuntime {
 }
 
 const runtimes = new WeakMap<object, GroupRuntime>();
+
+const stageRuntimes = new WeakMap<RDD<unknown>, GroupRuntime>();
+
+/**
+ * Says that `rdd`'s partitions are those of the repartition log `runtime` owns: its outputs find
+ * the stage from the RDD itself, also once a checkpoint has cut its lineage (a state RDD
+ * checkpointed by the first job that computed it, e.g. another stage's map side). @internal
+ */
+export function markStageRuntime(rdd: RDD<unknown>, runtime: GroupRuntime): void { stageRuntimes.set(rdd, runtime); }
+
+/** The runtime {@link markStageRuntime} recorded for `rdd`, if any. @internal */
+export function markedStageRuntime(rdd: RDD<unknown>): GroupRuntime | undefined { return stageRuntimes.get(rdd); }
 
 /** The context's group-mode runtime, or `undefined` when the context is not in group mode. */
 export function groupRuntimeOf(ssc: object): GroupRuntime | undefined { return runtimes.get(ssc); }
