@@ -173,8 +173,11 @@ describe('--group without --instance: two dashboards under leases', () => {
     });
     expect(killedAt).toBeDefined();
     expect((await follower.exit)).toBe(null);
-    const code = await (await feeder())!.exit;
     const f = (await feeder())!;
+    let exited = false;
+    void f.exit.then(() => { exited = true; });
+    await until('the feeder to finish the replay', async () => exited);
+    const code = await f.exit;
     expect(code, `${f.stdout()}\n${f.stderr()}`).toBe(0);
     // The feeder took the follower's partitions over: it re-ran the recorded batch, and owns everything in the end.
     expect(f.stderr() + f.stdout()).toMatch(/re-runs \d+ recorded uncommitted batch/);

@@ -459,8 +459,11 @@ describe('a re-keyed graph on 2 instances started at the same moment under lease
       const o = await owners(s, s.args.topic, PARTITIONS);
       return [a, b].every((x) => memberOf(x) !== undefined && o.includes(memberOf(x)!)) && (await allCommitted(s));
     });
-    await produce(s, 60);
-    await until('the second round to be committed', () => allCommitted(s));
+    // Four rounds in all, as the single run the union is compared with.
+    for (let round = 2; round <= 4; round++) {
+      await produce(s, 60);
+      await until(`round ${round} to be committed`, () => allCommitted(s));
+    }
     await stopAll(s, [a, b]);
 
     const committed = await expectCorrect(s);

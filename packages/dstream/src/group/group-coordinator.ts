@@ -256,6 +256,11 @@ export class GroupCoordinator implements GroupRuntime {
           batch = step === undefined
             ? { time, fromOffset: o.next, untilOffset: Math.max(o.next, Math.min(latest, o.next + this.#o.maxRecords(p))) }
             : { time: own, fromOffset: o.next, untilOffset: own };
+          const grid = this.#grid?.batchMs;
+          if (step === undefined && this.#probes.length > 0 && grid !== undefined && batch.untilOffset - batch.fromOffset > grid && o.next > 0) {
+            // catchUp=merge: one batch stands for several batch times; say what that means for what reads this stage.
+            log.warn(`${this.#o.streamName}: ${this.#o.topic}-${p} merges the batch times (${batch.fromOffset}, ${batch.untilOffset}] into its batch ${batch.untilOffset} ms (spark.kindling.group.catchUp=merge): at the batch times merged away this partition has no batch, so a one-partition stage reading its state or window ranks them without it; the default catchUp=batches runs each at its own time.`);
+          }
           if (own < time && o.lagNoted !== true) {
             o.lagNoted = true;
             log.info(`${this.#o.streamName}: ${this.#o.topic}-${p} is behind the batches (its next batch is ${own} ms at batch ${time} ms): it runs each missed batch at its own time, one per batch.`);
