@@ -81,8 +81,8 @@ export interface GroupCoordinatorOptions {
 
 /**
  * The engine side of group mode (one per log stream): joins the group, keeps this instance's
- * partitions (fair share by the live members, leases renewed every batch and every third of
- * the lease time), plans each batch (per owned partition: a previous owner's uncommitted
+ * partitions (fair share by the live members; leases renewed, free or expired partitions taken
+ * and extras given up every batch and, between batches, every third of the lease time), plans each batch (per owned partition: a previous owner's uncommitted
  * batch first, on its recorded range; else a new range recorded before any output), and
  * commits each partition's batch with its state once the batch's outputs succeeded. See
  * `docs/log-sources.md`, "Group mode".
