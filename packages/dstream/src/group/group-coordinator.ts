@@ -304,10 +304,19 @@ export class GroupCoordinator implements GroupRuntime {
       o.releasing = true;
       log.info(`${this.#o.streamName}: member ${this.memberId} gives up partition ${this.#o.topic}-${active[i]} (fair share ${target} of ${this.numPartitions} among ${this.#members.length} members) once its batches are committed.`);
     }
+    // The share grew back (a member left again) before a partition given up was released: keep it.
+    let kept = active.length;
+    for (const [p, o] of this.#owned) {
+      if (kept >= target) break;
+      if (!o.releasing) continue;
+      o.releasing = false;
+      kept++;
+      log.info(`${this.#o.streamName}: member ${this.memberId} keeps partition ${this.#o.topic}-${p} (fair share ${target} of ${this.numPartitions} among ${this.#members.length} members).`);
+    }
     for (const [p, o] of [...this.#owned]) {
       if (o.releasing && (o.lastPlanned === undefined || (o.lastCommitted !== undefined && o.lastCommitted >= o.lastPlanned))) await this.release(p, o);
     }
-    let have = Math.min(active.length, target);
+    let have = Math.min(kept, target);
     const start = Math.max(0, this.#members.indexOf(this.memberId)) * Math.ceil(this.numPartitions / Math.max(1, this.#members.length));
     for (let j = 0; j < this.numPartitions && have < target; j++) {
       const p = (start + j) % this.numPartitions;
