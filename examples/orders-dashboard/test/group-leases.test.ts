@@ -11,8 +11,9 @@
 // per-batch catch-up default completes the replay); the later batch times are one batch later. In the second case the
 // follower is SIGKILLed in the middle of a batch (frozen with SIGSTOP until the test has checked
 // in Redis that it recorded every partition it owns for that batch and committed none) and the
-// feeder takes over its partitions, its 60-minute window included. A real Redis server, child
-// processes, every wait on a condition.
+// feeder takes over its partitions, its 60-minute window included. The book's second version
+// (`--state mapWithState`) runs under leases too, its state living with the repartition
+// partitions. A real Redis server, child processes, every wait on a condition.
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,6 +113,20 @@ describe('--group without --instance: two dashboards under leases', () => {
     expect([a.stdout(), b.stdout()].filter((s) => s.includes('this instance feeds the topic'))).toHaveLength(1);
     for (const r of [a, b]) expect(r.stdout()).toMatch(/Group two-orders: instance \S+ owns two-orders \[\d(, \d)*\] of 4/);
     // Ownership settled between batches (no batch to wait for it): the same batch times as the single run, no folder more.
+    const got = await folders(out);
+    expect(got.map(([t]) => t)).toEqual(soloTimes);
+    expectSameAsSolo(got);
+  }, 300_000);
+
+  it('with --state mapWithState (its state after the re-keying committed with the repartition partitions), write the single run\'s folders', async () => {
+    const out = join(dir, 'out-mws');
+    const a = start([...leaseArgs('mws-orders', out, join(dir, 'work-mws-a')), '--state', 'mapWithState']);
+    const b = start([...leaseArgs('mws-orders', out, join(dir, 'work-mws-b')), '--state', 'mapWithState']);
+    const [ca, cb] = await Promise.all([a.exit, b.exit]);
+    expect(ca, `${a.stdout()}\n${a.stderr()}`).toBe(0);
+    expect(cb, `${b.stdout()}\n${b.stderr()}`).toBe(0);
+    for (const r of [a, b]) expect(r.stdout()).toMatch(/Group mws-orders: instance \S+ owns mws-orders \[\d(, \d)*\] of 4/);
+    // The book's two versions rank the same totals: the single run (updateStateByKey) is the reference.
     const got = await folders(out);
     expect(got.map(([t]) => t)).toEqual(soloTimes);
     expectSameAsSolo(got);

@@ -81,18 +81,6 @@ export interface GroupRuntime {
 
 const runtimes = new WeakMap<object, GroupRuntime>();
 
-const stageRuntimes = new WeakMap<RDD<unknown>, GroupRuntime>();
-
-/**
- * Says that `rdd`'s partitions are those of the repartition log `runtime` owns: its outputs find
- * the stage from the RDD itself, also once a checkpoint has cut its lineage (a state RDD
- * checkpointed by the first job that computed it, e.g. another stage's map side). @internal
- */
-export function markStageRuntime(rdd: RDD<unknown>, runtime: GroupRuntime): void { stageRuntimes.set(rdd, runtime); }
-
-/** The runtime {@link markStageRuntime} recorded for `rdd`, if any. @internal */
-export function markedStageRuntime(rdd: RDD<unknown>): GroupRuntime | undefined { return stageRuntimes.get(rdd); }
-
 /** The context's group-mode runtime, or `undefined` when the context is not in group mode. */
 export function groupRuntimeOf(ssc: object): GroupRuntime | undefined { return runtimes.get(ssc); }
 

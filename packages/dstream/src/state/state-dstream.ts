@@ -4,7 +4,8 @@ import type { Exchange } from '../exchange/exchange.ts';
 import { DStream } from '../dstream/dstream.ts';
 import { dstreamClasses } from '../dstream/registry.ts';
 import { verifyKeyPlacement } from '../group/co-partitioning.ts';
-import { groupRuntimeOf, markStageRuntime, type GroupRuntime } from '../group/group-runtime.ts';
+import { markStageRuntime } from '../group/group-batch-output.ts';
+import { groupRuntimeOf, type GroupRuntime } from '../group/group-runtime.ts';
 import { GroupStateRDD } from '../group/group-state-rdd.ts';
 import { GroupHeldStateRDD } from '../group/group-held-state-rdd.ts';
 import type { PartitionStateUpdate } from './update-state-partition.ts';
@@ -98,9 +99,7 @@ export class StateDStream<K, V, S> extends DStream<[K, S]> {
     // Partitions held without running this batch keep their state as it was.
     const rdd = plan.held.size === 0 ? updated : new GroupHeldStateRDD<K, S>(this.ssc.sparkContext, updated, prevState, plan, this.partitioner);
     group.captureState(this.name(), validTime.milliseconds, rdd as RDD<[unknown, unknown]>);
-    // Its lineage may be cut by a checkpoint before an output looks for its stage (see markStageRuntime).
-    const stage = this.#exchange === undefined ? undefined : (placed as { readonly groupRuntime?: GroupRuntime }).groupRuntime;
-    if (stage !== undefined) markStageRuntime(rdd as RDD<unknown>, stage);
+    markStageRuntime(rdd, group);
     return rdd;
   }
 }
