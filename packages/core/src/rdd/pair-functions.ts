@@ -7,6 +7,7 @@ import { ShuffledRDD } from './shuffled-rdd.ts';
 import { CoGroupedRDD } from './co-grouped-rdd.ts';
 import { resolvePartitioner, type NumPartitionsOrPartitioner } from './partitioner.ts';
 import { combineValuesByKey, combineValuesByKeyOf } from './combine.ts';
+import { prefixableCombine } from './prefixable-blocks-kernel.ts';
 import { appendOnlyMapOrder } from '../util/append-only-map-order.ts';
 import { keyEquals } from '../util/hash-code.ts';
 import { KeySet } from '../util/key-set.ts';
@@ -34,7 +35,7 @@ export function combineByKey<K, V, C>(
   if (partitioner.equals(self.partitioner)) {
     // Already partitioned: combine in place, in Spark's order (its aggregation map's slots).
     // Over a union of partitions (a window's batches), the same combining takes them as blocks.
-    return new MapPartitionsRDD<[K, C], [K, V]>(
+    const rdd = new MapPartitionsRDD<[K, C], [K, V]>(
       self,
       (_, data) => appendOnlyMapOrder(combineValuesByKey(data, agg), firstOf),
       true,
@@ -42,6 +43,8 @@ export function combineByKey<K, V, C>(
       undefined,
       (_, blocks) => appendOnlyMapOrder(combineValuesByKeyOf(blocks, agg), firstOf),
     );
+    rdd.prefixableBlocks = prefixableCombine<K, V, C>(agg, (pairs) => appendOnlyMapOrder(pairs, firstOf));
+    return rdd;
   }
   return new ShuffledRDD<K, V, C>(self, partitioner, agg, mapSideCombine, undefined, scope);
 }

@@ -6,6 +6,7 @@ import { OwnedPartitionsRDD } from '../rdd/owned-partitions-rdd.ts';
 import { RDDComputeError } from '../rdd/rdd-compute-error.ts';
 import type { RDD } from '../rdd/rdd.ts';
 import type { LongAccumulator } from '../util/long-accumulator.ts';
+import { BlockPrefixes, PrefixedEvaluator } from './block-prefixes.ts';
 import { PartitionEvaluator } from './partition-evaluator.ts';
 import type { ReplicatedRDDs } from './replicated-rdds.ts';
 import { decodeBlock, encodeBlock, type EncodedBlock } from './shuffle-block-codec.ts';
@@ -41,8 +42,12 @@ export class WorkerExecutor {
    * received; the answer waits for the stage.
    */
   private readonly mapStagesRunning = new Map<string, Promise<void>>();
+  /** The running job's union combines folded while this thread waited for its peers' blocks. */
+  private readonly prefixes = new BlockPrefixes();
   /** Tasks run so far (the driver's tests check that work really happened here). */
   tasksRun = 0;
+  /** Union combines folded ahead and then taken by their task (tests check that waits were used). */
+  prefixesTaken = 0;
   /** Checkpoint part files written so far. */
   checkpointPartsWritten = 0;
   private readonly startedLoop = performance.eventLoopUtilization();
@@ -60,6 +65,7 @@ export class WorkerExecutor {
     const transfer: ArrayBuffer[] = [];
     const before = this.tasksRun;
     const partsBefore = this.checkpointPartsWritten;
+    const foldedBefore = this.prefixesTaken;
     const stage = { index: 0 };
     try {
       const result =
@@ -67,31 +73,47 @@ export class WorkerExecutor {
         : request.type === 'shuffleMap' ? await this.shuffleMap(request)
         : request.type === 'job' ? await this.runJob(request, transfer, stage)
         : await this.writeCheckpointParts(request);
-      return { reply: this.reply(request.id, before, partsBefore, { ok: true, result }), transfer };
+      return { reply: this.reply(request.id, before, partsBefore, foldedBefore, { ok: true, result }), transfer };
     } catch (e) {
-      return { reply: this.reply(request.id, before, partsBefore, { ok: false, error: serializeError(e), failedStage: request.type === 'job' ? stage.index : undefined }), transfer: [] };
+      return { reply: this.reply(request.id, before, partsBefore, foldedBefore, { ok: false, error: serializeError(e), failedStage: request.type === 'job' ? stage.index : undefined }), transfer: [] };
     }
   }
 
-  /** Runs a job's stages in order; `stage.index` is the stage running (the failed one, on a throw). */
+  /**
+   * Runs a job's stages in order; `stage.index` is the stage running (the failed one, on a
+   * throw). While a shuffle map stage waits for its peers' blocks, this thread folds the
+   * result stage's union combines over the blocks it holds already (a window's older batches;
+   * see {@link BlockPrefixes}).
+   */
   private async runJob(req: JobRequest, transfer: ArrayBuffer[], stage: { index: number }): Promise<JobResult> {
     const results: unknown[] = [];
+    // Folds of an earlier job that failed before its result stage took them are dropped here.
+    this.prefixes.clear();
+    const last = req.stages[req.stages.length - 1];
+    let folded = false;
+    const foldAhead = (): void => {
+      if (folded || last?.type !== 'evaluate') return;
+      folded = true;
+      const root = this.registry.get(last.key);
+      if (root !== undefined) this.prefixes.fold(root, last.partitions);
+    };
     for (let i = 0; i < req.stages.length; i++) {
       stage.index = i;
       const s = req.stages[i]!;
       results.push(
         s.type === 'evaluate' ? await this.evaluate(s, transfer)
-        : s.type === 'shuffleMap' ? await this.shuffleMap(s)
+        : s.type === 'shuffleMap' ? await this.shuffleMap(s, foldAhead)
         : s.type === 'rangeBounds' ? await this.rangeBounds(s, `prep:${s.jobId}:${i}`)
         : await this.indexOffsets(s, `prep:${s.jobId}:${i}`),
       );
     }
+    this.prefixes.clear();
     return { results };
   }
 
-  /** A reply with what the request did in this thread: accumulator deltas, tasks and checkpoint parts since the counts given, active time. */
-  private reply(id: number, tasksBefore: number, partsBefore: number, outcome: Pick<WorkerReply, 'ok' | 'result' | 'error' | 'failedStage'>): WorkerReply {
-    return { type: 'reply', id, ...outcome, accumulators: this.drainAccumulators(), tasks: this.tasksRun - tasksBefore, checkpointParts: this.checkpointPartsWritten - partsBefore, activeMs: this.activeMs() };
+  /** A reply with what the request did in this thread: accumulator deltas, tasks, checkpoint parts and folds taken since the counts given, active time. */
+  private reply(id: number, tasksBefore: number, partsBefore: number, foldedBefore: number, outcome: Pick<WorkerReply, 'ok' | 'result' | 'error' | 'failedStage'>): WorkerReply {
+    return { type: 'reply', id, ...outcome, accumulators: this.drainAccumulators(), tasks: this.tasksRun - tasksBefore, checkpointParts: this.checkpointPartsWritten - partsBefore, foldedAhead: this.prefixesTaken - foldedBefore, activeMs: this.activeMs() };
   }
 
   /**
@@ -162,7 +184,9 @@ export class WorkerExecutor {
     const partitions: EncodedBlock[] = [];
     for (const p of req.partitions) {
       await this.ensureShuffleBlocks(rdd, p);
-      const data = new PartitionEvaluator(req.jobId, req.stageId, p).evaluate(rdd, p);
+      const waiting = this.prefixes.size;
+      const data = new PrefixedEvaluator(this.prefixes, req.jobId, req.stageId, p).evaluate(rdd, p);
+      this.prefixesTaken += waiting - this.prefixes.size;
       this.tasksRun++;
       partitions.push(encodeBlock(data, transfer));
     }
@@ -248,20 +272,21 @@ export class WorkerExecutor {
     return { checksums };
   }
 
-  private async shuffleMap(req: Omit<ShuffleMapRequest, 'id'>): Promise<undefined> {
+  /** Runs a shuffle map stage; `whileWaiting` runs once its blocks went out, before its peers' are awaited. */
+  private async shuffleMap(req: Omit<ShuffleMapRequest, 'id'>, whileWaiting?: () => void): Promise<undefined> {
     const token = `${req.jobId}:${req.stageId}`;
     const running = `${req.childKey}:${req.depIndex}`;
     let stageDone!: () => void;
     this.mapStagesRunning.set(running, new Promise<void>((resolve) => { stageDone = resolve; }));
     try {
-      return await this.runShuffleMap(req, token);
+      return await this.runShuffleMap(req, token, whileWaiting);
     } finally {
       this.mapStagesRunning.delete(running);
       stageDone();
     }
   }
 
-  private async runShuffleMap(req: Omit<ShuffleMapRequest, 'id'>, token: string): Promise<undefined> {
+  private async runShuffleMap(req: Omit<ShuffleMapRequest, 'id'>, token: string, whileWaiting?: () => void): Promise<undefined> {
     const outgoing: { m: number; j: number; block: EncodedBlock }[][] = Array.from({ length: this.size }, () => []);
     const buffers: ArrayBuffer[][] = Array.from({ length: this.size }, () => []);
     let failure: unknown;
@@ -300,6 +325,7 @@ export class WorkerExecutor {
       const msg: BlocksMessage = { type: 'blocks', token, from: this.rank, failed: failure !== undefined, blocks: failure === undefined ? outgoing[w]! : [] };
       this.peers[w]!.postMessage(msg, failure === undefined ? buffers[w]! : []);
     }
+    if (failure === undefined) whileWaiting?.();
     const messages = await this.receiveAll(token);
     if (failure !== undefined) throw failure;
     const failedPeer = messages.find((m) => m.failed);
