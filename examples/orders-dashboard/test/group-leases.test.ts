@@ -8,8 +8,9 @@
 // dead instance's leases run out) hold no orders, only the rankings. In the second case the
 // follower is SIGKILLed in the middle of a batch (frozen with SIGSTOP until the test has checked
 // in Redis that it recorded every partition it owns for that batch and committed none) and the
-// feeder takes over its partitions, its 60-minute window included. A real Redis server, child
-// processes, every wait on a condition.
+// feeder takes over its partitions, its 60-minute window included. The book's second version
+// (`--state mapWithState`) runs under leases too, its state living with the repartition
+// partitions. A real Redis server, child processes, every wait on a condition.
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,6 +117,18 @@ describe('--group without --instance: two dashboards under leases', () => {
     // One fed, the other followed; each said which partitions it owns, and each owned some.
     expect([a.stdout(), b.stdout()].filter((s) => s.includes('this instance feeds the topic'))).toHaveLength(1);
     for (const r of [a, b]) expect(r.stdout()).toMatch(/Group two-orders: instance \S+ owns two-orders \[\d(, \d)*\] of 4/);
+    expectSameAsSolo(await folders(out), true);
+  }, 300_000);
+
+  it('with --state mapWithState (its state after the re-keying committed with the repartition partitions), write the single run\'s folders', async () => {
+    const out = join(dir, 'out-mws');
+    const a = start([...leaseArgs('mws-orders', out, join(dir, 'work-mws-a')), '--state', 'mapWithState']);
+    const b = start([...leaseArgs('mws-orders', out, join(dir, 'work-mws-b')), '--state', 'mapWithState']);
+    const [ca, cb] = await Promise.all([a.exit, b.exit]);
+    expect(ca, `${a.stdout()}\n${a.stderr()}`).toBe(0);
+    expect(cb, `${b.stdout()}\n${b.stderr()}`).toBe(0);
+    for (const r of [a, b]) expect(r.stdout()).toMatch(/Group mws-orders: instance \S+ owns mws-orders \[\d(, \d)*\] of 4/);
+    // The book's two versions rank the same totals: the single run (updateStateByKey) is the reference.
     expectSameAsSolo(await folders(out), true);
   }, 300_000);
 

@@ -36,7 +36,7 @@ export { Dependency, NarrowDependency, OneToOneDependency, RangeDependency, Func
 export type { Aggregator } from './rdd/aggregator.ts';
 export { RDDComputeError } from './rdd/rdd-compute-error.ts';
 export { MissingMapOutputError } from './scheduler/missing-map-output-error.ts';
-export type { TaskContext } from './scheduler/task-context.ts';
+export { type TaskContext, parentDataOf } from './scheduler/task-context.ts';
 export type { Task } from './scheduler/task.ts';
 export type { TaskScheduler, RemoteCheckpointWriter } from './scheduler/task-scheduler.ts';
 export type { JobPreparation } from './scheduler/job-preparation.ts';
@@ -60,7 +60,8 @@ export { KeyMap } from './util/key-map.ts';
 export { KeySet } from './util/key-set.ts';
 export { hashCode, keyEquals, stringHashCode, numberHashCode, nonNegativeMod, isPrimitiveKey } from './util/hash-code.ts';
 export { naturalOrdering, reverseOrdering, type Ordering } from './util/ordering.ts';
-export { combineValuesByKey, combineCombinersByKey } from './rdd/combine.ts';
+export { combineValuesByKey, combineCombinersByKey, combineValueColumns, combineCombinerColumns } from './rdd/combine.ts';
+export { PairColumns, recordsOf, columnsOf, inAppendOnlyMapOrder, type PartitionData } from './rdd/pair-columns.ts';
 export { appendOnlyMapOrder } from './util/append-only-map-order.ts';
 export type { PartitionKernel } from './rdd/kernels.ts';
 export type { RecordOp, FusibleRDD, RecordCountingRDD } from './rdd/record-pipeline.ts';

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { SparkConf } from './spark-conf.ts';
 import { setLogLevel } from './util/logger.ts';
 import { BlockManager } from './storage/block-manager.ts';
+import { CheckpointFolderSyncs } from './checkpoint/checkpoint-folder-syncs.ts';
 import { DAGScheduler } from './scheduler/dag-scheduler.ts';
 import { LocalTaskScheduler } from './scheduler/local-task-scheduler.ts';
 import { ParallelCollectionRDD, sliceCollection } from './rdd/parallel-collection-rdd.ts';
@@ -55,6 +56,8 @@ export class SparkContext {
   readonly startTime = Date.now();
   /** @internal */
   readonly blockManager = new BlockManager();
+  /** RDD checkpoint folders whose fsyncs a metadata checkpoint writer makes (see {@link CheckpointFolderSyncs}). @internal */
+  readonly checkpointFolderSyncs = new CheckpointFolderSyncs();
   private readonly conf: SparkConf;
   private readonly localThreads: number;
   private taskScheduler: TaskScheduler;

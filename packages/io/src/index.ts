@@ -10,6 +10,8 @@ export { writeFolderAtomically, type WriteFolderOptions } from './fs/write-folde
 export { stageFolder, stagedPartName, writeStagedFile, commitStagedFolder, abandonStagedFolder } from './fs/staged-folder.ts';
 export { atomicWriteFile, atomicWriteFileSync } from './fs/atomic-write-file.ts';
 export { syncWrittenFile } from './fs/sync-written-file.ts';
+export { writeFolderInPlace } from './fs/write-folder-in-place.ts';
+export { syncWrittenFolder } from './fs/sync-written-folder.ts';
 export { removeStaleTempSiblings } from './fs/remove-stale-temp-siblings.ts';
 export { encodeValues, decodeValues, VALUE_CODEC_VERSION, MAX_DEPTH } from './codec/value-codec.ts';
 export { CodecError } from './codec/codec-error.ts';

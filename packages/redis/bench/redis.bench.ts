@@ -16,13 +16,19 @@
  *            over the same topic, all routed through repartition logs: records/s (all records /
  *            the slowest instance's wall time) and the median per-batch delay (advance() to the
  *            batch's completion, on a manual clock advanced as fast as batches run).
+ * (leases)   1, 2 and 3 instances (child processes, group-lease-instance.ts) of the same job under
+ *            leases (spark.kindling.group.enabled, no fixed split) on the system clock, 1 s
+ *            batches: once the instances own their fair shares of an empty topic, the records
+ *            are written to it; records/s = all records / (first write to the last batch whose
+ *            one-partition stage counted records), and the per-batch delay (the batch's total
+ *            delay, scheduling included) of the batches that read records.
  *
  * Data: the first N lines of `../shared/data/orders/orders.txt` (seeded lines of the same
  * shape when absent), keyed by client id, on a 4-partition topic. Kindling and the baseline
  * alternate; medians of the timed rounds after a warm-up. Ratios compare runs of one process.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolve } from 'node:path';
@@ -175,6 +181,7 @@ async function main(): Promise<void> {
     const pb = median(prodB);
     console.log(`produce RedisStreamsProducer.send:  ${rate(pk)} | plain pipelined XADD loop:    ${rate(pb)} | ratio ${(pb / pk).toFixed(2)}`);
     await groupBench(server.url, N);
+    await groupLeaseBench(server.url, records);
     console.log(`load average after: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   } finally {
     await raw.close();
@@ -213,6 +220,76 @@ async function groupBench(url: string, n: number): Promise<void> {
       console.log(`group   ${instances} instance(s): ${records} records in ${wall.toFixed(0)} ms = ${(records / (wall / 1000)).toFixed(0)} records/s; per-batch delay median ${median(delays).toFixed(0)} ms, max ${Math.max(...delays).toFixed(0)} ms (load ${loadavg()[0]!.toFixed(1)})`);
     }
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const LEASE_BATCH_MS = 1000;
+
+/** A child of group-lease-instance.ts: its output lines so far, and its exit. */
+interface LeaseChild { lines: () => string[]; exit: Promise<number | null>; kill: () => void }
+
+function startLeaseInstance(args: object): LeaseChild {
+  const script = fileURLToPath(new URL('./group-lease-instance.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--conditions=kindling-source', '--import', 'tsx', script, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+  const exit = new Promise<number | null>((done) => child.on('exit', (code) => {
+    if (code !== 0) process.stderr.write(`a lease instance exited ${code}: ${err}\n`);
+    done(code);
+  }));
+  return { lines: () => out.split('\n').filter((l) => l !== ''), exit, kill: () => child.kill('SIGKILL') };
+}
+
+async function waitFor(what: string, cond: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`group leases bench: timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The group section under leases: 1, 2 and 3 instances in turn, each run on a topic and group of its own. */
+async function groupLeaseBench(url: string, records: readonly { key: string; value: string }[]): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'kindling-lease-bench-'));
+  const admin = new RedisStreamsAdmin({ url });
+  const producer = new RedisStreamsProducer({ url });
+  try {
+    for (const instances of [1, 2, 3]) {
+      const topic = `lease-${instances}`;
+      await admin.createTopic(topic, PARTITIONS);
+      const stopFile = join(dir, `stop-${instances}`);
+      const children = Array.from({ length: instances }, (_, i) => startLeaseInstance({
+        url, topic, group: `bench-lease-${instances}`, batchMs: LEASE_BATCH_MS, leaseMs: 5000, checkpointDir: join(dir, `ck-${instances}-${i}`), stopFile,
+      }));
+      try {
+        // Settled: every instance owns its fair share of the source (the stages are rebalanced in the same batches), then two more batches.
+        const owns = (c: LeaseChild): number => Number(c.lines().filter((l) => l.startsWith('owns ')).at(-1)?.slice(5) ?? '0');
+        await waitFor('the instances to share the partitions', () => children.every((c) => owns(c) >= Math.floor(PARTITIONS / instances)) && children.reduce((a, c) => a + owns(c), 0) === PARTITIONS, 300_000);
+        await new Promise((r) => setTimeout(r, 2 * LEASE_BATCH_MS));
+        const t0 = Date.now();
+        await producer.send(topic, records);
+        const counted = (): { n: number; at: number }[] => children.flatMap((c) => c.lines().filter((l) => l.startsWith('{"counted"')).map((l) => JSON.parse(l) as { counted: number; at: number }).map((x) => ({ n: x.counted, at: x.at })));
+        await waitFor('every record to be counted', () => counted().reduce((a, x) => a + x.n, 0) >= records.length, 600_000);
+        const done = counted();
+        const total = done.reduce((a, x) => a + x.n, 0);
+        if (total !== records.length) throw new Error(`group leases bench: ${instances} instance(s) counted ${total} records, expected ${records.length}`);
+        const wall = Math.max(...done.map((x) => x.at)) - t0;
+        writeFileSync(stopFile, '');
+        await Promise.all(children.map((c) => c.exit));
+        const batches = children.flatMap((c) => c.lines().filter((l) => l.startsWith('{"batch"')).map((l) => JSON.parse(l) as { batch: number; records: number; delayMs: number }));
+        const delays = batches.map((b) => b.delayMs);
+        console.log(`leases  ${instances} instance(s): ${total} records in ${wall} ms = ${(total / (wall / 1000)).toFixed(0)} records/s; ${new Set(batches.map((b) => b.batch)).size} batches read records, per-batch delay median ${median(delays).toFixed(0)} ms, max ${Math.max(...delays).toFixed(0)} ms (load ${loadavg()[0]!.toFixed(1)})`);
+      } finally {
+        for (const c of children) c.kill();
+      }
+      await admin.deleteTopic(topic);
+    }
+  } finally {
+    await producer.close();
+    await admin.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,13 +1,17 @@
 // Re-keying under group leases with kills and pauses (issue 15, item 6 for re-keyed graphs), on
 // a real Redis: instances (child processes, support/lease-rekey-pipeline.ts) share a 4-partition
-// topic and a graph that re-keys (groupByKey and updateStateByKey on id % 7, a key other than the
-// log's) and has one-partition stages (count(), repartition(1), a top 3 after sortBy).
+// topic and a graph that re-keys (groupByKey, updateStateByKey, mapWithState with a timeout and
+// its state snapshots, and two sliding windows of 3 batches, one with an inverse function, one
+// without, all on id % 7, a key other than the log's) and has one-partition stages (count(),
+// repartition(1), a top 3 after sortBy).
 //
 // Every folder is checked against answers worked out here from the source stage's own folders
 // (ids-<t>/part-<s>: what source partition s read in its batch at t), batch for batch: the
 // re-keyed events, the counts, the whole batch and its top 3 of time t hold exactly the records
 // of the source batches at t, and the running totals of time t hold the sums up to t with the
-// update function called once per batch time since the bucket's first record. A new owner
+// update function called once per batch time since the bucket's first record, the sessions and
+// windows of time t as a single run's at t (timeouts and window edges included, right after a
+// takeover too). A new owner
 // catching up on batches nobody ran must run each at its own time for these to hold (merged into
 // one batch, the folders of the missed times are missing and the call counts short). The union of
 // the folders and the final state (in Redis and in the last folders) equal a single instance's run
@@ -41,8 +45,10 @@ const children: RunningChild[] = [];
 interface Scenario {
   readonly args: GroupPipelineArgs;
   readonly produced: number[];
-  /** The repartition logs' owner names and partition counts (see the pipeline). */
-  readonly stages: readonly [string, number][];
+  /** The repartition logs' owner names and partition counts, as the first instance printed them (see the pipeline). */
+  readonly stages: [string, number][];
+  /** Its instances. */
+  readonly running: RunningChild[];
 }
 
 function scenario(name: string): Scenario {
@@ -53,7 +59,8 @@ function scenario(name: string): Scenario {
       batchMs: BATCH_MS, leaseMs: 2500, partitions: PARTITIONS, slowMs: 1500, stopFile: join(root, name, 'stop'),
     },
     produced: [],
-    stages: [[`${group}-buckets-repartition`, 3], [`${group}-totals-repartition`, 2], [`${group}-whole-batch`, 1]],
+    stages: [],
+    running: [],
   };
 }
 
@@ -66,6 +73,7 @@ async function newTopic(s: Scenario): Promise<void> {
 function start(s: Scenario, label: string): RunningChild {
   const c = startChild(SCRIPT, { ...s.args, checkpointDir: `${s.args.checkpointDir}-${label}` }, 300_000);
   children.push(c);
+  s.running.push(c);
   return c;
 }
 
@@ -105,6 +113,7 @@ async function commitOf(s: Scenario, log: string, p: number): Promise<{ next: nu
  * time per batch, so it may trail the sources' empty batches).
  */
 async function allCommitted(s: Scenario): Promise<boolean> {
+  if (!knowsStages(s)) return false;
   let sum = 0;
   for (let p = 0; p < PARTITIONS; p++) {
     const c = await commitOf(s, s.args.topic, p);
@@ -122,6 +131,21 @@ async function allCommitted(s: Scenario): Promise<boolean> {
     }
   }
   return true;
+}
+
+/** Whether the scenario's stages are known (from the first instance that printed them). */
+function knowsStages(s: Scenario): boolean {
+  if (s.stages.length > 0) return true;
+  for (const c of s.running) {
+    const m = /^stages (.*)$/m.exec(c.output());
+    if (m !== null) {
+      s.stages.push(...JSON.parse(m[1]!) as [string, number][]);
+      // The pipeline's repartition logs: buckets, totals, sessions, the windows' shuffles (iwin's own, winBase) and the one-partition stage.
+      expect(s.stages.map(([, n]) => n).sort()).toEqual([1, 2, 2, 2, 3, 3]);
+      return true;
+    }
+  }
+  return false;
 }
 
 async function owners(s: Scenario, log: string, n: number): Promise<(string | null)[]> {
@@ -253,7 +277,78 @@ function expectBatchForBatch(s: Scenario): Map<number, [number, number]> {
       expect(totals.get(t)!.get(partName(j))!.slice().sort(), `totals-${t}/${partName(j)}`).toEqual(want.sort());
     }
   }
+  expectSessions(s, batches);
+  expectWindows(s, batches, 'iwin');
+  expectWindows(s, batches, 'win');
   return final;
+}
+
+/** The batch times of partition `j` in folders `f` (those with its part file), checked to be every batch time from the first to the last, none merged. */
+function partitionTimes(f: Map<number, Map<string, string[]>>, j: number, what: string): number[] {
+  const times = [...f].filter(([, parts]) => parts.has(partName(j))).map(([t]) => t).sort((a, b) => a - b);
+  expect(times.length, `${what} folders of partition ${j}`).toBeGreaterThan(0);
+  const grid = Array.from({ length: (times.at(-1)! - times[0]!) / BATCH_MS + 1 }, (_, i) => times[0]! + i * BATCH_MS);
+  expect(times, `${what} of partition ${j}: one folder per batch time, none merged`).toEqual(grid);
+  return times;
+}
+
+/**
+ * sessions-<t>/part-<j> and snaps-<t>/part-<j> against a single run's mapWithState worked out
+ * here, partition by partition over its batch times: "<bucket> <id>" per record of the source
+ * batches at t; then "<bucket> end <sum>" for each bucket last written more than 2.5 batches
+ * before t (it is removed); the snapshot holds every open session after the batch.
+ */
+function expectSessions(s: Scenario, batches: Map<number, number[]>): void {
+  const sessions = folders(s, 'sessions');
+  const snaps = folders(s, 'snaps');
+  const placed = new HashPartitioner(3);
+  const seen: number[] = [];
+  let endings = 0;
+  for (let j = 0; j < 3; j++) {
+    const times = partitionTimes(sessions, j, 'sessions');
+    expect(partitionTimes(snaps, j, 'snaps'), `snaps of partition ${j}`).toEqual(times);
+    const open = new Map<number, { sum: number; last: number }>();
+    for (const t of times) {
+      const want: string[] = [];
+      for (const id of batches.get(t) ?? []) {
+        const b = bucketOf(id);
+        if (placed.getPartition(b) !== j) continue;
+        want.push(`${b} ${id}`);
+        open.set(b, { sum: (open.get(b)?.sum ?? 0) + weight(id), last: t });
+        seen.push(id);
+      }
+      for (const [b, e] of open) {
+        if (e.last < t - BATCH_MS * 2.5) {
+          want.push(`${b} end ${e.sum}`);
+          open.delete(b);
+          endings++;
+        }
+      }
+      expect(sessions.get(t)!.get(partName(j))!.slice().sort(), `sessions-${t}/${partName(j)}`).toEqual(want.sort());
+      expect(snaps.get(t)!.get(partName(j))!.slice().sort(), `snaps-${t}/${partName(j)}`).toEqual([...open].map(([b, e]) => `${b} ${e.sum}`).sort());
+    }
+  }
+  expect(seen.sort((a, b) => a - b), 'every record in a session once').toEqual(s.produced);
+  expect(endings, 'sessions that timed out (the rounds are several batches apart)').toBeGreaterThan(0);
+}
+
+/**
+ * <name>-<t>/part-<j> against the window of the last 3 batch times, (t - 3 batches, t], worked
+ * out from the source batches: each bucket of partition j with records in it, and their sum.
+ */
+function expectWindows(s: Scenario, batches: Map<number, number[]>, name: string): void {
+  const f = folders(s, name);
+  const placed = new HashPartitioner(2);
+  for (let j = 0; j < 2; j++) {
+    for (const t of partitionTimes(f, j, name)) {
+      const sums = new Map<number, number>();
+      for (const [u, ids] of batches) {
+        if (u <= t - 3 * BATCH_MS || u > t) continue;
+        for (const id of ids) if (placed.getPartition(bucketOf(id)) === j) sums.set(bucketOf(id), (sums.get(bucketOf(id)) ?? 0) + weight(id));
+      }
+      expect(f.get(t)!.get(partName(j))!.slice().sort(), `${name}-${t}/${partName(j)}`).toEqual([...sums].map(([b, n]) => `${b} ${n}`).sort());
+    }
+  }
 }
 
 /** The state committed in Redis with the totals' repartition partitions (snapshot plus deltas, as a new owner restores it). */
@@ -283,14 +378,16 @@ async function expectCorrect(s: Scenario): Promise<Map<number, [number, number]>
 }
 
 /** The union of a scenario's records per output (re-keyed events, the whole batches), for comparing runs. */
-function unionOf(s: Scenario): { events: string[]; whole: number[]; count: number } {
+function unionOf(s: Scenario): { events: string[]; whole: number[]; count: number; sessions: string[] } {
   const events: string[] = [];
   for (const parts of folders(s, 'events').values()) for (const lines of parts.values()) for (const l of lines) for (const id of l.split(':')[1]!.split(',')) events.push(`${l.split(':')[0]} ${id}`);
   const whole: number[] = [];
   for (const parts of folders(s, 'whole').values()) for (const l of parts.get('part-00000') ?? []) whole.push(Number(l));
   let count = 0;
   for (const parts of folders(s, 'count').values()) for (const l of parts.get('part-00000') ?? []) count += Number(l);
-  return { events: events.sort(), whole: whole.sort((a, b) => a - b), count };
+  const sessions: string[] = [];
+  for (const parts of folders(s, 'sessions').values()) for (const lines of parts.values()) for (const l of lines) if (!l.includes(' end ')) sessions.push(l);
+  return { events: events.sort(), whole: whole.sort((a, b) => a - b), count, sessions: sessions.sort() };
 }
 
 let single: { union: ReturnType<typeof unionOf>; sums: [number, number][] } | undefined;

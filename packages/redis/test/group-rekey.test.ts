@@ -5,15 +5,18 @@
 // (its consumed batch times) and its state in Redis. In process, one instance on a manual
 // clock: the batch folders (word counts, running totals, a 3 s window without an inverse
 // function, a top 3) equal the answers worked out here, the state committed in Redis equals the
-// running totals, and graphs the leases cannot route yet fail at start.
+// running totals, and graphs the leases cannot route yet fail at start. A second graph keeps
+// state after a re-keying in the other forms: mapWithState with a timeout (and its state
+// snapshots), inverse-function windows (countByValueAndWindow into 2 partitions, countByWindow
+// into one), each batch equal to the answers worked out here.
 import { ManualClock, SparkConf } from '@kindling/core';
-import { ConsumerStrategies, GroupPlanError, LocationStrategies, NotCoPartitionedError, Seconds, StreamingContext } from '@kindling/dstream';
+import { ConsumerStrategies, GroupPlanError, LocationStrategies, NotCoPartitionedError, Seconds, StateSpec, StreamingContext, type State } from '@kindling/dstream';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisLogSource, RedisStreamsUtils, type ConsumerRecord } from '../src/index.ts';
 import { withRawClient } from './support/direct-stream-kit.ts';
-import { batchWords, RATE } from './support/repartition-feed.ts';
+import { batchWords, GROUP_PARTITIONS, partitionLines, RATE } from './support/repartition-feed.ts';
 import type { RedisServer } from './support/redis-server.ts';
 import { disposeGroupTopic, seedGroupTopic } from './support/seeded-group-topic.ts';
 import { startError } from './support/start-error.ts';
@@ -158,6 +161,78 @@ describe('a re-keyed graph under group leases, one instance', () => {
         expect(times.filter((t) => t <= BATCHES * 1000), `partition ${j}`).toEqual([]);
       }
     });
+  });
+});
+
+describe('mapWithState and inverse windows after a re-keying under group leases, one instance', () => {
+  /** Per batch time: the mapped lines, the state snapshot, the windowed counts per word, the window's word count. */
+  const mapped = new Map<number, string[]>();
+  const snapshots = new Map<number, string[]>();
+  const counted = new Map<number, string[]>();
+  const windowTotals = new Map<number, number[]>();
+  const out = (): string => join(root, 'state-forms');
+  // One line's session: how often the line was read, ended once it was missing from a whole batch (idle for more than 1 s).
+  const session = (line: string, one: number | undefined, state: State<number>): string => {
+    if (state.isTimingOut()) return `${line} end ${state.get()}`;
+    state.update((state.getOption() ?? 0) + (one ?? 0));
+    return line;
+  };
+  const batchLines = (k: number): string[] => Array.from({ length: GROUP_PARTITIONS }, (_, p) => partitionLines(p, BATCHES).slice((k - 1) * RATE, k * RATE)).flat();
+
+  beforeAll(async () => {
+    const ssc = new StreamingContext(leaseConf('rekey-state'), Seconds(1));
+    ssc.checkpoint(join(root, 'state-forms-checkpoint'));
+    const lines = RedisStreamsUtils.createDirectStream(ssc, LocationStrategies.PreferConsistent,
+      ConsumerStrategies.Subscribe([TOPIC], { 'redis.url': server.url, 'group.id': 'rekey-state', 'auto.offset.reset': 'earliest' }))
+      .map((r: ConsumerRecord) => r.value());
+    const words = lines.flatMap((l) => l.split(' ')).setName('words');
+    const sessions = lines.map((l) => [l, 1] as [string, number])
+      .mapWithState(StateSpec.function(session).numPartitions(3).timeout(Seconds(1))).setName('sessions');
+    sessions.foreachRDD(async (rdd, time) => { mapped.set(time.milliseconds, await rdd.collect()); });
+    sessions.stateSnapshots().foreachRDD(async (rdd, time) => { snapshots.set(time.milliseconds, (await rdd.collect()).map(([w, n]) => `(${w},${n})`)); });
+    words.countByValueAndWindow(Seconds(3), Seconds(1), 2).setName('counted')
+      .saveAsTextFiles(join(out(), 'counted'));
+    words.countByWindow(Seconds(3)).setName('total')
+      .foreachRDD(async (rdd, time) => { windowTotals.set(time.milliseconds, await rdd.collect()); });
+    const clock = ssc.clock as ManualClock;
+    await ssc.start();
+    try {
+      for (let k = 1; k <= BATCHES; k++) await clock.advance(1000);
+    } finally {
+      await ssc.stop(true, true);
+    }
+    for (let k = 1; k <= BATCHES; k++) counted.set(k * 1000, folderLines(join(out(), 'counted'), k * 1000) ?? []);
+  }, 120_000);
+
+  it('maps each line, times idle lines out at the batch a single instance would, and snapshots the state after every batch', () => {
+    const state = new Map<string, { n: number; last: number }>();
+    let endings = 0;
+    for (let k = 1; k <= BATCHES; k++) {
+      const t = k * 1000;
+      const read = batchLines(k);
+      for (const l of read) state.set(l, { n: (state.get(l)?.n ?? 0) + 1, last: t });
+      const ended: string[] = [];
+      // Idle for more than the 1 s timeout: one last call, then gone.
+      for (const [w, e] of state) {
+        if (e.last < t - 1000) {
+          ended.push(`${w} end ${e.n}`);
+          state.delete(w);
+        }
+      }
+      endings += ended.length;
+      expect((mapped.get(t) ?? []).slice().sort(), `mapped at ${t}`).toEqual([...read, ...ended].sort());
+      expect((snapshots.get(t) ?? []).slice().sort(), `snapshot at ${t}`).toEqual([...state].map(([w, e]) => `(${w},${e.n})`).sort());
+    }
+    expect(endings, 'sessions that timed out').toBeGreaterThan(0);
+  });
+
+  it('counts each window by value (2 partitions) and in one partition, batch for batch', () => {
+    for (let k = 1; k <= BATCHES; k++) {
+      const t = k * 1000;
+      const inWindow = Array.from({ length: Math.min(k, 3) }, (_, i) => batchWords(k - i, BATCHES)).flat();
+      expect(counted.get(t), `counts by value at ${t}`).toEqual(asLines(countBy(inWindow)));
+      expect(windowTotals.get(t), `count at ${t}`).toEqual([inWindow.length]);
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { abandonStagedFolder, commitStagedFolder, encodeValues, stageFolder, writeFolderAtomically } from '@kindling/io';
+import { abandonStagedFolder, commitStagedFolder, encodeValues, stageFolder, writeFolderAtomically, writeFolderInPlace } from '@kindling/io';
 import { rddClasses } from '../rdd/registry.ts';
 import { ReliableCheckpointRDD } from './reliable-checkpoint-rdd.ts';
 import type { RDD } from '../rdd/rdd.ts';
@@ -11,6 +11,8 @@ import type { RemoteCheckpointWriter } from '../scheduler/task-scheduler.ts';
  * its partitions are captured here; after the job, missing ones are computed, everything is
  * written under `<checkpointDir>/rdd-<id>/part-xxxxx`, and the RDD's lineage is cut. The
  * CRC-32 of every part is kept with the checkpoint RDD, which verifies each part it reads.
+ * Under a streaming context's metadata checkpoints, the folder's fsyncs are left to the
+ * metadata writer's next round (see `CheckpointFolderSyncs`) rather than made in the job.
  * When the RDD's partitions live in worker threads (`local[N]`), the owners write their parts
  * into one staged folder and the driver commits it; the data never comes to the driver.
  * @internal
@@ -76,8 +78,15 @@ export class RDDCheckpointData<T> {
         parts.push(bytes);
         checksums.push(crc32(bytes));
       }
+      const syncs = sc.checkpointFolderSyncs;
       try {
-        await writeFolderAtomically(path, parts);
+        if (syncs.deferring) {
+          // In place now; fsynced before any metadata checkpoint naming it is (see CheckpointFolderSyncs).
+          writeFolderInPlace(path, parts);
+          syncs.add(path);
+        } else {
+          await writeFolderAtomically(path, parts);
+        }
       } catch (e) {
         throw new Error(`Could not write the checkpoint of ${rdd.toString()} to ${path}: ${(e as Error).message}. Check that the checkpoint directory is writable.`, { cause: e });
       }

@@ -2,6 +2,8 @@ import { KeyMap } from '../util/key-map.ts';
 import type { Aggregator } from './aggregator.ts';
 import { compiledCombine } from './compiled-combine.ts';
 import type { ChainFailure } from './record-pipeline.ts';
+import { PairColumns } from './pair-columns.ts';
+import type { PartitionData } from './pair-columns.ts';
 
 const rethrow: ChainFailure = (_op, e) => { throw e; };
 
@@ -21,7 +23,7 @@ function newPair<K, C>(k: K, c: C): [K, C] {
 
 /** Combines `[key, value]` records into `[key, combiner]` pairs, one per distinct key. */
 export function combineValuesByKey<K, V, C>(records: readonly (readonly [K, V])[], agg: Aggregator<V, C>): [K, C][] {
-  return compiledCombine([], agg as Aggregator<unknown, unknown>)([records], rethrow) as [K, C][];
+  return compiledCombine([], agg as Aggregator<unknown, unknown>)([records], rethrow).pairs() as [K, C][];
 }
 
 /**
@@ -29,7 +31,15 @@ export function combineValuesByKey<K, V, C>(records: readonly (readonly [K, V])[
  * concatenated (without building the concatenation).
  */
 export function combineValuesByKeyOf<K, V, C>(blocks: readonly (readonly (readonly [K, V])[])[], agg: Aggregator<V, C>): [K, C][] {
-  return compiledCombine([], agg as Aggregator<unknown, unknown>)(blocks, rethrow) as [K, C][];
+  return combineValueColumns(blocks, agg).pairs() as [K, C][];
+}
+
+/**
+ * {@link combineValuesByKeyOf} over blocks of records or columns, into columns.
+ * @internal
+ */
+export function combineValueColumns<V, C>(blocks: readonly PartitionData[], agg: Aggregator<V, C>): PairColumns {
+  return compiledCombine([], agg as Aggregator<unknown, unknown>)(blocks, rethrow);
 }
 
 /** Merges blocks of `[key, combiner]` pairs (from the map side) into one pair per key. */
@@ -37,32 +47,56 @@ export function combineCombinersByKey<K, C>(
   blocks: readonly (readonly (readonly [K, C])[])[],
   mergeCombiners: (a: C, b: C) => C,
 ): [K, C][] {
-  const prim = new Map<K, [K, C]>();
-  const out: [K, C][] = [];
-  let other: KeyMap<K, [K, C]> | undefined;
+  return combineCombinerColumns(blocks, mergeCombiners as (a: unknown, b: unknown) => unknown).pairs() as [K, C][];
+}
+
+/**
+ * {@link combineCombinersByKey} over blocks of pairs or columns, into columns: primitive keys
+ * in first-seen order, then the others in their hashed map's order.
+ * @internal
+ */
+export function combineCombinerColumns(blocks: readonly PartitionData[], mergeCombiners: (a: unknown, b: unknown) => unknown): PairColumns {
+  const prim = new Map<unknown, number>();
+  const keys: unknown[] = [];
+  const values: unknown[] = [];
+  let other: KeyMap<unknown, number> | undefined;
+  let otherKeys: unknown[] = [];
+  let otherValues: unknown[] = [];
+  const insert = (k: unknown, c: unknown): void => {
+    if (k === null || typeof k !== 'object') {
+      const e = prim.get(k);
+      if (e !== undefined) values[e] = mergeCombiners(values[e], c);
+      else {
+        prim.set(k, keys.length);
+        keys.push(k === 0 ? 0 : k);
+        values.push(c);
+      }
+    } else {
+      other ??= new KeyMap<unknown, number>();
+      const e = other.get(k);
+      if (e !== undefined) otherValues[e] = mergeCombiners(otherValues[e], c);
+      else {
+        other.set(k, otherKeys.length);
+        otherKeys.push(k);
+        otherValues.push(c);
+      }
+    }
+  };
   for (let b = 0; b < blocks.length; b++) {
-    const records = blocks[b]!;
-    for (let i = 0; i < records.length; i++) {
-      const r = records[i]!;
-      const k = r[0];
-      if (k === null || typeof k !== 'object') {
-        const e = prim.get(k);
-        if (e !== undefined) e[1] = mergeCombiners(e[1], r[1]);
-        else {
-          const p = newPair(k, r[1]);
-          prim.set(k, p);
-          out.push(p);
-        }
-      } else {
-        other ??= new KeyMap<K, [K, C]>();
-        const e = other.get(k);
-        if (e !== undefined) e[1] = mergeCombiners(e[1], r[1]);
-        else other.set(k, [k, r[1]]);
+    const block = blocks[b]!;
+    if (block instanceof PairColumns) {
+      const ks = block.keys;
+      const vs = block.values;
+      for (let i = 0; i < ks.length; i++) insert(ks[i], vs[i]);
+    } else {
+      for (let i = 0; i < block.length; i++) {
+        const r = block[i] as readonly [unknown, unknown];
+        insert(r[0], r[1]);
       }
     }
   }
-  if (other !== undefined) other.forEach((e) => { out.push(e); });
-  return out;
+  if (other !== undefined) other.forEach((e) => { keys.push(otherKeys[e]); values.push(otherValues[e]); });
+  return new PairColumns(keys, values);
 }
 
 /**

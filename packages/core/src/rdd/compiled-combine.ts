@@ -1,16 +1,19 @@
 import { KeyMap } from '../util/key-map.ts';
 import type { Aggregator } from './aggregator.ts';
 import { CompiledLoopCache } from './compiled-loop-cache.ts';
+import { PairColumns } from './pair-columns.ts';
+import type { PartitionData } from './pair-columns.ts';
 import { chainShape, recordLoopBody, shapeKinds } from './record-pipeline.ts';
 import type { ChainFailure, RecordOp } from './record-pipeline.ts';
 
 /**
  * Combines `[key, value]` records by key (after a chain of record ops, possibly none) into one
- * `[key, combiner]` pair per key: primitive keys in first-seen order, then the others (hashed
- * by value). `blocks` are taken in order, as if concatenated.
+ * combiner per key, as columns: primitive keys in first-seen order, then the others (hashed
+ * by value). `blocks` are taken in order, as if concatenated; without record ops a block may
+ * be {@link PairColumns} (read column by column, no pair object touched).
  * @internal
  */
-export type CompiledCombine = (blocks: readonly (readonly unknown[])[], fail: ChainFailure) => [unknown, unknown][];
+export type CompiledCombine = (blocks: readonly PartitionData[], fail: ChainFailure) => PairColumns;
 
 // One loop compiled per distinct (record ops, createCombiner, mergeValue): as for record chains
 // (see record-pipeline.ts), a shared combining loop calls every shuffle's mergeValue from one
@@ -18,47 +21,65 @@ export type CompiledCombine = (blocks: readonly (readonly unknown[])[], fail: Ch
 // and the record tuple built by the user's last map need not leave it. Cached by function
 // identities, then source texts (see compiled-loop-cache.ts), so each batch of a stream
 // reuses warm code.
+//
+// The output is columns (see pair-columns.ts): a map from key to its index in `keys` and
+// `values`, so a key already seen costs one hash lookup and one array store, and no pair
+// object is made per key.
 let seq = 0;
 
 function compile(shape: string): (...fns: unknown[]) => CompiledCombine {
   const ops = shapeKinds(shape);
   const names = ops.map((_, k) => `f${k}`);
-  const insert = (r: string): string => `{
-    const r = ${r};
-    const k = r[0];
-    if (k === null || typeof k !== 'object') {
-      const e = prim.get(k);
-      if (e !== undefined) e[1] = merge(e[1], r[1]);
-      else {
-        const p = [k === 0 ? 0 : k, create(r[1])];
-        prim.set(k, p);
-        out.push(p);
+  const insert = (k: string, v: string): string => `{
+      const k = ${k};
+      if (k === null || typeof k !== 'object') {
+        const e = prim.get(k);
+        if (e !== undefined) values[e] = merge(values[e], ${v});
+        else {
+          prim.set(k, keys.length);
+          keys.push(k === 0 ? 0 : k);
+          values.push(create(${v}));
+        }
+      } else {
+        if (other === undefined) { other = new KeyMap(); otherKeys = []; otherValues = []; }
+        const e = other.get(k);
+        if (e !== undefined) otherValues[e] = merge(otherValues[e], ${v});
+        else {
+          other.set(k, otherKeys.length);
+          otherKeys.push(k);
+          otherValues.push(create(${v}));
+        }
       }
-    } else {
-      if (other === undefined) other = new KeyMap();
-      const e = other.get(k);
-      if (e !== undefined) e[1] = merge(e[1], r[1]);
-      else other.set(k, [k, create(r[1])]);
-    }
-  }`;
+    }`;
+  const record = (r: string): string => `{ const r = ${r}; ${insert('r[0]', 'r[1]')} }`;
+  // Without record ops, a block may already be columns.
+  const columnsLoop = ops.length > 0 ? '' : `
+    if (data instanceof PairColumns) {
+      const ks = data.keys;
+      const vs = data.values;
+      for (let i = 0, n = ks.length; i < n; i++) ${insert('ks[i]', 'vs[i]')}
+      continue;
+    }`;
   // A unique comment gives each loop its own compiled function (V8 caches by source text).
   const src = `"use strict"; /* kindling combine ${seq++} */
 return function combine(blocks, fail) {
   const prim = new Map();
-  const out = [];
-  let other;
+  const keys = [];
+  const values = [];
+  let other, otherKeys, otherValues;
   for (let b = 0; b < blocks.length; b++) {
-    const data = blocks[b];
+    const data = blocks[b];${columnsLoop}
     for (let i = 0, n = data.length; i < n; i++) {
       const x0 = data[i];
-      ${recordLoopBody(ops, 0, 'x0', 0, insert)}
+      ${recordLoopBody(ops, 0, 'x0', 0, record)}
     }
   }
-  if (other !== undefined) other.forEach((e) => { out.push(e); });
-  return out;
+  // Keys hashed by value go last, in the hashed map's order.
+  if (other !== undefined) other.forEach((e) => { keys.push(otherKeys[e]); values.push(otherValues[e]); });
+  return new PairColumns(keys, values);
 };`;
-  const factory = new Function('KeyMap', ...names, 'create', 'merge', src) as (...args: unknown[]) => CompiledCombine;
-  return (...fns) => factory(KeyMap, ...fns);
+  const factory = new Function('KeyMap', 'PairColumns', ...names, 'create', 'merge', src) as (...args: unknown[]) => CompiledCombine;
+  return (...fns) => factory(KeyMap, PairColumns, ...fns);
 }
 
 const combines = new CompiledLoopCache<CompiledCombine>(compile);

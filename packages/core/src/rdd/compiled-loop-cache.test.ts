@@ -41,7 +41,7 @@ describe('compiled loop cache', () => {
     for (let batch = 1; batch < 6; batch++) {
       const keyed: RecordOp = { kind: 'map', f: (w: unknown) => [w, batch] };
       const combine = compiledCombine([keyed], { createCombiner: (v: unknown) => v, mergeValue: (a: unknown, b: unknown) => (a as number) + (b as number), mergeCombiners: (a: unknown, b: unknown) => (a as number) + (b as number) });
-      expect(combine([['a', 'b', 'a']], rethrow)).toEqual([['a', 2 * batch], ['b', batch]]);
+      expect(combine([['a', 'b', 'a']], rethrow).pairs()).toEqual([['a', 2 * batch], ['b', batch]]);
     }
   });
 });

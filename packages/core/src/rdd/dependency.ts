@@ -3,6 +3,7 @@ import type { Partitioner } from './partitioner.ts';
 import type { RDD } from './rdd.ts';
 import type { Ordering } from '../util/ordering.ts';
 import type { MapSideGroup } from '../scheduler/map-side-group.ts';
+import type { PartitionData } from './pair-columns.ts';
 
 /**
  * An edge of the lineage: how an RDD's partitions depend on those of `rdd`, as Spark's
@@ -53,8 +54,11 @@ let nextShuffleId = 0;
  */
 export class ShuffleDependency<K = unknown, V = unknown, C = unknown> extends Dependency<[K, V]> {
   readonly shuffleId = nextShuffleId++;
-  /** `mapOutputs[m][r]`: the records map partition m sends to reduce partition r. @internal */
-  mapOutputs: (unknown[][] | undefined)[] = [];
+  /**
+   * `mapOutputs[m][r]`: the records map partition m sends to reduce partition r (combined
+   * pairs as columns, see `PairColumns`). @internal
+   */
+  mapOutputs: (PartitionData[] | undefined)[] = [];
   /** The shuffles whose map sides run in one pass with this one's (set for a batch's jobs). @internal */
   mapSideGroup: MapSideGroup | undefined = undefined;
 

@@ -2,7 +2,8 @@ import { RDD } from './rdd.ts';
 import { OneToOneDependency } from './dependency.ts';
 import { rddClasses } from './registry.ts';
 import type { Partitioner } from './partitioner.ts';
-import type { TaskContext } from '../scheduler/task-context.ts';
+import { parentDataOf, type TaskContext } from '../scheduler/task-context.ts';
+import { recordsOf, type PartitionData } from './pair-columns.ts';
 import type { PartitionKernel } from './kernels.ts';
 import { recordOpKernel } from './record-pipeline.ts';
 import type { RecordOp, FusibleRDD, RecordCountingRDD } from './record-pipeline.ts';
@@ -32,15 +33,20 @@ export class MapPartitionsRDD<U, T> extends RDD<U> implements FusibleRDD, Record
      * `kernel` over the parent partition given as blocks taken in order, as if concatenated:
      * lets the engine hand over a union's parents' partitions without concatenating them. @internal
      */
-    readonly blocksKernel?: (split: number, blocks: readonly (readonly T[])[]) => U[],
+    readonly blocksKernel?: (split: number, blocks: readonly PartitionData<T>[]) => PartitionData<U>,
     /**
      * True when `kernel` outputs one element, the number of records of the parent's partition:
      * the engine then counts what a fused chain below outputs instead of materialising it. @internal
      */
     readonly countsParentRecords = false,
+    /**
+     * `kernel` in the engine's own form: it may take and return combined pairs as columns
+     * (see `PairColumns`); when set, it is what computes the partition. @internal
+     */
+    readonly dataKernel?: (split: number, data: PartitionData<T>) => PartitionData<U>,
   ) {
     super(prev.context, [new OneToOneDependency(prev)], scope);
-    if (kernel === undefined && recordOp === undefined) throw new Error(`${scope}: a MapPartitionsRDD needs a kernel or a record op`);
+    if (kernel === undefined && recordOp === undefined && dataKernel === undefined) throw new Error(`${scope}: a MapPartitionsRDD needs a kernel or a record op`);
     this.kernel = kernel;
     this.part = preservesPartitioning ? prev.partitioner : undefined;
   }
@@ -50,8 +56,15 @@ export class MapPartitionsRDD<U, T> extends RDD<U> implements FusibleRDD, Record
   protected getPartitions(): number { return this.dependencies[0]!.rdd.getNumPartitions(); }
 
   compute(split: number, ctx: TaskContext): readonly U[] {
+    if (this.dataKernel !== undefined) return recordsOf(this.dataKernel(split, parentDataOf(ctx, 0, split) as PartitionData<T>));
     const kernel = (this.kernel ??= recordOpKernel(this.recordOp!) as PartitionKernel<T, U>);
     return kernel(split, ctx.parent<T>(0, split));
+  }
+
+  /** {@link MapPartitionsRDD.compute} through `dataKernel` when there is one. @internal */
+  override computeData(split: number, ctx: TaskContext): PartitionData<U> {
+    if (this.dataKernel !== undefined) return this.dataKernel(split, parentDataOf(ctx, 0, split) as PartitionData<T>);
+    return this.compute(split, ctx);
   }
 }
 rddClasses.MapPartitionsRDD = MapPartitionsRDD;

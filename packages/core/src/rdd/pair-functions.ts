@@ -6,7 +6,8 @@ import { MapPartitionsRDD } from './map-partitions-rdd.ts';
 import { ShuffledRDD } from './shuffled-rdd.ts';
 import { CoGroupedRDD } from './co-grouped-rdd.ts';
 import { resolvePartitioner, type NumPartitionsOrPartitioner } from './partitioner.ts';
-import { combineValuesByKey, combineValuesByKeyOf } from './combine.ts';
+import { combineValueColumns } from './combine.ts';
+import { inAppendOnlyMapOrder, type PartitionData } from './pair-columns.ts';
 import { prefixableCombine } from './prefixable-blocks-kernel.ts';
 import { appendOnlyMapOrder } from '../util/append-only-map-order.ts';
 import { keyEquals } from '../util/hash-code.ts';
@@ -35,15 +36,18 @@ export function combineByKey<K, V, C>(
   if (partitioner.equals(self.partitioner)) {
     // Already partitioned: combine in place, in Spark's order (its aggregation map's slots).
     // Over a union of partitions (a window's batches), the same combining takes them as blocks.
+    // Combined pairs stay columns (see PairColumns) until something needs them as pairs.
     const rdd = new MapPartitionsRDD<[K, C], [K, V]>(
       self,
-      (_, data) => appendOnlyMapOrder(combineValuesByKey(data, agg), firstOf),
+      undefined,
       true,
       scope,
       undefined,
-      (_, blocks) => appendOnlyMapOrder(combineValuesByKeyOf(blocks, agg), firstOf),
+      (_, blocks) => inAppendOnlyMapOrder(combineValueColumns(blocks, agg)) as PartitionData<[K, C]>,
+      false,
+      (_, data) => inAppendOnlyMapOrder(combineValueColumns([data], agg)) as PartitionData<[K, C]>,
     );
-    rdd.prefixableBlocks = prefixableCombine<K, V, C>(agg, (pairs) => appendOnlyMapOrder(pairs, firstOf));
+    rdd.prefixableBlocks = prefixableCombine<K, V, C>(agg);
     return rdd;
   }
   return new ShuffledRDD<K, V, C>(self, partitioner, agg, mapSideCombine, undefined, scope);
@@ -155,6 +159,5 @@ async function writeOutput(self: RDD<unknown>, path: string, parts: (string | Ui
   }
 }
 
-const firstOf = (e: readonly [unknown, unknown]): unknown => e[0];
 
 rddClasses.pair = { combineByKey, groupByKey, cogroup, join, flatMapValuesKernel, distinctKernel, lookup, saveAsTextFile, saveAsObjectFile };

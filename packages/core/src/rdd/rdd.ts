@@ -15,6 +15,7 @@ import { countPartitionRecords } from './record-pipeline.ts';
 import { invariant } from '../util/invariant.ts';
 import { byteswap32 } from '../util/hash-code.ts';
 import { currentCallSite, type CallSite } from '../util/call-site.ts';
+import { recordsOf, type PartitionData } from './pair-columns.ts';
 
 let nextRddId = 0;
 
@@ -194,24 +195,38 @@ export abstract class RDD<T> {
    * Computes a partition, from the checkpoint files when the RDD has been checkpointed.
    * @internal
    */
-  computeOrReadCheckpoint(split: number, ctx: TaskContext): readonly T[] {
+  computeOrReadCheckpoint(split: number, ctx: TaskContext): PartitionData<T> {
     if (this.checkpointData?.checkpointRDD !== undefined) return ctx.parent<T>(0, split);
+    return this.computeData(split, ctx);
+  }
+
+  /**
+   * {@link RDD.compute} in the engine's own form: an RDD of combined pairs may return them as
+   * columns (`PairColumns`), which `compute` turns into pairs. @internal
+   */
+  computeData(split: number, ctx: TaskContext): PartitionData<T> {
     return this.compute(split, ctx);
   }
 
   /** The persisted partition, if this RDD is persisted and the block is stored. @internal */
   getStoredPartition(split: number): readonly T[] | undefined {
+    const data = this.getStoredData(split);
+    return data === undefined ? undefined : recordsOf(data as PartitionData<T>);
+  }
+
+  /** {@link RDD.getStoredPartition} in the engine's own form (see `computeData`). @internal */
+  getStoredData(split: number): PartitionData<T> | undefined {
     if (this.storageLevel === StorageLevel.NONE) return undefined;
-    return this.context.blockManager.get(this.id, split) as readonly T[] | undefined;
+    return this.context.blockManager.get(this.id, split) as PartitionData<T> | undefined;
   }
 
   /** Stores a freshly computed partition (persistence, pending checkpoint). @internal */
-  onPartitionComputed(split: number, data: readonly T[]): void {
+  onPartitionComputed(split: number, data: PartitionData<T>): void {
     if (this.storageLevel !== StorageLevel.NONE) {
       this.context.blockManager.put(this.id, split, data);
       this.context.partitionStored(this as RDD<unknown>);
     }
-    this.checkpointData?.capture(split, data);
+    this.checkpointData?.capture(split, recordsOf(data));
   }
 
   /** Detaches the parents once the checkpoint RDD replaced them. @internal */

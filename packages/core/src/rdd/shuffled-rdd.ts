@@ -1,8 +1,9 @@
 import { RDD } from './rdd.ts';
 import { ShuffleDependency } from './dependency.ts';
 import { rddClasses } from './registry.ts';
-import { combineCombinersByKey, combineValuesByKeyOf } from './combine.ts';
-import { appendOnlyMapOrder } from '../util/append-only-map-order.ts';
+import { combineCombinerColumns, combineValueColumns } from './combine.ts';
+import { columnsOf, inAppendOnlyMapOrder, recordsOf } from './pair-columns.ts';
+import type { PartitionData } from './pair-columns.ts';
 import type { Aggregator } from './aggregator.ts';
 import type { Partitioner } from './partitioner.ts';
 import type { TaskContext } from '../scheduler/task-context.ts';
@@ -12,7 +13,8 @@ import type { Ordering } from '../util/ordering.ts';
  * The reduce side of a shuffle: partition r gathers what every map partition sent to r, then
  * combines by key with the aggregator (if any) and sorts by key (if an ordering is set).
  * Combined pairs come out in the order Spark's reduce side gives them (its aggregation
- * map's slot order, see {@link appendOnlyMapOrder}), not in first-seen order.
+ * map's slot order, see `appendOnlyMapOrder`), not in first-seen order. Combined pairs are
+ * kept as columns until something needs them as pairs (see `PairColumns`).
  */
 export class ShuffledRDD<K, V, C> extends RDD<[K, C]> {
   private readonly part: Partitioner;
@@ -34,33 +36,36 @@ export class ShuffledRDD<K, V, C> extends RDD<[K, C]> {
   protected getPartitions(): number { return this.part.numPartitions; }
 
   compute(split: number, ctx: TaskContext): readonly [K, C][] {
-    let out: [K, C][];
-    if (this.aggregator !== undefined) {
-      if (this.mapSideCombine) {
-        const blocks = ctx.shuffleRead<[K, C]>(0, split);
-        if (blocks.length === 1) {
-          // A single map partition's block already holds one pair per key (combined with the
-          // same key equality), so there is nothing to merge, only Spark's order to restore
-          // (a block of one pair is shared as it is: read-only, so sort a copy).
-          const ordered = appendOnlyMapOrder(blocks[0]!, firstOf);
-          if (this.keyOrdering === undefined) return ordered;
-          out = ordered === blocks[0] ? ordered.slice() : ordered;
-        } else {
-          out = appendOnlyMapOrder(combineCombinersByKey(blocks, this.aggregator.mergeCombiners), firstOf);
-        }
-      } else {
-        out = appendOnlyMapOrder(combineValuesByKeyOf(ctx.shuffleRead<[K, V]>(0, split), this.aggregator), firstOf);
-      }
-    } else {
-      const blocks = ctx.shuffleRead<[K, C]>(0, split);
-      if (blocks.length === 1 && this.keyOrdering === undefined) return blocks[0]!;
-      out = ([] as [K, C][]).concat(...blocks);
+    return recordsOf(this.computeData(split, ctx)) as readonly [K, C][];
+  }
+
+  /** Combined pairs come out as columns (see `PairColumns`); other shuffles as records. @internal */
+  override computeData(split: number, ctx: TaskContext): PartitionData<[K, C]> {
+    const agg = this.aggregator;
+    if (agg !== undefined) {
+      const blocks = ctx.shuffleReadData !== undefined ? ctx.shuffleReadData(0, split) : ctx.shuffleRead(0, split);
+      // A single map partition's block already holds one pair per key (combined with the
+      // same key equality), so there is nothing to merge, only Spark's order to restore.
+      const cols = !this.mapSideCombine
+        ? combineValueColumns(blocks, agg)
+        : blocks.length === 1
+          ? columnsOf(blocks[0] as PartitionData<readonly [unknown, unknown]>)
+          : combineCombinerColumns(blocks, agg.mergeCombiners as (a: unknown, b: unknown) => unknown);
+      const ordered = inAppendOnlyMapOrder(cols);
+      const ord = this.keyOrdering;
+      if (ord === undefined) return ordered;
+      // Sorted by key: as pairs (sorting the pairs Spark's sort would see, in the same order).
+      const out = ordered.pairs().slice() as [K, C][];
+      out.sort((a, b) => ord(a[0], b[0]));
+      return out;
     }
+    const blocks = ctx.shuffleRead<[K, C]>(0, split);
+    if (blocks.length === 1 && this.keyOrdering === undefined) return blocks[0]!;
+    const out = ([] as [K, C][]).concat(...blocks);
     const ord = this.keyOrdering;
     if (ord !== undefined) out.sort((a, b) => ord(a[0], b[0]));
     return out;
   }
 }
-const firstOf = (pair: readonly [unknown, unknown]): unknown => pair[0];
 
 rddClasses.ShuffledRDD = ShuffledRDD;

@@ -1,11 +1,12 @@
 import { NarrowDependency } from '../rdd/dependency.ts';
 import { MapPartitionsRDD } from '../rdd/map-partitions-rdd.ts';
+import type { PartitionData } from '../rdd/pair-columns.ts';
 import type { RDD } from '../rdd/rdd.ts';
 import { PartitionEvaluator, unionBlocksOf } from './partition-evaluator.ts';
 
 interface Prefix {
   /** The blocks folded, in order (the union's first parents' stored partitions). */
-  readonly blocks: readonly (readonly unknown[])[];
+  readonly blocks: readonly PartitionData[];
   readonly folded: unknown;
 }
 
@@ -21,6 +22,8 @@ interface Prefix {
  */
 export class BlockPrefixes {
   private readonly byPartition = new Map<string, Prefix>();
+  /** Folds a task took (and used) so far. */
+  taken = 0;
 
   /**
    * For each partition `p` of `root` in `partitions`: folds the stored first blocks of every
@@ -37,7 +40,7 @@ export class BlockPrefixes {
         const id = `${rdd.id}:${s}`;
         if (seen.has(id) || this.byPartition.has(id)) continue;
         seen.add(id);
-        if (rdd.getStoredPartition(s) !== undefined) continue;
+        if (rdd.getStoredData(s) !== undefined) continue;
         const union = unionBlocksOf(rdd);
         if (union !== undefined) {
           this.foldUnion(rdd, union, s, id);
@@ -54,11 +57,11 @@ export class BlockPrefixes {
     const kernel = rdd instanceof MapPartitionsRDD ? (rdd as MapPartitionsRDD<unknown, unknown>).prefixableBlocks : undefined;
     if (kernel === undefined) return;
     // The union's parent partitions in the order a task reads them, up to the first not stored.
-    const blocks: (readonly unknown[])[] = [];
+    const blocks: PartitionData[] = [];
     scan: for (const dep of union.dependencies) {
       if (!(dep instanceof NarrowDependency)) break;
       for (const ps of dep.getParents(split)) {
-        const block = (dep.rdd as RDD<unknown>).getStoredPartition(ps);
+        const block = (dep.rdd as RDD<unknown>).getStoredData(ps);
         if (block === undefined) break scan;
         blocks.push(block);
       }
@@ -77,7 +80,7 @@ export class BlockPrefixes {
    * Partition `split` of `rdd` over `blocks` from its fold, when there is one over exactly
    * the first of these blocks (taken: a fold is used once); otherwise `undefined`.
    */
-  take(rdd: RDD<unknown>, split: number, blocks: readonly (readonly unknown[])[]): unknown[] | undefined {
+  take(rdd: RDD<unknown>, split: number, blocks: readonly PartitionData[]): PartitionData | undefined {
     const id = `${rdd.id}:${split}`;
     const prefix = this.byPartition.get(id);
     if (prefix === undefined) return undefined;
@@ -85,6 +88,7 @@ export class BlockPrefixes {
     const kernel = (rdd as MapPartitionsRDD<unknown, unknown>).prefixableBlocks;
     if (kernel === undefined || prefix.blocks.length > blocks.length) return undefined;
     for (let i = 0; i < prefix.blocks.length; i++) if (prefix.blocks[i] !== blocks[i]) return undefined;
+    this.taken++;
     return kernel.finish(split, prefix.folded, blocks.slice(prefix.blocks.length));
   }
 
@@ -101,7 +105,7 @@ export class PrefixedEvaluator extends PartitionEvaluator {
     super(jobId, stageId, partitionId);
   }
 
-  protected override combineBlocks(rdd: RDD<unknown>, split: number, blocks: readonly (readonly unknown[])[]): readonly unknown[] {
+  protected override combineBlocks(rdd: RDD<unknown>, split: number, blocks: readonly PartitionData[]): PartitionData {
     return this.prefixes.take(rdd, split, blocks) ?? super.combineBlocks(rdd, split, blocks);
   }
 }

@@ -2,6 +2,7 @@ import { ShuffleDependency } from '../rdd/dependency.ts';
 import { RDDComputeError } from '../rdd/rdd-compute-error.ts';
 import { PartitionEvaluator } from './partition-evaluator.ts';
 import { mapSideOutput, runShuffleMapTask } from './shuffle-writer.ts';
+import type { PartitionData } from '../rdd/pair-columns.ts';
 import { LocalTaskScheduler } from './local-task-scheduler.ts';
 import { fusedChain } from '../rdd/record-pipeline.ts';
 import type { MapSideGroup } from './map-side-group.ts';
@@ -27,7 +28,7 @@ const MAX_DEFERRED_RELEASES = 256;
 interface MapStage {
   readonly stageId: number;
   readonly dep: ShuffleDependency;
-  readonly outputs: unknown[][][];
+  readonly outputs: PartitionData[][];
   readonly tasks: Task<void>[];
   readonly done: { tasks: number };
   readonly name: string;
@@ -40,7 +41,7 @@ interface MapStage {
 /** What a grouped map stage computes for one sibling shuffle; `failed` drops it. */
 interface SiblingOutputs {
   readonly dep: ShuffleDependency;
-  readonly outputs: unknown[][][];
+  readonly outputs: PartitionData[][];
   failed: boolean;
 }
 
@@ -334,7 +335,7 @@ export class DAGScheduler {
   private shuffleMapStage(jobId: number, dep: ShuffleDependency, child: RDD<unknown>): MapStage {
     const stageId = this.nextStageId++;
     const n = dep.rdd.getNumPartitions();
-    const outputs: unknown[][][] = [];
+    const outputs: PartitionData[][] = [];
     const tasks: Task<void>[] = [];
     const stage: StageSpec = { kind: 'shuffleMap', dep, child, outputs };
     const done = { tasks: 0 };
@@ -383,8 +384,8 @@ export class DAGScheduler {
    * (whose failure fails the task, as before) and each sibling's (whose failure only drops
    * that sibling: its own job computes it again and fails there, as it would have).
    */
-  private runGroupedMapTask(dep: ShuffleDependency, group: MapSideGroup, siblings: readonly SiblingOutputs[], m: number, ev: PartitionEvaluator, outputs: unknown[][][]): void {
-    const base = ev.evaluate(group.base, m, false);
+  private runGroupedMapTask(dep: ShuffleDependency, group: MapSideGroup, siblings: readonly SiblingOutputs[], m: number, ev: PartitionEvaluator, outputs: PartitionData[][]): void {
+    const base = ev.evaluateData(group.base, m, false);
     outputs[m] = mapSideOutput(dep, fusedChain(dep.rdd), m, base);
     for (const s of siblings) {
       if (s.failed) continue;

@@ -4,6 +4,7 @@ import { MissingMapOutputError } from './missing-map-output-error.ts';
 import { collectChain, countChain, fusedChain, type FusedChain, type RecordCountingRDD } from '../rdd/record-pipeline.ts';
 import type { RDD } from '../rdd/rdd.ts';
 import type { TaskContext } from './task-context.ts';
+import { recordsOf, type PartitionData } from '../rdd/pair-columns.ts';
 
 // Memo keys pack (rdd id, partition) into one number.
 const SPLIT_BITS = 2 ** 21;
@@ -25,7 +26,7 @@ interface Frame {
 
 /** An RDD that can take its parent's partition as blocks (`MapPartitionsRDD.blocksKernel`). */
 interface BlocksReader {
-  readonly blocksKernel?: (split: number, blocks: readonly (readonly unknown[])[]) => unknown[];
+  readonly blocksKernel?: (split: number, blocks: readonly PartitionData[]) => PartitionData;
 }
 
 /**
@@ -69,13 +70,17 @@ function chainFor(rdd: RDD<unknown>): { chain: FusedChain; counting: boolean } |
  * @internal
  */
 export class PartitionEvaluator implements TaskContext {
-  private readonly memo = new Map<number, readonly unknown[]>();
+  private readonly memo = new Map<number, PartitionData>();
   private readonly refs = new Map<number, number>();
   private current: RDD<unknown> | undefined;
 
   constructor(readonly jobId: number, readonly stageId: number, readonly partitionId: number) {}
 
   parent<P = unknown>(depIndex: number, parentSplit: number): readonly P[] {
+    return recordsOf(this.parentData(depIndex, parentSplit)) as readonly P[];
+  }
+
+  parentData(depIndex: number, parentSplit: number): PartitionData {
     const rdd = this.current!;
     const dep = rdd.dependencies[depIndex];
     if (dep === undefined) throw new Error(`${rdd.toString()} asked for dependency ${depIndex} but has ${rdd.dependencies.length}`);
@@ -86,38 +91,47 @@ export class PartitionEvaluator implements TaskContext {
           'make NarrowDependency.getParents return every parent partition that compute reads',
       );
     }
-    return data as readonly P[];
+    return data;
   }
 
   shuffleRead<R = unknown>(depIndex: number, split: number): readonly (readonly R[])[] {
+    return this.shuffleReadData(depIndex, split).map((b) => recordsOf(b) as readonly R[]);
+  }
+
+  shuffleReadData(depIndex: number, split: number): readonly PartitionData[] {
     const rdd = this.current!;
     const dep = rdd.dependencies[depIndex];
     if (!(dep instanceof ShuffleDependency)) throw new Error(`${rdd.toString()} read shuffle blocks from dependency ${depIndex}, which is not a ShuffleDependency`);
     const outputs = dep.mapOutputs;
     const n = dep.rdd.getNumPartitions();
-    const blocks = new Array<readonly R[]>(n);
+    const blocks = new Array<PartitionData>(n);
     for (let m = 0; m < n; m++) {
       const out = outputs[m];
       const block = out?.[split];
       if (block === undefined) throw new MissingMapOutputError(rdd.describeForError(), dep.shuffleId, m, split);
-      blocks[m] = block as readonly R[];
+      blocks[m] = block;
     }
     return blocks;
   }
 
   /** Partition `split` of `rdd` (see {@link unionBlocksOf}) from its union's parents' partitions, in order. */
-  protected combineBlocks(rdd: RDD<unknown>, split: number, blocks: readonly (readonly unknown[])[]): readonly unknown[] {
+  protected combineBlocks(rdd: RDD<unknown>, split: number, blocks: readonly PartitionData[]): PartitionData {
     return (rdd as BlocksReader).blocksKernel!(split, blocks);
   }
 
   /** A partition already available without computing it (persisted; subclasses add more). */
-  protected storedPartition(rdd: RDD<unknown>, split: number): readonly unknown[] | undefined { return rdd.getStoredPartition(split); }
+  protected storedPartition(rdd: RDD<unknown>, split: number): PartitionData | undefined { return rdd.getStoredData(split); }
 
   /**
    * Evaluates partition `split` of `root`. With `storeRoot` false, a freshly computed root
    * partition is not persisted (its readers all take it from this call).
    */
   evaluate<T>(root: RDD<T>, split: number, storeRoot = true): readonly T[] {
+    return recordsOf(this.evaluateData(root, split, storeRoot) as PartitionData<T>);
+  }
+
+  /** {@link PartitionEvaluator.evaluate} in the engine's own form (combined pairs may be columns). */
+  evaluateData<T>(root: RDD<T>, split: number, storeRoot = true): PartitionData<T> {
     const stack: Frame[] = [{ rdd: root as RDD<unknown>, split, parents: undefined, fused: undefined, union: undefined, counting: false }];
     const memo = this.memo;
     const refs = this.refs;
@@ -169,10 +183,10 @@ export class PartitionEvaluator implements TaskContext {
         if (pushed) continue;
       }
       this.current = f.rdd;
-      let data: readonly unknown[];
+      let data: PartitionData;
       try {
         if (f.fused !== undefined) {
-          const base = memo.get(memoKey(f.fused.base, f.split))!;
+          const base = recordsOf(memo.get(memoKey(f.fused.base, f.split))!);
           data = f.counting ? [countChain(f.fused, f.split, base)] : collectChain(f.fused, f.split, base);
         } else if (f.union !== undefined) {
           data = this.combineBlocks(f.rdd, f.split, f.parents.map((pk) => memo.get(pk)!));
@@ -196,6 +210,6 @@ export class PartitionEvaluator implements TaskContext {
         } else refs.set(pk, r);
       }
     }
-    return memo.get(memoKey(root as RDD<unknown>, split)) as readonly T[];
+    return memo.get(memoKey(root as RDD<unknown>, split)) as PartitionData<T>;
   }
 }

@@ -1,3 +1,4 @@
+import { recordsOf, type PartitionData } from '../rdd/pair-columns.ts';
 import { List, Map as IMap, OrderedMap, OrderedSet, Set as ISet, Stack, isImmutable, isList, isMap, isOrderedMap, isOrderedSet, isSet, isStack } from 'immutable';
 
 /**
@@ -93,7 +94,8 @@ function generic(records: readonly unknown[]): EncodedBlock {
 }
 
 /** Encodes a block; pushes the buffers to transfer onto `transfer`. @internal */
-export function encodeBlock(records: readonly unknown[], transfer: ArrayBuffer[]): EncodedBlock {
+export function encodeBlock(block: PartitionData, transfer: ArrayBuffer[]): EncodedBlock {
+  const records = recordsOf(block);
   const n = records.length;
   if (n === 0) return { kind: 'records', records: [] };
   const first = records[0];

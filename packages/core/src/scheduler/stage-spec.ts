@@ -1,3 +1,4 @@
+import type { PartitionData } from '../rdd/pair-columns.ts';
 import type { ShuffleDependency } from '../rdd/dependency.ts';
 import type { RDD } from '../rdd/rdd.ts';
 import type { TaskContext } from './task-context.ts';
@@ -27,5 +28,5 @@ export interface ShuffleMapStageSpec {
   readonly kind: 'shuffleMap';
   readonly dep: ShuffleDependency;
   readonly child: RDD<unknown>;
-  readonly outputs: unknown[][][];
+  readonly outputs: PartitionData[][];
 }

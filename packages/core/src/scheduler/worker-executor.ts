@@ -5,16 +5,22 @@ import { NarrowDependency, ShuffleDependency } from '../rdd/dependency.ts';
 import { OwnedPartitionsRDD } from '../rdd/owned-partitions-rdd.ts';
 import { RDDComputeError } from '../rdd/rdd-compute-error.ts';
 import type { RDD } from '../rdd/rdd.ts';
+import type { PartitionData } from '../rdd/pair-columns.ts';
 import type { LongAccumulator } from '../util/long-accumulator.ts';
 import { BlockPrefixes, PrefixedEvaluator } from './block-prefixes.ts';
 import { PartitionEvaluator } from './partition-evaluator.ts';
 import type { ReplicatedRDDs } from './replicated-rdds.ts';
 import { decodeBlock, encodeBlock, type EncodedBlock } from './shuffle-block-codec.ts';
-import { runShuffleMapTask } from './shuffle-writer.ts';
+import { mapSideOutput, runShuffleMapTask } from './shuffle-writer.ts';
+import { fusedChain } from '../rdd/record-pipeline.ts';
+import type { MapSideGroup } from './map-side-group.ts';
+import { getLogger } from '../util/logger.ts';
 import { serializeError } from './worker-errors.ts';
 import { RangePartitioner } from '../rdd/range-partitioner.ts';
 import { ZippedWithIndexRDD } from '../rdd/zipped-with-index-rdd.ts';
 import type { BlocksMessage, CheckpointCommitted, CheckpointPartsRequest, CheckpointPartsResult, EvaluateRequest, FetchedMessage, FetchInputMessage, FetchMessage, IndexOffsetsStep, JobRequest, JobResult, PeerMessage, PreparedResult, PreparedState, RangeBoundsStep, ShuffleMapRequest, TaskRequest, ValuesMessage, WorkerReply } from './worker-protocol.ts';
+
+const log = getLogger('WorkerExecutor');
 
 /** A port to another worker thread (a `MessagePort`). @internal */
 export interface PeerPort {
@@ -44,12 +50,24 @@ export class WorkerExecutor {
   private readonly mapStagesRunning = new Map<string, Promise<void>>();
   /** The running job's union combines folded while this thread waited for its peers' blocks. */
   private readonly prefixes = new BlockPrefixes();
+  /**
+   * Map outputs computed ahead of their own stage, in one pass over a shared base partition
+   * with another shuffle of their map-side group (see {@link MapSideGroup}): shuffle -> map
+   * partition -> one bucket per reduce partition. Taken by that shuffle's own map stage.
+   */
+  private readonly aheadOutputs = new Map<ShuffleDependency, Map<number, PartitionData[]>>();
   /** Tasks run so far (the driver's tests check that work really happened here). */
   tasksRun = 0;
   /** Union combines folded ahead and then taken by their task (tests check that waits were used). */
   prefixesTaken = 0;
   /** Checkpoint part files written so far. */
   checkpointPartsWritten = 0;
+  /**
+   * Map outputs (shuffle, map partition) computed ahead in a grouped pass, and those a later
+   * map stage then took instead of computing them (for tests: the base partition was
+   * evaluated once for the whole group).
+   */
+  readonly mapSidesAhead = { computed: 0, taken: 0 };
   private readonly startedLoop = performance.eventLoopUtilization();
 
   constructor(
@@ -184,9 +202,9 @@ export class WorkerExecutor {
     const partitions: EncodedBlock[] = [];
     for (const p of req.partitions) {
       await this.ensureShuffleBlocks(rdd, p);
-      const waiting = this.prefixes.size;
+      const taken = this.prefixes.taken;
       const data = new PrefixedEvaluator(this.prefixes, req.jobId, req.stageId, p).evaluate(rdd, p);
-      this.prefixesTaken += waiting - this.prefixes.size;
+      this.prefixesTaken += this.prefixes.taken - taken;
       this.tasksRun++;
       partitions.push(encodeBlock(data, transfer));
     }
@@ -300,15 +318,15 @@ export class WorkerExecutor {
       const numReduce = d.partitioner.numPartitions;
       for (const m of req.partitions) {
         await this.ensureShuffleBlocks(d.rdd as RDD<unknown>, m);
-        let buckets: unknown[][];
+        let buckets: PartitionData[];
         try {
-          buckets = runShuffleMapTask(d, m, new PartitionEvaluator(req.jobId, req.stageId, m));
+          buckets = this.mapSideBuckets(d, m, new PartitionEvaluator(req.jobId, req.stageId, m));
         } catch (e) {
           if (e instanceof RDDComputeError) throw e;
           throw new RDDComputeError(child.toString(), m, 'shuffle (map side of) map partition', e);
         }
         this.tasksRun++;
-        const local = new Array<unknown[]>(numReduce);
+        const local = new Array<PartitionData>(numReduce);
         for (let j = 0; j < numReduce; j++) {
           const owner = j % this.size;
           if (owner === this.rank) local[j] = buckets[j]!;
@@ -339,6 +357,50 @@ export class WorkerExecutor {
       }
     }
     return undefined;
+  }
+
+  /**
+   * The buckets of map partition `m` of `dep`: computed ahead by a sibling's stage, or now.
+   * When `dep` is in a map-side group (the worker grouped the batch's shuffles as the driver
+   * does on one thread), the group's base partition is evaluated once and not stored, and
+   * every sibling without an output for `m` here gets its buckets computed from it too, kept
+   * for its own stage (so the base partition, the book's parsed orders, lives for one task
+   * instead of from the batch's first job to its last). A sibling that fails is left out: its
+   * own stage computes it again and fails there, as it would have.
+   */
+  private mapSideBuckets(dep: ShuffleDependency, m: number, ev: PartitionEvaluator): PartitionData[] {
+    const ahead = this.aheadOutputs.get(dep);
+    const done = ahead?.get(m);
+    if (done !== undefined) {
+      ahead!.delete(m);
+      if (ahead!.size === 0) this.aheadOutputs.delete(dep);
+      this.mapSidesAhead.taken++;
+      return done;
+    }
+    const group = dep.mapSideGroup;
+    if (group === undefined || group.base.checkpointData !== undefined || fusedChain(dep.rdd).base !== group.base) return runShuffleMapTask(dep, m, ev);
+    const base = ev.evaluate(group.base, m, false);
+    const out = mapSideOutput(dep, fusedChain(dep.rdd), m, base);
+    for (const s of group.deps) {
+      if (s === dep || s.mapOutputs[m] !== undefined || this.aheadOutputs.get(s)?.has(m) === true) continue;
+      let buckets: PartitionData[];
+      try {
+        buckets = mapSideOutput(s, fusedChain(s.rdd), m, base);
+      } catch (e) {
+        log.debug(`Map side of shuffle ${s.shuffleId} failed beside shuffle ${dep.shuffleId}'s in worker ${this.rank}; its own stage runs it again (${e instanceof Error ? e.message : String(e)})`);
+        continue;
+      }
+      let list = this.aheadOutputs.get(s);
+      if (list === undefined) this.aheadOutputs.set(s, (list = new Map()));
+      list.set(m, buckets);
+      this.mapSidesAhead.computed++;
+    }
+    return out;
+  }
+
+  /** Drops what was computed ahead for the shuffles of `group` (its batch is over). */
+  forgetMapSideGroup(group: MapSideGroup): void {
+    for (const d of group.deps) this.aheadOutputs.delete(d);
   }
 
   private receiveAll(token: string): Promise<(BlocksMessage | ValuesMessage)[]> {

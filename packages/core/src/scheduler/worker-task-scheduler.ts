@@ -1,6 +1,7 @@
 import { NarrowDependency, ShuffleDependency } from '../rdd/dependency.ts';
 import { RDDComputeError } from '../rdd/rdd-compute-error.ts';
 import type { RDD } from '../rdd/rdd.ts';
+import type { PartitionData } from '../rdd/pair-columns.ts';
 import type { LongAccumulator } from '../util/long-accumulator.ts';
 import { RangePartitioner } from '../rdd/range-partitioner.ts';
 import { ZippedWithIndexRDD } from '../rdd/zipped-with-index-rdd.ts';
@@ -56,8 +57,8 @@ class GatheringEvaluator extends PartitionEvaluator {
     super(jobId, stageId, partitionId);
   }
 
-  protected override storedPartition(rdd: RDD<unknown>, split: number): readonly unknown[] | undefined {
-    return this.gathered.get(rdd)?.[split] ?? rdd.getStoredPartition(split);
+  protected override storedPartition(rdd: RDD<unknown>, split: number): PartitionData | undefined {
+    return this.gathered.get(rdd)?.[split] ?? rdd.getStoredData(split);
   }
 }
 

@@ -1,16 +1,19 @@
+import type { PartitionData } from '../rdd/pair-columns.ts';
+
 /**
  * The in-memory store of persisted RDD partitions, one per SparkContext. Blocks are the
- * partition arrays themselves (read-only by contract), keyed by RDD id and partition.
+ * partitions themselves, arrays or pair columns (read-only by contract), keyed by RDD id and
+ * partition.
  * @internal
  */
 export class BlockManager {
-  private readonly rdds = new Map<number, (readonly unknown[] | undefined)[]>();
+  private readonly rdds = new Map<number, (PartitionData | undefined)[]>();
 
-  get(rddId: number, split: number): readonly unknown[] | undefined {
+  get(rddId: number, split: number): PartitionData | undefined {
     return this.rdds.get(rddId)?.[split];
   }
 
-  put(rddId: number, split: number, data: readonly unknown[]): void {
+  put(rddId: number, split: number, data: PartitionData): void {
     let parts = this.rdds.get(rddId);
     if (parts === undefined) {
       parts = [];

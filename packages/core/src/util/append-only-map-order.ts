@@ -20,6 +20,18 @@ const LOAD_FACTOR = 0.7;
 export function appendOnlyMapOrder<E>(entries: readonly E[], keyOf: (e: E) => unknown): E[] {
   const n = entries.length;
   if (n < 2) return entries as E[];
+  const order = appendOnlyMapSlotOrder(n, (i) => keyOf(entries[i]!));
+  const out = new Array<E>(n);
+  for (let i = 0; i < n; i++) out[i] = entries[order[i]!]!;
+  return out;
+}
+
+/**
+ * The permutation {@link appendOnlyMapOrder} applies to `n` entries whose keys `keyAt(i)`
+ * gives: element j of the result is the index of the entry that comes j-th.
+ * @internal
+ */
+export function appendOnlyMapSlotOrder(n: number, keyAt: (i: number) => unknown): Int32Array {
   const spread = new Int32Array(n);
   let capacity = INITIAL_CAPACITY;
   let mask = capacity - 1;
@@ -28,7 +40,7 @@ export function appendOnlyMapOrder<E>(entries: readonly E[], keyOf: (e: E) => un
   let nullEntry = -1;
   let size = 0;
   for (let i = 0; i < n; i++) {
-    const k = keyOf(entries[i]!);
+    const k = keyAt(i);
     if (k === null || k === undefined) {
       nullEntry = i;
     } else {
@@ -50,13 +62,14 @@ export function appendOnlyMapOrder<E>(entries: readonly E[], keyOf: (e: E) => un
       growThreshold = Math.floor(LOAD_FACTOR * capacity);
     }
   }
-  const out: E[] = [];
-  if (nullEntry !== -1) out.push(entries[nullEntry]!);
+  const order = new Int32Array(n);
+  let o = 0;
+  if (nullEntry !== -1) order[o++] = nullEntry;
   for (let s = 0; s < capacity; s++) {
     const j = slots[s]!;
-    if (j !== -1) out.push(entries[j]!);
+    if (j !== -1) order[o++] = j;
   }
-  return out;
+  return order;
 }
 
 /** Quadratic probing from the key's home slot (steps 1, 2, 3, ...), as Spark's. */

@@ -47,6 +47,8 @@ export class CheckpointRetention {
   private readonly checkpointDir: string;
   /** Sequence numbers of the metadata files on disk, oldest first (listed once, then kept up to date). */
   private metadataFiles: number[] | undefined;
+  /** The sequence of the newest checkpoint written (see {@link afterWrite}). */
+  private latestWritten: number | undefined;
 
   constructor(
     /** The metadata checkpoint files whose old files this deletes. */
@@ -91,12 +93,28 @@ export class CheckpointRetention {
    * synced yet and a power loss damages them); 0 keeps nothing beyond.
    */
   afterWrite(cp: MetadataCheckpoint, deletePaths: DeletePaths = deleteNow, keepFrom = 0): void {
-    this.pruneMetadataFiles(cp.sequence, deletePaths, keepFrom);
+    this.metadataFiles ??= this.store.list().map((f) => f.seq).filter((seq) => seq !== cp.sequence);
+    this.metadataFiles.push(cp.sequence);
+    this.latestWritten = cp.sequence;
     this.writes++;
     const folders = new Set<string>();
     for (const s of cp.streams) if (s.checkpointedRDD !== undefined) folders.add(s.checkpointedRDD.path);
     this.referencedBySeq.set(cp.sequence, folders);
-    const retainedFrom = cp.sequence - DEFAULT_RETAINED_CHECKPOINTS;
+    this.prune(deletePaths, keepFrom);
+  }
+
+  /**
+   * Deletes what no retained checkpoint needs, as {@link afterWrite} does, without a new
+   * checkpoint: when a newer checkpoint became the newest durable one (`keepFrom`), what only
+   * the previous durable one kept is deleted.
+   */
+  afterSync(deletePaths: DeletePaths, keepFrom: number): void {
+    if (this.latestWritten !== undefined) this.prune(deletePaths, keepFrom);
+  }
+
+  private prune(deletePaths: DeletePaths, keepFrom: number): void {
+    this.pruneMetadataFiles(deletePaths, keepFrom);
+    const retainedFrom = this.latestWritten! - DEFAULT_RETAINED_CHECKPOINTS;
     for (const seq of [...this.referencedBySeq.keys()]) if (seq !== 0 && seq <= retainedFrom && seq !== keepFrom) this.referencedBySeq.delete(seq);
     // Those on disk at recovery stay referenced until this run wrote as many as are kept.
     if (this.writes >= DEFAULT_RETAINED_CHECKPOINTS) this.referencedBySeq.delete(0);
@@ -112,9 +130,8 @@ export class CheckpointRetention {
     if (superseded.length > 0) deletePaths(superseded, true);
   }
 
-  private pruneMetadataFiles(written: number, deletePaths: DeletePaths, keepFrom: number): void {
-    this.metadataFiles ??= this.store.list().map((f) => f.seq).filter((seq) => seq !== written);
-    this.metadataFiles.push(written);
+  private pruneMetadataFiles(deletePaths: DeletePaths, keepFrom: number): void {
+    if (this.metadataFiles === undefined) return;
     const old: string[] = [];
     while (this.metadataFiles.length > DEFAULT_RETAINED_CHECKPOINTS) {
       const seq = this.metadataFiles[0]!;

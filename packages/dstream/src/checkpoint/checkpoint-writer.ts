@@ -49,6 +49,8 @@ interface WrittenCheckpoint {
   readonly durable: boolean;
   /** Run retention's completed-checkpoint work (write-ahead log cleaning) after it. */
   readonly completion: boolean;
+  /** How many RDD checkpoint folders had been put in place when it was (it names none put in place after). */
+  readonly foldersBefore: number;
 }
 
 /**
@@ -123,6 +125,9 @@ export class CheckpointWriter implements BatchCheckpointing {
     this.latestGenerated = plan?.latestGeneratedTime ?? Number.NEGATIVE_INFINITY;
     for (const t of plan?.pendingTimes ?? []) this.pending.add(t);
     this.expectedStateShapes = new Map(plan?.expectedStateShapes ?? []);
+    // RDD checkpoint folders are put in place by their jobs and fsynced by the next round,
+    // before the metadata file that names them (see syncLoop).
+    ssc.sparkContext.checkpointFolderSyncs.deferring = true;
   }
 
   /** Batch times generated and not completed. */
@@ -278,7 +283,7 @@ export class CheckpointWriter implements BatchCheckpointing {
     }
     this.lastWritten = { batchTime: cp.batchTime, writtenAt: Date.now(), durationMs: performance.now() - started, file };
     this.writes++;
-    this.toSync.push({ cp, file, durable, completion });
+    this.toSync.push({ cp, file, durable, completion, foldersBefore: this.ssc.sparkContext.checkpointFolderSyncs.added });
     if (this.roundDueNow()) this.wakeSyncLoop?.();
     this.syncing ??= this.syncLoop();
     try {
@@ -298,20 +303,43 @@ export class CheckpointWriter implements BatchCheckpointing {
     while (this.toSync.length > 0) {
       await this.untilNextRound();
       this.lastRoundAt = performance.now();
-      const round = this.toSync;
-      this.toSync = [];
+      const started = performance.now();
+      // The RDD checkpoint folders first (put in place by their jobs, not synced): a metadata
+      // checkpoint is never durable before the state it names. A checkpoint names only
+      // folders put in place before it was captured, so the round takes the checkpoints
+      // waiting whose folders are all synced; those captured after a folder still waiting
+      // (put in place while this round synced the others) wait for the next round.
+      let folderError: Error | undefined;
+      const folders = this.ssc.sparkContext.checkpointFolderSyncs;
+      if (this.toSync.some((w) => w.durable && w.foldersBefore > folders.synced)) {
+        try {
+          await folders.syncAll();
+        } catch (e) {
+          folderError = e as Error;
+        }
+      }
+      let n = 0;
+      while (n < this.toSync.length && (!this.toSync[n]!.durable || this.toSync[n]!.foldersBefore <= folders.synced)) n++;
+      if (n === 0) continue;
+      const round = this.toSync.splice(0, n);
       let newestDurable: WrittenCheckpoint | undefined;
       for (const w of round) if (w.durable) newestDurable = w;
       const last = round[round.length - 1]!;
-      const started = performance.now();
       try {
         if (newestDurable !== undefined) {
+          if (folderError !== undefined) throw folderError;
           await this.store.sync(newestDurable.file);
-          this.syncedSeq = Math.max(this.syncedSeq, newestDurable.cp.sequence);
-          this.syncedFolders = foldersNamed(newestDurable.cp);
+          if (newestDurable.cp.sequence > this.syncedSeq) {
+            this.syncedSeq = newestDurable.cp.sequence;
+            this.syncedFolders = foldersNamed(newestDurable.cp);
+            // What only the previous durable checkpoint kept can go now.
+            this.pruneAfterSync();
+          }
         }
       } catch (e) {
-        this.failed(newestDurable!.cp, e as Error);
+        // Deleted by retention meanwhile (ten newer checkpoints were put in place while this
+        // round synced folders): a newer one waiting is synced by the next round.
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || this.toSync.length === 0) this.failed(newestDurable!.cp, e as Error);
       }
       // The UI's write duration includes the fsyncs of the file it shows.
       const lw = this.lastWritten;
@@ -327,6 +355,14 @@ export class CheckpointWriter implements BatchCheckpointing {
       }
     }
     this.syncing = undefined;
+  }
+
+  private pruneAfterSync(): void {
+    try {
+      this.retention.afterSync(this.deleteInBackground, this.syncedSeq);
+    } catch (e) {
+      log.warn(`Cleaning up after the fsyncs of checkpoint ${this.syncedSeq} failed: ${(e as Error).message}`);
+    }
   }
 
   /** Whether the next fsync round starts without waiting for the interval (see {@link SYNC_ROUND_INTERVAL_MS}). */
@@ -398,6 +434,12 @@ export class CheckpointWriter implements BatchCheckpointing {
     } finally {
       this.flushing--;
     }
+    // Folders no durable checkpoint named yet (written after the last one).
+    try {
+      await this.ssc.sparkContext.checkpointFolderSyncs.syncAll();
+    } catch (e) {
+      log.warn((e as Error).message);
+    }
     await this.deleting;
   }
 
@@ -412,6 +454,8 @@ export class CheckpointWriter implements BatchCheckpointing {
   /** Stops writing (what was captured has been flushed by the caller). */
   close(): void {
     this.closed = true;
+    // RDD checkpoints made after this context (its SparkContext goes on) are durable in their jobs again.
+    this.ssc.sparkContext.checkpointFolderSyncs.deferring = false;
     this.wakeSyncLoop?.();
     this.markDurable(this.durableSeq);
   }

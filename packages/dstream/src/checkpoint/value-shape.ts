@@ -1,3 +1,4 @@
+import { PairColumns } from '@kindling/core';
 import type { DStream } from '../dstream/dstream.ts';
 
 /**
@@ -38,7 +39,8 @@ export function sampleElementShape(s: DStream<unknown>): string | undefined {
   for (let i = 0; i < n; i++) {
     const part = blocks.get(rdd.id, i);
     if (part === undefined) return undefined;
-    if (part.length > 0) return shapeOf(part[0]);
+    const first = part instanceof PairColumns ? part.pairs()[0] : part[0];
+    if (part.length > 0) return shapeOf(first);
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
-import { OneToOneDependency, RDD } from '@kindling/core';
-import type { Partitioner, SparkContext, TaskContext, Time } from '@kindling/core';
-import { reduceWindowPartition } from './reduce-window-partition.ts';
+import { OneToOneDependency, RDD, parentDataOf, recordsOf } from '@kindling/core';
+import type { PartitionData, Partitioner, SparkContext, TaskContext, Time } from '@kindling/core';
+import { reduceWindowData } from './reduce-window-partition.ts';
 
 /**
  * One window of a {@link ReducedWindowedDStream}: the previous window's RDD, the per-batch
@@ -44,15 +44,20 @@ export class ReducedWindowRDD<K, V> extends RDD<[K, V]> {
 
   protected getPartitions(): number { return this.keyPartitioner.numPartitions; }
 
-  compute(split: number, ctx: TaskContext): [K, V][] {
+  compute(split: number, ctx: TaskContext): readonly [K, V][] {
+    return recordsOf(this.computeData(split, ctx)) as readonly [K, V][];
+  }
+
+  /** The window's pairs as columns (see `PairColumns`). @internal */
+  override computeData(split: number, ctx: TaskContext): PartitionData<[K, V]> {
     let dep = 0;
-    const previous = this.hasPrevious ? ctx.parent<[K, V]>(dep++, split) : [];
-    const left: (readonly [K, V][])[] = [];
-    for (let i = 0; i < this.numLeft; i++) left.push(ctx.parent<[K, V]>(dep++, split));
-    const entered: (readonly [K, V][])[] = [];
-    for (let i = 0; i < this.numEntered; i++) entered.push(ctx.parent<[K, V]>(dep++, split));
+    const previous = this.hasPrevious ? parentDataOf(ctx, dep++, split) : [];
+    const left: PartitionData[] = [];
+    for (let i = 0; i < this.numLeft; i++) left.push(parentDataOf(ctx, dep++, split));
+    const entered: PartitionData[] = [];
+    for (let i = 0; i < this.numEntered; i++) entered.push(parentDataOf(ctx, dep++, split));
     try {
-      return reduceWindowPartition(previous, left, entered, this.reduceFn, this.invReduceFn, this.filterFn);
+      return reduceWindowData(previous, left, entered, this.reduceFn, this.invReduceFn, this.filterFn) as PartitionData<[K, V]>;
     } catch (e) {
       throw new Error(
         `${this.streamName}: a reduce, inverse reduce or filter function of reduceByKeyAndWindow failed at batch ${this.time} (partition ${split}): ${(e as Error)?.message ?? String(e)}`,

@@ -4,6 +4,7 @@ import { DStream } from './dstream.ts';
 import { dstreamClasses } from './registry.ts';
 import { checkWindowDurations } from './window-durations.ts';
 import { ReducedWindowRDD } from './reduced-window-rdd.ts';
+import { markStageRuntime } from '../group/group-batch-output.ts';
 import { groupRuntimeOf, type GroupRuntime } from '../group/group-runtime.ts';
 import { GroupWindowStateRDD, groupWindowPairs } from '../group/group-window-state-rdd.ts';
 import type { GroupWindowEntry } from '../group/group-window-state.ts';
@@ -30,7 +31,9 @@ import type { GroupWindowEntry } from '../group/group-window-state.ts';
  * the window of the log partitions it owns as a keyed state (window value plus the per-batch
  * reductions still inside the window, see {@link GroupWindowStateRDD}), committed with each
  * partition's offsets and restored by the partition's next owner, which can then subtract the
- * batches that leave the window although another instance read them.
+ * batches that leave the window although another instance read them. After a re-keying under
+ * leases (the per-batch reductions routed through a repartition log), the same holds for the
+ * partitions of that log, each advanced at its own batch time.
  */
 export class ReducedWindowedDStream<K, V> extends DStream<[K, V]> {
   static override kind = 'reduceByKeyAndWindow';
@@ -70,8 +73,16 @@ export class ReducedWindowedDStream<K, V> extends DStream<[K, V]> {
   /** Group mode: the window state RDD of each recent batch (the stream's RDDs are views of them). */
   readonly #groupStates = new Map<number, RDD<[K, GroupWindowEntry<V>]>>();
 
+  #groupRuntime: GroupRuntime | undefined;
+
+  /**
+   * Group leases in a re-keyed graph: the runtime of the repartition log's partitions the
+   * window's keys are placed on (its state lives with them; set by the group plan). @internal
+   */
+  useGroupRuntime(runtime: GroupRuntime): void { this.#groupRuntime = runtime; }
+
   compute(validTime: Time): RDD<[K, V]> | undefined {
-    const group = groupRuntimeOf(this.ssc);
+    const group = this.#groupRuntime ?? groupRuntimeOf(this.ssc);
     if (group !== undefined) return this.computeInGroup(validTime, group);
     const batch = this.parent.slideDuration;
     // current window: (t - window, t] = [t - window + batch, t]; previous: the same, one slide earlier
@@ -109,7 +120,10 @@ export class ReducedWindowedDStream<K, V> extends DStream<[K, V]> {
       }
     }
     group.captureState(this.name(), t, state as RDD<[unknown, unknown]>);
-    return state.mapPartitions(groupWindowPairs<K, V>, true);
+    markStageRuntime(state, group);
+    const pairs = state.mapPartitions(groupWindowPairs<K, V>, true);
+    markStageRuntime(pairs, group);
+    return pairs;
   }
 }
 dstreamClasses.ReducedWindowedDStream = ReducedWindowedDStream;

@@ -2,6 +2,7 @@ import { StorageLevel } from '@kindling/core';
 import type { Duration, RDD, Time } from '@kindling/core';
 import type { ExchangeRDD } from '../exchange/exchange-rdd.ts';
 import type { GroupRuntime } from '../group/group-runtime.ts';
+import { markStageRuntime } from '../group/group-batch-output.ts';
 import { GroupWindowRDD, type GroupWindowPart } from '../group/group-window-rdd.ts';
 import { DStream } from './dstream.ts';
 import { dstreamClasses } from './registry.ts';
@@ -120,7 +121,10 @@ export class WindowedDStream<T> extends DStream<T> {
       const history = historyTo > edge && historyTo > 0 ? { after: edge, upTo: historyTo } : undefined;
       parts.push({ history, slices: used.map((s) => indexOf(s.rdd)) });
     }
-    return new GroupWindowRDD<T>(this.ssc.sparkContext, parents, parts, current.partitioner, (j, a, u) => exchange.readHistory(j, a, u), `window ${this.name()} @ ${validTime}`);
+    const rdd = new GroupWindowRDD<T>(this.ssc.sparkContext, parents, parts, current.partitioner, (j, a, u) => exchange.readHistory(j, a, u), `window ${this.name()} @ ${validTime}`);
+    // Its partitions are the stage's even when this instance runs none of them (no parent RDD then, so no repartition log in its lineage).
+    markStageRuntime(rdd as RDD<unknown>, group.runtime);
+    return rdd;
   }
 }
 

@@ -198,20 +198,37 @@ export function planGroupStages(
         break;
       }
       case 'internalMapWithState': {
-        if (isLeaseAssignment(owner)) throw new GroupPlanError(s.name(), 'mapWithState in a re-keyed graph under group leases is not supported yet (its state is not committed with the repartition partitions). Use updateStateByKey, or a fixed split (spark.kindling.group.instances).');
         const ms = s as unknown as InternalMapWithStateDStream<unknown, unknown, unknown, unknown>;
         if (ms.hasInitialState) throw new GroupPlanError(s.name(), 'mapWithState with an initial state RDD: every instance would load every key\'s initial state. Drop StateSpec.initialState or run one instance.');
         out = keyed(s, p0!, ms.partitioner, 'mapWithState', (e) => ms.routeThrough(e));
+        if (isLeaseAssignment(owner)) {
+          // The state (with each key's update time, for timeouts) lives with the partitions of its stage: restored and committed with them.
+          if (out.stage === undefined) throw new GroupPlanError(s.name(), `mapWithState under group leases needs its partitions to be one log's; its input comes from ${out.origin}.`);
+          owner.addStateStream(out.stage, s.name());
+          ms.useGroupRuntime(owner.runtimeOf(out.stage, 0));
+        }
         out = { ...out, partitioner: undefined };
         break;
       }
       case 'mapWithState':
         out = { ...p0!, partitioner: undefined };
         break;
-      case 'reduceByKeyAndWindow':
-        if (isLeaseAssignment(owner)) throw new GroupPlanError(s.name(), 'windows in a re-keyed graph under group leases are not supported yet (a new owner would not have the previous batches of the window). Use a fixed split (spark.kindling.group.instances), or updateStateByKey.');
-        out = { ...p0!, partitioner: (s as unknown as ReducedWindowedDStream<unknown, unknown>).partitioner };
+      case 'reduceByKeyAndWindow': {
+        const rw = s as unknown as ReducedWindowedDStream<unknown, unknown>;
+        if (isLeaseAssignment(owner)) {
+          // Its input is its own per-batch reduceByKey by the same partitioner (routed above when the keys move): the window's state (value and per-batch reductions inside it) lives with those partitions.
+          if (p0!.stage === undefined || !rw.partitioner.equals(p0!.partitioner)) {
+            throw new GroupPlanError(s.name(), `an inverse-function window under group leases keeps its state with the partitions its keys are placed on, but its input comes from ${p0!.origin}. Window a stream read from the log (or from one re-keying), or use a fixed split (spark.kindling.group.instances).`);
+          }
+          if (!s.slideDuration.equals(s.dependencies[0]!.slideDuration)) {
+            throw new GroupPlanError(s.name(), `it slides every ${s.slideDuration.milliseconds} ms, not every batch (${s.dependencies[0]!.slideDuration.milliseconds} ms); under group leases an inverse-function window's state advances, and is committed, with each partition's batches. Slide it every batch (and keep the last result of each slide), or use a fixed split (spark.kindling.group.instances).`);
+          }
+          owner.addStateStream(p0!.stage, s.name());
+          rw.useGroupRuntime(owner.runtimeOf(p0!.stage, 0));
+        }
+        out = { ...p0!, partitioner: rw.partitioner, routedBy: undefined };
         break;
+      }
       case 'window':
         if (isLeaseAssignment(owner)) {
           // A new owner of a repartition partition rebuilds the window from the log's entries, kept for the window's length.

@@ -67,7 +67,7 @@ export function checkGroupGraph(outputs: readonly DStream<unknown>[], source: DS
     } else if (KEYED.has(kind)) {
       for (const d of s.dependencies) {
         if (!reachesThroughLocal(d, source)) {
-          throw new NotCoPartitionedError(s.describe(), 'its input does not come from the log through partition-local operators only (map, filter, flatMap, mapValues...), so its keys cannot be checked against the log\'s partitions. With leases, re-keying goes through repartition logs when the graph can be cut into stages (the cause of this error, if set, says why it cannot: windows and mapWithState after a re-keying are not routed under leases); a fixed split (spark.kindling.group.instances and spark.kindling.group.instance) routes them through repartition logs.');
+          throw new NotCoPartitionedError(s.describe(), 'its input does not come from the log through partition-local operators only (map, filter, flatMap, mapValues...), so its keys cannot be checked against the log\'s partitions. With leases, re-keying goes through repartition logs when the graph can be cut into stages (the cause of this error, if set, says why it cannot); a fixed split (spark.kindling.group.instances and spark.kindling.group.instance) routes them through repartition logs.');
         }
       }
     } else if (!PARTITION_LOCAL.has(kind)) {

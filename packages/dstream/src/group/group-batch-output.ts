@@ -73,9 +73,21 @@ export async function markGroupFoldersComplete(upTo: number, prefix: string, suf
   state.doneUpTo = upTo;
 }
 
+/** RDDs whose partitions a stage's runtime owns, registered by the stateful streams (see {@link markStageRuntime}). */
+const stageRuntimes = new WeakMap<RDD<unknown>, GroupRuntime>();
+
+/**
+ * Under group leases, records that `rdd`'s partitions are those `runtime` owns. A stateful
+ * stream's RDD is checkpointed (its lineage to the repartition log cut) after the first job
+ * that computes it; a later output of the same batch still finds its stage.
+ * @internal
+ */
+export function markStageRuntime(rdd: RDD<unknown>, runtime: GroupRuntime): void { stageRuntimes.set(rdd, runtime); }
+
 /**
  * Under group leases, the runtime owning the partitions of `rdd`: that of the nearest
- * repartition log in its lineage (undefined when there is none: the source topic's partitions).
+ * repartition log (or RDD marked by {@link markStageRuntime}) in its lineage (undefined when
+ * there is none: the source topic's partitions).
  */
 export function stageRuntimeOf(rdd: RDD<unknown>): GroupRuntime | undefined {
   const seen = new Set<RDD<unknown>>();
@@ -85,6 +97,8 @@ export function stageRuntimeOf(rdd: RDD<unknown>): GroupRuntime | undefined {
     for (const r of level) {
       if (seen.has(r)) continue;
       seen.add(r);
+      const marked = stageRuntimes.get(r);
+      if (marked !== undefined) return marked;
       if (r instanceof ExchangeRDD) {
         const rt = r.groupRuntime;
         if (rt !== undefined) return rt;

@@ -24,7 +24,9 @@ export type StoredMapState<S> = readonly [S, number | null];
  * not owned has no state.
  *
  * Dependencies (one-to-one): `[previous records?, the batch's records]`; the records are
- * already placed by the log's partitioner (checked by `verifyKeyPlacement`), so no shuffle.
+ * already placed by the log's partitioner (checked by `verifyKeyPlacement`), or, after a
+ * re-keying under leases, read from the repartition partition of the same index (partition p
+ * is then that log's partition p), so no shuffle.
  * @internal
  */
 export class GroupMapWithStateRDD<K, V, S, M> extends RDD<MapWithStateRecord<K, S, M>> {

@@ -429,18 +429,20 @@ function restoredRDDs(graph: DStreamGraph): RestoredRDD[] {
 }
 
 /**
- * What a thread holds and has read: its {@link LineageCounts}, and per file stream (in input
- * stream order) the files, bytes and records it read. @internal
+ * What a thread holds and has read: its {@link LineageCounts}, per file stream (in input
+ * stream order) the files, bytes and records it read, and the map outputs it computed ahead
+ * in one pass over a shared partition and later took for their own stages. @internal
  */
 export interface ThreadStats {
   readonly lineage: LineageCounts;
   readonly fileReads: readonly { readonly files: number; readonly bytes: number; readonly records: number }[];
+  readonly mapSidesAhead: { readonly computed: number; readonly taken: number };
 }
 
-/** This thread's {@link ThreadStats}. @internal */
-export function threadStats(ssc: StreamingContext): ThreadStats {
+/** This thread's {@link ThreadStats}, with its executor's counts of map outputs computed ahead. @internal */
+export function threadStats(ssc: StreamingContext, mapSidesAhead: ThreadStats['mapSidesAhead']): ThreadStats {
   const fileReads = ssc.graph.inputStreams.filter((s) => s instanceof dstreamClasses.FileInputDStream).map((s) => ({ ...s.readStats }));
-  return { lineage: lineageCounts(ssc.graph.createdStreams), fileReads };
+  return { lineage: lineageCounts(ssc.graph.createdStreams), fileReads, mapSidesAhead: { ...mapSidesAhead } };
 }
 
 /** The {@link LineageCounts} of the RDDs `streams` remember. @internal */

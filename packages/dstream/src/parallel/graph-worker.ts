@@ -4,11 +4,12 @@
 // announces and runs the tasks the driver sends, until the driver releases it. Never imported
 // by the driver.
 import { parentPort, type MessagePort } from 'node:worker_threads';
-import { HashPartitioner, Milliseconds, ReliableCheckpointRDD, ReplicatedRDDs, SparkConf, StorageLevel, Time, WorkerExecutor, serializeError } from '@kindling/core';
-import type { CheckpointCommitted, LongAccumulator, PeerMessage, RDD, TaskRequest } from '@kindling/core';
+import { HashPartitioner, Milliseconds, ReliableCheckpointRDD, ReplicatedRDDs, SparkConf, StorageLevel, Time, WorkerExecutor, groupMapSides, releaseMapSideGroup, serializeError } from '@kindling/core';
+import type { CheckpointCommitted, LongAccumulator, MapSideGroup, PeerMessage, RDD, TaskRequest } from '@kindling/core';
 import { StreamingContext } from '../index.ts';
 import type { DStream, ReceiverInputDStream } from '../index.ts';
 import { planSharedRDDs } from '../scheduler/shared-rdd-planner.ts';
+import { planMapSideGroups } from '../scheduler/map-side-planner.ts';
 import { trackAccumulators } from './accumulator-tracker.ts';
 import type { BatchMessage, ContextMessage, GraphWorkerData, ReleaseMessage } from './graph-worker-pool.ts';
 import { ownedInputInfos, threadStats, streamsByRDD, type BatchReply } from './graph-worker-pool.ts';
@@ -59,6 +60,7 @@ function listen(ssc: StreamingContext, data: GraphWorkerData, port: MessagePort,
   const executor = new WorkerExecutor(data.rank, data.size, registry, data.peers, () => accumulators);
   for (const p of data.peers) p?.on('message', (m: PeerMessage) => executor.onPeerMessage(m));
   const shared = new Map<number, RDD<unknown>[]>();
+  const mapSideGroups = new Map<number, MapSideGroup[]>();
   let initialized = false;
 
   let roots: DStream<unknown>[] = [];
@@ -94,6 +96,15 @@ function listen(ssc: StreamingContext, data: GraphWorkerData, port: MessagePort,
       const s = planSharedRDDs(rdds);
       for (const rdd of s) rdd.persist(StorageLevel.MEMORY_ONLY);
       shared.set(m.time, s);
+      // As on the driver's thread under local[1]: the map sides that are a shared RDD's only
+      // readers run in one pass over each of its partitions, which is then not kept for the
+      // batch's later jobs (the executor holds the siblings' buckets for their own stages).
+      const groups: MapSideGroup[] = [];
+      mapSideGroups.set(m.time, groups);
+      for (const g of planMapSideGroups(rdds, s)) {
+        const group = groupMapSides(g.base, g.deps);
+        if (group !== undefined) groups.push(group);
+      }
     } catch {
       // Sharing is an optimisation, as on the driver.
     }
@@ -104,6 +115,11 @@ function listen(ssc: StreamingContext, data: GraphWorkerData, port: MessagePort,
   const clear = (t: number): void => {
     for (const rdd of shared.get(t) ?? []) rdd.unpersist();
     shared.delete(t);
+    for (const g of mapSideGroups.get(t) ?? []) {
+      executor.forgetMapSideGroup(g);
+      releaseMapSideGroup(g);
+    }
+    mapSideGroups.delete(t);
     const time = new Time(t);
     ssc.graph.clearMetadata(time);
     for (const r of roots) r.clearMetadata(time);
@@ -130,7 +146,7 @@ function listen(ssc: StreamingContext, data: GraphWorkerData, port: MessagePort,
     } else if (m.type === 'checkpointCommitted') {
       executor.onCheckpointCommitted(m as unknown as CheckpointCommitted);
     } else if (m.type === 'stats') {
-      port.postMessage({ type: 'reply', id: m.id, ok: true, result: threadStats(ssc) });
+      port.postMessage({ type: 'reply', id: m.id, ok: true, result: threadStats(ssc, executor.mapSidesAhead) });
     } else if (diverged !== undefined) {
       port.postMessage({ type: 'reply', id: m.id, ok: false, error: serializeError(new Error(`Refusing ${m.type}: ${diverged}`)) });
     } else {

@@ -5,6 +5,7 @@ import { DStream } from '../dstream/dstream.ts';
 import { dstreamClasses } from '../dstream/registry.ts';
 import { verifyKeyPlacement } from '../group/co-partitioning.ts';
 import { GroupMapWithStateRDD, storedMapStates } from '../group/group-map-with-state-rdd.ts';
+import { markStageRuntime } from '../group/group-batch-output.ts';
 import { groupRuntimeOf, type GroupRuntime } from '../group/group-runtime.ts';
 import type { MapWithStateRecord } from './map-with-state-record.ts';
 import { MapWithStateRDD } from './map-with-state-rdd.ts';
@@ -26,7 +27,10 @@ const DEFAULT_CHECKPOINT_BATCHES = 10;
  *
  * In group mode (`spark.kindling.group.enabled`) each instance keeps the state (and update
  * times) of the log partitions it owns, committed with each partition's offsets and restored
- * by the partition's next owner (see {@link GroupMapWithStateRDD}).
+ * by the partition's next owner (see {@link GroupMapWithStateRDD}). After a re-keying under
+ * leases, those are the partitions of the repartition log the records are routed through, and
+ * each runs at its own batch time (a partition catching up runs each missed batch at its time,
+ * so timeouts fire when a single instance's would).
  * @internal
  */
 export class InternalMapWithStateDStream<K, V, S, M> extends DStream<MapWithStateRecord<K, S, M>> {
@@ -41,11 +45,14 @@ export class InternalMapWithStateDStream<K, V, S, M> extends DStream<MapWithStat
   }
 
   #exchange: Exchange | undefined;
+  #groupRuntime: GroupRuntime | undefined;
 
   /** Whether the spec gives an initial state RDD. @internal */
   get hasInitialState(): boolean { return this.spec.getInitialStateRDD() !== undefined; }
   /** Routes each batch's records through a repartition log (several instances; set by the group plan). @internal */
   routeThrough(exchange: Exchange): void { this.#exchange = exchange; }
+  /** Group leases in a re-keyed graph: the runtime of the partitions the state lives with (set by the group plan). @internal */
+  useGroupRuntime(runtime: GroupRuntime): void { this.#groupRuntime = runtime; }
 
   get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
   /** The partitioner the state is kept by. */
@@ -58,7 +65,7 @@ export class InternalMapWithStateDStream<K, V, S, M> extends DStream<MapWithStat
   }
 
   compute(validTime: Time): RDD<MapWithStateRecord<K, S, M>> | undefined {
-    const group = groupRuntimeOf(this.ssc);
+    const group = this.#groupRuntime ?? groupRuntimeOf(this.ssc);
     if (group !== undefined) return this.computeInGroup(validTime, group);
     const previous = this.getOrCompute(validTime.minus(this.slideDuration));
     const raw = this.parent.getOrCompute(validTime);
@@ -83,11 +90,13 @@ export class InternalMapWithStateDStream<K, V, S, M> extends DStream<MapWithStat
     const raw = this.parent.getOrCompute(validTime);
     if (plan === undefined || raw === undefined) return undefined;
     const previous = this.getOrCompute(validTime.minus(this.slideDuration));
-    const data = verifyKeyPlacement(raw, this.partitioner, this.describe(), validTime);
+    // Routed through a repartition log, the records arrive placed by the partitioner; read from the log, each must already be where it belongs.
+    const data = this.#exchange !== undefined ? this.#exchange.rdd<[K, V]>(raw, validTime) : verifyKeyPlacement(raw, this.partitioner, this.describe(), validTime);
     const rdd = new GroupMapWithStateRDD<K, V, S, M>(
       this.ssc.sparkContext, previous, data, plan, this.name(), this.partitioner, this.spec.getFunction(), this.spec.getTimeoutInterval()?.milliseconds,
     );
     group.captureState(this.name(), validTime.milliseconds, rdd.mapPartitions(storedMapStates<K, S, M>, true) as RDD<[unknown, unknown]>);
+    markStageRuntime(rdd, group);
     return rdd;
   }
 }

@@ -4,6 +4,7 @@ import type { Exchange } from '../exchange/exchange.ts';
 import { DStream } from '../dstream/dstream.ts';
 import { dstreamClasses } from '../dstream/registry.ts';
 import { verifyKeyPlacement } from '../group/co-partitioning.ts';
+import { markStageRuntime } from '../group/group-batch-output.ts';
 import { groupRuntimeOf, type GroupRuntime } from '../group/group-runtime.ts';
 import { GroupStateRDD } from '../group/group-state-rdd.ts';
 import { GroupHeldStateRDD } from '../group/group-held-state-rdd.ts';
@@ -98,6 +99,7 @@ export class StateDStream<K, V, S> extends DStream<[K, S]> {
     // Partitions held without running this batch keep their state as it was.
     const rdd = plan.held.size === 0 ? updated : new GroupHeldStateRDD<K, S>(this.ssc.sparkContext, updated, prevState, plan, this.partitioner);
     group.captureState(this.name(), validTime.milliseconds, rdd as RDD<[unknown, unknown]>);
+    markStageRuntime(rdd, group);
     return rdd;
   }
 }

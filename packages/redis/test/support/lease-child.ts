@@ -3,9 +3,13 @@
 import { existsSync } from 'node:fs';
 import type { StreamingContext } from '@kindling/dstream';
 
-/** Starts `ssc`, prints `started <member>` (known once started), stops it gracefully once `stopFile` exists, then prints `done`. */
-export async function runUntilStopFile(ssc: StreamingContext, member: () => string | undefined, stopFile: string): Promise<void> {
+/**
+ * Starts `ssc`, calls `started` (if given), prints `started <member>` (known once started),
+ * stops it gracefully once `stopFile` exists, then prints `done`.
+ */
+export async function runUntilStopFile(ssc: StreamingContext, member: () => string | undefined, stopFile: string, started?: () => void): Promise<void> {
   await ssc.start();
+  started?.();
   process.stdout.write(`started ${member()}\n`);
   while (!existsSync(stopFile)) await new Promise((r) => setTimeout(r, 100));
   await ssc.stop(true, true);

@@ -11,12 +11,21 @@
 //   count-<t>/part-00000 the number of records of the batch (count(): a one-partition stage),
 //   whole-<t>/part-00000 every id of the batch (repartition(1): a one-partition stage),
 //   top-<t>/part-00000   the 3 largest ids of the batch, largest first (sortBy after repartition(1)),
+//   sessions-<t>/part-<j> "<bucket> <id>" per record and "<bucket> end <sum>" when a bucket's
+//                        session (the sum of id % 10 + 1) times out, idle for 2.5 batches
+//                        (mapWithState into 3 partitions),
+//   snaps-<t>/part-<j>   "<bucket> <sum>" per open session after the batch (its state snapshots),
+//   iwin-<t>/part-<j>    "<bucket> <sum>" of the last 3 batches, buckets with a positive sum
+//                        (reduceByKeyAndWindow with an inverse function into 2 partitions),
+//   win-<t>/part-<j>     the same, by a window without an inverse function over a re-keying's
+//                        output (reduceByKey into 2 partitions, window, reduceByKey in place),
 // with a slow output on the source stage (so a kill from outside can land mid-batch). It prints
 // "output <t> <n>" when that slow output starts on a non-empty batch, "submitted <t>" when a
-// batch is generated (planned and queued), and stops gracefully
+// batch is generated (planned and queued), "stages <json>" once started (the repartition logs'
+// owner names and partition counts, for the test to follow their commits), and stops gracefully
 // ("done") once the file args.stopFile exists.
 import { Milliseconds, SparkConf } from '@kindling/core';
-import { ConsumerStrategies, LocationStrategies, StreamingContext } from '@kindling/dstream';
+import { ConsumerStrategies, LocationStrategies, StateSpec, StreamingContext, type State } from '@kindling/dstream';
 import { join } from 'node:path';
 import { RedisStreamsUtils, type ConsumerRecord } from '../../src/index.ts';
 import type { GroupPipelineArgs } from './lease-group-pipeline.ts';
@@ -37,7 +46,8 @@ async function main(): Promise<void> {
   ids.groupByKey(3).setName('buckets')
     .map(([bucket, vs]) => `${bucket}:${[...vs].join(',')}`)
     .saveAsTextFiles(join(args.outDir, 'events'));
-  ids.mapValues((id) => (id % 10) + 1)
+  const weights = ids.mapValues((id) => (id % 10) + 1);
+  weights
     .updateStateByKey((values: number[], state: [number, number] | undefined): [number, number] => [values.reduce((a, b) => a + b, state?.[0] ?? 0), (state?.[1] ?? 0) + 1], 2).setName('totals')
     .map(([bucket, [sum, calls]]) => `${bucket} ${sum} ${calls}`)
     .saveAsTextFiles(join(args.outDir, 'totals'));
@@ -47,6 +57,18 @@ async function main(): Promise<void> {
   whole.saveAsTextFiles(join(args.outDir, 'whole'));
   whole.transform((rdd) => rdd.sortBy((id) => id, false, 1).mapPartitions((it) => [...it].slice(0, 3))).setName('top')
     .saveAsTextFiles(join(args.outDir, 'top'));
+  const sessions = ids.mapWithState(StateSpec.function((bucket: number, id: number | undefined, state: State<number>): string => {
+    if (state.isTimingOut()) return `${bucket} end ${state.get()}`;
+    state.update((state.getOption() ?? 0) + (id! % 10) + 1);
+    return `${bucket} ${id}`;
+  }).numPartitions(3).timeout(Milliseconds(args.batchMs * 2.5))).setName('sessions');
+  sessions.saveAsTextFiles(join(args.outDir, 'sessions'));
+  sessions.stateSnapshots().map(([bucket, sum]) => `${bucket} ${sum}`).saveAsTextFiles(join(args.outDir, 'snaps'));
+  const window = Milliseconds(3 * args.batchMs);
+  weights.reduceByKeyAndWindow((a, b) => a + b, (a, b) => a - b, window, Milliseconds(args.batchMs), 2, (kv) => kv[1] > 0).setName('iwin')
+    .map(([bucket, sum]) => `${bucket} ${sum}`).saveAsTextFiles(join(args.outDir, 'iwin'));
+  weights.reduceByKey((a, b) => a + b, 2).setName('winBase').window(window).reduceByKey((a, b) => a + b, 2).setName('win')
+    .map(([bucket, sum]) => `${bucket} ${sum}`).saveAsTextFiles(join(args.outDir, 'win'));
   records.foreachRDD(async (rdd, time) => {
     const n = await rdd.count();
     if (n === 0) return;
@@ -54,7 +76,11 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, args.slowMs));
   });
   ssc.addStreamingListener({ onBatchSubmitted: (e) => process.stdout.write(`submitted ${e.batchInfo.batchTime.milliseconds}\n`) });
-  await runUntilStopFile(ssc, () => records.memberId, args.stopFile);
+  await runUntilStopFile(ssc, () => records.memberId, args.stopFile, () => {
+    const stages = new Map<string, number>();
+    for (const l of ssc.groupAssignment()?.logs ?? []) if (l.log !== args.topic) stages.set(l.ownerLog, l.partitions);
+    process.stdout.write(`stages ${JSON.stringify([...stages])}\n`);
+  });
 }
 
 runChildMain(main);

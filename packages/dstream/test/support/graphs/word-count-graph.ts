@@ -78,3 +78,32 @@ export function failingSort(ssc: StreamingContext, args: WordCountArgs): DStream
     return w;
   }));
 }
+
+export interface BranchesGraph {
+  readonly perWord: DStream<[string, number]>;
+  readonly perLength: DStream<[number, number]>;
+  readonly byInitial: DStream<[string, string[]]>;
+  /** Calls of the split function (one per line when the split lines are computed once per batch). */
+  readonly splits: LongAccumulator;
+}
+
+/**
+ * The book's shape: one split stream read by three shuffles, one per output operation (a
+ * count per word, a count per word length into 2 partitions, the words grouped by their first
+ * letter). The third branch's map function throws on the word `args.failOn`.
+ */
+export function branches(ssc: StreamingContext, args: WordCountArgs & { failOn?: string }): BranchesGraph {
+  const splits = ssc.sparkContext.longAccumulator('splits');
+  const lines = new TestInputDStream<string>(ssc, args.batches, args.numPartitions);
+  const words = lines.flatMap((l) => {
+    splits.add(1);
+    return l.split(' ');
+  });
+  const perWord = words.map((w) => [w, 1] as [string, number]).reduceByKey((a, b) => a + b);
+  const perLength = words.map((w) => [w.length, 1] as [number, number]).reduceByKey((a, b) => a + b, 2);
+  const byInitial = words.map((w) => {
+    if (w === args.failOn) throw new Error(`cannot take the initial of ${w}`);
+    return [w[0]!, w] as [string, string];
+  }).groupByKey().mapValues((ws) => [...ws].sort());
+  return { perWord, perLength, byInitial, splits };
+}

@@ -1,0 +1,92 @@
+import { appendOnlyMapSlotOrder } from '../util/append-only-map-order.ts';
+
+/**
+ * A partition of `[key, value]` pairs held as two parallel arrays, the form the engine's
+ * combining loops produce and read: a window re-reduced on every slide, a reduce side merging
+ * map outputs, a map output bucketed by partition. Reading `keys[i]` and `values[i]` from two
+ * flat arrays costs one load each, where a pair is an array object of its own (header,
+ * elements store, then the key): with tens of thousands of pairs read on every slide, the
+ * pair objects are what the loop waits for. An array of numbers only is stored unboxed by V8
+ * (its elements kind stays "doubles" while every value put in is a number), so number values
+ * need no typed array of their own.
+ *
+ * The pairs themselves are built only when something needs them (a user function, an action,
+ * the public `RDD.compute`/`TaskContext` contract), once, and kept: {@link PairColumns.pairs}.
+ * Read-only once built, as every partition.
+ * @internal
+ */
+export class PairColumns<K = unknown, V = unknown> {
+  #pairs: [K, V][] | undefined;
+
+  constructor(
+    /** The keys, distinct or not as the producer says; `keys[i]` goes with `values[i]`. */
+    readonly keys: K[],
+    readonly values: V[],
+  ) {}
+
+  get length(): number { return this.keys.length; }
+
+  /** The `[key, value]` pairs in order (built on the first call, then the same array). */
+  pairs(): [K, V][] {
+    if (this.#pairs !== undefined) return this.#pairs;
+    const keys = this.keys;
+    const values = this.values;
+    const n = keys.length;
+    const out = new Array<[K, V]>(n);
+    for (let i = 0; i < n; i++) out[i] = [keys[i]!, values[i]!];
+    this.#pairs = out;
+    return out;
+  }
+
+  /** The columns of an array of `[key, value]` pairs (copied: the pairs stay as they are). */
+  static of<K, V>(pairs: readonly (readonly [K, V])[]): PairColumns<K, V> {
+    const n = pairs.length;
+    const keys = new Array<K>(n);
+    const values = new Array<V>(n);
+    for (let i = 0; i < n; i++) {
+      const p = pairs[i]!;
+      keys[i] = p[0];
+      values[i] = p[1];
+    }
+    const c = new PairColumns(keys, values);
+    c.#pairs = pairs as [K, V][];
+    return c;
+  }
+}
+
+/**
+ * A partition as the engine holds it: an array of records, or pairs as {@link PairColumns}.
+ * @internal
+ */
+export type PartitionData<T = unknown> = readonly T[] | PairColumns;
+
+/** The partition as an array of records (building the pairs of columns once). @internal */
+export function recordsOf<T>(data: PartitionData<T>): readonly T[] {
+  return data instanceof PairColumns ? (data.pairs() as unknown as readonly T[]) : data;
+}
+
+/** The partition as columns (copying an array of pairs into new columns). @internal */
+export function columnsOf<K, V>(data: PartitionData<readonly [K, V]>): PairColumns<K, V> {
+  return data instanceof PairColumns ? (data as PairColumns<K, V>) : PairColumns.of(data);
+}
+
+/**
+ * The columns in the order Spark's reduce side emits them (see `appendOnlyMapOrder`);
+ * the keys must be distinct. Returns new columns (or `cols` itself below two pairs).
+ * @internal
+ */
+export function inAppendOnlyMapOrder<K, V>(cols: PairColumns<K, V>): PairColumns<K, V> {
+  const n = cols.length;
+  if (n < 2) return cols;
+  const keys = cols.keys;
+  const values = cols.values;
+  const order = appendOnlyMapSlotOrder(n, (i) => keys[i]);
+  const k2 = new Array<K>(n);
+  const v2 = new Array<V>(n);
+  for (let i = 0; i < n; i++) {
+    const j = order[i]!;
+    k2[i] = keys[j]!;
+    v2[i] = values[j]!;
+  }
+  return new PairColumns(k2, v2);
+}

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock, SparkConf, Seconds } from '@kindling/core';
+import { StreamingContext } from '../src/index.ts';
+import { graphWorkerPoolOf } from '../src/parallel/build-graph.ts';
+import type { BranchesGraph, WordCountArgs } from './support/graphs/word-count-graph.ts';
+
+const graphs = new URL('./support/graphs/word-count-graph.ts', import.meta.url);
+
+const batches = [
+  ['apple bob avocado', 'cat bob'],
+  ['dog', 'bob cat cow', 'ant'],
+  [],
+  ['eel eel emu', 'bob'],
+];
+const numPartitions = 3;
+
+function conf(master: string): SparkConf {
+  return new SparkConf().setMaster(master).setAppName('parallel-map-sides').set('spark.streaming.clock', 'manual').set('spark.default.parallelism', 2);
+}
+
+interface Outputs {
+  perWord: [string, number][][];
+  perLength: [number, number][][];
+  byInitial: [string, string[]][][];
+}
+
+const byKey = <K extends string | number, V>(xs: readonly [K, V][]): [K, V][] => [...xs].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+
+/** Each batch's three answers, computed here from the input. */
+function expected(input: readonly (readonly string[])[]): Outputs {
+  const out: Outputs = { perWord: [], perLength: [], byInitial: [] };
+  for (const b of input) {
+    const words = b.flatMap((l) => l.split(' '));
+    const count = <K>(key: (w: string) => K): Map<K, number> => {
+      const m = new Map<K, number>();
+      for (const w of words) m.set(key(w), (m.get(key(w)) ?? 0) + 1);
+      return m;
+    };
+    const initials = new Map<string, string[]>();
+    for (const w of words) initials.set(w[0]!, [...(initials.get(w[0]!) ?? []), w]);
+    out.perWord.push(byKey([...count((w) => w)]));
+    out.perLength.push(byKey([...count((w) => w.length)]));
+    out.byInitial.push(byKey([...initials].map(([k, ws]) => [k, ws.sort()] as [string, string[]])));
+  }
+  return out;
+}
+
+async function run(master: string, input: readonly (readonly string[])[], failOn?: string) {
+  const ssc = new StreamingContext(conf(master), Seconds(1));
+  const out: Outputs = { perWord: [], perLength: [], byInitial: [] };
+  try {
+    const args: WordCountArgs & { failOn?: string } = { batches: input, numPartitions, failOn };
+    const g = await ssc.buildGraph<BranchesGraph>(graphs, 'branches', args);
+    g.perWord.foreachRDD(async (rdd) => { out.perWord.push(byKey(await rdd.collect())); });
+    g.perLength.foreachRDD(async (rdd) => { out.perLength.push(byKey(await rdd.collect())); });
+    g.byInitial.foreachRDD(async (rdd) => { out.byInitial.push(byKey(await rdd.collect())); });
+    await ssc.start();
+    let error: Error | undefined;
+    for (let i = 0; i < input.length && error === undefined; i++) {
+      error = await (ssc.clock as ManualClock).advance(1000).then(() => undefined, (e: unknown) => e as Error);
+    }
+    const pool = graphWorkerPoolOf(ssc);
+    // A failed batch stops the context (and releases its threads): no stats then.
+    const stats = pool === undefined || error !== undefined ? [] : await pool.stats();
+    return { out, error, splits: g.splits.value, threads: pool?.workers.length ?? 1, tasks: pool?.tasksPerWorker() ?? [], ahead: stats.map((s) => s.mapSidesAhead) };
+  } finally {
+    await ssc.stop();
+  }
+}
+
+describe('map sides over a shared partition in worker threads (local[N])', () => {
+  it('one pass per partition computes the three branches\' map sides; outputs equal local[1]\'s and the computed answers', async () => {
+    const lines = batches.reduce((n, b) => n + b.length, 0);
+    const one = await run('local[1]', batches);
+    const two = await run('local[2]', batches);
+    expect(one.error).toBeUndefined();
+    expect(two.error).toBeUndefined();
+    expect(one.out).toEqual(expected(batches));
+    expect(two.out).toEqual(one.out);
+    expect(two.threads).toBe(2);
+    for (const n of two.tasks) expect(n).toBeGreaterThan(0);
+    // Every line was split once under both masters, though three jobs read the split words.
+    expect(one.splits).toBe(lines);
+    expect(two.splits).toBe(lines);
+    // In the workers, the first job's map stage computed the two other branches' map outputs
+    // (per batch, 2 per map partition, each partition in the worker that owns it), and their
+    // own jobs' map stages took them instead of evaluating the split words again.
+    const computed = two.ahead.reduce((n, a) => n + a.computed, 0);
+    expect(computed).toBe(2 * numPartitions * batches.length);
+    expect(two.ahead.reduce((n, a) => n + a.taken, 0)).toBe(computed);
+    for (const a of two.ahead) expect(a.computed).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('a branch whose map function throws fails its own output operation, after the earlier ones ran, as on one thread', async () => {
+    const input = [['apple bob', 'boom cat']];
+    for (const master of ['local[1]', 'local[2]']) {
+      const r = await run(master, input, 'boom');
+      expect(r.error?.name).toBe('BatchFailedError');
+      expect(r.error?.message).toMatch(/Batch 1000 ms failed.*cannot take the initial of boom/s);
+      // The two branches before it delivered their outputs (the failing map side ran beside
+      // the first one's in the same pass, and was left for its own job to fail).
+      expect(r.out.perWord).toEqual(expected(input).perWord);
+      expect(r.out.perLength).toEqual(expected(input).perLength);
+      expect(r.out.byInitial).toEqual([]);
+      if (master === 'local[2]') expect(r.threads).toBe(2);
+    }
+  }, 60_000);
+});
