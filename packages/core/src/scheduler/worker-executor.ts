@@ -10,7 +10,7 @@ import type { LongAccumulator } from '../util/long-accumulator.ts';
 import { BlockPrefixes, PrefixedEvaluator } from './block-prefixes.ts';
 import { PartitionEvaluator } from './partition-evaluator.ts';
 import type { ReplicatedRDDs } from './replicated-rdds.ts';
-import { decodeBlock, encodeBlock, type EncodedBlock } from './shuffle-block-codec.ts';
+import { decodeBlock, decodeBlockData, encodeBlock, type EncodedBlock } from './shuffle-block-codec.ts';
 import { mapSideOutput, runShuffleMapTask } from './shuffle-writer.ts';
 import { fusedChain } from '../rdd/record-pipeline.ts';
 import type { MapSideGroup } from './map-side-group.ts';
@@ -353,7 +353,7 @@ export class WorkerExecutor {
       for (const { m, j, block } of msg.blocks) {
         let out = dep!.mapOutputs[m];
         if (out === undefined) dep!.mapOutputs[m] = out = new Array<unknown[]>(numReduce);
-        out[j] = decodeBlock(block);
+        out[j] = decodeBlockData(block);
       }
     }
     return undefined;
@@ -467,7 +467,7 @@ export class WorkerExecutor {
       if (b === undefined) throw new Error(`Worker ${owner} has no shuffle block for map partition ${m}, reduce partition ${split} of ${child.toString()}`);
       let out = dep.mapOutputs[m];
       if (out === undefined) dep.mapOutputs[m] = out = new Array<unknown[]>(dep.partitioner.numPartitions);
-      out[split] = decodeBlock(b);
+      out[split] = decodeBlockData(b);
     }
   }
 
