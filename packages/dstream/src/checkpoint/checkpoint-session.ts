@@ -81,6 +81,7 @@ export class CheckpointSession {
       }
       for (const wal of this.walStores.values()) await wal.close();
     } finally {
+      await this.writer.store.release();
       this.lock.release();
     }
   }

@@ -128,6 +128,8 @@ export class CheckpointWriter implements BatchCheckpointing {
     // RDD checkpoint folders are put in place by their jobs and fsynced by the next round,
     // before the metadata file that names them (see syncLoop).
     ssc.sparkContext.checkpointFolderSyncs.deferring = true;
+    // A file per batch: each one's temporary file is opened on the thread pool ahead of it.
+    store.openAhead();
   }
 
   /** Batch times generated and not completed. */

@@ -4,19 +4,21 @@ import { fsyncDir, fsyncFd } from './fsync-dir.ts';
 
 /**
  * Makes a folder written by {@link writeFolderInPlace} survive a power loss: fsyncs every file
- * in it, then the folder, then its parent (which holds the rename), on the thread pool. The
+ * in it, then the folder, then its parent (which holds the rename), on the thread pool, one
+ * at a time. The
  * same fsyncs {@link writeFolderAtomically} makes before its rename, made later.
  * @internal
  */
 export async function syncWrittenFolder(dir: string): Promise<void> {
-  await Promise.all(readdirSync(dir).map(async (name) => {
+  // One at a time: it runs beside the batches, whose deletions need thread-pool threads too.
+  for (const name of readdirSync(dir)) {
     const fd = openSync(join(dir, name), 'r');
     try {
       await fsyncFd(fd);
     } finally {
       closeSync(fd);
     }
-  }));
+  }
   await fsyncDir(dir);
   await fsyncDir(dirname(dir));
 }
