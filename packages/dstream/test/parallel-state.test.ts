@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, SparkConf, Seconds, type WorkerTaskScheduler } from '@kindling/core';
 import { StreamingContext } from '../src/index.ts';
 import { graphWorkerPoolOf } from '../src/parallel/build-graph.ts';
-import { lineageCounts, type LineageCounts } from '../src/parallel/graph-worker-pool.ts';
+import { heldMapOutputs, lineageCounts, type LineageCounts } from '../src/parallel/graph-worker-pool.ts';
 import type { StateGraph, StateGraphInput } from './support/graphs/state-graphs.ts';
 
 const graphs = new URL('./support/graphs/state-graphs.ts', import.meta.url);
@@ -60,6 +60,9 @@ interface Run {
    */
   workerLineage: LineageCounts[][];
   driverLineage: LineageCounts[];
+  /** Shuffle map outputs held (see `heldMapOutputs`) at batches 30 and 50: by the driver (one thread), by each worker. */
+  driverMapOutputs: number[];
+  workerMapOutputs: number[][];
 }
 
 async function runAll(master: string): Promise<Run> {
@@ -67,6 +70,8 @@ async function runAll(master: string): Promise<Run> {
   const out: Outputs = { totals: [], snapshots: [], windowed: [] };
   const workerLineage: LineageCounts[][] = [];
   const driverLineage: LineageCounts[] = [];
+  const driverMapOutputs: number[] = [];
+  const workerMapOutputs: number[][] = [];
   try {
     const g = await ssc.buildGraph<StateGraph>(graphs, 'statefulCounts', { words, checkpointDir: freshDir() } satisfies StateGraphInput);
     for (const name of ['totals', 'snapshots', 'windowed'] as const) g[name].foreachRDD(async (rdd) => { out[name].push(await rdd.collect()); });
@@ -76,11 +81,16 @@ async function runAll(master: string): Promise<Run> {
       await (ssc.clock as ManualClock).advance(1000);
       if (i === 30 || i === BATCHES) {
         driverLineage.push(lineageCounts(ssc.graph.createdStreams));
-        if (pool !== undefined) workerLineage.push((await pool.stats()).map((s) => s.lineage));
+        driverMapOutputs.push(heldMapOutputs(ssc.graph.createdStreams));
+        if (pool !== undefined) {
+          const stats = await pool.stats();
+          workerLineage.push(stats.map((s) => s.lineage));
+          workerMapOutputs.push(stats.map((s) => s.mapOutputs));
+        }
       }
     }
     const scheduler = pool === undefined ? undefined : (pool.taskScheduler as WorkerTaskScheduler);
-    return { out, workers: pool?.workers.length ?? 0, checkpointParts: scheduler?.counts.checkpointParts.slice() ?? [], workerLineage, driverLineage };
+    return { out, workers: pool?.workers.length ?? 0, checkpointParts: scheduler?.counts.checkpointParts.slice() ?? [], workerLineage, driverLineage, driverMapOutputs, workerMapOutputs };
   } finally {
     await ssc.stop();
   }
@@ -118,6 +128,14 @@ describe('state under worker threads', () => {
     expect(after50).toEqual(after30);
     for (const w of after50!) expect(w).toEqual(two.driverLineage[1]);
     expect(one.driverLineage[1]).toEqual(one.driverLineage[0]);
+  });
+
+  it('the workers drop the shuffle blocks below stored state partitions once the batch is over, as one thread does', () => {
+    // One thread releases a shuffle's map outputs once the RDD that read them is stored in
+    // full; each worker does, once the batch is over, for the partitions it owns. Before,
+    // every worker kept them for as long as its streams remembered the state RDDs (56 each here).
+    expect(one.driverMapOutputs).toEqual([0, 0]);
+    expect(two.workerMapOutputs).toEqual([[0, 0], [0, 0]]);
   });
 });
 

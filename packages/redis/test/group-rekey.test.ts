@@ -8,7 +8,8 @@
 // running totals, and graphs the leases cannot route yet fail at start. A second graph keeps
 // state after a re-keying in the other forms: mapWithState with a timeout (and its state
 // snapshots), inverse-function windows (countByValueAndWindow into 2 partitions, countByWindow
-// into one), each batch equal to the answers worked out here.
+// into one), and a window over the topic's own partitions, each batch equal to the answers
+// worked out here.
 import { ManualClock, SparkConf } from '@kindling/core';
 import { ConsumerStrategies, GroupPlanError, LocationStrategies, NotCoPartitionedError, Seconds, StateSpec, StreamingContext, type State } from '@kindling/dstream';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -192,6 +193,8 @@ describe('mapWithState and inverse windows after a re-keying under group leases,
     sessions.stateSnapshots().foreachRDD(async (rdd, time) => { snapshots.set(time.milliseconds, (await rdd.collect()).map(([w, n]) => `(${w},${n})`)); });
     words.countByValueAndWindow(Seconds(3), Seconds(1), 2).setName('counted')
       .saveAsTextFiles(join(out(), 'counted'));
+    // A window over the topic's own partitions (no re-keying before it): routed through a log of its own.
+    words.window(Seconds(3)).setName('ownWindow').countByValue(2).saveAsTextFiles(join(out(), 'ownWindow'));
     words.countByWindow(Seconds(3)).setName('total')
       .foreachRDD(async (rdd, time) => { windowTotals.set(time.milliseconds, await rdd.collect()); });
     const clock = ssc.clock as ManualClock;
@@ -226,11 +229,12 @@ describe('mapWithState and inverse windows after a re-keying under group leases,
     expect(endings, 'sessions that timed out').toBeGreaterThan(0);
   });
 
-  it('counts each window by value (2 partitions) and in one partition, batch for batch', () => {
+  it('counts each window by value (2 partitions, and after a window over the topic\'s own partitions) and in one partition, batch for batch', () => {
     for (let k = 1; k <= BATCHES; k++) {
       const t = k * 1000;
       const inWindow = Array.from({ length: Math.min(k, 3) }, (_, i) => batchWords(k - i, BATCHES)).flat();
       expect(counted.get(t), `counts by value at ${t}`).toEqual(asLines(countBy(inWindow)));
+      expect(folderLines(join(out(), 'ownWindow'), t), `a window of the topic's partitions, counted by value, at ${t}`).toEqual(asLines(countBy(inWindow)));
       expect(windowTotals.get(t), `count at ${t}`).toEqual([inWindow.length]);
     }
   });
@@ -253,12 +257,12 @@ describe('graphs leases cannot route yet fail at start, naming the stream', () =
     expect((e.cause as Error).message).toMatch(/slides every 2000 ms, not every batch \(1000 ms\)/);
   });
 
-  it('a window that does not read a re-keying\'s output directly', async () => {
+  it('a window whose input is not one log\'s partitions (after a union)', async () => {
     const e = await startFails((ssc) => {
-      direct(ssc).map((r: ConsumerRecord) => [r.value().length, 1] as [number, number])
-        .reduceByKey((a, b) => a + b, 2).filter((kv) => kv[1] > 0).window(Seconds(3)).setName('filteredWindow').print();
+      const lengths = direct(ssc).map((r: ConsumerRecord) => r.value().length);
+      lengths.union(lengths.map((n) => n * 2)).window(Seconds(3)).setName('unionWindow').print();
     });
     expect(e).toBeInstanceOf(NotCoPartitionedError);
-    expect((e.cause as Error).message).toMatch(/filteredWindow.*must read the output of a re-keying shuffle directly/);
+    expect((e.cause as Error).message).toMatch(/unionWindow.*needs its input's partitions to be one log's; its input comes from union/);
   });
 });

@@ -17,7 +17,7 @@ import { getLogger } from '../util/logger.ts';
 import { serializeError } from './worker-errors.ts';
 import { RangePartitioner } from '../rdd/range-partitioner.ts';
 import { ZippedWithIndexRDD } from '../rdd/zipped-with-index-rdd.ts';
-import type { BlocksMessage, CheckpointCommitted, CheckpointPartsRequest, CheckpointPartsResult, EvaluateRequest, FetchedMessage, FetchInputMessage, FetchMessage, IndexOffsetsStep, JobRequest, JobResult, PeerMessage, PreparedResult, PreparedState, RangeBoundsStep, ShuffleMapRequest, TaskRequest, ValuesMessage, WorkerReply } from './worker-protocol.ts';
+import type { BlocksMessage, CheckpointCommitted, CheckpointPartsRequest, CheckpointPartsResult, EvaluateRequest, FetchedMessage, FetchInputMessage, FetchMessage, FetchStoredMessage, IndexOffsetsStep, JobRequest, JobResult, PeerMessage, PreparedResult, PreparedState, RangeBoundsStep, ShuffleMapRequest, TaskRequest, ValuesMessage, WorkerReply } from './worker-protocol.ts';
 
 const log = getLogger('WorkerExecutor');
 
@@ -53,6 +53,8 @@ export class WorkerExecutor {
    * partition -> one bucket per reduce partition. Taken by that shuffle's own map stage.
    */
   private readonly aheadOutputs = new Map<ShuffleDependency, Map<number, PartitionData[]>>();
+  /** Stored RDDs whose lineage {@link releaseCoveredShuffles} released. */
+  private readonly releasedBelow = new WeakSet<RDD<unknown>>();
   /** Tasks run so far (the driver's tests check that work really happened here). */
   tasksRun = 0;
   /** Checkpoint part files written so far. */
@@ -137,6 +139,8 @@ export class WorkerExecutor {
       this.answerFetch(message);
     } else if (message.type === 'fetchInput') {
       this.answerInputFetch(message);
+    } else if (message.type === 'fetchStored') {
+      this.answerStoredFetch(message);
     } else {
       const f = this.fetches.get(message.reqId);
       if (f === undefined) return;
@@ -353,7 +357,7 @@ export class WorkerExecutor {
     }
     const group = dep.mapSideGroup;
     if (group === undefined || group.base.checkpointData !== undefined || fusedChain(dep.rdd).base !== group.base) return runShuffleMapTask(dep, m, ev);
-    const base = ev.evaluate(group.base, m, false);
+    const base = ev.evaluateData(group.base, m, false);
     const out = mapSideOutput(dep, fusedChain(dep.rdd), m, base);
     for (const s of group.deps) {
       if (s === dep || s.mapOutputs[m] !== undefined || this.aheadOutputs.get(s)?.has(m) === true) continue;
@@ -413,6 +417,9 @@ export class WorkerExecutor {
         if (!rdd.holds(s)) await this.fetchInput(rdd, s);
         continue;
       }
+      // A persisted partition owned by a peer: its stored copy, when the owner has one (the
+      // owner may have dropped the shuffle blocks it was computed from, see releaseCoveredShuffles).
+      if (s % this.size !== this.rank && rdd.getStorageLevel().isValid && !rdd.isCheckpointed && await this.fetchStored(rdd, s)) continue;
       const deps = rdd.dependencies;
       for (let d = 0; d < deps.length; d++) {
         const dep = deps[d]!;
@@ -458,8 +465,62 @@ export class WorkerExecutor {
     rdd.fill(split, decodeBlock(b));
   }
 
+  /** Asks the owner of partition `split` of a persisted RDD for its stored copy, and stores it here; false when the owner has none. */
+  private async fetchStored(rdd: RDD<unknown>, split: number): Promise<boolean> {
+    const key = this.registry.keyOf(rdd);
+    if (key === undefined) return false;
+    const blocks = await this.askPeer(split % this.size, (reqId): FetchStoredMessage => ({ type: 'fetchStored', reqId, from: this.rank, key, split }));
+    const b = blocks[0];
+    if (b === undefined) return false;
+    rdd.context.blockManager.put(rdd.id, split, decodeBlock(b));
+    return true;
+  }
+
+  /**
+   * Once a batch is over (no job of it runs any more): the map outputs of the shuffles below
+   * the persisted RDDs of its lineage whose every partition owned here is stored are dropped,
+   * as the driver's DAGScheduler drops them on one thread once such an RDD is stored in full
+   * (the state stream's new pairs, otherwise kept in every worker until the state RDD is
+   * forgotten, and collected as old objects). A peer that later needs a partition of such an
+   * RDD it does not own takes the owner's stored copy (`fetchStored`) instead of the blocks.
+   */
+  releaseCoveredShuffles(roots: readonly RDD<unknown>[]): void {
+    // [rdd, covered]: covered when it is stored here, or is only read (through narrow
+    // dependencies) to compute an RDD that is.
+    const stack: [RDD<unknown>, boolean][] = roots.map((r) => [r, false]);
+    const seen = [new Set<RDD<unknown>>(), new Set<RDD<unknown>>()];
+    while (stack.length > 0) {
+      const [r, below] = stack.pop()!;
+      if (this.releasedBelow.has(r)) continue;
+      const stored = this.storedHere(r);
+      const covered = below || stored;
+      const visited = seen[covered ? 1 : 0]!;
+      if (visited.has(r)) continue;
+      visited.add(r);
+      for (const d of r.dependencies) {
+        if (d instanceof ShuffleDependency) {
+          if (covered && d.mapOutputs.length > 0) d.clearMapOutputs();
+          stack.push([d.rdd as RDD<unknown>, false]);
+        } else {
+          stack.push([d.rdd as RDD<unknown>, covered]);
+        }
+      }
+      // Everything below a stored RDD was released: later walks stop there.
+      if (stored) this.releasedBelow.add(r);
+    }
+  }
+
+  /** Whether `rdd` is persisted with every partition this thread owns stored here. */
+  private storedHere(rdd: RDD<unknown>): boolean {
+    if (!rdd.getStorageLevel().isValid || rdd.isCheckpointed) return false;
+    const n = rdd.getNumPartitions();
+    if (n <= this.rank) return false;
+    for (let p = this.rank; p < n; p += this.size) if (rdd.getStoredPartition(p) === undefined) return false;
+    return true;
+  }
+
   /** Sends a fetch to worker `owner` and waits for its `fetched` answer (rejected with the owner's error). */
-  private askPeer(owner: number, message: (reqId: number) => FetchMessage | FetchInputMessage): Promise<readonly (EncodedBlock | undefined)[]> {
+  private askPeer(owner: number, message: (reqId: number) => FetchMessage | FetchInputMessage | FetchStoredMessage): Promise<readonly (EncodedBlock | undefined)[]> {
     const reqId = this.nextFetchId++;
     return new Promise((resolve, reject) => {
       this.fetches.set(reqId, { resolve, reject });
@@ -468,7 +529,7 @@ export class WorkerExecutor {
   }
 
   /** Answers a peer's fetch with the blocks `encode` makes (transferring their buffers), or with its error's message. */
-  private answerPeer(req: FetchMessage | FetchInputMessage, encode: (transfer: ArrayBuffer[]) => (EncodedBlock | undefined)[]): void {
+  private answerPeer(req: FetchMessage | FetchInputMessage | FetchStoredMessage, encode: (transfer: ArrayBuffer[]) => (EncodedBlock | undefined)[]): void {
     const port = this.peers[req.from]!;
     try {
       const transfer: ArrayBuffer[] = [];
@@ -485,6 +546,13 @@ export class WorkerExecutor {
       const rdd = this.lookup(req.key, 'input fetch');
       if (!(rdd instanceof OwnedPartitionsRDD) || !rdd.holds(req.split)) throw new Error(`worker ${this.rank} does not hold input partition ${req.split} of ${rdd.toString()}`);
       return [encodeBlock(rdd.compute(req.split), transfer)];
+    });
+  }
+
+  private answerStoredFetch(req: FetchStoredMessage): void {
+    this.answerPeer(req, (transfer) => {
+      const stored = this.registry.get(req.key)?.getStoredPartition(req.split);
+      return stored === undefined ? [] : [encodeBlock(stored, transfer)];
     });
   }
 

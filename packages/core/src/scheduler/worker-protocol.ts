@@ -191,7 +191,19 @@ export interface FetchInputMessage {
   readonly split: number;
 }
 
-/** The answer to `fetch` or `fetchInput`: the blocks, or the owner's error message. @internal */
+/**
+ * Asks the owner of partition `split` of a persisted replicated RDD for the partition it
+ * stored; answered by `fetched` with one block, or none when the owner has not stored it. @internal
+ */
+export interface FetchStoredMessage {
+  readonly type: 'fetchStored';
+  readonly reqId: number;
+  readonly from: number;
+  readonly key: number;
+  readonly split: number;
+}
+
+/** The answer to `fetch`, `fetchInput` or `fetchStored`: the blocks, or the owner's error message. @internal */
 export interface FetchedMessage {
   readonly type: 'fetched';
   readonly reqId: number;
@@ -209,4 +221,4 @@ export interface ValuesMessage {
 }
 
 /** Messages between workers. @internal */
-export type PeerMessage = BlocksMessage | ValuesMessage | FetchMessage | FetchInputMessage | FetchedMessage;
+export type PeerMessage = BlocksMessage | ValuesMessage | FetchMessage | FetchInputMessage | FetchStoredMessage | FetchedMessage;

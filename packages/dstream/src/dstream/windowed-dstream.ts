@@ -1,5 +1,6 @@
 import { StorageLevel } from '@kindling/core';
 import type { Duration, RDD, Time } from '@kindling/core';
+import type { Exchange } from '../exchange/exchange.ts';
 import type { ExchangeRDD } from '../exchange/exchange-rdd.ts';
 import type { GroupRuntime } from '../group/group-runtime.ts';
 import { markStageRuntime } from '../group/group-batch-output.ts';
@@ -21,9 +22,10 @@ import { checkWindowDurations } from './window-durations.ts';
  * Each parent RDD is shared by several windows, so the parent is persisted (unless the user
  * chose a level) and remembers `windowDuration` more than this stream needs.
  *
- * Under group leases (`spark.kindling.group.enabled`, no fixed split) the parent must be read
- * from a repartition log (the output of a re-keying, e.g. `reduceByKey(...).window(...)`):
- * partition j of the window, on the instance running repartition partition j, holds the
+ * Under group leases (`spark.kindling.group.enabled`, no fixed split) the parent is read from a
+ * repartition log: the output of a re-keying (e.g. `reduceByKey(...).window(...)`), or, over
+ * other partitions of one log (the topic's own), a repartition log of the window's own that its
+ * input goes through (the group plan sets it up). Partition j of the window, on the instance running repartition partition j, holds the
  * source batches with times in `(T - windowDuration, T]` (T: the partition's batch time). The
  * batches it ran itself come from the parent's remembered RDDs; those it did not (it has just
  * taken the partition over, or a catch-up batch straddles the window's edge) are read again
@@ -51,6 +53,12 @@ export class WindowedDStream<T> extends DStream<T> {
    */
   useGroupRuntime(runtime: GroupRuntime): void { this.#group = { runtime, slices: new Map() }; }
 
+  /** Group leases: the parent is not a re-keying's output, so its RDDs go through a repartition log of the window's own. */
+  #exchange: Exchange | undefined;
+
+  /** Group leases: routes each batch of the parent through `exchange` (set by the group plan). @internal */
+  routeThrough(exchange: Exchange): void { this.#exchange = exchange; }
+
   get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
   get slideDuration(): Duration { return this.slide; }
   override get parentRememberDuration(): Duration | undefined { return this.rememberDuration?.plus(this.windowDuration); }
@@ -75,8 +83,10 @@ export class WindowedDStream<T> extends DStream<T> {
   /** Group leases: see the class comment. */
   private computeInGroup(validTime: Time, group: GroupWindowState<T>): RDD<T> | undefined {
     const plan = group.runtime.plan(validTime.milliseconds);
-    const current = this.parent.getOrCompute(validTime);
-    if (plan === undefined || current === undefined) return undefined;
+    const raw = this.parent.getOrCompute(validTime);
+    if (plan === undefined || raw === undefined) return undefined;
+    // Routed here, each batch's exchange keeps its records while a slice holds it.
+    const current = this.#exchange === undefined ? raw : this.#exchange.rdd<T>(raw, validTime);
     const exchange = current as unknown as ExchangeRDD<T>;
     if (typeof exchange.readHistory !== 'function') {
       throw new Error(`${this.describe()}: under group leases a window must read the output of a re-keying (a repartition log) directly, but batch ${validTime} of its parent is ${current.toString()}.`);

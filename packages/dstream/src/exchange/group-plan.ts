@@ -31,6 +31,8 @@ interface Placement {
   readonly origin: string;
   /** Under group leases: the log whose partitions these are (the topic, or a repartition log's owner name). */
   readonly stage?: string;
+  /** How many partitions the log of `stage` has (undefined: not known here). */
+  readonly partitions?: number;
   /** The stream whose shuffle was routed through a repartition log to give these partitions (only on that stream's own placement). */
   readonly routedBy?: { readonly stream: DStream<unknown>; readonly exchange: Exchange };
 }
@@ -167,7 +169,7 @@ export function planGroupStages(
         inputs.push(input);
         const source = input.source as { repartitionLog?: unknown; location: string };
         if (typeof source.repartitionLog === 'function') provider ??= source as unknown as RepartitionLogProvider;
-        out = { owns: (i, t) => input.ownsPartitionIndex(i, t), partitioner: undefined, single: false, origin: `the log partitions of ${s.name()}`, stage: input.partitions[0]?.topic };
+        out = { owns: (i, t) => input.ownsPartitionIndex(i, t), partitioner: undefined, single: false, origin: `the log partitions of ${s.name()}`, stage: input.partitions[0]?.topic, partitions: input.partitions.length };
         break;
       }
       case 'filter': case 'mapValues': case 'flatMapValues':
@@ -233,15 +235,27 @@ export function planGroupStages(
         if (isLeaseAssignment(owner)) {
           // A new owner of a repartition partition rebuilds the window from the log's entries, kept for the window's length.
           const parent = s.dependencies[0]!;
-          if (parent.kind !== 'combineByKey' || p0!.routedBy?.stream !== parent || p0!.stage === undefined) {
-            throw new GroupPlanError(s.name(), `a window under group leases must read the output of a re-keying shuffle directly (e.g. reduceByKey(f, n).window(...)), so that a new owner of a partition can rebuild the window from the repartition log; its input comes from ${p0!.origin}${parent.kind === 'combineByKey' ? ' without a repartition log' : ` through ${parent.kind}`}. Window the shuffle's output, or use a fixed split (spark.kindling.group.instances).`);
-          }
+          const ws = s as unknown as WindowedDStream<unknown>;
           if (!s.slideDuration.equals(parent.slideDuration)) {
             throw new GroupPlanError(s.name(), `it slides every ${s.slideDuration.milliseconds} ms, not every batch (${parent.slideDuration.milliseconds} ms); under group leases a window advances with each repartition partition's batches. Slide it every batch, or use a fixed split (spark.kindling.group.instances).`);
           }
-          (s as unknown as WindowedDStream<unknown>).useGroupRuntime(owner.runtimeOf(p0!.stage, 0));
-          windowed.add(p0!.routedBy.exchange);
-          out = { ...p0!, routedBy: undefined };
+          if (parent.kind === 'combineByKey' && p0!.routedBy?.stream === parent && p0!.stage !== undefined) {
+            ws.useGroupRuntime(owner.runtimeOf(p0!.stage, 0));
+            windowed.add(p0!.routedBy.exchange);
+            out = { ...p0!, routedBy: undefined };
+            break;
+          }
+          // Over the partitions of one log without a re-keying right before it (the topic's own, or narrow operators after a shuffle): its input goes through a repartition log of its own.
+          if (p0!.owns === undefined || p0!.stage === undefined || p0!.partitions === undefined || p0!.single) {
+            throw new GroupPlanError(s.name(), `a window under group leases reads its input through a repartition log (so that a new owner of a partition can rebuild the window from it), which needs its input's partitions to be one log's; its input comes from ${p0!.origin}. Window the stream before the union/transform, or use a fixed split (spark.kindling.group.instances).`);
+          }
+          const e = route(s, p0!, p0!.partitions, undefined, 'window');
+          ws.routeThrough(e);
+          // Its entries are kept for as long as the window's input is remembered (the window's length at least).
+          routedStreams.set(e, parent);
+          ws.useGroupRuntime(owner.runtimeOf(e.ownerLog, 0));
+          windowed.add(e);
+          out = { owns: (j, t) => e.ownsTarget(j, t), partitioner: undefined, single: false, origin: `repartition log ${e.log.name}`, stage: e.ownerLog, partitions: p0!.partitions };
           break;
         }
         // Windows of one-partition stages, or of RDDs placed by one partitioner, stay aligned.
@@ -266,7 +280,7 @@ export function planGroupStages(
         } else {
           const e = route(s, p0!, g.partitions, undefined, g.what);
           tr.routeThrough(e);
-          out = { owns: (j, t) => e.ownsTarget(j, t), partitioner: undefined, single: g.partitions === 1, origin: `repartition log ${e.log.name}`, stage: e.ownerLog };
+          out = { owns: (j, t) => e.ownsTarget(j, t), partitioner: undefined, single: g.partitions === 1, origin: `repartition log ${e.log.name}`, stage: e.ownerLog, partitions: g.partitions };
         }
         break;
       }
@@ -294,7 +308,7 @@ export function planGroupStages(
     if (parent.owns !== undefined && p.equals(parent.partitioner)) return { ...parent, partitioner: p };
     const e = route(s, parent, p.numPartitions, p, what);
     apply(e);
-    return { owns: (j, t) => e.ownsTarget(j, t), partitioner: p, single: p.numPartitions === 1, origin: `repartition log ${e.log.name}`, stage: e.ownerLog, routedBy: { stream: s, exchange: e } };
+    return { owns: (j, t) => e.ownsTarget(j, t), partitioner: p, single: p.numPartitions === 1, origin: `repartition log ${e.log.name}`, stage: e.ownerLog, partitions: p.numPartitions, routedBy: { stream: s, exchange: e } };
   };
 
   for (const o of outputs) place(o as DStream<unknown>);

@@ -1,5 +1,5 @@
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
-import { HashPartitioner, OwnedPartitionsRDD, ReliableCheckpointRDD, ReplicatedRDDs, Time, WorkerRpc, reviveError, type RDD, type SerializedError, type WorkerReply, type WorkerTaskScheduler } from '@kindling/core';
+import { HashPartitioner, OwnedPartitionsRDD, ReliableCheckpointRDD, ReplicatedRDDs, ShuffleDependency, Time, WorkerRpc, reviveError, type RDD, type SerializedError, type WorkerReply, type WorkerTaskScheduler } from '@kindling/core';
 import type { DStream } from '../dstream/dstream.ts';
 import type { DStreamGraph } from '../dstream/dstream-graph.ts';
 import type { JobSet } from '../scheduler/job-set.ts';
@@ -437,12 +437,36 @@ export interface ThreadStats {
   readonly lineage: LineageCounts;
   readonly fileReads: readonly { readonly files: number; readonly bytes: number; readonly records: number }[];
   readonly mapSidesAhead: { readonly computed: number; readonly taken: number };
+  /** The shuffle map outputs (one per map partition held) of the RDDs its streams remember: see {@link heldMapOutputs}. */
+  readonly mapOutputs: number;
 }
 
 /** This thread's {@link ThreadStats}, with its executor's counts of map outputs computed ahead. @internal */
 export function threadStats(ssc: StreamingContext, mapSidesAhead: ThreadStats['mapSidesAhead']): ThreadStats {
   const fileReads = ssc.graph.inputStreams.filter((s) => s instanceof dstreamClasses.FileInputDStream).map((s) => ({ ...s.readStats }));
-  return { lineage: lineageCounts(ssc.graph.createdStreams), fileReads, mapSidesAhead: { ...mapSidesAhead } };
+  return { lineage: lineageCounts(ssc.graph.createdStreams), fileReads, mapSidesAhead: { ...mapSidesAhead }, mapOutputs: heldMapOutputs(ssc.graph.createdStreams) };
+}
+
+/**
+ * How many shuffle map outputs (one per map partition whose buckets are held) the lineages of
+ * the RDDs `streams` remember keep alive: the blocks nothing reads any more once the RDD
+ * above them is stored are released, so this stays bounded. @internal
+ */
+export function heldMapOutputs(streams: readonly DStream<unknown>[]): number {
+  const seen = new Set<RDD<unknown>>();
+  const stack: RDD<unknown>[] = [];
+  for (const s of streams) for (const r of s.generatedRDDs.values()) stack.push(r as RDD<unknown>);
+  let held = 0;
+  while (stack.length > 0) {
+    const r = stack.pop()!;
+    if (seen.has(r)) continue;
+    seen.add(r);
+    for (const d of r.dependencies) {
+      if (d instanceof ShuffleDependency) for (const out of d.mapOutputs) if (out !== undefined && out.length > 0) held++;
+      stack.push(d.rdd as RDD<unknown>);
+    }
+  }
+  return held;
 }
 
 /** The {@link LineageCounts} of the RDDs `streams` remember. @internal */

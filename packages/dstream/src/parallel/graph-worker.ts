@@ -61,6 +61,8 @@ function listen(ssc: StreamingContext, data: GraphWorkerData, port: MessagePort,
   for (const p of data.peers) p?.on('message', (m: PeerMessage) => executor.onPeerMessage(m));
   const shared = new Map<number, RDD<unknown>[]>();
   const mapSideGroups = new Map<number, MapSideGroup[]>();
+  /** Each batch's generated RDDs, until the batch is over. */
+  const batchRDDs = new Map<number, RDD<unknown>[]>();
   let initialized = false;
 
   let roots: DStream<unknown>[] = [];
@@ -108,11 +110,16 @@ function listen(ssc: StreamingContext, data: GraphWorkerData, port: MessagePort,
     } catch {
       // Sharing is an optimisation, as on the driver.
     }
+    batchRDDs.set(m.time, rdds);
     const byRDD = streamsByRDD(graph, m.time);
     return registry.register(rdds, (r) => byRDD.get(r));
   };
 
   const clear = (t: number): void => {
+    // Before the shared RDDs are unpersisted and the streams forget: from every RDD the batch
+    // generated (a checkpointed one no longer leads to the RDDs it was computed from).
+    executor.releaseCoveredShuffles([...(batchRDDs.get(t) ?? []), ...streamsByRDD(ssc.graph, t).keys()]);
+    batchRDDs.delete(t);
     for (const rdd of shared.get(t) ?? []) rdd.unpersist();
     shared.delete(t);
     for (const g of mapSideGroups.get(t) ?? []) {
