@@ -108,6 +108,13 @@ export class GroupPace {
     return true;
   }
 
+  /** Whether every partition of every log is leased to a live member. */
+  async owned(logs: readonly GroupLog[]): Promise<boolean> {
+    const live = await this.members();
+    for (const row of await this.owners(logs)) for (const holder of row) if (holder === undefined || !live.includes(holder)) return false;
+    return true;
+  }
+
   /** Per log, the member holding each partition's lease (undefined: none). */
   async owners(logs: readonly GroupLog[]): Promise<(string | undefined)[][]> {
     const out: (string | undefined)[][] = [];

@@ -152,11 +152,7 @@ async function startDashboard(options: DashboardOptions, io: DashboardIo, paths:
   const leases = grouped && options.instance === undefined;
   if (grouped) conf = conf.set('spark.kindling.group.enabled', 'true');
   if (leases) conf = conf.set('spark.kindling.group.leaseTimeout', `${options.lease}ms`);
-  // A replay makes batches only as it feeds: a repartition partition left behind by a takeover
-  // must catch up in its next batch (its missed batches had no orders), not one batch time per
-  // batch, or the last pieces' batches would wait for batches that never come.
-  if (leases && options.replay) conf = conf.set('spark.kindling.group.catchUp', 'merge');
-  else if (grouped) {
+  if (grouped && !leases) {
     conf = conf.set('spark.kindling.group.instances', String(options.instance!.count))
       .set('spark.kindling.group.instance', String(options.instance!.index));
   }
@@ -409,14 +405,16 @@ function ownerLogs(logs: readonly { readonly ownerLog: string; readonly partitio
  * says so with its next batch's marker, and a dead instance's partitions are taken over only
  * by a new batch once its leases expire).
  *
- * The feeder (`feedOne` given) first runs empty batches until `--members` instances share every
- * log's partitions, each its fair share; then for each piece: produces it, advances every clock
+ * The feeder (`feedOne` given) first waits, without any batch, until `--members` instances share
+ * every log's partitions, each its fair share (the engine takes leases between batches too), so
+ * that its batch times are a single run's; then for each piece: produces it, advances every clock
  * by one batch (which reads it), and waits until every partition of the topic committed that
- * batch before the next piece, so that each piece is exactly one batch on every partition. While
- * it waits longer than a lease (an instance died), it advances the clocks by one more, empty,
- * batch: the survivors take the partitions over in it and re-run the dead one's recorded
- * batches (a repartition partition left behind catches up in its next batch:
- * `spark.kindling.group.catchUp=merge`). At the end it waits until every partition of every log
+ * batch before the next piece, so that each piece is exactly one batch on every partition. When
+ * an instance died, it waits until the survivors took its leases over (between batches, once they
+ * expired) and advances the clocks by one batch, in which they re-run its recorded batches; a
+ * survivor alone in the group re-runs only in that batch, so that it writes no folder and no
+ * partition falls behind (the per-batch catch-up then has nothing to catch up, and the replay
+ * completes). At the end it waits until every partition of every log
  * committed the last batch, then publishes the end. The others advance to the feeder's clock
  * until the end.
  */
@@ -452,18 +450,32 @@ async function replayInGroup(
       step();
       return t;
     };
-    /** Waits until `logs` committed batch `t`, adding an empty batch every lease while they have not. */
+    let members = options.members;
+    /**
+     * Waits until `logs` committed batch `t`. When a member died (fewer live members than before)
+     * and the survivors hold every lease again (taken between batches once the dead one's expired),
+     * adds one batch: the one in which the new owners re-run its recorded batches (alone, an
+     * instance re-runs only, so that batch has no folder). As a last resort (nothing committed for
+     * five leases), one more batch.
+     */
     const committed = async (of: readonly GroupLog[], t: number): Promise<void> => {
       let since = Date.now();
       while (!signal.aborted && !(await pace.committedThrough(of, t))) {
-        if (Date.now() - since > options.lease) {
+        const live = (await pace.members()).length;
+        if (live < members && await pace.owned(logs)) {
+          members = live;
+          await tick();
+          since = Date.now();
+        } else if (Date.now() - since > 5 * options.lease) {
           await tick();
           since = Date.now();
         }
         await pause(20);
       }
     };
-    while (!signal.aborted && !(await pace.settled(logs, options.members))) await committed(logs, await tick());
+    // Leases are taken between batches too (the engine's timer): no batch is needed to settle, so the batch times are the single run's.
+    while (!signal.aborted && !(await pace.settled(logs, options.members))) await pause(20);
+    members = (await pace.members()).length;
     let linesMoved = 0;
     const linesTotal = files.reduce((n, f) => n + f.lines, 0);
     for (let i = 0; i < files.length && !signal.aborted; i++) {

@@ -28,6 +28,8 @@ interface Run {
   outputs: Record<string, unknown[][]>;
   workers: number;
   tasksPerWorker: number[];
+  /** Window combines the workers folded over the batches they held while waiting for their peers' blocks. */
+  foldedAhead: number;
 }
 
 const dirs: string[] = [];
@@ -48,13 +50,14 @@ async function run(master: string, exportName: string, withCheckpoint: boolean):
     await ssc.start();
     for (let i = 0; i < input.nums.length; i++) await (ssc.clock as ManualClock).advance(1000);
     const pool = graphWorkerPoolOf(ssc);
-    return { outputs, workers: pool?.workers.length ?? 0, tasksPerWorker: pool?.tasksPerWorker() ?? [] };
+    const foldedAhead = (pool?.taskScheduler?.counts.foldedAhead ?? []).reduce((a, b) => a + b, 0);
+    return { outputs, workers: pool?.workers.length ?? 0, tasksPerWorker: pool?.tasksPerWorker() ?? [], foldedAhead };
   } finally {
     await ssc.stop();
   }
 }
 
-function describeDual(exportName: string, withCheckpoint: boolean, known: (out: Record<string, unknown[][]>) => void): void {
+function describeDual(exportName: string, withCheckpoint: boolean, known: (out: Record<string, unknown[][]>) => void, checkTwo?: (two: Run) => void): void {
   describe(exportName, () => {
     let one: Run;
     let two: Run;
@@ -79,6 +82,8 @@ function describeDual(exportName: string, withCheckpoint: boolean, known: (out: 
       known(one.outputs);
       known(two.outputs);
     });
+
+    if (checkTwo !== undefined) it('local[2] ran as expected in the workers', () => checkTwo(two));
   });
 }
 
@@ -102,12 +107,27 @@ describeDual('basicOperations', false, (o) => {
 });
 
 describeDual('windowOperations', true, (o) => {
+  expect(sorted(o.reduceByKeyAndWindow!)).toEqual([
+    [['a', 4], ['b', 2]], [['a', 4], ['b', 7]], [['b', 5]], [['a', 2], ['c', 1]], [['a', 3], ['c', 1]],
+  ]);
+  // batch sums: 1: a 4, b 2 | 2: b 5 | 3: - | 4: a 2, c 1 | 5: a 1
+  expect(sorted(o.reduceByKeyAndWindowLong!)).toEqual([
+    [['a', 4], ['b', 2]], [['a', 4], ['b', 7]], [['a', 4], ['b', 7]], [['a', 6], ['b', 7], ['c', 1]], [['a', 3], ['b', 5], ['c', 1]],
+  ]);
+  expect(sorted(o.perBatchSumsInWindow!)).toEqual([
+    [['a', [4]], ['b', [2]]], [['a', [4]], ['b', [2, 5]]], [['a', [4]], ['b', [2, 5]]], [['a', [2]], ['b', [5]], ['c', [1]]], [['a', [2, 1]], ['c', [1]]],
+  ]);
   expect(o.window!.map((b) => [...(b as number[])].sort((x, y) => x - y))).toEqual([range(1, 4), range(1, 8), range(5, 12), range(9, 12), [1, 2]]);
   expect(o.countByWindow).toEqual([[4], [8], [8], [4], [2]]);
   // a: 1+3 | +0 | | +2 | +1   over 3 batches, keys kept at 0 by the inverse reduction
   expect(sorted(o.reduceByKeyAndWindowInverse!)).toEqual([
     [['a', 4], ['b', 2]], [['a', 4], ['b', 7]], [['a', 4], ['b', 7]], [['a', 2], ['b', 5], ['c', 1]], [['a', 3], ['b', 0], ['c', 1]],
   ]);
+}, (two) => {
+  // From the second batch on, each of the three windows re-reduced without an inverse had
+  // older batches to fold, on each of its two partitions, while the newest batch's blocks
+  // were in flight: 4 batches x 3 windows x 2 partitions.
+  expect(two.foldedAhead).toBe(24);
 });
 
 describeDual('stateOperations', true, (o) => {

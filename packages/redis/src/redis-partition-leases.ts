@@ -220,6 +220,11 @@ export class RedisPartitionLeases implements PartitionLeases {
     return { status, batch: { time: batch.time, fromOffset: from, untilOffset: until } };
   }
 
+  async recordedTimes(tp: TopicPartition): Promise<number[]> {
+    const times = await this.client().sendCommand(['HKEYS', this.#keys.partition(tp).desc]) as string[];
+    return times.map(Number).filter((t) => Number.isFinite(t));
+  }
+
   async loadState(tp: TopicPartition, stream: string): Promise<(readonly [string, string])[]> {
     const k = this.#keys.partition(tp);
     const r = await this.eval(LOAD_STATE, [k.state(stream), k.deltas(stream)], []) as [string[], string[]];

@@ -15,5 +15,7 @@ export const topKWorkload: Workload<TextInput> = {
     hand: async () => (await import('./top-k-hand.ts')).topKHand,
     rxjs: async () => (await import('./top-k-rxjs.ts')).topKRxjs,
     kindling: async () => (await import('./top-k-kindling.ts')).topKKindling,
+    'kindling-2': async () => (await import('./top-k-kindling.ts')).topKKindlingParallel(2),
+    'kindling-4': async () => (await import('./top-k-kindling.ts')).topKKindlingParallel(4),
   },
 };

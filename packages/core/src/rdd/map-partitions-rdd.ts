@@ -7,6 +7,7 @@ import { recordsOf, type PartitionData } from './pair-columns.ts';
 import type { PartitionKernel } from './kernels.ts';
 import { recordOpKernel } from './record-pipeline.ts';
 import type { RecordOp, FusibleRDD, RecordCountingRDD } from './record-pipeline.ts';
+import type { PrefixableBlocksKernel } from './prefixable-blocks-kernel.ts';
 
 /**
  * Applies a kernel to each parent partition: the RDD behind `map`, `flatMap`, `filter`,
@@ -18,6 +19,8 @@ export class MapPartitionsRDD<U, T> extends RDD<U> implements FusibleRDD, Record
   private readonly part: Partitioner | undefined;
   /** Derived from `recordOp` on first use (most record ops run fused, never through it). */
   private kernel: PartitionKernel<T, U> | undefined;
+  /** `blocksKernel` in two steps, the first blocks folded ahead of the others (see {@link PrefixableBlocksKernel}). @internal */
+  prefixableBlocks: PrefixableBlocksKernel<T, U> | undefined;
 
   constructor(
     prev: RDD<T>,

@@ -8,6 +8,7 @@ import { CoGroupedRDD } from './co-grouped-rdd.ts';
 import { resolvePartitioner, type NumPartitionsOrPartitioner } from './partitioner.ts';
 import { combineValueColumns } from './combine.ts';
 import { inAppendOnlyMapOrder, type PartitionData } from './pair-columns.ts';
+import { prefixableCombine } from './prefixable-blocks-kernel.ts';
 import { appendOnlyMapOrder } from '../util/append-only-map-order.ts';
 import { keyEquals } from '../util/hash-code.ts';
 import { KeySet } from '../util/key-set.ts';
@@ -36,7 +37,7 @@ export function combineByKey<K, V, C>(
     // Already partitioned: combine in place, in Spark's order (its aggregation map's slots).
     // Over a union of partitions (a window's batches), the same combining takes them as blocks.
     // Combined pairs stay columns (see PairColumns) until something needs them as pairs.
-    return new MapPartitionsRDD<[K, C], [K, V]>(
+    const rdd = new MapPartitionsRDD<[K, C], [K, V]>(
       self,
       undefined,
       true,
@@ -46,6 +47,8 @@ export function combineByKey<K, V, C>(
       false,
       (_, data) => inAppendOnlyMapOrder(combineValueColumns([data], agg)) as PartitionData<[K, C]>,
     );
+    rdd.prefixableBlocks = prefixableCombine<K, V, C>(agg);
+    return rdd;
   }
   return new ShuffledRDD<K, V, C>(self, partitioner, agg, mapSideCombine, undefined, scope);
 }

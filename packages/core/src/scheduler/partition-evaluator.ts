@@ -33,8 +33,9 @@ interface BlocksReader {
  * The union whose parents' partitions `rdd` reads directly as blocks, instead of the union's
  * concatenated partition (a window's per-batch partitions re-reduced on every slide), when
  * `rdd` can and the union is neither kept nor checkpoint-marked.
+ * @internal
  */
-function unionBlocksOf(rdd: RDD<unknown>): RDD<unknown> | undefined {
+export function unionBlocksOf(rdd: RDD<unknown>): RDD<unknown> | undefined {
   if ((rdd as BlocksReader).blocksKernel === undefined) return undefined;
   const union = rdd.dependencies[0]?.rdd as RDD<unknown> | undefined;
   if (union === undefined || (union as { concatenatesParents?: boolean }).concatenatesParents !== true) return undefined;
@@ -113,6 +114,11 @@ export class PartitionEvaluator implements TaskContext {
     return blocks;
   }
 
+  /** Partition `split` of `rdd` (see {@link unionBlocksOf}) from its union's parents' partitions, in order. */
+  protected combineBlocks(rdd: RDD<unknown>, split: number, blocks: readonly PartitionData[]): PartitionData {
+    return (rdd as BlocksReader).blocksKernel!(split, blocks);
+  }
+
   /** A partition already available without computing it (persisted; subclasses add more). */
   protected storedPartition(rdd: RDD<unknown>, split: number): PartitionData | undefined { return rdd.getStoredData(split); }
 
@@ -183,8 +189,7 @@ export class PartitionEvaluator implements TaskContext {
           const base = recordsOf(memo.get(memoKey(f.fused.base, f.split))!);
           data = f.counting ? [countChain(f.fused, f.split, base)] : collectChain(f.fused, f.split, base);
         } else if (f.union !== undefined) {
-          const blocks = f.parents.map((pk) => memo.get(pk)!);
-          data = (f.rdd as BlocksReader).blocksKernel!(f.split, blocks);
+          data = this.combineBlocks(f.rdd, f.split, f.parents.map((pk) => memo.get(pk)!));
         } else {
           data = f.rdd.computeOrReadCheckpoint(f.split, this);
         }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { List, Map as IMap, OrderedSet, is } from 'immutable';
-import { decodeBlock, encodeBlock } from './shuffle-block-codec.ts';
+import { PairColumns } from '../rdd/pair-columns.ts';
+import { decodeBlock, decodeBlockData, encodeBlock } from './shuffle-block-codec.ts';
 
 /** What the other thread receives: the block after structured clone (with its buffers transferred). */
 function sendAndDecode(records: readonly unknown[]): { kind: string; out: unknown[]; transferred: number } {
@@ -46,5 +47,27 @@ describe('shuffle block codec', () => {
     expect(r.out[3]).toEqual(['plain', [1, 2]]);
     expect(List.isList((r.out[0] as unknown[])[1])).toBe(true);
     expect(((r.out[0] as unknown[])[1] as List<string>).get(0)).toBe('3');
+  });
+
+  it('encodes columns (a combined map-side bucket) without building pairs, and decodes a shuffle block back into columns', () => {
+    const keys = ['a', 'b', '', 'a-key-longer-than-thirteen-characters'];
+    const values = [1, -0.5, 2 ** 53, -0];
+    const cols = new PairColumns(keys.slice(), values.slice());
+    const transfer: ArrayBuffer[] = [];
+    const block = encodeBlock(cols, transfer);
+    expect(block.kind).toBe('string-number');
+    expect(transfer).toHaveLength(2);
+    const data = decodeBlockData(structuredClone(block, { transfer }));
+    expect(data).toBeInstanceOf(PairColumns);
+    expect((data as PairColumns).keys).toEqual(keys);
+    expect((data as PairColumns).values).toEqual(values);
+    expect(Object.is((data as PairColumns).values[3], -0)).toBe(true);
+    // Number keys too; columns of anything else go as their pairs, by structured clone.
+    const numeric = encodeBlock(new PairColumns([3, 1], [0.5, 7]), []);
+    expect(numeric.kind).toBe('number-number');
+    expect((decodeBlockData(numeric) as PairColumns).keys).toEqual([3, 1]);
+    const mixed = encodeBlock(new PairColumns(['x', 'y'], [1, 'two']), []);
+    expect(mixed.kind).toBe('records');
+    expect(decodeBlockData(mixed)).toEqual([['x', 1], ['y', 'two']]);
   });
 });

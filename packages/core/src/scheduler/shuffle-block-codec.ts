@@ -1,4 +1,4 @@
-import { recordsOf, type PartitionData } from '../rdd/pair-columns.ts';
+import { PairColumns, recordsOf, type PartitionData } from '../rdd/pair-columns.ts';
 import { List, Map as IMap, OrderedMap, OrderedSet, Set as ISet, Stack, isImmutable, isList, isMap, isOrderedMap, isOrderedSet, isSet, isStack } from 'immutable';
 
 /**
@@ -93,8 +93,49 @@ function generic(records: readonly unknown[]): EncodedBlock {
   return { kind: 'records', records };
 }
 
+/**
+ * Columns with string or number keys and number values, encoded columnar straight from the
+ * columns (no pair built); `undefined` when they hold anything else.
+ */
+function encodeColumns(cols: PairColumns, transfer: ArrayBuffer[]): EncodedBlock | undefined {
+  const ks = cols.keys;
+  const vs = cols.values;
+  const n = ks.length;
+  const keyKind = typeof ks[0];
+  const values = new Float64Array(n);
+  if (keyKind === 'string') {
+    const ends = new Uint32Array(n);
+    let length = 0;
+    for (let i = 0; i < n; i++) {
+      const k = ks[i];
+      const v = vs[i];
+      if (typeof k !== 'string' || typeof v !== 'number') return undefined;
+      length += k.length;
+      ends[i] = length;
+      values[i] = v;
+    }
+    transfer.push(ends.buffer, values.buffer);
+    return { kind: 'string-number', keys: (ks as string[]).join(''), ends, values };
+  }
+  if (keyKind !== 'number') return undefined;
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = ks[i];
+    const v = vs[i];
+    if (typeof k !== 'number' || typeof v !== 'number') return undefined;
+    keys[i] = k;
+    values[i] = v;
+  }
+  transfer.push(keys.buffer, values.buffer);
+  return { kind: 'number-number', keys, values };
+}
+
 /** Encodes a block; pushes the buffers to transfer onto `transfer`. @internal */
 export function encodeBlock(block: PartitionData, transfer: ArrayBuffer[]): EncodedBlock {
+  if (block instanceof PairColumns && block.length > 0) {
+    const columnar = encodeColumns(block, transfer);
+    if (columnar !== undefined) return columnar;
+  }
   const records = recordsOf(block);
   const n = records.length;
   if (n === 0) return { kind: 'records', records: [] };
@@ -128,6 +169,35 @@ export function encodeBlock(block: PartitionData, transfer: ArrayBuffer[]): Enco
   }
   transfer.push(keys.buffer, values.buffer);
   return { kind: 'number-number', keys, values };
+}
+
+/**
+ * An encoded block as the engine holds a partition: columnar blocks become {@link PairColumns}
+ * (no pair built; a shuffle's reduce side reads the columns), others their records. @internal
+ */
+export function decodeBlockData(block: EncodedBlock): PartitionData {
+  if (block.kind !== 'string-number' && block.kind !== 'number-number') return decodeBlock(block);
+  const n = block.values.length;
+  const keys = new Array<unknown>(n);
+  const values = new Array<number>(n);
+  const vs = block.values;
+  if (block.kind === 'string-number') {
+    const { keys: packed, ends } = block;
+    let start = 0;
+    for (let i = 0; i < n; i++) {
+      const end = ends[i]!;
+      keys[i] = unpinned(packed.slice(start, end));
+      values[i] = vs[i]!;
+      start = end;
+    }
+  } else {
+    const ks = block.keys;
+    for (let i = 0; i < n; i++) {
+      keys[i] = ks[i];
+      values[i] = vs[i]!;
+    }
+  }
+  return new PairColumns(keys, values);
 }
 
 /** The records of an encoded block (fresh `[key, value]` arrays for columnar blocks). @internal */

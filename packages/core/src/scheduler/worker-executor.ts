@@ -7,9 +7,10 @@ import { RDDComputeError } from '../rdd/rdd-compute-error.ts';
 import type { RDD } from '../rdd/rdd.ts';
 import type { PartitionData } from '../rdd/pair-columns.ts';
 import type { LongAccumulator } from '../util/long-accumulator.ts';
+import { BlockPrefixes, PrefixedEvaluator } from './block-prefixes.ts';
 import { PartitionEvaluator } from './partition-evaluator.ts';
 import type { ReplicatedRDDs } from './replicated-rdds.ts';
-import { decodeBlock, encodeBlock, type EncodedBlock } from './shuffle-block-codec.ts';
+import { decodeBlock, decodeBlockData, encodeBlock, type EncodedBlock } from './shuffle-block-codec.ts';
 import { mapSideOutput, runShuffleMapTask } from './shuffle-writer.ts';
 import { fusedChain } from '../rdd/record-pipeline.ts';
 import type { MapSideGroup } from './map-side-group.ts';
@@ -47,6 +48,8 @@ export class WorkerExecutor {
    * received; the answer waits for the stage.
    */
   private readonly mapStagesRunning = new Map<string, Promise<void>>();
+  /** The running job's union combines folded while this thread waited for its peers' blocks. */
+  private readonly prefixes = new BlockPrefixes();
   /**
    * Map outputs computed ahead of their own stage, in one pass over a shared base partition
    * with another shuffle of their map-side group (see {@link MapSideGroup}): shuffle -> map
@@ -57,6 +60,8 @@ export class WorkerExecutor {
   private readonly releasedBelow = new WeakSet<RDD<unknown>>();
   /** Tasks run so far (the driver's tests check that work really happened here). */
   tasksRun = 0;
+  /** Union combines folded ahead and then taken by their task (tests check that waits were used). */
+  prefixesTaken = 0;
   /** Checkpoint part files written so far. */
   checkpointPartsWritten = 0;
   /**
@@ -80,6 +85,7 @@ export class WorkerExecutor {
     const transfer: ArrayBuffer[] = [];
     const before = this.tasksRun;
     const partsBefore = this.checkpointPartsWritten;
+    const foldedBefore = this.prefixesTaken;
     const stage = { index: 0 };
     try {
       const result =
@@ -87,31 +93,47 @@ export class WorkerExecutor {
         : request.type === 'shuffleMap' ? await this.shuffleMap(request)
         : request.type === 'job' ? await this.runJob(request, transfer, stage)
         : await this.writeCheckpointParts(request);
-      return { reply: this.reply(request.id, before, partsBefore, { ok: true, result }), transfer };
+      return { reply: this.reply(request.id, before, partsBefore, foldedBefore, { ok: true, result }), transfer };
     } catch (e) {
-      return { reply: this.reply(request.id, before, partsBefore, { ok: false, error: serializeError(e), failedStage: request.type === 'job' ? stage.index : undefined }), transfer: [] };
+      return { reply: this.reply(request.id, before, partsBefore, foldedBefore, { ok: false, error: serializeError(e), failedStage: request.type === 'job' ? stage.index : undefined }), transfer: [] };
     }
   }
 
-  /** Runs a job's stages in order; `stage.index` is the stage running (the failed one, on a throw). */
+  /**
+   * Runs a job's stages in order; `stage.index` is the stage running (the failed one, on a
+   * throw). While a shuffle map stage waits for its peers' blocks, this thread folds the
+   * result stage's union combines over the blocks it holds already (a window's older batches;
+   * see {@link BlockPrefixes}).
+   */
   private async runJob(req: JobRequest, transfer: ArrayBuffer[], stage: { index: number }): Promise<JobResult> {
     const results: unknown[] = [];
+    // Folds of an earlier job that failed before its result stage took them are dropped here.
+    this.prefixes.clear();
+    const last = req.stages[req.stages.length - 1];
+    let folded = false;
+    const foldAhead = (): void => {
+      if (folded || last?.type !== 'evaluate') return;
+      folded = true;
+      const root = this.registry.get(last.key);
+      if (root !== undefined) this.prefixes.fold(root, last.partitions);
+    };
     for (let i = 0; i < req.stages.length; i++) {
       stage.index = i;
       const s = req.stages[i]!;
       results.push(
         s.type === 'evaluate' ? await this.evaluate(s, transfer)
-        : s.type === 'shuffleMap' ? await this.shuffleMap(s)
+        : s.type === 'shuffleMap' ? await this.shuffleMap(s, foldAhead)
         : s.type === 'rangeBounds' ? await this.rangeBounds(s, `prep:${s.jobId}:${i}`)
         : await this.indexOffsets(s, `prep:${s.jobId}:${i}`),
       );
     }
+    this.prefixes.clear();
     return { results };
   }
 
-  /** A reply with what the request did in this thread: accumulator deltas, tasks and checkpoint parts since the counts given, active time. */
-  private reply(id: number, tasksBefore: number, partsBefore: number, outcome: Pick<WorkerReply, 'ok' | 'result' | 'error' | 'failedStage'>): WorkerReply {
-    return { type: 'reply', id, ...outcome, accumulators: this.drainAccumulators(), tasks: this.tasksRun - tasksBefore, checkpointParts: this.checkpointPartsWritten - partsBefore, activeMs: this.activeMs() };
+  /** A reply with what the request did in this thread: accumulator deltas, tasks, checkpoint parts and folds taken since the counts given, active time. */
+  private reply(id: number, tasksBefore: number, partsBefore: number, foldedBefore: number, outcome: Pick<WorkerReply, 'ok' | 'result' | 'error' | 'failedStage'>): WorkerReply {
+    return { type: 'reply', id, ...outcome, accumulators: this.drainAccumulators(), tasks: this.tasksRun - tasksBefore, checkpointParts: this.checkpointPartsWritten - partsBefore, foldedAhead: this.prefixesTaken - foldedBefore, activeMs: this.activeMs() };
   }
 
   /**
@@ -184,7 +206,9 @@ export class WorkerExecutor {
     const partitions: EncodedBlock[] = [];
     for (const p of req.partitions) {
       await this.ensureShuffleBlocks(rdd, p);
-      const data = new PartitionEvaluator(req.jobId, req.stageId, p).evaluate(rdd, p);
+      const taken = this.prefixes.taken;
+      const data = new PrefixedEvaluator(this.prefixes, req.jobId, req.stageId, p).evaluate(rdd, p);
+      this.prefixesTaken += this.prefixes.taken - taken;
       this.tasksRun++;
       partitions.push(encodeBlock(data, transfer));
     }
@@ -270,20 +294,21 @@ export class WorkerExecutor {
     return { checksums };
   }
 
-  private async shuffleMap(req: Omit<ShuffleMapRequest, 'id'>): Promise<undefined> {
+  /** Runs a shuffle map stage; `whileWaiting` runs once its blocks went out, before its peers' are awaited. */
+  private async shuffleMap(req: Omit<ShuffleMapRequest, 'id'>, whileWaiting?: () => void): Promise<undefined> {
     const token = `${req.jobId}:${req.stageId}`;
     const running = `${req.childKey}:${req.depIndex}`;
     let stageDone!: () => void;
     this.mapStagesRunning.set(running, new Promise<void>((resolve) => { stageDone = resolve; }));
     try {
-      return await this.runShuffleMap(req, token);
+      return await this.runShuffleMap(req, token, whileWaiting);
     } finally {
       this.mapStagesRunning.delete(running);
       stageDone();
     }
   }
 
-  private async runShuffleMap(req: Omit<ShuffleMapRequest, 'id'>, token: string): Promise<undefined> {
+  private async runShuffleMap(req: Omit<ShuffleMapRequest, 'id'>, token: string, whileWaiting?: () => void): Promise<undefined> {
     const outgoing: { m: number; j: number; block: EncodedBlock }[][] = Array.from({ length: this.size }, () => []);
     const buffers: ArrayBuffer[][] = Array.from({ length: this.size }, () => []);
     let failure: unknown;
@@ -322,6 +347,7 @@ export class WorkerExecutor {
       const msg: BlocksMessage = { type: 'blocks', token, from: this.rank, failed: failure !== undefined, blocks: failure === undefined ? outgoing[w]! : [] };
       this.peers[w]!.postMessage(msg, failure === undefined ? buffers[w]! : []);
     }
+    if (failure === undefined) whileWaiting?.();
     const messages = await this.receiveAll(token);
     if (failure !== undefined) throw failure;
     const failedPeer = messages.find((m) => m.failed);
@@ -331,7 +357,7 @@ export class WorkerExecutor {
       for (const { m, j, block } of msg.blocks) {
         let out = dep!.mapOutputs[m];
         if (out === undefined) dep!.mapOutputs[m] = out = new Array<unknown[]>(numReduce);
-        out[j] = decodeBlock(block);
+        out[j] = decodeBlockData(block);
       }
     }
     return undefined;
@@ -448,7 +474,7 @@ export class WorkerExecutor {
       if (b === undefined) throw new Error(`Worker ${owner} has no shuffle block for map partition ${m}, reduce partition ${split} of ${child.toString()}`);
       let out = dep.mapOutputs[m];
       if (out === undefined) dep.mapOutputs[m] = out = new Array<unknown[]>(dep.partitioner.numPartitions);
-      out[split] = decodeBlock(b);
+      out[split] = decodeBlockData(b);
     }
   }
 

@@ -154,6 +154,8 @@ export interface WorkerReply {
   readonly activeMs?: number;
   /** Checkpoint part files written for this request. */
   readonly checkpointParts?: number;
+  /** Union combines this request's tasks took folded ahead (while the thread waited for its peers' blocks). */
+  readonly foldedAhead?: number;
   /** For a failed job request: the index of the stage that failed (the stages before it succeeded). */
   readonly failedStage?: number;
 }

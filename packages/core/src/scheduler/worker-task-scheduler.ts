@@ -39,6 +39,11 @@ export interface WorkerTaskCounts {
   readonly workerActiveMs: number[];
   /** Checkpoint part files written by each worker (the partitions it owns). */
   readonly checkpointParts: number[];
+  /**
+   * Union combines (a window re-reduced without an inverse) each worker folded over the
+   * batches it held while it waited for its peers' shuffle blocks, and then used.
+   */
+  readonly foldedAhead: number[];
 }
 
 /** A preparation the workers compute inside a job: a sort's range bounds, or zipWithIndex's offsets. */
@@ -83,7 +88,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
     private readonly beforeRemoteStage: () => Promise<void>,
     private readonly onStop: () => void,
   ) {
-    this.counts = { perWorker: new Array<number>(rpc.size).fill(0), driver: 0, remoteStages: 0, requests: 0, checkpointParts: new Array<number>(rpc.size).fill(0), workerActiveMs: new Array<number>(rpc.size).fill(0) };
+    this.counts = { perWorker: new Array<number>(rpc.size).fill(0), driver: 0, remoteStages: 0, requests: 0, checkpointParts: new Array<number>(rpc.size).fill(0), foldedAhead: new Array<number>(rpc.size).fill(0), workerActiveMs: new Array<number>(rpc.size).fill(0) };
   }
 
   async runTasks<R>(tasks: readonly Task<R>[]): Promise<R[]> {
@@ -378,6 +383,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
       this.counts.perWorker[workers[i]!]! += r.tasks ?? 0;
       if (r.activeMs !== undefined) this.counts.workerActiveMs[workers[i]!] = r.activeMs;
       this.counts.checkpointParts[workers[i]!]! += r.checkpointParts ?? 0;
+      this.counts.foldedAhead[workers[i]!]! += r.foldedAhead ?? 0;
     }
   }
 

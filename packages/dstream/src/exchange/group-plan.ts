@@ -143,6 +143,8 @@ export function planGroupStages(
       leases = { sourcePlan: (t) => from.plan(t), runtime: o.runtimeOf(ownerLog, partitions) };
       // A partition behind the batches skips the batch times no source partition ran.
       leases.runtime.addSourceBatchProbe((j, after) => rlog.firstBatchAfter(j, after));
+      // ... or that another instance has recorded and not mapped yet (instances started together).
+      leases.runtime.addSourceBatchProbe((_j, after) => from.firstRecordedAfter(after));
       // A partition's batches are released (later copies ignored, buffers dropped) once committed, in order.
       o.onCommitted(ownerLog, (j, upTo) => rlog.release(j, upTo));
     }

@@ -56,7 +56,8 @@ export interface GroupCoordinatorOptions {
    * missed source batch time as its own batch, at its own time, one per engine batch, instead
    * of merging them; batch times at which no source partition has a batch (their markers say
    * so, see {@link GroupRuntime.addSourceBatchProbe}) are skipped. A partition never committed
-   * starts with the first source batch its log has a marker of (none yet: `(0, t]`). Unset: a
+   * starts with the first source batch its log has a marker of or its source log has recorded
+   * (none yet: `(0, t]`). Unset: a
    * source topic (or `spark.kindling.group.catchUp=merge`).
    */
   readonly stepMs?: number;
@@ -65,6 +66,11 @@ export interface GroupCoordinatorOptions {
    * and its chain of batch times must be the recorded one), not only those that read records.
    */
   readonly recordEmpty?: boolean;
+  /**
+   * The log's offsets now, for a partition never committed that the timer takes between batches
+   * (its start depends on them); unset: such partitions are taken by the next batch only.
+   */
+  readonly readBounds?: () => Promise<readonly LogOffsetBounds[] | undefined>;
   /** Called after each successful commit of a partition's batch (`OK` or `ALREADY`), e.g. to trim what it consumed. */
   readonly committed?: (partition: number, batch: PartitionBatch) => Promise<void>;
   /** Called with every `completeUpTo` a commit answers (besides this coordinator's own listeners). */
@@ -75,8 +81,8 @@ export interface GroupCoordinatorOptions {
 
 /**
  * The engine side of group mode (one per log stream): joins the group, keeps this instance's
- * partitions (fair share by the live members, leases renewed every batch and every third of
- * the lease time), plans each batch (per owned partition: a previous owner's uncommitted
+ * partitions (fair share by the live members; leases renewed, free or expired partitions taken
+ * and extras given up every batch and, between batches, every third of the lease time), plans each batch (per owned partition: a previous owner's uncommitted
  * batch first, on its recorded range; else a new range recorded before any output), and
  * commits each partition's batch with its state once the batch's outputs succeeded. See
  * `docs/log-sources.md`, "Group mode".
@@ -97,6 +103,10 @@ export class GroupCoordinator implements GroupRuntime {
   #grid: GroupGrid | undefined;
   #chain: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
+  /** The timer's rebalancing and the batches' planning, one after the other. */
+  #serial: Promise<unknown> = Promise.resolve();
+  /** State restored for partitions the timer took between batches: handed to the next plan. */
+  readonly #restoredBetween = new Map<string, Map<number, (readonly [unknown, unknown])[]>>();
   #members: string[] = [];
   #stopped = false;
 
@@ -136,7 +146,8 @@ export class GroupCoordinator implements GroupRuntime {
     this.#grid = stored;
     this.#members = await this.#o.ownership.heartbeat();
     const every = Math.max(200, Math.floor(this.#o.leaseMs / 3));
-    this.#timer = setInterval(() => { this.renewAll().catch(() => undefined); }, every);
+    // Between batches too: ownership settles (and a dead instance's partitions are taken) without waiting for batches.
+    this.#timer = setInterval(() => { this.exclusive(() => this.between()).catch(() => undefined); }, every);
     this.#timer.unref();
     log.info(`${name}: member ${this.memberId} joined the group (batches every ${stored.batchMs} ms from ${stored.zeroTime} ms, ${this.numPartitions} partitions, lease ${this.#o.leaseMs} ms)`);
   }
@@ -149,6 +160,28 @@ export class GroupCoordinator implements GroupRuntime {
       const ok = await this.#o.ownership.renew(this.tp(p), o.epoch);
       if (!ok && this.#owned.get(p) === o) this.drop(p, `its lease (epoch ${o.epoch}) was taken over by another instance`);
     }
+  }
+
+  private exclusive<X>(f: () => Promise<X>): Promise<X> {
+    const run = this.#serial.then(f);
+    this.#serial = run.catch(() => undefined);
+    return run;
+  }
+
+  /** On the timer: heartbeat, renewals, and rebalancing (the state of partitions taken goes to the next plan). */
+  private async between(): Promise<void> {
+    if (this.#stopped) return;
+    await this.renewAll();
+    if (this.#stopped) return;
+    let bounds: readonly LogOffsetBounds[] | undefined;
+    let read = false;
+    await this.rebalance(undefined, async (p) => {
+      if (!read) {
+        read = true;
+        bounds = await this.#o.readBounds?.().catch(() => undefined);
+      }
+      return bounds?.[p];
+    }, this.#restoredBetween);
   }
 
   private drop(p: number, why: string): void {
@@ -170,15 +203,38 @@ export class GroupCoordinator implements GroupRuntime {
    * or expired partitions up to the fair share, restoring their state; giving up extras), then
    * each owned partition's batch, recorded before any output runs.
    */
-  async prepare(time: number, bounds: readonly LogOffsetBounds[] | undefined): Promise<GroupBatchPlan> {
+  prepare(time: number, bounds: readonly LogOffsetBounds[] | undefined, rerunsOnly = false): Promise<GroupBatchPlan> {
+    return this.exclusive(() => this.planBatch(time, bounds, rerunsOnly));
+  }
+
+  /**
+   * Whether this instance is the group's only live member and holds a previous owner's recorded,
+   * uncommitted batches to re-run: its next batch should then re-run them only (see
+   * `LogInputDStream.prepareBatch`), so that nobody has a batch at that time and the partitions
+   * taken over do not fall one batch time behind the others.
+   */
+  get rerunsAlone(): boolean {
+    if (this.#members.some((m) => m !== this.memberId)) return false;
+    for (const o of this.#owned.values()) if (!o.releasing && o.pending.length > 0) return true;
+    return false;
+  }
+
+  private async planBatch(time: number, bounds: readonly LogOffsetBounds[] | undefined, rerunsOnly: boolean): Promise<GroupBatchPlan> {
     const owned = new Map<number, OwnedPartitionBatch>();
     const restored = new Map<string, Map<number, (readonly [unknown, unknown])[]>>();
     try {
       await this.renewAll();
-      await this.rebalance(time, bounds, restored);
+      // Partitions the timer took since the last batch (and still holds) restore their state in this one.
+      for (const [stream, parts] of this.#restoredBetween) restored.set(stream, new Map([...parts].filter(([p]) => this.#owned.has(p))));
+      this.#restoredBetween.clear();
+      await this.rebalance(time, async (p) => bounds?.[p], restored);
       for (const [p, o] of [...this.#owned]) {
         if (o.releasing) continue;
         let batch = o.pending.shift();
+        if (batch === undefined && rerunsOnly) {
+          log.debug(`${this.#o.streamName}: batch ${time} ms re-runs a previous owner's recorded batches only: nothing new for ${this.#o.topic}-${p}.`);
+          continue;
+        }
         if (batch === undefined) {
           const step = this.#o.stepMs;
           // A repartition partition's next step of the grid (its time), or the engine batch's time.
@@ -200,6 +256,11 @@ export class GroupCoordinator implements GroupRuntime {
           batch = step === undefined
             ? { time, fromOffset: o.next, untilOffset: Math.max(o.next, Math.min(latest, o.next + this.#o.maxRecords(p))) }
             : { time: own, fromOffset: o.next, untilOffset: own };
+          const grid = this.#grid?.batchMs;
+          if (step === undefined && this.#probes.length > 0 && grid !== undefined && batch.untilOffset - batch.fromOffset > grid && o.next > 0) {
+            // catchUp=merge: one batch stands for several batch times; say what that means for what reads this stage.
+            log.warn(`${this.#o.streamName}: ${this.#o.topic}-${p} merges the batch times (${batch.fromOffset}, ${batch.untilOffset}] into its batch ${batch.untilOffset} ms (spark.kindling.group.catchUp=merge): at the batch times merged away this partition has no batch, so a one-partition stage reading its state or window ranks them without it; the default catchUp=batches runs each at its own time.`);
+          }
           if (own < time && o.lagNoted !== true) {
             o.lagNoted = true;
             log.info(`${this.#o.streamName}: ${this.#o.topic}-${p} is behind the batches (its next batch is ${own} ms at batch ${time} ms): it runs each missed batch at its own time, one per batch.`);
@@ -234,7 +295,8 @@ export class GroupCoordinator implements GroupRuntime {
     return plan;
   }
 
-  private async rebalance(time: number, bounds: readonly LogOffsetBounds[] | undefined, restored: Map<string, Map<number, (readonly [unknown, unknown])[]>>): Promise<void> {
+  /** `time`: the batch being planned (undefined: between batches, on the timer). */
+  private async rebalance(time: number | undefined, boundsOf: (p: number) => Promise<LogOffsetBounds | undefined>, restored: Map<string, Map<number, (readonly [unknown, unknown])[]>>): Promise<void> {
     const target = this.fairShare();
     const active = [...this.#owned].filter(([, o]) => !o.releasing).map(([p]) => p).sort((a, b) => b - a);
     for (let i = 0; i < active.length - target; i++) {
@@ -242,17 +304,26 @@ export class GroupCoordinator implements GroupRuntime {
       o.releasing = true;
       log.info(`${this.#o.streamName}: member ${this.memberId} gives up partition ${this.#o.topic}-${active[i]} (fair share ${target} of ${this.numPartitions} among ${this.#members.length} members) once its batches are committed.`);
     }
+    // The share grew back (a member left again) before a partition given up was released: keep it.
+    let kept = active.length;
+    for (const [p, o] of this.#owned) {
+      if (kept >= target) break;
+      if (!o.releasing) continue;
+      o.releasing = false;
+      kept++;
+      log.info(`${this.#o.streamName}: member ${this.memberId} keeps partition ${this.#o.topic}-${p} (fair share ${target} of ${this.numPartitions} among ${this.#members.length} members).`);
+    }
     for (const [p, o] of [...this.#owned]) {
       if (o.releasing && (o.lastPlanned === undefined || (o.lastCommitted !== undefined && o.lastCommitted >= o.lastPlanned))) await this.release(p, o);
     }
-    let have = Math.min(active.length, target);
+    let have = Math.min(kept, target);
     const start = Math.max(0, this.#members.indexOf(this.memberId)) * Math.ceil(this.numPartitions / Math.max(1, this.#members.length));
     for (let j = 0; j < this.numPartitions && have < target; j++) {
       const p = (start + j) % this.numPartitions;
       if (this.#owned.has(p)) continue;
       const a = await this.#o.ownership.acquire(this.tp(p));
       if (a === undefined) continue;
-      const next = a.next ?? this.#o.initialOffset(p, bounds?.[p]);
+      const next = a.next ?? this.#o.initialOffset(p, await boundsOf(p));
       if (next === undefined) {
         await this.#o.ownership.release(this.tp(p), a.epoch);
         continue;
@@ -270,7 +341,7 @@ export class GroupCoordinator implements GroupRuntime {
       this.#owned.set(p, { epoch: a.epoch, next, pending: [...a.pending], after, previous: a.lastBatch ?? null, releasing: false, lastPlanned: undefined, lastCommitted: undefined });
       have++;
       const replays = a.pending.length === 0 ? '' : `; re-runs ${a.pending.length} recorded uncommitted batch(es) (${a.pending.map((b) => `${b.time} ms: ${b.fromOffset} to ${b.untilOffset}`).join(', ')})`;
-      log.info(`${this.#o.streamName}: member ${this.memberId} took partition ${this.#o.topic}-${p} at batch ${time} ms (epoch ${a.epoch}, from offset ${next}, last committed batch ${a.lastBatch ?? 'none'}${sizes.length === 0 ? '' : `, state restored: ${sizes.join(', ')}`})${replays}.`);
+      log.info(`${this.#o.streamName}: member ${this.memberId} took partition ${this.#o.topic}-${p} ${time === undefined ? 'between batches' : `at batch ${time} ms`} (epoch ${a.epoch}, from offset ${next}, last committed batch ${a.lastBatch ?? 'none'}${sizes.length === 0 ? '' : `, state restored: ${sizes.join(', ')}`})${replays}.`);
     }
   }
 
@@ -288,6 +359,16 @@ export class GroupCoordinator implements GroupRuntime {
   plan(time: number): GroupBatchPlan | undefined { return this.#plans.get(time); }
 
   addSourceBatchProbe(probe: (partition: number, after: number) => Promise<number | undefined>): void { this.#probes.push(probe); }
+
+  async firstRecordedAfter(after: number): Promise<number | undefined> {
+    const read = this.#o.ownership.recordedTimes;
+    if (read === undefined) return undefined;
+    let first: number | undefined;
+    for (let p = 0; p < this.numPartitions; p++) {
+      for (const t of await read.call(this.#o.ownership, this.tp(p))) if (t > after && (first === undefined || t < first)) first = t;
+    }
+    return first;
+  }
 
   /** The earliest source batch time after `after` that partition `p`'s logs have a marker of (undefined: none yet, or a log not reachable). */
   private async firstSourceBatch(p: number, after: number): Promise<number | undefined> {
@@ -435,6 +516,7 @@ export class GroupCoordinator implements GroupRuntime {
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
+    await this.#serial;
     await this.#chain;
     for (const [p, o] of [...this.#owned]) await this.release(p, o);
     try {

@@ -62,6 +62,14 @@ export interface GroupRuntime {
    * it: no source partition had a batch then.
    */
   addSourceBatchProbe(probe: (partition: number, after: number) => Promise<number | undefined>): void;
+  /**
+   * The earliest batch time after `after` that some partition of this runtime's log has recorded
+   * and not committed yet (`undefined`: none, or the store cannot tell): a source batch whose
+   * markers may not be written yet. A repartition log's runtime probes its source log's with it
+   * (besides the markers), so that its first batch, or a skip, never steps over a source batch
+   * another instance has recorded but not mapped yet.
+   */
+  firstRecordedAfter(after: number): Promise<number | undefined>;
   /** A stateful stream hands its RDD of batch `time`: its owned partitions are committed with the batch. */
   captureState(stream: string, time: number, rdd: RDD<[unknown, unknown]>): void;
   /**

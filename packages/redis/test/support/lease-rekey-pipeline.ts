@@ -8,6 +8,9 @@
 //   totals-<t>/part-<j>  "<bucket> <sum> <calls>" per bucket: the running sum of (id % 10 + 1) and
 //                        how many times the update function ran for the bucket (updateStateByKey
 //                        into 2 partitions; its state is [sum, calls]),
+//   rank-<t>/part-00000  "<bucket> <sum>" for every bucket of the running totals, largest sum
+//                        first (the whole state ranked after repartition(1): a one-partition stage
+//                        reading a re-keyed stage's state, which must never rank part of it),
 //   count-<t>/part-00000 the number of records of the batch (count(): a one-partition stage),
 //   whole-<t>/part-00000 every id of the batch (repartition(1): a one-partition stage),
 //   top-<t>/part-00000   the 3 largest ids of the batch, largest first (sortBy after repartition(1)),
@@ -47,10 +50,14 @@ async function main(): Promise<void> {
     .map(([bucket, vs]) => `${bucket}:${[...vs].join(',')}`)
     .saveAsTextFiles(join(args.outDir, 'events'));
   const weights = ids.mapValues((id) => (id % 10) + 1);
-  weights
-    .updateStateByKey((values: number[], state: [number, number] | undefined): [number, number] => [values.reduce((a, b) => a + b, state?.[0] ?? 0), (state?.[1] ?? 0) + 1], 2).setName('totals')
-    .map(([bucket, [sum, calls]]) => `${bucket} ${sum} ${calls}`)
+  const totals = weights
+    .updateStateByKey((values: number[], state: [number, number] | undefined): [number, number] => [values.reduce((a, b) => a + b, state?.[0] ?? 0), (state?.[1] ?? 0) + 1], 2).setName('totals');
+  totals.map(([bucket, [sum, calls]]) => `${bucket} ${sum} ${calls}`)
     .saveAsTextFiles(join(args.outDir, 'totals'));
+  // The whole state ranked in one partition: every bucket by sum, largest first (ties: smaller bucket first).
+  totals.repartition(1).setName('ranked')
+    .transform((rdd) => rdd.sortBy(([bucket, [sum]]) => sum * 8 + (7 - bucket), false, 1).map(([bucket, [sum]]) => `${bucket} ${sum}`))
+    .saveAsTextFiles(join(args.outDir, 'rank'));
   records.count().setName('count').saveAsTextFiles(join(args.outDir, 'count'));
   records.map((r: ConsumerRecord) => r.value()).saveAsTextFiles(join(args.outDir, 'ids'));
   const whole = ids.map(([, id]) => id).repartition(1).setName('whole');

@@ -213,10 +213,16 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
       this.#bounds = { time: t, bounds: undefined };
     }
     if (this.#group !== undefined) {
-      await this.#group.prepare(t, this.#bounds.bounds);
+      const stages = this.#stages?.stages ?? [];
+      // The only live member, taking a dead one's recorded batches over: this batch re-runs them and
+      // plans nothing new on any log, so that no partition has a batch at this time (nobody else runs
+      // one) and the partitions taken over are not left one batch time behind the others for good.
+      const rerunsOnly = this.#group.rerunsAlone || stages.some((st) => st.coordinator.rerunsAlone);
+      if (rerunsOnly) log.info(`${this.name()}: batch ${validTime} re-runs the recorded batches of the partitions this instance, alone in the group, took over, and plans nothing new.`);
+      await this.#group.prepare(t, this.#bounds.bounds, rerunsOnly);
       // A repartition partition's batch covers the source batches up to this batch time.
-      for (const st of this.#stages?.stages ?? []) {
-        await st.coordinator.prepare(t, Array.from({ length: st.coordinator.numPartitions }, () => ({ earliest: 0, latest: t })));
+      for (const st of stages) {
+        await st.coordinator.prepare(t, Array.from({ length: st.coordinator.numPartitions }, () => ({ earliest: 0, latest: t })), rerunsOnly);
       }
     }
   }
@@ -348,6 +354,7 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
         if (reset === 'none') throw new Error(`${name}: no committed offset for ${topicPartitionKey(this.#partitions[p]!)} in group ${group} and auto.offset.reset is 'none'.`);
         return reset === 'earliest' ? bounds.earliest : bounds.latest;
       },
+      readBounds: () => withTimeout(this.source.offsetBounds(this.#partitions), Math.max(1000, Math.min(batchMs, 10_000)), this.source.location),
       maxRecords: (p) => {
         const rate = this.#ppc.maxRatePerPartition(this.#partitions[p]!);
         return rate > 0 ? Math.max(1, Math.floor(rate * batchMs / 1000)) : Number.POSITIVE_INFINITY;

@@ -125,6 +125,16 @@ export interface PartitionLeases {
    * pairs (the snapshot with the later deltas applied in order, read in one atomic step).
    */
   loadState(tp: TopicPartition, stream: string): Promise<(readonly [string, string])[]>;
+  /**
+   * The batch times recorded for the partition (by {@link PartitionLeases.describe}) and not
+   * committed yet, in any order; not fenced, read only. A re-keyed graph's repartition partition
+   * reads its source log's before choosing its first batch, or the batch times it skips: a batch
+   * recorded by another instance whose map side has not written its markers yet is still a
+   * source batch at that time (without it, instances started together could fold one's earlier
+   * first batch into a repartition partition's first batch). Optional: without it only the
+   * markers decide.
+   */
+  recordedTimes?(tp: TopicPartition): Promise<number[]>;
   /** The atomic, fenced commit of a partition's batch: state deltas, next offset, last batch. */
   commit(commit: PartitionCommit): Promise<CommitOutcome>;
   /** Gives the partition up (only while `epoch` is still its epoch). */

@@ -51,6 +51,12 @@ export function windowOperations(ssc: StreamingContext, a: SuiteInput & { checkp
     window: nums.window(Seconds(2), Seconds(1)),
     tumbling: nums.window(Seconds(2), Seconds(2)),
     reduceByKeyAndWindow: left.reduceByKeyAndWindow((x, y) => x + y, Seconds(2), Seconds(1)),
+    // A longer window re-reduced without an inverse (workers fold its older batches while the
+    // newest batch's shuffle blocks are in flight), and a combine over a window's per-batch
+    // sums that lists them in batch order (a createCombiner that is not the identity).
+    reduceByKeyAndWindowLong: left.reduceByKeyAndWindow((x, y) => x + y, Seconds(4), Seconds(1)),
+    perBatchSumsInWindow: left.reduceByKey((x, y) => x + y, 2).window(Seconds(3), Seconds(1))
+      .combineByKey((v: number) => [v], (c: number[], v: number) => [...c, v], (a: number[], b: number[]) => [...a, ...b], 2),
     reduceByKeyAndWindowInverse: left.reduceByKeyAndWindow((x, y) => x + y, (x, y) => x - y, Seconds(3), Seconds(1)),
     countByWindow: nums.countByWindow(Seconds(2), Seconds(1)),
   };

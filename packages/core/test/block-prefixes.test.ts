@@ -1,0 +1,88 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HashPartitioner, RDDComputeError, SparkConf, SparkContext, StorageLevel, type RDD } from '../src/index.ts';
+import { BlockPrefixes, PrefixedEvaluator } from '../src/scheduler/block-prefixes.ts';
+import { PartitionEvaluator } from '../src/scheduler/partition-evaluator.ts';
+
+// The folds a worker thread makes of a window's older batches while its peers' shuffle blocks
+// are in flight: the task's result must be exactly the one without the fold (same pairs, same
+// order, the user's functions applied to the same values in the same order).
+
+let sc: SparkContext;
+beforeEach(() => { sc = new SparkContext(new SparkConf().setMaster('local[1]').setAppName('block-prefixes')); });
+afterEach(() => { sc.stop(); });
+
+const part = new HashPartitioner(2);
+const batchOf = (b: number): [string, number][] => Array.from({ length: 30 }, (_, i) => [`w${(i * 7 + b * 3) % 13}`, i + 10 * b]);
+
+/** Per-batch sums by key over `batches`, the older ones computed and stored, the last one not (it waits for its shuffle blocks). */
+async function window<C>(batches: number, combine: (union: RDD<[string, number]>) => RDD<[string, C]>): Promise<{ rdd: RDD<[string, C]>; parents: RDD<[string, number]>[] }> {
+  const parents = Array.from({ length: batches }, (_, b) => sc.parallelize(batchOf(b), 2).reduceByKey((x, y) => x + y, part).persist(StorageLevel.MEMORY_ONLY));
+  for (const p of parents.slice(0, -1)) await p.count();
+  return { rdd: combine(sc.union(parents)), parents };
+}
+
+/** Partitions `ps` of `rdd` taking the folds in `prefixes`, once the newest batch arrived (its map side run, its partitions stored). */
+async function evaluate<T>(rdd: RDD<T>, newest: RDD<unknown>, ps: readonly number[], prefixes: BlockPrefixes): Promise<(readonly T[])[]> {
+  await newest.count();
+  return ps.map((p) => new PrefixedEvaluator(prefixes, 0, 1, p).evaluate(rdd, p));
+}
+
+describe('union combines folded ahead (BlockPrefixes)', () => {
+  it('a window reduced by key: folds every partition\'s older batches, and the task\'s pairs equal the unfolded ones, in order', async () => {
+    const { rdd, parents } = await window(6, (u) => u.reduceByKey((x, y) => x + y));
+    const prefixes = new BlockPrefixes();
+    prefixes.fold(rdd as RDD<unknown>, [0, 1]);
+    expect(prefixes.size).toBe(2);
+    const folded = await evaluate(rdd, parents[5]!, [0, 1], prefixes);
+    expect(prefixes.size).toBe(0);
+    // The same window without folds: the same pairs in the same order.
+    const again = await window(6, (u) => u.reduceByKey((x, y) => x + y));
+    await again.parents[5]!.count();
+    expect(folded).toEqual([0, 1].map((p) => new PartitionEvaluator(1, 0, p).evaluate(again.rdd, p)));
+    // And the known sums, computed here.
+    const sums = new Map<string, number>();
+    for (let b = 0; b < 6; b++) for (const [k, v] of batchOf(b)) sums.set(k, (sums.get(k) ?? 0) + v);
+    expect(new Map(folded.flat())).toEqual(sums);
+  });
+
+  it('a combiner that is not the value itself (lists of per-batch sums) keeps the batches\' order', async () => {
+    const toLists = (u: RDD<[string, number]>): RDD<[string, number[]]> => u.combineByKey((v) => [v], (c: number[], v) => [...c, v], (a, b) => [...a, ...b], part);
+    const { rdd, parents } = await window(4, toLists);
+    const prefixes = new BlockPrefixes();
+    prefixes.fold(rdd as RDD<unknown>, [0, 1]);
+    expect(prefixes.size).toBe(2);
+    const folded = (await evaluate(rdd, parents[3]!, [0, 1], prefixes)).flat();
+    const expected = new Map<string, number[]>();
+    for (let b = 0; b < 4; b++) {
+      const perKey = new Map<string, number>();
+      for (const [k, v] of batchOf(b)) perKey.set(k, (perKey.get(k) ?? 0) + v);
+      for (const [k, v] of perKey) expected.set(k, [...(expected.get(k) ?? []), v]);
+    }
+    expect(new Map(folded)).toEqual(expected);
+  });
+
+  it('takes a fold only over exactly the blocks it folded, and never folds keys hashed by value', async () => {
+    const { rdd } = await window(3, (u) => u.reduceByKey((x, y) => x + y));
+    const prefixes = new BlockPrefixes();
+    prefixes.fold(rdd as RDD<unknown>, [0]);
+    expect(prefixes.size).toBe(1);
+    // Other arrays than the stored ones (equal content): not taken, and the fold is dropped.
+    expect(prefixes.take(rdd as RDD<unknown>, 0, [[['w0', 1]], [['w0', 2]], [['w0', 3]]])).toBeUndefined();
+    expect(prefixes.size).toBe(0);
+
+    const tuples = sc.parallelize([[['t', 1], 1], [['t', 1], 2]] as [[string, number], number][], 1).reduceByKey((x, y) => x + y, part).persist(StorageLevel.MEMORY_ONLY);
+    await tuples.count();
+    const newest = sc.parallelize([[['t', 1], 5]] as [[string, number], number][], 1).reduceByKey((x, y) => x + y, part);
+    const byTuple = sc.union([tuples, newest]).reduceByKey((x, y) => x + y);
+    prefixes.fold(byTuple as RDD<unknown>, [part.getPartition(['t', 1])]);
+    expect(prefixes.size).toBe(0);
+  });
+
+  it('a failing reduce function drops the fold, and the task fails in its place', async () => {
+    const { rdd, parents } = await window(3, (u) => u.reduceByKey((x, y) => { if (x + y > 60) throw new Error('too big'); return x + y; }));
+    const prefixes = new BlockPrefixes();
+    prefixes.fold(rdd as RDD<unknown>, [0, 1]);
+    expect(prefixes.size).toBe(0);
+    await expect(evaluate(rdd, parents[2]!, [0, 1], prefixes)).rejects.toThrow(RDDComputeError);
+  });
+});
