@@ -3,6 +3,7 @@ import { crc32 } from 'node:zlib';
 import { abandonStagedFolder, commitStagedFolder, encodeValues, stageFolder, writeFolderAtomically, writeFolderInPlace } from '@kindling/io';
 import { rddClasses } from '../rdd/registry.ts';
 import { ReliableCheckpointRDD } from './reliable-checkpoint-rdd.ts';
+import { unwrittenCheckpoints } from './unwritten-checkpoints.ts';
 import type { RDD } from '../rdd/rdd.ts';
 import type { RemoteCheckpointWriter } from '../scheduler/task-scheduler.ts';
 
@@ -22,7 +23,17 @@ export class RDDCheckpointData<T> {
   private inProgress = false;
   checkpointRDD: ReliableCheckpointRDD<T> | undefined;
 
-  constructor(private readonly rdd: RDD<T>) {}
+  constructor(private readonly rdd: RDD<T>) {
+    unwrittenCheckpoints.count++;
+  }
+
+  /** The checkpoint is written (or adopted): `checkpointRDD` is set, the lineage cut. */
+  private written(checkpointRDD: ReliableCheckpointRDD<T>): void {
+    this.checkpointRDD = checkpointRDD;
+    this.pending = [];
+    unwrittenCheckpoints.count--;
+    this.rdd.markCheckpointed();
+  }
 
   /** True while the RDD still waits for its checkpoint to be written. */
   get isPending(): boolean { return this.checkpointRDD === undefined && !this.inProgress; }
@@ -41,9 +52,7 @@ export class RDDCheckpointData<T> {
   adopt(path: string, checksums: readonly number[]): void {
     if (this.checkpointRDD !== undefined) return;
     const rdd = this.rdd;
-    this.checkpointRDD = new ReliableCheckpointRDD<T>(rdd.context, path, rdd.getNumPartitions(), rdd.partitioner, checksums);
-    this.pending = [];
-    rdd.markCheckpointed();
+    this.written(new ReliableCheckpointRDD<T>(rdd.context, path, rdd.getNumPartitions(), rdd.partitioner, checksums));
   }
 
   /**
@@ -90,9 +99,7 @@ export class RDDCheckpointData<T> {
       } catch (e) {
         throw new Error(`Could not write the checkpoint of ${rdd.toString()} to ${path}: ${(e as Error).message}. Check that the checkpoint directory is writable.`, { cause: e });
       }
-      this.checkpointRDD = new ReliableCheckpointRDD<T>(sc, path, n, rdd.partitioner, checksums);
-      this.pending = [];
-      rdd.markCheckpointed();
+      this.written(new ReliableCheckpointRDD<T>(sc, path, n, rdd.partitioner, checksums));
     } finally {
       this.inProgress = false;
     }
@@ -122,9 +129,7 @@ export class RDDCheckpointData<T> {
       abandonStagedFolder(staging);
       throw failed(e);
     }
-    this.checkpointRDD = new ReliableCheckpointRDD<T>(rdd.context, path, rdd.getNumPartitions(), rdd.partitioner, checksums);
-    this.pending = [];
-    rdd.markCheckpointed();
+    this.written(new ReliableCheckpointRDD<T>(rdd.context, path, rdd.getNumPartitions(), rdd.partitioner, checksums));
     remote.committed(path, checksums);
   }
 

@@ -15,6 +15,7 @@ import type { TaskScheduler } from './task-scheduler.ts';
 import type { JobListener, StageInfo } from './job-listener.ts';
 import type { BlockManager } from '../storage/block-manager.ts';
 import { missingMapOutputIn } from './missing-map-output-error.ts';
+import { unwrittenCheckpoints } from '../checkpoint/unwritten-checkpoints.ts';
 import { getLogger } from '../util/logger.ts';
 
 const log = getLogger('DAGScheduler');
@@ -461,9 +462,11 @@ export class DAGScheduler {
    * The walk does not cross shuffles that were available before the job (`ran`: those whose
    * map stage this job ran): nothing behind them was computed by it. A streaming job's
    * lineage reaches every batch of a window through such shuffles, so walking behind them
-   * visited every batch's lineage on every job.
+   * visited every batch's lineage on every job. No walk at all while no RDD of the process
+   * waits for its checkpoint (see `unwrittenCheckpoints`).
    */
   private async checkpointMarked(root: RDD<unknown>, ran: ReadonlySet<ShuffleDependency>): Promise<void> {
+    if (unwrittenCheckpoints.count === 0) return;
     const marked: RDD<unknown>[] = [];
     const seen = new Set<RDD<unknown>>([root]);
     const stack: RDD<unknown>[] = [root];
