@@ -138,6 +138,9 @@ describe('DStream base', () => {
     let maxFolders = 0;
     for (let i = 0; i < 30; i++) {
       await clock.advance(1000);
+      // A folder is fsynced, and its metadata checkpoint made durable, by the writer's next
+      // round (on a real-time cadence): wait for it, so retention has run on what is durable.
+      await ssc.checkpointWriter!.flush();
       maxFolders = Math.max(maxFolders, readdirSync(dir).filter((f) => f.startsWith('rdd-')).length);
     }
     // Retention keeps a folder while the stream remembers its RDD (2 x checkpoint interval = 4 s)
