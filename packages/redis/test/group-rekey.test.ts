@@ -40,6 +40,17 @@ function leaseConf(app: string): SparkConf {
     .set('spark.kindling.group.enabled', 'true');
 }
 
+/** Starts `ssc`, runs BATCHES one-second batches on its manual clock, and stops it gracefully. */
+async function runBatches(ssc: StreamingContext): Promise<void> {
+  const clock = ssc.clock as ManualClock;
+  await ssc.start();
+  try {
+    for (let k = 1; k <= BATCHES; k++) await clock.advance(1000);
+  } finally {
+    await ssc.stop(true, true);
+  }
+}
+
 function countBy(words: readonly string[]): Map<string, number> {
   const m = new Map<string, number>();
   for (const w of words) m.set(w, (m.get(w) ?? 0) + 1);
@@ -88,13 +99,7 @@ describe('a re-keyed graph under group leases, one instance', () => {
     counts.repartition(1).setName('countsInOne')
       .transform((rdd) => rdd.sortBy((kv) => `${String(1e6 - kv[1]).padStart(8, '0')} ${kv[0]}`, true, 1)).setName('top')
       .foreachRDD(async (rdd, time) => { tops.set(time.milliseconds, await rdd.take(3)); });
-    const clock = ssc.clock as ManualClock;
-    await ssc.start();
-    try {
-      for (let k = 1; k <= BATCHES; k++) await clock.advance(1000);
-    } finally {
-      await ssc.stop(true, true);
-    }
+    await runBatches(ssc);
   }, 120_000);
 
   it('writes each batch\'s word counts, running totals and top 3 as worked out from the input', () => {
@@ -197,13 +202,7 @@ describe('mapWithState and inverse windows after a re-keying under group leases,
     words.window(Seconds(3)).setName('ownWindow').countByValue(2).saveAsTextFiles(join(out(), 'ownWindow'));
     words.countByWindow(Seconds(3)).setName('total')
       .foreachRDD(async (rdd, time) => { windowTotals.set(time.milliseconds, await rdd.collect()); });
-    const clock = ssc.clock as ManualClock;
-    await ssc.start();
-    try {
-      for (let k = 1; k <= BATCHES; k++) await clock.advance(1000);
-    } finally {
-      await ssc.stop(true, true);
-    }
+    await runBatches(ssc);
     for (let k = 1; k <= BATCHES; k++) counted.set(k * 1000, folderLines(join(out(), 'counted'), k * 1000) ?? []);
   }, 120_000);
 
