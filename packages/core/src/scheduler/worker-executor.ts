@@ -207,7 +207,7 @@ export class WorkerExecutor {
     for (const p of req.partitions) {
       await this.ensureShuffleBlocks(rdd, p);
       const taken = this.prefixes.taken;
-      const data = new PrefixedEvaluator(this.prefixes, req.jobId, req.stageId, p).evaluate(rdd, p);
+      const data = new PrefixedEvaluator(this.prefixes, req.jobId, req.stageId, p).evaluateData(rdd, p);
       this.prefixesTaken += this.prefixes.taken - taken;
       this.tasksRun++;
       partitions.push(encodeBlock(data, transfer));
@@ -438,7 +438,7 @@ export class WorkerExecutor {
       const id = `${rdd.id}:${s}`;
       if (seen.has(id)) continue;
       seen.add(id);
-      if (rdd.getStoredPartition(s) !== undefined) continue;
+      if (rdd.getStoredData(s) !== undefined) continue;
       if (rdd instanceof OwnedPartitionsRDD && !rdd.isCheckpointed) {
         if (!rdd.holds(s)) await this.fetchInput(rdd, s);
         continue;
@@ -541,7 +541,7 @@ export class WorkerExecutor {
     if (!rdd.getStorageLevel().isValid || rdd.isCheckpointed) return false;
     const n = rdd.getNumPartitions();
     if (n <= this.rank) return false;
-    for (let p = this.rank; p < n; p += this.size) if (rdd.getStoredPartition(p) === undefined) return false;
+    for (let p = this.rank; p < n; p += this.size) if (rdd.getStoredData(p) === undefined) return false;
     return true;
   }
 
@@ -577,7 +577,7 @@ export class WorkerExecutor {
 
   private answerStoredFetch(req: FetchStoredMessage): void {
     this.answerPeer(req, (transfer) => {
-      const stored = this.registry.get(req.key)?.getStoredPartition(req.split);
+      const stored = this.registry.get(req.key)?.getStoredData(req.split);
       return stored === undefined ? [] : [encodeBlock(stored, transfer)];
     });
   }
