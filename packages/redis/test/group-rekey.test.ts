@@ -246,16 +246,6 @@ describe('graphs leases cannot route yet fail at start, naming the stream', () =
   const direct = (ssc: StreamingContext) => RedisStreamsUtils.createDirectStream(ssc, LocationStrategies.PreferConsistent,
     ConsumerStrategies.Subscribe([TOPIC], { 'redis.url': server.url, 'group.id': `bad-${Math.random()}`, 'auto.offset.reset': 'earliest' }));
 
-  it('a window after a re-keying that slides slower than the batches (the co-partitioning error, caused by the routing\'s)', async () => {
-    const e = await startFails((ssc) => {
-      direct(ssc).map((r: ConsumerRecord) => [r.value().length, 1] as [number, number])
-        .reduceByKeyAndWindow((a, b) => a + b, Seconds(4), Seconds(2), 2).setName('lengthWindow').print();
-    });
-    expect(e).toBeInstanceOf(NotCoPartitionedError);
-    expect(e.cause).toBeInstanceOf(GroupPlanError);
-    expect((e.cause as Error).message).toMatch(/slides every 2000 ms, not every batch \(1000 ms\)/);
-  });
-
   it('a window whose input is not one log\'s partitions (after a union)', async () => {
     const e = await startFails((ssc) => {
       const lengths = direct(ssc).map((r: ConsumerRecord) => r.value().length);

@@ -29,8 +29,10 @@ import { checkWindowDurations } from './window-durations.ts';
  * source batches with times in `(T - windowDuration, T]` (T: the partition's batch time). The
  * batches it ran itself come from the parent's remembered RDDs; those it did not (it has just
  * taken the partition over, or a catch-up batch straddles the window's edge) are read again
- * from the repartition log, whose entries are kept for the window's length. See
- * docs/log-sources.md, "Windows under leases".
+ * from the repartition log, whose entries are kept for the window's length. A window sliding
+ * slower than the batches is generated every batch there: each partition remembers each of its
+ * batches, and has a window only at its own slide times (a partition behind the batches reaches
+ * them later than the engine). See docs/log-sources.md, "Windows under leases".
  */
 export class WindowedDStream<T> extends DStream<T> {
   static override kind = 'window';
@@ -103,6 +105,11 @@ export class WindowedDStream<T> extends DStream<T> {
       }
       return i;
     };
+    // Always a dependency, so that a job over the window completes the batch's exchange even when no partition is on the slide.
+    indexOf(current);
+    const t = validTime.milliseconds;
+    const slideMs = this.slide.milliseconds;
+    const slower = slideMs !== this.parent.slideDuration.milliseconds;
     const parts: (GroupWindowPart | undefined)[] = [];
     for (let j = 0; j < current.getNumPartitions(); j++) {
       const owned = plan.owned.get(j);
@@ -120,6 +127,11 @@ export class WindowedDStream<T> extends DStream<T> {
       const edge = upTo - width;
       slices = slices.filter((s) => s.upTo > edge);
       group.slices.set(j, slices);
+      // Sliding slower than the batches: the partition's batch is remembered, but it has a window only at its slide times.
+      if (slower && !group.runtime.onSlide(t, j, slideMs)) {
+        parts.push(undefined);
+        continue;
+      }
       // The oldest slice may start before the window (a catch-up batch merging several): read its part inside the window again.
       let used = slices;
       let historyTo = slices[0]!.after;
@@ -133,7 +145,7 @@ export class WindowedDStream<T> extends DStream<T> {
     }
     const rdd = new GroupWindowRDD<T>(this.ssc.sparkContext, parents, parts, current.partitioner, (j, a, u) => exchange.readHistory(j, a, u), `window ${this.name()} @ ${validTime}`);
     // Its partitions are the stage's even when this instance runs none of them (no parent RDD then, so no repartition log in its lineage).
-    markStageRuntime(rdd as RDD<unknown>, group.runtime);
+    markStageRuntime(rdd as RDD<unknown>, group.runtime, slower ? slideMs : undefined);
     return rdd;
   }
 }
