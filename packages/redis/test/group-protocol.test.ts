@@ -330,7 +330,7 @@ describe('start() in group mode', () => {
     }
   }, 120_000);
 
-  it('refuses, naming the stream, what lease mode cannot keep with a partition: a state with an initial RDD, a window of a union', async () => {
+  it('refuses, naming the stream, what lease mode cannot keep with a partition: a state with an initial RDD', async () => {
     const admin = new RedisStreamsAdmin({ url: server.url });
     await admin.createTopic('refused', 4);
     await admin.close();
@@ -341,10 +341,6 @@ describe('start() in group mode', () => {
           .mapWithState(StateSpec.function((_k: string, v: number | undefined, st: State<number>) => { st.update((st.getOption() ?? 0) + (v ?? 0)); }).initialState(initial).partitioner(new HashPartitioner(4)))
           .setName('sessions').foreachRDD(() => undefined);
       }, /initial state RDD would be loaded whole by every instance/],
-      ['a window of a union', (ssc) => {
-        const values = stream(ssc, 'refused', 'refused-app').map((r: ConsumerRecord) => r.value());
-        values.union(values.map((v) => v.toUpperCase())).window(Milliseconds(2000)).setName('unionWindow').foreachRDD(() => undefined);
-      }, /'unionWindow' .*window needs records of partitions other instances own/],
     ];
     for (const [what, build, expected] of cases) {
       const ssc = groupContext(500);

@@ -38,6 +38,12 @@ interface Placement {
   readonly routedBy?: { readonly stream: DStream<unknown>; readonly exchange: Exchange };
   /** Under group leases: set on a window sliding slower than the batches and everything after it (see {@link SlowerSlide}). */
   readonly slower?: SlowerSlide;
+  /**
+   * Set on a `union` or `transform` (not placed) whose inputs are all on the partitions of one
+   * log: a window of it is routed through a repartition log of its own, its input seen as that
+   * log's partitions again (see `LogAlignedRDD`).
+   */
+  readonly onLog?: { readonly stage: string; readonly partitions: number; readonly owns: (i: number, t: Time) => boolean };
 }
 
 /**
@@ -258,6 +264,14 @@ export function planGroupStages(
       }
       case 'window':
         if (isLeaseAssignment(owner)) {
+          // A union or transform of streams on one log's partitions: routed as that log's partitions (checked batch by batch).
+          let input = p0!;
+          let align: { readonly partitions: number; readonly owns: (i: number, t: Time) => boolean } | undefined;
+          if (p0!.owns === undefined && p0!.onLog !== undefined) {
+            const { stage, partitions, owns } = p0!.onLog;
+            input = { owns, partitioner: undefined, single: false, origin: p0!.origin, stage, partitions };
+            align = { partitions, owns };
+          }
           // A new owner of a repartition partition rebuilds the window from the log's entries, kept for the window's length.
           const parent = s.dependencies[0]!;
           const ws = s as unknown as WindowedDStream<unknown>;
@@ -269,17 +283,17 @@ export function planGroupStages(
             break;
           }
           // Over the partitions of one log without a re-keying right before it (the topic's own, or narrow operators after a shuffle): its input goes through a repartition log of its own.
-          if (p0!.owns === undefined || p0!.stage === undefined || p0!.partitions === undefined || p0!.single) {
-            throw new GroupPlanError(s.name(), `a window under group leases reads its input through a repartition log (so that a new owner of a partition can rebuild the window from it), which needs its input's partitions to be one log's; its input comes from ${p0!.origin}. Window the stream before the union/transform, or use a fixed split (spark.kindling.group.instances).`);
+          if (input.owns === undefined || input.stage === undefined || input.partitions === undefined || input.single) {
+            throw new GroupPlanError(s.name(), `a window under group leases reads its input through a repartition log (so that a new owner of a partition can rebuild the window from it), which needs its input's partitions to be one log's (or a union or transform of streams on one log's partitions); its input comes from ${p0!.origin}. Window the streams before the union/transform, or use a fixed split (spark.kindling.group.instances).`);
           }
-          const e = route(s, p0!, p0!.partitions, undefined, 'window');
-          ws.routeThrough(e);
+          const e = route(s, input, input.partitions, undefined, 'window');
+          ws.routeThrough(e, align);
           // Its entries are kept for as long as the window's input is remembered (the window's length at least).
           routedStreams.set(e, parent);
           const runtime = owner.runtimeOf(e.ownerLog, 0);
           ws.useGroupRuntime(runtime);
           windowed.add(e);
-          const own: Placement = { owns: (j, t) => e.ownsTarget(j, t), partitioner: undefined, single: false, origin: `repartition log ${e.log.name}`, stage: e.ownerLog, partitions: p0!.partitions };
+          const own: Placement = { owns: (j, t) => e.ownsTarget(j, t), partitioner: undefined, single: false, origin: `repartition log ${e.log.name}`, stage: e.ownerLog, partitions: input.partitions };
           out = { ...own, slower: slowerSlide(s, runtime, own) };
           break;
         }
@@ -291,7 +305,7 @@ export function planGroupStages(
         const g = tr.grouping;
         if (parents.every((p) => p.single)) { out = p0!; break; }
         if (g === undefined) {
-          out = { owns: undefined, partitioner: undefined, single: false, origin: `transform ${s.name()}` };
+          out = { owns: undefined, partitioner: undefined, single: false, origin: `transform ${s.name()}`, onLog: onOneLog(parents) };
           if (parents.some((p) => p.owns !== undefined)) {
             log.info(`${s.name()}: transform sees the partitions this instance owns (not the whole batch); route it after reduce/count/repartition(1) to see whole batches.`);
           }
@@ -326,6 +340,9 @@ export function planGroupStages(
         out = p0!;
         break;
       }
+      case 'union':
+        out = parents.every((p) => p.single) ? p0! : { owns: undefined, partitioner: undefined, single: false, origin: `union ${s.name()}`, onLog: onOneLog(parents) };
+        break;
       default:
         if (s.dependencies.length === 0) {
           throw new GroupPlanError(s.name(), `group mode splits partitioned logs between instances; a ${kind} is not partitioned, so every instance would read it whole. Read a log (createDirectStream), or run one instance.`);
@@ -339,6 +356,17 @@ export function planGroupStages(
     }
     placements.set(s, out);
     return out;
+  };
+
+  /** The log whose partitions all of `parents` are on (placed there, or a union/transform of such), if there is one. */
+  const onOneLog = (parents: readonly Placement[]): Placement['onLog'] => {
+    let found: Placement['onLog'];
+    for (const p of parents) {
+      const here = p.onLog ?? (p.owns !== undefined && p.stage !== undefined && p.partitions !== undefined && !p.single ? { stage: p.stage, partitions: p.partitions, owns: p.owns } : undefined);
+      if (here === undefined || (found !== undefined && (found.stage !== here.stage || found.partitions !== here.partitions))) return undefined;
+      found ??= here;
+    }
+    return found;
   };
 
   /** Under leases, a window (or inverse window) sliding slower than its input: generated every batch (see {@link SlowerSlide}). */
