@@ -39,6 +39,14 @@ export class PairColumns<K = unknown, V = unknown> {
   }
 
   /**
+   * Forgets the pairs built so far (the columns stay; {@link PairColumns.pairs} builds them
+   * again if asked), so that a partition kept for its columns does not keep a pair per key.
+   */
+  dropPairs(): void {
+    this.#pairs = undefined;
+  }
+
+  /**
    * Columns whose pairs are already built (`pairs[i]` being `[keys[i], values[i]]`, as
    * made by the caller): {@link PairColumns.pairs} returns them as they are.
    */

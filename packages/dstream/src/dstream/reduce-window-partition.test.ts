@@ -128,6 +128,13 @@ describe('reduceWindowData (the incremental window merge)', () => {
     expect(records.length).toBeLessThan(seen.length);
     for (const r of records) expect(seen).toContain(r); // the same objects, not copies
     expect(records.every((r) => r[1] % 2 === 0)).toBe(true);
+    // Once the next window took it over, the stored window keeps its columns only: its
+    // records are built again, equal, if read later.
+    reduceWindowData<unknown, number>(window, [], [], add, sub, keep);
+    const again = window.pairs();
+    expect(again).not.toBe(records);
+    expect(again).toEqual(records);
+    expect(again.some((r) => seen.includes(r))).toBe(false);
   });
 
   it('reduces the batches that left (and those that entered) first, then takes them from (adds them to) the previous value, as Spark', () => {

@@ -49,6 +49,11 @@ export function reduceWindowData<K, V>(
   // the new keys as the entered batches first hold them; the filter then keeps that order.
   const prev = columnsOf(previous as PartitionData<readonly [K, V]>);
   const index = (previous instanceof PairColumns ? takeWindowKeyIndex<K>(prev) : undefined) ?? WindowKeyIndex.of(prev.keys);
+  // The previous window's records (its filter's pairs, or built for an action) were for its
+  // own batch: the stored window keeps its columns only (a later reader builds them again,
+  // as Spark's serialized storage gives every reader fresh records). Kept, they would be a
+  // pair per key per remembered window, promoted to the old generation.
+  if (previous instanceof PairColumns) previous.dropPairs();
   const keys = prev.keys.slice();
   const values = prev.values.slice();
   const gone = foldedBatches<K, V>(left, reduce);
