@@ -52,7 +52,7 @@ describe('deleting superseded checkpoints', () => {
       const totals: KV[][] = [];
       new TestInputDStream<KV>(ssc, input, 1)
         .updateStateByKey((vs: number[], s: number | undefined) => vs.reduce((a, b) => a + b, s ?? 0))
-        .checkpoint(Seconds(2))
+        .checkpoint(Seconds(1))
         .foreachRDD(async (rdd) => { totals.push(await rdd.collect()); });
       await ssc.start();
       const clock = ssc.clock as ManualClock;
@@ -62,21 +62,10 @@ describe('deleting superseded checkpoints', () => {
       let blocked: { batch: number; held: number; done: Promise<void> } | undefined;
       /** Folders whose deletion was held while the batches ran, none of them listed under its name. */
       const heldFolders = new Set<string>();
-      for (let b = 2; b <= batches && blocked === undefined; b++) {
-        const before = held.length;
-        let finished = false;
-        const done = clock.advance(1000).then(() => { finished = true; });
-        // A batch may also wait for a real fsync round (a superseded folder kept until a newer
-        // checkpoint is durable): that ends by itself. Held deletions do not.
-        while (!finished && held.length <= 8) await turns(50);
-        await turns(50);
-        if (!finished) {
-          blocked = { batch: b, held: held.length, done };
-          break;
-        }
-        if (before > 0) ranWhileHeld++;
-        // A superseded folder leaves the listing at once: its deletion, held, is of a hidden
-        // sibling (`.rdd-<id>.old-<pid>-<hex>`), and no folder of that name is listed.
+      /** Notes the folders whose deletion is held; a superseded folder leaves the listing at once. */
+      const noteHeldFolders = (): void => {
+        // Its deletion, held, is of a hidden sibling (`.rdd-<id>.old-<pid>-<hex>`), and no
+        // folder of that name is listed.
         const listed = rddFolders(dir);
         for (const h of held) {
           const name = /\/\.(rdd-\d+)\.old-\d+-[0-9a-f]{8}$/.exec(h.path)?.[1];
@@ -84,6 +73,28 @@ describe('deleting superseded checkpoints', () => {
           heldFolders.add(name);
           expect(listed.has(name), `${name} is still listed while its deletion is held`).toBe(false);
         }
+      };
+      for (let b = 2; b <= batches && blocked === undefined; b++) {
+        const before = held.length;
+        let finished = false;
+        const done = clock.advance(1000).then(() => { finished = true; });
+        for (;;) {
+          // A batch may also wait for a real fsync round (a superseded folder kept until a newer
+          // checkpoint is durable): that ends by itself. Held deletions do not.
+          while (!finished && held.length <= 8) await turns(50);
+          await turns(50);
+          if (finished) break;
+          noteHeldFolders();
+          if (heldFolders.size > 0) {
+            blocked = { batch: b, held: held.length, done };
+            break;
+          }
+          // Blocked before any folder's deletion was held: let the files go, and wait on.
+          for (const h of held.splice(0)) h.release();
+        }
+        if (blocked !== undefined) break;
+        if (before > 0) ranWhileHeld++;
+        noteHeldFolders();
       }
       // Batches ran with earlier batches' deletions still held: they did not wait for them.
       expect(ranWhileHeld).toBeGreaterThanOrEqual(2);
