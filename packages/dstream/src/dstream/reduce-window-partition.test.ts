@@ -3,13 +3,10 @@ import { PairColumns, appendOnlyMapOrder, recordsOf } from '@kindling/core';
 import type { PartitionData } from '@kindling/core';
 import { reduceWindowData } from './reduce-window-partition.ts';
 
-/** A small deterministic generator (reproducible batches). */
-function lcg(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x = (x * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return x / 2_147_483_648;
-  };
+/** Reproducible draws in [0, 1) (a 32-bit linear congruential generator). */
+function draws(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => (x = (Math.imul(x, 69_069) + 1) >>> 0) / 4_294_967_296;
 }
 
 const add = (a: number, b: number): number => a + b;
@@ -23,7 +20,7 @@ const id = (k: unknown): string => JSON.stringify(k) ?? 'undefined';
  * them when `mixed`), so that keys leave, come back and outgrow several tables.
  */
 function batches(n: number, size: number, vocabulary: number, seed: number, mixed: boolean): PairColumns<unknown, number>[] {
-  const r = lcg(seed);
+  const r = draws(seed);
   const out: PairColumns<unknown, number>[] = [];
   for (let b = 0; b < n; b++) {
     const m = new Map<string, [unknown, number]>();
