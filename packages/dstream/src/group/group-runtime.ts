@@ -70,6 +70,20 @@ export interface GroupRuntime {
    * another instance has recorded but not mapped yet.
    */
   firstRecordedAfter(after: number): Promise<number | undefined>;
+  /**
+   * The earliest batch time at which some partition of this runtime's log may still get a new
+   * batch: over the partitions, the least of (its last committed or recorded batch time + the
+   * batch interval), `-Infinity` when a partition has none yet; `undefined` when the store cannot
+   * tell. A new batch of a partition needs a time after those (`STALE` otherwise), so no batch of
+   * this log can appear later at an earlier time.
+   */
+  earliestNewBatch(): Promise<number | undefined>;
+  /**
+   * A repartition log's runtime: registers where to find the earliest batch time at which a
+   * source partition may still get a new batch (its source log's {@link earliestNewBatch}): a
+   * partition plans no batch past it.
+   */
+  addSourceFloor(floor: () => Promise<number | undefined>): void;
   /** A stateful stream hands its RDD of batch `time`: its owned partitions are committed with the batch. */
   captureState(stream: string, time: number, rdd: RDD<[unknown, unknown]>): void;
   /**
