@@ -237,7 +237,7 @@ describe('a repartition partition taken over behind the batches (its offsets are
     }
   }
 
-  it('catches up one batch time per batch, each at its own time on its own range (catchUp = batches)', async () => {
+  it('catches up one batch time per planned batch, each at its own time on its own range (catchUp = batches, no catch-up batches asked for)', async () => {
     const { planned, holds } = await takeOver('steps', 400);
     expect(planned).toEqual([
       [4000, { time: 2400, fromOffset: 2000, untilOffset: 2400 }], // the recorded one, at its time

@@ -53,8 +53,8 @@ export interface GroupCoordinatorOptions {
    * A repartition log's coordinator (its offsets are batch times): every new batch of a
    * partition is one step of the grid, `(next, next + stepMs]` at time `next + stepMs`, so a
    * partition that is behind (a new owner catching up on the batches nobody ran) runs each
-   * missed source batch time as its own batch, at its own time, one per engine batch, instead
-   * of merging them; batch times at which no source partition has a batch (their markers say
+   * missed source batch time as its own batch, at its own time (in catch-up batches before the
+   * engine's next batch, see {@link GroupCoordinator.needsCatchUp}), instead of merging them; batch times at which no source partition has a batch (their markers say
    * so, see {@link GroupRuntime.addSourceBatchProbe}) are skipped. A partition never committed
    * starts with the first source batch its log has a marker of or its source log has recorded
    * (none yet: `(0, t]`). Unset: a
@@ -343,7 +343,7 @@ export class GroupCoordinator implements GroupRuntime {
           if (missed !== undefined) log.debug(`${this.#o.streamName}: catch-up batch ${time} ms runs ${this.#o.topic}-${p}'s missed batch time ${own} ms (before batch ${catchUpBefore} ms).`);
           else if (own < time && o.lagNoted !== true) {
             o.lagNoted = true;
-            log.info(`${this.#o.streamName}: ${this.#o.topic}-${p} is behind the batches (its next batch is ${own} ms at batch ${time} ms): it runs each missed batch at its own time, one per batch.`);
+            log.info(`${this.#o.streamName}: ${this.#o.topic}-${p} is behind the batches (its next batch is ${own} ms at batch ${time} ms): it runs each missed batch at its own time, in catch-up batches before the next batches.`);
           } else if (own === time) o.lagNoted = false;
           if (batch.untilOffset > batch.fromOffset || this.#o.recordEmpty === true) {
             const recorded = await this.#o.ownership.describe(this.tp(p), o.epoch, batch);

@@ -20,6 +20,8 @@ const PROGRESS_EVERY_MS = 10_000;
 /**
  * Turns time into batches (Spark's `JobGenerator`): at every batch time it generates the
  * jobs of every output operation and queues them with the scheduler, never skipping a time.
+ * Before a batch it also generates the extra batches an input asks for
+ * (`InputDStream.catchUpBefore`: group leases catching up), at times between the two batches.
  * The first batch is the start time rounded up to the next multiple of the batch duration.
  * With a `ManualClock` it also drives `advance(ms)`: every batch due by the new time is
  * generated at once and `advance` resolves when they have all run.
