@@ -1,7 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HashPartitioner, RDDComputeError, SparkConf, SparkContext, StorageLevel, type RDD } from '../src/index.ts';
 import { BlockPrefixes, PrefixedEvaluator } from '../src/scheduler/block-prefixes.ts';
 import { PartitionEvaluator } from '../src/scheduler/partition-evaluator.ts';
+import { prefixableCombine } from '../src/rdd/prefixable-blocks-kernel.ts';
+import { inAppendOnlyMapOrder, PairColumns } from '../src/rdd/pair-columns.ts';
+import { combineValueColumns } from '../src/rdd/combine.ts';
 
 // The folds a worker thread makes of a window's older batches while its peers' shuffle blocks
 // are in flight: the task's result must be exactly the one without the fold (same pairs, same
@@ -84,5 +87,37 @@ describe('union combines folded ahead (BlockPrefixes)', () => {
     prefixes.fold(rdd as RDD<unknown>, [0, 1]);
     expect(prefixes.size).toBe(0);
     await expect(evaluate(rdd, parents[2]!, [0, 1], prefixes)).rejects.toThrow(RDDComputeError);
+  });
+
+  it('the task goes on from the fold: only keys new in the newest batch are added to its map, and the result equals a combine of all the blocks', () => {
+    const kernel = prefixableCombine<string, number, number>({ createCombiner: (v) => v, mergeValue: (c, v) => c + v, mergeCombiners: (a, b) => a + b });
+    const older = [new PairColumns(['a', 'b', 'c'], [1, 2, 3]), [['b', 10], ['d', 4]] as [string, number][]];
+    const newest = new PairColumns(['c', 'e', 'a', 'f'], [100, 5, 1000, 6]);
+    const prefix = kernel.prefix(0, older);
+    const sets = vi.spyOn(Map.prototype, 'set');
+    let out: readonly (readonly [string, number])[];
+    try {
+      const data = kernel.finish(0, prefix, [newest]);
+      // Two keys are new ('e', 'f'): the prefix's four keys are not hashed into a map again.
+      expect(sets.mock.calls.filter(([k]) => typeof k === 'string')).toEqual([['e', 4], ['f', 5]]);
+      out = data instanceof PairColumns ? (data.pairs() as [string, number][]) : data;
+    } finally {
+      sets.mockRestore();
+    }
+    const sums = new Map<string, number>();
+    for (const block of [...older, newest]) {
+      const pairs = block instanceof PairColumns ? (block.pairs() as [string, number][]) : block;
+      for (const [k, v] of pairs) sums.set(k, (sums.get(k) ?? 0) + v);
+    }
+    expect(new Map(out)).toEqual(sums);
+    // Spark's reduce-side order, as the one-step combine over all the blocks gives it.
+    const oneStep = inAppendOnlyMapOrder(combineValueColumns([...older, newest], { createCombiner: (v: number) => v, mergeValue: (c: number, v: number) => c + v, mergeCombiners: (a: number, b: number) => a + b }));
+    expect(out).toEqual(oneStep.pairs());
+  });
+
+  it('a prefix with a key hashed by value is not taken', () => {
+    const kernel = prefixableCombine<unknown, number, number>({ createCombiner: (v) => v, mergeValue: (c, v) => c + v, mergeCombiners: (a, b) => a + b });
+    expect(kernel.prefix(0, [[['a', 1], [['t', 1], 2]]])).toBeUndefined();
+    expect(kernel.prefix(0, [[['a', 1], [null, 2], [0, 3]]])).toBeDefined();
   });
 });

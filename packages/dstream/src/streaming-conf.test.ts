@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { IllegalConfigValueError, SparkConf } from '@kindling/core';
 import { describe, expect, it } from 'vitest';
 import { StreamingConf } from './streaming-conf.ts';
@@ -24,6 +25,8 @@ describe('StreamingConf', () => {
       uiRetainedBatches: 1000,
       group: { enabled: false, instances: undefined, instance: 0 },
       workersIdleTimeoutMs: 60_000,
+      // One worker thread per core at most under local[N].
+      workersMaxThreads: availableParallelism(),
     });
     expect(c.backpressure).toEqual({ enabled: false, initialRate: Number.POSITIVE_INFINITY, rateEstimator: 'pid', proportional: 1, integral: 0.2, derived: 0, minRate: 100, initialRateIfSet: undefined });
     expect(c.logSourceRates).toEqual({ maxRatePerPartition: 0, minRatePerPartition: 1 });
@@ -51,12 +54,14 @@ describe('StreamingConf', () => {
       'spark.kindling.group.trimRepartitionLogs': 'false',
       'spark.kindling.group.stateSnapshotInterval': '4',
       'spark.kindling.workers.idleTimeout': '5min',
+      'spark.kindling.workers.maxThreads': '3',
     });
     expect([c.blockIntervalMs, c.gracefulStopTimeoutMs, c.receiverRestartDelayMs, c.receiverMaxRate]).toEqual([1000, 120_000, 50, 2000]);
     expect([c.backpressure.enabled, c.backpressure.initialRate, c.backpressure.initialRateIfSet, c.backpressure.minRate]).toEqual([true, 300, 300, 7]);
     expect(c.logSourceRates).toEqual({ maxRatePerPartition: 40, minRatePerPartition: 0.5 });
     expect(c.uiRetainedBatches).toBe(25);
     expect(c.workersIdleTimeoutMs).toBe(300_000);
+    expect(c.workersMaxThreads).toBe(3);
     expect(c.group).toEqual({ enabled: true, instances: 3, instance: 2, leaseTimeoutMs: 1500, trimRepartitionLogs: false, stateSnapshotInterval: 4, catchUp: 'batches' });
     expect([c.writeAheadLogRollingIntervalMs, c.maxLineLength, c.skipEmptyBatches]).toEqual([2000, 65_536, true]);
   });
@@ -81,6 +86,7 @@ describe('StreamingConf', () => {
       ['spark.kindling.group.instance', '-1', /at least 0/],
       ['spark.kindling.group.stateSnapshotInterval', '0', /at least 1 delta/],
       ['spark.kindling.workers.idleTimeout', 'soon', /expected a duration/],
+      ['spark.kindling.workers.maxThreads', '0', /at least 1 thread/],
     ];
     for (const [key, value, expected] of cases) {
       let error: unknown;

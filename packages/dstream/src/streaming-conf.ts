@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { IllegalConfigValueError, type SparkConf } from '@kindling/core';
 import { DEFAULT_STATE_SNAPSHOT_INTERVAL } from './input/log/partition-leases.ts';
 
@@ -105,6 +106,7 @@ export const DEFAULT_MAX_LINE_LENGTH = 8 * 1024 * 1024;
  * | `spark.kindling.group.stateSnapshotInterval` | `10` | group mode: state deltas kept per partition before they are folded into its snapshot |
  * | `spark.kindling.group.catchUp` | `batches` | group leases: a repartition partition behind the batches runs each missed batch time on its own, in catch-up batches before the next batch (`batches`), or all at once (`merge`) |
  * | `spark.kindling.workers.idleTimeout` | `60s` | `local[N]` with `buildGraph`: how long a worker thread stays warm for the next context after its context stopped (`0`: it ends at once) |
+ * | `spark.kindling.workers.maxThreads` | `os.availableParallelism()` | `local[N]` with `buildGraph`: at most this many worker threads; `local[N]` above it keeps its N partitions per stage, each thread owning several (more isolates than cores only add heaps, garbage collectors and hand-overs) |
  */
 export class StreamingConf {
   /** `spark.streaming.clock`, as given. */
@@ -139,6 +141,12 @@ export class StreamingConf {
    * process, then end; 0 ends them when their context stops.
    */
   readonly workersIdleTimeoutMs: number;
+  /**
+   * `spark.kindling.workers.maxThreads` (`os.availableParallelism()`): under `local[N]` with
+   * `buildGraph`, the graph runs on `min(N, maxThreads)` worker threads; N still sets the
+   * partitions (`defaultParallelism`), and partition `p` runs on thread `p mod threads`.
+   */
+  readonly workersMaxThreads: number;
 
   /**
    * @param conf the SparkContext's configuration.
@@ -189,6 +197,7 @@ export class StreamingConf {
       trimRepartitionLogs: conf.getBoolean('spark.kindling.group.trimRepartitionLogs', true), stateSnapshotInterval, catchUp,
     };
     this.workersIdleTimeoutMs = atLeast(conf, 'spark.kindling.workers.idleTimeout', conf.getTimeAsMs('spark.kindling.workers.idleTimeout', '60s'), 0, 'ms');
+    this.workersMaxThreads = atLeast(conf, 'spark.kindling.workers.maxThreads', conf.getInt('spark.kindling.workers.maxThreads', availableParallelism()), 1, 'thread');
   }
 }
 

@@ -29,18 +29,21 @@ function expectedCounts(): [string, number][][] {
   });
 }
 
-async function runWordCount(master: string): Promise<{ out: [string, number][][]; words: number; inWorkers: number; tasks: number[] | undefined; threads: number; stages: number; requests: number }> {
-  const ssc = new StreamingContext(conf(master), Seconds(1));
+async function runWordCount(master: string, settings: Record<string, string> = {}): Promise<{ out: [string, number][][]; words: number; inWorkers: number; tasks: number[] | undefined; threads: number; stages: number; requests: number; partitions: number[] }> {
+  const c = conf(master);
+  for (const [k, v] of Object.entries(settings)) c.set(k, v);
+  const ssc = new StreamingContext(c, Seconds(1));
   const out: [string, number][][] = [];
+  const partitions: number[] = [];
   try {
     const args: WordCountArgs = { batches, numPartitions: 3 };
     const g = await ssc.buildGraph<WordCountGraph>(graphs, 'wordCount', args);
-    g.counts.foreachRDD(async (rdd) => { out.push(await rdd.collect()); });
+    g.counts.foreachRDD(async (rdd) => { partitions.push(rdd.getNumPartitions()); out.push(await rdd.collect()); });
     await ssc.start();
     for (let i = 0; i < batches.length; i++) await (ssc.clock as ManualClock).advance(1000);
     const pool = graphWorkerPoolOf(ssc);
     const scheduler = pool === undefined ? undefined : ((ssc.sparkContext as unknown as { taskScheduler: WorkerTaskScheduler }).taskScheduler);
-    return { out, words: g.words.value, inWorkers: g.inWorkers.value, tasks: scheduler?.counts.perWorker.slice(), threads: pool?.workers.length ?? 1, stages: scheduler?.counts.remoteStages ?? 0, requests: scheduler?.counts.requests ?? 0 };
+    return { out, words: g.words.value, inWorkers: g.inWorkers.value, tasks: scheduler?.counts.perWorker.slice(), threads: pool?.workers.length ?? 1, stages: scheduler?.counts.remoteStages ?? 0, requests: scheduler?.counts.requests ?? 0, partitions };
   } finally {
     await ssc.stop();
   }
@@ -66,6 +69,24 @@ describe('buildGraph with worker threads (local[N])', () => {
     // Accumulator deltas from the workers are merged on the driver.
     expect(two.words).toBe(totalWords);
     expect(two.inWorkers).toBe(totalWords);
+  }, 60_000);
+
+  it('local[4] above spark.kindling.workers.maxThreads keeps its 4 partitions per stage and runs them on that many workers, with local[1]\'s output', async () => {
+    // local[N]'s N sets the partitions (defaultParallelism), as on Spark; the threads are capped
+    // (one per core by default: more isolates than cores only add heaps and hand-overs).
+    const one = await runWordCount('local[1]', { 'spark.default.parallelism': '4' });
+    const four = await runWordCount('local[4]', { 'spark.default.parallelism': '4', 'spark.kindling.workers.maxThreads': '2' });
+    expect(four.threads).toBe(2);
+    expect(one.partitions).toEqual(batches.map(() => 4));
+    expect(four.partitions).toEqual(batches.map(() => 4));
+    expect(four.out).toEqual(one.out);
+    expect(one.out.map((b) => [...b].sort((x, y) => (x[0] < y[0] ? -1 : 1)))).toEqual(expectedCounts());
+    // Every task ran in one of the two workers: per batch, the 3 input partitions' map side
+    // and the 4 reduce partitions (worker r owns partitions p with p mod 2 = r).
+    expect(four.tasks).toHaveLength(2);
+    expect(four.tasks!.every((n) => n > 0)).toBe(true);
+    expect(four.tasks!.reduce((a, b) => a + b, 0)).toBe(batches.length * (3 + 4));
+    expect(four.inWorkers).toBe(batches.flat().reduce((n, l) => n + l.split(' ').length, 0));
   }, 60_000);
 
   it('a sort\'s range bounds and zipWithIndex\'s offsets are computed inside the job, with the same top N as local[1]', async () => {

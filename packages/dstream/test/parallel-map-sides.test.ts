@@ -48,12 +48,17 @@ function expected(input: readonly (readonly string[])[]): Outputs {
 async function run(master: string, input: readonly (readonly string[])[], failOn?: string) {
   const ssc = new StreamingContext(conf(master), Seconds(1));
   const out: Outputs = { perWord: [], perLength: [], byInitial: [] };
+  // The split accumulator as each output operation reads it after its job: a map side computed
+  // ahead of its job must count in the job that takes it, as on one thread.
+  const seen: number[] = [];
   try {
     const args: WordCountArgs & { failOn?: string } = { batches: input, numPartitions, failOn };
     const g = await ssc.buildGraph<BranchesGraph>(graphs, 'branches', args);
-    g.perWord.foreachRDD(async (rdd) => { out.perWord.push(byKey(await rdd.collect())); });
-    g.perLength.foreachRDD(async (rdd) => { out.perLength.push(byKey(await rdd.collect())); });
-    g.byInitial.foreachRDD(async (rdd) => { out.byInitial.push(byKey(await rdd.collect())); });
+    // A first output that reads no branch: its job takes none of the map sides.
+    g.lines.foreachRDD(async (rdd) => { await rdd.count(); seen.push(g.splits.value); });
+    g.perWord.foreachRDD(async (rdd) => { out.perWord.push(byKey(await rdd.collect())); seen.push(g.splits.value); });
+    g.perLength.foreachRDD(async (rdd) => { out.perLength.push(byKey(await rdd.collect())); seen.push(g.splits.value); });
+    g.byInitial.foreachRDD(async (rdd) => { out.byInitial.push(byKey(await rdd.collect())); seen.push(g.splits.value); });
     await ssc.start();
     let error: Error | undefined;
     for (let i = 0; i < input.length && error === undefined; i++) {
@@ -62,7 +67,7 @@ async function run(master: string, input: readonly (readonly string[])[], failOn
     const pool = graphWorkerPoolOf(ssc);
     // A failed batch stops the context (and releases its threads): no stats then.
     const stats = pool === undefined || error !== undefined ? [] : await pool.stats();
-    return { out, error, splits: g.splits.value, threads: pool?.workers.length ?? 1, tasks: pool?.tasksPerWorker() ?? [], ahead: stats.map((s) => s.mapSidesAhead) };
+    return { out, error, seen, splits: g.splits.value, threads: pool?.workers.length ?? 1, tasks: pool?.tasksPerWorker() ?? [], ahead: stats.map((s) => s.mapSidesAhead) };
   } finally {
     await ssc.stop();
   }
@@ -82,11 +87,19 @@ describe('map sides over a shared partition in worker threads (local[N])', () =>
     // Every line was split once under both masters, though three jobs read the split words.
     expect(one.splits).toBe(lines);
     expect(two.splits).toBe(lines);
-    // In the workers, the first job's map stage computed the two other branches' map outputs
-    // (per batch, 2 per map partition, each partition in the worker that owns it), and their
-    // own jobs' map stages took them instead of evaluating the split words again.
+    // Read after each output's job, the accumulator holds the same counts as on one thread:
+    // none of a batch's lines after the job over its lines, all of them once the first branch's
+    // job ran (that job computes every branch's map side).
+    const upTo = (i: number): number => batches.slice(0, i).reduce((n, b) => n + b.length, 0);
+    expect(one.seen).toEqual(batches.flatMap((_, i) => [upTo(i), upTo(i + 1), upTo(i + 1), upTo(i + 1)]));
+    expect(two.seen).toEqual(one.seen);
+    // In the workers, each batch's three map sides were computed in one pass when the batch was
+    // announced (3 per map partition, each partition in the worker that owns it), before the
+    // driver asked for them, and the three jobs' map stages took them instead of evaluating the
+    // split words again.
     const computed = two.ahead.reduce((n, a) => n + a.computed, 0);
-    expect(computed).toBe(2 * numPartitions * batches.length);
+    expect(computed).toBe(3 * numPartitions * batches.length);
+    expect(two.ahead.reduce((n, a) => n + a.atBatch, 0)).toBe(computed);
     expect(two.ahead.reduce((n, a) => n + a.taken, 0)).toBe(computed);
     for (const a of two.ahead) expect(a.computed).toBeGreaterThan(0);
   }, 60_000);

@@ -2,7 +2,7 @@
 // a real Redis: instances (child processes, support/lease-rekey-pipeline.ts) share a 4-partition
 // topic and a graph that re-keys (groupByKey, updateStateByKey, mapWithState with a timeout and
 // its state snapshots, and two sliding windows of 3 batches, one with an inverse function, one
-// without, all on id % 7, a key other than the log's) and has one-partition stages (count(),
+// without, and the same two over 4 batches sliding every 2, all on id % 7, a key other than the log's) and has one-partition stages (count(),
 // repartition(1), a top 3 after sortBy).
 //
 // Every folder is checked against answers worked out here from the source stage's own folders
@@ -140,8 +140,8 @@ function knowsStages(s: Scenario): boolean {
     const m = /^stages (.*)$/m.exec(c.output());
     if (m !== null) {
       s.stages.push(...JSON.parse(m[1]!) as [string, number][]);
-      // The pipeline's repartition logs: buckets, totals, sessions, the windows' shuffles (iwin's own, winBase) and the one-partition stage.
-      expect(s.stages.map(([, n]) => n).sort()).toEqual([1, 2, 2, 2, 3, 3]);
+      // The pipeline's repartition logs: buckets, totals, sessions, the windows' shuffles (iwin's and iwin2's own, winBase) and the one-partition stage.
+      expect(s.stages.map(([, n]) => n).sort()).toEqual([1, 2, 2, 2, 2, 3, 3]);
       return true;
     }
   }
@@ -302,6 +302,35 @@ function expectBatchForBatch(s: Scenario, sessionCommits: readonly number[]): Ma
   return final;
 }
 
+/**
+ * <name>-<t>/part-<j> of a window of the last 4 batch times sliding every 2: partition j has a
+ * part file exactly at the slide times (multiples of 2 batches from the group's zero time) from
+ * its first to its last, each holding the buckets of partition j with records in (t - 4
+ * batches, t] and their sums, right after a takeover too.
+ */
+async function expectSlowWindows(s: Scenario, name: string): Promise<void> {
+  const zero = Number(await redis.hGet(groupKeys(s.args.group).record, 'zeroTime'));
+  const batches = sourceBatches(s);
+  const f = folders(s, name);
+  const placed = new HashPartitioner(2);
+  const slide = 2 * BATCH_MS;
+  for (let j = 0; j < 2; j++) {
+    const times = [...f].filter(([, parts]) => parts.has(partName(j))).map(([t]) => t).sort((a, b) => a - b);
+    expect(times.length, `${name} folders of partition ${j}`).toBeGreaterThan(0);
+    const slides = Array.from({ length: (times.at(-1)! - times[0]!) / slide + 1 }, (_, i) => times[0]! + i * slide);
+    expect(times, `${name} of partition ${j}: a part file at every slide time from the first to the last, none between`).toEqual(slides);
+    expect((times[0]! - zero) % slide, `${name}: slide times counted from the group's zero time ${zero}`).toBe(0);
+    for (const t of times) {
+      const sums = new Map<number, number>();
+      for (const [u, ids] of batches) {
+        if (u <= t - 4 * BATCH_MS || u > t) continue;
+        for (const id of ids) if (placed.getPartition(bucketOf(id)) === j) sums.set(bucketOf(id), (sums.get(bucketOf(id)) ?? 0) + weight(id));
+      }
+      expect(f.get(t)!.get(partName(j))!.slice().sort(), `${name}-${t}/${partName(j)}`).toEqual([...sums].map(([b, n]) => `${b} ${n}`).sort());
+    }
+  }
+}
+
 /** The batch times of partition `j` in folders `f` (those with its part file), checked to be every batch time from the first to the last, none merged. */
 function partitionTimes(f: Map<number, Map<string, string[]>>, j: number, what: string): number[] {
   const times = [...f].filter(([, parts]) => parts.has(partName(j))).map(([t]) => t).sort((a, b) => a - b);
@@ -403,6 +432,8 @@ async function expectCorrect(s: Scenario): Promise<Map<number, [number, number]>
     sessionCommits.push(c!.batch);
   }
   expectBatchForBatch(s, sessionCommits);
+  await expectSlowWindows(s, 'iwin2');
+  await expectSlowWindows(s, 'win2');
   const committed = await committedTotals(s);
   // The state in Redis is the one of each partition's committed batch, as its folder says. (A later
   // folder may exist: a batch whose outputs ran but which a graceful stop failed before its commit,

@@ -1,6 +1,6 @@
 import { KeyMap } from '../util/key-map.ts';
 import type { Aggregator } from './aggregator.ts';
-import { compiledCombine } from './compiled-combine.ts';
+import { compiledCombine, type CombineState } from './compiled-combine.ts';
 import type { ChainFailure } from './record-pipeline.ts';
 import { PairColumns } from './pair-columns.ts';
 import type { PartitionData } from './pair-columns.ts';
@@ -35,11 +35,12 @@ export function combineValuesByKeyOf<K, V, C>(blocks: readonly (readonly (readon
 }
 
 /**
- * {@link combineValuesByKeyOf} over blocks of records or columns, into columns.
+ * {@link combineValuesByKeyOf} over blocks of records or columns, into columns; with `into`,
+ * going on from (and updating) an earlier combine's state (see {@link CombineState}).
  * @internal
  */
-export function combineValueColumns<V, C>(blocks: readonly PartitionData[], agg: Aggregator<V, C>): PairColumns {
-  return compiledCombine([], agg as Aggregator<unknown, unknown>)(blocks, rethrow);
+export function combineValueColumns<V, C>(blocks: readonly PartitionData[], agg: Aggregator<V, C>, into?: CombineState): PairColumns {
+  return compiledCombine([], agg as Aggregator<unknown, unknown>)(blocks, rethrow, into);
 }
 
 /** Merges blocks of `[key, combiner]` pairs (from the map side) into one pair per key. */

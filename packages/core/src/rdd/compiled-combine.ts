@@ -13,7 +13,20 @@ import type { ChainFailure, RecordOp } from './record-pipeline.ts';
  * be {@link PairColumns} (read column by column, no pair object touched).
  * @internal
  */
-export type CompiledCombine = (blocks: readonly PartitionData[], fail: ChainFailure) => PairColumns;
+export type CompiledCombine = (blocks: readonly PartitionData[], fail: ChainFailure, into?: CombineState) => PairColumns;
+
+/**
+ * The state of a combine that may go on later over more blocks: the map from each primitive
+ * key to its index, and the columns. Passed to a {@link CompiledCombine}, the combine starts
+ * from it and leaves it updated (so a fold of a window's older batches is continued over the
+ * newest one without hashing its keys again). Its keys must all be primitive.
+ * @internal
+ */
+export interface CombineState {
+  readonly prim: Map<unknown, number>;
+  readonly keys: unknown[];
+  readonly values: unknown[];
+}
 
 // One loop compiled per distinct (record ops, createCombiner, mergeValue): as for record chains
 // (see record-pipeline.ts), a shared combining loop calls every shuffle's mergeValue from one
@@ -62,10 +75,10 @@ function compile(shape: string): (...fns: unknown[]) => CompiledCombine {
     }`;
   // A unique comment gives each loop its own compiled function (V8 caches by source text).
   const src = `"use strict"; /* kindling combine ${seq++} */
-return function combine(blocks, fail) {
-  const prim = new Map();
-  const keys = [];
-  const values = [];
+return function combine(blocks, fail, into) {
+  const prim = into === undefined ? new Map() : into.prim;
+  const keys = into === undefined ? [] : into.keys;
+  const values = into === undefined ? [] : into.values;
   let other, otherKeys, otherValues;
   for (let b = 0; b < blocks.length; b++) {
     const data = blocks[b];${columnsLoop}

@@ -55,7 +55,9 @@ export class WorkerExecutor {
    * with another shuffle of their map-side group (see {@link MapSideGroup}): shuffle -> map
    * partition -> one bucket per reduce partition. Taken by that shuffle's own map stage.
    */
-  private readonly aheadOutputs = new Map<ShuffleDependency, Map<number, PartitionData[]>>();
+  private readonly aheadOutputs = new Map<ShuffleDependency, Map<number, AheadOutput>>();
+  /** The shuffles given outputs by {@link computeBatchAhead}, per batch time, until the batch is over. */
+  private readonly aheadByBatch = new Map<number, Set<ShuffleDependency>>();
   /** Stored RDDs whose lineage {@link releaseCoveredShuffles} released. */
   private readonly releasedBelow = new WeakSet<RDD<unknown>>();
   /** Tasks run so far (the driver's tests check that work really happened here). */
@@ -69,7 +71,7 @@ export class WorkerExecutor {
    * map stage then took instead of computing them (for tests: the base partition was
    * evaluated once for the whole group).
    */
-  readonly mapSidesAhead = { computed: 0, taken: 0 };
+  readonly mapSidesAhead = { computed: 0, taken: 0, atBatch: 0 };
   private readonly startedLoop = performance.eventLoopUtilization();
 
   constructor(
@@ -207,7 +209,7 @@ export class WorkerExecutor {
     for (const p of req.partitions) {
       await this.ensureShuffleBlocks(rdd, p);
       const taken = this.prefixes.taken;
-      const data = new PrefixedEvaluator(this.prefixes, req.jobId, req.stageId, p).evaluate(rdd, p);
+      const data = new PrefixedEvaluator(this.prefixes, req.jobId, req.stageId, p).evaluateData(rdd, p);
       this.prefixesTaken += this.prefixes.taken - taken;
       this.tasksRun++;
       partitions.push(encodeBlock(data, transfer));
@@ -379,27 +381,182 @@ export class WorkerExecutor {
       ahead!.delete(m);
       if (ahead!.size === 0) this.aheadOutputs.delete(dep);
       this.mapSidesAhead.taken++;
-      return done;
+      const pass = done.pass;
+      if (pass?.deltas !== undefined) {
+        // What the pass's user functions added to accumulators counts in the job that first
+        // takes one of its outputs, as it would have had that job computed them.
+        const accs = this.accumulators();
+        for (const [i, sum, count] of pass.deltas) accs[i]?.addDelta(sum, count);
+        pass.deltas = undefined;
+      }
+      return done.buckets;
     }
     const group = dep.mapSideGroup;
     if (group === undefined || group.base.checkpointData !== undefined || fusedChain(dep.rdd).base !== group.base) return runShuffleMapTask(dep, m, ev);
     const base = ev.evaluateData(group.base, m, false);
     const out = mapSideOutput(dep, fusedChain(dep.rdd), m, base);
+    this.siblingsAhead(group, dep, m, base, undefined);
+    return out;
+  }
+
+  /**
+   * Computes, from `base` (partition `m` of `group.base`), the buckets of every shuffle of the
+   * group other than `except` that has no output for `m` yet, and keeps them for their own
+   * stages. A sibling whose map side throws is left out: its own stage runs it again and
+   * fails there, as it would have.
+   */
+  private siblingsAhead(group: MapSideGroup, except: ShuffleDependency | undefined, m: number, base: PartitionData, pass: AheadPass | undefined): ShuffleDependency[] {
+    const done: ShuffleDependency[] = [];
     for (const s of group.deps) {
-      if (s === dep || s.mapOutputs[m] !== undefined || this.aheadOutputs.get(s)?.has(m) === true) continue;
+      if (s === except || s.mapOutputs[m] !== undefined || this.aheadOutputs.get(s)?.has(m) === true) continue;
       let buckets: PartitionData[];
       try {
         buckets = mapSideOutput(s, fusedChain(s.rdd), m, base);
       } catch (e) {
-        log.debug(`Map side of shuffle ${s.shuffleId} failed beside shuffle ${dep.shuffleId}'s in worker ${this.rank}; its own stage runs it again (${e instanceof Error ? e.message : String(e)})`);
+        log.debug(`Map side of shuffle ${s.shuffleId} failed ahead of its stage in worker ${this.rank}; its own stage runs it again (${e instanceof Error ? e.message : String(e)})`);
         continue;
       }
-      let list = this.aheadOutputs.get(s);
-      if (list === undefined) this.aheadOutputs.set(s, (list = new Map()));
-      list.set(m, buckets);
-      this.mapSidesAhead.computed++;
+      this.keepAhead(s, m, buckets, pass);
+      done.push(s);
+    }
+    return done;
+  }
+
+  private keepAhead(dep: ShuffleDependency, m: number, buckets: PartitionData[], pass: AheadPass | undefined): void {
+    let list = this.aheadOutputs.get(dep);
+    if (list === undefined) this.aheadOutputs.set(dep, (list = new Map()));
+    list.set(m, { buckets, pass });
+    this.mapSidesAhead.computed++;
+    if (pass !== undefined) this.mapSidesAhead.atBatch++;
+  }
+
+  /**
+   * Right after a batch was generated here, before the driver asks for any of its stages (the
+   * driver meanwhile records the batch's checkpoint and plans its first job): computes the map
+   * sides this thread owns of the batch's shuffles that need nothing it does not hold (no
+   * other shuffle's blocks, no peer's partition, no preparation such as a sort's sampling), and
+   * keeps their buckets for the stages that will ask for them (which then only exchange
+   * them). Each map side still runs once per record: a shuffle's stage takes what was
+   * computed here; the shuffles of a map-side group are computed in one pass over the group's
+   * base partition, as the group's first stage does. Accumulator updates made here are
+   * reported with the reply of the job that first takes one of the outputs. A map side that
+   * throws is left to its own stage, which runs it again and fails there as it would have.
+   * What no stage took is dropped with the batch ({@link forgetBatchAhead}).
+   */
+  computeBatchAhead(time: number, roots: readonly RDD<unknown>[]): void {
+    let deps: ShuffleDependency[];
+    try {
+      deps = this.batchShuffles(roots);
+    } catch (e) {
+      // An optimisation only: the stages compute everything as they would have.
+      log.debug(`Worker ${this.rank} computes nothing of batch ${time} ms ahead (${e instanceof Error ? e.message : String(e)})`);
+      return;
+    }
+    if (deps.length === 0) return;
+    let kept = this.aheadByBatch.get(time);
+    if (kept === undefined) this.aheadByBatch.set(time, (kept = new Set()));
+    const before = this.drainAccumulators();
+    try {
+      for (const dep of deps) {
+        try {
+          this.depAhead(dep, kept);
+        } catch (e) {
+          // An optimisation only: the stages compute what is missing as they would have.
+          this.drainAccumulators();
+          log.debug(`Worker ${this.rank} computes shuffle ${dep.shuffleId}'s map side of batch ${time} ms in its stage (${e instanceof Error ? e.message : String(e)})`);
+        }
+      }
+    } finally {
+      const accs = this.accumulators();
+      for (const [i, sum, count] of before) accs[i]?.addDelta(sum, count);
+    }
+  }
+
+  /** {@link computeBatchAhead} for one shuffle: each map partition owned here, in its own pass. */
+  private depAhead(dep: ShuffleDependency, kept: Set<ShuffleDependency>): void {
+    const n = dep.rdd.getNumPartitions();
+    const group = dep.mapSideGroup;
+    const grouped = group !== undefined && group.base.checkpointData === undefined && fusedChain(dep.rdd).base === group.base;
+    for (let m = this.rank; m < n; m += this.size) {
+      if (dep.mapOutputs[m] !== undefined || this.aheadOutputs.get(dep)?.has(m) === true) continue;
+      if (!this.readyHere(grouped ? group.base : dep.rdd as RDD<unknown>, m)) continue;
+      const pass: AheadPass = { deltas: undefined };
+      try {
+        if (grouped) {
+          const base = new PartitionEvaluator(-1, -1, m).evaluateData(group.base, m, false);
+          for (const s of this.siblingsAhead(group, undefined, m, base, pass)) kept.add(s);
+        } else {
+          this.keepAhead(dep, m, runShuffleMapTask(dep, m, new PartitionEvaluator(-1, -1, m)), pass);
+          kept.add(dep);
+        }
+        pass.deltas = this.drainAccumulators();
+      } catch (e) {
+        // Left to the stage, which computes it again (and fails there): nothing counted twice.
+        this.drainAccumulators();
+        log.debug(`Map side of shuffle ${dep.shuffleId}, partition ${m}, failed ahead of its stage in worker ${this.rank}; its own stage runs it again (${e instanceof Error ? e.message : String(e)})`);
+      }
+    }
+  }
+
+  /** Drops the outputs {@link computeBatchAhead} kept for batch `time` that no stage took. */
+  forgetBatchAhead(time: number): void {
+    for (const d of this.aheadByBatch.get(time) ?? []) this.aheadOutputs.delete(d);
+    this.aheadByBatch.delete(time);
+  }
+
+  /**
+   * The shuffles read by the lineage of `roots` whose map outputs this thread lacks, stopping
+   * at RDDs stored (every partition owned here) or checkpointed, and leaving out those whose
+   * partitioner must first be prepared (a sort's range bounds, sampled inside the job).
+   */
+  private batchShuffles(roots: readonly RDD<unknown>[]): ShuffleDependency[] {
+    const out: ShuffleDependency[] = [];
+    const seen = new Set<RDD<unknown>>();
+    const stack = roots.slice();
+    while (stack.length > 0) {
+      const r = stack.pop()!;
+      if (seen.has(r)) continue;
+      seen.add(r);
+      if (r.isCheckpointed || this.storedHere(r)) continue;
+      for (const d of r.dependencies) {
+        if (d instanceof ShuffleDependency && d.partitioner.prepare === undefined && !out.includes(d)) out.push(d);
+        stack.push(d.rdd as RDD<unknown>);
+      }
     }
     return out;
+  }
+
+  /**
+   * Whether partition `split` of `root` can be computed here now without waiting: every
+   * partition its narrow lineage reads is stored, or computable from inputs this thread holds
+   * and shuffle blocks it has, with no preparation pending (zipWithIndex's offsets).
+   */
+  private readyHere(root: RDD<unknown>, split: number): boolean {
+    const seen = new Set<string>();
+    const stack: [RDD<unknown>, number][] = [[root, split]];
+    while (stack.length > 0) {
+      const [rdd, s] = stack.pop()!;
+      const id = `${rdd.id}:${s}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      if (rdd.getStoredPartition(s) !== undefined || rdd.isCheckpointed) continue;
+      if (rdd instanceof OwnedPartitionsRDD) {
+        if (!rdd.holds(s)) return false;
+        continue;
+      }
+      if (rdd instanceof ZippedWithIndexRDD && rdd.needsOffsets) return false;
+      for (const dep of rdd.dependencies) {
+        if (dep instanceof NarrowDependency) {
+          for (const ps of dep.getParents(s)) stack.push([dep.rdd as RDD<unknown>, ps]);
+        } else if (dep instanceof ShuffleDependency) {
+          const n = dep.rdd.getNumPartitions();
+          for (let m = 0; m < n; m++) if (dep.mapOutputs[m]?.[s] === undefined) return false;
+        } else {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** Drops what was computed ahead for the shuffles of `group` (its batch is over). */
@@ -438,7 +595,7 @@ export class WorkerExecutor {
       const id = `${rdd.id}:${s}`;
       if (seen.has(id)) continue;
       seen.add(id);
-      if (rdd.getStoredPartition(s) !== undefined) continue;
+      if (rdd.getStoredData(s) !== undefined) continue;
       if (rdd instanceof OwnedPartitionsRDD && !rdd.isCheckpointed) {
         if (!rdd.holds(s)) await this.fetchInput(rdd, s);
         continue;
@@ -541,7 +698,7 @@ export class WorkerExecutor {
     if (!rdd.getStorageLevel().isValid || rdd.isCheckpointed) return false;
     const n = rdd.getNumPartitions();
     if (n <= this.rank) return false;
-    for (let p = this.rank; p < n; p += this.size) if (rdd.getStoredPartition(p) === undefined) return false;
+    for (let p = this.rank; p < n; p += this.size) if (rdd.getStoredData(p) === undefined) return false;
     return true;
   }
 
@@ -577,7 +734,7 @@ export class WorkerExecutor {
 
   private answerStoredFetch(req: FetchStoredMessage): void {
     this.answerPeer(req, (transfer) => {
-      const stored = this.registry.get(req.key)?.getStoredPartition(req.split);
+      const stored = this.registry.get(req.key)?.getStoredData(req.split);
       return stored === undefined ? [] : [encodeBlock(stored, transfer)];
     });
   }
@@ -601,6 +758,17 @@ export class WorkerExecutor {
       return blocks;
     });
   }
+}
+
+/** One pass of {@link WorkerExecutor.computeBatchAhead}: the accumulator updates it made, until a stage takes one of its outputs. */
+interface AheadPass {
+  deltas: [number, number, number][] | undefined;
+}
+
+/** Buckets of one map partition computed ahead of their stage; `pass` when computed at batch time. */
+interface AheadOutput {
+  readonly buckets: PartitionData[];
+  readonly pass: AheadPass | undefined;
 }
 
 /** A peer's map tasks failed; the driver reports that worker's own error. @internal */

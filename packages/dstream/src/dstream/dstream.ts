@@ -144,14 +144,29 @@ export abstract class DStream<T> {
 
   // --- generation ---
 
-  /** True when `time` is a batch time of this stream: after `zeroTime`, on the slide (or, under group leases, a catch-up batch). */
+  /**
+   * Group leases: this stream slides slower than the batches but is generated every batch (set
+   * by the group plan), since each partition of its stage has its own batch times and decides
+   * from them whether it is at a slide time (see docs/log-sources.md, "Windows under leases").
+   */
+  #everyBatch: Duration | undefined;
+
+  /** Group leases: generates this stream's RDD at every batch time `batch` apart (see {@link isTimeValid}). @internal */
+  generateEveryBatch(batch: Duration): void { this.#everyBatch = batch; }
+
+  /**
+   * True when `time` is a batch time of this stream: after `zeroTime`, on the slide (under
+   * group leases, a stream sliding slower than the batches is generated every batch: each
+   * partition's own batch time says whether it is on the slide; and a catch-up batch between two
+   * batch times is a batch time of every stream there, see `GroupCatchUp`).
+   */
   isTimeValid(time: Time): boolean {
     if (this.zeroTime === undefined) {
       throw new Error(`${this.name()} has not been initialized: RDDs exist only after StreamingContext.start().`);
     }
     if (time.lessEq(this.zeroTime)) return false;
-    // Group leases: a catch-up batch between two batch times (every stream there slides every batch).
-    return time.minus(this.zeroTime).isMultipleOf(this.slideDuration) || isGroupCatchUpTime(this.ssc, time.milliseconds);
+    // Group leases: a catch-up batch between two batch times is a batch time of every stream there.
+    return time.minus(this.zeroTime).isMultipleOf(this.#everyBatch ?? this.slideDuration) || isGroupCatchUpTime(this.ssc, time.milliseconds);
   }
 
   /**

@@ -33,6 +33,16 @@ export class ForEachDStream<T> extends DStream<void> {
    */
   runOnlyWhere(runsHere: (time: Time) => boolean): void { this.#runsHere = runsHere; }
 
+  #onSlide: ((time: Time) => boolean) | undefined;
+
+  /**
+   * Group leases, after a window sliding slower than the batches (generated every batch there):
+   * runs the function only in batches where `onSlide` holds (some partition this instance runs
+   * is at a slide time); elsewhere the job only completes the batch's exchanges. Set by the
+   * group plan. @internal
+   */
+  onlyOnSlide(onSlide: (time: Time) => boolean): void { this.#onSlide = onSlide; }
+
   /** The operation the user called and where, e.g. `print at app.ts:31` (its creation site). */
   get description(): string { return this.creationSite.shortForm; }
 
@@ -47,7 +57,7 @@ export class ForEachDStream<T> extends DStream<void> {
     const rdd = this.parent.getOrCompute(time);
     if (rdd === undefined) return undefined;
     const f = this.f;
-    if (this.#runsHere !== undefined && !this.#runsHere(time)) {
+    if ((this.#runsHere !== undefined && !this.#runsHere(time)) || (this.#onSlide !== undefined && !this.#onSlide(time))) {
       return { time, outputOpId: this.outputOpId, name: this.opName, description: this.description, rdd: rdd as RDD<unknown>, run: () => prepareExchanges(rdd as RDD<unknown>) };
     }
     return { time, outputOpId: this.outputOpId, name: this.opName, description: this.description, rdd: rdd as RDD<unknown>, run: () => f(rdd, time) };

@@ -28,7 +28,8 @@ import type { GroupWindowEntry } from '../group/group-window-state.ts';
  * The per-batch reductions (`reduceByKey` with the same partitioner) are persisted and
  * remembered for a window more than this stream.
  *
- * In group mode (`spark.kindling.group.enabled`, slide = batch interval) each instance keeps
+ * In group mode (`spark.kindling.group.enabled`; sliding slower than the batches only under
+ * leases, after a re-keying) each instance keeps
  * the window of the log partitions it owns as a keyed state (window value plus the per-batch
  * reductions still inside the window, see {@link GroupWindowStateRDD}), committed with each
  * partition's offsets and restored by the partition's next owner, which can then subtract the
@@ -97,34 +98,46 @@ export class ReducedWindowedDStream<K, V> extends DStream<[K, V]> {
   }
 
   /**
-   * Group mode (slide = batch, checked at start): the window advanced per owned partition at
-   * the partition's batch time; the state chain is persisted, checkpointed with this stream's
-   * RDDs (cutting its lineage), and forgotten a few batches later.
+   * Group mode: the window advanced per owned partition at the partition's batch time, every
+   * batch; sliding slower than the batches (under leases, generated every batch), a partition's
+   * result changes only at its own slide times, and is empty between them. The state chain is
+   * persisted, checkpointed with this stream's RDDs (cutting its lineage), and forgotten a few
+   * batches later.
    */
   private computeInGroup(validTime: Time, group: GroupRuntime): RDD<[K, V]> | undefined {
     const plan = group.plan(validTime.milliseconds);
     const entered = this.reduced.getOrCompute(validTime);
     if (plan === undefined || entered === undefined) return undefined;
     const t = validTime.milliseconds;
-    const slide = this.slide.milliseconds;
+    // Advanced every batch, sliding slower or not: the state is committed with each of the partition's batches.
+    const batch = this.reduced.slideDuration.milliseconds;
+    const slideMs = this.slide.milliseconds;
+    // Sliding slower than the batches: the partitions whose own batch time is a slide time (the others only keep their batch as pending).
+    let onSlide: Set<number> | undefined;
+    if (slideMs !== batch) {
+      onSlide = new Set();
+      for (const j of plan.owned.keys()) if (group.onSlide(t, j, slideMs)) onSlide.add(j);
+    }
     // The engine batch before (a catch-up batch, possibly: see GroupCatchUp).
-    const previous = this.#groupStates.get(groupPreviousTime(this.ssc, t, slide));
+    const previous = this.#groupStates.get(groupPreviousTime(this.ssc, t, batch));
     const state = new GroupWindowStateRDD<K, V>(this.ssc.sparkContext, previous, entered, plan, this.name(), this.partitioner, {
-      reduce: this.reduceFunc, invReduce: this.invReduceFunc, filter: this.filterFunc as ((kv: [unknown, V]) => boolean) | undefined, windowMs: this.windowDuration.milliseconds,
+      reduce: this.reduceFunc, invReduce: this.invReduceFunc, filter: this.filterFunc as ((kv: [unknown, V]) => boolean) | undefined, windowMs: this.windowDuration.milliseconds, onSlide,
     });
     state.persist(StorageLevel.MEMORY_ONLY);
     if (this.checkpointDuration !== undefined && this.zeroTime !== undefined && validTime.minus(this.zeroTime).isMultipleOf(this.checkpointDuration)) state.checkpoint();
     this.#groupStates.set(t, state);
     for (const [old, rdd] of this.#groupStates) {
-      if (old < t - 3 * slide) {
+      if (old < t - 3 * batch) {
         this.#groupStates.delete(old);
         rdd.unpersist();
       }
     }
     group.captureState(this.name(), t, state as RDD<[unknown, unknown]>);
     markStageRuntime(state, group);
-    const pairs = state.mapPartitions(groupWindowPairs<K, V>, true);
-    markStageRuntime(pairs, group);
+    const pairs = onSlide === undefined
+      ? state.mapPartitions(groupWindowPairs<K, V>, true)
+      : state.mapPartitionsWithIndex((j, part) => (onSlide.has(j) ? groupWindowPairs<K, V>(part) : []), true);
+    markStageRuntime(pairs, group, onSlide === undefined ? undefined : slideMs);
     return pairs;
   }
 }

@@ -5,6 +5,7 @@ import type { ExchangeRDD } from '../exchange/exchange-rdd.ts';
 import type { GroupRuntime } from '../group/group-runtime.ts';
 import { markStageRuntime } from '../group/group-batch-output.ts';
 import { GroupWindowRDD, type GroupWindowPart } from '../group/group-window-rdd.ts';
+import { LogAlignedRDD } from '../group/log-aligned-rdd.ts';
 import { DStream } from './dstream.ts';
 import { dstreamClasses } from './registry.ts';
 import { checkWindowDurations } from './window-durations.ts';
@@ -25,12 +26,15 @@ import { checkWindowDurations } from './window-durations.ts';
  * Under group leases (`spark.kindling.group.enabled`, no fixed split) the parent is read from a
  * repartition log: the output of a re-keying (e.g. `reduceByKey(...).window(...)`), or, over
  * other partitions of one log (the topic's own), a repartition log of the window's own that its
- * input goes through (the group plan sets it up). Partition j of the window, on the instance running repartition partition j, holds the
+ * input goes through (the group plan sets it up; a union or transform of streams on one log's
+ * partitions goes through it too, seen as that log's partitions again). Partition j of the window, on the instance running repartition partition j, holds the
  * source batches with times in `(T - windowDuration, T]` (T: the partition's batch time). The
  * batches it ran itself come from the parent's remembered RDDs; those it did not (it has just
  * taken the partition over, or a catch-up batch straddles the window's edge) are read again
- * from the repartition log, whose entries are kept for the window's length. See
- * docs/log-sources.md, "Windows under leases".
+ * from the repartition log, whose entries are kept for the window's length. A window sliding
+ * slower than the batches is generated every batch there: each partition remembers each of its
+ * batches, and has a window only at its own slide times (a partition behind the batches reaches
+ * them later than the engine). See docs/log-sources.md, "Windows under leases".
  */
 export class WindowedDStream<T> extends DStream<T> {
   static override kind = 'window';
@@ -56,8 +60,18 @@ export class WindowedDStream<T> extends DStream<T> {
   /** Group leases: the parent is not a re-keying's output, so its RDDs go through a repartition log of the window's own. */
   #exchange: Exchange | undefined;
 
-  /** Group leases: routes each batch of the parent through `exchange` (set by the group plan). @internal */
-  routeThrough(exchange: Exchange): void { this.#exchange = exchange; }
+  /** Group leases: the parent is a union or transform of streams on one log's partitions (see {@link LogAlignedRDD}). */
+  #align: { readonly partitions: number; readonly owns: (i: number, t: Time) => boolean } | undefined;
+
+  /**
+   * Group leases: routes each batch of the parent through `exchange` (set by the group plan);
+   * with `align`, the parent (a union or transform of streams on one log's partitions) is first
+   * seen as that log's `partitions` partitions again, `owns` saying which this instance runs. @internal
+   */
+  routeThrough(exchange: Exchange, align?: { readonly partitions: number; readonly owns: (i: number, t: Time) => boolean }): void {
+    this.#exchange = exchange;
+    this.#align = align;
+  }
 
   get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
   get slideDuration(): Duration { return this.slide; }
@@ -86,7 +100,9 @@ export class WindowedDStream<T> extends DStream<T> {
     const raw = this.parent.getOrCompute(validTime);
     if (plan === undefined || raw === undefined) return undefined;
     // Routed here, each batch's exchange keeps its records while a slice holds it.
-    const current = this.#exchange === undefined ? raw : this.#exchange.rdd<T>(raw, validTime);
+    const align = this.#align;
+    const input = align === undefined ? raw : new LogAlignedRDD<T>(raw, align.partitions, (i) => align.owns(i, validTime), this.describe(), validTime);
+    const current = this.#exchange === undefined ? raw : this.#exchange.rdd<T>(input, validTime);
     const exchange = current as unknown as ExchangeRDD<T>;
     if (typeof exchange.readHistory !== 'function') {
       throw new Error(`${this.describe()}: under group leases a window must read the output of a re-keying (a repartition log) directly, but batch ${validTime} of its parent is ${current.toString()}.`);
@@ -103,6 +119,11 @@ export class WindowedDStream<T> extends DStream<T> {
       }
       return i;
     };
+    // Always a dependency, so that a job over the window completes the batch's exchange even when no partition is on the slide.
+    indexOf(current);
+    const t = validTime.milliseconds;
+    const slideMs = this.slide.milliseconds;
+    const slower = slideMs !== this.parent.slideDuration.milliseconds;
     const parts: (GroupWindowPart | undefined)[] = [];
     for (let j = 0; j < current.getNumPartitions(); j++) {
       const owned = plan.owned.get(j);
@@ -120,6 +141,11 @@ export class WindowedDStream<T> extends DStream<T> {
       const edge = upTo - width;
       slices = slices.filter((s) => s.upTo > edge);
       group.slices.set(j, slices);
+      // Sliding slower than the batches: the partition's batch is remembered, but it has a window only at its slide times.
+      if (slower && !group.runtime.onSlide(t, j, slideMs)) {
+        parts.push(undefined);
+        continue;
+      }
       // The oldest slice may start before the window (a catch-up batch merging several): read its part inside the window again.
       let used = slices;
       let historyTo = slices[0]!.after;
@@ -133,7 +159,7 @@ export class WindowedDStream<T> extends DStream<T> {
     }
     const rdd = new GroupWindowRDD<T>(this.ssc.sparkContext, parents, parts, current.partitioner, (j, a, u) => exchange.readHistory(j, a, u), `window ${this.name()} @ ${validTime}`);
     // Its partitions are the stage's even when this instance runs none of them (no parent RDD then, so no repartition log in its lineage).
-    markStageRuntime(rdd as RDD<unknown>, group.runtime);
+    markStageRuntime(rdd as RDD<unknown>, group.runtime, slower ? slideMs : undefined);
     return rdd;
   }
 }

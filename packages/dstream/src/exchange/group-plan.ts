@@ -7,6 +7,7 @@ import type { ShuffledDStream } from '../dstream/shuffled-dstream.ts';
 import type { TransformedDStream } from '../dstream/transformed-dstream.ts';
 import type { WindowedDStream } from '../dstream/windowed-dstream.ts';
 import type { LogInputDStream } from '../input/log/log-input-dstream.ts';
+import type { GroupRuntime } from '../group/group-runtime.ts';
 import type { InternalMapWithStateDStream } from '../state/internal-map-with-state-dstream.ts';
 import type { StateDStream } from '../state/state-dstream.ts';
 import type { GroupConf } from '../streaming-conf.ts';
@@ -35,7 +36,32 @@ interface Placement {
   readonly partitions?: number;
   /** The stream whose shuffle was routed through a repartition log to give these partitions (only on that stream's own placement). */
   readonly routedBy?: { readonly stream: DStream<unknown>; readonly exchange: Exchange };
+  /** Under group leases: set on a window sliding slower than the batches and everything after it (see {@link SlowerSlide}). */
+  readonly slower?: SlowerSlide;
+  /**
+   * Set on a `union` or `transform` (not placed) whose inputs are all on the partitions of one
+   * log: a window of it is routed through a repartition log of its own, its input seen as that
+   * log's partitions again (see `LogAlignedRDD`).
+   */
+  readonly onLog?: { readonly stage: string; readonly partitions: number; readonly owns: (i: number, t: Time) => boolean };
 }
+
+/**
+ * Under group leases, a window sliding slower than the batches: it (and what follows it) is
+ * generated every batch, and a partition of its stage has a batch of it only when the
+ * partition's own batch time is a slide time.
+ */
+interface SlowerSlide {
+  /** The window (its name or where it was created), for messages. */
+  readonly stream: string;
+  readonly slideMs: number;
+  /** The runtime of its stage's partitions, and how many. */
+  readonly runtime: GroupRuntime;
+  readonly partitions: number;
+}
+
+/** What may follow a window sliding slower than the batches under group leases: operators that stay on its partitions. */
+const AFTER_SLOWER_SLIDE = new Set(['filter', 'mapValues', 'flatMapValues', 'map', 'flatMap', 'glom', 'mapPartitions', 'combineByKey', 'transform', 'foreachRDD']);
 
 /** Which partitions of which logs one instance runs in one batch (for the UI and logs). */
 export interface GroupAssignment {
@@ -127,6 +153,7 @@ export function planGroupStages(
   };
 
   const route = (s: DStream<unknown>, parent: Placement, partitions: number, partitioner: Partitioner | undefined, what: string): Exchange => {
+    if (parent.slower !== undefined) throw afterSlowerSlide(s, parent.slower, `${what} would re-key it through a repartition log`);
     if (parent.owns === undefined) {
       throw new GroupPlanError(s.name(), `${what} needs its input routed through a repartition log, but its input comes from ${parent.origin}, whose RDD partitions are not the partitions of one log. Apply the ${what} before the union/window/transform, or key the data first.`);
     }
@@ -164,6 +191,8 @@ export function planGroupStages(
     const p0 = parents[0];
     // The operator kind its class declares (`static kind`).
     const kind = s.kind;
+    const slower = parents.find((p) => p.slower !== undefined)?.slower;
+    if (slower !== undefined && !AFTER_SLOWER_SLIDE.has(kind)) throw afterSlowerSlide(s, slower, `a ${kind} after it is not built`);
     let out: Placement;
     switch (kind) {
       case 'directStream': {
@@ -226,40 +255,48 @@ export function planGroupStages(
           if (p0!.stage === undefined || !rw.partitioner.equals(p0!.partitioner)) {
             throw new GroupPlanError(s.name(), `an inverse-function window under group leases keeps its state with the partitions its keys are placed on, but its input comes from ${p0!.origin}. Window a stream read from the log (or from one re-keying), or use a fixed split (spark.kindling.group.instances).`);
           }
-          if (!s.slideDuration.equals(s.dependencies[0]!.slideDuration)) {
-            throw new GroupPlanError(s.name(), `it slides every ${s.slideDuration.milliseconds} ms, not every batch (${s.dependencies[0]!.slideDuration.milliseconds} ms); under group leases an inverse-function window's state advances, and is committed, with each partition's batches. Slide it every batch (and keep the last result of each slide), or use a fixed split (spark.kindling.group.instances).`);
-          }
           owner.addStateStream(p0!.stage, s.name());
-          rw.useGroupRuntime(owner.runtimeOf(p0!.stage, 0));
+          const runtime = owner.runtimeOf(p0!.stage, 0);
+          rw.useGroupRuntime(runtime);
+          out = { ...p0!, partitioner: rw.partitioner, routedBy: undefined, slower: slowerSlide(s, runtime, p0!) };
+          break;
         }
         out = { ...p0!, partitioner: rw.partitioner, routedBy: undefined };
         break;
       }
       case 'window':
         if (isLeaseAssignment(owner)) {
+          // A union or transform of streams on one log's partitions: routed as that log's partitions (checked batch by batch).
+          let input = p0!;
+          let align: { readonly partitions: number; readonly owns: (i: number, t: Time) => boolean } | undefined;
+          if (p0!.owns === undefined && p0!.onLog !== undefined) {
+            const { stage, partitions, owns } = p0!.onLog;
+            input = { owns, partitioner: undefined, single: false, origin: p0!.origin, stage, partitions };
+            align = { partitions, owns };
+          }
           // A new owner of a repartition partition rebuilds the window from the log's entries, kept for the window's length.
           const parent = s.dependencies[0]!;
           const ws = s as unknown as WindowedDStream<unknown>;
-          if (!s.slideDuration.equals(parent.slideDuration)) {
-            throw new GroupPlanError(s.name(), `it slides every ${s.slideDuration.milliseconds} ms, not every batch (${parent.slideDuration.milliseconds} ms); under group leases a window advances with each repartition partition's batches. Slide it every batch, or use a fixed split (spark.kindling.group.instances).`);
-          }
           if (parent.kind === 'combineByKey' && p0!.routedBy?.stream === parent && p0!.stage !== undefined) {
-            ws.useGroupRuntime(owner.runtimeOf(p0!.stage, 0));
+            const runtime = owner.runtimeOf(p0!.stage, 0);
+            ws.useGroupRuntime(runtime);
             windowed.add(p0!.routedBy.exchange);
-            out = { ...p0!, routedBy: undefined };
+            out = { ...p0!, routedBy: undefined, slower: slowerSlide(s, runtime, p0!) };
             break;
           }
           // Over the partitions of one log without a re-keying right before it (the topic's own, or narrow operators after a shuffle): its input goes through a repartition log of its own.
-          if (p0!.owns === undefined || p0!.stage === undefined || p0!.partitions === undefined || p0!.single) {
-            throw new GroupPlanError(s.name(), `a window under group leases reads its input through a repartition log (so that a new owner of a partition can rebuild the window from it), which needs its input's partitions to be one log's; its input comes from ${p0!.origin}. Window the stream before the union/transform, or use a fixed split (spark.kindling.group.instances).`);
+          if (input.owns === undefined || input.stage === undefined || input.partitions === undefined || input.single) {
+            throw new GroupPlanError(s.name(), `a window under group leases reads its input through a repartition log (so that a new owner of a partition can rebuild the window from it), which needs its input's partitions to be one log's (or a union or transform of streams on one log's partitions); its input comes from ${p0!.origin}. Window the streams before the union/transform, or use a fixed split (spark.kindling.group.instances).`);
           }
-          const e = route(s, p0!, p0!.partitions, undefined, 'window');
-          ws.routeThrough(e);
+          const e = route(s, input, input.partitions, undefined, 'window');
+          ws.routeThrough(e, align);
           // Its entries are kept for as long as the window's input is remembered (the window's length at least).
           routedStreams.set(e, parent);
-          ws.useGroupRuntime(owner.runtimeOf(e.ownerLog, 0));
+          const runtime = owner.runtimeOf(e.ownerLog, 0);
+          ws.useGroupRuntime(runtime);
           windowed.add(e);
-          out = { owns: (j, t) => e.ownsTarget(j, t), partitioner: undefined, single: false, origin: `repartition log ${e.log.name}`, stage: e.ownerLog, partitions: p0!.partitions };
+          const own: Placement = { owns: (j, t) => e.ownsTarget(j, t), partitioner: undefined, single: false, origin: `repartition log ${e.log.name}`, stage: e.ownerLog, partitions: input.partitions };
+          out = { ...own, slower: slowerSlide(s, runtime, own) };
           break;
         }
         // Windows of one-partition stages, or of RDDs placed by one partitioner, stay aligned.
@@ -270,7 +307,7 @@ export function planGroupStages(
         const g = tr.grouping;
         if (parents.every((p) => p.single)) { out = p0!; break; }
         if (g === undefined) {
-          out = { owns: undefined, partitioner: undefined, single: false, origin: `transform ${s.name()}` };
+          out = { owns: undefined, partitioner: undefined, single: false, origin: `transform ${s.name()}`, onLog: onOneLog(parents) };
           if (parents.some((p) => p.owns !== undefined)) {
             log.info(`${s.name()}: transform sees the partitions this instance owns (not the whole batch); route it after reduce/count/repartition(1) to see whole batches.`);
           }
@@ -294,17 +331,52 @@ export function planGroupStages(
           const owns = p0!.owns!;
           fe.runOnlyWhere((t) => owns(0, t));
         }
+        if (slower !== undefined) {
+          // Only in batches where a partition this instance runs is at a slide time (its folder, if any, holds only those).
+          const { runtime, partitions, slideMs } = slower;
+          fe.onlyOnSlide((t) => {
+            for (let j = 0; j < partitions; j++) if (runtime.onSlide(t.milliseconds, j, slideMs)) return true;
+            return false;
+          });
+        }
         out = p0!;
         break;
       }
+      case 'union':
+        out = parents.every((p) => p.single) ? p0! : { owns: undefined, partitioner: undefined, single: false, origin: `union ${s.name()}`, onLog: onOneLog(parents) };
+        break;
       default:
         if (s.dependencies.length === 0) {
           throw new GroupPlanError(s.name(), `group mode splits partitioned logs between instances; a ${kind} is not partitioned, so every instance would read it whole. Read a log (createDirectStream), or run one instance.`);
         }
         out = parents.length > 0 && parents.every((p) => p.single) ? p0! : { owns: undefined, partitioner: undefined, single: false, origin: `${kind} ${s.name()}` };
     }
+    if (slower !== undefined) {
+      // On the window's partitions still: generated every batch, each partition on its own slide times.
+      if (out.slower === undefined) out = { ...out, slower };
+      s.generateEveryBatch(s.ssc.graph.batchDuration);
+    }
     placements.set(s, out);
     return out;
+  };
+
+  /** The log whose partitions all of `parents` are on (placed there, or a union/transform of such), if there is one. */
+  const onOneLog = (parents: readonly Placement[]): Placement['onLog'] => {
+    let found: Placement['onLog'];
+    for (const p of parents) {
+      const here = p.onLog ?? (p.owns !== undefined && p.stage !== undefined && p.partitions !== undefined && !p.single ? { stage: p.stage, partitions: p.partitions, owns: p.owns } : undefined);
+      if (here === undefined || (found !== undefined && (found.stage !== here.stage || found.partitions !== here.partitions))) return undefined;
+      found ??= here;
+    }
+    return found;
+  };
+
+  /** Under leases, a window (or inverse window) sliding slower than its input: generated every batch (see {@link SlowerSlide}). */
+  const slowerSlide = (s: DStream<unknown>, runtime: GroupRuntime, on: Placement): SlowerSlide | undefined => {
+    const batch = s.dependencies[0]!.slideDuration;
+    if (s.slideDuration.equals(batch)) return undefined;
+    s.generateEveryBatch(batch);
+    return { stream: s.describe(), slideMs: s.slideDuration.milliseconds, runtime, partitions: on.single ? 1 : (on.partitions ?? runtime.numPartitions) };
   };
 
   const keyed = (s: DStream<unknown>, parent: Placement, p: Partitioner, what: string, apply: (e: Exchange) => void): Placement => {
@@ -359,4 +431,9 @@ export function planGroupStages(
       await Promise.all(exchanges.map((e) => e.log.close().catch(() => undefined)));
     },
   };
+}
+
+/** The refusal of an operator after a window sliding slower than the batches under group leases, naming both. */
+function afterSlowerSlide(s: DStream<unknown>, slower: SlowerSlide, why: string): GroupPlanError {
+  return new GroupPlanError(s.name(), `it reads ${slower.stream}, a window sliding every ${slower.slideMs} ms (slower than the batches), and ${why}: under group leases each partition of such a window is at its slide times when its own batches reach them, so only operators that stay on the window's partitions may follow it (map, filter, flatMap, mapValues, mapPartitions, glom, a reduceByKey/combineByKey by the window's partitioner, transform, outputs). Re-key, count or keep state before the window, slide it every batch, or use a fixed split (spark.kindling.group.instances).`);
 }

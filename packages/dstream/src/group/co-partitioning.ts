@@ -62,7 +62,7 @@ export function checkGroupGraph(outputs: readonly DStream<unknown>[], source: DS
     if (kind === 'reduceByKeyAndWindow') {
       const batch = keyed.dependencies[0]!.slideDuration.milliseconds;
       if (keyed.slideDuration.milliseconds !== batch) {
-        throw new NotCoPartitionedError(s.describe(), `it slides every ${keyed.slideDuration.milliseconds} ms, not every batch (${batch} ms); in group mode an inverse window advances with each partition's batches. Slide it every batch (and keep the last result of each slide), or run one instance.`);
+        throw new NotCoPartitionedError(s.describe(), `it slides every ${keyed.slideDuration.milliseconds} ms, not every batch (${batch} ms); kept with the log's partitions, an inverse window advances with each partition's batches (under group leases it is routed through a repartition log instead, see docs/log-sources.md). Slide it every batch, use group leases, or run one instance.`);
       }
     } else if (KEYED.has(kind)) {
       for (const d of s.dependencies) {

@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { formatElement, getLogger, type RDD } from '@kindling/core';
 import { atomicWriteFile, encodeValues } from '@kindling/io';
 import { ExchangeRDD } from '../exchange/exchange-rdd.ts';
+import { prepareExchanges } from '../exchange/prepare-exchanges.ts';
 import type { GroupRuntime } from './group-runtime.ts';
 
 const log = getLogger('GroupBatchOutput');
@@ -16,14 +17,25 @@ export function partFileName(partition: number): string { return `part-${String(
  * instance owns is written as its own file `part-<p>` (atomically: a re-run writes the same
  * file again) into the folder of the partition's batch time (the batch's, or the earlier time
  * of a recorded batch it re-runs for a failed owner). `_SUCCESS` is written by
- * {@link markGroupFoldersComplete} once every partition committed the batch.
+ * {@link markGroupFoldersComplete} once every partition committed the batch. After a window
+ * sliding slower than the batches (under leases), only the partitions whose own batch time is a
+ * slide time are written (see {@link markStageRuntime}).
  */
 export async function saveGroupBatch(group: GroupRuntime, rdd: RDD<unknown>, time: number, folderOf: (time: number) => string, format: 'text' | 'object'): Promise<void> {
   // After a repartition log (group leases, re-keyed graph), the RDD's partitions are that log's: its runtime plans them.
-  const runtime = stageRuntimeOf(rdd) ?? group;
+  const stage = stageOf(rdd);
+  const runtime = stage?.runtime ?? group;
   const plan = runtime.plan(time);
   if (plan === undefined || plan.owned.size === 0) return;
-  const parts = [...plan.owned.keys()].sort((a, b) => a - b);
+  let parts = [...plan.owned.keys()].sort((a, b) => a - b);
+  // After a window sliding slower than the batches: only the partitions whose own batch time is a slide time have a batch of it.
+  const slideMs = stage?.slideMs;
+  if (slideMs !== undefined) parts = parts.filter((j) => runtime.onSlide(time, j, slideMs));
+  if (parts.length === 0) {
+    // No folder this time; the batch's exchanges still complete before it does (its partitions are committed after it).
+    await prepareExchanges(rdd);
+    return;
+  }
   const contents = await rdd.context.runJob(rdd, (data): string | Uint8Array => {
     if (format === 'object') return encodeValues(data);
     let s = '';
@@ -73,23 +85,34 @@ export async function markGroupFoldersComplete(upTo: number, prefix: string, suf
   state.doneUpTo = upTo;
 }
 
-/** RDDs whose partitions a stage's runtime owns, registered by the stateful streams (see {@link markStageRuntime}). */
-const stageRuntimes = new WeakMap<RDD<unknown>, GroupRuntime>();
+/** Under group leases, the runtime owning an RDD's partitions, and the slide of a stream sliding slower than the batches. */
+export interface GroupStageMark {
+  readonly runtime: GroupRuntime;
+  /** Set after a window sliding slower than the batches: a partition has a batch of the RDD only when its own batch time is a multiple of it from the group's zero time. */
+  readonly slideMs: number | undefined;
+}
+
+/** RDDs whose partitions a stage's runtime owns, registered by the stateful streams and windows (see {@link markStageRuntime}). */
+const stageRuntimes = new WeakMap<RDD<unknown>, GroupStageMark>();
 
 /**
- * Under group leases, records that `rdd`'s partitions are those `runtime` owns. A stateful
- * stream's RDD is checkpointed (its lineage to the repartition log cut) after the first job
- * that computes it; a later output of the same batch still finds its stage.
+ * Under group leases, records that `rdd`'s partitions are those `runtime` owns (and, with
+ * `slideMs`, that it comes from a window sliding every `slideMs`, slower than the batches). A
+ * stateful stream's RDD is checkpointed (its lineage to the repartition log cut) after the
+ * first job that computes it; a later output of the same batch still finds its stage.
  * @internal
  */
-export function markStageRuntime(rdd: RDD<unknown>, runtime: GroupRuntime): void { stageRuntimes.set(rdd, runtime); }
+export function markStageRuntime(rdd: RDD<unknown>, runtime: GroupRuntime, slideMs?: number): void { stageRuntimes.set(rdd, { runtime, slideMs }); }
 
 /**
  * Under group leases, the runtime owning the partitions of `rdd`: that of the nearest
  * repartition log (or RDD marked by {@link markStageRuntime}) in its lineage (undefined when
  * there is none: the source topic's partitions).
  */
-export function stageRuntimeOf(rdd: RDD<unknown>): GroupRuntime | undefined {
+export function stageRuntimeOf(rdd: RDD<unknown>): GroupRuntime | undefined { return stageOf(rdd)?.runtime; }
+
+/** {@link stageRuntimeOf} with the slide of the nearest mark (see {@link markStageRuntime}). */
+export function stageOf(rdd: RDD<unknown>): GroupStageMark | undefined {
   const seen = new Set<RDD<unknown>>();
   let level: RDD<unknown>[] = [rdd];
   while (level.length > 0) {
@@ -101,7 +124,7 @@ export function stageRuntimeOf(rdd: RDD<unknown>): GroupRuntime | undefined {
       if (marked !== undefined) return marked;
       if (r instanceof ExchangeRDD) {
         const rt = r.groupRuntime;
-        if (rt !== undefined) return rt;
+        if (rt !== undefined) return { runtime: rt, slideMs: undefined };
       }
       for (const d of r.dependencies) next.push(d.rdd);
     }

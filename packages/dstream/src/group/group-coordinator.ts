@@ -487,6 +487,13 @@ export class GroupCoordinator implements GroupRuntime {
     return planned !== undefined && this.#owned.get(partition)?.epoch === planned.epoch;
   }
 
+  onSlide(time: number, partition: number, slideMs: number): boolean {
+    const batch = this.#plans.get(time)?.owned.get(partition)?.batch;
+    const zero = this.#grid?.zeroTime;
+    if (batch === undefined || zero === undefined) return false;
+    return (((batch.time - zero) % slideMs) + slideMs) % slideMs === 0;
+  }
+
   captureState(stream: string, time: number, rdd: RDD<[unknown, unknown]>): void {
     let m = this.#captured.get(time);
     if (m === undefined) this.#captured.set(time, m = new Map());

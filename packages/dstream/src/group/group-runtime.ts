@@ -84,6 +84,15 @@ export interface GroupRuntime {
    * partition plans no batch past it.
    */
   addSourceFloor(floor: () => Promise<number | undefined>): void;
+  /**
+   * Whether partition `partition`'s batch in engine batch `time` is at a slide time of a stream
+   * sliding every `slideMs` (its own batch time a multiple of `slideMs` from the group's zero
+   * time); false when this instance does not run the partition in that batch. A stream sliding
+   * slower than the batches is generated every batch under leases, and each partition decides
+   * with this, since a partition's batch times are its own (a partition behind the batches runs
+   * the batch times it missed, in catch-up batches).
+   */
+  onSlide(time: number, partition: number, slideMs: number): boolean;
   /** A stateful stream hands its RDD of batch `time`: its owned partitions are committed with the batch. */
   captureState(stream: string, time: number, rdd: RDD<[unknown, unknown]>): void;
   /**

@@ -9,6 +9,11 @@ export interface GroupWindowOptions<V> {
   readonly invReduce: (a: V, b: V) => V;
   readonly filter: ((kv: [unknown, V]) => boolean) | undefined;
   readonly windowMs: number;
+  /**
+   * Sliding slower than the batches: the partitions whose batch is at a slide time (the others
+   * keep their batch's reduction pending, see {@link advanceGroupWindow}); undefined: every one.
+   */
+  readonly onSlide?: ReadonlySet<number>;
 }
 
 /**
@@ -53,7 +58,7 @@ export class GroupWindowStateRDD<K, V> extends RDD<[K, GroupWindowEntry<V>]> {
     const entered = ctx.parent<[K, V]>(this.#hasPrevious ? 1 : 0, split);
     const o = this.options;
     try {
-      return advanceGroupWindow(previous, entered, owned.batch.time, o.windowMs, o.reduce, o.invReduce, o.filter as ((kv: [K, V]) => boolean) | undefined);
+      return advanceGroupWindow(previous, entered, owned.batch.time, o.windowMs, o.reduce, o.invReduce, o.filter as ((kv: [K, V]) => boolean) | undefined, o.onSlide === undefined || o.onSlide.has(split));
     } catch (e) {
       throw new Error(
         `${this.stream}: a reduce, inverse reduce or filter function of reduceByKeyAndWindow failed at batch ${new Time(owned.batch.time)} (partition ${split}): ${(e as Error)?.message ?? String(e)}`,

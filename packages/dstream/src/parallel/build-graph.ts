@@ -24,8 +24,9 @@ function toUrl(module: URL | string): URL {
 /**
  * `ssc.buildGraph(module, exportName, args)`: imports `module`, calls its export
  * `exportName(ssc, args)` to build the graph and returns what it returns. Under `local[N]`
- * (N >= 2) it also takes N worker threads from the process's pool (threads an earlier context
- * gave back, else new ones) that each import the module and build the same graph with a
+ * (N >= 2) it also takes `min(N, spark.kindling.workers.maxThreads)` worker threads (one per
+ * core by default; N still sets the partitions) from the process's pool (threads an earlier
+ * context gave back, else new ones) that each import the module and build the same graph with a
  * structured-clone copy of `args`, and installs the scheduler that runs the graph's tasks in
  * them.
  * @internal
@@ -60,11 +61,14 @@ export async function buildGraphOn<R>(ssc: StreamingContext, module: URL | strin
     tracker.stop();
   }
   if (threads <= 1 || workerThreadState.isGraphWorker) return result;
+  // local[N] keeps its N partitions per stage; they run on at most maxThreads threads (one
+  // per core by default), partition p on thread p mod size.
+  const size = Math.min(threads, ssc.streamingConf.workersMaxThreads);
   const pool = await GraphWorkerPool.start({
     moduleUrl: url,
     exportName,
     args: copy,
-    threads,
+    threads: size,
     conf: ssc.sparkContext.getConf().getAll(),
     batchMs: ssc.batchDuration.milliseconds,
     streams: ssc.graph.createdStreams.map((s) => s.name()),
@@ -72,14 +76,15 @@ export async function buildGraphOn<R>(ssc: StreamingContext, module: URL | strin
   });
   pools.set(ssc, pool);
   // The driver reads no file: each worker reads those of the partitions it owns.
-  setInputOwnership(ssc, { size: threads, rank: undefined });
+  setInputOwnership(ssc, { size, rank: undefined });
   const gen = ssc.scheduler.jobGenerator;
   gen.jobSetCreatedHooks.push((jobSet) => pool.onJobSetCreated(ssc, jobSet));
   gen.batchCompletionHooks.push((jobSet) => pool.onBatchCompleted(jobSet.time.milliseconds));
   pool.taskScheduler = new WorkerTaskScheduler(pool.rpc, pool.registry, tracker.list, () => pool.awaitChecks(), () => pool.terminate());
   ssc.sparkContext.setTaskScheduler(pool.taskScheduler);
   const warm = pool.threads.filter((t) => t.contexts > 1).length;
-  log.info(`${where}: the graph runs on ${threads} worker threads${warm > 0 ? ` (${warm} kept warm from an earlier context)` : ''}`);
+  const capped = size < threads ? ` (${ssc.sparkContext.master}: ${threads} partitions per stage on ${size} threads, spark.kindling.workers.maxThreads)` : '';
+  log.info(`${where}: the graph runs on ${size} worker threads${capped}${warm > 0 ? ` (${warm} kept warm from an earlier context)` : ''}`);
   return result;
 }
 

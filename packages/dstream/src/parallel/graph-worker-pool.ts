@@ -431,12 +431,13 @@ function restoredRDDs(graph: DStreamGraph): RestoredRDD[] {
 /**
  * What a thread holds and has read: its {@link LineageCounts}, per file stream (in input
  * stream order) the files, bytes and records it read, and the map outputs it computed ahead
- * in one pass over a shared partition and later took for their own stages. @internal
+ * of their own stages (in one pass over a shared partition, or when the batch was announced:
+ * `atBatch`) and later took for those stages. @internal
  */
 export interface ThreadStats {
   readonly lineage: LineageCounts;
   readonly fileReads: readonly { readonly files: number; readonly bytes: number; readonly records: number }[];
-  readonly mapSidesAhead: { readonly computed: number; readonly taken: number };
+  readonly mapSidesAhead: { readonly computed: number; readonly taken: number; readonly atBatch: number };
   /** The shuffle map outputs (one per map partition held) of the RDDs its streams remember: see {@link heldMapOutputs}. */
   readonly mapOutputs: number;
 }

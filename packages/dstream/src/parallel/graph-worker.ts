@@ -115,6 +115,18 @@ function listen(ssc: StreamingContext, data: GraphWorkerData, port: MessagePort,
     return registry.register(rdds, (r) => byRDD.get(r));
   };
 
+  // Batches announced and not yet over, oldest first. A batch's map sides are computed ahead
+  // (executor.computeBatchAhead) once every earlier batch is over, so that they never delay an
+  // earlier batch's jobs: at its announcement, or when the batch before it is cleared.
+  const open: number[] = [];
+  const ahead = new Set<number>();
+  const computeAhead = (): void => {
+    const t = open[0];
+    if (t === undefined || !ahead.has(t) || diverged !== undefined) return;
+    ahead.delete(t);
+    executor.computeBatchAhead(t, batchRDDs.get(t) ?? []);
+  };
+
   const clear = (t: number): void => {
     // Before the shared RDDs are unpersisted and the streams forget: from every RDD the batch
     // generated (a checkpointed one no longer leads to the RDDs it was computed from).
@@ -127,6 +139,10 @@ function listen(ssc: StreamingContext, data: GraphWorkerData, port: MessagePort,
       releaseMapSideGroup(g);
     }
     mapSideGroups.delete(t);
+    executor.forgetBatchAhead(t);
+    ahead.delete(t);
+    const i = open.indexOf(t);
+    if (i >= 0) open.splice(i, 1);
     const time = new Time(t);
     ssc.graph.clearMetadata(time);
     for (const r of roots) r.clearMetadata(time);
@@ -144,12 +160,17 @@ function listen(ssc: StreamingContext, data: GraphWorkerData, port: MessagePort,
         const same = lines.length === batch.expect.length && lines.every((l, i) => l === batch.expect[i]);
         if (!same) diverged ??= `worker thread ${data.rank} generated different RDDs than the driver for batch ${batch.time} ms`;
         port.postMessage({ type: 'reply', id: m.id, ok: true, result: { lines: same ? undefined : lines, inputs: ownedInputInfos(ssc, batch.time) } satisfies BatchReply });
+        open.push(batch.time);
+        ahead.add(batch.time);
       } catch (e) {
         diverged ??= `worker thread ${data.rank} could not generate batch ${m.time} ms: ${e instanceof Error ? e.message : String(e)}`;
         port.postMessage({ type: 'reply', id: m.id, ok: false, error: serializeError(e) });
       }
+      // After the reply: the driver's check of the batch does not wait for it.
+      computeAhead();
     } else if (m.type === 'clear') {
       clear(m.time!);
+      computeAhead();
     } else if (m.type === 'checkpointCommitted') {
       executor.onCheckpointCommitted(m as unknown as CheckpointCommitted);
     } else if (m.type === 'stats') {

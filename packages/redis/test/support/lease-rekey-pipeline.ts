@@ -22,6 +22,8 @@
 //                        (reduceByKeyAndWindow with an inverse function into 2 partitions),
 //   win-<t>/part-<j>     the same, by a window without an inverse function over a re-keying's
 //                        output (reduceByKey into 2 partitions, window, reduceByKey in place),
+//   iwin2-<t>, win2-<t>  the same two over the last 4 batches, sliding every 2 batches: only at
+//                        the partition's slide times (multiples of 2 batches from the group's zero),
 // with a slow output on the source stage (so a kill from outside can land mid-batch). It prints
 // "output <t> <n>" when that slow output starts on a non-empty batch, "submitted <t>" when a
 // batch is generated (planned and queued), "stages <json>" once started (the repartition logs'
@@ -74,8 +76,16 @@ async function main(): Promise<void> {
   const window = Milliseconds(3 * args.batchMs);
   weights.reduceByKeyAndWindow((a, b) => a + b, (a, b) => a - b, window, Milliseconds(args.batchMs), 2, (kv) => kv[1] > 0).setName('iwin')
     .map(([bucket, sum]) => `${bucket} ${sum}`).saveAsTextFiles(join(args.outDir, 'iwin'));
-  weights.reduceByKey((a, b) => a + b, 2).setName('winBase').window(window).reduceByKey((a, b) => a + b, 2).setName('win')
+  const winBase = weights.reduceByKey((a, b) => a + b, 2).setName('winBase');
+  winBase.window(window).reduceByKey((a, b) => a + b, 2).setName('win')
     .map(([bucket, sum]) => `${bucket} ${sum}`).saveAsTextFiles(join(args.outDir, 'win'));
+  // Sliding every 2 batches over the last 4: each partition has its window at its own slide times (a partition behind the batches after a takeover reaches them later).
+  const slowWindow = Milliseconds(4 * args.batchMs);
+  const slide = Milliseconds(2 * args.batchMs);
+  weights.reduceByKeyAndWindow((a, b) => a + b, (a, b) => a - b, slowWindow, slide, 2, (kv) => kv[1] > 0).setName('iwin2')
+    .map(([bucket, sum]) => `${bucket} ${sum}`).saveAsTextFiles(join(args.outDir, 'iwin2'));
+  winBase.window(slowWindow, slide).reduceByKey((a, b) => a + b, 2).setName('win2')
+    .map(([bucket, sum]) => `${bucket} ${sum}`).saveAsTextFiles(join(args.outDir, 'win2'));
   records.foreachRDD(async (rdd, time) => {
     const n = await rdd.count();
     if (n === 0) return;

@@ -83,6 +83,8 @@ export interface BranchesGraph {
   readonly perWord: DStream<[string, number]>;
   readonly perLength: DStream<[number, number]>;
   readonly byInitial: DStream<[string, string[]]>;
+  /** The input lines (an output over them reads no branch). */
+  readonly lines: DStream<string>;
   /** Calls of the split function (one per line when the split lines are computed once per batch). */
   readonly splits: LongAccumulator;
 }
@@ -105,5 +107,5 @@ export function branches(ssc: StreamingContext, args: WordCountArgs & { failOn?:
     if (w === args.failOn) throw new Error(`cannot take the initial of ${w}`);
     return [w[0]!, w] as [string, string];
   }).groupByKey().mapValues((ws) => [...ws].sort());
-  return { perWord, perLength, byInitial, splits };
+  return { perWord, perLength, byInitial, lines, splits };
 }
