@@ -220,11 +220,6 @@ export class RedisPartitionLeases implements PartitionLeases {
     return { status, batch: { time: batch.time, fromOffset: from, untilOffset: until } };
   }
 
-  async lastCommittedTime(tp: TopicPartition): Promise<number | undefined> {
-    const t = await this.client().sendCommand(['HGET', this.#keys.partition(tp).commit, 'batch']) as string | null;
-    return t === null || t === '' ? undefined : Number(t);
-  }
-
   async recordedTimes(tp: TopicPartition): Promise<number[]> {
     const times = await this.client().sendCommand(['HKEYS', this.#keys.partition(tp).desc]) as string[];
     return times.map(Number).filter((t) => Number.isFinite(t));

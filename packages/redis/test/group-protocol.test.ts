@@ -311,64 +311,6 @@ describe('a repartition partition taken over behind the batches (its offsets are
     }
   }, 60_000);
 
-  it('plans no batch past a time at which a source partition may still get one (its instance a whole batch behind): nothing folded', async () => {
-    const group = 'floor';
-    const grid = { zeroTime: 0, batchMs: 1000, partitions: ['src-0', 'src-1', 'app-x-repartition-0'] };
-    const sa = new RedisLogSource(server.url);
-    const sb = new RedisLogSource(server.url);
-    const sc = new SparkContext(new SparkConf().setMaster('local[1]').setAppName(group));
-    await sa.open();
-    await sb.open();
-    const none = [{ earliest: 0, latest: 0 }, { earliest: 0, latest: 0 }];
-    const common = { sc, leaseMs: 60_000, stateStreams: [], initialOffset: () => 0, snapshotInterval: 10 };
-    // B is the member first in id order: its fair share includes the one repartition partition.
-    const [o1, o2] = [sa.ownership(group), sb.ownership(group)];
-    const [ob, oa] = o1.memberId < o2.memberId ? [o1, o2] : [o2, o1];
-    // Two instances' source coordinators (each records its empty batches too, as in a re-keyed graph); B also runs the repartition partition.
-    const srcA = new GroupCoordinator({ ...common, ownership: oa, topic: 'src', numPartitions: 2, streamName: 'A', maxRecords: () => 10, recordEmpty: true });
-    const srcB = new GroupCoordinator({ ...common, ownership: ob, topic: 'src', numPartitions: 2, streamName: 'B', maxRecords: () => 10, recordEmpty: true });
-    const stage = new GroupCoordinator({ ...common, ownership: ob, topic: 'app-x-repartition', numPartitions: 1, streamName: 'B via app-x-repartition', maxRecords: () => Number.POSITIVE_INFINITY, stepMs: 1000 });
-    try {
-      await srcA.join(grid);
-      await srcB.join(grid);
-      await stage.join(grid);
-      stage.addSourceBatchProbe(async (_j, after) => srcB.firstRecordedAfter(after));
-      stage.addSourceFloor(() => srcB.earliestNewBatch());
-      // B's clock is a whole batch ahead: its batch 2000 comes before A's first batch, 1000.
-      const b2000 = await srcB.prepare(2000, none);
-      expect(b2000.owned.size, 'B its fair share of the source').toBe(1);
-      const early = await stage.prepare(2000, [{ earliest: 0, latest: 2000 }]);
-      // A's partition has no batch yet, so it may still get one before 2000: the partition waits rather than take (0, 2000].
-      expect(early.owned.has(0)).toBe(false);
-      expect([...early.held]).toEqual([0]);
-      const a1000 = await srcA.prepare(1000, none);
-      expect(a1000.owned.size, 'A its fair share of the source').toBe(1);
-      // Then the partition's first batch is A's 1000 on its own, and B's 2000 comes next (a catch-up batch before 3000), not folded.
-      expect(await stage.needsCatchUp(3000)).toBe(false);
-      const first = await stage.prepare(3000, [{ earliest: 0, latest: 3000 }]);
-      expect(first.owned.get(0)?.batch).toEqual({ time: 1000, fromOffset: 0, untilOffset: 1000 });
-      // A still at 1000: nothing past 2000 (A may still have a batch at 2000), B's 2000 in a catch-up batch before 4000.
-      await srcB.prepare(3000, none);
-      expect(await stage.needsCatchUp(4000)).toBe(true);
-      const lane = await stage.prepare(3001, [{ earliest: 0, latest: 3001 }], false, 4000);
-      expect(lane.owned.get(0)?.batch).toEqual({ time: 2000, fromOffset: 1000, untilOffset: 2000 });
-      expect(await stage.needsCatchUp(4000), 'not past 2000 before A has a batch there').toBe(false);
-      const held = await stage.prepare(4000, [{ earliest: 0, latest: 4000 }]);
-      expect(held.owned.has(0)).toBe(false);
-      // A reaches 2000 and 3000: the partition goes on, one batch time each.
-      await srcA.prepare(2000, none);
-      await srcA.prepare(3000, none);
-      expect(await stage.needsCatchUp(5000)).toBe(true);
-      const next = await stage.prepare(4001, [{ earliest: 0, latest: 4001 }], false, 5000);
-      expect(next.owned.get(0)?.batch).toEqual({ time: 3000, fromOffset: 2000, untilOffset: 3000 });
-    } finally {
-      for (const c of [stage, srcA, srcB]) await c.stop();
-      await sa.close();
-      await sb.close();
-      sc.stop();
-    }
-  }, 60_000);
-
   it('merges the batch times nobody ran into its next batch with catchUp = merge', async () => {
     const { planned } = await takeOver('merged', undefined);
     expect(planned.slice(0, 3)).toEqual([

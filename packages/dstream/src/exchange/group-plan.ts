@@ -172,8 +172,6 @@ export function planGroupStages(
       leases.runtime.addSourceBatchProbe((j, after) => rlog.firstBatchAfter(j, after));
       // ... or that another instance has recorded and not mapped yet (instances started together).
       leases.runtime.addSourceBatchProbe((_j, after) => from.firstRecordedAfter(after));
-      // ... and plans no batch past the earliest time a source partition may still get one (an instance whose clock lags a whole batch).
-      leases.runtime.addSourceFloor(() => from.earliestNewBatch());
       // A partition's batches are released (later copies ignored, buffers dropped) once committed, in order.
       o.onCommitted(ownerLog, (j, upTo) => rlog.release(j, upTo));
     }

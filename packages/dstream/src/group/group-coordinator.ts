@@ -99,8 +99,6 @@ export class GroupCoordinator implements GroupRuntime {
   readonly #completeListeners: ((time: number) => Promise<void>)[] = [];
   /** Repartition logs: where to find the next source batch time of a partition behind the batches. */
   readonly #probes: ((partition: number, after: number) => Promise<number | undefined>)[] = [];
-  /** Repartition logs: the earliest time at which a source partition may still get a new batch (see {@link GroupRuntime.addSourceFloor}). */
-  readonly #floors: (() => Promise<number | undefined>)[] = [];
   #completedUpTo = Number.NEGATIVE_INFINITY;
   #grid: GroupGrid | undefined;
   #chain: Promise<void> = Promise.resolve();
@@ -236,27 +234,7 @@ export class GroupCoordinator implements GroupRuntime {
     const step = this.#o.stepMs;
     if (step === undefined || o.next <= 0 || o.next + step >= before || this.#probes.length === 0) return undefined;
     const first = await this.firstSourceBatch(p, o.next);
-    if (first === undefined || first >= before || first <= o.after) return undefined;
-    // A source partition may still get a batch before it (an instance a whole batch behind): not now.
-    const floor = await this.sourceFloor();
-    return floor !== undefined && first > floor ? undefined : first;
-  }
-
-  /** The earliest time at which a source partition may still get a new batch (`undefined`: no floor registered, or the store cannot tell). */
-  private async sourceFloor(): Promise<number | undefined> {
-    if (this.#floors.length === 0) return undefined;
-    let floor = Number.POSITIVE_INFINITY;
-    for (const f of this.#floors) {
-      try {
-        const t = await f();
-        if (t === undefined) return undefined;
-        floor = Math.min(floor, t);
-      } catch (e) {
-        log.debug(`${this.#o.streamName}: reading where the source partitions' batches stand failed (${(e as Error)?.message ?? String(e)}); planning on the markers only.`);
-        return undefined;
-      }
-    }
-    return floor;
+    return first !== undefined && first < before && first > o.after ? first : undefined;
   }
 
   /**
@@ -279,7 +257,6 @@ export class GroupCoordinator implements GroupRuntime {
   private async planBatch(time: number, bounds: readonly LogOffsetBounds[] | undefined, rerunsOnly: boolean, catchUpBefore: number | undefined): Promise<GroupBatchPlan> {
     const owned = new Map<number, OwnedPartitionBatch>();
     const restored = new Map<string, Map<number, (readonly [unknown, unknown])[]>>();
-    let floorRead: Promise<number | undefined> | undefined;
     try {
       await this.renewAll();
       // Partitions the timer took since the last batch (and still holds) restore their state in this one.
@@ -313,19 +290,6 @@ export class GroupCoordinator implements GroupRuntime {
             // Behind: batch times at which no source partition has a batch are no batches; skip to the first one that is.
             const first = await this.firstSourceBatch(p, o.next);
             if (first !== undefined && first > own) own = Math.min(first, time);
-          }
-          if (step !== undefined && missed === undefined && this.#floors.length > 0) {
-            // No batch past the earliest time a source partition may still get one: a source batch
-            // described later at an earlier time (its instance's clock a whole batch behind) would
-            // otherwise be folded into this one. Not yet past it: held, caught up in catch-up batches.
-            const floor = await (floorRead ??= this.sourceFloor());
-            if (floor !== undefined && own > floor) {
-              if (floor <= o.next) {
-                log.debug(`${this.#o.streamName}: batch ${time} ms plans nothing new for ${this.#o.topic}-${p}: a source partition may still get a batch at ${floor} ms (its instance is behind, or it has no batch yet).`);
-                continue;
-              }
-              own = floor;
-            }
           }
           if (own <= o.after) {
             log.debug(`${this.#o.streamName}: batch ${time} ms plans nothing new for ${this.#o.topic}-${p}: the partition's batches went up to ${o.after} ms already.`);
@@ -440,22 +404,6 @@ export class GroupCoordinator implements GroupRuntime {
 
   addSourceBatchProbe(probe: (partition: number, after: number) => Promise<number | undefined>): void { this.#probes.push(probe); }
 
-  addSourceFloor(floor: () => Promise<number | undefined>): void { this.#floors.push(floor); }
-
-  async earliestNewBatch(): Promise<number | undefined> {
-    const leases = this.#o.ownership;
-    const batchMs = this.#grid?.batchMs;
-    if (leases.recordedTimes === undefined || leases.lastCommittedTime === undefined || batchMs === undefined) return undefined;
-    const latest = await Promise.all(Array.from({ length: this.numPartitions }, async (_, p) => {
-      const [committed, recorded] = await Promise.all([leases.lastCommittedTime!(this.tp(p)), leases.recordedTimes!(this.tp(p))]);
-      let t = committed ?? Number.NEGATIVE_INFINITY;
-      for (const r of recorded) if (r > t) t = r;
-      return t;
-    }));
-    let floor = Number.POSITIVE_INFINITY;
-    for (const t of latest) floor = Math.min(floor, t + batchMs);
-    return floor;
-  }
 
   async firstRecordedAfter(after: number): Promise<number | undefined> {
     const read = this.#o.ownership.recordedTimes;

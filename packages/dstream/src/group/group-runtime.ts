@@ -71,20 +71,6 @@ export interface GroupRuntime {
    */
   firstRecordedAfter(after: number): Promise<number | undefined>;
   /**
-   * The earliest batch time at which some partition of this runtime's log may still get a new
-   * batch: over the partitions, the least of (its last committed or recorded batch time + the
-   * batch interval), `-Infinity` when a partition has none yet; `undefined` when the store cannot
-   * tell. A new batch of a partition needs a time after those (`STALE` otherwise), so no batch of
-   * this log can appear later at an earlier time.
-   */
-  earliestNewBatch(): Promise<number | undefined>;
-  /**
-   * A repartition log's runtime: registers where to find the earliest batch time at which a
-   * source partition may still get a new batch (its source log's {@link earliestNewBatch}): a
-   * partition plans no batch past it.
-   */
-  addSourceFloor(floor: () => Promise<number | undefined>): void;
-  /**
    * Whether partition `partition`'s batch in engine batch `time` is at a slide time of a stream
    * sliding every `slideMs` (its own batch time a multiple of `slideMs` from the group's zero
    * time); false when this instance does not run the partition in that batch. A stream sliding

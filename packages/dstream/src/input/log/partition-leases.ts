@@ -135,15 +135,6 @@ export interface PartitionLeases {
    * markers decide.
    */
   recordedTimes?(tp: TopicPartition): Promise<number[]>;
-  /**
-   * The time of the partition's last committed batch (`undefined`: none); read only, not fenced.
-   * With {@link PartitionLeases.recordedTimes} it says the earliest time at which the partition
-   * may still get a new batch (after both): a repartition partition plans no batch past it, so
-   * that a source batch another instance describes later (its clock a whole batch behind) is
-   * never folded into a later batch time. Optional: without it only the markers and the
-   * recorded times decide.
-   */
-  lastCommittedTime?(tp: TopicPartition): Promise<number | undefined>;
   /** The atomic, fenced commit of a partition's batch: state deltas, next offset, last batch. */
   commit(commit: PartitionCommit): Promise<CommitOutcome>;
   /** Gives the partition up (only while `epoch` is still its epoch). */
