@@ -62,7 +62,7 @@ export { hashCode, keyEquals, stringHashCode, numberHashCode, nonNegativeMod, is
 export { naturalOrdering, reverseOrdering, type Ordering } from './util/ordering.ts';
 export { combineValuesByKey, combineCombinersByKey, combineValueColumns, combineCombinerColumns } from './rdd/combine.ts';
 export { PairColumns, recordsOf, columnsOf, inAppendOnlyMapOrder, type PartitionData } from './rdd/pair-columns.ts';
-export { appendOnlyMapOrder } from './util/append-only-map-order.ts';
+export { appendOnlyMapOrder, appendOnlyMapSlotOrder, slotOrderOfSpreads, spreadHash } from './util/append-only-map-order.ts';
 export type { PartitionKernel } from './rdd/kernels.ts';
 export type { RecordOp, FusibleRDD, RecordCountingRDD } from './rdd/record-pipeline.ts';
 export { countPartitionRecords } from './rdd/record-pipeline.ts';

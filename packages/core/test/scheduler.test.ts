@@ -59,6 +59,32 @@ describe('scheduler', () => {
     expect(failed.failureReason).toContain('five');
   });
 
+  it('walks a job\'s lineage once when it has no shuffle to run, twice otherwise (counted)', async () => {
+    const dag = (ctx.sc as unknown as { dagScheduler: { missingShuffles: (root: unknown) => unknown[] } }).dagScheduler;
+    const original = dag.missingShuffles;
+    let walks = 0;
+    dag.missingShuffles = function (this: unknown, root: unknown) {
+      walks++;
+      return original.call(this, root);
+    };
+    try {
+      const lines = ctx.sc.parallelize(['the a', 'b', 'the c', 'd the', 'e'], 2);
+      expect(await lines.filter((l) => l.includes('the')).count()).toBe(3);
+      expect(walks).toBe(0);
+      const sums = lines.map((l) => [l.length, 1] as [number, number]).reduceByKey((a, b) => a + b, 2);
+      expect((await sums.collect()).sort((a, b) => a[0] - b[0])).toEqual([[1, 2], [5, 3]]);
+      expect(walks).toBe(1);
+      // The shuffle's map outputs are kept: a second job over it has no stage to run before its own.
+      expect(await sums.count()).toBe(2);
+      expect(walks).toBe(1);
+      // A job with preparations (sortBy's range bounds) walks again after them.
+      expect((await lines.sortBy((l) => l).collect())).toEqual(['b', 'd the', 'e', 'the a', 'the c']);
+      expect(walks).toBe(2);
+    } finally {
+      dag.missingShuffles = original;
+    }
+  });
+
   it('keeps timers alive during a long job (yields between tasks)', async () => {
     let ticks = 0;
     const timer = setInterval(() => { ticks++; }, 1);

@@ -13,6 +13,7 @@ export { syncWrittenFile } from './fs/sync-written-file.ts';
 export { writeFolderInPlace } from './fs/write-folder-in-place.ts';
 export { syncWrittenFolder } from './fs/sync-written-folder.ts';
 export { removeStaleTempSiblings } from './fs/remove-stale-temp-siblings.ts';
+export { moveAside } from './fs/move-aside.ts';
 export { encodeValues, decodeValues, VALUE_CODEC_VERSION, MAX_DEPTH } from './codec/value-codec.ts';
 export { CodecError } from './codec/codec-error.ts';
 export { readBinaryRecordsSync, BinaryRecordLengthError } from './fs/read-binary-records.ts';

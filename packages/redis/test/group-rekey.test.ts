@@ -228,6 +228,35 @@ describe('mapWithState and inverse windows after a re-keying under group leases,
     expect(endings, 'sessions that timed out').toBeGreaterThan(0);
   });
 
+  it('commits, batch after batch, only the keys each batch changed, and the state in Redis is the open sessions with their last update times', async () => {
+    const state = new Map<string, { n: number; last: number }>();
+    for (let k = 1; k <= BATCHES; k++) {
+      const t = k * 1000;
+      for (const l of batchLines(k)) state.set(l, { n: (state.get(l)?.n ?? 0) + 1, last: t });
+      for (const [w, e] of state) if (e.last < t - 1000) state.delete(w);
+    }
+    // The mapWithState's state keys (its internal stream's name, on its repartition log's 3 partitions): delta lists (and snapshot hashes once folded).
+    const keys = await withRawClient(server.url, async (c) => c.sendCommand(['KEYS', 'kindling:group:{rekey-state}:*']) as Promise<string[]>);
+    const found = new Set<string>();
+    for (const key of keys) {
+      const m = /^kindling:group:\{rekey-state\}:(.*)-(\d+):(?:state|deltas):(.*)$/.exec(key);
+      if (m !== null && m[1]!.includes('MapWithState')) found.add(JSON.stringify([m[1], m[3]]));
+    }
+    expect(found.size, keys.join(', ')).toBe(1);
+    const [log, stream] = JSON.parse([...found][0]!) as [string, string];
+    const stored = new Map<string, unknown>();
+    const source = new RedisLogSource(server.url);
+    await source.open();
+    try {
+      for (let j = 0; j < 3; j++) {
+        for (const [k, v] of await source.ownership('rekey-state').loadState({ topic: log, partition: j }, stream)) stored.set(JSON.parse(k) as string, JSON.parse(v));
+      }
+    } finally {
+      await source.close();
+    }
+    expect([...stored].sort()).toEqual([...state].map(([w, e]) => [w, [e.n, e.last]]).sort());
+  });
+
   it('counts each window by value (2 partitions, and after a window over the topic\'s own partitions) and in one partition, batch for batch', () => {
     for (let k = 1; k <= BATCHES; k++) {
       const t = k * 1000;

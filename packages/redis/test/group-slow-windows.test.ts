@@ -8,17 +8,15 @@
 // history back from their repartition logs. Every window's output is checked, batch for batch,
 // against the words of the batches inside it, worked out here; between slide times there is no
 // folder and no call of an output.
-import type { ManualClock } from '@kindling/core';
-import { SparkConf } from '@kindling/core';
+import type { SparkConf } from '@kindling/core';
 import { ConsumerStrategies, GroupPlanError, LocationStrategies, NotCoPartitionedError, Seconds, StreamingContext } from '@kindling/dstream';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStreamsUtils, type ConsumerRecord } from '../src/index.ts';
-import { batchWords } from './support/repartition-feed.ts';
 import type { RedisServer } from './support/redis-server.ts';
 import { disposeGroupTopic, seedGroupTopic } from './support/seeded-group-topic.ts';
 import { startError } from './support/start-error.ts';
+import { asLines, countBy, folderLines, leaseConf as baseConf, runInstance, windowWords } from './support/word-windows.ts';
 
 const BATCHES = 6;
 const TOPIC = 'slow-words';
@@ -34,37 +32,8 @@ beforeAll(async () => {
 afterAll(() => disposeGroupTopic(root, server));
 
 function leaseConf(app: string): SparkConf {
-  return new SparkConf().setMaster('local[2]').setAppName(app).set('spark.streaming.clock', 'manual')
-    .set('spark.streaming.kafka.maxRatePerPartition', '6')
-    .set('spark.kindling.group.enabled', 'true')
-    // Every commit folds its delta into the snapshot: the second instance restores pending reductions from it.
-    .set('spark.kindling.group.stateSnapshotInterval', '1');
-}
-
-function countBy(words: readonly string[]): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const w of words) m.set(w, (m.get(w) ?? 0) + 1);
-  return m;
-}
-
-function asLines(m: Map<string, number>): string[] {
-  return [...m].map(([w, n]) => `(${w},${n})`).sort();
-}
-
-/** The lines of every part file of folder `<prefix>-<t>`, sorted; undefined when the folder is missing. */
-function folderLines(prefix: string, t: number): string[] | undefined {
-  const dir = `${prefix}-${t}`;
-  if (!existsSync(dir)) return undefined;
-  const lines: string[] = [];
-  for (const f of readdirSync(dir)) if (f.startsWith('part-')) for (const l of readFileSync(join(dir, f), 'utf8').split('\n')) if (l !== '') lines.push(l);
-  return lines.sort();
-}
-
-/** The words of the batches with times in `(t - windowMs, t]` (batch k at k s). */
-function windowWords(t: number, windowMs: number): string[] {
-  const out: string[] = [];
-  for (let k = 1; k <= BATCHES; k++) if (k * 1000 > t - windowMs && k * 1000 <= t) out.push(...batchWords(k, BATCHES));
-  return out;
+  // Every commit folds its delta into the snapshot: the second instance restores pending reductions from it.
+  return baseConf(app, 6).set('spark.kindling.group.stateSnapshotInterval', '1');
 }
 
 describe('windows sliding slower than the batches under group leases, through a take-over', () => {
@@ -73,12 +42,8 @@ describe('windows sliding slower than the batches under group leases, through a 
   const ownWindow = new Map<number, string[]>();
   const counts = new Map<number, number[]>();
 
-  /** One instance: the graph, started with its clock at `startMs`, run for `batches` batches, stopped gracefully. */
-  async function runInstance(startMs: number, batches: number): Promise<void> {
-    const ssc = new StreamingContext(leaseConf(GROUP), Seconds(1));
-    ssc.checkpoint(join(root, `checkpoint-${startMs}`));
-    const clock = ssc.clock as ManualClock;
-    clock.setTime(startMs);
+  /** One instance of the graph, started with its clock at `startMs`, run for `batches` batches, stopped gracefully. */
+  const instance = (startMs: number, batches: number): Promise<void> => runInstance(leaseConf(GROUP), join(root, `checkpoint-${startMs}`), startMs, batches, (ssc) => {
     const words = RedisStreamsUtils.createDirectStream(ssc, LocationStrategies.PreferConsistent,
       ConsumerStrategies.Subscribe([TOPIC], { 'redis.url': server.url, 'group.id': GROUP, 'auto.offset.reset': 'earliest' }))
       .flatMap((r: ConsumerRecord) => r.value().split(' ')).setName('words');
@@ -96,19 +61,13 @@ describe('windows sliding slower than the batches under group leases, through a 
     // In the one-partition stage.
     words.countByWindow(Seconds(4), Seconds(2)).setName('count')
       .foreachRDD(async (rdd, time) => { counts.set(time.milliseconds, await rdd.collect()); });
-    await ssc.start();
-    try {
-      for (let k = 1; k <= batches; k++) await clock.advance(1000);
-    } finally {
-      await ssc.stop(true, true);
-    }
-  }
+  });
 
   beforeAll(async () => {
     // The group's zero time is 0 (the first instance's): slide times 2, 4, 6 s (2 s slide) and 3, 6 s (3 s slide).
-    await runInstance(0, 3);
+    await instance(0, 3);
     // The second instance's own zero time is 3 s, so a slide counted from it would fall at 5 s: the group's grid decides.
-    await runInstance(3000, 3);
+    await instance(3000, 3);
   }, 120_000);
 
   it('slides every 2 s with an inverse function: each window holds the last 4 batches at 2, 4 and 6 s, nothing in between, across the take-over', () => {
@@ -119,7 +78,7 @@ describe('windows sliding slower than the batches under group leases, through a 
         expect(lines, `no folder at ${t}`).toBeUndefined();
         continue;
       }
-      expect(lines, `inverse window at ${t}`).toEqual(asLines(countBy(windowWords(t, 4000))));
+      expect(lines, `inverse window at ${t}`).toEqual(asLines(countBy(windowWords(t, 4000, BATCHES))));
     }
   });
 
@@ -131,16 +90,16 @@ describe('windows sliding slower than the batches under group leases, through a 
         expect(lines, `no folder at ${t}`).toBeUndefined();
         continue;
       }
-      const tens = new Map([...countBy(windowWords(t, 4000))].map(([w, n]) => [w, n * 10] as [string, number]));
+      const tens = new Map([...countBy(windowWords(t, 4000, BATCHES))].map(([w, n]) => [w, n * 10] as [string, number]));
       expect(lines, `plain window at ${t}`).toEqual(asLines(tens));
     }
   });
 
   it('a window over the topic\'s own partitions sliding every 3 s, and a count of the 4 s window in one partition every 2 s', () => {
     expect([...ownWindow.keys()].sort((a, b) => a - b), 'outputs called at the slide times only').toEqual([3000, 6000]);
-    for (const t of [3000, 6000]) expect(ownWindow.get(t)!.slice().sort(), `own window at ${t}`).toEqual(windowWords(t, 3000).sort());
+    for (const t of [3000, 6000]) expect(ownWindow.get(t)!.slice().sort(), `own window at ${t}`).toEqual(windowWords(t, 3000, BATCHES).sort());
     expect([...counts.keys()].sort((a, b) => a - b), 'counts at the slide times only').toEqual([2000, 4000, 6000]);
-    for (const t of [2000, 4000, 6000]) expect(counts.get(t), `count at ${t}`).toEqual([windowWords(t, 4000).length]);
+    for (const t of [2000, 4000, 6000]) expect(counts.get(t), `count at ${t}`).toEqual([windowWords(t, 4000, BATCHES).length]);
   });
 });
 

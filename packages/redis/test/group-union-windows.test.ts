@@ -7,15 +7,13 @@
 // inside it, worked out here; a transform that does not keep the partitions fails its batch,
 // naming the window.
 import type { ManualClock } from '@kindling/core';
-import { SparkConf } from '@kindling/core';
 import { ConsumerStrategies, LocationStrategies, Seconds, StreamingContext } from '@kindling/dstream';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStreamsUtils, type ConsumerRecord } from '../src/index.ts';
-import { batchWords } from './support/repartition-feed.ts';
 import type { RedisServer } from './support/redis-server.ts';
 import { disposeGroupTopic, seedGroupTopic } from './support/seeded-group-topic.ts';
+import { asLines, countBy, folderLines, leaseConf, runInstance, windowWords } from './support/word-windows.ts';
 
 const BATCHES = 6;
 const TOPIC = 'union-words';
@@ -29,46 +27,11 @@ beforeAll(async () => {
 
 afterAll(() => disposeGroupTopic(root, server));
 
-function leaseConf(app: string): SparkConf {
-  return new SparkConf().setMaster('local[2]').setAppName(app).set('spark.streaming.clock', 'manual')
-    .set('spark.streaming.kafka.maxRatePerPartition', '6')
-    .set('spark.kindling.group.enabled', 'true');
-}
-
-function countBy(words: readonly string[]): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const w of words) m.set(w, (m.get(w) ?? 0) + 1);
-  return m;
-}
-
-function asLines(m: Map<string, number>): string[] {
-  return [...m].map(([w, n]) => `(${w},${n})`).sort();
-}
-
-function folderLines(prefix: string, t: number): string[] | undefined {
-  const dir = `${prefix}-${t}`;
-  if (!existsSync(dir)) return undefined;
-  const lines: string[] = [];
-  for (const f of readdirSync(dir)) if (f.startsWith('part-')) for (const l of readFileSync(join(dir, f), 'utf8').split('\n')) if (l !== '') lines.push(l);
-  return lines.sort();
-}
-
-/** The words of the batches with times in `(t - windowMs, t]` (batch k at k s). */
-function windowWords(t: number, windowMs: number): string[] {
-  const out: string[] = [];
-  for (let k = 1; k <= BATCHES; k++) if (k * 1000 > t - windowMs && k * 1000 <= t) out.push(...batchWords(k, BATCHES));
-  return out;
-}
-
 describe('windows of a union and of a transform under group leases, through a take-over', () => {
   const out = (): string => join(root, 'out');
   const transformed = new Map<number, string[]>();
 
-  async function runInstance(startMs: number, batches: number): Promise<void> {
-    const ssc = new StreamingContext(leaseConf('union'), Seconds(1));
-    ssc.checkpoint(join(root, `checkpoint-${startMs}`));
-    const clock = ssc.clock as ManualClock;
-    clock.setTime(startMs);
+  const instance = (startMs: number, batches: number): Promise<void> => runInstance(leaseConf('union', 6), join(root, `checkpoint-${startMs}`), startMs, batches, (ssc) => {
     const words = RedisStreamsUtils.createDirectStream(ssc, LocationStrategies.PreferConsistent,
       ConsumerStrategies.Subscribe([TOPIC], { 'redis.url': server.url, 'group.id': 'union', 'auto.offset.reset': 'earliest' }))
       .flatMap((r: ConsumerRecord) => r.value().split(' ')).setName('words');
@@ -78,23 +41,17 @@ describe('windows of a union and of a transform under group leases, through a ta
     // A transform that keeps each record in its partition (a filter inside it), windowed over 2 batches.
     words.transform((rdd) => rdd.filter((w) => w.length > 4)).setName('long').window(Seconds(2)).setName('transformWindow')
       .foreachRDD(async (rdd, time) => { transformed.set(time.milliseconds, [...(transformed.get(time.milliseconds) ?? []), ...await rdd.collect()]); });
-    await ssc.start();
-    try {
-      for (let k = 1; k <= batches; k++) await clock.advance(1000);
-    } finally {
-      await ssc.stop(true, true);
-    }
-  }
+  });
 
   beforeAll(async () => {
-    await runInstance(0, 3);
-    await runInstance(3000, 3);
+    await instance(0, 3);
+    await instance(3000, 3);
   }, 120_000);
 
   it('counts the window of a union by value, batch for batch, across the take-over', () => {
     for (let k = 1; k <= BATCHES; k++) {
       const t = k * 1000;
-      const inWindow = windowWords(t, 3000);
+      const inWindow = windowWords(t, 3000, BATCHES);
       expect(folderLines(join(out(), 'union'), t), `union window at ${t}`).toEqual(asLines(countBy([...inWindow, ...inWindow.map((w) => w.toUpperCase())])));
     }
   });
@@ -102,14 +59,14 @@ describe('windows of a union and of a transform under group leases, through a ta
   it('holds in the window of a transform the records of the last 2 batches it kept, batch for batch, across the take-over', () => {
     for (let k = 1; k <= BATCHES; k++) {
       const t = k * 1000;
-      expect((transformed.get(t) ?? []).slice().sort(), `transform window at ${t}`).toEqual(windowWords(t, 2000).filter((w) => w.length > 4).sort());
+      expect((transformed.get(t) ?? []).slice().sort(), `transform window at ${t}`).toEqual(windowWords(t, 2000, BATCHES).filter((w) => w.length > 4).sort());
     }
   });
 });
 
 describe('a window of a transform that does not keep the log\'s partitions', () => {
   it('fails its batch, naming the window and the partition counts', async () => {
-    const ssc = new StreamingContext(leaseConf('union-bad'), Seconds(1));
+    const ssc = new StreamingContext(leaseConf('union-bad', 6), Seconds(1));
     ssc.checkpoint(join(root, 'checkpoint-bad'));
     RedisStreamsUtils.createDirectStream(ssc, LocationStrategies.PreferConsistent,
       ConsumerStrategies.Subscribe([TOPIC], { 'redis.url': server.url, 'group.id': 'union-bad', 'auto.offset.reset': 'earliest' }))

@@ -38,6 +38,24 @@ export class PairColumns<K = unknown, V = unknown> {
     return out;
   }
 
+  /**
+   * Forgets the pairs built so far (the columns stay; {@link PairColumns.pairs} builds them
+   * again if asked), so that a partition kept for its columns does not keep a pair per key.
+   */
+  dropPairs(): void {
+    this.#pairs = undefined;
+  }
+
+  /**
+   * Columns whose pairs are already built (`pairs[i]` being `[keys[i], values[i]]`, as
+   * made by the caller): {@link PairColumns.pairs} returns them as they are.
+   */
+  static withPairs<K, V>(keys: K[], values: V[], pairs: [K, V][]): PairColumns<K, V> {
+    const c = new PairColumns(keys, values);
+    c.#pairs = pairs;
+    return c;
+  }
+
   /** The columns of an array of `[key, value]` pairs (copied: the pairs stay as they are). */
   static of<K, V>(pairs: readonly (readonly [K, V])[]): PairColumns<K, V> {
     const n = pairs.length;

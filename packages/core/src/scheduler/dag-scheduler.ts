@@ -141,14 +141,19 @@ export class DAGScheduler {
     ran: Set<ShuffleDependency>,
   ): Promise<number> {
     let shuffleStagesRun = 0;
-    const preparations = this.preparations(root);
+    const lineage = { unavailableShuffles: false };
+    const preparations = this.preparations(root, lineage);
     // A scheduler that computes the preparations between the job's own stages (worker threads)
     // takes them with the job; otherwise each runs first, as a job of its own.
     const inJob = preparations.length > 0 && (this.taskScheduler.preparesInJob?.(root, preparations) ?? false);
     if (!inJob) for (const p of preparations) await p.run();
     const maps: MapStage[] = [];
     const grouped = new Set<ShuffleDependency>();
-    for (const { dep, child } of this.missingShuffles(root)) {
+    // The preparations' walk crossed the same RDDs as missingShuffles' would: when it met no
+    // shuffle without map outputs and nothing ran since, no map stage is missing (one walk
+    // per job instead of two for jobs without shuffles, such as a filter's count).
+    const missing = lineage.unavailableShuffles || preparations.length > 0 ? this.missingShuffles(root) : [];
+    for (const { dep, child } of missing) {
       if (dep.isAvailable || grouped.has(dep)) continue;
       const stage = this.shuffleMapStage(jobId, dep, child);
       for (const s of stage.siblings) grouped.add(s.dep);
@@ -276,15 +281,21 @@ export class DAGScheduler {
     return r.getStorageLevel().isValid && this.blockManager.hasAll(r.id, r.getNumPartitions());
   }
 
-  /** The async preparations (range bounds, zipWithIndex offsets) the lineage needs, deepest first. */
-  private preparations(root: RDD<unknown>): JobPreparation[] {
+  /**
+   * The async preparations (range bounds, zipWithIndex offsets) the lineage needs, deepest
+   * first; sets `lineage.unavailableShuffles` when the walk met a shuffle without map outputs.
+   */
+  private preparations(root: RDD<unknown>, lineage: { unavailableShuffles: boolean }): JobPreparation[] {
     const todo: JobPreparation[] = [];
     for (const r of this.walk(root)) {
       if (r.prepareForJob) todo.push({ kind: 'rdd', rdd: r, run: () => r.prepareForJob!() });
       for (const d of r.dependencies) {
-        if (d instanceof ShuffleDependency && !d.isAvailable && d.partitioner.prepare) {
-          const p = d.partitioner;
-          todo.push({ kind: 'partitioner', dep: d, child: r, run: () => p.prepare!() });
+        if (d instanceof ShuffleDependency && !d.isAvailable) {
+          lineage.unavailableShuffles = true;
+          if (d.partitioner.prepare) {
+            const p = d.partitioner;
+            todo.push({ kind: 'partitioner', dep: d, child: r, run: () => p.prepare!() });
+          }
         }
       }
     }

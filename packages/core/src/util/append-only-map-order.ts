@@ -32,32 +32,60 @@ export function appendOnlyMapOrder<E>(entries: readonly E[], keyOf: (e: E) => un
  * @internal
  */
 export function appendOnlyMapSlotOrder(n: number, keyAt: (i: number) => unknown): Int32Array {
+  // The keys are hashed in one pass first: the replay below then reads only small integers.
   const spread = new Int32Array(n);
+  let nullEntry = -1;
+  for (let i = 0; i < n; i++) {
+    const k = keyAt(i);
+    if (k === null || k === undefined) nullEntry = i;
+    else spread[i] = spreadHash(k);
+  }
+  return slotOrderOfSpreads(n, spread, nullEntry);
+}
+
+/**
+ * Where Spark's `AppendOnlyMap` starts probing for a (non-null) key, before masking: its hash
+ * code spread by murmur3. A caller that keeps it per key can replay orders without hashing
+ * the keys again ({@link slotOrderOfSpreads}).
+ * @internal
+ */
+export function spreadHash(key: unknown): number {
+  return murmur3HashInt(hashCode(key));
+}
+
+/**
+ * {@link appendOnlyMapSlotOrder} from the keys' {@link spreadHash}es, `nullEntry` being the
+ * index of the null (or undefined) key, -1 if none (its `spread` element is not read).
+ * @internal
+ */
+export function slotOrderOfSpreads(n: number, spread: Int32Array, nullEntry: number): Int32Array {
+  // A slot holds its entry's index + 1, so that a fresh (zeroed) table is empty as it is.
   let capacity = INITIAL_CAPACITY;
   let mask = capacity - 1;
   let growThreshold = Math.floor(LOAD_FACTOR * capacity);
-  let slots = new Int32Array(capacity).fill(-1);
-  let nullEntry = -1;
+  let slots = new Int32Array(capacity);
   let size = 0;
   for (let i = 0; i < n; i++) {
-    const k = keyAt(i);
-    if (k === null || k === undefined) {
-      nullEntry = i;
-    } else {
-      const h = murmur3HashInt(hashCode(k));
-      spread[i] = h;
-      place(slots, mask, h, i);
+    if (i !== nullEntry) {
+      // Quadratic probing from the key's home slot (steps 1, 2, 3, ...), as Spark's.
+      let pos = spread[i]! & mask;
+      for (let step = 1; slots[pos] !== 0; step++) pos = (pos + step) & mask;
+      slots[pos] = i + 1;
     }
     if (++size > growThreshold) {
       // Spark re-inserts the old table's keys slot by slot into one twice the size.
-      const grown = new Int32Array(capacity * 2).fill(-1);
-      const grownMask = capacity * 2 - 1;
+      const grownCapacity = capacity * 2;
+      const grownMask = grownCapacity - 1;
+      const grown = new Int32Array(grownCapacity);
       for (let s = 0; s < capacity; s++) {
-        const j = slots[s]!;
-        if (j !== -1) place(grown, grownMask, spread[j]!, j);
+        const e = slots[s]!;
+        if (e === 0) continue;
+        let pos = spread[e - 1]! & grownMask;
+        for (let step = 1; grown[pos] !== 0; step++) pos = (pos + step) & grownMask;
+        grown[pos] = e;
       }
       slots = grown;
-      capacity *= 2;
+      capacity = grownCapacity;
       mask = grownMask;
       growThreshold = Math.floor(LOAD_FACTOR * capacity);
     }
@@ -66,15 +94,8 @@ export function appendOnlyMapSlotOrder(n: number, keyAt: (i: number) => unknown)
   let o = 0;
   if (nullEntry !== -1) order[o++] = nullEntry;
   for (let s = 0; s < capacity; s++) {
-    const j = slots[s]!;
-    if (j !== -1) order[o++] = j;
+    const e = slots[s]!;
+    if (e !== 0) order[o++] = e - 1;
   }
   return order;
-}
-
-/** Quadratic probing from the key's home slot (steps 1, 2, 3, ...), as Spark's. */
-function place(slots: Int32Array, mask: number, spread: number, entry: number): void {
-  let pos = spread & mask;
-  for (let step = 1; slots[pos] !== -1; step++) pos = (pos + step) & mask;
-  slots[pos] = entry;
 }

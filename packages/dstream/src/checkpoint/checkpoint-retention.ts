@@ -49,6 +49,13 @@ export class CheckpointRetention {
   private metadataFiles: number[] | undefined;
   /** The sequence of the newest checkpoint written (see {@link afterWrite}). */
   private latestWritten: number | undefined;
+  /**
+   * Whether the last prune kept RDD checkpoint folders only because the newest durable
+   * checkpoint (`keepFrom`), older than the retained ones, names them: they go once a newer
+   * checkpoint is synced. The writer's batches wait for that round rather than let such
+   * folders pile up when fsyncs lag behind the batches.
+   */
+  keepsFoldersForDurability = false;
 
   constructor(
     /** The metadata checkpoint files whose old files this deletes. */
@@ -67,11 +74,14 @@ export class CheckpointRetention {
   }
 
   /**
-   * Before this process writes: deletes what a killed writer left half-written (temporary
-   * metadata files, hidden temporary RDD checkpoint folders in run folders).
+   * Before this process writes: deletes what a killed writer left half-written or half-deleted
+   * (temporary metadata files, hidden temporary or moved-aside folders in run folders and in
+   * the checkpoint directory).
    */
   async removeLeftovers(): Promise<void> {
     for (const file of this.store.temporaryFiles()) rmSync(file, { force: true });
+    // Earlier runs' folders moved aside by a writer killed before it deleted them.
+    await removeStaleTempSiblings(this.checkpointDir);
     let entries;
     try {
       entries = readdirSync(this.checkpointDir, { withFileTypes: true });
@@ -119,7 +129,14 @@ export class CheckpointRetention {
     // Those on disk at recovery stay referenced until this run wrote as many as are kept.
     if (this.writes >= DEFAULT_RETAINED_CHECKPOINTS) this.referencedBySeq.delete(0);
     const keep = new Set<string>();
-    for (const set of this.referencedBySeq.values()) for (const f of set) keep.add(f);
+    const durable = keepFrom > 0 && keepFrom <= retainedFrom ? keepFrom : undefined;
+    for (const [seq, set] of this.referencedBySeq) if (seq !== durable) for (const f of set) keep.add(f);
+    this.keepsFoldersForDurability = false;
+    for (const f of durable === undefined ? [] : this.referencedBySeq.get(durable) ?? []) {
+      if (keep.has(f)) continue;
+      keep.add(f);
+      this.keepsFoldersForDurability = true;
+    }
     const superseded: string[] = [];
     for (const s of this.graph.allStreams()) superseded.push(...s.checkpointData.forgetUnreferenced(this.checkpointDir, keep));
     for (const run of this.earlierRuns) {

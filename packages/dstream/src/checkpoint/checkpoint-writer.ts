@@ -1,5 +1,6 @@
 import { rm, unlink } from 'node:fs/promises';
 import { getLogger } from '@kindling/core';
+import { moveAside } from '@kindling/io';
 import type { StreamingContext } from '../streaming-context.ts';
 import type { DStream } from '../dstream/dstream.ts';
 import type { BatchCheckpointing } from '../scheduler/batch-checkpointing.ts';
@@ -34,6 +35,16 @@ const SYNC_ROUND_INTERVAL_MS = 250;
 /** See {@link SYNC_ROUND_INTERVAL_MS}: the newest synced metadata file stays among the 10 retained. */
 const SYNC_ROUND_MAX_WAITING = 8;
 
+/**
+ * A batch's outputs run once at most this many superseded paths (metadata files, moved-aside
+ * RDD checkpoint folders) are still being deleted, so that what is on disk stays bounded
+ * whatever the disk's speed; a folder leaves its run folder's listing at once (see
+ * `deleteInBackground`). A deletion can take longer than a small batch (an unlink 2-3 ms, a
+ * folder 20-30 ms on ext4 with online discard, measured): waiting for the previous batch's
+ * deletions, as before, made batches of 1,000 lines wait 30-90 ms per 100 batches.
+ */
+const MAX_DELETIONS_IN_FLIGHT = 8;
+
 /** The RDD checkpoint folders a checkpoint names, as one string (compared between checkpoints). */
 function foldersNamed(cp: MetadataCheckpoint): string {
   let key = '';
@@ -66,8 +77,8 @@ interface WrittenCheckpoint {
  * Durability: "generated" and final checkpoints are fsynced; a completed batch's alone is not
  * (losing it only re-runs an idempotent batch). After each checkpoint is put in place,
  * {@link CheckpointRetention} deletes what no retained checkpoint (nor the newest synced one)
- * needs, on the thread pool: the next batch's outputs wait for those deletions (they overlap
- * this batch), {@link flush} for all of them.
+ * needs (folders moved aside at once), on the thread pool: a batch's outputs wait while more
+ * than {@link MAX_DELETIONS_IN_FLIGHT} paths are being deleted, {@link flush} for all of them.
  *
  * It is the context's {@link BatchCheckpointing}: the job generator tells it of every batch,
  * and the job scheduler waits on {@link CheckpointWriter.whenOutputsMayRun}.
@@ -96,8 +107,17 @@ export class CheckpointWriter implements BatchCheckpointing {
   /** State shapes sampled so far, by stream id; and those a recovered checkpoint recorded. */
   private readonly stateShapes = new Map<string, string>();
   private readonly expectedStateShapes: Map<string, string>;
-  /** Per generated batch, the deletions its outputs wait for. */
-  private readonly deletionsBefore = new Map<number, Promise<void>>();
+  /** Each path being deleted in the background, oldest first: settles when it is gone. */
+  private readonly deletionsInFlight = new Set<Promise<void>>();
+  /**
+   * Set while RDD checkpoint folders are being fsynced: folders retention supersedes meanwhile
+   * wait here, so that a folder is never moved aside halfway through its fsyncs.
+   */
+  private readonly folderDeletionsDuringSync: string[] = [];
+  /** How many folder fsync passes are running. */
+  private folderSyncs = 0;
+  /** Resolved when the running fsync round ends (see {@link whenRoundEnds}). */
+  private roundWaiters: (() => void)[] = [];
   /** The newest "generated" or final checkpoint synced (0: none yet): retention never deletes it or what it names. */
   private syncedSeq = 0;
   /** The first batch of this run, and the sequence of its "generated" checkpoint (its outputs wait until it is durable). */
@@ -145,9 +165,6 @@ export class CheckpointWriter implements BatchCheckpointing {
     // restart without knowing the batch (a fresh start sets its input files aside) and
     // replace that output with an empty one.
     this.firstBatch ??= { time: t, seq: cp.sequence };
-    // Its outputs wait for the deletions retention started before this checkpoint (those of
-    // the previous batch's: they overlap that batch), so that what is on disk stays bounded.
-    this.deletionsBefore.set(t, this.deleting);
     // It supersedes a completed batch's checkpoint not written yet (it includes the completion).
     const completion = this.deferredCompleted !== undefined;
     this.deferredCompleted = undefined;
@@ -161,7 +178,6 @@ export class CheckpointWriter implements BatchCheckpointing {
       if (info === undefined || info.endTime === undefined || info.failureReason !== undefined) return;
     }
     this.pending.delete(js.time.milliseconds);
-    this.deletionsBefore.delete(js.time.milliseconds);
     const cp = this.capture('completed', js.time.milliseconds);
     // Deferred one turn: when the next batch is generated right away (a backlog, a manual
     // clock), its checkpoint carries the completion and one write per batch suffices.
@@ -184,9 +200,15 @@ export class CheckpointWriter implements BatchCheckpointing {
    * on).
    */
   async whenOutputsMayRun(time: number): Promise<void> {
-    const deletions = this.deletionsBefore.get(time);
-    this.deletionsBefore.delete(time);
-    if (deletions !== undefined) await deletions;
+    // What is on disk stays bounded: at most MAX_DELETIONS_IN_FLIGHT superseded paths left,
+    // and no superseded RDD checkpoint folder kept because fsyncs lag behind the batches (the
+    // newest synced checkpoint names it, or a round is syncing folders): such a batch waits
+    // for the round, as it waited for deleting the folder before.
+    while (this.deletionsInFlight.size > MAX_DELETIONS_IN_FLIGHT) await this.deletionsInFlight.values().next().value!;
+    while (!this.closed && this.syncing !== undefined && (this.folderDeletionsDuringSync.length > 0 || this.retention.keepsFoldersForDurability)) {
+      this.wakeSyncLoop?.();
+      await this.whenRoundEnds();
+    }
     const first = this.firstBatch;
     if (first === undefined || first.time !== time || first.seq <= this.durableSeq || this.closed) return;
     const seq = first.seq;
@@ -315,14 +337,17 @@ export class CheckpointWriter implements BatchCheckpointing {
       const folders = this.ssc.sparkContext.checkpointFolderSyncs;
       if (this.toSync.some((w) => w.durable && w.foldersBefore > folders.synced)) {
         try {
-          await folders.syncAll();
+          await this.syncFolders();
         } catch (e) {
           folderError = e as Error;
         }
       }
       let n = 0;
       while (n < this.toSync.length && (!this.toSync[n]!.durable || this.toSync[n]!.foldersBefore <= folders.synced)) n++;
-      if (n === 0) continue;
+      if (n === 0) {
+        this.endRound();
+        continue;
+      }
       const round = this.toSync.splice(0, n);
       let newestDurable: WrittenCheckpoint | undefined;
       for (const w of round) if (w.durable) newestDurable = w;
@@ -347,6 +372,7 @@ export class CheckpointWriter implements BatchCheckpointing {
       const lw = this.lastWritten;
       if (lw?.file === newestDurable?.file && lw !== undefined) this.lastWritten = { ...lw, durationMs: lw.durationMs + performance.now() - started };
       this.markDurable(last.cp.sequence);
+      this.endRound();
       for (const w of round) {
         if (!w.completion) continue;
         try {
@@ -357,6 +383,19 @@ export class CheckpointWriter implements BatchCheckpointing {
       }
     }
     this.syncing = undefined;
+    this.endRound();
+  }
+
+  /** Resolves when the running fsync round ends (or the rounds stop). */
+  private whenRoundEnds(): Promise<void> {
+    return new Promise<void>((resolve) => this.roundWaiters.push(resolve));
+  }
+
+  private endRound(): void {
+    const waiters = this.roundWaiters;
+    if (waiters.length === 0) return;
+    this.roundWaiters = [];
+    for (const w of waiters) w();
   }
 
   private pruneAfterSync(): void {
@@ -408,17 +447,53 @@ export class CheckpointWriter implements BatchCheckpointing {
   /**
    * Deletes superseded metadata files and RDD checkpoint folders on the thread pool: an
    * `unlinkSync`/`rmSync` per checkpoint on the batches' thread waited for the disk (a third
-   * of the checkpointing cost of small batches). Deleting is cleanup: what a crash leaves is
-   * deleted by the next run's retention.
+   * of the checkpointing cost of small batches). A folder is renamed to a hidden sibling
+   * first, synchronously (its recursive deletion takes several thread-pool round trips, which
+   * the next batch's outputs waited for). Deleting is cleanup: what a crash leaves is deleted
+   * by the next run's retention (superseded folders) or its leftover sweep (hidden siblings).
    */
   private readonly deleteInBackground: DeletePaths = (paths, folders) => {
     const warn = (p: string) => (e: NodeJS.ErrnoException): void => {
       if (e.code !== 'ENOENT') log.warn(`Could not delete the superseded checkpoint ${folders ? 'folder' : 'file'} ${p}: ${e.message}`);
     };
-    // A file by one unlink (rm would stat it first: two thread-pool round trips per file).
-    const done = Promise.all(paths.map((p) => (folders ? rm(p, { recursive: true, force: true }) : unlink(p)).catch(warn(p))));
+    const done = Promise.all(paths.map((p) => {
+      // A file by one unlink (rm would stat it first: two thread-pool round trips per file).
+      if (!folders) return this.inFlight(unlink(p).catch(warn(p)));
+      if (this.folderSyncs > 0) {
+        this.folderDeletionsDuringSync.push(p);
+        return undefined;
+      }
+      // A folder is first moved aside (one rename, here and now: it leaves its run folder's
+      // listing before the next batch), then its contents are deleted on the thread pool.
+      let target: string | undefined = p;
+      try {
+        target = moveAside(p);
+      } catch {
+        // Deleted where it is.
+      }
+      return target === undefined ? undefined : this.inFlight(rm(target, { recursive: true, force: true }).catch(warn(p)));
+    }));
     this.deleting = Promise.all([this.deleting, done]).then(() => {});
   };
+
+  /** Fsyncs the RDD checkpoint folders put in place (see {@link folderDeletionsDuringSync}). */
+  private async syncFolders(): Promise<void> {
+    this.folderSyncs++;
+    try {
+      await this.ssc.sparkContext.checkpointFolderSyncs.syncAll();
+    } finally {
+      if (--this.folderSyncs === 0 && this.folderDeletionsDuringSync.length > 0) {
+        this.deleteInBackground(this.folderDeletionsDuringSync.splice(0), true);
+      }
+    }
+  }
+
+  /** Counts `deletion` among {@link deletionsInFlight} until it settles. */
+  private inFlight(deletion: Promise<void>): Promise<void> {
+    const tracked: Promise<void> = deletion.then(() => { this.deletionsInFlight.delete(tracked); });
+    this.deletionsInFlight.add(tracked);
+    return tracked;
+  }
 
   /** Resolves when every captured checkpoint is on disk and synced (and superseded files are deleted). */
   async flush(): Promise<void> {
@@ -438,7 +513,7 @@ export class CheckpointWriter implements BatchCheckpointing {
     }
     // Folders no durable checkpoint named yet (written after the last one).
     try {
-      await this.ssc.sparkContext.checkpointFolderSyncs.syncAll();
+      await this.syncFolders();
     } catch (e) {
       log.warn((e as Error).message);
     }

@@ -93,7 +93,8 @@ export class GroupCoordinator implements GroupRuntime {
   readonly #o: GroupCoordinatorOptions;
   readonly #owned = new Map<number, Owned>();
   readonly #plans = new Map<number, GroupBatchPlan>();
-  readonly #captured = new Map<number, Map<string, RDD<[unknown, unknown]>>>();
+  /** Per batch time, per stateful stream: its state RDD (`changes`: only the keys the batch changed, see {@link captureStateChanges}). */
+  readonly #captured = new Map<number, Map<string, { readonly rdd: RDD<unknown>; readonly changes: boolean }>>();
   /** `stream \0 partition` -> the committed state (key JSON -> state JSON), to compute deltas. */
   readonly #committedState = new Map<string, Map<string, string>>();
   readonly #completeListeners: ((time: number) => Promise<void>)[] = [];
@@ -442,10 +443,14 @@ export class GroupCoordinator implements GroupRuntime {
     return (((batch.time - zero) % slideMs) + slideMs) % slideMs === 0;
   }
 
-  captureState(stream: string, time: number, rdd: RDD<[unknown, unknown]>): void {
+  captureState(stream: string, time: number, rdd: RDD<[unknown, unknown]>): void { this.capture(stream, time, rdd, false); }
+
+  captureStateChanges(stream: string, time: number, rdd: RDD<readonly [unknown, unknown, boolean]>): void { this.capture(stream, time, rdd, true); }
+
+  private capture(stream: string, time: number, rdd: RDD<unknown>, changes: boolean): void {
     let m = this.#captured.get(time);
     if (m === undefined) this.#captured.set(time, m = new Map());
-    m.set(stream, rdd);
+    m.set(stream, { rdd, changes });
   }
 
   onBatchComplete(complete: (time: number) => Promise<void>): void { this.#completeListeners.push(complete); }
@@ -464,7 +469,7 @@ export class GroupCoordinator implements GroupRuntime {
     const parts = [...plan.owned.keys()].sort((a, b) => a - b);
     // Started now, while the batch's state RDDs are still cached.
     const states = ok && captured !== undefined && parts.length > 0
-      ? [...captured].map(([stream, rdd]) => ({ stream, data: this.#o.sc.runJob(rdd, (d) => d, parts, 'group state commit') }))
+      ? [...captured].map(([stream, c]) => ({ stream, changes: c.changes, data: this.#o.sc.runJob(c.rdd, (d) => d, parts, 'group state commit') }))
       : [];
     for (const s of states) s.data.catch(() => undefined);
     this.#chain = this.#chain.then(() => this.commitBatch(plan, parts, ok, states)).catch((e: unknown) => {
@@ -472,7 +477,7 @@ export class GroupCoordinator implements GroupRuntime {
     });
   }
 
-  private async commitBatch(plan: GroupBatchPlan, parts: number[], ok: boolean, states: { stream: string; data: Promise<(readonly (readonly [unknown, unknown])[])[]> }[]): Promise<void> {
+  private async commitBatch(plan: GroupBatchPlan, parts: number[], ok: boolean, states: { stream: string; changes: boolean; data: Promise<(readonly unknown[])[]> }[]): Promise<void> {
     const name = this.#o.streamName;
     if (!ok) {
       for (const p of parts) {
@@ -484,7 +489,7 @@ export class GroupCoordinator implements GroupRuntime {
       }
       return;
     }
-    const data = await Promise.all(states.map(async (s) => ({ stream: s.stream, parts: await s.data })));
+    const data = await Promise.all(states.map(async (s) => ({ stream: s.stream, changes: s.changes, parts: await s.data })));
     for (let i = 0; i < parts.length; i++) {
       const p = parts[i]!;
       const planned = plan.owned.get(p)!;
@@ -496,10 +501,22 @@ export class GroupCoordinator implements GroupRuntime {
       const newStates: [string, Map<string, string>][] = [];
       for (const d of data) {
         const key = `${d.stream}\u0000${p}`;
+        if (d.changes) {
+          // Only the keys the batch changed: O(keys changed), and no copy of the committed state kept.
+          const set: [string, string][] = [];
+          const removed: string[] = [];
+          for (const row of d.parts[i]! as readonly (readonly [unknown, unknown, boolean])[]) {
+            if (row[2]) set.push([JSON.stringify(row[0]), JSON.stringify(row[1]) ?? 'null']);
+            else removed.push(JSON.stringify(row[0]));
+          }
+          deltas.push({ stream: d.stream, set, removed });
+          this.#committedState.delete(key);
+          continue;
+        }
         const before = this.#committedState.get(key) ?? new Map<string, string>();
         const after = new Map<string, string>();
         const set: [string, string][] = [];
-        for (const [k, v] of d.parts[i]!) {
+        for (const [k, v] of d.parts[i]! as readonly (readonly [unknown, unknown])[]) {
           const ks = JSON.stringify(k);
           const vs = JSON.stringify(v) ?? 'null';
           after.set(ks, vs);

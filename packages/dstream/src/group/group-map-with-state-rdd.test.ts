@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HashPartitioner, SparkConf, SparkContext } from '@kindling/core';
 import { stateMapOf } from '../state/map-with-state-record.ts';
 import type { MapWithStateRecord, MappingFunction } from '../state/map-with-state-record.ts';
-import { GroupMapWithStateRDD, storedMapStates } from './group-map-with-state-rdd.ts';
+import { GroupMapWithStateRDD, mapStateChanges, storedMapStates } from './group-map-with-state-rdd.ts';
 import type { GroupBatchPlan } from './group-runtime.ts';
 
 let sc: SparkContext | undefined;
@@ -56,5 +56,38 @@ describe('GroupMapWithStateRDD (mapWithState in group mode)', () => {
     const states: [string, number, number][] = [];
     for (const r of records2) stateMapOf(r, true).forEach((k, s, t) => { states.push([k, s, t]); });
     expect(states.sort()).toEqual([[a, 1, 9400], [b, 5, 9400]].sort());
+  });
+
+  it('gives, for the commit, only the keys the batch changed (written, removed, timed out), whatever the state\'s size; applied to the previous state they give the new one', async () => {
+    sc = new SparkContext(new SparkConf().setMaster('local[1]').setAppName('group-mws'));
+    const hp = new HashPartitioner(1);
+    // 5,000 keys restored for partition 0, written at 1000; "r" is removed by the function, "t" times out (idle since 100, timeout 2000).
+    const restored: (readonly [unknown, unknown])[] = Array.from({ length: 5000 }, (_, i) => [`k${i}`, [i, 1000]] as const);
+    restored.push(['r', [1, 1000]], ['t', [9, 100]]);
+    const remover: typeof adder = {
+      call: (t, k, v, st) => {
+        if (st.isTimingOut()) return `${k} timed out`;
+        if (k === 'r') { st.remove(); return 'r removed'; }
+        st.update((st.getOption() ?? 0) + (v ?? 0));
+        return `${k}=${st.get()}`;
+      },
+      emitAll: true,
+    };
+    const data = sc.parallelize<[string, number]>([['k7', 1], ['new', 4], ['r', 1], ['k7', 2]], 1);
+    const rdd = new GroupMapWithStateRDD<string, number, number, string>(sc, undefined, data, plan(2500, [[0, 2500]], [], new Map([[0, restored]])), 'sessions', hp, remover, 2000);
+    rdd.persist();
+    const changes = await rdd.mapPartitions(mapStateChanges<string, number, string>, true).collect();
+    // k7 written twice (both rows give its final state), new written, r removed, t timed out: 5 rows, not 5,002.
+    expect(changes.map((c) => JSON.stringify(c)).sort()).toEqual([
+      ['k7', [10, 2500], true], ['k7', [10, 2500], true], ['new', [4, 2500], true], ['r', null, false], ['t', null, false],
+    ].map((c) => JSON.stringify(c)).sort());
+    // Applying them to the restored state gives the batch's state.
+    const applied = new Map(restored.map(([k, v]) => [JSON.stringify(k), JSON.stringify(v)]));
+    for (const [k, v, present] of changes) {
+      if (present) applied.set(JSON.stringify(k), JSON.stringify(v));
+      else applied.delete(JSON.stringify(k));
+    }
+    const after = new Map((await rdd.mapPartitions(storedMapStates<string, number, string>, true).collect()).map(([k, v]) => [JSON.stringify(k), JSON.stringify(v)]));
+    expect(applied).toEqual(after);
   });
 });

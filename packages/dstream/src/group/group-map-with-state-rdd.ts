@@ -75,11 +75,42 @@ export class GroupMapWithStateRDD<K, V, S, M> extends RDD<MapWithStateRecord<K, 
     const data = ctx.parent<[K, V]>(this.#hasPrevious ? 1 : 0, split);
     const time = owned.batch.time;
     try {
-      return [updateMapWithStateRecord(prev, data, this.mapping, new Time(time), this.timeoutMs === undefined ? undefined : time - this.timeoutMs)];
+      const written: K[] = [];
+      const record = updateMapWithStateRecord(prev, data, this.mapping, new Time(time), this.timeoutMs === undefined ? undefined : time - this.timeoutMs, written);
+      // What the batch changed, for its commit (a field, so that it survives the RDD's checkpoint).
+      const changes: MapStateChange<K, S>[] = [];
+      for (let i = 0; i < written.length; i++) {
+        const e = record.stateMap.getEntry(written[i]!);
+        changes.push(e === undefined ? [written[i]!, null, false] : [written[i]!, [e.state, Number.isNaN(e.updateTime) ? null : e.updateTime], true]);
+      }
+      return [Object.assign(record, { groupChanges: changes })];
     } catch (e) {
       throw new Error(`${this.stream}: the mapWithState function failed at batch ${new Time(time)} (partition ${split}): ${(e as Error)?.message ?? String(e)}`, { cause: e });
     }
   }
+}
+
+/**
+ * One key a batch of `mapWithState` changed in group mode: `[key, [state, updateTime], true]`
+ * when it has a state after the batch, `[key, null, false]` when the batch removed it (or it
+ * timed out).
+ * @internal
+ */
+export type MapStateChange<K, S> = readonly [K, StoredMapState<S> | null, boolean];
+
+/**
+ * The keys one partition's batch of `mapWithState` changed (see {@link MapStateChange}): what
+ * group mode commits, O(keys changed) however big the state (`GroupRuntime.captureStateChanges`).
+ * A partition held or not run changed nothing.
+ * @internal
+ */
+export function mapStateChanges<K, S, M>(records: Iterable<MapWithStateRecord<K, S, M>>): MapStateChange<K, S>[] {
+  const out: MapStateChange<K, S>[] = [];
+  for (const r of records) {
+    const changes = (r as { groupChanges?: readonly MapStateChange<K, S>[] }).groupChanges;
+    if (changes !== undefined) for (let i = 0; i < changes.length; i++) out.push(changes[i]!);
+  }
+  return out;
 }
 
 /** The `[key, [state, updateTime]]` pairs group mode commits for one partition of `mapWithState`. @internal */

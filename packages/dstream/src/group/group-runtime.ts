@@ -82,6 +82,12 @@ export interface GroupRuntime {
   /** A stateful stream hands its RDD of batch `time`: its owned partitions are committed with the batch. */
   captureState(stream: string, time: number, rdd: RDD<[unknown, unknown]>): void;
   /**
+   * As {@link captureState}, with only what the batch changed: per owned partition, `[key,
+   * state, true]` for each key written and `[key, null, false]` for each key removed, so that
+   * the commit costs O(keys changed) rather than a diff of the whole state (`mapWithState`).
+   */
+  captureStateChanges(stream: string, time: number, rdd: RDD<readonly [unknown, unknown, boolean]>): void;
+  /**
    * Registers an output whose batch folders need `_SUCCESS` once every partition committed
    * the batch: `complete(time)` is called (once per time, in order) for each such batch time.
    */

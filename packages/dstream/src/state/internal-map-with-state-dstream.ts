@@ -4,7 +4,7 @@ import type { Exchange } from '../exchange/exchange.ts';
 import { DStream } from '../dstream/dstream.ts';
 import { dstreamClasses } from '../dstream/registry.ts';
 import { verifyKeyPlacement } from '../group/co-partitioning.ts';
-import { GroupMapWithStateRDD, storedMapStates } from '../group/group-map-with-state-rdd.ts';
+import { GroupMapWithStateRDD, mapStateChanges } from '../group/group-map-with-state-rdd.ts';
 import { markStageRuntime } from '../group/group-batch-output.ts';
 import { groupRuntimeOf, type GroupRuntime } from '../group/group-runtime.ts';
 import { groupPreviousTime } from '../group/group-catch-up.ts';
@@ -97,7 +97,8 @@ export class InternalMapWithStateDStream<K, V, S, M> extends DStream<MapWithStat
     const rdd = new GroupMapWithStateRDD<K, V, S, M>(
       this.ssc.sparkContext, previous, data, plan, this.name(), this.partitioner, this.spec.getFunction(), this.spec.getTimeoutInterval()?.milliseconds,
     );
-    group.captureState(this.name(), validTime.milliseconds, rdd.mapPartitions(storedMapStates<K, S, M>, true) as RDD<[unknown, unknown]>);
+    // Only the keys the batch changed are committed (O(keys changed), not O(state)).
+    group.captureStateChanges(this.name(), validTime.milliseconds, rdd.mapPartitions(mapStateChanges<K, S, M>, true) as RDD<readonly [unknown, unknown, boolean]>);
     markStageRuntime(rdd, group);
     return rdd;
   }

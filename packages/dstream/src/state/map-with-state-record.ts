@@ -98,6 +98,8 @@ export function updateMapWithStateRecord<K, V, S, M>(
   fn: MappingFunction<K, V, S, M>,
   batchTime: Time,
   timeoutThreshold: number | undefined,
+  /** When given, every key whose state this batch wrote, removed or timed out is appended (group mode commits only those). */
+  written?: K[],
 ): MapWithStateRecord<K, S, M> {
   const stateMap = prev ? prev.copy() : ImmutableStateMap.empty<K, S>(timeoutThreshold !== undefined);
   const mappedData: M[] = [];
@@ -112,14 +114,20 @@ export function updateMapWithStateRecord<K, V, S, M>(
     if (current !== undefined) state.wrap(true, current);
     else state.wrap(stateMap.has(key), undefined);
     const out = call(batchTime, key, data[i]![1], state);
-    if (state.isRemoved()) stateMap.remove(key);
-    else if (state.isUpdated() || (stampAll && state.exists())) stateMap.put(key, state.get(), now);
+    if (state.isRemoved()) {
+      stateMap.remove(key);
+      written?.push(key);
+    } else if (state.isUpdated() || (stampAll && state.exists())) {
+      stateMap.put(key, state.get(), now);
+      written?.push(key);
+    }
     if (emitAll || out !== undefined) mappedData.push(out as M);
   }
   if (timeoutThreshold !== undefined) {
     const expired = stateMap.removeIdle(timeoutThreshold);
     for (let i = 0; i < expired.length; i++) {
       const e = expired[i]!;
+      written?.push(e.key);
       state.wrapTimingOut(e.state);
       const out = call(batchTime, e.key, undefined, state);
       if (emitAll || out !== undefined) mappedData.push(out as M);

@@ -1,0 +1,92 @@
+import { KeyMap, spreadHash } from '@kindling/core';
+import type { PairColumns } from '@kindling/core';
+
+/**
+ * Where each key of an incremental window's result is, handed from one window to the next so
+ * that the next merge ({@link reduceWindowData}) looks the keys of the batches that left and
+ * entered up in it instead of indexing the previous window's keys again. Building a map of a
+ * whole window on every slide is what the merge cost before: tens of thousands of inserts
+ * into a fresh table large enough to be allocated in the old generation, every batch.
+ *
+ * Each key has an id for as long as it stays in the window; per id, its position in the
+ * columns the index describes and its spread hash code (`spreadHash`, so that the slot-order
+ * replay does not hash the window's keys again). An index belongs to one result at a time:
+ * the merge of the next window takes it over ({@link takeWindowKeyIndex}), updates it, and
+ * hands it to its own result. A result whose index was taken, or never had one (restored from
+ * a checkpoint, received from another thread), gets a fresh one built from its keys.
+ * @internal
+ */
+export class WindowKeyIndex<K> {
+  /** key -> id */
+  readonly idOf = new KeyMap<K, number>();
+  /** id -> position of the key in the columns described */
+  positionOf: Int32Array;
+  /** id -> the key's spread hash code */
+  spreadOf: Int32Array;
+  /** position -> id, for the columns described (its length may exceed theirs) */
+  idAt: Int32Array;
+  /** Room for the next merge's position -> id (the merge reads `idAt` while it writes this). */
+  spareIds: Int32Array;
+  /** The id of the null (or undefined) key, -1 when the window has none. */
+  nullId = -1;
+  private readonly freeIds: number[] = [];
+  private nextId = 0;
+
+  private constructor(capacity: number) {
+    this.positionOf = new Int32Array(capacity);
+    this.spreadOf = new Int32Array(capacity);
+    this.idAt = new Int32Array(capacity);
+    this.spareIds = new Int32Array(capacity);
+  }
+
+  /** An index of `keys` (distinct), key i at position i. */
+  static of<K>(keys: readonly K[]): WindowKeyIndex<K> {
+    const index = new WindowKeyIndex<K>(Math.max(16, keys.length));
+    for (let i = 0; i < keys.length; i++) index.idAt[i] = index.add(keys[i]!, i);
+    return index;
+  }
+
+  /** Gives `key` (absent) an id, at `position`; returns the id. */
+  add(key: K, position: number): number {
+    let id = this.freeIds.pop();
+    if (id === undefined) {
+      id = this.nextId++;
+      if (id >= this.positionOf.length) {
+        this.positionOf = grown(this.positionOf, id);
+        this.spreadOf = grown(this.spreadOf, id);
+      }
+    }
+    this.idOf.set(key, id);
+    this.positionOf[id] = position;
+    if (key === null || key === undefined) this.nullId = id;
+    else this.spreadOf[id] = spreadHash(key);
+    return id;
+  }
+
+  /** Forgets `key`, whose id is `id` (a filter dropped it). */
+  remove(key: K, id: number): void {
+    this.idOf.delete(key);
+    if (id === this.nullId) this.nullId = -1;
+    this.freeIds.push(id);
+  }
+}
+
+function grown(a: Int32Array, atLeast: number): Int32Array {
+  const b = new Int32Array(Math.max(2 * a.length, atLeast + 1));
+  b.set(a);
+  return b;
+}
+
+const indexes = new WeakMap<PairColumns, WindowKeyIndex<unknown>>();
+
+/** Hands `index`, which now describes `result`, to the merge that takes `result` as its previous window. @internal */
+export function giveWindowKeyIndex<K>(result: PairColumns<K, unknown>, index: WindowKeyIndex<K>): void {
+  indexes.set(result as PairColumns, index as WindowKeyIndex<unknown>);
+}
+
+/** The index describing `previous`, taken over (a second call gets undefined), or undefined. @internal */
+export function takeWindowKeyIndex<K>(previous: PairColumns<K, unknown>): WindowKeyIndex<K> | undefined {
+  const index = indexes.get(previous as PairColumns);
+  if (index !== undefined) indexes.delete(previous as PairColumns);
+  return index as WindowKeyIndex<K> | undefined;
+}
