@@ -411,10 +411,10 @@ function ownerLogs(logs: readonly { readonly ownerLog: string; readonly partitio
  * by one batch (which reads it), and waits until every partition of the topic committed that
  * batch before the next piece, so that each piece is exactly one batch on every partition. When
  * an instance died, it waits until the survivors took its leases over (between batches, once they
- * expired) and advances the clocks by one batch, in which they re-run its recorded batches; a
- * survivor alone in the group re-runs only in that batch, so that it writes no folder and no
- * partition falls behind (the per-batch catch-up then has nothing to catch up, and the replay
- * completes). At the end it waits until every partition of every log
+ * expired) and goes on with the next piece: before its batch, the new owners run catch-up
+ * batches (the engine's) re-running the dead one's recorded batches and any batch time a
+ * partition missed, each at its own time, so the next piece keeps the single run's batch time and
+ * nothing stays behind (the replay completes). At the end it waits until every partition of every log
  * committed the last batch, then publishes the end. The others advance to the feeder's clock
  * until the end.
  */
@@ -454,16 +454,18 @@ async function replayInGroup(
     /**
      * Waits until `logs` committed batch `t`. When a member died (fewer live members than before)
      * and the survivors hold every lease again (taken between batches once the dead one's expired),
-     * adds one batch: the one in which the new owners re-run its recorded batches (alone, an
-     * instance re-runs only, so that batch has no folder). As a last resort (nothing committed for
-     * five leases), one more batch.
+     * goes on (`more`: a batch follows) without waiting: the new owners re-run its recorded batches
+     * in catch-up batches before their next batch (the engine's, see docs/log-sources.md), so the
+     * next piece keeps the single run's batch time; at the end (no batch follows) it adds one. As a
+     * last resort (nothing committed for five leases), one more batch.
      */
-    const committed = async (of: readonly GroupLog[], t: number): Promise<void> => {
+    const committed = async (of: readonly GroupLog[], t: number, more: boolean): Promise<void> => {
       let since = Date.now();
       while (!signal.aborted && !(await pace.committedThrough(of, t))) {
         const live = (await pace.members()).length;
         if (live < members && await pace.owned(logs)) {
           members = live;
+          if (more) return;
           await tick();
           since = Date.now();
         } else if (Date.now() - since > 5 * options.lease) {
@@ -483,9 +485,9 @@ async function replayInGroup(
       await feedOne(file, clock.getTimeMillis() + Math.floor(batch / 2));
       linesMoved += file.lines;
       progress({ filesMoved: i + 1, filesTotal: files.length, linesMoved, linesTotal, last: file });
-      await committed(topic, await tick());
+      await committed(topic, await tick(), i < files.length - 1);
     }
-    await committed(logs, clock.getTimeMillis());
+    await committed(logs, clock.getTimeMillis(), false);
     await pace.publishClock(clock.getTimeMillis(), true);
   }
   await Promise.all(running);

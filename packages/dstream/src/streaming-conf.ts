@@ -56,9 +56,10 @@ export interface GroupConf {
   /**
    * `spark.kindling.group.catchUp` (`batches`): how a repartition partition behind the batches
    * (a new owner after a take-over) catches up on the batch times nobody ran: `batches` runs each
-   * at its own time on its own range, one per batch (every batch time stays one batch, as in a
-   * single run; the partition stays that many batches behind); `merge` runs them all in its
-   * next batch (caught up at once, but one batch then stands for several batch times).
+   * at its own time on its own range, in catch-up batches the engine runs before its next batch
+   * (up to 8 per batch; every batch time stays one batch, as in a single run, and the partition
+   * catches up); `merge` runs them all in its next batch (one batch then stands for several
+   * batch times).
    */
   readonly catchUp: 'batches' | 'merge';
 }
@@ -103,7 +104,7 @@ export const DEFAULT_MAX_LINE_LENGTH = 8 * 1024 * 1024;
  * | `spark.kindling.group.leaseTimeout` | `10s` | group mode: a partition's lease (and a member's heartbeat) lasts this long without renewal |
  * | `spark.kindling.group.trimRepartitionLogs` | `true` | group mode: consumed repartition log entries are deleted once their batch is done for good |
  * | `spark.kindling.group.stateSnapshotInterval` | `10` | group mode: state deltas kept per partition before they are folded into its snapshot |
- * | `spark.kindling.group.catchUp` | `batches` | group leases: a repartition partition behind the batches runs each missed batch time on its own (`batches`) or all at once (`merge`) |
+ * | `spark.kindling.group.catchUp` | `batches` | group leases: a repartition partition behind the batches runs each missed batch time on its own, in catch-up batches before the next batch (`batches`), or all at once (`merge`) |
  * | `spark.kindling.workers.idleTimeout` | `60s` | `local[N]` with `buildGraph`: how long a worker thread stays warm for the next context after its context stopped (`0`: it ends at once) |
  * | `spark.kindling.workers.maxThreads` | `os.availableParallelism()` | `local[N]` with `buildGraph`: at most this many worker threads; `local[N]` above it keeps its N partitions per stage, each thread owning several (more isolates than cores only add heaps, garbage collectors and hand-overs) |
  */

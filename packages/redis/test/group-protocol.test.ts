@@ -237,7 +237,7 @@ describe('a repartition partition taken over behind the batches (its offsets are
     }
   }
 
-  it('catches up one batch time per batch, each at its own time on its own range (catchUp = batches)', async () => {
+  it('catches up one batch time per planned batch, each at its own time on its own range (catchUp = batches, no catch-up batches asked for)', async () => {
     const { planned, holds } = await takeOver('steps', 400);
     expect(planned).toEqual([
       [4000, { time: 2400, fromOffset: 2000, untilOffset: 2400 }], // the recorded one, at its time
@@ -261,6 +261,54 @@ describe('a repartition partition taken over behind the batches (its offsets are
       [4800, { time: 4000, fromOffset: 3600, untilOffset: 4000 }],
       [5200, { time: 4400, fromOffset: 4000, untilOffset: 4400 }],
     ]);
+  }, 60_000);
+
+  it('runs the missed batch times in catch-up batches before the next batch, each at its own time (catchUp = batches)', async () => {
+    const group = 'lanes';
+    const tp = { topic: 'app-words-repartition', partition: 0 };
+    const grid = { zeroTime: 400, batchMs: 400, partitions: ['app-words-repartition-0'] };
+    const b = new RedisLogSource(server.url);
+    const a = new RedisLogSource(server.url);
+    const sc = new SparkContext(new SparkConf().setMaster('local[1]').setAppName(group));
+    await b.open();
+    await a.open();
+    try {
+      await commitOneRecordOneAndLeave(b, group, tp, grid, { time: 2000, fromOffset: 0, untilOffset: 2000 }, { time: 2400, fromOffset: 2000, untilOffset: 2400 });
+      const coordinator = new GroupCoordinator({
+        ownership: a.ownership(group), sc, topic: tp.topic, numPartitions: 1, leaseMs: 5000, streamName: 'words via app-words-repartition',
+        stateStreams: [], initialOffset: () => 0, maxRecords: () => Number.POSITIVE_INFINITY, snapshotInterval: 10, stepMs: 400,
+      });
+      await coordinator.join(grid);
+      // Source batches at every batch time but 3200 (no source partition had one then).
+      const sourceTimes = [2400, 2800, 3600, 4000, 4400, 4800];
+      coordinator.addSourceBatchProbe(async (_j, after) => sourceTimes.find((t) => t > after));
+      // Taken over by engine batch 3600 (its recorded batch re-run there); before each later batch, as the
+      // engine does, catch-up batches (at 3601, 3602, ...) while the coordinator asks for them.
+      const planned: (readonly [number, { time: number; fromOffset: number; untilOffset: number } | undefined])[] = [];
+      for (const t of [3600, 4000, 4400]) {
+        for (let i = 1; await coordinator.needsCatchUp(t); i++) {
+          expect(i, 'a bounded number of catch-up batches').toBeLessThan(10);
+          const plan = await coordinator.prepare(t - 400 + i, [{ earliest: 0, latest: t - 400 + i }], false, t);
+          planned.push([t - 400 + i, plan.owned.get(0)?.batch]);
+          coordinator.batchDone(t - 400 + i, true);
+        }
+        const plan = await coordinator.prepare(t, [{ earliest: 0, latest: t }]);
+        planned.push([t, plan.owned.get(0)?.batch]);
+        coordinator.batchDone(t, true);
+      }
+      await coordinator.stop();
+      expect(planned).toEqual([
+        [3600, { time: 2400, fromOffset: 2000, untilOffset: 2400 }], // the recorded one, at its time
+        [3601, { time: 2800, fromOffset: 2400, untilOffset: 2800 }], // the missed ones with a source batch, each on its own
+        [3602, { time: 3600, fromOffset: 2800, untilOffset: 3600 }], // (3200: no source batch)
+        [4000, { time: 4000, fromOffset: 3600, untilOffset: 4000 }], // caught up: the engine batch's own time
+        [4400, { time: 4400, fromOffset: 4000, untilOffset: 4400 }], // and no catch-up batch any more
+      ]);
+    } finally {
+      await a.close();
+      await b.close();
+      sc.stop();
+    }
   }, 60_000);
 
   it('merges the batch times nobody ran into its next batch with catchUp = merge', async () => {

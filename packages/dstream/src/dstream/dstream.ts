@@ -9,6 +9,7 @@ import type { State } from '../state/state.ts';
 import type { MapWithStateDStream } from '../state/map-with-state-dstream.ts';
 import { saveBatch, shouldSkipEmptyBatches, type SaveBatchOptions } from '../output/batch-output.ts';
 import { groupRuntimeOf } from '../group/group-runtime.ts';
+import { isGroupCatchUpTime } from '../group/group-catch-up.ts';
 import { markGroupFoldersComplete, saveGroupBatch } from '../group/group-batch-output.ts';
 
 /** A function that runs once per batch on the batch's RDD; the batch waits for a returned Promise. */
@@ -156,14 +157,16 @@ export abstract class DStream<T> {
   /**
    * True when `time` is a batch time of this stream: after `zeroTime`, on the slide (under
    * group leases, a stream sliding slower than the batches is generated every batch: each
-   * partition's own batch time says whether it is on the slide).
+   * partition's own batch time says whether it is on the slide; and a catch-up batch between two
+   * batch times is a batch time of every stream there, see `GroupCatchUp`).
    */
   isTimeValid(time: Time): boolean {
     if (this.zeroTime === undefined) {
       throw new Error(`${this.name()} has not been initialized: RDDs exist only after StreamingContext.start().`);
     }
     if (time.lessEq(this.zeroTime)) return false;
-    return time.minus(this.zeroTime).isMultipleOf(this.#everyBatch ?? this.slideDuration);
+    // Group leases: a catch-up batch between two batch times is a batch time of every stream there.
+    return time.minus(this.zeroTime).isMultipleOf(this.#everyBatch ?? this.slideDuration) || isGroupCatchUpTime(this.ssc, time.milliseconds);
   }
 
   /**

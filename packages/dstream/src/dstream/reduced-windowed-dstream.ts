@@ -6,6 +6,7 @@ import { checkWindowDurations } from './window-durations.ts';
 import { ReducedWindowRDD } from './reduced-window-rdd.ts';
 import { markStageRuntime } from '../group/group-batch-output.ts';
 import { groupRuntimeOf, type GroupRuntime } from '../group/group-runtime.ts';
+import { groupPreviousTime } from '../group/group-catch-up.ts';
 import { GroupWindowStateRDD, groupWindowPairs } from '../group/group-window-state-rdd.ts';
 import type { GroupWindowEntry } from '../group/group-window-state.ts';
 
@@ -117,7 +118,8 @@ export class ReducedWindowedDStream<K, V> extends DStream<[K, V]> {
       onSlide = new Set();
       for (const j of plan.owned.keys()) if (group.onSlide(t, j, slideMs)) onSlide.add(j);
     }
-    const previous = this.#groupStates.get(t - batch);
+    // The engine batch before (a catch-up batch, possibly: see GroupCatchUp).
+    const previous = this.#groupStates.get(groupPreviousTime(this.ssc, t, batch));
     const state = new GroupWindowStateRDD<K, V>(this.ssc.sparkContext, previous, entered, plan, this.name(), this.partitioner, {
       reduce: this.reduceFunc, invReduce: this.invReduceFunc, filter: this.filterFunc as ((kv: [unknown, V]) => boolean) | undefined, windowMs: this.windowDuration.milliseconds, onSlide,
     });

@@ -53,8 +53,8 @@ export interface GroupCoordinatorOptions {
    * A repartition log's coordinator (its offsets are batch times): every new batch of a
    * partition is one step of the grid, `(next, next + stepMs]` at time `next + stepMs`, so a
    * partition that is behind (a new owner catching up on the batches nobody ran) runs each
-   * missed source batch time as its own batch, at its own time, one per engine batch, instead
-   * of merging them; batch times at which no source partition has a batch (their markers say
+   * missed source batch time as its own batch, at its own time (in catch-up batches before the
+   * engine's next batch, see {@link GroupCoordinator.needsCatchUp}), instead of merging them; batch times at which no source partition has a batch (their markers say
    * so, see {@link GroupRuntime.addSourceBatchProbe}) are skipped. A partition never committed
    * starts with the first source batch its log has a marker of or its source log has recorded
    * (none yet: `(0, t]`). Unset: a
@@ -204,8 +204,38 @@ export class GroupCoordinator implements GroupRuntime {
    * or expired partitions up to the fair share, restoring their state; giving up extras), then
    * each owned partition's batch, recorded before any output runs.
    */
-  prepare(time: number, bounds: readonly LogOffsetBounds[] | undefined, rerunsOnly = false): Promise<GroupBatchPlan> {
-    return this.exclusive(() => this.planBatch(time, bounds, rerunsOnly));
+  prepare(time: number, bounds: readonly LogOffsetBounds[] | undefined, rerunsOnly = false, catchUpBefore?: number): Promise<GroupBatchPlan> {
+    return this.exclusive(() => this.planBatch(time, bounds, rerunsOnly, catchUpBefore));
+  }
+
+  /**
+   * Whether this instance has batch times to catch up on before batch `before`: an owned
+   * partition with a previous owner's recorded batches to re-run, or (a repartition log) one
+   * behind the batches with a source batch at a time before `before` that it has not run. Such
+   * partitions run them in catch-up batches generated before `before` (see {@link prepare}'s
+   * `catchUpBefore`), one batch time each, so that they do not stay behind.
+   */
+  needsCatchUp(before: number): Promise<boolean> {
+    return this.exclusive(async () => {
+      for (const [p, o] of this.#owned) {
+        if (o.releasing) continue;
+        if (o.pending.length > 0) return true;
+        if ((await this.nextMissed(p, o, before)) !== undefined) return true;
+      }
+      return false;
+    });
+  }
+
+  /**
+   * A repartition partition behind the batches: its next batch time before `before` at which a
+   * source partition has a batch (its markers, or its source log's recorded batches, say so);
+   * `undefined`: none (or not a repartition log, or never committed).
+   */
+  private async nextMissed(p: number, o: Owned, before: number): Promise<number | undefined> {
+    const step = this.#o.stepMs;
+    if (step === undefined || o.next <= 0 || o.next + step >= before || this.#probes.length === 0) return undefined;
+    const first = await this.firstSourceBatch(p, o.next);
+    return first !== undefined && first < before && first > o.after ? first : undefined;
   }
 
   /**
@@ -220,7 +250,12 @@ export class GroupCoordinator implements GroupRuntime {
     return false;
   }
 
-  private async planBatch(time: number, bounds: readonly LogOffsetBounds[] | undefined, rerunsOnly: boolean): Promise<GroupBatchPlan> {
+  /**
+   * `rerunsOnly`: plan a previous owner's recorded batches only. `catchUpBefore` (a catch-up
+   * batch before that batch time): recorded batches, and each repartition partition behind the
+   * batches its next missed batch time before it; nothing new otherwise.
+   */
+  private async planBatch(time: number, bounds: readonly LogOffsetBounds[] | undefined, rerunsOnly: boolean, catchUpBefore: number | undefined): Promise<GroupBatchPlan> {
     const owned = new Map<number, OwnedPartitionBatch>();
     const restored = new Map<string, Map<number, (readonly [unknown, unknown])[]>>();
     try {
@@ -236,11 +271,19 @@ export class GroupCoordinator implements GroupRuntime {
           log.debug(`${this.#o.streamName}: batch ${time} ms re-runs a previous owner's recorded batches only: nothing new for ${this.#o.topic}-${p}.`);
           continue;
         }
+        let missed: number | undefined;
+        if (batch === undefined && catchUpBefore !== undefined) {
+          missed = await this.nextMissed(p, o, catchUpBefore);
+          if (missed === undefined) continue;
+        }
         if (batch === undefined) {
           const step = this.#o.stepMs;
           // A repartition partition's next step of the grid (its time), or the engine batch's time.
           let own = step === undefined ? time : Math.min(time, o.next + step);
-          if (step !== undefined && o.next <= 0) {
+          if (missed !== undefined) {
+            // A catch-up batch: the next missed batch time (source batches up to it), on its own.
+            own = missed;
+          } else if (step !== undefined && o.next <= 0) {
             // Never committed: its first batch is the first source batch its log knows of, else everything up to now.
             const first = this.#probes.length > 0 ? await this.firstSourceBatch(p, 0) : undefined;
             own = first === undefined ? time : Math.min(first, time);
@@ -262,9 +305,10 @@ export class GroupCoordinator implements GroupRuntime {
             // catchUp=merge: one batch stands for several batch times; say what that means for what reads this stage.
             log.warn(`${this.#o.streamName}: ${this.#o.topic}-${p} merges the batch times (${batch.fromOffset}, ${batch.untilOffset}] into its batch ${batch.untilOffset} ms (spark.kindling.group.catchUp=merge): at the batch times merged away this partition has no batch, so a one-partition stage reading its state or window ranks them without it; the default catchUp=batches runs each at its own time.`);
           }
-          if (own < time && o.lagNoted !== true) {
+          if (missed !== undefined) log.debug(`${this.#o.streamName}: catch-up batch ${time} ms runs ${this.#o.topic}-${p}'s missed batch time ${own} ms (before batch ${catchUpBefore} ms).`);
+          else if (own < time && o.lagNoted !== true) {
             o.lagNoted = true;
-            log.info(`${this.#o.streamName}: ${this.#o.topic}-${p} is behind the batches (its next batch is ${own} ms at batch ${time} ms): it runs each missed batch at its own time, one per batch.`);
+            log.info(`${this.#o.streamName}: ${this.#o.topic}-${p} is behind the batches (its next batch is ${own} ms at batch ${time} ms): it runs each missed batch at its own time, in catch-up batches before the next batches.`);
           } else if (own === time) o.lagNoted = false;
           if (batch.untilOffset > batch.fromOffset || this.#o.recordEmpty === true) {
             const recorded = await this.#o.ownership.describe(this.tp(p), o.epoch, batch);
@@ -360,6 +404,7 @@ export class GroupCoordinator implements GroupRuntime {
   plan(time: number): GroupBatchPlan | undefined { return this.#plans.get(time); }
 
   addSourceBatchProbe(probe: (partition: number, after: number) => Promise<number | undefined>): void { this.#probes.push(probe); }
+
 
   async firstRecordedAfter(after: number): Promise<number | undefined> {
     const read = this.#o.ownership.recordedTimes;

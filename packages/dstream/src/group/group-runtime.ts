@@ -76,7 +76,7 @@ export interface GroupRuntime {
    * time); false when this instance does not run the partition in that batch. A stream sliding
    * slower than the batches is generated every batch under leases, and each partition decides
    * with this, since a partition's batch times are its own (a partition behind the batches runs
-   * the batch times it missed, one per batch).
+   * the batch times it missed, in catch-up batches).
    */
   onSlide(time: number, partition: number, slideMs: number): boolean;
   /** A stateful stream hands its RDD of batch `time`: its owned partitions are committed with the batch. */

@@ -73,6 +73,15 @@ export abstract class InputDStream<T, D = unknown> extends DStream<T> {
    */
   prepareBatch?(validTime: Time): Promise<void>;
 
+  /**
+   * An extra batch to generate before batch `validTime`, at a time after the previous batch and
+   * before `validTime` (`undefined`: none). Asked again after each extra batch is generated, so a
+   * source may ask for several, in time order; each is then prepared and generated as a batch.
+   * Group leases use it to run missed batch times of partitions behind the batches, each as a
+   * batch of its own, without taking a batch time from what follows (see `GroupCatchUp`).
+   */
+  catchUpBefore?(validTime: Time): Promise<Time | undefined>;
+
   /** True when batches can be replayed from `assignedInputs()` after recovery. */
   get isReplayable(): boolean { return false; }
 

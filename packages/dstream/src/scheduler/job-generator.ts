@@ -20,6 +20,8 @@ const PROGRESS_EVERY_MS = 10_000;
 /**
  * Turns time into batches (Spark's `JobGenerator`): at every batch time it generates the
  * jobs of every output operation and queues them with the scheduler, never skipping a time.
+ * Before a batch it also generates the extra batches an input asks for
+ * (`InputDStream.catchUpBefore`: group leases catching up), at times between the two batches.
  * The first batch is the start time rounded up to the next multiple of the batch duration.
  * With a `ManualClock` it also drives `advance(ms)`: every batch due by the new time is
  * generated at once and `advance` resolves when they have all run.
@@ -162,16 +164,36 @@ export class JobGenerator {
       }
       return;
     }
+    const catchingUp = this.graph.inputStreams.filter((s) => s.catchUpBefore !== undefined);
     this.generating = this.generating.then(async () => {
       while (this.started && !this.stopped && this.nextTime <= now && !this.isCatchingUpFull()) {
         const time = new Time(this.nextTime);
         this.nextTime += this.period.milliseconds;
+        // Extra batches an input asks for before this one (group leases catching up), each generated in turn.
+        for (let extra = await this.catchUpBefore(catchingUp, time); extra !== undefined && !this.stopped; extra = await this.catchUpBefore(catchingUp, time)) {
+          await this.prepareInputs(preparing, extra);
+          if (this.stopped) return;
+          this.generateJobs(extra);
+        }
         await this.prepareInputs(preparing, time);
         if (this.stopped) return;
         this.generateJobs(time);
       }
     });
     return this.generating;
+  }
+
+  /** The first extra batch an input asks for before `time` (see `InputDStream.catchUpBefore`); a failure asks for none. */
+  private async catchUpBefore(inputs: readonly InputDStream<unknown>[], time: Time): Promise<Time | undefined> {
+    for (const s of inputs) {
+      try {
+        const extra = await s.catchUpBefore!(time);
+        if (extra !== undefined) return extra;
+      } catch (e) {
+        log.warn(`Batch ${time}: ${s.name()} could not tell whether it needs a catch-up batch (${e instanceof Error ? e.message : String(e)}); generating the batch without one`);
+      }
+    }
+    return undefined;
   }
 
   /** Awaits the inputs' `prepareBatch(time)`; a failure is the input's to handle in `compute`. */

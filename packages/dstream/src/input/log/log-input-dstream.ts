@@ -1,4 +1,4 @@
-import { getLogger, type RDD, type Time } from '@kindling/core';
+import { Time, getLogger, type RDD } from '@kindling/core';
 import type { PartitionAssignment } from '../../exchange/partition-assignment.ts';
 import { PIDRateEstimator } from '../../receiver/pid-rate-estimator.ts';
 import { RateController } from '../../receiver/rate-controller.ts';
@@ -19,12 +19,16 @@ import { topicPartitionKey, type TopicPartition } from './topic-partition.ts';
 import { checkGroupGraph } from '../../group/co-partitioning.ts';
 import { GroupCoordinator } from '../../group/group-coordinator.ts';
 import { groupStagePlannerOf, setGroupRuntime } from '../../group/group-runtime.ts';
+import { groupCatchUpOf } from '../../group/group-catch-up.ts';
 import { GroupStages } from '../../group/group-stages.ts';
 import { NotCoPartitionedError } from '../../group/not-co-partitioned-error.ts';
 import { GroupPlanError } from '../../exchange/group-plan-error.ts';
 import type { DStream } from '../../dstream/dstream.ts';
 
 const log = getLogger('LogInputDStream');
+
+/** Group leases: at most this many catch-up batches before one batch (see `LogInputDStream.catchUpBefore`). */
+const MAX_CATCH_UP_BATCHES = 8;
 
 /** The streams whose keyed state group mode commits with each partition's offsets (see GroupRuntime.captureState). */
 const STATE_KINDS = new Set(['updateStateByKey', 'internalMapWithState', 'reduceByKeyAndWindow']);
@@ -85,6 +89,8 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
   #group: GroupCoordinator | undefined;
   /** Group leases in a re-keyed graph: the repartition logs' coordinators. */
   #stages: GroupStages | undefined;
+  /** Group leases: catch-up batch time -> the batch time it comes before. */
+  readonly #catchUpFor = new Map<number, number>();
   readonly #ppc: PerPartitionConfig;
 
   constructor(
@@ -201,10 +207,40 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
     return false;
   }
 
+  /**
+   * Group leases: a catch-up batch before batch `validTime` when a partition this instance owns
+   * has a previous owner's recorded batch to re-run, or (a repartition log) is behind the batches
+   * with a source batch it has not run before `validTime`. A catch-up batch, at `validTime -
+   * batch + i` (i = 1, 2, ..., at most `MAX_CATCH_UP_BATCHES`, 8), runs those partitions' next
+   * batch each, at its own time, and nothing new on any log: so the re-runs and missed batch
+   * times of a take-over do not take batch times from what follows, and a partition behind
+   * catches up instead of staying behind (see docs/log-sources.md, "Re-keying under leases").
+   */
+  override async catchUpBefore(validTime: Time): Promise<Time | undefined> {
+    const group = this.#group;
+    if (group === undefined || !this.#started) return undefined;
+    const t = validTime.milliseconds;
+    const batchMs = this.slideDuration.milliseconds;
+    let done = 0;
+    for (const before of this.#catchUpFor.values()) if (before === t) done++;
+    if (done >= MAX_CATCH_UP_BATCHES || done + 1 >= batchMs) return undefined;
+    let need = await group.needsCatchUp(t);
+    for (const st of this.#stages?.stages ?? []) if (!need) need = await st.coordinator.needsCatchUp(t);
+    if (!need) return undefined;
+    const extra = t - batchMs + done + 1;
+    groupCatchUpOf(this.ssc).times.add(extra);
+    this.#catchUpFor.set(extra, t);
+    for (const k of this.#catchUpFor.keys()) if (k < t - 4 * batchMs) this.#catchUpFor.delete(k);
+    if (done === 0) log.info(`${this.name()}: catch-up batches before batch ${validTime}: partitions this instance took over or that are behind the batches run their re-runs and missed batch times, each at its own time.`);
+    return new Time(extra);
+  }
+
   /** Asks the log for its offsets before a new batch (awaited by the job generator). */
   override async prepareBatch(validTime: Time): Promise<void> {
     if (this.assignedInput(validTime) !== undefined || !this.#started) return;
     const t = validTime.milliseconds;
+    if (this.#group !== undefined) groupCatchUpOf(this.ssc).prepared(t);
+    const catchUpFor = this.#catchUpFor.get(t);
     try {
       const bounds = await withTimeout(this.source.offsetBounds(this.#partitions), Math.max(1000, Math.min(this.slideDuration.milliseconds, 10_000)), this.source.location);
       this.#bounds = { time: t, bounds };
@@ -217,12 +253,12 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
       // The only live member, taking a dead one's recorded batches over: this batch re-runs them and
       // plans nothing new on any log, so that no partition has a batch at this time (nobody else runs
       // one) and the partitions taken over are not left one batch time behind the others for good.
-      const rerunsOnly = this.#group.rerunsAlone || stages.some((st) => st.coordinator.rerunsAlone);
+      const rerunsOnly = catchUpFor === undefined && (this.#group.rerunsAlone || stages.some((st) => st.coordinator.rerunsAlone));
       if (rerunsOnly) log.info(`${this.name()}: batch ${validTime} re-runs the recorded batches of the partitions this instance, alone in the group, took over, and plans nothing new.`);
-      await this.#group.prepare(t, this.#bounds.bounds, rerunsOnly);
-      // A repartition partition's batch covers the source batches up to this batch time.
+      await this.#group.prepare(t, this.#bounds.bounds, rerunsOnly, catchUpFor);
+      // A repartition partition's batch covers the source batches up to this batch time (a catch-up batch: its next missed one).
       for (const st of stages) {
-        await st.coordinator.prepare(t, Array.from({ length: st.coordinator.numPartitions }, () => ({ earliest: 0, latest: t })), rerunsOnly);
+        await st.coordinator.prepare(t, Array.from({ length: st.coordinator.numPartitions }, () => ({ earliest: 0, latest: t })), rerunsOnly, catchUpFor);
       }
     }
   }
