@@ -189,9 +189,10 @@ describe('RedisPartitionLeases', () => {
 });
 
 describe('a repartition partition taken over behind the batches (its offsets are batch times)', () => {
-  /** B commits (0, 2000] at 2000 and records (2000, 2400] at 2400, then is gone; A's coordinator of the log takes over at engine batch 4000. */
-  async function takeOver(group: string, stepMs: number | undefined, firstSourceBatch?: (after: number) => number | undefined): Promise<{ planned: (readonly [number, { time: number; fromOffset: number; untilOffset: number } | undefined])[]; holds: boolean[] }> {
-    const tp = { topic: 'app-words-repartition', partition: 0 };
+  const tp = { topic: 'app-words-repartition', partition: 0 };
+
+  /** B commits (0, 2000] at 2000 and records (2000, 2400] at 2400, then is gone; `body` gets A's coordinator of the log, joined. */
+  async function afterBLeft<T>(group: string, stepMs: number | undefined, body: (coordinator: GroupCoordinator) => Promise<T>): Promise<T> {
     const grid = { zeroTime: 400, batchMs: 400, partitions: ['app-words-repartition-0'] };
     const b = new RedisLogSource(server.url);
     const a = new RedisLogSource(server.url);
@@ -205,6 +206,17 @@ describe('a repartition partition taken over behind the batches (its offsets are
         stateStreams: [], initialOffset: () => 0, maxRecords: () => Number.POSITIVE_INFINITY, snapshotInterval: 10, ...(stepMs === undefined ? {} : { stepMs }),
       });
       await coordinator.join(grid);
+      return await body(coordinator);
+    } finally {
+      await a.close();
+      await b.close();
+      sc.stop();
+    }
+  }
+
+  /** A's coordinator takes the partition over at engine batch 4000, then loses it to another instance at 6400. */
+  function takeOver(group: string, stepMs: number | undefined, firstSourceBatch?: (after: number) => number | undefined): Promise<{ planned: (readonly [number, { time: number; fromOffset: number; untilOffset: number } | undefined])[]; holds: boolean[] }> {
+    return afterBLeft(group, stepMs, async (coordinator) => {
       if (firstSourceBatch !== undefined) coordinator.addSourceBatchProbe(async (_j, after) => firstSourceBatch(after));
       const planned: (readonly [number, { time: number; fromOffset: number; untilOffset: number } | undefined])[] = [];
       const holds: boolean[] = [];
@@ -230,11 +242,7 @@ describe('a repartition partition taken over behind the batches (its offsets are
       coordinator.batchDone(6800, true);
       await coordinator.stop();
       return { planned, holds };
-    } finally {
-      await a.close();
-      await b.close();
-      sc.stop();
-    }
+    });
   }
 
   it('catches up one batch time per planned batch, each at its own time on its own range (catchUp = batches, no catch-up batches asked for)', async () => {
@@ -264,21 +272,7 @@ describe('a repartition partition taken over behind the batches (its offsets are
   }, 60_000);
 
   it('runs the missed batch times in catch-up batches before the next batch, each at its own time (catchUp = batches)', async () => {
-    const group = 'lanes';
-    const tp = { topic: 'app-words-repartition', partition: 0 };
-    const grid = { zeroTime: 400, batchMs: 400, partitions: ['app-words-repartition-0'] };
-    const b = new RedisLogSource(server.url);
-    const a = new RedisLogSource(server.url);
-    const sc = new SparkContext(new SparkConf().setMaster('local[1]').setAppName(group));
-    await b.open();
-    await a.open();
-    try {
-      await commitOneRecordOneAndLeave(b, group, tp, grid, { time: 2000, fromOffset: 0, untilOffset: 2000 }, { time: 2400, fromOffset: 2000, untilOffset: 2400 });
-      const coordinator = new GroupCoordinator({
-        ownership: a.ownership(group), sc, topic: tp.topic, numPartitions: 1, leaseMs: 5000, streamName: 'words via app-words-repartition',
-        stateStreams: [], initialOffset: () => 0, maxRecords: () => Number.POSITIVE_INFINITY, snapshotInterval: 10, stepMs: 400,
-      });
-      await coordinator.join(grid);
+    await afterBLeft('lanes', 400, async (coordinator) => {
       // Source batches at every batch time but 3200 (no source partition had one then).
       const sourceTimes = [2400, 2800, 3600, 4000, 4400, 4800];
       coordinator.addSourceBatchProbe(async (_j, after) => sourceTimes.find((t) => t > after));
@@ -304,11 +298,7 @@ describe('a repartition partition taken over behind the batches (its offsets are
         [4000, { time: 4000, fromOffset: 3600, untilOffset: 4000 }], // caught up: the engine batch's own time
         [4400, { time: 4400, fromOffset: 4000, untilOffset: 4400 }], // and no catch-up batch any more
       ]);
-    } finally {
-      await a.close();
-      await b.close();
-      sc.stop();
-    }
+    });
   }, 60_000);
 
   it('merges the batch times nobody ran into its next batch with catchUp = merge', async () => {
