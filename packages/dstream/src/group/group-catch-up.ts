@@ -2,8 +2,9 @@
  * The catch-up batches of a context in group mode: extra engine batches generated between two
  * batch times (at `T - batch + i`, i = 1, 2, ...) in which partitions behind the batches run a
  * missed batch time each (see `LogInputDStream.catchUpBefore`), and, for every engine batch
- * generated, the one generated before it. Every stream of a graph under leases slides every
- * batch, so these are batch times of all of them; a stateful stream's previous state is that
+ * generated, the one generated before it. Every stream of a graph under leases is generated
+ * every batch (a window sliding slower decides per partition whether it is on the slide), so
+ * these are batch times of all of them; a stateful stream's previous state is that
  * of the engine batch before (a catch-up batch's, when there was one).
  * @internal
  */
