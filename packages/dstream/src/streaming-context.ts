@@ -28,6 +28,7 @@ import { runUntilDrained } from './scheduler/run-until-drained.ts';
 import { StreamingConf } from './streaming-conf.ts';
 import { StreamingUI } from './ui/streaming-ui.ts';
 import { buildGraphOn, warnIfSingleThreaded } from './parallel/build-graph.ts';
+import { GroupCatchUp } from './group/group-catch-up.ts';
 import { planGroupStages, staticAssignment, type GroupAssignment, type GroupPlan } from './exchange/group-plan.ts';
 import { setGroupStagePlanner } from './group/group-runtime.ts';
 
@@ -363,6 +364,11 @@ export class StreamingContext {
       const group = this.streamingConf.group;
       // A fixed split runs the repartition-log planner; lease group mode (no fixed split) is the log stream's own (co-partitioned graphs).
       const split = staticAssignment(group);
+      if (group.enabled) {
+        // One record of catch-up batches for the whole graph: the log stream writes it, every stream reads it.
+        const catchUp = new GroupCatchUp();
+        for (const s of this.graph.allStreams()) s.followGroupCatchUp(catchUp);
+      }
       if (group.enabled && split === undefined) {
         // Lease mode: the log stream plans a re-keyed graph when it starts (it knows the partitions then).
         setGroupStagePlanner(this, (stages) => {

@@ -9,7 +9,7 @@ import type { State } from '../state/state.ts';
 import type { MapWithStateDStream } from '../state/map-with-state-dstream.ts';
 import { saveBatch, shouldSkipEmptyBatches, type SaveBatchOptions } from '../output/batch-output.ts';
 import { groupRuntimeOf } from '../group/group-runtime.ts';
-import { isGroupCatchUpTime } from '../group/group-catch-up.ts';
+import type { GroupCatchUp } from '../group/group-catch-up.ts';
 import { markGroupFoldersComplete, saveGroupBatch } from '../group/group-batch-output.ts';
 
 /** A function that runs once per batch on the batch's RDD; the batch waits for a returned Promise. */
@@ -154,6 +154,24 @@ export abstract class DStream<T> {
   /** Group leases: generates this stream's RDD at every batch time `batch` apart (see {@link isTimeValid}). @internal */
   generateEveryBatch(batch: Duration): void { this.#everyBatch = batch; }
 
+  /** Group mode: the context's catch-up batches, handed by the context at `start()`. */
+  #groupCatchUp: GroupCatchUp | undefined;
+
+  /** Group mode: this stream follows the context's catch-up batches (see {@link isTimeValid}, {@link previousBatchTime}). @internal */
+  followGroupCatchUp(catchUp: GroupCatchUp): void { this.#groupCatchUp = catchUp; }
+
+  /** Group mode: the context's catch-up batches, for the log stream that records them. @internal */
+  protected get groupCatchUp(): GroupCatchUp | undefined { return this.#groupCatchUp; }
+
+  /**
+   * The engine batch before `time`: `time - batch`, or, in group mode after a catch-up batch,
+   * that batch (a stateful stream takes its previous state there).
+   */
+  protected previousBatchTime(time: Time, batch: Duration = this.slideDuration): Time {
+    const c = this.#groupCatchUp;
+    return c === undefined ? time.minus(batch) : new Time(c.previousTime(time.milliseconds, batch.milliseconds));
+  }
+
   /**
    * True when `time` is a batch time of this stream: after `zeroTime`, on the slide (under
    * group leases, a stream sliding slower than the batches is generated every batch: each
@@ -166,7 +184,7 @@ export abstract class DStream<T> {
     }
     if (time.lessEq(this.zeroTime)) return false;
     // Group leases: a catch-up batch between two batch times is a batch time of every stream there.
-    return time.minus(this.zeroTime).isMultipleOf(this.#everyBatch ?? this.slideDuration) || isGroupCatchUpTime(this.ssc, time.milliseconds);
+    return time.minus(this.zeroTime).isMultipleOf(this.#everyBatch ?? this.slideDuration) || this.#groupCatchUp?.isCatchUp(time.milliseconds) === true;
   }
 
   /**

@@ -6,7 +6,6 @@ import { dstreamClasses } from '../dstream/registry.ts';
 import { verifyKeyPlacement } from '../group/co-partitioning.ts';
 import { markStageRuntime } from '../group/group-batch-output.ts';
 import { groupRuntimeOf, type GroupRuntime } from '../group/group-runtime.ts';
-import { groupPreviousTime } from '../group/group-catch-up.ts';
 import { GroupStateRDD } from '../group/group-state-rdd.ts';
 import { GroupHeldStateRDD } from '../group/group-held-state-rdd.ts';
 import type { PartitionStateUpdate } from './update-state-partition.ts';
@@ -90,7 +89,7 @@ export class StateDStream<K, V, S> extends DStream<[K, S]> {
     const parentRDD = this.parent.getOrCompute(validTime);
     if (plan === undefined || parentRDD === undefined) return undefined;
     // The engine batch before (a catch-up batch, possibly: see GroupCatchUp).
-    const previous = this.getOrCompute(new Time(groupPreviousTime(this.ssc, validTime.milliseconds, this.slideDuration.milliseconds))) ?? this.initialRDD;
+    const previous = this.getOrCompute(this.previousBatchTime(validTime)) ?? this.initialRDD;
     const prevState = new GroupStateRDD<K, S>(this.ssc.sparkContext, previous, plan, this.name(), this.partitioner);
     // Routed through a repartition log, the values arrive placed by the partitioner; read from the log, each must already be where it belongs.
     const placed = this.#exchange !== undefined ? this.#exchange.rdd<[K, V]>(parentRDD, validTime) : verifyKeyPlacement(parentRDD, this.partitioner, this.describe(), validTime);
