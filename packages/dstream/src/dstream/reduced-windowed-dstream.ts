@@ -5,7 +5,7 @@ import { dstreamClasses } from './registry.ts';
 import { checkWindowDurations } from './window-durations.ts';
 import { ReducedWindowRDD } from './reduced-window-rdd.ts';
 import { markStageRuntime } from '../group/group-batch-output.ts';
-import { groupRuntimeOf, type GroupRuntime } from '../group/group-runtime.ts';
+import type { GroupRuntime } from '../group/group-runtime.ts';
 import { GroupWindowStateRDD, groupWindowPairs } from '../group/group-window-state-rdd.ts';
 import type { GroupWindowEntry } from '../group/group-window-state.ts';
 
@@ -83,7 +83,7 @@ export class ReducedWindowedDStream<K, V> extends DStream<[K, V]> {
   useGroupRuntime(runtime: GroupRuntime): void { this.#groupRuntime = runtime; }
 
   compute(validTime: Time): RDD<[K, V]> | undefined {
-    const group = this.#groupRuntime ?? groupRuntimeOf(this.ssc);
+    const group = this.#groupRuntime ?? this.groupRuntime;
     if (group !== undefined) return this.computeInGroup(validTime, group);
     const batch = this.parent.slideDuration;
     // current window: (t - window, t] = [t - window + batch, t]; previous: the same, one slide earlier

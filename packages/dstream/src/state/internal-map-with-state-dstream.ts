@@ -6,7 +6,7 @@ import { dstreamClasses } from '../dstream/registry.ts';
 import { verifyKeyPlacement } from '../group/co-partitioning.ts';
 import { GroupMapWithStateRDD, mapStateChanges } from '../group/group-map-with-state-rdd.ts';
 import { markStageRuntime } from '../group/group-batch-output.ts';
-import { groupRuntimeOf, type GroupRuntime } from '../group/group-runtime.ts';
+import type { GroupRuntime } from '../group/group-runtime.ts';
 import type { MapWithStateRecord } from './map-with-state-record.ts';
 import { MapWithStateRDD } from './map-with-state-rdd.ts';
 import type { StateSpec } from './state-spec.ts';
@@ -65,7 +65,7 @@ export class InternalMapWithStateDStream<K, V, S, M> extends DStream<MapWithStat
   }
 
   compute(validTime: Time): RDD<MapWithStateRecord<K, S, M>> | undefined {
-    const group = this.#groupRuntime ?? groupRuntimeOf(this.ssc);
+    const group = this.#groupRuntime ?? this.groupRuntime;
     if (group !== undefined) return this.computeInGroup(validTime, group);
     const previous = this.getOrCompute(validTime.minus(this.slideDuration));
     const raw = this.parent.getOrCompute(validTime);

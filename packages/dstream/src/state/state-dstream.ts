@@ -5,7 +5,7 @@ import { DStream } from '../dstream/dstream.ts';
 import { dstreamClasses } from '../dstream/registry.ts';
 import { verifyKeyPlacement } from '../group/co-partitioning.ts';
 import { markStageRuntime } from '../group/group-batch-output.ts';
-import { groupRuntimeOf, type GroupRuntime } from '../group/group-runtime.ts';
+import type { GroupRuntime } from '../group/group-runtime.ts';
 import { GroupStateRDD } from '../group/group-state-rdd.ts';
 import { GroupHeldStateRDD } from '../group/group-held-state-rdd.ts';
 import type { PartitionStateUpdate } from './update-state-partition.ts';
@@ -66,7 +66,7 @@ export class StateDStream<K, V, S> extends DStream<[K, S]> {
   get keyPartitioner(): Partitioner { return this.partitioner; }
 
   compute(validTime: Time): RDD<[K, S]> | undefined {
-    const group = this.#groupRuntime ?? groupRuntimeOf(this.ssc);
+    const group = this.#groupRuntime ?? this.groupRuntime;
     if (group !== undefined) return this.computeInGroup(validTime, group);
     const previous = this.getOrCompute(validTime.minus(this.slideDuration));
     const raw = this.parent.getOrCompute(validTime);
@@ -84,7 +84,7 @@ export class StateDStream<K, V, S> extends DStream<[K, S]> {
   }
 
   /** Group mode: the owned partitions' state, restored where just taken over, checked for key placement. */
-  private computeInGroup(validTime: Time, group: NonNullable<ReturnType<typeof groupRuntimeOf>>): RDD<[K, S]> | undefined {
+  private computeInGroup(validTime: Time, group: GroupRuntime): RDD<[K, S]> | undefined {
     const plan = group.plan(validTime.milliseconds);
     const parentRDD = this.parent.getOrCompute(validTime);
     if (plan === undefined || parentRDD === undefined) return undefined;
