@@ -28,6 +28,7 @@ import { runUntilDrained } from './scheduler/run-until-drained.ts';
 import { StreamingConf } from './streaming-conf.ts';
 import { StreamingUI } from './ui/streaming-ui.ts';
 import { buildGraphOn, warnIfSingleThreaded } from './parallel/build-graph.ts';
+import type { GraphWorkerPool } from './parallel/graph-worker-pool.ts';
 import { GroupSession } from './group/group-session.ts';
 import type { GroupRuntime } from './group/group-runtime.ts';
 import { planGroupStages, staticAssignment, type GroupAssignment, type GroupPlan } from './exchange/group-plan.ts';
@@ -204,9 +205,20 @@ export class StreamingContext {
    * await ssc.start();
    * ```
    */
-  buildGraph<R = unknown>(module: URL | string, exportName: string, args?: unknown): Promise<R> {
-    return buildGraphOn<R>(this, module, exportName, args);
+  async buildGraph<R = unknown>(module: URL | string, exportName: string, args?: unknown): Promise<R> {
+    const built = await buildGraphOn<R>(this, module, exportName, args);
+    this.#builtFromModule = true;
+    this.#graphWorkers = built.pool;
+    return built.result;
   }
+
+  /** Whether the graph was built by {@link buildGraph} (not inline). */
+  #builtFromModule = false;
+  /** The worker threads {@link buildGraph} took under `local[N]` (none otherwise). */
+  #graphWorkers: GraphWorkerPool | undefined;
+
+  /** The worker threads the graph runs on (`local[N]` with {@link buildGraph}); undefined on one thread. @internal */
+  get graphWorkers(): GraphWorkerPool | undefined { return this.#graphWorkers; }
 
   /** `INITIALIZED`, `ACTIVE` or `STOPPED`. */
   getState(): StreamingContextState { return this.state; }
@@ -360,7 +372,7 @@ export class StreamingContext {
       throw new Error('Only one StreamingContext may be active in this process: stop the running one (ssc.stop()) before starting another.');
     }
     StreamingContext.active = this;
-    warnIfSingleThreaded(this);
+    warnIfSingleThreaded(this, this.#builtFromModule);
     try {
       this.graph.validate();
       const group = this.streamingConf.group;
