@@ -257,7 +257,10 @@ export class StreamingContext {
   /**
    * A stream over a queue of RDDs or arrays, consumed from the front: one item per batch
    * (or everything queued, with `oneAtATime = false`); `defaultRDD` (or an empty RDD) when the
-   * queue is empty. Items pushed while running are picked up.
+   * queue is empty. Items pushed while running are picked up. An array is copied when its
+   * batch is generated (when the stream takes it off the queue): changing the array after that
+   * changes no batch, even one a window computes again (Spark's `ParallelCollectionRDD` copies
+   * its collection a little later, when its partitions are first listed by the batch's job).
    */
   queueStream<T>(queue: (RDD<T> | readonly T[])[], oneAtATime = true, defaultRDD?: RDD<T>): DStream<T> {
     return new dstreamClasses.QueueInputDStream<T>(this, queue, oneAtATime, defaultRDD);
