@@ -233,9 +233,10 @@ describe('reduceWindowData (the incremental window merge)', () => {
         for (let t = slide - 1; t < input.length; t += slide) {
           const left: PairColumns<unknown, number>[] = [];
           for (let b = t - slide - length + 1; b <= t - length; b++) if (b >= 0) left.push(input[b]!);
-          const window = reduceWindowData<unknown, number>(previous, left, input.slice(t - slide + 1, t + 1), add, sub, drop);
-          got.push(recordsOf(window).map((p) => [p[0], p[1]]));
-          expect(window.keys).toEqual(recordsOf(window).map((p) => p[0]));
+          const window: PairColumns<unknown, number> = reduceWindowData<unknown, number>(previous, left, input.slice(t - slide + 1, t + 1), add, sub, drop);
+          const records = window.pairs();
+          got.push(records.map((p) => [p[0], p[1]]));
+          expect(window.keys).toEqual(records.map((p) => p[0]));
           previous = window;
         }
         expect(got, `window ${length}/${slide}, mixed ${mixed}`).toEqual(want.windows);
