@@ -12,8 +12,10 @@ import type { PartitionData } from '@kindling/core';
  * Every input holds at most one value per key (each is a per-batch `reduceByKey`), so the
  * cost is O(keys in the previous window + keys in the batches that left or entered), however
  * long the window. Keys stay (at their "zero" value) unless `filter` drops them. A key that
- * left the window but was not in the previous result (a filter dropped it) and entered no
- * new value is dropped too; Spark throws in that case.
+ * left the window but was not in the previous result (a filter dropped it) takes the value
+ * that entered, ordered as Spark's cogroup inserts it, at the leaving batches' turn (after
+ * the previous window's keys, before the keys only the entered batches hold); one that
+ * entered no new value is dropped too (Spark throws in that case).
  * @internal
  */
 export function reduceWindowPartition<K, V>(
