@@ -89,48 +89,79 @@ export class WorkerExecutor {
     const partsBefore = this.checkpointPartsWritten;
     const foldedBefore = this.prefixesTaken;
     const stage = { index: 0 };
+    const partial = { results: [] as unknown[] };
     try {
       const result =
         request.type === 'evaluate' ? await this.evaluate(request, transfer)
         : request.type === 'shuffleMap' ? await this.shuffleMap(request)
-        : request.type === 'job' ? await this.runJob(request, transfer, stage)
+        : request.type === 'job' ? await this.runJob(request, transfer, stage, partial)
         : await this.writeCheckpointParts(request);
       return { reply: this.reply(request.id, before, partsBefore, foldedBefore, { ok: true, result }), transfer };
     } catch (e) {
-      return { reply: this.reply(request.id, before, partsBefore, foldedBefore, { ok: false, error: serializeError(e), failedStage: request.type === 'job' ? stage.index : undefined }), transfer: [] };
+      // A job request's stages before the failed one ran: their results come back too.
+      const job = request.type === 'job';
+      return { reply: this.reply(request.id, before, partsBefore, foldedBefore, { ok: false, error: serializeError(e), failedStage: job ? stage.index : undefined, result: job ? { results: partial.results } satisfies JobResult : undefined }), transfer: job ? transfer : [] };
     }
   }
 
   /**
-   * Runs a job's stages in order; `stage.index` is the stage running (the failed one, on a
-   * throw). While a shuffle map stage waits for its peers' blocks, this thread folds the
-   * result stage's union combines over the blocks it holds already (a window's older batches;
-   * see {@link BlockPrefixes}).
+   * Runs a request's stages in order; `stage.index` is the stage running (the failed one, on a
+   * throw). A request may carry several jobs one after the other (a batch's output jobs, each
+   * ending with its result stage): while a shuffle map stage waits for its peers' blocks, this
+   * thread folds the union combines of the next result stage over the blocks it holds already
+   * (a window's older batches; see {@link BlockPrefixes}). After a failed stage, the later
+   * stages that exchange with the peers are answered with a failure (and the peers' messages
+   * for them taken), so that no peer waits for this thread; `partial` keeps the results of the
+   * stages that ran.
    */
-  private async runJob(req: JobRequest, transfer: ArrayBuffer[], stage: { index: number }): Promise<JobResult> {
-    const results: unknown[] = [];
+  private async runJob(req: JobRequest, transfer: ArrayBuffer[], stage: { index: number }, partial: { results: unknown[] }): Promise<JobResult> {
+    const results = partial.results;
+    let folded = -1;
+    const foldAhead = (i: number) => (): void => {
+      let next = i;
+      while (next < req.stages.length && req.stages[next]!.type !== 'evaluate') next++;
+      const target = req.stages[next];
+      if (folded === next || target?.type !== 'evaluate') return;
+      folded = next;
+      const root = this.registry.get(target.key);
+      if (root !== undefined) this.prefixes.fold(root, target.partitions);
+    };
     // Folds of an earlier job that failed before its result stage took them are dropped here.
     this.prefixes.clear();
-    const last = req.stages[req.stages.length - 1];
-    let folded = false;
-    const foldAhead = (): void => {
-      if (folded || last?.type !== 'evaluate') return;
-      folded = true;
-      const root = this.registry.get(last.key);
-      if (root !== undefined) this.prefixes.fold(root, last.partitions);
-    };
-    for (let i = 0; i < req.stages.length; i++) {
-      stage.index = i;
-      const s = req.stages[i]!;
-      results.push(
-        s.type === 'evaluate' ? await this.evaluate(s, transfer)
-        : s.type === 'shuffleMap' ? await this.shuffleMap(s, foldAhead)
-        : s.type === 'rangeBounds' ? await this.rangeBounds(s, `prep:${s.jobId}:${i}`)
-        : await this.indexOffsets(s, `prep:${s.jobId}:${i}`),
-      );
+    try {
+      for (let i = 0; i < req.stages.length; i++) {
+        stage.index = i;
+        const s = req.stages[i]!;
+        results.push(
+          s.type === 'evaluate' ? await this.evaluate(s, transfer)
+          : s.type === 'shuffleMap' ? await this.shuffleMap(s, foldAhead(i))
+          : s.type === 'rangeBounds' ? await this.rangeBounds(s, `prep:${s.jobId}:${i}`)
+          : await this.indexOffsets(s, `prep:${s.jobId}:${i}`),
+        );
+        // A job's folds end with its result stage.
+        if (s.type === 'evaluate') this.prefixes.clear();
+      }
+    } catch (e) {
+      this.prefixes.clear();
+      await this.failExchanges(req, stage.index + 1);
+      throw e;
     }
-    this.prefixes.clear();
     return { results };
+  }
+
+  /** Tells the peers that this thread runs none of the exchanging stages of `req` from `from` on, and takes their messages for them. */
+  private async failExchanges(req: JobRequest, from: number): Promise<void> {
+    for (let i = from; i < req.stages.length; i++) {
+      const s = req.stages[i]!;
+      if (s.type === 'evaluate') continue;
+      const token = s.type === 'shuffleMap' ? `${s.jobId}:${s.stageId}` : `prep:${s.jobId}:${i}`;
+      for (let w = 0; w < this.size; w++) {
+        if (w === this.rank) continue;
+        const msg: BlocksMessage | ValuesMessage = s.type === 'shuffleMap' ? { type: 'blocks', token, from: this.rank, failed: true, blocks: [] } : { type: 'values', token, from: this.rank, failed: true, values: [] };
+        this.peers[w]!.postMessage(msg);
+      }
+      await this.receiveAll(token);
+    }
   }
 
   /** A reply with what the request did in this thread: accumulator deltas, tasks, checkpoint parts and folds taken since the counts given, active time. */
