@@ -563,29 +563,24 @@ export class WorkerExecutor {
    * and shuffle blocks it has, with no preparation pending (zipWithIndex's offsets).
    */
   private readyHere(root: RDD<unknown>, split: number): boolean {
-    const seen = new Set<string>();
-    const stack: [RDD<unknown>, number][] = [[root, split]];
-    while (stack.length > 0) {
-      const [rdd, s] = stack.pop()!;
-      const id = `${rdd.id}:${s}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      if (rdd.getStoredPartition(s) !== undefined || rdd.isCheckpointed) continue;
-      if (rdd instanceof OwnedPartitionsRDD) {
+    const walk = narrowLineage(root, split);
+    for (let node = walk.next(true); !node.done;) {
+      const [rdd, s] = node.value;
+      let walkOn = true;
+      if (rdd.getStoredPartition(s) !== undefined || rdd.isCheckpointed) walkOn = false;
+      else if (rdd instanceof OwnedPartitionsRDD) {
         if (!rdd.holds(s)) return false;
-        continue;
-      }
-      if (rdd instanceof ZippedWithIndexRDD && rdd.needsOffsets) return false;
-      for (const dep of rdd.dependencies) {
-        if (dep instanceof NarrowDependency) {
-          for (const ps of dep.getParents(s)) stack.push([dep.rdd as RDD<unknown>, ps]);
-        } else if (dep instanceof ShuffleDependency) {
+        walkOn = false;
+      } else if (rdd instanceof ZippedWithIndexRDD && rdd.needsOffsets) return false;
+      else {
+        for (const dep of rdd.dependencies) {
+          if (dep instanceof NarrowDependency) continue;
+          if (!(dep instanceof ShuffleDependency)) return false;
           const n = dep.rdd.getNumPartitions();
           for (let m = 0; m < n; m++) if (dep.mapOutputs[m]?.[s] === undefined) return false;
-        } else {
-          return false;
         }
       }
+      node = walk.next(walkOn);
     }
     return true;
   }
@@ -619,30 +614,26 @@ export class WorkerExecutor {
    * that this thread does not hold (a reduce partition owned by another worker) is fetched.
    */
   private async ensureShuffleBlocks(root: RDD<unknown>, split: number): Promise<void> {
-    const seen = new Set<string>();
-    const stack: [RDD<unknown>, number][] = [[root, split]];
-    while (stack.length > 0) {
-      const [rdd, s] = stack.pop()!;
-      const id = `${rdd.id}:${s}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      if (rdd.getStoredData(s) !== undefined) continue;
-      if (rdd instanceof OwnedPartitionsRDD && !rdd.isCheckpointed) {
+    const walk = narrowLineage(root, split);
+    for (let node = walk.next(true); !node.done;) {
+      const [rdd, s] = node.value;
+      let walkOn = true;
+      if (rdd.getStoredData(s) !== undefined) walkOn = false;
+      else if (rdd instanceof OwnedPartitionsRDD && !rdd.isCheckpointed) {
         if (!rdd.holds(s)) await this.fetchInput(rdd, s);
-        continue;
-      }
-      // A persisted partition owned by a peer: its stored copy, when the owner has one (the
-      // owner may have dropped the shuffle blocks it was computed from, see releaseCoveredShuffles).
-      if (s % this.size !== this.rank && rdd.getStorageLevel().isValid && !rdd.isCheckpointed && await this.fetchStored(rdd, s)) continue;
-      const deps = rdd.dependencies;
-      for (let d = 0; d < deps.length; d++) {
-        const dep = deps[d]!;
-        if (dep instanceof NarrowDependency) {
-          for (const ps of dep.getParents(s)) stack.push([dep.rdd as RDD<unknown>, ps]);
-        } else if (dep instanceof ShuffleDependency) {
-          await this.ensureReduceBlocks(rdd, d, dep, s);
+        walkOn = false;
+      } else if (s % this.size !== this.rank && rdd.getStorageLevel().isValid && !rdd.isCheckpointed && await this.fetchStored(rdd, s)) {
+        // A persisted partition owned by a peer: its stored copy, when the owner has one (the
+        // owner may have dropped the shuffle blocks it was computed from, see releaseCoveredShuffles).
+        walkOn = false;
+      } else {
+        const deps = rdd.dependencies;
+        for (let d = 0; d < deps.length; d++) {
+          const dep = deps[d]!;
+          if (dep instanceof ShuffleDependency) await this.ensureReduceBlocks(rdd, d, dep, s);
         }
       }
+      node = walk.next(walkOn);
     }
   }
 
@@ -788,6 +779,28 @@ export class WorkerExecutor {
       }
       return blocks;
     });
+  }
+}
+
+/**
+ * The partitions that computing partition `split` of `root` reads through narrow
+ * dependencies, each once, depth first: the caller answers each with `next(true)` to walk on
+ * into its parents, `next(false)` to stop there (stored, held, or handled by the caller). One
+ * walk for the worker's checks (`readyHere`, synchronous) and its fetches
+ * (`ensureShuffleBlocks`, asynchronous), which differ only in what they do at each partition.
+ */
+function* narrowLineage(root: RDD<unknown>, split: number): Generator<readonly [RDD<unknown>, number], void, boolean> {
+  const seen = new Set<string>();
+  const stack: [RDD<unknown>, number][] = [[root, split]];
+  while (stack.length > 0) {
+    const [rdd, s] = stack.pop()!;
+    const id = `${rdd.id}:${s}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    if (!(yield [rdd, s])) continue;
+    for (const dep of rdd.dependencies) {
+      if (dep instanceof NarrowDependency) for (const ps of dep.getParents(s)) stack.push([dep.rdd as RDD<unknown>, ps]);
+    }
   }
 }
 
