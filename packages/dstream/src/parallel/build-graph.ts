@@ -83,6 +83,8 @@ export async function buildGraphOn<R>(ssc: StreamingContext, module: URL | strin
   gen.jobSetCreatedHooks.push((jobSet) => pool.onJobSetCreated(ssc, jobSet));
   gen.batchCompletionHooks.push((jobSet) => pool.onBatchCompleted(jobSet.time.milliseconds));
   pool.taskScheduler = new WorkerTaskScheduler(pool.rpc, pool.registry, tracker.list, () => pool.awaitChecks(), () => pool.terminate());
+  // Right before a batch's first output operation runs: its output jobs go to the workers in one message.
+  ssc.scheduler.listenerBus.addListener({ onBatchStarted: (e) => pool.onBatchStarted(ssc, e.batchInfo.batchTime.milliseconds) });
   ssc.sparkContext.setTaskScheduler(pool.taskScheduler);
   const warm = pool.threads.filter((t) => t.contexts > 1).length;
   const capped = size < threads ? ` (${ssc.sparkContext.master}: ${threads} partitions per stage on ${size} threads, spark.kindling.workers.maxThreads)` : '';
