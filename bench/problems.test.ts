@@ -5,7 +5,7 @@ import type { Row, SuiteResult } from './src/harness/suite.ts';
 function row(system: Row['system'], extra: Partial<Row>): Row {
   return {
     workload: 'grep', system, scope: 'full', records: 10, batches: 1, digest: 'd', runsMs: [1], medianMs: 1,
-    recordsPerSec: 10_000, peakHeapBytes: 1, ratioToHand: 1, agrees: true, ...extra,
+    recordsPerSec: 10_000, peakHeapBytes: 1, ratioToHand: 1, coldRatioToHand: 1, agrees: true, ...extra,
   };
 }
 

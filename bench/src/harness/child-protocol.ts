@@ -24,10 +24,21 @@ export interface ChildResult {
   records: number;
   batches: number;
   digest: string;
+  /** Wall time of each timed run (warm: after the warm-up), ms; the table's figures are their median. */
   runsMs: number[];
+  /** CPU time of the whole process (every thread: the JIT's and GC's too) in each timed run, ms. */
+  runsCpuMs?: number[];
   medianMs: number;
   recordsPerSec: number;
   peakHeapBytes: number;
+  /** Wall time of the first, verifying run (the cold one: a fresh process, nothing compiled yet), ms, less the time spent putting its output in canonical form. */
+  coldMs?: number;
+  /** CPU time of the whole process in the first run, ms (the canonical form's included). */
+  coldCpuMs?: number;
+  /** Wall time of each warm-up run after the verifying one, ms (oldest first). */
+  warmupMs?: number[];
+  /** CPU time of the whole process in each warm-up run, ms: what the warm-up rule looked at. */
+  warmupCpuMs?: number[];
   /** Median time before `startTiming()` (worker threads starting and building the graph), not in `medianMs`; 0 when the system has none. */
   setupMs?: number;
   /** Medians of the figures the system recorded with `metric()` over the timed runs. */

@@ -1,6 +1,7 @@
 /**
  * One system on one workload, in its own process (one core, a clean heap): builds the input,
- * runs once to verify (the warm-up), then times `runs` runs and writes a {@link ChildResult}.
+ * runs once to verify (timed: the cold run), warms up (until the default rule of `warm-up.ts`
+ * says warm, or `--warmups N`), then times `runs` runs and writes a {@link ChildResult}.
  * Usage (the suite does this): `node --conditions=kindling-source --import tsx bench/src/harness/child.ts '<request json>'`.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import type { ChildRequest, ChildResult } from './child-protocol.ts';
 import { digest, touch } from './digest.ts';
 import { HeapSampler } from './heap-sampler.ts';
 import { median } from './median.ts';
+import { warmedUp } from './warm-up.ts';
 import { loadWorkload } from '../workloads/registry.ts';
 import type { RunContext, SystemModule } from './workload.ts';
 
@@ -51,23 +53,37 @@ async function main(request: ChildRequest): Promise<ChildResult> {
   const records = workload.records(input);
   const runRoot = join(options.workDir, `run-${request.workload}-${request.system}-${request.scope}`);
 
-  // The verifying run doubles as the first warm-up.
+  // The verifying run is the cold run: timed like a timed run (from its start or its call to
+  // startTiming()), less the time spent putting its outputs in canonical form for the comparison.
   const outputs: unknown[] = [];
+  let coldStart = 0;
+  let canonicalMs = 0;
   const verifyCtx: RunContext = {
-    emit: (batch, value) => { outputs[batch] = workload.canonical(value); },
+    emit: (batch, value) => {
+      const c0 = performance.now();
+      outputs[batch] = workload.canonical(value);
+      canonicalMs += performance.now() - c0;
+    },
     outDir: freshDir(runRoot, 'verify'),
-    startTiming: () => {},
+    startTiming: () => { coldStart = performance.now(); canonicalMs = 0; },
     metric: () => {},
   };
+  let coldMs: number;
+  let coldCpuMs: number;
   try {
+    const cpu0 = process.cpuUsage();
+    coldStart = performance.now();
     await module.run(input, verifyCtx);
+    coldMs = performance.now() - coldStart - canonicalMs;
+    const cpu = process.cpuUsage(cpu0);
+    coldCpuMs = (cpu.user + cpu.system) / 1000;
   } catch (e) {
     return { ...base, records, error: `failed: ${errorText(e)}` };
   }
   const extra = workload.collect ? await workload.collect(verifyCtx) : undefined;
   const canonical = { outputs, extra };
   writeFileSync(request.outputsFile, JSON.stringify(canonical));
-  const result: ChildResult = { ...base, records, batches: outputs.length, digest: digest(canonical) };
+  const result: ChildResult = { ...base, records, batches: outputs.length, digest: digest(canonical), coldMs, coldCpuMs };
   outputs.length = 0;
   if (request.mode === 'verify') return result;
 
@@ -93,16 +109,34 @@ async function main(request: ChildRequest): Promise<ChildResult> {
     },
   });
   try {
-    for (let i = 1; i < options.warmups; i++) await module.run(input, timedCtx(freshDir(runRoot, 'warmup')));
+    // Warm-up: a fixed count (--warmups N, the verifying run counted), or runs until the default rule says warm.
+    const warmupMs: number[] = [];
+    const warmupCpuMs: number[] = [];
+    const warmStart = performance.now();
+    for (;;) {
+      if (options.warmups !== 'auto' ? warmupMs.length + 1 >= options.warmups : warmedUp(warmupCpuMs, performance.now() - warmStart)) break;
+      const outDir = freshDir(runRoot, 'warmup');
+      const cpu0 = process.cpuUsage();
+      t0 = performance.now();
+      await module.run(input, timedCtx(outDir));
+      warmupMs.push(performance.now() - t0);
+      const cpu = process.cpuUsage(cpu0);
+      warmupCpuMs.push((cpu.user + cpu.system) / 1000);
+    }
+    result.warmupMs = warmupMs;
+    result.warmupCpuMs = warmupCpuMs;
     const sampler = new HeapSampler();
     for (let i = 0; i < options.runs; i++) {
       const outDir = freshDir(runRoot, `run-${i}`);
       gc?.();
       sampler.start();
       setupMs = 0;
+      const cpu0 = process.cpuUsage();
       t0 = performance.now();
       await module.run(input, timedCtx(outDir, sampler));
       result.runsMs.push(performance.now() - t0);
+      const cpu = process.cpuUsage(cpu0);
+      (result.runsCpuMs ??= []).push((cpu.user + cpu.system) / 1000);
       setups.push(setupMs);
       result.peakHeapBytes = Math.max(result.peakHeapBytes, sampler.stop());
       rmSync(outDir, { recursive: true, force: true });

@@ -6,7 +6,10 @@ export const USAGE = `pnpm bench [flags]
   --smoke                 tiny data, one timed run (the CI smoke test)
   --only a,b              workloads: orders-book, orders-small, orders, wordcount, wordcount-inv, grep, topk, latency
   --systems a,b           systems: hand, rxjs, kindling, kindling-cached, kindling-2, kindling-4, beam (default all)
-  --runs N                timed runs per system (default 5)         --warmups N (default 1)
+  --runs N                timed runs per system (default 5)
+  --warmups N             runs before the timed ones, the verifying (cold) run counted; default: warm up
+                          until the CPU time per run stops falling (3-run medians within 5%), 6-20 runs
+                          after the verifying one (1 with --smoke)
   --seed N                data seed (default 42)
   --orders-files N        orders: files = batches (default 100)     --orders-lines N (default 10000)
   --book-files N          orders-book: batches of the book's data (default 50)   --book-lines N (default 10000)
@@ -46,7 +49,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
         latencyRate: 2000, latencySeconds: 1, latencyIntervals: [200, 100],
       }
     : {
-        smoke, runs: 5, warmups: 1, seed: 42,
+        smoke, runs: 5, warmups: 'auto', seed: 42,
         ordersFiles: 100, ordersLines: 10_000, bookFiles: 50, bookLines: 10_000, smallFiles: 100, smallLines: 1_000, textBatches: 40, textRecords: 5_000, window: 30, vocabulary: 10_000,
         pattern: 'the', topK: 10, beamMaxRecords: 10_000, beamMaxOrders: 100_000,
         latencyRate: 100_000, latencySeconds: 4, latencyIntervals: [1000, 500, 200, 100, 50, 20, 10],

@@ -13,8 +13,10 @@ const LATENCY_CHILD = fileURLToPath(new URL('../workloads/latency/latency-child.
 
 /** One row of the table: a system on a workload. */
 export interface Row extends ChildResult {
-  /** records/s over the hand loop's records/s (same workload, same run). */
+  /** records/s over the hand loop's records/s (same workload, same run), warm: from the median timed run. */
   ratioToHand: number;
+  /** The same from the first (verifying, cold) runs: records / `coldMs` over the hand loop's. */
+  coldRatioToHand: number;
   /** Whether its output equals the hand loop's on the same input (undefined: not compared). */
   agrees: boolean | undefined;
   /** Where the outputs first differ, when they do. */
@@ -112,6 +114,7 @@ export async function runSuite(cli: CliOptions, log: (line: string) => void): Pr
       const row: Row = {
         ...result,
         ratioToHand: result.recordsPerSec / hand.recordsPerSec,
+        coldRatioToHand: result.records / (result.coldMs ?? Number.NaN) / (hand.records / (hand.coldMs ?? Number.NaN)),
         agrees,
         ...(agrees === false ? { disagreement: firstDifference(reference.outputsFile, result.outputsFile) } : {}),
       };

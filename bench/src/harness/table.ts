@@ -10,19 +10,27 @@ function pad(cells: string[][], rightAlign: boolean[]): string {
 const mb = (bytes: number): string => (bytes > 0 ? `${(bytes / 2 ** 20).toFixed(0)} MB` : '-');
 const num = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-');
 
-/** The results as Markdown tables (throughput, then latency), as printed and pasted into BENCHMARKS.md. */
+/**
+ * The results as Markdown tables (throughput, then latency), as printed and pasted into
+ * BENCHMARKS.md. "x hand" is warm (median timed run, after the warm-up); "first run" and "x hand
+ * cold" are the verifying run, the first of a fresh process; "warm-up runs" counts the runs between.
+ */
 export function formatTables(suite: SuiteResult): string {
-  const header = ['workload', 'system', 'records', 'records/s (median)', 'x hand', 'peak heap', 'same result'];
+  const header = ['workload', 'system', 'records', 'records/s (median)', 'x hand', 'first run', 'x hand cold', 'warm-up runs', 'peak heap', 'same result'];
+  const ratio = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(2)}x` : '-');
   const rows = suite.rows.map((r) => [
     r.workload,
     r.system,
     num(r.records),
     r.error ? 'unavailable' : num(r.recordsPerSec),
-    r.error ? '-' : `${r.ratioToHand.toFixed(2)}x`,
+    r.error ? '-' : ratio(r.ratioToHand),
+    r.coldMs !== undefined ? `${num(r.coldMs)} ms` : '-',
+    r.error ? '-' : ratio(r.coldRatioToHand),
+    r.warmupMs !== undefined ? String(r.warmupMs.length) : '-',
     mb(r.peakHeapBytes),
     r.error ? `- (${r.error.split('\n')[0]!.slice(0, 90)})` : r.agrees === undefined ? 'not compared' : r.agrees ? (r.scope === 'beam' ? 'yes (Beam input)' : 'yes') : 'NO',
   ]);
-  const parts = rows.length > 0 ? [pad([header, ...rows], [false, false, true, true, true, true, false])] : [];
+  const parts = rows.length > 0 ? [pad([header, ...rows], [false, false, true, true, true, true, true, true, true, false])] : [];
   if (suite.latency.length > 0) {
     const lh = ['latency', 'offered records/s', 'smallest sustained batch', 'p99 end-to-end', 'trials (interval: achieved records/s, p99, tail sched. delay)'];
     const lrows = suite.latency.map((l) => [

@@ -15,7 +15,8 @@ export type InputScope = 'full' | 'beam';
 export interface BenchOptions {
   smoke: boolean;
   runs: number;
-  warmups: number;
+  /** Runs before the timed ones, the verifying run included; `auto`: until warm by the rule of `warm-up.ts`. */
+  warmups: number | 'auto';
   seed: number;
   /** Orders dashboard: files (= batches) and lines per file. */
   ordersFiles: number;
