@@ -3,7 +3,7 @@ import type { Aggregator } from './aggregator.ts';
 import { CompiledLoopCache } from './compiled-loop-cache.ts';
 import { PairColumns } from './pair-columns.ts';
 import type { PartitionData } from './pair-columns.ts';
-import { chainShape, recordLoopBody, shapeKinds } from './record-pipeline.ts';
+import { chainShape, guardedRecord, recordLoopBody, shapeKinds } from './record-pipeline.ts';
 import type { ChainFailure, RecordOp } from './record-pipeline.ts';
 
 /**
@@ -100,7 +100,9 @@ function compile(shape: string): (...fns: unknown[]) => CompiledCombine {
       } else ${insertOther('v')}
     }`;
   const loops = (ins: (k: string, v: string) => string): string => {
-    const record = (r: string): string => `{ const r = ${r}; ${ins('r[0]', 'r[1]')} }`;
+    // The key and value are read from the record at once, so that nothing else refers to it
+    // (see guardedRecord on the tuple never being allocated).
+    const record = (r: string): string => `{ const r = ${r}; const rk = r[0]; const rv = r[1]; ${ins('rk', 'rv')} }`;
     // Without record ops, a block may already be columns.
     const columnsLoop = ops.length > 0 ? '' : `
     if (data instanceof PairColumns) {
@@ -113,7 +115,7 @@ function compile(shape: string): (...fns: unknown[]) => CompiledCombine {
     const data = blocks[b];${columnsLoop}
     for (let i = 0, n = data.length; i < n; i++) {
       const x0 = data[i];
-      ${recordLoopBody(ops, 0, 'x0', 0, record)}
+      ${guardedRecord(recordLoopBody(ops, 0, 'x0', 0, record))}
     }
   }`;
   };

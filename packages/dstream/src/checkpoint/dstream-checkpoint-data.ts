@@ -108,6 +108,21 @@ export class DStreamCheckpointData {
     }
     return toDelete;
   }
+
+  /**
+   * Whether {@link forgetUnreferenced} keeps a folder of this stream only because `held`
+   * (paths relative to `checkpointDir`) names it: a folder older than the latest, whose RDD
+   * the stream no longer remembers.
+   */
+  keepsOnlyFor(checkpointDir: string, held: ReadonlySet<string>): boolean {
+    const latest = this.latestTime();
+    for (const [t, f] of this.folders) {
+      if (t === latest || this.stream.generatedRDDs.has(t)) continue;
+      const rel = relativeInside(checkpointDir, f.dir);
+      if (rel !== undefined && held.has(rel)) return true;
+    }
+    return false;
+  }
 }
 
 /** `path` relative to `dir` with `/` separators, or undefined when it is not inside `dir`. */
