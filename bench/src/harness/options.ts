@@ -8,7 +8,7 @@ export const USAGE = `pnpm bench [flags]
   --systems a,b           systems: hand, rxjs, kindling, kindling-cached, kindling-2, kindling-4, beam (default all)
   --runs N                timed runs per system (default 5)
   --warmups N             runs before the timed ones, the verifying (cold) run counted; default: warm up
-                          until the CPU time per run stops falling (3-run medians within 5%), 6-20 runs
+                          until the CPU time per run stops falling (3-run medians within 5%), 10-20 runs
                           after the verifying one (1 with --smoke)
   --seed N                data seed (default 42)
   --orders-files N        orders: files = batches (default 100)     --orders-lines N (default 10000)

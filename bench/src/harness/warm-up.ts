@@ -22,7 +22,7 @@ export interface WarmUpRule {
 }
 
 /** The default rule of `pnpm bench`. */
-export const DEFAULT_WARM_UP: WarmUpRule = { window: 3, tolerance: 0.05, minRuns: 6, maxRuns: 20, maxMs: 60_000 };
+export const DEFAULT_WARM_UP: WarmUpRule = { window: 3, tolerance: 0.05, minRuns: 10, maxRuns: 20, maxMs: 60_000 };
 
 /**
  * Whether `cpuMs` (CPU time of each warm-up run so far, oldest first) says the system is warm
