@@ -28,8 +28,9 @@ import { runUntilDrained } from './scheduler/run-until-drained.ts';
 import { StreamingConf } from './streaming-conf.ts';
 import { StreamingUI } from './ui/streaming-ui.ts';
 import { buildGraphOn, warnIfSingleThreaded } from './parallel/build-graph.ts';
+import { GroupSession } from './group/group-session.ts';
+import type { GroupRuntime } from './group/group-runtime.ts';
 import { planGroupStages, staticAssignment, type GroupAssignment, type GroupPlan } from './exchange/group-plan.ts';
-import { setGroupStagePlanner } from './group/group-runtime.ts';
 
 const log = getLogger('StreamingContext');
 
@@ -95,6 +96,8 @@ export class StreamingContext {
   /** Checkpointing from start() to stop(), with a checkpoint directory. */
   private checkpointSession: CheckpointSession | undefined;
   private groupPlan: GroupPlan | undefined;
+  /** Group mode: the session handed to every stream at `start()` (runtime, stage planner, catch-up batches). */
+  #groupSession: GroupSession | undefined;
   /** Group mode: the repartition log trims queued by completed batches. */
   private trimming: Promise<void> = Promise.resolve();
   private ui: StreamingUI | undefined;
@@ -363,9 +366,14 @@ export class StreamingContext {
       const group = this.streamingConf.group;
       // A fixed split runs the repartition-log planner; lease group mode (no fixed split) is the log stream's own (co-partitioned graphs).
       const split = staticAssignment(group);
+      if (group.enabled) {
+        // One session for the whole graph: the log stream installs the runtime and records catch-up batches, every stream reads them.
+        this.#groupSession = new GroupSession();
+        for (const s of this.graph.allStreams()) s.followGroupSession(this.#groupSession);
+      }
       if (group.enabled && split === undefined) {
         // Lease mode: the log stream plans a re-keyed graph when it starts (it knows the partitions then).
-        setGroupStagePlanner(this, (stages) => {
+        this.#groupSession?.planStagesWith((stages) => {
           const plan = planGroupStages(this.graph.outputStreams, this.sparkContext.appName, stages);
           this.groupPlan = plan;
           if (group.trimRepartitionLogs) {
@@ -411,6 +419,15 @@ export class StreamingContext {
    */
   groupAssignment(time: Time = this.scheduler.jobGenerator.nextBatchTime): GroupAssignment | undefined {
     return this.groupPlan?.assignment(time);
+  }
+
+  /**
+   * With several instances sharing the job under leases, the runtime of the partitions this
+   * instance runs (which it holds, their batches, commits), once the log stream joined the group
+   * and until it stops; undefined otherwise.
+   */
+  get groupRuntime(): GroupRuntime | undefined {
+    return this.#groupSession?.runtime;
   }
 
   /**
