@@ -45,7 +45,7 @@ export { LocalTaskScheduler } from './scheduler/local-task-scheduler.ts';
 export type { StageSpec, ResultStageSpec, ShuffleMapStageSpec } from './scheduler/stage-spec.ts';
 export { groupMapSides, releaseMapSideGroup, type MapSideGroup } from './scheduler/map-side-group.ts';
 export { ReplicatedRDDs } from './scheduler/replicated-rdds.ts';
-export { WorkerTaskScheduler, type WorkerTaskCounts } from './scheduler/worker-task-scheduler.ts';
+export { WorkerTaskScheduler, type WorkerTaskCounts, type BatchOutput } from './scheduler/worker-task-scheduler.ts';
 export { WorkerExecutor, type PeerPort } from './scheduler/worker-executor.ts';
 export { WorkerRpc, type WorkerPort } from './scheduler/worker-rpc.ts';
 export { WorkerLostError, serializeError, reviveError } from './scheduler/worker-errors.ts';

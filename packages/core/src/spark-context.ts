@@ -16,6 +16,7 @@ import { ObjectFileRDD, TextFileRDD } from './rdd/text-file-rdd.ts';
 import { Broadcast } from './broadcast/broadcast.ts';
 import { LongAccumulator } from './util/long-accumulator.ts';
 import type { RDD } from './rdd/rdd.ts';
+import type { ShuffleDependency } from './rdd/dependency.ts';
 import type { TaskContext } from './scheduler/task-context.ts';
 import type { TaskScheduler } from './scheduler/task-scheduler.ts';
 import type { JobListener } from './scheduler/job-listener.ts';
@@ -280,6 +281,14 @@ export class SparkContext {
       if (!(Number.isInteger(p) && p >= 0 && p < n)) throw new RangeError(`Attempting to access a non-existent partition: ${p}. ${rdd.toString()} has ${n} partitions`);
     }
     return this.dagScheduler.runJob(rdd, func, parts, callSite);
+  }
+
+  /**
+   * What a job over `rdd` would run (its preparations and missing shuffles), without running
+   * it, counting the shuffles in `planned` as available. @internal
+   */
+  planJob(rdd: RDD<unknown>, planned: ReadonlySet<ShuffleDependency>): ReturnType<DAGScheduler['planJob']> {
+    return this.dagScheduler.planJob(rdd, planned);
   }
 
   /**

@@ -28,6 +28,7 @@ import { runUntilDrained } from './scheduler/run-until-drained.ts';
 import { StreamingConf } from './streaming-conf.ts';
 import { StreamingUI } from './ui/streaming-ui.ts';
 import { buildGraphOn, warnIfSingleThreaded } from './parallel/build-graph.ts';
+import type { GraphWorkerPool } from './parallel/graph-worker-pool.ts';
 import { GroupSession } from './group/group-session.ts';
 import type { GroupRuntime } from './group/group-runtime.ts';
 import { planGroupStages, staticAssignment, type GroupAssignment, type GroupPlan } from './exchange/group-plan.ts';
@@ -204,9 +205,20 @@ export class StreamingContext {
    * await ssc.start();
    * ```
    */
-  buildGraph<R = unknown>(module: URL | string, exportName: string, args?: unknown): Promise<R> {
-    return buildGraphOn<R>(this, module, exportName, args);
+  async buildGraph<R = unknown>(module: URL | string, exportName: string, args?: unknown): Promise<R> {
+    const built = await buildGraphOn<R>(this, module, exportName, args);
+    this.#builtFromModule = true;
+    this.#graphWorkers = built.pool;
+    return built.result;
   }
+
+  /** Whether the graph was built by {@link buildGraph} (not inline). */
+  #builtFromModule = false;
+  /** The worker threads {@link buildGraph} took under `local[N]` (none otherwise). */
+  #graphWorkers: GraphWorkerPool | undefined;
+
+  /** The worker threads the graph runs on (`local[N]` with {@link buildGraph}); undefined on one thread. @internal */
+  get graphWorkers(): GraphWorkerPool | undefined { return this.#graphWorkers; }
 
   /** `INITIALIZED`, `ACTIVE` or `STOPPED`. */
   getState(): StreamingContextState { return this.state; }
@@ -245,7 +257,10 @@ export class StreamingContext {
   /**
    * A stream over a queue of RDDs or arrays, consumed from the front: one item per batch
    * (or everything queued, with `oneAtATime = false`); `defaultRDD` (or an empty RDD) when the
-   * queue is empty. Items pushed while running are picked up.
+   * queue is empty. Items pushed while running are picked up. An array is copied when its
+   * batch is generated (when the stream takes it off the queue): changing the array after that
+   * changes no batch, even one a window computes again (Spark's `ParallelCollectionRDD` copies
+   * its collection a little later, when its partitions are first listed by the batch's job).
    */
   queueStream<T>(queue: (RDD<T> | readonly T[])[], oneAtATime = true, defaultRDD?: RDD<T>): DStream<T> {
     return new dstreamClasses.QueueInputDStream<T>(this, queue, oneAtATime, defaultRDD);
@@ -360,7 +375,7 @@ export class StreamingContext {
       throw new Error('Only one StreamingContext may be active in this process: stop the running one (ssc.stop()) before starting another.');
     }
     StreamingContext.active = this;
-    warnIfSingleThreaded(this);
+    warnIfSingleThreaded(this, this.#builtFromModule);
     try {
       this.graph.validate();
       const group = this.streamingConf.group;

@@ -3,7 +3,7 @@ import type { Aggregator } from './aggregator.ts';
 import { CompiledLoopCache } from './compiled-loop-cache.ts';
 import { PairColumns } from './pair-columns.ts';
 import type { PartitionData } from './pair-columns.ts';
-import { chainShape, recordLoopBody, shapeKinds } from './record-pipeline.ts';
+import { chainShape, guardedRecord, recordLoopBody, shapeKinds } from './record-pipeline.ts';
 import type { ChainFailure, RecordOp } from './record-pipeline.ts';
 
 /**
@@ -64,7 +64,9 @@ function compile(shape: string): (...fns: unknown[]) => CompiledCombine {
         }
       }
     }`;
-  const record = (r: string): string => `{ const r = ${r}; ${insert('r[0]', 'r[1]')} }`;
+  // The key and value are read from the record at once, so that nothing else refers to it (see
+  // guardedRecord on the tuple never being allocated).
+  const record = (r: string): string => `{ const r = ${r}; const rk = r[0]; const rv = r[1]; ${insert('rk', 'rv')} }`;
   // Without record ops, a block may already be columns.
   const columnsLoop = ops.length > 0 ? '' : `
     if (data instanceof PairColumns) {
@@ -84,7 +86,7 @@ return function combine(blocks, fail, into) {
     const data = blocks[b];${columnsLoop}
     for (let i = 0, n = data.length; i < n; i++) {
       const x0 = data[i];
-      ${recordLoopBody(ops, 0, 'x0', 0, record)}
+      ${guardedRecord(recordLoopBody(ops, 0, 'x0', 0, record))}
     }
   }
   // Keys hashed by value go last, in the hashed map's order.

@@ -46,7 +46,8 @@ interface SiblingOutputs {
   failed: boolean;
 }
 
-interface MissingShuffle {
+/** A shuffle whose map outputs a job must compute first. @internal */
+export interface MissingShuffle {
   dep: ShuffleDependency;
   /** The RDD reading the shuffle (named in errors: its functions run on the map side). */
   child: RDD<unknown>;
@@ -259,8 +260,20 @@ export class DAGScheduler {
     }
   }
 
-  /** Lineage walk that stops at available shuffles and fully persisted RDDs. */
-  private *walk(root: RDD<unknown>): Generator<RDD<unknown>> {
+  /**
+   * What a job over `root` would run, without running it: its preparations (deepest first) and
+   * its missing shuffles (each after those it depends on), counting the shuffles in `planned`
+   * as available (an earlier job of the same plan computes them). The worker-thread scheduler
+   * plans a batch's output jobs with it, to send them in one message. @internal
+   */
+  planJob(root: RDD<unknown>, planned: ReadonlySet<ShuffleDependency>): { preparations: JobPreparation[]; missing: MissingShuffle[] } {
+    const preparations = this.preparations(root, { unavailableShuffles: false }, planned);
+    const missing = this.missingShuffles(root, planned).filter((m) => !m.dep.isAvailable && !planned.has(m.dep));
+    return { preparations, missing };
+  }
+
+  /** Lineage walk that stops at available shuffles (and those `planned`) and fully persisted RDDs. */
+  private *walk(root: RDD<unknown>, planned?: ReadonlySet<ShuffleDependency>): Generator<RDD<unknown>> {
     const seen = new Set<RDD<unknown>>([root]);
     const stack: RDD<unknown>[] = [root];
     while (stack.length > 0) {
@@ -268,7 +281,7 @@ export class DAGScheduler {
       yield r;
       if (this.isFullyStored(r)) continue;
       for (const d of r.dependencies) {
-        if (d instanceof ShuffleDependency && d.isAvailable) continue;
+        if (d instanceof ShuffleDependency && (d.isAvailable || planned?.has(d) === true)) continue;
         if (!seen.has(d.rdd)) {
           seen.add(d.rdd);
           stack.push(d.rdd);
@@ -285,12 +298,12 @@ export class DAGScheduler {
    * The async preparations (range bounds, zipWithIndex offsets) the lineage needs, deepest
    * first; sets `lineage.unavailableShuffles` when the walk met a shuffle without map outputs.
    */
-  private preparations(root: RDD<unknown>, lineage: { unavailableShuffles: boolean }): JobPreparation[] {
+  private preparations(root: RDD<unknown>, lineage: { unavailableShuffles: boolean }, planned?: ReadonlySet<ShuffleDependency>): JobPreparation[] {
     const todo: JobPreparation[] = [];
-    for (const r of this.walk(root)) {
+    for (const r of this.walk(root, planned)) {
       if (r.prepareForJob) todo.push({ kind: 'rdd', rdd: r, run: () => r.prepareForJob!() });
       for (const d of r.dependencies) {
-        if (d instanceof ShuffleDependency && !d.isAvailable) {
+        if (d instanceof ShuffleDependency && !d.isAvailable && planned?.has(d) !== true) {
           lineage.unavailableShuffles = true;
           if (d.partitioner.prepare) {
             const p = d.partitioner;
@@ -304,7 +317,7 @@ export class DAGScheduler {
   }
 
   /** The missing shuffles, each after every shuffle it depends on (iterative post-order). */
-  private missingShuffles(root: RDD<unknown>): MissingShuffle[] {
+  private missingShuffles(root: RDD<unknown>, planned?: ReadonlySet<ShuffleDependency>): MissingShuffle[] {
     const order: MissingShuffle[] = [];
     const seen = new Set<RDD<unknown>>([root]);
     const stack: { rdd: RDD<unknown>; next: number; children: RDD<unknown>[] }[] = [];
@@ -312,7 +325,7 @@ export class DAGScheduler {
       const children: RDD<unknown>[] = [];
       if (!this.isFullyStored(r)) {
         for (const d of r.dependencies) {
-          if (d instanceof ShuffleDependency && d.isAvailable) continue;
+          if (d instanceof ShuffleDependency && (d.isAvailable || planned?.has(d) === true)) continue;
           children.push(d.rdd);
         }
       }

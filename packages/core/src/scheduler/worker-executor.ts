@@ -89,48 +89,79 @@ export class WorkerExecutor {
     const partsBefore = this.checkpointPartsWritten;
     const foldedBefore = this.prefixesTaken;
     const stage = { index: 0 };
+    const partial = { results: [] as unknown[] };
     try {
       const result =
         request.type === 'evaluate' ? await this.evaluate(request, transfer)
         : request.type === 'shuffleMap' ? await this.shuffleMap(request)
-        : request.type === 'job' ? await this.runJob(request, transfer, stage)
+        : request.type === 'job' ? await this.runJob(request, transfer, stage, partial)
         : await this.writeCheckpointParts(request);
       return { reply: this.reply(request.id, before, partsBefore, foldedBefore, { ok: true, result }), transfer };
     } catch (e) {
-      return { reply: this.reply(request.id, before, partsBefore, foldedBefore, { ok: false, error: serializeError(e), failedStage: request.type === 'job' ? stage.index : undefined }), transfer: [] };
+      // A job request's stages before the failed one ran: their results come back too.
+      const job = request.type === 'job';
+      return { reply: this.reply(request.id, before, partsBefore, foldedBefore, { ok: false, error: serializeError(e), failedStage: job ? stage.index : undefined, result: job ? { results: partial.results } satisfies JobResult : undefined }), transfer: job ? transfer : [] };
     }
   }
 
   /**
-   * Runs a job's stages in order; `stage.index` is the stage running (the failed one, on a
-   * throw). While a shuffle map stage waits for its peers' blocks, this thread folds the
-   * result stage's union combines over the blocks it holds already (a window's older batches;
-   * see {@link BlockPrefixes}).
+   * Runs a request's stages in order; `stage.index` is the stage running (the failed one, on a
+   * throw). A request may carry several jobs one after the other (a batch's output jobs, each
+   * ending with its result stage): while a shuffle map stage waits for its peers' blocks, this
+   * thread folds the union combines of the next result stage over the blocks it holds already
+   * (a window's older batches; see {@link BlockPrefixes}). After a failed stage, the later
+   * stages that exchange with the peers are answered with a failure (and the peers' messages
+   * for them taken), so that no peer waits for this thread; `partial` keeps the results of the
+   * stages that ran.
    */
-  private async runJob(req: JobRequest, transfer: ArrayBuffer[], stage: { index: number }): Promise<JobResult> {
-    const results: unknown[] = [];
+  private async runJob(req: JobRequest, transfer: ArrayBuffer[], stage: { index: number }, partial: { results: unknown[] }): Promise<JobResult> {
+    const results = partial.results;
+    let folded = -1;
+    const foldAhead = (i: number) => (): void => {
+      let next = i;
+      while (next < req.stages.length && req.stages[next]!.type !== 'evaluate') next++;
+      const target = req.stages[next];
+      if (folded === next || target?.type !== 'evaluate') return;
+      folded = next;
+      const root = this.registry.get(target.key);
+      if (root !== undefined) this.prefixes.fold(root, target.partitions);
+    };
     // Folds of an earlier job that failed before its result stage took them are dropped here.
     this.prefixes.clear();
-    const last = req.stages[req.stages.length - 1];
-    let folded = false;
-    const foldAhead = (): void => {
-      if (folded || last?.type !== 'evaluate') return;
-      folded = true;
-      const root = this.registry.get(last.key);
-      if (root !== undefined) this.prefixes.fold(root, last.partitions);
-    };
-    for (let i = 0; i < req.stages.length; i++) {
-      stage.index = i;
-      const s = req.stages[i]!;
-      results.push(
-        s.type === 'evaluate' ? await this.evaluate(s, transfer)
-        : s.type === 'shuffleMap' ? await this.shuffleMap(s, foldAhead)
-        : s.type === 'rangeBounds' ? await this.rangeBounds(s, `prep:${s.jobId}:${i}`)
-        : await this.indexOffsets(s, `prep:${s.jobId}:${i}`),
-      );
+    try {
+      for (let i = 0; i < req.stages.length; i++) {
+        stage.index = i;
+        const s = req.stages[i]!;
+        results.push(
+          s.type === 'evaluate' ? await this.evaluate(s, transfer)
+          : s.type === 'shuffleMap' ? await this.shuffleMap(s, foldAhead(i))
+          : s.type === 'rangeBounds' ? await this.rangeBounds(s, `prep:${s.jobId}:${i}`)
+          : await this.indexOffsets(s, `prep:${s.jobId}:${i}`),
+        );
+        // A job's folds end with its result stage.
+        if (s.type === 'evaluate') this.prefixes.clear();
+      }
+    } catch (e) {
+      this.prefixes.clear();
+      await this.failExchanges(req, stage.index + 1);
+      throw e;
     }
-    this.prefixes.clear();
     return { results };
+  }
+
+  /** Tells the peers that this thread runs none of the exchanging stages of `req` from `from` on, and takes their messages for them. */
+  private async failExchanges(req: JobRequest, from: number): Promise<void> {
+    for (let i = from; i < req.stages.length; i++) {
+      const s = req.stages[i]!;
+      if (s.type === 'evaluate') continue;
+      const token = s.type === 'shuffleMap' ? `${s.jobId}:${s.stageId}` : `prep:${s.jobId}:${i}`;
+      for (let w = 0; w < this.size; w++) {
+        if (w === this.rank) continue;
+        const msg: BlocksMessage | ValuesMessage = s.type === 'shuffleMap' ? { type: 'blocks', token, from: this.rank, failed: true, blocks: [] } : { type: 'values', token, from: this.rank, failed: true, values: [] };
+        this.peers[w]!.postMessage(msg);
+      }
+      await this.receiveAll(token);
+    }
   }
 
   /** A reply with what the request did in this thread: accumulator deltas, tasks, checkpoint parts and folds taken since the counts given, active time. */
@@ -532,29 +563,24 @@ export class WorkerExecutor {
    * and shuffle blocks it has, with no preparation pending (zipWithIndex's offsets).
    */
   private readyHere(root: RDD<unknown>, split: number): boolean {
-    const seen = new Set<string>();
-    const stack: [RDD<unknown>, number][] = [[root, split]];
-    while (stack.length > 0) {
-      const [rdd, s] = stack.pop()!;
-      const id = `${rdd.id}:${s}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      if (rdd.getStoredPartition(s) !== undefined || rdd.isCheckpointed) continue;
-      if (rdd instanceof OwnedPartitionsRDD) {
+    const walk = narrowLineage(root, split);
+    for (let node = walk.next(true); !node.done;) {
+      const [rdd, s] = node.value;
+      let walkOn = true;
+      if (rdd.getStoredPartition(s) !== undefined || rdd.isCheckpointed) walkOn = false;
+      else if (rdd instanceof OwnedPartitionsRDD) {
         if (!rdd.holds(s)) return false;
-        continue;
-      }
-      if (rdd instanceof ZippedWithIndexRDD && rdd.needsOffsets) return false;
-      for (const dep of rdd.dependencies) {
-        if (dep instanceof NarrowDependency) {
-          for (const ps of dep.getParents(s)) stack.push([dep.rdd as RDD<unknown>, ps]);
-        } else if (dep instanceof ShuffleDependency) {
+        walkOn = false;
+      } else if (rdd instanceof ZippedWithIndexRDD && rdd.needsOffsets) return false;
+      else {
+        for (const dep of rdd.dependencies) {
+          if (dep instanceof NarrowDependency) continue;
+          if (!(dep instanceof ShuffleDependency)) return false;
           const n = dep.rdd.getNumPartitions();
           for (let m = 0; m < n; m++) if (dep.mapOutputs[m]?.[s] === undefined) return false;
-        } else {
-          return false;
         }
       }
+      node = walk.next(walkOn);
     }
     return true;
   }
@@ -588,30 +614,26 @@ export class WorkerExecutor {
    * that this thread does not hold (a reduce partition owned by another worker) is fetched.
    */
   private async ensureShuffleBlocks(root: RDD<unknown>, split: number): Promise<void> {
-    const seen = new Set<string>();
-    const stack: [RDD<unknown>, number][] = [[root, split]];
-    while (stack.length > 0) {
-      const [rdd, s] = stack.pop()!;
-      const id = `${rdd.id}:${s}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      if (rdd.getStoredData(s) !== undefined) continue;
-      if (rdd instanceof OwnedPartitionsRDD && !rdd.isCheckpointed) {
+    const walk = narrowLineage(root, split);
+    for (let node = walk.next(true); !node.done;) {
+      const [rdd, s] = node.value;
+      let walkOn = true;
+      if (rdd.getStoredData(s) !== undefined) walkOn = false;
+      else if (rdd instanceof OwnedPartitionsRDD && !rdd.isCheckpointed) {
         if (!rdd.holds(s)) await this.fetchInput(rdd, s);
-        continue;
-      }
-      // A persisted partition owned by a peer: its stored copy, when the owner has one (the
-      // owner may have dropped the shuffle blocks it was computed from, see releaseCoveredShuffles).
-      if (s % this.size !== this.rank && rdd.getStorageLevel().isValid && !rdd.isCheckpointed && await this.fetchStored(rdd, s)) continue;
-      const deps = rdd.dependencies;
-      for (let d = 0; d < deps.length; d++) {
-        const dep = deps[d]!;
-        if (dep instanceof NarrowDependency) {
-          for (const ps of dep.getParents(s)) stack.push([dep.rdd as RDD<unknown>, ps]);
-        } else if (dep instanceof ShuffleDependency) {
-          await this.ensureReduceBlocks(rdd, d, dep, s);
+        walkOn = false;
+      } else if (s % this.size !== this.rank && rdd.getStorageLevel().isValid && !rdd.isCheckpointed && await this.fetchStored(rdd, s)) {
+        // A persisted partition owned by a peer: its stored copy, when the owner has one (the
+        // owner may have dropped the shuffle blocks it was computed from, see releaseCoveredShuffles).
+        walkOn = false;
+      } else {
+        const deps = rdd.dependencies;
+        for (let d = 0; d < deps.length; d++) {
+          const dep = deps[d]!;
+          if (dep instanceof ShuffleDependency) await this.ensureReduceBlocks(rdd, d, dep, s);
         }
       }
+      node = walk.next(walkOn);
     }
   }
 
@@ -757,6 +779,28 @@ export class WorkerExecutor {
       }
       return blocks;
     });
+  }
+}
+
+/**
+ * The partitions that computing partition `split` of `root` reads through narrow
+ * dependencies, each once, depth first: the caller answers each with `next(true)` to walk on
+ * into its parents, `next(false)` to stop there (stored, held, or handled by the caller). One
+ * walk for the worker's checks (`readyHere`, synchronous) and its fetches
+ * (`ensureShuffleBlocks`, asynchronous), which differ only in what they do at each partition.
+ */
+function* narrowLineage(root: RDD<unknown>, split: number): Generator<readonly [RDD<unknown>, number], void, boolean> {
+  const seen = new Set<string>();
+  const stack: [RDD<unknown>, number][] = [[root, split]];
+  while (stack.length > 0) {
+    const [rdd, s] = stack.pop()!;
+    const id = `${rdd.id}:${s}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    if (!(yield [rdd, s])) continue;
+    for (const dep of rdd.dependencies) {
+      if (dep instanceof NarrowDependency) for (const ps of dep.getParents(s)) stack.push([dep.rdd as RDD<unknown>, ps]);
+    }
   }
 }
 

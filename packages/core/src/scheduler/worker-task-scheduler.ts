@@ -9,15 +9,18 @@ import type { JobPreparation } from './job-preparation.ts';
 import { LocalTaskScheduler } from './local-task-scheduler.ts';
 import { PartitionEvaluator } from './partition-evaluator.ts';
 import type { ReplicatedRDDs } from './replicated-rdds.ts';
-import { decodeBlock } from './shuffle-block-codec.ts';
+import { decodeBlock, type EncodedBlock } from './shuffle-block-codec.ts';
 import { runShuffleMapTask } from './shuffle-writer.ts';
 import type { ResultStageSpec, ShuffleMapStageSpec, StageSpec } from './stage-spec.ts';
 import type { Task } from './task.ts';
 import type { TaskContext } from './task-context.ts';
 import type { RemoteCheckpointWriter, TaskScheduler } from './task-scheduler.ts';
 import { reviveError } from './worker-errors.ts';
+import { getLogger } from '../util/logger.ts';
 import type { CheckpointPartsResult, EvaluateResult, JobResult, PreparedResult, PreparedState, JobStage, WorkerReply } from './worker-protocol.ts';
 import type { WorkerRpc } from './worker-rpc.ts';
+
+const log = getLogger('WorkerTaskScheduler');
 
 /** Counters of where tasks ran (for tests and the driver-overhead figures). @internal */
 export interface WorkerTaskCounts {
@@ -32,6 +35,10 @@ export interface WorkerTaskCounts {
    * whose stages all run in the workers goes as one request, whatever its number of stages.
    */
   requests: number;
+  /** Output jobs sent to the workers ahead, in one message per batch ({@link WorkerTaskScheduler.startBatch}). */
+  outputJobsSent: number;
+  /** Jobs that took their results from the batch's output jobs sent ahead (no round trip of their own). */
+  outputJobsTaken: number;
   /**
    * Each worker thread's event-loop active time since it built its graph (ms), as of its latest reply:
    * with the driver's own `performance.eventLoopUtilization()`, how busy each thread was.
@@ -50,6 +57,53 @@ export interface WorkerTaskCounts {
 type InJobPreparation =
   | { readonly kind: 'range'; readonly partitioner: RangePartitioner<unknown>; readonly dep: ShuffleDependency; readonly child: RDD<unknown>; readonly source: RDD<unknown> }
   | { readonly kind: 'offsets'; readonly rdd: ZippedWithIndexRDD<unknown>; readonly prev: RDD<unknown> };
+
+/** A stage of a job sent to the workers: its ids and the partitions it computes. */
+interface RemoteStage {
+  readonly jobId: number;
+  readonly stageId: number;
+  readonly partitions: readonly number[];
+}
+
+/** Where one job's steps went in a job request (see `buildSteps`). */
+interface BuiltJob {
+  /** The job's steps: a stage (its index) or a preparation. */
+  readonly order: readonly (number | InJobPreparation)[];
+  /** The request's index of the job's first step. */
+  readonly first: number;
+  /** The request's step index of each stage. */
+  readonly stepOf: readonly number[];
+  /** Per worker, per stage: the partitions it was asked for. */
+  readonly asked: readonly (readonly (readonly number[])[])[];
+}
+
+type Outcome = { ok: true; value: unknown[] } | { ok: false; error: unknown };
+
+/**
+ * A batch's output jobs sent to the workers in one message when the batch started, and what
+ * came back: the result partitions of each output's RDD (encoded, taken once), the shuffles
+ * whose map outputs the workers hold, the preparations' values.
+ */
+interface OutputJobs {
+  readonly time: number;
+  /** Settled (never rejected) once the workers answered, or the request failed. */
+  readonly answered: Promise<void>;
+  readonly results: Map<RDD<unknown>, Map<number, EncodedBlock>>;
+  readonly shuffles: Set<ShuffleDependency>;
+  readonly prepared: Map<ShuffleDependency | RDD<unknown>, readonly unknown[]>;
+}
+
+/** An output operation of the running batch: its id and the RDD it consumes. @internal */
+export interface BatchOutput {
+  readonly outputOpId: number;
+  readonly rdd: RDD<unknown> | undefined;
+}
+
+/** Gives the driver's objects a preparation's value computed in the workers. */
+function adopt(step: InJobPreparation, value: readonly unknown[]): void {
+  if (step.kind === 'range') step.partitioner.adoptBounds(value);
+  else step.rdd.offsetsFromCounts(value as number[]);
+}
 
 /** The driver's partitions gathered from the workers, read before computing. */
 class GatheringEvaluator extends PartitionEvaluator {
@@ -88,12 +142,175 @@ export class WorkerTaskScheduler implements TaskScheduler {
     private readonly beforeRemoteStage: () => Promise<void>,
     private readonly onStop: () => void,
   ) {
-    this.counts = { perWorker: new Array<number>(rpc.size).fill(0), driver: 0, remoteStages: 0, requests: 0, checkpointParts: new Array<number>(rpc.size).fill(0), foldedAhead: new Array<number>(rpc.size).fill(0), workerActiveMs: new Array<number>(rpc.size).fill(0) };
+    this.counts = { perWorker: new Array<number>(rpc.size).fill(0), driver: 0, remoteStages: 0, requests: 0, outputJobsSent: 0, outputJobsTaken: 0, checkpointParts: new Array<number>(rpc.size).fill(0), foldedAhead: new Array<number>(rpc.size).fill(0), workerActiveMs: new Array<number>(rpc.size).fill(0) };
+  }
+
+  /** The running batch's output jobs sent ahead, until the batch is over. */
+  private outputJobs: OutputJobs | undefined;
+  /** The running batch's outputs, and the partitions of each RDD its jobs read. */
+  private batch: { readonly time: number; readonly outputs: readonly BatchOutput[]; readonly read: Map<RDD<unknown>, Set<number>> } | undefined;
+  /** Per output operation: whether its jobs read every partition of its RDD in its latest batch (sent ahead while they do). */
+  private readonly readsAll = new Map<number, boolean>();
+  private nextOutputJobsId = 0;
+
+  /**
+   * A batch's output operations start (in order, one after the other, on the driver). Each
+   * output's job over a replicated RDD costs a round trip; when the graph has no accumulators
+   * (whose updates must count in the job that makes them), the jobs the outputs will run are
+   * planned here, as the DAG scheduler would plan them one after the other, and go to each
+   * worker in **one message**: their shuffle map stages (each once), preparations and result
+   * stages, in output order. Each output's job then takes its results from the one reply
+   * instead of a round trip of its own; a job the plan does not cover (another RDD, a stage
+   * not in it, a partition already taken) waits for the reply and runs as before. Only the
+   * outputs whose jobs read every partition of their RDD in the previous batch are planned
+   * (all of them in the first batch), so an output that reads none (or `take`s a few) costs
+   * one batch of work at most. The jobs run in the workers in the outputs' order; a job that
+   * fails there is left to its output, whose own job fails the same way.
+   */
+  startBatch(time: number, outputs: readonly BatchOutput[], plan: (root: RDD<unknown>, planned: ReadonlySet<ShuffleDependency>) => { preparations: JobPreparation[]; missing: { dep: ShuffleDependency; child: RDD<unknown> }[] }): void {
+    this.batch = { time, outputs, read: new Map() };
+    this.outputJobs = undefined;
+    if (this.accumulators.length > 0 || this.rpc.lostError !== undefined) return;
+    const size = this.rpc.size;
+    const perWorker: JobStage[][] = Array.from({ length: size }, () => []);
+    const jobId = -1 - this.nextOutputJobsId++;
+    let stageId = 0;
+    const planned = new Set<ShuffleDependency>();
+    const roots: { rdd: RDD<unknown>; built: BuiltJob; specs: StageSpec[] }[] = [];
+    try {
+      for (const o of outputs) {
+        const rdd = o.rdd;
+        if (rdd === undefined || this.registry.keyOf(rdd) === undefined || this.readsAll.get(o.outputOpId) === false || roots.some((r) => r.rdd === rdd)) continue;
+        const { preparations, missing } = plan(rdd, planned);
+        const preps: InJobPreparation[] = [];
+        let runnable = true;
+        for (const p of preparations) {
+          const prep = this.inJob(p);
+          if (prep === undefined) runnable = false;
+          else if (prep !== 'done') preps.push(prep);
+        }
+        for (const m of missing) if (this.registry.keyOf(m.child) === undefined) runnable = false;
+        // Later outputs' plans count on this one's shuffles: stop at the first the workers cannot run.
+        if (!runnable) break;
+        const specs: StageSpec[] = [];
+        const stages: RemoteStage[] = [];
+        for (const m of missing) {
+          if (planned.has(m.dep)) continue;
+          planned.add(m.dep);
+          specs.push({ kind: 'shuffleMap', dep: m.dep, child: m.child, outputs: [] });
+          stages.push({ jobId, stageId: stageId++, partitions: Array.from({ length: m.dep.rdd.getNumPartitions() }, (_, i) => i) });
+        }
+        specs.push({ kind: 'result', rdd, func: () => undefined, callSite: 'output job' });
+        stages.push({ jobId, stageId: stageId++, partitions: Array.from({ length: rdd.getNumPartitions() }, (_, i) => i) });
+        roots.push({ rdd, built: this.buildSteps(stages, specs, preps, perWorker), specs });
+      }
+    } catch (e) {
+      log.debug(`Batch ${time} ms: its output jobs go to the workers one by one (${e instanceof Error ? e.message : String(e)})`);
+      return;
+    }
+    if (roots.length === 0) return;
+    const jobs: OutputJobs = { time, answered: Promise.resolve(), results: new Map(), shuffles: new Set(), prepared: new Map() };
+    const byWorker = new Map<number, Record<string, unknown>>();
+    for (let w = 0; w < size; w++) byWorker.set(w, { type: 'job', stages: perWorker[w]! });
+    this.counts.outputJobsSent += roots.length;
+    const answered = this.send(byWorker, roots.reduce((n, r) => n + r.specs.length, 0)).then((replies) => {
+      this.account(replies, [...byWorker.keys()]);
+      const { failedStep } = this.firstFailure(replies, perWorker[0]!.length);
+      for (const { rdd, built, specs } of roots) {
+        // A job is kept only if every one of its steps ran everywhere; the others' outputs run them again (and fail there).
+        if (built.first + built.order.length > failedStep) break;
+        for (let s = 0; s < built.order.length; s++) {
+          const step = built.order[s]!;
+          if (typeof step !== 'number') {
+            jobs.prepared.set(step.kind === 'range' ? step.dep : step.rdd, (WorkerTaskScheduler.stepResult(replies, 0, built.first + s) as PreparedResult).value);
+            continue;
+          }
+          const spec = specs[step]!;
+          if (spec.kind === 'shuffleMap') {
+            jobs.shuffles.add(spec.dep);
+            continue;
+          }
+          const blocks = new Map<number, EncodedBlock>();
+          for (let w = 0; w < size; w++) {
+            const ps = built.asked[w]![step]!;
+            const result = WorkerTaskScheduler.stepResult(replies, w, built.stepOf[step]!) as EvaluateResult;
+            for (let k = 0; k < ps.length; k++) blocks.set(ps[k]!, result.partitions[k]!);
+          }
+          jobs.results.set(rdd, blocks);
+        }
+      }
+    }, (e: unknown) => {
+      log.debug(`Batch ${time} ms: its output jobs sent ahead failed (${e instanceof Error ? e.message : String(e)}); each output runs its own`);
+    });
+    this.outputJobs = { ...jobs, answered };
+  }
+
+  /** The running batch is over: what its output jobs sent ahead left is dropped, and each output's reads are noted for the next batch. */
+  endBatch(time: number): void {
+    const batch = this.batch;
+    if (batch === undefined || batch.time !== time) return;
+    for (const o of batch.outputs) {
+      if (o.rdd === undefined || this.registry.keyOf(o.rdd) === undefined) continue;
+      const read = batch.read.get(o.rdd);
+      this.readsAll.set(o.outputOpId, read !== undefined && read.size >= o.rdd.getNumPartitions());
+    }
+    this.batch = undefined;
+    this.outputJobs = undefined;
+  }
+
+  /** Notes that a job of the running batch read these partitions of `rdd`. */
+  private noteRead(rdd: RDD<unknown>, partitions: readonly number[]): void {
+    if (this.batch === undefined) return;
+    let set = this.batch.read.get(rdd);
+    if (set === undefined) this.batch.read.set(rdd, (set = new Set()));
+    for (const p of partitions) set.add(p);
+  }
+
+  /** Waits for the answer to the batch's output jobs sent ahead, so that nothing else runs in the workers meanwhile. */
+  private async afterOutputJobs(): Promise<OutputJobs | undefined> {
+    const jobs = this.outputJobs;
+    if (jobs === undefined) return undefined;
+    await jobs.answered;
+    return jobs;
+  }
+
+  /**
+   * A job's stages from the batch's output jobs sent ahead, when they cover it: every map
+   * stage's shuffle computed there, every preparation's value known, every result partition
+   * there and not taken yet. Undefined otherwise (the job then runs in the workers).
+   */
+  private fromOutputJobs(jobs: OutputJobs | undefined, stages: readonly (readonly Task<unknown>[])[], specs: readonly StageSpec[], preps: readonly InJobPreparation[]): Outcome[] | undefined {
+    if (jobs === undefined) return undefined;
+    const last = specs[specs.length - 1]!;
+    if (last.kind !== 'result') return undefined;
+    const blocks = jobs.results.get(last.rdd);
+    if (blocks === undefined) return undefined;
+    for (const t of stages[stages.length - 1]!) if (!blocks.has(t.partitionId)) return undefined;
+    for (const spec of specs) if (spec.kind === 'shuffleMap' && !jobs.shuffles.has(spec.dep)) return undefined;
+    for (const p of preps) if (!jobs.prepared.has(p.kind === 'range' ? p.dep : p.rdd)) return undefined;
+    for (const p of preps) adopt(p, jobs.prepared.get(p.kind === 'range' ? p.dep : p.rdd)!);
+    const outcome: Outcome[] = [];
+    for (let i = 0; i < specs.length - 1; i++) {
+      const spec = specs[i] as ShuffleMapStageSpec;
+      for (const t of stages[i]!) spec.outputs[t.partitionId] = [];
+      outcome.push({ ok: true, value: new Array<unknown>(stages[i]!.length) });
+    }
+    const tasks = stages[stages.length - 1]!;
+    const data = new Map<number, unknown[]>();
+    for (const t of tasks) {
+      data.set(t.partitionId, decodeBlock(blocks.get(t.partitionId)!));
+      // Taken once: the action's function may keep (and change) the records it is given.
+      blocks.delete(t.partitionId);
+    }
+    this.counts.outputJobsTaken++;
+    outcome.push(this.resultOutcome(tasks, last, data));
+    return outcome;
   }
 
   async runTasks<R>(tasks: readonly Task<R>[]): Promise<R[]> {
     const stage = tasks[0]?.stage;
     if (stage === undefined) return this.runHere(tasks);
+    await this.afterOutputJobs();
     if (stage.kind === 'result') {
       if (this.registry.keyOf(stage.rdd) !== undefined) return this.runResultStage(tasks, stage);
       return this.runGathered(tasks, stage.rdd);
@@ -133,7 +350,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
       if (prep === undefined) throw new Error(`${p.kind === 'rdd' ? p.rdd.toString() : p.child.toString()}: a preparation the workers cannot compute was handed to them (internal scheduler error)`);
       if (prep !== 'done') preps.push(prep);
     }
-    void this.runJobRemote(stages, specs, preps).then(
+    void this.afterOutputJobs().then((jobs) => this.fromOutputJobs(jobs, stages, specs, preps) ?? this.runJobRemote(stages, specs, preps)).then(
       (outcome) => {
         for (let i = 0; i < deferred.length; i++) {
           const o = outcome[i]!;
@@ -230,17 +447,21 @@ export class WorkerTaskScheduler implements TaskScheduler {
     return order;
   }
 
-  private async runJobRemote(stages: readonly (readonly Task<unknown>[])[], specs: readonly StageSpec[], preps: readonly InJobPreparation[]): Promise<({ ok: true; value: unknown[] } | { ok: false; error: unknown })[]> {
+  /**
+   * Appends the steps of one job (its preparations and stages, in {@link stepOrder}) to each
+   * worker's list; returns where they went, to read the replies.
+   */
+  private buildSteps(stages: readonly RemoteStage[], specs: readonly StageSpec[], preps: readonly InJobPreparation[], perWorker: JobStage[][]): BuiltJob {
     const size = this.rpc.size;
     const order = this.stepOrder(specs, preps);
-    const perWorker: JobStage[][] = Array.from({ length: size }, () => []);
+    const first = perWorker[0]!.length;
     const asked: number[][][] = Array.from({ length: size }, () => []);
     /** The step index of each stage. */
     const stepOf = new Array<number>(stages.length);
     for (let s = 0; s < order.length; s++) {
       const step = order[s]!;
       const i = typeof step === 'number' ? step : order.slice(s).find((x): x is number => typeof x === 'number')!;
-      const { jobId, stageId } = stages[i]![0]!;
+      const { jobId, stageId } = stages[i]!;
       if (typeof step !== 'number') {
         const rdd = step.kind === 'range' ? step.source : step.prev;
         const n = step.kind === 'range' ? rdd.getNumPartitions() : Math.max(rdd.getNumPartitions() - 1, 0);
@@ -254,11 +475,10 @@ export class WorkerTaskScheduler implements TaskScheduler {
         }
         continue;
       }
-      stepOf[i] = s;
-      const tasks = stages[i]!;
+      stepOf[i] = first + s;
       const spec = specs[i]!;
       for (let w = 0; w < size; w++) {
-        const partitions = tasks.map((t) => t.partitionId).filter((p) => p % size === w);
+        const partitions = stages[i]!.partitions.filter((p) => p % size === w);
         asked[w]!.push(partitions);
         if (spec.kind === 'result') {
           perWorker[w]!.push({ type: 'evaluate', jobId, stageId, key: this.registry.keyOf(spec.rdd)!, partitions, prepared: this.preparedState(spec.rdd) });
@@ -267,31 +487,43 @@ export class WorkerTaskScheduler implements TaskScheduler {
         }
       }
     }
+    return { order, first, stepOf, asked };
+  }
+
+  /** The first step that failed in any worker (the request's length when none did), and that worker's own error. */
+  private firstFailure(replies: readonly WorkerReply[], steps: number): { failedStep: number; failure: unknown } {
+    let failedStep = steps;
+    for (const r of replies) if (!r.ok) failedStep = Math.min(failedStep, r.failedStage ?? 0);
+    if (failedStep >= steps) return { failedStep, failure: undefined };
+    // Its error is the worker's own, not a peer's "a peer failed".
+    const failed = replies.map((r, w) => [r, w] as const).filter(([r]) => !r.ok && (r.failedStage ?? 0) === failedStep);
+    const own = failed.find(([r]) => r.error?.name !== 'PeerStageFailed') ?? failed[0]!;
+    return { failedStep, failure: reviveError(own[0].error!, own[1]) };
+  }
+
+  /** What step `s` of a job request returned (every worker that ran it returns the same preparation values). */
+  private static stepResult(replies: readonly WorkerReply[], w: number, s: number): unknown {
+    return (replies[w]!.result as JobResult | undefined)?.results[s];
+  }
+
+  private async runJobRemote(stages: readonly (readonly Task<unknown>[])[], specs: readonly StageSpec[], preps: readonly InJobPreparation[]): Promise<Outcome[]> {
+    const size = this.rpc.size;
+    const perWorker: JobStage[][] = Array.from({ length: size }, () => []);
+    const remote = stages.map((tasks) => ({ jobId: tasks[0]!.jobId, stageId: tasks[0]!.stageId, partitions: tasks.map((t) => t.partitionId) }));
+    const built = this.buildSteps(remote, specs, preps, perWorker);
     const byWorker = new Map<number, Record<string, unknown>>();
     for (let w = 0; w < size; w++) byWorker.set(w, { type: 'job', stages: perWorker[w]! });
     const replies = await this.send(byWorker, stages.length);
     this.account(replies, [...byWorker.keys()]);
-    // The first step that failed anywhere; its error is the worker's own, not a peer's "a peer failed".
-    let failedStep = order.length;
-    for (const r of replies) if (!r.ok) failedStep = Math.min(failedStep, r.failedStage ?? 0);
-    let failure: unknown;
-    if (failedStep < order.length) {
-      const failed = replies.map((r, w) => [r, w] as const).filter(([r]) => !r.ok && (r.failedStage ?? 0) === failedStep);
-      const own = failed.find(([r]) => r.error?.name !== 'PeerStageFailed') ?? failed[0]!;
-      failure = reviveError(own[0].error!, own[1]);
-    }
+    const { failedStep, failure } = this.firstFailure(replies, built.order.length);
     // The preparations the workers computed (every worker the same values): the driver's objects learn them.
-    const answered = replies.find((r) => r.ok)?.result as JobResult | undefined;
-    for (let s = 0; s < failedStep && answered !== undefined; s++) {
-      const step = order[s]!;
-      if (typeof step === 'number') continue;
-      const value = (answered.results[s] as PreparedResult).value;
-      if (step.kind === 'range') step.partitioner.adoptBounds(value);
-      else step.rdd.offsetsFromCounts(value as number[]);
+    for (let s = 0; s < failedStep; s++) {
+      const step = built.order[s]!;
+      if (typeof step !== 'number') adopt(step, (WorkerTaskScheduler.stepResult(replies, 0, s) as PreparedResult).value);
     }
-    const outcome: ({ ok: true; value: unknown[] } | { ok: false; error: unknown })[] = [];
+    const outcome: Outcome[] = [];
     for (let i = 0; i < stages.length; i++) {
-      if (stepOf[i]! >= failedStep) {
+      if (built.stepOf[i]! >= failedStep) {
         outcome.push({ ok: false, error: failure });
         continue;
       }
@@ -305,17 +537,22 @@ export class WorkerTaskScheduler implements TaskScheduler {
       }
       const data = new Map<number, unknown[]>();
       for (let w = 0; w < size; w++) {
-        const ps = asked[w]![i]!;
-        const result = (replies[w]!.result as JobResult).results[stepOf[i]!] as EvaluateResult;
+        const ps = built.asked[w]![i]!;
+        const result = WorkerTaskScheduler.stepResult(replies, w, built.stepOf[i]!) as EvaluateResult;
         for (let k = 0; k < ps.length; k++) data.set(ps[k]!, decodeBlock(result.partitions[k]!));
       }
-      try {
-        outcome.push({ ok: true, value: this.applyResult(tasks, spec, data) });
-      } catch (e) {
-        outcome.push({ ok: false, error: e });
-      }
+      outcome.push(this.resultOutcome(tasks, spec, data));
     }
     return outcome;
+  }
+
+  private resultOutcome(tasks: readonly Task<unknown>[], spec: ResultStageSpec, data: ReadonlyMap<number, unknown[]>): Outcome {
+    this.noteRead(spec.rdd, tasks.map((t) => t.partitionId));
+    try {
+      return { ok: true, value: this.applyResult(tasks, spec, data) };
+    } catch (e) {
+      return { ok: false, error: e };
+    }
   }
 
   /** The action's function over each gathered partition, here, in task order. */
@@ -344,6 +581,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
     if (key === undefined) return undefined;
     return {
       writeParts: async (staging) => {
+        await this.afterOutputJobs();
         // A marked RDD the job did not reach through its shuffles (below a persisted RDD)
         // gets its map outputs first, as Spark's checkpoint job would.
         if (hasMissingShuffle(rdd)) await rdd.context.runJob(rdd, () => 0, rdd.partitions, 'checkpoint');
@@ -423,6 +661,17 @@ export class WorkerTaskScheduler implements TaskScheduler {
 
   /** Partitions of a replicated RDD, computed by their owners, in the order asked. */
   private async gather(rdd: RDD<unknown>, partitions: readonly number[], jobId: number, stageId: number): Promise<Map<number, unknown[]>> {
+    this.noteRead(rdd, partitions);
+    const ahead = this.outputJobs?.results.get(rdd);
+    if (ahead !== undefined && partitions.every((p) => ahead.has(p))) {
+      const out = new Map<number, unknown[]>();
+      for (const p of partitions) {
+        out.set(p, decodeBlock(ahead.get(p)!));
+        ahead.delete(p);
+      }
+      this.counts.outputJobsTaken++;
+      return out;
+    }
     const key = this.registry.keyOf(rdd)!;
     const byWorker = new Map<number, Record<string, unknown>>();
     const prepared = this.preparedState(rdd);
@@ -451,6 +700,10 @@ export class WorkerTaskScheduler implements TaskScheduler {
   }
 
   private async runShuffleMapStage<R>(tasks: readonly Task<R>[], stage: ShuffleMapStageSpec): Promise<void> {
+    if (this.outputJobs?.shuffles.has(stage.dep) === true) {
+      for (const t of tasks) stage.outputs[t.partitionId] = [];
+      return;
+    }
     const { jobId, stageId } = tasks[0]!;
     const childKey = this.registry.keyOf(stage.child)!;
     const depIndex = stage.child.dependencies.indexOf(stage.dep);

@@ -158,6 +158,8 @@ export class GraphWorkerPool {
   private readonly sentInputs = new Map<number, Set<number>>();
   private readonly sentBlocks = new Map<number, Set<number>>();
   private graph: DStreamGraph | undefined;
+  /** The batches announced and not completed yet. */
+  private readonly jobSets = new Map<number, JobSet>();
 
   private constructor(readonly threads: readonly PooledThread[], readonly rpc: WorkerRpc, private readonly controls: readonly MessagePort[], private readonly graphStreams: ReadonlySet<string>, private readonly idleTimeoutMs: number) {
     this.workers = threads.map((t) => t.worker);
@@ -244,6 +246,7 @@ export class GraphWorkerPool {
   /** Announces a generated batch to every worker and checks their fingerprints against the driver's. */
   onJobSetCreated(ssc: StreamingContext, jobSet: JobSet): void {
     const time = jobSet.time.milliseconds;
+    this.jobSets.set(time, jobSet);
     const graph = ssc.graph;
     this.graph = graph;
     let setup: BatchSetup | undefined;
@@ -365,8 +368,21 @@ export class GraphWorkerPool {
     if (this.rpc.lostError !== undefined) throw this.rpc.lostError;
   }
 
+  /**
+   * Batch `time`'s output operations start: the scheduler sends their jobs to the workers in
+   * one message ({@link WorkerTaskScheduler.startBatch}).
+   */
+  onBatchStarted(ssc: StreamingContext, time: number): void {
+    const jobSet = this.jobSets.get(time);
+    if (jobSet === undefined || this.taskScheduler === undefined) return;
+    const sc = ssc.sparkContext;
+    this.taskScheduler.startBatch(time, jobSet.jobs.map((j) => ({ outputOpId: j.outputOpId, rdd: j.rdd })), (root, planned) => sc.planJob(root, planned));
+  }
+
   /** Tells the workers that batch `time` completed (they forget what the driver forgets). */
   onBatchCompleted(time: number): void {
+    this.jobSets.delete(time);
+    this.taskScheduler?.endBatch(time);
     for (let w = 0; w < this.workers.length; w++) this.rpc.post(w, { type: 'clear', time });
   }
 

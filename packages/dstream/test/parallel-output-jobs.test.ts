@@ -1,0 +1,122 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ManualClock, SparkConf, Seconds, type WorkerTaskScheduler } from '@kindling/core';
+import { StreamingContext } from '../src/index.ts';
+import { graphWorkerPoolOf } from '../src/parallel/build-graph.ts';
+import type { OutputJobsArgs, OutputJobsGraph } from './support/graphs/output-jobs-graph.ts';
+
+const graphs = new URL('./support/graphs/output-jobs-graph.ts', import.meta.url);
+const dirs: string[] = [];
+afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+
+const batches = [
+  ['apple bob avocado', 'cat bob', 'bob'],
+  ['dog', 'bob cat cow', 'ant'],
+  [],
+  ['eel eel emu', 'bob', 'cat cat'],
+  ['dog dog'],
+];
+
+interface Outputs {
+  perWord: [string, number][][];
+  top: [string, number][][];
+  byInitial: [string, number][][];
+}
+
+const byKey = <V>(xs: readonly [string, V][]): [string, V][] => [...xs].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+
+/** Each batch's three answers, worked out here from the input. */
+function expected(input: readonly (readonly string[])[]): Outputs {
+  const out: Outputs = { perWord: [], top: [], byInitial: [] };
+  const totals = new Map<string, number>();
+  input.forEach((b, i) => {
+    const words = b.flatMap((l) => l.split(' '));
+    const perWord = new Map<string, number>();
+    for (const w of words) {
+      perWord.set(w, (perWord.get(w) ?? 0) + 1);
+      totals.set(w, (totals.get(w) ?? 0) + 1);
+    }
+    out.perWord.push(byKey([...perWord]));
+    const ranked = [...totals].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? 1 : -1)).slice(0, 3);
+    out.top.push(ranked.map(([w], r) => [w, r]));
+    const window = new Map<string, number>();
+    for (const l of input.slice(Math.max(0, i - 2), i + 1).flat()) for (const w of l.split(' ')) window.set(w[0]!, (window.get(w[0]!) ?? 0) + w.length);
+    out.byInitial.push(byKey([...window]));
+  });
+  return out;
+}
+
+async function run(master: string, input: readonly (readonly string[])[], failOn?: string) {
+  const ssc = new StreamingContext(new SparkConf().setMaster(master).setAppName('parallel-output-jobs').set('spark.streaming.clock', 'manual').set('spark.default.parallelism', 2), Seconds(1));
+  const dir = mkdtempSync(join(tmpdir(), 'kindling-output-jobs-'));
+  dirs.push(dir);
+  const out: Outputs = { perWord: [], top: [], byInitial: [] };
+  try {
+    const args: OutputJobsArgs = { batches: input, numPartitions: 3, checkpointDir: join(dir, 'checkpoint'), failOn };
+    const g = await ssc.buildGraph<OutputJobsGraph>(graphs, 'outputJobs', args);
+    // An output that runs no job over its RDD: sent ahead once, then left out.
+    g.lines.foreachRDD(() => {});
+    g.perWord.foreachRDD(async (rdd) => { out.perWord.push(await rdd.collect()); });
+    g.top.foreachRDD(async (rdd) => { out.top.push(await rdd.collect()); });
+    g.byInitial.foreachRDD(async (rdd) => { out.byInitial.push(await rdd.collect()); });
+    await ssc.start();
+    let error: Error | undefined;
+    for (let i = 0; i < input.length && error === undefined; i++) {
+      error = await (ssc.clock as ManualClock).advance(1000).then(() => undefined, (e: unknown) => e as Error);
+    }
+    const pool = graphWorkerPoolOf(ssc);
+    const scheduler = pool === undefined ? undefined : ((ssc.sparkContext as unknown as { taskScheduler: WorkerTaskScheduler }).taskScheduler);
+    return { out, error, threads: pool?.workers.length ?? 1, tasks: pool?.tasksPerWorker() ?? [], counts: scheduler === undefined ? undefined : { ...scheduler.counts } };
+  } finally {
+    await ssc.stop();
+  }
+}
+
+describe("a batch's output jobs in one message to the worker threads (local[N])", () => {
+  it('the outputs take their results from one request per batch, with local[1]\'s outputs in the same order', async () => {
+    const one = await run('local[1]', batches);
+    const two = await run('local[2]', batches);
+    expect(one.error).toBeUndefined();
+    expect(two.error).toBeUndefined();
+    const want = expected(batches);
+    expect(one.out.perWord.map(byKey)).toEqual(want.perWord);
+    expect(one.out.top).toEqual(want.top);
+    expect(one.out.byInitial.map(byKey)).toEqual(want.byInitial);
+    // Byte for byte, in the engine's order (partition order, Spark's order inside each).
+    expect(two.out).toEqual(one.out);
+    expect(two.threads).toBe(2);
+    for (const n of two.tasks) expect(n).toBeGreaterThan(0);
+    const c = two.counts!;
+    // Three jobs per batch, one request per batch: each output's job took its results from
+    // the batch's message. The output that runs no job had its RDD sent in the first batch
+    // only.
+    expect(c.outputJobsTaken).toBe(3 * batches.length);
+    expect(c.outputJobsSent).toBe(3 * batches.length + 1);
+    expect(c.requests).toBe(batches.length);
+  }, 60_000);
+
+  it('a job that fails in the workers fails its own output, after the earlier outputs ran, as on one thread', async () => {
+    const input = [['apple bob', 'cat'], ['dog boom', 'eel']];
+    const results = [];
+    for (const master of ['local[1]', 'local[2]']) {
+      const r = await run(master, input, 'boom');
+      expect(r.error?.name).toBe('BatchFailedError');
+      expect(r.error?.message).toMatch(/Batch 2000 ms failed in output operation #2.*cannot count boom/s);
+      results.push(r);
+    }
+    const [one, two] = results;
+    // The first batch complete; in the second, the output before the failing one delivered,
+    // the one after it never ran.
+    const want = expected(input);
+    expect(one!.out.perWord.map(byKey)).toEqual(want.perWord);
+    expect(one!.out.top).toEqual(want.top.slice(0, 1));
+    expect(one!.out.byInitial.map(byKey)).toEqual(want.byInitial.slice(0, 1));
+    expect(two!.out).toEqual(one!.out);
+    expect(two!.threads).toBe(2);
+    // The jobs before the failed one in the second batch's message were kept and taken: the
+    // three of the first batch, and the first output's of the second.
+    expect(two!.counts!.outputJobsTaken).toBe(4);
+  }, 60_000);
+});
