@@ -51,6 +51,25 @@ describe('error messages', () => {
     }
   });
 
+  it('a throwing combine function after a fused chain names the shuffle, not the chain\'s last operator', async () => {
+    const pairs = ctx.sc.parallelize([1, 2, 3], 1).map((x) => [x % 2, x] as [number, number]);
+    const reduced = pairs.reduceByKey(() => { throw new TypeError('merge broke'); });
+    const e = await failure(reduced.collect());
+    expect(e.message).toContain(`ShuffledRDD[${reduced.id}] at reduceByKey`);
+    expect(e.message).not.toContain(`MapPartitionsRDD[${pairs.id}]`);
+    expect((e.cause as Error).message).toBe('merge broke');
+  });
+
+  it('an error thrown by a later operator of a chain names that operator, after a flatMap as after a map', async () => {
+    const words = ctx.sc.parallelize(['a b', 'c d'], 1).flatMap((l) => l.split(' '));
+    const bad = words.map((w) => { if (w === 'c') throw new Error('no c'); return [w, 1] as [string, number]; });
+    for (const action of [bad.collect(), bad.count(), bad.reduceByKey((a, b) => a + b).collect()]) {
+      const e = await failure(action);
+      expect(e.message).toContain(`MapPartitionsRDD[${bad.id}] at map`);
+      expect((e.cause as Error).message).toBe('no c');
+    }
+  });
+
   it('rejects async functions in foreach, which would run detached from the job', async () => {
     const e = await failure(ctx.sc.parallelize([1], 1).foreach(async () => {}));
     expect((e.cause as Error).message).toMatch(/returned a Promise, but tasks run synchronously/);

@@ -62,6 +62,27 @@ describe('SparkContext', () => {
     sc.stop();
   });
 
+  it('parallelize and parallelizePartitions copy the data: changing the array afterwards changes no RDD, computed again or not', async () => {
+    const sc = new SparkContext(conf('local[2]'));
+    for (const slices of [1, 3]) {
+      const xs = [1, 2, 3, 4];
+      const rdd = sc.parallelize(xs, slices);
+      expect(await rdd.collect()).toEqual([1, 2, 3, 4]);
+      xs[0] = 100;
+      xs.push(5);
+      xs.splice(1, 1);
+      // Not persisted: the second collect computes the partitions again.
+      expect(await rdd.collect()).toEqual([1, 2, 3, 4]);
+      expect(await rdd.map((x) => x * 10).count()).toBe(4);
+    }
+    const parts = [[1, 2], [3]];
+    const byParts = sc.parallelizePartitions(parts);
+    parts[0]!.push(9);
+    parts[1]![0] = 0;
+    expect(await byParts.glom().collect()).toEqual([[1, 2], [3]]);
+    sc.stop();
+  });
+
   it('SparkConf reads and writes settings', () => {
     const c = new SparkConf().set('a', 1).setIfMissing('a', 2).setIfMissing('b', true);
     expect(c.get('a')).toBe('1');

@@ -50,7 +50,6 @@ export {
   NotCoPartitionedError,
   checkGroupGraph,
   verifyKeyPlacement,
-  groupRuntimeOf,
 } from './internal.ts';
 export { ExchangeRDD, StaticPartitionAssignment, GroupPlanError, RepartitionWaitAbortedError, LeaseLostError } from './internal.ts';
 export type { RepartitionLog, RepartitionLogProvider, RepartitionBatch, PartitionAssignment, ExchangeRDDOptions, GroupAssignment } from './internal.ts';

@@ -28,8 +28,10 @@ import { runUntilDrained } from './scheduler/run-until-drained.ts';
 import { StreamingConf } from './streaming-conf.ts';
 import { StreamingUI } from './ui/streaming-ui.ts';
 import { buildGraphOn, warnIfSingleThreaded } from './parallel/build-graph.ts';
+import type { GraphWorkerPool } from './parallel/graph-worker-pool.ts';
+import { GroupSession } from './group/group-session.ts';
+import type { GroupRuntime } from './group/group-runtime.ts';
 import { planGroupStages, staticAssignment, type GroupAssignment, type GroupPlan } from './exchange/group-plan.ts';
-import { setGroupStagePlanner } from './group/group-runtime.ts';
 
 const log = getLogger('StreamingContext');
 
@@ -95,6 +97,8 @@ export class StreamingContext {
   /** Checkpointing from start() to stop(), with a checkpoint directory. */
   private checkpointSession: CheckpointSession | undefined;
   private groupPlan: GroupPlan | undefined;
+  /** Group mode: the session handed to every stream at `start()` (runtime, stage planner, catch-up batches). */
+  #groupSession: GroupSession | undefined;
   /** Group mode: the repartition log trims queued by completed batches. */
   private trimming: Promise<void> = Promise.resolve();
   private ui: StreamingUI | undefined;
@@ -201,9 +205,20 @@ export class StreamingContext {
    * await ssc.start();
    * ```
    */
-  buildGraph<R = unknown>(module: URL | string, exportName: string, args?: unknown): Promise<R> {
-    return buildGraphOn<R>(this, module, exportName, args);
+  async buildGraph<R = unknown>(module: URL | string, exportName: string, args?: unknown): Promise<R> {
+    const built = await buildGraphOn<R>(this, module, exportName, args);
+    this.#builtFromModule = true;
+    this.#graphWorkers = built.pool;
+    return built.result;
   }
+
+  /** Whether the graph was built by {@link buildGraph} (not inline). */
+  #builtFromModule = false;
+  /** The worker threads {@link buildGraph} took under `local[N]` (none otherwise). */
+  #graphWorkers: GraphWorkerPool | undefined;
+
+  /** The worker threads the graph runs on (`local[N]` with {@link buildGraph}); undefined on one thread. @internal */
+  get graphWorkers(): GraphWorkerPool | undefined { return this.#graphWorkers; }
 
   /** `INITIALIZED`, `ACTIVE` or `STOPPED`. */
   getState(): StreamingContextState { return this.state; }
@@ -242,7 +257,10 @@ export class StreamingContext {
   /**
    * A stream over a queue of RDDs or arrays, consumed from the front: one item per batch
    * (or everything queued, with `oneAtATime = false`); `defaultRDD` (or an empty RDD) when the
-   * queue is empty. Items pushed while running are picked up.
+   * queue is empty. Items pushed while running are picked up. An array is copied when its
+   * batch is generated (when the stream takes it off the queue): changing the array after that
+   * changes no batch, even one a window computes again (Spark's `ParallelCollectionRDD` copies
+   * its collection a little later, when its partitions are first listed by the batch's job).
    */
   queueStream<T>(queue: (RDD<T> | readonly T[])[], oneAtATime = true, defaultRDD?: RDD<T>): DStream<T> {
     return new dstreamClasses.QueueInputDStream<T>(this, queue, oneAtATime, defaultRDD);
@@ -357,15 +375,20 @@ export class StreamingContext {
       throw new Error('Only one StreamingContext may be active in this process: stop the running one (ssc.stop()) before starting another.');
     }
     StreamingContext.active = this;
-    warnIfSingleThreaded(this);
+    warnIfSingleThreaded(this, this.#builtFromModule);
     try {
       this.graph.validate();
       const group = this.streamingConf.group;
       // A fixed split runs the repartition-log planner; lease group mode (no fixed split) is the log stream's own (co-partitioned graphs).
       const split = staticAssignment(group);
+      if (group.enabled) {
+        // One session for the whole graph: the log stream installs the runtime and records catch-up batches, every stream reads them.
+        this.#groupSession = new GroupSession();
+        for (const s of this.graph.allStreams()) s.followGroupSession(this.#groupSession);
+      }
       if (group.enabled && split === undefined) {
         // Lease mode: the log stream plans a re-keyed graph when it starts (it knows the partitions then).
-        setGroupStagePlanner(this, (stages) => {
+        this.#groupSession?.planStagesWith((stages) => {
           const plan = planGroupStages(this.graph.outputStreams, this.sparkContext.appName, stages);
           this.groupPlan = plan;
           if (group.trimRepartitionLogs) {
@@ -411,6 +434,15 @@ export class StreamingContext {
    */
   groupAssignment(time: Time = this.scheduler.jobGenerator.nextBatchTime): GroupAssignment | undefined {
     return this.groupPlan?.assignment(time);
+  }
+
+  /**
+   * With several instances sharing the job under leases, the runtime of the partitions this
+   * instance runs (which it holds, their batches, commits), once the log stream joined the group
+   * and until it stops; undefined otherwise.
+   */
+  get groupRuntime(): GroupRuntime | undefined {
+    return this.#groupSession?.runtime;
   }
 
   /**

@@ -58,6 +58,34 @@ describe("Spark's InputStreamsSuite: queueStream", () => {
     expect(out.filter((b) => b.length > 0)).toEqual([['1', '2', '3'], ['4', '5']]);
   });
 
+  it('a queued array is taken as it is when its batch is generated: changing it afterwards changes no batch, not even a window computing it again', async () => {
+    // One partition (the array as a whole) or two (slices of it).
+    for (const parallelism of ['1', '2']) {
+      const ssc = kit.context({ 'spark.default.parallelism': parallelism });
+      const first = ['a', 'b', 'c'];
+      const queue: string[][] = [first];
+      const batches: string[][] = [];
+      const windows: string[][] = [];
+      const lines = ssc.queueStream(queue);
+      // The first output operation changes the array once its batch has been generated and read.
+      lines.foreachRDD(async (rdd) => {
+        batches.push(await rdd.collect());
+        if (batches.length > 1) return;
+        first[0] = 'z';
+        first.push('d');
+        first.splice(1, 1);
+      });
+      // The window is not kept: each of its two batches computes the first batch's RDD again.
+      lines.window(Seconds(2)).foreachRDD(async (rdd) => { windows.push((await rdd.collect()).sort()); });
+      await ssc.start();
+      await clockOf(ssc).advance(2000);
+      await ssc.stop();
+      expect(first).toEqual(['z', 'c', 'd']);
+      expect(batches).toEqual([['a', 'b', 'c'], []]);
+      expect(windows).toEqual([['a', 'b', 'c'], ['a', 'b', 'c']]);
+    }
+  });
+
   it('queue input stream - defaultRDD when the queue is empty, for either mode', async () => {
     for (const oneAtATime of [true, false]) {
       const ssc = kit.context();

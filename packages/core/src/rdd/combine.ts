@@ -2,6 +2,7 @@ import { KeyMap } from '../util/key-map.ts';
 import type { Aggregator } from './aggregator.ts';
 import { compiledCombine, type CombineState } from './compiled-combine.ts';
 import type { ChainFailure } from './record-pipeline.ts';
+import { CombineKeyIndex } from './combine-key-index.ts';
 import { PairColumns } from './pair-columns.ts';
 import type { PartitionData } from './pair-columns.ts';
 
@@ -53,17 +54,72 @@ export function combineCombinersByKey<K, C>(
 
 /**
  * {@link combineCombinersByKey} over blocks of pairs or columns, into columns: primitive keys
- * in first-seen order, then the others in their hashed map's order.
+ * in first-seen order, then the others in their hashed map's order. Primitive keys go
+ * through the {@link CombineKeyIndex} of `mergeCombiners` (kept from one call to the next, as
+ * a compiled combine keeps its own): the output and the calls of `mergeCombiners` are those
+ * of a fresh map.
  * @internal
  */
 export function combineCombinerColumns(blocks: readonly PartitionData[], mergeCombiners: (a: unknown, b: unknown) => unknown): PairColumns {
+  let index = keyIndexes.get(mergeCombiners);
+  if (index === undefined) keyIndexes.set(mergeCombiners, (index = new CombineKeyIndex()));
+  const call = index.begin();
+  // A merge started inside a user function of another on the same function: a map of its own.
+  if (call === undefined) return mergeIntoFreshMap(blocks, mergeCombiners);
+  let other: KeyMap<unknown, number> | undefined;
+  const otherKeys: unknown[] = [];
+  const otherValues: unknown[] = [];
+  const insert = (k: unknown, c: unknown): void => {
+    if (k === null || typeof k !== 'object') {
+      call.add(k, c, mergeCombiners);
+      return;
+    }
+    other ??= new KeyMap<unknown, number>();
+    const e = other.get(k);
+    if (e !== undefined) otherValues[e] = mergeCombiners(otherValues[e], c);
+    else {
+      other.set(k, otherKeys.length);
+      otherKeys.push(k);
+      otherValues.push(c);
+    }
+  };
+  let out: { keys: unknown[]; values: unknown[] };
+  try {
+    forEachPair(blocks, insert);
+  } finally {
+    out = call.end();
+  }
+  const { keys, values } = out;
+  if (other !== undefined) other.forEach((e) => { keys.push(otherKeys[e]); values.push(otherValues[e]); });
+  return new PairColumns(keys, values);
+}
+
+/** Calls `f` on each pair of `blocks` in order (columns read column by column). */
+function forEachPair(blocks: readonly PartitionData[], f: (k: unknown, v: unknown) => void): void {
+  for (let b = 0; b < blocks.length; b++) {
+    const block = blocks[b]!;
+    if (block instanceof PairColumns) {
+      const ks = block.keys;
+      const vs = block.values;
+      for (let i = 0; i < ks.length; i++) f(ks[i], vs[i]);
+    } else {
+      for (let i = 0; i < block.length; i++) {
+        const r = block[i] as readonly [unknown, unknown];
+        f(r[0], r[1]);
+      }
+    }
+  }
+}
+
+/** {@link combineCombinerColumns} into a map of its own. */
+function mergeIntoFreshMap(blocks: readonly PartitionData[], mergeCombiners: (a: unknown, b: unknown) => unknown): PairColumns {
   const prim = new Map<unknown, number>();
   const keys: unknown[] = [];
   const values: unknown[] = [];
   let other: KeyMap<unknown, number> | undefined;
-  let otherKeys: unknown[] = [];
-  let otherValues: unknown[] = [];
-  const insert = (k: unknown, c: unknown): void => {
+  const otherKeys: unknown[] = [];
+  const otherValues: unknown[] = [];
+  forEachPair(blocks, (k, c) => {
     if (k === null || typeof k !== 'object') {
       const e = prim.get(k);
       if (e !== undefined) values[e] = mergeCombiners(values[e], c);
@@ -82,23 +138,13 @@ export function combineCombinerColumns(blocks: readonly PartitionData[], mergeCo
         otherValues.push(c);
       }
     }
-  };
-  for (let b = 0; b < blocks.length; b++) {
-    const block = blocks[b]!;
-    if (block instanceof PairColumns) {
-      const ks = block.keys;
-      const vs = block.values;
-      for (let i = 0; i < ks.length; i++) insert(ks[i], vs[i]);
-    } else {
-      for (let i = 0; i < block.length; i++) {
-        const r = block[i] as readonly [unknown, unknown];
-        insert(r[0], r[1]);
-      }
-    }
-  }
+  });
   if (other !== undefined) other.forEach((e) => { keys.push(otherKeys[e]); values.push(otherValues[e]); });
   return new PairColumns(keys, values);
 }
+
+/** The key index of each `mergeCombiners` function (see {@link CombineKeyIndex}). */
+const keyIndexes = new WeakMap<(a: unknown, b: unknown) => unknown, CombineKeyIndex>();
 
 /**
  * Streaming form of {@link combineValuesByKey}: records are inserted one by one (from a

@@ -52,20 +52,42 @@ function bucketColumns(dep: ShuffleDependency, cols: PairColumns): PairColumns[]
   const part = dep.partitioner;
   const n = part.numPartitions;
   if (n === 1) return [cols];
-  const keys: unknown[][] = [];
-  const values: unknown[][] = [];
-  for (let i = 0; i < n; i++) {
-    keys.push([]);
-    values.push([]);
-  }
   const ks = cols.keys;
   const vs = cols.values;
-  for (let i = 0; i < ks.length; i++) {
+  const size = ks.length;
+  // Each key's partition once, counted, so that every bucket is allocated at its final size
+  // (not grown push by push, which leaves its smaller copies to the collector); filled in
+  // order, so each bucket holds its keys in the combine's first-seen order, as before.
+  const where = n <= 256 ? new Uint8Array(size) : new Uint32Array(size);
+  const counts = new Uint32Array(n);
+  for (let i = 0; i < size; i++) {
     const p = part.getPartition(ks[i]);
-    keys[p]!.push(ks[i]);
-    values[p]!.push(vs[i]);
+    where[i] = p;
+    counts[p]++;
+  }
+  const keys: unknown[][] = [];
+  const values: unknown[][] = [];
+  for (let p = 0; p < n; p++) {
+    keys.push(sized(counts[p]!));
+    values.push(sized(counts[p]!));
+  }
+  counts.fill(0);
+  for (let i = 0; i < size; i++) {
+    const p = where[i]!;
+    const j = counts[p]++;
+    keys[p]![j] = ks[i];
+    values[p]![j] = vs[i];
   }
   const out: PairColumns[] = [];
-  for (let i = 0; i < n; i++) out.push(new PairColumns(keys[i]!, values[i]!));
+  for (let p = 0; p < n; p++) out.push(new PairColumns(keys[p]!, values[p]!));
   return out;
+}
+
+/**
+ * An array to fill in index order up to `length`: allocated at that length when V8 keeps such
+ * an array in fast elements (a `new Array(n)` of 100,000 or more starts as a dictionary), else
+ * empty and grown as it is filled.
+ */
+function sized(length: number): unknown[] {
+  return length < 65_536 ? new Array<unknown>(length) : [];
 }

@@ -50,10 +50,12 @@ export class CheckpointRetention {
   /** The sequence of the newest checkpoint written (see {@link afterWrite}). */
   private latestWritten: number | undefined;
   /**
-   * Whether the last prune kept RDD checkpoint folders only because the newest durable
-   * checkpoint (`keepFrom`), older than the retained ones, names them: they go once a newer
-   * checkpoint is synced. The writer's batches wait for that round rather than let such
-   * folders pile up when fsyncs lag behind the batches.
+   * Whether the last prune kept RDD checkpoint folders (or an earlier run's folder) only
+   * because the newest durable checkpoint (`keepFrom`), older than the retained ones, names
+   * them, while their streams no longer remember their RDDs: they go once a newer checkpoint
+   * is synced. The writer's batches wait for that round rather than let such folders pile up
+   * when fsyncs lag behind the batches. A folder its stream still remembers is kept anyway,
+   * so it makes no batch wait.
    */
   keepsFoldersForDurability = false;
 
@@ -131,19 +133,38 @@ export class CheckpointRetention {
     const keep = new Set<string>();
     const durable = keepFrom > 0 && keepFrom <= retainedFrom ? keepFrom : undefined;
     for (const [seq, set] of this.referencedBySeq) if (seq !== durable) for (const f of set) keep.add(f);
-    this.keepsFoldersForDurability = false;
+    /** Folders only the newest durable checkpoint, older than the retained ones, names. */
+    const heldForDurability = new Set<string>();
     for (const f of durable === undefined ? [] : this.referencedBySeq.get(durable) ?? []) {
       if (keep.has(f)) continue;
       keep.add(f);
-      this.keepsFoldersForDurability = true;
+      heldForDurability.add(f);
     }
+    let held = false;
     const superseded: string[] = [];
-    for (const s of this.graph.allStreams()) superseded.push(...s.checkpointData.forgetUnreferenced(this.checkpointDir, keep));
+    for (const s of this.graph.allStreams()) {
+      superseded.push(...s.checkpointData.forgetUnreferenced(this.checkpointDir, keep));
+      if (heldForDurability.size > 0 && !held) held = s.checkpointData.keepsOnlyFor(this.checkpointDir, heldForDurability);
+    }
     for (const run of this.earlierRuns) {
-      if (!RUN_FOLDER_RE.test(run) || [...keep].some((f) => f.startsWith(`${run}/`))) continue;
+      if (!RUN_FOLDER_RE.test(run)) continue;
+      let named = false;
+      let onlyHeld = true;
+      for (const f of keep) {
+        if (!f.startsWith(`${run}/`)) continue;
+        named = true;
+        if (heldForDurability.has(f)) continue;
+        onlyHeld = false;
+        break;
+      }
+      if (named) {
+        if (onlyHeld) held = true;
+        continue;
+      }
       superseded.push(join(this.checkpointDir, run));
       this.earlierRuns.delete(run);
     }
+    this.keepsFoldersForDurability = held;
     if (superseded.length > 0) deletePaths(superseded, true);
   }
 

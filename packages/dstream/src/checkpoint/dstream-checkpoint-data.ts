@@ -57,7 +57,8 @@ export class DStreamCheckpointData {
     return new Map([...this.folders].map(([t, f]) => [t, f.dir]));
   }
 
-  private latestTime(): number | undefined {
+  /** The batch time (ms) of the latest checkpointed RDD, or undefined when there is none. */
+  latestTime(): number | undefined {
     let latest: number | undefined;
     for (const t of this.folders.keys()) if (latest === undefined || t > latest) latest = t;
     return latest;
@@ -107,6 +108,21 @@ export class DStreamCheckpointData {
       if (rel !== undefined) toDelete.push(join(checkpointDir, rel));
     }
     return toDelete;
+  }
+
+  /**
+   * Whether {@link forgetUnreferenced} keeps a folder of this stream only because `held`
+   * (paths relative to `checkpointDir`) names it: a folder older than the latest, whose RDD
+   * the stream no longer remembers.
+   */
+  keepsOnlyFor(checkpointDir: string, held: ReadonlySet<string>): boolean {
+    const latest = this.latestTime();
+    for (const [t, f] of this.folders) {
+      if (t === latest || this.stream.generatedRDDs.has(t)) continue;
+      const rel = relativeInside(checkpointDir, f.dir);
+      if (rel !== undefined && held.has(rel)) return true;
+    }
+    return false;
   }
 }
 

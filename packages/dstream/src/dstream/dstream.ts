@@ -8,8 +8,8 @@ import type { StateSpec } from '../state/state-spec.ts';
 import type { State } from '../state/state.ts';
 import type { MapWithStateDStream } from '../state/map-with-state-dstream.ts';
 import { saveBatch, shouldSkipEmptyBatches, type SaveBatchOptions } from '../output/batch-output.ts';
-import { groupRuntimeOf } from '../group/group-runtime.ts';
-import { isGroupCatchUpTime } from '../group/group-catch-up.ts';
+import type { GroupSession } from '../group/group-session.ts';
+import type { GroupRuntime } from '../group/group-runtime.ts';
 import { markGroupFoldersComplete, saveGroupBatch } from '../group/group-batch-output.ts';
 
 /** A function that runs once per batch on the batch's RDD; the batch waits for a returned Promise. */
@@ -154,6 +154,27 @@ export abstract class DStream<T> {
   /** Group leases: generates this stream's RDD at every batch time `batch` apart (see {@link isTimeValid}). @internal */
   generateEveryBatch(batch: Duration): void { this.#everyBatch = batch; }
 
+  /** Group mode: the context's group session, handed by the context at `start()`. */
+  #groupSession: GroupSession | undefined;
+
+  /** Group mode: this stream takes part in the context's group session (runtime, catch-up batches). @internal */
+  followGroupSession(session: GroupSession): void { this.#groupSession = session; }
+
+  /** Group mode: the context's group session (undefined outside group mode). @internal */
+  protected get groupSession(): GroupSession | undefined { return this.#groupSession; }
+
+  /** Group mode: the runtime of the partitions this instance runs, once the log stream joined the group. @internal */
+  protected get groupRuntime(): GroupRuntime | undefined { return this.#groupSession?.runtime; }
+
+  /**
+   * The engine batch before `time`: `time - batch`, or, in group mode after a catch-up batch,
+   * that batch (a stateful stream takes its previous state there).
+   */
+  protected previousBatchTime(time: Time, batch: Duration = this.slideDuration): Time {
+    const c = this.#groupSession?.catchUp;
+    return c === undefined ? time.minus(batch) : new Time(c.previousTime(time.milliseconds, batch.milliseconds));
+  }
+
   /**
    * True when `time` is a batch time of this stream: after `zeroTime`, on the slide (under
    * group leases, a stream sliding slower than the batches is generated every batch: each
@@ -166,7 +187,7 @@ export abstract class DStream<T> {
     }
     if (time.lessEq(this.zeroTime)) return false;
     // Group leases: a catch-up batch between two batch times is a batch time of every stream there.
-    return time.minus(this.zeroTime).isMultipleOf(this.#everyBatch ?? this.slideDuration) || isGroupCatchUpTime(this.ssc, time.milliseconds);
+    return time.minus(this.zeroTime).isMultipleOf(this.#everyBatch ?? this.slideDuration) || this.#groupSession?.catchUp.isCatchUp(time.milliseconds) === true;
   }
 
   /**
@@ -700,7 +721,7 @@ export abstract class DStream<T> {
    * instance whose commit completed it; `skipEmptyBatches` does not apply.
    */
   saveAsTextFiles(prefix: string, suffix?: string, options?: SaveBatchOptions): void {
-    const inGroup = groupBatchWriter(this.ssc, prefix, suffix, 'text');
+    const inGroup = groupBatchWriter(() => this.groupRuntime, prefix, suffix, 'text');
     new dstreamClasses.ForEachDStream(this, async (rdd, time) => {
       if (await inGroup(rdd as RDD<unknown>, time)) return;
       await saveBatch(rdd as RDD<unknown>, batchFileName(prefix, suffix, time), 'text', shouldSkipEmptyBatches(this.ssc.streamingConf, options));
@@ -709,7 +730,7 @@ export abstract class DStream<T> {
 
   /** Writes every batch as an object-file folder `prefix-<time ms>[.suffix]`, as {@link saveAsTextFiles}. */
   saveAsObjectFiles(prefix: string, suffix?: string, options?: SaveBatchOptions): void {
-    const inGroup = groupBatchWriter(this.ssc, prefix, suffix, 'object');
+    const inGroup = groupBatchWriter(() => this.groupRuntime, prefix, suffix, 'object');
     new dstreamClasses.ForEachDStream(this, async (rdd, time) => {
       if (await inGroup(rdd as RDD<unknown>, time)) return;
       await saveBatch(rdd as RDD<unknown>, batchFileName(prefix, suffix, time), 'object', shouldSkipEmptyBatches(this.ssc.streamingConf, options));
@@ -726,12 +747,12 @@ export abstract class DStream<T> {
  * Group mode's writer of an output's batch folders (a no-op returning false outside group
  * mode): one `part-<p>` file per owned partition, `_SUCCESS` once the group committed the batch.
  */
-function groupBatchWriter(ssc: object, prefix: string, suffix: string | undefined, format: 'text' | 'object'): (rdd: RDD<unknown>, time: Time) => Promise<boolean> {
+function groupBatchWriter(runtime: () => GroupRuntime | undefined, prefix: string, suffix: string | undefined, format: 'text' | 'object'): (rdd: RDD<unknown>, time: Time) => Promise<boolean> {
   const folderOf = (t: number): string => batchFileName(prefix, suffix, new Time(t));
   let registered = false;
   const marks = { doneUpTo: Number.NEGATIVE_INFINITY };
   return async (rdd, time) => {
-    const group = groupRuntimeOf(ssc);
+    const group = runtime();
     if (group === undefined) return false;
     if (!registered) {
       registered = true;

@@ -1,5 +1,5 @@
 import { KeyMap, PairColumns, columnsOf, recordsOf, slotOrderOfSpreads } from '@kindling/core';
-import { WindowKeyIndex, giveWindowKeyIndex, takeWindowKeyIndex } from './window-key-index.ts';
+import { WindowKeyIndex, batchIdsIn, giveWindowKeyIndex, recordBatchIds, takeWindowKeyIndex } from './window-key-index.ts';
 import type { PartitionData } from '@kindling/core';
 
 /**
@@ -12,8 +12,10 @@ import type { PartitionData } from '@kindling/core';
  * Every input holds at most one value per key (each is a per-batch `reduceByKey`), so the
  * cost is O(keys in the previous window + keys in the batches that left or entered), however
  * long the window. Keys stay (at their "zero" value) unless `filter` drops them. A key that
- * left the window but was not in the previous result (a filter dropped it) and entered no
- * new value is dropped too; Spark throws in that case.
+ * left the window but was not in the previous result (a filter dropped it) takes the value
+ * that entered, ordered as Spark's cogroup inserts it, at the leaving batches' turn (after
+ * the previous window's keys, before the keys only the entered batches hold); one that
+ * entered no new value is dropped too (Spark throws in that case).
  * @internal
  */
 export function reduceWindowPartition<K, V>(
@@ -62,39 +64,94 @@ export function reduceWindowData<K, V>(
   // position -> id over the merged keys: the previous window's, then the new ones
   let idAt = index.idAt;
   const most = keys.length + (added === undefined ? 0 : added.length);
-  if (idAt.length < most) {
-    idAt = new Int32Array(Math.max(most, 2 * idAt.length));
-    idAt.set(index.idAt.subarray(0, keys.length));
-  }
+  if (idAt.length < most) idAt = grownIds(idAt, most);
   let positionOf = index.positionOf;
+  const prevLength = keys.length;
   if (gone !== undefined) {
     const gk = gone.keys;
     const gv = gone.values;
+    // Ids the merge that took this batch in recorded for its keys, still valid for those
+    // whose id no filter has freed since: then no lookup.
+    const known = batchIdsIn(gone, index);
+    const genOf = index.genOf;
+    let missing: number[] | undefined;
     for (let i = 0; i < gk.length; i++) {
-      // A key not in the previous window (a filter dropped it) has nothing to take from.
-      const id = idOf.get(gk[i]!);
-      if (id === undefined) continue;
+      let id: number | undefined;
+      if (known !== undefined && genOf[known[i]!] === known[gk.length + i]) id = known[i]!;
+      else id = idOf.get(gk[i]!);
+      if (id === undefined) {
+        // Not in the previous window (a filter dropped it): Spark's cogroup inserts it now,
+        // after the previous window's keys and before the entered batches' new keys.
+        (missing ??= []).push(i);
+        continue;
+      }
       const at = positionOf[id]!;
       values[at] = invReduce(values[at]!, gv[i]!);
     }
+    if (missing !== undefined) {
+      // Placed as new keys, in the order the batches that left hold them; each takes the
+      // value that entered (below). One that entered none is dropped after (Spark throws).
+      if (idAt.length < most + missing.length) idAt = grownIds(idAt, most + missing.length);
+      for (const i of missing) {
+        const key = (gk[i] === 0 ? 0 : gk[i]) as K; // -0 as 0, as the map keys it
+        idAt[keys.length] = index.add(key, keys.length);
+        keys.push(key);
+        values.push(undefined as V);
+      }
+      positionOf = index.positionOf; // may have grown
+    }
   }
+  // Positions of re-entering keys (prevLength up to here) that got a value.
+  const reentered = keys.length > prevLength ? new Uint8Array(keys.length - prevLength) : undefined;
   if (added !== undefined) {
     const ak = added.keys;
     const av = added.values;
+    // The ids of a lone entered batch's keys (and their generations), recorded for the
+    // merge that batch leaves the window in.
+    const ids = entered.indexOf(added) !== -1 ? new Int32Array(2 * ak.length) : undefined;
     for (let i = 0; i < ak.length; i++) {
       const k = ak[i]!;
-      const id = idOf.get(k);
+      let id = idOf.get(k);
       if (id !== undefined) {
         const at = positionOf[id]!;
-        values[at] = reduce(values[at]!, av[i]!);
+        if (at < prevLength) values[at] = reduce(values[at]!, av[i]!);
+        else {
+          // A key that left while out of the previous window: the value that entered.
+          values[at] = av[i]!;
+          reentered![at - prevLength] = 1;
+        }
       } else {
         const key = (k === 0 ? 0 : k) as K; // -0 as 0, as the map keys it
-        idAt[keys.length] = index.add(key, keys.length);
+        id = index.add(key, keys.length);
+        idAt[keys.length] = id;
         positionOf = index.positionOf; // may have grown
         keys.push(key);
         values.push(av[i]!);
       }
+      if (ids !== undefined) ids[i] = id;
     }
+    if (ids !== undefined) {
+      const genOf = index.genOf;
+      for (let i = 0; i < ak.length; i++) ids[ak.length + i] = genOf[ids[i]!]!;
+      recordBatchIds(added, index, ids);
+    }
+  }
+  if (reentered !== undefined && reentered.indexOf(0) !== -1) {
+    // Keys that left while out of the previous window and entered no value: dropped.
+    let to = prevLength;
+    for (let at = prevLength; at < keys.length; at++) {
+      const id = idAt[at]!;
+      if (at - prevLength < reentered.length && reentered[at - prevLength] === 0) {
+        index.remove(keys[at]!, id);
+        continue;
+      }
+      keys[to] = keys[at]!;
+      values[to] = values[at]!;
+      idAt[to] = id;
+      positionOf[id] = to++;
+    }
+    keys.length = to;
+    values.length = to;
   }
   const n = keys.length;
   const spreadOf = index.spreadOf;
@@ -143,6 +200,13 @@ export function reduceWindowData<K, V>(
   index.idAt = outIds;
   giveWindowKeyIndex(result, index);
   return result;
+}
+
+/** `ids` (position -> id) with room for `most` positions, the first ones kept. */
+function grownIds(ids: Int32Array, most: number): Int32Array {
+  const grown = new Int32Array(Math.max(most, 2 * ids.length));
+  grown.set(ids);
+  return grown;
 }
 
 /**

@@ -5,8 +5,7 @@ import { dstreamClasses } from './registry.ts';
 import { checkWindowDurations } from './window-durations.ts';
 import { ReducedWindowRDD } from './reduced-window-rdd.ts';
 import { markStageRuntime } from '../group/group-batch-output.ts';
-import { groupRuntimeOf, type GroupRuntime } from '../group/group-runtime.ts';
-import { groupPreviousTime } from '../group/group-catch-up.ts';
+import type { GroupRuntime } from '../group/group-runtime.ts';
 import { GroupWindowStateRDD, groupWindowPairs } from '../group/group-window-state-rdd.ts';
 import type { GroupWindowEntry } from '../group/group-window-state.ts';
 
@@ -84,7 +83,7 @@ export class ReducedWindowedDStream<K, V> extends DStream<[K, V]> {
   useGroupRuntime(runtime: GroupRuntime): void { this.#groupRuntime = runtime; }
 
   compute(validTime: Time): RDD<[K, V]> | undefined {
-    const group = this.#groupRuntime ?? groupRuntimeOf(this.ssc);
+    const group = this.#groupRuntime ?? this.groupRuntime;
     if (group !== undefined) return this.computeInGroup(validTime, group);
     const batch = this.parent.slideDuration;
     // current window: (t - window, t] = [t - window + batch, t]; previous: the same, one slide earlier
@@ -119,7 +118,7 @@ export class ReducedWindowedDStream<K, V> extends DStream<[K, V]> {
       for (const j of plan.owned.keys()) if (group.onSlide(t, j, slideMs)) onSlide.add(j);
     }
     // The engine batch before (a catch-up batch, possibly: see GroupCatchUp).
-    const previous = this.#groupStates.get(groupPreviousTime(this.ssc, t, batch));
+    const previous = this.#groupStates.get(this.previousBatchTime(validTime, this.reduced.slideDuration).milliseconds);
     const state = new GroupWindowStateRDD<K, V>(this.ssc.sparkContext, previous, entered, plan, this.name(), this.partitioner, {
       reduce: this.reduceFunc, invReduce: this.invReduceFunc, filter: this.filterFunc as ((kv: [unknown, V]) => boolean) | undefined, windowMs: this.windowDuration.milliseconds, onSlide,
     });

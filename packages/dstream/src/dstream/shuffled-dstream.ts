@@ -3,7 +3,6 @@ import type { Exchange } from '../exchange/exchange.ts';
 import { DStream } from './dstream.ts';
 import { dstreamClasses } from './registry.ts';
 import { verifyKeyPlacement } from '../group/co-partitioning.ts';
-import { groupRuntimeOf } from '../group/group-runtime.ts';
 
 /** `parent.combineByKey(...)` (and `reduceByKey`): each batch combined by key. */
 export class ShuffledDStream<K, V, C> extends DStream<[K, C]> {
@@ -31,7 +30,7 @@ export class ShuffledDStream<K, V, C> extends DStream<[K, C]> {
       return this.#exchange.rdd<[K, C]>(rdd, validTime, agg as never);
     }
     // Lease group mode: each key must already be in the log partition the shuffle sends it to.
-    const input = groupRuntimeOf(this.ssc) !== undefined ? verifyKeyPlacement(rdd, this.partitioner, this.describe(), validTime) : rdd;
+    const input = this.groupRuntime !== undefined ? verifyKeyPlacement(rdd, this.partitioner, this.describe(), validTime) : rdd;
     return input.combineByKey(this.createCombiner, this.mergeValue, this.mergeCombiners, this.partitioner);
   }
 }

@@ -23,6 +23,8 @@ export class WindowKeyIndex<K> {
   positionOf: Int32Array;
   /** id -> the key's spread hash code */
   spreadOf: Int32Array;
+  /** id -> how many times the id was freed: an id recorded with an older count names another key now */
+  genOf: Int32Array;
   /** position -> id, for the columns described (its length may exceed theirs) */
   idAt: Int32Array;
   /** Room for the next merge's position -> id (the merge reads `idAt` while it writes this). */
@@ -35,6 +37,7 @@ export class WindowKeyIndex<K> {
   private constructor(capacity: number) {
     this.positionOf = new Int32Array(capacity);
     this.spreadOf = new Int32Array(capacity);
+    this.genOf = new Int32Array(capacity);
     this.idAt = new Int32Array(capacity);
     this.spareIds = new Int32Array(capacity);
   }
@@ -54,6 +57,7 @@ export class WindowKeyIndex<K> {
       if (id >= this.positionOf.length) {
         this.positionOf = grown(this.positionOf, id);
         this.spreadOf = grown(this.spreadOf, id);
+        this.genOf = grown(this.genOf, id);
       }
     }
     this.idOf.set(key, id);
@@ -67,6 +71,7 @@ export class WindowKeyIndex<K> {
   remove(key: K, id: number): void {
     this.idOf.delete(key);
     if (id === this.nullId) this.nullId = -1;
+    this.genOf[id]!++;
     this.freeIds.push(id);
   }
 }
@@ -89,4 +94,31 @@ export function takeWindowKeyIndex<K>(previous: PairColumns<K, unknown>): Window
   const index = indexes.get(previous as PairColumns);
   if (index !== undefined) indexes.delete(previous as PairColumns);
   return index as WindowKeyIndex<K> | undefined;
+}
+
+/** The ids a merge recorded for a batch's keys: which index they belong to, ids then generations. */
+interface BatchIds {
+  index: WindowKeyIndex<unknown>;
+  ids: Int32Array;
+}
+
+const batchIds = new WeakMap<PairColumns, BatchIds>();
+
+/**
+ * Records, for the batch `batch` that entered a window, each key's id in `index` (`ids[i]`
+ * for `batch.keys[i]`) followed by the id's generation then (`ids[n + i]`), so that the
+ * merge the batch leaves the window in finds its keys without looking them up. @internal
+ */
+export function recordBatchIds<K>(batch: PairColumns<K, unknown>, index: WindowKeyIndex<K>, ids: Int32Array): void {
+  batchIds.set(batch as PairColumns, { index: index as WindowKeyIndex<unknown>, ids });
+}
+
+/**
+ * What {@link recordBatchIds} recorded for `batch` in `index` (ids, then generations), or
+ * undefined: none recorded, or in another index (a window rebuilt from its keys, another
+ * window). An id is still the key's only while its generation is the recorded one. @internal
+ */
+export function batchIdsIn<K>(batch: PairColumns<K, unknown>, index: WindowKeyIndex<K>): Int32Array | undefined {
+  const r = batchIds.get(batch as PairColumns);
+  return r !== undefined && r.index === index && r.ids.length === 2 * batch.length ? r.ids : undefined;
 }

@@ -6,11 +6,15 @@
  * every batch (a window sliding slower decides per partition whether it is on the slide), so
  * these are batch times of all of them; a stateful stream's previous state is that
  * of the engine batch before (a catch-up batch's, when there was one).
+ *
+ * One per context in group mode: the context hands it to every stream of its graph at
+ * `start()` ({@link DStream.followGroupCatchUp}); the log stream records catch-up batches and
+ * prepared batches in it, the other streams only read it.
  * @internal
  */
 export class GroupCatchUp {
   /** Catch-up batch times (engine times off the grid). */
-  readonly times = new Set<number>();
+  readonly #times = new Set<number>();
   /** Engine batch time -> the engine batch time generated before it. */
   readonly #previous = new Map<number, number>();
   #last: number | undefined;
@@ -24,32 +28,20 @@ export class GroupCatchUp {
       for (const t of this.#previous.keys()) {
         if (this.#previous.size <= 128) break;
         this.#previous.delete(t);
-        this.times.delete(t);
+        this.#times.delete(t);
       }
     }
   }
 
-  /** The engine batch generated before `time` (undefined: not known, i.e. `time` minus the batch). */
-  previous(time: number): number | undefined { return this.#previous.get(time); }
-}
+  /** A catch-up batch at engine time `time` (off the grid) is being generated. */
+  added(time: number): void { this.#times.add(time); }
 
-const catchUps = new WeakMap<object, GroupCatchUp>();
+  /** Whether `time` is a catch-up batch time (a batch time of every stream under leases). */
+  isCatchUp(time: number): boolean { return this.#times.has(time); }
 
-/** The context's catch-up batches (created on first use). @internal */
-export function groupCatchUpOf(ssc: object): GroupCatchUp {
-  let c = catchUps.get(ssc);
-  if (c === undefined) catchUps.set(ssc, c = new GroupCatchUp());
-  return c;
-}
-
-/** Whether `time` is one of the context's catch-up batch times (a batch time of every stream under leases). @internal */
-export function isGroupCatchUpTime(ssc: object, time: number): boolean { return catchUps.get(ssc)?.times.has(time) === true; }
-
-/**
- * The engine batch before `time` in group mode: the one generated before it (a catch-up batch,
- * possibly), else `time - slideMs`. A stateful stream under leases takes its previous state there.
- * @internal
- */
-export function groupPreviousTime(ssc: object, time: number, slideMs: number): number {
-  return catchUps.get(ssc)?.previous(time) ?? time - slideMs;
+  /**
+   * The engine batch before `time`: the one generated before it (a catch-up batch, possibly),
+   * else `time - slideMs`. A stateful stream under leases takes its previous state there.
+   */
+  previousTime(time: number, slideMs: number): number { return this.#previous.get(time) ?? time - slideMs; }
 }

@@ -94,27 +94,5 @@ export interface GroupRuntime {
   onBatchComplete(complete: (time: number) => Promise<void>): void;
 }
 
-const runtimes = new WeakMap<object, GroupRuntime>();
-
-/** The context's group-mode runtime, or `undefined` when the context is not in group mode. */
-export function groupRuntimeOf(ssc: object): GroupRuntime | undefined { return runtimes.get(ssc); }
-
-/** Installs (or removes) a context's group-mode runtime. @internal */
-export function setGroupRuntime(ssc: object, runtime: GroupRuntime | undefined): void {
-  if (runtime === undefined) runtimes.delete(ssc);
-  else runtimes.set(ssc, runtime);
-}
-
 /** Plans a re-keyed graph under group leases (routes its shuffles through repartition logs); gives the logs' names and partition counts. */
 export type GroupStagePlanner = (stages: LeaseAssignment) => void;
-
-const planners = new WeakMap<object, GroupStagePlanner>();
-
-/** The context's planner of re-keyed graphs under group leases (installed at `start()`), if any. @internal */
-export function groupStagePlannerOf(ssc: object): GroupStagePlanner | undefined { return planners.get(ssc); }
-
-/** Installs (or removes) a context's planner of re-keyed graphs under group leases. @internal */
-export function setGroupStagePlanner(ssc: object, planner: GroupStagePlanner | undefined): void {
-  if (planner === undefined) planners.delete(ssc);
-  else planners.set(ssc, planner);
-}

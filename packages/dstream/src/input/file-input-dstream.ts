@@ -5,7 +5,7 @@ import { dstreamClasses } from '../dstream/registry.ts';
 import type { StreamingContext } from '../streaming-context.ts';
 import type { FileBatchInput, FileInputEntry } from './batch-input-description.ts';
 import { InputDStream } from './input-dstream.ts';
-import { inputOwnershipOf, type InputOwnership } from '../parallel/input-ownership.ts';
+import type { InputOwnership } from '../parallel/input-ownership.ts';
 
 const log = getLogger('FileInputDStream');
 
@@ -169,7 +169,7 @@ export class FileInputDStream<T> extends InputDStream<T, FileBatchInput> {
       // Recorded before reading: a retry or a recovered batch reads the same list.
       this.assignInput(validTime, input);
     }
-    const owned = inputOwnershipOf(this.ssc);
+    const owned = this.inputOwnership;
     if (owned !== undefined) return this.computeOwned(validTime, input, owned, problems);
     const parts: T[][] = [];
     const read: string[] = [];

@@ -1,6 +1,7 @@
 import type { Duration, Time } from '@kindling/core';
 import { DStream } from '../dstream/dstream.ts';
 import type { StreamingContext } from '../streaming-context.ts';
+import type { InputOwnership } from '../parallel/input-ownership.ts';
 
 /**
  * The base of every source, as Spark's `InputDStream`: `super(ssc)` registers the stream with
@@ -52,10 +53,22 @@ export abstract class InputDStream<T, D = unknown> extends DStream<T> {
   readonly id: number;
   private readonly assignments = new Map<number, D>();
 
+  #ownership: InputOwnership | undefined;
+
   constructor(ssc: StreamingContext) {
     super(ssc);
     this.id = ssc.graph.addInputStream(this);
   }
+
+  /**
+   * `local[N]` with a graph module: which partitions of each batch's input this thread holds
+   * (handed by `buildGraph` on the driver, and by the worker thread that built the graph).
+   * @internal
+   */
+  readOwnedPartitions(ownership: InputOwnership): void { this.#ownership = ownership; }
+
+  /** Which partitions of each batch's input this thread holds; undefined (one thread): every partition. @internal */
+  protected get inputOwnership(): InputOwnership | undefined { return this.#ownership; }
 
   /** Starts the source (open sockets, watch directories); awaited by `ssc.start()`. */
   abstract start(): void | Promise<void>;

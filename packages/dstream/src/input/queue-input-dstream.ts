@@ -8,7 +8,9 @@ import { InputDStream } from './input-dstream.ts';
  * (or, with `oneAtATime = false`, all of it, as one union). Items are RDDs or plain arrays;
  * items pushed while running are picked up. An empty queue gives `defaultRDD`, or an empty
  * RDD. The queue's contents are not checkpointed, so a graph with a queue stream cannot be
- * recovered.
+ * recovered. An array becomes its batch's RDD through `parallelize`, which copies it: later
+ * changes to the array change no batch (copying 5,000 references costs a few µs, below what
+ * `pnpm bench` can tell apart; see BENCHMARKS.md, branch `grp`).
  */
 export class QueueInputDStream<T> extends InputDStream<T> {
   static override kind = 'queueStream';

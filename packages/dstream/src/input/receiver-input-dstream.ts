@@ -10,7 +10,6 @@ import { ReceiverSupervisor } from '../receiver/receiver-supervisor.ts';
 import type { StreamingContext } from '../streaming-context.ts';
 import type { BlockBatchInput } from './batch-input-description.ts';
 import { InputDStream } from './input-dstream.ts';
-import { inputOwnershipOf } from '../parallel/input-ownership.ts';
 
 const supervisorLog = getLogger('ReceiverSupervisor');
 const streamLog = getLogger('ReceiverInputDStream');
@@ -159,7 +158,7 @@ export class ReceiverInputDStream<T> extends InputDStream<T, BlockBatchInput> {
   acceptBlocks(time: number, parts: (readonly T[] | undefined)[]): void { this.#sentBlocks.set(time, parts); }
 
   compute(validTime: Time): RDD<T> | undefined {
-    const owned = inputOwnershipOf(this.ssc);
+    const owned = this.inputOwnership;
     if (owned?.rank !== undefined) {
       const sent = this.#sentBlocks.get(validTime.milliseconds);
       if (sent === undefined) throw new Error(`${this.name()}: batch ${validTime}: worker thread ${owned.rank} got no blocks from the driver for this batch (internal error); the batch fails and runs again on recovery.`);

@@ -4,16 +4,19 @@ import { WorkerTaskScheduler, getLogger, parseMaster } from '@kindling/core';
 import type { StreamingContext } from '../streaming-context.ts';
 import { trackAccumulators } from './accumulator-tracker.ts';
 import { GraphWorkerPool } from './graph-worker-pool.ts';
-import { setInputOwnership } from './input-ownership.ts';
 import { workerThreadState } from './worker-thread-flag.ts';
 
 const log = getLogger('StreamingContext');
-const builtFromModule = new WeakSet<StreamingContext>();
-const pools = new WeakMap<StreamingContext, GraphWorkerPool>();
 let warnedInline = false;
 
-/** The worker threads of a context built with `buildGraph` under `local[N]`, if any. @internal */
-export function graphWorkerPoolOf(ssc: StreamingContext): GraphWorkerPool | undefined { return pools.get(ssc); }
+/** The worker threads of a context built with `buildGraph` under `local[N]`, if any (tests assert them). @internal */
+export function graphWorkerPoolOf(ssc: StreamingContext): GraphWorkerPool | undefined { return ssc.graphWorkers; }
+
+/** What `buildGraph` gives the context: the graph module's result and the worker threads it took (none under `local[1]`). @internal */
+export interface BuiltGraph<R> {
+  readonly result: R;
+  readonly pool: GraphWorkerPool | undefined;
+}
 
 function toUrl(module: URL | string): URL {
   if (module instanceof URL) return module;
@@ -31,7 +34,7 @@ function toUrl(module: URL | string): URL {
  * them.
  * @internal
  */
-export async function buildGraphOn<R>(ssc: StreamingContext, module: URL | string, exportName: string, args: unknown): Promise<R> {
+export async function buildGraphOn<R>(ssc: StreamingContext, module: URL | string, exportName: string, args: unknown): Promise<BuiltGraph<R>> {
   const url = toUrl(module);
   const where = `buildGraph(${url.href}, '${exportName}')`;
   if (ssc.getState() !== 'INITIALIZED') throw new Error(`${where}: the graph must be built before ssc.start(), on a new StreamingContext.`);
@@ -52,7 +55,6 @@ export async function buildGraphOn<R>(ssc: StreamingContext, module: URL | strin
   if (typeof build !== 'function') {
     throw new Error(`${where}: the module has no exported function '${exportName}' (exports: ${Object.keys(mod).join(', ') || 'none'}). Export a function (ssc, args) => ... that builds the graph.`);
   }
-  builtFromModule.add(ssc);
   const tracker = trackAccumulators(ssc.sparkContext);
   let result: R;
   try {
@@ -60,7 +62,7 @@ export async function buildGraphOn<R>(ssc: StreamingContext, module: URL | strin
   } finally {
     tracker.stop();
   }
-  if (threads <= 1 || workerThreadState.isGraphWorker) return result;
+  if (threads <= 1 || workerThreadState.isGraphWorker) return { result, pool: undefined };
   // local[N] keeps its N partitions per stage; they run on at most maxThreads threads (one
   // per core by default), partition p on thread p mod size.
   const size = Math.min(threads, ssc.streamingConf.workersMaxThreads);
@@ -74,9 +76,9 @@ export async function buildGraphOn<R>(ssc: StreamingContext, module: URL | strin
     streams: ssc.graph.createdStreams.map((s) => s.name()),
     idleTimeoutMs: ssc.streamingConf.workersIdleTimeoutMs,
   });
-  pools.set(ssc, pool);
   // The driver reads no file: each worker reads those of the partitions it owns.
-  setInputOwnership(ssc, { size, rank: undefined });
+  const ownership = { size, rank: undefined };
+  for (const s of ssc.graph.inputStreams) s.readOwnedPartitions(ownership);
   const gen = ssc.scheduler.jobGenerator;
   gen.jobSetCreatedHooks.push((jobSet) => pool.onJobSetCreated(ssc, jobSet));
   gen.batchCompletionHooks.push((jobSet) => pool.onBatchCompleted(jobSet.time.milliseconds));
@@ -87,7 +89,7 @@ export async function buildGraphOn<R>(ssc: StreamingContext, module: URL | strin
   const warm = pool.threads.filter((t) => t.contexts > 1).length;
   const capped = size < threads ? ` (${ssc.sparkContext.master}: ${threads} partitions per stage on ${size} threads, spark.kindling.workers.maxThreads)` : '';
   log.info(`${where}: the graph runs on ${size} worker threads${capped}${warm > 0 ? ` (${warm} kept warm from an earlier context)` : ''}`);
-  return result;
+  return { result, pool };
 }
 
 /**
@@ -95,8 +97,8 @@ export async function buildGraphOn<R>(ssc: StreamingContext, module: URL | strin
  * once how to use the N threads.
  * @internal
  */
-export function warnIfSingleThreaded(ssc: StreamingContext): void {
-  if (warnedInline || workerThreadState.isGraphWorker || builtFromModule.has(ssc)) return;
+export function warnIfSingleThreaded(ssc: StreamingContext, builtFromModule: boolean): void {
+  if (warnedInline || workerThreadState.isGraphWorker || builtFromModule) return;
   const threads = parseMaster(ssc.sparkContext.master);
   if (threads <= 1) return;
   warnedInline = true;

@@ -13,7 +13,6 @@ import { planMapSideGroups } from '../scheduler/map-side-planner.ts';
 import { trackAccumulators } from './accumulator-tracker.ts';
 import type { BatchMessage, ContextMessage, GraphWorkerData, ReleaseMessage } from './graph-worker-pool.ts';
 import { ownedInputInfos, threadStats, streamsByRDD, type AheadReport, type BatchReply } from './graph-worker-pool.ts';
-import { setInputOwnership } from './input-ownership.ts';
 import { workerThreadState } from './worker-thread-flag.ts';
 
 const own = parentPort!;
@@ -33,11 +32,12 @@ async function serve(data: GraphWorkerData, port: MessagePort): Promise<() => vo
   try {
     ssc = new StreamingContext(new SparkConf().setAll(data.conf), Milliseconds(data.batchMs));
     const built = ssc;
-    setInputOwnership(built, { size: data.size, rank: data.rank });
     const tracker = trackAccumulators(built.sparkContext);
     try {
       const mod = (await import(data.moduleUrl)) as Record<string, unknown>;
       await (mod[data.exportName] as (ssc: StreamingContext, args: unknown) => unknown)(built, data.args);
+      const ownership = { size: data.size, rank: data.rank };
+      for (const s of built.graph.inputStreams) s.readOwnedPartitions(ownership);
     } finally {
       tracker.stop();
     }

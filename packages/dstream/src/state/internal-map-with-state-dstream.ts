@@ -6,8 +6,7 @@ import { dstreamClasses } from '../dstream/registry.ts';
 import { verifyKeyPlacement } from '../group/co-partitioning.ts';
 import { GroupMapWithStateRDD, mapStateChanges } from '../group/group-map-with-state-rdd.ts';
 import { markStageRuntime } from '../group/group-batch-output.ts';
-import { groupRuntimeOf, type GroupRuntime } from '../group/group-runtime.ts';
-import { groupPreviousTime } from '../group/group-catch-up.ts';
+import type { GroupRuntime } from '../group/group-runtime.ts';
 import type { MapWithStateRecord } from './map-with-state-record.ts';
 import { MapWithStateRDD } from './map-with-state-rdd.ts';
 import type { StateSpec } from './state-spec.ts';
@@ -66,7 +65,7 @@ export class InternalMapWithStateDStream<K, V, S, M> extends DStream<MapWithStat
   }
 
   compute(validTime: Time): RDD<MapWithStateRecord<K, S, M>> | undefined {
-    const group = this.#groupRuntime ?? groupRuntimeOf(this.ssc);
+    const group = this.#groupRuntime ?? this.groupRuntime;
     if (group !== undefined) return this.computeInGroup(validTime, group);
     const previous = this.getOrCompute(validTime.minus(this.slideDuration));
     const raw = this.parent.getOrCompute(validTime);
@@ -91,7 +90,7 @@ export class InternalMapWithStateDStream<K, V, S, M> extends DStream<MapWithStat
     const raw = this.parent.getOrCompute(validTime);
     if (plan === undefined || raw === undefined) return undefined;
     // The engine batch before (a catch-up batch, possibly: see GroupCatchUp).
-    const previous = this.getOrCompute(new Time(groupPreviousTime(this.ssc, validTime.milliseconds, this.slideDuration.milliseconds)));
+    const previous = this.getOrCompute(this.previousBatchTime(validTime));
     // Routed through a repartition log, the records arrive placed by the partitioner; read from the log, each must already be where it belongs.
     const data = this.#exchange !== undefined ? this.#exchange.rdd<[K, V]>(raw, validTime) : verifyKeyPlacement(raw, this.partitioner, this.describe(), validTime);
     const rdd = new GroupMapWithStateRDD<K, V, S, M>(

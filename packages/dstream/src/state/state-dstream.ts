@@ -5,8 +5,7 @@ import { DStream } from '../dstream/dstream.ts';
 import { dstreamClasses } from '../dstream/registry.ts';
 import { verifyKeyPlacement } from '../group/co-partitioning.ts';
 import { markStageRuntime } from '../group/group-batch-output.ts';
-import { groupRuntimeOf, type GroupRuntime } from '../group/group-runtime.ts';
-import { groupPreviousTime } from '../group/group-catch-up.ts';
+import type { GroupRuntime } from '../group/group-runtime.ts';
 import { GroupStateRDD } from '../group/group-state-rdd.ts';
 import { GroupHeldStateRDD } from '../group/group-held-state-rdd.ts';
 import type { PartitionStateUpdate } from './update-state-partition.ts';
@@ -67,7 +66,7 @@ export class StateDStream<K, V, S> extends DStream<[K, S]> {
   get keyPartitioner(): Partitioner { return this.partitioner; }
 
   compute(validTime: Time): RDD<[K, S]> | undefined {
-    const group = this.#groupRuntime ?? groupRuntimeOf(this.ssc);
+    const group = this.#groupRuntime ?? this.groupRuntime;
     if (group !== undefined) return this.computeInGroup(validTime, group);
     const previous = this.getOrCompute(validTime.minus(this.slideDuration));
     const raw = this.parent.getOrCompute(validTime);
@@ -85,12 +84,12 @@ export class StateDStream<K, V, S> extends DStream<[K, S]> {
   }
 
   /** Group mode: the owned partitions' state, restored where just taken over, checked for key placement. */
-  private computeInGroup(validTime: Time, group: NonNullable<ReturnType<typeof groupRuntimeOf>>): RDD<[K, S]> | undefined {
+  private computeInGroup(validTime: Time, group: GroupRuntime): RDD<[K, S]> | undefined {
     const plan = group.plan(validTime.milliseconds);
     const parentRDD = this.parent.getOrCompute(validTime);
     if (plan === undefined || parentRDD === undefined) return undefined;
     // The engine batch before (a catch-up batch, possibly: see GroupCatchUp).
-    const previous = this.getOrCompute(new Time(groupPreviousTime(this.ssc, validTime.milliseconds, this.slideDuration.milliseconds))) ?? this.initialRDD;
+    const previous = this.getOrCompute(this.previousBatchTime(validTime)) ?? this.initialRDD;
     const prevState = new GroupStateRDD<K, S>(this.ssc.sparkContext, previous, plan, this.name(), this.partitioner);
     // Routed through a repartition log, the values arrive placed by the partitioner; read from the log, each must already be where it belongs.
     const placed = this.#exchange !== undefined ? this.#exchange.rdd<[K, V]>(parentRDD, validTime) : verifyKeyPlacement(parentRDD, this.partitioner, this.describe(), validTime);

@@ -5,7 +5,6 @@ import type { DStream } from '../internal.ts';
 import { StreamingContext } from '../internal.ts';
 import { TestInputDStream } from './test-input-dstream.ts';
 import type { TestGraphModule, TestGraphSpec } from './test-graph.ts';
-import { graphWorkerPoolOf } from '../parallel/build-graph.ts';
 
 /** Options shared by {@link runStreamingTest} and {@link runStreamingTest2}. */
 export interface StreamingTestOptions {
@@ -133,7 +132,7 @@ async function runWith<U>(options: StreamingTestOptions, site: CallSite, inputBa
     const numBatches = options.numBatches ?? inputBatches;
     for (let i = 0; i < numBatches; i++) await clock.advance(batch.milliseconds);
     if (options.report !== undefined) {
-      const pool = graphWorkerPoolOf(ssc);
+      const pool = ssc.graphWorkers;
       options.report({ workerThreads: pool?.workers.length ?? 0, tasksPerWorker: pool?.tasksPerWorker() ?? [] });
     }
   } finally {

@@ -18,8 +18,6 @@ import { DefaultPerPartitionConfig, type PerPartitionConfig } from './per-partit
 import { topicPartitionKey, type TopicPartition } from './topic-partition.ts';
 import { checkGroupGraph } from '../../group/co-partitioning.ts';
 import { GroupCoordinator } from '../../group/group-coordinator.ts';
-import { groupStagePlannerOf, setGroupRuntime } from '../../group/group-runtime.ts';
-import { groupCatchUpOf } from '../../group/group-catch-up.ts';
 import { GroupStages } from '../../group/group-stages.ts';
 import { NotCoPartitionedError } from '../../group/not-co-partitioned-error.ts';
 import { GroupPlanError } from '../../exchange/group-plan-error.ts';
@@ -182,7 +180,7 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
         for (const st of stages) await st.coordinator.stop();
         await group.stop();
       } finally {
-        setGroupRuntime(this.ssc, undefined);
+        this.groupSession?.left();
         await this.source.close();
       }
       return;
@@ -228,7 +226,7 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
     for (const st of this.#stages?.stages ?? []) if (!need) need = await st.coordinator.needsCatchUp(t);
     if (!need) return undefined;
     const extra = t - batchMs + done + 1;
-    groupCatchUpOf(this.ssc).times.add(extra);
+    this.groupSession?.catchUp.added(extra);
     this.#catchUpFor.set(extra, t);
     for (const k of this.#catchUpFor.keys()) if (k < t - 4 * batchMs) this.#catchUpFor.delete(k);
     if (done === 0) log.info(`${this.name()}: catch-up batches before batch ${validTime}: partitions this instance took over or that are behind the batches run their re-runs and missed batch times, each at its own time.`);
@@ -239,7 +237,7 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
   override async prepareBatch(validTime: Time): Promise<void> {
     if (this.assignedInput(validTime) !== undefined || !this.#started) return;
     const t = validTime.milliseconds;
-    if (this.#group !== undefined) groupCatchUpOf(this.ssc).prepared(t);
+    if (this.#group !== undefined) this.groupSession?.catchUp.prepared(t);
     const catchUpFor = this.#catchUpFor.get(t);
     try {
       const bounds = await withTimeout(this.source.offsetBounds(this.#partitions), Math.max(1000, Math.min(this.slideDuration.milliseconds, 10_000)), this.source.location);
@@ -352,7 +350,7 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
     const n = this.#partitions.length;
     const outputs = this.ssc.graph.outputStreams as unknown as DStream<unknown>[];
     // A co-partitioned graph runs locally; any other is routed through repartition logs owned by leases too.
-    const planner = groupStagePlannerOf(this.ssc);
+    const planner = this.groupSession?.stagePlanner;
     let routed = false;
     let refusal: NotCoPartitionedError | undefined;
     try {
@@ -431,7 +429,7 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
     await coordinator.join(grid);
     for (const st of this.#stages?.stages ?? []) await st.coordinator.join(grid);
     this.#group = coordinator;
-    setGroupRuntime(this.ssc, coordinator);
+    this.groupSession?.joined(coordinator);
     this.#listener = { onBatchCompleted: (e) => this.onBatchCompleted(e) };
     this.ssc.scheduler.listenerBus.addListener(this.#listener);
     log.info(`${name} reads ${[...topics][0]} (${n} partitions) in group ${group} as member ${coordinator.memberId} from ${this.source.location}`);

@@ -1,0 +1,76 @@
+/**
+ * The primitive keys a combine saw in earlier calls, each with a slot, kept from one call to
+ * the next (a stream's next batch combines mostly the same keys): a call marks the slots it
+ * sees and takes their keys in first-seen order, so its output, and its calls of the user's
+ * functions, are those of a fresh map. It saves what a fresh map costs per batch: growing a
+ * map of every key from empty (the allocations and the re-hashing of each doubling), and
+ * keeping the batch's own copies of the keys alive in the output (the index's older copies
+ * are output instead, so the young ones die young and the scavenger does not copy them).
+ * Rebuilt when it grows past four times a call's keys plus 4,096 (or 65,536 keys), so it holds
+ * a bounded recent vocabulary. The compiled combine (compiled-combine.ts) keeps the same
+ * index in its generated code.
+ * @internal
+ */
+export class CombineKeyIndex {
+  private index = new Map<unknown, number>();
+  private keys: unknown[] = [];
+  private seenIn: number[] = [];
+  private held: unknown[] = [];
+  private calls = 0;
+  private order: number[] = [];
+  private busy = false;
+
+  /** Starts a call; `undefined` while another call runs (the caller then uses a map of its own). */
+  begin(): CombineKeyIndex | undefined {
+    if (this.busy) return undefined;
+    this.busy = true;
+    if (this.calls === 1_073_741_823) this.rebuild();
+    this.calls++;
+    this.order = [];
+    return this;
+  }
+
+  /** Adds combiner `c` of primitive key `k` to this call's (merged with `merge` when the call saw `k`). */
+  add(k: unknown, c: unknown, merge: (a: unknown, b: unknown) => unknown): void {
+    let s = this.index.get(k);
+    if (s === undefined) {
+      s = this.keys.length;
+      this.index.set(k, s);
+      this.keys.push(k === 0 ? 0 : k);
+      this.seenIn.push(0);
+      this.held.push(undefined);
+    }
+    if (this.seenIn[s] === this.calls) this.held[s] = merge(this.held[s], c);
+    else {
+      this.seenIn[s] = this.calls;
+      this.order.push(s);
+      this.held[s] = c;
+    }
+  }
+
+  /** Ends the call: its keys in first-seen order and their combiners (which the index lets go). */
+  end(): { keys: unknown[]; values: unknown[] } {
+    const order = this.order;
+    const n = order.length;
+    const keys = n < 65_536 ? new Array<unknown>(n) : [];
+    const values = n < 65_536 ? new Array<unknown>(n) : [];
+    for (let i = 0; i < n; i++) {
+      const s = order[i]!;
+      keys[i] = this.keys[s];
+      values[i] = this.held[s];
+      this.held[s] = undefined;
+    }
+    this.order = [];
+    if (this.index.size > 65_536 || this.index.size > 4 * n + 4_096) this.rebuild();
+    this.busy = false;
+    return { keys, values };
+  }
+
+  private rebuild(): void {
+    this.index = new Map();
+    this.keys = [];
+    this.seenIn = [];
+    this.held = [];
+    this.calls = 0;
+  }
+}
