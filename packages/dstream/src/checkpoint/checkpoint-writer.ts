@@ -11,6 +11,7 @@ import type { CheckpointStore } from './checkpoint-store.ts';
 import type { CheckpointRetention, DeletePaths } from './checkpoint-retention.ts';
 import { relativeInside } from './dstream-checkpoint-data.ts';
 import { describeGraph, inputKeys, structuralKeys } from './graph-shape.ts';
+import type { GraphShape } from './graph-shape.ts';
 import type { RecoveryPlan } from './recovery-plan.ts';
 import type { BlockBatchInput } from '../input/batch-input-description.ts';
 import type { WalInputPosition, WriteAheadLogBlockStore } from '../receiver/write-ahead-log-block-store.ts';
@@ -126,6 +127,10 @@ export class CheckpointWriter implements BatchCheckpointing {
   private durableWaiters: { seq: number; resolve: () => void }[] = [];
   /** The graph's structural keys (fixed once started), computed at the first capture. */
   private keys: ReadonlyMap<DStream<unknown>, string> | undefined;
+  /** The input streams' structural keys (fixed once started), computed at the first capture. */
+  private inputKeysOf: ReadonlyMap<InputDStream<unknown>, string> | undefined;
+  /** The graph as the last capture described it: the next reuses what did not change. */
+  private shape: GraphShape | undefined;
   /** Set after the first write failure (reported once as a warning). */
   writeError: Error | undefined;
   /** Files written so far by this process (for tests and tools). */
@@ -233,9 +238,9 @@ export class CheckpointWriter implements BatchCheckpointing {
     const graph = this.ssc.graph;
     const dir = this.store.checkpointDir;
     const keys = (this.keys ??= structuralKeys(graph));
-    const shape = describeGraph(graph, keys, dir, this.stateShapes);
+    const shape = (this.shape = describeGraph(graph, keys, dir, this.stateShapes, this.shape));
     if (this.expectedStateShapes.size > 0) this.checkStateShapes();
-    const inputKeysOf = inputKeys(graph, keys);
+    const inputKeysOf = (this.inputKeysOf ??= inputKeys(graph, keys));
     const inputs: InputDescriptor[] = graph.inputStreams.map((input) => {
       const wal = this.walStores.get(input);
       let assignments = [...input.assignedInputs()].sort((a, b) => a[0] - b[0]);

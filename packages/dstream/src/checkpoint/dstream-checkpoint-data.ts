@@ -57,7 +57,8 @@ export class DStreamCheckpointData {
     return new Map([...this.folders].map(([t, f]) => [t, f.dir]));
   }
 
-  private latestTime(): number | undefined {
+  /** The batch time (ms) of the latest checkpointed RDD, or undefined when there is none. */
+  latestTime(): number | undefined {
     let latest: number | undefined;
     for (const t of this.folders.keys()) if (latest === undefined || t > latest) latest = t;
     return latest;

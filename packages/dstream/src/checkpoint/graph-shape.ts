@@ -4,7 +4,8 @@ import type { DStreamGraph } from '../dstream/dstream-graph.ts';
 import { dstreamClasses } from '../dstream/registry.ts';
 import type { InputDStream } from '../input/input-dstream.ts';
 import { sampleElementShape } from './value-shape.ts';
-import type { MetadataCheckpoint, OutputDescriptor, StreamDescriptor } from './metadata-checkpoint.ts';
+import { encodedOnce } from './metadata-checkpoint.ts';
+import type { CheckpointedRDDDescriptor, MetadataCheckpoint, OutputDescriptor, StreamDescriptor } from './metadata-checkpoint.ts';
 
 /** The graph as data: what a checkpoint records about each stream and output. */
 export interface GraphShape {
@@ -65,32 +66,62 @@ export function structuralKeys(graph: DStreamGraph): Map<DStream<unknown>, strin
  * Describes the graph (streams by stable id, outputs) for a checkpoint: `keys` are its
  * {@link structuralKeys} (fixed once started), checkpointed RDD paths are made relative to
  * `checkpointDir`, `stateShapes` caches the state shapes sampled so far, by stream id.
+ *
+ * `previous`, the description of the same started graph at an earlier checkpoint: what has
+ * not changed since is reused, not described again. Once started, a stream's description
+ * changes only with its latest checkpointed RDD and once its state shape is sampled; when
+ * nothing changed, the very same (frozen) `streams` and `outputs` arrays are returned, which
+ * `encodeCheckpoint` encodes once ({@link encodedOnce}). Everything returned is frozen.
  */
-export function describeGraph(graph: DStreamGraph, keys: ReadonlyMap<DStream<unknown>, string>, checkpointDir: string, stateShapes?: Map<string, string>): GraphShape {
+export function describeGraph(graph: DStreamGraph, keys: ReadonlyMap<DStream<unknown>, string>, checkpointDir: string, stateShapes?: Map<string, string>, previous?: GraphShape): GraphShape {
+  const before = previous !== undefined && previous.streams.length === keys.size ? previous.streams : undefined;
   const streams: StreamDescriptor[] = [];
+  let changed = before === undefined;
+  let i = 0;
   for (const [s, structuralKey] of keys) {
+    const old = before?.[i++];
+    if (old !== undefined && old.id === s.name() && !describedAgain(s, old)) {
+      streams.push(old);
+      continue;
+    }
+    changed = true;
     const stateful = isStatefulStream(s);
     let stateShape = stateful ? stateShapes?.get(s.name()) : undefined;
     if (stateful && stateShape === undefined) {
       stateShape = sampleElementShape(s);
       if (stateShape !== undefined) stateShapes?.set(s.name(), stateShape);
     }
-    streams.push({
+    streams.push(Object.freeze({
       id: s.name(),
       named: hasCustomName(s),
       structuralKey,
       kind: s.kind,
-      parents: s.dependencies.map((d) => d.name()),
+      parents: Object.freeze(s.dependencies.map((d) => d.name())),
       slideMs: s.slideDuration.milliseconds,
       windowMs: windowOf(s)?.milliseconds,
       checkpointMs: s.checkpointDuration?.milliseconds,
       stateful,
-      checkpointedRDD: s.checkpointDuration === undefined ? undefined : s.checkpointData.latest(checkpointDir),
+      checkpointedRDD: s.checkpointDuration === undefined ? undefined : frozenRDD(s.checkpointData.latest(checkpointDir)),
       stateShape,
-    });
+    }));
   }
-  const outputs = graph.outputStreams.map((o) => ({ outputOpId: o.outputOpId, opName: o.opName, parent: o.dependencies[0]!.name() }));
-  return { batchDurationMs: graph.batchDuration.milliseconds, streams, outputs };
+  if (!changed && previous !== undefined) return previous;
+  const outputs = previous?.outputs ?? encodedOnce(Object.freeze(graph.outputStreams.map((o) => Object.freeze({ outputOpId: o.outputOpId, opName: o.opName, parent: o.dependencies[0]!.name() }))));
+  return Object.freeze({ batchDurationMs: graph.batchDuration.milliseconds, streams: encodedOnce(Object.freeze(streams)), outputs });
+}
+
+/** Whether `s`'s description may differ from `old`: a newer checkpointed RDD, or a state shape not sampled yet. */
+function describedAgain(s: DStream<unknown>, old: StreamDescriptor): boolean {
+  if (old.stateful && old.stateShape === undefined) return true;
+  if (s.checkpointDuration === undefined) return old.checkpointedRDD !== undefined;
+  return s.checkpointData.latestTime() !== old.checkpointedRDD?.time;
+}
+
+function frozenRDD(d: CheckpointedRDDDescriptor | undefined): CheckpointedRDDDescriptor | undefined {
+  if (d === undefined) return undefined;
+  if (d.partitioner !== undefined) Object.freeze(d.partitioner);
+  if (d.checksums !== undefined) Object.freeze(d.checksums);
+  return Object.freeze(d);
 }
 
 /** How the streams of a checkpoint map onto the streams of the current program. */
