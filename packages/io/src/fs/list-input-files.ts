@@ -68,11 +68,13 @@ export function listDirectoryInputFilesSync(dir: string): string[] {
  * @throws {InputPathNotFoundError} when a plain (non-glob) path does not exist.
  */
 export function listInputFilesSync(pathOrGlob: string): string[] {
-  if (statOrUndefined(pathOrGlob) === undefined) {
+  const st = statOrUndefined(pathOrGlob);
+  if (st === undefined) {
     const pieces = splitTopLevelCommas(pathOrGlob);
     if (pieces.length > 1) return pieces.flatMap((p) => listOneInputSync(p));
   }
-  return listOneInputSync(pathOrGlob);
+  // The stat is passed on: a textFile of one file (a batch's input) is stat'ed once here.
+  return listOneInputSync(pathOrGlob, st);
 }
 
 /**
@@ -96,8 +98,7 @@ function splitTopLevelCommas(paths: string): string[] {
   return out.map((p) => p.trim()).filter((p) => p.length > 0);
 }
 
-function listOneInputSync(pathOrGlob: string): string[] {
-  const st = statOrUndefined(pathOrGlob);
+function listOneInputSync(pathOrGlob: string, st: Stats | undefined = statOrUndefined(pathOrGlob)): string[] {
   if (st !== undefined) {
     return st.isDirectory() ? listDirectoryInputFilesSync(pathOrGlob) : [pathOrGlob];
   }
