@@ -292,8 +292,26 @@ describe('StreamingContext.getOrCreate in one process', () => {
     const firstRun = join(dir, new CheckpointStore(dir).readLatest()!.checkpoint.rddCheckpointDir!);
     expect(existsSync(firstRun)).toBe(true);
     const outputs: Outputs = new Map();
+    // Every folder a retained metadata file names is on disk (falling back to any of them finds
+    // its state), and the earlier run's folder is there exactly while one of them names it.
+    const checkOnDisk = (): boolean => {
+      let namesFirstRun = false;
+      for (const { file } of new CheckpointStore(dir).list()) {
+        const cp = decodeCheckpoint(readFileSync(file), file);
+        for (const st of cp.streams) {
+          if (st.checkpointedRDD === undefined) continue;
+          const folder = join(dir, st.checkpointedRDD.path);
+          expect(existsSync(folder), `${folder}, named by ${file}`).toBe(true);
+          if (folder.startsWith(`${firstRun}/`)) namesFirstRun = true;
+        }
+      }
+      expect(existsSync(firstRun)).toBe(namesFirstRun);
+      return namesFirstRun;
+    };
     await runTo(dir, { inputA: goodA }, 14_000, outputs);
-    expect(existsSync(firstRun)).toBe(false);
+    checkOnDisk();
+    await runTo(dir, { inputA: goodA }, 30_000, outputs);
+    expect(checkOnDisk()).toBe(false);
     expect(readFileSync(join(mine, 'data'), 'utf8')).toBe("the application's own");
   });
 

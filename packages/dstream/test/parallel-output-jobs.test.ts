@@ -95,6 +95,12 @@ describe("a batch's output jobs in one message to the worker threads (local[N])"
     expect(c.outputJobsTaken).toBe(3 * batches.length);
     expect(c.outputJobsSent).toBe(3 * batches.length + 1);
     expect(c.requests).toBe(batches.length);
+    // The three map sides over the batch's words (the count's, the state's, the window's) were
+    // computed and exchanged by every worker when the batch was announced, so their stages were
+    // not sent: per batch only the sort's map stage and the three result stages, and the first
+    // batch's result stage over the lines.
+    expect(c.stagesExchangedAhead).toBe(3 * batches.length);
+    expect(c.remoteStages).toBe(4 * batches.length + 1);
   }, 60_000);
 
   it('a job that fails in the workers fails its own output, after the earlier outputs ran, as on one thread', async () => {

@@ -109,26 +109,36 @@ export class WorkerExecutor {
    * throw). A request may carry several jobs one after the other (a batch's output jobs, each
    * ending with its result stage): while a shuffle map stage waits for its peers' blocks, this
    * thread folds the union combines of the next result stage over the blocks it holds already
-   * (a window's older batches; see {@link BlockPrefixes}). After a failed stage, the later
+   * (a window's older batches; see {@link BlockPrefixes}), and while it takes the blocks of the
+   * shuffles exchanged ahead (`req.ahead`), those of every result stage. After a failed stage, the later
    * stages that exchange with the peers are answered with a failure (and the peers' messages
    * for them taken), so that no peer waits for this thread; `partial` keeps the results of the
    * stages that ran.
    */
   private async runJob(req: JobRequest, transfer: ArrayBuffer[], stage: { index: number }, partial: { results: unknown[] }): Promise<JobResult> {
     const results = partial.results;
-    let folded = -1;
+    const folded = new Set<number>();
+    const fold = (k: number): void => {
+      const target = req.stages[k];
+      if (folded.has(k) || target?.type !== 'evaluate') return;
+      folded.add(k);
+      const root = this.registry.get(target.key);
+      if (root !== undefined) this.prefixes.fold(root, target.partitions);
+    };
     const foldAhead = (i: number) => (): void => {
       let next = i;
       while (next < req.stages.length && req.stages[next]!.type !== 'evaluate') next++;
-      const target = req.stages[next];
-      if (folded === next || target?.type !== 'evaluate') return;
-      folded = next;
-      const root = this.registry.get(target.key);
-      if (root !== undefined) this.prefixes.fold(root, target.partitions);
+      fold(next);
     };
     // Folds of an earlier job that failed before its result stage took them are dropped here.
     this.prefixes.clear();
     try {
+      if (req.ahead !== undefined && req.ahead.length > 0) {
+        stage.index = -1;
+        // While the peers' blocks of the shuffles exchanged ahead may still be in flight: every
+        // result stage's folds (their map stages, where this happened, were not sent).
+        await this.installAhead(req.ahead, () => { for (let k = 0; k < req.stages.length; k++) fold(k); });
+      }
       for (let i = 0; i < req.stages.length; i++) {
         stage.index = i;
         const s = req.stages[i]!;
@@ -138,9 +148,8 @@ export class WorkerExecutor {
           : s.type === 'rangeBounds' ? await this.rangeBounds(s, `prep:${s.jobId}:${i}`)
           : await this.indexOffsets(s, `prep:${s.jobId}:${i}`),
         );
-        // A job's folds end with its result stage.
-        if (s.type === 'evaluate') this.prefixes.clear();
       }
+      this.prefixes.clear();
     } catch (e) {
       this.prefixes.clear();
       await this.failExchanges(req, stage.index + 1);
@@ -474,21 +483,21 @@ export class WorkerExecutor {
    * throws is left to its own stage, which runs it again and fails there as it would have.
    * What no stage took is dropped with the batch ({@link forgetBatchAhead}).
    */
-  computeBatchAhead(time: number, roots: readonly RDD<unknown>[]): void {
-    let deps: ShuffleDependency[];
+  computeBatchAhead(time: number, roots: readonly RDD<unknown>[]): [number, number][] {
+    let shuffles: [ShuffleDependency, RDD<unknown>][];
     try {
-      deps = this.batchShuffles(roots);
+      shuffles = this.batchShuffles(roots);
     } catch (e) {
       // An optimisation only: the stages compute everything as they would have.
       log.debug(`Worker ${this.rank} computes nothing of batch ${time} ms ahead (${e instanceof Error ? e.message : String(e)})`);
-      return;
+      return [];
     }
-    if (deps.length === 0) return;
+    if (shuffles.length === 0) return [];
     let kept = this.aheadByBatch.get(time);
     if (kept === undefined) this.aheadByBatch.set(time, (kept = new Set()));
     const before = this.drainAccumulators();
     try {
-      for (const dep of deps) {
+      for (const [dep] of shuffles) {
         try {
           this.depAhead(dep, kept);
         } catch (e) {
@@ -500,6 +509,99 @@ export class WorkerExecutor {
     } finally {
       const accs = this.accumulators();
       for (const [i, sum, count] of before) accs[i]?.addDelta(sum, count);
+    }
+    // With accumulators the driver sends every output's job on its own, stages included
+    // (an update must count in the job that makes it): nothing to exchange ahead then.
+    return this.accumulators().length === 0 ? this.exchangeAhead(time, shuffles) : [];
+  }
+
+  /**
+   * Sends each peer its buckets of the shuffles whose every map partition owned here was
+   * computed ahead (one message per shuffle, token `ahead:<time>:<child key>:<dependency>`);
+   * returns those shuffles. When every worker sent a shuffle's buckets this way, the driver
+   * does not send its map stage: the request that reads it installs them
+   * ({@link installAhead}). Otherwise its stage runs as before, and what was sent is dropped
+   * with the batch.
+   */
+  private exchangeAhead(time: number, shuffles: readonly [ShuffleDependency, RDD<unknown>][]): [number, number][] {
+    const sent: [number, number][] = [];
+    for (const [dep, child] of shuffles) {
+      const childKey = this.registry.keyOf(child);
+      const ahead = this.aheadOutputs.get(dep);
+      if (childKey === undefined) continue;
+      const n = dep.rdd.getNumPartitions();
+      let complete = true;
+      for (let m = this.rank; m < n && complete; m += this.size) if (dep.mapOutputs[m] !== undefined || ahead?.has(m) !== true) complete = false;
+      if (!complete) continue;
+      const depIndex = child.dependencies.indexOf(dep);
+      const outgoing: { m: number; j: number; block: EncodedBlock }[][] = Array.from({ length: this.size }, () => []);
+      const buffers: ArrayBuffer[][] = Array.from({ length: this.size }, () => []);
+      const numReduce = dep.partitioner.numPartitions;
+      try {
+        for (let m = this.rank; m < n; m += this.size) {
+          const buckets = ahead!.get(m)!.buckets;
+          for (let j = 0; j < numReduce; j++) {
+            const owner = j % this.size;
+            if (owner !== this.rank) outgoing[owner]!.push({ m, j, block: encodeBlock(buckets[j]!, buffers[owner]!) });
+          }
+        }
+      } catch (e) {
+        log.debug(`Worker ${this.rank} exchanges shuffle ${dep.shuffleId} of batch ${time} ms in its stage (${e instanceof Error ? e.message : String(e)})`);
+        continue;
+      }
+      const token = `ahead:${time}:${childKey}:${depIndex}`;
+      for (let w = 0; w < this.size; w++) {
+        if (w === this.rank) continue;
+        const msg: BlocksMessage = { type: 'blocks', token, from: this.rank, failed: false, blocks: outgoing[w]! };
+        this.peers[w]!.postMessage(msg, buffers[w]!);
+      }
+      sent.push([childKey, depIndex]);
+    }
+    return sent;
+  }
+
+  /**
+   * The shuffles `[batch time, child key, dependency]` every worker computed and exchanged
+   * ahead ({@link exchangeAhead}), whose map stages the driver did not send: this thread takes
+   * its own buckets (and their accumulator updates) and its peers' blocks, as their stages
+   * would have.
+   */
+  private async installAhead(list: readonly (readonly [number, number, number])[], whileWaiting: () => void): Promise<void> {
+    let waited = false;
+    for (const [time, childKey, depIndex] of list) {
+      const child = this.lookup(childKey, 'shuffle');
+      const dep = child.dependencies[depIndex];
+      if (!(dep instanceof ShuffleDependency)) throw new Error(`Worker ${this.rank}: dependency ${depIndex} of ${child.toString()} is not a shuffle (the replicated graphs differ)`);
+      const running = `${childKey}:${depIndex}`;
+      let stageDone!: () => void;
+      this.mapStagesRunning.set(running, new Promise<void>((resolve) => { stageDone = resolve; }));
+      try {
+        const n = dep.rdd.getNumPartitions();
+        const numReduce = dep.partitioner.numPartitions;
+        for (let m = this.rank; m < n; m += this.size) {
+          if (this.aheadOutputs.get(dep)?.has(m) !== true) throw new Error(`Worker ${this.rank}: map partition ${m} of ${child.toString()} was not computed ahead (internal scheduler error)`);
+          const buckets = this.mapSideBuckets(dep, m, new PartitionEvaluator(-1, -1, m));
+          this.tasksRun++;
+          const local = new Array<PartitionData>(numReduce);
+          for (let j = this.rank; j < numReduce; j += this.size) local[j] = buckets[j]!;
+          dep.mapOutputs[m] = local;
+        }
+        if (!waited) {
+          waited = true;
+          whileWaiting();
+        }
+        for (const msg of await this.receiveAll(`ahead:${time}:${childKey}:${depIndex}`)) {
+          if (msg.failed) throw new PeerStageFailed(msg.from);
+          for (const { m, j, block } of (msg as BlocksMessage).blocks) {
+            let out = dep.mapOutputs[m];
+            if (out === undefined) dep.mapOutputs[m] = out = new Array<unknown[]>(numReduce);
+            out[j] = decodeBlockData(block);
+          }
+        }
+      } finally {
+        this.mapStagesRunning.delete(running);
+        stageDone();
+      }
     }
   }
 
@@ -533,6 +635,9 @@ export class WorkerExecutor {
   forgetBatchAhead(time: number): void {
     for (const d of this.aheadByBatch.get(time) ?? []) this.aheadOutputs.delete(d);
     this.aheadByBatch.delete(time);
+    // Buckets peers sent ahead for shuffles whose stages ran instead.
+    const prefix = `ahead:${time}:`;
+    for (const token of this.received.keys()) if (token.startsWith(prefix)) this.received.delete(token);
   }
 
   /**
@@ -540,8 +645,9 @@ export class WorkerExecutor {
    * at RDDs stored (every partition owned here) or checkpointed, and leaving out those whose
    * partitioner must first be prepared (a sort's range bounds, sampled inside the job).
    */
-  private batchShuffles(roots: readonly RDD<unknown>[]): ShuffleDependency[] {
-    const out: ShuffleDependency[] = [];
+  private batchShuffles(roots: readonly RDD<unknown>[]): [ShuffleDependency, RDD<unknown>][] {
+    const out: [ShuffleDependency, RDD<unknown>][] = [];
+    const listed = new Set<ShuffleDependency>();
     const seen = new Set<RDD<unknown>>();
     const stack = roots.slice();
     while (stack.length > 0) {
@@ -550,7 +656,10 @@ export class WorkerExecutor {
       seen.add(r);
       if (r.isCheckpointed || this.storedHere(r)) continue;
       for (const d of r.dependencies) {
-        if (d instanceof ShuffleDependency && d.partitioner.prepare === undefined && !out.includes(d)) out.push(d);
+        if (d instanceof ShuffleDependency && d.partitioner.prepare === undefined && !listed.has(d)) {
+          listed.add(d);
+          out.push([d, r]);
+        }
         stack.push(d.rdd as RDD<unknown>);
       }
     }

@@ -117,6 +117,12 @@ export interface JobRequest {
   readonly type: 'job';
   readonly id: number;
   readonly stages: readonly JobStage[];
+  /**
+   * `[batch time, child key, dependency index]` of shuffles whose map sides every worker
+   * computed and exchanged when the batch was announced: installed before the first stage
+   * (their map stages are not sent). A failure there is reported as stage -1.
+   */
+  readonly ahead?: readonly (readonly [number, number, number])[];
 }
 
 /** The result of a job request: each stage's result (an {@link EvaluateResult} or nothing), in order. @internal */

@@ -39,6 +39,8 @@ export interface WorkerTaskCounts {
   outputJobsSent: number;
   /** Jobs that took their results from the batch's output jobs sent ahead (no round trip of their own). */
   outputJobsTaken: number;
+  /** Map stages not sent with a batch's output jobs: every worker computed and exchanged their map sides when the batch was announced. */
+  stagesExchangedAhead: number;
   /**
    * Each worker thread's event-loop active time since it built its graph (ms), as of its latest reply:
    * with the driver's own `performance.eventLoopUtilization()`, how busy each thread was.
@@ -142,7 +144,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
     private readonly beforeRemoteStage: () => Promise<void>,
     private readonly onStop: () => void,
   ) {
-    this.counts = { perWorker: new Array<number>(rpc.size).fill(0), driver: 0, remoteStages: 0, requests: 0, outputJobsSent: 0, outputJobsTaken: 0, checkpointParts: new Array<number>(rpc.size).fill(0), foldedAhead: new Array<number>(rpc.size).fill(0), workerActiveMs: new Array<number>(rpc.size).fill(0) };
+    this.counts = { perWorker: new Array<number>(rpc.size).fill(0), driver: 0, remoteStages: 0, requests: 0, outputJobsSent: 0, outputJobsTaken: 0, stagesExchangedAhead: 0, checkpointParts: new Array<number>(rpc.size).fill(0), foldedAhead: new Array<number>(rpc.size).fill(0), workerActiveMs: new Array<number>(rpc.size).fill(0) };
   }
 
   /** The running batch's output jobs sent ahead, until the batch is over. */
@@ -167,16 +169,13 @@ export class WorkerTaskScheduler implements TaskScheduler {
    * one batch of work at most. The jobs run in the workers in the outputs' order; a job that
    * fails there is left to its output, whose own job fails the same way.
    */
-  startBatch(time: number, outputs: readonly BatchOutput[], plan: (root: RDD<unknown>, planned: ReadonlySet<ShuffleDependency>) => { preparations: JobPreparation[]; missing: { dep: ShuffleDependency; child: RDD<unknown> }[] }): void {
+  startBatch(time: number, outputs: readonly BatchOutput[], plan: (root: RDD<unknown>, planned: ReadonlySet<ShuffleDependency>) => { preparations: JobPreparation[]; missing: { dep: ShuffleDependency; child: RDD<unknown> }[] }, exchangedAhead?: Promise<ReadonlySet<string>>): void {
     this.batch = { time, outputs, read: new Map() };
     this.outputJobs = undefined;
     if (this.accumulators.length > 0 || this.rpc.lostError !== undefined) return;
-    const size = this.rpc.size;
-    const perWorker: JobStage[][] = Array.from({ length: size }, () => []);
-    const jobId = -1 - this.nextOutputJobsId++;
-    let stageId = 0;
+    // Planned now, as the DAG scheduler sees the lineage when the outputs start.
     const planned = new Set<ShuffleDependency>();
-    const roots: { rdd: RDD<unknown>; built: BuiltJob; specs: StageSpec[] }[] = [];
+    const roots: { rdd: RDD<unknown>; preps: InJobPreparation[]; missing: { dep: ShuffleDependency; child: RDD<unknown> }[] }[] = [];
     try {
       for (const o of outputs) {
         const rdd = o.rdd;
@@ -192,17 +191,9 @@ export class WorkerTaskScheduler implements TaskScheduler {
         for (const m of missing) if (this.registry.keyOf(m.child) === undefined) runnable = false;
         // Later outputs' plans count on this one's shuffles: stop at the first the workers cannot run.
         if (!runnable) break;
-        const specs: StageSpec[] = [];
-        const stages: RemoteStage[] = [];
-        for (const m of missing) {
-          if (planned.has(m.dep)) continue;
-          planned.add(m.dep);
-          specs.push({ kind: 'shuffleMap', dep: m.dep, child: m.child, outputs: [] });
-          stages.push({ jobId, stageId: stageId++, partitions: Array.from({ length: m.dep.rdd.getNumPartitions() }, (_, i) => i) });
-        }
-        specs.push({ kind: 'result', rdd, func: () => undefined, callSite: 'output job' });
-        stages.push({ jobId, stageId: stageId++, partitions: Array.from({ length: rdd.getNumPartitions() }, (_, i) => i) });
-        roots.push({ rdd, built: this.buildSteps(stages, specs, preps, perWorker), specs });
+        const own = missing.filter((m) => !planned.has(m.dep));
+        for (const m of own) planned.add(m.dep);
+        roots.push({ rdd, preps, missing: own });
       }
     } catch (e) {
       log.debug(`Batch ${time} ms: its output jobs go to the workers one by one (${e instanceof Error ? e.message : String(e)})`);
@@ -210,39 +201,78 @@ export class WorkerTaskScheduler implements TaskScheduler {
     }
     if (roots.length === 0) return;
     const jobs: OutputJobs = { time, answered: Promise.resolve(), results: new Map(), shuffles: new Set(), prepared: new Map() };
-    const byWorker = new Map<number, Record<string, unknown>>();
-    for (let w = 0; w < size; w++) byWorker.set(w, { type: 'job', stages: perWorker[w]! });
     this.counts.outputJobsSent += roots.length;
-    const answered = this.send(byWorker, roots.reduce((n, r) => n + r.specs.length, 0)).then((replies) => {
-      this.account(replies, [...byWorker.keys()]);
-      const { failedStep } = this.firstFailure(replies, perWorker[0]!.length);
-      for (const { rdd, built, specs } of roots) {
-        // A job is kept only if every one of its steps ran everywhere; the others' outputs run them again (and fail there).
-        if (built.first + built.order.length > failedStep) break;
-        for (let s = 0; s < built.order.length; s++) {
-          const step = built.order[s]!;
-          if (typeof step !== 'number') {
-            jobs.prepared.set(step.kind === 'range' ? step.dep : step.rdd, (WorkerTaskScheduler.stepResult(replies, 0, built.first + s) as PreparedResult).value);
-            continue;
-          }
-          const spec = specs[step]!;
-          if (spec.kind === 'shuffleMap') {
-            jobs.shuffles.add(spec.dep);
-            continue;
-          }
-          const blocks = new Map<number, EncodedBlock>();
-          for (let w = 0; w < size; w++) {
-            const ps = built.asked[w]![step]!;
-            const result = WorkerTaskScheduler.stepResult(replies, w, built.stepOf[step]!) as EvaluateResult;
-            for (let k = 0; k < ps.length; k++) blocks.set(ps[k]!, result.partitions[k]!);
-          }
-          jobs.results.set(rdd, blocks);
-        }
-      }
-    }, (e: unknown) => {
+    const answered = (exchangedAhead ?? Promise.resolve(new Set<string>())).then((ahead) => this.sendOutputJobs(time, roots, ahead, jobs)).catch((e: unknown) => {
       log.debug(`Batch ${time} ms: its output jobs sent ahead failed (${e instanceof Error ? e.message : String(e)}); each output runs its own`);
     });
     this.outputJobs = { ...jobs, answered };
+  }
+
+  /**
+   * Sends the planned output jobs (without the map stages every worker exchanged ahead: listed
+   * in the request's `ahead`, installed by each worker first) and keeps what the jobs that ran
+   * everywhere returned, for the outputs' own jobs to take.
+   */
+  private async sendOutputJobs(time: number, roots: readonly { rdd: RDD<unknown>; preps: InJobPreparation[]; missing: { dep: ShuffleDependency; child: RDD<unknown> }[] }[], exchangedAhead: ReadonlySet<string>, jobs: OutputJobs): Promise<void> {
+    const size = this.rpc.size;
+    const perWorker: JobStage[][] = Array.from({ length: size }, () => []);
+    const jobId = -1 - this.nextOutputJobsId++;
+    let stageId = 0;
+    let sentStages = 0;
+    const ahead: [number, number, number][] = [];
+    const aheadDeps: ShuffleDependency[] = [];
+    const built: { rdd: RDD<unknown>; built: BuiltJob; specs: StageSpec[] }[] = [];
+    for (const { rdd, preps, missing } of roots) {
+      const specs: StageSpec[] = [];
+      const stages: RemoteStage[] = [];
+      for (const m of missing) {
+        const childKey = this.registry.keyOf(m.child)!;
+        const depIndex = m.child.dependencies.indexOf(m.dep);
+        if (exchangedAhead.has(`${childKey}:${depIndex}`)) {
+          ahead.push([time, childKey, depIndex]);
+          aheadDeps.push(m.dep);
+          continue;
+        }
+        specs.push({ kind: 'shuffleMap', dep: m.dep, child: m.child, outputs: [] });
+        stages.push({ jobId, stageId: stageId++, partitions: Array.from({ length: m.dep.rdd.getNumPartitions() }, (_, i) => i) });
+      }
+      specs.push({ kind: 'result', rdd, func: () => undefined, callSite: 'output job' });
+      stages.push({ jobId, stageId: stageId++, partitions: Array.from({ length: rdd.getNumPartitions() }, (_, i) => i) });
+      sentStages += specs.length;
+      built.push({ rdd, built: this.buildSteps(stages, specs, preps, perWorker), specs });
+    }
+    const byWorker = new Map<number, Record<string, unknown>>();
+    for (let w = 0; w < size; w++) byWorker.set(w, { type: 'job', stages: perWorker[w]!, ahead });
+    this.counts.stagesExchangedAhead += ahead.length;
+    const replies = await this.send(byWorker, sentStages);
+    this.account(replies, [...byWorker.keys()]);
+    const { failedStep } = this.firstFailure(replies, perWorker[0]!.length);
+    // Installing the shuffles exchanged ahead failed (step -1): nothing is kept.
+    if (failedStep < 0) return;
+    for (const d of aheadDeps) jobs.shuffles.add(d);
+    for (const { rdd, built: b, specs } of built) {
+      // A job is kept only if every one of its steps ran everywhere; the others' outputs run them again (and fail there).
+      if (b.first + b.order.length > failedStep) break;
+      for (let s = 0; s < b.order.length; s++) {
+        const step = b.order[s]!;
+        if (typeof step !== 'number') {
+          jobs.prepared.set(step.kind === 'range' ? step.dep : step.rdd, (WorkerTaskScheduler.stepResult(replies, 0, b.first + s) as PreparedResult).value);
+          continue;
+        }
+        const spec = specs[step]!;
+        if (spec.kind === 'shuffleMap') {
+          jobs.shuffles.add(spec.dep);
+          continue;
+        }
+        const blocks = new Map<number, EncodedBlock>();
+        for (let w = 0; w < size; w++) {
+          const ps = b.asked[w]![step]!;
+          const result = WorkerTaskScheduler.stepResult(replies, w, b.stepOf[step]!) as EvaluateResult;
+          for (let k = 0; k < ps.length; k++) blocks.set(ps[k]!, result.partitions[k]!);
+        }
+        jobs.results.set(rdd, blocks);
+      }
+    }
   }
 
   /** The running batch is over: what its output jobs sent ahead left is dropped, and each output's reads are noted for the next batch. */

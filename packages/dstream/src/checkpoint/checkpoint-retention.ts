@@ -126,12 +126,14 @@ export class CheckpointRetention {
 
   private prune(deletePaths: DeletePaths, keepFrom: number): void {
     this.pruneMetadataFiles(deletePaths, keepFrom);
-    const retainedFrom = this.latestWritten! - DEFAULT_RETAINED_CHECKPOINTS;
-    for (const seq of [...this.referencedBySeq.keys()]) if (seq !== 0 && seq <= retainedFrom && seq !== keepFrom) this.referencedBySeq.delete(seq);
+    // The retained files, by what is on disk: sequence numbers are not contiguous (a capture
+    // the next one superseded before it was written took a number and left no file).
+    const retained = new Set((this.metadataFiles ?? []).slice(-DEFAULT_RETAINED_CHECKPOINTS));
+    for (const seq of [...this.referencedBySeq.keys()]) if (seq !== 0 && !retained.has(seq) && seq !== keepFrom) this.referencedBySeq.delete(seq);
     // Those on disk at recovery stay referenced until this run wrote as many as are kept.
     if (this.writes >= DEFAULT_RETAINED_CHECKPOINTS) this.referencedBySeq.delete(0);
     const keep = new Set<string>();
-    const durable = keepFrom > 0 && keepFrom <= retainedFrom ? keepFrom : undefined;
+    const durable = keepFrom > 0 && !retained.has(keepFrom) ? keepFrom : undefined;
     for (const [seq, set] of this.referencedBySeq) if (seq !== durable) for (const f of set) keep.add(f);
     /** Folders only the newest durable checkpoint, older than the retained ones, names. */
     const heldForDurability = new Set<string>();

@@ -90,6 +90,17 @@ export interface BatchMessage {
  */
 export type OwnedInputInfo = readonly [number, number, readonly string[], readonly { readonly path: string; readonly reason: string }[]];
 
+/**
+ * Posted by every worker once per announced batch, after it computed what it could of the
+ * batch's map sides ahead: the shuffles `[child key, dependency index]` whose buckets it sent
+ * its peers then. @internal
+ */
+export interface AheadReport {
+  readonly type: 'ahead';
+  readonly time: number;
+  readonly shuffles: readonly (readonly [number, number])[];
+}
+
 /** A worker's answer to a batch message. @internal */
 export interface BatchReply {
   /**
@@ -205,10 +216,12 @@ export class GraphWorkerPool {
       onError: (e) => {
         if (!readiness[rank]!.ready) readiness[rank]!.reject(new Error(`Worker thread ${rank} failed while building the graph: ${e.message}`, { cause: e }));
         rpc.workerLost(rank, `${e.name}: ${e.message}`);
+        pool?.settleAheadReports();
       },
       onExit: (code) => {
         if (!readiness[rank]!.ready) readiness[rank]!.reject(new Error(`Worker thread ${rank} exited with code ${code} while building the graph`));
         if (pool?.released !== true) rpc.workerLost(rank, `exited with code ${code}`);
+        pool?.settleAheadReports();
       },
     }));
     pool = new GraphWorkerPool(threads, rpc, controls, new Set(o.streams), o.idleTimeoutMs);
@@ -216,7 +229,9 @@ export class GraphWorkerPool {
       const r = readiness[rank]!;
       controls[rank]!.on('message', (m: { type?: string; streams?: string[]; error?: SerializedError }) => {
         if (rpc.onMessage(m)) return;
-        if (m.type === 'buildFailed') {
+        if (m.type === 'ahead') {
+          pool?.onAheadReport(m as AheadReport);
+        } else if (m.type === 'buildFailed') {
           r.reject(new Error(`Worker thread ${rank} could not build the graph: ${m.error?.message}`, { cause: m.error === undefined ? undefined : reviveError(m.error, rank) }));
         } else if (m.type === 'ready') {
           r.ready = true;
@@ -370,18 +385,55 @@ export class GraphWorkerPool {
 
   /**
    * Batch `time`'s output operations start: the scheduler sends their jobs to the workers in
-   * one message ({@link WorkerTaskScheduler.startBatch}).
+   * one message ({@link WorkerTaskScheduler.startBatch}), without the map stages every worker
+   * computed and exchanged ahead (it waits for their reports).
    */
   onBatchStarted(ssc: StreamingContext, time: number): void {
     const jobSet = this.jobSets.get(time);
     if (jobSet === undefined || this.taskScheduler === undefined) return;
     const sc = ssc.sparkContext;
-    this.taskScheduler.startBatch(time, jobSet.jobs.map((j) => ({ outputOpId: j.outputOpId, rdd: j.rdd })), (root, planned) => sc.planJob(root, planned));
+    this.taskScheduler.startBatch(time, jobSet.jobs.map((j) => ({ outputOpId: j.outputOpId, rdd: j.rdd })), (root, planned) => sc.planJob(root, planned), this.exchangedAhead(time));
+  }
+
+  /** Per batch time, the workers' {@link AheadReport}s so far, and who waits for all of them. */
+  private readonly aheadReports = new Map<number, { reports: AheadReport[]; waiters: ((shuffles: ReadonlySet<string>) => void)[] }>();
+  /** Batches up to this time are over: later reports of them are dropped. */
+  private completedUpTo = Number.NEGATIVE_INFINITY;
+
+  /** @internal */
+  onAheadReport(report: AheadReport): void {
+    if (report.time <= this.completedUpTo) return;
+    const entry = this.aheadEntry(report.time);
+    entry.reports.push(report);
+    if (entry.reports.length < this.workers.length) return;
+    const shuffles = exchangedByAll(entry.reports);
+    for (const w of entry.waiters.splice(0)) w(shuffles);
+  }
+
+  /** A worker was lost: nobody waits for reports any more (the batch fails on its own). @internal */
+  settleAheadReports(): void {
+    for (const entry of this.aheadReports.values()) for (const w of entry.waiters.splice(0)) w(new Set());
+  }
+
+  private aheadEntry(time: number): { reports: AheadReport[]; waiters: ((shuffles: ReadonlySet<string>) => void)[] } {
+    let entry = this.aheadReports.get(time);
+    if (entry === undefined) this.aheadReports.set(time, (entry = { reports: [], waiters: [] }));
+    return entry;
+  }
+
+  /** The shuffles (`childKey:depIndex`) of batch `time` that every worker computed and sent to its peers ahead, once all reported. */
+  private exchangedAhead(time: number): Promise<ReadonlySet<string>> {
+    if (this.rpc.lostError !== undefined) return Promise.resolve(new Set());
+    const entry = this.aheadEntry(time);
+    if (entry.reports.length >= this.workers.length) return Promise.resolve(exchangedByAll(entry.reports));
+    return new Promise((resolve) => entry.waiters.push(resolve));
   }
 
   /** Tells the workers that batch `time` completed (they forget what the driver forgets). */
   onBatchCompleted(time: number): void {
     this.jobSets.delete(time);
+    this.completedUpTo = Math.max(this.completedUpTo, time);
+    for (const t of this.aheadReports.keys()) if (t <= time) this.aheadReports.delete(t);
     this.taskScheduler?.endBatch(time);
     for (let w = 0; w < this.workers.length; w++) this.rpc.post(w, { type: 'clear', time });
   }
@@ -410,6 +462,15 @@ export class GraphWorkerPool {
     for (const t of this.threads) if (t.alive) t.worker.postMessage({ type: 'release' } satisfies ReleaseMessage);
     WorkerThreadPool.shared.release(this.threads, this.idleTimeoutMs);
   }
+}
+
+/** The shuffles (`childKey:depIndex`) every report lists. */
+function exchangedByAll(reports: readonly AheadReport[]): ReadonlySet<string> {
+  const counts = new Map<string, number>();
+  for (const r of reports) for (const [k, d] of r.shuffles) counts.set(`${k}:${d}`, (counts.get(`${k}:${d}`) ?? 0) + 1);
+  const out = new Set<string>();
+  for (const [key, n] of counts) if (n === reports.length) out.add(key);
+  return out;
 }
 
 /**

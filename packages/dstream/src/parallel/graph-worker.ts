@@ -12,7 +12,7 @@ import { planSharedRDDs } from '../scheduler/shared-rdd-planner.ts';
 import { planMapSideGroups } from '../scheduler/map-side-planner.ts';
 import { trackAccumulators } from './accumulator-tracker.ts';
 import type { BatchMessage, ContextMessage, GraphWorkerData, ReleaseMessage } from './graph-worker-pool.ts';
-import { ownedInputInfos, threadStats, streamsByRDD, type BatchReply } from './graph-worker-pool.ts';
+import { ownedInputInfos, threadStats, streamsByRDD, type AheadReport, type BatchReply } from './graph-worker-pool.ts';
 import { workerThreadState } from './worker-thread-flag.ts';
 
 const own = parentPort!;
@@ -120,11 +120,15 @@ function listen(ssc: StreamingContext, data: GraphWorkerData, port: MessagePort,
   // earlier batch's jobs: at its announcement, or when the batch before it is cleared.
   const open: number[] = [];
   const ahead = new Set<number>();
+  // Each announced batch gets one report to the driver of the shuffles this thread computed and
+  // sent to its peers ahead (none when it computed nothing ahead): the driver's message of the
+  // batch's output jobs waits for every worker's.
   const computeAhead = (): void => {
     const t = open[0];
-    if (t === undefined || !ahead.has(t) || diverged !== undefined) return;
+    if (t === undefined || !ahead.has(t)) return;
     ahead.delete(t);
-    executor.computeBatchAhead(t, batchRDDs.get(t) ?? []);
+    const shuffles = diverged === undefined ? executor.computeBatchAhead(t, batchRDDs.get(t) ?? []) : [];
+    port.postMessage({ type: 'ahead', time: t, shuffles } satisfies AheadReport);
   };
 
   const clear = (t: number): void => {
@@ -165,6 +169,7 @@ function listen(ssc: StreamingContext, data: GraphWorkerData, port: MessagePort,
       } catch (e) {
         diverged ??= `worker thread ${data.rank} could not generate batch ${m.time} ms: ${e instanceof Error ? e.message : String(e)}`;
         port.postMessage({ type: 'reply', id: m.id, ok: false, error: serializeError(e) });
+        port.postMessage({ type: 'ahead', time: m.time!, shuffles: [] } satisfies AheadReport);
       }
       // After the reply: the driver's check of the batch does not wait for it.
       computeAhead();
