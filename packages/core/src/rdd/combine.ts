@@ -66,22 +66,10 @@ export function combineCombinerColumns(blocks: readonly PartitionData[], mergeCo
   const call = index.begin();
   // A merge started inside a user function of another on the same function: a map of its own.
   if (call === undefined) return mergeIntoFreshMap(blocks, mergeCombiners);
-  let other: KeyMap<unknown, number> | undefined;
-  const otherKeys: unknown[] = [];
-  const otherValues: unknown[] = [];
+  let other: ObjectKeyCombiners | undefined;
   const insert = (k: unknown, c: unknown): void => {
-    if (k === null || typeof k !== 'object') {
-      call.add(k, c, mergeCombiners);
-      return;
-    }
-    other ??= new KeyMap<unknown, number>();
-    const e = other.get(k);
-    if (e !== undefined) otherValues[e] = mergeCombiners(otherValues[e], c);
-    else {
-      other.set(k, otherKeys.length);
-      otherKeys.push(k);
-      otherValues.push(c);
-    }
+    if (k === null || typeof k !== 'object') call.add(k, c, mergeCombiners);
+    else (other ??= new ObjectKeyCombiners()).add(k, c, mergeCombiners);
   };
   let out: { keys: unknown[]; values: unknown[] };
   try {
@@ -90,8 +78,30 @@ export function combineCombinerColumns(blocks: readonly PartitionData[], mergeCo
     out = call.end();
   }
   const { keys, values } = out;
-  if (other !== undefined) other.forEach((e) => { keys.push(otherKeys[e]); values.push(otherValues[e]); });
+  other?.appendTo(keys, values);
   return new PairColumns(keys, values);
+}
+
+/** The combiners of object keys (compared by value), in first-seen order: they follow the primitive keys. */
+class ObjectKeyCombiners {
+  readonly #index = new KeyMap<unknown, number>();
+  readonly #keys: unknown[] = [];
+  readonly #values: unknown[] = [];
+
+  add(k: unknown, c: unknown, mergeCombiners: (a: unknown, b: unknown) => unknown): void {
+    const e = this.#index.get(k);
+    if (e !== undefined) this.#values[e] = mergeCombiners(this.#values[e], c);
+    else {
+      this.#index.set(k, this.#keys.length);
+      this.#keys.push(k);
+      this.#values.push(c);
+    }
+  }
+
+  /** Appends the object keys and their combiners, in first-seen order. */
+  appendTo(keys: unknown[], values: unknown[]): void {
+    this.#index.forEach((e) => { keys.push(this.#keys[e]); values.push(this.#values[e]); });
+  }
 }
 
 /** Calls `f` on each pair of `blocks` in order (columns read column by column). */
@@ -116,9 +126,7 @@ function mergeIntoFreshMap(blocks: readonly PartitionData[], mergeCombiners: (a:
   const prim = new Map<unknown, number>();
   const keys: unknown[] = [];
   const values: unknown[] = [];
-  let other: KeyMap<unknown, number> | undefined;
-  const otherKeys: unknown[] = [];
-  const otherValues: unknown[] = [];
+  let other: ObjectKeyCombiners | undefined;
   forEachPair(blocks, (k, c) => {
     if (k === null || typeof k !== 'object') {
       const e = prim.get(k);
@@ -128,18 +136,9 @@ function mergeIntoFreshMap(blocks: readonly PartitionData[], mergeCombiners: (a:
         keys.push(k === 0 ? 0 : k);
         values.push(c);
       }
-    } else {
-      other ??= new KeyMap<unknown, number>();
-      const e = other.get(k);
-      if (e !== undefined) otherValues[e] = mergeCombiners(otherValues[e], c);
-      else {
-        other.set(k, otherKeys.length);
-        otherKeys.push(k);
-        otherValues.push(c);
-      }
-    }
+    } else (other ??= new ObjectKeyCombiners()).add(k, c, mergeCombiners);
   });
-  if (other !== undefined) other.forEach((e) => { keys.push(otherKeys[e]); values.push(otherValues[e]); });
+  other?.appendTo(keys, values);
   return new PairColumns(keys, values);
 }
 
