@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { getLogger } from '@kindling/core';
 import { atomicWriteFile, syncWrittenFile } from '@kindling/io';
 import { decodeCheckpoint } from './checkpoint-validation.ts';
-import { encodeCheckpoint } from './metadata-checkpoint.ts';
+import { CorruptCheckpointError, encodeCheckpoint } from './metadata-checkpoint.ts';
 import type { MetadataCheckpoint } from './metadata-checkpoint.ts';
 
 const FILE_RE = /^checkpoint-(\d{12})$/;
@@ -196,7 +196,7 @@ export class CheckpointStore {
     for (const { file } of files) {
       let checkpoint: MetadataCheckpoint;
       try {
-        checkpoint = decodeCheckpoint(readFileSync(file), file);
+        checkpoint = decodeCheckpoint(readCheckpointFile(file), file);
       } catch (e) {
         warn(`${(e as Error).message} Falling back to the previous checkpoint.`);
         continue;
@@ -209,6 +209,16 @@ export class CheckpointStore {
   readLatest(warn: (message: string) => void = defaultWarn): StoredCheckpoint | undefined {
     for (const stored of this.readNewestFirst(warn)) return stored;
     return undefined;
+  }
+}
+
+/** A metadata checkpoint file's bytes; a file that cannot be read is a {@link CorruptCheckpointError} naming it and why. */
+function readCheckpointFile(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    throw new CorruptCheckpointError(file, `cannot be read (${code}: ${(e as Error).message})`, { cause: e });
   }
 }
 
