@@ -154,6 +154,12 @@ export class WorkerTaskScheduler implements TaskScheduler {
   /** Per output operation: whether its jobs read every partition of its RDD in its latest batch (sent ahead while they do). */
   private readonly readsAll = new Map<number, boolean>();
   private nextOutputJobsId = 0;
+  /**
+   * The running batch's shuffles every worker computed and sent to its peers when the batch
+   * was announced (`childKey:depIndex`, once all reported), and those a request has listed
+   * already (each is installed once: a later job finds its map outputs available).
+   */
+  private exchanged: { readonly time: number; readonly shuffles: Promise<ReadonlySet<string>>; readonly listed: Set<string> } | undefined;
 
   /**
    * A batch's output operations start (in order, one after the other, on the driver). Each
@@ -172,7 +178,9 @@ export class WorkerTaskScheduler implements TaskScheduler {
   startBatch(time: number, outputs: readonly BatchOutput[], plan: (root: RDD<unknown>, planned: ReadonlySet<ShuffleDependency>) => { preparations: JobPreparation[]; missing: { dep: ShuffleDependency; child: RDD<unknown> }[] }, exchangedAhead?: Promise<ReadonlySet<string>>): void {
     this.batch = { time, outputs, read: new Map() };
     this.outputJobs = undefined;
+    this.exchanged = undefined;
     if (this.accumulators.length > 0 || this.rpc.lostError !== undefined) return;
+    if (exchangedAhead !== undefined) this.exchanged = { time, shuffles: exchangedAhead, listed: new Set() };
     // Planned now, as the DAG scheduler sees the lineage when the outputs start.
     const planned = new Set<ShuffleDependency>();
     const roots: { rdd: RDD<unknown>; preps: InJobPreparation[]; missing: { dep: ShuffleDependency; child: RDD<unknown> }[] }[] = [];
@@ -229,6 +237,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
         const childKey = this.registry.keyOf(m.child)!;
         const depIndex = m.child.dependencies.indexOf(m.dep);
         if (exchangedAhead.has(`${childKey}:${depIndex}`)) {
+          this.exchanged?.listed.add(`${childKey}:${depIndex}`);
           ahead.push([time, childKey, depIndex]);
           aheadDeps.push(m.dep);
           continue;
@@ -286,6 +295,39 @@ export class WorkerTaskScheduler implements TaskScheduler {
     }
     this.batch = undefined;
     this.outputJobs = undefined;
+    this.exchanged = undefined;
+  }
+
+  /**
+   * Of a job's stages, the shuffle map stages of the running batch whose map sides every
+   * worker computed and sent to its peers when the batch was announced, and no request listed
+   * yet: the request lists them (`ahead`, installed by each worker from what it kept and what
+   * its peers sent) instead of sending their stages, so each map side crosses threads once.
+   * The batch's output jobs sent in one message list theirs; this is for the jobs that message
+   * did not cover (an output not planned: one that read only some partitions, or none, in the
+   * batch before).
+   */
+  private async exchangedIn(stages: readonly (readonly Task<unknown>[])[], specs: readonly StageSpec[]): Promise<{ ahead: [number, number, number][]; skipped: Set<number> }> {
+    const ahead: [number, number, number][] = [];
+    const skipped = new Set<number>();
+    const exchanged = this.exchanged;
+    if (exchanged === undefined || this.batch?.time !== exchanged.time || !specs.some((s) => s.kind === 'shuffleMap')) return { ahead, skipped };
+    const shuffles = await exchanged.shuffles;
+    // The batch may have ended meanwhile.
+    if (this.exchanged !== exchanged) return { ahead, skipped };
+    for (let i = 0; i < specs.length; i++) {
+      const spec = specs[i]!;
+      if (spec.kind !== 'shuffleMap' || stages[i]!.length !== spec.dep.rdd.getNumPartitions()) continue;
+      const childKey = this.registry.keyOf(spec.child);
+      if (childKey === undefined) continue;
+      const depIndex = spec.child.dependencies.indexOf(spec.dep);
+      const key = `${childKey}:${depIndex}`;
+      if (!shuffles.has(key) || exchanged.listed.has(key)) continue;
+      exchanged.listed.add(key);
+      ahead.push([exchanged.time, childKey, depIndex]);
+      skipped.add(i);
+    }
+    return { ahead, skipped };
   }
 
   /** Notes that a job of the running batch read these partitions of `rdd`. */
@@ -539,11 +581,17 @@ export class WorkerTaskScheduler implements TaskScheduler {
   private async runJobRemote(stages: readonly (readonly Task<unknown>[])[], specs: readonly StageSpec[], preps: readonly InJobPreparation[]): Promise<Outcome[]> {
     const size = this.rpc.size;
     const perWorker: JobStage[][] = Array.from({ length: size }, () => []);
-    const remote = stages.map((tasks) => ({ jobId: tasks[0]!.jobId, stageId: tasks[0]!.stageId, partitions: tasks.map((t) => t.partitionId) }));
-    const built = this.buildSteps(remote, specs, preps, perWorker);
+    // The map stages exchanged ahead are not sent (the request lists them); `sent[k]` is the
+    // index in `stages` of the k-th stage sent.
+    const { ahead, skipped } = await this.exchangedIn(stages, specs);
+    const sent: number[] = [];
+    for (let i = 0; i < stages.length; i++) if (!skipped.has(i)) sent.push(i);
+    const remote = sent.map((i) => ({ jobId: stages[i]![0]!.jobId, stageId: stages[i]![0]!.stageId, partitions: stages[i]!.map((t) => t.partitionId) }));
+    const built = this.buildSteps(remote, sent.map((i) => specs[i]!), preps, perWorker);
     const byWorker = new Map<number, Record<string, unknown>>();
-    for (let w = 0; w < size; w++) byWorker.set(w, { type: 'job', stages: perWorker[w]! });
-    const replies = await this.send(byWorker, stages.length);
+    for (let w = 0; w < size; w++) byWorker.set(w, ahead.length > 0 ? { type: 'job', stages: perWorker[w]!, ahead } : { type: 'job', stages: perWorker[w]! });
+    this.counts.stagesExchangedAhead += ahead.length;
+    const replies = await this.send(byWorker, sent.length);
     this.account(replies, [...byWorker.keys()]);
     const { failedStep, failure } = this.firstFailure(replies, built.order.length);
     // The preparations the workers computed (every worker the same values): the driver's objects learn them.
@@ -552,13 +600,16 @@ export class WorkerTaskScheduler implements TaskScheduler {
       if (typeof step !== 'number') adopt(step, (WorkerTaskScheduler.stepResult(replies, 0, s) as PreparedResult).value);
     }
     const outcome: Outcome[] = [];
-    for (let i = 0; i < stages.length; i++) {
-      if (built.stepOf[i]! >= failedStep) {
+    for (let i = 0, k = 0; i < stages.length; i++) {
+      const tasks = stages[i]!;
+      const spec = specs[i]!;
+      // A stage exchanged ahead ran unless installing the shuffles failed (step -1).
+      const ran = skipped.has(i) ? failedStep >= 0 : built.stepOf[k]! < failedStep;
+      const at = skipped.has(i) ? -1 : k++;
+      if (!ran) {
         outcome.push({ ok: false, error: failure });
         continue;
       }
-      const tasks = stages[i]!;
-      const spec = specs[i]!;
       if (spec.kind === 'shuffleMap') {
         // The blocks live in the workers; an empty array per map partition marks them available.
         for (const t of tasks) spec.outputs[t.partitionId] = [];
@@ -567,9 +618,9 @@ export class WorkerTaskScheduler implements TaskScheduler {
       }
       const data = new Map<number, unknown[]>();
       for (let w = 0; w < size; w++) {
-        const ps = built.asked[w]![i]!;
-        const result = WorkerTaskScheduler.stepResult(replies, w, built.stepOf[i]!) as EvaluateResult;
-        for (let k = 0; k < ps.length; k++) data.set(ps[k]!, decodeBlock(result.partitions[k]!));
+        const ps = built.asked[w]![at]!;
+        const result = WorkerTaskScheduler.stepResult(replies, w, built.stepOf[at]!) as EvaluateResult;
+        for (let k2 = 0; k2 < ps.length; k2++) data.set(ps[k2]!, decodeBlock(result.partitions[k2]!));
       }
       outcome.push(this.resultOutcome(tasks, spec, data));
     }
