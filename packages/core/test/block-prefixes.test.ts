@@ -3,7 +3,7 @@ import { HashPartitioner, RDDComputeError, SparkConf, SparkContext, StorageLevel
 import { BlockPrefixes, PrefixedEvaluator } from '../src/scheduler/block-prefixes.ts';
 import { PartitionEvaluator } from '../src/scheduler/partition-evaluator.ts';
 import { prefixableCombine } from '../src/rdd/prefixable-blocks-kernel.ts';
-import { inAppendOnlyMapOrder, PairColumns } from '../src/rdd/pair-columns.ts';
+import { inAppendOnlyMapOrder, PairColumns, type PartitionData } from '../src/rdd/pair-columns.ts';
 import { combineValueColumns } from '../src/rdd/combine.ts';
 
 // The folds a worker thread makes of a window's older batches while its peers' shuffle blocks
@@ -113,6 +113,62 @@ describe('union combines folded ahead (BlockPrefixes)', () => {
     // Spark's reduce-side order, as the one-step combine over all the blocks gives it.
     const oneStep = inAppendOnlyMapOrder(combineValueColumns([...older, newest], { createCombiner: (v: number) => v, mergeValue: (c: number, v: number) => c + v, mergeCombiners: (a: number, b: number) => a + b }));
     expect(out).toEqual(oneStep.pairs());
+  });
+
+  it('the next slide folds into the key index kept for its partition: known keys are never inserted again, results equal a one-step combine', () => {
+    const plus = (c: number, v: number): number => c + v;
+    const agg = { createCombiner: (v: number) => v, mergeValue: plus, mergeCombiners: plus };
+    // Spark's order and sums over `blocks`, from a one-step combine of its own (fresh map).
+    const oneStep = (blocks: PartitionData<[string, number]>[]): [string, number][] => inAppendOnlyMapOrder(combineValueColumns(blocks, agg, { prim: new Map(), keys: [], values: [] })).pairs() as [string, number][];
+    const slide = (s: number): PartitionData<[string, number]>[] => Array.from({ length: 5 }, (_, b) => new PairColumns(Array.from({ length: 40 }, (_, i) => `w${(i * 3 + (b + s) * 7) % (50 + s)}`), Array.from({ length: 40 }, (_, i) => i + b)));
+    for (let s = 0; s < 4; s++) {
+      // A new RDD every slide (a new kernel), the same stream's reduce function.
+      const kernel = prefixableCombine<string, number, number>(agg);
+      const blocks = slide(s);
+      const known = new Set<string>();
+      if (s > 0) for (const b of slide(s - 1)) for (const k of (b as PairColumns<string, number>).keys) known.add(k);
+      const sets = vi.spyOn(Map.prototype, 'set');
+      let out: PartitionData<[string, number]>;
+      try {
+        out = kernel.finish(3, kernel.prefix(3, blocks.slice(0, 4)), blocks.slice(4));
+        const inserted = sets.mock.calls.map(([k]) => k).filter((k) => typeof k === 'string');
+        // Every key once at most, and none the previous slide saw.
+        expect(new Set(inserted).size).toBe(inserted.length);
+        expect(inserted.filter((k) => known.has(k as string))).toEqual([]);
+        if (s > 0) expect(inserted.length).toBeLessThan(new Set(blocks.flatMap((b) => (b as PairColumns<string, number>).keys)).size);
+      } finally {
+        sets.mockRestore();
+      }
+      expect((out as PairColumns<string, number>).pairs()).toEqual(oneStep(blocks));
+    }
+  });
+
+  it('a dropped fold lets go of its partition\'s index, and a second fold of the same partition and function while one is open uses a map of its own', () => {
+    const plus = (c: number, v: number): number => c + v;
+    const agg = { createCombiner: (v: number) => v, mergeValue: plus, mergeCombiners: plus };
+    const older: PartitionData<[string, number]>[] = [[['a', 1], ['b', 2]], [['a', 3], ['c', 4]]];
+    const newest: PartitionData<[string, number]>[] = [[['c', 10], ['d', 20]]];
+    const kernel = prefixableCombine<string, number, number>(agg);
+    const first = kernel.prefix(0, older);
+    // While `first` is open, a second fold (another window with the same function) still folds, and both finish right.
+    const second = prefixableCombine<string, number, number>(agg);
+    const other = second.prefix(0, older);
+    const expected: [string, number][] = [['a', 4], ['b', 2], ['c', 14], ['d', 20]];
+    const sorted = (d: PartitionData<[string, number]>): [string, number][] => [...(d instanceof PairColumns ? d.pairs() as [string, number][] : d)].sort();
+    expect(sorted(second.finish(0, other, newest))).toEqual(expected);
+    kernel.drop(first);
+    // Dropped: the index is free again, so the next fold uses it and inserts no key it knows.
+    const sets = vi.spyOn(Map.prototype, 'set');
+    try {
+      const again = kernel.prefix(0, older);
+      expect(sets.mock.calls.filter(([k]) => typeof k === 'string')).toEqual([]);
+      expect(sorted(kernel.finish(0, again, newest))).toEqual(expected);
+      expect(sets.mock.calls.filter(([k]) => typeof k === 'string').map(([k]) => k)).toEqual(['d']);
+    } finally {
+      sets.mockRestore();
+    }
+    // A fold is finished once.
+    expect(() => kernel.drop(first)).not.toThrow();
   });
 
   it('a prefix with a key hashed by value is not taken', () => {

@@ -20,6 +20,8 @@ const batches = [
 ];
 
 interface Outputs {
+  /** Only with `everyOther`: the batches of even seconds. */
+  byLength?: [number, number][][];
   perWord: [string, number][][];
   top: [string, number][][];
   byInitial: [string, number][][];
@@ -48,7 +50,7 @@ function expected(input: readonly (readonly string[])[]): Outputs {
   return out;
 }
 
-async function run(master: string, input: readonly (readonly string[])[], failOn?: string) {
+async function run(master: string, input: readonly (readonly string[])[], failOn?: string, everyOther = false) {
   const ssc = new StreamingContext(new SparkConf().setMaster(master).setAppName('parallel-output-jobs').set('spark.streaming.clock', 'manual').set('spark.default.parallelism', 2), Seconds(1));
   const dir = mkdtempSync(join(tmpdir(), 'kindling-output-jobs-'));
   dirs.push(dir);
@@ -61,6 +63,12 @@ async function run(master: string, input: readonly (readonly string[])[], failOn
     g.perWord.foreachRDD(async (rdd) => { out.perWord.push(await rdd.collect()); });
     g.top.foreachRDD(async (rdd) => { out.top.push(await rdd.collect()); });
     g.byInitial.foreachRDD(async (rdd) => { out.byInitial.push(await rdd.collect()); });
+    // An output that runs its job every other batch: after a batch where it ran none, it is not
+    // planned, and its job runs on its own.
+    if (everyOther) {
+      out.byLength = [];
+      g.byLength.foreachRDD(async (rdd, time) => { if (time.milliseconds % 2000 === 0) out.byLength!.push(await rdd.collect()); });
+    }
     await ssc.start();
     let error: Error | undefined;
     for (let i = 0; i < input.length && error === undefined; i++) {
@@ -124,5 +132,35 @@ describe("a batch's output jobs in one message to the worker threads (local[N])"
     // The jobs before the failed one in the second batch's message were kept and taken: the
     // three of the first batch, and the first output's of the second.
     expect(two!.counts!.outputJobsTaken).toBe(4);
+  }, 60_000);
+
+  it("an output not planned takes the map sides the workers exchanged ahead, without its map stage sent again", async () => {
+    const one = await run('local[1]', batches, undefined, true);
+    const two = await run('local[2]', batches, undefined, true);
+    expect(one.error).toBeUndefined();
+    expect(two.error).toBeUndefined();
+    // The counts per length of the batches of seconds 2 and 4, worked out here.
+    const lengths = [batches[1]!, batches[3]!].map((b) => {
+      const m = new Map<number, number>();
+      for (const w of b.flatMap((l) => l.split(' '))) m.set(w.length, (m.get(w.length) ?? 0) + 1);
+      return [...m].sort((x, y) => x[0] - y[0]);
+    });
+    expect(one.out.byLength!.map((b) => [...b].sort((x, y) => x[0] - y[0]))).toEqual(lengths);
+    expect(two.out).toEqual(one.out);
+    expect(two.threads).toBe(2);
+    for (const n of two.tasks) expect(n).toBeGreaterThan(0);
+    const c = two.counts!;
+    // Batches 1, 3 and 5 plan the output (the first batch plans all; after a batch where it
+    // read everything), so its job goes in the batch's message, unused in 1, 3 and 5; in
+    // batches 2 and 4 its job runs on its own, one request more each.
+    expect(c.outputJobsSent).toBe(3 * batches.length + 1 + 3);
+    expect(c.outputJobsTaken).toBe(3 * batches.length);
+    expect(c.requests).toBe(batches.length + 2);
+    // Its shuffle was exchanged ahead in every batch: listed in the message of batches 1, 3
+    // and 5, and in its own job's request in batches 2 and 4, whose only stage sent is the
+    // result stage. Before, those two requests sent the map stage as well, and each worker
+    // sent its buckets to its peer a second time.
+    expect(c.stagesExchangedAhead).toBe(4 * batches.length);
+    expect(c.remoteStages).toBe(4 * batches.length + 1 + 3 + 2);
   }, 60_000);
 });

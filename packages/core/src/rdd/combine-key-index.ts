@@ -7,17 +7,26 @@
  * keeping the batch's own copies of the keys alive in the output (the index's older copies
  * are output instead, so the young ones die young and the scavenger does not copy them).
  * Rebuilt when it grows past four times a call's keys plus 4,096 (or 65,536 keys), so it holds
- * a bounded recent vocabulary. The compiled combine (compiled-combine.ts) keeps the same
- * index in its generated code.
+ * a bounded recent vocabulary. The compiled combine (compiled-combine.ts) runs its loop over
+ * one of its own, or over one its caller keeps (a window's fold over its older batches, one
+ * call spanning the fold and the task that finishes it).
  * @internal
  */
 export class CombineKeyIndex {
-  private index = new Map<unknown, number>();
-  private keys: unknown[] = [];
-  private seenIn: number[] = [];
-  private held: unknown[] = [];
-  private calls = 0;
-  private order: number[] = [];
+  // The fields are read and written by the compiled combine's generated loop too (one loop per
+  // aggregator over these arrays: see compiled-combine.ts); nothing else touches them.
+  /** Each primitive key's slot. */
+  index = new Map<unknown, number>();
+  /** The key of each slot (the first copy seen). */
+  keys: unknown[] = [];
+  /** The call that last saw each slot's key. */
+  seenIn: number[] = [];
+  /** Each slot's combiner during the call that saw it. */
+  held: unknown[] = [];
+  /** The number of the current (or last) call. */
+  calls = 0;
+  /** The current call's slots in first-seen order. */
+  order: number[] = [];
   private busy = false;
 
   /** Starts a call; `undefined` while another call runs (the caller then uses a map of its own). */
@@ -48,7 +57,10 @@ export class CombineKeyIndex {
     }
   }
 
-  /** Ends the call: its keys in first-seen order and their combiners (which the index lets go). */
+  /**
+   * Ends the call: its keys in first-seen order and their combiners (which the index lets go).
+   * Also the way to abandon a call (a user function failed, or its result is not wanted).
+   */
   end(): { keys: unknown[]; values: unknown[] } {
     const order = this.order;
     const n = order.length;

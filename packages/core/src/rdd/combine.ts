@@ -1,6 +1,6 @@
 import { KeyMap } from '../util/key-map.ts';
 import type { Aggregator } from './aggregator.ts';
-import { compiledCombine, type CombineState } from './compiled-combine.ts';
+import { compiledCombine, type CombineState, type CompiledCombine } from './compiled-combine.ts';
 import type { ChainFailure } from './record-pipeline.ts';
 import { CombineKeyIndex } from './combine-key-index.ts';
 import { PairColumns } from './pair-columns.ts';
@@ -42,6 +42,16 @@ export function combineValuesByKeyOf<K, V, C>(blocks: readonly (readonly (readon
  */
 export function combineValueColumns<V, C>(blocks: readonly PartitionData[], agg: Aggregator<V, C>, into?: CombineState): PairColumns {
   return compiledCombine([], agg as Aggregator<unknown, unknown>)(blocks, rethrow, into);
+}
+
+/**
+ * Adds the `[key, value]` records of `blocks` (pairs or columns) to the open call of key index
+ * `call` with `agg`'s functions (see {@link CompiledCombine}'s `addTo`); returns the keys
+ * hashed by value with their combiners, or `undefined` when there are none.
+ * @internal
+ */
+export function addValueColumns<V, C>(call: CombineKeyIndex, blocks: readonly PartitionData[], agg: Aggregator<V, C>): PairColumns | undefined {
+  return compiledCombine([], agg as Aggregator<unknown, unknown>).addTo(call, blocks, rethrow);
 }
 
 /** Merges blocks of `[key, combiner]` pairs (from the map side) into one pair per key. */

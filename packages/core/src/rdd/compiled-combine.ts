@@ -1,5 +1,6 @@
 import { KeyMap } from '../util/key-map.ts';
 import type { Aggregator } from './aggregator.ts';
+import { CombineKeyIndex } from './combine-key-index.ts';
 import { CompiledLoopCache } from './compiled-loop-cache.ts';
 import { PairColumns } from './pair-columns.ts';
 import type { PartitionData } from './pair-columns.ts';
@@ -13,7 +14,16 @@ import type { ChainFailure, RecordOp } from './record-pipeline.ts';
  * be {@link PairColumns} (read column by column, no pair object touched).
  * @internal
  */
-export type CompiledCombine = (blocks: readonly PartitionData[], fail: ChainFailure, into?: CombineState) => PairColumns;
+export type CompiledCombine = ((blocks: readonly PartitionData[], fail: ChainFailure, into?: CombineState) => PairColumns) & {
+  /**
+   * Adds the records of `blocks` to the open call of key index `call` (one its caller keeps,
+   * begun with {@link CombineKeyIndex.begin}; `call.end()` then gives the primitive keys in
+   * first-seen order with their combiners), with this loop's functions. Returns the keys
+   * hashed by value (arrays, objects) and their combiners, in their hashed map's order, or
+   * `undefined` when there are none.
+   */
+  readonly addTo: (call: CombineKeyIndex, blocks: readonly PartitionData[], fail: ChainFailure) => PairColumns | undefined;
+};
 
 /**
  * The state of a combine that may go on later over more blocks: the map from each primitive
@@ -77,8 +87,8 @@ export function finishPartsCombine(state: CombineState): PairColumns {
 // object is made per key.
 //
 // A combine that starts afresh (not going on from a CombineState) uses the loop's key index
-// instead of a new map: the primitive keys earlier calls saw, each with a slot, kept from one
-// call to the next (a stream's next batch combines mostly the same words). A call marks the
+// (a CombineKeyIndex) instead of a new map: the primitive keys earlier calls saw, each with a
+// slot, kept from one call to the next (a stream's next batch combines mostly the same words). A call marks the
 // slots it sees and takes their keys in first-seen order, so its output, and the user's
 // functions' calls, are those of a fresh map. What it saves per batch: growing a map of every
 // key from empty (the allocations and re-hashing of each doubling), and keeping the batch's
@@ -115,7 +125,8 @@ function compile(shape: string): (...fns: unknown[]) => CompiledCombine {
         }
       } else ${insertOther(v)}
     }`;
-  // Into the loop's key index, kept from one call to the next (see `combineIndexed`).
+  // Into the open call of a key index (see combine-key-index.ts): the loop's own, or one its
+  // caller keeps.
   const insertIndexed = (k: string, v: string): string => `{
       const k = ${k};
       const v = ${v};
@@ -158,14 +169,8 @@ function compile(shape: string): (...fns: unknown[]) => CompiledCombine {
   };
   // A unique comment gives each loop its own compiled function (V8 caches by source text).
   const src = `"use strict"; /* kindling combine ${seq++} */
-// The key index of combineIndexed: each primitive key seen by earlier calls and its slot,
-// the call that last saw the slot's key, and the combiner it holds during a call.
-let index = new Map();
-let indexKeys = [];
-let seenIn = [];
-let held = [];
-let call = 0;
-let busy = false;
+// The loop's own key index, for the combines that start afresh.
+const own = new CombineKeyIndex();
 
 function combineInto(blocks, fail, into) {
   const prim = into === undefined ? new Map() : into.prim;
@@ -188,43 +193,43 @@ function combineInto(blocks, fail, into) {
   return new PairColumns(keys, values);
 }
 
-function combineIndexed(blocks, fail) {
-  if (call === 1073741823) { index = new Map(); indexKeys = []; seenIn = []; held = []; call = 0; }
-  call++;
-  const order = [];
+function addTo(ix, blocks, fail) {
+  const index = ix.index;
+  const indexKeys = ix.keys;
+  const seenIn = ix.seenIn;
+  const held = ix.held;
+  const call = ix.calls;
+  const order = ix.order;
   let other, otherKeys, otherValues;
-  // (A call a user function fails leaves its combiners in \`held\` until the index is rebuilt
-  // or their slots are seen again.)
   ${loops(insertIndexed)}
-  const n = order.length;
-  const keys = n < 65536 ? new Array(n) : [];
-  const values = n < 65536 ? new Array(n) : [];
-  for (let i = 0; i < n; i++) {
-    const s = order[i];
-    keys[i] = indexKeys[s];
-    values[i] = held[s];
-    held[s] = undefined;
-  }
-  if (other !== undefined) other.forEach((e) => { keys.push(otherKeys[e]); values.push(otherValues[e]); });
-  // Keys not seen for a while are forgotten with the index: it is rebuilt when it outgrows
-  // the keys of this call (or a bound), so it holds at most a few batches' vocabulary.
-  if (index.size > 65536 || index.size > 4 * n + 4096) { index = new Map(); indexKeys = []; seenIn = []; held = []; }
-  return new PairColumns(keys, values);
+  if (other === undefined) return undefined;
+  const ks = [];
+  const vs = [];
+  other.forEach((e) => { ks.push(otherKeys[e]); vs.push(otherValues[e]); });
+  return new PairColumns(ks, vs);
 }
 
-return function combine(blocks, fail, into) {
+function combine(blocks, fail, into) {
   // A combine that goes on from a state, or one a user function started inside this loop's
   // own run, uses a map of its own.
-  if (into !== undefined || busy) return combineInto(blocks, fail, into);
-  busy = true;
+  const ix = into === undefined ? own.begin() : undefined;
+  if (ix === undefined) return combineInto(blocks, fail, into);
+  let other, out;
   try {
-    return combineIndexed(blocks, fail);
+    other = addTo(ix, blocks, fail);
   } finally {
-    busy = false;
+    out = ix.end();
   }
-};`;
-  const factory = new Function('KeyMap', 'PairColumns', ...names, 'create', 'merge', src) as (...args: unknown[]) => CompiledCombine;
-  return (...fns) => factory(KeyMap, PairColumns, ...fns);
+  const keys = out.keys;
+  const values = out.values;
+  // Keys hashed by value go last, in the hashed map's order.
+  if (other !== undefined) for (let i = 0; i < other.keys.length; i++) { keys.push(other.keys[i]); values.push(other.values[i]); }
+  return new PairColumns(keys, values);
+}
+combine.addTo = addTo;
+return combine;`;
+  const factory = new Function('KeyMap', 'PairColumns', 'CombineKeyIndex', ...names, 'create', 'merge', src) as (...args: unknown[]) => CompiledCombine;
+  return (...fns) => factory(KeyMap, PairColumns, CombineKeyIndex, ...fns);
 }
 
 const combines = new CompiledLoopCache<CompiledCombine>(compile);

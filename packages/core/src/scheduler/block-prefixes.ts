@@ -1,10 +1,12 @@
 import { NarrowDependency } from '../rdd/dependency.ts';
 import { MapPartitionsRDD } from '../rdd/map-partitions-rdd.ts';
 import type { PartitionData } from '../rdd/pair-columns.ts';
+import type { PrefixableBlocksKernel } from '../rdd/prefixable-blocks-kernel.ts';
 import type { RDD } from '../rdd/rdd.ts';
 import { PartitionEvaluator, unionBlocksOf } from './partition-evaluator.ts';
 
 interface Prefix {
+  readonly kernel: PrefixableBlocksKernel<unknown, unknown>;
   /** The blocks folded, in order (the union's first parents' stored partitions). */
   readonly blocks: readonly PartitionData[];
   readonly folded: unknown;
@@ -73,7 +75,7 @@ export class BlockPrefixes {
     } catch {
       return;
     }
-    if (folded !== undefined) this.byPartition.set(id, { blocks, folded });
+    if (folded !== undefined) this.byPartition.set(id, { kernel, blocks, folded });
   }
 
   /**
@@ -85,9 +87,11 @@ export class BlockPrefixes {
     const prefix = this.byPartition.get(id);
     if (prefix === undefined) return undefined;
     this.byPartition.delete(id);
-    const kernel = (rdd as MapPartitionsRDD<unknown, unknown>).prefixableBlocks;
-    if (kernel === undefined || prefix.blocks.length > blocks.length) return undefined;
-    for (let i = 0; i < prefix.blocks.length; i++) if (prefix.blocks[i] !== blocks[i]) return undefined;
+    const kernel = prefix.kernel;
+    if ((rdd as MapPartitionsRDD<unknown, unknown>).prefixableBlocks !== kernel || !sameFirst(prefix.blocks, blocks)) {
+      kernel.drop(prefix.folded);
+      return undefined;
+    }
     this.taken++;
     return kernel.finish(split, prefix.folded, blocks.slice(prefix.blocks.length));
   }
@@ -96,7 +100,17 @@ export class BlockPrefixes {
   get size(): number { return this.byPartition.size; }
 
   /** Drops every fold (at the end of a job). */
-  clear(): void { this.byPartition.clear(); }
+  clear(): void {
+    for (const prefix of this.byPartition.values()) prefix.kernel.drop(prefix.folded);
+    this.byPartition.clear();
+  }
+}
+
+/** Whether `blocks` starts with exactly the arrays of `first`, in order. */
+function sameFirst(first: readonly PartitionData[], blocks: readonly PartitionData[]): boolean {
+  if (first.length > blocks.length) return false;
+  for (let i = 0; i < first.length; i++) if (first[i] !== blocks[i]) return false;
+  return true;
 }
 
 /** A task's evaluator that takes the union combines folded ahead in `prefixes`. @internal */

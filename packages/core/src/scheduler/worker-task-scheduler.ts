@@ -93,6 +93,12 @@ interface OutputJobs {
   readonly results: Map<RDD<unknown>, Map<number, EncodedBlock>>;
   readonly shuffles: Set<ShuffleDependency>;
   readonly prepared: Map<ShuffleDependency | RDD<unknown>, readonly unknown[]>;
+  /**
+   * With accumulators: what each shuffle's map stage added to them, until a job takes the
+   * shuffle; and what the other steps of each output's job added, until the job is taken.
+   */
+  readonly shuffleDeltas: Map<ShuffleDependency, readonly (readonly [number, number, number])[]>;
+  readonly jobDeltas: Map<RDD<unknown>, readonly (readonly [number, number, number])[]>;
 }
 
 /** An output operation of the running batch: its id and the RDD it consumes. @internal */
@@ -154,11 +160,16 @@ export class WorkerTaskScheduler implements TaskScheduler {
   /** Per output operation: whether its jobs read every partition of its RDD in its latest batch (sent ahead while they do). */
   private readonly readsAll = new Map<number, boolean>();
   private nextOutputJobsId = 0;
+  /**
+   * The running batch's shuffles every worker computed and sent to its peers when the batch
+   * was announced (`childKey:depIndex`, once all reported), and those a request has listed
+   * already (each is installed once: a later job finds its map outputs available).
+   */
+  private exchanged: { readonly time: number; readonly shuffles: Promise<ReadonlySet<string>>; readonly listed: Set<string> } | undefined;
 
   /**
    * A batch's output operations start (in order, one after the other, on the driver). Each
-   * output's job over a replicated RDD costs a round trip; when the graph has no accumulators
-   * (whose updates must count in the job that makes them), the jobs the outputs will run are
+   * output's job over a replicated RDD costs a round trip; instead, the jobs the outputs will run are
    * planned here, as the DAG scheduler would plan them one after the other, and go to each
    * worker in **one message**: their shuffle map stages (each once), preparations and result
    * stages, in output order. Each output's job then takes its results from the one reply
@@ -167,12 +178,16 @@ export class WorkerTaskScheduler implements TaskScheduler {
    * outputs whose jobs read every partition of their RDD in the previous batch are planned
    * (all of them in the first batch), so an output that reads none (or `take`s a few) costs
    * one batch of work at most. The jobs run in the workers in the outputs' order; a job that
-   * fails there is left to its output, whose own job fails the same way.
+   * fails there is left to its output, whose own job fails the same way. With accumulators,
+   * each step's updates come back apart and count when the job that needs them takes them
+   * (see `takeShuffle`), as on one thread, where each output's job runs after the one before.
    */
   startBatch(time: number, outputs: readonly BatchOutput[], plan: (root: RDD<unknown>, planned: ReadonlySet<ShuffleDependency>) => { preparations: JobPreparation[]; missing: { dep: ShuffleDependency; child: RDD<unknown> }[] }, exchangedAhead?: Promise<ReadonlySet<string>>): void {
     this.batch = { time, outputs, read: new Map() };
     this.outputJobs = undefined;
-    if (this.accumulators.length > 0 || this.rpc.lostError !== undefined) return;
+    this.exchanged = undefined;
+    if (this.rpc.lostError !== undefined) return;
+    if (exchangedAhead !== undefined) this.exchanged = { time, shuffles: exchangedAhead, listed: new Set() };
     // Planned now, as the DAG scheduler sees the lineage when the outputs start.
     const planned = new Set<ShuffleDependency>();
     const roots: { rdd: RDD<unknown>; preps: InJobPreparation[]; missing: { dep: ShuffleDependency; child: RDD<unknown> }[] }[] = [];
@@ -200,7 +215,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
       return;
     }
     if (roots.length === 0) return;
-    const jobs: OutputJobs = { time, answered: Promise.resolve(), results: new Map(), shuffles: new Set(), prepared: new Map() };
+    const jobs: OutputJobs = { time, answered: Promise.resolve(), results: new Map(), shuffles: new Set(), prepared: new Map(), shuffleDeltas: new Map(), jobDeltas: new Map() };
     this.counts.outputJobsSent += roots.length;
     const answered = (exchangedAhead ?? Promise.resolve(new Set<string>())).then((ahead) => this.sendOutputJobs(time, roots, ahead, jobs)).catch((e: unknown) => {
       log.debug(`Batch ${time} ms: its output jobs sent ahead failed (${e instanceof Error ? e.message : String(e)}); each output runs its own`);
@@ -229,6 +244,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
         const childKey = this.registry.keyOf(m.child)!;
         const depIndex = m.child.dependencies.indexOf(m.dep);
         if (exchangedAhead.has(`${childKey}:${depIndex}`)) {
+          this.exchanged?.listed.add(`${childKey}:${depIndex}`);
           ahead.push([time, childKey, depIndex]);
           aheadDeps.push(m.dep);
           continue;
@@ -242,7 +258,10 @@ export class WorkerTaskScheduler implements TaskScheduler {
       built.push({ rdd, built: this.buildSteps(stages, specs, preps, perWorker), specs });
     }
     const byWorker = new Map<number, Record<string, unknown>>();
-    for (let w = 0; w < size; w++) byWorker.set(w, { type: 'job', stages: perWorker[w]!, ahead });
+    // With accumulators, each step's updates come back apart: a job's count when its output
+    // takes it, as on one thread, where each output's job runs after the one before.
+    const stepDeltas = this.accumulators.length > 0;
+    for (let w = 0; w < size; w++) byWorker.set(w, stepDeltas ? { type: 'job', stages: perWorker[w]!, ahead, stepDeltas } : { type: 'job', stages: perWorker[w]!, ahead });
     this.counts.stagesExchangedAhead += ahead.length;
     const replies = await this.send(byWorker, sentStages);
     this.account(replies, [...byWorker.keys()]);
@@ -253,8 +272,15 @@ export class WorkerTaskScheduler implements TaskScheduler {
     for (const { rdd, built: b, specs } of built) {
       // A job is kept only if every one of its steps ran everywhere; the others' outputs run them again (and fail there).
       if (b.first + b.order.length > failedStep) break;
+      const ownDeltas: [number, number, number][] = [];
       for (let s = 0; s < b.order.length; s++) {
         const step = b.order[s]!;
+        const deltas = stepDeltas ? WorkerTaskScheduler.stepDeltas(replies, b.first + s) : [];
+        if (typeof step === 'number' && specs[step]!.kind === 'shuffleMap') {
+          if (deltas.length > 0) jobs.shuffleDeltas.set((specs[step] as ShuffleMapStageSpec).dep, deltas);
+        } else {
+          for (const d of deltas) ownDeltas.push(d);
+        }
         if (typeof step !== 'number') {
           jobs.prepared.set(step.kind === 'range' ? step.dep : step.rdd, (WorkerTaskScheduler.stepResult(replies, 0, b.first + s) as PreparedResult).value);
           continue;
@@ -272,6 +298,42 @@ export class WorkerTaskScheduler implements TaskScheduler {
         }
         jobs.results.set(rdd, blocks);
       }
+      if (ownDeltas.length > 0) jobs.jobDeltas.set(rdd, ownDeltas);
+    }
+  }
+
+  /** Every worker's accumulator updates of step `s` of a job request sent with `stepDeltas`. */
+  private static stepDeltas(replies: readonly WorkerReply[], s: number): [number, number, number][] {
+    const out: [number, number, number][] = [];
+    for (const r of replies) for (const d of (r.result as JobResult | undefined)?.deltas?.[s] ?? []) out.push(d as [number, number, number]);
+    return out;
+  }
+
+  /** Adds accumulator updates (`[index, sum, count]`) from the workers to the driver's accumulators. */
+  private addDeltas(deltas: readonly (readonly [number, number, number])[] | undefined): void {
+    for (const [index, sum, count] of deltas ?? []) this.accumulators[index]?.addDelta(sum, count);
+  }
+
+  /**
+   * A job of its own ran the map stage of `dep`: when the batch's output jobs computed a shuffle
+   * of its map-side group (a planned job whose output then ran none), the workers' stage took
+   * those map sides instead of computing them, so their accumulator updates count now, in this
+   * job, where one thread's first job over the group counts them.
+   */
+  private mapStageRan(dep: ShuffleDependency): void {
+    if (this.outputJobs !== undefined) this.takeShuffle(this.outputJobs, dep);
+  }
+
+  /**
+   * A job takes shuffle `dep` from the batch's output jobs: what its map stage added to
+   * accumulators counts now, and so does what the map stages of its map-side group's other
+   * shuffles added (a group's map sides are computed in one pass, by whichever of its stages
+   * runs first, as one thread's first job over any of them computes them all).
+   */
+  private takeShuffle(jobs: OutputJobs, dep: ShuffleDependency): void {
+    for (const d of new Set([dep, ...(dep.mapSideGroup?.deps ?? [])])) {
+      this.addDeltas(jobs.shuffleDeltas.get(d));
+      jobs.shuffleDeltas.delete(d);
     }
   }
 
@@ -286,6 +348,39 @@ export class WorkerTaskScheduler implements TaskScheduler {
     }
     this.batch = undefined;
     this.outputJobs = undefined;
+    this.exchanged = undefined;
+  }
+
+  /**
+   * Of a job's stages, the shuffle map stages of the running batch whose map sides every
+   * worker computed and sent to its peers when the batch was announced, and no request listed
+   * yet: the request lists them (`ahead`, installed by each worker from what it kept and what
+   * its peers sent) instead of sending their stages, so each map side crosses threads once.
+   * The batch's output jobs sent in one message list theirs; this is for the jobs that message
+   * did not cover (an output not planned: one that read only some partitions, or none, in the
+   * batch before).
+   */
+  private async exchangedIn(stages: readonly (readonly Task<unknown>[])[], specs: readonly StageSpec[]): Promise<{ ahead: [number, number, number][]; skipped: Set<number> }> {
+    const ahead: [number, number, number][] = [];
+    const skipped = new Set<number>();
+    const exchanged = this.exchanged;
+    if (exchanged === undefined || this.batch?.time !== exchanged.time || !specs.some((s) => s.kind === 'shuffleMap')) return { ahead, skipped };
+    const shuffles = await exchanged.shuffles;
+    // The batch may have ended meanwhile.
+    if (this.exchanged !== exchanged) return { ahead, skipped };
+    for (let i = 0; i < specs.length; i++) {
+      const spec = specs[i]!;
+      if (spec.kind !== 'shuffleMap' || stages[i]!.length !== spec.dep.rdd.getNumPartitions()) continue;
+      const childKey = this.registry.keyOf(spec.child);
+      if (childKey === undefined) continue;
+      const depIndex = spec.child.dependencies.indexOf(spec.dep);
+      const key = `${childKey}:${depIndex}`;
+      if (!shuffles.has(key) || exchanged.listed.has(key)) continue;
+      exchanged.listed.add(key);
+      ahead.push([exchanged.time, childKey, depIndex]);
+      skipped.add(i);
+    }
+    return { ahead, skipped };
   }
 
   /** Notes that a job of the running batch read these partitions of `rdd`. */
@@ -319,6 +414,10 @@ export class WorkerTaskScheduler implements TaskScheduler {
     for (const spec of specs) if (spec.kind === 'shuffleMap' && !jobs.shuffles.has(spec.dep)) return undefined;
     for (const p of preps) if (!jobs.prepared.has(p.kind === 'range' ? p.dep : p.rdd)) return undefined;
     for (const p of preps) adopt(p, jobs.prepared.get(p.kind === 'range' ? p.dep : p.rdd)!);
+    // What the job's steps added to accumulators counts now, as its tasks complete.
+    for (const spec of specs) if (spec.kind === 'shuffleMap') this.takeShuffle(jobs, spec.dep);
+    this.addDeltas(jobs.jobDeltas.get(last.rdd));
+    jobs.jobDeltas.delete(last.rdd);
     const outcome: Outcome[] = [];
     for (let i = 0; i < specs.length - 1; i++) {
       const spec = specs[i] as ShuffleMapStageSpec;
@@ -539,11 +638,17 @@ export class WorkerTaskScheduler implements TaskScheduler {
   private async runJobRemote(stages: readonly (readonly Task<unknown>[])[], specs: readonly StageSpec[], preps: readonly InJobPreparation[]): Promise<Outcome[]> {
     const size = this.rpc.size;
     const perWorker: JobStage[][] = Array.from({ length: size }, () => []);
-    const remote = stages.map((tasks) => ({ jobId: tasks[0]!.jobId, stageId: tasks[0]!.stageId, partitions: tasks.map((t) => t.partitionId) }));
-    const built = this.buildSteps(remote, specs, preps, perWorker);
+    // The map stages exchanged ahead are not sent (the request lists them); `sent[k]` is the
+    // index in `stages` of the k-th stage sent.
+    const { ahead, skipped } = await this.exchangedIn(stages, specs);
+    const sent: number[] = [];
+    for (let i = 0; i < stages.length; i++) if (!skipped.has(i)) sent.push(i);
+    const remote = sent.map((i) => ({ jobId: stages[i]![0]!.jobId, stageId: stages[i]![0]!.stageId, partitions: stages[i]!.map((t) => t.partitionId) }));
+    const built = this.buildSteps(remote, sent.map((i) => specs[i]!), preps, perWorker);
     const byWorker = new Map<number, Record<string, unknown>>();
-    for (let w = 0; w < size; w++) byWorker.set(w, { type: 'job', stages: perWorker[w]! });
-    const replies = await this.send(byWorker, stages.length);
+    for (let w = 0; w < size; w++) byWorker.set(w, ahead.length > 0 ? { type: 'job', stages: perWorker[w]!, ahead } : { type: 'job', stages: perWorker[w]! });
+    this.counts.stagesExchangedAhead += ahead.length;
+    const replies = await this.send(byWorker, sent.length);
     this.account(replies, [...byWorker.keys()]);
     const { failedStep, failure } = this.firstFailure(replies, built.order.length);
     // The preparations the workers computed (every worker the same values): the driver's objects learn them.
@@ -552,24 +657,28 @@ export class WorkerTaskScheduler implements TaskScheduler {
       if (typeof step !== 'number') adopt(step, (WorkerTaskScheduler.stepResult(replies, 0, s) as PreparedResult).value);
     }
     const outcome: Outcome[] = [];
-    for (let i = 0; i < stages.length; i++) {
-      if (built.stepOf[i]! >= failedStep) {
+    for (let i = 0, k = 0; i < stages.length; i++) {
+      const tasks = stages[i]!;
+      const spec = specs[i]!;
+      // A stage exchanged ahead ran unless installing the shuffles failed (step -1).
+      const ran = skipped.has(i) ? failedStep >= 0 : built.stepOf[k]! < failedStep;
+      const at = skipped.has(i) ? -1 : k++;
+      if (!ran) {
         outcome.push({ ok: false, error: failure });
         continue;
       }
-      const tasks = stages[i]!;
-      const spec = specs[i]!;
       if (spec.kind === 'shuffleMap') {
         // The blocks live in the workers; an empty array per map partition marks them available.
         for (const t of tasks) spec.outputs[t.partitionId] = [];
+        this.mapStageRan(spec.dep);
         outcome.push({ ok: true, value: new Array<unknown>(tasks.length) });
         continue;
       }
       const data = new Map<number, unknown[]>();
       for (let w = 0; w < size; w++) {
-        const ps = built.asked[w]![i]!;
-        const result = WorkerTaskScheduler.stepResult(replies, w, built.stepOf[i]!) as EvaluateResult;
-        for (let k = 0; k < ps.length; k++) data.set(ps[k]!, decodeBlock(result.partitions[k]!));
+        const ps = built.asked[w]![at]!;
+        const result = WorkerTaskScheduler.stepResult(replies, w, built.stepOf[at]!) as EvaluateResult;
+        for (let k2 = 0; k2 < ps.length; k2++) data.set(ps[k2]!, decodeBlock(result.partitions[k2]!));
       }
       outcome.push(this.resultOutcome(tasks, spec, data));
     }
@@ -731,6 +840,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
 
   private async runShuffleMapStage<R>(tasks: readonly Task<R>[], stage: ShuffleMapStageSpec): Promise<void> {
     if (this.outputJobs?.shuffles.has(stage.dep) === true) {
+      this.takeShuffle(this.outputJobs, stage.dep);
       for (const t of tasks) stage.outputs[t.partitionId] = [];
       return;
     }
@@ -746,6 +856,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
     await this.request(byWorker);
     // The blocks live in the workers; an empty array per map partition marks them available.
     for (const t of tasks) stage.outputs[t.partitionId] = [];
+    this.mapStageRan(stage.dep);
   }
 
   /**

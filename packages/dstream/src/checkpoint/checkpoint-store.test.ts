@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -58,5 +58,61 @@ describe('CheckpointStore opening ahead', () => {
     await store.release();
     await untilHidden(store.metadataDir, false);
     expect(readdirSync(store.metadataDir)).toEqual(['checkpoint-000000000001']);
+  });
+});
+
+describe('CheckpointStore reusing superseded files', () => {
+  /** A checkpoint whose file is longer than {@link checkpoint}'s (many pending batches). */
+  function long(sequence: number): MetadataCheckpoint {
+    const pendingTimes = Array.from({ length: 200 }, (_, i) => (i + 1) * 1000);
+    return { ...checkpoint(sequence), batchTime: 200_000, latestGeneratedTime: 200_000, pendingTimes };
+  }
+
+  it('rewrites a superseded file as the next checkpoint: same inode, new name, cut to the new length', async () => {
+    const store = new CheckpointStore(join(root, 'reuse'));
+    store.openAhead();
+    store.writeInPlace(long(1));
+    for (let seq = 2; seq <= 3; seq++) {
+      await store.spareReady();
+      store.writeInPlace(checkpoint(seq));
+    }
+    // the spare just used: the superseded file 1 is taken for the next write
+    expect(store.recycle(store.fileFor(1))).toBe(true);
+    // one at a time: another superseded file is left for the caller to delete
+    expect(store.recycle(store.fileFor(2))).toBe(false);
+    const inode = statSync(store.fileFor(1)).ino;
+    const longer = statSync(store.fileFor(1)).size;
+    await store.spareReady();
+    // until written, it keeps its name and its body
+    expect(store.list().map((f) => f.seq)).toEqual([1, 2, 3]);
+    store.writeInPlace(checkpoint(4));
+    expect(statSync(store.fileFor(4)).ino).toBe(inode);
+    expect(statSync(store.fileFor(4)).size).toBeLessThan(longer);
+    expect(existsSync(store.fileFor(1))).toBe(false);
+    expect([...store.readNewestFirst((w) => { throw new Error(w); })].map((s) => s.checkpoint)).toEqual([checkpoint(4), checkpoint(3), checkpoint(2)]);
+    // with no file to reuse, the next one is a fresh hidden file
+    const [spare] = await untilHidden(store.metadataDir, true);
+    expect(spare).toMatch(/^\.checkpoint-next-/);
+    await store.spareReady();
+    // a superseded file handed over and not written yet is deleted on release
+    store.writeInPlace(checkpoint(5));
+    expect(store.recycle(store.fileFor(2))).toBe(true);
+    await store.release();
+    expect(readdirSync(store.metadataDir).sort()).toEqual([3, 4, 5].map((s) => `checkpoint-${String(s).padStart(12, '0')}`));
+  });
+
+  it('never reads a file whose body is not the checkpoint its name says as that checkpoint', async () => {
+    const store = new CheckpointStore(join(root, 'stale'));
+    for (let seq = 1; seq <= 3; seq++) await store.write(checkpoint(seq));
+    // a power cut after a reused file was renamed, before its new body reached the disk: the old body under the new name
+    writeFileSync(store.fileFor(4), readFileSync(store.fileFor(2)));
+    // a kill after a reused file was rewritten, before its rename: the new body under the old name
+    writeFileSync(store.fileFor(1), readFileSync(store.fileFor(3)));
+    const warnings: string[] = [];
+    expect([...store.readNewestFirst((w) => warnings.push(w))].map((s) => [s.file, s.checkpoint.sequence])).toEqual([[store.fileFor(3), 3], [store.fileFor(2), 2]]);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain(`${store.fileFor(4)} is unusable: its body is checkpoint 2, not the 4 its name says`);
+    expect(warnings[1]).toContain(`${store.fileFor(1)} is unusable: its body is checkpoint 3, not the 1 its name says`);
+    expect(store.readLatest(() => {})?.checkpoint).toEqual(checkpoint(3));
   });
 });

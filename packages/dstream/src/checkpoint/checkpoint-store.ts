@@ -1,9 +1,9 @@
-import { closeSync, mkdirSync, open, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdirSync, open, readdirSync, readFileSync, renameSync, rmSync, unlink, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getLogger } from '@kindling/core';
 import { atomicWriteFile, syncWrittenFile } from '@kindling/io';
 import { decodeCheckpoint } from './checkpoint-validation.ts';
-import { encodeCheckpoint } from './metadata-checkpoint.ts';
+import { CorruptCheckpointError, encodeCheckpoint } from './metadata-checkpoint.ts';
 import type { MetadataCheckpoint } from './metadata-checkpoint.ts';
 
 const FILE_RE = /^checkpoint-(\d{12})$/;
@@ -20,8 +20,9 @@ export interface StoredCheckpoint {
  * fsynced (durable). Reading falls back from
  * a corrupt or truncated newest file to the previous one, with a warning naming the file. A
  * file is only ever read through `checkpoint-validation.ts`: its body is checked field by
- * field before anything uses it. The store only reads and writes: which files are deleted,
- * and when, is `CheckpointRetention`'s.
+ * field before anything uses it, and its sequence number must be the one its name says (a
+ * running writer reuses superseded files, see {@link recycle}). The store only reads and
+ * writes: which files are deleted, and when, is `CheckpointRetention`'s.
  */
 export class CheckpointStore {
   readonly metadataDir: string;
@@ -31,12 +32,17 @@ export class CheckpointStore {
    * The temporary file of the next {@link writeInPlace}, opened ahead on the thread pool:
    * creating a file waits for the file system's journal (a quarter of a millisecond per
    * batch on ext4, on the batches' thread, while the previous checkpoint's fsyncs commit).
-   * `fd` is set once open; `settled` resolves then (or on failure).
+   * `fd` is set once open; `settled` resolves then (or on failure). `recycled`: it is a
+   * superseded checkpoint file, opened for overwriting (see {@link recycle}).
    */
-  private spare: { path: string; fd: number | undefined; settled: Promise<void> } | undefined;
+  private spare: Spare | undefined;
   private spares = 0;
   /** Set by {@link openAhead}; cleared by {@link release}. */
   private openingAhead = false;
+  /** Set while the next spare's open waits for the end of this turn (see {@link requestSpare}). */
+  private spareRequested = false;
+  /** A superseded checkpoint file handed over by {@link recycle}, to be opened as the next spare. */
+  private recyclable: string | undefined;
 
   constructor(readonly checkpointDir: string) {
     this.metadataDir = join(checkpointDir, 'metadata');
@@ -96,6 +102,9 @@ export class CheckpointStore {
       try {
         try {
           writeFileSync(spare.fd, bytes);
+          // A reused file may have been longer: its tail goes (a file killed between the
+          // two has a wrong length, and reading skips it).
+          if (spare.recycled) ftruncateSync(spare.fd, bytes.length);
         } finally {
           closeSync(spare.fd);
         }
@@ -104,7 +113,7 @@ export class CheckpointStore {
         rmSync(spare.path, { force: true });
         throw e;
       }
-      this.openSpare();
+      this.requestSpare();
       return file;
     }
     const tmp = join(this.metadataDir, `.checkpoint-${cp.sequence}.tmp-${process.pid}`);
@@ -123,20 +132,56 @@ export class CheckpointStore {
       rmSync(tmp, { force: true });
       throw e;
     }
-    this.openSpare();
+    this.requestSpare();
     return file;
   }
 
-  /** Opens the next write's temporary file on the thread pool (see {@link spare}); a write finding none ready opens its own. */
+  /**
+   * Takes a superseded checkpoint file (retention would delete it) as the next write's file:
+   * opened for overwriting on the thread pool, then written, cut to its new length and renamed
+   * to its new name by {@link writeInPlace}. That saves creating a file and deleting one per
+   * checkpoint (two thread-pool requests, each of which can cost the batches' thread its
+   * core). Until the rename, the file keeps its old name and content; a process killed while
+   * it is being rewritten leaves a file that fails its checksum or length, or whose body
+   * holds a newer sequence than its name, and a power cut after the rename, before its
+   * fsyncs, can leave the old body under the new name: reading skips any file whose body is
+   * not the sequence its name says. Returns false (the caller deletes the file) unless a
+   * running writer opens ahead and no spare is open or opening.
+   */
+  recycle(path: string): boolean {
+    if (!this.openingAhead || this.spare !== undefined || this.recyclable !== undefined) return false;
+    this.recyclable = path;
+    this.requestSpare();
+    return true;
+  }
+
+  /**
+   * Opens the next spare at the end of this turn: a write is followed, in the same turn, by
+   * retention, which may hand over a superseded file to reuse (see {@link recycle}).
+   */
+  private requestSpare(): void {
+    if (this.spare !== undefined || !this.openingAhead || this.spareRequested) return;
+    this.spareRequested = true;
+    queueMicrotask(() => {
+      this.spareRequested = false;
+      this.openSpare();
+    });
+  }
+
+  /** Opens the next write's file on the thread pool (see {@link spare}); a write finding none ready opens its own. */
   private openSpare(): void {
     if (this.spare !== undefined || !this.openingAhead) return;
-    const path = join(this.metadataDir, `.checkpoint-next-${++this.spares}.tmp-${process.pid}`);
-    const spare: { path: string; fd: number | undefined; settled: Promise<void> } = { path, fd: undefined, settled: Promise.resolve() };
+    const recycled = this.recyclable;
+    this.recyclable = undefined;
+    const path = recycled ?? join(this.metadataDir, `.checkpoint-next-${++this.spares}.tmp-${process.pid}`);
+    const spare: Spare = { path, fd: undefined, settled: Promise.resolve(), recycled: recycled !== undefined };
     this.spare = spare;
     spare.settled = new Promise<void>((resolve) => {
-      open(path, 'w', (err, fd) => {
+      open(path, recycled === undefined ? 'w' : 'r+', (err, fd) => {
         if (err !== null) {
           if (this.spare === spare) this.spare = undefined;
+          // A superseded file that could not be reused is deleted, as retention would have.
+          if (recycled !== undefined) unlink(recycled, () => {});
         } else if (this.spare !== spare) {
           // Released meanwhile.
           closeSync(fd);
@@ -149,6 +194,13 @@ export class CheckpointStore {
     });
   }
 
+  /** Resolves once the next write's file opened ahead is open (or its open failed); at once if none is opening. */
+  async spareReady(): Promise<void> {
+    // Opened at the end of the turn that asked for it (see requestSpare).
+    await Promise.resolve();
+    await this.spare?.settled;
+  }
+
   /**
    * From now on each {@link writeInPlace} opens the next one's temporary file ahead, until
    * {@link release} (a running context's writer, which writes every batch).
@@ -158,6 +210,9 @@ export class CheckpointStore {
   /** Closes and deletes the temporary file opened ahead, and opens no more (the writer stopped). */
   async release(): Promise<void> {
     this.openingAhead = false;
+    // A superseded file handed over but not opened yet: deleted, as retention would have.
+    if (this.recyclable !== undefined) rmSync(this.recyclable, { force: true });
+    this.recyclable = undefined;
     const spare = this.spare;
     this.spare = undefined;
     if (spare === undefined) return;
@@ -193,10 +248,13 @@ export class CheckpointStore {
    */
   *readNewestFirst(warn: (message: string) => void = defaultWarn): Generator<StoredCheckpoint> {
     const files = this.list().reverse();
-    for (const { file } of files) {
+    for (const { seq, file } of files) {
       let checkpoint: MetadataCheckpoint;
       try {
-        checkpoint = decodeCheckpoint(readFileSync(file), file);
+        checkpoint = decodeCheckpoint(readCheckpointFile(file), file);
+        if (checkpoint.sequence !== seq) {
+          throw new CorruptCheckpointError(file, `its body is checkpoint ${checkpoint.sequence}, not the ${seq} its name says (a reused file that a crash or power cut left with its old body, or renamed by hand)`);
+        }
       } catch (e) {
         warn(`${(e as Error).message} Falling back to the previous checkpoint.`);
         continue;
@@ -210,6 +268,25 @@ export class CheckpointStore {
     for (const stored of this.readNewestFirst(warn)) return stored;
     return undefined;
   }
+}
+
+/** A metadata checkpoint file's bytes; a file that cannot be read is a {@link CorruptCheckpointError} naming it and why. */
+function readCheckpointFile(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    throw new CorruptCheckpointError(file, `cannot be read (${code}: ${(e as Error).message})`, { cause: e });
+  }
+}
+
+/** The file the next write goes to, opened ahead (see {@link CheckpointStore.spare}). */
+interface Spare {
+  readonly path: string;
+  fd: number | undefined;
+  settled: Promise<void>;
+  /** A superseded checkpoint file being reused (see {@link CheckpointStore.recycle}). */
+  readonly recycled: boolean;
 }
 
 // Spark's CheckpointReader logs what it read and what it falls back from.

@@ -78,8 +78,10 @@ interface WrittenCheckpoint {
  * Durability: "generated" and final checkpoints are fsynced; a completed batch's alone is not
  * (losing it only re-runs an idempotent batch). After each checkpoint is put in place,
  * {@link CheckpointRetention} deletes what no retained checkpoint (nor the newest synced one)
- * needs (folders moved aside at once), on the thread pool: a batch's outputs wait while more
- * than {@link MAX_DELETIONS_IN_FLIGHT} paths are being deleted, {@link flush} for all of them.
+ * needs (folders moved aside at once), on the thread pool, except a superseded metadata file
+ * the store reuses as the next checkpoint's file (`CheckpointStore.recycle`): a batch's outputs
+ * wait while more than {@link MAX_DELETIONS_IN_FLIGHT} paths are being deleted, {@link flush}
+ * for all of them.
  *
  * It is the context's {@link BatchCheckpointing}: the job generator tells it of every batch,
  * and the job scheduler waits on {@link CheckpointWriter.whenOutputsMayRun}.
@@ -462,8 +464,10 @@ export class CheckpointWriter implements BatchCheckpointing {
       if (e.code !== 'ENOENT') log.warn(`Could not delete the superseded checkpoint ${folders ? 'folder' : 'file'} ${p}: ${e.message}`);
     };
     const done = Promise.all(paths.map((p) => {
-      // A file by one unlink (rm would stat it first: two thread-pool round trips per file).
-      if (!folders) return this.inFlight(unlink(p).catch(warn(p)));
+      // A superseded metadata file becomes the next checkpoint's file when the store has none
+      // opening (it saves a create and this unlink); any other by one unlink (rm would stat
+      // it first: two thread-pool round trips per file).
+      if (!folders) return this.store.recycle(p) ? undefined : this.inFlight(unlink(p).catch(warn(p)));
       if (this.folderSyncs > 0) {
         this.folderDeletionsDuringSync.push(p);
         return undefined;

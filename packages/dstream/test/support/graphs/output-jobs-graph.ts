@@ -20,6 +20,8 @@ export interface OutputJobsGraph {
   readonly top: DStream<[string, number]>;
   /** Per initial, the summed lengths of the words of the last 3 batches. */
   readonly byInitial: DStream<[string, number]>;
+  /** Each batch's count of words per length (a shuffle of its own). */
+  readonly byLength: DStream<[number, number]>;
 }
 
 function sum(xs: readonly number[]): number {
@@ -46,5 +48,6 @@ export function outputJobs(ssc: StreamingContext, args: OutputJobsArgs): OutputJ
     .zipWithIndex()
     .filter(([, i]) => i < 3));
   const byInitial = words.map((w) => [w[0]!, w.length] as [string, number]).reduceByKeyAndWindow((a, b) => a + b, Seconds(3));
-  return { lines, perWord, top, byInitial };
+  const byLength = words.map((w) => [w.length, 1] as [number, number]).reduceByKey((a, b) => a + b);
+  return { lines, perWord, top, byInitial, byLength };
 }
