@@ -41,6 +41,20 @@ describe('listInputFilesSync', () => {
     expect(listInputFilesSync(d)).toEqual([join(d, 'a.csv'), join(d, 'b.csv')]);
   });
 
+  it('reports the sizes of the files it stat\'ed (a plain file, a symlink in a directory), none of the others', () => {
+    const d = tempDir();
+    const f = touch(join(d, 'a.txt'), 'abcde');
+    const sizes = new Map<string, number>();
+    expect(listInputFilesSync(f, sizes)).toEqual([f]);
+    expect([...sizes]).toEqual([[f, 5]]);
+    const dir = tempDir();
+    touch(join(dir, 'b.txt'), 'xyz');
+    symlinkSync(touch(join(tempDir(), 'real.txt'), 'hello world'), join(dir, 'c.txt'));
+    const listed = new Map<string, number>();
+    expect(listInputFilesSync(dir, listed)).toEqual([join(dir, 'b.txt'), join(dir, 'c.txt')]);
+    expect([...listed]).toEqual([[join(dir, 'c.txt'), 11]]);
+  });
+
   it('follows a symlink to a file inside a directory', () => {
     const d = tempDir();
     const target = touch(join(tempDir(), 'real.txt'));

@@ -17,8 +17,9 @@ const BLOCK_SIZE = 32 * 1024 * 1024;
  * Hadoop's split sizing: a goal of `totalSize / minPartitions` bytes, capped at a block, a
  * last split up to 10% larger. Lines are divided between a file's splits by count.
  */
-function planSplits(files: readonly string[], minPartitions: number): FileSplit[] {
-  const sizes = files.map((f) => statSync(f).size);
+function planSplits(files: readonly string[], minPartitions: number, known: ReadonlyMap<string, number>): FileSplit[] {
+  // The listing stat'ed a plain file path already (a batch's one input file).
+  const sizes = files.map((f) => known.get(f) ?? statSync(f).size);
   const total = sizes.reduce((a, b) => a + b, 0);
   const goal = total / Math.max(minPartitions, 1);
   const splitSize = Math.max(1, Math.min(goal, BLOCK_SIZE));
@@ -55,9 +56,10 @@ export class TextFileRDD extends RDD<string> {
 
   private getSplits(): FileSplit[] {
     if (this.splits === undefined) {
-      const files = listInputFilesSync(this.path);
+      const known = new Map<string, number>();
+      const files = listInputFilesSync(this.path, known);
       if (files.length === 0) getLogger('TextFileRDD').warn(`textFile: no input files match ${this.path}; the RDD is empty`);
-      this.splits = planSplits(files, this.minPartitions);
+      this.splits = planSplits(files, this.minPartitions, known);
     }
     return this.splits;
   }

@@ -34,9 +34,11 @@ function statOrUndefined(path: string): Stats | undefined {
 /**
  * The input files of a directory, as Spark reads a folder written by `saveAsTextFile`: its
  * `part-*` files sorted by name when there are any, otherwise all its files whose names do
- * not start with `.` or `_`, sorted. Sub-directories are not descended into.
+ * not start with `.` or `_`, sorted. Sub-directories are not descended into. `sizes`, when
+ * given, receives the sizes of the files it had to stat (symbolic links), as in
+ * {@link listInputFilesSync}.
  */
-export function listDirectoryInputFilesSync(dir: string): string[] {
+export function listDirectoryInputFilesSync(dir: string, sizes?: Map<string, number>): string[] {
   const parts: string[] = [];
   const others: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -44,7 +46,11 @@ export function listDirectoryInputFilesSync(dir: string): string[] {
     if (isHiddenName(name)) continue;
     const full = join(dir, name);
     let isFile = entry.isFile();
-    if (entry.isSymbolicLink()) isFile = statOrUndefined(full)?.isFile() ?? false;
+    if (entry.isSymbolicLink()) {
+      const target = statOrUndefined(full);
+      isFile = target?.isFile() ?? false;
+      if (isFile) sizes?.set(full, target!.size);
+    }
     if (!isFile) continue;
     (name.startsWith('part-') ? parts : others).push(full);
   }
@@ -65,16 +71,19 @@ export function listDirectoryInputFilesSync(dir: string): string[] {
  * Hadoop, a comma-separated list (`a.txt,logs/*.log`; commas inside `{a,b}` braces do not
  * separate) lists each entry in turn, in the order given.
  *
+ * @param sizes When given, receives the size in bytes of each listed file the listing stat'ed
+ *   anyway (a plain file path, a symbolic link in a directory), so that a caller planning
+ *   splits by size stats only the others.
  * @throws {InputPathNotFoundError} when a plain (non-glob) path does not exist.
  */
-export function listInputFilesSync(pathOrGlob: string): string[] {
+export function listInputFilesSync(pathOrGlob: string, sizes?: Map<string, number>): string[] {
   const st = statOrUndefined(pathOrGlob);
   if (st === undefined) {
     const pieces = splitTopLevelCommas(pathOrGlob);
-    if (pieces.length > 1) return pieces.flatMap((p) => listOneInputSync(p));
+    if (pieces.length > 1) return pieces.flatMap((p) => listOneInputSync(p, statOrUndefined(p), sizes));
   }
   // The stat is passed on: a textFile of one file (a batch's input) is stat'ed once here.
-  return listOneInputSync(pathOrGlob, st);
+  return listOneInputSync(pathOrGlob, st, sizes);
 }
 
 /**
@@ -98,9 +107,11 @@ function splitTopLevelCommas(paths: string): string[] {
   return out.map((p) => p.trim()).filter((p) => p.length > 0);
 }
 
-function listOneInputSync(pathOrGlob: string, st: Stats | undefined = statOrUndefined(pathOrGlob)): string[] {
+function listOneInputSync(pathOrGlob: string, st: Stats | undefined, sizes: Map<string, number> | undefined): string[] {
   if (st !== undefined) {
-    return st.isDirectory() ? listDirectoryInputFilesSync(pathOrGlob) : [pathOrGlob];
+    if (st.isDirectory()) return listDirectoryInputFilesSync(pathOrGlob, sizes);
+    sizes?.set(pathOrGlob, st.size);
+    return [pathOrGlob];
   }
   if (!fg.isDynamicPattern(pathOrGlob)) throw new InputPathNotFoundError(pathOrGlob);
   const matches = fg
@@ -111,7 +122,7 @@ function listOneInputSync(pathOrGlob: string, st: Stats | undefined = statOrUnde
   for (const { path, isDir } of matches) {
     if (isHiddenName(basename(path))) continue;
     if (isDir) {
-      for (const f of listDirectoryInputFilesSync(path)) out.push(f);
+      for (const f of listDirectoryInputFilesSync(path, sizes)) out.push(f);
     } else {
       out.push(path);
     }
