@@ -257,7 +257,7 @@ describe('receiverStream', () => {
     await clockOf(ssc).advance(1000);
     expect(out.get(1000)).toEqual([]);
     const line = logs.find((l) => l.includes('input-0-99'));
-    expect(line).toContain('its block store (DamagedLogStore) does not have them');
+    expect(line).toContain('its durable block store does not have them');
     expect(line).not.toContain('unless a durable block store');
   });
 });

@@ -188,7 +188,7 @@ export class ReceiverInputDStream<T> extends InputDStream<T, BlockBatchInput> {
         `${this.name()}: batch ${validTime}: ${missing.length} block(s) could not be recovered (${missing.join(', ')}): ` +
           (this.#store instanceof InMemoryBlockStore
             ? 'received data lives in memory unless a durable block store (write-ahead log) is configured'
-            : `its block store (${this.#store.constructor.name}) does not have them (a write-ahead log damaged or deleted: see the warnings naming its files)`) +
+            : 'its durable block store does not have them (a write-ahead log damaged or deleted: see the warnings naming its files)') +
           '; the batch goes on without them.',
       );
     }
