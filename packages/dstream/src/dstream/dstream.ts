@@ -187,7 +187,7 @@ export abstract class DStream<T> {
     }
     if (time.lessEq(this.zeroTime)) return false;
     // Group leases: a catch-up batch between two batch times is a batch time of every stream there.
-    return time.minus(this.zeroTime).isMultipleOf(this.#everyBatch ?? this.slideDuration) || this.#groupSession?.catchUp.isCatchUp(time.milliseconds) === true;
+    return msMultipleOf(time.milliseconds - this.zeroTime.milliseconds, this.#everyBatch ?? this.slideDuration) || this.#groupSession?.catchUp.isCatchUp(time.milliseconds) === true;
   }
 
   /**
@@ -203,7 +203,7 @@ export abstract class DStream<T> {
     const rdd = withCallSite(this.creationSite, () => this.compute(time));
     if (rdd === undefined) return undefined;
     if (this.storageLevel !== StorageLevel.NONE) rdd.persist(this.storageLevel);
-    if (this.checkpointDuration !== undefined && time.minus(this.zeroTime!).isMultipleOf(this.checkpointDuration)) rdd.checkpoint();
+    if (this.checkpointDuration !== undefined && msMultipleOf(time.milliseconds - this.zeroTime!.milliseconds, this.checkpointDuration)) rdd.checkpoint();
     if (time.milliseconds < this.latestGeneratedTime) this.generatedOutOfOrder = true;
     else this.latestGeneratedTime = time.milliseconds;
     this.generatedRDDs.set(time.milliseconds, rdd);
@@ -785,6 +785,11 @@ function identityRDD(rdd: RDD<unknown>): RDD<unknown> { return rdd; }
 function keyedTransformWith<A, B, V>(a: DStream<A>, b: DStream<B>, what: string, p: Partitioner, f: (a: RDD<A>, b: RDD<B>) => RDD<V>): DStream<V> {
   return new dstreamClasses.TransformedDStream<V>([a, b], (rdds) => f(rdds[0] as RDD<A>, rdds[1] as RDD<B>), false, { what, partitioner: p, partitions: p.numPartitions });
 }
+/** `Duration.isMultipleOf` of the `ms` between two times, without a `Duration` per stream and batch. */
+function msMultipleOf(ms: number, d: Duration): boolean {
+  return d.milliseconds !== 0 && ms % d.milliseconds === 0;
+}
+
 /** `rdd` in one partition: itself when it has one, else `coalesce(1)`. */
 function onePartition<T>(rdd: RDD<T>): RDD<T> {
   return rdd.getNumPartitions() === 1 ? rdd : rdd.coalesce(1);

@@ -1,5 +1,5 @@
 import { getLogger } from '@kindling/core';
-import { Subject, type Observable } from 'rxjs';
+import { Observable, Subject } from 'rxjs';
 import type { BatchInfo } from './batch-info.ts';
 import type { StreamingListener, StreamingListenerEvents } from './streaming-listener.ts';
 
@@ -13,8 +13,17 @@ const log = getLogger('StreamingListenerBus');
 export class StreamingListenerBus {
   private readonly listeners: StreamingListener[] = [];
   private readonly completed = new Subject<BatchInfo>();
+  /** Subscriptions to `batches$` still open (see {@link StreamingListenerBus.wants}). */
+  private subscribers = 0;
   /** Completed batches (successful or failed), for dashboards. Completes when the context stops. */
-  readonly batches$: Observable<BatchInfo> = this.completed.asObservable();
+  readonly batches$: Observable<BatchInfo> = new Observable<BatchInfo>((subscriber) => {
+    this.subscribers++;
+    const subscription = this.completed.subscribe(subscriber);
+    return () => {
+      this.subscribers--;
+      subscription.unsubscribe();
+    };
+  });
 
   addListener(listener: StreamingListener): void { this.listeners.push(listener); }
 
@@ -30,7 +39,7 @@ export class StreamingListenerBus {
    */
   wants(kind: keyof StreamingListenerEvents): boolean {
     for (const listener of this.listeners) if (listener[kind] !== undefined) return true;
-    return kind === 'onBatchCompleted' && this.completed.observed;
+    return kind === 'onBatchCompleted' && this.subscribers > 0;
   }
 
   post<K extends keyof StreamingListenerEvents>(kind: K, event: StreamingListenerEvents[K]): void {
