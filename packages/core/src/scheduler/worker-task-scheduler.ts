@@ -169,8 +169,8 @@ export class WorkerTaskScheduler implements TaskScheduler {
 
   /**
    * A batch's output operations start (in order, one after the other, on the driver). Each
-   * output's job over a replicated RDD costs a round trip; instead, the jobs the outputs will run are
-   * planned here, as the DAG scheduler would plan them one after the other, and go to each
+   * output's job over a replicated RDD would cost a round trip; instead, the jobs the outputs
+   * will run are planned here, as the DAG scheduler would plan them one after the other, and go to each
    * worker in **one message**: their shuffle map stages (each once), preparations and result
    * stages, in output order. Each output's job then takes its results from the one reply
    * instead of a round trip of its own; a job the plan does not cover (another RDD, a stage
@@ -331,6 +331,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
    * runs first, as one thread's first job over any of them computes them all).
    */
   private takeShuffle(jobs: OutputJobs, dep: ShuffleDependency): void {
+    if (jobs.shuffleDeltas.size === 0) return;
     for (const d of new Set([dep, ...(dep.mapSideGroup?.deps ?? [])])) {
       this.addDeltas(jobs.shuffleDeltas.get(d));
       jobs.shuffleDeltas.delete(d);
