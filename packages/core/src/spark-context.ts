@@ -267,18 +267,25 @@ export class SparkContext {
    * Runs `func` on the given partitions of `rdd` (all by default) and returns one result per
    * partition, in order. Every action is built on this.
    */
-  async runJob<T, U>(
+  runJob<T, U>(
     rdd: RDD<T>,
     func: (data: readonly T[], ctx: TaskContext) => U,
     partitions?: readonly number[],
     callSite = 'runJob',
   ): Promise<U[]> {
-    this.assertRunning();
-    if (rdd.context !== this) throw new Error(`${rdd.toString()} belongs to another SparkContext; create RDDs from the context that runs them`);
-    const n = rdd.getNumPartitions();
-    const parts = partitions ?? Array.from({ length: n }, (_, i) => i);
-    for (const p of parts) {
-      if (!(Number.isInteger(p) && p >= 0 && p < n)) throw new RangeError(`Attempting to access a non-existent partition: ${p}. ${rdd.toString()} has ${n} partitions`);
+    // Not an async function: the scheduler's promise is returned as it is (an async wrapper
+    // would add a promise and its resolution steps to every job); bad arguments still reject.
+    let parts: readonly number[];
+    try {
+      this.assertRunning();
+      if (rdd.context !== this) throw new Error(`${rdd.toString()} belongs to another SparkContext; create RDDs from the context that runs them`);
+      const n = rdd.getNumPartitions();
+      parts = partitions ?? Array.from({ length: n }, (_, i) => i);
+      for (const p of parts) {
+        if (!(Number.isInteger(p) && p >= 0 && p < n)) throw new RangeError(`Attempting to access a non-existent partition: ${p}. ${rdd.toString()} has ${n} partitions`);
+      }
+    } catch (e) {
+      return Promise.reject(e);
     }
     return this.dagScheduler.runJob(rdd, func, parts, callSite);
   }

@@ -83,7 +83,7 @@ export { StreamingContext, StreamingConf, DEFAULT_MAX_LINE_LENGTH, DEFAULT_STATE
 export type { BackpressureConf, GroupConf, LogSourceRateConf } from './internal.ts';
 export type { StreamingContextState, RDDsOf } from './internal.ts';
 export { DStreamGraph } from './internal.ts';
-export { IncompatibleCheckpointError, CorruptCheckpointError, CheckpointDirectoryLockedError, CHECKPOINT_FORMAT_VERSION } from './internal.ts';
+export { IncompatibleCheckpointError, UnrecoverableCheckpointError, CorruptCheckpointError, CheckpointDirectoryLockedError, CHECKPOINT_FORMAT_VERSION } from './internal.ts';
 export { UIBindError } from './internal.ts';
 export type { CheckpointableInput, CheckpointRecoveryInfo, CheckpointLockHolder, MetadataCheckpoint } from './internal.ts';
 export { BatchInfo, OutputOperationInfo, BatchFailedError } from './internal.ts';

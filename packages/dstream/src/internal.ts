@@ -80,5 +80,6 @@ export * from './checkpoint/metadata-checkpoint.ts';
 export * from './checkpoint/checkpoint-validation.ts';
 export * from './checkpoint/checkpoint-directory-locked-error.ts';
 export * from './checkpoint/incompatible-checkpoint-error.ts';
+export * from './checkpoint/unrecoverable-checkpoint-error.ts';
 export * from './checkpoint/checkpointable-input.ts';
 export type { CheckpointRecoveryInfo } from './checkpoint/checkpoint-recovery.ts';

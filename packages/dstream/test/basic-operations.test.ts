@@ -142,6 +142,33 @@ describe('BasicOperations', () => {
     expect(out).toEqual([[0], [1], [2], [3], [4]]);
   });
 
+  it('count of a batch without partitions is 0, and its RDDs are only what the count needs', async () => {
+    // The RDDs a batch's count RDD is made from (itself included), by walking its dependencies.
+    const lineageSize = (rdd: RDD<unknown>): number => {
+      const seen = new Set<RDD<unknown>>([rdd]);
+      const todo = [rdd];
+      while (todo.length > 0) for (const d of todo.pop()!.dependencies) if (!seen.has(d.rdd)) { seen.add(d.rdd); todo.push(d.rdd); }
+      return seen.size;
+    };
+    for (const numPartitions of [1, 3]) {
+      const shapes: [number, number][] = [];
+      const out = await runStreamingTest({
+        input: [[], range(1, 5), range(1, 7)],
+        numPartitions,
+        operation: (s) => s
+          .transform((rdd, time) => (time.milliseconds === 1000 ? rdd.context.emptyRDD<number>() : rdd))
+          .count()
+          .transform((rdd) => { shapes.push([rdd.getNumPartitions(), lineageSize(rdd as RDD<unknown>)]); return rdd; }),
+      });
+      expect(out).toEqual([[0], [5], [7]]);
+      // One partition, as Spark's count. A batch with partitions: the input, the per-partition
+      // counts, their local sums, one partition of them (coalesced when there were several),
+      // the sum; a batch without: the [0] that answers for it.
+      const withParts = numPartitions === 1 ? 4 : 5;
+      expect(shapes).toEqual([[1, 6], [1, withParts], [1, withParts]]);
+    }
+  });
+
   it('countByValue', async () => {
     const out = await runStreamingTest({ input: [[1], [1, 1, 1], [1, 2], [1, 1, 2, 2]], operation: (s) => s.countByValue() });
     expect(sorted(out)).toEqual([[[1, 1]], [[1, 3]], [[1, 1], [2, 1]], [[1, 2], [2, 2]]]);

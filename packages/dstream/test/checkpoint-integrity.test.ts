@@ -204,6 +204,42 @@ describe('defect 3: checksummed state files', () => {
     expect(error?.message).toContain(parts[0]);
     expect(error?.message).toMatch(/backup.*delete/);
   });
+
+  it('probe "the newest metadata checkpoint is a folder": recovery falls back, and the warning names the file and the cause', async () => {
+    const dir = freshDir();
+    await runTo(dir, 6000);
+    const { file } = newest(dir);
+    rmSync(file);
+    mkdirSync(file);
+    const totals = new Map<number, string>();
+    await runTo(dir, 9000, totals);
+    expectTotals(totals, 7000, 9000);
+    const warning = warnings.find((w) => w.includes('EISDIR'));
+    expect(warning).toBeDefined();
+    expect(warning).toContain(`Metadata checkpoint ${file} is unusable: cannot be read (EISDIR`);
+  });
+
+  it('probe "metadata/ deleted, state folders left": getOrCreate refuses, naming a state folder and what to do, instead of silently starting without the state', async () => {
+    const dir = freshDir();
+    await runTo(dir, 6000);
+    const stateFolder = stateParts(dir)[0]!.replace(/\/part-\d+$/, '');
+    rmSync(join(dir, 'metadata'), { recursive: true });
+    let created = 0;
+    const error = await StreamingContext.getOrCreate(dir, () => { created++; return program(dir, new Map()); })
+      .then(async (ssc) => { await ssc.stop(true); return undefined; }, (e: unknown) => e as Error);
+    expect(error?.name).toBe('UnrecoverableCheckpointError');
+    expect(error?.message).toContain(stateFolder);
+    expect(error?.message).toContain(join(dir, 'metadata'));
+    expect(error?.message).toMatch(/backup.*delete/);
+    expect(created).toBe(0);
+    // The state is still there: nothing was deleted.
+    expect(existsSync(stateFolder)).toBe(true);
+    // Once the directory is deleted, a fresh start works.
+    rmSync(dir, { recursive: true });
+    const totals = new Map<number, string>();
+    expect(await runTo(dir, 3000, totals)).toBe(0);
+    expectTotals(totals, 1000, 3000);
+  });
 });
 
 describe('defect 4: a checkpoint body with a valid CRC is validated field by field', () => {

@@ -109,6 +109,9 @@ describe("Spark's REST API on a manual-clock run", () => {
     expect((await get(`${base}/batches?status=QUEUED`)).body).toEqual([]);
     expect((await get(`${base}/batches?status=PROCESSING&status=COMPLETED`)).body).toHaveLength(2);
     expect((await get(`${base}/batches?status=DONE`)).status).toBe(400);
+    // Spark's BatchStatus.fromString parses the status ignoring case (EnumUtil.parseIgnoreCase).
+    expect((await get(`${base}/batches?status=completed`)).body.map((b: any) => b.batchId)).toEqual([2000, 1000]);
+    expect((await get(`${base}/batches?status=Queued&status=processing`)).body).toEqual([]);
 
     // Unknown ids: 404 with a JSON message.
     expect(await get(`${base}/batches/999`)).toEqual({ status: 404, body: { message: 'unknown batch: 999' } });

@@ -160,6 +160,19 @@ export abstract class RDD<T> {
    * deepest-first keeps that from recursing through a 10,000-deep lineage.
    */
   private memoizeAncestorPartitionCounts(): void {
+    // Usually only the parents are missing and theirs are known (a batch's RDD over the ones
+    // made just before it): memoise those directly, without the walk's stack and set.
+    let deeper = false;
+    for (const d of this.dependencies) {
+      const p = d.rdd as RDD<unknown>;
+      if (p.numPartitionsMemo !== undefined || p.checkpointData?.checkpointRDD !== undefined) continue;
+      if (p.parentCountsKnown()) p.numPartitionsMemo = p.getPartitions();
+      else deeper = true;
+    }
+    if (deeper) this.memoizeAncestorsDeepestFirst();
+  }
+
+  private memoizeAncestorsDeepestFirst(): void {
     const needs = (r: RDD<unknown>): boolean => r.numPartitionsMemo === undefined && r.checkpointData?.checkpointRDD === undefined;
     const stack: { rdd: RDD<unknown>; next: number }[] = [{ rdd: this as RDD<unknown>, next: 0 }];
     const seen = new Set<RDD<unknown>>([this as RDD<unknown>]);

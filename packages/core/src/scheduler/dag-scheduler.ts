@@ -106,7 +106,8 @@ export class DAGScheduler {
           log.info(`Job ${jobId} (${callSite}): ${missing.message.split(';')[0]}; re-running the map stage from lineage (attempt ${attempt + 1} of ${MAX_STAGE_ATTEMPTS})`);
         }
       }
-      await this.checkpointMarked(root, ran);
+      // No walk (and no await) while no RDD of the process waits for its checkpoint.
+      if (unwrittenCheckpoints.count > 0) await this.checkpointMarked(root, ran);
       for (const l of this.listeners) l.onJobEnd?.({ jobId, callSite, time: Date.now(), shuffleStagesRun });
       return results;
     } catch (error) {
@@ -272,13 +273,17 @@ export class DAGScheduler {
     return { preparations, missing };
   }
 
-  /** Lineage walk that stops at available shuffles (and those `planned`) and fully persisted RDDs. */
-  private *walk(root: RDD<unknown>, planned?: ReadonlySet<ShuffleDependency>): Generator<RDD<unknown>> {
+  /**
+   * Lineage walk that stops at available shuffles (and those `planned`) and fully persisted
+   * RDDs: `visit` sees each RDD once, depth first. A loop with a callback rather than a
+   * generator: no iterator objects per job.
+   */
+  private walk(root: RDD<unknown>, planned: ReadonlySet<ShuffleDependency> | undefined, visit: (r: RDD<unknown>) => void): void {
     const seen = new Set<RDD<unknown>>([root]);
     const stack: RDD<unknown>[] = [root];
     while (stack.length > 0) {
       const r = stack.pop()!;
-      yield r;
+      visit(r);
       if (this.isFullyStored(r)) continue;
       for (const d of r.dependencies) {
         if (d instanceof ShuffleDependency && (d.isAvailable || planned?.has(d) === true)) continue;
@@ -300,7 +305,7 @@ export class DAGScheduler {
    */
   private preparations(root: RDD<unknown>, lineage: { unavailableShuffles: boolean }, planned?: ReadonlySet<ShuffleDependency>): JobPreparation[] {
     const todo: JobPreparation[] = [];
-    for (const r of this.walk(root, planned)) {
+    this.walk(root, planned, (r) => {
       if (r.prepareForJob) todo.push({ kind: 'rdd', rdd: r, run: () => r.prepareForJob!() });
       for (const d of r.dependencies) {
         if (d instanceof ShuffleDependency && !d.isAvailable && planned?.has(d) !== true) {
@@ -311,7 +316,7 @@ export class DAGScheduler {
           }
         }
       }
-    }
+    });
     // Deepest first: a preparation's own job then finds its ancestors already prepared.
     return todo.reverse();
   }
@@ -448,7 +453,7 @@ export class DAGScheduler {
    * tasks that ran to completion in this thread; a scheduler running them elsewhere (worker
    * threads) reports only success or the first failure, so on success every task counts.
    */
-  private async runStage<R>(
+  private runStage<R>(
     jobId: number,
     stageId: number,
     kind: StageInfo['kind'],
@@ -458,9 +463,23 @@ export class DAGScheduler {
     /** The stage's results when the task scheduler took the whole job already. */
     pending?: Promise<unknown[]>,
   ): Promise<R[]> {
+    // Without listeners, the task scheduler's promise itself: no async frame per stage.
+    if (this.listeners.length === 0) return (pending as Promise<R[]> | undefined) ?? this.taskScheduler.runTasks(tasks);
+    return this.runStageWithEvents(jobId, stageId, kind, name, tasks, done, pending);
+  }
+
+  /** {@link DAGScheduler.runStage} between its listeners' submitted and completed events. */
+  private async runStageWithEvents<R>(
+    jobId: number,
+    stageId: number,
+    kind: StageInfo['kind'],
+    name: string,
+    tasks: readonly Task<R>[],
+    done: { tasks: number },
+    pending: Promise<unknown[]> | undefined,
+  ): Promise<R[]> {
     const run = (): Promise<R[]> => (pending as Promise<R[]> | undefined) ?? this.taskScheduler.runTasks(tasks);
     const listeners = this.listeners;
-    if (listeners.length === 0) return run();
     const submitted: StageInfo = { stageId, jobId, kind, name, numTasks: tasks.length, numCompletedTasks: 0, numFailedTasks: 0, submissionTime: Date.now() };
     for (const l of listeners) l.onStageSubmitted?.({ stageInfo: submitted });
     try {
@@ -490,7 +509,6 @@ export class DAGScheduler {
    * waits for its checkpoint (see `unwrittenCheckpoints`).
    */
   private async checkpointMarked(root: RDD<unknown>, ran: ReadonlySet<ShuffleDependency>): Promise<void> {
-    if (unwrittenCheckpoints.count === 0) return;
     const marked: RDD<unknown>[] = [];
     const seen = new Set<RDD<unknown>>([root]);
     const stack: RDD<unknown>[] = [root];

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { checkpointPartMismatch, getLogger, ManualClock, Time } from '@kindling/core';
 import type { StreamingContext } from '../streaming-context.ts';
@@ -8,6 +8,7 @@ import type { StoredCheckpoint } from './checkpoint-store.ts';
 import { checksumsFromHex } from './dstream-checkpoint-data.ts';
 import { hasCustomName, inputKeys, matchGraph } from './graph-shape.ts';
 import { IncompatibleCheckpointError } from './incompatible-checkpoint-error.ts';
+import { UnrecoverableCheckpointError } from './unrecoverable-checkpoint-error.ts';
 import type { CheckpointedRDDDescriptor, InputDescriptor, MetadataCheckpoint } from './metadata-checkpoint.ts';
 import type { RecoveryPlan } from './recovery-plan.ts';
 import type { InputDStream } from '../input/input-dstream.ts';
@@ -52,6 +53,11 @@ export async function recoverOrCreate(checkpointDir: string, create: (recovery?:
   const dir = resolve(checkpointDir);
   const store = new CheckpointStore(dir);
   if (store.list().length === 0) {
+    const orphaned = checkpointedStateFolders(dir);
+    if (orphaned.length > 0) {
+      throw new UnrecoverableCheckpointError(dir, `has no metadata checkpoint (${store.metadataDir} is missing or holds none) but holds checkpointed state, which cannot be recovered without one`,
+        orphaned.map((f) => `${f}: state checkpoint folder no metadata checkpoint names`));
+    }
     const ssc = await create();
     if (ssc.checkpointDir === undefined) ssc.checkpoint(checkpointDir);
     return { ssc, plan: undefined };
@@ -83,10 +89,30 @@ export async function recoverOrCreate(checkpointDir: string, create: (recovery?:
 }
 
 function noneUsable(store: CheckpointStore, rejected: readonly string[]): Error {
-  return new Error(
-    `The checkpoint directory ${store.checkpointDir} has metadata checkpoint files but none is usable:\n${rejected.map((r) => `  - ${r}`).join('\n')}\n` +
-      'Restore the directory from a backup, or delete it to start fresh (its state is then lost).',
-  );
+  return new UnrecoverableCheckpointError(store.checkpointDir, 'has metadata checkpoint files but none is usable', rejected);
+}
+
+/**
+ * The RDD checkpoint folders (`<run uuid>/rdd-<id>`) in a checkpoint directory, e.g. left
+ * without the metadata checkpoints that name them (the `metadata/` folder deleted or lost):
+ * starting fresh there would drop that state without a word.
+ */
+function checkpointedStateFolders(dir: string): string[] {
+  const found: string[] = [];
+  for (const run of listDirs(dir)) {
+    if (run === 'metadata' || run === 'receivedData') continue;
+    for (const name of listDirs(join(dir, run))) if (/^rdd-\d+$/.test(name)) found.push(join(dir, run, name));
+  }
+  return found.sort();
+}
+
+/** The visible sub-folders of `dir` (none when it cannot be listed). */
+function listDirs(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
+  } catch {
+    return [];
+  }
 }
 
 /**

@@ -260,7 +260,7 @@ export class CheckpointStore {
     for (const { seq, file } of files) {
       let checkpoint: MetadataCheckpoint;
       try {
-        checkpoint = decodeCheckpoint(readFileSync(file), file);
+        checkpoint = decodeCheckpoint(readCheckpointFile(file), file);
         if (checkpoint.sequence !== seq) {
           throw new CorruptCheckpointError(file, `its body is checkpoint ${checkpoint.sequence}, not the ${seq} its name says (a reused file that a crash or power cut left with its old body, or renamed by hand)`);
         }
@@ -276,6 +276,16 @@ export class CheckpointStore {
   readLatest(warn: (message: string) => void = defaultWarn): StoredCheckpoint | undefined {
     for (const stored of this.readNewestFirst(warn)) return stored;
     return undefined;
+  }
+}
+
+/** A metadata checkpoint file's bytes; a file that cannot be read is a {@link CorruptCheckpointError} naming it and why. */
+function readCheckpointFile(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    throw new CorruptCheckpointError(file, `cannot be read (${code}: ${(e as Error).message})`, { cause: e });
   }
 }
 

@@ -1,5 +1,5 @@
 import { captureCallSite, countPartitionRecords, Duration, Seconds, StorageLevel, Time, formatElement, withCallSite } from '@kindling/core';
-import type { CallSite, Partitioner, RDD } from '@kindling/core';
+import type { CallSite, Partitioner, RDD, RecordCountingRDD } from '@kindling/core';
 import type { StreamingContext } from '../streaming-context.ts';
 import { dstreamClasses } from './registry.ts';
 import { DStreamCheckpointData } from '../checkpoint/dstream-checkpoint-data.ts';
@@ -187,7 +187,7 @@ export abstract class DStream<T> {
     }
     if (time.lessEq(this.zeroTime)) return false;
     // Group leases: a catch-up batch between two batch times is a batch time of every stream there.
-    return time.minus(this.zeroTime).isMultipleOf(this.#everyBatch ?? this.slideDuration) || this.#groupSession?.catchUp.isCatchUp(time.milliseconds) === true;
+    return msMultipleOf(time.milliseconds - this.zeroTime.milliseconds, this.#everyBatch ?? this.slideDuration) || this.#groupSession?.catchUp.isCatchUp(time.milliseconds) === true;
   }
 
   /**
@@ -203,7 +203,7 @@ export abstract class DStream<T> {
     const rdd = withCallSite(this.creationSite, () => this.compute(time));
     if (rdd === undefined) return undefined;
     if (this.storageLevel !== StorageLevel.NONE) rdd.persist(this.storageLevel);
-    if (this.checkpointDuration !== undefined && time.minus(this.zeroTime!).isMultipleOf(this.checkpointDuration)) rdd.checkpoint();
+    if (this.checkpointDuration !== undefined && msMultipleOf(time.milliseconds - this.zeroTime!.milliseconds, this.checkpointDuration)) rdd.checkpoint();
     if (time.milliseconds < this.latestGeneratedTime) this.generatedOutOfOrder = true;
     else this.latestGeneratedTime = time.milliseconds;
     this.generatedRDDs.set(time.milliseconds, rdd);
@@ -389,7 +389,14 @@ export abstract class DStream<T> {
     // several instances the partial counts go through a one-partition repartition log first.
     return new dstreamClasses.TransformedDStream<number>(
       [this.mapPartitions<number>(countPartitionRecords)],
-      (rdds) => { const rdd = rdds[0] as RDD<number>; return rdd.union(rdd.context.parallelize([0], 1)); },
+      (rdds) => {
+        const rdd = rdds[0] as RDD<number>;
+        // Every partition of the per-partition counts holds one count, so with at least one
+        // partition the sum is already the batch's count: the `[0]` only answers for a batch
+        // without partitions (or a routed RDD whose partitions may be empty).
+        if ((rdd as RecordCountingRDD).countsParentRecords === true && rdd.getNumPartitions() > 0) return rdd;
+        return rdd.union(rdd.context.parallelize([0], 1));
+      },
       false,
       { what: 'count', partitions: 1 },
     ).reduce(add);
@@ -407,7 +414,8 @@ export abstract class DStream<T> {
     // without a tuple per element.
     const local = (part: Iterable<T>): T[] => reducePartition(part, f);
     // A batch without an RDD has no result (Spark's reduceByKey passes it on), not a failure.
-    const one = new dstreamClasses.TransformedDStream<T>([this.mapPartitions(local)], (rdds) => (rdds[0] as RDD<T>).coalesce(1), true, { what: 'reduce', partitions: 1 });
+    // One partition already (a count over one partition): its partial result as it is.
+    const one = new dstreamClasses.TransformedDStream<T>([this.mapPartitions(local)], (rdds) => onePartition(rdds[0] as RDD<T>), true, { what: 'reduce', partitions: 1 });
     return one.mapPartitions(local);
   }
 
@@ -777,6 +785,16 @@ function identityRDD(rdd: RDD<unknown>): RDD<unknown> { return rdd; }
 function keyedTransformWith<A, B, V>(a: DStream<A>, b: DStream<B>, what: string, p: Partitioner, f: (a: RDD<A>, b: RDD<B>) => RDD<V>): DStream<V> {
   return new dstreamClasses.TransformedDStream<V>([a, b], (rdds) => f(rdds[0] as RDD<A>, rdds[1] as RDD<B>), false, { what, partitioner: p, partitions: p.numPartitions });
 }
+/** `Duration.isMultipleOf` of the `ms` between two times, without a `Duration` per stream and batch. */
+function msMultipleOf(ms: number, d: Duration): boolean {
+  return d.milliseconds !== 0 && ms % d.milliseconds === 0;
+}
+
+/** `rdd` in one partition: itself when it has one, else `coalesce(1)`. */
+function onePartition<T>(rdd: RDD<T>): RDD<T> {
+  return rdd.getNumPartitions() === 1 ? rdd : rdd.coalesce(1);
+}
+
 function reducePartition<T>(part: Iterable<T>, f: (a: T, b: T) => T): T[] {
   let acc: T | undefined;
   let any = false;

@@ -12,6 +12,9 @@ import { planMapSideGroups } from './map-side-planner.ts';
 
 const log = getLogger('JobGenerator');
 
+/** An input stream with an async step before each batch (see `InputDStream.prepareBatch`). */
+const hasPrepareBatch = (s: InputDStream<unknown>): boolean => s.prepareBatch !== undefined;
+
 /** While catching up on missed batches, at most this many are queued at once. */
 export const CATCH_UP_QUEUE_LIMIT = 4;
 /** Catch-up progress is logged at most this often (ms). */
@@ -113,18 +116,27 @@ export class JobGenerator {
     this.wakeRoomWaiters();
   }
 
+  // `generateUpTo` is awaited only when it returned a promise (inputs with a preparation
+  // step): a batch's generation adds no promise of its own otherwise.
   private async loop(): Promise<void> {
     while (!this.stopped) {
       await this.clock.waitTillTime(this.nextTime);
       if (this.stopped) return;
-      await this.generateUpTo(this.clock.getTimeMillis());
+      const generating = this.generateUpTo(this.clock.getTimeMillis());
+      if (generating !== undefined) await generating;
       if (this.isCatchingUpFull()) await this.whenRoom();
     }
   }
 
-  private async onAdvance(now: number): Promise<void> {
-    await this.generateUpTo(now);
+  private onAdvance(now: number): Promise<void> {
+    const generating = this.generateUpTo(now);
     // Missed batches not generated yet are due by `now` too.
+    if (generating === undefined && (this.stopped || this.nextTime > now)) return this.scheduler().waitForBatchesUpTo(now);
+    return this.finishAdvance(now, generating);
+  }
+
+  private async finishAdvance(now: number, generating: Promise<void> | undefined): Promise<void> {
+    if (generating !== undefined) await generating;
     while (!this.stopped && this.nextTime <= now) {
       await this.whenRoom();
       await this.generateUpTo(now);
@@ -154,16 +166,16 @@ export class JobGenerator {
    * stream has a `prepareBatch` step: then each batch awaits its inputs' preparation first,
    * and concurrent calls queue behind each other so that batches stay in order.
    */
-  generateUpTo(now: number): void | Promise<void> {
-    const preparing = this.graph.inputStreams.filter((s) => s.prepareBatch !== undefined);
-    if (preparing.length === 0) {
+  generateUpTo(now: number): Promise<void> | undefined {
+    if (!this.graph.inputStreams.some(hasPrepareBatch)) {
       while (this.started && !this.stopped && this.nextTime <= now && !this.isCatchingUpFull()) {
         const time = new Time(this.nextTime);
         this.nextTime += this.period.milliseconds;
         this.generateJobs(time);
       }
-      return;
+      return undefined;
     }
+    const preparing = this.graph.inputStreams.filter(hasPrepareBatch);
     const catchingUp = this.graph.inputStreams.filter((s) => s.catchUpBefore !== undefined);
     this.generating = this.generating.then(async () => {
       while (this.started && !this.stopped && this.nextTime <= now && !this.isCatchingUpFull()) {

@@ -46,7 +46,7 @@ export class JobScheduler {
     if (this.stopped) return;
     if (checkpointing !== undefined) this.gates.set(jobSet, checkpointing);
     // Spark posts nothing for a batch without jobs (every output's parent had no RDD).
-    if (jobSet.jobs.length > 0) this.bus.post('onBatchSubmitted', { batchInfo: jobSet.toBatchInfo() });
+    if (jobSet.jobs.length > 0 && this.bus.wants('onBatchSubmitted')) this.bus.post('onBatchSubmitted', { batchInfo: jobSet.toBatchInfo() });
     this.queue.push(jobSet);
     if (!this.running) {
       this.running = true;
@@ -152,9 +152,12 @@ export class JobScheduler {
     if (jobSet.jobs.length > 0) {
       if (gate !== undefined) await gate.whenOutputsMayRun(jobSet.time.milliseconds);
       jobSet.processingStartTime = Date.now();
-      this.bus.post('onBatchStarted', { batchInfo: jobSet.toBatchInfo() });
+      // Events nobody listens to are not built (the times are recorded all the same).
+      const bus = this.bus;
+      if (bus.wants('onBatchStarted')) bus.post('onBatchStarted', { batchInfo: jobSet.toBatchInfo() });
       for (const job of jobSet.jobs) {
-        this.bus.post('onOutputOperationStarted', { outputOperationInfo: jobSet.markOpStarted(job) });
+        const started = jobSet.markOpStarted(job);
+        if (bus.wants('onOutputOperationStarted')) bus.post('onOutputOperationStarted', { outputOperationInfo: started });
         let failureReason: string | undefined;
         try {
           await insideOutputOperation.run(true, job.run);
@@ -162,11 +165,12 @@ export class JobScheduler {
           error = e instanceof BatchFailedError ? e : new BatchFailedError(job.time, job.outputOpId, job.description, e);
           failureReason = describe(e);
         }
-        this.bus.post('onOutputOperationCompleted', { outputOperationInfo: jobSet.markOpCompleted(job, failureReason) });
+        const completed = jobSet.markOpCompleted(job, failureReason);
+        if (bus.wants('onOutputOperationCompleted')) bus.post('onOutputOperationCompleted', { outputOperationInfo: completed });
         if (error || this.stopped) break;
       }
       jobSet.processingEndTime = Date.now();
-      this.bus.post('onBatchCompleted', { batchInfo: jobSet.toBatchInfo() });
+      if (bus.wants('onBatchCompleted')) bus.post('onBatchCompleted', { batchInfo: jobSet.toBatchInfo() });
       // Spark says this at INFO for every batch; here DEBUG, so that INFO stays quiet while running.
       if (log.isDebugEnabled()) {
         const info = jobSet.toBatchInfo();

@@ -1,4 +1,4 @@
-import { StorageLevel, type RDD } from '@kindling/core';
+import { StorageLevel, type Dependency, type RDD } from '@kindling/core';
 
 /**
  * Finds the RDDs of one batch that its output operations would compute more than once, and
@@ -27,25 +27,33 @@ export function planSharedRDDs(outputRDDs: readonly (RDD<unknown> | undefined)[]
   // Topological order (children before parents) by iterative post-order DFS, reversed.
   const postOrder: RDD<unknown>[] = [];
   const visited = new Set<RDD<unknown>>();
+  // Whether some RDD is reached twice (by two outputs, two children, or as an output and a
+  // parent). Otherwise every RDD's demand is at most 1 and nothing is shared.
+  let meets = false;
   for (const root of roots) {
-    if (visited.has(root)) continue;
+    if (visited.has(root)) {
+      meets = true;
+      continue;
+    }
     visited.add(root);
-    const stack: { rdd: RDD<unknown>; next: number }[] = [{ rdd: root, next: 0 }];
+    // Each frame asks `stops` once (it may look at the block store), not once per parent.
+    const stack: { rdd: RDD<unknown>; next: number; deps: readonly Dependency<unknown>[] }[] = [{ rdd: root, next: 0, deps: stops(root) ? [] : root.dependencies }];
     while (stack.length > 0) {
       const top = stack[stack.length - 1]!;
-      const deps = stops(top.rdd) ? [] : top.rdd.dependencies;
+      const deps = top.deps;
       if (top.next < deps.length) {
         const parent = deps[top.next++]!.rdd as RDD<unknown>;
         if (!visited.has(parent)) {
           visited.add(parent);
-          stack.push({ rdd: parent, next: 0 });
-        }
+          stack.push({ rdd: parent, next: 0, deps: stops(parent) ? [] : parent.dependencies });
+        } else meets = true;
       } else {
         stack.pop();
         postOrder.push(top.rdd);
       }
     }
   }
+  if (!meets) return [];
 
   const demand = new Map<RDD<unknown>, number>();
   for (const root of roots) demand.set(root, (demand.get(root) ?? 0) + 1);

@@ -23,6 +23,16 @@ export class StreamingListenerBus {
     if (i >= 0) this.listeners.splice(i, 1);
   }
 
+  /**
+   * Whether an event of `kind` would reach anyone: a listener with that callback, or, for
+   * completed batches, a `batches$` subscriber. Lets the scheduler skip building events
+   * (batch infos copy the batch's operations) that nobody reads. @internal
+   */
+  wants(kind: keyof StreamingListenerEvents): boolean {
+    for (const listener of this.listeners) if (listener[kind] !== undefined) return true;
+    return kind === 'onBatchCompleted' && this.completed.observed;
+  }
+
   post<K extends keyof StreamingListenerEvents>(kind: K, event: StreamingListenerEvents[K]): void {
     for (const listener of this.listeners.slice()) {
       const callback = listener[kind] as ((e: StreamingListenerEvents[K]) => void) | undefined;

@@ -73,7 +73,8 @@ export class StreamingRestApi {
 
   private batchesResource(path: string, query: URLSearchParams, id: string | undefined, sub: string | undefined, subId: string | undefined): RestResponse {
     if (id === undefined) {
-      const asked = query.getAll('status');
+      // As Spark's BatchStatus.fromString: the name, whatever its case.
+      const asked = query.getAll('status').map((st) => { const up = st.toUpperCase(); return STATUSES.includes(up as BatchStatus) ? up : st; });
       const bad = asked.filter((s) => !STATUSES.includes(s as BatchStatus));
       if (bad.length > 0) return { status: 400, body: { message: `unknown batch status '${bad[0]}': use COMPLETED, PROCESSING or QUEUED` } };
       return ok(this.batches(asked.length === 0 ? STATUSES : (asked as BatchStatus[])));
