@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RangePartitioner, StorageLevel, groupMapSides, naturalOrdering, releaseMapSideGroup, type ShuffleDependency, type RDD } from '../src/index.ts';
+import { PairColumns, RangePartitioner, StorageLevel, groupMapSides, naturalOrdering, releaseMapSideGroup, type ShuffleDependency, type RDD } from '../src/index.ts';
+import { GROUPED_MAP_PART } from '../src/scheduler/shuffle-writer.ts';
 import { sorted, useSparkContext } from './helpers.ts';
 
 function shuffleOf(rdd: RDD<unknown>): ShuffleDependency {
@@ -74,5 +75,74 @@ describe('map sides grouped over one shared partition', () => {
     const other = ctx.sc.parallelize([[1, 1]] as [number, number][]).reduceByKey((x, y) => x + y);
     expect(groupMapSides(p.parsed, [shuffleOf(p.byA), shuffleOf(ranged), shuffleOf(other)])).toBeUndefined();
     expect(shuffleOf(p.byA).mapSideGroup).toBeUndefined();
+  });
+  describe('a partition larger than a part', () => {
+    // One partition of 3.5 parts: the parse's records are fed to the map sides part by part.
+    const n = Math.floor(GROUPED_MAP_PART * 3.5);
+    const big = Array.from({ length: n }, (_, i) => `${i % 7},${i % 4},${i}`);
+    const bigRows = big.map((l) => l.split(',').map(Number) as [number, number, number]);
+
+    it('holds at most one part of the base\'s records at a time, and every output is as computed here', async () => {
+      let parsed = 0;
+      let maxAhead = 0;
+      const consumed = [0, 0, 0];
+      const seen = (side: number): void => {
+        consumed[side]!++;
+        maxAhead = Math.max(maxAhead, parsed - Math.min(...consumed));
+      };
+      const base = ctx.sc.parallelize(big, 1).map((l) => { parsed++; return l.split(',').map(Number) as [number, number, number]; });
+      base.persist(StorageLevel.MEMORY_ONLY);
+      const byA = base.map((r) => { seen(0); return [r[0], r[2]] as [number, number]; }).reduceByKey((x, y) => x + y);
+      const byB = base.map((r) => { seen(1); return [r[1], 1] as [number, number]; }).reduceByKey((x, y) => x + y, 2);
+      const grouped = base.map((r) => { seen(2); return [r[1], r[2]] as [number, number]; }).groupByKey();
+      groupMapSides(base, [shuffleOf(byA), shuffleOf(byB), shuffleOf(grouped)]);
+
+      expect(sorted(await byA.collect())).toEqual(sorted(sums(bigRows, (r) => r[0], (r) => r[2])));
+      expect(parsed).toBe(n);
+      expect(consumed).toEqual([n, n, n]);
+      // Fed whole, every parsed record was held until the last map side had read it (maxAhead n).
+      expect(maxAhead).toBeLessThanOrEqual(GROUPED_MAP_PART);
+      expect(ctx.sc.blockManager.count(base.id)).toBe(0);
+      expect(sorted(await byB.collect())).toEqual(sorted(sums(bigRows, (r) => r[1], () => 1)));
+      // groupByKey's values in data order, as one pass over the partition gives them.
+      const want = [0, 1, 2, 3].map((k) => [k, bigRows.filter((r) => r[1] === k).map((r) => r[2])] as [number, number[]]);
+      expect(sorted(await grouped.collect())).toEqual(want);
+      expect(parsed).toBe(n);
+    });
+
+    it('combines keys hashed by value across parts as one combine, calling createCombiner once per key', async () => {
+      const base = ctx.sc.parallelize(big, 1).map((l) => l.split(',').map(Number) as [number, number, number]);
+      base.persist(StorageLevel.MEMORY_ONLY);
+      let creates = 0;
+      // Array keys (hashed by value) and number keys, both seen in every part.
+      const byPair = base.map((r) => [[r[0], r[1]], r[2]] as [number[], number]).combineByKey(
+        (v: number) => { creates++; return [v]; },
+        (c: number[], v: number) => { c.push(v); return c; },
+        (a: number[], b: number[]) => a.concat(b),
+      );
+      const byNum = base.map((r) => [r[0], 1] as [number, number]).reduceByKey((x, y) => x + y);
+      groupMapSides(base, [shuffleOf(byNum), shuffleOf(byPair)]);
+      expect(sorted(await byNum.collect())).toEqual(sorted(sums(bigRows, (r) => r[0], () => 1)));
+      const got = await byPair.collect();
+      const want = new Map<string, number[]>();
+      for (const r of bigRows) {
+        const k = `${r[0]},${r[1]}`;
+        want.set(k, [...(want.get(k) ?? []), r[2]]);
+      }
+      expect(got.length).toBe(want.size);
+      expect(creates).toBe(want.size);
+      for (const [k, vs] of got) expect(vs).toEqual(want.get(k.join(',')));
+    });
+
+    it('keeps a groupByKey map side as columns, not as the pairs its map returned', async () => {
+      const base = ctx.sc.parallelize(big, 1).map((l) => l.split(',').map(Number) as [number, number, number]);
+      const grouped = base.map((r) => [r[1], r[2]] as [number, number]).groupByKey(2);
+      const want = [0, 1, 2, 3].map((k) => [k, bigRows.filter((r) => r[1] === k).map((r) => r[2])] as [number, number[]]);
+      expect(sorted(await grouped.collect())).toEqual(want);
+      const blocks = shuffleOf(grouped).mapOutputs[0]!;
+      expect(blocks.length).toBe(2);
+      for (const b of blocks) expect(b).toBeInstanceOf(PairColumns);
+      expect((blocks[0] as PairColumns).length + (blocks[1] as PairColumns).length).toBe(n);
+    });
   });
 });

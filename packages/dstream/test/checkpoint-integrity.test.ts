@@ -322,6 +322,24 @@ describe('defect 4: a checkpoint body with a valid CRC is validated field by fie
   }, 120_000);
 });
 
+describe('a reused metadata file (the writer rewrites a superseded file as its next checkpoint)', () => {
+  it('probe "power cut after the rename, before the new body reached the disk": the old body under the newer name is never read as the newest', async () => {
+    const dir = freshDir();
+    await runTo(dir, 6000);
+    const metadata = join(dir, 'metadata');
+    const names = readdirSync(metadata).filter((n) => n.startsWith('checkpoint-')).sort();
+    const seq = Number(/checkpoint-(\d+)$/.exec(names.at(-1)!)![1]) + 1;
+    // the oldest retained checkpoint's bytes, intact (valid length and CRC), under the next name
+    const stale = join(metadata, `checkpoint-${String(seq).padStart(12, '0')}`);
+    writeFileSync(stale, readFileSync(join(metadata, names[0]!)));
+    const totals = new Map<number, string>();
+    // resumed where the newest real checkpoint left off, not at the stale body's batch
+    expect(await runTo(dir, 10_000, totals)).toBe(6000);
+    expectTotals(totals, 7000, 10_000);
+    expect(warnings.some((w) => w.includes(`${stale} is unusable: its body is checkpoint`))).toBe(true);
+  });
+});
+
 describe('the checkpoint directory after a run', () => {
   it('holds only the files docs/checkpoint-format.md lists (state and write-ahead log on, stopped gracefully)', async () => {
     const { Subject } = await import('rxjs');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock, SparkConf, Seconds } from '@kindling/core';
+import { ManualClock, SparkConf, Seconds, type WorkerTaskScheduler } from '@kindling/core';
 import { StreamingContext } from '../src/index.ts';
 import { graphWorkerPoolOf } from '../src/parallel/build-graph.ts';
 import type { BranchesGraph, WordCountArgs } from './support/graphs/word-count-graph.ts';
@@ -45,7 +45,8 @@ function expected(input: readonly (readonly string[])[]): Outputs {
   return out;
 }
 
-async function run(master: string, input: readonly (readonly string[])[], failOn?: string) {
+/** With `everyOther`, the per-word output runs its job only in the batches of even seconds (it reads the accumulator either way). */
+async function run(master: string, input: readonly (readonly string[])[], failOn?: string, everyOther = false) {
   const ssc = new StreamingContext(conf(master), Seconds(1));
   const out: Outputs = { perWord: [], perLength: [], byInitial: [] };
   // The split accumulator as each output operation reads it after its job: a map side computed
@@ -56,7 +57,10 @@ async function run(master: string, input: readonly (readonly string[])[], failOn
     const g = await ssc.buildGraph<BranchesGraph>(graphs, 'branches', args);
     // A first output that reads no branch: its job takes none of the map sides.
     g.lines.foreachRDD(async (rdd) => { await rdd.count(); seen.push(g.splits.value); });
-    g.perWord.foreachRDD(async (rdd) => { out.perWord.push(byKey(await rdd.collect())); seen.push(g.splits.value); });
+    g.perWord.foreachRDD(async (rdd, time) => {
+      if (!everyOther || time.milliseconds % 2000 === 0) out.perWord.push(byKey(await rdd.collect()));
+      seen.push(g.splits.value);
+    });
     g.perLength.foreachRDD(async (rdd) => { out.perLength.push(byKey(await rdd.collect())); seen.push(g.splits.value); });
     g.byInitial.foreachRDD(async (rdd) => { out.byInitial.push(byKey(await rdd.collect())); seen.push(g.splits.value); });
     await ssc.start();
@@ -67,7 +71,8 @@ async function run(master: string, input: readonly (readonly string[])[], failOn
     const pool = graphWorkerPoolOf(ssc);
     // A failed batch stops the context (and releases its threads): no stats then.
     const stats = pool === undefined || error !== undefined ? [] : await pool.stats();
-    return { out, error, seen, splits: g.splits.value, threads: pool?.workers.length ?? 1, tasks: pool?.tasksPerWorker() ?? [], ahead: stats.map((s) => s.mapSidesAhead) };
+    const scheduler = pool === undefined ? undefined : ((ssc.sparkContext as unknown as { taskScheduler: WorkerTaskScheduler }).taskScheduler);
+    return { out, error, seen, splits: g.splits.value, threads: pool?.workers.length ?? 1, tasks: pool?.tasksPerWorker() ?? [], ahead: stats.map((s) => s.mapSidesAhead), counts: scheduler === undefined ? undefined : { ...scheduler.counts } };
   } finally {
     await ssc.stop();
   }
@@ -102,6 +107,37 @@ describe('map sides over a shared partition in worker threads (local[N])', () =>
     expect(two.ahead.reduce((n, a) => n + a.atBatch, 0)).toBe(computed);
     expect(two.ahead.reduce((n, a) => n + a.taken, 0)).toBe(computed);
     for (const a of two.ahead) expect(a.computed).toBeGreaterThan(0);
+    // With an accumulator in the graph, the batch's four output jobs still go to the workers in
+    // one request per batch, each output taking its job from it, and the accumulator's updates
+    // count in the job that takes them (the values read above).
+    expect(two.counts!.requests).toBe(batches.length);
+    expect(two.counts!.outputJobsTaken).toBe(4 * batches.length);
+  }, 60_000);
+
+  it('an output planned in the batch\'s message that runs no job: the map sides its job computed count in the next output\'s job, as on one thread', async () => {
+    const one = await run('local[1]', batches, undefined, true);
+    const two = await run('local[2]', batches, undefined, true);
+    expect(one.error).toBeUndefined();
+    expect(two.error).toBeUndefined();
+    const want = expected(batches);
+    expect(one.out).toEqual({ ...want, perWord: want.perWord.filter((_, i) => i % 2 === 1) });
+    expect(two.out).toEqual(one.out);
+    // Each batch's lines are split once, by the first job that needs the split words: the
+    // per-word job in the batches it runs, the per-length job in the others (in the workers,
+    // the per-word job planned in the batch's message computed them, and they count when the
+    // per-length job takes its map side).
+    const lines = batches.reduce((n, b) => n + b.length, 0);
+    const upTo = (i: number): number => batches.slice(0, i).reduce((n, b) => n + b.length, 0);
+    expect(one.seen).toEqual(batches.flatMap((_, i) => [upTo(i), i % 2 === 1 ? upTo(i + 1) : upTo(i), upTo(i + 1), upTo(i + 1)]));
+    expect(two.seen).toEqual(one.seen);
+    expect(two.splits).toBe(lines);
+    expect(two.threads).toBe(2);
+    for (const n of two.tasks) expect(n).toBeGreaterThan(0);
+    // Batch 1 plans every output, batch 2 (after one where the per-word output ran no job) all
+    // but the per-word output's, batches 3 and 4 alike: 4 + 3 + 4 + 3 jobs sent, 3 taken per
+    // batch and the per-word output's in batch 4 too.
+    expect(two.counts!.outputJobsSent).toBe(14);
+    expect(two.counts!.outputJobsTaken).toBe(3 * batches.length);
   }, 60_000);
 
   it('a branch whose map function throws fails its own output operation, after the earlier ones ran, as on one thread', async () => {

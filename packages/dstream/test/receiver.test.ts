@@ -2,7 +2,7 @@
 // block-store hook, and Observable streams.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Observable, Subject } from 'rxjs';
-import { InMemoryBlockStore, Receiver, type ReceivedBlockInfo, type ReceiverInfo } from '../src/index.ts';
+import { InMemoryBlockStore, Receiver, type ReceivedBlockInfo, type ReceivedBlockStore, type ReceiverInfo } from '../src/index.ts';
 import { InputTestKit, batchInfos, clockOf, collectPartitions, eventually, flat } from './support/input-test-kit.ts';
 
 const kit = new InputTestKit();
@@ -236,6 +236,29 @@ describe('receiverStream', () => {
     await clockOf(ssc).advance(1000);
     expect(out.get(1000)).toEqual([]);
     expect(logs.some((l) => l.includes('input-0-99') && l.includes('write-ahead log'))).toBe(true);
+  });
+
+  it('a replayed batch whose blocks its durable store lacks (a damaged write-ahead log) says that store lacks them, not that none is configured', async () => {
+    const logs: string[] = [];
+    const ssc = kit.context(noTicks);
+    const r = new ManualReceiver<string>();
+    const stream = ssc.receiverStream(r, { log: quiet });
+    (stream as unknown as { options: { log: (m: string) => void } }).options.log = (m) => logs.push(m);
+    // A stand-in for a write-ahead log store whose segment was damaged: it has none of the recorded blocks.
+    class DamagedLogStore implements ReceivedBlockStore {
+      put(): void {}
+      get(): undefined { return undefined; }
+      remove(): void {}
+    }
+    stream.useBlockStore(new DamagedLogStore());
+    stream.restoreAssignedInputs([[1000, { kind: 'blocks', blocks: [{ blockId: 'input-0-99', streamId: 0, numRecords: 3, createdAtMs: 0 }] }]]);
+    const out = collectPartitions(stream);
+    await ssc.start();
+    await clockOf(ssc).advance(1000);
+    expect(out.get(1000)).toEqual([]);
+    const line = logs.find((l) => l.includes('input-0-99'));
+    expect(line).toContain('its durable block store does not have them');
+    expect(line).not.toContain('unless a durable block store');
   });
 });
 

@@ -1,4 +1,4 @@
-import { appendFileSync, linkSync, mkdirSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DirectoryScanner, FileLedger, LedgerSnapshotError, type ScanProblem, type ScanResult } from '../src/index.ts';
@@ -236,6 +236,37 @@ describe('DirectoryScanner: file identity (issue 10, defect 5)', () => {
     expect(names(r)).toEqual(['orders.txt']);
     expect(r.problems).toEqual([]);
     expect(names(s.scan())).toEqual([]);
+  });
+
+  // Probe: the watched folder restored from a copy (cp -a keeps names, sizes and mtimes, not inodes):
+  // every file is another file under a name already read, so it is read again. Not silently: one
+  // line per scan says how many such files were taken and names one.
+  it('says so in its log when files under names it read are other files with the same size and mtime (a restored copy)', () => {
+    const d = tempDir();
+    const backup = tempDir();
+    const lines: string[] = [];
+    const s = new DirectoryScanner(d, { log: (m) => lines.push(m) });
+    s.start();
+    put(join(d, 'a.txt'), 100, 'aa\n');
+    put(join(d, 'b.txt'), 100, 'bb\n');
+    expect(names(s.scan())).toEqual(['a.txt', 'b.txt']);
+    for (const n of ['a.txt', 'b.txt']) {
+      put(join(backup, n), 100, readFileSync(join(d, n), 'utf8'));
+      renameSync(join(backup, n), join(d, n));
+    }
+    put(join(d, 'c.txt'), 100, 'new file\n');
+    lines.length = 0;
+    expect(names(s.scan())).toEqual(['a.txt', 'b.txt', 'c.txt']);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('2 file(s)');
+    expect(lines[0]).toContain(join(d, 'a.txt'));
+    expect(lines[0]).toMatch(/same size and modification time/);
+    // A file whose size or mtime differs is plainly a new one: nothing said.
+    lines.length = 0;
+    put(join(backup, 'c.txt'), 200, 'other content, longer\n');
+    renameSync(join(backup, 'c.txt'), join(d, 'c.txt'));
+    expect(names(s.scan())).toEqual(['c.txt']);
+    expect(lines).toEqual([]);
   });
 
   // Probe: "deleted and recreated between two scans is never read" (ext4 reuses the inode number at once).

@@ -36,6 +36,43 @@ export interface CombineState {
   readonly prim: Map<unknown, number>;
   readonly keys: unknown[];
   readonly values: unknown[];
+  /**
+   * Set when one combine is fed in parts (see {@link partsCombineState}): the keys hashed by
+   * value (arrays, objects) seen so far, held apart from the columns until
+   * {@link finishPartsCombine} appends them, so that the parts' columns come out as one
+   * combine over all of them gives them. Without it, such keys are appended at the end of
+   * every call (a state whose keys are all primitive never has any).
+   */
+  readonly parts?: OtherKeys;
+}
+
+/** Keys hashed by value of a combine fed in parts, and their combiners. @internal */
+export interface OtherKeys {
+  other: KeyMap<unknown, number> | undefined;
+  otherKeys: unknown[] | undefined;
+  otherValues: unknown[] | undefined;
+}
+
+/**
+ * The state of a combine fed in parts: each call of a {@link CompiledCombine} with it goes on
+ * over one more part, then {@link finishPartsCombine} gives the columns. The user's functions
+ * are called as by one call over the parts concatenated, and the columns are the same.
+ * @internal
+ */
+export function partsCombineState(): CombineState {
+  return { prim: new Map(), keys: [], values: [], parts: { other: undefined, otherKeys: undefined, otherValues: undefined } };
+}
+
+/** The columns of a combine fed in parts (see {@link partsCombineState}). @internal */
+export function finishPartsCombine(state: CombineState): PairColumns {
+  const { keys, values } = state;
+  const parts = state.parts;
+  if (parts?.other !== undefined) {
+    const otherKeys = parts.otherKeys!;
+    const otherValues = parts.otherValues!;
+    parts.other.forEach((e) => { keys.push(otherKeys[e]); values.push(otherValues[e]); });
+  }
+  return new PairColumns(keys, values);
 }
 
 // One loop compiled per distinct (record ops, createCombiner, mergeValue): as for record chains
@@ -139,8 +176,18 @@ function combineInto(blocks, fail, into) {
   const prim = into === undefined ? new Map() : into.prim;
   const keys = into === undefined ? [] : into.keys;
   const values = into === undefined ? [] : into.values;
-  let other, otherKeys, otherValues;
+  const parts = into === undefined ? undefined : into.parts;
+  let other = parts === undefined ? undefined : parts.other;
+  let otherKeys = parts === undefined ? undefined : parts.otherKeys;
+  let otherValues = parts === undefined ? undefined : parts.otherValues;
   ${loops(insert)}
+  // Fed in parts: keys hashed by value wait for the last part (finishPartsCombine).
+  if (parts !== undefined) {
+    parts.other = other;
+    parts.otherKeys = otherKeys;
+    parts.otherValues = otherValues;
+    return new PairColumns(keys, values);
+  }
   // Keys hashed by value go last, in the hashed map's order.
   if (other !== undefined) other.forEach((e) => { keys.push(otherKeys[e]); values.push(otherValues[e]); });
   return new PairColumns(keys, values);

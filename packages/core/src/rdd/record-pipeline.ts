@@ -1,6 +1,7 @@
 import { RDDComputeError } from './rdd-compute-error.ts';
 import type { RDD } from './rdd.ts';
 import { CompiledLoopCache } from './compiled-loop-cache.ts';
+import { PairColumns } from './pair-columns.ts';
 
 /**
  * A per-record operation of a narrow transformation (`map`, `filter`, `flatMap`, and the pair
@@ -58,13 +59,17 @@ export type ChainFailure = (op: number, error: unknown) => never;
 
 /**
  * A chain of record ops compiled into one loop: `collect` returns the output records as a new
- * array, `count` only how many there are (without materialising them). Errors thrown by op
- * `k`'s function go to `fail(k, error)`.
+ * array, `count` only how many there are (without materialising them), `split` returns them as
+ * {@link PairColumns}, each output record's `[0]` a key and its `[1]` the value beside it (a
+ * map side's `[key, value]` pairs kept as columns: the pair objects are not kept), appended
+ * to `into`'s columns when given. Errors thrown by op `k`'s function go to
+ * `fail(k, error)`.
  * @internal
  */
 export interface CompiledChain {
   readonly collect: (data: readonly unknown[], fail: ChainFailure) => unknown[];
   readonly count: (data: readonly unknown[], fail: ChainFailure) => number;
+  readonly split: (data: readonly unknown[], fail: ChainFailure, into?: PairColumns) => PairColumns;
 }
 
 // Why generated code: a loop that calls the user's functions through shared closures (one
@@ -160,8 +165,19 @@ return {
     }
     return out;
   },
+  split(data, fail, into) {
+    const n = data.length;
+    const keys = into === undefined ? [] : into.keys;
+    const values = into === undefined ? [] : into.values;
+    for (let i = 0; i < n; i++) {
+      const x0 = data[i];
+      ${guardedRecord(recordLoopBody(ops, 0, 'x0', 0, (v) => `const k = ${v}[0]; const w = ${v}[1];\nkeys.push(k); values.push(w);`))}
+    }
+    return into === undefined ? new PairColumns(keys, values) : into;
+  },
 };`;
-  return new Function(...names, src) as (...fns: unknown[]) => CompiledChain;
+  const factory = new Function('PairColumns', ...names, src) as (...args: unknown[]) => CompiledChain;
+  return (...fns) => factory(PairColumns, ...fns);
 }
 
 const chains = new CompiledLoopCache<CompiledChain>(compileChain);
@@ -188,6 +204,15 @@ export function chainFailure(chain: FusedChain, split: number): ChainFailure {
 export function collectChain(chain: FusedChain, split: number, data: readonly unknown[]): unknown[] {
   if (chain.ops.length === 0) return data.slice();
   return compiledChain(chain.ops.map((o) => o.op)).collect(data, chainFailure(chain, split));
+}
+
+/**
+ * The chain's output for base partition `data` as two columns, `keys[i]` and `values[i]` being
+ * output record i's `[0]` and `[1]` (the records are `[key, value]` pairs; the pairs
+ * themselves are not kept), appended to `into`'s columns when given. @internal
+ */
+export function splitChain(chain: FusedChain, split: number, data: readonly unknown[], into?: PairColumns): PairColumns {
+  return compiledChain(chain.ops.map((o) => o.op)).split(data, chainFailure(chain, split), into);
 }
 
 /** How many records the chain outputs for base partition `data` (none materialised). @internal */

@@ -1,7 +1,7 @@
 import { ShuffleDependency } from '../rdd/dependency.ts';
 import { RDDComputeError } from '../rdd/rdd-compute-error.ts';
 import { PartitionEvaluator } from './partition-evaluator.ts';
-import { mapSideOutput, runShuffleMapTask } from './shuffle-writer.ts';
+import { groupedMapSideOutputs, runShuffleMapTask } from './shuffle-writer.ts';
 import type { PartitionData } from '../rdd/pair-columns.ts';
 import { LocalTaskScheduler } from './local-task-scheduler.ts';
 import { fusedChain } from '../rdd/record-pipeline.ts';
@@ -415,17 +415,18 @@ export class DAGScheduler {
    * that sibling: its own job computes it again and fails there, as it would have).
    */
   private runGroupedMapTask(dep: ShuffleDependency, group: MapSideGroup, siblings: readonly SiblingOutputs[], m: number, ev: PartitionEvaluator, outputs: PartitionData[][]): void {
-    const base = ev.evaluateData(group.base, m, false);
-    outputs[m] = mapSideOutput(dep, fusedChain(dep.rdd), m, base);
-    for (const s of siblings) {
-      if (s.failed) continue;
-      try {
-        s.outputs[m] = mapSideOutput(s.dep, fusedChain(s.dep.rdd), m, base);
-      } catch (e) {
-        s.failed = true;
-        s.outputs.length = 0;
-        log.debug(`Map side of shuffle ${s.dep.shuffleId} failed beside shuffle ${dep.shuffleId}'s; it will run in its own job (${e instanceof Error ? e.message : String(e)})`);
-      }
+    const live = siblings.filter((s) => !s.failed);
+    const deps = [dep, ...live.map((s) => s.dep)];
+    const out = groupedMapSideOutputs(group.base, deps, m, ev, (failed, e) => {
+      const s = live.find((x) => x.dep === failed)!;
+      s.failed = true;
+      s.outputs.length = 0;
+      log.debug(`Map side of shuffle ${s.dep.shuffleId} failed beside shuffle ${dep.shuffleId}'s; it will run in its own job (${e instanceof Error ? e.message : String(e)})`);
+    });
+    outputs[m] = out[0]!;
+    for (let i = 0; i < live.length; i++) {
+      const s = live[i]!;
+      if (!s.failed) s.outputs[m] = out[i + 1]!;
     }
   }
 

@@ -1,8 +1,10 @@
-import { compiledCombine } from '../rdd/compiled-combine.ts';
-import { chainFailure, collectChain, fusedChain } from '../rdd/record-pipeline.ts';
+import { compiledCombine, finishPartsCombine, partsCombineState } from '../rdd/compiled-combine.ts';
+import type { CombineState } from '../rdd/compiled-combine.ts';
+import { MAX_FUSED_OPS, chainFailure, collectChain, compiledChain, fusedChain, splitChain } from '../rdd/record-pipeline.ts';
+import type { RDD } from '../rdd/rdd.ts';
 import type { Aggregator } from '../rdd/aggregator.ts';
 import type { ShuffleDependency } from '../rdd/dependency.ts';
-import type { FusedChain } from '../rdd/record-pipeline.ts';
+import type { FusedChain, FusibleRDD } from '../rdd/record-pipeline.ts';
 import { PairColumns, recordsOf } from '../rdd/pair-columns.ts';
 import type { PartitionData } from '../rdd/pair-columns.ts';
 import type { PartitionEvaluator } from './partition-evaluator.ts';
@@ -31,8 +33,145 @@ export function mapSideOutput(dep: ShuffleDependency, chain: FusedChain, m: numb
     const input = chain.ops.length === 0 ? base : recordsOf(base);
     return bucketColumns(dep, combine([input], chainFailure(chain, m)));
   }
+  if (dep.aggregator !== undefined && chain.ops.length > 0) {
+    // The reduce side combines (groupByKey, combineByKey without a map-side combine): it reads
+    // keys and values, never the pairs, so the pairs the chain outputs (the user's own, from
+    // its last map) are not kept until it runs. Kept, they outlive young-generation
+    // collections; V8 then allocates every pair of that user function straight in the old
+    // generation (allocation-site pretenuring), where they wait for a full collection: the
+    // book's updateStateByKey doubled orders-book's peak heap that way (see BENCHMARKS.md,
+    // branch obk2).
+    return bucketColumns(dep, splitChain(chain, m, recordsOf(base)));
+  }
   const records = chain.ops.length === 0 ? recordsOf(base) : collectChain(chain, m, recordsOf(base));
   return bucketRecords(dep, records as readonly (readonly [unknown, unknown])[]);
+}
+
+/**
+ * How many records of the base's own input a grouped map task takes at a time (see
+ * {@link groupedMapSideOutputs}).
+ * @internal
+ */
+export const GROUPED_MAP_PART = 1024;
+
+/** One shuffle's map side fed part by part: what it has so far. */
+interface MapSidePart {
+  readonly dep: ShuffleDependency;
+  readonly chain: FusedChain;
+  /** Combined (map-side combine), as columns (a reduce side that combines), or records. */
+  readonly combine: CombineState | undefined;
+  readonly columns: PairColumns | undefined;
+  readonly records: unknown[] | undefined;
+  failed: boolean;
+}
+
+/**
+ * The map outputs of partition `m` for shuffles whose map sides all read `base` through
+ * chains of record operators (a map-side group: the book's parsed orders, mapped three ways
+ * into three shuffles), `base` computed once for all of them. `deps[0]`'s failure is thrown;
+ * another's is passed to `siblingFailed` and leaves its output `undefined`.
+ *
+ * When `base` is itself a chain of record operators over its input (the parse of a batch's
+ * lines), that input is taken {@link GROUPED_MAP_PART} records at a time: each part is
+ * mapped to `base`'s records and fed to every map side, then dropped, so `base`'s records
+ * (the user's objects) live for one part instead of the whole partition. Held for the whole
+ * partition while the map sides ran one after the other, they outlived young-generation
+ * collections often enough that V8 allocated all of them in the old generation (allocation-site
+ * pretenuring), where they waited for a full collection: orders-book's peak heap doubled in
+ * some processes and not others (BENCHMARKS.md, branch obk2). Each map side's functions run
+ * in the same order on the same records as over the whole partition, and each output is the
+ * same; only the calls of different map sides interleave part by part.
+ * @internal
+ */
+export function groupedMapSideOutputs(
+  base: RDD<unknown>,
+  deps: readonly ShuffleDependency[],
+  m: number,
+  ev: PartitionEvaluator,
+  siblingFailed: (dep: ShuffleDependency, e: unknown) => void,
+): (PartitionData[] | undefined)[] {
+  const baseChain = partChain(base, m);
+  const outputs = new Array<PartitionData[] | undefined>(deps.length);
+  if (baseChain === undefined) {
+    const data = ev.evaluateData(base, m, false);
+    for (let i = 0; i < deps.length; i++) {
+      const dep = deps[i]!;
+      if (i === 0) outputs[i] = mapSideOutput(dep, fusedChain(dep.rdd), m, data);
+      else {
+        try {
+          outputs[i] = mapSideOutput(dep, fusedChain(dep.rdd), m, data);
+        } catch (e) {
+          siblingFailed(dep, e);
+        }
+      }
+    }
+    return outputs;
+  }
+  const sides: MapSidePart[] = deps.map((dep) => {
+    const chain = fusedChain(dep.rdd);
+    const combined = dep.mapSideCombine;
+    const split = !combined && dep.aggregator !== undefined && chain.ops.length > 0;
+    return {
+      dep, chain, failed: false,
+      combine: combined ? partsCombineState() : undefined,
+      columns: split ? new PairColumns([], []) : undefined,
+      records: !combined && !split ? [] : undefined,
+    };
+  });
+  const input = recordsOf(ev.evaluateData(baseChain.base, m));
+  const baseLoop = compiledChain(baseChain.ops.map((o) => o.op));
+  const baseFail = chainFailure(baseChain, m);
+  const n = input.length;
+  for (let start = 0; start < n; start += GROUPED_MAP_PART) {
+    const part = baseLoop.collect(n <= GROUPED_MAP_PART ? input : input.slice(start, start + GROUPED_MAP_PART), baseFail);
+    for (let i = 0; i < sides.length; i++) {
+      const side = sides[i]!;
+      if (side.failed) continue;
+      if (i === 0) feedPart(side, m, part);
+      else {
+        try {
+          feedPart(side, m, part);
+        } catch (e) {
+          side.failed = true;
+          siblingFailed(side.dep, e);
+        }
+      }
+    }
+  }
+  for (let i = 0; i < sides.length; i++) {
+    const side = sides[i]!;
+    if (side.failed) continue;
+    if (side.combine !== undefined) outputs[i] = bucketColumns(side.dep, finishPartsCombine(side.combine));
+    else if (side.columns !== undefined) outputs[i] = bucketColumns(side.dep, side.columns);
+    else outputs[i] = bucketRecords(side.dep, side.records as readonly (readonly [unknown, unknown])[]);
+  }
+  return outputs;
+}
+
+/**
+ * `base` as a chain of record operators over an input of its own (`base` is kept for the
+ * batch's outputs, so `fusedChain` stops at it; here it is computed for these map sides
+ * only), or `undefined` when it is not one or its partition `m` is already stored.
+ */
+function partChain(base: RDD<unknown>, m: number): FusedChain | undefined {
+  const op = (base as Partial<FusibleRDD>).recordOp;
+  if (op === undefined || base.checkpointData !== undefined || base.getStoredData(m) !== undefined) return undefined;
+  const below = fusedChain(base.dependencies[0]!.rdd as RDD<unknown>, MAX_FUSED_OPS - 1);
+  return { base: below.base, ops: [...below.ops, { op, rdd: base }] };
+}
+
+/** Feeds one part of the base's records to a map side. */
+function feedPart(side: MapSidePart, m: number, part: readonly unknown[]): void {
+  const { dep, chain } = side;
+  if (side.combine !== undefined) {
+    compiledCombine(chain.ops.map((o) => o.op), dep.aggregator as Aggregator<unknown, unknown>)([part], chainFailure(chain, m), side.combine);
+  } else if (side.columns !== undefined) {
+    splitChain(chain, m, part, side.columns);
+  } else {
+    const records = side.records!;
+    const out = chain.ops.length === 0 ? part : collectChain(chain, m, part);
+    for (let i = 0; i < out.length; i++) records.push(out[i]);
+  }
 }
 
 function bucketRecords(dep: ShuffleDependency, records: readonly (readonly [unknown, unknown])[]): unknown[][] {

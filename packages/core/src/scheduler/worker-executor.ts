@@ -89,7 +89,7 @@ export class WorkerExecutor {
     const partsBefore = this.checkpointPartsWritten;
     const foldedBefore = this.prefixesTaken;
     const stage = { index: 0 };
-    const partial = { results: [] as unknown[] };
+    const partial: { results: unknown[]; deltas?: [number, number, number][][] } = { results: [] };
     try {
       const result =
         request.type === 'evaluate' ? await this.evaluate(request, transfer)
@@ -100,7 +100,9 @@ export class WorkerExecutor {
     } catch (e) {
       // A job request's stages before the failed one ran: their results come back too.
       const job = request.type === 'job';
-      return { reply: this.reply(request.id, before, partsBefore, foldedBefore, { ok: false, error: serializeError(e), failedStage: job ? stage.index : undefined, result: job ? { results: partial.results } satisfies JobResult : undefined }), transfer: job ? transfer : [] };
+      // With deltas per step, the failed step's updates are dropped (its job runs again on its own).
+      if (job && request.stepDeltas === true) this.drainAccumulators();
+      return { reply: this.reply(request.id, before, partsBefore, foldedBefore, { ok: false, error: serializeError(e), failedStage: job ? stage.index : undefined, result: job ? { results: partial.results, deltas: partial.deltas } satisfies JobResult : undefined }), transfer: job ? transfer : [] };
     }
   }
 
@@ -115,8 +117,10 @@ export class WorkerExecutor {
    * for them taken), so that no peer waits for this thread; `partial` keeps the results of the
    * stages that ran.
    */
-  private async runJob(req: JobRequest, transfer: ArrayBuffer[], stage: { index: number }, partial: { results: unknown[] }): Promise<JobResult> {
+  private async runJob(req: JobRequest, transfer: ArrayBuffer[], stage: { index: number }, partial: { results: unknown[]; deltas?: [number, number, number][][] }): Promise<JobResult> {
     const results = partial.results;
+    let deltas: [number, number, number][][] | undefined;
+    if (req.stepDeltas === true) partial.deltas = deltas = [];
     const folded = new Set<number>();
     const fold = (k: number): void => {
       const target = req.stages[k];
@@ -148,6 +152,7 @@ export class WorkerExecutor {
           : s.type === 'rangeBounds' ? await this.rangeBounds(s, `prep:${s.jobId}:${i}`)
           : await this.indexOffsets(s, `prep:${s.jobId}:${i}`),
         );
+        deltas?.push(this.drainAccumulators());
       }
       this.prefixes.clear();
     } catch (e) {
@@ -155,7 +160,7 @@ export class WorkerExecutor {
       await this.failExchanges(req, stage.index + 1);
       throw e;
     }
-    return { results };
+    return deltas === undefined ? { results } : { results, deltas };
   }
 
   /** Tells the peers that this thread runs none of the exchanging stages of `req` from `from` on, and takes their messages for them. */

@@ -123,11 +123,18 @@ export interface JobRequest {
    * (their map stages are not sent). A failure there is reported as stage -1.
    */
   readonly ahead?: readonly (readonly [number, number, number])[];
+  /**
+   * Report what each step added to accumulators apart ({@link JobResult.deltas}): a batch's
+   * output jobs in one message, whose updates count in the job of the output that takes them.
+   */
+  readonly stepDeltas?: boolean;
 }
 
 /** The result of a job request: each stage's result (an {@link EvaluateResult} or nothing), in order. @internal */
 export interface JobResult {
   readonly results: readonly unknown[];
+  /** With `stepDeltas`: each step's accumulator updates (`[index, sum, count]`), in order. */
+  readonly deltas?: readonly (readonly [number, number, number][])[];
 }
 
 /** A task-running request. @internal */

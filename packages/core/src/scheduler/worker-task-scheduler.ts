@@ -93,6 +93,12 @@ interface OutputJobs {
   readonly results: Map<RDD<unknown>, Map<number, EncodedBlock>>;
   readonly shuffles: Set<ShuffleDependency>;
   readonly prepared: Map<ShuffleDependency | RDD<unknown>, readonly unknown[]>;
+  /**
+   * With accumulators: what each shuffle's map stage added to them, until a job takes the
+   * shuffle; and what the other steps of each output's job added, until the job is taken.
+   */
+  readonly shuffleDeltas: Map<ShuffleDependency, readonly (readonly [number, number, number])[]>;
+  readonly jobDeltas: Map<RDD<unknown>, readonly (readonly [number, number, number])[]>;
 }
 
 /** An output operation of the running batch: its id and the RDD it consumes. @internal */
@@ -163,8 +169,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
 
   /**
    * A batch's output operations start (in order, one after the other, on the driver). Each
-   * output's job over a replicated RDD costs a round trip; when the graph has no accumulators
-   * (whose updates must count in the job that makes them), the jobs the outputs will run are
+   * output's job over a replicated RDD costs a round trip; instead, the jobs the outputs will run are
    * planned here, as the DAG scheduler would plan them one after the other, and go to each
    * worker in **one message**: their shuffle map stages (each once), preparations and result
    * stages, in output order. Each output's job then takes its results from the one reply
@@ -173,13 +178,15 @@ export class WorkerTaskScheduler implements TaskScheduler {
    * outputs whose jobs read every partition of their RDD in the previous batch are planned
    * (all of them in the first batch), so an output that reads none (or `take`s a few) costs
    * one batch of work at most. The jobs run in the workers in the outputs' order; a job that
-   * fails there is left to its output, whose own job fails the same way.
+   * fails there is left to its output, whose own job fails the same way. With accumulators,
+   * each step's updates come back apart and count when the job that needs them takes them
+   * (see `takeShuffle`), as on one thread, where each output's job runs after the one before.
    */
   startBatch(time: number, outputs: readonly BatchOutput[], plan: (root: RDD<unknown>, planned: ReadonlySet<ShuffleDependency>) => { preparations: JobPreparation[]; missing: { dep: ShuffleDependency; child: RDD<unknown> }[] }, exchangedAhead?: Promise<ReadonlySet<string>>): void {
     this.batch = { time, outputs, read: new Map() };
     this.outputJobs = undefined;
     this.exchanged = undefined;
-    if (this.accumulators.length > 0 || this.rpc.lostError !== undefined) return;
+    if (this.rpc.lostError !== undefined) return;
     if (exchangedAhead !== undefined) this.exchanged = { time, shuffles: exchangedAhead, listed: new Set() };
     // Planned now, as the DAG scheduler sees the lineage when the outputs start.
     const planned = new Set<ShuffleDependency>();
@@ -208,7 +215,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
       return;
     }
     if (roots.length === 0) return;
-    const jobs: OutputJobs = { time, answered: Promise.resolve(), results: new Map(), shuffles: new Set(), prepared: new Map() };
+    const jobs: OutputJobs = { time, answered: Promise.resolve(), results: new Map(), shuffles: new Set(), prepared: new Map(), shuffleDeltas: new Map(), jobDeltas: new Map() };
     this.counts.outputJobsSent += roots.length;
     const answered = (exchangedAhead ?? Promise.resolve(new Set<string>())).then((ahead) => this.sendOutputJobs(time, roots, ahead, jobs)).catch((e: unknown) => {
       log.debug(`Batch ${time} ms: its output jobs sent ahead failed (${e instanceof Error ? e.message : String(e)}); each output runs its own`);
@@ -251,7 +258,10 @@ export class WorkerTaskScheduler implements TaskScheduler {
       built.push({ rdd, built: this.buildSteps(stages, specs, preps, perWorker), specs });
     }
     const byWorker = new Map<number, Record<string, unknown>>();
-    for (let w = 0; w < size; w++) byWorker.set(w, { type: 'job', stages: perWorker[w]!, ahead });
+    // With accumulators, each step's updates come back apart: a job's count when its output
+    // takes it, as on one thread, where each output's job runs after the one before.
+    const stepDeltas = this.accumulators.length > 0;
+    for (let w = 0; w < size; w++) byWorker.set(w, stepDeltas ? { type: 'job', stages: perWorker[w]!, ahead, stepDeltas } : { type: 'job', stages: perWorker[w]!, ahead });
     this.counts.stagesExchangedAhead += ahead.length;
     const replies = await this.send(byWorker, sentStages);
     this.account(replies, [...byWorker.keys()]);
@@ -262,8 +272,15 @@ export class WorkerTaskScheduler implements TaskScheduler {
     for (const { rdd, built: b, specs } of built) {
       // A job is kept only if every one of its steps ran everywhere; the others' outputs run them again (and fail there).
       if (b.first + b.order.length > failedStep) break;
+      const ownDeltas: [number, number, number][] = [];
       for (let s = 0; s < b.order.length; s++) {
         const step = b.order[s]!;
+        const deltas = stepDeltas ? WorkerTaskScheduler.stepDeltas(replies, b.first + s) : [];
+        if (typeof step === 'number' && specs[step]!.kind === 'shuffleMap') {
+          if (deltas.length > 0) jobs.shuffleDeltas.set((specs[step] as ShuffleMapStageSpec).dep, deltas);
+        } else {
+          for (const d of deltas) ownDeltas.push(d);
+        }
         if (typeof step !== 'number') {
           jobs.prepared.set(step.kind === 'range' ? step.dep : step.rdd, (WorkerTaskScheduler.stepResult(replies, 0, b.first + s) as PreparedResult).value);
           continue;
@@ -281,6 +298,42 @@ export class WorkerTaskScheduler implements TaskScheduler {
         }
         jobs.results.set(rdd, blocks);
       }
+      if (ownDeltas.length > 0) jobs.jobDeltas.set(rdd, ownDeltas);
+    }
+  }
+
+  /** Every worker's accumulator updates of step `s` of a job request sent with `stepDeltas`. */
+  private static stepDeltas(replies: readonly WorkerReply[], s: number): [number, number, number][] {
+    const out: [number, number, number][] = [];
+    for (const r of replies) for (const d of (r.result as JobResult | undefined)?.deltas?.[s] ?? []) out.push(d as [number, number, number]);
+    return out;
+  }
+
+  /** Adds accumulator updates (`[index, sum, count]`) from the workers to the driver's accumulators. */
+  private addDeltas(deltas: readonly (readonly [number, number, number])[] | undefined): void {
+    for (const [index, sum, count] of deltas ?? []) this.accumulators[index]?.addDelta(sum, count);
+  }
+
+  /**
+   * A job of its own ran the map stage of `dep`: when the batch's output jobs computed a shuffle
+   * of its map-side group (a planned job whose output then ran none), the workers' stage took
+   * those map sides instead of computing them, so their accumulator updates count now, in this
+   * job, where one thread's first job over the group counts them.
+   */
+  private mapStageRan(dep: ShuffleDependency): void {
+    if (this.outputJobs !== undefined) this.takeShuffle(this.outputJobs, dep);
+  }
+
+  /**
+   * A job takes shuffle `dep` from the batch's output jobs: what its map stage added to
+   * accumulators counts now, and so does what the map stages of its map-side group's other
+   * shuffles added (a group's map sides are computed in one pass, by whichever of its stages
+   * runs first, as one thread's first job over any of them computes them all).
+   */
+  private takeShuffle(jobs: OutputJobs, dep: ShuffleDependency): void {
+    for (const d of new Set([dep, ...(dep.mapSideGroup?.deps ?? [])])) {
+      this.addDeltas(jobs.shuffleDeltas.get(d));
+      jobs.shuffleDeltas.delete(d);
     }
   }
 
@@ -361,6 +414,10 @@ export class WorkerTaskScheduler implements TaskScheduler {
     for (const spec of specs) if (spec.kind === 'shuffleMap' && !jobs.shuffles.has(spec.dep)) return undefined;
     for (const p of preps) if (!jobs.prepared.has(p.kind === 'range' ? p.dep : p.rdd)) return undefined;
     for (const p of preps) adopt(p, jobs.prepared.get(p.kind === 'range' ? p.dep : p.rdd)!);
+    // What the job's steps added to accumulators counts now, as its tasks complete.
+    for (const spec of specs) if (spec.kind === 'shuffleMap') this.takeShuffle(jobs, spec.dep);
+    this.addDeltas(jobs.jobDeltas.get(last.rdd));
+    jobs.jobDeltas.delete(last.rdd);
     const outcome: Outcome[] = [];
     for (let i = 0; i < specs.length - 1; i++) {
       const spec = specs[i] as ShuffleMapStageSpec;
@@ -613,6 +670,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
       if (spec.kind === 'shuffleMap') {
         // The blocks live in the workers; an empty array per map partition marks them available.
         for (const t of tasks) spec.outputs[t.partitionId] = [];
+        this.mapStageRan(spec.dep);
         outcome.push({ ok: true, value: new Array<unknown>(tasks.length) });
         continue;
       }
@@ -782,6 +840,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
 
   private async runShuffleMapStage<R>(tasks: readonly Task<R>[], stage: ShuffleMapStageSpec): Promise<void> {
     if (this.outputJobs?.shuffles.has(stage.dep) === true) {
+      this.takeShuffle(this.outputJobs, stage.dep);
       for (const t of tasks) stage.outputs[t.partitionId] = [];
       return;
     }
@@ -797,6 +856,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
     await this.request(byWorker);
     // The blocks live in the workers; an empty array per map partition marks them available.
     for (const t of tasks) stage.outputs[t.partitionId] = [];
+    this.mapStageRan(stage.dep);
   }
 
   /**

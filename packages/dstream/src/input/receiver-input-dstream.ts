@@ -185,8 +185,11 @@ export class ReceiverInputDStream<T> extends InputDStream<T, BlockBatchInput> {
     }
     if (missing.length > 0) {
       (this.options.log ?? ((m: string) => streamLog.warn(m)))(
-        `${this.name()}: batch ${validTime}: ${missing.length} block(s) could not be recovered (${missing.join(', ')}): received data lives in memory ` +
-          'unless a durable block store (write-ahead log) is configured; the batch goes on without them.',
+        `${this.name()}: batch ${validTime}: ${missing.length} block(s) could not be recovered (${missing.join(', ')}): ` +
+          (this.#store instanceof InMemoryBlockStore
+            ? 'received data lives in memory unless a durable block store (write-ahead log) is configured'
+            : 'its durable block store does not have them (a write-ahead log damaged or deleted: see the warnings naming its files)') +
+          '; the batch goes on without them.',
       );
     }
     this.reportInputInfo(validTime, numRecords, { blocks: input.blocks.length, missingBlocks: missing });

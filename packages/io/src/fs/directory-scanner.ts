@@ -114,7 +114,8 @@ function staticBase(pattern: string): string {
  * - Bounded: ledger entries of files that left the directory are dropped at each scan.
  * - Files are known by identity as well as by name ({@link FoundFile.id}: inode number and
  *   birth time). A file renamed over a name already taken, or deleted and re-created under it,
- *   is a new file and is returned. A file already taken that shows up under another name
+ *   is a new file and is returned (when it has the size and mtime of the file read under that
+ *   name, as a folder restored from a copy has, a log line says how many such files a scan took). A file already taken that shows up under another name
  *   (renamed inside the directory, a hard link) is not returned again. A file that changes
  *   after it was taken (grows, is rewritten or truncated in place) is not returned again
  *   either, but reported once as a {@link ScanProblem} naming it: as in Spark, files must be
@@ -194,6 +195,8 @@ export class DirectoryScanner {
     // Taken files by identity as they were before this scan (a swap of two names stays right).
     const taken = ledger.takenByIdentity();
     const candidates: FoundFile[] = [];
+    // Other files under taken names with the taken file's size and mtime: a folder restored from a copy looks so.
+    const lookalikes = new Set<string>();
     for (const f of present.values()) {
       const e = ledger.get(f.path);
       if (e !== undefined && e.state !== 'pending' && (e.id === f.id || e.id === '')) {
@@ -211,6 +214,7 @@ export class DirectoryScanner {
         continue;
       }
       // New: never seen, pending, or another file under a taken name (renamed over it, re-created).
+      if (e !== undefined && e.state !== 'pending' && e.size === f.size && e.mtimeMs === f.mtimeMs) lookalikes.add(f.path);
       candidates.push(f);
     }
     ledger.retainOnly(present);
@@ -251,7 +255,24 @@ export class DirectoryScanner {
       ledger.markSeen(f.path, f.mtimeMs, f.size, f.id);
       if (f.id !== '') takenNow.add(f.id);
     }
+    if (lookalikes.size > 0) this.#sayLookalikes(files, lookalikes);
     return { files, problems: this.#report(found), pending: notReady + left };
+  }
+
+  /**
+   * One log line for the files taken under names already read that are other files (another
+   * identity) with the same size and mtime as the ones read: replaced by an atomic rename of
+   * equal size, or the folder restored from a copy (`cp -a`, a backup), whose files are then read
+   * a second time. They are read (the name's file is another file), but not silently.
+   */
+  #sayLookalikes(files: readonly FoundFile[], lookalikes: ReadonlySet<string>): void {
+    const taken = files.filter((f) => lookalikes.has(f.path));
+    if (taken.length === 0) return;
+    const log = this.#opts.log ?? ((m: string) => { process.stderr.write(`${m}\n`); });
+    log(
+      `${this.#source}: ${taken.length} file(s) taken under names already read are other files (another inode) with the same size and modification time ` +
+        `as the ones read (e.g. ${taken[0]!.path}): read as new files. If the folder was restored from a copy or a backup, their records are read a second time`,
+    );
   }
 
   /** Reports (once) a taken file whose size or mtime is no longer what it was when taken. */
