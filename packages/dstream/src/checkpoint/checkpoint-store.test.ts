@@ -101,6 +101,19 @@ describe('CheckpointStore reusing superseded files', () => {
     expect(readdirSync(store.metadataDir).sort()).toEqual([3, 4, 5].map((s) => `checkpoint-${String(s).padStart(12, '0')}`));
   });
 
+  it('cuts a reused file of an earlier run (its length unknown) to its new body', async () => {
+    const dir = join(root, 'earlier');
+    await new CheckpointStore(dir).write(long(1));
+    const store = new CheckpointStore(dir);
+    store.openAhead();
+    store.writeInPlace(checkpoint(2));
+    expect(store.recycle(store.fileFor(1))).toBe(true);
+    await store.spareReady();
+    store.writeInPlace(checkpoint(3));
+    expect([...store.readNewestFirst((w) => { throw new Error(w); })].map((s) => s.checkpoint)).toEqual([checkpoint(3), checkpoint(2)]);
+    await store.release();
+  });
+
   it('never reads a file whose body is not the checkpoint its name says as that checkpoint', async () => {
     const store = new CheckpointStore(join(root, 'stale'));
     for (let seq = 1; seq <= 3; seq++) await store.write(checkpoint(seq));

@@ -32,8 +32,8 @@ export class CheckpointStore {
    * The temporary file of the next {@link writeInPlace}, opened ahead on the thread pool:
    * creating a file waits for the file system's journal (a quarter of a millisecond per
    * batch on ext4, on the batches' thread, while the previous checkpoint's fsyncs commit).
-   * `fd` is set once open; `settled` resolves then (or on failure). `recycled`: it is a
-   * superseded checkpoint file, opened for overwriting (see {@link recycle}).
+   * `fd` is set once open; `settled` resolves then (or on failure). A superseded checkpoint
+   * file opened for overwriting has its old length (see {@link recycle}).
    */
   private spare: Spare | undefined;
   private spares = 0;
@@ -41,8 +41,10 @@ export class CheckpointStore {
   private openingAhead = false;
   /** Set while the next spare's open waits for the end of this turn (see {@link requestSpare}). */
   private spareRequested = false;
-  /** A superseded checkpoint file handed over by {@link recycle}, to be opened as the next spare. */
-  private recyclable: string | undefined;
+  /** A superseded checkpoint file handed over by {@link recycle}, to be opened as the next spare, and its length. */
+  private recyclable: { path: string; length: number } | undefined;
+  /** The length of each checkpoint file this store wrote and still has (a reused one longer than its new body is cut). */
+  private readonly lengths = new Map<string, number>();
 
   constructor(readonly checkpointDir: string) {
     this.metadataDir = join(checkpointDir, 'metadata');
@@ -102,9 +104,9 @@ export class CheckpointStore {
       try {
         try {
           writeFileSync(spare.fd, bytes);
-          // A reused file may have been longer: its tail goes (a file killed between the
-          // two has a wrong length, and reading skips it).
-          if (spare.recycled) ftruncateSync(spare.fd, bytes.length);
+          // A reused file that was longer loses its tail (a file killed between the two has
+          // a wrong length, and reading skips it).
+          if (spare.oldLength > bytes.length) ftruncateSync(spare.fd, bytes.length);
         } finally {
           closeSync(spare.fd);
         }
@@ -113,6 +115,7 @@ export class CheckpointStore {
         rmSync(spare.path, { force: true });
         throw e;
       }
+      if (this.openingAhead) this.lengths.set(file, bytes.length);
       this.requestSpare();
       return file;
     }
@@ -132,6 +135,7 @@ export class CheckpointStore {
       rmSync(tmp, { force: true });
       throw e;
     }
+    if (this.openingAhead) this.lengths.set(file, bytes.length);
     this.requestSpare();
     return file;
   }
@@ -149,8 +153,11 @@ export class CheckpointStore {
    * running writer opens ahead and no spare is open or opening.
    */
   recycle(path: string): boolean {
+    // Files of an earlier run: length unknown, always cut.
+    const length = this.lengths.get(path) ?? Number.POSITIVE_INFINITY;
+    this.lengths.delete(path);
     if (!this.openingAhead || this.spare !== undefined || this.recyclable !== undefined) return false;
-    this.recyclable = path;
+    this.recyclable = { path, length };
     this.requestSpare();
     return true;
   }
@@ -171,10 +178,11 @@ export class CheckpointStore {
   /** Opens the next write's file on the thread pool (see {@link spare}); a write finding none ready opens its own. */
   private openSpare(): void {
     if (this.spare !== undefined || !this.openingAhead) return;
-    const recycled = this.recyclable;
+    const recycled = this.recyclable?.path;
+    const oldLength = this.recyclable?.length ?? 0;
     this.recyclable = undefined;
     const path = recycled ?? join(this.metadataDir, `.checkpoint-next-${++this.spares}.tmp-${process.pid}`);
-    const spare: Spare = { path, fd: undefined, settled: Promise.resolve(), recycled: recycled !== undefined };
+    const spare: Spare = { path, fd: undefined, settled: Promise.resolve(), oldLength };
     this.spare = spare;
     spare.settled = new Promise<void>((resolve) => {
       open(path, recycled === undefined ? 'w' : 'r+', (err, fd) => {
@@ -211,8 +219,9 @@ export class CheckpointStore {
   async release(): Promise<void> {
     this.openingAhead = false;
     // A superseded file handed over but not opened yet: deleted, as retention would have.
-    if (this.recyclable !== undefined) rmSync(this.recyclable, { force: true });
+    if (this.recyclable !== undefined) rmSync(this.recyclable.path, { force: true });
     this.recyclable = undefined;
+    this.lengths.clear();
     const spare = this.spare;
     this.spare = undefined;
     if (spare === undefined) return;
@@ -285,8 +294,8 @@ interface Spare {
   readonly path: string;
   fd: number | undefined;
   settled: Promise<void>;
-  /** A superseded checkpoint file being reused (see {@link CheckpointStore.recycle}). */
-  readonly recycled: boolean;
+  /** The length of the superseded checkpoint file being reused (see {@link CheckpointStore.recycle}); 0 for a fresh file. */
+  readonly oldLength: number;
 }
 
 // Spark's CheckpointReader logs what it read and what it falls back from.
