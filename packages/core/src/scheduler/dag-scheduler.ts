@@ -464,34 +464,30 @@ export class DAGScheduler {
     /** The stage's results when the task scheduler took the whole job already. */
     pending?: Promise<unknown[]>,
   ): Promise<R[]> {
+    const run = (): Promise<R[]> => (pending as Promise<R[]> | undefined) ?? this.taskScheduler.runTasks(tasks);
     // Without listeners, the task scheduler's promise itself: no async frame per stage.
-    if (this.listeners.length === 0) return (pending as Promise<R[]> | undefined) ?? this.taskScheduler.runTasks(tasks);
-    return this.runStageWithEvents(jobId, stageId, kind, name, tasks, done, pending);
+    if (this.listeners.length === 0) return run();
+    return this.runStageWithEvents({ stageId, jobId, kind, name, numTasks: tasks.length }, done, run);
   }
 
   /** {@link DAGScheduler.runStage} between its listeners' submitted and completed events. */
   private async runStageWithEvents<R>(
-    jobId: number,
-    stageId: number,
-    kind: StageInfo['kind'],
-    name: string,
-    tasks: readonly Task<R>[],
+    stage: Pick<StageInfo, 'stageId' | 'jobId' | 'kind' | 'name' | 'numTasks'>,
     done: { tasks: number },
-    pending: Promise<unknown[]> | undefined,
+    run: () => Promise<R[]>,
   ): Promise<R[]> {
-    const run = (): Promise<R[]> => (pending as Promise<R[]> | undefined) ?? this.taskScheduler.runTasks(tasks);
     const listeners = this.listeners;
-    const submitted: StageInfo = { stageId, jobId, kind, name, numTasks: tasks.length, numCompletedTasks: 0, numFailedTasks: 0, submissionTime: Date.now() };
+    const submitted: StageInfo = { ...stage, numCompletedTasks: 0, numFailedTasks: 0, submissionTime: Date.now() };
     for (const l of listeners) l.onStageSubmitted?.({ stageInfo: submitted });
     try {
       const results = await run();
-      const completed: StageInfo = { ...submitted, numCompletedTasks: tasks.length, completionTime: Date.now() };
+      const completed: StageInfo = { ...submitted, numCompletedTasks: stage.numTasks, completionTime: Date.now() };
       for (const l of listeners) l.onStageCompleted?.({ stageInfo: completed });
       return results;
     } catch (e) {
       const failed: StageInfo = {
         ...submitted,
-        numCompletedTasks: Math.min(done.tasks, tasks.length - 1),
+        numCompletedTasks: Math.min(done.tasks, stage.numTasks - 1),
         numFailedTasks: 1,
         completionTime: Date.now(),
         failureReason: e instanceof Error ? e.message : String(e),
