@@ -1,10 +1,10 @@
 import { compiledCombine, finishPartsCombine, partsCombineState } from '../rdd/compiled-combine.ts';
-import type { CombineState } from '../rdd/compiled-combine.ts';
+import type { CombineState, CompiledCombine } from '../rdd/compiled-combine.ts';
 import { MAX_FUSED_OPS, chainFailure, collectChain, compiledChain, fusedChain, splitChain } from '../rdd/record-pipeline.ts';
 import type { RDD } from '../rdd/rdd.ts';
 import type { Aggregator } from '../rdd/aggregator.ts';
 import type { ShuffleDependency } from '../rdd/dependency.ts';
-import type { FusedChain, FusibleRDD } from '../rdd/record-pipeline.ts';
+import type { ChainFailure, CompiledChain, FusedChain, FusibleRDD } from '../rdd/record-pipeline.ts';
 import { PairColumns, recordsOf } from '../rdd/pair-columns.ts';
 import type { PartitionData } from '../rdd/pair-columns.ts';
 import type { PartitionEvaluator } from './partition-evaluator.ts';
@@ -54,10 +54,12 @@ export function mapSideOutput(dep: ShuffleDependency, chain: FusedChain, m: numb
  */
 export const GROUPED_MAP_PART = 1024;
 
-/** One shuffle's map side fed part by part: what it has so far. */
+/** One shuffle's map side fed part by part: its compiled loop, and what it has so far. */
 interface MapSidePart {
   readonly dep: ShuffleDependency;
-  readonly chain: FusedChain;
+  /** The map side's combine (with `combine`), or its chain's loop (none for an empty chain). */
+  readonly run: CompiledCombine | CompiledChain | undefined;
+  readonly fail: ChainFailure;
   /** Combined (map-side combine), as columns (a reduce side that combines), or records. */
   readonly combine: CombineState | undefined;
   readonly columns: PairColumns | undefined;
@@ -111,8 +113,11 @@ export function groupedMapSideOutputs(
     const chain = fusedChain(dep.rdd);
     const combined = dep.mapSideCombine;
     const split = !combined && dep.aggregator !== undefined && chain.ops.length > 0;
+    const ops = chain.ops.map((o) => o.op);
     return {
-      dep, chain, failed: false,
+      dep, failed: false,
+      run: combined ? compiledCombine(ops, dep.aggregator as Aggregator<unknown, unknown>) : ops.length > 0 ? compiledChain(ops) : undefined,
+      fail: chainFailure(chain, m),
       combine: combined ? partsCombineState() : undefined,
       columns: split ? new PairColumns([], []) : undefined,
       records: !combined && !split ? [] : undefined,
@@ -127,10 +132,10 @@ export function groupedMapSideOutputs(
     for (let i = 0; i < sides.length; i++) {
       const side = sides[i]!;
       if (side.failed) continue;
-      if (i === 0) feedPart(side, m, part);
+      if (i === 0) feedPart(side, part);
       else {
         try {
-          feedPart(side, m, part);
+          feedPart(side, part);
         } catch (e) {
           side.failed = true;
           siblingFailed(side.dep, e);
@@ -161,15 +166,14 @@ function partChain(base: RDD<unknown>, m: number): FusedChain | undefined {
 }
 
 /** Feeds one part of the base's records to a map side. */
-function feedPart(side: MapSidePart, m: number, part: readonly unknown[]): void {
-  const { dep, chain } = side;
+function feedPart(side: MapSidePart, part: readonly unknown[]): void {
   if (side.combine !== undefined) {
-    compiledCombine(chain.ops.map((o) => o.op), dep.aggregator as Aggregator<unknown, unknown>)([part], chainFailure(chain, m), side.combine);
+    (side.run as CompiledCombine)([part], side.fail, side.combine);
   } else if (side.columns !== undefined) {
-    splitChain(chain, m, part, side.columns);
+    (side.run as CompiledChain).split(part, side.fail, side.columns);
   } else {
     const records = side.records!;
-    const out = chain.ops.length === 0 ? part : collectChain(chain, m, part);
+    const out = side.run === undefined ? part : (side.run as CompiledChain).collect(part, side.fail);
     for (let i = 0; i < out.length; i++) records.push(out[i]);
   }
 }
