@@ -1,5 +1,5 @@
-import { getLogger, HashPartitioner, ManualClock, Partitioner, SparkContext, SystemClock } from '@kindling/core';
-import type { Clock, Duration, RDD, SparkConf, StorageLevel, Time } from '@kindling/core';
+import { getLogger, HashPartitioner, ManualClock, Partitioner, SparkConf, SparkContext, SystemClock } from '@kindling/core';
+import type { Clock, Duration, RDD, StorageLevel, Time } from '@kindling/core';
 import { readBinaryRecordsSync, type ChunkDecoder, type ChunkDecoderContext } from '@kindling/io';
 import type { Observable } from 'rxjs';
 import type { DStream } from './dstream/dstream.ts';
@@ -114,7 +114,19 @@ export class StreamingContext {
    *   `SparkContext`.
    * @param batchDuration the batch interval.
    */
-  constructor(confOrContext: SparkConf | SparkContext, batchDuration: Duration) {
+  constructor(confOrContext: SparkConf | SparkContext, batchDuration: Duration);
+  /**
+   * Spark's `new StreamingContext(master, appName, batchDuration)`: a new `SparkContext` for
+   * `master` and `appName`, over the settings `new SparkConf()` starts from.
+   *
+   * @param master the master URL, e.g. `'local[2]'`.
+   * @param appName the application name.
+   * @param batchDuration the batch interval.
+   */
+  constructor(master: string, appName: string, batchDuration: Duration);
+  constructor(confOrMaster: SparkConf | SparkContext | string, durationOrAppName: Duration | string, masterFormDuration?: Duration) {
+    const confOrContext = typeof confOrMaster === 'string' ? new SparkConf().setMaster(confOrMaster).setAppName(String(durationOrAppName)) : confOrMaster;
+    const batchDuration = (typeof confOrMaster === 'string' ? masterFormDuration : durationOrAppName) as Duration | undefined;
     if (batchDuration === undefined || !(batchDuration.milliseconds > 0)) {
       throw new Error(`The batch duration must be a positive Duration, got ${String(batchDuration)}: pass e.g. Seconds(1).`);
     }

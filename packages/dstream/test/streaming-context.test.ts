@@ -82,6 +82,21 @@ describe('StreamingContext', () => {
       expect(b.graph.batchDuration).toEqual(Milliseconds(500));
     });
 
+    it("from a master, an application name and a batch duration (Spark's three-argument form)", async () => {
+      const ssc = track(new StreamingContext('local[2]', 'NetworkWordCount', Milliseconds(100)));
+      expect(ssc.sparkContext.master).toBe('local[2]');
+      expect(ssc.sparkContext.appName).toBe('NetworkWordCount');
+      expect(ssc.graph.batchDuration).toEqual(Milliseconds(100));
+      const got: number[][] = [];
+      ssc.queueStream([[1, 2], [3]]).map((x) => x * 10).foreachRDD(async (rdd) => { got.push(await rdd.collect()); });
+      await ssc.start();
+      await ssc.processAllAvailable();
+      expect(got.slice(0, 2)).toEqual([[10, 20], [30]]);
+      await ssc.stop();
+      // the duration is still required, as in every form
+      expect(() => new StreamingContext('local[2]', 'NoDuration', undefined as unknown as Duration)).toThrow(/batch duration must be a positive Duration, got undefined/);
+    });
+
     it('picks the clock from spark.streaming.clock', async () => {
       const manual = manualContext();
       expect(manual.clock).toBeInstanceOf(ManualClock);
