@@ -23,9 +23,15 @@ export class Duration {
     return that.milliseconds !== 0 && this.milliseconds % that.milliseconds === 0;
   }
   isZero(): boolean { return this.milliseconds === 0; }
-  lessThan(that: Duration): boolean { return this.milliseconds < that.milliseconds; }
+  /** Scala's `<`, under Spark's Java-friendly name. */
+  less(that: Duration): boolean { return this.milliseconds < that.milliseconds; }
+  /** The same as {@link Duration.less}. */
+  lessThan(that: Duration): boolean { return this.less(that); }
   lessEq(that: Duration): boolean { return this.milliseconds <= that.milliseconds; }
-  greaterThan(that: Duration): boolean { return this.milliseconds > that.milliseconds; }
+  /** Scala's `>`, under Spark's Java-friendly name. */
+  greater(that: Duration): boolean { return this.milliseconds > that.milliseconds; }
+  /** The same as {@link Duration.greater}. */
+  greaterThan(that: Duration): boolean { return this.greater(that); }
   greaterEq(that: Duration): boolean { return this.milliseconds >= that.milliseconds; }
   equals(that: unknown): boolean { return that instanceof Duration && that.milliseconds === this.milliseconds; }
   hashCode(): number { return this.milliseconds | 0; }
@@ -34,13 +40,20 @@ export class Duration {
   /** Seconds as a fractional number. */
   toSeconds(): number { return this.milliseconds / 1000; }
   toString(): string { return `${this.milliseconds} ms`; }
-  /** Spark's `prettyPrint`: `5 s`, `2 min`, `150 ms`. */
+  /** Spark's `toFormattedString`: the milliseconds alone (`'5000'`). */
+  toFormattedString(): string { return String(this.milliseconds); }
+  /**
+   * Spark's `prettyPrint` (its `Utils.msDurationToString`): milliseconds under a second
+   * (`'150 ms'`), then seconds and minutes with one decimal (`'5.0 s'`, `'2.5 m'`), then hours
+   * with two (`'1.50 h'`). As Spark, the quotient is taken in single precision before rounding.
+   */
   prettyPrint(): string {
     const ms = this.milliseconds;
-    if (ms % 3_600_000 === 0 && ms !== 0) return `${ms / 3_600_000} h`;
-    if (ms % 60_000 === 0 && ms !== 0) return `${ms / 60_000} min`;
-    if (ms % 1000 === 0 && ms !== 0) return `${ms / 1000} s`;
-    return `${ms} ms`;
+    if (ms < 1000) return `${ms} ms`;
+    const inUnits = (unit: number): number => Math.fround(Math.fround(ms) / unit);
+    if (ms < 60_000) return `${inUnits(1000).toFixed(1)} s`;
+    if (ms < 3_600_000) return `${inUnits(60_000).toFixed(1)} m`;
+    return `${inUnits(3_600_000).toFixed(2)} h`;
   }
 }
 

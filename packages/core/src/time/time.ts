@@ -15,9 +15,15 @@ export class Time {
   minus(x: Duration | Time): Time | Duration {
     return x instanceof Time ? new Duration(this.milliseconds - x.milliseconds) : new Time(this.milliseconds - x.milliseconds);
   }
-  lessThan(t: Time): boolean { return this.milliseconds < t.milliseconds; }
+  /** Scala's `<`, under Spark's Java-friendly name. */
+  less(t: Time): boolean { return this.milliseconds < t.milliseconds; }
+  /** The same as {@link Time.less}. */
+  lessThan(t: Time): boolean { return this.less(t); }
   lessEq(t: Time): boolean { return this.milliseconds <= t.milliseconds; }
-  greaterThan(t: Time): boolean { return this.milliseconds > t.milliseconds; }
+  /** Scala's `>`, under Spark's Java-friendly name. */
+  greater(t: Time): boolean { return this.milliseconds > t.milliseconds; }
+  /** The same as {@link Time.greater}. */
+  greaterThan(t: Time): boolean { return this.greater(t); }
   greaterEq(t: Time): boolean { return this.milliseconds >= t.milliseconds; }
   isMultipleOf(d: Duration): boolean { return d.milliseconds !== 0 && this.milliseconds % d.milliseconds === 0; }
   /** The greatest multiple of `d` (counted from `zero`) that is <= this time. */
