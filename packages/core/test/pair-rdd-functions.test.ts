@@ -23,6 +23,26 @@ describe('pair RDD functions', () => {
     expect(await ctx.sc.parallelize<[string, number]>([], 2).groupByKey().collect()).toEqual([]);
   });
 
+  it("subtractByKey keeps every pair whose key is not in the other RDD (Spark's PairRDDFunctionsSuite)", async () => {
+    const a = ctx.sc.parallelize<[number, string]>([[1, 'a'], [1, 'a'], [2, 'b'], [3, 'c']], 2);
+    const b = ctx.sc.parallelize<[number, number]>([[2, 20], [3, 30], [4, 40]], 4);
+    const c = a.subtractByKey(b);
+    expect(await c.collect()).toEqual([[1, 'a'], [1, 'a']]);
+    expect(c.getNumPartitions()).toBe(2);
+    // with a partitioner, the result is partitioned by it
+    const p = new HashPartitioner(3);
+    const d = pairs().subtractByKey(ctx.sc.parallelize<[string, boolean]>([['b', true]], 1), p);
+    expect(d.partitioner?.equals(p)).toBe(true);
+    expect(sorted(await d.collect())).toEqual([['a', 1], ['a', 3], ['a', 6], ['c', 4]]);
+  });
+
+  it('groupBy groups the elements by a function of each', async () => {
+    const g = ctx.sc.parallelize([1, 2, 3, 4, 5, 6], 3).groupBy((x) => x % 3, 4);
+    expect(g.getNumPartitions()).toBe(4);
+    const m = new Map((await g.collect()).map(([k, vs]) => [k, [...vs].sort((x, y) => x - y)]));
+    expect(m).toEqual(new Map([[0, [3, 6]], [1, [1, 4]], [2, [2, 5]]]));
+  });
+
   it('combineByKey, aggregateByKey, foldByKey', async () => {
     const avg = pairs().combineByKey(
       (v) => [v, 1] as [number, number],

@@ -435,6 +435,14 @@ export abstract class RDD<T> {
       .withScope('subtract');
   }
 
+  /**
+   * Groups the elements by `f(element)`: `[key, elements]` pairs, as Spark's `groupBy` (a
+   * `keyBy(f)` followed by `groupByKey`).
+   */
+  groupBy<K>(f: (t: T) => K, numPartitions?: NumPartitionsOrPartitioner): RDD<[K, T[]]> {
+    return this.keyBy(f).groupByKey(numPartitions).withScope('groupBy');
+  }
+
   /** All pairs `[a, b]` of an element of this RDD and one of `other`. */
   cartesian<U>(other: RDD<U>): RDD<[T, U]> {
     return new rddClasses.CartesianRDD<T, U>(this.context, this, other);
@@ -541,6 +549,23 @@ export abstract class RDD<T> {
   /** Groups the values of each key into an array. */
   groupByKey<K, V>(this: RDD<[K, V]>, numPartitions?: NumPartitionsOrPartitioner): RDD<[K, V[]]> {
     return rddClasses.pair.groupByKey(this, numPartitions);
+  }
+
+  /**
+   * The pairs whose key is not in `other` (every value of a kept key stays), as Spark's
+   * `subtractByKey`. Partitioned by `numPartitions`, else this RDD's partitioner, else by hash
+   * into as many partitions as this RDD has.
+   */
+  subtractByKey<K, V, W>(this: RDD<[K, V]>, other: RDD<[K, W]>, numPartitions?: NumPartitionsOrPartitioner): RDD<[K, V]> {
+    const p = numPartitions ?? this.partitioner ?? new HashPartitioner(this.getNumPartitions());
+    // Keys stay where the partitioner put them: the result keeps it, as Spark's SubtractedRDD.
+    return this.cogroup(other, p)
+      .mapPartitions((groups) => {
+        const out: [K, V][] = [];
+        for (const [k, [vs, ws]] of groups) if (ws.length === 0) for (const v of vs) out.push([k, v]);
+        return out;
+      }, true)
+      .withScope('subtractByKey');
   }
 
   /** Spark's generic per-key aggregation. Keeps the partitioner if already partitioned alike. */
