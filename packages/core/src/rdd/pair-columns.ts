@@ -1,4 +1,5 @@
 import { appendOnlyMapSlotOrder } from '../util/append-only-map-order.ts';
+import { pairOf } from '../util/handed-pair.ts';
 
 /**
  * A partition of `[key, value]` pairs held as two parallel arrays, the form the engine's
@@ -33,7 +34,9 @@ export class PairColumns<K = unknown, V = unknown> {
     const values = this.values;
     const n = keys.length;
     const out = new Array<[K, V]>(n);
-    for (let i = 0; i < n; i++) out[i] = [keys[i]!, values[i]!];
+    // Built by pairOf, not by a literal: see handed-pair.ts (a whole partition's pairs held by
+    // the caller at once must not get V8 to pretenure every later pair).
+    for (let i = 0; i < n; i++) out[i] = pairOf(keys[i]!, values[i]!);
     this.#pairs = out;
     return out;
   }
