@@ -159,6 +159,29 @@ describe('reduceByKeyAndWindow', () => {
     expect(await naive(bigInput)).toEqual(bigSums);
   });
 
+  it('while the window fills, a slide folds only the batch that entered; values stay in the batches\' order', async () => {
+    // reduceByKeyAndWindow(f, window) is reduceByKey(f).window(window).reduceByKey(f), as
+    // Spark's: the window's own reduce function is counted apart here. Concatenation is not
+    // commutative, so the order of each key's values is in the result.
+    type SV = [string, string];
+    const input: SV[][] = Array.from({ length: 6 }, (_, b) => [['a', `x${b}`], ['a', `y${b}`], ['b', `z${b}`]]);
+    let windowCalls = 0;
+    const concat = (p: string, q: string): string => p + q;
+    const out = await runStreamingTest({
+      input,
+      operation: (s: DStream<SV>) => s.reduceByKey(concat).window(Seconds(4), Seconds(1)).reduceByKey((p: string, q: string) => { windowCalls++; return p + q; }),
+    });
+    const expected = input.map((_, n) => {
+      const inWindow = Array.from({ length: n + 1 }, (_, b) => b).filter((b) => b > n - 4);
+      return [['a', inWindow.map((b) => `x${b}y${b}`).join('')], ['b', inWindow.map((b) => `z${b}`).join('')]];
+    });
+    expect(sorted(out)).toEqual(expected);
+    // Per key: nothing at the first batch, one merge a batch while the window fills (batches
+    // 2-4), then the 4 batches folded again once the oldest leaves (3 merges, batches 5-6).
+    // Re-reducing the whole window every slide takes 2 * (0 + 1 + 2 + 3 + 3 + 3) = 24.
+    expect(windowCalls).toBe(2 * (0 + 1 + 1 + 1 + 3 + 3));
+  });
+
   it('uses the given number of partitions', async () => {
     const out = await runStreamingTest({
       input: [[['a', 1]], [['b', 1]]],

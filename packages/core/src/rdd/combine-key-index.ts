@@ -78,6 +78,37 @@ export class CombineKeyIndex {
     return { keys, values };
   }
 
+  /**
+   * The current call's keys in first-seen order and their combiners so far, the call staying
+   * open (it may go on over more records); `primitive` tells whether every combiner is a
+   * primitive value, which no user function can change afterwards.
+   */
+  peek(): { keys: unknown[]; values: unknown[]; primitive: boolean } {
+    const order = this.order;
+    const n = order.length;
+    const keys = n < 65_536 ? new Array<unknown>(n) : [];
+    const values = n < 65_536 ? new Array<unknown>(n) : [];
+    let primitive = true;
+    for (let i = 0; i < n; i++) {
+      const s = order[i]!;
+      const c = this.held[s];
+      keys[i] = this.keys[s];
+      values[i] = c;
+      if (c !== null && (typeof c === 'object' || typeof c === 'function')) primitive = false;
+    }
+    return { keys, values, primitive };
+  }
+
+  /** Ends the call without building its result (a fold given up, or whose result was taken by {@link peek}). */
+  abandon(): void {
+    const order = this.order;
+    for (let i = 0; i < order.length; i++) this.held[order[i]!] = undefined;
+    const n = order.length;
+    this.order = [];
+    if (this.index.size > 65_536 || this.index.size > 4 * n + 4_096) this.rebuild();
+    this.busy = false;
+  }
+
   private rebuild(): void {
     this.index = new Map();
     this.keys = [];

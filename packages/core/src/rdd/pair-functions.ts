@@ -37,17 +37,19 @@ export function combineByKey<K, V, C>(
     // Already partitioned: combine in place, in Spark's order (its aggregation map's slots).
     // Over a union of partitions (a window's batches), the same combining takes them as blocks.
     // Combined pairs stay columns (see PairColumns) until something needs them as pairs.
+    // Over a window's union, the partition's fold is kept from one slide to the next (see KeptUnionFold).
+    const kernel = prefixableCombine<K, V, C>(agg);
     const rdd = new MapPartitionsRDD<[K, C], [K, V]>(
       self,
       undefined,
       true,
       scope,
       undefined,
-      (_, blocks) => inAppendOnlyMapOrder(combineValueColumns(blocks, agg)) as PartitionData<[K, C]>,
+      (split, blocks) => kernel.whole(split, blocks),
       false,
       (_, data) => inAppendOnlyMapOrder(combineValueColumns([data], agg)) as PartitionData<[K, C]>,
     );
-    rdd.prefixableBlocks = prefixableCombine<K, V, C>(agg);
+    rdd.prefixableBlocks = kernel;
     return rdd;
   }
   return new ShuffledRDD<K, V, C>(self, partitioner, agg, mapSideCombine, undefined, scope);

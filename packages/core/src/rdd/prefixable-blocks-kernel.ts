@@ -1,8 +1,8 @@
 import type { Aggregator } from './aggregator.ts';
-import { addValueColumns, combineValueColumns } from './combine.ts';
-import { CombineKeyIndex } from './combine-key-index.ts';
+import { combineValueColumns } from './combine.ts';
 import type { CombineState } from './compiled-combine.ts';
-import { inAppendOnlyMapOrder, PairColumns, type PartitionData } from './pair-columns.ts';
+import { KeptUnionFold } from './kept-union-fold.ts';
+import { inAppendOnlyMapOrder, type PartitionData } from './pair-columns.ts';
 
 /**
  * A kernel over blocks (`MapPartitionsRDD.blocksKernel`) that can fold its first blocks ahead
@@ -22,80 +22,81 @@ export interface PrefixableBlocksKernel<T, U> {
 }
 
 /**
+ * A {@link PrefixableBlocksKernel} that also combines all of a partition's blocks in one step
+ * (the kernel itself, as a task on one thread runs it).
+ * @internal
+ */
+export interface UnionCombineKernel<T, U> extends PrefixableBlocksKernel<T, U> {
+  /** The kernel over all of partition `split`'s blocks: `finish(split, prefix(split, blocks), [])`, with a fallback. */
+  whole(split: number, blocks: readonly PartitionData<T>[]): PartitionData<U>;
+}
+
+/**
  * The prefixable form of combining `[key, value]` blocks by key (a combine over a window's
- * union). The prefix is a call of a key index kept for the partition from one slide to the
- * next ({@link CombineKeyIndex}, one per partition and reduce function: a window's next slide
- * folds mostly the same keys), left open: it holds one combiner per key of the first blocks,
- * in first-seen order. `finish` goes on with the same call over the other blocks (no key of the
- * prefix is hashed into a map again, and keys the index knew from earlier slides are not
- * inserted at all), ends it, and puts the keys in Spark's order as the one-step kernel does.
- * The user's functions see the same values in the same order as a one-step combine. A prefix
+ * union). The fold is the partition's {@link KeptUnionFold} (one per partition and reduce
+ * function), which goes on from the previous combine when that one folded this one's first
+ * blocks (a window not yet full, or the same window again: only the blocks that entered are
+ * folded) and otherwise folds afresh in a key index kept from one slide to the next (a
+ * window's next slide folds mostly the same keys). The prefix leaves the fold open, holding
+ * one combiner per key of the first blocks, in first-seen order; `finish` goes on with the
+ * same fold over the other blocks (no key of the prefix is hashed into a map again, and keys
+ * the index knew from earlier slides are not inserted at all) and puts the keys in Spark's
+ * order as the one-step kernel does. The user's functions see the same values in the same
+ * order as a one-step combine would, past the blocks a kept fold had folded already. A prefix
  * with a key hashed by value (an array or object) is not taken, since such keys are ordered by
- * the hashed map, not first seen. When the partition's index is in use (two folds of the same
+ * the hashed map, not first seen. When the partition's fold is in use (two folds of the same
  * reduce function on one partition in one job), the prefix grows a map of its own instead.
  * @internal
  */
-export function prefixableCombine<K, V, C>(agg: Aggregator<V, C>): PrefixableBlocksKernel<[K, V], [K, C]> {
+export function prefixableCombine<K, V, C>(agg: Aggregator<V, C>): UnionCombineKernel<[K, V], [K, C]> {
   return {
     prefix(split, blocks) {
-      let indexes = foldIndexes.get(agg.mergeValue);
-      if (indexes === undefined) foldIndexes.set(agg.mergeValue, (indexes = []));
-      const call = (indexes[split] ??= new CombineKeyIndex()).begin();
-      if (call === undefined) {
+      const fold = KeptUnionFold.of(agg, split);
+      const from = fold.start(agg, blocks as readonly PartitionData[]);
+      if (from === undefined) {
         const state: CombineState = { prim: new Map(), keys: [], values: [] };
         combineValueColumns(blocks as readonly PartitionData[], agg, state);
         // Keys hashed by value were appended after the map's: such a prefix is not taken.
         return state.keys.length === state.prim.size ? state : undefined;
       }
-      let other: PairColumns | undefined;
-      try {
-        other = addValueColumns(call, blocks as readonly PartitionData[], agg);
-      } catch (e) {
-        call.end();
-        throw e;
-      }
-      if (other === undefined) return new OpenFold(call);
-      call.end();
+      if (fold.add(agg, rest(blocks as readonly PartitionData[], from)) === undefined) return new OpenFold(fold);
+      fold.drop();
       return undefined;
     },
-    finish(_split, prefix, rest) {
+    finish(_split, prefix, blocks) {
       if (!(prefix instanceof OpenFold)) {
-        return inAppendOnlyMapOrder(combineValueColumns(rest as readonly PartitionData[], agg, prefix as CombineState)) as PartitionData<[K, C]>;
+        return inAppendOnlyMapOrder(combineValueColumns(blocks as readonly PartitionData[], agg, prefix as CombineState)) as PartitionData<[K, C]>;
       }
-      const call = prefix.take();
-      let other: PairColumns | undefined;
-      let out: { keys: unknown[]; values: unknown[] };
-      try {
-        other = addValueColumns(call, rest as readonly PartitionData[], agg);
-      } finally {
-        out = call.end();
-      }
-      const { keys, values } = out;
-      // Keys hashed by value go last, in the hashed map's order, as in a one-step combine.
-      if (other !== undefined) for (let i = 0; i < other.length; i++) { keys.push(other.keys[i]); values.push(other.values[i]); }
-      return inAppendOnlyMapOrder(new PairColumns(keys, values)) as PartitionData<[K, C]>;
+      const fold = prefix.take();
+      return inAppendOnlyMapOrder(fold.result(fold.add(agg, blocks as readonly PartitionData[]))) as PartitionData<[K, C]>;
     },
     drop(prefix) {
-      if (prefix instanceof OpenFold && prefix.open) prefix.take().end();
+      if (prefix instanceof OpenFold && prefix.open) prefix.take().drop();
+    },
+    whole(split, blocks) {
+      const fold = KeptUnionFold.of(agg, split);
+      const from = fold.start(agg, blocks as readonly PartitionData[]);
+      // Started inside a user function of the same fold: a map of its own.
+      if (from === undefined) return inAppendOnlyMapOrder(combineValueColumns(blocks as readonly PartitionData[], agg)) as PartitionData<[K, C]>;
+      return inAppendOnlyMapOrder(fold.result(fold.add(agg, rest(blocks as readonly PartitionData[], from)))) as PartitionData<[K, C]>;
     },
   };
 }
 
-/** A prefix folded into an open call of its partition's key index (finished or dropped once). */
-class OpenFold {
-  open = true;
-  constructor(readonly call: CombineKeyIndex) {}
-
-  /** The open call, taken once. */
-  take(): CombineKeyIndex {
-    if (!this.open) throw new Error('Kindling internal error: a window\'s fold was finished or dropped twice');
-    this.open = false;
-    return this.call;
-  }
+/** The blocks past the first `from`. */
+function rest(blocks: readonly PartitionData[], from: number): readonly PartitionData[] {
+  return from === 0 ? blocks : blocks.slice(from);
 }
 
-/**
- * The key indexes of the folds, per reduce function (a stream's `mergeValue`, the same object
- * every batch) and partition.
- */
-const foldIndexes = new WeakMap<(c: never, v: never) => unknown, CombineKeyIndex[]>();
+/** A prefix folded into its partition's open fold (finished or dropped once). */
+class OpenFold {
+  open = true;
+  constructor(readonly fold: KeptUnionFold) {}
+
+  /** The open fold, taken once. */
+  take(): KeptUnionFold {
+    if (!this.open) throw new Error('Kindling internal error: a window\'s fold was finished or dropped twice');
+    this.open = false;
+    return this.fold;
+  }
+}
