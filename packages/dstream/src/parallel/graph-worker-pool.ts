@@ -385,8 +385,9 @@ export class GraphWorkerPool {
 
   /**
    * Batch `time`'s output operations start: the scheduler sends their jobs to the workers in
-   * one message ({@link WorkerTaskScheduler.startBatch}), without the map stages every worker
-   * computed and exchanged ahead (it waits for their reports).
+   * one message at once ({@link WorkerTaskScheduler.startBatch}); the workers install the map
+   * stages every worker computed and exchanged ahead instead of running them (each learns
+   * which from its peers), and jobs outside that message wait for the workers' reports.
    */
   onBatchStarted(ssc: StreamingContext, time: number): void {
     const jobSet = this.jobSets.get(time);
