@@ -79,7 +79,10 @@ async function run(master: string, input: readonly (readonly string[])[], failOn
     }
     const pool = graphWorkerPoolOf(ssc);
     const scheduler = pool === undefined ? undefined : ((ssc.sparkContext as unknown as { taskScheduler: WorkerTaskScheduler }).taskScheduler);
-    return { out, error, held, threads: pool?.workers.length ?? 1, tasks: pool?.tasksPerWorker() ?? [], counts: scheduler === undefined ? undefined : { ...scheduler.counts } };
+    const counts = scheduler === undefined ? undefined : { ...scheduler.counts };
+    // Each worker's steps started while another lane of its batch's message still ran.
+    const overlapped = pool === undefined || error !== undefined ? [] : (await pool.stats()).map((s) => s.stepsOverlapped);
+    return { out, error, held, overlapped, threads: pool?.workers.length ?? 1, tasks: pool?.tasksPerWorker() ?? [], counts };
   } finally {
     await ssc.stop();
   }
@@ -129,6 +132,18 @@ describe("a batch's output jobs in one message to the worker threads (local[N])"
     // exchanged ahead (found from each other's lists), instead of running those stages.
     expect(c.stagesExchangedAhead).toBe(3 * batches.length);
     expect(c.remoteStages).toBe(4 * batches.length + 1);
+  }, 60_000);
+
+  it("the message's independent jobs run at once in each worker (one's steps while another waits for its peers), with local[1]'s outputs", async () => {
+    const one = await run('local[1]', batches);
+    const two = await run('local[2]', batches);
+    expect(two.error).toBeUndefined();
+    expect(two.out).toEqual(one.out);
+    expect(two.threads).toBe(2);
+    // The count's, the state's top 3 and the window's jobs read no shuffle another of them
+    // runs: three lanes per batch, whose steps interleave in both workers.
+    expect(two.overlapped).toHaveLength(2);
+    for (const n of two.overlapped) expect(n).toBeGreaterThanOrEqual(2 * batches.length);
   }, 60_000);
 
   it('a job that fails in the workers fails its own output, after the earlier outputs ran, as on one thread', async () => {

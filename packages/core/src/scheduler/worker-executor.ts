@@ -70,6 +70,8 @@ export class WorkerExecutor {
   prefixesTaken = 0;
   /** Checkpoint part files written so far. */
   checkpointPartsWritten = 0;
+  /** Steps of a job request started while a step of another of its lanes was still running (waiting for its peers): see `JobRequest.lanes`. */
+  stepsOverlapped = 0;
   /**
    * Map outputs (shuffle, map partition) computed ahead in a grouped pass, and those a later
    * map stage then took instead of computing them (for tests: the base partition was
@@ -142,8 +144,25 @@ export class WorkerExecutor {
     // While the peers' blocks of a shuffle exchanged ahead may still be in flight: every later
     // result stage's folds, as for the shuffles listed in `ahead`.
     const foldAll = (i: number) => (): void => { for (let k = i; k < req.stages.length; k++) fold(k); };
+    const step = (i: number): Promise<unknown> => {
+      const s = req.stages[i]!;
+      return s.type === 'evaluate' ? this.evaluate(s, transfer)
+        : s.type === 'shuffleMap' ? this.shuffleMapOrAhead(s, req.aheadOf, i, installed, foldAhead(i), foldAll(i))
+        : s.type === 'rangeBounds' ? this.rangeBounds(s, `prep:${s.jobId}:${i}`)
+        : this.indexOffsets(s, `prep:${s.jobId}:${i}`);
+    };
     // Folds of an earlier job that failed before its result stage took them are dropped here.
     this.prefixes.clear();
+    const lanes = req.lanes;
+    if (lanes !== undefined && lanes.length > 1 && deltas === undefined && req.ahead === undefined) {
+      try {
+        await this.runLanes(req, lanes, stage, results, step);
+      } finally {
+        this.prefixes.clear();
+      }
+      installed?.sort((a, b) => a - b);
+      return installed === undefined ? { results } : { results, installedAhead: installed };
+    }
     try {
       if (req.ahead !== undefined && req.ahead.length > 0) {
         stage.index = -1;
@@ -153,13 +172,7 @@ export class WorkerExecutor {
       }
       for (let i = 0; i < req.stages.length; i++) {
         stage.index = i;
-        const s = req.stages[i]!;
-        results.push(
-          s.type === 'evaluate' ? await this.evaluate(s, transfer)
-          : s.type === 'shuffleMap' ? await this.shuffleMapOrAhead(s, req.aheadOf, i, installed, foldAhead(i), foldAll(i))
-          : s.type === 'rangeBounds' ? await this.rangeBounds(s, `prep:${s.jobId}:${i}`)
-          : await this.indexOffsets(s, `prep:${s.jobId}:${i}`),
-        );
+        results.push(await step(i));
         deltas?.push(this.drainAccumulators());
       }
       this.prefixes.clear();
@@ -225,9 +238,51 @@ export class WorkerExecutor {
     return entry.all;
   }
 
-  /** Tells the peers that this thread runs none of the exchanging stages of `req` from `from` on, and takes their messages for them. */
-  private async failExchanges(req: JobRequest, from: number): Promise<void> {
-    for (let i = from; i < req.stages.length; i++) {
+  /**
+   * The steps of `req` in independent lanes ({@link JobRequest.lanes}), all at once: each lane
+   * runs its steps in order, and while one waits for its peers' blocks or values, another
+   * computes. Results go to their step's index. After a failure at step `f` (the lowest, if
+   * several lanes fail), a lane runs no step after `f` and answers its remaining exchanges
+   * with a failure (so no peer waits for this thread); steps before `f` all run, so the reply
+   * holds every result before the failed step, as one lane's would. `stage.index` is `f`.
+   */
+  private async runLanes(req: JobRequest, lanes: readonly number[], stage: { index: number }, results: unknown[], step: (i: number) => Promise<unknown>): Promise<void> {
+    let failedAt = Number.POSITIVE_INFINITY;
+    let failure: unknown;
+    let running = 0;
+    const lane = async (from: number, to: number): Promise<void> => {
+      let i = from;
+      for (; i < to && i <= failedAt; i++) {
+        if (running > 0) this.stepsOverlapped++;
+        running++;
+        try {
+          results[i] = await step(i);
+          running--;
+        } catch (e) {
+          running--;
+          if (i < failedAt) {
+            failedAt = i;
+            failure = e;
+          }
+          i++;
+          break;
+        }
+      }
+      if (i < to) await this.failExchanges(req, i, to);
+    };
+    const n = req.stages.length;
+    await Promise.all(lanes.map((from, k) => lane(from, k + 1 < lanes.length ? lanes[k + 1]! : n)));
+    if (failedAt !== Number.POSITIVE_INFINITY) {
+      stage.index = failedAt;
+      results.length = failedAt;
+      throw failure;
+    }
+    stage.index = n - 1;
+  }
+
+  /** Tells the peers that this thread runs none of the exchanging stages of `req` from `from` on (up to `to`), and takes their messages for them. */
+  private async failExchanges(req: JobRequest, from: number, to = req.stages.length): Promise<void> {
+    for (let i = from; i < to; i++) {
       const s = req.stages[i]!;
       if (s.type === 'evaluate') continue;
       const token = s.type === 'shuffleMap' ? `${s.jobId}:${s.stageId}` : `prep:${s.jobId}:${i}`;

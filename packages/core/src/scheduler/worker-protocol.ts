@@ -133,6 +133,14 @@ export interface JobRequest {
    */
   readonly aheadOf?: number;
   /**
+   * The first step of each independent lane, ascending from 0: lane `k` is the steps from
+   * `lanes[k]` to the next lane's first. No step of a lane reads what another lane's steps
+   * compute (the driver puts a job that reads a shuffle an earlier job of the request runs in
+   * that job's lane), so the worker runs the lanes at once: while one waits for its peers,
+   * another computes. Only without `stepDeltas` and `ahead`.
+   */
+  readonly lanes?: readonly number[];
+  /**
    * Report what each step added to accumulators apart ({@link JobResult.deltas}): a batch's
    * output jobs in one message, whose updates count in the job of the output that takes them.
    */
