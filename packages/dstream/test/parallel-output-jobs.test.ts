@@ -50,7 +50,8 @@ function expected(input: readonly (readonly string[])[]): Outputs {
   return out;
 }
 
-async function run(master: string, input: readonly (readonly string[])[], failOn?: string, everyOther = false) {
+/** With `holdReports`, the workers' reports of what they exchanged ahead never reach the driver's pool (they are counted in `held`). */
+async function run(master: string, input: readonly (readonly string[])[], failOn?: string, everyOther = false, holdReports = false) {
   const ssc = new StreamingContext(new SparkConf().setMaster(master).setAppName('parallel-output-jobs').set('spark.streaming.clock', 'manual').set('spark.default.parallelism', 2), Seconds(1));
   const dir = mkdtempSync(join(tmpdir(), 'kindling-output-jobs-'));
   dirs.push(dir);
@@ -58,6 +59,8 @@ async function run(master: string, input: readonly (readonly string[])[], failOn
   try {
     const args: OutputJobsArgs = { batches: input, numPartitions: 3, checkpointDir: join(dir, 'checkpoint'), failOn };
     const g = await ssc.buildGraph<OutputJobsGraph>(graphs, 'outputJobs', args);
+    let held = 0;
+    if (holdReports) graphWorkerPoolOf(ssc)!.onAheadReport = () => { held++; };
     // An output that runs no job over its RDD: sent ahead once, then left out.
     g.lines.foreachRDD(() => {});
     g.perWord.foreachRDD(async (rdd) => { out.perWord.push(await rdd.collect()); });
@@ -76,7 +79,10 @@ async function run(master: string, input: readonly (readonly string[])[], failOn
     }
     const pool = graphWorkerPoolOf(ssc);
     const scheduler = pool === undefined ? undefined : ((ssc.sparkContext as unknown as { taskScheduler: WorkerTaskScheduler }).taskScheduler);
-    return { out, error, threads: pool?.workers.length ?? 1, tasks: pool?.tasksPerWorker() ?? [], counts: scheduler === undefined ? undefined : { ...scheduler.counts } };
+    const counts = scheduler === undefined ? undefined : { ...scheduler.counts };
+    // Each worker's steps started while another lane of its batch's message still ran.
+    const overlapped = pool === undefined || error !== undefined ? [] : (await pool.stats()).map((s) => s.stepsOverlapped);
+    return { out, error, held, overlapped, threads: pool?.workers.length ?? 1, tasks: pool?.tasksPerWorker() ?? [], counts };
   } finally {
     await ssc.stop();
   }
@@ -109,6 +115,35 @@ describe("a batch's output jobs in one message to the worker threads (local[N])"
     // batch's result stage over the lines.
     expect(c.stagesExchangedAhead).toBe(3 * batches.length);
     expect(c.remoteStages).toBe(4 * batches.length + 1);
+  }, 60_000);
+
+  it("the batch's message does not wait for the workers' reports of what they exchanged ahead: each learns it from its peers", async () => {
+    const one = await run('local[1]', batches);
+    // No report reaches the driver: a message that waited for them would never be sent.
+    const two = await run('local[2]', batches, undefined, false, true);
+    expect(two.error).toBeUndefined();
+    expect(two.held).toBe(2 * batches.length);
+    expect(two.out).toEqual(one.out);
+    expect(two.threads).toBe(2);
+    const c = two.counts!;
+    expect(c.requests).toBe(batches.length);
+    expect(c.outputJobsTaken).toBe(3 * batches.length);
+    // The workers installed the three map sides over the batch's words from what they had
+    // exchanged ahead (found from each other's lists), instead of running those stages.
+    expect(c.stagesExchangedAhead).toBe(3 * batches.length);
+    expect(c.remoteStages).toBe(4 * batches.length + 1);
+  }, 60_000);
+
+  it("the message's independent jobs run at once in each worker (one's steps while another waits for its peers), with local[1]'s outputs", async () => {
+    const one = await run('local[1]', batches);
+    const two = await run('local[2]', batches);
+    expect(two.error).toBeUndefined();
+    expect(two.out).toEqual(one.out);
+    expect(two.threads).toBe(2);
+    // The count's, the state's top 3 and the window's jobs read no shuffle another of them
+    // runs: three lanes per batch, whose steps interleave in both workers.
+    expect(two.overlapped).toHaveLength(2);
+    for (const n of two.overlapped) expect(n).toBeGreaterThanOrEqual(2 * batches.length);
   }, 60_000);
 
   it('a job that fails in the workers fails its own output, after the earlier outputs ran, as on one thread', async () => {

@@ -56,6 +56,10 @@ export class WorkerExecutor {
    * partition -> one bucket per reduce partition. Taken by that shuffle's own map stage.
    */
   private readonly aheadOutputs = new Map<ShuffleDependency, Map<number, AheadOutput>>();
+  /** Per batch time, the shuffles this thread exchanged ahead (`childKey:depIndex`), and those every thread did once the peers' lists came ({@link announceAhead}). */
+  private readonly aheadLists = new Map<number, { readonly own: readonly string[]; all: Promise<ReadonlySet<string>> | undefined }>();
+  /** Batches up to this time are over here: their peers' late lists are dropped. */
+  private forgottenUpTo = Number.NEGATIVE_INFINITY;
   /** The shuffles given outputs by {@link computeBatchAhead}, per batch time, until the batch is over. */
   private readonly aheadByBatch = new Map<number, Set<ShuffleDependency>>();
   /** Stored RDDs whose lineage {@link releaseCoveredShuffles} released. */
@@ -66,6 +70,8 @@ export class WorkerExecutor {
   prefixesTaken = 0;
   /** Checkpoint part files written so far. */
   checkpointPartsWritten = 0;
+  /** Steps of a job request started while a step of another of its lanes was still running (waiting for its peers): see `JobRequest.lanes`. */
+  stepsOverlapped = 0;
   /**
    * Map outputs (shuffle, map partition) computed ahead in a grouped pass, and those a later
    * map stage then took instead of computing them (for tests: the base partition was
@@ -89,7 +95,7 @@ export class WorkerExecutor {
     const partsBefore = this.checkpointPartsWritten;
     const foldedBefore = this.prefixesTaken;
     const stage = { index: 0 };
-    const partial: { results: unknown[]; deltas?: [number, number, number][][] } = { results: [] };
+    const partial: { results: unknown[]; deltas?: [number, number, number][][]; installedAhead?: number[] } = { results: [] };
     try {
       const result =
         request.type === 'evaluate' ? await this.evaluate(request, transfer)
@@ -102,7 +108,7 @@ export class WorkerExecutor {
       const job = request.type === 'job';
       // With deltas per step, the failed step's updates are dropped (its job runs again on its own).
       if (job && request.stepDeltas === true) this.drainAccumulators();
-      return { reply: this.reply(request.id, before, partsBefore, foldedBefore, { ok: false, error: serializeError(e), failedStage: job ? stage.index : undefined, result: job ? { results: partial.results, deltas: partial.deltas } satisfies JobResult : undefined }), transfer: job ? transfer : [] };
+      return { reply: this.reply(request.id, before, partsBefore, foldedBefore, { ok: false, error: serializeError(e), failedStage: job ? stage.index : undefined, result: job ? { results: partial.results, deltas: partial.deltas, installedAhead: partial.installedAhead } satisfies JobResult : undefined }), transfer: job ? transfer : [] };
     }
   }
 
@@ -117,10 +123,11 @@ export class WorkerExecutor {
    * for them taken), so that no peer waits for this thread; `partial` keeps the results of the
    * stages that ran.
    */
-  private async runJob(req: JobRequest, transfer: ArrayBuffer[], stage: { index: number }, partial: { results: unknown[]; deltas?: [number, number, number][][] }): Promise<JobResult> {
+  private async runJob(req: JobRequest, transfer: ArrayBuffer[], stage: { index: number }, partial: { results: unknown[]; deltas?: [number, number, number][][]; installedAhead?: number[] }): Promise<JobResult> {
     const results = partial.results;
     let deltas: [number, number, number][][] | undefined;
     if (req.stepDeltas === true) partial.deltas = deltas = [];
+    const installed: number[] | undefined = req.aheadOf === undefined ? undefined : (partial.installedAhead = []);
     const folded = new Set<number>();
     const fold = (k: number): void => {
       const target = req.stages[k];
@@ -134,8 +141,28 @@ export class WorkerExecutor {
       while (next < req.stages.length && req.stages[next]!.type !== 'evaluate') next++;
       fold(next);
     };
+    // While the peers' blocks of a shuffle exchanged ahead may still be in flight: every later
+    // result stage's folds, as for the shuffles listed in `ahead`.
+    const foldAll = (i: number) => (): void => { for (let k = i; k < req.stages.length; k++) fold(k); };
+    const step = (i: number): Promise<unknown> => {
+      const s = req.stages[i]!;
+      return s.type === 'evaluate' ? this.evaluate(s, transfer)
+        : s.type === 'shuffleMap' ? this.shuffleMapOrAhead(s, req.aheadOf, i, installed, foldAhead(i), foldAll(i))
+        : s.type === 'rangeBounds' ? this.rangeBounds(s, `prep:${s.jobId}:${i}`)
+        : this.indexOffsets(s, `prep:${s.jobId}:${i}`);
+    };
     // Folds of an earlier job that failed before its result stage took them are dropped here.
     this.prefixes.clear();
+    const lanes = req.lanes;
+    if (lanes !== undefined && lanes.length > 1 && deltas === undefined && req.ahead === undefined) {
+      try {
+        await this.runLanes(req, lanes, stage, results, step);
+      } finally {
+        this.prefixes.clear();
+      }
+      installed?.sort((a, b) => a - b);
+      return installed === undefined ? { results } : { results, installedAhead: installed };
+    }
     try {
       if (req.ahead !== undefined && req.ahead.length > 0) {
         stage.index = -1;
@@ -145,13 +172,7 @@ export class WorkerExecutor {
       }
       for (let i = 0; i < req.stages.length; i++) {
         stage.index = i;
-        const s = req.stages[i]!;
-        results.push(
-          s.type === 'evaluate' ? await this.evaluate(s, transfer)
-          : s.type === 'shuffleMap' ? await this.shuffleMap(s, foldAhead(i))
-          : s.type === 'rangeBounds' ? await this.rangeBounds(s, `prep:${s.jobId}:${i}`)
-          : await this.indexOffsets(s, `prep:${s.jobId}:${i}`),
-        );
+        results.push(await step(i));
         deltas?.push(this.drainAccumulators());
       }
       this.prefixes.clear();
@@ -160,12 +181,108 @@ export class WorkerExecutor {
       await this.failExchanges(req, stage.index + 1);
       throw e;
     }
-    return deltas === undefined ? { results } : { results, deltas };
+    const out: JobResult = deltas === undefined ? { results } : { results, deltas };
+    return installed === undefined ? out : { ...out, installedAhead: installed };
   }
 
-  /** Tells the peers that this thread runs none of the exchanging stages of `req` from `from` on, and takes their messages for them. */
-  private async failExchanges(req: JobRequest, from: number): Promise<void> {
-    for (let i = from; i < req.stages.length; i++) {
+  /**
+   * Step `i` of a job request, a shuffle map stage: with `aheadOf` (the batch's output jobs
+   * sent before the workers reported what they exchanged ahead), installed from what this
+   * thread kept and its peers sent when every worker exchanged it ahead (listed in
+   * `installed`), otherwise run as sent.
+   */
+  private async shuffleMapOrAhead(s: Omit<ShuffleMapRequest, 'id'>, aheadOf: number | undefined, i: number, installed: number[] | undefined, whileRunning: () => void, whileInstalling: () => void): Promise<undefined> {
+    if (aheadOf !== undefined && installed !== undefined && (await this.exchangedByAll(aheadOf)).has(`${s.childKey}:${s.depIndex}`)) {
+      await this.installAhead([[aheadOf, s.childKey, s.depIndex]], whileInstalling);
+      installed.push(i);
+      return undefined;
+    }
+    return this.shuffleMap(s, whileRunning);
+  }
+
+  /**
+   * Tells every peer which shuffles of batch `time` this thread computed and sent ahead
+   * ({@link computeBatchAhead}'s answer; empty when it sent none), once per batch: with the
+   * peers' lists, every thread finds the same shuffles exchanged by all
+   * ({@link JobRequest.aheadOf}).
+   */
+  announceAhead(time: number, shuffles: readonly (readonly [number, number])[]): void {
+    if (this.aheadLists.has(time) || time <= this.forgottenUpTo) return;
+    this.aheadLists.set(time, { own: shuffles.map(([k, d]) => `${k}:${d}`), all: undefined });
+    const values: [number, number][] = shuffles.map(([k, d]) => [k, d]);
+    for (let w = 0; w < this.size; w++) {
+      if (w === this.rank) continue;
+      const msg: ValuesMessage = { type: 'values', token: `aheadList:${time}`, from: this.rank, failed: false, values };
+      this.peers[w]!.postMessage(msg);
+    }
+  }
+
+  /** The shuffles (`childKey:depIndex`) of batch `time` that this thread and every peer exchanged ahead. */
+  private exchangedByAll(time: number): Promise<ReadonlySet<string>> {
+    // A batch this thread computed nothing ahead for (its job came first): it exchanged none.
+    if (!this.aheadLists.has(time)) this.announceAhead(time, []);
+    const entry = this.aheadLists.get(time);
+    if (entry === undefined) return Promise.resolve(new Set());
+    entry.all ??= this.receiveAll(`aheadList:${time}`).then((messages) => {
+      const counts = new Map<string, number>();
+      for (const key of entry.own) counts.set(key, 1);
+      for (const m of messages) for (const [k, d] of (m as ValuesMessage).values) {
+        const key = `${k}:${String(d)}`;
+        const n = counts.get(key);
+        if (n !== undefined) counts.set(key, n + 1);
+      }
+      const all = new Set<string>();
+      for (const [key, n] of counts) if (n === this.size) all.add(key);
+      return all;
+    });
+    return entry.all;
+  }
+
+  /**
+   * The steps of `req` in independent lanes ({@link JobRequest.lanes}), all at once: each lane
+   * runs its steps in order, and while one waits for its peers' blocks or values, another
+   * computes. Results go to their step's index. After a failure at step `f` (the lowest, if
+   * several lanes fail), a lane runs no step after `f` and answers its remaining exchanges
+   * with a failure (so no peer waits for this thread); steps before `f` all run, so the reply
+   * holds every result before the failed step, as one lane's would. `stage.index` is `f`.
+   */
+  private async runLanes(req: JobRequest, lanes: readonly number[], stage: { index: number }, results: unknown[], step: (i: number) => Promise<unknown>): Promise<void> {
+    let failedAt = Number.POSITIVE_INFINITY;
+    let failure: unknown;
+    let running = 0;
+    const lane = async (from: number, to: number): Promise<void> => {
+      let i = from;
+      for (; i < to && i <= failedAt; i++) {
+        if (running > 0) this.stepsOverlapped++;
+        running++;
+        try {
+          results[i] = await step(i);
+          running--;
+        } catch (e) {
+          running--;
+          if (i < failedAt) {
+            failedAt = i;
+            failure = e;
+          }
+          i++;
+          break;
+        }
+      }
+      if (i < to) await this.failExchanges(req, i, to);
+    };
+    const n = req.stages.length;
+    await Promise.all(lanes.map((from, k) => lane(from, k + 1 < lanes.length ? lanes[k + 1]! : n)));
+    if (failedAt !== Number.POSITIVE_INFINITY) {
+      stage.index = failedAt;
+      results.length = failedAt;
+      throw failure;
+    }
+    stage.index = n - 1;
+  }
+
+  /** Tells the peers that this thread runs none of the exchanging stages of `req` from `from` on (up to `to`), and takes their messages for them. */
+  private async failExchanges(req: JobRequest, from: number, to = req.stages.length): Promise<void> {
+    for (let i = from; i < to; i++) {
       const s = req.stages[i]!;
       if (s.type === 'evaluate') continue;
       const token = s.type === 'shuffleMap' ? `${s.jobId}:${s.stageId}` : `prep:${s.jobId}:${i}`;
@@ -200,6 +317,8 @@ export class WorkerExecutor {
   /** Handles a message from worker `from`. */
   onPeerMessage(message: PeerMessage): void {
     if (message.type === 'blocks' || message.type === 'values') {
+      // A peer's list of what it exchanged ahead for a batch that is over here.
+      if (message.type === 'values' && message.token.startsWith('aheadList:') && Number(message.token.slice(10)) <= this.forgottenUpTo) return;
       let list = this.received.get(message.token);
       if (list === undefined) this.received.set(message.token, (list = []));
       list.push(message);
@@ -643,6 +762,10 @@ export class WorkerExecutor {
     // Buckets peers sent ahead for shuffles whose stages ran instead.
     const prefix = `ahead:${time}:`;
     for (const token of this.received.keys()) if (token.startsWith(prefix)) this.received.delete(token);
+    this.aheadLists.delete(time);
+    this.received.delete(`aheadList:${time}`);
+    this.receivedWaiters.delete(`aheadList:${time}`);
+    this.forgottenUpTo = Math.max(this.forgottenUpTo, time);
   }
 
   /**

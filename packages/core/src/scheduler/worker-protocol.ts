@@ -124,6 +124,23 @@ export interface JobRequest {
    */
   readonly ahead?: readonly (readonly [number, number, number])[];
   /**
+   * A batch's output jobs sent as soon as the batch starts, before the workers reported what
+   * they exchanged ahead: the batch time whose shuffles every worker computed and exchanged
+   * when the batch was announced. Each worker learns from its peers which those are (one
+   * message each way per batch) and installs such a shuffle at its map stage's step instead
+   * of running the stage; the others run as sent. Every worker decides the same, from the same
+   * lists. The steps installed so are listed in {@link JobResult.installedAhead}.
+   */
+  readonly aheadOf?: number;
+  /**
+   * The first step of each independent lane, ascending from 0: lane `k` is the steps from
+   * `lanes[k]` to the next lane's first. No step of a lane reads what another lane's steps
+   * compute (the driver puts a job that reads a shuffle an earlier job of the request runs in
+   * that job's lane), so the worker runs the lanes at once: while one waits for its peers,
+   * another computes. Only without `stepDeltas` and `ahead`.
+   */
+  readonly lanes?: readonly number[];
+  /**
    * Report what each step added to accumulators apart ({@link JobResult.deltas}): a batch's
    * output jobs in one message, whose updates count in the job of the output that takes them.
    */
@@ -135,6 +152,8 @@ export interface JobResult {
   readonly results: readonly unknown[];
   /** With `stepDeltas`: each step's accumulator updates (`[index, sum, count]`), in order. */
   readonly deltas?: readonly (readonly [number, number, number][])[];
+  /** With `aheadOf`: the map-stage steps installed from what the workers exchanged ahead (not run). */
+  readonly installedAhead?: readonly number[];
 }
 
 /** A task-running request. @internal */

@@ -101,6 +101,68 @@ interface OutputJobs {
   readonly jobDeltas: Map<RDD<unknown>, readonly (readonly [number, number, number])[]>;
 }
 
+/**
+ * An output's job planned for a batch's message: its RDD, the preparations and the map stages
+ * it runs itself, and the earlier jobs of the message whose map stages it reads (`after`).
+ */
+interface OutputJob {
+  readonly rdd: RDD<unknown>;
+  readonly preps: InJobPreparation[];
+  readonly missing: { dep: ShuffleDependency; child: RDD<unknown> }[];
+  readonly after: ReadonlySet<number>;
+}
+
+/**
+ * The earlier jobs of a batch's message whose planned map stages (`plannedBy`: shuffle -> job)
+ * the lineage of `root` reads, up to the shuffles whose map outputs are available.
+ */
+function jobsReading(root: RDD<unknown>, plannedBy: ReadonlyMap<ShuffleDependency, number>): Set<number> {
+  const out = new Set<number>();
+  const seen = new Set<RDD<unknown>>([root]);
+  const stack = [root];
+  while (stack.length > 0) {
+    const r = stack.pop()!;
+    for (const d of r.dependencies) {
+      if (d instanceof ShuffleDependency) {
+        const job = plannedBy.get(d);
+        if (job !== undefined) {
+          out.add(job);
+          continue;
+        }
+        if (d.isAvailable) continue;
+      }
+      const parent = d.rdd as RDD<unknown>;
+      if (!seen.has(parent)) {
+        seen.add(parent);
+        stack.push(parent);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The independent lanes of a batch's message (`JobRequest.lanes`): the first step of
+ * each, given each job's first step. A job that reads no earlier job's map stages starts a
+ * lane; one that reads only jobs of the last lane joins it (after them); one that reads an
+ * earlier lane's makes the whole message one lane (undefined), as is a message of one lane.
+ */
+function jobLanes(jobs: readonly OutputJob[], firsts: readonly number[]): number[] | undefined {
+  const lanes: number[] = [];
+  /** The first job of the last lane. */
+  let laneStart = 0;
+  for (let j = 0; j < jobs.length; j++) {
+    const after = jobs[j]!.after;
+    if (j === 0 || after.size === 0) {
+      lanes.push(firsts[j]!);
+      laneStart = j;
+      continue;
+    }
+    for (const k of after) if (k < laneStart) return undefined;
+  }
+  return lanes.length > 1 ? lanes : undefined;
+}
+
 /** An output operation of the running batch: its id and the RDD it consumes. @internal */
 export interface BatchOutput {
   readonly outputOpId: number;
@@ -190,7 +252,9 @@ export class WorkerTaskScheduler implements TaskScheduler {
     if (exchangedAhead !== undefined) this.exchanged = { time, shuffles: exchangedAhead, listed: new Set() };
     // Planned now, as the DAG scheduler sees the lineage when the outputs start.
     const planned = new Set<ShuffleDependency>();
-    const roots: { rdd: RDD<unknown>; preps: InJobPreparation[]; missing: { dep: ShuffleDependency; child: RDD<unknown> }[] }[] = [];
+    /** The job (index in `roots`) whose steps run each planned shuffle's map stage. */
+    const plannedBy = new Map<ShuffleDependency, number>();
+    const roots: OutputJob[] = [];
     try {
       for (const o of outputs) {
         const rdd = o.rdd;
@@ -207,8 +271,12 @@ export class WorkerTaskScheduler implements TaskScheduler {
         // Later outputs' plans count on this one's shuffles: stop at the first the workers cannot run.
         if (!runnable) break;
         const own = missing.filter((m) => !planned.has(m.dep));
-        for (const m of own) planned.add(m.dep);
-        roots.push({ rdd, preps, missing: own });
+        const after = plannedBy.size === 0 ? new Set<number>() : jobsReading(rdd, plannedBy);
+        for (const m of own) {
+          planned.add(m.dep);
+          plannedBy.set(m.dep, roots.length);
+        }
+        roots.push({ rdd, preps, missing: own, after });
       }
     } catch (e) {
       log.debug(`Batch ${time} ms: its output jobs go to the workers one by one (${e instanceof Error ? e.message : String(e)})`);
@@ -217,38 +285,34 @@ export class WorkerTaskScheduler implements TaskScheduler {
     if (roots.length === 0) return;
     const jobs: OutputJobs = { time, answered: Promise.resolve(), results: new Map(), shuffles: new Set(), prepared: new Map(), shuffleDeltas: new Map(), jobDeltas: new Map() };
     this.counts.outputJobsSent += roots.length;
-    const answered = (exchangedAhead ?? Promise.resolve(new Set<string>())).then((ahead) => this.sendOutputJobs(time, roots, ahead, jobs)).catch((e: unknown) => {
+    // Sent now, not once the workers reported what they exchanged ahead: each finds that out
+    // from its peers (`aheadOf`), so the message is there when a worker is done with the map
+    // sides, without a round trip through this thread.
+    const answered = this.sendOutputJobs(time, roots, exchangedAhead !== undefined, jobs).catch((e: unknown) => {
       log.debug(`Batch ${time} ms: its output jobs sent ahead failed (${e instanceof Error ? e.message : String(e)}); each output runs its own`);
     });
     this.outputJobs = { ...jobs, answered };
   }
 
   /**
-   * Sends the planned output jobs (without the map stages every worker exchanged ahead: listed
-   * in the request's `ahead`, installed by each worker first) and keeps what the jobs that ran
-   * everywhere returned, for the outputs' own jobs to take.
+   * Sends the planned output jobs, every map stage included: with `aheadOf`, each worker
+   * installs the shuffles every worker exchanged ahead at their map stage's step instead of
+   * running it (the reply lists them), and keeps what the jobs that ran everywhere returned,
+   * for the outputs' own jobs to take.
    */
-  private async sendOutputJobs(time: number, roots: readonly { rdd: RDD<unknown>; preps: InJobPreparation[]; missing: { dep: ShuffleDependency; child: RDD<unknown> }[] }[], exchangedAhead: ReadonlySet<string>, jobs: OutputJobs): Promise<void> {
+  private async sendOutputJobs(time: number, roots: readonly OutputJob[], aheadOf: boolean, jobs: OutputJobs): Promise<void> {
     const size = this.rpc.size;
     const perWorker: JobStage[][] = Array.from({ length: size }, () => []);
     const jobId = -1 - this.nextOutputJobsId++;
     let stageId = 0;
     let sentStages = 0;
-    const ahead: [number, number, number][] = [];
-    const aheadDeps: ShuffleDependency[] = [];
     const built: { rdd: RDD<unknown>; built: BuiltJob; specs: StageSpec[] }[] = [];
     for (const { rdd, preps, missing } of roots) {
       const specs: StageSpec[] = [];
       const stages: RemoteStage[] = [];
       for (const m of missing) {
-        const childKey = this.registry.keyOf(m.child)!;
-        const depIndex = m.child.dependencies.indexOf(m.dep);
-        if (exchangedAhead.has(`${childKey}:${depIndex}`)) {
-          this.exchanged?.listed.add(`${childKey}:${depIndex}`);
-          ahead.push([time, childKey, depIndex]);
-          aheadDeps.push(m.dep);
-          continue;
-        }
+        // Installed (or run) by this request: a later job's request never lists it as exchanged ahead.
+        if (aheadOf) this.exchanged?.listed.add(`${this.registry.keyOf(m.child)!}:${m.child.dependencies.indexOf(m.dep)}`);
         specs.push({ kind: 'shuffleMap', dep: m.dep, child: m.child, outputs: [] });
         stages.push({ jobId, stageId: stageId++, partitions: Array.from({ length: m.dep.rdd.getNumPartitions() }, (_, i) => i) });
       }
@@ -261,14 +325,22 @@ export class WorkerTaskScheduler implements TaskScheduler {
     // With accumulators, each step's updates come back apart: a job's count when its output
     // takes it, as on one thread, where each output's job runs after the one before.
     const stepDeltas = this.accumulators.length > 0;
-    for (let w = 0; w < size; w++) byWorker.set(w, stepDeltas ? { type: 'job', stages: perWorker[w]!, ahead, stepDeltas } : { type: 'job', stages: perWorker[w]!, ahead });
-    this.counts.stagesExchangedAhead += ahead.length;
+    const lanes = stepDeltas ? undefined : jobLanes(roots, built.map((b) => b.built.first));
+    for (let w = 0; w < size; w++) {
+      const request: Record<string, unknown> = { type: 'job', stages: perWorker[w]! };
+      if (aheadOf) request.aheadOf = time;
+      if (stepDeltas) request.stepDeltas = true;
+      if (lanes !== undefined) request.lanes = lanes;
+      byWorker.set(w, request);
+    }
     const replies = await this.send(byWorker, sentStages);
     this.account(replies, [...byWorker.keys()]);
+    // Every worker installed the same steps (from the same lists): stages exchanged ahead, not run.
+    const installed = (replies[0]?.result as JobResult | undefined)?.installedAhead?.length ?? 0;
+    this.counts.stagesExchangedAhead += installed;
+    this.counts.remoteStages -= installed;
     const { failedStep } = this.firstFailure(replies, perWorker[0]!.length);
-    // Installing the shuffles exchanged ahead failed (step -1): nothing is kept.
     if (failedStep < 0) return;
-    for (const d of aheadDeps) jobs.shuffles.add(d);
     for (const { rdd, built: b, specs } of built) {
       // A job is kept only if every one of its steps ran everywhere; the others' outputs run them again (and fail there).
       if (b.first + b.order.length > failedStep) break;

@@ -385,8 +385,9 @@ export class GraphWorkerPool {
 
   /**
    * Batch `time`'s output operations start: the scheduler sends their jobs to the workers in
-   * one message ({@link WorkerTaskScheduler.startBatch}), without the map stages every worker
-   * computed and exchanged ahead (it waits for their reports).
+   * one message at once ({@link WorkerTaskScheduler.startBatch}); the workers install the map
+   * stages every worker computed and exchanged ahead instead of running them (each learns
+   * which from its peers), and jobs outside that message wait for the workers' reports.
    */
   onBatchStarted(ssc: StreamingContext, time: number): void {
     const jobSet = this.jobSets.get(time);
@@ -517,12 +518,14 @@ export interface ThreadStats {
   readonly mapSidesAhead: { readonly computed: number; readonly taken: number; readonly atBatch: number };
   /** The shuffle map outputs (one per map partition held) of the RDDs its streams remember: see {@link heldMapOutputs}. */
   readonly mapOutputs: number;
+  /** Steps of the batches' job messages it started while another lane of the message was still running. */
+  readonly stepsOverlapped: number;
 }
 
 /** This thread's {@link ThreadStats}, with its executor's counts of map outputs computed ahead. @internal */
-export function threadStats(ssc: StreamingContext, mapSidesAhead: ThreadStats['mapSidesAhead']): ThreadStats {
+export function threadStats(ssc: StreamingContext, mapSidesAhead: ThreadStats['mapSidesAhead'], stepsOverlapped = 0): ThreadStats {
   const fileReads = ssc.graph.inputStreams.filter((s) => s instanceof dstreamClasses.FileInputDStream).map((s) => ({ ...s.readStats }));
-  return { lineage: lineageCounts(ssc.graph.createdStreams), fileReads, mapSidesAhead: { ...mapSidesAhead }, mapOutputs: heldMapOutputs(ssc.graph.createdStreams) };
+  return { lineage: lineageCounts(ssc.graph.createdStreams), fileReads, mapSidesAhead: { ...mapSidesAhead }, mapOutputs: heldMapOutputs(ssc.graph.createdStreams), stepsOverlapped };
 }
 
 /**

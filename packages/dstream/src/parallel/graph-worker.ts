@@ -121,13 +121,17 @@ function listen(ssc: StreamingContext, data: GraphWorkerData, port: MessagePort,
   const open: number[] = [];
   const ahead = new Set<number>();
   // Each announced batch gets one report to the driver of the shuffles this thread computed and
-  // sent to its peers ahead (none when it computed nothing ahead): the driver's message of the
-  // batch's output jobs waits for every worker's.
+  // sent to its peers ahead (none when it computed nothing ahead), and the same list to every
+  // peer: the batch's output jobs, sent when the batch starts, install the shuffles every worker
+  // exchanged (from the peers' lists), and a job outside that message waits for every report.
   const computeAhead = (): void => {
     const t = open[0];
     if (t === undefined || !ahead.has(t)) return;
     ahead.delete(t);
     const shuffles = diverged === undefined ? executor.computeBatchAhead(t, batchRDDs.get(t) ?? []) : [];
+    // To the peers first: the batch's output jobs may be waiting here already, and each
+    // worker's turn to install them depends on every peer's list.
+    executor.announceAhead(t, shuffles);
     port.postMessage({ type: 'ahead', time: t, shuffles } satisfies AheadReport);
   };
 
@@ -169,6 +173,7 @@ function listen(ssc: StreamingContext, data: GraphWorkerData, port: MessagePort,
       } catch (e) {
         diverged ??= `worker thread ${data.rank} could not generate batch ${m.time} ms: ${e instanceof Error ? e.message : String(e)}`;
         port.postMessage({ type: 'reply', id: m.id, ok: false, error: serializeError(e) });
+        executor.announceAhead(m.time!, []);
         port.postMessage({ type: 'ahead', time: m.time!, shuffles: [] } satisfies AheadReport);
       }
       // After the reply: the driver's check of the batch does not wait for it.
@@ -179,7 +184,7 @@ function listen(ssc: StreamingContext, data: GraphWorkerData, port: MessagePort,
     } else if (m.type === 'checkpointCommitted') {
       executor.onCheckpointCommitted(m as unknown as CheckpointCommitted);
     } else if (m.type === 'stats') {
-      port.postMessage({ type: 'reply', id: m.id, ok: true, result: threadStats(ssc, executor.mapSidesAhead) });
+      port.postMessage({ type: 'reply', id: m.id, ok: true, result: threadStats(ssc, executor.mapSidesAhead, executor.stepsOverlapped) });
     } else if (diverged !== undefined) {
       port.postMessage({ type: 'reply', id: m.id, ok: false, error: serializeError(new Error(`Refusing ${m.type}: ${diverged}`)) });
     } else {
