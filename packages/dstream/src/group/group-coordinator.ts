@@ -333,8 +333,11 @@ export class GroupCoordinator implements GroupRuntime {
     } catch (e) {
       log.warn(`${this.#o.streamName}: batch ${time} ms could not coordinate with the group (${(e as Error)?.message ?? String(e)}); the partitions it could not plan are read later.`);
     }
+    // Owned but not run in this batch: held, their state carried over. A partition being given up
+    // counts: until its release the share may grow back (a member's heartbeat lapses) and the
+    // instance keep it, and its next batch must go on from its state, not from none.
     const held = new Set<number>();
-    for (const [p, o] of this.#owned) if (!o.releasing && !owned.has(p)) held.add(p);
+    for (const p of this.#owned.keys()) if (!owned.has(p)) held.add(p);
     const plan: GroupBatchPlan = { time, owned, restored, held };
     this.#plans.set(time, plan);
     return plan;

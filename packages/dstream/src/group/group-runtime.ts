@@ -33,8 +33,10 @@ export interface GroupBatchPlan {
   readonly restored: ReadonlyMap<string, ReadonlyMap<number, readonly (readonly [unknown, unknown])[]>>;
   /**
    * Partitions this instance still owns but does not run in this batch (its batch time is not
-   * after the partition's batches yet, or the store could not be reached): no output, no
-   * commit, and their state carries over unchanged (the update function does not run for them).
+   * after the partition's batches yet, the store could not be reached, or it is giving the
+   * partition up and has not released it yet): no output, no commit, and their state carries
+   * over unchanged (the update function does not run for them), so that a partition kept after
+   * all (the fair share grew back before the release) goes on from its state.
    */
   readonly held: ReadonlySet<number>;
 }

@@ -5,8 +5,9 @@ import type { GroupBatchPlan } from './group-runtime.ts';
 /**
  * The previous state of a stateful stream as group mode sees it in one batch: partition p is
  * the restored committed state when this instance has just taken p over, nothing when it does
- * not own p (a partition given up leaves no stale state behind), and the previous batch's
- * state otherwise (p run or held in this batch).
+ * not own p (a partition released or lost leaves no stale state behind), and the previous
+ * batch's state otherwise (p run or held in this batch; a partition being given up is held
+ * until its release).
  * @internal
  */
 export class GroupStateRDD<K, S> extends RDD<[K, S]> {

@@ -1,0 +1,170 @@
+// A partition an instance starts giving up and then keeps (issue 15's leases; the partial sums
+// group-rekey-kill's SIGSTOP test ranked under heavy load). When another member joins, an
+// instance over its fair share marks a partition to give up and stops planning it, but releases
+// it only once the batches it planned for it are committed; if the member leaves before that
+// (its heartbeat lapses: a loaded or paused instance), the share grows back and the instance
+// keeps the partition. Its state must come through the batches it did not run: the batch after
+// goes on from it. Here, in process on a manual clock against a real Redis, the joining member
+// is a bare heartbeat, the batch before the join is held in its output (so that the partition
+// cannot be released), and the running totals of every key, as output and as committed in
+// Redis, are checked against the sums of the records sent.
+import { HashPartitioner, ManualClock, SparkConf } from '@kindling/core';
+import { ConsumerStrategies, LocationStrategies, Seconds, StateSpec, StreamingContext, type State } from '@kindling/dstream';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from 'redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { groupKeys, RedisLogSource, RedisStreamsAdmin, RedisStreamsProducer, RedisStreamsUtils, type ConsumerRecord } from '../src/index.ts';
+import { redisClientOptions } from '../src/redis-url.ts';
+import { startRedisServer, type RedisServer } from './support/redis-server.ts';
+
+const TOPIC = 'keep';
+const GROUP = 'keep-app';
+const KEYS = ['ant', 'bee', 'cat', 'dog', 'eel', 'fox', 'gnu', 'hen'];
+
+let root: string;
+let server: RedisServer;
+let redis: ReturnType<typeof createClient>;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'kindling-group-keep-'));
+  server = await startRedisServer();
+  redis = createClient(redisClientOptions(server.url) as Parameters<typeof createClient>[0]);
+  await redis.connect();
+}, 60_000);
+
+afterAll(async () => {
+  await redis?.quit().catch(() => undefined);
+  await server?.dispose();
+  if (root !== undefined) rmSync(root, { recursive: true, force: true });
+});
+
+async function until(what: string, cond: () => boolean | Promise<boolean>): Promise<void> {
+  const end = Date.now() + 60_000;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function commitOf(p: number): Promise<{ batch: number; from: number; next: number } | undefined> {
+  const h = await redis.hGetAll(groupKeys(GROUP).partition({ topic: TOPIC, partition: p }).commit);
+  return h.batch === undefined ? undefined : { batch: Number(h.batch), from: Number(h.from), next: Number(h.next) };
+}
+
+describe('a partition given up and kept again before its release', () => {
+  it('keeps its state through the batch it did not run: the totals after it, output and committed, are the sums of every record', async () => {
+    const admin = new RedisStreamsAdmin({ url: server.url });
+    await admin.createTopic(TOPIC, 2);
+    await admin.close();
+    const producer = new RedisStreamsProducer({ url: server.url });
+    const sent: [string, number][] = [];
+    /** Per partition, how many records were sent to it (its next offset once read). */
+    const offsets = [0, 0];
+    const placed = new HashPartitioner(2);
+    const round = async (r: number): Promise<void> => {
+      const batch: { key: string; value: string }[] = [];
+      for (let i = 0; i < 16; i++) {
+        const key = KEYS[(i * 3 + r) % KEYS.length]!;
+        const value = r * 100 + i;
+        sent.push([key, value]);
+        offsets[placed.getPartition(key)]!++;
+        batch.push({ key, value: String(value) });
+      }
+      await producer.send(TOPIC, batch);
+    };
+    const sums = (): [string, number][] => {
+      const m = new Map<string, number>();
+      for (const [k, v] of sent) m.set(k, (m.get(k) ?? 0) + v);
+      return [...m].sort((a, b) => a[0].localeCompare(b[0]));
+    };
+    const tally = (): [string, number][] => {
+      const m = new Map<string, number>();
+      for (const [k] of sent) m.set(k, (m.get(k) ?? 0) + 1);
+      return [...m].sort((a, b) => a[0].localeCompare(b[0]));
+    };
+
+    const conf = new SparkConf().setMaster('local[2]').setAppName(GROUP).set('spark.streaming.clock', 'manual')
+      .set('spark.kindling.group.enabled', 'true')
+      // Long leases and heartbeats: the only membership changes are the test's.
+      .set('spark.kindling.group.leaseTimeout', '60s');
+    const ssc = new StreamingContext(conf, Seconds(1));
+    ssc.checkpoint(join(root, 'checkpoint'));
+    const clock = ssc.clock as ManualClock;
+    const records = RedisStreamsUtils.createDirectStream(ssc, LocationStrategies.PreferConsistent,
+      ConsumerStrategies.Subscribe([TOPIC], { 'redis.url': server.url, 'group.id': GROUP, 'auto.offset.reset': 'earliest' }));
+    const totals = records.map((r: ConsumerRecord) => [r.key()!, Number(r.value())] as [string, number])
+      .updateStateByKey((vs: number[], s: number | undefined) => vs.reduce((a, b) => a + b, s ?? 0), placed).setName('totals');
+    const seen = new Map<number, [string, number][]>();
+    totals.foreachRDD(async (rdd, time) => { seen.set(time.milliseconds, (await rdd.collect()).sort((a, b) => a[0].localeCompare(b[0]))); });
+    // The same class of state kept per key by mapWithState (its commit sends only the keys a batch changed): how many records each key had.
+    const counts = records.map((r: ConsumerRecord) => [r.key()!, 1] as [string, number])
+      .mapWithState(StateSpec.function((_key: string, one: number | undefined, state: State<number>): number => {
+        state.update((state.getOption() ?? 0) + one!);
+        return state.get();
+      }).partitioner(placed)).setName('counts');
+    const counted = new Map<number, [string, number][]>();
+    counts.stateSnapshots().foreachRDD(async (rdd, time) => { counted.set(time.milliseconds, (await rdd.collect()).sort((a, b) => a[0].localeCompare(b[0]))); });
+    // Batch 2 s waits here (after the totals' output) until the test opens the gate: its partitions stay uncommitted meanwhile.
+    let reached!: () => void;
+    const atGate = new Promise<void>((r) => { reached = r; });
+    let open!: () => void;
+    const gate = new Promise<void>((r) => { open = r; });
+    records.foreachRDD(async (_rdd, time) => {
+      if (time.milliseconds !== 2000) return;
+      reached();
+      await gate;
+    });
+    const submitted = new Set<number>();
+    ssc.addStreamingListener({ onBatchSubmitted: (e) => { submitted.add(e.batchInfo.batchTime.milliseconds); } });
+
+    const other = new RedisLogSource(server.url);
+    await other.open();
+    try {
+      await ssc.start();
+      // 1 s: the instance, alone, owns both partitions.
+      await round(1);
+      await clock.advance(1000);
+      await until('batch 1 s committed on both partitions', async () => (await commitOf(0))?.batch === 1000 && (await commitOf(1))?.batch === 1000);
+
+      // 2 s: planned on both partitions, held in its output.
+      await round(2);
+      const second = clock.advance(1000);
+      await atGate;
+      // Another member joins: the fair share is one partition; the instance gives one up, not released while batch 2 s is uncommitted.
+      const member = other.ownership(GROUP);
+      await member.join({ zeroTime: 0, batchMs: 1000, partitions: [`${TOPIC}-0`, `${TOPIC}-1`] }, 60_000);
+      const afterRound2 = offsets.slice();
+      await round(3);
+      const afterRound3 = offsets.slice();
+      const third = clock.advance(1000);
+      await until('batch 3 s planned', () => submitted.has(3000));
+      // ... and leaves before that: the share grows back, and the instance keeps the partition.
+      await member.leave();
+      await round(4);
+      const fourth = clock.advance(1000);
+      await until('batch 4 s planned', () => submitted.has(4000));
+      open();
+      await Promise.all([second, third, fourth]);
+      await until('batch 4 s committed on both partitions', async () => (await commitOf(0))?.batch === 4000 && (await commitOf(1))?.batch === 4000);
+
+      // One partition was given up at 3 s (not run): its batch at 4 s read from where batch 2 s ended; the other ran 3 s.
+      expect(afterRound3.every((n, p) => n > afterRound2[p]!), 'round 3 sent records to both partitions').toBe(true);
+      const from = [(await commitOf(0))!.from, (await commitOf(1))!.from];
+      expect(from.map((f, p) => (f === afterRound2[p] ? 'skipped 3 s' : f === afterRound3[p] ? 'ran 3 s' : f)).sort()).toEqual(['ran 3 s', 'skipped 3 s']);
+      expect(seen.get(4000), 'every key\'s total after batch 4 s').toEqual(sums());
+      expect(counted.get(4000), 'every key\'s count after batch 4 s (mapWithState)').toEqual(tally());
+      const committed = new Map<string, number>();
+      for (let p = 0; p < 2; p++) {
+        for (const [k, v] of await other.ownership(GROUP).loadState({ topic: TOPIC, partition: p }, 'totals')) committed.set(JSON.parse(k) as string, JSON.parse(v) as number);
+      }
+      expect([...committed].sort((a, b) => a[0].localeCompare(b[0])), 'the totals committed in Redis').toEqual(sums());
+    } finally {
+      open();
+      await ssc.stop(true, true);
+      await other.close();
+      await producer.close();
+    }
+  }, 120_000);
+});
