@@ -148,8 +148,22 @@ export class StreamingContext {
   static getActive(): StreamingContext | undefined { return StreamingContext.active; }
 
   /** The active context, or a new one from `create()` (not started). */
-  static getActiveOrCreate(create: () => StreamingContext): StreamingContext {
-    return StreamingContext.active ?? create();
+  static getActiveOrCreate(create: () => StreamingContext): StreamingContext;
+  /**
+   * Spark's checkpoint form: the active context if there is one (neither `create` nor the
+   * checkpoint is touched then), else {@link StreamingContext.getOrCreate} on `checkpointDir`:
+   * recovered from its checkpoint, or new from `create()`. A Promise, as `getOrCreate`.
+   */
+  static getActiveOrCreate(checkpointDir: string, create: (recovery?: CheckpointRecoveryInfo) => StreamingContext | Promise<StreamingContext>): Promise<StreamingContext>;
+  static getActiveOrCreate(
+    createOrDir: (() => StreamingContext) | string,
+    createFromCheckpoint?: (recovery?: CheckpointRecoveryInfo) => StreamingContext | Promise<StreamingContext>,
+  ): StreamingContext | Promise<StreamingContext> {
+    const active = StreamingContext.active;
+    if (typeof createOrDir !== 'string') return active ?? createOrDir();
+    if (active !== undefined) return Promise.resolve(active);
+    if (createFromCheckpoint === undefined) throw new Error('StreamingContext.getActiveOrCreate(checkpointDir, create) needs the function that creates the context');
+    return StreamingContext.getOrCreate(createOrDir, createFromCheckpoint);
   }
 
   /**

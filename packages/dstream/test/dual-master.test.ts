@@ -137,6 +137,82 @@ describeDual('stateOperations', true, (o) => {
   expect(sorted(o.mapWithState!)[3]).toEqual([['a', 3], ['b', 2], ['c', 1]]);
 });
 
+// Known answers for compoundPrograms, computed here from the input: a batch's window holds the
+// input batches in (t - window, t]; outputs compared as sets where Spark gives no order.
+type KV = [string, number];
+const inWindow = <T>(batches: readonly (readonly T[])[], i: number, size: number): T[] => batches.slice(Math.max(0, i + 1 - size), i + 1).flat();
+const asSet = (batch: readonly unknown[]): string[] => batch.map((x) => JSON.stringify(x)).sort();
+function joinRef<V, W>(l: readonly [string, V][], r: readonly [string, W][], outer: 'inner' | 'left' | 'full'): unknown[] {
+  const out: unknown[] = [];
+  const keys = new Set([...l.map(([k]) => k), ...(outer === 'full' ? r.map(([k]) => k) : [])]);
+  for (const k of keys) {
+    const ls = l.filter(([x]) => x === k).map(([, v]) => v as unknown);
+    const rs = r.filter(([x]) => x === k).map(([, w]) => w as unknown);
+    if (rs.length === 0 && outer === 'inner') continue;
+    for (const v of ls.length > 0 ? ls : [undefined]) for (const w of rs.length > 0 ? rs : [undefined]) out.push([k, [v, w]]);
+  }
+  return out;
+}
+function sumsRef(kvs: readonly KV[]): KV[] {
+  const m = new Map<string, number>();
+  for (const [k, v] of kvs) m.set(k, (m.get(k) ?? 0) + v);
+  return [...m];
+}
+
+describeDual('compoundPrograms', true, (o) => {
+  const left = input.left;
+  const right = input.right;
+  const n = input.nums.length;
+  const each = <T>(f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
+  expect(o.windowJoin!.map(asSet)).toEqual(each((i) => asSet(joinRef(inWindow(left, i, 2), inWindow(right, i, 3), 'inner'))));
+  // slide 2 s: outputs at 2 s and 4 s only
+  expect(o.windowLeftOuterJoin!.map(asSet)).toEqual([1, 3].map((i) => asSet(joinRef(sumsRef(inWindow(left, i, 2)), inWindow(right, i, 2), 'left'))));
+  expect(o.windowFullOuterJoin!.map(asSet)).toEqual(each((i) => asSet(joinRef(inWindow(left, i, 2), inWindow(right, i, 2), 'full'))));
+  const cogroupRef = (i: number): unknown[] => {
+    const l = inWindow(left, i, 3);
+    const r = inWindow(right, i, 3);
+    return [...new Set([...l, ...r].map(([k]) => k))].map((k) => [k, [l.filter(([x]) => x === k).map(([, v]) => v).sort(), r.filter(([x]) => x === k).map(([, w]) => w).sort()]]);
+  };
+  const sortedGroups = (batch: readonly unknown[]): string[] => asSet((batch as [string, [number[], string[]]][]).map(([k, [vs, ws]]) => [k, [[...vs].sort(), [...ws].sort()]]));
+  expect(o.windowCogroup!.map(sortedGroups)).toEqual(each((i) => asSet(cogroupRef(i))));
+  const byValue = (xs: number[]): [number, number][] => [...xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<number, number>())];
+  expect(o.countByValueAndWindow!.map(asSet)).toEqual(each((i) => asSet(byValue(inWindow(input.nums, i, 3).map((x) => x % 3)))));
+  expect(o.reduceByWindowInverse).toEqual(each((i) => [inWindow(input.nums, i, 3).reduce((x, y) => x + y, 0)]));
+  o.rankedWindow!.forEach((batch, i) => {
+    const ranked = batch as [number, string][];
+    for (let j = 1; j < ranked.length; j++) expect(ranked[j - 1]![0]).toBeGreaterThanOrEqual(ranked[j]![0]);
+    expect(asSet(ranked)).toEqual(asSet(sumsRef(inWindow(input.words, i, 3).map((w) => [w, 1] as KV)).map(([w, c]) => [c, w])));
+  });
+  const lookup: [string, string][] = [['a', 'A'], ['c', 'C']];
+  expect(o.staticJoin!.map(asSet)).toEqual(each((i) => asSet(joinRef(left[i]!, lookup, 'inner'))));
+  expect(o.staticSubtractByKey!.map(asSet)).toEqual(each((i) => asSet(left[i]!.filter(([k]) => k !== 'a' && k !== 'c'))));
+  // mapWithState: the initial state counts as updated at the first batch; a key with state and
+  // no record times out once idle more than the 2 s timeout, emitting minus its total
+  const state = new Map<string, { total: number; last: number }>([['z', { total: 100, last: 1 }], ['a', { total: 10, last: 1 }]]);
+  const emitted: string[][] = [];
+  const snapshots: string[][] = [];
+  left.forEach((batch, i) => {
+    const t = i + 1;
+    const out: KV[] = [];
+    for (const [k, v] of batch) {
+      const s = state.get(k) ?? { total: 0, last: t };
+      s.total += v;
+      s.last = t;
+      state.set(k, s);
+      out.push([k, s.total]);
+    }
+    for (const [k, s] of [...state]) {
+      if (!batch.some(([x]) => x === k) && t - s.last > 2) { out.push([k, -s.total]); state.delete(k); }
+    }
+    emitted.push(asSet(out));
+    snapshots.push(asSet([...state].map(([k, s]) => [k, s.total])));
+  });
+  expect(emitted[3]).toContain(JSON.stringify(['z', -100]));
+  expect(o.mapWithStateTimeout!.map(asSet)).toEqual(emitted);
+  expect(o.mapWithStateSnapshots!.map(asSet)).toEqual(snapshots);
+  expect(o.stateJoin!.map(asSet)).toEqual(each((i) => asSet(joinRef(sumsRef(left.slice(0, i + 1).flat()), right[i]!, 'inner'))));
+});
+
 describe('the test kit with a graph module', () => {
   it('runs an operation module in worker threads with the same result as local[1]', async () => {
     const reports: StreamingTestReport[] = [];

@@ -1,6 +1,6 @@
 // Spark's StreamingContextSuite, re-derived: lifecycle rules, validation messages, the manual
 // clock's advance semantics, batch ordering and queuing, failures, listeners and batches$.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -190,6 +190,34 @@ describe('StreamingContext', () => {
       await ssc.start();
       expect(StreamingContext.getActiveOrCreate(make)).toBe(ssc);
       expect(created).toBe(1);
+    });
+
+    it("getActiveOrCreate(checkpointDir, create), Spark's checkpoint form: creates, returns the active context, then recovers", async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'kindling-active-or-create-'));
+      try {
+        const calls: ('fresh' | 'recovering')[] = [];
+        const make = (recovery?: unknown): StreamingContext => {
+          calls.push(recovery === undefined ? 'fresh' : 'recovering');
+          const c = track(new StreamingContext(conf(), Seconds(1)));
+          c.checkpoint(dir);
+          c.textFileStream(join(dir, 'in')).foreachRDD(() => {});
+          return c;
+        };
+        mkdirSync(join(dir, 'in'));
+        const first = await StreamingContext.getActiveOrCreate(dir, make);
+        expect(calls).toEqual(['fresh']);
+        await first.start();
+        // while it is active, neither create nor the checkpoint is touched
+        expect(await StreamingContext.getActiveOrCreate(dir, make)).toBe(first);
+        expect(calls).toEqual(['fresh']);
+        await clockOf(first).advance(1000); // one batch: a metadata checkpoint
+        await first.stop();
+        const second = await StreamingContext.getActiveOrCreate(dir, make);
+        expect(second).not.toBe(first);
+        expect(calls).toEqual(['fresh', 'recovering']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('stop(false) keeps the SparkContext running', async () => {

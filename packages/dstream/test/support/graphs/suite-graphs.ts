@@ -1,6 +1,6 @@
 // The dual-master suite's graphs: one module per family of operations, each output a named
 // stream, built in the driver and (under local[N]) in every worker thread.
-import { Seconds } from '@kindling/core';
+import { HashPartitioner, Seconds } from '@kindling/core';
 import type { DStream, StreamingContext } from '../../../src/index.ts';
 import { StateSpec } from '../../../src/index.ts';
 import type { State } from '../../../src/index.ts';
@@ -75,4 +75,40 @@ export function stateOperations(ssc: StreamingContext, a: SuiteInput & { checkpo
   });
   const mapped = pairs(words).mapWithState(spec);
   return { updateStateByKey: totals, mapWithState: mapped, snapshots: mapped.stateSnapshots() };
+}
+
+/**
+ * Programs that combine operations, as tutorials do: joins and cogroups of windows of
+ * different lengths, a window ranked with transform(sortByKey(false)), joins with a static
+ * RDD, countByValueAndWindow, reduceByWindow with an inverse, mapWithState with a timeout and
+ * an initial state, and a state stream joined with a batch stream.
+ */
+export function compoundPrograms(ssc: StreamingContext, a: SuiteInput & { checkpointDir: string }): Record<string, DStream<unknown>> {
+  ssc.checkpoint(a.checkpointDir);
+  const nums = new TestInputDStream<number>(ssc, a.nums, 2);
+  const words = new TestInputDStream<string>(ssc, a.words, 2);
+  const left = new TestInputDStream<[string, number]>(ssc, a.left as [string, number][][], 2);
+  const right = new TestInputDStream<[string, string]>(ssc, a.right as [string, string][][], 2);
+  const sum = (x: number, y: number): number => x + y;
+  const lookup = ssc.sparkContext.parallelize<[string, string]>([['a', 'A'], ['c', 'C']], 2);
+  const spec = StateSpec.function((key: string, value: number | undefined, state: State<number>) => {
+    if (state.isTimingOut()) return [key, -state.get()] as [string, number];
+    state.update((state.getOption() ?? 0) + value!);
+    return [key, state.get()] as [string, number];
+  }).timeout(Seconds(2)).initialState(ssc.sparkContext.parallelize<[string, number]>([['z', 100], ['a', 10]]));
+  const sessions = left.mapWithState(spec);
+  return {
+    windowJoin: left.window(Seconds(2)).join(right.window(Seconds(3))),
+    windowLeftOuterJoin: left.reduceByKeyAndWindow(sum, Seconds(2), Seconds(2)).leftOuterJoin(right.window(Seconds(2), Seconds(2))),
+    windowFullOuterJoin: left.window(Seconds(2)).fullOuterJoin(right.window(Seconds(2)), 3),
+    windowCogroup: left.window(Seconds(3)).cogroup(right.window(Seconds(3)), new HashPartitioner(3)),
+    countByValueAndWindow: nums.map((x) => x % 3).countByValueAndWindow(Seconds(3), Seconds(1)),
+    reduceByWindowInverse: nums.reduceByWindow(sum, (x, y) => x - y, Seconds(3), Seconds(1)),
+    rankedWindow: pairs(words).reduceByKeyAndWindow(sum, Seconds(3)).map(([w, n]) => [n, w] as [number, string]).transform((rdd) => rdd.sortByKey(false)),
+    staticJoin: left.transform((rdd) => rdd.join(lookup)),
+    staticSubtractByKey: left.transform((rdd) => rdd.subtractByKey(lookup)),
+    mapWithStateTimeout: sessions,
+    mapWithStateSnapshots: sessions.stateSnapshots(),
+    stateJoin: left.updateStateByKey((values: number[], total: number | undefined) => values.reduce(sum, total ?? 0)).join(right),
+  };
 }
