@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { HashPartitioner, appendOnlyMapOrder } from '../src/index.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { HashPartitioner, Partitioner, appendOnlyMapOrder } from '../src/index.ts';
 import { useSparkContext } from './helpers.ts';
 
 /**
@@ -34,5 +34,51 @@ describe("a shuffle's map side cut into one bucket per reduce partition", () => 
       expect(want.length).toBeGreaterThan(65_536);
       expect(parts[p]).toEqual(want);
     }
+  });
+
+  describe("a key's partition kept with its slot in the combine's key index", () => {
+    afterEach(() => { vi.restoreAllMocks(); });
+    const add = (a: number, b: number): number => a + b;
+    // Batches over mostly the same words, as a stream's are; the third adds two new ones.
+    const batch = (words: readonly string[]): [string, number][] => words.flatMap((w, i) => [[w, i + 1], [w, 2]] as [string, number][]);
+    const common = Array.from({ length: 40 }, (_, i) => `word${i}`);
+    const batches = [batch(common), batch([...common].reverse()), batch([...common, 'fresh1', 'fresh2'])];
+
+    it('hashes each key to its reduce partition once over batches, with every batch right', async () => {
+      const part = new HashPartitioner(3);
+      const hashed = vi.spyOn(HashPartitioner.prototype, 'getPartition');
+      const calls: number[] = [];
+      for (const records of batches) {
+        const before = hashed.mock.calls.length;
+        const parts = await ctx.sc.parallelize(records, 2).reduceByKey(add, part).glom().collect();
+        calls.push(hashed.mock.calls.length - before);
+        // Each reduce partition's sums, worked out from the records directly.
+        for (let p = 0; p < 3; p++) {
+          const want = new Map<string, number>();
+          for (const [k, v] of records) if (HashPartitioner.prototype.getPartition.call(part, k) === p) want.set(k, (want.get(k) ?? 0) + v);
+          expect(new Map(parts[p])).toEqual(want);
+        }
+      }
+      // Known keys are not hashed again (both map partitions share the loop's key index): the
+      // first batch hashes its 40 words at most once each, the second none, the third its 2 new ones.
+      expect(calls[0]).toBeLessThanOrEqual(40);
+      expect(calls.slice(1)).toEqual([0, 2]);
+    });
+
+    it('asks any other partitioner every batch (its partition need not be a function of the key alone)', async () => {
+      class Alternating extends Partitioner {
+        readonly numPartitions = 2;
+        calls = 0;
+        getPartition(key: unknown): number { this.calls++; return (String(key).length + this.calls) % 2; }
+      }
+      const part = new Alternating();
+      for (const records of batches) {
+        const before = part.calls;
+        const parts = await ctx.sc.parallelize(records, 1).reduceByKey(add, part).glom().collect();
+        const distinct = new Set(records.map((r) => r[0])).size;
+        expect(part.calls - before).toBe(distinct);
+        expect(parts[0]!.length + parts[1]!.length).toBe(distinct);
+      }
+    });
   });
 });

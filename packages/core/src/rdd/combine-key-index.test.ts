@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { combineCombinerColumns } from './combine.ts';
+import { CombineKeyIndex } from './combine-key-index.ts';
 import { PairColumns } from './pair-columns.ts';
 
 /** A fresh merge of `+`, worked out here: keys in first-seen order with their sums. */
@@ -60,5 +61,31 @@ describe("the reduce side's merge through the key index of its mergeCombiners", 
     expect(out.values).toEqual([4, 2]);
     expect(inner!.keys).toEqual(['q', 'a']);
     expect(inner!.values).toEqual([4, 2]);
+  });
+
+  it("hands out each output key's slot, until a rebuild makes them stale", () => {
+    const index = new CombineKeyIndex();
+    const plus = (a: unknown, b: unknown): unknown => (a as number) + (b as number);
+    const call = (keys: readonly string[]): ReturnType<CombineKeyIndex['end']> => {
+      const c = index.begin()!;
+      for (const k of keys) c.add(k, 1, plus);
+      return c.end();
+    };
+    const first = call(['a', 'b', 'a', 'c']);
+    const second = call(['c', 'd', 'a']);
+    // Each output key's slot holds that key, and a key keeps its slot from call to call.
+    for (const out of [first, second]) {
+      expect(out.slots!.index).toBe(index);
+      expect(out.slots!.slots.map((s) => index.keys[s])).toEqual(out.keys);
+    }
+    expect(second.slots!.slots[0]).toBe(first.slots!.slots[2]);
+    expect(second.slots!.generation).toBe(first.slots!.generation);
+    // A call of 1 key after a vocabulary past 4 x 1 + 4,096 keys rebuilds the index at its end:
+    // its slots would name the old index's, so none are handed out, and the older ones are stale.
+    call(Array.from({ length: 5_000 }, (_, i) => `w${i}`));
+    const small = call(['a']);
+    expect(small.keys).toEqual(['a']);
+    expect(small.slots).toBeUndefined();
+    expect(index.generation).not.toBe(first.slots!.generation);
   });
 });

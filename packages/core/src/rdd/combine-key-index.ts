@@ -27,7 +27,12 @@ export class CombineKeyIndex {
   calls = 0;
   /** The current call's slots in first-seen order. */
   order: number[] = [];
+  /** Bumped by each rebuild: slots handed out before it ({@link KeySlots}) no longer hold. */
+  generation = 0;
   private busy = false;
+  /** Each slot's hash partition among {@link partsOf} partitions (-1 or past the end: not computed yet). */
+  private parts: number[] = [];
+  private partsOf = 0;
 
   /** Starts a call; `undefined` while another call runs (the caller then uses a map of its own). */
   begin(): CombineKeyIndex | undefined {
@@ -61,7 +66,7 @@ export class CombineKeyIndex {
    * Ends the call: its keys in first-seen order and their combiners (which the index lets go).
    * Also the way to abandon a call (a user function failed, or its result is not wanted).
    */
-  end(): { keys: unknown[]; values: unknown[] } {
+  end(): { keys: unknown[]; values: unknown[]; slots: KeySlots | undefined } {
     const order = this.order;
     const n = order.length;
     const keys = n < 65_536 ? new Array<unknown>(n) : [];
@@ -73,9 +78,25 @@ export class CombineKeyIndex {
       this.held[s] = undefined;
     }
     this.order = [];
+    let slots: KeySlots | undefined;
     if (this.index.size > 65_536 || this.index.size > 4 * n + 4_096) this.rebuild();
+    else slots = { index: this, generation: this.generation, slots: order };
     this.busy = false;
-    return { keys, values };
+    return { keys, values, slots };
+  }
+
+  /**
+   * The hash partition of each slot's key among `numPartitions` partitions, as far as computed
+   * (an element -1, or past the end, is not computed yet; the caller fills it in): a key the
+   * index keeps from batch to batch is hashed to its reduce partition once, not once a batch.
+   * Asked for another partition count, it starts afresh.
+   */
+  hashPartitions(numPartitions: number): number[] {
+    if (this.partsOf !== numPartitions) {
+      this.parts = [];
+      this.partsOf = numPartitions;
+    }
+    return this.parts;
   }
 
   /**
@@ -114,6 +135,21 @@ export class CombineKeyIndex {
     this.keys = [];
     this.seenIn = [];
     this.held = [];
+    this.parts = [];
     this.calls = 0;
+    this.generation++;
   }
+}
+
+/**
+ * Where the first `slots.length` keys of a combine's output sit in the key index that
+ * combined them (`slots[i]` is key i's slot), while `index.generation` is still `generation`:
+ * what the index keeps per slot (a key's reduce partition) can then be read instead of being
+ * computed from the key again.
+ * @internal
+ */
+export interface KeySlots {
+  readonly index: CombineKeyIndex;
+  readonly generation: number;
+  readonly slots: readonly number[];
 }

@@ -224,7 +224,10 @@ function combine(blocks, fail, into) {
   const values = out.values;
   // Keys hashed by value go last, in the hashed map's order.
   if (other !== undefined) for (let i = 0; i < other.keys.length; i++) { keys.push(other.keys[i]); values.push(other.values[i]); }
-  return new PairColumns(keys, values);
+  const cols = new PairColumns(keys, values);
+  // The primitive keys' slots in the index, for what it keeps per key (their reduce partitions).
+  cols.keySlots = out.slots;
+  return cols;
 }
 combine.addTo = addTo;
 return combine;`;

@@ -1,5 +1,6 @@
 import { appendOnlyMapSlotOrder } from '../util/append-only-map-order.ts';
 import { pairOf } from '../util/handed-pair.ts';
+import type { KeySlots } from './combine-key-index.ts';
 
 /**
  * A partition of `[key, value]` pairs held as two parallel arrays, the form the engine's
@@ -18,6 +19,12 @@ import { pairOf } from '../util/handed-pair.ts';
  */
 export class PairColumns<K = unknown, V = unknown> {
   #pairs: [K, V][] | undefined;
+  /**
+   * Where the keys sit in the key index of the combine that made these columns, when one did
+   * (see {@link KeySlots}): bucketing by reduce partition reads each known key's partition
+   * from the index instead of hashing the key again.
+   */
+  keySlots: KeySlots | undefined = undefined;
 
   constructor(
     /** The keys, distinct or not as the producer says; `keys[i]` goes with `values[i]`. */

@@ -6,6 +6,7 @@ import type { Aggregator } from '../rdd/aggregator.ts';
 import type { ShuffleDependency } from '../rdd/dependency.ts';
 import type { ChainFailure, CompiledChain, FusedChain, FusibleRDD } from '../rdd/record-pipeline.ts';
 import { PairColumns, recordsOf } from '../rdd/pair-columns.ts';
+import { HashPartitioner } from '../rdd/partitioner.ts';
 import type { PartitionData } from '../rdd/pair-columns.ts';
 import type { PartitionEvaluator } from './partition-evaluator.ts';
 
@@ -194,6 +195,9 @@ function bucketRecords(dep: ShuffleDependency, records: readonly (readonly [unkn
 function bucketColumns(dep: ShuffleDependency, cols: PairColumns): PairColumns[] {
   const part = dep.partitioner;
   const n = part.numPartitions;
+  const ks2 = cols.keySlots;
+  // Read here only: the block kept as the map output does not keep its slots.
+  cols.keySlots = undefined;
   if (n === 1) return [cols];
   const ks = cols.keys;
   const vs = cols.values;
@@ -203,7 +207,28 @@ function bucketColumns(dep: ShuffleDependency, cols: PairColumns): PairColumns[]
   // order, so each bucket holds its keys in the combine's first-seen order, as before.
   const where = n <= 256 ? new Uint8Array(size) : new Uint32Array(size);
   const counts = new Uint32Array(n);
-  for (let i = 0; i < size; i++) {
+  // Keys of a combine through a key index kept from batch to batch: each key's hash
+  // partition is kept in the index with its slot, so a key seen in earlier batches is not
+  // hashed again (HashPartitioner itself only, not a subclass: its partition is a function of
+  // the key and the partition count alone).
+  const known = ks2 !== undefined && ks2.index.generation === ks2.generation && Object.getPrototypeOf(part) === HashPartitioner.prototype ? ks2 : undefined;
+  let i = 0;
+  if (known !== undefined) {
+    const slots = known.slots;
+    const parts = known.index.hashPartitions(n);
+    for (const m = Math.min(size, slots.length); i < m; i++) {
+      const s = slots[i]!;
+      let p = s < parts.length ? parts[s]! : -1;
+      if (p < 0) {
+        p = part.getPartition(ks[i]);
+        while (parts.length < s) parts.push(-1);
+        parts[s] = p;
+      }
+      where[i] = p;
+      counts[p]++;
+    }
+  }
+  for (; i < size; i++) {
     const p = part.getPartition(ks[i]);
     where[i] = p;
     counts[p]++;
