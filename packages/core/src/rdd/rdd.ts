@@ -16,6 +16,8 @@ import { invariant } from '../util/invariant.ts';
 import { byteswap32 } from '../util/hash-code.ts';
 import { currentCallSite, type CallSite } from '../util/call-site.ts';
 import { recordsOf, type PartitionData } from './pair-columns.ts';
+import { StatCounter } from '../util/stat-counter.ts';
+import { checkBuckets, countBuckets, evenBucket, evenEdges, searchBucket } from './histogram.ts';
 
 let nextRddId = 0;
 
@@ -753,6 +755,63 @@ export abstract class RDD<T> {
   async mean(this: RDD<number>): Promise<number> {
     const [s, n] = await this.aggregate([0, 0] as [number, number], (acc, x) => { acc[0] += x; acc[1]++; return acc; }, (a, b) => [a[0] + b[0], a[1] + b[1]] as [number, number]);
     return s / n;
+  }
+
+  /** Count, mean, variance, max and min of a numeric RDD in one pass, as Spark's `stats()`. */
+  async stats(this: RDD<number>): Promise<StatCounter> {
+    const parts = await this.context.runJob(this, (data: readonly number[]) => new StatCounter().mergeValues(data), undefined, 'stats');
+    const total = new StatCounter();
+    for (const p of parts) total.mergeCounter(p);
+    return total;
+  }
+
+  /** The population variance of a numeric RDD (divides by n; NaN when empty). */
+  async variance(this: RDD<number>): Promise<number> { return (await this.stats()).variance; }
+
+  /** The population standard deviation of a numeric RDD (NaN when empty). */
+  async stdev(this: RDD<number>): Promise<number> { return (await this.stats()).stdev; }
+
+  /** Same as `variance` (Spark 3.x's name for the population variance). */
+  async popVariance(this: RDD<number>): Promise<number> { return (await this.stats()).popVariance; }
+
+  /** Same as `stdev` (Spark 3.x's name for the population standard deviation). */
+  async popStdev(this: RDD<number>): Promise<number> { return (await this.stats()).popStdev; }
+
+  /** The sample variance of a numeric RDD (divides by n - 1; NaN for fewer than two elements). */
+  async sampleVariance(this: RDD<number>): Promise<number> { return (await this.stats()).sampleVariance; }
+
+  /** The sample standard deviation of a numeric RDD (divides by n - 1). */
+  async sampleStdev(this: RDD<number>): Promise<number> { return (await this.stats()).sampleStdev; }
+
+  /**
+   * With a bucket count: `bucketCount` equal buckets from the RDD's min to its max, returned
+   * as `[edges, counts]` (edges `[min, min]` and one bucket when all elements are equal);
+   * throws on an empty RDD or one holding NaN or an infinity, as Spark's `histogram(Int)`.
+   * With bucket edges (sorted, at least two): the count per bucket, bucket i being
+   * `[edges[i], edges[i+1])` and the last one including its upper edge; values outside and
+   * NaN are not counted. `evenBuckets` says the edges are evenly spaced, so a value's bucket
+   * is computed rather than searched (same answer).
+   */
+  histogram(this: RDD<number>, bucketCount: number): Promise<[number[], number[]]>;
+  histogram(this: RDD<number>, buckets: readonly number[], evenBuckets?: boolean): Promise<number[]>;
+  async histogram(this: RDD<number>, arg: number | readonly number[], evenBuckets = false): Promise<[number[], number[]] | number[]> {
+    if (typeof arg === 'number') {
+      invariant(Number.isInteger(arg) && arg >= 1, `histogram needs a positive whole bucket count, got ${arg}`);
+      const s = await this.stats();
+      if (s.count === 0 || !Number.isFinite(s.min) || !Number.isFinite(s.max)) {
+        throw new Error('Histogram on either an empty RDD or RDD containing +/-infinity or NaN: filter those out first');
+      }
+      const edges = evenEdges(s.min, s.max, arg);
+      return [edges, await this.histogram(edges, true)];
+    }
+    const buckets = arg.slice();
+    checkBuckets(buckets);
+    const bucketOf = evenBuckets ? evenBucket(buckets[0]!, buckets[buckets.length - 1]!, buckets.length - 1) : searchBucket(buckets);
+    const n = buckets.length - 1;
+    const parts = await this.context.runJob(this, (data: readonly number[]) => countBuckets(data, n, bucketOf), undefined, 'histogram');
+    const total = new Array<number>(n).fill(0);
+    for (const p of parts) for (let i = 0; i < n; i++) total[i]! += p[i]!;
+    return total;
   }
 
   /** Reduces the elements with an associative, commutative `f`; throws on an empty RDD. */
