@@ -15,6 +15,8 @@ import { PartitionerAwareUnionRDD } from './rdd/partitioner-aware-union-rdd.ts';
 import { ObjectFileRDD, TextFileRDD } from './rdd/text-file-rdd.ts';
 import { Broadcast } from './broadcast/broadcast.ts';
 import { LongAccumulator } from './util/long-accumulator.ts';
+import { DoubleAccumulator } from './util/double-accumulator.ts';
+import { KINDLING_VERSION } from './version.ts';
 import type { RDD } from './rdd/rdd.ts';
 import type { ShuffleDependency } from './rdd/dependency.ts';
 import type { TaskContext } from './scheduler/task-context.ts';
@@ -214,6 +216,15 @@ export class SparkContext {
 
   /** A sum/count accumulator (see {@link LongAccumulator}). */
   longAccumulator(name?: string): LongAccumulator { return new LongAccumulator(name); }
+
+  /**
+   * A sum/count accumulator of floating-point values (see {@link DoubleAccumulator}). Under
+   * the parallel streaming runtime it is tracked as `longAccumulator`'s are.
+   */
+  doubleAccumulator(name?: string): DoubleAccumulator { return new DoubleAccumulator(name); }
+
+  /** The version of Kindling running this application (Spark's `sc.version` gives Spark's). */
+  get version(): string { return KINDLING_VERSION; }
 
   // ------------------------------------------------------------------ checkpoints & persistence
 
