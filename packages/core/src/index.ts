@@ -21,6 +21,7 @@ export {
   OwnedPartitionsRDD,
   EmptyRDD,
   TextFileRDD,
+  WholeTextFilesRDD,
   ObjectFileRDD,
   ReliableCheckpointRDD,
   CorruptCheckpointPartError,

@@ -13,6 +13,7 @@ import { EmptyRDD } from './rdd/empty-rdd.ts';
 import { UnionRDD } from './rdd/union-rdd.ts';
 import { PartitionerAwareUnionRDD } from './rdd/partitioner-aware-union-rdd.ts';
 import { ObjectFileRDD, TextFileRDD } from './rdd/text-file-rdd.ts';
+import { WholeTextFilesRDD } from './rdd/whole-text-files-rdd.ts';
 import { Broadcast } from './broadcast/broadcast.ts';
 import { LongAccumulator } from './util/long-accumulator.ts';
 import { DoubleAccumulator } from './util/double-accumulator.ts';
@@ -198,6 +199,16 @@ export class SparkContext {
   textFile(pathOrGlob: string, minPartitions: number = this.defaultMinPartitions): RDD<string> {
     this.assertRunning();
     return new TextFileRDD(this, pathOrGlob, minPartitions);
+  }
+
+  /**
+   * Each file of a directory, glob or path (listed as `textFile` lists them) as one
+   * `[path, content]` pair, the path as Spark writes it (`file:/absolute/path`), over about
+   * `minPartitions` partitions. For many small files; each file is read whole.
+   */
+  wholeTextFiles(pathOrGlob: string, minPartitions: number = this.defaultMinPartitions): RDD<[string, string]> {
+    this.assertRunning();
+    return new WholeTextFilesRDD(this, pathOrGlob, minPartitions);
   }
 
   /** The values written by `saveAsObjectFile` (a folder, or a glob of folders). */
