@@ -28,7 +28,7 @@ describe('SparkContext.doubleAccumulator and version', () => {
     expect(new DoubleAccumulator().avg).toBeNaN();
   });
 
-  it('version is the @kindling/core package version', () => {
+  it('version is the @kindling/core package version (the constant tracks package.json)', () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
     expect(pkg.name).toBe('@kindling/core');
     expect(ctx.sc.version).toBe(pkg.version);
