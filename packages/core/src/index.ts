@@ -21,6 +21,7 @@ export {
   OwnedPartitionsRDD,
   EmptyRDD,
   TextFileRDD,
+  WholeTextFilesRDD,
   ObjectFileRDD,
   ReliableCheckpointRDD,
   CorruptCheckpointPartError,
@@ -55,6 +56,9 @@ export type { JobListener, JobStartEvent, JobEndEvent, StageInfo, StageSubmitted
 export { StorageLevel } from './storage/storage-level.ts';
 export { Broadcast } from './broadcast/broadcast.ts';
 export { LongAccumulator } from './util/long-accumulator.ts';
+export { StatCounter } from './util/stat-counter.ts';
+export { DoubleAccumulator } from './util/double-accumulator.ts';
+export { KINDLING_VERSION } from './version.ts';
 export { formatElement } from './util/format-element.ts';
 export { KeyMap } from './util/key-map.ts';
 export { KeySet } from './util/key-set.ts';

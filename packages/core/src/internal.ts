@@ -15,6 +15,7 @@ export { ParallelCollectionRDD, sliceCollection } from './rdd/parallel-collectio
 export { OwnedPartitionsRDD } from './rdd/owned-partitions-rdd.ts';
 export { EmptyRDD } from './rdd/empty-rdd.ts';
 export { TextFileRDD, ObjectFileRDD } from './rdd/text-file-rdd.ts';
+export { WholeTextFilesRDD } from './rdd/whole-text-files-rdd.ts';
 export { RDDCheckpointData } from './checkpoint/rdd-checkpoint-data.ts';
 export { ReliableCheckpointRDD, CorruptCheckpointPartError, checkpointPartMismatch } from './checkpoint/reliable-checkpoint-rdd.ts';
 import './rdd/pair-functions.ts';

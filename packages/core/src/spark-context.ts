@@ -13,8 +13,11 @@ import { EmptyRDD } from './rdd/empty-rdd.ts';
 import { UnionRDD } from './rdd/union-rdd.ts';
 import { PartitionerAwareUnionRDD } from './rdd/partitioner-aware-union-rdd.ts';
 import { ObjectFileRDD, TextFileRDD } from './rdd/text-file-rdd.ts';
+import { WholeTextFilesRDD } from './rdd/whole-text-files-rdd.ts';
 import { Broadcast } from './broadcast/broadcast.ts';
 import { LongAccumulator } from './util/long-accumulator.ts';
+import { DoubleAccumulator } from './util/double-accumulator.ts';
+import { KINDLING_VERSION } from './version.ts';
 import type { RDD } from './rdd/rdd.ts';
 import type { ShuffleDependency } from './rdd/dependency.ts';
 import type { TaskContext } from './scheduler/task-context.ts';
@@ -198,6 +201,16 @@ export class SparkContext {
     return new TextFileRDD(this, pathOrGlob, minPartitions);
   }
 
+  /**
+   * Each file of a directory, glob or path (listed as `textFile` lists them) as one
+   * `[path, content]` pair, the path as Spark writes it (`file:/absolute/path`), over about
+   * `minPartitions` partitions. For many small files; each file is read whole.
+   */
+  wholeTextFiles(pathOrGlob: string, minPartitions: number = this.defaultMinPartitions): RDD<[string, string]> {
+    this.assertRunning();
+    return new WholeTextFilesRDD(this, pathOrGlob, minPartitions);
+  }
+
   /** The values written by `saveAsObjectFile` (a folder, or a glob of folders). */
   objectFile<T>(pathOrGlob: string, _minPartitions?: number): RDD<T> {
     this.assertRunning();
@@ -214,6 +227,15 @@ export class SparkContext {
 
   /** A sum/count accumulator (see {@link LongAccumulator}). */
   longAccumulator(name?: string): LongAccumulator { return new LongAccumulator(name); }
+
+  /**
+   * A sum/count accumulator of floating-point values (see {@link DoubleAccumulator}). Under
+   * the parallel streaming runtime it is tracked as `longAccumulator`'s are.
+   */
+  doubleAccumulator(name?: string): DoubleAccumulator { return new DoubleAccumulator(name); }
+
+  /** The version of Kindling running this application (Spark's `sc.version` gives Spark's). */
+  get version(): string { return KINDLING_VERSION; }
 
   // ------------------------------------------------------------------ checkpoints & persistence
 

@@ -16,6 +16,9 @@ import { invariant } from '../util/invariant.ts';
 import { byteswap32 } from '../util/hash-code.ts';
 import { currentCallSite, type CallSite } from '../util/call-site.ts';
 import { recordsOf, type PartitionData } from './pair-columns.ts';
+import { StatCounter } from '../util/stat-counter.ts';
+import { fractionForSampleSize, shuffleInPlace } from '../util/sample-size.ts';
+import { checkBuckets, countBuckets, evenBucket, evenEdges, searchBucket } from './histogram.ts';
 
 let nextRddId = 0;
 
@@ -539,6 +542,47 @@ export abstract class RDD<T> {
     }, true).withScope('sample');
   }
 
+  /**
+   * Splits the RDD into disjoint random parts of about `weights` (normalized) of its
+   * elements; together they hold every element once. Deterministic per `seed`: each
+   * partition draws one number per element and every split keeps those in its own range.
+   */
+  randomSplit(weights: readonly number[], seed: number = randomSeed()): RDD<T>[] {
+    invariant(weights.every((w) => w >= 0), `Weights must be nonnegative, got ${weights.join(', ')}`);
+    const total = weights.reduce((a, b) => a + b, 0);
+    invariant(total > 0, `Sum of weights must be positive, got ${total}`);
+    const bounds = [0];
+    for (const w of weights) bounds.push(bounds[bounds.length - 1]! + w / total);
+    return weights.map((_, s) => {
+      const lower = bounds[s]!;
+      const upper = s === weights.length - 1 ? Number.POSITIVE_INFINITY : bounds[s + 1]!;
+      return this.mapPartitionsWithIndex((index, it) => {
+        const rng = new XorShiftRandom(seed + index);
+        const data = it as readonly T[];
+        const out: T[] = [];
+        for (let i = 0; i < data.length; i++) {
+          const x = rng.nextDouble();
+          if (x >= lower && x < upper) out.push(data[i]!);
+        }
+        return out;
+      }, true).withScope('randomSplit');
+    });
+  }
+
+  /**
+   * Pairs each element with a unique id without running a job: the i-th element of
+   * partition k gets `i * n + k` (n partitions), as Spark's; ids are not consecutive.
+   */
+  zipWithUniqueId(): RDD<[T, number]> {
+    const n = this.getNumPartitions();
+    return this.mapPartitionsWithIndex((k, it) => {
+      const data = it as readonly T[];
+      const out = new Array<[T, number]>(data.length);
+      for (let i = 0; i < data.length; i++) out[i] = [data[i]!, i * n + k];
+      return out;
+    }).withScope('zipWithUniqueId');
+  }
+
   // ---------------------------------------------------------------- pair transformations
 
   /** Merges the values of each key with an associative, commutative `f` (combining map-side). */
@@ -635,6 +679,22 @@ export abstract class RDD<T> {
     const others = args.filter((a): a is RDD<[K, unknown]> => a instanceof RDD);
     const last = args.length > others.length ? (args[args.length - 1] as NumPartitionsOrPartitioner) : undefined;
     return rddClasses.pair.cogroup(this, others, last);
+  }
+
+  /** Same as `cogroup` (Spark's alias). */
+  groupWith<K, V, W>(this: RDD<[K, V]>, other: RDD<[K, W]>): RDD<[K, [V[], W[]]]>;
+  groupWith<K, V, W1, W2>(this: RDD<[K, V]>, other1: RDD<[K, W1]>, other2: RDD<[K, W2]>): RDD<[K, [V[], W1[], W2[]]]>;
+  groupWith<K, V, W1, W2, W3>(this: RDD<[K, V]>, other1: RDD<[K, W1]>, other2: RDD<[K, W2]>, other3: RDD<[K, W3]>): RDD<[K, [V[], W1[], W2[], W3[]]]>;
+  groupWith<K>(this: RDD<[K, unknown]>, ...others: RDD<[K, unknown]>[]): RDD<[K, unknown[][]]> {
+    return (this.cogroup as (...a: unknown[]) => RDD<[K, unknown[][]]>).apply(this, others).withScope('groupWith');
+  }
+
+  /**
+   * The pairs whose key lies in `[lower, upper]` (both inclusive, by `ordering`), keeping
+   * the partitioner, as Spark's `OrderedRDDFunctions.filterByRange`.
+   */
+  filterByRange<K, V>(this: RDD<[K, V]>, lower: K, upper: K, ordering: Ordering<K> = naturalOrdering): RDD<[K, V]> {
+    return this.filter(([k]) => ordering(k, lower) >= 0 && ordering(k, upper) <= 0).withScope('filterByRange');
   }
 
   /** Inner join by key: `[k, [v, w]]` for every pair of matching values. */
@@ -755,6 +815,63 @@ export abstract class RDD<T> {
     return s / n;
   }
 
+  /** Count, mean, variance, max and min of a numeric RDD in one pass, as Spark's `stats()`. */
+  async stats(this: RDD<number>): Promise<StatCounter> {
+    const parts = await this.context.runJob(this, (data: readonly number[]) => new StatCounter().mergeValues(data), undefined, 'stats');
+    const total = new StatCounter();
+    for (const p of parts) total.mergeCounter(p);
+    return total;
+  }
+
+  /** The population variance of a numeric RDD (divides by n; NaN when empty). */
+  async variance(this: RDD<number>): Promise<number> { return (await this.stats()).variance; }
+
+  /** The population standard deviation of a numeric RDD (NaN when empty). */
+  async stdev(this: RDD<number>): Promise<number> { return (await this.stats()).stdev; }
+
+  /** Same as `variance` (Spark 3.x's name for the population variance). */
+  async popVariance(this: RDD<number>): Promise<number> { return (await this.stats()).popVariance; }
+
+  /** Same as `stdev` (Spark 3.x's name for the population standard deviation). */
+  async popStdev(this: RDD<number>): Promise<number> { return (await this.stats()).popStdev; }
+
+  /** The sample variance of a numeric RDD (divides by n - 1; NaN for fewer than two elements). */
+  async sampleVariance(this: RDD<number>): Promise<number> { return (await this.stats()).sampleVariance; }
+
+  /** The sample standard deviation of a numeric RDD (divides by n - 1). */
+  async sampleStdev(this: RDD<number>): Promise<number> { return (await this.stats()).sampleStdev; }
+
+  /**
+   * With a bucket count: `bucketCount` equal buckets from the RDD's min to its max, returned
+   * as `[edges, counts]` (edges `[min, min]` and one bucket when all elements are equal);
+   * throws on an empty RDD or one holding NaN or an infinity, as Spark's `histogram(Int)`.
+   * With bucket edges (sorted, at least two): the count per bucket, bucket i being
+   * `[edges[i], edges[i+1])` and the last one including its upper edge; values outside and
+   * NaN are not counted. `evenBuckets` says the edges are evenly spaced, so a value's bucket
+   * is computed rather than searched (same answer).
+   */
+  histogram(this: RDD<number>, bucketCount: number): Promise<[number[], number[]]>;
+  histogram(this: RDD<number>, buckets: readonly number[], evenBuckets?: boolean): Promise<number[]>;
+  async histogram(this: RDD<number>, arg: number | readonly number[], evenBuckets = false): Promise<[number[], number[]] | number[]> {
+    if (typeof arg === 'number') {
+      invariant(Number.isInteger(arg) && arg >= 1, `histogram needs a positive whole bucket count, got ${arg}`);
+      const s = await this.stats();
+      if (s.count === 0 || !Number.isFinite(s.min) || !Number.isFinite(s.max)) {
+        throw new Error('Histogram on either an empty RDD or RDD containing +/-infinity or NaN: filter those out first');
+      }
+      const edges = evenEdges(s.min, s.max, arg);
+      return [edges, await this.histogram(edges, true)];
+    }
+    const buckets = arg.slice();
+    checkBuckets(buckets);
+    const bucketOf = evenBuckets ? evenBucket(buckets[0]!, buckets[buckets.length - 1]!, buckets.length - 1) : searchBucket(buckets);
+    const n = buckets.length - 1;
+    const parts = await this.context.runJob(this, (data: readonly number[]) => countBuckets(data, n, bucketOf), undefined, 'histogram');
+    const total = new Array<number>(n).fill(0);
+    for (const p of parts) for (let i = 0; i < n; i++) total[i]! += p[i]!;
+    return total;
+  }
+
   /** Reduces the elements with an associative, commutative `f`; throws on an empty RDD. */
   async reduce(f: (a: T, b: T) => T): Promise<T> {
     const parts = await this.context.runJob(this, (data: readonly T[]) => {
@@ -796,6 +913,86 @@ export abstract class RDD<T> {
     let acc = cloneZero(zeroValue);
     for (const p of parts) acc = combOp(acc, p);
     return acc;
+  }
+
+  /**
+   * Aggregates as `aggregate` does, but merges the partition results in a tree of about
+   * `depth` levels of shuffles before the driver's final merge, as Spark's `treeAggregate`.
+   */
+  async treeAggregate<U>(zeroValue: U, seqOp: (u: U, t: T) => U, combOp: (a: U, b: U) => U, depth = 2): Promise<U> {
+    invariant(Number.isInteger(depth) && depth >= 1, `Depth must be greater than or equal to 1 but got ${depth}`);
+    if (this.getNumPartitions() === 0) return cloneZero(zeroValue);
+    let partial: RDD<U> = this.mapPartitions((it) => {
+      const data = it as readonly T[];
+      let acc = cloneZero(zeroValue);
+      for (let i = 0; i < data.length; i++) acc = seqOp(acc, data[i]!);
+      return [acc];
+    });
+    let n = partial.getNumPartitions();
+    const scale = Math.max(Math.ceil(Math.pow(n, 1 / depth)), 2);
+    while (n > scale + Math.ceil(n / scale)) {
+      n = Math.floor(n / scale);
+      const cur = n;
+      partial = partial
+        .mapPartitionsWithIndex((i, it) => Array.from(it, (u) => [i % cur, u] as [number, U]))
+        .foldByKey(zeroValue, combOp, new HashPartitioner(cur))
+        .values();
+    }
+    return partial.fold(zeroValue, combOp);
+  }
+
+  /** Reduces as `reduce` does, merging partition results in a tree (see `treeAggregate`); throws on an empty RDD. */
+  async treeReduce(f: (a: T, b: T) => T, depth = 2): Promise<T> {
+    const none: T[] = [];
+    const merge = (a: T[], b: T[]): T[] => (a.length === 0 ? b : b.length === 0 ? a : [f(a[0] as T, b[0] as T)]);
+    const r = await this.mapPartitions((it) => {
+      const data = it as readonly T[];
+      if (data.length === 0) return [none];
+      let acc = data[0] as T;
+      for (let i = 1; i < data.length; i++) acc = f(acc, data[i] as T);
+      return [[acc]];
+    }).treeAggregate(none, merge, merge, depth);
+    if (r.length === 0) throw new Error(`treeReduce() on an empty collection: ${this.toString()} has no elements; use treeAggregate() with a zero value instead`);
+    return r[0] as T;
+  }
+
+  /**
+   * The elements one partition at a time (a job per partition), so the driver holds at most
+   * one partition, as Spark's `toLocalIterator`.
+   */
+  async *toLocalIterator(): AsyncGenerator<T, void, undefined> {
+    const n = this.getNumPartitions();
+    for (let p = 0; p < n; p++) {
+      const [data] = await this.context.runJob(this, (d: readonly T[]) => d.slice(), [p], 'toLocalIterator');
+      yield* data!;
+    }
+  }
+
+  /**
+   * `num` elements drawn at random (each at most once unless `withReplacement`), in random
+   * order, as Spark's `takeSample`: samples with a fraction sized to yield `num` with high
+   * probability, resampling when short. Deterministic per `seed`.
+   */
+  async takeSample(withReplacement: boolean, num: number, seed: number = randomSeed()): Promise<T[]> {
+    invariant(Number.isInteger(num) && num >= 0, `Negative number of elements requested: ${num}`);
+    if (num === 0) return [];
+    const total = await this.count();
+    if (total === 0) return [];
+    const rng = new XorShiftRandom(seed);
+    if (!withReplacement && num >= total) return shuffleInPlace(await this.collect(), rng);
+    const fraction = fractionForSampleSize(num, total, withReplacement);
+    let samples = await this.sample(withReplacement, fraction, rng.nextInt(0x7fffffff)).collect();
+    while (samples.length < num) samples = await this.sample(withReplacement, fraction, rng.nextInt(0x7fffffff)).collect();
+    return shuffleInPlace(samples, rng).slice(0, num);
+  }
+
+  /**
+   * The number of distinct elements (compared by value). Spark estimates it with
+   * HyperLogLog++ within `relativeSD`; this returns the exact count, which meets any bound.
+   */
+  async countApproxDistinct(relativeSD = 0.05): Promise<number> {
+    invariant(relativeSD > 0.000017, `accuracy (${relativeSD}) must be greater than 0.000017`);
+    return this.distinct().count();
   }
 
   /** Runs `f` on every element (in the tasks). */

@@ -1,7 +1,7 @@
-import type { LongAccumulator, SparkContext } from '@kindling/core';
+import type { DoubleAccumulator, LongAccumulator, SparkContext } from '@kindling/core';
 
 /**
- * Records the accumulators created through `sc.longAccumulator()` while a graph module builds
+ * Records the accumulators created through `sc.longAccumulator()` (and `doubleAccumulator()`) while a graph module builds
  * its graph. Every thread builds the same graph, so the i-th accumulator is the same one in
  * every thread: workers send the deltas of theirs, the driver adds them to its own.
  * @internal
@@ -14,5 +14,11 @@ export function trackAccumulators(sc: SparkContext): { readonly list: LongAccumu
     list.push(acc);
     return acc;
   };
-  return { list, stop: () => { sc.longAccumulator = original; } };
+  const originalDouble = sc.doubleAccumulator;
+  sc.doubleAccumulator = function tracked(this: SparkContext, name?: string): DoubleAccumulator {
+    const acc = originalDouble.call(this, name);
+    list.push(acc);
+    return acc;
+  };
+  return { list, stop: () => { sc.longAccumulator = original; sc.doubleAccumulator = originalDouble; } };
 }
