@@ -82,4 +82,15 @@ describe('actions', () => {
     expect(await ctx.sc.parallelize<number>([], 2).sum()).toBe(0);
     await expect(ctx.sc.parallelize<number>([], 2).max()).rejects.toThrow(/empty collection/);
   });
+
+  it('mean is Spark\'s stats().mean: the running mean\'s digits, not sum / count, and 0 when empty', async () => {
+    const values = [0.1, 0.2, 0.3, 0.7, 1.1];
+    // Spark's StatCounter.merge(value): mu += (value - mu) / n, one value after another.
+    let mu = 0;
+    for (let n = 1; n <= values.length; n++) mu += (values[n - 1]! - mu) / n;
+    expect(mu).toBe(0.48000000000000004);
+    expect(values.reduce((a, b) => a + b) / values.length).not.toBe(mu);
+    expect(await ctx.sc.parallelize(values, 1).mean()).toBe(mu);
+    expect(await ctx.sc.parallelize<number>([], 2).mean()).toBe(0);
+  });
 });

@@ -809,11 +809,11 @@ export abstract class RDD<T> {
     return this.fold(0, (a, b) => a + b);
   }
 
-  /** The mean of a numeric RDD (NaN when empty). */
-  async mean(this: RDD<number>): Promise<number> {
-    const [s, n] = await this.aggregate([0, 0] as [number, number], (acc, x) => { acc[0] += x; acc[1]++; return acc; }, (a, b) => [a[0] + b[0], a[1] + b[1]] as [number, number]);
-    return s / n;
-  }
+  /**
+   * The mean of a numeric RDD, as Spark's `DoubleRDDFunctions.mean` (`stats().mean`): each
+   * partition's running mean, merged, so the digits are Spark's; 0 when empty, as Spark's.
+   */
+  async mean(this: RDD<number>): Promise<number> { return (await this.stats()).mean; }
 
   /** Count, mean, variance, max and min of a numeric RDD in one pass, as Spark's `stats()`. */
   async stats(this: RDD<number>): Promise<StatCounter> {
