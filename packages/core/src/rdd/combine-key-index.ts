@@ -77,11 +77,7 @@ export class CombineKeyIndex {
       values[i] = this.held[s];
       this.held[s] = undefined;
     }
-    this.order = [];
-    let slots: KeySlots | undefined;
-    if (this.index.size > 65_536 || this.index.size > 4 * n + 4_096) this.rebuild();
-    else slots = { index: this, generation: this.generation, slots: order };
-    this.busy = false;
+    const slots: KeySlots | undefined = this.close(n) ? { index: this, generation: this.generation, slots: order } : undefined;
     return { keys, values, slots };
   }
 
@@ -124,10 +120,21 @@ export class CombineKeyIndex {
   abandon(): void {
     const order = this.order;
     for (let i = 0; i < order.length; i++) this.held[order[i]!] = undefined;
-    const n = order.length;
+    this.close(order.length);
+  }
+
+  /**
+   * Ends the current call of `n` keys (their combiners already let go): rebuilds the index
+   * when it holds far more keys than calls use, and says whether its slots still hold.
+   */
+  private close(n: number): boolean {
     this.order = [];
-    if (this.index.size > 65_536 || this.index.size > 4 * n + 4_096) this.rebuild();
     this.busy = false;
+    if (this.index.size > 65_536 || this.index.size > 4 * n + 4_096) {
+      this.rebuild();
+      return false;
+    }
+    return true;
   }
 
   private rebuild(): void {
