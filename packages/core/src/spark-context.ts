@@ -203,7 +203,7 @@ export class SparkContext {
   }
 
   /**
-   * Each file of a directory, glob or path (listed as `textFile` lists them) as one
+   * Each file of a directory (every visible one, `part-*` or not, as on Spark), glob or path as one
    * `[path, content]` pair, the path as Spark writes it (`file:/absolute/path`), over about
    * `minPartitions` partitions. For many small files; each file is read whole.
    */
