@@ -81,8 +81,9 @@ async function run(master: string, input: readonly (readonly string[])[], failOn
     const scheduler = pool === undefined ? undefined : ((ssc.sparkContext as unknown as { taskScheduler: WorkerTaskScheduler }).taskScheduler);
     const counts = scheduler === undefined ? undefined : { ...scheduler.counts };
     // Each worker's steps started while another lane of its batch's message still ran.
-    const overlapped = pool === undefined || error !== undefined ? [] : (await pool.stats()).map((s) => s.stepsOverlapped);
-    return { out, error, held, overlapped, threads: pool?.workers.length ?? 1, tasks: pool?.tasksPerWorker() ?? [], counts };
+    const stats = pool === undefined || error !== undefined ? [] : await pool.stats();
+    const overlapped = stats.map((s) => s.stepsOverlapped);
+    return { out, error, held, overlapped, control: stats.map((s) => s.control), threads: pool?.workers.length ?? 1, tasks: pool?.tasksPerWorker() ?? [], counts };
   } finally {
     await ssc.stop();
   }
@@ -144,6 +145,23 @@ describe("a batch's output jobs in one message to the worker threads (local[N])"
     // runs: three lanes per batch, whose steps interleave in both workers.
     expect(two.overlapped).toHaveLength(2);
     for (const n of two.overlapped) expect(n).toBeGreaterThanOrEqual(2 * batches.length);
+  }, 60_000);
+
+  it("a batch's clear rides with the driver's next message to each worker, so a worker between batches wakes once, not twice", async () => {
+    const one = await run('local[1]', batches);
+    const two = await run('local[2]', batches);
+    expect(two.error).toBeUndefined();
+    expect(two.out).toEqual(one.out);
+    expect(two.threads).toBe(2);
+    expect(two.control).toHaveLength(2);
+    for (const c of two.control) {
+      // Per batch at least its announcement, its output jobs' message and its clear.
+      expect(c.messages).toBeGreaterThanOrEqual(3 * batches.length);
+      // Every batch's clear but perhaps the last came in the same delivery as the next
+      // batch's announcement (the last one's with the stats request, or on its own). Before,
+      // each clear was a delivery of its own: as many deliveries as messages.
+      expect(c.messages - c.deliveries).toBeGreaterThanOrEqual(batches.length - 1);
+    }
   }, 60_000);
 
   it('a job that fails in the workers fails its own output, after the earlier outputs ran, as on one thread', async () => {

@@ -436,7 +436,9 @@ export class GraphWorkerPool {
     this.completedUpTo = Math.max(this.completedUpTo, time);
     for (const t of this.aheadReports.keys()) if (t <= time) this.aheadReports.delete(t);
     this.taskScheduler?.endBatch(time);
-    for (let w = 0; w < this.workers.length; w++) this.rpc.post(w, { type: 'clear', time });
+    // Held for the next message to each worker (the next batch's, or its first job's), so a
+    // worker between batches wakes once, not for the clear and then again for its next work.
+    for (let w = 0; w < this.workers.length; w++) this.rpc.postWithNext(w, { type: 'clear', time });
   }
 
   /** Each worker's {@link ThreadStats} (for tests: bounded lineages, files read once). */
@@ -520,12 +522,18 @@ export interface ThreadStats {
   readonly mapOutputs: number;
   /** Steps of the batches' job messages it started while another lane of the message was still running. */
   readonly stepsOverlapped: number;
+  /**
+   * Messages from the driver it handled (`messages`, the `stats` request asking included) and
+   * the `postMessage` deliveries that brought them (`deliveries`): fewer deliveries than
+   * messages when a message carried held ones (a batch's `clear` with the next batch's message).
+   */
+  readonly control: { readonly messages: number; readonly deliveries: number };
 }
 
 /** This thread's {@link ThreadStats}, with its executor's counts of map outputs computed ahead. @internal */
-export function threadStats(ssc: StreamingContext, mapSidesAhead: ThreadStats['mapSidesAhead'], stepsOverlapped = 0): ThreadStats {
+export function threadStats(ssc: StreamingContext, mapSidesAhead: ThreadStats['mapSidesAhead'], stepsOverlapped = 0, control: ThreadStats['control'] = { messages: 0, deliveries: 0 }): ThreadStats {
   const fileReads = ssc.graph.inputStreams.filter((s) => s instanceof dstreamClasses.FileInputDStream).map((s) => ({ ...s.readStats }));
-  return { lineage: lineageCounts(ssc.graph.createdStreams), fileReads, mapSidesAhead: { ...mapSidesAhead }, mapOutputs: heldMapOutputs(ssc.graph.createdStreams), stepsOverlapped };
+  return { lineage: lineageCounts(ssc.graph.createdStreams), fileReads, mapSidesAhead: { ...mapSidesAhead }, mapOutputs: heldMapOutputs(ssc.graph.createdStreams), stepsOverlapped, control: { ...control } };
 }
 
 /**
