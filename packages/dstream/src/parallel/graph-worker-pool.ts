@@ -436,9 +436,16 @@ export class GraphWorkerPool {
     this.completedUpTo = Math.max(this.completedUpTo, time);
     for (const t of this.aheadReports.keys()) if (t <= time) this.aheadReports.delete(t);
     this.taskScheduler?.endBatch(time);
-    // Held for the next message to each worker (the next batch's, or its first job's), so a
-    // worker between batches wakes once, not for the clear and then again for its next work.
-    for (let w = 0; w < this.workers.length; w++) this.rpc.postWithNext(w, { type: 'clear', time });
+    // A later batch already announced (a stream behind its clock) starts its map sides on the
+    // clear: sent at once. Otherwise the clear is held for the next message to each worker (the
+    // next batch's announcement), so a worker between batches wakes once, not for the clear
+    // and then again for its next work.
+    let later = false;
+    for (const t of this.jobSets.keys()) if (t > time) later = true;
+    for (let w = 0; w < this.workers.length; w++) {
+      if (later) this.rpc.post(w, { type: 'clear', time });
+      else this.rpc.postWithNext(w, { type: 'clear', time });
+    }
   }
 
   /** Each worker's {@link ThreadStats} (for tests: bounded lineages, files read once). */
