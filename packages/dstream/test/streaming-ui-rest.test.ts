@@ -9,6 +9,8 @@ import { uiSettings } from '../src/ui/streaming-ui.ts';
 import { graphWorkerPoolOf } from '../src/parallel/build-graph.ts';
 import type { PageJob } from '../src/ui/streaming-page-data.ts';
 import type { WordCountArgs, WordCountGraph } from './support/graphs/word-count-graph.ts';
+import { LineServer } from './support/line-server.ts';
+import { inputStreamName } from '../src/input/input-stream-name.ts';
 
 const GMT_DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}GMT$/;
 
@@ -286,6 +288,48 @@ describe("Spark's REST API for receivers", () => {
     expect(r).toMatchObject({ streamId: 0, isActive: true, executorId: 'driver', executorHost: 'localhost', lastErrorMessage: 'upstream hiccup', eventRates: [[1000, 3]], avgEventRate: 3 });
     expect(r.lastErrorTime).toMatch(GMT_DATE);
     expect(r.lastError).toContain('ECONNRESET');
+  });
+});
+
+describe('input stream and receiver names, as Spark names them', () => {
+  it("Spark's InputDStream.name rule: the class name in words, then the id", () => {
+    expect(inputStreamName('SocketInputDStream', 0)).toBe('Socket stream [0]');
+    expect(inputStreamName('QueueInputDStream', 3)).toBe('Queue stream [3]');
+    // The example in Spark's comment on InputDStream.name.
+    expect(inputStreamName('FlumePollingInputDStream', 1)).toBe('Flume polling stream [1]');
+    expect(inputStreamName('PluggableInputDStream', 2)).toBe('Pluggable stream [2]');
+  });
+
+  it('lists a receiver as <ReceiverClass>-<id>, another input as its stream name, and the batch page names inputs by stream', async () => {
+    const server = new LineServer((socket) => { socket.write('s1\ns2\n'); });
+    const port = await server.listen();
+    try {
+      ssc = new StreamingContext(conf(), Milliseconds(1000));
+      const socket = ssc.socketTextStream('127.0.0.1', port, undefined, { log: () => {} });
+      const queue = ssc.queueStream([['q1']]);
+      const plugged = ssc.receiverStream(new ThreeAndAnError(), { log: () => {} });
+      const got: string[] = [];
+      socket.union(queue).union(plugged).foreachRDD(async (rdd) => { got.push(...await rdd.collect()); });
+      const receiverNames: string[] = [];
+      ssc.addStreamingListener({ onReceiverStarted: (e) => { receiverNames.push(e.receiverInfo.name); } });
+      await ssc.start();
+      for (let i = 0; i < 200 && socket.storedRecords < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      await (ssc.clock as ManualClock).advance(1000);
+      expect(got.sort()).toEqual(['q1', 'r1', 'r2', 'r3', 's1', 's2']);
+      expect(receiverNames.sort()).toEqual(['SocketReceiver-0', 'ThreeAndAnError-2']);
+      const ui = ssc.sparkContext.uiWebUrl!;
+      const base = `${ui}/api/v1/applications/${ssc.sparkContext.applicationId}/streaming`;
+      const receivers = (await get(`${base}/receivers`)).body;
+      expect(receivers.map((r: any) => [r.streamId, r.streamName])).toEqual([[0, 'SocketReceiver-0'], [1, 'Queue stream [1]'], [2, 'ThreeAndAnError-2']]);
+      expect((await get(`${base}/receivers/1`)).body.streamName).toBe('Queue stream [1]');
+      // Spark's batch page lists each input by its stream's name (StreamingJobProgressListener.streamName).
+      const page = (await get(`${ui}/streaming/batch/data?id=1000`)).body;
+      expect(page.inputs.map((i: any) => [i.id, i.name, i.records])).toEqual([[0, 'Socket stream [0]', 2], [1, 'Queue stream [1]', 1], [2, 'Pluggable stream [2]', 3]]);
+    } finally {
+      await ssc?.stop();
+      ssc = undefined;
+      await server.close();
+    }
   });
 });
 

@@ -101,7 +101,7 @@ export class StreamingUI {
     const sc = ssc.sparkContext;
     this.store = new StreamingUIStore(ssc.batchDuration.milliseconds, settings.retainedBatches, () => ssc.graph.inputStreams.map((s) => ({
       id: s.id,
-      name: s.name(),
+      name: s.inputStreamName,
       isReceiver: s instanceof dstreamClasses.ReceiverInputDStream,
     })));
     this.api = new StreamingRestApi(this.store, {
