@@ -67,6 +67,9 @@ describe("Spark's REST API on a manual-clock run", () => {
     expect(apps.body[0].id).toBe(appId);
     expect(apps.body[0].name).toBe('ui-rest');
     expect(apps.body[0].attempts[0].completed).toBe(false);
+    // As Spark's live UI (SparkUI.getApplicationInfoList): no end, a duration of 0 while running.
+    expect(apps.body[0].attempts[0]).toMatchObject({ endTime: '1969-12-31T23:59:59.999GMT', endTimeEpoch: -1, duration: 0 });
+    expect(apps.body[0].attempts[0]).not.toHaveProperty('attemptId');
     expect(apps.body[0].attempts[0].startTime).toMatch(GMT_DATE);
     const base = `${ui}/api/v1/applications/${appId}/streaming`;
 

@@ -99,9 +99,11 @@ export class StreamingRestApi {
     return op === undefined ? notFound(`unknown output operation: ${subId}`) : ok(op);
   }
 
-  /** Spark's `ApplicationInfo` for a live UI: one attempt, not completed. */
+  /**
+   * Spark's `ApplicationInfo` as a live UI lists it (`SparkUI.getApplicationInfoList`): one
+   * attempt, not completed, ending at -1, with a `duration` of 0 while it runs.
+   */
   applicationInfo(): Record<string, unknown> {
-    const now = Date.now();
     return {
       id: this.app.id,
       name: this.app.name,
@@ -109,7 +111,7 @@ export class StreamingRestApi {
         startTime: sparkDate(this.app.startTime),
         endTime: sparkDate(-1),
         lastUpdated: sparkDate(this.app.startTime),
-        duration: now - this.app.startTime,
+        duration: 0,
         sparkUser: this.app.sparkUser,
         completed: false,
         appSparkVersion: this.app.appSparkVersion,

@@ -209,6 +209,9 @@ async function file(path: string): Promise<UIResponse> {
   }
 }
 
+/** Spark's `sparkUser`: `SPARK_USER` when set, else the user running the process. */
 function safeUser(): string {
+  const fromEnv = process.env.SPARK_USER;
+  if (fromEnv !== undefined && fromEnv.length > 0) return fromEnv;
   try { return userInfo().username; } catch { return ''; }
 }
