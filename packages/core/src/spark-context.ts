@@ -285,6 +285,15 @@ export class SparkContext {
   /** A partition of a persisted RDD was stored (the scheduler then releases the shuffles below it). @internal */
   partitionStored(rdd: RDD<unknown>): void { this.dagScheduler.partitionStored(rdd); }
 
+  /**
+   * Which jobs checkpoint every RDD of their lineage marked with `checkpoint()`, rather than
+   * only the nearest marked ones: Spark's `spark.checkpoint.checkpointAllMarkedAncestors` job
+   * property, which Spark Streaming sets for its jobs (SPARK-6847). `test` is asked after each
+   * job, inside the job's asynchronous context. Default: no job.
+   * @internal
+   */
+  setCheckpointAllMarkedAncestors(test: () => boolean): void { this.dagScheduler.checkpointAllMarkedAncestors = test; }
+
   /** @internal */
   unregisterPersistentRDD(rdd: RDD<unknown>): void {
     this.persistentRdds.delete(rdd.id);

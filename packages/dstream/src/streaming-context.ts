@@ -135,6 +135,9 @@ export class StreamingContext {
     this.streamingConf = new StreamingConf(conf, batchDuration.milliseconds);
     this.clock = clockFromConf(this.streamingConf.clock);
     this.sparkContext = confOrContext instanceof SparkContext ? confOrContext : new SparkContext(confOrContext);
+    // As Spark's JobGenerator (SPARK-6847): a streaming job checkpoints every marked RDD of its
+    // lineage, so that a checkpointed stream over another checkpointed one cuts both lineages.
+    this.sparkContext.setCheckpointAllMarkedAncestors(() => JobScheduler.isInsideOutputOperation());
     this.unpersistForgottenRDDs = this.streamingConf.unpersist;
     this.graph = new DStreamGraph(batchDuration);
     const inputInfoTracker = new InputInfoTracker();
