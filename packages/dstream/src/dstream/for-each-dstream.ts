@@ -21,7 +21,9 @@ export class ForEachDStream<T> extends DStream<void> {
     readonly opName: string,
   ) { super(parent.ssc); }
 
-  get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
+  /** The one parent, as an array made once (read every batch by the graph's walks). */
+  #dependencies: readonly DStream<unknown>[] | undefined;
+  get dependencies(): readonly DStream<unknown>[] { return (this.#dependencies ??= [this.parent]); }
   get slideDuration(): Duration { return this.parent.slideDuration; }
   compute(): RDD<void> | undefined { return undefined; }
 
