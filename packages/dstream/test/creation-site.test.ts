@@ -93,3 +93,46 @@ describe('DStream.creationSite', () => {
     expect(capture).toHaveBeenCalledTimes(built);
   });
 });
+
+describe('call sites are formatted only when something reads them', () => {
+  let ssc: StreamingContext | undefined;
+  afterEach(async () => { await ssc?.stop(); ssc = undefined; });
+
+  /** Counts V8's stack formattings (a call site is formatted by reading its captured stack) until `stop()`. */
+  function countStackFormatting(): { readonly count: number; stop(): void } {
+    const previous = Error.prepareStackTrace;
+    const counter = { count: 0, stop: () => { Error.prepareStackTrace = previous; } };
+    Error.prepareStackTrace = (error, frames) => {
+      counter.count++;
+      return previous !== undefined ? previous(error, frames) : `${String(error)}\n${frames.map((f) => `    at ${String(f)}`).join('\n')}`;
+    };
+    return counter;
+  }
+
+  it('batches nobody listens to format none; a listener still sees each operation named by its call site', async () => {
+    ssc = new StreamingContext(new SparkConf().setMaster('local[1]').setAppName('lazy-sites').set('spark.streaming.clock', 'manual'), Seconds(1));
+    const queue: string[][] = [];
+    const counts: number[] = [];
+    ssc.queueStream(queue).filter((l) => l.includes('a')).count().foreachRDD(async (rdd) => { counts.push((await rdd.collect())[0]!); }); const line = here();
+    await ssc.start();
+    const clock = ssc.clock as ManualClock;
+    const formatting = countStackFormatting();
+    try {
+      for (const batch of [['a', 'b', 'ab'], ['b'], ['aa', 'a']]) {
+        queue.push(batch);
+        await clock.advance(1000);
+      }
+      expect(counts).toEqual([2, 0, 2]);
+      expect(formatting.count).toBe(0);
+      const described: string[] = [];
+      ssc.addStreamingListener({ onOutputOperationCompleted: (e) => { described.push(e.outputOperationInfo.description); } });
+      queue.push(['a']);
+      await clock.advance(1000);
+      expect(counts).toEqual([2, 0, 2, 1]);
+      expect(described).toEqual([`foreachRDD at ${FILE}:${line}`]);
+      expect(formatting.count).toBeGreaterThan(0);
+    } finally {
+      formatting.stop();
+    }
+  });
+});

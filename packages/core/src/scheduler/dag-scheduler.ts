@@ -1,6 +1,7 @@
 import { ShuffleDependency } from '../rdd/dependency.ts';
 import { RDDComputeError } from '../rdd/rdd-compute-error.ts';
 import { PartitionEvaluator } from './partition-evaluator.ts';
+import { ResultTask, type ResultSlots } from './result-task.ts';
 import { groupedMapSideOutputs, runShuffleMapTask } from './shuffle-writer.ts';
 import type { PartitionData } from '../rdd/pair-columns.ts';
 import { LocalTaskScheduler } from './local-task-scheduler.ts';
@@ -20,6 +21,12 @@ import { getLogger } from '../util/logger.ts';
 
 const log = getLogger('DAGScheduler');
 
+/** A result stage's name in listeners' events: the action and where its RDD was made. */
+function resultStageName(root: RDD<unknown>, callSite: string): string {
+  const site = root.creationSite;
+  return site === undefined ? callSite : `${callSite} (from ${site.shortForm})`;
+}
+
 /** Attempts of a job's stages when map outputs turn out missing (Spark's `spark.stage.maxConsecutiveAttempts`). */
 const MAX_STAGE_ATTEMPTS = 4;
 /** Fully stored RDDs whose shuffles wait for the running jobs to end before release. */
@@ -32,7 +39,6 @@ interface MapStage {
   readonly outputs: PartitionData[][];
   readonly tasks: Task<void>[];
   readonly done: { tasks: number };
-  readonly name: string;
   /** Other shuffles of `dep`'s map-side group whose outputs the same tasks compute. */
   readonly siblings: readonly SiblingOutputs[];
   /** The group, when the stage runs its siblings too. */
@@ -169,33 +175,15 @@ export class DAGScheduler {
       maps.push(stage);
     }
     const stageId = this.nextStageId++;
-    const stage: StageSpec = { kind: 'result', rdd: root, func: func as unknown as ResultStageSpec['func'], callSite };
-    const done = { tasks: 0 };
+    const stage: ResultStageSpec = { kind: 'result', rdd: root, func: func as unknown as ResultStageSpec['func'], callSite };
+    const slots: ResultSlots<U> = { results, finished, done: { tasks: 0 } };
     const indices: number[] = [];
-    for (let i = 0; i < partitions.length; i++) if (!finished[i]) indices.push(i);
-    const tasks: Task<U>[] = indices.map((i) => {
-      const p = partitions[i]!;
-      return {
-        jobId,
-        stageId,
-        partitionId: p,
-        stage,
-        run: () => {
-          const ev = new PartitionEvaluator(jobId, stageId, p);
-          const data = ev.evaluate(root as RDD<T>, p);
-          let result: U;
-          try {
-            result = func(data, ev);
-          } catch (e) {
-            throw new RDDComputeError(root.describeForError(), p, `run ${callSite} on`, e);
-          }
-          done.tasks++;
-          results[i] = result;
-          finished[i] = true;
-          return result;
-        },
-      };
-    });
+    const tasks: Task<U>[] = [];
+    for (let i = 0; i < partitions.length; i++) {
+      if (finished[i]) continue;
+      indices.push(i);
+      tasks.push(new ResultTask<T, U>(jobId, stageId, partitions[i]!, stage, func, slots, i));
+    }
     // A scheduler that can take the whole job at once (worker threads: one message per
     // worker for all its stages) gets it here; the stages still complete in order below.
     const submitted = this.taskScheduler.submitJob?.([...maps.map((m) => m.tasks), tasks], inJob ? preparations : undefined);
@@ -204,7 +192,8 @@ export class DAGScheduler {
     try {
       for (let k = 0; k < maps.length; k++) {
         const m = maps[k]!;
-        await this.runStage(jobId, m.stageId, 'ShuffleMapStage', m.name, m.tasks, m.done, submitted?.[k]);
+        // Named only for listeners: the name formats the map side's creation site.
+        await this.runStage(jobId, m.stageId, 'ShuffleMapStage', this.listeners.length === 0 ? '' : m.dep.rdd.describeForError(), m.tasks, m.done, submitted?.[k]);
         m.dep.mapOutputs = m.outputs;
         ran.add(m.dep);
         shuffleStagesRun++;
@@ -213,9 +202,9 @@ export class DAGScheduler {
     } finally {
       for (const m of maps) for (const s of m.siblings) this.computingAsSibling.delete(s.dep);
     }
-    const site = root.creationSite;
-    const name = site === undefined ? callSite : `${callSite} (from ${site.shortForm})`;
-    const out = (await this.runStage(jobId, stageId, 'ResultStage', name, tasks, done, submitted?.[maps.length])) as U[];
+    // Named only for listeners: the name formats the RDD's creation site.
+    const name = this.listeners.length === 0 ? callSite : resultStageName(root, callSite);
+    const out = (await this.runStage(jobId, stageId, 'ResultStage', name, tasks, slots.done, submitted?.[maps.length])) as U[];
     // A scheduler running the tasks elsewhere (worker threads) returns the results instead.
     for (let k = 0; k < indices.length; k++) {
       const i = indices[k]!;
@@ -404,7 +393,7 @@ export class DAGScheduler {
         },
       });
     }
-    return { stageId, dep, outputs, tasks, done, name: dep.rdd.describeForError(), siblings, group: siblings.length > 0 ? group : undefined };
+    return { stageId, dep, outputs, tasks, done, siblings, group: siblings.length > 0 ? group : undefined };
   }
 
   /** `dep`'s map-side group, when its map sides can run together here (tasks in this thread). */
@@ -471,9 +460,9 @@ export class DAGScheduler {
     /** The stage's results when the task scheduler took the whole job already. */
     pending?: Promise<unknown[]>,
   ): Promise<R[]> {
+    // Without listeners, the task scheduler's promise itself: no async frame (nor closure) per stage.
+    if (this.listeners.length === 0) return (pending as Promise<R[]> | undefined) ?? this.taskScheduler.runTasks(tasks);
     const run = (): Promise<R[]> => (pending as Promise<R[]> | undefined) ?? this.taskScheduler.runTasks(tasks);
-    // Without listeners, the task scheduler's promise itself: no async frame per stage.
-    if (this.listeners.length === 0) return run();
     return this.runStageWithEvents({ stageId, jobId, kind, name, numTasks: tasks.length }, done, run);
   }
 

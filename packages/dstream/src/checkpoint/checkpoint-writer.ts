@@ -180,10 +180,7 @@ export class CheckpointWriter implements BatchCheckpointing {
 
   batchCompleted(js: JobSet): void {
     // A batch whose outputs did not all run to success stays pending: recovery re-runs it.
-    for (const job of js.jobs) {
-      const info = js.toBatchInfo().outputOperationInfos.get(job.outputOpId);
-      if (info === undefined || info.endTime === undefined || info.failureReason !== undefined) return;
-    }
+    if (!js.allOpsSucceeded()) return;
     this.pending.delete(js.time.milliseconds);
     const cp = this.capture('completed', js.time.milliseconds);
     // Deferred one turn: when the next batch is generated right away (a backlog, a manual

@@ -302,13 +302,16 @@ export abstract class DStream<T> {
     if (this.generatedOutOfOrder) this.sortGeneratedRDDs();
     // In time order, so the scan stops at the first RDD to keep: a window that remembers
     // thousands of batches costs no more per batch than one that remembers two.
-    for (const [t, rdd] of this.generatedRDDs) {
+    // Keys, not entries: no [time, rdd] pair allocated per RDD looked at.
+    for (const t of this.generatedRDDs.keys()) {
       if (t > threshold) break;
+      const rdd = this.generatedRDDs.get(t)!;
       this.generatedRDDs.delete(t);
       if (this.storageLevel !== StorageLevel.NONE && this.ssc.unpersistForgottenRDDs) rdd.unpersist();
     }
     this.checkpointData.update();
-    for (const parent of this.dependencies) parent.clearMetadata(time);
+    const parents = this.dependencies;
+    for (let i = 0; i < parents.length; i++) parents[i]!.clearMetadata(time);
   }
 
   /** Restores time order after an older batch was generated late (`slice`, a previous window). */

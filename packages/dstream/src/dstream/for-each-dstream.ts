@@ -1,6 +1,7 @@
 import type { Duration, RDD, Time } from '@kindling/core';
 import { prepareExchanges } from '../exchange/prepare-exchanges.ts';
 import type { Job } from '../scheduler/job.ts';
+import { OutputJob } from '../scheduler/output-job.ts';
 import { DStream, type ForeachRDDFunction } from './dstream.ts';
 import { dstreamClasses } from './registry.ts';
 
@@ -20,7 +21,9 @@ export class ForEachDStream<T> extends DStream<void> {
     readonly opName: string,
   ) { super(parent.ssc); }
 
-  get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
+  /** The one parent, as an array made once (read every batch by the graph's walks). */
+  #dependencies: readonly DStream<unknown>[] | undefined;
+  get dependencies(): readonly DStream<unknown>[] { return (this.#dependencies ??= [this.parent]); }
   get slideDuration(): Duration { return this.parent.slideDuration; }
   compute(): RDD<void> | undefined { return undefined; }
 
@@ -56,11 +59,8 @@ export class ForEachDStream<T> extends DStream<void> {
   generateJob(time: Time): Job | undefined {
     const rdd = this.parent.getOrCompute(time);
     if (rdd === undefined) return undefined;
-    const f = this.f;
-    if ((this.#runsHere !== undefined && !this.#runsHere(time)) || (this.#onSlide !== undefined && !this.#onSlide(time))) {
-      return { time, outputOpId: this.outputOpId, name: this.opName, description: this.description, rdd: rdd as RDD<unknown>, run: () => prepareExchanges(rdd as RDD<unknown>) };
-    }
-    return { time, outputOpId: this.outputOpId, name: this.opName, description: this.description, rdd: rdd as RDD<unknown>, run: () => f(rdd, time) };
+    const onlyExchanges = (this.#runsHere !== undefined && !this.#runsHere(time)) || (this.#onSlide !== undefined && !this.#onSlide(time));
+    return new OutputJob<T>(time, this.outputOpId, this.opName, this, rdd as RDD<unknown>, onlyExchanges ? prepareExchanges : this.f);
   }
 }
 dstreamClasses.ForEachDStream = ForEachDStream;

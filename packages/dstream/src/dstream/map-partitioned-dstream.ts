@@ -11,7 +11,9 @@ export class MapPartitionedDStream<T, U> extends DStream<U> {
     /** Whether `f` keeps keys in their partitions. */
     readonly preservePartitioning: boolean,
   ) { super(parent.ssc); }
-  get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
+  /** The one parent, as an array made once (read every batch by the graph's walks). */
+  #dependencies: readonly DStream<unknown>[] | undefined;
+  get dependencies(): readonly DStream<unknown>[] { return (this.#dependencies ??= [this.parent]); }
   get slideDuration(): Duration { return this.parent.slideDuration; }
   compute(validTime: Time): RDD<U> | undefined {
     return this.parent.getOrCompute(validTime)?.mapPartitions(this.f, this.preservePartitioning);

@@ -58,7 +58,9 @@ export class ReducedWindowedDStream<K, V> extends DStream<[K, V]> {
     this.reduced.persist(StorageLevel.MEMORY_ONLY_SER);
   }
 
-  get dependencies(): readonly DStream<unknown>[] { return [this.reduced]; }
+  /** The one parent, as an array made once (read every batch by the graph's walks). */
+  #dependencies: readonly DStream<unknown>[] | undefined;
+  get dependencies(): readonly DStream<unknown>[] { return (this.#dependencies ??= [this.reduced]); }
   get slideDuration(): Duration { return this.slide; }
   override get parentRememberDuration(): Duration | undefined { return this.rememberDuration?.plus(this.windowDuration); }
 

@@ -18,7 +18,9 @@ export class ShuffledDStream<K, V, C> extends DStream<[K, C]> {
   #exchange: Exchange | undefined;
   /** Routes the shuffle through a repartition log (several instances; set by the group plan). @internal */
   routeThrough(exchange: Exchange): void { this.#exchange = exchange; }
-  get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
+  /** The one parent, as an array made once (read every batch by the graph's walks). */
+  #dependencies: readonly DStream<unknown>[] | undefined;
+  get dependencies(): readonly DStream<unknown>[] { return (this.#dependencies ??= [this.parent]); }
   get slideDuration(): Duration { return this.parent.slideDuration; }
   /** The partitioner of the shuffle. */
   get keyPartitioner(): Partitioner { return this.partitioner; }

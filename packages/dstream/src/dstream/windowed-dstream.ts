@@ -73,7 +73,9 @@ export class WindowedDStream<T> extends DStream<T> {
     this.#align = align;
   }
 
-  get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
+  /** The one parent, as an array made once (read every batch by the graph's walks). */
+  #dependencies: readonly DStream<unknown>[] | undefined;
+  get dependencies(): readonly DStream<unknown>[] { return (this.#dependencies ??= [this.parent]); }
   get slideDuration(): Duration { return this.slide; }
   override get parentRememberDuration(): Duration | undefined { return this.rememberDuration?.plus(this.windowDuration); }
 

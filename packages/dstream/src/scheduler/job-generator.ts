@@ -231,7 +231,8 @@ export class JobGenerator {
     let shared: RDD<unknown>[] = [];
     const groups: MapSideGroup[] = [];
     try {
-      const roots = jobs.map((j) => j.rdd);
+      const roots = new Array<RDD<unknown> | undefined>(jobs.length);
+      for (let k = 0; k < jobs.length; k++) roots[k] = jobs[k]!.rdd;
       shared = planSharedRDDs(roots);
       for (const rdd of shared) rdd.persist(StorageLevel.MEMORY_ONLY);
       // A shared RDD read only by shuffles' map sides: computed once for all of them, in one

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { getLogger } from '@kindling/core';
 import { BatchFailedError } from './batch-failed-error.ts';
 import type { BatchCheckpointing } from './batch-checkpointing.ts';
+import type { Job } from './job.ts';
 import type { JobSet } from './job-set.ts';
 import type { StreamingListenerBus } from './streaming-listener-bus.ts';
 
@@ -155,18 +156,20 @@ export class JobScheduler {
       // Events nobody listens to are not built (the times are recorded all the same).
       const bus = this.bus;
       if (bus.wants('onBatchStarted')) bus.post('onBatchStarted', { batchInfo: jobSet.toBatchInfo() });
-      for (const job of jobSet.jobs) {
-        const started = jobSet.markOpStarted(job);
-        if (bus.wants('onOutputOperationStarted')) bus.post('onOutputOperationStarted', { outputOperationInfo: started });
+      const jobs = jobSet.jobs;
+      for (let k = 0; k < jobs.length; k++) {
+        const job = jobs[k]!;
+        jobSet.markOpStarted(k);
+        if (bus.wants('onOutputOperationStarted')) bus.post('onOutputOperationStarted', { outputOperationInfo: jobSet.opInfo(k) });
         let failureReason: string | undefined;
         try {
-          await insideOutputOperation.run(true, job.run);
+          await insideOutputOperation.run(true, runJob, job);
         } catch (e) {
           error = e instanceof BatchFailedError ? e : new BatchFailedError(job.time, job.outputOpId, job.description, e);
           failureReason = describe(e);
         }
-        const completed = jobSet.markOpCompleted(job, failureReason);
-        if (bus.wants('onOutputOperationCompleted')) bus.post('onOutputOperationCompleted', { outputOperationInfo: completed });
+        jobSet.markOpCompleted(k, failureReason);
+        if (bus.wants('onOutputOperationCompleted')) bus.post('onOutputOperationCompleted', { outputOperationInfo: jobSet.opInfo(k) });
         if (error || this.stopped) break;
       }
       jobSet.processingEndTime = Date.now();
@@ -194,6 +197,11 @@ export class JobScheduler {
       this.onError(error);
     }
   }
+}
+
+/** Runs an output operation's job (a function shared by every job: no closure per batch). */
+function runJob(job: Job): void | Promise<void> {
+  return job.run();
 }
 
 function describe(e: unknown): string {

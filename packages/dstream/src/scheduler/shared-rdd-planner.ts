@@ -1,5 +1,13 @@
 import { StorageLevel, type Dependency, type RDD } from '@kindling/core';
 
+/** Persisted at some level (computed once per batch, whoever reads it). */
+function persisted(rdd: RDD<unknown>): boolean { return rdd.getStorageLevel() !== StorageLevel.NONE; }
+
+/** Materialised already (checkpointed, or persisted in full): not computed again, so the walk ends there. */
+function stops(rdd: RDD<unknown>): boolean {
+  return rdd.isCheckpointed || (persisted(rdd) && rdd.context.blockManager.hasAll(rdd.id, rdd.getNumPartitions()));
+}
+
 /**
  * Finds the RDDs of one batch that its output operations would compute more than once, and
  * that are therefore worth keeping (persisting) for the duration of the batch. Spark
@@ -18,11 +26,9 @@ import { StorageLevel, type Dependency, type RDD } from '@kindling/core';
  * @internal
  */
 export function planSharedRDDs(outputRDDs: readonly (RDD<unknown> | undefined)[]): RDD<unknown>[] {
-  const roots = outputRDDs.filter((r): r is RDD<unknown> => r !== undefined);
+  const roots: RDD<unknown>[] = [];
+  for (let i = 0; i < outputRDDs.length; i++) if (outputRDDs[i] !== undefined) roots.push(outputRDDs[i]!);
   if (roots.length === 0) return [];
-  const persisted = (rdd: RDD<unknown>): boolean => rdd.getStorageLevel() !== StorageLevel.NONE;
-  const stops = (rdd: RDD<unknown>): boolean =>
-    rdd.isCheckpointed || (persisted(rdd) && rdd.context.blockManager.hasAll(rdd.id, rdd.getNumPartitions()));
 
   // Topological order (children before parents) by iterative post-order DFS, reversed.
   const postOrder: RDD<unknown>[] = [];

@@ -54,7 +54,9 @@ export class InternalMapWithStateDStream<K, V, S, M> extends DStream<MapWithStat
   /** Group leases in a re-keyed graph: the runtime of the partitions the state lives with (set by the group plan). @internal */
   useGroupRuntime(runtime: GroupRuntime): void { this.#groupRuntime = runtime; }
 
-  get dependencies(): readonly DStream<unknown>[] { return [this.parent]; }
+  /** The one parent, as an array made once (read every batch by the graph's walks). */
+  #dependencies: readonly DStream<unknown>[] | undefined;
+  get dependencies(): readonly DStream<unknown>[] { return (this.#dependencies ??= [this.parent]); }
   /** The partitioner the state is kept by. */
   get keyPartitioner(): Partitioner { return this.partitioner; }
   get slideDuration(): Duration { return this.parent.slideDuration; }

@@ -41,7 +41,9 @@ export class MapWithStateDStream<K, V, S, M> extends DStream<M> {
     this.internal = new dstreamClasses.InternalMapWithStateDStream(parent, spec);
   }
 
-  get dependencies(): readonly DStream<unknown>[] { return [this.internal]; }
+  /** The one parent, as an array made once (read every batch by the graph's walks). */
+  #dependencies: readonly DStream<unknown>[] | undefined;
+  get dependencies(): readonly DStream<unknown>[] { return (this.#dependencies ??= [this.internal]); }
   get slideDuration(): Duration { return this.internal.slideDuration; }
 
   compute(validTime: Time): RDD<M> | undefined {
