@@ -1,3 +1,5 @@
+import { spreadHash } from '../util/append-only-map-order.ts';
+
 /**
  * The primitive keys a combine saw in earlier calls, each with a slot, kept from one call to
  * the next (a stream's next batch combines mostly the same keys): a call marks the slots it
@@ -33,6 +35,11 @@ export class CombineKeyIndex {
   /** Each slot's hash partition among {@link partsOf} partitions (-1 or past the end: not computed yet). */
   private parts: number[] = [];
   private partsOf = 0;
+  /** Each slot's {@link spreadHash}, for the slots below {@link spreadCount}. */
+  private spreads = new Int32Array(0);
+  private spreadCount = 0;
+  /** Whether a slot below {@link spreadCount} holds `null` or `undefined` (which have no spread hash). */
+  private nullish = false;
 
   /** Starts a call; `undefined` while another call runs (the caller then uses a map of its own). */
   begin(): CombineKeyIndex | undefined {
@@ -96,6 +103,36 @@ export class CombineKeyIndex {
   }
 
   /**
+   * Spark's reduce-side spread hash ({@link spreadHash}) of the keys in `slots` (slots of this
+   * index, in the generation the caller checked), written to `out[i]` for slot `slots[i]`:
+   * each slot's key is hashed once over the index's life, not once a batch. Returns false
+   * (and writes nothing) when the index holds `null` or `undefined`, which Spark's map keeps
+   * apart (the caller then hashes the keys itself).
+   */
+  spreadsOf(slots: readonly number[], out: Int32Array): boolean {
+    const size = this.keys.length;
+    if (this.spreadCount < size) {
+      if (this.spreads.length < size) {
+        const grown = new Int32Array(Math.max(size, 2 * this.spreads.length));
+        grown.set(this.spreads.subarray(0, this.spreadCount));
+        this.spreads = grown;
+      }
+      const spreads = this.spreads;
+      const keys = this.keys;
+      for (let s = this.spreadCount; s < size; s++) {
+        const k = keys[s];
+        if (k === null || k === undefined) this.nullish = true;
+        else spreads[s] = spreadHash(k);
+      }
+      this.spreadCount = size;
+    }
+    if (this.nullish) return false;
+    const spreads = this.spreads;
+    for (let i = 0; i < slots.length; i++) out[i] = spreads[slots[i]!]!;
+    return true;
+  }
+
+  /**
    * The current call's keys in first-seen order and their combiners so far, the call staying
    * open (it may go on over more records); `primitive` tells whether every combiner is a
    * primitive value, which no user function can change afterwards.
@@ -143,6 +180,9 @@ export class CombineKeyIndex {
     this.seenIn = [];
     this.held = [];
     this.parts = [];
+    this.spreads = new Int32Array(0);
+    this.spreadCount = 0;
+    this.nullish = false;
     this.calls = 0;
     this.generation++;
   }

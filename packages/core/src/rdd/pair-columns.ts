@@ -1,4 +1,4 @@
-import { appendOnlyMapSlotOrder } from '../util/append-only-map-order.ts';
+import { appendOnlyMapSlotOrder, slotOrderOfSpreads } from '../util/append-only-map-order.ts';
 import { pairOf } from '../util/handed-pair.ts';
 import type { KeySlots } from './combine-key-index.ts';
 
@@ -25,6 +25,12 @@ export class PairColumns<K = unknown, V = unknown> {
    * from the index instead of hashing the key again.
    */
   keySlots: KeySlots | undefined = undefined;
+  /**
+   * Each key's spread hash (`spreadHash`), when the producer had them without hashing the
+   * keys (a map output whose keys a {@link KeySlots} index knew): the reduce side's Spark
+   * order ({@link inAppendOnlyMapOrder}) then replays from them, and lets them go.
+   */
+  spreads: Int32Array | undefined = undefined;
 
   constructor(
     /** The keys, distinct or not as the producer says; `keys[i]` goes with `values[i]`. */
@@ -100,15 +106,17 @@ export function columnsOf<K, V>(data: PartitionData<readonly [K, V]>): PairColum
 
 /**
  * The columns in the order Spark's reduce side emits them (see `appendOnlyMapOrder`);
- * the keys must be distinct. Returns new columns (or `cols` itself below two pairs).
+ * the keys must be distinct. Returns new columns (or `cols` itself below two pairs). Keys a
+ * key index knew are not hashed again (see {@link knownSpreads}).
  * @internal
  */
 export function inAppendOnlyMapOrder<K, V>(cols: PairColumns<K, V>): PairColumns<K, V> {
   const n = cols.length;
+  const spreads = knownSpreads(cols);
   if (n < 2) return cols;
   const keys = cols.keys;
   const values = cols.values;
-  const order = appendOnlyMapSlotOrder(n, (i) => keys[i]);
+  const order = spreads !== undefined ? slotOrderOfSpreads(n, spreads, -1) : appendOnlyMapSlotOrder(n, (i) => keys[i]);
   const k2 = new Array<K>(n);
   const v2 = new Array<V>(n);
   for (let i = 0; i < n; i++) {
@@ -117,4 +125,21 @@ export function inAppendOnlyMapOrder<K, V>(cols: PairColumns<K, V>): PairColumns
     v2[i] = values[j]!;
   }
   return new PairColumns(k2, v2);
+}
+
+/**
+ * The spread hash of every key of `cols` without hashing them, when its producer knew them:
+ * `cols.spreads` (taken: they serve one ordering, a later read hashes), or else read from the
+ * key index of the combine that made the columns (`cols.keySlots`, while its slots hold).
+ * Undefined otherwise, or when the index holds a null or undefined key.
+ */
+function knownSpreads(cols: PairColumns): Int32Array | undefined {
+  const n = cols.keys.length;
+  const spreads = cols.spreads;
+  cols.spreads = undefined;
+  if (spreads !== undefined && spreads.length === n) return spreads;
+  const ks = cols.keySlots;
+  if (ks === undefined || ks.index.generation !== ks.generation || ks.slots.length !== n || n < 2) return undefined;
+  const out = new Int32Array(n);
+  return ks.index.spreadsOf(ks.slots, out) ? out : undefined;
 }

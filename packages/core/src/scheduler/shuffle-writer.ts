@@ -198,7 +198,16 @@ function bucketColumns(dep: ShuffleDependency, cols: PairColumns): PairColumns[]
   const ks2 = cols.keySlots;
   // Read here only: the block kept as the map output does not keep its slots.
   cols.keySlots = undefined;
-  if (n === 1) return [cols];
+  if (n === 1) {
+    // The only map partition's block is the reduce side's whole input, which it puts in
+    // Spark's order by each key's spread hash: the key index keeps those per slot, so a key
+    // seen in earlier batches is not hashed again (see ShuffledRDD.computeData).
+    if (ks2 !== undefined && ks2.index.generation === ks2.generation && ks2.slots.length === cols.keys.length && dep.rdd.getNumPartitions() === 1) {
+      const spreads = new Int32Array(ks2.slots.length);
+      if (ks2.index.spreadsOf(ks2.slots, spreads)) cols.spreads = spreads;
+    }
+    return [cols];
+  }
   const ks = cols.keys;
   const vs = cols.values;
   const size = ks.length;

@@ -1,0 +1,106 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SparkConf } from '../spark-conf.ts';
+import { SparkContext } from '../internal.ts';
+import { appendOnlyMapOrder, spreadHash } from '../util/append-only-map-order.ts';
+import { CombineKeyIndex } from './combine-key-index.ts';
+import { ShuffleDependency } from './dependency.ts';
+import { PairColumns, inAppendOnlyMapOrder } from './pair-columns.ts';
+import { HashPartitioner } from './partitioner.ts';
+import { fusedChain } from './record-pipeline.ts';
+import { mapSideOutput } from '../scheduler/shuffle-writer.ts';
+import type { Aggregator } from './aggregator.ts';
+import type { RDD } from './rdd.ts';
+
+// A reduce side puts its keys in Spark's order by each key's spread hash (its AppendOnlyMap's
+// probe start). A key index kept from batch to batch by the combine keeps those per slot, so
+// the map output of a lone map partition hands them to the reduce side instead of having every
+// key hashed again each batch. The orders must be the ones hashing the keys gives.
+
+const plus = (a: unknown, b: unknown): unknown => (a as number) + (b as number);
+const sum: Aggregator<number, number> = { createCombiner: (v) => v, mergeValue: (a, b) => a + b, mergeCombiners: (a, b) => a + b };
+
+/** Sums by key in first-seen order, then in Spark's reduce-side order, worked out here. */
+function sparkOrderOfSums(pairs: readonly (readonly [unknown, number])[]): [unknown, number][] {
+  const m = new Map<unknown, number>();
+  for (const [k, v] of pairs) m.set(k, (m.get(k) ?? 0) + v);
+  return appendOnlyMapOrder([...m], (e) => e[0]);
+}
+
+describe("a key index's spread hashes", () => {
+  it("gives each slot's key's spread hash, across calls and rebuilds, and none while it holds null or undefined", () => {
+    const index = new CombineKeyIndex();
+    const call = (keys: readonly unknown[]): ReturnType<CombineKeyIndex['end']> => {
+      const c = index.begin()!;
+      for (const k of keys) c.add(k, 1, plus);
+      return c.end();
+    };
+    for (const keys of [['a', 'b', 'a', 7], [7, 'c', 2.5, 'b', true], ['d']]) {
+      const out = call(keys);
+      const spreads = new Int32Array(out.slots!.slots.length);
+      expect(index.spreadsOf(out.slots!.slots, spreads)).toBe(true);
+      expect([...spreads]).toEqual(out.keys.map((k) => spreadHash(k)));
+    }
+    const withNull = call(['a', null, 'e']);
+    expect(index.spreadsOf(withNull.slots!.slots, new Int32Array(3))).toBe(false);
+    // A rebuild (a vocabulary past 4 x 1 + 4,096 keys, then a call of one key) forgets the null key.
+    call(Array.from({ length: 5_000 }, (_, i) => `w${i}`));
+    call(['a']);
+    const after = call(['f', 'a']);
+    const spreads = new Int32Array(2);
+    expect(index.spreadsOf(after.slots!.slots, spreads)).toBe(true);
+    expect([...spreads]).toEqual([spreadHash('f'), spreadHash('a')]);
+  });
+});
+
+describe("the map output of a lone map partition", () => {
+  let sc: SparkContext;
+  beforeEach(() => { sc = new SparkContext(new SparkConf().setMaster('local[1]').setAppName('known-spreads')); });
+  afterEach(() => sc.stop());
+
+  const output = (rdd: RDD<[unknown, number]>, reducers: number, records: readonly (readonly [unknown, number])[]) => {
+    const dep = new ShuffleDependency<unknown, unknown, unknown>(rdd as RDD<[unknown, unknown]>, new HashPartitioner(reducers), sum as Aggregator<unknown, unknown>, true);
+    return mapSideOutput(dep, fusedChain(dep.rdd as RDD<unknown>), 0, records) as PairColumns[];
+  };
+
+  it("carries its keys' spread hashes, batch after batch, and the reduce side's order is Spark's", () => {
+    const rdd = sc.parallelize<[unknown, number]>([], 1);
+    for (let b = 0; b < 5; b++) {
+      const records = Array.from({ length: 400 }, (_, i) => [i % 3 === 0 ? (i * 13 + b) % 97 : `k${(i * 7 + b * 31) % (80 + b * 20)}`, 1] as [unknown, number]);
+      const [block] = output(rdd, 1, records);
+      expect(block!.spreads).toBeDefined();
+      expect([...block!.spreads!]).toEqual(block!.keys.map((k) => spreadHash(k)));
+      const ordered = inAppendOnlyMapOrder(block!);
+      const expected = sparkOrderOfSums(records);
+      expect(ordered.keys).toEqual(expected.map((e) => e[0]));
+      expect(ordered.values).toEqual(expected.map((e) => e[1]));
+      // Taken by that ordering: a second read hashes the keys, to the same order.
+      expect(block!.spreads).toBeUndefined();
+      expect(inAppendOnlyMapOrder(block!).keys).toEqual(ordered.keys);
+    }
+  });
+
+  it('carries none when there are several reduce partitions or map partitions, or a null key', () => {
+    const records: [unknown, number][] = [['a', 1], ['b', 2], ['a', 3]];
+    expect(output(sc.parallelize<[unknown, number]>([], 1), 2, records).every((b) => b.spreads === undefined)).toBe(true);
+    expect(output(sc.parallelize<[unknown, number]>([], 2), 1, records)[0]!.spreads).toBeUndefined();
+    const withNull: [unknown, number][] = [['a', 1], [null, 2], ['c', 3]];
+    const [block] = output(sc.parallelize<[unknown, number]>([], 1), 1, withNull);
+    expect(block!.spreads).toBeUndefined();
+    expect(inAppendOnlyMapOrder(block!).keys).toEqual(sparkOrderOfSums(withNull).map((e) => e[0]));
+  });
+});
+
+describe("reduceByKey over one map partition, job after job", () => {
+  it("comes out in Spark's reduce-side order", async () => {
+    const sc = new SparkContext(new SparkConf().setMaster('local[1]').setAppName('known-spreads-jobs'));
+    try {
+      for (let b = 0; b < 4; b++) {
+        const words = Array.from({ length: 3000 }, (_, i) => `w${(i * 17 + b * 7) % (500 + 300 * b)}`);
+        const out = await sc.parallelize(words, 1).map((w) => [w, 1] as [string, number]).reduceByKey((a, c) => a + c, 1).collect();
+        expect(out).toEqual(sparkOrderOfSums(words.map((w) => [w, 1] as const)));
+      }
+    } finally {
+      sc.stop();
+    }
+  });
+});
