@@ -23,7 +23,7 @@ describe('StreamingConf', () => {
       maxLineLength: 8 * 1024 * 1024,
       skipEmptyBatches: false,
       uiRetainedBatches: 1000,
-      group: { enabled: false, instances: undefined, instance: 0 },
+      group: { enabled: false, instances: undefined, instance: 0, maxBatchesAhead: 10 },
       workersIdleTimeoutMs: 60_000,
       // One worker thread per core at most under local[N].
       workersMaxThreads: availableParallelism(),
@@ -53,6 +53,7 @@ describe('StreamingConf', () => {
       'spark.kindling.group.leaseTimeout': '1500ms',
       'spark.kindling.group.trimRepartitionLogs': 'false',
       'spark.kindling.group.stateSnapshotInterval': '4',
+      'spark.kindling.group.maxBatchesAhead': '3',
       'spark.kindling.workers.idleTimeout': '5min',
       'spark.kindling.workers.maxThreads': '3',
     });
@@ -62,7 +63,7 @@ describe('StreamingConf', () => {
     expect(c.uiRetainedBatches).toBe(25);
     expect(c.workersIdleTimeoutMs).toBe(300_000);
     expect(c.workersMaxThreads).toBe(3);
-    expect(c.group).toEqual({ enabled: true, instances: 3, instance: 2, leaseTimeoutMs: 1500, trimRepartitionLogs: false, stateSnapshotInterval: 4, catchUp: 'batches' });
+    expect(c.group).toEqual({ enabled: true, instances: 3, instance: 2, leaseTimeoutMs: 1500, trimRepartitionLogs: false, stateSnapshotInterval: 4, catchUp: 'batches', maxBatchesAhead: 3 });
     expect([c.writeAheadLogRollingIntervalMs, c.maxLineLength, c.skipEmptyBatches]).toEqual([2000, 65_536, true]);
   });
 
@@ -85,6 +86,7 @@ describe('StreamingConf', () => {
       ['spark.kindling.group.leaseTimeout', '500ms', /at least 1000 ms/],
       ['spark.kindling.group.instance', '-1', /at least 0/],
       ['spark.kindling.group.stateSnapshotInterval', '0', /at least 1 delta/],
+      ['spark.kindling.group.maxBatchesAhead', '1', /at least 2 batch/],
       ['spark.kindling.workers.idleTimeout', 'soon', /expected a duration/],
       ['spark.kindling.workers.maxThreads', '0', /at least 1 thread/],
     ];

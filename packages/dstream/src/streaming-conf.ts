@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { IllegalConfigValueError, type SparkConf } from '@kindling/core';
-import { DEFAULT_STATE_SNAPSHOT_INTERVAL } from './input/log/partition-leases.ts';
+import { DEFAULT_MAX_BATCHES_AHEAD, DEFAULT_STATE_SNAPSHOT_INTERVAL } from './input/log/partition-leases.ts';
 
 /** Settings of the backpressure rate estimator (`spark.streaming.backpressure.*`). */
 export interface BackpressureConf {
@@ -62,6 +62,17 @@ export interface GroupConf {
    * batch times).
    */
   readonly catchUp: 'batches' | 'merge';
+  /**
+   * `spark.kindling.group.maxBatchesAhead` (10): under leases, the most new batches an instance
+   * records for one partition beyond that partition's last commit. Batches are generated on the
+   * clock whether or not the earlier ones ran (as Spark's); when they queue up (a loaded
+   * instance, a slow output), the partition plans nothing new at the bound, and its first batch
+   * after a commit reads everything since (up to `spark.streaming.kafka.maxRatePerPartition`):
+   * so a new owner after a kill or a pause re-runs at most this many of its batches, not the
+   * whole queue. Catch-up batches plan a missed batch time only below the bound minus one. At
+   * least 2.
+   */
+  readonly maxBatchesAhead: number;
 }
 
 /** The rate limits of log sources (`spark.streaming.kafka.*`, honoured by every log source). */
@@ -104,6 +115,7 @@ export const DEFAULT_MAX_LINE_LENGTH = 8 * 1024 * 1024;
  * | `spark.kindling.group.leaseTimeout` | `10s` | group mode: a partition's lease (and a member's heartbeat) lasts this long without renewal |
  * | `spark.kindling.group.trimRepartitionLogs` | `true` | group mode: consumed repartition log entries are deleted once their batch is done for good |
  * | `spark.kindling.group.stateSnapshotInterval` | `10` | group mode: state deltas kept per partition before they are folded into its snapshot |
+ * | `spark.kindling.group.maxBatchesAhead` | `10` | group leases: new batches of a partition an instance records beyond its last commit; at the bound the partition plans nothing new until a commit (bounds what a new owner re-runs after a kill or pause) |
  * | `spark.kindling.group.catchUp` | `batches` | group leases: a repartition partition behind the batches runs each missed batch time on its own, in catch-up batches before the next batch (`batches`), or all at once (`merge`) |
  * | `spark.kindling.workers.idleTimeout` | `60s` | `local[N]` with `buildGraph`: how long a worker thread stays warm for the next context after its context stopped (`0`: it ends at once) |
  * | `spark.kindling.workers.maxThreads` | `os.availableParallelism()` | `local[N]` with `buildGraph`: at most this many worker threads; `local[N]` above it keeps its N partitions per stage, each thread owning several (more isolates than cores only add heaps, garbage collectors and hand-overs) |
@@ -192,9 +204,10 @@ export class StreamingConf {
     const stateSnapshotInterval = atLeast(conf, 'spark.kindling.group.stateSnapshotInterval', conf.getInt('spark.kindling.group.stateSnapshotInterval', DEFAULT_STATE_SNAPSHOT_INTERVAL), 1, 'delta');
     const catchUp = conf.get('spark.kindling.group.catchUp', 'batches');
     if (catchUp !== 'batches' && catchUp !== 'merge') throw new IllegalConfigValueError('spark.kindling.group.catchUp', catchUp, "'batches' or 'merge'");
+    const maxBatchesAhead = atLeast(conf, 'spark.kindling.group.maxBatchesAhead', conf.getInt('spark.kindling.group.maxBatchesAhead', DEFAULT_MAX_BATCHES_AHEAD), 2, 'batch');
     this.group = {
       enabled: conf.getBoolean('spark.kindling.group.enabled', false), instances, instance, leaseTimeoutMs,
-      trimRepartitionLogs: conf.getBoolean('spark.kindling.group.trimRepartitionLogs', true), stateSnapshotInterval, catchUp,
+      trimRepartitionLogs: conf.getBoolean('spark.kindling.group.trimRepartitionLogs', true), stateSnapshotInterval, catchUp, maxBatchesAhead,
     };
     this.workersIdleTimeoutMs = atLeast(conf, 'spark.kindling.workers.idleTimeout', conf.getTimeAsMs('spark.kindling.workers.idleTimeout', '60s'), 0, 'ms');
     this.workersMaxThreads = atLeast(conf, 'spark.kindling.workers.maxThreads', conf.getInt('spark.kindling.workers.maxThreads', availableParallelism()), 1, 'thread');

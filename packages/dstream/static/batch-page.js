@@ -49,7 +49,7 @@
     const inputs = extra.inputs;
     document.getElementById('inputs-section').hidden = inputs.length === 0;
     document.querySelector('#inputs tbody').replaceChildren(...inputs.map((i) => el('tr', {},
-      el('td', {}, `${i.name} [${i.id}]`), el('td', {}, formatNumber(i.records)), el('td', {}, metadataList(i.metadata)))));
+      el('td', {}, i.name), el('td', {}, formatNumber(i.records)), el('td', {}, metadataList(i.metadata)))));
 
     const rows = [];
     for (const op of ops) {

@@ -65,9 +65,14 @@ const KUI = (() => {
 
   async function getJson(url) {
     const res = await fetch(url, { headers: { accept: 'application/json' }, cache: 'no-store' });
-    const body = await res.json();
-    if (!res.ok) throw Object.assign(new Error(body && body.message ? body.message : `HTTP ${res.status}`), { status: res.status });
-    return body;
+    // The REST API answers errors in text, as Spark's (the bare message); the page's own data in JSON.
+    if (!res.ok) {
+      const text = await res.text();
+      let message = text;
+      try { message = JSON.parse(text).message ?? text; } catch { /* text */ }
+      throw Object.assign(new Error(message || `HTTP ${res.status}`), { status: res.status });
+    }
+    return res.json();
   }
 
   /**

@@ -13,14 +13,15 @@
  * | CheckpointSuite: recovery with updateStateByKey operation | 'recovery with updateStateByKey operation' |
  * | CheckpointSuite: (spark.streaming.manualClock.jump in basic rdd checkpoints + dstream graph checkpoint recovery) | 'a manual clock jumps ...' |
  * | MapWithStateSuite: mapWithState - driver failure recovery | 'mapWithState - driver failure recovery'   |
+ * | CheckpointSuite: SPARK-6847: stack overflow when updateStateByKey is followed by a checkpointed dstream | 'SPARK-6847: ...' |
  * | CheckpointSuite: recovery with file input stream           | checkpoint-recovery.test.ts, checkpoint-metadata.test.ts (outputs equal an uninterrupted run's); differs: files that arrived while down all go to the first batch after the restart, where Spark spreads them over the missed batches by modification time |
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Duration, Seconds, SparkConf } from '@kindling/core';
-import type { ManualClock } from '@kindling/core';
+import { Duration, Milliseconds, Seconds, SparkConf } from '@kindling/core';
+import type { ManualClock, RDD } from '@kindling/core';
 import { StateSpec, StreamingContext } from '../src/index.ts';
 import type { DStream, State } from '../src/index.ts';
 import { TestInputDStream } from '../src/testing/index.ts';
@@ -99,6 +100,20 @@ describe("Spark's testCheckpointedOperation", () => {
     expect(after).toEqual([7, 8, 9, 10].map((x) => [['a', x]]));
   });
 
+  it('recovery with two chained updateStateByKey operations, each checkpointed every batch (the graph of SPARK-6847)', async () => {
+    // one "a" per batch: the first state counts batches (n), the second sums the first (n(n+1)/2)
+    const input = Array.from({ length: 10 }, () => ['a']);
+    const sum = (values: number[], state: number | undefined): number => values.reduce((a, b) => a + b, state ?? 0);
+    const [before, after] = await testCheckpointedOperation(input, (s: DStream<string>) =>
+      s.map((x) => [x, 1] as [string, number])
+        .updateStateByKey(sum).checkpoint(Seconds(1))
+        .updateStateByKey(sum).checkpoint(Seconds(1)), 6);
+    const triangle = (n: number): [string, number][] => [['a', (n * (n + 1)) / 2]];
+    expect(before).toEqual([1, 2, 3, 4, 5, 6].map(triangle));
+    // batch 6 runs again after the restart, then 7..10
+    expect(after).toEqual([6, 7, 8, 9, 10].map(triangle));
+  });
+
   it('mapWithState - driver failure recovery', async () => {
     const input = [[], ['a'], ['a', 'b'], ['a', 'b', 'c'], ['a', 'b'], ['a'], []];
     const stateData: [string, number][][] = [
@@ -123,3 +138,80 @@ describe("Spark's testCheckpointedOperation", () => {
     expect(asSets(after)).toEqual(asSets(stateData.slice(2)));
   });
 });
+
+/** The RDDs marked with `checkpoint()` in `rdd`'s lineage (its own included), nearest first. */
+function markedRDDs(rdd: RDD<unknown>): RDD<unknown>[] {
+  const out: RDD<unknown>[] = [];
+  const seen = new Set<RDD<unknown>>();
+  const stack = [rdd];
+  while (stack.length > 0) {
+    const r = stack.pop()!;
+    if (seen.has(r)) continue;
+    seen.add(r);
+    if (r.checkpointData !== undefined) out.push(r);
+    for (const d of r.dependencies) stack.push(d.rdd as RDD<unknown>);
+  }
+  return out;
+}
+
+describe("Spark's CheckpointSuite: chained checkpointed streams", () => {
+  it('SPARK-6847: stack overflow when updateStateByKey is followed by a checkpointed dstream', async () => {
+    // Two updateStateByKey, each checkpointed every batch: every batch's job must write both
+    // state RDDs (Spark's streaming jobs checkpoint all marked ancestors), or the first one's
+    // lineage grows by a batch every batch (in Spark, until the stack overflows).
+    const dir = mkdtempSync(join(tmpdir(), 'kindling-checkpoint-suite-'));
+    dirs.push(dir);
+    const ssc = new StreamingContext(new SparkConf().setMaster('local[2]').setAppName('SPARK-6847').set('spark.streaming.clock', 'manual'), Milliseconds(100));
+    ssc.checkpoint(dir);
+    const BATCHES = 200;
+    const input = Array.from({ length: BATCHES }, (_, i) => [i % 3, (i + 1) % 3]);
+    const sum = (values: number[], state: number | undefined): number => values.reduce((a, b) => a + b, state ?? 0);
+    const markedPerBatch: number[] = [];
+    const checkpointedPerBatch: number[] = [];
+    const lineageSizes: number[] = [];
+    const totals: number[] = [];
+    new TestInputDStream<number>(ssc, input, 2).map((i) => [i, i] as [number, number])
+      .updateStateByKey(sum).checkpoint(Milliseconds(100))
+      .updateStateByKey(sum).checkpoint(Milliseconds(100))
+      .foreachRDD(async (rdd) => {
+        const marked = markedRDDs(rdd as RDD<unknown>);
+        lineageSizes.push(lineageSize(rdd as RDD<unknown>));
+        totals.push((await rdd.collect()).reduce((a, [, v]) => a + v, 0));
+        markedPerBatch.push(marked.length);
+        checkpointedPerBatch.push(marked.filter((r) => r.isCheckpointed).length);
+      });
+    await ssc.start();
+    await (ssc.clock as ManualClock).advance(100 * BATCHES);
+    await ssc.stop(true, false);
+    expect(totals).toHaveLength(BATCHES);
+    // Every marked RDD the batch's lineage reached was written by its job (both state RDDs of
+    // the batch, and the previous batch's outer one, already written).
+    for (let b = 1; b < BATCHES; b++) expect(checkpointedPerBatch[b], `batch ${b + 1}`).toBe(markedPerBatch[b]);
+    expect(Math.min(...markedPerBatch.slice(1))).toBeGreaterThanOrEqual(2);
+    // Bounded lineage: the last batch's is no larger than the tenth's.
+    expect(lineageSizes.at(-1)!).toBeLessThanOrEqual(lineageSizes[9]!);
+    // The sums, by hand: the inner state is each key's running sum, the outer the sum of those.
+    const inner = new Map<number, number>();
+    const outer = new Map<number, number>();
+    const expected: number[] = [];
+    for (const batch of input) {
+      for (const i of batch) inner.set(i, (inner.get(i) ?? 0) + i);
+      for (const [k, v] of inner) outer.set(k, (outer.get(k) ?? 0) + v);
+      expected.push([...outer.values()].reduce((a, b) => a + b, 0));
+    }
+    expect(totals).toEqual(expected);
+  }, 120_000);
+});
+
+/** How many RDDs `rdd`'s lineage holds, itself included. */
+function lineageSize(rdd: RDD<unknown>): number {
+  const seen = new Set<RDD<unknown>>();
+  const stack = [rdd];
+  while (stack.length > 0) {
+    const r = stack.pop()!;
+    if (seen.has(r)) continue;
+    seen.add(r);
+    for (const d of r.dependencies) stack.push(d.rdd as RDD<unknown>);
+  }
+  return seen.size;
+}

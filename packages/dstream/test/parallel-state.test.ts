@@ -10,7 +10,7 @@ import { ManualClock, SparkConf, Seconds, type WorkerTaskScheduler } from '@kind
 import { StreamingContext } from '../src/index.ts';
 import { graphWorkerPoolOf } from '../src/parallel/build-graph.ts';
 import { heldMapOutputs, lineageCounts, type LineageCounts } from '../src/parallel/graph-worker-pool.ts';
-import type { StateGraph, StateGraphInput } from './support/graphs/state-graphs.ts';
+import type { ChainedStateGraph, StateGraph, StateGraphInput } from './support/graphs/state-graphs.ts';
 
 const graphs = new URL('./support/graphs/state-graphs.ts', import.meta.url);
 const BATCHES = 50;
@@ -182,5 +182,48 @@ describe('recovery from a checkpoint written by worker threads', () => {
       for (const [t, outputs] of [...first.byTime, ...second.byTime]) expect(outputs, `${target} batch ${t}`).toEqual(reference.byTime.get(t));
       expect(second.byTime.size).toBeGreaterThanOrEqual(5);
     }
+  }, 240_000);
+});
+
+describe('a checkpointed state over another checkpointed state (SPARK-6847), under worker threads', () => {
+  /** Runs `chainedStates` for 40 batches; lineage counts after batches 20 and 40 (driver, then each worker). */
+  async function chained(master: string): Promise<{ sums: [string, number][][]; lineage: LineageCounts[][] }> {
+    const ssc = new StreamingContext(conf(master), Seconds(1));
+    const sums: [string, number][][] = [];
+    const lineage: LineageCounts[][] = [];
+    try {
+      const g = await ssc.buildGraph<ChainedStateGraph>(graphs, 'chainedStates', { words: words.slice(0, 40), checkpointDir: freshDir() } satisfies StateGraphInput);
+      g.sums.foreachRDD(async (rdd) => { sums.push(byKey(await rdd.collect())); });
+      await ssc.start();
+      const pool = graphWorkerPoolOf(ssc);
+      for (let i = 1; i <= 40; i++) {
+        await (ssc.clock as ManualClock).advance(1000);
+        if (i === 20 || i === 40) lineage.push([lineageCounts(ssc.graph.createdStreams), ...(pool === undefined ? [] : (await pool.stats()).map((st) => st.lineage))]);
+      }
+      return { sums, lineage };
+    } finally {
+      await ssc.stop();
+    }
+  }
+
+  it('every job writes both states, so lineages stay bounded in the driver and the workers, with local[1]\'s sums', async () => {
+    // The inner state counts each word; the outer sums, batch after batch, the inner counts.
+    const counts = new Map<string, number>();
+    const outer = new Map<string, number>();
+    const expected: [string, number][][] = [];
+    for (const batch of words.slice(0, 40)) {
+      for (const w of batch) counts.set(w, (counts.get(w) ?? 0) + 1);
+      for (const [w, n] of counts) outer.set(w, (outer.get(w) ?? 0) + n);
+      expected.push(byKey([...outer]));
+    }
+    const one = await chained('local[1]');
+    const two = await chained('local[2]');
+    expect(one.sums).toEqual(expected);
+    expect(two.sums).toEqual(expected);
+    for (const run of [one, two]) {
+      const [after20, after40] = run.lineage;
+      expect(after40).toEqual(after20);
+    }
+    expect(two.lineage[1]).toHaveLength(3);
   }, 240_000);
 });

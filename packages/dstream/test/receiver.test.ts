@@ -117,7 +117,7 @@ describe('receiverStream', () => {
     expect(events.map((e) => e[0])).toEqual(['started', 'error', 'started']);
     expect(events[1]![1].lastErrorMessage).toContain('source hiccup');
     expect(events[1]![1].lastError).toContain('boom');
-    expect(events[1]![1].name).toBe('manual');
+    expect(events[1]![1].name).toBe('ManualReceiver-0'); // Spark's ReceiverInfo.name: the receiver's class and stream id
     expect(events[1]![1].active).toBe(false);
   });
 

@@ -202,7 +202,7 @@ describe('the Streaming UI pages in Chromium', () => {
       }));
       expect(shown.title).toMatch(/^Details of batch at \d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d$/);
       expect(shown.facts).toContain(`Input data size: ${sizes[BATCHES - 1]} records`);
-      expect(shown.inputs).toContain('queueStream#0 [0]');
+      expect(shown.inputs).toContain('Queue stream [0]'); // Spark's InputDStream.name
       const op0 = shown.ops.filter((o) => o.op === '0');
       const op1 = shown.ops.filter((o) => o.op === '1');
       expect(op0[0]!.text).toContain('Succeeded');

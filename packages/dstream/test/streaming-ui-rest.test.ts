@@ -9,6 +9,8 @@ import { uiSettings } from '../src/ui/streaming-ui.ts';
 import { graphWorkerPoolOf } from '../src/parallel/build-graph.ts';
 import type { PageJob } from '../src/ui/streaming-page-data.ts';
 import type { WordCountArgs, WordCountGraph } from './support/graphs/word-count-graph.ts';
+import { LineServer } from './support/line-server.ts';
+import { inputStreamName } from '../src/input/input-stream-name.ts';
 
 const GMT_DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}GMT$/;
 
@@ -22,6 +24,12 @@ function conf(extra: Record<string, string> = {}): SparkConf {
 async function get(url: string): Promise<{ status: number; body: any }> {
   const res = await fetch(url);
   return { status: res.status, body: await res.json() };
+}
+
+/** An error answer as Spark's JacksonMessageWriter writes an ErrorWrapper: the bare message as text. */
+async function getError(url: string): Promise<{ status: number; type: string | null; text: string }> {
+  const res = await fetch(url);
+  return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
 }
 
 /** A raw request, so that the Host header and the method can be chosen. */
@@ -59,6 +67,9 @@ describe("Spark's REST API on a manual-clock run", () => {
     expect(apps.body[0].id).toBe(appId);
     expect(apps.body[0].name).toBe('ui-rest');
     expect(apps.body[0].attempts[0].completed).toBe(false);
+    // As Spark's live UI (SparkUI.getApplicationInfoList): no end, a duration of 0 while running.
+    expect(apps.body[0].attempts[0]).toMatchObject({ endTime: '1969-12-31T23:59:59.999GMT', endTimeEpoch: -1, duration: 0 });
+    expect(apps.body[0].attempts[0]).not.toHaveProperty('attemptId');
     expect(apps.body[0].attempts[0].startTime).toMatch(GMT_DATE);
     const base = `${ui}/api/v1/applications/${appId}/streaming`;
 
@@ -108,16 +119,25 @@ describe("Spark's REST API on a manual-clock run", () => {
 
     expect((await get(`${base}/batches?status=QUEUED`)).body).toEqual([]);
     expect((await get(`${base}/batches?status=PROCESSING&status=COMPLETED`)).body).toHaveLength(2);
-    expect((await get(`${base}/batches?status=DONE`)).status).toBe(400);
+    // A status BatchStatus.fromString rejects fails the query parameter's conversion: JAX-RS answers 404.
+    expect((await getError(`${base}/batches?status=DONE`)).status).toBe(404);
     // Spark's BatchStatus.fromString parses the status ignoring case (EnumUtil.parseIgnoreCase).
     expect((await get(`${base}/batches?status=completed`)).body.map((b: any) => b.batchId)).toEqual([2000, 1000]);
     expect((await get(`${base}/batches?status=Queued&status=processing`)).body).toEqual([]);
 
-    // Unknown ids: 404 with a JSON message.
-    expect(await get(`${base}/batches/999`)).toEqual({ status: 404, body: { message: 'unknown batch: 999' } });
-    expect(await get(`${base}/batches/1000/operations/7`)).toEqual({ status: 404, body: { message: 'unknown output operation: 7' } });
-    expect(await get(`${base}/receivers/3`)).toEqual({ status: 404, body: { message: 'unknown receiver: 3' } });
-    expect(await get(`${ui}/api/v1/applications/app-nope/streaming/statistics`)).toEqual({ status: 404, body: { message: 'no such app: app-nope' } });
+    // Unknown ids: 404 with Spark's message as the whole body, in text (Spark's NotFoundException
+    // carries an ErrorWrapper, which JacksonMessageWriter writes as the bare string).
+    const text = { status: 404, type: 'text/plain; charset=utf-8' };
+    expect(await getError(`${base}/batches/999`)).toEqual({ ...text, text: 'unknown batch: 999' });
+    expect(await getError(`${base}/batches/999/operations`)).toEqual({ ...text, text: 'unknown batch: 999' });
+    expect(await getError(`${base}/batches/1000/operations/7`)).toEqual({ ...text, text: 'unknown output operation: 7' });
+    expect(await getError(`${base}/receivers/3`)).toEqual({ ...text, text: 'unknown receiver: 3' });
+    expect(await getError(`${ui}/api/v1/applications/app-nope/streaming/statistics`)).toEqual({ ...text, text: 'no such app: app-nope' });
+    expect(await getError(`${ui}/api/v1/applications/app-nope`)).toEqual({ ...text, text: 'no such app: app-nope' });
+    // Spark's ApiStreamingApp also serves applications/{appId}/{attemptId}/streaming; a live UI
+    // has one attempt and answers for any attempt id.
+    expect((await get(`${ui}/api/v1/applications/${appId}/1/streaming/batches/1000`)).body.batchId).toBe(1000);
+    expect((await get(`${ui}/api/v1/applications/${appId}/1/streaming/statistics`)).body.numTotalCompletedBatches).toBe(2);
 
     // The third batch fails in its second output operation: the context stops itself, and the
     // UI stays up until the application calls stop().
@@ -166,7 +186,7 @@ describe("Spark's REST API on a manual-clock run", () => {
     expect(stats).toMatchObject({ numTotalCompletedBatches: 10_000, numRetainedCompletedBatches: 50, numProcessedRecords: expectedRecords });
     const batches = (await get(`${base}/batches`)).body;
     expect(batches.map((b: any) => b.batchId)).toEqual(Array.from({ length: 50 }, (_, i) => 10 * (10_000 - i)));
-    expect((await get(`${base}/batches/${10 * 9_950}`)).status).toBe(404);
+    expect(await getError(`${base}/batches/${10 * 9_950}`)).toMatchObject({ status: 404, text: `unknown batch: ${10 * 9_950}` });
     expect((await get(`${base}/receivers`)).body[0].eventRates).toHaveLength(50);
     const page = (await get(`${ui}/streaming/data`)).body;
     expect(page.batches).toHaveLength(50);
@@ -286,6 +306,48 @@ describe("Spark's REST API for receivers", () => {
     expect(r).toMatchObject({ streamId: 0, isActive: true, executorId: 'driver', executorHost: 'localhost', lastErrorMessage: 'upstream hiccup', eventRates: [[1000, 3]], avgEventRate: 3 });
     expect(r.lastErrorTime).toMatch(GMT_DATE);
     expect(r.lastError).toContain('ECONNRESET');
+  });
+});
+
+describe('input stream and receiver names, as Spark names them', () => {
+  it("Spark's InputDStream.name rule: the class name in words, then the id", () => {
+    expect(inputStreamName('SocketInputDStream', 0)).toBe('Socket stream [0]');
+    expect(inputStreamName('QueueInputDStream', 3)).toBe('Queue stream [3]');
+    // The example in Spark's comment on InputDStream.name.
+    expect(inputStreamName('FlumePollingInputDStream', 1)).toBe('Flume polling stream [1]');
+    expect(inputStreamName('PluggableInputDStream', 2)).toBe('Pluggable stream [2]');
+  });
+
+  it('lists a receiver as <ReceiverClass>-<id>, another input as its stream name, and the batch page names inputs by stream', async () => {
+    const server = new LineServer((socket) => { socket.write('s1\ns2\n'); });
+    const port = await server.listen();
+    try {
+      ssc = new StreamingContext(conf(), Milliseconds(1000));
+      const socket = ssc.socketTextStream('127.0.0.1', port, undefined, { log: () => {} });
+      const queue = ssc.queueStream([['q1']]);
+      const plugged = ssc.receiverStream(new ThreeAndAnError(), { log: () => {} });
+      const got: string[] = [];
+      socket.union(queue).union(plugged).foreachRDD(async (rdd) => { got.push(...await rdd.collect()); });
+      const receiverNames: string[] = [];
+      ssc.addStreamingListener({ onReceiverStarted: (e) => { receiverNames.push(e.receiverInfo.name); } });
+      await ssc.start();
+      for (let i = 0; i < 200 && socket.storedRecords < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      await (ssc.clock as ManualClock).advance(1000);
+      expect(got.sort()).toEqual(['q1', 'r1', 'r2', 'r3', 's1', 's2']);
+      expect(receiverNames.sort()).toEqual(['SocketReceiver-0', 'ThreeAndAnError-2']);
+      const ui = ssc.sparkContext.uiWebUrl!;
+      const base = `${ui}/api/v1/applications/${ssc.sparkContext.applicationId}/streaming`;
+      const receivers = (await get(`${base}/receivers`)).body;
+      expect(receivers.map((r: any) => [r.streamId, r.streamName])).toEqual([[0, 'SocketReceiver-0'], [1, 'Queue stream [1]'], [2, 'ThreeAndAnError-2']]);
+      expect((await get(`${base}/receivers/1`)).body.streamName).toBe('Queue stream [1]');
+      // Spark's batch page lists each input by its stream's name (StreamingJobProgressListener.streamName).
+      const page = (await get(`${ui}/streaming/batch/data?id=1000`)).body;
+      expect(page.inputs.map((i: any) => [i.id, i.name, i.records])).toEqual([[0, 'Socket stream [0]', 2], [1, 'Queue stream [1]', 1], [2, 'Pluggable stream [2]', 3]]);
+    } finally {
+      await ssc?.stop();
+      ssc = undefined;
+      await server.close();
+    }
   });
 });
 

@@ -72,6 +72,13 @@ export class DAGScheduler {
   /** Shuffles whose map side a running grouped stage computes as a sibling. */
   private readonly computingAsSibling = new Set<ShuffleDependency>();
   readonly listeners: JobListener[] = [];
+  /**
+   * Whether the running job checkpoints every marked RDD of its lineage, not only the nearest
+   * ones (Spark's `spark.checkpoint.checkpointAllMarkedAncestors` job property; see
+   * `SparkContext.setCheckpointAllMarkedAncestors`). Asked once per job, inside the job's
+   * asynchronous context.
+   */
+  checkpointAllMarkedAncestors: () => boolean = () => false;
 
   constructor(private taskScheduler: TaskScheduler, private readonly blockManager: BlockManager) {}
 
@@ -498,7 +505,11 @@ export class DAGScheduler {
   }
 
   /**
-   * Writes the checkpoints of the marked RDDs this job computed (nearest marked ones only).
+   * Writes the checkpoints of the marked RDDs this job computed: the nearest marked ones only,
+   * as Spark's core, or every marked one when `checkpointAllMarkedAncestors` says so (Spark
+   * Streaming's jobs: a checkpointed stream over another, such as two chained
+   * `updateStateByKey`, must cut both lineages, or the inner one grows by a batch every batch;
+   * SPARK-6847), parents first as Spark's `RDD.doCheckpoint`.
    * The walk does not cross shuffles that were available before the job (`ran`: those whose
    * map stage this job ran): nothing behind them was computed by it. A streaming job's
    * lineage reaches every batch of a window through such shuffles, so walking behind them
@@ -506,6 +517,7 @@ export class DAGScheduler {
    * waits for its checkpoint (see `unwrittenCheckpoints`).
    */
   private async checkpointMarked(root: RDD<unknown>, ran: ReadonlySet<ShuffleDependency>): Promise<void> {
+    const all = this.checkpointAllMarkedAncestors();
     const marked: RDD<unknown>[] = [];
     const seen = new Set<RDD<unknown>>([root]);
     const stack: RDD<unknown>[] = [root];
@@ -514,7 +526,8 @@ export class DAGScheduler {
       const cd = r.checkpointData;
       if (cd !== undefined) {
         if (cd.isPending) marked.push(r);
-        continue;
+        // A written checkpoint has nothing behind it (its dependency is its files).
+        if (!all || cd.checkpointRDD !== undefined) continue;
       }
       for (const d of r.dependencies) {
         if (d instanceof ShuffleDependency && d.isAvailable && !ran.has(d)) continue;
@@ -524,6 +537,10 @@ export class DAGScheduler {
         }
       }
     }
-    for (const r of marked) await r.checkpointData!.doCheckpoint(this.taskScheduler.checkpointWriter?.(r));
+    // Found from the root down: the reverse writes parents before the RDDs over them.
+    for (let i = marked.length - 1; i >= 0; i--) {
+      const r = marked[i]!;
+      await r.checkpointData!.doCheckpoint(this.taskScheduler.checkpointWriter?.(r));
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -99,6 +99,47 @@ describe('CheckpointStore reusing superseded files', () => {
     expect(store.recycle(store.fileFor(2))).toBe(true);
     await store.release();
     expect(readdirSync(store.metadataDir).sort()).toEqual([3, 4, 5].map((s) => `checkpoint-${String(s).padStart(12, '0')}`));
+  });
+
+  /** The files under `dir` this process holds open (Linux: /proc/self/fd), sorted. */
+  function openFilesUnder(dir: string): string[] {
+    const out: string[] = [];
+    for (const fd of readdirSync('/proc/self/fd')) {
+      let target: string;
+      try {
+        target = readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        continue; // the descriptor readdir itself used
+      }
+      if (target.startsWith(`${dir}/`)) out.push(target);
+    }
+    return out.sort();
+  }
+
+  it.runIf(existsSync('/proc/self/fd'))('reuses a superseded file it wrote through the descriptor that write left open: no open between two writes, all closed on release', async () => {
+    const store = new CheckpointStore(join(root, 'kept'));
+    store.openAhead();
+    store.writeInPlace(long(1));
+    for (let seq = 2; seq <= 3; seq++) {
+      await store.spareReady();
+      store.writeInPlace(checkpoint(seq));
+    }
+    // files 2 and 3 were written through files opened ahead, whose descriptors stay open
+    expect(openFilesUnder(store.metadataDir)).toEqual([store.fileFor(2), store.fileFor(3)]);
+    const inode = statSync(store.fileFor(2)).ino;
+    expect(store.recycle(store.fileFor(2))).toBe(true);
+    // the next write goes to the reused file in the same turn: nothing to wait for on the thread pool
+    store.writeInPlace(checkpoint(4));
+    expect(statSync(store.fileFor(4)).ino).toBe(inode);
+    expect(existsSync(store.fileFor(2))).toBe(false);
+    // written from its start (the kept descriptor was past the end of its first body) and cut
+    expect([...store.readNewestFirst((w) => { throw new Error(w); })].map((s) => s.checkpoint)).toEqual([checkpoint(4), checkpoint(3), long(1)]);
+    // a file that cannot be reused (a spare is open) is deleted by the caller: its descriptor is closed first
+    await store.spareReady();
+    expect(store.recycle(store.fileFor(3))).toBe(false);
+    expect(openFilesUnder(store.metadataDir).filter((f) => !f.includes('/.checkpoint-'))).toEqual([store.fileFor(4)]);
+    await store.release();
+    expect(openFilesUnder(store.metadataDir)).toEqual([]);
   });
 
   it('cuts a reused file of an earlier run (its length unknown) to its new body', async () => {

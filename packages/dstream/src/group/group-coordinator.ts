@@ -1,6 +1,6 @@
 import { getLogger, type RDD, type SparkContext } from '@kindling/core';
 import type { LogOffsetBounds } from '../input/log/log-source.ts';
-import type { GroupGrid, PartitionBatch, PartitionLeases, StateDelta } from '../input/log/partition-leases.ts';
+import { DEFAULT_MAX_BATCHES_AHEAD, type GroupGrid, type PartitionBatch, type PartitionLeases, type StateDelta } from '../input/log/partition-leases.ts';
 import type { TopicPartition } from '../input/log/topic-partition.ts';
 import type { GroupBatchPlan, GroupRuntime, OwnedPartitionBatch } from './group-runtime.ts';
 
@@ -30,6 +30,14 @@ interface Owned {
   lastPlanned: number | undefined;
   /** Last batch time (the engine's) whose commit of the partition succeeded. */
   lastCommitted: number | undefined;
+  /**
+   * New batches this instance recorded for the partition (not re-runs of a previous owner's)
+   * whose commit has not come back yet: at {@link GroupCoordinatorOptions.maxBatchesAhead} the
+   * partition plans nothing new (it is held) until one does.
+   */
+  ahead: number;
+  /** Held at the bound on batches ahead: said once per stretch. */
+  aheadNoted?: boolean;
   /** A repartition partition behind the batches: its lag was logged. */
   lagNoted?: boolean;
 }
@@ -49,6 +57,16 @@ export interface GroupCoordinatorOptions {
   readonly initialOffset: (partition: number, bounds: LogOffsetBounds | undefined) => number | undefined;
   /** The most records one batch may read from a partition. */
   readonly maxRecords: (partition: number) => number;
+  /**
+   * The most new batches of one partition this instance records beyond the partition's last
+   * commit (`spark.kindling.group.maxBatchesAhead`, at least 2): at the bound the partition
+   * plans nothing new, and the next batch after a commit reads from where the last one ended
+   * (a source's backlog in one batch, up to `maxRatePerPartition`). What a new owner re-runs
+   * after a kill or a pause is bounded by it, however far the instance's batches queued up.
+   * Catch-up batches leave room for one batch: they plan a missed batch time only below the
+   * bound minus one. Default {@link DEFAULT_MAX_BATCHES_AHEAD}.
+   */
+  readonly maxBatchesAhead?: number;
   /**
    * A repartition log's coordinator (its offsets are batch times): every new batch of a
    * partition is one step of the grid, `(next, next + stepMs]` at time `next + stepMs`, so a
@@ -91,8 +109,11 @@ export interface GroupCoordinatorOptions {
 export class GroupCoordinator implements GroupRuntime {
   readonly numPartitions: number;
   readonly #o: GroupCoordinatorOptions;
+  readonly #maxAhead: number;
   readonly #owned = new Map<number, Owned>();
   readonly #plans = new Map<number, GroupBatchPlan>();
+  /** Per planned batch time, the partitions whose batch counts in their {@link Owned.ahead}. */
+  readonly #ahead = new Map<number, Set<number>>();
   /** Per batch time, per stateful stream: its state RDD (`changes`: only the keys the batch changed, see {@link captureStateChanges}). */
   readonly #captured = new Map<number, Map<string, { readonly rdd: RDD<unknown>; readonly changes: boolean }>>();
   /** `stream \0 partition` -> the committed state (key JSON -> state JSON), to compute deltas. */
@@ -113,6 +134,7 @@ export class GroupCoordinator implements GroupRuntime {
 
   constructor(options: GroupCoordinatorOptions) {
     this.#o = options;
+    this.#maxAhead = Math.max(2, options.maxBatchesAhead ?? DEFAULT_MAX_BATCHES_AHEAD);
     this.numPartitions = options.numPartitions;
   }
 
@@ -220,11 +242,14 @@ export class GroupCoordinator implements GroupRuntime {
       for (const [p, o] of this.#owned) {
         if (o.releasing) continue;
         if (o.pending.length > 0) return true;
-        if ((await this.nextMissed(p, o, before)) !== undefined) return true;
+        if (this.roomForCatchUp(o) && (await this.nextMissed(p, o, before)) !== undefined) return true;
       }
       return false;
     });
   }
+
+  /** Whether a catch-up batch may record a missed batch time of the partition: it leaves room for the next batch's one. */
+  private roomForCatchUp(o: Owned): boolean { return o.ahead < this.#maxAhead - 1; }
 
   /**
    * A repartition partition behind the batches: its next batch time before `before` at which a
@@ -258,6 +283,9 @@ export class GroupCoordinator implements GroupRuntime {
   private async planBatch(time: number, bounds: readonly LogOffsetBounds[] | undefined, rerunsOnly: boolean, catchUpBefore: number | undefined): Promise<GroupBatchPlan> {
     const owned = new Map<number, OwnedPartitionBatch>();
     const restored = new Map<string, Map<number, (readonly [unknown, unknown])[]>>();
+    // The partitions whose batch is a new one recorded here: counted ahead of their commit until it comes back.
+    const ahead = new Set<number>();
+    this.#ahead.set(time, ahead);
     try {
       await this.renewAll();
       // Partitions the timer took since the last batch (and still holds) restore their state in this one.
@@ -273,8 +301,17 @@ export class GroupCoordinator implements GroupRuntime {
         }
         let missed: number | undefined;
         if (batch === undefined && catchUpBefore !== undefined) {
-          missed = await this.nextMissed(p, o, catchUpBefore);
+          missed = this.roomForCatchUp(o) ? await this.nextMissed(p, o, catchUpBefore) : undefined;
           if (missed === undefined) continue;
+        }
+        if (batch === undefined && o.ahead >= this.#maxAhead) {
+          // Its batches queue up faster than they commit (a loaded or blocked instance): record no more,
+          // so that a new owner after a kill or a pause re-runs a bounded number of them.
+          if (o.aheadNoted !== true) {
+            o.aheadNoted = true;
+            log.info(`${this.#o.streamName}: ${this.#o.topic}-${p} has ${o.ahead} batches recorded and not committed yet (spark.kindling.group.maxBatchesAhead): batch ${time} ms plans nothing new for it; its next batch after a commit reads from offset ${o.next}.`);
+          } else log.debug(`${this.#o.streamName}: batch ${time} ms plans nothing new for ${this.#o.topic}-${p}: ${o.ahead} batches ahead of its last commit.`);
+          continue;
         }
         if (batch === undefined) {
           const step = this.#o.stepMs;
@@ -322,6 +359,9 @@ export class GroupCoordinator implements GroupRuntime {
               continue;
             }
             batch = recorded.batch;
+            o.ahead++;
+            o.aheadNoted = false;
+            ahead.add(p);
           }
         }
         o.after = Math.max(o.after, batch.time);
@@ -386,7 +426,7 @@ export class GroupCoordinator implements GroupRuntime {
         m.set(p, rows.map((r) => [JSON.parse(r[0]) as unknown, JSON.parse(r[1]) as unknown] as const));
       }
       const after = Math.max(a.lastBatch ?? Number.NEGATIVE_INFINITY, ...a.pending.map((b) => b.time));
-      this.#owned.set(p, { epoch: a.epoch, next, pending: [...a.pending], after, previous: a.lastBatch ?? null, releasing: false, lastPlanned: undefined, lastCommitted: undefined });
+      this.#owned.set(p, { epoch: a.epoch, next, pending: [...a.pending], after, previous: a.lastBatch ?? null, releasing: false, lastPlanned: undefined, lastCommitted: undefined, ahead: 0 });
       have++;
       const replays = a.pending.length === 0 ? '' : `; re-runs ${a.pending.length} recorded uncommitted batch(es) (${a.pending.map((b) => `${b.time} ms: ${b.fromOffset} to ${b.untilOffset}`).join(', ')})`;
       log.info(`${this.#o.streamName}: member ${this.memberId} took partition ${this.#o.topic}-${p} ${time === undefined ? 'between batches' : `at batch ${time} ms`} (epoch ${a.epoch}, from offset ${next}, last committed batch ${a.lastBatch ?? 'none'}${sizes.length === 0 ? '' : `, state restored: ${sizes.join(', ')}`})${replays}.`);
@@ -466,6 +506,8 @@ export class GroupCoordinator implements GroupRuntime {
   batchDone(time: number, ok: boolean): void {
     const plan = this.#plans.get(time);
     this.#plans.delete(time);
+    const ahead = this.#ahead.get(time) ?? new Set<number>();
+    this.#ahead.delete(time);
     const captured = this.#captured.get(time);
     this.#captured.delete(time);
     if (plan === undefined) return;
@@ -475,9 +517,15 @@ export class GroupCoordinator implements GroupRuntime {
       ? [...captured].map(([stream, c]) => ({ stream, changes: c.changes, data: this.#o.sc.runJob(c.rdd, (d) => d, parts, 'group state commit') }))
       : [];
     for (const s of states) s.data.catch(() => undefined);
-    this.#chain = this.#chain.then(() => this.commitBatch(plan, parts, ok, states)).catch((e: unknown) => {
-      log.error(`${this.#o.streamName}: committing batch ${time} ms failed`, e);
-    });
+    this.#chain = this.#chain.then(() => this.commitBatch(plan, parts, ok, states))
+      .catch((e: unknown) => { log.error(`${this.#o.streamName}: committing batch ${time} ms failed`, e); })
+      .finally(() => {
+        // Whatever the outcome, these batches are no longer ahead of a commit to come (a partition lost or released is not owned any more).
+        for (const p of ahead) {
+          const o = this.#owned.get(p);
+          if (o !== undefined && o.epoch === plan.owned.get(p)?.epoch) o.ahead--;
+        }
+      });
   }
 
   private async commitBatch(plan: GroupBatchPlan, parts: number[], ok: boolean, states: { stream: string; changes: boolean; data: Promise<(readonly unknown[])[]> }[]): Promise<void> {

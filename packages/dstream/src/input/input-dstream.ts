@@ -2,6 +2,7 @@ import type { Duration, Time } from '@kindling/core';
 import { DStream } from '../dstream/dstream.ts';
 import type { StreamingContext } from '../streaming-context.ts';
 import type { InputOwnership } from '../parallel/input-ownership.ts';
+import { inputStreamName } from './input-stream-name.ts';
 
 /**
  * The base of every source, as Spark's `InputDStream`: `super(ssc)` registers the stream with
@@ -94,6 +95,17 @@ export abstract class InputDStream<T, D = unknown> extends DStream<T> {
    * batch of its own, without taking a batch time from what follows (see `GroupCatchUp`).
    */
   catchUpBefore?(validTime: Time): Promise<Time | undefined>;
+
+  /**
+   * The name Spark's Streaming UI and REST API show for this input (Spark's
+   * `InputDStream.name`): its class name in words with its id, e.g. `Socket stream [0]` or
+   * `Queue stream [1]`; a subclass of your own shows as its class. `name()` stays the stream's
+   * stable id in checkpoints, logs and errors.
+   */
+  get inputStreamName(): string { return inputStreamName(this.inputClassName, this.id); }
+
+  /** The class name `inputStreamName` is made from (Spark's class name). */
+  protected get inputClassName(): string { return this.constructor.name; }
 
   /** True when batches can be replayed from `assignedInputs()` after recovery. */
   get isReplayable(): boolean { return false; }

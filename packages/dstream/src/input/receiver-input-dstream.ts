@@ -10,6 +10,7 @@ import { ReceiverSupervisor } from '../receiver/receiver-supervisor.ts';
 import type { StreamingContext } from '../streaming-context.ts';
 import type { BlockBatchInput } from './batch-input-description.ts';
 import { InputDStream } from './input-dstream.ts';
+import { receiverName } from './input-stream-name.ts';
 
 const supervisorLog = getLogger('ReceiverSupervisor');
 const streamLog = getLogger('ReceiverInputDStream');
@@ -65,6 +66,18 @@ export class ReceiverInputDStream<T> extends InputDStream<T, BlockBatchInput> {
     super(ssc);
   }
 
+  /**
+   * As Spark's class: `ssc.receiverStream` is Spark's `PluggableInputDStream` (`Pluggable
+   * stream [0]`); the other factories of this class are named after themselves
+   * (`observableStream`: `Observable stream [0]`).
+   */
+  protected override get inputClassName(): string {
+    const own: unknown = this.constructor;
+    if (own !== ReceiverInputDStream) return super.inputClassName;
+    const op = this.opName;
+    return op === 'receiverStream' ? 'PluggableInputDStream' : `${op.charAt(0).toUpperCase()}${op.slice(1)}`;
+  }
+
   /** Where block data is kept until its batches are forgotten (see {@link ReceiverInputDStream.useBlockStore}). */
   get blockStore(): ReceivedBlockStore { return this.#store; }
 
@@ -107,6 +120,7 @@ export class ReceiverInputDStream<T> extends InputDStream<T, BlockBatchInput> {
     this.#supervisor = new ReceiverSupervisor<T>(this.receiver, {
       streamId: this.id,
       name: this.name(),
+      receiverName: receiverName(this.receiver.constructor.name, this.id),
       blockIntervalMs,
       limiter: this.#limiter,
       restartDelayMs: conf.receiverRestartDelayMs,

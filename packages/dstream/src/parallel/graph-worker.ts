@@ -5,7 +5,7 @@
 // by the driver.
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import { HashPartitioner, Milliseconds, ReliableCheckpointRDD, ReplicatedRDDs, SparkConf, StorageLevel, Time, WorkerExecutor, groupMapSides, releaseMapSideGroup, serializeError } from '@kindling/core';
-import type { CheckpointCommitted, LongAccumulator, MapSideGroup, PeerMessage, RDD, TaskRequest } from '@kindling/core';
+import type { CheckpointCommitted, ThreadAccumulator, MapSideGroup, PeerMessage, RDD, TaskRequest } from '@kindling/core';
 import { StreamingContext } from '../index.ts';
 import type { DStream, ReceiverInputDStream } from '../index.ts';
 import { planSharedRDDs } from '../scheduler/shared-rdd-planner.ts';
@@ -55,7 +55,7 @@ async function serve(data: GraphWorkerData, port: MessagePort): Promise<() => vo
   };
 }
 
-function listen(ssc: StreamingContext, data: GraphWorkerData, port: MessagePort, accumulators: readonly LongAccumulator[]): void {
+function listen(ssc: StreamingContext, data: GraphWorkerData, port: MessagePort, accumulators: readonly ThreadAccumulator[]): void {
   const registry = new ReplicatedRDDs();
   const executor = new WorkerExecutor(data.rank, data.size, registry, data.peers, () => accumulators);
   for (const p of data.peers) p?.on('message', (m: PeerMessage) => executor.onPeerMessage(m));

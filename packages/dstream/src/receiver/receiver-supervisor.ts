@@ -9,8 +9,10 @@ type State = 'initialized' | 'started' | 'stopped';
 /** What a supervisor needs from its stream and context. @internal */
 export interface ReceiverSupervisorOptions {
   readonly streamId: number;
-  /** Name in events and logs (the stream's name). */
+  /** Name in logs (the stream's name). */
   readonly name: string;
+  /** Name in `ReceiverInfo` events, as Spark's: the receiver's class and stream id (`SocketReceiver-0`). */
+  readonly receiverName: string;
   readonly blockIntervalMs: number;
   readonly limiter: RateLimiter;
   readonly restartDelayMs: number;
@@ -142,7 +144,7 @@ export class ReceiverSupervisor<T> {
   #info(active: boolean): ReceiverInfo {
     return {
       streamId: this.opts.streamId,
-      name: this.opts.name,
+      name: this.opts.receiverName,
       active,
       location: 'localhost',
       executorId: 'driver',

@@ -17,6 +17,7 @@ export interface StreamingListenerOutputOperationCompleted { readonly outputOper
 /** A receiver's state, as Spark's `ReceiverInfo` (posted by receiver input streams). */
 export interface ReceiverInfo {
   readonly streamId: number;
+  /** As Spark's: the receiver's class name, a dash and the stream id (`SocketReceiver-0`). */
   readonly name: string;
   readonly active: boolean;
   readonly location: string;

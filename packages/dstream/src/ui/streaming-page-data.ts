@@ -89,7 +89,7 @@ function lastCheckpoint(ssc: StreamingContext): unknown {
 export function batchPageData(ssc: StreamingContext, store: StreamingUIStore, batchTime: number): unknown {
   const found = store.batch(batchTime);
   if (found === undefined) return undefined;
-  const names = new Map(store.streams().map((s) => [s.id, s.name]));
+  const names = store.inputStreamNames();
   const inputs = [...found.batch.info.streamIdToInputInfo.values()].sort((a, b) => a.inputStreamId - b.inputStreamId).map((i) => ({
     id: i.inputStreamId,
     name: names.get(i.inputStreamId) ?? `Stream-${i.inputStreamId}`,

@@ -9,7 +9,11 @@ export interface UIApplication {
   readonly appSparkVersion: string;
 }
 
-/** A REST answer: an HTTP status and the JSON body. */
+/**
+ * A REST answer: an HTTP status and its body. A 200's body is the JSON value; an error's is the
+ * message itself, sent as text, as Spark's `JacksonMessageWriter` writes the `ErrorWrapper` of its
+ * `NotFoundException` (`unknown batch: 123`).
+ */
 export interface RestResponse {
   readonly status: number;
   readonly body: unknown;
@@ -52,6 +56,9 @@ export class StreamingRestApi {
     if (parts.length === 1) return ok([this.applicationInfo()]);
     if (parts[1] !== this.app.id) return notFound(`no such app: ${parts[1]}`);
     if (parts.length === 2) return ok(this.applicationInfo());
+    // Spark's ApiStreamingApp also serves applications/{appId}/{attemptId}/streaming, and a live
+    // UI answers whatever the attempt id: skip it.
+    if (parts[2] !== 'streaming' && parts[3] === 'streaming') parts.splice(2, 1);
     if (parts[2] !== 'streaming') return notFound(`no such resource: /api/v1${path} (this UI serves the streaming resources only)`);
     const [, , , resource, id, sub, subId, ...rest] = parts;
     if (rest.length > 0) return notFound(`no such resource: /api/v1${path}`);
@@ -73,10 +80,11 @@ export class StreamingRestApi {
 
   private batchesResource(path: string, query: URLSearchParams, id: string | undefined, sub: string | undefined, subId: string | undefined): RestResponse {
     if (id === undefined) {
-      // As Spark's BatchStatus.fromString: the name, whatever its case.
+      // As Spark's BatchStatus.fromString: the name, whatever its case. A value it rejects fails
+      // the conversion of a @QueryParam, which JAX-RS answers with 404.
       const asked = query.getAll('status').map((st) => { const up = st.toUpperCase(); return STATUSES.includes(up as BatchStatus) ? up : st; });
       const bad = asked.filter((s) => !STATUSES.includes(s as BatchStatus));
-      if (bad.length > 0) return { status: 400, body: { message: `unknown batch status '${bad[0]}': use COMPLETED, PROCESSING or QUEUED` } };
+      if (bad.length > 0) return notFound(`unknown batch status '${bad[0]}': use COMPLETED, PROCESSING or QUEUED`);
       return ok(this.batches(asked.length === 0 ? STATUSES : (asked as BatchStatus[])));
     }
     if (!/^\d+$/.test(id)) return notFound(`no such resource: /api/v1${path}`);
@@ -91,9 +99,11 @@ export class StreamingRestApi {
     return op === undefined ? notFound(`unknown output operation: ${subId}`) : ok(op);
   }
 
-  /** Spark's `ApplicationInfo` for a live UI: one attempt, not completed. */
+  /**
+   * Spark's `ApplicationInfo` as a live UI lists it (`SparkUI.getApplicationInfoList`): one
+   * attempt, not completed, ending at -1, with a `duration` of 0 while it runs.
+   */
   applicationInfo(): Record<string, unknown> {
-    const now = Date.now();
     return {
       id: this.app.id,
       name: this.app.name,
@@ -101,7 +111,7 @@ export class StreamingRestApi {
         startTime: sparkDate(this.app.startTime),
         endTime: sparkDate(-1),
         lastUpdated: sparkDate(this.app.startTime),
-        duration: now - this.app.startTime,
+        duration: 0,
         sparkUser: this.app.sparkUser,
         completed: false,
         appSparkVersion: this.app.appSparkVersion,
@@ -258,6 +268,6 @@ export interface OutputOperationJson {
 }
 
 function ok(body: unknown): RestResponse { return { status: 200, body }; }
-function notFound(message: string): RestResponse { return { status: 404, body: { message } }; }
+function notFound(message: string): RestResponse { return { status: 404, body: message }; }
 function sum(xs: readonly number[]): number { let s = 0; for (const x of xs) s += x; return s; }
 function avgLong(xs: readonly number[]): number | undefined { return xs.length === 0 ? undefined : Math.trunc(sum(xs) / xs.length); }

@@ -73,6 +73,7 @@ export class UIBatch {
 /** An input stream as the UI names it. */
 export interface UIInputStream {
   readonly id: number;
+  /** Spark's input stream name (`Socket stream [0]`); `streams()` puts the receiver's name in its place once one is known. */
   readonly name: string;
   /** True for receiver-based streams (they have a status, a location and errors). */
   readonly isReceiver: boolean;
@@ -234,9 +235,17 @@ export class StreamingUIStore implements StreamingListener, JobListener {
   get numTotalProcessedRecords(): number { return this.totalProcessedRecords; }
   get numUnprocessedBatches(): number { return this.waiting.size + this.running.size; }
 
-  /** The input streams with their UI names (receiver name, else stream name). */
+  /**
+   * The input streams with the names Spark's receivers list shows: the receiver's name once it
+   * reported (`SocketReceiver-0`), else the input stream's (`Queue stream [0]`).
+   */
   streams(): UIInputStream[] {
     return this.inputStreams().map((s) => ({ ...s, name: this.receivers.get(s.id)?.name || s.name || `Stream-${s.id}` }));
+  }
+
+  /** The input streams with their own names (`Socket stream [0]`), as Spark's batch page lists inputs. */
+  inputStreamNames(): Map<number, string> {
+    return new Map(this.inputStreams().map((s) => [s.id, s.name || `Stream-${s.id}`]));
   }
 
   /** The last receiver state reported for `streamId`. */

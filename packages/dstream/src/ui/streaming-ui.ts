@@ -101,7 +101,7 @@ export class StreamingUI {
     const sc = ssc.sparkContext;
     this.store = new StreamingUIStore(ssc.batchDuration.milliseconds, settings.retainedBatches, () => ssc.graph.inputStreams.map((s) => ({
       id: s.id,
-      name: s.name(),
+      name: s.inputStreamName,
       isReceiver: s instanceof dstreamClasses.ReceiverInputDStream,
     })));
     this.api = new StreamingRestApi(this.store, {
@@ -146,7 +146,8 @@ export class StreamingUI {
   private async route(path: string, query: URLSearchParams): Promise<UIResponse> {
     if (path === '/api/v1' || path.startsWith('/api/v1/')) {
       const r = this.api.handle(path.slice('/api/v1'.length), query);
-      return json(r.status, r.body);
+      // Errors are Spark's bare message in text (see RestResponse).
+      return r.status === 200 ? json(r.status, r.body) : { status: r.status, type: 'text/plain; charset=utf-8', body: String(r.body) };
     }
     if (path === '/' || path === '/streaming') return { status: 302, type: 'text/plain; charset=utf-8', body: 'see /streaming/', headers: { location: '/streaming/' } };
     if (path === '/streaming/batch') return { status: 302, type: 'text/plain; charset=utf-8', body: 'see /streaming/batch/', headers: { location: `/streaming/batch/?${query.toString()}` } };
@@ -208,6 +209,9 @@ async function file(path: string): Promise<UIResponse> {
   }
 }
 
+/** Spark's `sparkUser`: `SPARK_USER` when set, else the user running the process. */
 function safeUser(): string {
+  const fromEnv = process.env.SPARK_USER;
+  if (fromEnv !== undefined && fromEnv.length > 0) return fromEnv;
   try { return userInfo().username; } catch { return ''; }
 }

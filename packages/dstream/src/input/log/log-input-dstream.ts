@@ -393,6 +393,7 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
         const rate = this.#ppc.maxRatePerPartition(this.#partitions[p]!);
         return rate > 0 ? Math.max(1, Math.floor(rate * batchMs / 1000)) : Number.POSITIVE_INFINITY;
       },
+      maxBatchesAhead: this.ssc.streamingConf.group.maxBatchesAhead,
     });
     const zero = this.zeroTime?.milliseconds ?? 0;
     const gridPartitions = this.#partitions.map(topicPartitionKey);
@@ -408,6 +409,7 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
         // Offsets of a repartition partition are batch times: nothing consumed yet is "up to 0".
         initialOffset: () => 0,
         maxRecords: () => Number.POSITIVE_INFINITY,
+        maxBatchesAhead: this.ssc.streamingConf.group.maxBatchesAhead,
         // One source batch time per batch, each at its own time (a partition behind catches up step by step), unless merging is asked for.
         stepMs: this.ssc.streamingConf.group.catchUp === 'batches' ? batchMs : undefined,
         snapshotInterval: this.ssc.streamingConf.group.stateSnapshotInterval,

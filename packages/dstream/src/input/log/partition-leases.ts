@@ -45,6 +45,13 @@ export interface StateDelta {
 /** `spark.kindling.group.stateSnapshotInterval`'s default: deltas kept per stream and partition before they are folded into its snapshot. */
 export const DEFAULT_STATE_SNAPSHOT_INTERVAL = 10;
 
+/**
+ * `spark.kindling.group.maxBatchesAhead`'s default: new batches of one partition an instance
+ * records beyond the partition's last commit. 10 leaves room for the 8 catch-up batches one
+ * batch may be preceded by, that batch, and one commit still under way.
+ */
+export const DEFAULT_MAX_BATCHES_AHEAD = 10;
+
 /** One fenced commit of one partition's batch (see {@link PartitionLeases.commit}). */
 export interface PartitionCommit extends TopicPartition, PartitionBatch {
   /** The epoch of the committer's lease. */

@@ -33,3 +33,20 @@ export function statefulCounts(ssc: StreamingContext, a: StateGraphInput): State
   windowed.checkpoint(Seconds(2));
   return { totals, snapshots, windowed };
 }
+
+/** Two chained `updateStateByKey`, each checkpointed every batch (the graph of Spark's SPARK-6847 test). */
+export interface ChainedStateGraph {
+  /** Per key, the sum over batches of the inner running count. */
+  readonly sums: DStream<[string, number]>;
+}
+
+export function chainedStates(ssc: StreamingContext, a: StateGraphInput): ChainedStateGraph {
+  ssc.checkpoint(a.checkpointDir);
+  const add = (values: number[], state: number | undefined): number => values.reduce((x, y) => x + y, state ?? 0);
+  const words = new TestInputDStream<string>(ssc, a.words, 2).setName('words');
+  const counts = words.map((w) => [w, 1] as [string, number]).updateStateByKey(add).setName('counts');
+  counts.checkpoint(ssc.batchDuration);
+  const sums = counts.updateStateByKey(add).setName('sums');
+  sums.checkpoint(ssc.batchDuration);
+  return { sums };
+}
