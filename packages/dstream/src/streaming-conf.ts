@@ -63,8 +63,9 @@ export interface GroupConf {
    */
   readonly catchUp: 'batches' | 'merge';
   /**
-   * `spark.kindling.group.maxBatchesAhead` (10): under leases, the most new batches an instance
-   * records for one partition beyond that partition's last commit. Batches are generated on the
+   * `spark.kindling.group.maxBatchesAhead` (10): under leases, in a co-partitioned graph, the
+   * most new batches an instance records for one partition beyond that partition's last commit
+   * (a re-keyed graph records every batch: see docs/log-sources.md). Batches are generated on the
    * clock whether or not the earlier ones ran (as Spark's); when they queue up (a loaded
    * instance, a slow output), the partition plans nothing new at the bound, and its first batch
    * after a commit reads everything since (up to `spark.streaming.kafka.maxRatePerPartition`):

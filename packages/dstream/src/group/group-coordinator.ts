@@ -64,7 +64,9 @@ export interface GroupCoordinatorOptions {
    * (a source's backlog in one batch, up to `maxRatePerPartition`). What a new owner re-runs
    * after a kill or a pause is bounded by it, however far the instance's batches queued up.
    * Catch-up batches leave room for one batch: they plan a missed batch time only below the
-   * bound minus one. Default {@link DEFAULT_MAX_BATCHES_AHEAD}.
+   * bound minus one. Default {@link DEFAULT_MAX_BATCHES_AHEAD}; `Infinity`: unbounded (a
+   * re-keyed graph's coordinators: holding one of its partitions would leave the repartition
+   * partitions that read it a batch time no source partition had, or behind at a stop).
    */
   readonly maxBatchesAhead?: number;
   /**

@@ -393,7 +393,9 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
         const rate = this.#ppc.maxRatePerPartition(this.#partitions[p]!);
         return rate > 0 ? Math.max(1, Math.floor(rate * batchMs / 1000)) : Number.POSITIVE_INFINITY;
       },
-      maxBatchesAhead: this.ssc.streamingConf.group.maxBatchesAhead,
+      // Co-partitioned graphs only: a held partition of a re-keyed graph would leave the repartition
+      // partitions reading it either a batch time no source partition had or behind at a stop.
+      maxBatchesAhead: routed ? Number.POSITIVE_INFINITY : this.ssc.streamingConf.group.maxBatchesAhead,
     });
     const zero = this.zeroTime?.milliseconds ?? 0;
     const gridPartitions = this.#partitions.map(topicPartitionKey);
@@ -409,7 +411,7 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
         // Offsets of a repartition partition are batch times: nothing consumed yet is "up to 0".
         initialOffset: () => 0,
         maxRecords: () => Number.POSITIVE_INFINITY,
-        maxBatchesAhead: this.ssc.streamingConf.group.maxBatchesAhead,
+        maxBatchesAhead: Number.POSITIVE_INFINITY,
         // One source batch time per batch, each at its own time (a partition behind catches up step by step), unless merging is asked for.
         stepMs: this.ssc.streamingConf.group.catchUp === 'batches' ? batchMs : undefined,
         snapshotInterval: this.ssc.streamingConf.group.stateSnapshotInterval,
