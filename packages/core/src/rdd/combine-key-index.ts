@@ -1,3 +1,5 @@
+let nextIndexId = 0;
+
 /**
  * The primitive keys a combine saw in earlier calls, each with a slot, kept from one call to
  * the next (a stream's next batch combines mostly the same keys): a call marks the slots it
@@ -13,6 +15,8 @@
  * @internal
  */
 export class CombineKeyIndex {
+  /** Tells this thread's indexes apart (a peer's key tables are kept per index: see exchange-key-dictionary.ts). */
+  readonly id = nextIndexId++;
   // The fields are read and written by the compiled combine's generated loop too (one loop per
   // aggregator over these arrays: see compiled-combine.ts); nothing else touches them.
   /** Each primitive key's slot. */

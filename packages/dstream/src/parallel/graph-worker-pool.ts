@@ -520,12 +520,14 @@ export interface ThreadStats {
   readonly mapOutputs: number;
   /** Steps of the batches' job messages it started while another lane of the message was still running. */
   readonly stepsOverlapped: number;
+  /** Map-side keys it sent its peers by their slot alone, and as strings (see exchange-key-dictionary.ts in @kindling/core). */
+  readonly keysSent: { readonly bySlot: number; readonly asStrings: number };
 }
 
 /** This thread's {@link ThreadStats}, with its executor's counts of map outputs computed ahead. @internal */
-export function threadStats(ssc: StreamingContext, mapSidesAhead: ThreadStats['mapSidesAhead'], stepsOverlapped = 0): ThreadStats {
+export function threadStats(ssc: StreamingContext, mapSidesAhead: ThreadStats['mapSidesAhead'], stepsOverlapped = 0, keysSent: ThreadStats['keysSent'] = { bySlot: 0, asStrings: 0 }): ThreadStats {
   const fileReads = ssc.graph.inputStreams.filter((s) => s instanceof dstreamClasses.FileInputDStream).map((s) => ({ ...s.readStats }));
-  return { lineage: lineageCounts(ssc.graph.createdStreams), fileReads, mapSidesAhead: { ...mapSidesAhead }, mapOutputs: heldMapOutputs(ssc.graph.createdStreams), stepsOverlapped };
+  return { lineage: lineageCounts(ssc.graph.createdStreams), fileReads, mapSidesAhead: { ...mapSidesAhead }, mapOutputs: heldMapOutputs(ssc.graph.createdStreams), stepsOverlapped, keysSent: { ...keysSent } };
 }
 
 /**
