@@ -58,6 +58,8 @@ export { Broadcast } from './broadcast/broadcast.ts';
 export { LongAccumulator } from './util/long-accumulator.ts';
 export { StatCounter } from './util/stat-counter.ts';
 export { DoubleAccumulator } from './util/double-accumulator.ts';
+export { CollectionAccumulator } from './util/collection-accumulator.ts';
+export type { ThreadAccumulator, AccumulatorUpdate } from './util/accumulator-update.ts';
 export { KINDLING_VERSION } from './version.ts';
 export { formatElement } from './util/format-element.ts';
 export { KeyMap } from './util/key-map.ts';

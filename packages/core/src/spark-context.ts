@@ -17,6 +17,7 @@ import { WholeTextFilesRDD } from './rdd/whole-text-files-rdd.ts';
 import { Broadcast } from './broadcast/broadcast.ts';
 import { LongAccumulator } from './util/long-accumulator.ts';
 import { DoubleAccumulator } from './util/double-accumulator.ts';
+import { CollectionAccumulator } from './util/collection-accumulator.ts';
 import { KINDLING_VERSION } from './version.ts';
 import type { RDD } from './rdd/rdd.ts';
 import type { ShuffleDependency } from './rdd/dependency.ts';
@@ -202,7 +203,7 @@ export class SparkContext {
   }
 
   /**
-   * Each file of a directory, glob or path (listed as `textFile` lists them) as one
+   * Each file of a directory (every visible one, `part-*` or not, as on Spark), glob or path as one
    * `[path, content]` pair, the path as Spark writes it (`file:/absolute/path`), over about
    * `minPartitions` partitions. For many small files; each file is read whole.
    */
@@ -233,6 +234,14 @@ export class SparkContext {
    * the parallel streaming runtime it is tracked as `longAccumulator`'s are.
    */
   doubleAccumulator(name?: string): DoubleAccumulator { return new DoubleAccumulator(name); }
+
+  /**
+   * An accumulator that collects the elements tasks add into a list, as Spark's
+   * `sc.collectionAccumulator[T](name)` (see {@link CollectionAccumulator}). Under the parallel
+   * streaming runtime it is tracked as `longAccumulator`'s are; its elements must be
+   * structured-cloneable.
+   */
+  collectionAccumulator<T>(name?: string): CollectionAccumulator<T> { return new CollectionAccumulator<T>(name); }
 
   /** The version of Kindling running this application (Spark's `sc.version` gives Spark's). */
   get version(): string { return KINDLING_VERSION; }

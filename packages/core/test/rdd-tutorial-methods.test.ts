@@ -30,6 +30,29 @@ describe('RDD methods tutorials call: zipWithUniqueId, tree*, toLocalIterator, t
     await expect(rdd.treeAggregate(0, (c, x) => c + x, (a, b) => a + b, 0)).rejects.toThrow(/Depth/);
   });
 
+  it('treeAggregate with finalAggregateOnExecutor sums -1000 until 1000 at every depth, merging the last level in one task (RDDSuite, SPARK-36419)', async () => {
+    const rdd = ctx.sc.parallelize(range(-1000, 1000), 10);
+    const shuffles: number[] = [];
+    const listener = { onJobEnd: (e: { shuffleStagesRun: number }) => shuffles.push(e.shuffleStagesRun) };
+    ctx.sc.addJobListener(listener as never);
+    for (let depth = 1; depth < 10; depth++) {
+      expect(await rdd.treeAggregate(0, (c, x) => c + x, (a, b) => a + b, depth, true)).toBe(-1000);
+    }
+    // Depth 1 leaves the 10 partial results in 10 partitions (scale 10); deeper trees fold
+    // them into 2 or 3 partitions by one shuffle first (scale ceil(10^(1/depth)), at least 2).
+    // Each then merges what is left behind one more shuffle.
+    expect(shuffles).toEqual([1, 2, 2, 2, 2, 2, 2, 2, 2]);
+    shuffles.length = 0;
+    await rdd.treeAggregate(0, (c, x) => c + x, (a, b) => a + b, 1, false);
+    expect(shuffles).toEqual([0]);
+    ctx.sc.removeJobListener(listener as never);
+    // The zero enters once per partition, once per map partition of the final level's fold
+    // by key, once in its single partition's fold and once in the driver: 7 * (4 + 4 + 1 + 1).
+    expect(await ctx.sc.parallelize([] as number[], 4).treeAggregate(7, (c, x) => c + x, (a, b) => a + b, 2, true)).toBe(70);
+    // A single partial result needs no final shuffle.
+    expect(await ctx.sc.parallelize([1, 2, 3], 1).treeAggregate(0, (c, x) => c + x, (a, b) => a + b, 2, true)).toBe(6);
+  });
+
   it('toLocalIterator yields every element in order, one partition job at a time (RDDSuite)', async () => {
     const out: number[] = [];
     for await (const x of ctx.sc.parallelize([1, 2, 3, 4], 2).toLocalIterator()) out.push(x);

@@ -30,4 +30,17 @@ describe('sc.wholeTextFiles', () => {
     expect(ctx.sc.wholeTextFiles(dir, 10).getNumPartitions()).toBe(4);
     expect(await ctx.sc.wholeTextFiles(join(dir, 'part-0000[12]')).count()).toBe(2);
   });
+
+  it('reads every visible file of a directory, part-* or not, leaving out names starting with . or _ (Spark lists a directory so)', async () => {
+    const dir = join(tmp.dir, 'mixed');
+    mkdirSync(dir);
+    const files: Record<string, string> = { 'part-00000': 'a\n', 'notes.txt': 'b', 'readme': 'c\n', '_SUCCESS': '', '.part-00000.crc': 'x' };
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'sub', 'inner.txt'), 'nested');
+    const got = await ctx.sc.wholeTextFiles(dir, 2).collect();
+    expect(got.map(([p, t]) => [basename(p), t])).toEqual([['notes.txt', 'b'], ['part-00000', 'a\n'], ['readme', 'c\n']]);
+    // textFile keeps reading a saveAsTextFile folder's part files only.
+    expect(await ctx.sc.textFile(dir).collect()).toEqual(['a']);
+  });
 });

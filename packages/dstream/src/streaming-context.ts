@@ -1,6 +1,6 @@
 import { getLogger, HashPartitioner, ManualClock, Partitioner, SparkConf, SparkContext, SystemClock } from '@kindling/core';
 import type { Clock, Duration, RDD, StorageLevel, Time } from '@kindling/core';
-import { readBinaryRecordsSync, type ChunkDecoder, type ChunkDecoderContext } from '@kindling/io';
+import { RawBlockDecoder, readBinaryRecordsSync, type ChunkDecoder, type ChunkDecoderContext } from '@kindling/io';
 import type { Observable } from 'rxjs';
 import type { DStream } from './dstream/dstream.ts';
 import { DStreamGraph } from './dstream/dstream-graph.ts';
@@ -363,6 +363,20 @@ export class StreamingContext {
   ): ReceiverInputDStream<T> {
     const newDecoder = typeof converter === 'function' ? (): ChunkDecoder<T> => ({ push: converter, end: () => [] }) : converter.newDecoder;
     return new dstreamClasses.SocketInputDStream<T>(this, hostname, port, newDecoder, storageLevel, options);
+  }
+
+  /**
+   * Records sent to a TCP server's clients as length-prefixed blocks (Spark's
+   * `rawSocketStream`, whose sender writes blocks of serialized records): connects to
+   * `hostname:port` as a client, as `socketTextStream` does (reconnecting with back-off), and
+   * reads blocks framed as `encodeRawBlock` of `@kindling/io` writes them: a 4-byte big-endian
+   * length, then that many bytes of records in Kindling's value codec. A block's records enter
+   * the stream in order once the whole block arrived; a block cut off by the end of a
+   * connection is dropped and reported as a receiver error. `storageLevel` is accepted for
+   * Spark compatibility.
+   */
+  rawSocketStream<T>(hostname: string, port: number, storageLevel?: StorageLevel, options?: SocketReceiverOptions): ReceiverInputDStream<T> {
+    return new dstreamClasses.SocketInputDStream<T>(this, hostname, port, (context) => new RawBlockDecoder<T>(context), storageLevel, options);
   }
 
   /** The elements of all `streams`, batch by batch (same slide duration). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock, SparkConf, Seconds, setLogSink, type WorkerTaskScheduler } from '@kindling/core';
 import { StreamingContext } from '../src/index.ts';
 import { graphWorkerPoolOf } from '../src/parallel/build-graph.ts';
-import type { WordCountArgs, WordCountGraph } from './support/graphs/word-count-graph.ts';
+import type { WordCountArgs, WordCountGraph, WordListGraph } from './support/graphs/word-count-graph.ts';
 import type { DStream } from '../src/index.ts';
 
 const graphs = new URL('./support/graphs/word-count-graph.ts', import.meta.url);
@@ -69,6 +69,37 @@ describe('buildGraph with worker threads (local[N])', () => {
     // Accumulator deltas from the workers are merged on the driver.
     expect(two.words).toBe(totalWords);
     expect(two.inWorkers).toBe(totalWords);
+  }, 60_000);
+
+  it('a collection accumulator gathers what the workers\' tasks added on the driver, each element once, as under local[1]', async () => {
+    const collect = async (master: string): Promise<{ seen: [string, 'main' | 'worker'][]; after: number[]; threads: number }> => {
+      const ssc = new StreamingContext(conf(master), Seconds(1));
+      try {
+        const g = await ssc.buildGraph<WordListGraph>(graphs, 'wordList', { batches, numPartitions: 3 } satisfies WordCountArgs);
+        // Its size as the output operation reads it after each batch's job.
+        const after: number[] = [];
+        g.counts.foreachRDD(async (rdd) => { await rdd.collect(); after.push(g.seen.value.length); });
+        await ssc.start();
+        for (let i = 0; i < batches.length; i++) await (ssc.clock as ManualClock).advance(1000);
+        return { seen: g.seen.value, after, threads: graphWorkerPoolOf(ssc)?.workers.length ?? 1 };
+      } finally {
+        await ssc.stop();
+      }
+    };
+    const one = await collect('local[1]');
+    const two = await collect('local[2]');
+    expect(two.threads).toBe(2);
+    const words = batches.flat().flatMap((l) => l.split(' ')).sort();
+    const byWord = (xs: [string, string][]): string[] => xs.map(([w]) => w).sort();
+    expect(byWord(one.seen)).toEqual(words);
+    expect(byWord(two.seen)).toEqual(words);
+    // Every element was added in a worker and structured-cloned to the driver.
+    expect(one.seen.every(([, t]) => t === 'main')).toBe(true);
+    expect(two.seen.every(([, t]) => t === 'worker')).toBe(true);
+    // Each batch's elements are there once its job is over, not before, not twice.
+    const upTo = (i: number): number => batches.slice(0, i + 1).flat().reduce((n, l) => n + l.split(' ').length, 0);
+    expect(one.after).toEqual(batches.map((_, i) => upTo(i)));
+    expect(two.after).toEqual(one.after);
   }, 60_000);
 
   it('local[4] above spark.kindling.workers.maxThreads keeps its 4 partitions per stage and runs them on that many workers, with local[1]\'s output', async () => {

@@ -72,7 +72,7 @@ async function run(master: string, input: readonly (readonly string[])[], failOn
     // A failed batch stops the context (and releases its threads): no stats then.
     const stats = pool === undefined || error !== undefined ? [] : await pool.stats();
     const scheduler = pool === undefined ? undefined : ((ssc.sparkContext as unknown as { taskScheduler: WorkerTaskScheduler }).taskScheduler);
-    return { out, error, seen, splits: g.splits.value, threads: pool?.workers.length ?? 1, tasks: pool?.tasksPerWorker() ?? [], ahead: stats.map((s) => s.mapSidesAhead), counts: scheduler === undefined ? undefined : { ...scheduler.counts } };
+    return { out, error, seen, splits: g.splits.value, splitLines: g.splitLines.value, threads: pool?.workers.length ?? 1, tasks: pool?.tasksPerWorker() ?? [], ahead: stats.map((s) => s.mapSidesAhead), counts: scheduler === undefined ? undefined : { ...scheduler.counts } };
   } finally {
     await ssc.stop();
   }
@@ -92,6 +92,11 @@ describe('map sides over a shared partition in worker threads (local[N])', () =>
     // Every line was split once under both masters, though three jobs read the split words.
     expect(one.splits).toBe(lines);
     expect(two.splits).toBe(lines);
+    // The collection accumulator's elements cross from the workers' passes to the driver
+    // (structured-cloned) once each: every input line, once.
+    const allLines = batches.flat().sort();
+    expect([...one.splitLines].sort()).toEqual(allLines);
+    expect([...two.splitLines].sort()).toEqual(allLines);
     // Read after each output's job, the accumulator holds the same counts as on one thread:
     // none of a batch's lines after the job over its lines, all of them once the first branch's
     // job ran (that job computes every branch's map side).

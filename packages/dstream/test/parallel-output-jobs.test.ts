@@ -51,7 +51,7 @@ function expected(input: readonly (readonly string[])[]): Outputs {
 }
 
 /** With `holdReports`, the workers' reports of what they exchanged ahead never reach the driver's pool (they are counted in `held`). */
-async function run(master: string, input: readonly (readonly string[])[], failOn?: string, everyOther = false, holdReports = false) {
+async function run(master: string, input: readonly (readonly string[])[], failOn?: string, everyOther = false, holdReports = false, oneAhead = false) {
   const ssc = new StreamingContext(new SparkConf().setMaster(master).setAppName('parallel-output-jobs').set('spark.streaming.clock', 'manual').set('spark.default.parallelism', 2), Seconds(1));
   const dir = mkdtempSync(join(tmpdir(), 'kindling-output-jobs-'));
   dirs.push(dir);
@@ -74,15 +74,29 @@ async function run(master: string, input: readonly (readonly string[])[], failOn
     }
     await ssc.start();
     let error: Error | undefined;
-    for (let i = 0; i < input.length && error === undefined; i++) {
-      error = await (ssc.clock as ManualClock).advance(1000).then(() => undefined, (e: unknown) => e as Error);
+    const clock = ssc.clock as ManualClock;
+    if (oneAhead) {
+      // The clock one batch ahead of the batch running: batch t + 1 is generated (and announced
+      // to the workers) while batch t's outputs run, as Spark's timer does for a stream behind.
+      let running = clock.advance(1000);
+      for (let i = 1; i <= input.length && error === undefined; i++) {
+        const next = i < input.length ? clock.advance(1000) : undefined;
+        next?.catch(() => undefined);
+        error = await running.then(() => undefined, (e: unknown) => e as Error);
+        if (next !== undefined) running = next;
+      }
+    } else {
+      for (let i = 0; i < input.length && error === undefined; i++) {
+        error = await clock.advance(1000).then(() => undefined, (e: unknown) => e as Error);
+      }
     }
     const pool = graphWorkerPoolOf(ssc);
     const scheduler = pool === undefined ? undefined : ((ssc.sparkContext as unknown as { taskScheduler: WorkerTaskScheduler }).taskScheduler);
     const counts = scheduler === undefined ? undefined : { ...scheduler.counts };
     // Each worker's steps started while another lane of its batch's message still ran.
-    const overlapped = pool === undefined || error !== undefined ? [] : (await pool.stats()).map((s) => s.stepsOverlapped);
-    return { out, error, held, overlapped, threads: pool?.workers.length ?? 1, tasks: pool?.tasksPerWorker() ?? [], counts };
+    const stats = pool === undefined || error !== undefined ? [] : await pool.stats();
+    const overlapped = stats.map((s) => s.stepsOverlapped);
+    return { out, error, held, overlapped, control: stats.map((s) => s.control), threads: pool?.workers.length ?? 1, tasks: pool?.tasksPerWorker() ?? [], counts };
   } finally {
     await ssc.stop();
   }
@@ -144,6 +158,38 @@ describe("a batch's output jobs in one message to the worker threads (local[N])"
     // runs: three lanes per batch, whose steps interleave in both workers.
     expect(two.overlapped).toHaveLength(2);
     for (const n of two.overlapped) expect(n).toBeGreaterThanOrEqual(2 * batches.length);
+  }, 60_000);
+
+  it("a batch's clear rides with the driver's next message to each worker, so a worker between batches wakes once, not twice", async () => {
+    const one = await run('local[1]', batches);
+    const two = await run('local[2]', batches);
+    expect(two.error).toBeUndefined();
+    expect(two.out).toEqual(one.out);
+    expect(two.threads).toBe(2);
+    expect(two.control).toHaveLength(2);
+    for (const c of two.control) {
+      // Per batch at least its announcement, its output jobs' message and its clear.
+      expect(c.messages).toBeGreaterThanOrEqual(3 * batches.length);
+      // Every batch's clear but perhaps the last came in the same delivery as the next
+      // batch's announcement (the last one's with the stats request, or on its own). Before,
+      // each clear was a delivery of its own: as many deliveries as messages.
+      expect(c.messages - c.deliveries).toBeGreaterThanOrEqual(batches.length - 1);
+    }
+  }, 60_000);
+
+  it("with the clock one batch ahead (batch t + 1 generated while batch t's outputs run), the outputs are local[1]'s, and each clear goes out at once", async () => {
+    const one = await run('local[1]', batches);
+    const two = await run('local[2]', batches, undefined, false, false, true);
+    expect(two.error).toBeUndefined();
+    expect(two.out).toEqual(one.out);
+    expect(two.threads).toBe(2);
+    const c = two.counts!;
+    expect(c.requests).toBe(batches.length);
+    expect(c.outputJobsTaken).toBe(3 * batches.length);
+    expect(c.stagesExchangedAhead).toBe(3 * batches.length);
+    // A batch's clear starts the next batch's map sides in each worker: none was held, except
+    // perhaps the last batch's.
+    for (const s of two.control) expect(s.messages - s.deliveries).toBeLessThanOrEqual(1);
   }, 60_000);
 
   it('a job that fails in the workers fails its own output, after the earlier outputs ran, as on one thread', async () => {

@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { InputTestKit, clockOf, collectPartitions, eventually, flat } from './support/input-test-kit.ts';
 import { LineServer, freePort, writeSlowly } from './support/line-server.ts';
+import { encodeRawBlock } from '@kindling/io';
 
 const kit = new InputTestKit();
 const servers: LineServer[] = [];
@@ -171,5 +172,27 @@ describe('socketStream', () => {
   it('rejects a port out of range', () => {
     const ssc = kit.context();
     expect(() => ssc.socketTextStream('127.0.0.1', 70000)).toThrow(/port must be an integer in 0..65535, got 70000/);
+  });
+});
+
+describe('rawSocketStream', () => {
+  it('reads length-prefixed blocks of records split across TCP chunks, in order; a block cut off by the server\'s end is dropped and reported', async () => {
+    const blocks = [[{ user: 'a', n: 1 }, { user: 'b', n: 2 }], [], [{ user: 'c', n: 3 }]];
+    const stream = Buffer.concat(blocks.map((b) => encodeRawBlock(b)));
+    const cut = encodeRawBlock([{ user: 'lost', n: 0 }]);
+    const srv = server((socket) => {
+      // Chunks that split a header, a payload and join two blocks.
+      void writeSlowly(socket, [stream.subarray(0, 2), stream.subarray(2, 9), stream.subarray(9, stream.length - 3), stream.subarray(stream.length - 3), cut.subarray(0, 5)]).then(() => socket.end());
+    });
+    const port = await srv.listen();
+    const ssc = kit.context({ 'spark.streaming.blockInterval': '1h' });
+    const errors: string[] = [];
+    ssc.addStreamingListener({ onReceiverError: (e) => errors.push(e.receiverInfo.lastErrorMessage) });
+    const out = collectPartitions(ssc.rawSocketStream<{ user: string; n: number }>('127.0.0.1', port, undefined, { ...fast, log: () => undefined }));
+    await ssc.start();
+    await runUntil(ssc, out, 3, () => JSON.stringify(flat(out)));
+    await eventually(async () => errors.length > 0, () => 'no receiver error reported', 15_000, 30);
+    expect(flat(out).slice(0, 3)).toEqual(blocks.flat());
+    expect(errors[0]).toBe(`Data from 127.0.0.1:${port} dropped: the connection ended inside a block: a block of ${cut.length - 4} bytes of which 1 arrived were dropped`);
   });
 });

@@ -1,4 +1,4 @@
-export { listInputFilesSync, listDirectoryInputFilesSync, InputPathNotFoundError } from './fs/list-input-files.ts';
+export { listInputFilesSync, listDirectoryInputFilesSync, InputPathNotFoundError, type ListInputFilesOptions } from './fs/list-input-files.ts';
 export { isHiddenName } from './fs/hidden-name.ts';
 export { readTextLinesSync } from './fs/read-text-lines.ts';
 export { readTextLineRangeSync } from './fs/read-text-line-range.ts';
@@ -6,6 +6,7 @@ export { readTextLineSliceSync } from './fs/read-text-line-slice.ts';
 export { splitLines } from './fs/split-lines.ts';
 export { LineDecoder, type LineDecoderOptions } from './fs/line-decoder.ts';
 export { SocketDecodeError } from './net/socket-decode-error.ts';
+export { encodeRawBlock, RawBlockDecoder, RAW_BLOCK_HEADER_BYTES } from './net/raw-block-framing.ts';
 export { writeFolderAtomically, type WriteFolderOptions } from './fs/write-folder-atomically.ts';
 export { stageFolder, stagedPartName, writeStagedFile, commitStagedFolder, abandonStagedFolder } from './fs/staged-folder.ts';
 export { atomicWriteFile, atomicWriteFileSync } from './fs/atomic-write-file.ts';

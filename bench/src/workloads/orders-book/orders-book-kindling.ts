@@ -4,7 +4,7 @@ import type { RDD } from '@kindling/core';
 import { Seconds, StreamingContext } from '@kindling/dstream';
 import type { DStream, ManualClock } from '@kindling/dstream';
 import type { RunContext, SystemModule } from '../../harness/workload.ts';
-import { measureBatches, parallelContext, runClock } from '../kindling-driver.ts';
+import { advanceOneAhead, measureBatches, parallelContext, runClock } from '../kindling-driver.ts';
 import { bookListing } from './orders-book-graph.ts';
 import type { OrdersBookGraph, OrdersBookGraphArgs } from './orders-book-graph.ts';
 import type { OrdersInput } from '../orders/orders-input.ts';
@@ -13,7 +13,8 @@ import type { OrdersSummary } from '../orders/orders-state.ts';
 /**
  * The book's chapter 6 listing as a Spark user writes it: no `cache()`, each top 5 by `sortBy` +
  * `zipWithIndex`, and its three branches collected by three output operations. Input: a
- * `queueStream` of `sc.textFile` RDDs, one batch file per 1 s batch on a manual clock.
+ * `queueStream` of `sc.textFile` RDDs, one batch file per 1 s batch on a manual clock kept one
+ * batch ahead (`advanceOneAhead`), as the `kindling-N` systems' clock.
  */
 export const ordersBookKindling: SystemModule<OrdersInput> = {
   async run(input, ctx) {
@@ -30,10 +31,7 @@ export const ordersBookKindling: SystemModule<OrdersInput> = {
     try {
       const clock = ssc.clock as ManualClock;
       const measure = measureBatches(ssc);
-      for (const file of input.files) {
-        queue.push(sc.textFile(file));
-        await clock.advance(1000);
-      }
+      await advanceOneAhead(clock, input.files.length, (b) => { queue.push(sc.textFile(input.files[b]!)); });
       measure(ctx, input.files.length);
     } finally {
       await ssc.stop(true, false);

@@ -918,8 +918,12 @@ export abstract class RDD<T> {
   /**
    * Aggregates as `aggregate` does, but merges the partition results in a tree of about
    * `depth` levels of shuffles before the driver's final merge, as Spark's `treeAggregate`.
+   * With `finalAggregateOnExecutor` (Spark 3.3's argument), the tree's last level is merged
+   * in one task, behind one more shuffle into a single partition, so the driver merges one
+   * value (Spark folds that level by key with a copy of `zeroValue` per map partition, and so
+   * does this).
    */
-  async treeAggregate<U>(zeroValue: U, seqOp: (u: U, t: T) => U, combOp: (a: U, b: U) => U, depth = 2): Promise<U> {
+  async treeAggregate<U>(zeroValue: U, seqOp: (u: U, t: T) => U, combOp: (a: U, b: U) => U, depth = 2, finalAggregateOnExecutor = false): Promise<U> {
     invariant(Number.isInteger(depth) && depth >= 1, `Depth must be greater than or equal to 1 but got ${depth}`);
     if (this.getNumPartitions() === 0) return cloneZero(zeroValue);
     let partial: RDD<U> = this.mapPartitions((it) => {
@@ -936,6 +940,12 @@ export abstract class RDD<T> {
       partial = partial
         .mapPartitionsWithIndex((i, it) => Array.from(it, (u) => [i % cur, u] as [number, U]))
         .foldByKey(zeroValue, combOp, new HashPartitioner(cur))
+        .values();
+    }
+    if (finalAggregateOnExecutor && partial.getNumPartitions() > 1) {
+      partial = partial
+        .map((u) => [0, u] as [number, U])
+        .foldByKey(zeroValue, combOp, new HashPartitioner(1))
         .values();
     }
     return partial.fold(zeroValue, combOp);

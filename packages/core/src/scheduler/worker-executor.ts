@@ -6,7 +6,7 @@ import { OwnedPartitionsRDD } from '../rdd/owned-partitions-rdd.ts';
 import { RDDComputeError } from '../rdd/rdd-compute-error.ts';
 import type { RDD } from '../rdd/rdd.ts';
 import { PairColumns, type PartitionData } from '../rdd/pair-columns.ts';
-import type { LongAccumulator } from '../util/long-accumulator.ts';
+import { applyAccumulatorUpdates, drainAccumulatorUpdates, type AccumulatorUpdate, type ThreadAccumulator } from '../util/accumulator-update.ts';
 import { BlockPrefixes, PrefixedEvaluator } from './block-prefixes.ts';
 import { PartitionEvaluator } from './partition-evaluator.ts';
 import type { ReplicatedRDDs } from './replicated-rdds.ts';
@@ -89,7 +89,7 @@ export class WorkerExecutor {
     readonly size: number,
     private readonly registry: ReplicatedRDDs,
     private readonly peers: readonly (PeerPort | undefined)[],
-    private readonly accumulators: () => readonly LongAccumulator[],
+    private readonly accumulators: () => readonly ThreadAccumulator[],
   ) {}
 
   /** Runs a request from the driver; never throws (errors go into the reply). */
@@ -99,7 +99,7 @@ export class WorkerExecutor {
     const partsBefore = this.checkpointPartsWritten;
     const foldedBefore = this.prefixesTaken;
     const stage = { index: 0 };
-    const partial: { results: unknown[]; deltas?: [number, number, number][][]; installedAhead?: number[] } = { results: [] };
+    const partial: { results: unknown[]; deltas?: AccumulatorUpdate[][]; installedAhead?: number[] } = { results: [] };
     try {
       const result =
         request.type === 'evaluate' ? await this.evaluate(request, transfer)
@@ -127,9 +127,9 @@ export class WorkerExecutor {
    * for them taken), so that no peer waits for this thread; `partial` keeps the results of the
    * stages that ran.
    */
-  private async runJob(req: JobRequest, transfer: ArrayBuffer[], stage: { index: number }, partial: { results: unknown[]; deltas?: [number, number, number][][]; installedAhead?: number[] }): Promise<JobResult> {
+  private async runJob(req: JobRequest, transfer: ArrayBuffer[], stage: { index: number }, partial: { results: unknown[]; deltas?: AccumulatorUpdate[][]; installedAhead?: number[] }): Promise<JobResult> {
     const results = partial.results;
-    let deltas: [number, number, number][][] | undefined;
+    let deltas: AccumulatorUpdate[][] | undefined;
     if (req.stepDeltas === true) partial.deltas = deltas = [];
     const installed: number[] | undefined = req.aheadOf === undefined ? undefined : (partial.installedAhead = []);
     const folded = new Set<number>();
@@ -353,16 +353,8 @@ export class WorkerExecutor {
     }
   }
 
-  private drainAccumulators(): [number, number, number][] {
-    const out: [number, number, number][] = [];
-    const accs = this.accumulators();
-    for (let i = 0; i < accs.length; i++) {
-      const a = accs[i]!;
-      if (a.isZero()) continue;
-      out.push([i, a.sum, a.count]);
-      a.reset();
-    }
-    return out;
+  private drainAccumulators(): AccumulatorUpdate[] {
+    return drainAccumulatorUpdates(this.accumulators());
   }
 
   private lookup(key: number, what: string): RDD<unknown> {
@@ -569,8 +561,7 @@ export class WorkerExecutor {
       if (pass?.deltas !== undefined) {
         // What the pass's user functions added to accumulators counts in the job that first
         // takes one of its outputs, as it would have had that job computed them.
-        const accs = this.accumulators();
-        for (const [i, sum, count] of pass.deltas) accs[i]?.addDelta(sum, count);
+        applyAccumulatorUpdates(this.accumulators(), pass.deltas);
         pass.deltas = undefined;
       }
       return done.buckets;
@@ -651,8 +642,7 @@ export class WorkerExecutor {
         }
       }
     } finally {
-      const accs = this.accumulators();
-      for (const [i, sum, count] of before) accs[i]?.addDelta(sum, count);
+      applyAccumulatorUpdates(this.accumulators(), before);
     }
     // With accumulators the driver sends every output's job on its own, stages included
     // (an update must count in the job that makes it): nothing to exchange ahead then.
@@ -1085,7 +1075,7 @@ function* narrowLineage(root: RDD<unknown>, split: number): Generator<readonly [
 
 /** One pass of {@link WorkerExecutor.computeBatchAhead}: the accumulator updates it made, until a stage takes one of its outputs. */
 interface AheadPass {
-  deltas: [number, number, number][] | undefined;
+  deltas: AccumulatorUpdate[] | undefined;
 }
 
 /** Buckets of one map partition computed ahead of their stage; `pass` when computed at batch time. */

@@ -1,4 +1,5 @@
 import type { EncodedBlock } from './shuffle-block-codec.ts';
+import type { AccumulatorUpdate } from '../util/accumulator-update.ts';
 
 /**
  * Messages between the driver (main thread) and the worker threads of a replicated graph,
@@ -150,8 +151,8 @@ export interface JobRequest {
 /** The result of a job request: each stage's result (an {@link EvaluateResult} or nothing), in order. @internal */
 export interface JobResult {
   readonly results: readonly unknown[];
-  /** With `stepDeltas`: each step's accumulator updates (`[index, sum, count]`), in order. */
-  readonly deltas?: readonly (readonly [number, number, number][])[];
+  /** With `stepDeltas`: each step's accumulator updates, in order. */
+  readonly deltas?: readonly (readonly AccumulatorUpdate[])[];
   /** With `aheadOf`: the map-stage steps installed from what the workers exchanged ahead (not run). */
   readonly installedAhead?: readonly number[];
 }
@@ -178,8 +179,12 @@ export interface WorkerReply {
   readonly ok: boolean;
   readonly result?: unknown;
   readonly error?: SerializedError;
-  /** Accumulator deltas since the last reply: `[index, sum, count]`. */
-  readonly accumulators?: readonly (readonly [number, number, number])[];
+  /**
+   * Accumulator updates since the last reply: each accumulator's index and its delta, a
+   * structured-cloneable value of the accumulator's kind (`[sum, count]` for the numeric ones,
+   * the added elements for a collection accumulator).
+   */
+  readonly accumulators?: readonly AccumulatorUpdate[];
   /** Tasks run for this request. */
   readonly tasks?: number;
   /** The worker thread's event-loop active time since its executor was created (after it built the graph), in ms, when it replied. */

@@ -18,8 +18,13 @@ export class WorkerRpc {
   private nextId = 0;
   private readonly pending = new Map<number, Pending>();
   private lost: WorkerLostError | undefined;
+  /** Per worker, the messages {@link postWithNext} holds for the next message to it. */
+  private readonly held: unknown[][];
+  private flushQueued = false;
 
-  constructor(readonly ports: readonly WorkerPort[]) {}
+  constructor(readonly ports: readonly WorkerPort[]) {
+    this.held = ports.map(() => []);
+  }
 
   /** Number of workers. */
   get size(): number { return this.ports.length; }
@@ -31,7 +36,7 @@ export class WorkerRpc {
     return new Promise<WorkerReply>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, worker });
       try {
-        this.ports[worker]!.postMessage({ ...message, id }, transfer);
+        this.ports[worker]!.postMessage(this.withHeld(worker, { ...message, id }), transfer);
       } catch (e) {
         this.pending.delete(id);
         reject(e as Error);
@@ -40,8 +45,44 @@ export class WorkerRpc {
   }
 
   /** Sends a message that has no reply. */
-  post(worker: number, message: unknown): void {
-    if (this.lost === undefined) this.ports[worker]!.postMessage(message);
+  post(worker: number, message: Record<string, unknown>): void {
+    if (this.lost === undefined) this.ports[worker]!.postMessage(this.withHeld(worker, message));
+  }
+
+  /**
+   * Sends a message that has no reply and no hurry (a batch's cleanup): it goes out with the
+   * next message to `worker`, in its `before` list, which the worker handles first, in order;
+   * if nothing else is sent to `worker` in this turn of the event loop, it goes out on its own
+   * right after it. So a worker that is told to clean up and is then given its next work wakes
+   * once for both, not twice.
+   */
+  postWithNext(worker: number, message: Record<string, unknown>): void {
+    if (this.lost !== undefined) return;
+    this.held[worker]!.push(message);
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    setImmediate(() => this.flushHeld());
+  }
+
+  /** `message` with the messages held for `worker` as its `before` list (taken). */
+  private withHeld(worker: number, message: Record<string, unknown>): Record<string, unknown> {
+    const held = this.held[worker]!;
+    if (held.length === 0) return message;
+    this.held[worker] = [];
+    return { ...message, before: held };
+  }
+
+  /** Sends every message still held: the last one carries the earlier ones. */
+  private flushHeld(): void {
+    this.flushQueued = false;
+    for (let w = 0; w < this.held.length; w++) {
+      const held = this.held[w]!;
+      if (held.length === 0) continue;
+      this.held[w] = [];
+      if (this.lost !== undefined) continue;
+      const last = held.pop() as Record<string, unknown>;
+      this.ports[w]!.postMessage(held.length === 0 ? last : { ...last, before: held });
+    }
   }
 
   /** Handles a message from a worker; false when it is not a reply. */

@@ -2,7 +2,7 @@ import { NarrowDependency, ShuffleDependency } from '../rdd/dependency.ts';
 import { RDDComputeError } from '../rdd/rdd-compute-error.ts';
 import type { RDD } from '../rdd/rdd.ts';
 import type { PartitionData } from '../rdd/pair-columns.ts';
-import type { LongAccumulator } from '../util/long-accumulator.ts';
+import { applyAccumulatorUpdates, type AccumulatorUpdate, type ThreadAccumulator } from '../util/accumulator-update.ts';
 import { RangePartitioner } from '../rdd/range-partitioner.ts';
 import { ZippedWithIndexRDD } from '../rdd/zipped-with-index-rdd.ts';
 import type { JobPreparation } from './job-preparation.ts';
@@ -97,8 +97,8 @@ interface OutputJobs {
    * With accumulators: what each shuffle's map stage added to them, until a job takes the
    * shuffle; and what the other steps of each output's job added, until the job is taken.
    */
-  readonly shuffleDeltas: Map<ShuffleDependency, readonly (readonly [number, number, number])[]>;
-  readonly jobDeltas: Map<RDD<unknown>, readonly (readonly [number, number, number])[]>;
+  readonly shuffleDeltas: Map<ShuffleDependency, readonly AccumulatorUpdate[]>;
+  readonly jobDeltas: Map<RDD<unknown>, readonly AccumulatorUpdate[]>;
 }
 
 /**
@@ -207,7 +207,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
     private readonly rpc: WorkerRpc,
     private readonly registry: ReplicatedRDDs,
     /** The driver's accumulators created while building the graph, in creation order (as in every worker). */
-    private readonly accumulators: readonly LongAccumulator[],
+    private readonly accumulators: readonly ThreadAccumulator[],
     /** Awaited before a stage's replies are used (the batch's graph check). */
     private readonly beforeRemoteStage: () => Promise<void>,
     private readonly onStop: () => void,
@@ -344,7 +344,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
     for (const { rdd, built: b, specs } of built) {
       // A job is kept only if every one of its steps ran everywhere; the others' outputs run them again (and fail there).
       if (b.first + b.order.length > failedStep) break;
-      const ownDeltas: [number, number, number][] = [];
+      const ownDeltas: AccumulatorUpdate[] = [];
       for (let s = 0; s < b.order.length; s++) {
         const step = b.order[s]!;
         const deltas = stepDeltas ? WorkerTaskScheduler.stepDeltas(replies, b.first + s) : [];
@@ -375,15 +375,15 @@ export class WorkerTaskScheduler implements TaskScheduler {
   }
 
   /** Every worker's accumulator updates of step `s` of a job request sent with `stepDeltas`. */
-  private static stepDeltas(replies: readonly WorkerReply[], s: number): [number, number, number][] {
-    const out: [number, number, number][] = [];
-    for (const r of replies) for (const d of (r.result as JobResult | undefined)?.deltas?.[s] ?? []) out.push(d as [number, number, number]);
+  private static stepDeltas(replies: readonly WorkerReply[], s: number): AccumulatorUpdate[] {
+    const out: AccumulatorUpdate[] = [];
+    for (const r of replies) for (const d of (r.result as JobResult | undefined)?.deltas?.[s] ?? []) out.push(d);
     return out;
   }
 
-  /** Adds accumulator updates (`[index, sum, count]`) from the workers to the driver's accumulators. */
-  private addDeltas(deltas: readonly (readonly [number, number, number])[] | undefined): void {
-    for (const [index, sum, count] of deltas ?? []) this.accumulators[index]?.addDelta(sum, count);
+  /** Adds accumulator updates from the workers to the driver's accumulators. */
+  private addDeltas(deltas: readonly AccumulatorUpdate[] | undefined): void {
+    applyAccumulatorUpdates(this.accumulators, deltas);
   }
 
   /**
@@ -829,7 +829,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
   private account(replies: readonly WorkerReply[], workers: readonly number[]): void {
     for (let i = 0; i < replies.length; i++) {
       const r = replies[i]!;
-      for (const [index, sum, count] of r.accumulators ?? []) this.accumulators[index]?.addDelta(sum, count);
+      applyAccumulatorUpdates(this.accumulators, r.accumulators);
       this.counts.perWorker[workers[i]!]! += r.tasks ?? 0;
       if (r.activeMs !== undefined) this.counts.workerActiveMs[workers[i]!] = r.activeMs;
       this.counts.checkpointParts[workers[i]!]! += r.checkpointParts ?? 0;

@@ -1,12 +1,13 @@
-let nextAccumulatorId = 0;
+import type { ThreadAccumulator } from './accumulator-update.ts';
+import { nextAccumulatorId } from './accumulator-id.ts';
 
 /**
  * Adds up numbers from tasks, as Spark's `LongAccumulator` (`sc.longAccumulator(name)`).
  * Tasks run in-process, so additions are visible at once; read `value` in the driver after
  * the action.
  */
-export class LongAccumulator {
-  readonly id = nextAccumulatorId++;
+export class LongAccumulator implements ThreadAccumulator {
+  readonly id = nextAccumulatorId();
   private total = 0;
   private n = 0;
 
@@ -27,13 +28,21 @@ export class LongAccumulator {
   /** The mean of the added values (NaN when none). */
   get avg(): number { return this.total / this.n; }
 
-  /** True when nothing was added since creation or the last reset. */
-  /** Adds a delta measured elsewhere (a worker thread's task): `sum` over `count` additions. @internal */
-  addDelta(sum: number, count: number): void {
+  /** What was added since the last drain, `[sum, count]`; resets this one. @internal */
+  drainDelta(): readonly [number, number] {
+    const d = [this.total, this.n] as const;
+    this.reset();
+    return d;
+  }
+
+  /** Adds a `[sum, count]` delta drained in another thread. @internal */
+  mergeDelta(delta: unknown): void {
+    const [sum, count] = delta as readonly [number, number];
     this.total += sum;
     this.n += count;
   }
 
+  /** True when nothing was added since creation or the last reset. */
   isZero(): boolean { return this.total === 0 && this.n === 0; }
 
   reset(): void {

@@ -436,7 +436,16 @@ export class GraphWorkerPool {
     this.completedUpTo = Math.max(this.completedUpTo, time);
     for (const t of this.aheadReports.keys()) if (t <= time) this.aheadReports.delete(t);
     this.taskScheduler?.endBatch(time);
-    for (let w = 0; w < this.workers.length; w++) this.rpc.post(w, { type: 'clear', time });
+    // A later batch already announced (a stream behind its clock) starts its map sides on the
+    // clear: sent at once. Otherwise the clear is held for the next message to each worker (the
+    // next batch's announcement), so a worker between batches wakes once, not for the clear
+    // and then again for its next work.
+    let later = false;
+    for (const t of this.jobSets.keys()) if (t > time) later = true;
+    for (let w = 0; w < this.workers.length; w++) {
+      if (later) this.rpc.post(w, { type: 'clear', time });
+      else this.rpc.postWithNext(w, { type: 'clear', time });
+    }
   }
 
   /** Each worker's {@link ThreadStats} (for tests: bounded lineages, files read once). */
@@ -520,14 +529,20 @@ export interface ThreadStats {
   readonly mapOutputs: number;
   /** Steps of the batches' job messages it started while another lane of the message was still running. */
   readonly stepsOverlapped: number;
+  /**
+   * Messages from the driver it handled (`messages`, the `stats` request asking included) and
+   * the `postMessage` deliveries that brought them (`deliveries`): fewer deliveries than
+   * messages when a message carried held ones (a batch's `clear` with the next batch's message).
+   */
+  readonly control: { readonly messages: number; readonly deliveries: number };
   /** Map-side keys it sent its peers by their slot alone, and as strings (see exchange-key-dictionary.ts in @kindling/core). */
   readonly keysSent: { readonly bySlot: number; readonly asStrings: number };
 }
 
 /** This thread's {@link ThreadStats}, with its executor's counts of map outputs computed ahead. @internal */
-export function threadStats(ssc: StreamingContext, mapSidesAhead: ThreadStats['mapSidesAhead'], stepsOverlapped = 0, keysSent: ThreadStats['keysSent'] = { bySlot: 0, asStrings: 0 }): ThreadStats {
+export function threadStats(ssc: StreamingContext, mapSidesAhead: ThreadStats['mapSidesAhead'], stepsOverlapped = 0, control: ThreadStats['control'] = { messages: 0, deliveries: 0 }, keysSent: ThreadStats['keysSent'] = { bySlot: 0, asStrings: 0 }): ThreadStats {
   const fileReads = ssc.graph.inputStreams.filter((s) => s instanceof dstreamClasses.FileInputDStream).map((s) => ({ ...s.readStats }));
-  return { lineage: lineageCounts(ssc.graph.createdStreams), fileReads, mapSidesAhead: { ...mapSidesAhead }, mapOutputs: heldMapOutputs(ssc.graph.createdStreams), stepsOverlapped, keysSent: { ...keysSent } };
+  return { lineage: lineageCounts(ssc.graph.createdStreams), fileReads, mapSidesAhead: { ...mapSidesAhead }, mapOutputs: heldMapOutputs(ssc.graph.createdStreams), stepsOverlapped, control: { ...control }, keysSent: { ...keysSent } };
 }
 
 /**

@@ -5,7 +5,7 @@
 // by the driver.
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import { HashPartitioner, Milliseconds, ReliableCheckpointRDD, ReplicatedRDDs, SparkConf, StorageLevel, Time, WorkerExecutor, groupMapSides, releaseMapSideGroup, serializeError } from '@kindling/core';
-import type { CheckpointCommitted, LongAccumulator, MapSideGroup, PeerMessage, RDD, TaskRequest } from '@kindling/core';
+import type { CheckpointCommitted, ThreadAccumulator, MapSideGroup, PeerMessage, RDD, TaskRequest } from '@kindling/core';
 import { StreamingContext } from '../index.ts';
 import type { DStream, ReceiverInputDStream } from '../index.ts';
 import { planSharedRDDs } from '../scheduler/shared-rdd-planner.ts';
@@ -55,7 +55,7 @@ async function serve(data: GraphWorkerData, port: MessagePort): Promise<() => vo
   };
 }
 
-function listen(ssc: StreamingContext, data: GraphWorkerData, port: MessagePort, accumulators: readonly LongAccumulator[]): void {
+function listen(ssc: StreamingContext, data: GraphWorkerData, port: MessagePort, accumulators: readonly ThreadAccumulator[]): void {
   const registry = new ReplicatedRDDs();
   const executor = new WorkerExecutor(data.rank, data.size, registry, data.peers, () => accumulators);
   for (const p of data.peers) p?.on('message', (m: PeerMessage) => executor.onPeerMessage(m));
@@ -160,7 +160,15 @@ function listen(ssc: StreamingContext, data: GraphWorkerData, port: MessagePort,
   // Set once this thread's RDDs differed from the driver's (or generating a batch failed):
   // from then on it computes nothing, since its RDD numbers may name other RDDs than the driver's.
   let diverged: string | undefined;
-  port.on('message', (m: { type: string; id?: number; time?: number }) => {
+  /** Messages from the driver handled, counting those carried in another's `before` list (see {@link ThreadStats}). */
+  let controlMessages = 0;
+  /** `postMessage` events that delivered them: each wakes this thread if it sleeps. */
+  let controlDeliveries = 0;
+  // A message may carry earlier ones the driver held back (`WorkerRpc.postWithNext`: the
+  // previous batch's `clear`), handled first, in order, so the thread wakes once for all.
+  const onMessage = (m: { type: string; id?: number; time?: number; before?: { type: string; id?: number; time?: number }[] }): void => {
+    if (m.before !== undefined) for (const b of m.before) onMessage(b);
+    controlMessages++;
     if (m.type === 'batch') {
       try {
         const batch = m as unknown as BatchMessage;
@@ -184,12 +192,16 @@ function listen(ssc: StreamingContext, data: GraphWorkerData, port: MessagePort,
     } else if (m.type === 'checkpointCommitted') {
       executor.onCheckpointCommitted(m as unknown as CheckpointCommitted);
     } else if (m.type === 'stats') {
-      port.postMessage({ type: 'reply', id: m.id, ok: true, result: threadStats(ssc, executor.mapSidesAhead, executor.stepsOverlapped, executor.sentKeys.counts) });
+      port.postMessage({ type: 'reply', id: m.id, ok: true, result: threadStats(ssc, executor.mapSidesAhead, executor.stepsOverlapped, { messages: controlMessages, deliveries: controlDeliveries }, executor.sentKeys.counts) });
     } else if (diverged !== undefined) {
       port.postMessage({ type: 'reply', id: m.id, ok: false, error: serializeError(new Error(`Refusing ${m.type}: ${diverged}`)) });
     } else {
       void executor.handle(m as TaskRequest).then(({ reply, transfer }) => port.postMessage(reply, transfer));
     }
+  };
+  port.on('message', (m: Parameters<typeof onMessage>[0]) => {
+    controlDeliveries++;
+    onMessage(m);
   });
   port.postMessage({ type: 'ready', streams: ssc.graph.createdStreams.map((s) => s.name()) });
 }

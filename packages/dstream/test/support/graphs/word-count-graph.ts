@@ -1,7 +1,7 @@
 // Graph modules for the worker-thread tests: every thread imports this module and builds the
 // same graph. Outputs are collected on the driver (output operations run only there).
 import { isMainThread } from 'node:worker_threads';
-import { Seconds, type LongAccumulator } from '@kindling/core';
+import { Seconds, type CollectionAccumulator, type LongAccumulator } from '@kindling/core';
 import type { DStream, StreamingContext } from '../../../src/index.ts';
 import { TestInputDStream } from '../../../src/testing/index.ts';
 
@@ -87,6 +87,8 @@ export interface BranchesGraph {
   readonly lines: DStream<string>;
   /** Calls of the split function (one per line when the split lines are computed once per batch). */
   readonly splits: LongAccumulator;
+  /** The lines the split function was called on (one entry per call). */
+  readonly splitLines: CollectionAccumulator<string>;
 }
 
 /**
@@ -96,9 +98,11 @@ export interface BranchesGraph {
  */
 export function branches(ssc: StreamingContext, args: WordCountArgs & { failOn?: string }): BranchesGraph {
   const splits = ssc.sparkContext.longAccumulator('splits');
+  const splitLines = ssc.sparkContext.collectionAccumulator<string>('splitLines');
   const lines = new TestInputDStream<string>(ssc, args.batches, args.numPartitions);
   const words = lines.flatMap((l) => {
     splits.add(1);
+    splitLines.add(l);
     return l.split(' ');
   });
   const perWord = words.map((w) => [w, 1] as [string, number]).reduceByKey((a, b) => a + b);
@@ -107,7 +111,27 @@ export function branches(ssc: StreamingContext, args: WordCountArgs & { failOn?:
     if (w === args.failOn) throw new Error(`cannot take the initial of ${w}`);
     return [w[0]!, w] as [string, string];
   }).groupByKey().mapValues((ws) => [...ws].sort());
-  return { perWord, perLength, byInitial, lines, splits };
+  return { perWord, perLength, byInitial, lines, splits, splitLines };
+}
+
+export interface WordListGraph {
+  readonly counts: DStream<[string, number]>;
+  /** Every word the map function saw, with the thread kind that saw it. */
+  readonly seen: CollectionAccumulator<[string, 'main' | 'worker']>;
+}
+
+/** The word count, with the words collected in a collection accumulator as the map function sees them. */
+export function wordList(ssc: StreamingContext, args: WordCountArgs): WordListGraph {
+  const seen = ssc.sparkContext.collectionAccumulator<[string, 'main' | 'worker']>('seen');
+  const lines = new TestInputDStream<string>(ssc, args.batches, args.numPartitions);
+  const counts = lines
+    .flatMap((l) => l.split(' '))
+    .map((w) => {
+      seen.add([w, isMainThread ? 'main' : 'worker']);
+      return [w, 1] as [string, number];
+    })
+    .reduceByKey((a, b) => a + b);
+  return { counts, seen };
 }
 
 export interface WindowedCountsGraph {
