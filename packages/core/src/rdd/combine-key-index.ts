@@ -1,5 +1,7 @@
 import { spreadHash } from '../util/append-only-map-order.ts';
 
+let nextIndexId = 0;
+
 /**
  * The primitive keys a combine saw in earlier calls, each with a slot, kept from one call to
  * the next (a stream's next batch combines mostly the same keys): a call marks the slots it
@@ -15,6 +17,8 @@ import { spreadHash } from '../util/append-only-map-order.ts';
  * @internal
  */
 export class CombineKeyIndex {
+  /** Tells this thread's indexes apart (a peer's key tables are kept per index: see exchange-key-dictionary.ts). */
+  readonly id = nextIndexId++;
   // The fields are read and written by the compiled combine's generated loop too (one loop per
   // aggregator over these arrays: see compiled-combine.ts); nothing else touches them.
   /** Each primitive key's slot. */

@@ -1,4 +1,5 @@
 import { PairColumns, recordsOf, type PartitionData } from '../rdd/pair-columns.ts';
+import type { KeyDictionaryBlock, SentKeySlots } from './exchange-key-dictionary.ts';
 import { List, Map as IMap, OrderedMap, OrderedSet, Set as ISet, Stack, isImmutable, isList, isMap, isOrderedMap, isOrderedSet, isSet, isStack } from 'immutable';
 
 /**
@@ -10,11 +11,16 @@ import { List, Map as IMap, OrderedMap, OrderedSet, Set as ISet, Stack, isImmuta
  * `Uint32Array` (one string to copy instead of one per key: 5-10x cheaper to send and rebuild
  * than an array of strings, measured for 10,000 words between two worker threads), number
  * keys in a `Float64Array`, values in a `Float64Array`, typed arrays transferred (moved, not
- * copied). Everything else goes by structured clone.
+ * copied). Everything else goes by structured clone. Between two worker threads, a map side's
+ * string keys go by their slots in its key index when it has one (`string-number-slots`, see
+ * exchange-key-dictionary.ts); the receiver turns such a block into `string-number-keys` (the
+ * keys it holds) as it arrives.
  * @internal
  */
 export type EncodedBlock =
   | { readonly kind: 'string-number'; readonly keys: string; readonly ends: Uint32Array; readonly values: Float64Array }
+  | KeyDictionaryBlock
+  | { readonly kind: 'string-number-keys'; readonly keys: readonly string[]; readonly values: Float64Array }
   | { readonly kind: 'number-number'; readonly keys: Float64Array; readonly values: Float64Array }
   | { readonly kind: 'records'; readonly records: readonly unknown[] }
   | { readonly kind: 'immutable-records'; readonly records: readonly unknown[] };
@@ -130,9 +136,18 @@ function encodeColumns(cols: PairColumns, transfer: ArrayBuffer[]): EncodedBlock
   return { kind: 'number-number', keys, values };
 }
 
-/** Encodes a block; pushes the buffers to transfer onto `transfer`. @internal */
-export function encodeBlock(block: PartitionData, transfer: ArrayBuffer[]): EncodedBlock {
+/**
+ * Encodes a block; pushes the buffers to transfer onto `transfer`. With `dictionary`, for its
+ * `peer`: columns whose keys have slots in a live key index go dictionary-coded (see
+ * exchange-key-dictionary.ts). @internal
+ */
+export function encodeBlock(block: PartitionData, transfer: ArrayBuffer[], dictionary?: { readonly sent: SentKeySlots; readonly peer: number }): EncodedBlock {
   if (block instanceof PairColumns && block.length > 0) {
+    const slots = block.keySlots;
+    if (dictionary !== undefined && slots !== undefined && slots.generation === slots.index.generation && slots.slots.length === block.length) {
+      const coded = dictionary.sent.encode(dictionary.peer, block.keys, block.values, slots, transfer);
+      if (coded !== undefined) return coded;
+    }
     const columnar = encodeColumns(block, transfer);
     if (columnar !== undefined) return columnar;
   }
@@ -176,11 +191,15 @@ export function encodeBlock(block: PartitionData, transfer: ArrayBuffer[]): Enco
  * (no pair built; a shuffle's reduce side reads the columns), others their records. @internal
  */
 export function decodeBlockData(block: EncodedBlock): PartitionData {
-  if (block.kind !== 'string-number' && block.kind !== 'number-number') return decodeBlock(block);
+  if (block.kind !== 'string-number' && block.kind !== 'number-number' && block.kind !== 'string-number-keys') return decodeBlock(block);
   const n = block.values.length;
-  const keys = new Array<unknown>(n);
   const values = new Array<number>(n);
   const vs = block.values;
+  if (block.kind === 'string-number-keys') {
+    for (let i = 0; i < n; i++) values[i] = vs[i]!;
+    return new PairColumns(block.keys as string[], values);
+  }
+  const keys = new Array<unknown>(n);
   if (block.kind === 'string-number') {
     const { keys: packed, ends } = block;
     let start = 0;
@@ -204,7 +223,13 @@ export function decodeBlockData(block: EncodedBlock): PartitionData {
 export function decodeBlock(block: EncodedBlock): unknown[] {
   if (block.kind === 'records') return block.records as unknown[];
   if (block.kind === 'immutable-records') return block.records.map(fromWire);
+  if (block.kind === 'string-number-slots') throw new Error('A dictionary-coded shuffle block was read before its keys were resolved (internal exchange error)');
   const n = block.values.length;
+  if (block.kind === 'string-number-keys') {
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) out[i] = [block.keys[i], block.values[i]];
+    return out;
+  }
   const out = new Array<unknown>(n);
   if (block.kind === 'string-number') {
     const { keys, ends, values } = block;

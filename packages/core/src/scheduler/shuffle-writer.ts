@@ -7,6 +7,7 @@ import type { ShuffleDependency } from '../rdd/dependency.ts';
 import type { ChainFailure, CompiledChain, FusedChain, FusibleRDD } from '../rdd/record-pipeline.ts';
 import { PairColumns, recordsOf } from '../rdd/pair-columns.ts';
 import { HashPartitioner } from '../rdd/partitioner.ts';
+import type { KeySlots } from '../rdd/combine-key-index.ts';
 import type { PartitionData } from '../rdd/pair-columns.ts';
 import type { PartitionEvaluator } from './partition-evaluator.ts';
 
@@ -257,7 +258,24 @@ function bucketColumns(dep: ShuffleDependency, cols: PairColumns): PairColumns[]
   }
   const out: PairColumns[] = [];
   for (let p = 0; p < n; p++) out.push(new PairColumns(keys[p]!, values[p]!));
+  // Every key with its slot in a live index: each bucket gets its keys' slots, so that a
+  // bucket sent to another worker can name the keys that worker already has by slot (see
+  // exchange-key-dictionary.ts; the sender drops them from the buckets it keeps).
+  if (ks2 !== undefined && ks2.index.generation === ks2.generation && ks2.slots.length === size) bucketSlots(ks2, where, counts, out);
   return out;
+}
+
+/** Gives bucket `p` of `out` the slots of its keys (`where[i]`: key i's bucket; `counts[p]`: bucket p's size). */
+function bucketSlots(from: KeySlots, where: Uint8Array | Uint32Array, counts: Uint32Array, out: PairColumns[]): void {
+  const slots: number[][] = [];
+  for (let p = 0; p < out.length; p++) slots.push(sized(counts[p]!) as number[]);
+  counts.fill(0);
+  const all = from.slots;
+  for (let i = 0; i < all.length; i++) {
+    const p = where[i]!;
+    slots[p]![counts[p]++] = all[i]!;
+  }
+  for (let p = 0; p < out.length; p++) out[p]!.keySlots = { index: from.index, generation: from.generation, slots: slots[p]! };
 }
 
 /**

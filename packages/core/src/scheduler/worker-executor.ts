@@ -5,12 +5,13 @@ import { NarrowDependency, ShuffleDependency } from '../rdd/dependency.ts';
 import { OwnedPartitionsRDD } from '../rdd/owned-partitions-rdd.ts';
 import { RDDComputeError } from '../rdd/rdd-compute-error.ts';
 import type { RDD } from '../rdd/rdd.ts';
-import type { PartitionData } from '../rdd/pair-columns.ts';
+import { PairColumns, type PartitionData } from '../rdd/pair-columns.ts';
 import { applyAccumulatorUpdates, drainAccumulatorUpdates, type AccumulatorUpdate, type ThreadAccumulator } from '../util/accumulator-update.ts';
 import { BlockPrefixes, PrefixedEvaluator } from './block-prefixes.ts';
 import { PartitionEvaluator } from './partition-evaluator.ts';
 import type { ReplicatedRDDs } from './replicated-rdds.ts';
 import { decodeBlock, decodeBlockData, encodeBlock, type EncodedBlock } from './shuffle-block-codec.ts';
+import { ReceivedKeyTables, SentKeySlots } from './exchange-key-dictionary.ts';
 import { mapSideOutput, runShuffleMapTask } from './shuffle-writer.ts';
 import { fusedChain } from '../rdd/record-pipeline.ts';
 import type { MapSideGroup } from './map-side-group.ts';
@@ -79,6 +80,9 @@ export class WorkerExecutor {
    */
   readonly mapSidesAhead = { computed: 0, taken: 0, atBatch: 0 };
   private readonly startedLoop = performance.eventLoopUtilization();
+  /** What each peer holds of this thread's map-side keys, and what this thread holds of theirs: map outputs cross by key slot (see exchange-key-dictionary.ts). */
+  readonly sentKeys = new SentKeySlots();
+  private readonly receivedKeys = new ReceivedKeyTables();
 
   constructor(
     readonly rank: number,
@@ -317,6 +321,8 @@ export class WorkerExecutor {
   /** Handles a message from worker `from`. */
   onPeerMessage(message: PeerMessage): void {
     if (message.type === 'blocks' || message.type === 'values') {
+      // Every block's new keys are taken in as it arrives, in order, also when no stage reads it.
+      if (message.type === 'blocks') this.resolveKeys(message);
       // A peer's list of what it exchanged ahead for a batch that is over here.
       if (message.type === 'values' && message.token.startsWith('aheadList:') && Number(message.token.slice(10)) <= this.forgottenUpTo) return;
       let list = this.received.get(message.token);
@@ -335,6 +341,15 @@ export class WorkerExecutor {
       this.fetches.delete(message.reqId);
       if (message.error !== undefined) f.reject(new Error(message.error));
       else f.resolve(message.blocks ?? []);
+    }
+  }
+
+  /** Replaces the message's dictionary-coded blocks by the keys they name (see exchange-key-dictionary.ts). */
+  private resolveKeys(message: BlocksMessage): void {
+    const blocks = message.blocks as { m: number; j: number; block: EncodedBlock }[];
+    for (let i = 0; i < blocks.length; i++) {
+      const b = blocks[i]!.block;
+      if (b.kind === 'string-number-slots') blocks[i] = { m: blocks[i]!.m, j: blocks[i]!.j, block: { kind: 'string-number-keys', keys: this.receivedKeys.resolve(message.from, b), values: b.values } };
     }
   }
 
@@ -467,8 +482,12 @@ export class WorkerExecutor {
   }
 
   private async runShuffleMap(req: Omit<ShuffleMapRequest, 'id'>, token: string, whileWaiting?: () => void): Promise<undefined> {
-    const outgoing: { m: number; j: number; block: EncodedBlock }[][] = Array.from({ length: this.size }, () => []);
-    const buffers: ArrayBuffer[][] = Array.from({ length: this.size }, () => []);
+    // Encoded for the peers only once every map partition ran, in one synchronous pass right
+    // before the posts: no other step's message to a peer can come between a block that
+    // names a key by slot and the one that sent the key (see exchange-key-dictionary.ts).
+    const pending: { m: number; j: number; bucket: PartitionData }[][] = Array.from({ length: this.size }, () => []);
+    let outgoing: { m: number; j: number; block: EncodedBlock }[][] = [];
+    let buffers: ArrayBuffer[][] = [];
     let failure: unknown;
     let dep: ShuffleDependency | undefined;
     try {
@@ -491,11 +510,12 @@ export class WorkerExecutor {
         const local = new Array<PartitionData>(numReduce);
         for (let j = 0; j < numReduce; j++) {
           const owner = j % this.size;
-          if (owner === this.rank) local[j] = buckets[j]!;
-          else outgoing[owner]!.push({ m, j, block: encodeBlock(buckets[j]!, buffers[owner]!) });
+          if (owner === this.rank) local[j] = keptBucket(buckets[j]!);
+          else pending[owner]!.push({ m, j, bucket: buckets[j]! });
         }
         d.mapOutputs[m] = local;
       }
+      ({ outgoing, buffers } = this.encodeForPeers(pending));
     } catch (e) {
       failure = e;
     }
@@ -648,17 +668,19 @@ export class WorkerExecutor {
       for (let m = this.rank; m < n && complete; m += this.size) if (dep.mapOutputs[m] !== undefined || ahead?.has(m) !== true) complete = false;
       if (!complete) continue;
       const depIndex = child.dependencies.indexOf(dep);
-      const outgoing: { m: number; j: number; block: EncodedBlock }[][] = Array.from({ length: this.size }, () => []);
-      const buffers: ArrayBuffer[][] = Array.from({ length: this.size }, () => []);
+      const pending: { m: number; j: number; bucket: PartitionData }[][] = Array.from({ length: this.size }, () => []);
       const numReduce = dep.partitioner.numPartitions;
+      let outgoing: { m: number; j: number; block: EncodedBlock }[][];
+      let buffers: ArrayBuffer[][];
       try {
         for (let m = this.rank; m < n; m += this.size) {
           const buckets = ahead!.get(m)!.buckets;
           for (let j = 0; j < numReduce; j++) {
             const owner = j % this.size;
-            if (owner !== this.rank) outgoing[owner]!.push({ m, j, block: encodeBlock(buckets[j]!, buffers[owner]!) });
+            if (owner !== this.rank) pending[owner]!.push({ m, j, bucket: buckets[j]! });
           }
         }
+        ({ outgoing, buffers } = this.encodeForPeers(pending));
       } catch (e) {
         log.debug(`Worker ${this.rank} exchanges shuffle ${dep.shuffleId} of batch ${time} ms in its stage (${e instanceof Error ? e.message : String(e)})`);
         continue;
@@ -672,6 +694,26 @@ export class WorkerExecutor {
       sent.push([childKey, depIndex]);
     }
     return sent;
+  }
+
+  /**
+   * Each peer's buckets encoded for it (by key slot where the bucket has them), with the
+   * buffers to transfer; what the peers were recorded to know is forgotten when an encoding
+   * fails (nothing is sent then). Must be posted before anything else is encoded for a peer.
+   */
+  private encodeForPeers(pending: readonly (readonly { m: number; j: number; bucket: PartitionData }[])[]): { outgoing: { m: number; j: number; block: EncodedBlock }[][]; buffers: ArrayBuffer[][] } {
+    const outgoing: { m: number; j: number; block: EncodedBlock }[][] = Array.from({ length: this.size }, () => []);
+    const buffers: ArrayBuffer[][] = Array.from({ length: this.size }, () => []);
+    try {
+      for (let w = 0; w < this.size; w++) {
+        const dictionary = { sent: this.sentKeys, peer: w };
+        for (const { m, j, bucket } of pending[w]!) outgoing[w]!.push({ m, j, block: encodeBlock(bucket, buffers[w]!, dictionary) });
+      }
+    } catch (e) {
+      for (let w = 0; w < this.size; w++) this.sentKeys.forgetPeer(w);
+      throw e;
+    }
+    return { outgoing, buffers };
   }
 
   /**
@@ -697,7 +739,7 @@ export class WorkerExecutor {
           const buckets = this.mapSideBuckets(dep, m, new PartitionEvaluator(-1, -1, m));
           this.tasksRun++;
           const local = new Array<PartitionData>(numReduce);
-          for (let j = this.rank; j < numReduce; j += this.size) local[j] = buckets[j]!;
+          for (let j = this.rank; j < numReduce; j += this.size) local[j] = keptBucket(buckets[j]!);
           dep.mapOutputs[m] = local;
         }
         if (!waited) {
@@ -1046,4 +1088,10 @@ interface AheadOutput {
 export class PeerStageFailed extends Error {
   override readonly name = 'PeerStageFailed';
   constructor(readonly peer: number) { super(`the map stage failed in worker ${peer}`); }
+}
+
+/** A bucket kept as this thread's map output: without the key slots that only sending it needed. */
+function keptBucket(bucket: PartitionData): PartitionData {
+  if (bucket instanceof PairColumns) bucket.keySlots = undefined;
+  return bucket;
 }

@@ -535,12 +535,14 @@ export interface ThreadStats {
    * messages when a message carried held ones (a batch's `clear` with the next batch's message).
    */
   readonly control: { readonly messages: number; readonly deliveries: number };
+  /** Map-side keys it sent its peers by their slot alone, and as strings (see exchange-key-dictionary.ts in @kindling/core). */
+  readonly keysSent: { readonly bySlot: number; readonly asStrings: number };
 }
 
 /** This thread's {@link ThreadStats}, with its executor's counts of map outputs computed ahead. @internal */
-export function threadStats(ssc: StreamingContext, mapSidesAhead: ThreadStats['mapSidesAhead'], stepsOverlapped = 0, control: ThreadStats['control'] = { messages: 0, deliveries: 0 }): ThreadStats {
+export function threadStats(ssc: StreamingContext, mapSidesAhead: ThreadStats['mapSidesAhead'], stepsOverlapped = 0, control: ThreadStats['control'] = { messages: 0, deliveries: 0 }, keysSent: ThreadStats['keysSent'] = { bySlot: 0, asStrings: 0 }): ThreadStats {
   const fileReads = ssc.graph.inputStreams.filter((s) => s instanceof dstreamClasses.FileInputDStream).map((s) => ({ ...s.readStats }));
-  return { lineage: lineageCounts(ssc.graph.createdStreams), fileReads, mapSidesAhead: { ...mapSidesAhead }, mapOutputs: heldMapOutputs(ssc.graph.createdStreams), stepsOverlapped, control: { ...control } };
+  return { lineage: lineageCounts(ssc.graph.createdStreams), fileReads, mapSidesAhead: { ...mapSidesAhead }, mapOutputs: heldMapOutputs(ssc.graph.createdStreams), stepsOverlapped, control: { ...control }, keysSent: { ...keysSent } };
 }
 
 /**

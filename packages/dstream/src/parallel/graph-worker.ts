@@ -192,7 +192,7 @@ function listen(ssc: StreamingContext, data: GraphWorkerData, port: MessagePort,
     } else if (m.type === 'checkpointCommitted') {
       executor.onCheckpointCommitted(m as unknown as CheckpointCommitted);
     } else if (m.type === 'stats') {
-      port.postMessage({ type: 'reply', id: m.id, ok: true, result: threadStats(ssc, executor.mapSidesAhead, executor.stepsOverlapped, { messages: controlMessages, deliveries: controlDeliveries }) });
+      port.postMessage({ type: 'reply', id: m.id, ok: true, result: threadStats(ssc, executor.mapSidesAhead, executor.stepsOverlapped, { messages: controlMessages, deliveries: controlDeliveries }, executor.sentKeys.counts) });
     } else if (diverged !== undefined) {
       port.postMessage({ type: 'reply', id: m.id, ok: false, error: serializeError(new Error(`Refusing ${m.type}: ${diverged}`)) });
     } else {

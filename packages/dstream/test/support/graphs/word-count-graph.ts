@@ -1,7 +1,7 @@
 // Graph modules for the worker-thread tests: every thread imports this module and builds the
 // same graph. Outputs are collected on the driver (output operations run only there).
 import { isMainThread } from 'node:worker_threads';
-import type { CollectionAccumulator, LongAccumulator } from '@kindling/core';
+import { Seconds, type CollectionAccumulator, type LongAccumulator } from '@kindling/core';
 import type { DStream, StreamingContext } from '../../../src/index.ts';
 import { TestInputDStream } from '../../../src/testing/index.ts';
 
@@ -132,4 +132,23 @@ export function wordList(ssc: StreamingContext, args: WordCountArgs): WordListGr
     })
     .reduceByKey((a, b) => a + b);
   return { counts, seen };
+}
+
+export interface WindowedCountsGraph {
+  /** Each batch's count per word. */
+  readonly perBatch: DStream<[string, number]>;
+  /** The count per word over the last `window` batches, sliding every batch (no inverse function). */
+  readonly windowed: DStream<[string, number]>;
+}
+
+/**
+ * Word counts per batch and over a window, with no accumulator (so the workers exchange each
+ * batch's map sides when the batch is announced): the words of every batch come from one
+ * small vocabulary, as a stream's batches do.
+ */
+export function windowedCounts(ssc: StreamingContext, args: WordCountArgs & { window: number }): WindowedCountsGraph {
+  const words = new TestInputDStream<string>(ssc, args.batches, args.numPartitions).flatMap((l) => l.split(' ')).map((w) => [w, 1] as [string, number]);
+  const perBatch = words.reduceByKey((a, b) => a + b);
+  const windowed = words.reduceByKeyAndWindow((a, b) => a + b, Seconds(args.window), Seconds(1));
+  return { perBatch, windowed };
 }
