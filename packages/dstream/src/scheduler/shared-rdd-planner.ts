@@ -1,4 +1,4 @@
-import { StorageLevel, type Dependency, type RDD } from '@kindling/core';
+import { StorageLevel, parentsAllStored, type Dependency, type RDD } from '@kindling/core';
 
 /**
  * Finds the RDDs of one batch that its output operations would compute more than once, and
@@ -23,6 +23,8 @@ export function planSharedRDDs(outputRDDs: readonly (RDD<unknown> | undefined)[]
   const persisted = (rdd: RDD<unknown>): boolean => rdd.getStorageLevel() !== StorageLevel.NONE;
   const stops = (rdd: RDD<unknown>): boolean =>
     rdd.isCheckpointed || (persisted(rdd) && rdd.context.blockManager.hasAll(rdd.id, rdd.getNumPartitions()));
+  // Parents that all stop (a window's stored batches) are not walked: none of them is shared.
+  const parentsOf = (rdd: RDD<unknown>): readonly Dependency<unknown>[] => (stops(rdd) || parentsAllStored(rdd) ? [] : rdd.dependencies);
 
   // Topological order (children before parents) by iterative post-order DFS, reversed.
   const postOrder: RDD<unknown>[] = [];
@@ -37,7 +39,7 @@ export function planSharedRDDs(outputRDDs: readonly (RDD<unknown> | undefined)[]
     }
     visited.add(root);
     // Each frame asks `stops` once (it may look at the block store), not once per parent.
-    const stack: { rdd: RDD<unknown>; next: number; deps: readonly Dependency<unknown>[] }[] = [{ rdd: root, next: 0, deps: stops(root) ? [] : root.dependencies }];
+    const stack: { rdd: RDD<unknown>; next: number; deps: readonly Dependency<unknown>[] }[] = [{ rdd: root, next: 0, deps: parentsOf(root) }];
     while (stack.length > 0) {
       const top = stack[stack.length - 1]!;
       const deps = top.deps;
@@ -45,7 +47,7 @@ export function planSharedRDDs(outputRDDs: readonly (RDD<unknown> | undefined)[]
         const parent = deps[top.next++]!.rdd as RDD<unknown>;
         if (!visited.has(parent)) {
           visited.add(parent);
-          stack.push({ rdd: parent, next: 0, deps: stops(parent) ? [] : parent.dependencies });
+          stack.push({ rdd: parent, next: 0, deps: parentsOf(parent) });
         } else meets = true;
       } else {
         stack.pop();
@@ -69,6 +71,7 @@ export function planSharedRDDs(outputRDDs: readonly (RDD<unknown> | undefined)[]
       shared.push(rdd);
       effective = 1;
     }
+    if (parentsAllStored(rdd)) continue;
     for (const dep of rdd.dependencies) {
       const parent = dep.rdd as RDD<unknown>;
       demand.set(parent, (demand.get(parent) ?? 0) + effective);
