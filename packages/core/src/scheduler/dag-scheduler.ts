@@ -18,6 +18,7 @@ import type { BlockManager } from '../storage/block-manager.ts';
 import { missingMapOutputIn } from './missing-map-output-error.ts';
 import { unwrittenCheckpoints } from '../checkpoint/unwritten-checkpoints.ts';
 import { getLogger } from '../util/logger.ts';
+import { parentsAllStored } from './stored-parents.ts';
 
 const log = getLogger('DAGScheduler');
 
@@ -270,8 +271,9 @@ export class DAGScheduler {
   }
 
   /**
-   * Lineage walk that stops at available shuffles (and those `planned`) and fully persisted
-   * RDDs: `visit` sees each RDD once, depth first. A loop with a callback rather than a
+   * Lineage walk that stops at available shuffles (and those `planned`), fully persisted
+   * RDDs and RDDs whose many parents are all fully persisted (see `parentsAllStored`: a
+   * stored RDD needs no preparation nor map stage): `visit` sees each RDD once, depth first. A loop with a callback rather than a
    * generator: no iterator objects per job.
    */
   private walk(root: RDD<unknown>, planned: ReadonlySet<ShuffleDependency> | undefined, visit: (r: RDD<unknown>) => void): void {
@@ -280,7 +282,7 @@ export class DAGScheduler {
     while (stack.length > 0) {
       const r = stack.pop()!;
       visit(r);
-      if (this.isFullyStored(r)) continue;
+      if (this.isFullyStored(r) || parentsAllStored(r)) continue;
       for (const d of r.dependencies) {
         if (d instanceof ShuffleDependency && (d.isAvailable || planned?.has(d) === true)) continue;
         if (!seen.has(d.rdd)) {
@@ -324,7 +326,8 @@ export class DAGScheduler {
     const stack: { rdd: RDD<unknown>; next: number; children: RDD<unknown>[] }[] = [];
     const open = (r: RDD<unknown>): void => {
       const children: RDD<unknown>[] = [];
-      if (!this.isFullyStored(r)) {
+      // Stored parents (a window's batches) have no missing shuffle to contribute.
+      if (!this.isFullyStored(r) && !parentsAllStored(r)) {
         for (const d of r.dependencies) {
           if (d instanceof ShuffleDependency && (d.isAvailable || planned?.has(d) === true)) continue;
           children.push(d.rdd);

@@ -8,6 +8,13 @@ import type { PartitionData } from '../rdd/pair-columns.ts';
  */
 export class BlockManager {
   private readonly rdds = new Map<number, (PartitionData | undefined)[]>();
+  #removals = 0;
+
+  /**
+   * How many times stored blocks were removed: a finding that some RDDs have every partition
+   * stored holds while this is unchanged (blocks are only ever added or replaced meanwhile).
+   */
+  get removals(): number { return this.#removals; }
 
   get(rddId: number, split: number): PartitionData | undefined {
     return this.rdds.get(rddId)?.[split];
@@ -39,7 +46,12 @@ export class BlockManager {
     return n;
   }
 
-  removeRdd(rddId: number): void { this.rdds.delete(rddId); }
+  removeRdd(rddId: number): void {
+    if (this.rdds.delete(rddId)) this.#removals++;
+  }
 
-  clear(): void { this.rdds.clear(); }
+  clear(): void {
+    if (this.rdds.size > 0) this.#removals++;
+    this.rdds.clear();
+  }
 }

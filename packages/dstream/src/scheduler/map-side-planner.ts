@@ -1,4 +1,4 @@
-import { ShuffleDependency, StorageLevel } from '@kindling/core';
+import { ShuffleDependency, StorageLevel, parentsAllStored } from '@kindling/core';
 import type { Dependency, FusibleRDD, RDD } from '@kindling/core';
 
 /** A shared RDD read only by the map sides of these shuffles (through per-record chains). */
@@ -39,7 +39,8 @@ export function planMapSideGroups(outputRDDs: readonly (RDD<unknown> | undefined
   }
   while (stack.length > 0) {
     const rdd = stack.pop()!;
-    if (stops(rdd)) continue;
+    // Parents that all stop (a window's stored batches) read nothing a group could share.
+    if (stops(rdd) || parentsAllStored(rdd)) continue;
     for (const dep of rdd.dependencies) {
       const parent = dep.rdd as RDD<unknown>;
       let list = readers.get(parent);

@@ -1,4 +1,4 @@
-import { StorageLevel, type Dependency, type RDD } from '@kindling/core';
+import { StorageLevel, parentsAllStored, type Dependency, type RDD } from '@kindling/core';
 
 /** Persisted at some level (computed once per batch, whoever reads it). */
 function persisted(rdd: RDD<unknown>): boolean { return rdd.getStorageLevel() !== StorageLevel.NONE; }
@@ -6,6 +6,11 @@ function persisted(rdd: RDD<unknown>): boolean { return rdd.getStorageLevel() !=
 /** Materialised already (checkpointed, or persisted in full): not computed again, so the walk ends there. */
 function stops(rdd: RDD<unknown>): boolean {
   return rdd.isCheckpointed || (persisted(rdd) && rdd.context.blockManager.hasAll(rdd.id, rdd.getNumPartitions()));
+}
+
+/** The parents a walk goes on to: none past a materialised RDD, or one whose parents are all stored (a window's batches: none of them is shared). */
+function parentsOf(rdd: RDD<unknown>): readonly Dependency<unknown>[] {
+  return stops(rdd) || parentsAllStored(rdd) ? [] : rdd.dependencies;
 }
 
 /**
@@ -43,7 +48,7 @@ export function planSharedRDDs(outputRDDs: readonly (RDD<unknown> | undefined)[]
     }
     visited.add(root);
     // Each frame asks `stops` once (it may look at the block store), not once per parent.
-    const stack: { rdd: RDD<unknown>; next: number; deps: readonly Dependency<unknown>[] }[] = [{ rdd: root, next: 0, deps: stops(root) ? [] : root.dependencies }];
+    const stack: { rdd: RDD<unknown>; next: number; deps: readonly Dependency<unknown>[] }[] = [{ rdd: root, next: 0, deps: parentsOf(root) }];
     while (stack.length > 0) {
       const top = stack[stack.length - 1]!;
       const deps = top.deps;
@@ -51,7 +56,7 @@ export function planSharedRDDs(outputRDDs: readonly (RDD<unknown> | undefined)[]
         const parent = deps[top.next++]!.rdd as RDD<unknown>;
         if (!visited.has(parent)) {
           visited.add(parent);
-          stack.push({ rdd: parent, next: 0, deps: stops(parent) ? [] : parent.dependencies });
+          stack.push({ rdd: parent, next: 0, deps: parentsOf(parent) });
         } else meets = true;
       } else {
         stack.pop();
@@ -75,6 +80,7 @@ export function planSharedRDDs(outputRDDs: readonly (RDD<unknown> | undefined)[]
       shared.push(rdd);
       effective = 1;
     }
+    if (parentsAllStored(rdd)) continue;
     for (const dep of rdd.dependencies) {
       const parent = dep.rdd as RDD<unknown>;
       demand.set(parent, (demand.get(parent) ?? 0) + effective);

@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { SparkConf, SparkContext, RDD } from '../index.ts';
+import { parentsAllStored } from './stored-parents.ts';
+
+let sc: SparkContext | undefined;
+afterEach(() => {
+  sc?.stop();
+  sc = undefined;
+});
+
+const dependenciesGetter = Object.getOwnPropertyDescriptor(RDD.prototype, 'dependencies')!.get!;
+
+/** `n` persisted RDDs, each computed once (all their partitions stored), whose reads of `dependencies` are counted. */
+async function storedParents(n: number): Promise<{ parents: RDD<number>[]; reads: { n: number } }> {
+  sc = new SparkContext(new SparkConf().setMaster('local[1]').setAppName('stored-parents'));
+  const reads = { n: 0 };
+  const parents: RDD<number>[] = [];
+  for (let i = 0; i < n; i++) {
+    const p = sc.parallelize([i, i + 100], 1).map((x) => x * 2).persist();
+    await p.collect();
+    Object.defineProperty(p, 'dependencies', { get() { reads.n++; return dependenciesGetter.call(this); } });
+    parents.push(p);
+  }
+  return { parents, reads };
+}
+
+/** What `union(parents).map(x => x + 1)` holds, computed here. */
+function expected(n: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(2 * i + 1, 2 * (i + 100) + 1);
+  return out;
+}
+
+describe('parentsAllStored', () => {
+  it('a job over a union of stored RDDs does not walk into them, and walks again once one is removed', async () => {
+    const { parents, reads } = await storedParents(20);
+    const union = sc!.union(parents);
+    expect(parentsAllStored(union)).toBe(true);
+    reads.n = 0;
+    expect(await union.map((x) => x + 1).collect()).toEqual(expected(20));
+    // the job's lineage walks stopped at the union: no parent's lineage was read
+    expect(reads.n).toBe(0);
+
+    // a parent's blocks removed (persisted again, nothing stored): it is computed again from its lineage, which the job walks
+    parents[7]!.unpersist().persist();
+    expect(parentsAllStored(union)).toBe(false);
+    expect(await union.map((x) => x + 1).collect()).toEqual(expected(20));
+    expect(reads.n).toBeGreaterThan(0);
+    // stored again by that job: the union's parents are all stored once more
+    expect(parentsAllStored(union)).toBe(true);
+  });
+
+  it('is false for a union with a parent not computed yet, and for few parents (walked as before)', async () => {
+    const { parents } = await storedParents(12);
+    const fresh = sc!.parallelize([5], 1).persist();
+    expect(parentsAllStored(sc!.union([...parents, fresh]))).toBe(false);
+    expect(parentsAllStored(sc!.union(parents.slice(0, 3)))).toBe(false);
+    expect(parentsAllStored(sc!.union(parents))).toBe(true);
+  });
+});
