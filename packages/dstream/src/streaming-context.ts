@@ -421,6 +421,7 @@ export class StreamingContext {
     warnIfSingleThreaded(this, this.#builtFromModule);
     try {
       this.graph.validate();
+      this.#graphWorkers?.checkInputsBuiltByModule(this.graph);
       const group = this.streamingConf.group;
       // A fixed split runs the repartition-log planner; lease group mode (no fixed split) is the log stream's own (co-partitioned graphs).
       const split = staticAssignment(group);

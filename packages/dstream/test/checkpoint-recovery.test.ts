@@ -122,6 +122,35 @@ describe('SIGKILL from outside at five seeded random instants', () => {
   }, 120_000);
 });
 
+/** Where fs-kill-hook.mjs kills the child: the n-th call of `op` on a path matching `match`. */
+interface FsKill { op: 'writeSync' | 'writeFileSync' | 'renameSync'; match: string; nth: number; half?: boolean; after?: boolean }
+
+describe('SIGKILL inside a file write (a torn or unrenamed file), restarted with getOrCreate', () => {
+  const hook = join(import.meta.dirname, 'support', 'fs-kill-hook.mjs');
+  const cases: [string, FsKill][] = [
+    ['half of a metadata checkpoint written', { op: 'writeFileSync', match: '/metadata/', nth: 6, half: true }],
+    ['a metadata checkpoint written, not renamed', { op: 'renameSync', match: '/metadata/checkpoint-', nth: 7 }],
+    ['a metadata checkpoint renamed, nothing after', { op: 'renameSync', match: '/metadata/checkpoint-', nth: 8, after: true }],
+    ['half of a state checkpoint part written', { op: 'writeSync', match: 'rdd-\\d+[^/]*/part-', nth: 3, half: true }],
+    ['a state checkpoint folder written, not renamed', { op: 'renameSync', match: '/rdd-\\d+$', nth: 2 }],
+    ['half of a saveAsTextFiles part written', { op: 'writeSync', match: '/out/[^/]*totals-[^/]*/part-', nth: 7, half: true }],
+    ['a saveAsTextFiles folder written, not renamed', { op: 'renameSync', match: '/out/window-', nth: 3 }],
+  ];
+  for (const [probe, kill] of cases) {
+    it(`probe "${probe}": the restart leaves the uninterrupted run's output folders`, async () => {
+      const dirs = dirsFor(`fs-kill-${probe.replaceAll(' ', '-')}`);
+      const killed = await runChild(SCRIPT, { ...dirs, variant: 'v1' } satisfies PipelineArgs, 60_000, { NODE_OPTIONS: `--import ${hook}`, KINDLING_FS_KILL: JSON.stringify(kill) });
+      expect(killed.signal, `${probe}\n${killed.stdout}\n${killed.stderr}`).toBe('SIGKILL');
+      const last = await runChild(SCRIPT, { ...dirs, variant: 'v1' } satisfies PipelineArgs);
+      expect(last.stdout, last.stderr).toContain('done');
+      expect(Number(/started at (\d+)/.exec(last.stdout)?.[1])).toBeGreaterThan(0);
+      const outputs = readOutputFolders(dirs.outDir);
+      expect([...outputs.keys()]).toEqual([...reference.keys()]);
+      for (const [name, content] of reference) expect(outputs.get(name), name).toBe(content);
+    }, 120_000);
+  }
+});
+
 describe('a corrupt newest checkpoint', () => {
   for (const damage of ['truncated', 'garbage'] as const) {
     it(`recovers from the previous one when the newest is ${damage}, with a warning naming the file`, async () => {

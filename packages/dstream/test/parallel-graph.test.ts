@@ -208,6 +208,21 @@ describe('buildGraph with worker threads (local[N])', () => {
     }
   }, 60_000);
 
+  it('an input stream created outside the graph module is refused at start(), naming it, instead of failing its first batch inside the workers', async () => {
+    const ssc = new StreamingContext(conf('local[2]'), Seconds(1));
+    try {
+      const g = await ssc.buildGraph<WordCountGraph>(graphs, 'wordCount', { batches, numPartitions: 2 } satisfies WordCountArgs);
+      g.counts.foreachRDD(async (rdd) => { await rdd.collect(); });
+      // An input the workers never built: they cannot read its batches.
+      ssc.queueStream([['outside']]).foreachRDD(async (rdd) => { await rdd.collect(); });
+      const error = await ssc.start().then(() => undefined, (e: unknown) => e as Error);
+      expect(error?.message).toMatch(/queueStream#\d+: an input stream created outside the graph module.*Create every input stream inside the graph module/s);
+      expect(ssc.getState()).toBe('STOPPED');
+    } finally {
+      await ssc.stop();
+    }
+  }, 60_000);
+
   it('an error in a worker surfaces as the batch failure with the RDD, partition and original stack', async () => {
     const ssc = new StreamingContext(conf('local[2]'), Seconds(1));
     try {

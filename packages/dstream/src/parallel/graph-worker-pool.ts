@@ -252,6 +252,20 @@ export class GraphWorkerPool {
     return pool;
   }
 
+  /**
+   * Throws when the driver's graph has an input stream the graph module did not build (one
+   * created in the main program): the workers have no such input, so they could read none of
+   * its batches. Called by `start()`, before any batch.
+   */
+  checkInputsBuiltByModule(graph: DStreamGraph): void {
+    const outside = graph.inputStreams.filter((s) => !this.graphStreams.has(s.name())).map((s) => s.name());
+    if (outside.length === 0) return;
+    throw new Error(
+      `${outside.join(', ')}: ${outside.length === 1 ? 'an input stream' : 'input streams'} created outside the graph module; under local[N] the graph module's worker threads read every input, and they have none of ${outside.length === 1 ? 'it' : 'them'}. ` +
+      'Create every input stream inside the graph module (transformations and output operations of its streams may stay in the main program), or build the graph inline to run on one thread.',
+    );
+  }
+
   private checkStreams(rank: number, theirs: readonly string[], streams: readonly string[]): void {
     for (let i = 0; i < Math.max(theirs.length, streams.length); i++) {
       if (theirs[i] !== streams[i]) throw new GraphDivergenceError(undefined, streams[i] ?? theirs[i]!, rank, streams[i] ?? '(no stream)', theirs[i] ?? '(no stream)');

@@ -24,10 +24,11 @@ export interface RunningChild {
 /**
  * Starts `node --conditions=kindling-source --import tsx <script> <JSON args>` from the
  * repository root (the sources, not dist/). With `stdin`, the child's standard input is a pipe
- * the test writes commands to (`child.stdin`).
+ * the test writes commands to (`child.stdin`). `env` adds to the test's environment.
  */
-export function startChild(script: string, args: unknown, timeoutMs = 60_000, options: { stdin?: boolean } = {}): RunningChild {
-  const child = spawn(process.execPath, ['--conditions=kindling-source', '--import', 'tsx', script, JSON.stringify(args)], { cwd: repoRoot, stdio: [options.stdin === true ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+export function startChild(script: string, args: unknown, timeoutMs = 60_000, options: { stdin?: boolean; env?: Record<string, string> } = {}): RunningChild {
+  const env = options.env === undefined ? undefined : { ...process.env, ...options.env };
+  const child = spawn(process.execPath, ['--conditions=kindling-source', '--import', 'tsx', script, JSON.stringify(args)], { cwd: repoRoot, env, stdio: [options.stdin === true ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => { stdout += d.toString('utf8'); });
@@ -47,8 +48,8 @@ export function startChild(script: string, args: unknown, timeoutMs = 60_000, op
 }
 
 /** Runs a child to its end. */
-export function runChild(script: string, args: unknown, timeoutMs?: number): Promise<ChildResult> {
-  return startChild(script, args, timeoutMs).done;
+export function runChild(script: string, args: unknown, timeoutMs?: number, env?: Record<string, string>): Promise<ChildResult> {
+  return startChild(script, args, timeoutMs, { env }).done;
 }
 
 /** A seeded pseudo-random generator (mulberry32): the same seed gives the same sequence. */
