@@ -9,16 +9,16 @@ import { rddClasses } from './registry.ts';
 import { naturalOrdering, reverseOrdering, type Ordering } from '../util/ordering.ts';
 import { smallestK } from '../util/smallest-k.ts';
 import { cloneZero } from '../util/clone-zero.ts';
-import { XorShiftRandom, randomSeed } from '../util/xor-shift-random.ts';
+import { randomSeed } from '../util/xor-shift-random.ts';
+import * as sampling from './sampling.ts';
+import * as numeric from './numeric-functions.ts';
 import { toArray } from './kernels.ts';
 import { countPartitionRecords } from './record-pipeline.ts';
 import { invariant } from '../util/invariant.ts';
 import { byteswap32 } from '../util/hash-code.ts';
 import { currentCallSite, type CallSite } from '../util/call-site.ts';
 import { recordsOf, type PartitionData } from './pair-columns.ts';
-import { StatCounter } from '../util/stat-counter.ts';
-import { fractionForSampleSize, shuffleInPlace } from '../util/sample-size.ts';
-import { checkBuckets, countBuckets, evenBucket, evenEdges, searchBucket } from './histogram.ts';
+import type { StatCounter } from '../util/stat-counter.ts';
 
 let nextRddId = 0;
 
@@ -527,19 +527,7 @@ export abstract class RDD<T> {
    * kept a Poisson(`fraction`) number of times (with replacement). Deterministic per `seed`.
    */
   sample(withReplacement: boolean, fraction: number, seed: number = randomSeed()): RDD<T> {
-    invariant(fraction >= 0, `Negative fraction value: ${fraction}; sample needs a fraction >= 0`);
-    if (!withReplacement) invariant(fraction <= 1, `Fraction ${fraction} must be in [0, 1] when sampling without replacement`);
-    return this.mapPartitionsWithIndex((index, it) => {
-      const rng = new XorShiftRandom(seed + index);
-      const data = it as readonly T[];
-      const out: T[] = [];
-      if (withReplacement) {
-        for (let i = 0; i < data.length; i++) for (let c = rng.nextPoisson(fraction); c > 0; c--) out.push(data[i]!);
-      } else {
-        for (let i = 0; i < data.length; i++) if (rng.nextDouble() < fraction) out.push(data[i]!);
-      }
-      return out;
-    }, true).withScope('sample');
+    return sampling.sample(this, withReplacement, fraction, seed);
   }
 
   /**
@@ -548,25 +536,7 @@ export abstract class RDD<T> {
    * partition draws one number per element and every split keeps those in its own range.
    */
   randomSplit(weights: readonly number[], seed: number = randomSeed()): RDD<T>[] {
-    invariant(weights.every((w) => w >= 0), `Weights must be nonnegative, got ${weights.join(', ')}`);
-    const total = weights.reduce((a, b) => a + b, 0);
-    invariant(total > 0, `Sum of weights must be positive, got ${total}`);
-    const bounds = [0];
-    for (const w of weights) bounds.push(bounds[bounds.length - 1]! + w / total);
-    return weights.map((_, s) => {
-      const lower = bounds[s]!;
-      const upper = s === weights.length - 1 ? Number.POSITIVE_INFINITY : bounds[s + 1]!;
-      return this.mapPartitionsWithIndex((index, it) => {
-        const rng = new XorShiftRandom(seed + index);
-        const data = it as readonly T[];
-        const out: T[] = [];
-        for (let i = 0; i < data.length; i++) {
-          const x = rng.nextDouble();
-          if (x >= lower && x < upper) out.push(data[i]!);
-        }
-        return out;
-      }, true).withScope('randomSplit');
-    });
+    return sampling.randomSplit(this, weights, seed);
   }
 
   /**
@@ -816,11 +786,8 @@ export abstract class RDD<T> {
   async mean(this: RDD<number>): Promise<number> { return (await this.stats()).mean; }
 
   /** Count, mean, variance, max and min of a numeric RDD in one pass, as Spark's `stats()`. */
-  async stats(this: RDD<number>): Promise<StatCounter> {
-    const parts = await this.context.runJob(this, (data: readonly number[]) => new StatCounter().mergeValues(data), undefined, 'stats');
-    const total = new StatCounter();
-    for (const p of parts) total.mergeCounter(p);
-    return total;
+  stats(this: RDD<number>): Promise<StatCounter> {
+    return numeric.stats(this);
   }
 
   /** The population variance of a numeric RDD (divides by n; NaN when empty). */
@@ -852,24 +819,8 @@ export abstract class RDD<T> {
    */
   histogram(this: RDD<number>, bucketCount: number): Promise<[number[], number[]]>;
   histogram(this: RDD<number>, buckets: readonly number[], evenBuckets?: boolean): Promise<number[]>;
-  async histogram(this: RDD<number>, arg: number | readonly number[], evenBuckets = false): Promise<[number[], number[]] | number[]> {
-    if (typeof arg === 'number') {
-      invariant(Number.isInteger(arg) && arg >= 1, `histogram needs a positive whole bucket count, got ${arg}`);
-      const s = await this.stats();
-      if (s.count === 0 || !Number.isFinite(s.min) || !Number.isFinite(s.max)) {
-        throw new Error('Histogram on either an empty RDD or RDD containing +/-infinity or NaN: filter those out first');
-      }
-      const edges = evenEdges(s.min, s.max, arg);
-      return [edges, await this.histogram(edges, true)];
-    }
-    const buckets = arg.slice();
-    checkBuckets(buckets);
-    const bucketOf = evenBuckets ? evenBucket(buckets[0]!, buckets[buckets.length - 1]!, buckets.length - 1) : searchBucket(buckets);
-    const n = buckets.length - 1;
-    const parts = await this.context.runJob(this, (data: readonly number[]) => countBuckets(data, n, bucketOf), undefined, 'histogram');
-    const total = new Array<number>(n).fill(0);
-    for (const p of parts) for (let i = 0; i < n; i++) total[i]! += p[i]!;
-    return total;
+  histogram(this: RDD<number>, arg: number | readonly number[], evenBuckets = false): Promise<[number[], number[]] | number[]> {
+    return numeric.histogram(this, arg, evenBuckets);
   }
 
   /** Reduces the elements with an associative, commutative `f`; throws on an empty RDD. */
@@ -983,17 +934,8 @@ export abstract class RDD<T> {
    * order, as Spark's `takeSample`: samples with a fraction sized to yield `num` with high
    * probability, resampling when short. Deterministic per `seed`.
    */
-  async takeSample(withReplacement: boolean, num: number, seed: number = randomSeed()): Promise<T[]> {
-    invariant(Number.isInteger(num) && num >= 0, `Negative number of elements requested: ${num}`);
-    if (num === 0) return [];
-    const total = await this.count();
-    if (total === 0) return [];
-    const rng = new XorShiftRandom(seed);
-    if (!withReplacement && num >= total) return shuffleInPlace(await this.collect(), rng);
-    const fraction = fractionForSampleSize(num, total, withReplacement);
-    let samples = await this.sample(withReplacement, fraction, rng.nextInt(0x7fffffff)).collect();
-    while (samples.length < num) samples = await this.sample(withReplacement, fraction, rng.nextInt(0x7fffffff)).collect();
-    return shuffleInPlace(samples, rng).slice(0, num);
+  takeSample(withReplacement: boolean, num: number, seed: number = randomSeed()): Promise<T[]> {
+    return sampling.takeSample(this, withReplacement, num, seed);
   }
 
   /**
