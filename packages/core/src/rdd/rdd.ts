@@ -582,15 +582,20 @@ export abstract class RDD<T> {
       .withScope('subtractByKey');
   }
 
-  /** Spark's generic per-key aggregation. Keeps the partitioner if already partitioned alike. */
+  /**
+   * Spark's generic per-key aggregation. Keeps the partitioner if already partitioned alike.
+   * With `mapSideCombine` false (Spark's argument), values cross the shuffle as they are and
+   * are combined only after it (`mergeCombiners` is then never called when a shuffle runs).
+   */
   combineByKey<K, V, C>(
     this: RDD<[K, V]>,
     createCombiner: (v: V) => C,
     mergeValue: (c: C, v: V) => C,
     mergeCombiners: (c1: C, c2: C) => C,
     numPartitions?: NumPartitionsOrPartitioner,
+    mapSideCombine = true,
   ): RDD<[K, C]> {
-    return rddClasses.pair.combineByKey(this, createCombiner, mergeValue, mergeCombiners, numPartitions, true, 'combineByKey');
+    return rddClasses.pair.combineByKey(this, createCombiner, mergeValue, mergeCombiners, numPartitions, mapSideCombine, 'combineByKey');
   }
 
   /** Aggregates each key's values from a (copied) `zeroValue` with `seqOp`, merging with `combOp`. */
@@ -695,6 +700,25 @@ export abstract class RDD<T> {
   partitionBy<K, V>(this: RDD<[K, V]>, partitioner: Partitioner): RDD<[K, V]> {
     if (partitioner.equals(this.partitioner)) return this;
     return new rddClasses.ShuffledRDD<K, V, V>(this, partitioner, undefined, false, undefined, 'partitionBy');
+  }
+
+  /**
+   * Shuffles by `partitioner` and sorts each resulting partition by key (`ordering`), in the
+   * shuffle, as Spark's `repartitionAndSortWithinPartitions`: always a shuffle, even when
+   * already partitioned alike; pairs with equal keys keep their arrival order.
+   */
+  repartitionAndSortWithinPartitions<K, V>(this: RDD<[K, V]>, partitioner: Partitioner, ordering: Ordering<K> = naturalOrdering): RDD<[K, V]> {
+    return new rddClasses.ShuffledRDD<K, V, V>(this, partitioner, undefined, false, ordering, 'repartitionAndSortWithinPartitions');
+  }
+
+  /**
+   * Samples each key's pairs at its own rate, as Spark's `sampleByKey`: `fractions` gives every
+   * key's probability of keeping a pair (without replacement) or its expected number of copies
+   * (with replacement); a key missing from it fails the task. One pass, partitioning kept,
+   * deterministic per `seed`; sizes are about `fraction` times each key's count, not exact.
+   */
+  sampleByKey<K, V>(this: RDD<[K, V]>, withReplacement: boolean, fractions: ReadonlyMap<K, number>, seed: number = randomSeed()): RDD<[K, V]> {
+    return sampling.sampleByKey(this, withReplacement, fractions, seed);
   }
 
   /** Sorts by key with range partitioning (see `sortBy`). */
@@ -994,6 +1018,25 @@ export abstract class RDD<T> {
   /** The pairs as a Map (a later value wins for a repeated key). */
   async collectAsMap<K, V>(this: RDD<[K, V]>): Promise<Map<K, V>> {
     return new Map(await this.collect());
+  }
+
+  /**
+   * Merges each key's values with an associative, commutative `f` into a Map on the driver,
+   * as Spark's `reduceByKeyLocally`: each partition reduces into its own map, then the driver
+   * merges the maps (keys compared by value).
+   */
+  reduceByKeyLocally<K, V>(this: RDD<[K, V]>, f: (a: V, b: V) => V): Promise<Map<K, V>> {
+    return rddClasses.pair.reduceByKeyLocally(this, f);
+  }
+
+  /**
+   * The number of distinct values of each key (values compared by value), as Spark's
+   * `countApproxDistinctByKey`. Spark estimates it with HyperLogLog++ within `relativeSD`;
+   * this counts exactly, which meets any bound. One shuffle into `numPartitions` (a count or
+   * a partitioner; default as `reduceByKey`).
+   */
+  countApproxDistinctByKey<K, V>(this: RDD<[K, V]>, relativeSD = 0.05, numPartitions?: NumPartitionsOrPartitioner): RDD<[K, number]> {
+    return rddClasses.pair.countApproxDistinctByKey(this, relativeSD, numPartitions);
   }
 
   /** The values of `key` (compared by value), scanning only its partition when partitioned. */
