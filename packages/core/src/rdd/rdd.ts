@@ -12,6 +12,7 @@ import { cloneZero } from '../util/clone-zero.ts';
 import { randomSeed } from '../util/xor-shift-random.ts';
 import * as sampling from './sampling.ts';
 import * as numeric from './numeric-functions.ts';
+import { commandOf, pipePartition } from './pipe.ts';
 import { toArray } from './kernels.ts';
 import { countPartitionRecords } from './record-pipeline.ts';
 import { invariant } from '../util/invariant.ts';
@@ -551,6 +552,18 @@ export abstract class RDD<T> {
       for (let i = 0; i < data.length; i++) out[i] = [data[i]!, i * n + k];
       return out;
     }).withScope('zipWithUniqueId');
+  }
+
+  /**
+   * Each partition piped through an external program, as Spark's `pipe`: the program (a
+   * string split on whitespace, or the program and its arguments) runs once per partition
+   * with the partition's elements as lines on its standard input (as `toString` prints them);
+   * its output lines are the new RDD's elements. `env` adds environment variables. A
+   * non-zero exit status fails the task ("Subprocess exited with status N").
+   */
+  pipe(command: string | readonly string[], env?: Readonly<Record<string, string>>): RDD<string> {
+    const cmd = commandOf(command);
+    return this.mapPartitions((it) => pipePartition(toArray(it), cmd, env)).withScope('pipe');
   }
 
   // ---------------------------------------------------------------- pair transformations
