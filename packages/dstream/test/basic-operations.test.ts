@@ -199,6 +199,16 @@ describe('BasicOperations', () => {
     expect(sorted(out)).toEqual([[['a', [4, 2]], ['b', [2, 1]]], [['b', [5, 1]]], []]);
   });
 
+  it('combineByKey with mapSideCombine false combines only after the shuffle (mergeCombiners is never called)', async () => {
+    const out = await runStreamingTest({
+      input: [[['a', 1], ['b', 2], ['a', 3], ['a', 4]], [['b', 5], ['b', 6]], []] as [string, number][][],
+      numPartitions: 2,
+      operation: (s) => s.combineByKey((v: number) => [v], (c, v) => [...c, v], () => { throw new Error('mergeCombiners called'); }, 2, false)
+        .mapValues((vs) => [...vs].sort((x, y) => x - y)),
+    });
+    expect(sorted(out)).toEqual([[['a', [1, 3, 4]], ['b', [2]]], [['b', [5, 6]]], []]);
+  });
+
   it('union', async () => {
     const out = await runStreamingTest({ input: [range(1, 4), range(101, 104), range(201, 204)], operation: (s) => s.union(s.map((x) => x + 4)) });
     expect(out).toEqual([range(1, 8), range(101, 108), range(201, 208)]);

@@ -12,6 +12,7 @@ import { prefixableCombine } from './prefixable-blocks-kernel.ts';
 import { appendOnlyMapOrder } from '../util/append-only-map-order.ts';
 import { keyEquals } from '../util/hash-code.ts';
 import { KeySet } from '../util/key-set.ts';
+import { KeyMap } from '../util/key-map.ts';
 import { formatElement } from '../util/format-element.ts';
 import type { Aggregator } from './aggregator.ts';
 import type { RDD } from './rdd.ts';
@@ -139,6 +140,31 @@ export async function lookup<K, V>(self: RDD<[K, V]>, key: K): Promise<V[]> {
   return ([] as V[]).concat(...res);
 }
 
+export async function reduceByKeyLocally<K, V>(self: RDD<[K, V]>, f: (a: V, b: V) => V): Promise<Map<K, V>> {
+  const merge = (into: KeyMap<K, V>, k: K, v: V): void => { into.set(k, into.has(k) ? f(into.get(k) as V, v) : v); };
+  const parts = await self.context.runJob(self, (data: readonly [K, V][]) => {
+    const m = new KeyMap<K, V>();
+    for (let i = 0; i < data.length; i++) merge(m, data[i]![0], data[i]![1]);
+    return m.toArray();
+  }, undefined, 'reduceByKeyLocally');
+  const total = new KeyMap<K, V>();
+  for (const p of parts) for (let i = 0; i < p.length; i++) merge(total, p[i]![0], p[i]![1]);
+  return new Map(total.toArray());
+}
+
+// countApproxDistinctByKey's aggregator: each key's distinct values, as a set compared by value.
+const distinctCreate = (v: unknown): KeySet<unknown> => new KeySet<unknown>().add(v);
+const distinctMerge = (s: KeySet<unknown>, v: unknown): KeySet<unknown> => s.add(v);
+const distinctMergeSets = (a: KeySet<unknown>, b: KeySet<unknown>): KeySet<unknown> => { for (const v of b) a.add(v); return a; };
+const setSize = (s: KeySet<unknown>): number => s.size;
+
+export function countApproxDistinctByKey<K, V>(self: RDD<[K, V]>, relativeSD: number, numPartitions: NumPartitionsOrPartitioner | undefined): RDD<[K, number]> {
+  if (!(relativeSD > 0.000017)) throw new Error(`accuracy (${relativeSD}) must be greater than 0.000017`);
+  // Values cross the shuffle as they are (no map-side sets): a set is a class instance, which a
+  // worker thread's shuffle block would not bring back as one.
+  return combineByKey<K, V, KeySet<unknown>>(self, distinctCreate, distinctMerge, distinctMergeSets, numPartitions, false, 'countApproxDistinctByKey').mapValues(setSize);
+}
+
 export async function saveAsTextFile(self: RDD<unknown>, path: string): Promise<void> {
   const parts = await self.context.runJob(self, (data) => {
     let s = '';
@@ -162,4 +188,4 @@ async function writeOutput(self: RDD<unknown>, path: string, parts: (string | Ui
 }
 
 
-rddClasses.pair = { combineByKey, groupByKey, cogroup, join, flatMapValuesKernel, distinctKernel, lookup, saveAsTextFile, saveAsObjectFile };
+rddClasses.pair = { combineByKey, groupByKey, cogroup, join, flatMapValuesKernel, distinctKernel, lookup, reduceByKeyLocally, countApproxDistinctByKey, saveAsTextFile, saveAsObjectFile };

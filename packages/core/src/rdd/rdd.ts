@@ -9,16 +9,17 @@ import { rddClasses } from './registry.ts';
 import { naturalOrdering, reverseOrdering, type Ordering } from '../util/ordering.ts';
 import { smallestK } from '../util/smallest-k.ts';
 import { cloneZero } from '../util/clone-zero.ts';
-import { XorShiftRandom, randomSeed } from '../util/xor-shift-random.ts';
+import { randomSeed } from '../util/xor-shift-random.ts';
+import * as sampling from './sampling.ts';
+import * as numeric from './numeric-functions.ts';
+import { commandOf, pipePartition } from './pipe.ts';
 import { toArray } from './kernels.ts';
 import { countPartitionRecords } from './record-pipeline.ts';
 import { invariant } from '../util/invariant.ts';
 import { byteswap32 } from '../util/hash-code.ts';
 import { currentCallSite, type CallSite } from '../util/call-site.ts';
 import { recordsOf, type PartitionData } from './pair-columns.ts';
-import { StatCounter } from '../util/stat-counter.ts';
-import { fractionForSampleSize, shuffleInPlace } from '../util/sample-size.ts';
-import { checkBuckets, countBuckets, evenBucket, evenEdges, searchBucket } from './histogram.ts';
+import type { StatCounter } from '../util/stat-counter.ts';
 
 let nextRddId = 0;
 
@@ -537,19 +538,7 @@ export abstract class RDD<T> {
    * kept a Poisson(`fraction`) number of times (with replacement). Deterministic per `seed`.
    */
   sample(withReplacement: boolean, fraction: number, seed: number = randomSeed()): RDD<T> {
-    invariant(fraction >= 0, `Negative fraction value: ${fraction}; sample needs a fraction >= 0`);
-    if (!withReplacement) invariant(fraction <= 1, `Fraction ${fraction} must be in [0, 1] when sampling without replacement`);
-    return this.mapPartitionsWithIndex((index, it) => {
-      const rng = new XorShiftRandom(seed + index);
-      const data = it as readonly T[];
-      const out: T[] = [];
-      if (withReplacement) {
-        for (let i = 0; i < data.length; i++) for (let c = rng.nextPoisson(fraction); c > 0; c--) out.push(data[i]!);
-      } else {
-        for (let i = 0; i < data.length; i++) if (rng.nextDouble() < fraction) out.push(data[i]!);
-      }
-      return out;
-    }, true).withScope('sample');
+    return sampling.sample(this, withReplacement, fraction, seed);
   }
 
   /**
@@ -558,25 +547,7 @@ export abstract class RDD<T> {
    * partition draws one number per element and every split keeps those in its own range.
    */
   randomSplit(weights: readonly number[], seed: number = randomSeed()): RDD<T>[] {
-    invariant(weights.every((w) => w >= 0), `Weights must be nonnegative, got ${weights.join(', ')}`);
-    const total = weights.reduce((a, b) => a + b, 0);
-    invariant(total > 0, `Sum of weights must be positive, got ${total}`);
-    const bounds = [0];
-    for (const w of weights) bounds.push(bounds[bounds.length - 1]! + w / total);
-    return weights.map((_, s) => {
-      const lower = bounds[s]!;
-      const upper = s === weights.length - 1 ? Number.POSITIVE_INFINITY : bounds[s + 1]!;
-      return this.mapPartitionsWithIndex((index, it) => {
-        const rng = new XorShiftRandom(seed + index);
-        const data = it as readonly T[];
-        const out: T[] = [];
-        for (let i = 0; i < data.length; i++) {
-          const x = rng.nextDouble();
-          if (x >= lower && x < upper) out.push(data[i]!);
-        }
-        return out;
-      }, true).withScope('randomSplit');
-    });
+    return sampling.randomSplit(this, weights, seed);
   }
 
   /**
@@ -591,6 +562,18 @@ export abstract class RDD<T> {
       for (let i = 0; i < data.length; i++) out[i] = [data[i]!, i * n + k];
       return out;
     }).withScope('zipWithUniqueId');
+  }
+
+  /**
+   * Each partition piped through an external program, as Spark's `pipe`: the program (a
+   * string split on whitespace, or the program and its arguments) runs once per partition
+   * with the partition's elements as lines on its standard input (as `toString` prints them);
+   * its output lines are the new RDD's elements. `env` adds environment variables. A
+   * non-zero exit status fails the task ("Subprocess exited with status N").
+   */
+  pipe(command: string | readonly string[], env?: Readonly<Record<string, string>>): RDD<string> {
+    const cmd = commandOf(command);
+    return this.mapPartitions((it) => pipePartition(toArray(it), cmd, env)).withScope('pipe');
   }
 
   // ---------------------------------------------------------------- pair transformations
@@ -622,15 +605,20 @@ export abstract class RDD<T> {
       .withScope('subtractByKey');
   }
 
-  /** Spark's generic per-key aggregation. Keeps the partitioner if already partitioned alike. */
+  /**
+   * Spark's generic per-key aggregation. Keeps the partitioner if already partitioned alike.
+   * With `mapSideCombine` false (Spark's argument), values cross the shuffle as they are and
+   * are combined only after it (`mergeCombiners` is then never called when a shuffle runs).
+   */
   combineByKey<K, V, C>(
     this: RDD<[K, V]>,
     createCombiner: (v: V) => C,
     mergeValue: (c: C, v: V) => C,
     mergeCombiners: (c1: C, c2: C) => C,
     numPartitions?: NumPartitionsOrPartitioner,
+    mapSideCombine = true,
   ): RDD<[K, C]> {
-    return rddClasses.pair.combineByKey(this, createCombiner, mergeValue, mergeCombiners, numPartitions, true, 'combineByKey');
+    return rddClasses.pair.combineByKey(this, createCombiner, mergeValue, mergeCombiners, numPartitions, mapSideCombine, 'combineByKey');
   }
 
   /** Aggregates each key's values from a (copied) `zeroValue` with `seqOp`, merging with `combOp`. */
@@ -737,6 +725,25 @@ export abstract class RDD<T> {
     return new rddClasses.ShuffledRDD<K, V, V>(this, partitioner, undefined, false, undefined, 'partitionBy');
   }
 
+  /**
+   * Shuffles by `partitioner` and sorts each resulting partition by key (`ordering`), in the
+   * shuffle, as Spark's `repartitionAndSortWithinPartitions`: always a shuffle, even when
+   * already partitioned alike; pairs with equal keys keep their arrival order.
+   */
+  repartitionAndSortWithinPartitions<K, V>(this: RDD<[K, V]>, partitioner: Partitioner, ordering: Ordering<K> = naturalOrdering): RDD<[K, V]> {
+    return new rddClasses.ShuffledRDD<K, V, V>(this, partitioner, undefined, false, ordering, 'repartitionAndSortWithinPartitions');
+  }
+
+  /**
+   * Samples each key's pairs at its own rate, as Spark's `sampleByKey`: `fractions` gives every
+   * key's probability of keeping a pair (without replacement) or its expected number of copies
+   * (with replacement); a key missing from it fails the task. One pass, partitioning kept,
+   * deterministic per `seed`; sizes are about `fraction` times each key's count, not exact.
+   */
+  sampleByKey<K, V>(this: RDD<[K, V]>, withReplacement: boolean, fractions: ReadonlyMap<K, number>, seed: number = randomSeed()): RDD<[K, V]> {
+    return sampling.sampleByKey(this, withReplacement, fractions, seed);
+  }
+
   /** Sorts by key with range partitioning (see `sortBy`). */
   sortByKey<K, V>(this: RDD<[K, V]>, ascending = true, numPartitions?: number, ordering: Ordering<K> = naturalOrdering): RDD<[K, V]> {
     const n = numPartitions ?? this.getNumPartitions();
@@ -826,11 +833,8 @@ export abstract class RDD<T> {
   async mean(this: RDD<number>): Promise<number> { return (await this.stats()).mean; }
 
   /** Count, mean, variance, max and min of a numeric RDD in one pass, as Spark's `stats()`. */
-  async stats(this: RDD<number>): Promise<StatCounter> {
-    const parts = await this.context.runJob(this, (data: readonly number[]) => new StatCounter().mergeValues(data), undefined, 'stats');
-    const total = new StatCounter();
-    for (const p of parts) total.mergeCounter(p);
-    return total;
+  stats(this: RDD<number>): Promise<StatCounter> {
+    return numeric.stats(this);
   }
 
   /** The population variance of a numeric RDD (divides by n; NaN when empty). */
@@ -862,24 +866,8 @@ export abstract class RDD<T> {
    */
   histogram(this: RDD<number>, bucketCount: number): Promise<[number[], number[]]>;
   histogram(this: RDD<number>, buckets: readonly number[], evenBuckets?: boolean): Promise<number[]>;
-  async histogram(this: RDD<number>, arg: number | readonly number[], evenBuckets = false): Promise<[number[], number[]] | number[]> {
-    if (typeof arg === 'number') {
-      invariant(Number.isInteger(arg) && arg >= 1, `histogram needs a positive whole bucket count, got ${arg}`);
-      const s = await this.stats();
-      if (s.count === 0 || !Number.isFinite(s.min) || !Number.isFinite(s.max)) {
-        throw new Error('Histogram on either an empty RDD or RDD containing +/-infinity or NaN: filter those out first');
-      }
-      const edges = evenEdges(s.min, s.max, arg);
-      return [edges, await this.histogram(edges, true)];
-    }
-    const buckets = arg.slice();
-    checkBuckets(buckets);
-    const bucketOf = evenBuckets ? evenBucket(buckets[0]!, buckets[buckets.length - 1]!, buckets.length - 1) : searchBucket(buckets);
-    const n = buckets.length - 1;
-    const parts = await this.context.runJob(this, (data: readonly number[]) => countBuckets(data, n, bucketOf), undefined, 'histogram');
-    const total = new Array<number>(n).fill(0);
-    for (const p of parts) for (let i = 0; i < n; i++) total[i]! += p[i]!;
-    return total;
+  histogram(this: RDD<number>, arg: number | readonly number[], evenBuckets = false): Promise<[number[], number[]] | number[]> {
+    return numeric.histogram(this, arg, evenBuckets);
   }
 
   /** Reduces the elements with an associative, commutative `f`; throws on an empty RDD. */
@@ -993,17 +981,8 @@ export abstract class RDD<T> {
    * order, as Spark's `takeSample`: samples with a fraction sized to yield `num` with high
    * probability, resampling when short. Deterministic per `seed`.
    */
-  async takeSample(withReplacement: boolean, num: number, seed: number = randomSeed()): Promise<T[]> {
-    invariant(Number.isInteger(num) && num >= 0, `Negative number of elements requested: ${num}`);
-    if (num === 0) return [];
-    const total = await this.count();
-    if (total === 0) return [];
-    const rng = new XorShiftRandom(seed);
-    if (!withReplacement && num >= total) return shuffleInPlace(await this.collect(), rng);
-    const fraction = fractionForSampleSize(num, total, withReplacement);
-    let samples = await this.sample(withReplacement, fraction, rng.nextInt(0x7fffffff)).collect();
-    while (samples.length < num) samples = await this.sample(withReplacement, fraction, rng.nextInt(0x7fffffff)).collect();
-    return shuffleInPlace(samples, rng).slice(0, num);
+  takeSample(withReplacement: boolean, num: number, seed: number = randomSeed()): Promise<T[]> {
+    return sampling.takeSample(this, withReplacement, num, seed);
   }
 
   /**
@@ -1062,6 +1041,25 @@ export abstract class RDD<T> {
   /** The pairs as a Map (a later value wins for a repeated key). */
   async collectAsMap<K, V>(this: RDD<[K, V]>): Promise<Map<K, V>> {
     return new Map(await this.collect());
+  }
+
+  /**
+   * Merges each key's values with an associative, commutative `f` into a Map on the driver,
+   * as Spark's `reduceByKeyLocally`: each partition reduces into its own map, then the driver
+   * merges the maps (keys compared by value).
+   */
+  reduceByKeyLocally<K, V>(this: RDD<[K, V]>, f: (a: V, b: V) => V): Promise<Map<K, V>> {
+    return rddClasses.pair.reduceByKeyLocally(this, f);
+  }
+
+  /**
+   * The number of distinct values of each key (values compared by value), as Spark's
+   * `countApproxDistinctByKey`. Spark estimates it with HyperLogLog++ within `relativeSD`;
+   * this counts exactly, which meets any bound. One shuffle into `numPartitions` (a count or
+   * a partitioner; default as `reduceByKey`).
+   */
+  countApproxDistinctByKey<K, V>(this: RDD<[K, V]>, relativeSD = 0.05, numPartitions?: NumPartitionsOrPartitioner): RDD<[K, number]> {
+    return rddClasses.pair.countApproxDistinctByKey(this, relativeSD, numPartitions);
   }
 
   /** The values of `key` (compared by value), scanning only its partition when partitioned. */

@@ -531,15 +531,19 @@ export abstract class DStream<T> {
     return new dstreamClasses.TransformedDStream<[K, V[]]>([this], (rdds) => (rdds[0] as RDD<[K, V]>).groupByKey(p), true, { what: 'groupByKey', partitioner: p, partitions: p.numPartitions });
   }
 
-  /** Spark's `combineByKey` on every batch. */
+  /**
+   * Spark's `combineByKey` on every batch; with `mapSideCombine` false (Spark's argument),
+   * values cross the shuffle as they are and are combined only after it.
+   */
   combineByKey<K, V, C>(
     this: DStream<[K, V]>,
     createCombiner: (v: V) => C,
     mergeValue: (c: C, v: V) => C,
     mergeCombiners: (a: C, b: C) => C,
     partitions?: number | Partitioner,
+    mapSideCombine = true,
   ): DStream<[K, C]> {
-    return new dstreamClasses.ShuffledDStream<K, V, C>(this, createCombiner, mergeValue, mergeCombiners, this.partitionerFor(partitions));
+    return new dstreamClasses.ShuffledDStream<K, V, C>(this, createCombiner, mergeValue, mergeCombiners, this.partitionerFor(partitions), mapSideCombine);
   }
 
   /** Applies `f` to every value, keeping keys (and the partitioning). */

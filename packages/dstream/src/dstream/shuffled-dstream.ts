@@ -14,6 +14,8 @@ export class ShuffledDStream<K, V, C> extends DStream<[K, C]> {
     private readonly mergeCombiners: (a: C, b: C) => C,
     /** Where the combined records go. */
     readonly partitioner: Partitioner,
+    /** Whether values are combined before the shuffle (Spark's `mapSideCombine`). */
+    private readonly mapSideCombine = true,
   ) { super(parent.ssc); }
   #exchange: Exchange | undefined;
   /** Routes the shuffle through a repartition log (several instances; set by the group plan). @internal */
@@ -33,7 +35,7 @@ export class ShuffledDStream<K, V, C> extends DStream<[K, C]> {
     }
     // Lease group mode: each key must already be in the log partition the shuffle sends it to.
     const input = this.groupRuntime !== undefined ? verifyKeyPlacement(rdd, this.partitioner, this.describe(), validTime) : rdd;
-    return input.combineByKey(this.createCombiner, this.mergeValue, this.mergeCombiners, this.partitioner);
+    return input.combineByKey(this.createCombiner, this.mergeValue, this.mergeCombiners, this.partitioner, this.mapSideCombine);
   }
 }
 dstreamClasses.ShuffledDStream = ShuffledDStream;
