@@ -11,49 +11,18 @@
 // total, as output and as committed in Redis, equal to the sums of the records sent.
 import { HashPartitioner, ManualClock, SparkConf } from '@kindling/core';
 import { ConsumerStrategies, LocationStrategies, Seconds, StreamingContext } from '@kindling/dstream';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient } from 'redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { groupKeys, RedisLogSource, RedisStreamsAdmin, RedisStreamsProducer, RedisStreamsUtils, type ConsumerRecord } from '../src/index.ts';
-import { redisClientOptions } from '../src/redis-url.ts';
-import { startRedisServer, type RedisServer } from './support/redis-server.ts';
+import { byKey, commitOf as commitIn, committedState, KeyedRounds, redisSuite, until } from './support/group-test-kit.ts';
 
 const TOPIC = 'ahead';
 const GROUP = 'ahead-app';
 const KEYS = ['ant', 'bee', 'cat', 'dog', 'eel', 'fox', 'gnu', 'hen'];
 const AHEAD = 4;
 
-let root: string;
-let server: RedisServer;
-let redis: ReturnType<typeof createClient>;
-
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'kindling-group-ahead-'));
-  server = await startRedisServer();
-  redis = createClient(redisClientOptions(server.url) as Parameters<typeof createClient>[0]);
-  await redis.connect();
-}, 60_000);
-
-afterAll(async () => {
-  await redis?.quit().catch(() => undefined);
-  await server?.dispose();
-  if (root !== undefined) rmSync(root, { recursive: true, force: true });
-});
-
-async function until(what: string, cond: () => boolean | Promise<boolean>): Promise<void> {
-  const end = Date.now() + 60_000;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function commitOf(p: number): Promise<{ batch: number; next: number } | undefined> {
-  const h = await redis.hGetAll(groupKeys(GROUP).partition({ topic: TOPIC, partition: p }).commit);
-  return h.batch === undefined ? undefined : { batch: Number(h.batch), next: Number(h.next) };
-}
+const suite = redisSuite('kindling-group-ahead-');
+const commitOf = (p: number) => commitIn(suite.redis, GROUP, TOPIC, p);
 
 /** One instance: running totals per key (updateStateByKey by the log's partitioner), output per batch time. */
 function instance(name: string, settings: Record<string, string>, startMs: number): { ssc: StreamingContext; clock: ManualClock; records: ReturnType<typeof RedisStreamsUtils.createDirectStream>; totals: Map<number, [string, number][]>; submitted: Set<number> } {
@@ -63,15 +32,15 @@ function instance(name: string, settings: Record<string, string>, startMs: numbe
     .set('spark.kindling.group.leaseTimeout', '600s');
   for (const [k, v] of Object.entries(settings)) conf.set(k, v);
   const ssc = new StreamingContext(conf, Seconds(1));
-  ssc.checkpoint(join(root, name));
+  ssc.checkpoint(join(suite.root, name));
   const clock = ssc.clock as ManualClock;
   clock.setTime(startMs);
   const records = RedisStreamsUtils.createDirectStream(ssc, LocationStrategies.PreferConsistent,
-    ConsumerStrategies.Subscribe([TOPIC], { 'redis.url': server.url, 'group.id': GROUP, 'auto.offset.reset': 'earliest' }));
+    ConsumerStrategies.Subscribe([TOPIC], { 'redis.url': suite.server.url, 'group.id': GROUP, 'auto.offset.reset': 'earliest' }));
   const totals = new Map<number, [string, number][]>();
   records.map((r: ConsumerRecord) => [r.key()!, Number(r.value())] as [string, number])
     .updateStateByKey((vs: number[], s: number | undefined) => vs.reduce((a, b) => a + b, s ?? 0), new HashPartitioner(2)).setName('totals')
-    .foreachRDD(async (rdd, time) => { totals.set(time.milliseconds, (await rdd.collect()).sort((a, b) => a[0].localeCompare(b[0]))); });
+    .foreachRDD(async (rdd, time) => { totals.set(time.milliseconds, byKey(await rdd.collect())); });
   const submitted = new Set<number>();
   ssc.addStreamingListener({ onBatchSubmitted: (e) => { submitted.add(e.batchInfo.batchTime.milliseconds); } });
   return { ssc, clock, records, totals, submitted };
@@ -79,29 +48,12 @@ function instance(name: string, settings: Record<string, string>, startMs: numbe
 
 describe('batches recorded ahead of the last commit under leases', () => {
   it('are bounded by maxBatchesAhead while batches queue up, and the next owner re-runs them and reads the rest by its second batch', async () => {
-    const admin = new RedisStreamsAdmin({ url: server.url });
+    const admin = new RedisStreamsAdmin({ url: suite.server.url });
     await admin.createTopic(TOPIC, 2);
     await admin.close();
-    const producer = new RedisStreamsProducer({ url: server.url });
-    const sent: [string, number][] = [];
-    const offsets = [0, 0];
-    const placed = new HashPartitioner(2);
-    const round = async (r: number): Promise<void> => {
-      const batch: { key: string; value: string }[] = [];
-      for (let i = 0; i < 16; i++) {
-        const key = KEYS[(i * 3 + r) % KEYS.length]!;
-        const value = r * 100 + i;
-        sent.push([key, value]);
-        offsets[placed.getPartition(key)]!++;
-        batch.push({ key, value: String(value) });
-      }
-      await producer.send(TOPIC, batch);
-    };
-    const sums = (): [string, number][] => {
-      const m = new Map<string, number>();
-      for (const [k, v] of sent) m.set(k, (m.get(k) ?? 0) + v);
-      return [...m].sort((a, b) => a[0].localeCompare(b[0]));
-    };
+    const producer = new RedisStreamsProducer({ url: suite.server.url });
+    const sent = new KeyedRounds(producer, TOPIC, KEYS, new HashPartitioner(2));
+    const round = (r: number): Promise<void> => sent.round(r);
 
     const a = instance('a', { 'spark.kindling.group.maxBatchesAhead': String(AHEAD) }, 0);
     // The first instance's batch 2 s waits here until the end: its batches queue up behind it.
@@ -130,7 +82,7 @@ describe('batches recorded ahead of the last commit under leases', () => {
       }
       // Every batch from 2 s to 15 s read records on both partitions; those recorded and not committed are bounded.
       const recorded: number[] = [];
-      for (let p = 0; p < 2; p++) recorded.push(await redis.hLen(groupKeys(GROUP).partition({ topic: TOPIC, partition: p }).desc));
+      for (let p = 0; p < 2; p++) recorded.push(await suite.redis.hLen(groupKeys(GROUP).partition({ topic: TOPIC, partition: p }).desc));
       expect(recorded.every((n) => n >= 2 && n <= AHEAD), `batches recorded beyond the last commit, per partition: ${recorded.join(', ')} (at most ${AHEAD})`).toBe(true);
       // The instance goes away with its batches 2 s to 15 s not run (its leases released, as they expire after a kill).
       await a.ssc.stop(true, false);
@@ -145,16 +97,13 @@ describe('batches recorded ahead of the last commit under leases', () => {
       await b.clock.advance(1000);
       // Its commits follow the batches: batch 17 s committed on both partitions means every recorded batch before it was re-run and committed.
       await until('the new owner\'s batch 17 s committed on both partitions', async () => (await commitOf(0))?.batch === 17_000 && (await commitOf(1))?.batch === 17_000);
-      for (let p = 0; p < 2; p++) expect((await commitOf(p))?.next, `partition ${p}: every record committed after the new owner's second batch`).toBe(offsets[p]);
-      expect(b.totals.get(17_000), 'every key\'s total after batch 17 s').toEqual(sums());
-      const committed = new Map<string, number>();
-      const store = new RedisLogSource(server.url);
+      for (let p = 0; p < 2; p++) expect((await commitOf(p))?.next, `partition ${p}: every record committed after the new owner's second batch`).toBe(sent.offsets[p]);
+      expect(b.totals.get(17_000), 'every key\'s total after batch 17 s').toEqual(sent.sums());
+      const store = new RedisLogSource(suite.server.url);
       await store.open();
-      for (let p = 0; p < 2; p++) {
-        for (const [k, v] of await store.ownership(GROUP).loadState({ topic: TOPIC, partition: p }, 'totals')) committed.set(JSON.parse(k) as string, JSON.parse(v) as number);
-      }
+      const committed = await committedState(store, GROUP, TOPIC, 2, 'totals');
       await store.close();
-      expect([...committed].sort((x, y) => x[0].localeCompare(y[0])), 'the totals committed in Redis').toEqual(sums());
+      expect(committed, 'the totals committed in Redis').toEqual(sent.sums());
     } finally {
       open();
       await a.ssc.stop(true, false).catch(() => undefined);

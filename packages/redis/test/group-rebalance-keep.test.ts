@@ -10,94 +10,43 @@
 // Redis, are checked against the sums of the records sent.
 import { HashPartitioner, ManualClock, SparkConf } from '@kindling/core';
 import { ConsumerStrategies, LocationStrategies, Seconds, StateSpec, StreamingContext, type State } from '@kindling/dstream';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient } from 'redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { groupKeys, RedisLogSource, RedisStreamsAdmin, RedisStreamsProducer, RedisStreamsUtils, type ConsumerRecord } from '../src/index.ts';
-import { redisClientOptions } from '../src/redis-url.ts';
-import { startRedisServer, type RedisServer } from './support/redis-server.ts';
+import { describe, expect, it } from 'vitest';
+import { RedisLogSource, RedisStreamsAdmin, RedisStreamsProducer, RedisStreamsUtils, type ConsumerRecord } from '../src/index.ts';
+import { byKey, commitOf as commitIn, committedState, KeyedRounds, redisSuite, until } from './support/group-test-kit.ts';
 
 const TOPIC = 'keep';
 const GROUP = 'keep-app';
 const KEYS = ['ant', 'bee', 'cat', 'dog', 'eel', 'fox', 'gnu', 'hen'];
 
-let root: string;
-let server: RedisServer;
-let redis: ReturnType<typeof createClient>;
-
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'kindling-group-keep-'));
-  server = await startRedisServer();
-  redis = createClient(redisClientOptions(server.url) as Parameters<typeof createClient>[0]);
-  await redis.connect();
-}, 60_000);
-
-afterAll(async () => {
-  await redis?.quit().catch(() => undefined);
-  await server?.dispose();
-  if (root !== undefined) rmSync(root, { recursive: true, force: true });
-});
-
-async function until(what: string, cond: () => boolean | Promise<boolean>): Promise<void> {
-  const end = Date.now() + 60_000;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function commitOf(p: number): Promise<{ batch: number; from: number; next: number } | undefined> {
-  const h = await redis.hGetAll(groupKeys(GROUP).partition({ topic: TOPIC, partition: p }).commit);
-  return h.batch === undefined ? undefined : { batch: Number(h.batch), from: Number(h.from), next: Number(h.next) };
-}
+const suite = redisSuite('kindling-group-keep-');
+const commitOf = (p: number) => commitIn(suite.redis, GROUP, TOPIC, p);
 
 describe('a partition given up and kept again before its release', () => {
   it('keeps its state through the batch it did not run: the totals after it, output and committed, are the sums of every record', async () => {
-    const admin = new RedisStreamsAdmin({ url: server.url });
+    const admin = new RedisStreamsAdmin({ url: suite.server.url });
     await admin.createTopic(TOPIC, 2);
     await admin.close();
-    const producer = new RedisStreamsProducer({ url: server.url });
-    const sent: [string, number][] = [];
-    /** Per partition, how many records were sent to it (its next offset once read). */
-    const offsets = [0, 0];
+    const producer = new RedisStreamsProducer({ url: suite.server.url });
     const placed = new HashPartitioner(2);
-    const round = async (r: number): Promise<void> => {
-      const batch: { key: string; value: string }[] = [];
-      for (let i = 0; i < 16; i++) {
-        const key = KEYS[(i * 3 + r) % KEYS.length]!;
-        const value = r * 100 + i;
-        sent.push([key, value]);
-        offsets[placed.getPartition(key)]!++;
-        batch.push({ key, value: String(value) });
-      }
-      await producer.send(TOPIC, batch);
-    };
-    const sums = (): [string, number][] => {
-      const m = new Map<string, number>();
-      for (const [k, v] of sent) m.set(k, (m.get(k) ?? 0) + v);
-      return [...m].sort((a, b) => a[0].localeCompare(b[0]));
-    };
-    const tally = (): [string, number][] => {
-      const m = new Map<string, number>();
-      for (const [k] of sent) m.set(k, (m.get(k) ?? 0) + 1);
-      return [...m].sort((a, b) => a[0].localeCompare(b[0]));
-    };
+    const sent = new KeyedRounds(producer, TOPIC, KEYS, placed);
+    const round = (r: number): Promise<void> => sent.round(r);
+    /** Per partition, how many records were sent to it (its next offset once read). */
+    const offsets = sent.offsets;
 
     const conf = new SparkConf().setMaster('local[2]').setAppName(GROUP).set('spark.streaming.clock', 'manual')
       .set('spark.kindling.group.enabled', 'true')
       // Long leases and heartbeats: the only membership changes are the test's.
       .set('spark.kindling.group.leaseTimeout', '60s');
     const ssc = new StreamingContext(conf, Seconds(1));
-    ssc.checkpoint(join(root, 'checkpoint'));
+    ssc.checkpoint(join(suite.root, 'checkpoint'));
     const clock = ssc.clock as ManualClock;
     const records = RedisStreamsUtils.createDirectStream(ssc, LocationStrategies.PreferConsistent,
-      ConsumerStrategies.Subscribe([TOPIC], { 'redis.url': server.url, 'group.id': GROUP, 'auto.offset.reset': 'earliest' }));
+      ConsumerStrategies.Subscribe([TOPIC], { 'redis.url': suite.server.url, 'group.id': GROUP, 'auto.offset.reset': 'earliest' }));
     const totals = records.map((r: ConsumerRecord) => [r.key()!, Number(r.value())] as [string, number])
       .updateStateByKey((vs: number[], s: number | undefined) => vs.reduce((a, b) => a + b, s ?? 0), placed).setName('totals');
     const seen = new Map<number, [string, number][]>();
-    totals.foreachRDD(async (rdd, time) => { seen.set(time.milliseconds, (await rdd.collect()).sort((a, b) => a[0].localeCompare(b[0]))); });
+    totals.foreachRDD(async (rdd, time) => { seen.set(time.milliseconds, byKey(await rdd.collect())); });
     // The same class of state kept per key by mapWithState (its commit sends only the keys a batch changed): how many records each key had.
     const counts = records.map((r: ConsumerRecord) => [r.key()!, 1] as [string, number])
       .mapWithState(StateSpec.function((_key: string, one: number | undefined, state: State<number>): number => {
@@ -105,7 +54,7 @@ describe('a partition given up and kept again before its release', () => {
         return state.get();
       }).partitioner(placed)).setName('counts');
     const counted = new Map<number, [string, number][]>();
-    counts.stateSnapshots().foreachRDD(async (rdd, time) => { counted.set(time.milliseconds, (await rdd.collect()).sort((a, b) => a[0].localeCompare(b[0]))); });
+    counts.stateSnapshots().foreachRDD(async (rdd, time) => { counted.set(time.milliseconds, byKey(await rdd.collect())); });
     // Batch 2 s waits here (after the totals' output) until the test opens the gate: its partitions stay uncommitted meanwhile.
     let reached!: () => void;
     const atGate = new Promise<void>((r) => { reached = r; });
@@ -119,7 +68,7 @@ describe('a partition given up and kept again before its release', () => {
     const submitted = new Set<number>();
     ssc.addStreamingListener({ onBatchSubmitted: (e) => { submitted.add(e.batchInfo.batchTime.milliseconds); } });
 
-    const other = new RedisLogSource(server.url);
+    const other = new RedisLogSource(suite.server.url);
     await other.open();
     try {
       await ssc.start();
@@ -153,13 +102,9 @@ describe('a partition given up and kept again before its release', () => {
       expect(afterRound3.every((n, p) => n > afterRound2[p]!), 'round 3 sent records to both partitions').toBe(true);
       const from = [(await commitOf(0))!.from, (await commitOf(1))!.from];
       expect(from.map((f, p) => (f === afterRound2[p] ? 'skipped 3 s' : f === afterRound3[p] ? 'ran 3 s' : f)).sort()).toEqual(['ran 3 s', 'skipped 3 s']);
-      expect(seen.get(4000), 'every key\'s total after batch 4 s').toEqual(sums());
-      expect(counted.get(4000), 'every key\'s count after batch 4 s (mapWithState)').toEqual(tally());
-      const committed = new Map<string, number>();
-      for (let p = 0; p < 2; p++) {
-        for (const [k, v] of await other.ownership(GROUP).loadState({ topic: TOPIC, partition: p }, 'totals')) committed.set(JSON.parse(k) as string, JSON.parse(v) as number);
-      }
-      expect([...committed].sort((a, b) => a[0].localeCompare(b[0])), 'the totals committed in Redis').toEqual(sums());
+      expect(seen.get(4000), 'every key\'s total after batch 4 s').toEqual(sent.sums());
+      expect(counted.get(4000), 'every key\'s count after batch 4 s (mapWithState)').toEqual(sent.tally());
+      expect(await committedState(other, GROUP, TOPIC, 2, 'totals'), 'the totals committed in Redis').toEqual(sent.sums());
     } finally {
       open();
       await ssc.stop(true, true);

@@ -4,31 +4,11 @@
 // with the offsets. Driven commit by commit against a real Redis: what a new owner restores
 // always equals the state worked out here, and the keys and entries per partition stay bounded
 // by the live keys plus one interval of deltas however many batches ran.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createClient } from 'redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { groupKeys, RedisLogSource } from '../src/index.ts';
-import { redisClientOptions } from '../src/redis-url.ts';
-import { startRedisServer, type RedisServer } from './support/redis-server.ts';
+import { redisSuite } from './support/group-test-kit.ts';
 
-let server: RedisServer;
-let root: string;
-let redis: ReturnType<typeof createClient>;
-
-beforeAll(async () => {
-  server = await startRedisServer();
-  root = mkdtempSync(join(tmpdir(), 'kindling-group-state-'));
-  redis = createClient(redisClientOptions(server.url) as Parameters<typeof createClient>[0]);
-  await redis.connect();
-}, 60_000);
-
-afterAll(async () => {
-  await redis?.quit().catch(() => undefined);
-  await server?.dispose();
-  rmSync(root, { recursive: true, force: true });
-});
+const suite = redisSuite('kindling-group-state-');
 
 /** A small deterministic generator (the test's own, so the run is reproducible). */
 function lcg(seed: number): () => number {
@@ -42,7 +22,7 @@ function lcg(seed: number): () => number {
 describe('snapshots plus deltas', () => {
   it('restores the live state after every commit, folds every K deltas, and keeps keys and entries bounded', async () => {
     const K = 4;
-    const source = new RedisLogSource(server.url);
+    const source = new RedisLogSource(suite.server.url);
     await source.open();
     try {
       const o = source.ownership('snap');
@@ -78,26 +58,26 @@ describe('snapshots plus deltas', () => {
           for (const k of removed) m.delete(k);
           deltas.push({ stream, set, removed });
         }
-        const before = await redis.lLen(keys.deltas('counts'));
+        const before = await suite.redis.lLen(keys.deltas('counts'));
         const r = await o.commit({ ...tp, epoch, time: b * 100, fromOffset: offset, untilOffset: offset + 3, state: deltas, snapshotInterval: K });
         expect(r.status).toBe('OK');
         offset += 3;
-        const after = await redis.lLen(keys.deltas('counts'));
+        const after = await suite.redis.lLen(keys.deltas('counts'));
         if (after < before) folds++;
         // What a new owner restores is the state as committed.
         for (const stream of ['counts', 'rare'] as const) {
           const restored = new Map(await o.loadState(tp, stream));
           expect(restored, `${stream} after batch ${b}`).toEqual(live[stream]);
           // Bounded: fewer than K deltas after the snapshot, a snapshot no larger than the keys ever set (30).
-          expect(await redis.lLen(keys.deltas(stream))).toBeLessThan(K);
-          expect(await redis.hLen(keys.state(stream))).toBeLessThanOrEqual(30);
+          expect(await suite.redis.lLen(keys.deltas(stream))).toBeLessThan(K);
+          expect(await suite.redis.hLen(keys.state(stream))).toBeLessThanOrEqual(30);
         }
         // Every K-th commit of 'counts' folded its list: the snapshot then is the live state.
-        if (b % K === 0) expect(new Map(Object.entries(await redis.hGetAll(keys.state('counts'))))).toEqual(live.counts);
+        if (b % K === 0) expect(new Map(Object.entries(await suite.redis.hGetAll(keys.state('counts'))))).toEqual(live.counts);
       }
       expect(folds).toBe(60 / K);
       // The partition's keys: lease, epoch, commit, the group's progress aside, and per stream a snapshot and a delta list (at most).
-      const all = (await redis.keys('kindling:group:{snap}:t-0:*')).sort();
+      const all = (await suite.redis.keys('kindling:group:{snap}:t-0:*')).sort();
       expect(all.length).toBeLessThanOrEqual(7);
       expect(all.filter((k) => k.includes(':state:') || k.includes(':deltas:')).length).toBeLessThanOrEqual(4);
       // A state that empties leaves no keys behind.
@@ -105,7 +85,7 @@ describe('snapshots plus deltas', () => {
       const r = await o.commit({ ...tp, epoch, time: 6100, fromOffset: offset, untilOffset: offset + 1, state: [{ stream: 'counts', set: [], removed: clear }], snapshotInterval: 1 });
       expect(r.status).toBe('OK');
       expect(await o.loadState(tp, 'counts')).toEqual([]);
-      expect(await redis.exists([keys.state('counts'), keys.deltas('counts')])).toBe(0);
+      expect(await suite.redis.exists([keys.state('counts'), keys.deltas('counts')])).toBe(0);
     } finally {
       await source.close();
     }
