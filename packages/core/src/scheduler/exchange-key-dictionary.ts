@@ -1,4 +1,5 @@
 import type { KeySlots } from '../rdd/combine-key-index.ts';
+import { unpinned } from '../util/unpinned-string.ts';
 
 /**
  * A dictionary-coded exchange of string keys between two worker threads: the sender names a
@@ -153,10 +154,3 @@ export class ReceivedKeyTables {
   }
 }
 
-/**
- * V8 makes a slice of 13 characters or more a view of its parent string, which would keep the
- * whole packed block alive as long as the table keeps the key: such a key is copied.
- */
-function unpinned(key: string): string {
-  return key.length < 13 ? key : `${key} `.slice(0, -1);
-}

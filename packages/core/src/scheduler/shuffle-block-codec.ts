@@ -1,6 +1,7 @@
 import { PairColumns, recordsOf, type PartitionData } from '../rdd/pair-columns.ts';
 import type { KeyDictionaryBlock, SentKeySlots } from './exchange-key-dictionary.ts';
 import { List, Map as IMap, OrderedMap, OrderedSet, Set as ISet, Stack, isImmutable, isList, isMap, isOrderedMap, isOrderedSet, isSet, isStack } from 'immutable';
+import { unpinned } from '../util/unpinned-string.ts';
 
 /**
  * The wire format of blocks of records sent between threads (shuffle blocks, partitions sent
@@ -246,11 +247,3 @@ export function decodeBlock(block: EncodedBlock): unknown[] {
   return out;
 }
 
-/**
- * V8 makes a slice of 13 characters or more a view of its parent string, which would keep the
- * whole packed block alive as long as one such key lives (in a state stream, for ever). Such
- * a key is copied (through a short concatenation, flattened by the slice) so it pins only itself.
- */
-function unpinned(key: string): string {
-  return key.length < 13 ? key : `${key} `.slice(0, -1);
-}
