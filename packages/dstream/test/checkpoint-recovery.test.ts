@@ -122,13 +122,14 @@ describe('SIGKILL from outside at five seeded random instants', () => {
   }, 120_000);
 });
 
-/** Where fs-kill-hook.mjs kills the child: the n-th call of `op` on a path matching `match`. */
-interface FsKill { op: 'writeSync' | 'writeFileSync' | 'renameSync'; match: string; nth: number; half?: boolean; after?: boolean }
+/** Where fs-kill-hook.mjs kills the child: the n-th call of `op` on a path matching `match` ('write': writeFileSync or writeSync, whichever the writer uses). */
+interface FsKill { op: 'writeSync' | 'writeFileSync' | 'write' | 'renameSync'; match: string; nth: number; half?: boolean; after?: boolean }
 
 describe('SIGKILL inside a file write (a torn or unrenamed file), restarted with getOrCreate', () => {
   const hook = join(import.meta.dirname, 'support', 'fs-kill-hook.mjs');
   const cases: [string, FsKill][] = [
-    ['half of a metadata checkpoint written', { op: 'writeFileSync', match: '/metadata/', nth: 6, half: true }],
+    // The metadata checkpoint writes a file by path at first and then rewrites superseded files through descriptors it keeps.
+    ['half of a metadata checkpoint written', { op: 'write', match: '/metadata/', nth: 6, half: true }],
     ['a metadata checkpoint written, not renamed', { op: 'renameSync', match: '/metadata/checkpoint-', nth: 7 }],
     ['a metadata checkpoint renamed, nothing after', { op: 'renameSync', match: '/metadata/checkpoint-', nth: 8, after: true }],
     ['half of a state checkpoint part written', { op: 'writeSync', match: 'rdd-\\d+[^/]*/part-', nth: 3, half: true }],

@@ -1,5 +1,5 @@
 // Preloaded into a recovery child (`node --import`) by fs-kill-points.ts: SIGKILLs the process
-// at the n-th call of one file-system function on a path matching a pattern, optionally
+// at the n-th call of one file-system function (or of either write function) on a path matching a pattern, optionally
 // after writing only the first half of the bytes (a torn write), or after the call (a rename
 // done, nothing after it). The spec is the JSON in KINDLING_FS_KILL.
 import fs from 'node:fs';
@@ -20,18 +20,37 @@ if (spec !== null) {
     const cb = rest.pop();
     open(path, flags, ...rest, (err, fd) => { if (err === null) paths.set(fd, String(path)); cb(err, fd); });
   };
-  if (spec.op === 'writeSync' || spec.op === 'writeFileSync') {
-    const original = fs[spec.op];
-    fs[spec.op] = (target, data, ...rest) => {
-      if (hits(target)) {
-        if (spec.half === true) {
-          const bytes = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-          original(target, bytes.subarray(0, Math.floor(bytes.length / 2)));
+  if (spec.op === 'writeSync' || spec.op === 'writeFileSync' || spec.op === 'write') {
+    // 'write' counts both functions: a writer may write a file whole by path, or through a
+    // descriptor it keeps (at a position). A writeFileSync on a descriptor calls writeSync
+    // itself; that inner call is the same write and is not counted again.
+    let inside = false;
+    const patch = (name) => {
+      const original = fs[name];
+      fs[name] = (target, data, ...rest) => {
+        if (inside) return original(target, data, ...rest);
+        inside = true;
+        try {
+          if (hits(target)) {
+            if (spec.half === true) {
+              const bytes = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+              const half = bytes.subarray(0, Math.floor(bytes.length / 2));
+              // A positioned writeSync (fd, buffer, offset, length, position) tears the bytes where they were going.
+              if (name === 'writeSync' && typeof rest[2] === 'number') original(target, half, 0, half.length, rest[2]);
+              else original(target, half);
+            }
+            die();
+          }
+          return original(target, data, ...rest);
+        } finally {
+          inside = false;
         }
-        die();
-      }
-      return original(target, data, ...rest);
+      };
     };
+    if (spec.op === 'write') {
+      patch('writeFileSync');
+      patch('writeSync');
+    } else patch(spec.op);
   } else if (spec.op === 'renameSync') {
     const original = fs.renameSync;
     fs.renameSync = (from, to) => {
