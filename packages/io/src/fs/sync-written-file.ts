@@ -1,24 +1,20 @@
-import { closeSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fsyncDir, fsyncFd } from './fsync-dir.ts';
+import { fsyncTogether } from './fsync-together.ts';
+import type { FsyncTarget } from './fsync-together.ts';
 
 /**
- * Makes a file already written and renamed into place survive a power loss: fsyncs its data,
- * then its directory's entries (the rename), each on the thread pool. The second half of a
- * write whose first half (temporary file, rename) ran synchronously so that the file was in
- * place at once (surviving the process being killed); until this resolves a power loss may
- * leave the file missing or damaged, so its readers must detect damage (a checksum) and fall
- * back. With `alsoParent`, the directory's own entry in its parent is fsynced too (after the
- * directory was created).
+ * Makes a file already written and renamed into place survive a power loss: fsyncs its data
+ * and its directory's entries (the rename) on the thread pool, issued together
+ * ({@link fsyncTogether}), and resolves when both are done. The second half of a write whose
+ * first half (temporary file, rename) ran synchronously so that the file was in place at once
+ * (surviving the process being killed); until this resolves a power loss may leave the file
+ * missing or damaged, so its readers must detect damage (a checksum) and fall back. With
+ * `alsoParent`, the directory's own entry in its parent is fsynced too (after the directory
+ * was created).
  */
 export async function syncWrittenFile(path: string, alsoParent = false): Promise<void> {
-  const fd = openSync(path, 'r');
-  try {
-    await fsyncFd(fd);
-  } finally {
-    closeSync(fd);
-  }
   const dir = dirname(path);
-  await fsyncDir(dir);
-  if (alsoParent) await fsyncDir(dirname(dir));
+  const targets: FsyncTarget[] = [{ path, folder: false }, { path: dir, folder: true }];
+  if (alsoParent) targets.push({ path: dirname(dir), folder: true });
+  await fsyncTogether(targets);
 }
