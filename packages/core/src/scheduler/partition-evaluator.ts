@@ -1,4 +1,4 @@
-import { NarrowDependency, ShuffleDependency } from '../rdd/dependency.ts';
+import { NarrowDependency, OneToOneDependency, ShuffleDependency } from '../rdd/dependency.ts';
 import { RDDComputeError } from '../rdd/rdd-compute-error.ts';
 import { MissingMapOutputError } from './missing-map-output-error.ts';
 import { collectChain, countChain, fusedChain, type FusedChain, type RecordCountingRDD } from '../rdd/record-pipeline.ts';
@@ -10,6 +10,9 @@ import { recordsOf, type PartitionData } from '../rdd/pair-columns.ts';
 const SPLIT_BITS = 2 ** 21;
 
 function memoKey(rdd: RDD<unknown>, split: number): number { return rdd.id * SPLIT_BITS + split; }
+
+/** The longest lineage {@link PartitionEvaluator}'s line path takes; deeper ones take the general walk. */
+const MAX_LINE = 16;
 
 interface Frame {
   rdd: RDD<unknown>;
@@ -130,8 +133,90 @@ export class PartitionEvaluator implements TaskContext {
     return recordsOf(this.evaluateData(root, split, storeRoot) as PartitionData<T>);
   }
 
+  /**
+   * The partition of `root` when its lineage down to a source (an RDD without dependencies:
+   * a collection, a file, a batch's block) or to a stored partition is a line: each RDD reads
+   * one partition of one parent (one-to-one), or is a fused chain of per-record operators. That
+   * is the whole lineage of a narrow-op program's action and of a shuffle's map side over its
+   * input, every batch. It is computed bottom-up without the general walk's stack, frames,
+   * parent lists and reference counts, with the same reads of stored partitions, the same
+   * computations in the same order, the same stores and errors, and the root's partition
+   * memoised as the walk leaves it. Undefined (nothing computed) for any other lineage.
+   */
+  private evaluateLine(root: RDD<unknown>, split: number, storeRoot: boolean): PartitionData | undefined {
+    const memo = this.memo;
+    const key = memoKey(root, split);
+    if (memo.size > 0) return memo.get(key);
+    // Levels from the root down, three slots each: the RDD, its fused chain, whether it counts.
+    const line: (RDD<unknown> | FusedChain | boolean | undefined)[] = [];
+    let r = root;
+    let input: PartitionData | undefined;
+    for (;;) {
+      const stored = this.storedPartition(r, split);
+      if (stored !== undefined) {
+        input = stored;
+        break;
+      }
+      const deps = r.dependencies;
+      if (deps.length === 0) {
+        line.push(r, undefined, false);
+        break;
+      }
+      if (line.length >= 3 * MAX_LINE) return undefined;
+      const fused = chainFor(r);
+      if (fused !== undefined) {
+        line.push(r, fused.chain, fused.counting);
+        r = fused.chain.base;
+        continue;
+      }
+      const dep = deps[0]!;
+      if (deps.length > 1 || !(dep instanceof OneToOneDependency) || unionBlocksOf(r) !== undefined) return undefined;
+      line.push(r, undefined, false);
+      r = dep.rdd as RDD<unknown>;
+    }
+    // `r` is the RDD whose partition `input` is (undefined below a source).
+    for (let i = line.length - 3; i >= 0; i -= 3) {
+      const rdd = line[i] as RDD<unknown>;
+      const chain = line[i + 1] as FusedChain | undefined;
+      let data: PartitionData;
+      if (chain !== undefined || input === undefined) data = this.computeFrame(rdd, split, chain, line[i + 2] as boolean, input);
+      else {
+        // Its compute reads the parent's partition through `parentData`.
+        const pk = memoKey(r, split);
+        memo.set(pk, input);
+        try {
+          data = this.computeFrame(rdd, split, undefined, false);
+        } finally {
+          memo.delete(pk);
+        }
+      }
+      if (storeRoot || rdd !== root) rdd.onPartitionComputed(split, data);
+      input = data;
+      r = rdd;
+    }
+    memo.set(key, input!);
+    return input;
+  }
+
+  /** One partition's computation: its fused chain over `input`, or the RDD's own `compute`; failures named after `rdd`. */
+  private computeFrame(rdd: RDD<unknown>, split: number, chain: FusedChain | undefined, counting: boolean, input?: PartitionData): PartitionData {
+    this.current = rdd;
+    try {
+      if (chain === undefined) return rdd.computeOrReadCheckpoint(split, this);
+      const records = recordsOf(input!);
+      return counting ? [countChain(chain, split, records)] : collectChain(chain, split, records);
+    } catch (e) {
+      if (e instanceof RDDComputeError) throw e;
+      throw new RDDComputeError(rdd.describeForError(), split, 'compute', e);
+    } finally {
+      this.current = undefined;
+    }
+  }
+
   /** {@link PartitionEvaluator.evaluate} in the engine's own form (combined pairs may be columns). */
   evaluateData<T>(root: RDD<T>, split: number, storeRoot = true): PartitionData<T> {
+    const direct = this.evaluateLine(root as RDD<unknown>, split, storeRoot);
+    if (direct !== undefined) return direct as PartitionData<T>;
     const stack: Frame[] = [{ rdd: root as RDD<unknown>, split, parents: undefined, fused: undefined, union: undefined, counting: false }];
     const memo = this.memo;
     const refs = this.refs;
