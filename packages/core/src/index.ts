@@ -1,5 +1,6 @@
 export { Duration, Milliseconds, Seconds, Minutes } from './time/duration.ts';
 export { Time } from './time/time.ts';
+export { Interval } from './time/interval.ts';
 export type { Clock } from './time/clock.ts';
 export { SystemClock } from './time/clock.ts';
 export { ManualClock } from './time/manual-clock.ts';
