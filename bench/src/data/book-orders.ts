@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -7,12 +7,16 @@ const BOOK_RELATIVE = join('shared', 'data', 'orders', 'orders.txt');
 
 /**
  * The path of "Spark in Action"'s chapter 6 order data (500,000 lines): `$KINDLING_BOOK_ORDERS`
- * when set, otherwise the first `shared/data/orders/orders.txt` found in a folder above the
+ * when set (the file, or a folder holding `orders.txt`), otherwise the first `shared/data/orders/orders.txt` found in a folder above the
  * project. The data is never copied into the project; undefined when it is not on this machine.
  */
 export function findBookOrders(): string | undefined {
   const fromEnv = process.env.KINDLING_BOOK_ORDERS;
-  if (fromEnv !== undefined && fromEnv !== '') return existsSync(fromEnv) ? resolve(fromEnv) : undefined;
+  if (fromEnv !== undefined && fromEnv !== '') {
+    if (!existsSync(fromEnv)) return undefined;
+    const file = statSync(fromEnv).isDirectory() ? join(fromEnv, 'orders.txt') : fromEnv;
+    return existsSync(file) ? resolve(file) : undefined;
+  }
   let dir = fileURLToPath(new URL('../../../', import.meta.url));
   for (;;) {
     const candidate = join(dir, BOOK_RELATIVE);

@@ -139,19 +139,22 @@ describe("Spark's testCheckpointedOperation", () => {
   });
 });
 
-/** The RDDs marked with `checkpoint()` in `rdd`'s lineage (its own included), nearest first. */
-function markedRDDs(rdd: RDD<unknown>): RDD<unknown>[] {
-  const out: RDD<unknown>[] = [];
+/** Every RDD of `rdd`'s lineage, itself included, each once. */
+function lineage(rdd: RDD<unknown>): RDD<unknown>[] {
   const seen = new Set<RDD<unknown>>();
   const stack = [rdd];
   while (stack.length > 0) {
     const r = stack.pop()!;
     if (seen.has(r)) continue;
     seen.add(r);
-    if (r.checkpointData !== undefined) out.push(r);
     for (const d of r.dependencies) stack.push(d.rdd as RDD<unknown>);
   }
-  return out;
+  return [...seen];
+}
+
+/** The RDDs marked with `checkpoint()` in `rdd`'s lineage (its own included). */
+function markedRDDs(rdd: RDD<unknown>): RDD<unknown>[] {
+  return lineage(rdd).filter((r) => r.checkpointData !== undefined);
 }
 
 describe("Spark's CheckpointSuite: chained checkpointed streams", () => {
@@ -175,7 +178,7 @@ describe("Spark's CheckpointSuite: chained checkpointed streams", () => {
       .updateStateByKey(sum).checkpoint(Milliseconds(100))
       .foreachRDD(async (rdd) => {
         const marked = markedRDDs(rdd as RDD<unknown>);
-        lineageSizes.push(lineageSize(rdd as RDD<unknown>));
+        lineageSizes.push(lineage(rdd as RDD<unknown>).length);
         totals.push((await rdd.collect()).reduce((a, [, v]) => a + v, 0));
         markedPerBatch.push(marked.length);
         checkpointedPerBatch.push(marked.filter((r) => r.isCheckpointed).length);
@@ -202,16 +205,3 @@ describe("Spark's CheckpointSuite: chained checkpointed streams", () => {
     expect(totals).toEqual(expected);
   }, 120_000);
 });
-
-/** How many RDDs `rdd`'s lineage holds, itself included. */
-function lineageSize(rdd: RDD<unknown>): number {
-  const seen = new Set<RDD<unknown>>();
-  const stack = [rdd];
-  while (stack.length > 0) {
-    const r = stack.pop()!;
-    if (seen.has(r)) continue;
-    seen.add(r);
-    for (const d of r.dependencies) stack.push(d.rdd as RDD<unknown>);
-  }
-  return seen.size;
-}

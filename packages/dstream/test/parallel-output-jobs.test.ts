@@ -102,6 +102,20 @@ async function run(master: string, input: readonly (readonly string[])[], failOn
   }
 }
 
+/**
+ * Runs `batches` on one thread and on two workers (with `run`'s options after `failOn`), checks
+ * that the two workers ran the batches without error and with local[1]'s outputs, and returns
+ * the two-worker run.
+ */
+async function onTwoWorkersAsOnOne(...options: [everyOther?: boolean, holdReports?: boolean, oneAhead?: boolean]) {
+  const one = await run('local[1]', batches);
+  const two = await run('local[2]', batches, undefined, ...options);
+  expect(two.error).toBeUndefined();
+  expect(two.out).toEqual(one.out);
+  expect(two.threads).toBe(2);
+  return two;
+}
+
 describe("a batch's output jobs in one message to the worker threads (local[N])", () => {
   it('the outputs take their results from one request per batch, with local[1]\'s outputs in the same order', async () => {
     const one = await run('local[1]', batches);
@@ -132,13 +146,9 @@ describe("a batch's output jobs in one message to the worker threads (local[N])"
   }, 60_000);
 
   it("the batch's message does not wait for the workers' reports of what they exchanged ahead: each learns it from its peers", async () => {
-    const one = await run('local[1]', batches);
     // No report reaches the driver: a message that waited for them would never be sent.
-    const two = await run('local[2]', batches, undefined, false, true);
-    expect(two.error).toBeUndefined();
+    const two = await onTwoWorkersAsOnOne(false, true);
     expect(two.held).toBe(2 * batches.length);
-    expect(two.out).toEqual(one.out);
-    expect(two.threads).toBe(2);
     const c = two.counts!;
     expect(c.requests).toBe(batches.length);
     expect(c.outputJobsTaken).toBe(3 * batches.length);
@@ -149,11 +159,7 @@ describe("a batch's output jobs in one message to the worker threads (local[N])"
   }, 60_000);
 
   it("the message's independent jobs run at once in each worker (one's steps while another waits for its peers), with local[1]'s outputs", async () => {
-    const one = await run('local[1]', batches);
-    const two = await run('local[2]', batches);
-    expect(two.error).toBeUndefined();
-    expect(two.out).toEqual(one.out);
-    expect(two.threads).toBe(2);
+    const two = await onTwoWorkersAsOnOne();
     // The count's, the state's top 3 and the window's jobs read no shuffle another of them
     // runs: three lanes per batch, whose steps interleave in both workers.
     expect(two.overlapped).toHaveLength(2);
@@ -161,11 +167,7 @@ describe("a batch's output jobs in one message to the worker threads (local[N])"
   }, 60_000);
 
   it("a batch's clear rides with the driver's next message to each worker, so a worker between batches wakes once, not twice", async () => {
-    const one = await run('local[1]', batches);
-    const two = await run('local[2]', batches);
-    expect(two.error).toBeUndefined();
-    expect(two.out).toEqual(one.out);
-    expect(two.threads).toBe(2);
+    const two = await onTwoWorkersAsOnOne();
     expect(two.control).toHaveLength(2);
     for (const c of two.control) {
       // Per batch at least its announcement, its output jobs' message and its clear.
@@ -178,11 +180,7 @@ describe("a batch's output jobs in one message to the worker threads (local[N])"
   }, 60_000);
 
   it("with the clock one batch ahead (batch t + 1 generated while batch t's outputs run), the outputs are local[1]'s, and each clear goes out at once", async () => {
-    const one = await run('local[1]', batches);
-    const two = await run('local[2]', batches, undefined, false, false, true);
-    expect(two.error).toBeUndefined();
-    expect(two.out).toEqual(one.out);
-    expect(two.threads).toBe(2);
+    const two = await onTwoWorkersAsOnOne(false, false, true);
     const c = two.counts!;
     expect(c.requests).toBe(batches.length);
     expect(c.outputJobsTaken).toBe(3 * batches.length);

@@ -18,6 +18,8 @@ const READ_CHUNK = 10_000;
  */
 export class RedisLogSource implements LogSource<ConsumerRecord> {
   readonly location: string;
+  /** Shown in the Streaming UI and REST API: `Redis direct stream [n]`. */
+  readonly systemName = 'Redis';
   #client: RedisClient | undefined;
   readonly #groups = new Set<string>();
 

@@ -91,6 +91,24 @@ describe('createDirectStream', () => {
     expect(infos.get(3000)).toEqual({ n: 0, text: '' });
   });
 
+  it("shows in the Streaming UI's REST API and batch page as Spark names a direct stream: Redis direct stream [id]", async () => {
+    await admin.createTopic('named', 1);
+    await producer.send('named', [{ value: 'x' }, { value: 'y' }]);
+    const { seen } = recordBatches('named', params(), { 'spark.ui.enabled': 'true', 'spark.ui.port': '0' });
+    const queue = ssc!.queueStream([['q']]);
+    queue.foreachRDD(async () => undefined);
+    await ssc!.start();
+    await advance();
+    expect(seen.map((b) => b.parts)).toEqual([[[[0, 0, undefined, 'x'], [0, 1, undefined, 'y']]]]);
+    const ui = ssc!.sparkContext.uiWebUrl!;
+    const base = `${ui}/api/v1/applications/${ssc!.sparkContext.applicationId}/streaming`;
+    // Spark's DirectKafkaInputDStream is `Kafka 0.10 direct stream [0]`; the queue stream keeps InputDStream's rule.
+    const receivers = await (await fetch(`${base}/receivers`)).json() as { streamId: number; streamName: string }[];
+    expect(receivers.map((r) => [r.streamId, r.streamName])).toEqual([[0, 'Redis direct stream [0]'], [1, 'Queue stream [1]']]);
+    const page = await (await fetch(`${ui}/streaming/batch/data?id=1000`)).json() as { inputs: { id: number; name: string; records: number }[] };
+    expect(page.inputs.map((i) => [i.id, i.name, i.records])).toEqual([[0, 'Redis direct stream [0]', 2], [1, 'Queue stream [1]', 1]]);
+  });
+
   it('starts at the end with auto.offset.reset=latest, at the committed offsets of its group, and fails with none', async () => {
     await admin.createTopic('starts', 1);
     await producer.send('starts', [{ value: 'old1' }, { value: 'old2' }]);

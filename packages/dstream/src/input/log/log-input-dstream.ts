@@ -114,6 +114,13 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
 
   override get isReplayable(): boolean { return true; }
 
+  /**
+   * Spark's name for a direct stream (`DirectKafkaInputDStream.name`, `Kafka 0.10 direct
+   * stream [0]`): the log's {@link LogSource.systemName}, then `direct stream [id]`, e.g.
+   * `Redis direct stream [0]`.
+   */
+  override get inputStreamName(): string { return `${this.source.systemName ?? 'Log'} direct stream [${this.id}]`; }
+
   /** The consumer group (`group.id`), if any. */
   get groupId(): string | undefined { return this.consumerStrategy.param('group.id'); }
 

@@ -33,6 +33,12 @@ export interface LogCommitRequest {
 export interface LogSource<R> {
   /** Where the log lives, for messages (`redis://127.0.0.1:6379`, `unix:///run/redis.sock`). */
   readonly location: string;
+  /**
+   * The log's product name for the Streaming UI and REST API (`Redis`): the stream then shows
+   * as `Redis direct stream [n]`, as Spark's Kafka stream shows as `Kafka 0.10 direct stream
+   * [n]`. Without it, `Log direct stream [n]`.
+   */
+  readonly systemName?: string;
   /** Connects. Rejects (naming the location) when the log cannot be reached. */
   open(): Promise<void>;
   /** Disconnects; pending calls may reject. */
