@@ -1,5 +1,6 @@
 export { Duration, Milliseconds, Seconds, Minutes } from './time/duration.ts';
 export { Time } from './time/time.ts';
+export { Interval } from './time/interval.ts';
 export type { Clock } from './time/clock.ts';
 export { SystemClock } from './time/clock.ts';
 export { ManualClock } from './time/manual-clock.ts';
@@ -21,7 +22,11 @@ export {
   OwnedPartitionsRDD,
   EmptyRDD,
   TextFileRDD,
+  WholeFilesRDD,
   WholeTextFilesRDD,
+  BinaryFilesRDD,
+  PortableDataStream,
+  SampledByKeyExactRDD,
   ObjectFileRDD,
   ReliableCheckpointRDD,
   CorruptCheckpointPartError,
@@ -37,6 +42,8 @@ export { Dependency, NarrowDependency, OneToOneDependency, RangeDependency, Func
 export type { Aggregator } from './rdd/aggregator.ts';
 export { RDDComputeError } from './rdd/rdd-compute-error.ts';
 export { MissingMapOutputError } from './scheduler/missing-map-output-error.ts';
+export { JobCancelledError } from './scheduler/job-cancelled-error.ts';
+export { FutureAction } from './scheduler/future-action.ts';
 export { type TaskContext, parentDataOf } from './scheduler/task-context.ts';
 export type { Task } from './scheduler/task.ts';
 export type { TaskScheduler, RemoteCheckpointWriter } from './scheduler/task-scheduler.ts';
@@ -58,6 +65,8 @@ export { StorageLevel } from './storage/storage-level.ts';
 export { Broadcast } from './broadcast/broadcast.ts';
 export { LongAccumulator } from './util/long-accumulator.ts';
 export { StatCounter } from './util/stat-counter.ts';
+export { BoundedDouble } from './partial/bounded-double.ts';
+export { PartialResult } from './partial/partial-result.ts';
 export { DoubleAccumulator } from './util/double-accumulator.ts';
 export { CollectionAccumulator } from './util/collection-accumulator.ts';
 export type { ThreadAccumulator, AccumulatorUpdate } from './util/accumulator-update.ts';

@@ -15,8 +15,14 @@ export { ParallelCollectionRDD, sliceCollection } from './rdd/parallel-collectio
 export { OwnedPartitionsRDD } from './rdd/owned-partitions-rdd.ts';
 export { EmptyRDD } from './rdd/empty-rdd.ts';
 export { TextFileRDD, ObjectFileRDD } from './rdd/text-file-rdd.ts';
+export { WholeFilesRDD } from './rdd/whole-files-rdd.ts';
 export { WholeTextFilesRDD } from './rdd/whole-text-files-rdd.ts';
+export { BinaryFilesRDD, PortableDataStream } from './rdd/binary-files-rdd.ts';
 export { RDDCheckpointData } from './checkpoint/rdd-checkpoint-data.ts';
 export { ReliableCheckpointRDD, CorruptCheckpointPartError, checkpointPartMismatch } from './checkpoint/reliable-checkpoint-rdd.ts';
 import './rdd/pair-functions.ts';
+import './rdd/approximate-rdd-actions.ts';
+import './rdd/async-rdd-actions.ts';
+import './rdd/local-checkpoint.ts';
+export { SampledByKeyExactRDD } from './rdd/sampled-by-key-exact-rdd.ts';
 export { SparkContext, parseMaster } from './spark-context.ts';

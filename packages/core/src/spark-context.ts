@@ -14,6 +14,8 @@ import { UnionRDD } from './rdd/union-rdd.ts';
 import { PartitionerAwareUnionRDD } from './rdd/partitioner-aware-union-rdd.ts';
 import { ObjectFileRDD, TextFileRDD } from './rdd/text-file-rdd.ts';
 import { WholeTextFilesRDD } from './rdd/whole-text-files-rdd.ts';
+import { BinaryFilesRDD, type PortableDataStream } from './rdd/binary-files-rdd.ts';
+import { readBinaryRecordsSync } from '@kindling/io';
 import { Broadcast } from './broadcast/broadcast.ts';
 import { LongAccumulator } from './util/long-accumulator.ts';
 import { DoubleAccumulator } from './util/double-accumulator.ts';
@@ -24,6 +26,9 @@ import type { ShuffleDependency } from './rdd/dependency.ts';
 import type { TaskContext } from './scheduler/task-context.ts';
 import type { TaskScheduler } from './scheduler/task-scheduler.ts';
 import type { JobListener } from './scheduler/job-listener.ts';
+import type { FutureAction } from './scheduler/future-action.ts';
+import type { JobCancelledError } from './scheduler/job-cancelled-error.ts';
+import { SPARK_JOB_DESCRIPTION, SPARK_JOB_GROUP_ID, SPARK_JOB_INTERRUPT_ON_CANCEL } from './scheduler/active-jobs.ts';
 
 /** Parses `local`, `local[N]`, `local[*]` (and `local[N, maxFailures]`) into a thread count. */
 export function parseMaster(master: string): number {
@@ -76,6 +81,8 @@ export class SparkContext {
     this.blockManager.removeRdd(rddId);
   });
   private checkpointDir: string | undefined;
+  // Replaced, never changed in place: a job keeps the map it was submitted with.
+  private localProperties: ReadonlyMap<string, string> = new Map();
   private isStopped = false;
   private webUrl: string | undefined;
 
@@ -212,6 +219,42 @@ export class SparkContext {
     return new WholeTextFilesRDD(this, pathOrGlob, minPartitions);
   }
 
+  /**
+   * Each file of a directory (every visible one), glob or path as one `[path, stream]` pair,
+   * as Spark's `binaryFiles`: the path as Spark writes it (`file:/absolute/path`), the
+   * {@link PortableDataStream} reading the bytes when asked (`toArray()`, `open()`), over about
+   * `minPartitions` partitions. For many small binary files.
+   *
+   * @example
+   * ```ts
+   * import assert from 'node:assert/strict';
+   * import { mkdirSync, writeFileSync } from 'node:fs';
+   * mkdirSync('blobs');
+   * writeFileSync('blobs/a.bin', Uint8Array.of(1, 2, 3));
+   * const sc = new SparkContext(new SparkConf().setMaster('local[2]').setAppName('blobs'));
+   * const sizes = await sc.binaryFiles('blobs').mapValues((s) => s.toArray().length).collect();
+   * assert.deepEqual(sizes.map(([path, n]) => [path.endsWith('/blobs/a.bin'), n]), [[true, 3]]);
+   * sc.stop();
+   * ```
+   */
+  binaryFiles(pathOrGlob: string, minPartitions: number = this.defaultMinPartitions): RDD<[string, PortableDataStream]> {
+    this.assertRunning();
+    return new BinaryFilesRDD(this, pathOrGlob, minPartitions);
+  }
+
+  /**
+   * The fixed-length records of binary files, as Spark's `binaryRecords`: each file (listed as
+   * {@link SparkContext.binaryFiles} lists them) cut into records of `recordLength` bytes, each
+   * a `Uint8Array`, file after file. A file whose length is not a multiple of `recordLength`
+   * fails the task, naming the file (Spark: "Byte array does not have correct length").
+   */
+  binaryRecords(path: string, recordLength: number): RDD<Uint8Array> {
+    if (!Number.isInteger(recordLength) || recordLength <= 0) throw new RangeError(`binaryRecords(${path}): recordLength must be a positive integer, got ${recordLength}`);
+    return this.binaryFiles(path)
+      .flatMap(([file]) => readBinaryRecordsSync(file.slice('file:'.length), recordLength))
+      .withScope('binaryRecords');
+  }
+
   /** The values written by `saveAsObjectFile` (a folder, or a glob of folders). */
   objectFile<T>(pathOrGlob: string, _minPartitions?: number): RDD<T> {
     this.assertRunning();
@@ -313,6 +356,16 @@ export class SparkContext {
     partitions?: readonly number[],
     callSite = 'runJob',
   ): Promise<U[]> {
+    return this.runJobWith(rdd, func, partitions, callSite, undefined);
+  }
+
+  private runJobWith<T, U>(
+    rdd: RDD<T>,
+    func: (data: readonly T[], ctx: TaskContext) => U,
+    partitions: readonly number[] | undefined,
+    callSite: string,
+    submitted: ((jobId: number) => void) | undefined,
+  ): Promise<U[]> {
     // Not an async function: the scheduler's promise is returned as it is (an async wrapper
     // would add a promise and its resolution steps to every job); bad arguments still reject.
     let parts: readonly number[];
@@ -327,8 +380,89 @@ export class SparkContext {
     } catch (e) {
       return Promise.reject(e);
     }
-    return this.dagScheduler.runJob(rdd, func, parts, callSite);
+    return this.dagScheduler.runJob(rdd, func, parts, callSite, this.localProperties, submitted);
   }
+
+  /**
+   * {@link SparkContext.runJob} as Spark's `submitJob`: the job's id goes to `submitted` at once
+   * and its stages start on the event loop's next turn, so it can be cancelled before any
+   * task runs (the asynchronous actions' {@link FutureAction}). @internal
+   */
+  submitJob<T, U>(
+    rdd: RDD<T>,
+    func: (data: readonly T[], ctx: TaskContext) => U,
+    partitions: readonly number[] | undefined,
+    callSite: string,
+    submitted: (jobId: number) => void,
+  ): Promise<U[]> {
+    return this.runJobWith(rdd, func, partitions, callSite, submitted);
+  }
+
+  // ------------------------------------------------------------------ job groups and properties
+
+  /**
+   * Sets a local property that every job submitted after it carries (until changed), as
+   * Spark's `setLocalProperty`; `undefined` (or `null`) removes it. Spark's properties are per
+   * thread; a Node driver is one thread, so here they are the context's. A job keeps the
+   * properties it was submitted with.
+   */
+  setLocalProperty(key: string, value: string | undefined | null): void {
+    const next = new Map(this.localProperties);
+    if (value === undefined || value === null) next.delete(key);
+    else next.set(key, value);
+    this.localProperties = next;
+  }
+
+  /** A local property set with {@link SparkContext.setLocalProperty}, or `undefined`. */
+  getLocalProperty(key: string): string | undefined { return this.localProperties.get(key); }
+
+  /**
+   * Puts the jobs submitted from now on into group `groupId` with `description` (shown by the
+   * UI), as Spark's `setJobGroup`, so that {@link SparkContext.cancelJobGroup} can cancel them
+   * together. `interruptOnCancel` is recorded as Spark's property; tasks here run
+   * synchronously and are never interrupted: a cancelled job stops before its next task.
+   *
+   * @example
+   * ```ts
+   * import assert from 'node:assert/strict';
+   * const sc = new SparkContext(new SparkConf().setMaster('local[2]').setAppName('groups'));
+   * sc.setJobGroup('nightly', 'recount the orders');
+   * const job = sc.parallelize([1, 2, 3, 4], 2).countAsync();
+   * sc.cancelJobGroup('nightly');
+   * await assert.rejects(job, /Job \d+ cancelled part of cancelled job group nightly/);
+   * sc.clearJobGroup();
+   * assert.equal(await sc.parallelize([1, 2, 3, 4], 2).count(), 4);
+   * sc.stop();
+   * ```
+   */
+  setJobGroup(groupId: string, description: string, interruptOnCancel = false): void {
+    this.setLocalProperty(SPARK_JOB_DESCRIPTION, description);
+    this.setLocalProperty(SPARK_JOB_GROUP_ID, groupId);
+    this.setLocalProperty(SPARK_JOB_INTERRUPT_ON_CANCEL, String(interruptOnCancel));
+  }
+
+  /** Clears the job group (and its description) set by {@link SparkContext.setJobGroup}. */
+  clearJobGroup(): void {
+    this.setLocalProperty(SPARK_JOB_DESCRIPTION, undefined);
+    this.setLocalProperty(SPARK_JOB_GROUP_ID, undefined);
+    this.setLocalProperty(SPARK_JOB_INTERRUPT_ON_CANCEL, undefined);
+  }
+
+  /** Sets the description of the jobs submitted from now on (`spark.job.description`), as Spark's. */
+  setJobDescription(value: string): void { this.setLocalProperty(SPARK_JOB_DESCRIPTION, value); }
+
+  /**
+   * Cancels the running jobs of group `groupId`, as Spark's `cancelJobGroup`: each fails with
+   * {@link JobCancelledError} (`Job 3 cancelled part of cancelled job group <groupId>`) before
+   * its next task. Jobs submitted to the group later run, as in Spark 3.
+   */
+  cancelJobGroup(groupId: string): void { this.dagScheduler.jobs.cancelGroup(groupId); }
+
+  /** Cancels every running job (`Job 0 cancelled as part of cancellation of all jobs`), as Spark's `cancelAllJobs`. */
+  cancelAllJobs(): void { this.dagScheduler.jobs.cancelAll(); }
+
+  /** Cancels one running job by id, with an optional reason, as Spark's `cancelJob`. */
+  cancelJob(jobId: number, reason?: string): void { this.dagScheduler.jobs.cancel(jobId, reason ?? ''); }
 
   /**
    * What a job over `rdd` would run (its preparations and missing shuffles), without running

@@ -4,7 +4,7 @@
  * printing against Spark's `toFormattedString` and `Utils.msDurationToString`.
  */
 import { describe, expect, it } from 'vitest';
-import { Duration, Milliseconds, Minutes, Seconds, Time } from '../src/index.ts';
+import { Duration, Interval, Milliseconds, Minutes, Seconds, Time } from '../src/index.ts';
 
 const d = (ms: number): Duration => new Duration(ms);
 const t = (ms: number): Time => new Time(ms);
@@ -95,5 +95,21 @@ describe('Duration printing, as Spark', () => {
     expect(Minutes(2).prettyPrint()).toBe('2.0 m');
     expect(Minutes(60).prettyPrint()).toBe('1.00 h');
     expect(Minutes(90).prettyPrint()).toBe('1.50 h');
+  });
+});
+
+describe('Interval (Spark Streaming\'s Interval)', () => {
+  it('has a duration, moves by a duration, compares same-length intervals and prints as Spark', () => {
+    const i = new Interval(new Time(1000), new Time(3000));
+    expect(i.duration().milliseconds).toBe(2000);
+    expect(i.equals(new Interval(1000, 3000))).toBe(true);
+    expect(i.plus(Seconds(1)).toString()).toBe('[2000 ms, 4000 ms]');
+    expect(i.minus(Milliseconds(500)).equals(new Interval(500, 2500))).toBe(true);
+    expect(i.less(i.plus(Seconds(1)))).toBe(true);
+    expect(i.lessEq(i)).toBe(true);
+    expect(i.greater(i.minus(Seconds(1)))).toBe(true);
+    expect(i.greaterEq(i)).toBe(true);
+    expect(() => i.less(new Interval(0, 1000))).toThrow('Comparing two intervals with different durations [[1000 ms, 3000 ms], [0 ms, 1000 ms]]');
+    expect(Interval.currentInterval(Seconds(10), 12_345).equals(new Interval(10_000, 20_000))).toBe(true);
   });
 });

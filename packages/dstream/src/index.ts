@@ -102,4 +102,4 @@ export type {
   StreamingListenerReceiverStopped,
   ReceiverInfo,
 } from './internal.ts';
-export { Duration, Milliseconds, Seconds, Minutes, Time, ManualClock } from '@kindling/core';
+export { Duration, Milliseconds, Seconds, Minutes, Time, Interval, ManualClock } from '@kindling/core';

@@ -32,7 +32,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HashPartitioner, ManualClock, SparkConf, StorageLevel } from '@kindling/core';
 import type { RDD } from '@kindling/core';
-import { DStream, InputDStream, Seconds, StreamingContext, Time, batchFileName } from '../src/index.ts';
+import { DStream, InputDStream, Interval, Seconds, StreamingContext, Time, batchFileName } from '../src/index.ts';
 import { runStreamingTest, runStreamingTest2 } from '../src/testing/index.ts';
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -378,6 +378,10 @@ describe('BasicOperations', () => {
     // Times not on the slide are aligned down; RDDs not generated yet are generated on demand.
     expect(await fromSlice(1500, 2500)).toEqual(new Set([1, 2]));
     expect(await fromSlice(2000, 4000)).toEqual(new Set([2, 3, 4]));
+    // Spark's slice(interval): the interval's begin and end times.
+    const byInterval = stream.slice(new Interval(new Time(1000), new Time(2000)));
+    expect(new Set((await Promise.all(byInterval.map((r) => r.collect()))).flat())).toEqual(new Set([1, 2]));
+    expect(stream.slice(new Interval(1500, 2500)).map((r) => r.id)).toEqual(stream.slice(new Time(1000), new Time(2000)).map((r) => r.id));
   });
 
   it('slice before start is an error', () => {

@@ -257,6 +257,29 @@ describe('jobs, stages and tasks of each output operation', () => {
     expect(new Set(allStages).size).toBe(allStages.length);
   });
 
+  it("shows each job's group and description, as Spark's JobData (sc.setJobGroup in an output operation)", async () => {
+    ssc = new StreamingContext(conf(), Milliseconds(1000));
+    const sc = ssc.sparkContext;
+    const lines = ssc.queueStream([sc.parallelize(['a', 'b', 'c'], 2)]);
+    lines.foreachRDD(async (rdd) => {
+      sc.setJobGroup('audit', 'count the lines');
+      await rdd.count();
+      sc.clearJobGroup();
+      sc.setJobDescription('collect them');
+      await rdd.collect();
+      sc.setLocalProperty('spark.job.description', undefined);
+      await rdd.first();
+    });
+    await ssc.start();
+    await (ssc.clock as ManualClock).advance(1000);
+    const rows = (await pageJobs(sc.uiWebUrl!, 1000))['0']!;
+    expect(rows.map((j) => [j.callSite, j.jobGroup, j.description])).toEqual([
+      ['count', 'audit', 'count the lines'],
+      ['collect', undefined, 'collect them'],
+      ['take', undefined, undefined],
+    ]);
+  });
+
   it('reports them too when the graph runs in worker threads (local[2] with buildGraph)', async () => {
     ssc = new StreamingContext(conf({ 'spark.default.parallelism': '2' }), Milliseconds(1000));
     const started: number[] = [];

@@ -4,6 +4,7 @@ import { abandonStagedFolder, commitStagedFolder, encodeValues, stageFolder, wri
 import { rddClasses } from '../rdd/registry.ts';
 import { ReliableCheckpointRDD } from './reliable-checkpoint-rdd.ts';
 import { unwrittenCheckpoints } from './unwritten-checkpoints.ts';
+import { LocalCheckpointRDD } from './local-checkpoint-rdd.ts';
 import type { RDD } from '../rdd/rdd.ts';
 import type { RemoteCheckpointWriter } from '../scheduler/task-scheduler.ts';
 
@@ -21,14 +22,21 @@ import type { RemoteCheckpointWriter } from '../scheduler/task-scheduler.ts';
 export class RDDCheckpointData<T> {
   private pending: (readonly T[] | undefined)[] = [];
   private inProgress = false;
-  checkpointRDD: ReliableCheckpointRDD<T> | undefined;
+  checkpointRDD: ReliableCheckpointRDD<T> | LocalCheckpointRDD<T> | undefined;
 
-  constructor(private readonly rdd: RDD<T>) {
+  constructor(
+    private readonly rdd: RDD<T>,
+    /**
+     * `rdd.localCheckpoint()`: the lineage is cut once every partition is persisted, and the
+     * persisted blocks are the checkpoint (no files), as Spark's `LocalRDDCheckpointData`.
+     */
+    readonly local = false,
+  ) {
     unwrittenCheckpoints.count++;
   }
 
   /** The checkpoint is written (or adopted): `checkpointRDD` is set, the lineage cut. */
-  private written(checkpointRDD: ReliableCheckpointRDD<T>): void {
+  private written(checkpointRDD: ReliableCheckpointRDD<T> | LocalCheckpointRDD<T>): void {
     this.checkpointRDD = checkpointRDD;
     this.pending = [];
     unwrittenCheckpoints.count--;
@@ -64,6 +72,10 @@ export class RDDCheckpointData<T> {
     if (this.checkpointRDD !== undefined || this.inProgress) return;
     this.inProgress = true;
     try {
+      if (this.local) {
+        await this.checkpointLocally(remote);
+        return;
+      }
       if (remote !== undefined) {
         await this.writeRemotely(remote);
         return;
@@ -103,6 +115,19 @@ export class RDDCheckpointData<T> {
     } finally {
       this.inProgress = false;
     }
+  }
+
+  /** Persists every partition not persisted yet (a job over the missing ones), then cuts the lineage. */
+  private async checkpointLocally(remote: RemoteCheckpointWriter | undefined): Promise<void> {
+    const rdd = this.rdd;
+    if (remote !== undefined) {
+      throw new Error(`${rdd.toString()} is marked by localCheckpoint(), but its partitions are computed in the worker threads of local[N], whose blocks the driver does not hold: use checkpoint() (written to files) instead`);
+    }
+    const n = rdd.getNumPartitions();
+    const missing: number[] = [];
+    for (let i = 0; i < n; i++) if (rdd.getStoredData(i) === undefined) missing.push(i);
+    if (missing.length > 0) await rdd.context.runJob(rdd, () => undefined, missing, 'localCheckpoint');
+    this.written(new LocalCheckpointRDD<T>(rdd, n, rdd.partitioner));
   }
 
   private async writeRemotely(remote: RemoteCheckpointWriter): Promise<void> {

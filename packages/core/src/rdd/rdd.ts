@@ -14,6 +14,8 @@ import * as sampling from './sampling.ts';
 import * as numeric from './numeric-functions.ts';
 import { commandOf, pipePartition } from './pipe.ts';
 import { toArray } from './kernels.ts';
+import { takeFrom } from './take.ts';
+import { rejectAsync } from './reject-async.ts';
 import { countPartitionRecords } from './record-pipeline.ts';
 import { invariant } from '../util/invariant.ts';
 import { byteswap32 } from '../util/hash-code.ts';
@@ -317,9 +319,14 @@ export abstract class RDD<T> {
 
   /**
    * Keeps computed partitions in memory for later jobs (every level is served from memory
-   * in a local context). The level cannot be changed once set, as in Spark.
+   * in a local context). The level cannot be changed once set, as in Spark, except on a
+   * locally checkpointed RDD, whose level always keeps disk use (as Spark's).
    */
   persist(level: StorageLevel = StorageLevel.MEMORY_ONLY): this {
+    if (this.checkpointData?.local === true) {
+      if (level !== StorageLevel.NONE) this.storageLevel = level.withDisk();
+      return this;
+    }
     if (this.storageLevel !== StorageLevel.NONE && level !== this.storageLevel) {
       throw new Error(
         `Cannot change the storage level of ${this.toString()} from ${this.storageLevel} to ${level}: call unpersist() first`,
@@ -771,25 +778,8 @@ export abstract class RDD<T> {
    * The first `num` elements, scanning one partition first and then more at a time, as
    * Spark's `take`.
    */
-  async take(num: number): Promise<T[]> {
-    const out: T[] = [];
-    const total = this.getNumPartitions();
-    if (num <= 0 || total === 0) return out;
-    let scanned = 0;
-    while (out.length < num && scanned < total) {
-      let toTry = 1;
-      if (scanned > 0) {
-        toTry = out.length === 0
-          ? scanned * 4
-          : Math.min(Math.max(Math.floor((1.5 * num * scanned) / out.length) - scanned, 1), scanned * 4);
-      }
-      const parts = Array.from({ length: Math.min(toTry, total - scanned) }, (_, i) => scanned + i);
-      const left = num - out.length;
-      const res = await this.context.runJob(this, (data: readonly T[]) => data.slice(0, left), parts, 'take');
-      for (const r of res) for (const x of r) if (out.length < num) out.push(x);
-      scanned += parts.length;
-    }
-    return out;
+  take(num: number): Promise<T[]> {
+    return takeFrom(this, num, (rdd, f, parts, site) => this.context.runJob(rdd, f, parts, site), 'take');
   }
 
   /** The first element; throws on an empty RDD. */
@@ -1077,16 +1067,6 @@ export abstract class RDD<T> {
 
   /** A one-to-one dependency on this RDD. @internal */
   oneToOne(): OneToOneDependency<T> { return new OneToOneDependency(this); }
-}
-
-/** Tasks are synchronous: a function that returns a Promise would run detached from the job. */
-function rejectAsync(result: unknown, action: string): void {
-  if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
-    (result as Promise<unknown>).then(undefined, () => {});
-    throw new Error(
-      `The function passed to ${action} returned a Promise, but tasks run synchronously: make it synchronous, or collect() the data and await your async work in the driver (in a stream, inside foreachRDD)`,
-    );
-  }
 }
 
 /** An RDD of `[key, value]` pairs. */

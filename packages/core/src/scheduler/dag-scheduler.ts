@@ -19,6 +19,7 @@ import { missingMapOutputIn } from './missing-map-output-error.ts';
 import { unwrittenCheckpoints } from '../checkpoint/unwritten-checkpoints.ts';
 import { getLogger } from '../util/logger.ts';
 import { parentsAllStored } from './stored-parents.ts';
+import { ActiveJobs } from './active-jobs.ts';
 
 const log = getLogger('DAGScheduler');
 
@@ -32,6 +33,12 @@ function resultStageName(root: RDD<unknown>, callSite: string): string {
 const MAX_STAGE_ATTEMPTS = 4;
 /** Fully stored RDDs whose shuffles wait for the running jobs to end before release. */
 const MAX_DEFERRED_RELEASES = 256;
+const NO_PROPERTIES: ReadonlyMap<string, string> = new Map();
+
+/** Resolves on the event loop's next turn (after the code that submitted a job has run on). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 /** A shuffle map stage about to run: its tasks write `outputs`, which become the dependency's map outputs. */
 interface MapStage {
@@ -79,6 +86,8 @@ export class DAGScheduler {
   /** Shuffles whose map side a running grouped stage computes as a sibling. */
   private readonly computingAsSibling = new Set<ShuffleDependency>();
   readonly listeners: JobListener[] = [];
+  /** The running jobs with their local properties, and their cancellations. */
+  readonly jobs = new ActiveJobs();
   /**
    * Whether the running job checkpoints every marked RDD of its lineage, not only the nearest
    * ones (Spark's `spark.checkpoint.checkpointAllMarkedAncestors` job property; see
@@ -87,25 +96,44 @@ export class DAGScheduler {
    */
   checkpointAllMarkedAncestors: () => boolean = () => false;
 
-  constructor(private taskScheduler: TaskScheduler, private readonly blockManager: BlockManager) {}
+  constructor(private taskScheduler: TaskScheduler, private readonly blockManager: BlockManager) {
+    taskScheduler.watchCancellations?.(this.jobs);
+  }
 
   /** Replaces where tasks run (`local[N]` with a replicated graph: worker threads). */
-  setTaskScheduler(taskScheduler: TaskScheduler): void { this.taskScheduler = taskScheduler; }
+  setTaskScheduler(taskScheduler: TaskScheduler): void {
+    this.taskScheduler = taskScheduler;
+    taskScheduler.watchCancellations?.(this.jobs);
+  }
 
+  /**
+   * Runs a job. `properties` are the local properties it is submitted with (its group and
+   * description). With `submitted`, the job is asynchronous (Spark's `submitJob`): its id is
+   * handed to `submitted` at once and its stages start on the event loop's next turn, so the
+   * submitter can cancel it before any task runs.
+   */
   async runJob<T, U>(
     rdd: RDD<T>,
     func: (data: readonly T[], ctx: TaskContext) => U,
     partitions: readonly number[],
     callSite: string,
+    properties: ReadonlyMap<string, string> = NO_PROPERTIES,
+    submitted?: (jobId: number) => void,
   ): Promise<U[]> {
     const jobId = this.nextJobId++;
     const root = rdd as RDD<unknown>;
-    for (const l of this.listeners) l.onJobStart?.({ jobId, rdd: root, callSite, time: Date.now() });
+    for (const l of this.listeners) l.onJobStart?.({ jobId, rdd: root, callSite, time: Date.now(), properties });
+    this.jobs.register(jobId, properties);
     let shuffleStagesRun = 0;
     this.activeJobs++;
     // The shuffles whose map stage this job ran (the post-job checkpoint walk crosses only those).
     const ran = new Set<ShuffleDependency>();
     try {
+      if (submitted !== undefined) {
+        submitted(jobId);
+        await nextTurn();
+      }
+      this.jobs.throwIfCancelled(jobId);
       // Results of the partitions done so far: a retry after a missing map output (Spark's
       // FetchFailed) re-runs only the others.
       const results = new Array<U>(partitions.length);
@@ -129,6 +157,7 @@ export class DAGScheduler {
       throw error;
     } finally {
       this.activeJobs--;
+      this.jobs.end(jobId);
       this.releaseCoveredShuffles();
     }
   }
@@ -163,6 +192,7 @@ export class DAGScheduler {
     // takes them with the job; otherwise each runs first, as a job of its own.
     const inJob = preparations.length > 0 && (this.taskScheduler.preparesInJob?.(root, preparations) ?? false);
     if (!inJob) for (const p of preparations) await p.run();
+    this.jobs.throwIfCancelled(jobId);
     const maps: MapStage[] = [];
     const grouped = new Set<ShuffleDependency>();
     // The preparations' walk crossed the same RDDs as missingShuffles' would: when it met no
@@ -199,6 +229,7 @@ export class DAGScheduler {
         ran.add(m.dep);
         shuffleStagesRun++;
         this.completeSiblings(m, ran);
+        this.jobs.throwIfCancelled(jobId);
       }
     } finally {
       for (const m of maps) for (const s of m.siblings) this.computingAsSibling.delete(s.dep);

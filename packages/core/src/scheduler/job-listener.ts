@@ -7,6 +7,11 @@ export interface JobStartEvent {
   /** The action or internal purpose (`collect`, `count`, `sortByKey`, ...). */
   readonly callSite: string;
   readonly time: number;
+  /**
+   * The local properties the job was submitted with (Spark's `SparkListenerJobStart.properties`):
+   * `spark.jobGroup.id` and `spark.job.description` when set (`sc.setJobGroup`).
+   */
+  readonly properties?: ReadonlyMap<string, string>;
 }
 
 /** Emitted when a job ends, with its error when it failed. */

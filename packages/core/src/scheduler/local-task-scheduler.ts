@@ -1,5 +1,6 @@
 import type { Task } from './task.ts';
 import type { TaskScheduler } from './task-scheduler.ts';
+import type { ActiveJobs } from './active-jobs.ts';
 
 const YIELD_AFTER_MS = 4;
 
@@ -26,6 +27,8 @@ const performanceNow = (): number => performance.now();
 export class LocalTaskScheduler implements TaskScheduler {
   /** Time spent running tasks since the last yield, ms. */
   private busyMs = 0;
+  /** Whose cancellations stop a job before its next task. */
+  private jobs: ActiveJobs | undefined;
 
   constructor(
     /** The clock tasks are timed with (ms); tests pass their own. */
@@ -39,6 +42,7 @@ export class LocalTaskScheduler implements TaskScheduler {
     try {
       for (let i = 0; i < tasks.length; i++) {
         if (this.busyMs >= this.yieldAfterMs) return this.runYielding(tasks, results, i);
+        this.jobs?.throwIfCancelled(tasks[i]!.jobId);
         results[i] = this.runTimed(tasks[i]!);
       }
     } catch (e) {
@@ -54,6 +58,7 @@ export class LocalTaskScheduler implements TaskScheduler {
         await yieldToEventLoop();
         this.busyMs = 0;
       }
+      this.jobs?.throwIfCancelled(tasks[i]!.jobId);
       results[i] = this.runTimed(tasks[i]!);
     }
     return results;
@@ -68,6 +73,8 @@ export class LocalTaskScheduler implements TaskScheduler {
       this.busyMs += this.now() - start;
     }
   }
+
+  watchCancellations(jobs: ActiveJobs): void { this.jobs = jobs; }
 
   stop(): void {}
 }

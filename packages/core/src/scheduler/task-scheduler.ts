@@ -1,6 +1,7 @@
 import type { RDD } from '../rdd/rdd.ts';
 import type { JobPreparation } from './job-preparation.ts';
 import type { Task } from './task.ts';
+import type { ActiveJobs } from './active-jobs.ts';
 
 /**
  * Writes the checkpoint of an RDD whose partitions live in other threads (the worker threads
@@ -44,4 +45,10 @@ export interface TaskScheduler {
    * `undefined` (or no method): the driver computes and writes it.
    */
   checkpointWriter?(rdd: RDD<unknown>): RemoteCheckpointWriter | undefined;
+  /**
+   * Optionally checks `jobs` for cancellations between the tasks it runs, failing a cancelled
+   * job's stage before its next task (`sc.cancelJobGroup`, `FutureAction.cancel()`); without
+   * it, cancellations take effect between stages.
+   */
+  watchCancellations?(jobs: ActiveJobs): void;
 }

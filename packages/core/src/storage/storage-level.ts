@@ -40,5 +40,17 @@ export class StorageLevel {
     return parts.join(' ');
   }
 
+  /**
+   * This level with disk use added (`MEMORY_ONLY` -> `MEMORY_AND_DISK`), as Spark's
+   * `LocalRDDCheckpointData.transformStorageLevel`: the blocks of a locally checkpointed RDD
+   * are its only copy. @internal
+   */
+  withDisk(): StorageLevel {
+    if (this.useDisk || !this.isValid) return this;
+    const all = Object.values(StorageLevel) as unknown[];
+    const match = all.find((l): l is StorageLevel => l instanceof StorageLevel && l.useDisk && l.useMemory === this.useMemory && l.useOffHeap === this.useOffHeap && l.deserialized === this.deserialized && l.replication === this.replication);
+    return match ?? new StorageLevel(true, this.useMemory, this.useOffHeap, this.deserialized, this.replication, this.label.replace('MEMORY_ONLY', 'MEMORY_AND_DISK'));
+  }
+
   toString(): string { return `StorageLevel.${this.label}`; }
 }

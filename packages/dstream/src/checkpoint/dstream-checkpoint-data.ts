@@ -42,7 +42,8 @@ export class DStreamCheckpointData {
     for (const [t, rdd] of this.stream.generatedRDDs) {
       if (this.folders.has(t)) continue;
       const written = rdd.checkpointData?.checkpointRDD;
-      if (written === undefined) continue;
+      // A local checkpoint (rdd.localCheckpoint() in a transform) has no folder to recover from.
+      if (written?.checkpointPath === undefined) continue;
       this.folders.set(t, {
         dir: resolve(written.checkpointPath),
         numPartitions: written.getNumPartitions(),

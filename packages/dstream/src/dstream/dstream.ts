@@ -1,4 +1,4 @@
-import { captureCallSite, countPartitionRecords, Duration, Seconds, StorageLevel, Time, formatElement, withCallSite } from '@kindling/core';
+import { captureCallSite, countPartitionRecords, Duration, Interval, Seconds, StorageLevel, Time, formatElement, withCallSite } from '@kindling/core';
 import type { CallSite, Partitioner, RDD, RecordCountingRDD } from '@kindling/core';
 import type { StreamingContext } from '../streaming-context.ts';
 import { dstreamClasses } from './registry.ts';
@@ -212,9 +212,14 @@ export abstract class DStream<T> {
 
   /**
    * The RDDs of every batch time in `[fromTime, toTime]` (bounds inclusive, aligned down to the
-   * slide), generated on demand. Only after the context started.
+   * slide), generated on demand. Only after the context started. `slice(interval)` takes
+   * `interval.beginTime` and `interval.endTime`, as Spark's.
    */
-  slice(fromTime: Time, toTime: Time): RDD<T>[] {
+  slice(interval: Interval): RDD<T>[];
+  slice(fromTime: Time, toTime: Time): RDD<T>[];
+  slice(fromOrInterval: Time | Interval, until?: Time): RDD<T>[] {
+    const fromTime = fromOrInterval instanceof Interval ? fromOrInterval.beginTime : fromOrInterval;
+    const toTime = fromOrInterval instanceof Interval ? fromOrInterval.endTime : until!;
     if (this.zeroTime === undefined) {
       throw new Error(`${this.name()} has not been initialized: slice(${fromTime}, ${toTime}) was called before the context started; call it after StreamingContext.start().`);
     }

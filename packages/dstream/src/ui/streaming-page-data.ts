@@ -108,6 +108,10 @@ export function batchPageData(ssc: StreamingContext, store: StreamingUIStore, ba
 export interface PageJob {
   jobId: number;
   callSite: string;
+  /** Set by `sc.setJobGroup` in the output operation (Spark's `JobData.jobGroup`). */
+  jobGroup: string | undefined;
+  /** Set by `sc.setJobGroup` or `sc.setJobDescription` (Spark's `JobData.description`). */
+  description: string | undefined;
   startTime: number;
   endTime: number | undefined;
   status: UIJob['status'];
@@ -143,6 +147,8 @@ function pageJob(j: UIJob): PageJob {
   return {
     jobId: j.jobId,
     callSite: j.callSite,
+    jobGroup: j.jobGroup,
+    description: j.description,
     startTime: j.startTime,
     endTime: j.endTime,
     status: j.status,

@@ -24,6 +24,10 @@ export interface UIJob {
   readonly jobId: number;
   /** The action (`collect`, `saveAsTextFile`, ...). */
   readonly callSite: string;
+  /** The job's group (`sc.setJobGroup`), as Spark's `JobData.jobGroup`. */
+  readonly jobGroup: string | undefined;
+  /** The job's description (`sc.setJobGroup`, `sc.setJobDescription`), as Spark's `JobData.description`. */
+  readonly description: string | undefined;
   readonly startTime: number;
   endTime: number | undefined;
   /**
@@ -175,7 +179,17 @@ export class StreamingUIStore implements StreamingListener, JobListener {
     const current = this.currentOp;
     // Only jobs started from inside the running output operation belong to it.
     if (current === undefined || !JobScheduler.isInsideOutputOperation()) return;
-    const job: UIJob = { jobId: e.jobId, callSite: e.callSite, startTime: e.time, endTime: undefined, stages: [], status: 'RUNNING', error: undefined };
+    const job: UIJob = {
+      jobId: e.jobId,
+      callSite: e.callSite,
+      jobGroup: e.properties?.get('spark.jobGroup.id'),
+      description: e.properties?.get('spark.job.description'),
+      startTime: e.time,
+      endTime: undefined,
+      stages: [],
+      status: 'RUNNING',
+      error: undefined,
+    };
     let list = current.batch.jobs.get(current.opId);
     if (list === undefined) current.batch.jobs.set(current.opId, (list = []));
     list.push(job);
