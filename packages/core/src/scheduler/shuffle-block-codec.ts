@@ -112,29 +112,47 @@ function encodeColumns(cols: PairColumns, transfer: ArrayBuffer[]): EncodedBlock
   const values = new Float64Array(n);
   if (keyKind === 'string') {
     const ends = new Uint32Array(n);
-    let length = 0;
-    for (let i = 0; i < n; i++) {
-      const k = ks[i];
-      const v = vs[i];
-      if (typeof k !== 'string' || typeof v !== 'number') return undefined;
-      length += k.length;
-      ends[i] = length;
-      values[i] = v;
-    }
+    if (!stringNumberColumns(ks, vs, ends, values)) return undefined;
     transfer.push(ends.buffer, values.buffer);
     return { kind: 'string-number', keys: (ks as string[]).join(''), ends, values };
   }
   if (keyKind !== 'number') return undefined;
   const keys = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
+  if (!numberNumberColumns(ks, vs, keys, values)) return undefined;
+  transfer.push(keys.buffer, values.buffer);
+  return { kind: 'number-number', keys, values };
+}
+
+// The two loops below are functions of their own, with nothing after the loop but a return: a
+// loop over a block is optimized on stack (OSR) in its first run, before the code after it
+// ever ran, and V8 keeps that code for the function's later calls; with the transfer list's
+// push after the loop, every later call (each batch, in each worker) left it there ("wrong
+// map": the push's list, seen once, is not the one it gets next).
+
+/** Writes string keys' end offsets and number values; false when a key is not a string or a value not a number. */
+function stringNumberColumns(ks: readonly unknown[], vs: readonly unknown[], ends: Uint32Array, values: Float64Array): boolean {
+  let length = 0;
+  for (let i = 0; i < ks.length; i++) {
     const k = ks[i];
     const v = vs[i];
-    if (typeof k !== 'number' || typeof v !== 'number') return undefined;
+    if (typeof k !== 'string' || typeof v !== 'number') return false;
+    length += k.length;
+    ends[i] = length;
+    values[i] = v;
+  }
+  return true;
+}
+
+/** Writes number keys and values; false when either is not a number. */
+function numberNumberColumns(ks: readonly unknown[], vs: readonly unknown[], keys: Float64Array, values: Float64Array): boolean {
+  for (let i = 0; i < ks.length; i++) {
+    const k = ks[i];
+    const v = vs[i];
+    if (typeof k !== 'number' || typeof v !== 'number') return false;
     keys[i] = k;
     values[i] = v;
   }
-  transfer.push(keys.buffer, values.buffer);
-  return { kind: 'number-number', keys, values };
+  return true;
 }
 
 /**
