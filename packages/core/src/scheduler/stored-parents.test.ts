@@ -57,4 +57,29 @@ describe('parentsAllStored', () => {
     expect(parentsAllStored(sc!.union(parents.slice(0, 3)))).toBe(false);
     expect(parentsAllStored(sc!.union(parents))).toBe(true);
   });
+
+  it("in a worker thread of local[N], finds a union's parents stored once the partitions it owns are", () => {
+    // worker 0 of 2: it computes and stores partitions 0 and 2 of each parent, its peer 1 and 3
+    const parentsOfWorker = (owned: boolean): { union: RDD<number>; parents: RDD<number>[] } => {
+      sc?.stop();
+      sc = new SparkContext(new SparkConf().setMaster('local[1]').setAppName('stored-parents-worker'));
+      if (owned) sc.blockManager.storesOwnedPartitions(2, 0);
+      const parents: RDD<number>[] = [];
+      for (let i = 0; i < 10; i++) {
+        const p = sc.parallelize([i, i + 1, i + 2, i + 3], 4).persist();
+        sc.blockManager.put(p.id, 0, [i]);
+        sc.blockManager.put(p.id, 2, [i + 2]);
+        parents.push(p);
+      }
+      return { union: sc.union(parents), parents };
+    };
+    const worker = parentsOfWorker(true);
+    expect(parentsAllStored(worker.union)).toBe(true);
+    // one of its own partitions missing: walked again
+    worker.parents[4]!.unpersist().persist();
+    sc!.blockManager.put(worker.parents[4]!.id, 0, [4]);
+    expect(parentsAllStored(worker.union)).toBe(false);
+    // the same blocks on one thread are half of each parent
+    expect(parentsAllStored(parentsOfWorker(false).union)).toBe(false);
+  });
 });

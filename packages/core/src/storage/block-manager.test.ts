@@ -19,4 +19,33 @@ describe('BlockManager', () => {
     bm.clear();
     expect(bm.get(3, 0)).toBeUndefined();
   });
+
+  it('in a worker thread of local[N], holds all of an RDD once the partitions it owns are stored', () => {
+    const bm = new BlockManager();
+    bm.storesOwnedPartitions(2, 1);
+    // worker 1 of 2 owns partitions 1, 3, 5
+    expect(bm.hasAll(1, 0)).toBe(true);
+    expect(bm.hasAll(1, 6)).toBe(false);
+    bm.put(1, 1, ['b']);
+    bm.put(1, 3, ['d']);
+    expect(bm.hasAll(1, 6)).toBe(false);
+    bm.put(1, 5, ['f']);
+    expect(bm.hasAll(1, 6)).toBe(true);
+    // partitions 0, 2, 4 are its peer's: none stored here
+    expect(bm.get(1, 0)).toBeUndefined();
+    // an RDD of one partition is worker 0's: worker 1 owns none of it, and holds none
+    bm.put(2, 0, ['a']);
+    expect(bm.hasAll(2, 1)).toBe(false);
+    // the same blocks on one thread: every partition is this store's
+    const one = new BlockManager();
+    for (const p of [1, 3, 5]) one.put(1, p, ['x']);
+    expect(one.hasAll(1, 6)).toBe(false);
+  });
+
+  it('refuses a worker that is not one of the threads', () => {
+    const bm = new BlockManager();
+    expect(() => bm.storesOwnedPartitions(2, 2)).toThrow(RangeError);
+    expect(() => bm.storesOwnedPartitions(0, 0)).toThrow(RangeError);
+    expect(() => bm.storesOwnedPartitions(2, -1)).toThrow(RangeError);
+  });
 });

@@ -9,6 +9,23 @@ import type { PartitionData } from '../rdd/pair-columns.ts';
 export class BlockManager {
   private readonly rdds = new Map<number, (PartitionData | undefined)[]>();
   #removals = 0;
+  // The partitions this thread computes and stores: `p` with `p mod size === rank` (every
+  // partition on one thread; a worker thread of local[N] stores only its own, its peers the others).
+  #size = 1;
+  #rank = 0;
+
+  /**
+   * Makes this the store of worker `rank` of `size` threads under `local[N]`, which stores
+   * only the partitions `p` with `p mod size === rank`: {@link hasAll} then asks about those.
+   * Without it (one thread, or the driver) every partition is this store's.
+   */
+  storesOwnedPartitions(size: number, rank: number): void {
+    if (!Number.isInteger(size) || size < 1 || !Number.isInteger(rank) || rank < 0 || rank >= size) {
+      throw new RangeError(`no worker ${rank} of ${size} threads`);
+    }
+    this.#size = size;
+    this.#rank = rank;
+  }
 
   /**
    * How many times stored blocks were removed: a finding that some RDDs have every partition
@@ -29,11 +46,20 @@ export class BlockManager {
     parts[split] = data;
   }
 
-  /** True when every one of the RDD's `numPartitions` partitions is stored. */
+  /**
+   * True when every one of the RDD's `numPartitions` partitions that this store keeps is
+   * stored: all of them on one thread; in a worker thread of `local[N]`
+   * ({@link storesOwnedPartitions}) the ones it owns (false when it owns none), since its
+   * peers compute and store the others and a thread that reads one asks its owner for it. So
+   * a lineage walk in a worker stops at a persisted RDD (a window's per-batch reductions) as
+   * it does on one thread, instead of going down into every batch of the window.
+   */
   hasAll(rddId: number, numPartitions: number): boolean {
+    if (numPartitions === 0) return true;
+    if (numPartitions <= this.#rank) return false;
     const parts = this.rdds.get(rddId);
-    if (parts === undefined) return numPartitions === 0;
-    for (let i = 0; i < numPartitions; i++) if (parts[i] === undefined) return false;
+    if (parts === undefined) return false;
+    for (let i = this.#rank; i < numPartitions; i += this.#size) if (parts[i] === undefined) return false;
     return true;
   }
 

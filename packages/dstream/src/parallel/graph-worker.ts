@@ -32,6 +32,8 @@ async function serve(data: GraphWorkerData, port: MessagePort): Promise<() => vo
   try {
     ssc = new StreamingContext(new SparkConf().setAll(data.conf), Milliseconds(data.batchMs));
     const built = ssc;
+    // This thread stores the partitions it owns; its peers store the others.
+    built.sparkContext.blockManager.storesOwnedPartitions(data.size, data.rank);
     const tracker = trackAccumulators(built.sparkContext);
     try {
       const mod = (await import(data.moduleUrl)) as Record<string, unknown>;
