@@ -51,7 +51,7 @@ export {
   checkGroupGraph,
   verifyKeyPlacement,
 } from './internal.ts';
-export { ExchangeRDD, StaticPartitionAssignment, GroupPlanError, RepartitionWaitAbortedError, LeaseLostError } from './internal.ts';
+export { ExchangeRDD, StaticPartitionAssignment, GroupPlanError, RepartitionWaitAbortedError, LeaseLostError, GroupStateLostError } from './internal.ts';
 export type { RepartitionLog, RepartitionLogProvider, RepartitionBatch, PartitionAssignment, ExchangeRDDOptions, GroupAssignment } from './internal.ts';
 export type {
   LogSource,

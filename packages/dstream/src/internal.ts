@@ -52,6 +52,7 @@ export * from './input/log/partition-leases.ts';
 export * from './group/group-runtime.ts';
 export * from './group/not-co-partitioned-error.ts';
 export * from './group/lease-lost-error.ts';
+export * from './group/group-state-lost-error.ts';
 export * from './group/co-partitioning.ts';
 export * from './input/log/consumer-strategy.ts';
 export * from './input/log/location-strategy.ts';

@@ -115,7 +115,7 @@ export class RedisLogSource implements LogSource<ConsumerRecord> {
 
   /** Group mode's leases, epochs and fenced commits in this Redis (see `RedisPartitionLeases`). */
   ownership(groupId: string): PartitionLeases {
-    return new RedisPartitionLeases(() => this.client, groupId);
+    return new RedisPartitionLeases(() => this.client, groupId, this.location);
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { DEFAULT_STATE_SNAPSHOT_INTERVAL } from '@kindling/dstream';
+import { DEFAULT_STATE_SNAPSHOT_INTERVAL, GroupStateLostError } from '@kindling/dstream';
 import type { AcquiredPartition, CommitOutcome, DescribeOutcome, GroupGrid, PartitionBatch, PartitionCommit, PartitionLeases, StateDelta, TopicPartition } from '@kindling/dstream';
 import type { RedisClient } from './redis-connection.ts';
 import { commitGroupOffsets } from './redis-group-offsets.ts';
@@ -11,7 +11,7 @@ import { commitGroupOffsets } from './redis-group-offsets.ts';
  *
  * | key | type | content |
  * |---|---|---|
- * | `kindling:group:{g}` | hash | `zeroTime`, `batchMs`, `partitions` (JSON): the shared batch grid |
+ * | `kindling:group:{g}` | hash | `zeroTime`, `batchMs`, `partitions` (JSON): the shared batch grid; `incarnation`: who created it, when |
  * | `kindling:group:{g}:members` | hash | member id -> heartbeat expiry (server ms) |
  * | `kindling:group:{g}:progress` | hash | `topic-p` -> last committed batch time |
  * | `kindling:group:{g}:<topic-p>:lease` | string | owner member id, with a TTL (`PX` lease time) |
@@ -36,16 +36,31 @@ export function groupKeys(group: string): { record: string; members: string; pro
 
 const NOW = `local t = redis.call('TIME') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
+/**
+ * The first step of every script an instance runs after joining: the last key is the group's
+ * record and the last argument the incarnation the instance joined ('' before it joined). A
+ * record gone, or created again since, fails the script with a GROUPLOST error before it
+ * changes anything: the group's positions, epochs and state were lost with it (a restart
+ * without persistence), and an epoch counted again from nothing could match a stale one.
+ */
+const GUARD = `local inc = ARGV[#ARGV]
+if inc ~= '' then
+  local cur = redis.call('HGET', KEYS[#KEYS], 'incarnation')
+  if cur ~= inc then return redis.error_reply(cur and ('GROUPLOST the group was created again since (incarnation ' .. cur .. ', this instance joined ' .. inc .. ')') or 'GROUPLOST the group record is gone') end
+end
+`;
+
 /** KEYS: record, members. ARGV: member, leaseMs, zeroTime, batchMs, partitions JSON. */
 const JOIN = `${NOW}
 redis.call('HSETNX', KEYS[1], 'zeroTime', ARGV[3])
 redis.call('HSETNX', KEYS[1], 'batchMs', ARGV[4])
 redis.call('HSETNX', KEYS[1], 'partitions', ARGV[5])
+redis.call('HSETNX', KEYS[1], 'incarnation', ARGV[1] .. '@' .. now)
 redis.call('HSET', KEYS[2], ARGV[1], now + tonumber(ARGV[2]))
-return redis.call('HMGET', KEYS[1], 'zeroTime', 'batchMs', 'partitions')`;
+return redis.call('HMGET', KEYS[1], 'zeroTime', 'batchMs', 'partitions', 'incarnation')`;
 
 /** KEYS: members. ARGV: member, leaseMs. Returns the live members (expired ones are removed). */
-const HEARTBEAT = `${NOW}
+const HEARTBEAT = `${GUARD}${NOW}
 redis.call('HSET', KEYS[1], ARGV[1], now + tonumber(ARGV[2]))
 local all = redis.call('HGETALL', KEYS[1])
 local live = {}
@@ -55,7 +70,7 @@ end
 return live`;
 
 /** KEYS: lease, epoch, commit, desc. ARGV: member, leaseMs. {0, holder} or {1, epoch, next, batch, desc...}. */
-const ACQUIRE = `local cur = redis.call('GET', KEYS[1])
+const ACQUIRE = `${GUARD}local cur = redis.call('GET', KEYS[1])
 if cur and cur ~= ARGV[1] then return {0, cur} end
 local e = redis.call('INCR', KEYS[2])
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
@@ -63,7 +78,7 @@ local c = redis.call('HMGET', KEYS[3], 'next', 'batch')
 return {1, e, c[1] or '', c[2] or '', redis.call('HGETALL', KEYS[4])}`;
 
 /** KEYS: lease, epoch. ARGV: member, epoch, leaseMs. 1 renewed, 0 lost. */
-const RENEW = `if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end
+const RENEW = `${GUARD}if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end
 local cur = redis.call('GET', KEYS[1])
 if cur and cur ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
@@ -74,7 +89,7 @@ return 1`;
  * already recorded for that time, else the given one), {'FENCED'}, or {'STALE', after} when
  * the time is not after the last committed batch and every recorded one (nothing recorded).
  */
-const DESCRIBE = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {'FENCED'} end
+const DESCRIBE = `${GUARD}if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {'FENCED'} end
 local cur = redis.call('HGET', KEYS[2], ARGV[2])
 if cur then return {'RECORDED', cur} end
 local time = tonumber(ARGV[2])
@@ -85,7 +100,7 @@ redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
 return {'RECORDED', ARGV[3]}`;
 
 /** KEYS: lease, epoch. ARGV: member, epoch. */
-const RELEASE = `if redis.call('GET', KEYS[2]) == ARGV[2] and redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+const RELEASE = `${GUARD}if redis.call('GET', KEYS[2]) == ARGV[2] and redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 1`;
 
 /**
@@ -110,7 +125,7 @@ end`;
  * folded into the snapshot.
  */
 const COMMIT = `${FOLD}
-local e = redis.call('GET', KEYS[1])
+${GUARD}local e = redis.call('GET', KEYS[1])
 if e ~= ARGV[1] then return {'FENCED', e or '0'} end
 local time, from, untl = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local function complete()
@@ -125,7 +140,7 @@ if c[1] and tonumber(c[1]) ~= from then return {'OFFSET_MISMATCH', c[1]} end
 if c[2] and tonumber(c[2]) >= time then return {'OFFSET_MISMATCH', c[1]} end
 local interval = tonumber(ARGV[7])
 local a = 8
-for k = 5, #KEYS, 2 do
+for k = 5, #KEYS - 1, 2 do
   if ARGV[a] ~= '' and redis.call('RPUSH', KEYS[k + 1], ARGV[a]) >= interval then fold(KEYS[k], KEYS[k + 1]) end
   a = a + 1
 end
@@ -165,8 +180,10 @@ export class RedisPartitionLeases implements PartitionLeases {
   #leaseMs = 10_000;
   #numPartitions = 0;
   readonly #known = new Set<string>();
+  /** The group record's incarnation this instance joined ('' before `join`): every later script checks it. */
+  #incarnation = '';
 
-  constructor(private readonly client: () => RedisClient, readonly group: string) {
+  constructor(private readonly client: () => RedisClient, readonly group: string, private readonly location = 'Redis') {
     this.#keys = groupKeys(group);
   }
 
@@ -174,21 +191,36 @@ export class RedisPartitionLeases implements PartitionLeases {
     return this.client().sendCommand(['EVAL', script, String(keys.length), ...keys, ...args.map(String)]);
   }
 
+  /**
+   * A script that starts with {@link GUARD}: the group's record and the incarnation joined go
+   * last. @throws GroupStateLostError when the store no longer holds the group this instance joined.
+   */
+  private async guarded(script: string, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+    try {
+      return await this.eval(script, [...keys, this.#keys.record], [...args, this.#incarnation]);
+    } catch (e) {
+      const m = /GROUPLOST (.*)$/.exec((e as Error)?.message ?? '');
+      if (m !== null) throw new GroupStateLostError(this.group, this.location, m[1]!);
+      throw e;
+    }
+  }
+
   async join(grid: GroupGrid, leaseMs: number): Promise<GroupGrid> {
     this.#leaseMs = leaseMs;
     this.#numPartitions = grid.partitions.length;
     const r = await this.eval(JOIN, [this.#keys.record, this.#keys.members], [this.memberId, leaseMs, grid.zeroTime, grid.batchMs, JSON.stringify(grid.partitions)]) as string[];
+    this.#incarnation = String(r[3]);
     return { zeroTime: Number(r[0]), batchMs: Number(r[1]), partitions: JSON.parse(r[2]!) as string[] };
   }
 
   async heartbeat(): Promise<string[]> {
-    const live = await this.eval(HEARTBEAT, [this.#keys.members], [this.memberId, this.#leaseMs]) as string[];
+    const live = await this.guarded(HEARTBEAT, [this.#keys.members], [this.memberId, this.#leaseMs]) as string[];
     return live.map(String).sort();
   }
 
   async acquire(tp: TopicPartition): Promise<AcquiredPartition | undefined> {
     const k = this.#keys.partition(tp);
-    const r = await this.eval(ACQUIRE, [k.lease, k.epoch, k.commit, k.desc], [this.memberId, this.#leaseMs]) as unknown[];
+    const r = await this.guarded(ACQUIRE, [k.lease, k.epoch, k.commit, k.desc], [this.memberId, this.#leaseMs]) as unknown[];
     if (Number(r[0]) !== 1) return undefined;
     const next = r[2] === '' ? undefined : Number(r[2]);
     const lastBatch = r[3] === '' ? undefined : Number(r[3]);
@@ -206,12 +238,12 @@ export class RedisPartitionLeases implements PartitionLeases {
 
   async renew(tp: TopicPartition, epoch: number): Promise<boolean> {
     const k = this.#keys.partition(tp);
-    return Number(await this.eval(RENEW, [k.lease, k.epoch], [this.memberId, epoch, this.#leaseMs])) === 1;
+    return Number(await this.guarded(RENEW, [k.lease, k.epoch], [this.memberId, epoch, this.#leaseMs])) === 1;
   }
 
   async describe(tp: TopicPartition, epoch: number, batch: PartitionBatch): Promise<DescribeOutcome> {
     const k = this.#keys.partition(tp);
-    const r = await this.eval(DESCRIBE, [k.epoch, k.desc, k.commit], [epoch, batch.time, `${batch.fromOffset}:${batch.untilOffset}`]) as string[];
+    const r = await this.guarded(DESCRIBE, [k.epoch, k.desc, k.commit], [epoch, batch.time, `${batch.fromOffset}:${batch.untilOffset}`]) as string[];
     const status = String(r[0]);
     if (status === 'FENCED') return { status };
     if (status === 'STALE') return { status, after: Number(r[1]) };
@@ -248,7 +280,7 @@ export class RedisPartitionLeases implements PartitionLeases {
       keys.push(k.state(s.stream), k.deltas(s.stream));
       args.push(s.set.length === 0 && s.removed.length === 0 ? '' : encodeDelta(s));
     }
-    const r = await this.eval(COMMIT, keys, args) as string[];
+    const r = await this.guarded(COMMIT, keys, args) as string[];
     const status = String(r[0]);
     if (status === 'FENCED') return { status, epoch: Number(r[1]) };
     if (status === 'OFFSET_MISMATCH') return { status, expected: r[1] === undefined || r[1] === null ? undefined : Number(r[1]) };
@@ -262,7 +294,7 @@ export class RedisPartitionLeases implements PartitionLeases {
 
   async release(tp: TopicPartition, epoch: number): Promise<void> {
     const k = this.#keys.partition(tp);
-    await this.eval(RELEASE, [k.lease, k.epoch], [this.memberId, epoch]);
+    await this.guarded(RELEASE, [k.lease, k.epoch], [this.memberId, epoch]);
   }
 
   async leave(): Promise<void> {

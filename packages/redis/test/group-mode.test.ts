@@ -8,7 +8,7 @@
 // inside the window, and the committed states (restored from snapshot plus deltas) equal to those.
 // Every wait is on a condition (the group's records in Redis, the children's output), with
 // generous timeouts: no timing assertion.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HashPartitioner } from '@kindling/core';
@@ -19,6 +19,7 @@ import { groupKeys, RedisLogSource, RedisStreamsAdmin, RedisStreamsProducer } fr
 import { redisClientOptions } from '../src/redis-url.ts';
 import type { GroupPipelineArgs } from './support/lease-group-pipeline.ts';
 import { startRedisServer, type RedisServer } from './support/redis-server.ts';
+import { removeInBackground } from './support/remove-in-background.ts';
 
 const SCRIPT = 'packages/redis/test/support/lease-group-pipeline.ts';
 const PARTITIONS = 4;
@@ -329,7 +330,7 @@ afterAll(async () => {
   await Promise.allSettled(children.map((c) => c.done));
   await redis?.quit().catch(() => undefined);
   await server?.dispose();
-  rmSync(root, { recursive: true, force: true });
+  removeInBackground(root);
 }, 60_000);
 
 async function newTopic(s: Scenario): Promise<void> {

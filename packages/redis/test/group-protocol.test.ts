@@ -3,7 +3,7 @@
 // interval other than the group's, a graph that is not co-partitioned with the log, and keys
 // that are not where the producer put them.
 import { HashPartitioner, Milliseconds, SparkConf, SparkContext } from '@kindling/core';
-import { ConsumerStrategies, LocationStrategies, NotCoPartitionedError, State, StateSpec, StreamingContext } from '@kindling/dstream';
+import { ConsumerStrategies, GroupStateLostError, LocationStrategies, NotCoPartitionedError, State, StateSpec, StreamingContext } from '@kindling/dstream';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { redisClientOptions } from '../src/redis-url.ts';
 import { GroupCoordinator } from '../../dstream/src/group/group-coordinator.ts';
 import { startChild } from '../../dstream/test/support/child-process.ts';
 import type { GroupPipelineArgs } from './support/lease-group-pipeline.ts';
+import { withRawClient } from './support/direct-stream-kit.ts';
 import { startRedisServer, type RedisServer } from './support/redis-server.ts';
 
 let server: RedisServer;
@@ -104,6 +105,46 @@ describe('RedisPartitionLeases', () => {
       await b.close();
     }
   }, 120_000);
+
+  // A store restarted without persistence (FLUSHALL here) loses every group key: epochs count
+  // again from 1, so a stale instance's epoch can equal the new owner's, and its commit used to
+  // pass the fence (OK) onto a partition that had lost its positions and state.
+  it('refuses every step of an instance whose group the store lost (restart without persistence), even at an epoch counted again', async () => {
+    const a = new RedisLogSource(server.url);
+    const b = new RedisLogSource(server.url);
+    await a.open();
+    await b.open();
+    try {
+      const oa = a.ownership('lost');
+      const ob = b.ownership('lost');
+      const grid = { zeroTime: 1000, batchMs: 500, partitions: ['lt-0'] };
+      await oa.join(grid, 5000);
+      const tp = { topic: 'lt', partition: 0 };
+      const held = (await oa.acquire(tp))!;
+      expect(held.epoch).toBe(1);
+      expect(await oa.describe(tp, 1, { time: 1500, fromOffset: 0, untilOffset: 10 })).toMatchObject({ status: 'RECORDED' });
+      await withRawClient(server.url, (c) => c.sendCommand(['FLUSHALL']));
+      // Every step of A now fails naming the group and the store, before changing anything.
+      const lost = (f: () => Promise<unknown>): Promise<void> => expect(f()).rejects.toThrow(GroupStateLostError);
+      await lost(() => oa.heartbeat());
+      await lost(() => oa.renew(tp, 1));
+      await lost(() => oa.describe(tp, 1, { time: 2000, fromOffset: 10, untilOffset: 12 }));
+      await lost(() => oa.commit({ ...tp, epoch: 1, time: 1500, fromOffset: 0, untilOffset: 10, state: [] }));
+      await expect(oa.heartbeat()).rejects.toThrow(/store at unix:\/\/.* no longer holds group lost .*\(the group record is gone\)/);
+      // A new instance makes the group again and gets epoch 1 again: A's epoch 1 still does not pass.
+      await ob.join(grid, 5000);
+      expect((await ob.acquire(tp))!.epoch).toBe(1);
+      await lost(() => oa.commit({ ...tp, epoch: 1, time: 1500, fromOffset: 0, untilOffset: 10, state: [{ stream: 's', set: [['"k"', '9']], removed: [] }] }));
+      await lost(() => oa.acquire({ topic: 'lt', partition: 0 }));
+      await expect(oa.renew(tp, 1)).rejects.toThrow(/created again since/);
+      const kept = await withRawClient(server.url, (c) => c.sendCommand(['EXISTS', groupKeys('lost').partition(tp).commit, groupKeys('lost').partition(tp).deltas('s'), groupKeys('lost').partition(tp).desc]));
+      expect(kept, 'nothing of A committed or recorded').toBe(0);
+      expect(await ob.commit({ ...tp, epoch: 1, time: 1500, fromOffset: 0, untilOffset: 4, state: [] })).toEqual({ status: 'OK', completeUpTo: 1500 });
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  }, 60_000);
 
   // The SIGSTOP race of group-mode.test.ts, step by step: a resumed instance generates the batch
   // times it missed while paused, and its batch clock lags the group's. Taking a partition

@@ -17,7 +17,7 @@
 // the folders and the final state (in Redis and in the folder of its committed batch) equal a single instance's run
 // on the same input and the sums worked out here. Every wait is on a condition, with generous
 // timeouts: no timing assertion.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HashPartitioner } from '@kindling/core';
@@ -28,6 +28,7 @@ import { groupKeys, RedisLogSource, RedisStreamsAdmin, RedisStreamsProducer } fr
 import { redisClientOptions } from '../src/redis-url.ts';
 import type { GroupPipelineArgs } from './support/lease-group-pipeline.ts';
 import { startRedisServer, type RedisServer } from './support/redis-server.ts';
+import { removeInBackground } from './support/remove-in-background.ts';
 
 const SCRIPT = 'packages/redis/test/support/lease-rekey-pipeline.ts';
 const PARTITIONS = 4;
@@ -505,7 +506,7 @@ afterAll(async () => {
   await producer?.close().catch(() => undefined);
   await redis?.quit().catch(() => undefined);
   await server?.dispose();
-  if (root !== undefined) rmSync(root, { recursive: true, force: true });
+  if (root !== undefined) removeInBackground(root);
 }, 60_000);
 
 /**

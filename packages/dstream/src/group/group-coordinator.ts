@@ -3,6 +3,7 @@ import type { LogOffsetBounds } from '../input/log/log-source.ts';
 import { DEFAULT_MAX_BATCHES_AHEAD, type GroupGrid, type PartitionBatch, type PartitionLeases, type StateDelta } from '../input/log/partition-leases.ts';
 import type { TopicPartition } from '../input/log/topic-partition.ts';
 import type { GroupBatchPlan, GroupRuntime, OwnedPartitionBatch } from './group-runtime.ts';
+import { GroupStateLostError } from './group-state-lost-error.ts';
 
 const log = getLogger('GroupCoordinator');
 
@@ -133,6 +134,8 @@ export class GroupCoordinator implements GroupRuntime {
   readonly #restoredBetween = new Map<string, Map<number, (readonly [unknown, unknown])[]>>();
   #members: string[] = [];
   #stopped = false;
+  /** Set once the store answered that it no longer holds the group this instance joined. */
+  #lost: GroupStateLostError | undefined;
 
   constructor(options: GroupCoordinatorOptions) {
     this.#o = options;
@@ -148,6 +151,25 @@ export class GroupCoordinator implements GroupRuntime {
 
   /** The live members as last seen (sorted ids). */
   get members(): readonly string[] { return this.#members; }
+
+  /** The store's loss of the group, once met: no batch can be planned or committed after it. */
+  get lost(): GroupStateLostError | undefined { return this.#lost; }
+
+  /**
+   * Whether `e` says the store lost the group: then, the first time, every partition is dropped
+   * (nothing held can be committed, so no output writes it from now on) and the timer stops.
+   */
+  private noteLost(e: unknown): boolean {
+    if (!(e instanceof GroupStateLostError)) return false;
+    if (this.#lost !== undefined) return true;
+    this.#lost = e;
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    const owned = this.ownedPartitions;
+    this.#owned.clear();
+    this.#committedState.clear();
+    log.error(`${this.#o.streamName}: member ${this.memberId} drops ${owned.length === 0 ? 'no partitions' : `partitions ${owned.map((p) => `${this.#o.topic}-${p}`).join(', ')}`} and plans no more batches: ${e.message}`);
+    return true;
+  }
 
   private tp(p: number): TopicPartition { return { topic: this.#o.topic, partition: p }; }
 
@@ -172,7 +194,7 @@ export class GroupCoordinator implements GroupRuntime {
     this.#members = await this.#o.ownership.heartbeat();
     const every = Math.max(200, Math.floor(this.#o.leaseMs / 3));
     // Between batches too: ownership settles (and a dead instance's partitions are taken) without waiting for batches.
-    this.#timer = setInterval(() => { this.exclusive(() => this.between()).catch(() => undefined); }, every);
+    this.#timer = setInterval(() => { this.exclusive(() => this.between()).catch((e: unknown) => { this.noteLost(e); }); }, every);
     this.#timer.unref();
     log.info(`${name}: member ${this.memberId} joined the group (batches every ${stored.batchMs} ms from ${stored.zeroTime} ms, ${this.numPartitions} partitions, lease ${this.#o.leaseMs} ms)`);
   }
@@ -289,6 +311,7 @@ export class GroupCoordinator implements GroupRuntime {
     const ahead = new Set<number>();
     this.#ahead.set(time, ahead);
     try {
+      if (this.#lost !== undefined) throw this.#lost;
       await this.renewAll();
       // Partitions the timer took since the last batch (and still holds) restore their state in this one.
       for (const [stream, parts] of this.#restoredBetween) restored.set(stream, new Map([...parts].filter(([p]) => this.#owned.has(p))));
@@ -373,6 +396,10 @@ export class GroupCoordinator implements GroupRuntime {
         o.previous = batch.time;
       }
     } catch (e) {
+      if (this.noteLost(e)) {
+        this.#ahead.delete(time);
+        throw this.#lost!.atBatch(this.#o.streamName, time);
+      }
       log.warn(`${this.#o.streamName}: batch ${time} ms could not coordinate with the group (${(e as Error)?.message ?? String(e)}); the partitions it could not plan are read later.`);
     }
     // Owned but not run in this batch: held, their state carried over. A partition being given up
@@ -584,6 +611,10 @@ export class GroupCoordinator implements GroupRuntime {
       try {
         outcome = await this.#o.ownership.commit({ ...this.tp(p), epoch: planned.epoch, ...planned.batch, state: deltas, snapshotInterval: this.#o.snapshotInterval });
       } catch (e) {
+        if (this.noteLost(e)) {
+          log.error(`${name}: the commit of batch ${planned.batch.time} ms of ${this.#o.topic}-${p} (offsets ${planned.batch.fromOffset} to ${planned.batch.untilOffset}) was refused: ${(e as Error).message}`);
+          continue;
+        }
         log.warn(`${name}: committing batch ${planned.batch.time} ms of ${this.#o.topic}-${p} failed (${(e as Error)?.message ?? String(e)}); giving the partition up so that its recorded range runs again.`);
         if (o !== undefined) await this.release(p, o);
         continue;

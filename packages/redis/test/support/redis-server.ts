@@ -21,6 +21,8 @@ export interface RedisServer {
   readonly dir: string;
   /** Stops the server (SIGTERM, awaited). */
   stop(): Promise<void>;
+  /** Kills the server at once (SIGKILL, awaited): no shutdown, nothing flushed that was not already. */
+  kill(): Promise<void>;
   /** Starts it again on the same socket / port (with `persistent`, with its data). */
   start(): Promise<void>;
   /** Stops it and removes its folder. */
@@ -65,15 +67,16 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     });
     c.once('exit', (code) => reject(new Error(`redis-server exited (${code}) before it was ready:\n${out}`)));
   });
-  const stop = async (): Promise<void> => {
+  const end = async (signal: NodeJS.Signals): Promise<void> => {
     const c = child;
     child = undefined;
-    if (c === undefined || c.exitCode !== null) return;
+    if (c === undefined || c.exitCode !== null || c.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       c.once('exit', () => resolve());
-      c.kill('SIGTERM');
+      c.kill(signal);
     });
   };
+  const stop = (): Promise<void> => end('SIGTERM');
   await start();
   const url = options.tcp === true ? `redis://127.0.0.1:${port}` : `unix://${socketPath}`;
   return {
@@ -81,6 +84,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     socketPath,
     dir,
     stop,
+    kill: () => end('SIGKILL'),
     start,
     async dispose() {
       await stop();

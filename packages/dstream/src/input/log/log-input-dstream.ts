@@ -19,6 +19,7 @@ import { topicPartitionKey, type TopicPartition } from './topic-partition.ts';
 import { checkGroupGraph } from '../../group/co-partitioning.ts';
 import { GroupCoordinator } from '../../group/group-coordinator.ts';
 import { GroupStages } from '../../group/group-stages.ts';
+import { GroupStateLostError } from '../../group/group-state-lost-error.ts';
 import { NotCoPartitionedError } from '../../group/not-co-partitioned-error.ts';
 import { GroupPlanError } from '../../exchange/group-plan-error.ts';
 import type { DStream } from '../../dstream/dstream.ts';
@@ -260,16 +261,29 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
       // one) and the partitions taken over are not left one batch time behind the others for good.
       const rerunsOnly = catchUpFor === undefined && (this.#group.rerunsAlone || stages.some((st) => st.coordinator.rerunsAlone));
       if (rerunsOnly) log.info(`${this.name()}: batch ${validTime} re-runs the recorded batches of the partitions this instance, alone in the group, took over, and plans nothing new.`);
-      await this.#group.prepare(t, this.#bounds.bounds, rerunsOnly, catchUpFor);
-      // A repartition partition's batch covers the source batches up to this batch time (a catch-up batch: its next missed one).
-      for (const st of stages) {
-        await st.coordinator.prepare(t, Array.from({ length: st.coordinator.numPartitions }, () => ({ earliest: 0, latest: t })), rerunsOnly, catchUpFor);
+      try {
+        await this.#group.prepare(t, this.#bounds.bounds, rerunsOnly, catchUpFor);
+        // A repartition partition's batch covers the source batches up to this batch time (a catch-up batch: its next missed one).
+        for (const st of stages) {
+          await st.coordinator.prepare(t, Array.from({ length: st.coordinator.numPartitions }, () => ({ earliest: 0, latest: t })), rerunsOnly, catchUpFor);
+        }
+      } catch (e) {
+        // The store lost the group: `compute` fails this batch with it (the context stops).
+        if (!(e instanceof GroupStateLostError)) throw e;
       }
     }
   }
 
+  /** The store's loss of the group, met by the source's or a stage's coordinator (see {@link GroupStateLostError}). */
+  private groupLost(): GroupStateLostError | undefined {
+    if (this.#group === undefined) return undefined;
+    return this.#group.lost ?? this.#stages?.stages.find((st) => st.coordinator.lost !== undefined)?.coordinator.lost;
+  }
+
   compute(validTime: Time): RDD<R> | undefined {
     let input = this.assignedInput(validTime);
+    const lost = input === undefined ? this.groupLost() : undefined;
+    if (lost !== undefined) throw lost.atBatch(this.name(), validTime.milliseconds);
     if (input === undefined && this.#group !== undefined) {
       const plan = this.#group.plan(validTime.milliseconds);
       input = {

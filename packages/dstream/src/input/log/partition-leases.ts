@@ -98,7 +98,9 @@ export type DescribeOutcome =
  * partition has a lease with an epoch; an instance takes free or expired partitions up to
  * its fair share, renews its leases every batch, and gives them up on a graceful stop. Every
  * write that matters (a batch's recorded range, its commit) is fenced by the epoch, so an
- * instance that lost its lease (paused, partitioned away) cannot change anything.
+ * instance that lost its lease (paused, partitioned away) cannot change anything. A store that
+ * lost the group after `join` (restarted without persistence: epochs would count again from
+ * nothing) makes every later step reject with a `GroupStateLostError`, and the stream stops.
  *
  * `LogInputDStream` drives it; adapters implement it (`@kindling/redis`: leases, members and
  * commits in Redis, every check in one Lua script). A Kafka adapter would map leases to the
