@@ -8,8 +8,8 @@ import { getLogger } from '../util/logger.ts';
 /**
  * Whole text files as `[path, content]` pairs (`sc.wholeTextFiles`), the path written as
  * Spark writes it (`file:/absolute/path`). The files are listed at the first job as
- * `textFile` lists them, except that a directory gives every visible file (names not
- * starting with `.` or `_`), `part-*` or not, as Spark's `wholeTextFiles` does. They are
+ * `textFile` lists them (a directory gives every file whose name does not start with `.` or
+ * `_`, as on Spark). They are
  * spread over about `minPartitions` partitions of consecutive files (never more partitions
  * than files).
  */
@@ -22,7 +22,7 @@ export class WholeTextFilesRDD extends RDD<[string, string]> {
 
   private getGroups(): string[][] {
     if (this.groups === undefined) {
-      const files = listInputFilesSync(this.path, undefined, { everyVisibleFile: true });
+      const files = listInputFilesSync(this.path);
       if (files.length === 0) getLogger('WholeTextFilesRDD').warn(`wholeTextFiles: no input files match ${this.path}; the RDD is empty`);
       const n = Math.min(Math.max(this.minPartitions, 1), files.length);
       const groups: string[][] = [];
