@@ -1,6 +1,6 @@
 import type { ThreadAccumulator } from './accumulator-update.ts';
 import { nextAccumulatorId } from './accumulator-id.ts';
-import { pendingIn, runningTaskUpdates, type PendingUpdate, type TaskUpdates } from './task-updates.ts';
+import { pendingIn, taskUpdates, type PendingUpdate, type TaskUpdates } from './task-updates.ts';
 
 /** A task's additions to one collection accumulator, appended when the task succeeds (see task-updates.ts). */
 class PendingElements<T> implements PendingUpdate {
@@ -40,7 +40,7 @@ export class CollectionAccumulator<T> implements ThreadAccumulator {
 
   /** Appends `v`. */
   add(v: T): void {
-    const task = runningTaskUpdates();
+    const task = taskUpdates.running;
     if (task === undefined) {
       this.list.push(v);
       return;

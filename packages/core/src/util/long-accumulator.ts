@@ -1,6 +1,6 @@
 import type { ThreadAccumulator } from './accumulator-update.ts';
 import { nextAccumulatorId } from './accumulator-id.ts';
-import { pendingIn, runningTaskUpdates, type PendingUpdate, type TaskUpdates } from './task-updates.ts';
+import { pendingIn, taskUpdates, type PendingUpdate, type TaskUpdates } from './task-updates.ts';
 
 /** A task's additions to one numeric accumulator, counted when the task succeeds (see task-updates.ts). */
 class PendingSum implements PendingUpdate {
@@ -36,7 +36,7 @@ export class LongAccumulator implements ThreadAccumulator {
 
   /** Adds `v` (and counts one addition). */
   add(v: number): void {
-    const task = runningTaskUpdates();
+    const task = taskUpdates.running;
     if (task === undefined) {
       this.total += v;
       this.n++;

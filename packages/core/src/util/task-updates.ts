@@ -31,17 +31,17 @@ export interface PendingUpdate {
   commit(into: TaskUpdates | undefined): void;
 }
 
-let running: TaskUpdates | undefined;
-
-/** The scope additions go to now, or `undefined` outside any task. @internal */
-export function runningTaskUpdates(): TaskUpdates | undefined {
-  return running;
-}
+/**
+ * The scope additions go to now (`running`), or `undefined` outside any task. A property of a
+ * module-level object: an accumulator's `add` reads it per record, and a property load is
+ * cheaper there than a call into this module. Set only by the functions below. @internal
+ */
+export const taskUpdates: { running: TaskUpdates | undefined } = { running: undefined };
 
 /** Opens a scope inside the running one (if any); close it with {@link closeTaskUpdates}. @internal */
 export function openTaskUpdates(): TaskUpdates {
-  const scope = new TaskUpdates(running);
-  running = scope;
+  const scope = new TaskUpdates(taskUpdates.running);
+  taskUpdates.running = scope;
   return scope;
 }
 
@@ -50,7 +50,7 @@ export function openTaskUpdates(): TaskUpdates {
  * around it, when `succeeded`; otherwise they are dropped. @internal
  */
 export function closeTaskUpdates(scope: TaskUpdates, succeeded: boolean): void {
-  running = scope.outer;
+  taskUpdates.running = scope.outer;
   if (succeeded) {
     const pending = scope.pending;
     for (let i = 0; i < pending.length; i++) pending[i]!.commit(scope.outer);
@@ -63,14 +63,14 @@ export function closeTaskUpdates(scope: TaskUpdates, succeeded: boolean): void {
  * {@link leaveTaskUpdates}. @internal
  */
 export function enterTaskUpdates(scope: TaskUpdates): TaskUpdates | undefined {
-  const before = running;
-  running = scope;
+  const before = taskUpdates.running;
+  taskUpdates.running = scope;
   return before;
 }
 
 /** Gives the running scope back after {@link enterTaskUpdates}. @internal */
 export function leaveTaskUpdates(before: TaskUpdates | undefined): void {
-  running = before;
+  taskUpdates.running = before;
 }
 
 /**
