@@ -198,8 +198,9 @@ export class SparkContext {
   }
 
   /**
-   * The lines of a file, of a directory's `part-*` files (or all its visible files), or of
-   * the files a glob matches (`'out/output*'` reads every folder `saveAsTextFiles` wrote).
+   * The lines of a file, of a directory's files (every file whose name does not start with `.`
+   * or `_`, as on Spark: a `saveAsTextFile` folder gives its `part-*` files), or of the files
+   * a glob matches (`'out/output*'` reads every folder `saveAsTextFiles` wrote).
    * At least one partition per file, more when `minPartitions` asks. Listing happens at the
    * first job: a missing plain path then fails naming it; a glob matching nothing is an
    * empty RDD and a warning.
@@ -210,7 +211,7 @@ export class SparkContext {
   }
 
   /**
-   * Each file of a directory (every visible one, `part-*` or not, as on Spark), glob or path as one
+   * Each file of a directory (every visible one, as `textFile` lists it), glob or path as one
    * `[path, content]` pair, the path as Spark writes it (`file:/absolute/path`), over about
    * `minPartitions` partitions. For many small files; each file is read whole.
    */

@@ -29,6 +29,21 @@ describe('textFile / saveAsTextFile / objectFile', () => {
     expect(await ctx.sc.textFile(join(tmp.dir, 'output-1000')).collect()).toEqual(['l1', 'l2', 'l3']);
   });
 
+  it('reads every visible file of a directory, part-* files or not, in name order (Spark lists it through Hadoop\'s FileInputFormat)', async () => {
+    const out = join(tmp.dir, 'mixed');
+    await ctx.sc.parallelize(['p0', 'p1'], 2).saveAsTextFile(out);
+    // Files a user (or another tool) put beside the part files: Spark reads them too.
+    writeFileSync(join(out, 'extra.txt'), 'e1\ne2\n');
+    writeFileSync(join(out, 'zz-late'), 'z');
+    writeFileSync(join(out, '_metadata'), 'hidden');
+    writeFileSync(join(out, '.part-00000.crc'), 'hidden');
+    mkdirSync(join(out, 'nested'));
+    writeFileSync(join(out, 'nested', 'inner.txt'), 'not listed');
+    const rdd = ctx.sc.textFile(out);
+    expect(rdd.getNumPartitions()).toBe(4);
+    expect(await rdd.collect()).toEqual(['e1', 'e2', 'p0', 'p1', 'z']);
+  });
+
   it('reads plain files: one partition per file at least, lines with CRLF and no final newline', async () => {
     const d = join(tmp.dir, 'in');
     mkdirSync(d);

@@ -40,7 +40,7 @@ describe('sc.wholeTextFiles', () => {
     writeFileSync(join(dir, 'sub', 'inner.txt'), 'nested');
     const got = await ctx.sc.wholeTextFiles(dir, 2).collect();
     expect(got.map(([p, t]) => [basename(p), t])).toEqual([['notes.txt', 'b'], ['part-00000', 'a\n'], ['readme', 'c\n']]);
-    // textFile keeps reading a saveAsTextFile folder's part files only.
-    expect(await ctx.sc.textFile(dir).collect()).toEqual(['a']);
+    // textFile lists the directory the same way (Hadoop's FileInputFormat serves both on Spark).
+    expect(await ctx.sc.textFile(dir).collect()).toEqual(['b', 'a', 'c']);
   });
 });

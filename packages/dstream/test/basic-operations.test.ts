@@ -237,6 +237,16 @@ describe('BasicOperations', () => {
     await expect(run).rejects.toThrow(/Batch 1000 ms failed in output operation #0 \(runStreamingTest at basic-operations\.test\.ts:\d+\) while generating its RDDs: transform at basic-operations\.test\.ts:\d+: the transform function returned undefined for batch 1000 ms; return an RDD/);
   });
 
+  it('transform with a function returning an array, a Promise or a number fails the batch naming what it returned (plain JavaScript has no types to stop it)', async () => {
+    const returning = (value: unknown) => runStreamingTest({ input: [[1]], operation: (s) => s.transform(() => value as RDD<number>) });
+    await expect(returning([1, 2])).rejects.toThrow(/while generating its RDDs: transform at basic-operations\.test\.ts:\d+: the transform function returned an array for batch 1000 ms, not an RDD; return rdd\.sparkContext\.parallelize\(array\)/);
+    await expect(returning(Promise.resolve([]))).rejects.toThrow(/the transform function returned a Promise for batch 1000 ms, not an RDD; transform functions run synchronously/);
+    await expect(returning(3)).rejects.toThrow(/the transform function returned a number \(3\) for batch 1000 ms, not an RDD/);
+    // transformWith runs the same check.
+    const twoInputs = runStreamingTest2({ input1: [[1]], input2: [[2]], operation: (a, b) => a.transformWith(b, (r1, r2) => [r1, r2] as unknown as RDD<number>) });
+    await expect(twoInputs).rejects.toThrow(/the transform function returned an array for batch 1000 ms, not an RDD/);
+  });
+
   it('transformWith', async () => {
     const out = await runStreamingTest2({
       input1: [['a', 'b'], ['a', ''], [''], []],

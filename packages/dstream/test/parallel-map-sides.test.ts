@@ -72,7 +72,7 @@ async function run(master: string, input: readonly (readonly string[])[], failOn
     // A failed batch stops the context (and releases its threads): no stats then.
     const stats = pool === undefined || error !== undefined ? [] : await pool.stats();
     const scheduler = pool === undefined ? undefined : ((ssc.sparkContext as unknown as { taskScheduler: WorkerTaskScheduler }).taskScheduler);
-    return { out, error, seen, splits: g.splits.value, splitLines: g.splitLines.value, threads: pool?.workers.length ?? 1, tasks: pool?.tasksPerWorker() ?? [], ahead: stats.map((s) => s.mapSidesAhead), counts: scheduler === undefined ? undefined : { ...scheduler.counts } };
+    return { out, error, seen, splits: g.splits.value, splitLines: g.splitLines.value, initials: g.initials.value, threads: pool?.workers.length ?? 1, tasks: pool?.tasksPerWorker() ?? [], ahead: stats.map((s) => s.mapSidesAhead), counts: scheduler === undefined ? undefined : { ...scheduler.counts } };
   } finally {
     await ssc.stop();
   }
@@ -156,6 +156,23 @@ describe('map sides over a shared partition in worker threads (local[N])', () =>
       expect(r.out.perWord).toEqual(expected(input).perWord);
       expect(r.out.perLength).toEqual(expected(input).perLength);
       expect(r.out.byInitial).toEqual([]);
+      if (master === 'local[2]') expect(r.threads).toBe(2);
+    }
+  }, 60_000);
+
+  it('a branch that throws in every partition adds nothing to accumulators: not in the pass it shared with another branch, not in its own job', async () => {
+    // Each partition's first word fails the third branch, whose map function counts its calls
+    // before the check. On Spark that branch's tasks all fail (its map side is a task of its
+    // own job), so none of their additions count; here its map side also ran beside the first
+    // branch's, in that branch's tasks, which succeeded.
+    const input = [['boom a', 'boom b', 'boom c']];
+    for (const master of ['local[1]', 'local[2]']) {
+      const r = await run(master, input, 'boom');
+      expect(r.error?.message).toMatch(/cannot take the initial of boom/);
+      expect(r.out.perWord).toEqual(expected(input).perWord);
+      expect(r.initials).toBe(0);
+      // The shared split still counts once per line: the tasks that computed it succeeded.
+      expect(r.splits).toBe(3);
       if (master === 'local[2]') expect(r.threads).toBe(2);
     }
   }, 60_000);

@@ -1,4 +1,4 @@
-export { listInputFilesSync, listDirectoryInputFilesSync, InputPathNotFoundError, type ListInputFilesOptions } from './fs/list-input-files.ts';
+export { listInputFilesSync, listDirectoryInputFilesSync, InputPathNotFoundError } from './fs/list-input-files.ts';
 export { isHiddenName } from './fs/hidden-name.ts';
 export { readTextLinesSync } from './fs/read-text-lines.ts';
 export { readTextLineRangeSync } from './fs/read-text-line-range.ts';

@@ -18,7 +18,7 @@ describe('listInputFilesSync', () => {
     expect(listInputFilesSync(f)).toEqual([f]);
   });
 
-  it('returns the part-* files of a directory sorted by name, ignoring _SUCCESS and other files', () => {
+  it('returns every visible file of a directory sorted by name, part-* or not, ignoring _SUCCESS, .crc files and sub-directories (Hadoop\'s FileInputFormat listing)', () => {
     const d = tempDir();
     touch(join(d, 'part-00002'));
     touch(join(d, 'part-00000'));
@@ -27,7 +27,7 @@ describe('listInputFilesSync', () => {
     touch(join(d, 'notes.txt'));
     touch(join(d, '.part-00003.crc'));
     mkdirSync(join(d, 'part-sub'));
-    expect(listInputFilesSync(d)).toEqual(['part-00000', 'part-00001', 'part-00002'].map((n) => join(d, n)));
+    expect(listInputFilesSync(d)).toEqual(['notes.txt', 'part-00000', 'part-00001', 'part-00002'].map((n) => join(d, n)));
   });
 
   it('returns all non-hidden files of a directory without part-* files, sorted, no sub-directories', () => {

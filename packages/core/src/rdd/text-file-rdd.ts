@@ -42,8 +42,8 @@ function planSplits(files: readonly string[], minPartitions: number, known: Read
 }
 
 /**
- * The lines of text files (`sc.textFile`): a file, a directory (its `part-*` files, or all its
- * visible files) or a glob. Files are listed when the partitions are first needed (the first
+ * The lines of text files (`sc.textFile`): a file, a directory (every file whose name does
+ * not start with `.` or `_`, as Hadoop's `FileInputFormat` lists it for Spark) or a glob. Files are listed when the partitions are first needed (the first
  * job), as in Spark; at least one partition per file. A missing plain path fails naming it; a
  * glob matching nothing gives an empty RDD and a warning.
  */

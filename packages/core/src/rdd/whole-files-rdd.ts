@@ -8,8 +8,8 @@ import { getLogger } from '../util/logger.ts';
  * Whole files as `[path, value]` pairs, the path written as Spark writes it
  * (`file:/absolute/path`) and the value read from the file by the subclass (`wholeTextFiles`:
  * its text; `binaryFiles`: a stream over its bytes). The files are listed at the first job as
- * `textFile` lists them, except that a directory gives every visible file (names not starting
- * with `.` or `_`), `part-*` or not, as Spark's `wholeTextFiles` and `binaryFiles` do. They are
+ * `textFile` lists them (a directory gives every visible file: names not starting with `.` or
+ * `_`, as on Spark). They are
  * spread over about `minPartitions` partitions of consecutive files (never more partitions
  * than files).
  */
@@ -25,7 +25,7 @@ export abstract class WholeFilesRDD<V> extends RDD<[string, V]> {
 
   private getGroups(): string[][] {
     if (this.groups === undefined) {
-      const files = listInputFilesSync(this.path, undefined, { everyVisibleFile: true });
+      const files = listInputFilesSync(this.path);
       if (files.length === 0) getLogger(this.constructor.name).warn(`${this.scope}: no input files match ${this.path}; the RDD is empty`);
       const n = Math.min(Math.max(this.minPartitions, 1), files.length);
       const groups: string[][] = [];

@@ -1,6 +1,7 @@
 import type { Task } from './task.ts';
 import type { TaskScheduler } from './task-scheduler.ts';
 import type { ActiveJobs } from './active-jobs.ts';
+import { closeTaskUpdates, openTaskUpdates } from '../util/task-updates.ts';
 
 const YIELD_AFTER_MS = 4;
 
@@ -64,12 +65,20 @@ export class LocalTaskScheduler implements TaskScheduler {
     return results;
   }
 
-  /** Runs one task, adding its time (failed or not) to the time since the last yield. */
+  /**
+   * Runs one task, adding its time (failed or not) to the time since the last yield. Its
+   * accumulator additions count only if it succeeds (see task-updates.ts).
+   */
   private runTimed<R>(task: Task<R>): R {
     const start = this.now();
+    const updates = openTaskUpdates();
+    let succeeded = false;
     try {
-      return task.run();
+      const result = task.run();
+      succeeded = true;
+      return result;
     } finally {
+      closeTaskUpdates(updates, succeeded);
       this.busyMs += this.now() - start;
     }
   }

@@ -1,4 +1,5 @@
 import { compiledCombine, finishPartsCombine, partsCombineState } from '../rdd/compiled-combine.ts';
+import { closeTaskUpdates, enterTaskUpdates, leaveTaskUpdates, openTaskUpdates, runAsTask, type TaskUpdates } from '../util/task-updates.ts';
 import type { CombineState, CompiledCombine } from '../rdd/compiled-combine.ts';
 import { MAX_FUSED_OPS, chainFailure, collectChain, compiledChain, fusedChain, splitChain } from '../rdd/record-pipeline.ts';
 import type { RDD } from '../rdd/rdd.ts';
@@ -66,7 +67,22 @@ interface MapSidePart {
   readonly combine: CombineState | undefined;
   readonly columns: PairColumns | undefined;
   readonly records: unknown[] | undefined;
+  /** A sibling's accumulator additions, apart from the task's until the sibling has run in full. */
+  readonly updates: TaskUpdates | undefined;
   failed: boolean;
+}
+
+/** A scope for a sibling map side's additions, inside the task's, left at once (entered part by part). */
+function openSideUpdates(): TaskUpdates {
+  const scope = openTaskUpdates();
+  leaveTaskUpdates(scope.outer);
+  return scope;
+}
+
+/** A sibling's scope once every part was fed: its additions go to the task's when it succeeded. */
+function commitSideUpdates(scope: TaskUpdates, succeeded: boolean): void {
+  // The task's scope is running (the scope's outer), and stays so.
+  closeTaskUpdates(scope, succeeded);
 }
 
 /**
@@ -103,7 +119,7 @@ export function groupedMapSideOutputs(
       if (i === 0) outputs[i] = mapSideOutput(dep, fusedChain(dep.rdd), m, data);
       else {
         try {
-          outputs[i] = mapSideOutput(dep, fusedChain(dep.rdd), m, data);
+          outputs[i] = runAsTask(() => mapSideOutput(dep, fusedChain(dep.rdd), m, data));
         } catch (e) {
           siblingFailed(dep, e);
         }
@@ -111,7 +127,7 @@ export function groupedMapSideOutputs(
     }
     return outputs;
   }
-  const sides: MapSidePart[] = deps.map((dep) => {
+  const sides: MapSidePart[] = deps.map((dep, i) => {
     const chain = fusedChain(dep.rdd);
     const combined = dep.mapSideCombine;
     const split = !combined && dep.aggregator !== undefined && chain.ops.length > 0;
@@ -120,6 +136,9 @@ export function groupedMapSideOutputs(
       dep, failed: false,
       run: combined ? compiledCombine(ops, dep.aggregator as Aggregator<unknown, unknown>) : ops.length > 0 ? compiledChain(ops) : undefined,
       fail: chainFailure(chain, m),
+      // A sibling's accumulator additions count with the task only if the sibling succeeds
+      // (its own job computes it again after a failure, as Spark runs it in a task of its own).
+      updates: i === 0 ? undefined : openSideUpdates(),
       combine: combined ? partsCombineState() : undefined,
       columns: split ? new PairColumns([], []) : undefined,
       records: !combined && !split ? [] : undefined,
@@ -136,17 +155,21 @@ export function groupedMapSideOutputs(
       if (side.failed) continue;
       if (i === 0) feedPart(side, part);
       else {
+        const task = enterTaskUpdates(side.updates!);
         try {
           feedPart(side, part);
         } catch (e) {
           side.failed = true;
           siblingFailed(side.dep, e);
+        } finally {
+          leaveTaskUpdates(task);
         }
       }
     }
   }
   for (let i = 0; i < sides.length; i++) {
     const side = sides[i]!;
+    if (side.updates !== undefined) commitSideUpdates(side.updates, !side.failed);
     if (side.failed) continue;
     if (side.combine !== undefined) outputs[i] = bucketColumns(side.dep, finishPartsCombine(side.combine));
     else if (side.columns !== undefined) outputs[i] = bucketColumns(side.dep, side.columns);

@@ -7,6 +7,7 @@ import { RDDComputeError } from '../rdd/rdd-compute-error.ts';
 import type { RDD } from '../rdd/rdd.ts';
 import { PairColumns, type PartitionData } from '../rdd/pair-columns.ts';
 import { applyAccumulatorUpdates, drainAccumulatorUpdates, type AccumulatorUpdate, type ThreadAccumulator } from '../util/accumulator-update.ts';
+import { runAsTask } from '../util/task-updates.ts';
 import { BlockPrefixes, PrefixedEvaluator } from './block-prefixes.ts';
 import { PartitionEvaluator } from './partition-evaluator.ts';
 import type { ReplicatedRDDs } from './replicated-rdds.ts';
@@ -380,7 +381,8 @@ export class WorkerExecutor {
     for (const p of req.partitions) {
       await this.ensureShuffleBlocks(rdd, p);
       const taken = this.prefixes.taken;
-      const data = new PrefixedEvaluator(this.prefixes, req.jobId, req.stageId, p).evaluateData(rdd, p);
+      // A task: its accumulator additions count only if it succeeds (see task-updates.ts).
+      const data = runAsTask(() => new PrefixedEvaluator(this.prefixes, req.jobId, req.stageId, p).evaluateData(rdd, p));
       this.prefixesTaken += this.prefixes.taken - taken;
       this.tasksRun++;
       partitions.push(encodeBlock(data, transfer));
@@ -424,9 +426,8 @@ export class WorkerExecutor {
       this.applyPrepared(req.prepared);
       for (const p of req.partitions) {
         await this.ensureShuffleBlocks(rdd as RDD<unknown>, p);
-        const data = new PartitionEvaluator(req.jobId, req.stageId, p).evaluate(rdd, p);
+        own.push([p, runAsTask(() => f(new PartitionEvaluator(req.jobId, req.stageId, p).evaluate(rdd, p), p))]);
         this.tasksRun++;
-        own.push([p, f(data, p)]);
       }
     } catch (e) {
       failure = e;
@@ -456,7 +457,7 @@ export class WorkerExecutor {
       let data = rdd.checkpointData?.captured(p) ?? rdd.getStoredPartition(p);
       if (data === undefined) {
         await this.ensureShuffleBlocks(rdd, p);
-        data = new PartitionEvaluator(-1, -1, p).evaluate(rdd, p);
+        data = runAsTask(() => new PartitionEvaluator(-1, -1, p).evaluate(rdd, p));
         this.tasksRun++;
       }
       const bytes = encodeValues(data);
@@ -501,7 +502,7 @@ export class WorkerExecutor {
         await this.ensureShuffleBlocks(d.rdd as RDD<unknown>, m);
         let buckets: PartitionData[];
         try {
-          buckets = this.mapSideBuckets(d, m, new PartitionEvaluator(req.jobId, req.stageId, m));
+          buckets = runAsTask(() => this.mapSideBuckets(d, m, new PartitionEvaluator(req.jobId, req.stageId, m)));
         } catch (e) {
           if (e instanceof RDDComputeError) throw e;
           throw new RDDComputeError(child.toString(), m, 'shuffle (map side of) map partition', e);
@@ -586,7 +587,8 @@ export class WorkerExecutor {
       if (s === except || s.mapOutputs[m] !== undefined || this.aheadOutputs.get(s)?.has(m) === true) continue;
       let buckets: PartitionData[];
       try {
-        buckets = mapSideOutput(s, fusedChain(s.rdd), m, base);
+        // Its additions count with the pass only if it succeeds (its own stage runs it again otherwise).
+        buckets = runAsTask(() => mapSideOutput(s, fusedChain(s.rdd), m, base));
       } catch (e) {
         log.debug(`Map side of shuffle ${s.shuffleId} failed ahead of its stage in worker ${this.rank}; its own stage runs it again (${e instanceof Error ? e.message : String(e)})`);
         continue;
@@ -771,13 +773,16 @@ export class WorkerExecutor {
       if (!this.readyHere(grouped ? group.base : dep.rdd as RDD<unknown>, m)) continue;
       const pass: AheadPass = { deltas: undefined };
       try {
-        if (grouped) {
-          const base = new PartitionEvaluator(-1, -1, m).evaluateData(group.base, m, false);
-          for (const s of this.siblingsAhead(group, undefined, m, base, pass)) kept.add(s);
-        } else {
-          this.keepAhead(dep, m, runShuffleMapTask(dep, m, new PartitionEvaluator(-1, -1, m)), pass);
-          kept.add(dep);
-        }
+        // A task: a pass that throws adds nothing (see task-updates.ts).
+        runAsTask(() => {
+          if (grouped) {
+            const base = new PartitionEvaluator(-1, -1, m).evaluateData(group.base, m, false);
+            for (const s of this.siblingsAhead(group, undefined, m, base, pass)) kept.add(s);
+          } else {
+            this.keepAhead(dep, m, runShuffleMapTask(dep, m, new PartitionEvaluator(-1, -1, m)), pass);
+            kept.add(dep);
+          }
+        });
         pass.deltas = this.drainAccumulators();
       } catch (e) {
         // Left to the stage, which computes it again (and fails there): nothing counted twice.

@@ -3,6 +3,7 @@ import { RDDComputeError } from '../rdd/rdd-compute-error.ts';
 import type { RDD } from '../rdd/rdd.ts';
 import type { PartitionData } from '../rdd/pair-columns.ts';
 import { applyAccumulatorUpdates, type AccumulatorUpdate, type ThreadAccumulator } from '../util/accumulator-update.ts';
+import { runAsTask } from '../util/task-updates.ts';
 import { RangePartitioner } from '../rdd/range-partitioner.ts';
 import { ZippedWithIndexRDD } from '../rdd/zipped-with-index-rdd.ts';
 import type { JobPreparation } from './job-preparation.ts';
@@ -774,7 +775,8 @@ export class WorkerTaskScheduler implements TaskScheduler {
     for (let i = 0; i < tasks.length; i++) {
       const p = tasks[i]!.partitionId;
       try {
-        results[i] = stage.func(data.get(p)!, resultContext(jobId, stageId, p)) as R;
+        // The result task's last part: its accumulator additions count only if it succeeds.
+        results[i] = runAsTask(() => stage.func(data.get(p)!, resultContext(jobId, stageId, p)) as R);
       } catch (e) {
         throw new RDDComputeError(stage.rdd.toString(), p, `run ${stage.callSite} on`, e);
       }

@@ -1,5 +1,20 @@
 import type { ThreadAccumulator } from './accumulator-update.ts';
 import { nextAccumulatorId } from './accumulator-id.ts';
+import { pendingIn, taskUpdates, type PendingUpdate, type TaskUpdates } from './task-updates.ts';
+
+/** A task's additions to one collection accumulator, appended when the task succeeds (see task-updates.ts). */
+class PendingElements<T> implements PendingUpdate {
+  readonly list: T[] = [];
+  constructor(readonly scope: TaskUpdates, readonly owner: CollectionAccumulator<T>) {}
+
+  commit(into: TaskUpdates | undefined): void {
+    if (into === undefined) this.owner.mergeDelta(this.list);
+    else {
+      const list = this.owner.pendingElements(into).list;
+      for (const v of this.list) list.push(v);
+    }
+  }
+}
 
 /**
  * Collects the elements tasks add into a list, as Spark's `CollectionAccumulator`
@@ -12,16 +27,34 @@ import { nextAccumulatorId } from './accumulator-id.ts';
  * (elements are structured-cloned, so they must be cloneable: no functions, no class
  * instances that need their prototype back). A worker's step that fails and is computed again
  * by a later job adds its elements once, as Spark counts each task's update once in actions.
+ * A task that fails adds nothing: its elements are dropped, as Spark drops a failed task's
+ * updates.
  */
 export class CollectionAccumulator<T> implements ThreadAccumulator {
   readonly id = nextAccumulatorId();
   private list: T[] = [];
+  /** The additions of the running task (or the last one that added), until it ends. */
+  private pending: PendingElements<T> | undefined = undefined;
 
   constructor(readonly name?: string) {}
 
   /** Appends `v`. */
   add(v: T): void {
-    this.list.push(v);
+    const task = taskUpdates.running;
+    if (task === undefined) {
+      this.list.push(v);
+      return;
+    }
+    let p = this.pending;
+    if (p === undefined || p.scope !== task) p = this.pendingElements(task);
+    p.list.push(v);
+  }
+
+  /** This accumulator's pending elements in task scope `scope` (made on first use). @internal */
+  pendingElements(scope: TaskUpdates): PendingElements<T> {
+    const p = pendingIn(scope, this, () => new PendingElements<T>(scope, this));
+    this.pending = p;
+    return p;
   }
 
   /** A copy of the collected elements. */

@@ -1,22 +1,64 @@
 import type { ThreadAccumulator } from './accumulator-update.ts';
 import { nextAccumulatorId } from './accumulator-id.ts';
+import { pendingIn, taskUpdates, type PendingUpdate, type TaskUpdates } from './task-updates.ts';
+
+/** A task's additions to one numeric accumulator, counted when the task succeeds (see task-updates.ts). */
+class PendingSum implements PendingUpdate {
+  sum = 0;
+  count = 0;
+  constructor(readonly scope: TaskUpdates, readonly owner: LongAccumulator) {}
+
+  commit(into: TaskUpdates | undefined): void {
+    if (into === undefined) this.owner.mergeSum(this.sum, this.count);
+    else {
+      const p = this.owner.pendingSum(into);
+      p.sum += this.sum;
+      p.count += this.count;
+    }
+  }
+}
 
 /**
  * Adds up numbers from tasks, as Spark's `LongAccumulator` (`sc.longAccumulator(name)`).
- * Tasks run in-process, so additions are visible at once; read `value` in the driver after
- * the action.
+ * Read `value` in the driver after the action. As in Spark, a task's additions count once
+ * the task succeeds, and a task that fails adds nothing (its additions are dropped, also
+ * those it made before it threw); additions made outside tasks (in the driver, in an output
+ * operation's function) count at once.
  */
 export class LongAccumulator implements ThreadAccumulator {
   readonly id = nextAccumulatorId();
   private total = 0;
   private n = 0;
+  /** The additions of the running task (or the last one that added), until it ends. */
+  private pending: PendingSum | undefined = undefined;
 
   constructor(readonly name?: string) {}
 
   /** Adds `v` (and counts one addition). */
   add(v: number): void {
-    this.total += v;
-    this.n++;
+    const task = taskUpdates.running;
+    if (task === undefined) {
+      this.total += v;
+      this.n++;
+      return;
+    }
+    let p = this.pending;
+    if (p === undefined || p.scope !== task) p = this.pendingSum(task);
+    p.sum += v;
+    p.count++;
+  }
+
+  /** This accumulator's pending additions in task scope `scope` (made on first use). @internal */
+  pendingSum(scope: TaskUpdates): PendingSum {
+    const p = pendingIn(scope, this, () => new PendingSum(scope, this));
+    this.pending = p;
+    return p;
+  }
+
+  /** Adds a succeeded task's sum and count. @internal */
+  mergeSum(sum: number, count: number): void {
+    this.total += sum;
+    this.n += count;
   }
 
   /** The sum of the added values. */
@@ -38,8 +80,7 @@ export class LongAccumulator implements ThreadAccumulator {
   /** Adds a `[sum, count]` delta drained in another thread. @internal */
   mergeDelta(delta: unknown): void {
     const [sum, count] = delta as readonly [number, number];
-    this.total += sum;
-    this.n += count;
+    this.mergeSum(sum, count);
   }
 
   /** True when nothing was added since creation or the last reset. */

@@ -1,11 +1,12 @@
-import type { Duration, Partitioner, RDD, Time } from '@kindling/core';
+import { RDD, type Duration, type Partitioner, type Time } from '@kindling/core';
 import type { Exchange } from '../exchange/exchange.ts';
 import { DStream } from './dstream.ts';
 import { dstreamClasses } from './registry.ts';
 
 /**
  * `transform`/`transformWith`/`ssc.transform`: a function of the parents' RDDs of each batch.
- * A missing parent RDD, or a function returning `null`/`undefined`, fails the batch.
+ * A missing parent RDD, or a function returning `null`/`undefined` or anything else but an
+ * RDD, fails the batch.
  *
  * Built-in operators that Spark defines without `transform` (`reduce` and `groupByKey` are a
  * `combineByKey` there) pass `skipMissingParent`: a batch whose parent has no RDD then has
@@ -67,11 +68,31 @@ export class TransformedDStream<U> extends DStream<U> {
       if (after !== undefined) return after(routed, validTime) as RDD<U>;
       rdds[0] = routed;
     }
-    const out = (this.f as (rdds: RDD<unknown>[], time: Time) => RDD<U> | null | undefined)(rdds, validTime);
+    const out = (this.f as (rdds: RDD<unknown>[], time: Time) => unknown)(rdds, validTime);
     if (out === undefined || out === null) {
       throw new Error(`${this.describe()}: the transform function returned ${out} for batch ${validTime}; return an RDD (sc.emptyRDD() for no elements).`);
     }
-    return out;
+    // Types stop this in TypeScript; plain JavaScript (or a cast) gets here, and would otherwise
+    // fail later, in whichever output first calls an RDD method on it, with a bare TypeError.
+    if (!(out instanceof RDD)) {
+      throw new TypeError(`${this.describe()}: the transform function returned ${describeValue(out)} for batch ${validTime}, not an RDD; ${adviceFor(out)}`);
+    }
+    return out as RDD<U>;
   }
+}
+
+/** What a transform function returned instead of an RDD, for the error. */
+function describeValue(v: unknown): string {
+  if (Array.isArray(v)) return 'an array';
+  if (v instanceof Promise) return 'a Promise';
+  if (typeof v === 'object') return `an object (${(v as object).constructor?.name ?? 'no prototype'})`;
+  return `a ${typeof v} (${String(v)})`;
+}
+
+/** How to return an RDD instead of `v`. */
+function adviceFor(v: unknown): string {
+  if (v instanceof Promise) return 'transform functions run synchronously while the batch is generated: compute the RDD without await (actions belong in foreachRDD).';
+  if (Array.isArray(v)) return 'return rdd.sparkContext.parallelize(array) to make one from an array (sc.emptyRDD() for no elements).';
+  return 'return an RDD built from the batch\'s RDDs (sc.emptyRDD() for no elements).';
 }
 dstreamClasses.TransformedDStream = TransformedDStream;

@@ -31,26 +31,16 @@ function statOrUndefined(path: string): Stats | undefined {
   }
 }
 
-/** How {@link listInputFilesSync} chooses a directory's files. */
-export interface ListInputFilesOptions {
-  /**
-   * Every visible file of a directory (names not starting with `.` or `_`), even when some are
-   * `part-*` files, as Spark's `wholeTextFiles` lists a directory. Default: the `part-*` files
-   * when there are any.
-   */
-  readonly everyVisibleFile?: boolean;
-}
-
 /**
- * The input files of a directory, as Spark reads a folder written by `saveAsTextFile`: its
- * `part-*` files sorted by name when there are any (unless `options.everyVisibleFile`),
- * otherwise all its files whose names do not start with `.` or `_`, sorted. Sub-directories
- * are not descended into. `sizes`, when given, receives the sizes of the files it had to stat
- * (symbolic links), as in {@link listInputFilesSync}.
+ * The input files of a directory, as Hadoop's `FileInputFormat` lists one for Spark's
+ * `textFile` and `wholeTextFiles`: every file whose name does not start with `.` or `_`
+ * (so a folder written by `saveAsTextFile` gives its `part-*` files, without `_SUCCESS` or
+ * `.crc` files), sorted by name. Sub-directories are not descended into. `sizes`, when given,
+ * receives the sizes of the files it had to stat (symbolic links), as in
+ * {@link listInputFilesSync}.
  */
-export function listDirectoryInputFilesSync(dir: string, sizes?: Map<string, number>, options?: ListInputFilesOptions): string[] {
-  const parts: string[] = [];
-  const others: string[] = [];
+export function listDirectoryInputFilesSync(dir: string, sizes?: Map<string, number>): string[] {
+  const files: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const name = entry.name;
     if (isHiddenName(name)) continue;
@@ -61,12 +51,9 @@ export function listDirectoryInputFilesSync(dir: string, sizes?: Map<string, num
       isFile = target?.isFile() ?? false;
       if (isFile) sizes?.set(full, target!.size);
     }
-    if (!isFile) continue;
-    (name.startsWith('part-') ? parts : others).push(full);
+    if (isFile) files.push(full);
   }
-  if (options?.everyVisibleFile === true) return [...parts, ...others].sort(byName);
-  const chosen = parts.length > 0 ? parts : others;
-  return chosen.sort(byName);
+  return files.sort(byName);
 }
 
 /**
@@ -85,17 +72,16 @@ export function listDirectoryInputFilesSync(dir: string, sizes?: Map<string, num
  * @param sizes When given, receives the size in bytes of each listed file the listing stat'ed
  *   anyway (a plain file path, a symbolic link in a directory), so that a caller planning
  *   splits by size stats only the others.
- * @param options How a directory's files are chosen (see {@link ListInputFilesOptions}).
  * @throws {InputPathNotFoundError} when a plain (non-glob) path does not exist.
  */
-export function listInputFilesSync(pathOrGlob: string, sizes?: Map<string, number>, options?: ListInputFilesOptions): string[] {
+export function listInputFilesSync(pathOrGlob: string, sizes?: Map<string, number>): string[] {
   const st = statOrUndefined(pathOrGlob);
   if (st === undefined) {
     const pieces = splitTopLevelCommas(pathOrGlob);
-    if (pieces.length > 1) return pieces.flatMap((p) => listOneInputSync(p, statOrUndefined(p), sizes, options));
+    if (pieces.length > 1) return pieces.flatMap((p) => listOneInputSync(p, statOrUndefined(p), sizes));
   }
   // The stat is passed on: a textFile of one file (a batch's input) is stat'ed once here.
-  return listOneInputSync(pathOrGlob, st, sizes, options);
+  return listOneInputSync(pathOrGlob, st, sizes);
 }
 
 /**
@@ -119,9 +105,9 @@ function splitTopLevelCommas(paths: string): string[] {
   return out.map((p) => p.trim()).filter((p) => p.length > 0);
 }
 
-function listOneInputSync(pathOrGlob: string, st: Stats | undefined, sizes: Map<string, number> | undefined, options: ListInputFilesOptions | undefined): string[] {
+function listOneInputSync(pathOrGlob: string, st: Stats | undefined, sizes: Map<string, number> | undefined): string[] {
   if (st !== undefined) {
-    if (st.isDirectory()) return listDirectoryInputFilesSync(pathOrGlob, sizes, options);
+    if (st.isDirectory()) return listDirectoryInputFilesSync(pathOrGlob, sizes);
     sizes?.set(pathOrGlob, st.size);
     return [pathOrGlob];
   }
@@ -134,7 +120,7 @@ function listOneInputSync(pathOrGlob: string, st: Stats | undefined, sizes: Map<
   for (const { path, isDir } of matches) {
     if (isHiddenName(basename(path))) continue;
     if (isDir) {
-      for (const f of listDirectoryInputFilesSync(path, sizes, options)) out.push(f);
+      for (const f of listDirectoryInputFilesSync(path, sizes)) out.push(f);
     } else {
       out.push(path);
     }

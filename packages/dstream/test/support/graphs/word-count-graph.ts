@@ -89,6 +89,8 @@ export interface BranchesGraph {
   readonly splits: LongAccumulator;
   /** The lines the split function was called on (one entry per call). */
   readonly splitLines: CollectionAccumulator<string>;
+  /** Calls of the third branch's map function, counted before it checks for `failOn`. */
+  readonly initials: LongAccumulator;
 }
 
 /**
@@ -99,6 +101,7 @@ export interface BranchesGraph {
 export function branches(ssc: StreamingContext, args: WordCountArgs & { failOn?: string }): BranchesGraph {
   const splits = ssc.sparkContext.longAccumulator('splits');
   const splitLines = ssc.sparkContext.collectionAccumulator<string>('splitLines');
+  const initials = ssc.sparkContext.longAccumulator('initials');
   const lines = new TestInputDStream<string>(ssc, args.batches, args.numPartitions);
   const words = lines.flatMap((l) => {
     splits.add(1);
@@ -108,10 +111,33 @@ export function branches(ssc: StreamingContext, args: WordCountArgs & { failOn?:
   const perWord = words.map((w) => [w, 1] as [string, number]).reduceByKey((a, b) => a + b);
   const perLength = words.map((w) => [w.length, 1] as [number, number]).reduceByKey((a, b) => a + b, 2);
   const byInitial = words.map((w) => {
+    initials.add(1);
     if (w === args.failOn) throw new Error(`cannot take the initial of ${w}`);
     return [w[0]!, w] as [string, string];
   }).groupByKey().mapValues((ws) => [...ws].sort());
-  return { perWord, perLength, byInitial, lines, splits, splitLines };
+  return { perWord, perLength, byInitial, lines, splits, splitLines, initials };
+}
+
+export interface FailingLinesGraph {
+  /** The input lines, through a map function that throws on a line starting with `args.failOn`. */
+  readonly checked: DStream<string>;
+  /** Calls of the map function, counted before its check. */
+  readonly calls: LongAccumulator;
+  /** The lines the map function was called on, added before its check. */
+  readonly called: CollectionAccumulator<string>;
+}
+
+/** Lines checked one by one; the accumulators are added to before the check, so a failing task has added to them when it throws. */
+export function failingLines(ssc: StreamingContext, args: WordCountArgs & { failOn: string }): FailingLinesGraph {
+  const calls = ssc.sparkContext.longAccumulator('calls');
+  const called = ssc.sparkContext.collectionAccumulator<string>('called');
+  const checked = new TestInputDStream<string>(ssc, args.batches, args.numPartitions).map((l) => {
+    calls.add(1);
+    called.add(l);
+    if (l.startsWith(args.failOn)) throw new Error(`cannot check ${l}`);
+    return l;
+  });
+  return { checked, calls, called };
 }
 
 export interface WordListGraph {

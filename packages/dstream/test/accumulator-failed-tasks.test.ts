@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { SparkConf, Seconds, type ManualClock } from '@kindling/core';
+import { StreamingContext } from '../src/index.ts';
+import { graphWorkerPoolOf } from '../src/parallel/build-graph.ts';
+import type { FailingLinesGraph, WordCountArgs } from './support/graphs/word-count-graph.ts';
+
+const graphs = new URL('./support/graphs/word-count-graph.ts', import.meta.url);
+
+// Spark counts a user accumulator's updates only for tasks that succeed
+// (`countFailedValues` = false). The lines slice into 3 partitions as
+// ['a b', 'c'], ['boom', 'boom x'], ['boom y', 'z']: partition 0 succeeds, 1 and 2 throw at
+// their first line, after adding it. Under local[1] the tasks run in partition order (the job
+// stops at partition 1); under local[2] worker 0 runs partitions 0 and 2, worker 1 runs
+// partition 1. Either way only partition 0's additions count.
+const batches = [['a b', 'c', 'boom', 'boom x', 'boom y', 'z']];
+
+async function run(master: string): Promise<{ error: Error | undefined; calls: number; called: string[]; threads: number }> {
+  const conf = new SparkConf().setMaster(master).setAppName('accumulator-failed-tasks').set('spark.streaming.clock', 'manual').set('spark.default.parallelism', 2);
+  const ssc = new StreamingContext(conf, Seconds(1));
+  try {
+    const args: WordCountArgs & { failOn: string } = { batches, numPartitions: 3, failOn: 'boom' };
+    const g = await ssc.buildGraph<FailingLinesGraph>(graphs, 'failingLines', args);
+    g.checked.foreachRDD(async (rdd) => { await rdd.count(); });
+    await ssc.start();
+    const threads = graphWorkerPoolOf(ssc)?.workers.length ?? 1;
+    const error = await (ssc.clock as ManualClock).advance(1000).then(() => undefined, (e: unknown) => e as Error);
+    return { error, calls: g.calls.value, called: g.called.value, threads };
+  } finally {
+    await ssc.stop();
+  }
+}
+
+describe('accumulator updates of failed tasks, in the driver and in worker threads', () => {
+  for (const master of ['local[1]', 'local[2]']) {
+    it(`${master}: a batch's failing tasks add nothing; its tasks that succeeded count once`, async () => {
+      const r = await run(master);
+      expect(r.threads).toBe(master === 'local[1]' ? 1 : 2);
+      expect(r.error?.name).toBe('BatchFailedError');
+      expect(r.error?.message).toMatch(/cannot check boom/);
+      expect(r.calls).toBe(2);
+      expect(r.called).toEqual(['a b', 'c']);
+    }, 60_000);
+  }
+});
