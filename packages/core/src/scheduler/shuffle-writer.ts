@@ -245,27 +245,9 @@ function bucketColumns(dep: ShuffleDependency, cols: PairColumns): PairColumns[]
   // hashed again (HashPartitioner itself only, not a subclass: its partition is a function of
   // the key and the partition count alone).
   const known = ks2 !== undefined && ks2.index.generation === ks2.generation && Object.getPrototypeOf(part) === HashPartitioner.prototype ? ks2 : undefined;
-  let i = 0;
-  if (known !== undefined) {
-    const slots = known.slots;
-    const parts = known.index.hashPartitions(n);
-    for (const m = Math.min(size, slots.length); i < m; i++) {
-      const s = slots[i]!;
-      let p = s < parts.length ? parts[s]! : -1;
-      if (p < 0) {
-        p = part.getPartition(ks[i]);
-        while (parts.length < s) parts.push(-1);
-        parts[s] = p;
-      }
-      where[i] = p;
-      counts[p]++;
-    }
-  }
-  for (; i < size; i++) {
-    const p = part.getPartition(ks[i]);
-    where[i] = p;
-    counts[p]++;
-  }
+  // The loops over the keys are functions of their own (see partitionKnown).
+  const i = known !== undefined ? partitionKnown(known, part, ks, where, counts) : 0;
+  partitionRest(part, ks, i, where, counts);
   const keys: unknown[][] = [];
   const values: unknown[][] = [];
   for (let p = 0; p < n; p++) {
@@ -273,12 +255,7 @@ function bucketColumns(dep: ShuffleDependency, cols: PairColumns): PairColumns[]
     values.push(sized(counts[p]!));
   }
   counts.fill(0);
-  for (let i = 0; i < size; i++) {
-    const p = where[i]!;
-    const j = counts[p]++;
-    keys[p]![j] = ks[i];
-    values[p]![j] = vs[i];
-  }
+  scatter(ks, vs, where, counts, keys, values);
   const out: PairColumns[] = [];
   for (let p = 0; p < n; p++) out.push(new PairColumns(keys[p]!, values[p]!));
   // Every key with its slot in a live index: each bucket gets its keys' slots, so that a
@@ -286,6 +263,54 @@ function bucketColumns(dep: ShuffleDependency, cols: PairColumns): PairColumns[]
   // exchange-key-dictionary.ts; the sender drops them from the buckets it keeps).
   if (ks2 !== undefined && ks2.index.generation === ks2.generation && ks2.slots.length === size) bucketSlots(ks2, where, counts, out);
   return out;
+}
+
+// bucketColumns' loops over a block's keys, each a function with nothing after its loop: a
+// loop over a block is optimized on stack (OSR) during its first run, before the code after
+// it ever ran, and V8 may keep that code for the later calls, which then leave it at the
+// first statement after the loop (seen in every worker, once a batch, for the first contexts
+// of a windowed WordCount under `local[2]`).
+
+/**
+ * Writes the partition of the first keys that have slots in `known`'s index into `where` and
+ * counts them in `counts`, reading each slot's kept partition (computing and keeping it when
+ * missing); returns how many keys it did.
+ */
+function partitionKnown(known: KeySlots, part: ShuffleDependency['partitioner'], ks: readonly unknown[], where: Uint8Array | Uint32Array, counts: Uint32Array): number {
+  const slots = known.slots;
+  const parts = known.index.hashPartitions(part.numPartitions);
+  const m = Math.min(ks.length, slots.length);
+  for (let i = 0; i < m; i++) {
+    const s = slots[i]!;
+    let p = s < parts.length ? parts[s]! : -1;
+    if (p < 0) {
+      p = part.getPartition(ks[i]);
+      while (parts.length < s) parts.push(-1);
+      parts[s] = p;
+    }
+    where[i] = p;
+    counts[p]++;
+  }
+  return m;
+}
+
+/** Writes the partition of keys `from` on into `where` and counts them in `counts`. */
+function partitionRest(part: ShuffleDependency['partitioner'], ks: readonly unknown[], from: number, where: Uint8Array | Uint32Array, counts: Uint32Array): void {
+  for (let i = from; i < ks.length; i++) {
+    const p = part.getPartition(ks[i]);
+    where[i] = p;
+    counts[p]++;
+  }
+}
+
+/** Puts key i and value i into bucket `where[i]` at the next place (`counts` all 0 on entry). */
+function scatter(ks: readonly unknown[], vs: readonly unknown[], where: Uint8Array | Uint32Array, counts: Uint32Array, keys: unknown[][], values: unknown[][]): void {
+  for (let i = 0; i < ks.length; i++) {
+    const p = where[i]!;
+    const j = counts[p]++;
+    keys[p]![j] = ks[i];
+    values[p]![j] = vs[i];
+  }
 }
 
 /** Gives bucket `p` of `out` the slots of its keys (`where[i]`: key i's bucket; `counts[p]`: bucket p's size). */
