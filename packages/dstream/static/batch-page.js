@@ -70,7 +70,10 @@
       // Spark's job columns: id, duration, stages succeeded/total (failed ones noted), and a
       // progress bar of the tasks of all its stages.
       const jobCells = (j) => [
-        el('td', { class: 'job-id', 'data-job-id': j.jobId }, `${j.jobId}`, el('div', { class: 'avg' }, j.callSite)),
+        // As Spark's job tables: the group after the id, the description (sc.setJobGroup,
+        // sc.setJobDescription) before the call site.
+        el('td', { class: 'job-id', 'data-job-id': j.jobId }, j.jobGroup === undefined ? `${j.jobId}` : `${j.jobId} (${j.jobGroup})`,
+          el('div', { class: 'avg' }, j.description === undefined ? j.callSite : `${j.description} (${j.callSite})`)),
         el('td', {}, formatDuration(j.endTime === undefined ? undefined : j.endTime - j.startTime)),
         el('td', { class: 'stages', 'data-value': `${j.numCompletedStages}/${j.numStages}` },
           `${j.numCompletedStages}/${j.numStages}`, j.numFailedStages > 0 ? ` (${j.numFailedStages} failed)` : ''),

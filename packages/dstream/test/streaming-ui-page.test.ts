@@ -45,7 +45,12 @@ describe('the Streaming UI pages in Chromium', () => {
     ssc.checkpoint(join(dir, 'checkpoint'));
     const queue = sizes.map((n, i) => Array.from({ length: n }, (_, j) => `k${j % 3} ${i}`));
     const pairs = ssc.queueStream(queue).map((l) => [l.split(' ')[0]!, 1] as [string, number]);
-    pairs.reduceByKey((a, b) => a + b).foreachRDD(async (rdd) => { await rdd.collect(); });
+    pairs.reduceByKey((a, b) => a + b).foreachRDD(async (rdd) => {
+      // A job group and description, shown in the job's row as Spark's job tables show them.
+      ssc.sparkContext.setJobGroup('report', 'collect the counts');
+      await rdd.collect();
+      ssc.sparkContext.clearJobGroup();
+    });
     pairs.updateStateByKey((vs: number[], s: number | undefined) => vs.reduce((a, b) => a + b, s ?? 0))
       .foreachRDD(async (rdd, time) => {
         await rdd.count();
@@ -206,6 +211,9 @@ describe('the Streaming UI pages in Chromium', () => {
       const op0 = shown.ops.filter((o) => o.op === '0');
       const op1 = shown.ops.filter((o) => o.op === '1');
       expect(op0[0]!.text).toContain('Succeeded');
+      expect(op0[0]!.text).toContain(`${op0[0]!.job} (report)`);
+      expect(op0[0]!.text).toContain('collect the counts (collect)');
+      expect(op1[0]!.text).not.toContain('(report)');
       expect(op1[0]!.text).toContain('Failed');
       expect(op1[0]!.text).toContain(`boom at ${FAILING}: ${EVIL}`);
       expect(op1[0]!.images).toBe(0);
