@@ -1,7 +1,7 @@
 import type { Task } from './task.ts';
 import type { TaskScheduler } from './task-scheduler.ts';
 import type { ActiveJobs } from './active-jobs.ts';
-import { closeTaskUpdates, openTaskUpdates } from '../util/task-updates.ts';
+import { runAsTask } from '../util/task-updates.ts';
 
 const YIELD_AFTER_MS = 4;
 
@@ -71,14 +71,9 @@ export class LocalTaskScheduler implements TaskScheduler {
    */
   private runTimed<R>(task: Task<R>): R {
     const start = this.now();
-    const updates = openTaskUpdates();
-    let succeeded = false;
     try {
-      const result = task.run();
-      succeeded = true;
-      return result;
+      return runAsTask(() => task.run());
     } finally {
-      closeTaskUpdates(updates, succeeded);
       this.busyMs += this.now() - start;
     }
   }
