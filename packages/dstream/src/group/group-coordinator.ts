@@ -54,6 +54,12 @@ export interface GroupCoordinatorOptions {
   readonly streamName: string;
   /** The stateful streams whose state lives with the partitions (their names). */
   readonly stateStreams: readonly string[];
+  /**
+   * A stateful stream's name -> the id its state is stored under in the group, when they differ
+   * (the group's state catalog matched it under an earlier name, see `matchStateCatalog`); filled
+   * before `join`.
+   */
+  readonly storedAs?: ReadonlyMap<string, string>;
   /** Where a partition without any commit starts (`undefined`: not known yet, e.g. the log unreachable). */
   readonly initialOffset: (partition: number, bounds: LogOffsetBounds | undefined) => number | undefined;
   /** The most records one batch may read from a partition. */
@@ -172,6 +178,9 @@ export class GroupCoordinator implements GroupRuntime {
   }
 
   private tp(p: number): TopicPartition { return { topic: this.#o.topic, partition: p }; }
+
+  /** The id stream `name`'s state is stored under in the group. */
+  private storedAs(name: string): string { return this.#o.storedAs?.get(name) ?? name; }
 
   /**
    * Joins the group: stores the grid when first, else checks this instance against the stored
@@ -447,7 +456,7 @@ export class GroupCoordinator implements GroupRuntime {
       }
       const sizes: string[] = [];
       for (const s of this.#o.stateStreams) {
-        const rows = await this.#o.ownership.loadState(this.tp(p), s);
+        const rows = await this.#o.ownership.loadState(this.tp(p), this.storedAs(s));
         sizes.push(`${s} ${rows.length} keys`);
         this.#committedState.set(`${s}\u0000${p}`, new Map(rows.map((r) => [r[0], r[1]])));
         let m = restored.get(s);
@@ -589,7 +598,7 @@ export class GroupCoordinator implements GroupRuntime {
             if (row[2]) set.push([JSON.stringify(row[0]), JSON.stringify(row[1]) ?? 'null']);
             else removed.push(JSON.stringify(row[0]));
           }
-          deltas.push({ stream: d.stream, set, removed });
+          deltas.push({ stream: this.storedAs(d.stream), set, removed });
           this.#committedState.delete(key);
           continue;
         }
@@ -604,7 +613,7 @@ export class GroupCoordinator implements GroupRuntime {
         }
         const removed: string[] = [];
         for (const k of before.keys()) if (!after.has(k)) removed.push(k);
-        deltas.push({ stream: d.stream, set, removed });
+        deltas.push({ stream: this.storedAs(d.stream), set, removed });
         newStates.push([key, after]);
       }
       let outcome;
