@@ -142,6 +142,16 @@ export class GroupCoordinator implements GroupRuntime {
   #stopped = false;
   /** Set once the store answered that it no longer holds the group this instance joined. */
   #lost: GroupStateLostError | undefined;
+  /**
+   * Per partition, the epoch under which a commit failed or was refused (`OFFSET_MISMATCH`), with
+   * that batch's time: the later batches recorded under the same epoch read on from where it
+   * ended, so none of them can commit (the store's next offset is the failed batch's start). They
+   * are not sent (their recorded ranges run again under the partition's next owner) and the one
+   * line that named the cause stands for them, instead of a refusal per batch.
+   */
+  readonly #broken = new Map<number, { readonly epoch: number; readonly time: number; skipped: number }>();
+  /** The last batch could not coordinate with the store (said once per outage). */
+  #unreachable = false;
 
   constructor(options: GroupCoordinatorOptions) {
     this.#o = options;
@@ -404,13 +414,20 @@ export class GroupCoordinator implements GroupRuntime {
         owned.set(p, { epoch: o.epoch, batch, previous: o.previous });
         o.previous = batch.time;
       }
+      if (this.#unreachable) {
+        this.#unreachable = false;
+        log.info(`${this.#o.streamName}: batch ${time} ms coordinates with the group again.`);
+      }
     } catch (e) {
       if (this.noteLost(e)) {
         this.#ahead.delete(time);
         throw this.#lost!.atBatch(this.#o.streamName, time);
       }
-      log.warn(`${this.#o.streamName}: batch ${time} ms could not coordinate with the group (${(e as Error)?.message ?? String(e)}); the partitions it could not plan are read later.`);
+      if (!this.#unreachable) log.warn(`${this.#o.streamName}: batch ${time} ms could not coordinate with the group (${(e as Error)?.message ?? String(e)}); the partitions it could not plan are read later (said once until the store answers again).`);
+      else log.debug(`${this.#o.streamName}: batch ${time} ms could not coordinate with the group either (${(e as Error)?.message ?? String(e)}).`);
+      this.#unreachable = true;
     }
+
     // Owned but not run in this batch: held, their state carried over. A partition being given up
     // counts: until its release the share may grow back (a member's heartbeat lapses) and the
     // instance keep it, and its next batch must go on from its state, not from none.
@@ -586,6 +603,13 @@ export class GroupCoordinator implements GroupRuntime {
       // Still attempted when the lease was lost meanwhile: the store decides, by the epoch.
       const o = current !== undefined && current.epoch === planned.epoch ? current : undefined;
       if (o === undefined && planned.batch.untilOffset === planned.batch.fromOffset) continue;
+      const broken = this.#broken.get(p);
+      if (broken !== undefined && broken.epoch === planned.epoch) {
+        broken.skipped++;
+        log.debug(`${name}: batch ${planned.batch.time} ms of ${this.#o.topic}-${p} (offsets ${planned.batch.fromOffset} to ${planned.batch.untilOffset}) is not committed: it follows batch ${broken.time} ms, whose commit did not go through under epoch ${broken.epoch}.`);
+        if (o !== undefined) await this.release(p, o);
+        continue;
+      }
       const deltas: StateDelta[] = [];
       const newStates: [string, Map<string, string>][] = [];
       for (const d of data) {
@@ -624,18 +648,22 @@ export class GroupCoordinator implements GroupRuntime {
           log.error(`${name}: the commit of batch ${planned.batch.time} ms of ${this.#o.topic}-${p} (offsets ${planned.batch.fromOffset} to ${planned.batch.untilOffset}) was refused: ${(e as Error).message}`);
           continue;
         }
-        log.warn(`${name}: committing batch ${planned.batch.time} ms of ${this.#o.topic}-${p} failed (${(e as Error)?.message ?? String(e)}); giving the partition up so that its recorded range runs again.`);
+        this.#broken.set(p, { epoch: planned.epoch, time: planned.batch.time, skipped: 0 });
+        log.warn(`${name}: committing batch ${planned.batch.time} ms of ${this.#o.topic}-${p} (offsets ${planned.batch.fromOffset} to ${planned.batch.untilOffset}, epoch ${planned.epoch}) failed (${(e as Error)?.message ?? String(e)}); member ${this.memberId} gives the partition up: this batch and the ones it recorded after it under that epoch are not committed, and run again on their recorded ranges under the partition's next owner.`);
         if (o !== undefined) await this.release(p, o);
         continue;
       }
       if (outcome.status === 'FENCED') {
+        // Epochs only grow: every later batch recorded under this one is refused too.
+        this.#broken.set(p, { epoch: planned.epoch, time: planned.batch.time, skipped: 0 });
         const why = `its late commit of batch ${planned.batch.time} ms (offsets ${planned.batch.fromOffset} to ${planned.batch.untilOffset}) was refused: FENCED, another instance took the partition over with epoch ${outcome.epoch} (this instance's epoch was ${planned.epoch})`;
         if (o !== undefined) this.drop(p, why);
         else log.warn(`${name}: member ${this.memberId}: partition ${this.#o.topic}-${p}: ${why}.`);
         continue;
       }
       if (outcome.status === 'OFFSET_MISMATCH') {
-        log.error(`${name}: the commit of batch ${planned.batch.time} ms of ${this.#o.topic}-${p} (offsets ${planned.batch.fromOffset} to ${planned.batch.untilOffset}) was refused: OFFSET_MISMATCH, the committed next offset is ${outcome.expected ?? 'none'}; giving the partition up.`);
+        this.#broken.set(p, { epoch: planned.epoch, time: planned.batch.time, skipped: 0 });
+        log.error(`${name}: the commit of batch ${planned.batch.time} ms of ${this.#o.topic}-${p} (offsets ${planned.batch.fromOffset} to ${planned.batch.untilOffset}, epoch ${planned.epoch}) was refused: OFFSET_MISMATCH, the committed next offset is ${outcome.expected ?? 'none'}; member ${this.memberId} gives the partition up, and the batches it recorded after it under that epoch are not committed either (they run again under the partition's next owner).`);
         if (o !== undefined) await this.release(p, o);
         continue;
       }
