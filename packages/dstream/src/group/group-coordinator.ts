@@ -194,11 +194,29 @@ export class GroupCoordinator implements GroupRuntime {
 
   /**
    * Joins the group: stores the grid when first, else checks this instance against the stored
-   * one (same batch interval, same zero time modulo the interval, same partitions).
-   * @throws Error naming both values when they differ.
+   * one (same batch interval, same zero time modulo the interval, same partitions), then runs
+   * `check` (the group's state catalog against the graph) before any partition is taken.
+   * @throws Error naming both values when they differ, or what `check` throws.
    */
-  async join(grid: GroupGrid): Promise<void> {
+  async join(grid: GroupGrid, check?: () => Promise<void>): Promise<void> {
     const stored = await this.#o.ownership.join(grid, this.#o.leaseMs);
+    try {
+      await this.checkJoined(grid, stored, check);
+    } catch (e) {
+      // Not a member after all: its heartbeat would shrink the others' fair share until it expired.
+      await this.#o.ownership.leave().catch(() => undefined);
+      throw e;
+    }
+    this.#grid = stored;
+    this.#members = await this.#o.ownership.heartbeat();
+    const every = Math.max(200, Math.floor(this.#o.leaseMs / 3));
+    // Between batches too: ownership settles (and a dead instance's partitions are taken) without waiting for batches.
+    this.#timer = setInterval(() => { this.exclusive(() => this.between()).catch((e: unknown) => { this.noteLost(e); }); }, every);
+    this.#timer.unref();
+    log.info(`${this.#o.streamName}: member ${this.memberId} joined the group (batches every ${stored.batchMs} ms from ${stored.zeroTime} ms, ${this.numPartitions} partitions, lease ${this.#o.leaseMs} ms)`);
+  }
+
+  private async checkJoined(grid: GroupGrid, stored: GroupGrid, check: (() => Promise<void>) | undefined): Promise<void> {
     const name = this.#o.streamName;
     if (stored.batchMs !== grid.batchMs) {
       throw new Error(`${name}: the group's batch interval is ${stored.batchMs} ms but this instance's is ${grid.batchMs} ms; every instance of a group must use the same batch duration (batch t must mean the same thing everywhere).`);
@@ -207,15 +225,11 @@ export class GroupCoordinator implements GroupRuntime {
       throw new Error(`${name}: this instance's batches (zero time ${grid.zeroTime} ms) are not on the group's grid (zero time ${stored.zeroTime} ms, every ${stored.batchMs} ms).`);
     }
     if (stored.partitions.join(',') !== grid.partitions.join(',')) {
+      // A re-keyed graph's repartition logs are named after streams: a changed graph's state catalog says which, more clearly.
+      await check?.();
       throw new Error(`${name}: the group reads ${stored.partitions.join(', ')} but this instance reads ${grid.partitions.join(', ')}; every instance of a group must read the same topic partitions.`);
     }
-    this.#grid = stored;
-    this.#members = await this.#o.ownership.heartbeat();
-    const every = Math.max(200, Math.floor(this.#o.leaseMs / 3));
-    // Between batches too: ownership settles (and a dead instance's partitions are taken) without waiting for batches.
-    this.#timer = setInterval(() => { this.exclusive(() => this.between()).catch((e: unknown) => { this.noteLost(e); }); }, every);
-    this.#timer.unref();
-    log.info(`${name}: member ${this.memberId} joined the group (batches every ${stored.batchMs} ms from ${stored.zeroTime} ms, ${this.numPartitions} partitions, lease ${this.#o.leaseMs} ms)`);
+    await check?.();
   }
 
   /** Heartbeat and lease renewal (every batch and on a timer). Drops the partitions whose lease was lost. */

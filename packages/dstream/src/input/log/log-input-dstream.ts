@@ -463,10 +463,12 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
       for (const st of stages.stages) for (let j = 0; j < st.coordinator.numPartitions; j++) gridPartitions.push(`${st.log}-${j}`);
     }
     const grid = { zeroTime: zero, batchMs, partitions: gridPartitions };
-    // Before joining (the timer restores partitions from then on): the state the group keeps must match this graph's.
     const topic = [...topics][0]!;
-    const catalog = await this.matchGroupStates(ownership, group, stateful, (stream) => (routed ? this.#stages?.stateLog(stream) : undefined) ?? topic, storedAs);
-    await coordinator.join(grid);
+    let catalog: readonly GroupStateStream[] | undefined;
+    // Once the grid matched, before any partition is taken (the timer restores partitions from then on): the state the group keeps must match this graph's.
+    await coordinator.join(grid, async () => {
+      catalog = await this.matchGroupStates(ownership, group, stateful, (stream) => (routed ? this.#stages?.stateLog(stream) : undefined) ?? topic, storedAs);
+    });
     for (const st of this.#stages?.stages ?? []) await st.coordinator.join(grid);
     if (catalog !== undefined) await ownership.storeStateCatalog?.(catalog);
     this.#group = coordinator;
