@@ -51,7 +51,7 @@ export {
   checkGroupGraph,
   verifyKeyPlacement,
 } from './internal.ts';
-export { ExchangeRDD, StaticPartitionAssignment, GroupPlanError, RepartitionWaitAbortedError, LeaseLostError, GroupStateLostError } from './internal.ts';
+export { ExchangeRDD, StaticPartitionAssignment, GroupPlanError, RepartitionWaitAbortedError, LeaseLostError, GroupStateLostError, GroupStateMismatchError } from './internal.ts';
 export type { RepartitionLog, RepartitionLogProvider, RepartitionBatch, PartitionAssignment, ExchangeRDDOptions, GroupAssignment } from './internal.ts';
 export type {
   LogSource,
@@ -68,6 +68,7 @@ export type {
   OffsetCommitCallback,
   PartitionLeases,
   GroupGrid,
+  GroupStateStream,
   PartitionBatch,
   AcquiredPartition,
   StateDelta,

@@ -53,6 +53,7 @@ export * from './group/group-runtime.ts';
 export * from './group/not-co-partitioned-error.ts';
 export * from './group/lease-lost-error.ts';
 export * from './group/group-state-lost-error.ts';
+export * from './group/group-state-mismatch-error.ts';
 export * from './group/co-partitioning.ts';
 export * from './input/log/consumer-strategy.ts';
 export * from './input/log/location-strategy.ts';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DEFAULT_STATE_SNAPSHOT_INTERVAL, GroupStateLostError } from '@kindling/dstream';
-import type { AcquiredPartition, CommitOutcome, DescribeOutcome, GroupGrid, PartitionBatch, PartitionCommit, PartitionLeases, StateDelta, TopicPartition } from '@kindling/dstream';
+import type { AcquiredPartition, CommitOutcome, DescribeOutcome, GroupGrid, GroupStateStream, PartitionBatch, PartitionCommit, PartitionLeases, StateDelta, TopicPartition } from '@kindling/dstream';
 import type { RedisClient } from './redis-connection.ts';
 import { commitGroupOffsets } from './redis-group-offsets.ts';
 
@@ -13,6 +13,7 @@ import { commitGroupOffsets } from './redis-group-offsets.ts';
  * |---|---|---|
  * | `kindling:group:{g}` | hash | `zeroTime`, `batchMs`, `partitions` (JSON): the shared batch grid; `incarnation`: who created it, when |
  * | `kindling:group:{g}:members` | hash | member id -> heartbeat expiry (server ms) |
+ * | `kindling:group:{g}:states` | hash | the state catalog: stored id -> the stateful stream (JSON `GroupStateStream`) |
  * | `kindling:group:{g}:progress` | hash | `topic-p` -> last committed batch time |
  * | `kindling:group:{g}:<topic-p>:lease` | string | owner member id, with a TTL (`PX` lease time) |
  * | `kindling:group:{g}:<topic-p>:epoch` | integer | incremented by every acquisition |
@@ -21,12 +22,13 @@ import { commitGroupOffsets } from './redis-group-offsets.ts';
  * | `kindling:group:{g}:<topic-p>:state:<stream>` | hash | key JSON -> state JSON: the stream's snapshot of the partition |
  * | `kindling:group:{g}:<topic-p>:deltas:<stream>` | list | the deltas committed after the snapshot, oldest first (fewer than the snapshot interval) |
  */
-export function groupKeys(group: string): { record: string; members: string; progress: string; partition(tp: TopicPartition): { lease: string; epoch: string; commit: string; desc: string; state(stream: string): string; deltas(stream: string): string } } {
+export function groupKeys(group: string): { record: string; members: string; progress: string; states: string; partition(tp: TopicPartition): { lease: string; epoch: string; commit: string; desc: string; state(stream: string): string; deltas(stream: string): string } } {
   const base = `kindling:group:{${group}}`;
   return {
     record: base,
     members: `${base}:members`,
     progress: `${base}:progress`,
+    states: `${base}:states`,
     partition(tp) {
       const p = `${base}:${tp.topic}-${tp.partition}`;
       return { lease: `${p}:lease`, epoch: `${p}:epoch`, commit: `${p}:commit`, desc: `${p}:desc`, state: (stream) => `${p}:state:${stream}`, deltas: (stream) => `${p}:deltas:${stream}` };
@@ -148,6 +150,11 @@ redis.call('HSET', KEYS[2], 'next', ARGV[4], 'batch', ARGV[2], 'from', ARGV[3], 
 for _, f in ipairs(redis.call('HKEYS', KEYS[3])) do if tonumber(f) <= time then redis.call('HDEL', KEYS[3], f) end end
 redis.call('HSET', KEYS[4], ARGV[5], ARGV[2])
 return {'OK', complete()}`;
+
+/** KEYS: the state catalog. ARGV: id, entry JSON, ... The catalog replaced by the given entries, in one step. */
+const STORE_CATALOG = `redis.call('DEL', KEYS[1])
+for i = 1, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+return 1`;
 
 /** KEYS: a stream's snapshot hash and delta list. The two, read in one atomic step. */
 const LOAD_STATE = `return {redis.call('HGETALL', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1)}`;
@@ -295,6 +302,35 @@ export class RedisPartitionLeases implements PartitionLeases {
   async release(tp: TopicPartition, epoch: number): Promise<void> {
     const k = this.#keys.partition(tp);
     await this.guarded(RELEASE, [k.lease, k.epoch], [this.memberId, epoch]);
+  }
+
+  async loadStateCatalog(): Promise<GroupStateStream[]> {
+    // In one script's reply: a flat array of fields and values, whatever the client's protocol.
+    const h = await this.eval(`return redis.call('HGETALL', KEYS[1])`, [this.#keys.states], []) as string[];
+    const out: GroupStateStream[] = [];
+    for (let i = 0; i + 1 < h.length; i += 2) {
+      const id = String(h[i]);
+      let e: Partial<GroupStateStream>;
+      try {
+        e = JSON.parse(String(h[i + 1])) as Partial<GroupStateStream>;
+      } catch {
+        throw new Error(`group ${this.group}: the state catalog's entry '${id}' at ${this.location} (${this.#keys.states}) is not JSON; the catalog is damaged.`);
+      }
+      if (typeof e.structuralKey !== 'string' || typeof e.kind !== 'string' || typeof e.log !== 'string' || typeof e.slideMs !== 'number') {
+        throw new Error(`group ${this.group}: the state catalog's entry '${id}' at ${this.location} (${this.#keys.states}) lacks its structural key, kind, slide or log; the catalog is damaged.`);
+      }
+      out.push({ id, name: typeof e.name === 'string' ? e.name : id, named: e.named === true, structuralKey: e.structuralKey, kind: e.kind, slideMs: e.slideMs, ...(typeof e.windowMs === 'number' ? { windowMs: e.windowMs } : {}), log: e.log });
+    }
+    return out.sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  async storeStateCatalog(entries: readonly GroupStateStream[]): Promise<void> {
+    const args: string[] = [];
+    for (const e of entries) {
+      const { id, ...rest } = e;
+      args.push(id, JSON.stringify(rest));
+    }
+    await this.eval(STORE_CATALOG, [this.#keys.states], args);
   }
 
   async leave(): Promise<void> {

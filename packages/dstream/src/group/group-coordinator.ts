@@ -54,6 +54,12 @@ export interface GroupCoordinatorOptions {
   readonly streamName: string;
   /** The stateful streams whose state lives with the partitions (their names). */
   readonly stateStreams: readonly string[];
+  /**
+   * A stateful stream's name -> the id its state is stored under in the group, when they differ
+   * (the group's state catalog matched it under an earlier name, see `matchStateCatalog`); filled
+   * before `join`.
+   */
+  readonly storedAs?: ReadonlyMap<string, string>;
   /** Where a partition without any commit starts (`undefined`: not known yet, e.g. the log unreachable). */
   readonly initialOffset: (partition: number, bounds: LogOffsetBounds | undefined) => number | undefined;
   /** The most records one batch may read from a partition. */
@@ -136,6 +142,16 @@ export class GroupCoordinator implements GroupRuntime {
   #stopped = false;
   /** Set once the store answered that it no longer holds the group this instance joined. */
   #lost: GroupStateLostError | undefined;
+  /**
+   * Per partition, the epoch under which a commit failed or was refused (`OFFSET_MISMATCH`), with
+   * that batch's time: the later batches recorded under the same epoch read on from where it
+   * ended, so none of them can commit (the store's next offset is the failed batch's start). They
+   * are not sent (their recorded ranges run again under the partition's next owner) and the one
+   * line that named the cause stands for them, instead of a refusal per batch.
+   */
+  readonly #broken = new Map<number, { readonly epoch: number; readonly time: number; skipped: number }>();
+  /** The last batch could not coordinate with the store (said once per outage). */
+  #unreachable = false;
 
   constructor(options: GroupCoordinatorOptions) {
     this.#o = options;
@@ -173,13 +189,34 @@ export class GroupCoordinator implements GroupRuntime {
 
   private tp(p: number): TopicPartition { return { topic: this.#o.topic, partition: p }; }
 
+  /** The id stream `name`'s state is stored under in the group. */
+  private storedAs(name: string): string { return this.#o.storedAs?.get(name) ?? name; }
+
   /**
    * Joins the group: stores the grid when first, else checks this instance against the stored
-   * one (same batch interval, same zero time modulo the interval, same partitions).
-   * @throws Error naming both values when they differ.
+   * one (same batch interval, same zero time modulo the interval, same partitions), then runs
+   * `check` (the group's state catalog against the graph) before any partition is taken.
+   * @throws Error naming both values when they differ, or what `check` throws.
    */
-  async join(grid: GroupGrid): Promise<void> {
+  async join(grid: GroupGrid, check?: () => Promise<void>): Promise<void> {
     const stored = await this.#o.ownership.join(grid, this.#o.leaseMs);
+    try {
+      await this.checkJoined(grid, stored, check);
+    } catch (e) {
+      // Not a member after all: its heartbeat would shrink the others' fair share until it expired.
+      await this.#o.ownership.leave().catch(() => undefined);
+      throw e;
+    }
+    this.#grid = stored;
+    this.#members = await this.#o.ownership.heartbeat();
+    const every = Math.max(200, Math.floor(this.#o.leaseMs / 3));
+    // Between batches too: ownership settles (and a dead instance's partitions are taken) without waiting for batches.
+    this.#timer = setInterval(() => { this.exclusive(() => this.between()).catch((e: unknown) => { this.noteLost(e); }); }, every);
+    this.#timer.unref();
+    log.info(`${this.#o.streamName}: member ${this.memberId} joined the group (batches every ${stored.batchMs} ms from ${stored.zeroTime} ms, ${this.numPartitions} partitions, lease ${this.#o.leaseMs} ms)`);
+  }
+
+  private async checkJoined(grid: GroupGrid, stored: GroupGrid, check: (() => Promise<void>) | undefined): Promise<void> {
     const name = this.#o.streamName;
     if (stored.batchMs !== grid.batchMs) {
       throw new Error(`${name}: the group's batch interval is ${stored.batchMs} ms but this instance's is ${grid.batchMs} ms; every instance of a group must use the same batch duration (batch t must mean the same thing everywhere).`);
@@ -188,15 +225,11 @@ export class GroupCoordinator implements GroupRuntime {
       throw new Error(`${name}: this instance's batches (zero time ${grid.zeroTime} ms) are not on the group's grid (zero time ${stored.zeroTime} ms, every ${stored.batchMs} ms).`);
     }
     if (stored.partitions.join(',') !== grid.partitions.join(',')) {
+      // A re-keyed graph's repartition logs are named after streams: a changed graph's state catalog says which, more clearly.
+      await check?.();
       throw new Error(`${name}: the group reads ${stored.partitions.join(', ')} but this instance reads ${grid.partitions.join(', ')}; every instance of a group must read the same topic partitions.`);
     }
-    this.#grid = stored;
-    this.#members = await this.#o.ownership.heartbeat();
-    const every = Math.max(200, Math.floor(this.#o.leaseMs / 3));
-    // Between batches too: ownership settles (and a dead instance's partitions are taken) without waiting for batches.
-    this.#timer = setInterval(() => { this.exclusive(() => this.between()).catch((e: unknown) => { this.noteLost(e); }); }, every);
-    this.#timer.unref();
-    log.info(`${name}: member ${this.memberId} joined the group (batches every ${stored.batchMs} ms from ${stored.zeroTime} ms, ${this.numPartitions} partitions, lease ${this.#o.leaseMs} ms)`);
+    await check?.();
   }
 
   /** Heartbeat and lease renewal (every batch and on a timer). Drops the partitions whose lease was lost. */
@@ -395,13 +428,20 @@ export class GroupCoordinator implements GroupRuntime {
         owned.set(p, { epoch: o.epoch, batch, previous: o.previous });
         o.previous = batch.time;
       }
+      if (this.#unreachable) {
+        this.#unreachable = false;
+        log.info(`${this.#o.streamName}: batch ${time} ms coordinates with the group again.`);
+      }
     } catch (e) {
       if (this.noteLost(e)) {
         this.#ahead.delete(time);
         throw this.#lost!.atBatch(this.#o.streamName, time);
       }
-      log.warn(`${this.#o.streamName}: batch ${time} ms could not coordinate with the group (${(e as Error)?.message ?? String(e)}); the partitions it could not plan are read later.`);
+      if (!this.#unreachable) log.warn(`${this.#o.streamName}: batch ${time} ms could not coordinate with the group (${(e as Error)?.message ?? String(e)}); the partitions it could not plan are read later (said once until the store answers again).`);
+      else log.debug(`${this.#o.streamName}: batch ${time} ms could not coordinate with the group either (${(e as Error)?.message ?? String(e)}).`);
+      this.#unreachable = true;
     }
+
     // Owned but not run in this batch: held, their state carried over. A partition being given up
     // counts: until its release the share may grow back (a member's heartbeat lapses) and the
     // instance keep it, and its next batch must go on from its state, not from none.
@@ -447,7 +487,7 @@ export class GroupCoordinator implements GroupRuntime {
       }
       const sizes: string[] = [];
       for (const s of this.#o.stateStreams) {
-        const rows = await this.#o.ownership.loadState(this.tp(p), s);
+        const rows = await this.#o.ownership.loadState(this.tp(p), this.storedAs(s));
         sizes.push(`${s} ${rows.length} keys`);
         this.#committedState.set(`${s}\u0000${p}`, new Map(rows.map((r) => [r[0], r[1]])));
         let m = restored.get(s);
@@ -577,6 +617,13 @@ export class GroupCoordinator implements GroupRuntime {
       // Still attempted when the lease was lost meanwhile: the store decides, by the epoch.
       const o = current !== undefined && current.epoch === planned.epoch ? current : undefined;
       if (o === undefined && planned.batch.untilOffset === planned.batch.fromOffset) continue;
+      const broken = this.#broken.get(p);
+      if (broken !== undefined && broken.epoch === planned.epoch) {
+        broken.skipped++;
+        log.debug(`${name}: batch ${planned.batch.time} ms of ${this.#o.topic}-${p} (offsets ${planned.batch.fromOffset} to ${planned.batch.untilOffset}) is not committed: it follows batch ${broken.time} ms, whose commit did not go through under epoch ${broken.epoch}.`);
+        if (o !== undefined) await this.release(p, o);
+        continue;
+      }
       const deltas: StateDelta[] = [];
       const newStates: [string, Map<string, string>][] = [];
       for (const d of data) {
@@ -589,7 +636,7 @@ export class GroupCoordinator implements GroupRuntime {
             if (row[2]) set.push([JSON.stringify(row[0]), JSON.stringify(row[1]) ?? 'null']);
             else removed.push(JSON.stringify(row[0]));
           }
-          deltas.push({ stream: d.stream, set, removed });
+          deltas.push({ stream: this.storedAs(d.stream), set, removed });
           this.#committedState.delete(key);
           continue;
         }
@@ -604,7 +651,7 @@ export class GroupCoordinator implements GroupRuntime {
         }
         const removed: string[] = [];
         for (const k of before.keys()) if (!after.has(k)) removed.push(k);
-        deltas.push({ stream: d.stream, set, removed });
+        deltas.push({ stream: this.storedAs(d.stream), set, removed });
         newStates.push([key, after]);
       }
       let outcome;
@@ -615,18 +662,22 @@ export class GroupCoordinator implements GroupRuntime {
           log.error(`${name}: the commit of batch ${planned.batch.time} ms of ${this.#o.topic}-${p} (offsets ${planned.batch.fromOffset} to ${planned.batch.untilOffset}) was refused: ${(e as Error).message}`);
           continue;
         }
-        log.warn(`${name}: committing batch ${planned.batch.time} ms of ${this.#o.topic}-${p} failed (${(e as Error)?.message ?? String(e)}); giving the partition up so that its recorded range runs again.`);
+        this.#broken.set(p, { epoch: planned.epoch, time: planned.batch.time, skipped: 0 });
+        log.warn(`${name}: committing batch ${planned.batch.time} ms of ${this.#o.topic}-${p} (offsets ${planned.batch.fromOffset} to ${planned.batch.untilOffset}, epoch ${planned.epoch}) failed (${(e as Error)?.message ?? String(e)}); member ${this.memberId} gives the partition up: this batch and the ones it recorded after it under that epoch are not committed, and run again on their recorded ranges under the partition's next owner.`);
         if (o !== undefined) await this.release(p, o);
         continue;
       }
       if (outcome.status === 'FENCED') {
+        // Epochs only grow: every later batch recorded under this one is refused too.
+        this.#broken.set(p, { epoch: planned.epoch, time: planned.batch.time, skipped: 0 });
         const why = `its late commit of batch ${planned.batch.time} ms (offsets ${planned.batch.fromOffset} to ${planned.batch.untilOffset}) was refused: FENCED, another instance took the partition over with epoch ${outcome.epoch} (this instance's epoch was ${planned.epoch})`;
         if (o !== undefined) this.drop(p, why);
         else log.warn(`${name}: member ${this.memberId}: partition ${this.#o.topic}-${p}: ${why}.`);
         continue;
       }
       if (outcome.status === 'OFFSET_MISMATCH') {
-        log.error(`${name}: the commit of batch ${planned.batch.time} ms of ${this.#o.topic}-${p} (offsets ${planned.batch.fromOffset} to ${planned.batch.untilOffset}) was refused: OFFSET_MISMATCH, the committed next offset is ${outcome.expected ?? 'none'}; giving the partition up.`);
+        this.#broken.set(p, { epoch: planned.epoch, time: planned.batch.time, skipped: 0 });
+        log.error(`${name}: the commit of batch ${planned.batch.time} ms of ${this.#o.topic}-${p} (offsets ${planned.batch.fromOffset} to ${planned.batch.untilOffset}, epoch ${planned.epoch}) was refused: OFFSET_MISMATCH, the committed next offset is ${outcome.expected ?? 'none'}; member ${this.memberId} gives the partition up, and the batches it recorded after it under that epoch are not committed either (they run again under the partition's next owner).`);
         if (o !== undefined) await this.release(p, o);
         continue;
       }

@@ -54,6 +54,12 @@ export class GroupStages implements LeaseAssignment {
     }
   }
 
+  /** The log whose partitions keep stream `stream`'s state (see {@link addStateStream}); undefined: none. */
+  stateLog(stream: string): string | undefined {
+    for (const [log, s] of this.#stages) if (s.stateStreams.includes(stream)) return log;
+    return undefined;
+  }
+
   onCommitted(log: string, f: (partition: number, upTo: number) => Promise<void>): void {
     let list = this.#onCommitted.get(log);
     if (list === undefined) this.#onCommitted.set(log, list = []);

@@ -23,6 +23,9 @@ import { GroupStateLostError } from '../../group/group-state-lost-error.ts';
 import { NotCoPartitionedError } from '../../group/not-co-partitioned-error.ts';
 import { GroupPlanError } from '../../exchange/group-plan-error.ts';
 import type { DStream } from '../../dstream/dstream.ts';
+import { hasCustomName, structuralKeys } from '../../checkpoint/graph-shape.ts';
+import { matchStateCatalog } from '../../group/group-state-catalog.ts';
+import type { GroupStateStream, PartitionLeases } from './partition-leases.ts';
 
 const log = getLogger('LogInputDStream');
 
@@ -382,11 +385,18 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
       routed = true;
     }
     const stateStreams = new Set<string>();
-    const walk = (s: DStream<unknown>): void => {
-      if (STATE_KINDS.has(s.kind)) stateStreams.add(s.name());
-      for (const d of s.dependencies) walk(d);
+    /** Each stateful stream, with the `mapWithState` it belongs to (whose name the user gives). */
+    const stateful = new Map<DStream<unknown>, DStream<unknown> | undefined>();
+    const walk = (s: DStream<unknown>, child: DStream<unknown> | undefined): void => {
+      if (STATE_KINDS.has(s.kind)) {
+        stateStreams.add(s.name());
+        if (!stateful.has(s) || child?.kind === 'mapWithState') stateful.set(s, child);
+      }
+      for (const d of s.dependencies) walk(d, s);
     };
-    for (const o of outputs) walk(o);
+    for (const o of outputs) walk(o, undefined);
+    // Filled from the group's state catalog before joining: the ids states are stored under when a changed graph shifted their names.
+    const storedAs = new Map<string, string>();
     const reset = this.consumerStrategy.param('auto.offset.reset', 'latest');
     const given = new Map(this.consumerStrategy.offsets.map((o) => [topicPartitionKey(o), o.offset]));
     const batchMs = this.slideDuration.milliseconds;
@@ -402,6 +412,7 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
       streamName: name,
       // Routed, every state lives with a repartition log's partitions (registered by the plan).
       stateStreams: routed ? [] : [...stateStreams].sort(),
+      storedAs,
       initialOffset: (p, bounds) => {
         const g = given.get(topicPartitionKey(this.#partitions[p]!));
         if (g !== undefined) return g;
@@ -429,6 +440,7 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
         leaseMs: this.ssc.streamingConf.group.leaseTimeoutMs,
         streamName: `${name} via ${logName}`,
         stateStreams,
+        storedAs,
         // Offsets of a repartition partition are batch times: nothing consumed yet is "up to 0".
         initialOffset: () => 0,
         maxRecords: () => Number.POSITIVE_INFINITY,
@@ -451,13 +463,50 @@ export class LogInputDStream<R> extends InputDStream<R, OffsetRangeBatchInput> i
       for (const st of stages.stages) for (let j = 0; j < st.coordinator.numPartitions; j++) gridPartitions.push(`${st.log}-${j}`);
     }
     const grid = { zeroTime: zero, batchMs, partitions: gridPartitions };
-    await coordinator.join(grid);
+    const topic = [...topics][0]!;
+    let catalog: readonly GroupStateStream[] | undefined;
+    // Once the grid matched, before any partition is taken (the timer restores partitions from then on): the state the group keeps must match this graph's.
+    await coordinator.join(grid, async () => {
+      catalog = await this.matchGroupStates(ownership, group, stateful, (stream) => (routed ? this.#stages?.stateLog(stream) : undefined) ?? topic, storedAs);
+    });
     for (const st of this.#stages?.stages ?? []) await st.coordinator.join(grid);
+    if (catalog !== undefined) await ownership.storeStateCatalog?.(catalog);
     this.#group = coordinator;
     this.groupSession?.joined(coordinator);
     this.#listener = { onBatchCompleted: (e) => this.onBatchCompleted(e) };
     this.ssc.scheduler.listenerBus.addListener(this.#listener);
     log.info(`${name} reads ${[...topics][0]} (${n} partitions) in group ${group} as member ${coordinator.memberId} from ${this.source.location}`);
+  }
+
+  /**
+   * Group mode: matches this graph's stateful streams to the group's state catalog (see
+   * `matchStateCatalog`) and fills `storedAs` with the ids their states are stored under.
+   * Returns the catalog to store once joined (`undefined`: the store keeps none).
+   * @throws GroupStateMismatchError when the group keeps state this graph cannot restore.
+   */
+  private async matchGroupStates(ownership: PartitionLeases, group: string, stateful: ReadonlyMap<DStream<unknown>, DStream<unknown> | undefined>, logOf: (stream: string) => string, storedAs: Map<string, string>): Promise<readonly GroupStateStream[] | undefined> {
+    if (ownership.loadStateCatalog === undefined) return undefined;
+    const keys = structuralKeys(this.ssc.graph);
+    const current: GroupStateStream[] = [];
+    for (const [s, owner] of stateful) {
+      // A mapWithState's state belongs to its internal stream; the user names the outer one.
+      const named = owner?.kind === 'mapWithState' && hasCustomName(owner) ? owner : s;
+      const windowMs = (s as { windowDuration?: { milliseconds?: unknown } }).windowDuration?.milliseconds;
+      current.push({
+        id: s.name(),
+        name: named.name(),
+        named: hasCustomName(named),
+        structuralKey: keys.get(s) ?? s.name(),
+        kind: s.kind,
+        slideMs: s.slideDuration.milliseconds,
+        ...(typeof windowMs === 'number' ? { windowMs } : {}),
+        log: logOf(s.name()),
+      });
+    }
+    const match = matchStateCatalog(group, this.name(), await ownership.loadStateCatalog(), current);
+    for (const [name, id] of match.storedAs) if (name !== id) storedAs.set(name, id);
+    for (const note of match.notes) log.warn(`${this.name()}: group ${group}: ${note}.`);
+    return match.catalog;
   }
 
   /** Group mode: the partitions this instance owns now (empty otherwise). */

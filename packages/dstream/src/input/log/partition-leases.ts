@@ -13,6 +13,31 @@ export interface GroupGrid {
   readonly partitions: readonly string[];
 }
 
+/**
+ * One stateful stream whose state a group keeps, as the group's state catalog records it (see
+ * {@link PartitionLeases.loadStateCatalog}): an instance that starts with a changed graph is
+ * matched against it before it restores anything, by the rule of a metadata checkpoint's
+ * recovery (docs/checkpoint-format.md): by the name the user gave, else by structural key.
+ */
+export interface GroupStateStream {
+  /** The name the state is stored under in the group: the stream's `name()` when the group first kept its state. */
+  readonly id: string;
+  /** The stream's name in the program that last wrote the catalog: its `name()`, or the user's name of the `mapWithState` it belongs to. */
+  readonly name: string;
+  /** Whether `name` was given by the user (`setName`), not positional (`updateStateByKey#12`). */
+  readonly named: boolean;
+  /** Its structural key (kind over its parents' keys, see the metadata checkpoint's `streams[]`), stable when streams are added elsewhere. */
+  readonly structuralKey: string;
+  /** The operator that builds it (`updateStateByKey`, `internalMapWithState`, `reduceByKeyAndWindow`). */
+  readonly kind: string;
+  /** Its slide duration (ms). */
+  readonly slideMs: number;
+  /** Its window duration (ms), for windows. */
+  readonly windowMs?: number;
+  /** The log whose partitions carry its state: the topic, or the repartition log it is routed through. */
+  readonly log: string;
+}
+
 /** A recorded batch of one partition: its time and its offset range `[fromOffset, untilOffset)`. */
 export interface PartitionBatch {
   readonly time: number;
@@ -148,6 +173,15 @@ export interface PartitionLeases {
   commit(commit: PartitionCommit): Promise<CommitOutcome>;
   /** Gives the partition up (only while `epoch` is still its epoch). */
   release(tp: TopicPartition, epoch: number): Promise<void>;
+  /**
+   * The group's state catalog: every stateful stream whose state the group keeps, as the last
+   * instance that started recorded it (empty for a new group). Read before `join`. Optional:
+   * without it a changed graph cannot be checked (and state stored under a shifted positional
+   * name would not be found).
+   */
+  loadStateCatalog?(): Promise<GroupStateStream[]>;
+  /** Replaces the group's state catalog (after a start whose graph matched it). */
+  storeStateCatalog?(entries: readonly GroupStateStream[]): Promise<void>;
   /** Leaves the group (the heartbeat is removed). */
   leave(): Promise<void>;
 }
