@@ -5,7 +5,10 @@ export interface ChildRequest {
   workload: string;
   system: SystemName;
   scope: InputScope;
-  /** `verify` runs once and reports the output's digest; `measure` also times the runs. */
+  /**
+   * `verify` runs once, reports the output's digest and exits; `measure` also warms up, then
+   * sends {@link ChildReady} and times one run per {@link ParentCommand} `run` until `finish`.
+   */
   mode: 'verify' | 'measure';
   options: BenchOptions;
   /** Where the child writes its {@link ChildResult} (JSON). */
@@ -14,7 +17,26 @@ export interface ChildRequest {
   outputsFile: string;
 }
 
-/** What one child reports back. */
+/** What the suite tells a warm `measure` child, over the IPC channel. */
+export type ParentCommand = { kind: 'run' } | { kind: 'finish' };
+
+/** A `measure` child is warm and waits for commands. */
+export interface ChildReady {
+  kind: 'ready';
+}
+
+/** One timed run is over: its wall and CPU time (ms); `error` when it threw (the child takes no further run). */
+export interface ChildRan {
+  kind: 'ran';
+  wallMs: number;
+  cpuMs: number;
+  error?: string;
+}
+
+/** What a `measure` child sends over the IPC channel. */
+export type ChildMessage = ChildReady | ChildRan;
+
+/** What one child reports back (in its result file, when it ends). */
 export interface ChildResult {
   workload: string;
   system: SystemName;
@@ -28,6 +50,11 @@ export interface ChildResult {
   runsMs: number[];
   /** CPU time of the whole process (every thread: the JIT's and GC's too) in each timed run, ms. */
   runsCpuMs?: number[];
+  /**
+   * CPU time of the whole process between its timed runs, ms, summed: what it spent while
+   * other systems' runs were timed (interleaved schedule; V8's idle-time work, the channel).
+   */
+  idleCpuMs?: number;
   medianMs: number;
   recordsPerSec: number;
   peakHeapBytes: number;

@@ -1,3 +1,5 @@
+import { SCHEDULES } from './schedule.ts';
+import type { Schedule } from './schedule.ts';
 import { SYSTEMS } from './workload.ts';
 import type { BenchOptions, SystemName } from './workload.ts';
 
@@ -10,6 +12,11 @@ export const USAGE = `pnpm bench [flags]
   --warmups N             runs before the timed ones, the verifying (cold) run counted; default: warm up
                           until the CPU time per run stops falling (3-run medians within 5%), 10-20 runs
                           after the verifying one (1 with --smoke)
+  --schedule S            interleaved (default): every system's process warms up in turn and stays
+                          alive, then the timed runs go in rounds (one run of each system per round,
+                          one process computing at a time, the order rotating), and "x hand" is the
+                          median of the rounds' ratios; sequential: one process after another, each
+                          timing its runs back to back, ratios from medians (the way before stop 20)
   --seed N                data seed (default 42)
   --orders-files N        orders: files = batches (default 100)     --orders-lines N (default 10000)
   --book-files N          orders-book: batches of the book's data (default 50)   --book-lines N (default 10000)
@@ -28,6 +35,7 @@ export interface CliOptions {
   bench: Omit<BenchOptions, 'workDir'>;
   only: string[] | undefined;
   systems: SystemName[];
+  schedule: Schedule;
   profileDir: string | undefined;
   out: string;
 }
@@ -56,6 +64,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
       };
   let only: string[] | undefined;
   let systems: SystemName[] = [...SYSTEMS];
+  let schedule: Schedule = 'interleaved';
   let profileDir: string | undefined;
   let out = 'bench/results.json';
   for (let i = 0; i < argv.length; i++) {
@@ -73,6 +82,10 @@ export function parseOptions(argv: readonly string[]): CliOptions {
         systems = picked as SystemName[];
         break;
       }
+      case 'schedule':
+        if (!(SCHEDULES as readonly string[]).includes(value)) throw new Error(`--schedule: one of ${SCHEDULES.join(', ')}, got ${JSON.stringify(value)}\n\n${USAGE}`);
+        schedule = value as Schedule;
+        break;
       case 'runs': bench.runs = Math.max(1, int(name, value)); break;
       case 'warmups': bench.warmups = Math.max(1, int(name, value)); break;
       case 'seed': bench.seed = int(name, value); break;
@@ -98,5 +111,5 @@ export function parseOptions(argv: readonly string[]): CliOptions {
       default: throw new Error(`unknown flag ${flag}\n\n${USAGE}`);
     }
   }
-  return { bench, only, systems, profileDir, out };
+  return { bench, only, systems, schedule, profileDir, out };
 }

@@ -3,7 +3,8 @@ import { existsSync, readFileSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** The repository, where children run. */
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Output of a finished child process. */
 export interface ChildRun<R> {
@@ -20,20 +21,17 @@ export interface ChildRun<R> {
  * `<profileName>.thread-<n>.cpuprofile`).
  */
 export function spawnChild<R>(script: string, arg: string, resultFile: string, timeoutMs: number, profileDir?: string, profileName?: string): Promise<ChildRun<R>> {
-  const flags = ['--conditions=kindling-source', '--import', 'tsx', '--expose-gc', '--max-old-space-size=4096'];
-  if (profileDir) flags.push('--cpu-prof', '--cpu-prof-dir', profileDir);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...flags, script, arg], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...childFlags(profileDir), script, arg], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const keep = (chunk: Buffer): void => { output = (output + chunk.toString()).slice(-8000); };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
     let timedOut = false;
     const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs);
-    const before = profileDir && profileName ? new Set(readdirSync(profileDir)) : undefined;
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (before !== undefined) nameProfiles(profileDir!, before, profileName!);
+      if (profileDir && profileName) nameProfiles(profileDir, child.pid, profileName);
       if (existsSync(resultFile)) {
         resolve({ result: JSON.parse(readFileSync(resultFile, 'utf8')) as R });
         return;
@@ -44,11 +42,23 @@ export function spawnChild<R>(script: string, arg: string, resultFile: string, t
   });
 }
 
-/** Node names profiles `CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile`: give the new ones `name`. */
-function nameProfiles(dir: string, before: Set<string>, name: string): void {
+/** Node's flags for a child process of the suite: the sources through tsx, `gc()` exposed, a CPU profile into `profileDir` when given. */
+export function childFlags(profileDir: string | undefined): string[] {
+  const flags = ['--conditions=kindling-source', '--import', 'tsx', '--expose-gc', '--max-old-space-size=4096'];
+  if (profileDir) flags.push('--cpu-prof', '--cpu-prof-dir', profileDir);
+  return flags;
+}
+
+/**
+ * Node names profiles `CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile`: give process `pid`'s
+ * `name` (several children may be alive and write profiles at about the same time).
+ */
+export function nameProfiles(dir: string, pid: number | undefined, name: string): void {
   for (const file of readdirSync(dir)) {
-    if (before.has(file) || !file.startsWith('CPU.') || !file.endsWith('.cpuprofile')) continue;
-    const thread = file.split('.')[4];
+    if (!file.startsWith('CPU.') || !file.endsWith('.cpuprofile')) continue;
+    const parts = file.split('.');
+    if (Number(parts[3]) !== pid) continue;
+    const thread = parts[4];
     renameSync(join(dir, file), join(dir, thread === '0' ? `${name}.cpuprofile` : `${name}.thread-${thread}.cpuprofile`));
   }
 }

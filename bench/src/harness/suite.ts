@@ -3,18 +3,26 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildRequest, ChildResult, LatencyResult } from './child-protocol.ts';
+import { LiveChild } from './live-child.ts';
 import type { CliOptions } from './options.ts';
+import { speedRatio } from './paired-ratio.ts';
+import { runSchedule } from './schedule.ts';
+import type { Schedule } from './schedule.ts';
 import { spawnChild } from './spawn-child.ts';
 import type { BenchOptions, SystemName } from './workload.ts';
 import { THROUGHPUT_WORKLOADS, loadWorkload } from '../workloads/registry.ts';
-
-const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 const LATENCY_CHILD = fileURLToPath(new URL('../workloads/latency/latency-child.ts', import.meta.url));
 
 /** One row of the table: a system on a workload. */
 export interface Row extends ChildResult {
-  /** records/s over the hand loop's records/s (same workload, same run), warm: from the median timed run. */
+  /**
+   * Speed over the hand loop's (records/s over its records/s, same workload, same run), warm:
+   * interleaved, the median of the rounds' ratios (run `i` against the hand loop's run `i`);
+   * sequential, from each one's median run.
+   */
   ratioToHand: number;
+  /** The same by CPU time of the whole process (records per CPU ms over the hand loop's); absent before stop 20. */
+  cpuRatioToHand?: number;
   /** The same from the first (verifying, cold) runs: records / `coldMs` over the hand loop's. */
   coldRatioToHand: number;
   /** Whether its output equals the hand loop's on the same input (undefined: not compared). */
@@ -28,6 +36,8 @@ export interface SuiteResult {
   machine: { cpus: number; cpuModel: string; node: string; platform: string; loadAverage: number[] };
   startedAt: string;
   options: BenchOptions;
+  /** How the timed runs were laid out (`--schedule`); absent (sequential) before stop 20. */
+  schedule?: Schedule;
   rows: Row[];
   latency: LatencyResult[];
   /** Wall time of each workload, all its systems and processes included (ms). */
@@ -57,7 +67,7 @@ function firstDifference(fileA: string, fileB: string): string {
   }
 }
 
-/** Runs every selected workload on every selected system, each in its own process. */
+/** Runs every selected workload on every selected system, each in its own process, timed under `cli.schedule`. */
 export async function runSuite(cli: CliOptions, log: (line: string) => void): Promise<SuiteResult> {
   const workDir = mkdtempSync(join(tmpdir(), 'kindling-bench-'));
   const options: BenchOptions = { ...cli.bench, workDir };
@@ -67,6 +77,7 @@ export async function runSuite(cli: CliOptions, log: (line: string) => void): Pr
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}`, loadAverage: loadavg() },
     startedAt: new Date().toISOString(),
     options,
+    schedule: cli.schedule,
     rows: [],
     latency: [],
     wallMs: {},
@@ -77,7 +88,7 @@ export async function runSuite(cli: CliOptions, log: (line: string) => void): Pr
   names.splice(names.indexOf('wordcount-inv') + 1, 0, `wordcount-inv:${Math.max(1, Math.round(options.window / 3))}`);
 
   let seq = 0;
-  const runChild = async (workload: string, system: SystemName, scope: 'full' | 'beam', mode: 'verify' | 'measure'): Promise<ChildResult & { outputsFile: string }> => {
+  const childFor = (workload: string, system: SystemName, scope: 'full' | 'beam', mode: 'verify' | 'measure'): LiveChild => {
     const id = `${seq++}-${workload.replace(':', '_')}-${system}-${scope}`;
     const request: ChildRequest = {
       workload, system, scope, mode, options,
@@ -86,12 +97,9 @@ export async function runSuite(cli: CliOptions, log: (line: string) => void): Pr
     };
     // local[N] systems start N worker threads per run (each loading the graph module): more time on a loaded machine.
     const childTimeout = /^kindling-\d+$/.test(system) ? Math.max(timeoutMs, 300_000) : timeoutMs;
-    const run = await spawnChild<ChildResult>(CHILD, JSON.stringify(request), request.resultFile, childTimeout, cli.profileDir, id);
-    const result = run.result ?? {
-      workload, system, scope, error: run.failure, records: 0, batches: 0, digest: '', runsMs: [], medianMs: Number.NaN, recordsPerSec: Number.NaN, peakHeapBytes: 0,
-    };
-    return { ...result, outputsFile: request.outputsFile };
+    return new LiveChild(request, childTimeout, cli.profileDir, id);
   };
+  const paired = cli.schedule === 'interleaved';
 
   for (const name of names.filter(selected)) {
     const started = performance.now();
@@ -99,26 +107,40 @@ export async function runSuite(cli: CliOptions, log: (line: string) => void): Pr
     await workload.setup?.(options);
     const systems = cli.systems.filter((s) => workload.systems[s] !== undefined && !(name.includes(':') && s === 'beam'));
     if (!systems.includes('hand')) systems.unshift('hand');
-    log(`${name}: ${systems.join(', ')}`);
-    const hand = await runChild(name, 'hand', 'full', 'measure');
-    let handBeam: (ChildResult & { outputsFile: string }) | undefined;
-    for (const system of systems) {
-      const result = system === 'hand' ? hand : await runChild(name, system, system === 'beam' ? 'beam' : 'full', 'measure');
+    else systems.unshift(...systems.splice(systems.indexOf('hand'), 1));
+    log(`${name}: ${systems.join(', ')} (${cli.schedule})`);
+    const children = systems.map((system) => childFor(name, system, system === 'beam' ? 'beam' : 'full', 'measure'));
+    await runSchedule(children, options.runs, cli.schedule, (round, order) => {
+      const ran = order.map((i) => `${systems[i]} ${children[i]!.lastRun?.wallMs.toFixed(0) ?? '-'} ms`);
+      log(`  round ${round + 1}: ${ran.join(', ')}`);
+    });
+    const hand = children[0]!.result!;
+    let handBeam: ChildResult | undefined;
+    let handBeamOutputs = '';
+    for (let i = 0; i < systems.length; i++) {
+      const system = systems[i]!;
+      const result = children[i]!.result!;
       let reference = hand;
+      let referenceOutputs = children[0]!.request.outputsFile;
       if (system === 'beam' && !result.error) {
-        handBeam ??= await runChild(name, 'hand', 'beam', 'verify');
+        if (handBeam === undefined) {
+          const verifier = childFor(name, 'hand', 'beam', 'verify');
+          handBeam = await verifier.verify();
+          handBeamOutputs = verifier.request.outputsFile;
+        }
         reference = handBeam;
+        referenceOutputs = handBeamOutputs;
       }
       const compared = !result.error && !reference.error;
       const agrees = compared ? result.digest === reference.digest : undefined;
       const row: Row = {
         ...result,
-        ratioToHand: result.recordsPerSec / hand.recordsPerSec,
+        ratioToHand: speedRatio(result, hand, paired, 'wall'),
+        cpuRatioToHand: speedRatio(result, hand, paired, 'cpu'),
         coldRatioToHand: result.records / (result.coldMs ?? Number.NaN) / (hand.records / (hand.coldMs ?? Number.NaN)),
         agrees,
-        ...(agrees === false ? { disagreement: firstDifference(reference.outputsFile, result.outputsFile) } : {}),
+        ...(agrees === false ? { disagreement: firstDifference(referenceOutputs, children[i]!.request.outputsFile) } : {}),
       };
-      delete (row as Partial<typeof result>).outputsFile;
       suite.rows.push(row);
       log(`  ${system.padEnd(15)} ${result.error ? `unavailable: ${result.error.split('\n')[0]}` : `${Math.round(result.recordsPerSec).toLocaleString('en-US')} records/s, ${agrees ? 'agrees' : agrees === false ? 'DISAGREES' : 'not compared'}`}`);
     }

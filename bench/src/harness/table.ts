@@ -1,3 +1,5 @@
+import { median } from './median.ts';
+import { speedRatio } from './paired-ratio.ts';
 import type { SuiteResult } from './suite.ts';
 
 function pad(cells: string[][], rightAlign: boolean[]): string {
@@ -9,14 +11,19 @@ function pad(cells: string[][], rightAlign: boolean[]): string {
 
 const mb = (bytes: number): string => (bytes > 0 ? `${(bytes / 2 ** 20).toFixed(0)} MB` : '-');
 const num = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-');
+/** Milliseconds: whole above 10, one decimal below (the smoke test's runs take a few). */
+const ms = (n: number): string => (Number.isFinite(n) && n < 10 ? n.toFixed(1) : num(n));
 
 /**
  * The results as Markdown tables (throughput, then latency), as printed and pasted into
- * BENCHMARKS.md. "x hand" is warm (median timed run, after the warm-up); "first run" and "x hand
- * cold" are the verifying run, the first of a fresh process; "warm-up runs" counts the runs between.
+ * BENCHMARKS.md. "records/s" is from the median timed run (warm: after the warm-up); "x hand"
+ * is the speed over the hand loop's by wall time and "x hand CPU" by CPU time of the whole
+ * process ("CPU ms/run", the median timed run's): under the interleaved schedule, the median of
+ * the rounds' ratios, under the sequential one, from medians. "first run" and "x hand cold" are
+ * the verifying run, the first of a fresh process; "warm-up runs" counts the runs between.
  */
 export function formatTables(suite: SuiteResult): string {
-  const header = ['workload', 'system', 'records', 'records/s (median)', 'x hand', 'first run', 'x hand cold', 'warm-up runs', 'peak heap', 'same result'];
+  const header = ['workload', 'system', 'records', 'records/s (median)', 'x hand', 'CPU ms/run', 'x hand CPU', 'first run', 'x hand cold', 'warm-up runs', 'peak heap', 'same result'];
   const ratio = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(2)}x` : '-');
   const rows = suite.rows.map((r) => [
     r.workload,
@@ -24,13 +31,15 @@ export function formatTables(suite: SuiteResult): string {
     num(r.records),
     r.error ? 'unavailable' : num(r.recordsPerSec),
     r.error ? '-' : ratio(r.ratioToHand),
+    r.error || r.runsCpuMs === undefined ? '-' : ms(median(r.runsCpuMs)),
+    r.error || r.cpuRatioToHand === undefined ? '-' : ratio(r.cpuRatioToHand),
     r.coldMs !== undefined ? `${num(r.coldMs)} ms` : '-',
     r.error ? '-' : ratio(r.coldRatioToHand),
     r.warmupMs !== undefined ? String(r.warmupMs.length) : '-',
     mb(r.peakHeapBytes),
     r.error ? `- (${r.error.split('\n')[0]!.slice(0, 90)})` : r.agrees === undefined ? 'not compared' : r.agrees ? (r.scope === 'beam' ? 'yes (Beam input)' : 'yes') : 'NO',
   ]);
-  const parts = rows.length > 0 ? [pad([header, ...rows], [false, false, true, true, true, true, true, true, true, false])] : [];
+  const parts = rows.length > 0 ? [pad([header, ...rows], [false, false, true, true, true, true, true, true, true, true, true, false])] : [];
   if (suite.latency.length > 0) {
     const lh = ['latency', 'offered records/s', 'smallest sustained batch', 'p99 end-to-end', 'trials (interval: achieved records/s, p99, tail sched. delay)'];
     const lrows = suite.latency.map((l) => [
@@ -43,12 +52,16 @@ export function formatTables(suite: SuiteResult): string {
     parts.push(pad([lh, ...lrows], [false, true, true, true, false]));
   }
   const m = suite.machine;
-  parts.push(`Machine: ${m.cpus} cores (${m.cpuModel}), Node ${m.node}, ${m.platform}, load average at start ${m.loadAverage.map((x) => x.toFixed(2)).join(' ')}; ${suite.startedAt}.`);
+  const schedule = suite.schedule === 'interleaved'
+    ? `timed runs interleaved in ${suite.options.runs} rounds, x hand: median of the rounds' ratios`
+    : 'timed runs one process after another, x hand: from medians';
+  parts.push(`Machine: ${m.cpus} cores (${m.cpuModel}), Node ${m.node}, ${m.platform}, load average at start ${m.loadAverage.map((x) => x.toFixed(2)).join(' ')}; ${suite.startedAt}; ${schedule}.`);
   return parts.join('\n\n');
 }
 
 /**
- * The `kindling-N` rows against `kindling` (`local[1]`) of the same workload and run: speed-up,
+ * The `kindling-N` rows against `kindling` (`local[1]`) of the same workload and run: speed-up
+ * (paired per round when interleaved, as "x hand"),
  * the worker threads' start (setup, not timed) and the per-batch figures of
  * `measureBatches` (driver CPU, other threads' CPU, the threads' run-queue wait, remote stages, round trips to the workers). Empty when no `kindling-N`
  * row was measured.
@@ -66,7 +79,7 @@ export function formatScaling(suite: SuiteResult): string {
     rows.push([
       r.workload,
       r.system,
-      r.error || base.error ? '-' : `${(r.recordsPerSec / base.recordsPerSec).toFixed(2)}x`,
+      r.error || base.error ? '-' : `${speedRatio(r, base, suite.schedule === 'interleaved', 'wall').toFixed(2)}x`,
       r.error ? '-' : `${r.ratioToHand.toFixed(2)}x`,
       fixed(m.driverCpuMsPerBatch),
       fixed(m.otherCpuMsPerBatch),
