@@ -67,7 +67,9 @@ export function combineCombinersByKey<K, C>(
  * in first-seen order, then the others in their hashed map's order. Primitive keys go
  * through the {@link CombineKeyIndex} of `mergeCombiners` (kept from one call to the next, as
  * a compiled combine keeps its own): the output and the calls of `mergeCombiners` are those
- * of a fresh map.
+ * of a fresh map. The output carries its keys' slots in that index, so that Spark's order
+ * (`inAppendOnlyMapOrder`) reads each known key's spread hash from the index instead of
+ * hashing every key again each batch.
  * @internal
  */
 export function combineCombinerColumns(blocks: readonly PartitionData[], mergeCombiners: (a: unknown, b: unknown) => unknown): PairColumns {
@@ -76,20 +78,28 @@ export function combineCombinerColumns(blocks: readonly PartitionData[], mergeCo
   const call = index.begin();
   // A merge started inside a user function of another on the same function: a map of its own.
   if (call === undefined) return mergeIntoFreshMap(blocks, mergeCombiners);
-  let other: ObjectKeyCombiners | undefined;
-  const insert = (k: unknown, c: unknown): void => {
-    if (k === null || typeof k !== 'object') call.add(k, c, mergeCombiners);
-    else (other ??= new ObjectKeyCombiners()).add(k, c, mergeCombiners);
-  };
-  let out: { keys: unknown[]; values: unknown[] };
+  // The compiled loop of a combine whose combiner is the first value itself and whose merge
+  // is `mergeCombiners`: a merge of combiners, with `mergeCombiners` inlined into the loop
+  // (a closure handed to a shared loop is called from one megamorphic site per record).
+  const loop = compiledCombine([], { createCombiner: firstCombiner, mergeValue: mergeCombiners, mergeCombiners });
+  let other: PairColumns | undefined;
+  let out: ReturnType<CombineKeyIndex['end']>;
   try {
-    forEachPair(blocks, insert);
+    other = loop.addTo(call, blocks, rethrow);
   } finally {
     out = call.end();
   }
   const { keys, values } = out;
-  other?.appendTo(keys, values);
-  return new PairColumns(keys, values);
+  // Keys hashed by value go last, in their hashed map's order.
+  if (other !== undefined) for (let i = 0; i < other.keys.length; i++) { keys.push(other.keys[i]); values.push(other.values[i]); }
+  const cols = new PairColumns(keys, values);
+  cols.keySlots = out.slots;
+  return cols;
+}
+
+/** A key's first combiner in a merge of combiners: the combiner itself. */
+function firstCombiner(c: unknown): unknown {
+  return c;
 }
 
 /** The combiners of object keys (compared by value), in first-seen order: they follow the primitive keys. */

@@ -5,6 +5,8 @@ import { appendOnlyMapOrder, spreadHash } from '../util/append-only-map-order.ts
 import { CombineKeyIndex } from './combine-key-index.ts';
 import { ShuffleDependency } from './dependency.ts';
 import { PairColumns, inAppendOnlyMapOrder } from './pair-columns.ts';
+import type { PartitionData } from './pair-columns.ts';
+import { combineCombinerColumns } from './combine.ts';
 import { HashPartitioner } from './partitioner.ts';
 import { fusedChain } from './record-pipeline.ts';
 import { mapSideOutput } from '../scheduler/shuffle-writer.ts';
@@ -102,5 +104,53 @@ describe("reduceByKey over one map partition, job after job", () => {
     } finally {
       sc.stop();
     }
+  });
+});
+
+describe("the reduce side's merge of several map partitions' blocks", () => {
+  // Under local[N] a reduce partition reads one block per map partition, merged by key
+  // (combineCombinerColumns) before Spark's order is restored.
+  const blocksOf = (b: number): PairColumns[] => [0, 1, 2].map((m) => {
+    const keys: unknown[] = [];
+    const values: number[] = [];
+    for (let i = 0; i < 150; i++) {
+      const k = i % 5 === 0 ? (i * 11 + m + b) % 53 : `w${(i * 7 + m * 13 + b * 29) % (90 + b * 15)}`;
+      if (keys.includes(k)) continue;
+      keys.push(k);
+      values.push(i + m);
+    }
+    return new PairColumns(keys, values);
+  });
+
+  it("carries its keys' slots, batch after batch, so Spark's order is read from kept spread hashes", () => {
+    for (let b = 0; b < 4; b++) {
+      const blocks = blocksOf(b);
+      const merged = combineCombinerColumns(blocks, plus);
+      const slots = merged.keySlots;
+      expect(slots).toBeDefined();
+      expect(slots!.slots.length).toBe(merged.keys.length);
+      expect(slots!.slots.map((s) => slots!.index.keys[s])).toEqual(merged.keys);
+      const spreads = new Int32Array(merged.keys.length);
+      expect(slots!.index.spreadsOf(slots!.slots, spreads)).toBe(true);
+      expect([...spreads]).toEqual(merged.keys.map((k) => spreadHash(k)));
+      const ordered = inAppendOnlyMapOrder(merged);
+      const expected = sparkOrderOfSums(blocks.flatMap((c) => c.keys.map((k, i) => [k, c.values[i] as number] as const)));
+      expect(ordered.keys).toEqual(expected.map((e) => e[0]));
+      expect(ordered.values).toEqual(expected.map((e) => e[1]));
+    }
+  });
+
+  it('calls mergeCombiners as a fresh map would, and puts object keys last in their own order', () => {
+    const calls: [unknown, unknown][] = [];
+    const merge = (a: unknown, c: unknown): unknown => { calls.push([a, c]); return `${String(a)}+${String(c)}`; };
+    const blocks = [
+      [['a', 'a0'], [['o', 1], 'o0'], [2, 'n0']],
+      new PairColumns<unknown, unknown>(['b', 2, 'a'], ['b1', 'n1', 'a1']),
+      [[['o', 1], 'o2'], ['b', 'b2'], [['p'], 'p2']],
+    ] as PartitionData[];
+    const merged = combineCombinerColumns(blocks, merge);
+    expect(merged.keys).toEqual(['a', 2, 'b', ['o', 1], ['p']]);
+    expect(merged.values).toEqual(['a0+a1', 'n0+n1', 'b1+b2', 'o0+o2', 'p2']);
+    expect(calls).toEqual([['n0', 'n1'], ['a0', 'a1'], ['o0', 'o2'], ['b1', 'b2']]);
   });
 });

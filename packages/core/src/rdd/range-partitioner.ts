@@ -14,9 +14,15 @@ import type { Ordering } from '../util/ordering.ts';
 export class RangePartitioner<K> extends Partitioner {
   private bounds: K[] | undefined;
   private rdd: RDD<[K, unknown]> | undefined;
+  /**
+   * The partition count: the one asked for, or 1 when 0 was asked for (Spark's range
+   * partitioner has one partition more than bounds, and none for a count of 0 or 1, so that
+   * sorting an RDD of no partitions, whose default count is 0, still gives one).
+   */
+  readonly numPartitions: number;
 
   constructor(
-    readonly numPartitions: number,
+    numPartitions: number,
     rdd: RDD<[K, unknown]>,
     readonly ascending = true,
     readonly ordering: Ordering<K>,
@@ -25,6 +31,7 @@ export class RangePartitioner<K> extends Partitioner {
     if (!(Number.isInteger(numPartitions) && numPartitions >= 0)) {
       throw new RangeError(`Number of partitions cannot be negative or fractional, got ${numPartitions}`);
     }
+    this.numPartitions = Math.max(numPartitions, 1);
     this.rdd = rdd;
     if (numPartitions <= 1) this.bounds = [];
   }

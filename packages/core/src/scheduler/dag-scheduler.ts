@@ -421,7 +421,7 @@ export class DAGScheduler {
             else this.runGroupedMapTask(dep, group!, siblings, m, ev, outputs);
           } catch (e) {
             if (e instanceof RDDComputeError) throw e;
-            throw new RDDComputeError(child.describeForError(), m, 'shuffle (map side of) map partition', e);
+            throw new RDDComputeError(child.describeForError(), m, 'shuffle (map side of) map', e);
           }
           done.tasks++;
         },

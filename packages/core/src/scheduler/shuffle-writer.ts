@@ -8,6 +8,7 @@ import type { ShuffleDependency } from '../rdd/dependency.ts';
 import type { ChainFailure, CompiledChain, FusedChain, FusibleRDD } from '../rdd/record-pipeline.ts';
 import { PairColumns, recordsOf } from '../rdd/pair-columns.ts';
 import { HashPartitioner } from '../rdd/partitioner.ts';
+import { invalidPartition } from '../rdd/invalid-partition-error.ts';
 import type { KeySlots } from '../rdd/combine-key-index.ts';
 import type { PartitionData } from '../rdd/pair-columns.ts';
 import type { PartitionEvaluator } from './partition-evaluator.ts';
@@ -211,7 +212,11 @@ function bucketRecords(dep: ShuffleDependency, records: readonly (readonly [unkn
   for (let i = 0; i < n; i++) buckets.push([]);
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
-    buckets[part.getPartition(r[0])]!.push(r);
+    const p = part.getPartition(r[0]);
+    const bucket = buckets[p];
+    // No bucket: a partition count of 0, or a partitioner's answer out of range.
+    if (bucket === undefined) throw invalidPartition(part, r[0], p);
+    bucket.push(r);
   }
   return buckets;
 }
@@ -231,6 +236,11 @@ function bucketColumns(dep: ShuffleDependency, cols: PairColumns): PairColumns[]
       if (ks2.index.spreadsOf(ks2.slots, spreads)) cols.spreads = spreads;
     }
     return [cols];
+  }
+  // No partition to place a key in (Spark accepts a count of 0 for an input with no records).
+  if (n === 0) {
+    if (cols.keys.length > 0) throw invalidPartition(part, cols.keys[0], part.getPartition(cols.keys[0]));
+    return [];
   }
   const ks = cols.keys;
   const vs = cols.values;
@@ -296,8 +306,11 @@ function partitionKnown(known: KeySlots, part: ShuffleDependency['partitioner'],
 
 /** Writes the partition of keys `from` on into `where` and counts them in `counts`. */
 function partitionRest(part: ShuffleDependency['partitioner'], ks: readonly unknown[], from: number, where: Uint8Array | Uint32Array, counts: Uint32Array): void {
+  const n = part.numPartitions;
   for (let i = from; i < ks.length; i++) {
     const p = part.getPartition(ks[i]);
+    // A partitioner's answer out of range (or not an integer) would be stored wrapped or as 0.
+    if ((p >>> 0) !== p || p >= n) throw invalidPartition(part, ks[i], p);
     where[i] = p;
     counts[p]++;
   }

@@ -6,7 +6,10 @@ export function serializeError(e: unknown): SerializedError {
   if (e instanceof RDDComputeError) {
     return { name: e.name, message: e.message, stack: e.stack, rdd: e.rddDescription, partition: e.partition, what: e.what, cause: serializeError(e.cause) };
   }
-  if (e instanceof Error) return { name: e.name, message: e.message, stack: e.stack, cause: e.cause === undefined ? undefined : serializeError(e.cause) };
+  if (e instanceof Error) {
+    const blame = (e as { blame?: unknown }).blame;
+    return { name: e.name, message: e.message, stack: e.stack, cause: e.cause === undefined ? undefined : serializeError(e.cause), ...(typeof blame === 'string' ? { blame } : {}) };
+  }
   return { name: 'Error', message: String(e), stack: undefined };
 }
 
@@ -21,6 +24,7 @@ export function reviveError(s: SerializedError, worker: number): Error {
   }
   const e = new Error(s.message, s.cause === undefined ? undefined : { cause: reviveError(s.cause, worker) });
   e.name = s.name;
+  if (s.blame !== undefined) (e as Error & { blame?: string }).blame = s.blame;
   e.stack = `${s.stack ?? `${s.name}: ${s.message}`}\n    (in worker thread ${worker})`;
   return e;
 }

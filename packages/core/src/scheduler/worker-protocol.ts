@@ -170,6 +170,8 @@ export interface SerializedError {
   readonly partition?: number;
   readonly what?: string;
   readonly cause?: SerializedError;
+  /** An engine error's `blame` (where its cause lies; see `blameOf`). */
+  readonly blame?: string;
 }
 
 /** A worker's answer to a request with an `id`. @internal */

@@ -968,7 +968,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
           stage.outputs[p] = runShuffleMapTask(stage.dep, p, ev);
         } catch (e) {
           if (e instanceof RDDComputeError) throw e;
-          throw new RDDComputeError(stage.child.toString(), p, 'shuffle (map side of) map partition', e);
+          throw new RDDComputeError(stage.child.toString(), p, 'shuffle (map side of) map', e);
         }
         return undefined as R;
       },

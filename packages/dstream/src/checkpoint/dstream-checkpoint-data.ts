@@ -127,8 +127,35 @@ export class DStreamCheckpointData {
   }
 }
 
+/**
+ * Answers of {@link relativeInside} for absolute paths (which do not depend on the working
+ * directory), by `dir` then `path`. Each batch's checkpoint asks about the same few state
+ * folders several times (its capture, the graph's description, retention), and each answer
+ * computed afresh resolved both paths and split the result twice. Emptied when it grows past
+ * {@link RELATIVE_MEMO_LIMIT} answers, so that it stays small.
+ */
+const relativeMemo = new Map<string, Map<string, string | undefined>>();
+let relativeMemoSize = 0;
+const RELATIVE_MEMO_LIMIT = 256;
+
 /** `path` relative to `dir` with `/` separators, or undefined when it is not inside `dir`. */
 export function relativeInside(dir: string, path: string): string | undefined {
+  if (!isAbsolute(dir) || !isAbsolute(path)) return computeRelativeInside(dir, path);
+  let byPath = relativeMemo.get(dir);
+  if (byPath === undefined) relativeMemo.set(dir, (byPath = new Map()));
+  else if (byPath.has(path)) return byPath.get(path);
+  const rel = computeRelativeInside(dir, path);
+  if (relativeMemoSize >= RELATIVE_MEMO_LIMIT) {
+    relativeMemo.clear();
+    relativeMemoSize = 0;
+    relativeMemo.set(dir, byPath = new Map());
+  }
+  byPath.set(path, rel);
+  relativeMemoSize++;
+  return rel;
+}
+
+function computeRelativeInside(dir: string, path: string): string | undefined {
   const rel = relative(resolve(dir), resolve(path));
   if (rel === '' || rel.startsWith('..') || rel.split(sep).includes('..') || isAbsolute(rel)) return undefined;
   return rel.split(sep).join('/');

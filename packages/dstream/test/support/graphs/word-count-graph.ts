@@ -178,3 +178,9 @@ export function windowedCounts(ssc: StreamingContext, args: WordCountArgs & { wi
   const windowed = words.reduceByKeyAndWindow((a, b) => a + b, Seconds(args.window), Seconds(1));
   return { perBatch, windowed };
 }
+
+/** Words counted into 0 partitions (the batch fails when it has a word). */
+export function zeroPartitions(ssc: StreamingContext, args: WordCountArgs): DStream<[string, number]> {
+  const lines = new TestInputDStream<string>(ssc, args.batches, args.numPartitions);
+  return lines.flatMap((l) => l.split(' ')).map((w) => [w, 1] as [string, number]).reduceByKey((a, b) => a + b, 0);
+}
