@@ -326,8 +326,17 @@ export class SparkContext {
     this.cleaner.register(rdd, rdd.id, rdd);
   }
 
+  /**
+   * Told each partition of a persisted RDD this thread stores (a worker thread of `local[N]`
+   * reports them to the driver). @internal
+   */
+  onPartitionStored: ((rdd: RDD<unknown>, split: number) => void) | undefined = undefined;
+
   /** A partition of a persisted RDD was stored (the scheduler then releases the shuffles below it). @internal */
-  partitionStored(rdd: RDD<unknown>): void { this.dagScheduler.partitionStored(rdd); }
+  partitionStored(rdd: RDD<unknown>, split: number): void {
+    this.dagScheduler.partitionStored(rdd);
+    this.onPartitionStored?.(rdd, split);
+  }
 
   /**
    * Which jobs checkpoint every RDD of their lineage marked with `checkpoint()`, rather than

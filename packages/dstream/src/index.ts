@@ -27,6 +27,7 @@ export type {
   FileInputProblem,
   FileInputStreamState,
   FileRecordReader,
+  FileRangeReader,
   ReceivedBlockStore,
   ReceiverStreamOptions,
   SocketReceiverOptions,

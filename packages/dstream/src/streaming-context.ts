@@ -300,7 +300,7 @@ export class StreamingContext {
    * {@link StreamingContext.fileStream}, with the default options.
    */
   textFileStream(directory: string): FileInputDStream<string> {
-    return new dstreamClasses.FileInputDStream<string>(this, directory, {}, undefined, true, 'textFileStream');
+    return new dstreamClasses.FileInputDStream<string>(this, directory, {}, undefined, undefined, 'textFileStream');
   }
 
   /**

@@ -2,7 +2,6 @@ export { listInputFilesSync, listDirectoryInputFilesSync, InputPathNotFoundError
 export { isHiddenName } from './fs/hidden-name.ts';
 export { readTextLinesSync } from './fs/read-text-lines.ts';
 export { readTextLineRangeSync } from './fs/read-text-line-range.ts';
-export { readTextLineSliceSync } from './fs/read-text-line-slice.ts';
 export { splitLines } from './fs/split-lines.ts';
 export { LineDecoder, type LineDecoderOptions } from './fs/line-decoder.ts';
 export { SocketDecodeError } from './net/socket-decode-error.ts';

@@ -253,7 +253,7 @@ export abstract class RDD<T> {
   onPartitionComputed(split: number, data: PartitionData<T>): void {
     if (this.storageLevel !== StorageLevel.NONE) {
       this.context.blockManager.put(this.id, split, data);
-      this.context.partitionStored(this as RDD<unknown>);
+      this.context.partitionStored(this as RDD<unknown>, split);
     }
     this.checkpointData?.capture(split, recordsOf(data));
   }

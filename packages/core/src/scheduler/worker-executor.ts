@@ -85,6 +85,9 @@ export class WorkerExecutor {
   readonly sentKeys = new SentKeySlots();
   private readonly receivedKeys = new ReceivedKeyTables();
 
+  /** Partitions of replicated RDDs stored since the last reply: `key, split` pairs. */
+  #stored: number[] = [];
+
   constructor(
     readonly rank: number,
     readonly size: number,
@@ -92,6 +95,22 @@ export class WorkerExecutor {
     private readonly peers: readonly (PeerPort | undefined)[],
     private readonly accumulators: () => readonly ThreadAccumulator[],
   ) {}
+
+  /** Notes every partition of a replicated RDD that `sc` stores, for the next reply to the driver. */
+  reportStores(sc: { onPartitionStored: ((rdd: RDD<unknown>, split: number) => void) | undefined }): void {
+    sc.onPartitionStored = (rdd, split) => {
+      const key = this.registry.keyOf(rdd);
+      if (key !== undefined) this.#stored.push(key, split);
+    };
+  }
+
+  /** The stores since the last reply, once. */
+  private drainStored(): number[] | undefined {
+    if (this.#stored.length === 0) return undefined;
+    const out = this.#stored;
+    this.#stored = [];
+    return out;
+  }
 
   /** Runs a request from the driver; never throws (errors go into the reply). */
   async handle(request: TaskRequest): Promise<{ reply: WorkerReply; transfer: ArrayBuffer[] }> {
@@ -302,7 +321,7 @@ export class WorkerExecutor {
 
   /** A reply with what the request did in this thread: accumulator deltas, tasks, checkpoint parts and folds taken since the counts given, active time. */
   private reply(id: number, tasksBefore: number, partsBefore: number, foldedBefore: number, outcome: Pick<WorkerReply, 'ok' | 'result' | 'error' | 'failedStage'>): WorkerReply {
-    return { type: 'reply', id, ...outcome, accumulators: this.drainAccumulators(), tasks: this.tasksRun - tasksBefore, checkpointParts: this.checkpointPartsWritten - partsBefore, foldedAhead: this.prefixesTaken - foldedBefore, activeMs: this.activeMs() };
+    return { type: 'reply', id, ...outcome, accumulators: this.drainAccumulators(), tasks: this.tasksRun - tasksBefore, checkpointParts: this.checkpointPartsWritten - partsBefore, foldedAhead: this.prefixesTaken - foldedBefore, activeMs: this.activeMs(), stored: this.drainStored() };
   }
 
   /**

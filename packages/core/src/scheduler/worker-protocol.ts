@@ -197,6 +197,11 @@ export interface WorkerReply {
   readonly foldedAhead?: number;
   /** For a failed job request: the index of the stage that failed (the stages before it succeeded). */
   readonly failedStage?: number;
+  /**
+   * The partitions of persisted replicated RDDs this thread stored since its last reply, as
+   * pairs `key, split` (flat): the driver counts them as stored, so its lineage walks stop there.
+   */
+  readonly stored?: readonly number[];
 }
 
 /** The result of an evaluate request: the partitions, encoded, in request order. @internal */

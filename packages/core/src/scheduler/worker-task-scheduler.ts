@@ -836,6 +836,16 @@ export class WorkerTaskScheduler implements TaskScheduler {
       if (r.activeMs !== undefined) this.counts.workerActiveMs[workers[i]!] = r.activeMs;
       this.counts.checkpointParts[workers[i]!]! += r.checkpointParts ?? 0;
       this.counts.foldedAhead[workers[i]!]! += r.foldedAhead ?? 0;
+      if (r.stored !== undefined) this.noteStored(r.stored);
+    }
+  }
+
+  /** Partitions the workers stored (`key, split` pairs): the driver's lineage walks then stop at those RDDs, as the workers' do. */
+  private noteStored(stored: readonly number[]): void {
+    for (let k = 0; k < stored.length; k += 2) {
+      const rdd = this.registry.get(stored[k]!);
+      // Unpersisted here meanwhile: the workers drop it too, in step with this graph.
+      if (rdd !== undefined && rdd.getStorageLevel().isValid) rdd.context.blockManager.putElsewhere(rdd.id, stored[k + 1]!);
     }
   }
 

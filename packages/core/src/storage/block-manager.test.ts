@@ -48,4 +48,26 @@ describe('BlockManager', () => {
     expect(() => bm.storesOwnedPartitions(0, 0)).toThrow(RangeError);
     expect(() => bm.storesOwnedPartitions(2, -1)).toThrow(RangeError);
   });
+
+  it('on the driver of local[N], counts partitions the workers stored until the RDD is removed', () => {
+    const bm = new BlockManager();
+    bm.putElsewhere(4, 0);
+    expect(bm.hasAll(4, 2)).toBe(false);
+    bm.putElsewhere(4, 1);
+    expect(bm.hasAll(4, 2)).toBe(true);
+    // Nothing is held here: a stored-elsewhere partition has no data in this thread.
+    expect(bm.get(4, 0)).toBeUndefined();
+    expect(bm.count(4)).toBe(0);
+    // Mixed: one partition here, one in a worker.
+    bm.put(5, 0, ['a']);
+    bm.putElsewhere(5, 1);
+    expect(bm.hasAll(5, 2)).toBe(true);
+    const before = bm.removals;
+    bm.removeRdd(4);
+    expect(bm.hasAll(4, 2)).toBe(false);
+    expect(bm.removals).toBe(before + 1);
+    bm.clear();
+    expect(bm.hasAll(5, 2)).toBe(false);
+  });
 });
+

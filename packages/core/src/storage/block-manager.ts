@@ -13,6 +13,9 @@ export class BlockManager {
   // partition on one thread; a worker thread of local[N] stores only its own, its peers the others).
   #size = 1;
   #rank = 0;
+  // Partitions that worker threads stored (the driver of local[N], which stores none of the
+  // replicated graph's partitions itself): per RDD id, which partitions some worker holds.
+  readonly #elsewhere = new Map<number, boolean[]>();
 
   /**
    * Makes this the store of worker `rank` of `size` threads under `local[N]`, which stores
@@ -47,19 +50,40 @@ export class BlockManager {
   }
 
   /**
+   * Notes that a worker thread stored partition `split` of the RDD (the driver of `local[N]`
+   * learns it from the worker's reply): {@link hasAll} then counts it as stored, so the
+   * driver's lineage walks stop at the RDDs the workers hold, as theirs do. No data is kept
+   * here ({@link get} still finds none). Dropped with the RDD's blocks ({@link removeRdd}).
+   */
+  putElsewhere(rddId: number, split: number): void {
+    let parts = this.#elsewhere.get(rddId);
+    if (parts === undefined) {
+      parts = [];
+      this.#elsewhere.set(rddId, parts);
+    }
+    parts[split] = true;
+  }
+
+  /**
    * True when every one of the RDD's `numPartitions` partitions that this store keeps is
    * stored: all of them on one thread; in a worker thread of `local[N]`
    * ({@link storesOwnedPartitions}) the ones it owns (false when it owns none), since its
    * peers compute and store the others and a thread that reads one asks its owner for it. So
    * a lineage walk in a worker stops at a persisted RDD (a window's per-batch reductions) as
-   * it does on one thread, instead of going down into every batch of the window.
+   * it does on one thread, instead of going down into every batch of the window. A partition
+   * a worker stored ({@link putElsewhere}) counts as stored.
    */
   hasAll(rddId: number, numPartitions: number): boolean {
     if (numPartitions === 0) return true;
     if (numPartitions <= this.#rank) return false;
     const parts = this.rdds.get(rddId);
-    if (parts === undefined) return false;
-    for (let i = this.#rank; i < numPartitions; i += this.#size) if (parts[i] === undefined) return false;
+    const elsewhere = this.#elsewhere.get(rddId);
+    if (elsewhere === undefined) {
+      if (parts === undefined) return false;
+      for (let i = this.#rank; i < numPartitions; i += this.#size) if (parts[i] === undefined) return false;
+      return true;
+    }
+    for (let i = this.#rank; i < numPartitions; i += this.#size) if (parts?.[i] === undefined && elsewhere[i] !== true) return false;
     return true;
   }
 
@@ -73,11 +97,13 @@ export class BlockManager {
   }
 
   removeRdd(rddId: number): void {
-    if (this.rdds.delete(rddId)) this.#removals++;
+    const elsewhere = this.#elsewhere.delete(rddId);
+    if (this.rdds.delete(rddId) || elsewhere) this.#removals++;
   }
 
   clear(): void {
-    if (this.rdds.size > 0) this.#removals++;
+    if (this.rdds.size > 0 || this.#elsewhere.size > 0) this.#removals++;
     this.rdds.clear();
+    this.#elsewhere.clear();
   }
 }

@@ -1,6 +1,6 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { getLogger, OwnedPartitionsRDD, ParallelCollectionRDD, type RDD, type Time } from '@kindling/core';
-import { DirectoryScanner, FileLedger, readTextLinesSync, type FileLedgerSnapshot, type ScanProblem } from '@kindling/io';
+import { DirectoryScanner, FileLedger, readTextLineRangeSync, readTextLinesSync, type FileLedgerSnapshot, type ScanProblem } from '@kindling/io';
 import { dstreamClasses } from '../dstream/registry.ts';
 import type { StreamingContext } from '../streaming-context.ts';
 import type { FileBatchInput, FileInputEntry } from './batch-input-description.ts';
@@ -59,6 +59,13 @@ export interface FileInputStreamState {
 /** Reads one file into records. Errors with a Node `code` (ENOENT, EACCES, ...) skip the file; others fail the batch. */
 export type FileRecordReader<T> = (path: string) => T[];
 
+/**
+ * Reads the records of one byte range `[start, end)` of a file: those that start in it
+ * (`end` Infinity: to the end of the file), so that a file's ranges together give its records
+ * once, in order. Errors as {@link FileRecordReader}'s.
+ */
+export type FileRangeReader<T> = (path: string, start: number, end: number) => T[];
+
 const DEFAULT_MAX_PARTITION_BYTES = 32 * 1024 * 1024;
 
 function errorCode(err: unknown): string | undefined {
@@ -100,8 +107,11 @@ export class FileInputDStream<T> extends InputDStream<T, FileBatchInput> {
     readonly directory: string,
     private readonly options: FileStreamOptions = {},
     private readonly reader: FileRecordReader<T> = readTextLinesSync as unknown as FileRecordReader<T>,
-    /** Whether a big file may be cut into several partitions (line records: yes). */
-    private readonly splittable = true,
+    /**
+     * How a big file is read as several partitions, one byte range each (line records: the
+     * lines starting in the range, Hadoop's rule); `false`: one partition per file.
+     */
+    private readonly rangeReader: FileRangeReader<T> | false = readTextLineRangeSync as unknown as FileRangeReader<T>,
     private readonly opName = 'fileStream',
   ) {
     super(ssc);
@@ -175,23 +185,23 @@ export class FileInputDStream<T> extends InputDStream<T, FileBatchInput> {
     const read: string[] = [];
     let numRecords = 0;
     for (const file of input.files) {
-      let records: T[];
+      const n = this.partsOf(file);
+      const fileParts: T[][] = [];
       try {
-        records = this.reader(file.path);
+        if (n === 1) fileParts.push(this.reader(file.path));
+        else for (let i = 0; i < n; i++) fileParts.push(this.readPart(file, i, n));
       } catch (err) {
-        const code = errorCode(err);
-        if (code === undefined) {
-          throw new Error(`${this.opName}(${this.directory}) could not use ${file.path} for batch ${validTime}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
-        }
-        problems.push(this.problem({ path: file.path, reason: `cannot be read (${code})`, error: err }, validTime));
+        problems.push(this.readProblem(err, file, validTime));
         continue;
       }
       read.push(file.path);
-      numRecords += records.length;
-      this.countRead(file, records.length);
-      const n = this.partsOf(file);
-      if (n === 1) parts.push(records);
-      else for (let i = 0; i < n; i++) parts.push(records.slice(Math.floor((i * records.length) / n), Math.floor(((i + 1) * records.length) / n)));
+      let records = 0;
+      for (const part of fileParts) {
+        records += part.length;
+        parts.push(part);
+      }
+      numRecords += records;
+      this.countRead(file.size, records);
     }
     for (const p of problems) this.reportProblem(p);
     this.reportInputInfo(validTime, numRecords, { files: read, problems: problems.map((p) => ({ path: p.path, reason: p.reason })) });
@@ -201,12 +211,34 @@ export class FileInputDStream<T> extends InputDStream<T, FileBatchInput> {
   /** How many partitions a file becomes (from its listed size, so every thread agrees). */
   private partsOf(file: FileInputEntry): number {
     const max = this.options.maxPartitionBytes ?? DEFAULT_MAX_PARTITION_BYTES;
-    return this.splittable && file.size > max ? Math.ceil(file.size / max) : 1;
+    return this.rangeReader !== false && file.size > max ? Math.ceil(file.size / max) : 1;
   }
 
-  private countRead(file: FileInputEntry, records: number): void {
+  /** Partition `i` of the `n` of a split file: the records starting in its `i`-th of `n` equal byte ranges (from the listed size). */
+  private readPart(file: FileInputEntry, i: number, n: number): T[] {
+    const start = Math.floor((i * file.size) / n);
+    // The last range reads to the end of the file, as a file read whole does.
+    const end = i === n - 1 ? Infinity : Math.floor(((i + 1) * file.size) / n);
+    return (this.rangeReader as FileRangeReader<T>)(file.path, start, end);
+  }
+
+  /** `part` of a split file's `n` ranges: its bytes as listed. */
+  private static partBytes(file: FileInputEntry, i: number, n: number): number {
+    return Math.floor(((i + 1) * file.size) / n) - Math.floor((i * file.size) / n);
+  }
+
+  /** A file that could not be read: a problem to report when the error has a Node `code`, else the batch fails. */
+  private readProblem(err: unknown, file: FileInputEntry, validTime: Time): FileInputProblem {
+    const code = errorCode(err);
+    if (code === undefined) {
+      throw new Error(`${this.opName}(${this.directory}) could not use ${file.path} for batch ${validTime}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+    }
+    return this.problem({ path: file.path, reason: `cannot be read (${code})`, error: err }, validTime);
+  }
+
+  private countRead(bytes: number, records: number): void {
     this.readStats.files++;
-    this.readStats.bytes += file.size;
+    this.readStats.bytes += bytes;
     this.readStats.records += records;
   }
 
@@ -230,30 +262,32 @@ export class FileInputDStream<T> extends InputDStream<T, FileBatchInput> {
         for (let i = 0; i < n; i++) parts.push(undefined);
         continue;
       }
-      let records: T[] = [];
-      try {
-        records = this.reader(file.path);
-        read.push(file.path);
-      } catch (err) {
-        const code = errorCode(err);
-        if (code === undefined) {
-          throw new Error(`${this.opName}(${this.directory}) could not use ${file.path} for batch ${validTime}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
-        }
-        problems.push(this.problem({ path: file.path, reason: `cannot be read (${code})`, error: err }, validTime));
-      }
+      // Only the partitions this thread owns are read: a split file's own byte ranges.
       let kept = 0;
+      let bytes = 0;
       for (let i = 0; i < n; i++) {
         if ((first + i) % o.size !== o.rank) {
           parts.push(undefined);
           continue;
         }
-        // The same slices as on one thread: a split file is read whole by each owner of a slice.
-        const slice = n === 1 ? records : records.slice(Math.floor((i * records.length) / n), Math.floor(((i + 1) * records.length) / n));
-        kept += slice.length;
-        parts.push(slice);
+        try {
+          const part = n === 1 ? this.reader(file.path) : this.readPart(file, i, n);
+          bytes += n === 1 ? file.size : FileInputDStream.partBytes(file, i, n);
+          kept += part.length;
+          parts.push(part);
+        } catch (err) {
+          problems.push(this.readProblem(err, file, validTime));
+          // The whole file is unreadable: its owned partitions are empty, as on one thread it gives none.
+          for (let j = first; j < first + n; j++) parts[j] = j % o.size === o.rank ? [] : undefined;
+          kept = -1;
+          break;
+        }
       }
-      if (read.at(-1) === file.path) this.countRead(file, kept);
-      numRecords += kept;
+      if (kept >= 0) {
+        read.push(file.path);
+        this.countRead(bytes, kept);
+        numRecords += kept;
+      }
     }
     for (const p of problems) this.reportProblem(p);
     const files = o.rank === undefined ? input.files.map((f) => f.path) : read;

@@ -60,6 +60,8 @@ async function serve(data: GraphWorkerData, port: MessagePort): Promise<() => vo
 function listen(ssc: StreamingContext, data: GraphWorkerData, port: MessagePort, accumulators: readonly ThreadAccumulator[]): void {
   const registry = new ReplicatedRDDs();
   const executor = new WorkerExecutor(data.rank, data.size, registry, data.peers, () => accumulators);
+  // The driver learns from the replies what this thread stored, so its walks stop there too.
+  executor.reportStores(ssc.sparkContext);
   for (const p of data.peers) p?.on('message', (m: PeerMessage) => executor.onPeerMessage(m));
   const shared = new Map<number, RDD<unknown>[]>();
   const mapSideGroups = new Map<number, MapSideGroup[]>();

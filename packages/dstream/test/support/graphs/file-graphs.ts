@@ -18,3 +18,8 @@ export function fileWordCounts(ssc: StreamingContext, a: { readonly dir: string 
     partitionSizes: lines.glom().map((p) => p.length),
   };
 }
+
+/** Each batch's partitions of a directory's lines, files over `maxPartitionBytes` cut into byte ranges. */
+export function splitFileParts(ssc: StreamingContext, a: { readonly dir: string; readonly maxPartitionBytes: number }): { readonly parts: DStream<string[]> } {
+  return { parts: ssc.fileStream(a.dir, { maxPartitionBytes: a.maxPartitionBytes, log: () => {} }).glom() };
+}

@@ -184,3 +184,13 @@ export function zeroPartitions(ssc: StreamingContext, args: WordCountArgs): DStr
   const lines = new TestInputDStream<string>(ssc, args.batches, args.numPartitions);
   return lines.flatMap((l) => l.split(' ')).map((w) => [w, 1] as [string, number]).reduceByKey((a, b) => a + b, 0);
 }
+
+/** Per-batch word counts over a window of `args.batches.length` batches: the window's union reads each batch's persisted counts. */
+export function windowedWordCount(ssc: StreamingContext, args: WordCountArgs): DStream<[string, number]> {
+  const lines = new TestInputDStream<string>(ssc, args.batches, args.numPartitions);
+  return lines
+    .flatMap((l) => l.split(' '))
+    .map((w) => [w, 1] as [string, number])
+    .reduceByKey((a, b) => a + b)
+    .window(Seconds(args.batches.length), Seconds(1));
+}
