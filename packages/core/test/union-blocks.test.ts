@@ -33,4 +33,29 @@ describe('a combine over a union of same-partitioned RDDs (a window re-reduced w
       computed.mockRestore();
     }
   });
+
+  it("reads stored parents' blocks without a memo entry each: a job's map writes do not grow with the stored parents (a window's batches)", async () => {
+    const part = new HashPartitioner(2);
+    const batch = (b: number): [string, number][] => Array.from({ length: 12 }, (_, i) => [`k${i % 5}`, i * b] as [string, number]);
+    /** Map writes while one job re-reduces `stored` stored batches and one new batch; checks its answer. */
+    const mapWritesOverWindow = async (stored: number): Promise<number> => {
+      const perBatch = Array.from({ length: stored + 1 }, (_, b) => ctx.sc.parallelize(batch(b + 1), 1).reduceByKey((x, y) => x + y, part).persist());
+      for (const r of perBatch.slice(0, stored)) await r.count();
+      const windowed = ctx.sc.union(perBatch).reduceByKey((x, y) => x + y);
+      const set = vi.spyOn(Map.prototype, 'set');
+      let pairs: [string, number][];
+      let writes: number;
+      try {
+        pairs = await windowed.collect();
+        writes = set.mock.calls.length;
+      } finally {
+        set.mockRestore();
+      }
+      expect(sorted(pairs)).toEqual(sorted(sums(perBatch.map((_, b) => batch(b + 1)).flat(), (kv) => kv[0], (kv) => kv[1])));
+      return writes;
+    };
+    const small = await mapWritesOverWindow(10);
+    // before: 59 and 179, two more (the evaluator's memo and reference count) per stored parent and partition
+    expect(await mapWritesOverWindow(40)).toBe(small);
+  });
 });

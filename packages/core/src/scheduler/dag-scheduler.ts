@@ -1,4 +1,5 @@
 import { ShuffleDependency } from '../rdd/dependency.ts';
+import type { Dependency } from '../rdd/dependency.ts';
 import { RDDComputeError } from '../rdd/rdd-compute-error.ts';
 import { PartitionEvaluator } from './partition-evaluator.ts';
 import { ResultTask, type ResultSlots } from './result-task.ts';
@@ -18,7 +19,7 @@ import type { BlockManager } from '../storage/block-manager.ts';
 import { missingMapOutputIn } from './missing-map-output-error.ts';
 import { unwrittenCheckpoints } from '../checkpoint/unwritten-checkpoints.ts';
 import { getLogger } from '../util/logger.ts';
-import { parentsAllStored } from './stored-parents.ts';
+import { unstoredDependencies } from './stored-parents.ts';
 import { ActiveJobs } from './active-jobs.ts';
 
 const log = getLogger('DAGScheduler');
@@ -34,6 +35,7 @@ const MAX_STAGE_ATTEMPTS = 4;
 /** Fully stored RDDs whose shuffles wait for the running jobs to end before release. */
 const MAX_DEFERRED_RELEASES = 256;
 const NO_PROPERTIES: ReadonlyMap<string, string> = new Map();
+const NO_DEPENDENCIES: readonly Dependency[] = [];
 
 /** Resolves on the event loop's next turn (after the code that submitted a job has run on). */
 function nextTurn(): Promise<void> {
@@ -302,19 +304,23 @@ export class DAGScheduler {
   }
 
   /**
-   * Lineage walk that stops at available shuffles (and those `planned`), fully persisted
-   * RDDs and RDDs whose many parents are all fully persisted (see `parentsAllStored`: a
-   * stored RDD needs no preparation nor map stage): `visit` sees each RDD once, depth first. A loop with a callback rather than a
-   * generator: no iterator objects per job.
+   * Lineage walk that stops at available shuffles (and those `planned`) and fully persisted
+   * RDDs, and does not enter the fully persisted parents of an RDD of many parents (see
+   * `unstoredDependencies`: a stored RDD needs no preparation nor map stage): `visit` sees each
+   * RDD once, depth first, with the dependencies the walk crosses from it. A loop with a
+   * callback rather than a generator: no iterator objects per job.
    */
-  private walk(root: RDD<unknown>, planned: ReadonlySet<ShuffleDependency> | undefined, visit: (r: RDD<unknown>) => void): void {
+  private walk(root: RDD<unknown>, planned: ReadonlySet<ShuffleDependency> | undefined, visit: (r: RDD<unknown>, deps: readonly Dependency[]) => void): void {
     const seen = new Set<RDD<unknown>>([root]);
     const stack: RDD<unknown>[] = [root];
     while (stack.length > 0) {
       const r = stack.pop()!;
-      visit(r);
-      if (this.isFullyStored(r) || parentsAllStored(r)) continue;
-      for (const d of r.dependencies) {
+      const stored = this.isFullyStored(r);
+      // A stored RDD is visited with all its dependencies, and its parents are not walked.
+      const deps = stored ? r.dependencies : unstoredDependencies(r);
+      visit(r, deps);
+      if (stored) continue;
+      for (const d of deps) {
         if (d instanceof ShuffleDependency && (d.isAvailable || planned?.has(d) === true)) continue;
         if (!seen.has(d.rdd)) {
           seen.add(d.rdd);
@@ -334,9 +340,9 @@ export class DAGScheduler {
    */
   private preparations(root: RDD<unknown>, lineage: { unavailableShuffles: boolean }, planned?: ReadonlySet<ShuffleDependency>): JobPreparation[] {
     const todo: JobPreparation[] = [];
-    this.walk(root, planned, (r) => {
+    this.walk(root, planned, (r, deps) => {
       if (r.prepareForJob) todo.push({ kind: 'rdd', rdd: r, run: () => r.prepareForJob!() });
-      for (const d of r.dependencies) {
+      for (const d of deps) {
         if (d instanceof ShuffleDependency && !d.isAvailable && planned?.has(d) !== true) {
           lineage.unavailableShuffles = true;
           if (d.partitioner.prepare) {
@@ -354,17 +360,17 @@ export class DAGScheduler {
   private missingShuffles(root: RDD<unknown>, planned?: ReadonlySet<ShuffleDependency>): MissingShuffle[] {
     const order: MissingShuffle[] = [];
     const seen = new Set<RDD<unknown>>([root]);
-    const stack: { rdd: RDD<unknown>; next: number; children: RDD<unknown>[] }[] = [];
+    const stack: { rdd: RDD<unknown>; next: number; children: RDD<unknown>[]; deps: readonly Dependency[] }[] = [];
     const open = (r: RDD<unknown>): void => {
       const children: RDD<unknown>[] = [];
+      const stored = this.isFullyStored(r);
       // Stored parents (a window's batches) have no missing shuffle to contribute.
-      if (!this.isFullyStored(r) && !parentsAllStored(r)) {
-        for (const d of r.dependencies) {
-          if (d instanceof ShuffleDependency && (d.isAvailable || planned?.has(d) === true)) continue;
-          children.push(d.rdd);
-        }
+      const deps = stored ? NO_DEPENDENCIES : unstoredDependencies(r);
+      for (const d of deps) {
+        if (d instanceof ShuffleDependency && (d.isAvailable || planned?.has(d) === true)) continue;
+        children.push(d.rdd);
       }
-      stack.push({ rdd: r, next: 0, children });
+      stack.push({ rdd: r, next: 0, children, deps });
     };
     open(root);
     while (stack.length > 0) {
@@ -379,7 +385,8 @@ export class DAGScheduler {
       }
       stack.pop();
       if (this.isFullyStored(top.rdd)) continue;
-      for (const d of top.rdd.dependencies) {
+      // Every shuffle dependency is among those crossed (only stored narrow parents are left out).
+      for (const d of top.deps) {
         if (d instanceof ShuffleDependency && !d.isAvailable) order.push({ dep: d, child: top.rdd });
       }
     }

@@ -25,6 +25,12 @@ interface Frame {
   union: RDD<unknown> | undefined;
   /** With `fused`: this partition is the number of records the chain outputs (a count). */
   counting: boolean;
+  /**
+   * With `union`: the union's parents' partitions in order, those stored read at once (a
+   * window's batches), `undefined` for those computed by frames of their own (`parents`, in
+   * the same order).
+   */
+  blocks: (PartitionData | undefined)[] | undefined;
 }
 
 /** An RDD that can take its parent's partition as blocks (`MapPartitionsRDD.blocksKernel`). */
@@ -217,7 +223,7 @@ export class PartitionEvaluator implements TaskContext {
   evaluateData<T>(root: RDD<T>, split: number, storeRoot = true): PartitionData<T> {
     const direct = this.evaluateLine(root as RDD<unknown>, split, storeRoot);
     if (direct !== undefined) return direct as PartitionData<T>;
-    const stack: Frame[] = [{ rdd: root as RDD<unknown>, split, parents: undefined, fused: undefined, union: undefined, counting: false }];
+    const stack: Frame[] = [{ rdd: root as RDD<unknown>, split, parents: undefined, fused: undefined, union: undefined, counting: false, blocks: undefined }];
     const memo = this.memo;
     const refs = this.refs;
     while (stack.length > 0) {
@@ -246,21 +252,30 @@ export class PartitionEvaluator implements TaskContext {
           parents.push(pk);
           refs.set(pk, (refs.get(pk) ?? 0) + 1);
           if (!memo.has(pk)) {
-            stack.push({ rdd: base, split: f.split, parents: undefined, fused: undefined, union: undefined, counting: false });
+            stack.push({ rdd: base, split: f.split, parents: undefined, fused: undefined, union: undefined, counting: false, blocks: undefined });
             continue;
           }
         }
         if (f.fused === undefined) f.union = unionBlocksOf(f.rdd);
         const deps = f.fused !== undefined ? [] : f.union !== undefined ? f.union.dependencies : f.rdd.dependencies;
+        // A union's stored parents (a window's batches, all but the newest) are read here, not
+        // through a frame, a memo entry and a reference count each.
+        const blocks: (PartitionData | undefined)[] | undefined = f.union !== undefined ? [] : undefined;
+        f.blocks = blocks;
         for (let d = 0; d < deps.length; d++) {
           const dep = deps[d]!;
           if (!(dep instanceof NarrowDependency)) continue;
           for (const ps of dep.getParents(f.split)) {
+            if (blocks !== undefined) {
+              const stored = this.storedPartition(dep.rdd as RDD<unknown>, ps);
+              blocks.push(stored);
+              if (stored !== undefined) continue;
+            }
             const pk = memoKey(dep.rdd, ps);
             parents.push(pk);
             refs.set(pk, (refs.get(pk) ?? 0) + 1);
             if (!memo.has(pk)) {
-              stack.push({ rdd: dep.rdd, split: ps, parents: undefined, fused: undefined, union: undefined, counting: false });
+              stack.push({ rdd: dep.rdd, split: ps, parents: undefined, fused: undefined, union: undefined, counting: false, blocks: undefined });
               pushed = true;
             }
           }
@@ -274,7 +289,9 @@ export class PartitionEvaluator implements TaskContext {
           const base = recordsOf(memo.get(memoKey(f.fused.base, f.split))!);
           data = f.counting ? [countChain(f.fused, f.split, base)] : collectChain(f.fused, f.split, base);
         } else if (f.union !== undefined) {
-          data = this.combineBlocks(f.rdd, f.split, f.parents.map((pk) => memo.get(pk)!));
+          const blocks = f.blocks!;
+          for (let i = 0, j = 0; i < blocks.length; i++) if (blocks[i] === undefined) blocks[i] = memo.get(f.parents[j++]!)!;
+          data = this.combineBlocks(f.rdd, f.split, blocks as PartitionData[]);
         } else {
           data = f.rdd.computeOrReadCheckpoint(f.split, this);
         }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SparkConf, SparkContext, RDD } from '../index.ts';
-import { parentsAllStored } from './stored-parents.ts';
+import { parentsAllStored, unstoredDependencies } from './stored-parents.ts';
 
 let sc: SparkContext | undefined;
 afterEach(() => {
@@ -81,5 +81,42 @@ describe('parentsAllStored', () => {
     expect(parentsAllStored(worker.union)).toBe(false);
     // the same blocks on one thread are half of each parent
     expect(parentsAllStored(parentsOfWorker(false).union)).toBe(false);
+  });
+});
+
+describe('unstoredDependencies', () => {
+  it("a job over a union of stored RDDs and one not computed yet (a window's newest batch) walks only into that one", async () => {
+    const { parents, reads } = await storedParents(20);
+    const fresh = sc!.parallelize([7, 8], 1).map((x) => x * 2).persist();
+    const freshReads = { n: 0 };
+    Object.defineProperty(fresh, 'dependencies', { get() { freshReads.n++; return dependenciesGetter.call(this); } });
+    const union = sc!.union([...parents, fresh]);
+    expect(unstoredDependencies(union).map((d) => d.rdd)).toEqual([fresh]);
+    reads.n = 0;
+    expect(await union.map((x) => x + 1).collect()).toEqual([...expected(20), 15, 17]);
+    // the stored parents' lineages were not read by the job's walks (before: each walk visited each parent)
+    expect(reads.n).toBe(0);
+    // the new parent was walked into (and computed: it is stored now)
+    expect(freshReads.n).toBeGreaterThan(0);
+    expect(unstoredDependencies(union)).toEqual([]);
+    expect(parentsAllStored(union)).toBe(true);
+
+    // a removal: the finding is dropped and every parent asked again; the one removed is recomputed
+    parents[3]!.unpersist().persist();
+    expect(unstoredDependencies(union).map((d) => d.rdd)).toEqual([parents[3]]);
+    expect(await union.map((x) => x + 1).collect()).toEqual([...expected(20), 15, 17]);
+    expect(reads.n).toBeGreaterThan(0);
+    expect(unstoredDependencies(union)).toEqual([]);
+  });
+
+  it('keeps the parents not stored, in their order, and leaves RDDs of few parents alone', async () => {
+    const { parents } = await storedParents(10);
+    const a = sc!.parallelize([1], 1).persist();
+    const pairs = sc!.parallelize([[1, 2]] as [number, number][], 1).reduceByKey((x, y) => x + y).map(([k]) => k);
+    const b = sc!.parallelize([2], 1);
+    const union = sc!.union([a, ...parents.slice(0, 5), pairs, ...parents.slice(5), b]);
+    expect(unstoredDependencies(union).map((d) => d.rdd)).toEqual([a, pairs, b]);
+    const few = sc!.union(parents.slice(0, 3));
+    expect(unstoredDependencies(few)).toBe(few.dependencies);
   });
 });

@@ -1,4 +1,4 @@
-import { ShuffleDependency, StorageLevel, parentsAllStored } from '@kindling/core';
+import { ShuffleDependency, StorageLevel, unstoredDependencies } from '@kindling/core';
 import type { Dependency, FusibleRDD, RDD } from '@kindling/core';
 
 /** A shared RDD read only by the map sides of these shuffles (through per-record chains). */
@@ -39,9 +39,9 @@ export function planMapSideGroups(outputRDDs: readonly (RDD<unknown> | undefined
   }
   while (stack.length > 0) {
     const rdd = stack.pop()!;
-    // Parents that all stop (a window's stored batches) read nothing a group could share.
-    if (stops(rdd) || parentsAllStored(rdd)) continue;
-    for (const dep of rdd.dependencies) {
+    if (stops(rdd)) continue;
+    // Stored parents of an RDD of many (a window's batches) stop: nothing they read is shared.
+    for (const dep of unstoredDependencies(rdd)) {
       const parent = dep.rdd as RDD<unknown>;
       let list = readers.get(parent);
       if (list === undefined) readers.set(parent, (list = []));

@@ -1,4 +1,4 @@
-import { StorageLevel, parentsAllStored, type Dependency, type RDD } from '@kindling/core';
+import { StorageLevel, unstoredDependencies, type Dependency, type RDD } from '@kindling/core';
 
 /** Persisted at some level (computed once per batch, whoever reads it). */
 function persisted(rdd: RDD<unknown>): boolean { return rdd.getStorageLevel() !== StorageLevel.NONE; }
@@ -8,9 +8,12 @@ function stops(rdd: RDD<unknown>): boolean {
   return rdd.isCheckpointed || (persisted(rdd) && rdd.context.blockManager.hasAll(rdd.id, rdd.getNumPartitions()));
 }
 
-/** The parents a walk goes on to: none past a materialised RDD, or one whose parents are all stored (a window's batches: none of them is shared). */
+/**
+ * The parents a walk goes on to: none past a materialised RDD, and none of the stored parents
+ * of an RDD of many (a window's batches: materialised, so none of them is shared).
+ */
 function parentsOf(rdd: RDD<unknown>): readonly Dependency<unknown>[] {
-  return stops(rdd) || parentsAllStored(rdd) ? [] : rdd.dependencies;
+  return stops(rdd) ? [] : unstoredDependencies(rdd);
 }
 
 /**
@@ -80,8 +83,8 @@ export function planSharedRDDs(outputRDDs: readonly (RDD<unknown> | undefined)[]
       shared.push(rdd);
       effective = 1;
     }
-    if (parentsAllStored(rdd)) continue;
-    for (const dep of rdd.dependencies) {
+    // Stored parents stop the walk: no demand to pass them.
+    for (const dep of unstoredDependencies(rdd)) {
       const parent = dep.rdd as RDD<unknown>;
       demand.set(parent, (demand.get(parent) ?? 0) + effective);
     }
