@@ -78,6 +78,8 @@ describe("a result task whose action function throws on the driver drops its par
       expect(r.threads).toBe(master === 'local[1]' ? 1 : 2);
       expect(r.errors).toHaveLength(1);
       expect(r.errors[0]).toMatch(/BatchFailedError: Batch 2000 ms failed[\s\S]*the action refuses boom/);
+      // The same words under both masters: the RDD with the line of the graph module that made it.
+      expect(r.errors[0]).toMatch(/Failed to run foreach on partition 1 of MapPartitionsRDD\[\d+\] at map \(from map at word-count-graph\.ts:\d+\): the action refuses boom/);
       expect(r.called).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
       expect(r.calls).toBe(6);
     }, 60_000);

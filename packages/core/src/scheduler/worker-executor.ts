@@ -524,7 +524,7 @@ export class WorkerExecutor {
           buckets = runAsTask(() => this.mapSideBuckets(d, m, new PartitionEvaluator(req.jobId, req.stageId, m)));
         } catch (e) {
           if (e instanceof RDDComputeError) throw e;
-          throw new RDDComputeError(child.toString(), m, 'shuffle (map side of) map', e);
+          throw new RDDComputeError(child.describeForError(), m, 'shuffle (map side of) map', e);
         }
         this.tasksRun++;
         const local = new Array<PartitionData>(numReduce);

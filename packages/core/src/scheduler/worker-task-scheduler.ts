@@ -792,7 +792,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
         // The result task's last part: its accumulator additions count only if it succeeds.
         results[i] = runAsTask(() => stage.func(data.get(p)!, resultContext(jobId, stageId, p)) as R);
       } catch (e) {
-        throw new RDDComputeError(stage.rdd.toString(), p, `run ${stage.callSite} on`, e);
+        throw new RDDComputeError(stage.rdd.describeForError(), p, `run ${stage.callSite} on`, e);
       }
       this.addDeltas(held?.get(p));
     }
@@ -994,14 +994,14 @@ export class WorkerTaskScheduler implements TaskScheduler {
           try {
             return stage.func(data, ev) as R;
           } catch (e) {
-            throw new RDDComputeError(stage.rdd.toString(), p, `run ${stage.callSite} on`, e);
+            throw new RDDComputeError(stage.rdd.describeForError(), p, `run ${stage.callSite} on`, e);
           }
         }
         try {
           stage.outputs[p] = runShuffleMapTask(stage.dep, p, ev);
         } catch (e) {
           if (e instanceof RDDComputeError) throw e;
-          throw new RDDComputeError(stage.child.toString(), p, 'shuffle (map side of) map', e);
+          throw new RDDComputeError(stage.child.describeForError(), p, 'shuffle (map side of) map', e);
         }
         return undefined as R;
       },
