@@ -1,5 +1,6 @@
+import { rmSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { useSparkContext } from './helpers.ts';
+import { useSparkContext, useTempDir } from './helpers.ts';
 
 // Spark counts a user accumulator's updates only for tasks that succeed (AccumulatorV2's
 // `countFailedValues` is false; DAGScheduler.updateAccumulators runs on a task's success):
@@ -66,5 +67,44 @@ describe('accumulator updates of failed tasks (local[1])', () => {
     await expect(job).rejects.toThrow(/bad record 5/);
     // Tasks 0 and 1 (1 + 2 + 3 + 4); task 2 added 5 and threw.
     expect(acc.value).toBe(10 + 10);
+  });
+});
+
+// Spark writes an RDD's checkpoint in a job of its own whose tasks compute their partition and
+// write it: a task whose write fails has its updates dropped. The partitions the action's own
+// job computed (and cached, so that Spark's checkpoint job reads them rather than computing
+// them again) count with that job either way.
+describe('accumulator updates of the checkpoint job (local[1])', () => {
+  const ctx = useSparkContext('local[1]');
+  const tmp = useTempDir();
+
+  async function takeOneOfCheckpointed(blockWrite: boolean): Promise<{ error: unknown; added: number; count: number }> {
+    ctx.sc.setCheckpointDir(tmp.dir);
+    const acc = ctx.sc.longAccumulator('computed');
+    // Slices [1, 2], [3, 4], [5, 6]: take(1) computes partition 0 only.
+    const rdd = ctx.sc.parallelize([1, 2, 3, 4, 5, 6], 3).map((x) => { acc.add(x); return x; }).cache();
+    rdd.checkpoint();
+    if (blockWrite) {
+      // A file where the application's checkpoint folder goes (permissions do not stop root).
+      rmSync(ctx.sc.getCheckpointDir()!, { recursive: true, force: true });
+      writeFileSync(ctx.sc.getCheckpointDir()!, 'a file where the folder goes');
+    }
+    const error = await rdd.take(1).then(() => undefined, (e: unknown) => e);
+    return { error, added: acc.value, count: acc.count };
+  }
+
+  it('a failed checkpoint write drops what computing its missing partitions added', async () => {
+    const r = await takeOneOfCheckpointed(true);
+    expect(String((r.error as Error)?.message)).toMatch(/Could not write the checkpoint of .* to .*rdd-\d+/);
+    // Partition 0 (1 + 2), from take's job; partitions 1 and 2 only in the failed checkpoint job.
+    expect(r.added).toBe(3);
+    expect(r.count).toBe(2);
+  });
+
+  it('a written checkpoint counts every partition once', async () => {
+    const r = await takeOneOfCheckpointed(false);
+    expect(r.error).toBeUndefined();
+    expect(r.added).toBe(21);
+    expect(r.count).toBe(6);
   });
 });

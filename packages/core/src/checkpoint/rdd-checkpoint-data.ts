@@ -5,6 +5,7 @@ import { rddClasses } from '../rdd/registry.ts';
 import { ReliableCheckpointRDD } from './reliable-checkpoint-rdd.ts';
 import { unwrittenCheckpoints } from './unwritten-checkpoints.ts';
 import { LocalCheckpointRDD } from './local-checkpoint-rdd.ts';
+import { TaskUpdates, commitHeld, holdRunningUpdates } from '../util/task-updates.ts';
 import type { RDD } from '../rdd/rdd.ts';
 import type { RemoteCheckpointWriter } from '../scheduler/task-scheduler.ts';
 
@@ -85,36 +86,52 @@ export class RDDCheckpointData<T> {
       const n = rdd.getNumPartitions();
       const missing: number[] = [];
       for (let i = 0; i < n; i++) if (this.pending[i] === undefined) missing.push(i);
-      if (missing.length > 0) {
-        const computed = await sc.runJob(rdd, (d) => d, missing, 'checkpoint');
-        missing.forEach((p, i) => { this.pending[p] = computed[i]; });
-      }
-      const dir = sc.getCheckpointDir();
-      if (dir === undefined) throw new Error(`Checkpoint directory has not been set: call sc.setCheckpointDir(dir) before checkpointing ${rdd.toString()}`);
-      const path = join(dir, `rdd-${rdd.id}`);
-      const parts: Uint8Array[] = [];
-      const checksums: number[] = [];
-      for (let i = 0; i < n; i++) {
-        const bytes = encodeValues(this.pending[i]!);
-        parts.push(bytes);
-        checksums.push(crc32(bytes));
-      }
-      const syncs = sc.checkpointFolderSyncs;
+      // What computing the missing partitions adds to accumulators counts once the folder is
+      // written: Spark's checkpoint task computes its partition and writes it, and a task
+      // whose write fails has its updates dropped.
+      const held = new TaskUpdates(undefined);
+      let writtenOut = false;
       try {
-        if (syncs.deferring) {
-          // In place now; fsynced before any metadata checkpoint naming it is (see CheckpointFolderSyncs).
-          writeFolderInPlace(path, parts);
-          syncs.add(path);
-        } else {
-          await writeFolderAtomically(path, parts);
+        if (missing.length > 0) {
+          const computed = await sc.runJob(rdd, (d) => { holdRunningUpdates(held); return d; }, missing, 'checkpoint');
+          missing.forEach((p, i) => { this.pending[p] = computed[i]; });
         }
-      } catch (e) {
-        throw new Error(`Could not write the checkpoint of ${rdd.toString()} to ${path}: ${(e as Error).message}. Check that the checkpoint directory is writable.`, { cause: e });
+        await this.writeOut(rdd, n);
+        writtenOut = true;
+      } finally {
+        commitHeld(held, writtenOut);
       }
-      this.written(new ReliableCheckpointRDD<T>(sc, path, n, rdd.partitioner, checksums));
     } finally {
       this.inProgress = false;
     }
+  }
+
+  /** Writes the captured partitions as the RDD's checkpoint folder and cuts the lineage. */
+  private async writeOut(rdd: RDD<T>, n: number): Promise<void> {
+    const sc = rdd.context;
+    const dir = sc.getCheckpointDir();
+    if (dir === undefined) throw new Error(`Checkpoint directory has not been set: call sc.setCheckpointDir(dir) before checkpointing ${rdd.toString()}`);
+    const path = join(dir, `rdd-${rdd.id}`);
+    const parts: Uint8Array[] = [];
+    const checksums: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const bytes = encodeValues(this.pending[i]!);
+      parts.push(bytes);
+      checksums.push(crc32(bytes));
+    }
+    const syncs = sc.checkpointFolderSyncs;
+    try {
+      if (syncs.deferring) {
+        // In place now; fsynced before any metadata checkpoint naming it is (see CheckpointFolderSyncs).
+        writeFolderInPlace(path, parts);
+        syncs.add(path);
+      } else {
+        await writeFolderAtomically(path, parts);
+      }
+    } catch (e) {
+      throw new Error(`Could not write the checkpoint of ${rdd.toString()} to ${path}: ${(e as Error).message}. Check that the checkpoint directory is writable.`, { cause: e });
+    }
+    this.written(new ReliableCheckpointRDD<T>(sc, path, n, rdd.partitioner, checksums));
   }
 
   /** Persists every partition not persisted yet (a job over the missing ones), then cuts the lineage. */

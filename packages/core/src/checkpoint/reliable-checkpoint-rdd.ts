@@ -27,6 +27,8 @@ function hex(n: number): string { return n.toString(16).padStart(8, '0'); }
 /** A checkpoint part file that is missing, unreadable, or not the bytes that were written. */
 export class CorruptCheckpointPartError extends Error {
   override readonly name = 'CorruptCheckpointPartError';
+  /** Where the cause lies, for the `RDDComputeError` wrapping this one (see `blameOf`). */
+  readonly blame = 'The cause is the checkpoint files, not a function passed to the RDD.';
   constructor(readonly file: string, reason: string, options?: { cause?: unknown }) {
     super(`${reason}. Recover from an older checkpoint (StreamingContext.getOrCreate falls back to one by itself) or restore the checkpoint directory from a backup.`, options);
   }

@@ -23,7 +23,8 @@ export class RDDComputeError extends Error {
     readonly what: string,
     cause: unknown,
   ) {
-    const msg = cause instanceof Error ? cause.message : String(cause);
+    // Without its own closing period: the sentence after it starts one.
+    const msg = (cause instanceof Error ? cause.message : String(cause)).replace(/\.$/, '');
     super(`Failed to ${what} partition ${partition} of ${rddDescription}: ${msg}. ${blameOf(cause)}`, { cause });
   }
 }

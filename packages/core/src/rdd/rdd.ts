@@ -507,7 +507,11 @@ export abstract class RDD<T> {
     return new rddClasses.ZippedPartitionsRDD<[T, U]>(this.context, [this as RDD<unknown>, other as RDD<unknown>], (parts) => {
       const a = parts[0] as readonly T[];
       const b = parts[1] as readonly U[];
-      if (a.length !== b.length) throw new Error(`Can only zip RDDs with the same number of elements in each partition (got ${a.length} and ${b.length})`);
+      if (a.length !== b.length) {
+        throw Object.assign(new Error(`Can only zip RDDs with the same number of elements in each partition (got ${a.length} and ${b.length})`), {
+          blame: 'The cause is the two RDDs zipped, not a function passed to them: zip them only when each partition of one has as many elements as the same partition of the other (zipWithIndex and a join by index do not need that).',
+        });
+      }
       const out = new Array<[T, U]>(a.length);
       for (let i = 0; i < a.length; i++) out[i] = [a[i]!, b[i]!];
       return out;

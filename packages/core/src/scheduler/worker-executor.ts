@@ -20,7 +20,7 @@ import { getLogger } from '../util/logger.ts';
 import { serializeError } from './worker-errors.ts';
 import { RangePartitioner } from '../rdd/range-partitioner.ts';
 import { ZippedWithIndexRDD } from '../rdd/zipped-with-index-rdd.ts';
-import type { BlocksMessage, CheckpointCommitted, CheckpointPartsRequest, CheckpointPartsResult, EvaluateRequest, FetchedMessage, FetchInputMessage, FetchMessage, FetchStoredMessage, IndexOffsetsStep, JobRequest, JobResult, PeerMessage, PreparedResult, PreparedState, RangeBoundsStep, ShuffleMapRequest, TaskRequest, ValuesMessage, WorkerReply } from './worker-protocol.ts';
+import type { BlocksMessage, CheckpointCommitted, CheckpointPartsRequest, CheckpointPartsResult, EvaluateRequest, EvaluateResult, FetchedMessage, FetchInputMessage, FetchMessage, FetchStoredMessage, IndexOffsetsStep, JobRequest, JobResult, PeerMessage, PreparedResult, PreparedState, RangeBoundsStep, ShuffleMapRequest, TaskRequest, ValuesMessage, WorkerReply } from './worker-protocol.ts';
 
 const log = getLogger('WorkerExecutor');
 
@@ -393,20 +393,39 @@ export class WorkerExecutor {
     }
   }
 
-  private async evaluate(req: Omit<EvaluateRequest, 'id'>, transfer: ArrayBuffer[]): Promise<{ partitions: EncodedBlock[] }> {
+  /**
+   * Computes the partitions of a result stage. A result task is the partition's computation
+   * here and the action's function on the driver: each partition's accumulator additions come
+   * back apart with it (`deltas`), for the driver to add once the function succeeded on that
+   * partition, as Spark drops the updates of a task whose function threw.
+   */
+  private async evaluate(req: Omit<EvaluateRequest, 'id'>, transfer: ArrayBuffer[]): Promise<EvaluateResult> {
     this.applyPrepared(req.prepared);
     const rdd = this.lookup(req.key, 'evaluate');
     const partitions: EncodedBlock[] = [];
-    for (const p of req.partitions) {
-      await this.ensureShuffleBlocks(rdd, p);
-      const taken = this.prefixes.taken;
-      // A task: its accumulator additions count only if it succeeds (see task-updates.ts).
-      const data = runAsTask(() => new PrefixedEvaluator(this.prefixes, req.jobId, req.stageId, p).evaluateData(rdd, p));
-      this.prefixesTaken += this.prefixes.taken - taken;
-      this.tasksRun++;
-      partitions.push(encodeBlock(data, transfer));
+    const accumulators = this.accumulators();
+    const held: AccumulatorUpdate[][] | undefined = accumulators.length > 0 ? [] : undefined;
+    // Additions not drained yet belong to the request's other steps: kept out, put back after.
+    const before = held === undefined ? undefined : this.drainAccumulators();
+    try {
+      for (const p of req.partitions) {
+        await this.ensureShuffleBlocks(rdd, p);
+        const taken = this.prefixes.taken;
+        // A task: its accumulator additions count only if it succeeds (see task-updates.ts).
+        const data = runAsTask(() => new PrefixedEvaluator(this.prefixes, req.jobId, req.stageId, p).evaluateData(rdd, p));
+        this.prefixesTaken += this.prefixes.taken - taken;
+        this.tasksRun++;
+        partitions.push(encodeBlock(data, transfer));
+        held?.push(this.drainAccumulators());
+      }
+    } catch (e) {
+      // The request fails: the partitions computed before count with the reply, as before.
+      if (held !== undefined) for (const d of held) applyAccumulatorUpdates(accumulators, d);
+      throw e;
+    } finally {
+      if (before !== undefined) applyAccumulatorUpdates(accumulators, before);
     }
-    return { partitions };
+    return held === undefined ? { partitions } : { partitions, deltas: held };
   }
 
   /**
@@ -524,7 +543,7 @@ export class WorkerExecutor {
           buckets = runAsTask(() => this.mapSideBuckets(d, m, new PartitionEvaluator(req.jobId, req.stageId, m)));
         } catch (e) {
           if (e instanceof RDDComputeError) throw e;
-          throw new RDDComputeError(child.toString(), m, 'shuffle (map side of) map', e);
+          throw new RDDComputeError(child.describeForError(), m, 'shuffle (map side of) map', e);
         }
         this.tasksRun++;
         const local = new Array<PartitionData>(numReduce);

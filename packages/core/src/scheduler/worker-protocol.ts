@@ -207,6 +207,11 @@ export interface WorkerReply {
 /** The result of an evaluate request: the partitions, encoded, in request order. @internal */
 export interface EvaluateResult {
   readonly partitions: readonly EncodedBlock[];
+  /**
+   * With accumulators: what computing each partition added to them, in request order, not in
+   * the reply's: the driver adds a partition's once the action's function succeeded on it.
+   */
+  readonly deltas?: readonly (readonly AccumulatorUpdate[])[];
 }
 
 /** A worker's map-side shuffle blocks for the reduce partitions the receiving worker owns (`m` map, `j` reduce partition). @internal */

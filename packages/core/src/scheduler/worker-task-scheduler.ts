@@ -92,6 +92,8 @@ interface OutputJobs {
   /** Settled (never rejected) once the workers answered, or the request failed. */
   readonly answered: Promise<void>;
   readonly results: Map<RDD<unknown>, Map<number, EncodedBlock>>;
+  /** With accumulators: what computing each result partition added to them, taken with the partition. */
+  readonly resultDeltas: Map<RDD<unknown>, Map<number, readonly AccumulatorUpdate[]>>;
   readonly shuffles: Set<ShuffleDependency>;
   readonly prepared: Map<ShuffleDependency | RDD<unknown>, readonly unknown[]>;
   /**
@@ -284,7 +286,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
       return;
     }
     if (roots.length === 0) return;
-    const jobs: OutputJobs = { time, answered: Promise.resolve(), results: new Map(), shuffles: new Set(), prepared: new Map(), shuffleDeltas: new Map(), jobDeltas: new Map() };
+    const jobs: OutputJobs = { time, answered: Promise.resolve(), results: new Map(), resultDeltas: new Map(), shuffles: new Set(), prepared: new Map(), shuffleDeltas: new Map(), jobDeltas: new Map() };
     this.counts.outputJobsSent += roots.length;
     // Sent now, not once the workers reported what they exchanged ahead: each finds that out
     // from its peers (`aheadOf`), so the message is there when a worker is done with the map
@@ -364,12 +366,15 @@ export class WorkerTaskScheduler implements TaskScheduler {
           continue;
         }
         const blocks = new Map<number, EncodedBlock>();
+        const held = new Map<number, readonly AccumulatorUpdate[]>();
         for (let w = 0; w < size; w++) {
           const ps = b.asked[w]![step]!;
           const result = WorkerTaskScheduler.stepResult(replies, w, b.stepOf[step]!) as EvaluateResult;
           for (let k = 0; k < ps.length; k++) blocks.set(ps[k]!, result.partitions[k]!);
+          holdDeltas(held, ps, result);
         }
         jobs.results.set(rdd, blocks);
+        if (held.size > 0) jobs.resultDeltas.set(rdd, held);
       }
       if (ownDeltas.length > 0) jobs.jobDeltas.set(rdd, ownDeltas);
     }
@@ -500,13 +505,15 @@ export class WorkerTaskScheduler implements TaskScheduler {
     }
     const tasks = stages[stages.length - 1]!;
     const data = new Map<number, unknown[]>();
+    const held = new Map<number, readonly AccumulatorUpdate[]>();
     for (const t of tasks) {
       data.set(t.partitionId, decodeBlock(blocks.get(t.partitionId)!));
       // Taken once: the action's function may keep (and change) the records it is given.
       blocks.delete(t.partitionId);
+      takeHeld(jobs.resultDeltas.get(last.rdd), t.partitionId, held);
     }
     this.counts.outputJobsTaken++;
-    outcome.push(this.resultOutcome(tasks, last, data));
+    outcome.push(this.resultOutcome(tasks, last, data, held));
     return outcome;
   }
 
@@ -749,27 +756,34 @@ export class WorkerTaskScheduler implements TaskScheduler {
         continue;
       }
       const data = new Map<number, unknown[]>();
+      const held = new Map<number, readonly AccumulatorUpdate[]>();
       for (let w = 0; w < size; w++) {
         const ps = built.asked[w]![at]!;
         const result = WorkerTaskScheduler.stepResult(replies, w, built.stepOf[at]!) as EvaluateResult;
         for (let k2 = 0; k2 < ps.length; k2++) data.set(ps[k2]!, decodeBlock(result.partitions[k2]!));
+        holdDeltas(held, ps, result);
       }
-      outcome.push(this.resultOutcome(tasks, spec, data));
+      outcome.push(this.resultOutcome(tasks, spec, data, held));
     }
     return outcome;
   }
 
-  private resultOutcome(tasks: readonly Task<unknown>[], spec: ResultStageSpec, data: ReadonlyMap<number, unknown[]>): Outcome {
+  private resultOutcome(tasks: readonly Task<unknown>[], spec: ResultStageSpec, data: ReadonlyMap<number, unknown[]>, held: HeldDeltas): Outcome {
     this.noteRead(spec.rdd, tasks.map((t) => t.partitionId));
     try {
-      return { ok: true, value: this.applyResult(tasks, spec, data) };
+      return { ok: true, value: this.applyResult(tasks, spec, data, held) };
     } catch (e) {
       return { ok: false, error: e };
     }
   }
 
-  /** The action's function over each gathered partition, here, in task order. */
-  private applyResult<R>(tasks: readonly Task<R>[], stage: ResultStageSpec, data: ReadonlyMap<number, unknown[]>): R[] {
+  /**
+   * The action's function over each gathered partition, here, in task order. A partition's
+   * task ends with the function: what computing the partition added to accumulators (`held`)
+   * counts once the function succeeded on it, and not when it threw (nor for the partitions
+   * after, which the job never gave it, as on one thread).
+   */
+  private applyResult<R>(tasks: readonly Task<R>[], stage: ResultStageSpec, data: ReadonlyMap<number, unknown[]>, held: HeldDeltas): R[] {
     const { jobId, stageId } = tasks[0]!;
     const results = new Array<R>(tasks.length);
     for (let i = 0; i < tasks.length; i++) {
@@ -778,8 +792,9 @@ export class WorkerTaskScheduler implements TaskScheduler {
         // The result task's last part: its accumulator additions count only if it succeeds.
         results[i] = runAsTask(() => stage.func(data.get(p)!, resultContext(jobId, stageId, p)) as R);
       } catch (e) {
-        throw new RDDComputeError(stage.rdd.toString(), p, `run ${stage.callSite} on`, e);
+        throw new RDDComputeError(stage.rdd.describeForError(), p, `run ${stage.callSite} on`, e);
       }
+      this.addDeltas(held?.get(p));
     }
     return results;
   }
@@ -884,14 +899,30 @@ export class WorkerTaskScheduler implements TaskScheduler {
   }
 
   /** Partitions of a replicated RDD, computed by their owners, in the order asked. */
-  private async gather(rdd: RDD<unknown>, partitions: readonly number[], jobId: number, stageId: number): Promise<Map<number, unknown[]>> {
+  /**
+   * Partitions of a replicated RDD, computed by their owners, in the order asked. What
+   * computing each added to accumulators goes into `held` when given (the caller adds it as
+   * each partition's task ends), else counts now.
+   */
+  private async gather(rdd: RDD<unknown>, partitions: readonly number[], jobId: number, stageId: number, held?: Map<number, readonly AccumulatorUpdate[]>): Promise<Map<number, unknown[]>> {
     this.noteRead(rdd, partitions);
+    const into = held ?? new Map<number, readonly AccumulatorUpdate[]>();
+    try {
+      return await this.gatherHeld(rdd, partitions, jobId, stageId, into);
+    } finally {
+      if (held === undefined) for (const d of into.values()) this.addDeltas(d);
+    }
+  }
+
+  private async gatherHeld(rdd: RDD<unknown>, partitions: readonly number[], jobId: number, stageId: number, held: Map<number, readonly AccumulatorUpdate[]>): Promise<Map<number, unknown[]>> {
     const ahead = this.outputJobs?.results.get(rdd);
     if (ahead !== undefined && partitions.every((p) => ahead.has(p))) {
       const out = new Map<number, unknown[]>();
+      const deltas = this.outputJobs?.resultDeltas.get(rdd);
       for (const p of partitions) {
         out.set(p, decodeBlock(ahead.get(p)!));
         ahead.delete(p);
+        takeHeld(deltas, p, held);
       }
       this.counts.outputJobsTaken++;
       return out;
@@ -913,14 +944,16 @@ export class WorkerTaskScheduler implements TaskScheduler {
       const ps = asked.get(workers[i]!)!;
       const result = replies[i]!.result as EvaluateResult;
       for (let k = 0; k < ps.length; k++) out.set(ps[k]!, decodeBlock(result.partitions[k]!));
+      holdDeltas(held, ps, result);
     }
     return out;
   }
 
   private async runResultStage<R>(tasks: readonly Task<R>[], stage: ResultStageSpec): Promise<R[]> {
     const { jobId, stageId } = tasks[0]!;
-    const data = await this.gather(stage.rdd, tasks.map((t) => t.partitionId), jobId, stageId);
-    return this.applyResult(tasks, stage, data);
+    const held = new Map<number, readonly AccumulatorUpdate[]>();
+    const data = await this.gather(stage.rdd, tasks.map((t) => t.partitionId), jobId, stageId, held);
+    return this.applyResult(tasks, stage, data, held);
   }
 
   private async runShuffleMapStage<R>(tasks: readonly Task<R>[], stage: ShuffleMapStageSpec): Promise<void> {
@@ -971,14 +1004,14 @@ export class WorkerTaskScheduler implements TaskScheduler {
           try {
             return stage.func(data, ev) as R;
           } catch (e) {
-            throw new RDDComputeError(stage.rdd.toString(), p, `run ${stage.callSite} on`, e);
+            throw new RDDComputeError(stage.rdd.describeForError(), p, `run ${stage.callSite} on`, e);
           }
         }
         try {
           stage.outputs[p] = runShuffleMapTask(stage.dep, p, ev);
         } catch (e) {
           if (e instanceof RDDComputeError) throw e;
-          throw new RDDComputeError(stage.child.toString(), p, 'shuffle (map side of) map', e);
+          throw new RDDComputeError(stage.child.describeForError(), p, 'shuffle (map side of) map', e);
         }
         return undefined as R;
       },
@@ -1067,4 +1100,22 @@ function hasMissingShuffle(rdd: RDD<unknown>): boolean {
     }
   }
   return false;
+}
+
+/** Each result partition's accumulator additions, computed in a worker, until its task ends on the driver. */
+type HeldDeltas = ReadonlyMap<number, readonly AccumulatorUpdate[]> | undefined;
+
+/** Keeps what computing partitions `ps` (in request order) added, from an evaluate step's result. */
+function holdDeltas(held: Map<number, readonly AccumulatorUpdate[]>, ps: readonly number[], result: EvaluateResult): void {
+  const deltas = result.deltas;
+  if (deltas === undefined) return;
+  for (let k = 0; k < ps.length; k++) if (deltas[k]!.length > 0) held.set(ps[k]!, deltas[k]!);
+}
+
+/** Moves partition `p`'s held additions from the batch's output jobs to a job's `held` (taken once, as its block). */
+function takeHeld(from: Map<number, readonly AccumulatorUpdate[]> | undefined, p: number, held: Map<number, readonly AccumulatorUpdate[]>): void {
+  const d = from?.get(p);
+  if (d === undefined) return;
+  held.set(p, d);
+  from!.delete(p);
 }

@@ -90,6 +90,28 @@ export function runAsTask<R>(task: () => R): R {
 }
 
 /**
+ * Moves what the running task added so far into `hold`, a scope that is not running (made by
+ * `new TaskUpdates(undefined)`): they count only when `hold` is closed as succeeded with
+ * {@link commitHeld}. For a task whose work ends after it returns (a checkpoint part written
+ * once the job is over), as Spark's task ends only once its part is written. Outside a task it
+ * does nothing (the additions already counted). @internal
+ */
+export function holdRunningUpdates(hold: TaskUpdates): void {
+  const scope = taskUpdates.running;
+  if (scope === undefined) return;
+  const pending = scope.pending;
+  for (let i = 0; i < pending.length; i++) pending[i]!.commit(hold);
+  pending.length = 0;
+}
+
+/** Adds what `hold` keeps to the accumulators (or the scope around it) when `succeeded`; drops it otherwise. @internal */
+export function commitHeld(hold: TaskUpdates, succeeded: boolean): void {
+  const pending = hold.pending;
+  if (succeeded) for (let i = 0; i < pending.length; i++) pending[i]!.commit(hold.outer);
+  pending.length = 0;
+}
+
+/**
  * The pending update of `owner` in `scope`: found among the scope's (an accumulator touched
  * before in it), or made and listed. `make` builds a new one. @internal
  */
