@@ -34,6 +34,7 @@ describe('a live child process of pnpm bench', () => {
     expect(r.error).toBeUndefined();
     expect(r.runsMs).toHaveLength(3);
     expect(r.runsCpuMs).toHaveLength(3);
+    expect(r.scavengesPerRun).toHaveLength(3);
     // Two gaps between three runs, each counted (the channel's messages at least).
     expect(r.idleCpuMs).toBeGreaterThanOrEqual(0);
     expect(r.peakHeapBytes).toBeGreaterThan(0);

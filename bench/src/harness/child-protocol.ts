@@ -55,6 +55,12 @@ export interface ChildResult {
    * other systems' runs were timed (interleaved schedule; V8's idle-time work, the channel).
    */
   idleCpuMs?: number;
+  /**
+   * Scavenges (young-generation collections of the main thread's heap) that started in each
+   * timed run: a process idle between its runs may have had its young generation shrunk by V8,
+   * and then pays more of them than back-to-back runs do.
+   */
+  scavengesPerRun?: number[];
   medianMs: number;
   recordsPerSec: number;
   peakHeapBytes: number;

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { ChildRequest, ChildResult } from './child-protocol.ts';
 import { digest, touch } from './digest.ts';
 import { errorText } from './error-text.ts';
+import { GcCounter } from './gc-counter.ts';
+import type { TimeSpan } from './gc-counter.ts';
 import { HeapSampler } from './heap-sampler.ts';
 import { median } from './median.ts';
 import { warmedUp } from './warm-up.ts';
@@ -43,6 +45,9 @@ export class SystemRunner {
   private readonly metrics = new Map<string, number[]>();
   /** CPU usage at the end of the last timed run, to count what the process spent between runs. */
   private afterLastRun: NodeJS.CpuUsage | undefined;
+  /** The process's collections, from the first timed run on, and each timed run's span. */
+  private gcCounter: GcCounter | undefined;
+  private readonly timedSpans: TimeSpan[] = [];
 
   constructor(private readonly request: ChildRequest) {
     this.result = {
@@ -142,6 +147,7 @@ export class SystemRunner {
     if (result.error !== undefined) return undefined;
     if (this.afterLastRun !== undefined) result.idleCpuMs = (result.idleCpuMs ?? 0) + cpuMsSince(this.afterLastRun);
     const outDir = freshDir(this.runRoot, `run-${result.runsMs.length}`);
+    this.gcCounter ??= new GcCounter();
     this.setupMs = 0;
     const cpu0 = process.cpuUsage();
     this.t0 = performance.now();
@@ -151,8 +157,10 @@ export class SystemRunner {
       result.error = `failed while timing: ${errorText(e)}`;
       return undefined;
     }
-    const wallMs = performance.now() - this.t0;
+    const end = performance.now();
+    const wallMs = end - this.t0;
     const cpuMs = cpuMsSince(cpu0);
+    this.timedSpans.push({ start: this.t0, end });
     result.runsMs.push(wallMs);
     (result.runsCpuMs ??= []).push(cpuMs);
     this.setups.push(this.setupMs);
@@ -165,6 +173,7 @@ export class SystemRunner {
   async finish(): Promise<void> {
     const { result } = this;
     if (result.error !== undefined) return;
+    if (this.gcCounter !== undefined) result.scavengesPerRun = (await this.gcCounter.tally(this.timedSpans)).map((t) => t.scavenges);
     try {
       const outDir = freshDir(this.runRoot, 'heap');
       const sampler = new HeapSampler();

@@ -19,11 +19,12 @@ const ms = (n: number): string => (Number.isFinite(n) && n < 10 ? n.toFixed(1) :
  * BENCHMARKS.md. "records/s" is from the median timed run (warm: after the warm-up); "x hand"
  * is the speed over the hand loop's by wall time and "x hand CPU" by CPU time of the whole
  * process ("CPU ms/run", the median timed run's): under the interleaved schedule, the median of
- * the rounds' ratios, under the sequential one, from medians. "first run" and "x hand cold" are
+ * the rounds' ratios, under the sequential one, from medians. "scavenges/run" is the median
+ * timed run's count of young-generation collections on the main thread. "first run" and "x hand cold" are
  * the verifying run, the first of a fresh process; "warm-up runs" counts the runs between.
  */
 export function formatTables(suite: SuiteResult): string {
-  const header = ['workload', 'system', 'records', 'records/s (median)', 'x hand', 'CPU ms/run', 'x hand CPU', 'first run', 'x hand cold', 'warm-up runs', 'peak heap', 'same result'];
+  const header = ['workload', 'system', 'records', 'records/s (median)', 'x hand', 'CPU ms/run', 'x hand CPU', 'scavenges/run', 'first run', 'x hand cold', 'warm-up runs', 'peak heap', 'same result'];
   const ratio = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(2)}x` : '-');
   const rows = suite.rows.map((r) => [
     r.workload,
@@ -33,13 +34,14 @@ export function formatTables(suite: SuiteResult): string {
     r.error ? '-' : ratio(r.ratioToHand),
     r.error || r.runsCpuMs === undefined ? '-' : ms(median(r.runsCpuMs)),
     r.error || r.cpuRatioToHand === undefined ? '-' : ratio(r.cpuRatioToHand),
+    r.error || r.scavengesPerRun === undefined || r.scavengesPerRun.length === 0 ? '-' : String(median(r.scavengesPerRun)),
     r.coldMs !== undefined ? `${num(r.coldMs)} ms` : '-',
     r.error ? '-' : ratio(r.coldRatioToHand),
     r.warmupMs !== undefined ? String(r.warmupMs.length) : '-',
     mb(r.peakHeapBytes),
     r.error ? `- (${r.error.split('\n')[0]!.slice(0, 90)})` : r.agrees === undefined ? 'not compared' : r.agrees ? (r.scope === 'beam' ? 'yes (Beam input)' : 'yes') : 'NO',
   ]);
-  const parts = rows.length > 0 ? [pad([header, ...rows], [false, false, true, true, true, true, true, true, true, true, true, false])] : [];
+  const parts = rows.length > 0 ? [pad([header, ...rows], [false, false, true, true, true, true, true, true, true, true, true, true, false])] : [];
   if (suite.latency.length > 0) {
     const lh = ['latency', 'offered records/s', 'smallest sustained batch', 'p99 end-to-end', 'trials (interval: achieved records/s, p99, tail sched. delay)'];
     const lrows = suite.latency.map((l) => [
