@@ -2,19 +2,10 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RDDComputeError } from '../src/index.ts';
-import { useSparkContext, useTempDir } from './helpers.ts';
+import { failure, useSparkContext, useTempDir } from './helpers.ts';
 
 // An RDDComputeError ends by saying where its cause lies: a function passed to the RDD,
 // unless the failure is the data's shape or the files the engine reads.
-
-async function failure(p: Promise<unknown>): Promise<RDDComputeError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as RDDComputeError;
-  }
-  throw new Error('expected the action to fail');
-}
 
 describe('where a failed task says its cause lies', () => {
   const ctx = useSparkContext('local[1]');

@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RDDComputeError } from '../src/index.ts';
-import { useSparkContext } from './helpers.ts';
-
-async function failure(p: Promise<unknown>): Promise<RDDComputeError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as RDDComputeError;
-  }
-  throw new Error('expected the action to fail');
-}
+import { failure, useSparkContext } from './helpers.ts';
 
 describe('error messages', () => {
   const ctx = useSparkContext();

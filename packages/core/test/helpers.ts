@@ -2,7 +2,7 @@ import { afterEach, beforeEach } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SparkConf, SparkContext, ShuffleDependency, type RDD } from '../src/index.ts';
+import { SparkConf, SparkContext, ShuffleDependency, type RDD, type RDDComputeError } from '../src/index.ts';
 
 /** A fresh `local[2]` context per test, stopped afterwards; `ctx.sc` inside tests. */
 export function useSparkContext(master = 'local[2]', configure?: (c: SparkConf) => void): { sc: SparkContext } {
@@ -55,4 +55,14 @@ export function sorted<T>(xs: readonly T[]): T[] {
     const y = JSON.stringify(b);
     return x < y ? -1 : x > y ? 1 : 0;
   });
+}
+
+/** The error an action's promise rejects with (an {@link RDDComputeError}); fails the test when it resolves. */
+export async function failure(p: Promise<unknown>): Promise<RDDComputeError> {
+  try {
+    await p;
+  } catch (e) {
+    return e as RDDComputeError;
+  }
+  throw new Error('expected the action to fail');
 }

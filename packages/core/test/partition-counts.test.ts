@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { HashPartitioner, InvalidPartitionError, Partitioner, RDDComputeError } from '../src/index.ts';
-import { useSparkContext } from './helpers.ts';
+import { failure, useSparkContext } from './helpers.ts';
 
 // Spark accepts a partition count of 0 for a shuffle (HashPartitioner and RangePartitioner
 // require >= 0: `emptyRDD().reduceByKey(f)` defaults to 0 partitions) and fails the task that
 // has a record to place (hashCode mod 0). A RangePartitioner asked for 0 or 1 partitions has
 // no bounds and so one partition. Negative counts are refused when the partitioner is built.
-
-async function failure(p: Promise<unknown>): Promise<RDDComputeError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as RDDComputeError;
-  }
-  throw new Error('expected the action to fail');
-}
 
 const USER_TAIL = /came from a function passed/;
 
