@@ -13,7 +13,7 @@ import { HashPartitioner, ManualClock, SparkConf } from '@kindling/core';
 import { ConsumerStrategies, LocationStrategies, Seconds, StreamingContext } from '@kindling/dstream';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { groupKeys, RedisLogSource, RedisStreamsAdmin, RedisStreamsProducer, RedisStreamsUtils, type ConsumerRecord } from '../src/index.ts';
+import { groupKeys, RedisLogSource, RedisStreamsUtils, type ConsumerRecord } from '../src/index.ts';
 import { byKey, commitOf as commitIn, committedState, KeyedRounds, redisSuite, until } from './support/group-test-kit.ts';
 
 const TOPIC = 'ahead';
@@ -48,11 +48,7 @@ function instance(name: string, settings: Record<string, string>, startMs: numbe
 
 describe('batches recorded ahead of the last commit under leases', () => {
   it('are bounded by maxBatchesAhead while batches queue up, and the next owner re-runs them and reads the rest by its second batch', async () => {
-    const admin = new RedisStreamsAdmin({ url: suite.server.url });
-    await admin.createTopic(TOPIC, 2);
-    await admin.close();
-    const producer = new RedisStreamsProducer({ url: suite.server.url });
-    const sent = new KeyedRounds(producer, TOPIC, KEYS, new HashPartitioner(2));
+    const { producer, sent } = await KeyedRounds.onNewTopic(suite.server.url, TOPIC, KEYS, 2);
     const round = (r: number): Promise<void> => sent.round(r);
 
     const a = instance('a', { 'spark.kindling.group.maxBatchesAhead': String(AHEAD) }, 0);

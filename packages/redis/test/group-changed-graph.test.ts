@@ -8,11 +8,10 @@
 // else by structural key: a branch added or removed elsewhere restores the state, and a state the
 // graph cannot restore (its ancestry changed) fails start() naming it, before anything is read
 // or committed. Three instances one after the other against a real Redis, on manual clocks.
-import { HashPartitioner } from '@kindling/core';
 import { ConsumerStrategies, GroupStateMismatchError, LocationStrategies, Seconds, StateSpec, StreamingContext, type DStream, type State } from '@kindling/dstream';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { groupKeys, RedisStreamsAdmin, RedisStreamsProducer, RedisStreamsUtils, type ConsumerRecord } from '../src/index.ts';
+import { groupKeys, RedisStreamsUtils, type ConsumerRecord } from '../src/index.ts';
 import { byKey, commitOf, KeyedRounds, redisSuite } from './support/group-test-kit.ts';
 import { startError } from './support/start-error.ts';
 import { leaseConf, runInstance } from './support/word-windows.ts';
@@ -32,12 +31,7 @@ interface Shape {
 
 describe('an instance restarted with a changed graph', () => {
   it('restores the state stored under a shifted positional name, and refuses a graph whose state it cannot match', async () => {
-    const admin = new RedisStreamsAdmin({ url: suite.server.url });
-    await admin.createTopic(TOPIC, 2);
-    await admin.close();
-    const producer = new RedisStreamsProducer({ url: suite.server.url });
-    const placed = new HashPartitioner(2);
-    const sent = new KeyedRounds(producer, TOPIC, KEYS, placed);
+    const { producer, placed, sent } = await KeyedRounds.onNewTopic(suite.server.url, TOPIC, KEYS, 2);
     /** Per batch time: the running totals (updateStateByKey) and counts (mapWithState) the instance output. */
     const totals = new Map<number, [string, number][]>();
     const counts = new Map<number, [string, number][]>();

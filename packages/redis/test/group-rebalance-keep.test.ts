@@ -8,11 +8,11 @@
 // is a bare heartbeat, the batch before the join is held in its output (so that the partition
 // cannot be released), and the running totals of every key, as output and as committed in
 // Redis, are checked against the sums of the records sent.
-import { HashPartitioner, ManualClock, SparkConf } from '@kindling/core';
+import { ManualClock, SparkConf } from '@kindling/core';
 import { ConsumerStrategies, LocationStrategies, Seconds, StateSpec, StreamingContext, type State } from '@kindling/dstream';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RedisLogSource, RedisStreamsAdmin, RedisStreamsProducer, RedisStreamsUtils, type ConsumerRecord } from '../src/index.ts';
+import { RedisLogSource, RedisStreamsUtils, type ConsumerRecord } from '../src/index.ts';
 import { byKey, commitOf as commitIn, committedState, KeyedRounds, redisSuite, until } from './support/group-test-kit.ts';
 
 const TOPIC = 'keep';
@@ -24,12 +24,7 @@ const commitOf = (p: number) => commitIn(suite.redis, GROUP, TOPIC, p);
 
 describe('a partition given up and kept again before its release', () => {
   it('keeps its state through the batch it did not run: the totals after it, output and committed, are the sums of every record', async () => {
-    const admin = new RedisStreamsAdmin({ url: suite.server.url });
-    await admin.createTopic(TOPIC, 2);
-    await admin.close();
-    const producer = new RedisStreamsProducer({ url: suite.server.url });
-    const placed = new HashPartitioner(2);
-    const sent = new KeyedRounds(producer, TOPIC, KEYS, placed);
+    const { producer, placed, sent } = await KeyedRounds.onNewTopic(suite.server.url, TOPIC, KEYS, 2);
     const round = (r: number): Promise<void> => sent.round(r);
     /** Per partition, how many records were sent to it (its next offset once read). */
     const offsets = sent.offsets;

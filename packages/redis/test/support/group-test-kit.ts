@@ -1,13 +1,13 @@
 // What the in-process group-mode tests share: a real Redis server with a client and a temporary
 // folder for the suite, waiting on a condition, reading a partition's commit, the keyed records
 // they send (with the sums and counts the outputs must equal), and the state committed in Redis.
-import type { Partitioner } from '@kindling/core';
+import { HashPartitioner, type Partitioner } from '@kindling/core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'redis';
 import { afterAll, beforeAll } from 'vitest';
-import { groupKeys, type RedisLogSource, type RedisStreamsProducer } from '../../src/index.ts';
+import { groupKeys, RedisStreamsAdmin, RedisStreamsProducer, type RedisLogSource } from '../../src/index.ts';
 import { redisClientOptions } from '../../src/redis-url.ts';
 import { startRedisServer, type RedisServer } from './redis-server.ts';
 
@@ -68,6 +68,21 @@ export function byKey(pairs: Iterable<[string, number]>): [string, number][] {
  * (`tally`) an output must show are the test's own, and how many records each partition got.
  */
 export class KeyedRounds {
+  /**
+   * Creates `topic` with `partitions` partitions on the server at `url`, and a producer that
+   * sends its rounds, placing keys by a `HashPartitioner` of that many partitions (`placed`).
+   * The caller closes `producer`.
+   */
+  static async onNewTopic(url: string, topic: string, keys: readonly string[], partitions: number): Promise<{ producer: RedisStreamsProducer; placed: HashPartitioner; sent: KeyedRounds }> {
+    const admin = new RedisStreamsAdmin({ url });
+    await admin.createTopic(topic, partitions);
+    await admin.close();
+    const producer = new RedisStreamsProducer({ url });
+    const placed = new HashPartitioner(partitions);
+    return { producer, placed, sent: new KeyedRounds(producer, topic, keys, placed) };
+  }
+
+
   /** Per partition (by `placed`), how many records were sent to it: its next offset once read. */
   readonly offsets: number[];
   private readonly sent: [string, number][] = [];
