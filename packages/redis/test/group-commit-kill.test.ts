@@ -91,6 +91,72 @@ function expectMarkedUpTo(outDir: string, upTo: number, when: string): void {
   }
 }
 
+
+/** A topic of 2 partitions with its producer, the arguments of its group's instances, and a starter of them. */
+async function newGroup(topic: string): Promise<{ base: CommitStepArgs; sent: KeyedRounds; start: (label: string, extra: Partial<CommitStepArgs>) => RunningChild }> {
+  const { producer, sent } = await KeyedRounds.onNewTopic(server.url, topic, KEYS, PARTITIONS);
+  producers.push(producer);
+  const base: CommitStepArgs = { url: server.url, topic, group: `${topic}-app`, outDir: join(root, topic, 'out'), checkpointDir: join(root, topic, 'cp'), batchMs: 400, leaseMs: 1500, partitions: PARTITIONS, stopFile: join(root, topic, 'stop') };
+  const start = (label: string, extra: Partial<CommitStepArgs>): RunningChild => {
+    const c = startChild(SCRIPT, { ...base, ...extra, checkpointDir: `${base.checkpointDir}-${label}` }, 120_000);
+    children.push(c);
+    return c;
+  };
+  return { base, sent, start };
+}
+
+/** Whether every record sent is committed: each partition's committed next offset is the count sent to it. */
+async function committedAll(base: CommitStepArgs, sent: KeyedRounds): Promise<boolean> {
+  for (let p = 0; p < PARTITIONS; p++) if (Number(await redis.hGet(groupKeys(base.group).partition({ topic: base.topic, partition: p }).commit, 'next') ?? -1) !== sent.offsets[p]) return false;
+  return true;
+}
+
+/** Starts an instance that runs on: round `round` sent, everything committed, a graceful stop of it (the whole group). */
+async function runOnAndStop(base: CommitStepArgs, sent: KeyedRounds, start: (label: string, extra: Partial<CommitStepArgs>) => RunningChild, round: number): Promise<void> {
+  const c = start('last', {});
+  await sent.round(round);
+  await until('every record to be committed', () => committedAll(base, sent));
+  writeFileSync(base.stopFile, '');
+  const rc = await c.done;
+  expect(rc.stdout, rc.stderr).toContain('done');
+}
+
+/**
+ * After the whole group stopped with everything committed: every record's event once (no line
+ * twice, per key as many records with the same sum as were sent), every folder with `_SUCCESS`,
+ * the totals of the last batch and those committed in Redis equal to the sums sent.
+ */
+async function expectExactlyOnce(base: CommitStepArgs, sent: KeyedRounds): Promise<void> {
+  // Every record's event once: no line twice, and per key as many records with the same sum as were sent.
+  const lines: string[] = [];
+  for (const f of folders(base.outDir, 'events').values()) for (const l of f.parts.values()) lines.push(...l);
+  expect(new Set(lines).size, 'no event twice').toBe(lines.length);
+  const counts = new Map<string, number>();
+  const sums = new Map<string, number>();
+  for (const l of lines) {
+    const [key, value] = l.split(' ') as [string, string];
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    sums.set(key, (sums.get(key) ?? 0) + Number(value));
+  }
+  expect(byKey(counts), 'records per key').toEqual(sent.tally());
+  expect(byKey(sums), 'sum of the events per key').toEqual(sent.sums());
+  // The whole group stopped with everything committed: every folder complete.
+  expectMarkedUpTo(base.outDir, Number.POSITIVE_INFINITY, 'after the graceful stop');
+  // The totals of the last batch, and the state committed in Redis, equal the sums sent.
+  const totals = folders(base.outDir, 'totals');
+  const last = totals.get(Math.max(...totals.keys()))!;
+  const final = new Map<string, number>();
+  for (const l of last.parts.values()) for (const line of l) final.set(line.split(' ')[0]!, Number(line.split(' ')[1]));
+  expect(byKey(final), 'the last totals folder').toEqual(sent.sums());
+  const source = new RedisLogSource(server.url);
+  await source.open();
+  try {
+    expect(await committedState(source, base.group, base.topic, PARTITIONS, 'totals'), 'the totals committed in Redis').toEqual(sent.sums());
+  } finally {
+    await source.close();
+  }
+}
+
 type Step = 'output' | 'partial' | 'complete' | 'success';
 
 const steps: [Step, string][] = [
@@ -103,16 +169,8 @@ const steps: [Step, string][] = [
 describe('a group-mode instance SIGKILLed at a step of a batch\'s commit, then the group started again', () => {
   for (const [step, what] of steps) {
     it(`killed ${what}: every record once, every completed folder with _SUCCESS, totals equal to the sums`, async () => {
-      const topic = `step-${step}`;
-      const group = `${topic}-app`;
-      const { producer, sent } = await KeyedRounds.onNewTopic(server.url, topic, KEYS, PARTITIONS);
-      producers.push(producer);
-      const base: CommitStepArgs = { url: server.url, topic, group, outDir: join(root, topic, 'out'), checkpointDir: join(root, topic, 'cp'), batchMs: 400, leaseMs: 1500, partitions: PARTITIONS, stopFile: join(root, topic, 'stop') };
-      const start = (label: string, extra: Partial<CommitStepArgs>): RunningChild => {
-        const c = startChild(SCRIPT, { ...base, ...extra, checkpointDir: `${base.checkpointDir}-${label}` }, 120_000);
-        children.push(c);
-        return c;
-      };
+      const { base, sent, start } = await newGroup(`step-${step}`);
+      const group = base.group;
       // Round 1 is in the log before the first instance starts: its first batch with partitions reads both partitions' records.
       await sent.round(1);
       const a = start('a', step === 'success' ? {} : { killAt: step });
@@ -142,45 +200,30 @@ describe('a group-mode instance SIGKILLed at a step of a batch\'s commit, then t
       const done = await completeUpTo(group);
       if (done !== undefined) expectMarkedUpTo(base.outDir, done, 'after the next start\'s first batch');
 
-      // Then one that runs on: a second round, everything committed, a graceful stop.
-      const c = start('c', {});
-      await sent.round(2);
-      await until('every record to be committed', async () => {
-        for (let p = 0; p < PARTITIONS; p++) if (Number(await redis.hGet(groupKeys(group).partition({ topic, partition: p }).commit, 'next') ?? -1) !== sent.offsets[p]) return false;
-        return true;
-      });
-      writeFileSync(base.stopFile, '');
-      const rc = await c.done;
-      expect(rc.stdout, rc.stderr).toContain('done');
-
-      // Every record's event once: no line twice, and per key as many records with the same sum as were sent.
-      const lines: string[] = [];
-      for (const f of folders(base.outDir, 'events').values()) for (const l of f.parts.values()) lines.push(...l);
-      expect(new Set(lines).size, 'no event twice').toBe(lines.length);
-      const counts = new Map<string, number>();
-      const sums = new Map<string, number>();
-      for (const l of lines) {
-        const [key, value] = l.split(' ') as [string, string];
-        counts.set(key, (counts.get(key) ?? 0) + 1);
-        sums.set(key, (sums.get(key) ?? 0) + Number(value));
-      }
-      expect(byKey(counts), 'records per key').toEqual(sent.tally());
-      expect(byKey(sums), 'sum of the events per key').toEqual(sent.sums());
-      // The whole group stopped with everything committed: every folder complete.
-      expectMarkedUpTo(base.outDir, Number.POSITIVE_INFINITY, 'after the graceful stop');
-      // The totals of the last batch, and the state committed in Redis, equal the sums sent.
-      const totals = folders(base.outDir, 'totals');
-      const last = totals.get(Math.max(...totals.keys()))!;
-      const final = new Map<string, number>();
-      for (const l of last.parts.values()) for (const line of l) final.set(line.split(' ')[0]!, Number(line.split(' ')[1]));
-      expect(byKey(final), 'the last totals folder').toEqual(sent.sums());
-      const source = new RedisLogSource(server.url);
-      await source.open();
-      try {
-        expect(await committedState(source, group, topic, PARTITIONS, 'totals'), 'the totals committed in Redis').toEqual(sent.sums());
-      } finally {
-        await source.close();
-      }
+      await runOnAndStop(base, sent, start, 2);
+      await expectExactlyOnce(base, sent);
     }, 240_000);
   }
+});
+
+describe('two group-mode instances SIGKILLed at once, then the group started again', () => {
+  it('the next instance takes every partition over: every record once, every folder with _SUCCESS, totals equal to the sums', async () => {
+    const { base, sent, start } = await newGroup('both');
+    await sent.round(1);
+    const a = start('a', {});
+    const b = start('b', {});
+    const memberOf = (c: RunningChild): string | undefined => /started (\S+)/.exec(c.output())?.[1];
+    await until('both instances to own a partition and the first round to be committed', async () => {
+      const owners: (string | null)[] = [];
+      for (let p = 0; p < PARTITIONS; p++) owners.push(await redis.get(groupKeys(base.group).partition({ topic: base.topic, partition: p }).lease));
+      return [a, b].every((c) => memberOf(c) !== undefined && owners.includes(memberOf(c)!)) && (await committedAll(base, sent));
+    });
+    // Killed together, the second round sent just before (read, committed or neither yet).
+    await sent.round(2);
+    a.child.kill('SIGKILL');
+    b.child.kill('SIGKILL');
+    for (const c of [a, b]) expect((await c.done).signal).toBe('SIGKILL');
+    await runOnAndStop(base, sent, start, 3);
+    await expectExactlyOnce(base, sent);
+  }, 240_000);
 });
