@@ -61,6 +61,13 @@ export interface ChildResult {
    * and then pays more of them than back-to-back runs do.
    */
   scavengesPerRun?: number[];
+  /**
+   * Scavenges in each warm-up run after the verifying one (oldest first): runs back to back in
+   * the same process, so the last of them say what a timed run pays when nothing idles before it.
+   */
+  warmupScavengesPerRun?: number[];
+  /** The young generation's size (V8's `new_space`, both semi-spaces) when each timed run started, bytes. */
+  newSpaceBytesAtRun?: number[];
   medianMs: number;
   recordsPerSec: number;
   peakHeapBytes: number;

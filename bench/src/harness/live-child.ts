@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { ChildMessage, ChildRequest, ChildResult, ParentCommand } from './child-protocol.ts';
 import type { MeasuredSystem } from './schedule.ts';
 import { ROOT, childFlags, nameProfiles } from './spawn-child.ts';
+import type { YoungGeneration } from './young-generation.ts';
 
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 
@@ -30,6 +31,7 @@ export class LiveChild implements MeasuredSystem {
     private readonly timeoutMs: number,
     private readonly profileDir?: string,
     private readonly profileName?: string,
+    private readonly youngGeneration: YoungGeneration = 'pinned',
   ) {}
 
   /** Runs a `verify` request to its end: its result (digest, cold run). */
@@ -59,7 +61,7 @@ export class LiveChild implements MeasuredSystem {
 
   private start(): void {
     const { request } = this;
-    const child = spawn(process.execPath, [...childFlags(this.profileDir), CHILD, JSON.stringify(request)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const child = spawn(process.execPath, [...childFlags(this.profileDir, this.youngGeneration), CHILD, JSON.stringify(request)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     this.child = child;
     const keep = (chunk: Buffer): void => { this.output = (this.output + chunk.toString()).slice(-8000); };
     child.stdout!.on('data', keep);

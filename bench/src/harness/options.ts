@@ -2,6 +2,8 @@ import { SCHEDULES } from './schedule.ts';
 import type { Schedule } from './schedule.ts';
 import { SYSTEMS } from './workload.ts';
 import type { BenchOptions, SystemName } from './workload.ts';
+import { YOUNG_GENERATIONS } from './young-generation.ts';
+import type { YoungGeneration } from './young-generation.ts';
 
 /** Flags of `pnpm bench` (all optional). */
 export const USAGE = `pnpm bench [flags]
@@ -17,6 +19,9 @@ export const USAGE = `pnpm bench [flags]
                           one process computing at a time, the order rotating), and "x hand" is the
                           median of the rounds' ratios; sequential: one process after another, each
                           timing its runs back to back, ratios from medians (the way before stop 20)
+  --young-generation Y    pinned (default): every child's semi-spaces held at 16 MB, the size runs
+                          back to back grow them to, so that no process's young generation shrinks
+                          while it waits for its turn; v8: V8's own sizing (the way before stop 21)
   --seed N                data seed (default 42)
   --orders-files N        orders: files = batches (default 100)     --orders-lines N (default 10000)
   --book-files N          orders-book: batches of the book's data (default 50)   --book-lines N (default 10000)
@@ -36,6 +41,7 @@ export interface CliOptions {
   only: string[] | undefined;
   systems: SystemName[];
   schedule: Schedule;
+  youngGeneration: YoungGeneration;
   profileDir: string | undefined;
   out: string;
 }
@@ -65,6 +71,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
   let only: string[] | undefined;
   let systems: SystemName[] = [...SYSTEMS];
   let schedule: Schedule = 'interleaved';
+  let youngGeneration: YoungGeneration = 'pinned';
   let profileDir: string | undefined;
   let out = 'bench/results.json';
   for (let i = 0; i < argv.length; i++) {
@@ -85,6 +92,10 @@ export function parseOptions(argv: readonly string[]): CliOptions {
       case 'schedule':
         if (!(SCHEDULES as readonly string[]).includes(value)) throw new Error(`--schedule: one of ${SCHEDULES.join(', ')}, got ${JSON.stringify(value)}\n\n${USAGE}`);
         schedule = value as Schedule;
+        break;
+      case 'young-generation':
+        if (!(YOUNG_GENERATIONS as readonly string[]).includes(value)) throw new Error(`--young-generation: one of ${YOUNG_GENERATIONS.join(', ')}, got ${JSON.stringify(value)}\n\n${USAGE}`);
+        youngGeneration = value as YoungGeneration;
         break;
       case 'runs': bench.runs = Math.max(1, int(name, value)); break;
       case 'warmups': bench.warmups = Math.max(1, int(name, value)); break;
@@ -111,5 +122,5 @@ export function parseOptions(argv: readonly string[]): CliOptions {
       default: throw new Error(`unknown flag ${flag}\n\n${USAGE}`);
     }
   }
-  return { bench, only, systems, schedule, profileDir, out };
+  return { bench, only, systems, schedule, youngGeneration, profileDir, out };
 }

@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { youngGenerationFlags } from './young-generation.ts';
+import type { YoungGeneration } from './young-generation.ts';
 
 /** The repository, where children run. */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -20,9 +22,9 @@ export interface ChildRun<R> {
  * thread's is renamed `<profileName>.cpuprofile` (tsx's loader thread writes its own, renamed
  * `<profileName>.thread-<n>.cpuprofile`).
  */
-export function spawnChild<R>(script: string, arg: string, resultFile: string, timeoutMs: number, profileDir?: string, profileName?: string): Promise<ChildRun<R>> {
+export function spawnChild<R>(script: string, arg: string, resultFile: string, timeoutMs: number, profileDir?: string, profileName?: string, youngGeneration: YoungGeneration = 'pinned'): Promise<ChildRun<R>> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...childFlags(profileDir), script, arg], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...childFlags(profileDir, youngGeneration), script, arg], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const keep = (chunk: Buffer): void => { output = (output + chunk.toString()).slice(-8000); };
     child.stdout.on('data', keep);
@@ -42,9 +44,13 @@ export function spawnChild<R>(script: string, arg: string, resultFile: string, t
   });
 }
 
-/** Node's flags for a child process of the suite: the sources through tsx, `gc()` exposed, a CPU profile into `profileDir` when given. */
-export function childFlags(profileDir: string | undefined): string[] {
-  const flags = ['--conditions=kindling-source', '--import', 'tsx', '--expose-gc', '--max-old-space-size=4096'];
+/**
+ * Node's flags for a child process of the suite: the sources through tsx, `gc()` exposed, the
+ * young generation sized by `youngGeneration` (`young-generation.ts`), a CPU profile into
+ * `profileDir` when given.
+ */
+export function childFlags(profileDir: string | undefined, youngGeneration: YoungGeneration = 'pinned'): string[] {
+  const flags = ['--conditions=kindling-source', '--import', 'tsx', '--expose-gc', '--max-old-space-size=4096', ...youngGenerationFlags(youngGeneration)];
   if (profileDir) flags.push('--cpu-prof', '--cpu-prof-dir', profileDir);
   return flags;
 }

@@ -8,6 +8,7 @@ import type { CliOptions } from './options.ts';
 import { speedRatio } from './paired-ratio.ts';
 import { runSchedule } from './schedule.ts';
 import type { Schedule } from './schedule.ts';
+import type { YoungGeneration } from './young-generation.ts';
 import { spawnChild } from './spawn-child.ts';
 import type { BenchOptions, SystemName } from './workload.ts';
 import { THROUGHPUT_WORKLOADS, loadWorkload } from '../workloads/registry.ts';
@@ -38,6 +39,8 @@ export interface SuiteResult {
   options: BenchOptions;
   /** How the timed runs were laid out (`--schedule`); absent (sequential) before stop 20. */
   schedule?: Schedule;
+  /** How the children's young generation was sized (`--young-generation`); absent (`v8`) before stop 21. */
+  youngGeneration?: YoungGeneration;
   rows: Row[];
   latency: LatencyResult[];
   /** Wall time of each workload, all its systems and processes included (ms). */
@@ -78,6 +81,7 @@ export async function runSuite(cli: CliOptions, log: (line: string) => void): Pr
     startedAt: new Date().toISOString(),
     options,
     schedule: cli.schedule,
+    youngGeneration: cli.youngGeneration,
     rows: [],
     latency: [],
     wallMs: {},
@@ -97,7 +101,7 @@ export async function runSuite(cli: CliOptions, log: (line: string) => void): Pr
     };
     // local[N] systems start N worker threads per run (each loading the graph module): more time on a loaded machine.
     const childTimeout = /^kindling-\d+$/.test(system) ? Math.max(timeoutMs, 300_000) : timeoutMs;
-    return new LiveChild(request, childTimeout, cli.profileDir, id);
+    return new LiveChild(request, childTimeout, cli.profileDir, id, cli.youngGeneration);
   };
   const paired = cli.schedule === 'interleaved';
 
@@ -156,7 +160,7 @@ export async function runSuite(cli: CliOptions, log: (line: string) => void): Pr
     log(`latency: ${latencySystems.join(', ')}`);
     for (const system of latencySystems) {
       const resultFile = join(workDir, `${seq++}-latency-${system}.result.json`);
-      const run = await spawnChild<LatencyResult>(LATENCY_CHILD, JSON.stringify({ system, options, resultFile }), resultFile, timeoutMs, cli.profileDir, `${seq - 1}-latency-${system}`);
+      const run = await spawnChild<LatencyResult>(LATENCY_CHILD, JSON.stringify({ system, options, resultFile }), resultFile, timeoutMs, cli.profileDir, `${seq - 1}-latency-${system}`, cli.youngGeneration);
       const result = run.result ?? { system, error: run.failure, rate: options.latencyRate, trials: [], peakHeapBytes: 0 };
       suite.latency.push(result);
       log(`  ${system.padEnd(15)} ${result.error ? `unavailable: ${result.error.split('\n')[0]}` : result.bestIntervalMs !== undefined ? `${result.bestIntervalMs} ms batches, p99 ${result.p99Ms?.toFixed(1)} ms` : 'no interval sustained'}`);

@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { getHeapSpaceStatistics } from 'node:v8';
 import type { ChildRequest, ChildResult } from './child-protocol.ts';
 import { digest, touch } from './digest.ts';
 import { errorText } from './error-text.ts';
@@ -19,6 +20,11 @@ function freshDir(base: string, name: string): string {
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
+
+/** The young generation's size now (both semi-spaces), bytes: what V8 grew it to, or shrank it to while idle. */
+function newSpaceBytes(): number {
+  return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
+}
 
 function cpuMsSince(cpu0: NodeJS.CpuUsage): number {
   const cpu = process.cpuUsage(cpu0);
@@ -45,8 +51,9 @@ export class SystemRunner {
   private readonly metrics = new Map<string, number[]>();
   /** CPU usage at the end of the last timed run, to count what the process spent between runs. */
   private afterLastRun: NodeJS.CpuUsage | undefined;
-  /** The process's collections, from the first timed run on, and each timed run's span. */
+  /** The process's collections, from the first warm-up run on, and each warm-up and timed run's span. */
   private gcCounter: GcCounter | undefined;
+  private readonly warmupSpans: TimeSpan[] = [];
   private readonly timedSpans: TimeSpan[] = [];
 
   constructor(private readonly request: ChildRequest) {
@@ -119,6 +126,7 @@ export class SystemRunner {
     this.result.warmupMs = warmupMs;
     this.result.warmupCpuMs = warmupCpuMs;
     const warmStart = performance.now();
+    this.gcCounter ??= new GcCounter();
     try {
       for (;;) {
         if (options.warmups !== 'auto' ? warmupMs.length + 1 >= options.warmups : warmedUp(warmupCpuMs, performance.now() - warmStart)) break;
@@ -126,6 +134,7 @@ export class SystemRunner {
         const cpu0 = process.cpuUsage();
         this.t0 = performance.now();
         await this.module!.run(this.input, this.timedCtx(outDir, undefined, false));
+        this.warmupSpans.push({ start: this.t0, end: performance.now() });
         warmupMs.push(performance.now() - this.t0);
         warmupCpuMs.push(cpuMsSince(cpu0));
       }
@@ -148,6 +157,7 @@ export class SystemRunner {
     if (this.afterLastRun !== undefined) result.idleCpuMs = (result.idleCpuMs ?? 0) + cpuMsSince(this.afterLastRun);
     const outDir = freshDir(this.runRoot, `run-${result.runsMs.length}`);
     this.gcCounter ??= new GcCounter();
+    (result.newSpaceBytesAtRun ??= []).push(newSpaceBytes());
     this.setupMs = 0;
     const cpu0 = process.cpuUsage();
     this.t0 = performance.now();
@@ -173,7 +183,11 @@ export class SystemRunner {
   async finish(): Promise<void> {
     const { result } = this;
     if (result.error !== undefined) return;
-    if (this.gcCounter !== undefined) result.scavengesPerRun = (await this.gcCounter.tally(this.timedSpans)).map((t) => t.scavenges);
+    if (this.gcCounter !== undefined) {
+      const tallies = await this.gcCounter.tally([...this.warmupSpans, ...this.timedSpans]);
+      result.warmupScavengesPerRun = tallies.slice(0, this.warmupSpans.length).map((t) => t.scavenges);
+      result.scavengesPerRun = tallies.slice(this.warmupSpans.length).map((t) => t.scavenges);
+    }
     try {
       const outDir = freshDir(this.runRoot, 'heap');
       const sampler = new HeapSampler();

@@ -14,13 +14,23 @@ const num = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleS
 /** Milliseconds: whole above 10, one decimal below (the smoke test's runs take a few). */
 const ms = (n: number): string => (Number.isFinite(n) && n < 10 ? n.toFixed(1) : num(n));
 
+/** Scavenges a run, timed / back to back (the last 3 warm-up runs), medians; '-' where not counted. */
+function scavenges(r: SuiteResult['rows'][number]): string {
+  const timed = r.scavengesPerRun ?? [];
+  const warm = (r.warmupScavengesPerRun ?? []).slice(-3);
+  if (timed.length === 0) return '-';
+  return warm.length === 0 ? String(median(timed)) : `${median(timed)} / ${median(warm)}`;
+}
+
 /**
  * The results as Markdown tables (throughput, then latency), as printed and pasted into
  * BENCHMARKS.md. "records/s" is from the median timed run (warm: after the warm-up); "x hand"
  * is the speed over the hand loop's by wall time and "x hand CPU" by CPU time of the whole
  * process ("CPU ms/run", the median timed run's): under the interleaved schedule, the median of
  * the rounds' ratios, under the sequential one, from medians. "scavenges/run" is the median
- * timed run's count of young-generation collections on the main thread. "first run" and "x hand cold" are
+ * count of young-generation collections on the main thread over the timed runs, then over the
+ * last warm-up runs (back to back: what a run pays when its process did not idle before it;
+ * the two differ when the young generation shrank while the process waited). "first run" and "x hand cold" are
  * the verifying run, the first of a fresh process; "warm-up runs" counts the runs between.
  */
 export function formatTables(suite: SuiteResult): string {
@@ -34,7 +44,7 @@ export function formatTables(suite: SuiteResult): string {
     r.error ? '-' : ratio(r.ratioToHand),
     r.error || r.runsCpuMs === undefined ? '-' : ms(median(r.runsCpuMs)),
     r.error || r.cpuRatioToHand === undefined ? '-' : ratio(r.cpuRatioToHand),
-    r.error || r.scavengesPerRun === undefined || r.scavengesPerRun.length === 0 ? '-' : String(median(r.scavengesPerRun)),
+    r.error ? '-' : scavenges(r),
     r.coldMs !== undefined ? `${num(r.coldMs)} ms` : '-',
     r.error ? '-' : ratio(r.coldRatioToHand),
     r.warmupMs !== undefined ? String(r.warmupMs.length) : '-',
@@ -57,7 +67,7 @@ export function formatTables(suite: SuiteResult): string {
   const schedule = suite.schedule === 'interleaved'
     ? `timed runs interleaved in ${suite.options.runs} rounds, x hand: median of the rounds' ratios`
     : 'timed runs one process after another, x hand: from medians';
-  parts.push(`Machine: ${m.cpus} cores (${m.cpuModel}), Node ${m.node}, ${m.platform}, load average at start ${m.loadAverage.map((x) => x.toFixed(2)).join(' ')}; ${suite.startedAt}; ${schedule}.`);
+  parts.push(`Machine: ${m.cpus} cores (${m.cpuModel}), Node ${m.node}, ${m.platform}, load average at start ${m.loadAverage.map((x) => x.toFixed(2)).join(' ')}; ${suite.startedAt}; ${schedule}; young generation ${suite.youngGeneration === 'pinned' ? 'pinned (16 MB semi-spaces)' : 'sized by V8'}.`);
   return parts.join('\n\n');
 }
 

@@ -147,7 +147,7 @@ export class ReceiverInputDStream<T> extends InputDStream<T, BlockBatchInput> {
    * `hasPendingInput()` is false (Spark's "process all received data"). Idempotent.
    */
   stopReceiving(): Promise<void> {
-    return this.#supervisor?.stop('Stopped by the StreamingContext') ?? Promise.resolve();
+    return this.#supervisor?.stop('Stopped by driver') ?? Promise.resolve();
   }
 
   /**

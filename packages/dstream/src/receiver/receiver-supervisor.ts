@@ -85,7 +85,7 @@ export class ReceiverSupervisor<T> {
     if (this.#final || this.#restarting) return;
     this.#restarting = true;
     this.opts.log.warn(`${this.opts.name}: restarting receiver in ${delayMs} ms: ${message}${error instanceof Error ? ` (${error.message})` : ''}`);
-    void this.#stopReceiver(`Restarting receiver: ${message}`, error).then(() => {
+    void this.#stopReceiver(`Restarting receiver with delay ${delayMs}ms: ${message}`, error, false).then(() => {
       if (this.#final) return;
       this.#restartTimer = setTimeout(() => {
         this.#restartTimer = undefined;
@@ -101,12 +101,15 @@ export class ReceiverSupervisor<T> {
     this.#final = true;
     if (this.#restartTimer !== undefined) clearTimeout(this.#restartTimer);
     this.#restartTimer = undefined;
-    this.#stopping = (this.#state === 'started' ? this.#stopReceiver(message, error) : Promise.resolve()).then(() => this.generator.stop());
+    this.#stopping = (this.#state === 'started' ? this.#stopReceiver(message, error, true) : Promise.resolve()).then(() => this.generator.stop());
     return this.#stopping;
   }
 
   async #startReceiver(): Promise<void> {
     this.#state = 'started';
+    // As Spark's registration of a (re)started receiver: the error of its previous run is
+    // cleared (what onStart reports is kept).
+    this.#lastError = { message: '', error: '', time: -1 };
     try {
       await this.receiver.onStart();
     } catch (e) {
@@ -118,7 +121,12 @@ export class ReceiverSupervisor<T> {
     this.opts.post('onReceiverStarted', { receiverInfo: this.#info(true) });
   }
 
-  async #stopReceiver(message: string, error: unknown): Promise<void> {
+  /**
+   * Stops the receiver and posts why, as Spark's deregistration: the message as the
+   * `lastErrorMessage` (with the error and its time when there is one). A stop for good always
+   * posts `onReceiverStopped`; a stop before a restart posts `onReceiverError` when it has an error.
+   */
+  async #stopReceiver(message: string, error: unknown, final: boolean): Promise<void> {
     if (this.#state !== 'started') return;
     this.#state = 'stopped';
     try {
@@ -127,12 +135,8 @@ export class ReceiverSupervisor<T> {
       this.opts.log.warn(`${this.opts.name}: receiver onStop threw (ignored): ${e instanceof Error ? e.message : String(e)}`);
     }
     this.opts.log.info(`${this.opts.name}: receiver stopped: ${message}`);
-    if (error !== undefined) {
-      this.#lastError = { message, error: errorText(error), time: Date.now() };
-      this.opts.post('onReceiverError', { receiverInfo: this.#info(false) });
-    } else {
-      this.opts.post('onReceiverStopped', { receiverInfo: this.#info(false) });
-    }
+    this.#lastError = { message, error: errorText(error), time: error === undefined ? -1 : Date.now() };
+    this.opts.post(final || error === undefined ? 'onReceiverStopped' : 'onReceiverError', { receiverInfo: this.#info(false) });
   }
 
   #late(): void {

@@ -22,15 +22,25 @@ export interface ReceiverInfo {
   readonly active: boolean;
   readonly location: string;
   readonly executorId: string;
+  /**
+   * The message of the last error reported, or (once stopped) why it stopped, as Spark's
+   * deregistration records it (`Stopped by driver` when the context stops it); `''` when none.
+   * Cleared when the receiver (re)starts.
+   */
   readonly lastErrorMessage: string;
+  /** The last error's stack (`''` without one). */
   readonly lastError: string;
+  /** When the last error happened (epoch ms), -1 without one. */
   readonly lastErrorTime: number;
 }
 /** A receiver started (also after a restart). */
 export interface StreamingListenerReceiverStarted { readonly receiverInfo: ReceiverInfo }
-/** A receiver reported an error, or stopped because of one (`receiverInfo.active` tells which). */
+/** A receiver reported an error, or stopped because of one to restart (`receiverInfo.active` tells which). */
 export interface StreamingListenerReceiverError { readonly receiverInfo: ReceiverInfo }
-/** A receiver stopped without an error (for good, or to restart). */
+/**
+ * A receiver stopped: for good (with or without an error), or without an error to restart.
+ * `receiverInfo.lastErrorMessage` says why, as Spark's.
+ */
 export interface StreamingListenerReceiverStopped { readonly receiverInfo: ReceiverInfo }
 
 /**
