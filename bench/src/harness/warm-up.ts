@@ -15,6 +15,13 @@ export interface WarmUpRule {
   tolerance: number;
   /** Warm-up runs at least (after the verifying run), so that two windows can be compared. */
   minRuns: number;
+  /**
+   * CPU time of the warm-up runs together at least (ms). V8 optimises a function once it has run
+   * enough, so what decides whether an engine's per-batch functions are compiled is how much it
+   * has run, not how many runs: a short run (grep's, about 20 ms) does a tenth of the work of a
+   * long one (orders-book's, about 1.5 s), and the same number of runs leaves it cold.
+   */
+  minCpuMs: number;
   /** Warm-up runs at most: past these the system is taken as it is. */
   maxRuns: number;
   /** Wall time of warm-up at most (ms), for the slow systems (Beam's direct runner): past it the system is taken as it is. */
@@ -22,7 +29,7 @@ export interface WarmUpRule {
 }
 
 /** The default rule of `pnpm bench`. */
-export const DEFAULT_WARM_UP: WarmUpRule = { window: 3, tolerance: 0.05, minRuns: 10, maxRuns: 20, maxMs: 60_000 };
+export const DEFAULT_WARM_UP: WarmUpRule = { window: 3, tolerance: 0.05, minRuns: 10, minCpuMs: 4_000, maxRuns: 1_000, maxMs: 60_000 };
 
 /**
  * Whether `cpuMs` (CPU time of each warm-up run so far, oldest first) says the system is warm
@@ -32,6 +39,9 @@ export function warmedUp(cpuMs: readonly number[], elapsedMs: number, rule: Warm
   const n = cpuMs.length;
   if (n >= rule.maxRuns || elapsedMs >= rule.maxMs) return true;
   if (n < Math.max(rule.minRuns, 2 * rule.window)) return false;
+  let cpu = 0;
+  for (let i = 0; i < n; i++) cpu += cpuMs[i]!;
+  if (cpu < rule.minCpuMs) return false;
   const last = median(cpuMs.slice(n - rule.window));
   const before = median(cpuMs.slice(n - 2 * rule.window, n - rule.window));
   return last >= before * (1 - rule.tolerance);

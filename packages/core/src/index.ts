@@ -41,7 +41,7 @@ export { Partitioner, HashPartitioner, defaultPartitioner, type NumPartitionsOrP
 export { Dependency, NarrowDependency, OneToOneDependency, RangeDependency, FunctionNarrowDependency, ShuffleDependency } from './rdd/dependency.ts';
 export type { Aggregator } from './rdd/aggregator.ts';
 export { RDDComputeError } from './rdd/rdd-compute-error.ts';
-export { InvalidPartitionError } from './rdd/invalid-partition-error.ts';
+export { InvalidPartitionError, invalidPartition } from './rdd/invalid-partition-error.ts';
 export { MissingMapOutputError } from './scheduler/missing-map-output-error.ts';
 export { JobCancelledError } from './scheduler/job-cancelled-error.ts';
 export { FutureAction } from './scheduler/future-action.ts';

@@ -186,6 +186,10 @@ export class StreamingContext {
    * `create` receives a {@link CheckpointRecoveryInfo} when recovering and nothing on a fresh
    * start (where Spark would not call it at all).
    *
+   * When `create` throws, or returns no StreamingContext (a TypeError says what it returned),
+   * the SparkContext it created is stopped and the checkpoint left as it was: the error
+   * reaches the caller unchanged, and the process may call `getOrCreate` again.
+   *
    * @example
    * ```ts
    * import { mkdirSync, writeFileSync } from 'node:fs';

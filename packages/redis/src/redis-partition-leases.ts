@@ -120,6 +120,22 @@ const FOLD = `local function fold(snap, deltas)
 end`;
 
 /**
+ * `complete(progress, n)`: the smallest of the partitions' last committed batch times in the
+ * progress hash, '' while fewer than `n` partitions have one. Shared by the commit's answer and
+ * {@link RedisPartitionLeases.completeUpTo}.
+ */
+const COMPLETE = `local function complete(progress, n)
+  if redis.call('HLEN', progress) < tonumber(n) then return '' end
+  local m = nil
+  for _, v in ipairs(redis.call('HVALS', progress)) do local x = tonumber(v) if m == nil or x < m then m = x end end
+  return tostring(m)
+end`;
+
+/** KEYS: progress. ARGV: partition count. How far the group completed batches, read only. */
+const COMPLETE_UP_TO = `${COMPLETE}
+${GUARD}return complete(KEYS[1], ARGV[1])`;
+
+/**
  * The commit (the study's recipe, atomic): KEYS: epoch, commit, desc, progress, then per
  * stream its snapshot hash and its delta list. ARGV: epoch, time, from, until, partition key,
  * partition count, snapshot interval, then per stream the batch's delta ('' when the state did
@@ -127,17 +143,12 @@ end`;
  * folded into the snapshot.
  */
 const COMMIT = `${FOLD}
+${COMPLETE}
 ${GUARD}local e = redis.call('GET', KEYS[1])
 if e ~= ARGV[1] then return {'FENCED', e or '0'} end
 local time, from, untl = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local function complete()
-  if redis.call('HLEN', KEYS[4]) < tonumber(ARGV[6]) then return '' end
-  local m = nil
-  for _, v in ipairs(redis.call('HVALS', KEYS[4])) do local n = tonumber(v) if m == nil or n < m then m = n end end
-  return tostring(m)
-end
 local c = redis.call('HMGET', KEYS[2], 'next', 'batch', 'from')
-if c[2] and tonumber(c[2]) == time and tonumber(c[3]) == from and tonumber(c[1]) == untl then return {'ALREADY', complete()} end
+if c[2] and tonumber(c[2]) == time and tonumber(c[3]) == from and tonumber(c[1]) == untl then return {'ALREADY', complete(KEYS[4], ARGV[6])} end
 if c[1] and tonumber(c[1]) ~= from then return {'OFFSET_MISMATCH', c[1]} end
 if c[2] and tonumber(c[2]) >= time then return {'OFFSET_MISMATCH', c[1]} end
 local interval = tonumber(ARGV[7])
@@ -149,7 +160,7 @@ end
 redis.call('HSET', KEYS[2], 'next', ARGV[4], 'batch', ARGV[2], 'from', ARGV[3], 'epoch', ARGV[1])
 for _, f in ipairs(redis.call('HKEYS', KEYS[3])) do if tonumber(f) <= time then redis.call('HDEL', KEYS[3], f) end end
 redis.call('HSET', KEYS[4], ARGV[5], ARGV[2])
-return {'OK', complete()}`;
+return {'OK', complete(KEYS[4], ARGV[6])}`;
 
 /** KEYS: the state catalog. ARGV: id, entry JSON, ... The catalog replaced by the given entries, in one step. */
 const STORE_CATALOG = `redis.call('DEL', KEYS[1])
@@ -297,6 +308,11 @@ export class RedisPartitionLeases implements PartitionLeases {
       await commitGroupOffsets(this.client(), this.group, [{ topic: c.topic, partition: c.partition, offset: c.untilOffset }], this.#known).catch(() => undefined);
     }
     return { status, completeUpTo: r[1] === '' || r[1] === undefined ? undefined : Number(r[1]) };
+  }
+
+  async completeUpTo(): Promise<number | undefined> {
+    const r = await this.guarded(COMPLETE_UP_TO, [this.#keys.progress], [this.#numPartitions]);
+    return r === '' || r === null || r === undefined ? undefined : Number(r);
   }
 
   async release(tp: TopicPartition, epoch: number): Promise<void> {

@@ -26,7 +26,10 @@ export class InvalidPartitionError extends RangeError {
   }
 }
 
-/** The error for a key that `part` placed at `returned`, not a partition it has. @internal */
+/**
+ * The error for a key that `part` placed at `returned`, not a partition it has (the core
+ * shuffle's, and any other exchange routing records with a partitioner).
+ */
 export function invalidPartition(part: Partitioner, key: unknown, returned: number): InvalidPartitionError {
   return new InvalidPartitionError(describePartitioner(part), part.numPartitions, key, returned);
 }

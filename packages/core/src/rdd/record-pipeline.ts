@@ -139,6 +139,20 @@ export function chainShape(ops: readonly RecordOp[]): string {
   return shape;
 }
 
+/**
+ * The end of a `split` loop's record code: the record's `[0]` and `[1]` appended to the key and
+ * value columns at index `m`, by stores rather than `push`. Why: V8 replaces the `[key, value]`
+ * tuple a user's inlined `map` returns by its two fields (escape analysis) when the loop reads
+ * them and stores them by index, but not when it hands them to `push`: with `push`, the tuple
+ * of `(o) => [o.clientId, o.amount * o.price]` was allocated for every record (64 bytes; 32 MB
+ * of the book's 500,000 orders a run, BENCHMARKS.md "Per-record allocation between the user's
+ * functions (stop 21, book)"), although nothing keeps it. Counted in
+ * `test/split-tuples.test.ts`.
+ */
+function splitTerminal(v: string): string {
+  return `const k = ${v}[0]; const w = ${v}[1];\nkeys[m] = k; values[m] = w; m++;`;
+}
+
 function compileChain(shape: string): (...fns: unknown[]) => CompiledChain {
   const ops = shapeKinds(shape);
   const names = ops.map((_, k) => `f${k}`);
@@ -169,9 +183,11 @@ return {
     const n = data.length;
     const keys = into === undefined ? [] : into.keys;
     const values = into === undefined ? [] : into.values;
+    // Appended by index, not by push: see splitTerminal.
+    let m = keys.length;
     for (let i = 0; i < n; i++) {
       const x0 = data[i];
-      ${guardedRecord(recordLoopBody(ops, 0, 'x0', 0, (v) => `const k = ${v}[0]; const w = ${v}[1];\nkeys.push(k); values.push(w);`))}
+      ${guardedRecord(recordLoopBody(ops, 0, 'x0', 0, splitTerminal))}
     }
     return into === undefined ? new PairColumns(keys, values) : into;
   },

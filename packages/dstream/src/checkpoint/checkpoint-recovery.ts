@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { checkpointPartMismatch, getLogger, ManualClock, Time } from '@kindling/core';
+import { checkpointPartMismatch, getLogger, ManualClock, SparkContext, Time } from '@kindling/core';
 import type { StreamingContext } from '../streaming-context.ts';
 import { isCheckpointableInput } from './checkpointable-input.ts';
 import { CheckpointStore } from './checkpoint-store.ts';
@@ -58,7 +58,7 @@ export async function recoverOrCreate(checkpointDir: string, create: (recovery?:
       throw new UnrecoverableCheckpointError(dir, `has no metadata checkpoint (${store.metadataDir} is missing or holds none) but holds checkpointed state, which cannot be recovered without one`,
         orphaned.map((f) => `${f}: state checkpoint folder no metadata checkpoint names`));
     }
-    const ssc = await create();
+    const ssc = await callFactory(checkpointDir, create, undefined);
     if (ssc.checkpointDir === undefined) ssc.checkpoint(checkpointDir);
     return { ssc, plan: undefined };
   }
@@ -68,7 +68,7 @@ export async function recoverOrCreate(checkpointDir: string, create: (recovery?:
   if (next.done === true) throw noneUsable(store, rejected);
   let stored = next.value;
   const cp0 = stored.checkpoint;
-  const ssc = await create({ checkpointFile: stored.file, latestBatchTime: new Time(cp0.latestGeneratedTime), pendingBatches: cp0.pendingTimes.map((t) => new Time(t)) });
+  const ssc = await callFactory(checkpointDir, create, { checkpointFile: stored.file, latestBatchTime: new Time(cp0.latestGeneratedTime), pendingBatches: cp0.pendingTimes.map((t) => new Time(t)) });
   try {
     for (;;) {
       const problem = inputProblem(ssc, stored.checkpoint);
@@ -86,6 +86,44 @@ export async function recoverOrCreate(checkpointDir: string, create: (recovery?:
     await ssc.stop(true).catch(() => undefined);
     throw e;
   }
+}
+
+/**
+ * Calls the user's factory. When it throws, or returns something else than a StreamingContext
+ * (a forgotten `return ssc`), the SparkContext it created (if any: one that was running before
+ * the call is left alone) is stopped, so that the process can call `getOrCreate` again; the
+ * factory's error is rethrown unchanged.
+ */
+async function callFactory(checkpointDir: string, create: (recovery?: CheckpointRecoveryInfo) => StreamingContext | Promise<StreamingContext>, recovery: CheckpointRecoveryInfo | undefined): Promise<StreamingContext> {
+  const before = SparkContext.getActive();
+  const stopCreated = (): void => {
+    const created = SparkContext.getActive();
+    if (created !== undefined && created !== before) created.stop();
+  };
+  let ssc: unknown;
+  try {
+    ssc = await (recovery === undefined ? create() : create(recovery));
+  } catch (e) {
+    stopCreated();
+    throw e;
+  }
+  if (!isStreamingContext(ssc)) {
+    stopCreated();
+    throw new TypeError(`StreamingContext.getOrCreate('${checkpointDir}', create): create returned ${describeValue(ssc)}, not a StreamingContext: end it with \`return ssc;\` (the context it built).`);
+  }
+  return ssc;
+}
+
+/** Whether `x` is a StreamingContext (by shape: this module cannot import the class's value). */
+function isStreamingContext(x: unknown): x is StreamingContext {
+  const c = x as Partial<StreamingContext> | null | undefined;
+  return typeof c === 'object' && c !== null && c.sparkContext instanceof SparkContext && typeof c.start === 'function' && typeof c.checkpoint === 'function';
+}
+
+function describeValue(x: unknown): string {
+  if (x === undefined || x === null || typeof x === 'number' || typeof x === 'boolean') return String(x);
+  if (typeof x === 'object' || typeof x === 'function') return `a ${(x as object).constructor?.name ?? typeof x}`;
+  return `a ${typeof x}`;
 }
 
 function noneUsable(store: CheckpointStore, rejected: readonly string[]): Error {

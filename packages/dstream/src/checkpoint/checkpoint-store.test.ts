@@ -51,6 +51,24 @@ describe('CheckpointStore opening ahead', () => {
     expect(readdirSync(store.metadataDir).sort()).toEqual([1, 2, 3, 4, 5].map((s) => `checkpoint-${String(s).padStart(12, '0')}`));
   });
 
+  it('has the next file open by the end of the turn that wrote, whatever the thread pool is doing', async () => {
+    const store = new CheckpointStore(join(root, 'turn'));
+    store.openAhead();
+    store.writeInPlace(checkpoint(1));
+    // Only the microtasks of this turn run: no I/O callback, so no thread-pool round trip can complete.
+    await Promise.resolve();
+    await Promise.resolve();
+    const hidden = readdirSync(store.metadataDir).filter((n) => n.startsWith('.'));
+    expect(hidden).toHaveLength(1);
+    const spareInode = statSync(join(store.metadataDir, hidden[0]!)).ino;
+    // The next write goes through that file (it creates none of its own): same inode, renamed to its name.
+    store.writeInPlace(checkpoint(2));
+    expect(statSync(store.fileFor(2)).ino).toBe(spareInode);
+    expect(readdirSync(store.metadataDir).filter((n) => n.startsWith('.'))).toEqual([]);
+    expect(store.readLatest(() => {})?.checkpoint).toEqual(checkpoint(2));
+    await store.release();
+  });
+
   it('a release while the open is still on the thread pool deletes the file once it is open', async () => {
     const store = new CheckpointStore(join(root, 'b'));
     store.openAhead();

@@ -738,7 +738,8 @@ export abstract class DStream<T> {
    * In group mode each instance writes the file `part-<p>` of every log partition p it owns
    * into the batch's folder (atomically, so a re-run batch rewrites the same file), and
    * `_SUCCESS` appears once every partition of the group committed the batch, written by the
-   * instance whose commit completed it; `skipEmptyBatches` does not apply.
+   * instance whose commit completed it (killed before writing it: by the next instance of the
+   * group to commit, join or stop); `skipEmptyBatches` does not apply.
    */
   saveAsTextFiles(prefix: string, suffix?: string, options?: SaveBatchOptions): void {
     const inGroup = groupBatchWriter(() => this.groupRuntime, prefix, suffix, 'text');
@@ -776,7 +777,8 @@ function groupBatchWriter(runtime: () => GroupRuntime | undefined, prefix: strin
     if (group === undefined) return false;
     if (!registered) {
       registered = true;
-      group.onBatchComplete((upTo) => markGroupFoldersComplete(upTo, prefix, suffix, marks));
+      // Folders the group completed before this output first ran (possibly without their _SUCCESS) are marked first.
+      await group.onBatchComplete((upTo) => markGroupFoldersComplete(upTo, prefix, suffix, marks));
     }
     await saveGroupBatch(group, rdd, time.milliseconds, folderOf, format);
     return true;

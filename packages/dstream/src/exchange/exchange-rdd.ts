@@ -1,4 +1,4 @@
-import { appendOnlyMapOrder, combineCombinersByKey, combineValuesByKey, getLogger, RDD, type Aggregator, type Partitioner, type Time } from '@kindling/core';
+import { appendOnlyMapOrder, combineCombinersByKey, combineValuesByKey, getLogger, invalidPartition, RDD, type Aggregator, type Partitioner, type Time } from '@kindling/core';
 import { RepartitionWaitAbortedError } from './repartition-wait-aborted-error.ts';
 import { LeaseLostError } from '../group/lease-lost-error.ts';
 import type { GroupRuntime } from '../group/group-runtime.ts';
@@ -209,7 +209,16 @@ function mapSide(data: readonly unknown[], source: number, route: (r: unknown, s
 }
 
 function routeOf(partitioner: Partitioner | undefined, n: number): (r: unknown, s: number, i: number) => number {
-  if (partitioner !== undefined) return (r) => partitioner.getPartition((r as [unknown, unknown])[0]);
+  if (partitioner !== undefined) {
+    // Refused as the core shuffle refuses it: an answer outside 0..n-1 (or a fraction, NaN, a
+    // string) would index no bucket, or a wrong one.
+    return (r) => {
+      const key = (r as [unknown, unknown])[0];
+      const p = partitioner.getPartition(key);
+      if ((p >>> 0) !== p || p >= n) throw invalidPartition(partitioner, key, p);
+      return p;
+    };
+  }
   if (n === 1) return () => 0;
   return (_r, s, i) => (s + i) % n;
 }

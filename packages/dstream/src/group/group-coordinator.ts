@@ -209,6 +209,8 @@ export class GroupCoordinator implements GroupRuntime {
     }
     this.#grid = stored;
     this.#members = await this.#o.ownership.heartbeat();
+    // What the group completed before this instance came: its outputs mark those folders in their first batch.
+    await this.readComplete('join');
     const every = Math.max(200, Math.floor(this.#o.leaseMs / 3));
     // Between batches too: ownership settles (and a dead instance's partitions are taken) without waiting for batches.
     this.#timer = setInterval(() => { this.exclusive(() => this.between()).catch((e: unknown) => { this.noteLost(e); }); }, every);
@@ -565,7 +567,38 @@ export class GroupCoordinator implements GroupRuntime {
     m.set(stream, { rdd, changes });
   }
 
-  onBatchComplete(complete: (time: number) => Promise<void>): void { this.#completeListeners.push(complete); }
+  async onBatchComplete(complete: (upTo: number) => Promise<void>): Promise<void> {
+    this.#completeListeners.push(complete);
+    if (this.#completedUpTo === Number.NEGATIVE_INFINITY) return;
+    try {
+      await complete(this.#completedUpTo);
+    } catch (e) {
+      log.warn(`${this.#o.streamName}: marking batches up to ${this.#completedUpTo} ms complete failed: ${(e as Error)?.message ?? String(e)}`);
+    }
+  }
+
+  /**
+   * Reads how far the group has completed batches (every partition committed them) and tells
+   * the outputs, when this coordinator is the one whose outputs mark folders (a repartition
+   * log's forwards its commits' answers to the source's, see `completed`). The instance whose
+   * commit completes a batch writes its folders' `_SUCCESS` after the commit: killed in
+   * between, the folders stay unmarked until another commit answers, which never comes once
+   * the whole group has stopped. So a joining instance reads it (its outputs mark those folders
+   * in its first batch, before anything of it is committed) and a stopping one reads it again
+   * (a member killed after its last commit, the others stopping without another).
+   */
+  private async readComplete(when: 'join' | 'stop'): Promise<void> {
+    const read = this.#o.ownership.completeUpTo;
+    if (read === undefined || this.#o.completed !== undefined) return;
+    let upTo: number | undefined;
+    try {
+      upTo = await read.call(this.#o.ownership);
+    } catch (e) {
+      log.warn(`${this.#o.streamName}: reading which batches the group completed at ${when} failed (${(e as Error)?.message ?? String(e)}); their folders get _SUCCESS with a later commit.`);
+      return;
+    }
+    if (upTo !== undefined) await this.notifyComplete(upTo);
+  }
 
   /**
    * After batch `time` ran: with `ok`, commits each planned partition (state deltas, next
@@ -722,6 +755,7 @@ export class GroupCoordinator implements GroupRuntime {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     await this.#serial;
     await this.#chain;
+    if (this.#lost === undefined) await this.readComplete('stop');
     for (const [p, o] of [...this.#owned]) await this.release(p, o);
     try {
       await this.#o.ownership.leave();

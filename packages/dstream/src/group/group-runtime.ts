@@ -91,9 +91,13 @@ export interface GroupRuntime {
   captureStateChanges(stream: string, time: number, rdd: RDD<readonly [unknown, unknown, boolean]>): void;
   /**
    * Registers an output whose batch folders need `_SUCCESS` once every partition committed
-   * the batch: `complete(time)` is called (once per time, in order) for each such batch time.
+   * the batch: `complete(upTo)` is called with each greater time up to which every batch is
+   * committed. Resolves once it has been called for what is already known complete (the store's
+   * answer at join, or a later commit's): an instance that starts after the group completed
+   * batches whose `_SUCCESS` is missing (the instance whose commit completed them was killed
+   * before writing it) writes it in its first batch.
    */
-  onBatchComplete(complete: (time: number) => Promise<void>): void;
+  onBatchComplete(complete: (upTo: number) => Promise<void>): Promise<void>;
 }
 
 /** Plans a re-keyed graph under group leases (routes its shuffles through repartition logs); gives the logs' names and partition counts. */

@@ -171,6 +171,15 @@ export interface PartitionLeases {
   recordedTimes?(tp: TopicPartition): Promise<number[]>;
   /** The atomic, fenced commit of a partition's batch: state deltas, next offset, last batch. */
   commit(commit: PartitionCommit): Promise<CommitOutcome>;
+  /**
+   * The greatest batch time every partition of the group has committed (`undefined`: some
+   * partition never committed), as a commit's `completeUpTo` says it, read without committing.
+   * An instance reads it when it joins and when it stops, so that batch folders the group
+   * completed get their `_SUCCESS` even when the instance whose commit completed them died
+   * before writing it and no commit follows (the whole group stopped). Optional: without it
+   * only commits' answers mark folders complete.
+   */
+  completeUpTo?(): Promise<number | undefined>;
   /** Gives the partition up (only while `epoch` is still its epoch). */
   release(tp: TopicPartition, epoch: number): Promise<void>;
   /**
