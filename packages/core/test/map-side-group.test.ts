@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PairColumns, RangePartitioner, StorageLevel, groupMapSides, naturalOrdering, releaseMapSideGroup, type ShuffleDependency, type RDD } from '../src/index.ts';
+import { HashPartitioner, PairColumns, RangePartitioner, StorageLevel, groupMapSides, naturalOrdering, releaseMapSideGroup, type ShuffleDependency, type RDD } from '../src/index.ts';
 import { GROUPED_MAP_PART } from '../src/scheduler/shuffle-writer.ts';
 import { sorted, useSparkContext } from './helpers.ts';
 
@@ -132,6 +132,21 @@ describe('map sides grouped over one shared partition', () => {
       expect(got.length).toBe(want.size);
       expect(creates).toBe(want.size);
       for (const [k, vs] of got) expect(vs).toEqual(want.get(k.join(',')));
+    });
+
+    it('feeds parts of different sizes from one array: no record of a longer part is read again', async () => {
+      // The base's records per line: 0, 1 or 2 (a flatMap), so its parts differ in length.
+      const base = ctx.sc.parallelize(big, 1).flatMap((l) => {
+        const r = l.split(',').map(Number) as [number, number, number];
+        return r[2] % 3 === 0 ? [] : r[2] % 3 === 1 ? [r] : [r, r];
+      });
+      base.persist(StorageLevel.MEMORY_ONLY);
+      const counted = base.map((r) => [r[0], 1] as [number, number]).reduceByKey((x, y) => x + y);
+      const moved = base.map((r) => [r[2], r[1]] as [number, number]).partitionBy(new HashPartitioner(2));
+      expect(groupMapSides(base, [shuffleOf(counted), shuffleOf(moved)])?.deps.length).toBe(2);
+      const records = bigRows.flatMap((r) => (r[2] % 3 === 0 ? [] : r[2] % 3 === 1 ? [r] : [r, r]));
+      expect(sorted(await counted.collect())).toEqual(sorted(sums(records, (r) => r[0], () => 1)));
+      expect(sorted(await moved.collect())).toEqual(sorted(records.map((r) => [r[2], r[1]] as [number, number])));
     });
 
     it('keeps a groupByKey map side as columns, not as the pairs its map returned', async () => {

@@ -68,6 +68,13 @@ export type ChainFailure = (op: number, error: unknown) => never;
  */
 export interface CompiledChain {
   readonly collect: (data: readonly unknown[], fail: ChainFailure) => unknown[];
+  /**
+   * The output records of `data[from..to)` written over `out` from index 0 (its length set to
+   * their number), and `out` returned: one array for every part of a partition taken part by
+   * part (see shuffle-writer's groupedMapSideOutputs), instead of a slice of the input and a
+   * new output array grown push by push for each part.
+   */
+  readonly collectPart: (data: readonly unknown[], from: number, to: number, fail: ChainFailure, out: unknown[]) => unknown[];
   readonly count: (data: readonly unknown[], fail: ChainFailure) => number;
   readonly split: (data: readonly unknown[], fail: ChainFailure, into?: PairColumns) => PairColumns;
 }
@@ -168,6 +175,15 @@ return {
       const x0 = data[i];
       ${guardedRecord(recordLoopBody(ops, 0, 'x0', 0, (v) => (allMaps ? `out[i] = ${v};` : `out.push(${v});`)))}
     }
+    return out;
+  },
+  collectPart(data, from, to, fail, out) {
+    let m = 0;
+    for (let i = from; i < to; i++) {
+      const x0 = data[i];
+      ${guardedRecord(recordLoopBody(ops, 0, 'x0', 0, (v) => `out[m] = ${v}; m++;`))}
+    }
+    out.length = m;
     return out;
   },
   count(data, fail) {

@@ -149,8 +149,11 @@ export function groupedMapSideOutputs(
   const baseLoop = compiledChain(baseChain.ops.map((o) => o.op));
   const baseFail = chainFailure(baseChain, m);
   const n = input.length;
+  // One array holds each part's records in turn: the map sides read a part before the next
+  // is written over it, and none keeps the array itself.
+  const part: unknown[] = [];
   for (let start = 0; start < n; start += GROUPED_MAP_PART) {
-    const part = baseLoop.collect(n <= GROUPED_MAP_PART ? input : input.slice(start, start + GROUPED_MAP_PART), baseFail);
+    baseLoop.collectPart(input, start, Math.min(n, start + GROUPED_MAP_PART), baseFail, part);
     for (let i = 0; i < sides.length; i++) {
       const side = sides[i]!;
       if (side.failed) continue;
