@@ -79,6 +79,7 @@ export { hashCode, keyEquals, stringHashCode, numberHashCode, nonNegativeMod, is
 export { naturalOrdering, reverseOrdering, type Ordering } from './util/ordering.ts';
 export { combineValuesByKey, combineCombinersByKey, combineValueColumns, combineCombinerColumns } from './rdd/combine.ts';
 export { PairColumns, recordsOf, columnsOf, inAppendOnlyMapOrder, type PartitionData } from './rdd/pair-columns.ts';
+export type { KeySlots } from './rdd/combine-key-index.ts';
 export { appendOnlyMapOrder, appendOnlyMapSlotOrder, slotOrderOfSpreads, spreadHash } from './util/append-only-map-order.ts';
 export type { PartitionKernel } from './rdd/kernels.ts';
 export type { RecordOp, FusibleRDD, RecordCountingRDD } from './rdd/record-pipeline.ts';

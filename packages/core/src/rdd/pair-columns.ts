@@ -31,6 +31,14 @@ export class PairColumns<K = unknown, V = unknown> {
    * order ({@link inAppendOnlyMapOrder}) then replays from them, and lets them go.
    */
   spreads: Int32Array | undefined = undefined;
+  /**
+   * Where the keys sit in the key index of the map-side combine they came from, handed on
+   * through the reduce side's Spark order ({@link inAppendOnlyMapOrder} permutes them with
+   * the keys) to the one consumer that takes them (clearing the field): a window merge finds
+   * a known key's id by its slot instead of hashing the key (see `reduceWindowData`). Only
+   * while the index's generation is the one recorded.
+   */
+  sourceSlots: KeySlots | undefined = undefined;
 
   constructor(
     /** The keys, distinct or not as the producer says; `keys[i]` goes with `values[i]`. */
@@ -124,7 +132,21 @@ export function inAppendOnlyMapOrder<K, V>(cols: PairColumns<K, V>): PairColumns
     k2[i] = keys[j]!;
     v2[i] = values[j]!;
   }
-  return new PairColumns(k2, v2);
+  const out = new PairColumns(k2, v2);
+  const from = cols.sourceSlots;
+  if (from !== undefined) {
+    cols.sourceSlots = undefined;
+    if (from.index.generation === from.generation && from.slots.length === n) out.sourceSlots = { index: from.index, generation: from.generation, slots: permuted(from.slots, order) };
+  }
+  return out;
+}
+
+/** `slots` in `order` (element i of the result is `slots[order[i]]`). */
+function permuted(slots: readonly number[], order: Int32Array): number[] {
+  const n = order.length;
+  const out = n < 65_536 ? new Array<number>(n) : [];
+  for (let i = 0; i < n; i++) out[i] = slots[order[i]!]!;
+  return out;
 }
 
 /**

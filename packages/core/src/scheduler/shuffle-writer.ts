@@ -237,6 +237,9 @@ function bucketColumns(dep: ShuffleDependency, cols: PairColumns): PairColumns[]
     if (ks2 !== undefined && ks2.index.generation === ks2.generation && ks2.slots.length === cols.keys.length && dep.rdd.getNumPartitions() === 1) {
       const spreads = new Int32Array(ks2.slots.length);
       if (ks2.index.spreadsOf(ks2.slots, spreads)) cols.spreads = spreads;
+      // And the slots, handed through the reduce side's order to a consumer that keys its
+      // own state by them (a window merge: see PairColumns.sourceSlots).
+      cols.sourceSlots = ks2;
     }
     return [cols];
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendOnlyMapOrder } from './append-only-map-order.ts';
+import { appendOnlyMapOrder, slotOrderOfSpreads } from './append-only-map-order.ts';
 import { hashCode, murmur3HashInt } from './hash-code.ts';
 
 const keyOf = (e: readonly [unknown, unknown]) => e[0];
@@ -56,5 +56,61 @@ describe('appendOnlyMapOrder', () => {
     const b = appendOnlyMapOrder([[second, 2], [first, 1]] as const, keyOf).map(keyOf);
     expect(a).toEqual([first, second]);
     expect(b).toEqual([second, first]);
+  });
+});
+
+/**
+ * Spark's AppendOnlyMap written out plainly (a table of keys, quadratic probing, doubling past
+ * a load of 0.7 by re-inserting slot by slot, the null key held apart and iterated first), as
+ * the independent model the slot replay is checked against.
+ */
+function sparkMapOrder(spreads: readonly number[], nullEntry: number): number[] {
+  let capacity = 64;
+  let table: (number | undefined)[] = new Array(capacity).fill(undefined);
+  let size = 0;
+  const place = (t: (number | undefined)[], e: number): void => {
+    const m = t.length - 1;
+    let pos = spreads[e]! & m;
+    let step = 1;
+    while (t[pos] !== undefined) {
+      pos = (pos + step) & m;
+      step++;
+    }
+    t[pos] = e;
+  };
+  for (let e = 0; e < spreads.length; e++) {
+    if (e !== nullEntry) place(table, e);
+    size++;
+    if (size > Math.floor(0.7 * capacity)) {
+      const grown: (number | undefined)[] = new Array(capacity * 2).fill(undefined);
+      for (const old of table) if (old !== undefined) place(grown, old);
+      table = grown;
+      capacity *= 2;
+    }
+  }
+  const out = nullEntry === -1 ? [] : [nullEntry];
+  for (const e of table) if (e !== undefined) out.push(e);
+  return out;
+}
+
+describe('slotOrderOfSpreads', () => {
+  // A small PRNG, so that a failure names a case that can be run again.
+  let seed = 12345;
+  const next = (): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) | 0;
+    return seed;
+  };
+
+  it('is the order of the plain AppendOnlyMap model, across growths, collisions, wrap-around and the null key', () => {
+    for (let c = 0; c < 60; c++) {
+      const n = c < 10 ? c : 1 + ((next() >>> 0) % 3000);
+      // Every third case draws its spreads from a few values only: long probe chains that wrap.
+      const range = c % 3 === 0 ? 1 + ((next() >>> 0) % 200) : 0;
+      const spreads: number[] = [];
+      for (let i = 0; i < n; i++) spreads.push(range === 0 ? next() : (((next() >>> 0) % range) * 64 + 60) | 0);
+      const nullEntry = n > 0 && c % 2 === 1 ? (next() >>> 0) % n : -1;
+      const got = [...slotOrderOfSpreads(n, Int32Array.from(spreads), nullEntry)];
+      expect(got, `case ${c}: ${n} entries, range ${range}, null at ${nullEntry}`).toEqual(sparkMapOrder(spreads, nullEntry));
+    }
   });
 });

@@ -64,6 +64,10 @@ export function slotOrderOfSpreads(n: number, spread: Int32Array, nullEntry: num
   let mask = capacity - 1;
   let growThreshold = Math.floor(LOAD_FACTOR * capacity);
   let slots = new Int32Array(capacity);
+  // The highest slot in use: the table's entries are listed up to it (see listSlots).
+  let last = -1;
+  // The result, and meanwhile the table's entries in slot order at each growth.
+  const order = new Int32Array(n);
   let size = 0;
   for (let i = 0; i < n; i++) {
     if (i !== nullEntry) {
@@ -71,18 +75,22 @@ export function slotOrderOfSpreads(n: number, spread: Int32Array, nullEntry: num
       let pos = spread[i]! & mask;
       for (let step = 1; slots[pos] !== 0; step++) pos = (pos + step) & mask;
       slots[pos] = i + 1;
+      if (pos > last) last = pos;
     }
     if (++size > growThreshold) {
-      // Spark re-inserts the old table's keys slot by slot into one twice the size.
+      // Spark re-inserts the old table's keys slot by slot into one twice the size: listed
+      // in slot order first, then inserted.
+      const listed = listSlots(slots, last, order, 0, 0);
       const grownCapacity = capacity * 2;
       const grownMask = grownCapacity - 1;
       const grown = new Int32Array(grownCapacity);
-      for (let s = 0; s < capacity; s++) {
-        const e = slots[s]!;
-        if (e === 0) continue;
+      last = -1;
+      for (let q = 0; q < listed; q++) {
+        const e = order[q]!;
         let pos = spread[e - 1]! & grownMask;
         for (let step = 1; grown[pos] !== 0; step++) pos = (pos + step) & grownMask;
         grown[pos] = e;
+        if (pos > last) last = pos;
       }
       slots = grown;
       capacity = grownCapacity;
@@ -90,12 +98,27 @@ export function slotOrderOfSpreads(n: number, spread: Int32Array, nullEntry: num
       growThreshold = Math.floor(LOAD_FACTOR * capacity);
     }
   }
-  const order = new Int32Array(n);
   let o = 0;
   if (nullEntry !== -1) order[o++] = nullEntry;
-  for (let s = 0; s < capacity; s++) {
-    const e = slots[s]!;
-    if (e !== 0) order[o++] = e - 1;
-  }
+  listSlots(slots, last, order, o, 1);
   return order;
+}
+
+/**
+ * Writes the entries of `slots[0..last]` (entry index + 1; 0 for an empty slot), in slot
+ * order and less `minus`, into `out` from `at` on; returns where they end. `last` must be the
+ * highest slot in use (or -1), so that no write lands past the entries. Each slot is written at
+ * the end and the end advanced by 1 or 0 arithmetically: whether a slot of a hash table is
+ * empty is a coin toss the CPU cannot predict, and a branch on it mispredicts about every
+ * other slot.
+ */
+function listSlots(slots: Int32Array, last: number, out: Int32Array, at: number, minus: number): number {
+  let o = at;
+  for (let s = 0; s <= last; s++) {
+    const e = slots[s]!;
+    out[o] = e - minus;
+    // (e | -e) has its sign bit set exactly when e > 0 (entries are positive).
+    o += (e | -e) >>> 31;
+  }
+  return o;
 }

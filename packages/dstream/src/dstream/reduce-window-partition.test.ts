@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { PairColumns, appendOnlyMapOrder, recordsOf } from '@kindling/core';
+import { describe, expect, it, vi } from 'vitest';
+import { KeyMap, PairColumns, appendOnlyMapOrder, combineValueColumns, inAppendOnlyMapOrder, recordsOf } from '@kindling/core';
 import type { PartitionData } from '@kindling/core';
 import { reduceWindowData } from './reduce-window-partition.ts';
 
@@ -244,5 +244,64 @@ describe('reduceWindowData (the incremental window merge)', () => {
     }
     // The turn decides the order: placed at the entered batches' turn, some windows differ.
     expect(differs).toBeGreaterThan(0);
+  });
+});
+
+describe('reduceWindowData with the entered batches\' key slots', () => {
+  // A per-batch reduce as a stream computes it on one thread: the map side's compiled combine
+  // (its key index kept from batch to batch), the slots handed to the reduce side, which puts
+  // the batch in Spark's order and hands the slots on with it.
+  const agg = { createCombiner: (v: number) => v, mergeValue: add, mergeCombiners: add };
+  const reduced = (batch: PairColumns<unknown, number>): PairColumns<unknown, number> => {
+    const cols = combineValueColumns([batch.pairs()], agg);
+    cols.sourceSlots = cols.keySlots;
+    return inAppendOnlyMapOrder(cols) as PairColumns<unknown, number>;
+  };
+
+  it('finds every key of the previous window by its slot, looks up only the others, and gives Spark\'s windows, worked out directly', () => {
+    // The filter drops keys whose count is 1 mod 4, so keys leave the window (their ids freed
+    // and given to other keys) and come back while their slots still name their old ids.
+    const drop = (kv: [unknown, number]): boolean => kv[1] % 4 !== 1;
+    const length = 4;
+    const withSlots = batches(40, 300, 500, 5, false).map(reduced);
+    expect(withSlots.every((b) => b.length < 2 || b.sourceSlots !== undefined)).toBe(true);
+    // The same batches, same order, without slots.
+    const plain = withSlots.map((b) => new PairColumns(b.keys.slice(), b.values.slice()));
+    const want = sparkWindows(plain, length, 1, drop);
+    expect(want.reentered).toBeGreaterThan(0);
+    const gets = vi.spyOn(KeyMap.prototype, 'get');
+    try {
+      const run = (input: readonly PairColumns<unknown, number>[]): { windows: [unknown, number][][]; lookups: number[] } => {
+        const windows: [unknown, number][][] = [];
+        const lookups: number[] = [];
+        let previous: PartitionData = [];
+        for (let t = 0; t < input.length; t++) {
+          gets.mockClear();
+          const window: PairColumns<unknown, number> = reduceWindowData<unknown, number>(previous, t >= length ? [input[t - length]!] : [], [input[t]!], add, sub, drop);
+          lookups.push(gets.mock.calls.length);
+          windows.push(window.pairs().map((p) => [p[0], p[1]]));
+          previous = window;
+        }
+        return { windows, lookups };
+      };
+      const bySlot = run(withSlots);
+      const byKey = run(plain);
+      expect(bySlot.windows).toEqual(want.windows);
+      expect(byKey.windows).toEqual(want.windows);
+      // Without slots every entered key is looked up; with them, none of those already in
+      // the previous window (each recorded under its slot when it entered), whatever else.
+      let saved = 0;
+      for (let t = 0; t < withSlots.length; t++) {
+        const before = new Set(t === 0 ? [] : want.windows[t - 1]!.map((p) => p[0]));
+        const known = withSlots[t]!.keys.filter((k) => before.has(k)).length;
+        expect(byKey.lookups[t]! - bySlot.lookups[t]!, `slide ${t}`).toBe(known);
+        saved += known;
+      }
+      expect(saved).toBeGreaterThan(1000);
+    } finally {
+      gets.mockRestore();
+    }
+    // Taken by the merge: the stored batches do not keep them (an empty batch is not read).
+    expect(withSlots.filter((b) => b.length > 0 && b.sourceSlots !== undefined)).toEqual([]);
   });
 });

@@ -109,9 +109,24 @@ export function reduceWindowData<K, V>(
     // The ids of a lone entered batch's keys (and their generations), recorded for the
     // merge that batch leaves the window in.
     const ids = entered.indexOf(added) !== -1 ? new Int32Array(2 * ak.length) : undefined;
+    // The keys' slots in the map-side key index they came from: a key whose slot has a
+    // recorded id, not freed since, is found without a lookup (taken: the stored batch
+    // does not keep them).
+    const from = added.sourceSlots;
+    added.sourceSlots = undefined;
+    const slots = from !== undefined && from.index.generation === from.generation && from.slots.length === ak.length ? index.slotIdsFor(from) : undefined;
+    const slotIds = index.slotIds;
+    const slotGens = index.slotGens;
+    let genOf = index.genOf;
     for (let i = 0; i < ak.length; i++) {
       const k = ak[i]!;
-      let id = idOf.get(k);
+      let id: number | undefined;
+      let slot = -1;
+      if (slots !== undefined) {
+        slot = slots[i]!;
+        const known = slotIds[slot]! - 1;
+        id = known >= 0 && slotGens[slot] === genOf[known] ? known : idOf.get(k);
+      } else id = idOf.get(k);
       if (id !== undefined) {
         const at = positionOf[id]!;
         if (at < prevLength) values[at] = reduce(values[at]!, av[i]!);
@@ -125,8 +140,13 @@ export function reduceWindowData<K, V>(
         id = index.add(key, keys.length);
         idAt[keys.length] = id;
         positionOf = index.positionOf; // may have grown
+        genOf = index.genOf;
         keys.push(key);
         values.push(av[i]!);
+      }
+      if (slot >= 0) {
+        slotIds[slot] = id + 1;
+        slotGens[slot] = genOf[id]!;
       }
       if (ids !== undefined) ids[i] = id;
     }

@@ -1,5 +1,5 @@
 import { KeyMap, spreadHash } from '@kindling/core';
-import type { PairColumns } from '@kindling/core';
+import type { KeySlots, PairColumns } from '@kindling/core';
 
 /**
  * Where each key of an incremental window's result is, handed from one window to the next so
@@ -31,6 +31,19 @@ export class WindowKeyIndex<K> {
   spareIds: Int32Array;
   /** The id of the null (or undefined) key, -1 when the window has none. */
   nullId = -1;
+  /**
+   * Slot (in the key index of the map-side combine the entered batches come from, see
+   * `PairColumns.sourceSlots`) -> id + 1 of that slot's key, 0 when none is recorded: a merge
+   * finds an entered key's id by its slot, two array reads, where a lookup in {@link idOf}
+   * hashes the key and reads a table spread over memory. Valid for one key index and
+   * generation ({@link slotIdsFor}), and for an id only while its generation is the one
+   * recorded in {@link slotGens}.
+   */
+  slotIds = new Int32Array(0);
+  /** Slot -> the generation ({@link genOf}) of the id recorded in {@link slotIds}. */
+  slotGens = new Int32Array(0);
+  private slotSource: KeySlots['index'] | undefined;
+  private slotGeneration = -1;
   private readonly freeIds: number[] = [];
   private nextId = 0;
 
@@ -65,6 +78,31 @@ export class WindowKeyIndex<K> {
     if (key === null || key === undefined) this.nullId = id;
     else this.spreadOf[id] = spreadHash(key);
     return id;
+  }
+
+  /**
+   * Readies {@link slotIds} and {@link slotGens} for the slots `from` names (forgetting what
+   * they held for another key index or an older generation of it); returns the slots.
+   */
+  slotIdsFor(from: KeySlots): readonly number[] {
+    if (from.index !== this.slotSource || from.generation !== this.slotGeneration) {
+      this.slotSource = from.index;
+      this.slotGeneration = from.generation;
+      this.slotIds = new Int32Array(0);
+      this.slotGens = new Int32Array(0);
+    }
+    // Every slot handed out so far is below the index's key count.
+    const size = from.index.keys.length;
+    if (this.slotIds.length < size) {
+      const capacity = Math.max(size, 2 * this.slotIds.length);
+      const ids = new Int32Array(capacity);
+      ids.set(this.slotIds);
+      const gens = new Int32Array(capacity);
+      gens.set(this.slotGens);
+      this.slotIds = ids;
+      this.slotGens = gens;
+    }
+    return from.slots;
   }
 
   /** Forgets `key`, whose id is `id` (a filter dropped it). */
