@@ -1,9 +1,10 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { getLogger, OwnedPartitionsRDD, ParallelCollectionRDD, type RDD, type Time } from '@kindling/core';
+import { getLogger, OwnedPartitionsRDD, type RDD, type Time } from '@kindling/core';
 import { DirectoryScanner, FileLedger, readTextLineRangeSync, readTextLinesSync, type FileLedgerSnapshot, type ScanProblem } from '@kindling/io';
 import { dstreamClasses } from '../dstream/registry.ts';
 import type { StreamingContext } from '../streaming-context.ts';
 import type { FileBatchInput, FileInputEntry } from './batch-input-description.ts';
+import { FileBatchRDD } from './file-batch-rdd.ts';
 import { InputDStream } from './input-dstream.ts';
 import type { InputOwnership } from '../parallel/input-ownership.ts';
 
@@ -85,8 +86,8 @@ function errorCode(err: unknown): string | undefined {
  * Files are read when the batch is generated, so the batch's record count is known
  * (`BatchInfo.numRecords`) and an unreadable file (no permission, vanished between listing
  * and reading) is reported with its path and the batch time and skipped, never stopping the
- * stream. The records stay in memory while the batch's RDD is remembered (one batch, or
- * a window's length). A file whose *content* is invalid for the reader (a binary file whose length is not
+ * stream. The records stay in memory until the batch is over; an RDD computed again after that
+ * (which a window's persisted parent normally spares) reads its files again. A file whose *content* is invalid for the reader (a binary file whose length is not
  * a multiple of the record length) fails the batch, as in Spark.
  *
  * Replayable: each batch's file list is recorded (`assignedInputs()`) before it is read, and
@@ -98,6 +99,8 @@ export class FileInputDStream<T> extends InputDStream<T, FileBatchInput> {
   #scanner: DirectoryScanner | undefined;
   #restoredLedger: FileLedger | undefined;
   #pending = 0;
+  /** The RDDs whose records are still held, oldest batch first (released once their batch is over). */
+  readonly #held: { time: number; rdd: FileBatchRDD<T> }[] = [];
   /** What this thread has read so far: files, their bytes (as listed) and the records it kept. @internal */
   readonly readStats = { files: 0, bytes: 0, records: 0 };
 
@@ -182,6 +185,7 @@ export class FileInputDStream<T> extends InputDStream<T, FileBatchInput> {
     const owned = this.inputOwnership;
     if (owned !== undefined) return this.computeOwned(validTime, input, owned, problems);
     const parts: T[][] = [];
+    const sources: { file: FileInputEntry; i: number; n: number }[] = [];
     const read: string[] = [];
     let numRecords = 0;
     for (const file of input.files) {
@@ -196,16 +200,46 @@ export class FileInputDStream<T> extends InputDStream<T, FileBatchInput> {
       }
       read.push(file.path);
       let records = 0;
-      for (const part of fileParts) {
+      for (let i = 0; i < fileParts.length; i++) {
+        const part = fileParts[i]!;
         records += part.length;
         parts.push(part);
+        sources.push({ file, i, n });
       }
       numRecords += records;
       this.countRead(file.size, records);
     }
     for (const p of problems) this.reportProblem(p);
     this.reportInputInfo(validTime, numRecords, { files: read, problems: problems.map((p) => ({ path: p.path, reason: p.reason })) });
-    return new ParallelCollectionRDD<T>(this.ssc.sparkContext, parts, `${this.opName} ${this.directory} @ ${validTime}`);
+    const rdd = new FileBatchRDD<T>(this.ssc.sparkContext, parts, (split) => this.readAgain(sources[split]!, validTime), `${this.opName} ${this.directory} @ ${validTime}`);
+    this.#held.push({ time: validTime.milliseconds, rdd });
+    return rdd;
+  }
+
+  /** A released batch's partition, read again from its file (see {@link FileBatchRDD}). */
+  private readAgain(source: { file: FileInputEntry; i: number; n: number }, validTime: Time): readonly T[] {
+    const { file, i, n } = source;
+    try {
+      return n === 1 ? this.reader(file.path) : this.readPart(file, i, n);
+    } catch (err) {
+      throw new Error(
+        `${this.opName}(${this.directory}): batch ${validTime} is computed again after it ended, and its file ${file.path} can no longer be read ` +
+        `(${errorCode(err) ?? (err as Error)?.message ?? String(err)}): keep a stream's input files until the windows over it have passed them, or persist() the stream.`,
+        { cause: err },
+      );
+    }
+  }
+
+  /**
+   * Lets go of the records of the batches up to `time` (they are over: their files are read
+   * again if anything computes them later), then forgets old RDDs as every stream does.
+   * @internal
+   */
+  override clearMetadata(time: Time): void {
+    let k = 0;
+    while (k < this.#held.length && this.#held[k]!.time <= time.milliseconds) this.#held[k++]!.rdd.release();
+    if (k > 0) this.#held.splice(0, k);
+    super.clearMetadata(time);
   }
 
   /** How many partitions a file becomes (from its listed size, so every thread agrees). */
