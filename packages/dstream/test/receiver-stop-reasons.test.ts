@@ -6,7 +6,7 @@
 // <d>ms: <message>"; a (re)started receiver registers again with no error (registerReceiver).
 import { afterEach, describe, expect, it } from 'vitest';
 import { Receiver, type ReceiverInfo } from '../src/index.ts';
-import { InputTestKit, clockOf, collectPartitions, eventually } from './support/input-test-kit.ts';
+import { InputTestKit, clockOf, collectPartitions, eventually, receiverEvents } from './support/input-test-kit.ts';
 
 const kit = new InputTestKit();
 afterEach(() => kit.cleanup());
@@ -18,16 +18,6 @@ class ManualReceiver extends Receiver<string> {
   events: string[] = [];
   onStart(): void { this.events.push('start'); }
   onStop(): void { this.events.push('stop'); }
-}
-
-function receiverEvents(ssc: ReturnType<InputTestKit['context']>): [string, ReceiverInfo][] {
-  const events: [string, ReceiverInfo][] = [];
-  ssc.addStreamingListener({
-    onReceiverStarted: (e) => events.push(['started', e.receiverInfo]),
-    onReceiverError: (e) => events.push(['error', e.receiverInfo]),
-    onReceiverStopped: (e) => events.push(['stopped', e.receiverInfo]),
-  });
-  return events;
 }
 
 const why = ([kind, i]: [string, ReceiverInfo]) => [kind, i.active, i.lastErrorMessage, i.lastError === '' ? '' : 'stack', i.lastErrorTime >= 0];

@@ -2,8 +2,8 @@
 // block-store hook, and Observable streams.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Observable, Subject } from 'rxjs';
-import { InMemoryBlockStore, Receiver, type ReceivedBlockInfo, type ReceivedBlockStore, type ReceiverInfo } from '../src/index.ts';
-import { InputTestKit, batchInfos, clockOf, collectPartitions, eventually, flat } from './support/input-test-kit.ts';
+import { InMemoryBlockStore, Receiver, type ReceivedBlockInfo, type ReceivedBlockStore } from '../src/index.ts';
+import { InputTestKit, batchInfos, clockOf, collectPartitions, eventually, flat, receiverEvents } from './support/input-test-kit.ts';
 
 const kit = new InputTestKit();
 afterEach(() => kit.cleanup());
@@ -23,16 +23,6 @@ class ManualReceiver<T> extends Receiver<T> {
     }
   }
   onStop(): void { this.events.push('stop'); }
-}
-
-function receiverEvents(ssc: ReturnType<InputTestKit['context']>): [string, ReceiverInfo][] {
-  const events: [string, ReceiverInfo][] = [];
-  ssc.addStreamingListener({
-    onReceiverStarted: (e) => events.push(['started', e.receiverInfo]),
-    onReceiverError: (e) => events.push(['error', e.receiverInfo]),
-    onReceiverStopped: (e) => events.push(['stopped', e.receiverInfo]),
-  });
-  return events;
 }
 
 describe('receiverStream', () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync, renameSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SparkConf, type RDD } from '@kindling/core';
-import { ManualClock, StreamingContext, type DStream, type BatchInfo, Seconds, type Duration } from '../../src/index.ts';
+import { ManualClock, StreamingContext, type DStream, type BatchInfo, Seconds, type Duration, type ReceiverInfo } from '../../src/index.ts';
 
 /** Temp directories and contexts that `cleanup()` removes and stops. */
 export class InputTestKit {
@@ -68,3 +68,14 @@ export async function eventually(cond: () => boolean | Promise<boolean>, describ
 }
 
 export const flat = <T>(m: Map<number, T[][]>): T[] => [...m.keys()].sort((a, b) => a - b).flatMap((t) => m.get(t)!.flat());
+
+/** Every receiver event of `ssc`, in order, as `[kind, receiverInfo]` (`started`, `error`, `stopped`). */
+export function receiverEvents(ssc: StreamingContext): [string, ReceiverInfo][] {
+  const events: [string, ReceiverInfo][] = [];
+  ssc.addStreamingListener({
+    onReceiverStarted: (e) => events.push(['started', e.receiverInfo]),
+    onReceiverError: (e) => events.push(['error', e.receiverInfo]),
+    onReceiverStopped: (e) => events.push(['stopped', e.receiverInfo]),
+  });
+  return events;
+}
