@@ -77,6 +77,35 @@ export interface CompiledChain {
   readonly collectPart: (data: readonly unknown[], from: number, to: number, fail: ChainFailure, out: unknown[]) => unknown[];
   readonly count: (data: readonly unknown[], fail: ChainFailure) => number;
   readonly split: (data: readonly unknown[], fail: ChainFailure, into?: PairColumns) => PairColumns;
+  /**
+   * The output records of `data` written as `keys[at..]` and `values[at..]` (each record's `[0]`
+   * and `[1]`), returning the index after the last written: for columns allocated ahead at
+   * their expected size (see {@link presizedColumns}), which then need not grow by copying.
+   */
+  readonly splitAt: (data: readonly unknown[], fail: ChainFailure, keys: unknown[], values: unknown[], at: number) => number;
+}
+
+/**
+ * Empty key and value columns with room for `expected` records, to be written by index from 0
+ * ({@link CompiledChain.splitAt}) and cut to what was written with {@link trimColumns}. Why:
+ * an array appended to from empty grows by copying into ever larger copies (about twice its
+ * final size left to the collector: 24 MB a run of the book's 500,000 orders for
+ * `updateStateByKey`'s map side, BENCHMARKS.md "Map-side columns sized ahead (stop 22,
+ * book)"). More records than expected still fit (the arrays then grow as before); fewer leave
+ * room that {@link trimColumns} gives back.
+ * @internal
+ */
+export function presizedColumns(expected: number): PairColumns {
+  return new PairColumns(new Array<unknown>(expected), new Array<unknown>(expected));
+}
+
+/** Cuts columns from {@link presizedColumns} to the `written` records at their start. @internal */
+export function trimColumns(cols: PairColumns, written: number): PairColumns {
+  if (cols.keys.length !== written) {
+    cols.keys.length = written;
+    cols.values.length = written;
+  }
+  return cols;
 }
 
 // Why generated code: a loop that calls the user's functions through shared closures (one
@@ -196,20 +225,26 @@ return {
     return out;
   },
   split(data, fail, into) {
+    if (into !== undefined) {
+      this.splitAt(data, fail, into.keys, into.values, into.keys.length);
+      return into;
+    }
+    // Sized for one output record per input record (see presizedColumns).
+    const cols = presizedColumns(data.length);
+    return trimColumns(cols, this.splitAt(data, fail, cols.keys, cols.values, 0));
+  },
+  splitAt(data, fail, keys, values, m) {
     const n = data.length;
-    const keys = into === undefined ? [] : into.keys;
-    const values = into === undefined ? [] : into.values;
-    // Appended by index, not by push: see splitTerminal.
-    let m = keys.length;
+    // Written by index, not by push: see splitTerminal.
     for (let i = 0; i < n; i++) {
       const x0 = data[i];
       ${guardedRecord(recordLoopBody(ops, 0, 'x0', 0, splitTerminal))}
     }
-    return into === undefined ? new PairColumns(keys, values) : into;
+    return m;
   },
 };`;
-  const factory = new Function('PairColumns', ...names, src) as (...args: unknown[]) => CompiledChain;
-  return (...fns) => factory(PairColumns, ...fns);
+  const factory = new Function('presizedColumns', 'trimColumns', ...names, src) as (...args: unknown[]) => CompiledChain;
+  return (...fns) => factory(presizedColumns, trimColumns, ...fns);
 }
 
 const chains = new CompiledLoopCache<CompiledChain>(compileChain);

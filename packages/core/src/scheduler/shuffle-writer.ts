@@ -1,7 +1,7 @@
 import { compiledCombine, finishPartsCombine, partsCombineState } from '../rdd/compiled-combine.ts';
 import { closeTaskUpdates, enterTaskUpdates, leaveTaskUpdates, openTaskUpdates, runAsTask, type TaskUpdates } from '../util/task-updates.ts';
 import type { CombineState, CompiledCombine } from '../rdd/compiled-combine.ts';
-import { MAX_FUSED_OPS, chainFailure, collectChain, compiledChain, fusedChain, splitChain } from '../rdd/record-pipeline.ts';
+import { MAX_FUSED_OPS, chainFailure, collectChain, compiledChain, fusedChain, presizedColumns, splitChain, trimColumns } from '../rdd/record-pipeline.ts';
 import type { RDD } from '../rdd/rdd.ts';
 import type { Aggregator } from '../rdd/aggregator.ts';
 import type { ShuffleDependency } from '../rdd/dependency.ts';
@@ -67,6 +67,8 @@ interface MapSidePart {
   /** Combined (map-side combine), as columns (a reduce side that combines), or records. */
   readonly combine: CombineState | undefined;
   readonly columns: PairColumns | undefined;
+  /** How many records `columns` holds (written by index into columns sized ahead). */
+  written: number;
   readonly records: unknown[] | undefined;
   /** A sibling's accumulator additions, apart from the task's until the sibling has run in full. */
   readonly updates: TaskUpdates | undefined;
@@ -128,6 +130,8 @@ export function groupedMapSideOutputs(
     }
     return outputs;
   }
+  const input = recordsOf(ev.evaluateData(baseChain.base, m));
+  const n = input.length;
   const sides: MapSidePart[] = deps.map((dep, i) => {
     const chain = fusedChain(dep.rdd);
     const combined = dep.mapSideCombine;
@@ -141,14 +145,14 @@ export function groupedMapSideOutputs(
       // (its own job computes it again after a failure, as Spark runs it in a task of its own).
       updates: i === 0 ? undefined : openSideUpdates(),
       combine: combined ? partsCombineState() : undefined,
-      columns: split ? new PairColumns([], []) : undefined,
+      // One output record per input record expected (a parse, then a map to a pair).
+      columns: split ? presizedColumns(n) : undefined,
+      written: 0,
       records: !combined && !split ? [] : undefined,
     };
   });
-  const input = recordsOf(ev.evaluateData(baseChain.base, m));
   const baseLoop = compiledChain(baseChain.ops.map((o) => o.op));
   const baseFail = chainFailure(baseChain, m);
-  const n = input.length;
   // One array holds each part's records in turn: the map sides read a part before the next
   // is written over it, and none keeps the array itself.
   const part: unknown[] = [];
@@ -176,7 +180,7 @@ export function groupedMapSideOutputs(
     if (side.updates !== undefined) commitSideUpdates(side.updates, !side.failed);
     if (side.failed) continue;
     if (side.combine !== undefined) outputs[i] = bucketColumns(side.dep, finishPartsCombine(side.combine));
-    else if (side.columns !== undefined) outputs[i] = bucketColumns(side.dep, side.columns);
+    else if (side.columns !== undefined) outputs[i] = bucketColumns(side.dep, trimColumns(side.columns, side.written));
     else outputs[i] = bucketRecords(side.dep, side.records as readonly (readonly [unknown, unknown])[]);
   }
   return outputs;
@@ -199,7 +203,7 @@ function feedPart(side: MapSidePart, part: readonly unknown[]): void {
   if (side.combine !== undefined) {
     (side.run as CompiledCombine)([part], side.fail, side.combine);
   } else if (side.columns !== undefined) {
-    (side.run as CompiledChain).split(part, side.fail, side.columns);
+    side.written = (side.run as CompiledChain).splitAt(part, side.fail, side.columns.keys, side.columns.values, side.written);
   } else {
     const records = side.records!;
     const out = side.run === undefined ? part : (side.run as CompiledChain).collect(part, side.fail);
