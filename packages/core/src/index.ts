@@ -81,6 +81,7 @@ export { combineValuesByKey, combineCombinersByKey, combineValueColumns, combine
 export { PairColumns, recordsOf, columnsOf, inAppendOnlyMapOrder, type PartitionData } from './rdd/pair-columns.ts';
 export type { KeySlots } from './rdd/combine-key-index.ts';
 export { appendOnlyMapOrder, appendOnlyMapSlotOrder, slotOrderOfSpreads, spreadHash } from './util/append-only-map-order.ts';
+export { pairOf } from './util/handed-pair.ts';
 export type { PartitionKernel } from './rdd/kernels.ts';
 export type { RecordOp, FusibleRDD, RecordCountingRDD } from './rdd/record-pipeline.ts';
 export { countPartitionRecords } from './rdd/record-pipeline.ts';
