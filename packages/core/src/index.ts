@@ -85,4 +85,4 @@ export type { PartitionKernel } from './rdd/kernels.ts';
 export type { RecordOp, FusibleRDD, RecordCountingRDD } from './rdd/record-pipeline.ts';
 export { countPartitionRecords } from './rdd/record-pipeline.ts';
 export { getLogger, setLogLevel, getLogLevel, setLogSink, parseLogLevel, StderrLogSink, type Logger, type LogSink, type LogLevel } from './util/logger.ts';
-export { captureCallSite, withCallSite, currentCallSite, callSiteFromStack, type CallSite } from './util/call-site.ts';
+export { captureCallSite, withCallSite, enterCallSite, restoreCallSite, currentCallSite, callSiteFromStack, type CallSite } from './util/call-site.ts';
