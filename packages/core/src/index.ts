@@ -54,6 +54,7 @@ export { LocalTaskScheduler } from './scheduler/local-task-scheduler.ts';
 export type { StageSpec, ResultStageSpec, ShuffleMapStageSpec } from './scheduler/stage-spec.ts';
 export { groupMapSides, releaseMapSideGroup, type MapSideGroup } from './scheduler/map-side-group.ts';
 export { parentsAllStored, unstoredDependencies } from './scheduler/stored-parents.ts';
+export { isLine } from './scheduler/lineage-line.ts';
 export { ReplicatedRDDs } from './scheduler/replicated-rdds.ts';
 export { WorkerTaskScheduler, type WorkerTaskCounts, type BatchOutput } from './scheduler/worker-task-scheduler.ts';
 export { WorkerExecutor, type PeerPort } from './scheduler/worker-executor.ts';
