@@ -54,6 +54,7 @@ export { LocalTaskScheduler } from './scheduler/local-task-scheduler.ts';
 export type { StageSpec, ResultStageSpec, ShuffleMapStageSpec } from './scheduler/stage-spec.ts';
 export { groupMapSides, releaseMapSideGroup, type MapSideGroup } from './scheduler/map-side-group.ts';
 export { parentsAllStored, unstoredDependencies } from './scheduler/stored-parents.ts';
+export { isLine } from './scheduler/lineage-line.ts';
 export { ReplicatedRDDs } from './scheduler/replicated-rdds.ts';
 export { WorkerTaskScheduler, type WorkerTaskCounts, type BatchOutput } from './scheduler/worker-task-scheduler.ts';
 export { WorkerExecutor, type PeerPort } from './scheduler/worker-executor.ts';
@@ -81,8 +82,9 @@ export { combineValuesByKey, combineCombinersByKey, combineValueColumns, combine
 export { PairColumns, recordsOf, columnsOf, inAppendOnlyMapOrder, type PartitionData } from './rdd/pair-columns.ts';
 export type { KeySlots } from './rdd/combine-key-index.ts';
 export { appendOnlyMapOrder, appendOnlyMapSlotOrder, slotOrderOfSpreads, spreadHash } from './util/append-only-map-order.ts';
+export { pairOf } from './util/handed-pair.ts';
 export type { PartitionKernel } from './rdd/kernels.ts';
 export type { RecordOp, FusibleRDD, RecordCountingRDD } from './rdd/record-pipeline.ts';
 export { countPartitionRecords } from './rdd/record-pipeline.ts';
 export { getLogger, setLogLevel, getLogLevel, setLogSink, parseLogLevel, StderrLogSink, type Logger, type LogSink, type LogLevel } from './util/logger.ts';
-export { captureCallSite, withCallSite, currentCallSite, callSiteFromStack, type CallSite } from './util/call-site.ts';
+export { captureCallSite, withCallSite, enterCallSite, restoreCallSite, currentCallSite, callSiteFromStack, type CallSite } from './util/call-site.ts';

@@ -40,6 +40,9 @@ function memoWrap<G>(wrappers: WeakMap<object, (x: unknown) => unknown>, f: obje
   return g;
 }
 
+/** How many levels up {@link RDD.getNumPartitions} memoises unknown counts without a walk. */
+const SHALLOW_LEVELS = 8;
+
 /**
  * A Resilient Distributed Dataset: an immutable, lazily evaluated, partitioned collection
  * that remembers how it was derived (its lineage), as Spark's `RDD`.
@@ -176,16 +179,24 @@ export abstract class RDD<T> {
    * deepest-first keeps that from recursing through a 10,000-deep lineage.
    */
   private memoizeAncestorPartitionCounts(): void {
-    // Usually only the parents are missing and theirs are known (a batch's RDD over the ones
-    // made just before it): memoise those directly, without the walk's stack and set.
-    let deeper = false;
-    for (const d of this.dependencies) {
-      const p = d.rdd as RDD<unknown>;
+    // Usually the unknown counts are a few levels up (a batch's RDDs made one over another and
+    // first asked for a count at the top): memoised directly, without the walk's stack and set.
+    if (!this.memoizeParentCountsWithin(SHALLOW_LEVELS)) this.memoizeAncestorsDeepestFirst();
+  }
+
+  /**
+   * Memoises the parents' counts, deepest first, when every unknown one is at most `levels`
+   * levels above; false (some memoised, the rest not) when one is further up.
+   */
+  private memoizeParentCountsWithin(levels: number): boolean {
+    const deps = this.dependencies;
+    for (let i = 0; i < deps.length; i++) {
+      const p = deps[i]!.rdd as RDD<unknown>;
       if (p.numPartitionsMemo !== undefined || p.checkpointData?.checkpointRDD !== undefined) continue;
-      if (p.parentCountsKnown()) p.numPartitionsMemo = p.getPartitions();
-      else deeper = true;
+      if (levels === 0 || !p.memoizeParentCountsWithin(levels - 1)) return false;
+      p.numPartitionsMemo = p.getPartitions();
     }
-    if (deeper) this.memoizeAncestorsDeepestFirst();
+    return true;
   }
 
   private memoizeAncestorsDeepestFirst(): void {

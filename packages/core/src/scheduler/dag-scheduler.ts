@@ -20,6 +20,7 @@ import { missingMapOutputIn } from './missing-map-output-error.ts';
 import { unwrittenCheckpoints } from '../checkpoint/unwritten-checkpoints.ts';
 import { getLogger } from '../util/logger.ts';
 import { unstoredDependencies } from './stored-parents.ts';
+import { isNarrowLine } from './lineage-line.ts';
 import { ActiveJobs } from './active-jobs.ts';
 
 const log = getLogger('DAGScheduler');
@@ -36,6 +37,8 @@ const MAX_STAGE_ATTEMPTS = 4;
 const MAX_DEFERRED_RELEASES = 256;
 const NO_PROPERTIES: ReadonlyMap<string, string> = new Map();
 const NO_DEPENDENCIES: readonly Dependency[] = [];
+/** Shared by every job without preparations (never added to). */
+const NO_PREPARATIONS: readonly JobPreparation[] = [];
 
 /** Resolves on the event loop's next turn (after the code that submitted a job has run on). */
 function nextTurn(): Promise<void> {
@@ -297,7 +300,7 @@ export class DAGScheduler {
    * as available (an earlier job of the same plan computes them). The worker-thread scheduler
    * plans a batch's output jobs with it, to send them in one message. @internal
    */
-  planJob(root: RDD<unknown>, planned: ReadonlySet<ShuffleDependency>): { preparations: JobPreparation[]; missing: MissingShuffle[] } {
+  planJob(root: RDD<unknown>, planned: ReadonlySet<ShuffleDependency>): { preparations: readonly JobPreparation[]; missing: MissingShuffle[] } {
     const preparations = this.preparations(root, { unavailableShuffles: false }, planned);
     const missing = this.missingShuffles(root, planned).filter((m) => !m.dep.isAvailable && !planned.has(m.dep));
     return { preparations, missing };
@@ -338,7 +341,10 @@ export class DAGScheduler {
    * The async preparations (range bounds, zipWithIndex offsets) the lineage needs, deepest
    * first; sets `lineage.unavailableShuffles` when the walk met a shuffle without map outputs.
    */
-  private preparations(root: RDD<unknown>, lineage: { unavailableShuffles: boolean }, planned?: ReadonlySet<ShuffleDependency>): JobPreparation[] {
+  private preparations(root: RDD<unknown>, lineage: { unavailableShuffles: boolean }, planned?: ReadonlySet<ShuffleDependency>): readonly JobPreparation[] {
+    // A narrow line (every batch of a program of narrow operators and an action) has neither:
+    // the walk below would visit a subset of the same RDDs and find nothing.
+    if (isNarrowLine(root)) return NO_PREPARATIONS;
     const todo: JobPreparation[] = [];
     this.walk(root, planned, (r, deps) => {
       if (r.prepareForJob) todo.push({ kind: 'rdd', rdd: r, run: () => r.prepareForJob!() });

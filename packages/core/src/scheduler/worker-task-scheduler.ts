@@ -247,7 +247,7 @@ export class WorkerTaskScheduler implements TaskScheduler {
    * each step's updates come back apart and count when the job that needs them takes them
    * (see `takeShuffle`), as on one thread, where each output's job runs after the one before.
    */
-  startBatch(time: number, outputs: readonly BatchOutput[], plan: (root: RDD<unknown>, planned: ReadonlySet<ShuffleDependency>) => { preparations: JobPreparation[]; missing: { dep: ShuffleDependency; child: RDD<unknown> }[] }, exchangedAhead?: Promise<ReadonlySet<string>>): void {
+  startBatch(time: number, outputs: readonly BatchOutput[], plan: (root: RDD<unknown>, planned: ReadonlySet<ShuffleDependency>) => { preparations: readonly JobPreparation[]; missing: { dep: ShuffleDependency; child: RDD<unknown> }[] }, exchangedAhead?: Promise<ReadonlySet<string>>): void {
     this.batch = { time, outputs, read: new Map() };
     this.outputJobs = undefined;
     this.exchanged = undefined;

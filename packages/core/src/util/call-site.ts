@@ -161,5 +161,21 @@ export function withCallSite<R>(site: CallSite, f: () => R): R {
   }
 }
 
+/**
+ * {@link withCallSite} without a closure, for code run every batch: sets `site` and returns
+ * the call site it replaces, which the caller hands to {@link restoreCallSite} in a `finally`.
+ * @internal
+ */
+export function enterCallSite(site: CallSite): CallSite | undefined {
+  const previous = current;
+  current = site;
+  return previous;
+}
+
+/** Puts back the call site {@link enterCallSite} replaced. @internal */
+export function restoreCallSite(previous: CallSite | undefined): void {
+  current = previous;
+}
+
 /** The call site set by {@link withCallSite} around the running code, if any. @internal */
 export function currentCallSite(): CallSite | undefined { return current; }

@@ -1,4 +1,4 @@
-import { captureCallSite, countPartitionRecords, Duration, Interval, Seconds, StorageLevel, Time, formatElement, withCallSite } from '@kindling/core';
+import { captureCallSite, countPartitionRecords, Duration, enterCallSite, Interval, restoreCallSite, Seconds, StorageLevel, Time, formatElement } from '@kindling/core';
 import type { CallSite, Partitioner, RDD, RecordCountingRDD } from '@kindling/core';
 import type { StreamingContext } from '../streaming-context.ts';
 import { dstreamClasses } from './registry.ts';
@@ -151,6 +151,13 @@ export abstract class DStream<T> {
    */
   #everyBatch: Duration | undefined;
 
+  /**
+   * The slide, read once at `initialize` (a stream's slide follows from its construction): each
+   * batch's validity check reads it here instead of through the getters of every stream down to
+   * the input.
+   */
+  #slide: Duration | undefined;
+
   /** Group leases: generates this stream's RDD at every batch time `batch` apart (see {@link isTimeValid}). @internal */
   generateEveryBatch(batch: Duration): void { this.#everyBatch = batch; }
 
@@ -187,7 +194,7 @@ export abstract class DStream<T> {
     }
     if (time.lessEq(this.zeroTime)) return false;
     // Group leases: a catch-up batch between two batch times is a batch time of every stream there.
-    return msMultipleOf(time.milliseconds - this.zeroTime.milliseconds, this.#everyBatch ?? this.slideDuration) || this.#groupSession?.catchUp.isCatchUp(time.milliseconds) === true;
+    return msMultipleOf(time.milliseconds - this.zeroTime.milliseconds, this.#everyBatch ?? this.#slide ?? this.slideDuration) || this.#groupSession?.catchUp.isCatchUp(time.milliseconds) === true;
   }
 
   /**
@@ -199,8 +206,15 @@ export abstract class DStream<T> {
     const known = this.generatedRDDs.get(time.milliseconds);
     if (known !== undefined) return known;
     if (!this.isTimeValid(time)) return undefined;
-    // As Spark's setCallSite around compute: the RDDs made here are named by this stream's site.
-    const rdd = withCallSite(this.creationSite, () => this.compute(time));
+    // As Spark's setCallSite around compute: the RDDs made here are named by this stream's site
+    // (entered and restored here rather than through `withCallSite`: no closure per stream per batch).
+    const previousSite = enterCallSite(this.creationSite);
+    let rdd: RDD<T> | undefined;
+    try {
+      rdd = this.compute(time);
+    } finally {
+      restoreCallSite(previousSite);
+    }
     if (rdd === undefined) return undefined;
     if (this.storageLevel !== StorageLevel.NONE) rdd.persist(this.storageLevel);
     if (this.checkpointDuration !== undefined && msMultipleOf(time.milliseconds - this.zeroTime!.milliseconds, this.checkpointDuration)) rdd.checkpoint();
@@ -250,6 +264,7 @@ export abstract class DStream<T> {
       throw new Error(`${this.name()} was already initialized with zero time ${this.zeroTime}, cannot initialize it again with ${time}.`);
     }
     this.zeroTime = time;
+    this.#slide = this.slideDuration;
     if (this.mustCheckpoint && this.checkpointDuration === undefined) {
       this.checkpointDuration = this.slideDuration.times(Math.ceil(Seconds(10).div(this.slideDuration)));
     }

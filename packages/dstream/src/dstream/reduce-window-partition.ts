@@ -1,4 +1,4 @@
-import { KeyMap, PairColumns, columnsOf, recordsOf, slotOrderOfSpreads } from '@kindling/core';
+import { KeyMap, PairColumns, columnsOf, pairOf, recordsOf, slotOrderOfSpreads } from '@kindling/core';
 import { WindowKeyIndex, batchIdsIn, giveWindowKeyIndex, recordBatchIds, takeWindowKeyIndex } from './window-key-index.ts';
 import type { PartitionData } from '@kindling/core';
 
@@ -196,12 +196,15 @@ export function reduceWindowData<K, V>(
     }
     result = new PairColumns(k2, v2);
   } else {
-    // The pairs the filter keeps are the window's records as they are.
+    // The pairs the filter keeps are the window's records as they are. Built by `pairOf`, not
+    // a literal: a whole window of them lives until the next window drops them, so a scavenge
+    // in between could make V8 pretenure a literal's site, and every later window's pairs
+    // would go straight to the old generation (see `pairOf`).
     const kept: [K, V][] = [];
     for (let i = 0; i < n; i++) {
       const j = order[i]!;
       const id = idAt[j]!;
-      const kv: [K, V] = [keys[j]!, values[j]!];
+      const kv = pairOf<K, V>(keys[j]!, values[j]!);
       if (filter(kv)) {
         kept.push(kv);
         k2[out] = keys[j]!;

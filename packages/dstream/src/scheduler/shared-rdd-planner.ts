@@ -1,4 +1,4 @@
-import { StorageLevel, unstoredDependencies, type Dependency, type RDD } from '@kindling/core';
+import { StorageLevel, isLine, unstoredDependencies, type Dependency, type RDD } from '@kindling/core';
 
 /** Persisted at some level (computed once per batch, whoever reads it). */
 function persisted(rdd: RDD<unknown>): boolean { return rdd.getStorageLevel() !== StorageLevel.NONE; }
@@ -37,6 +37,8 @@ export function planSharedRDDs(outputRDDs: readonly (RDD<unknown> | undefined)[]
   const roots: RDD<unknown>[] = [];
   for (let i = 0; i < outputRDDs.length; i++) if (outputRDDs[i] !== undefined) roots.push(outputRDDs[i]!);
   if (roots.length === 0) return [];
+  // One output over a line (a narrow-op program's batch): no RDD is reached twice.
+  if (roots.length === 1 && isLine(roots[0]!)) return [];
 
   // Topological order (children before parents) by iterative post-order DFS, reversed.
   const postOrder: RDD<unknown>[] = [];

@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { splitLines } from './split-lines.ts';
+import { decodeLineRange } from './read-text-lines.ts';
 
 const LF = 10;
 const CR = 13;
@@ -88,8 +88,8 @@ export function readTextLineRangeSync(path: string, start: number, end: number):
     }
     if (from >= to) return [];
     const bom = start === 0 && to >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-    // Buffer's UTF-8 decoding, as readTextLinesSync's: invalid sequences become U+FFFD.
-    return splitLines(buf.toString('utf8', Math.max(from, bom), to));
+    // Decoded as readTextLinesSync decodes (invalid sequences become U+FFFD), in young slices.
+    return decodeLineRange(buf, Math.max(from, bom), to);
   } finally {
     closeSync(fd);
   }
