@@ -287,7 +287,7 @@ describe('StreamingContext.getOrCreate in one process', () => {
     expect(message).toMatch(/stateful stream 'updateStateByKey#\d+' \(updateStateByKey over testInput#0\) is not in the new program/);
     expect(message).toContain('give it an output that does nothing');
     expect(message).toContain('.foreachRDD(() => {})');
-    expect(message).toContain(`delete the checkpoint directory ${dir}`);
+    expect(message).toContain(`start fresh by deleting the checkpoint directory ${dir}`);
     // Following the advice: the totals are restored and kept current while nothing outputs them.
     expect(await runTo(dir, { inputA: goodA, totalsOutput: 'nothing' }, 7000, outputs)).toBe(4000);
     expect(outputs.get('totals')!.has(5000)).toBe(false);

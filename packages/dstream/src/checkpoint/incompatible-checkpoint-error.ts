@@ -24,7 +24,7 @@ export class IncompatibleCheckpointError extends Error {
       "give the stateful streams of the new program the ids of the old ones (stream.name('<old id>'), e.g. the ids listed above; " +
         'name streams in the first version to make ids independent of code order) and keep their durations',
     );
-    ways.push(`start fresh: delete the checkpoint directory${checkpointDir === undefined ? '' : ` ${checkpointDir}`} or use another one (the state in it is then lost)`);
+    ways.push(`start fresh by deleting the checkpoint directory${checkpointDir === undefined ? '' : ` ${checkpointDir}`} or using another one (the state in it is then lost)`);
     super(
       `The streaming program cannot recover from checkpoint ${checkpointFile}: its graph is incompatible with the one that wrote it:\n` +
         differences.map((d) => `  - ${d}`).join('\n') +
