@@ -165,6 +165,8 @@ interface Program {
   extraBranchFirst?: boolean;
   /** Leaves out updateStateByKey. */
   withoutTotals?: boolean;
+  /** The totals' output: recorded (default), none (the stream is built but unused), or one that does nothing. */
+  totalsOutput?: 'record' | 'none' | 'nothing';
   /** Names the totals stream. */
   totalsName?: string;
   /** The totals' state becomes `{ total }` (a changed state type). */
@@ -192,7 +194,8 @@ function build(dir: string, p: Program, outputs: Outputs): StreamingContext {
       ? a.updateStateByKey((vs: number[], s: { total: number } | undefined) => ({ total: vs.reduce((x, y) => x + y, typeof s === 'number' ? s : (s?.total ?? 0)) })).checkpoint(Seconds(2))
       : a.updateStateByKey((vs: number[], s: number | undefined) => vs.reduce((x, y) => x + y, s ?? 0)).checkpoint(Seconds(2));
     if (p.totalsName !== undefined) totals.name(p.totalsName);
-    record('totals', totals);
+    if (p.totalsOutput === 'nothing') totals.foreachRDD(() => {});
+    else if (p.totalsOutput !== 'none') record('totals', totals);
   }
   const sessions = a.mapWithState(StateSpec.function((k: string, v: number | undefined, st: State<number>) => {
     const n = (st.getOption() ?? 0) + (v ?? 0);
@@ -271,6 +274,25 @@ describe('StreamingContext.getOrCreate in one process', () => {
     expect(differences[0]).toMatch(/^stateful stream 'updateStateByKey#\d+' \(updateStateByKey over testInput#0\) is not in the new program$/);
     // The failed attempt released its contexts: a fresh one can run.
     await runTo(freshDir(), { inputA: goodA }, 1000, new Map());
+  });
+
+  it('refusing a stateful stream whose only output was removed says how to keep it (an output that does nothing) or start fresh; the kept stream goes on', async () => {
+    const dir = freshDir();
+    const outputs: Outputs = new Map();
+    await runTo(dir, { inputA: goodA }, 4000, outputs);
+    // The totals stream is built as before, but nothing outputs it: it is not in the graph.
+    const error = await StreamingContext.getOrCreate(dir, () => build(dir, { inputA: goodA, totalsOutput: 'none' }, new Map())).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IncompatibleCheckpointError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/stateful stream 'updateStateByKey#\d+' \(updateStateByKey over testInput#0\) is not in the new program/);
+    expect(message).toContain('give it an output that does nothing');
+    expect(message).toContain('.foreachRDD(() => {})');
+    expect(message).toContain(`start fresh by deleting the checkpoint directory ${dir}`);
+    // Following the advice: the totals are restored and kept current while nothing outputs them.
+    expect(await runTo(dir, { inputA: goodA, totalsOutput: 'nothing' }, 7000, outputs)).toBe(4000);
+    expect(outputs.get('totals')!.has(5000)).toBe(false);
+    expect(await runTo(dir, { inputA: goodA }, BATCHES * 1000, outputs)).toBe(7000);
+    for (let t = 8000; t <= BATCHES * 1000; t += 1000) expect(outputs.get('totals')!.get(t), `totals at ${t}`).toBe(reference.get('totals')!.get(t));
   });
 
   it("accepts .name('<old id>') to map a stream to its old id", async () => {

@@ -4,6 +4,7 @@
 // onReceiverStopped is posted for every stop for good, error or not. The context stops its
 // receivers with "Stopped by driver"; a restart deregisters with "Restarting receiver with delay
 // <d>ms: <message>"; a (re)started receiver registers again with no error (registerReceiver).
+// Every stop is a deregistration (onReceiverStopped), also one followed by a restart.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Receiver, type ReceiverInfo } from '../src/index.ts';
 import { InputTestKit, clockOf, collectPartitions, eventually, receiverEvents } from './support/input-test-kit.ts';
@@ -32,7 +33,7 @@ describe('a receiver stopping says why, as Spark records it', () => {
     expect(events.map(why)).toEqual([['started', true, '', '', false], ['stopped', false, 'Stopped by driver', '', false]]);
   });
 
-  it('stop(message) posts onReceiverStopped with the message; stop(message, error) too, with the error and its time', async () => {
+  it('stop(message) posts onReceiverStopped with the message; stop(message, error) too, with the error and its time; then the receiver starts again', async () => {
     for (const error of [undefined, new Error('EPIPE')]) {
       const ssc = kit.context(noTicks);
       const events = receiverEvents(ssc);
@@ -41,14 +42,18 @@ describe('a receiver stopping says why, as Spark records it', () => {
       await ssc.start();
       const before = Date.now();
       r.stop('no more input', error);
-      await eventually(() => events.length === 2, () => JSON.stringify(events));
-      expect(events.map(why)).toEqual([['started', true, '', '', false], ['stopped', false, 'no more input', error === undefined ? '' : 'stack', error !== undefined]]);
+      await eventually(() => events.length === 3, () => JSON.stringify(events));
+      expect(events.map(why)).toEqual([
+        ['started', true, '', '', false],
+        ['stopped', false, 'no more input', error === undefined ? '' : 'stack', error !== undefined],
+        ['started', true, '', '', false],
+      ]);
       if (error !== undefined) {
         expect(events[1]![1].lastError).toContain('EPIPE');
         expect(events[1]![1].lastErrorTime).toBeGreaterThanOrEqual(before);
       }
       await ssc.stop();
-      expect(events).toHaveLength(2); // stopped once, for good
+      expect(events.slice(3).map(why)).toEqual([['stopped', false, 'Stopped by driver', '', false]]);
     }
   });
 
@@ -70,7 +75,7 @@ describe('a receiver stopping says why, as Spark records it', () => {
     r.restart('reset by peer', new Error('ECONNRESET'), 5);
     await eventually(() => events.length === 6, () => JSON.stringify(events));
     expect(events.slice(4).map(why)).toEqual([
-      ['error', false, 'Restarting receiver with delay 5ms: reset by peer', 'stack', true],
+      ['stopped', false, 'Restarting receiver with delay 5ms: reset by peer', 'stack', true],
       ['started', true, '', '', false],
     ]);
     await clockOf(ssc).advance(1000);
@@ -83,11 +88,11 @@ describe("Spark's REST API for a stopped receiver", () => {
     const r = new ManualReceiver();
     collectPartitions(ssc.receiverStream(r, { log: quiet }));
     await ssc.start();
-    r.stop('end of input');
+    r.restart('end of input', undefined, 3_600_000); // stays stopped for the hour of its restart delay
     await eventually(() => r.isStopped(), () => r.events.join(','));
     const base = `${ssc.sparkContext.uiWebUrl!}/api/v1/applications/${ssc.sparkContext.applicationId}/streaming`;
     const [info] = await (await fetch(`${base}/receivers`)).json() as Record<string, unknown>[];
-    expect(info).toMatchObject({ streamId: 0, streamName: 'ManualReceiver-0', isActive: false, lastErrorMessage: 'end of input' });
+    expect(info).toMatchObject({ streamId: 0, streamName: 'ManualReceiver-0', isActive: false, lastErrorMessage: 'Restarting receiver with delay 3600000ms: end of input' });
     expect(info).not.toHaveProperty('lastErrorTime');
     expect(info).not.toHaveProperty('lastError');
     const stats = await (await fetch(`${base}/statistics`)).json() as Record<string, unknown>;

@@ -91,7 +91,7 @@ describe('receiverStream', () => {
     expect(out.get(1000)).toEqual([[[1, 2], [3]]]);
   });
 
-  it('restart stops then starts the receiver again after the delay, posting error then started; data stored meanwhile is kept', async () => {
+  it('restart stops then starts the receiver again after the delay, posting stopped then started (Spark\'s deregister, register); data stored meanwhile is kept', async () => {
     const ssc = kit.context(noTicks);
     const events = receiverEvents(ssc);
     const r = new ManualReceiver<string>();
@@ -104,14 +104,35 @@ describe('receiverStream', () => {
     r.store('after');
     await clockOf(ssc).advance(1000);
     expect(flat(out)).toEqual(['before', 'after']);
-    expect(events.map((e) => e[0])).toEqual(['started', 'error', 'started']);
-    expect(events[1]![1].lastErrorMessage).toContain('source hiccup');
+    expect(events.map((e) => e[0])).toEqual(['started', 'stopped', 'started']);
+    expect(events[1]![1].lastErrorMessage).toBe('Restarting receiver with delay 10ms: source hiccup');
     expect(events[1]![1].lastError).toContain('boom');
     expect(events[1]![1].name).toBe('ManualReceiver-0'); // Spark's ReceiverInfo.name: the receiver's class and stream id
     expect(events[1]![1].active).toBe(false);
   });
 
-  it('an onStart that throws restarts the receiver (the context keeps running)', async () => {
+  it('posts each event where Spark does: started before onStart (registration), stopped after onStop (deregistration)', async () => {
+    const ssc = kit.context(noTicks);
+    const timeline: string[] = [];
+    ssc.addStreamingListener({
+      onReceiverStarted: () => timeline.push('event:started'),
+      onReceiverError: () => timeline.push('event:error'),
+      onReceiverStopped: () => timeline.push('event:stopped'),
+    });
+    class Logged extends Receiver<string> {
+      onStart(): void { timeline.push('onStart'); }
+      onStop(): void { timeline.push('onStop'); }
+    }
+    const r = new Logged();
+    collectPartitions(ssc.receiverStream(r, { log: quiet }));
+    await ssc.start();
+    r.restart('reconnect', new Error('reset'));
+    await eventually(() => timeline.length === 6, () => timeline.join(','));
+    await ssc.stop();
+    expect(timeline).toEqual(['event:started', 'onStart', 'onStop', 'event:stopped', 'event:started', 'onStart', 'onStop', 'event:stopped']);
+  });
+
+  it('an onStart that throws stops the receiver, which is started again after the delay (the context keeps running)', async () => {
     const ssc = kit.context(noTicks);
     const events = receiverEvents(ssc);
     const r = new ManualReceiver<string>();
@@ -120,12 +141,13 @@ describe('receiverStream', () => {
     await ssc.start();
     await eventually(() => r.isStarted() && r.events.length >= 5, () => r.events.join(','));
     expect(r.events).toEqual(['start', 'stop', 'start', 'stop', 'start']);
-    expect(events.map((e) => e[0])).toEqual(['error', 'error', 'started']);
-    expect(events[0]![1].lastError).toContain('cannot open the source');
+    expect(events.map((e) => e[0])).toEqual(['started', 'stopped', 'started', 'stopped', 'started']);
+    expect(events[1]![1].lastErrorMessage).toMatch(/^Error starting receiver /);
+    expect(events[1]![1].lastError).toContain('cannot open the source');
     expect(ssc.getState()).toBe('ACTIVE');
   });
 
-  it('stop(message) stops the receiver for good; the context goes on with empty batches', async () => {
+  it('stop(message) stops the receiver and, as Spark\'s ReceiverTracker, starts it again while the context runs', async () => {
     const ssc = kit.context(noTicks);
     const events = receiverEvents(ssc);
     const r = new ManualReceiver<string>();
@@ -133,13 +155,43 @@ describe('receiverStream', () => {
     await ssc.start();
     r.store('last');
     r.stop('no more input');
-    await eventually(() => r.isStopped(), () => r.events.join(','));
+    await eventually(() => r.events.length === 3 && r.isStarted(), () => r.events.join(','));
+    expect(r.events).toEqual(['start', 'stop', 'start']);
     await clockOf(ssc).advance(1000);
+    r.store('again');
+    r.stop('no more input', new Error('EOF'));
+    await eventually(() => r.events.length === 5 && r.isStarted(), () => r.events.join(','));
+    r.store('and again');
     await clockOf(ssc).advance(1000);
     expect(out.get(1000)).toEqual([['last']]);
-    expect(out.get(2000)).toEqual([]);
+    expect(out.get(2000)).toEqual([['again', 'and again']]);
+    expect(events.map((e) => [e[0], e[1].lastErrorMessage])).toEqual([
+      ['started', ''], ['stopped', 'no more input'], ['started', ''], ['stopped', 'no more input'], ['started', ''],
+    ]);
+    expect(events[3]![1].lastError).toContain('EOF');
+    await ssc.stop();
+    expect(r.events).toEqual(['start', 'stop', 'start', 'stop', 'start', 'stop']);
+    expect(events.at(-1)![0]).toBe('stopped');
+    expect(events.at(-1)![1].lastErrorMessage).toBe('Stopped by driver');
+  });
+
+  it('a receiver that stops itself inside onStart is started again after the restart delay, not in a loop', async () => {
+    const ssc = kit.context({ ...noTicks, 'spark.streaming.receiverRestartDelay': '1h' });
+    class Quits extends Receiver<string> {
+      starts = 0;
+      onStart(): void { this.starts++; this.stop('nothing to read'); }
+      onStop(): void {}
+    }
+    const r = new Quits();
+    const events = receiverEvents(ssc);
+    collectPartitions(ssc.receiverStream(r, { log: quiet }));
+    await ssc.start();
+    await eventually(() => events.length === 2, () => JSON.stringify(events.map((e) => e[0])));
+    await new Promise((res) => setTimeout(res, 50));
+    expect(r.starts).toBe(1);
+    expect(r.isStopped()).toBe(true);
+    await ssc.stop();
     expect(events.map((e) => e[0])).toEqual(['started', 'stopped']);
-    expect(ssc.getState()).toBe('ACTIVE');
   });
 
   it('stopping the context stops the receiver (onStop once) and posts onReceiverStopped', async () => {
@@ -279,7 +331,7 @@ describe('observableStream', () => {
     expect(subscriptions).toBe(2);
     expect(out.get(1000)).toEqual([[1, 2]]);
     expect(out.get(2000)).toEqual([[3]]);
-    expect(events.map((e) => e[0])).toEqual(['started', 'error', 'started']);
+    expect(events.map((e) => e[0])).toEqual(['started', 'stopped', 'started']);
     expect(events[1]![1].lastError).toContain('upstream failed');
   });
 });

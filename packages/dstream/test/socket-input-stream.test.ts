@@ -145,7 +145,8 @@ describe('socketStream', () => {
     const port = await srv.listen();
     const ssc = kit.context({ 'spark.streaming.blockInterval': '1h', 'spark.streaming.receiverRestartDelay': '20ms' });
     const errors: string[] = [];
-    ssc.addStreamingListener({ onReceiverError: (e) => errors.push(e.receiverInfo.lastError) });
+    // As Spark's, a restart deregisters the receiver: onReceiverStopped carries the error.
+    ssc.addStreamingListener({ onReceiverStopped: (e) => errors.push(e.receiverInfo.lastError) });
     let first = true;
     const out = collectPartitions(
       ssc.socketStream(

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { ManualClock, Seconds, SparkConf } from '@kindling/core';
 import { StreamingContext } from '../src/index.ts';
+import { TestInputDStream } from '../src/testing/index.ts';
 import { launchChromium } from './support/chromium.ts';
 
 // The page-side callbacks run in the browser; the project's TypeScript has no DOM library, so
@@ -44,7 +45,8 @@ describe('the Streaming UI pages in Chromium', () => {
     ssc = new StreamingContext(conf, Seconds(1));
     ssc.checkpoint(join(dir, 'checkpoint'));
     const queue = sizes.map((n, i) => Array.from({ length: n }, (_, j) => `k${j % 3} ${i}`));
-    const pairs = ssc.queueStream(queue).map((l) => [l.split(' ')[0]!, 1] as [string, number]);
+    // An input that reports its records (a queue stream reports none, as Spark's).
+    const pairs = new TestInputDStream(ssc, queue, 2).map((l) => [l.split(' ')[0]!, 1] as [string, number]);
     pairs.reduceByKey((a, b) => a + b).foreachRDD(async (rdd) => {
       // A job group and description, shown in the job's row as Spark's job tables show them.
       ssc.sparkContext.setJobGroup('report', 'collect the counts');
@@ -153,7 +155,7 @@ describe('the Streaming UI pages in Chromium', () => {
     expect(await page.evaluate(() => document.querySelector('#completed-title')!.textContent)).toBe(`Completed Batches (last ${BATCHES} out of ${BATCHES})`);
     // The graph drawing names the streams and marks the state.
     const graph = await page.evaluate(() => [...document.querySelectorAll('#graph g.node')].map((g) => g.getAttribute('data-name')));
-    expect(graph).toContain('queueStream#0');
+    expect(graph).toContain('testInput#0');
     expect(await page.evaluate(() => document.querySelectorAll('#graph g.node.state').length)).toBe(1);
     expect(await page.evaluate(() => document.querySelector('#checkpoint')!.textContent)).toMatch(/Size: [\d,]+ bytes/);
 
@@ -207,7 +209,7 @@ describe('the Streaming UI pages in Chromium', () => {
       }));
       expect(shown.title).toMatch(/^Details of batch at \d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d$/);
       expect(shown.facts).toContain(`Input data size: ${sizes[BATCHES - 1]} records`);
-      expect(shown.inputs).toContain('Queue stream [0]'); // Spark's InputDStream.name
+      expect(shown.inputs).toContain('Test stream [0]'); // Spark's InputDStream.name
       const op0 = shown.ops.filter((o) => o.op === '0');
       const op1 = shown.ops.filter((o) => o.op === '1');
       expect(op0[0]!.text).toContain('Succeeded');

@@ -11,6 +11,7 @@ import type { PageJob } from '../src/ui/streaming-page-data.ts';
 import type { WordCountArgs, WordCountGraph } from './support/graphs/word-count-graph.ts';
 import { LineServer } from './support/line-server.ts';
 import { inputStreamName } from '../src/input/input-stream-name.ts';
+import { TestInputDStream } from '../src/testing/index.ts';
 
 const GMT_DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}GMT$/;
 
@@ -48,8 +49,8 @@ afterEach(async () => { await ssc?.stop(); ssc = undefined; });
 describe("Spark's REST API on a manual-clock run", () => {
   it('reports statistics, batches, output operations and a failed batch as Spark does', async () => {
     ssc = new StreamingContext(conf(), Milliseconds(1000));
-    const queue: (RDD<string> | string[])[] = [['a', 'b', 'c'], ['d', 'e'], ['f']];
-    const lines = ssc.queueStream(queue);
+    // An input that reports its records (a queue stream reports none, as Spark's).
+    const lines = new TestInputDStream(ssc, [['a', 'b', 'c'], ['d', 'e'], ['f']], 1);
     const counts: number[] = [];
     lines.foreachRDD(async (rdd) => { counts.push(await rdd.count()); });
     lines.foreachRDD((_rdd, time) => { if (time.milliseconds === 3000) throw new Error('boom at 3000'); });
@@ -177,7 +178,7 @@ describe("Spark's REST API on a manual-clock run", () => {
     for (let i = 0; i < 10_000; i++) queue.push(i % 7 === 0 ? ['x', 'y'] : ['x']);
     let expectedRecords = 0;
     for (const b of queue) expectedRecords += b.length;
-    ssc.queueStream(queue).foreachRDD(() => {});
+    new TestInputDStream(ssc, queue, 1).foreachRDD(() => {});
     await ssc.start();
     await (ssc.clock as ManualClock).advance(10 * 10_000);
     const ui = ssc.sparkContext.uiWebUrl!;
@@ -365,7 +366,8 @@ describe('input stream and receiver names, as Spark names them', () => {
       expect((await get(`${base}/receivers/1`)).body.streamName).toBe('Queue stream [1]');
       // Spark's batch page lists each input by its stream's name (StreamingJobProgressListener.streamName).
       const page = (await get(`${ui}/streaming/batch/data?id=1000`)).body;
-      expect(page.inputs.map((i: any) => [i.id, i.name, i.records])).toEqual([[0, 'Socket stream [0]', 2], [1, 'Queue stream [1]', 1], [2, 'Pluggable stream [2]', 3]]);
+      // A queue stream reports no input info (as Spark's QueueInputDStream), so it has no row.
+      expect(page.inputs.map((i: any) => [i.id, i.name, i.records])).toEqual([[0, 'Socket stream [0]', 2], [2, 'Pluggable stream [2]', 3]]);
     } finally {
       await ssc?.stop();
       ssc = undefined;

@@ -106,7 +106,8 @@ describe('createDirectStream', () => {
     const receivers = await (await fetch(`${base}/receivers`)).json() as { streamId: number; streamName: string }[];
     expect(receivers.map((r) => [r.streamId, r.streamName])).toEqual([[0, 'Redis direct stream [0]'], [1, 'Queue stream [1]']]);
     const page = await (await fetch(`${ui}/streaming/batch/data?id=1000`)).json() as { inputs: { id: number; name: string; records: number }[] };
-    expect(page.inputs.map((i) => [i.id, i.name, i.records])).toEqual([[0, 'Redis direct stream [0]', 2], [1, 'Queue stream [1]', 1]]);
+    // The queue stream reports no input info (as Spark's), so the batch page has no row for it.
+    expect(page.inputs.map((i) => [i.id, i.name, i.records])).toEqual([[0, 'Redis direct stream [0]', 2]]);
   });
 
   it('starts at the end with auto.offset.reset=latest, at the committed offsets of its group, and fails with none', async () => {

@@ -232,7 +232,7 @@ async function restore(ssc: StreamingContext, stored: StoredCheckpoint, checkpoi
     throw new Error(`Cannot recover from checkpoint ${stored.file}: the program uses a queue stream (${queues.map((q) => q.name()).join(', ')}), whose contents are not checkpointed. Use a replayable source (files, a receiver with the write-ahead log), or delete the checkpoint directory to start fresh.`);
   }
   const match = matchGraph(cp, graph);
-  if (match.differences.length > 0) throw new IncompatibleCheckpointError(stored.file, match.differences);
+  if (match.differences.length > 0) throw new IncompatibleCheckpointError(stored.file, match.differences, match.missingStateful, checkpointDir);
   if (ssc.checkpointDir === undefined) ssc.checkpoint(checkpointDir);
 
   const expectedStateShapes = new Map<string, string>();

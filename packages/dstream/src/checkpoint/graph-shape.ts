@@ -132,6 +132,8 @@ export interface GraphMatch {
   readonly differences: string[];
   /** Compatible changes, for the log. */
   readonly notes: string[];
+  /** Ids of the checkpoint's stateful streams that have no counterpart in the program. */
+  readonly missingStateful: string[];
 }
 
 /**
@@ -144,6 +146,7 @@ export interface GraphMatch {
 export function matchGraph(cp: MetadataCheckpoint, graph: DStreamGraph): GraphMatch {
   const differences: string[] = [];
   const notes: string[] = [];
+  const missingStateful: string[] = [];
   if (cp.batchDurationMs !== graph.batchDuration.milliseconds) {
     differences.push(`the batch duration changed from ${cp.batchDurationMs} ms to ${graph.batchDuration.milliseconds} ms`);
   }
@@ -165,6 +168,7 @@ export function matchGraph(cp: MetadataCheckpoint, graph: DStreamGraph): GraphMa
     if (current !== undefined) taken.add(current);
     if (current === undefined) {
       if (old.stateful) {
+        missingStateful.push(old.id);
         differences.push(`stateful stream '${old.id}' (${old.kind}${old.named ? '' : ` over ${old.parents.join(', ') || 'no parent'}`}) is not in the new program`);
       } else if (old.windowMs !== undefined) {
         notes.push(`windowed stream '${old.id}' is not in the new program`);
@@ -185,7 +189,7 @@ export function matchGraph(cp: MetadataCheckpoint, graph: DStreamGraph): GraphMa
   for (const s of keys.keys()) {
     if (!matched.has(s)) notes.push(`'${s.name()}' is new (starts without checkpointed data)`);
   }
-  return { streams, differences, notes };
+  return { streams, differences, notes, missingStateful };
 }
 
 function describeOne(s: DStream<unknown>): { kind: string; slideMs: number; windowMs: number | undefined; checkpointMs: number | undefined } {

@@ -10,7 +10,8 @@ import { InputDStream } from './input-dstream.ts';
  * RDD. The queue's contents are not checkpointed, so a graph with a queue stream cannot be
  * recovered. An array becomes its batch's RDD through `parallelize`, which copies it: later
  * changes to the array change no batch (copying 5,000 references costs a few µs, below what
- * `pnpm bench` can tell apart; see BENCHMARKS.md, branch `grp`).
+ * `pnpm bench` can tell apart; see BENCHMARKS.md, branch `grp`). As Spark's, a queue stream
+ * reports no input info: its batches' `numRecords` (and the UI's and REST's input size) are 0.
  */
 export class QueueInputDStream<T> extends InputDStream<T> {
   static override kind = 'queueStream';
@@ -29,15 +30,9 @@ export class QueueInputDStream<T> extends InputDStream<T> {
   compute(validTime: Time): RDD<T> | undefined {
     const taken = this.oneAtATime ? this.queue.splice(0, this.queue.length > 0 ? 1 : 0) : this.queue.splice(0, this.queue.length);
     const sc = this.ssc.sparkContext;
-    let known = 0;
-    const rdds = taken.map((item) => {
-      if (Array.isArray(item)) {
-        known += item.length;
-        return sc.parallelize(item as T[]);
-      }
-      return item as RDD<T>;
-    });
-    if (taken.some((item) => Array.isArray(item))) this.reportInputInfo(validTime, known);
+    // As Spark's queue stream, no input info is reported: its batches count 0 records
+    // (numRecords, the UI's and REST's input size and rate) whatever the queue held.
+    const rdds = taken.map((item) => (Array.isArray(item) ? sc.parallelize(item as T[]) : (item as RDD<T>)));
     if (rdds.length === 1) return rdds[0];
     if (rdds.length > 1) return sc.union(rdds);
     return this.defaultRDD ?? sc.emptyRDD<T>();

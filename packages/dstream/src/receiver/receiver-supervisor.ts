@@ -32,7 +32,9 @@ function errorText(error: unknown): string {
  * Runs one {@link Receiver} in-process (Spark's `ReceiverSupervisorImpl`): starts and stops it,
  * restarts it on request after a delay, cuts what it stores into blocks (a
  * {@link BlockGenerator} with the stream's rate limiter) and hands the blocks to the stream's
- * {@link ReceivedBlockTracker}. Posts `onReceiverStarted/Error/Stopped`.
+ * {@link ReceivedBlockTracker}. Also plays Spark's ReceiverTracker for it: a receiver that
+ * stops itself is started again for as long as the context runs. Posts
+ * `onReceiverStarted/Error/Stopped` in Spark's order.
  * @internal
  */
 export class ReceiverSupervisor<T> {
@@ -41,6 +43,7 @@ export class ReceiverSupervisor<T> {
   #final = false;
   #restartTimer: NodeJS.Timeout | undefined;
   #restarting = false;
+  #inOnStart = false;
   #lastError = { message: '', error: '', time: -1 };
   #stopping: Promise<void> | undefined;
   #warnedLate = false;
@@ -83,50 +86,72 @@ export class ReceiverSupervisor<T> {
   /** Stops the receiver, then starts it again after `delayMs`; ignored once stopped for good or while a restart is pending. */
   restartReceiver(message: string, error?: unknown, delayMs = this.opts.restartDelayMs): void {
     if (this.#final || this.#restarting) return;
-    this.#restarting = true;
     this.opts.log.warn(`${this.opts.name}: restarting receiver in ${delayMs} ms: ${message}${error instanceof Error ? ` (${error.message})` : ''}`);
-    void this.#stopReceiver(`Restarting receiver with delay ${delayMs}ms: ${message}`, error, false).then(() => {
-      if (this.#final) return;
-      this.#restartTimer = setTimeout(() => {
-        this.#restartTimer = undefined;
-        this.#restarting = false;
-        if (!this.#final) void this.#startReceiver();
-      }, delayMs);
-    });
+    this.#stopThenStart(`Restarting receiver with delay ${delayMs}ms: ${message}`, error, delayMs);
   }
 
-  /** Stops the receiver for good and flushes the last block. Idempotent. */
+  /**
+   * The receiver stopped itself (`Receiver.stop`). As Spark's ReceiverTracker, which launches a
+   * receiver again whenever its job ends while the context runs, it is started again: at once,
+   * or after the restart delay when it stopped before its `onStart` returned (so a source that
+   * cannot start does not spin). Ignored once stopped for good or while a restart is pending.
+   */
+  stoppedByReceiver(message: string, error?: unknown): void {
+    if (this.#final || this.#restarting) return;
+    this.#stopThenStart(message, error, this.#inOnStart ? this.opts.restartDelayMs : 0);
+  }
+
+  /** Stops the receiver for good (the context stops it) and flushes the last block. Idempotent. */
   stop(message: string, error?: unknown): Promise<void> {
     if (this.#stopping !== undefined) return this.#stopping;
     this.#final = true;
     if (this.#restartTimer !== undefined) clearTimeout(this.#restartTimer);
     this.#restartTimer = undefined;
-    this.#stopping = (this.#state === 'started' ? this.#stopReceiver(message, error, true) : Promise.resolve()).then(() => this.generator.stop());
+    this.#stopping = this.#stopReceiver(message, error).then(() => this.generator.stop());
     return this.#stopping;
   }
 
-  async #startReceiver(): Promise<void> {
-    this.#state = 'started';
-    // As Spark's registration of a (re)started receiver: the error of its previous run is
-    // cleared (what onStart reports is kept).
-    this.#lastError = { message: '', error: '', time: -1 };
-    try {
-      await this.receiver.onStart();
-    } catch (e) {
-      this.restartReceiver(`Error starting receiver ${this.opts.name}`, e);
-      return;
-    }
-    if (this.#state !== 'started') return; // stopped or restarted from inside onStart
-    this.opts.log.info(`${this.opts.name}: receiver started`);
-    this.opts.post('onReceiverStarted', { receiverInfo: this.#info(true) });
+  #stopThenStart(message: string, error: unknown, delayMs: number): void {
+    this.#restarting = true;
+    void this.#stopReceiver(message, error).then(() => {
+      if (this.#final) return;
+      this.#restartTimer = setTimeout(() => {
+        this.#restartTimer = undefined;
+        this.#restarting = false;
+        void this.#startReceiver();
+      }, delayMs);
+    });
   }
 
   /**
-   * Stops the receiver and posts why, as Spark's deregistration: the message as the
-   * `lastErrorMessage` (with the error and its time when there is one). A stop for good always
-   * posts `onReceiverStopped`; a stop before a restart posts `onReceiverError` when it has an error.
+   * Starts the receiver as Spark's supervisor does: it registers first (the error of its
+   * previous run cleared, `onReceiverStarted` posted), then `onStart` runs. An `onStart` that
+   * throws stops the receiver with "Error starting receiver", and it is started again.
    */
-  async #stopReceiver(message: string, error: unknown, final: boolean): Promise<void> {
+  async #startReceiver(): Promise<void> {
+    if (this.#final) return;
+    this.#state = 'started';
+    this.#lastError = { message: '', error: '', time: -1 };
+    this.opts.post('onReceiverStarted', { receiverInfo: this.#info(true) });
+    this.#inOnStart = true;
+    try {
+      await this.receiver.onStart();
+    } catch (e) {
+      this.#inOnStart = false;
+      this.opts.log.warn(`${this.opts.name}: receiver onStart threw; starting it again in ${this.opts.restartDelayMs} ms: ${e instanceof Error ? e.message : String(e)}`);
+      if (!this.#final && !this.#restarting) this.#stopThenStart(`Error starting receiver ${this.opts.name}`, e, this.opts.restartDelayMs);
+      return;
+    }
+    this.#inOnStart = false;
+    if (this.#state === 'started') this.opts.log.info(`${this.opts.name}: receiver started`);
+  }
+
+  /**
+   * Stops the receiver and posts why, as Spark's deregistration: `onReceiverStopped` with the
+   * message as the `lastErrorMessage` (with the error and its time when there is one), whether
+   * it stops for good or to be started again.
+   */
+  async #stopReceiver(message: string, error: unknown): Promise<void> {
     if (this.#state !== 'started') return;
     this.#state = 'stopped';
     try {
@@ -136,7 +161,7 @@ export class ReceiverSupervisor<T> {
     }
     this.opts.log.info(`${this.opts.name}: receiver stopped: ${message}`);
     this.#lastError = { message, error: errorText(error), time: error === undefined ? -1 : Date.now() };
-    this.opts.post(final || error === undefined ? 'onReceiverStopped' : 'onReceiverError', { receiverInfo: this.#info(false) });
+    this.opts.post('onReceiverStopped', { receiverInfo: this.#info(false) });
   }
 
   #late(): void {

@@ -17,9 +17,13 @@ import type { ReceiverSupervisor } from './receiver-supervisor.ts';
  *   without rate limiting (Spark's `store(ArrayBuffer)`). A receiver whose records are
  *   themselves arrays uses {@link Receiver.storeItem} for one record.
  * - `restart(message, error?)` asks for `onStop()` then, after `spark.streaming.receiverRestartDelay`
- *   (2 s), `onStart()` again; `stop(message)` stops the receiver for good (the context keeps
- *   running); `reportError` tells the listeners without stopping. An exception thrown by
- *   `onStart` restarts the receiver.
+ *   (2 s), `onStart()` again; `stop(message)` stops the receiver, which (as under Spark's
+ *   ReceiverTracker) is started again at once while the context runs; `reportError` tells the
+ *   listeners without stopping. An exception thrown by `onStart` stops the receiver and starts
+ *   it again after the restart delay. Only stopping the context stops a receiver for good.
+ * - Listener events follow Spark's order: `onReceiverStarted` before each `onStart`,
+ *   `onReceiverStopped` after each `onStop` (with the reason and any error: a restart, a `stop`,
+ *   an `onStart` that threw, the context stopping), `onReceiverError` only for `reportError`.
  * - Rate limits (`spark.streaming.receiver.maxRate`, backpressure) never drop records: what
  *   exceeds the rate waits in memory, and {@link Receiver.paused$} turns `true`, so a source
  *   that can pause its input (a socket) should stop reading until it turns `false` again.
@@ -69,8 +73,13 @@ export abstract class Receiver<T> {
   /** Stops, then restarts the receiver after `delayMs` (default `spark.streaming.receiverRestartDelay`). */
   restart(message: string, error?: unknown, delayMs?: number): void { this.supervisor('restart').restartReceiver(message, error, delayMs); }
 
-  /** Stops the receiver for good (the context keeps running, without this receiver's input). */
-  stop(message: string, error?: unknown): void { void this.supervisor('stop').stop(message, error); }
+  /**
+   * Stops the receiver (`onStop`, `onReceiverStopped` with `message`). As under Spark's
+   * ReceiverTracker, it is started again (`onStart`) for as long as the context runs: at once,
+   * or after `spark.streaming.receiverRestartDelay` when called before `onStart` returned.
+   * Only stopping the context stops a receiver for good.
+   */
+  stop(message: string, error?: unknown): void { this.supervisor('stop').stoppedByReceiver(message, error); }
 
   /** Reports an error to the listeners (`onReceiverError`) without stopping. */
   reportError(message: string, error?: unknown): void { this.supervisor('reportError').reportError(message, error); }

@@ -35,10 +35,10 @@ export interface ReceiverInfo {
 }
 /** A receiver started (also after a restart). */
 export interface StreamingListenerReceiverStarted { readonly receiverInfo: ReceiverInfo }
-/** A receiver reported an error, or stopped because of one to restart (`receiverInfo.active` tells which). */
+/** A receiver reported an error (`Receiver.reportError`) and goes on. */
 export interface StreamingListenerReceiverError { readonly receiverInfo: ReceiverInfo }
 /**
- * A receiver stopped: for good (with or without an error), or without an error to restart.
+ * A receiver stopped: for good, or to be started again (a restart, its own `stop`, an `onStart` that threw).
  * `receiverInfo.lastErrorMessage` says why, as Spark's.
  */
 export interface StreamingListenerReceiverStopped { readonly receiverInfo: ReceiverInfo }
