@@ -11,50 +11,30 @@
 // Redis equal to the sums sent. Before, a kill between the completing commit and `_SUCCESS` left
 // the folder unmarked until a later commit, which never comes when the whole group stopped.
 // Every wait is on a condition: no timing assertion.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createClient } from 'redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startChild, type RunningChild } from '../../dstream/test/support/child-process.ts';
 import { groupKeys, RedisLogSource, type RedisStreamsProducer } from '../src/index.ts';
-import { redisClientOptions } from '../src/redis-url.ts';
 import type { CommitStepArgs } from './support/commit-step-pipeline.ts';
-import { byKey, committedState, KeyedRounds } from './support/group-test-kit.ts';
-import { startRedisServer, type RedisServer } from './support/redis-server.ts';
-import { removeInBackground } from './support/remove-in-background.ts';
+import { byKey, committedState, KeyedRounds, redisSuite } from './support/group-test-kit.ts';
 
 const SCRIPT = 'packages/redis/test/support/commit-step-pipeline.ts';
 const PARTITIONS = 2;
 const KEYS = ['apple', 'banana', 'cherry', 'date', 'elder', 'fig', 'grape', 'kiwi', 'lemon', 'mango', 'nut', 'olive'];
 
-let root: string;
-let server: RedisServer;
-let redis: ReturnType<typeof createClient>;
-const children: RunningChild[] = [];
+const suite = redisSuite('kindling-group-commit-kill-');
 const producers: RedisStreamsProducer[] = [];
 
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'kindling-group-commit-kill-'));
-  server = await startRedisServer();
-  redis = createClient(redisClientOptions(server.url) as Parameters<typeof createClient>[0]);
-  await redis.connect();
-}, 60_000);
-
 afterAll(async () => {
-  for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
-  await Promise.allSettled(children.map((c) => c.done));
   for (const p of producers) await p.close().catch(() => undefined);
-  await redis?.quit().catch(() => undefined);
-  await server?.dispose();
-  if (root !== undefined) removeInBackground(root);
-}, 60_000);
+});
 
 async function until(what: string, cond: () => boolean | Promise<boolean>): Promise<void> {
   const end = Date.now() + 90_000;
   while (!(await cond())) {
     if (Date.now() > end) {
-      for (const c of children) process.stderr.write(`instance output:\n${c.output()}\n${c.errors()}\n`);
+      for (const c of suite.children) process.stderr.write(`instance output:\n${c.output()}\n${c.errors()}\n`);
       throw new Error(`timed out waiting for ${what}`);
     }
     await new Promise((r) => setTimeout(r, 50));
@@ -80,7 +60,7 @@ function folders(outDir: string, name: string): Map<number, { parts: Map<string,
 
 /** How far the group completed batches, read from the store here: the smallest last committed batch over the partitions (undefined while one has none). */
 async function completeUpTo(group: string): Promise<number | undefined> {
-  const progress = await redis.hVals(groupKeys(group).progress);
+  const progress = await suite.redis.hVals(groupKeys(group).progress);
   return progress.length < PARTITIONS ? undefined : Math.min(...progress.map(Number));
 }
 
@@ -94,12 +74,12 @@ function expectMarkedUpTo(outDir: string, upTo: number, when: string): void {
 
 /** A topic of 2 partitions with its producer, the arguments of its group's instances, and a starter of them. */
 async function newGroup(topic: string): Promise<{ base: CommitStepArgs; sent: KeyedRounds; start: (label: string, extra: Partial<CommitStepArgs>) => RunningChild }> {
-  const { producer, sent } = await KeyedRounds.onNewTopic(server.url, topic, KEYS, PARTITIONS);
+  const { producer, sent } = await KeyedRounds.onNewTopic(suite.server.url, topic, KEYS, PARTITIONS);
   producers.push(producer);
-  const base: CommitStepArgs = { url: server.url, topic, group: `${topic}-app`, outDir: join(root, topic, 'out'), checkpointDir: join(root, topic, 'cp'), batchMs: 400, leaseMs: 1500, partitions: PARTITIONS, stopFile: join(root, topic, 'stop') };
+  const base: CommitStepArgs = { url: suite.server.url, topic, group: `${topic}-app`, outDir: join(suite.root, topic, 'out'), checkpointDir: join(suite.root, topic, 'cp'), batchMs: 400, leaseMs: 1500, partitions: PARTITIONS, stopFile: join(suite.root, topic, 'stop') };
   const start = (label: string, extra: Partial<CommitStepArgs>): RunningChild => {
     const c = startChild(SCRIPT, { ...base, ...extra, checkpointDir: `${base.checkpointDir}-${label}` }, 120_000);
-    children.push(c);
+    suite.children.push(c);
     return c;
   };
   return { base, sent, start };
@@ -107,7 +87,7 @@ async function newGroup(topic: string): Promise<{ base: CommitStepArgs; sent: Ke
 
 /** Whether every record sent is committed: each partition's committed next offset is the count sent to it. */
 async function committedAll(base: CommitStepArgs, sent: KeyedRounds): Promise<boolean> {
-  for (let p = 0; p < PARTITIONS; p++) if (Number(await redis.hGet(groupKeys(base.group).partition({ topic: base.topic, partition: p }).commit, 'next') ?? -1) !== sent.offsets[p]) return false;
+  for (let p = 0; p < PARTITIONS; p++) if (Number(await suite.redis.hGet(groupKeys(base.group).partition({ topic: base.topic, partition: p }).commit, 'next') ?? -1) !== sent.offsets[p]) return false;
   return true;
 }
 
@@ -148,7 +128,7 @@ async function expectExactlyOnce(base: CommitStepArgs, sent: KeyedRounds): Promi
   const final = new Map<string, number>();
   for (const l of last.parts.values()) for (const line of l) final.set(line.split(' ')[0]!, Number(line.split(' ')[1]));
   expect(byKey(final), 'the last totals folder').toEqual(sent.sums());
-  const source = new RedisLogSource(server.url);
+  const source = new RedisLogSource(suite.server.url);
   await source.open();
   try {
     expect(await committedState(source, base.group, base.topic, PARTITIONS, 'totals'), 'the totals committed in Redis').toEqual(sent.sums());
@@ -215,7 +195,7 @@ describe('two group-mode instances SIGKILLed at once, then the group started aga
     const memberOf = (c: RunningChild): string | undefined => /started (\S+)/.exec(c.output())?.[1];
     await until('both instances to own a partition and the first round to be committed', async () => {
       const owners: (string | null)[] = [];
-      for (let p = 0; p < PARTITIONS; p++) owners.push(await redis.get(groupKeys(base.group).partition({ topic: base.topic, partition: p }).lease));
+      for (let p = 0; p < PARTITIONS; p++) owners.push(await suite.redis.get(groupKeys(base.group).partition({ topic: base.topic, partition: p }).lease));
       return [a, b].every((c) => memberOf(c) !== undefined && owners.includes(memberOf(c)!)) && (await committedAll(base, sent));
     });
     // Killed together, the second round sent just before (read, committed or neither yet).

@@ -8,28 +8,21 @@
 // inside the window, and the committed states (restored from snapshot plus deltas) equal to those.
 // Every wait is on a condition (the group's records in Redis, the children's output), with
 // generous timeouts: no timing assertion.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HashPartitioner } from '@kindling/core';
-import { createClient } from 'redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startChild, type RunningChild } from '../../dstream/test/support/child-process.ts';
 import { groupKeys, RedisLogSource, RedisStreamsAdmin, RedisStreamsProducer } from '../src/index.ts';
-import { redisClientOptions } from '../src/redis-url.ts';
+import { redisSuite } from './support/group-test-kit.ts';
 import type { GroupPipelineArgs } from './support/lease-group-pipeline.ts';
-import { startRedisServer, type RedisServer } from './support/redis-server.ts';
-import { removeInBackground } from './support/remove-in-background.ts';
 
 const SCRIPT = 'packages/redis/test/support/lease-group-pipeline.ts';
 const PARTITIONS = 4;
 const KEYS = ['apple', 'banana', 'cherry', 'date', 'elder', 'fig', 'grape', 'kiwi', 'lemon', 'mango', 'nut', 'olive'];
 const LONG = 120_000;
 
-let root: string;
-let server: RedisServer;
-let redis: ReturnType<typeof createClient>;
-const children: RunningChild[] = [];
+const suite = redisSuite('kindling-group-');
 
 interface Scenario {
   readonly args: Omit<GroupPipelineArgs, 'stopFile'> & { stopFile: string };
@@ -41,22 +34,22 @@ interface Scenario {
 
 /** A scenario; `stateful`: the instances also run mapWithState and an inverse window of 15 batches. */
 function scenario(name: string, stateful = false): Scenario {
-  const base = join(root, name);
+  const base = join(suite.root, name);
   return {
     args: {
-      url: server.url, topic: name, group: `${name}-app`, outDir: join(base, 'out'), checkpointDir: join(base, 'cp'),
+      url: suite.server.url, topic: name, group: `${name}-app`, outDir: join(base, 'out'), checkpointDir: join(base, 'cp'),
       batchMs: 400, leaseMs: 2500, partitions: PARTITIONS, slowMs: 1500, stopFile: join(base, 'stop'),
       ...(stateful ? { windowMs: 6000 } : {}),
     },
     produced: [],
-    producer: new RedisStreamsProducer({ url: server.url }),
+    producer: new RedisStreamsProducer({ url: suite.server.url }),
     sending: Promise.resolve(),
   };
 }
 
 function start(s: Scenario, label: string): RunningChild {
   const c = startChild(SCRIPT, { ...s.args, checkpointDir: `${s.args.checkpointDir}-${label}` }, 240_000);
-  children.push(c);
+  suite.children.push(c);
   return c;
 }
 
@@ -93,7 +86,7 @@ async function until(what: string, cond: () => boolean | Promise<boolean>, timeo
   while (!(await cond())) {
     if (Date.now() > end) {
       // What the instances said, to diagnose the failure.
-      for (const c of children) process.stderr.write(`instance output:\n${c.output()}\n${c.errors()}\n`);
+      for (const c of suite.children) process.stderr.write(`instance output:\n${c.output()}\n${c.errors()}\n`);
       throw new Error(`timed out waiting for ${what}`);
     }
     await new Promise((r) => setTimeout(r, 50));
@@ -108,7 +101,7 @@ function partitionKey(s: Scenario, p: number): ReturnType<ReturnType<typeof grou
 async function committedNext(s: Scenario): Promise<number[]> {
   const out: number[] = [];
   for (let p = 0; p < PARTITIONS; p++) {
-    const v = await redis.hGet(partitionKey(s, p).commit, 'next');
+    const v = await suite.redis.hGet(partitionKey(s, p).commit, 'next');
     out.push(v === null || v === undefined ? -1 : Number(v));
   }
   return out;
@@ -122,7 +115,7 @@ async function allCommitted(s: Scenario): Promise<boolean> {
 
 async function leaseOwners(s: Scenario): Promise<(string | null)[]> {
   const out: (string | null)[] = [];
-  for (let p = 0; p < PARTITIONS; p++) out.push(await redis.get(partitionKey(s, p).lease));
+  for (let p = 0; p < PARTITIONS; p++) out.push(await suite.redis.get(partitionKey(s, p).lease));
   return out;
 }
 
@@ -193,7 +186,7 @@ async function expectExactlyOnce(s: Scenario): Promise<void> {
     const where = new Map<string, string[]>();
     for (const [t, parts] of events.parts) for (const [p, text] of parts) for (const l of text.split('\n')) if (l !== '') where.set(l, [...(where.get(l) ?? []), `${t}/${p}`]);
     for (const [l, w] of where) if (w.length > 1) process.stderr.write(`DUP ${l} in ${w.join(' ')}\n`);
-    for (const c of children) process.stderr.write(`instance output:\n${c.output()}\n${c.errors()}\n`);
+    for (const c of suite.children) process.stderr.write(`instance output:\n${c.output()}\n${c.errors()}\n`);
   }
   expect(events.lines.slice().sort()).toEqual(want);
   expect(sorted(finalTotals(s.args.outDir))).toEqual(sorted(expectedTotals(s)));
@@ -213,7 +206,7 @@ async function expectExactlyOnce(s: Scenario): Promise<void> {
   }
   expect(sorted(fromRedis)).toEqual(sorted(expectedTotals(s)));
   // Folders every partition committed have _SUCCESS (written by whoever committed last).
-  const progress = Object.values(await redis.hGetAll(groupKeys(s.args.group).progress)).map(Number);
+  const progress = Object.values(await suite.redis.hGetAll(groupKeys(s.args.group).progress)).map(Number);
   expect(progress).toHaveLength(PARTITIONS);
   const completeUpTo = Math.min(...progress);
   for (const name of s.args.windowMs === undefined ? ['events', 'totals'] : ['events', 'totals', 'sessions', 'windows']) {
@@ -225,11 +218,11 @@ async function expectExactlyOnce(s: Scenario): Promise<void> {
 /** Partition -> stateful stream name -> the committed state (snapshot plus deltas), keys and states parsed. */
 async function committedState(s: Scenario): Promise<Map<number, Map<string, [string, unknown][]>>> {
   const out = new Map<number, Map<string, [string, unknown][]>>();
-  const source = new RedisLogSource(server.url);
+  const source = new RedisLogSource(suite.server.url);
   await source.open();
   try {
     const store = source.ownership(s.args.group);
-    const all = await redis.keys('kindling:group:*');
+    const all = await suite.redis.keys('kindling:group:*');
     for (let p = 0; p < PARTITIONS; p++) {
       const streams = new Map<string, [string, unknown][]>();
       const names = new Set<string>();
@@ -301,7 +294,7 @@ async function expectStateKinds(s: Scenario): Promise<void> {
   const counts = new Map<string, number>();
   for (let p = 0; p < PARTITIONS; p++) {
     const streams = committed.get(p)!;
-    const lastBatch = Number(await redis.hGet(partitionKey(s, p).commit, 'batch'));
+    const lastBatch = Number(await suite.redis.hGet(partitionKey(s, p).commit, 'batch'));
     for (const [name, rows] of streams) {
       if (name.startsWith('internalMapWithState')) {
         for (const [key, v] of rows) {
@@ -318,23 +311,8 @@ async function expectStateKinds(s: Scenario): Promise<void> {
   expect(sorted(counts)).toEqual(sorted(running));
 }
 
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'kindling-group-'));
-  server = await startRedisServer();
-  redis = createClient(redisClientOptions(server.url) as Parameters<typeof createClient>[0]);
-  await redis.connect();
-}, 60_000);
-
-afterAll(async () => {
-  for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
-  await Promise.allSettled(children.map((c) => c.done));
-  await redis?.quit().catch(() => undefined);
-  await server?.dispose();
-  removeInBackground(root);
-}, 60_000);
-
 async function newTopic(s: Scenario): Promise<void> {
-  const admin = new RedisStreamsAdmin({ url: server.url });
+  const admin = new RedisStreamsAdmin({ url: suite.server.url });
   await admin.createTopic(s.args.topic, PARTITIONS);
   await admin.close();
 }

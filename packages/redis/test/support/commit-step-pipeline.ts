@@ -13,23 +13,13 @@
 //               before its folders' `_SUCCESS`.
 // It prints "started <member>", "killed <step> <partition> <time>" just before the kill, and
 // stops gracefully ("done") once args.stopFile exists.
-import { HashPartitioner, Milliseconds, SparkConf } from '@kindling/core';
-import { ConsumerStrategies, LocationStrategies, StreamingContext, type PartitionCommit } from '@kindling/dstream';
+import { HashPartitioner } from '@kindling/core';
+import type { PartitionCommit } from '@kindling/dstream';
 import { join } from 'node:path';
-import { RedisPartitionLeases, RedisStreamsUtils, type ConsumerRecord } from '../../src/index.ts';
-import { runChildMain, runUntilStopFile } from './lease-child.ts';
+import { RedisPartitionLeases, type ConsumerRecord } from '../../src/index.ts';
+import { leaseContext, runChildMain, runUntilStopFile, type LeaseChildArgs } from './lease-child.ts';
 
-export interface CommitStepArgs {
-  url: string;
-  topic: string;
-  group: string;
-  outDir: string;
-  checkpointDir: string;
-  batchMs: number;
-  leaseMs: number;
-  /** The topic's partitions (the totals are placed by a HashPartitioner of as many). */
-  partitions: number;
-  stopFile: string;
+export interface CommitStepArgs extends LeaseChildArgs {
   killAt?: 'output' | 'partial' | 'complete';
   /** Kill at the step on an empty batch's commit too. */
   killOnEmpty?: boolean;
@@ -59,13 +49,7 @@ if (args.killAt !== undefined) {
 }
 
 async function main(): Promise<void> {
-  const conf = new SparkConf().setMaster('local[2]').setAppName('commit-step')
-    .set('spark.kindling.group.enabled', 'true')
-    .set('spark.kindling.group.leaseTimeout', `${args.leaseMs}ms`);
-  const ssc = new StreamingContext(conf, Milliseconds(args.batchMs));
-  ssc.checkpoint(args.checkpointDir);
-  const records = RedisStreamsUtils.createDirectStream(ssc, LocationStrategies.PreferConsistent,
-    ConsumerStrategies.Subscribe([args.topic], { 'redis.url': args.url, 'group.id': args.group, 'auto.offset.reset': 'earliest' }));
+  const { ssc, records } = leaseContext(args, 'commit-step');
   records.map((r: ConsumerRecord) => `${r.key()} ${r.value()}`).saveAsTextFiles(join(args.outDir, 'events'));
   records.map((r: ConsumerRecord) => [r.key()!, Number(r.value())] as [string, number])
     .updateStateByKey((values: number[], total: number | undefined) => values.reduce((a, b) => a + b, total ?? 0), new HashPartitioner(args.partitions)).setName('totals')

@@ -1,15 +1,18 @@
-// What the in-process group-mode tests share: a real Redis server with a client and a temporary
-// folder for the suite, waiting on a condition, reading a partition's commit, the keyed records
-// they send (with the sums and counts the outputs must equal), and the state committed in Redis.
+// What the group-mode tests share: a real Redis server with a client and a temporary folder for
+// the suite (and the child instances it started, killed at its end), waiting on a condition,
+// reading a partition's commit, the keyed records they send (with the sums and counts the
+// outputs must equal), and the state committed in Redis.
 import { HashPartitioner, type Partitioner } from '@kindling/core';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'redis';
 import { afterAll, beforeAll } from 'vitest';
 import { groupKeys, RedisStreamsAdmin, RedisStreamsProducer, type RedisLogSource } from '../../src/index.ts';
 import { redisClientOptions } from '../../src/redis-url.ts';
+import type { RunningChild } from '../../../dstream/test/support/child-process.ts';
 import { startRedisServer, type RedisServer } from './redis-server.ts';
+import { removeInBackground } from './remove-in-background.ts';
 
 /** A connected client of the suite's server. */
 export type RedisClient = ReturnType<typeof createClient>;
@@ -19,15 +22,18 @@ export interface RedisSuite {
   readonly root: string;
   readonly server: RedisServer;
   readonly redis: RedisClient;
+  /** The child instances the suite's tests start (push them here): any still running at the end is SIGKILLed. */
+  readonly children: RunningChild[];
 }
 
 /**
  * Starts a Redis server (and connects a client, and makes a folder named after `prefix`) before
- * the suite's tests and disposes of them after: the returned object's fields are set once
- * `beforeAll` ran.
+ * the suite's tests and disposes of them after, once every child instance in `children` ended
+ * (the folder is removed in the background: a kill suite's children write tens of thousands of
+ * files). The returned object's fields are set once `beforeAll` ran.
  */
 export function redisSuite(prefix: string): RedisSuite {
-  const suite = {} as { root: string; server: RedisServer; redis: RedisClient };
+  const suite = { children: [] } as unknown as { root: string; server: RedisServer; redis: RedisClient; children: RunningChild[] };
   beforeAll(async () => {
     suite.root = mkdtempSync(join(tmpdir(), prefix));
     suite.server = await startRedisServer();
@@ -35,10 +41,12 @@ export function redisSuite(prefix: string): RedisSuite {
     await suite.redis.connect();
   }, 60_000);
   afterAll(async () => {
+    for (const c of suite.children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+    await Promise.allSettled(suite.children.map((c) => c.done));
     await suite.redis?.quit().catch(() => undefined);
     await suite.server?.dispose();
-    if (suite.root !== undefined) rmSync(suite.root, { recursive: true, force: true });
-  });
+    if (suite.root !== undefined) removeInBackground(suite.root);
+  }, 60_000);
   return suite;
 }
 

@@ -13,24 +13,15 @@
 // It prints
 // "output <t> <n>" when that slow output starts on a non-empty batch, "owned <t> <p,...>"
 // after each batch, and stops gracefully ("done") once the file args.stopFile exists.
-import { HashPartitioner, Milliseconds, Minutes, SparkConf } from '@kindling/core';
-import { ConsumerStrategies, LocationStrategies, StateSpec, StreamingContext, type State } from '@kindling/dstream';
+import { HashPartitioner, Milliseconds, Minutes } from '@kindling/core';
+import { StateSpec, type State } from '@kindling/dstream';
 import { join } from 'node:path';
-import { RedisStreamsUtils, type ConsumerRecord } from '../../src/index.ts';
-import { runChildMain, runUntilStopFile } from './lease-child.ts';
+import type { ConsumerRecord } from '../../src/index.ts';
+import { leaseContext, runChildMain, runUntilStopFile, type LeaseChildArgs } from './lease-child.ts';
 
-export interface GroupPipelineArgs {
-  url: string;
-  topic: string;
-  group: string;
-  outDir: string;
-  checkpointDir: string;
-  batchMs: number;
-  leaseMs: number;
-  partitions: number;
+export interface GroupPipelineArgs extends LeaseChildArgs {
   /** Sleep this long in the middle output of every non-empty batch. */
   slowMs: number;
-  stopFile: string;
   /** Also run mapWithState and an inverse window of this length (ms). */
   windowMs?: number;
 }
@@ -38,13 +29,7 @@ export interface GroupPipelineArgs {
 const args = JSON.parse(process.argv[2]!) as GroupPipelineArgs;
 
 async function main(): Promise<void> {
-  const conf = new SparkConf().setMaster('local[2]').setAppName('group-mode')
-    .set('spark.kindling.group.enabled', 'true')
-    .set('spark.kindling.group.leaseTimeout', `${args.leaseMs}ms`);
-  const ssc = new StreamingContext(conf, Milliseconds(args.batchMs));
-  ssc.checkpoint(args.checkpointDir);
-  const records = RedisStreamsUtils.createDirectStream(ssc, LocationStrategies.PreferConsistent,
-    ConsumerStrategies.Subscribe([args.topic], { 'redis.url': args.url, 'group.id': args.group, 'auto.offset.reset': 'earliest' }));
+  const { ssc, records } = leaseContext(args, 'group-mode');
   records.map((r: ConsumerRecord) => `${r.key()} ${r.value()}`).saveAsTextFiles(join(args.outDir, 'events'));
   records.foreachRDD(async (rdd, time) => {
     const n = await rdd.count();

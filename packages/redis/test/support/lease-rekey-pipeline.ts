@@ -29,24 +29,18 @@
 // batch is generated (planned and queued), "stages <json>" once started (the repartition logs'
 // owner names and partition counts, for the test to follow their commits), and stops gracefully
 // ("done") once the file args.stopFile exists.
-import { Milliseconds, SparkConf } from '@kindling/core';
-import { ConsumerStrategies, LocationStrategies, StateSpec, StreamingContext, type State } from '@kindling/dstream';
+import { Milliseconds } from '@kindling/core';
+import { StateSpec, type State } from '@kindling/dstream';
 import { join } from 'node:path';
-import { RedisStreamsUtils, type ConsumerRecord } from '../../src/index.ts';
+import type { ConsumerRecord } from '../../src/index.ts';
 import type { GroupPipelineArgs } from './lease-group-pipeline.ts';
-import { runChildMain, runUntilStopFile } from './lease-child.ts';
+import { leaseContext, runChildMain, runUntilStopFile } from './lease-child.ts';
 
 const args = JSON.parse(process.argv[2]!) as GroupPipelineArgs;
 
 async function main(): Promise<void> {
   // The application's name prefixes its repartition logs: one per scenario (its group).
-  const conf = new SparkConf().setMaster('local[2]').setAppName(args.group)
-    .set('spark.kindling.group.enabled', 'true')
-    .set('spark.kindling.group.leaseTimeout', `${args.leaseMs}ms`);
-  const ssc = new StreamingContext(conf, Milliseconds(args.batchMs));
-  ssc.checkpoint(args.checkpointDir);
-  const records = RedisStreamsUtils.createDirectStream(ssc, LocationStrategies.PreferConsistent,
-    ConsumerStrategies.Subscribe([args.topic], { 'redis.url': args.url, 'group.id': args.group, 'auto.offset.reset': 'earliest' }));
+  const { ssc, records } = leaseContext(args, args.group);
   const ids = records.map((r: ConsumerRecord) => [Number(r.value()) % 7, Number(r.value())] as [number, number]).setName('ids');
   ids.groupByKey(3).setName('buckets')
     .map(([bucket, vs]) => `${bucket}:${[...vs].join(',')}`)
