@@ -11,8 +11,7 @@
  *
  * Returns the permutation that sorts `hashes[0..n)` ascending as signed 32-bit integers,
  * equal ones kept in index order (element j of the result is the index that comes j-th): a
- * least-significant-digit radix sort, three counting passes of 11, 11 and 10 bits, each
- * stable.
+ * least-significant-digit radix sort on digits of 11, 11 and 10 bits, each pass stable.
  * @internal
  */
 export function hashCodeOrder(hashes: Int32Array, n: number): Int32Array {
@@ -30,40 +29,45 @@ export function hashCodeOrder(hashes: Int32Array, n: number): Int32Array {
     }
     return order;
   }
-  // The hashes with the sign bit flipped compare as unsigned in the signed order.
+  // The hashes with the sign bit flipped compare as unsigned in the signed order. The three
+  // digits' counts are taken in one pass, then each digit's pass places the entries.
   if (scratchKeys.length < n) {
-    scratchKeys = new Uint32Array(Math.max(n, 2 * scratchKeys.length));
+    scratchKeys = new Int32Array(Math.max(n, 2 * scratchKeys.length));
     scratchFrom = new Int32Array(scratchKeys.length);
   }
   const keys = scratchKeys;
-  for (let i = 0; i < n; i++) keys[i] = (hashes[i]! ^ 0x80000000) >>> 0;
   const counts = scratchCounts;
-  let from = scratchFrom;
-  for (let i = 0; i < n; i++) from[i] = i;
-  let to = order;
-  for (let shift = 0; shift < 32; shift += 11) {
-    counts.fill(0);
-    for (let i = 0; i < n; i++) counts[(keys[i]! >>> shift) & 0x7ff]!++;
+  counts.fill(0);
+  for (let i = 0; i < n; i++) {
+    const k = hashes[i]! ^ 0x80000000;
+    keys[i] = k;
+    counts[k & 0x7ff]!++;
+    counts[2048 + ((k >>> 11) & 0x7ff)]!++;
+    counts[4096 + (k >>> 22)]!++;
+  }
+  for (let base = 0; base < 6144; base += 2048) {
     let sum = 0;
-    for (let d = 0; d < 2048; d++) {
+    for (let d = base; d < base + 2048; d++) {
       const c = counts[d]!;
       counts[d] = sum;
       sum += c;
     }
-    for (let i = 0; i < n; i++) {
-      const e = from[i]!;
-      to[counts[(keys[e]! >>> shift) & 0x7ff]!++] = e;
-    }
-    const t = from;
-    from = to;
-    to = t;
   }
-  // Three passes: the last one wrote into `order` (swapped into `from`).
-  return from;
+  const middle = scratchFrom;
+  for (let i = 0; i < n; i++) order[counts[keys[i]! & 0x7ff]!++] = i;
+  for (let i = 0; i < n; i++) {
+    const e = order[i]!;
+    middle[counts[2048 + ((keys[e]! >>> 11) & 0x7ff)]!++] = e;
+  }
+  for (let i = 0; i < n; i++) {
+    const e = middle[i]!;
+    order[counts[4096 + (keys[e]! >>> 22)]!++] = e;
+  }
+  return order;
 }
 
 // The sort's working arrays, kept from one call to the next (a call runs to its end without
 // yielding, and each thread has its own): a reduce side sorts every batch.
-let scratchKeys = new Uint32Array(0);
+let scratchKeys = new Int32Array(0);
 let scratchFrom = new Int32Array(0);
-const scratchCounts = new Int32Array(2048);
+const scratchCounts = new Int32Array(3 * 2048);
