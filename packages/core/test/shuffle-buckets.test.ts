@@ -1,16 +1,18 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { HashPartitioner, Partitioner, appendOnlyMapOrder } from '../src/index.ts';
+import { HashPartitioner, Partitioner, appendOnlyMapOrder, hashCode } from '../src/index.ts';
 import { useSparkContext } from './helpers.ts';
 
 /**
  * What a reduce partition of `reduceByKey(+)` over ONE map partition holds, worked out here:
  * the keys the partitioner sends to `p`, summed, in the order Spark's reducer gives them (its
- * AppendOnlyMap's slot order over the keys as the map side's combine first saw them).
+ * AppendOnlyMap's slot order over the keys as it reads them: the map output sorted by hash
+ * code, equal hash codes in the order the map side's combine first saw them).
  */
 function expectedPartition(records: readonly (readonly [unknown, number])[], part: HashPartitioner, p: number): [unknown, number][] {
   const sums = new Map<unknown, number>();
   for (const [k, v] of records) if (part.getPartition(k) === p) sums.set(k, (sums.get(k) ?? 0) + v);
-  return appendOnlyMapOrder([...sums], (e) => e[0]);
+  const mapOutput = [...sums].sort((a, b) => hashCode(a[0]) - hashCode(b[0]));
+  return appendOnlyMapOrder(mapOutput, (e) => e[0]);
 }
 
 describe("a shuffle's map side cut into one bucket per reduce partition", () => {

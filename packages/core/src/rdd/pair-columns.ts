@@ -1,4 +1,6 @@
 import { appendOnlyMapSlotOrder, slotOrderOfSpreads } from '../util/append-only-map-order.ts';
+import { hashCodeOrder } from '../util/hash-code-order.ts';
+import { hashCode, murmur3HashInt, murmur3HashIntInverse } from '../util/hash-code.ts';
 import { pairOf } from '../util/handed-pair.ts';
 import type { KeySlots } from './combine-key-index.ts';
 
@@ -114,17 +116,35 @@ export function columnsOf<K, V>(data: PartitionData<readonly [K, V]>): PairColum
 
 /**
  * The columns in the order Spark's reduce side emits them (see `appendOnlyMapOrder`);
- * the keys must be distinct. Returns new columns (or `cols` itself below two pairs). Keys a
- * key index knew are not hashed again (see {@link knownSpreads}).
+ * the keys must be distinct. With `fromMapSideCombine`, the columns are a single map-side
+ * combine's output, which Spark's reduce side reads sorted by hash code and inserts in that
+ * order (see `hashCodeOrder`); otherwise they are in the order the reduce side inserted them.
+ * Returns new columns (or `cols` itself below two pairs). Keys a key index knew are not
+ * hashed again (see {@link knownSpreads}).
  * @internal
  */
-export function inAppendOnlyMapOrder<K, V>(cols: PairColumns<K, V>): PairColumns<K, V> {
+export function inAppendOnlyMapOrder<K, V>(cols: PairColumns<K, V>, fromMapSideCombine = false): PairColumns<K, V> {
   const n = cols.length;
-  const spreads = knownSpreads(cols);
+  const known = knownSpreads(cols);
   if (n < 2) return cols;
   const keys = cols.keys;
   const values = cols.values;
-  const order = spreads !== undefined ? slotOrderOfSpreads(n, spreads, -1) : appendOnlyMapSlotOrder(n, (i) => keys[i]);
+  let order: Int32Array;
+  if (!fromMapSideCombine) order = known !== undefined ? slotOrderOfSpreads(n, known, -1) : appendOnlyMapSlotOrder(n, (i) => keys[i]);
+  else {
+    const spreads = known ?? new Int32Array(n);
+    const hashes = new Int32Array(n);
+    let nullEntry = -1;
+    if (known !== undefined) for (let i = 0; i < n; i++) hashes[i] = murmur3HashIntInverse(known[i]!);
+    else {
+      for (let i = 0; i < n; i++) {
+        const k = keys[i];
+        if (k === null || k === undefined) nullEntry = i; // hash code 0, as Spark's comparator takes it
+        else spreads[i] = murmur3HashInt((hashes[i] = hashCode(k)));
+      }
+    }
+    order = insertedInOrder(hashCodeOrder(hashes, n), spreads, nullEntry);
+  }
   const k2 = new Array<K>(n);
   const v2 = new Array<V>(n);
   for (let i = 0; i < n; i++) {
@@ -139,6 +159,57 @@ export function inAppendOnlyMapOrder<K, V>(cols: PairColumns<K, V>): PairColumns
     if (from.index.generation === from.generation && from.slots.length === n) out.sourceSlots = { index: from.index, generation: from.generation, slots: permuted(from.slots, order) };
   }
   return out;
+}
+
+/**
+ * The slot order of entries `spreads` describes (see `slotOrderOfSpreads`) when they are
+ * inserted in `insertion`'s order (element j being the entry inserted j-th), as indexes of
+ * the entries; `nullEntry` is the index of the null key's entry, -1 if none.
+ */
+function insertedInOrder(insertion: Int32Array, spreads: Int32Array, nullEntry: number): Int32Array {
+  const n = insertion.length;
+  const inserted = new Int32Array(n);
+  let nullAt = -1;
+  for (let j = 0; j < n; j++) {
+    const e = insertion[j]!;
+    inserted[j] = spreads[e]!;
+    if (e === nullEntry) nullAt = j;
+  }
+  const slotted = slotOrderOfSpreads(n, inserted, nullAt);
+  for (let i = 0; i < n; i++) slotted[i] = insertion[slotted[i]!]!;
+  return slotted;
+}
+
+/**
+ * A map-side combine's output block in the order Spark's map side writes it: by the keys'
+ * hash codes, equal ones in the block's order (see `hashCodeOrder`). Returns new columns
+ * (or the block itself when it is already in that order). Hash codes come from the block's
+ * key index (`keySlots`) when it has one, else from the keys.
+ * @internal
+ */
+export function inHashCodeOrder(block: PartitionData): PartitionData {
+  const n = block.length;
+  if (n < 2) return block;
+  const cols = columnsOf(block as PartitionData<readonly [unknown, unknown]>);
+  const keys = cols.keys;
+  const hashes = new Int32Array(n);
+  const ks = cols.keySlots;
+  const spreads = ks !== undefined && ks.index.generation === ks.generation && ks.slots.length === n ? new Int32Array(n) : undefined;
+  if (spreads !== undefined && ks!.index.spreadsOf(ks!.slots, spreads)) for (let i = 0; i < n; i++) hashes[i] = murmur3HashIntInverse(spreads[i]!);
+  else for (let i = 0; i < n; i++) hashes[i] = hashCode(keys[i]);
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) sorted = hashes[i - 1]! <= hashes[i]!;
+  if (sorted) return block;
+  const order = hashCodeOrder(hashes, n);
+  const values = cols.values;
+  const k2 = new Array<unknown>(n);
+  const v2 = new Array<unknown>(n);
+  for (let i = 0; i < n; i++) {
+    const j = order[i]!;
+    k2[i] = keys[j];
+    v2[i] = values[j];
+  }
+  return new PairColumns(k2, v2);
 }
 
 /** `slots` in `order` (element i of the result is `slots[order[i]]`). */

@@ -2,7 +2,7 @@ import { RDD } from './rdd.ts';
 import { ShuffleDependency } from './dependency.ts';
 import { rddClasses } from './registry.ts';
 import { combineCombinerColumns, combineValueColumns } from './combine.ts';
-import { columnsOf, inAppendOnlyMapOrder, recordsOf } from './pair-columns.ts';
+import { columnsOf, inAppendOnlyMapOrder, inHashCodeOrder, recordsOf } from './pair-columns.ts';
 import type { PartitionData } from './pair-columns.ts';
 import type { Aggregator } from './aggregator.ts';
 import type { Partitioner } from './partitioner.ts';
@@ -13,7 +13,8 @@ import type { Ordering } from '../util/ordering.ts';
  * The reduce side of a shuffle: partition r gathers what every map partition sent to r, then
  * combines by key with the aggregator (if any) and sorts by key (if an ordering is set).
  * Combined pairs come out in the order Spark's reduce side gives them (its aggregation
- * map's slot order, see `appendOnlyMapOrder`), not in first-seen order. Combined pairs are
+ * map's slot order, see `appendOnlyMapOrder`, the map outputs' keys inserted as Spark reads
+ * them, see `hashCodeOrder`), not in first-seen order. Combined pairs are
  * kept as columns until something needs them as pairs (see `PairColumns`).
  */
 export class ShuffledRDD<K, V, C> extends RDD<[K, C]> {
@@ -44,14 +45,17 @@ export class ShuffledRDD<K, V, C> extends RDD<[K, C]> {
     const agg = this.aggregator;
     if (agg !== undefined) {
       const blocks = ctx.shuffleReadData !== undefined ? ctx.shuffleReadData(0, split) : ctx.shuffleRead(0, split);
-      // A single map partition's block already holds one pair per key (combined with the
-      // same key equality), so there is nothing to merge, only Spark's order to restore.
+      // Spark's reduce side inserts the records in the order it reads them: each map output
+      // in turn, a combined one sorted by hash code (see hashCodeOrder). A single map
+      // partition's block already holds one pair per key (combined with the same key
+      // equality), so there is nothing to merge, only Spark's order to restore.
+      const single = this.mapSideCombine && blocks.length === 1;
       const cols = !this.mapSideCombine
         ? combineValueColumns(blocks, agg)
-        : blocks.length === 1
+        : single
           ? columnsOf(blocks[0] as PartitionData<readonly [unknown, unknown]>)
-          : combineCombinerColumns(blocks, agg.mergeCombiners as (a: unknown, b: unknown) => unknown);
-      const ordered = inAppendOnlyMapOrder(cols);
+          : combineCombinerColumns(blocks.map(inHashCodeOrder), agg.mergeCombiners as (a: unknown, b: unknown) => unknown);
+      const ordered = inAppendOnlyMapOrder(cols, single);
       const ord = this.keyOrdering;
       if (ord === undefined) return ordered;
       // Sorted by key: as pairs (sorting the pairs Spark's sort would see, in the same order).

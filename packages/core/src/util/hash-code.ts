@@ -64,6 +64,27 @@ export function murmur3HashInt(h: number): number {
   return avalanche(mix(0, h) ^ 4);
 }
 
+/**
+ * The hash code `h` whose {@link murmur3HashInt} is `spread`: every step of that mix is a
+ * bijection of 32-bit integers (multiplications by odd constants, rotations, xor-shifts), so
+ * a caller that kept the spread of a key has its hash code without hashing the key again.
+ */
+export function murmur3HashIntInverse(spread: number): number {
+  // avalanche undone, last step first
+  let h = spread ^ (spread >>> 16);
+  h = Math.imul(h, 0x7ed1b41d); // 0xc2b2ae35^-1 mod 2^32
+  h ^= (h >>> 13) ^ (h >>> 26);
+  h = Math.imul(h, 0xa5cb9243); // 0x85ebca6b^-1
+  h ^= h >>> 16;
+  // then the length (4) and mix(0, data)
+  h ^= 4;
+  h = Math.imul((h - 0xe6546b64) | 0, 0xcccccccd); // 5^-1
+  h = rotl(h, 19); // rotr 13
+  h = Math.imul(h, 0x56ed309b); // 0x1b873593^-1
+  h = rotl(h, 17); // rotr 15
+  return Math.imul(h, 0xdee13bb1); // 0xcc9e2d51^-1
+}
+
 /** Hash of a tuple (array), element-wise, as Scala 2.12's `Tuple.hashCode`. */
 function tupleHashCode(xs: readonly unknown[]): number {
   if (xs.length === 0) return 0;
