@@ -5,31 +5,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { hashTagJoinSentiments } from '../src/hash-tag-join-sentiments.ts';
 import { UsageError } from '../src/run-example.ts';
 import { runOnOneAndTwo, type FedExample } from './support/fed-run.ts';
+import { asSets, checkRanked, rankings } from './support/rankings.ts';
 
-interface Ranking {
-  seconds: number;
-  total: number;
-  top: [number, string][];
-}
-
-/** The example's printed rankings, in order: `Happiest topics in last N seconds (T total):` then `tag (h happiness)` lines. */
-function rankings(out: readonly string[]): Ranking[] {
-  const got: Ranking[] = [];
-  for (const line of out) {
-    const head = /^\nHappiest topics in last (\d+) seconds \((\d+) total\):$/.exec(line);
-    if (head) { got.push({ seconds: Number(head[1]), total: Number(head[2]), top: [] }); continue; }
-    const row = /^(\S+) \((-?\d+) happiness\)$/.exec(line);
-    if (!row) throw new Error(`unexpected line: ${JSON.stringify(line)}`);
-    got.at(-1)!.top.push([Number(row[2]), row[1]!]);
-  }
-  return got;
-}
-
-/** Happiness descending (sortByKey(false)); among equal values the order is the sort's, so compare as a set. */
-function checkRanked(r: Ranking): string[] {
-  for (let i = 1; i < r.top.length; i++) expect(r.top[i - 1]![0]).toBeGreaterThanOrEqual(r.top[i]![0]);
-  return r.top.map(([h, t]) => `${t}=${h}`).sort();
-}
+/** `Happiest topics in last N seconds (T total):` then `tag (h happiness)` lines. */
+const format = { head: /^\nHappiest topics in last (\d+) seconds \((\d+) total\):$/, row: /^(\S+) \((-?\d+) happiness\)$/ };
 
 // The AFINN-style list: "#unknown" has no entry, so the join drops it; "sad" is negative.
 const sentiments = new Map([['spark', 3], ['kindling', 2], ['node', 1], ['sad', -2], ['scala', 4], ['ts', 5]]);
@@ -65,7 +44,7 @@ describe('HashTagJoinSentiments', () => {
       batches,
     };
     const { one, two } = await runOnOneAndTwo(example);
-    const got = rankings(one.out);
+    const got = rankings(one.out, format);
     expect(got.map((r) => r.seconds)).toEqual(batches.flatMap(() => [60, 10]));
     got.forEach((r, j) => {
       expect({ total: r.total, set: checkRanked(r) }, `ranking ${j}`).toEqual(expected(r.seconds, Math.floor(j / 2)));
@@ -75,8 +54,7 @@ describe('HashTagJoinSentiments', () => {
     expect(got[11]!.top[0]).toEqual([6, 'spark']);
     expect(got[13]!.top[0]).toEqual([10, 'ts']);
     expect(got[12]!.top[0]).toEqual([12, 'spark']);
-    const asSets = (rs: Ranking[]): unknown[] => rs.map((r) => ({ seconds: r.seconds, total: r.total, set: checkRanked(r) }));
-    expect(asSets(rankings(two.out))).toEqual(asSets(got));
+    expect(asSets(rankings(two.out, format))).toEqual(asSets(got));
   }, 120_000);
 
   it('prints its usage when arguments are missing', async () => {

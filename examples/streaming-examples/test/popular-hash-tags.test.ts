@@ -2,31 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { popularHashTags } from '../src/popular-hash-tags.ts';
 import { UsageError } from '../src/run-example.ts';
 import { runOnOneAndTwo, type FedExample } from './support/fed-run.ts';
+import { asSets, checkRanked, rankings } from './support/rankings.ts';
 
-interface Ranking {
-  seconds: number;
-  total: number;
-  top: [number, string][];
-}
-
-/** The example's printed rankings, in order: `Popular topics in last N seconds (T total):` then `tag (count tweets)` lines. */
-function rankings(out: readonly string[]): Ranking[] {
-  const got: Ranking[] = [];
-  for (const line of out) {
-    const head = /^\nPopular topics in last (\d+) seconds \((\d+) total\):$/.exec(line);
-    if (head) { got.push({ seconds: Number(head[1]), total: Number(head[2]), top: [] }); continue; }
-    const row = /^(#\S+) \((\d+) tweets\)$/.exec(line);
-    if (!row) throw new Error(`unexpected line: ${JSON.stringify(line)}`);
-    got.at(-1)!.top.push([Number(row[2]), row[1]!]);
-  }
-  return got;
-}
-
-/** Counts descending (sortByKey(false)); among equal counts the order is the sort's, so compare as a set. */
-function checkRanked(r: Ranking): string[] {
-  for (let i = 1; i < r.top.length; i++) expect(r.top[i - 1]![0]).toBeGreaterThanOrEqual(r.top[i]![0]);
-  return r.top.map(([n, t]) => `${t}=${n}`).sort();
-}
+/** `Popular topics in last N seconds (T total):` then `tag (count tweets)` lines. */
+const format = { head: /^\nPopular topics in last (\d+) seconds \((\d+) total\):$/, row: /^(#\S+) \((\d+) tweets\)$/ };
 
 // Lines containing "x" count (the filter argument); "#skip" is only on lines without it
 const batches = [
@@ -55,7 +34,7 @@ describe('PopularHashTags', () => {
       batches,
     };
     const { one, two } = await runOnOneAndTwo(example);
-    const got = rankings(one.out);
+    const got = rankings(one.out, format);
     // two rankings per batch: 60 s, then 10 s (the output operations' order)
     expect(got.map((r) => r.seconds)).toEqual(batches.flatMap(() => [60, 10]));
     got.forEach((r, j) => {
@@ -66,8 +45,7 @@ describe('PopularHashTags', () => {
     // while the 60 s window still has #spark first with all 4
     expect(got[13]!.top[0]).toEqual([3, '#ts']);
     expect(got[12]!.top[0]).toEqual([4, '#spark']);
-    const asSets = (rs: Ranking[]): unknown[] => rs.map((r) => ({ seconds: r.seconds, total: r.total, set: checkRanked(r) }));
-    expect(asSets(rankings(two.out))).toEqual(asSets(got));
+    expect(asSets(rankings(two.out, format))).toEqual(asSets(got));
   }, 120_000);
 
   it('prints its usage when arguments are missing', async () => {
