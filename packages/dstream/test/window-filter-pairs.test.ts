@@ -2,9 +2,9 @@
 // drops them: built by an array literal, a scavenge in between could make V8 pretenure the
 // literal's site, and every later window's pairs went straight to the old space (wordcount-inv:
 // 32 MB of a 40-batch run's allocations reached the old generation, peak heap 93-97 MB against
-// 72 when the site stayed young; BENCHMARKS.md, "(stop 22, heap)"). In a child process whose
-// first scavenges find a whole window's pairs alive, windows built afterwards must stay young,
-// where an array literal's pairs go straight to the old space.
+// 72 when the site stayed young; BENCHMARKS.md, "Peak heap: ... (stop 22, heap)"). In a child
+// process whose first scavenges find a whole window's pairs alive, windows built afterwards
+// must stay young, where an array literal's pairs go straight to the old space.
 import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

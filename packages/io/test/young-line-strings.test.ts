@@ -1,8 +1,9 @@
 // A text file's lines must be decoded into strings that V8 can free with a scavenge: a string
 // over V8's largest regular object (128 KiB) is allocated in the large-object space, which only
 // a full collection frees, so every batch file read whole stayed in the heap as old-generation
-// garbage (BENCHMARKS.md, "Batch files decoded in young slices (stop 22, heap)"). The line
-// slices themselves keep their decoded string alive, so a held result shows what was made.
+// garbage (BENCHMARKS.md, "Peak heap: batch files decoded in young slices, a window's pairs
+// kept young (stop 22, heap)"). The lines, slices of their decoded string, keep it alive, so a
+// held result shows what was made.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getHeapSpaceStatistics } from 'node:v8';
