@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { appendOnlyMapOrder, hashCode, spreadHash } from '../src/index.ts';
+import { appendOnlyMapOrder, hashCode } from '../src/index.ts';
 import { useSparkContext } from './helpers.ts';
+import { collidingWords } from './support/colliding-words.ts';
 
 // Spark's sort shuffle writes a map-side combine's output sorted by the keys' hash codes
 // (ExternalSorter's keyComparator), and its reduce side inserts what it reads, map output by
 // map output, into an AppendOnlyMap whose slot order is the result's order. Where two keys
 // probe into the same slots, the one inserted first keeps its home slot: so the insertion
 // order, not only the keys, decides the order a reduceByKey comes out in.
-
-/** Two words with the same home slot in a 64-slot table (not the last two), `low` having the smaller hash code. */
-function collidingWords(): { low: string; high: string } {
-  const home = (w: string): number => spreadHash(w) & 63;
-  const first = 'w0';
-  for (let i = 1; ; i++) {
-    const w = `w${i}`;
-    if (home(w) === home(first) && home(first) < 62) return hashCode(w) < hashCode(first) ? { low: w, high: first } : { low: first, high: w };
-  }
-}
 
 /**
  * `reduceByKey(+)` as Spark's reduce side gives it, worked out here from the map partitions'

@@ -8,18 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SparkConf, Seconds, appendOnlyMapOrder, hashCode, spreadHash, type ManualClock } from '@kindling/core';
+import { SparkConf, Seconds, appendOnlyMapOrder, hashCode, type ManualClock } from '@kindling/core';
 import { StreamingContext } from '../src/index.ts';
-
-/** Two words with the same home slot in a 64-slot table (not the last two), `low` having the smaller hash code. */
-function collidingWords(): { low: string; high: string } {
-  const home = (w: string): number => spreadHash(w) & 63;
-  const first = 'w0';
-  for (let i = 1; ; i++) {
-    const w = `w${i}`;
-    if (home(w) === home(first) && home(first) < 62) return hashCode(w) < hashCode(first) ? { low: w, high: first } : { low: first, high: w };
-  }
-}
+import { collidingWords } from '../../core/test/support/colliding-words.ts';
 
 /**
  * Counts of `words` (one map partition) in the order a first window gives them, worked out
